@@ -1,0 +1,200 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# vfsim: one entry point for everything.
+#
+#   make            build build/libvfsim.a and build/vfsim
+#   make run        the guided tour (vfsim tour)
+#   make test       install missing tools, build and run every CUnit suite
+#                   (make test T=suite runs the suites whose name has "suite")
+#   make check      the suites under Valgrind, then under ASan+UBSan, and the
+#                   clang-format check
+#   make coverage   gcov/lcov report in build/coverage/, >= 90% lines required
+#   make docs       Doxygen HTML in build/docs/, warnings are errors
+#   make fuzz       libFuzzer targets, FUZZ_SECONDS each (default 30)
+#   make bench      benchmarks (printed numbers, never pass/fail on time)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make format     rewrite sources with clang-format
+#   make clean
+#
+# Sources are found by directory, so adding a file never means editing this
+# Makefile: library code in fuse_proto/ sim/ guest/ device/ sim/cli/, test
+# suites in tests/**/*.c (each registers itself, see tests/harness.h), fuzz
+# targets in tests/fuzz/fuzz_*.c, benchmarks in tests/bench/bench_*.c.
+
+VERSION := 0.1.0
+
+CC      ?= gcc
+BUILD   ?= build
+PREFIX  ?= /usr/local
+DESTDIR ?=
+FUZZ_SECONDS ?= 30
+
+OPT      ?= -O2 -g
+WARN     := -Wall -Wextra -Werror -Wno-override-init
+CSTD     := -std=gnu11
+CPPFLAGS += -I. -DVFSIM_VERSION='"$(VERSION)"'
+CFLAGS   += $(CSTD) $(OPT) $(WARN) -MMD -MP
+LDLIBS   += -lm
+
+# Library: every module, the program's scenario engine included.
+LIB_DIRS := fuse_proto sim guest device sim/cli
+LIB_SRCS := $(filter-out sim/cli/vfsim_main.c,$(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))))
+LIB_HDRS := $(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.h)))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+LIB      := $(BUILD)/libvfsim.a
+
+PROG     := $(BUILD)/vfsim
+PROG_OBJ := $(BUILD)/obj/sim/cli/vfsim_main.o
+
+# Tests: one binary holding every suite.
+TEST_SRCS := $(sort $(wildcard tests/*.c tests/*/*.c tests/*/*/*.c))
+TEST_SRCS := $(filter-out tests/fuzz/% tests/bench/%,$(TEST_SRCS))
+TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o)
+TEST_BIN  := $(BUILD)/vfsim-tests
+TEST_LIBS := -lcunit
+
+FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+BENCH_SRCS := $(sort $(wildcard tests/bench/bench_*.c))
+
+# Core sources the quality gates look at.
+CORE_DIRS := fuse_proto sim guest device
+
+.PHONY: all run test check check-valgrind check-asan check-format coverage \
+	docs fuzz bench install uninstall format clean deps deps-fuzz
+
+all: $(LIB) $(PROG)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	$(if $(LIB_OBJS),ar rcs $@ $(LIB_OBJS),ar rcs $@)
+
+$(PROG): $(PROG_OBJ) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(PROG_OBJ) $(LIB) $(LDLIBS) -o $@
+
+$(TEST_BIN): $(TEST_OBJS) $(LIB)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(TEST_OBJS) $(LIB) $(TEST_LIBS) $(LDLIBS) -o $@
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+
+deps:
+	@bash scripts/deps.sh test
+
+deps-fuzz:
+	@bash scripts/deps.sh fuzz
+
+run: $(PROG)
+	$(PROG) tour
+
+# T=name runs only the suites whose name contains "name".
+test: deps
+	@$(MAKE) --no-print-directory $(TEST_BIN) $(PROG)
+	$(TEST_BIN) $(T)
+
+# --- make check: Valgrind, then sanitizers, then style -------------------
+VALGRIND := valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
+	--errors-for-leak-kinds=definite,indirect --error-exitcode=1
+
+check: deps
+	@$(MAKE) --no-print-directory check-valgrind
+	@$(MAKE) --no-print-directory check-asan
+	@$(MAKE) --no-print-directory check-format
+
+check-valgrind:
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/valgrind OPT="-O1 -g" \
+		CPPFLAGS="$(CPPFLAGS) -DVFSIM_VALGRIND=1" $(BUILD)/valgrind/vfsim-tests
+	VFSIM_TEST_SLOW=1 $(VALGRIND) $(BUILD)/valgrind/vfsim-tests $(T)
+
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+check-asan:
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan OPT="-O1 -g $(SAN)" \
+		LDFLAGS="$(SAN)" $(BUILD)/asan/vfsim-tests
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+		$(BUILD)/asan/vfsim-tests $(T)
+
+FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+check-format:
+	@if [ -n "$(FORMAT_SRCS)" ]; then \
+		clang-format --dry-run -Werror $(FORMAT_SRCS) && echo "clang-format: clean"; \
+	fi
+
+format:
+	clang-format -i $(FORMAT_SRCS)
+
+# --- make coverage ------------------------------------------------------
+COV_MIN := 90
+coverage: deps
+	@rm -rf $(BUILD)/cov/obj $(BUILD)/coverage
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/cov OPT="-O0 -g --coverage" \
+		LDFLAGS="--coverage" $(BUILD)/cov/vfsim-tests
+	@find $(BUILD)/cov -name '*.gcda' -delete
+	$(BUILD)/cov/vfsim-tests $(T)
+	@mkdir -p $(BUILD)/coverage
+	lcov --quiet --rc lcov_branch_coverage=1 --capture --directory $(BUILD)/cov/obj \
+		--base-directory . --output-file $(BUILD)/coverage/all.info
+	lcov --quiet --rc lcov_branch_coverage=1 --extract $(BUILD)/coverage/all.info \
+		$(foreach d,$(CORE_DIRS),'$(CURDIR)/$(d)/*') \
+		--output-file $(BUILD)/coverage/core.info
+	genhtml --quiet --branch-coverage --output-directory $(BUILD)/coverage \
+		$(BUILD)/coverage/core.info
+	@bash scripts/coverage-summary.sh $(BUILD)/coverage/core.info $(COV_MIN) $(CORE_DIRS)
+
+# --- make docs ----------------------------------------------------------
+docs: deps
+	@mkdir -p $(BUILD)/docs
+	VFSIM_VERSION=$(VERSION) VFSIM_DOCS_OUT=$(BUILD)/docs doxygen docs/Doxyfile
+
+# --- make fuzz ----------------------------------------------------------
+FUZZ_CC   := clang
+FUZZ_SAN  := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(LIB_HDRS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CSTD) -O1 -g $(WARN) $(CPPFLAGS) $(FUZZ_SAN) $< \
+		$(filter fuse_proto/%.c,$(LIB_SRCS)) -o $@
+
+fuzz: deps-fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_BINS)
+	@set -e; for f in $(FUZZ_BINS); do \
+		mkdir -p $(BUILD)/fuzz/corpus/$$(basename $$f); \
+		echo "== $$f ($(FUZZ_SECONDS) s)"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			$(BUILD)/fuzz/corpus/$$(basename $$f) 2>&1 | \
+			grep -E 'stat::number_of_executed_units|stat::new_units_added|ERROR|SUMMARY' ; \
+		test $${PIPESTATUS[0]} -eq 0; \
+	done
+
+# --- make bench ---------------------------------------------------------
+BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)
+
+$(BUILD)/bench/%: tests/bench/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
+
+bench: $(BENCH_BINS)
+	@set -e; for b in $(BENCH_BINS); do echo "== $$b"; $$b; done
+
+# --- make install -------------------------------------------------------
+INC_DIR := $(DESTDIR)$(PREFIX)/include/vfsim
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(INC_DIR)
+	install -m 0755 $(PROG) $(DESTDIR)$(PREFIX)/bin/vfsim
+	install -m 0644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libvfsim.a
+	@set -e; for h in $(LIB_HDRS); do \
+		install -d $(INC_DIR)/$$(dirname $$h); \
+		install -m 0644 $$h $(INC_DIR)/$$h; \
+	done
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' vfsim.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/vfsim.pc
+
+uninstall:
+	rm -rf $(DESTDIR)$(PREFIX)/bin/vfsim $(DESTDIR)$(PREFIX)/lib/libvfsim.a \
+		$(INC_DIR) $(DESTDIR)$(PREFIX)/lib/pkgconfig/vfsim.pc
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * harness.h - how a CUnit suite joins the one test binary.
+ *
+ * Each test file declares its suite with VT_SUITE(); a constructor adds it
+ * to a list before main() runs, so no central table needs editing. Suites
+ * run in name order, so the order never depends on link order.
+ *
+ *	static void test_foo(void) { CU_ASSERT_EQUAL(foo(), 1); }
+ *	VT_SUITE(fuse_proto_names, NULL, NULL,
+ *		 VT_CASE(test_foo));
+ */
+#ifndef VFSIM_TESTS_HARNESS_H
+#define VFSIM_TESTS_HARNESS_H
+
+#include <CUnit/CUnit.h>
+#include <stdbool.h>
+
+struct vt_case {
+	const char *name;
+	void (*fn)(void);
+};
+
+struct vt_suite {
+	const char *name;
+	int (*init)(void);
+	int (*cleanup)(void);
+	const struct vt_case *cases;
+	struct vt_suite *next;
+};
+
+void vt_register(struct vt_suite *suite);
+
+/* True when VFSIM_TEST_SLOW is set (make check): long loops may be shortened. */
+bool vt_slow_build(void);
+
+/* Print a visible "skipped" line for a test that cannot run here. */
+void vt_skip(const char *why);
+
+#define VT_CASE(fn)     \
+	{               \
+#fn, fn \
+	}
+
+#define VT_SUITE(sname, init_fn, cleanup_fn, ...)                             \
+	static const struct vt_case sname##_cases[] = { __VA_ARGS__,          \
+							{ 0, 0 } };           \
+	static struct vt_suite sname##_suite = { #sname, init_fn, cleanup_fn, \
+						 sname##_cases, 0 };          \
+	__attribute__((constructor)) static void sname##_register(void)       \
+	{                                                                     \
+		vt_register(&sname##_suite);                                  \
+	}
+
+#endif
