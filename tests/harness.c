@@ -63,7 +63,10 @@ int main(int argc, char **argv)
 
 		if (!selected(s->name, argc, argv))
 			continue;
-		cs = CU_add_suite(s->name, s->init, s->cleanup);
+		cs = CU_add_suite_with_setup_and_teardown(s->name, s->init,
+							  s->cleanup,
+							  s->setup_each,
+							  s->teardown_each);
 		if (!cs)
 			goto cunit_error;
 		for (const struct vt_case *c = s->cases; c->name; c++)

@@ -9,6 +9,8 @@
  *	static void test_foo(void) { CU_ASSERT_EQUAL(foo(), 1); }
  *	VT_SUITE(fuse_proto_names, NULL, NULL,
  *		 VT_CASE(test_foo));
+ *
+ * VT_SUITE_EACH() takes a setup and a teardown run around every test.
  */
 #ifndef VFSIM_TESTS_HARNESS_H
 #define VFSIM_TESTS_HARNESS_H
@@ -25,6 +27,8 @@ struct vt_suite {
 	const char *name;
 	int (*init)(void);
 	int (*cleanup)(void);
+	void (*setup_each)(void);
+	void (*teardown_each)(void);
 	const struct vt_case *cases;
 	struct vt_suite *next;
 };
@@ -42,14 +46,26 @@ void vt_skip(const char *why);
 #fn, fn \
 	}
 
-#define VT_SUITE(sname, init_fn, cleanup_fn, ...)                             \
-	static const struct vt_case sname##_cases[] = { __VA_ARGS__,          \
-							{ 0, 0 } };           \
-	static struct vt_suite sname##_suite = { #sname, init_fn, cleanup_fn, \
-						 sname##_cases, 0 };          \
-	__attribute__((constructor)) static void sname##_register(void)       \
-	{                                                                     \
-		vt_register(&sname##_suite);                                  \
+#define VT_SUITE_EACH(sname, setup_fn, teardown_fn, ...)                    \
+	static const struct vt_case sname##_cases[] = { __VA_ARGS__,        \
+							{ 0, 0 } };         \
+	static struct vt_suite sname##_suite = {                            \
+		#sname, NULL, NULL, setup_fn, teardown_fn, sname##_cases, 0 \
+	};                                                                  \
+	__attribute__((constructor)) static void sname##_register(void)     \
+	{                                                                   \
+		vt_register(&sname##_suite);                                \
+	}
+
+#define VT_SUITE(sname, init_fn, cleanup_fn, ...)                         \
+	static const struct vt_case sname##_cases[] = { __VA_ARGS__,      \
+							{ 0, 0 } };       \
+	static struct vt_suite sname##_suite = {                          \
+		#sname, init_fn, cleanup_fn, NULL, NULL, sname##_cases, 0 \
+	};                                                                \
+	__attribute__((constructor)) static void sname##_register(void)   \
+	{                                                                 \
+		vt_register(&sname##_suite);                              \
 	}
 
 #endif

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/**
+ * @file gmem.h
+ * @brief Guest memory: one arena addressed by guest physical address (GPA).
+ *
+ * Everything the driver shares with the device lives here: the vring
+ * (descriptor table, avail and used rings), request headers, argument
+ * buffers, pages. The guest side holds ordinary C pointers into the arena
+ * and turns them into GPAs with virt_to_phys(), as a kernel driver does; the
+ * device side never sees a C pointer and goes through the bounds-checked
+ * copy_from_guest() / copy_to_guest().
+ *
+ * The arena is carved into power-of-two blocks, each aligned to its own
+ * size, so any alignment up to the block size comes free (a vring needs 16
+ * bytes for descriptors, 4 for the used ring). Block bookkeeping lives
+ * outside the arena: freeing a block never writes guest memory, and a
+ * device that reads a freed block reads whatever the guest last left there,
+ * as real hardware would. Such accesses are counted and traced
+ * ("mem.freed") so the checkers can report them.
+ *
+ * There is one guest memory per process (one simulated machine at a time).
+ */
+#ifndef VFSIM_SIM_GMEM_H
+#define VFSIM_SIM_GMEM_H
+
+#include "sim/types.h"
+
+/** @brief A guest physical address. */
+typedef u64 gpa_t;
+
+/** @brief GPA of the first byte of the arena (0 is never a valid GPA). */
+#define GMEM_BASE 0x100000ULL
+
+/** @brief Smallest block handed out (bytes). */
+#define GMEM_MIN_BLOCK 16
+
+/** @brief Default arena size when gmem_init() is given 0. */
+#define GMEM_DEFAULT_SIZE (64ULL << 20)
+
+/** @brief Usage figures of the arena. */
+struct gmem_stats {
+	u64 size;	    /**< arena size in bytes */
+	u64 in_use;	    /**< bytes in allocated blocks (rounded sizes) */
+	u64 peak;	    /**< highest in_use since gmem_init() */
+	u64 nr_blocks;	    /**< blocks currently allocated */
+	u64 freed_accesses; /**< device copies that touched a freed block */
+};
+
+/**
+ * @brief Create the arena. Any previous arena must have been released.
+ * @param size bytes of guest memory (rounded up to a power of two;
+ *        0 selects GMEM_DEFAULT_SIZE)
+ * @return 0, -EINVAL for a size beyond 4 GiB, -ENOMEM when the host
+ *         cannot provide it, -EBUSY when an arena already exists
+ */
+int gmem_init(u64 size);
+
+/** @brief Release the arena and every block in it. Safe to call twice. */
+void gmem_exit(void);
+
+/** @brief True between gmem_init() and gmem_exit(). */
+bool gmem_ready(void);
+
+/**
+ * @brief Allocate a block of guest memory.
+ * @param size bytes wanted (0 is treated as 1)
+ * @param align required alignment, a power of two (0 means none)
+ * @return the block, or NULL when the arena has no room
+ *
+ * The block is rounded up to a power of two of at least GMEM_MIN_BLOCK and
+ * aligned to that size. Its contents are not cleared.
+ */
+void *gmem_alloc(size_t size, size_t align);
+
+/**
+ * @brief Free a block from gmem_alloc().
+ * @return 0, or -EINVAL when @p p is not the start of a live block
+ *         (double free, or a pointer into the middle of a block)
+ */
+int gmem_free(void *p);
+
+/** @brief Size of the live block starting at @p p, or 0 if there is none. */
+size_t gmem_block_size(const void *p);
+
+/** @brief True when @p p points into the arena (allocated or not). */
+bool gmem_contains(const void *p);
+
+/**
+ * @brief GPA of a pointer into the arena (the kernel's virt_to_phys()).
+ * Asserts that @p p is inside the arena.
+ */
+gpa_t virt_to_phys(const void *p);
+
+/**
+ * @brief Pointer for a GPA (the kernel's phys_to_virt()); guest side only.
+ * @return the pointer, or NULL when @p gpa is outside the arena
+ */
+void *phys_to_virt(gpa_t gpa);
+
+/** @brief True when [gpa, gpa + len) lies inside the arena, without overflow. */
+bool gmem_range_valid(gpa_t gpa, u64 len);
+
+/**
+ * @brief Device-side read of guest memory.
+ * @return 0, or -EFAULT when the range is not inside the arena (nothing is
+ *         copied then)
+ */
+int copy_from_guest(void *dst, gpa_t gpa, size_t len);
+
+/**
+ * @brief Device-side write of guest memory.
+ * @return 0, or -EFAULT when the range is not inside the arena (nothing is
+ *         written then)
+ */
+int copy_to_guest(gpa_t gpa, const void *src, size_t len);
+
+/** @brief Current usage figures. */
+struct gmem_stats gmem_get_stats(void);
+
+#endif /* VFSIM_SIM_GMEM_H */
