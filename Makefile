@@ -32,7 +32,7 @@ FUZZ_SECONDS ?= 30
 OPT      ?= -O2 -g
 WARN     := -Wall -Wextra -Werror -Wno-override-init
 CSTD     := -std=gnu11
-CPPFLAGS += -I. -DVFSIM_VERSION='"$(VERSION)"'
+CPPFLAGS += -I. -DVFSIM_VERSION='"$(VERSION)"' $(XCPPFLAGS)
 CFLAGS   += $(CSTD) $(OPT) $(WARN) -MMD -MP
 LDLIBS   += -lm
 
@@ -106,7 +106,7 @@ check: deps
 
 check-valgrind:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/valgrind OPT="-O1 -g" \
-		CPPFLAGS="$(CPPFLAGS) -DVFSIM_VALGRIND=1" $(BUILD)/valgrind/vfsim-tests
+		XCPPFLAGS="-DVFSIM_VALGRIND=1" $(BUILD)/valgrind/vfsim-tests
 	VFSIM_TEST_SLOW=1 $(VALGRIND) $(BUILD)/valgrind/vfsim-tests $(T)
 
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
