@@ -57,7 +57,10 @@ struct dax_window;
  *        alignment or map_alignment >= 64.
  */
 struct dax_window *dax_new(struct memfs *fs, u64 size, u32 map_alignment);
-/** @brief Unmap everything (dropping the pins) and free (NULL is fine). */
+/**
+ * @brief Unmap everything (dropping the pins) and free (NULL is fine); call
+ *        it before memfs_free() of the file system it maps.
+ */
 void dax_free(struct dax_window *win);
 /** @brief Window size in bytes. */
 u64 dax_size(const struct dax_window *win);
@@ -76,8 +79,7 @@ int dax_remove_mapping(struct dax_window *win, u64 moffset, u64 len);
 /** @brief Read window bytes; returns @p len or a negative errno. */
 s64 dax_read(struct dax_window *win, u64 moffset, void *buf, size_t len);
 /** @brief Write window bytes; returns @p len or a negative errno. */
-s64 dax_write(struct dax_window *win, u64 moffset, const void *buf,
-	      size_t len);
+s64 dax_write(struct dax_window *win, u64 moffset, const void *buf, size_t len);
 /** @brief Number of mappings. */
 size_t dax_count(const struct dax_window *win);
 /** @brief Visit every mapping in moffset order; stops on nonzero. */

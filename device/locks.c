@@ -39,8 +39,8 @@ void locks_free(struct lock_table *t)
 	free(t);
 }
 
-static int key_cmp(u64 ino_a, u64 owner_a, u64 start_a, u64 ino_b,
-		   u64 owner_b, u64 start_b)
+static int key_cmp(u64 ino_a, u64 owner_a, u64 start_a, u64 ino_b, u64 owner_b,
+		   u64 start_b)
 {
 	if (ino_a != ino_b)
 		return ino_a < ino_b ? -1 : 1;
@@ -101,8 +101,7 @@ int locks_getlk(const struct lock_table *t, const struct posix_lock *req,
 {
 	const struct posix_lock *c;
 
-	if ((req->type != F_RDLCK && req->type != F_WRLCK) ||
-	    !valid_range(req))
+	if ((req->type != F_RDLCK && req->type != F_WRLCK) || !valid_range(req))
 		return -EINVAL;
 	c = find_conflict(t, req);
 	if (c) {
@@ -157,9 +156,9 @@ int locks_setlk(struct lock_table *t, const struct posix_lock *req)
 		abort();
 	for (size_t i = lo; i < hi; i++) {
 		const struct posix_lock *l = &t->lk[i];
-		bool touch = overlaps(l, req->start ? req->start - 1 : 0,
-				      req->end < LOCKS_OFFSET_MAX ? req->end + 1
-								  : req->end);
+		bool touch = overlaps(
+			l, req->start ? req->start - 1 : 0,
+			req->end < LOCKS_OFFSET_MAX ? req->end + 1 : req->end);
 
 		if (!touch) {
 			tmp[nnew++] = *l;
@@ -184,7 +183,8 @@ int locks_setlk(struct lock_table *t, const struct posix_lock *req)
 	if (req->type != F_UNLCK)
 		tmp[nnew++] = merged;
 	qsort(tmp, nnew, sizeof(*tmp), by_start);
-	same = nnew == nold && !memcmp(tmp, &t->lk[lo], nold * sizeof(*tmp));
+	same = nnew == nold &&
+	       (!nold || !memcmp(tmp, &t->lk[lo], nold * sizeof(*tmp)));
 	if (!same) {
 		reserve(t, nnew);
 		memmove(&t->lk[lo + nnew], &t->lk[hi],

@@ -48,7 +48,14 @@
  * **Migration.** Everything held can be enumerated (memfs_for_each_inode(),
  * memfs_for_each_dirent(), memfs_for_each_page(), memfs_for_each_handle(),
  * memfs_get_counters()) and re-created exactly with the memfs_restore_*()
- * calls, always in ascending id order.
+ * calls, always in ascending id order. Restore into a fresh memfs_new()
+ * (same config) in this order: memfs_restore_inode() for every inode,
+ * memfs_restore_page() for their pages, memfs_restore_dirent() for every
+ * directory's entries, memfs_restore_handle(), then memfs_set_counters();
+ * memfs_check() must then pass.
+ *
+ * **Wiring.** The server should route memfs_set_free_hook() to
+ * locks_release_inode() so a freed inode takes its locks with it.
  */
 #ifndef VFSIM_DEVICE_MEMFS_H
 #define VFSIM_DEVICE_MEMFS_H
@@ -94,7 +101,7 @@
 /** @brief setattr: set ctime to the given value (else ctime becomes now). */
 #define MEMFS_SET_CTIME (1u << 10)
 /** @brief Every setattr bit memfs understands (same values as FATTR_*). */
-#define MEMFS_SET_ALL                                                     \
+#define MEMFS_SET_ALL                                                      \
 	(MEMFS_SET_MODE | MEMFS_SET_UID | MEMFS_SET_GID | MEMFS_SET_SIZE | \
 	 MEMFS_SET_ATIME | MEMFS_SET_MTIME | MEMFS_SET_ATIME_NOW |         \
 	 MEMFS_SET_MTIME_NOW | MEMFS_SET_CTIME)
@@ -107,18 +114,18 @@ struct memfs_time {
 
 /** @brief The attributes of an inode, as POSIX stat reports them. */
 struct memfs_attr {
-	u64 ino;		///< the nodeid
-	u32 mode;		///< file type and permission bits (S_IF*)
-	u32 nlink;		///< number of names (dirs: 2 + subdirectories)
-	u32 uid;		///< owner
-	u32 gid;		///< group
-	u64 size;		///< bytes (directories: number of entries)
-	u64 blocks;		///< 512-byte blocks of allocated data
+	u64 ino;		 ///< the nodeid
+	u32 mode;		 ///< file type and permission bits (S_IF*)
+	u32 nlink;		 ///< number of names (dirs: 2 + subdirectories)
+	u32 uid;		 ///< owner
+	u32 gid;		 ///< group
+	u64 size;		 ///< bytes (directories: number of entries)
+	u64 blocks;		 ///< 512-byte blocks of allocated data
 	struct memfs_time atime; ///< last access
 	struct memfs_time mtime; ///< last data change
 	struct memfs_time ctime; ///< last status change
-	u32 rdev;		///< device number (always 0 here)
-	u32 blksize;		///< preferred I/O size
+	u32 rdev;		 ///< device number (always 0 here)
+	u32 blksize;		 ///< preferred I/O size
 };
 
 /** @brief Set-up parameters of a file system (zero fields take defaults). */
@@ -160,14 +167,14 @@ typedef int (*memfs_readdir_cb)(void *arg, const struct memfs_dirent_info *e);
 
 /** @brief Everything about one inode, for iteration and restore. */
 struct memfs_inode_info {
-	u64 nodeid;		///< its id
-	u64 generation;		///< its generation
-	u64 nlookup;		///< lookup count
-	u32 nopen;		///< open handles (derived; ignored by restore)
-	u32 npin;		///< pins (DAX mappings) held on it
-	u64 parent;		///< parent nodeid, 0 if unlinked (root: 1)
-	const char *name;	///< name in the parent, NULL if unlinked or root
-	u64 next_cookie;	///< directories: next entry cookie
+	u64 nodeid;	  ///< its id
+	u64 generation;	  ///< its generation
+	u64 nlookup;	  ///< lookup count
+	u32 nopen;	  ///< open handles (derived; ignored by restore)
+	u32 npin;	  ///< pins (DAX mappings) held on it
+	u64 parent;	  ///< parent nodeid, 0 if unlinked (root: 1)
+	const char *name; ///< name in the parent, NULL if unlinked or root
+	u64 next_cookie;  ///< directories: next entry cookie
 	struct memfs_attr attr; ///< attributes
 };
 
@@ -181,9 +188,9 @@ struct memfs_handle_info {
 
 /** @brief The id counters, for migration. */
 struct memfs_counters {
-	u64 next_nodeid;    ///< nodeid the next new inode gets
-	u64 next_fh;	    ///< fh the next open gets
-	u64 generation;	    ///< generation the next new inode gets
+	u64 next_nodeid;       ///< nodeid the next new inode gets
+	u64 next_fh;	       ///< fh the next open gets
+	u64 generation;	       ///< generation the next new inode gets
 	struct memfs_time now; ///< the current time
 };
 
@@ -241,8 +248,8 @@ int memfs_rmdir(struct memfs *fs, u64 parent, const char *name);
  *        MEMFS_RENAME_EXCHANGE, with POSIX semantics (renaming onto the
  *        same inode is a successful no-op).
  */
-int memfs_rename(struct memfs *fs, u64 olddir, const char *oldname,
-		 u64 newdir, const char *newname, u32 flags);
+int memfs_rename(struct memfs *fs, u64 olddir, const char *oldname, u64 newdir,
+		 const char *newname, u32 flags);
 
 /** @brief Read up to @p size bytes at @p off; returns bytes (short at EOF). */
 s64 memfs_read(struct memfs *fs, u64 ino, u64 off, void *buf, size_t size);

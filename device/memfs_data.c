@@ -39,12 +39,12 @@ void memfs_free_pages(struct memfs *fs, struct memfs_inode *inode)
 }
 
 /* Resize the page table to cover @size bytes; zero the tail past it. */
-int memfs_truncate(struct memfs *fs, struct memfs_inode *inode, u64 size)
+void memfs_truncate(struct memfs *fs, struct memfs_inode *inode, u64 size)
 {
 	u64 want = pages_for(size);
 
-	if (size > fs->cfg.max_file_size)
-		return -EFBIG;
+	/* Callers check the size limit before changing anything. */
+	assert(size <= fs->cfg.max_file_size);
 	for (u64 i = want; i < inode->npages; i++) {
 		if (inode->pages[i]) {
 			free(inode->pages[i]);
@@ -68,7 +68,6 @@ int memfs_truncate(struct memfs *fs, struct memfs_inode *inode, u64 size)
 			       MEMFS_PAGE_SIZE - size % MEMFS_PAGE_SIZE);
 	}
 	inode->attr.size = size;
-	return 0;
 }
 
 /* The page at @index, allocated if it was a hole (the table covers it). */
@@ -153,10 +152,8 @@ s64 memfs_write(struct memfs *fs, u64 ino, u64 off, const void *data,
 		return -EFBIG;
 	if (!size)
 		return 0;
-	if (off + size > inode->attr.size) {
-		err = memfs_truncate(fs, inode, off + size);
-		assert(!err);
-	}
+	if (off + size > inode->attr.size)
+		memfs_truncate(fs, inode, off + size);
 	while (done < size) {
 		u64 pos = off + done;
 		u64 in_page = pos % MEMFS_PAGE_SIZE;

@@ -50,10 +50,9 @@ static void handle_insert(struct memfs *fs, u64 fh, struct memfs_inode *inode,
 	}
 	memmove(&fs->handles[i + 1], &fs->handles[i],
 		(fs->nhandles - i) * sizeof(*fs->handles));
-	fs->handles[i] = (struct memfs_handle){ .fh = fh,
-						.ino = inode->nodeid,
-						.flags = flags,
-						.isdir = isdir };
+	fs->handles[i] = (struct memfs_handle){
+		.fh = fh, .ino = inode->nodeid, .flags = flags, .isdir = isdir
+	};
 	fs->nhandles++;
 	inode->nopen++;
 }

@@ -70,6 +70,7 @@ static inline bool memfs_is_dir(const struct memfs_inode *inode)
 void *memfs_xrealloc(void *p, size_t n, size_t size);
 struct memfs_inode *memfs_iget(const struct memfs *fs, u64 nodeid);
 size_t memfs_inode_slot(const struct memfs *fs, u64 nodeid);
+void memfs_inode_insert(struct memfs *fs, struct memfs_inode *inode);
 int memfs_check_name(const char *name);
 struct memfs_dirent *memfs_dir_find(const struct memfs_inode *dir,
 				    const char *name);
@@ -79,7 +80,7 @@ void memfs_dir_remove(struct memfs_inode *dir, struct memfs_dirent *de);
 void memfs_drop_name(struct memfs *fs, struct memfs_inode *inode);
 void memfs_maybe_free(struct memfs *fs, struct memfs_inode *inode);
 void memfs_touch(struct memfs *fs, struct memfs_inode *inode, bool mtime);
-int memfs_truncate(struct memfs *fs, struct memfs_inode *inode, u64 size);
+void memfs_truncate(struct memfs *fs, struct memfs_inode *inode, u64 size);
 void memfs_free_pages(struct memfs *fs, struct memfs_inode *inode);
 int memfs_page_slot(struct memfs *fs, struct memfs_inode *inode, u64 index,
 		    u8 **page);

@@ -166,18 +166,7 @@ int memfs_restore_inode(struct memfs *fs, const struct memfs_inode_info *info)
 		if (!inode)
 			abort();
 		inode->nodeid = info->nodeid;
-		/* inode_insert() is private to memfs.c; insert by hand. */
-		size_t i = memfs_inode_slot(fs, info->nodeid);
-
-		if (fs->ninodes == fs->inodes_cap) {
-			fs->inodes_cap = 2 * fs->inodes_cap;
-			fs->inodes = memfs_xrealloc(fs->inodes, fs->inodes_cap,
-						    sizeof(*fs->inodes));
-		}
-		memmove(&fs->inodes[i + 1], &fs->inodes[i],
-			(fs->ninodes - i) * sizeof(*fs->inodes));
-		fs->inodes[i] = inode;
-		fs->ninodes++;
+		memfs_inode_insert(fs, inode);
 		if (info->nodeid >= fs->next_nodeid)
 			fs->next_nodeid = info->nodeid + 1;
 	}
@@ -192,7 +181,8 @@ int memfs_restore_inode(struct memfs *fs, const struct memfs_inode_info *info)
 		u64 want = (info->attr.size + MEMFS_PAGE_SIZE - 1) /
 			   MEMFS_PAGE_SIZE;
 
-		inode->pages = memfs_xrealloc(NULL, want, sizeof(*inode->pages));
+		inode->pages =
+			memfs_xrealloc(NULL, want, sizeof(*inode->pages));
 		for (u64 p = 0; p < want; p++)
 			inode->pages[p] = NULL;
 		inode->npages = want;
@@ -213,9 +203,8 @@ int memfs_restore_dirent(struct memfs *fs, u64 dir, const char *name, u64 ino,
 		return -ESTALE;
 	if (!memfs_is_dir(d))
 		return -ENOTDIR;
-	if (!strcmp(name, ".") || !strcmp(name, "..") ||
-	    ino == MEMFS_ROOT_ID || cookie < MEMFS_COOKIE_FIRST ||
-	    cookie >= d->next_cookie ||
+	if (!strcmp(name, ".") || !strcmp(name, "..") || ino == MEMFS_ROOT_ID ||
+	    cookie < MEMFS_COOKIE_FIRST || cookie >= d->next_cookie ||
 	    (d->nents && d->ents[d->nents - 1].cookie >= cookie))
 		return -EINVAL;
 	if (child->name || memfs_dir_find(d, name))
@@ -240,8 +229,7 @@ int memfs_restore_page(struct memfs *fs, u64 ino, u64 index, const void *page)
 	return 0;
 }
 
-int memfs_restore_handle(struct memfs *fs,
-			 const struct memfs_handle_info *info)
+int memfs_restore_handle(struct memfs *fs, const struct memfs_handle_info *info)
 {
 	struct memfs_inode *inode = memfs_iget(fs, info->ino);
 	u64 fh;
@@ -249,8 +237,8 @@ int memfs_restore_handle(struct memfs *fs,
 
 	if (!inode)
 		return -ESTALE;
-	if (!info->fh || (fs->nhandles &&
-			  fs->handles[fs->nhandles - 1].fh >= info->fh))
+	if (!info->fh ||
+	    (fs->nhandles && fs->handles[fs->nhandles - 1].fh >= info->fh))
 		return -EINVAL;
 	/* Open normally (same checks), then give the handle its old id. */
 	if (info->isdir)
@@ -330,8 +318,8 @@ static int check_inode(const struct memfs *fs, const struct memfs_inode *in,
 		return fail(why, size, "inode %llu: name/nlink mismatch", id);
 	if (in->name) {
 		const struct memfs_inode *p = memfs_iget(fs, in->parent);
-		const struct memfs_dirent *de = p ? memfs_dir_find(p, in->name)
-						  : NULL;
+		const struct memfs_dirent *de =
+			p ? memfs_dir_find(p, in->name) : NULL;
 
 		if (!de || de->ino != in->nodeid)
 			return fail(why, size, "inode %llu: not in parent", id);

@@ -100,8 +100,8 @@ static int exchange(struct memfs *fs, struct memfs_inode *odir,
 	return 0;
 }
 
-int memfs_rename(struct memfs *fs, u64 olddir, const char *oldname,
-		 u64 newdir, const char *newname, u32 flags)
+int memfs_rename(struct memfs *fs, u64 olddir, const char *oldname, u64 newdir,
+		 const char *newname, u32 flags)
 {
 	struct memfs_inode *odir, *ndir, *src, *dst = NULL;
 	struct memfs_dirent *ode, *nde;

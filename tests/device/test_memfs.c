@@ -11,21 +11,21 @@
 #include "device/memfs.h"
 #include "tests/harness.h"
 
-#define CHECK_FS(fs)                                             \
-	do {                                                     \
-		char why_[128] = "";                             \
-		int r_ = memfs_check(fs, why_, sizeof(why_));    \
-		CU_ASSERT_EQUAL(r_, 0);                          \
-		if (r_)                                          \
-			CU_FAIL(why_);                           \
+#define CHECK_FS(fs)                                          \
+	do {                                                  \
+		char why_[128] = "";                          \
+		int r_ = memfs_check(fs, why_, sizeof(why_)); \
+		CU_ASSERT_EQUAL(r_, 0);                       \
+		if (r_)                                       \
+			CU_FAIL(why_);                        \
 	} while (0)
 
-static struct memfs_time T(s64 sec)
-{
+static struct memfs_time T(s64 sec) {
 	return (struct memfs_time){ sec, 7 };
 }
 
-static void test_new_root(void)
+static void
+test_new_root(void)
 {
 	struct memfs *fs = memfs_new(NULL);
 	struct memfs_attr a;
@@ -353,7 +353,6 @@ static void test_setattr(void)
 }
 
 VT_SUITE(device_memfs_basic, NULL, NULL, VT_CASE(test_new_root),
-	 VT_CASE(test_config), VT_CASE(test_create_lookup),
-	 VT_CASE(test_names), VT_CASE(test_unlink_rmdir),
-	 VT_CASE(test_read_write), VT_CASE(test_sparse),
-	 VT_CASE(test_setattr));
+	 VT_CASE(test_config), VT_CASE(test_create_lookup), VT_CASE(test_names),
+	 VT_CASE(test_unlink_rmdir), VT_CASE(test_read_write),
+	 VT_CASE(test_sparse), VT_CASE(test_setattr));

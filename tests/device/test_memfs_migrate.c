@@ -14,13 +14,13 @@
 #include "device/memfs_internal.h"
 #include "tests/harness.h"
 
-#define CHECK_FS(fs)                                             \
-	do {                                                     \
-		char why_[128] = "";                             \
-		int r_ = memfs_check(fs, why_, sizeof(why_));    \
-		CU_ASSERT_EQUAL(r_, 0);                          \
-		if (r_)                                          \
-			CU_FAIL(why_);                           \
+#define CHECK_FS(fs)                                          \
+	do {                                                  \
+		char why_[128] = "";                          \
+		int r_ = memfs_check(fs, why_, sizeof(why_)); \
+		CU_ASSERT_EQUAL(r_, 0);                       \
+		if (r_)                                       \
+			CU_FAIL(why_);                        \
 	} while (0)
 
 /* ---- a text dump of everything memfs enumerates ---------------------- */
@@ -209,7 +209,7 @@ static struct memfs *busy(void)
 	memfs_create(fs, 1, "gone", 0600, 0, &g);
 	memfs_write(fs, g, 0, "ghost", 5);
 	memfs_open(fs, g, O_RDWR | O_APPEND, &fh);
-	memfs_unlink(fs, 1, "gone");		/* unlinked but open */
+	memfs_unlink(fs, 1, "gone"); /* unlinked but open */
 	memfs_create(fs, d, "looked", 0600, 0, &h);
 	memfs_ref(fs, h);
 	memfs_ref(fs, h);
@@ -218,12 +218,12 @@ static struct memfs *busy(void)
 	memfs_set_now(fs, (struct memfs_time){ 2000, 9 });
 	memfs_setattr(fs, h, &sa, NULL);
 	memfs_create(fs, d, "tmp", 0600, 0, &g);
-	memfs_unlink(fs, d, "tmp");		/* leaves a cookie gap */
+	memfs_unlink(fs, d, "tmp"); /* leaves a cookie gap */
 	memfs_create(fs, d, "keep", 0600, 0, &g);
 	memfs_rename(fs, d, "looked", 1, "moved", 0);
 	memfs_opendir(fs, e, O_RDONLY, &fh);
 	memfs_open(fs, f, O_RDONLY, &fh);
-	memfs_release(fs, fh); /* leaves an fh gap */
+	memfs_release(fs, fh);			/* leaves an fh gap */
 	memfs_open(fs, g + 100, O_RDONLY, &fh); /* fails, harmless */
 	memfs_open(fs, h, O_WRONLY, &fh);
 	return fs;
@@ -298,14 +298,10 @@ static void test_iteration_stops(void)
 	struct memfs *fs = busy();
 	int n = 0;
 
-	CU_ASSERT_EQUAL(memfs_for_each_inode(fs, stop_inode, &n),
-			7);
-	CU_ASSERT_EQUAL(memfs_for_each_handle(fs, stop_handle, &n),
-			7);
-	CU_ASSERT_EQUAL(memfs_for_each_dirent(fs, 1, stop_dirent, &n),
-			7);
-	CU_ASSERT_EQUAL(memfs_for_each_page(fs, 4, stop_page, &n),
-			7);
+	CU_ASSERT_EQUAL(memfs_for_each_inode(fs, stop_inode, &n), 7);
+	CU_ASSERT_EQUAL(memfs_for_each_handle(fs, stop_handle, &n), 7);
+	CU_ASSERT_EQUAL(memfs_for_each_dirent(fs, 1, stop_dirent, &n), 7);
+	CU_ASSERT_EQUAL(memfs_for_each_page(fs, 4, stop_page, &n), 7);
 	CU_ASSERT_EQUAL(n, 4);
 	CU_ASSERT_EQUAL(memfs_for_each_dirent(fs, 99, dump_dirent, NULL),
 			-ESTALE);
@@ -368,10 +364,9 @@ static void test_restore_errors(void)
 	CU_ASSERT_EQUAL(memfs_restore_dirent(fs, 1, "a", 5, 2), -EINVAL);
 	CU_ASSERT_EQUAL(memfs_restore_dirent(fs, 1, "a", 5, 3), -EINVAL);
 	i.nodeid = 1;
-	i.attr = (struct memfs_attr){ .ino = 1,
-				      .mode = S_IFDIR | 0755,
-				      .nlink = 2,
-				      .size = 1 };
+	i.attr = (struct memfs_attr){
+		.ino = 1, .mode = S_IFDIR | 0755, .nlink = 2, .size = 1
+	};
 	i.next_cookie = 10;
 	CU_ASSERT_EQUAL(memfs_restore_inode(fs, &i), 0);
 	CU_ASSERT_EQUAL(memfs_restore_dirent(fs, 1, "a", 5, 5), 0);
@@ -505,6 +500,20 @@ static void test_check_catches(void)
 	CHECK_FS(fs);
 	memfs_free(fs);
 
+	/* a child whose nodeid is below its parent's claims another parent */
+	u64 a, f0, b;
+
+	fs = memfs_new(NULL);
+	memfs_mkdir(fs, 1, "a", 0700, &a);
+	memfs_create(fs, 1, "f", 0600, 0, &f0);
+	memfs_mkdir(fs, 1, "b", 0700, &b);
+	memfs_rename(fs, 1, "f", b, "f", 0);
+	CHECK_FS(fs);
+	memfs_iget(fs, f0)->parent = a;
+	expect_broken(fs, "not in parent");
+	memfs_iget(fs, f0)->parent = b;
+	memfs_free(fs);
+
 	/* an unlinked, unreferenced inode that was not freed */
 	fs = memfs_new(NULL);
 	u64 f;
@@ -517,6 +526,163 @@ static void test_check_catches(void)
 	memfs_free(fs);
 }
 
+/* ---- random operations: invariants hold, clones match ---------------- */
+
+static u64 lcg_state;
+
+static u32 rnd(u32 n)
+{
+	lcg_state = lcg_state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (u32)(lcg_state >> 33) % n;
+}
+
+static int forget_all(void *arg, const struct memfs_inode_info *i)
+{
+	u64 *list = arg;
+
+	if (i->nlookup && list[0] < 255)
+		list[++list[0]] = i->nodeid;
+	return 0;
+}
+
+static int close_all(void *arg, const struct memfs_handle_info *h)
+{
+	u64 *list = arg;
+
+	if (list[0] < 255)
+		list[++list[0]] = h->fh | (h->isdir ? 1ULL << 63 : 0);
+	return 0;
+}
+
+/* Remove everything below @dir (depth-first), by name. */
+static void wipe(struct memfs *fs, u64 dir)
+{
+	struct memfs_inode *d = memfs_iget(fs, dir);
+
+	while (d->nents) {
+		char name[MEMFS_NAME_MAX + 1];
+		u64 ino = d->ents[0].ino;
+
+		strcpy(name, d->ents[0].name);
+		if (S_ISDIR(memfs_iget(fs, ino)->attr.mode)) {
+			wipe(fs, ino);
+			CU_ASSERT_EQUAL(memfs_rmdir(fs, dir, name), 0);
+		} else {
+			CU_ASSERT_EQUAL(memfs_unlink(fs, dir, name), 0);
+		}
+	}
+}
+
+static void test_random_ops(void)
+{
+	struct memfs_config cfg = { .max_inodes = 40,
+				    .max_file_size = 64 * 1024 };
+	struct memfs *fs = memfs_new(&cfg);
+	int rounds = vt_slow_build() ? 300 : 3000;
+	u64 list[256];
+	char buf[9000];
+
+	lcg_state = 1234;
+	memset(buf, 'r', sizeof(buf));
+	for (int r = 0; r < rounds; r++) {
+		/* ids 1..next: some live, some stale; fhs likewise */
+		struct memfs_counters c;
+		u64 ino, a, b, x;
+		char n1[4] = { 'n', (char)('0' + rnd(6)), 0 };
+		char n2[4] = { 'n', (char)('0' + rnd(6)), 0 };
+		struct memfs_setattr sa = { .valid = MEMFS_SET_SIZE };
+
+		memfs_get_counters(fs, &c);
+		ino = 1 + rnd((u32)c.next_nodeid);
+		a = 1 + rnd((u32)c.next_nodeid);
+		b = 1 + rnd((u32)c.next_fh + 1);
+		memfs_set_now(fs, (struct memfs_time){ r, 0 });
+		switch (rnd(14)) {
+		case 0:
+			memfs_create(fs, a, n1, 0600, rnd(2) ? O_EXCL : 0, &x);
+			break;
+		case 1:
+			memfs_mkdir(fs, a, n1, 0700, &x);
+			break;
+		case 2:
+			memfs_unlink(fs, a, n1);
+			break;
+		case 3:
+			memfs_rmdir(fs, a, n1);
+			break;
+		case 4:
+			memfs_rename(fs, a, n1, ino, n2, rnd(3));
+			break;
+		case 5:
+			memfs_write(fs, ino, rnd(20000), buf, rnd(9000));
+			break;
+		case 6:
+			sa.size = rnd(30000);
+			memfs_setattr(fs, ino, &sa, NULL);
+			break;
+		case 7:
+			memfs_open(fs, ino, rnd(3) | (rnd(4) ? 0 : O_TRUNC),
+				   &x);
+			break;
+		case 8:
+			memfs_opendir(fs, ino, 0, &x);
+			break;
+		case 9:
+			if (memfs_release(fs, b))
+				memfs_releasedir(fs, b);
+			break;
+		case 10:
+		case 11:
+			if (!memfs_lookup(fs, a, n1, &x))
+				memfs_ref(fs, x);
+			break;
+		case 12:
+			memfs_forget(fs, ino, rnd(3));
+			break;
+		default:
+			memfs_fh_write(fs, b, rnd(10000), buf, rnd(5000));
+			break;
+		}
+		CHECK_FS(fs);
+		if (r % 500 == 499) {
+			struct memfs *cl = clone(fs);
+			char *d1 = dump(fs), *d2 = dump(cl);
+
+			CU_ASSERT_STRING_EQUAL(d1, d2);
+			CHECK_FS(cl);
+			free(d1);
+			free(d2);
+			memfs_free(cl);
+		}
+	}
+	/* The guest goes away: names, handles, lookups all dropped. */
+	wipe(fs, 1);
+	list[0] = 0;
+	memfs_for_each_handle(fs, close_all, list);
+	for (u64 i = 1; i <= list[0]; i++) {
+		int err =
+			list[i] >> 63 ?
+				memfs_releasedir(fs, list[i] & ~(1ULL << 63)) :
+				memfs_release(fs, list[i]);
+
+		CU_ASSERT_EQUAL(err, 0);
+	}
+	list[0] = 0;
+	memfs_for_each_inode(fs, forget_all, list);
+	for (u64 i = 1; i <= list[0]; i++)
+		memfs_forget(fs, list[i], ~0ULL >> 1);
+	{
+		struct memfs_stats st;
+
+		memfs_get_stats(fs, &st);
+		CU_ASSERT_EQUAL(st.inodes, 1);
+		CU_ASSERT_EQUAL(st.handles, 0);
+		CU_ASSERT_EQUAL(st.data_pages, 0);
+	}
+	CHECK_FS(fs);
+	memfs_free(fs);
+}
+
 VT_SUITE(device_memfs_migrate, NULL, NULL, VT_CASE(test_round_trip),
 	 VT_CASE(test_iteration_stops), VT_CASE(test_restore_errors),
-	 VT_CASE(test_check_catches));
+	 VT_CASE(test_check_catches), VT_CASE(test_random_ops));

@@ -12,13 +12,13 @@
 #include "device/memfs.h"
 #include "tests/harness.h"
 
-#define CHECK_FS(fs)                                             \
-	do {                                                     \
-		char why_[128] = "";                             \
-		int r_ = memfs_check(fs, why_, sizeof(why_));    \
-		CU_ASSERT_EQUAL(r_, 0);                          \
-		if (r_)                                          \
-			CU_FAIL(why_);                           \
+#define CHECK_FS(fs)                                          \
+	do {                                                  \
+		char why_[128] = "";                          \
+		int r_ = memfs_check(fs, why_, sizeof(why_)); \
+		CU_ASSERT_EQUAL(r_, 0);                       \
+		if (r_)                                       \
+			CU_FAIL(why_);                        \
 	} while (0)
 
 static u64 freed[16];
@@ -43,7 +43,7 @@ static void test_forget_everything(void)
 {
 	struct memfs *fs = memfs_new(NULL);
 	u64 ids[6], x;
-	char name[8];
+	char name[16];
 
 	nfreed = 0;
 	memfs_set_free_hook(fs, on_free, &nfreed);
@@ -52,8 +52,8 @@ static void test_forget_everything(void)
 	memfs_ref(fs, ids[0]);
 	for (int i = 1; i < 6; i++) {
 		snprintf(name, sizeof(name), "f%d", i);
-		CU_ASSERT_EQUAL(memfs_create(fs, ids[0], name, 0600, 0,
-					     &ids[i]), 0);
+		CU_ASSERT_EQUAL(
+			memfs_create(fs, ids[0], name, 0600, 0, &ids[i]), 0);
 		memfs_ref(fs, ids[i]);
 		memfs_lookup(fs, ids[0], name, &x);
 		memfs_ref(fs, x);
@@ -291,7 +291,7 @@ static void test_readdir(void)
 {
 	struct memfs *fs = memfs_new(NULL);
 	struct listing l = { .limit = 32 };
-	char name[8];
+	char name[16];
 	u64 d, dh, x, sub;
 
 	memfs_mkdir(fs, 1, "d", 0700, &d);
@@ -326,8 +326,8 @@ static void test_readdir(void)
 
 	memfs_readdir(fs, dh, 0, collect, &first);
 	CU_ASSERT_STRING_EQUAL(first.names[3], "e1");
-	memfs_unlink(fs, d, "e0");   /* already returned */
-	memfs_unlink(fs, d, "e3");   /* not yet returned */
+	memfs_unlink(fs, d, "e0"); /* already returned */
+	memfs_unlink(fs, d, "e3"); /* not yet returned */
 	memfs_create(fs, d, "new", 0600, 0, &x);
 	memfs_rename(fs, d, "e4", d, "e4b", 0);
 	memfs_readdir(fs, dh, first.offs[3], collect, &rest);

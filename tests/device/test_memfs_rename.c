@@ -8,13 +8,13 @@
 #include "device/memfs.h"
 #include "tests/harness.h"
 
-#define CHECK_FS(fs)                                             \
-	do {                                                     \
-		char why_[128] = "";                             \
-		int r_ = memfs_check(fs, why_, sizeof(why_));    \
-		CU_ASSERT_EQUAL(r_, 0);                          \
-		if (r_)                                          \
-			CU_FAIL(why_);                           \
+#define CHECK_FS(fs)                                          \
+	do {                                                  \
+		char why_[128] = "";                          \
+		int r_ = memfs_check(fs, why_, sizeof(why_)); \
+		CU_ASSERT_EQUAL(r_, 0);                       \
+		if (r_)                                       \
+			CU_FAIL(why_);                        \
 	} while (0)
 
 /*
@@ -137,9 +137,8 @@ static void test_rename_same_inode(void)
 	build();
 	CU_ASSERT_EQUAL(memfs_rename(fs, 1, "f1", 1, "f1", 0), 0);
 	CU_ASSERT_EQUAL(memfs_rename(fs, 1, "d1", 1, "d1", 0), 0);
-	CU_ASSERT_EQUAL(memfs_rename(fs, 1, "f1", 1, "f1",
-				     MEMFS_RENAME_EXCHANGE),
-			0);
+	CU_ASSERT_EQUAL(
+		memfs_rename(fs, 1, "f1", 1, "f1", MEMFS_RENAME_EXCHANGE), 0);
 	CU_ASSERT_EQUAL(memfs_rename(fs, 1, "f1", 1, "f1",
 				     MEMFS_RENAME_NOREPLACE),
 			-EEXIST);
@@ -151,9 +150,8 @@ static void test_rename_same_inode(void)
 static void test_rename_noreplace(void)
 {
 	build();
-	CU_ASSERT_EQUAL(memfs_rename(fs, 1, "f1", d2, "f1",
-				     MEMFS_RENAME_NOREPLACE),
-			0);
+	CU_ASSERT_EQUAL(
+		memfs_rename(fs, 1, "f1", d2, "f1", MEMFS_RENAME_NOREPLACE), 0);
 	CU_ASSERT_EQUAL(look(d2, "f1"), f1);
 	CHECK_FS(fs);
 	memfs_free(fs);
@@ -163,16 +161,14 @@ static void test_rename_exchange(void)
 {
 	build();
 	/* file <-> file across directories */
-	CU_ASSERT_EQUAL(memfs_rename(fs, 1, "f1", d1, "x",
-				     MEMFS_RENAME_EXCHANGE),
-			0);
+	CU_ASSERT_EQUAL(
+		memfs_rename(fs, 1, "f1", d1, "x", MEMFS_RENAME_EXCHANGE), 0);
 	CU_ASSERT_EQUAL(look(1, "f1"), x);
 	CU_ASSERT_EQUAL(look(d1, "x"), f1);
 	CHECK_FS(fs);
 	/* file <-> directory across directories: link counts move */
-	CU_ASSERT_EQUAL(memfs_rename(fs, d2, "sub", d1, "x",
-				     MEMFS_RENAME_EXCHANGE),
-			0);
+	CU_ASSERT_EQUAL(
+		memfs_rename(fs, d2, "sub", d1, "x", MEMFS_RENAME_EXCHANGE), 0);
 	CU_ASSERT_EQUAL(look(d1, "x"), sub);
 	CU_ASSERT_EQUAL(look(d2, "sub"), f1);
 	CU_ASSERT_EQUAL(nlink(d1), 3);
@@ -180,15 +176,13 @@ static void test_rename_exchange(void)
 	CU_ASSERT_EQUAL(look(sub, ".."), d1);
 	CHECK_FS(fs);
 	/* and back the other way round */
-	CU_ASSERT_EQUAL(memfs_rename(fs, d1, "x", d2, "sub",
-				     MEMFS_RENAME_EXCHANGE),
-			0);
+	CU_ASSERT_EQUAL(
+		memfs_rename(fs, d1, "x", d2, "sub", MEMFS_RENAME_EXCHANGE), 0);
 	CU_ASSERT_EQUAL(nlink(d1), 2);
 	CU_ASSERT_EQUAL(nlink(d2), 3);
 	/* dir <-> dir in one directory, non-empty ones too */
-	CU_ASSERT_EQUAL(memfs_rename(fs, 1, "d1", 1, "d2",
-				     MEMFS_RENAME_EXCHANGE),
-			0);
+	CU_ASSERT_EQUAL(
+		memfs_rename(fs, 1, "d1", 1, "d2", MEMFS_RENAME_EXCHANGE), 0);
 	CU_ASSERT_EQUAL(look(1, "d1"), d2);
 	CU_ASSERT_EQUAL(nlink(1), 5);
 	CHECK_FS(fs);
