@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * memfs_data.c - regular file contents.
+ *
+ * A file is a page table: slot i holds bytes [i * 4096, (i + 1) * 4096) or
+ * NULL for a hole, which reads as zeros. The table covers exactly the pages
+ * below the file size, so a write far beyond EOF costs one page plus one
+ * pointer per skipped page, and truncation frees whatever lies beyond.
+ */
+#include "device/memfs_internal.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+
+static u64 pages_for(u64 size)
+{
+	return (size + MEMFS_PAGE_SIZE - 1) / MEMFS_PAGE_SIZE;
+}
+
+static void update_blocks(struct memfs_inode *inode, s64 delta_pages)
+{
+	inode->attr.blocks += delta_pages * (MEMFS_PAGE_SIZE / 512);
+}
+
+void memfs_free_pages(struct memfs *fs, struct memfs_inode *inode)
+{
+	for (u64 i = 0; i < inode->npages; i++) {
+		if (inode->pages[i]) {
+			free(inode->pages[i]);
+			fs->data_pages--;
+		}
+	}
+	free(inode->pages);
+	inode->pages = NULL;
+	inode->npages = 0;
+}
+
+/* Resize the page table to cover @size bytes; zero the tail past it. */
+void memfs_truncate(struct memfs *fs, struct memfs_inode *inode, u64 size)
+{
+	u64 want = pages_for(size);
+
+	/* Callers check the size limit before changing anything. */
+	assert(size <= fs->cfg.max_file_size);
+	for (u64 i = want; i < inode->npages; i++) {
+		if (inode->pages[i]) {
+			free(inode->pages[i]);
+			fs->data_pages--;
+			update_blocks(inode, -1);
+		}
+	}
+	if (want != inode->npages) {
+		inode->pages = memfs_xrealloc(inode->pages, want,
+					      sizeof(*inode->pages));
+		for (u64 i = inode->npages; i < want; i++)
+			inode->pages[i] = NULL;
+		inode->npages = want;
+	}
+	/* Bytes past the new EOF in its last page must read as zero later. */
+	if (size % MEMFS_PAGE_SIZE && size < inode->attr.size) {
+		u8 *last = inode->pages[want - 1];
+
+		if (last)
+			memset(last + size % MEMFS_PAGE_SIZE, 0,
+			       MEMFS_PAGE_SIZE - size % MEMFS_PAGE_SIZE);
+	}
+	inode->attr.size = size;
+}
+
+/* The page at @index, allocated if it was a hole (the table covers it). */
+int memfs_page_slot(struct memfs *fs, struct memfs_inode *inode, u64 index,
+		    u8 **page)
+{
+	assert(index < inode->npages);
+	if (!inode->pages[index]) {
+		inode->pages[index] = calloc(1, MEMFS_PAGE_SIZE);
+		if (!inode->pages[index])
+			abort();
+		fs->data_pages++;
+		update_blocks(inode, 1);
+	}
+	*page = inode->pages[index];
+	return 0;
+}
+
+/* A regular file @ino, or NULL with *err set. */
+static struct memfs_inode *get_file(struct memfs *fs, u64 ino, int *err)
+{
+	struct memfs_inode *inode = memfs_iget(fs, ino);
+
+	if (!inode) {
+		*err = -ESTALE;
+		return NULL;
+	}
+	if (memfs_is_dir(inode)) {
+		*err = -EISDIR;
+		return NULL;
+	}
+	return inode;
+}
+
+s64 memfs_read(struct memfs *fs, u64 ino, u64 off, void *buf, size_t size)
+{
+	struct memfs_inode *inode;
+	u8 *out = buf;
+	u64 done = 0;
+	int err;
+
+	inode = get_file(fs, ino, &err);
+	if (!inode)
+		return err;
+	if (off > INT64_MAX)
+		return -EINVAL;
+	if (off >= inode->attr.size)
+		return 0;
+	if (size > inode->attr.size - off)
+		size = inode->attr.size - off;
+	while (done < size) {
+		u64 pos = off + done;
+		u64 in_page = pos % MEMFS_PAGE_SIZE;
+		u64 n = MEMFS_PAGE_SIZE - in_page;
+		const u8 *page = inode->pages[pos / MEMFS_PAGE_SIZE];
+
+		if (n > size - done)
+			n = size - done;
+		if (page)
+			memcpy(out + done, page + in_page, n);
+		else
+			memset(out + done, 0, n);
+		done += n;
+	}
+	return (s64)done;
+}
+
+s64 memfs_write(struct memfs *fs, u64 ino, u64 off, const void *data,
+		size_t size)
+{
+	struct memfs_inode *inode;
+	const u8 *in = data;
+	u64 done = 0;
+	int err;
+
+	inode = get_file(fs, ino, &err);
+	if (!inode)
+		return err;
+	if (off > INT64_MAX)
+		return -EINVAL;
+	if (size > fs->cfg.max_file_size || off > fs->cfg.max_file_size - size)
+		return -EFBIG;
+	if (!size)
+		return 0;
+	if (off + size > inode->attr.size)
+		memfs_truncate(fs, inode, off + size);
+	while (done < size) {
+		u64 pos = off + done;
+		u64 in_page = pos % MEMFS_PAGE_SIZE;
+		u64 n = MEMFS_PAGE_SIZE - in_page;
+		u8 *page;
+
+		if (n > size - done)
+			n = size - done;
+		memfs_page_slot(fs, inode, pos / MEMFS_PAGE_SIZE, &page);
+		memcpy(page + in_page, in + done, n);
+		done += n;
+	}
+	memfs_touch(fs, inode, true);
+	return (s64)done;
+}

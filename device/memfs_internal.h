@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/**
+ * @file memfs_internal.h
+ * @brief Private layout of struct memfs, shared by the memfs_*.c files only.
+ */
+#ifndef VFSIM_DEVICE_MEMFS_INTERNAL_H
+#define VFSIM_DEVICE_MEMFS_INTERNAL_H
+
+/// @cond INTERNAL
+
+#include "device/memfs.h"
+
+/*
+ * Everything is named by id, never by pointer: parents by nodeid, handles
+ * by fh. Inodes and handles sit in arrays sorted by id (ids are handed out
+ * in ascending order, so appending keeps them sorted), found by binary
+ * search. That keeps iteration order obvious and pointer-free.
+ */
+struct memfs_dirent {
+	u64 cookie;
+	u64 ino;
+	char *name;
+};
+
+struct memfs_inode {
+	u64 nodeid;
+	u64 generation;
+	u64 nlookup;
+	u32 nopen;
+	u32 npin;
+	u64 parent; /* 0 when unlinked; the root is its own parent */
+	char *name; /* NULL when unlinked and for the root */
+	struct memfs_attr attr;
+	/* directories */
+	struct memfs_dirent *ents;
+	size_t nents, ents_cap;
+	u64 next_cookie;
+	/* regular files: page table, NULL slots are holes */
+	u8 **pages;
+	u64 npages;
+};
+
+struct memfs_handle {
+	u64 fh;
+	u64 ino;
+	u32 flags;
+	bool isdir;
+};
+
+struct memfs {
+	struct memfs_config cfg;
+	struct memfs_inode **inodes;
+	size_t ninodes, inodes_cap;
+	struct memfs_handle *handles;
+	size_t nhandles, handles_cap;
+	u64 next_nodeid;
+	u64 next_fh;
+	u64 generation;
+	struct memfs_time now;
+	u64 data_pages;
+	void (*free_hook)(void *arg, u64 ino);
+	void *free_hook_arg;
+};
+
+static inline bool memfs_is_dir(const struct memfs_inode *inode)
+{
+	return (inode->attr.mode & 0170000) == 0040000;
+}
+
+void *memfs_xrealloc(void *p, size_t n, size_t size);
+struct memfs_inode *memfs_iget(const struct memfs *fs, u64 nodeid);
+size_t memfs_inode_slot(const struct memfs *fs, u64 nodeid);
+void memfs_inode_insert(struct memfs *fs, struct memfs_inode *inode);
+int memfs_check_name(const char *name);
+struct memfs_dirent *memfs_dir_find(const struct memfs_inode *dir,
+				    const char *name);
+void memfs_dir_add(struct memfs_inode *dir, const char *name,
+		   struct memfs_inode *child, u64 cookie);
+void memfs_dir_remove(struct memfs_inode *dir, struct memfs_dirent *de);
+void memfs_drop_name(struct memfs *fs, struct memfs_inode *inode);
+void memfs_maybe_free(struct memfs *fs, struct memfs_inode *inode);
+void memfs_touch(struct memfs *fs, struct memfs_inode *inode, bool mtime);
+void memfs_truncate(struct memfs *fs, struct memfs_inode *inode, u64 size);
+void memfs_free_pages(struct memfs *fs, struct memfs_inode *inode);
+int memfs_page_slot(struct memfs *fs, struct memfs_inode *inode, u64 index,
+		    u8 **page);
+
+/// @endcond
+
+#endif /* VFSIM_DEVICE_MEMFS_INTERNAL_H */
