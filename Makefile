@@ -146,7 +146,8 @@ coverage: deps
 # --- make docs ----------------------------------------------------------
 docs: deps
 	@mkdir -p $(BUILD)/docs
-	VFSIM_VERSION=$(VERSION) VFSIM_DOCS_OUT=$(BUILD)/docs doxygen docs/Doxyfile
+	VFSIM_VERSION=$(VERSION) VFSIM_DOCS_OUT=$(BUILD)/docs \
+		VFSIM_DOCS_INPUT="README.md docs $(wildcard $(CORE_DIRS))" doxygen docs/Doxyfile
 
 # --- make fuzz ----------------------------------------------------------
 FUZZ_CC   := clang
