@@ -79,7 +79,8 @@ ssize_t fuse_proto_build_request(void *buf, size_t size, uint64_t unique,
 	p += sizeof(ih);
 	for (unsigned int i = 0; i < args->in_numargs; i++) {
 		if (args->in_args[i].size)
-			memcpy(p, args->in_args[i].value, args->in_args[i].size);
+			memcpy(p, args->in_args[i].value,
+			       args->in_args[i].size);
 		p += args->in_args[i].size;
 	}
 	assert(p == (unsigned char *)buf + n);

@@ -178,7 +178,8 @@ static int swap_struct_data(const struct fuse_op_desc *op, unsigned char *p,
 	if (iovs * sizeof(struct fuse_ioctl_iovec) < rest)
 		return -E2BIG;
 	p += op->out_min;
-	for (uint64_t i = 0; i < iovs; i++, p += sizeof(struct fuse_ioctl_iovec))
+	for (uint64_t i = 0; i < iovs;
+	     i++, p += sizeof(struct fuse_ioctl_iovec))
 		fuse_layout_bswap(fuse_ioctl_iovec_layout, p,
 				  sizeof(struct fuse_ioctl_iovec));
 	return 0;
@@ -221,7 +222,8 @@ int fuse_proto_bswap_reply(void *buf, size_t len, uint32_t opcode,
 		return 0;
 	case FUSE_REPLY_XATTR:
 		if (xattr_size == 0)
-			return swap_struct("44", sizeof(struct fuse_getxattr_out),
+			return swap_struct("44",
+					   sizeof(struct fuse_getxattr_out),
 					   sizeof(struct fuse_getxattr_out), p,
 					   n);
 		return n > xattr_size ? -E2BIG : 0;

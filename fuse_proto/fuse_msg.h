@@ -94,12 +94,12 @@ struct fuse_proto_out_arg {
  * the last out arg may come back shorter than out_args[last].size.
  */
 struct fuse_proto_args {
-	uint32_t opcode;	///< enum fuse_opcode
-	uint64_t nodeid;	///< node the request is about
-	uint8_t in_numargs;	///< in_args used
-	uint8_t out_numargs;	///< out_args used
-	bool out_argvar;	///< last out arg is variable-size
-	bool noreply;		///< no reply expected (FORGET, BATCH_FORGET)
+	uint32_t opcode;     ///< enum fuse_opcode
+	uint64_t nodeid;     ///< node the request is about
+	uint8_t in_numargs;  ///< in_args used
+	uint8_t out_numargs; ///< out_args used
+	bool out_argvar;     ///< last out arg is variable-size
+	bool noreply;	     ///< no reply expected (FORGET, BATCH_FORGET)
 	/** input arguments, in wire order */
 	struct fuse_proto_in_arg in_args[FUSE_PROTO_MAX_IN_ARGS];
 	/** output arguments, in wire order */
@@ -154,8 +154,8 @@ ssize_t fuse_proto_build_request(void *buf, size_t size, uint64_t unique,
  * @return 0 when the reply is well formed (oh->error is the request's
  *         result), or a negative errno from the table above.
  */
-int fuse_proto_verify_reply(const struct fuse_proto_args *args,
-			    uint64_t unique, const void *buf, size_t used_len,
+int fuse_proto_verify_reply(const struct fuse_proto_args *args, uint64_t unique,
+			    const void *buf, size_t used_len,
 			    struct fuse_out_header *oh);
 
 /**
@@ -202,6 +202,10 @@ struct fuse_proto_req {
  * inside the message, non-empty and not too long, that sizes and counts
  * match the bytes present and that nothing is left over. Never reads
  * outside [buf, buf + len).
+ *
+ * Stateless, so it assumes what a 7.38 session negotiates: SETXATTR in its
+ * FUSE_SETXATTR_EXT form (16-byte fuse_setxattr_in), full-size WRITE and
+ * MKNOD arguments; only INIT may carry its pre-7.36 16-byte argument.
  * @return 0 and a filled @p req, or a negative errno from the table above
  *         (@p req is then unspecified).
  */
@@ -232,6 +236,9 @@ ssize_t fuse_proto_build_reply(void *buf, size_t size, uint64_t unique,
 
 /**
  * @brief Write an error reply: a bare fuse_out_header with @p error.
+ * @param buf where the reply goes
+ * @param size bytes available at @p buf
+ * @param unique the request's unique
  * @param error 0 or a negative errno in [-4095, -1]
  * @return bytes written; -ERANGE for a bad @p error, -EMSGSIZE when
  *         @p size is too small.
@@ -276,11 +283,15 @@ int fuse_proto_bswap_request(void *buf, size_t len,
  * Walks the out_header and the opcode's reply layout: fixed structs,
  * READDIR/READDIRPLUS records, IOCTL retry iovecs. An error reply must
  * be a bare header.
+ * @param buf the reply, converted in place
+ * @param len its length (used length)
+ * @param opcode the opcode of the request it answers
  * @param xattr_size GETXATTR/LISTXATTR only: the size the request asked
  *        for; 0 means the reply is a struct fuse_getxattr_out
  * @return 0, or -EMSGSIZE, -EBADMSG, -ENOSYS, -EPROTO (error reply with
  *         payload, partial field or record), -E2BIG (more than the
  *         opcode's reply), -ENODATA (less than a fixed reply).
+ * @param dir which way to convert
  */
 int fuse_proto_bswap_reply(void *buf, size_t len, uint32_t opcode,
 			   uint32_t xattr_size, enum fuse_proto_bswap_dir dir);

@@ -20,66 +20,72 @@
 #include "fuse_proto/fuse_proto.h"
 
 /* Field widths of each wire struct, in order. */
-#define L_ATTR "888888"                                                    \
-	       "4444444444"
-#define L_KSTATFS "88888"                                                  \
-		  "4444"                                                   \
-		  "444444"
+#define L_ATTR   \
+	"888888" \
+	"4444444444"
+#define L_KSTATFS \
+	"88888"   \
+	"4444"    \
+	"444444"
 #define L_FILE_LOCK "8844"
-#define L_ENTRY_OUT "8888"                                                 \
-		    "44" L_ATTR
-#define L_FORGET_IN "8"
-#define L_FORGET_ONE "88"
+#define L_ENTRY_OUT \
+	"8888"      \
+	"44" L_ATTR
+#define L_FORGET_IN	  "8"
+#define L_FORGET_ONE	  "88"
 #define L_BATCH_FORGET_IN "44"
-#define L_GETATTR_IN "448"
-#define L_ATTR_OUT "844" L_ATTR
-#define L_MKNOD_IN "4444"
-#define L_MKDIR_IN "44"
-#define L_RENAME_IN "8"
-#define L_RENAME2_IN "844"
-#define L_LINK_IN "8"
-#define L_SETATTR_IN "44"                                                  \
-		     "888888"                                              \
-		     "44444444"
-#define L_OPEN_IN "44"
-#define L_CREATE_IN "4444"
-#define L_OPEN_OUT "844"
-#define L_RELEASE_IN "8448"
-#define L_FLUSH_IN "8448"
-#define L_RW_IN "8844844"
-#define L_WRITE_OUT "44"
-#define L_FSYNC_IN "844"
+#define L_GETATTR_IN	  "448"
+#define L_ATTR_OUT	  "844" L_ATTR
+#define L_MKNOD_IN	  "4444"
+#define L_MKDIR_IN	  "44"
+#define L_RENAME_IN	  "8"
+#define L_RENAME2_IN	  "844"
+#define L_LINK_IN	  "8"
+#define L_SETATTR_IN \
+	"44"         \
+	"888888"     \
+	"44444444"
+#define L_OPEN_IN     "44"
+#define L_CREATE_IN   "4444"
+#define L_OPEN_OUT    "844"
+#define L_RELEASE_IN  "8448"
+#define L_FLUSH_IN    "8448"
+#define L_RW_IN	      "8844844"
+#define L_WRITE_OUT   "44"
+#define L_FSYNC_IN    "844"
 #define L_SETXATTR_IN "4444"
-#define L_GETXATTR "44"
-#define L_LK_IN "88" L_FILE_LOCK "44"
-#define L_ACCESS_IN "44"
-#define L_U32X7 "4444444"
-#define L_INIT_IN "44444" L_U32X7 "4444"
-#define L_INIT_OUT "4444"                                                  \
-		   "2244"                                                  \
-		   "224" L_U32X7
-#define L_CUSE_INIT_IN "4444"
+#define L_GETXATTR    "44"
+#define L_LK_IN	      "88" L_FILE_LOCK "44"
+#define L_ACCESS_IN   "44"
+#define L_U32X7	      "4444444"
+#define L_INIT_IN     "44444" L_U32X7 "4444"
+#define L_INIT_OUT \
+	"4444"     \
+	"2244"     \
+	"224" L_U32X7
+#define L_CUSE_INIT_IN	"4444"
 #define L_CUSE_INIT_OUT "44444444" L_U32X7 "444"
-#define L_INTERRUPT_IN "8"
-#define L_BMAP_IN "844"
-#define L_BMAP_OUT "8"
-#define L_IOCTL_IN "844844"
-#define L_IOCTL_IOVEC "88"
-#define L_IOCTL_OUT "4444"
-#define L_POLL_IN "8844"
-#define L_POLL_OUT "44"
-#define L_FALLOCATE_IN "88844"
-#define L_IN_HEADER "4488444"                                              \
-		    "22"
-#define L_OUT_HEADER "448"
-#define L_DIRENT "8844"
-#define L_LSEEK_IN "8844"
-#define L_LSEEK_OUT "8"
+#define L_INTERRUPT_IN	"8"
+#define L_BMAP_IN	"844"
+#define L_BMAP_OUT	"8"
+#define L_IOCTL_IN	"844844"
+#define L_IOCTL_IOVEC	"88"
+#define L_IOCTL_OUT	"4444"
+#define L_POLL_IN	"8844"
+#define L_POLL_OUT	"44"
+#define L_FALLOCATE_IN	"88844"
+#define L_IN_HEADER \
+	"4488444"   \
+	"22"
+#define L_OUT_HEADER	     "448"
+#define L_DIRENT	     "8844"
+#define L_LSEEK_IN	     "8844"
+#define L_LSEEK_OUT	     "8"
 #define L_COPY_FILE_RANGE_IN "8888888"
-#define L_SETUPMAPPING_IN "88888"
-#define L_REMOVEMAPPING_IN "4"
-#define L_REMOVEMAPPING_ONE "88"
-#define L_SYNCFS_IN "8"
+#define L_SETUPMAPPING_IN    "88888"
+#define L_REMOVEMAPPING_IN   "4"
+#define L_REMOVEMAPPING_ONE  "88"
+#define L_SYNCFS_IN	     "8"
 #define L_NOTIFY_RETRIEVE_IN "884488"
 
 const char fuse_in_header_layout[] = L_IN_HEADER;
@@ -88,9 +94,9 @@ const char fuse_dirent_layout[] = L_DIRENT;
 const char fuse_direntplus_layout[] = L_ENTRY_OUT L_DIRENT;
 const char fuse_ioctl_iovec_layout[] = L_IOCTL_IOVEC;
 
-#define LAYOUT(s, l)                              \
-	{                                         \
-		#s, sizeof(struct s), l           \
+#define LAYOUT(s, l)                    \
+	{                               \
+#s, sizeof(struct s), l \
 	}
 
 const struct fuse_layout fuse_layouts[] = {
@@ -161,20 +167,21 @@ const struct fuse_layout fuse_layouts[] = {
 };
 
 /* Fixed arg of exactly struct s. */
-#define IN(s, l) .in_min = sizeof(struct s), .in_max = sizeof(struct s), \
-		 .in_layout = l
+#define IN(s, l) \
+	.in_min = sizeof(struct s), .in_max = sizeof(struct s), .in_layout = l
 /* Reply of exactly struct s. */
-#define OUT(s, l)                                                       \
-	.reply = FUSE_REPLY_STRUCT, .out_min = sizeof(struct s),        \
+#define OUT(s, l)                                                \
+	.reply = FUSE_REPLY_STRUCT, .out_min = sizeof(struct s), \
 	.out_max = sizeof(struct s), .out_layout = l
 /* A u32 field of the fixed arg sizes the tail. */
-#define TAIL(s, field, elem, l)                                         \
-	.has_tail = true, .tail_off = offsetof(struct s, field),        \
+#define TAIL(s, field, elem, l)                                  \
+	.has_tail = true, .tail_off = offsetof(struct s, field), \
 	.tail_elem = elem, .tail_layout = l
 
 static const struct fuse_op_desc fuse_ops[] = {
 	/* name in dir hdr.nodeid -> fuse_entry_out */
-	[FUSE_LOOKUP] = { "LOOKUP", .in_names = 1, OUT(fuse_entry_out, L_ENTRY_OUT) },
+	[FUSE_LOOKUP] = { "LOOKUP", .in_names = 1,
+			  OUT(fuse_entry_out, L_ENTRY_OUT) },
 	/* drop nlookup lookups of hdr.nodeid; never answered */
 	[FUSE_FORGET] = { "FORGET", IN(fuse_forget_in, L_FORGET_IN),
 			  .reply = FUSE_REPLY_NONE },
@@ -350,10 +357,12 @@ static const struct fuse_op_desc fuse_ops[] = {
 
 /* CUSE_INIT: cuse_init_in -> cuse_init_out, then device info strings. */
 static const struct fuse_op_desc cuse_init_op = {
-	"CUSE_INIT", IN(cuse_init_in, L_CUSE_INIT_IN),
+	"CUSE_INIT",
+	IN(cuse_init_in, L_CUSE_INIT_IN),
 	.reply = FUSE_REPLY_STRUCT_DATA,
 	.out_min = sizeof(struct cuse_init_out),
-	.out_max = sizeof(struct cuse_init_out), .out_layout = L_CUSE_INIT_OUT
+	.out_max = sizeof(struct cuse_init_out),
+	.out_layout = L_CUSE_INIT_OUT
 };
 
 _Static_assert(sizeof(struct fuse_entry_out) + sizeof(struct fuse_open_out) ==

@@ -16,35 +16,35 @@
 
 /** @brief What follows a reply's out_header. */
 enum fuse_reply_kind {
-	FUSE_REPLY_NONE,       ///< no reply is sent at all
-	FUSE_REPLY_EMPTY,      ///< the header alone
-	FUSE_REPLY_STRUCT,     ///< out_min..out_max bytes of out_layout
-	FUSE_REPLY_DATA,       ///< bytes (READ, READLINK)
-	FUSE_REPLY_XATTR,      ///< fuse_getxattr_out if size 0, else bytes
-	FUSE_REPLY_DIRENT,     ///< fuse_dirent records
-	FUSE_REPLY_DIRENTPLUS, ///< fuse_direntplus records
-	FUSE_REPLY_IOCTL,      ///< fuse_ioctl_out, then data or iovecs
+	FUSE_REPLY_NONE,	///< no reply is sent at all
+	FUSE_REPLY_EMPTY,	///< the header alone
+	FUSE_REPLY_STRUCT,	///< out_min..out_max bytes of out_layout
+	FUSE_REPLY_DATA,	///< bytes (READ, READLINK)
+	FUSE_REPLY_XATTR,	///< fuse_getxattr_out if size 0, else bytes
+	FUSE_REPLY_DIRENT,	///< fuse_dirent records
+	FUSE_REPLY_DIRENTPLUS,	///< fuse_direntplus records
+	FUSE_REPLY_IOCTL,	///< fuse_ioctl_out, then data or iovecs
 	FUSE_REPLY_STRUCT_DATA, ///< out_layout struct, then bytes
 };
 
 /** @brief One opcode's request and reply layout. */
 struct fuse_op_desc {
-	const char *name;	///< trace name, NULL for a hole
-	uint16_t in_min;	///< fixed arg: fewest bytes
-	uint16_t in_max;	///< fixed arg: most bytes
-	const char *in_layout;	///< fixed arg layout, NULL if none
-	uint8_t in_names;	///< NUL-terminated names after the fixed arg
-	bool name2_is_path;	///< second name is a path (SYMLINK target)
-	bool has_tail;		///< a sized part follows the names
+	const char *name;      ///< trace name, NULL for a hole
+	uint16_t in_min;       ///< fixed arg: fewest bytes
+	uint16_t in_max;       ///< fixed arg: most bytes
+	const char *in_layout; ///< fixed arg layout, NULL if none
+	uint8_t in_names;      ///< NUL-terminated names after the fixed arg
+	bool name2_is_path;    ///< second name is a path (SYMLINK target)
+	bool has_tail;	       ///< a sized part follows the names
 	/** offset in the fixed arg of the u32 holding the tail's size
 	 *  (bytes) or count (entries) */
 	uint8_t tail_off;
-	uint16_t tail_elem;	///< bytes per entry (1 for data)
-	const char *tail_layout; ///< entry layout, NULL for data
+	uint16_t tail_elem;	    ///< bytes per entry (1 for data)
+	const char *tail_layout;    ///< entry layout, NULL for data
 	enum fuse_reply_kind reply; ///< reply kind
-	uint16_t out_min;	///< STRUCT/IOCTL: fewest bytes
-	uint16_t out_max;	///< STRUCT/IOCTL: most bytes
-	const char *out_layout; ///< STRUCT/IOCTL layout
+	uint16_t out_min;	    ///< STRUCT/IOCTL: fewest bytes
+	uint16_t out_max;	    ///< STRUCT/IOCTL: most bytes
+	const char *out_layout;	    ///< STRUCT/IOCTL layout
 };
 
 /** @brief The descriptor of @p opcode, or NULL when unknown. */

@@ -99,9 +99,8 @@ int fuse_proto_parse_request(const void *buf, size_t len,
 		uint64_t size;
 
 		assert(req->arg && op->tail_off + 4u <= req->arg_size);
-		field = fuse_get_u32((const unsigned char *)req->arg +
-					    op->tail_off,
-				    false);
+		field = fuse_get_u32(
+			(const unsigned char *)req->arg + op->tail_off, false);
 		/* u32 * u16 cannot overflow a u64 */
 		size = (uint64_t)field * op->tail_elem;
 		if (size > (uint64_t)(end - p))

@@ -11,6 +11,10 @@
  * header (tests/fuse_proto/fuse_sys_layout.c compares the two in a
  * separate translation unit).
  *
+ * The layout is 7.38's; tests/fuse_proto/test_layout.c compares every
+ * field with the installed <linux/fuse.h>, limited to what its minor
+ * version has (e.g. fuse_init_out.flags2 only from 7.36 on).
+ *
  * Byte order is the sender's: a peer of the other endianness is recognised
  * by its INIT opcode reading as FUSE_INIT_BSWAP_RESERVED (see fuse_msg.h).
  *
@@ -54,16 +58,16 @@ struct fuse_attr {
 
 /** @brief File system statistics (STATFS). */
 struct fuse_kstatfs {
-	uint64_t blocks;    ///< total blocks
-	uint64_t bfree;	    ///< free blocks
-	uint64_t bavail;    ///< free blocks for unprivileged users
-	uint64_t files;	    ///< total inodes
-	uint64_t ffree;	    ///< free inodes
-	uint32_t bsize;	    ///< block size
-	uint32_t namelen;   ///< longest name
-	uint32_t frsize;    ///< fragment size
-	uint32_t padding;   ///< zero
-	uint32_t spare[6];  ///< zero
+	uint64_t blocks;   ///< total blocks
+	uint64_t bfree;	   ///< free blocks
+	uint64_t bavail;   ///< free blocks for unprivileged users
+	uint64_t files;	   ///< total inodes
+	uint64_t ffree;	   ///< free inodes
+	uint32_t bsize;	   ///< block size
+	uint32_t namelen;  ///< longest name
+	uint32_t frsize;   ///< fragment size
+	uint32_t padding;  ///< zero
+	uint32_t spare[6]; ///< zero
 };
 
 /** @brief A POSIX or flock() lock range. */
@@ -76,98 +80,98 @@ struct fuse_file_lock {
 
 /** @name SETATTR valid bits (fuse_setattr_in.valid)
  *  @{ */
-#define FATTR_MODE (1 << 0)	    ///< mode is set
-#define FATTR_UID (1 << 1)	    ///< uid is set
-#define FATTR_GID (1 << 2)	    ///< gid is set
-#define FATTR_SIZE (1 << 3)	    ///< size is set (truncate)
-#define FATTR_ATIME (1 << 4)	    ///< atime is set
-#define FATTR_MTIME (1 << 5)	    ///< mtime is set
-#define FATTR_FH (1 << 6)	    ///< fh is valid
-#define FATTR_ATIME_NOW (1 << 7)    ///< atime := now
-#define FATTR_MTIME_NOW (1 << 8)    ///< mtime := now
-#define FATTR_LOCKOWNER (1 << 9)    ///< lock_owner is valid
-#define FATTR_CTIME (1 << 10)	    ///< ctime is set
+#define FATTR_MODE	   (1 << 0)  ///< mode is set
+#define FATTR_UID	   (1 << 1)  ///< uid is set
+#define FATTR_GID	   (1 << 2)  ///< gid is set
+#define FATTR_SIZE	   (1 << 3)  ///< size is set (truncate)
+#define FATTR_ATIME	   (1 << 4)  ///< atime is set
+#define FATTR_MTIME	   (1 << 5)  ///< mtime is set
+#define FATTR_FH	   (1 << 6)  ///< fh is valid
+#define FATTR_ATIME_NOW	   (1 << 7)  ///< atime := now
+#define FATTR_MTIME_NOW	   (1 << 8)  ///< mtime := now
+#define FATTR_LOCKOWNER	   (1 << 9)  ///< lock_owner is valid
+#define FATTR_CTIME	   (1 << 10) ///< ctime is set
 #define FATTR_KILL_SUIDGID (1 << 11) ///< clear suid/sgid
 /** @} */
 
 /** @name OPEN reply flags (fuse_open_out.open_flags)
  *  @{ */
-#define FOPEN_DIRECT_IO (1 << 0)		///< bypass the page cache
-#define FOPEN_KEEP_CACHE (1 << 1)		///< keep cached data
-#define FOPEN_NONSEEKABLE (1 << 2)		///< file is not seekable
-#define FOPEN_CACHE_DIR (1 << 3)		///< cache directory contents
-#define FOPEN_STREAM (1 << 4)			///< file is a stream
-#define FOPEN_NOFLUSH (1 << 5)			///< no FLUSH on close
+#define FOPEN_DIRECT_IO		     (1 << 0) ///< bypass the page cache
+#define FOPEN_KEEP_CACHE	     (1 << 1) ///< keep cached data
+#define FOPEN_NONSEEKABLE	     (1 << 2) ///< file is not seekable
+#define FOPEN_CACHE_DIR		     (1 << 3) ///< cache directory contents
+#define FOPEN_STREAM		     (1 << 4) ///< file is a stream
+#define FOPEN_NOFLUSH		     (1 << 5) ///< no FLUSH on close
 #define FOPEN_PARALLEL_DIRECT_WRITES (1 << 6) ///< parallel direct writes
 /** @} */
 
 /** @name INIT flags (fuse_init_in/out.flags; bits 32.. go in flags2)
  *  @{ */
-#define FUSE_ASYNC_READ (1 << 0)	  ///< asynchronous reads
-#define FUSE_POSIX_LOCKS (1 << 1)	  ///< remote POSIX locks
-#define FUSE_FILE_OPS (1 << 2)		  ///< kernel sends file handles
-#define FUSE_ATOMIC_O_TRUNC (1 << 3)	  ///< O_TRUNC handled by OPEN
-#define FUSE_EXPORT_SUPPORT (1 << 4)	  ///< "." and ".." lookups
-#define FUSE_BIG_WRITES (1 << 5)	  ///< writes over 4 KiB
-#define FUSE_DONT_MASK (1 << 6)		  ///< umask not applied by kernel
-#define FUSE_SPLICE_WRITE (1 << 7)	  ///< splice to the device
-#define FUSE_SPLICE_MOVE (1 << 8)	  ///< splice move
-#define FUSE_SPLICE_READ (1 << 9)	  ///< splice from the device
-#define FUSE_FLOCK_LOCKS (1 << 10)	  ///< remote flock() locks
-#define FUSE_HAS_IOCTL_DIR (1 << 11)	  ///< ioctl on directories
-#define FUSE_AUTO_INVAL_DATA (1 << 12)	  ///< invalidate on mtime change
-#define FUSE_DO_READDIRPLUS (1 << 13)	  ///< READDIRPLUS supported
-#define FUSE_READDIRPLUS_AUTO (1 << 14)	  ///< adaptive READDIRPLUS
-#define FUSE_ASYNC_DIO (1 << 15)	  ///< asynchronous direct I/O
-#define FUSE_WRITEBACK_CACHE (1 << 16)	  ///< write-back caching
-#define FUSE_NO_OPEN_SUPPORT (1 << 17)	  ///< OPEN may return ENOSYS
-#define FUSE_PARALLEL_DIROPS (1 << 18)	  ///< parallel lookups/readdir
-#define FUSE_HANDLE_KILLPRIV (1 << 19)	  ///< server clears suid/sgid
-#define FUSE_POSIX_ACL (1 << 20)	  ///< POSIX ACLs
-#define FUSE_ABORT_ERROR (1 << 21)	  ///< ECONNABORTED on abort
-#define FUSE_MAX_PAGES (1 << 22)	  ///< max_pages is valid
-#define FUSE_CACHE_SYMLINKS (1 << 23)	  ///< cache READLINK replies
-#define FUSE_NO_OPENDIR_SUPPORT (1 << 24) ///< OPENDIR may return ENOSYS
-#define FUSE_EXPLICIT_INVAL_DATA (1 << 25) ///< invalidation by server only
-#define FUSE_MAP_ALIGNMENT (1 << 26)	  ///< map_alignment is valid (DAX)
-#define FUSE_SUBMOUNTS (1 << 27)	  ///< submounts announced
-#define FUSE_HANDLE_KILLPRIV_V2 (1 << 28) ///< killpriv, version 2
-#define FUSE_SETXATTR_EXT (1 << 29)	  ///< extended fuse_setxattr_in
-#define FUSE_INIT_EXT (1 << 30)		  ///< flags2 and extended INIT
-#define FUSE_INIT_RESERVED (1u << 31)	  ///< reserved, never set
-#define FUSE_SECURITY_CTX (1ULL << 32)	  ///< security context on create
-#define FUSE_HAS_INODE_DAX (1ULL << 33)	  ///< per-inode DAX
-#define FUSE_HAS_EXPIRE_ONLY (1ULL << 35) ///< expire-only invalidation
+#define FUSE_ASYNC_READ		 (1 << 0)     ///< asynchronous reads
+#define FUSE_POSIX_LOCKS	 (1 << 1)     ///< remote POSIX locks
+#define FUSE_FILE_OPS		 (1 << 2)     ///< kernel sends file handles
+#define FUSE_ATOMIC_O_TRUNC	 (1 << 3)     ///< O_TRUNC handled by OPEN
+#define FUSE_EXPORT_SUPPORT	 (1 << 4)     ///< "." and ".." lookups
+#define FUSE_BIG_WRITES		 (1 << 5)     ///< writes over 4 KiB
+#define FUSE_DONT_MASK		 (1 << 6)     ///< umask not applied by kernel
+#define FUSE_SPLICE_WRITE	 (1 << 7)     ///< splice to the device
+#define FUSE_SPLICE_MOVE	 (1 << 8)     ///< splice move
+#define FUSE_SPLICE_READ	 (1 << 9)     ///< splice from the device
+#define FUSE_FLOCK_LOCKS	 (1 << 10)    ///< remote flock() locks
+#define FUSE_HAS_IOCTL_DIR	 (1 << 11)    ///< ioctl on directories
+#define FUSE_AUTO_INVAL_DATA	 (1 << 12)    ///< invalidate on mtime change
+#define FUSE_DO_READDIRPLUS	 (1 << 13)    ///< READDIRPLUS supported
+#define FUSE_READDIRPLUS_AUTO	 (1 << 14)    ///< adaptive READDIRPLUS
+#define FUSE_ASYNC_DIO		 (1 << 15)    ///< asynchronous direct I/O
+#define FUSE_WRITEBACK_CACHE	 (1 << 16)    ///< write-back caching
+#define FUSE_NO_OPEN_SUPPORT	 (1 << 17)    ///< OPEN may return ENOSYS
+#define FUSE_PARALLEL_DIROPS	 (1 << 18)    ///< parallel lookups/readdir
+#define FUSE_HANDLE_KILLPRIV	 (1 << 19)    ///< server clears suid/sgid
+#define FUSE_POSIX_ACL		 (1 << 20)    ///< POSIX ACLs
+#define FUSE_ABORT_ERROR	 (1 << 21)    ///< ECONNABORTED on abort
+#define FUSE_MAX_PAGES		 (1 << 22)    ///< max_pages is valid
+#define FUSE_CACHE_SYMLINKS	 (1 << 23)    ///< cache READLINK replies
+#define FUSE_NO_OPENDIR_SUPPORT	 (1 << 24)    ///< OPENDIR may return ENOSYS
+#define FUSE_EXPLICIT_INVAL_DATA (1 << 25)    ///< invalidation by server only
+#define FUSE_MAP_ALIGNMENT	 (1 << 26)    ///< map_alignment is valid (DAX)
+#define FUSE_SUBMOUNTS		 (1 << 27)    ///< submounts announced
+#define FUSE_HANDLE_KILLPRIV_V2	 (1 << 28)    ///< killpriv, version 2
+#define FUSE_SETXATTR_EXT	 (1 << 29)    ///< extended fuse_setxattr_in
+#define FUSE_INIT_EXT		 (1 << 30)    ///< flags2 and extended INIT
+#define FUSE_INIT_RESERVED	 (1u << 31)   ///< reserved, never set
+#define FUSE_SECURITY_CTX	 (1ULL << 32) ///< security context on create
+#define FUSE_HAS_INODE_DAX	 (1ULL << 33) ///< per-inode DAX
+#define FUSE_HAS_EXPIRE_ONLY	 (1ULL << 35) ///< expire-only invalidation
 /** @} */
 
 /** @name Other request and reply flags
  *  @{ */
-#define CUSE_UNRESTRICTED_IOCTL (1 << 0)   ///< CUSE: unrestricted ioctl
-#define FUSE_RELEASE_FLUSH (1 << 0)	   ///< RELEASE: flush first
-#define FUSE_RELEASE_FLOCK_UNLOCK (1 << 1) ///< RELEASE: drop flock locks
-#define FUSE_GETATTR_FH (1 << 0)	   ///< GETATTR: fh is valid
-#define FUSE_LK_FLOCK (1 << 0)		   ///< LK: flock(), not POSIX
-#define FUSE_WRITE_CACHE (1 << 0)	   ///< WRITE: from the page cache
-#define FUSE_WRITE_LOCKOWNER (1 << 1)	   ///< WRITE: lock_owner is valid
-#define FUSE_WRITE_KILL_SUIDGID (1 << 2)   ///< WRITE: clear suid/sgid
-#define FUSE_WRITE_KILL_PRIV FUSE_WRITE_KILL_SUIDGID ///< old name
-#define FUSE_READ_LOCKOWNER (1 << 1)	   ///< READ: lock_owner is valid
-#define FUSE_IOCTL_COMPAT (1 << 0)	   ///< IOCTL: 32-bit compat
-#define FUSE_IOCTL_UNRESTRICTED (1 << 1)   ///< IOCTL: not restricted
-#define FUSE_IOCTL_RETRY (1 << 2)	   ///< IOCTL: retry with iovecs
-#define FUSE_IOCTL_32BIT (1 << 3)	   ///< IOCTL: 32-bit ioctl
-#define FUSE_IOCTL_DIR (1 << 4)		   ///< IOCTL: on a directory
-#define FUSE_IOCTL_COMPAT_X32 (1 << 5)	   ///< IOCTL: x32 compat
-#define FUSE_IOCTL_MAX_IOV 256		   ///< IOCTL: iovec limit
-#define FUSE_POLL_SCHEDULE_NOTIFY (1 << 0) ///< POLL: notify when ready
-#define FUSE_FSYNC_FDATASYNC (1 << 0)	   ///< FSYNC: data only
-#define FUSE_ATTR_SUBMOUNT (1 << 0)	   ///< attr: a submount point
-#define FUSE_ATTR_DAX (1 << 1)		   ///< attr: use DAX
-#define FUSE_OPEN_KILL_SUIDGID (1 << 0)	   ///< OPEN/CREATE: clear suid/sgid
-#define FUSE_SETXATTR_ACL_KILL_SGID (1 << 0) ///< SETXATTR: clear sgid
-#define FUSE_EXPIRE_ONLY (1 << 0)	   ///< NOTIFY_INVAL_ENTRY: expire
+#define CUSE_UNRESTRICTED_IOCTL	     (1 << 0) ///< CUSE: unrestricted ioctl
+#define FUSE_RELEASE_FLUSH	     (1 << 0) ///< RELEASE: flush first
+#define FUSE_RELEASE_FLOCK_UNLOCK    (1 << 1) ///< RELEASE: drop flock locks
+#define FUSE_GETATTR_FH		     (1 << 0) ///< GETATTR: fh is valid
+#define FUSE_LK_FLOCK		     (1 << 0) ///< LK: flock(), not POSIX
+#define FUSE_WRITE_CACHE	     (1 << 0) ///< WRITE: from the page cache
+#define FUSE_WRITE_LOCKOWNER	     (1 << 1) ///< WRITE: lock_owner is valid
+#define FUSE_WRITE_KILL_SUIDGID	     (1 << 2) ///< WRITE: clear suid/sgid
+#define FUSE_WRITE_KILL_PRIV	     FUSE_WRITE_KILL_SUIDGID ///< old name
+#define FUSE_READ_LOCKOWNER	     (1 << 1) ///< READ: lock_owner is valid
+#define FUSE_IOCTL_COMPAT	     (1 << 0) ///< IOCTL: 32-bit compat
+#define FUSE_IOCTL_UNRESTRICTED	     (1 << 1) ///< IOCTL: not restricted
+#define FUSE_IOCTL_RETRY	     (1 << 2) ///< IOCTL: retry with iovecs
+#define FUSE_IOCTL_32BIT	     (1 << 3) ///< IOCTL: 32-bit ioctl
+#define FUSE_IOCTL_DIR		     (1 << 4) ///< IOCTL: on a directory
+#define FUSE_IOCTL_COMPAT_X32	     (1 << 5) ///< IOCTL: x32 compat
+#define FUSE_IOCTL_MAX_IOV	     256      ///< IOCTL: iovec limit
+#define FUSE_POLL_SCHEDULE_NOTIFY    (1 << 0) ///< POLL: notify when ready
+#define FUSE_FSYNC_FDATASYNC	     (1 << 0) ///< FSYNC: data only
+#define FUSE_ATTR_SUBMOUNT	     (1 << 0) ///< attr: a submount point
+#define FUSE_ATTR_DAX		     (1 << 1) ///< attr: use DAX
+#define FUSE_OPEN_KILL_SUIDGID	     (1 << 0) ///< OPEN/CREATE: clear suid/sgid
+#define FUSE_SETXATTR_ACL_KILL_SGID  (1 << 0) ///< SETXATTR: clear sgid
+#define FUSE_EXPIRE_ONLY	     (1 << 0) ///< NOTIFY_INVAL_ENTRY: expire
 #define FUSE_SETUPMAPPING_FLAG_WRITE (1ull << 0) ///< map writable
-#define FUSE_SETUPMAPPING_FLAG_READ (1ull << 1)	 ///< map readable
+#define FUSE_SETUPMAPPING_FLAG_READ  (1ull << 1) ///< map readable
 /** @} */
 
 /** @brief Request opcodes (fuse_in_header.opcode). */
@@ -488,15 +492,15 @@ struct cuse_init_in {
 
 /** @brief CUSE_INIT reply; device info strings follow. */
 struct cuse_init_out {
-	uint32_t major;	     ///< major version
-	uint32_t minor;	     ///< minor version
-	uint32_t unused;     ///< zero
-	uint32_t flags;	     ///< CUSE flags
-	uint32_t max_read;   ///< largest read
-	uint32_t max_write;  ///< largest write
-	uint32_t dev_major;  ///< char device major
-	uint32_t dev_minor;  ///< char device minor
-	uint32_t spare[10];  ///< zero
+	uint32_t major;	    ///< major version
+	uint32_t minor;	    ///< minor version
+	uint32_t unused;    ///< zero
+	uint32_t flags;	    ///< CUSE flags
+	uint32_t max_read;  ///< largest read
+	uint32_t max_write; ///< largest write
+	uint32_t dev_major; ///< char device major
+	uint32_t dev_minor; ///< char device minor
+	uint32_t spare[10]; ///< zero
 };
 
 /** @brief INTERRUPT argument. */
@@ -614,7 +618,8 @@ struct fuse_direntplus {
 };
 
 /** @brief Where a direntplus's name starts. */
-#define FUSE_NAME_OFFSET_DIRENTPLUS offsetof(struct fuse_direntplus, dirent.name)
+#define FUSE_NAME_OFFSET_DIRENTPLUS \
+	offsetof(struct fuse_direntplus, dirent.name)
 /** @brief Bytes one direntplus takes, padding included. */
 #define FUSE_DIRENTPLUS_SIZE(d) \
 	FUSE_DIRENT_ALIGN(FUSE_NAME_OFFSET_DIRENTPLUS + (d)->dirent.namelen)
@@ -728,11 +733,16 @@ struct fuse_ext_header {
  *
  * The tag is UTF-8 padded with NULs and is NOT NUL-terminated when all 36
  * bytes are used; num_request_queues is little-endian whatever the CPU.
+ *
+ * Packed (alignment 1), as the virtio header declares it; a pack pragma
+ * says so in a way every compiler and Doxygen understand.
  */
+#pragma pack(push, 1)
 struct virtio_fs_config {
 	uint8_t tag[36];	     ///< file system name, not NUL-terminated
 	uint32_t num_request_queues; ///< le32: request queues (hiprio excluded)
-} __attribute__((packed));
+};
+#pragma pack(pop)
 
 /** @brief Bytes of the virtio-fs tag field. */
 #define VIRTIO_FS_TAG_LEN 36

@@ -13,8 +13,8 @@
  * the first three conditions and ends the request with -EIO otherwise; the
  * rest is what the kernel's copy_out_args() would refuse later.
  */
-int fuse_proto_verify_reply(const struct fuse_proto_args *args,
-			    uint64_t unique, const void *buf, size_t used_len,
+int fuse_proto_verify_reply(const struct fuse_proto_args *args, uint64_t unique,
+			    const void *buf, size_t used_len,
 			    struct fuse_out_header *oh)
 {
 	struct fuse_out_header h;

@@ -9,7 +9,7 @@
  */
 #include "tests/fuse_proto/layout_fields.h"
 
-#define SYS_S(s) { #s, "", 0, sizeof(struct s) },
+#define SYS_S(s)    { #s, "", 0, sizeof(struct s) },
 #define SYS_F(s, f) { #s, #f, offsetof(struct s, f), LAYOUT_FIELD_SIZE(s, f) },
 
 #if __has_include(<linux/fuse.h>)
@@ -30,25 +30,26 @@ const struct layout_row fuse_sys_rows[] = {
 #if HAVE_SYS_FUSE
 	LAYOUT_ROWS_0(SYS_S, SYS_F)
 #if FUSE_KERNEL_MINOR_VERSION >= 31
-	LAYOUT_ROWS_31(SYS_S, SYS_F)
+		LAYOUT_ROWS_31(SYS_S, SYS_F)
 #endif
 #if FUSE_KERNEL_MINOR_VERSION >= 33
-	LAYOUT_ROWS_33(SYS_S, SYS_F)
+			LAYOUT_ROWS_33(SYS_S, SYS_F)
 #endif
 #if FUSE_KERNEL_MINOR_VERSION >= 34
-	LAYOUT_ROWS_34(SYS_S, SYS_F)
+				LAYOUT_ROWS_34(SYS_S, SYS_F)
 #endif
 #if FUSE_KERNEL_MINOR_VERSION >= 36
-	LAYOUT_ROWS_36(SYS_S, SYS_F)
+					LAYOUT_ROWS_36(SYS_S, SYS_F)
 #endif
 #if FUSE_KERNEL_MINOR_VERSION >= 38
-	LAYOUT_ROWS_38(SYS_S, SYS_F)
+						LAYOUT_ROWS_38(SYS_S, SYS_F)
 #endif
 #endif
 #if HAVE_SYS_VIRTIO_FS
-	LAYOUT_ROWS_VIRTIO(SYS_S, SYS_F)
+							LAYOUT_ROWS_VIRTIO(
+								SYS_S, SYS_F)
 #endif
-	{ 0, 0, 0, 0 },
+								{ 0, 0, 0, 0 },
 };
 
 const size_t fuse_sys_nrows =

@@ -143,8 +143,7 @@ static void test_build_reply(void)
 	CU_ASSERT_EQUAL(memcmp(buf + 16, &oo, sizeof(oo)), 0);
 	CU_ASSERT_EQUAL(fuse_proto_build_reply(buf, 31, 8, &part, 1),
 			-EMSGSIZE);
-	CU_ASSERT_EQUAL(fuse_proto_build_reply(NULL, 0, 8, NULL, 0),
-			-EMSGSIZE);
+	CU_ASSERT_EQUAL(fuse_proto_build_reply(NULL, 0, 8, NULL, 0), -EMSGSIZE);
 	CU_ASSERT_EQUAL(fuse_proto_build_reply(buf, 16, 8, NULL, 0), 16);
 }
 

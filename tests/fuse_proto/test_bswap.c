@@ -89,9 +89,12 @@ static void test_init_out_fields(void)
  * a pattern, tail count 2, names "n1" / "n2". Returns its length. */
 static size_t build_valid(uint32_t opcode, const struct fuse_op_desc *op)
 {
-	struct fuse_in_header ih = { .opcode = opcode, .unique = 0x0102030405,
+	struct fuse_in_header ih = { .opcode = opcode,
+				     .unique = 0x0102030405,
 				     .nodeid = 0x1122334455667788,
-				     .uid = 1000, .gid = 100, .pid = 42 };
+				     .uid = 1000,
+				     .gid = 100,
+				     .pid = 42 };
 	size_t n = sizeof(ih);
 
 	for (size_t i = 0; i < op->in_max; i++)
@@ -134,7 +137,8 @@ static void test_every_request_round_trip(void)
 			continue;
 		ops++;
 		len = build_valid(opcode, op);
-		CU_ASSERT_EQUAL_FATAL(fuse_proto_parse_request(msg, len, &r), 0);
+		CU_ASSERT_EQUAL_FATAL(fuse_proto_parse_request(msg, len, &r),
+				      0);
 		memcpy(orig, msg, len);
 		CU_ASSERT_EQUAL(fuse_proto_bswap_request(msg, len,
 							 FUSE_PROTO_TO_PEER),
@@ -146,7 +150,8 @@ static void test_every_request_round_trip(void)
 		if (op->in_layout) {
 			memcpy(expect, orig + 40, op->in_max);
 			fuse_layout_bswap(op->in_layout, expect, op->in_max);
-			CU_ASSERT_EQUAL(memcmp(msg + 40, expect, op->in_max), 0);
+			CU_ASSERT_EQUAL(memcmp(msg + 40, expect, op->in_max),
+					0);
 		}
 		/* names and data bytes are untouched, entries are not */
 		if (op->has_tail) {
@@ -179,7 +184,8 @@ static void test_request_from_peer_errors(void)
 	CU_ASSERT_EQUAL(fuse_proto_bswap_request(NULL, 40, FUSE_PROTO_TO_PEER),
 			-EMSGSIZE);
 	/* native len read as the peer's: mismatch */
-	CU_ASSERT_EQUAL(fuse_proto_bswap_request(msg, len, FUSE_PROTO_FROM_PEER),
+	CU_ASSERT_EQUAL(fuse_proto_bswap_request(msg, len,
+						 FUSE_PROTO_FROM_PEER),
 			-EBADMSG);
 
 	/* peer messages built by swapping native ones */
@@ -188,7 +194,8 @@ static void test_request_from_peer_errors(void)
 	ih.opcode = 7;
 	memcpy(msg, &ih, 40);
 	fuse_layout_bswap(fuse_in_header_layout, msg, 40);
-	CU_ASSERT_EQUAL(fuse_proto_bswap_request(msg, len, FUSE_PROTO_FROM_PEER),
+	CU_ASSERT_EQUAL(fuse_proto_bswap_request(msg, len,
+						 FUSE_PROTO_FROM_PEER),
 			-ENOSYS);
 
 	len = build_valid(FUSE_GETATTR, op);
@@ -196,7 +203,8 @@ static void test_request_from_peer_errors(void)
 	ih.total_extlen = 3;
 	memcpy(msg, &ih, 40);
 	fuse_layout_bswap(fuse_in_header_layout, msg, 40);
-	CU_ASSERT_EQUAL(fuse_proto_bswap_request(msg, len, FUSE_PROTO_FROM_PEER),
+	CU_ASSERT_EQUAL(fuse_proto_bswap_request(msg, len,
+						 FUSE_PROTO_FROM_PEER),
 			-ERANGE);
 
 	len = build_valid(FUSE_GETATTR, op) - 1;
@@ -204,7 +212,8 @@ static void test_request_from_peer_errors(void)
 	ih.len = (uint32_t)len;
 	memcpy(msg, &ih, 40);
 	fuse_layout_bswap(fuse_in_header_layout, msg, 40);
-	CU_ASSERT_EQUAL(fuse_proto_bswap_request(msg, len, FUSE_PROTO_FROM_PEER),
+	CU_ASSERT_EQUAL(fuse_proto_bswap_request(msg, len,
+						 FUSE_PROTO_FROM_PEER),
 			-EPROTO);
 }
 
@@ -217,7 +226,8 @@ static void test_request_from_peer_bad_count(void)
 	memcpy(msg + 40, &three, 4);
 	fuse_layout_bswap(fuse_in_header_layout, msg, 40);
 	fuse_layout_bswap(op->in_layout, msg + 40, op->in_max);
-	CU_ASSERT_EQUAL(fuse_proto_bswap_request(msg, len, FUSE_PROTO_FROM_PEER),
+	CU_ASSERT_EQUAL(fuse_proto_bswap_request(msg, len,
+						 FUSE_PROTO_FROM_PEER),
 			-EOVERFLOW);
 }
 
@@ -266,7 +276,8 @@ static void round_trip(uint32_t opcode, uint32_t xattr_size, size_t len)
 
 static void test_reply_struct(void)
 {
-	struct fuse_attr_out ao = { .attr_valid = 3, .attr.ino = 0x99,
+	struct fuse_attr_out ao = { .attr_valid = 3,
+				    .attr.ino = 0x99,
 				    .attr.mode = 0100644 };
 	struct fuse_attr_out peer;
 	unsigned char create[144] = { 1, 2, 3, 4, 5, 6, 7, 8 };
@@ -286,7 +297,8 @@ static void test_reply_struct(void)
 
 static void test_reply_init_prefixes(void)
 {
-	struct fuse_init_out io = { .major = 7, .minor = 38,
+	struct fuse_init_out io = { .major = 7,
+				    .minor = 38,
 				    .map_alignment = 12 };
 
 	round_trip(FUSE_INIT, 0, mkrep(0, &io, sizeof(io)));
@@ -322,14 +334,16 @@ static size_t mkdirents(bool plus)
 	size_t n = 0;
 
 	for (int i = 0; i < 2; i++) {
-		struct fuse_dirent d = { .ino = 10u + i, .off = 1u + i,
+		struct fuse_dirent d = { .ino = 10u + i,
+					 .off = 1u + i,
 					 .namelen = (uint32_t)strlen(names[i]),
 					 .type = 4 };
 		struct fuse_entry_out e = { .nodeid = 10u + i, .attr.ino = 1 };
 
 		if (plus)
 			memcpy(body + n, &e, sizeof(e));
-		memcpy(body + n + fixed - FUSE_NAME_OFFSET, &d, FUSE_NAME_OFFSET);
+		memcpy(body + n + fixed - FUSE_NAME_OFFSET, &d,
+		       FUSE_NAME_OFFSET);
 		memcpy(body + n + fixed, names[i], d.namelen);
 		n += FUSE_DIRENT_ALIGN(fixed + d.namelen);
 	}
@@ -388,7 +402,8 @@ static void test_reply_ioctl(void)
 {
 	unsigned char body[128] = { 0 };
 	struct fuse_ioctl_out io = { .result = 0, .flags = 0 };
-	struct fuse_ioctl_iovec iov[3] = { { 0x1000, 8 }, { 0x2000, 16 },
+	struct fuse_ioctl_iovec iov[3] = { { 0x1000, 8 },
+					   { 0x2000, 16 },
 					   { 0x3000, 4 } };
 
 	memcpy(body, &io, sizeof(io));
@@ -401,7 +416,8 @@ static void test_reply_ioctl(void)
 	memcpy(body + 16, iov, sizeof(iov));
 	round_trip(FUSE_IOCTL, 0, mkrep(0, body, 16 + sizeof(iov)));
 	CU_ASSERT_EQUAL(fuse_proto_bswap_reply(msg, 16 + 16 + sizeof(iov),
-					       FUSE_IOCTL, 0, FUSE_PROTO_TO_PEER),
+					       FUSE_IOCTL, 0,
+					       FUSE_PROTO_TO_PEER),
 			0);
 	memcpy(iov, msg + 32, sizeof(iov));
 	CU_ASSERT_EQUAL(iov[2].base, __builtin_bswap64(0x3000));
@@ -413,21 +429,25 @@ static void test_reply_ioctl_errors(void)
 	struct fuse_ioctl_out io = { .flags = FUSE_IOCTL_RETRY, .in_iovs = 2 };
 
 	CU_ASSERT_EQUAL(fuse_proto_bswap_reply(msg, mkrep(0, body, 15),
-					       FUSE_IOCTL, 0, FUSE_PROTO_TO_PEER),
+					       FUSE_IOCTL, 0,
+					       FUSE_PROTO_TO_PEER),
 			-ENODATA);
 	memcpy(body, &io, sizeof(io));
 	CU_ASSERT_EQUAL(fuse_proto_bswap_reply(msg, mkrep(0, body, 16 + 16),
-					       FUSE_IOCTL, 0, FUSE_PROTO_TO_PEER),
+					       FUSE_IOCTL, 0,
+					       FUSE_PROTO_TO_PEER),
 			-EOVERFLOW);
 	CU_ASSERT_EQUAL(fuse_proto_bswap_reply(msg, mkrep(0, body, 16 + 40),
-					       FUSE_IOCTL, 0, FUSE_PROTO_TO_PEER),
+					       FUSE_IOCTL, 0,
+					       FUSE_PROTO_TO_PEER),
 			-E2BIG);
 	/* in_iovs + out_iovs would overflow 32 bits */
 	io.in_iovs = UINT32_MAX;
 	io.out_iovs = UINT32_MAX;
 	memcpy(body, &io, sizeof(io));
 	CU_ASSERT_EQUAL(fuse_proto_bswap_reply(msg, mkrep(0, body, 16 + 32),
-					       FUSE_IOCTL, 0, FUSE_PROTO_TO_PEER),
+					       FUSE_IOCTL, 0,
+					       FUSE_PROTO_TO_PEER),
 			-EOVERFLOW);
 }
 
@@ -439,7 +459,8 @@ static void test_reply_cuse_init(void)
 	round_trip(CUSE_INIT, 0,
 		   mkrep(0, body, sizeof(struct cuse_init_out) + 10));
 	CU_ASSERT_EQUAL(fuse_proto_bswap_reply(msg, mkrep(0, body, 71),
-					       CUSE_INIT, 0, FUSE_PROTO_TO_PEER),
+					       CUSE_INIT, 0,
+					       FUSE_PROTO_TO_PEER),
 			-ENODATA);
 }
 
@@ -466,10 +487,12 @@ static void test_reply_errors(void)
 					       FUSE_PROTO_TO_PEER),
 			-EPROTO);
 	CU_ASSERT_EQUAL(fuse_proto_bswap_reply(msg, mkrep(0, body, 8),
-					       FUSE_UNLINK, 0, FUSE_PROTO_TO_PEER),
+					       FUSE_UNLINK, 0,
+					       FUSE_PROTO_TO_PEER),
 			-E2BIG);
 	CU_ASSERT_EQUAL(fuse_proto_bswap_reply(msg, mkrep(0, body, 8),
-					       FUSE_FORGET, 0, FUSE_PROTO_TO_PEER),
+					       FUSE_FORGET, 0,
+					       FUSE_PROTO_TO_PEER),
 			-E2BIG);
 	CU_ASSERT_EQUAL(fuse_proto_bswap_reply(msg, mkrep(0, body, 105),
 					       FUSE_GETATTR, 0,
@@ -481,10 +504,12 @@ static void test_reply_errors(void)
 			-ENODATA);
 	/* an INIT reply ending inside a field is torn */
 	CU_ASSERT_EQUAL(fuse_proto_bswap_reply(msg, mkrep(0, body, 9),
-					       FUSE_INIT, 0, FUSE_PROTO_TO_PEER),
+					       FUSE_INIT, 0,
+					       FUSE_PROTO_TO_PEER),
 			-EPROTO);
 	CU_ASSERT_EQUAL(fuse_proto_bswap_reply(msg, mkrep(0, body, 7),
-					       FUSE_INIT, 0, FUSE_PROTO_TO_PEER),
+					       FUSE_INIT, 0,
+					       FUSE_PROTO_TO_PEER),
 			-ENODATA);
 	CU_ASSERT_EQUAL(fuse_proto_bswap_reply(msg, mkrep(0, body, 12),
 					       FUSE_GETXATTR, 0,
@@ -501,8 +526,8 @@ VT_SUITE(fuse_proto_bswap, NULL, NULL, VT_CASE(test_detect),
 	 VT_CASE(test_every_request_round_trip),
 	 VT_CASE(test_request_from_peer_errors),
 	 VT_CASE(test_request_from_peer_bad_count),
-	 VT_CASE(test_request_to_peer_checks_first),
-	 VT_CASE(test_reply_struct), VT_CASE(test_reply_init_prefixes),
+	 VT_CASE(test_request_to_peer_checks_first), VT_CASE(test_reply_struct),
+	 VT_CASE(test_reply_init_prefixes),
 	 VT_CASE(test_reply_empty_data_error), VT_CASE(test_reply_xattr),
 	 VT_CASE(test_reply_dirents), VT_CASE(test_reply_dirent_errors),
 	 VT_CASE(test_reply_ioctl), VT_CASE(test_reply_ioctl_errors),

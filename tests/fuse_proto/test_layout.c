@@ -11,7 +11,7 @@
 #include "tests/fuse_proto/layout_fields.h"
 #include "tests/harness.h"
 
-#define OUR_S(s) { #s, "", 0, sizeof(struct s) },
+#define OUR_S(s)    { #s, "", 0, sizeof(struct s) },
 #define OUR_F(s, f) { #s, #f, offsetof(struct s, f), LAYOUT_FIELD_SIZE(s, f) },
 
 static const struct layout_row our_rows[] = { LAYOUT_ROWS_ALL(OUR_S, OUR_F) };
@@ -20,7 +20,8 @@ static const struct layout_row our_rows[] = { LAYOUT_ROWS_ALL(OUR_S, OUR_F) };
 static const struct layout_row *find_ours(const char *s, const char *f)
 {
 	for (size_t i = 0; i < NOUR; i++)
-		if (!strcmp(our_rows[i].sname, s) && !strcmp(our_rows[i].field, f))
+		if (!strcmp(our_rows[i].sname, s) &&
+		    !strcmp(our_rows[i].field, f))
 			return &our_rows[i];
 	return NULL;
 }
@@ -35,11 +36,13 @@ static void test_matches_system_fuse_h(void)
 	}
 	for (size_t i = 0; i < fuse_sys_nrows; i++) {
 		const struct layout_row *sys = &fuse_sys_rows[i];
-		const struct layout_row *our = find_ours(sys->sname, sys->field);
+		const struct layout_row *our =
+			find_ours(sys->sname, sys->field);
 
 		CU_ASSERT_PTR_NOT_NULL_FATAL(our);
 		if (our->offset != sys->offset || our->size != sys->size)
-			fprintf(stderr, "layout: %s.%s ours %zu+%zu system %zu+%zu\n",
+			fprintf(stderr,
+				"layout: %s.%s ours %zu+%zu system %zu+%zu\n",
 				sys->sname, sys->field, our->offset, our->size,
 				sys->offset, sys->size);
 		CU_ASSERT_EQUAL(our->offset, sys->offset);

@@ -46,7 +46,8 @@ static int parse_exact(size_t len, struct fuse_proto_req *req)
 	/* the view points into the copy: rebase it onto msg for the caller */
 	if (!err) {
 		if (req->arg)
-			req->arg = msg + ((const unsigned char *)req->arg - copy);
+			req->arg =
+				msg + ((const unsigned char *)req->arg - copy);
 		if (req->name)
 			req->name = (const char *)msg +
 				    ((const unsigned char *)req->name - copy);
@@ -54,10 +55,12 @@ static int parse_exact(size_t len, struct fuse_proto_req *req)
 			req->name2 = (const char *)msg +
 				     ((const unsigned char *)req->name2 - copy);
 		if (req->payload)
-			req->payload = msg + ((const unsigned char *)req->payload -
-					      copy);
+			req->payload =
+				msg +
+				((const unsigned char *)req->payload - copy);
 		if (req->ext)
-			req->ext = msg + ((const unsigned char *)req->ext - copy);
+			req->ext =
+				msg + ((const unsigned char *)req->ext - copy);
 	}
 	free(copy);
 	return err;
@@ -360,7 +363,8 @@ static void test_trailing_bytes(void)
 	struct fuse_getattr_in in[2] = { { 0 } };
 	struct fuse_proto_req r;
 
-	CU_ASSERT_EQUAL(parse_exact(mk(FUSE_GETATTR, in, sizeof(in[0]) + 1), &r),
+	CU_ASSERT_EQUAL(parse_exact(mk(FUSE_GETATTR, in, sizeof(in[0]) + 1),
+				    &r),
 			-E2BIG);
 	/* a second NUL after the one name */
 	CU_ASSERT_EQUAL(parse_exact(mk(FUSE_LOOKUP, "a\0", 3), &r), -E2BIG);
@@ -400,9 +404,9 @@ static void test_name_too_long(void)
 
 	memset(name, 'n', sizeof(name));
 	name[FUSE_PROTO_NAME_MAX] = 0;
-	CU_ASSERT_EQUAL(parse_exact(mk(FUSE_LOOKUP, name, FUSE_PROTO_NAME_MAX + 1),
-				    &r),
-			0);
+	CU_ASSERT_EQUAL(
+		parse_exact(mk(FUSE_LOOKUP, name, FUSE_PROTO_NAME_MAX + 1), &r),
+		0);
 	name[FUSE_PROTO_NAME_MAX] = 'n';
 	name[FUSE_PROTO_NAME_MAX + 1] = 0;
 	CU_ASSERT_EQUAL(parse_exact(mk(FUSE_LOOKUP, name, sizeof(name)), &r),
@@ -462,8 +466,9 @@ static void test_truncations_and_garbage(void)
 		unsigned char body[200];
 
 		for (size_t k = 0; k < n; k++)
-			body[k] = (unsigned char)(rand_r(&seed) % 4 ? 0 :
-								    rand_r(&seed));
+			body[k] = (unsigned char)(rand_r(&seed) % 4 ?
+							  0 :
+							  rand_r(&seed));
 		int err = parse_exact(mk(op, body, n), &r);
 
 		CU_ASSERT(err <= 0);

@@ -44,12 +44,12 @@ static void test_good_reply(void)
 	struct fuse_out_header oh;
 	size_t len = mkrep(0, 7, sizeof(struct fuse_attr_out));
 
-	CU_ASSERT_EQUAL(fuse_proto_verify_reply(&getattr_args, 7, rep, len, &oh),
-			0);
+	CU_ASSERT_EQUAL(
+		fuse_proto_verify_reply(&getattr_args, 7, rep, len, &oh), 0);
 	CU_ASSERT_EQUAL(oh.len, len);
 	CU_ASSERT_EQUAL(oh.unique, 7);
-	CU_ASSERT_EQUAL(fuse_proto_verify_reply(&getattr_args, 7, rep, len, NULL),
-			0);
+	CU_ASSERT_EQUAL(
+		fuse_proto_verify_reply(&getattr_args, 7, rep, len, NULL), 0);
 }
 
 static void test_good_error_reply(void)
@@ -68,11 +68,13 @@ static void test_good_error_reply(void)
 static void test_used_len_shorter_than_header(void)
 {
 	mkrep(0, 7, 0);
-	CU_ASSERT_EQUAL(fuse_proto_verify_reply(&getattr_args, 7, rep, 15, NULL),
+	CU_ASSERT_EQUAL(fuse_proto_verify_reply(&getattr_args, 7, rep, 15,
+						NULL),
 			-EMSGSIZE);
 	CU_ASSERT_EQUAL(fuse_proto_verify_reply(&getattr_args, 7, rep, 0, NULL),
 			-EMSGSIZE);
-	CU_ASSERT_EQUAL(fuse_proto_verify_reply(&getattr_args, 7, NULL, 16, NULL),
+	CU_ASSERT_EQUAL(fuse_proto_verify_reply(&getattr_args, 7, NULL, 16,
+						NULL),
 			-EMSGSIZE);
 }
 
@@ -92,10 +94,12 @@ static void test_unique_mismatch(void)
 {
 	size_t len = mkrep(0, 8, sizeof(struct fuse_attr_out));
 
-	CU_ASSERT_EQUAL(fuse_proto_verify_reply(&getattr_args, 7, rep, len, NULL),
+	CU_ASSERT_EQUAL(fuse_proto_verify_reply(&getattr_args, 7, rep, len,
+						NULL),
 			-EBADR);
 	len = mkrep(0, 0, sizeof(struct fuse_attr_out)); /* a notification */
-	CU_ASSERT_EQUAL(fuse_proto_verify_reply(&getattr_args, 7, rep, len, NULL),
+	CU_ASSERT_EQUAL(fuse_proto_verify_reply(&getattr_args, 7, rep, len,
+						NULL),
 			-EBADR);
 }
 
@@ -121,21 +125,21 @@ static void test_error_reply_with_payload(void)
 
 static void test_payload_too_long(void)
 {
-	CU_ASSERT_EQUAL(fuse_proto_verify_reply(&getattr_args, 7, rep,
-						mkrep(0, 7, sizeof(attr_out) + 1),
-						NULL),
+	CU_ASSERT_EQUAL(fuse_proto_verify_reply(
+				&getattr_args, 7, rep,
+				mkrep(0, 7, sizeof(attr_out) + 1), NULL),
 			-E2BIG);
-	CU_ASSERT_EQUAL(fuse_proto_verify_reply(&read_args, 7, rep,
-						mkrep(0, 7, sizeof(read_buf) + 1),
-						NULL),
+	CU_ASSERT_EQUAL(fuse_proto_verify_reply(
+				&read_args, 7, rep,
+				mkrep(0, 7, sizeof(read_buf) + 1), NULL),
 			-E2BIG);
 }
 
 static void test_payload_too_short(void)
 {
-	CU_ASSERT_EQUAL(fuse_proto_verify_reply(&getattr_args, 7, rep,
-						mkrep(0, 7, sizeof(attr_out) - 1),
-						NULL),
+	CU_ASSERT_EQUAL(fuse_proto_verify_reply(
+				&getattr_args, 7, rep,
+				mkrep(0, 7, sizeof(attr_out) - 1), NULL),
 			-ENODATA);
 	CU_ASSERT_EQUAL(fuse_proto_verify_reply(&getattr_args, 7, rep,
 						mkrep(0, 7, 0), NULL),
@@ -167,12 +171,10 @@ static void test_argvar_with_fixed_prefix(void)
 			      { 32, NULL } },
 	};
 
-	CU_ASSERT_EQUAL(fuse_proto_verify_reply(&a, 7, rep, mkrep(0, 7, 16),
-						NULL),
-			0);
-	CU_ASSERT_EQUAL(fuse_proto_verify_reply(&a, 7, rep, mkrep(0, 7, 48),
-						NULL),
-			0);
+	CU_ASSERT_EQUAL(
+		fuse_proto_verify_reply(&a, 7, rep, mkrep(0, 7, 16), NULL), 0);
+	CU_ASSERT_EQUAL(
+		fuse_proto_verify_reply(&a, 7, rep, mkrep(0, 7, 48), NULL), 0);
 	CU_ASSERT_EQUAL(fuse_proto_verify_reply(&a, 7, rep, mkrep(0, 7, 15),
 						NULL),
 			-ENODATA);
@@ -185,22 +187,21 @@ static void test_no_out_args(void)
 {
 	struct fuse_proto_args a = { .opcode = FUSE_UNLINK };
 
-	CU_ASSERT_EQUAL(fuse_proto_verify_reply(&a, 7, rep, mkrep(0, 7, 0),
-						NULL),
-			0);
+	CU_ASSERT_EQUAL(
+		fuse_proto_verify_reply(&a, 7, rep, mkrep(0, 7, 0), NULL), 0);
 	CU_ASSERT_EQUAL(fuse_proto_verify_reply(&a, 7, rep, mkrep(0, 7, 8),
 						NULL),
 			-E2BIG);
 	/* argvar with no args at all is just "no payload" */
 	a.out_argvar = true;
-	CU_ASSERT_EQUAL(fuse_proto_verify_reply(&a, 7, rep, mkrep(0, 7, 0),
-						NULL),
-			0);
+	CU_ASSERT_EQUAL(
+		fuse_proto_verify_reply(&a, 7, rep, mkrep(0, 7, 0), NULL), 0);
 }
 
 static void test_bad_description(void)
 {
-	struct fuse_proto_args a = { .out_numargs = FUSE_PROTO_MAX_OUT_ARGS + 1 };
+	struct fuse_proto_args a = { .out_numargs =
+					     FUSE_PROTO_MAX_OUT_ARGS + 1 };
 
 	CU_ASSERT_EQUAL(fuse_proto_verify_reply(&a, 7, rep, mkrep(0, 7, 0),
 						NULL),
@@ -212,7 +213,7 @@ VT_SUITE(fuse_proto_verify, NULL, NULL, VT_CASE(test_good_reply),
 	 VT_CASE(test_used_len_shorter_than_header),
 	 VT_CASE(test_len_differs_from_used_len), VT_CASE(test_unique_mismatch),
 	 VT_CASE(test_error_out_of_range),
-	 VT_CASE(test_error_reply_with_payload),
-	 VT_CASE(test_payload_too_long), VT_CASE(test_payload_too_short),
-	 VT_CASE(test_argvar), VT_CASE(test_argvar_with_fixed_prefix),
-	 VT_CASE(test_no_out_args), VT_CASE(test_bad_description));
+	 VT_CASE(test_error_reply_with_payload), VT_CASE(test_payload_too_long),
+	 VT_CASE(test_payload_too_short), VT_CASE(test_argvar),
+	 VT_CASE(test_argvar_with_fixed_prefix), VT_CASE(test_no_out_args),
+	 VT_CASE(test_bad_description));

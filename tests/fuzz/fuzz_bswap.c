@@ -4,7 +4,9 @@
  * replies, both directions.
  *
  * Byte 0 picks request or reply and the direction, bytes 1-2 the reply's
- * opcode, byte 3 the xattr size; the rest is the message. Whatever converts
+ * opcode, byte 3 the xattr size; bit 2 of byte 0 makes the length field
+ * agree with the size (in the order the direction expects); the rest is
+ * the message. Whatever converts
  * cleanly must convert back to the same bytes.
  */
 #include <assert.h>
@@ -34,6 +36,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	b = malloc(size ? size : 1);
 	orig = malloc(size ? size : 1);
 	memcpy(b, data + 4, size);
+	if ((data[0] & 4) && size >= 16) {
+		uint32_t len = (uint32_t)size;
+
+		if (dir == FUSE_PROTO_FROM_PEER)
+			len = __builtin_bswap32(len);
+		memcpy(b, &len, 4);
+		if (data[0] & 2) { /* a request: pick a real opcode too */
+			uint32_t op = dir == FUSE_PROTO_FROM_PEER ?
+					      __builtin_bswap32(opcode) :
+					      opcode;
+
+			memcpy(b + 4, &op, 4);
+		}
+	}
 	memcpy(orig, b, size);
 	if (data[0] & 2) {
 		err = fuse_proto_bswap_request(b, size, dir);

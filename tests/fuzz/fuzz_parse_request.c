@@ -2,9 +2,10 @@
 /*
  * fuzz_parse_request.c - libFuzzer target: the device's request parser.
  *
- * The input is the request exactly as received; a copy of exactly that
- * size is parsed so ASan flags any read past the end. A parsed view must
- * stay inside the buffer.
+ * Byte 0 is a mode: bit 0 set makes in_header.len agree with the size (so
+ * the fuzzer gets past the length check quickly), bits 1-6 then pick the
+ * opcode. The rest is the request; a copy of exactly that size is parsed so
+ * ASan flags any read past the end. A parsed view must stay inside it.
  */
 #include <assert.h>
 #include <stdlib.h>
@@ -23,10 +24,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	uint8_t *b = malloc(size ? size : 1);
 	struct fuse_proto_req r;
+	uint8_t mode, *b;
 
+	if (size < 1)
+		return 0;
+	mode = data[0];
+	data++;
+	size--;
+	b = malloc(size ? size : 1);
 	memcpy(b, data, size);
+	if ((mode & 1) && size >= sizeof(struct fuse_in_header)) {
+		uint32_t len = (uint32_t)size, op = (mode >> 1) % 53u;
+
+		memcpy(b, &len, 4);
+		memcpy(b + 4, &op, 4);
+	}
 	if (fuse_proto_parse_request(b, size, &r) == 0) {
 		assert(r.hdr.len == size);
 		assert(inside(r.arg, r.arg_size, b, size));

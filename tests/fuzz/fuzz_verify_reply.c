@@ -3,7 +3,8 @@
  * fuzz_verify_reply.c - libFuzzer target: the guest's reply check and copy.
  *
  * The first 8 input bytes choose the out-args description (count, sizes,
- * argvar) and the expected unique's low byte; the rest is the reply. An
+ * argvar), the expected unique's low byte and (byte 7 bit 0) whether the
+ * reply's len and unique are made to agree; the rest is the reply. An
  * accepted reply must copy into the out args without overrunning them.
  */
 #include <assert.h>
@@ -36,6 +37,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size -= 8;
 	b = malloc(size ? size : 1);
 	memcpy(b, data, size);
+	if ((data[-1] & 1) && size >= sizeof(struct fuse_out_header)) {
+		uint32_t len = (uint32_t)size;
+
+		memcpy(b, &len, 4);
+		memcpy(b + 8, &unique, 8);
+	}
 	err = fuse_proto_verify_reply(&a, unique, b, size, NULL);
 	n = fuse_proto_copy_reply_args(&a, unique, b, size);
 	assert(n == (err ? err : n));
