@@ -521,6 +521,60 @@ static void test_reply_errors(void)
 			-E2BIG);
 }
 
+/* The whole story: an opposite-endian guest's INIT arrives, the device
+ * detects it, converts, parses, answers natively and converts the answer,
+ * which the guest then reads in its own order. */
+static void test_serve_opposite_endian_guest(void)
+{
+	struct fuse_init_in in = { .major = 7,
+				   .minor = 38,
+				   .flags = FUSE_MAP_ALIGNMENT };
+	struct fuse_init_out out = { .major = 7,
+				     .minor = 38,
+				     .map_alignment = 12,
+				     .flags = FUSE_MAP_ALIGNMENT };
+	struct fuse_proto_in_arg part = { sizeof(out), &out };
+	struct fuse_in_header ih = { .len = 40 + sizeof(in),
+				     .opcode = FUSE_INIT,
+				     .unique = 1 };
+	struct fuse_init_out seen;
+	struct fuse_out_header oh;
+	struct fuse_proto_req r;
+	unsigned char req[128], rep[128];
+	ssize_t n;
+
+	/* what the guest puts on the wire, in its order */
+	memcpy(req, &ih, 40);
+	memcpy(req + 40, &in, sizeof(in));
+	fuse_layout_bswap(fuse_in_header_layout, req, 40);
+	fuse_layout_bswap(fuse_op_find(FUSE_INIT)->in_layout, req + 40,
+			  sizeof(in));
+
+	CU_ASSERT_EQUAL(fuse_proto_parse_request(req, 104, &r),
+			-EPROTONOSUPPORT);
+	CU_ASSERT_EQUAL(fuse_proto_detect_bswap((struct fuse_in_header *)req),
+			1);
+	CU_ASSERT_EQUAL(
+		fuse_proto_bswap_request(req, 104, FUSE_PROTO_FROM_PEER), 0);
+	CU_ASSERT_EQUAL(fuse_proto_parse_request(req, 104, &r), 0);
+	CU_ASSERT_EQUAL(r.opcode, FUSE_INIT);
+	CU_ASSERT_EQUAL(r.arg_size, sizeof(in));
+	CU_ASSERT_EQUAL(memcmp(r.arg, &in, sizeof(in)), 0);
+
+	n = fuse_proto_build_reply(rep, sizeof(rep), r.hdr.unique, &part, 1);
+	CU_ASSERT_EQUAL_FATAL(n, 16 + 64);
+	CU_ASSERT_EQUAL(fuse_proto_bswap_reply(rep, (size_t)n, FUSE_INIT, 0,
+					       FUSE_PROTO_TO_PEER),
+			0);
+	/* the guest reads it in its order */
+	memcpy(&oh, rep, 16);
+	memcpy(&seen, rep + 16, sizeof(seen));
+	CU_ASSERT_EQUAL(__builtin_bswap32(oh.len), 80);
+	CU_ASSERT_EQUAL(__builtin_bswap64(oh.unique), 1);
+	CU_ASSERT_EQUAL(__builtin_bswap16(seen.map_alignment), 12);
+	CU_ASSERT_EQUAL(__builtin_bswap32(seen.flags), FUSE_MAP_ALIGNMENT);
+}
+
 VT_SUITE(fuse_proto_bswap, NULL, NULL, VT_CASE(test_detect),
 	 VT_CASE(test_every_struct_round_trip), VT_CASE(test_init_out_fields),
 	 VT_CASE(test_every_request_round_trip),
@@ -531,4 +585,5 @@ VT_SUITE(fuse_proto_bswap, NULL, NULL, VT_CASE(test_detect),
 	 VT_CASE(test_reply_empty_data_error), VT_CASE(test_reply_xattr),
 	 VT_CASE(test_reply_dirents), VT_CASE(test_reply_dirent_errors),
 	 VT_CASE(test_reply_ioctl), VT_CASE(test_reply_ioctl_errors),
-	 VT_CASE(test_reply_cuse_init), VT_CASE(test_reply_errors));
+	 VT_CASE(test_reply_cuse_init), VT_CASE(test_reply_errors),
+	 VT_CASE(test_serve_opposite_endian_guest));

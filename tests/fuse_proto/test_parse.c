@@ -274,7 +274,6 @@ static void test_init_sizes(void)
 
 static void test_extensions(void)
 {
-	unsigned char body[64] = { 0 };
 	struct fuse_proto_req r;
 	struct fuse_in_header ih;
 	size_t len = mk(FUSE_LOOKUP, "a\0\0\0\0\0\0\0\0\0", 10);
@@ -285,7 +284,6 @@ static void test_extensions(void)
 	CU_ASSERT_EQUAL(parse_exact(len, &r), 0);
 	CU_ASSERT_EQUAL(r.ext_size, 8);
 	CU_ASSERT_PTR_EQUAL(r.ext, msg + 42);
-	(void)body;
 }
 
 static void test_extensions_past_end(void)
