@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fuse_parse.c - the device's check of a request before it acts on it.
+ *
+ * The wire order (see fuse_optable.c) is walked with one cursor that only
+ * moves forward and is compared with the end before every read, so no
+ * field can point the parser outside the buffer.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <string.h>
+
+#include "fuse_proto/fuse_msg.h"
+#include "fuse_proto/fuse_optable.h"
+
+/* Take one NUL-terminated name at *p, at most @limit bytes before the NUL;
+ * on success *p moves past the NUL. */
+static int take_name(const unsigned char **p, const unsigned char *end,
+		     size_t limit, const char **name, size_t *len)
+{
+	const unsigned char *nul;
+
+	assert(*p <= end);
+	nul = memchr(*p, '\0', (size_t)(end - *p));
+	if (!nul)
+		return -EILSEQ;
+	*len = (size_t)(nul - *p);
+	if (*len == 0)
+		return -EINVAL;
+	if (*len > limit)
+		return -ENAMETOOLONG;
+	*name = (const char *)*p;
+	*p = nul + 1;
+	return 0;
+}
+
+int fuse_proto_parse_request(const void *buf, size_t len,
+			     struct fuse_proto_req *req)
+{
+	const unsigned char *b = buf, *p, *end;
+	const struct fuse_op_desc *op;
+	size_t body, ext;
+	int n, err;
+
+	assert(req);
+	memset(req, 0, sizeof(*req));
+	if (!buf || len < sizeof(req->hdr))
+		return -EMSGSIZE;
+	memcpy(&req->hdr, buf, sizeof(req->hdr));
+	req->opcode = req->hdr.opcode;
+	/* Before the length: a swapped peer's len is swapped too, and
+	 * "wrong byte order" tells the caller more than "bad length". */
+	if (req->opcode == FUSE_INIT_BSWAP_RESERVED ||
+	    req->opcode == CUSE_INIT_BSWAP_RESERVED)
+		return -EPROTONOSUPPORT;
+	if (req->hdr.len != len)
+		return -EBADMSG;
+	op = fuse_op_find(req->opcode);
+	if (!op)
+		return -ENOSYS;
+
+	body = len - sizeof(req->hdr);
+	ext = (size_t)req->hdr.total_extlen * 8;
+	if (ext > body)
+		return -ERANGE;
+	p = b + sizeof(req->hdr);
+	end = b + len - ext;
+	if (ext) {
+		req->ext = end;
+		req->ext_size = ext;
+	}
+
+	n = fuse_op_fixed_size(op, (size_t)(end - p));
+	if (n < 0)
+		return n;
+	if (n) {
+		req->arg = p;
+		req->arg_size = (size_t)n;
+		p += n;
+	}
+
+	if (op->in_names >= 1) {
+		err = take_name(&p, end, FUSE_PROTO_NAME_MAX, &req->name,
+				&req->name_len);
+		if (err)
+			return err;
+	}
+	if (op->in_names >= 2) {
+		err = take_name(&p, end,
+				op->name2_is_path ? FUSE_PROTO_PATH_MAX :
+						    FUSE_PROTO_NAME_MAX,
+				&req->name2, &req->name2_len);
+		if (err)
+			return err;
+	}
+
+	if (op->has_tail) {
+		uint32_t field;
+		uint64_t size;
+
+		assert(req->arg && op->tail_off + 4u <= req->arg_size);
+		field = fuse_get_u32(
+			(const unsigned char *)req->arg + op->tail_off, false);
+		/* u32 * u16 cannot overflow a u64 */
+		size = (uint64_t)field * op->tail_elem;
+		if (size > (uint64_t)(end - p))
+			return -EOVERFLOW;
+		req->payload = p;
+		req->payload_size = (size_t)size;
+		if (op->tail_layout)
+			req->count = field;
+		p += size;
+	}
+
+	if (p != end)
+		return -E2BIG;
+	return 0;
+}
+
+int fuse_proto_in_arg_min(uint32_t opcode)
+{
+	const struct fuse_op_desc *op = fuse_op_find(opcode);
+
+	return op ? op->in_min : -ENOSYS;
+}
+
+bool fuse_proto_opcode_noreply(uint32_t opcode)
+{
+	const struct fuse_op_desc *op = fuse_op_find(opcode);
+
+	return op && op->reply == FUSE_REPLY_NONE;
+}
