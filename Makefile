@@ -23,6 +23,9 @@
 
 VERSION := 0.1.0
 
+# Recipes use bash features (PIPESTATUS, pipefail).
+SHELL := /bin/bash
+
 CC      ?= gcc
 BUILD   ?= build
 PREFIX  ?= /usr/local

@@ -11,6 +11,8 @@
  */
 #include "sim/trace.h"
 
+#include "fuse_proto/fuse_msg.h"
+
 #include <assert.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -38,7 +40,6 @@ static struct {
 	size_t intern_size, intern_used;
 	u64 (*now)(void);
 	const char *(*task_name)(void);
-	const char *(*opcode_name)(u32 opcode);
 	trace_sink_fn sink;
 	void *sink_arg;
 } tr = { .hash = FNV_OFFSET, .keep = true };
@@ -175,11 +176,6 @@ void trace_set_sink(trace_sink_fn sink, void *arg)
 	tr.sink_arg = arg;
 }
 
-void trace_set_opcode_namer(const char *(*namer)(u32 opcode))
-{
-	tr.opcode_name = namer;
-}
-
 const char *trace_fmt(const char *fmt, ...)
 {
 	va_list ap;
@@ -289,7 +285,7 @@ static void put(struct out *o, const char *fmt, ...)
 
 static const char *opname(s32 opcode, char *tmp, size_t size)
 {
-	const char *name = tr.opcode_name ? tr.opcode_name((u32)opcode) : NULL;
+	const char *name = fuse_opcode_name((u32)opcode);
 
 	if (name)
 		return name;

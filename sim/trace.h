@@ -146,10 +146,4 @@ void trace_write_jsonl(FILE *out);
  */
 long trace_find(const char *needle, size_t from);
 
-/**
- * @brief Set the function that names FUSE opcodes in the text form
- * (fuse_proto's namer is installed by the machine; NULL prints numbers).
- */
-void trace_set_opcode_namer(const char *(*namer)(u32 opcode));
-
 #endif /* VFSIM_SIM_TRACE_H */
