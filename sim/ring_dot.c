@@ -42,8 +42,8 @@ struct view {
 	bool *hot; /* descriptor belongs to a chain in flight */
 };
 
-static void write_desc_row(FILE *out, const char *port, unsigned int i,
-			   gpa_t d, bool hot)
+static void write_desc_row(FILE *out, const char *port, unsigned int i, gpa_t d,
+			   bool hot)
 {
 	char fl[4];
 
@@ -58,16 +58,16 @@ static void write_desc_row(FILE *out, const char *port, unsigned int i,
 
 static void write_table(FILE *out, const struct view *v)
 {
-	fprintf(out, "  desc [label=<<TABLE BORDER=\"0\" CELLBORDER=\"1\" "
-		     "CELLSPACING=\"0\">\n"
-		     "    <TR><TD COLSPAN=\"5\"><B>descriptor table</B> "
-		     "0x%llx num=%u</TD></TR>\n"
-		     "    <TR><TD>i</TD><TD>addr</TD><TD>len</TD><TD>flags</TD>"
-		     "<TD>next</TD></TR>\n",
+	fprintf(out,
+		"  desc [label=<<TABLE BORDER=\"0\" CELLBORDER=\"1\" "
+		"CELLSPACING=\"0\">\n"
+		"    <TR><TD COLSPAN=\"5\"><B>descriptor table</B> "
+		"0x%llx num=%u</TD></TR>\n"
+		"    <TR><TD>i</TD><TD>addr</TD><TD>len</TD><TD>flags</TD>"
+		"<TD>next</TD></TR>\n",
 		(unsigned long long)v->desc, v->num);
 	for (unsigned int i = 0; i < v->num; i++)
-		write_desc_row(out, "d", i, v->desc + 16ULL * i,
-			       v->hot[i]);
+		write_desc_row(out, "d", i, v->desc + 16ULL * i, v->hot[i]);
 	fprintf(out, "  </TABLE>>];\n");
 }
 
@@ -82,10 +82,11 @@ static void write_indirect(FILE *out, const struct view *v, unsigned int head)
 	if (!(flags & VIRTQ_DESC_F_INDIRECT) || !len || len % 16 ||
 	    n > v->num || !gmem_range_valid(t, len))
 		return;
-	fprintf(out, "  ind%u [label=<<TABLE BORDER=\"0\" CELLBORDER=\"1\" "
-		     "CELLSPACING=\"0\">\n"
-		     "    <TR><TD COLSPAN=\"5\"><B>indirect table of head %u</B> "
-		     "0x%llx</TD></TR>\n",
+	fprintf(out,
+		"  ind%u [label=<<TABLE BORDER=\"0\" CELLBORDER=\"1\" "
+		"CELLSPACING=\"0\">\n"
+		"    <TR><TD COLSPAN=\"5\"><B>indirect table of head %u</B> "
+		"0x%llx</TD></TR>\n",
 		head, head, (unsigned long long)t);
 	for (unsigned int i = 0; i < n; i++)
 		write_desc_row(out, "x", i, t + 16ULL * i, false);
@@ -127,10 +128,11 @@ static void write_rings(FILE *out, const struct view *v, u16 avail_from,
 	u16 apend = (u16)(aidx - avail_from), upend = (u16)(uidx - used_from);
 	unsigned int mask = v->num - 1;
 
-	fprintf(out, "  avail [label=<<TABLE BORDER=\"0\" CELLBORDER=\"1\" "
-		     "CELLSPACING=\"0\">\n"
-		     "    <TR><TD><B>avail ring</B> 0x%llx</TD></TR>\n"
-		     "    <TR><TD>flags=%u idx=%u used_event=%u</TD></TR>\n",
+	fprintf(out,
+		"  avail [label=<<TABLE BORDER=\"0\" CELLBORDER=\"1\" "
+		"CELLSPACING=\"0\">\n"
+		"    <TR><TD><B>avail ring</B> 0x%llx</TD></TR>\n"
+		"    <TR><TD>flags=%u idx=%u used_event=%u</TD></TR>\n",
 		(unsigned long long)v->avail, (unsigned int)rd(v->avail, 2),
 		aidx, (unsigned int)rd(v->avail + 4 + 2ULL * v->num, 2));
 	for (unsigned int s = 0; s < v->num; s++)
@@ -143,12 +145,13 @@ static void write_rings(FILE *out, const struct view *v, u16 avail_from,
 			s, (unsigned int)rd(v->avail + 4 + 2ULL * s, 2));
 	fprintf(out, "  </TABLE>>];\n");
 
-	fprintf(out, "  used [label=<<TABLE BORDER=\"0\" CELLBORDER=\"1\" "
-		     "CELLSPACING=\"0\">\n"
-		     "    <TR><TD><B>used ring</B> 0x%llx</TD></TR>\n"
-		     "    <TR><TD>flags=%u idx=%u avail_event=%u</TD></TR>\n",
-		(unsigned long long)v->used, (unsigned int)rd(v->used, 2),
-		uidx, (unsigned int)rd(v->used + 4 + 8ULL * v->num, 2));
+	fprintf(out,
+		"  used [label=<<TABLE BORDER=\"0\" CELLBORDER=\"1\" "
+		"CELLSPACING=\"0\">\n"
+		"    <TR><TD><B>used ring</B> 0x%llx</TD></TR>\n"
+		"    <TR><TD>flags=%u idx=%u avail_event=%u</TD></TR>\n",
+		(unsigned long long)v->used, (unsigned int)rd(v->used, 2), uidx,
+		(unsigned int)rd(v->used + 4 + 8ULL * v->num, 2));
 	for (unsigned int s = 0; s < v->num; s++)
 		fprintf(out,
 			"    <TR><TD PORT=\"u%u\"%s>[%u] id=%u len=%u</TD></TR>\n",
@@ -208,12 +211,14 @@ int ring_dot_write(FILE *out, const struct virtqueue *vq,
 	avail_from = vrh ? vrh->last_avail_idx : info.last_used_idx;
 	used_from = vq ? info.last_used_idx : (u16)rd(v.used + 2, 2);
 
-	fprintf(out, "digraph \"%s\" {\n  rankdir=LR;\n"
-		     "  node [shape=plaintext, fontname=\"monospace\"];\n",
+	fprintf(out,
+		"digraph \"%s\" {\n  rankdir=LR;\n"
+		"  node [shape=plaintext, fontname=\"monospace\"];\n",
 		name ? name : "vq");
-	fprintf(out, "  idx [label=<<TABLE BORDER=\"0\" CELLBORDER=\"1\" "
-		     "CELLSPACING=\"0\">\n"
-		     "    <TR><TD COLSPAN=\"2\"><B>%s</B></TD></TR>\n",
+	fprintf(out,
+		"  idx [label=<<TABLE BORDER=\"0\" CELLBORDER=\"1\" "
+		"CELLSPACING=\"0\">\n"
+		"    <TR><TD COLSPAN=\"2\"><B>%s</B></TD></TR>\n",
 		name ? name : "vq");
 	if (vq)
 		fprintf(out,

@@ -236,7 +236,8 @@ void virtio_device_unplug(struct virtio_device *vdev)
 		vdev->driver->remove(vdev);
 		/* Kernel: the driver should have reset the device. */
 		if (virtio_get_status(vdev))
-			TRACE(.kind = "virtio.warn", .func = "virtio_dev_remove",
+			TRACE(.kind = "virtio.warn",
+			      .func = "virtio_dev_remove",
 			      .detail = "driver left the device unreset");
 		vdev->driver = NULL;
 	}
@@ -329,6 +330,7 @@ irqreturn_t virtio_transport_raise_irq(struct virtio_device *vdev,
 void virtio_transport_needs_reset(struct virtio_device *vdev)
 {
 	vdev->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
-	TRACE(.kind = "virtio.needs_reset", .func = "virtio_transport_needs_reset",
+	TRACE(.kind = "virtio.needs_reset",
+	      .func = "virtio_transport_needs_reset",
 	      .detail = trace_fmt("status=0x%02x", vdev->status));
 }

@@ -45,7 +45,7 @@ struct virtio_fs_config {
 	u8 tag[36];		   /**< file system name, UTF-8, not
 					NUL-terminated when 36 bytes long */
 	__le32 num_request_queues; /**< number of request queues (>= 1) */
-} __attribute__((packed));
+};
 
 struct virtio_device;
 
@@ -96,30 +96,30 @@ struct virtio_config_ops {
 
 /** @brief A virtio driver (kernel: struct virtio_driver). */
 struct virtio_driver {
-	const char *name;	    /**< driver name */
+	const char *name;		   /**< driver name */
 	const unsigned int *feature_table; /**< feature bits it understands */
-	unsigned int feature_table_size; /**< entries in feature_table */
-	int (*probe)(struct virtio_device *vdev);    /**< bind; 0 or -errno */
-	void (*remove)(struct virtio_device *vdev);  /**< unbind (unplug) */
-	int (*freeze)(struct virtio_device *vdev);   /**< suspend; may be NULL */
-	int (*restore)(struct virtio_device *vdev);  /**< resume; may be NULL */
+	unsigned int feature_table_size;   /**< entries in feature_table */
+	int (*probe)(struct virtio_device *vdev);   /**< bind; 0 or -errno */
+	void (*remove)(struct virtio_device *vdev); /**< unbind (unplug) */
+	int (*freeze)(struct virtio_device *vdev);  /**< suspend; may be NULL */
+	int (*restore)(struct virtio_device *vdev); /**< resume; may be NULL */
 };
 
 /** @brief A virtio device as the driver sees it (kernel: struct
  *  virtio_device), plus the transport's own state. */
 struct virtio_device {
-	unsigned int index;	/**< device number, for names */
-	u32 id;			/**< device ID, e.g. VIRTIO_ID_FS */
+	unsigned int index; /**< device number, for names */
+	u32 id;		    /**< device ID, e.g. VIRTIO_ID_FS */
 	const struct virtio_config_ops *config; /**< transport operations */
-	u64 features;		/**< negotiated features (driver view) */
-	void *priv;		/**< for the driver */
+	u64 features;		      /**< negotiated features (driver view) */
+	void *priv;		      /**< for the driver */
 	struct virtio_driver *driver; /**< bound driver, or NULL */
-	bool removed;		/**< hot-unplugged: kicks fail */
-	u8 status;		/**< device status byte */
-	struct virtqueue **vqs;	/**< queues from find_vqs, by index */
-	unsigned int nvqs;	/**< entries in vqs */
+	bool removed;		      /**< hot-unplugged: kicks fail */
+	u8 status;		      /**< device status byte */
+	struct virtqueue **vqs;	      /**< queues from find_vqs, by index */
+	unsigned int nvqs;	      /**< entries in vqs */
 	const struct virtio_device_backend *backend; /**< device side */
-	void *backend_dev;	/**< device side's own pointer */
+	void *backend_dev; /**< device side's own pointer */
 	/** Delivers a kick to the device; replaceable (default: backend
 	 *  kick). false means the device could not be told. */
 	bool (*kick_deliver)(struct virtio_device *vdev, unsigned int idx);
@@ -145,8 +145,7 @@ int virtio_device_init(struct virtio_device *vdev, u32 id,
  * @return 0; -ENODEV when VERSION_1 is not offered or the device refuses
  *         the features; probe's error (status FAILED is set then)
  */
-int virtio_driver_probe(struct virtio_device *vdev,
-			struct virtio_driver *drv);
+int virtio_driver_probe(struct virtio_device *vdev, struct virtio_driver *drv);
 
 /**
  * @brief Hot-unplug (kernel: virtio_dev_remove() after the bus said the
@@ -182,17 +181,17 @@ u16 virtio_cread16(struct virtio_device *vdev, unsigned int offset);
 /** @brief Read a little-endian config field by name (kernel:
  *  virtio_cread_le()), e.g. virtio_cread_le(vdev, struct virtio_fs_config,
  *  num_request_queues, &n). Fields of 2 or 4 bytes. */
-#define virtio_cread_le(vdev, structname, member, ptr)                       \
-	do {                                                                  \
-		_Static_assert(sizeof(((structname *)0)->member) == 2 ||     \
+#define virtio_cread_le(vdev, structname, member, ptr)                         \
+	do {                                                                   \
+		_Static_assert(sizeof(((structname *)0)->member) == 2 ||       \
 				       sizeof(((structname *)0)->member) == 4, \
-			       "virtio_cread_le: 2 or 4 bytes");             \
-		if (sizeof(((structname *)0)->member) == 2)                   \
-			*(ptr) = virtio_cread16(                              \
-				vdev, offsetof(structname, member));          \
-		else                                                          \
-			*(ptr) = virtio_cread32(                              \
-				vdev, offsetof(structname, member));          \
+			       "virtio_cread_le: 2 or 4 bytes");               \
+		if (sizeof(((structname *)0)->member) == 2)                    \
+			*(ptr) = virtio_cread16(vdev,                          \
+						offsetof(structname, member)); \
+		else                                                           \
+			*(ptr) = virtio_cread32(vdev,                          \
+						offsetof(structname, member)); \
 	} while (0)
 
 /** @brief Read the status byte. */

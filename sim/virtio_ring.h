@@ -115,10 +115,10 @@ struct vring_used {
 
 /** @brief The three areas of one split ring, as driver-side pointers. */
 struct vring {
-	unsigned int num;	  /**< queue size, a power of two */
-	struct vring_desc *desc;  /**< descriptor table */
+	unsigned int num;	   /**< queue size, a power of two */
+	struct vring_desc *desc;   /**< descriptor table */
 	struct vring_avail *avail; /**< available ring */
-	struct vring_used *used;  /**< used ring */
+	struct vring_used *used;   /**< used ring */
 };
 
 /** @brief Bytes of a descriptor table of @p num entries. */
@@ -137,8 +137,8 @@ static inline size_t vring_avail_size(unsigned int num)
 /** @brief Bytes of a used ring of @p num entries, avail_event included. */
 static inline size_t vring_used_size(unsigned int num)
 {
-	return 2 * sizeof(__le16) + (size_t)num * sizeof(struct vring_used_elem) +
-	       sizeof(__le16);
+	return 2 * sizeof(__le16) +
+	       (size_t)num * sizeof(struct vring_used_elem) + sizeof(__le16);
 }
 
 /** @brief Offset of used_event from the start of the avail ring. */
@@ -150,7 +150,8 @@ static inline size_t vring_used_event_off(unsigned int num)
 /** @brief Offset of avail_event from the start of the used ring. */
 static inline size_t vring_avail_event_off(unsigned int num)
 {
-	return 2 * sizeof(__le16) + (size_t)num * sizeof(struct vring_used_elem);
+	return 2 * sizeof(__le16) +
+	       (size_t)num * sizeof(struct vring_used_elem);
 }
 
 /** @brief The driver's used_event field (kernel: vring_used_event()). */

@@ -27,7 +27,7 @@ struct vring_desc_extra {
 
 /* Per-head state of a chain in flight. */
 struct vring_desc_state {
-	void *data;		       /* token; NULL when not a head in flight */
+	void *data; /* token; NULL when not a head in flight */
 	struct vring_desc *indir_desc; /* indirect table in guest memory */
 	u32 in_len;		       /* bytes the device may write */
 };
@@ -113,8 +113,8 @@ void virtqueue_set_broken(struct virtqueue *_vq, const char *why)
 	struct vring_virtqueue *vq = to_vvq(_vq);
 
 	if (!vq->broken)
-		TRACE(.kind = "vq.broken", .func = "BAD_RING", .queue = _vq->name,
-		      .avail_idx = vq->avail_idx_shadow,
+		TRACE(.kind = "vq.broken", .func = "BAD_RING",
+		      .queue = _vq->name, .avail_idx = vq->avail_idx_shadow,
 		      .used_idx = vq->last_used_idx, .detail = why);
 	vq->broken = true;
 }
@@ -172,7 +172,8 @@ int virtqueue_add_sgs(struct virtqueue *_vq, struct scatterlist *sgs[],
 		desc = gmem_alloc(total_sg * sizeof(*desc), VRING_DESC_ALIGN);
 		if (!desc)
 			TRACE(.kind = "vq.indirect_fallback",
-			      .func = "alloc_indirect_split", .queue = _vq->name,
+			      .func = "alloc_indirect_split",
+			      .queue = _vq->name,
 			      .detail = "no guest memory: direct descriptors");
 	}
 	indirect = desc != NULL;
@@ -194,8 +195,9 @@ int virtqueue_add_sgs(struct virtqueue *_vq, struct scatterlist *sgs[],
 	table = indirect ? desc : vq->vring.desc;
 	i = indirect ? 0 : head;
 	for (n = 0; n < out_sgs + in_sgs; n++) {
-		u16 flags = n < out_sgs ? VIRTQ_DESC_F_NEXT :
-					  VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE;
+		u16 flags = n < out_sgs ?
+				    VIRTQ_DESC_F_NEXT :
+				    VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE;
 
 		for (struct scatterlist *sg = sgs[n]; sg; sg = sg_next(sg)) {
 			u16 next = indirect ? (u16)(i + 1) :
@@ -224,9 +226,9 @@ int virtqueue_add_sgs(struct virtqueue *_vq, struct scatterlist *sgs[],
 		vq->free_head = (u16)i;
 	}
 	vq->vq.num_free -= descs_used;
-	vq->desc_state[head] = (struct vring_desc_state){
-		.data = data, .indir_desc = desc, .in_len = in_len
-	};
+	vq->desc_state[head] = (struct vring_desc_state){ .data = data,
+							  .indir_desc = desc,
+							  .in_len = in_len };
 
 	/* Slot first, then the index that publishes it. */
 	vq->vring.avail->ring[vq->avail_idx_shadow & (vq->vring.num - 1)] =
@@ -322,10 +324,11 @@ void *virtqueue_get_buf(struct virtqueue *_vq, unsigned int *len)
 		return NULL;
 	used_idx = le16_to_cpu(vq->vring.used->idx);
 	if ((u16)(used_idx - vq->last_used_idx) > vq->vring.num) {
-		virtqueue_set_broken(_vq, trace_fmt("used idx %u moved more than "
-						    "%u past %u",
-						    used_idx, vq->vring.num,
-						    vq->last_used_idx));
+		virtqueue_set_broken(_vq,
+				     trace_fmt("used idx %u moved more than "
+					       "%u past %u",
+					       used_idx, vq->vring.num,
+					       vq->last_used_idx));
 		return NULL;
 	}
 	slot = vq->last_used_idx & (vq->vring.num - 1);
@@ -417,9 +420,9 @@ void *virtqueue_detach_unused_buf(struct virtqueue *_vq)
 		/* Kernel: take it back off the avail ring as well. */
 		vq->avail_idx_shadow--;
 		vq->vring.avail->idx = cpu_to_le16(vq->avail_idx_shadow);
-		TRACE(.kind = "vq.detach", .func = "virtqueue_detach_unused_buf",
-		      .queue = _vq->name, .head = (s32)i,
-		      .avail_idx = vq->avail_idx_shadow);
+		TRACE(.kind = "vq.detach",
+		      .func = "virtqueue_detach_unused_buf", .queue = _vq->name,
+		      .head = (s32)i, .avail_idx = vq->avail_idx_shadow);
 		return buf;
 	}
 	return NULL;

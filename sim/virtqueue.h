@@ -26,6 +26,7 @@
 struct virtio_device;
 
 #ifndef VFSIM_IRQRETURN_DEFINED
+/** @brief Guards irqreturn_t, which another sim header may also define. */
 #define VFSIM_IRQRETURN_DEFINED
 /** @brief What an interrupt handler says (kernel: irqreturn_t). */
 typedef enum irqreturn {
@@ -43,12 +44,13 @@ typedef unsigned int gfp_t;
 
 /** @brief The public face of a virtqueue (kernel: struct virtqueue). */
 struct virtqueue {
-	void (*callback)(struct virtqueue *vq); /**< called by vring_interrupt() */
-	const char *name;	     /**< name for traces, e.g. "requests.0" */
-	struct virtio_device *vdev;  /**< owning device, or NULL standalone */
-	unsigned int index;	     /**< queue index on its device */
-	unsigned int num_free;	     /**< descriptors not in use */
-	void *priv;		     /**< for the driver */
+	void (*callback)(
+		struct virtqueue *vq); /**< called by vring_interrupt() */
+	const char *name;	    /**< name for traces, e.g. "requests.0" */
+	struct virtio_device *vdev; /**< owning device, or NULL standalone */
+	unsigned int index;	    /**< queue index on its device */
+	unsigned int num_free;	    /**< descriptors not in use */
+	void *priv;		    /**< for the driver */
 };
 
 /** @brief Transport hook that kicks the device; false means it failed. */
@@ -56,18 +58,18 @@ typedef bool (*vq_notify_fn)(struct virtqueue *vq);
 
 /** @brief Read-only summary of the driver's state, for pictures and checks. */
 struct virtqueue_info {
-	unsigned int num;    /**< queue size */
-	gpa_t desc;	     /**< GPA of the descriptor table */
-	gpa_t avail;	     /**< GPA of the avail ring */
-	gpa_t used;	     /**< GPA of the used ring */
-	u16 avail_idx;	     /**< driver's avail index (shadow) */
-	u16 last_used_idx;   /**< next used slot the driver will read */
-	u16 free_head;	     /**< first descriptor of the free list */
+	unsigned int num;	/**< queue size */
+	gpa_t desc;		/**< GPA of the descriptor table */
+	gpa_t avail;		/**< GPA of the avail ring */
+	gpa_t used;		/**< GPA of the used ring */
+	u16 avail_idx;		/**< driver's avail index (shadow) */
+	u16 last_used_idx;	/**< next used slot the driver will read */
+	u16 free_head;		/**< first descriptor of the free list */
 	unsigned int in_flight; /**< chains made available, not yet got back */
-	bool broken;	     /**< queue is broken */
-	bool event_idx;	     /**< EVENT_IDX negotiated */
-	bool indirect;	     /**< INDIRECT_DESC negotiated */
-	bool cb_disabled;    /**< callbacks disabled (NO_INTERRUPT shadow) */
+	bool broken;		/**< queue is broken */
+	bool event_idx;		/**< EVENT_IDX negotiated */
+	bool indirect;		/**< INDIRECT_DESC negotiated */
+	bool cb_disabled;	/**< callbacks disabled (NO_INTERRUPT shadow) */
 };
 
 /**

@@ -302,8 +302,8 @@ static ssize_t chain_copy(const struct vringh_chain *ch, bool writable,
 	return (ssize_t)done;
 }
 
-ssize_t vringh_chain_read(const struct vringh_chain *ch, size_t off,
-			  void *buf, size_t len)
+ssize_t vringh_chain_read(const struct vringh_chain *ch, size_t off, void *buf,
+			  size_t len)
 {
 	return chain_copy(ch, false, off, buf, len);
 }
@@ -331,7 +331,8 @@ int vringh_push(struct vringh *vrh, u16 head, u32 len)
 	ring_write16(vrh->used + 2, vrh->last_used_idx);
 	TRACE(.kind = "vq.push", .func = "vringh_push", .queue = vrh->name,
 	      .head = head, .avail_idx = vrh->last_avail_idx,
-	      .used_idx = vrh->last_used_idx, .detail = trace_fmt("len=%u", len));
+	      .used_idx = vrh->last_used_idx,
+	      .detail = trace_fmt("len=%u", len));
 	return 0;
 }
 

@@ -49,34 +49,34 @@ struct vringh_seg {
 
 /** @brief A popped chain: its head and its buffers, readable ones first. */
 struct vringh_chain {
-	u16 head;		/**< head index, to give back with vringh_push() */
-	unsigned int nr_segs;	/**< buffers in @ref segs */
-	unsigned int nr_out;	/**< readable buffers (they come first) */
-	u32 out_len;		/**< bytes the device may read */
-	u32 in_len;		/**< bytes the device may write */
-	bool indirect;		/**< the chain went through an indirect table */
+	u16 head; /**< head index, to give back with vringh_push() */
+	unsigned int nr_segs; /**< buffers in @ref segs */
+	unsigned int nr_out;  /**< readable buffers (they come first) */
+	u32 out_len;	      /**< bytes the device may read */
+	u32 in_len;	      /**< bytes the device may write */
+	bool indirect;	      /**< the chain went through an indirect table */
 	struct vringh_seg *segs; /**< host array, grown by vringh_pop() */
-	unsigned int cap;	/**< capacity of @ref segs */
+	unsigned int cap;	 /**< capacity of @ref segs */
 };
 
 /** @brief The device's view of one split ring. */
 struct vringh {
-	const char *name;	/**< queue name for traces */
-	unsigned int num;	/**< queue size */
-	bool event_idx;		/**< VIRTIO_RING_F_EVENT_IDX negotiated */
-	bool indirect;		/**< VIRTIO_RING_F_INDIRECT_DESC negotiated */
-	gpa_t desc;		/**< GPA of the descriptor table */
-	gpa_t avail;		/**< GPA of the avail ring */
-	gpa_t used;		/**< GPA of the used ring */
-	u16 last_avail_idx;	/**< next avail slot the device will pop */
-	u16 last_used_idx;	/**< the used index the device will publish next */
-	u16 signalled_used;	/**< used index at the last notify decision */
+	const char *name;   /**< queue name for traces */
+	unsigned int num;   /**< queue size */
+	bool event_idx;	    /**< VIRTIO_RING_F_EVENT_IDX negotiated */
+	bool indirect;	    /**< VIRTIO_RING_F_INDIRECT_DESC negotiated */
+	gpa_t desc;	    /**< GPA of the descriptor table */
+	gpa_t avail;	    /**< GPA of the avail ring */
+	gpa_t used;	    /**< GPA of the used ring */
+	u16 last_avail_idx; /**< next avail slot the device will pop */
+	u16 last_used_idx;  /**< the used index the device will publish next */
+	u16 signalled_used; /**< used index at the last notify decision */
 	bool signalled_used_valid; /**< signalled_used is meaningful */
-	bool notify_enabled;	/**< device wants kicks (see notify_disable) */
-	bool needs_reset;	/**< sticky: the ring was malformed */
-	int error;		/**< the errno that set needs_reset, or 0 */
-	u32 *visit;		/**< host scratch: loop detection stamps */
-	u32 stamp;		/**< current stamp in @ref visit */
+	bool notify_enabled; /**< device wants kicks (see notify_disable) */
+	bool needs_reset;    /**< sticky: the ring was malformed */
+	int error;	     /**< the errno that set needs_reset, or 0 */
+	u32 *visit;	     /**< host scratch: loop detection stamps */
+	u32 stamp;	     /**< current stamp in @ref visit */
 };
 
 /**
@@ -126,8 +126,8 @@ void vringh_chain_release(struct vringh_chain *ch);
  * @return bytes copied (less than @p len at the end of the readable part),
  *         or -EFAULT
  */
-ssize_t vringh_chain_read(const struct vringh_chain *ch, size_t off,
-			  void *buf, size_t len);
+ssize_t vringh_chain_read(const struct vringh_chain *ch, size_t off, void *buf,
+			  size_t len);
 
 /**
  * @brief Scatter @p buf into the writable part of a chain, @p off bytes in.

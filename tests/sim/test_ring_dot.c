@@ -25,7 +25,7 @@ static void build_with(u64 features)
 	tq_setup_mem(1 << 20);
 	vq = tq_pair(8, features, &vrh);
 	b = gmem_alloc(64, 0);
-	CU_ASSERT_EQUAL(tq_add(vq, b, 8, b, 8, &t[0]), 0); /* -> pushed */
+	CU_ASSERT_EQUAL(tq_add(vq, b, 8, b, 8, &t[0]), 0);    /* -> pushed */
 	CU_ASSERT_EQUAL(tq_add(vq, b, 8, NULL, 0, &t[1]), 0); /* -> popped */
 	sg_init_table(out, 2);
 	sg_set_buf(&out[0], b, 4);
@@ -69,12 +69,12 @@ static void test_content(void)
 		strstr(s, "<TD>device last_avail_idx</TD><TD>2</TD>"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "<TD>device used idx</TD><TD>1</TD>"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "ok event_idx</TD>"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(s, "desc:dn0 -> desc:d1;"));  /* chain */
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "desc:dn0 -> desc:d1;")); /* chain */
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "desc:dn4 -> desc:d5;"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "avail:a2 -> desc:d3;")); /* waiting */
 	CU_ASSERT_PTR_NOT_NULL(strstr(s, "avail:a3 -> desc:d6;"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(s, "used:u0 -> desc:d0"));   /* pushed */
-	CU_ASSERT_PTR_NULL(strstr(s, "avail:a0 ->")); /* consumed */
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "used:u0 -> desc:d0")); /* pushed */
+	CU_ASSERT_PTR_NULL(strstr(s, "avail:a0 ->"));		 /* consumed */
 	CU_ASSERT_PTR_NULL(strstr(s, "desc:dn6 ->")); /* free: not drawn */
 	free(s);
 	destroy();

@@ -43,8 +43,8 @@ static int fd_set_features(void *dev, u64 features)
 	return f->refuse_features ? -EINVAL : 0;
 }
 
-static void fd_queue_ready(void *dev, unsigned int idx, gpa_t desc,
-			   gpa_t avail, gpa_t used, u16 num, u64 features)
+static void fd_queue_ready(void *dev, unsigned int idx, gpa_t desc, gpa_t avail,
+			   gpa_t used, u16 num, u64 features)
 {
 	struct fakedev *f = dev;
 
@@ -196,9 +196,8 @@ static void setup(void)
 	probe_ret = restore_ret = 0;
 	probe_sets_ready = remove_kicks = false;
 	remove_cleans_up = true;
-	CU_ASSERT_EQUAL_FATAL(virtio_device_init(&vdev, VIRTIO_ID_FS, &backend,
-						 &fd),
-			      0);
+	CU_ASSERT_EQUAL_FATAL(
+		virtio_device_init(&vdev, VIRTIO_ID_FS, &backend, &fd), 0);
 	fd.vdev = &vdev;
 }
 
@@ -294,9 +293,9 @@ static void test_config_space(void)
 	u16 half;
 
 	CU_ASSERT_EQUAL(sizeof(struct virtio_fs_config), 40);
-	CU_ASSERT_EQUAL(virtio_cread_bytes(&vdev,
-					   offsetof(struct virtio_fs_config, tag),
-					   tag, 36),
+	CU_ASSERT_EQUAL(virtio_cread_bytes(
+				&vdev, offsetof(struct virtio_fs_config, tag),
+				tag, 36),
 			0);
 	CU_ASSERT_STRING_EQUAL(tag, "myfs");
 	virtio_cread_le(&vdev, struct virtio_fs_config, num_request_queues,

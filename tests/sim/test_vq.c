@@ -29,12 +29,13 @@ static u16 avail_event(struct virtqueue *vq)
 {
 	__le16 v;
 
-	CU_ASSERT_EQUAL(copy_from_guest(&v,
-					virtqueue_get_used_addr(vq) +
-						vring_avail_event_off(
-							virtqueue_get_vring_size(vq)),
-					2),
-			0);
+	CU_ASSERT_EQUAL(
+		copy_from_guest(&v,
+				virtqueue_get_used_addr(vq) +
+					vring_avail_event_off(
+						virtqueue_get_vring_size(vq)),
+				2),
+		0);
 	return le16_to_cpu(v);
 }
 
@@ -42,13 +43,16 @@ static void test_create_rules(void)
 {
 	struct virtqueue *vq;
 
-	CU_ASSERT_PTR_NULL(vring_create_virtqueue(0, 0, 0, tq_notify, NULL, "x"));
-	CU_ASSERT_PTR_NULL(vring_create_virtqueue(0, 3, 0, tq_notify, NULL, "x"));
+	CU_ASSERT_PTR_NULL(
+		vring_create_virtqueue(0, 0, 0, tq_notify, NULL, "x"));
+	CU_ASSERT_PTR_NULL(
+		vring_create_virtqueue(0, 3, 0, tq_notify, NULL, "x"));
 	CU_ASSERT_PTR_NULL(
 		vring_create_virtqueue(0, 65536, 0, tq_notify, NULL, "x"));
 	CU_ASSERT_PTR_NULL(vring_create_virtqueue(0, 8, 0, NULL, NULL, "x"));
 
-	vq = vring_create_virtqueue(3, VIRTQ_MAX_SIZE, 0, tq_notify, NULL, "big");
+	vq = vring_create_virtqueue(3, VIRTQ_MAX_SIZE, 0, tq_notify, NULL,
+				    "big");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(vq);
 	CU_ASSERT_EQUAL(virtqueue_get_vring_size(vq), VIRTQ_MAX_SIZE);
 	CU_ASSERT_EQUAL(vq->num_free, VIRTQ_MAX_SIZE);
@@ -363,8 +367,7 @@ static struct virtqueue *used_one(struct vringh *vrh, int *t)
 	return vq;
 }
 
-static void check_bad_used(void (*corrupt)(struct virtqueue *),
-			   const char *why)
+static void check_bad_used(void (*corrupt)(struct virtqueue *), const char *why)
 {
 	struct vringh vrh;
 	unsigned int len = 0;

@@ -16,7 +16,7 @@
 #include "tests/harness.h"
 
 #define F_INDIRECT (1ULL << VIRTIO_RING_F_INDIRECT_DESC)
-#define F_EVENT (1ULL << VIRTIO_RING_F_EVENT_IDX)
+#define F_EVENT	   (1ULL << VIRTIO_RING_F_EVENT_IDX)
 
 static unsigned int tq_kicks;
 static bool tq_notify_ok = true;

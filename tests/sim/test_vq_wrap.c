@@ -246,8 +246,7 @@ static void test_num_added_forces_kick(void)
 	vring_del_virtqueue(vq);
 }
 
-VT_SUITE_EACH(sim_vq_indirect, setup, tq_teardown,
-	      VT_CASE(test_indirect_chain),
+VT_SUITE_EACH(sim_vq_indirect, setup, tq_teardown, VT_CASE(test_indirect_chain),
 	      VT_CASE(test_indirect_fallback_when_no_guest_memory),
 	      VT_CASE(test_indirect_full_queue_frees_table));
 

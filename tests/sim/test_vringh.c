@@ -199,7 +199,7 @@ struct bad_case {
 	const char *name;
 	void (*corrupt)(void);
 	int err;
-	u64 arena; /* 0: the default 4 MiB */
+	u64 arena;	  /* 0: the default 4 MiB */
 	unsigned int num; /* 0: QN */
 };
 
@@ -261,9 +261,9 @@ static void test_malformed_chains(void)
 static void test_all_errnos_distinct(void)
 {
 	/* Fault classes (not variants of one) map to distinct errnos. */
-	static const int errs[] = { -ELOOP,    -ERANGE,   -EFAULT, -EOVERFLOW,
-				    -EPROTO,   -E2BIG,	  -EMLINK, -EMSGSIZE,
-				    -EINVAL,   -EILSEQ,	  -ENXIO,  -EIO };
+	static const int errs[] = { -ELOOP,  -ERANGE, -EFAULT, -EOVERFLOW,
+				    -EPROTO, -E2BIG,  -EMLINK, -EMSGSIZE,
+				    -EINVAL, -EILSEQ, -ENXIO,  -EIO };
 
 	for (size_t i = 0; i < ARRAY_SIZE(errs); i++)
 		for (size_t j = i + 1; j < ARRAY_SIZE(errs); j++)
