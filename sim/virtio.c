@@ -61,6 +61,10 @@ static void vm_del_vqs(struct virtio_device *vdev)
 	vdev->nvqs = 0;
 }
 
+/*
+ * Kernel twin: vm_find_vqs() (virtio_mmio). Either every queue exists and
+ * the device has been told about each, or none exists and nothing leaked.
+ */
 static int vm_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 		       struct virtqueue *vqs[],
 		       void (*const callbacks[])(struct virtqueue *),
@@ -228,6 +232,8 @@ int virtio_driver_probe(struct virtio_device *vdev, struct virtio_driver *drv)
 	return ret;
 }
 
+/* Whatever the driver does in remove(), the device ends reset and every
+ * queue freed. */
 void virtio_device_unplug(struct virtio_device *vdev)
 {
 	vdev->removed = true;

@@ -149,6 +149,11 @@ static int count_sgs(struct scatterlist *sgs[], unsigned int nr,
 	return 0;
 }
 
+/*
+ * Kernel twin: virtqueue_add_sgs() -> virtqueue_add_split(). On success the
+ * chain is published in the avail ring and its token recorded under the
+ * head; on any error nothing in guest memory or the free list has changed.
+ */
 int virtqueue_add_sgs(struct virtqueue *_vq, struct scatterlist *sgs[],
 		      unsigned int out_sgs, unsigned int in_sgs, void *data,
 		      gfp_t gfp)
@@ -186,8 +191,9 @@ int virtqueue_add_sgs(struct virtqueue *_vq, struct scatterlist *sgs[],
 		/* Kernel: kick so the host drains and frees descriptors. */
 		if (out_sgs)
 			vq->notify(_vq);
-		if (indirect)
-			gmem_free(desc);
+		/* An indirect chain needs one descriptor, and was only
+		 * tried with one free. */
+		assert(!indirect);
 		return -ENOSPC;
 	}
 
@@ -247,6 +253,7 @@ int virtqueue_add_sgs(struct virtqueue *_vq, struct scatterlist *sgs[],
 	return 0;
 }
 
+/* Kernel twin: virtqueue_kick_prepare_split(). Resets num_added. */
 bool virtqueue_kick_prepare(struct virtqueue *_vq)
 {
 	struct vring_virtqueue *vq = to_vvq(_vq);
@@ -313,6 +320,11 @@ static void detach_buf(struct vring_virtqueue *vq, unsigned int head)
 	}
 }
 
+/*
+ * Kernel twin: virtqueue_get_buf() -> virtqueue_get_buf_ctx_split(). A used
+ * element is trusted only after its id, in-flight state and length are
+ * checked; a bad one breaks the queue and frees nothing.
+ */
 void *virtqueue_get_buf(struct virtqueue *_vq, unsigned int *len)
 {
 	struct vring_virtqueue *vq = to_vvq(_vq);
@@ -363,6 +375,7 @@ void *virtqueue_get_buf(struct virtqueue *_vq, unsigned int *len)
 	return ret;
 }
 
+/* Kernel twin: virtqueue_disable_cb_split(). Idempotent. */
 void virtqueue_disable_cb(struct virtqueue *_vq)
 {
 	struct vring_virtqueue *vq = to_vvq(_vq);
@@ -370,6 +383,8 @@ void virtqueue_disable_cb(struct virtqueue *_vq)
 	if (vq->avail_flags_shadow & VRING_AVAIL_F_NO_INTERRUPT)
 		return;
 	vq->avail_flags_shadow |= VRING_AVAIL_F_NO_INTERRUPT;
+	TRACE(.kind = "vq.disable_cb", .func = "virtqueue_disable_cb",
+	      .queue = _vq->name, .used_idx = vq->last_used_idx);
 	if (vq->event)
 		/* One behind where we are: out of reach until 64K pushes. */
 		*vring_used_event(&vq->vring) =
@@ -378,6 +393,7 @@ void virtqueue_disable_cb(struct virtqueue *_vq)
 		vq->vring.avail->flags = cpu_to_le16(vq->avail_flags_shadow);
 }
 
+/* Kernel twin: virtqueue_enable_cb_prepare_split(). */
 unsigned int virtqueue_enable_cb_prepare(struct virtqueue *_vq)
 {
 	struct vring_virtqueue *vq = to_vvq(_vq);
@@ -390,6 +406,8 @@ unsigned int virtqueue_enable_cb_prepare(struct virtqueue *_vq)
 	}
 	if (vq->event)
 		*vring_used_event(&vq->vring) = cpu_to_le16(vq->last_used_idx);
+	TRACE(.kind = "vq.enable_cb", .func = "virtqueue_enable_cb_prepare",
+	      .queue = _vq->name, .used_idx = vq->last_used_idx);
 	return vq->last_used_idx;
 }
 
@@ -407,6 +425,8 @@ bool virtqueue_enable_cb(struct virtqueue *vq)
 	return !virtqueue_poll(vq, virtqueue_enable_cb_prepare(vq));
 }
 
+/* Kernel twin: virtqueue_detach_unused_buf_split(). Only valid once the
+ * device is reset: it also takes the entry back off the avail ring. */
 void *virtqueue_detach_unused_buf(struct virtqueue *_vq)
 {
 	struct vring_virtqueue *vq = to_vvq(_vq);
@@ -480,6 +500,8 @@ bool virtqueue_head_in_flight(const struct virtqueue *_vq, unsigned int id)
 	return id < vq->vring.num && vq->desc_state[id].data;
 }
 
+/* Kernel twin: vring_interrupt(). The callback runs only for a live queue
+ * with something new in the used ring. */
 irqreturn_t vring_interrupt(struct virtqueue *_vq)
 {
 	struct vring_virtqueue *vq = to_vvq(_vq);

@@ -30,7 +30,7 @@ static double now_ns(void)
 
 static int bench(unsigned int num, u64 features, const char *what)
 {
-	const unsigned long iters = 2000000;
+	const unsigned long iters = 1000000;
 	struct vringh vrh = { 0 };
 	struct vringh_chain ch = { 0 };
 	struct virtqueue *vq =
@@ -39,7 +39,7 @@ static int bench(unsigned int num, u64 features, const char *what)
 	struct scatterlist so, si, *sgs[2] = { &so, &si };
 	unsigned long bad = 0;
 	unsigned int len;
-	double t0, ns;
+	double t0, ns, best = 1e30;
 	int token;
 
 	if (!vq || !out || !in ||
@@ -52,7 +52,8 @@ static int bench(unsigned int num, u64 features, const char *what)
 	}
 	sg_init_one(&so, out, 64);
 	sg_init_one(&si, in, 64);
-	for (int pass = 0; pass < 2; pass++) { /* pass 0 warms up */
+	/* Best of 6 passes (the first warms up): the machine is shared. */
+	for (int pass = 0; pass < 6; pass++) {
 		t0 = now_ns();
 		for (unsigned long i = 0; i < iters; i++) {
 			bad += virtqueue_add_sgs(vq, sgs, 1, 1, &token,
@@ -63,7 +64,10 @@ static int bench(unsigned int num, u64 features, const char *what)
 			bad += virtqueue_get_buf(vq, &len) != &token;
 		}
 		ns = (now_ns() - t0) / iters;
+		if (pass && ns < best)
+			best = ns;
 	}
+	ns = best;
 	printf("  %-22s num=%-6u %7.1f ns/cycle %12.0f cycles/s%s\n", what, num,
 	       ns, 1e9 / ns, bad ? "  ERRORS" : "");
 	vringh_chain_release(&ch);

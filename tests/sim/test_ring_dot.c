@@ -176,11 +176,23 @@ static void test_one_side_only(void)
 
 static void test_errors(void)
 {
+	struct vringh bogus = { .name = "bogus",
+				.num = 4,
+				.desc = 0x10,
+				.avail = 0x10,
+				.used = 0x10 };
 	FILE *f;
+	char *s;
 
 	build();
 	CU_ASSERT_EQUAL(ring_dot_write(stdout, NULL, NULL), -EINVAL);
 	CU_ASSERT_PTR_NULL(ring_dot_string(NULL, NULL));
+	/* Rings outside guest memory read as zeros: still a picture. */
+	s = ring_dot_string(NULL, &bogus);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "<TD>0x0</TD><TD>0</TD><TD>-</TD>"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(s, "flags=0 idx=0 used_event=0"));
+	free(s);
 	f = fopen("/dev/full", "w");
 	if (f) {
 		setvbuf(f, NULL, _IONBF, 0);
