@@ -35,12 +35,15 @@ typedef enum irqreturn {
 } irqreturn_t;
 #endif
 
+/* The kernel-primitives module may define the allocation flags first. */
+#ifndef GFP_KERNEL
 /** @brief Allocation context flag, accepted for the kernel's signature. */
 typedef unsigned int gfp_t;
 /** @brief May sleep (ignored: allocation never sleeps here). */
 #define GFP_KERNEL 0u
 /** @brief Must not sleep (ignored: allocation never sleeps here). */
 #define GFP_ATOMIC 1u
+#endif
 
 /** @brief The public face of a virtqueue (kernel: struct virtqueue). */
 struct virtqueue {
