@@ -20,6 +20,7 @@ struct scatterlist {
 	void *buf;	     /**< start of the piece (inside guest memory) */
 	unsigned int length; /**< bytes in the piece */
 	bool end;	     /**< true on the last entry of a list */
+	u64 dma_address;     /**< GPA of @ref buf, set when the ring maps it */
 };
 
 /** @brief Mark @p sg as the last entry (kernel: sg_mark_end()). */

@@ -124,25 +124,27 @@ bool virtqueue_is_broken(const struct virtqueue *_vq)
 	return to_vvq(_vq)->broken;
 }
 
-static void write_desc(struct vring_desc *d, void *buf, u32 len, u16 flags,
+static void write_desc(struct vring_desc *d, gpa_t addr, u32 len, u16 flags,
 		       u16 next)
 {
-	d->addr = cpu_to_le64(virt_to_phys(buf));
+	d->addr = cpu_to_le64(addr);
 	d->len = cpu_to_le32(len);
 	d->flags = cpu_to_le16(flags);
 	d->next = cpu_to_le16(next);
 }
 
-/* Check the lists: count entries, refuse buffers outside guest memory. */
-static int count_sgs(struct scatterlist *sgs[], unsigned int nr,
-		     unsigned int *total)
+/* Map the lists (kernel: vring_map_one_sg()): count the entries, set each
+ * one's GPA, refuse buffers outside guest memory. */
+static int map_sgs(struct scatterlist *sgs[], unsigned int nr,
+		   unsigned int *total)
 {
 	*total = 0;
 	for (unsigned int n = 0; n < nr; n++)
 		for (struct scatterlist *sg = sgs[n]; sg; sg = sg_next(sg)) {
-			if (!gmem_contains(sg->buf) ||
-			    !gmem_range_valid(virt_to_phys(sg->buf),
-					      sg->length))
+			if (!gmem_contains(sg->buf))
+				return -EINVAL;
+			sg->dma_address = virt_to_phys(sg->buf);
+			if (!gmem_range_valid(sg->dma_address, sg->length))
 				return -EINVAL;
 			(*total)++;
 		}
@@ -167,8 +169,7 @@ int virtqueue_add_sgs(struct virtqueue *_vq, struct scatterlist *sgs[],
 	(void)gfp;
 	if (vq->broken)
 		return -EIO;
-	if (!data || count_sgs(sgs, out_sgs + in_sgs, &total_sg) ||
-	    total_sg == 0)
+	if (!data || map_sgs(sgs, out_sgs + in_sgs, &total_sg) || total_sg == 0)
 		return -EINVAL;
 
 	head = vq->free_head;
@@ -209,7 +210,8 @@ int virtqueue_add_sgs(struct virtqueue *_vq, struct scatterlist *sgs[],
 			u16 next = indirect ? (u16)(i + 1) :
 					      vq->desc_extra[i].next;
 
-			write_desc(&table[i], sg->buf, sg->length, flags, next);
+			write_desc(&table[i], sg->dma_address, sg->length,
+				   flags, next);
 			if (!indirect)
 				vq->desc_extra[i].flags = flags;
 			if (n >= out_sgs)
@@ -224,7 +226,7 @@ int virtqueue_add_sgs(struct virtqueue *_vq, struct scatterlist *sgs[],
 		vq->desc_extra[prev].flags &= (u16)~VIRTQ_DESC_F_NEXT;
 
 	if (indirect) {
-		write_desc(&vq->vring.desc[head], desc,
+		write_desc(&vq->vring.desc[head], virt_to_phys(desc),
 			   total_sg * sizeof(*desc), VIRTQ_DESC_F_INDIRECT, 0);
 		vq->desc_extra[head].flags = VIRTQ_DESC_F_INDIRECT;
 		vq->free_head = vq->desc_extra[head].next;
