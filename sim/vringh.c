@@ -1,0 +1,396 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vringh.c - device side of a split virtqueue: pop, validate, reply, push.
+ *
+ * Everything the driver wrote is read through copy_from_guest() into host
+ * copies first and checked there, so a driver that changes the ring while
+ * the device looks at it cannot make a checked value change afterwards.
+ * The ring areas themselves are checked once, at vringh_init(); a buffer
+ * address is checked per descriptor.
+ */
+#include "sim/vringh.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/trace.h"
+
+/* Ring accesses cannot fail: vringh_init() checked the areas. */
+static u16 ring_read16(gpa_t gpa)
+{
+	__le16 v;
+	int ret = copy_from_guest(&v, gpa, sizeof(v));
+
+	assert(ret == 0);
+	(void)ret;
+	return le16_to_cpu(v);
+}
+
+static void ring_write(gpa_t gpa, const void *src, size_t len)
+{
+	int ret = copy_to_guest(gpa, src, len);
+
+	assert(ret == 0);
+	(void)ret;
+}
+
+static void ring_write16(gpa_t gpa, u16 v)
+{
+	__le16 le = cpu_to_le16(v);
+
+	ring_write(gpa, &le, sizeof(le));
+}
+
+static gpa_t avail_idx_gpa(const struct vringh *vrh)
+{
+	return vrh->avail + 2;
+}
+
+static gpa_t used_event_gpa(const struct vringh *vrh)
+{
+	return vrh->avail + vring_used_event_off(vrh->num);
+}
+
+static gpa_t avail_event_gpa(const struct vringh *vrh)
+{
+	return vrh->used + vring_avail_event_off(vrh->num);
+}
+
+void vringh_exit(struct vringh *vrh)
+{
+	free(vrh->visit);
+	memset(vrh, 0, sizeof(*vrh));
+}
+
+int vringh_init(struct vringh *vrh, const char *name, u64 features,
+		unsigned int num, gpa_t desc, gpa_t avail, gpa_t used)
+{
+	vringh_exit(vrh);
+	if (!vring_size_valid(num) || desc % VRING_DESC_ALIGN ||
+	    avail % VRING_AVAIL_ALIGN || used % VRING_USED_ALIGN)
+		return -EINVAL;
+	if (!gmem_range_valid(desc, vring_desc_size(num)) ||
+	    !gmem_range_valid(avail, vring_avail_size(num)) ||
+	    !gmem_range_valid(used, vring_used_size(num)))
+		return -EFAULT;
+	vrh->visit = calloc(num, sizeof(*vrh->visit));
+	if (!vrh->visit)
+		return -ENOMEM;
+	vrh->name = name;
+	vrh->num = num;
+	vrh->event_idx = features & (1ULL << VIRTIO_RING_F_EVENT_IDX);
+	vrh->indirect = features & (1ULL << VIRTIO_RING_F_INDIRECT_DESC);
+	vrh->desc = desc;
+	vrh->avail = avail;
+	vrh->used = used;
+	vrh->last_used_idx = ring_read16(used + 2);
+	vrh->notify_enabled = true;
+	return 0;
+}
+
+/* The driver broke the ring: remember it (sticky) and say why. */
+static int bad_ring(struct vringh *vrh, int err, int head, const char *why)
+{
+	vrh->needs_reset = true;
+	vrh->error = err;
+	TRACE(.kind = "vq.bad_chain", .func = "vringh_pop", .queue = vrh->name,
+	      .head = head, .avail_idx = vrh->last_avail_idx,
+	      .used_idx = vrh->last_used_idx,
+	      .detail = trace_fmt("%s (errno %d): needs reset", why, -err));
+	return err;
+}
+
+int vringh_avail_count(struct vringh *vrh)
+{
+	u16 n;
+
+	if (vrh->needs_reset)
+		return -EIO;
+	n = (u16)(ring_read16(avail_idx_gpa(vrh)) - vrh->last_avail_idx);
+	if (n > vrh->num)
+		return bad_ring(vrh, -EILSEQ, -1,
+				"avail idx moved by more than the queue size");
+	return n;
+}
+
+/* A fresh loop-detection stamp: no descriptor is marked visited. */
+static void new_stamp(struct vringh *vrh)
+{
+	if (++vrh->stamp == 0) {
+		memset(vrh->visit, 0, vrh->num * sizeof(*vrh->visit));
+		vrh->stamp = 1;
+	}
+}
+
+/* Walk the chain at @head into @ch; 0 or a negative errno (not yet sticky). */
+static int walk_chain(struct vringh *vrh, u16 head, struct vringh_chain *ch,
+		      const char **why)
+{
+	gpa_t table = vrh->desc;
+	unsigned int tsize = vrh->num, i = head;
+	u64 out_sum = 0, in_sum = 0;
+	struct vring_desc d;
+	int ret;
+
+	new_stamp(vrh);
+	for (;;) {
+		u64 addr;
+		u32 len;
+		u16 flags;
+
+		if (vrh->visit[i] == vrh->stamp) {
+			*why = "descriptor loop";
+			return -ELOOP;
+		}
+		vrh->visit[i] = vrh->stamp;
+		/* Both tables were range-checked before the walk. */
+		ret = copy_from_guest(&d, table + (gpa_t)i * sizeof(d),
+				      sizeof(d));
+		assert(ret == 0);
+		(void)ret;
+		addr = le64_to_cpu(d.addr);
+		len = le32_to_cpu(d.len);
+		flags = le16_to_cpu(d.flags);
+
+		if (flags & VIRTQ_DESC_F_INDIRECT) {
+			if (ch->indirect) {
+				*why = "indirect table inside an indirect table";
+				return -EMLINK;
+			}
+			if (!vrh->indirect || (flags & VIRTQ_DESC_F_NEXT)) {
+				*why = vrh->indirect ?
+					       "INDIRECT together with NEXT" :
+					       "INDIRECT not negotiated";
+				return -EINVAL;
+			}
+			if (len == 0 || len % sizeof(d)) {
+				*why = "indirect table length 0 or not a "
+				       "multiple of 16";
+				return -EMSGSIZE;
+			}
+			if (len / sizeof(d) > vrh->num) {
+				*why = "indirect chain longer than the queue";
+				return -E2BIG;
+			}
+			if (!gmem_range_valid(addr, len)) {
+				*why = "indirect table outside guest memory";
+				return -EFAULT;
+			}
+			table = addr;
+			tsize = len / sizeof(d);
+			i = 0;
+			ch->indirect = true;
+			new_stamp(vrh);
+			continue;
+		}
+		if (!gmem_range_valid(addr, len)) {
+			*why = "buffer outside guest memory";
+			return -EFAULT;
+		}
+		if (flags & VIRTQ_DESC_F_WRITE) {
+			in_sum += len;
+		} else {
+			if (ch->nr_segs > ch->nr_out) {
+				*why = "readable descriptor after a writable one";
+				return -EPROTO;
+			}
+			out_sum += len;
+			ch->nr_out++;
+		}
+		if (out_sum > UINT32_MAX || in_sum > UINT32_MAX) {
+			*why = "buffer lengths overflow 32 bits";
+			return -EOVERFLOW;
+		}
+		/* Loop detection bounds a chain by its table, <= num. */
+		assert(ch->nr_segs < ch->cap);
+		ch->segs[ch->nr_segs++] = (struct vringh_seg){
+			.gpa = addr,
+			.len = len,
+			.writable = flags & VIRTQ_DESC_F_WRITE,
+		};
+		if (!(flags & VIRTQ_DESC_F_NEXT))
+			break;
+		i = le16_to_cpu(d.next);
+		if (i >= tsize) {
+			*why = "next index out of range";
+			return -ERANGE;
+		}
+	}
+	ch->out_len = (u32)out_sum;
+	ch->in_len = (u32)in_sum;
+	return 0;
+}
+
+/*
+ * Pops at most one chain; last_avail_idx moves only when the chain was
+ * valid. Any malformation makes the queue need a reset (sticky).
+ */
+int vringh_pop(struct vringh *vrh, struct vringh_chain *ch)
+{
+	const char *why = NULL;
+	int n, ret;
+	u16 head;
+
+	n = vringh_avail_count(vrh);
+	if (n <= 0)
+		return n;
+	if (ch->cap < vrh->num) {
+		struct vringh_seg *segs =
+			realloc(ch->segs, vrh->num * sizeof(*segs));
+
+		if (!segs)
+			return -ENOMEM;
+		ch->segs = segs;
+		ch->cap = vrh->num;
+	}
+	ch->nr_segs = ch->nr_out = 0;
+	ch->out_len = ch->in_len = 0;
+	ch->indirect = false;
+
+	head = ring_read16(vrh->avail + 4 +
+			   2 * (gpa_t)(vrh->last_avail_idx & (vrh->num - 1)));
+	if (head >= vrh->num)
+		return bad_ring(vrh, -ENXIO, head, "head index out of range");
+	ret = walk_chain(vrh, head, ch, &why);
+	if (ret)
+		return bad_ring(vrh, ret, head, why);
+	ch->head = head;
+	vrh->last_avail_idx++;
+	if (vrh->event_idx && vrh->notify_enabled)
+		ring_write16(avail_event_gpa(vrh), vrh->last_avail_idx);
+	TRACE(.kind = "vq.pop", .func = "vringh_pop", .queue = vrh->name,
+	      .head = head, .avail_idx = vrh->last_avail_idx,
+	      .used_idx = vrh->last_used_idx,
+	      .detail = trace_fmt("segs=%u out=%u in=%u%s", ch->nr_segs,
+				  ch->out_len, ch->in_len,
+				  ch->indirect ? " indirect" : ""));
+	return 1;
+}
+
+void vringh_chain_release(struct vringh_chain *ch)
+{
+	free(ch->segs);
+	memset(ch, 0, sizeof(*ch));
+}
+
+/* Copy between @buf and the chain's readable or writable part at @off. */
+static ssize_t chain_copy(const struct vringh_chain *ch, bool writable,
+			  size_t off, void *buf, size_t len)
+{
+	size_t done = 0;
+
+	for (unsigned int i = 0; i < ch->nr_segs && done < len; i++) {
+		const struct vringh_seg *s = &ch->segs[i];
+		size_t n;
+		int ret;
+
+		if (s->writable != writable)
+			continue;
+		if (off >= s->len) {
+			off -= s->len;
+			continue;
+		}
+		n = s->len - off;
+		if (n > len - done)
+			n = len - done;
+		ret = writable ? copy_to_guest(s->gpa + off,
+					       (const u8 *)buf + done, n) :
+				 copy_from_guest((u8 *)buf + done, s->gpa + off,
+						 n);
+		if (ret)
+			return ret;
+		done += n;
+		off = 0;
+	}
+	return (ssize_t)done;
+}
+
+ssize_t vringh_chain_read(const struct vringh_chain *ch, size_t off, void *buf,
+			  size_t len)
+{
+	return chain_copy(ch, false, off, buf, len);
+}
+
+ssize_t vringh_chain_write(const struct vringh_chain *ch, size_t off,
+			   const void *buf, size_t len)
+{
+	return chain_copy(ch, true, off, (void *)buf, len);
+}
+
+/* Kernel twin: vringh_complete_*(). One used element, published after it
+ * is written. */
+int vringh_push(struct vringh *vrh, u16 head, u32 len)
+{
+	struct vring_used_elem e = { cpu_to_le32(head), cpu_to_le32(len) };
+	gpa_t slot;
+
+	if (vrh->needs_reset)
+		return -EIO;
+	if (head >= vrh->num)
+		return -EINVAL;
+	slot = vrh->used + 4 +
+	       (gpa_t)(vrh->last_used_idx & (vrh->num - 1)) * sizeof(e);
+	/* Element first, then the index that publishes it. */
+	ring_write(slot, &e, sizeof(e));
+	vrh->last_used_idx++;
+	ring_write16(vrh->used + 2, vrh->last_used_idx);
+	TRACE(.kind = "vq.push", .func = "vringh_push", .queue = vrh->name,
+	      .head = head, .avail_idx = vrh->last_avail_idx,
+	      .used_idx = vrh->last_used_idx,
+	      .detail = trace_fmt("len=%u", len));
+	return 0;
+}
+
+/* Kernel twin: vringh_need_notify_*() / vhost_notify(). */
+bool vringh_need_notify(struct vringh *vrh)
+{
+	u16 old = vrh->signalled_used, new = vrh->last_used_idx;
+	bool valid = vrh->signalled_used_valid, need;
+
+	vrh->signalled_used = new;
+	vrh->signalled_used_valid = true;
+	if (vrh->event_idx)
+		need = !valid ||
+		       vring_need_event(ring_read16(used_event_gpa(vrh)), new,
+					old);
+	else
+		need = !(ring_read16(vrh->avail) & VRING_AVAIL_F_NO_INTERRUPT);
+	TRACE(.kind = "vq.need_notify", .func = "vringh_need_notify",
+	      .queue = vrh->name, .used_idx = new,
+	      .detail = need ? "notify" : "suppressed");
+	return need;
+}
+
+void vringh_notify_disable(struct vringh *vrh)
+{
+	vrh->notify_enabled = false;
+	if (!vrh->event_idx)
+		ring_write16(vrh->used, VRING_USED_F_NO_NOTIFY);
+}
+
+bool vringh_notify_enable(struct vringh *vrh)
+{
+	vrh->notify_enabled = true;
+	if (vrh->event_idx)
+		ring_write16(avail_event_gpa(vrh), vrh->last_avail_idx);
+	else
+		ring_write16(vrh->used, 0);
+	return ring_read16(avail_idx_gpa(vrh)) == vrh->last_avail_idx;
+}
+
+u16 vringh_get_last_avail(const struct vringh *vrh)
+{
+	return vrh->last_avail_idx;
+}
+
+void vringh_set_last_avail(struct vringh *vrh, u16 idx)
+{
+	vrh->last_avail_idx = idx;
+}
+
+bool vringh_needs_reset(const struct vringh *vrh)
+{
+	return vrh->needs_reset;
+}

@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_vringh.c - device side: attaching, every malformed chain through
+ * real ring memory (each with its own errno), the sticky needs-reset state,
+ * chain copies, GET/SET_VRING_BASE.
+ */
+#include <stdlib.h>
+
+#include "tests/sim/test_vq_util.h"
+
+#define QN 8
+
+static struct virtqueue *vq;
+static struct vringh vrh;
+static struct vring_desc *D;  /* driver's descriptor table, to corrupt */
+static struct vring_avail *A; /* driver's avail ring, to corrupt */
+static u8 *buf;		      /* a 64-byte buffer in guest memory */
+static unsigned int qn = QN;  /* queue size of the current ring */
+
+static void setup_features(u64 features)
+{
+	tq_setup_mem(1 << 22);
+	vq = tq_pair(QN, features, &vrh);
+	D = phys_to_virt(virtqueue_get_desc_addr(vq));
+	A = phys_to_virt(virtqueue_get_avail_addr(vq));
+	buf = gmem_alloc(64, 0);
+}
+
+static void setup(void)
+{
+	setup_features(F_INDIRECT);
+}
+
+static void teardown(void)
+{
+	vringh_exit(&vrh);
+	vring_del_virtqueue(vq);
+	tq_teardown();
+}
+
+static void set_desc(struct vring_desc *d, gpa_t addr, u32 len, u16 flags,
+		     u16 next)
+{
+	d->addr = cpu_to_le64(addr);
+	d->len = cpu_to_le32(len);
+	d->flags = cpu_to_le16(flags);
+	d->next = cpu_to_le16(next);
+}
+
+/* Make @head available by writing the avail ring as a driver would. */
+static void publish(u16 head)
+{
+	u16 idx = le16_to_cpu(A->idx);
+
+	A->ring[idx % qn] = cpu_to_le16(head);
+	A->idx = cpu_to_le16((u16)(idx + 1));
+}
+
+static gpa_t B(void)
+{
+	return virt_to_phys(buf);
+}
+
+/* An indirect table of @n entries in guest memory. */
+static struct vring_desc *table(unsigned int n)
+{
+	struct vring_desc *t = gmem_alloc(n * sizeof(*t), 16);
+
+	memset(t, 0, n * sizeof(*t));
+	return t;
+}
+
+static void bad_loop(void)
+{
+	set_desc(&D[0], B(), 8, VIRTQ_DESC_F_NEXT, 1);
+	set_desc(&D[1], B(), 8, VIRTQ_DESC_F_NEXT, 0);
+	publish(0);
+}
+
+static void bad_next(void)
+{
+	set_desc(&D[0], B(), 8, VIRTQ_DESC_F_NEXT, QN);
+	publish(0);
+}
+
+static void bad_addr(void)
+{
+	set_desc(&D[0], 0x1000, 8, 0, 0); /* below the arena */
+	publish(0);
+}
+
+static void bad_len(void)
+{
+	/* Starts inside guest memory, ends past it. */
+	set_desc(&D[0], GMEM_BASE + (1 << 22) - 4, 8, 0, 0);
+	publish(0);
+}
+
+static void bad_overflow(void)
+{
+	/* 257 writable buffers of the whole 16 MiB arena: > 4 GiB. */
+	struct vring_desc *t = table(257);
+
+	for (unsigned int i = 0; i < 257; i++)
+		set_desc(&t[i], GMEM_BASE, 16u << 20,
+			 VIRTQ_DESC_F_WRITE | (i < 256 ? VIRTQ_DESC_F_NEXT : 0),
+			 (u16)(i + 1));
+	set_desc(&D[0], virt_to_phys(t), 257 * 16, VIRTQ_DESC_F_INDIRECT, 0);
+	publish(0);
+}
+
+static void bad_order(void)
+{
+	set_desc(&D[0], B(), 8, VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT, 1);
+	set_desc(&D[1], B(), 8, 0, 0);
+	publish(0);
+}
+
+static void bad_too_long(void)
+{
+	struct vring_desc *t = table(QN + 1);
+
+	for (unsigned int i = 0; i <= QN; i++)
+		set_desc(&t[i], B(), 1, i < QN ? VIRTQ_DESC_F_NEXT : 0,
+			 (u16)(i + 1));
+	set_desc(&D[0], virt_to_phys(t), (QN + 1) * 16, VIRTQ_DESC_F_INDIRECT,
+		 0);
+	publish(0);
+}
+
+static void bad_nested(void)
+{
+	struct vring_desc *t = table(2), *u = table(1);
+
+	set_desc(&u[0], B(), 8, 0, 0);
+	set_desc(&t[0], B(), 8, VIRTQ_DESC_F_NEXT, 1);
+	set_desc(&t[1], virt_to_phys(u), 16, VIRTQ_DESC_F_INDIRECT, 0);
+	set_desc(&D[0], virt_to_phys(t), 32, VIRTQ_DESC_F_INDIRECT, 0);
+	publish(0);
+}
+
+static void bad_indirect_len0(void)
+{
+	set_desc(&D[0], virt_to_phys(table(1)), 0, VIRTQ_DESC_F_INDIRECT, 0);
+	publish(0);
+}
+
+static void bad_indirect_len24(void)
+{
+	set_desc(&D[0], virt_to_phys(table(2)), 24, VIRTQ_DESC_F_INDIRECT, 0);
+	publish(0);
+}
+
+static void bad_indirect_next(void)
+{
+	set_desc(&D[0], virt_to_phys(table(1)), 16,
+		 VIRTQ_DESC_F_INDIRECT | VIRTQ_DESC_F_NEXT, 1);
+	publish(0);
+}
+
+static void bad_indirect_addr(void)
+{
+	set_desc(&D[0], 0x2000, 16, VIRTQ_DESC_F_INDIRECT, 0);
+	publish(0);
+}
+
+static void bad_indirect_loop(void)
+{
+	struct vring_desc *t = table(2);
+
+	set_desc(&t[0], B(), 8, VIRTQ_DESC_F_NEXT, 1);
+	set_desc(&t[1], B(), 8, VIRTQ_DESC_F_NEXT, 0);
+	set_desc(&D[0], virt_to_phys(t), 32, VIRTQ_DESC_F_INDIRECT, 0);
+	publish(0);
+}
+
+static void bad_indirect_next_range(void)
+{
+	struct vring_desc *t = table(2);
+
+	/* next 2 is inside the queue but outside this 2-entry table. */
+	set_desc(&t[0], B(), 8, VIRTQ_DESC_F_NEXT, 2);
+	set_desc(&D[0], virt_to_phys(t), 32, VIRTQ_DESC_F_INDIRECT, 0);
+	publish(0);
+}
+
+static void bad_avail_idx(void)
+{
+	set_desc(&D[0], B(), 8, 0, 0);
+	A->idx = cpu_to_le16(QN + 1);
+}
+
+static void bad_head(void)
+{
+	publish(QN);
+}
+
+struct bad_case {
+	const char *name;
+	void (*corrupt)(void);
+	int err;
+	u64 arena;	  /* 0: the default 4 MiB */
+	unsigned int num; /* 0: QN */
+};
+
+static const struct bad_case bad_cases[] = {
+	{ "loop", bad_loop, -ELOOP, 0, 0 },
+	{ "next out of range", bad_next, -ERANGE, 0, 0 },
+	{ "address outside memory", bad_addr, -EFAULT, 0, 0 },
+	{ "length past memory", bad_len, -EFAULT, 0, 0 },
+	{ "length sum overflow", bad_overflow, -EOVERFLOW, 16 << 20, 512 },
+	{ "readable after writable", bad_order, -EPROTO, 0, 0 },
+	{ "longer than the queue", bad_too_long, -E2BIG, 0, 0 },
+	{ "nested indirect", bad_nested, -EMLINK, 0, 0 },
+	{ "indirect length 0", bad_indirect_len0, -EMSGSIZE, 0, 0 },
+	{ "indirect length 24", bad_indirect_len24, -EMSGSIZE, 0, 0 },
+	{ "indirect with next", bad_indirect_next, -EINVAL, 0, 0 },
+	{ "indirect table outside memory", bad_indirect_addr, -EFAULT, 0, 0 },
+	{ "loop in an indirect table", bad_indirect_loop, -ELOOP, 0, 0 },
+	{ "next outside an indirect table", bad_indirect_next_range, -ERANGE, 0,
+	  0 },
+	{ "avail idx jumped", bad_avail_idx, -EILSEQ, 0, 0 },
+	{ "head out of range", bad_head, -ENXIO, 0, 0 },
+};
+
+static void test_malformed_chains(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(bad_cases); i++) {
+		const struct bad_case *c = &bad_cases[i];
+		struct vringh_chain ch = { 0 };
+		int ret;
+
+		teardown();
+		tq_setup_mem(c->arena ? c->arena : 1 << 22);
+		qn = c->num ? c->num : QN;
+		vq = tq_pair(qn, F_INDIRECT, &vrh);
+		D = phys_to_virt(virtqueue_get_desc_addr(vq));
+		A = phys_to_virt(virtqueue_get_avail_addr(vq));
+		buf = gmem_alloc(64, 0);
+
+		c->corrupt();
+		ret = vringh_pop(&vrh, &ch);
+		if (ret != c->err)
+			fprintf(stderr, "\n  case '%s': got %d, want %d\n",
+				c->name, ret, c->err);
+		CU_ASSERT_EQUAL(ret, c->err);
+		CU_ASSERT(vringh_needs_reset(&vrh));
+		CU_ASSERT_EQUAL(vrh.error, c->err);
+		CU_ASSERT(tq_traced("vq.bad_chain"));
+		CU_ASSERT(tq_traced("needs reset"));
+		/* Sticky: everything fails until re-initialised. */
+		CU_ASSERT_EQUAL(vringh_pop(&vrh, &ch), -EIO);
+		CU_ASSERT_EQUAL(vringh_avail_count(&vrh), -EIO);
+		CU_ASSERT_EQUAL(vringh_push(&vrh, 0, 0), -EIO);
+		CU_ASSERT_EQUAL(vringh_get_last_avail(&vrh), 0);
+		vringh_chain_release(&ch);
+	}
+	qn = QN;
+}
+
+static void test_all_errnos_distinct(void)
+{
+	/* Fault classes (not variants of one) map to distinct errnos. */
+	static const int errs[] = { -ELOOP,  -ERANGE, -EFAULT, -EOVERFLOW,
+				    -EPROTO, -E2BIG,  -EMLINK, -EMSGSIZE,
+				    -EINVAL, -EILSEQ, -ENXIO,  -EIO };
+
+	for (size_t i = 0; i < ARRAY_SIZE(errs); i++)
+		for (size_t j = i + 1; j < ARRAY_SIZE(errs); j++)
+			CU_ASSERT_NOT_EQUAL(errs[i], errs[j]);
+}
+
+static void test_indirect_not_negotiated(void)
+{
+	struct vringh_chain ch = { 0 };
+
+	teardown();
+	setup_features(0);
+	set_desc(&D[0], virt_to_phys(table(1)), 16, VIRTQ_DESC_F_INDIRECT, 0);
+	publish(0);
+	CU_ASSERT_EQUAL(vringh_pop(&vrh, &ch), -EINVAL);
+	CU_ASSERT(tq_traced("INDIRECT not negotiated"));
+	vringh_chain_release(&ch);
+}
+
+static void test_avail_count_detects_jump(void)
+{
+	A->idx = cpu_to_le16(QN + 1);
+	CU_ASSERT_EQUAL(vringh_avail_count(&vrh), -EILSEQ);
+	CU_ASSERT(vringh_needs_reset(&vrh));
+}
+
+static void test_init_rules(void)
+{
+	struct vringh v = { 0 };
+	gpa_t d = virtqueue_get_desc_addr(vq), a = virtqueue_get_avail_addr(vq),
+	      u = virtqueue_get_used_addr(vq);
+
+	CU_ASSERT_EQUAL(vringh_init(&v, "v", 0, 6, d, a, u), -EINVAL);
+	CU_ASSERT_EQUAL(vringh_init(&v, "v", 0, 65536, d, a, u), -EINVAL);
+	CU_ASSERT_EQUAL(vringh_init(&v, "v", 0, QN, d + 8, a, u), -EINVAL);
+	CU_ASSERT_EQUAL(vringh_init(&v, "v", 0, QN, d, a + 1, u), -EINVAL);
+	CU_ASSERT_EQUAL(vringh_init(&v, "v", 0, QN, d, a, u + 2), -EINVAL);
+	CU_ASSERT_EQUAL(vringh_init(&v, "v", 0, QN, 0x1000, a, u), -EFAULT);
+	CU_ASSERT_EQUAL(vringh_init(&v, "v", 0, QN, d, GMEM_BASE + (1 << 22),
+				    u),
+			-EFAULT);
+	CU_ASSERT_EQUAL(vringh_init(&v, "v", 0, QN, d, a,
+				    GMEM_BASE + (1 << 22) - 8),
+			-EFAULT);
+	/* Attaching to a ring that already ran picks up its used index. */
+	((struct vring_used *)phys_to_virt(u))->idx = cpu_to_le16(5);
+	CU_ASSERT_EQUAL(vringh_init(&v, "v", F_EVENT, QN, d, a, u), 0);
+	CU_ASSERT_EQUAL(v.last_used_idx, 5);
+	CU_ASSERT(v.event_idx);
+	CU_ASSERT_FALSE(v.indirect);
+	/* Re-initialising releases the previous scratch memory. */
+	CU_ASSERT_EQUAL(vringh_init(&v, "v", 0, QN, d, a, u), 0);
+	vringh_exit(&v);
+	vringh_exit(&v);
+}
+
+static void test_push_bad_head(void)
+{
+	CU_ASSERT_EQUAL(vringh_push(&vrh, QN, 0), -EINVAL);
+	CU_ASSERT_FALSE(vringh_needs_reset(&vrh));
+}
+
+static void test_vring_base(void)
+{
+	struct vringh_chain ch = { 0 };
+	int t[2];
+
+	CU_ASSERT_EQUAL(tq_add(vq, buf, 4, NULL, 0, &t[0]), 0);
+	CU_ASSERT_EQUAL(tq_add(vq, buf, 8, NULL, 0, &t[1]), 0);
+	CU_ASSERT_EQUAL(vringh_avail_count(&vrh), 2);
+	CU_ASSERT_EQUAL(vringh_pop(&vrh, &ch), 1);
+	CU_ASSERT_EQUAL(vringh_get_last_avail(&vrh), 1);
+	CU_ASSERT_EQUAL(vringh_avail_count(&vrh), 1);
+	/* SET_VRING_BASE back to 0: the first chain comes again. */
+	vringh_set_last_avail(&vrh, 0);
+	CU_ASSERT_EQUAL(vringh_pop(&vrh, &ch), 1);
+	CU_ASSERT_EQUAL(ch.out_len, 4);
+	CU_ASSERT_EQUAL(vringh_pop(&vrh, &ch), 1);
+	CU_ASSERT_EQUAL(ch.out_len, 8);
+	CU_ASSERT_EQUAL(vringh_pop(&vrh, &ch), 0);
+	vringh_chain_release(&ch);
+}
+
+static void test_chain_copy_faults(void)
+{
+	struct vringh_seg seg = { .gpa = 0x10, .len = 8, .writable = false };
+	struct vringh_seg wseg = { .gpa = 0x10, .len = 8, .writable = true };
+	struct vringh_chain ch = { .nr_segs = 1, .segs = &seg };
+	u8 b[8] = { 0 };
+
+	CU_ASSERT_EQUAL(vringh_chain_read(&ch, 0, b, 8), -EFAULT);
+	CU_ASSERT_EQUAL(vringh_chain_write(&ch, 0, b, 8), 0); /* no writable */
+	ch.segs = &wseg;
+	CU_ASSERT_EQUAL(vringh_chain_write(&ch, 0, b, 8), -EFAULT);
+	CU_ASSERT_EQUAL(vringh_chain_read(&ch, 0, b, 8), 0);
+	/* Offset past the end copies nothing. */
+	wseg.gpa = virt_to_phys(buf);
+	CU_ASSERT_EQUAL(vringh_chain_write(&ch, 9, b, 8), 0);
+}
+
+static void test_stamp_wraps(void)
+{
+	struct vringh_chain ch = { 0 };
+	int t;
+
+	vrh.stamp = UINT32_MAX;
+	vrh.visit[0] = 1; /* stale mark from "long ago" */
+	CU_ASSERT_EQUAL(tq_add(vq, buf, 4, NULL, 0, &t), 0);
+	CU_ASSERT_EQUAL(vringh_pop(&vrh, &ch), 1);
+	CU_ASSERT_EQUAL(vrh.stamp, 1); /* a direct chain takes one stamp */
+	vringh_chain_release(&ch);
+}
+
+static void test_zero_length_buffers(void)
+{
+	struct vringh_chain ch = { 0 };
+	u8 b[4];
+
+	set_desc(&D[0], B(), 0, VIRTQ_DESC_F_NEXT, 1);
+	set_desc(&D[1], B(), 0, VIRTQ_DESC_F_WRITE, 0);
+	publish(0);
+	CU_ASSERT_EQUAL(vringh_pop(&vrh, &ch), 1);
+	CU_ASSERT_EQUAL(ch.nr_segs, 2);
+	CU_ASSERT_EQUAL(vringh_chain_read(&ch, 0, b, 4), 0);
+	CU_ASSERT_EQUAL(vringh_chain_write(&ch, 0, b, 4), 0);
+	vringh_chain_release(&ch);
+}
+
+VT_SUITE_EACH(sim_vringh, setup, teardown, VT_CASE(test_malformed_chains),
+	      VT_CASE(test_all_errnos_distinct),
+	      VT_CASE(test_indirect_not_negotiated),
+	      VT_CASE(test_avail_count_detects_jump), VT_CASE(test_init_rules),
+	      VT_CASE(test_push_bad_head), VT_CASE(test_vring_base),
+	      VT_CASE(test_chain_copy_faults), VT_CASE(test_stamp_wraps),
+	      VT_CASE(test_zero_length_buffers));
