@@ -539,8 +539,9 @@ static void run_task(struct task *t)
 /* A blocked daemon waiting for work is idle, not stuck. */
 static bool stuck(const struct task *t)
 {
-	return t->state == TASK_BLOCKED && (!(t->flags & TASK_F_DAEMON) ||
-					    strcmp(t->wait_what, "idle") != 0);
+	return t->state == TASK_BLOCKED &&
+	       (!(t->flags & TASK_F_DAEMON) ||
+		strcmp(t->wait_what, SCHED_WAIT_IDLE) != 0);
 }
 
 static enum sched_status stalled(void)
@@ -710,6 +711,8 @@ void sched_wake(struct task *t)
 	if (t->state != TASK_BLOCKED)
 		return;
 	t->state = TASK_RUNNABLE;
+	/* woken first: the timeout must not fire for a wait that is over */
+	sim_timer_cancel(&t->timer);
 	list_add_tail(&t->run_node, &S.runq);
 	S.nr_runnable++;
 	if (!t->timed_out)
@@ -735,7 +738,11 @@ void __might_sleep(const char *func)
 
 void usleep_range(unsigned long min_us, unsigned long max_us)
 {
-	assert(min_us <= max_us);
+	if (min_us > max_us)
+		check_report("sleep.range",
+			     "usleep_range(%lu, %lu): min is above max; "
+			     "sleeping min",
+			     min_us, max_us);
 	might_sleep();
 	if (!current)
 		return;

@@ -22,6 +22,9 @@
 #include "sim/task.h"
 #include "sim/types.h"
 
+/** @brief The wait reason (sched_block()'s @p what) of an idle daemon. */
+#define SCHED_WAIT_IDLE "idle"
+
 /** @brief Default task stack size in bytes. */
 #define SCHED_DEFAULT_STACK (64u * 1024)
 
@@ -60,7 +63,13 @@ typedef unsigned (*sched_choose_fn)(void *arg, struct task *const *runnable,
  */
 int sched_init(const struct sched_opts *opts);
 
-/** @brief Free every task and timer; safe when not initialized. */
+/**
+ * @brief Free every task and timer; safe when not initialized.
+ *
+ * Tasks still blocked are dropped where they are: a lock, completion or
+ * wait queue they were waiting on still links to them, so re-initialize
+ * such objects before using them again.
+ */
 void sched_exit(void);
 
 /** @brief True between sched_init() and sched_exit(). */

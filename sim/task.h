@@ -35,8 +35,9 @@ enum task_state {
 	TASK_DEAD,     /**< returned; result is valid */
 };
 
-/** @brief Task flag: a service loop (kworker, device worker) whose being
- *  blocked forever is idleness, not deadlock. */
+/** @brief Task flag: a service loop (kworker, device worker). Such a task
+ *  blocked with the reason SCHED_WAIT_IDLE ("idle") is waiting for work,
+ *  which ends a run normally instead of counting as a deadlock. */
 #define TASK_F_DAEMON 0x1u
 
 /** @brief A virtual-time timer; fires in scheduler context. */

@@ -66,7 +66,7 @@ static int worker_fn(void *arg)
 		work_func_t fn;
 
 		if (!w) {
-			wq_wait(&W.idle, "idle", 0);
+			wq_wait(&W.idle, SCHED_WAIT_IDLE, 0);
 			continue;
 		}
 		list_del_init(&w->entry);

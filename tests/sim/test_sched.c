@@ -275,10 +275,18 @@ static void test_usleep_virtual_time(void)
 	CU_ASSERT_EQUAL(sched_now(), 20000);
 	CU_ASSERT_EQUAL(sched_nr_timers(), 0);
 	CU_ASSERT(trace_find("timer.fire", 0) >= 0);
+	/* sleeps add up from the current virtual time */
+	a = 30;
+	ta = task_spawn(sleeper, &a, "later", TASK_SYSCALL, 0);
+	CU_ASSERT_EQUAL(task_join(ta, &r), 0);
+	CU_ASSERT_EQUAL(r, 50);
+	CU_ASSERT_EQUAL(check_count_kind("sleep.range"), 0);
+	usleep_range(9, 2); /* a reversed range is reported */
+	CU_ASSERT_EQUAL(check_count_kind("sleep.range"), 1);
 	/* outside a task, sleeping is a no-op */
 	usleep_range(100, 200);
 	msleep(3);
-	CU_ASSERT_EQUAL(sched_now(), 20000);
+	CU_ASSERT_EQUAL(sched_now(), 50000);
 }
 
 static int msleeper(void *arg)
