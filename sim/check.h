@@ -63,6 +63,43 @@ void check_print(FILE *out);
 void check_set_echo(FILE *out);
 
 /**
+ * @brief WARN_ON(): report "warn" with the source position when @p cond
+ * holds; evaluates to @p cond, as in the kernel.
+ */
+#define WARN_ON(cond)                                                      \
+	({                                                                 \
+		bool __c = !!(cond);                                       \
+		if (unlikely(__c))                                         \
+			check_report("warn", "WARNING at %s:%d %s(): %s",  \
+				     __FILE__, __LINE__, __func__, #cond); \
+		__c;                                                       \
+	})
+
+/** @brief WARN_ON_ONCE(): WARN_ON() that reports only its first firing. */
+#define WARN_ON_ONCE(cond)                                                 \
+	({                                                                 \
+		static bool __warned;                                      \
+		bool __c = !!(cond);                                       \
+		if (unlikely(__c) && !__warned) {                          \
+			__warned = true;                                   \
+			check_report("warn", "WARNING at %s:%d %s(): %s",  \
+				     __FILE__, __LINE__, __func__, #cond); \
+		}                                                          \
+		__c;                                                       \
+	})
+
+/**
+ * @brief BUG_ON(): report "bug_on" when @p cond holds. Unlike the kernel
+ * the run goes on, so the report can be read and tested.
+ */
+#define BUG_ON(cond)                                                           \
+	do {                                                                   \
+		if (unlikely(cond))                                            \
+			check_report("bug_on", "kernel BUG at %s:%d %s(): %s", \
+				     __FILE__, __LINE__, __func__, #cond);     \
+	} while (0)
+
+/**
  * @brief An invariant: returns NULL when it holds, or a message (static or
  * from a buffer the callback owns) describing how it is broken.
  */

@@ -18,6 +18,7 @@
 #ifndef VFSIM_SIM_SPINLOCK_H
 #define VFSIM_SIM_SPINLOCK_H
 
+#include "sim/check.h"
 #include "sim/wait.h"
 
 /** @brief A spinlock. */
@@ -57,6 +58,16 @@ static inline bool spin_is_locked(const spinlock_t *lock)
 {
 	return lock->locked;
 }
+
+/** @brief assert_spin_locked(): report "spin.not_locked" unless
+ *  @p lock is held. */
+#define assert_spin_locked(lock)                                            \
+	do {                                                                \
+		if (!spin_is_locked(lock))                                  \
+			check_report("spin.not_locked",                     \
+				     "%s(): spinlock %s must be held here", \
+				     __func__, (lock)->name);               \
+	} while (0)
 
 /** @brief spin_lock_irqsave(): spin_lock(); @p flags is set to 0. */
 #define spin_lock_irqsave(lock, flags) \

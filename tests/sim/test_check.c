@@ -65,6 +65,33 @@ static void test_reports(void)
 	CU_ASSERT_EQUAL(check_count(), 0);
 }
 
+static int warn_twice(int v)
+{
+	return WARN_ON_ONCE(v > 1);
+}
+
+static void test_warn_and_bug_on(void)
+{
+	int x = 3;
+
+	CU_ASSERT_FALSE(WARN_ON(x == 2));
+	CU_ASSERT_EQUAL(check_count(), 0);
+	CU_ASSERT_TRUE(WARN_ON(x == 3));
+	CU_ASSERT_EQUAL(check_count_kind("warn"), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(check_at(0)->message, "test_check.c"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(check_at(0)->message, "test_warn_and_bug_on(): x == 3"));
+	CU_ASSERT_FALSE(warn_twice(1));
+	CU_ASSERT_TRUE(warn_twice(2));
+	CU_ASSERT_TRUE(warn_twice(5));
+	CU_ASSERT_EQUAL(check_count_kind("warn"), 2);
+	BUG_ON(x != 3);
+	CU_ASSERT_EQUAL(check_count_kind("bug_on"), 0);
+	BUG_ON(x > 0);
+	CU_ASSERT_EQUAL(check_count_kind("bug_on"), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(check_at(2)->message, "kernel BUG at"));
+}
+
 static int calls;
 
 static const char *ok_inv(void *arg)
@@ -106,4 +133,4 @@ static void test_invariants(void)
 }
 
 VT_SUITE_EACH(sim_check, setup, teardown, VT_CASE(test_reports),
-	      VT_CASE(test_invariants));
+	      VT_CASE(test_invariants), VT_CASE(test_warn_and_bug_on));

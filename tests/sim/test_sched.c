@@ -192,6 +192,53 @@ static void test_explorer_counts_interleavings(void)
 	CU_ASSERT_EQUAL(runs, 20);
 }
 
+/* A lost update: read, yield (e.g. a spin_lock elsewhere), write back. */
+static int racy_counter;
+
+static int racy_inc(void *arg)
+{
+	int v;
+
+	(void)arg;
+	v = racy_counter;
+	sched_yield();
+	racy_counter = v + 1;
+	return 0;
+}
+
+static int run_racy(const char *policy)
+{
+	sim_test_teardown();
+	sim_test_setup();
+	racy_counter = 0;
+	CU_ASSERT_EQUAL(sched_set_policy(policy), 0);
+	task_spawn(racy_inc, NULL, "inc1", TASK_SYSCALL, 0);
+	task_spawn(racy_inc, NULL, "inc2", TASK_SYSCALL, 1);
+	CU_ASSERT_EQUAL(sched_run(), SCHED_DONE);
+	return racy_counter;
+}
+
+/* The explorer finds the bad schedule; its replay string reproduces it. */
+static void test_explorer_finds_lost_update(void)
+{
+	char policy[128] = "replay:", bad[128] = "";
+	int runs = 0, bad_runs = 0;
+
+	do {
+		runs++;
+		if (run_racy(policy) != 2) {
+			bad_runs++;
+			if (!bad[0])
+				sched_choices_format(bad, sizeof(bad));
+		}
+	} while (sched_explore_next(policy, sizeof(policy)));
+	CU_ASSERT_EQUAL(runs, 6); /* C(4,2) */
+	CU_ASSERT_EQUAL(bad_runs, 4);
+	CU_ASSERT_STRING_EQUAL(bad, "replay:0,0,0"); /* fifo loses one */
+	CU_ASSERT_EQUAL(run_racy(bad), 1);
+	CU_ASSERT_EQUAL(run_racy("replay:0,1"), 2);
+}
+
 static unsigned last_n;
 
 static unsigned choose_last(void *arg, struct task *const *runnable, unsigned n)
@@ -519,7 +566,8 @@ VT_SUITE_EACH(sim_sched, sim_test_setup, sim_test_teardown,
 	      VT_CASE(test_policy_parse_errors),
 	      VT_CASE(test_replay_out_of_range),
 	      VT_CASE(test_explorer_counts_interleavings),
-	      VT_CASE(test_policy_fn), VT_CASE(test_choices_format_truncates),
+	      VT_CASE(test_explorer_finds_lost_update), VT_CASE(test_policy_fn),
+	      VT_CASE(test_choices_format_truncates),
 	      VT_CASE(test_usleep_virtual_time),
 	      VT_CASE(test_msleep_and_jiffies), VT_CASE(test_cpu_ids),
 	      VT_CASE(test_init_options), VT_CASE(test_step_limit),

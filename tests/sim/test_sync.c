@@ -164,6 +164,12 @@ static void test_spin_outside_tasks(void)
 	spin_unlock_irqrestore(&l, flags);
 	CU_ASSERT_FALSE(spin_is_locked(&l));
 	CU_ASSERT_EQUAL(check_count(), 1);
+	assert_spin_locked(&l);
+	CU_ASSERT_EQUAL(check_count_kind("spin.not_locked"), 1);
+	spin_lock(&l);
+	assert_spin_locked(&l);
+	CU_ASSERT_EQUAL(check_count_kind("spin.not_locked"), 1);
+	spin_unlock(&l);
 }
 
 /* --- mutex -------------------------------------------------------------- */
