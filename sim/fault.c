@@ -161,9 +161,9 @@ static int parse_rule(struct fault_rule *r, const char *s, size_t len)
 	if (have_count && r->mode != FM_RANGE)
 		return fail(-EINVAL, "count needs from", s, len);
 	if (r->mode == FM_NONE) {
-		if (!r->site[0])
-			return fail(-EINVAL, "no mode (nth, every, from, site)",
-				    s, len);
+		/* only "site=" was given (any other item sets a mode or
+		 * failed above): every hit from that site */
+		assert(r->site[0]);
 		r->mode = FM_EVERY;
 	}
 	return 0;

@@ -300,24 +300,18 @@ static u64 next_random(void)
 	return z ^ (z >> 31);
 }
 
+/* Fifo never gets here: sched_step() takes its fast path. */
 static unsigned policy_choose(unsigned n)
 {
 	unsigned c = 0;
 
-	switch (S.policy) {
-	case P_FIFO:
-		break;
-	case P_RANDOM:
+	assert(S.policy != P_FIFO);
+	if (S.policy == P_RANDOM)
 		c = (unsigned)(next_random() % n);
-		break;
-	case P_REPLAY:
-		if (S.replay_pos < S.nr_replay)
-			c = S.replay[S.replay_pos++];
-		break;
-	case P_FN:
+	else if (S.policy == P_FN)
 		c = S.fn(S.fn_arg, S.cand, n);
-		break;
-	}
+	else if (S.replay_pos < S.nr_replay)
+		c = S.replay[S.replay_pos++];
 	if (c >= n) {
 		check_report("sched.choice",
 			     "choice %u at decision %zu is out of range: "

@@ -95,6 +95,7 @@ static void test_leak_report_names_site(void)
 		strstr(check_at(1)->message, "(leaky_function)"));
 	CU_ASSERT_FALSE(kmem_is_live(q));
 	CU_ASSERT_EQUAL(kmem_exit(), 0); /* twice is fine */
+	CU_ASSERT_EQUAL(kmem_check(), 0);
 }
 
 static void test_double_and_invalid_free(void)

@@ -576,6 +576,11 @@ static void test_list(void)
 	list_splice_tail_init(&b, &a);
 	CU_ASSERT_EQUAL(list_last_entry(&a, struct item, node)->v, 5);
 	CU_ASSERT_EQUAL(list_count_nodes(&a), 6);
+	list_del(&it[5].node);
+	list_add(&it[5].node, &b);
+	list_splice_tail(&b, &a); /* b is stale now */
+	CU_ASSERT_EQUAL(list_last_entry(&a, struct item, node)->v, 5);
+	INIT_LIST_HEAD(&b);
 	list_splice_init(&b, &a);      /* empty: no-op */
 	list_splice_tail_init(&b, &a); /* empty: no-op */
 	list_splice(&b, &a);

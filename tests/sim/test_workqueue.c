@@ -254,6 +254,47 @@ static void test_work_may_free_itself(void)
 	gmem_exit();
 }
 
+static struct completion gate;
+
+static void gated_fn(struct work_struct *w)
+{
+	(void)w;
+	wait_for_completion(&gate);
+	runs++;
+}
+
+static void test_flush_outside_stuck_work(void)
+{
+	struct work_struct w;
+
+	runs = 0;
+	init_completion(&gate);
+	INIT_WORK(&w, gated_fn);
+	schedule_work(&w);
+	/* the work can never finish: the flush stops instead of hanging */
+	CU_ASSERT_TRUE(flush_work(&w));
+	CU_ASSERT_EQUAL(runs, 0);
+	CU_ASSERT_EQUAL(check_count_kind("deadlock"), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(check_at(0)->message,
+				      "kworker/0 (worker, cpu0) blocked "
+				      "forever in completion gate"));
+	complete(&gate);
+	CU_ASSERT_TRUE(flush_work(&w)); /* still running: waits */
+	CU_ASSERT_EQUAL(runs, 1);
+}
+
+static void test_exit_with_pending_timer(void)
+{
+	struct delayed_work dw;
+
+	INIT_DELAYED_WORK(&dw, count_fn);
+	schedule_delayed_work(&dw, 10);
+	CU_ASSERT_EQUAL(sched_nr_timers(), 1);
+	sched_exit(); /* disarms it */
+	CU_ASSERT_FALSE(dw.timer.armed);
+	CU_ASSERT_EQUAL(sched_init(NULL), 0);
+}
+
 static void test_parallel_workers(void)
 {
 	struct work_struct a, b;
@@ -277,4 +318,5 @@ VT_SUITE_EACH(
 	VT_CASE(test_flush_delayed_runs_now), VT_CASE(test_cancel_delayed_sync),
 	VT_CASE(test_cancel_work_sync_waits_running),
 	VT_CASE(test_flush_self_reported), VT_CASE(test_work_may_free_itself),
-	VT_CASE(test_parallel_workers));
+	VT_CASE(test_flush_outside_stuck_work),
+	VT_CASE(test_exit_with_pending_timer), VT_CASE(test_parallel_workers));
