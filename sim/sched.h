@@ -178,6 +178,18 @@ int sched_choices_format(char *buf, size_t size);
  */
 bool sched_explore_next(char *buf, size_t size);
 
+/* --- between the scheduler and its policy (sched_policy.c) ------------- */
+
+/**
+ * @brief Let the policy choose among @p n >= 2 runnable tasks (run-queue
+ * order) and record the choice. For the scheduler only.
+ * @return the chosen task (still on @p runq)
+ */
+struct task *sched_policy_pick(struct list_head *runq, unsigned n);
+
+/** @brief Drop the policy and the recorded choices (back to fifo). */
+void sched_policy_exit(void);
+
 /* --- used by the primitives ------------------------------------------- */
 
 /** @brief Yield point: let the policy pick (maybe another) runnable task.
