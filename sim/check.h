@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/**
+ * @file check.h
+ * @brief Misuse reports and invariants: what the checkers found.
+ *
+ * Every checker in the machine (lock misuse, sleeping in atomic context,
+ * kmalloc leaks and use-after-free, deadlock, later the virtqueue and FUSE
+ * invariants) files a report here instead of aborting, so a test can assert
+ * that exactly the expected bug was seen and a student can read all of them
+ * at the end of a run. Each report is also a trace event of kind "bug" whose
+ * func field is the report kind, so it shows up in place in the trace.
+ *
+ * Invariants are named callbacks run after every scheduler step while
+ * enabled; a callback that returns a message files an "invariant" report.
+ */
+#ifndef VFSIM_SIM_CHECK_H
+#define VFSIM_SIM_CHECK_H
+
+#include <stdio.h>
+
+#include "sim/types.h"
+
+/** @brief One misuse or bug report. */
+struct check_report {
+	const char *kind; /**< short class, e.g. "spin.recursion" (static) */
+	char *message;	  /**< human-readable text (owned by the list) */
+	char task[32];	  /**< task that was running, or "-" */
+	u64 trace_seq;	  /**< trace position of the report's own event */
+	u64 step;	  /**< scheduler step count when it was filed */
+	u64 time_ns;	  /**< virtual time when it was filed */
+};
+
+/**
+ * @brief File a report (and emit it as a trace event).
+ * @param kind static string naming the class of bug
+ * @param fmt printf format of the message
+ */
+void check_report(const char *kind, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/** @brief Number of reports filed since the last check_clear(). */
+size_t check_count(void);
+
+/** @brief Number of reports of class @p kind. */
+size_t check_count_kind(const char *kind);
+
+/** @brief The @p i-th report (0-based), or NULL when out of range. */
+const struct check_report *check_at(size_t i);
+
+/** @brief Index of the first report of class @p kind, or -1. */
+long check_find(const char *kind);
+
+/** @brief Drop every report. */
+void check_clear(void);
+
+/** @brief Print every report, one per line, to @p out. */
+void check_print(FILE *out);
+
+/**
+ * @brief Mirror every new report to @p out as it is filed (NULL: quiet,
+ * the default, so tests of misuse do not clutter the test output).
+ */
+void check_set_echo(FILE *out);
+
+/**
+ * @brief WARN_ON(): report "warn" with the source position when @p cond
+ * holds; evaluates to @p cond, as in the kernel.
+ */
+#define WARN_ON(cond)                                                      \
+	({                                                                 \
+		bool __c = !!(cond);                                       \
+		if (unlikely(__c))                                         \
+			check_report("warn", "WARNING at %s:%d %s(): %s",  \
+				     __FILE__, __LINE__, __func__, #cond); \
+		__c;                                                       \
+	})
+
+/** @brief WARN_ON_ONCE(): WARN_ON() that reports only its first firing. */
+#define WARN_ON_ONCE(cond)                                                 \
+	({                                                                 \
+		static bool __warned;                                      \
+		bool __c = !!(cond);                                       \
+		if (unlikely(__c) && !__warned) {                          \
+			__warned = true;                                   \
+			check_report("warn", "WARNING at %s:%d %s(): %s",  \
+				     __FILE__, __LINE__, __func__, #cond); \
+		}                                                          \
+		__c;                                                       \
+	})
+
+/**
+ * @brief BUG_ON(): report "bug_on" when @p cond holds. Unlike the kernel
+ * the run goes on, so the report can be read and tested.
+ */
+#define BUG_ON(cond)                                                           \
+	do {                                                                   \
+		if (unlikely(cond))                                            \
+			check_report("bug_on", "kernel BUG at %s:%d %s(): %s", \
+				     __FILE__, __LINE__, __func__, #cond);     \
+	} while (0)
+
+/**
+ * @brief An invariant: returns NULL when it holds, or a message (static or
+ * from a buffer the callback owns) describing how it is broken.
+ */
+typedef const char *(*check_invariant_fn)(void *arg);
+
+/**
+ * @brief Register an invariant under @p name.
+ * @return 0, -EEXIST when the name is taken, -EINVAL for a NULL name or
+ *         callback, -ENOMEM when the registry is full
+ */
+int check_invariant_add(const char *name, check_invariant_fn fn, void *arg);
+
+/** @brief Remove the invariant @p name; -ENOENT when there is none. */
+int check_invariant_remove(const char *name);
+
+/** @brief Remove every invariant and disable checking. */
+void check_invariant_clear(void);
+
+/** @brief Turn checking after every scheduler step on or off. */
+void check_invariants_enable(bool on);
+
+/** @brief True when invariants are checked after every step. */
+bool check_invariants_enabled(void);
+
+/**
+ * @brief Run every invariant now (regardless of enablement).
+ * @return number of invariants that failed (each filed a report)
+ */
+int check_invariants_run(void);
+
+#endif /* VFSIM_SIM_CHECK_H */

@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fault.c - the fault plan: rules, parsing, counting.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/fault.h"
+#include "sim/trace.h"
+
+enum fault_mode {
+	FM_NONE,
+	FM_NTH,
+	FM_EVERY,
+	FM_RANGE
+};
+
+struct fault_rule {
+	char point[FAULT_NAME_MAX + 1];
+	char site[FAULT_SITE_MAX + 1]; /* "" matches any site */
+	enum fault_mode mode;
+	u64 a, b; /* nth: a; range: hits a .. a+b-1 (b 0: no end) */
+	u64 hits; /* matching hits seen */
+};
+
+/* Per-point counters, so tests can see how often a point was asked. */
+#define MAX_POINTS 32
+
+static struct {
+	struct fault_rule rules[FAULT_MAX_RULES];
+	unsigned nr;
+	struct {
+		char name[FAULT_NAME_MAX + 1];
+		u64 hits, fired;
+	} points[MAX_POINTS];
+	unsigned nr_points;
+	char err[160];
+} F;
+
+void fault_reset(void)
+{
+	memset(&F, 0, sizeof(F));
+}
+
+unsigned fault_nr_rules(void)
+{
+	return F.nr;
+}
+
+const char *fault_error(void)
+{
+	return F.err;
+}
+
+static int fail(int err, const char *what, const char *at, size_t len)
+{
+	snprintf(F.err, sizeof(F.err), "fault plan: %s at \"%.*s\"", what,
+		 (int)(len > 60 ? 60 : len), at);
+	return err;
+}
+
+static int parse_num(const char *s, size_t len, u64 *out)
+{
+	u64 v = 0;
+
+	if (!len)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		if (v > (UINT64_MAX - (u64)(s[i] - '0')) / 10)
+			return -ERANGE;
+		v = v * 10 + (u64)(s[i] - '0');
+	}
+	if (!v)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+/* One "key[=value]" item of a rule. */
+static int parse_item(struct fault_rule *r, const char *s, size_t len,
+		      bool *have_count)
+{
+	const char *eq = memchr(s, '=', len);
+	size_t klen = eq ? (size_t)(eq - s) : len;
+	const char *v = eq ? eq + 1 : s + len;
+	size_t vlen = eq ? len - klen - 1 : 0;
+	int err;
+
+	if (klen == 5 && !memcmp(s, "every", 5) && !eq) {
+		if (r->mode != FM_NONE)
+			return fail(-EINVAL, "more than one mode", s, len);
+		r->mode = FM_EVERY;
+		return 0;
+	}
+	if (!eq)
+		return fail(-EINVAL, "expected key=value", s, len);
+	if (klen == 4 && !memcmp(s, "site", 4)) {
+		if (!vlen)
+			return fail(-EINVAL, "empty site", s, len);
+		if (vlen > FAULT_SITE_MAX)
+			return fail(-ENAMETOOLONG, "site name too long", s,
+				    len);
+		memcpy(r->site, v, vlen);
+		r->site[vlen] = 0;
+		return 0;
+	}
+	if (klen == 3 && !memcmp(s, "nth", 3)) {
+		if (r->mode != FM_NONE)
+			return fail(-EINVAL, "more than one mode", s, len);
+		r->mode = FM_NTH;
+		err = parse_num(v, vlen, &r->a);
+	} else if (klen == 4 && !memcmp(s, "from", 4)) {
+		if (r->mode != FM_NONE)
+			return fail(-EINVAL, "more than one mode", s, len);
+		r->mode = FM_RANGE;
+		err = parse_num(v, vlen, &r->a);
+	} else if (klen == 5 && !memcmp(s, "count", 5)) {
+		*have_count = true;
+		err = parse_num(v, vlen, &r->b);
+	} else {
+		return fail(-EINVAL,
+			    "unknown key (nth, every, from, count, site)", s,
+			    len);
+	}
+	if (err)
+		return fail(err,
+			    err == -ERANGE ? "number must be 1..2^64-1" :
+					     "not a number",
+			    s, len);
+	return 0;
+}
+
+static int parse_rule(struct fault_rule *r, const char *s, size_t len)
+{
+	const char *colon = memchr(s, ':', len);
+	const char *p, *end = s + len;
+	bool have_count = false;
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	if (!colon || colon == s)
+		return fail(-EINVAL, "expected point:rule", s, len);
+	if ((size_t)(colon - s) > FAULT_NAME_MAX)
+		return fail(-ENAMETOOLONG, "point name too long", s, len);
+	memcpy(r->point, s, (size_t)(colon - s));
+	for (p = colon + 1; p <= end;) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *stop = comma ? comma : end;
+
+		if (stop == p)
+			return fail(-EINVAL, "empty item", s, len);
+		err = parse_item(r, p, (size_t)(stop - p), &have_count);
+		if (err)
+			return err;
+		p = stop + 1;
+	}
+	if (have_count && r->mode != FM_RANGE)
+		return fail(-EINVAL, "count needs from", s, len);
+	if (r->mode == FM_NONE) {
+		/* only "site=" was given (any other item sets a mode or
+		 * failed above): every hit from that site */
+		assert(r->site[0]);
+		r->mode = FM_EVERY;
+	}
+	return 0;
+}
+
+int fault_plan_parse(const char *spec)
+{
+	struct fault_rule parsed[FAULT_MAX_RULES];
+	unsigned n = 0;
+	const char *p;
+	int err;
+
+	if (!spec || !*spec) {
+		snprintf(F.err, sizeof(F.err), "fault plan: empty");
+		return -EINVAL;
+	}
+	for (p = spec; *p;) {
+		const char *semi = strchr(p, ';');
+		size_t len = semi ? (size_t)(semi - p) : strlen(p);
+
+		if (F.nr + n == FAULT_MAX_RULES)
+			return fail(-ENOSPC, "too many rules", p, len);
+		err = parse_rule(&parsed[n], p, len);
+		if (err)
+			return err;
+		n++;
+		p += len;
+		if (*p == ';' && !*++p)
+			return fail(-EINVAL, "trailing ';'", spec,
+				    strlen(spec));
+	}
+	memcpy(&F.rules[F.nr], parsed, n * sizeof(parsed[0]));
+	F.nr += n;
+	F.err[0] = 0;
+	return 0;
+}
+
+static int point_index(const char *point, bool create)
+{
+	for (unsigned i = 0; i < F.nr_points; i++)
+		if (!strcmp(F.points[i].name, point))
+			return (int)i;
+	if (!create || F.nr_points == MAX_POINTS ||
+	    strlen(point) > FAULT_NAME_MAX)
+		return -1;
+	strcpy(F.points[F.nr_points].name, point);
+	return (int)F.nr_points++;
+}
+
+static bool rule_fires(struct fault_rule *r)
+{
+	u64 h = ++r->hits;
+
+	switch (r->mode) {
+	case FM_NTH:
+		return h == r->a;
+	case FM_RANGE:
+		return h >= r->a && (!r->b || h - r->a < r->b);
+	default:
+		return true;
+	}
+}
+
+bool fault_hit(const char *point, const char *site)
+{
+	int pi = point_index(point, true);
+	bool fire = false;
+
+	if (pi >= 0)
+		F.points[pi].hits++;
+	for (unsigned i = 0; i < F.nr; i++) {
+		struct fault_rule *r = &F.rules[i];
+
+		if (strcmp(r->point, point) ||
+		    (r->site[0] && (!site || strcmp(r->site, site))))
+			continue;
+		/* every matching rule counts the hit, even if another fires */
+		fire |= rule_fires(r);
+	}
+	if (!fire)
+		return false;
+	if (pi >= 0)
+		F.points[pi].fired++;
+	TRACE(.kind = "fault", .func = site,
+	      .detail = trace_fmt(
+		      "%s fails (hit %llu)", point,
+		      pi >= 0 ? (unsigned long long)F.points[pi].hits : 0ULL));
+	return true;
+}
+
+u64 fault_hits(const char *point)
+{
+	int i = point_index(point, false);
+
+	return i < 0 ? 0 : F.points[i].hits;
+}
+
+u64 fault_fired(const char *point)
+{
+	int i = point_index(point, false);
+
+	return i < 0 ? 0 : F.points[i].fired;
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/**
+ * @file fault.h
+ * @brief The fault plan: which named fault points fail, and when.
+ *
+ * Code that can fail consults a fault point by name before doing the real
+ * thing: kmalloc asks fault_hit("kmalloc", caller), the virtqueue asks
+ * "vq.full", the device "device.stall", and so on. Each consultation is a
+ * hit; the plan's rules decide from the hit count (and optionally the call
+ * site) whether this hit fails. Everything is counted, never random, so
+ * the same plan fails the same operations on every run. Each firing is a
+ * trace event of kind "fault".
+ *
+ * Plan syntax, rules separated by ';':
+ *
+ *	kmalloc:nth=3                    fail the 3rd hit
+ *	kmalloc:every                    fail every hit
+ *	vq.full:from=2,count=5           fail hits 2..6 (no count: 2 onwards)
+ *	kmalloc:site=virtio_fs_enqueue_req   every hit from that function
+ *	kmalloc:site=f,nth=2             the 2nd hit from function f
+ */
+#ifndef VFSIM_SIM_FAULT_H
+#define VFSIM_SIM_FAULT_H
+
+#include "sim/types.h"
+
+/** @brief Most rules a plan holds. */
+#define FAULT_MAX_RULES 32
+
+/** @brief Longest fault point name (bytes, without the NUL). */
+#define FAULT_NAME_MAX 31
+
+/** @brief Longest site name (bytes, without the NUL). */
+#define FAULT_SITE_MAX 63
+
+/**
+ * @brief Add the rules of @p spec to the plan (all or none).
+ * @return 0; -EINVAL for a syntax error (no point name, unknown key,
+ *         conflicting or missing mode, malformed number), -ERANGE for a
+ *         number that is 0 or too large, -ENAMETOOLONG for a point or site
+ *         name that is too long, -ENOSPC when the plan would exceed
+ *         FAULT_MAX_RULES. fault_error() then describes the problem.
+ */
+int fault_plan_parse(const char *spec);
+
+/** @brief The message of the last fault_plan_parse() failure. */
+const char *fault_error(void);
+
+/** @brief Drop every rule and every counter. */
+void fault_reset(void);
+
+/** @brief Number of rules in the plan. */
+unsigned fault_nr_rules(void);
+
+/**
+ * @brief Consult fault point @p point.
+ * @param point the point's name, e.g. "kmalloc"
+ * @param site the calling function (may be NULL)
+ * @return true when this hit must fail
+ */
+bool fault_hit(const char *point, const char *site);
+
+/** @brief Times @p point was consulted since the last fault_reset(). */
+u64 fault_hits(const char *point);
+
+/** @brief Times @p point failed since the last fault_reset(). */
+u64 fault_fired(const char *point);
+
+#endif /* VFSIM_SIM_FAULT_H */

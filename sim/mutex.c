@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * mutex.c - spinlocks and mutexes (both are "a lock with an owner and a
+ * queue of waiters"; they differ in whether waiting may sleep).
+ */
+#include <assert.h>
+#include <errno.h>
+
+#include "sim/check.h"
+#include "sim/mutex.h"
+#include "sim/spinlock.h"
+
+static const char *strip_amp(const char *name)
+{
+	return name && name[0] == '&' ? name + 1 : name;
+}
+
+static const char *owner_name(const struct task *t)
+{
+	return t ? t->name : "-";
+}
+
+void __spin_lock_init(spinlock_t *lock, const char *name)
+{
+	lock->locked = false;
+	lock->owner = NULL;
+	lock->name = strip_amp(name);
+	__init_waitqueue_head(&lock->wait, lock->name);
+}
+
+static void spin_acquired(spinlock_t *lock)
+{
+	lock->locked = true;
+	lock->owner = current;
+	if (current) {
+		current->spin_held++;
+		current->last_spin = lock->name;
+	}
+}
+
+/* Guarantees: on return the caller holds the lock (unless the misuse was
+ * reported: recursion, or a wait that can never end outside tasks). */
+void spin_lock(spinlock_t *lock)
+{
+	if (lock->locked && current && lock->owner == current) {
+		check_report("spin.recursion",
+			     "BUG: spinlock recursion on %s: task %s already "
+			     "holds it",
+			     lock->name, current->name);
+		return;
+	}
+	sched_yield();
+	while (lock->locked) {
+		if (wq_wait(&lock->wait, "spinlock", 0) == -EDEADLK) {
+			check_report("spin.stuck",
+				     "spin_lock(%s) outside tasks: held by %s "
+				     "and nothing can release it",
+				     lock->name, owner_name(lock->owner));
+			return;
+		}
+	}
+	spin_acquired(lock);
+}
+
+int spin_trylock(spinlock_t *lock)
+{
+	if (lock->locked)
+		return 0;
+	spin_acquired(lock);
+	return 1;
+}
+
+void spin_unlock(spinlock_t *lock)
+{
+	if (!lock->locked) {
+		check_report("spin.unlock_unlocked",
+			     "BUG: spin_unlock(%s) by task %s: not locked",
+			     lock->name, owner_name(current));
+		return;
+	}
+	if (lock->owner != current)
+		check_report("spin.unlock_not_owner",
+			     "BUG: spin_unlock(%s) by task %s: held by %s",
+			     lock->name, owner_name(current),
+			     owner_name(lock->owner));
+	if (lock->owner) {
+		assert(lock->owner->spin_held > 0);
+		lock->owner->spin_held--;
+	}
+	lock->locked = false;
+	lock->owner = NULL;
+	wake_up_all(&lock->wait);
+}
+
+void __mutex_init(struct mutex *m, const char *name)
+{
+	m->locked = false;
+	m->owner = NULL;
+	m->name = strip_amp(name);
+	__init_waitqueue_head(&m->wait, m->name);
+}
+
+void mutex_lock(struct mutex *m)
+{
+	might_sleep();
+	if (m->locked && current && m->owner == current) {
+		check_report("mutex.recursion",
+			     "BUG: mutex_lock(%s): task %s already holds it",
+			     m->name, current->name);
+		return;
+	}
+	sched_yield();
+	while (m->locked) {
+		if (wq_wait(&m->wait, "mutex", 0) == -EDEADLK) {
+			check_report("mutex.stuck",
+				     "mutex_lock(%s) outside tasks: held by %s "
+				     "and nothing can release it",
+				     m->name, owner_name(m->owner));
+			return;
+		}
+	}
+	m->locked = true;
+	m->owner = current;
+}
+
+int mutex_trylock(struct mutex *m)
+{
+	if (m->locked)
+		return 0;
+	m->locked = true;
+	m->owner = current;
+	return 1;
+}
+
+void mutex_unlock(struct mutex *m)
+{
+	if (!m->locked) {
+		check_report("mutex.unlock_unlocked",
+			     "BUG: mutex_unlock(%s) by task %s: not locked",
+			     m->name, owner_name(current));
+		return;
+	}
+	if (m->owner != current)
+		check_report("mutex.unlock_not_owner",
+			     "BUG: mutex_unlock(%s) by task %s: held by %s",
+			     m->name, owner_name(current),
+			     owner_name(m->owner));
+	m->locked = false;
+	m->owner = NULL;
+	__wake_up(&m->wait, 1);
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/**
+ * @file mutex.h
+ * @brief struct mutex: a sleeping lock with owner checks.
+ *
+ * mutex_lock() is a might_sleep() point and a yield point. Checked:
+ * recursion ("mutex.recursion"), unlocking an unlocked mutex
+ * ("mutex.unlock_unlocked") and unlocking by a non-owner
+ * ("mutex.unlock_not_owner").
+ */
+#ifndef VFSIM_SIM_MUTEX_H
+#define VFSIM_SIM_MUTEX_H
+
+#include "sim/wait.h"
+
+/** @brief A mutex. */
+struct mutex {
+	bool locked;		/**< held right now */
+	struct task *owner;	/**< holder (NULL when taken outside tasks) */
+	const char *name;	/**< name for reports */
+	wait_queue_head_t wait; /**< tasks waiting for it */
+};
+
+/** @brief Static initializer for a mutex named @p n. */
+#define __MUTEX_INITIALIZER(n)                                           \
+	{                                                                \
+		false, NULL, #n, __WAIT_QUEUE_HEAD_INITIALIZER((n).wait) \
+	}
+
+/** @brief DEFINE_MUTEX(): define an unlocked mutex. */
+#define DEFINE_MUTEX(n) struct mutex n = __MUTEX_INITIALIZER(n)
+
+/** @brief Initialize @p m with name @p name (leading '&' dropped). */
+void __mutex_init(struct mutex *m, const char *name);
+
+/** @brief mutex_init(): named after the expression. */
+#define mutex_init(m) __mutex_init(m, #m)
+
+/** @brief mutex_lock(): take the mutex, sleeping while it is held. */
+void mutex_lock(struct mutex *m);
+
+/** @brief mutex_trylock(): take the mutex if free; 1 on success. */
+int mutex_trylock(struct mutex *m);
+
+/** @brief mutex_unlock(): release it and wake one waiter. */
+void mutex_unlock(struct mutex *m);
+
+/** @brief mutex_is_locked(). */
+static inline bool mutex_is_locked(const struct mutex *m)
+{
+	return m->locked;
+}
+
+#endif /* VFSIM_SIM_MUTEX_H */

@@ -1,0 +1,502 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * sched.c - run queue, virtual clock, timers, deadlock detection (the
+ * policies are in sched_policy.c).
+ *
+ * The scheduler runs on the host thread's own stack (the test's or the
+ * program's main). Each step switches into one task and back; tasks never
+ * switch to each other directly, so there is exactly one place where the
+ * policy decides, the clock moves and invariants are checked.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/check.h"
+#include "sim/delay.h"
+#include "sim/sched.h"
+#include "sim/trace.h"
+#include "sim/workqueue.h"
+
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#else
+#define VALGRIND_STACK_REGISTER(lo, hi) 0u
+#define VALGRIND_STACK_DEREGISTER(id)	((void)(id))
+#endif
+
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/common_interface_defs.h>
+#define fiber_start(save, bottom, size) \
+	__sanitizer_start_switch_fiber(save, bottom, size)
+#define fiber_finish(save, bottom, size) \
+	__sanitizer_finish_switch_fiber(save, bottom, size)
+#else
+#define fiber_start(save, bottom, size)	 ((void)(save), (void)(bottom))
+#define fiber_finish(save, bottom, size) ((void)(save), (void)(bottom))
+#endif
+
+struct task *sched_current;
+
+static struct {
+	bool ready;
+	unsigned nr_cpus;
+	size_t stack_size;
+	u64 max_steps;
+	struct list_head all, runq, timers;
+	unsigned nr_runnable, nr_alive, nr_timers;
+	u32 next_id;
+	u64 now, steps, switches, timer_seq;
+	bool stall_reported;
+	void *sched_sp;
+	const void *main_bottom;
+	size_t main_size;
+	void *sched_fake;
+} S;
+
+u64 sched_now(void)
+{
+	return S.now;
+}
+
+u64 sched_steps(void)
+{
+	return S.steps;
+}
+
+u64 sched_switches(void)
+{
+	return S.switches;
+}
+
+unsigned sched_nr_cpus(void)
+{
+	return S.ready ? S.nr_cpus : 1;
+}
+
+unsigned sched_nr_timers(void)
+{
+	return S.nr_timers;
+}
+
+const char *sched_task_name(void)
+{
+	return current ? current->name : "-";
+}
+
+int smp_processor_id(void)
+{
+	return current ? current->cpu : 0;
+}
+
+bool sched_ready(void)
+{
+	return S.ready;
+}
+
+int sched_init(const struct sched_opts *opts)
+{
+	struct sched_opts o = opts ? *opts : (struct sched_opts){ 0 };
+
+	if (S.ready)
+		return -EBUSY;
+	if (o.nr_cpus > 1024 || (o.stack_size && o.stack_size < 16384) ||
+	    o.stack_size % 4096)
+		return -EINVAL;
+	memset(&S, 0, sizeof(S));
+	S.nr_cpus = o.nr_cpus ? o.nr_cpus : 2;
+	S.stack_size = o.stack_size ? o.stack_size : SCHED_DEFAULT_STACK;
+	S.max_steps = o.max_steps;
+	INIT_LIST_HEAD(&S.all);
+	INIT_LIST_HEAD(&S.runq);
+	INIT_LIST_HEAD(&S.timers);
+	sched_policy_exit(); /* back to fifo, no recorded choices */
+	S.ready = true;
+	sched_current = NULL;
+	trace_set_context(sched_now, sched_task_name);
+	return 0;
+}
+
+static void free_task(struct task *t)
+{
+	if (t->stack) {
+		VALGRIND_STACK_DEREGISTER(t->valgrind_id);
+		task_stack_free(t->stack, t->stack_size);
+		t->stack = NULL;
+	}
+}
+
+void sched_exit(void)
+{
+	struct task *t, *n;
+
+	if (!S.ready)
+		return;
+	assert(!current);
+	workqueue_reset();
+	while (!list_empty(&S.timers))
+		sim_timer_cancel(
+			list_first_entry(&S.timers, struct sim_timer, node));
+	list_for_each_entry_safe(t, n, &S.all, all_node) {
+		free_task(t);
+		free(t);
+	}
+	sched_policy_exit();
+	memset(&S, 0, sizeof(S));
+	trace_set_context(NULL, NULL);
+}
+
+/* --- timers ------------------------------------------------------------- */
+
+void sim_timer_arm(struct sim_timer *timer, u64 expires,
+		   void (*fn)(struct sim_timer *timer))
+{
+	struct list_head *pos;
+
+	assert(S.ready && !timer->armed);
+	timer->expires = expires;
+	timer->fn = fn;
+	timer->seq = ++S.timer_seq;
+	/* Keep the list sorted; equal times fire in arming order. */
+	list_for_each(pos, &S.timers) {
+		if (list_entry(pos, struct sim_timer, node)->expires > expires)
+			break;
+	}
+	list_add_tail(&timer->node, pos);
+	timer->armed = true;
+	S.nr_timers++;
+}
+
+bool sim_timer_cancel(struct sim_timer *timer)
+{
+	if (!timer->armed)
+		return false;
+	list_del(&timer->node);
+	timer->armed = false;
+	S.nr_timers--;
+	return true;
+}
+
+/* Guarantees: the clock moved to the earliest expiry and every timer due
+ * at that instant has fired. */
+static void fire_timers(void)
+{
+	struct sim_timer *t =
+		list_first_entry(&S.timers, struct sim_timer, node);
+
+	assert(t->expires >= S.now);
+	S.now = t->expires;
+	while (!list_empty(&S.timers)) {
+		t = list_first_entry(&S.timers, struct sim_timer, node);
+		if (t->expires > S.now)
+			break;
+		sim_timer_cancel(t);
+		t->fn(t);
+	}
+}
+
+/* --- tasks --------------------------------------------------------------- */
+
+static void switch_to_sched(struct task *t)
+{
+	fiber_start(t->state == TASK_DEAD ? NULL : &t->fake_stack,
+		    S.main_bottom, S.main_size);
+	ctx_switch(&t->sp, S.sched_sp);
+	fiber_finish(t->fake_stack, NULL, NULL);
+}
+
+static void task_entry(void *arg)
+{
+	struct task *t = arg;
+
+	fiber_finish(NULL, &S.main_bottom, &S.main_size);
+	TRACE(.kind = "task.start",
+	      .detail = trace_fmt("%s cpu%d", task_kind_name(t->kind), t->cpu));
+	t->result = t->fn(t->arg);
+	if (t->spin_held)
+		check_report("spin.held_at_exit",
+			     "task %s returned holding %u spinlock(s), last %s",
+			     t->name, t->spin_held, t->last_spin);
+	t->state = TASK_DEAD;
+	if (!(t->flags & TASK_F_DAEMON))
+		S.nr_alive--;
+	TRACE(.kind = "task.exit", .detail = trace_fmt("result %d", t->result));
+	switch_to_sched(t);
+	assert(0 && "a dead task was resumed");
+}
+
+struct task *task_spawn_flags(int (*fn)(void *arg), void *arg, const char *name,
+			      enum task_kind kind, int cpu, u32 flags)
+{
+	struct task *t;
+
+	assert(S.ready && fn && name);
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->stack = task_stack_alloc(S.stack_size);
+	if (!t->stack) {
+		free(t);
+		return NULL;
+	}
+	t->stack_size = S.stack_size;
+	t->valgrind_id =
+		VALGRIND_STACK_REGISTER(t->stack, t->stack + t->stack_size);
+	t->sp = ctx_prepare(t->stack, t->stack_size, task_entry, t);
+	t->fn = fn;
+	t->arg = arg;
+	t->id = ++S.next_id;
+	t->flags = flags;
+	t->kind = (u8)kind;
+	t->cpu = (s16)((unsigned)(cpu < 0 ? 0 : cpu) % S.nr_cpus);
+	t->state = TASK_RUNNABLE;
+	snprintf(t->name, sizeof(t->name), "%s", name);
+	list_add_tail(&t->all_node, &S.all);
+	list_add_tail(&t->run_node, &S.runq);
+	S.nr_runnable++;
+	if (!(flags & TASK_F_DAEMON))
+		S.nr_alive++;
+	TRACE(.kind = "task.spawn", .detail = trace_fmt("%s", t->name));
+	return t;
+}
+
+struct task *task_spawn(int (*fn)(void *arg), void *arg, const char *name,
+			enum task_kind kind, int cpu)
+{
+	return task_spawn_flags(fn, arg, name, kind, cpu, 0);
+}
+
+bool task_done(const struct task *t)
+{
+	return t->state == TASK_DEAD;
+}
+
+unsigned sched_nr_alive(void)
+{
+	unsigned n = 0;
+	struct task *t;
+
+	if (!S.ready)
+		return 0;
+	list_for_each_entry(t, &S.all, all_node)
+		n += t->state != TASK_DEAD;
+	return n;
+}
+
+static void run_task(struct task *t)
+{
+	sched_current = t;
+	S.switches++;
+	fiber_start(&S.sched_fake, t->stack, t->stack_size);
+	ctx_switch(&S.sched_sp, t->sp);
+	fiber_finish(S.sched_fake, NULL, NULL);
+	sched_current = NULL;
+	if (t->state == TASK_DEAD)
+		free_task(t);
+}
+
+/* A blocked daemon waiting for work is idle, not stuck. */
+static bool stuck(const struct task *t)
+{
+	return t->state == TASK_BLOCKED &&
+	       (!(t->flags & TASK_F_DAEMON) ||
+		strcmp(t->wait_what, SCHED_WAIT_IDLE) != 0);
+}
+
+static enum sched_status stalled(void)
+{
+	struct task *t;
+	unsigned n = 0;
+
+	list_for_each_entry(t, &S.all, all_node)
+		n += stuck(t);
+	if (!n)
+		return SCHED_DONE;
+	if (!S.stall_reported) {
+		S.stall_reported = true;
+		list_for_each_entry(t, &S.all, all_node) {
+			if (stuck(t))
+				check_report("deadlock",
+					     "task %s (%s, cpu%d) blocked "
+					     "forever in %s %s",
+					     t->name, task_kind_name(t->kind),
+					     t->cpu, t->wait_what,
+					     t->wait_name ? t->wait_name : "?");
+		}
+	}
+	return SCHED_DEADLOCK;
+}
+
+enum sched_status sched_step(void)
+{
+	struct task *t;
+	unsigned n;
+
+	assert(!current && "sched_step() called from inside a task");
+	if (!S.ready)
+		return SCHED_DONE;
+	if (S.max_steps && S.steps >= S.max_steps)
+		return SCHED_LIMIT;
+	if (!S.nr_runnable) {
+		if (!S.nr_timers)
+			return stalled();
+		fire_timers();
+		return SCHED_TIMER;
+	}
+	S.stall_reported = false;
+	n = S.nr_runnable;
+	t = n == 1 ? list_first_entry(&S.runq, struct task, run_node) :
+		     sched_policy_pick(&S.runq, n);
+	list_del_init(&t->run_node);
+	S.nr_runnable--;
+	S.steps++;
+	run_task(t);
+	if (check_invariants_enabled())
+		check_invariants_run();
+	return SCHED_STEPPED;
+}
+
+enum sched_status sched_run_until(bool (*pred)(void *arg), void *arg)
+{
+	for (;;) {
+		enum sched_status st;
+
+		if (pred && pred(arg))
+			return SCHED_STOPPED;
+		st = sched_step();
+		if (st != SCHED_STEPPED && st != SCHED_TIMER)
+			return st;
+	}
+}
+
+enum sched_status sched_run(void)
+{
+	return sched_run_until(NULL, NULL);
+}
+
+const char *sched_status_name(enum sched_status st)
+{
+	static const char *const names[] = { "stepped",	 "timer", "done",
+					     "deadlock", "limit", "stopped" };
+
+	return (unsigned)st < ARRAY_SIZE(names) ? names[st] : "?";
+}
+
+int task_join(struct task *t, int *result)
+{
+	assert(!current);
+	while (t->state != TASK_DEAD) {
+		enum sched_status st = sched_step();
+
+		if (st != SCHED_STEPPED && st != SCHED_TIMER)
+			return -EDEADLK;
+	}
+	if (result)
+		*result = t->result;
+	return 0;
+}
+
+/* --- yield points ------------------------------------------------------ */
+
+void sched_yield(void)
+{
+	struct task *t = current;
+
+	if (!t)
+		return;
+	list_add_tail(&t->run_node, &S.runq);
+	S.nr_runnable++;
+	switch_to_sched(t);
+}
+
+static void timeout_fired(struct sim_timer *timer)
+{
+	struct task *t = container_of(timer, struct task, timer);
+
+	t->timed_out = true;
+	TRACE(.kind = "timer.fire", .task = "-",
+	      .detail = trace_fmt("%s: %s %s", t->name, t->wait_what,
+				  t->wait_name ? t->wait_name : ""));
+	sched_wake(t);
+}
+
+int sched_block(const char *what, const char *name, u64 timeout_ns)
+{
+	struct task *t = current;
+
+	if (!t) {
+		enum sched_status st = sched_step();
+
+		return st == SCHED_STEPPED || st == SCHED_TIMER ? 0 : -EDEADLK;
+	}
+	assert(t->state == TASK_RUNNABLE);
+	t->state = TASK_BLOCKED;
+	t->wait_what = what;
+	t->wait_name = name;
+	t->timed_out = false;
+	if (timeout_ns)
+		sim_timer_arm(&t->timer, S.now + timeout_ns, timeout_fired);
+	TRACE(.kind = "task.block",
+	      .detail = trace_fmt("%s %s", what, name ? name : ""));
+	switch_to_sched(t);
+	sim_timer_cancel(&t->timer);
+	return t->timed_out ? -ETIMEDOUT : 0;
+}
+
+void sched_wake(struct task *t)
+{
+	if (t->state != TASK_BLOCKED)
+		return;
+	t->state = TASK_RUNNABLE;
+	/* woken first: the timeout must not fire for a wait that is over */
+	sim_timer_cancel(&t->timer);
+	list_add_tail(&t->run_node, &S.runq);
+	S.nr_runnable++;
+	if (!t->timed_out)
+		TRACE(.kind = "task.wake", .detail = trace_fmt("%s", t->name));
+}
+
+void __might_sleep(const char *func)
+{
+	struct task *t = current;
+
+	if (!t || (!t->spin_held && t->kind != TASK_IRQ))
+		return;
+	check_report("sleep.atomic",
+		     "BUG: sleeping function called from invalid context: "
+		     "%s() in task %s (%s)%s%s, step %llu",
+		     func, t->name, task_kind_name(t->kind),
+		     t->spin_held ? " holding spinlock " : "",
+		     t->spin_held ? t->last_spin : "",
+		     (unsigned long long)S.steps);
+}
+
+/* --- delays -------------------------------------------------------------- */
+
+void usleep_range(unsigned long min_us, unsigned long max_us)
+{
+	if (min_us > max_us)
+		check_report("sleep.range",
+			     "usleep_range(%lu, %lu): min is above max; "
+			     "sleeping min",
+			     min_us, max_us);
+	might_sleep();
+	if (!current)
+		return;
+	sched_block("sleep", "usleep_range", (u64)min_us * 1000 + !min_us);
+}
+
+void msleep(unsigned int msecs)
+{
+	might_sleep();
+	if (!current)
+		return;
+	sched_block("sleep", "msleep", (u64)msecs * 1000000 + !msecs);
+}
+
+unsigned long sched_jiffies(void)
+{
+	return (unsigned long)(S.now / (NSEC_PER_SEC / HZ));
+}

@@ -1,0 +1,249 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/**
+ * @file sched.h
+ * @brief The scheduler: run loop, policies, virtual clock, timers.
+ *
+ * One scheduling decision is one step: the policy picks a task among the
+ * runnable ones, the task runs to its next yield point, control returns.
+ * When nothing is runnable the virtual clock jumps to the earliest timer
+ * and fires it; when there is no timer either, the run is over (every
+ * non-daemon task has returned) or deadlocked (some are blocked forever).
+ *
+ * Policies: "fifo" (run queue order), "random:SEED", "replay:I,J,..." and a
+ * callback for explorers. Only decisions with more than one runnable task
+ * are choices; they are recorded (index taken and number offered), so
+ * sched_choices_format() turns any run into a replay string.
+ */
+#ifndef VFSIM_SIM_SCHED_H
+#define VFSIM_SIM_SCHED_H
+
+#include <stddef.h>
+
+#include "sim/task.h"
+#include "sim/types.h"
+
+/** @brief The wait reason (sched_block()'s @p what) of an idle daemon. */
+#define SCHED_WAIT_IDLE "idle"
+
+/** @brief Default task stack size in bytes. */
+#define SCHED_DEFAULT_STACK (64u * 1024)
+
+/** @brief Machine parameters for sched_init(); zero fields take defaults. */
+struct sched_opts {
+	unsigned nr_cpus;  /**< simulated CPUs (default 2) */
+	size_t stack_size; /**< per-task stack (default SCHED_DEFAULT_STACK) */
+	u64 max_steps;	   /**< sched_run() gives up after this (0: never) */
+};
+
+/** @brief Outcome of sched_step() and sched_run(). */
+enum sched_status {
+	SCHED_STEPPED,	/**< one task ran to its next yield point */
+	SCHED_TIMER,	/**< no task was runnable; the clock advanced */
+	SCHED_DONE,	/**< every non-daemon task returned, nothing pending */
+	SCHED_DEADLOCK, /**< tasks are blocked and nothing can wake them */
+	SCHED_LIMIT,	/**< the step limit was reached */
+	SCHED_STOPPED,	/**< sched_run_until()'s predicate became true */
+};
+
+/**
+ * @brief Explorer callback: choose which of @p n runnable tasks runs.
+ * @param arg the pointer given to sched_set_policy_fn()
+ * @param runnable the candidates in run-queue order
+ * @param n how many (always >= 2)
+ * @return an index below @p n
+ */
+typedef unsigned (*sched_choose_fn)(void *arg, struct task *const *runnable,
+				    unsigned n);
+
+/**
+ * @brief Create the machine's scheduler state (policy fifo, clock 0) and
+ * connect the trace to its clock and current task.
+ * @param opts parameters, or NULL for the defaults
+ * @return 0, -EBUSY when already initialized, -EINVAL for bad options
+ */
+int sched_init(const struct sched_opts *opts);
+
+/**
+ * @brief Free every task and timer; safe when not initialized.
+ *
+ * Tasks still blocked are dropped where they are: a lock, completion or
+ * wait queue they were waiting on still links to them, so re-initialize
+ * such objects before using them again.
+ */
+void sched_exit(void);
+
+/** @brief True between sched_init() and sched_exit(). */
+bool sched_ready(void);
+
+/**
+ * @brief Set the policy from a string: "fifo", "random:SEED" or
+ * "replay:I,J,...". Choices recorded so far are dropped.
+ * @return 0; -EINVAL for an unknown policy or malformed list, -ERANGE for
+ *         a number out of range (sched_policy_error() says which)
+ */
+int sched_set_policy(const char *spec);
+
+/** @brief Use @p fn to make every choice (an explorer). */
+void sched_set_policy_fn(sched_choose_fn fn, void *arg);
+
+/** @brief The message of the last sched_set_policy() failure. */
+const char *sched_policy_error(void);
+
+/** @brief The current policy's name ("fifo", "random", "replay", "fn"). */
+const char *sched_policy_name(void);
+
+/**
+ * @brief Create a task on the run queue (at its tail).
+ * @param fn entry function; its return value becomes the task's result
+ * @param arg its argument
+ * @param name name for the trace (truncated to 31 bytes)
+ * @param kind what the task models
+ * @param cpu simulated CPU (reduced modulo nr_cpus)
+ * @return the task (owned by the scheduler until sched_exit()), or NULL
+ *         when the host cannot provide a stack
+ */
+struct task *task_spawn(int (*fn)(void *arg), void *arg, const char *name,
+			enum task_kind kind, int cpu);
+
+/** @brief task_spawn() with TASK_F_* flags. */
+struct task *task_spawn_flags(int (*fn)(void *arg), void *arg, const char *name,
+			      enum task_kind kind, int cpu, u32 flags);
+
+/** @brief True once @p t has returned. */
+bool task_done(const struct task *t);
+
+/**
+ * @brief Run the scheduler until @p t returns (from outside any task).
+ * @param t the task
+ * @param result where to store its return value (may be NULL)
+ * @return 0, or -EDEADLK when the run stopped (deadlock, limit, done)
+ *         without @p t finishing
+ */
+int task_join(struct task *t, int *result);
+
+/** @brief Make one scheduling decision (see enum sched_status). */
+enum sched_status sched_step(void);
+
+/** @brief Step until done, deadlock or the step limit. */
+enum sched_status sched_run(void);
+
+/** @brief Step until @p pred(@p arg) is true (checked before each step),
+ *  or done/deadlock/limit. */
+enum sched_status sched_run_until(bool (*pred)(void *arg), void *arg);
+
+/** @brief Name of a status ("done", "deadlock", ...). */
+const char *sched_status_name(enum sched_status st);
+
+/** @brief Virtual time in nanoseconds. */
+u64 sched_now(void);
+
+/** @brief Scheduling decisions made so far (the "trace position"). */
+u64 sched_steps(void);
+
+/** @brief Context switches into tasks so far. */
+u64 sched_switches(void);
+
+/** @brief Simulated CPUs. */
+unsigned sched_nr_cpus(void);
+
+/** @brief Name of the current task, or "-" outside tasks. */
+const char *sched_task_name(void);
+
+/** @brief Tasks spawned and not yet returned (daemons included). */
+unsigned sched_nr_alive(void);
+
+/** @brief Number of recorded choices. */
+size_t sched_nr_choices(void);
+
+/**
+ * @brief The @p i-th recorded choice.
+ * @param i index below sched_nr_choices()
+ * @param offered where to store how many tasks were runnable (may be NULL)
+ * @return the index taken
+ */
+unsigned sched_choice_at(size_t i, unsigned *offered);
+
+/**
+ * @brief Write the recorded choices as a policy string, "replay:0,1,...".
+ * @return the length the full string needs, like snprintf()
+ */
+int sched_choices_format(char *buf, size_t size);
+
+/**
+ * @brief Next schedule of a depth-first exploration: from the choices of
+ * the run just made, build the replay string of the next unexplored run
+ * (the last choice that still has untried alternatives, incremented, the
+ * rest dropped; replay continues with index 0 past the list's end).
+ * @return true and fills @p buf, or false when every schedule was explored
+ */
+bool sched_explore_next(char *buf, size_t size);
+
+/* --- between the scheduler and its policy (sched_policy.c) ------------- */
+
+/**
+ * @brief Let the policy choose among @p n >= 2 runnable tasks (run-queue
+ * order) and record the choice. For the scheduler only.
+ * @return the chosen task (still on @p runq)
+ */
+struct task *sched_policy_pick(struct list_head *runq, unsigned n);
+
+/** @brief Drop the policy and the recorded choices (back to fifo). */
+void sched_policy_exit(void);
+
+/* --- used by the primitives ------------------------------------------- */
+
+/** @brief Yield point: let the policy pick (maybe another) runnable task.
+ *  A no-op outside tasks. */
+void sched_yield(void);
+
+/**
+ * @brief Block the current task until sched_wake() (or @p timeout_ns).
+ * @param what class of object waited on, for reports ("completion")
+ * @param name the object's name
+ * @param timeout_ns virtual ns before giving up, or 0 for no timeout
+ * @return 0 when woken, -ETIMEDOUT when the timeout fired first
+ *
+ * Outside a task it runs one scheduler step instead and returns 0, or
+ * -EDEADLK when the scheduler could not make progress.
+ */
+int sched_block(const char *what, const char *name, u64 timeout_ns);
+
+/** @brief Make a blocked task runnable; a no-op for any other state. */
+void sched_wake(struct task *t);
+
+/** @brief Arm @p timer to call @p fn at virtual time @p expires. */
+void sim_timer_arm(struct sim_timer *timer, u64 expires,
+		   void (*fn)(struct sim_timer *timer));
+
+/** @brief Disarm @p timer; returns true when it was armed. */
+bool sim_timer_cancel(struct sim_timer *timer);
+
+/** @brief Number of armed timers. */
+unsigned sched_nr_timers(void);
+
+/**
+ * @brief might_sleep(): report sleeping in atomic context (spinlock held or
+ * irq task) as "BUG: sleeping function called from invalid context".
+ * @param func the sleeping function's name, for the report
+ */
+void __might_sleep(const char *func);
+
+/** @brief The kernel's might_sleep(). */
+#define might_sleep() __might_sleep(__func__)
+
+/** @brief cond_resched(): a voluntary yield point. */
+#define cond_resched() sched_yield()
+
+/** @brief The kernel's smp_processor_id(): the current task's CPU. */
+int smp_processor_id(void);
+
+/** @brief The kernel's raw_smp_processor_id(). */
+#define raw_smp_processor_id() smp_processor_id()
+
+/** @brief The kernel's num_online_cpus(). */
+#define num_online_cpus() sched_nr_cpus()
+
+/** @brief The kernel's nr_cpu_ids. */
+#define nr_cpu_ids sched_nr_cpus()
+
+#endif /* VFSIM_SIM_SCHED_H */

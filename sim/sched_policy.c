@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * sched_policy.c - who runs next: fifo, random, replay, callback; the
+ * record of choices and the depth-first explorer built on it.
+ *
+ * Only decisions between two or more runnable tasks are choices, so a
+ * replay string stays short and a schedule is exactly its list of choices.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/check.h"
+#include "sim/sched.h"
+#include "sim/trace.h"
+
+enum policy_kind {
+	P_FIFO,
+	P_RANDOM,
+	P_REPLAY,
+	P_FN
+};
+
+static struct {
+	enum policy_kind policy;
+	u64 rng;
+	u32 *replay;
+	size_t nr_replay, replay_pos;
+	sched_choose_fn fn;
+	void *fn_arg;
+	char err[128];
+	/* recorded choices */
+	u32 *chosen, *offered;
+	size_t nr_choices, cap_choices;
+	struct task **cand;
+	size_t cap_cand;
+} S;
+
+static void *xrealloc(void *p, size_t size)
+{
+	p = realloc(p, size);
+	if (!p)
+		abort(); /* host out of memory */
+	return p;
+}
+
+void sched_policy_exit(void)
+{
+	free(S.replay);
+	free(S.chosen);
+	free(S.offered);
+	free(S.cand);
+	memset(&S, 0, sizeof(S));
+}
+
+static void drop_choices(void)
+{
+	S.nr_choices = 0;
+	S.replay_pos = 0;
+}
+
+static int parse_u64(const char *s, const char *end, u64 max, u64 *out)
+{
+	u64 v = 0;
+
+	if (s == end)
+		return -EINVAL;
+	for (; s < end; s++) {
+		if (*s < '0' || *s > '9')
+			return -EINVAL;
+		if (v > (max - (u64)(*s - '0')) / 10)
+			return -ERANGE;
+		v = v * 10 + (u64)(*s - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+static int policy_fail(int err, const char *msg, const char *spec)
+{
+	snprintf(S.err, sizeof(S.err), "%s: \"%.60s\"", msg, spec);
+	return err;
+}
+
+int sched_set_policy(const char *spec)
+{
+	u64 v;
+	int err;
+
+	if (!spec)
+		return policy_fail(-EINVAL, "no policy given", "");
+	if (strcmp(spec, "fifo") == 0) {
+		S.policy = P_FIFO;
+	} else if (strncmp(spec, "random:", 7) == 0) {
+		err = parse_u64(spec + 7, spec + strlen(spec), UINT64_MAX, &v);
+		if (err)
+			return policy_fail(
+				err,
+				err == -ERANGE ? "random seed out of range" :
+						 "random seed is not a number",
+				spec);
+		S.policy = P_RANDOM;
+		S.rng = v;
+	} else if (strncmp(spec, "replay:", 7) == 0) {
+		const char *p = spec + 7;
+		u32 *list = NULL;
+		size_t nr = 0;
+
+		while (*p) {
+			const char *end = strchr(p, ',');
+
+			if (!end)
+				end = p + strlen(p);
+			err = parse_u64(p, end, UINT32_MAX, &v);
+			if (!err && *end == ',' && !end[1])
+				err = -EINVAL; /* trailing comma */
+			if (err) {
+				free(list);
+				return policy_fail(
+					err,
+					err == -ERANGE ?
+						"replay choice out of range" :
+						"replay list is not I,J,... of numbers",
+					spec);
+			}
+			list = xrealloc(list, (nr + 1) * sizeof(*list));
+			list[nr++] = (u32)v;
+			p = *end ? end + 1 : end;
+		}
+		free(S.replay);
+		S.replay = list;
+		S.nr_replay = nr;
+		S.policy = P_REPLAY;
+	} else {
+		return policy_fail(-EINVAL,
+				   "unknown policy (fifo, random:SEED, "
+				   "replay:I,J,...)",
+				   spec);
+	}
+	drop_choices();
+	S.err[0] = 0;
+	return 0;
+}
+
+void sched_set_policy_fn(sched_choose_fn fn, void *arg)
+{
+	assert(fn);
+	S.policy = P_FN;
+	S.fn = fn;
+	S.fn_arg = arg;
+	drop_choices();
+}
+
+const char *sched_policy_error(void)
+{
+	return S.err;
+}
+
+const char *sched_policy_name(void)
+{
+	static const char *const names[] = { "fifo", "random", "replay", "fn" };
+
+	return names[S.policy];
+}
+
+/* splitmix64: tiny, good enough, and the same on every host. */
+static u64 next_random(void)
+{
+	u64 z = (S.rng += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Fifo never gets here: sched_step() takes its fast path. */
+static unsigned policy_choose(unsigned n)
+{
+	unsigned c = 0;
+
+	assert(S.policy != P_FIFO);
+	if (S.policy == P_RANDOM)
+		c = (unsigned)(next_random() % n);
+	else if (S.policy == P_FN)
+		c = S.fn(S.fn_arg, S.cand, n);
+	else if (S.replay_pos < S.nr_replay)
+		c = S.replay[S.replay_pos++];
+	if (c >= n) {
+		check_report("sched.choice",
+			     "choice %u at decision %zu is out of range: "
+			     "only %u tasks are runnable; taking 0",
+			     c, S.nr_choices, n);
+		c = 0;
+	}
+	return c;
+}
+
+static void record_choice(unsigned c, unsigned n)
+{
+	if (S.nr_choices == S.cap_choices) {
+		S.cap_choices = S.cap_choices ? 2 * S.cap_choices : 64;
+		S.chosen = xrealloc(S.chosen, S.cap_choices * sizeof(u32));
+		S.offered = xrealloc(S.offered, S.cap_choices * sizeof(u32));
+	}
+	S.chosen[S.nr_choices] = c;
+	S.offered[S.nr_choices] = n;
+	S.nr_choices++;
+}
+
+size_t sched_nr_choices(void)
+{
+	return S.nr_choices;
+}
+
+unsigned sched_choice_at(size_t i, unsigned *offered)
+{
+	assert(i < S.nr_choices);
+	if (offered)
+		*offered = S.offered[i];
+	return S.chosen[i];
+}
+
+static int format_choices(char *buf, size_t size, size_t nr, u32 last)
+{
+	size_t len = 0;
+	int n = snprintf(buf, size, "replay:");
+
+	assert(n > 0);
+	len = (size_t)n;
+	for (size_t i = 0; i < nr; i++) {
+		n = snprintf(len < size ? buf + len : NULL,
+			     len < size ? size - len : 0, "%s%u", i ? "," : "",
+			     i + 1 == nr ? last : S.chosen[i]);
+		len += (size_t)n;
+	}
+	return (int)len;
+}
+
+int sched_choices_format(char *buf, size_t size)
+{
+	return format_choices(buf, size, S.nr_choices,
+			      S.nr_choices ? S.chosen[S.nr_choices - 1] : 0);
+}
+
+bool sched_explore_next(char *buf, size_t size)
+{
+	size_t i = S.nr_choices;
+
+	while (i > 0 && S.chosen[i - 1] + 1 >= S.offered[i - 1])
+		i--;
+	if (i == 0)
+		return false;
+	format_choices(buf, size, i, S.chosen[i - 1] + 1);
+	return true;
+}
+
+struct task *sched_policy_pick(struct list_head *runq, unsigned n)
+{
+	struct task *t;
+	unsigned i = 0, c;
+
+	assert(n >= 2);
+	if (S.policy == P_FIFO) {
+		/* the hot path: no candidate array needed */
+		record_choice(0, n);
+		t = list_first_entry(runq, struct task, run_node);
+		TRACE(.kind = "sched.pick", .task = "-",
+		      .detail = trace_fmt("%s (0 of %u runnable)", t->name, n));
+		return t;
+	}
+	if (S.cap_cand < n) {
+		S.cap_cand = 2 * n;
+		S.cand = xrealloc(S.cand, S.cap_cand * sizeof(*S.cand));
+	}
+	list_for_each_entry(t, runq, run_node)
+		S.cand[i++] = t;
+	assert(i == n);
+	c = policy_choose(n);
+	record_choice(c, n);
+	t = S.cand[c];
+	TRACE(.kind = "sched.pick", .task = "-",
+	      .detail = trace_fmt("%s (%u of %u runnable)", t->name, c, n));
+	return t;
+}

@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * slab.c - kmalloc tracking: a host-side hash of records keyed by address
+ * (bookkeeping never lives in guest memory, like gmem's), and a FIFO
+ * quarantine of freed objects.
+ */
+#include <assert.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/check.h"
+#include "sim/fault.h"
+#include "sim/gmem.h"
+#include "sim/list.h"
+#include "sim/sched.h"
+#include "sim/slab.h"
+#include "sim/trace.h"
+
+#define NR_BUCKETS 1024
+
+struct kmem_rec {
+	const void *p;
+	size_t size;
+	const char *file, *func;
+	const char *free_file, *free_func;
+	int line, free_line;
+	u64 seq; /* allocation order, for deterministic reports */
+	bool freed;
+	struct kmem_rec *hnext;
+	struct list_head qnode; /* in quarantine while freed */
+};
+
+static struct {
+	struct kmem_rec *buckets[NR_BUCKETS];
+	struct list_head quarantine;
+	size_t nr_quarantined, max_quarantine;
+	size_t nr_live;
+	u64 nr_allocs, nr_failed;
+	bool init;
+} K;
+
+static void kmem_lazy_init(void)
+{
+	if (K.init)
+		return;
+	INIT_LIST_HEAD(&K.quarantine);
+	K.max_quarantine = KMEM_QUARANTINE_DEFAULT;
+	K.init = true;
+}
+
+static size_t bucket(const void *p)
+{
+	uintptr_t v = (uintptr_t)p >> 4;
+
+	return (size_t)((v ^ (v >> 10)) % NR_BUCKETS);
+}
+
+static struct kmem_rec **find_slot(const void *p)
+{
+	struct kmem_rec **r = &K.buckets[bucket(p)];
+
+	while (*r && (*r)->p != p)
+		r = &(*r)->hnext;
+	return r;
+}
+
+static struct kmem_rec *find(const void *p)
+{
+	return *find_slot(p);
+}
+
+static u64 gpa_of(const void *p)
+{
+	return gmem_contains(p) ? virt_to_phys(p) : 0;
+}
+
+void *__kmalloc(size_t size, gfp_t gfp, const char *file, int line,
+		const char *func)
+{
+	struct kmem_rec *r;
+	void *p;
+
+	kmem_lazy_init();
+	if (gfp & __GFP_DIRECT_RECLAIM)
+		__might_sleep("kmalloc");
+	if (!(gfp & __GFP_NOFAIL) && fault_hit("kmalloc", func)) {
+		K.nr_failed++;
+		return NULL;
+	}
+	p = gmem_alloc(size ? size : 1, 8);
+	if (!p) {
+		K.nr_failed++;
+		if (gfp & __GFP_NOFAIL)
+			check_report("kmem.nofail",
+				     "__GFP_NOFAIL allocation of %zu bytes at "
+				     "%s:%d (%s) failed: guest memory is full",
+				     size, file, line, func);
+		return NULL;
+	}
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		abort(); /* host out of memory */
+	r->p = p;
+	r->size = size;
+	r->file = file;
+	r->line = line;
+	r->func = func;
+	r->seq = K.nr_allocs;
+	assert(!find(p));
+	r->hnext = K.buckets[bucket(p)];
+	K.buckets[bucket(p)] = r;
+	K.nr_live++;
+	K.nr_allocs++;
+	memset(p, (gfp & __GFP_ZERO) ? 0 : 0xa5, size);
+	return p;
+}
+
+void *__kcalloc(size_t n, size_t size, gfp_t gfp, const char *file, int line,
+		const char *func)
+{
+	if (size && n > SIZE_MAX / size) {
+		K.nr_failed++;
+		return NULL;
+	}
+	return __kmalloc(n * size, gfp | __GFP_ZERO, file, line, func);
+}
+
+void *__kmemdup(const void *src, size_t len, gfp_t gfp, const char *file,
+		int line, const char *func)
+{
+	void *p = __kmalloc(len, gfp & ~__GFP_ZERO, file, line, func);
+
+	if (p)
+		memcpy(p, src, len);
+	return p;
+}
+
+/* Guarantees: a poison mismatch is reported once, naming both sites. */
+static bool verify_poison(const struct kmem_rec *r)
+{
+	const u8 *b = r->p;
+
+	for (size_t i = 0; i < r->size; i++) {
+		if (b[i] != POISON_FREE) {
+			check_report(
+				"kmem.uaf_write",
+				"use-after-free write: byte %zu of %zu-byte "
+				"object at gpa 0x%llx (now 0x%02x); "
+				"allocated at %s:%d (%s), freed at %s:%d "
+				"(%s)",
+				i, r->size, (unsigned long long)gpa_of(r->p),
+				b[i], r->file, r->line, r->func, r->free_file,
+				r->free_line, r->free_func);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void release(struct kmem_rec *r)
+{
+	struct kmem_rec **slot = find_slot(r->p);
+
+	assert(*slot == r);
+	*slot = r->hnext;
+	gmem_free((void *)r->p);
+	free(r);
+}
+
+static void quarantine_pop(void)
+{
+	struct kmem_rec *r =
+		list_first_entry(&K.quarantine, struct kmem_rec, qnode);
+
+	list_del(&r->qnode);
+	K.nr_quarantined--;
+	verify_poison(r);
+	release(r);
+}
+
+void __kfree(const void *p, const char *file, int line, const char *func)
+{
+	struct kmem_rec *r;
+
+	if (!p)
+		return;
+	kmem_lazy_init();
+	r = find(p);
+	if (!r) {
+		check_report("kmem.invalid_free",
+			     "kfree() at %s:%d (%s) of a pointer kmalloc never "
+			     "returned (gpa 0x%llx)",
+			     file, line, func, (unsigned long long)gpa_of(p));
+		return;
+	}
+	if (r->freed) {
+		check_report(
+			"kmem.double_free",
+			"double free at %s:%d (%s) of %zu-byte object "
+			"allocated at %s:%d (%s), first freed at %s:%d (%s)",
+			file, line, func, r->size, r->file, r->line, r->func,
+			r->free_file, r->free_line, r->free_func);
+		return;
+	}
+	r->freed = true;
+	r->free_file = file;
+	r->free_line = line;
+	r->free_func = func;
+	K.nr_live--;
+	memset((void *)p, POISON_FREE, r->size);
+	list_add_tail(&r->qnode, &K.quarantine);
+	K.nr_quarantined++;
+	while (K.nr_quarantined > K.max_quarantine)
+		quarantine_pop();
+}
+
+bool kmem_is_live(const void *p)
+{
+	const struct kmem_rec *r = K.init ? find(p) : NULL;
+
+	return r && !r->freed;
+}
+
+size_t ksize(const void *p)
+{
+	const struct kmem_rec *r = K.init ? find(p) : NULL;
+
+	return r && !r->freed ? r->size : 0;
+}
+
+size_t kmem_nr_live(void)
+{
+	return K.nr_live;
+}
+
+u64 kmem_nr_allocs(void)
+{
+	return K.nr_allocs;
+}
+
+u64 kmem_nr_failed(void)
+{
+	return K.nr_failed;
+}
+
+int kmem_check(void)
+{
+	struct kmem_rec *r;
+	int bad = 0;
+
+	if (!K.init)
+		return 0;
+	list_for_each_entry(r, &K.quarantine, qnode)
+		bad += !verify_poison(r);
+	return bad;
+}
+
+void kmem_set_quarantine(size_t nr)
+{
+	kmem_lazy_init();
+	K.max_quarantine = nr;
+	while (K.nr_quarantined > K.max_quarantine)
+		quarantine_pop();
+}
+
+static int by_seq(const void *a, const void *b)
+{
+	const struct kmem_rec *x = *(const struct kmem_rec *const *)a;
+	const struct kmem_rec *y = *(const struct kmem_rec *const *)b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+size_t kmem_exit(void)
+{
+	struct kmem_rec **live;
+	size_t n = 0;
+
+	if (!K.init)
+		return 0;
+	while (!list_empty(&K.quarantine))
+		quarantine_pop();
+	/* Report in allocation order: bucket order follows host addresses. */
+	live = calloc(K.nr_live + 1, sizeof(*live));
+	if (!live)
+		abort();
+	for (size_t b = 0; b < NR_BUCKETS; b++)
+		for (struct kmem_rec *r = K.buckets[b]; r; r = r->hnext)
+			live[n++] = r;
+	assert(n == K.nr_live);
+	qsort(live, n, sizeof(*live), by_seq);
+	for (size_t i = 0; i < n; i++) {
+		struct kmem_rec *r = live[i];
+
+		check_report("kmem.leak",
+			     "leak: %zu-byte object at gpa 0x%llx allocated at "
+			     "%s:%d (%s)",
+			     r->size, (unsigned long long)gpa_of(r->p), r->file,
+			     r->line, r->func);
+		release(r);
+	}
+	free(live);
+	memset(&K, 0, sizeof(K));
+	return n;
+}

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/**
+ * @file spinlock.h
+ * @brief spinlock_t with the kernel's API and misuse checks.
+ *
+ * spin_lock() is a yield point (another CPU may run first). A task that
+ * finds the lock taken waits on it until spin_unlock(): on a real machine
+ * it would spin, here it is simply not runnable, which has the same effect
+ * on the possible interleavings and lets deadlock detection see it.
+ *
+ * Checked: recursion ("spin.recursion"), unlock of an unlocked lock
+ * ("spin.unlock_unlocked"), unlock by a task that does not hold it
+ * ("spin.unlock_not_owner"), returning with a lock held, and sleeping
+ * while holding one (might_sleep(), "sleep.atomic"). Interrupts do not
+ * exist as such (irq handlers are tasks), so the _irq, _irqsave and _bh
+ * variants are the plain operations.
+ */
+#ifndef VFSIM_SIM_SPINLOCK_H
+#define VFSIM_SIM_SPINLOCK_H
+
+#include "sim/check.h"
+#include "sim/wait.h"
+
+/** @brief A spinlock. */
+typedef struct spinlock {
+	bool locked;		/**< held right now */
+	struct task *owner;	/**< holder (NULL when taken outside tasks) */
+	const char *name;	/**< name for reports */
+	wait_queue_head_t wait; /**< tasks "spinning" on it */
+} spinlock_t;
+
+/** @brief Static initializer for a lock named @p n. */
+#define __SPIN_LOCK_UNLOCKED(n)                                          \
+	{                                                                \
+		false, NULL, #n, __WAIT_QUEUE_HEAD_INITIALIZER((n).wait) \
+	}
+
+/** @brief DEFINE_SPINLOCK(): define an unlocked spinlock. */
+#define DEFINE_SPINLOCK(n) spinlock_t n = __SPIN_LOCK_UNLOCKED(n)
+
+/** @brief Initialize @p lock with name @p name (leading '&' dropped). */
+void __spin_lock_init(spinlock_t *lock, const char *name);
+
+/** @brief spin_lock_init(): named after the expression. */
+#define spin_lock_init(lock) __spin_lock_init(lock, #lock)
+
+/** @brief spin_lock(): take the lock (a yield point). */
+void spin_lock(spinlock_t *lock);
+
+/** @brief spin_unlock(): release the lock. */
+void spin_unlock(spinlock_t *lock);
+
+/** @brief spin_trylock(): take the lock if free; 1 on success. */
+int spin_trylock(spinlock_t *lock);
+
+/** @brief spin_is_locked(). */
+static inline bool spin_is_locked(const spinlock_t *lock)
+{
+	return lock->locked;
+}
+
+/** @brief assert_spin_locked(): report "spin.not_locked" unless
+ *  @p lock is held. */
+#define assert_spin_locked(lock)                                            \
+	do {                                                                \
+		if (!spin_is_locked(lock))                                  \
+			check_report("spin.not_locked",                     \
+				     "%s(): spinlock %s must be held here", \
+				     __func__, (lock)->name);               \
+	} while (0)
+
+/** @brief spin_lock_irqsave(): spin_lock(); @p flags is set to 0. */
+#define spin_lock_irqsave(lock, flags) \
+	do {                           \
+		(flags) = 0;           \
+		spin_lock(lock);       \
+	} while (0)
+
+/** @brief spin_unlock_irqrestore(): spin_unlock(). */
+#define spin_unlock_irqrestore(lock, flags) \
+	do {                                \
+		(void)(flags);              \
+		spin_unlock(lock);          \
+	} while (0)
+
+/** @brief spin_lock_irq(): spin_lock(). */
+#define spin_lock_irq(lock) spin_lock(lock)
+/** @brief spin_unlock_irq(): spin_unlock(). */
+#define spin_unlock_irq(lock) spin_unlock(lock)
+/** @brief spin_lock_bh(): spin_lock(). */
+#define spin_lock_bh(lock) spin_lock(lock)
+/** @brief spin_unlock_bh(): spin_unlock(). */
+#define spin_unlock_bh(lock) spin_unlock(lock)
+
+#endif /* VFSIM_SIM_SPINLOCK_H */

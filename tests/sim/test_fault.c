@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_fault.c - fault plan parser and rules.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "sim/fault.h"
+#include "sim/trace.h"
+#include "tests/harness.h"
+
+static void setup(void)
+{
+	fault_reset();
+	trace_reset(true);
+	trace_set_keep(true);
+}
+
+static void teardown(void)
+{
+	fault_reset();
+	trace_reset(false);
+}
+
+/* Which of the first @n hits of @point at @site fail, as "0110..". */
+static const char *pattern(const char *point, const char *site, int n)
+{
+	static char buf[64];
+
+	for (int i = 0; i < n; i++)
+		buf[i] = fault_hit(point, site) ? '1' : '0';
+	buf[n] = 0;
+	return buf;
+}
+
+static void test_nth(void)
+{
+	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:nth=3"), 0);
+	CU_ASSERT_EQUAL(fault_nr_rules(), 1);
+	CU_ASSERT_STRING_EQUAL(pattern("kmalloc", NULL, 6), "001000");
+	CU_ASSERT_EQUAL(fault_hits("kmalloc"), 6);
+	CU_ASSERT_EQUAL(fault_fired("kmalloc"), 1);
+	CU_ASSERT_STRING_EQUAL(pattern("other", NULL, 3), "000");
+	CU_ASSERT_EQUAL(fault_hits("never.asked"), 0);
+	CU_ASSERT_EQUAL(fault_fired("never.asked"), 0);
+	CU_ASSERT(trace_find("kmalloc fails (hit 3)", 0) >= 0);
+}
+
+static void test_every_and_range(void)
+{
+	CU_ASSERT_EQUAL(fault_plan_parse("a:every;vq.full:from=2,count=3"), 0);
+	CU_ASSERT_EQUAL(fault_nr_rules(), 2);
+	CU_ASSERT_STRING_EQUAL(pattern("a", "x", 3), "111");
+	CU_ASSERT_STRING_EQUAL(pattern("vq.full", NULL, 7), "0111000");
+	fault_reset();
+	CU_ASSERT_EQUAL(fault_plan_parse("b:from=3"), 0);
+	CU_ASSERT_STRING_EQUAL(pattern("b", NULL, 5), "00111");
+}
+
+static void test_site(void)
+{
+	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:site=f"), 0);
+	CU_ASSERT_STRING_EQUAL(pattern("kmalloc", "g", 2), "00");
+	CU_ASSERT_STRING_EQUAL(pattern("kmalloc", NULL, 1), "0");
+	CU_ASSERT_STRING_EQUAL(pattern("kmalloc", "f", 2), "11");
+	fault_reset();
+	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:site=f,nth=2"), 0);
+	CU_ASSERT_STRING_EQUAL(pattern("kmalloc", "g", 3), "000");
+	CU_ASSERT_STRING_EQUAL(pattern("kmalloc", "f", 3), "010");
+}
+
+static void test_additive_and_deterministic(void)
+{
+	CU_ASSERT_EQUAL(fault_plan_parse("p:nth=1"), 0);
+	CU_ASSERT_EQUAL(fault_plan_parse("p:nth=4"), 0);
+	CU_ASSERT_STRING_EQUAL(pattern("p", NULL, 5), "10010");
+	fault_reset();
+	CU_ASSERT_EQUAL(fault_nr_rules(), 0);
+	CU_ASSERT_EQUAL(fault_hits("p"), 0);
+	CU_ASSERT_EQUAL(fault_plan_parse("p:nth=1;p:nth=4"), 0);
+	CU_ASSERT_STRING_EQUAL(pattern("p", NULL, 5), "10010");
+}
+
+static void expect(const char *spec, int err, const char *msg)
+{
+	unsigned before = fault_nr_rules();
+
+	CU_ASSERT_EQUAL(fault_plan_parse(spec), err);
+	CU_ASSERT_PTR_NOT_NULL(strstr(fault_error(), msg));
+	CU_ASSERT_EQUAL(fault_nr_rules(), before); /* all or nothing */
+}
+
+static void test_parse_errors(void)
+{
+	char longname[80], many[40 * 12 + 1] = "";
+
+	expect(NULL, -EINVAL, "empty");
+	expect("", -EINVAL, "empty");
+	expect("kmalloc", -EINVAL, "expected point:rule");
+	expect(":nth=1", -EINVAL, "expected point:rule");
+	expect("kmalloc:", -EINVAL, "empty item");
+	expect("kmalloc:nth=1,", -EINVAL, "empty item");
+	expect("kmalloc:nth", -EINVAL, "expected key=value");
+	expect("kmalloc:nth=x", -EINVAL, "not a number");
+	expect("kmalloc:nth=", -EINVAL, "not a number");
+	expect("kmalloc:nth=0", -ERANGE, "number must be");
+	expect("kmalloc:nth=99999999999999999999", -ERANGE, "number must be");
+	expect("kmalloc:nth=1,every", -EINVAL, "more than one mode");
+	expect("kmalloc:every,nth=1", -EINVAL, "more than one mode");
+	expect("kmalloc:nth=1,from=2", -EINVAL, "more than one mode");
+	expect("kmalloc:count=2", -EINVAL, "count needs from");
+	expect("kmalloc:nth=1,count=2", -EINVAL, "count needs from");
+	expect("kmalloc:site=", -EINVAL, "empty site");
+	expect("kmalloc:when=3", -EINVAL, "unknown key");
+	expect("kmalloc:nth=1;", -EINVAL, "trailing ';'");
+	expect("kmalloc:nth=1;b", -EINVAL, "expected point:rule");
+	memset(longname, 'a', 40);
+	strcpy(longname + 40, ":every");
+	expect(longname, -ENAMETOOLONG, "point name too long");
+	strcpy(longname, "k:site=");
+	memset(longname + 7, 's', 70);
+	longname[77] = 0;
+	expect(longname, -ENAMETOOLONG, "site name too long");
+	for (int i = 0; i < 33; i++)
+		strcat(many, i ? ";p:every" : "p:every");
+	expect(many, -ENOSPC, "too many rules");
+	CU_ASSERT_EQUAL(fault_nr_rules(), 0);
+	/* a good plan after errors clears the message */
+	CU_ASSERT_EQUAL(fault_plan_parse("p:every"), 0);
+	CU_ASSERT_STRING_EQUAL(fault_error(), "");
+}
+
+static void test_point_table_full(void)
+{
+	char name[16];
+
+	for (int i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "pt%d", i);
+		CU_ASSERT_FALSE(fault_hit(name, NULL));
+	}
+	CU_ASSERT_EQUAL(fault_hits("pt0"), 1);
+	CU_ASSERT_EQUAL(fault_hits("pt39"), 0); /* not counted, still safe */
+	CU_ASSERT_EQUAL(fault_plan_parse("pt39:every"), 0);
+	CU_ASSERT_TRUE(fault_hit("pt39", NULL));
+	CU_ASSERT_FALSE(fault_hit("a-point-name-longer-than-31-bytes-x", NULL));
+}
+
+VT_SUITE_EACH(sim_fault, setup, teardown, VT_CASE(test_nth),
+	      VT_CASE(test_every_and_range), VT_CASE(test_site),
+	      VT_CASE(test_additive_and_deterministic),
+	      VT_CASE(test_parse_errors), VT_CASE(test_point_table_full));

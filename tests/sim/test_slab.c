@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_slab.c - kmalloc tracking, leaks, use-after-free, double free,
+ * fault injection, might_sleep.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "sim/gmem.h"
+#include "sim/slab.h"
+#include "sim/spinlock.h"
+#include "tests/harness.h"
+#include "tests/sim/sim_test_util.h"
+
+static void setup(void)
+{
+	sim_test_setup();
+	CU_ASSERT_EQUAL(gmem_init(1 << 20), 0);
+}
+
+static void teardown(void)
+{
+	kmem_exit();
+	gmem_exit();
+	sim_test_teardown();
+}
+
+static void test_alloc_is_guest_memory(void)
+{
+	u8 *p = kmalloc(100, GFP_KERNEL);
+	u8 *z = kzalloc(64, GFP_ATOMIC);
+	u8 *d;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(z);
+	CU_ASSERT_TRUE(gmem_contains(p));
+	CU_ASSERT_EQUAL((uintptr_t)p % 8, 0);
+	CU_ASSERT_PTR_EQUAL(phys_to_virt(virt_to_phys(p)), p);
+	for (int i = 0; i < 64; i++)
+		CU_ASSERT_EQUAL(z[i], 0);
+	memcpy(p, "header", 7);
+	d = kmemdup(p, 7, GFP_NOFS);
+	CU_ASSERT_STRING_EQUAL((char *)d, "header");
+	CU_ASSERT_TRUE(kmem_is_live(p));
+	CU_ASSERT_EQUAL(ksize(p), 100);
+	CU_ASSERT_EQUAL(kmem_nr_live(), 3);
+	CU_ASSERT_EQUAL(kmem_nr_allocs(), 3);
+	kfree(p);
+	kfree(z);
+	kfree(d);
+	kfree(NULL);
+	CU_ASSERT_FALSE(kmem_is_live(p));
+	CU_ASSERT_EQUAL(ksize(p), 0);
+	CU_ASSERT_EQUAL(kmem_nr_live(), 0);
+	CU_ASSERT_EQUAL(kmem_check(), 0);
+	CU_ASSERT_EQUAL(kmem_exit(), 0);
+	CU_ASSERT_EQUAL(check_count(), 0);
+}
+
+static void test_kcalloc_overflow_and_zero(void)
+{
+	u32 *a = kcalloc(4, sizeof(u32), GFP_KERNEL);
+	void *z = kmalloc(0, GFP_KERNEL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_EQUAL(a[3], 0);
+	CU_ASSERT_PTR_NULL(kcalloc(SIZE_MAX / 2, 4, GFP_KERNEL));
+	CU_ASSERT_PTR_NULL(kmalloc_array(SIZE_MAX / 2, 4, GFP_KERNEL));
+	CU_ASSERT_EQUAL(kmem_nr_failed(), 2);
+	CU_ASSERT_PTR_NOT_NULL(z);
+	CU_ASSERT_TRUE(kmem_is_live(z));
+	kfree(a);
+	kfree(z);
+}
+
+static void leaky_function(void)
+{
+	void *p = kmalloc(40, GFP_KERNEL);
+
+	(void)p;
+}
+
+static void test_leak_report_names_site(void)
+{
+	void *q = kmalloc(8, GFP_KERNEL);
+
+	leaky_function();
+	CU_ASSERT_EQUAL(kmem_exit(), 2);
+	CU_ASSERT_EQUAL(check_count_kind("kmem.leak"), 2);
+	/* allocation order */
+	CU_ASSERT_PTR_NOT_NULL(strstr(check_at(0)->message, "8-byte object"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(check_at(1)->message, "40-byte object"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(check_at(1)->message, "test_slab.c"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(check_at(1)->message, "(leaky_function)"));
+	CU_ASSERT_FALSE(kmem_is_live(q));
+	CU_ASSERT_EQUAL(kmem_exit(), 0); /* twice is fine */
+	CU_ASSERT_EQUAL(kmem_check(), 0);
+}
+
+static void test_double_and_invalid_free(void)
+{
+	char *p = kmalloc(32, GFP_KERNEL);
+	char local;
+
+	kfree(p);
+	kfree(p);
+	CU_ASSERT_EQUAL(check_count_kind("kmem.double_free"), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(check_at(0)->message, "first freed at"));
+	kfree(&local);
+	p = kmalloc(64, GFP_KERNEL);
+	kfree(p + 8);
+	CU_ASSERT_EQUAL(check_count_kind("kmem.invalid_free"), 2);
+	kfree(p);
+}
+
+static void test_uaf_write_detected(void)
+{
+	char *p = kmalloc(24, GFP_KERNEL);
+	char *q;
+
+	kfree(p);
+	CU_ASSERT_EQUAL((u8)p[0], POISON_FREE);
+	p[5] = 1; /* the bug */
+	CU_ASSERT_EQUAL(kmem_check(), 1);
+	CU_ASSERT_EQUAL(check_count_kind("kmem.uaf_write"), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(check_at(0)->message, "byte 5 of 24"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(check_at(0)->message, "(test_uaf_write_detected)"));
+	/* also when it leaves quarantine */
+	check_clear();
+	kmem_set_quarantine(1);
+	q = kmalloc(8, GFP_KERNEL);
+	kfree(q);
+	CU_ASSERT_EQUAL(check_count_kind("kmem.uaf_write"), 1);
+	kmem_set_quarantine(0);
+	CU_ASSERT_EQUAL(kmem_check(), 0);
+}
+
+static void test_quarantine_bound(void)
+{
+	void *p[10];
+
+	kmem_set_quarantine(4);
+	for (int i = 0; i < 10; i++)
+		p[i] = kmalloc(16, GFP_KERNEL);
+	for (int i = 0; i < 10; i++)
+		kfree(p[i]);
+	/* only the last four still remember they were freed */
+	kfree(p[9]);
+	CU_ASSERT_EQUAL(check_count_kind("kmem.double_free"), 1);
+	kfree(p[0]);
+	CU_ASSERT_EQUAL(check_count_kind("kmem.invalid_free"), 1);
+	CU_ASSERT_EQUAL(gmem_get_stats().nr_blocks, 4);
+}
+
+static void test_fault_injection(void)
+{
+	void *a, *b, *c;
+
+	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:nth=2"), 0);
+	a = kmalloc(8, GFP_KERNEL);
+	b = kmalloc(8, GFP_KERNEL);
+	c = kmalloc(8, GFP_KERNEL);
+	CU_ASSERT_PTR_NOT_NULL(a);
+	CU_ASSERT_PTR_NULL(b);
+	CU_ASSERT_PTR_NOT_NULL(c);
+	CU_ASSERT_EQUAL(kmem_nr_failed(), 1);
+	CU_ASSERT_EQUAL(fault_fired("kmalloc"), 1);
+	kfree(a);
+	kfree(c);
+	fault_reset();
+	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:every"), 0);
+	CU_ASSERT_PTR_NULL(kzalloc(8, GFP_KERNEL));
+	a = kmalloc(8, GFP_KERNEL | __GFP_NOFAIL);
+	CU_ASSERT_PTR_NOT_NULL(a);
+	kfree(a);
+}
+
+static void *alloc_in_site_a(void)
+{
+	return kmalloc(8, GFP_KERNEL);
+}
+
+static void test_fault_at_site(void)
+{
+	void *a, *b;
+
+	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:site=alloc_in_site_a"), 0);
+	a = kmalloc(8, GFP_KERNEL);
+	b = alloc_in_site_a();
+	CU_ASSERT_PTR_NOT_NULL(a);
+	CU_ASSERT_PTR_NULL(b);
+	CU_ASSERT(trace_find("kmalloc fails", 0) >= 0);
+	kfree(a);
+}
+
+static void test_arena_full(void)
+{
+	void *p = kmalloc(4 << 20, GFP_KERNEL);
+
+	CU_ASSERT_PTR_NULL(p);
+	CU_ASSERT_EQUAL(check_count(), 0);
+	p = kmalloc(4 << 20, GFP_KERNEL | __GFP_NOFAIL);
+	CU_ASSERT_PTR_NULL(p);
+	CU_ASSERT_EQUAL(check_count_kind("kmem.nofail"), 1);
+}
+
+static DEFINE_SPINLOCK(slock);
+
+static int alloc_under_lock(void *arg)
+{
+	void *a, *b;
+
+	(void)arg;
+	spin_lock(&slock);
+	a = kmalloc(8, GFP_ATOMIC); /* fine */
+	b = kmalloc(8, GFP_KERNEL); /* might sleep: bug */
+	spin_unlock(&slock);
+	kfree(a);
+	kfree(b);
+	return 0;
+}
+
+static void test_gfp_kernel_might_sleep(void)
+{
+	spin_lock_init(&slock);
+	task_spawn(alloc_under_lock, NULL, "alloc", TASK_SYSCALL, 0);
+	CU_ASSERT_EQUAL(sched_run(), SCHED_DONE);
+	CU_ASSERT_EQUAL(check_count(), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(check_at(0)->message,
+				      "kmalloc() in task alloc (syscall) "
+				      "holding spinlock slock"));
+}
+
+VT_SUITE_EACH(sim_slab, setup, teardown, VT_CASE(test_alloc_is_guest_memory),
+	      VT_CASE(test_kcalloc_overflow_and_zero),
+	      VT_CASE(test_leak_report_names_site),
+	      VT_CASE(test_double_and_invalid_free),
+	      VT_CASE(test_uaf_write_detected), VT_CASE(test_quarantine_bound),
+	      VT_CASE(test_fault_injection), VT_CASE(test_fault_at_site),
+	      VT_CASE(test_arena_full), VT_CASE(test_gfp_kernel_might_sleep));
