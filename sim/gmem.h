@@ -55,7 +55,12 @@ struct gmem_stats {
  */
 int gmem_init(u64 size);
 
-/** @brief Release the arena and every block in it. Safe to call twice. */
+/**
+ * @brief Release the arena and every block in it. Safe to call twice.
+ *
+ * kmalloc() memory lives in the arena, so call kmem_exit() first: it reports
+ * leaks and forgets its records of blocks that are about to vanish.
+ */
 void gmem_exit(void);
 
 /** @brief True between gmem_init() and gmem_exit(). */

@@ -96,7 +96,7 @@ void vring_del_virtqueue(struct virtqueue *_vq)
 	if (vq->desc_state)
 		for (unsigned int i = 0; i < vq->vring.num; i++)
 			if (vq->desc_state[i].indir_desc)
-				gmem_free(vq->desc_state[i].indir_desc);
+				kfree(vq->desc_state[i].indir_desc);
 	if (vq->vring.desc)
 		gmem_free(vq->vring.desc);
 	if (vq->vring.avail)
@@ -151,6 +151,14 @@ static int map_sgs(struct scatterlist *sgs[], unsigned int nr,
 	return 0;
 }
 
+/* Kernel: alloc_indirect_split(). The table is ordinary kernel memory, so a
+ * fault plan can fail it (the caller then falls back to direct descriptors). */
+static struct vring_desc *alloc_indirect_split(unsigned int total_sg, gfp_t gfp)
+{
+	return kmalloc_array(total_sg, sizeof(struct vring_desc),
+			     gfp | __GFP_NOWARN);
+}
+
 /*
  * Kernel twin: virtqueue_add_sgs() -> virtqueue_add_split(). On success the
  * chain is published in the avail ring and its token recorded under the
@@ -166,7 +174,6 @@ int virtqueue_add_sgs(struct virtqueue *_vq, struct scatterlist *sgs[],
 	u32 in_len = 0;
 	bool indirect;
 
-	(void)gfp;
 	if (vq->broken)
 		return -EIO;
 	if (!data || map_sgs(sgs, out_sgs + in_sgs, &total_sg) || total_sg == 0)
@@ -175,7 +182,7 @@ int virtqueue_add_sgs(struct virtqueue *_vq, struct scatterlist *sgs[],
 	head = vq->free_head;
 	if (vq->indirect && total_sg > 1 && vq->vq.num_free &&
 	    total_sg <= vq->vring.num) {
-		desc = gmem_alloc(total_sg * sizeof(*desc), VRING_DESC_ALIGN);
+		desc = alloc_indirect_split(total_sg, gfp);
 		if (!desc)
 			TRACE(.kind = "vq.indirect_fallback",
 			      .func = "alloc_indirect_split",
@@ -317,7 +324,7 @@ static void detach_buf(struct vring_virtqueue *vq, unsigned int head)
 	vq->desc_extra[i].next = vq->free_head;
 	vq->free_head = (u16)head;
 	if (st->indir_desc) {
-		gmem_free(st->indir_desc);
+		kfree(st->indir_desc);
 		st->indir_desc = NULL;
 	}
 }

@@ -20,6 +20,7 @@
 
 #include "sim/gmem.h"
 #include "sim/scatterlist.h"
+#include "sim/slab.h"
 #include "sim/types.h"
 #include "sim/virtio_ring.h"
 
@@ -33,16 +34,6 @@ typedef enum irqreturn {
 	IRQ_NONE = 0,	/**< the interrupt was not for us (nothing new) */
 	IRQ_HANDLED = 1 /**< the interrupt was handled */
 } irqreturn_t;
-#endif
-
-/* The kernel-primitives module may define the allocation flags first. */
-#ifndef GFP_KERNEL
-/** @brief Allocation context flag, accepted for the kernel's signature. */
-typedef unsigned int gfp_t;
-/** @brief May sleep (ignored: allocation never sleeps here). */
-#define GFP_KERNEL 0u
-/** @brief Must not sleep (ignored: allocation never sleeps here). */
-#define GFP_ATOMIC 1u
 #endif
 
 /** @brief The public face of a virtqueue (kernel: struct virtqueue). */
@@ -104,7 +95,7 @@ void vring_del_virtqueue(struct virtqueue *vq);
  * @param out_sgs number of device-readable lists
  * @param in_sgs number of device-writable lists
  * @param data token returned by virtqueue_get_buf() (must not be NULL)
- * @param gfp allocation context (accepted, ignored)
+ * @param gfp allocation context of the indirect table
  * @return 0; -ENOSPC when the descriptors run out; -EIO when the queue is
  *         broken; -EINVAL for no buffers, a NULL token or a buffer outside
  *         guest memory

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "sim/gmem.h"
+#include "sim/slab.h"
 #include "sim/trace.h"
 #include "sim/virtqueue.h"
 #include "sim/vringh.h"
@@ -97,6 +98,7 @@ int main(void)
 	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
 		ret |= bench(sizes[i], ev, "event_idx");
 	ret |= bench(256, ev | ind, "event_idx+indirect");
+	kmem_exit();
 	gmem_exit();
 	return ret;
 }

@@ -327,6 +327,7 @@ static void test_find_vqs_rules(void)
 	CU_ASSERT_EQUAL(gmem_get_stats().nr_blocks, 0);
 
 	/* Guest memory for one queue only: -ENOMEM and nothing left over. */
+	CU_ASSERT_EQUAL(kmem_exit(), 0);
 	gmem_exit();
 	CU_ASSERT_EQUAL(gmem_init(512), 0);
 	CU_ASSERT_EQUAL(virtio_find_vqs(&vdev, 2, q, cbs, names), -ENOMEM);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sim/gmem.h"
+#include "sim/slab.h"
 #include "sim/trace.h"
 #include "sim/virtqueue.h"
 #include "sim/vringh.h"
@@ -37,6 +38,7 @@ static inline void tq_callback(struct virtqueue *vq)
 
 static inline void tq_setup_mem(u64 size)
 {
+	kmem_exit();
 	gmem_exit();
 	trace_reset(true);
 	trace_set_keep(true);
@@ -48,6 +50,8 @@ static inline void tq_setup_mem(u64 size)
 
 static inline void tq_teardown(void)
 {
+	/* Indirect tables are kmalloc'd: none may outlive its queue. */
+	CU_ASSERT_EQUAL(kmem_exit(), 0);
 	gmem_exit();
 	trace_reset(false);
 }

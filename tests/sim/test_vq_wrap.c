@@ -51,7 +51,7 @@ static void test_indirect_chain(void)
 	CU_ASSERT_EQUAL(vringh_push(&vrh, ch.head, 64), 0);
 	CU_ASSERT_PTR_EQUAL(virtqueue_get_buf(vq, &len), &t);
 	CU_ASSERT_EQUAL(vq->num_free, 4);
-	CU_ASSERT_EQUAL(gmem_get_stats().nr_blocks, blocks); /* table freed */
+	CU_ASSERT_EQUAL(kmem_nr_live(), 0); /* table freed */
 
 	/* One buffer never goes indirect. */
 	CU_ASSERT_EQUAL(tq_add(vq, h, 4, NULL, 0, &t), 0);
@@ -121,7 +121,7 @@ static void test_indirect_full_queue_frees_table(void)
 	vringh_exit(&vrh);
 	vring_del_virtqueue(vq);
 	gmem_free(b);
-	CU_ASSERT_EQUAL(gmem_get_stats().nr_blocks, 0);
+	CU_ASSERT_EQUAL(kmem_nr_live(), 0);
 }
 
 /* Push @cycles chains of 2 descriptors through a queue of @num. */
