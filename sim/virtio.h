@@ -48,6 +48,7 @@ struct virtio_fs_config {
 };
 
 struct virtio_device;
+struct virtio_irq_line;
 
 /**
  * @brief The device side of the transport. Every hook gets the device's
@@ -127,6 +128,8 @@ struct virtio_device {
 	 *  vring_interrupt() on queue @p idx). */
 	irqreturn_t (*irq_deliver)(struct virtio_device *vdev,
 				   unsigned int idx);
+	/** the interrupt line serving this device, or NULL (sim/irq.h) */
+	struct virtio_irq_line *irq_line;
 };
 
 /**

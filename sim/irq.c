@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * irq.c - a virtio device's interrupt line and the irq task behind it.
+ */
+#include "sim/irq.h"
+
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "sim/sched.h"
+#include "sim/task.h"
+#include "sim/trace.h"
+#include "sim/virtqueue.h"
+
+static bool any_pending(const struct virtio_irq_line *line)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(line->pending); i++)
+		if (line->pending[i])
+			return true;
+	return false;
+}
+
+/* The device side raises: mark the queue pending and wake the irq task. */
+static irqreturn_t line_raise(struct virtio_device *vdev, unsigned int idx)
+{
+	struct virtio_irq_line *line = vdev->irq_line;
+
+	/* virtio_transport_raise_irq() checked idx against nvqs. */
+	assert(line && idx < vdev->nvqs && idx < VIRTIO_IRQ_MAX_QUEUES);
+	line->raised++;
+	if (line->pending[idx / 64] & (1ULL << (idx % 64))) {
+		TRACE(.kind = "irq.merged", .func = "vp_interrupt",
+		      .queue = vdev->vqs[idx]->name,
+		      .detail = "already pending");
+		return IRQ_HANDLED;
+	}
+	line->pending[idx / 64] |= 1ULL << (idx % 64);
+	TRACE(.kind = "irq.raise", .func = "vp_interrupt",
+	      .queue = vdev->vqs[idx]->name);
+	wake_up(&line->wq);
+	return IRQ_HANDLED;
+}
+
+/*
+ * The irq task: deliver pending queues lowest index first, then wait for
+ * more. Guarantees that every raise before stop is delivered exactly once
+ * (merged raises count once).
+ */
+static int irq_task_fn(void *arg)
+{
+	struct virtio_irq_line *line = arg;
+	struct virtio_device *vdev = line->vdev;
+
+	for (;;) {
+		if (!any_pending(line)) {
+			if (line->stop)
+				break;
+			wq_wait(&line->wq, SCHED_WAIT_IDLE, 0);
+			continue;
+		}
+		for (unsigned int idx = 0; idx < VIRTIO_IRQ_MAX_QUEUES; idx++) {
+			u64 bit = 1ULL << (idx % 64);
+
+			if (!(line->pending[idx / 64] & bit))
+				continue;
+			line->pending[idx / 64] &= ~bit;
+			if (idx >= vdev->nvqs || !vdev->vqs ||
+			    !vdev->vqs[idx]) {
+				TRACE(.kind = "irq.spurious",
+				      .func = "vp_interrupt",
+				      .detail = trace_fmt("queue %u has no "
+							  "virtqueue",
+							  idx));
+				continue;
+			}
+			line->handled++;
+			vring_interrupt(vdev->vqs[idx]);
+		}
+	}
+	return 0;
+}
+
+int virtio_irq_line_init(struct virtio_irq_line *line,
+			 struct virtio_device *vdev)
+{
+	if (vdev->irq_line)
+		return -EBUSY;
+	memset(line, 0, sizeof(*line));
+	line->vdev = vdev;
+	snprintf(line->name, sizeof(line->name), "irq/%u", vdev->index);
+	__init_waitqueue_head(&line->wq, line->name);
+	line->task = task_spawn_flags(irq_task_fn, line, line->name, TASK_IRQ,
+				      0, TASK_F_DAEMON);
+	if (!line->task)
+		return -ENOMEM;
+	line->saved_deliver = vdev->irq_deliver;
+	vdev->irq_deliver = line_raise;
+	vdev->irq_line = line;
+	return 0;
+}
+
+void virtio_irq_line_stop(struct virtio_irq_line *line)
+{
+	struct virtio_device *vdev = line->vdev;
+
+	if (vdev->irq_line != line)
+		return;
+	vdev->irq_deliver = line->saved_deliver;
+	vdev->irq_line = NULL;
+	line->stop = true;
+	wake_up(&line->wq);
+}
