@@ -7,6 +7,7 @@
 #define VFSIM_SIM_SIM_H
 
 #include "sim/atomic.h"
+#include "sim/bitops.h"
 #include "sim/check.h"
 #include "sim/completion.h"
 #include "sim/delay.h"
@@ -14,7 +15,9 @@
 #include "sim/gmem.h"
 #include "sim/kref.h"
 #include "sim/list.h"
+#include "sim/mm.h"
 #include "sim/mutex.h"
+#include "sim/refcount.h"
 #include "sim/sched.h"
 #include "sim/slab.h"
 #include "sim/spinlock.h"

@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * refcount.c - the reporting half of refcount_t.
+ */
+#include "sim/refcount.h"
+
+#include "sim/check.h"
+
+void refcount_warn_saturate(refcount_t *r, const char *what)
+{
+	check_report("refcount", "refcount_t: %s", what);
+	r->refs = REFCOUNT_SATURATED;
+}
