@@ -35,8 +35,7 @@ struct fs_op {
 
 static int do_init(struct fs_req *r);
 
-#define OP(code, name, min, cls) \
-	[code] = { #name, name, min, cls }
+#define OP(code, name, min, cls) [code] = { #name, name, min, cls }
 
 static const struct fs_op fs_ops[] = {
 	OP(FUSE_LOOKUP, do_lookup, sizeof(struct fuse_entry_out), FS_CHANGE),
@@ -294,8 +293,7 @@ static int reply_error(void *reply, u64 unique, int err, bool swap)
 }
 
 /* Convert a swapped request on the private copy; NULL on no memory. */
-static const void *swap_in(struct fuse_server *srv, const void *req,
-			   size_t len)
+static const void *swap_in(struct fuse_server *srv, const void *req, size_t len)
 {
 	if (len > srv->swapbuf_cap) {
 		u8 *p = realloc(srv->swapbuf, len);
@@ -412,9 +410,8 @@ int fuse_server_handle(struct fuse_server *srv, const void *req, size_t req_len,
 	if (ret < 0)
 		goto error;
 	{
-		struct fuse_out_header oh = {
-			(u32)(sizeof(oh) + r.len), 0, unique
-		};
+		struct fuse_out_header oh = { (u32)(sizeof(oh) + r.len), 0,
+					      unique };
 
 		memcpy(reply, &oh, sizeof(oh));
 		*reply_len = oh.len;
@@ -440,8 +437,9 @@ error:
 		      .detail = trace_fmt("none: %s dropped", errname(ret)));
 		return FUSE_SERVER_NOREPLY;
 	}
-	TRACE(.kind = "fuse.reply", .func = op ? op->func : "fuse_server_handle",
-	      .unique = unique, .opcode = (s32)opcode,
+	TRACE(.kind = "fuse.reply",
+	      .func = op ? op->func : "fuse_server_handle", .unique = unique,
+	      .opcode = (s32)opcode,
 	      .detail = r.note ? trace_fmt("%s %s", errname(ret), r.note) :
 				 errname(ret));
 	*reply_len = sizeof(struct fuse_out_header);

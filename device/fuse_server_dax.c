@@ -22,11 +22,11 @@ int do_setupmapping(struct fs_req *r)
 	if (!r->srv->dax)
 		return -ENOSYS;
 	fs_arg(r, &in, sizeof(in));
-	if (in.flags & ~(u64)(FUSE_SETUPMAPPING_FLAG_READ |
-			      FUSE_SETUPMAPPING_FLAG_WRITE))
+	if (in.flags &
+	    ~(u64)(FUSE_SETUPMAPPING_FLAG_READ | FUSE_SETUPMAPPING_FLAG_WRITE))
 		return -EINVAL;
-	if (in.fh != ~0ULL && (memfs_fh_ino(r->srv->fs, in.fh, &ino) ||
-			       ino != r->in->hdr.nodeid))
+	if (in.fh != ~0ULL &&
+	    (memfs_fh_ino(r->srv->fs, in.fh, &ino) || ino != r->in->hdr.nodeid))
 		return -EBADF;
 	return dax_setup_mapping(r->srv->dax, r->in->hdr.nodeid, in.foffset,
 				 in.len, in.moffset, (u32)in.flags);
@@ -108,7 +108,8 @@ int fs_end_session(struct fuse_server *srv)
 	size_t i;
 
 	if (srv->dax) {
-		struct dax_window *win = dax_new(srv->fs, srv->cfg.dax_window_size,
+		struct dax_window *win = dax_new(srv->fs,
+						 srv->cfg.dax_window_size,
 						 srv->cfg.map_alignment);
 
 		if (!win)

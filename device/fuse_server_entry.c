@@ -63,7 +63,8 @@ int fs_reply_entry(struct fs_req *r, u64 ino)
 int do_lookup(struct fs_req *r)
 {
 	u64 ino;
-	int err = memfs_lookup(r->srv->fs, r->in->hdr.nodeid, r->in->name, &ino);
+	int err =
+		memfs_lookup(r->srv->fs, r->in->hdr.nodeid, r->in->name, &ino);
 
 	return err ? err : fs_reply_entry(r, ino);
 }

@@ -14,13 +14,13 @@
 #define TS_NOREPLY 1000
 #define TS_BLOCKED 2000
 
-extern struct fuse_server *ts_srv;  /* server under test */
-extern bool ts_swap;		    /* act as an opposite-endian guest */
+extern struct fuse_server *ts_srv;    /* server under test */
+extern bool ts_swap;		      /* act as an opposite-endian guest */
 extern struct fuse_server_ctx ts_ctx; /* context passed to every call */
-extern size_t ts_cap;		    /* reply buffer size offered */
-extern unsigned char ts_rep[];	    /* last reply bytes */
-extern size_t ts_rep_len;	    /* their length */
-extern int ts_res;		    /* last fuse_server_handle() result */
+extern size_t ts_cap;		      /* reply buffer size offered */
+extern unsigned char ts_rep[];	      /* last reply bytes */
+extern size_t ts_rep_len;	      /* their length */
+extern int ts_res;		      /* last fuse_server_handle() result */
 
 /* New server (cfg may be NULL) with a native, enabled client. */
 void ts_setup(const struct fuse_server_config *cfg);
@@ -57,12 +57,11 @@ int ts_releasedir(u64 ino, u64 fh);
 int ts_readdir(u64 ino, u64 fh, u64 off, u32 size, void *buf, u32 *got);
 int ts_unlink(u64 parent, const char *name);
 int ts_rmdir(u64 parent, const char *name);
-int ts_rename(u64 olddir, const char *oldname, u64 newdir,
-	      const char *newname);
-int ts_rename2(u64 olddir, const char *oldname, u64 newdir,
-	       const char *newname, u32 flags);
-int ts_lk(u32 opcode, u64 ino, u64 fh, u64 owner, u32 type, u64 start,
-	  u64 end, u32 lk_flags, struct fuse_file_lock *out);
+int ts_rename(u64 olddir, const char *oldname, u64 newdir, const char *newname);
+int ts_rename2(u64 olddir, const char *oldname, u64 newdir, const char *newname,
+	       u32 flags);
+int ts_lk(u32 opcode, u64 ino, u64 fh, u64 owner, u32 type, u64 start, u64 end,
+	  u32 lk_flags, struct fuse_file_lock *out);
 int ts_setupmapping(u64 ino, u64 fh, u64 foff, u64 len, u64 moff, u64 flags);
 int ts_removemapping(const struct fuse_removemapping_one *v, u32 count);
 int ts_destroy(void);

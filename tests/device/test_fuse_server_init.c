@@ -151,8 +151,9 @@ static void test_init_flags(void)
 	ts_teardown();
 
 	ts_setup(NULL);
-	CU_ASSERT_EQUAL(ts_init(7, 38, FUSE_POSIX_LOCKS | FUSE_FLOCK_LOCKS |
-					       FUSE_WRITEBACK_CACHE,
+	CU_ASSERT_EQUAL(ts_init(7, 38,
+				FUSE_POSIX_LOCKS | FUSE_FLOCK_LOCKS |
+					FUSE_WRITEBACK_CACHE,
 				0, &o),
 			0);
 	CU_ASSERT_EQUAL(o.flags, FUSE_POSIX_LOCKS);
@@ -191,10 +192,12 @@ static void test_init_map_alignment(void)
 /* A pre-7.36 guest sends the 16-byte fuse_init_in (no flags2). */
 static void test_init_short(void)
 {
-	struct fuse_init_in in = { 7, 31, 4096, FUSE_ASYNC_READ | FUSE_INIT_EXT,
+	struct fuse_init_in in = { 7,		31,
+				   4096,	FUSE_ASYNC_READ | FUSE_INIT_EXT,
 				   0xffffffffu, { 0 } };
 	struct fuse_init_out o;
-	struct fuse_proto_args a = { .opcode = FUSE_INIT, .in_numargs = 1,
+	struct fuse_proto_args a = { .opcode = FUSE_INIT,
+				     .in_numargs = 1,
 				     .out_numargs = 1 };
 
 	ts_setup(NULL);
@@ -234,9 +237,8 @@ static void test_destroy(void)
 	CU_ASSERT_EQUAL(ts_create(d.nodeid, "f", 0644, O_RDWR, &e, &fh), 0);
 	CU_ASSERT_EQUAL(ts_lookup(d.nodeid, "f", NULL), 0);
 	CU_ASSERT_EQUAL(ts_opendir(d.nodeid, &dfh), 0);
-	CU_ASSERT_EQUAL(ts_lk(FUSE_SETLK, e.nodeid, fh, 9, F_WRLCK, 0, 99, 0,
-			      NULL),
-			0);
+	CU_ASSERT_EQUAL(
+		ts_lk(FUSE_SETLK, e.nodeid, fh, 9, F_WRLCK, 0, 99, 0, NULL), 0);
 	CU_ASSERT_EQUAL(ts_setupmapping(e.nodeid, ~0ULL, 0, 4096, 0,
 					FUSE_SETUPMAPPING_FLAG_READ),
 			0);

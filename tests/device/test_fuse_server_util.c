@@ -54,10 +54,10 @@ int ts_call(struct fuse_proto_args *a)
 				     42);
 	CU_ASSERT_FATAL(n > 0);
 	if (ts_swap)
-		CU_ASSERT_EQUAL_FATAL(fuse_proto_bswap_request(
-					      ts_req, (size_t)n,
-					      FUSE_PROTO_TO_PEER),
-				      0);
+		CU_ASSERT_EQUAL_FATAL(
+			fuse_proto_bswap_request(ts_req, (size_t)n,
+						 FUSE_PROTO_TO_PEER),
+			0);
 	ts_res = fuse_server_handle(ts_srv, ts_req, (size_t)n, ts_rep, ts_cap,
 				    &ts_rep_len, &ts_ctx);
 	if (ts_res == FUSE_SERVER_NOREPLY || ts_res == FUSE_SERVER_BLOCKED) {
@@ -70,13 +70,12 @@ int ts_call(struct fuse_proto_args *a)
 	}
 	CU_ASSERT_EQUAL_FATAL(ts_res, FUSE_SERVER_REPLY);
 	if (ts_swap)
-		CU_ASSERT_EQUAL_FATAL(fuse_proto_bswap_reply(ts_rep, ts_rep_len,
-							     a->opcode, 0,
-							     FUSE_PROTO_FROM_PEER),
-				      0);
-	CU_ASSERT_EQUAL_FATAL(fuse_proto_verify_reply(a, unique, ts_rep,
-						      ts_rep_len, &oh),
-			      0);
+		CU_ASSERT_EQUAL_FATAL(
+			fuse_proto_bswap_reply(ts_rep, ts_rep_len, a->opcode, 0,
+					       FUSE_PROTO_FROM_PEER),
+			0);
+	CU_ASSERT_EQUAL_FATAL(
+		fuse_proto_verify_reply(a, unique, ts_rep, ts_rep_len, &oh), 0);
 	if (!oh.error)
 		CU_ASSERT_FATAL(fuse_proto_copy_reply_args(a, unique, ts_rep,
 							   ts_rep_len) >= 0);
@@ -101,8 +100,7 @@ int ts_raw_error(void)
 	return oh.error;
 }
 
-#define IN(i, p, n) \
-	(a.in_args[i] = (struct fuse_proto_in_arg){ (u32)(n), (p) })
+#define IN(i, p, n) (a.in_args[i] = (struct fuse_proto_in_arg){ (u32)(n), (p) })
 #define OUT(i, p, n) \
 	(a.out_args[i] = (struct fuse_proto_out_arg){ (u32)(n), (p) })
 #define NAME(i, s) IN(i, s, strlen(s) + 1)
@@ -112,7 +110,8 @@ int ts_init(u32 major, u32 minor, u32 flags, u32 flags2,
 {
 	struct fuse_init_in in = { major, minor, 65536, flags, flags2, { 0 } };
 	struct fuse_init_out o;
-	struct fuse_proto_args a = { .opcode = FUSE_INIT, .in_numargs = 1,
+	struct fuse_proto_args a = { .opcode = FUSE_INIT,
+				     .in_numargs = 1,
 				     .out_numargs = 1 };
 
 	IN(0, &in, sizeof(in));
@@ -123,8 +122,10 @@ int ts_init(u32 major, u32 minor, u32 flags, u32 flags2,
 int ts_lookup(u64 parent, const char *name, struct fuse_entry_out *e)
 {
 	struct fuse_entry_out o;
-	struct fuse_proto_args a = { .opcode = FUSE_LOOKUP, .nodeid = parent,
-				     .in_numargs = 1, .out_numargs = 1 };
+	struct fuse_proto_args a = { .opcode = FUSE_LOOKUP,
+				     .nodeid = parent,
+				     .in_numargs = 1,
+				     .out_numargs = 1 };
 
 	NAME(0, name);
 	OUT(0, e ? e : &o, sizeof(o));
@@ -134,8 +135,10 @@ int ts_lookup(u64 parent, const char *name, struct fuse_entry_out *e)
 int ts_forget(u64 ino, u64 n)
 {
 	struct fuse_forget_in in = { n };
-	struct fuse_proto_args a = { .opcode = FUSE_FORGET, .nodeid = ino,
-				     .in_numargs = 1, .noreply = true };
+	struct fuse_proto_args a = { .opcode = FUSE_FORGET,
+				     .nodeid = ino,
+				     .in_numargs = 1,
+				     .noreply = true };
 
 	IN(0, &in, sizeof(in));
 	return ts_call(&a);
@@ -145,7 +148,8 @@ int ts_batch_forget(const struct fuse_forget_one *v, u32 count)
 {
 	struct fuse_batch_forget_in in = { count, 0 };
 	struct fuse_proto_args a = { .opcode = FUSE_BATCH_FORGET,
-				     .in_numargs = 2, .noreply = true };
+				     .in_numargs = 2,
+				     .noreply = true };
 
 	IN(0, &in, sizeof(in));
 	IN(1, v, count * sizeof(*v));
@@ -156,8 +160,10 @@ int ts_getattr(u64 ino, u32 flags, u64 fh, struct fuse_attr_out *out)
 {
 	struct fuse_getattr_in in = { flags, 0, fh };
 	struct fuse_attr_out o;
-	struct fuse_proto_args a = { .opcode = FUSE_GETATTR, .nodeid = ino,
-				     .in_numargs = 1, .out_numargs = 1 };
+	struct fuse_proto_args a = { .opcode = FUSE_GETATTR,
+				     .nodeid = ino,
+				     .in_numargs = 1,
+				     .out_numargs = 1 };
 
 	IN(0, &in, sizeof(in));
 	OUT(0, out ? out : &o, sizeof(o));
@@ -168,8 +174,10 @@ int ts_setattr(u64 ino, const struct fuse_setattr_in *in,
 	       struct fuse_attr_out *out)
 {
 	struct fuse_attr_out o;
-	struct fuse_proto_args a = { .opcode = FUSE_SETATTR, .nodeid = ino,
-				     .in_numargs = 1, .out_numargs = 1 };
+	struct fuse_proto_args a = { .opcode = FUSE_SETATTR,
+				     .nodeid = ino,
+				     .in_numargs = 1,
+				     .out_numargs = 1 };
 
 	IN(0, in, sizeof(*in));
 	OUT(0, out ? out : &o, sizeof(o));
@@ -180,8 +188,10 @@ int ts_mkdir(u64 parent, const char *name, u32 mode, struct fuse_entry_out *e)
 {
 	struct fuse_mkdir_in in = { mode, 022 };
 	struct fuse_entry_out o;
-	struct fuse_proto_args a = { .opcode = FUSE_MKDIR, .nodeid = parent,
-				     .in_numargs = 2, .out_numargs = 1 };
+	struct fuse_proto_args a = { .opcode = FUSE_MKDIR,
+				     .nodeid = parent,
+				     .in_numargs = 2,
+				     .out_numargs = 1 };
 
 	IN(0, &in, sizeof(in));
 	NAME(1, name);
@@ -195,8 +205,10 @@ int ts_create(u64 parent, const char *name, u32 mode, u32 flags,
 	struct fuse_create_in in = { flags, mode, 022, 0 };
 	struct fuse_entry_out o;
 	struct fuse_open_out oo = { 0 };
-	struct fuse_proto_args a = { .opcode = FUSE_CREATE, .nodeid = parent,
-				     .in_numargs = 2, .out_numargs = 2 };
+	struct fuse_proto_args a = { .opcode = FUSE_CREATE,
+				     .nodeid = parent,
+				     .in_numargs = 2,
+				     .out_numargs = 2 };
 	int err;
 
 	IN(0, &in, sizeof(in));
@@ -213,8 +225,10 @@ static int open_common(u32 opcode, u64 ino, u32 flags, u64 *fh)
 {
 	struct fuse_open_in in = { flags, 0 };
 	struct fuse_open_out oo = { 0 };
-	struct fuse_proto_args a = { .opcode = opcode, .nodeid = ino,
-				     .in_numargs = 1, .out_numargs = 1 };
+	struct fuse_proto_args a = { .opcode = opcode,
+				     .nodeid = ino,
+				     .in_numargs = 1,
+				     .out_numargs = 1 };
 	int err;
 
 	IN(0, &in, sizeof(in));
@@ -239,8 +253,10 @@ static int read_common(u32 opcode, u64 ino, u64 fh, u64 off, u32 size,
 		       void *buf, u32 *got)
 {
 	struct fuse_read_in in = { .fh = fh, .offset = off, .size = size };
-	struct fuse_proto_args a = { .opcode = opcode, .nodeid = ino,
-				     .in_numargs = 1, .out_numargs = 1,
+	struct fuse_proto_args a = { .opcode = opcode,
+				     .nodeid = ino,
+				     .in_numargs = 1,
+				     .out_numargs = 1,
 				     .out_argvar = true };
 	int err;
 
@@ -262,13 +278,14 @@ int ts_readdir(u64 ino, u64 fh, u64 off, u32 size, void *buf, u32 *got)
 	return read_common(FUSE_READDIR, ino, fh, off, size, buf, got);
 }
 
-int ts_write(u64 ino, u64 fh, u64 off, const void *data, u32 size,
-	     u32 *written)
+int ts_write(u64 ino, u64 fh, u64 off, const void *data, u32 size, u32 *written)
 {
 	struct fuse_write_in in = { .fh = fh, .offset = off, .size = size };
 	struct fuse_write_out wo = { 0 };
-	struct fuse_proto_args a = { .opcode = FUSE_WRITE, .nodeid = ino,
-				     .in_numargs = 2, .out_numargs = 1 };
+	struct fuse_proto_args a = { .opcode = FUSE_WRITE,
+				     .nodeid = ino,
+				     .in_numargs = 2,
+				     .out_numargs = 1 };
 	int err;
 
 	IN(0, &in, sizeof(in));
@@ -283,18 +300,19 @@ int ts_write(u64 ino, u64 fh, u64 off, const void *data, u32 size,
 int ts_flush(u64 ino, u64 fh, u64 owner)
 {
 	struct fuse_flush_in in = { .fh = fh, .lock_owner = owner };
-	struct fuse_proto_args a = { .opcode = FUSE_FLUSH, .nodeid = ino,
+	struct fuse_proto_args a = { .opcode = FUSE_FLUSH,
+				     .nodeid = ino,
 				     .in_numargs = 1 };
 
 	IN(0, &in, sizeof(in));
 	return ts_call(&a);
 }
 
-static int release_common(u32 opcode, u64 ino, u64 fh, u32 rflags,
-			  u64 owner)
+static int release_common(u32 opcode, u64 ino, u64 fh, u32 rflags, u64 owner)
 {
 	struct fuse_release_in in = { fh, 0, rflags, owner };
-	struct fuse_proto_args a = { .opcode = opcode, .nodeid = ino,
+	struct fuse_proto_args a = { .opcode = opcode,
+				     .nodeid = ino,
 				     .in_numargs = 1 };
 
 	IN(0, &in, sizeof(in));
@@ -313,7 +331,8 @@ int ts_releasedir(u64 ino, u64 fh)
 
 static int name_op(u32 opcode, u64 parent, const char *name)
 {
-	struct fuse_proto_args a = { .opcode = opcode, .nodeid = parent,
+	struct fuse_proto_args a = { .opcode = opcode,
+				     .nodeid = parent,
 				     .in_numargs = 1 };
 
 	NAME(0, name);
@@ -333,7 +352,8 @@ int ts_rmdir(u64 parent, const char *name)
 int ts_rename(u64 olddir, const char *oldname, u64 newdir, const char *newname)
 {
 	struct fuse_rename_in in = { newdir };
-	struct fuse_proto_args a = { .opcode = FUSE_RENAME, .nodeid = olddir,
+	struct fuse_proto_args a = { .opcode = FUSE_RENAME,
+				     .nodeid = olddir,
 				     .in_numargs = 3 };
 
 	IN(0, &in, sizeof(in));
@@ -342,11 +362,12 @@ int ts_rename(u64 olddir, const char *oldname, u64 newdir, const char *newname)
 	return ts_call(&a);
 }
 
-int ts_rename2(u64 olddir, const char *oldname, u64 newdir,
-	       const char *newname, u32 flags)
+int ts_rename2(u64 olddir, const char *oldname, u64 newdir, const char *newname,
+	       u32 flags)
 {
 	struct fuse_rename2_in in = { newdir, flags, 0 };
-	struct fuse_proto_args a = { .opcode = FUSE_RENAME2, .nodeid = olddir,
+	struct fuse_proto_args a = { .opcode = FUSE_RENAME2,
+				     .nodeid = olddir,
 				     .in_numargs = 3 };
 
 	IN(0, &in, sizeof(in));
@@ -355,13 +376,15 @@ int ts_rename2(u64 olddir, const char *oldname, u64 newdir,
 	return ts_call(&a);
 }
 
-int ts_lk(u32 opcode, u64 ino, u64 fh, u64 owner, u32 type, u64 start,
-	  u64 end, u32 lk_flags, struct fuse_file_lock *out)
+int ts_lk(u32 opcode, u64 ino, u64 fh, u64 owner, u32 type, u64 start, u64 end,
+	  u32 lk_flags, struct fuse_file_lock *out)
 {
-	struct fuse_lk_in in = { fh, owner, { start, end, type, 77 }, lk_flags,
-				 0 };
+	struct fuse_lk_in in = {
+		fh, owner, { start, end, type, 77 }, lk_flags, 0
+	};
 	struct fuse_lk_out lo = { { 0 } };
-	struct fuse_proto_args a = { .opcode = opcode, .nodeid = ino,
+	struct fuse_proto_args a = { .opcode = opcode,
+				     .nodeid = ino,
 				     .in_numargs = 1 };
 	int err;
 
@@ -380,7 +403,8 @@ int ts_setupmapping(u64 ino, u64 fh, u64 foff, u64 len, u64 moff, u64 flags)
 {
 	struct fuse_setupmapping_in in = { fh, foff, len, flags, moff };
 	struct fuse_proto_args a = { .opcode = FUSE_SETUPMAPPING,
-				     .nodeid = ino, .in_numargs = 1 };
+				     .nodeid = ino,
+				     .in_numargs = 1 };
 
 	IN(0, &in, sizeof(in));
 	return ts_call(&a);
@@ -390,7 +414,8 @@ int ts_removemapping(const struct fuse_removemapping_one *v, u32 count)
 {
 	struct fuse_removemapping_in in = { count };
 	struct fuse_proto_args a = { .opcode = FUSE_REMOVEMAPPING,
-				     .nodeid = 1, .in_numargs = 2 };
+				     .nodeid = 1,
+				     .in_numargs = 2 };
 
 	IN(0, &in, sizeof(in));
 	IN(1, v, count * sizeof(*v));
@@ -407,7 +432,8 @@ int ts_destroy(void)
 int ts_statfs(u64 ino, struct fuse_statfs_out *out)
 {
 	struct fuse_statfs_out o;
-	struct fuse_proto_args a = { .opcode = FUSE_STATFS, .nodeid = ino,
+	struct fuse_proto_args a = { .opcode = FUSE_STATFS,
+				     .nodeid = ino,
 				     .out_numargs = 1 };
 
 	OUT(0, out ? out : &o, sizeof(o));
@@ -417,7 +443,8 @@ int ts_statfs(u64 ino, struct fuse_statfs_out *out)
 int ts_access(u64 ino, u32 mask)
 {
 	struct fuse_access_in in = { mask, 0 };
-	struct fuse_proto_args a = { .opcode = FUSE_ACCESS, .nodeid = ino,
+	struct fuse_proto_args a = { .opcode = FUSE_ACCESS,
+				     .nodeid = ino,
 				     .in_numargs = 1 };
 
 	IN(0, &in, sizeof(in));
