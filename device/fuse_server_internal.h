@@ -57,8 +57,8 @@ void fs_put(struct fs_req *r, const void *p, size_t n);
 /** @brief Fill a wire attr from a memfs one. */
 void fs_fill_attr(struct fuse_attr *out, const struct memfs_attr *a);
 /**
- * @brief Append an entry_out for @p ino and count one lookup (LOOKUP,
- * CREATE, MKDIR); -errno if the node is gone.
+ * @brief Append an entry_out for @p ino, which must be alive, and count
+ * one lookup (LOOKUP, CREATE, MKDIR); always 0.
  */
 int fs_reply_entry(struct fs_req *r, u64 ino);
 /** @brief Copy the fixed argument out (it may be unaligned). */

@@ -41,9 +41,9 @@ static size_t build(u32 opcode, u64 nodeid, const void *arg, u32 argsz,
 		a.in_args[a.in_numargs++] =
 			(struct fuse_proto_in_arg){ argsz, arg };
 	if (name)
-		a.in_args[a.in_numargs++] = (struct fuse_proto_in_arg){
-			(u32)strlen(name) + 1, name
-		};
+		a.in_args[a.in_numargs++] =
+			(struct fuse_proto_in_arg){ (u32)strlen(name) + 1,
+						    name };
 	n = fuse_proto_build_request(req, sizeof(req), 99, &a, 0, 0, 1);
 	CU_ASSERT_FATAL(n > 0);
 	return (size_t)n;
@@ -213,9 +213,8 @@ static void test_disabled_queries(void)
 	CU_ASSERT_EQUAL(ts_create(1, "f", 0644, O_RDWR, &e, &fh), 0);
 	CU_ASSERT_EQUAL(ts_write(e.nodeid, fh, 0, "data", 4, &n), 0);
 	CU_ASSERT_EQUAL(ts_opendir(1, &dfh), 0);
-	CU_ASSERT_EQUAL(memfs_getattr(fuse_server_fs(ts_srv), e.nodeid,
-				      &before),
-			0);
+	CU_ASSERT_EQUAL(
+		memfs_getattr(fuse_server_fs(ts_srv), e.nodeid, &before), 0);
 	CU_ASSERT_EQUAL(fuse_server_set_time(ts_srv, 999, 0), 0);
 	ts_ctx.no_side_effects = true;
 	CU_ASSERT_EQUAL(ts_getattr(e.nodeid, 0, 0, &ao), 0);
@@ -224,9 +223,8 @@ static void test_disabled_queries(void)
 	CU_ASSERT_EQUAL(n, 4);
 	CU_ASSERT_EQUAL(ts_readdir(1, dfh, 0, sizeof(buf), buf, &n), 0);
 	CU_ASSERT(n > 0);
-	CU_ASSERT_EQUAL(ts_lk(FUSE_GETLK, e.nodeid, fh, 1, F_WRLCK, 0, 9, 0,
-			      &lk),
-			0);
+	CU_ASSERT_EQUAL(
+		ts_lk(FUSE_GETLK, e.nodeid, fh, 1, F_WRLCK, 0, 9, 0, &lk), 0);
 	CU_ASSERT_EQUAL(lk.type, F_UNLCK);
 	CU_ASSERT_EQUAL(ts_statfs(1, NULL), 0);
 	CU_ASSERT_EQUAL(ts_access(1, R_OK), 0);
@@ -238,8 +236,7 @@ static void test_disabled_queries(void)
 		CU_ASSERT_EQUAL(ts_raw(req, len, 4096), FUSE_SERVER_REPLY);
 		CU_ASSERT_EQUAL(ts_raw_error(), -ENOSYS);
 	}
-	CU_ASSERT_EQUAL(memfs_getattr(fuse_server_fs(ts_srv), e.nodeid,
-				      &after),
+	CU_ASSERT_EQUAL(memfs_getattr(fuse_server_fs(ts_srv), e.nodeid, &after),
 			0);
 	CU_ASSERT_EQUAL(memcmp(&before, &after, sizeof(before)), 0);
 }
@@ -280,9 +277,8 @@ static void test_disabled_handles(void)
 
 	CU_ASSERT_EQUAL(ts_create(1, "f", 0644, O_RDWR, &e, &fh), 0);
 	CU_ASSERT_EQUAL(ts_opendir(1, &dfh), 0);
-	CU_ASSERT_EQUAL(ts_lk(FUSE_SETLK, e.nodeid, fh, 1, F_WRLCK, 0, 9, 0,
-			      NULL),
-			0);
+	CU_ASSERT_EQUAL(
+		ts_lk(FUSE_SETLK, e.nodeid, fh, 1, F_WRLCK, 0, 9, 0, NULL), 0);
 	ts_ctx.no_side_effects = true;
 	CU_ASSERT_EQUAL(ts_open(e.nodeid, O_RDONLY, NULL), -EAGAIN);
 	CU_ASSERT_EQUAL(ts_opendir(1, NULL), -EAGAIN);
@@ -331,9 +327,8 @@ static void test_disabled_locks_dax(void)
 	ts_teardown();
 	ts_setup_init(&c);
 	CU_ASSERT_EQUAL(ts_create(1, "f", 0644, O_RDWR, &e, &fh), 0);
-	CU_ASSERT_EQUAL(ts_lk(FUSE_SETLK, e.nodeid, fh, 1, F_WRLCK, 0, 9, 0,
-			      NULL),
-			0);
+	CU_ASSERT_EQUAL(
+		ts_lk(FUSE_SETLK, e.nodeid, fh, 1, F_WRLCK, 0, 9, 0, NULL), 0);
 	CU_ASSERT_EQUAL(ts_setupmapping(e.nodeid, ~0ULL, 0, 4096, 0,
 					FUSE_SETUPMAPPING_FLAG_READ),
 			0);
@@ -396,9 +391,8 @@ static void test_bswap_session(void)
 	CU_ASSERT_FALSE(fuse_server_initialized(ts_srv));
 	CU_ASSERT_FALSE(fuse_server_bswapped(ts_srv));
 	CU_ASSERT_EQUAL(ts_init(7, 20, 0, 0, NULL), -EPROTO);
-	CU_ASSERT_EQUAL(ts_init(7, 38, FUSE_POSIX_LOCKS | FUSE_MAX_PAGES, 0,
-				&o),
-			0);
+	CU_ASSERT_EQUAL(
+		ts_init(7, 38, FUSE_POSIX_LOCKS | FUSE_MAX_PAGES, 0, &o), 0);
 	CU_ASSERT_EQUAL(o.flags, FUSE_POSIX_LOCKS | FUSE_MAX_PAGES);
 	CU_ASSERT_EQUAL(o.max_pages, 256);
 	CU_ASSERT(fuse_server_bswapped(ts_srv));
@@ -426,12 +420,10 @@ static void test_bswap_session(void)
 		CU_ASSERT_EQUAL(x.ino, e.nodeid);
 		CU_ASSERT_EQUAL(x.namelen, 4);
 	}
-	CU_ASSERT_EQUAL(ts_lk(FUSE_SETLK, e.nodeid, fh, 1, F_WRLCK, 0, 9, 0,
-			      NULL),
-			0);
-	CU_ASSERT_EQUAL(ts_lk(FUSE_GETLK, e.nodeid, fh, 2, F_RDLCK, 5, 5, 0,
-			      &lk),
-			0);
+	CU_ASSERT_EQUAL(
+		ts_lk(FUSE_SETLK, e.nodeid, fh, 1, F_WRLCK, 0, 9, 0, NULL), 0);
+	CU_ASSERT_EQUAL(
+		ts_lk(FUSE_GETLK, e.nodeid, fh, 2, F_RDLCK, 5, 5, 0, &lk), 0);
 	CU_ASSERT_EQUAL(lk.type, F_WRLCK);
 	CU_ASSERT_EQUAL(lk.end, 9);
 	CU_ASSERT_EQUAL(ts_lk(FUSE_SETLKW, e.nodeid, fh, 2, F_RDLCK, 5, 5, 0,
@@ -461,8 +453,7 @@ static void test_bswap_session(void)
 		CU_ASSERT_EQUAL(ts_raw(req, len, 4096), FUSE_SERVER_REPLY);
 		memcpy(&oh, ts_rep, sizeof(oh));
 		CU_ASSERT_EQUAL(__builtin_bswap32(oh.len), sizeof(oh));
-		CU_ASSERT_EQUAL((s32)__builtin_bswap32((u32)oh.error),
-				-ENOSYS);
+		CU_ASSERT_EQUAL((s32)__builtin_bswap32((u32)oh.error), -ENOSYS);
 		CU_ASSERT_EQUAL(__builtin_bswap64(oh.unique), 99);
 		/* a bad length: EBADMSG, in the guest's order */
 		{

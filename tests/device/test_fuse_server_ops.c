@@ -275,6 +275,8 @@ static void test_readdir(void)
 				-EINVAL);
 	}
 	CU_ASSERT_EQUAL(ts_readdir(d.nodeid, 999, 0, 100, buf, NULL), -EBADF);
+	/* a handle of the wrong kind */
+	CU_ASSERT_EQUAL(ts_release(d.nodeid, dfh, 0, 0), -EBADF);
 	CU_ASSERT_EQUAL(ts_releasedir(d.nodeid, dfh), 0);
 	CU_ASSERT_EQUAL(ts_releasedir(d.nodeid, dfh), -EBADF);
 	CU_ASSERT_EQUAL(ts_opendir(999, NULL), -ESTALE);
