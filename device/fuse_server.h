@@ -14,13 +14,106 @@
  * max_pages and map_alignment, and detects an opposite-endian guest from a
  * byte-swapped INIT opcode; from then on every request is converted from
  * the guest's order and every reply to it.
+ *
+ * @par INIT
+ * As libfuse and virtiofsd: major below 7 gets EPROTO; major above 7 gets a
+ * reply carrying only the server's major/minor (everything else zero) and
+ * leaves the session un-initialised, so the guest can retry with 7; minor
+ * below #FUSE_SERVER_MIN_MINOR gets EPROTO (Rust virtiofsd's minimum; C
+ * virtiofsd asked for 31); a second INIT in an initialised session gets EIO
+ * (libfuse's fuse_ll_process_buf()). The reply carries minor 38 (the guest
+ * takes the smaller), the intersection of the guest's flags with
+ * ASYNC_READ, POSIX_LOCKS, ATOMIC_O_TRUNC, BIG_WRITES, MAX_PAGES, INIT_EXT
+ * and, only with a DAX window, MAP_ALIGNMENT; flags2 is read only when the
+ * guest sets INIT_EXT and is always answered 0 (no bit above 31 is
+ * supported). max_write is the configured cap, max_pages and map_alignment
+ * are sent only when their flag was negotiated, max_readahead echoes the
+ * guest's, time_gran is 1 ns (memfs keeps nanoseconds).
+ *
+ * @par Errors the server chooses
+ * | case | reply |
+ * |------|-------|
+ * | fewer than 40 bytes (no readable header, no unique) | none: -EBADMSG, complete with length 0 (the kernel then fails the request with EIO) |
+ * | @p reply_cap below a fuse_out_header | none: -EMSGSIZE, complete with length 0 |
+ * | any request but INIT before INIT | EIO (libfuse) |
+ * | malformed request (fuse_proto_parse_request() or, byte-swapped, fuse_proto_bswap_request() fails) | that function's errno, unchanged (EBADMSG, EPROTO, EILSEQ, EOVERFLOW, E2BIG, ...) |
+ * | unknown or unimplemented opcode | ENOSYS |
+ * | reply room too small for the fixed reply, or a READ/READDIR size above the reply room | ERANGE (a bare header; nothing is executed) |
+ * | WRITE size above max_write | EINVAL |
+ * | READDIR size too small for the next entry | EINVAL (an empty reply would read as end of directory) |
+ * | fh of another node (GETATTR with FUSE_GETATTR_FH, SETATTR with FATTR_FH, GETLK/SETLK/SETLKW, SETUPMAPPING with fh != ~0) | EBADF |
+ * | FUSE_LK_FLOCK in lk_flags (flock() is not negotiated) | ENOSYS |
+ * | SETUPMAPPING/REMOVEMAPPING without a DAX window | ENOSYS (as virtiofsd without a cache) |
+ * | SETUPMAPPING flags beyond READ/WRITE; REMOVEMAPPING with count 0 | EINVAL |
+ * | a malformed FORGET/BATCH_FORGET/INTERRUPT/NOTIFY_REPLY | no reply (the opcode has none), traced "fuse.bad" |
+ * Everything else is the back end's errno (memfs.h, locks.h, dax.h).
+ *
+ * @par Started but disabled rings (fuse_server_ctx.no_side_effects)
+ * Requests are read and validated as usual (a malformed one gets its error,
+ * EIO before INIT). Then, per opcode:
+ * | opcodes | on a disabled ring |
+ * |---------|--------------------|
+ * | GETATTR, READ, READDIR, GETLK, STATFS, ACCESS | answered normally: they change nothing (reads do not touch atime) |
+ * | INIT, DESTROY | EAGAIN: they change the session |
+ * | LOOKUP, CREATE, MKDIR | EAGAIN: a reply would add a lookup count |
+ * | OPEN, OPENDIR, RELEASE, RELEASEDIR, FLUSH | EAGAIN: they create or close handles, FLUSH drops locks |
+ * | WRITE, SETATTR, UNLINK, RMDIR, RENAME, RENAME2 | EAGAIN: they change the file system |
+ * | SETLK, SETLKW | EAGAIN: they change the lock table (SETLKW never blocks here) |
+ * | SETUPMAPPING, REMOVEMAPPING | EAGAIN: they change the DAX window |
+ * | FORGET, BATCH_FORGET, INTERRUPT, NOTIFY_REPLY | discarded (no reply), traced "forget discarded on disabled ring" / "ignored" |
+ * | anything else | ENOSYS, as on an enabled ring |
+ *
+ * @par Lookup counts, handles, locks
+ * Every reply that hands out a nodeid (LOOKUP, CREATE, MKDIR) adds one
+ * lookup; FORGET/BATCH_FORGET drop them (an over-forget or an unknown node
+ * is traced, never answered). FLUSH drops the POSIX locks of its
+ * lock_owner on the file (as virtiofsd does: close() releases a process's
+ * locks); RELEASE drops them too when FUSE_RELEASE_FLOCK_UNLOCK is set.
+ * SETLKW on a conflict returns #FUSE_SERVER_BLOCKED without changing
+ * anything, so the retried request is idempotent.
+ *
+ * @par DESTROY
+ * Ends the session: every DAX mapping is removed, every lock released,
+ * every handle closed, every lookup forgotten (inodes with no name left are
+ * freed; the tree itself stays, as a shared directory outlives a mount),
+ * then the header-only reply is sent (in the session's byte order) and the
+ * session is un-initialised: the next request must be an INIT.
+ *
+ * @par Timeouts
+ * entry_out and attr_out carry #FUSE_SERVER_ENTRY_VALID_SEC and
+ * #FUSE_SERVER_ATTR_VALID_SEC (1 s each, virtiofsd's default with
+ * cache=auto).
  */
 #ifndef VFSIM_DEVICE_FUSE_SERVER_H
 #define VFSIM_DEVICE_FUSE_SERVER_H
 
 #include <stddef.h>
 
+#include "fuse_proto/fuse_proto.h"
 #include "sim/types.h"
+
+/** @brief Oldest INIT minor accepted (older gets EPROTO), as Rust virtiofsd. */
+#define FUSE_SERVER_MIN_MINOR 27
+/** @brief entry_out.entry_valid, seconds. */
+#define FUSE_SERVER_ENTRY_VALID_SEC 1
+/** @brief entry_out/attr_out.attr_valid, seconds. */
+#define FUSE_SERVER_ATTR_VALID_SEC 1
+/** @brief INIT max_background sent (the kernel's default). */
+#define FUSE_SERVER_MAX_BACKGROUND 12
+/** @brief INIT congestion_threshold sent (3/4 of max_background). */
+#define FUSE_SERVER_CONGESTION_THRESHOLD 9
+/** @brief INIT time_gran sent: nanosecond timestamps. */
+#define FUSE_SERVER_TIME_GRAN 1
+/** @brief STATFS block size and fragment size. */
+#define FUSE_SERVER_STATFS_BSIZE 4096
+/** @brief STATFS total blocks: a virtual 4 GiB device (memfs has no
+ *  global block limit); bfree = total minus allocated data pages. */
+#define FUSE_SERVER_STATFS_BLOCKS (1ULL << 20)
+/** @brief INIT flags the server can grant (MAP_ALIGNMENT only with a DAX
+ *  window, added at INIT time). */
+#define FUSE_SERVER_INIT_FLAGS                                            \
+	((u64)(FUSE_ASYNC_READ | FUSE_POSIX_LOCKS | FUSE_ATOMIC_O_TRUNC | \
+	       FUSE_BIG_WRITES | FUSE_MAX_PAGES | FUSE_INIT_EXT))
 
 struct fuse_server;
 struct memfs;
@@ -59,7 +152,7 @@ struct fuse_server_ctx {
  * @brief Create a server with an empty in-memory file system (just the root).
  * @return the server, or NULL when host memory runs out or @p cfg is
  *         invalid (map_alignment over 63, window size not a multiple of
- *         the alignment)
+ *         the alignment, max_pages over 65535, max_write below 4096)
  */
 struct fuse_server *fuse_server_new(const struct fuse_server_config *cfg);
 
@@ -81,8 +174,10 @@ void fuse_server_free(struct fuse_server *srv);
  * @param reply_len set to the reply's length for FUSE_SERVER_REPLY, else 0
  * @param ctx per-request context (NULL: defaults)
  * @return a fuse_server_result, or -EMSGSIZE when @p reply_cap cannot hold
- *         even a fuse_out_header for a request that needs a reply (the
- *         chain is then completed with length 0 and the event traced)
+ *         even a fuse_out_header for a request that needs a reply, or
+ *         -EBADMSG when @p req_len is below a fuse_in_header (no unique to
+ *         answer); in both cases the chain is completed with length 0 and
+ *         the event traced
  */
 int fuse_server_handle(struct fuse_server *srv, const void *req, size_t req_len,
 		       void *reply, size_t reply_cap, size_t *reply_len,
@@ -93,6 +188,20 @@ int fuse_server_handle(struct fuse_server *srv, const void *req, size_t req_len,
  * holding a FUSE_SERVER_BLOCKED request waits for it to move.
  */
 u64 fuse_server_lock_generation(const struct fuse_server *srv);
+
+/**
+ * @brief Set the server's virtual clock, stamped on every change from the
+ * next request on (FATTR_ATIME_NOW/MTIME_NOW use it too).
+ * @return 0, or -EINVAL when @p nsec is over 999999999 (nothing changes)
+ */
+int fuse_server_set_time(struct fuse_server *srv, s64 sec, u32 nsec);
+
+/** @brief INIT flags negotiated (bits 32.. from flags2); 0 before INIT. */
+u64 fuse_server_init_flags(const struct fuse_server *srv);
+
+/** @brief Minor version in use (the smaller of the guest's and 38); 0
+ *  before INIT. */
+u32 fuse_server_minor(const struct fuse_server *srv);
 
 /** @brief True once an INIT has been answered successfully. */
 bool fuse_server_initialized(const struct fuse_server *srv);
