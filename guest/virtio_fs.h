@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/**
+ * @file virtio_fs.h
+ * @brief The virtio-fs driver: a mirror of Linux fs/fuse/virtio_fs.c.
+ *
+ * Names are the kernel's. Two variants live side by side (see
+ * virtio_fs_variant.h): "mainline" (default) and "v5-2019" (the posting in
+ * the seed material). Where they differ, both behaviours sit in the same
+ * function when the kernel's structure allows, behind the variant test,
+ * and docs/kernel-xref.md says where.
+ *
+ * The files:
+ * - virtio_fs.c: instances, probe, remove, freeze, start/stop/drain;
+ * - virtio_fs_queue.c: FORGETs on hiprio, requests on the request queues,
+ *   completion and dispatch work;
+ * - virtio_fs_mount.c: get_tree, fill_super, kill_sb and the fiq ops.
+ *
+ * Simulation additions, not in the kernel (each is marked where used):
+ * struct virtio_fs_vq::fs and ::vq_deleted, struct virtio_fs::vdev,
+ * ::variant, ::bugs and ::req_timeout_ns. vq_deleted lets the model report
+ * a use of a virtqueue after del_vqs (KASAN's job on a real machine)
+ * instead of touching freed host memory.
+ */
+#ifndef VFSIM_GUEST_VIRTIO_FS_H
+#define VFSIM_GUEST_VIRTIO_FS_H
+
+#include "guest/fuse_i.h"
+#include "guest/virtio_fs_variant.h"
+#include "sim/sim.h"
+
+/* fuse_proto/fuse_proto.h and sim/virtio.h both define struct
+ * virtio_fs_config (same layout); keep fuse_proto's and rename sim's
+ * until the two are merged. */
+#ifndef VFSIM_SIM_VIRTIO_H
+#define virtio_fs_config virtio_fs_config_sim
+#include "sim/virtio.h"
+#undef virtio_fs_config
+#endif
+
+/** @brief Queue indices (kernel: enum { VQ_HIPRIO, VQ_REQUEST }). */
+enum {
+	VQ_HIPRIO = 0,	/**< the FORGET queue */
+	VQ_REQUEST = 1, /**< the first request queue */
+};
+
+/** @brief Longest queue name, NUL included (kernel: VQ_NAME_LEN). */
+#define VQ_NAME_LEN 24
+
+struct virtio_fs;
+
+/** @brief Per-virtqueue state (kernel: struct virtio_fs_vq). */
+struct virtio_fs_vq {
+	spinlock_t lock;	      /**< protects everything below */
+	struct virtqueue *vq;	      /**< the virtqueue */
+	struct work_struct done_work; /**< completion work */
+	/** FORGETs (hiprio) or requests (mainline) waiting for room */
+	struct list_head queued_reqs;
+	/** mainline: failed submissions, ended by dispatch_work */
+	struct list_head end_reqs;
+	/** v5: delayed work re-armed every 1 ms; mainline: only its work
+	 *  member is used, as a plain work_struct */
+	struct delayed_work dispatch_work;
+	struct fuse_dev *fud; /**< its channel (with the processing list) */
+	bool connected;	      /**< false once stopped */
+	long in_flight;	      /**< buffers the device holds (+ parked) */
+	struct completion in_flight_zero; /**< mainline: in_flight hit 0 */
+	char name[VQ_NAME_LEN];		  /**< "hiprio" or "requests.N" */
+	struct virtio_fs *fs; /**< sim: its device (kernel: vq->vdev->priv) */
+	bool vq_deleted;      /**< sim: del_vqs freed the virtqueue */
+};
+
+/** @brief A virtio-fs device instance (kernel: struct virtio_fs). */
+struct virtio_fs {
+	struct kref refcount;	  /**< device + mounts (mainline: kobject) */
+	struct list_head list;	  /**< on the instance list */
+	char *tag;		  /**< file system name (kernel: devm memory) */
+	struct virtio_fs_vq *vqs; /**< nvqs queues, hiprio first */
+	unsigned int nvqs;	  /**< number of virtqueues */
+	unsigned int num_request_queues; /**< request queues (v5:
+					    num_queues) */
+	unsigned int *mq_map;		 /**< mainline: CPU -> queue index */
+	struct virtio_device *vdev;	 /**< sim: the device */
+	enum virtio_fs_variant variant;	 /**< sim: variant copied at probe */
+	u32 bugs;	    /**< sim: bug switches (variant's + switched on) */
+	u64 req_timeout_ns; /**< sim: request timeout of the mount (0: none) */
+};
+
+/** @brief What the device reads for a FORGET (kernel: struct
+ *  virtio_fs_forget_req). */
+struct virtio_fs_forget_req {
+	struct fuse_in_header ih;  /**< header */
+	struct fuse_forget_in arg; /**< nlookup */
+};
+
+/**
+ * @brief A FORGET in guest memory (kernel: struct virtio_fs_forget).
+ *
+ * The kernel puts list first; here req comes first so that the
+ * forget-sends-list-head bug (sending the whole struct) shows what v5 sent:
+ * header, argument, then the two list pointers.
+ */
+struct virtio_fs_forget {
+	struct virtio_fs_forget_req req; /**< what is sent */
+	struct list_head list;		 /**< on queued_reqs while parked */
+};
+
+/** @brief Completion of one blocking request in its own work (kernel:
+ *  struct virtio_fs_req_work). */
+struct virtio_fs_req_work {
+	struct fuse_req *req;	      /**< the request */
+	struct virtio_fs_vq *fsvq;    /**< its queue */
+	struct work_struct done_work; /**< runs virtio_fs_complete_req_work */
+};
+
+/** @brief The driver (kernel: virtio_fs_driver); bind it with
+ *  virtio_driver_probe(). */
+extern struct virtio_driver virtio_fs_driver;
+
+/** @brief v5-style fiq ops (wake_*_and_unlock). */
+extern const struct fuse_iqueue_ops virtio_fs_fiq_ops_v5;
+
+/** @brief mainline fiq ops (send_*). */
+extern const struct fuse_iqueue_ops virtio_fs_fiq_ops;
+
+/** @brief True when @p fs runs with bug @p b (by variant or switch). */
+static inline bool virtio_fs_bug(const struct virtio_fs *fs,
+				 enum virtio_fs_bug b)
+{
+	return fs->bugs & (1u << b);
+}
+
+/** @brief True when @p fs is the v5-2019 variant. */
+static inline bool virtio_fs_is_v5(const struct virtio_fs *fs)
+{
+	return fs->variant == VIRTIO_FS_V5_2019;
+}
+
+/* ---- instances (virtio_fs.c) ------------------------------------------ */
+
+/** @brief The instance list's lock, which also keeps remove and mount
+ *  apart (kernel: the static virtio_fs_mutex; shared by the driver's
+ *  files here). */
+extern struct mutex virtio_fs_mutex;
+
+/**
+ * @brief Find an instance by tag and take a reference (kernel:
+ * virtio_fs_find_instance()). @return it, or NULL
+ */
+struct virtio_fs *virtio_fs_find_instance(const char *tag);
+
+/** @brief Drop a reference (kernel: virtio_fs_put()); takes
+ *  virtio_fs_mutex. */
+void virtio_fs_put(struct virtio_fs *fs);
+
+/** @brief Number of instances on the list (for tests). */
+unsigned int virtio_fs_nr_instances(void);
+
+/** @brief Set every queue's connected flag (kernel:
+ *  virtio_fs_start_all_queues()). */
+void virtio_fs_start_all_queues(struct virtio_fs *fs);
+
+/** @brief Clear every queue's connected flag (kernel:
+ *  virtio_fs_stop_all_queues()). */
+void virtio_fs_stop_all_queues(struct virtio_fs *fs);
+
+/** @brief Wait until no queue has anything in flight (kernel:
+ *  virtio_fs_drain_all_queues(); mainline takes virtio_fs_mutex). */
+void virtio_fs_drain_all_queues(struct virtio_fs *fs);
+
+/** @brief Wait until @p fsvq has nothing in flight, then flush its works
+ *  (kernel: virtio_fs_drain_queue()). */
+void virtio_fs_drain_queue(struct virtio_fs_vq *fsvq);
+
+/** @brief Free every queue's fuse_dev (kernel: virtio_fs_free_devs()). */
+void virtio_fs_free_devs(struct virtio_fs *fs);
+
+/**
+ * @brief sim: report a use of @p fsvq's virtqueue after del_vqs as
+ * "virtio_fs.uaf" (KASAN on a real machine).
+ * @return true when the virtqueue may be used
+ */
+bool virtio_fs_vq_alive(struct virtio_fs_vq *fsvq, const char *func);
+
+/** @brief in_flight++ (kernel: inc_in_flight_req()); fsvq->lock held. */
+void inc_in_flight_req(struct virtio_fs_vq *fsvq);
+
+/** @brief in_flight--, completing in_flight_zero at 0 (kernel:
+ *  dec_in_flight_req()); fsvq->lock held. */
+void dec_in_flight_req(struct virtio_fs_vq *fsvq);
+
+/* ---- queues (virtio_fs_queue.c) --------------------------------------- */
+
+/** @brief The virtqueue callback: schedule done_work (kernel:
+ *  virtio_fs_vq_done()). */
+void virtio_fs_vq_done(struct virtqueue *vq);
+
+/** @brief Completion work of the hiprio queue (kernel:
+ *  virtio_fs_hiprio_done_work()). */
+void virtio_fs_hiprio_done_work(struct work_struct *work);
+
+/** @brief Re-send parked FORGETs (kernel:
+ *  virtio_fs_hiprio_dispatch_work()). */
+void virtio_fs_hiprio_dispatch_work(struct work_struct *work);
+
+/** @brief v5: the request queues' empty dispatch work (kernel:
+ *  virtio_fs_dummy_dispatch_work()). */
+void virtio_fs_dummy_dispatch_work(struct work_struct *work);
+
+/** @brief mainline: end failed requests and re-send parked ones (kernel:
+ *  virtio_fs_request_dispatch_work()). */
+void virtio_fs_request_dispatch_work(struct work_struct *work);
+
+/** @brief Completion work of a request queue (kernel:
+ *  virtio_fs_requests_done_work()). */
+void virtio_fs_requests_done_work(struct work_struct *work);
+
+/**
+ * @brief Put a request on @p fsvq and kick (kernel: virtio_fs_enqueue_req()).
+ * @param fsvq the queue
+ * @param req the request
+ * @param in_flight mainline: already counted (a re-dispatch)
+ * @param gfp allocation context for the argument buffer and sg arrays
+ * @return 0; -ENOMEM; -ENOTCONN when the queue is stopped; -ENOSPC when
+ *         the ring is full; -EIO when it is broken
+ */
+int virtio_fs_enqueue_req(struct virtio_fs_vq *fsvq, struct fuse_req *req,
+			  bool in_flight, gfp_t gfp);
+
+/**
+ * @brief Send or park one FORGET (kernel: send_forget_request()).
+ * @return 1 when the queue was full (the FORGET is parked), else 0
+ */
+int send_forget_request(struct virtio_fs_vq *fsvq,
+			struct virtio_fs_forget *forget, bool in_flight);
+
+/**
+ * @brief Check a reply before believing it (kernel:
+ * virtio_fs_verify_response(), through fuse_proto_verify_reply()).
+ * @return true when it is well formed
+ */
+bool virtio_fs_verify_response(struct fuse_req *req, unsigned int len);
+
+/**
+ * @brief sim: take back a request the device no longer holds after a
+ * reset: end it with -ENOTCONN unless the core already ended it, free its
+ * argument buffer, and drop the device's reference when @p on_ring.
+ */
+void virtio_fs_req_detached(struct virtio_fs_vq *fsvq, struct fuse_req *req,
+			    bool on_ring);
+
+/* ---- mount (virtio_fs_mount.c) ----------------------------------------- */
+
+/**
+ * @brief Mount the file system with tag @p source (kernel:
+ * virtio_fs_get_tree()). A second mount of the same device shares the
+ * super block, as sget_fc() does.
+ * @param source the tag
+ * @param sbp receives the super block
+ * @return 0; -EINVAL for an unknown or removed tag; -ENOMEM; an error
+ *         from fill_super
+ */
+int virtio_fs_get_tree(const char *source, struct super_block **sbp);
+
+/**
+ * @brief Drop one mount of @p sb; the last one runs virtio_kill_sb() and
+ * frees the super block (kernel: deactivate_super()).
+ */
+void virtio_fs_deactivate_super(struct super_block *sb);
+
+/** @brief Unmount (kernel: virtio_kill_sb()): stop hiprio, drain, DESTROY,
+ *  stop all, drain, free the channels. */
+void virtio_kill_sb(struct super_block *sb);
+
+/** @brief The fiq release hook: drop the mount's reference on the
+ *  instance (kernel: virtio_fs_fiq_release()). */
+void virtio_fs_fiq_release(struct fuse_iqueue *fiq);
+
+/** @brief The instance a super block was mounted from. */
+struct virtio_fs *virtio_fs_of_sb(struct super_block *sb);
+
+#endif /* VFSIM_GUEST_VIRTIO_FS_H */
