@@ -29,7 +29,9 @@ static void ftt_log(struct fuse_test_transport *tt, u64 unique, u32 opcode)
 
 static void ftt_add_slot(struct fuse_test_transport *tt, struct ftt_slot *slot)
 {
-	list_add_tail(&slot->node, &tt->queue);
+	/* refused requests are ended by the worker even while the device
+	 * holds (virtio-fs: end_reqs and dispatch_work) */
+	list_add_tail(&slot->node, slot->error ? &tt->end_list : &tt->queue);
 	wake_up(&tt->waitq);
 }
 
@@ -221,8 +223,7 @@ static void ftt_build(struct ftt_slot *slot)
 }
 
 /* Copy a reply into @req's out args, as copy_args_from_argbuf() would. */
-static void ftt_copy_reply(struct fuse_req *req, const void *reply,
-			   size_t rlen)
+static void ftt_copy_reply(struct fuse_req *req, const void *reply, size_t rlen)
 {
 	struct fuse_args *args = req->args;
 	struct fuse_proto_args pa;
@@ -262,8 +263,7 @@ static void ftt_copy_reply(struct fuse_req *req, const void *reply,
 				len = left;
 			memcpy(dst, (const char *)reply + off, len);
 			if (args->page_zeroing && len < ap->descs[p].length)
-				memset(dst + len, 0,
-				       ap->descs[p].length - len);
+				memset(dst + len, 0, ap->descs[p].length - len);
 			off += len;
 			left -= len;
 		}
@@ -362,7 +362,8 @@ dropped:
 
 static bool ftt_has_work(struct fuse_test_transport *tt)
 {
-	if (!tt->hold && !list_empty(&tt->queue))
+	if (!list_empty(&tt->end_list) ||
+	    (!tt->hold && !list_empty(&tt->queue)))
 		return true;
 	return !list_empty(&tt->blocked) &&
 	       fuse_server_lock_generation(tt->srv) != tt->blocked_gen;
@@ -379,6 +380,13 @@ static int ftt_device(void *arg)
 			if (tt->stop)
 				return 0;
 			wq_wait(&tt->waitq, SCHED_WAIT_IDLE, 0);
+		}
+		if (!list_empty(&tt->end_list)) {
+			slot = list_first_entry(&tt->end_list, struct ftt_slot,
+						node);
+			list_del(&slot->node);
+			ftt_serve(tt, slot);
+			continue;
 		}
 		if (tt->delay_ns)
 			usleep_range(tt->delay_ns / 1000, tt->delay_ns / 1000);
@@ -421,6 +429,7 @@ int ftt_init(struct fuse_test_transport *tt, bool v5,
 	tt->v5 = v5;
 	INIT_LIST_HEAD(&tt->queue);
 	INIT_LIST_HEAD(&tt->blocked);
+	INIT_LIST_HEAD(&tt->end_list);
 	init_waitqueue_head(&tt->waitq);
 	tt->srv = fuse_server_new(cfg);
 	if (!tt->srv)
@@ -475,11 +484,12 @@ void ftt_exit(struct fuse_test_transport *tt)
 	if (tt->task)
 		sched_run();
 	/* the device task is gone: requests it still held are dropped */
+	assert(list_empty(&tt->end_list));
 	while (!list_empty(&tt->blocked) || !list_empty(&tt->queue)) {
 		struct list_head *l = list_empty(&tt->queue) ? &tt->blocked :
 							       &tt->queue;
-		struct ftt_slot *slot = list_first_entry(l, struct ftt_slot,
-							 node);
+		struct ftt_slot *slot =
+			list_first_entry(l, struct ftt_slot, node);
 
 		list_del(&slot->node);
 		if (slot->req)

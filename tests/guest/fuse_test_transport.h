@@ -32,10 +32,11 @@ struct fuse_test_transport {
 	struct fuse_mount fm;
 	struct super_block sb;
 	struct fuse_dev *fud;
-	struct list_head queue;	  /* handed to the device */
-	struct list_head blocked; /* SETLKW waiting for a lock change */
-	u64 blocked_gen;	  /* lock generation when they blocked */
-	wait_queue_head_t waitq;  /* the device task idles here */
+	struct list_head queue;	   /* handed to the device */
+	struct list_head blocked;  /* SETLKW waiting for a lock change */
+	struct list_head end_list; /* refused: to be ended by the device */
+	u64 blocked_gen;	   /* lock generation when they blocked */
+	wait_queue_head_t waitq;   /* the device task idles here */
 	struct task *task;
 	bool stop;
 
