@@ -93,7 +93,8 @@ static struct sdev_name *name_find(struct sdev *d, u64 parent, const char *nm)
 {
 	for (unsigned int i = 0; i < d->nr_names; i++)
 		if (d->names[i].parent == parent &&
-		    !strncmp(d->names[i].name, nm, sizeof(d->names[i].name) - 1))
+		    !strncmp(d->names[i].name, nm,
+			     sizeof(d->names[i].name) - 1))
 			return &d->names[i];
 	return NULL;
 }
@@ -194,7 +195,8 @@ static u32 build(void *reply, u32 cap, u64 unique,
 
 static u32 build_error(void *reply, u32 cap, u64 unique, int error)
 {
-	struct fuse_out_header oh = { .len = sizeof(oh), .error = error,
+	struct fuse_out_header oh = { .len = sizeof(oh),
+				      .error = error,
 				      .unique = unique };
 
 	if (cap >= sizeof(oh))
@@ -321,8 +323,7 @@ u32 sdev_default_reply(struct sdev *d, const struct sdev_req *rec,
 	switch (rec->opcode) {
 	case FUSE_INIT:
 		return reply_init(d, rec, req, reply, cap);
-	case FUSE_FORGET:
-	{
+	case FUSE_FORGET: {
 		struct fuse_forget_in in;
 
 		memcpy(&in, req->arg, sizeof(in));
@@ -385,9 +386,8 @@ u32 sdev_default_reply(struct sdev *d, const struct sdev_req *rec,
 
 /* --- completing a chain -------------------------------------------------- */
 
-static void oh_patch(void *reply, u32 len, void (*fn)(struct fuse_out_header *,
-						       s64),
-		     s64 arg)
+static void oh_patch(void *reply, u32 len,
+		     void (*fn)(struct fuse_out_header *, s64), s64 arg)
 {
 	struct fuse_out_header oh;
 
@@ -425,7 +425,8 @@ static bool make_reply(struct sdev *d, struct sdev_pending *p, u8 *reply,
 		return false;
 	case SDEV_ACT_ERROR:
 	case SDEV_ACT_BAD_ERRNO:
-		*len = *used = build_error(reply, cap, rec->unique, (int)a->arg);
+		*len = *used =
+			build_error(reply, cap, rec->unique, (int)a->arg);
 		return true;
 	case SDEV_ACT_ERROR_WITH_PAYLOAD:
 		*len = *used = sizeof(struct fuse_out_header) + (u32)a->arg;
@@ -542,7 +543,8 @@ static struct sdev_rule *match_rule(struct sdev *d, const struct sdev_req *rec)
 			continue;
 		if (r->opcode != SDEV_ANY && (u32)r->opcode != rec->opcode)
 			continue;
-		if (r->queue != SDEV_ANY && (unsigned int)r->queue != rec->queue)
+		if (r->queue != SDEV_ANY &&
+		    (unsigned int)r->queue != rec->queue)
 			continue;
 		if (r->count > 0)
 			r->count--;
@@ -603,8 +605,8 @@ static void accept(struct sdev *d, unsigned int q, struct vringh_chain *ch)
 	    (ssize_t)p->ch.out_len) {
 		rec->parse_err = -EFAULT;
 	} else {
-		rec->parse_err =
-			fuse_proto_parse_request(p->buf, p->ch.out_len, &p->req);
+		rec->parse_err = fuse_proto_parse_request(p->buf, p->ch.out_len,
+							  &p->req);
 		p->parsed = rec->parse_err == 0;
 		rec->raw_len = p->ch.out_len < SDEV_RAW_MAX ? p->ch.out_len :
 							      SDEV_RAW_MAX;
@@ -658,7 +660,8 @@ static bool pop_all(struct sdev *d)
 			if (ret < 0) {
 				d->ring_errors++;
 				TRACE(.kind = "sdev.ring_error",
-				      .func = "sdev_pop", .queue = d->vrh[q].name,
+				      .func = "sdev_pop",
+				      .queue = d->vrh[q].name,
 				      .detail = trace_fmt("%d", ret));
 				virtio_transport_needs_reset(&d->vdev);
 			}
@@ -772,8 +775,8 @@ static int be_set_features(void *dev, u64 features)
 	return 0;
 }
 
-static void be_queue_ready(void *dev, unsigned int idx, gpa_t desc,
-			   gpa_t avail, gpa_t used, u16 num, u64 features)
+static void be_queue_ready(void *dev, unsigned int idx, gpa_t desc, gpa_t avail,
+			   gpa_t used, u16 num, u64 features)
 {
 	static const char *const names[SDEV_MAX_QUEUES] = {
 		"sdev.hiprio", "sdev.req0",  "sdev.req1",  "sdev.req2",
@@ -850,8 +853,9 @@ int sdev_create(struct sdev *d, const struct sdev_config *cfg)
 		sdev_config_init(&d->cfg);
 	nq = d->cfg.nr_queues;
 	if (!nq)
-		nq = 1 + (d->cfg.num_request_queues ? d->cfg.num_request_queues :
-						      1);
+		nq = 1 + (d->cfg.num_request_queues ?
+				  d->cfg.num_request_queues :
+				  1);
 	if (nq < 1 || nq > SDEV_MAX_QUEUES)
 		return -EINVAL;
 	memcpy(d->config.tag, d->cfg.tag, sizeof(d->config.tag));
@@ -946,10 +950,10 @@ int sdev_add_rule(struct sdev *d, int opcode, int queue, int count,
 	    (action.kind == SDEV_ACT_CUSTOM && !action.fn) ||
 	    (unsigned int)action.kind > SDEV_ACT_CUSTOM)
 		return -EINVAL;
-	d->rules[d->nr_rules] = (struct sdev_rule){
-		.opcode = opcode, .queue = queue, .count = count,
-		.action = action
-	};
+	d->rules[d->nr_rules] = (struct sdev_rule){ .opcode = opcode,
+						    .queue = queue,
+						    .count = count,
+						    .action = action };
 	return (int)d->nr_rules++;
 }
 

@@ -73,11 +73,11 @@ struct sdev_req;
 
 /** @brief What the device does with one request. */
 enum sdev_action_kind {
-	SDEV_ACT_DEFAULT,  /**< the default responder's reply */
-	SDEV_ACT_ERROR,	   /**< bare fuse_out_header with error = arg */
-	SDEV_ACT_HOLD,	   /**< keep in flight until sdev_release_held() */
-	SDEV_ACT_DELAY,	   /**< default reply after arg virtual ns */
-	SDEV_ACT_BAD_LEN,  /**< default reply, out_header.len += arg */
+	SDEV_ACT_DEFAULT,    /**< the default responder's reply */
+	SDEV_ACT_ERROR,	     /**< bare fuse_out_header with error = arg */
+	SDEV_ACT_HOLD,	     /**< keep in flight until sdev_release_held() */
+	SDEV_ACT_DELAY,	     /**< default reply after arg virtual ns */
+	SDEV_ACT_BAD_LEN,    /**< default reply, out_header.len += arg */
 	SDEV_ACT_BAD_UNIQUE, /**< default reply, out_header.unique ^= arg */
 	SDEV_ACT_USED_LEN,   /**< default reply, used length reported = arg */
 	SDEV_ACT_ERROR_WITH_PAYLOAD, /**< error -EIO plus arg payload bytes,
@@ -105,10 +105,11 @@ enum sdev_custom_ret {
  * @param arg the rule's fn_arg
  * @return what to do next (enum sdev_custom_ret)
  */
-typedef enum sdev_custom_ret (*sdev_custom_fn)(
-	struct sdev *d, const struct sdev_req *rec,
-	const struct fuse_proto_req *req, void *reply, u32 cap, u32 *used_len,
-	void *arg);
+typedef enum sdev_custom_ret (*sdev_custom_fn)(struct sdev *d,
+					       const struct sdev_req *rec,
+					       const struct fuse_proto_req *req,
+					       void *reply, u32 cap,
+					       u32 *used_len, void *arg);
 
 /** @brief An action and its argument. Build one with the SDEV_* macros. */
 struct sdev_action {
@@ -130,10 +131,11 @@ struct sdev_action {
 	((struct sdev_action){ .kind = SDEV_ACT_DELAY, .arg = (s64)(ns) })
 /** @brief Default reply whose out_header.len is 8 more than the used
  *  length. */
-#define SDEV_BAD_LEN ((struct sdev_action){ .kind = SDEV_ACT_BAD_LEN, .arg = 8 })
+#define SDEV_BAD_LEN \
+	((struct sdev_action){ .kind = SDEV_ACT_BAD_LEN, .arg = 8 })
 /** @brief Default reply with the top bit of out_header.unique flipped. */
-#define SDEV_BAD_UNIQUE                                       \
-	((struct sdev_action){ .kind = SDEV_ACT_BAD_UNIQUE,   \
+#define SDEV_BAD_UNIQUE                                     \
+	((struct sdev_action){ .kind = SDEV_ACT_BAD_UNIQUE, \
 			       .arg = (s64)(1ULL << 62) })
 /** @brief Default reply, but report used length @p n. */
 #define SDEV_USED_LEN(n) \
@@ -147,34 +149,35 @@ struct sdev_action {
 /** @brief Never complete and forget the chain (a dead daemon for it). */
 #define SDEV_DROP ((struct sdev_action){ .kind = SDEV_ACT_DROP })
 /** @brief Call @p f(..., @p a) to answer. */
-#define SDEV_CUSTOM(f, a) \
-	((struct sdev_action){ .kind = SDEV_ACT_CUSTOM, .fn = (f), .fn_arg = (a) })
+#define SDEV_CUSTOM(f, a)      \
+	((struct sdev_action){ \
+		.kind = SDEV_ACT_CUSTOM, .fn = (f), .fn_arg = (a) })
 
 /** @brief What finally became of a request (its record's outcome). */
 enum sdev_outcome {
-	SDEV_OUT_PENDING,  /**< popped; held or waiting for its delay */
-	SDEV_OUT_REPLIED,  /**< pushed with a reply (any error value) */
-	SDEV_OUT_NOREPLY,  /**< FORGET/BATCH_FORGET: pushed, used length 0 */
-	SDEV_OUT_DROPPED,  /**< SDEV_DROP: never pushed */
+	SDEV_OUT_PENDING,   /**< popped; held or waiting for its delay */
+	SDEV_OUT_REPLIED,   /**< pushed with a reply (any error value) */
+	SDEV_OUT_NOREPLY,   /**< FORGET/BATCH_FORGET: pushed, used length 0 */
+	SDEV_OUT_DROPPED,   /**< SDEV_DROP: never pushed */
 	SDEV_OUT_DISCARDED, /**< still in flight at a device reset */
-	SDEV_OUT_NO_ROOM,  /**< writable part too small for a header:
+	SDEV_OUT_NO_ROOM,   /**< writable part too small for a header:
 			       pushed with used length 0 */
 };
 
 /** @brief The record of one request the device popped. */
 struct sdev_req {
-	unsigned int seq;   /**< position in the record list, from 0 */
-	unsigned int queue; /**< queue index (0 = hiprio) */
-	u16 head;	    /**< chain head */
-	int parse_err;	    /**< fuse_proto_parse_request() result */
-	u32 opcode;	    /**< in_header.opcode (0 when unreadable) */
-	u64 unique;	    /**< in_header.unique */
-	u64 nodeid;	    /**< in_header.nodeid */
-	u32 hdr_len;	    /**< in_header.len */
-	u32 out_len;	    /**< readable bytes of the chain */
-	u32 in_len;	    /**< writable capacity of the chain */
+	unsigned int seq;     /**< position in the record list, from 0 */
+	unsigned int queue;   /**< queue index (0 = hiprio) */
+	u16 head;	      /**< chain head */
+	int parse_err;	      /**< fuse_proto_parse_request() result */
+	u32 opcode;	      /**< in_header.opcode (0 when unreadable) */
+	u64 unique;	      /**< in_header.unique */
+	u64 nodeid;	      /**< in_header.nodeid */
+	u32 hdr_len;	      /**< in_header.len */
+	u32 out_len;	      /**< readable bytes of the chain */
+	u32 in_len;	      /**< writable capacity of the chain */
 	u8 raw[SDEV_RAW_MAX]; /**< first readable bytes */
-	u32 raw_len;	    /**< bytes in @ref raw */
+	u32 raw_len;	      /**< bytes in @ref raw */
 	enum sdev_action_kind action; /**< the action applied */
 	int rule;		      /**< rule index matched, or -1 */
 	enum sdev_outcome outcome;    /**< what became of it */
@@ -241,44 +244,44 @@ struct sdev_pending {
 
 /** @brief The scripted device. All fields are read-only for tests. */
 struct sdev {
-	struct virtio_device vdev;	  /**< what the driver binds to */
-	struct virtio_device_backend be;  /**< the backend ops table */
-	struct virtio_irq_line irq;	  /**< interrupt line */
+	struct virtio_device vdev;	 /**< what the driver binds to */
+	struct virtio_device_backend be; /**< the backend ops table */
+	struct virtio_irq_line irq;	 /**< interrupt line */
 	/** config space (layout of struct virtio_fs_config) */
 	struct {
 		u8 tag[36];		   /**< tag bytes */
 		__le32 num_request_queues; /**< request queues */
 	} config;
-	struct sdev_config cfg;		  /**< parameters */
-	struct task *task;		  /**< the device task */
-	wait_queue_head_t wq;		  /**< where the task waits */
+	struct sdev_config cfg;		    /**< parameters */
+	struct task *task;		    /**< the device task */
+	wait_queue_head_t wq;		    /**< where the task waits */
 	struct vringh vrh[SDEV_MAX_QUEUES]; /**< device view per queue */
-	bool ready[SDEV_MAX_QUEUES];	  /**< queue set up by the driver */
-	bool kicked[SDEV_MAX_QUEUES];	  /**< kick not yet served */
-	u64 kicks[SDEV_MAX_QUEUES];	  /**< kicks per queue */
-	u64 irqs[SDEV_MAX_QUEUES];	  /**< interrupts raised per queue */
-	u64 features;			  /**< features the driver accepted */
-	u8 status;			  /**< last status byte written */
-	unsigned int resets;		  /**< device resets seen */
-	unsigned int ring_errors;	  /**< malformed chains seen */
-	bool paused;			  /**< sdev_pause() in force */
-	bool dead;			  /**< sdev_die() was called */
-	bool stop;			  /**< the task must end */
-	bool unplugged;			  /**< sdev_unplug() finished */
+	bool ready[SDEV_MAX_QUEUES];	    /**< queue set up by the driver */
+	bool kicked[SDEV_MAX_QUEUES];	    /**< kick not yet served */
+	u64 kicks[SDEV_MAX_QUEUES];	    /**< kicks per queue */
+	u64 irqs[SDEV_MAX_QUEUES];	    /**< interrupts raised per queue */
+	u64 features;			    /**< features the driver accepted */
+	u8 status;			    /**< last status byte written */
+	unsigned int resets;		    /**< device resets seen */
+	unsigned int ring_errors;	    /**< malformed chains seen */
+	bool paused;			    /**< sdev_pause() in force */
+	bool dead;			    /**< sdev_die() was called */
+	bool stop;			    /**< the task must end */
+	bool unplugged;			    /**< sdev_unplug() finished */
 	struct sdev_rule rules[SDEV_MAX_RULES]; /**< the script */
-	unsigned int nr_rules;		  /**< rules in use */
-	struct sdev_req **reqs;		  /**< records, in pop order */
-	unsigned int nr_reqs;		  /**< records */
-	unsigned int cap_reqs;		  /**< capacity of @ref reqs */
-	struct sdev_pending *pending;	  /**< held and delayed chains */
-	struct sdev_node *nodes;	  /**< by nodeid */
-	u64 nr_nodes;			  /**< capacity of @ref nodes */
-	u64 next_nodeid;		  /**< next nodeid handed out */
-	u64 next_fh;			  /**< next file handle */
-	struct sdev_name *names;	  /**< known names */
-	unsigned int nr_names;		  /**< entries in @ref names */
-	unsigned int forget_underflows;	  /**< FORGETs below zero lookups */
-	u32 init_minor;			  /**< minor negotiated, 0 before */
+	unsigned int nr_rules;			/**< rules in use */
+	struct sdev_req **reqs;			/**< records, in pop order */
+	unsigned int nr_reqs;			/**< records */
+	unsigned int cap_reqs;			/**< capacity of @ref reqs */
+	struct sdev_pending *pending;		/**< held and delayed chains */
+	struct sdev_node *nodes;		/**< by nodeid */
+	u64 nr_nodes;				/**< capacity of @ref nodes */
+	u64 next_nodeid;			/**< next nodeid handed out */
+	u64 next_fh;				/**< next file handle */
+	struct sdev_name *names;		/**< known names */
+	unsigned int nr_names;			/**< entries in @ref names */
+	unsigned int forget_underflows; /**< FORGETs below zero lookups */
+	u32 init_minor;			/**< minor negotiated, 0 before */
 };
 
 /** @brief Fill @p cfg with defaults: tag "vfsim", 1 request queue, queue
