@@ -630,6 +630,7 @@ static void accept(struct sdev *d, unsigned int q, struct vringh_chain *ch)
 				  rec->seq, rec->parse_err, rec->out_len,
 				  rec->in_len, sdev_action_name(rec->action)));
 	p->held = p->action.kind == SDEV_ACT_HOLD;
+	rec->held = p->held;
 	p->due_ns = sched_now() + d->cfg.latency_ns;
 	if (p->action.kind == SDEV_ACT_DELAY)
 		p->due_ns = sched_now() + (u64)p->action.arg;
@@ -818,6 +819,7 @@ static void be_reset(void *dev)
 	struct sdev *d = dev;
 
 	d->resets++;
+	d->status = 0;
 	while (d->pending) {
 		struct sdev_pending *p = d->pending;
 
@@ -998,22 +1000,69 @@ unsigned int sdev_nr_held(const struct sdev *d)
 	return n;
 }
 
-unsigned int sdev_release_held(struct sdev *d, unsigned int n)
+unsigned int sdev_complete_held(struct sdev *d, unsigned int n,
+				struct sdev_action action)
 {
 	unsigned int done = 0;
 
 	for (struct sdev_pending *p = d->pending; p && done < n; p = p->next) {
 		if (!p->held)
 			continue;
-		p->held = false;
-		p->action = SDEV_DEFAULT;
+		p->held = action.kind == SDEV_ACT_HOLD;
+		p->action = action;
 		p->due_ns = sched_now();
+		if (action.kind == SDEV_ACT_DELAY)
+			p->due_ns += (u64)action.arg;
+		p->rec->action = action.kind;
 		done++;
 	}
-	TRACE(.kind = "sdev.release", .func = "sdev_release_held",
-	      .detail = trace_fmt("%u of %u", done, n));
+	TRACE(.kind = "sdev.release", .func = "sdev_complete_held",
+	      .detail = trace_fmt("%u of %u: %s", done, n,
+				  sdev_action_name(action.kind)));
 	wake_up(&d->wq);
 	return done;
+}
+
+unsigned int sdev_release_held(struct sdev *d, unsigned int n)
+{
+	return sdev_complete_held(d, n, SDEV_DEFAULT);
+}
+
+unsigned int sdev_nr_pending(const struct sdev *d)
+{
+	unsigned int n = 0;
+
+	for (const struct sdev_pending *p = d->pending; p; p = p->next)
+		n++;
+	return n;
+}
+
+const struct sdev_req *sdev_find_unique(const struct sdev *d, u64 unique)
+{
+	for (unsigned int i = 0; i < d->nr_reqs; i++)
+		if (d->reqs[i]->unique == unique)
+			return d->reqs[i];
+	return NULL;
+}
+
+struct run_until {
+	struct sdev *d;
+	unsigned int n;
+};
+
+static bool enough_requests(void *arg)
+{
+	struct run_until *u = arg;
+
+	return u->d->nr_reqs >= u->n;
+}
+
+enum sched_status sdev_run_until_requests(struct sdev *d, unsigned int n)
+{
+	struct run_until u = { d, n };
+
+	assert(!current);
+	return sched_run_until(enough_requests, &u);
 }
 
 void sdev_pause(struct sdev *d)

@@ -29,7 +29,15 @@
  *	sdev_destroy(&d);
  *
  * The kick hook only marks the queue and wakes the device task: no request
- * is ever processed on the kicker's stack. Everything is deterministic and
+ * is ever processed on the kicker's stack. A queue is served only after a
+ * kick (a driver that forgets to kick hangs, as with a real device), hiprio
+ * (queue 0) first; each pass pops every available chain, completes those
+ * due as one batch, then raises an interrupt per queue when
+ * vringh_need_notify() says so.
+ *
+ * The malformed-reply actions build the default reply first, so its side
+ * effects happen (a LOOKUP still counts as a lookup even if the driver
+ * then rejects the reply -- as a real server would count it). Everything is deterministic and
  * traced (kinds "sdev.*").
  *
  * Host memory (malloc) holds the device's own state: the device is not
@@ -178,14 +186,16 @@ struct sdev_req {
 	u32 in_len;	      /**< writable capacity of the chain */
 	u8 raw[SDEV_RAW_MAX]; /**< first readable bytes */
 	u32 raw_len;	      /**< bytes in @ref raw */
-	enum sdev_action_kind action; /**< the action applied */
-	int rule;		      /**< rule index matched, or -1 */
-	enum sdev_outcome outcome;    /**< what became of it */
-	int error;		      /**< out_header.error sent */
-	u32 reply_len;		      /**< bytes written to the chain */
-	u32 used_len;		      /**< used length pushed */
-	u64 seen_ns;		      /**< virtual time it was popped */
-	u64 done_ns;		      /**< virtual time it was pushed */
+	/** the action applied (for a held request: the release's action) */
+	enum sdev_action_kind action;
+	bool held;		   /**< it was held (SDEV_HOLD) */
+	int rule;		   /**< rule index matched, or -1 */
+	enum sdev_outcome outcome; /**< what became of it */
+	int error;		   /**< out_header.error sent */
+	u32 reply_len;		   /**< bytes written to the chain */
+	u32 used_len;		   /**< used length pushed */
+	u64 seen_ns;		   /**< virtual time it was popped */
+	u64 done_ns;		   /**< virtual time it was pushed */
 };
 
 /** @brief Device parameters; fill with sdev_config_init() and adjust. */
@@ -354,6 +364,28 @@ unsigned int sdev_nr_held(const struct sdev *d);
  * @return how many were released (fewer when fewer are held)
  */
 unsigned int sdev_release_held(struct sdev *d, unsigned int n);
+
+/**
+ * @brief Complete the oldest @p n held chains with @p action instead of the
+ * default reply (e.g. SDEV_REPLY_ERROR(-EIO) for a late failure; SDEV_HOLD
+ * keeps them held). The device task does it when it next runs.
+ * @return how many were released (fewer when fewer are held)
+ */
+unsigned int sdev_complete_held(struct sdev *d, unsigned int n,
+				struct sdev_action action);
+
+/** @brief Chains popped and not completed yet: held plus delayed. */
+unsigned int sdev_nr_pending(const struct sdev *d);
+
+/** @brief The first record with FUSE unique @p unique, or NULL. */
+const struct sdev_req *sdev_find_unique(const struct sdev *d, u64 unique);
+
+/**
+ * @brief From outside any task: run the scheduler until the device has
+ * recorded at least @p n requests (or the run ends).
+ * @return SCHED_STOPPED when it got there, else how the run ended
+ */
+enum sched_status sdev_run_until_requests(struct sdev *d, unsigned int n);
 
 /** @brief Stall the daemon: kicks are remembered, nothing is popped or
  *  completed until sdev_resume(). */

@@ -639,6 +639,156 @@ static void test_malformed_replies(void)
 	CU_ASSERT_EQUAL(sdev_request(&dev, 0)->error, -ENOENT);
 }
 
+static void test_complete_held_with_action(void)
+{
+	struct fuse_proto_args a = a_getattr(1);
+	struct fuse_out_header oh;
+	struct treq *t[4];
+
+	start(&cfg);
+	sdev_add_rule(&dev, SDEV_ANY, SDEV_ANY, 1, SDEV_DELAY(1000));
+	sdev_add_rule(&dev, SDEV_ANY, SDEV_ANY, 3, SDEV_HOLD);
+	for (int i = 0; i < 4; i++)
+		t[i] = send(1, &a);
+	CU_ASSERT_EQUAL(sdev_run_until_requests(&dev, 4), SCHED_STOPPED);
+	CU_ASSERT_EQUAL(sdev_nr_pending(&dev), 4);
+	CU_ASSERT_EQUAL(sdev_nr_held(&dev), 3);
+	/* The delayed one is skipped: it is not held. */
+	CU_ASSERT_EQUAL(sdev_complete_held(&dev, 1, SDEV_REPLY_ERROR(-EIO)), 1);
+	CU_ASSERT_EQUAL(sdev_complete_held(&dev, 1, SDEV_DELAY(5000)), 1);
+	CU_ASSERT_EQUAL(sdev_complete_held(&dev, 1, SDEV_HOLD), 1);
+	CU_ASSERT_EQUAL(sdev_nr_held(&dev), 1);
+	CU_ASSERT_EQUAL(sched_run(), SCHED_DONE);
+	CU_ASSERT_EQUAL(sched_now(), 5000);
+	CU_ASSERT_EQUAL(verify(t[1], &oh), 0);
+	CU_ASSERT_EQUAL(oh.error, -EIO);
+	CU_ASSERT_EQUAL(sdev_find_unique(&dev, t[1]->unique)->action,
+			SDEV_ACT_ERROR);
+	CU_ASSERT_TRUE(sdev_find_unique(&dev, t[1]->unique)->held);
+	CU_ASSERT_FALSE(sdev_find_unique(&dev, t[0]->unique)->held);
+	CU_ASSERT_EQUAL(sdev_find_unique(&dev, t[2]->unique)->done_ns, 5000);
+	CU_ASSERT_TRUE(t[0]->done && t[1]->done && t[2]->done);
+	CU_ASSERT_FALSE(t[3]->done);
+	CU_ASSERT_PTR_NULL(sdev_find_unique(&dev, 12345));
+	CU_ASSERT_EQUAL(sdev_nr_pending(&dev), 1);
+}
+
+static void test_read_clamps_and_names(void)
+{
+	struct fuse_rename_in ren = { .newdir = 1 };
+	struct fuse_proto_args a;
+	struct treq *rd, *lk;
+	char name[16];
+
+	start(&cfg);
+	read_in = (struct fuse_read_in){ .offset = 0, .size = 64 };
+	a = a_simple(FUSE_READ, 2, &read_in, sizeof(read_in), 64, true);
+	rd = send(1, &a);
+	/* Many nodes: the node table grows. */
+	for (int i = 0; i < 40; i++) {
+		snprintf(name, sizeof(name), "n%d", i);
+		a = a_lookup(1, name);
+		send(1, &a);
+		if (i % 16 == 15)
+			sched_run(); /* the ring holds 32 chains */
+	}
+	/* Rename n0 over n1: n1's name now means n0's node. */
+	a = (struct fuse_proto_args){
+		.opcode = FUSE_RENAME,
+		.nodeid = 1,
+		.in_numargs = 3,
+		.in_args = { { sizeof(ren), &ren }, { 3, "n0" }, { 3, "n1" } }
+	};
+	send(1, &a);
+	a = a_lookup(1, "n1");
+	lk = send(1, &a);
+	sched_run();
+	CU_ASSERT_EQUAL(rd->used, sizeof(struct fuse_out_header) + 64);
+	CU_ASSERT_EQUAL(rd->in[sizeof(struct fuse_out_header) + 63],
+			sdev_pattern_byte(2, 63));
+	CU_ASSERT_EQUAL(reply_u64(lk, 0), 2);
+	CU_ASSERT_EQUAL(sdev_lookup_count(&dev, 2), 2);
+	CU_ASSERT_EQUAL(sdev_lookup_count(&dev, 41), 1);
+	CU_ASSERT_EQUAL(sdev_total_lookups(&dev), 41);
+	CU_ASSERT_EQUAL(dev.nr_names, 39);
+}
+
+static void test_scattered_chain(void)
+{
+	struct fuse_proto_args a = a_lookup(1, "scatter");
+	struct scatterlist so[2], si[2],
+		*sgs[4] = { &so[0], &so[1], &si[0], &si[1] };
+	struct treq *t = &treqs[nr_treqs++];
+	struct fuse_entry_out e;
+
+	start(&cfg);
+	t->args = a;
+	t->unique = 7;
+	t->olen = (u32)fuse_proto_request_size(&a);
+	t->ilen = (u32)fuse_proto_reply_size(&a);
+	t->out = gmem_alloc(t->olen, 8);
+	t->in = gmem_alloc(t->ilen, 8);
+	CU_ASSERT_EQUAL(fuse_proto_build_request(t->out, t->olen, 7, &a, 0, 0,
+						 1),
+			(ssize_t)t->olen);
+	/* Header and argument in separate buffers, both ways. */
+	sg_init_one(&so[0], t->out, sizeof(struct fuse_in_header));
+	sg_init_one(&so[1], t->out + sizeof(struct fuse_in_header),
+		    t->olen - sizeof(struct fuse_in_header));
+	sg_init_one(&si[0], t->in, sizeof(struct fuse_out_header));
+	sg_init_one(&si[1], t->in + sizeof(struct fuse_out_header),
+		    t->ilen - sizeof(struct fuse_out_header));
+	CU_ASSERT_EQUAL(virtqueue_add_sgs(vqs[1], sgs, 2, 2, t, GFP_ATOMIC), 0);
+	virtqueue_kick(vqs[1]);
+	sched_run();
+	CU_ASSERT_EQUAL(verify(t, NULL), 0);
+	memcpy(&e, t->in + sizeof(struct fuse_out_header), sizeof(e));
+	CU_ASSERT_EQUAL(e.nodeid, 2);
+	CU_ASSERT_EQUAL(sdev_request(&dev, 0)->parse_err, 0);
+}
+
+static void test_noreply_with_malformed_action(void)
+{
+	struct fuse_proto_args a = a_lookup(1, "q"), f = a_forget(2, 1);
+	struct treq *t;
+
+	start(&cfg);
+	send(1, &a);
+	sched_run();
+	sdev_add_rule(&dev, FUSE_FORGET, 0, 1, SDEV_BAD_LEN);
+	t = send(0, &f);
+	sched_run();
+	/* Nothing to corrupt: a FORGET has no reply. */
+	CU_ASSERT_TRUE(t->done);
+	CU_ASSERT_EQUAL(t->used, 0);
+	CU_ASSERT_EQUAL(sdev_last(&dev, FUSE_FORGET)->outcome,
+			SDEV_OUT_NOREPLY);
+	CU_ASSERT_EQUAL(sdev_total_lookups(&dev), 0);
+}
+
+static void test_kick_bad_queue_and_reset_restart(void)
+{
+	struct fuse_proto_args a = a_getattr(1);
+	struct treq *t;
+
+	start(&cfg);
+	CU_ASSERT_FALSE(virtio_transport_kick(&dev.vdev, 7));
+	/* The driver resets and sets the queues up again (as a restore). */
+	virtio_reset_device(&dev.vdev);
+	CU_ASSERT_FALSE(dev.ready[1]);
+	CU_ASSERT_EQUAL(dev.status, 0);
+	dev.vdev.config->del_vqs(&dev.vdev);
+	virtio_add_status(&dev.vdev, VIRTIO_CONFIG_S_ACKNOWLEDGE);
+	CU_ASSERT_EQUAL(tdrv_probe(&dev.vdev), 0);
+	virtio_device_ready(&dev.vdev);
+	CU_ASSERT_TRUE(dev.ready[1]);
+	CU_ASSERT_EQUAL(dev.resets, 1);
+	CU_ASSERT(dev.status & VIRTIO_CONFIG_S_DRIVER_OK);
+	t = send(1, &a);
+	sched_run();
+	CU_ASSERT_EQUAL(verify(t, NULL), 0);
+}
+
 static void test_used_len_beyond_writable_breaks_queue(void)
 {
 	struct fuse_proto_args a = a_getattr(1);
@@ -653,15 +803,9 @@ static void test_used_len_beyond_writable_breaks_queue(void)
 	CU_ASSERT_TRUE(virtqueue_is_broken(vqs[1]));
 }
 
-static bool nr_requests_at_least(void *arg)
-{
-	return sdev_nr_requests(&dev) >= *(unsigned int *)arg;
-}
-
 static void run_until_requests(unsigned int n)
 {
-	CU_ASSERT_EQUAL(sched_run_until(nr_requests_at_least, &n),
-			SCHED_STOPPED);
+	CU_ASSERT_EQUAL(sdev_run_until_requests(&dev, n), SCHED_STOPPED);
 }
 
 static void test_drop(void)
@@ -1117,4 +1261,8 @@ VT_SUITE_EACH(
 	VT_CASE(test_features_event_idx_indirect),
 	VT_CASE(test_unplug_delivers_remove), VT_CASE(test_bad_requests),
 	VT_CASE(test_short_request), VT_CASE(test_malformed_ring_needs_reset),
-	VT_CASE(test_destroy_frees_left_queues), VT_CASE(test_deterministic));
+	VT_CASE(test_destroy_frees_left_queues), VT_CASE(test_deterministic),
+	VT_CASE(test_complete_held_with_action),
+	VT_CASE(test_read_clamps_and_names), VT_CASE(test_scattered_chain),
+	VT_CASE(test_noreply_with_malformed_action),
+	VT_CASE(test_kick_bad_queue_and_reset_restart));
