@@ -917,6 +917,13 @@ static bool tasks_done(void *arg)
 
 void sdev_destroy(struct sdev *d)
 {
+	if (!sched_ready()) {
+		/* sched_exit() freed the tasks: their wait entries (on their
+		 * stacks) must not be woken. */
+		__init_waitqueue_head(&d->irq.wq, d->irq.name);
+		__init_waitqueue_head(&d->wq, "sdev");
+		d->task = NULL;
+	}
 	virtio_irq_line_stop(&d->irq);
 	d->stop = true;
 	wake_up(&d->wq);
@@ -1063,6 +1070,16 @@ enum sched_status sdev_run_until_requests(struct sdev *d, unsigned int n)
 
 	assert(!current);
 	return sched_run_until(enough_requests, &u);
+}
+
+void sdev_set_latency(struct sdev *d, u64 ns)
+{
+	d->cfg.latency_ns = ns;
+}
+
+void sdev_set_reverse_batch(struct sdev *d, bool reverse)
+{
+	d->cfg.reverse_batch = reverse;
 }
 
 void sdev_pause(struct sdev *d)

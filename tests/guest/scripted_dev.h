@@ -313,7 +313,8 @@ int sdev_create(struct sdev *d, const struct sdev_config *cfg);
  * @brief Stop the irq line and the device task, free every record, held
  * chain and device view. Outside a task it runs the scheduler until both
  * tasks ended. Queues the driver left allocated are freed (traced
- * "sdev.vqs_left").
+ * "sdev.vqs_left"). Call it before sched_exit() where possible; after it,
+ * it only frees memory.
  */
 void sdev_destroy(struct sdev *d);
 
@@ -386,6 +387,13 @@ const struct sdev_req *sdev_find_unique(const struct sdev *d, u64 unique);
  * @return SCHED_STOPPED when it got there, else how the run ended
  */
 enum sched_status sdev_run_until_requests(struct sdev *d, unsigned int n);
+
+/** @brief Change the default delay before each reply (applies to
+ *  requests popped from now on). */
+void sdev_set_latency(struct sdev *d, u64 ns);
+
+/** @brief Complete each batch in reverse pop order (true) or in order. */
+void sdev_set_reverse_batch(struct sdev *d, bool reverse);
 
 /** @brief Stall the daemon: kicks are remembered, nothing is popped or
  *  completed until sdev_resume(). */

@@ -789,6 +789,48 @@ static void test_kick_bad_queue_and_reset_restart(void)
 	CU_ASSERT_EQUAL(verify(t, NULL), 0);
 }
 
+static void test_destroy_after_sched_exit(void)
+{
+	struct fuse_proto_args a = a_getattr(1);
+
+	start(&cfg);
+	sdev_add_rule(&dev, SDEV_ANY, SDEV_ANY, 1, SDEV_HOLD);
+	send(1, &a);
+	sched_run();
+	dev.vdev.config->del_vqs(&dev.vdev);
+	sched_exit();
+	sdev_destroy(&dev);
+	CU_ASSERT_PTR_NULL(dev.task);
+	CU_ASSERT_EQUAL(sdev_nr_requests(&dev), 0);
+	memset(&dev, 0, sizeof(dev));
+	sched_init(NULL);
+}
+
+static void test_runtime_latency_and_order(void)
+{
+	struct fuse_proto_args a = a_getattr(1);
+	struct treq *t[2];
+
+	start(&cfg);
+	sdev_set_latency(&dev, 700);
+	sdev_set_reverse_batch(&dev, true);
+	t[0] = send(1, &a);
+	t[1] = send(1, &a);
+	sched_run();
+	CU_ASSERT_EQUAL(sched_now(), 700);
+	CU_ASSERT_EQUAL(order[0], 1);
+	CU_ASSERT_EQUAL(order[1], 0);
+	sdev_set_latency(&dev, 0);
+	sdev_set_reverse_batch(&dev, false);
+	t[0] = send(1, &a);
+	t[1] = send(1, &a);
+	sched_run();
+	CU_ASSERT_TRUE(t[0]->done && t[1]->done);
+	CU_ASSERT_EQUAL(sched_now(), 700);
+	CU_ASSERT_EQUAL(order[2], 2);
+	CU_ASSERT_EQUAL(order[3], 3);
+}
+
 static void test_used_len_beyond_writable_breaks_queue(void)
 {
 	struct fuse_proto_args a = a_getattr(1);
@@ -1265,4 +1307,6 @@ VT_SUITE_EACH(
 	VT_CASE(test_complete_held_with_action),
 	VT_CASE(test_read_clamps_and_names), VT_CASE(test_scattered_chain),
 	VT_CASE(test_noreply_with_malformed_action),
-	VT_CASE(test_kick_bad_queue_and_reset_restart));
+	VT_CASE(test_kick_bad_queue_and_reset_restart),
+	VT_CASE(test_destroy_after_sched_exit),
+	VT_CASE(test_runtime_latency_and_order));
