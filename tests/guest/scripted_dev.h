@@ -37,8 +37,11 @@
  *
  * The malformed-reply actions build the default reply first, so its side
  * effects happen (a LOOKUP still counts as a lookup even if the driver
- * then rejects the reply -- as a real server would count it). Everything is deterministic and
- * traced (kinds "sdev.*").
+ * then rejects the reply -- as a real server would count it).
+ *
+ * Everything is deterministic and traced (kinds "sdev.request",
+ * "sdev.bad_request", "sdev.reply", "sdev.irq", "sdev.kick", "sdev.drop",
+ * "sdev.release", "sdev.ring_error", "sdev.forget_underflow", ...).
  *
  * Host memory (malloc) holds the device's own state: the device is not
  * guest memory, and kmalloc fault plans aimed at the guest never hit it.
@@ -52,9 +55,11 @@
  * fuse_proto's copy here so both headers can be included; this file never
  * names either struct.
  */
+/** @cond */
 #define virtio_fs_config fuse_proto_virtio_fs_config
 #include "fuse_proto/fuse_msg.h"
 #undef virtio_fs_config
+/** @endcond */
 #include "sim/irq.h"
 #include "sim/types.h"
 #include "sim/virtio.h"
@@ -97,7 +102,9 @@ enum sdev_action_kind {
 
 /** @brief What a custom action tells the device to do next. */
 enum sdev_custom_ret {
-	SDEV_CUSTOM_PUSH,    /**< push the reply the callback wrote */
+	SDEV_CUSTOM_PUSH,    /**< push the reply the callback wrote: the
+				  first min(used_len, cap) bytes are copied
+				  to the chain, used_len is reported */
 	SDEV_CUSTOM_DEFAULT, /**< answer with the default responder */
 	SDEV_CUSTOM_DROP,    /**< forget the chain (as SDEV_ACT_DROP) */
 };
@@ -141,7 +148,7 @@ struct sdev_action {
  *  length. */
 #define SDEV_BAD_LEN \
 	((struct sdev_action){ .kind = SDEV_ACT_BAD_LEN, .arg = 8 })
-/** @brief Default reply with the top bit of out_header.unique flipped. */
+/** @brief Default reply with bit 62 of out_header.unique flipped. */
 #define SDEV_BAD_UNIQUE                                     \
 	((struct sdev_action){ .kind = SDEV_ACT_BAD_UNIQUE, \
 			       .arg = (s64)(1ULL << 62) })
@@ -271,13 +278,13 @@ struct sdev {
 	u64 kicks[SDEV_MAX_QUEUES];	    /**< kicks per queue */
 	u64 irqs[SDEV_MAX_QUEUES];	    /**< interrupts raised per queue */
 	u64 features;			    /**< features the driver accepted */
-	u8 status;			    /**< last status byte written */
-	unsigned int resets;		    /**< device resets seen */
-	unsigned int ring_errors;	    /**< malformed chains seen */
-	bool paused;			    /**< sdev_pause() in force */
-	bool dead;			    /**< sdev_die() was called */
-	bool stop;			    /**< the task must end */
-	bool unplugged;			    /**< sdev_unplug() finished */
+	u8 status;		  /**< status byte (0 after a reset) */
+	unsigned int resets;	  /**< device resets seen */
+	unsigned int ring_errors; /**< malformed chains seen */
+	bool paused;		  /**< sdev_pause() in force */
+	bool dead;		  /**< sdev_die() was called */
+	bool stop;		  /**< the task must end */
+	bool unplugged;		  /**< sdev_unplug() finished */
 	struct sdev_rule rules[SDEV_MAX_RULES]; /**< the script */
 	unsigned int nr_rules;			/**< rules in use */
 	struct sdev_req **reqs;			/**< records, in pop order */
