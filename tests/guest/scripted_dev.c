@@ -471,7 +471,7 @@ static bool make_reply(struct sdev *d, struct sdev_pending *p, u8 *reply,
 
 /* Push @p's reply (or forget it); the caller frees @p. Returns true when a
  * used element was pushed. */
-static bool complete(struct sdev *d, struct sdev_pending *p)
+static bool complete_one(struct sdev *d, struct sdev_pending *p)
 {
 	struct sdev_req *rec = p->rec;
 	struct vringh *vrh = &d->vrh[p->queue];
@@ -703,7 +703,7 @@ static bool complete_due(struct sdev *d)
 		struct sdev_pending *p = batch;
 
 		batch = p->next;
-		if (complete(d, p))
+		if (complete_one(d, p))
 			pushed[p->queue] = true;
 		any = true;
 		pending_free(p);
@@ -882,6 +882,7 @@ int sdev_create(struct sdev *d, const struct sdev_config *cfg)
 	if (ret)
 		return ret;
 	d->resets = 0;
+	d->vdev.index = d->cfg.index;
 	if (!node_get(d, FUSE_ROOT_ID))
 		return -ENOMEM;
 	d->nodes[FUSE_ROOT_ID].used = true;

@@ -220,6 +220,7 @@ struct sdev_config {
 	u64 file_size;		 /**< every file's size (default 1 MiB) */
 	u64 latency_ns;		 /**< default delay before each reply */
 	bool reverse_batch; /**< complete each batch in reverse pop order */
+	unsigned int index; /**< vdev.index; the irq task is "irq/<index>" */
 };
 
 /** @brief A script rule (see sdev_add_rule()). */

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sim/completion.h"
 #include "sim/slab.h"
 #include "sim/task.h"
 #include "tests/harness.h"
@@ -39,6 +40,7 @@ static struct treq treqs[MAXT];
 static unsigned int nr_treqs;
 static int order[MAXT];
 static unsigned int nr_order;
+static struct completion *waiter;
 static unsigned int removes;
 static const char *remove_task;
 static u64 next_unique;
@@ -54,6 +56,8 @@ static void cb(struct virtqueue *vq)
 		snprintf(t->task, sizeof(t->task), "%s",
 			 current ? current->name : "main");
 		order[nr_order++] = (int)(t - treqs);
+		if (waiter)
+			complete(waiter);
 	}
 }
 
@@ -104,6 +108,7 @@ static void setup(void)
 	nr_order = 0;
 	removes = 0;
 	remove_task = NULL;
+	waiter = NULL;
 	next_unique = 2;
 }
 
@@ -831,6 +836,40 @@ static void test_runtime_latency_and_order(void)
 	CU_ASSERT_EQUAL(order[3], 3);
 }
 
+/* A syscall task sends a request and sleeps until the interrupt says it
+ * is done: the shape of every guest test. */
+static int syscall_getattr(void *arg)
+{
+	struct fuse_proto_args a = a_getattr(1);
+	struct completion done;
+	struct treq **t = arg;
+
+	init_completion(&done);
+	waiter = &done;
+	*t = send(1, &a);
+	wait_for_completion(&done);
+	waiter = NULL;
+	return verify(*t, NULL);
+}
+
+static void test_syscall_task_waits_for_irq(void)
+{
+	struct treq *t = NULL;
+	struct task *s;
+	int ret = -1;
+
+	cfg.latency_ns = 2000;
+	start(&cfg);
+	s = task_spawn(syscall_getattr, &t, "stat", TASK_SYSCALL, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL(task_join(s, &ret), 0);
+	CU_ASSERT_EQUAL(ret, 0);
+	CU_ASSERT_EQUAL(sched_now(), 2000);
+	CU_ASSERT_STRING_EQUAL(t->task, "irq/0");
+	CU_ASSERT_EQUAL(check_count_kind("sleep.atomic"), 0);
+	CU_ASSERT_EQUAL(sched_run(), SCHED_DONE);
+}
+
 static void test_used_len_beyond_writable_breaks_queue(void)
 {
 	struct fuse_proto_args a = a_getattr(1);
@@ -1055,7 +1094,9 @@ static void test_config_space(void)
 	for (int i = 0; i < 36; i++)
 		cfg.tag[i] = (u8)('a' + i % 26);
 	cfg.num_request_queues = 3;
+	cfg.index = 2;
 	start(&cfg);
+	CU_ASSERT_STRING_EQUAL(dev.irq.task->name, "irq/2");
 	CU_ASSERT_EQUAL(virtio_cread_bytes(&dev.vdev, 0, tag, 36), 0);
 	CU_ASSERT_EQUAL(memcmp(tag, cfg.tag, 36), 0); /* no NUL anywhere */
 	CU_ASSERT_PTR_NULL(memchr(tag, 0, 36));
@@ -1309,4 +1350,5 @@ VT_SUITE_EACH(
 	VT_CASE(test_noreply_with_malformed_action),
 	VT_CASE(test_kick_bad_queue_and_reset_restart),
 	VT_CASE(test_destroy_after_sched_exit),
-	VT_CASE(test_runtime_latency_and_order));
+	VT_CASE(test_runtime_latency_and_order),
+	VT_CASE(test_syscall_task_waits_for_irq));
