@@ -172,7 +172,7 @@ int virtio_fs_get_tree(const char *source, struct super_block **sbp)
 		    fc->max_pages_limit > vring - FUSE_HEADER_OVERHEAD)
 			fc->max_pages_limit = vring - FUSE_HEADER_OVERHEAD;
 		fs->req_timeout_ns = virtio_fs_get_request_timeout();
-		fc->req_timeout_ns = fs->req_timeout_ns;
+		fuse_init_server_timeout(fc, fs->req_timeout_ns);
 	}
 	s->fm.fc = fc;
 	s->fm.sb = &s->sb;

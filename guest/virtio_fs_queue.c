@@ -653,7 +653,7 @@ int virtio_fs_enqueue_req(struct virtio_fs_vq *fsvq, struct fuse_req *req,
 	 * device still holds its buffers: keep the request alive until they
 	 * come back (done work) or the device is reset (remove). */
 	if (fs->req_timeout_ns)
-		refcount_inc(&req->count);
+		__fuse_get_request(req);
 	TRACE(.kind = "virtio_fs.enqueue", .func = "virtio_fs_enqueue_req",
 	      .queue = fsvq->name, .unique = req->in.h.unique,
 	      .opcode = (s32)req->in.h.opcode,
@@ -884,12 +884,11 @@ bool virtio_fs_verify_response(struct fuse_req *req, unsigned int len)
 }
 
 /* Drop the reference the driver holds while the device has the buffers
- * (taken only with a request timeout): the core documents a second
- * fuse_request_end() as a plain put. */
+ * (taken only with a request timeout, see virtio_fs_enqueue_req()). */
 static void virtio_fs_put_device_ref(struct virtio_fs *fs, struct fuse_req *req)
 {
 	if (fs->req_timeout_ns)
-		fuse_request_end(req);
+		fuse_put_request(req);
 }
 
 /*
