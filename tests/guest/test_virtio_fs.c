@@ -26,7 +26,7 @@ static void run_smoke(const char *variant)
 	CU_ASSERT(id > 1);
 	CU_ASSERT_EQUAL(sdev_lookup_count(&vt_dev, (u64)id), 1);
 	vop_start(&op, FUSE_FORGET, (u64)id, false);
-	sched_run();
+	vt_run();
 	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_FORGET), 1);
 	if (!strcmp(variant, "v5-2019")) {
 		/* v5 sends the list_head too: a strict server refuses it */
@@ -54,5 +54,326 @@ static void test_smoke_v5(void)
 	run_smoke("v5-2019");
 }
 
-VT_SUITE_EACH(guest_virtio_fs, vt_setup, vt_teardown,
-	      VT_CASE(test_smoke_mainline), VT_CASE(test_smoke_v5));
+static void set_tag(const char *tag, size_t len)
+{
+	memset(vt_cfg.tag, 0, sizeof(vt_cfg.tag));
+	memcpy(vt_cfg.tag, tag, len);
+}
+
+static void test_probe_empty_tag(void)
+{
+	set_tag("", 0);
+	CU_ASSERT_EQUAL(vt_probe(), -EINVAL);
+	CU_ASSERT_EQUAL(virtio_fs_nr_instances(), 0);
+	CU_ASSERT_PTR_NULL(vt_dev.vdev.priv);
+	CU_ASSERT(vt_trace_count("probe failed with error -22") == 1);
+}
+
+/* 36 bytes and no NUL: the whole field is the tag. */
+static void test_probe_full_length_tag(void)
+{
+	char tag[37];
+	struct super_block *sb;
+
+	memset(tag, 'x', 36);
+	tag[36] = '\0';
+	set_tag(tag, 36);
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL(strlen(vt_fs()->tag), 36);
+	CU_ASSERT_STRING_EQUAL(vt_fs()->tag, tag);
+	CU_ASSERT_EQUAL(vt_mount_tag(tag, &sb), 0);
+	vt_sb = sb;
+	vt_umount();
+}
+
+static void test_probe_newline_tag(void)
+{
+	set_tag("a\nb", 3);
+	CU_ASSERT_EQUAL(vt_probe(), -EINVAL);
+	sdev_destroy(&vt_dev);
+	memset(&vt_dev, 0, sizeof(vt_dev));
+	/* v5 did not check for newlines */
+	virtio_fs_set_variant("v5-2019");
+	CU_ASSERT_EQUAL(vt_probe(), 0);
+	CU_ASSERT_STRING_EQUAL(vt_fs()->tag, "a\nb");
+}
+
+static void test_probe_zero_queues(void)
+{
+	vt_cfg.num_request_queues = 0;
+	CU_ASSERT_EQUAL(vt_probe(), -EINVAL);
+	CU_ASSERT_EQUAL(virtio_fs_nr_instances(), 0);
+}
+
+/* The device has fewer queues than its config space promises. */
+static void test_probe_find_vqs_fails(void)
+{
+	vt_cfg.num_request_queues = 2;
+	vt_cfg.nr_queues = 2;
+	CU_ASSERT_EQUAL(vt_probe(), -ENOENT);
+	CU_ASSERT_EQUAL(virtio_fs_nr_instances(), 0);
+}
+
+static void run_alloc_failure(const char *plan, int expect)
+{
+	CU_ASSERT_EQUAL_FATAL(fault_plan_parse(plan), 0);
+	CU_ASSERT_EQUAL(vt_probe(), expect);
+	CU_ASSERT_EQUAL(virtio_fs_nr_instances(), 0);
+	sdev_destroy(&vt_dev);
+	memset(&vt_dev, 0, sizeof(vt_dev));
+	fault_reset();
+	CU_ASSERT_EQUAL(kmem_nr_live(), 0);
+}
+
+static void test_probe_alloc_failures(void)
+{
+	run_alloc_failure("kmalloc:site=virtio_fs_probe", -ENOMEM);
+	run_alloc_failure("kmalloc:site=virtio_fs_read_tag", -ENOMEM);
+	for (int nth = 1; nth <= 5; nth++) {
+		char plan[64];
+
+		snprintf(plan, sizeof(plan),
+			 "kmalloc:site=virtio_fs_setup_vqs,nth=%d", nth);
+		run_alloc_failure(plan, -ENOMEM);
+	}
+	/* v5 has no mq_map: four allocations */
+	virtio_fs_set_variant("v5-2019");
+	for (int nth = 1; nth <= 4; nth++) {
+		char plan[64];
+
+		snprintf(plan, sizeof(plan),
+			 "kmalloc:site=virtio_fs_setup_vqs,nth=%d", nth);
+		run_alloc_failure(plan, -ENOMEM);
+	}
+}
+
+static struct sdev vt_dev2;
+
+/* A second device with the same tag: -EEXIST, and nothing leaks unless
+ * probe-error-leak (v5 has it) forgets fs->vqs. */
+static void run_duplicate_tag(const char *variant, const char *bugs,
+			      size_t leaks)
+{
+	CU_ASSERT_EQUAL(virtio_fs_set_variant(variant), 0);
+	CU_ASSERT_EQUAL(virtio_fs_set_bugs(bugs), 0);
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL_FATAL(sdev_create(&vt_dev2, &vt_cfg), 0);
+	CU_ASSERT_EQUAL(virtio_driver_probe(&vt_dev2.vdev, &virtio_fs_driver),
+			-EEXIST);
+	CU_ASSERT_EQUAL(virtio_fs_nr_instances(), 1);
+	CU_ASSERT(vt_dev2.resets >= 1);
+	sdev_destroy(&vt_dev2);
+	memset(&vt_dev2, 0, sizeof(vt_dev2));
+	vt_expect_leaks = leaks;
+}
+
+static void test_probe_duplicate_tag_mainline(void)
+{
+	run_duplicate_tag("mainline", "", 0);
+}
+
+static void test_probe_duplicate_tag_leak_bug(void)
+{
+	/* fs->vqs and fs->mq_map */
+	run_duplicate_tag("mainline", "probe-error-leak", 2);
+}
+
+static void test_probe_duplicate_tag_v5(void)
+{
+	run_duplicate_tag("v5-2019", "", 1);
+}
+
+static void test_mount_unknown_tag(void)
+{
+	struct super_block *sb = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL(vt_mount_tag("nope", &sb), -EINVAL);
+	CU_ASSERT(vt_trace_count("tag <nope> not found") == 1);
+}
+
+static void test_mount_alloc_failures(void)
+{
+	struct super_block *sb = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:site=virtio_fs_get_tree"), 0);
+	CU_ASSERT_EQUAL(vt_mount_tag("vfsim", &sb), -ENOMEM);
+	fault_reset();
+	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:site=fuse_dev_alloc,nth=2"),
+			0);
+	CU_ASSERT_EQUAL(vt_mount_tag("vfsim", &sb), -ENOMEM);
+	fault_reset();
+	CU_ASSERT_EQUAL(kref_read(&vt_fs()->refcount), 1);
+	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_INIT), 0);
+	CU_ASSERT_EQUAL(vt_mount(), 0);
+	vt_umount();
+}
+
+/* v5: the core allocates the request queue's fud in
+ * fuse_fill_super_common(); its failure unwinds hiprio's. */
+static void test_mount_alloc_failure_v5(void)
+{
+	struct super_block *sb = NULL;
+
+	virtio_fs_set_variant("v5-2019");
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:site=fuse_dev_alloc,nth=2"),
+			0);
+	CU_ASSERT_EQUAL(vt_mount_tag("vfsim", &sb), -ENOMEM);
+	fault_reset();
+	CU_ASSERT_PTR_NULL(vt_fs()->vqs[VQ_HIPRIO].fud);
+	CU_ASSERT_EQUAL(kref_read(&vt_fs()->refcount), 1);
+}
+
+/* A second mount of the same tag shares the super block and the
+ * connection; the device sees one INIT and one DESTROY. */
+static void test_mount_shared_sb(void)
+{
+	struct super_block *sb2 = NULL;
+
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL_FATAL(vt_mount(), 0);
+	CU_ASSERT_EQUAL(vt_mount_tag("vfsim", &sb2), 0);
+	CU_ASSERT_PTR_EQUAL(sb2, vt_sb);
+	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_INIT), 1);
+	CU_ASSERT_PTR_EQUAL(virtio_fs_of_sb(sb2), vt_fs());
+	vt_umount();
+	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_DESTROY), 0);
+	vt_sb = sb2;
+	vt_umount();
+	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_DESTROY), 1);
+	/* mount again: the queues are started again, INIT again */
+	CU_ASSERT_EQUAL_FATAL(vt_mount(), 0);
+	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_INIT), 2);
+	vt_umount();
+}
+
+static void test_freeze_unsupported(void)
+{
+	struct vop op;
+
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL_FATAL(vt_mount(), 0);
+	CU_ASSERT_EQUAL(virtio_device_freeze(&vt_dev.vdev), -EOPNOTSUPP);
+	CU_ASSERT(vt_trace_count("suspend/resume not yet supported") == 1);
+	CU_ASSERT_EQUAL(vt_dev.resets, 0);
+	CU_ASSERT_EQUAL(vop_run(&op, FUSE_GETATTR, FUSE_ROOT_ID), 0);
+	vt_umount();
+}
+
+/* freeze-returns-0: suspend "succeeds", resume resets the device, and
+ * the session is gone: the next request is never answered and only the
+ * request timeout ends it. */
+static void run_freeze_returns_0(const char *variant)
+{
+	bool v5 = !strcmp(variant, "v5-2019");
+	struct vop op;
+
+	virtio_fs_set_variant(variant);
+	CU_ASSERT_EQUAL(virtio_fs_set_bug("freeze-returns-0", true), 0);
+	virtio_fs_set_request_timeout(5 * NSEC_PER_MSEC);
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	/* v5 has no request timeout: a request (even unmount's DESTROY)
+	 * would wait for ever, so it is not mounted here */
+	if (!v5)
+		CU_ASSERT_EQUAL_FATAL(vt_mount(), 0);
+	CU_ASSERT_EQUAL(virtio_device_freeze(&vt_dev.vdev), 0);
+	CU_ASSERT_EQUAL(virtio_device_restore(&vt_dev.vdev), 0);
+	CU_ASSERT(vt_dev.resets >= 1);
+	CU_ASSERT_EQUAL(vt_trace_count("suspend/resume not yet supported"), 0);
+	if (v5)
+		return;
+	CU_ASSERT_EQUAL(vop_run(&op, FUSE_GETATTR, FUSE_ROOT_ID),
+			-ECONNABORTED);
+	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_GETATTR), 0);
+	sdev_unplug(&vt_dev);
+	vt_run();
+	CU_ASSERT(vt_dev.unplugged);
+	vt_umount();
+}
+
+static void test_freeze_returns_0_bug(void)
+{
+	run_freeze_returns_0("mainline");
+}
+
+static void test_freeze_returns_0_v5(void)
+{
+	run_freeze_returns_0("v5-2019");
+}
+
+/* Mainline: each CPU's requests go to its own queue (mq_map). */
+static void test_multiqueue_cpu_map(void)
+{
+	struct vop op0, op1;
+	const struct sdev_req *r;
+
+	vt_cfg.num_request_queues = 2;
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL(vt_fs()->nvqs, 3);
+	CU_ASSERT_EQUAL(vt_fs()->mq_map[0], VQ_REQUEST);
+	CU_ASSERT_EQUAL(vt_fs()->mq_map[1], VQ_REQUEST + 1);
+	CU_ASSERT_EQUAL_FATAL(vt_mount(), 0);
+	vop_start_cpu(&op0, FUSE_GETATTR, FUSE_ROOT_ID, false, 0);
+	vop_start_cpu(&op1, FUSE_GETATTR, FUSE_ROOT_ID, false, 1);
+	vt_run();
+	CU_ASSERT_EQUAL(op0.ret, 0);
+	CU_ASSERT_EQUAL(op1.ret, 0);
+	/* INIT went out from the mount task on cpu 0 */
+	r = sdev_last(&vt_dev, FUSE_INIT);
+	CU_ASSERT_EQUAL(r->queue, VQ_REQUEST);
+	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_GETATTR), 2);
+	for (unsigned int i = 0; i < sdev_nr_requests(&vt_dev); i++) {
+		r = sdev_request(&vt_dev, i);
+		if (r->opcode == FUSE_GETATTR)
+			CU_ASSERT(r->queue == VQ_REQUEST ||
+				  r->queue == VQ_REQUEST + 1);
+	}
+	CU_ASSERT(vt_dev.kicks[VQ_REQUEST] >= 2);
+	CU_ASSERT(vt_dev.kicks[VQ_REQUEST + 1] >= 1);
+	vt_umount();
+}
+
+/* More request queues than CPUs: mainline uses one per CPU. */
+static void test_multiqueue_clamped(void)
+{
+	vt_cfg.num_request_queues = 4;
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL(vt_fs()->num_request_queues, 2);
+	CU_ASSERT_EQUAL(vt_fs()->nvqs, 3);
+}
+
+/* v5 has no multiqueue: everything goes to requests.0, and fill_super
+ * leaves requests.1 without a fud (a NULL dereference in the kernel). */
+static void test_multiqueue_v5(void)
+{
+	struct vop op;
+
+	virtio_fs_set_variant("v5-2019");
+	vt_cfg.num_request_queues = 2;
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL(vt_fs()->nvqs, 3);
+	CU_ASSERT_EQUAL_FATAL(vt_mount(), 0);
+	CU_ASSERT_EQUAL(check_count_kind("bug_on"), 1);
+	vop_start_cpu(&op, FUSE_GETATTR, FUSE_ROOT_ID, false, 1);
+	vt_run();
+	CU_ASSERT_EQUAL(op.ret, 0);
+	CU_ASSERT_EQUAL(vt_dev.kicks[2], 0);
+	vt_umount();
+}
+
+VT_SUITE_EACH(
+	guest_virtio_fs, vt_setup, vt_teardown, VT_CASE(test_smoke_mainline),
+	VT_CASE(test_smoke_v5), VT_CASE(test_probe_empty_tag),
+	VT_CASE(test_probe_full_length_tag), VT_CASE(test_probe_newline_tag),
+	VT_CASE(test_probe_zero_queues), VT_CASE(test_probe_find_vqs_fails),
+	VT_CASE(test_probe_alloc_failures),
+	VT_CASE(test_probe_duplicate_tag_mainline),
+	VT_CASE(test_probe_duplicate_tag_leak_bug),
+	VT_CASE(test_probe_duplicate_tag_v5), VT_CASE(test_mount_unknown_tag),
+	VT_CASE(test_mount_alloc_failures),
+	VT_CASE(test_mount_alloc_failure_v5), VT_CASE(test_mount_shared_sb),
+	VT_CASE(test_freeze_unsupported), VT_CASE(test_freeze_returns_0_bug),
+	VT_CASE(test_freeze_returns_0_v5), VT_CASE(test_multiqueue_cpu_map),
+	VT_CASE(test_multiqueue_clamped), VT_CASE(test_multiqueue_v5));
