@@ -1,0 +1,561 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_virtio_fs_queue.c - the virtio-fs data path against the scripted
+ * device: full request and hiprio queues, reply checking, allocation
+ * failures, page arguments, broken queues; both variants.
+ */
+#include "tests/guest/test_virtio_fs_util.h"
+
+#define NR_MANY 100
+
+static struct vop many[NR_MANY];
+
+static bool all_done(void *arg)
+{
+	unsigned int n = *(unsigned int *)arg;
+
+	for (unsigned int i = 0; i < n; i++)
+		if (!task_done(many[i].task))
+			return false;
+	return true;
+}
+
+/* A request queue of 4 descriptors (one request at a time) and 100
+ * requests: mainline parks 99 and re-dispatches from completion work;
+ * v5 makes each submitter sleep 20 us and retry. All succeed. */
+static void run_full_request_queue(const char *variant)
+{
+	unsigned int n = vt_slow_build() ? 40 : NR_MANY;
+	bool v5 = !strcmp(variant, "v5-2019");
+
+	virtio_fs_set_variant(variant);
+	vt_cfg.queue_size = 4;
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL_FATAL(vt_mount(), 0);
+	for (unsigned int i = 0; i < n; i++)
+		vop_start_cpu(&many[i], FUSE_GETATTR, FUSE_ROOT_ID, false,
+			      (int)(i % 2));
+	vt_deadline = sched_now() + NSEC_PER_SEC;
+	sched_run_until(all_done, &n);
+	vt_run();
+	for (unsigned int i = 0; i < n; i++)
+		CU_ASSERT_EQUAL(many[i].ret, 0);
+	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_GETATTR), n);
+	CU_ASSERT_EQUAL(vt_fs()->vqs[VQ_REQUEST].in_flight, 0);
+	CU_ASSERT(list_empty(&vt_fs()->vqs[VQ_REQUEST].queued_reqs));
+	if (v5) {
+		CU_ASSERT_EQUAL(vt_trace_count("virtio_fs.park"), 0);
+	} else {
+		CU_ASSERT(vt_trace_count("virtio_fs.park") >= n / 2);
+	}
+	CU_ASSERT(vt_trace_count("need=") > 0); /* the ring was full */
+	CU_ASSERT_EQUAL(check_count(), 0);
+	vt_umount();
+}
+
+static void test_full_request_queue_mainline(void)
+{
+	run_full_request_queue("mainline");
+}
+
+static void test_full_request_queue_v5(void)
+{
+	run_full_request_queue("v5-2019");
+}
+
+struct fill_arg {
+	unsigned int n;
+	u64 first;
+};
+
+static int forget_many_fn(void *arg)
+{
+	struct fill_arg *f = arg;
+
+	for (unsigned int i = 0; i < f->n; i++)
+		fuse_queue_forget(vt_fc(), fuse_alloc_forget(), f->first + i,
+				  1);
+	return 0;
+}
+
+static bool forgets_seen(void *arg)
+{
+	return sdev_count_op(&vt_dev, FUSE_FORGET) >= *(unsigned int *)arg;
+}
+
+/*
+ * The hiprio queue (4 slots) is full while the device is paused: FORGETs
+ * 5..10 are parked (mainline counts them in flight, v5 does not) and sent
+ * once the device resumes. Mainline's lookups balance; unmount then finds
+ * nothing to drop.
+ */
+static void run_hiprio_full(const char *variant)
+{
+	bool v5 = !strcmp(variant, "v5-2019");
+	struct virtio_fs_vq *hq;
+	struct fill_arg f = { .n = 10 };
+	unsigned int parked = 0;
+	struct list_head *pos;
+	s64 first = 0;
+
+	virtio_fs_set_variant(variant);
+	vt_cfg.queue_size = 4;
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL_FATAL(vt_mount(), 0);
+	for (unsigned int i = 0; i < f.n; i++) {
+		char name[16];
+		s64 id;
+
+		snprintf(name, sizeof(name), "f%u", i);
+		id = vt_lookup(name);
+		CU_ASSERT_FATAL(id > 1);
+		if (!i)
+			first = id;
+		CU_ASSERT_EQUAL(id, first + i);
+	}
+	CU_ASSERT_EQUAL(sdev_total_lookups(&vt_dev), 10);
+	f.first = (u64)first;
+	sdev_pause(&vt_dev);
+	task_join(task_spawn(forget_many_fn, &f, "forget", TASK_SYSCALL, 0),
+		  NULL);
+	hq = &vt_fs()->vqs[VQ_HIPRIO];
+	list_for_each(pos, &hq->queued_reqs)
+		parked++;
+	CU_ASSERT_EQUAL(parked, 6);
+	CU_ASSERT_EQUAL(hq->in_flight, v5 ? 4 : 10);
+	CU_ASSERT_EQUAL(vt_trace_count("virtio_fs.forget_park"), 6);
+
+	sdev_resume(&vt_dev);
+	vt_deadline = sched_now() + NSEC_PER_SEC;
+	sched_run_until(forgets_seen, &f.n);
+	vt_run();
+	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_FORGET), 10);
+	CU_ASSERT_EQUAL(hq->in_flight, 0);
+	CU_ASSERT(list_empty(&hq->queued_reqs));
+	/* v5's FORGETs carry the list_head: the device refuses them */
+	CU_ASSERT_EQUAL(sdev_total_lookups(&vt_dev), v5 ? 10 : 0);
+	vt_umount();
+	CU_ASSERT_EQUAL(check_count(), 0);
+}
+
+static void test_hiprio_full_mainline(void)
+{
+	run_hiprio_full("mainline");
+}
+
+static void test_hiprio_full_v5(void)
+{
+	run_hiprio_full("v5-2019");
+}
+
+/* Mainline checks each reply (virtio_fs_verify_response): anything
+ * malformed ends the request with -EIO. */
+static void test_verify_reply_mainline(void)
+{
+	const struct sdev_action bad[] = {
+		SDEV_BAD_LEN,	  SDEV_BAD_UNIQUE,	   SDEV_USED_LEN(0),
+		SDEV_USED_LEN(8), SDEV_ERROR_WITH_PAYLOAD, SDEV_BAD_ERRNO(5),
+	};
+	struct vop op;
+
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL_FATAL(vt_mount(), 0);
+	for (unsigned int i = 0; i < ARRAY_SIZE(bad); i++) {
+		sdev_clear_rules(&vt_dev);
+		sdev_add_rule(&vt_dev, FUSE_GETATTR, SDEV_ANY_QUEUE, 1, bad[i]);
+		CU_ASSERT_EQUAL(vop_run(&op, FUSE_GETATTR, FUSE_ROOT_ID), -EIO);
+	}
+	CU_ASSERT_EQUAL(vt_trace_count("virtio_fs.bad_reply"), ARRAY_SIZE(bad));
+	sdev_add_rule(&vt_dev, FUSE_GETATTR, SDEV_ANY_QUEUE, 1,
+		      SDEV_REPLY_ERROR(-ENOENT));
+	CU_ASSERT_EQUAL(vop_run(&op, FUSE_GETATTR, FUSE_ROOT_ID), -ENOENT);
+	CU_ASSERT_EQUAL(vop_run(&op, FUSE_GETATTR, FUSE_ROOT_ID), 0);
+	CU_ASSERT_EQUAL(check_count(), 0);
+	vt_umount();
+}
+
+/* v5 believes the device: a wrong unique or used length goes unnoticed;
+ * a header length past the arguments would have underflowed (reported
+ * here as virtio_fs.unchecked_reply). */
+static void test_verify_reply_v5(void)
+{
+	struct vop op;
+
+	virtio_fs_set_variant("v5-2019");
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL_FATAL(vt_mount(), 0);
+	sdev_add_rule(&vt_dev, FUSE_GETATTR, SDEV_ANY_QUEUE, 1,
+		      SDEV_BAD_UNIQUE);
+	CU_ASSERT_EQUAL(vop_run(&op, FUSE_GETATTR, FUSE_ROOT_ID), 0);
+	sdev_add_rule(&vt_dev, FUSE_GETATTR, SDEV_ANY_QUEUE, 1,
+		      SDEV_USED_LEN(0));
+	CU_ASSERT_EQUAL(vop_run(&op, FUSE_GETATTR, FUSE_ROOT_ID), 0);
+	CU_ASSERT_EQUAL(check_count(), 0);
+	sdev_add_rule(&vt_dev, FUSE_GETATTR, SDEV_ANY_QUEUE, 1, SDEV_BAD_LEN);
+	CU_ASSERT_EQUAL(vop_run(&op, FUSE_GETATTR, FUSE_ROOT_ID), 0);
+	CU_ASSERT_EQUAL(check_count_kind("virtio_fs.unchecked_reply"), 1);
+	CU_ASSERT_EQUAL(vt_trace_count("virtio_fs.bad_reply"), 0);
+	check_clear();
+	vt_umount();
+}
+
+static bool in_flight_is(void *arg)
+{
+	return vt_fs()->vqs[VQ_REQUEST].in_flight == *(long *)arg;
+}
+
+/* -ENOMEM while building the request: mainline hands it to the caller
+ * (ended by dispatch_work, not the submitter); v5 sleeps and retries. */
+static void test_enqueue_enomem(void)
+{
+	struct vop op;
+
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL_FATAL(vt_mount(), 0);
+	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:site=copy_args_to_argbuf,"
+					 "nth=1"),
+			0);
+	CU_ASSERT_EQUAL(vop_run(&op, FUSE_GETATTR, FUSE_ROOT_ID), -ENOMEM);
+	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_GETATTR), 0);
+	CU_ASSERT_EQUAL(vt_trace_count("virtio_fs.end"), 1);
+	CU_ASSERT_EQUAL(vt_fs()->vqs[VQ_REQUEST].in_flight, 0);
+	vt_umount();
+}
+
+static void test_enqueue_enomem_v5(void)
+{
+	struct vop op;
+
+	virtio_fs_set_variant("v5-2019");
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL_FATAL(vt_mount(), 0);
+	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:site=copy_args_to_argbuf,"
+					 "nth=1"),
+			0);
+	CU_ASSERT_EQUAL(vop_run(&op, FUSE_GETATTR, FUSE_ROOT_ID), 0);
+	CU_ASSERT_EQUAL(fault_fired("kmalloc"), 1);
+	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_GETATTR), 1);
+	vt_umount();
+}
+
+/* A parked request whose re-dispatch fails is ended by dispatch_work with
+ * the error, and uncounted. */
+static void test_dispatch_enomem(void)
+{
+	struct vop a, b;
+	long two = 2;
+
+	vt_cfg.queue_size = 4;
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL_FATAL(vt_mount(), 0);
+	sdev_pause(&vt_dev);
+	vop_start(&a, FUSE_GETATTR, FUSE_ROOT_ID, false);
+	vop_start(&b, FUSE_GETATTR, FUSE_ROOT_ID, false);
+	sched_run_until(in_flight_is, &two);
+	CU_ASSERT_EQUAL(vt_trace_count("virtio_fs.park"), 1);
+	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:site=copy_args_to_argbuf"),
+			0);
+	sdev_resume(&vt_dev);
+	vt_run();
+	fault_reset();
+	CU_ASSERT_EQUAL(a.ret, 0);
+	CU_ASSERT_EQUAL(b.ret, -ENOMEM);
+	CU_ASSERT_EQUAL(vt_fs()->vqs[VQ_REQUEST].in_flight, 0);
+	CU_ASSERT(vt_trace_count("dispatch failed -12") == 1);
+	vt_umount();
+}
+
+/* A broken request queue: -EIO, ended by dispatch_work (mainline) or
+ * in the submitter (v5); FORGETs on a broken hiprio queue are dropped. */
+static void run_broken_queue(const char *variant)
+{
+	struct vop op;
+	s64 id;
+
+	virtio_fs_set_variant(variant);
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL_FATAL(vt_mount(), 0);
+	id = vt_lookup("x");
+	virtqueue_set_broken(vt_fs()->vqs[VQ_REQUEST].vq, "test");
+	virtqueue_set_broken(vt_fs()->vqs[VQ_HIPRIO].vq, "test");
+	CU_ASSERT_EQUAL(vop_run(&op, FUSE_GETATTR, FUSE_ROOT_ID), -EIO);
+	vop_start(&op, FUSE_FORGET, (u64)id, false);
+	vt_run();
+	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_FORGET), 0);
+	CU_ASSERT_EQUAL(vt_fs()->vqs[VQ_HIPRIO].in_flight, 0);
+	CU_ASSERT_EQUAL(check_count(), 0);
+	/* DESTROY fails the same way; unmount still completes */
+	vt_umount();
+	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_DESTROY), 0);
+}
+
+static void test_broken_queue_mainline(void)
+{
+	run_broken_queue("mainline");
+	CU_ASSERT(vt_trace_count("forget_drop") >= 1);
+}
+
+static void test_broken_queue_v5(void)
+{
+	run_broken_queue("v5-2019");
+}
+
+/* ---- page arguments ------------------------------------------------- */
+
+#define NPAGES 4
+
+struct page_op {
+	struct fuse_args_pages ap;
+	struct page *pages[NPAGES];
+	struct fuse_page_desc descs[NPAGES];
+	struct fuse_read_in rin;
+	struct fuse_write_in win;
+	struct fuse_write_out wout;
+	unsigned int npages;
+	unsigned int size;
+	bool write;
+	ssize_t ret;
+	u64 nodeid;
+};
+
+static int page_op_fn(void *arg)
+{
+	struct page_op *p = arg;
+	struct fuse_args *a = &p->ap.args;
+
+	memset(&p->ap, 0, sizeof(p->ap));
+	p->ap.pages = p->pages;
+	p->ap.descs = p->descs;
+	p->ap.num_pages = p->npages;
+	a->nodeid = p->nodeid;
+	if (p->write) {
+		a->opcode = FUSE_WRITE;
+		p->win.size = p->size;
+		a->in_numargs = 2;
+		a->in_args[0].size = sizeof(p->win);
+		a->in_args[0].value = &p->win;
+		a->in_args[1].size = p->size;
+		a->in_pages = true;
+		a->out_numargs = 1;
+		a->out_args[0].size = sizeof(p->wout);
+		a->out_args[0].value = &p->wout;
+	} else {
+		a->opcode = FUSE_READ;
+		p->rin.size = p->size;
+		a->in_numargs = 1;
+		a->in_args[0].size = sizeof(p->rin);
+		a->in_args[0].value = &p->rin;
+		a->out_numargs = 1;
+		a->out_args[0].size = p->size;
+		a->out_pages = true;
+		a->out_argvar = true;
+		a->page_zeroing = true;
+	}
+	p->ret = fuse_simple_request(vt_fm(), a);
+	return 0;
+}
+
+static void page_op_init(struct page_op *p, bool write, unsigned int npages,
+			 unsigned int size, u64 nodeid)
+{
+	memset(p, 0, sizeof(*p));
+	p->write = write;
+	p->npages = npages;
+	p->size = size;
+	p->nodeid = nodeid;
+	for (unsigned int i = 0; i < npages; i++) {
+		p->pages[i] = alloc_page(GFP_KERNEL);
+		memset(page_address(p->pages[i]), 0xee, PAGE_SIZE);
+		p->descs[i].length = PAGE_SIZE;
+	}
+}
+
+static ssize_t page_op_run(struct page_op *p)
+{
+	p->ret = 1;
+	task_join(task_spawn(page_op_fn, p, "rw", TASK_SYSCALL, 0), NULL);
+	return p->ret;
+}
+
+static void page_op_free(struct page_op *p)
+{
+	for (unsigned int i = 0; i < p->npages; i++)
+		__free_page(p->pages[i]);
+}
+
+/* A short READ into 4 pages (7 sgs: the sg arrays come from kmalloc):
+ * the data lands in the pages, the rest of them is zeroed. */
+static void run_read_pages(const char *variant)
+{
+	struct page_op p;
+	u64 id;
+
+	virtio_fs_set_variant(variant);
+	vt_cfg.file_size = 5000;
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL_FATAL(vt_mount(), 0);
+	id = (u64)vt_lookup("file");
+	page_op_init(&p, false, NPAGES, NPAGES * PAGE_SIZE, id);
+	CU_ASSERT_EQUAL(page_op_run(&p), 5000);
+	CU_ASSERT_EQUAL(p.ap.args.out_args[0].size, 5000);
+	for (unsigned int off = 0; off < NPAGES * PAGE_SIZE; off += 97) {
+		u8 b = ((u8 *)page_address(
+			p.pages[off / PAGE_SIZE]))[off % PAGE_SIZE];
+
+		CU_ASSERT_EQUAL(b, off < 5000 ? sdev_pattern_byte(id, off) : 0);
+	}
+	CU_ASSERT_EQUAL(sdev_last(&vt_dev, FUSE_READ)->in_len,
+			sizeof(struct fuse_out_header) + NPAGES * PAGE_SIZE);
+
+	/* the sg arrays cannot be allocated */
+	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:site=virtio_fs_enqueue_req,"
+					 "nth=1"),
+			0);
+	CU_ASSERT_EQUAL(page_op_run(&p),
+			strcmp(variant, "v5-2019") ? -ENOMEM : 5000);
+	fault_reset();
+	page_op_free(&p);
+	vt_run();
+	CU_ASSERT_EQUAL(check_count(), 0);
+	vt_umount();
+}
+
+static void test_read_pages_mainline(void)
+{
+	run_read_pages("mainline");
+}
+
+static void test_read_pages_v5(void)
+{
+	run_read_pages("v5-2019");
+}
+
+/* Pages the argument does not reach: mainline counts only the pages it
+ * uses (sg_count_fuse_folios); v5 counted them all and disagreed with
+ * sg_init_fuse_pages() (a WARN). */
+static void run_read_fewer_bytes_than_pages(const char *variant, int warns)
+{
+	struct page_op p;
+	u64 id;
+
+	virtio_fs_set_variant(variant);
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL_FATAL(vt_mount(), 0);
+	id = (u64)vt_lookup("file");
+	page_op_init(&p, false, NPAGES, 2 * PAGE_SIZE, id);
+	CU_ASSERT_EQUAL(page_op_run(&p), 2 * PAGE_SIZE);
+	CU_ASSERT_EQUAL(check_count_kind("warn"), warns);
+	check_clear();
+	page_op_free(&p);
+	vt_umount();
+}
+
+static void test_read_short_args_mainline(void)
+{
+	run_read_fewer_bytes_than_pages("mainline", 0);
+}
+
+static void test_read_short_args_v5(void)
+{
+	run_read_fewer_bytes_than_pages("v5-2019", 1);
+}
+
+/* A WRITE whose data is in pages (in_pages). */
+static void test_write_pages(void)
+{
+	struct page_op p;
+	u64 id;
+
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL_FATAL(vt_mount(), 0);
+	id = (u64)vt_lookup("file");
+	page_op_init(&p, true, 2, PAGE_SIZE + 100, id);
+	CU_ASSERT_EQUAL(page_op_run(&p), 0);
+	CU_ASSERT_EQUAL(p.wout.size, PAGE_SIZE + 100);
+	CU_ASSERT_EQUAL(sdev_last(&vt_dev, FUSE_WRITE)->out_len,
+			sizeof(struct fuse_in_header) +
+				sizeof(struct fuse_write_in) + PAGE_SIZE + 100);
+	page_op_free(&p);
+	vt_umount();
+}
+
+static bool op_done(void *arg)
+{
+	return ((struct vop *)arg)->end_calls > 0;
+}
+
+/* A background request whose end may block completes in its own work
+ * (virtio_fs_complete_req_work), not inline in done_work. */
+static int bg_may_block_fn(void *arg)
+{
+	struct vop *op = arg;
+	struct fuse_args *a = &op->args;
+
+	memset(a, 0, sizeof(*a));
+	a->opcode = FUSE_GETATTR;
+	a->nodeid = FUSE_ROOT_ID;
+	a->in_numargs = 1;
+	a->in_args[0].size = sizeof(op->gin);
+	a->in_args[0].value = &op->gin;
+	a->out_numargs = 1;
+	a->out_args[0].size = sizeof(op->attr);
+	a->out_args[0].value = &op->attr;
+	a->may_block = true;
+	a->end = vop_end;
+	op->ret = fuse_simple_background(op->fm, a, GFP_KERNEL);
+	return 0;
+}
+
+static void test_may_block(void)
+{
+	struct vop op;
+
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL_FATAL(vt_mount(), 0);
+	memset(&op, 0, sizeof(op));
+	op.fm = vt_fm();
+	task_spawn(bg_may_block_fn, &op, "bg", TASK_SYSCALL, 0);
+	vt_deadline = sched_now() + NSEC_PER_SEC;
+	sched_run_until(op_done, &op);
+	CU_ASSERT_EQUAL(op.ret, 0);
+	CU_ASSERT_EQUAL(op.end_calls, 1);
+	CU_ASSERT_EQUAL(op.end_error, 0);
+	CU_ASSERT(vt_trace_count("virtio_fs_complete_req_work") >= 1);
+	vt_run();
+	vt_umount();
+}
+
+/* FUSE_INTERRUPT is never sent, in either style. */
+static void test_interrupt_not_sent(void)
+{
+	struct fuse_req req;
+	struct fuse_iqueue *fiq;
+
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL_FATAL(vt_mount(), 0);
+	fiq = &vt_fc()->iq;
+	memset(&req, 0, sizeof(req));
+	req.in.h.unique = 42;
+	virtio_fs_fiq_ops.send_interrupt(fiq, &req);
+	spin_lock(&fiq->lock);
+	virtio_fs_fiq_ops_v5.wake_interrupt_and_unlock(fiq);
+	CU_ASSERT(!spin_is_locked(&fiq->lock));
+	CU_ASSERT_EQUAL(vt_trace_count("not sent"), 1);
+	vt_run();
+	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_INTERRUPT), 0);
+	vt_umount();
+}
+
+VT_SUITE_EACH(guest_virtio_fs_queue, vt_setup, vt_teardown,
+	      VT_CASE(test_full_request_queue_mainline),
+	      VT_CASE(test_full_request_queue_v5),
+	      VT_CASE(test_hiprio_full_mainline), VT_CASE(test_hiprio_full_v5),
+	      VT_CASE(test_verify_reply_mainline),
+	      VT_CASE(test_verify_reply_v5), VT_CASE(test_enqueue_enomem),
+	      VT_CASE(test_enqueue_enomem_v5), VT_CASE(test_dispatch_enomem),
+	      VT_CASE(test_broken_queue_mainline),
+	      VT_CASE(test_broken_queue_v5), VT_CASE(test_read_pages_mainline),
+	      VT_CASE(test_read_pages_v5),
+	      VT_CASE(test_read_short_args_mainline),
+	      VT_CASE(test_read_short_args_v5), VT_CASE(test_write_pages),
+	      VT_CASE(test_may_block), VT_CASE(test_interrupt_not_sent));
