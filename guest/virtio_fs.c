@@ -64,6 +64,28 @@ bool virtio_fs_vq_alive(struct virtio_fs_vq *fsvq, const char *func)
 	return false;
 }
 
+const char *virtio_fs_check_in_flight(void *arg)
+{
+	struct virtio_fs *fs = arg;
+	struct virtio_fs_vq *fsvq = &fs->vqs[VQ_HIPRIO];
+	static char msg[128];
+	struct virtqueue_info info;
+	unsigned long parked = 0;
+	struct list_head *pos;
+
+	if (fsvq->vq_deleted)
+		return NULL;
+	virtqueue_get_info(fsvq->vq, &info);
+	list_for_each(pos, &fsvq->queued_reqs)
+		parked++;
+	if ((unsigned long)fsvq->in_flight == info.in_flight + parked)
+		return NULL;
+	snprintf(msg, sizeof(msg),
+		 "%s: in_flight %ld != %u on the ring + %lu parked", fsvq->name,
+		 fsvq->in_flight, info.in_flight, parked);
+	return msg;
+}
+
 /* Kernel: inc_in_flight_req(): one more buffer or parked entry. */
 void inc_in_flight_req(struct virtio_fs_vq *fsvq)
 {
@@ -137,18 +159,18 @@ void virtio_fs_drain_queue(struct virtio_fs_vq *fsvq)
 		}
 	}
 
+	list_for_each(pos, &fsvq->queued_reqs)
+		parked++;
+	TRACE(.kind = "virtio_fs.drain_wake", .func = "virtio_fs_drain_queue",
+	      .queue = fsvq->name,
+	      .detail = trace_fmt("in_flight=%ld parked=%u", fsvq->in_flight,
+				  parked));
+
 	flush_work(&fsvq->done_work);
 	if (virtio_fs_is_v5(fs))
 		flush_delayed_work(&fsvq->dispatch_work);
 	else
 		flush_work(&fsvq->dispatch_work.work);
-
-	list_for_each(pos, &fsvq->queued_reqs)
-		parked++;
-	TRACE(.kind = "virtio_fs.drained", .func = "virtio_fs_drain_queue",
-	      .queue = fsvq->name,
-	      .detail = trace_fmt("in_flight=%ld parked=%u", fsvq->in_flight,
-				  parked));
 }
 
 /* Kernel (v5): drain_hiprio_queued_reqs(): free the parked FORGETs, which

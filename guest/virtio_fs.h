@@ -181,6 +181,16 @@ void virtio_fs_free_devs(struct virtio_fs *fs);
  */
 bool virtio_fs_vq_alive(struct virtio_fs_vq *fsvq, const char *func);
 
+/**
+ * @brief sim invariant (for check_invariant_add(), @p arg the struct
+ * virtio_fs): the hiprio queue's in_flight equals its FORGETs on the ring
+ * plus the parked ones (mainline's accounting). Run it at quiet points:
+ * dispatch_work briefly holds a popped FORGET between two critical
+ * sections. A deleted queue passes.
+ * @return NULL when it holds, else a message
+ */
+const char *virtio_fs_check_in_flight(void *arg);
+
 /** @brief in_flight++ (kernel: inc_in_flight_req()); fsvq->lock held. */
 void inc_in_flight_req(struct virtio_fs_vq *fsvq);
 

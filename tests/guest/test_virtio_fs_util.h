@@ -10,6 +10,7 @@
 #include "tests/guest/scripted_dev.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -85,6 +86,8 @@ static inline enum sched_status vt_run(void)
  * driver allocated must be gone by then. */
 static inline void vt_teardown(void)
 {
+	if (getenv("VT_DEBUG"))
+		check_print(stderr);
 	if (vt_dev.task) {
 		if (vt_dev.vdev.driver && !vt_dev.unplugged) {
 			sdev_unplug(&vt_dev);
