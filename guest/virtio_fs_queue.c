@@ -925,18 +925,24 @@ static void virtio_fs_request_complete(struct fuse_req *req,
 	      .detail = trace_fmt("error=%d", req->out.h.error));
 
 	if (early) {
+		/* end-before-unlist: the request may be freed by now, or
+		 * by its waiter while we wait for fpq->lock */
 		fuse_request_end(req);
+		if (fpq)
+			spin_lock(&fpq->lock);
 		if (!kmem_is_live(req)) {
 			check_report("virtio_fs.uaf",
 				     "BUG: KASAN: use-after-free in "
 				     "virtio_fs_request_complete(): request "
 				     "freed by fuse_request_end() while still "
 				     "on a list");
+			if (fpq)
+				spin_unlock(&fpq->lock);
 			goto uncount;
 		}
-	}
-	if (fpq)
+	} else if (fpq) {
 		spin_lock(&fpq->lock);
+	}
 	clear_bit(FR_SENT, &req->flags);
 	list_del_init(&req->list);
 	if (fpq)

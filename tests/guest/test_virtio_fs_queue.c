@@ -35,8 +35,7 @@ static void run_full_request_queue(const char *variant)
 	for (unsigned int i = 0; i < n; i++)
 		vop_start_cpu(&many[i], FUSE_GETATTR, FUSE_ROOT_ID, false,
 			      (int)(i % 2));
-	vt_deadline = sched_now() + NSEC_PER_SEC;
-	sched_run_until(all_done, &n);
+	vt_run_until(all_done, &n);
 	vt_run();
 	for (unsigned int i = 0; i < n; i++)
 		CU_ASSERT_EQUAL(many[i].ret, 0);
@@ -126,8 +125,7 @@ static void run_hiprio_full(const char *variant)
 	CU_ASSERT_EQUAL(vt_trace_count("virtio_fs.forget_park"), 6);
 
 	sdev_resume(&vt_dev);
-	vt_deadline = sched_now() + NSEC_PER_SEC;
-	sched_run_until(forgets_seen, &f.n);
+	vt_run_until(forgets_seen, &f.n);
 	vt_run();
 	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_FORGET), 10);
 	CU_ASSERT_EQUAL(hq->in_flight, 0);
@@ -251,7 +249,7 @@ static void test_dispatch_enomem(void)
 	sdev_pause(&vt_dev);
 	vop_start(&a, FUSE_GETATTR, FUSE_ROOT_ID, false);
 	vop_start(&b, FUSE_GETATTR, FUSE_ROOT_ID, false);
-	sched_run_until(in_flight_is, &two);
+	vt_run_until(in_flight_is, &two);
 	CU_ASSERT_EQUAL(vt_trace_count("virtio_fs.park"), 1);
 	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:site=copy_args_to_argbuf"),
 			0);
@@ -515,8 +513,7 @@ static void test_may_block(void)
 	memset(&op, 0, sizeof(op));
 	op.fm = vt_fm();
 	task_spawn(bg_may_block_fn, &op, "bg", TASK_SYSCALL, 0);
-	vt_deadline = sched_now() + NSEC_PER_SEC;
-	sched_run_until(op_done, &op);
+	vt_run_until(op_done, &op);
 	CU_ASSERT_EQUAL(op.ret, 0);
 	CU_ASSERT_EQUAL(op.end_calls, 1);
 	CU_ASSERT_EQUAL(op.end_error, 0);

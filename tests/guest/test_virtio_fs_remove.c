@@ -42,16 +42,13 @@ static void run_remove_in_flight(const char *variant)
 	id = vt_lookup("a");
 	sdev_add_rule(&vt_dev, FUSE_GETATTR, SDEV_ANY_QUEUE, 1, SDEV_HOLD);
 	vop_start(&op, FUSE_GETATTR, FUSE_ROOT_ID, false);
-	vt_deadline = sched_now() + NSEC_PER_SEC;
-	sched_run_until(held_is, &one);
-	vt_deadline = sched_now() + NSEC_PER_SEC;
-	CU_ASSERT_EQUAL(sched_run_until(remove_waits, sdev_unplug(&vt_dev)),
+	vt_run_until(held_is, &one);
+	CU_ASSERT_EQUAL(vt_run_until(remove_waits, sdev_unplug(&vt_dev)),
 			SCHED_STOPPED);
 	CU_ASSERT_EQUAL(op.ret, 1);
 	CU_ASSERT_EQUAL(virtio_fs_nr_instances(), 0);
 	sdev_release_held(&vt_dev, 1);
-	vt_deadline = sched_now() + NSEC_PER_SEC;
-	sched_run_until(unplugged, NULL);
+	vt_run_until(unplugged, NULL);
 	CU_ASSERT(vt_dev.unplugged);
 	CU_ASSERT_EQUAL(op.ret, 0);
 
@@ -104,12 +101,10 @@ static void run_remove_parked_forgets(const char *variant)
 	sdev_pause(&vt_dev);
 	task_join(task_spawn(forget_many_fn, &f, "forget", TASK_SYSCALL, 0),
 		  NULL);
-	vt_deadline = sched_now() + NSEC_PER_SEC;
-	CU_ASSERT_EQUAL(sched_run_until(remove_waits, sdev_unplug(&vt_dev)),
+	CU_ASSERT_EQUAL(vt_run_until(remove_waits, sdev_unplug(&vt_dev)),
 			SCHED_STOPPED);
 	sdev_resume(&vt_dev);
-	vt_deadline = sched_now() + NSEC_PER_SEC;
-	sched_run_until(unplugged, NULL);
+	vt_run_until(unplugged, NULL);
 	CU_ASSERT(vt_dev.unplugged);
 	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_FORGET), 4);
 	CU_ASSERT_EQUAL(check_count(), 0);
@@ -211,8 +206,7 @@ static void test_dead_device_timeout(void)
 			-ECONNABORTED);
 	CU_ASSERT_EQUAL(vt_fs()->vqs[VQ_REQUEST].in_flight, 1);
 	um = task_spawn(vt_umount_fn, vt_sb, "umount", TASK_SYSCALL, 0);
-	vt_deadline = sched_now() + NSEC_PER_SEC;
-	CU_ASSERT_EQUAL(sched_run_until(destroy_stuck, um), SCHED_STOPPED);
+	CU_ASSERT_EQUAL(vt_run_until(destroy_stuck, um), SCHED_STOPPED);
 	CU_ASSERT(!task_done(um));
 	sdev_unplug(&vt_dev);
 	vt_run();

@@ -82,12 +82,29 @@ static inline enum sched_status vt_run(void)
 	return sched_run_until(vt_past_deadline, NULL);
 }
 
+static bool (*vt_pred)(void *arg);
+
+static inline bool vt_pred_or_deadline(void *arg)
+{
+	return vt_pred(arg) || vt_past_deadline(arg);
+}
+
+/* Run until @pred(@arg) holds, or for one virtual second at most. */
+static inline enum sched_status vt_run_until(bool (*pred)(void *arg), void *arg)
+{
+	vt_pred = pred;
+	vt_deadline = sched_now() + NSEC_PER_SEC;
+	return sched_run_until(vt_pred_or_deadline, arg);
+}
+
 /* Unplug (if still plugged) and destroy the device; everything the
  * driver allocated must be gone by then. */
 static inline void vt_teardown(void)
 {
 	if (getenv("VT_DEBUG"))
 		check_print(stderr);
+	if (getenv("VT_TRACE"))
+		trace_write_text(stderr);
 	if (vt_dev.task) {
 		if (vt_dev.vdev.driver && !vt_dev.unplugged) {
 			sdev_unplug(&vt_dev);
