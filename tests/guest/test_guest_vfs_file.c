@@ -285,15 +285,15 @@ static void p_readdir(void)
 	CU_ASSERT_EQUAL(guest_read(&gfs, &d, 0, rbuf, 1), -EINVAL);
 	CU_ASSERT_EQUAL(guest_release(&gfs, &d), -EINVAL);
 	/* enough long names to need several pages */
-	for (i = 0; i < 60; i++) {
+	for (i = 0; i < 100; i++) {
 		snprintf(name, sizeof(name), "%040d", i);
 		CU_ASSERT_EQUAL(guest_mkdir(&gfs, e.nodeid, name, 0755, NULL),
 				0);
 	}
 	memset(&s, 0, sizeof(s));
 	sent = vtt.nr_sent;
-	CU_ASSERT_EQUAL(guest_readdir(&gfs, &d, 0, fill, &s), 64);
-	/* 64 records of 64 bytes: two full pages, then the empty reply */
+	CU_ASSERT_EQUAL(guest_readdir(&gfs, &d, 0, fill, &s), 104);
+	/* 100 records of 64 bytes: two pages, then the empty reply */
 	CU_ASSERT(vtt.nr_sent - sent >= 3);
 	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:site=guest_readdir,nth=1"),
 			0);
