@@ -198,7 +198,7 @@ static void test_table_full(void)
 /* Table growth past its first 16 entries keeps nodeid order. */
 static void p_many(void)
 {
-	char name[8];
+	char name[16];
 	int i;
 
 	for (i = 40; i > 0; i--) {
