@@ -255,6 +255,11 @@ int guest_setlkw(struct guest_fs *gfs, struct guest_file *f, u64 owner,
 /**
  * @brief SETUPMAPPING (kernel: fuse_setup_one_mapping()): map @p len
  * bytes of the file at @p foffset into the DAX window at @p moffset.
+ * @param gfs the mount
+ * @param f an open file
+ * @param foffset file offset
+ * @param len bytes
+ * @param moffset offset in the DAX window
  * @param flags FUSE_SETUPMAPPING_FLAG_READ / _WRITE
  * @return 0 or a negative errno (-ENOSYS without a window)
  */
