@@ -656,6 +656,19 @@ static void test_fill_super_errors(void)
 	CU_ASSERT_EQUAL(tt.nr_released, 1);
 }
 
+static void test_mount_remove(void)
+{
+	struct fuse_mount second = { 0 };
+
+	CU_ASSERT_EQUAL_FATAL(ftt_init(&tt, false, NULL), 0);
+	second.fc = &tt.fc;
+	list_add_tail(&second.fc_entry, &tt.fc.mounts);
+	CU_ASSERT_FALSE(fuse_mount_remove(&second));
+	CU_ASSERT_TRUE(fuse_mount_remove(&tt.fm));
+	CU_ASSERT_TRUE(list_empty(&tt.fc.mounts));
+	ftt_exit(&tt);
+}
+
 static int nr_fc_release;
 
 static void fc_release(struct fuse_conn *fc)
@@ -752,4 +765,5 @@ VT_SUITE_EACH(guest_fuse_core_abort, setup, teardown,
 	      VT_CASE(test_init_error_mainline), VT_CASE(test_init_error_v5),
 	      VT_CASE(test_init_reply_variants), VT_CASE(test_init_not_queued),
 	      VT_CASE(test_fill_super_errors), VT_CASE(test_conn_release),
-	      VT_CASE(test_alloc_failures), VT_CASE(test_args_to_proto));
+	      VT_CASE(test_mount_remove), VT_CASE(test_alloc_failures),
+	      VT_CASE(test_args_to_proto));
