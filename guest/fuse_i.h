@@ -329,6 +329,15 @@ struct fuse_dev *fuse_dev_alloc(void);
 /** @brief Attach @p fud to @p fc (kernel: fuse_dev_install()). */
 void fuse_dev_install(struct fuse_dev *fud, struct fuse_conn *fc);
 
+/** @brief fuse_dev_alloc() + fuse_dev_install() (kernel:
+ *  fuse_dev_alloc_install()). @return the channel or NULL. */
+struct fuse_dev *fuse_dev_alloc_install(struct fuse_conn *fc);
+
+/** @brief Take @p fm off its connection's mount list (kernel:
+ *  fuse_mount_remove()). @return true when it was the last mount, so the
+ *  caller tears the connection down (fuse_conn_destroy()). */
+bool fuse_mount_remove(struct fuse_mount *fm);
+
 /** @brief Free a channel (kernel: fuse_dev_free()); NULL is ignored. */
 void fuse_dev_free(struct fuse_dev *fud);
 

@@ -131,6 +131,26 @@ void fuse_dev_install(struct fuse_dev *fud, struct fuse_conn *fc)
 	spin_unlock(&fc->lock);
 }
 
+/* Kernel: fuse_dev_alloc_install(). */
+struct fuse_dev *fuse_dev_alloc_install(struct fuse_conn *fc)
+{
+	struct fuse_dev *fud = fuse_dev_alloc();
+
+	if (fud)
+		fuse_dev_install(fud, fc);
+	return fud;
+}
+
+/* Kernel: fuse_mount_remove(): the kernel takes fc->killsb for writing;
+ * tasks switch only at yield points, so the list update needs nothing. */
+bool fuse_mount_remove(struct fuse_mount *fm)
+{
+	struct fuse_conn *fc = fm->fc;
+
+	list_del_init(&fm->fc_entry);
+	return list_empty(&fc->mounts);
+}
+
 /* Kernel: fuse_dev_free(): unlink, drop the connection reference, free. */
 void fuse_dev_free(struct fuse_dev *fud)
 {
@@ -307,10 +327,9 @@ int fuse_fill_super_common(struct super_block *sb, struct fuse_fs_context *ctx)
 	fc = fm->fc;
 
 	if (ctx->fudptr) {
-		fud = fuse_dev_alloc();
+		fud = fuse_dev_alloc_install(fc);
 		if (!fud)
 			return -ENOMEM;
-		fuse_dev_install(fud, fc);
 	}
 
 	fm->sb = sb;

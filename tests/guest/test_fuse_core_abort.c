@@ -92,6 +92,29 @@ static void test_abort_v5(void)
 	abort_conn(true);
 }
 
+/* An interrupted request (no signals here: the flag is set by hand) is
+ * taken off the interrupt list when it ends. */
+static void test_interrupted_end(void)
+{
+	struct req_task s;
+	struct fuse_req *req;
+
+	mount_and_init(false);
+	tt.hold = true;
+	rt_start(&s, &tt.fm, false, false);
+	run_idle();
+	req = list_first_entry(&tt.fud->pq.processing[0], struct fuse_req,
+			       list);
+	set_bit(FR_INTERRUPTED, &req->flags);
+	list_add_tail(&req->intr_entry, &tt.fc.iq.interrupts);
+	ftt_release_hold(&tt);
+	run_idle();
+	CU_ASSERT_EQUAL(s.ret, 0);
+	CU_ASSERT_TRUE(list_empty(&tt.fc.iq.interrupts));
+	CU_ASSERT_EQUAL(bugs(), 0);
+	ftt_exit(&tt);
+}
+
 /* A background force request after abort: allocated, refused by the
  * queue, put unsent (the FR_BACKGROUND branch of fuse_put_request). */
 static void test_background_unsent_put(void)
@@ -237,6 +260,12 @@ static void timeout_fires(bool v5, bool background)
 	CU_ASSERT(trace_find("fuse_check_timeout", 0) >= 0);
 	/* first check at 5 s sees it 5 s old: not over; the next aborts */
 	CU_ASSERT(sched_now() >= 10 * NSEC_PER_SEC);
+	CU_ASSERT_FALSE(delayed_work_pending(&tt.fc.timeout_work));
+	/* a check that still runs after the abort (the device holds the
+	 * request, so it is counted) stops without re-arming */
+	CU_ASSERT_EQUAL(atomic_read(&tt.fc.num_waiting), 1);
+	queue_delayed_work(system_wq, &tt.fc.timeout_work, 0);
+	run_idle();
 	CU_ASSERT_FALSE(delayed_work_pending(&tt.fc.timeout_work));
 	CU_ASSERT_EQUAL(bugs(), 0);
 	ftt_exit(&tt);
@@ -463,7 +492,8 @@ enum {
 	E_MINOR = 2,
 	E_MAXPAGES = 4,
 	E_FLAGS = 8,
-	E_ALIGN = 16
+	E_ALIGN = 16,
+	E_MAXWRITE = 32
 };
 
 static void mangle_init(struct fuse_test_transport *t, u32 opcode, void *reply,
@@ -488,6 +518,8 @@ static void mangle_init(struct fuse_test_transport *t, u32 opcode, void *reply,
 	}
 	if (init_edit_mask & E_ALIGN)
 		o->map_alignment = init_edit.map_alignment;
+	if (init_edit_mask & E_MAXWRITE)
+		o->max_write = init_edit.max_write;
 }
 
 static void init_with(u32 mask, const struct fuse_init_out *edit, bool dax)
@@ -529,6 +561,12 @@ static void test_init_reply_variants(void)
 	init_with(E_MINOR, &e, false);
 	CU_ASSERT_NOT_EQUAL(tt.fc.init_flags, 0);
 	CU_ASSERT_EQUAL(tt.fc.max_background, FUSE_DEFAULT_MAX_BACKGROUND);
+	ftt_exit(&tt);
+
+	/* max_write below a page is raised to one */
+	e.max_write = 1000;
+	init_with(E_MAXWRITE, &e, false);
+	CU_ASSERT_EQUAL(tt.fc.max_write, 4096);
 	ftt_exit(&tt);
 
 	/* max_pages 0 means 1 */
@@ -618,6 +656,19 @@ static void test_fill_super_errors(void)
 	CU_ASSERT_EQUAL(tt.nr_released, 1);
 }
 
+static void test_mount_remove(void)
+{
+	struct fuse_mount second = { 0 };
+
+	CU_ASSERT_EQUAL_FATAL(ftt_init(&tt, false, NULL), 0);
+	second.fc = &tt.fc;
+	list_add_tail(&second.fc_entry, &tt.fc.mounts);
+	CU_ASSERT_FALSE(fuse_mount_remove(&second));
+	CU_ASSERT_TRUE(fuse_mount_remove(&tt.fm));
+	CU_ASSERT_TRUE(list_empty(&tt.fc.mounts));
+	ftt_exit(&tt);
+}
+
 static int nr_fc_release;
 
 static void fc_release(struct fuse_conn *fc)
@@ -701,8 +752,9 @@ static void test_args_to_proto(void)
 VT_SUITE_EACH(guest_fuse_core_abort, setup, teardown,
 	      VT_CASE(test_abort_mainline), VT_CASE(test_abort_v5),
 	      VT_CASE(test_background_unsent_put),
-	      VT_CASE(test_abort_pending_v5), VT_CASE(test_abort_io_list),
-	      VT_CASE(test_wait_aborted), VT_CASE(test_timeout_mainline),
+	      VT_CASE(test_interrupted_end), VT_CASE(test_abort_pending_v5),
+	      VT_CASE(test_abort_io_list), VT_CASE(test_wait_aborted),
+	      VT_CASE(test_timeout_mainline),
 	      VT_CASE(test_timeout_v5_background),
 	      VT_CASE(test_timeout_idle_rearms),
 	      VT_CASE(test_timeout_pending_and_bg_queue),
@@ -713,4 +765,5 @@ VT_SUITE_EACH(guest_fuse_core_abort, setup, teardown,
 	      VT_CASE(test_init_error_mainline), VT_CASE(test_init_error_v5),
 	      VT_CASE(test_init_reply_variants), VT_CASE(test_init_not_queued),
 	      VT_CASE(test_fill_super_errors), VT_CASE(test_conn_release),
-	      VT_CASE(test_alloc_failures), VT_CASE(test_args_to_proto));
+	      VT_CASE(test_mount_remove), VT_CASE(test_alloc_failures),
+	      VT_CASE(test_args_to_proto));
