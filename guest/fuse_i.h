@@ -45,6 +45,30 @@
 /** @brief Number of processing-list buckets (virtio-fs uses bucket 0). */
 #define FUSE_PQ_HASH_SIZE (1 << FUSE_PQ_HASH_BITS)
 
+/** @brief max_pages before INIT negotiates more (kernel:
+ *  FUSE_DEFAULT_MAX_PAGES_PER_REQ). */
+#define FUSE_DEFAULT_MAX_PAGES_PER_REQ 32
+
+/** @brief Default cap on max_pages (kernel: FUSE_MAX_MAX_PAGES, the
+ *  fuse_max_pages_limit sysctl's default); a transport may lower
+ *  fc->max_pages_limit after fuse_conn_init(). */
+#define FUSE_MAX_MAX_PAGES 256
+
+/** @brief log2 of the DAX range size; a server asking for a larger
+ *  map_alignment fails INIT when DAX is in use (kernel: FUSE_DAX_SHIFT). */
+#define FUSE_DAX_SHIFT 21
+
+/** @brief How often the request-timeout check runs, in jiffies (kernel:
+ *  FUSE_TIMEOUT_TIMER_FREQ, 15 s); shorter timeouts check as often as
+ *  their own length. */
+#define FUSE_TIMEOUT_TIMER_FREQ (15 * HZ)
+
+/** @brief INIT flags the guest offers (see fuse_send_init()). */
+#define FUSE_GUEST_INIT_FLAGS                                             \
+	((u64)(FUSE_ASYNC_READ | FUSE_POSIX_LOCKS | FUSE_ATOMIC_O_TRUNC | \
+	       FUSE_BIG_WRITES | FUSE_MAX_PAGES | FUSE_MAP_ALIGNMENT |    \
+	       FUSE_INIT_EXT | FUSE_SETXATTR_EXT))
+
 struct fuse_conn;
 struct fuse_mount;
 struct fuse_iqueue;
@@ -233,6 +257,16 @@ struct fuse_conn {
 	struct delayed_work timeout_work;
 	/** frees the containing object once the last reference goes */
 	void (*release)(struct fuse_conn *fc);
+	unsigned int destroy;		  /**< send DESTROY at unmount */
+	unsigned int default_permissions; /**< mount option */
+	unsigned int allow_other;	  /**< mount option */
+	unsigned int no_control;	  /**< mount option */
+	unsigned int no_force_umount;	  /**< mount option */
+	unsigned int no_lock;		  /**< server refused POSIX_LOCKS */
+	unsigned int atomic_o_trunc;	  /**< O_TRUNC goes in OPEN */
+	unsigned int no_flush;		  /**< FLUSH answered ENOSYS once */
+	/** request-timeout check period in jiffies (0: not armed) */
+	unsigned long timeout_freq;
 };
 
 /** @brief A mounted instance (kernel: struct fuse_mount). */
@@ -295,6 +329,15 @@ struct fuse_dev *fuse_dev_alloc(void);
 /** @brief Attach @p fud to @p fc (kernel: fuse_dev_install()). */
 void fuse_dev_install(struct fuse_dev *fud, struct fuse_conn *fc);
 
+/** @brief fuse_dev_alloc() + fuse_dev_install() (kernel:
+ *  fuse_dev_alloc_install()). @return the channel or NULL. */
+struct fuse_dev *fuse_dev_alloc_install(struct fuse_conn *fc);
+
+/** @brief Take @p fm off its connection's mount list (kernel:
+ *  fuse_mount_remove()). @return true when it was the last mount, so the
+ *  caller tears the connection down (fuse_conn_destroy()). */
+bool fuse_mount_remove(struct fuse_mount *fm);
+
 /** @brief Free a channel (kernel: fuse_dev_free()); NULL is ignored. */
 void fuse_dev_free(struct fuse_dev *fud);
 
@@ -325,6 +368,28 @@ int fuse_simple_background(struct fuse_mount *fm, struct fuse_args *args,
  * clear; a second end only drops a reference.
  */
 void fuse_request_end(struct fuse_req *req);
+
+/** @brief Take a reference on @p req (kernel: __fuse_get_request()); a
+ *  transport that keeps a request past its end (e.g. a device that still
+ *  owns its buffers after an abort) holds one. */
+void __fuse_get_request(struct fuse_req *req);
+
+/** @brief Drop a reference on @p req; the last one frees it and ends its
+ *  FR_WAITING accounting (kernel: fuse_put_request()). */
+void fuse_put_request(struct fuse_req *req);
+
+/**
+ * @brief Arm the request timeout (mainline 6.15: set_request_timeout() /
+ * fuse_init_server_timeout()): every min(@p timeout_ns, 15 s) a delayed
+ * work looks at the oldest request on fiq->pending, fc->bg_queue and every
+ * channel's processing lists, and aborts the connection when one is older
+ * than @p timeout_ns. 0 leaves it off. Call once, after fuse_conn_init().
+ *
+ * An abort ends requests the device may still hold (their argument
+ * buffers and pages still on a ring): a transport must keep those buffers
+ * alive (a request reference) until the device is reset or gives them back.
+ */
+void fuse_init_server_timeout(struct fuse_conn *fc, u64 timeout_ns);
 
 /** @brief Allocate a forget link (kernel: fuse_alloc_forget()); may fail. */
 struct fuse_forget_link *fuse_alloc_forget(void);

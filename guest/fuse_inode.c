@@ -1,0 +1,411 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fuse_inode.c - the FUSE client core's connection life cycle (the kernel's
+ * fs/fuse/inode.c, reduced to what virtio-fs uses): setting a connection
+ * up, its channels, INIT negotiation, filling the super block and tearing
+ * the connection down with DESTROY.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <string.h>
+
+#include "guest/fuse_i.h"
+
+/* max_readahead offered in INIT: the kernel's VM_READAHEAD_PAGES (128 KiB). */
+#define FUSE_GUEST_MAX_READAHEAD (32 * PAGE_SIZE)
+
+/* Kernel: fuse_iqueue_init(): an empty, connected input queue. */
+static void fuse_iqueue_init(struct fuse_iqueue *fiq,
+			     const struct fuse_iqueue_ops *ops, void *priv)
+{
+	memset(fiq, 0, sizeof(struct fuse_iqueue));
+	spin_lock_init(&fiq->lock);
+	init_waitqueue_head(&fiq->waitq);
+	INIT_LIST_HEAD(&fiq->pending);
+	INIT_LIST_HEAD(&fiq->interrupts);
+	fiq->forget_list_tail = &fiq->forget_list_head;
+	fiq->connected = 1;
+	fiq->ops = ops;
+	fiq->priv = priv;
+}
+
+/* Kernel: fuse_conn_init(): a connected, uninitialised connection with one
+ * reference and @fm as its first mount. */
+void fuse_conn_init(struct fuse_conn *fc, struct fuse_mount *fm,
+		    const struct fuse_iqueue_ops *fiq_ops, void *fiq_priv)
+{
+	assert(fiq_ops);
+	/* exactly one style: all mainline send ops or all v5 wake ops */
+	assert(!fiq_ops->send_req == !fiq_ops->send_forget);
+	assert(!fiq_ops->send_req != !fiq_ops->wake_pending_and_unlock);
+	assert(!fiq_ops->wake_pending_and_unlock ==
+	       !fiq_ops->wake_forget_and_unlock);
+
+	memset(fc, 0, sizeof(*fc));
+	spin_lock_init(&fc->lock);
+	spin_lock_init(&fc->bg_lock);
+	refcount_set(&fc->count, 1);
+	atomic_set(&fc->dev_count, 1);
+	init_waitqueue_head(&fc->blocked_waitq);
+	fuse_iqueue_init(&fc->iq, fiq_ops, fiq_priv);
+	INIT_LIST_HEAD(&fc->bg_queue);
+	INIT_LIST_HEAD(&fc->devices);
+	atomic_set(&fc->num_waiting, 0);
+	fc->max_background = FUSE_DEFAULT_MAX_BACKGROUND;
+	fc->congestion_threshold = FUSE_DEFAULT_CONGESTION_THRESHOLD;
+	fc->blocked = 0;
+	fc->initialized = 0;
+	fc->connected = 1;
+	fc->max_pages = FUSE_DEFAULT_MAX_PAGES_PER_REQ;
+	fc->max_pages_limit = FUSE_MAX_MAX_PAGES;
+	fc->max_write = 4096;
+	INIT_LIST_HEAD(&fc->mounts);
+	list_add(&fm->fc_entry, &fc->mounts);
+	fm->fc = fc;
+}
+
+/* Kernel: fuse_conn_get(). */
+struct fuse_conn *fuse_conn_get(struct fuse_conn *fc)
+{
+	refcount_inc(&fc->count);
+	return fc;
+}
+
+/* Kernel: fuse_conn_put(): the last reference stops the timeout check,
+ * lets the transport release fiq->priv and frees the connection. */
+void fuse_conn_put(struct fuse_conn *fc)
+{
+	struct fuse_iqueue *fiq = &fc->iq;
+
+	if (!refcount_dec_and_test(&fc->count))
+		return;
+	if (fc->timeout_freq)
+		cancel_delayed_work_sync(&fc->timeout_work);
+	if (fiq->ops->release)
+		fiq->ops->release(fiq);
+	if (fc->release)
+		fc->release(fc);
+}
+
+/* Kernel: fuse_pqueue_init(). */
+static void fuse_pqueue_init(struct fuse_pqueue *fpq)
+{
+	unsigned int i;
+
+	spin_lock_init(&fpq->lock);
+	for (i = 0; i < FUSE_PQ_HASH_SIZE; i++)
+		INIT_LIST_HEAD(&fpq->processing[i]);
+	INIT_LIST_HEAD(&fpq->io);
+	fpq->connected = 1;
+}
+
+/* Kernel: fuse_dev_alloc(): a channel with its processing buckets. */
+struct fuse_dev *fuse_dev_alloc(void)
+{
+	struct fuse_dev *fud;
+	struct list_head *pq;
+
+	fud = kzalloc(sizeof(struct fuse_dev), GFP_KERNEL);
+	if (!fud)
+		return NULL;
+
+	pq = kcalloc(FUSE_PQ_HASH_SIZE, sizeof(struct list_head), GFP_KERNEL);
+	if (!pq) {
+		kfree(fud);
+		return NULL;
+	}
+
+	fud->pq.processing = pq;
+	fuse_pqueue_init(&fud->pq);
+	INIT_LIST_HEAD(&fud->entry);
+
+	return fud;
+}
+
+/* Kernel: fuse_dev_install(): the channel holds a connection reference. */
+void fuse_dev_install(struct fuse_dev *fud, struct fuse_conn *fc)
+{
+	fud->fc = fuse_conn_get(fc);
+	spin_lock(&fc->lock);
+	list_add_tail(&fud->entry, &fc->devices);
+	spin_unlock(&fc->lock);
+}
+
+/* Kernel: fuse_dev_alloc_install(). */
+struct fuse_dev *fuse_dev_alloc_install(struct fuse_conn *fc)
+{
+	struct fuse_dev *fud = fuse_dev_alloc();
+
+	if (fud)
+		fuse_dev_install(fud, fc);
+	return fud;
+}
+
+/* Kernel: fuse_mount_remove(): the kernel takes fc->killsb for writing;
+ * tasks switch only at yield points, so the list update needs nothing. */
+bool fuse_mount_remove(struct fuse_mount *fm)
+{
+	struct fuse_conn *fc = fm->fc;
+
+	list_del_init(&fm->fc_entry);
+	return list_empty(&fc->mounts);
+}
+
+/* Kernel: fuse_dev_free(): unlink, drop the connection reference, free. */
+void fuse_dev_free(struct fuse_dev *fud)
+{
+	struct fuse_conn *fc;
+
+	if (!fud)
+		return;
+	fc = fud->fc;
+	if (fc) {
+		spin_lock(&fc->lock);
+		list_del(&fud->entry);
+		spin_unlock(&fc->lock);
+
+		fuse_conn_put(fc);
+	}
+	kfree(fud->pq.processing);
+	kfree(fud);
+}
+
+/* Kernel: struct fuse_init_args: INIT's description and both payloads,
+ * allocated together so process_init_reply() frees them at once. */
+struct fuse_init_args {
+	struct fuse_args args;
+	struct fuse_init_in in;
+	struct fuse_init_out out;
+};
+
+/* Kernel: process_init_limits(): background limits from the reply. */
+static void process_init_limits(struct fuse_conn *fc,
+				const struct fuse_init_out *arg)
+{
+	if (arg->minor < 13)
+		return;
+
+	spin_lock(&fc->bg_lock);
+	if (arg->max_background)
+		fc->max_background = arg->max_background;
+	if (arg->congestion_threshold)
+		fc->congestion_threshold = arg->congestion_threshold;
+	spin_unlock(&fc->bg_lock);
+}
+
+/* Kernel: fuse_dax_check_alignment(): a DAX mount cannot map in units
+ * larger than its ranges. */
+static bool fuse_dax_check_alignment(struct fuse_conn *fc,
+				     unsigned int map_alignment)
+{
+	if (fc->dax && map_alignment > FUSE_DAX_SHIFT) {
+		TRACE(.kind = "fuse.init", .func = "fuse_dax_check_alignment",
+		      .detail = "map alignment larger than the DAX range");
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Kernel: process_init_reply(): INIT's background end. A good reply sets
+ * the negotiated limits and flags and conn_init; an error, a wrong major
+ * or a bad map alignment sets conn_error, so every later request fails
+ * with ECONNREFUSED. Either way the connection counts as initialised and
+ * the senders blocked on it are woken.
+ */
+static void process_init_reply(struct fuse_mount *fm, struct fuse_args *args,
+			       int error)
+{
+	struct fuse_conn *fc = fm->fc;
+	struct fuse_init_args *ia =
+		container_of(args, struct fuse_init_args, args);
+	struct fuse_init_out *arg = &ia->out;
+	bool ok = true;
+
+	if (error || arg->major != FUSE_KERNEL_VERSION) {
+		ok = false;
+	} else {
+		process_init_limits(fc, arg);
+
+		if (arg->minor >= 6) {
+			u64 flags = arg->flags;
+
+			if (flags & FUSE_INIT_EXT)
+				flags |= (u64)arg->flags2 << 32;
+			fc->init_flags = flags;
+			if (!(flags & FUSE_POSIX_LOCKS))
+				fc->no_lock = 1;
+			if (flags & FUSE_ATOMIC_O_TRUNC)
+				fc->atomic_o_trunc = 1;
+			if (flags & FUSE_MAX_PAGES) {
+				unsigned int mp =
+					arg->max_pages ? arg->max_pages : 1;
+
+				fc->max_pages = mp < fc->max_pages_limit ?
+							mp :
+							fc->max_pages_limit;
+			}
+			if (flags & FUSE_MAP_ALIGNMENT) {
+				if (fuse_dax_check_alignment(
+					    fc, arg->map_alignment))
+					fc->map_alignment = arg->map_alignment;
+				else
+					ok = false;
+			}
+		} else {
+			fc->no_lock = 1;
+		}
+
+		fc->minor = arg->minor;
+		fc->max_write = arg->minor < 5 ? 4096 : arg->max_write;
+		if (fc->max_write < 4096)
+			fc->max_write = 4096;
+		fc->conn_init = 1;
+	}
+	TRACE(.kind = "fuse.init", .func = "process_init_reply",
+	      .opcode = FUSE_INIT,
+	      .detail = trace_fmt("%s minor=%u max_write=%u max_pages=%u",
+				  ok ? "ok" : "failed", fc->minor,
+				  fc->max_write, fc->max_pages));
+	kfree(ia);
+
+	if (!ok) {
+		fc->conn_init = 0;
+		fc->conn_error = 1;
+	}
+
+	smp_wmb();
+	fc->initialized = 1;
+	wake_up_all(&fc->blocked_waitq);
+}
+
+/* Kernel: fuse_send_init(): INIT goes out as a forced background request;
+ * if it cannot even be queued, the reply handler runs with ENOTCONN. */
+void fuse_send_init(struct fuse_mount *fm)
+{
+	struct fuse_init_args *ia;
+	u64 flags = FUSE_GUEST_INIT_FLAGS;
+
+	ia = kzalloc(sizeof(*ia), GFP_KERNEL | __GFP_NOFAIL);
+
+	ia->in.major = FUSE_KERNEL_VERSION;
+	ia->in.minor = FUSE_KERNEL_MINOR_VERSION;
+	ia->in.max_readahead = FUSE_GUEST_MAX_READAHEAD;
+	ia->in.flags = (u32)flags;
+	ia->in.flags2 = (u32)(flags >> 32);
+	ia->args.opcode = FUSE_INIT;
+	ia->args.in_numargs = 1;
+	ia->args.in_args[0].size = sizeof(ia->in);
+	ia->args.in_args[0].value = &ia->in;
+	ia->args.out_numargs = 1;
+	/* a shorter (older) reply is fine: the rest stays zero */
+	ia->args.out_argvar = true;
+	ia->args.out_args[0].size = sizeof(ia->out);
+	ia->args.out_args[0].value = &ia->out;
+	ia->args.force = true;
+	ia->args.nocreds = true;
+	ia->args.end = process_init_reply;
+
+	if (fuse_simple_background(fm, &ia->args, GFP_KERNEL) != 0)
+		process_init_reply(fm, &ia->args, -ENOTCONN);
+}
+
+/*
+ * Kernel: fuse_fill_super_common(): take the mount options into the
+ * connection and, when the caller asks for it through ctx->fudptr, give it
+ * a channel. -EINVAL when the super block has no fuse_mount or *fudptr is
+ * already taken, -ENOMEM when the channel cannot be allocated.
+ */
+int fuse_fill_super_common(struct super_block *sb, struct fuse_fs_context *ctx)
+{
+	struct fuse_dev *fud = NULL;
+	struct fuse_mount *fm = get_fuse_mount_super(sb);
+	struct fuse_conn *fc;
+
+	if (!fm || !fm->fc)
+		return -EINVAL;
+	fc = fm->fc;
+
+	if (ctx->fudptr) {
+		fud = fuse_dev_alloc_install(fc);
+		if (!fud)
+			return -ENOMEM;
+	}
+
+	fm->sb = sb;
+	fc->default_permissions = ctx->default_permissions;
+	fc->allow_other = ctx->allow_other;
+	fc->max_read = ctx->max_read > 4096 ? ctx->max_read : 4096;
+	fc->destroy = ctx->destroy;
+	fc->no_control = ctx->no_control;
+	fc->no_force_umount = ctx->no_force_umount;
+
+	if (ctx->fudptr && *ctx->fudptr) {
+		fuse_dev_free(fud);
+		return -EINVAL;
+	}
+	if (ctx->fudptr)
+		*ctx->fudptr = fud;
+	return 0;
+}
+
+/* Kernel: fuse_send_destroy(): only a session INIT opened gets DESTROY. */
+static void fuse_send_destroy(struct fuse_mount *fm)
+{
+	if (fm->fc->conn_init) {
+		struct fuse_args args;
+
+		memset(&args, 0, sizeof(args));
+		args.opcode = FUSE_DESTROY;
+		args.force = true;
+		args.nocreds = true;
+		fuse_simple_request(fm, &args);
+	}
+}
+
+/* Kernel: fuse_conn_destroy(): DESTROY (if the mount asked), then abort
+ * and wait until no request is left. */
+void fuse_conn_destroy(struct fuse_mount *fm)
+{
+	struct fuse_conn *fc = fm->fc;
+
+	if (fc->destroy)
+		fuse_send_destroy(fm);
+
+	fuse_abort_conn(fc);
+	fuse_wait_aborted(fc);
+}
+
+/*
+ * No kernel twin: describe @args for fuse_proto. A page argument (the last
+ * in arg with in_pages, the last out arg with out_pages) is given with its
+ * size and a NULL value: its bytes live in pages, so the transport gathers
+ * or scatters them itself; fuse_proto checks such an out arg by size only.
+ */
+void fuse_args_to_proto(const struct fuse_args *args,
+			struct fuse_proto_args *pa)
+{
+	unsigned int i;
+
+	assert(args->in_numargs <= ARRAY_SIZE(args->in_args));
+	assert(args->out_numargs <= ARRAY_SIZE(args->out_args));
+	memset(pa, 0, sizeof(*pa));
+	pa->opcode = args->opcode;
+	pa->nodeid = args->nodeid;
+	pa->in_numargs = args->in_numargs;
+	pa->out_numargs = args->out_numargs;
+	pa->out_argvar = args->out_argvar;
+	pa->noreply = args->noreply;
+	for (i = 0; i < args->in_numargs; i++) {
+		pa->in_args[i].size = args->in_args[i].size;
+		pa->in_args[i].value = args->in_args[i].value;
+	}
+	if (args->in_pages && args->in_numargs)
+		pa->in_args[args->in_numargs - 1].value = NULL;
+	for (i = 0; i < args->out_numargs; i++) {
+		pa->out_args[i].size = args->out_args[i].size;
+		pa->out_args[i].value = args->out_args[i].value;
+	}
+	if (args->out_pages && args->out_numargs)
+		pa->out_args[args->out_numargs - 1].value = NULL;
+}
