@@ -302,11 +302,10 @@ int fuse_server_restore_session(struct fuse_server *srv,
 		supported |= FUSE_MAP_ALIGNMENT;
 	if (s->now_nsec > 999999999u)
 		return -EINVAL;
-	if (s->initialized ?
-		    s->minor < FUSE_SERVER_MIN_MINOR ||
-			    s->minor > FUSE_KERNEL_MINOR_VERSION ||
-			    (s->flags & ~supported) :
-		    s->bswapped || s->minor || s->flags)
+	if (s->initialized ? s->minor < FUSE_SERVER_MIN_MINOR ||
+				     s->minor > FUSE_KERNEL_MINOR_VERSION ||
+				     (s->flags & ~supported) :
+			     s->bswapped || s->minor || s->flags)
 		return -EINVAL;
 	srv->initialized = s->initialized;
 	srv->bswapped = s->bswapped;

@@ -165,16 +165,16 @@ enum fuse_state_direction {
  *        fuse_state_check().
  */
 struct fuse_state_transfer {
-	struct fuse_server *srv;	   /**< the back end */
-	struct pipe *pipe;		   /**< the state channel */
-	enum fuse_state_direction dir;	   /**< save or load */
-	enum fuse_state_policy policy;	   /**< load: not-found policy */
-	size_t write_size;		   /**< save: bytes per pipe_write()
+	struct fuse_server *srv;	 /**< the back end */
+	struct pipe *pipe;		 /**< the state channel */
+	enum fuse_state_direction dir;	 /**< save or load */
+	enum fuse_state_policy policy;	 /**< load: not-found policy */
+	size_t write_size;		 /**< save: bytes per pipe_write()
 						(0: everything at once) */
-	bool done;			   /**< the task has finished */
-	int result;			   /**< 0 or the error, once done */
-	size_t bytes;			   /**< state bytes moved */
-	struct fuse_state_report report;   /**< load: what happened */
+	bool done;			 /**< the task has finished */
+	int result;			 /**< 0 or the error, once done */
+	size_t bytes;			 /**< state bytes moved */
+	struct fuse_state_report report; /**< load: what happened */
 };
 
 /**

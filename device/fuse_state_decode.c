@@ -316,6 +316,35 @@ static int decode_sections(struct fs_decoded *d, const u8 *body, u64 len)
 	return 0;
 }
 
+static int cmp_path(const void *a, const void *b)
+{
+	const struct fs_inode_rec *x = *(const struct fs_inode_rec *const *)a;
+	const struct fs_inode_rec *y = *(const struct fs_inode_rec *const *)b;
+
+	if (x->path_len != y->path_len)
+		return x->path_len < y->path_len ? -1 : 1;
+	return memcmp(x->path, y->path, x->path_len);
+}
+
+/* Two records with one path would be one inode. */
+static bool has_duplicate_path(const struct fs_decoded *d)
+{
+	const struct fs_inode_rec **v = malloc((d->ninodes + 1) * sizeof(*v));
+	size_t n = 0;
+	bool dup = false;
+
+	if (!v)
+		return true;
+	for (size_t i = 0; i < d->ninodes; i++)
+		if (d->inodes[i].path_len)
+			v[n++] = &d->inodes[i];
+	qsort(v, n, sizeof(*v), cmp_path);
+	for (size_t i = 1; i < n && !dup; i++)
+		dup = !cmp_path(&v[i - 1], &v[i]);
+	free(v);
+	return dup;
+}
+
 /* Cross-checks: ids ascending and below their counters, references. */
 static int check_content(struct fs_decoded *d)
 {
@@ -329,13 +358,10 @@ static int check_content(struct fs_decoded *d)
 		    (i && d->inodes[i - 1].nodeid >= r->nodeid) ||
 		    (type != S_IFDIR && type != S_IFREG))
 			return -EUCLEAN;
-		/* two records with one path would be one inode */
-		for (size_t j = 0; r->path_len && j < i; j++)
-			if (d->inodes[j].path_len == r->path_len &&
-			    !memcmp(d->inodes[j].path, r->path, r->path_len))
-				return -EUCLEAN;
 		d->info.unlinked += !r->path_len;
 	}
+	if (has_duplicate_path(d))
+		return -EUCLEAN;
 	root = fs_find_rec(d, MEMFS_ROOT_ID);
 	if (!root || root->path_len != 1 || (root->mode & S_IFMT) != S_IFDIR)
 		return -EUCLEAN;
@@ -411,8 +437,7 @@ int fs_decode(const void *buf, size_t len, struct fs_decoded *d)
 	return err;
 }
 
-int fuse_state_verify(const void *buf, size_t len,
-		      struct fuse_state_info *info)
+int fuse_state_verify(const void *buf, size_t len, struct fuse_state_info *info)
 {
 	struct fs_decoded d;
 	int err = fs_decode(buf, len, &d);

@@ -14,34 +14,34 @@
 #include "device/dax.h"
 
 /* Header field offsets. */
-#define FS_HDR_MAGIC 0
+#define FS_HDR_MAGIC   0
 #define FS_HDR_VERSION 8
-#define FS_HDR_HDRLEN 12
+#define FS_HDR_HDRLEN  12
 #define FS_HDR_BODYLEN 16
-#define FS_HDR_FLAGS 24
-#define FS_HDR_CRC 28
+#define FS_HDR_FLAGS   24
+#define FS_HDR_CRC     28
 
 /* Section types. */
-#define FS_SEC_SESSION 1
+#define FS_SEC_SESSION	1
 #define FS_SEC_COUNTERS 2
-#define FS_SEC_INODES 3
-#define FS_SEC_HANDLES 4
-#define FS_SEC_LOCKS 5 /* version 2 on */
-#define FS_SEC_DAX 6   /* version 2 on */
+#define FS_SEC_INODES	3
+#define FS_SEC_HANDLES	4
+#define FS_SEC_LOCKS	5 /* version 2 on */
+#define FS_SEC_DAX	6 /* version 2 on */
 
-#define FS_SEC_HDR 8
-#define FS_SESSION_SIZE 72
+#define FS_SEC_HDR	 8
+#define FS_SESSION_SIZE	 72
 #define FS_COUNTERS_SIZE 32
-#define FS_HANDLE_SIZE 24
-#define FS_LOCK_SIZE 40
-#define FS_DAX_SIZE 40
+#define FS_HANDLE_SIZE	 24
+#define FS_LOCK_SIZE	 40
+#define FS_DAX_SIZE	 40
 
 struct fs_inode_rec {
 	u64 nodeid;
 	u64 generation; /* version 1: 0, taken from the destination */
 	u64 nlookup;
 	u32 mode;
-	u32 path_len; /* 0: no path */
+	u32 path_len;	  /* 0: no path */
 	const char *path; /* into the state bytes, not NUL-terminated */
 	u32 nopen;	  /* derived: handles on it */
 	u32 npin;	  /* derived: mappings of it */

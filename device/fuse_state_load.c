@@ -19,7 +19,11 @@
 #include "device/fuse_state_internal.h"
 #include "sim/trace.h"
 
-enum rec_fate { REC_FOUND, REC_BROKEN, REC_DROPPED };
+enum rec_fate {
+	REC_FOUND,
+	REC_BROKEN,
+	REC_DROPPED
+};
 
 struct id_pair {
 	u64 dst, mig; /* destination nodeid, migrated nodeid */
@@ -144,7 +148,8 @@ static int find_inodes(struct load_ctx *c, enum fuse_state_policy policy)
 			(a.mode & S_IFMT) == (r->mode & S_IFMT);
 		if (found) {
 			c->fate[i] = REC_FOUND;
-			c->pairs[c->npairs++] = (struct id_pair){ ino, r->nodeid };
+			c->pairs[c->npairs++] =
+				(struct id_pair){ ino, r->nodeid };
 			continue;
 		}
 		if (!r->nlookup && !r->nopen && !r->npin) {
@@ -230,8 +235,10 @@ static int build_tree(struct load_ctx *c, struct fuse_server *tmp)
 			.attr = { .ino = r->nodeid,
 				  .mode = r->mode,
 				  .blksize = MEMFS_PAGE_SIZE,
-				  .atime = { d->sess.now_sec, d->sess.now_nsec },
-				  .mtime = { d->sess.now_sec, d->sess.now_nsec },
+				  .atime = { d->sess.now_sec,
+					     d->sess.now_nsec },
+				  .mtime = { d->sess.now_sec,
+					     d->sess.now_nsec },
 				  .ctime = { d->sess.now_sec,
 					     d->sess.now_nsec } },
 		};
@@ -255,18 +262,18 @@ static int build_tree(struct load_ctx *c, struct fuse_server *tmp)
 			err = memfs_for_each_dirent(c->dfs, in->nodeid,
 						    copy_dirent, c);
 		else
-			err = memfs_for_each_page(c->dfs, in->nodeid,
-						  copy_page, c);
+			err = memfs_for_each_page(c->dfs, in->nodeid, copy_page,
+						  c);
 		if (err)
 			return restore_err(err);
 	}
 	return memfs_set_counters(
-		c->tfs,
-		&(struct memfs_counters){
-			.next_nodeid = fresh,
-			.next_fh = d->next_fh,
-			.generation = d->generation,
-			.now = { d->sess.now_sec, d->sess.now_nsec } }) ?
+		       c->tfs,
+		       &(struct memfs_counters){
+			       .next_nodeid = fresh,
+			       .next_fh = d->next_fh,
+			       .generation = d->generation,
+			       .now = { d->sess.now_sec, d->sess.now_nsec } }) ?
 		       -EUCLEAN :
 		       0;
 }
@@ -373,8 +380,8 @@ int fuse_state_load(struct fuse_server *dst, const void *buf, size_t len,
 	if (!rep)
 		rep = &local;
 	memset(rep, 0, sizeof(*rep));
-	if (!dst || (policy != FUSE_STATE_ABORT &&
-		     policy != FUSE_STATE_GUEST_ERROR))
+	if (!dst ||
+	    (policy != FUSE_STATE_ABORT && policy != FUSE_STATE_GUEST_ERROR))
 		return -EINVAL;
 	err = fs_decode(buf, len, &d);
 	if (err)

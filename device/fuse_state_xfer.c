@@ -67,8 +67,7 @@ int fuse_state_copy_tree(struct fuse_server *dst, struct fuse_server *src)
 		return -EINVAL;
 	fuse_server_get_config(dst, &a);
 	fuse_server_get_config(src, &b);
-	if (a.max_inodes != b.max_inodes ||
-	    a.max_file_size != b.max_file_size)
+	if (a.max_inodes != b.max_inodes || a.max_file_size != b.max_file_size)
 		return -EXDEV;
 	c.src = fuse_server_fs(src);
 	c.dst = fuse_server_fs(dst);
@@ -164,10 +163,10 @@ int fuse_state_transfer_task(void *arg)
 	t->result = err;
 	t->done = true;
 	TRACE(.kind = "state.transfer", .func = "fuse_state_transfer_task",
-	      .detail = trace_fmt("%s %zu bytes: %d",
-				  t->dir == FUSE_STATE_DIR_SAVE ? "save" :
-								  "load",
-				  t->bytes, err));
+	      .detail =
+		      trace_fmt("%s %zu bytes: %d",
+				t->dir == FUSE_STATE_DIR_SAVE ? "save" : "load",
+				t->bytes, err));
 	return err;
 }
 

@@ -121,10 +121,11 @@ int mig_stream_save_from(struct pipe *p, struct mig_stream *s,
 		s->chunks = chunks;
 	}
 	TRACE(.kind = "mig.save", .func = "vhost_save_backend_state",
-	      .detail = err ? trace_fmt("error %d", err) :
-			      trace_fmt("%llu chunks, %zu stream bytes",
-					(unsigned long long)(s->chunks - chunks),
-					s->len - start));
+	      .detail =
+		      err ? trace_fmt("error %d", err) :
+			    trace_fmt("%llu chunks, %zu stream bytes",
+				      (unsigned long long)(s->chunks - chunks),
+				      s->len - start));
 	return err;
 }
 

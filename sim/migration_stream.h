@@ -107,10 +107,10 @@ int mig_stream_describe(const struct mig_stream *s, FILE *out);
 
 /** @brief Arguments and result of the front-end task bodies below. */
 struct mig_frontend {
-	struct pipe *pipe;	  /**< the back end's pipe */
+	struct pipe *pipe;	   /**< the back end's pipe */
 	struct mig_stream *stream; /**< the migration stream */
-	size_t chunk_size;	  /**< save: chunk size (0: 1 MiB) */
-	int result;		  /**< what the body returned */
+	size_t chunk_size;	   /**< save: chunk size (0: 1 MiB) */
+	int result;		   /**< what the body returned */
 };
 
 /** @brief Task body: mig_stream_save_from() with @p arg's fields. */

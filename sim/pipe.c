@@ -34,7 +34,8 @@ int pipe_init(struct pipe *p, const char *name, size_t capacity)
 
 void pipe_destroy(struct pipe *p)
 {
-	assert(!waitqueue_active(&p->readers) && !waitqueue_active(&p->writers));
+	assert(!waitqueue_active(&p->readers) &&
+	       !waitqueue_active(&p->writers));
 	free(p->buf);
 	p->buf = NULL;
 }

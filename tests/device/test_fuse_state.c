@@ -44,11 +44,10 @@ static void test_round_trip(void)
 	fst_build_source(true);
 	fst_new_dst();
 	buf = fst_save(fst_src, &len);
-	CU_ASSERT_EQUAL(fuse_state_load(fst_dst, buf, len, FUSE_STATE_ABORT,
-					&rep),
-			0);
+	CU_ASSERT_EQUAL(
+		fuse_state_load(fst_dst, buf, len, FUSE_STATE_ABORT, &rep), 0);
 	CU_ASSERT_EQUAL(rep.info.version, FUSE_STATE_VERSION);
-	CU_ASSERT_EQUAL(rep.info.inodes, 5); /* root, d, e, f1, g */
+	CU_ASSERT_EQUAL(rep.info.inodes, 5);  /* root, d, e, f1, g */
 	CU_ASSERT_EQUAL(rep.info.handles, 3); /* f1, g (create), g */
 	CU_ASSERT_EQUAL(rep.info.dir_handles, 1);
 	CU_ASSERT_EQUAL(rep.info.locks, 2);
@@ -76,9 +75,8 @@ static void test_round_trip(void)
 	/* the guest carries on: same fh, same nodeid, same lookups */
 	ts_srv = fst_dst;
 	CU_ASSERT_EQUAL(ts_nlookup(fst.f1), 2);
-	CU_ASSERT_EQUAL(ts_read(fst.f1, fst.fh_f1, 100, sizeof(data), data,
-				&got),
-			0);
+	CU_ASSERT_EQUAL(
+		ts_read(fst.f1, fst.fh_f1, 100, sizeof(data), data, &got), 0);
 	CU_ASSERT_EQUAL(got, sizeof(data));
 	CU_ASSERT_EQUAL(data[0], (u8)(100 * 7 + 3));
 	CU_ASSERT_EQUAL(dax_read(fuse_server_dax(fst_dst), 8192, win, 16), 16);
@@ -130,9 +128,8 @@ static void test_version1(void)
 	CU_ASSERT_EQUAL(fuse_state_verify(buf, len, &info), 0);
 	CU_ASSERT_EQUAL(info.version, 1);
 	CU_ASSERT_EQUAL(info.inodes, 5);
-	CU_ASSERT_EQUAL(fuse_state_load(fst_dst, buf, len, FUSE_STATE_ABORT,
-					NULL),
-			0);
+	CU_ASSERT_EQUAL(
+		fuse_state_load(fst_dst, buf, len, FUSE_STATE_ABORT, NULL), 0);
 	ts_srv = fst_dst;
 	CU_ASSERT_EQUAL(ts_nlookup(fst.f1), 2);
 	CU_ASSERT_EQUAL(ts_releasedir(fst.d, fst.dh), 0);
@@ -180,9 +177,8 @@ static void test_uninitialised(void)
 	CU_ASSERT_FALSE(info.initialized);
 	CU_ASSERT_EQUAL(info.inodes, 1);
 	CU_ASSERT_EQUAL(fuse_state_verify(buf, len, NULL), 0);
-	CU_ASSERT_EQUAL(fuse_state_load(fst_dst, buf, len, FUSE_STATE_ABORT,
-					NULL),
-			0);
+	CU_ASSERT_EQUAL(
+		fuse_state_load(fst_dst, buf, len, FUSE_STATE_ABORT, NULL), 0);
 	CU_ASSERT_FALSE(fuse_server_initialized(fst_dst));
 	free(buf);
 }
@@ -210,15 +206,13 @@ static void test_renumbered(void)
 	CU_ASSERT_EQUAL_FATAL(memfs_create(dfs, 1, "extra", 0644, 0, &extra),
 			      0);
 	CU_ASSERT_EQUAL_FATAL(memfs_unlink(dfs, fst.d, "f1"), 0);
-	CU_ASSERT_EQUAL_FATAL(memfs_create(dfs, fst.d, "f1", 0644, 0, &ino),
-			      0);
+	CU_ASSERT_EQUAL_FATAL(memfs_create(dfs, fst.d, "f1", 0644, 0, &ino), 0);
 	CU_ASSERT_NOT_EQUAL(ino, fst.f1);
 	CU_ASSERT_EQUAL_FATAL(memfs_write(dfs, ino, 0, "hello", 5), 5);
 	memfs_get_counters(fuse_server_fs(fst_src), &mc);
 	buf = fst_save(fst_src, &len);
-	CU_ASSERT_EQUAL(fuse_state_load(fst_dst, buf, len, FUSE_STATE_ABORT,
-					&rep),
-			0);
+	CU_ASSERT_EQUAL(
+		fuse_state_load(fst_dst, buf, len, FUSE_STATE_ABORT, &rep), 0);
 	/* every destination inode but root, d, e, f1, g is renumbered */
 	CU_ASSERT_EQUAL(rep.renumbered, 1);
 	dfs = fuse_server_fs(fst_dst);

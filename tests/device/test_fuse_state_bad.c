@@ -203,8 +203,9 @@ static void test_sections(void)
 /* The first inode record (root) and a path to break. */
 static void test_paths(void)
 {
-	static const char *const bad[] = { "xd", "d/", "//", "/.",
-					   "/..", "/\\0" };
+	static const char *const bad[] = {
+		"xd", "d/", "//", "/.", "/..", "/\\0"
+	};
 	size_t ino, off, len;
 	u32 l;
 	u8 *b;
@@ -287,12 +288,12 @@ static void test_content(void)
 	expect64(dax + 4 + 16, fst.d, -EUCLEAN);
 	/* content the back end refuses on restore */
 	load_only = true;
-	expect32(lck + 4 + 36, 77, -EUCLEAN);	      /* lock type */
-	expect64(dax + 4, 3, -EUCLEAN);		      /* unaligned */
-	expect32(hnd + 4 + 16, O_ACCMODE, -EUCLEAN);  /* open flags */
-	expect32(sess + 4, 5, -EUCLEAN);	      /* minor */
-	expect64(sess + 8, 1ULL << 40, -EUCLEAN);     /* flags */
-	expect32(sess + 24, 1000000000u, -EUCLEAN);   /* now_nsec */
+	expect32(lck + 4 + 36, 77, -EUCLEAN);	     /* lock type */
+	expect64(dax + 4, 3, -EUCLEAN);		     /* unaligned */
+	expect32(hnd + 4 + 16, O_ACCMODE, -EUCLEAN); /* open flags */
+	expect32(sess + 4, 5, -EUCLEAN);	     /* minor */
+	expect64(sess + 8, 1ULL << 40, -EUCLEAN);    /* flags */
+	expect32(sess + 24, 1000000000u, -EUCLEAN);  /* now_nsec */
 	/* the destination's configuration differs */
 	expect32(sess + 28, 4096, -EXDEV);
 	expect64(sess + 40, 0, -EXDEV);
@@ -334,6 +335,6 @@ static void test_load_twice(void)
 
 VT_SUITE_EACH(device_fuse_state_bad, setup, teardown,
 	      VT_CASE(test_every_byte_flip), VT_CASE(test_every_truncation),
-	      VT_CASE(test_header), VT_CASE(test_sections),
-	      VT_CASE(test_paths), VT_CASE(test_content),
-	      VT_CASE(test_destination_busy), VT_CASE(test_load_twice));
+	      VT_CASE(test_header), VT_CASE(test_sections), VT_CASE(test_paths),
+	      VT_CASE(test_content), VT_CASE(test_destination_busy),
+	      VT_CASE(test_load_twice));

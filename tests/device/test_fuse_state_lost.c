@@ -25,8 +25,8 @@ static void teardown(void)
 /* Delete /d/f1 on the destination side of the shared tree. */
 static void lose_f1(void)
 {
-	CU_ASSERT_EQUAL_FATAL(memfs_unlink(fuse_server_fs(fst_dst), fst.d, "f1"),
-			      0);
+	CU_ASSERT_EQUAL_FATAL(
+		memfs_unlink(fuse_server_fs(fst_dst), fst.d, "f1"), 0);
 	fst_snapshot();
 }
 
@@ -102,9 +102,8 @@ static void test_guest_error(void)
 	CU_ASSERT_EQUAL(memfs_check(fuse_server_fs(fst_dst), why, sizeof(why)),
 			0);
 	/* the name is free again on the destination's tree */
-	CU_ASSERT_EQUAL(ts_create(fst.d, "f1", S_IFREG | 0644, O_RDWR, &e,
-				  NULL),
-			0);
+	CU_ASSERT_EQUAL(
+		ts_create(fst.d, "f1", S_IFREG | 0644, O_RDWR, &e, NULL), 0);
 	CU_ASSERT_NOT_EQUAL(e.nodeid, fst.f1);
 	CU_ASSERT_EQUAL(fuse_server_mark_broken(fst_dst, fst.f1), -EEXIST);
 	free(buf);
@@ -218,9 +217,8 @@ static void test_lock_only_dropped(void)
 	buf = fst_save(fst_src, &len);
 	CU_ASSERT_EQUAL(fuse_state_verify(buf, len, &info), 0);
 	CU_ASSERT_EQUAL(info.locks, 1);
-	CU_ASSERT_EQUAL(fuse_state_load(fst_dst, buf, len, FUSE_STATE_ABORT,
-					&rep),
-			0);
+	CU_ASSERT_EQUAL(
+		fuse_state_load(fst_dst, buf, len, FUSE_STATE_ABORT, &rep), 0);
 	CU_ASSERT_EQUAL(rep.dropped, 1);
 	CU_ASSERT_EQUAL(rep.not_found, 0);
 	CU_ASSERT_EQUAL(locks_count(fuse_server_locks(fst_dst)), 0);

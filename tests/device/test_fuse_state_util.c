@@ -32,9 +32,9 @@ void fst_build_source(bool full)
 	fst.d = e.nodeid;
 	CU_ASSERT_EQUAL_FATAL(ts_mkdir(1, "e", 0755, &e), 0);
 	fst.e = e.nodeid;
-	CU_ASSERT_EQUAL_FATAL(
-		ts_create(fst.d, "f1", S_IFREG | 0644, O_RDWR, &e, &fst.fh_f1),
-		0);
+	CU_ASSERT_EQUAL_FATAL(ts_create(fst.d, "f1", S_IFREG | 0644, O_RDWR, &e,
+					&fst.fh_f1),
+			      0);
 	fst.f1 = e.nodeid;
 	CU_ASSERT_EQUAL_FATAL(ts_write(fst.f1, fst.fh_f1, 0, pattern,
 				       sizeof(pattern), &n),
@@ -51,11 +51,12 @@ void fst_build_source(bool full)
 	CU_ASSERT_EQUAL_FATAL(ts_lk(FUSE_SETLK, fst.f1, fst.fh_f1, 7, F_WRLCK,
 				    0, 99, 0, NULL),
 			      0);
-	CU_ASSERT_EQUAL_FATAL(ts_lk(FUSE_SETLK, fst.g, fst.fh_g, 8, F_RDLCK,
-				    10, LOCKS_OFFSET_MAX, 0, NULL),
+	CU_ASSERT_EQUAL_FATAL(ts_lk(FUSE_SETLK, fst.g, fst.fh_g, 8, F_RDLCK, 10,
+				    LOCKS_OFFSET_MAX, 0, NULL),
 			      0);
 	CU_ASSERT_EQUAL_FATAL(ts_setupmapping(fst.f1, fst.fh_f1, 4096, 4096,
-					      8192, FUSE_SETUPMAPPING_FLAG_READ),
+					      8192,
+					      FUSE_SETUPMAPPING_FLAG_READ),
 			      0);
 }
 
