@@ -171,6 +171,8 @@ struct fuse_state_transfer {
 	enum fuse_state_policy policy;	 /**< load: not-found policy */
 	size_t write_size;		 /**< save: bytes per pipe_write()
 						(0: everything at once) */
+	size_t max_size;		 /**< load: largest state accepted
+			      (0: #FUSE_STATE_MAX_SIZE) */
 	bool done;			 /**< the task has finished */
 	int result;			 /**< 0 or the error, once done */
 	size_t bytes;			 /**< state bytes moved */
@@ -181,7 +183,7 @@ struct fuse_state_transfer {
  * @brief Task body. Save: serialise, write into the pipe, close the write
  *        end (also on error, so the front end sees EOF). Load: read the
  *        pipe to end of file, close the read end, load (a state above
- *        #FUSE_STATE_MAX_SIZE is refused with -EFBIG).
+ *        max_size is refused with -EFBIG).
  * @return the transfer's result
  */
 int fuse_state_transfer_task(void *arg);

@@ -383,6 +383,8 @@ static int check_content(struct fs_decoded *d)
 	for (size_t i = 0; i < d->nlocks; i++)
 		if (!fs_find_rec(d, d->locks[i].ino))
 			return -EUCLEAN;
+	if (d->nmaps && !d->cfg.dax_window_size)
+		return -EUCLEAN; /* mappings need a window */
 	for (size_t i = 0; i < d->nmaps; i++) {
 		struct fs_inode_rec *r = fs_find_rec(d, d->maps[i].ino);
 

@@ -10,6 +10,7 @@
  * above the migrated counter. Only when the scratch server passes every
  * check is it exchanged with the destination.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,7 +102,7 @@ static const struct id_pair *find_pair(const struct load_ctx *c, u64 dst)
 	return bsearch(&key, c->pairs, c->npairs, sizeof(key), cmp_pair);
 }
 
-/* Scratch nodeid of destination inode @dst, 0 if it is not copied. */
+/* Scratch nodeid of destination inode @dst (a linked one: it has one). */
 static u64 new_of(const struct load_ctx *c, u64 dst)
 {
 	size_t lo = 0, hi = c->ndinos;
@@ -109,14 +110,13 @@ static u64 new_of(const struct load_ctx *c, u64 dst)
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (c->dinos[mid].nodeid == dst)
-			return c->newid[mid];
 		if (c->dinos[mid].nodeid < dst)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return 0;
+	assert(lo < c->ndinos && c->dinos[lo].nodeid == dst && c->newid[lo]);
+	return c->newid[lo];
 }
 
 static void note_missing(struct load_ctx *c, const struct fs_inode_rec *r)
@@ -204,8 +204,8 @@ static int build_tree(struct load_ctx *c, struct fuse_server *tmp)
 		struct memfs_inode_info in = c->dinos[i];
 		const struct id_pair *p = find_pair(c, in.nodeid);
 
-		if (in.nodeid != MEMFS_ROOT_ID && !in.parent)
-			continue; /* nameless: not part of the shared tree */
+		/* a nameless inode needs a lookup, handle or pin: -EBUSY */
+		assert(in.nodeid == MEMFS_ROOT_ID || in.parent);
 		c->newid[i] = p ? p->mig : fresh++;
 		c->rep->renumbered += !p;
 		in.nlookup = 0;
@@ -255,8 +255,6 @@ static int build_tree(struct load_ctx *c, struct fuse_server *tmp)
 	for (size_t i = 0; i < c->ndinos; i++) {
 		const struct memfs_inode_info *in = &c->dinos[i];
 
-		if (!c->newid[i])
-			continue;
 		c->cur_new = c->newid[i];
 		if ((in->attr.mode & S_IFMT) == S_IFDIR)
 			err = memfs_for_each_dirent(c->dfs, in->nodeid,
@@ -300,8 +298,8 @@ static int build_session(struct load_ctx *c, struct fuse_server *tmp)
 			return -EUCLEAN;
 	}
 	locks_set_generation(lt, d->lock_generation);
-	if (d->nmaps && !dax)
-		return -EUCLEAN;
+	/* fs_decode() refused mappings without a window; configs match */
+	assert(dax || !d->nmaps);
 	for (size_t i = 0; i < d->nmaps; i++)
 		if (dax_restore(dax, &d->maps[i]))
 			return -EUCLEAN;

@@ -106,12 +106,16 @@ static int collect_lock_ino(void *arg, const struct posix_lock *lk)
 	return 0;
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static bool has_locks(const struct save_ctx *c, u64 ino)
 {
-	for (size_t i = 0; i < c->nlock_inos; i++)
-		if (c->lock_inos[i] == ino)
-			return true;
-	return false;
+	return bsearch(&ino, c->lock_inos, c->nlock_inos, sizeof(ino), cmp_u64);
 }
 
 /* The path of @ino into c->path (grown as needed): its length, 0 if none. */

@@ -111,27 +111,24 @@ static int send_state(struct fuse_state_transfer *t)
 
 static int receive_state(struct fuse_state_transfer *t)
 {
-	size_t cap = 64 * 1024, len = 0;
-	u8 *buf = malloc(cap);
+	size_t max = t->max_size ? t->max_size : FUSE_STATE_MAX_SIZE;
+	size_t cap = 0, len = 0;
+	u8 *buf = NULL;
 	int err = 0;
 
-	if (!buf)
-		return -ENOMEM;
 	for (;;) {
 		ssize_t n;
 
 		if (len == cap) {
-			u8 *p = NULL;
+			u8 *p;
 
-			if (cap < FUSE_STATE_MAX_SIZE)
-				p = realloc(buf, cap * 2);
+			cap = cap ? 2 * cap : 64 * 1024;
+			p = realloc(buf, cap);
 			if (!p) {
-				err = cap < FUSE_STATE_MAX_SIZE ? -ENOMEM :
-								  -EFBIG;
+				err = -ENOMEM;
 				break;
 			}
 			buf = p;
-			cap *= 2;
 		}
 		n = pipe_read(t->pipe, buf + len, cap - len);
 		if (n <= 0) {
@@ -140,6 +137,10 @@ static int receive_state(struct fuse_state_transfer *t)
 		}
 		len += (size_t)n;
 		t->bytes = len;
+		if (len > max) {
+			err = -EFBIG;
+			break;
+		}
 	}
 	/* Whatever happened, the front end must not block on us. */
 	pipe_close_read(t->pipe);

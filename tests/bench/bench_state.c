@@ -18,10 +18,10 @@
 #include "device/memfs.h"
 #include "sim/migration_stream.h"
 
-#define INODES 1000
+#define INODES	1000
 #define HANDLES 100
-#define LOCKS 50
-#define ROUNDS 200
+#define LOCKS	50
+#define ROUNDS	200
 
 static double now_s(void)
 {
@@ -87,8 +87,11 @@ static void build(struct fuse_server *srv, u64 *files)
 		if (memfs_open(fs, files[i * 7], O_RDWR, &fh))
 			die("open", 0);
 	for (int i = 0; i < LOCKS; i++) {
-		struct posix_lock lk = { files[i * 7], 1000 + i, 100 + i,
-					 i % 2 ? F_RDLCK : F_WRLCK, 0,
+		struct posix_lock lk = { files[i * 7],
+					 1000 + i,
+					 100 + i,
+					 i % 2 ? F_RDLCK : F_WRLCK,
+					 0,
 					 LOCKS_OFFSET_MAX };
 
 		if (locks_setlk(lt, &lk))
@@ -153,8 +156,7 @@ int main(void)
 	mig_stream_init(&s);
 	printf("session: %llu inodes in the tree, %llu migrated (%llu "
 	       "looked up + root), %llu open handles, %llu locks\n",
-	       (unsigned long long)st.inodes,
-	       (unsigned long long)info.inodes,
+	       (unsigned long long)st.inodes, (unsigned long long)info.inodes,
 	       (unsigned long long)info.inodes - 1,
 	       (unsigned long long)info.handles,
 	       (unsigned long long)info.locks);
@@ -162,7 +164,8 @@ int main(void)
 	       "stream with 1 MiB chunks: %zu bytes\n",
 	       info.version, len, len / 1024.0,
 	       len + 4 * ((len + MIG_STREAM_CHUNK_MAX - 1) /
-			  MIG_STREAM_CHUNK_MAX + 1));
+				  MIG_STREAM_CHUNK_MAX +
+			  1));
 	printf("save %.1f us, verify %.1f us, load %.1f us (find %d paths, "
 	       "rebuild, check), save + load %.1f us\n",
 	       t_save * 1e6, t_verify * 1e6, t_load * 1e6, INODES,

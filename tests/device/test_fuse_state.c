@@ -228,6 +228,49 @@ static void test_renumbered(void)
 	free(buf);
 }
 
+/*
+ * A path longer than the saver's first buffer, an inode the session does
+ * not know (not saved), two owners' locks on one inode.
+ */
+static void test_deep_path_and_extras(void)
+{
+	struct fuse_state_report rep;
+	struct fuse_entry_out e;
+	char name[251];
+	u64 parent = 1, stranger;
+	void *buf;
+	size_t len;
+
+	fst_build_source(true);
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	for (int i = 0; i < 9; i++) {
+		name[0] = (char)('a' + i);
+		CU_ASSERT_EQUAL_FATAL(ts_mkdir(parent, name, 0755, &e), 0);
+		parent = e.nodeid;
+	}
+	CU_ASSERT_EQUAL_FATAL(memfs_create(fuse_server_fs(fst_src), 1,
+					   "stranger", 0644, 0, &stranger),
+			      0);
+	CU_ASSERT_EQUAL(ts_lk(FUSE_SETLK, fst.g, fst.fh_g, 9, F_RDLCK, 0, 5, 0,
+			      NULL),
+			0);
+	fst_new_dst();
+	buf = fst_save(fst_src, &len);
+	CU_ASSERT_EQUAL(
+		fuse_state_load(fst_dst, buf, len, FUSE_STATE_ABORT, &rep), 0);
+	CU_ASSERT_EQUAL(rep.info.inodes, 5 + 9);
+	CU_ASSERT_EQUAL(rep.info.locks, 3);
+	/* the stranger was not migrated: renumbered on the destination */
+	CU_ASSERT_EQUAL(rep.renumbered, 1);
+	ts_srv = fst_dst;
+	CU_ASSERT_EQUAL(ts_nlookup(parent), 1);
+	CU_ASSERT_EQUAL(ts_lookup(1, "stranger", &e), 0);
+	CU_ASSERT_NOT_EQUAL(e.nodeid, stranger);
+	free(buf);
+}
+
 VT_SUITE_EACH(device_fuse_state, NULL, teardown, VT_CASE(test_round_trip),
 	      VT_CASE(test_version1), VT_CASE(test_bswapped),
-	      VT_CASE(test_uninitialised), VT_CASE(test_renumbered));
+	      VT_CASE(test_uninitialised), VT_CASE(test_renumbered),
+	      VT_CASE(test_deep_path_and_extras));

@@ -225,7 +225,65 @@ static void test_lock_only_dropped(void)
 	free(buf);
 }
 
+/* Two lost: the report names the first. */
+static void test_two_lost(void)
+{
+	struct fuse_state_report rep;
+	void *buf;
+	size_t len;
+
+	fst_build_source(false);
+	fst_new_dst();
+	CU_ASSERT_EQUAL_FATAL(memfs_unlink(fuse_server_fs(fst_dst), 1, "g"), 0);
+	lose_f1();
+	buf = fst_save(fst_src, &len);
+	CU_ASSERT_EQUAL(fuse_state_load(fst_dst, buf, len,
+					FUSE_STATE_GUEST_ERROR, &rep),
+			0);
+	CU_ASSERT_EQUAL(rep.not_found, 2);
+	CU_ASSERT_EQUAL(rep.broken, 2);
+	CU_ASSERT_STRING_EQUAL(rep.missing, "/d/f1");
+	free(buf);
+}
+
+/*
+ * A placeholder needs an inode slot: a destination tree that filled its
+ * inode limit meanwhile cannot take it (-ENOSPC), nothing changes.
+ */
+static void test_no_room_for_placeholder(void)
+{
+	struct fuse_server_config small = fst_cfg;
+	struct fuse_entry_out e;
+	u64 ino;
+	void *buf;
+	size_t len;
+
+	small.max_inodes = 6;
+	ts_setup_init(&small);
+	fst_src = ts_srv;
+	CU_ASSERT_EQUAL_FATAL(ts_mkdir(1, "a", 0755, &e), 0);
+	CU_ASSERT_EQUAL_FATAL(ts_mkdir(1, "b", 0755, &e), 0);
+	fst_dst = fuse_server_new(&small);
+	CU_ASSERT_EQUAL_FATAL(fuse_state_copy_tree(fst_dst, fst_src), 0);
+	CU_ASSERT_EQUAL_FATAL(memfs_rmdir(fuse_server_fs(fst_dst), 1, "b"), 0);
+	for (int i = 0; i < 4; i++) {
+		char name[8] = { 'x', (char)('0' + i), 0 };
+
+		CU_ASSERT_EQUAL_FATAL(memfs_mkdir(fuse_server_fs(fst_dst), 1,
+						  name, 0755, &ino),
+				      0);
+	}
+	fst_snapshot();
+	buf = fst_save(fst_src, &len);
+	CU_ASSERT_EQUAL(fuse_state_load(fst_dst, buf, len,
+					FUSE_STATE_GUEST_ERROR, NULL),
+			-ENOSPC);
+	fst_assert_dst_untouched();
+	free(buf);
+}
+
 VT_SUITE_EACH(device_fuse_state_lost, NULL, teardown, VT_CASE(test_abort),
 	      VT_CASE(test_guest_error), VT_CASE(test_lost_dir),
 	      VT_CASE(test_type_changed), VT_CASE(test_unlinked_open),
-	      VT_CASE(test_lock_only_dropped));
+	      VT_CASE(test_lock_only_dropped), VT_CASE(test_two_lost),
+	      VT_CASE(test_no_room_for_placeholder));

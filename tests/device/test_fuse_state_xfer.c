@@ -6,6 +6,7 @@
  * with the stream cut short or corrupted on the way.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -195,7 +196,48 @@ static void test_copy_tree_errors(void)
 	fuse_server_free(other);
 }
 
+/* A state bigger than the loader's first buffer; and one over the limit. */
+static void test_big_state(void)
+{
+	struct memfs *fs = fuse_server_fs(fst_src);
+	struct pipe p;
+	struct fuse_state_transfer be = { .srv = fst_dst,
+					  .pipe = &p,
+					  .dir = FUSE_STATE_DIR_LOAD,
+					  .max_size = 1000 };
+	struct mig_frontend fe = { &p, &stream, 0, 0 };
+	char name[64];
+	int res;
+
+	for (int i = 0; i < 1500; i++) {
+		u64 ino;
+
+		snprintf(name, sizeof(name), "file-with-a-longish-name-%04d",
+			 i);
+		CU_ASSERT_EQUAL_FATAL(memfs_create(fs, 1, name, 0644, 0, &ino),
+				      0);
+		CU_ASSERT_EQUAL_FATAL(memfs_ref(fs, ino), 0);
+	}
+	fuse_server_free(fst_dst);
+	fst_new_dst();
+	CU_ASSERT_EQUAL(save(0, 0, 0), 0);
+	CU_ASSERT_TRUE(stream.len > 64 * 1024);
+	/* over max_size: refused, the front end is not left blocked */
+	CU_ASSERT_EQUAL_FATAL(pipe_init(&p, "state-dst", 4096), 0);
+	task_spawn(mig_frontend_load_task, &fe, "qemu-dst", TASK_FRONTEND, 1);
+	task_spawn(fuse_state_transfer_task, &be, "virtiofsd-dst", TASK_DEVICE,
+		   0);
+	CU_ASSERT_EQUAL(sched_run(), SCHED_DONE);
+	pipe_destroy(&p);
+	CU_ASSERT_EQUAL(fuse_state_check(&be), -EFBIG);
+	CU_ASSERT_EQUAL(fe.result, -EPIPE);
+	fst_assert_dst_untouched();
+	CU_ASSERT_EQUAL(load(FUSE_STATE_ABORT, &res), 0);
+	CU_ASSERT_EQUAL(res, 0);
+}
+
 VT_SUITE_EACH(device_fuse_state_xfer, setup, teardown, VT_CASE(test_migrate),
 	      VT_CASE(test_cut_short), VT_CASE(test_flipped_byte),
 	      VT_CASE(test_not_found), VT_CASE(test_frontend_gone),
-	      VT_CASE(test_nobody_writes), VT_CASE(test_copy_tree_errors));
+	      VT_CASE(test_nobody_writes), VT_CASE(test_copy_tree_errors),
+	      VT_CASE(test_big_state));

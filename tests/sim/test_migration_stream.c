@@ -277,6 +277,19 @@ static void test_file_and_describe(void)
 	CU_ASSERT_EQUAL(mig_stream_read_file(&back, path), -ENOENT);
 	CU_ASSERT_EQUAL(mig_stream_write_file(&s, "/nonexistent/dir/x"),
 			-ENOENT);
+	/* a full disk, small and large; a directory is no stream */
+	CU_ASSERT_EQUAL(mig_stream_write_file(&s, "/dev/full"), -EIO);
+	{
+		static u8 big[65536];
+
+		mig_stream_init(&back);
+		mig_stream_append(&back, big, sizeof(big));
+		CU_ASSERT_EQUAL(mig_stream_write_file(&back, "/dev/full"),
+				-EIO);
+		mig_stream_free(&back);
+	}
+	CU_ASSERT_EQUAL(mig_stream_read_file(&back, "/tmp"), -EIO);
+	mig_stream_free(&back);
 	out = fmemopen(text, sizeof(text), "w");
 	CU_ASSERT_EQUAL(mig_stream_describe(&s, out), 0);
 	fclose(out);
