@@ -270,7 +270,36 @@ static void test_deep_path_and_extras(void)
 	free(buf);
 }
 
+/* fuse_server_restore_session() takes only what an INIT could leave. */
+static void test_restore_session(void)
+{
+	struct fuse_server_session s = { 0 };
+
+	ts_setup(NULL);
+	fst_src = ts_srv;
+	s.now_nsec = 1000000000u;
+	CU_ASSERT_EQUAL(fuse_server_restore_session(fst_src, &s), -EINVAL);
+	s.now_nsec = 0;
+	s.flags = FUSE_ASYNC_READ;
+	CU_ASSERT_EQUAL(fuse_server_restore_session(fst_src, &s), -EINVAL);
+	s.initialized = true;
+	s.minor = FUSE_SERVER_MIN_MINOR - 1;
+	CU_ASSERT_EQUAL(fuse_server_restore_session(fst_src, &s), -EINVAL);
+	s.minor = FUSE_KERNEL_MINOR_VERSION + 1;
+	CU_ASSERT_EQUAL(fuse_server_restore_session(fst_src, &s), -EINVAL);
+	s.minor = FUSE_KERNEL_MINOR_VERSION;
+	s.flags = FUSE_MAP_ALIGNMENT; /* no DAX window here */
+	CU_ASSERT_EQUAL(fuse_server_restore_session(fst_src, &s), -EINVAL);
+	CU_ASSERT_FALSE(fuse_server_initialized(fst_src));
+	s.flags = FUSE_ASYNC_READ | FUSE_POSIX_LOCKS;
+	s.now_sec = 5;
+	CU_ASSERT_EQUAL(fuse_server_restore_session(fst_src, &s), 0);
+	CU_ASSERT_TRUE(fuse_server_initialized(fst_src));
+	CU_ASSERT_EQUAL(fuse_server_init_flags(fst_src), s.flags);
+}
+
 VT_SUITE_EACH(device_fuse_state, NULL, teardown, VT_CASE(test_round_trip),
 	      VT_CASE(test_version1), VT_CASE(test_bswapped),
 	      VT_CASE(test_uninitialised), VT_CASE(test_renumbered),
-	      VT_CASE(test_deep_path_and_extras));
+	      VT_CASE(test_deep_path_and_extras),
+	      VT_CASE(test_restore_session));
