@@ -51,8 +51,11 @@
  * | -EBUSY | the destination already has session state (INIT, lookups, handles, locks, mappings) |
  * | -EXDEV | the destination's configuration differs from the source's |
  * | -ENOENT | a migrated inode was not found (policy abort) |
+ * | -ENOSPC | the destination's inode limit leaves no room (a placeholder) |
  * | -EOPNOTSUPP | saving version 1 of a session with locks or DAX mappings |
  * | -ENOMEM | host memory |
+ * The transfer task adds -EFBIG (a state above its max_size) and the
+ * pipe's errors (-EPIPE, -EDEADLK).
  */
 #ifndef VFSIM_DEVICE_FUSE_STATE_H
 #define VFSIM_DEVICE_FUSE_STATE_H
