@@ -46,6 +46,7 @@
  * | SETUPMAPPING/REMOVEMAPPING without a DAX window | ENOSYS (as virtiofsd without a cache) |
  * | SETUPMAPPING flags beyond READ/WRITE; REMOVEMAPPING with count 0 | EINVAL |
  * | a malformed FORGET/BATCH_FORGET/INTERRUPT/NOTIFY_REPLY | no reply (the opcode has none), traced "fuse.bad" |
+ * | a request naming an inode a migration could not restore (fuse_server_mark_broken()) | EIO, traced "inode lost in migration" |
  * Everything else is the back end's errno (memfs.h, locks.h, dax.h).
  *
  * @par Started but disabled rings (fuse_server_ctx.no_side_effects)

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/fault.h"
 #include "sim/trace.h"
 
 void mig_stream_init(struct mig_stream *s)
@@ -149,6 +150,28 @@ static int next_chunk(const struct mig_stream *s, size_t pos, u32 *len,
 	return 0;
 }
 
+/*
+ * Write one chunk into the back end's pipe, unless the fault plan cuts the
+ * transfer here ("mig.cut": half the chunk goes, then *err = -ENODATA, as
+ * a stream ending mid-chunk) or corrupts it ("mig.corrupt": its first byte
+ * is inverted on the way, which only the state's checksum can notice).
+ */
+static ssize_t load_chunk(struct pipe *p, const u8 *data, u32 len, int *err)
+{
+	u8 first;
+	ssize_t n;
+
+	if (fault_hit("mig.cut", "vhost_load_backend_state")) {
+		*err = -ENODATA;
+		return pipe_write(p, data, len / 2);
+	}
+	if (!fault_hit("mig.corrupt", "vhost_load_backend_state"))
+		return pipe_write(p, data, len);
+	first = data[0] ^ 0xff;
+	n = pipe_write(p, &first, 1);
+	return n < 0 ? n : pipe_write(p, data + 1, len - 1);
+}
+
 /* Twin of QEMU's vhost_load_backend_state(): chunks to pipe. */
 int mig_stream_load_into(struct mig_stream *s, struct pipe *p)
 {
@@ -166,11 +189,13 @@ int mig_stream_load_into(struct mig_stream *s, struct pipe *p)
 		if (!len)
 			break;
 		s->chunks++;
-		n = pipe_write(p, data, len);
+		n = load_chunk(p, data, len, &err);
 		if (n < 0) {
 			err = (int)n;
 			break;
 		}
+		if (err)
+			break;
 	}
 	pipe_close_write(p);
 	TRACE(.kind = "mig.load", .func = "vhost_load_backend_state",

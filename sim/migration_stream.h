@@ -29,6 +29,11 @@
  * | the stream ends at a chunk boundary with no 0-length chunk | -ENOMSG |
  * | the back end closed its read end (it gave up) | -EPIPE |
  *
+ * Fault points (sim/fault.h), consulted once per chunk on load:
+ * "mig.cut" sends half of the chunk and ends the transfer with -ENODATA
+ * (a stream cut short); "mig.corrupt" inverts the chunk's first byte on
+ * the way (the back end's checksum must catch it).
+ *
  * The stream lives in memory and can be written to a file
  * (mig_stream_write_file()) to be looked at with xxd, or listed chunk by
  * chunk with mig_stream_describe().

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "device/memfs.h"
+#include "sim/fault.h"
 #include "sim/migration_stream.h"
 #include "sim/task.h"
 #include "tests/device/test_fuse_state.h"
@@ -136,6 +137,26 @@ static void test_flipped_byte(void)
 	fst_assert_dst_untouched();
 }
 
+/* The same failures from the fault plan, on the front end's way. */
+static void test_fault_plan(void)
+{
+	int fe;
+
+	CU_ASSERT_EQUAL(save(0, 64, 0), 0);
+	CU_ASSERT_EQUAL_FATAL(fault_plan_parse("mig.cut:nth=3"), 0);
+	CU_ASSERT_EQUAL(load(FUSE_STATE_ABORT, &fe), -ENODATA);
+	CU_ASSERT_EQUAL(fe, -ENODATA);
+	fst_assert_dst_untouched();
+	fault_reset();
+	CU_ASSERT_EQUAL_FATAL(fault_plan_parse("mig.corrupt:nth=2"), 0);
+	CU_ASSERT_EQUAL(load(FUSE_STATE_ABORT, &fe), -EBADMSG);
+	CU_ASSERT_EQUAL(fe, 0);
+	fst_assert_dst_untouched();
+	CU_ASSERT_EQUAL(fault_fired("mig.corrupt"), 1);
+	fault_reset();
+	CU_ASSERT_EQUAL(load(FUSE_STATE_ABORT, &fe), 0);
+}
+
 /* A destination where a migrated inode is gone, both policies. */
 static void test_not_found(void)
 {
@@ -240,4 +261,4 @@ VT_SUITE_EACH(device_fuse_state_xfer, setup, teardown, VT_CASE(test_migrate),
 	      VT_CASE(test_cut_short), VT_CASE(test_flipped_byte),
 	      VT_CASE(test_not_found), VT_CASE(test_frontend_gone),
 	      VT_CASE(test_nobody_writes), VT_CASE(test_copy_tree_errors),
-	      VT_CASE(test_big_state));
+	      VT_CASE(test_big_state), VT_CASE(test_fault_plan));
