@@ -20,6 +20,7 @@
 static int config_fill(struct vfs_dev_config *c)
 {
 	size_t taglen;
+	u32 align;
 
 	if (!c->tag)
 		c->tag = "vfsim";
@@ -38,6 +39,10 @@ static int config_fill(struct vfs_dev_config *c)
 		c->max_request_size = MIB + 4096;
 	if (!c->max_reply_size)
 		c->max_reply_size = MIB + 4096;
+	align = c->server.map_alignment ? c->server.map_alignment : 12;
+	/* What fuse_server_new() would refuse, refused here as a setting. */
+	if (align > 63 || c->server.dax_window_size % (1ULL << align))
+		return -EINVAL;
 	if (c->num_request_queues > VFS_DEV_MAX_REQUEST_QUEUES ||
 	    !vring_size_valid(c->queue_size) ||
 	    c->hiprio_workers > VFS_DEV_MAX_WORKERS ||
@@ -90,6 +95,7 @@ static void vfs_queue_ready(void *opaque, unsigned int idx, gpa_t desc,
 	if (r->base_set)
 		vringh_set_last_avail(&r->vrh, r->base);
 	r->ready = true;
+	r->kick_armed = true;
 	TRACE(.kind = "dev.queue_ready", .func = "vu_set_vring_addr",
 	      .queue = r->name, .avail_idx = r->vrh.last_avail_idx,
 	      .used_idx = r->vrh.last_used_idx,
@@ -114,10 +120,12 @@ static bool vfs_kick(void *opaque, unsigned int idx)
 		      .queue = r->name, .detail = "daemon dead");
 		return true;
 	}
-	if (!r->ready || r->broken) {
+	if (!r->ready || r->broken || !r->kick_armed) {
 		TRACE(.kind = "dev.kick_ignored", .func = "vu_kick",
 		      .queue = r->name,
-		      .detail = r->broken ? "needs reset" : "no addresses");
+		      .detail = !r->ready ? "no addresses" :
+				r->broken ? "needs reset" :
+					    "stopped: kick fd unset");
 		return true;
 	}
 	TRACE(.kind = "dev.kick", .func = "vu_kick", .queue = r->name);
@@ -140,7 +148,7 @@ void vfs_dev_reset(struct vfs_dev *dev)
 
 		vfs_ring_drop_all(r);
 		r->epoch++;
-		r->ready = r->started = r->stopping = false;
+		r->ready = r->started = r->stopping = r->kick_armed = false;
 		r->enabled = r->broken = r->base_set = false;
 		r->base = 0;
 		vringh_exit(&r->vrh);
@@ -194,11 +202,10 @@ int vfs_dev_create(const struct vfs_dev_config *cfg, struct vfs_dev **out)
 	memcpy(dev->config.tag, c.tag, strlen(c.tag));
 	dev->config.num_request_queues = cpu_to_le32(c.num_request_queues);
 	dev->backend = (struct virtio_device_backend){
-		.features = 1ULL << VIRTIO_F_VERSION_1 |
-			    (c.event_idx ? 1ULL << VIRTIO_RING_F_EVENT_IDX :
-					   0) |
-			    (c.indirect ? 1ULL << VIRTIO_RING_F_INDIRECT_DESC :
-					  0),
+		.features =
+			1ULL << VIRTIO_F_VERSION_1 |
+			(c.event_idx ? 1ULL << VIRTIO_RING_F_EVENT_IDX : 0) |
+			(c.indirect ? 1ULL << VIRTIO_RING_F_INDIRECT_DESC : 0),
 		.num_queues = 1 + c.num_request_queues,
 		.queue_size = c.queue_size,
 		.get_config = vfs_get_config,

@@ -18,7 +18,9 @@
  * | started, disabled | pops and serves with fuse_server_ctx.no_side_effects |
  * | started, enabled | pops and serves normally |
  * A ring starts on its first kick or on vfs_dev_set_vring_kick(); it stops
- * on vfs_dev_get_vring_base(). vfs_dev_set_features() without the
+ * on vfs_dev_get_vring_base(), which also forgets the kick file descriptor
+ * (as vhost-user-backend does): kicks on a ring stopped that way are
+ * ignored until the next vfs_dev_set_vring_kick(). vfs_dev_set_features() without the
  * protocol-features bit enables every ring; vfs_dev_set_vring_enable()
  * enables or disables one. All rings stopped is the *suspended* state: no
  * guest memory writes, no interrupts, but these calls are still answered.
@@ -85,9 +87,10 @@ struct vfs_dev_config {
 	unsigned int num_request_queues; /**< request queues (default 1) */
 	unsigned int queue_size;	 /**< entries per queue (default 128) */
 	bool event_idx;			 /**< offer VIRTIO_RING_F_EVENT_IDX */
-	bool indirect;			 /**< offer VIRTIO_RING_F_INDIRECT_DESC */
-	unsigned int hiprio_workers;	 /**< hiprio workers (default 1) */
-	unsigned int request_workers; /**< workers per request queue (default 2) */
+	bool indirect;		     /**< offer VIRTIO_RING_F_INDIRECT_DESC */
+	unsigned int hiprio_workers; /**< hiprio workers (default 1) */
+	unsigned int
+		request_workers; /**< workers per request queue (default 2) */
 	/** largest readable part served (default 1 MiB + 4 KiB); a longer
 	 *  request gets E2BIG */
 	u32 max_request_size;

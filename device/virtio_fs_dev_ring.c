@@ -22,10 +22,12 @@ void vfs_dev_update_suspended(struct vfs_dev *dev)
 		return;
 	dev->suspended = all_stopped;
 	if (all_stopped)
-		TRACE(.kind = "dev.suspended", .func = "vfs_dev_update_suspended",
+		TRACE(.kind = "dev.suspended",
+		      .func = "vfs_dev_update_suspended",
 		      .detail = "every ring stopped");
 	else
-		TRACE(.kind = "dev.resumed", .func = "vfs_dev_update_suspended");
+		TRACE(.kind = "dev.resumed",
+		      .func = "vfs_dev_update_suspended");
 }
 
 bool vfs_dev_suspended(const struct vfs_dev *dev)
@@ -38,8 +40,8 @@ void vfs_ring_start(struct vfs_ring *r)
 {
 	assert(r->ready && !r->broken);
 	r->started = true;
-	TRACE(.kind = "dev.ring_start", .func = "vu_ring_start", .queue = r->name,
-	      .avail_idx = r->vrh.last_avail_idx,
+	TRACE(.kind = "dev.ring_start", .func = "vu_ring_start",
+	      .queue = r->name, .avail_idx = r->vrh.last_avail_idx,
 	      .detail = r->enabled ? "enabled" : "disabled");
 	vfs_dev_update_suspended(r->dev);
 	wake_up(&r->wq);
@@ -75,6 +77,7 @@ int vfs_dev_set_vring_kick(struct vfs_dev *dev, unsigned int idx)
 		return -ENXIO;
 	if (r->broken)
 		return -EIO;
+	r->kick_armed = true;
 	if (!r->started)
 		vfs_ring_start(r);
 	return 0;
@@ -138,6 +141,9 @@ int vfs_dev_get_vring_base(struct vfs_dev *dev, unsigned int idx)
 	if (dev->dead)
 		return -ENOTCONN;
 	r = &dev->rings[idx];
+	/* vhost-user-backend drops the kick fd: kicks are not seen until
+	 * the next SET_VRING_KICK. */
+	r->kick_armed = false;
 	if (r->started) {
 		r->stopping = true;
 		TRACE(.kind = "dev.ring_drain", .func = "vu_get_vring_base",

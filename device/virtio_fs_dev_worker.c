@@ -117,8 +117,8 @@ static void req_error_reply(struct vfs_req *req, int err)
 		return;
 	if (req->out_cap < FUSE_OUT_HDR) {
 		TRACE(.kind = "dev.no_reply", .func = "vfs_dev_error_reply",
-		      .head = req->ch.head,
-		      .unique = req->unique, .opcode = req->opcode,
+		      .head = req->ch.head, .unique = req->unique,
+		      .opcode = req->opcode,
 		      .detail = "EMSGSIZE no room for a reply header");
 		return;
 	}
@@ -243,8 +243,8 @@ static bool req_execute(struct vfs_worker *w, struct vfs_req *req)
 		TRACE(.kind = "dev.no_reply", .func = "fv_queue_worker",
 		      .queue = r->name, .head = req->ch.head,
 		      .unique = req->unique, .opcode = req->opcode,
-		      .detail = trace_fmt("server error %d: used length 0",
-					  ret));
+		      .detail =
+			      trace_fmt("server error %d: used length 0", ret));
 	return true;
 }
 
@@ -512,8 +512,7 @@ int vfs_dev_set_batch(struct vfs_dev *dev, unsigned int n)
 
 void vfs_dev_set_order(struct vfs_dev *dev, enum vfs_dev_order order, u64 seed)
 {
-	static const char *const names[] = { "in-order", "reversed",
-					     "random" };
+	static const char *const names[] = { "in-order", "reversed", "random" };
 
 	assert((unsigned int)order < ARRAY_SIZE(names));
 	dev->order = order;
