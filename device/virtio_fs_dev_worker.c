@@ -198,8 +198,6 @@ static bool req_execute(struct vfs_worker *w, struct vfs_req *req)
 	size_t len;
 	int ret;
 
-	if (dev->dead)
-		return true; /* it will never complete */
 	if (req->host_error) {
 		TRACE(.kind = "dev.no_reply", .func = "fv_queue_worker",
 		      .queue = r->name, .head = req->ch.head,
@@ -219,6 +217,8 @@ static bool req_execute(struct vfs_worker *w, struct vfs_req *req)
 	for (;;) {
 		u64 gen = fuse_server_lock_generation(dev->srv);
 
+		if (dev->dead)
+			return true; /* it will never complete */
 		ctx.no_side_effects = !r->enabled;
 		ret = fuse_server_handle(dev->srv, req->in, req->in_len,
 					 req->out, req->out_cap, &len, &ctx);

@@ -139,10 +139,10 @@ struct dh_req *dh_submit(unsigned int q, const struct fuse_proto_args *a,
 	CU_ASSERT_EQUAL_FATAL(n, (ssize_t)r->req_len);
 	r->swap = dh_swap;
 	if (dh_swap)
-		CU_ASSERT_EQUAL_FATAL(fuse_proto_bswap_request(
-					      r->req, r->req_len,
-					      FUSE_PROTO_TO_PEER),
-				      0);
+		CU_ASSERT_EQUAL_FATAL(
+			fuse_proto_bswap_request(r->req, r->req_len,
+						 FUSE_PROTO_TO_PEER),
+			0);
 	/* The in values pointed at the caller's stack. */
 	for (unsigned int i = 0; i < FUSE_PROTO_MAX_IN_ARGS; i++)
 		r->args.in_args[i].value = NULL;
@@ -219,10 +219,9 @@ const void *dh_payload(struct dh_req *r)
 	return r->rep + sizeof(struct fuse_out_header);
 }
 
-#define IN(i, p, n) \
-	(a.in_args[i] = (struct fuse_proto_in_arg){ (u32)(n), (p) })
-#define OUT(i, n) (a.out_args[i] = (struct fuse_proto_out_arg){ (u32)(n), 0 })
-#define NAME(i, s) IN(i, s, strlen(s) + 1)
+#define IN(i, p, n) (a.in_args[i] = (struct fuse_proto_in_arg){ (u32)(n), (p) })
+#define OUT(i, n)   (a.out_args[i] = (struct fuse_proto_out_arg){ (u32)(n), 0 })
+#define NAME(i, s)  IN(i, s, strlen(s) + 1)
 
 struct dh_req *dh_init_req(unsigned int q)
 {

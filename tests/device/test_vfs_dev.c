@@ -26,10 +26,10 @@ static void test_create_rules(void)
 	CU_ASSERT_EQUAL(vfs_dev_create(NULL, &d), -ESRCH);
 	CU_ASSERT_PTR_NULL(d);
 	sim_test_setup();
-#define BAD(field, val)                                          \
-	do {                                                     \
-		memset(&c, 0, sizeof(c));                        \
-		c.field = val;                                   \
+#define BAD(field, val)                                           \
+	do {                                                      \
+		memset(&c, 0, sizeof(c));                         \
+		c.field = val;                                    \
 		CU_ASSERT_EQUAL(vfs_dev_create(&c, &d), -EINVAL); \
 	} while (0)
 	BAD(tag, "");
@@ -137,8 +137,9 @@ static void test_session_end_to_end(void)
 			sizeof(data));
 	r = dh_getattr(1, file);
 	dh_expect(r, 0);
-	CU_ASSERT_EQUAL(((const struct fuse_attr_out *)dh_payload(r))->attr.size,
-			sizeof(data));
+	CU_ASSERT_EQUAL(
+		((const struct fuse_attr_out *)dh_payload(r))->attr.size,
+		sizeof(data));
 	CU_ASSERT_EQUAL(r->used_len, sizeof(struct fuse_out_header) +
 					     sizeof(struct fuse_attr_out));
 

@@ -256,8 +256,8 @@ static void test_get_vring_base_daemon_dies(void)
 	vfs_dev_set_latency(dh_dev, 5000000);
 	a = dh_getattr(1, FUSE_ROOT_ID);
 	CU_ASSERT(dh_kick(1));
-	CU_ASSERT_PTR_NOT_NULL(task_spawn(killer, NULL, "killer", TASK_SYSCALL,
-					  0));
+	CU_ASSERT_PTR_NOT_NULL(
+		task_spawn(killer, NULL, "killer", TASK_SYSCALL, 0));
 	while (vfs_dev_in_progress(dh_dev) < 1)
 		CU_ASSERT_FATAL(sched_step() == SCHED_STEPPED);
 	CU_ASSERT_EQUAL(vfs_dev_get_vring_base(dh_dev, 1), -ENOTCONN);
