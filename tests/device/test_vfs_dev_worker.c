@@ -435,8 +435,7 @@ VT_SUITE(device_vfs_dev_worker, NULL, NULL,
 	 VT_CASE(test_setlkw_parks_one_worker),
 	 VT_CASE(test_setlkw_reparks_and_reset_drops_it),
 	 VT_CASE(test_setlkw_interrupted_by_stop),
-	 VT_CASE(test_latency_in_virtual_time),
-	 VT_CASE(test_completion_orders), VT_CASE(test_batch),
-	 VT_CASE(test_pause_resume), VT_CASE(test_pause_lets_popped_complete),
-	 VT_CASE(test_death), VT_CASE(test_death_before_retry),
-	 VT_CASE(test_kill_then_pop_race));
+	 VT_CASE(test_latency_in_virtual_time), VT_CASE(test_completion_orders),
+	 VT_CASE(test_batch), VT_CASE(test_pause_resume),
+	 VT_CASE(test_pause_lets_popped_complete), VT_CASE(test_death),
+	 VT_CASE(test_death_before_retry), VT_CASE(test_kill_then_pop_race));
