@@ -30,16 +30,15 @@ static void corrupt_last_chain(unsigned int q)
 	struct virtqueue *vq = dh_vqs[q];
 	unsigned int num = virtqueue_get_vring_size(vq);
 	struct vring_desc *desc = phys_to_virt(virtqueue_get_desc_addr(vq));
-	struct vring_avail *avail =
-		phys_to_virt(virtqueue_get_avail_addr(vq));
+	struct vring_avail *avail = phys_to_virt(virtqueue_get_avail_addr(vq));
 	u16 idx = le16_to_cpu(avail->idx);
 	u16 head = le16_to_cpu(avail->ring[(u16)(idx - 1) % num]);
 	u16 i = head;
 
 	while (le16_to_cpu(desc[i].flags) & VIRTQ_DESC_F_NEXT)
 		i = le16_to_cpu(desc[i].next);
-	desc[i].flags = cpu_to_le16(le16_to_cpu(desc[i].flags) |
-				    VIRTQ_DESC_F_NEXT);
+	desc[i].flags =
+		cpu_to_le16(le16_to_cpu(desc[i].flags) | VIRTQ_DESC_F_NEXT);
 	desc[i].next = cpu_to_le16(head);
 }
 
@@ -248,9 +247,9 @@ static void test_byte_swapped_session(void)
 	dh_expect(r, -E2BIG);
 	/* The trace shows native uniques. */
 	CU_ASSERT(trace_find("dev.too_big", 0) >= 0);
-	CU_ASSERT_EQUAL(trace_event_at((size_t)trace_find("dev.too_big", 0))
-				->unique,
-			r->unique);
+	CU_ASSERT_EQUAL(
+		trace_event_at((size_t)trace_find("dev.too_big", 0))->unique,
+		r->unique);
 	dh_teardown();
 }
 
