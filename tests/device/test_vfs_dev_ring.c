@@ -270,7 +270,60 @@ static void test_get_vring_base_daemon_dies(void)
 	dh_teardown();
 }
 
+/* Both rings ran, both stopped: kicks on either change nothing the
+ * device writes, and no interrupt arrives, until they are started. */
+static void test_suspended_writes_nothing(void)
+{
+	struct dh_snapshot snap;
+	struct vfs_dev_queue_stats before[2];
+	unsigned int irqs[2] = { 0 };
+	struct dh_req *g, *f;
+
+	dh_setup(NULL);
+	dh_do_init();
+	dh_expect(dh_mkdir(1, FUSE_ROOT_ID, "d"), 0);
+	f = dh_forget(0, 2, 1);
+	CU_ASSERT(dh_kick(0));
+	dh_run();
+	CU_ASSERT(f->done);
+	CU_ASSERT_EQUAL(vfs_dev_get_vring_base(dh_dev, 0), 1);
+	CU_ASSERT_FALSE(vfs_dev_suspended(dh_dev));
+	CU_ASSERT_EQUAL(vfs_dev_get_vring_base(dh_dev, 1), 2);
+	CU_ASSERT(vfs_dev_suspended(dh_dev));
+	dh_snap(&snap);
+	for (unsigned int q = 0; q < 2; q++) {
+		before[q] = qs(q);
+		irqs[q] = dh_irqs[q];
+	}
+	g = dh_getattr(1, FUSE_ROOT_ID);
+	f = dh_forget(0, 1, 1);
+	for (int i = 0; i < 4; i++) {
+		CU_ASSERT(dh_kick(0));
+		CU_ASSERT(dh_kick(1));
+		CU_ASSERT_EQUAL(dh_run(), SCHED_DONE);
+	}
+	CU_ASSERT(dh_snap_same(&snap));
+	for (unsigned int q = 0; q < 2; q++) {
+		CU_ASSERT_EQUAL(dh_irqs[q], irqs[q]);
+		CU_ASSERT_EQUAL(qs(q).popped, before[q].popped);
+		CU_ASSERT_EQUAL(qs(q).completed, before[q].completed);
+	}
+	CU_ASSERT_FALSE(g->done || f->done);
+	/* Still answering messages. */
+	CU_ASSERT_EQUAL(vfs_dev_set_vring_enable(dh_dev, 1, true), 0);
+	CU_ASSERT_EQUAL(vfs_dev_set_vring_base(dh_dev, 1, 2), 0);
+	CU_ASSERT_EQUAL(vfs_dev_get_vring_base(dh_dev, 0), 1);
+	dh_snap_free(&snap);
+	CU_ASSERT_EQUAL(vfs_dev_set_vring_kick(dh_dev, 0), 0);
+	CU_ASSERT_EQUAL(vfs_dev_set_vring_kick(dh_dev, 1), 0);
+	dh_run();
+	CU_ASSERT(f->done);
+	CU_ASSERT_EQUAL(dh_result(g), 0);
+	dh_teardown();
+}
+
 VT_SUITE(device_vfs_dev_ring, NULL, NULL,
+	 VT_CASE(test_suspended_writes_nothing),
 	 VT_CASE(test_initial_state_and_start_on_kick),
 	 VT_CASE(test_disabled_ring_has_no_side_effects),
 	 VT_CASE(test_set_features),

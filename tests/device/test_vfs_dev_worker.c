@@ -430,7 +430,35 @@ static void test_kill_then_pop_race(void)
 	dh_teardown();
 }
 
-VT_SUITE(device_vfs_dev_worker, NULL, NULL,
+/* The same run twice gives the same trace, byte for byte. */
+static u64 random_run_hash(u64 seed)
+{
+	struct vfs_dev_config c = { .request_workers = 2 };
+	u64 h;
+
+	dh_setup(&c);
+	dh_do_init();
+	vfs_dev_set_batch(dh_dev, 3);
+	vfs_dev_set_latency(dh_dev, 700);
+	vfs_dev_set_order(dh_dev, VFS_DEV_ORDER_RANDOM, seed);
+	for (int i = 0; i < 9; i++)
+		dh_getattr(1, FUSE_ROOT_ID);
+	dh_forget(0, FUSE_ROOT_ID, 1);
+	CU_ASSERT(dh_kick(1));
+	CU_ASSERT(dh_kick(0));
+	dh_run();
+	h = trace_hash();
+	dh_teardown();
+	return h;
+}
+
+static void test_deterministic_trace(void)
+{
+	CU_ASSERT_EQUAL(random_run_hash(7), random_run_hash(7));
+	CU_ASSERT_NOT_EQUAL(random_run_hash(7), random_run_hash(8));
+}
+
+VT_SUITE(device_vfs_dev_worker, NULL, NULL, VT_CASE(test_deterministic_trace),
 	 VT_CASE(test_reset_drops_in_progress), VT_CASE(test_driver_reset),
 	 VT_CASE(test_setlkw_parks_one_worker),
 	 VT_CASE(test_setlkw_reparks_and_reset_drops_it),
