@@ -43,6 +43,8 @@ LDLIBS   += -lm
 LIB_DIRS := fuse_proto sim guest device sim/cli
 LIB_SRCS := $(filter-out sim/cli/vfsim_main.c,$(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))))
 LIB_HDRS := $(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.h)))
+# Headers private to one module are not installed.
+PUB_HDRS := $(filter-out %_internal.h fuse_proto/fuse_optable.h,$(LIB_HDRS))
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 LIB      := $(BUILD)/libvfsim.a
 
@@ -51,7 +53,7 @@ PROG_OBJ := $(BUILD)/obj/sim/cli/vfsim_main.o
 
 # Tests: one binary holding every suite.
 TEST_SRCS := $(sort $(wildcard tests/*.c tests/*/*.c tests/*/*/*.c))
-TEST_SRCS := $(filter-out tests/fuzz/% tests/bench/%,$(TEST_SRCS))
+TEST_SRCS := $(filter-out tests/fuzz/% tests/bench/% tests/install/%,$(TEST_SRCS))
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_BIN  := $(BUILD)/vfsim-tests
 TEST_LIBS := -lcunit
@@ -62,7 +64,7 @@ BENCH_SRCS := $(sort $(wildcard tests/bench/bench_*.c))
 # Core sources the quality gates look at.
 CORE_DIRS := fuse_proto sim guest device
 
-.PHONY: all run test check check-valgrind check-asan check-format coverage \
+.PHONY: all run test check check-valgrind check-asan check-format check-install coverage \
 	docs fuzz bench install uninstall format clean deps deps-fuzz
 
 all: $(LIB) $(PROG)
@@ -106,6 +108,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-valgrind
 	@$(MAKE) --no-print-directory check-asan
 	@$(MAKE) --no-print-directory check-format
+	@$(MAKE) --no-print-directory check-install
 
 check-valgrind:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/valgrind OPT="-O1 -g" \
@@ -124,6 +127,14 @@ check-format:
 	@if [ -n "$(FORMAT_SRCS)" ]; then \
 		clang-format --dry-run -Werror $(FORMAT_SRCS) && echo "clang-format: clean"; \
 	fi
+
+# Install into a scratch prefix and build a user's program with pkg-config.
+check-install:
+	@rm -rf $(BUILD)/install-check
+	@$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/install-check/prefix >/dev/null
+	@export PKG_CONFIG_PATH=$(CURDIR)/$(BUILD)/install-check/prefix/lib/pkgconfig; \
+		$(CC) $(CSTD) $(WARN) tests/install/use_vfsim.c $$(pkg-config --cflags --libs vfsim) \
+			-o $(BUILD)/install-check/use_vfsim && $(BUILD)/install-check/use_vfsim
 
 format:
 	clang-format -i $(FORMAT_SRCS)
@@ -189,7 +200,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(INC_DIR)
 	install -m 0755 $(PROG) $(DESTDIR)$(PREFIX)/bin/vfsim
 	install -m 0644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libvfsim.a
-	@set -e; for h in $(LIB_HDRS); do \
+	@set -e; for h in $(PUB_HDRS); do \
 		install -d $(INC_DIR)/$$(dirname $$h); \
 		install -m 0644 $$h $(INC_DIR)/$$h; \
 	done

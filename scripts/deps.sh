@@ -26,6 +26,7 @@ need_cmd genhtml lcov
 need_cmd doxygen doxygen
 need_cmd dot graphviz
 need_cmd mscgen mscgen
+need_cmd pkg-config pkg-config
 
 if [ "$profile" = fuzz ]; then
 	need_cmd clang clang
