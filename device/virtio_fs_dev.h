@@ -54,15 +54,7 @@
 #ifndef VFSIM_DEVICE_VIRTIO_FS_DEV_H
 #define VFSIM_DEVICE_VIRTIO_FS_DEV_H
 
-/**
- * @brief Temporary rename: sim/virtio.h and fuse_proto/fuse_proto.h both
- * define struct virtio_fs_config (same layout). Until one of them goes,
- * the fuse_proto one is renamed while it is read here; include this header
- * before any other header that pulls fuse_proto/fuse_proto.h in.
- */
-#define virtio_fs_config fuse_proto_virtio_fs_config
 #include "device/fuse_server.h"
-#undef virtio_fs_config
 #include "sim/types.h"
 #include "sim/virtio.h"
 

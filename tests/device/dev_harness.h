@@ -10,7 +10,6 @@
 #ifndef VFSIM_TESTS_DEVICE_DEV_HARNESS_H
 #define VFSIM_TESTS_DEVICE_DEV_HARNESS_H
 
-/* First: it renames fuse_proto's duplicate struct virtio_fs_config. */
 #include "device/virtio_fs_dev.h"
 #include "fuse_proto/fuse_msg.h"
 #include "sim/sched.h"
