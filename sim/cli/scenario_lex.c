@@ -83,7 +83,8 @@ void *scn_push(struct scn_parser *P, void *arr, size_t *nr, size_t *cap,
 		*a = n;
 		*cap = ncap;
 	}
-	return (char *)*a + (*nr)++ * size;
+	/* zeroed even when the slot is reused (the token array is) */
+	return memset((char *)*a + (*nr)++ * size, 0, size);
 }
 
 /* ---- errors ----------------------------------------------------------- */

@@ -63,6 +63,46 @@ static void text(FILE *f, const char *s)
 			fputc(*s, f);
 }
 
+/* The largest unit that is exact: 1500us, not 1500000ns. */
+static void dur(FILE *f, uint64_t ns)
+{
+	static const char *const unit[] = { "ns", "us", "ms", "s" };
+	int u = 0;
+
+	while (ns && u < 3 && ns % 1000 == 0) {
+		ns /= 1000;
+		u++;
+	}
+	fprintf(f, "%" PRIu64 "%s", ns, unit[u]);
+}
+
+static void size(FILE *f, uint64_t bytes)
+{
+	static const char *const unit[] = { "", "K", "M", "G" };
+	int u = 0;
+
+	while (bytes && u < 3 && bytes % 1024 == 0) {
+		bytes /= 1024;
+		u++;
+	}
+	fprintf(f, "%" PRIu64 "%s", bytes, unit[u]);
+}
+
+/* " A [B [C]]" as sizes; B and C optional. */
+static void sizes(FILE *f, uint64_t a, const uint64_t *b, const uint64_t *c)
+{
+	fputc(' ', f);
+	size(f, a);
+	if (b) {
+		fputc(' ', f);
+		size(f, *b);
+	}
+	if (c) {
+		fputc(' ', f);
+		size(f, *c);
+	}
+}
+
 static const char *const order_names[] = { "in", "reversed", "random" };
 
 static void dump_config(FILE *f, const struct scenario *s)
@@ -89,18 +129,24 @@ static void dump_config(FILE *f, const struct scenario *s)
 				m->event_idx ? "on" : "off");
 		if (m->set & SCN_MACHINE_INDIRECT)
 			fprintf(f, " indirect=%s", m->indirect ? "on" : "off");
-		if (m->set & SCN_MACHINE_DAX_WINDOW)
-			fprintf(f, " dax-window=%" PRIu64, m->dax_window);
-		if (m->set & SCN_MACHINE_TIMEOUT)
-			fprintf(f, " timeout=%" PRIu64 "ns", m->timeout_ns);
+		if (m->set & SCN_MACHINE_DAX_WINDOW) {
+			fputs(" dax-window=", f);
+			size(f, m->dax_window);
+		}
+		if (m->set & SCN_MACHINE_TIMEOUT) {
+			fputs(" timeout=", f);
+			dur(f, m->timeout_ns);
+		}
 		fputc('\n', f);
 	}
 	for (size_t i = 0; i < s->nr_bugs; i++)
 		fprintf(f, "bug %s\n", s->bugs[i].name);
 	if (d->pos.line) {
 		fputs("device", f);
-		if (d->set & SCN_DEVICE_LATENCY)
-			fprintf(f, " latency=%" PRIu64 "ns", d->latency_ns);
+		if (d->set & SCN_DEVICE_LATENCY) {
+			fputs(" latency=", f);
+			dur(f, d->latency_ns);
+		}
 		if (d->set & SCN_DEVICE_ORDER)
 			fprintf(f, " order=%s", order_names[d->order]);
 		if (d->set & SCN_DEVICE_BATCH)
@@ -131,7 +177,8 @@ static void dump_config(FILE *f, const struct scenario *s)
 				fputc(' ', f);
 				str(f, e->data);
 			} else if (e->kind == SCN_FS_FILE) {
-				fprintf(f, " size=%" PRIu64, e->size);
+				fputs(" size=", f);
+				size(f, e->size);
 			}
 			fputc('\n', f);
 		}
@@ -182,8 +229,10 @@ static void dump_ops(FILE *f, const struct scn_op *ops, size_t n,
 		case SCN_OP_CREATE:
 			if (op->set & SCN_ARG_MODE)
 				fprintf(f, " mode=%04o", op->mode);
-			if (op->set & SCN_ARG_SIZE)
-				fprintf(f, " size=%" PRIu64, op->size);
+			if (op->set & SCN_ARG_SIZE) {
+				fputs(" size=", f);
+				size(f, op->size);
+			}
 			break;
 		case SCN_OP_OPEN:
 			if (op->set & SCN_ARG_ACCESS)
@@ -192,19 +241,21 @@ static void dump_ops(FILE *f, const struct scn_op *ops, size_t n,
 				fputs(" trunc", f);
 			break;
 		case SCN_OP_READ:
-			fprintf(f, " %" PRIu64 " %" PRIu64, op->offset,
-				op->size);
+			sizes(f, op->offset, &op->size, NULL);
 			if (op->set & SCN_ARG_EXPECT) {
 				fputs(" expect=", f);
 				str(f, op->data);
 			}
 			break;
 		case SCN_OP_WRITE:
-			fprintf(f, " %" PRIu64 " ", op->offset);
-			if (op->set & SCN_ARG_SIZE)
-				fprintf(f, "size=%" PRIu64, op->size);
-			else
+			sizes(f, op->offset, NULL, NULL);
+			fputc(' ', f);
+			if (op->set & SCN_ARG_SIZE) {
+				fputs("size=", f);
+				size(f, op->size);
+			} else {
 				str(f, op->data);
+			}
 			break;
 		case SCN_OP_READDIR:
 			if (op->set & SCN_ARG_EXPECT)
@@ -213,22 +264,21 @@ static void dump_ops(FILE *f, const struct scn_op *ops, size_t n,
 		case SCN_OP_GETLK:
 		case SCN_OP_SETLK:
 		case SCN_OP_SETLKW:
-			fprintf(f, " %s %" PRIu64 " %" PRIu64, lock[op->lock],
-				op->offset, op->size);
+			fprintf(f, " %s", lock[op->lock]);
+			sizes(f, op->offset, &op->size, NULL);
 			break;
 		case SCN_OP_DAX_MAP:
-			fprintf(f, " %" PRIu64 " %" PRIu64 " %" PRIu64,
-				op->offset, op->size, op->moffset);
+			sizes(f, op->offset, &op->size, &op->moffset);
 			if (op->set & SCN_ARG_ACCESS)
 				fputs(op->set & SCN_ARG_DAX_RO ? " ro" : " rw",
 				      f);
 			break;
 		case SCN_OP_DAX_UNMAP:
-			fprintf(f, " %" PRIu64 " %" PRIu64, op->offset,
-				op->size);
+			sizes(f, op->offset, &op->size, NULL);
 			break;
 		case SCN_OP_SLEEP:
-			fprintf(f, " %" PRIu64 "ns", op->ns);
+			fputc(' ', f);
+			dur(f, op->ns);
 			break;
 		case SCN_OP_REPEAT:
 			fprintf(f, " %" PRIu64 "\n", op->repeat);
@@ -264,7 +314,9 @@ static void match(FILE *f, const struct scn_match *m)
 static void dump_trigger(FILE *f, const struct scn_trigger *tr)
 {
 	if (tr->kind == SCN_TRIGGER_AT) {
-		fprintf(f, "at %" PRIu64 "ns\n", tr->ns);
+		fputs("at ", f);
+		dur(f, tr->ns);
+		fputc('\n', f);
 	} else {
 		fputs("on ", f);
 		match(f, &tr->match);
@@ -285,7 +337,8 @@ static void dump_trigger(FILE *f, const struct scn_trigger *tr)
 
 		fputs("  ", f);
 		if (a->kind == SCN_ACT_DEVICE_LATENCY) {
-			fprintf(f, "device latency=%" PRIu64 "ns", a->ns);
+			fputs("device latency=", f);
+			dur(f, a->ns);
 		} else if (a->kind == SCN_ACT_DEVICE_ORDER) {
 			fprintf(f, "device order=%s", order_names[a->order]);
 		} else if (a->kind == SCN_ACT_PICTURE) {
@@ -404,7 +457,9 @@ void scenario_dump(FILE *f, const struct scenario *s)
 			fputc('\n', f);
 			break;
 		case SCN_RUN_UNTIL_TIME:
-			fprintf(f, "run until time %" PRIu64 "ns\n", it->ns);
+			fputs("run until time ", f);
+			dur(f, it->ns);
+			fputc('\n', f);
 			break;
 		case SCN_STEP:
 			fprintf(f, "step %" PRIu64 "\n", it->steps);
