@@ -160,6 +160,14 @@ const char *scn_tok_str(const struct scn_tok *t, char *buf, size_t size)
 	return buf;
 }
 
+/* Text for a message: $i where the mark is, '?' for control bytes. */
+static const char *show(const char *s, char *buf, size_t size)
+{
+	struct scn_tok t = { .kind = SCN_TK_WORD, .text = s };
+
+	return scn_tok_str(&t, buf, size);
+}
+
 /* ---- lexer ------------------------------------------------------------ */
 
 static bool is_blank(char c)
@@ -444,19 +452,20 @@ uint64_t scn_uint(struct scn_parser *P, const struct scn_tok *t, uint64_t lo,
 		  uint64_t hi, const char *what)
 {
 	uint64_t v = 0;
+	char b[80];
 	int e;
 
 	need_word(P, t, what);
 	e = digits(t->text, strlen(t->text), &v);
 	if (e == -EINVAL)
 		scn_fail(P, -EINVAL, t->vcol,
-			 "bad number '%.40s' for %s (expected a decimal or 0x "
+			 "bad number '%s' for %s (expected a decimal or 0x "
 			 "hex integer)",
-			 t->text, what);
+			 show(t->text, b, sizeof(b)), what);
 	if (e || v < lo || v > hi)
 		scn_fail(P, -ERANGE, t->vcol,
-			 "%s out of range: '%.40s' (expected %llu..%llu)", what,
-			 t->text, (unsigned long long)lo,
+			 "%s out of range: '%s' (expected %llu..%llu)", what,
+			 show(t->text, b, sizeof(b)), (unsigned long long)lo,
 			 (unsigned long long)hi);
 	return v;
 }
@@ -466,18 +475,19 @@ int64_t scn_int(struct scn_parser *P, const struct scn_tok *t, const char *what)
 	const char *s = t->text;
 	bool neg = *s == '-';
 	uint64_t v = 0;
+	char b[80];
 	int e;
 
 	need_word(P, t, what);
 	e = digits(s + neg, strlen(s + neg), &v);
 	if (e == -EINVAL)
 		scn_fail(P, -EINVAL, t->vcol,
-			 "bad number '%.40s' for %s (expected a decimal or 0x "
+			 "bad number '%s' for %s (expected a decimal or 0x "
 			 "hex integer, optionally negative)",
-			 s, what);
+			 show(s, b, sizeof(b)), what);
 	if (e || v > (uint64_t)INT64_MAX + neg)
 		scn_fail(P, -ERANGE, t->vcol,
-			 "%s out of range: '%.40s' (expected a signed 64-bit "
+			 "%s out of range: '%s' (expected a signed 64-bit "
 			 "integer)",
 			 what, s);
 	return neg ? (int64_t)(0 - v) : (int64_t)v;
@@ -508,32 +518,34 @@ uint64_t scn_duration(struct scn_parser *P, const struct scn_tok *t,
 	const char *s = t->text;
 	size_t n = num_part(s);
 	uint64_t v = 0;
+	char b[80], b2[40];
 
 	need_word(P, t, what);
 	if (!n)
 		scn_fail(P, -EINVAL, t->vcol,
-			 "bad duration '%.40s' for %s (expected a decimal "
+			 "bad duration '%s' for %s (expected a decimal "
 			 "number with a unit: ns, us, ms or s)",
-			 s, what);
+			 show(s, b, sizeof(b)), what);
 	if (!s[n])
 		scn_fail(P, -EINVAL, t->vcol,
-			 "duration '%.40s' for %s needs a unit (expected ns, "
+			 "duration '%s' for %s needs a unit (expected ns, "
 			 "us, ms or s)",
-			 s, what);
+			 show(s, b, sizeof(b)), what);
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		if (strcmp(s + n, units[i].unit))
 			continue;
 		if (digits(s, n, &v) || v > UINT64_MAX / units[i].mul)
 			scn_fail(P, -ERANGE, t->vcol,
-				 "duration '%.40s' for %s overflows (at most "
+				 "duration '%s' for %s overflows (at most "
 				 "%lluns)",
-				 s, what, (unsigned long long)UINT64_MAX);
+				 show(s, b, sizeof(b)), what,
+				 (unsigned long long)UINT64_MAX);
 		return v * units[i].mul;
 	}
 	scn_fail(P, -EINVAL, t->vcol + (unsigned)n,
-		 "unknown unit '%.20s' in duration '%.40s' (expected ns, us, "
+		 "unknown unit '%s' in duration '%s' (expected ns, us, "
 		 "ms or s)",
-		 s + n, s);
+		 show(s + n, b2, sizeof(b2)), show(s, b, sizeof(b)));
 }
 
 uint64_t scn_size(struct scn_parser *P, const struct scn_tok *t,
@@ -542,6 +554,7 @@ uint64_t scn_size(struct scn_parser *P, const struct scn_tok *t,
 	const char *s = t->text;
 	size_t len = strlen(s), n = num_part(s);
 	uint64_t v = 0, mul = 1;
+	char b[80], b2[40];
 	int e;
 
 	need_word(P, t, what);
@@ -559,18 +572,20 @@ uint64_t scn_size(struct scn_parser *P, const struct scn_tok *t,
 	if (e == -EINVAL) {
 		if (n && s[n] >= 'A')
 			scn_fail(P, -EINVAL, t->vcol + (unsigned)n,
-				 "unknown unit '%.20s' in size '%.40s' "
+				 "unknown unit '%s' in size '%s' "
 				 "(expected K, M or G)",
-				 s + n, s);
+				 show(s + n, b2, sizeof(b2)),
+				 show(s, b, sizeof(b)));
 		scn_fail(P, -EINVAL, t->vcol,
-			 "bad size '%.40s' for %s (expected a number, "
+			 "bad size '%s' for %s (expected a number, "
 			 "optionally with K, M or G)",
-			 s, what);
+			 show(s, b, sizeof(b)), what);
 	}
 	if (e || v > UINT64_MAX / mul)
 		scn_fail(P, -ERANGE, t->vcol,
-			 "size '%.40s' for %s overflows (at most %llu bytes)",
-			 s, what, (unsigned long long)UINT64_MAX);
+			 "size '%s' for %s overflows (at most %llu bytes)",
+			 show(s, b, sizeof(b)), what,
+			 (unsigned long long)UINT64_MAX);
 	return v * mul;
 }
 
@@ -587,6 +602,7 @@ const char *scn_errno_name(int err)
 int scn_errno(struct scn_parser *P, const struct scn_tok *t)
 {
 	const char *s = t->text;
+	char b[80];
 
 	need_word(P, t, "an errno");
 	if (!strcmp(s, "0"))
@@ -600,9 +616,9 @@ int scn_errno(struct scn_parser *P, const struct scn_tok *t)
 			return -e;
 	}
 	scn_fail(P, -EINVAL, t->vcol,
-		 "unknown errno '%.40s' (expected 0 or an errno name such as "
+		 "unknown errno '%s' (expected 0 or an errno name such as "
 		 "ENOENT or -ENOTCONN)",
-		 t->text);
+		 show(t->text, b, sizeof(b)));
 }
 
 bool scn_is_name(const char *s)
