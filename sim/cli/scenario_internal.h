@@ -77,7 +77,8 @@ struct scn_parser {
 	unsigned depth;			     ///< number of open blocks
 	unsigned repeat_depth;		     ///< open repeat blocks
 	int phase;		    ///< 0 config, 1 tasks/events, 2 run
-	struct scn_pos phase_pos;   ///< statement that ended the last phase
+	unsigned config_end;	    ///< line that ended the configuration
+	unsigned run_start;	    ///< line of the first run statement
 	size_t cap_bugs;	    ///< capacity of s->bugs
 	size_t cap_faults;	    ///< capacity of s->faults
 	size_t cap_fs;		    ///< capacity of s->fs

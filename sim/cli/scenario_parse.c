@@ -106,13 +106,14 @@ static bool is_pow2(uint64_t v)
 }
 
 /* Where the statement at @p t ends a phase: remember the first one. */
-static void enter_phase(struct scn_parser *P, int phase,
-			const struct scn_tok *t)
+static void enter_phase(struct scn_parser *P, int phase)
 {
-	if (P->phase < phase) {
+	if (P->phase < 1)
+		P->config_end = P->line;
+	if (phase == 2 && P->phase < 2)
+		P->run_start = P->line;
+	if (P->phase < phase)
 		P->phase = phase;
-		P->phase_pos = scn_pos_at(P, t->col);
-	}
 }
 
 static void config_only(struct scn_parser *P, const struct scn_tok *t)
@@ -122,7 +123,7 @@ static void config_only(struct scn_parser *P, const struct scn_tok *t)
 			 "'%s' is configuration: it must come before the "
 			 "first task, event block or run statement (found "
 			 "after line %u)",
-			 t->text, P->phase_pos.line);
+			 t->text, P->config_end);
 }
 
 static void once(struct scn_parser *P, const struct scn_tok *t,
@@ -756,10 +757,10 @@ void scn_parse_line(struct scn_parser *P)
 			scn_fail(P, -EINVAL, t->col,
 				 "'%s' must come before the first run "
 				 "statement (line %u)",
-				 t->text, P->phase_pos.line);
-		enter_phase(P, 1, t);
+				 t->text, P->run_start);
+		enter_phase(P, 1);
 	} else if (k <= 12) {
-		enter_phase(P, 2, t);
+		enter_phase(P, 2);
 	}
 	switch (k) {
 	case 0:
