@@ -105,7 +105,7 @@ static bool is_pow2(uint64_t v)
 	return v && !(v & (v - 1));
 }
 
-/* Where the statement at @p t ends a phase: remember the first one. */
+/* The current line starts phase @p phase: remember where each began. */
 static void enter_phase(struct scn_parser *P, int phase)
 {
 	if (P->phase < 1)

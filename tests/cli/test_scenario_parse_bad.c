@@ -17,7 +17,7 @@
 #include "tests/harness.h"
 
 #define BAD_DIR "tests/scenarios/bad"
-#define TAG "# expect-error: "
+#define TAG	"# expect-error: "
 
 /* Check one file; returns false (and says why) when it does not match. */
 static bool check_file(const char *path)
