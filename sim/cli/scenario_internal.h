@@ -124,6 +124,10 @@ bool scn_lex_line(struct scn_parser *P);
 /** @brief Printable form of a token for messages (may be abbreviated). */
 const char *scn_tok_str(const struct scn_tok *t, char *buf, size_t size);
 
+/** @brief Text @p s for a message: $i for the mark, '?' for control bytes,
+ * abbreviated when long. */
+const char *scn_show(const char *s, char *buf, size_t size);
+
 /** @brief Position of column @p col on the current line. */
 struct scn_pos scn_pos_at(struct scn_parser *P, unsigned col);
 
@@ -149,11 +153,53 @@ uint64_t scn_size(struct scn_parser *P, const struct scn_tok *t,
 /** @brief An errno: 0, NAME or -NAME; returns 0 or a negative errno. */
 int scn_errno(struct scn_parser *P, const struct scn_tok *t);
 
-/** @brief Name of errno @p err (> 0) as scenarios spell it, or NULL. */
+/** @brief Name of errno @p err (1..133) as scenarios spell it, or NULL. */
 const char *scn_errno_name(int err);
 
 /** @brief True when @p s is a name: [A-Za-z_][A-Za-z0-9_.-]*. */
 bool scn_is_name(const char *s);
+
+/** @brief A keyword of NULL-terminated @p names (its index), else fail
+ * naming @p what and listing them. */
+int scn_one_of(struct scn_parser *P, const struct scn_tok *t,
+	       const char *const *names, const char *what);
+
+/** @brief Fail with -EEXIST if the statement at @p prev was given already. */
+void scn_once(struct scn_parser *P, const struct scn_tok *t,
+	      const struct scn_pos *prev);
+
+/** @brief `machine KEY=VALUE...` */
+void scn_parse_machine(struct scn_parser *P);
+
+/** @brief `bug NAME` */
+void scn_parse_bug(struct scn_parser *P);
+
+/** @brief `device KEY=VALUE...` */
+void scn_parse_device(struct scn_parser *P);
+
+/** @brief `policy SPEC` */
+void scn_parse_policy(struct scn_parser *P);
+
+/** @brief `fault RULE` */
+void scn_parse_fault(struct scn_parser *P);
+
+/** @brief `migration policy=...` */
+void scn_parse_migration(struct scn_parser *P);
+
+/** @brief `dir PATH` / `file PATH ...` inside the fs block. */
+void scn_parse_fs_entry(struct scn_parser *P);
+
+/** @brief An order value: in, reversed or random. */
+enum scn_order scn_order_value(struct scn_parser *P, const struct scn_tok *t);
+
+/**
+ * @brief A path: absolute, no empty component, no trailing '/'; a word or
+ * a string. Callers have already rejected $i where it is not allowed.
+ */
+const char *scn_path(struct scn_parser *P, const struct scn_tok *t);
+
+/** @brief `end`: close the innermost block and attach what it built. */
+void scn_close_block(struct scn_parser *P);
 
 /** @brief Parse one statement line (P->toks) of the top level or a block. */
 void scn_parse_line(struct scn_parser *P);

@@ -9,9 +9,6 @@
 
 #include "sim/cli/scenario_internal.h"
 
-const char *scn_path(struct scn_parser *P, const struct scn_tok *t);
-enum scn_order scn_order_value(struct scn_parser *P, const struct scn_tok *t);
-
 /* Keywords in scenario_op_name() order (enum scn_op_kind). */
 static const char *const op_names[] = {
 	"mount",      "umount",	 "freeze",  "lookup", "forget",

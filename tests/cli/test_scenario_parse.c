@@ -549,10 +549,28 @@ static void test_parse_file_large(void)
 	unlink(path);
 }
 
+/* Files past 16 MiB are refused before they are read whole. */
+static void test_parse_file_too_big(void)
+{
+	char path[] = "/tmp/vfsim-scn-XXXXXX";
+	struct scenario_error e;
+	struct scenario *s = NULL;
+	int fd = mkstemp(path);
+
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL(ftruncate(fd, (17 << 20)), 0);
+	close(fd);
+	CU_ASSERT_EQUAL(scenario_parse_file(path, &s, &e), -EFBIG);
+	CU_ASSERT_PTR_NULL(s);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "error: cannot read"));
+	unlink(path);
+}
+
 VT_SUITE(cli_scenario_parse, NULL, NULL, VT_CASE(test_defaults),
 	 VT_CASE(test_config), VT_CASE(test_policies), VT_CASE(test_ops),
 	 VT_CASE(test_triggers), VT_CASE(test_run_program),
 	 VT_CASE(test_round_trip), VT_CASE(test_dump_canonical),
 	 VT_CASE(test_expand), VT_CASE(test_names), VT_CASE(test_errnos),
 	 VT_CASE(test_lexical), VT_CASE(test_lexical_values),
-	 VT_CASE(test_parse_file), VT_CASE(test_parse_file_large));
+	 VT_CASE(test_parse_file), VT_CASE(test_parse_file_large),
+	 VT_CASE(test_parse_file_too_big));

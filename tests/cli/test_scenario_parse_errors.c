@@ -97,6 +97,8 @@ static const struct err_case cases[] = {
 	{ "fault kmalloc:nth=0\n", -EINVAL, 1, 7, "number must be 1..2^64-1" },
 	{ "fault kmalloc:when=3\n", -EINVAL, 1, 7, "unknown key" },
 	{ "fault nth=3\n", -EINVAL, 1, 7, "expected point:rule" },
+	{ "fault a:every;b:every\n", -EINVAL, 1, 7,
+	  "one rule per 'fault' line (no ';')" },
 	{ "fault \"kmalloc:nth=1\"\n", -EINVAL, 1, 7,
 	  "expected a fault rule word" },
 	{ "fs\n  link /a /b\nend\n", -EINVAL, 2, 3,
@@ -413,5 +415,20 @@ static void test_long_tokens(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "unterminated string"));
 }
 
+/* A file name too long for the message still gives a message. */
+static void test_long_name(void)
+{
+	static char name[SCENARIO_ERROR_MAX + 100];
+	struct scenario_error e;
+	struct scenario *s;
+
+	memset(name, 'n', sizeof(name) - 1);
+	CU_ASSERT_EQUAL(scenario_parse_string(name, "end\n", &s, &e), -EINVAL);
+	CU_ASSERT_EQUAL(e.line, 1);
+	CU_ASSERT_EQUAL(e.col, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(e.msg, "'end' without an open block"));
+}
+
 VT_SUITE(cli_scenario_errors, NULL, NULL, VT_CASE(test_error_table),
-	 VT_CASE(test_first_error_wins), VT_CASE(test_long_tokens));
+	 VT_CASE(test_first_error_wins), VT_CASE(test_long_tokens),
+	 VT_CASE(test_long_name));
