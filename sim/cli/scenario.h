@@ -223,7 +223,7 @@ enum scn_lock {
 #define SCN_ARG_MODE   (1u << 2) ///< setattr/create: mode= was given
 #define SCN_ARG_SIZE   (1u << 3) ///< setattr/write: size= was given
 #define SCN_ARG_EXPECT (1u << 4) ///< read/readdir: expect= was given
-#define SCN_ARG_ACCESS (1u << 5) ///< open: ro/wo/rw was given
+#define SCN_ARG_ACCESS (1u << 5) ///< open: ro/wo/rw given; dax-map: ro/rw given
 #define SCN_ARG_TRUNC  (1u << 6) ///< open: trunc was given
 #define SCN_ARG_DAX_RO (1u << 7) ///< dax-map: ro (else rw)
 ///@}

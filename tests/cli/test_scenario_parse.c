@@ -461,10 +461,12 @@ static void test_lexical(void)
 	/* CRLF line ends, tabs, comments after tokens, a '#' in a string */
 	struct scenario *s = parse_ok("task\tt # comment\r\n"
 				      "\tmount \"#not a comment\"#c\r\n"
+				      "\tmount \"\\x4A\\x4b\"\n"
 				      "end\r\n"
 				      "run\r");
 
 	CU_ASSERT_STRING_EQUAL(s->tasks[0].ops[0].tag, "#not a comment");
+	CU_ASSERT_STRING_EQUAL(s->tasks[0].ops[1].tag, "JK");
 	CU_ASSERT_EQUAL(s->tasks[0].ops[0].pos.col, 2);
 	CU_ASSERT_EQUAL(s->nr_run, 1);
 	scenario_free(s);
