@@ -213,6 +213,90 @@ static void test_short_and_unknown_requests(void)
 	dh_teardown();
 }
 
+/* Raw request bytes: a header (len = everything) and @arglen arg bytes. */
+static size_t raw_req(u8 *buf, u32 opcode, u64 unique, u64 nodeid,
+		      const void *arg, size_t arglen)
+{
+	struct fuse_in_header h = { .len = (u32)(sizeof(h) + arglen),
+				    .opcode = opcode,
+				    .unique = unique,
+				    .nodeid = nodeid };
+
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + sizeof(h), arg, arglen);
+	return sizeof(h) + arglen;
+}
+
+/* Send @len bytes, expect an error reply for @unique, then check the
+ * device still serves the next request on the same queue. */
+static void expect_error_reply(const u8 *buf, size_t len, u64 unique, int err)
+{
+	struct fuse_out_header oh;
+	struct dh_req *r = dh_submit_raw(1, buf, len, 256);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT(dh_kick(1));
+	dh_run();
+	CU_ASSERT(r->done);
+	CU_ASSERT_EQUAL_FATAL(r->used_len, sizeof(oh));
+	memcpy(&oh, r->rep, sizeof(oh));
+	CU_ASSERT_EQUAL(oh.len, sizeof(oh));
+	CU_ASSERT_EQUAL(oh.unique, unique);
+	CU_ASSERT_EQUAL(oh.error, err);
+	dh_expect(dh_getattr(1, FUSE_ROOT_ID), 0);
+}
+
+/*
+ * Every malformed-request class of the FUSE server, this time through a
+ * real virtqueue: each gets an error reply carrying its unique, and the
+ * device goes on serving the next request.
+ */
+static void test_malformed_requests_through_ring(void)
+{
+	struct vfs_dev_config c = { .server = { .max_write = 4096 } };
+	struct fuse_getattr_in ga = { 0 };
+	struct fuse_read_in rd = { .fh = 12345, .size = 16 };
+	struct fuse_write_in wr = { .size = 4097 };
+	static u8 buf[8192];
+	const struct fuse_entry_out *e;
+	struct dh_req *r;
+	size_t len;
+	u64 file;
+
+	dh_setup(&c);
+	dh_do_init();
+	r = dh_create(1, FUSE_ROOT_ID, "f");
+	dh_expect(r, 0);
+	e = dh_payload(r);
+	file = e->nodeid;
+
+	/* in_header.len longer, then shorter, than the bytes sent. */
+	len = raw_req(buf, FUSE_GETATTR, 1001, FUSE_ROOT_ID, &ga, sizeof(ga));
+	((struct fuse_in_header *)buf)->len += 8;
+	expect_error_reply(buf, len, 1001, -EBADMSG);
+	len = raw_req(buf, FUSE_GETATTR, 1003, FUSE_ROOT_ID, &ga, sizeof(ga));
+	((struct fuse_in_header *)buf)->len -= 4;
+	expect_error_reply(buf, len, 1003, -EBADMSG);
+	/* A fixed argument cut short. */
+	len = raw_req(buf, FUSE_GETATTR, 1005, FUSE_ROOT_ID, &ga, 8);
+	expect_error_reply(buf, len, 1005, -EPROTO);
+	/* A name without its NUL. */
+	len = raw_req(buf, FUSE_LOOKUP, 1007, FUSE_ROOT_ID, "abc", 3);
+	expect_error_reply(buf, len, 1007, -EILSEQ);
+	/* A nodeid the server never handed out. */
+	len = raw_req(buf, FUSE_GETATTR, 1009, 9999, &ga, sizeof(ga));
+	expect_error_reply(buf, len, 1009, -ESTALE);
+	/* A file handle the server never opened. */
+	len = raw_req(buf, FUSE_READ, 1011, file, &rd, sizeof(rd));
+	expect_error_reply(buf, len, 1011, -EBADF);
+	/* A WRITE one byte beyond max_write (payload present). */
+	len = raw_req(buf, FUSE_WRITE, 1013, file, &wr, sizeof(wr));
+	memset(buf + len, 'x', wr.size);
+	((struct fuse_in_header *)buf)->len += wr.size;
+	expect_error_reply(buf, len + wr.size, 1013, -EINVAL);
+	dh_teardown();
+}
+
 /* An opposite-endian guest: requests built natively then swapped. */
 static void test_byte_swapped_session(void)
 {
@@ -275,5 +359,6 @@ VT_SUITE(device_vfs_dev_bad, NULL, NULL,
 	 VT_CASE(test_push_on_broken_ring), VT_CASE(test_queue_outside_memory),
 	 VT_CASE(test_no_room_for_reply), VT_CASE(test_request_over_limit),
 	 VT_CASE(test_short_and_unknown_requests),
+	 VT_CASE(test_malformed_requests_through_ring),
 	 VT_CASE(test_byte_swapped_session),
 	 VT_CASE(test_event_idx_and_indirect));
