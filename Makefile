@@ -164,14 +164,26 @@ docs: deps
 		VFSIM_DOCS_INPUT="README.md docs $(wildcard $(CORE_DIRS))" doxygen docs/Doxyfile
 
 # --- make fuzz ----------------------------------------------------------
+# The library is built once more with coverage instrumentation and
+# sanitizers; each target links it with libFuzzer's main.
 FUZZ_CC   := clang
-FUZZ_SAN  := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
+FUZZ_LIB  := $(BUILD)/fuzz/libvfsim-fuzz.a
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(LIB_HDRS)
+$(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CSTD) -O1 -g $(WARN) $(CPPFLAGS) $(FUZZ_SAN) $< \
-		$(filter fuse_proto/%.c,$(LIB_SRCS)) -o $@
+	$(FUZZ_CC) $(CSTD) -O1 -g $(WARN) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_LIB): $(FUZZ_OBJS)
+	rm -f $@
+	ar rcs $@ $(FUZZ_OBJS)
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CSTD) -O1 -g $(WARN) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $< \
+		$(FUZZ_LIB) -lm -o $@
 
 fuzz: deps-fuzz
 	@$(MAKE) --no-print-directory $(FUZZ_BINS)

@@ -46,6 +46,7 @@
  * | SETUPMAPPING/REMOVEMAPPING without a DAX window | ENOSYS (as virtiofsd without a cache) |
  * | SETUPMAPPING flags beyond READ/WRITE; REMOVEMAPPING with count 0 | EINVAL |
  * | a malformed FORGET/BATCH_FORGET/INTERRUPT/NOTIFY_REPLY | no reply (the opcode has none), traced "fuse.bad" |
+ * | a request naming an inode a migration could not restore (fuse_server_mark_broken()) | EIO, traced "inode lost in migration" |
  * Everything else is the back end's errno (memfs.h, locks.h, dax.h).
  *
  * @par Started but disabled rings (fuse_server_ctx.no_side_effects)
@@ -217,5 +218,65 @@ struct lock_table *fuse_server_locks(struct fuse_server *srv);
 
 /** @brief The session's DAX window, or NULL when it has none. */
 struct dax_window *fuse_server_dax(struct fuse_server *srv);
+
+/* --- state transfer (device/fuse_state.h) ---------------------------- */
+
+/** @brief The negotiated session: what INIT left behind, and the clock. */
+struct fuse_server_session {
+	bool initialized; ///< an INIT has been answered
+	bool bswapped;	  ///< the guest speaks the other byte order
+	u32 minor;	  ///< negotiated minor (0 before INIT)
+	u64 flags;	  ///< negotiated INIT flags (bits 32.. from flags2)
+	s64 now_sec;	  ///< virtual clock, seconds
+	u32 now_nsec;	  ///< virtual clock, nanoseconds
+};
+
+/** @brief The configuration in use, defaults filled in. */
+void fuse_server_get_config(const struct fuse_server *srv,
+			    struct fuse_server_config *cfg);
+
+/** @brief Copy out the negotiated session (for fuse_state_save()). */
+void fuse_server_get_session(const struct fuse_server *srv,
+			     struct fuse_server_session *s);
+
+/**
+ * @brief Restore a negotiated session so the guest carries on without a
+ *        new INIT.
+ * @return 0, or -EINVAL (nothing changes) when @p s could not have come
+ *         from an INIT of this server: an initialised session with a minor
+ *         outside #FUSE_SERVER_MIN_MINOR..FUSE_KERNEL_MINOR_VERSION or a
+ *         flag this server cannot grant; an un-initialised one with
+ *         anything but zeroes; nanoseconds above 999999999
+ */
+int fuse_server_restore_session(struct fuse_server *srv,
+				const struct fuse_server_session *s);
+
+/**
+ * @brief Exchange everything two servers hold (session, file system,
+ *        locks, DAX window, broken set), so a state loaded into a scratch
+ *        server becomes live in one step. Nothing points back at the server
+ *        structure, so the device keeps its pointer.
+ */
+void fuse_server_exchange(struct fuse_server *a, struct fuse_server *b);
+
+/**
+ * @brief Mark @p nodeid broken: an inode that a migration could not find
+ *        again (policy guest-error, as virtiofsd's
+ *        --migration-on-error=guest-error).
+ *
+ * Every request naming it, as its header nodeid, as RENAME's new
+ * directory, or through a handle on it (READ, WRITE, FLUSH, READDIR,
+ * GETLK, SETLK, SETLKW, SETUPMAPPING), is answered EIO and not executed.
+ * FORGET, BATCH_FORGET, RELEASE and RELEASEDIR are still carried out, so
+ * the guest can let go of it. Nodeids are never reused, so the mark stays.
+ * @return 0, -EEXIST when already marked, -ENOMEM
+ */
+int fuse_server_mark_broken(struct fuse_server *srv, u64 nodeid);
+
+/** @brief True when @p nodeid was marked broken. */
+bool fuse_server_is_broken(const struct fuse_server *srv, u64 nodeid);
+
+/** @brief Number of nodeids marked broken. */
+size_t fuse_server_nr_broken(const struct fuse_server *srv);
 
 #endif /* VFSIM_DEVICE_FUSE_SERVER_H */

@@ -31,6 +31,9 @@ struct fuse_server {
 	struct memfs_time now;	       ///< virtual clock
 	u8 *swapbuf;		       ///< private copy of a swapped request
 	size_t swapbuf_cap;	       ///< its size
+	u64 *broken;		       ///< nodeids lost in migration, sorted
+	size_t nbroken;		       ///< their number
+	size_t broken_cap;	       ///< allocated slots in @c broken
 };
 
 /** @brief A handler's view of one request. */

@@ -20,6 +20,7 @@
 #ifndef VFSIM_SIM_VIRTIO_H
 #define VFSIM_SIM_VIRTIO_H
 
+#include "fuse_proto/fuse_proto.h"
 #include "sim/gmem.h"
 #include "sim/types.h"
 #include "sim/virtqueue.h"
@@ -39,13 +40,6 @@
 
 /** @brief Device ID of a virtio-fs device. */
 #define VIRTIO_ID_FS 26
-
-/** @brief The virtio-fs config space (uapi: struct virtio_fs_config). */
-struct virtio_fs_config {
-	u8 tag[36];		   /**< file system name, UTF-8, not
-					NUL-terminated when 36 bytes long */
-	__le32 num_request_queues; /**< number of request queues (>= 1) */
-};
 
 struct virtio_device;
 struct virtio_irq_line;

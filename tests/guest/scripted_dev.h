@@ -49,17 +49,7 @@
 #ifndef VFSIM_TESTS_GUEST_SCRIPTED_DEV_H
 #define VFSIM_TESTS_GUEST_SCRIPTED_DEV_H
 
-/*
- * sim/virtio.h and fuse_proto/fuse_proto.h both define struct
- * virtio_fs_config (same layout). Until one of them goes, rename
- * fuse_proto's copy here so both headers can be included; this file never
- * names either struct.
- */
-/** @cond */
-#define virtio_fs_config fuse_proto_virtio_fs_config
 #include "fuse_proto/fuse_msg.h"
-#undef virtio_fs_config
-/** @endcond */
 #include "sim/irq.h"
 #include "sim/types.h"
 #include "sim/virtio.h"

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * fuse_state_load.c - load a decoded state into a destination server, all
+ * or nothing.
+ *
+ * The destination's tree is the shared "host file system". A scratch
+ * server is built from it: every migrated inode is found by its path and
+ * re-created under its migrated nodeid with its lookups, pins, handles,
+ * locks and mappings; every other inode of the tree gets a fresh nodeid
+ * above the migrated counter. Only when the scratch server passes every
+ * check is it exchanged with the destination.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "device/fuse_state_internal.h"
+#include "sim/trace.h"
+
+enum rec_fate {
+	REC_FOUND,
+	REC_BROKEN,
+	REC_DROPPED
+};
+
+struct id_pair {
+	u64 dst, mig; /* destination nodeid, migrated nodeid */
+};
+
+struct load_ctx {
+	struct fs_decoded *d;
+	struct fuse_state_report *rep;
+	struct memfs *dfs; /* the destination's tree (read only here) */
+	struct memfs *tfs; /* the scratch server's */
+	struct memfs_inode_info *dinos; /* destination inodes, by nodeid */
+	size_t ndinos, dcap;
+	u64 *newid; /* parallel to dinos: nodeid in the scratch server */
+	u8 *fate;   /* parallel to d->inodes */
+	struct id_pair *pairs;
+	size_t npairs;
+	u64 cur_new; /* callbacks: scratch nodeid being copied */
+	bool busy;
+};
+
+static int collect_dst(void *arg, const struct memfs_inode_info *in)
+{
+	struct load_ctx *c = arg;
+
+	if (in->nlookup || in->npin)
+		c->busy = true;
+	if (c->ndinos == c->dcap) {
+		size_t cap = c->dcap ? 2 * c->dcap : 64;
+		void *p = realloc(c->dinos, cap * sizeof(*c->dinos));
+
+		if (!p)
+			return -ENOMEM;
+		c->dinos = p;
+		c->dcap = cap;
+	}
+	c->dinos[c->ndinos++] = *in;
+	return 0;
+}
+
+/* Walk @path from the root; 0 with *ino, or the lookup's error. */
+static int resolve(struct memfs *fs, const char *path, u32 len, u64 *ino)
+{
+	char name[MEMFS_NAME_MAX + 1];
+	u64 cur = MEMFS_ROOT_ID;
+	u32 i = 1;
+
+	while (i < len) {
+		u32 start = i;
+		int err;
+
+		while (i < len && path[i] != '/')
+			i++;
+		memcpy(name, path + start, i - start);
+		name[i - start] = '\0';
+		err = memfs_lookup(fs, cur, name, &cur);
+		if (err)
+			return err;
+		i++;
+	}
+	*ino = cur;
+	return 0;
+}
+
+static int cmp_pair(const void *a, const void *b)
+{
+	const struct id_pair *x = a, *y = b;
+
+	return x->dst < y->dst ? -1 : x->dst > y->dst;
+}
+
+static const struct id_pair *find_pair(const struct load_ctx *c, u64 dst)
+{
+	struct id_pair key = { dst, 0 };
+
+	return bsearch(&key, c->pairs, c->npairs, sizeof(key), cmp_pair);
+}
+
+/* Scratch nodeid of destination inode @dst (a linked one: it has one). */
+static u64 new_of(const struct load_ctx *c, u64 dst)
+{
+	size_t lo = 0, hi = c->ndinos;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (c->dinos[mid].nodeid < dst)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	assert(lo < c->ndinos && c->dinos[lo].nodeid == dst && c->newid[lo]);
+	return c->newid[lo];
+}
+
+static void note_missing(struct load_ctx *c, const struct fs_inode_rec *r)
+{
+	if (c->rep->not_found++)
+		return;
+	if (r->path_len)
+		snprintf(c->rep->missing, sizeof(c->rep->missing), "%.*s",
+			 (int)r->path_len, r->path);
+	else
+		snprintf(c->rep->missing, sizeof(c->rep->missing),
+			 "(unlinked)");
+}
+
+/* Find every migrated inode on the destination; decide the others. */
+static int find_inodes(struct load_ctx *c, enum fuse_state_policy policy)
+{
+	struct fs_decoded *d = c->d;
+
+	for (size_t i = 0; i < d->ninodes; i++) {
+		const struct fs_inode_rec *r = &d->inodes[i];
+		struct memfs_attr a;
+		u64 ino = MEMFS_ROOT_ID;
+		bool found;
+
+		found = r->path_len &&
+			!resolve(c->dfs, r->path, r->path_len, &ino) &&
+			!memfs_getattr(c->dfs, ino, &a) &&
+			(a.mode & S_IFMT) == (r->mode & S_IFMT);
+		if (found) {
+			c->fate[i] = REC_FOUND;
+			c->pairs[c->npairs++] =
+				(struct id_pair){ ino, r->nodeid };
+			continue;
+		}
+		if (!r->nlookup && !r->nopen && !r->npin) {
+			/* only locks name it: nothing in the guest can */
+			c->fate[i] = REC_DROPPED;
+			c->rep->dropped++;
+			continue;
+		}
+		note_missing(c, r);
+		TRACE(.kind = "state.missing", .func = "fuse_state_load",
+		      .detail = trace_fmt("nodeid %llu %s",
+					  (unsigned long long)r->nodeid,
+					  c->rep->missing));
+		if (policy == FUSE_STATE_ABORT)
+			return -ENOENT;
+		c->fate[i] = REC_BROKEN;
+	}
+	qsort(c->pairs, c->npairs, sizeof(*c->pairs), cmp_pair);
+	return 0;
+}
+
+/* A restore call failed: host memory and space pass, the rest means the
+ * state contradicts itself or the tree. */
+static int restore_err(int err)
+{
+	return err == -ENOMEM || err == -ENOSPC ? err : -EUCLEAN;
+}
+
+static int copy_page(void *arg, u64 index, const void *page)
+{
+	struct load_ctx *c = arg;
+
+	return memfs_restore_page(c->tfs, c->cur_new, index, page);
+}
+
+static int copy_dirent(void *arg, const char *name, u64 ino, u64 cookie)
+{
+	struct load_ctx *c = arg;
+
+	return memfs_restore_dirent(c->tfs, c->cur_new, name, new_of(c, ino),
+				    cookie);
+}
+
+/* Re-create the destination's tree under the new ids, then placeholders. */
+static int build_tree(struct load_ctx *c, struct fuse_server *tmp)
+{
+	struct fs_decoded *d = c->d;
+	u64 fresh = d->next_nodeid;
+	int err;
+
+	for (size_t i = 0; i < c->ndinos; i++) {
+		struct memfs_inode_info in = c->dinos[i];
+		const struct id_pair *p = find_pair(c, in.nodeid);
+
+		/* a nameless inode needs a lookup, handle or pin: -EBUSY */
+		assert(in.nodeid == MEMFS_ROOT_ID || in.parent);
+		c->newid[i] = p ? p->mig : fresh++;
+		c->rep->renumbered += !p;
+		in.nlookup = 0;
+		in.npin = 0;
+		if (p) {
+			const struct fs_inode_rec *r = fs_find_rec(d, p->mig);
+
+			in.nlookup = r->nlookup;
+			in.npin = r->npin;
+			if (d->version >= 2)
+				in.generation = r->generation;
+		}
+		in.nodeid = in.attr.ino = c->newid[i];
+		err = memfs_restore_inode(c->tfs, &in);
+		if (err)
+			return restore_err(err);
+	}
+	for (size_t i = 0; i < d->ninodes; i++) {
+		const struct fs_inode_rec *r = &d->inodes[i];
+		struct memfs_inode_info in = {
+			.nodeid = r->nodeid,
+			.generation = d->version >= 2 ? r->generation :
+							d->generation,
+			.nlookup = r->nlookup,
+			.npin = r->npin,
+			.next_cookie = MEMFS_COOKIE_FIRST,
+			.attr = { .ino = r->nodeid,
+				  .mode = r->mode,
+				  .blksize = MEMFS_PAGE_SIZE,
+				  .atime = { d->sess.now_sec,
+					     d->sess.now_nsec },
+				  .mtime = { d->sess.now_sec,
+					     d->sess.now_nsec },
+				  .ctime = { d->sess.now_sec,
+					     d->sess.now_nsec } },
+		};
+
+		if (c->fate[i] != REC_BROKEN)
+			continue;
+		err = memfs_restore_inode(c->tfs, &in);
+		if (!err)
+			err = fuse_server_mark_broken(tmp, r->nodeid);
+		if (err)
+			return restore_err(err);
+		c->rep->broken++;
+	}
+	for (size_t i = 0; i < c->ndinos; i++) {
+		const struct memfs_inode_info *in = &c->dinos[i];
+
+		c->cur_new = c->newid[i];
+		if ((in->attr.mode & S_IFMT) == S_IFDIR)
+			err = memfs_for_each_dirent(c->dfs, in->nodeid,
+						    copy_dirent, c);
+		else
+			err = memfs_for_each_page(c->dfs, in->nodeid, copy_page,
+						  c);
+		if (err)
+			return restore_err(err);
+	}
+	return memfs_set_counters(
+		       c->tfs,
+		       &(struct memfs_counters){
+			       .next_nodeid = fresh,
+			       .next_fh = d->next_fh,
+			       .generation = d->generation,
+			       .now = { d->sess.now_sec, d->sess.now_nsec } }) ?
+		       -EUCLEAN :
+		       0;
+}
+
+/* Handles, locks, mappings, session; then every check. */
+static int build_session(struct load_ctx *c, struct fuse_server *tmp)
+{
+	struct fs_decoded *d = c->d;
+	struct lock_table *lt = fuse_server_locks(tmp);
+	struct dax_window *dax = fuse_server_dax(tmp);
+	int err;
+
+	for (size_t i = 0; i < d->nhandles; i++) {
+		err = memfs_restore_handle(c->tfs, &d->handles[i]);
+		if (err)
+			return restore_err(err);
+	}
+	for (size_t i = 0; i < d->nlocks; i++) {
+		const struct fs_inode_rec *r = fs_find_rec(d, d->locks[i].ino);
+
+		if (c->fate[r - d->inodes] == REC_DROPPED)
+			continue;
+		if (locks_restore(lt, &d->locks[i]))
+			return -EUCLEAN;
+	}
+	locks_set_generation(lt, d->lock_generation);
+	/* fs_decode() refused mappings without a window; configs match */
+	assert(dax || !d->nmaps);
+	for (size_t i = 0; i < d->nmaps; i++)
+		if (dax_restore(dax, &d->maps[i]))
+			return -EUCLEAN;
+	if (fuse_server_restore_session(tmp, &d->sess))
+		return -EUCLEAN;
+	if (memfs_check(c->tfs, NULL, 0) || locks_check(lt) ||
+	    (dax && dax_check(dax)))
+		return -EUCLEAN;
+	return 0;
+}
+
+static bool same_config(const struct fuse_server_config *a,
+			const struct fuse_server_config *b)
+{
+	return a->max_write == b->max_write && a->max_pages == b->max_pages &&
+	       a->map_alignment == b->map_alignment &&
+	       a->dax_window_size == b->dax_window_size &&
+	       a->max_inodes == b->max_inodes &&
+	       a->max_file_size == b->max_file_size;
+}
+
+static int load(struct fuse_server *dst, struct fs_decoded *d,
+		enum fuse_state_policy policy, struct fuse_state_report *rep)
+{
+	struct fuse_server_config cfg;
+	struct load_ctx c = { .d = d, .rep = rep, .dfs = fuse_server_fs(dst) };
+	struct dax_window *ddax = fuse_server_dax(dst);
+	struct fuse_server *tmp = NULL;
+	struct memfs_stats st;
+	int err;
+
+	fuse_server_get_config(dst, &cfg);
+	if (!same_config(&cfg, &d->cfg))
+		return -EXDEV;
+	memfs_get_stats(c.dfs, &st);
+	err = memfs_for_each_inode(c.dfs, collect_dst, &c);
+	if (!err && (c.busy || fuse_server_initialized(dst) || st.handles ||
+		     locks_count(fuse_server_locks(dst)) ||
+		     (ddax && dax_count(ddax)) || fuse_server_nr_broken(dst)))
+		err = -EBUSY;
+	if (err)
+		goto out;
+	c.newid = calloc(c.ndinos, sizeof(*c.newid));
+	c.fate = calloc(d->ninodes + 1, 1);
+	c.pairs = calloc(d->ninodes + 1, sizeof(*c.pairs));
+	tmp = fuse_server_new(&cfg);
+	if (!c.newid || !c.fate || !c.pairs || !tmp) {
+		err = -ENOMEM;
+		goto out;
+	}
+	c.tfs = fuse_server_fs(tmp);
+	err = find_inodes(&c, policy);
+	if (!err)
+		err = build_tree(&c, tmp);
+	if (!err)
+		err = build_session(&c, tmp);
+	if (!err)
+		fuse_server_exchange(dst, tmp);
+out:
+	fuse_server_free(tmp);
+	free(c.dinos);
+	free(c.newid);
+	free(c.fate);
+	free(c.pairs);
+	return err;
+}
+
+int fuse_state_load(struct fuse_server *dst, const void *buf, size_t len,
+		    enum fuse_state_policy policy,
+		    struct fuse_state_report *rep)
+{
+	struct fuse_state_report local;
+	struct fs_decoded d;
+	int err;
+
+	if (!rep)
+		rep = &local;
+	memset(rep, 0, sizeof(*rep));
+	if (!dst ||
+	    (policy != FUSE_STATE_ABORT && policy != FUSE_STATE_GUEST_ERROR))
+		return -EINVAL;
+	err = fs_decode(buf, len, &d);
+	if (err)
+		goto out;
+	rep->info = d.info;
+	err = load(dst, &d, policy, rep);
+	fs_decoded_free(&d);
+out:
+	TRACE(.kind = "state.load", .func = "fuse_state_load",
+	      .detail = err ? trace_fmt("error %d", err) :
+			      trace_fmt("%llu inodes, %llu broken",
+					(unsigned long long)rep->info.inodes,
+					(unsigned long long)rep->broken));
+	return err;
+}

@@ -1,0 +1,267 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/**
+ * @file virtio_fs_dev.h
+ * @brief The virtio-fs device: QEMU's vhost-user-fs plus virtiofsd's queue
+ * handling, in front of a struct fuse_server.
+ *
+ * The device owns a config space (tag, num_request_queues), queue 0
+ * (hiprio) and request queues 1..N, and a FUSE server. It plugs into the
+ * transport with vfs_dev_backend() and touches guest memory only through
+ * sim/vringh.h with guest physical addresses taken from descriptors.
+ *
+ * @par Ring states (vhost-user "Ring states")
+ * Started/stopped and enabled/disabled are independent. Every ring starts
+ * stopped and disabled (also after a reset).
+ * | state | what the device does |
+ * |-------|----------------------|
+ * | stopped (enabled or not) | nothing: kicks start it, nothing is popped |
+ * | started, disabled | pops and serves with fuse_server_ctx.no_side_effects |
+ * | started, enabled | pops and serves normally |
+ * A ring starts on its first kick or on vfs_dev_set_vring_kick(); it stops
+ * on vfs_dev_get_vring_base(), which also forgets the kick file descriptor
+ * (as vhost-user-backend does): kicks on a ring stopped that way are
+ * ignored until the next vfs_dev_set_vring_kick(). vfs_dev_set_features() without the
+ * protocol-features bit enables every ring; vfs_dev_set_vring_enable()
+ * enables or disables one. All rings stopped is the *suspended* state: no
+ * guest memory writes, no interrupts, but these calls are still answered.
+ *
+ * @par GET_VRING_BASE and requests in flight
+ * vfs_dev_get_vring_base() stops popping at once and then drains: chains
+ * already popped on that ring are completed (pushed, interrupt raised)
+ * before it returns, as a vhost-user back end answers GET_VRING_BASE only
+ * once the ring is quiet. A SETLKW parked waiting for a lock has no bound
+ * on its wait, so draining answers it with EINTR (nothing was locked; the
+ * guest's fcntl() may retry). Should the drain be unable to finish (the
+ * scheduler has nothing left to run), the ring is stopped anyway, the
+ * requests stay tracked and are completed only when the ring is started
+ * again, or dropped by a reset: a stopped ring never writes guest memory.
+ *
+ * @par Workers
+ * Each queue has its own device tasks (TASK_DEVICE daemons). A kick only
+ * starts the ring and wakes its workers; popping and serving happen in the
+ * workers. Request-queue workers let the hiprio workers run first when
+ * hiprio has chains waiting. A SETLKW that would block parks its worker
+ * until the server's lock generation moves, then retries with the same
+ * bytes; the other workers of the queue go on serving.
+ *
+ * @par Reset
+ * A device reset (the driver writing status 0, or vfs_dev_reset()) stops
+ * and disables every ring, forgets queue addresses and bases, and drops
+ * every request in progress (parked SETLKWs, delayed and batched
+ * completions) without touching guest memory; each dropped chain is traced
+ * "dev.drop". The FUSE session lives in the server and is not reset.
+ */
+#ifndef VFSIM_DEVICE_VIRTIO_FS_DEV_H
+#define VFSIM_DEVICE_VIRTIO_FS_DEV_H
+
+#include "device/fuse_server.h"
+#include "sim/types.h"
+#include "sim/virtio.h"
+
+/** @brief Longest tag: the config space field's size. */
+#define VFS_DEV_TAG_MAX 36
+/** @brief Most request queues a device may have. */
+#define VFS_DEV_MAX_REQUEST_QUEUES 64
+/** @brief Most workers per queue. */
+#define VFS_DEV_MAX_WORKERS 16
+/** @brief Largest batch (chains a worker pops before completing them). */
+#define VFS_DEV_MAX_BATCH 64
+/** @brief vhost-user's VHOST_USER_F_PROTOCOL_FEATURES bit. */
+#define VHOST_USER_F_PROTOCOL_FEATURES 30
+
+struct vfs_dev;
+struct dax_window;
+
+/** @brief How a device is built; zeroes select the defaults. */
+struct vfs_dev_config {
+	/** file system tag, 1..36 bytes (NULL: "vfsim") */
+	const char *tag;
+	unsigned int num_request_queues; /**< request queues (default 1) */
+	unsigned int queue_size;	 /**< entries per queue (default 128) */
+	bool event_idx;			 /**< offer VIRTIO_RING_F_EVENT_IDX */
+	bool indirect;		     /**< offer VIRTIO_RING_F_INDIRECT_DESC */
+	unsigned int hiprio_workers; /**< hiprio workers (default 1) */
+	unsigned int
+		request_workers; /**< workers per request queue (default 2) */
+	/** largest readable part served (default 1 MiB + 4 KiB); a longer
+	 *  request gets E2BIG */
+	u32 max_request_size;
+	/** largest reply buffer offered to the server (default 1 MiB + 4 KiB) */
+	u32 max_reply_size;
+	/** the front end negotiates VHOST_USER_F_PROTOCOL_FEATURES: rings are
+	 *  then enabled only by vfs_dev_set_vring_enable() */
+	bool protocol_features;
+	struct fuse_server_config server; /**< the FUSE server's settings */
+};
+
+/** @brief Order in which a worker completes the chains of one batch. */
+enum vfs_dev_order {
+	VFS_DEV_ORDER_IN_ORDER, /**< pop order */
+	VFS_DEV_ORDER_REVERSED, /**< last popped first */
+	VFS_DEV_ORDER_RANDOM,	/**< shuffled by a seeded generator */
+};
+
+/** @brief One queue's counters and state (vfs_dev_queue_stats()). */
+struct vfs_dev_queue_stats {
+	u64 kicks;		  /**< kicks received */
+	u64 popped;		  /**< chains popped */
+	u64 completed;		  /**< chains pushed to the used ring */
+	u64 dropped;		  /**< chains dropped by a reset */
+	u64 irqs;		  /**< interrupts raised */
+	u64 lock_waits;		  /**< SETLKW parks */
+	unsigned int in_progress; /**< popped and not yet pushed */
+	bool ready;		  /**< the transport gave its addresses */
+	bool started;		  /**< started (stopping counts as started) */
+	bool enabled;		  /**< enabled */
+	bool broken;		  /**< malformed: needs a device reset */
+	u16 last_avail;		  /**< next avail index to pop */
+};
+
+/**
+ * @brief Create a device with a fresh FUSE server and its worker tasks.
+ * @param cfg settings (NULL: defaults)
+ * @param out receives the device
+ * @return 0; -EINVAL for a bad setting (empty or over-long tag, queue
+ *         count, queue size, worker count, sizes below a FUSE header);
+ *         -ESRCH when no scheduler runs (sched_init() first); -ENOMEM
+ *         when host memory or the server cannot be had
+ */
+int vfs_dev_create(const struct vfs_dev_config *cfg, struct vfs_dev **out);
+
+/**
+ * @brief End the workers and free the device and its server. Call it
+ * outside any task (it runs the scheduler until the workers returned) or
+ * after sched_exit(). NULL is fine.
+ */
+void vfs_dev_free(struct vfs_dev *dev);
+
+/** @brief The transport ops to join the device to a struct virtio_device. */
+const struct virtio_device_backend *vfs_dev_backend(struct vfs_dev *dev);
+
+/** @brief Tell the device which virtio_device it is joined to (needed for
+ *  interrupts, NEEDS_RESET and hot-unplug). */
+void vfs_dev_attach(struct vfs_dev *dev, struct virtio_device *vdev);
+
+/**
+ * @brief virtio_device_init() with this device, then vfs_dev_attach().
+ * @return virtio_device_init()'s result
+ */
+int vfs_dev_join(struct vfs_dev *dev, struct virtio_device *vdev);
+
+/** @brief Reset the device (as the transport's reset does). */
+void vfs_dev_reset(struct vfs_dev *dev);
+
+/** @brief The device's FUSE server. */
+struct fuse_server *vfs_dev_server(struct vfs_dev *dev);
+
+/** @brief The server's DAX window (a shared memory region in real
+ *  virtio-fs), or NULL without one. */
+struct dax_window *vfs_dev_dax(struct vfs_dev *dev);
+
+/** @brief Number of queues (1 + num_request_queues). */
+unsigned int vfs_dev_num_queues(const struct vfs_dev *dev);
+
+/* --- ring states (vhost-user messages) --------------------------------- */
+
+/**
+ * @brief SET_VRING_KICK: start ring @p idx.
+ * @return 0; -EINVAL for a bad index; -ENXIO when the queue has no
+ *         addresses yet; -EIO when the ring needs a reset; -ENOTCONN when
+ *         the device is dead
+ */
+int vfs_dev_set_vring_kick(struct vfs_dev *dev, unsigned int idx);
+
+/**
+ * @brief SET_VRING_ENABLE: enable or disable ring @p idx (tracked while
+ * stopped too).
+ * @return 0, or -EINVAL for a bad index
+ */
+int vfs_dev_set_vring_enable(struct vfs_dev *dev, unsigned int idx, bool on);
+
+/**
+ * @brief SET_FEATURES from the front end. Without
+ * VHOST_USER_F_PROTOCOL_FEATURES every ring is enabled; SET_FEATURES
+ * never disables a ring.
+ * @param dev the device
+ * @param features virtio feature bits the driver accepted
+ * @param protocol_features_negotiated whether the front end set
+ *        VHOST_USER_F_PROTOCOL_FEATURES
+ * @return 0, or -EINVAL when @p features holds a bit the device does not
+ *         offer
+ */
+int vfs_dev_set_features(struct vfs_dev *dev, u64 features,
+			 bool protocol_features_negotiated);
+
+/**
+ * @brief GET_VRING_BASE: stop ring @p idx (draining what it holds, see the
+ * file comment) and return its next avail index.
+ * @return the index (0..65535); -EINVAL for a bad index; -ENOTCONN when
+ *         the device is dead (a dead daemon answers nothing); -EDEADLK when
+ *         the drain could not finish (the ring is stopped anyway)
+ */
+int vfs_dev_get_vring_base(struct vfs_dev *dev, unsigned int idx);
+
+/**
+ * @brief SET_VRING_BASE: where ring @p idx pops next once started.
+ * @return 0; -EINVAL for a bad index; -EBUSY when the ring is started
+ */
+int vfs_dev_set_vring_base(struct vfs_dev *dev, unsigned int idx, u16 base);
+
+/** @brief True while every ring is stopped. */
+bool vfs_dev_suspended(const struct vfs_dev *dev);
+
+/* --- behaviour controls -------------------------------------------------- */
+
+/** @brief Virtual nanoseconds a worker waits before completing each chain. */
+void vfs_dev_set_latency(struct vfs_dev *dev, u64 ns);
+
+/**
+ * @brief How many chains a worker pops before completing them.
+ * @return 0, or -EINVAL outside 1..VFS_DEV_MAX_BATCH
+ */
+int vfs_dev_set_batch(struct vfs_dev *dev, unsigned int n);
+
+/** @brief Completion order within a batch; @p seed drives RANDOM. */
+void vfs_dev_set_order(struct vfs_dev *dev, enum vfs_dev_order order, u64 seed);
+
+/** @brief Stall (true) or resume (false) the daemon: nothing is popped
+ *  while paused; chains already popped still complete. */
+void vfs_dev_pause(struct vfs_dev *dev, bool paused);
+
+/** @brief The daemon dies: it never completes a chain again and ignores
+ *  kicks. Sticky until vfs_dev_free(). */
+void vfs_dev_kill(struct vfs_dev *dev);
+
+/** @brief True once vfs_dev_kill() was called. */
+bool vfs_dev_dead(const struct vfs_dev *dev);
+
+/**
+ * @brief Hot-unplug: virtio_device_unplug() on the joined device.
+ * @return 0, or -ENODEV when no virtio_device is attached
+ */
+int vfs_dev_hot_unplug(struct vfs_dev *dev);
+
+/* --- statistics ---------------------------------------------------------- */
+
+/**
+ * @brief Counters and state of queue @p idx.
+ * @return 0, or -EINVAL for a bad index
+ */
+int vfs_dev_queue_stats(const struct vfs_dev *dev, unsigned int idx,
+			struct vfs_dev_queue_stats *st);
+
+/** @brief Chains popped and not yet pushed, over every queue. */
+unsigned int vfs_dev_in_progress(const struct vfs_dev *dev);
+
+/**
+ * @brief The heads queue @p idx holds (popped, not pushed), oldest first.
+ * @param dev the device
+ * @param idx queue index
+ * @param heads where to store them (may be NULL when @p max is 0)
+ * @param max room in @p heads
+ * @return how many it holds (may exceed @p max), or -EINVAL
+ */
+int vfs_dev_held_heads(const struct vfs_dev *dev, unsigned int idx, u16 *heads,
+		       unsigned int max);
+
+#endif /* VFSIM_DEVICE_VIRTIO_FS_DEV_H */

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/**
+ * @file virtio_fs_dev_internal.h
+ * @brief Inside the virtio-fs device: rings, workers, requests in
+ * progress. Shared by virtio_fs_dev*.c only.
+ */
+#ifndef VFSIM_DEVICE_VIRTIO_FS_DEV_INTERNAL_H
+#define VFSIM_DEVICE_VIRTIO_FS_DEV_INTERNAL_H
+
+#include "device/virtio_fs_dev.h"
+#include "sim/list.h"
+#include "sim/vringh.h"
+#include "sim/wait.h"
+
+struct vfs_ring;
+
+/** @brief One popped chain and the host copies of its request and reply. */
+struct vfs_req {
+	struct list_head node;	/**< in vfs_ring::held while in progress */
+	struct vringh_chain ch; /**< the chain (GPAs only) */
+	u64 epoch;		/**< the ring's epoch when popped */
+	u64 unique;	/**< request unique (native order), for traces */
+	s32 opcode;	/**< request opcode (native), or -1 */
+	u8 *in;		/**< gathered readable part */
+	size_t in_len;	/**< its length */
+	u8 *out;	/**< reply bytes */
+	size_t out_cap; /**< room at @ref out (writable part, capped) */
+	size_t out_len; /**< reply length to write */
+	int host_error; /**< -ENOMEM when host buffers were refused */
+	bool oversize;	/**< readable part above max_request_size */
+	bool swap;	/**< opposite-endian session */
+};
+
+/** @brief A queue worker task. */
+struct vfs_worker {
+	struct vfs_ring *ring;	/**< its queue */
+	struct task *task;	/**< the device task */
+	struct vfs_req **batch; /**< chains it holds (VFS_DEV_MAX_BATCH) */
+	unsigned int nr_batch;	/**< entries used in @ref batch */
+	bool sleeping;		/**< in the latency sleep */
+	bool stop;		/**< end the task (vfs_dev_free) */
+	char name[32];		/**< task name */
+};
+
+/** @brief One virtqueue as the device sees it. */
+struct vfs_ring {
+	struct vfs_dev *dev;	    /**< owner */
+	unsigned int idx;	    /**< queue index */
+	char name[24];		    /**< "hiprio", "requests.N" */
+	struct vringh vrh;	    /**< device-side ring access */
+	bool ready;		    /**< addresses known (queue_ready) */
+	bool kick_armed;	    /**< kicks are seen (a kick fd is set) */
+	bool started;		    /**< started (processing allowed) */
+	bool stopping;		    /**< GET_VRING_BASE is draining it */
+	bool enabled;		    /**< enabled (side effects allowed) */
+	bool broken;		    /**< malformed: needs a reset */
+	bool base_set;		    /**< SET_VRING_BASE before addresses */
+	u16 base;		    /**< that base */
+	u64 epoch;		    /**< bumped by reset: stale requests drop */
+	wait_queue_head_t wq;	    /**< idle workers */
+	wait_queue_head_t drain_wq; /**< GET_VRING_BASE waiting */
+	struct list_head held;	    /**< requests in progress, pop order */
+	struct vfs_dev_queue_stats st; /**< counters (state fields unused) */
+	unsigned int nr_workers;       /**< workers */
+	struct vfs_worker *workers;    /**< their array */
+};
+
+/** @brief The device. */
+struct vfs_dev {
+	struct vfs_dev_config cfg;	/**< settings, defaults filled in */
+	char tag[VFS_DEV_TAG_MAX + 1];	/**< tag copy */
+	struct virtio_fs_config config; /**< config space */
+	struct virtio_device_backend backend; /**< transport ops */
+	struct virtio_device *vdev;	      /**< joined device, or NULL */
+	struct fuse_server *srv;	      /**< the FUSE server */
+	u64 features;			      /**< accepted feature bits */
+	unsigned int nr_rings;		      /**< 1 + num_request_queues */
+	struct vfs_ring *rings;		      /**< the rings */
+	wait_queue_head_t lock_wq;	      /**< parked SETLKW workers */
+	u64 lock_gen;			      /**< lock generation last seen */
+	u64 latency_ns;			      /**< per-chain completion delay */
+	unsigned int batch;		      /**< chains per batch */
+	enum vfs_dev_order order;	      /**< completion order */
+	u64 rng;			      /**< RANDOM order state */
+	bool paused;			      /**< stalled: nothing popped */
+	bool dead;			      /**< never completes again */
+	bool suspended;			      /**< every ring stopped */
+};
+
+/* virtio_fs_dev_ring.c */
+/** @brief Start @p r (traced); recompute the suspended state. */
+void vfs_ring_start(struct vfs_ring *r);
+/** @brief Recompute the suspended state and trace a change. */
+void vfs_dev_update_suspended(struct vfs_dev *dev);
+/** @brief The ring is malformed: stop serving it, set NEEDS_RESET. */
+void vfs_ring_broken(struct vfs_ring *r, int err);
+/** @brief True when workers of @p r may pop. */
+bool vfs_ring_may_pop(const struct vfs_ring *r);
+
+/* virtio_fs_dev_worker.c */
+/** @brief Spawn the workers of every ring. @return 0 or -ENOMEM */
+int vfs_workers_spawn(struct vfs_dev *dev);
+/** @brief Wake every worker of @p r wherever it waits. */
+void vfs_ring_wake_all(struct vfs_ring *r);
+/** @brief Stop and join the workers, free what they still hold. */
+void vfs_workers_stop(struct vfs_dev *dev);
+/** @brief Drop every request @p r holds (reset). */
+void vfs_ring_drop_all(struct vfs_ring *r);
+/** @brief Notice a lock generation change and wake parked SETLKWs. */
+void vfs_dev_note_locks(struct vfs_dev *dev);
+
+#endif /* VFSIM_DEVICE_VIRTIO_FS_DEV_INTERNAL_H */

@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * scenario_parse_config.c - the configuration statements: machine, bug,
+ * device, policy, fault, migration and the entries of the fs block.
+ */
+#include <assert.h>
+#include <errno.h>
+#include <string.h>
+
+#include "sim/cli/scenario_internal.h"
+
+/*
+ * Historical bug switches and driver variants. guest/ does not expose its
+ * registry yet: the executor must check that these tables match the
+ * guest's (every name here known to the guest and the other way round).
+ */
+static const char *const bug_names[] = {
+	"forget-sends-list-head",    "sleep-retry-holding-bg-lock",
+	"end-req-in-submitter",	     "end-before-unlist",
+	"hiprio-no-connected-check", "forgets-not-in-flight",
+	"remove-without-drain",	     "freeze-returns-0",
+	"probe-error-leak",	     NULL,
+};
+
+static const char *const variant_names[] = { "v5-2019", "mainline", NULL };
+
+const char *const *scenario_bug_names(void)
+{
+	return bug_names;
+}
+
+const char *const *scenario_variant_names(void)
+{
+	return variant_names;
+}
+
+static bool onoff(struct scn_parser *P, const struct scn_tok *t)
+{
+	static const char *const v[] = { "off", "on", NULL };
+
+	return scn_one_of(P, t, v, "value") == 1;
+}
+
+static bool is_pow2(uint64_t v)
+{
+	return v && !(v & (v - 1));
+}
+
+static const char *const machine_keys[] = {
+	"tag",	     "queues",	 "queue-size", "variant", "cpus",
+	"event-idx", "indirect", "dax-window", "timeout", NULL,
+};
+
+void scn_parse_machine(struct scn_parser *P)
+{
+	struct scn_machine *m = &P->s->machine;
+
+	scn_once(P, &P->toks[0], &m->pos);
+	m->pos = scn_pos_at(P, P->toks[0].col);
+	for (size_t i = 1; i < P->nr_toks; i++) {
+		const struct scn_tok *t = &P->toks[i];
+		char b[80];
+		int k;
+
+		if (t->kind != SCN_TK_KEYVAL)
+			scn_fail(P, -EINVAL, t->col,
+				 "unexpected '%s' (expected key=value, keys: "
+				 "tag, queues, queue-size, variant, cpus, "
+				 "event-idx, indirect, dax-window, timeout)",
+				 scn_tok_str(t, b, sizeof(b)));
+		scn_no_var(P, t);
+		k = scn_one_of(P,
+			       &(struct scn_tok){ .text = t->key,
+						  .col = t->col,
+						  .vcol = t->col },
+			       machine_keys, "machine key");
+		if (m->set & (1u << k))
+			scn_fail(P, -EEXIST, t->col, "duplicate key '%s'",
+				 t->key);
+		m->set |= 1u << k;
+		switch (k) {
+		case 0:
+			if (!*t->text || strlen(t->text) > 36)
+				scn_fail(P, -EINVAL, t->vcol,
+					 "tag must be 1..36 bytes");
+			m->tag = t->text;
+			break;
+		case 1:
+			m->queues = (unsigned)scn_uint(P, t, 1, 64, "queues");
+			break;
+		case 2: {
+			uint64_t v =
+				scn_uint(P, t, 0, UINT64_MAX, "queue-size");
+
+			if (!is_pow2(v) || v < 2 || v > 32768)
+				scn_fail(P, -ERANGE, t->vcol,
+					 "'queue-size' must be a power of two "
+					 "between 2 and 32768, got %.40s",
+					 t->text);
+			m->queue_size = (unsigned)v;
+			break;
+		}
+		case 3:
+			m->variant = variant_names[scn_one_of(
+				P, t, variant_names, "driver variant")];
+			break;
+		case 4:
+			m->cpus = (unsigned)scn_uint(P, t, 1, 64, "cpus");
+			break;
+		case 5:
+			m->event_idx = onoff(P, t);
+			break;
+		case 6:
+			m->indirect = onoff(P, t);
+			break;
+		case 7:
+			m->dax_window = scn_size(P, t, "dax-window");
+			break;
+		default:
+			m->timeout_ns = scn_duration(P, t, "timeout");
+			break;
+		}
+	}
+}
+
+void scn_parse_bug(struct scn_parser *P)
+{
+	struct scenario *s = P->s;
+	const struct scn_tok *t = scn_need(P, 1, "bug switch name");
+	const char *name;
+	struct scn_bug *b;
+
+	scn_no_var(P, t);
+	name = bug_names[scn_one_of(P, t, bug_names, "bug switch")];
+	for (size_t i = 0; i < s->nr_bugs; i++)
+		if (s->bugs[i].name == name)
+			scn_fail(P, -EEXIST, t->col,
+				 "duplicate bug switch '%s' (already at line "
+				 "%u)",
+				 name, s->bugs[i].pos.line);
+	scn_no_more(P, 2);
+	b = scn_push(P, &s->bugs, &s->nr_bugs, &P->cap_bugs, sizeof(*b));
+	b->pos = scn_pos_at(P, t->col);
+	b->name = name;
+}
+
+static const char *const order_names[] = { "in", "reversed", "random", NULL };
+
+enum scn_order scn_order_value(struct scn_parser *P, const struct scn_tok *t)
+{
+	return (enum scn_order)scn_one_of(P, t, order_names, "order");
+}
+
+static const char *const device_keys[] = { "latency", "order", "batch",
+					   "workers", "seed",  NULL };
+
+void scn_parse_device(struct scn_parser *P)
+{
+	struct scn_device *d = &P->s->device;
+
+	scn_once(P, &P->toks[0], &d->pos);
+	d->pos = scn_pos_at(P, P->toks[0].col);
+	for (size_t i = 1; i < P->nr_toks; i++) {
+		const struct scn_tok *t = &P->toks[i];
+		char b[80];
+		int k;
+
+		if (t->kind != SCN_TK_KEYVAL)
+			scn_fail(P, -EINVAL, t->col,
+				 "unexpected '%s' (expected key=value, keys: "
+				 "latency, order, batch, workers, seed)",
+				 scn_tok_str(t, b, sizeof(b)));
+		scn_no_var(P, t);
+		k = scn_one_of(P,
+			       &(struct scn_tok){ .text = t->key,
+						  .col = t->col,
+						  .vcol = t->col },
+			       device_keys, "device key");
+		if (d->set & (1u << k))
+			scn_fail(P, -EEXIST, t->col, "duplicate key '%s'",
+				 t->key);
+		d->set |= 1u << k;
+		if (k == 0)
+			d->latency_ns = scn_duration(P, t, "latency");
+		else if (k == 1)
+			d->order = scn_order_value(P, t);
+		else if (k == 2)
+			d->batch = (unsigned)scn_uint(P, t, 1, 1024, "batch");
+		else if (k == 3)
+			d->workers = (unsigned)scn_uint(P, t, 1, 64, "workers");
+		else
+			d->seed = scn_uint(P, t, 0, UINT64_MAX, "seed");
+	}
+}
+
+/* Decimal only, like sched_set_policy(). */
+static int policy_num(const char *s, size_t len, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+
+	if (!len)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -EINVAL;
+		if (v > (max - (uint64_t)(s[i] - '0')) / 10)
+			return -ERANGE;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+/*
+ * The policy grammar of sched_set_policy(), checked here because that
+ * function installs the policy as it parses: a parse must not touch the
+ * scheduler. tests/cli/test_scenario_parse_config.c holds the two in step.
+ */
+void scn_parse_policy(struct scn_parser *P)
+{
+	struct scn_policy *pol = &P->s->policy;
+	const struct scn_tok *t = scn_need(P, 1, "policy");
+	const char *s = t->text;
+	uint64_t v;
+	int e = 0;
+
+	scn_once(P, &P->toks[0], &pol->pos);
+	scn_no_var(P, t);
+	if (t->kind != SCN_TK_WORD)
+		scn_fail(P, -EINVAL, t->col,
+			 "expected a policy word (fifo, random:SEED or "
+			 "replay:I,J,...)");
+	if (!strcmp(s, "fifo")) {
+		pol->kind = SCN_POLICY_FIFO;
+	} else if (!strncmp(s, "random:", 7)) {
+		pol->kind = SCN_POLICY_RANDOM;
+		e = policy_num(s + 7, strlen(s + 7), UINT64_MAX, &pol->seed);
+	} else if (!strncmp(s, "replay:", 7)) {
+		const char *p = s + 7;
+		uint32_t *list = NULL;
+		size_t nr = 0, cap = 0;
+
+		pol->kind = SCN_POLICY_REPLAY;
+		while (*p && !e) {
+			const char *end = strchr(p, ',');
+
+			if (!end)
+				end = p + strlen(p);
+			e = policy_num(p, (size_t)(end - p), UINT32_MAX, &v);
+			if (!e && *end == ',' && !end[1])
+				e = -EINVAL;
+			if (!e)
+				*(uint32_t *)scn_push(P, &list, &nr, &cap,
+						      sizeof(*list)) =
+					(uint32_t)v;
+			p = *end ? end + 1 : end;
+		}
+		pol->replay = list;
+		pol->nr_replay = nr;
+	} else {
+		scn_fail(
+			P, -EINVAL, t->col,
+			"unknown policy '%.40s' (expected fifo, random:SEED or "
+			"replay:I,J,...)",
+			s);
+	}
+	if (e == -ERANGE)
+		scn_fail(P, -ERANGE, t->col,
+			 "number out of range in policy '%.40s' (seed: 64 "
+			 "bits, replay choices: 32 bits)",
+			 s);
+	if (e)
+		scn_fail(P, -EINVAL, t->col,
+			 "malformed policy '%.40s' (expected random:SEED or "
+			 "replay:I,J,... with decimal numbers)",
+			 s);
+	scn_no_more(P, 2);
+	pol->pos = scn_pos_at(P, t->col);
+	pol->spec = t->text;
+}
+
+#define SCN_FAULT_NAME_MAX 31 /* FAULT_NAME_MAX of sim/fault.h */
+#define SCN_FAULT_SITE_MAX 63 /* FAULT_SITE_MAX of sim/fault.h */
+
+/*
+ * One rule in fault_plan_parse() syntax. That function adds the rule to the
+ * global plan as it parses, so the syntax is checked here instead; the test
+ * suite cross-checks both on the same rules. Returns NULL or the problem.
+ */
+static const char *fault_rule_error(const char *s)
+{
+	const char *colon = strchr(s, ':'), *p;
+	bool nth = false, every = false, from = false, count = false;
+
+	if (!colon || colon == s)
+		return "expected point:rule";
+	if (strchr(s, ';'))
+		return "one rule per 'fault' line (no ';')";
+	if (colon - s > SCN_FAULT_NAME_MAX)
+		return "point name too long";
+	for (p = colon + 1;;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		const char *eq = memchr(p, '=', len);
+		size_t klen = eq ? (size_t)(eq - p) : len;
+		size_t vlen = eq ? len - klen - 1 : 0;
+		uint64_t v = 0;
+		int e = 0;
+
+		if (!len)
+			return "empty item";
+		if (klen == 5 && !memcmp(p, "every", 5) && !eq) {
+			if (nth || every || from)
+				return "more than one mode";
+			every = true;
+		} else if (!eq) {
+			return "expected key=value";
+		} else if (klen == 4 && !memcmp(p, "site", 4)) {
+			if (!vlen)
+				return "empty site";
+			if (vlen > SCN_FAULT_SITE_MAX)
+				return "site name too long";
+		} else if ((klen == 3 && !memcmp(p, "nth", 3)) ||
+			   (klen == 4 && !memcmp(p, "from", 4))) {
+			if (nth || every || from)
+				return "more than one mode";
+			nth |= klen == 3;
+			from |= klen == 4;
+			e = policy_num(eq + 1, vlen, UINT64_MAX, &v);
+			e = !e && !v ? -ERANGE : e;
+		} else if (klen == 5 && !memcmp(p, "count", 5)) {
+			count = true;
+			e = policy_num(eq + 1, vlen, UINT64_MAX, &v);
+			e = !e && !v ? -ERANGE : e;
+		} else {
+			return "unknown key (nth, every, from, count, site)";
+		}
+		if (e == -ERANGE)
+			return "number must be 1..2^64-1";
+		if (e)
+			return "not a number";
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	if (count && !from)
+		return "count needs from";
+	return NULL;
+}
+
+void scn_parse_fault(struct scn_parser *P)
+{
+	struct scenario *s = P->s;
+	const struct scn_tok *t = scn_need(P, 1, "fault rule");
+	const char *why;
+	struct scn_fault *f;
+	char b[80];
+
+	scn_no_var(P, t);
+	if (t->kind == SCN_TK_STRING)
+		scn_fail(P, -EINVAL, t->col,
+			 "expected a fault rule word, found %s",
+			 scn_tok_str(t, b, sizeof(b)));
+	/* a rule such as "kmalloc:nth=3" is a word: its key is not a name */
+	why = fault_rule_error(t->kind == SCN_TK_KEYVAL ? "" : t->text);
+	if (why)
+		scn_fail(P, -EINVAL, t->col,
+			 "bad fault rule '%s': %s (expected POINT:nth=N, "
+			 "POINT:every, POINT:from=N[,count=M] or "
+			 "POINT:site=FUNC[,nth=N])",
+			 scn_tok_str(t, b, sizeof(b)), why);
+	scn_no_more(P, 2);
+	f = scn_push(P, &s->faults, &s->nr_faults, &P->cap_faults, sizeof(*f));
+	f->pos = scn_pos_at(P, t->col);
+	f->rule = t->text;
+}
+
+void scn_parse_migration(struct scn_parser *P)
+{
+	static const char *const pols[] = { "abort", "guest-error", NULL };
+	struct scn_migration *m = &P->s->migration;
+	const struct scn_tok *t = scn_need(P, 1, "policy=abort|guest-error");
+	char b[80];
+
+	scn_once(P, &P->toks[0], &m->pos);
+	if (t->kind != SCN_TK_KEYVAL || strcmp(t->key, "policy"))
+		scn_fail(P, -EINVAL, t->col,
+			 "unexpected '%s' (expected policy=abort|guest-error)",
+			 scn_tok_str(t, b, sizeof(b)));
+	scn_no_var(P, t);
+	m->policy = (enum scn_migration_policy)scn_one_of(P, t, pols,
+							  "migration policy");
+	scn_no_more(P, 2);
+	m->pos = scn_pos_at(P, P->toks[0].col);
+}
+
+const char *scn_path(struct scn_parser *P, const struct scn_tok *t)
+{
+	const char *s = t->text;
+	char b[80];
+
+	if (t->kind == SCN_TK_KEYVAL)
+		scn_fail(P, -EINVAL, t->col, "expected a path, found '%s'",
+			 scn_tok_str(t, b, sizeof(b)));
+	if (s[0] != '/' || strstr(s, "//") || strlen(s) > 4095 ||
+	    (s[1] && s[strlen(s) - 1] == '/'))
+		scn_fail(P, -EINVAL, t->col,
+			 "bad path '%s' (expected an absolute path such as "
+			 "/dir/file, no empty components, no trailing '/')",
+			 scn_tok_str(t, b, sizeof(b)));
+	return s;
+}
+
+void scn_parse_fs_entry(struct scn_parser *P)
+{
+	static const char *const kinds[] = { "dir", "file", "end", NULL };
+	struct scenario *s = P->s;
+	const struct scn_tok *t0 = &P->toks[0];
+	int k = scn_one_of(P, t0, kinds, "fs entry");
+	struct scn_fs_entry *e;
+	const struct scn_tok *t;
+	char b[80];
+
+	assert(k < 2); /* `end` is handled by the caller */
+	t = scn_need(P, 1, "path");
+	scn_no_var(P, t);
+	e = scn_push(P, &s->fs, &s->nr_fs, &P->cap_fs, sizeof(*e));
+	e->pos = scn_pos_at(P, t0->col);
+	e->kind = (enum scn_fs_kind)k;
+	e->path = scn_path(P, t);
+	if (k == SCN_FS_DIR) {
+		scn_no_more(P, 2);
+		return;
+	}
+	t = scn_need(P, 2, "size=SIZE or \"bytes\"");
+	scn_no_var(P, t);
+	if (t->kind == SCN_TK_STRING) {
+		e->data = t->text;
+		e->size = strlen(t->text);
+	} else if (t->kind == SCN_TK_KEYVAL && !strcmp(t->key, "size")) {
+		e->size = scn_size(P, t, "file size");
+	} else {
+		scn_fail(P, -EINVAL, t->col,
+			 "unexpected '%s' (expected size=SIZE or \"bytes\")",
+			 scn_tok_str(t, b, sizeof(b)));
+	}
+	scn_no_more(P, 3);
+}

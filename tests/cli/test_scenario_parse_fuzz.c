@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_scenario_parse_fuzz.c - no input crashes the scenario parser.
+ *
+ * Thousands of seeded mutations of the valid samples: each either parses
+ * (and then its dump parses back to the same dump) or fails with a known
+ * errno and a position inside the text. Run under Valgrind and ASan by
+ * make check, this is the parser's fuzz target (the Makefile's libFuzzer
+ * rule links fuse_proto only).
+ *
+ * Also here: the parser re-implements two syntax checks whose real parsers
+ * change global state (fault_plan_parse(), sched_set_policy()); these tests
+ * hold them in step.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/cli/scenario.h"
+#include "sim/fault.h"
+#include "sim/sched.h"
+#include "tests/cli/scenario_samples.h"
+#include "tests/harness.h"
+
+static uint64_t rng_state;
+
+/* splitmix64: seeded, so every run mutates the same way */
+static uint64_t rnd(void)
+{
+	uint64_t z = (rng_state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static size_t below(size_t n)
+{
+	return n ? (size_t)(rnd() % n) : 0;
+}
+
+static const char *const dict[] = {
+	"end\n",
+	"repeat 3\n",
+	"task x\n",
+	"$i",
+	"\"",
+	"\\",
+	"0x",
+	"#",
+	"99999999999999999999",
+	"-",
+	"==",
+	"=",
+	" ",
+	"\t",
+	"\n",
+	"\r\n",
+	"ms",
+	"K",
+	"as h",
+	"expect ",
+	"run\n",
+	"on kick\n",
+	"at 1s\n",
+	"ENOENT",
+	"requests.7.",
+	"\\x",
+	"\\x00",
+	"\x01",
+	"\xff",
+	"machine ",
+	"fs\n",
+	"open /q as f\n",
+	"read f 0 1\n",
+	"opendir /d as d\n",
+	"readdir d\n",
+};
+
+/* One random edit of @buf (length *len, capacity cap). */
+static void mutate(char *buf, size_t *len, size_t cap)
+{
+	size_t at = below(*len + 1), n;
+	const char *w;
+
+	switch (below(5)) {
+	case 0: /* replace a byte */
+		if (*len) {
+			static const char chars[] =
+				"\"\\$#= \n\tx0-.:/,\001\177";
+			at = below(*len);
+			buf[at] = below(4) ? chars[below(sizeof(chars) - 1)] :
+					     (char)(1 + below(255));
+		}
+		break;
+	case 1: /* delete a range */
+		n = below(*len - (at < *len ? at : *len) + 1);
+		n = n > 16 ? 16 : n;
+		memmove(buf + at, buf + at + n, *len - at - n);
+		*len -= n;
+		break;
+	case 2: /* duplicate a range */
+		n = below(*len - at + 1);
+		n = n > 40 ? 40 : n;
+		if (*len + n < cap) {
+			memmove(buf + at + n, buf + at, *len - at);
+			*len += n;
+		}
+		break;
+	case 3: /* insert a dictionary word */
+		w = dict[below(sizeof(dict) / sizeof(dict[0]))];
+		n = strlen(w);
+		if (*len + n < cap) {
+			memmove(buf + at + n, buf + at, *len - at);
+			memcpy(buf + at, w, n);
+			*len += n;
+		}
+		break;
+	default: /* truncate */
+		*len = at;
+		break;
+	}
+	buf[*len] = 0;
+}
+
+static unsigned nr_lines(const char *s)
+{
+	unsigned n = 1;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* Length of line @line (1-based) of @s, without its line end. */
+static size_t line_len(const char *s, unsigned line)
+{
+	while (--line && (s = strchr(s, '\n')))
+		s++;
+	return s ? strcspn(s, "\n") : 0;
+}
+
+static char *dump(const struct scenario *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	scenario_dump(f, s);
+	fclose(f);
+	return buf;
+}
+
+static bool check_one(const char *text, unsigned *ok, unsigned *bad)
+{
+	struct scenario_error e;
+	struct scenario *s, *s2;
+	char prefix[64];
+	int r = scenario_parse_string("m.vfs", text, &s, &e);
+
+	if (!r) {
+		char *d1 = dump(s), *d2;
+		bool same;
+
+		(*ok)++;
+		scenario_free(s);
+		/* whatever parses, its dump parses to the same dump */
+		if (scenario_parse_string("d.vfs", d1, &s2, &e)) {
+			fprintf(stderr, "dump does not parse: %s\n%s\n", e.msg,
+				d1);
+			free(d1);
+			return false;
+		}
+		d2 = dump(s2);
+		same = !strcmp(d1, d2);
+		if (!same)
+			fprintf(stderr, "dump differs:\n%s\n---\n%s\n", d1, d2);
+		free(d1);
+		free(d2);
+		scenario_free(s2);
+		return same;
+	}
+	(*bad)++;
+	snprintf(prefix, sizeof(prefix), "m.vfs:%u:%u: error: ", e.line, e.col);
+	if ((r != -EINVAL && r != -ERANGE && r != -EEXIST && r != -ENOENT) ||
+	    e.code != r || s || e.line < 1 || e.line > nr_lines(text) ||
+	    e.col < 1 || e.col > line_len(text, e.line) + 1 ||
+	    strncmp(e.msg, prefix, strlen(prefix)) ||
+	    strlen(e.msg) == strlen(prefix)) {
+		fprintf(stderr, "bad error %d '%s' for:\n%s\n", r, e.msg, text);
+		return false;
+	}
+	return true;
+}
+
+static void test_mutations(void)
+{
+	unsigned rounds = vt_slow_build() ? 150 : 1000;
+	unsigned ok = 0, bad = 0, fails = 0;
+	enum {
+		CAP = 8192
+	};
+	char *buf = malloc(CAP);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	rng_state = 0x5eed;
+	for (int i = 0; scn_samples[i]; i++) {
+		if (!*scn_samples[i])
+			continue;
+		for (unsigned k = 0; k < rounds; k++) {
+			size_t len = strlen(scn_samples[i]);
+			unsigned edits = 1 + (unsigned)below(4);
+
+			CU_ASSERT_FATAL(len < CAP);
+			memcpy(buf, scn_samples[i], len + 1);
+			for (unsigned m = 0; m < edits; m++)
+				mutate(buf, &len, CAP);
+			if (!check_one(buf, &ok, &bad) && ++fails > 5)
+				break;
+		}
+	}
+	free(buf);
+	CU_ASSERT_EQUAL(fails, 0);
+	/* both outcomes happen, or the test proves little */
+	CU_ASSERT(ok > rounds / 10);
+	CU_ASSERT(bad > rounds);
+}
+
+/* Random printable lines: the lexer's own paths, not just the samples'. */
+static void test_random_lines(void)
+{
+	unsigned rounds = vt_slow_build() ? 300 : 3000;
+	unsigned ok = 0, bad = 0, fails = 0;
+	static const char alpha[] = "ab $i\"\\=#-0x19.:/\t\nrunend";
+	char buf[64];
+
+	rng_state = 42;
+	for (unsigned k = 0; k < rounds; k++) {
+		size_t n = below(sizeof(buf));
+
+		for (size_t j = 0; j < n; j++)
+			buf[j] = alpha[below(sizeof(alpha) - 1)];
+		buf[n] = 0;
+		if (!check_one(buf, &ok, &bad))
+			fails++;
+	}
+	CU_ASSERT_EQUAL(fails, 0);
+	CU_ASSERT(ok > 0 && bad > 0);
+}
+
+/* The scenario's fault rule check agrees with fault_plan_parse(). */
+static void test_fault_rules_agree(void)
+{
+	static const char *const rules[] = {
+		"kmalloc:nth=3",
+		"kmalloc:every",
+		"vq.full:from=2,count=5",
+		"vq.full:from=2",
+		"kmalloc:site=virtio_fs_enqueue_req",
+		"kmalloc:site=f,nth=2",
+		"kmalloc:every,site=f",
+		"kmalloc:nth=0",
+		"kmalloc:count=2",
+		"kmalloc:nth=1,every",
+		"kmalloc:from=1,nth=1",
+		"kmalloc:",
+		":nth=1",
+		"kmalloc",
+		"kmalloc:nth=",
+		"kmalloc:nth=x",
+		"kmalloc:site=",
+		"kmalloc:every=1",
+		"kmalloc:nth=1,,every",
+		"kmalloc:nth=1,",
+		"kmalloc:count=0,from=1",
+		"kmalloc:from=0",
+		"kmalloc:nth=18446744073709551616",
+		"kmalloc:nth=18446744073709551615",
+		"a234567890123456789012345678901:every",
+		"a2345678901234567890123456789012:every",
+		"k:site=a23456789012345678901234567890123456789012345678901234567890123",
+		"k:site=a234567890123456789012345678901234567890123456789012345678901234",
+		"k:bogus=1",
+		"k:site=a:b=c",
+	};
+	static const char alpha[] = "k:nth=every,fromcountsite1230";
+	char rule[32], text[160];
+	unsigned agree = 0, total = 0;
+
+	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]) + 2000; i++) {
+		const char *r = rule;
+		struct scenario *s = NULL;
+		int mine, theirs;
+
+		if (i < sizeof(rules) / sizeof(rules[0])) {
+			r = rules[i];
+		} else {
+			size_t n = 1 + below(sizeof(rule) - 1);
+
+			for (size_t j = 0; j < n; j++)
+				rule[j] = alpha[below(sizeof(alpha) - 1)];
+			rule[n] = 0;
+		}
+		snprintf(text, sizeof(text), "fault %s\n", r);
+		mine = scenario_parse_string("f.vfs", text, &s, NULL);
+		scenario_free(s);
+		fault_reset();
+		theirs = fault_plan_parse(r);
+		fault_reset();
+		total++;
+		if ((mine == 0) == (theirs == 0))
+			agree++;
+		else
+			fprintf(stderr,
+				"fault rule '%s': scenario %d, plan %d\n", r,
+				mine, theirs);
+	}
+	CU_ASSERT_EQUAL(agree, total);
+}
+
+/* The scenario's policy check agrees with sched_set_policy(). */
+static void test_policies_agree(void)
+{
+	static const char *const specs[] = {
+		"fifo",
+		"random:0",
+		"random:42",
+		"random:",
+		"random:x",
+		"random:18446744073709551615",
+		"random:18446744073709551616",
+		"replay:",
+		"replay:0",
+		"replay:1,2,3",
+		"replay:1,,2",
+		"replay:1,",
+		"replay:,1",
+		"replay:4294967295",
+		"replay:4294967296",
+		"replay:0x1",
+		"lifo",
+		"fifo:1",
+		"random",
+	};
+
+	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+		struct scenario *s = NULL;
+		char text[80];
+		int mine, theirs;
+
+		snprintf(text, sizeof(text), "policy %s\n", specs[i]);
+		mine = scenario_parse_string("p.vfs", text, &s, NULL);
+		scenario_free(s);
+		CU_ASSERT_EQUAL_FATAL(sched_init(NULL), 0);
+		theirs = sched_set_policy(specs[i]);
+		sched_exit();
+		if (mine != theirs)
+			fprintf(stderr, "policy '%s': scenario %d, sched %d\n",
+				specs[i], mine, theirs);
+		CU_ASSERT_EQUAL(mine, theirs);
+	}
+}
+
+VT_SUITE(cli_scenario_fuzz, NULL, NULL, VT_CASE(test_mutations),
+	 VT_CASE(test_random_lines), VT_CASE(test_fault_rules_agree),
+	 VT_CASE(test_policies_agree));
