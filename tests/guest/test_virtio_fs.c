@@ -5,6 +5,8 @@
  */
 #include "tests/guest/test_virtio_fs_util.h"
 
+#include "guest/guest_vfs.h"
+
 /* Probe, mount, GETATTR, LOOKUP + FORGET, unmount, unplug: nothing leaks
  * and the device's lookup counts balance. */
 static void run_smoke(const char *variant)
@@ -363,12 +365,108 @@ static void test_multiqueue_v5(void)
 	vt_umount();
 }
 
+struct gm {
+	const char *tag;
+	unsigned int n;
+	int mount_ret;
+	int umount_ret;
+	int lookups_ok;
+	u64 owed_before;
+	bool errors;
+};
+
+/* mount(2), n LOOKUPs, umount(2), as one program would. */
+static int gm_fn(void *arg)
+{
+	struct gm *g = arg;
+	struct guest_fs *gfs = NULL;
+
+	if (g->errors) {
+		g->mount_ret = guest_mount(NULL, &gfs);
+		CU_ASSERT_EQUAL(guest_mount("vfsim", NULL), -EINVAL);
+		CU_ASSERT_EQUAL(guest_umount(NULL), -EINVAL);
+		CU_ASSERT_EQUAL(guest_freeze(NULL), -EINVAL);
+		return 0;
+	}
+	g->mount_ret = guest_mount(g->tag, &gfs);
+	if (g->mount_ret)
+		return 0;
+	for (unsigned int i = 0; i < g->n; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "n%u", i);
+		if (!guest_lookup(gfs, FUSE_ROOT_ID, name, NULL))
+			g->lookups_ok++;
+	}
+	g->owed_before = guest_nlookup_total(gfs);
+	g->umount_ret = guest_umount(gfs);
+	return 0;
+}
+
+/* Unmount pays back every lookup, even with the FORGETs overflowing a
+ * 4-slot hiprio queue (parked, then dispatched): the device's counts
+ * return to 0. */
+static void test_guest_umount_balances_lookups(void)
+{
+	struct gm g = { .tag = "vfsim", .n = 20 };
+
+	vt_cfg.queue_size = 4;
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	/* a slow device: the FORGETs pile up on the hiprio queue */
+	sdev_add_rule(&vt_dev, FUSE_FORGET, SDEV_ANY_QUEUE, SDEV_FOREVER,
+		      SDEV_DELAY(50 * NSEC_PER_USEC));
+	task_spawn(gm_fn, &g, "prog", TASK_SYSCALL, 0);
+	vt_run();
+	CU_ASSERT_EQUAL(g.mount_ret, 0);
+	CU_ASSERT_EQUAL(g.lookups_ok, 20);
+	CU_ASSERT_EQUAL(g.owed_before, 20);
+	CU_ASSERT_EQUAL(g.umount_ret, 0);
+	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_FORGET), 20);
+	CU_ASSERT(vt_trace_count("virtio_fs.forget_park") > 0);
+	CU_ASSERT_EQUAL(sdev_total_lookups(&vt_dev), 0);
+	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_DESTROY), 1);
+	CU_ASSERT_EQUAL(check_count(), 0);
+}
+
+static void test_guest_mount_errors(void)
+{
+	struct gm g = { .tag = "nope" };
+	struct gm e = { .errors = true };
+
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	task_spawn(gm_fn, &g, "prog", TASK_SYSCALL, 0);
+	task_spawn(gm_fn, &e, "prog", TASK_SYSCALL, 0);
+	vt_run();
+	CU_ASSERT_EQUAL(g.mount_ret, -EINVAL);
+	CU_ASSERT_EQUAL(e.mount_ret, -EINVAL);
+	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:site=virtio_fs_get_tree"), 0);
+	g.tag = "vfsim";
+	task_spawn(gm_fn, &g, "prog", TASK_SYSCALL, 0);
+	vt_run();
+	CU_ASSERT_EQUAL(g.mount_ret, -ENOMEM);
+}
+
+static void test_guest_freeze(void)
+{
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL(guest_freeze(&vt_dev.vdev), -EOPNOTSUPP);
+	sdev_unplug(&vt_dev);
+	vt_run();
+	sdev_destroy(&vt_dev);
+	memset(&vt_dev, 0, sizeof(vt_dev));
+	virtio_fs_set_variant("v5-2019");
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL(guest_freeze(&vt_dev.vdev), 0);
+}
+
 VT_SUITE_EACH(
-	guest_virtio_fs, vt_setup, vt_teardown, VT_CASE(test_smoke_mainline),
-	VT_CASE(test_smoke_v5), VT_CASE(test_probe_empty_tag),
-	VT_CASE(test_probe_full_length_tag), VT_CASE(test_probe_newline_tag),
-	VT_CASE(test_probe_zero_queues), VT_CASE(test_probe_find_vqs_fails),
-	VT_CASE(test_probe_alloc_failures),
+	guest_virtio_fs, vt_setup, vt_teardown,
+	VT_CASE(test_guest_umount_balances_lookups),
+	VT_CASE(test_guest_mount_errors), VT_CASE(test_guest_freeze),
+	VT_CASE(test_smoke_mainline), VT_CASE(test_smoke_v5),
+	VT_CASE(test_probe_empty_tag), VT_CASE(test_probe_full_length_tag),
+	VT_CASE(test_probe_newline_tag), VT_CASE(test_probe_zero_queues),
+	VT_CASE(test_probe_find_vqs_fails), VT_CASE(test_probe_alloc_failures),
 	VT_CASE(test_probe_duplicate_tag_mainline),
 	VT_CASE(test_probe_duplicate_tag_leak_bug),
 	VT_CASE(test_probe_duplicate_tag_v5), VT_CASE(test_mount_unknown_tag),

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * guest_mount.c - mount(2), umount(2) and the PM freeze entry of the
+ * syscall-like API (guest/guest_vfs.h), on top of the virtio-fs driver.
+ */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "guest/guest_vfs.h"
+#include "guest/virtio_fs.h"
+
+int guest_mount(const char *tag, struct guest_fs **gfsp)
+{
+	struct super_block *sb;
+	struct guest_fs *gfs;
+	int err;
+
+	if (!tag || !gfsp)
+		return -EINVAL;
+	/* host memory: bookkeeping the device never reads */
+	gfs = calloc(1, sizeof(*gfs));
+	if (!gfs)
+		return -ENOMEM;
+	err = virtio_fs_get_tree(tag, &sb);
+	if (err) {
+		free(gfs);
+		return err;
+	}
+	guest_fs_init(gfs, sb);
+	*gfsp = gfs;
+	return 0;
+}
+
+/*
+ * Pay back every lookup and let the FORGETs reach the device while the
+ * hiprio queue still runs (the drain waits for parked ones too), then
+ * drop the mount; the last one runs virtio_kill_sb(). The kernel instead
+ * evicts inodes after virtio_kill_sb() stopped hiprio and relies on
+ * DESTROY; sending them first lets a test see every count return to 0.
+ */
+int guest_umount(struct guest_fs *gfs)
+{
+	int err;
+
+	if (!gfs)
+		return -EINVAL;
+	err = guest_forget_all(gfs);
+	guest_wait_releases(gfs);
+	virtio_fs_drain_all_queues(virtio_fs_of_sb(gfs->sb));
+	virtio_fs_deactivate_super(gfs->sb);
+	guest_fs_exit(gfs);
+	free(gfs);
+	return err;
+}
+
+int guest_freeze(struct virtio_device *vdev)
+{
+	if (!vdev)
+		return -EINVAL;
+	return virtio_device_freeze(vdev);
+}
