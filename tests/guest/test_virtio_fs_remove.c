@@ -241,6 +241,53 @@ static void test_late_reply_after_timeout(void)
 	CU_ASSERT_EQUAL(check_count(), 0);
 }
 
+static struct vop dead_ops[3];
+
+static bool first_aborted(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 3; i++)
+		if (dead_ops[i].ret == -ECONNABORTED)
+			return true;
+	return false;
+}
+
+/*
+ * A dead device with a full ring: the request on the ring is aborted by
+ * the timeout, but the two parked ones are on no list the FUSE core scans
+ * (fsvq->queued_reqs), so only removal ends them (-ENOTCONN), together
+ * with the FORGETs still on the ring or parked.
+ */
+static void test_dead_device_parked(void)
+{
+	struct fill_arg f = { .n = 6, .first = 100 };
+	int aborted = 0, notconn = 0;
+
+	virtio_fs_set_request_timeout(5 * NSEC_PER_MSEC);
+	vt_cfg.queue_size = 4;
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL_FATAL(vt_mount(), 0);
+	sdev_die(&vt_dev);
+	task_join(task_spawn(forget_many_fn, &f, "forget", TASK_SYSCALL, 0),
+		  NULL);
+	for (int i = 0; i < 3; i++)
+		vop_start(&dead_ops[i], FUSE_GETATTR, FUSE_ROOT_ID, false);
+	vt_run_until(first_aborted, NULL);
+	CU_ASSERT_EQUAL(vt_fs()->vqs[VQ_REQUEST].in_flight, 3);
+	CU_ASSERT_EQUAL(vt_fs()->vqs[VQ_HIPRIO].in_flight, 6);
+	sdev_unplug(&vt_dev);
+	vt_run();
+	CU_ASSERT(vt_dev.unplugged);
+	for (int i = 0; i < 3; i++) {
+		aborted += dead_ops[i].ret == -ECONNABORTED;
+		notconn += dead_ops[i].ret == -ENOTCONN;
+	}
+	CU_ASSERT_EQUAL(aborted, 1);
+	CU_ASSERT_EQUAL(notconn, 2);
+	CU_ASSERT_EQUAL(check_count(), 0);
+	vt_umount();
+}
+
 VT_SUITE_EACH(guest_virtio_fs_remove, vt_setup, vt_teardown,
 	      VT_CASE(test_remove_in_flight_mainline),
 	      VT_CASE(test_remove_in_flight_v5),
@@ -248,4 +295,5 @@ VT_SUITE_EACH(guest_virtio_fs_remove, vt_setup, vt_teardown,
 	      VT_CASE(test_remove_parked_forgets_v5),
 	      VT_CASE(test_mount_races_remove),
 	      VT_CASE(test_dead_device_timeout),
-	      VT_CASE(test_late_reply_after_timeout));
+	      VT_CASE(test_late_reply_after_timeout),
+	      VT_CASE(test_dead_device_parked));
