@@ -16,8 +16,8 @@
  * - virtio_fs_mount.c: get_tree, fill_super, kill_sb and the fiq ops.
  *
  * Simulation additions, not in the kernel (each is marked where used):
- * struct virtio_fs_vq::fs and ::vq_deleted, struct virtio_fs::vdev,
- * ::variant, ::bugs and ::req_timeout_ns. vq_deleted lets the model report
+ * the fields fs and vq_deleted of struct virtio_fs_vq, and vdev, variant,
+ * bugs and req_timeout_ns of struct virtio_fs. vq_deleted lets the model report
  * a use of a virtqueue after del_vqs (KASAN's job on a real machine)
  * instead of touching freed host memory.
  */
@@ -32,6 +32,7 @@
  * virtio_fs_config (same layout); keep fuse_proto's and rename sim's
  * until the two are merged. */
 #ifndef VFSIM_SIM_VIRTIO_H
+/** @brief sim/virtio.h's struct virtio_fs_config, renamed (see above). */
 #define virtio_fs_config virtio_fs_config_sim
 #include "sim/virtio.h"
 #undef virtio_fs_config

@@ -12,7 +12,7 @@
  * remove-without-drain) are off in both variants until switched on.
  *
  * The settings are global, like a module parameter; each device copies
- * them at probe time (struct virtio_fs::variant and ::bugs), so a test may
+ * them at probe time (the variant and bugs fields of struct virtio_fs), so a test may
  * change them between two devices.
  */
 #ifndef VFSIM_GUEST_VIRTIO_FS_VARIANT_H
