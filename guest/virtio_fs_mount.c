@@ -212,6 +212,10 @@ void virtio_kill_sb(struct super_block *sb)
 
 	TRACE(.kind = "virtio_fs.umount", .func = "virtio_kill_sb",
 	      .detail = fs->tag);
+	/* mainline: only the last mount of the connection tears it down;
+	 * here every connection has exactly one fuse_mount */
+	if (!virtio_fs_is_v5(fs))
+		WARN_ON(!fuse_mount_remove(fm));
 	spin_lock(&fsvq->lock);
 	fsvq->connected = false;
 	spin_unlock(&fsvq->lock);
