@@ -27,16 +27,7 @@
 #include "guest/fuse_i.h"
 #include "guest/virtio_fs_variant.h"
 #include "sim/sim.h"
-
-/* fuse_proto/fuse_proto.h and sim/virtio.h both define struct
- * virtio_fs_config (same layout); keep fuse_proto's and rename sim's
- * until the two are merged. */
-#ifndef VFSIM_SIM_VIRTIO_H
-/** @brief sim/virtio.h's struct virtio_fs_config, renamed (see above). */
-#define virtio_fs_config virtio_fs_config_sim
 #include "sim/virtio.h"
-#undef virtio_fs_config
-#endif
 
 /** @brief Queue indices (kernel: enum { VQ_HIPRIO, VQ_REQUEST }). */
 enum {
