@@ -296,15 +296,15 @@ int vfs_dev_held_heads(const struct vfs_dev *dev, unsigned int idx, u16 *heads,
  * transfer it answers -EINVAL.
  */
 struct vfs_dev_vhost {
-	struct vfs_dev *dev;	       /**< the device */
-	u64 offered;		       /**< protocol features offered */
-	u64 protocol_features;	       /**< protocol features negotiated */
-	enum fuse_state_policy policy; /**< load: not-found policy */
-	bool own_channel;	       /**< return a channel of its own */
-	int refuse[2];		       /**< per direction: errno (> 0) to
+	struct vfs_dev *dev;		 /**< the device */
+	u64 offered;			 /**< protocol features offered */
+	u64 protocol_features;		 /**< protocol features negotiated */
+	enum fuse_state_policy policy;	 /**< load: not-found policy */
+	bool own_channel;		 /**< return a channel of its own */
+	int refuse[2];			 /**< per direction: errno (> 0) to
 					    refuse SET_DEVICE_STATE_FD with */
-	size_t write_size;	       /**< save: bytes per pipe write */
-	bool xfer_started;	       /**< a transfer was started */
+	size_t write_size;		 /**< save: bytes per pipe write */
+	bool xfer_started;		 /**< a transfer was started */
 	struct fuse_state_transfer xfer; /**< the last transfer */
 	bool own_live;			 /**< @c own is set up */
 	struct pipe own;		 /**< the back end's own channel */

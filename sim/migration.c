@@ -14,11 +14,11 @@
 #include "sim/trace.h"
 
 static const char *const step_names[] = {
-	[MIG_STEP_NONE] = "none",	  [MIG_STEP_NEGOTIATE] = "negotiate",
-	[MIG_STEP_SUSPEND] = "suspend",	  [MIG_STEP_SYNC] = "sync",
-	[MIG_STEP_SAVE] = "save",	  [MIG_STEP_WIRE] = "wire",
-	[MIG_STEP_LOAD] = "load",	  [MIG_STEP_SET_BASE] = "set_base",
-	[MIG_STEP_SWITCH] = "switch",	  [MIG_STEP_START] = "start",
+	[MIG_STEP_NONE] = "none",	[MIG_STEP_NEGOTIATE] = "negotiate",
+	[MIG_STEP_SUSPEND] = "suspend", [MIG_STEP_SYNC] = "sync",
+	[MIG_STEP_SAVE] = "save",	[MIG_STEP_WIRE] = "wire",
+	[MIG_STEP_LOAD] = "load",	[MIG_STEP_SET_BASE] = "set_base",
+	[MIG_STEP_SWITCH] = "switch",	[MIG_STEP_START] = "start",
 	[MIG_STEP_DONE] = "done",
 };
 
@@ -76,7 +76,8 @@ static int step_suspend(struct migration *m)
 	for (unsigned int i = 0; i < m->nqueues; i++) {
 		int base = m->src.ops->get_vring_base(m->src.dev, i);
 
-		TRACE(.kind = "mig.suspend", .func = "vhost_user_get_vring_base",
+		TRACE(.kind = "mig.suspend",
+		      .func = "vhost_user_get_vring_base",
 		      .avail_idx = base >= 0 ? base : -1,
 		      .detail = trace_fmt("ring %u: %d", i, base));
 		if (base < 0)
@@ -106,9 +107,8 @@ static int set_state_fd(struct mig_backend *b, u32 dir, struct pipe *mine,
 	struct pipe *theirs = NULL;
 	int err;
 
-	*reply = b->ops->set_device_state_fd(b->dev, dir,
-					     VHOST_TRANSFER_STATE_PHASE_STOPPED,
-					     mine, &theirs);
+	*reply = b->ops->set_device_state_fd(
+		b->dev, dir, VHOST_TRANSFER_STATE_PHASE_STOPPED, mine, &theirs);
 	err = vhost_user_reply_error(*reply);
 	if (!err && !(*reply & VHOST_USER_DEVICE_STATE_NO_FD) && !theirs)
 		err = -EPROTO; /* "use my channel" without one */
@@ -190,10 +190,11 @@ static int step_load(struct migration *m)
 static int step_set_base(struct migration *m)
 {
 	for (unsigned int i = 0; i < m->nqueues; i++) {
-		int ret = m->dst.ops->set_vring_base(m->dst.dev, i,
-						     m->bases[i]);
+		int ret =
+			m->dst.ops->set_vring_base(m->dst.dev, i, m->bases[i]);
 
-		TRACE(.kind = "mig.set_base", .func = "vhost_user_set_vring_base",
+		TRACE(.kind = "mig.set_base",
+		      .func = "vhost_user_set_vring_base",
 		      .avail_idx = m->bases[i],
 		      .detail = trace_fmt("ring %u: %d", i, ret));
 		if (ret)
@@ -260,10 +261,14 @@ static void resume_source(struct migration *m)
 }
 
 static int (*const steps[])(struct migration *) = {
-	[MIG_STEP_NEGOTIATE] = step_negotiate, [MIG_STEP_SUSPEND] = step_suspend,
-	[MIG_STEP_SYNC] = step_sync,	       [MIG_STEP_SAVE] = step_save,
-	[MIG_STEP_WIRE] = step_wire,	       [MIG_STEP_LOAD] = step_load,
-	[MIG_STEP_SET_BASE] = step_set_base,   [MIG_STEP_SWITCH] = step_switch,
+	[MIG_STEP_NEGOTIATE] = step_negotiate,
+	[MIG_STEP_SUSPEND] = step_suspend,
+	[MIG_STEP_SYNC] = step_sync,
+	[MIG_STEP_SAVE] = step_save,
+	[MIG_STEP_WIRE] = step_wire,
+	[MIG_STEP_LOAD] = step_load,
+	[MIG_STEP_SET_BASE] = step_set_base,
+	[MIG_STEP_SWITCH] = step_switch,
 	[MIG_STEP_START] = step_start,
 };
 

@@ -82,20 +82,20 @@ struct migration {
 	int (*sync)(void *arg);
 	/** #MIG_STEP_WIRE hook (may be NULL); a negative errno fails it */
 	int (*wire)(void *arg, struct mig_stream *stream);
-	void *hook_arg;		/**< argument of the hooks */
+	void *hook_arg;		  /**< argument of the hooks */
 	enum mig_step stop_after; /**< return after this step (NONE: run on) */
 	/* outputs */
-	enum mig_step done;	    /**< last step completed */
-	enum mig_step failed;	    /**< step that failed (NONE: none) */
-	int err;		    /**< 0 or the failure's -errno */
-	u16 bases[MIG_MAX_QUEUES];  /**< avail indices recorded at suspend */
-	unsigned int nbases;	    /**< entries of @c bases recorded */
-	bool source_resumed;	    /**< the source was restarted */
-	int check_src;		    /**< source CHECK_DEVICE_STATE result */
-	int check_dst;		    /**< destination CHECK_DEVICE_STATE result */
-	u64 save_reply;		    /**< source SET_DEVICE_STATE_FD reply */
-	u64 load_reply;		    /**< destination SET_DEVICE_STATE_FD reply */
-	struct mig_stream stream;   /**< the migration stream */
+	enum mig_step done;	   /**< last step completed */
+	enum mig_step failed;	   /**< step that failed (NONE: none) */
+	int err;		   /**< 0 or the failure's -errno */
+	u16 bases[MIG_MAX_QUEUES]; /**< avail indices recorded at suspend */
+	unsigned int nbases;	   /**< entries of @c bases recorded */
+	bool source_resumed;	   /**< the source was restarted */
+	int check_src;		   /**< source CHECK_DEVICE_STATE result */
+	int check_dst;		   /**< destination CHECK_DEVICE_STATE result */
+	u64 save_reply;		   /**< source SET_DEVICE_STATE_FD reply */
+	u64 load_reply;		   /**< destination SET_DEVICE_STATE_FD reply */
+	struct mig_stream stream;  /**< the migration stream */
 };
 
 /**

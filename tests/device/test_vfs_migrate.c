@@ -28,7 +28,8 @@ static long completion_of(const struct dh_req *r)
 	for (size_t i = 0; i < trace_kept(); i++) {
 		const struct trace_event *ev = trace_event_at(i);
 
-		if (ev->unique == r->unique && !strcmp(ev->kind, "dev.complete"))
+		if (ev->unique == r->unique &&
+		    !strcmp(ev->kind, "dev.complete"))
 			return (long)i;
 	}
 	return -1;
@@ -70,9 +71,10 @@ static void test_migrate_mid_workload(void)
 	/* Same nodeid, fh, dir handle and lock: the guest never re-INITs. */
 	CU_ASSERT_EQUAL(dh_result(vm_pending[0]), 0);
 	CU_ASSERT_EQUAL(dh_result(vm_pending[1]), 0);
-	CU_ASSERT_EQUAL(((const struct fuse_entry_out *)dh_payload(
-				 vm_pending[1]))->nodeid,
-			vm_file);
+	CU_ASSERT_EQUAL(
+		((const struct fuse_entry_out *)dh_payload(vm_pending[1]))
+			->nodeid,
+		vm_file);
 	CU_ASSERT_EQUAL(dh_result(vm_pending[2]), -EAGAIN);
 	CU_ASSERT_EQUAL(dh_result(vm_pending[3]), 0);
 	CU_ASSERT_EQUAL(dh_result(vm_pending[4]), 0);

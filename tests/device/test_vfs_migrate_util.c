@@ -147,8 +147,7 @@ void vm_workload(void)
 	vm_other_fh = create_fh(r);
 	vm_expect(r = vm_opendir(1, vm_dir), 0);
 	vm_dir_fh = ((const struct fuse_open_out *)dh_payload(r))->fh;
-	vm_expect(dh_lk(1, FUSE_SETLK, vm_file, vm_fh, 1, 1 /* F_WRLCK */),
-		  0);
+	vm_expect(dh_lk(1, FUSE_SETLK, vm_file, vm_fh, 1, 1 /* F_WRLCK */), 0);
 
 	/* A: popped and being served when the flow suspends the source. */
 	vfs_dev_set_latency(dh_dev, 1000000);
