@@ -182,8 +182,7 @@ static int step_load(struct migration *m)
 	}
 	pipe_destroy(&p);
 	TRACE(.kind = "mig.load", .func = "vhost_load_backend_state",
-	      .detail = trace_fmt("%llu chunks: %d",
-				  (unsigned long long)m->stream.chunks, ret));
+	      .detail = trace_fmt("%zu bytes: %d", m->stream.pos, ret));
 	return ret;
 }
 

@@ -16,8 +16,8 @@
 
 static const struct vhost_user_backend_ops *ops;
 
-static u64 set_fd(struct vfs_dev_vhost *vh, u32 dir, u32 phase,
-		  struct pipe *p, struct pipe **theirs)
+static u64 set_fd(struct vfs_dev_vhost *vh, u32 dir, u32 phase, struct pipe *p,
+		  struct pipe **theirs)
 {
 	return ops->set_device_state_fd(vh, dir, phase, p, theirs);
 }
@@ -99,9 +99,9 @@ static void test_check_before_after(void)
 				1ULL << VHOST_USER_PROTOCOL_F_DEVICE_STATE),
 			0);
 	CU_ASSERT(vfs_dev_suspended(vm_dst));
-	CU_ASSERT_EQUAL(
-		fuse_state_copy_tree(vfs_dev_server(vm_dst), vfs_dev_server(dh_dev)),
-		0);
+	CU_ASSERT_EQUAL(fuse_state_copy_tree(vfs_dev_server(vm_dst),
+					     vfs_dev_server(dh_dev)),
+			0);
 	CU_ASSERT_EQUAL(set_fd(&vm_dst_vh, LOAD, 0, NULL, &theirs), 0);
 	CU_ASSERT_PTR_EQUAL(theirs, &vm_dst_vh.own);
 	fe.pipe = theirs;
@@ -123,7 +123,8 @@ static void test_check_before_after(void)
 static void test_ring_messages(void)
 {
 	ops = vfs_dev_vhost_ops();
-	CU_ASSERT_PTR_EQUAL(ops->transport(&vm_dst_vh), vfs_dev_backend(vm_dst));
+	CU_ASSERT_PTR_EQUAL(ops->transport(&vm_dst_vh),
+			    vfs_dev_backend(vm_dst));
 	CU_ASSERT_PTR_EQUAL(ops->transport_dev(&vm_dst_vh), vm_dst);
 	CU_ASSERT_EQUAL(ops->set_vring_base(&vm_dst_vh, 99, 0), -EINVAL);
 	CU_ASSERT_EQUAL(ops->get_vring_base(&vm_dst_vh, 99), -EINVAL);

@@ -241,7 +241,8 @@ static void drv_remove(struct virtio_device *v)
 	v->config->del_vqs(v);
 }
 
-static struct virtio_driver drv = { .name = "fake", .probe = probe,
+static struct virtio_driver drv = { .name = "fake",
+				    .probe = probe,
 				    .remove = drv_remove };
 
 static void fake_init(struct fake *f)
@@ -306,7 +307,8 @@ static void test_flow_ok(void)
 	CU_ASSERT_EQUAL(src.kicks, k);
 	CU_ASSERT_EQUAL(migration_run(&m), -EALREADY);
 	/* Every step traced, in order. */
-	CU_ASSERT(trace_find("mig.negotiate", 0) < trace_find("mig.suspend", 0));
+	CU_ASSERT(trace_find("mig.negotiate", 0) <
+		  trace_find("mig.suspend", 0));
 	CU_ASSERT(trace_find("mig.save", 0) < trace_find("mig.load", 0));
 	CU_ASSERT(trace_find("mig.switch", 0) < trace_find("mig.start", 0));
 	CU_ASSERT(trace_find("mig.done", 0) > 0);
