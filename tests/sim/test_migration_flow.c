@@ -21,7 +21,7 @@ static const char state[] = "fake back-end state";
 struct fake {
 	struct virtio_device_backend be;
 	u64 offered;
-	int pf_err, call_err, kick_err, base_err;
+	int pf_err, call_err, kick_err, base_err, features_err;
 	int get_base_fail; /* ring index + 1 whose GET_VRING_BASE fails */
 	bool bad_reply;	   /* "use my channel" without one */
 	u16 base[NQ];
@@ -53,7 +53,7 @@ static int f_get_config(void *d, unsigned int off, void *buf, unsigned int n)
 static int f_set_features(void *d, u64 features)
 {
 	(void)features;
-	return ((struct fake *)d)->pf_err == -ENODEV ? -EINVAL : 0;
+	return ((struct fake *)d)->features_err;
 }
 
 static void f_queue_ready(void *d, unsigned int idx, gpa_t desc, gpa_t avail,
@@ -105,9 +105,7 @@ static u64 v_get_pf(void *d)
 static int v_set_pf(void *d, u64 f)
 {
 	(void)f;
-	return ((struct fake *)d)->pf_err == -ENODEV ?
-		       0 :
-		       ((struct fake *)d)->pf_err;
+	return ((struct fake *)d)->pf_err;
 }
 
 static int v_call(void *d, struct virtio_device *v)
@@ -405,7 +403,7 @@ static void test_switch_refused(void)
 
 static void test_switch_bad_features(void)
 {
-	dst.pf_err = -ENODEV; /* the transport's set_features refuses */
+	dst.features_err = -EINVAL; /* the transport's set_features */
 	assert_resumed(MIG_STEP_SWITCH, -ENODEV);
 	CU_ASSERT_EQUAL(dst.readies, 0);
 }
