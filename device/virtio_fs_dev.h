@@ -55,7 +55,10 @@
 #define VFSIM_DEVICE_VIRTIO_FS_DEV_H
 
 #include "device/fuse_server.h"
+#include "device/fuse_state.h"
+#include "sim/pipe.h"
 #include "sim/types.h"
+#include "sim/vhost_user.h"
 #include "sim/virtio.h"
 
 /** @brief Longest tag: the config space field's size. */
@@ -263,5 +266,60 @@ unsigned int vfs_dev_in_progress(const struct vfs_dev *dev);
  */
 int vfs_dev_held_heads(const struct vfs_dev *dev, unsigned int idx, u16 *heads,
 		       unsigned int max);
+
+/* --- vhost-user back end (virtio_fs_dev_vhost.c) ------------------------ */
+
+/** @brief Protocol features a vfs_dev_vhost offers by default. */
+#define VFS_DEV_VHOST_PROTOCOL_FEATURES \
+	(1ULL << VHOST_USER_PROTOCOL_F_DEVICE_STATE)
+
+/**
+ * @brief The device as a vhost-user back end (the daemon's side of the
+ *        socket): what the front end's messages need beyond the device,
+ *        chiefly the state transfer of SET_DEVICE_STATE_FD.
+ *
+ * SET_DEVICE_STATE_FD refuses, with the error in the reply's bits 0-7:
+ * | case | error |
+ * |------|-------|
+ * | DEVICE_STATE not negotiated | EOPNOTSUPP |
+ * | direction neither SAVE nor LOAD | EINVAL |
+ * | phase not STOPPED | ERANGE |
+ * | the device is not suspended | EBUSY |
+ * | a transfer is still running | EALREADY |
+ * | no channel given and none of its own wanted | EBADF |
+ * | vfs_dev_vhost::refuse set for the direction | that errno |
+ * Otherwise a device task runs fuse_state_transfer_task() on the channel
+ * (the front end's, or with @c own_channel one of the back end's, then
+ * returned with bit 8 clear). CHECK_DEVICE_STATE answers once the transfer
+ * is over: called from a task it waits (yielding) for the transfer task;
+ * outside any task it answers -EINPROGRESS while it runs. Before any
+ * transfer it answers -EINVAL.
+ */
+struct vfs_dev_vhost {
+	struct vfs_dev *dev;		 /**< the device */
+	u64 offered;			 /**< protocol features offered */
+	u64 protocol_features;		 /**< protocol features negotiated */
+	enum fuse_state_policy policy;	 /**< load: not-found policy */
+	bool own_channel;		 /**< return a channel of its own */
+	int refuse[2];			 /**< per direction: errno (> 0) to
+					    refuse SET_DEVICE_STATE_FD with */
+	size_t write_size;		 /**< save: bytes per pipe write */
+	bool xfer_started;		 /**< a transfer was started */
+	struct fuse_state_transfer xfer; /**< the last transfer */
+	bool own_live;			 /**< @c own is set up */
+	struct pipe own;		 /**< the back end's own channel */
+};
+
+/**
+ * @brief Set up the back end of @p dev: offers
+ *        #VFS_DEV_VHOST_PROTOCOL_FEATURES, policy #FUSE_STATE_ABORT.
+ */
+void vfs_dev_vhost_init(struct vfs_dev_vhost *vh, struct vfs_dev *dev);
+
+/** @brief Free the back end's own channel. No task may still use it. */
+void vfs_dev_vhost_exit(struct vfs_dev_vhost *vh);
+
+/** @brief The vhost-user ops; their @c dev is a struct vfs_dev_vhost. */
+const struct vhost_user_backend_ops *vfs_dev_vhost_ops(void);
 
 #endif /* VFSIM_DEVICE_VIRTIO_FS_DEV_H */

@@ -340,3 +340,41 @@ void virtio_transport_needs_reset(struct virtio_device *vdev)
 	      .func = "virtio_transport_needs_reset",
 	      .detail = trace_fmt("status=0x%02x", vdev->status));
 }
+
+/*
+ * Guarantees: on success every existing queue was handed to @backend with
+ * the driver's GPAs, and kicks now reach @backend; on error nothing moved.
+ */
+int virtio_transport_switch_backend(struct virtio_device *vdev,
+				    const struct virtio_device_backend *backend,
+				    void *backend_dev)
+{
+	const struct virtio_device_backend *old = vdev->backend;
+
+	if (!backend->get_config || !backend->queue_ready || !backend->kick ||
+	    !backend->reset || backend->queue_size != old->queue_size ||
+	    backend->num_queues < vdev->nvqs)
+		return -EINVAL;
+	if (backend->set_features &&
+	    backend->set_features(backend_dev, vdev->features) < 0)
+		return -ENODEV;
+	TRACE(.kind = "virtio.switch_backend",
+	      .func = "virtio_transport_switch_backend",
+	      .detail = trace_fmt("features=0x%llx status=0x%02x queues=%u",
+				  (unsigned long long)vdev->features,
+				  vdev->status, vdev->nvqs));
+	vdev->backend = backend;
+	vdev->backend_dev = backend_dev;
+	if (backend->set_status)
+		backend->set_status(backend_dev, vdev->status);
+	for (unsigned int i = 0; i < vdev->nvqs; i++) {
+		struct virtqueue *vq = vdev->vqs[i];
+
+		backend->queue_ready(backend_dev, i,
+				     virtqueue_get_desc_addr(vq),
+				     virtqueue_get_avail_addr(vq),
+				     virtqueue_get_used_addr(vq),
+				     (u16)backend->queue_size, vdev->features);
+	}
+	return 0;
+}

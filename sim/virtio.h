@@ -232,6 +232,30 @@ bool virtio_transport_kick(struct virtio_device *vdev, unsigned int idx);
 irqreturn_t virtio_transport_raise_irq(struct virtio_device *vdev,
 				       unsigned int idx);
 
+/**
+ * @brief Migration: move the guest's transport to another device side
+ *        without the driver noticing (the driver's queues, status and
+ *        features stay as they are).
+ *
+ * The new back end is given the negotiated features (set_features), the
+ * status byte (set_status) and every queue's GPAs and size (queue_ready),
+ * in that order; the avail index it pops from next is whatever it was told
+ * by SET_VRING_BASE before (the front end's job). From then on kicks go to
+ * the new back end through virtio_transport_kick(), and the interrupts it
+ * raises reach the driver through virtio_transport_raise_irq(), which it
+ * must be pointed at (SET_VRING_CALL) by the caller. The old back end is
+ * not told anything: it is expected to be stopped already.
+ * @param vdev the guest's device
+ * @param backend the new device side (same queue count and size)
+ * @param backend_dev its own pointer
+ * @return 0; -EINVAL when a mandatory hook is missing or the queue count
+ *         or size differs; -ENODEV when the new side refuses the features
+ *         (nothing changed then)
+ */
+int virtio_transport_switch_backend(struct virtio_device *vdev,
+				    const struct virtio_device_backend *backend,
+				    void *backend_dev);
+
 /** @brief Device side: a queue is malformed; set NEEDS_RESET. */
 void virtio_transport_needs_reset(struct virtio_device *vdev);
 
