@@ -108,6 +108,23 @@ struct virtio_fs_req_work {
  *  virtio_driver_probe(). */
 extern struct virtio_driver virtio_fs_driver;
 
+/** @brief Mainline fiq op: send a FORGET on the hiprio queue (kernel:
+ *  virtio_fs_send_forget()). */
+void virtio_fs_send_forget(struct fuse_iqueue *fiq,
+			   struct fuse_forget_link *link);
+
+/** @brief v5 fiq op: send the queued FORGET; entered with fiq->lock held,
+ *  drops it (kernel: virtio_fs_wake_forget_and_unlock()). */
+void virtio_fs_wake_forget_and_unlock(struct fuse_iqueue *fiq);
+
+/** @brief v5 fiq op: FUSE_INTERRUPT is never sent; drops fiq->lock
+ *  (kernel: virtio_fs_wake_interrupt_and_unlock()). */
+void virtio_fs_wake_interrupt_and_unlock(struct fuse_iqueue *fiq);
+
+/** @brief Mainline fiq op: FUSE_INTERRUPT is never sent, only traced
+ *  (kernel: virtio_fs_send_interrupt()). */
+void virtio_fs_send_interrupt(struct fuse_iqueue *fiq, struct fuse_req *req);
+
 /** @brief v5-style fiq ops (wake_*_and_unlock). */
 extern const struct fuse_iqueue_ops virtio_fs_fiq_ops_v5;
 
