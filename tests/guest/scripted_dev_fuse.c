@@ -258,7 +258,8 @@ static u32 reply_names(struct sdev *d, const struct sdev_req *rec,
 		if (old)
 			name_del(d, old);
 		if (name_add(d, in.newdir, req->name2, id))
-			return sdev_build_error(reply, cap, rec->unique, -ENOMEM);
+			return sdev_build_error(reply, cap, rec->unique,
+						-ENOMEM);
 	} else if (nm && rec->opcode != FUSE_RENAME) {
 		name_del(d, nm);
 	}
@@ -279,7 +280,8 @@ u32 sdev_default_reply(struct sdev *d, const struct sdev_req *rec,
 	memset(&u, 0, sizeof(u));
 	if (!req)
 		return sdev_build_error(reply, cap, rec->unique,
-				   rec->parse_err == -ENOSYS ? -ENOSYS : -EIO);
+					rec->parse_err == -ENOSYS ? -ENOSYS :
+								    -EIO);
 	switch (rec->opcode) {
 	case FUSE_INIT:
 		return reply_init(d, rec, req, reply, cap);
