@@ -99,4 +99,11 @@ int do_interrupt(struct fs_req *r);	///< FUSE_INTERRUPT, NOTIFY_REPLY
 /** @brief Drop every mapping, lock, handle and lookup (DESTROY). */
 int fs_end_session(struct fuse_server *srv);
 
+/**
+ * @brief Does request @p in name an inode marked broken by
+ * fuse_server_mark_broken() (by nodeid, rename target or file handle)?
+ * Requests that only let go of an inode are never refused.
+ */
+bool fs_names_broken(struct fuse_server *srv, const struct fuse_proto_req *in);
+
 #endif /* VFSIM_DEVICE_FUSE_SERVER_INTERNAL_H */

@@ -54,10 +54,18 @@ const char *fault_error(void)
 	return F.err;
 }
 
-static int fail(int err, const char *what, const char *at, size_t len)
+/* Where a parse's failure message goes: F.err, or a checker's buffer. */
+struct plan_msg {
+	char *buf;
+	size_t size;
+};
+
+static int fail(const struct plan_msg *m, int err, const char *what,
+		const char *at, size_t len)
 {
-	snprintf(F.err, sizeof(F.err), "fault plan: %s at \"%.*s\"", what,
-		 (int)(len > 60 ? 60 : len), at);
+	if (m->size)
+		snprintf(m->buf, m->size, "fault plan: %s at \"%.*s\"", what,
+			 (int)(len > 60 ? 60 : len), at);
 	return err;
 }
 
@@ -81,8 +89,8 @@ static int parse_num(const char *s, size_t len, u64 *out)
 }
 
 /* One "key[=value]" item of a rule. */
-static int parse_item(struct fault_rule *r, const char *s, size_t len,
-		      bool *have_count)
+static int parse_item(const struct plan_msg *m, struct fault_rule *r,
+		      const char *s, size_t len, bool *have_count)
 {
 	const char *eq = memchr(s, '=', len);
 	size_t klen = eq ? (size_t)(eq - s) : len;
@@ -92,17 +100,17 @@ static int parse_item(struct fault_rule *r, const char *s, size_t len,
 
 	if (klen == 5 && !memcmp(s, "every", 5) && !eq) {
 		if (r->mode != FM_NONE)
-			return fail(-EINVAL, "more than one mode", s, len);
+			return fail(m, -EINVAL, "more than one mode", s, len);
 		r->mode = FM_EVERY;
 		return 0;
 	}
 	if (!eq)
-		return fail(-EINVAL, "expected key=value", s, len);
+		return fail(m, -EINVAL, "expected key=value", s, len);
 	if (klen == 4 && !memcmp(s, "site", 4)) {
 		if (!vlen)
-			return fail(-EINVAL, "empty site", s, len);
+			return fail(m, -EINVAL, "empty site", s, len);
 		if (vlen > FAULT_SITE_MAX)
-			return fail(-ENAMETOOLONG, "site name too long", s,
+			return fail(m, -ENAMETOOLONG, "site name too long", s,
 				    len);
 		memcpy(r->site, v, vlen);
 		r->site[vlen] = 0;
@@ -110,31 +118,32 @@ static int parse_item(struct fault_rule *r, const char *s, size_t len,
 	}
 	if (klen == 3 && !memcmp(s, "nth", 3)) {
 		if (r->mode != FM_NONE)
-			return fail(-EINVAL, "more than one mode", s, len);
+			return fail(m, -EINVAL, "more than one mode", s, len);
 		r->mode = FM_NTH;
 		err = parse_num(v, vlen, &r->a);
 	} else if (klen == 4 && !memcmp(s, "from", 4)) {
 		if (r->mode != FM_NONE)
-			return fail(-EINVAL, "more than one mode", s, len);
+			return fail(m, -EINVAL, "more than one mode", s, len);
 		r->mode = FM_RANGE;
 		err = parse_num(v, vlen, &r->a);
 	} else if (klen == 5 && !memcmp(s, "count", 5)) {
 		*have_count = true;
 		err = parse_num(v, vlen, &r->b);
 	} else {
-		return fail(-EINVAL,
+		return fail(m, -EINVAL,
 			    "unknown key (nth, every, from, count, site)", s,
 			    len);
 	}
 	if (err)
-		return fail(err,
+		return fail(m, err,
 			    err == -ERANGE ? "number must be 1..2^64-1" :
 					     "not a number",
 			    s, len);
 	return 0;
 }
 
-static int parse_rule(struct fault_rule *r, const char *s, size_t len)
+static int parse_rule(const struct plan_msg *m, struct fault_rule *r,
+		      const char *s, size_t len)
 {
 	const char *colon = memchr(s, ':', len);
 	const char *p, *end = s + len;
@@ -143,23 +152,23 @@ static int parse_rule(struct fault_rule *r, const char *s, size_t len)
 
 	memset(r, 0, sizeof(*r));
 	if (!colon || colon == s)
-		return fail(-EINVAL, "expected point:rule", s, len);
+		return fail(m, -EINVAL, "expected point:rule", s, len);
 	if ((size_t)(colon - s) > FAULT_NAME_MAX)
-		return fail(-ENAMETOOLONG, "point name too long", s, len);
+		return fail(m, -ENAMETOOLONG, "point name too long", s, len);
 	memcpy(r->point, s, (size_t)(colon - s));
 	for (p = colon + 1; p <= end;) {
 		const char *comma = memchr(p, ',', (size_t)(end - p));
 		const char *stop = comma ? comma : end;
 
 		if (stop == p)
-			return fail(-EINVAL, "empty item", s, len);
-		err = parse_item(r, p, (size_t)(stop - p), &have_count);
+			return fail(m, -EINVAL, "empty item", s, len);
+		err = parse_item(m, r, p, (size_t)(stop - p), &have_count);
 		if (err)
 			return err;
 		p = stop + 1;
 	}
 	if (have_count && r->mode != FM_RANGE)
-		return fail(-EINVAL, "count needs from", s, len);
+		return fail(m, -EINVAL, "count needs from", s, len);
 	if (r->mode == FM_NONE) {
 		/* only "site=" was given (any other item sets a mode or
 		 * failed above): every hit from that site */
@@ -169,36 +178,70 @@ static int parse_rule(struct fault_rule *r, const char *s, size_t len)
 	return 0;
 }
 
-int fault_plan_parse(const char *spec)
+/*
+ * Parse every rule of @spec into @parsed (room for @room rules), touching
+ * no global state but the message buffer @m. Both the plan and the checker
+ * come through here, so they accept exactly the same strings.
+ */
+static int parse_plan(const struct plan_msg *m, const char *spec,
+		      struct fault_rule *parsed, unsigned room, unsigned *nr)
 {
-	struct fault_rule parsed[FAULT_MAX_RULES];
 	unsigned n = 0;
 	const char *p;
 	int err;
 
 	if (!spec || !*spec) {
-		snprintf(F.err, sizeof(F.err), "fault plan: empty");
+		if (m->size)
+			snprintf(m->buf, m->size, "fault plan: empty");
 		return -EINVAL;
 	}
 	for (p = spec; *p;) {
 		const char *semi = strchr(p, ';');
 		size_t len = semi ? (size_t)(semi - p) : strlen(p);
 
-		if (F.nr + n == FAULT_MAX_RULES)
-			return fail(-ENOSPC, "too many rules", p, len);
-		err = parse_rule(&parsed[n], p, len);
+		if (n == room)
+			return fail(m, -ENOSPC, "too many rules", p, len);
+		err = parse_rule(m, &parsed[n], p, len);
 		if (err)
 			return err;
 		n++;
 		p += len;
 		if (*p == ';' && !*++p)
-			return fail(-EINVAL, "trailing ';'", spec,
+			return fail(m, -EINVAL, "trailing ';'", spec,
 				    strlen(spec));
 	}
+	*nr = n;
+	return 0;
+}
+
+int fault_plan_parse(const char *spec)
+{
+	struct fault_rule parsed[FAULT_MAX_RULES];
+	const struct plan_msg m = { F.err, sizeof(F.err) };
+	unsigned n = 0;
+	int err;
+
+	err = parse_plan(&m, spec, parsed, FAULT_MAX_RULES - F.nr, &n);
+	if (err)
+		return err;
 	memcpy(&F.rules[F.nr], parsed, n * sizeof(parsed[0]));
 	F.nr += n;
 	F.err[0] = 0;
 	return 0;
+}
+
+int fault_plan_check(const char *spec, char *msg, size_t msgsize)
+{
+	struct fault_rule parsed[FAULT_MAX_RULES];
+	const struct plan_msg m = { msg, msgsize };
+	unsigned n = 0;
+	int err;
+
+	assert(msg || !msgsize);
+	err = parse_plan(&m, spec, parsed, FAULT_MAX_RULES, &n);
+	if (!err && msgsize)
+		msg[0] = 0;
+	return err;
 }
 
 static int point_index(const char *point, bool create)

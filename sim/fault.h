@@ -43,6 +43,22 @@
  */
 int fault_plan_parse(const char *spec);
 
+/**
+ * @brief Check that @p spec is a valid plan, without adding its rules:
+ * the same grammar, errors and messages as fault_plan_parse() (both share
+ * one parser), but no global state changes, fault_error() included.
+ * The rule limit counts the rules of @p spec alone, not those already in
+ * the plan.
+ * @param spec the plan string (NULL or "" is an error)
+ * @param msg where the message of a failure goes, the text fault_error()
+ *        would report, starting "fault plan: " (may be NULL if @p msgsize
+ *        is 0); emptied on success
+ * @param msgsize size of @p msg
+ * @return 0 or the error fault_plan_parse() would return for @p spec on an
+ *         empty plan
+ */
+int fault_plan_check(const char *spec, char *msg, size_t msgsize);
+
 /** @brief The message of the last fault_plan_parse() failure. */
 const char *fault_error(void);
 

@@ -75,9 +75,50 @@ void sched_exit(void);
 /** @brief True between sched_init() and sched_exit(). */
 bool sched_ready(void);
 
+/** @brief Which policy a policy string names. */
+enum sched_policy_kind {
+	SCHED_POLICY_NONE,   ///< no policy word recognised (failed parse only)
+	SCHED_POLICY_FIFO,   ///< "fifo": run-queue order
+	SCHED_POLICY_RANDOM, ///< "random:SEED": seeded pseudo-random choices
+	SCHED_POLICY_REPLAY, ///< "replay:I,J,...": a recorded list of choices
+};
+
+/** @brief A parsed policy string, not yet installed. */
+struct sched_policy_spec {
+	enum sched_policy_kind kind; ///< which policy
+	u64 seed;		     ///< random: the seed
+	u32 *replay; ///< replay: the choices (heap; NULL if none)
+	size_t nr;   ///< replay: number of choices
+};
+
 /**
- * @brief Set the policy from a string: "fifo", "random:SEED" or
- * "replay:I,J,...". Choices recorded so far are dropped.
+ * @brief Parse a policy string ("fifo", "random:SEED" or "replay:I,J,...",
+ * decimal numbers) without touching the scheduler: callable before
+ * sched_init() and by anyone who only wants to validate a string.
+ *
+ * On success @p out owns the replay list: release it with
+ * sched_policy_spec_free(). On failure @p out holds no list, but
+ * @p out->kind still names the policy word when one was recognised
+ * (SCHED_POLICY_NONE otherwise), so a caller can tell an unknown policy
+ * from a malformed number.
+ * @param spec the string (NULL is an error)
+ * @param out where the parsed policy goes
+ * @param msg where the message of a failure goes, the text
+ *        sched_policy_error() would report (may be NULL if @p msgsize is 0)
+ * @param msgsize size of @p msg
+ * @return 0; -EINVAL for an unknown policy or malformed list, -ERANGE for
+ *         a number out of range
+ */
+int sched_policy_parse(const char *spec, struct sched_policy_spec *out,
+		       char *msg, size_t msgsize);
+
+/** @brief Release the replay list of @p ps (which may be all zero). */
+void sched_policy_spec_free(struct sched_policy_spec *ps);
+
+/**
+ * @brief Set the policy from a string: sched_policy_parse(), then install.
+ * Choices recorded so far are dropped. A failure changes nothing but the
+ * message of sched_policy_error().
  * @return 0; -EINVAL for an unknown policy or malformed list, -ERANGE for
  *         a number out of range (sched_policy_error() says which)
  */

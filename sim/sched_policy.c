@@ -78,69 +78,117 @@ static int parse_u64(const char *s, const char *end, u64 max, u64 *out)
 	return 0;
 }
 
-static int policy_fail(int err, const char *msg, const char *spec)
+static int policy_fail(char *msg, size_t msgsize, int err, const char *what,
+		       const char *spec)
 {
-	snprintf(S.err, sizeof(S.err), "%s: \"%.60s\"", msg, spec);
+	if (msgsize)
+		snprintf(msg, msgsize, "%s: \"%.60s\"", what, spec);
 	return err;
 }
 
-int sched_set_policy(const char *spec)
+/* "I,J,..." into a heap list; every item a decimal u32, no empty item. */
+static int parse_replay(const char *p, struct sched_policy_spec *out)
 {
 	u64 v;
 	int err;
 
+	while (*p) {
+		const char *end = strchr(p, ',');
+
+		if (!end)
+			end = p + strlen(p);
+		err = parse_u64(p, end, UINT32_MAX, &v);
+		if (!err && *end == ',' && !end[1])
+			err = -EINVAL; /* trailing comma */
+		if (err) {
+			free(out->replay);
+			out->replay = NULL;
+			out->nr = 0;
+			return err;
+		}
+		out->replay =
+			xrealloc(out->replay, (out->nr + 1) * sizeof(u32));
+		out->replay[out->nr++] = (u32)v;
+		p = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+int sched_policy_parse(const char *spec, struct sched_policy_spec *out,
+		       char *msg, size_t msgsize)
+{
+	int err;
+
+	assert(out && (msg || !msgsize));
+	memset(out, 0, sizeof(*out));
 	if (!spec)
-		return policy_fail(-EINVAL, "no policy given", "");
+		return policy_fail(msg, msgsize, -EINVAL, "no policy given",
+				   "");
 	if (strcmp(spec, "fifo") == 0) {
-		S.policy = P_FIFO;
+		out->kind = SCHED_POLICY_FIFO;
 	} else if (strncmp(spec, "random:", 7) == 0) {
-		err = parse_u64(spec + 7, spec + strlen(spec), UINT64_MAX, &v);
+		out->kind = SCHED_POLICY_RANDOM;
+		err = parse_u64(spec + 7, spec + strlen(spec), UINT64_MAX,
+				&out->seed);
 		if (err)
 			return policy_fail(
-				err,
+				msg, msgsize, err,
 				err == -ERANGE ? "random seed out of range" :
 						 "random seed is not a number",
 				spec);
-		S.policy = P_RANDOM;
-		S.rng = v;
 	} else if (strncmp(spec, "replay:", 7) == 0) {
-		const char *p = spec + 7;
-		u32 *list = NULL;
-		size_t nr = 0;
-
-		while (*p) {
-			const char *end = strchr(p, ',');
-
-			if (!end)
-				end = p + strlen(p);
-			err = parse_u64(p, end, UINT32_MAX, &v);
-			if (!err && *end == ',' && !end[1])
-				err = -EINVAL; /* trailing comma */
-			if (err) {
-				free(list);
-				return policy_fail(
-					err,
-					err == -ERANGE ?
-						"replay choice out of range" :
-						"replay list is not I,J,... of numbers",
-					spec);
-			}
-			list = xrealloc(list, (nr + 1) * sizeof(*list));
-			list[nr++] = (u32)v;
-			p = *end ? end + 1 : end;
-		}
-		free(S.replay);
-		S.replay = list;
-		S.nr_replay = nr;
-		S.policy = P_REPLAY;
+		out->kind = SCHED_POLICY_REPLAY;
+		err = parse_replay(spec + 7, out);
+		if (err)
+			return policy_fail(
+				msg, msgsize, err,
+				err == -ERANGE ?
+					"replay choice out of range" :
+					"replay list is not I,J,... of numbers",
+				spec);
 	} else {
-		return policy_fail(-EINVAL,
+		return policy_fail(msg, msgsize, -EINVAL,
 				   "unknown policy (fifo, random:SEED, "
 				   "replay:I,J,...)",
 				   spec);
 	}
+	if (msgsize)
+		msg[0] = 0;
+	return 0;
+}
+
+void sched_policy_spec_free(struct sched_policy_spec *ps)
+{
+	free(ps->replay);
+	ps->replay = NULL;
+	ps->nr = 0;
+}
+
+int sched_set_policy(const char *spec)
+{
+	struct sched_policy_spec ps;
+	int err = sched_policy_parse(spec, &ps, S.err, sizeof(S.err));
+
+	if (err)
+		return err;
+	switch (ps.kind) {
+	case SCHED_POLICY_RANDOM:
+		S.policy = P_RANDOM;
+		S.rng = ps.seed;
+		break;
+	case SCHED_POLICY_REPLAY:
+		/* the installed policy takes over the parsed list */
+		free(S.replay);
+		S.replay = ps.replay;
+		S.nr_replay = ps.nr;
+		S.policy = P_REPLAY;
+		break;
+	default:
+		assert(ps.kind == SCHED_POLICY_FIFO);
+		S.policy = P_FIFO;
+		break;
+	}
 	drop_choices();
-	S.err[0] = 0;
 	return 0;
 }
 

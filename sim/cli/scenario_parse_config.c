@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "sim/cli/scenario_internal.h"
+#include "sim/fault.h"
+#include "sim/sched.h"
 
 /*
  * Historical bug switches and driver variants. guest/ does not expose its
@@ -193,36 +195,19 @@ void scn_parse_device(struct scn_parser *P)
 	}
 }
 
-/* Decimal only, like sched_set_policy(). */
-static int policy_num(const char *s, size_t len, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-
-	if (!len)
-		return -EINVAL;
-	for (size_t i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -EINVAL;
-		if (v > (max - (uint64_t)(s[i] - '0')) / 10)
-			return -ERANGE;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	*out = v;
-	return 0;
-}
-
 /*
- * The policy grammar of sched_set_policy(), checked here because that
- * function installs the policy as it parses: a parse must not touch the
- * scheduler. tests/cli/test_scenario_parse_config.c holds the two in step.
+ * The policy grammar is sched_policy_parse()'s, which touches no scheduler
+ * state; the scenario keeps only its own message wording.
  */
 void scn_parse_policy(struct scn_parser *P)
 {
 	struct scn_policy *pol = &P->s->policy;
 	const struct scn_tok *t = scn_need(P, 1, "policy");
 	const char *s = t->text;
-	uint64_t v;
-	int e = 0;
+	struct sched_policy_spec ps;
+	uint32_t *list = NULL;
+	size_t room = 1;
+	int e;
 
 	scn_once(P, &P->toks[0], &pol->pos);
 	scn_no_var(P, t);
@@ -230,40 +215,30 @@ void scn_parse_policy(struct scn_parser *P)
 		scn_fail(P, -EINVAL, t->col,
 			 "expected a policy word (fifo, random:SEED or "
 			 "replay:I,J,...)");
-	if (!strcmp(s, "fifo")) {
-		pol->kind = SCN_POLICY_FIFO;
-	} else if (!strncmp(s, "random:", 7)) {
-		pol->kind = SCN_POLICY_RANDOM;
-		e = policy_num(s + 7, strlen(s + 7), UINT64_MAX, &pol->seed);
-	} else if (!strncmp(s, "replay:", 7)) {
-		const char *p = s + 7;
-		uint32_t *list = NULL;
-		size_t nr = 0, cap = 0;
-
-		pol->kind = SCN_POLICY_REPLAY;
-		while (*p && !e) {
-			const char *end = strchr(p, ',');
-
-			if (!end)
-				end = p + strlen(p);
-			e = policy_num(p, (size_t)(end - p), UINT32_MAX, &v);
-			if (!e && *end == ',' && !end[1])
-				e = -EINVAL;
-			if (!e)
-				*(uint32_t *)scn_push(P, &list, &nr, &cap,
-						      sizeof(*list)) =
-					(uint32_t)v;
-			p = *end ? end + 1 : end;
-		}
-		pol->replay = list;
-		pol->nr_replay = nr;
-	} else {
+	/*
+	 * The arena copy of a replay list is made before parsing: scn_fail()
+	 * must never run while ps owns heap memory. A list has at most one
+	 * more item than the string has commas.
+	 */
+	for (const char *c = s; *c; c++)
+		room += *c == ',';
+	if (!strncmp(s, "replay:", 7))
+		list = scn_alloc(P, room * sizeof(*list));
+	e = sched_policy_parse(s, &ps, NULL, 0);
+	if (!e && ps.kind == SCHED_POLICY_REPLAY) {
+		assert(list && ps.nr <= room);
+		if (ps.nr)
+			memcpy(list, ps.replay, ps.nr * sizeof(*list));
+		pol->replay = ps.nr ? list : NULL;
+		pol->nr_replay = ps.nr;
+	}
+	sched_policy_spec_free(&ps);
+	if (e == -EINVAL && ps.kind == SCHED_POLICY_NONE)
 		scn_fail(
 			P, -EINVAL, t->col,
 			"unknown policy '%.40s' (expected fifo, random:SEED or "
 			"replay:I,J,...)",
 			s);
-	}
 	if (e == -ERANGE)
 		scn_fail(P, -ERANGE, t->col,
 			 "number out of range in policy '%.40s' (seed: 64 "
@@ -274,95 +249,43 @@ void scn_parse_policy(struct scn_parser *P)
 			 "malformed policy '%.40s' (expected random:SEED or "
 			 "replay:I,J,... with decimal numbers)",
 			 s);
+	pol->kind = ps.kind == SCHED_POLICY_FIFO   ? SCN_POLICY_FIFO :
+		    ps.kind == SCHED_POLICY_RANDOM ? SCN_POLICY_RANDOM :
+						     SCN_POLICY_REPLAY;
+	pol->seed = ps.seed;
 	scn_no_more(P, 2);
 	pol->pos = scn_pos_at(P, t->col);
 	pol->spec = t->text;
 }
 
-#define SCN_FAULT_NAME_MAX 31 /* FAULT_NAME_MAX of sim/fault.h */
-#define SCN_FAULT_SITE_MAX 63 /* FAULT_SITE_MAX of sim/fault.h */
-
 /*
- * One rule in fault_plan_parse() syntax. That function adds the rule to the
- * global plan as it parses, so the syntax is checked here instead; the test
- * suite cross-checks both on the same rules. Returns NULL or the problem.
+ * One rule in fault_plan_parse() syntax, checked by fault_plan_check()
+ * (which adds nothing to the plan). The scenario's own rule is one rule per
+ * line, and that a rule is one word: "nth=3" lexes as key=value, so it has
+ * no point name.
  */
-static const char *fault_rule_error(const char *s)
-{
-	const char *colon = strchr(s, ':'), *p;
-	bool nth = false, every = false, from = false, count = false;
-
-	if (!colon || colon == s)
-		return "expected point:rule";
-	if (strchr(s, ';'))
-		return "one rule per 'fault' line (no ';')";
-	if (colon - s > SCN_FAULT_NAME_MAX)
-		return "point name too long";
-	for (p = colon + 1;;) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		const char *eq = memchr(p, '=', len);
-		size_t klen = eq ? (size_t)(eq - p) : len;
-		size_t vlen = eq ? len - klen - 1 : 0;
-		uint64_t v = 0;
-		int e = 0;
-
-		if (!len)
-			return "empty item";
-		if (klen == 5 && !memcmp(p, "every", 5) && !eq) {
-			if (nth || every || from)
-				return "more than one mode";
-			every = true;
-		} else if (!eq) {
-			return "expected key=value";
-		} else if (klen == 4 && !memcmp(p, "site", 4)) {
-			if (!vlen)
-				return "empty site";
-			if (vlen > SCN_FAULT_SITE_MAX)
-				return "site name too long";
-		} else if ((klen == 3 && !memcmp(p, "nth", 3)) ||
-			   (klen == 4 && !memcmp(p, "from", 4))) {
-			if (nth || every || from)
-				return "more than one mode";
-			nth |= klen == 3;
-			from |= klen == 4;
-			e = policy_num(eq + 1, vlen, UINT64_MAX, &v);
-			e = !e && !v ? -ERANGE : e;
-		} else if (klen == 5 && !memcmp(p, "count", 5)) {
-			count = true;
-			e = policy_num(eq + 1, vlen, UINT64_MAX, &v);
-			e = !e && !v ? -ERANGE : e;
-		} else {
-			return "unknown key (nth, every, from, count, site)";
-		}
-		if (e == -ERANGE)
-			return "number must be 1..2^64-1";
-		if (e)
-			return "not a number";
-		if (!end)
-			break;
-		p = end + 1;
-	}
-	if (count && !from)
-		return "count needs from";
-	return NULL;
-}
-
 void scn_parse_fault(struct scn_parser *P)
 {
+	static const char prefix[] = "fault plan: ";
 	struct scenario *s = P->s;
 	const struct scn_tok *t = scn_need(P, 1, "fault rule");
-	const char *why;
+	const char *why = NULL;
 	struct scn_fault *f;
-	char b[80];
+	char b[80], msg[160];
 
 	scn_no_var(P, t);
 	if (t->kind == SCN_TK_STRING)
 		scn_fail(P, -EINVAL, t->col,
 			 "expected a fault rule word, found %s",
 			 scn_tok_str(t, b, sizeof(b)));
-	/* a rule such as "kmalloc:nth=3" is a word: its key is not a name */
-	why = fault_rule_error(t->kind == SCN_TK_KEYVAL ? "" : t->text);
+	if (t->kind == SCN_TK_KEYVAL)
+		why = "expected point:rule";
+	else if (strchr(t->text, ';'))
+		why = "one rule per 'fault' line (no ';')";
+	else if (fault_plan_check(t->text, msg, sizeof(msg)))
+		why = strncmp(msg, prefix, sizeof(prefix) - 1) ?
+			      msg :
+			      msg + sizeof(prefix) - 1;
 	if (why)
 		scn_fail(P, -EINVAL, t->col,
 			 "bad fault rule '%s': %s (expected POINT:nth=N, "

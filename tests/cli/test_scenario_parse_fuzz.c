@@ -7,10 +7,6 @@
  * errno and a position inside the text. Run under Valgrind and ASan by
  * make check, this is the parser's fuzz target (the Makefile's libFuzzer
  * rule links fuse_proto only).
- *
- * Also here: the parser re-implements two syntax checks whose real parsers
- * change global state (fault_plan_parse(), sched_set_policy()); these tests
- * hold them in step.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,8 +14,6 @@
 #include <string.h>
 
 #include "sim/cli/scenario.h"
-#include "sim/fault.h"
-#include "sim/sched.h"
 #include "tests/cli/scenario_samples.h"
 #include "tests/harness.h"
 
@@ -249,119 +243,5 @@ static void test_random_lines(void)
 	CU_ASSERT(ok > 0 && bad > 0);
 }
 
-/* The scenario's fault rule check agrees with fault_plan_parse(). */
-static void test_fault_rules_agree(void)
-{
-	static const char *const rules[] = {
-		"kmalloc:nth=3",
-		"kmalloc:every",
-		"vq.full:from=2,count=5",
-		"vq.full:from=2",
-		"kmalloc:site=virtio_fs_enqueue_req",
-		"kmalloc:site=f,nth=2",
-		"kmalloc:every,site=f",
-		"kmalloc:nth=0",
-		"kmalloc:count=2",
-		"kmalloc:nth=1,every",
-		"kmalloc:from=1,nth=1",
-		"kmalloc:",
-		":nth=1",
-		"kmalloc",
-		"kmalloc:nth=",
-		"kmalloc:nth=x",
-		"kmalloc:site=",
-		"kmalloc:every=1",
-		"kmalloc:nth=1,,every",
-		"kmalloc:nth=1,",
-		"kmalloc:count=0,from=1",
-		"kmalloc:from=0",
-		"kmalloc:nth=18446744073709551616",
-		"kmalloc:nth=18446744073709551615",
-		"a234567890123456789012345678901:every",
-		"a2345678901234567890123456789012:every",
-		"k:site=a23456789012345678901234567890123456789012345678901234567890123",
-		"k:site=a234567890123456789012345678901234567890123456789012345678901234",
-		"k:bogus=1",
-		"k:site=a:b=c",
-	};
-	static const char alpha[] = "k:nth=every,fromcountsite1230";
-	char rule[32], text[160];
-	unsigned agree = 0, total = 0;
-
-	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]) + 2000; i++) {
-		const char *r = rule;
-		struct scenario *s = NULL;
-		int mine, theirs;
-
-		if (i < sizeof(rules) / sizeof(rules[0])) {
-			r = rules[i];
-		} else {
-			size_t n = 1 + below(sizeof(rule) - 1);
-
-			for (size_t j = 0; j < n; j++)
-				rule[j] = alpha[below(sizeof(alpha) - 1)];
-			rule[n] = 0;
-		}
-		snprintf(text, sizeof(text), "fault %s\n", r);
-		mine = scenario_parse_string("f.vfs", text, &s, NULL);
-		scenario_free(s);
-		fault_reset();
-		theirs = fault_plan_parse(r);
-		fault_reset();
-		total++;
-		if ((mine == 0) == (theirs == 0))
-			agree++;
-		else
-			fprintf(stderr,
-				"fault rule '%s': scenario %d, plan %d\n", r,
-				mine, theirs);
-	}
-	CU_ASSERT_EQUAL(agree, total);
-}
-
-/* The scenario's policy check agrees with sched_set_policy(). */
-static void test_policies_agree(void)
-{
-	static const char *const specs[] = {
-		"fifo",
-		"random:0",
-		"random:42",
-		"random:",
-		"random:x",
-		"random:18446744073709551615",
-		"random:18446744073709551616",
-		"replay:",
-		"replay:0",
-		"replay:1,2,3",
-		"replay:1,,2",
-		"replay:1,",
-		"replay:,1",
-		"replay:4294967295",
-		"replay:4294967296",
-		"replay:0x1",
-		"lifo",
-		"fifo:1",
-		"random",
-	};
-
-	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
-		struct scenario *s = NULL;
-		char text[80];
-		int mine, theirs;
-
-		snprintf(text, sizeof(text), "policy %s\n", specs[i]);
-		mine = scenario_parse_string("p.vfs", text, &s, NULL);
-		scenario_free(s);
-		CU_ASSERT_EQUAL_FATAL(sched_init(NULL), 0);
-		theirs = sched_set_policy(specs[i]);
-		sched_exit();
-		if (mine != theirs)
-			fprintf(stderr, "policy '%s': scenario %d, sched %d\n",
-				specs[i], mine, theirs);
-		CU_ASSERT_EQUAL(mine, theirs);
-	}
-}
-
 VT_SUITE(cli_scenario_fuzz, NULL, NULL, VT_CASE(test_mutations),
-	 VT_CASE(test_random_lines), VT_CASE(test_fault_rules_agree),
-	 VT_CASE(test_policies_agree));
+	 VT_CASE(test_random_lines));
