@@ -21,11 +21,14 @@
 #include "device/virtio_fs_dev.h"
 #include "guest/guest_vfs.h"
 #include "guest/virtio_fs.h"
+#include "sim/irq.h"
 #include "tests/harness.h"
 #include "tests/sim/sim_test_util.h"
 
 static struct vfs_dev *dev;
 static struct virtio_device vdev;
+/* the machine's interrupt line: the driver's callbacks run in an irq task */
+static struct virtio_irq_line irq;
 
 static void setup(void)
 {
@@ -39,6 +42,7 @@ static void setup(void)
 	memset(&vdev, 0, sizeof(vdev));
 	CU_ASSERT_EQUAL_FATAL(vfs_dev_create(&cfg, &dev), 0);
 	CU_ASSERT_EQUAL_FATAL(vfs_dev_join(dev, &vdev), 0);
+	CU_ASSERT_EQUAL_FATAL(virtio_irq_line_init(&irq, &vdev), 0);
 	CU_ASSERT_EQUAL_FATAL(virtio_driver_probe(&vdev, &virtio_fs_driver), 0);
 }
 
@@ -56,6 +60,8 @@ static void teardown(void)
 		sched_run();
 	}
 	CU_ASSERT_EQUAL(virtio_fs_nr_instances(), 0);
+	virtio_irq_line_stop(&irq);
+	sched_run();
 	vfs_dev_free(dev);
 	dev = NULL;
 	virtio_fs_variant_reset();
@@ -139,6 +145,11 @@ static void test_program_round_trip(void)
 	CU_ASSERT_EQUAL(device_inodes(), 1);
 	CU_ASSERT(fuse_server_initialized(vfs_dev_server(dev)) == false);
 	CU_ASSERT(trace_find("virtio_fs_requests_done_work", 0) >= 0);
+	/* The driver's interrupt handler ran in interrupt context. */
+	CU_ASSERT(trace_find("virtio_fs_vq_done", 0) >= 0);
+	CU_ASSERT_STRING_EQUAL(
+		trace_event_at((size_t)trace_find("virtio_fs_vq_done", 0))->task,
+		"irq/0");
 	CU_ASSERT(trace_find("op=DESTROY", 0) >= 0);
 }
 

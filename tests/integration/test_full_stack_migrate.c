@@ -19,6 +19,7 @@
 #include "device/virtio_fs_dev.h"
 #include "guest/guest_vfs.h"
 #include "guest/virtio_fs.h"
+#include "sim/irq.h"
 #include "sim/migration.h"
 #include "tests/harness.h"
 #include "tests/sim/sim_test_util.h"
@@ -26,6 +27,8 @@
 static struct vfs_dev *src, *dst;
 static struct vfs_dev_vhost src_vh, dst_vh;
 static struct virtio_device vdev;
+/* the machine's interrupt line: the driver's callbacks run in an irq task */
+static struct virtio_irq_line irq;
 static struct migration mig;
 static struct guest_fs *gfs;
 static struct guest_file file, dir;
@@ -51,6 +54,7 @@ static void setup(void)
 	CU_ASSERT_EQUAL_FATAL(vfs_dev_create(&cfg, &src), 0);
 	CU_ASSERT_EQUAL_FATAL(vfs_dev_create(&cfg, &dst), 0);
 	CU_ASSERT_EQUAL_FATAL(vfs_dev_join(src, &vdev), 0);
+	CU_ASSERT_EQUAL_FATAL(virtio_irq_line_init(&irq, &vdev), 0);
 	CU_ASSERT_EQUAL_FATAL(virtio_driver_probe(&vdev, &virtio_fs_driver), 0);
 	vfs_dev_vhost_init(&src_vh, src);
 	vfs_dev_vhost_init(&dst_vh, dst);
@@ -75,6 +79,8 @@ static void teardown(void)
 		sched_run();
 	}
 	CU_ASSERT_EQUAL(virtio_fs_nr_instances(), 0);
+	virtio_irq_line_stop(&irq);
+	sched_run();
 	migration_destroy(&mig);
 	vfs_dev_free(src);
 	vfs_dev_free(dst);
