@@ -23,8 +23,7 @@ void guest_restore_wait(struct guest_fs *gfs)
 		wait_event(gfs->restore_wq, !gfs->restoring);
 }
 
-static struct guest_nlookup *node_find(const struct guest_fs *gfs,
-				       u64 nodeid)
+static struct guest_nlookup *node_find(const struct guest_fs *gfs, u64 nodeid)
 {
 	for (unsigned int i = 0; i < gfs->nr_owed; i++)
 		if (gfs->owed[i].nodeid == nodeid)
@@ -82,7 +81,7 @@ bool guest_untrack_open(struct guest_fs *gfs, const struct guest_file *f,
 	*dev_fh = f->fh;
 	if (!r)
 		return true;
-	alive = !r->failed || r->reopened;
+	alive = (!r->failed || r->reopened) && !gfs->broken;
 	*dev_fh = r->dev_fh;
 	free(r->lks);
 	*r = gfs->opens[--gfs->nr_opens];
@@ -276,10 +275,10 @@ static int restore_init(struct guest_fs *gfs)
 	got = out.flags;
 	if (got & FUSE_INIT_EXT)
 		got |= (u64)out.flags2 << 32;
-	if (!err && (out.major != FUSE_KERNEL_VERSION ||
-		     out.minor != fc->minor || got != fc->init_flags ||
-		     (out.max_write < 4096 ? 4096 : out.max_write) !=
-			     fc->max_write))
+	if (!err &&
+	    (out.major != FUSE_KERNEL_VERSION || out.minor != fc->minor ||
+	     got != fc->init_flags ||
+	     (out.max_write < 4096 ? 4096 : out.max_write) != fc->max_write))
 		err = -EPROTO;
 	TRACE(.kind = "virtio_fs.restore", .func = "restore_init",
 	      .opcode = FUSE_INIT,
@@ -403,14 +402,14 @@ static int restore_locks(struct guest_fs *gfs, struct guest_open_rec *r)
 	return 0;
 }
 
-int guest_fs_pm_restore(void *arg)
+int guest_fs_pm_restore(void *arg, int err)
 {
 	struct guest_fs *gfs = arg;
-	int err;
 
 	assert(gfs->restoring);
 	gfs->restorer = sched_current;
-	err = restore_init(gfs);
+	if (!err)
+		err = restore_init(gfs);
 	if (err) {
 		gfs->broken = true;
 	} else {

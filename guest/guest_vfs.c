@@ -148,7 +148,7 @@ int guest_forget(struct guest_fs *gfs, u64 nodeid, u64 nlookup)
 	if (nlookup > gfs->owed[i].nlookup)
 		return -ERANGE;
 	dev = gfs->owed[i].dev;
-	if (!dev) {
+	if (!dev || gfs->broken) {
 		/* a restore lost it: the device owes nothing */
 		owed_drop(gfs, i, nlookup);
 		return 0;

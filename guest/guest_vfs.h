@@ -163,9 +163,11 @@ void guest_fs_pm_freeze(void *arg);
  * with EIO. Waiting requests then go on, translated to the new nodeids and
  * handles.
  * @param arg the struct guest_fs
- * @return 0, or -EIO when INIT could not be renegotiated
+ * @param err 0; else the driver could not restore the device: nothing is
+ *        sent, every request fails with EIO from now on
+ * @return 0, or -EIO when INIT could not be renegotiated (or @p err)
  */
-int guest_fs_pm_restore(void *arg);
+int guest_fs_pm_restore(void *arg, int err);
 
 /**
  * @brief Look @p name up in directory @p parent (kernel:

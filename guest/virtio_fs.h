@@ -79,8 +79,10 @@ struct virtio_fs {
 	bool frozen;	    /**< sim: frozen by the restore extension */
 	/** sim: the mount's freeze hook (restore extension; may be NULL) */
 	void (*pm_freeze)(void *arg);
-	/** sim: the mount's session rebuild, run in the restore task */
-	int (*pm_restore)(void *arg);
+	/** sim: the mount's session rebuild, run in the restore task with
+	 *  err 0, or at once with the error when the queues could not be
+	 *  re-created */
+	int (*pm_restore)(void *arg, int err);
 	void *pm_arg;		   /**< sim: argument of both hooks */
 	struct task *restore_task; /**< sim: the last restore task */
 };
@@ -91,7 +93,7 @@ struct virtio_fs {
  * of its own after the driver's restore re-created the queues.
  */
 void virtio_fs_set_pm_hooks(struct virtio_fs *fs, void (*freeze)(void *arg),
-			    int (*restore)(void *arg), void *arg);
+			    int (*restore)(void *arg, int err), void *arg);
 
 /** @brief What the device reads for a FORGET (kernel: struct
  *  virtio_fs_forget_req). */

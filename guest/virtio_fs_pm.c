@@ -14,7 +14,7 @@
 #include "sim/check.h"
 
 void virtio_fs_set_pm_hooks(struct virtio_fs *fs, void (*freeze)(void *arg),
-			    int (*restore)(void *arg), void *arg)
+			    int (*restore)(void *arg, int err), void *arg)
 {
 	fs->pm_freeze = freeze;
 	fs->pm_restore = restore;
@@ -37,7 +37,7 @@ int virtio_fs_pm_freeze(struct virtio_fs *fs)
 static int virtio_fs_restore_task(void *arg)
 {
 	struct virtio_fs *fs = arg;
-	int ret = fs->pm_restore ? fs->pm_restore(fs->pm_arg) : 0;
+	int ret = fs->pm_restore ? fs->pm_restore(fs->pm_arg, 0) : 0;
 
 	TRACE(.kind = "virtio_fs.restore", .func = "virtio_fs_restore_task",
 	      .detail = trace_fmt("session rebuilt: %d", ret));
@@ -49,13 +49,18 @@ static int virtio_fs_restore_task(void *arg)
  * (their channels belong to the mount), then the rebuild task. */
 int virtio_fs_pm_restore(struct virtio_device *vdev, struct virtio_fs *fs)
 {
-	void (*callbacks[fs->nvqs])(struct virtqueue *);
-	struct virtqueue *vqs[fs->nvqs];
-	const char *names[fs->nvqs];
-	int ret;
+	void (**callbacks)(struct virtqueue *);
+	struct virtqueue **vqs;
+	const char **names;
+	int ret = -ENOMEM;
 
 	if (!fs->frozen)
 		return 0;
+	vqs = kmalloc_array(fs->nvqs, sizeof(*vqs), GFP_KERNEL);
+	callbacks = kmalloc_array(fs->nvqs, sizeof(*callbacks), GFP_KERNEL);
+	names = kmalloc_array(fs->nvqs, sizeof(*names), GFP_KERNEL);
+	if (!vqs || !callbacks || !names)
+		goto out;
 	for (unsigned int i = 0; i < fs->nvqs; i++) {
 		fs->vqs[i].vq_deleted = true;
 		callbacks[i] = virtio_fs_vq_done;
@@ -63,11 +68,8 @@ int virtio_fs_pm_restore(struct virtio_device *vdev, struct virtio_fs *fs)
 	}
 	vdev->config->del_vqs(vdev);
 	ret = virtio_find_vqs(vdev, fs->nvqs, vqs, callbacks, names);
-	if (ret < 0) {
-		check_report("virtio_fs.restore",
-			     "virtqueues not re-created (error %d)", ret);
-		return ret;
-	}
+	if (ret < 0)
+		goto out;
 	for (unsigned int i = 0; i < fs->nvqs; i++) {
 		fs->vqs[i].vq = vqs[i];
 		fs->vqs[i].vq_deleted = false;
@@ -80,7 +82,18 @@ int virtio_fs_pm_restore(struct virtio_device *vdev, struct virtio_fs *fs)
 				      "virtio_fs_restore", TASK_WORKER, 0);
 	if (!fs->restore_task) {
 		virtio_fs_put(fs);
-		return -ENOMEM;
+		ret = -ENOMEM;
 	}
-	return 0;
+out:
+	if (ret) {
+		check_report("virtio_fs.restore",
+			     "device not restored (error %d)", ret);
+		/* the mount must stop waiting: its requests fail now */
+		if (fs->pm_restore)
+			fs->pm_restore(fs->pm_arg, ret);
+	}
+	kfree(names);
+	kfree(callbacks);
+	kfree(vqs);
+	return ret;
 }

@@ -17,6 +17,7 @@
 #include "guest/guest_vfs.h"
 #include "guest/virtio_fs.h"
 #include "sim/check.h"
+#include "sim/fault.h"
 #include "sim/gmem.h"
 #include "sim/sched.h"
 #include "sim/slab.h"
@@ -45,8 +46,7 @@ static void rs_setup(bool restore)
 	memset(&vdev, 0, sizeof(vdev));
 	CU_ASSERT_EQUAL_FATAL(vfs_dev_create(NULL, &dev), 0);
 	CU_ASSERT_EQUAL_FATAL(vfs_dev_join(dev, &vdev), 0);
-	CU_ASSERT_EQUAL_FATAL(virtio_driver_probe(&vdev, &virtio_fs_driver),
-			      0);
+	CU_ASSERT_EQUAL_FATAL(virtio_driver_probe(&vdev, &virtio_fs_driver), 0);
 	trace_reset(true);
 }
 
@@ -130,12 +130,10 @@ static void prep(void)
 {
 	CU_ASSERT_EQUAL_FATAL(guest_mount("vfsim", &gfs), 0);
 	CU_ASSERT_EQUAL(guest_mkdir(gfs, FUSE_ROOT_ID, "d", 0755, &dir), 0);
-	CU_ASSERT_EQUAL(guest_create(gfs, dir.nodeid, "f1", 0644, O_RDWR, &e1,
-				     &f1),
-			0);
-	CU_ASSERT_EQUAL(guest_create(gfs, dir.nodeid, "f2", 0644, O_RDWR, &e2,
-				     &f2),
-			0);
+	CU_ASSERT_EQUAL(
+		guest_create(gfs, dir.nodeid, "f1", 0644, O_RDWR, &e1, &f1), 0);
+	CU_ASSERT_EQUAL(
+		guest_create(gfs, dir.nodeid, "f2", 0644, O_RDWR, &e2, &f2), 0);
 	CU_ASSERT_EQUAL(guest_write(gfs, &f1, 0, "hello", 5), 5);
 	CU_ASSERT_EQUAL(guest_write(gfs, &f2, 0, "world", 5), 5);
 	CU_ASSERT_EQUAL(guest_lookup(gfs, FUSE_ROOT_ID, "d", NULL), 0);
@@ -319,7 +317,144 @@ static void test_restore_option(void)
 	rs_teardown();
 }
 
+/* Renamed and flushed before the freeze: the rebuild follows the new
+ * name and does not take back the locks FLUSH released. */
+static void rename_flush(void)
+{
+	CU_ASSERT_EQUAL(guest_rename(gfs, dir.nodeid, "f2", FUSE_ROOT_ID, "f3"),
+			0);
+	CU_ASSERT_EQUAL(guest_flush(gfs, &f1, 7), 0);
+}
+
+static void after_rename(void)
+{
+	char buf[8];
+
+	CU_ASSERT_EQUAL(guest_read(gfs, &f2, 0, buf, sizeof(buf)), 5);
+	CU_ASSERT_EQUAL(guest_rename(gfs, FUSE_ROOT_ID, "f3", dir.nodeid, "f2"),
+			0);
+	CU_ASSERT_EQUAL(locks_count(fuse_server_locks(srv())), 0);
+	CU_ASSERT_EQUAL(guest_release(gfs, &f1), 0);
+	CU_ASSERT_EQUAL(guest_release(gfs, &f2), 0);
+	CU_ASSERT_EQUAL(guest_releasedir(gfs, &dh), 0);
+	CU_ASSERT_EQUAL(guest_umount(gfs), 0);
+}
+
+static void test_rename_and_flush(void)
+{
+	rs_setup(true);
+	CU_ASSERT_FATAL(run(prep));
+	CU_ASSERT(run(rename_flush));
+	suspend_resume();
+	sched_run();
+	CU_ASSERT(trace_find("session rebuilt: 0", 0) >= 0);
+	CU_ASSERT_EQUAL(locks_count(fuse_server_locks(srv())), 0);
+	CU_ASSERT(run(after_rename));
+	CU_ASSERT_EQUAL(server_nlookup(), 0);
+	CU_ASSERT_EQUAL(check_count_kind("virtio_fs.restore"), 0);
+	rs_teardown();
+}
+
+/* A node whose parent the guest forgot has no path: it is lost. */
+static void forget_parent(void)
+{
+	CU_ASSERT_EQUAL(guest_forget(gfs, dir.nodeid, 3), 0);
+}
+
+static void after_orphans(void)
+{
+	char buf[8];
+
+	CU_ASSERT_EQUAL(guest_read(gfs, &f1, 0, buf, sizeof(buf)), -EIO);
+	CU_ASSERT_EQUAL(guest_read(gfs, &f2, 0, buf, sizeof(buf)), -EIO);
+	/* the directory handle's node was forgotten, not lost: it goes out
+	 * as is and the device no longer knows it */
+	CU_ASSERT_EQUAL(guest_release(gfs, &f1), 0);
+	CU_ASSERT_EQUAL(guest_release(gfs, &f2), 0);
+	CU_ASSERT_EQUAL(guest_releasedir(gfs, &dh), 0);
+	CU_ASSERT_EQUAL(guest_umount(gfs), 0);
+}
+
+static void test_parent_forgotten(void)
+{
+	rs_setup(true);
+	CU_ASSERT_FATAL(run(prep));
+	CU_ASSERT(run(forget_parent));
+	suspend_resume();
+	sched_run();
+	CU_ASSERT(trace_find("session rebuilt: 0", 0) >= 0);
+	CU_ASSERT(run(after_orphans));
+	CU_ASSERT_EQUAL(server_nlookup(), 0);
+	rs_teardown();
+}
+
+/* Every request of a mount whose session could not be rebuilt: EIO. */
+static void after_broken(void)
+{
+	char buf[8];
+
+	CU_ASSERT(gfs->broken);
+	CU_ASSERT_EQUAL(guest_read(gfs, &f2, 0, buf, sizeof(buf)), -EIO);
+	CU_ASSERT_EQUAL(guest_getattr(gfs, FUSE_ROOT_ID, NULL), -EIO);
+	CU_ASSERT_EQUAL(guest_release(gfs, &f1), 0);
+	CU_ASSERT_EQUAL(guest_release(gfs, &f2), 0);
+	CU_ASSERT_EQUAL(guest_releasedir(gfs, &dh), 0);
+	CU_ASSERT_EQUAL(guest_umount(gfs), 0);
+}
+
+static void test_init_mismatch(void)
+{
+	rs_setup(true);
+	CU_ASSERT_FATAL(run(prep));
+	CU_ASSERT_EQUAL(guest_freeze(&vdev), 0);
+	/* pretend the first INIT had negotiated something else */
+	gfs->fm->fc->max_write = 8192;
+	CU_ASSERT_EQUAL(virtio_device_restore(&vdev), 0);
+	sched_run();
+	CU_ASSERT(trace_find("session rebuilt: -5", 0) >= 0);
+	CU_ASSERT_EQUAL(check_count_kind("virtio_fs.restore"), 1);
+	check_clear();
+	CU_ASSERT(run(after_broken));
+	rs_teardown();
+}
+
+/* The driver cannot re-create its queues: reported, the mount fails
+ * with EIO instead of waiting for ever. */
+static void test_restore_no_memory(void)
+{
+	rs_setup(true);
+	CU_ASSERT_FATAL(run(prep));
+	CU_ASSERT_EQUAL(guest_freeze(&vdev), 0);
+	CU_ASSERT_EQUAL(
+		fault_plan_parse("kmalloc:site=virtio_fs_pm_restore,nth=1"), 0);
+	CU_ASSERT_EQUAL(virtio_device_restore(&vdev), -ENOMEM);
+	fault_reset();
+	CU_ASSERT_EQUAL(check_count_kind("virtio_fs.restore"), 1);
+	check_clear();
+	CU_ASSERT_FALSE(gfs->restoring);
+	CU_ASSERT(run(after_broken));
+	rs_teardown();
+}
+
+/* The driver's restore without a freeze first does nothing: no queue is
+ * re-created, no rebuild starts, the mount works on. */
+static void test_restore_unfrozen(void)
+{
+	struct virtio_fs *fs;
+
+	rs_setup(true);
+	CU_ASSERT_FATAL(run(prep));
+	fs = vdev.priv;
+	CU_ASSERT_EQUAL(virtio_fs_pm_restore(&vdev, fs), 0);
+	CU_ASSERT_PTR_NULL(fs->restore_task);
+	CU_ASSERT(run(after_ok));
+	rs_teardown();
+}
+
 VT_SUITE(guest_virtio_fs_restore, NULL, NULL,
 	 VT_CASE(test_restore_keeps_working), VT_CASE(test_request_waits),
 	 VT_CASE(test_deleted_while_suspended),
-	 VT_CASE(test_lock_taken_meanwhile), VT_CASE(test_restore_option));
+	 VT_CASE(test_lock_taken_meanwhile), VT_CASE(test_restore_option),
+	 VT_CASE(test_rename_and_flush), VT_CASE(test_parent_forgotten),
+	 VT_CASE(test_init_mismatch), VT_CASE(test_restore_no_memory),
+	 VT_CASE(test_restore_unfrozen));
