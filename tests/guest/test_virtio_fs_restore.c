@@ -217,15 +217,17 @@ static void early_read(void)
 
 static void test_request_waits(void)
 {
+	static struct prog early = { early_read, false };
+
 	rs_setup(true);
 	CU_ASSERT_FATAL(run(prep));
 	CU_ASSERT_EQUAL(guest_freeze(&vdev), 0);
 	CU_ASSERT(gfs->restoring);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(
-		task_spawn(prog_fn, &(struct prog){ early_read, false },
-			   "early", TASK_SYSCALL, 0));
+		task_spawn(prog_fn, &early, "early", TASK_SYSCALL, 0));
 	CU_ASSERT_EQUAL(virtio_device_restore(&vdev), 0);
 	sched_run();
+	CU_ASSERT(early.done);
 	CU_ASSERT(run(after_ok));
 	rs_teardown();
 }
