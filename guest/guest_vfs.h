@@ -140,7 +140,8 @@ int guest_umount(struct guest_fs *gfs);
 /**
  * @brief The PM freeze entry (virtio_fs_freeze()). Implemented by the
  * driver (guest/guest_mount.c).
- * @return -EOPNOTSUPP as merged (mainline); the v5-2019 variant returns 0
+ * @return -EOPNOTSUPP as merged (mainline); the v5-2019 variant returns 0;
+ *         0 with the vfsim "restore" option (virtio_fs_set_restore())
  */
 int guest_freeze(struct virtio_device *vdev);
 

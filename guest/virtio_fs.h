@@ -13,11 +13,14 @@
  * - virtio_fs.c: instances, probe, remove, freeze, start/stop/drain;
  * - virtio_fs_queue.c: FORGETs on hiprio, requests on the request queues,
  *   completion and dispatch work;
- * - virtio_fs_mount.c: get_tree, fill_super, kill_sb and the fiq ops.
+ * - virtio_fs_mount.c: get_tree, fill_super, kill_sb and the fiq ops;
+ * - virtio_fs_pm.c: the vfsim "restore" extension's freeze and restore
+ *   (not kernel behaviour; docs/guest.md).
  *
  * Simulation additions, not in the kernel (each is marked where used):
  * the fields fs and vq_deleted of struct virtio_fs_vq, and vdev, variant,
- * bugs and req_timeout_ns of struct virtio_fs. vq_deleted lets the model report
+ * bugs, req_timeout_ns and the restore extension's fields of struct
+ * virtio_fs. vq_deleted lets the model report
  * a use of a virtqueue after del_vqs (KASAN's job on a real machine)
  * instead of touching freed host memory.
  */
