@@ -259,10 +259,9 @@ static int do_init(struct fs_req *r)
 	return 0;
 }
 
-/* Twin of libfuse's do_destroy(): end the session, keep the tree. */
-int do_destroy(struct fs_req *r)
+/* End the session and un-initialise it; the tree stays. */
+static int fs_destroy_session(struct fuse_server *srv)
 {
-	struct fuse_server *srv = r->srv;
 	int err = fs_end_session(srv);
 
 	if (err)
@@ -272,6 +271,30 @@ int do_destroy(struct fs_req *r)
 	srv->minor = 0;
 	srv->flags = 0;
 	return 0;
+}
+
+/* Twin of libfuse's do_destroy(): end the session, keep the tree. */
+int do_destroy(struct fs_req *r)
+{
+	return fs_destroy_session(r->srv);
+}
+
+/*
+ * A device reset ends the session as DESTROY would (virtiofsd's
+ * vhost-user reset ends its session too): the driver must send a fresh
+ * INIT. Nothing to do, and nothing traced, for a session never started.
+ */
+int fuse_server_reset_session(struct fuse_server *srv)
+{
+	int err;
+
+	if (!srv->initialized)
+		return 0;
+	err = fs_destroy_session(srv);
+	TRACE(.kind = "fuse_server.reset", .func = "fuse_server_reset_session",
+	      .detail = err ? trace_fmt("session kept: error %d", err) :
+			      "session ended by device reset");
+	return err;
 }
 
 static const char *errname(int err)

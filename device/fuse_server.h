@@ -240,6 +240,16 @@ void fuse_server_get_session(const struct fuse_server *srv,
 			     struct fuse_server_session *s);
 
 /**
+ * @brief End the session because the device was reset: exactly what DESTROY
+ *        does (mappings, locks, handles and lookups dropped, the tree kept,
+ *        the session un-initialised so the next request must be INIT),
+ *        traced "fuse_server.reset". A session never initialised is left
+ *        alone and nothing is traced.
+ * @return 0, or -ENOMEM (the session is kept, as a failed DESTROY keeps it)
+ */
+int fuse_server_reset_session(struct fuse_server *srv);
+
+/**
  * @brief Restore a negotiated session so the guest carries on without a
  *        new INIT.
  * @return 0, or -EINVAL (nothing changes) when @p s could not have come

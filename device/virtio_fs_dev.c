@@ -155,6 +155,9 @@ void vfs_dev_reset(struct vfs_dev *dev)
 		vfs_ring_wake_all(r);
 	}
 	dev->features = 0;
+	/* The rings dropped every request in progress, so the session can
+	 * end now; a failure (no memory) is traced by the server. */
+	(void)fuse_server_reset_session(dev->srv);
 	wake_up(&dev->lock_wq);
 	vfs_dev_update_suspended(dev);
 }

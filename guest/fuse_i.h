@@ -69,6 +69,10 @@
 	       FUSE_BIG_WRITES | FUSE_MAX_PAGES | FUSE_MAP_ALIGNMENT |    \
 	       FUSE_INIT_EXT | FUSE_SETXATTR_EXT))
 
+/** @brief max_readahead offered in INIT: the kernel's VM_READAHEAD_PAGES
+ *  (128 KiB). */
+#define FUSE_GUEST_MAX_READAHEAD (32 * PAGE_SIZE)
+
 struct fuse_conn;
 struct fuse_mount;
 struct fuse_iqueue;

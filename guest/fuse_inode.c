@@ -11,9 +11,6 @@
 
 #include "guest/fuse_i.h"
 
-/* max_readahead offered in INIT: the kernel's VM_READAHEAD_PAGES (128 KiB). */
-#define FUSE_GUEST_MAX_READAHEAD (32 * PAGE_SIZE)
-
 /* Kernel: fuse_iqueue_init(): an empty, connected input queue. */
 static void fuse_iqueue_init(struct fuse_iqueue *fiq,
 			     const struct fuse_iqueue_ops *ops, void *priv)

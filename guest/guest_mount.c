@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "guest/guest_vfs.h"
+#include "guest/guest_vfs_internal.h"
 #include "guest/virtio_fs.h"
 
 int guest_mount(const char *tag, struct guest_fs **gfsp)
@@ -27,6 +28,9 @@ int guest_mount(const char *tag, struct guest_fs **gfsp)
 		return err;
 	}
 	guest_fs_init(gfs, sb);
+	/* only the restore extension calls them */
+	virtio_fs_set_pm_hooks(virtio_fs_of_sb(sb), guest_fs_pm_freeze,
+			       guest_fs_pm_restore, gfs);
 	*gfsp = gfs;
 	return 0;
 }
@@ -44,9 +48,11 @@ int guest_umount(struct guest_fs *gfs)
 
 	if (!gfs)
 		return -EINVAL;
+	guest_restore_wait(gfs);
 	err = guest_forget_all(gfs);
 	guest_wait_releases(gfs);
 	virtio_fs_drain_all_queues(virtio_fs_of_sb(gfs->sb));
+	virtio_fs_set_pm_hooks(virtio_fs_of_sb(gfs->sb), NULL, NULL, NULL);
 	virtio_fs_deactivate_super(gfs->sb);
 	guest_fs_exit(gfs);
 	free(gfs);

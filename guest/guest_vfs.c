@@ -7,6 +7,7 @@
  */
 #include <assert.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,10 +22,12 @@ void guest_fs_init(struct guest_fs *gfs, struct super_block *sb)
 	gfs->sb = sb;
 	gfs->fm = get_fuse_mount_super(sb);
 	init_waitqueue_head(&gfs->release_wq);
+	init_waitqueue_head(&gfs->restore_wq);
 }
 
 void guest_fs_exit(struct guest_fs *gfs)
 {
+	guest_track_exit(gfs);
 	free(gfs->owed);
 	gfs->owed = NULL;
 	gfs->nr_owed = gfs->owed_cap = 0;
@@ -70,7 +73,8 @@ u64 guest_nlookup_total(const struct guest_fs *gfs)
  * fuse_iget()). When the table cannot grow the lookup is paid back at once
  * with a FORGET, as the kernel does when it cannot make the inode.
  */
-int guest_owe_lookup(struct guest_fs *gfs, u64 nodeid)
+int guest_owe_lookup(struct guest_fs *gfs, u64 nodeid, u64 parent,
+		     const char *name)
 {
 	unsigned int i = owed_find(gfs, nodeid);
 
@@ -99,6 +103,9 @@ int guest_owe_lookup(struct guest_fs *gfs, u64 nodeid)
 		(gfs->nr_owed - i) * sizeof(gfs->owed[0]));
 	gfs->owed[i].nodeid = nodeid;
 	gfs->owed[i].nlookup = 1;
+	gfs->owed[i].dev = nodeid;
+	gfs->owed[i].parent = parent;
+	snprintf(gfs->owed[i].name, sizeof(gfs->owed[i].name), "%s", name);
 	gfs->nr_owed++;
 	return 0;
 }
@@ -132,6 +139,7 @@ int guest_forget(struct guest_fs *gfs, u64 nodeid, u64 nlookup)
 {
 	struct fuse_forget_link *forget;
 	unsigned int i = owed_find(gfs, nodeid);
+	u64 dev;
 
 	if (!nlookup)
 		return -EINVAL;
@@ -139,11 +147,18 @@ int guest_forget(struct guest_fs *gfs, u64 nodeid, u64 nlookup)
 		return -ENOENT;
 	if (nlookup > gfs->owed[i].nlookup)
 		return -ERANGE;
+	dev = gfs->owed[i].dev;
+	if (!dev || gfs->broken) {
+		/* a restore lost it: the device owes nothing */
+		owed_drop(gfs, i, nlookup);
+		return 0;
+	}
 	forget = fuse_alloc_forget();
 	if (!forget)
 		return -ENOMEM;
 	owed_drop(gfs, i, nlookup);
-	fuse_queue_forget(gfs->fm->fc, forget, nodeid, nlookup);
+	guest_restore_wait(gfs);
+	fuse_queue_forget(gfs->fm->fc, forget, dev, nlookup);
 	return 0;
 }
 
@@ -180,13 +195,13 @@ int guest_lookup(struct guest_fs *gfs, u64 parent, const char *name,
 	args.out_numargs = 1;
 	args.out_args[0].size = sizeof(outarg);
 	args.out_args[0].value = &outarg;
-	err = (int)fuse_simple_request(gfs->fm, &args);
+	err = (int)guest_send(gfs, &args);
 	if (err)
 		return err;
 	/* a zero nodeid is a negative entry: nothing handed out */
 	if (!outarg.nodeid)
 		return -ENOENT;
-	err = guest_owe_lookup(gfs, outarg.nodeid);
+	err = guest_owe_lookup(gfs, outarg.nodeid, parent, name);
 	if (err)
 		return err;
 	if (out)
@@ -213,7 +228,7 @@ int guest_getattr(struct guest_fs *gfs, u64 nodeid, struct fuse_attr_out *out)
 	args.out_numargs = 1;
 	args.out_args[0].size = sizeof(outarg);
 	args.out_args[0].value = &outarg;
-	err = (int)fuse_simple_request(gfs->fm, &args);
+	err = (int)guest_send(gfs, &args);
 	if (!err && out)
 		*out = outarg;
 	return err;
@@ -239,7 +254,7 @@ int guest_setattr(struct guest_fs *gfs, u64 nodeid,
 	args.out_numargs = 1;
 	args.out_args[0].size = sizeof(outarg);
 	args.out_args[0].value = &outarg;
-	err = (int)fuse_simple_request(gfs->fm, &args);
+	err = (int)guest_send(gfs, &args);
 	if (!err && out)
 		*out = outarg;
 	return err;
@@ -272,12 +287,12 @@ int guest_mkdir(struct guest_fs *gfs, u64 parent, const char *name, u32 mode,
 	args.out_numargs = 1;
 	args.out_args[0].size = sizeof(outarg);
 	args.out_args[0].value = &outarg;
-	err = (int)fuse_simple_request(gfs->fm, &args);
+	err = (int)guest_send(gfs, &args);
 	if (err)
 		return err;
 	if (!outarg.nodeid)
 		return -EIO;
-	err = guest_owe_lookup(gfs, outarg.nodeid);
+	err = guest_owe_lookup(gfs, outarg.nodeid, parent, name);
 	if (err)
 		return err;
 	if ((outarg.attr.mode & S_IFMT) != S_IFDIR) {
@@ -304,7 +319,7 @@ static int guest_remove(struct guest_fs *gfs, u32 opcode, u64 parent,
 	args.in_numargs = 1;
 	args.in_args[0].size = (unsigned int)strlen(name) + 1;
 	args.in_args[0].value = name;
-	return (int)fuse_simple_request(gfs->fm, &args);
+	return (int)guest_send(gfs, &args);
 }
 
 int guest_unlink(struct guest_fs *gfs, u64 parent, const char *name)
@@ -341,5 +356,8 @@ int guest_rename(struct guest_fs *gfs, u64 olddir, const char *oldname,
 	args.in_args[1].value = oldname;
 	args.in_args[2].size = (unsigned int)strlen(newname) + 1;
 	args.in_args[2].value = newname;
-	return (int)fuse_simple_request(gfs->fm, &args);
+	err = (int)guest_send(gfs, &args);
+	if (!err)
+		guest_track_rename(gfs, olddir, oldname, newdir, newname);
+	return err;
 }

@@ -30,8 +30,33 @@ struct virtio_device;
 
 /** @brief One nodeid and the lookups the guest owes for it. */
 struct guest_nlookup {
-	u64 nodeid;  /**< the node */
+	u64 nodeid;  /**< the node, as the guest knows it */
 	u64 nlookup; /**< lookups not yet forgotten */
+	/** vfsim restore extension: the node the device knows now (nodeid
+	 *  until a restore re-looked it up; 0 when it could not be found
+	 *  again: its requests fail with EIO) */
+	u64 dev;
+	u64 parent; /**< directory it was first looked up in (restore) */
+	char name[FUSE_PROTO_NAME_MAX + 1]; /**< its name there (restore) */
+};
+
+/** @brief A POSIX lock request that succeeded (restore extension). */
+struct guest_lock_rec {
+	u64 owner;		  /**< lock owner */
+	struct fuse_file_lock lk; /**< range and type (F_UNLCK too) */
+};
+
+/** @brief An open handle as the restore extension tracks it. */
+struct guest_open_rec {
+	u64 nodeid;    /**< node, as the guest knows it */
+	u64 fh;	       /**< handle, as the guest knows it */
+	u64 dev_fh;    /**< handle the device knows now */
+	u32 flags;     /**< flags it was opened with */
+	bool isdir;    /**< OPENDIR handle */
+	bool failed;   /**< lost by a restore: requests get EIO */
+	bool reopened; /**< the device has dev_fh open (RELEASE it) */
+	struct guest_lock_rec *lks; /**< lock requests, in order */
+	unsigned int nr_lks;	    /**< entries in @ref lks */
 };
 
 /** @brief One mounted virtio-fs instance as programs see it. */
@@ -46,6 +71,13 @@ struct guest_fs {
 	unsigned int nr_releasing;    /**< RELEASE/RELEASEDIR in flight */
 	wait_queue_head_t release_wq; /**< woken as each of those ends */
 	void *priv; /**< the mount code's own (guest_mount.c) */
+	struct guest_open_rec *opens; /**< open handles (host memory) */
+	unsigned int nr_opens;	      /**< entries in use */
+	/** restore extension: frozen or restoring; requests wait */
+	bool restoring;
+	bool broken; /**< restore could not renegotiate: every request EIO */
+	struct task *restorer;	      /**< the task restoring (not gated) */
+	wait_queue_head_t restore_wq; /**< woken when restoring ends */
 };
 
 /** @brief An open file or directory (the kernel's struct fuse_file). */
@@ -108,9 +140,35 @@ int guest_umount(struct guest_fs *gfs);
 /**
  * @brief The PM freeze entry (virtio_fs_freeze()). Implemented by the
  * driver (guest/guest_mount.c).
- * @return -EOPNOTSUPP as merged (mainline); the v5-2019 variant returns 0
+ * @return -EOPNOTSUPP as merged (mainline); the v5-2019 variant returns 0;
+ *         0 with the vfsim "restore" option (virtio_fs_set_restore())
  */
 int guest_freeze(struct virtio_device *vdev);
+
+/**
+ * @brief vfsim restore extension, PM freeze side: from now on requests
+ * wait (called by the driver's freeze once its queues are drained).
+ * @param arg the struct guest_fs
+ */
+void guest_fs_pm_freeze(void *arg);
+
+/**
+ * @brief vfsim restore extension, run in the driver's restore task after
+ * the device was reset and its queues re-created: INIT again (the
+ * negotiated values must match, else every request fails with EIO), then
+ * LOOKUP every node the guest holds along its path from the root (once per
+ * owed lookup), OPEN/OPENDIR every open handle with its flags, and replay
+ * every POSIX lock request with SETLK. A node not found again, or a handle
+ * that cannot be re-opened, fails with EIO afterwards (traced); a lock that
+ * cannot be re-taken is reported ("virtio_fs.restore") and its file fails
+ * with EIO. Waiting requests then go on, translated to the new nodeids and
+ * handles.
+ * @param arg the struct guest_fs
+ * @param err 0; else the driver could not restore the device: nothing is
+ *        sent, every request fails with EIO from now on
+ * @return 0, or -EIO when INIT could not be renegotiated (or @p err)
+ */
+int guest_fs_pm_restore(void *arg, int err);
 
 /**
  * @brief Look @p name up in directory @p parent (kernel:

@@ -89,7 +89,7 @@ int guest_readdir(struct guest_fs *gfs, struct guest_file *f, u64 offset,
 		ap.args.out_numargs = 1;
 		ap.args.out_args[0].size = PAGE_SIZE;
 		ap.args.out_pages = true;
-		res = fuse_simple_request(gfs->fm, &ap.args);
+		res = guest_send(gfs, &ap.args);
 		if (res <= 0) {
 			if (res < 0)
 				total = (int)res;
@@ -139,9 +139,11 @@ static int guest_lk(struct guest_fs *gfs, struct guest_file *f, u64 owner,
 		args.out_args[0].size = sizeof(outarg);
 		args.out_args[0].value = &outarg;
 	}
-	err = (int)fuse_simple_request(gfs->fm, &args);
+	err = (int)guest_send(gfs, &args);
 	if (!err && opcode == FUSE_GETLK)
 		*lk = outarg.lk;
+	else if (!err)
+		err = guest_track_lock(gfs, f, owner, lk);
 	return err;
 }
 
@@ -197,7 +199,7 @@ int guest_dax_map(struct guest_fs *gfs, struct guest_file *f, u64 foffset,
 	args.in_numargs = 1;
 	args.in_args[0].size = sizeof(inarg);
 	args.in_args[0].value = &inarg;
-	return (int)fuse_simple_request(gfs->fm, &args);
+	return (int)guest_send(gfs, &args);
 }
 
 /* Kernel: fuse_send_removemapping() for one range. */
@@ -215,5 +217,5 @@ int guest_dax_unmap(struct guest_fs *gfs, u64 nodeid, u64 moffset, u64 len)
 	args.in_args[0].value = &inarg;
 	args.in_args[1].size = sizeof(one);
 	args.in_args[1].value = &one;
-	return (int)fuse_simple_request(gfs->fm, &args);
+	return (int)guest_send(gfs, &args);
 }

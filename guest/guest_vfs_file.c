@@ -14,6 +14,9 @@
 #include "guest/guest_vfs.h"
 #include "guest/guest_vfs_internal.h"
 
+static int guest_release_common(struct guest_fs *gfs, struct guest_file *f,
+				bool isdir);
+
 /* Kernel: fuse_send_open() + fuse_do_open(). */
 static int guest_open_common(struct guest_fs *gfs, u64 nodeid, u32 flags,
 			     bool isdir, struct guest_file *f)
@@ -40,7 +43,7 @@ static int guest_open_common(struct guest_fs *gfs, u64 nodeid, u32 flags,
 	args.out_numargs = 1;
 	args.out_args[0].size = sizeof(outarg);
 	args.out_args[0].value = &outarg;
-	err = (int)fuse_simple_request(gfs->fm, &args);
+	err = (int)guest_send(gfs, &args);
 	if (err)
 		return err;
 	f->nodeid = nodeid;
@@ -48,6 +51,10 @@ static int guest_open_common(struct guest_fs *gfs, u64 nodeid, u32 flags,
 	f->open_flags = outarg.open_flags;
 	f->flags = inarg.flags;
 	f->isdir = isdir;
+	if (guest_track_open(gfs, f)) {
+		(void)guest_release_common(gfs, f, isdir);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
@@ -96,17 +103,22 @@ int guest_create(struct guest_fs *gfs, u64 parent, const char *name, u32 mode,
 	args.out_args[0].value = &outentry;
 	args.out_args[1].size = sizeof(outopen);
 	args.out_args[1].value = &outopen;
-	err = (int)fuse_simple_request(gfs->fm, &args);
+	err = (int)guest_send(gfs, &args);
 	if (err)
 		return err;
 	if (!outentry.nodeid)
 		return -EIO;
-	err = guest_owe_lookup(gfs, outentry.nodeid);
+	err = guest_owe_lookup(gfs, outentry.nodeid, parent, name);
 	f->nodeid = outentry.nodeid;
 	f->fh = outopen.fh;
 	f->open_flags = outopen.open_flags;
 	f->flags = inarg.flags;
 	f->isdir = false;
+	if (guest_track_open(gfs, f)) {
+		if (!err)
+			(void)guest_forget(gfs, outentry.nodeid, 1);
+		err = -ENOMEM;
+	}
 	if (!err && (outentry.attr.mode & S_IFMT) != S_IFREG) {
 		(void)guest_forget(gfs, outentry.nodeid, 1);
 		err = -EIO;
@@ -209,7 +221,7 @@ static ssize_t guest_read_one(struct guest_fs *gfs, struct guest_file *f,
 	ap.args.out_pages = true;
 	ap.args.page_zeroing = true;
 	/* out_args[0].size caps the reply, so ret <= count */
-	ret = fuse_simple_request(gfs->fm, &ap.args);
+	ret = guest_send(gfs, &ap.args);
 	if (ret > 0)
 		guest_pages_copy(&ap, buf, (size_t)ret, false);
 	guest_pages_free(&ap);
@@ -274,7 +286,7 @@ static ssize_t guest_write_one(struct guest_fs *gfs, struct guest_file *f,
 	ap.args.out_numargs = 1;
 	ap.args.out_args[0].size = sizeof(outarg);
 	ap.args.out_args[0].value = &outarg;
-	ret = fuse_simple_request(gfs->fm, &ap.args);
+	ret = guest_send(gfs, &ap.args);
 	guest_pages_free(&ap);
 	if (ret)
 		return ret;
@@ -328,11 +340,13 @@ int guest_flush(struct guest_fs *gfs, struct guest_file *f, u64 lock_owner)
 	args.in_args[0].size = sizeof(inarg);
 	args.in_args[0].value = &inarg;
 	args.force = true;
-	err = (int)fuse_simple_request(gfs->fm, &args);
+	err = (int)guest_send(gfs, &args);
 	if (err == -ENOSYS) {
 		fc->no_flush = 1;
 		err = 0;
 	}
+	if (!err)
+		guest_untrack_locks(gfs, f->nodeid, lock_owner);
 	return err;
 }
 
@@ -366,15 +380,20 @@ static int guest_release_common(struct guest_fs *gfs, struct guest_file *f,
 				bool isdir)
 {
 	struct guest_release_args *ra;
+	u64 fh = f ? f->fh : 0;
 
 	if (!f || f->isdir != isdir)
 		return -EINVAL;
+	/* a handle a restore lost is closed already on the device */
+	if (!guest_untrack_open(gfs, f, &fh))
+		return 0;
+	guest_restore_wait(gfs);
 	ra = kzalloc(sizeof(*ra), GFP_KERNEL | __GFP_NOFAIL);
 	ra->gfs = gfs;
-	ra->inarg.fh = f->fh;
+	ra->inarg.fh = fh;
 	ra->inarg.flags = f->flags;
 	ra->args.opcode = isdir ? FUSE_RELEASEDIR : FUSE_RELEASE;
-	ra->args.nodeid = f->nodeid;
+	ra->args.nodeid = guest_dev_nodeid(gfs, f->nodeid);
 	ra->args.in_numargs = 1;
 	ra->args.in_args[0].size = sizeof(ra->inarg);
 	ra->args.in_args[0].value = &ra->inarg;

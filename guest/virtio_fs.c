@@ -529,6 +529,7 @@ static int virtio_fs_probe(struct virtio_device *vdev)
 	fs->vdev = vdev;
 	fs->variant = virtio_fs_get_variant();
 	fs->bugs = virtio_fs_variant_bugs(fs->variant) | virtio_fs_get_bugs();
+	fs->restore = virtio_fs_get_restore();
 	vdev->priv = fs;
 	TRACE(.kind = "virtio_fs.probe", .func = "virtio_fs_probe",
 	      .detail = virtio_fs_variant_name(fs->variant));
@@ -603,6 +604,8 @@ static int virtio_fs_freeze(struct virtio_device *vdev)
 {
 	struct virtio_fs *fs = vdev->priv;
 
+	if (fs->restore)
+		return virtio_fs_pm_freeze(fs); /* vfsim extension */
 	if (virtio_fs_bug(fs, VIRTIO_FS_BUG_FREEZE_RETURNS_0))
 		return 0; /* TODO */
 	TRACE(.kind = "virtio_fs.warn", .func = "virtio_fs_freeze",
@@ -610,11 +613,13 @@ static int virtio_fs_freeze(struct virtio_device *vdev)
 	return -EOPNOTSUPP;
 }
 
-/* Kernel: virtio_fs_restore(): nothing to do (TODO in both). */
+/* Kernel: virtio_fs_restore(): nothing to do (TODO in both); the vfsim
+ * restore extension rebuilds the queues and the session. */
 static int virtio_fs_restore(struct virtio_device *vdev)
 {
-	(void)vdev;
-	return 0;
+	struct virtio_fs *fs = vdev->priv;
+
+	return fs->restore ? virtio_fs_pm_restore(vdev, fs) : 0;
 }
 
 static const unsigned int feature_table[] = { 0 };

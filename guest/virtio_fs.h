@@ -13,11 +13,14 @@
  * - virtio_fs.c: instances, probe, remove, freeze, start/stop/drain;
  * - virtio_fs_queue.c: FORGETs on hiprio, requests on the request queues,
  *   completion and dispatch work;
- * - virtio_fs_mount.c: get_tree, fill_super, kill_sb and the fiq ops.
+ * - virtio_fs_mount.c: get_tree, fill_super, kill_sb and the fiq ops;
+ * - virtio_fs_pm.c: the vfsim "restore" extension's freeze and restore
+ *   (not kernel behaviour; docs/guest.md).
  *
  * Simulation additions, not in the kernel (each is marked where used):
  * the fields fs and vq_deleted of struct virtio_fs_vq, and vdev, variant,
- * bugs and req_timeout_ns of struct virtio_fs. vq_deleted lets the model report
+ * bugs, req_timeout_ns and the restore extension's fields of struct
+ * virtio_fs. vq_deleted lets the model report
  * a use of a virtqueue after del_vqs (KASAN's job on a real machine)
  * instead of touching freed host memory.
  */
@@ -75,7 +78,25 @@ struct virtio_fs {
 	enum virtio_fs_variant variant;	 /**< sim: variant copied at probe */
 	u32 bugs;	    /**< sim: bug switches (variant's + switched on) */
 	u64 req_timeout_ns; /**< sim: request timeout of the mount (0: none) */
+	bool restore;	    /**< sim: "restore" option copied at probe */
+	bool frozen;	    /**< sim: frozen by the restore extension */
+	/** sim: the mount's freeze hook (restore extension; may be NULL) */
+	void (*pm_freeze)(void *arg);
+	/** sim: the mount's session rebuild, run in the restore task with
+	 *  err 0, or at once with the error when the queues could not be
+	 *  re-created */
+	int (*pm_restore)(void *arg, int err);
+	void *pm_arg;		   /**< sim: argument of both hooks */
+	struct task *restore_task; /**< sim: the last restore task */
 };
+
+/**
+ * @brief sim, restore extension: register the mount's hooks (NULLs
+ * unregister). @p freeze runs when the driver froze, @p restore in a task
+ * of its own after the driver's restore re-created the queues.
+ */
+void virtio_fs_set_pm_hooks(struct virtio_fs *fs, void (*freeze)(void *arg),
+			    int (*restore)(void *arg, int err), void *arg);
 
 /** @brief What the device reads for a FORGET (kernel: struct
  *  virtio_fs_forget_req). */
@@ -296,5 +317,19 @@ void virtio_fs_fiq_release(struct fuse_iqueue *fiq);
 
 /** @brief The instance a super block was mounted from. */
 struct virtio_fs *virtio_fs_of_sb(struct super_block *sb);
+
+/* ---- restore extension (virtio_fs_pm.c) -------------------------------- */
+
+/** @brief Freeze with the "restore" option: the mount's freeze hook, then
+ *  stop and drain every queue. @return 0 */
+int virtio_fs_pm_freeze(struct virtio_fs *fs);
+
+/**
+ * @brief Restore with the "restore" option, after the PM core reset the
+ * device: re-create the virtqueues, start the queues and spawn the task
+ * that runs the mount's restore hook. Nothing happens when not frozen.
+ * @return 0, virtio_find_vqs()'s error (reported) or -ENOMEM
+ */
+int virtio_fs_pm_restore(struct virtio_device *vdev, struct virtio_fs *fs);
 
 #endif /* VFSIM_GUEST_VIRTIO_FS_H */

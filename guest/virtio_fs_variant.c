@@ -150,11 +150,15 @@ u32 virtio_fs_variant_bugs(enum virtio_fs_variant v)
 	return 0;
 }
 
+/* vfsim extension: suspend/restore across a device reset. */
+static bool cur_restore;
+
 void virtio_fs_variant_reset(void)
 {
 	cur_variant = VIRTIO_FS_MAINLINE;
 	cur_bugs = 0;
 	cur_timeout_ns = 0;
+	cur_restore = false;
 }
 
 void virtio_fs_set_request_timeout(u64 ns)
@@ -165,4 +169,14 @@ void virtio_fs_set_request_timeout(u64 ns)
 u64 virtio_fs_get_request_timeout(void)
 {
 	return cur_timeout_ns;
+}
+
+void virtio_fs_set_restore(bool on)
+{
+	cur_restore = on;
+}
+
+bool virtio_fs_get_restore(void)
+{
+	return cur_restore;
 }

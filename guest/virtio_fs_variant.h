@@ -115,4 +115,17 @@ void virtio_fs_set_request_timeout(u64 ns);
 /** @brief The request timeout new mounts get. */
 u64 virtio_fs_get_request_timeout(void);
 
+/**
+ * @brief Switch the "restore" driver option for new devices (a vfsim
+ * extension, not kernel behaviour; off by default and after
+ * virtio_fs_variant_reset()). On, a mainline driver's freeze stops and
+ * drains its queues and succeeds, and restore re-creates them and rebuilds
+ * the FUSE session of the mount (guest/guest_restore.c, docs/guest.md).
+ * Off, freeze refuses with -EOPNOTSUPP as mainline does.
+ */
+void virtio_fs_set_restore(bool on);
+
+/** @brief The "restore" option new devices get. */
+bool virtio_fs_get_restore(void);
+
 #endif /* VFSIM_GUEST_VIRTIO_FS_VARIANT_H */

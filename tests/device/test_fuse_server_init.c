@@ -266,6 +266,51 @@ static void test_destroy(void)
 	ts_teardown();
 }
 
+/* A device reset ends the session as DESTROY does, traced; the tree stays
+ * and a fresh INIT starts a new session. An idle session is left alone. */
+static void test_reset_session(void)
+{
+	struct fuse_server_config c = { .dax_window_size = 1 << 20 };
+	struct fuse_entry_out e, d;
+	u64 fh, dfh;
+
+	trace_reset(true);
+	ts_setup(&c);
+	CU_ASSERT_EQUAL(fuse_server_reset_session(ts_srv), 0);
+	CU_ASSERT(trace_find("fuse_server.reset", 0) < 0);
+	CU_ASSERT_EQUAL(ts_init(7, 38, 0, 0, NULL), 0);
+	CU_ASSERT_EQUAL(ts_mkdir(1, "dir", 0755, &d), 0);
+	CU_ASSERT_EQUAL(ts_create(d.nodeid, "f", 0644, O_RDWR, &e, &fh), 0);
+	CU_ASSERT_EQUAL(ts_opendir(d.nodeid, &dfh), 0);
+	CU_ASSERT_EQUAL(
+		ts_lk(FUSE_SETLK, e.nodeid, fh, 9, F_WRLCK, 0, 99, 0, NULL), 0);
+	CU_ASSERT_EQUAL(ts_setupmapping(e.nodeid, fh, 0, 4096, 0,
+					FUSE_SETUPMAPPING_FLAG_READ),
+			0);
+	/* a second INIT on a live session is still refused */
+	CU_ASSERT_EQUAL(ts_init(7, 38, 0, 0, NULL), -EIO);
+	CU_ASSERT_EQUAL(fuse_server_reset_session(ts_srv), 0);
+	CU_ASSERT(trace_find("session ended by device reset", 0) >= 0);
+	CU_ASSERT_FALSE(fuse_server_initialized(ts_srv));
+	CU_ASSERT_EQUAL(ts_nlookup(e.nodeid), 0);
+	CU_ASSERT_EQUAL(ts_nlookup(d.nodeid), 0);
+	CU_ASSERT_EQUAL(locks_count(fuse_server_locks(ts_srv)), 0);
+	CU_ASSERT_EQUAL(dax_count(fuse_server_dax(ts_srv)), 0);
+	{
+		struct memfs_stats st;
+
+		memfs_get_stats(fuse_server_fs(ts_srv), &st);
+		CU_ASSERT_EQUAL(st.handles, 0);
+		CU_ASSERT_EQUAL(st.inodes, 3);
+	}
+	CU_ASSERT_EQUAL(ts_lookup(1, "dir", NULL), -EIO);
+	CU_ASSERT_EQUAL(ts_init(7, 38, 0, 0, NULL), 0);
+	CU_ASSERT_EQUAL(ts_lookup(1, "dir", &d), 0);
+	CU_ASSERT_EQUAL(ts_lookup(d.nodeid, "f", NULL), 0);
+	ts_teardown();
+	trace_reset(false);
+}
+
 /* Each request is traced: req then reply with the errno's name. */
 static void test_trace(void)
 {
@@ -289,4 +334,5 @@ VT_SUITE(device_fuse_server_init, NULL, NULL, VT_CASE(test_new_config),
 	 VT_CASE(test_init_minor), VT_CASE(test_before_init),
 	 VT_CASE(test_second_init), VT_CASE(test_init_flags),
 	 VT_CASE(test_init_map_alignment), VT_CASE(test_init_short),
-	 VT_CASE(test_set_time), VT_CASE(test_destroy), VT_CASE(test_trace));
+	 VT_CASE(test_set_time), VT_CASE(test_destroy),
+	 VT_CASE(test_reset_session), VT_CASE(test_trace));
