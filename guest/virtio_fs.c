@@ -607,14 +607,15 @@ static int virtio_fs_freeze(struct virtio_device *vdev)
 	if (fs->restore)
 		return virtio_fs_pm_freeze(fs); /* vfsim extension */
 	if (virtio_fs_bug(fs, VIRTIO_FS_BUG_FREEZE_RETURNS_0))
-		return 0; /* TODO */
+		return 0; /* as v5 posted it, under a bare TODO */
 	TRACE(.kind = "virtio_fs.warn", .func = "virtio_fs_freeze",
 	      .detail = "virtio-fs: suspend/resume not yet supported");
 	return -EOPNOTSUPP;
 }
 
-/* Kernel: virtio_fs_restore(): nothing to do (TODO in both); the vfsim
- * restore extension rebuilds the queues and the session. */
+/* Kernel: virtio_fs_restore(): does nothing, in v5 and in mainline (the
+ * kernel leaves it as a TODO); the vfsim restore extension rebuilds the
+ * queues and the session. */
 static int virtio_fs_restore(struct virtio_device *vdev)
 {
 	struct virtio_fs *fs = vdev->priv;

@@ -273,6 +273,14 @@ int virtio_fs_enqueue_req(struct virtio_fs_vq *fsvq, struct fuse_req *req,
 int send_forget_request(struct virtio_fs_vq *fsvq,
 			struct virtio_fs_forget *forget, bool in_flight);
 
+/** @brief Copy a reply's out args from the argbuf (kernel:
+ *  copy_args_from_argbuf()); frees the argbuf. */
+void copy_args_from_argbuf(struct fuse_args *args, struct fuse_req *req);
+
+/** @brief Zero what a short page read left unfilled (kernel: the
+ *  page_zeroing part of virtio_fs_request_complete()). */
+void virtio_fs_zero_page_tail(struct fuse_args *args);
+
 /**
  * @brief Check a reply before believing it (kernel:
  * virtio_fs_verify_response(), through fuse_proto_verify_reply()).

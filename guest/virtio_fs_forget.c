@@ -338,5 +338,6 @@ void virtio_fs_send_interrupt(struct fuse_iqueue *fiq, struct fuse_req *req)
 	(void)fiq;
 	TRACE(.kind = "virtio_fs.interrupt", .func = "virtio_fs_send_interrupt",
 	      .unique = req->in.h.unique,
-	      .detail = "not sent (TODO in the kernel too)");
+	      .detail =
+		      "not sent: virtio-fs has no FUSE_INTERRUPT (a kernel TODO)");
 }
