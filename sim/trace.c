@@ -42,6 +42,7 @@ static struct {
 	const char *(*task_name)(void);
 	trace_sink_fn sink;
 	void *sink_arg;
+	const char *last_fmt; /* latest trace_fmt() result, already stored */
 } tr = { .hash = FNV_OFFSET, .keep = true };
 
 bool trace_enabled;
@@ -151,6 +152,7 @@ void trace_reset(bool enable)
 	tr.intern_size = tr.intern_used = 0;
 	tr.count = 0;
 	tr.hash = FNV_OFFSET;
+	tr.last_fmt = NULL;
 	trace_enabled = enable;
 }
 
@@ -190,6 +192,7 @@ const char *trace_fmt(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(s, (size_t)len + 1, fmt, ap);
 	va_end(ap);
+	tr.last_fmt = s;
 	return s;
 }
 
@@ -205,8 +208,12 @@ void trace_emit(const struct trace_event *in)
 			 tr.task_name ? tr.task_name() :
 					"-");
 	ev.queue = intern(ev.queue);
-	/* kind, func and detail are string literals or trace_fmt() results:
-	 * they already live at least as long as the trace. */
+	/* kind and func are string literals. The detail may be any string,
+	 * including one inside an object about to be freed (a tag, a name):
+	 * keep a copy, unless it is the trace_fmt() result just stored. */
+	if (ev.detail && ev.detail != tr.last_fmt)
+		ev.detail = arena_strdup(ev.detail);
+	tr.last_fmt = NULL;
 
 	len = trace_format_text(&ev, line, sizeof(line));
 	if (len < (int)sizeof(line)) {

@@ -19,8 +19,9 @@
  *	      .queue = vq->name, .head = head, .avail_idx = idx);
  *
  * Fields not named take their "absent" value (-1 for indices and opcode,
- * 0 for unique, NULL for strings). kind, func and detail are not copied:
- * pass string literals, or for detail a trace_fmt() result.
+ * 0 for unique, NULL for strings). kind and func are not copied: pass
+ * string literals. The detail is copied, so it may point into an object
+ * that is freed right after (a trace_fmt() result is stored only once).
  */
 #ifndef VFSIM_SIM_TRACE_H
 #define VFSIM_SIM_TRACE_H
@@ -42,7 +43,7 @@ struct trace_event {
 	s32 used_idx;	   /**< used index after the step, or -1 */
 	u64 unique;	   /**< FUSE request unique, or 0 */
 	s32 opcode;	   /**< FUSE opcode, or -1 */
-	const char *detail; /**< free text (literal or trace_fmt()), or NULL */
+	const char *detail; /**< free text (a copy kept by the trace), or NULL */
 };
 
 /** @brief Receives each event as it is emitted (streaming output). */

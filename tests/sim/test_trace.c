@@ -193,6 +193,29 @@ static void test_long_detail_written_whole(void)
 	free(big);
 }
 
+static void test_detail_outlives_its_source(void)
+{
+	char name[16] = "myfs";
+	const char *fmt;
+
+	setup();
+	TRACE(.kind = "k", .func = "f", .detail = name);
+	/* The object the detail came from changes (or is freed)... */
+	strcpy(name, "XXXX");
+	/* ...the trace still says what was true when it was emitted. */
+	CU_ASSERT_STRING_EQUAL(trace_event_at(0)->detail, "myfs");
+	CU_ASSERT_PTR_NOT_EQUAL(trace_event_at(0)->detail, name);
+	/* A trace_fmt() result is stored once, not copied again. */
+	fmt = trace_fmt("n=%d", 5);
+	TRACE(.kind = "k", .func = "f", .detail = fmt);
+	CU_ASSERT_PTR_EQUAL(trace_event_at(1)->detail, fmt);
+	/* But only the latest one: an older result is copied like any
+	 * other string. */
+	TRACE(.kind = "k", .func = "f", .detail = fmt);
+	CU_ASSERT_PTR_NOT_EQUAL(trace_event_at(2)->detail, fmt);
+	CU_ASSERT_STRING_EQUAL(trace_event_at(2)->detail, "n=5");
+}
+
 static void test_explicit_task_overrides_context(void)
 {
 	setup();
@@ -212,4 +235,5 @@ VT_SUITE(sim_trace, setup, teardown, VT_CASE(test_text_format),
 	 VT_CASE(test_keep_off_still_hashes), VT_CASE(test_find_and_interning),
 	 VT_CASE(test_sink_sees_every_event),
 	 VT_CASE(test_long_detail_written_whole),
+	 VT_CASE(test_detail_outlives_its_source),
 	 VT_CASE(test_explicit_task_overrides_context));
