@@ -178,8 +178,7 @@ static void act(struct exec *e, const struct scn_action *a)
 		return;
 	}
 	TRACE(.kind = "scn.action", .func = action_names[a->kind],
-	      .detail = trace_fmt("%s: %s", action_names[a->kind],
-				  exec_errname(ret)));
+	      .detail = trace_fmt("result %s", exec_errname(ret)));
 }
 
 struct trigger_run {

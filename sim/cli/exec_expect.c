@@ -35,8 +35,7 @@ static bool cmp(enum scn_cmp c, int64_t a, int64_t b)
 }
 
 /* One queue field; false when the queue does not exist (any more). */
-static bool queue_field(struct exec *e, const struct scn_expect *x,
-			int64_t *v)
+static bool queue_field(struct exec *e, const struct scn_expect *x, int64_t *v)
 {
 	struct virtio_fs_vq *fsvq =
 		vfsim_machine_vq(&e->m, x->queue, x->queue_index);
@@ -167,8 +166,7 @@ static const char *status_name(struct exec *e)
 }
 
 /* Evaluate @x now; *got describes the value seen. */
-static bool holds(struct exec *e, const struct scn_expect *x,
-		  const char **got)
+static bool holds(struct exec *e, const struct scn_expect *x, const char **got)
 {
 	struct exec_task *et = x->task ? &e->tasks[x->task - e->s->tasks] :
 					 NULL;
@@ -194,12 +192,12 @@ static bool holds(struct exec *e, const struct scn_expect *x,
 		*got = exec_errname(r);
 		return r == x->err;
 	case SCN_EXPECT_TASK_STATE:
-		*got = !et->t		   ? "not started" :
-		       task_done(et->t)	   ? "done" :
+		*got = !et->t			    ? "not started" :
+		       task_done(et->t)		    ? "done" :
 		       et->t->state == TASK_BLOCKED ? "blocked" :
 						      "runnable";
-		return !strcmp(*got, x->state == SCN_TASK_DONE ? "done" :
-								  "blocked");
+		return !strcmp(*got,
+			       x->state == SCN_TASK_DONE ? "done" : "blocked");
 	case SCN_EXPECT_TRACE_CONTAINS:
 	case SCN_EXPECT_TRACE_LACKS:
 		v = trace_matches(x->text);
@@ -222,7 +220,7 @@ static bool holds(struct exec *e, const struct scn_expect *x,
 	case SCN_EXPECT_STATUS:
 		*got = status_name(e);
 		return !strcmp(*got, x->status == SCN_STATUS_DONE ? "done" :
-								     "deadlock");
+								    "deadlock");
 	default: /* no leaks: checked after the run */
 		return true;
 	}

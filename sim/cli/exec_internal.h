@@ -32,11 +32,11 @@ struct exec_task {
 	struct exec *e;
 	const struct scn_task *st;
 	unsigned idx;
-	struct task *t;	     /* NULL until spawned */
-	int *results;	     /* by ordinal, [0] unused */
-	int last;	     /* last op's result */
-	bool any;	     /* an op ran */
-	bool stopped;	     /* stop-on-error stopped it */
+	struct task *t;	      /* NULL until spawned */
+	int *results;	      /* by ordinal, [0] unused */
+	int last;	      /* last op's result */
+	bool any;	      /* an op ran */
+	bool stopped;	      /* stop-on-error stopped it */
 	struct guest_fs *gfs; /* its own mount, or NULL */
 	struct exec_handle *handles;
 	size_t nr_handles;

@@ -82,9 +82,9 @@ static void path_drop(struct exec *e, struct guest_fs *gfs, const char *path)
 	for (size_t i = 0; i < e->nr_paths; i++) {
 		struct exec_path *p = &e->paths[i];
 		bool drop = p->gfs == gfs &&
-			    (!path || (!strncmp(p->path, path, len) &&
-				       (p->path[len] == '\0' ||
-					p->path[len] == '/')));
+			    (!path ||
+			     (!strncmp(p->path, path, len) &&
+			      (p->path[len] == '\0' || p->path[len] == '/')));
 
 		if (drop)
 			free(p->path);
@@ -156,8 +156,8 @@ static void handle_def(struct exec_task *et, const char *name, bool isdir,
 	struct exec_handle *h = handle_get(et, name);
 
 	if (!h) {
-		et->handles = realloc(et->handles, (et->nr_handles + 1) *
-							   sizeof(*h));
+		et->handles =
+			realloc(et->handles, (et->nr_handles + 1) * sizeof(*h));
 		if (!et->handles)
 			abort();
 		h = &et->handles[et->nr_handles++];
@@ -263,8 +263,8 @@ static int op_mount(struct exec_task *et, const struct scn_op *op,
 		ret = guest_mount(tag ? tag : e->s->machine.tag, &gfs);
 		if (!ret) {
 			e->shared = et->gfs = gfs;
-			e->mounts = realloc(e->mounts, (e->nr_mounts + 1) *
-							       sizeof(gfs));
+			e->mounts = realloc(e->mounts,
+					    (e->nr_mounts + 1) * sizeof(gfs));
 			if (!e->mounts)
 				abort();
 			e->mounts[e->nr_mounts++] = gfs;
@@ -329,12 +329,11 @@ static int op_path(struct exec_task *et, const struct scn_op *op,
 	case SCN_OP_OPENDIR:
 		ret = walk(e, gfs, path, strlen(path), false, &ino);
 		if (!ret && op->kind == SCN_OP_OPEN)
-			ret = guest_open(gfs, ino,
-					 access_flags[op->access] |
-						 (op->set & SCN_ARG_TRUNC ?
-							  O_TRUNC :
-							  0),
-					 &f);
+			ret = guest_open(
+				gfs, ino,
+				access_flags[op->access] |
+					(op->set & SCN_ARG_TRUNC ? O_TRUNC : 0),
+				&f);
 		else if (!ret)
 			ret = guest_opendir(gfs, ino, &f);
 		if (!ret)
@@ -366,7 +365,7 @@ static int op_path(struct exec_task *et, const struct scn_op *op,
 			path_drop(e, gfs, path);
 		return ret;
 	default: /* SCN_OP_RENAME */
-		ret = walk_parent(e, gfs, path, &dir, &leaf) ?:
+		ret = walk_parent(e, gfs, path, &dir, &leaf)		?:
 			      walk_parent(e, gfs, path2, &dir2, &leaf2) ?:
 			      guest_rename(gfs, dir, leaf, dir2, leaf2);
 		if (!ret) {
@@ -432,12 +431,12 @@ static int run_op(struct exec_task *et, const struct scn_op *op,
 		ret = op_lock(et, op, h);
 		break;
 	case SCN_OP_DAX_MAP:
-		ret = guest_dax_map(gfs, &h->f, op->offset, op->size,
-				    op->moffset,
-				    FUSE_SETUPMAPPING_FLAG_READ |
-					    (op->set & SCN_ARG_DAX_RO ?
-						     0 :
-						     FUSE_SETUPMAPPING_FLAG_WRITE));
+		ret = guest_dax_map(
+			gfs, &h->f, op->offset, op->size, op->moffset,
+			FUSE_SETUPMAPPING_FLAG_READ |
+				(op->set & SCN_ARG_DAX_RO ?
+					 0 :
+					 FUSE_SETUPMAPPING_FLAG_WRITE));
 		break;
 	case SCN_OP_DAX_UNMAP:
 		ret = guest_dax_unmap(gfs, FUSE_ROOT_ID, op->offset, op->size);
@@ -457,8 +456,8 @@ static int run_op(struct exec_task *et, const struct scn_op *op,
 	}
 out:
 	TRACE(.kind = "scn.op", .func = scenario_op_name(op->kind),
-	      .detail = trace_fmt("op %u %s%s%s: %s%s%s", op->ordinal,
-				  scenario_op_name(op->kind), path ? " " : "",
+	      .detail = trace_fmt("op %u%s%s: %s%s%s", op->ordinal,
+				  path || hname ? " " : "",
 				  path ? path : (hname ? hname : ""),
 				  exec_errname(ret), *why ? ", " : "",
 				  *why ? *why : ""));

@@ -93,7 +93,7 @@ static int fs_write_file(struct memfs *fs, u64 ino,
 		return memfs_write(fs, ino, 0, e->data, e->size) < 0 ? -EIO : 0;
 	while (off < e->size) {
 		size_t n = e->size - off < sizeof(chunk) ? e->size - off :
-							    sizeof(chunk);
+							   sizeof(chunk);
 		s64 w;
 
 		vfsim_pattern(chunk, n, off);
@@ -126,8 +126,7 @@ static int populate(struct vfs_dev *dev, const struct scenario *s, char *err,
 			if (!ret && e->kind == SCN_FS_DIR)
 				ret = memfs_mkdir(fs, parent, leaf, 0755, &ino);
 			else if (!ret)
-				ret = memfs_create(fs, parent, leaf, 0644,
-						   O_EXCL, &ino) ?:
+				ret = memfs_create(fs, parent, leaf, 0644, O_EXCL, &ino) ?:
 					      fs_write_file(fs, ino, e);
 		}
 		if (ret) {
@@ -139,8 +138,7 @@ static int populate(struct vfs_dev *dev, const struct scenario *s, char *err,
 	return 0;
 }
 
-static int driver_settings(const struct scenario *s, char *err,
-			   size_t errsize)
+static int driver_settings(const struct scenario *s, char *err, size_t errsize)
 {
 	virtio_fs_variant_reset();
 	if (virtio_fs_set_variant(s->machine.variant)) {
@@ -166,8 +164,8 @@ static const enum vfs_dev_order dev_orders[] = {
 	[SCN_ORDER_RANDOM] = VFS_DEV_ORDER_RANDOM,
 };
 
-static int make_device(struct vfsim_machine *m, struct vfs_dev **out,
-		       char *err, size_t errsize)
+static int make_device(struct vfsim_machine *m, struct vfs_dev **out, char *err,
+		       size_t errsize)
 {
 	const struct scenario *s = m->scn;
 	struct vfs_dev_config cfg = {
@@ -262,8 +260,7 @@ static int sync_storage(void *arg)
 
 /* The destination of `migrate`, built up front so that its workers exist
  * from the start (a deterministic trace) and nothing is created mid-run. */
-static int prepare_migration(struct vfsim_machine *m, char *err,
-			     size_t errsize)
+static int prepare_migration(struct vfsim_machine *m, char *err, size_t errsize)
 {
 	int ret = make_device(m, &m->dst, err, errsize);
 
@@ -300,8 +297,8 @@ int vfsim_machine_create(struct vfsim_machine *m, const struct scenario *s,
 			strerror(-ret));
 		return ret;
 	}
-	ret = sim_start(s, policy, err, errsize) ?:
-		      driver_settings(s, err, errsize) ?:
+	ret = sim_start(s, policy, err, errsize)	    ?:
+		      driver_settings(s, err, errsize)	    ?:
 		      make_device(m, &m->src, err, errsize) ?:
 		      populate(m->src, s, err, errsize);
 	if (!ret && wants_migration(s))
@@ -317,8 +314,8 @@ int vfsim_machine_create(struct vfsim_machine *m, const struct scenario *s,
 		ret = vfs_dev_join(m->src, &m->vdev);
 	if (ret) {
 		if (errsize && !err[0])
-			fail_at(err, errsize, NULL, "cannot build the machine: %s",
-				strerror(-ret));
+			fail_at(err, errsize, NULL,
+				"cannot build the machine: %s", strerror(-ret));
 		m->ready = true;
 		vfsim_machine_destroy(m);
 		return ret;

@@ -40,10 +40,10 @@ struct virtio_fs_vq;
 
 /** @brief The machine of one scenario run. */
 struct vfsim_machine {
-	const struct scenario *scn; ///< the scenario it was built from
-	struct vfs_dev *src;	    ///< the device the guest probed
-	struct vfs_dev *dst;	    ///< migration target (NULL until needed)
-	struct vfs_dev *cur;	    ///< the device serving the guest now
+	const struct scenario *scn;  ///< the scenario it was built from
+	struct vfs_dev *src;	     ///< the device the guest probed
+	struct vfs_dev *dst;	     ///< migration target (NULL until needed)
+	struct vfs_dev *cur;	     ///< the device serving the guest now
 	struct vfs_dev_vhost src_vh; ///< @c src as a vhost-user back end
 	struct vfs_dev_vhost dst_vh; ///< @c dst as a vhost-user back end
 	struct virtio_device vdev;   ///< the guest's view of the device
