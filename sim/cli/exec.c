@@ -322,6 +322,40 @@ static void collect(struct exec *e)
 	sched_choices_format(r->choices, (size_t)n + 1);
 }
 
+static int umount_task(void *arg)
+{
+	return guest_umount(arg);
+}
+
+/*
+ * Mounts the scenario left are unmounted, as a shutdown would: the
+ * driver keeps its super blocks on a process-wide list, so one left
+ * behind would outlive the machine. Guarantees: every mount whose
+ * unmount finished is gone; one that could not finish (a deadlocked
+ * machine) is dropped with the scheduler and counted in the leaks.
+ */
+static void shutdown_mounts(struct exec *e)
+{
+	struct task **t;
+
+	if (!e->nr_mounts)
+		return;
+	t = calloc(e->nr_mounts, sizeof(*t));
+	if (!t)
+		abort();
+	for (size_t i = 0; i < e->nr_mounts; i++)
+		t[i] = task_spawn(umount_task, e->mounts[i], "shutdown",
+				  TASK_SYSCALL, 0);
+	sched_run();
+	for (size_t i = 0; i < e->nr_mounts; i++)
+		if (!task_done(t[i]) && e->o->diag)
+			fprintf(e->o->diag,
+				"vfsim: warning: a mount could not be "
+				"unmounted at shutdown\n");
+	free(t);
+	e->nr_mounts = 0;
+}
+
 int vfsim_exec(const struct scenario *s, const struct vfsim_exec_opts *opts,
 	       struct vfsim_result *r)
 {
@@ -364,12 +398,7 @@ int vfsim_exec(const struct scenario *s, const struct vfsim_exec_opts *opts,
 	for (size_t i = 0; i < s->nr_triggers; i++)
 		if (e.timers[i].timer.armed)
 			sim_timer_cancel(&e.timers[i].timer);
-	/* Mounts the scenario left: their host-side lookup tables go; the
-	 * kernel objects stay and count as leaks. */
-	for (size_t i = 0; i < e.nr_mounts; i++) {
-		guest_fs_exit(e.mounts[i]);
-		free(e.mounts[i]);
-	}
+	shutdown_mounts(&e);
 	e.leaks = vfsim_machine_destroy(&e.m);
 	exec_expect_after(&e);
 	check_clear();

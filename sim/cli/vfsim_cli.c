@@ -170,7 +170,8 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 		if (!strcmp(a, "--policy") || !strcmp(a, "--trace") ||
 		    !strcmp(a, "--out")) {
 			if (i + 1 == argc)
-				return usage_error(err, "'%s' needs a value (see "
+				return usage_error(err,
+						   "'%s' needs a value (see "
 						   "vfsim run --help)",
 						   a);
 			if (!strcmp(a, "--policy"))
@@ -184,16 +185,19 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 			else if (!strcmp(argv[i], "none"))
 				o.format = VFSIM_TRACE_NONE;
 			else
-				return usage_error(err, "unknown trace format '%s' "
+				return usage_error(err,
+						   "unknown trace format '%s' "
 						   "(expected text, jsonl or "
 						   "none)",
 						   argv[i]);
 		} else if (a[0] == '-') {
-			return usage_error(err, "unknown option '%s' (see vfsim run "
+			return usage_error(err,
+					   "unknown option '%s' (see vfsim run "
 					   "--help)",
 					   a);
 		} else if (file) {
-			return usage_error(err, "one scenario at a time: unexpected "
+			return usage_error(err,
+					   "one scenario at a time: unexpected "
 					   "'%s'",
 					   a);
 		} else {
@@ -201,8 +205,9 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 		}
 	}
 	if (!file)
-		return usage_error(err, "%s", "run: missing scenario FILE (see "
-					 "vfsim run --help)");
+		return usage_error(err, "%s",
+				   "run: missing scenario FILE (see "
+				   "vfsim run --help)");
 	if (policy && !strncmp(policy, "replay:", 7) &&
 	    (policy[7] < '0' || policy[7] > '9')) {
 		replay = read_replay(err, policy + 7);
