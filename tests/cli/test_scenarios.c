@@ -38,8 +38,9 @@ static int check_one(const char *vfs)
 		 (int)(strlen(vfs) - 4), vfs);
 	vfsim_exec(s, &o, &r);
 	if (r.status != 0) {
-		fprintf(stderr, "\n%s: status %d (%u of %u expectations "
-				"failed)\n",
+		fprintf(stderr,
+			"\n%s: status %d (%u of %u expectations "
+			"failed)\n",
 			vfs, r.status, r.failed, r.expects);
 		bad = 1;
 	}
@@ -48,9 +49,10 @@ static int check_one(const char *vfs)
 	} else {
 		expected = vt_read_text(expected_path);
 		if (!expected) {
-			fprintf(stderr, "\n%s: no expected trace (run "
-					"VFSIM_UPDATE_TRACES=1 make test "
-					"T=cli_scenarios)\n",
+			fprintf(stderr,
+				"\n%s: no expected trace (run "
+				"VFSIM_UPDATE_TRACES=1 make test "
+				"T=cli_scenarios)\n",
 				expected_path);
 			bad = 1;
 		} else if (vt_diff_text(expected_path, expected,
