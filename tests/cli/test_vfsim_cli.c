@@ -112,8 +112,10 @@ static void test_usage_errors(void)
 		    "'step' is not available in this version yet");
 	usage_error(vfsim("tour", NULL), "'tour' is not available");
 	usage_error(vfsim("run", NULL), "missing scenario FILE");
-	usage_error(vfsim("run", ok, "--frob", NULL), "unknown option '--frob'");
-	usage_error(vfsim("run", ok, "--trace", NULL), "'--trace' needs a value");
+	usage_error(vfsim("run", ok, "--frob", NULL),
+		    "unknown option '--frob'");
+	usage_error(vfsim("run", ok, "--trace", NULL),
+		    "'--trace' needs a value");
 	usage_error(vfsim("run", ok, "--trace", "msc", NULL),
 		    "unknown trace format 'msc'");
 	usage_error(vfsim("run", ok, ok, NULL), "one scenario at a time");
@@ -128,15 +130,13 @@ static void test_usage_errors(void)
 			  strcat(strcpy((char[128]){ 0 }, "replay:"), ok),
 			  NULL),
 		    "holds no choices");
-	usage_error(vfsim("run", "/nonexistent.vfs", NULL),
-		    "/nonexistent.vfs");
+	usage_error(vfsim("run", "/nonexistent.vfs", NULL), "/nonexistent.vfs");
 }
 
 static void test_scenario_error_exit_2(void)
 {
-	CU_ASSERT_EQUAL(vfsim("run", "tests/scenarios/bad/unknown-op.vfs",
-			      NULL),
-			2);
+	CU_ASSERT_EQUAL(
+		vfsim("run", "tests/scenarios/bad/unknown-op.vfs", NULL), 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(
 		err_text, "tests/scenarios/bad/unknown-op.vfs:5:3: error: "
 			  "unknown operation 'lokup'"));
@@ -203,14 +203,14 @@ static void test_failed_expectations_exit_1(void)
 /* An expectation before anything ran sees nothing run. */
 static void test_expect_before_run(void)
 {
-	const char *f = scenario_file(
-		"early.vfs", "task t\n  mount\nend\n"
-			     "expect task t returns 0\n"
-			     "expect task t op 1 returns 0\n"
-			     "expect task t done\n"
-			     "expect status done\n"
-			     "expect requests.0.connected == 1\n"
-			     "run\n");
+	const char *f = scenario_file("early.vfs",
+				      "task t\n  mount\nend\n"
+				      "expect task t returns 0\n"
+				      "expect task t op 1 returns 0\n"
+				      "expect task t done\n"
+				      "expect status done\n"
+				      "expect requests.0.connected == 1\n"
+				      "run\n");
 
 	CU_ASSERT_EQUAL(vfsim("run", f, NULL), 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "early.vfs:4:1: expectation "
@@ -229,8 +229,8 @@ static void test_out_dir(void)
 	char *text;
 
 	snprintf(dir, sizeof(dir), "%s/out", tmpdir);
-	CU_ASSERT_EQUAL(vfsim("run", "tests/scenarios/hiprio-full.vfs",
-			      "--out", dir, NULL),
+	CU_ASSERT_EQUAL(vfsim("run", "tests/scenarios/hiprio-full.vfs", "--out",
+			      dir, NULL),
 			0);
 	snprintf(path, sizeof(path), "%s/trace.txt", dir);
 	text = vt_read_text(path);
