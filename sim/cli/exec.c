@@ -43,9 +43,40 @@ bool exec_match(const struct scn_match *m, const struct trace_event *ev)
 	return strstr(line, m->text) != NULL;
 }
 
+/* Write @ev in the requested format while its strings are alive: a
+ * detail may point into an object the run frees later. */
+static void record(struct exec *e, const struct trace_event *ev)
+{
+	char line[2048];
+	int n;
+
+	if (!e->out)
+		return;
+	if (e->o->format == VFSIM_TRACE_JSONL)
+		n = trace_format_json(ev, line, sizeof(line));
+	else
+		n = trace_format_text(ev, line, sizeof(line));
+	if (n >= (int)sizeof(line)) {
+		char *big = malloc((size_t)n + 1);
+
+		if (!big)
+			abort();
+		if (e->o->format == VFSIM_TRACE_JSONL)
+			trace_format_json(ev, big, (size_t)n + 1);
+		else
+			trace_format_text(ev, big, (size_t)n + 1);
+		fprintf(e->out, "%s\n", big);
+		free(big);
+		return;
+	}
+	fprintf(e->out, "%s\n", line);
+}
+
 static void sink(const struct trace_event *ev, void *arg)
 {
 	struct exec *e = arg;
+
+	record(e, ev);
 
 	for (size_t i = 0; i < e->s->nr_triggers; i++) {
 		const struct scn_trigger *tr = &e->s->triggers[i];
@@ -291,22 +322,6 @@ static void run_item(struct exec *e, const struct scn_run_item *it)
 	e->status = st;
 }
 
-static char *capture(enum vfsim_trace_format f)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
-
-	if (!mem)
-		abort();
-	if (f == VFSIM_TRACE_JSONL)
-		trace_write_jsonl(mem);
-	else
-		trace_write_text(mem);
-	fclose(mem);
-	return buf;
-}
-
 static void collect(struct exec *e)
 {
 	struct vfsim_result *r = e->r;
@@ -314,8 +329,12 @@ static void collect(struct exec *e)
 
 	r->trace_hash = trace_hash();
 	r->trace_count = trace_count();
-	if (e->o->format != VFSIM_TRACE_NONE)
-		r->trace = capture(e->o->format);
+	if (e->out) {
+		fclose(e->out);
+		e->out = NULL;
+		r->trace = e->out_buf;
+		e->out_buf = NULL;
+	}
 	r->choices = malloc((size_t)n + 1);
 	if (!r->choices)
 		abort();
@@ -383,6 +402,14 @@ int vfsim_exec(const struct scenario *s, const struct vfsim_exec_opts *opts,
 			calloc(s->tasks[i].nr_ordinal + 1, sizeof(int));
 		if (!e.tasks[i].results)
 			abort();
+	}
+	/* Events of the machine's construction came before the sink. */
+	if (e.o->format != VFSIM_TRACE_NONE) {
+		e.out = open_memstream(&e.out_buf, &e.out_len);
+		if (!e.out)
+			abort();
+		for (size_t i = 0; i < trace_kept(); i++)
+			record(&e, trace_event_at(i));
 	}
 	trace_set_sink(sink, &e);
 	for (size_t i = 0; i < s->nr_run; i++) {

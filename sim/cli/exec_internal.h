@@ -71,6 +71,9 @@ struct exec {
 	enum sched_status status;      ///< the last run's outcome
 	bool ran;		       ///< a run item was executed
 	u64 leaks;		       ///< kmem_exit() at teardown
+	FILE *out;		       ///< the trace as it is written
+	char *out_buf;		       ///< @c out's buffer
+	size_t out_len;		       ///< @c out's length
 };
 
 /** @brief Body of a scenario task; @p arg is its struct exec_task. */
