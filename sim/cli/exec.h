@@ -12,6 +12,28 @@
  * (kinds "scn.op", "scn.action", "scn.expect"), so the text trace of a run
  * is the whole story and a changed result changes it.
  *
+ * Semantics the language reference leaves open, as implemented:
+ * - an `at`/`on` block's actions run in a task of their own ("at"/"on",
+ *   a TASK_FRONTEND), started at the scheduling decision after the time
+ *   or event; a `run until` stopped by the same event stops first;
+ * - tasks are spawned by the first run statement, in file order; a task
+ *   without its own `mount` uses the last mount any task made, and an
+ *   operation with no mount at all fails with -ENODEV;
+ * - paths resolve one component at a time from the root, through a cache
+ *   standing in for the dcache (each name is looked up once per mount;
+ *   the `lookup` operation always sends a LOOKUP for its last name);
+ * - `read ... expect=` and `readdir ... expect=` that see other data
+ *   fail the operation with -EIO (the mismatch is in its trace line);
+ * - lock owners are the task's index + 1; `dax-unmap` names no file and
+ *   is sent for the root's nodeid;
+ * - `device.requests` is the number of chains the device holds now
+ *   (popped, not yet answered); `device.lookups` the sum of the device's
+ *   lookup counts except the root's; `lookups balanced` means that sum
+ *   is 0;
+ * - mounts a scenario leaves are unmounted at shutdown (the trace is
+ *   closed by then), so `expect no leaks` is about the kernel, not about
+ *   a missing `umount`.
+ *
  * A failed expectation is printed to vfsim_exec_opts::diag as
  * `FILE:LINE:COL: expectation failed: WHAT: got X (trace position #N)`,
  * N being the number of trace events emitted when it was evaluated.
