@@ -207,8 +207,8 @@ static int op_data(struct exec_task *et, const struct scn_op *op,
 		if (ret >= 0 && (op->set & SCN_ARG_EXPECT) &&
 		    ((size_t)ret != strlen(data) ||
 		     memcmp(buf, data, (size_t)ret)))
-			*why = trace_fmt("read %zd bytes, not the %zu "
-					 "expected",
+			*why = trace_fmt("%zd bytes read differ from the "
+					 "%zu expected",
 					 ret, strlen(data));
 		free(buf);
 		return exec_errno_of(ret);
