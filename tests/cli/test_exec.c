@@ -125,8 +125,9 @@ static void test_setup_errors(void)
 		struct scenario *s;
 
 		CU_ASSERT_EQUAL_FATAL(
-			scenario_parse_string("d.vfs", "run\nexpect status "
-						       "deadlock\n",
+			scenario_parse_string("d.vfs",
+					      "run\nexpect status "
+					      "deadlock\n",
 					      &s, NULL),
 			0);
 		CU_ASSERT_EQUAL(vfsim_exec(s, NULL, &r), 1);
@@ -156,6 +157,36 @@ static void test_pattern_file(void)
 	diag = NULL;
 }
 
+/* A migration with nothing mounted, loading with the guest-error policy;
+ * names too long for the device's file system are set-up errors. */
+static void test_migrate_and_long_names(void)
+{
+	char long_name[300], text[1024];
+	struct vfsim_result r;
+
+	CU_ASSERT_EQUAL(run_text("migration policy=guest-error\n"
+				 "at 1us\n  migrate\n  migrate\nend\n"
+				 "run\nexpect trace contains \"migrate result "
+				 "0\"\n"
+				 "expect trace contains \"migrate result "
+				 "-EALREADY\"\n",
+				 NULL, &r),
+			0);
+	vfsim_result_free(&r);
+	memset(long_name, 'n', 280);
+	long_name[280] = '\0';
+	snprintf(text, sizeof(text), "fs\n  dir /%s/x\nend\nrun\n", long_name);
+	CU_ASSERT_EQUAL(run_text(text, NULL, &r), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.error, "t.vfs:2:3: error: cannot "
+					       "create"));
+	vfsim_result_free(&r);
+	snprintf(text, sizeof(text), "fs\n  dir /%s\nend\nrun\n", long_name);
+	CU_ASSERT_EQUAL(run_text(text, NULL, &r), 2);
+	vfsim_result_free(&r);
+	free(diag);
+	diag = NULL;
+}
+
 VT_SUITE(cli_exec, NULL, NULL, VT_CASE(test_error_paths),
 	 VT_CASE(test_freeze_restore_actions), VT_CASE(test_setup_errors),
-	 VT_CASE(test_pattern_file));
+	 VT_CASE(test_pattern_file), VT_CASE(test_migrate_and_long_names));
