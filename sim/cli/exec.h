@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/**
+ * @file exec.h
+ * @brief The scenario executor: runs a parsed scenario on a fresh
+ * simulated machine and checks its expectations.
+ *
+ * One guest task per `task` block runs its operations in order through
+ * the guest's syscall-like API (guest/guest_vfs.h); `at`/`on` blocks fire
+ * their actions at a virtual time or on the first matching trace event;
+ * the run program (run, run until, step, expect) is executed in order.
+ * Every operation's result, every action and every expectation is traced
+ * (kinds "scn.op", "scn.action", "scn.expect"), so the text trace of a run
+ * is the whole story and a changed result changes it.
+ *
+ * Semantics the language reference leaves open, as implemented:
+ * - an `at`/`on` block's actions run in a task of their own ("at"/"on",
+ *   a TASK_FRONTEND), started at the scheduling decision after the time
+ *   or event; a `run until` stopped by the same event stops first;
+ * - tasks are spawned by the first run statement, in file order; a task
+ *   without its own `mount` uses the last mount any task made, and an
+ *   operation with no mount at all fails with -ENODEV;
+ * - paths resolve one component at a time from the root, through a cache
+ *   standing in for the dcache (each name is looked up once per mount;
+ *   the `lookup` operation always sends a LOOKUP for its last name);
+ * - `read ... expect=` and `readdir ... expect=` that see other data
+ *   fail the operation with -EIO (the mismatch is in its trace line);
+ * - lock owners are the task's index + 1; `dax-unmap` names no file and
+ *   is sent for the root's nodeid;
+ * - `device.requests` is the number of chains the device holds now
+ *   (popped, not yet answered); `device.lookups` the sum of the device's
+ *   lookup counts except the root's; `lookups balanced` means that sum
+ *   is 0;
+ * - mounts a scenario leaves are unmounted at shutdown (the trace is
+ *   closed by then), so `expect no leaks` is about the kernel, not about
+ *   a missing `umount`.
+ *
+ * A failed expectation is printed to vfsim_exec_opts::diag as
+ * `FILE:LINE:COL: expectation failed: WHAT: got X (trace position #N)`,
+ * N being the number of trace events emitted when it was evaluated.
+ * `expect no leaks` is the one expectation checked after the run: once
+ * the machine is taken down, no guest kernel object may remain.
+ */
+#ifndef VFSIM_SIM_CLI_EXEC_H
+#define VFSIM_SIM_CLI_EXEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim/cli/scenario.h"
+
+/** @brief Format of vfsim_result::trace. */
+enum vfsim_trace_format {
+	VFSIM_TRACE_TEXT,  ///< one line per event (trace_format_text())
+	VFSIM_TRACE_JSONL, ///< JSON Lines (trace_format_json())
+	VFSIM_TRACE_NONE,  ///< no trace text kept
+};
+
+/** @brief How to run a scenario. */
+struct vfsim_exec_opts {
+	/** scheduling policy overriding the scenario's (NULL: the file's) */
+	const char *policy;
+	enum vfsim_trace_format format; ///< what vfsim_result::trace holds
+	FILE *diag; ///< failed expectations and errors (NULL: silent)
+};
+
+/** @brief One `picture ring` snapshot. */
+struct vfsim_picture {
+	char *name; ///< file name without extension ("as FILE" or generated)
+	char *dot;  ///< the Graphviz DOT text
+};
+
+/** @brief What a run produced. Free with vfsim_result_free(). */
+struct vfsim_result {
+	int status;	      ///< 0 all held, 1 some failed, 2 set-up error
+	unsigned expects;     ///< expectations evaluated
+	unsigned failed;      ///< expectations that failed
+	uint64_t trace_hash;  ///< trace_hash() of the run
+	uint64_t trace_count; ///< events in the trace
+	char *trace;	      ///< the trace in the requested format, or NULL
+	char *choices;	      ///< recorded choices, "replay:I,J,..."
+	struct vfsim_picture *pictures; ///< ring pictures, in order taken
+	size_t nr_pictures;		///< number of pictures
+	/** the set-up error's message when status is 2 */
+	char error[512];
+};
+
+/**
+ * @brief Run @p s on a new machine and check its expectations.
+ * @param s a parsed scenario
+ * @param opts options (NULL: defaults, text trace, silent)
+ * @param r the outcome (always initialised; free with vfsim_result_free())
+ * @return r->status: 0 when every expectation held, 1 when one failed, 2
+ *         when the machine could not be built (nothing ran)
+ */
+int vfsim_exec(const struct scenario *s, const struct vfsim_exec_opts *opts,
+	       struct vfsim_result *r);
+
+/** @brief Free what vfsim_exec() allocated in @p r. */
+void vfsim_result_free(struct vfsim_result *r);
+
+#endif /* VFSIM_SIM_CLI_EXEC_H */

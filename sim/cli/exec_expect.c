@@ -1,0 +1,280 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * exec_expect.c - the `expect` statements: each evaluated at its place in
+ * the run program against the live machine, traced as "scn.expect", and
+ * on failure printed with its source position and trace position.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "device/fuse_server.h"
+#include "device/memfs.h"
+#include "guest/virtio_fs.h"
+#include "sim/check.h"
+#include "sim/cli/exec_internal.h"
+#include "sim/gmem.h"
+#include "sim/trace.h"
+
+static bool cmp(enum scn_cmp c, int64_t a, int64_t b)
+{
+	switch (c) {
+	case SCN_CMP_EQ:
+		return a == b;
+	case SCN_CMP_NE:
+		return a != b;
+	case SCN_CMP_LT:
+		return a < b;
+	case SCN_CMP_LE:
+		return a <= b;
+	case SCN_CMP_GT:
+		return a > b;
+	default:
+		return a >= b;
+	}
+}
+
+/* One queue field; false when the queue does not exist (any more). */
+static bool queue_field(struct exec *e, const struct scn_expect *x, int64_t *v)
+{
+	struct virtio_fs_vq *fsvq =
+		vfsim_machine_vq(&e->m, x->queue, x->queue_index);
+	struct virtqueue_info info;
+	struct list_head *pos;
+	u16 used = 0;
+
+	if (!fsvq)
+		return false;
+	virtqueue_get_info(fsvq->vq, &info);
+	if (!strcmp(x->field, "in_flight")) {
+		*v = fsvq->in_flight;
+	} else if (!strcmp(x->field, "queued_reqs")) {
+		*v = 0;
+		list_for_each(pos, &fsvq->queued_reqs)
+			(*v)++;
+	} else if (!strcmp(x->field, "num_free")) {
+		*v = fsvq->vq->num_free;
+	} else if (!strcmp(x->field, "avail_idx")) {
+		*v = info.avail_idx;
+	} else if (!strcmp(x->field, "used_idx")) {
+		/* The device's used index, as it sits in guest memory. */
+		copy_from_guest(&used, info.used + 2, sizeof(used));
+		*v = used;
+	} else {
+		*v = fsvq->connected;
+	}
+	return true;
+}
+
+static int sum_lookups(void *arg, const struct memfs_inode_info *ii)
+{
+	if (ii->nodeid != FUSE_ROOT_ID)
+		*(int64_t *)arg += (int64_t)ii->nlookup;
+	return 0;
+}
+
+static int64_t device_field(struct exec *e, const char *field)
+{
+	struct vfs_dev *dev = e->m.cur;
+	struct memfs *fs = fuse_server_fs(vfs_dev_server(dev));
+	struct memfs_stats st;
+	int64_t v = 0;
+
+	memfs_get_stats(fs, &st);
+	if (!strcmp(field, "inodes"))
+		return (int64_t)st.inodes;
+	if (!strcmp(field, "handles"))
+		return (int64_t)st.handles;
+	if (!strcmp(field, "lookups")) {
+		memfs_for_each_inode(fs, sum_lookups, &v);
+		return v;
+	}
+	if (!strcmp(field, "suspended"))
+		return vfs_dev_suspended(dev);
+	if (!strcmp(field, "dead"))
+		return vfs_dev_dead(dev);
+	if (!strcmp(field, "paused"))
+		return e->m.paused;
+	return vfs_dev_in_progress(dev); /* "requests" */
+}
+
+static int64_t trace_matches(const char *text)
+{
+	int64_t n = 0;
+
+	for (long i = trace_find(text, 0); i >= 0;
+	     i = trace_find(text, (size_t)i + 1))
+		n++;
+	return n;
+}
+
+static const char *describe(const struct scn_expect *x)
+{
+	switch (x->kind) {
+	case SCN_EXPECT_QUEUE:
+		return strcmp(x->queue, "hiprio") ?
+			       trace_fmt("requests.%u.%s %s %" PRId64,
+					 x->queue_index, x->field,
+					 scenario_cmp_name(x->cmp), x->value) :
+			       trace_fmt("hiprio.%s %s %" PRId64, x->field,
+					 scenario_cmp_name(x->cmp), x->value);
+	case SCN_EXPECT_DEVICE:
+		return trace_fmt("device.%s %s %" PRId64, x->field,
+				 scenario_cmp_name(x->cmp), x->value);
+	case SCN_EXPECT_TASK_RETURNS:
+		return x->op ? trace_fmt("task %s op %u returns %s",
+					 x->task->name, x->op,
+					 exec_errname(x->err)) :
+			       trace_fmt("task %s returns %s", x->task->name,
+					 exec_errname(x->err));
+	case SCN_EXPECT_TASK_STATE:
+		return trace_fmt("task %s %s", x->task->name,
+				 x->state == SCN_TASK_DONE ? "done" :
+							     "blocked");
+	case SCN_EXPECT_TRACE_CONTAINS:
+		return trace_fmt("trace contains \"%s\"", x->text);
+	case SCN_EXPECT_TRACE_LACKS:
+		return trace_fmt("trace lacks \"%s\"", x->text);
+	case SCN_EXPECT_TRACE_COUNT:
+		return trace_fmt("trace count \"%s\" %s %" PRId64, x->text,
+				 scenario_cmp_name(x->cmp), x->value);
+	case SCN_EXPECT_NO_LEAKS:
+		return "no leaks";
+	case SCN_EXPECT_REPORTS:
+		return trace_fmt("reports %s %" PRId64,
+				 scenario_cmp_name(x->cmp), x->value);
+	case SCN_EXPECT_REPORT:
+		return trace_fmt("report %s", x->text);
+	case SCN_EXPECT_LOOKUPS_BALANCED:
+		return "lookups balanced";
+	default:
+		return trace_fmt("status %s", x->status == SCN_STATUS_DONE ?
+						      "done" :
+						      "deadlock");
+	}
+}
+
+static const char *status_name(struct exec *e)
+{
+	if (!e->ran)
+		return "not run";
+	if (e->status == SCHED_DONE)
+		return "done";
+	if (e->status == SCHED_DEADLOCK)
+		return "deadlock";
+	return sched_status_name(e->status);
+}
+
+/* Evaluate @x now; *got describes the value seen. */
+static bool holds(struct exec *e, const struct scn_expect *x, const char **got)
+{
+	struct exec_task *et = x->task ? &e->tasks[x->task - e->s->tasks] :
+					 NULL;
+	int64_t v = 0;
+	int r;
+
+	switch (x->kind) {
+	case SCN_EXPECT_QUEUE:
+		if (!queue_field(e, x, &v)) {
+			*got = "no such queue (the device is gone)";
+			return false;
+		}
+		break;
+	case SCN_EXPECT_DEVICE:
+		v = device_field(e, x->field);
+		break;
+	case SCN_EXPECT_TASK_RETURNS:
+		if (x->op ? !et->t || !et->any : !et->any) {
+			*got = "it has not run";
+			return false;
+		}
+		r = x->op ? et->results[x->op] : et->last;
+		*got = exec_errname(r);
+		return r == x->err;
+	case SCN_EXPECT_TASK_STATE:
+		*got = !et->t			    ? "not started" :
+		       task_done(et->t)		    ? "done" :
+		       et->t->state == TASK_BLOCKED ? "blocked" :
+						      "runnable";
+		return !strcmp(*got,
+			       x->state == SCN_TASK_DONE ? "done" : "blocked");
+	case SCN_EXPECT_TRACE_CONTAINS:
+	case SCN_EXPECT_TRACE_LACKS:
+		v = trace_matches(x->text);
+		*got = trace_fmt("%" PRId64 " events", v);
+		return (v > 0) == (x->kind == SCN_EXPECT_TRACE_CONTAINS);
+	case SCN_EXPECT_TRACE_COUNT:
+		v = trace_matches(x->text);
+		break;
+	case SCN_EXPECT_REPORTS:
+		v = (int64_t)check_count();
+		break;
+	case SCN_EXPECT_REPORT:
+		v = (int64_t)check_count_kind(x->text);
+		*got = trace_fmt("%" PRId64 " such reports", v);
+		return v > 0;
+	case SCN_EXPECT_LOOKUPS_BALANCED:
+		v = device_field(e, "lookups");
+		*got = trace_fmt("%" PRId64 " lookups outstanding", v);
+		return v == 0;
+	case SCN_EXPECT_STATUS:
+		*got = status_name(e);
+		return !strcmp(*got, x->status == SCN_STATUS_DONE ? "done" :
+								    "deadlock");
+	default: /* no leaks: checked after the run */
+		return true;
+	}
+	*got = trace_fmt("%" PRId64, v);
+	return cmp(x->cmp, v, x->value);
+}
+
+static void verdict(struct exec *e, const struct scn_run_item *it, bool ok,
+		    const char *what, const char *got)
+{
+	e->r->expects++;
+	TRACE(.kind = "scn.expect",
+	      .detail = trace_fmt("%s: %s%s%s", what, ok ? "ok" : "FAILED",
+				  ok ? "" : ", got ", ok ? "" : got));
+	if (ok)
+		return;
+	e->r->failed++;
+	if (e->o->diag)
+		fprintf(e->o->diag,
+			"%s:%u:%u: expectation failed: %s: got %s (trace "
+			"position #%" PRIu64 ")\n",
+			it->pos.file, it->pos.line, it->pos.col, what, got,
+			trace_count());
+}
+
+void exec_expect(struct exec *e, const struct scn_run_item *it)
+{
+	const char *got = "";
+	bool ok;
+
+	if (it->expect.kind == SCN_EXPECT_NO_LEAKS)
+		return;
+	ok = holds(e, &it->expect, &got);
+	verdict(e, it, ok, describe(&it->expect), got);
+}
+
+void exec_expect_after(struct exec *e)
+{
+	for (size_t i = 0; i < e->s->nr_run; i++) {
+		const struct scn_run_item *it = &e->s->run[i];
+
+		if (it->kind != SCN_EXPECT ||
+		    it->expect.kind != SCN_EXPECT_NO_LEAKS)
+			continue;
+		e->r->expects++;
+		if (e->leaks == 0)
+			continue;
+		e->r->failed++;
+		if (e->o->diag)
+			fprintf(e->o->diag,
+				"%s:%u:%u: expectation failed: no leaks: got "
+				"%" PRIu64 " kernel objects left after the "
+				"run (trace position #%" PRIu64 ")\n",
+				it->pos.file, it->pos.line, it->pos.col,
+				e->leaks, e->r->trace_count);
+	}
+}

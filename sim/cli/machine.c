@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * machine.c - the simulated machine of one scenario run: built from the
+ * scenario's configuration, taken down with a leak count.
+ *
+ * Set-up order matters for determinism and for what faults can hit: the
+ * scheduler and its policy come first (the device's workers are the first
+ * tasks, so replay choices count from there), then the device and its
+ * initial file tree, then the fault plan, then the driver's probe, so a
+ * `fault kmalloc:...` rule can fail the probe (probe-error-leak) but never
+ * the machine's own construction.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "device/fuse_server.h"
+#include "device/memfs.h"
+#include "guest/virtio_fs.h"
+#include "guest/virtio_fs_variant.h"
+#include "sim/check.h"
+#include "sim/cli/machine.h"
+#include "sim/fault.h"
+#include "sim/gmem.h"
+#include "sim/sched.h"
+#include "sim/slab.h"
+#include "sim/trace.h"
+
+void vfsim_pattern(char *buf, size_t len, unsigned long long offset)
+{
+	for (size_t i = 0; i < len; i++)
+		buf[i] = (char)('a' + (offset + i) % 26);
+}
+
+__attribute__((format(printf, 4, 5))) static int
+fail_at(char *err, size_t errsize, const struct scn_pos *pos, const char *fmt,
+	...)
+{
+	va_list ap;
+	int n = 0;
+
+	if (!errsize)
+		return 0;
+	if (pos && pos->line)
+		n = snprintf(err, errsize, "%s:%u:%u: error: ", pos->file,
+			     pos->line, pos->col);
+	if (n < 0 || (size_t)n >= errsize)
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(err + n, errsize - (size_t)n, fmt, ap);
+	va_end(ap);
+	return 0;
+}
+
+/* Walk @path's parent directories in @fs; the last component goes to
+ * @leaf. Every parent must exist already: the fs block lists them first. */
+static int fs_parent(struct memfs *fs, const char *path, u64 *parent,
+		     char *leaf, size_t leafsize)
+{
+	const char *p = path + 1, *slash;
+	u64 dir = FUSE_ROOT_ID;
+	char name[256];
+	int ret;
+
+	while ((slash = strchr(p, '/'))) {
+		size_t n = (size_t)(slash - p);
+
+		if (n >= sizeof(name))
+			return -ENAMETOOLONG;
+		memcpy(name, p, n);
+		name[n] = '\0';
+		ret = memfs_lookup(fs, dir, name, &dir);
+		if (ret)
+			return ret;
+		p = slash + 1;
+	}
+	if (strlen(p) >= leafsize)
+		return -ENAMETOOLONG;
+	strcpy(leaf, p);
+	*parent = dir;
+	return 0;
+}
+
+static int fs_write_file(struct memfs *fs, u64 ino,
+			 const struct scn_fs_entry *e)
+{
+	char chunk[4096];
+	u64 off = 0;
+
+	if (e->data)
+		return memfs_write(fs, ino, 0, e->data, e->size) < 0 ? -EIO : 0;
+	while (off < e->size) {
+		size_t n = e->size - off < sizeof(chunk) ? e->size - off :
+							   sizeof(chunk);
+		s64 w;
+
+		vfsim_pattern(chunk, n, off);
+		w = memfs_write(fs, ino, off, chunk, n);
+		if (w < 0)
+			return (int)w;
+		off += n;
+	}
+	return 0;
+}
+
+/* Guarantees: the `fs` block's entries exist on @dev's memfs, in order;
+ * nothing owes a lookup for them (nlookup stays 0). */
+static int populate(struct vfs_dev *dev, const struct scenario *s, char *err,
+		    size_t errsize)
+{
+	struct memfs *fs = fuse_server_fs(vfs_dev_server(dev));
+
+	for (size_t i = 0; i < s->nr_fs; i++) {
+		const struct scn_fs_entry *e = &s->fs[i];
+		char leaf[256];
+		u64 parent, ino;
+		int ret;
+
+		if (!strcmp(e->path, "/")) {
+			ret = -EEXIST;
+		} else {
+			ret = fs_parent(fs, e->path, &parent, leaf,
+					sizeof(leaf));
+			if (!ret && e->kind == SCN_FS_DIR)
+				ret = memfs_mkdir(fs, parent, leaf, 0755, &ino);
+			else if (!ret)
+				ret = memfs_create(fs, parent, leaf, 0644, O_EXCL, &ino) ?:
+					      fs_write_file(fs, ino, e);
+		}
+		if (ret) {
+			fail_at(err, errsize, &e->pos, "cannot create '%s': %s",
+				e->path, strerror(-ret));
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int driver_settings(const struct scenario *s, char *err, size_t errsize)
+{
+	virtio_fs_variant_reset();
+	if (virtio_fs_set_variant(s->machine.variant)) {
+		fail_at(err, errsize, &s->machine.pos,
+			"the driver has no variant '%s'", s->machine.variant);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < s->nr_bugs; i++) {
+		if (virtio_fs_set_bug(s->bugs[i].name, true)) {
+			fail_at(err, errsize, &s->bugs[i].pos,
+				"the driver has no bug switch '%s'",
+				s->bugs[i].name);
+			return -EINVAL;
+		}
+	}
+	virtio_fs_set_request_timeout(s->machine.timeout_ns);
+	return 0;
+}
+
+static const enum vfs_dev_order dev_orders[] = {
+	[SCN_ORDER_IN] = VFS_DEV_ORDER_IN_ORDER,
+	[SCN_ORDER_REVERSED] = VFS_DEV_ORDER_REVERSED,
+	[SCN_ORDER_RANDOM] = VFS_DEV_ORDER_RANDOM,
+};
+
+static int make_device(struct vfsim_machine *m, struct vfs_dev **out, char *err,
+		       size_t errsize)
+{
+	const struct scenario *s = m->scn;
+	struct vfs_dev_config cfg = {
+		.tag = s->machine.tag,
+		.num_request_queues = s->machine.queues,
+		.queue_size = s->machine.queue_size,
+		.event_idx = s->machine.event_idx,
+		.indirect = s->machine.indirect,
+		.request_workers = s->device.workers,
+		.server.dax_window_size = s->machine.dax_window,
+	};
+	int ret;
+
+	if (s->device.workers > VFS_DEV_MAX_WORKERS) {
+		fail_at(err, errsize, &s->device.pos,
+			"workers=%u: the device has at most %u workers per "
+			"queue",
+			s->device.workers, VFS_DEV_MAX_WORKERS);
+		return -ERANGE;
+	}
+	if (s->device.batch > VFS_DEV_MAX_BATCH) {
+		fail_at(err, errsize, &s->device.pos,
+			"batch=%u: the device takes at most %u requests per "
+			"batch",
+			s->device.batch, VFS_DEV_MAX_BATCH);
+		return -ERANGE;
+	}
+	ret = vfs_dev_create(&cfg, out);
+	if (ret) {
+		fail_at(err, errsize, &s->machine.pos,
+			"the device refused this machine: %s", strerror(-ret));
+		return ret;
+	}
+	vfs_dev_set_latency(*out, s->device.latency_ns);
+	vfs_dev_set_batch(*out, s->device.batch);
+	vfs_dev_set_order(*out, dev_orders[s->device.order], s->device.seed);
+	return 0;
+}
+
+/* Guest memory for every ring and the driver's buffers, with room. */
+static u64 gmem_size(const struct scenario *s)
+{
+	u64 ring = (u64)s->machine.queue_size * 24 + 8192;
+
+	return (32ull << 20) + ring * (s->machine.queues + 1) * 2;
+}
+
+static int sim_start(const struct scenario *s, const char *policy, char *err,
+		     size_t errsize)
+{
+	struct sched_opts opts = { .nr_cpus = s->machine.cpus,
+				   .max_steps = VFSIM_MAX_STEPS };
+	const char *spec = policy ? policy : s->policy.spec;
+	int ret;
+
+	trace_reset(true);
+	trace_set_keep(true);
+	check_clear();
+	check_invariant_clear();
+	fault_reset();
+	ret = sched_init(&opts);
+	if (ret) {
+		fail_at(err, errsize, NULL, "cannot start the scheduler: %s",
+			strerror(-ret));
+		return ret;
+	}
+	if (spec && sched_set_policy(spec)) {
+		fail_at(err, errsize, policy ? NULL : &s->policy.pos, "%s",
+			sched_policy_error());
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static bool wants_migration(const struct scenario *s)
+{
+	for (size_t i = 0; i < s->nr_triggers; i++)
+		for (size_t j = 0; j < s->triggers[i].nr_actions; j++)
+			if (s->triggers[i].actions[j].kind == SCN_ACT_MIGRATE)
+				return true;
+	return false;
+}
+
+static int sync_storage(void *arg)
+{
+	struct vfsim_machine *m = arg;
+
+	/* One shared host directory: the destination sees the same tree. */
+	return fuse_state_copy_tree(vfs_dev_server(m->dst),
+				    vfs_dev_server(m->src));
+}
+
+/* The destination of `migrate`, built up front so that its workers exist
+ * from the start (a deterministic trace) and nothing is created mid-run. */
+static int prepare_migration(struct vfsim_machine *m, char *err, size_t errsize)
+{
+	int ret = make_device(m, &m->dst, err, errsize);
+
+	if (ret)
+		return ret;
+	vfs_dev_vhost_init(&m->src_vh, m->src);
+	vfs_dev_vhost_init(&m->dst_vh, m->dst);
+	if (m->scn->migration.policy == SCN_MIGRATION_GUEST_ERROR)
+		m->dst_vh.policy = FUSE_STATE_GUEST_ERROR;
+	migration_init(&m->mig, &m->vdev,
+		       (struct mig_backend){ vfs_dev_vhost_ops(), &m->src_vh },
+		       (struct mig_backend){ vfs_dev_vhost_ops(), &m->dst_vh },
+		       vfs_dev_num_queues(m->src));
+	m->mig.sync = sync_storage;
+	m->mig.hook_arg = m;
+	m->mig_live = true;
+	return 0;
+}
+
+int vfsim_machine_create(struct vfsim_machine *m, const struct scenario *s,
+			 const char *policy, char *err, size_t errsize)
+{
+	int ret;
+
+	memset(m, 0, sizeof(*m));
+	m->scn = s;
+	if (errsize)
+		err[0] = '\0';
+	kmem_exit();
+	gmem_exit();
+	ret = gmem_init(gmem_size(s));
+	if (ret) {
+		fail_at(err, errsize, NULL, "cannot set up guest memory: %s",
+			strerror(-ret));
+		return ret;
+	}
+	ret = sim_start(s, policy, err, errsize)	    ?:
+		      driver_settings(s, err, errsize)	    ?:
+		      make_device(m, &m->src, err, errsize) ?:
+		      populate(m->src, s, err, errsize);
+	if (!ret && wants_migration(s))
+		ret = prepare_migration(m, err, errsize);
+	for (size_t i = 0; !ret && i < s->nr_faults; i++) {
+		if (fault_plan_parse(s->faults[i].rule)) {
+			fail_at(err, errsize, &s->faults[i].pos, "%s",
+				fault_error());
+			ret = -EINVAL;
+		}
+	}
+	if (!ret)
+		ret = vfs_dev_join(m->src, &m->vdev);
+	if (ret) {
+		if (errsize && !err[0])
+			fail_at(err, errsize, NULL,
+				"cannot build the machine: %s", strerror(-ret));
+		m->ready = true;
+		vfsim_machine_destroy(m);
+		return ret;
+	}
+	m->cur = m->src;
+	m->ready = true;
+	/* A probe failure is part of the run (faults, probe-error-leak):
+	 * the trace shows it and the guest finds no device to mount. */
+	virtio_driver_probe(&m->vdev, &virtio_fs_driver);
+	return 0;
+}
+
+static int unplug_task(void *arg)
+{
+	virtio_device_unplug(arg);
+	return 0;
+}
+
+size_t vfsim_machine_destroy(struct vfsim_machine *m)
+{
+	size_t leaks;
+
+	if (!m->ready)
+		return 0;
+	if (m->vdev.driver && sched_ready()) {
+		task_spawn(unplug_task, &m->vdev, "teardown", TASK_SYSCALL, 0);
+		sched_run();
+	}
+	if (m->mig_live)
+		migration_destroy(&m->mig);
+	vfs_dev_free(m->src);
+	vfs_dev_free(m->dst);
+	if (m->mig_live) {
+		vfs_dev_vhost_exit(&m->dst_vh);
+		vfs_dev_vhost_exit(&m->src_vh);
+	}
+	sched_exit();
+	virtio_fs_variant_reset();
+	virtio_fs_set_request_timeout(0);
+	fault_reset();
+	check_invariant_clear();
+	leaks = kmem_exit();
+	gmem_exit();
+	memset(m, 0, sizeof(*m));
+	return leaks;
+}
+
+struct virtio_fs *vfsim_machine_fs(struct vfsim_machine *m)
+{
+	return m->vdev.driver ? m->vdev.priv : NULL;
+}
+
+struct virtio_fs_vq *vfsim_machine_vq(struct vfsim_machine *m,
+				      const char *queue, unsigned index)
+{
+	struct virtio_fs *fs = vfsim_machine_fs(m);
+	unsigned i = strcmp(queue, "hiprio") ? index + 1 : 0;
+
+	if (!fs || i >= fs->nvqs || fs->vqs[i].vq_deleted)
+		return NULL;
+	return &fs->vqs[i];
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/**
+ * @file machine.h
+ * @brief The simulated machine a scenario runs on: guest memory, the
+ * scheduler, the virtio-fs device with its FUSE server, the guest driver
+ * bound to it, and (for `migrate`) a second device behind a vhost-user
+ * front end.
+ *
+ * vfsim_machine_create() binds a parsed scenario's configuration to the
+ * real modules: `machine` becomes the device's config space and the
+ * driver's variant, `bug` lines the driver's bug switches, `device` the
+ * device's behaviour controls, `policy` (or the command line's) the
+ * scheduler's policy, `fault` lines the fault plan, and the `fs` block the
+ * device's initial file tree, written straight into its memfs before the
+ * run. vfsim_machine_destroy() takes it all down again and says how many
+ * guest kernel objects were leaked.
+ *
+ * There is one machine per process at a time: the scheduler, the trace,
+ * guest memory and the driver's settings are process-wide, as in a kernel.
+ */
+#ifndef VFSIM_SIM_CLI_MACHINE_H
+#define VFSIM_SIM_CLI_MACHINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "device/virtio_fs_dev.h"
+#include "sim/cli/scenario.h"
+#include "sim/migration.h"
+#include "sim/virtio.h"
+
+struct virtio_fs;
+struct virtio_fs_vq;
+
+/** @brief Longest message of a machine set-up error (with the NUL). */
+#define VFSIM_MACHINE_ERR_MAX 512
+
+/** @brief Most scheduling steps one `run` may take before it gives up. */
+#define VFSIM_MAX_STEPS 50000000ull
+
+/** @brief The machine of one scenario run. */
+struct vfsim_machine {
+	const struct scenario *scn;  ///< the scenario it was built from
+	struct vfs_dev *src;	     ///< the device the guest probed
+	struct vfs_dev *dst;	     ///< migration target (NULL until needed)
+	struct vfs_dev *cur;	     ///< the device serving the guest now
+	struct vfs_dev_vhost src_vh; ///< @c src as a vhost-user back end
+	struct vfs_dev_vhost dst_vh; ///< @c dst as a vhost-user back end
+	struct virtio_device vdev;   ///< the guest's view of the device
+	struct migration mig;	     ///< the last migration (if @c mig_live)
+	bool mig_live;		     ///< @c mig was initialised
+	bool paused;		     ///< `device pause` in effect on @c cur
+	bool ready;		     ///< fully built (destroy undoes it all)
+};
+
+/**
+ * @brief Build the machine for @p s and give it its initial file tree.
+ * @param m the machine (filled in)
+ * @param s a parsed scenario; must outlive the machine
+ * @param policy a scheduling policy string overriding the scenario's
+ *        (NULL: the scenario's)
+ * @param err where a failure's message goes ("FILE:LINE:COL: error: ..."
+ *        when a scenario line is to blame), at most @p errsize bytes
+ * @param errsize size of @p err
+ * @return 0; -EINVAL for a setting the modules refuse (policy, fault
+ *         rule, bug switch, fs entry), -ERANGE for a value beyond what the
+ *         device supports (workers, batch), -ENOMEM; nothing is left
+ *         allocated on failure
+ */
+int vfsim_machine_create(struct vfsim_machine *m, const struct scenario *s,
+			 const char *policy, char *err, size_t errsize);
+
+/**
+ * @brief Take the machine down: unplug the device if it is still there,
+ * free both devices, the scheduler and guest memory, and release every
+ * guest kernel object still allocated.
+ * @return the number of kernel objects that were still allocated (each a
+ *         leak); 0 for a machine never built
+ */
+size_t vfsim_machine_destroy(struct vfsim_machine *m);
+
+/** @brief The driver's instance, or NULL once the device was removed. */
+struct virtio_fs *vfsim_machine_fs(struct vfsim_machine *m);
+
+/**
+ * @brief A queue of the driver by the scenario's name.
+ * @param m the machine
+ * @param queue "hiprio" or "requests"
+ * @param index request queue index (ignored for hiprio)
+ * @return the queue, or NULL when the device is gone or has no such queue
+ */
+struct virtio_fs_vq *vfsim_machine_vq(struct vfsim_machine *m,
+				      const char *queue, unsigned index);
+
+/**
+ * @brief Fill every byte of @p buf with the pattern `size=` stands for:
+ * byte i of a file is 'a' + i % 26.
+ */
+void vfsim_pattern(char *buf, size_t len, unsigned long long offset);
+
+#endif /* VFSIM_SIM_CLI_MACHINE_H */

@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vfsim_cli.c - the vfsim program's commands: argument handling and output
+ * files around the executor (sim/cli/exec.h). It lives in the library,
+ * with its streams as parameters, so the tests run it in-process.
+ *
+ * Exit status: 0 every expectation held, 1 one failed, 2 a usage or
+ * scenario error (nothing ran).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sim/cli/exec.h"
+#include "sim/cli/scenario.h"
+#include "sim/cli/vfsim_cli.h"
+
+static const char usage[] =
+	"usage: vfsim [--help] [--version] COMMAND [ARGS]\n"
+	"\n"
+	"vfsim: an educational reference implementation of virtio-fs.\n"
+	"A guest-side model of the Linux driver fs/fuse/virtio_fs.c and a\n"
+	"device-side FUSE server, joined by split virtqueues in simulated\n"
+	"guest memory.\n"
+	"\n"
+	"commands:\n"
+	"  run FILE    run a scenario (.vfs), print its trace, check its\n"
+	"              expectations (vfsim run --help)\n"
+	"\n"
+	"not available in this version yet:\n"
+	"  step FILE   step through a scenario interactively\n"
+	"  tour        guided tour of the four mechanisms (make run)\n"
+	"\n"
+	"options:\n"
+	"  --help      show this help and exit\n"
+	"  --version   show the version and exit\n"
+	"\n"
+	"The scenario language is described in docs/scenarios.md.\n";
+
+static const char run_usage[] =
+	"usage: vfsim run FILE [--policy fifo|random:SEED|replay:FILE]\n"
+	"                      [--trace text|jsonl|none] [--out DIR]\n"
+	"\n"
+	"Run the scenario FILE on a fresh simulated machine, print its trace\n"
+	"on standard output and every failed expectation on standard error as\n"
+	"FILE:LINE:COL: expectation failed: ... (trace position #N).\n"
+	"\n"
+	"options:\n"
+	"  --policy P   scheduling policy, overriding the file's 'policy':\n"
+	"               fifo, random:SEED (a 64-bit decimal seed), or\n"
+	"               replay:FILE, FILE holding the choices of an earlier\n"
+	"               run (the choices.txt that --out writes)\n"
+	"  --trace F    trace format on standard output: text (default),\n"
+	"               jsonl (one JSON object per event) or none\n"
+	"  --out DIR    also write into DIR (created if missing):\n"
+	"                 trace.txt or trace.jsonl  the trace\n"
+	"                 choices.txt               the scheduling choices,\n"
+	"                                           for --policy replay:\n"
+	"                 NAME.dot (and NAME.svg when Graphviz 'dot' is\n"
+	"                 installed)                each 'picture ring' point\n"
+	"               (sequence diagrams are not available in this version\n"
+	"               yet)\n"
+	"  --help       show this help and exit\n"
+	"\n"
+	"exit status: 0 every expectation held, 1 an expectation failed,\n"
+	"2 a usage or scenario error (nothing ran).\n";
+
+static int usage_error(FILE *err, const char *fmt, const char *arg)
+{
+	fputs("vfsim: ", err);
+	fprintf(err, fmt, arg);
+	fputs("\n", err);
+	return 2;
+}
+
+/* replay:FILE -> the choices the file holds ("replay:..." text). */
+static char *read_replay(FILE *err, const char *file)
+{
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f = fopen(file, "r");
+
+	if (!f) {
+		fprintf(err, "vfsim: cannot read '%s': %s\n", file,
+			strerror(errno));
+		return NULL;
+	}
+	n = getline(&buf, &cap, f);
+	fclose(f);
+	if (n <= 0 || strncmp(buf, "replay:", 7)) {
+		fprintf(err,
+			"vfsim: '%s' holds no choices (expected a line "
+			"'replay:I,J,...')\n",
+			file);
+		free(buf);
+		return NULL;
+	}
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return buf;
+}
+
+static int write_file(FILE *err, const char *dir, const char *name,
+		      const char *text)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f || fputs(text, f) < 0 || fclose(f)) {
+		fprintf(err, "vfsim: cannot write '%s': %s\n", path,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int write_out(FILE *err, const char *dir, const struct vfsim_result *r,
+		     enum vfsim_trace_format fmt)
+{
+	char name[512], cmd[9000];
+	int bad = 0;
+
+	if (mkdir(dir, 0777) && errno != EEXIST) {
+		fprintf(err, "vfsim: cannot create '%s': %s\n", dir,
+			strerror(errno));
+		return -1;
+	}
+	if (r->trace)
+		bad |= write_file(err, dir,
+				  fmt == VFSIM_TRACE_JSONL ? "trace.jsonl" :
+							     "trace.txt",
+				  r->trace);
+	snprintf(cmd, sizeof(cmd), "%s\n", r->choices);
+	bad |= write_file(err, dir, "choices.txt", cmd);
+	for (size_t i = 0; i < r->nr_pictures; i++) {
+		snprintf(name, sizeof(name), "%s.dot", r->pictures[i].name);
+		bad |= write_file(err, dir, name, r->pictures[i].dot);
+		/* SVG only when Graphviz is there: the DOT is the artefact. */
+		if (system("command -v dot >/dev/null 2>&1") == 0) {
+			snprintf(cmd, sizeof(cmd),
+				 "dot -Tsvg '%s/%s.dot' -o '%s/%s.svg'", dir,
+				 r->pictures[i].name, dir, r->pictures[i].name);
+			bad |= system(cmd) != 0;
+		}
+	}
+	return bad ? -1 : 0;
+}
+
+static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
+{
+	struct vfsim_exec_opts o = { .diag = err };
+	const char *file = NULL, *out = NULL, *policy = NULL;
+	struct scenario_error perr;
+	struct vfsim_result r;
+	struct scenario *s;
+	char *replay = NULL;
+	int status;
+
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+			fputs(run_usage, stdo);
+			return 0;
+		}
+		if (!strcmp(a, "--policy") || !strcmp(a, "--trace") ||
+		    !strcmp(a, "--out")) {
+			if (i + 1 == argc)
+				return usage_error(err,
+						   "'%s' needs a value (see "
+						   "vfsim run --help)",
+						   a);
+			if (!strcmp(a, "--policy"))
+				policy = argv[++i];
+			else if (!strcmp(a, "--out"))
+				out = argv[++i];
+			else if (!strcmp(argv[++i], "text"))
+				o.format = VFSIM_TRACE_TEXT;
+			else if (!strcmp(argv[i], "jsonl"))
+				o.format = VFSIM_TRACE_JSONL;
+			else if (!strcmp(argv[i], "none"))
+				o.format = VFSIM_TRACE_NONE;
+			else
+				return usage_error(err,
+						   "unknown trace format '%s' "
+						   "(expected text, jsonl or "
+						   "none)",
+						   argv[i]);
+		} else if (a[0] == '-') {
+			return usage_error(err,
+					   "unknown option '%s' (see vfsim run "
+					   "--help)",
+					   a);
+		} else if (file) {
+			return usage_error(err,
+					   "one scenario at a time: unexpected "
+					   "'%s'",
+					   a);
+		} else {
+			file = a;
+		}
+	}
+	if (!file)
+		return usage_error(err, "%s",
+				   "run: missing scenario FILE (see "
+				   "vfsim run --help)");
+	if (policy && !strncmp(policy, "replay:", 7) &&
+	    (policy[7] < '0' || policy[7] > '9')) {
+		replay = read_replay(err, policy + 7);
+		if (!replay)
+			return 2;
+		policy = replay;
+	}
+	if (scenario_parse_file(file, &s, &perr)) {
+		if (perr.line)
+			fprintf(err, "%s\n", perr.msg);
+		else
+			fprintf(err, "vfsim: %s\n", perr.msg);
+		free(replay);
+		return 2;
+	}
+	o.policy = policy;
+	status = vfsim_exec(s, &o, &r);
+	if (r.trace && status != 2)
+		fputs(r.trace, stdo);
+	if (out && status != 2 && write_out(err, out, &r, o.format))
+		status = 2;
+	vfsim_result_free(&r);
+	scenario_free(s);
+	free(replay);
+	return status;
+}
+
+int vfsim_cli_main(int argc, char **argv, FILE *out, FILE *err)
+{
+	if (argc < 2) {
+		fputs(usage, err);
+		return 2;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+		fputs(usage, out);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		fprintf(out, "vfsim %s\n", VFSIM_VERSION);
+		return 0;
+	}
+	if (!strcmp(argv[1], "run"))
+		return cmd_run(argc - 2, argv + 2, out, err);
+	if (!strcmp(argv[1], "step") || !strcmp(argv[1], "tour")) {
+		fprintf(err,
+			"vfsim: '%s' is not available in this version yet\n",
+			argv[1]);
+		return 2;
+	}
+	fprintf(err,
+		"vfsim: unknown command or option '%s' (see vfsim --help)\n",
+		argv[1]);
+	return 2;
+}

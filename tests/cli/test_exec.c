@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_exec.c - the executor's error paths, in-process: operations that
+ * fail before reaching the guest (-ENODEV without a mount, -EBADF for a
+ * handle whose open failed), data checks (-EIO), actions that find no
+ * device, expectations on a removed queue, long trace lines, and the
+ * set-up errors only the machine can detect.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/cli/exec.h"
+#include "tests/harness.h"
+
+static char *diag;
+
+/* Run @text; return the status, with the diagnostics in @diag. */
+static int run_text(const char *text, const char *policy,
+		    struct vfsim_result *r)
+{
+	struct vfsim_exec_opts o = { .policy = policy };
+	struct scenario_error err;
+	struct scenario *s;
+	size_t len;
+	int st;
+
+	free(diag);
+	diag = NULL;
+	if (scenario_parse_string("t.vfs", text, &s, &err)) {
+		fprintf(stderr, "%s\n", err.msg);
+		CU_FAIL_FATAL("scenario does not parse");
+	}
+	o.diag = open_memstream(&diag, &len);
+	st = vfsim_exec(s, &o, r);
+	fclose(o.diag);
+	scenario_free(s);
+	return st;
+}
+
+static void test_error_paths(void)
+{
+	char *text, *mark = malloc(3001);
+	struct vfsim_result r;
+
+	memset(mark, 'x', 3000);
+	mark[3000] = '\0';
+	CU_ASSERT_FATAL(asprintf(&text,
+				 "machine variant=v5-2019\n"
+				 "migration policy=guest-error\n"
+				 "fs\n  file /f \"abc\"\nend\n"
+				 "task u\n  getattr /\nend\n"
+				 "task t\n  mount\n  open /nope as h\n"
+				 "  read h 0 1\n  open /f as g\n"
+				 "  read g 0 3 expect=\"xyz\"\n"
+				 "  opendir / as d\n  readdir d expect=7\n"
+				 "  releasedir d\n  release g\n  umount\nend\n"
+				 "at 1ms\n  device die\n  unplug\n  unplug\n"
+				 "  picture ring hiprio\n  mark \"%s\"\nend\n"
+				 "run until time 500us\n"
+				 "expect hiprio.avail_idx <= 100\n"
+				 "expect requests.0.used_idx >= 1\n"
+				 "run\n"
+				 "expect task u returns -ENODEV\n"
+				 "expect task t op 3 returns -EBADF\n"
+				 "expect task t op 5 returns -EIO\n"
+				 "expect task t op 7 returns -EIO\n"
+				 "expect task t returns 0\n"
+				 "expect trace contains \"unplug result "
+				 "-ENODEV\"\n"
+				 "expect trace contains \"no such queue now\"\n"
+				 "expect hiprio.connected == 0\n"
+				 "expect device.dead == 1\n",
+				 mark) > 0);
+	CU_ASSERT_EQUAL(run_text(text, NULL, &r), 1);
+	CU_ASSERT_EQUAL(r.expects, 11);
+	CU_ASSERT_EQUAL(r.failed, 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(diag, "t.vfs:39:1: expectation failed: "
+					    "hiprio.connected == 0: got no "
+					    "such queue"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.trace, "differ from the 3 expected"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.trace, "3 entries, not 7"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.trace, mark)); /* not truncated */
+	CU_ASSERT_EQUAL(r.nr_pictures, 0);
+	vfsim_result_free(&r);
+	free(text);
+	free(mark);
+}
+
+/* The PM path as actions, and an expectation on the run's status. */
+static void test_freeze_restore_actions(void)
+{
+	struct vfsim_result r;
+
+	CU_ASSERT_EQUAL(run_text("at 1us\n  freeze\n  restore\nend\n"
+				 "run\nexpect status done\n"
+				 "expect trace contains \"freeze result\"\n"
+				 "expect trace contains \"restore result\"\n"
+				 "expect hiprio.connected == 1\n",
+				 NULL, &r),
+			0);
+	CU_ASSERT_EQUAL(r.expects, 4);
+	vfsim_result_free(&r);
+}
+
+static void test_setup_errors(void)
+{
+	struct vfsim_result r;
+
+	CU_ASSERT_EQUAL(run_text("run\n", "replay:x", &r), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.error, "replay"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(diag, r.error));
+	CU_ASSERT_PTR_NULL(r.trace);
+	vfsim_result_free(&r);
+	CU_ASSERT_EQUAL(run_text("fs\n  file /f size=1\n  file /f \"x\"\nend\n"
+				 "run\n",
+				 NULL, &r),
+			2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.error, "t.vfs:3:3: error: cannot "
+					       "create '/f': File exists"));
+	vfsim_result_free(&r);
+	/* Defaults: no options at all, nothing printed. */
+	{
+		struct scenario *s;
+
+		CU_ASSERT_EQUAL_FATAL(
+			scenario_parse_string("d.vfs",
+					      "run\nexpect status "
+					      "deadlock\n",
+					      &s, NULL),
+			0);
+		CU_ASSERT_EQUAL(vfsim_exec(s, NULL, &r), 1);
+		CU_ASSERT_PTR_NOT_NULL(r.trace);
+		vfsim_result_free(&r);
+		scenario_free(s);
+	}
+	free(diag);
+	diag = NULL;
+}
+
+/* A pattern file bigger than one chunk reads back as the pattern. */
+static void test_pattern_file(void)
+{
+	struct vfsim_result r;
+
+	CU_ASSERT_EQUAL(run_text("fs\n  file /p size=9000\nend\n"
+				 "task t\n  mount\n  open /p as h\n"
+				 "  read h 8190 4 expect=\"abcd\"\n"
+				 "  release h\n  umount\nend\n"
+				 "run\nexpect task t op 3 returns 0\n"
+				 "expect no leaks\n",
+				 NULL, &r),
+			0);
+	vfsim_result_free(&r);
+	free(diag);
+	diag = NULL;
+}
+
+/* A migration with nothing mounted, loading with the guest-error policy;
+ * names too long for the device's file system are set-up errors. */
+static void test_migrate_and_long_names(void)
+{
+	char long_name[300], text[1024];
+	struct vfsim_result r;
+
+	CU_ASSERT_EQUAL(run_text("migration policy=guest-error\n"
+				 "at 1us\n  migrate\n  migrate\nend\n"
+				 "run\nexpect trace contains \"migrate result "
+				 "0\"\n"
+				 "expect trace contains \"migrate result "
+				 "-EALREADY\"\n",
+				 NULL, &r),
+			0);
+	vfsim_result_free(&r);
+	memset(long_name, 'n', 280);
+	long_name[280] = '\0';
+	snprintf(text, sizeof(text), "fs\n  dir /%s/x\nend\nrun\n", long_name);
+	CU_ASSERT_EQUAL(run_text(text, NULL, &r), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.error, "t.vfs:2:3: error: cannot "
+					       "create"));
+	vfsim_result_free(&r);
+	snprintf(text, sizeof(text), "fs\n  dir /%s\nend\nrun\n", long_name);
+	CU_ASSERT_EQUAL(run_text(text, NULL, &r), 2);
+	vfsim_result_free(&r);
+	free(diag);
+	diag = NULL;
+}
+
+VT_SUITE(cli_exec, NULL, NULL, VT_CASE(test_error_paths),
+	 VT_CASE(test_freeze_restore_actions), VT_CASE(test_setup_errors),
+	 VT_CASE(test_pattern_file), VT_CASE(test_migrate_and_long_names));

@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_scenarios.c - every tests/scenarios/NAME.vfs through the executor,
+ * in-process: its expectations must all hold, and its text trace must
+ * equal tests/scenarios/NAME.trace byte for byte. A mismatch prints the
+ * first differing lines with their line numbers.
+ *
+ * After an intended change, regenerate the expected traces with
+ *	VFSIM_UPDATE_TRACES=1 make test T=cli_scenarios
+ * and review the diff (git diff tests/scenarios) before committing.
+ */
+#include <glob.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/cli/exec.h"
+#include "tests/cli/scenario_test_util.h"
+#include "tests/harness.h"
+
+#define SCENARIO_DIR "tests/scenarios"
+
+static int check_one(const char *vfs)
+{
+	struct vfsim_exec_opts o = { .format = VFSIM_TRACE_TEXT,
+				     .diag = stderr };
+	char expected_path[4096];
+	struct vfsim_result r;
+	struct scenario_error err;
+	struct scenario *s;
+	char *expected;
+	int bad = 0;
+
+	if (scenario_parse_file(vfs, &s, &err)) {
+		fprintf(stderr, "\n%s\n", err.msg);
+		return 1;
+	}
+	snprintf(expected_path, sizeof(expected_path), "%.*s.trace",
+		 (int)(strlen(vfs) - 4), vfs);
+	vfsim_exec(s, &o, &r);
+	if (r.status != 0) {
+		fprintf(stderr,
+			"\n%s: status %d (%u of %u expectations "
+			"failed)\n",
+			vfs, r.status, r.failed, r.expects);
+		bad = 1;
+	}
+	if (getenv("VFSIM_UPDATE_TRACES")) {
+		bad |= vt_write_text(expected_path, r.trace ? r.trace : "");
+	} else {
+		expected = vt_read_text(expected_path);
+		if (!expected) {
+			fprintf(stderr,
+				"\n%s: no expected trace (run "
+				"VFSIM_UPDATE_TRACES=1 make test "
+				"T=cli_scenarios)\n",
+				expected_path);
+			bad = 1;
+		} else if (vt_diff_text(expected_path, expected,
+					r.trace ? r.trace : "", stderr)) {
+			bad = 1;
+		}
+		free(expected);
+	}
+	vfsim_result_free(&r);
+	scenario_free(s);
+	return bad;
+}
+
+static void test_every_scenario(void)
+{
+	glob_t g;
+	int failed = 0;
+
+	CU_ASSERT_EQUAL_FATAL(glob(SCENARIO_DIR "/*.vfs", 0, NULL, &g), 0);
+	/* One per mechanism and per bug switch: a handful at the least. */
+	CU_ASSERT(g.gl_pathc >= 5);
+	for (size_t i = 0; i < g.gl_pathc; i++)
+		failed += check_one(g.gl_pathv[i]);
+	CU_ASSERT_EQUAL(failed, 0);
+	globfree(&g);
+}
+
+/* The diff helper itself: a changed line is reported with its number. */
+static void test_diff_reports_line(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+
+	CU_ASSERT_FATAL(mem != NULL);
+	CU_ASSERT_EQUAL(vt_diff_text("x", "a\nb\nc\n", "a\nb\nc\n", mem), 0);
+	CU_ASSERT_EQUAL(vt_diff_text("x", "a\nb\nc\n", "a\nB\nc\n", mem), 1);
+	CU_ASSERT_EQUAL(vt_diff_text("x", "a\n", "a\nextra\n", mem), 1);
+	fclose(mem);
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "x:2: -b"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "x:2: +B"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "x:2: +extra"));
+	free(buf);
+}
+
+VT_SUITE(cli_scenarios, NULL, NULL, VT_CASE(test_every_scenario),
+	 VT_CASE(test_diff_reports_line));

@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_vfsim_cli.c - the vfsim program, run in-process through
+ * vfsim_cli_main(): help and version, exit codes, one-line usage errors,
+ * scenario errors (exit 2 with FILE:LINE:COL, nothing runs), failed
+ * expectations (exit 1 with their positions), --out files, and
+ * determinism (same seed, same trace; a replay of a random run's choices
+ * reproduces it).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sim/cli/exec.h"
+#include "sim/cli/vfsim_cli.h"
+#include "tests/cli/scenario_test_util.h"
+#include "tests/harness.h"
+
+static char *out_text, *err_text;
+static char tmpdir[64];
+
+/* Run vfsim with the NULL-terminated arguments; capture both streams. */
+static int vfsim(const char *arg, ...)
+{
+	char *argv[16] = { "vfsim" };
+	size_t olen, elen;
+	FILE *out, *err;
+	int argc = 1, rc;
+	va_list ap;
+
+	free(out_text);
+	free(err_text);
+	out = open_memstream(&out_text, &olen);
+	err = open_memstream(&err_text, &elen);
+	va_start(ap, arg);
+	for (const char *a = arg; a && argc < 15; a = va_arg(ap, const char *))
+		argv[argc++] = (char *)a;
+	va_end(ap);
+	rc = vfsim_cli_main(argc, argv, out, err);
+	fclose(out);
+	fclose(err);
+	return rc;
+}
+
+/* Write scenario @text to a file in the test directory. */
+static const char *scenario_file(const char *name, const char *text)
+{
+	static char path[128];
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	CU_ASSERT_EQUAL(vt_write_text(path, text), 0);
+	return path;
+}
+
+static int setup(void)
+{
+	strcpy(tmpdir, "/tmp/vfsim-cli-XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int cleanup(void)
+{
+	char cmd[128];
+
+	free(out_text);
+	free(err_text);
+	out_text = err_text = NULL;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_help_and_version(void)
+{
+	CU_ASSERT_EQUAL(vfsim("--help", NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "usage: vfsim"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "run FILE"));
+	/* Not listed as available while it is not. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "not available in this "
+						"version yet:\n  step"));
+	CU_ASSERT_EQUAL(vfsim("-h", NULL), 0);
+	CU_ASSERT_EQUAL(vfsim("run", "--help", NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "--policy"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "replay:FILE"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "exit status"));
+	CU_ASSERT_PTR_NULL(strstr(out_text, "msc"));
+	CU_ASSERT_EQUAL(vfsim("--version", NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out_text, "vfsim " VFSIM_VERSION "\n");
+}
+
+/* Every usage error: exit 2, one line on stderr, nothing on stdout. */
+static void usage_error(int rc, const char *needle)
+{
+	CU_ASSERT_EQUAL(rc, 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, needle));
+	CU_ASSERT_EQUAL(strchr(err_text, '\n') - err_text + 1,
+			(long)strlen(err_text));
+	CU_ASSERT_STRING_EQUAL(out_text, "");
+}
+
+static void test_usage_errors(void)
+{
+	const char *ok = scenario_file("ok.vfs", "task t\n  yield\nend\nrun\n");
+
+	CU_ASSERT_EQUAL(vfsim(NULL), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "usage: vfsim"));
+	usage_error(vfsim("frobnicate", NULL), "unknown command or option");
+	usage_error(vfsim("step", "x.vfs", NULL),
+		    "'step' is not available in this version yet");
+	usage_error(vfsim("tour", NULL), "'tour' is not available");
+	usage_error(vfsim("run", NULL), "missing scenario FILE");
+	usage_error(vfsim("run", ok, "--frob", NULL),
+		    "unknown option '--frob'");
+	usage_error(vfsim("run", ok, "--trace", NULL),
+		    "'--trace' needs a value");
+	usage_error(vfsim("run", ok, "--trace", "msc", NULL),
+		    "unknown trace format 'msc'");
+	usage_error(vfsim("run", ok, ok, NULL), "one scenario at a time");
+	usage_error(vfsim("run", ok, "--policy", "random:x", NULL), "random");
+	usage_error(vfsim("run", ok, "--policy", "replay:/nonexistent/c.txt",
+			  NULL),
+		    "cannot read '/nonexistent/c.txt'");
+	usage_error(vfsim("run", ok, "--policy", "replay:", "--out",
+			  "/nonexistent/dir", NULL),
+		    "cannot read");
+	usage_error(vfsim("run", ok, "--policy",
+			  strcat(strcpy((char[128]){ 0 }, "replay:"), ok),
+			  NULL),
+		    "holds no choices");
+	usage_error(vfsim("run", "/nonexistent.vfs", NULL), "/nonexistent.vfs");
+}
+
+static void test_scenario_error_exit_2(void)
+{
+	CU_ASSERT_EQUAL(
+		vfsim("run", "tests/scenarios/bad/unknown-op.vfs", NULL), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		err_text, "tests/scenarios/bad/unknown-op.vfs:5:3: error: "
+			  "unknown operation 'lokup'"));
+	CU_ASSERT_STRING_EQUAL(out_text, ""); /* nothing ran */
+}
+
+/* Errors only the machine can find are scenario errors too. */
+static void test_machine_error_exit_2(void)
+{
+	const char *f = scenario_file("w.vfs", "device workers=20\nrun\n");
+
+	CU_ASSERT_EQUAL(vfsim("run", f, NULL), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "w.vfs:1:1: error: "
+						"workers=20"));
+	CU_ASSERT_STRING_EQUAL(out_text, "");
+	f = scenario_file("b.vfs", "device batch=100\nrun\n");
+	CU_ASSERT_EQUAL(vfsim("run", f, NULL), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "batch=100"));
+	f = scenario_file("fs.vfs", "fs\n  file /no/f \"x\"\nend\nrun\n");
+	CU_ASSERT_EQUAL(vfsim("run", f, NULL), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "fs.vfs:2:3: error: cannot "
+						"create '/no/f'"));
+	f = scenario_file("root.vfs", "fs\n  dir /\nend\nrun\n");
+	CU_ASSERT_EQUAL(vfsim("run", f, NULL), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "root.vfs:2:3: error:"));
+}
+
+static void test_failed_expectations_exit_1(void)
+{
+	const char *f = scenario_file(
+		"fail.vfs", "task t\n  mount\n  getattr /nope\nend\nrun\n"
+			    "expect task t op 2 returns 0\n"
+			    "expect task t returns 0\n"
+			    "expect status deadlock\n"
+			    "expect hiprio.in_flight != 0\n"
+			    "expect device.inodes > 1\n"
+			    "expect trace count \"nothing\" >= 1\n"
+			    "expect report kmem.leak\n"
+			    "expect reports < 0\n"
+			    "expect task t blocked\n"
+			    "expect no leaks\n");
+
+	CU_ASSERT_EQUAL(vfsim("run", f, NULL), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text,
+				      "fail.vfs:6:1: expectation failed: task "
+				      "t op 2 returns 0: got -ENOENT (trace "
+				      "position #"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "fail.vfs:8:1: expectation "
+						"failed: status deadlock: got "
+						"done"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "fail.vfs:9:1:"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "fail.vfs:10:1:"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "fail.vfs:11:1:"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "fail.vfs:12:1:"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "fail.vfs:13:1:"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "fail.vfs:14:1: expectation "
+						"failed: task t blocked: got "
+						"done"));
+	/* The mount the task left is unmounted at shutdown: no leak. */
+	CU_ASSERT_PTR_NULL(strstr(err_text, "fail.vfs:15:1:"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "scn.expect"));
+}
+
+/* An expectation before anything ran sees nothing run. */
+static void test_expect_before_run(void)
+{
+	const char *f = scenario_file("early.vfs",
+				      "task t\n  mount\nend\n"
+				      "expect task t returns 0\n"
+				      "expect task t op 1 returns 0\n"
+				      "expect task t done\n"
+				      "expect status done\n"
+				      "expect requests.0.connected == 1\n"
+				      "run\n");
+
+	CU_ASSERT_EQUAL(vfsim("run", f, NULL), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "early.vfs:4:1: expectation "
+						"failed: task t returns 0: got "
+						"it has not run"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "early.vfs:5:1:"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "got not started"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "got not run"));
+	CU_ASSERT_PTR_NULL(strstr(err_text, "early.vfs:8:1:"));
+}
+
+static void test_out_dir(void)
+{
+	char dir[128], path[160];
+	struct stat st;
+	char *text;
+
+	snprintf(dir, sizeof(dir), "%s/out", tmpdir);
+	CU_ASSERT_EQUAL(vfsim("run", "tests/scenarios/hiprio-full.vfs", "--out",
+			      dir, NULL),
+			0);
+	snprintf(path, sizeof(path), "%s/trace.txt", dir);
+	text = vt_read_text(path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_STRING_EQUAL(text, out_text);
+	free(text);
+	snprintf(path, sizeof(path), "%s/choices.txt", dir);
+	text = vt_read_text(path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_EQUAL(strncmp(text, "replay:", 7), 0);
+	free(text);
+	snprintf(path, sizeof(path), "%s/hiprio-full.dot", dir);
+	CU_ASSERT_EQUAL(stat(path, &st), 0);
+	/* jsonl goes to trace.jsonl; none prints nothing. */
+	CU_ASSERT_EQUAL(vfsim("run", "tests/scenarios/removal.vfs", "--trace",
+			      "jsonl", "--out", dir, NULL),
+			0);
+	CU_ASSERT_EQUAL(out_text[0], '{');
+	snprintf(path, sizeof(path), "%s/trace.jsonl", dir);
+	CU_ASSERT_EQUAL(stat(path, &st), 0);
+	CU_ASSERT_EQUAL(vfsim("run", "tests/scenarios/removal.vfs", "--trace",
+			      "none", NULL),
+			0);
+	CU_ASSERT_STRING_EQUAL(out_text, "");
+	/* An --out that cannot be created is an error after the run. */
+	CU_ASSERT_EQUAL(vfsim("run", "tests/scenarios/removal.vfs", "--out",
+			      "/nonexistent/x", NULL),
+			2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "cannot create"));
+}
+
+static uint64_t run_hash(const char *file, const char *policy, char **choices)
+{
+	struct vfsim_exec_opts o = { .policy = policy,
+				     .format = VFSIM_TRACE_NONE };
+	struct scenario_error err;
+	struct vfsim_result r;
+	struct scenario *s;
+	uint64_t h;
+
+	CU_ASSERT_EQUAL_FATAL(scenario_parse_file(file, &s, &err), 0);
+	CU_ASSERT_EQUAL(vfsim_exec(s, &o, &r), 0);
+	h = r.trace_hash;
+	if (choices)
+		*choices = strdup(r.choices);
+	vfsim_result_free(&r);
+	scenario_free(s);
+	return h;
+}
+
+static void test_determinism_and_replay(void)
+{
+	const char *f = "tests/scenarios/full-queue-mainline.vfs";
+	char *choices, path[128], arg[160];
+	uint64_t h1, h2, h3;
+
+	h1 = run_hash(f, "random:42", &choices);
+	h2 = run_hash(f, "random:42", NULL);
+	CU_ASSERT_EQUAL(h1, h2);
+	CU_ASSERT(strlen(choices) > strlen("replay:"));
+	h3 = run_hash(f, choices, NULL);
+	CU_ASSERT_EQUAL(h1, h3);
+	/* The same through the program and a choices file. */
+	snprintf(path, sizeof(path), "%s/choices.txt", tmpdir);
+	CU_ASSERT_EQUAL(vt_write_text(path, choices), 0);
+	snprintf(arg, sizeof(arg), "replay:%s", path);
+	CU_ASSERT_EQUAL(vfsim("run", f, "--policy", arg, NULL), 0);
+	free(choices);
+	/* A seed that reorders the run changes the trace. */
+	CU_ASSERT_NOT_EQUAL(run_hash(f, "fifo", NULL), h1);
+}
+
+VT_SUITE(cli_vfsim, setup, cleanup, VT_CASE(test_help_and_version),
+	 VT_CASE(test_usage_errors), VT_CASE(test_scenario_error_exit_2),
+	 VT_CASE(test_machine_error_exit_2),
+	 VT_CASE(test_failed_expectations_exit_1),
+	 VT_CASE(test_expect_before_run), VT_CASE(test_out_dir),
+	 VT_CASE(test_determinism_and_replay));
