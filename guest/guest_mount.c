@@ -48,6 +48,11 @@ int guest_umount(struct guest_fs *gfs)
 
 	if (!gfs)
 		return -EINVAL;
+	/* umount(2) of a mount already being unmounted: refused, not a
+	 * second teardown of the same super block. */
+	if (gfs->unmounting)
+		return -EBUSY;
+	gfs->unmounting = true;
 	guest_restore_wait(gfs);
 	err = guest_forget_all(gfs);
 	guest_wait_releases(gfs);

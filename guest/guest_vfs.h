@@ -78,6 +78,7 @@ struct guest_fs {
 	bool broken; /**< restore could not renegotiate: every request EIO */
 	struct task *restorer;	      /**< the task restoring (not gated) */
 	wait_queue_head_t restore_wq; /**< woken when restoring ends */
+	bool unmounting; /**< guest_umount() under way: a second one is refused */
 };
 
 /** @brief An open file or directory (the kernel's struct fuse_file). */
@@ -133,7 +134,9 @@ int guest_mount(const char *tag, struct guest_fs **gfsp);
  * @brief Unmount: guest_forget_all(), then the driver's virtio_kill_sb()
  * (stop the hiprio queue, drain, DESTROY, drain, free the channels) and
  * free @p gfs. Implemented by the driver (guest/guest_mount.c).
- * @return 0 or a negative errno
+ * @return 0 or a negative errno; -EBUSY when an unmount of @p gfs is
+ *         already under way in another task (it may be waiting on a device
+ *         that stopped answering); @p gfs stays with that unmount
  */
 int guest_umount(struct guest_fs *gfs);
 

@@ -290,7 +290,43 @@ static void test_removal_with_request_in_flight(void)
 	CU_ASSERT_EQUAL(ret, 0);
 }
 
+static bool task_finished(void *arg)
+{
+	return task_done(arg);
+}
+
+/* A second umount of a mount whose umount waits on a stalled daemon. */
+static int umount_only(void *arg)
+{
+	(void)arg;
+	return guest_umount(shared_fs);
+}
+
+static void test_second_umount_is_refused(void)
+{
+	struct task *first, *second;
+	int ret = -1;
+
+	task_spawn(mount_only, NULL, "mount", TASK_SYSCALL, 0);
+	CU_ASSERT_EQUAL(sched_run(), SCHED_DONE);
+	vfs_dev_pause(dev, true);
+	first = task_spawn(umount_only, NULL, "umount1", TASK_SYSCALL, 0);
+	CU_ASSERT_EQUAL(sched_run_until(task_waits, first), SCHED_STOPPED);
+	second = task_spawn(umount_only, NULL, "umount2", TASK_SYSCALL, 0);
+	CU_ASSERT_EQUAL(sched_run_until(task_finished, second), SCHED_STOPPED);
+	CU_ASSERT_FALSE(task_done(first));
+	CU_ASSERT_EQUAL(task_join(second, &ret), 0);
+	CU_ASSERT_EQUAL(ret, -EBUSY);
+	/* The daemon recovers and the first unmount completes. */
+	vfs_dev_pause(dev, false);
+	CU_ASSERT_EQUAL(sched_run(), SCHED_DONE);
+	CU_ASSERT_EQUAL(task_join(first, &ret), 0);
+	CU_ASSERT_EQUAL(ret, 0);
+	CU_ASSERT_EQUAL(device_inodes(), 1);
+}
+
 VT_SUITE_EACH(integration_full_stack, setup, teardown,
 	      VT_CASE(test_program_round_trip),
 	      VT_CASE(test_setlkw_between_programs),
-	      VT_CASE(test_removal_with_request_in_flight));
+	      VT_CASE(test_removal_with_request_in_flight),
+	      VT_CASE(test_second_umount_is_refused));
