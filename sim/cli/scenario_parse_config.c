@@ -48,6 +48,38 @@ static bool is_pow2(uint64_t v)
 	return v && !(v & (v - 1));
 }
 
+/*
+ * One key=value of a configuration line (machine, device): checks the
+ * token's shape, that the key is one of @keys and is not given twice, and
+ * records it in @set. Returns the key's index in @keys.
+ */
+static int parse_config_key(struct scn_parser *P, const struct scn_tok *t,
+			    const char *const keys[], const char *what,
+			    unsigned int *set)
+{
+	char b[80], list[160] = "";
+	int k;
+
+	if (t->kind != SCN_TK_KEYVAL) {
+		for (size_t i = 0; keys[i]; i++)
+			snprintf(list + strlen(list),
+				 sizeof(list) - strlen(list), "%s%s",
+				 i ? ", " : "", keys[i]);
+		scn_fail(P, -EINVAL, t->col,
+			 "unexpected '%s' (expected key=value, keys: %s)",
+			 scn_tok_str(t, b, sizeof(b)), list);
+	}
+	scn_no_var(P, t);
+	k = scn_one_of(P,
+		       &(struct scn_tok){
+			       .text = t->key, .col = t->col, .vcol = t->col },
+		       keys, what);
+	if (*set & (1u << k))
+		scn_fail(P, -EEXIST, t->col, "duplicate key '%s'", t->key);
+	*set |= 1u << k;
+	return k;
+}
+
 static const char *const machine_keys[] = {
 	"tag",	     "queues",	 "queue-size", "variant", "cpus",
 	"event-idx", "indirect", "dax-window", "timeout", NULL,
@@ -61,25 +93,9 @@ void scn_parse_machine(struct scn_parser *P)
 	m->pos = scn_pos_at(P, P->toks[0].col);
 	for (size_t i = 1; i < P->nr_toks; i++) {
 		const struct scn_tok *t = &P->toks[i];
-		char b[80];
-		int k;
+		int k = parse_config_key(P, t, machine_keys, "machine key",
+					 &m->set);
 
-		if (t->kind != SCN_TK_KEYVAL)
-			scn_fail(P, -EINVAL, t->col,
-				 "unexpected '%s' (expected key=value, keys: "
-				 "tag, queues, queue-size, variant, cpus, "
-				 "event-idx, indirect, dax-window, timeout)",
-				 scn_tok_str(t, b, sizeof(b)));
-		scn_no_var(P, t);
-		k = scn_one_of(P,
-			       &(struct scn_tok){ .text = t->key,
-						  .col = t->col,
-						  .vcol = t->col },
-			       machine_keys, "machine key");
-		if (m->set & (1u << k))
-			scn_fail(P, -EEXIST, t->col, "duplicate key '%s'",
-				 t->key);
-		m->set |= 1u << k;
 		switch (k) {
 		case 0:
 			if (!*t->text || strlen(t->text) > 36)
@@ -164,24 +180,9 @@ void scn_parse_device(struct scn_parser *P)
 	d->pos = scn_pos_at(P, P->toks[0].col);
 	for (size_t i = 1; i < P->nr_toks; i++) {
 		const struct scn_tok *t = &P->toks[i];
-		char b[80];
-		int k;
+		int k = parse_config_key(P, t, device_keys, "device key",
+					 &d->set);
 
-		if (t->kind != SCN_TK_KEYVAL)
-			scn_fail(P, -EINVAL, t->col,
-				 "unexpected '%s' (expected key=value, keys: "
-				 "latency, order, batch, workers, seed)",
-				 scn_tok_str(t, b, sizeof(b)));
-		scn_no_var(P, t);
-		k = scn_one_of(P,
-			       &(struct scn_tok){ .text = t->key,
-						  .col = t->col,
-						  .vcol = t->col },
-			       device_keys, "device key");
-		if (d->set & (1u << k))
-			scn_fail(P, -EEXIST, t->col, "duplicate key '%s'",
-				 t->key);
-		d->set |= 1u << k;
 		if (k == 0)
 			d->latency_ns = scn_duration(P, t, "latency");
 		else if (k == 1)

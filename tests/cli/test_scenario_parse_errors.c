@@ -33,9 +33,13 @@ static const struct err_case cases[] = {
 	{ "machine colour=red\n", -EINVAL, 1, 9,
 	  "unknown machine key 'colour' (expected one of: tag, queues," },
 	{ "machine queues\n", -EINVAL, 1, 9,
-	  "unexpected 'queues' (expected key=value" },
+	  "unexpected 'queues' (expected key=value, keys: tag, queues, "
+	  "queue-size, variant, cpus, event-idx, indirect, dax-window, "
+	  "timeout)" },
 	{ "device speed=1\n", -EINVAL, 1, 8, "unknown device key 'speed'" },
-	{ "device fast\n", -EINVAL, 1, 8, "unexpected 'fast'" },
+	{ "device fast\n", -EINVAL, 1, 8,
+	  "unexpected 'fast' (expected key=value, keys: latency, order, "
+	  "batch, workers, seed)" },
 	{ "bug use-after-free\n", -EINVAL, 1, 5,
 	  "unknown bug switch 'use-after-free' (expected one of: "
 	  "forget-sends-list-head, sleep-retry-holding-bg-lock," },
