@@ -9,16 +9,8 @@
 #include <sys/stat.h>
 
 #include "device/memfs.h"
+#include "tests/device/memfs_test_util.h"
 #include "tests/harness.h"
-
-#define CHECK_FS(fs)                                          \
-	do {                                                  \
-		char why_[128] = "";                          \
-		int r_ = memfs_check(fs, why_, sizeof(why_)); \
-		CU_ASSERT_EQUAL(r_, 0);                       \
-		if (r_)                                       \
-			CU_FAIL(why_);                        \
-	} while (0)
 
 static struct memfs_time T(s64 sec) {
 	return (struct memfs_time){ sec, 7 };

@@ -6,16 +6,8 @@
 #include <string.h>
 
 #include "device/memfs.h"
+#include "tests/device/memfs_test_util.h"
 #include "tests/harness.h"
-
-#define CHECK_FS(fs)                                          \
-	do {                                                  \
-		char why_[128] = "";                          \
-		int r_ = memfs_check(fs, why_, sizeof(why_)); \
-		CU_ASSERT_EQUAL(r_, 0);                       \
-		if (r_)                                       \
-			CU_FAIL(why_);                        \
-	} while (0)
 
 /*
  * The tree every test starts from:
