@@ -223,16 +223,7 @@ static int restore_lookup(struct guest_fs *gfs, u64 parent, const char *name,
 	struct fuse_args args;
 	int err;
 
-	memset(&out, 0, sizeof(out));
-	memset(&args, 0, sizeof(args));
-	args.opcode = FUSE_LOOKUP;
-	args.nodeid = parent;
-	args.in_numargs = 1;
-	args.in_args[0].size = (unsigned int)strlen(name) + 1;
-	args.in_args[0].value = name;
-	args.out_numargs = 1;
-	args.out_args[0].size = sizeof(out);
-	args.out_args[0].value = &out;
+	fuse_lookup_init(&args, parent, name, &out);
 	err = (int)fuse_simple_request(gfs->fm, &args);
 	if (!err && !out.nodeid)
 		err = -ENOENT;

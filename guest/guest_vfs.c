@@ -175,7 +175,22 @@ int guest_forget_all(struct guest_fs *gfs)
 	return 0;
 }
 
-/* Kernel: fuse_lookup_init() + fuse_lookup_name(). */
+void fuse_lookup_init(struct fuse_args *args, u64 nodeid, const char *name,
+		      struct fuse_entry_out *outarg)
+{
+	memset(outarg, 0, sizeof(*outarg));
+	memset(args, 0, sizeof(*args));
+	args->opcode = FUSE_LOOKUP;
+	args->nodeid = nodeid;
+	args->in_numargs = 1;
+	args->in_args[0].size = (unsigned int)strlen(name) + 1;
+	args->in_args[0].value = name;
+	args->out_numargs = 1;
+	args->out_args[0].size = sizeof(*outarg);
+	args->out_args[0].value = outarg;
+}
+
+/* Kernel: fuse_lookup_name(): LOOKUP, and owe the lookup it hands out. */
 int guest_lookup(struct guest_fs *gfs, u64 parent, const char *name,
 		 struct fuse_entry_out *out)
 {
@@ -185,16 +200,7 @@ int guest_lookup(struct guest_fs *gfs, u64 parent, const char *name,
 
 	if (err)
 		return err;
-	memset(&outarg, 0, sizeof(outarg));
-	memset(&args, 0, sizeof(args));
-	args.opcode = FUSE_LOOKUP;
-	args.nodeid = parent;
-	args.in_numargs = 1;
-	args.in_args[0].size = (unsigned int)strlen(name) + 1;
-	args.in_args[0].value = name;
-	args.out_numargs = 1;
-	args.out_args[0].size = sizeof(outarg);
-	args.out_args[0].value = &outarg;
+	fuse_lookup_init(&args, parent, name, &outarg);
 	err = (int)guest_send(gfs, &args);
 	if (err)
 		return err;
