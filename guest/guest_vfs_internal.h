@@ -57,8 +57,10 @@ void guest_track_exit(struct guest_fs *gfs);
 /** @brief 0 for a usable name (1..255 bytes), else -EINVAL. */
 int guest_check_name(const char *name);
 
-/* Kernel: fuse_lookup_init(): describe a LOOKUP of @name in @nodeid whose
- * reply lands in @outarg (zeroed here). */
+/**
+ * @brief Kernel: fuse_lookup_init(): describe a LOOKUP of @p name in
+ * @p nodeid whose reply lands in @p outarg (zeroed here).
+ */
 void fuse_lookup_init(struct fuse_args *args, u64 nodeid, const char *name,
 		      struct fuse_entry_out *outarg);
 
