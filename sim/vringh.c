@@ -124,7 +124,30 @@ static void new_stamp(struct vringh *vrh)
 	}
 }
 
-/* Walk the chain at @head into @ch; 0 or a negative errno (not yet sticky). */
+/*
+ * Room for one more segment in @ch. The array grows with the chains seen,
+ * not with the queue: a 32768-entry queue must not cost every popped chain
+ * a 32768-entry array. Loop detection bounds a chain: fewer than num
+ * direct descriptors, then at most num in one indirect table.
+ */
+static int chain_reserve(const struct vringh *vrh, struct vringh_chain *ch)
+{
+	unsigned int cap = ch->cap ? 2 * ch->cap : 4;
+	struct vringh_seg *segs;
+
+	assert(ch->nr_segs < 2 * vrh->num);
+	if (ch->nr_segs < ch->cap)
+		return 0;
+	segs = realloc(ch->segs, cap * sizeof(*segs));
+	if (!segs)
+		return -ENOMEM;
+	ch->segs = segs;
+	ch->cap = cap;
+	return 0;
+}
+
+/* Walk the chain at @head into @ch; 0 or a negative errno (not yet sticky;
+ * -ENOMEM with no @why is the host's, not the driver's, fault). */
 static int walk_chain(struct vringh *vrh, u16 head, struct vringh_chain *ch,
 		      const char **why)
 {
@@ -203,8 +226,8 @@ static int walk_chain(struct vringh *vrh, u16 head, struct vringh_chain *ch,
 			*why = "buffer lengths overflow 32 bits";
 			return -EOVERFLOW;
 		}
-		/* Loop detection bounds a chain by its table, <= num. */
-		assert(ch->nr_segs < ch->cap);
+		if (chain_reserve(vrh, ch))
+			return -ENOMEM;
 		ch->segs[ch->nr_segs++] = (struct vringh_seg){
 			.gpa = addr,
 			.len = len,
@@ -236,15 +259,6 @@ int vringh_pop(struct vringh *vrh, struct vringh_chain *ch)
 	n = vringh_avail_count(vrh);
 	if (n <= 0)
 		return n;
-	if (ch->cap < vrh->num) {
-		struct vringh_seg *segs =
-			realloc(ch->segs, vrh->num * sizeof(*segs));
-
-		if (!segs)
-			return -ENOMEM;
-		ch->segs = segs;
-		ch->cap = vrh->num;
-	}
 	ch->nr_segs = ch->nr_out = 0;
 	ch->out_len = ch->in_len = 0;
 	ch->indirect = false;
@@ -254,6 +268,8 @@ int vringh_pop(struct vringh *vrh, struct vringh_chain *ch)
 	if (head >= vrh->num)
 		return bad_ring(vrh, -ENXIO, head, "head index out of range");
 	ret = walk_chain(vrh, head, ch, &why);
+	if (ret && !why)
+		return ret;
 	if (ret)
 		return bad_ring(vrh, ret, head, why);
 	ch->head = head;

@@ -392,10 +392,51 @@ static void test_zero_length_buffers(void)
 	vringh_chain_release(&ch);
 }
 
+/* The longest valid chain: QN - 1 direct buffers, then an indirect table
+ * of QN. That is more segments than the queue has entries (the segment
+ * array once had room for QN only and the pop asserted). */
+static void test_longest_chain(void)
+{
+	struct vring_desc *t = table(QN);
+	struct vringh_chain ch = { 0 };
+	u8 b[2 * QN * 4];
+
+	for (u16 i = 0; i < QN - 1; i++)
+		set_desc(&D[i], B() + i, 1, VIRTQ_DESC_F_NEXT, (u16)(i + 1));
+	set_desc(&D[QN - 1], virt_to_phys(t), QN * sizeof(*t),
+		 VIRTQ_DESC_F_INDIRECT, 0);
+	for (u16 i = 0; i < QN; i++)
+		set_desc(&t[i], B() + 16 + i, 2,
+			 i + 1 < QN ? VIRTQ_DESC_F_NEXT : 0, (u16)(i + 1));
+	publish(0);
+	CU_ASSERT_EQUAL(vringh_pop(&vrh, &ch), 1);
+	CU_ASSERT_EQUAL(ch.nr_segs, 2 * QN - 1);
+	CU_ASSERT_EQUAL(ch.nr_out, 2 * QN - 1);
+	CU_ASSERT_EQUAL(ch.out_len, (QN - 1) + 2 * QN);
+	CU_ASSERT(ch.indirect);
+	CU_ASSERT_EQUAL(vringh_chain_read(&ch, 0, b, sizeof(b)),
+			(QN - 1) + 2 * QN);
+	vringh_chain_release(&ch);
+}
+
+/* A chain's segment array is sized by the chains seen, not the queue. */
+static void test_chain_array_small(void)
+{
+	struct vringh_chain ch = { 0 };
+	int t;
+
+	CU_ASSERT_EQUAL(tq_add(vq, buf, 4, buf + 8, 4, &t), 0);
+	CU_ASSERT_EQUAL(vringh_pop(&vrh, &ch), 1);
+	CU_ASSERT_EQUAL(ch.nr_segs, 2);
+	CU_ASSERT(ch.cap >= 2 && ch.cap < QN);
+	vringh_chain_release(&ch);
+}
+
 VT_SUITE_EACH(sim_vringh, setup, teardown, VT_CASE(test_malformed_chains),
 	      VT_CASE(test_all_errnos_distinct),
 	      VT_CASE(test_indirect_not_negotiated),
 	      VT_CASE(test_avail_count_detects_jump), VT_CASE(test_init_rules),
 	      VT_CASE(test_push_bad_head), VT_CASE(test_vring_base),
 	      VT_CASE(test_chain_copy_faults), VT_CASE(test_stamp_wraps),
-	      VT_CASE(test_zero_length_buffers));
+	      VT_CASE(test_zero_length_buffers), VT_CASE(test_longest_chain),
+	      VT_CASE(test_chain_array_small));
