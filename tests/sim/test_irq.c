@@ -65,9 +65,17 @@ static const struct virtio_device_backend backend = {
 	.reset = be_reset,
 };
 
+static bool raise_in_callback;
+
 static void cb(struct virtqueue *vq)
 {
 	calls[vq->index]++;
+	/* Queue 1's handler raises a lower and a higher queue. */
+	if (raise_in_callback && vq->index == 1) {
+		raise_in_callback = false;
+		virtio_transport_raise_irq(&vdev, 0);
+		virtio_transport_raise_irq(&vdev, 2);
+	}
 	order[strlen(order)] = (char)('0' + vq->index);
 	/* Direct delivery from a test's main() runs outside any task. */
 	callback_task = current ? current->name : "main";
@@ -88,6 +96,7 @@ static void setup(void)
 	memset(order, 0, sizeof(order));
 	callback_task = NULL;
 	sleep_in_callback = false;
+	raise_in_callback = false;
 	CU_ASSERT_EQUAL_FATAL(
 		virtio_device_init(&vdev, VIRTIO_ID_FS, &backend, NULL), 0);
 	CU_ASSERT_EQUAL_FATAL(virtio_find_vqs(&vdev, NQ, vqs, cbs, names), 0);
@@ -194,7 +203,42 @@ static void test_queues_deleted_while_pending(void)
 	CU_ASSERT_EQUAL(virtio_transport_raise_irq(&vdev, 1), IRQ_NONE);
 }
 
+/* A raise during delivery: a higher queue is served in the same pass, a
+ * lower one in the next pass; each exactly once. */
+static void test_raise_during_delivery(void)
+{
+	int t[NQ];
+
+	for (unsigned int i = 0; i < NQ; i++)
+		complete_one(i, &t[i]);
+	raise_in_callback = true;
+	virtio_transport_raise_irq(&vdev, 1);
+	CU_ASSERT_EQUAL(sched_run(), SCHED_DONE);
+	CU_ASSERT_STRING_EQUAL(order, "120");
+	CU_ASSERT_EQUAL(line.handled, 3);
+}
+
+/* Pending bits in more than one word: served lowest first, and a bit no
+ * queue stands for (the line holds up to VIRTIO_IRQ_MAX_QUEUES) is
+ * spurious, not a crash. */
+static void test_pending_beyond_first_word(void)
+{
+	int t;
+
+	complete_one(1, &t);
+	line.pending[1] = 1ULL << 6; /* queue 70 */
+	line.pending[VIRTIO_IRQ_MAX_QUEUES / 64 - 1] = 1ULL << 63;
+	CU_ASSERT_EQUAL(virtio_transport_raise_irq(&vdev, 1), IRQ_HANDLED);
+	CU_ASSERT_EQUAL(sched_run(), SCHED_DONE);
+	CU_ASSERT_STRING_EQUAL(order, "1");
+	CU_ASSERT(tq_traced("queue 70 has no virtqueue"));
+	CU_ASSERT(tq_traced("queue 255 has no virtqueue"));
+	CU_ASSERT_EQUAL(line.pending[1], 0);
+}
+
 VT_SUITE_EACH(sim_irq, setup, teardown, VT_CASE(test_callbacks_run_in_irq_task),
 	      VT_CASE(test_sleeping_in_callback_is_reported),
 	      VT_CASE(test_second_line_refused_and_stop_restores_direct),
-	      VT_CASE(test_queues_deleted_while_pending));
+	      VT_CASE(test_queues_deleted_while_pending),
+	      VT_CASE(test_raise_during_delivery),
+	      VT_CASE(test_pending_beyond_first_word));
