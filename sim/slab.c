@@ -34,6 +34,8 @@ struct kmem_rec {
 static struct {
 	struct kmem_rec *buckets[NR_BUCKETS];
 	struct list_head quarantine;
+	/* released records kept for reuse (host memory), through hnext */
+	struct kmem_rec *spare;
 	size_t nr_quarantined, max_quarantine;
 	size_t nr_live;
 	u64 nr_allocs, nr_failed;
@@ -75,6 +77,23 @@ static u64 gpa_of(const void *p)
 	return gmem_contains(p) ? virt_to_phys(p) : 0;
 }
 
+/* A zeroed record: every kmalloc() needs one, so released ones are
+ * reused rather than going back to the host allocator each time. */
+static struct kmem_rec *rec_alloc(void)
+{
+	struct kmem_rec *r = K.spare;
+
+	if (!r) {
+		r = calloc(1, sizeof(*r));
+		if (!r)
+			abort(); /* host out of memory */
+		return r;
+	}
+	K.spare = r->hnext;
+	memset(r, 0, sizeof(*r));
+	return r;
+}
+
 void *__kmalloc(size_t size, gfp_t gfp, const char *file, int line,
 		const char *func)
 {
@@ -98,9 +117,7 @@ void *__kmalloc(size_t size, gfp_t gfp, const char *file, int line,
 				     size, file, line, func);
 		return NULL;
 	}
-	r = calloc(1, sizeof(*r));
-	if (!r)
-		abort(); /* host out of memory */
+	r = rec_alloc();
 	r->p = p;
 	r->size = size;
 	r->file = file;
@@ -136,26 +153,44 @@ void *__kmemdup(const void *src, size_t len, gfp_t gfp, const char *file,
 	return p;
 }
 
+/* Index of the first byte of @b[0..n) that is not POISON_FREE, or @n.
+ * Every freed object is checked as it leaves quarantine: compare whole
+ * chunks with memcmp() and look at single bytes only in a chunk that
+ * differs. */
+static size_t first_unpoisoned(const u8 *b, size_t n)
+{
+	static const u8 poison[256] = { [0 ... 255] = POISON_FREE };
+	size_t i = 0;
+
+	while (i < n) {
+		size_t len = n - i < sizeof(poison) ? n - i : sizeof(poison);
+
+		if (memcmp(b + i, poison, len))
+			break;
+		i += len;
+	}
+	for (; i < n; i++)
+		if (b[i] != POISON_FREE)
+			break;
+	return i;
+}
+
 /* Guarantees: a poison mismatch is reported once, naming both sites. */
 static bool verify_poison(const struct kmem_rec *r)
 {
 	const u8 *b = r->p;
+	size_t i = first_unpoisoned(b, r->size);
 
-	for (size_t i = 0; i < r->size; i++) {
-		if (b[i] != POISON_FREE) {
-			check_report(
-				"kmem.uaf_write",
-				"use-after-free write: byte %zu of %zu-byte "
-				"object at gpa 0x%llx (now 0x%02x); "
-				"allocated at %s:%d (%s), freed at %s:%d "
-				"(%s)",
-				i, r->size, (unsigned long long)gpa_of(r->p),
-				b[i], r->file, r->line, r->func, r->free_file,
-				r->free_line, r->free_func);
-			return false;
-		}
-	}
-	return true;
+	if (i == r->size)
+		return true;
+	check_report("kmem.uaf_write",
+		     "use-after-free write: byte %zu of %zu-byte object at gpa "
+		     "0x%llx (now 0x%02x); allocated at %s:%d (%s), freed at "
+		     "%s:%d (%s)",
+		     i, r->size, (unsigned long long)gpa_of(r->p), b[i],
+		     r->file, r->line, r->func, r->free_file, r->free_line,
+		     r->free_func);
+	return false;
 }
 
 static void release(struct kmem_rec *r)
@@ -165,7 +200,8 @@ static void release(struct kmem_rec *r)
 	assert(*slot == r);
 	*slot = r->hnext;
 	gmem_free((void *)r->p);
-	free(r);
+	r->hnext = K.spare;
+	K.spare = r;
 }
 
 static void quarantine_pop(void)
@@ -301,6 +337,12 @@ size_t kmem_exit(void)
 		release(r);
 	}
 	free(live);
+	while (K.spare) {
+		struct kmem_rec *r = K.spare;
+
+		K.spare = r->hnext;
+		free(r);
+	}
 	memset(&K, 0, sizeof(K));
 	return n;
 }

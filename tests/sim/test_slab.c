@@ -4,6 +4,7 @@
  * fault injection, might_sleep.
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sim/gmem.h"
@@ -137,6 +138,56 @@ static void test_uaf_write_detected(void)
 	CU_ASSERT_EQUAL(kmem_check(), 0);
 }
 
+/* The poison check compares whole chunks, then bytes: a write anywhere
+ * in an object of any size is found, at the right byte, and an untouched
+ * object of any size is clean. */
+static void test_uaf_write_any_offset(void)
+{
+	static const size_t sizes[] = { 1, 7, 8, 9, 255, 256, 257, 700 };
+	char msg[48];
+
+	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
+		size_t n = sizes[i];
+		size_t offs[] = { 0, n / 2, n - 1, n > 300 ? 300 : n - 1 };
+		char *p = kmalloc(n, GFP_KERNEL);
+
+		kfree(p);
+		CU_ASSERT_EQUAL(kmem_check(), 0);
+		for (size_t j = 0; j < ARRAY_SIZE(offs); j++) {
+			check_clear();
+			p[offs[j]] = 0;
+			CU_ASSERT_EQUAL(kmem_check(), 1);
+			snprintf(msg, sizeof(msg), "byte %zu of %zu-byte",
+				 offs[j], n);
+			CU_ASSERT_PTR_NOT_NULL(
+				strstr(check_at(0)->message, msg));
+			p[offs[j]] = POISON_FREE;
+		}
+	}
+	check_clear();
+	CU_ASSERT_EQUAL(kmem_check(), 0);
+}
+
+/* Records of released objects are reused: a reused one carries nothing of
+ * its past (no false double free, the leak names the new site). */
+static void test_record_reuse(void)
+{
+	void *p;
+
+	kmem_set_quarantine(0);
+	for (int i = 0; i < 3; i++) {
+		p = kmalloc(16, GFP_KERNEL);
+		kfree(p);
+	}
+	leaky_function();
+	CU_ASSERT_EQUAL(check_count(), 0);
+	CU_ASSERT_EQUAL(kmem_exit(), 1);
+	CU_ASSERT_EQUAL(check_count_kind("kmem.leak"), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(check_at(0)->message, "40-byte object"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(check_at(0)->message, "(leaky_function)"));
+}
+
 static void test_quarantine_bound(void)
 {
 	void *p[10];
@@ -237,6 +288,8 @@ VT_SUITE_EACH(sim_slab, setup, teardown, VT_CASE(test_alloc_is_guest_memory),
 	      VT_CASE(test_kcalloc_overflow_and_zero),
 	      VT_CASE(test_leak_report_names_site),
 	      VT_CASE(test_double_and_invalid_free),
-	      VT_CASE(test_uaf_write_detected), VT_CASE(test_quarantine_bound),
-	      VT_CASE(test_fault_injection), VT_CASE(test_fault_at_site),
-	      VT_CASE(test_arena_full), VT_CASE(test_gfp_kernel_might_sleep));
+	      VT_CASE(test_uaf_write_detected),
+	      VT_CASE(test_uaf_write_any_offset), VT_CASE(test_record_reuse),
+	      VT_CASE(test_quarantine_bound), VT_CASE(test_fault_injection),
+	      VT_CASE(test_fault_at_site), VT_CASE(test_arena_full),
+	      VT_CASE(test_gfp_kernel_might_sleep));
