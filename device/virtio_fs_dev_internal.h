@@ -19,16 +19,18 @@ struct vfs_req {
 	struct list_head node;	/**< in vfs_ring::held while in progress */
 	struct vringh_chain ch; /**< the chain (GPAs only) */
 	u64 epoch;		/**< the ring's epoch when popped */
-	u64 unique;	/**< request unique (native order), for traces */
-	s32 opcode;	/**< request opcode (native), or -1 */
-	u8 *in;		/**< gathered readable part */
-	size_t in_len;	/**< its length */
-	u8 *out;	/**< reply bytes */
-	size_t out_cap; /**< room at @ref out (writable part, capped) */
-	size_t out_len; /**< reply length to write */
-	int host_error; /**< -ENOMEM when host buffers were refused */
-	bool oversize;	/**< readable part above max_request_size */
-	bool swap;	/**< opposite-endian session */
+	u64 unique;	 /**< request unique (native order), for traces */
+	s32 opcode;	 /**< request opcode (native), or -1 */
+	u8 *in;		 /**< gathered readable part */
+	size_t in_len;	 /**< its length */
+	size_t in_size;	 /**< bytes allocated at @ref in */
+	u8 *out;	 /**< reply bytes */
+	size_t out_size; /**< bytes allocated at @ref out */
+	size_t out_cap;	 /**< room at @ref out (writable part, capped) */
+	size_t out_len;	 /**< reply length to write */
+	int host_error;	 /**< -ENOMEM when host buffers were refused */
+	bool oversize;	 /**< readable part above max_request_size */
+	bool swap;	 /**< opposite-endian session */
 };
 
 /** @brief A queue worker task. */
@@ -37,9 +39,12 @@ struct vfs_worker {
 	struct task *task;	/**< the device task */
 	struct vfs_req **batch; /**< chains it holds (VFS_DEV_MAX_BATCH) */
 	unsigned int nr_batch;	/**< entries used in @ref batch */
-	bool sleeping;		/**< in the latency sleep */
-	bool stop;		/**< end the task (vfs_dev_free) */
-	char name[32];		/**< task name */
+	/** a finished request kept for the next pop, with its chain array
+	 *  and host buffers (NULL if none) */
+	struct vfs_req *spare;
+	bool sleeping; /**< in the latency sleep */
+	bool stop;     /**< end the task (vfs_dev_free) */
+	char name[32]; /**< task name */
 };
 
 /** @brief One virtqueue as the device sees it. */

@@ -36,12 +36,67 @@ static u64 rng_next(struct vfs_dev *dev)
 	return x;
 }
 
-static void req_free(struct vfs_req *req)
+/* A worker's spare request keeps host buffers up to this size. */
+#define SPARE_BUF_MAX 65536
+
+static void req_destroy(struct vfs_req *req)
 {
 	vringh_chain_release(&req->ch);
 	free(req->in);
 	free(req->out);
 	free(req);
+}
+
+/* Done with @req: it becomes @w's spare (one per worker), so the next pop
+ * needs no host allocation; a large buffer is given back first. */
+static void req_free(struct vfs_worker *w, struct vfs_req *req)
+{
+	if (w->spare) {
+		req_destroy(req);
+		return;
+	}
+	if (req->in_size > SPARE_BUF_MAX) {
+		free(req->in);
+		req->in = NULL;
+		req->in_size = 0;
+	}
+	if (req->out_size > SPARE_BUF_MAX) {
+		free(req->out);
+		req->out = NULL;
+		req->out_size = 0;
+	}
+	w->spare = req;
+}
+
+/* A request as calloc() would give it, but with @w's spare's chain array
+ * and buffers when there is one. */
+static struct vfs_req *req_get(struct vfs_worker *w)
+{
+	struct vfs_req *req = w->spare, keep;
+
+	if (!req)
+		return calloc(1, sizeof(*req));
+	w->spare = NULL;
+	keep = *req;
+	memset(req, 0, sizeof(*req));
+	req->ch.segs = keep.ch.segs;
+	req->ch.cap = keep.ch.cap;
+	req->in = keep.in;
+	req->in_size = keep.in_size;
+	req->out = keep.out;
+	req->out_size = keep.out_size;
+	return req;
+}
+
+/* At least @want bytes at @buf; the old contents need not survive. */
+static int buf_reserve(u8 **buf, size_t *size, size_t want)
+{
+	if (*size >= want)
+		return 0;
+	free(*buf);
+	*buf = malloc(want);
+	*size = *buf ? want : 0;
+	return *buf ? 0 : -ENOMEM;
 }
 
 /* The request leaves the ring's in-progress set (unless a reset already
@@ -90,9 +145,9 @@ static void req_gather(struct vfs_dev *dev, struct vfs_req *req)
 		want = FUSE_IN_HDR;
 	}
 	req->out_cap = min_sz(req->ch.in_len, dev->cfg.max_reply_size);
-	req->in = malloc(want ? want : 1);
-	req->out = malloc(req->out_cap ? req->out_cap : 1);
-	if (!req->in || !req->out) {
+	if (buf_reserve(&req->in, &req->in_size, want ? want : 1) ||
+	    buf_reserve(&req->out, &req->out_size,
+			req->out_cap ? req->out_cap : 1)) {
 		req->host_error = -ENOMEM;
 		return;
 	}
@@ -132,9 +187,10 @@ static void req_error_reply(struct vfs_req *req, int err)
 }
 
 /* Pop one chain and take it into the ring's in-progress set. */
-static struct vfs_req *req_pop(struct vfs_ring *r)
+static struct vfs_req *req_pop(struct vfs_worker *w)
 {
-	struct vfs_req *req = calloc(1, sizeof(*req));
+	struct vfs_ring *r = w->ring;
+	struct vfs_req *req = req_get(w);
 	int ret;
 
 	if (!req)
@@ -143,7 +199,7 @@ static struct vfs_req *req_pop(struct vfs_ring *r)
 	req->opcode = -1;
 	ret = vringh_pop(&r->vrh, &req->ch);
 	if (ret <= 0) {
-		req_free(req);
+		req_free(w, req);
 		if (ret < 0)
 			vfs_ring_broken(r, ret);
 		return NULL;
@@ -344,7 +400,7 @@ static void batch_release(struct vfs_worker *w)
 		if (!w->batch[i])
 			continue;
 		req_finish(w->ring, w->batch[i]);
-		req_free(w->batch[i]);
+		req_free(w, w->batch[i]);
 		w->batch[i] = NULL;
 	}
 	w->nr_batch = 0;
@@ -361,7 +417,7 @@ static void worker_batch(struct vfs_worker *w)
 	if (r->idx)
 		give_way_to_hiprio(dev);
 	while (w->nr_batch < dev->batch && vfs_ring_may_pop(r)) {
-		struct vfs_req *req = req_pop(r);
+		struct vfs_req *req = req_pop(w);
 
 		if (!req)
 			break;
@@ -378,7 +434,7 @@ static void worker_batch(struct vfs_worker *w)
 
 		if (!req_complete(w, req))
 			goto out;
-		req_free(req);
+		req_free(w, req);
 		w->batch[ord[k]] = NULL;
 	}
 out:
@@ -463,6 +519,9 @@ void vfs_workers_stop(struct vfs_dev *dev)
 				batch_release(w);
 			free(w->batch);
 			w->batch = NULL;
+			if (w->spare)
+				req_destroy(w->spare);
+			w->spare = NULL;
 		}
 	}
 }

@@ -11,6 +11,8 @@
 #include <fcntl.h>
 #include <string.h>
 
+#include "device/memfs.h"
+#include "sim/check.h"
 #include "sim/trace.h"
 
 static struct vfs_dev_queue_stats qs(unsigned int idx)
@@ -307,6 +309,35 @@ static void test_batch(void)
 	dh_teardown();
 }
 
+/* A worker keeps its last request's host buffers for the next one (up to
+ * 64 KiB): a large WRITE, then small requests, then a large one again all
+ * carry the right bytes. */
+static void test_worker_reuses_buffers(void)
+{
+	struct vfs_dev_config c = { .request_workers = 1 };
+	static u8 big[100000], back[100000];
+	struct memfs *fs;
+	u64 ino, fh;
+
+	dh_setup(&c);
+	dh_do_init();
+	make_file(&ino, &fh);
+	fs = fuse_server_fs(vfs_dev_server(dh_dev));
+	for (int round = 0; round < 2; round++) {
+		for (size_t i = 0; i < sizeof(big); i++)
+			big[i] = (u8)(i * 7 + round);
+		dh_expect(dh_write(1, ino, fh, big, sizeof(big)), 0);
+		dh_expect(dh_getattr(1, ino), 0);
+		dh_expect(dh_write(1, ino, fh, "tiny", 4), 0);
+		CU_ASSERT_EQUAL(memfs_read(fs, ino, 0, back, sizeof(back)),
+				(s64)sizeof(back));
+		CU_ASSERT_EQUAL(memcmp(back, "tiny", 4), 0);
+		CU_ASSERT_EQUAL(memcmp(back + 4, big + 4, sizeof(big) - 4), 0);
+	}
+	CU_ASSERT_EQUAL(check_count(), 0);
+	dh_teardown();
+}
+
 static void test_pause_resume(void)
 {
 	struct dh_req *a;
@@ -464,6 +495,7 @@ VT_SUITE(device_vfs_dev_worker, NULL, NULL, VT_CASE(test_deterministic_trace),
 	 VT_CASE(test_setlkw_reparks_and_reset_drops_it),
 	 VT_CASE(test_setlkw_interrupted_by_stop),
 	 VT_CASE(test_latency_in_virtual_time), VT_CASE(test_completion_orders),
-	 VT_CASE(test_batch), VT_CASE(test_pause_resume),
-	 VT_CASE(test_pause_lets_popped_complete), VT_CASE(test_death),
-	 VT_CASE(test_death_before_retry), VT_CASE(test_kill_then_pop_race));
+	 VT_CASE(test_batch), VT_CASE(test_worker_reuses_buffers),
+	 VT_CASE(test_pause_resume), VT_CASE(test_pause_lets_popped_complete),
+	 VT_CASE(test_death), VT_CASE(test_death_before_retry),
+	 VT_CASE(test_kill_then_pop_race));
