@@ -4,9 +4,15 @@
  * policies are in sched_policy.c).
  *
  * The scheduler runs on the host thread's own stack (the test's or the
- * program's main). Each step switches into one task and back; tasks never
- * switch to each other directly, so there is exactly one place where the
- * policy decides, the clock moves and invariants are checked.
+ * program's main). Each step switches into one task and back, so there is
+ * exactly one place where the policy decides, the clock moves and
+ * invariants are checked. One shortcut, taken only inside sched_run() where
+ * nothing looks between steps: a task that stops at a yield point takes
+ * the next step itself (take_next(), the same code sched_step() runs) and
+ * switches straight to the task picked, or carries on when that is itself.
+ * Whenever the scheduler would do more than pick (fire timers, check
+ * invariants, stop at the step limit, free a dead task), control goes back
+ * to it as before; the steps, choices and trace are the same either way.
  */
 #include <assert.h>
 #include <errno.h>
@@ -50,6 +56,7 @@ static struct {
 	u32 next_id;
 	u64 now, steps, switches, timer_seq;
 	bool stall_reported;
+	bool free_run; /* in sched_run(): no predicate between steps */
 	void *sched_sp;
 	const void *main_bottom;
 	size_t main_size;
@@ -210,8 +217,16 @@ static void switch_to_sched(struct task *t)
 static void task_entry(void *arg)
 {
 	struct task *t = arg;
+	const void *bottom = NULL;
+	size_t size = 0;
 
-	fiber_finish(NULL, &S.main_bottom, &S.main_size);
+	/* The first task ever run is entered from the scheduler, whose stack
+	 * this records; later ones may be entered from another task. */
+	fiber_finish(NULL, &bottom, &size);
+	if (!S.main_bottom) {
+		S.main_bottom = bottom;
+		S.main_size = size;
+	}
 	TRACE(.kind = "task.start",
 	      .detail = trace_fmt("%s cpu%d", task_kind_name(t->kind), t->cpu));
 	t->result = t->fn(t->arg);
@@ -292,9 +307,29 @@ static void run_task(struct task *t)
 	fiber_start(&S.sched_fake, t->stack, t->stack_size);
 	ctx_switch(&S.sched_sp, t->sp);
 	fiber_finish(S.sched_fake, NULL, NULL);
+	/* Tasks may have passed the CPU on (switch_away()): the one that
+	 * came back is current. */
+	t = sched_current;
 	sched_current = NULL;
 	if (t->state == TASK_DEAD)
 		free_task(t);
+}
+
+/* One step's choice: the next task off the run queue (policy asked when
+ * two or more are runnable), the step counted. */
+static struct task *take_next(void)
+{
+	unsigned n = S.nr_runnable;
+	struct task *t;
+
+	assert(n);
+	S.stall_reported = false;
+	t = n == 1 ? list_first_entry(&S.runq, struct task, run_node) :
+		     sched_policy_pick(&S.runq, n);
+	list_del_init(&t->run_node);
+	S.nr_runnable--;
+	S.steps++;
+	return t;
 }
 
 /* A blocked daemon waiting for work is idle, not stuck. */
@@ -332,7 +367,6 @@ static enum sched_status stalled(void)
 enum sched_status sched_step(void)
 {
 	struct task *t;
-	unsigned n;
 
 	assert(!current && "sched_step() called from inside a task");
 	if (!S.ready)
@@ -345,13 +379,7 @@ enum sched_status sched_step(void)
 		fire_timers();
 		return SCHED_TIMER;
 	}
-	S.stall_reported = false;
-	n = S.nr_runnable;
-	t = n == 1 ? list_first_entry(&S.runq, struct task, run_node) :
-		     sched_policy_pick(&S.runq, n);
-	list_del_init(&t->run_node);
-	S.nr_runnable--;
-	S.steps++;
+	t = take_next();
 	run_task(t);
 	if (check_invariants_enabled())
 		check_invariants_run();
@@ -360,15 +388,21 @@ enum sched_status sched_step(void)
 
 enum sched_status sched_run_until(bool (*pred)(void *arg), void *arg)
 {
-	for (;;) {
-		enum sched_status st;
+	bool was_free = S.free_run;
+	enum sched_status st;
 
-		if (pred && pred(arg))
-			return SCHED_STOPPED;
+	S.free_run = !pred;
+	for (;;) {
+		if (pred && pred(arg)) {
+			st = SCHED_STOPPED;
+			break;
+		}
 		st = sched_step();
 		if (st != SCHED_STEPPED && st != SCHED_TIMER)
-			return st;
+			break;
 	}
+	S.free_run = was_free;
+	return st;
 }
 
 enum sched_status sched_run(void)
@@ -400,6 +434,43 @@ int task_join(struct task *t, int *result)
 
 /* --- yield points ------------------------------------------------------ */
 
+/*
+ * Can @t, stopping at a yield point, take the next step itself? Only
+ * inside sched_run(), where nothing looks between steps (no predicate),
+ * and only when the step is nothing but a choice: a task is runnable (no
+ * timer to fire), no invariants to check, the step limit not reached.
+ */
+static bool may_switch_direct(const struct task *t)
+{
+	return S.free_run && S.nr_runnable && t->state != TASK_DEAD &&
+	       !check_invariants_enabled() &&
+	       (!S.max_steps || S.steps < S.max_steps);
+}
+
+/*
+ * Leave @t (runnable again or blocked) for the next step: straight to the
+ * task picked when may_switch_direct(), through the scheduler otherwise.
+ * Guarantees: on return @t is current again, picked by a later step.
+ */
+static void switch_away(struct task *t)
+{
+	struct task *next;
+
+	if (!may_switch_direct(t)) {
+		switch_to_sched(t);
+		return;
+	}
+	sched_current = NULL; /* the choice is the scheduler's, as in a step */
+	next = take_next();
+	sched_current = next;
+	if (next == t)
+		return;
+	S.switches++;
+	fiber_start(&t->fake_stack, next->stack, next->stack_size);
+	ctx_switch(&t->sp, next->sp);
+	fiber_finish(t->fake_stack, NULL, NULL);
+}
+
 void sched_yield(void)
 {
 	struct task *t = current;
@@ -408,7 +479,7 @@ void sched_yield(void)
 		return;
 	list_add_tail(&t->run_node, &S.runq);
 	S.nr_runnable++;
-	switch_to_sched(t);
+	switch_away(t);
 }
 
 static void timeout_fired(struct sim_timer *timer)
@@ -440,7 +511,7 @@ int sched_block(const char *what, const char *name, u64 timeout_ns)
 		sim_timer_arm(&t->timer, S.now + timeout_ns, timeout_fired);
 	TRACE(.kind = "task.block",
 	      .detail = trace_fmt("%s %s", what, name ? name : ""));
-	switch_to_sched(t);
+	switch_away(t);
 	sim_timer_cancel(&t->timer);
 	return t->timed_out ? -ETIMEDOUT : 0;
 }

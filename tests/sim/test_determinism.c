@@ -105,8 +105,17 @@ static int wl_task(void *arg)
 	return counter;
 }
 
-/* Run the workload of @seed under @policy; returns the trace hash. */
-static u64 run_workload(u64 seed, const char *policy)
+static bool never(void *arg)
+{
+	(void)arg;
+	return false;
+}
+
+/* Run the workload of @seed under @policy, by sched_run() or @stepped one
+ * scheduler step at a time (a predicate between steps); returns the trace
+ * hash, and the steps taken in @steps when not NULL. */
+static u64 run_workload_by(u64 seed, const char *policy, bool stepped,
+			   u64 *steps)
 {
 	u64 s = seed, h;
 
@@ -132,12 +141,20 @@ static u64 run_workload(u64 seed, const char *policy)
 	for (long t = 0; t < NR_TASKS; t++)
 		task_spawn(wl_task, (void *)t, t % 2 ? "dev" : "sys",
 			   t % 2 ? TASK_DEVICE : TASK_SYSCALL, (int)t);
-	CU_ASSERT_EQUAL(sched_run(), SCHED_DONE);
+	CU_ASSERT_EQUAL(stepped ? sched_run_until(never, NULL) : sched_run(),
+			SCHED_DONE);
 	CU_ASSERT_EQUAL(check_count(), 0);
 	TRACE(.kind = "end", .detail = trace_fmt("counter %d", counter));
 	h = trace_hash();
+	if (steps)
+		*steps = sched_steps();
 	sim_test_teardown();
 	return h;
+}
+
+static u64 run_workload(u64 seed, const char *policy)
+{
+	return run_workload_by(seed, policy, false, NULL);
 }
 
 static void test_random_seeds_reproduce(void)
@@ -172,5 +189,24 @@ static void test_fifo_hash_is_constant(void)
 	CU_ASSERT_EQUAL(run_workload(1, "fifo"), h);
 }
 
+/* Inside sched_run() tasks take steps themselves (switching straight to
+ * the next task); stepping through the scheduler one step at a time must
+ * give the same trace and the same number of steps. */
+static void test_run_equals_stepping(void)
+{
+	for (u64 seed = 1; seed <= 30; seed++) {
+		char policy[32];
+		u64 sa, sb;
+
+		snprintf(policy, sizeof(policy),
+			 seed % 3 ? "random:%llu" : "fifo",
+			 (unsigned long long)seed);
+		CU_ASSERT_EQUAL(run_workload_by(seed, policy, false, &sa),
+				run_workload_by(seed, policy, true, &sb));
+		CU_ASSERT_EQUAL(sa, sb);
+	}
+}
+
 VT_SUITE(sim_determinism, NULL, NULL, VT_CASE(test_random_seeds_reproduce),
-	 VT_CASE(test_fifo_hash_is_constant));
+	 VT_CASE(test_fifo_hash_is_constant),
+	 VT_CASE(test_run_equals_stepping));

@@ -560,6 +560,50 @@ static void test_invariants_after_each_step(void)
 	CU_ASSERT_EQUAL(check_at(0)->step, 3);
 }
 
+static bool no_stop(void *arg)
+{
+	(void)arg;
+	return false;
+}
+
+/* Inside sched_run() a task at a yield point takes the next step itself:
+ * alone, it carries on without a switch; with others, it switches straight
+ * to the one picked. Stepping through the scheduler takes the same steps
+ * in the same order, one switch into a task per step. */
+static void test_run_switches_in_tasks(void)
+{
+	struct yarg a = { "a", 10, 0 }, b = { "b", 2, 0 }, c = { "c", 2, 0 };
+
+	task_spawn(yielder, &a, "a", TASK_SYSCALL, 0);
+	CU_ASSERT_EQUAL(sched_run(), SCHED_DONE);
+	CU_ASSERT_EQUAL(sched_steps(), 11);
+	CU_ASSERT_EQUAL(sched_switches(), 1);
+	sim_test_teardown();
+	sim_test_setup();
+	task_spawn(yielder, &a, "a", TASK_SYSCALL, 0);
+	CU_ASSERT_EQUAL(sched_run_until(no_stop, NULL), SCHED_DONE);
+	CU_ASSERT_EQUAL(sched_steps(), 11);
+	CU_ASSERT_EQUAL(sched_switches(), 11);
+
+	for (int stepped = 0; stepped < 2; stepped++) {
+		sim_test_teardown();
+		sim_test_setup();
+		order[0] = 0;
+		task_spawn(yielder, &b, "b", TASK_SYSCALL, 0);
+		task_spawn(yielder, &c, "c", TASK_SYSCALL, 0);
+		CU_ASSERT_EQUAL(stepped ? sched_run_until(no_stop, NULL) :
+					  sched_run(),
+				SCHED_DONE);
+		CU_ASSERT_STRING_EQUAL(order, "bcbcbc");
+		CU_ASSERT_EQUAL(sched_steps(), 6);
+		CU_ASSERT_EQUAL(sched_nr_choices(), 5);
+		/* every step switches to the other task (straight to it in
+		 * sched_run()), until b's exit leaves c alone */
+		CU_ASSERT_EQUAL(sched_switches(), 6);
+		CU_ASSERT_EQUAL(sched_nr_alive(), 0);
+	}
+}
+
 VT_SUITE_EACH(sim_sched, sim_test_setup, sim_test_teardown,
 	      VT_CASE(test_spawn_run_result), VT_CASE(test_fifo_order),
 	      VT_CASE(test_random_reproducible_and_replay),
@@ -573,4 +617,5 @@ VT_SUITE_EACH(sim_sched, sim_test_setup, sim_test_teardown,
 	      VT_CASE(test_init_options), VT_CASE(test_step_limit),
 	      VT_CASE(test_run_until), VT_CASE(test_deadlock_abba),
 	      VT_CASE(test_deadlock_completion), VT_CASE(test_spawn_from_task),
-	      VT_CASE(test_invariants_after_each_step));
+	      VT_CASE(test_invariants_after_each_step),
+	      VT_CASE(test_run_switches_in_tasks));
