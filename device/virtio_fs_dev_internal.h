@@ -14,7 +14,9 @@
 
 struct vfs_ring;
 
-/** @brief One popped chain and the host copies of its request and reply. */
+/** @brief One popped chain and the host copies of its request and reply.
+ *  A worker reuses its last one: req_get() resets every field by name,
+ *  so a new field needs its line there. */
 struct vfs_req {
 	struct list_head node;	/**< in vfs_ring::held while in progress */
 	struct vringh_chain ch; /**< the chain (GPAs only) */

@@ -69,22 +69,26 @@ static void req_free(struct vfs_worker *w, struct vfs_req *req)
 }
 
 /* A request as calloc() would give it, but with @w's spare's chain array
- * and buffers when there is one. */
+ * and buffers when there is one. The reset names every other field (a
+ * memset() of the whole request costs more than the pop it serves). */
 static struct vfs_req *req_get(struct vfs_worker *w)
 {
-	struct vfs_req *req = w->spare, keep;
+	struct vfs_req *req = w->spare;
 
 	if (!req)
 		return calloc(1, sizeof(*req));
 	w->spare = NULL;
-	keep = *req;
-	memset(req, 0, sizeof(*req));
-	req->ch.segs = keep.ch.segs;
-	req->ch.cap = keep.ch.cap;
-	req->in = keep.in;
-	req->in_size = keep.in_size;
-	req->out = keep.out;
-	req->out_size = keep.out_size;
+	req->ch = (struct vringh_chain){ .segs = req->ch.segs,
+					 .cap = req->ch.cap };
+	req->epoch = 0;
+	req->unique = 0;
+	req->opcode = 0;
+	req->in_len = 0;
+	req->out_cap = 0;
+	req->out_len = 0;
+	req->host_error = 0;
+	req->oversize = false;
+	req->swap = false;
 	return req;
 }
 

@@ -386,22 +386,27 @@ void fuse_args_to_proto(const struct fuse_args *args,
 
 	assert(args->in_numargs <= ARRAY_SIZE(args->in_args));
 	assert(args->out_numargs <= ARRAY_SIZE(args->out_args));
-	memset(pa, 0, sizeof(*pa));
+	/* Every field set one by one: this runs twice per request, and a
+	 * memset() of the whole struct costs more than the copying. */
 	pa->opcode = args->opcode;
 	pa->nodeid = args->nodeid;
 	pa->in_numargs = args->in_numargs;
 	pa->out_numargs = args->out_numargs;
 	pa->out_argvar = args->out_argvar;
 	pa->noreply = args->noreply;
-	for (i = 0; i < args->in_numargs; i++) {
-		pa->in_args[i].size = args->in_args[i].size;
-		pa->in_args[i].value = args->in_args[i].value;
+	for (i = 0; i < ARRAY_SIZE(pa->in_args); i++) {
+		bool used = i < args->in_numargs;
+
+		pa->in_args[i].size = used ? args->in_args[i].size : 0;
+		pa->in_args[i].value = used ? args->in_args[i].value : NULL;
 	}
 	if (args->in_pages && args->in_numargs)
 		pa->in_args[args->in_numargs - 1].value = NULL;
-	for (i = 0; i < args->out_numargs; i++) {
-		pa->out_args[i].size = args->out_args[i].size;
-		pa->out_args[i].value = args->out_args[i].value;
+	for (i = 0; i < ARRAY_SIZE(pa->out_args); i++) {
+		bool used = i < args->out_numargs;
+
+		pa->out_args[i].size = used ? args->out_args[i].size : 0;
+		pa->out_args[i].value = used ? args->out_args[i].value : NULL;
 	}
 	if (args->out_pages && args->out_numargs)
 		pa->out_args[args->out_numargs - 1].value = NULL;
