@@ -2,7 +2,8 @@
 /*
  * slab.c - kmalloc tracking: a host-side hash of records keyed by address
  * (bookkeeping never lives in guest memory, like gmem's), and a FIFO
- * quarantine of freed objects.
+ * quarantine of freed objects. The hash doubles as records accumulate, so
+ * finding one costs the same with a hundred objects live or a million.
  */
 #include <assert.h>
 #include <stdint.h>
@@ -17,7 +18,7 @@
 #include "sim/slab.h"
 #include "sim/trace.h"
 
-#define NR_BUCKETS 1024
+#define MIN_BUCKET_BITS 10
 
 struct kmem_rec {
 	const void *p;
@@ -32,7 +33,9 @@ struct kmem_rec {
 };
 
 static struct {
-	struct kmem_rec *buckets[NR_BUCKETS];
+	struct kmem_rec **buckets; /* 1 << bucket_bits chains */
+	unsigned int bucket_bits;
+	size_t nr_recs; /* records in the hash: live and quarantined */
 	struct list_head quarantine;
 	/* released records kept for reuse (host memory), through hnext */
 	struct kmem_rec *spare;
@@ -48,14 +51,43 @@ static void kmem_lazy_init(void)
 		return;
 	INIT_LIST_HEAD(&K.quarantine);
 	K.max_quarantine = KMEM_QUARANTINE_DEFAULT;
+	K.bucket_bits = MIN_BUCKET_BITS;
+	K.buckets = calloc(1ULL << K.bucket_bits, sizeof(*K.buckets));
+	if (!K.buckets)
+		abort(); /* host out of memory */
 	K.init = true;
 }
 
+/* Fibonacci hashing: block addresses are aligned and evenly spaced, so
+ * their low bits alone would crowd a few chains. */
 static size_t bucket(const void *p)
 {
-	uintptr_t v = (uintptr_t)p >> 4;
+	return (size_t)(((u64)(uintptr_t)p * 0x9e3779b97f4a7c15ULL) >>
+			(64 - K.bucket_bits));
+}
 
-	return (size_t)((v ^ (v >> 10)) % NR_BUCKETS);
+/* Twice the chains, every record rehashed (chain order does not matter:
+ * reports are sorted by allocation order). */
+static void table_grow(void)
+{
+	struct kmem_rec **old = K.buckets;
+	size_t n = 1ULL << K.bucket_bits;
+
+	K.buckets = calloc(2 * n, sizeof(*K.buckets));
+	if (!K.buckets)
+		abort(); /* host out of memory */
+	K.bucket_bits++;
+	for (size_t b = 0; b < n; b++) {
+		while (old[b]) {
+			struct kmem_rec *r = old[b];
+			size_t nb = bucket(r->p);
+
+			old[b] = r->hnext;
+			r->hnext = K.buckets[nb];
+			K.buckets[nb] = r;
+		}
+	}
+	free(old);
 }
 
 static struct kmem_rec **find_slot(const void *p)
@@ -125,8 +157,11 @@ void *__kmalloc(size_t size, gfp_t gfp, const char *file, int line,
 	r->func = func;
 	r->seq = K.nr_allocs;
 	assert(!find(p));
+	if (K.nr_recs >= 2ULL << K.bucket_bits)
+		table_grow();
 	r->hnext = K.buckets[bucket(p)];
 	K.buckets[bucket(p)] = r;
+	K.nr_recs++;
 	K.nr_live++;
 	K.nr_allocs++;
 	memset(p, (gfp & __GFP_ZERO) ? 0 : 0xa5, size);
@@ -199,6 +234,7 @@ static void release(struct kmem_rec *r)
 
 	assert(*slot == r);
 	*slot = r->hnext;
+	K.nr_recs--;
 	gmem_free((void *)r->p);
 	r->hnext = K.spare;
 	K.spare = r;
@@ -321,7 +357,7 @@ size_t kmem_exit(void)
 	live = calloc(K.nr_live + 1, sizeof(*live));
 	if (!live)
 		abort();
-	for (size_t b = 0; b < NR_BUCKETS; b++)
+	for (size_t b = 0; b < 1ULL << K.bucket_bits; b++)
 		for (struct kmem_rec *r = K.buckets[b]; r; r = r->hnext)
 			live[n++] = r;
 	assert(n == K.nr_live);
@@ -343,6 +379,7 @@ size_t kmem_exit(void)
 		K.spare = r->hnext;
 		free(r);
 	}
+	free(K.buckets);
 	memset(&K, 0, sizeof(K));
 	return n;
 }

@@ -188,6 +188,32 @@ static void test_record_reuse(void)
 		strstr(check_at(0)->message, "(leaky_function)"));
 }
 
+/* Many live objects: the address hash grows and still finds each one,
+ * frees them, and reports the ones left as leaks. */
+static void test_many_live_objects(void)
+{
+	enum {
+		N = 5000
+	};
+	static void *p[N];
+
+	for (int i = 0; i < N; i++) {
+		p[i] = kmalloc((size_t)(8 + i % 64), GFP_KERNEL);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(p[i]);
+	}
+	CU_ASSERT_EQUAL(kmem_nr_live(), N);
+	for (int i = 0; i < N; i++)
+		CU_ASSERT_EQUAL(ksize(p[i]), (size_t)(8 + i % 64));
+	for (int i = 0; i < N; i += 2)
+		kfree(p[i]);
+	for (int i = 0; i < N; i++)
+		CU_ASSERT_EQUAL(kmem_is_live(p[i]), i % 2 == 1);
+	CU_ASSERT_EQUAL(check_count(), 0);
+	CU_ASSERT_EQUAL(kmem_exit(), N / 2);
+	CU_ASSERT_EQUAL(check_count_kind("kmem.leak"), N / 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(check_at(0)->message, "9-byte object"));
+}
+
 static void test_quarantine_bound(void)
 {
 	void *p[10];
@@ -290,6 +316,6 @@ VT_SUITE_EACH(sim_slab, setup, teardown, VT_CASE(test_alloc_is_guest_memory),
 	      VT_CASE(test_double_and_invalid_free),
 	      VT_CASE(test_uaf_write_detected),
 	      VT_CASE(test_uaf_write_any_offset), VT_CASE(test_record_reuse),
-	      VT_CASE(test_quarantine_bound), VT_CASE(test_fault_injection),
-	      VT_CASE(test_fault_at_site), VT_CASE(test_arena_full),
-	      VT_CASE(test_gfp_kernel_might_sleep));
+	      VT_CASE(test_many_live_objects), VT_CASE(test_quarantine_bound),
+	      VT_CASE(test_fault_injection), VT_CASE(test_fault_at_site),
+	      VT_CASE(test_arena_full), VT_CASE(test_gfp_kernel_might_sleep));
