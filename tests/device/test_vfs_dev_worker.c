@@ -316,6 +316,10 @@ static void test_worker_reuses_buffers(void)
 {
 	struct vfs_dev_config c = { .request_workers = 1 };
 	static u8 big[100000], back[100000];
+	struct fuse_getattr_in gin = { 0, 0, 0 };
+	struct fuse_proto_args ga = { .opcode = FUSE_GETATTR,
+				      .in_numargs = 1,
+				      .out_numargs = 1 };
 	struct memfs *fs;
 	u64 ino, fh;
 
@@ -328,6 +332,12 @@ static void test_worker_reuses_buffers(void)
 			big[i] = (u8)(i * 7 + round);
 		dh_expect(dh_write(1, ino, fh, big, sizeof(big)), 0);
 		dh_expect(dh_getattr(1, ino), 0);
+		/* a reply buffer far larger than the answer */
+		ga.nodeid = ino;
+		ga.in_args[0].size = sizeof(gin);
+		ga.in_args[0].value = &gin;
+		ga.out_args[0].size = sizeof(struct fuse_attr_out);
+		dh_expect(dh_submit(1, &ga, sizeof(big)), 0);
 		dh_expect(dh_write(1, ino, fh, "tiny", 4), 0);
 		CU_ASSERT_EQUAL(memfs_read(fs, ino, 0, back, sizeof(back)),
 				(s64)sizeof(back));
