@@ -16,8 +16,10 @@
  *                                   (run in a child of its own, so its
  *                                   peak memory is that experiment's)
  *
- * Wall-clock time is fine here: benchmarks print numbers and never pass
- * or fail on them. They do fail on wrong answers: every reply is checked,
+ * Times are the process's CPU time (one thread: the whole machine runs on
+ * it), so a busy machine that takes the CPU away does not count; the wall
+ * time is printed beside it. Benchmarks print numbers and never pass or
+ * fail on them. They do fail on wrong answers: every reply is checked,
  * and a kernel object leak or a checker report ends the run with status 1.
  */
 #include <errno.h>
@@ -57,12 +59,22 @@ static void die(const char *what, int err)
 	exit(1);
 }
 
-static double now_ns(void)
+static double clock_ns(clockid_t clk)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clk, &ts);
 	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
+}
+
+static double now_ns(void)
+{
+	return clock_ns(CLOCK_MONOTONIC);
+}
+
+static double cpu_ns(void)
+{
+	return clock_ns(CLOCK_PROCESS_CPUTIME_ID);
 }
 
 /* --- the machine ------------------------------------------------------ */
@@ -170,8 +182,9 @@ struct rt_job {
 	unsigned long warmup; /* round trips before the first pass */
 	unsigned long iters;  /* round trips per pass */
 	int passes;
-	double ns[MAX_PASSES]; /* wall time per round trip, each pass */
-	unsigned long bad;     /* wrong answers */
+	double ns[MAX_PASSES];	 /* CPU time per round trip, each pass */
+	double wall[MAX_PASSES]; /* wall time per round trip, each pass */
+	unsigned long bad;	 /* wrong answers */
 };
 
 /* The program: mount, warm up, then passes of timed GETATTRs of the root. */
@@ -189,14 +202,15 @@ static int rt_program(void *arg)
 	for (unsigned long i = 0; i < j->warmup; i++)
 		j->bad += guest_getattr(gfs, FUSE_ROOT_ID, &out) != 0;
 	for (int p = 0; p < j->passes; p++) {
-		double t0 = now_ns();
+		double t0 = now_ns(), c0 = cpu_ns();
 
 		for (unsigned long i = 0; i < j->iters; i++) {
 			out.attr.ino = 0;
 			j->bad += guest_getattr(gfs, FUSE_ROOT_ID, &out) != 0 ||
 				  out.attr.ino != FUSE_ROOT_ID;
 		}
-		j->ns[p] = (now_ns() - t0) / (double)j->iters;
+		j->ns[p] = (cpu_ns() - c0) / (double)j->iters;
+		j->wall[p] = (now_ns() - t0) / (double)j->iters;
 	}
 	return guest_umount(gfs);
 }
@@ -222,16 +236,17 @@ static void run_round_trips(struct rt_job *j, unsigned int queue_size,
 		die("round trips went wrong", ret ? ret : (int)j->bad);
 	machine_down();
 	qsort(j->ns, (size_t)j->passes, sizeof(j->ns[0]), cmp_double);
+	qsort(j->wall, (size_t)j->passes, sizeof(j->wall[0]), cmp_double);
 }
 
 static void print_rt(const char *what, const struct rt_job *j)
 {
 	double best = j->ns[0], median = j->ns[j->passes / 2];
 
-	printf("  %-26s best %7.1f ns/rt (%9.0f rt/s)  median %7.1f ns/rt "
-	       "(%9.0f rt/s)  [%d x %lu]\n",
-	       what, best, 1e9 / best, median, 1e9 / median, j->passes,
-	       j->iters);
+	printf("  %-17s CPU best %7.1f ns/rt (%8.0f rt/s), median %7.1f "
+	       "ns/rt (%8.0f rt/s); wall median %7.1f ns/rt  [%d x %lu]\n",
+	       what, best, 1e9 / best, median, 1e9 / median,
+	       j->wall[j->passes / 2], j->passes, j->iters);
 }
 
 /* --- 32,768 requests in flight ------------------------------------------ */
@@ -288,7 +303,7 @@ static int bg_program(void *arg)
 	set_max_background(BG.gfs->fm->fc, INFLIGHT);
 	BG.ready = true;
 	wait_for_completion(&BG.go);
-	t0 = now_ns();
+	t0 = cpu_ns();
 	for (unsigned int i = 0; i < INFLIGHT; i++) {
 		struct bg_getattr *b = kzalloc(sizeof(*b), GFP_KERNEL);
 
@@ -310,7 +325,7 @@ static int bg_program(void *arg)
 		}
 		BG.submitted++;
 	}
-	BG.t_fill = now_ns() - t0;
+	BG.t_fill = cpu_ns() - t0;
 	wait_for_completion(&BG.all_ended);
 	return guest_umount(BG.gfs);
 }
@@ -378,13 +393,13 @@ static int inflight_child(void)
 	       BG.submitted, held, in_flight, num_free,
 	       (unsigned long long)st.popped);
 	vfs_dev_pause(M.dev, false);
-	t0 = now_ns();
+	t0 = cpu_ns();
 	if (sched_run() != SCHED_DONE || task_join(t, &ret) || ret ||
 	    BG.ended != INFLIGHT || BG.bad)
 		die("draining went wrong", ret ? ret : (int)BG.bad);
-	BG.t_drain = now_ns() - t0;
-	printf("  queue %.0f ns/request, drain %.0f ns/request; guest memory "
-	       "peak %.1f MiB\n",
+	BG.t_drain = cpu_ns() - t0;
+	printf("  CPU time: queue %.0f ns/request, drain %.0f ns/request; guest "
+	       "memory peak %.1f MiB\n",
 	       BG.t_fill / INFLIGHT, BG.t_drain / INFLIGHT,
 	       (double)gmem_get_stats().peak / (1 << 20));
 	machine_down();
@@ -466,8 +481,11 @@ int main(int argc, char **argv)
 	print_rt("tracing off", &off);
 	run_round_trips(&on, 0, true);
 	print_rt("text tracing on", &on);
-	printf("  target >= %.0f rt/s with tracing off: %s (best pass)\n",
-	       TARGET_RTS, 1e9 / off.ns[0] >= TARGET_RTS ? "met" : "NOT met");
+	printf("  target >= %.0f rt/s on one core with tracing off: %s by the "
+	       "median pass, %s by the best\n",
+	       TARGET_RTS,
+	       1e9 / off.ns[off.passes / 2] >= TARGET_RTS ? "met" : "NOT met",
+	       1e9 / off.ns[0] >= TARGET_RTS ? "met" : "NOT met");
 
 	printf("per-request cost by queue size (tracing off):\n");
 	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
