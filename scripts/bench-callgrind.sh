@@ -11,8 +11,14 @@
 # Environment: N1, N2 (round trips, tracing off; default 2000 and 20000),
 # TN1, TN2 (the same with text tracing on; default 100 and 600).
 set -euo pipefail
-cd "$(dirname "$0")/.."
-bin=${1:-build/bench/bench_roundtrip}
+root=$(cd "$(dirname "$0")/.." && pwd)
+if [ $# -ge 1 ]; then
+	bin=$(realpath -m -- "$1")
+else
+	bin=$root/build/bench/bench_roundtrip
+	[ -x "$bin" ] || make --no-print-directory -C "$root" \
+		build/bench/bench_roundtrip >/dev/null
+fi
 n1=${N1:-2000} n2=${N2:-20000}
 tn1=${TN1:-100} tn2=${TN2:-600}
 
@@ -21,7 +27,8 @@ if ! command -v valgrind >/dev/null 2>&1; then
 	exit 1
 fi
 if [ ! -x "$bin" ]; then
-	make --no-print-directory "$bin" >/dev/null
+	echo "bench-callgrind.sh: $bin is not an executable" >&2
+	exit 1
 fi
 if [ "$n2" -le "$n1" ] || [ "$tn2" -le "$tn1" ]; then
 	echo "bench-callgrind.sh: N2 must be above N1, TN2 above TN1" >&2
