@@ -205,6 +205,7 @@ $(BUILD)/bench/%: tests/bench/%.c $(LIB)
 
 bench: $(BENCH_BINS)
 	@set -e; for b in $(BENCH_BINS); do echo "== $$b"; $$b; done
+	@echo "== scripts/bench-callgrind.sh"; scripts/bench-callgrind.sh $(BUILD)/bench/bench_roundtrip
 
 # --- make install -------------------------------------------------------
 INC_DIR := $(DESTDIR)$(PREFIX)/include/vfsim
