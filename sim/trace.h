@@ -79,7 +79,11 @@ void trace_enable(bool enable);
  * @brief Choose whether events are kept in memory.
  *
  * With @p keep false, events still go to the sink and into the hash but are
- * not stored, so long runs trace in constant memory.
+ * not stored: the event array stops growing. The strings events carry
+ * (trace_fmt() results and detail copies, about 12 bytes per event) still
+ * live in the arena until trace_reset(), because a caller may hold a
+ * trace_fmt() result across events; a long run should reset between
+ * phases.
  */
 void trace_set_keep(bool keep);
 
