@@ -21,6 +21,7 @@
 #include "sim/ring_dot.h"
 #include "sim/slab.h"
 #include "sim/trace.h"
+#include "sim/trace_msc.h"
 
 const char *exec_errname(int err)
 {
@@ -50,6 +51,8 @@ static void record(struct exec *e, const struct trace_event *ev)
 	char line[2048];
 	int n;
 
+	if (e->msc)
+		trace_msc_event(e->msc, ev);
 	if (!e->out)
 		return;
 	if (e->o->format == VFSIM_TRACE_JSONL)
@@ -329,6 +332,13 @@ static void collect(struct exec *e)
 
 	r->trace_hash = trace_hash();
 	r->trace_count = trace_count();
+	if (e->msc) {
+		r->msc = trace_msc_finish(e->msc);
+		e->msc = NULL;
+		if (e->o->format == VFSIM_TRACE_MSC &&
+		    !(r->trace = strdup(r->msc)))
+			abort();
+	}
 	if (e->out) {
 		fclose(e->out);
 		e->out = NULL;
@@ -404,13 +414,16 @@ int vfsim_exec(const struct scenario *s, const struct vfsim_exec_opts *opts,
 			abort();
 	}
 	/* Events of the machine's construction came before the sink. */
-	if (e.o->format != VFSIM_TRACE_NONE) {
+	if (e.o->format == VFSIM_TRACE_MSC || e.o->msc)
+		e.msc = trace_msc_new(0);
+	if (e.o->format == VFSIM_TRACE_TEXT ||
+	    e.o->format == VFSIM_TRACE_JSONL) {
 		e.out = open_memstream(&e.out_buf, &e.out_len);
 		if (!e.out)
 			abort();
-		for (size_t i = 0; i < trace_kept(); i++)
-			record(&e, trace_event_at(i));
 	}
+	for (size_t i = 0; (e.out || e.msc) && i < trace_kept(); i++)
+		record(&e, trace_event_at(i));
 	trace_set_sink(sink, &e);
 	for (size_t i = 0; i < s->nr_run; i++) {
 		if (s->run[i].kind == SCN_EXPECT)
@@ -446,5 +459,6 @@ void vfsim_result_free(struct vfsim_result *r)
 	free(r->pictures);
 	free(r->trace);
 	free(r->choices);
+	free(r->msc);
 	memset(r, 0, sizeof(*r));
 }

@@ -55,6 +55,7 @@ enum vfsim_trace_format {
 	VFSIM_TRACE_TEXT,  ///< one line per event (trace_format_text())
 	VFSIM_TRACE_JSONL, ///< JSON Lines (trace_format_json())
 	VFSIM_TRACE_NONE,  ///< no trace text kept
+	VFSIM_TRACE_MSC,   ///< the sequence chart (mscgen, sim/trace_msc.h)
 };
 
 /** @brief How to run a scenario. */
@@ -63,6 +64,9 @@ struct vfsim_exec_opts {
 	const char *policy;
 	enum vfsim_trace_format format; ///< what vfsim_result::trace holds
 	FILE *diag; ///< failed expectations and errors (NULL: silent)
+	/** also draw the run as a sequence chart into vfsim_result::msc
+	 *  (always done for VFSIM_TRACE_MSC) */
+	bool msc;
 };
 
 /** @brief One `picture ring` snapshot. */
@@ -80,6 +84,7 @@ struct vfsim_result {
 	uint64_t trace_count; ///< events in the trace
 	char *trace;	      ///< the trace in the requested format, or NULL
 	char *choices;	      ///< recorded choices, "replay:I,J,..."
+	char *msc; ///< the run as mscgen source, or NULL when not asked for
 	struct vfsim_picture *pictures; ///< ring pictures, in order taken
 	size_t nr_pictures;		///< number of pictures
 	/** the set-up error's message when status is 2 */

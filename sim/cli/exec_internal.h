@@ -74,6 +74,7 @@ struct exec {
 	FILE *out;		       ///< the trace as it is written
 	char *out_buf;		       ///< @c out's buffer
 	size_t out_len;		       ///< @c out's length
+	struct trace_msc *msc;	       ///< the sequence chart, or NULL
 };
 
 /** @brief Body of a scenario task; @p arg is its struct exec_task. */
