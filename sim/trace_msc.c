@@ -32,10 +32,10 @@ enum role {
 
 struct col {
 	enum role role;
-	unsigned idx;  /* order within its role */
-	char id[8];    /* mscgen identifier */
-	char *name;    /* task or queue name (host heap), or NULL */
-	char *label;   /* escaped label */
+	unsigned idx; /* order within its role */
+	char id[8];   /* mscgen identifier */
+	char *name;   /* task or queue name (host heap), or NULL */
+	char *label;  /* escaped label */
 };
 
 struct trace_msc {
@@ -118,18 +118,15 @@ size_t trace_msc_escape(char *out, size_t size, const char *in, size_t max)
 /* ---- columns ------------------------------------------------------------ */
 
 static const char *const role_ids[] = {
-	[R_TASK] = "t",	    [R_OTHER_TASKS] = "tx", [R_CORE] = "core",
-	[R_DRV] = "drv",    [R_WORK] = "work",	    [R_QUEUE] = "q",
-	[R_DEV] = "dev",    [R_VMM] = "vmm",
+	[R_TASK] = "t",	 [R_OTHER_TASKS] = "tx", [R_CORE] = "core",
+	[R_DRV] = "drv", [R_WORK] = "work",	 [R_QUEUE] = "q",
+	[R_DEV] = "dev", [R_VMM] = "vmm",
 };
 
 static const char *const role_labels[] = {
-	[R_OTHER_TASKS] = "other tasks",
-	[R_CORE] = "FUSE core",
-	[R_DRV] = "virtio_fs",
-	[R_WORK] = "irq + work",
-	[R_DEV] = "device (virtiofsd)",
-	[R_VMM] = "VMM",
+	[R_OTHER_TASKS] = "other tasks", [R_CORE] = "FUSE core",
+	[R_DRV] = "virtio_fs",		 [R_WORK] = "irq + work",
+	[R_DEV] = "device (virtiofsd)",	 [R_VMM] = "VMM",
 };
 
 /* The column of @role (and @name for tasks and queues), made on first use. */
@@ -263,10 +260,9 @@ static void statement(struct trace_msc *m, const struct trace_event *ev,
 
 	time_mark(m, ev);
 	trace_msc_escape(lab, sizeof(lab), text, TRACE_MSC_LABEL_MAX);
-	body_add(m, "  %s %s %s [label=\"%s\", ID=\"%llu\"%s];\n", from->id,
-		 op, to->id, lab, (unsigned long long)ev->seq,
-		 red ? ", textcolour=\"#c00000\", linecolour=\"#c00000\"" :
-		       "");
+	body_add(m, "  %s %s %s [label=\"%s\", ID=\"%llu\"%s];\n", from->id, op,
+		 to->id, lab, (unsigned long long)ev->seq,
+		 red ? ", textcolour=\"#c00000\", linecolour=\"#c00000\"" : "");
 	m->arcs++;
 }
 
@@ -358,12 +354,12 @@ enum end {
 
 enum act {
 	A_SKIP,
-	A_ARC,	 /* from op to */
-	A_BOX,	 /* box on from */
-	A_NOTE,	 /* note on from */
+	A_ARC,	  /* from op to */
+	A_BOX,	  /* box on from */
+	A_NOTE,	  /* note on from */
 	A_RESULT, /* rbox on from */
-	A_BUG,	 /* red rbox on from */
-	A_SEP,	 /* separator */
+	A_BUG,	  /* red rbox on from */
+	A_SEP,	  /* separator */
 };
 
 struct rule {
@@ -375,9 +371,18 @@ struct rule {
 	unsigned fields;
 };
 
-#define ARC(k, f, o, t, v, fl) { k, A_ARC, f, t, o, v, fl }
-#define ON(k, a, f, v, fl) { k, a, f, f, NULL, v, fl }
-#define SKIP(k) { k, A_SKIP, E_ACTOR, E_ACTOR, NULL, NULL, 0 }
+#define ARC(k, f, o, t, v, fl)           \
+	{                                \
+		k, A_ARC, f, t, o, v, fl \
+	}
+#define ON(k, a, f, v, fl)              \
+	{                               \
+		k, a, f, f, NULL, v, fl \
+	}
+#define SKIP(k)                                            \
+	{                                                  \
+		k, A_SKIP, E_ACTOR, E_ACTOR, NULL, NULL, 0 \
+	}
 
 static const struct rule rules[] = {
 	/* told by another arc, or bookkeeping */
@@ -411,10 +416,8 @@ static const struct rule rules[] = {
 	SKIP("scn.expect"),
 	/* a request's story */
 	ARC("fuse.send", E_ACTOR, "=>", E_CORE, "", F_OP),
-	ARC("virtio_fs.send", E_CORE, "->", E_DRV, "send_req",
-	    F_OP | F_UNIQUE),
-	ARC("virtio_fs.forget", E_CALLER, "->", E_DRV, "send",
-	    F_OP | F_UNIQUE),
+	ARC("virtio_fs.send", E_CORE, "->", E_DRV, "send_req", F_OP | F_UNIQUE),
+	ARC("virtio_fs.forget", E_CALLER, "->", E_DRV, "send", F_OP | F_UNIQUE),
 	ARC("vq.add", E_DRV, "->", E_QUEUE, "add", F_HEAD | F_AVAIL | F_DETAIL),
 	ARC("vq.full", E_DRV, "-x", E_QUEUE, "full", F_DETAIL),
 	ARC("vq.kick", E_QUEUE, "->", E_DEV, "kick", F_AVAIL),
@@ -468,8 +471,8 @@ static const struct rule rules[] = {
 	ARC("dev.protocol_features", E_VMM, "->", E_DEV, "", F_FUNC | F_DETAIL),
 	ARC("dev.set_vring_base", E_VMM, "->", E_DEV, "",
 	    F_FUNC | F_QUEUE | F_AVAIL | F_DETAIL),
-	ARC("dev.ring_drain", E_VMM, "->", E_DEV, "", F_FUNC | F_QUEUE |
-						      F_DETAIL),
+	ARC("dev.ring_drain", E_VMM, "->", E_DEV, "",
+	    F_FUNC | F_QUEUE | F_DETAIL),
 	ARC("dev.set_state_fd", E_VMM, "->", E_DEV, "", F_FUNC | F_DETAIL),
 	ARC("dev.check_state", E_VMM, "->", E_DEV, "", F_FUNC | F_DETAIL),
 	ON("dev.", A_BOX, E_DEV, "", F_FUNC | F_QUEUE | F_AVAIL | F_DETAIL),
@@ -484,8 +487,8 @@ static const struct rule rules[] = {
 	ON("irq.spurious", A_NOTE, E_WORK, "spurious irq", F_DETAIL),
 	/* migration and the device's state */
 	{ "mig.done", A_SEP, E_VMM, E_VMM, NULL, "migration done:", F_DETAIL },
-	{ "mig.fail", A_SEP, E_VMM, E_VMM, NULL, "migration failed:",
-	  F_DETAIL },
+	{ "mig.fail", A_SEP, E_VMM, E_VMM, NULL,
+	  "migration failed:", F_DETAIL },
 	ON("mig.", A_BOX, E_VMM, "", F_FUNC | F_DETAIL),
 	ON("state.", A_BOX, E_DEV, "", F_FUNC | F_DETAIL),
 	ON("fuse_server.", A_BOX, E_DEV, "", F_FUNC | F_DETAIL),
@@ -511,8 +514,8 @@ static bool kind_matches(const char *pattern, const char *kind)
 static const struct rule *rule_of(const char *kind)
 {
 	static const struct rule other =
-		ON("", A_NOTE, E_ACTOR, "", F_FUNC | F_QUEUE | F_OP | F_UNIQUE |
-						   F_DETAIL);
+		ON("", A_NOTE, E_ACTOR, "",
+		   F_FUNC | F_QUEUE | F_OP | F_UNIQUE | F_DETAIL);
 
 	for (size_t i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
 		if (kind_matches(rules[i].kind, kind))
@@ -525,8 +528,9 @@ static struct col *end_col(struct trace_msc *m, const struct trace_event *ev,
 {
 	switch (e) {
 	case E_CALLER:
-		return task_role(ev->task) == R_TASK ? col_get(m, R_CORE, NULL) :
-						       actor(m, ev);
+		return task_role(ev->task) == R_TASK ?
+			       col_get(m, R_CORE, NULL) :
+			       actor(m, ev);
 	case E_CORE:
 		return col_get(m, R_CORE, NULL);
 	case E_DRV:
@@ -546,7 +550,10 @@ static struct col *end_col(struct trace_msc *m, const struct trace_event *ev,
 }
 
 static const char *const box_ops[] = {
-	[A_BOX] = "box", [A_NOTE] = "note", [A_RESULT] = "rbox", [A_BUG] = "rbox",
+	[A_BOX] = "box",
+	[A_NOTE] = "note",
+	[A_RESULT] = "rbox",
+	[A_BUG] = "rbox",
 };
 
 void trace_msc_event(struct trace_msc *m, const struct trace_event *ev)

@@ -111,7 +111,8 @@ static void picture(struct exec *e, const struct scn_action *a)
 		TRACE(.kind = "scn.picture", .detail = "no such queue now");
 		return;
 	}
-	dot = ring_dot_string(fsvq->vq, NULL);
+	dot = ring_dot_string(fsvq->vq, vfsim_machine_vringh(&e->m, a->queue,
+							     a->queue_index));
 	if (!dot)
 		return;
 	r->pictures = realloc(r->pictures,

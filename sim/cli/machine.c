@@ -378,3 +378,11 @@ struct virtio_fs_vq *vfsim_machine_vq(struct vfsim_machine *m,
 		return NULL;
 	return &fs->vqs[i];
 }
+
+const struct vringh *vfsim_machine_vringh(struct vfsim_machine *m,
+					  const char *queue, unsigned index)
+{
+	unsigned i = strcmp(queue, "hiprio") ? index + 1 : 0;
+
+	return m->cur ? vfs_dev_vringh(m->cur, i) : NULL;
+}

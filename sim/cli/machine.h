@@ -93,6 +93,19 @@ struct virtio_fs_vq *vfsim_machine_vq(struct vfsim_machine *m,
 				      const char *queue, unsigned index);
 
 /**
+ * @brief The device's side of a queue: the vringh of the device serving
+ * the guest now (the migration target once `migrate` succeeded).
+ * @param m the machine
+ * @param queue "hiprio" or "requests"
+ * @param index request queue index (ignored for hiprio)
+ * @return the ring as the device sees it, or NULL when the device has no
+ *         such queue or does not know its addresses (before set-up, after
+ *         a reset)
+ */
+const struct vringh *vfsim_machine_vringh(struct vfsim_machine *m,
+					  const char *queue, unsigned index);
+
+/**
  * @brief Fill every byte of @p buf with the pattern `size=` stands for:
  * byte i of a file is 'a' + i % 26.
  */

@@ -25,7 +25,8 @@ static bool have_mscgen(void)
 static char *chart_of(const char *vfs, const char *policy,
 		      enum vfsim_trace_format fmt)
 {
-	struct vfsim_exec_opts o = { .format = fmt, .policy = policy,
+	struct vfsim_exec_opts o = { .format = fmt,
+				     .policy = policy,
 				     .msc = true };
 	struct scenario_error err;
 	struct vfsim_result r;
@@ -46,8 +47,8 @@ static char *chart_of(const char *vfs, const char *policy,
 static void test_golden(void)
 {
 	const char *path = "tests/scenarios/removal.msc";
-	char *c = chart_of("tests/scenarios/removal.vfs", NULL,
-			   VFSIM_TRACE_MSC);
+	char *c =
+		chart_of("tests/scenarios/removal.vfs", NULL, VFSIM_TRACE_MSC);
 	char *want;
 
 	if (getenv("VFSIM_UPDATE_TRACES")) {
@@ -123,8 +124,9 @@ static void test_renderer_failure(void)
 	char *out = NULL, *err = NULL;
 	size_t olen, elen;
 	FILE *fo, *fe;
-	char *argv[] = { "vfsim", "run", "tests/scenarios/removal.vfs",
-			 "--trace", "none", "--out", dir, NULL };
+	char *argv[] = { "vfsim",   "run",  "tests/scenarios/removal.vfs",
+			 "--trace", "none", "--out",
+			 dir,	    NULL };
 	int rc;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));

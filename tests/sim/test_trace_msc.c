@@ -14,9 +14,12 @@
 #include "tests/harness.h"
 
 /* An event with the "absent" defaults TRACE() gives. */
-#define EV(...)                                                            \
-	((struct trace_event){ .head = -1, .avail_idx = -1, .used_idx = -1, \
-			       .opcode = -1, __VA_ARGS__ })
+#define EV(...)                                 \
+	((struct trace_event){ .head = -1,      \
+			       .avail_idx = -1, \
+			       .used_idx = -1,  \
+			       .opcode = -1,    \
+			       __VA_ARGS__ })
 
 static void test_escape(void)
 {
@@ -27,17 +30,17 @@ static void test_escape(void)
 	} cases[] = {
 		{ "plain text", 100, "plain text" },
 		{ "say \"hi\"", 100, "say \\\"hi\\\"" },
-		{ "a\\b", 100, "a\\b" },	    /* a lone backslash */
-		{ "a\\nb", 100, "a\\x5cnb" },	    /* would break the line */
-		{ "end\\", 100, "end\\x5c" },	    /* would eat the quote */
-		{ "a\\\"", 100, "a\\\\\"" },	    /* backslash, quote */
+		{ "a\\b", 100, "a\\b" },	      /* a lone backslash */
+		{ "a\\nb", 100, "a\\x5cnb" },	      /* would break the line */
+		{ "end\\", 100, "end\\x5c" },	      /* would eat the quote */
+		{ "a\\\"", 100, "a\\\\\"" },	      /* backslash, quote */
 		{ "tab\there", 100, "tab\\x09here" }, /* control bytes */
 		{ "nl\n", 100, "nl\\x0a" },
 		{ "\xc3\xa9t\xc3\xa9", 100, "\\xc3\\xa9t\\xc3\\xa9" },
 		{ "del\x7f", 100, "del\\x7f" },
-		{ "abcdef", 3, "abc..." },	  /* cut */
-		{ "ab\\cd", 3, "ab\\..." },	  /* cut after a backslash */
-		{ "ab\\", 3, "ab\\x5c" },	  /* not cut: it is the end */
+		{ "abcdef", 3, "abc..." },  /* cut */
+		{ "ab\\cd", 3, "ab\\..." }, /* cut after a backslash */
+		{ "ab\\", 3, "ab\\x5c" },   /* not cut: it is the end */
 		{ "abc", 3, "abc" },
 		{ "", 10, "" },
 	};
@@ -83,8 +86,8 @@ static void test_every_kind(void)
 	} cases[] = {
 		{ EV(.task = "t", .kind = "fuse.send", .opcode = 3),
 		  "t0 => core [label=\"GETATTR\", ID=\"1\"];" },
-		{ EV(.task = "t", .kind = "virtio_fs.send", .queue = "requests.0",
-		     .unique = 4, .opcode = 3),
+		{ EV(.task = "t", .kind = "virtio_fs.send",
+		     .queue = "requests.0", .unique = 4, .opcode = 3),
 		  "core -> drv [label=\"send_req GETATTR unique=4\"" },
 		{ EV(.task = "t", .kind = "virtio_fs.forget", .queue = "hiprio",
 		     .unique = 6, .opcode = 2),
@@ -105,14 +108,15 @@ static void test_every_kind(void)
 		     .queue = "requests.0", .detail = "broken"),
 		  "drv -x dev [label=\"kick failed broken\"" },
 		{ EV(.task = "vfsd/requests.0/0", .kind = "dev.pop",
-		     .queue = "requests.0", .head = 0, .unique = 4, .opcode = 3),
+		     .queue = "requests.0", .head = 0, .unique = 4,
+		     .opcode = 3),
 		  "q0 -> dev [label=\"pop GETATTR unique=4 head=0\"" },
 		{ EV(.task = "vfsd/requests.0/0", .kind = "fuse.reply",
 		     .unique = 4, .opcode = 3, .detail = "OK"),
 		  "dev box dev [label=\"reply GETATTR unique=4 OK\"" },
 		{ EV(.task = "vfsd/requests.0/0", .kind = "dev.complete",
-		     .queue = "requests.0", .head = 0, .used_idx = 1, .unique = 4,
-		     .opcode = 3, .detail = "len=120"),
+		     .queue = "requests.0", .head = 0, .used_idx = 1,
+		     .unique = 4, .opcode = 3, .detail = "len=120"),
 		  "dev -> q0 [label=\"used GETATTR unique=4 head=0 used=1 "
 		  "len=120\"" },
 		{ EV(.task = "vfsd/requests.0/0", .kind = "vq.irq",
@@ -134,8 +138,8 @@ static void test_every_kind(void)
 		{ EV(.task = "t", .kind = "scn.op", .func = "getattr",
 		     .detail = "op 2 /: 0"),
 		  "t0 rbox t0 [label=\"getattr op 2 /: 0\"" },
-		{ EV(.task = "t", .kind = "virtio_fs.park", .queue = "requests.0",
-		     .unique = 12, .opcode = 3),
+		{ EV(.task = "t", .kind = "virtio_fs.park",
+		     .queue = "requests.0", .unique = 12, .opcode = 3),
 		  "drv box drv [label=\"park requests.0 GETATTR unique=12\"" },
 		{ EV(.task = "t", .kind = "virtio_fs.mount", .detail = "myfs"),
 		  "t0 => drv [label=\"mount myfs\"" },
@@ -221,8 +225,9 @@ static void test_every_kind(void)
 		{ EV(.task = "at", .kind = "dev.check_state", .func = "h",
 		     .detail = "0"),
 		  "vmm -> dev [label=\"h 0\"" },
-		{ EV(.task = "t", .kind = "dev.ring_start", .func = "vu_ring_start",
-		     .queue = "requests.0", .detail = "enabled"),
+		{ EV(.task = "t", .kind = "dev.ring_start",
+		     .func = "vu_ring_start", .queue = "requests.0",
+		     .detail = "enabled"),
 		  "dev box dev [label=\"vu_ring_start requests.0 enabled\"" },
 		{ EV(.task = "at", .kind = "mig.save", .func = "vhost_save",
 		     .detail = "1 chunks"),
@@ -266,7 +271,9 @@ static void test_every_kind(void)
 		{ EV(.kind = "dev.queue_ready"), NULL },
 		{ EV(.kind = "scn.expect"), NULL },
 	};
-	enum { N = sizeof(cases) / sizeof(cases[0]) };
+	enum {
+		N = sizeof(cases) / sizeof(cases[0])
+	};
 	struct trace_event ev[N];
 	size_t drawn = 0;
 	char *c;
@@ -311,11 +318,13 @@ static void test_columns(void)
 	ev[n++] = EV(.task = "vfsd/hiprio/0", .kind = "dev.pop",
 		     .queue = "hiprio", .seq = 1);
 	ev[n++] = EV(.task = "zeta", .kind = "scn.op", .detail = "z", .seq = 2);
-	ev[n++] = EV(.task = "alpha", .kind = "scn.op", .detail = "a", .seq = 3);
+	ev[n++] =
+		EV(.task = "alpha", .kind = "scn.op", .detail = "a", .seq = 3);
 	c = chart(ev, n, 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(
-		c, "  t0 [label=\"zeta\"], t1 [label=\"alpha\"], q0 "
-		   "[label=\"hiprio\"], dev [label=\"device (virtiofsd)\"];\n"));
+		c,
+		"  t0 [label=\"zeta\"], t1 [label=\"alpha\"], q0 "
+		"[label=\"hiprio\"], dev [label=\"device (virtiofsd)\"];\n"));
 	CU_ASSERT_PTR_NULL(strstr(c, "vmm"));
 	free(c);
 
@@ -508,9 +517,14 @@ static void test_write_kept(void)
 static void test_mscgen_accepts(void)
 {
 	static const char *const nasty[] = {
-		"quote \" inside", "ends with \\", "\\n is not a newline",
-		"tab\tand\nnewline", "\xff\xfe bytes", "semi; colon, ] [ }",
-		"\\\"", "",
+		"quote \" inside",
+		"ends with \\",
+		"\\n is not a newline",
+		"tab\tand\nnewline",
+		"\xff\xfe bytes",
+		"semi; colon, ] [ }",
+		"\\\"",
+		"",
 	};
 	struct trace_msc *m = trace_msc_new(40);
 	char path[] = "/tmp/vfsim-msc-XXXXXX", cmd[256], *c;
@@ -519,14 +533,14 @@ static void test_mscgen_accepts(void)
 	int fd;
 
 	for (unsigned i = 0; i < 60; i++) {
-		const char *kinds[] = { "fuse.send", "vq.full", "bug",
-					"scn.mark", "scn.op", "fuse.end",
+		const char *kinds[] = { "fuse.send",	 "vq.full", "bug",
+					"scn.mark",	 "scn.op",  "fuse.end",
 					"virtio.status", "odd" };
 
-		ev = EV(.task = i % 3 ? "t" : "kworker/1",
-			.kind = kinds[i % 8], .queue = "requests.0",
-			.detail = nasty[i % 8], .func = nasty[(i + 3) % 8],
-			.seq = i + 1, .time_ns = i / 4 * 1000, .opcode = 3);
+		ev = EV(.task = i % 3 ? "t" : "kworker/1", .kind = kinds[i % 8],
+			.queue = "requests.0", .detail = nasty[i % 8],
+			.func = nasty[(i + 3) % 8], .seq = i + 1,
+			.time_ns = i / 4 * 1000, .opcode = 3);
 		trace_msc_event(m, &ev);
 	}
 	c = trace_msc_finish(m);
