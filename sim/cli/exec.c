@@ -80,6 +80,7 @@ static void sink(const struct trace_event *ev, void *arg)
 	struct exec *e = arg;
 
 	record(e, ev);
+	vfsim_machine_event(&e->m, ev);
 
 	for (size_t i = 0; i < e->s->nr_triggers; i++) {
 		const struct scn_trigger *tr = &e->s->triggers[i];
@@ -200,10 +201,10 @@ static void act(struct exec *e, const struct scn_action *a)
 		}
 		break;
 	case SCN_ACT_FREEZE:
-		ret = virtio_device_freeze(&m->vdev);
+		ret = vfsim_machine_freeze(m);
 		break;
 	case SCN_ACT_RESTORE:
-		ret = virtio_device_restore(&m->vdev);
+		ret = vfsim_machine_restore(m);
 		break;
 	case SCN_ACT_PICTURE:
 		picture(e, a);
@@ -309,6 +310,7 @@ static void run_item(struct exec *e, const struct scn_run_item *it)
 			if (st == SCHED_DONE || st == SCHED_DEADLOCK)
 				break;
 		}
+		vfsim_machine_ran(&e->m, e->status);
 		return;
 	}
 	e->until = it->kind == SCN_RUN_UNTIL ? &it->match : NULL;
@@ -324,6 +326,7 @@ static void run_item(struct exec *e, const struct scn_run_item *it)
 	e->until = NULL;
 	until_time = 0;
 	e->status = st;
+	vfsim_machine_ran(&e->m, st);
 }
 
 static void collect(struct exec *e)

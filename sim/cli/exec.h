@@ -30,6 +30,9 @@
  *   (popped, not yet answered); `device.lookups` the sum of the device's
  *   lookup counts except the root's; `lookups balanced` means that sum
  *   is 0;
+ * - `restore` reaches the driver only after a `freeze` that succeeded, as
+ *   the PM core resumes only what it suspended; otherwise its result is
+ *   -EINVAL and nothing happens;
  * - mounts a scenario leaves are unmounted at shutdown (the trace is
  *   closed by then), so `expect no leaks` is about the kernel, not about
  *   a missing `umount`.
@@ -37,8 +40,9 @@
  * A failed expectation is printed to vfsim_exec_opts::diag as
  * `FILE:LINE:COL: expectation failed: WHAT: got X (trace position #N)`,
  * N being the number of trace events emitted when it was evaluated.
- * `expect no leaks` is the one expectation checked after the run: once
- * the machine is taken down, no guest kernel object may remain.
+ * `expect no leaks` and `expect leaks OP N` are checked after the run:
+ * once the machine is taken down, they count the guest kernel objects
+ * that remain.
  */
 #ifndef VFSIM_SIM_CLI_EXEC_H
 #define VFSIM_SIM_CLI_EXEC_H
