@@ -64,6 +64,14 @@ int guest_umount(struct guest_fs *gfs)
 	return err;
 }
 
+void guest_mount_abandon(struct guest_fs *gfs)
+{
+	if (!gfs)
+		return;
+	guest_fs_exit(gfs);
+	free(gfs);
+}
+
 int guest_freeze(struct virtio_device *vdev)
 {
 	if (!vdev)

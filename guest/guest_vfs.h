@@ -141,6 +141,13 @@ int guest_mount(const char *tag, struct guest_fs **gfsp);
 int guest_umount(struct guest_fs *gfs);
 
 /**
+ * @brief sim: free the host bookkeeping of a mount whose unmount can never
+ * finish, once its machine's tasks are gone (after sched_exit()). Touches
+ * no guest object: those go with the guest's memory (kmem_exit()).
+ */
+void guest_mount_abandon(struct guest_fs *gfs);
+
+/**
  * @brief The PM freeze entry (virtio_fs_freeze()). Implemented by the
  * driver (guest/guest_mount.c).
  * @return -EOPNOTSUPP as merged (mainline); the v5-2019 variant returns 0;

@@ -41,6 +41,9 @@ struct exec_task {
 	struct guest_fs *gfs;	     ///< its own mount, or NULL
 	struct exec_handle *handles; ///< handles by name
 	size_t nr_handles;	     ///< number of handles
+	/** the running operation's expanded texts (freed by run_op(), or by
+	 *  exec_tasks_free() when the task never got back) */
+	char *op_text[5];
 };
 
 /** @brief One `at` block's timer. */

@@ -344,6 +344,13 @@ static int unplug_task(void *arg)
 	return 0;
 }
 
+/* A removal that never finished left its queues to the device. */
+static void release_vqs(struct virtio_device *vdev)
+{
+	if (vdev->vqs && vdev->config)
+		vdev->config->del_vqs(vdev);
+}
+
 size_t vfsim_machine_destroy(struct vfsim_machine *m)
 {
 	size_t leaks;
@@ -370,8 +377,11 @@ size_t vfsim_machine_destroy(struct vfsim_machine *m)
 	}
 	sched_exit();
 	/* A stuck run may have left a mount, an instance or the driver's
-	 * mutex behind: the next machine must not see them. */
+	 * mutex behind: the next machine must not see them. Its queues, if
+	 * removal never got to them, go too. */
 	virtio_fs_module_reset();
+	release_vqs(&m->vdev);
+	release_vqs(&m->twin_vdev);
 	virtio_fs_variant_reset();
 	virtio_fs_set_request_timeout(0);
 	fault_reset();

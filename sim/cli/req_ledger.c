@@ -19,7 +19,11 @@
 #include "fuse_proto/fuse_proto.h"
 #include "sim/check.h"
 
-enum { UNSEEN, OPEN, ENDED };
+enum {
+	UNSEEN,
+	OPEN,
+	ENDED
+};
 
 /* Most violations one report spells out; the rest are counted. */
 #define MAX_PER_REPORT 8
@@ -80,8 +84,8 @@ void req_ledger_free(struct req_ledger *l)
 
 int req_ledger_register(struct req_ledger *l)
 {
-	int ret = check_invariant_add(REQ_LEDGER_INVARIANT, req_ledger_check,
-				      l);
+	int ret =
+		check_invariant_add(REQ_LEDGER_INVARIANT, req_ledger_check, l);
 
 	if (!ret)
 		check_invariants_enable(true);
@@ -123,8 +127,7 @@ static u8 state_of(const struct conn *c, u64 unique)
 
 static const char *opname(s32 opcode, char *buf, size_t size)
 {
-	const char *n = opcode >= 0 ? fuse_opcode_name((uint32_t)opcode) :
-				      NULL;
+	const char *n = opcode >= 0 ? fuse_opcode_name((uint32_t)opcode) : NULL;
 
 	if (n)
 		return n;
@@ -161,8 +164,8 @@ static void open_add(struct conn *c, const struct trace_event *ev)
 		c->cap_open = c->cap_open ? 2 * c->cap_open : 16;
 		c->open = xrealloc(c->open, c->cap_open * sizeof(*c->open));
 	}
-	c->open[c->nr_open++] = (struct open_req){ ev->unique, ev->opcode,
-						   ev->seq };
+	c->open[c->nr_open++] =
+		(struct open_req){ ev->unique, ev->opcode, ev->seq };
 }
 
 /* Take @unique off @c's open list; false when it is not there. */
@@ -214,8 +217,8 @@ static void sent(struct req_ledger *l, const struct trace_event *ev)
 		found(l,
 		      "%s unique=%" PRIu64 " (connection %zu) sent again at "
 		      "#%" PRIu64 " after it ended",
-		      opname(ev->opcode, b, sizeof(b)), ev->unique,
-		      l->nr_conns, ev->seq);
+		      opname(ev->opcode, b, sizeof(b)), ev->unique, l->nr_conns,
+		      ev->seq);
 	*st = OPEN;
 	open_add(c, ev);
 	if (ev->opcode == FUSE_DESTROY)
@@ -246,8 +249,7 @@ static void ended(struct req_ledger *l, const struct trace_event *ev)
 		}
 	}
 	found(l,
-	      "%s unique=%" PRIu64 " ended at #%" PRIu64
-	      " but was never sent",
+	      "%s unique=%" PRIu64 " ended at #%" PRIu64 " but was never sent",
 	      opname(ev->opcode, b, sizeof(b)), ev->unique, ev->seq);
 }
 

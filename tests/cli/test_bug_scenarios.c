@@ -59,7 +59,8 @@ static void test_every_switch_has_a_scenario(void)
 			      0);
 	CU_ASSERT_EQUAL(g.gl_pathc, VIRTIO_FS_NR_BUGS);
 	for (size_t i = 0; i < g.gl_pathc; i++) {
-		const char *name = g.gl_pathv[i] + strlen("tests/scenarios/bug-");
+		const char *name =
+			g.gl_pathv[i] + strlen("tests/scenarios/bug-");
 		enum virtio_fs_bug b;
 		char sw[64];
 
@@ -88,7 +89,8 @@ static void test_each_fails_without_its_bug(void)
 		snprintf(line, sizeof(line), "bug %s\n", sw);
 		p = strstr(text, line);
 		if (p) {
-			memmove(p, p + strlen(line), strlen(p + strlen(line)) + 1);
+			memmove(p, p + strlen(line),
+				strlen(p + strlen(line)) + 1);
 		} else {
 			char *mainline;
 
@@ -96,11 +98,10 @@ static void test_each_fails_without_its_bug(void)
 			CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 			CU_ASSERT(virtio_fs_variant_bugs(VIRTIO_FS_V5_2019) &
 				  (1u << i));
-			CU_ASSERT_FATAL(asprintf(&mainline,
-						 "%.*svariant=mainline%s",
-						 (int)(p - text), text,
-						 p + strlen("variant=v5-2019")) >
-					0);
+			CU_ASSERT_FATAL(
+				asprintf(&mainline, "%.*svariant=mainline%s",
+					 (int)(p - text), text,
+					 p + strlen("variant=v5-2019")) > 0);
 			free(text);
 			text = mainline;
 		}
@@ -121,7 +122,8 @@ static void test_each_fails_without_its_bug(void)
  */
 static void test_stuck_run_leaves_nothing(void)
 {
-	char *stuck = vt_read_text("tests/scenarios/bug-remove-without-drain.vfs");
+	char *stuck =
+		vt_read_text("tests/scenarios/bug-remove-without-drain.vfs");
 	char *ops = vt_read_text("tests/scenarios/ops.vfs");
 	uint64_t before, after;
 

@@ -18,9 +18,12 @@
 #include "sim/cli/req_ledger.h"
 #include "tests/harness.h"
 
-#define EV(...)                                                            \
-	((struct trace_event){ .head = -1, .avail_idx = -1, .used_idx = -1, \
-			       .opcode = -1, __VA_ARGS__ })
+#define EV(...)                                 \
+	((struct trace_event){ .head = -1,      \
+			       .avail_idx = -1, \
+			       .used_idx = -1,  \
+			       .opcode = -1,    \
+			       __VA_ARGS__ })
 
 static u64 seq;
 
@@ -90,9 +93,9 @@ static void test_ended_twice_and_never_sent(void)
 	struct req_ledger *l = req_ledger_new();
 
 	seq = 0;
-	send(l, 2, FUSE_INIT);			  /* #1 */
-	end(l, 2, FUSE_INIT, NULL);		  /* #2 */
-	end(l, 2, FUSE_INIT, "again");		  /* #3 */
+	send(l, 2, FUSE_INIT);	       /* #1 */
+	end(l, 2, FUSE_INIT, NULL);    /* #2 */
+	end(l, 2, FUSE_INIT, "again"); /* #3 */
 	CU_ASSERT_STRING_EQUAL(verdict(l), "INIT unique=2 (connection 1) ended "
 					   "twice: again at #3");
 	end(l, 40, FUSE_LOOKUP, NULL); /* #4 */
@@ -153,7 +156,7 @@ static void test_unmount(void)
 	send(l, 6, FUSE_DESTROY); /* #5 */
 	end(l, 6, FUSE_DESTROY, NULL);
 	op_result(l, "umount", "op 3: -EBUSY"); /* failed: nothing */
-	op_result(l, "umount", ""); /* malformed: nothing */
+	op_result(l, "umount", "");		/* malformed: nothing */
 	CU_ASSERT_PTR_NULL(req_ledger_check(l));
 	op_result(l, "umount", "op 4: 0"); /* #9 */
 	CU_ASSERT_STRING_EQUAL(verdict(l), "GETATTR unique=4 (connection 1) "
@@ -187,11 +190,12 @@ static void test_settled(void)
 	CU_ASSERT_EQUAL_FATAL(check_count(), 1);
 	m = check_at(0)->message;
 	CU_ASSERT_STRING_EQUAL(check_at(0)->kind, "invariant");
-	CU_ASSERT_EQUAL(strncmp(m, REQ_LEDGER_INVARIANT ": INIT unique=2 "
-						      "(connection 1) sent at "
-						      "#1 never ended: the "
-						      "machine can make no "
-						      "more progress",
+	CU_ASSERT_EQUAL(strncmp(m,
+				REQ_LEDGER_INVARIANT ": INIT unique=2 "
+						     "(connection 1) sent at "
+						     "#1 never ended: the "
+						     "machine can make no "
+						     "more progress",
 				strlen(REQ_LEDGER_INVARIANT) + 80),
 			0);
 	/* 12 found: 8 spelled out, 4 counted */
