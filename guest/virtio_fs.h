@@ -193,9 +193,8 @@ unsigned int virtio_fs_nr_instances(void);
  * listed, a mount up or the mutex held by a task that no longer exists,
  * and the objects behind them go with the guest's memory. Call it
  * outside any task, before kmem_exit(); nothing is freed here.
- * @return how many instances and super blocks were forgotten
  */
-unsigned int virtio_fs_module_reset(void);
+void virtio_fs_module_reset(void);
 
 /** @brief Set every queue's connected flag (kernel:
  *  virtio_fs_start_all_queues()). */
@@ -330,9 +329,8 @@ void virtio_fs_deactivate_super(struct super_block *sb);
 /**
  * @brief sim: forget every mounted super block without touching it (see
  * virtio_fs_module_reset(), which calls it).
- * @return how many were listed
  */
-unsigned int virtio_fs_supers_reset(void);
+void virtio_fs_supers_reset(void);
 
 /** @brief Unmount (kernel: virtio_kill_sb()): stop hiprio, drain, DESTROY,
  *  stop all, drain, free the channels. */

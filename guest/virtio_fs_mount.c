@@ -243,13 +243,7 @@ void virtio_fs_deactivate_super(struct super_block *sb)
 	kfree(s);
 }
 
-unsigned int virtio_fs_supers_reset(void)
+void virtio_fs_supers_reset(void)
 {
-	struct list_head *pos;
-	unsigned int n = 0;
-
-	list_for_each(pos, &virtio_fs_supers)
-		n++;
 	INIT_LIST_HEAD(&virtio_fs_supers);
-	return n;
 }

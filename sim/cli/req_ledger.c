@@ -10,6 +10,7 @@
  */
 #include "sim/cli/req_ledger.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -168,18 +169,17 @@ static void open_add(struct conn *c, const struct trace_event *ev)
 		(struct open_req){ ev->unique, ev->opcode, ev->seq };
 }
 
-/* Take @unique off @c's open list; false when it is not there. */
-static bool open_del(struct conn *c, u64 unique)
+/* Take @unique, which is open, off @c's open list. */
+static void open_del(struct conn *c, u64 unique)
 {
-	for (size_t i = 0; i < c->nr_open; i++) {
-		if (c->open[i].unique != unique)
-			continue;
-		memmove(&c->open[i], &c->open[i + 1],
-			(c->nr_open - i - 1) * sizeof(*c->open));
-		c->nr_open--;
-		return true;
-	}
-	return false;
+	size_t i = 0;
+
+	while (c->open[i].unique != unique)
+		i++;
+	assert(i < c->nr_open);
+	memmove(&c->open[i], &c->open[i + 1],
+		(c->nr_open - i - 1) * sizeof(*c->open));
+	c->nr_open--;
 }
 
 /* Every request open on @c never ends: say why, and forget them. */

@@ -109,6 +109,10 @@ static void test_ended_twice_and_never_sent(void)
 					   "sent again at #6 after it ended");
 	send(l, 2, FUSE_GETATTR); /* still open: not a new send */
 	CU_ASSERT_PTR_NULL(req_ledger_check(l));
+	/* a high unique grows the table */
+	send(l, 1ull << 20, FUSE_READ);
+	end(l, 1ull << 20, FUSE_READ, NULL);
+	CU_ASSERT_PTR_NULL(req_ledger_check(l));
 	CU_ASSERT_EQUAL(req_ledger_violations(l), 4);
 	req_ledger_free(l);
 }

@@ -260,6 +260,11 @@ static void test_every_kind(void)
 		  "t0 note t0 [label=\"fn unique=2\"" },
 		{ EV(.task = "t", .kind = "odd.kind"),
 		  "t0 note t0 [label=\"odd.kind\"" },
+		{ EV(.task = "virtiofsd.save", .kind = "odd.kind", .func = "s"),
+		  "dev note dev [label=\"s\"" },
+		/* a ring step without its queue stays on the driver */
+		{ EV(.task = "t", .kind = "vq.add", .head = 9),
+		  "drv box drv [label=\"add head=9\"" },
 		{ EV(.task = "vfsd/x", .kind = "dev.kick"), NULL },
 		{ EV(.kind = "sched.pick"), NULL },
 		{ EV(.task = "t", .kind = "task.block"), NULL },
@@ -430,6 +435,25 @@ static void test_empty_and_long(void)
 				     "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 				     "x"));
 	free(c);
+	/* A label longer than a statement holds is cut at the cap; an
+	 * opcode without a name is shown by number. */
+	{
+		char huge[700];
+
+		memset(huge, 'y', sizeof(huge) - 1);
+		huge[sizeof(huge) - 1] = '\0';
+		ev[0] = EV(.task = "t", .kind = "odd", .func = huge,
+			   .detail = huge, .opcode = 9999, .unique = 2,
+			   .seq = 1);
+		c = chart(ev, 1, 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(c, "yyy...\", ID=\"1\""));
+		free(c);
+		ev[0] = EV(.task = "t", .kind = "odd", .opcode = 9999,
+			   .seq = 1);
+		c = chart(ev, 1, 0);
+		CU_ASSERT_PTR_NOT_NULL(strstr(c, "[label=\"op 9999\""));
+		free(c);
+	}
 	/* Six columns: 160 points each. */
 	{
 		struct trace_event six[] = {
