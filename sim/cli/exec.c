@@ -355,19 +355,9 @@ static void collect(struct exec *e)
 	sched_choices_format(r->choices, (size_t)n + 1);
 }
 
-/* One shutdown unmount; @done once guest_umount() returned. */
-struct shutdown {
-	struct guest_fs *gfs;
-	bool done;
-};
-
 static int umount_task(void *arg)
 {
-	struct shutdown *d = arg;
-	int ret = guest_umount(d->gfs);
-
-	d->done = true;
-	return ret;
+	return guest_umount(arg);
 }
 
 /*
@@ -375,39 +365,28 @@ static int umount_task(void *arg)
  * driver keeps its super blocks on a process-wide list, so one left
  * behind would outlive the machine. Guarantees: every mount whose
  * unmount finished is gone; one that could not finish (a deadlocked
- * machine) is dropped with the scheduler and counted in the leaks, and
- * its host bookkeeping is freed by abandon_mounts() once no task runs.
- * Returns the unmounts, ended by one with a NULL mount.
+ * machine) is dropped with the scheduler and counted in the leaks.
  */
-static struct shutdown *shutdown_mounts(struct exec *e)
+static void shutdown_mounts(struct exec *e)
 {
-	struct shutdown *d = calloc(e->nr_mounts + 1, sizeof(*d));
+	struct task **t;
 
-	if (!d)
+	if (!e->nr_mounts)
+		return;
+	t = calloc(e->nr_mounts, sizeof(*t));
+	if (!t)
 		abort();
-	for (size_t i = 0; i < e->nr_mounts; i++) {
-		d[i].gfs = e->mounts[i];
-		task_spawn(umount_task, &d[i], "shutdown", TASK_SYSCALL, 0);
-	}
-	if (e->nr_mounts)
-		sched_run();
 	for (size_t i = 0; i < e->nr_mounts; i++)
-		if (!d[i].done && e->o->diag)
+		t[i] = task_spawn(umount_task, e->mounts[i], "shutdown",
+				  TASK_SYSCALL, 0);
+	sched_run();
+	for (size_t i = 0; i < e->nr_mounts; i++)
+		if (!task_done(t[i]) && e->o->diag)
 			fprintf(e->o->diag,
 				"vfsim: warning: a mount could not be "
 				"unmounted at shutdown\n");
+	free(t);
 	e->nr_mounts = 0;
-	return d;
-}
-
-/* After the machine is gone: free what the unmounts that never returned
- * could not. */
-static void abandon_mounts(struct shutdown *d)
-{
-	for (size_t i = 0; d[i].gfs; i++)
-		if (!d[i].done)
-			guest_mount_abandon(d[i].gfs);
-	free(d);
 }
 
 int vfsim_exec(const struct scenario *s, const struct vfsim_exec_opts *opts,
@@ -415,7 +394,6 @@ int vfsim_exec(const struct scenario *s, const struct vfsim_exec_opts *opts,
 {
 	static const struct vfsim_exec_opts defaults;
 	struct exec e = { .s = s, .o = opts ? opts : &defaults, .r = r };
-	struct shutdown *down;
 
 	memset(r, 0, sizeof(*r));
 	if (vfsim_machine_create(&e.m, s, e.o->policy, r->error,
@@ -464,9 +442,8 @@ int vfsim_exec(const struct scenario *s, const struct vfsim_exec_opts *opts,
 	for (size_t i = 0; i < s->nr_triggers; i++)
 		if (e.timers[i].timer.armed)
 			sim_timer_cancel(&e.timers[i].timer);
-	down = shutdown_mounts(&e);
+	shutdown_mounts(&e);
 	e.leaks = vfsim_machine_destroy(&e.m);
-	abandon_mounts(down);
 	exec_expect_after(&e);
 	check_clear();
 	trace_reset(false);

@@ -18,6 +18,7 @@
 
 #include "device/fuse_server.h"
 #include "device/memfs.h"
+#include "guest/guest_vfs.h"
 #include "guest/virtio_fs.h"
 #include "guest/virtio_fs_variant.h"
 #include "sim/check.h"
@@ -380,6 +381,7 @@ size_t vfsim_machine_destroy(struct vfsim_machine *m)
 	 * mutex behind: the next machine must not see them. Its queues, if
 	 * removal never got to them, go too. */
 	virtio_fs_module_reset();
+	guest_mounts_reset();
 	release_vqs(&m->vdev);
 	release_vqs(&m->twin_vdev);
 	virtio_fs_variant_reset();

@@ -147,7 +147,7 @@ static void test_stuck_run_leaves_nothing(void)
 	CU_ASSERT_EQUAL(before, after);
 	/* nothing is left after a clean run */
 	CU_ASSERT_EQUAL(virtio_fs_nr_instances(), 0);
-	guest_mount_abandon(NULL);
+	CU_ASSERT_EQUAL(guest_mounts_reset(), 0);
 	free(stuck);
 	free(ops);
 }
