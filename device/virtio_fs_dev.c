@@ -317,6 +317,13 @@ int vfs_dev_queue_stats(const struct vfs_dev *dev, unsigned int idx,
 	return 0;
 }
 
+const struct vringh *vfs_dev_vringh(const struct vfs_dev *dev, unsigned int idx)
+{
+	if (idx >= dev->nr_rings || !dev->rings[idx].ready)
+		return NULL;
+	return &dev->rings[idx].vrh;
+}
+
 unsigned int vfs_dev_in_progress(const struct vfs_dev *dev)
 {
 	unsigned int n = 0;

@@ -61,6 +61,8 @@
 #include "sim/vhost_user.h"
 #include "sim/virtio.h"
 
+struct vringh;
+
 /** @brief Longest tag: the config space field's size. */
 #define VFS_DEV_TAG_MAX 36
 /** @brief Most request queues a device may have. */
@@ -255,6 +257,16 @@ int vfs_dev_queue_stats(const struct vfs_dev *dev, unsigned int idx,
 
 /** @brief Chains popped and not yet pushed, over every queue. */
 unsigned int vfs_dev_in_progress(const struct vfs_dev *dev);
+
+/**
+ * @brief The device's view of ring @p idx, read-only (for pictures such as
+ * ring_dot_write()).
+ * @return the ring's vringh, or NULL for a bad index or a queue whose
+ *         addresses the device does not know yet (or any more, after a
+ *         reset)
+ */
+const struct vringh *vfs_dev_vringh(const struct vfs_dev *dev,
+				    unsigned int idx);
 
 /**
  * @brief The heads queue @p idx holds (popped, not pushed), oldest first.

@@ -272,7 +272,7 @@ void flush_bg_queue(struct fuse_conn *fc)
 
 /*
  * Kernel: fuse_request_end(): the request is over. A second call only
- * drops a reference (FR_FINISHED was already set). The transport must
+ * drops a reference (FR_FINISHED was already set; traced: "again"). The transport must
  * have taken the request off every list and cleared FR_SENT; both are
  * WARN_ONs as in the kernel. A background request leaves the background
  * accounting (under bg_lock, which therefore must not be held by the
@@ -286,7 +286,7 @@ void fuse_request_end(struct fuse_req *req)
 	struct fuse_iqueue *fiq = &fc->iq;
 
 	if (test_and_set_bit(FR_FINISHED, &req->flags))
-		goto put_request;
+		goto ended_again;
 
 	TRACE(.kind = "fuse.end", .func = "fuse_request_end",
 	      .unique = req->in.h.unique, .opcode = (s32)req->in.h.opcode,
@@ -327,7 +327,13 @@ void fuse_request_end(struct fuse_req *req)
 
 	if (test_bit(FR_ASYNC, &req->flags))
 		req->args->end(fm, req->args, req->out.h.error);
-put_request:
+	fuse_put_request(req);
+	return;
+
+ended_again: /* sim: traced, so that a second end can be caught */
+	TRACE(.kind = "fuse.end", .func = "fuse_request_end",
+	      .unique = req->in.h.unique, .opcode = (s32)req->in.h.opcode,
+	      .detail = "again");
 	fuse_put_request(req);
 }
 

@@ -3,12 +3,17 @@
  * guest_mount.c - mount(2), umount(2) and the PM freeze entry of the
  * syscall-like API (guest/guest_vfs.h), on top of the virtio-fs driver.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 
 #include "guest/guest_vfs.h"
 #include "guest/guest_vfs_internal.h"
 #include "guest/virtio_fs.h"
+
+/* Mounts not yet unmounted, so a machine taken down with a mount stuck
+ * can free what the host holds for it (guest_mounts_reset()). */
+static LIST_HEAD(guest_mounts);
 
 int guest_mount(const char *tag, struct guest_fs **gfsp)
 {
@@ -28,6 +33,7 @@ int guest_mount(const char *tag, struct guest_fs **gfsp)
 		return err;
 	}
 	guest_fs_init(gfs, sb);
+	list_add_tail(&gfs->node, &guest_mounts);
 	/* only the restore extension calls them */
 	virtio_fs_set_pm_hooks(virtio_fs_of_sb(sb), guest_fs_pm_freeze,
 			       guest_fs_pm_restore, gfs);
@@ -59,9 +65,25 @@ int guest_umount(struct guest_fs *gfs)
 	virtio_fs_drain_all_queues(virtio_fs_of_sb(gfs->sb));
 	virtio_fs_set_pm_hooks(virtio_fs_of_sb(gfs->sb), NULL, NULL, NULL);
 	virtio_fs_deactivate_super(gfs->sb);
+	list_del(&gfs->node);
 	guest_fs_exit(gfs);
 	free(gfs);
 	return err;
+}
+
+unsigned int guest_mounts_reset(void)
+{
+	struct guest_fs *gfs, *next;
+	unsigned int n = 0;
+
+	assert(!current);
+	list_for_each_entry_safe(gfs, next, &guest_mounts, node) {
+		list_del(&gfs->node);
+		guest_fs_exit(gfs);
+		free(gfs);
+		n++;
+	}
+	return n;
 }
 
 int guest_freeze(struct virtio_device *vdev)

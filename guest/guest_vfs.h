@@ -79,6 +79,8 @@ struct guest_fs {
 	struct task *restorer;	      /**< the task restoring (not gated) */
 	wait_queue_head_t restore_wq; /**< woken when restoring ends */
 	bool unmounting; /**< guest_umount() under way: a second one is refused */
+	/** on the list of mounts not yet unmounted (guest_mounts_reset()) */
+	struct list_head node;
 };
 
 /** @brief An open file or directory (the kernel's struct fuse_file). */
@@ -139,6 +141,16 @@ int guest_mount(const char *tag, struct guest_fs **gfsp);
  *         that stopped answering); @p gfs stays with that unmount
  */
 int guest_umount(struct guest_fs *gfs);
+
+/**
+ * @brief sim: forget every mount whose unmount never finished, freeing its
+ * host bookkeeping, once its machine's tasks are gone (after
+ * sched_exit()): a task stuck in guest_umount() or holding a mount is
+ * never coming back. Touches no guest object: those go with the guest's
+ * memory (kmem_exit()).
+ * @return how many mounts were forgotten
+ */
+unsigned int guest_mounts_reset(void);
 
 /**
  * @brief The PM freeze entry (virtio_fs_freeze()). Implemented by the

@@ -53,6 +53,15 @@ unsigned int virtio_fs_nr_instances(void)
 	return n;
 }
 
+void virtio_fs_module_reset(void)
+{
+	assert(!current);
+	/* The entries live in guest memory, which kmem_exit() releases. */
+	INIT_LIST_HEAD(&virtio_fs_instances);
+	__mutex_init(&virtio_fs_mutex, "virtio_fs_mutex");
+	virtio_fs_supers_reset();
+}
+
 bool virtio_fs_vq_alive(struct virtio_fs_vq *fsvq, const char *func)
 {
 	if (!fsvq->vq_deleted)

@@ -185,6 +185,17 @@ void virtio_fs_put(struct virtio_fs *fs);
 /** @brief Number of instances on the list (for tests). */
 unsigned int virtio_fs_nr_instances(void);
 
+/**
+ * @brief sim (no kernel twin; the module unloaded and loaded again):
+ * forget every listed instance and super block, and re-initialise
+ * virtio_fs_mutex. For the end of a machine whose tasks are gone
+ * (after sched_exit()): a run that got stuck can leave an instance
+ * listed, a mount up or the mutex held by a task that no longer exists,
+ * and the objects behind them go with the guest's memory. Call it
+ * outside any task, before kmem_exit(); nothing is freed here.
+ */
+void virtio_fs_module_reset(void);
+
 /** @brief Set every queue's connected flag (kernel:
  *  virtio_fs_start_all_queues()). */
 void virtio_fs_start_all_queues(struct virtio_fs *fs);
@@ -314,6 +325,12 @@ int virtio_fs_get_tree(const char *source, struct super_block **sbp);
  * frees the super block (kernel: deactivate_super()).
  */
 void virtio_fs_deactivate_super(struct super_block *sb);
+
+/**
+ * @brief sim: forget every mounted super block without touching it (see
+ * virtio_fs_module_reset(), which calls it).
+ */
+void virtio_fs_supers_reset(void);
 
 /** @brief Unmount (kernel: virtio_kill_sb()): stop hiprio, drain, DESTROY,
  *  stop all, drain, free the channels. */

@@ -242,3 +242,8 @@ void virtio_fs_deactivate_super(struct super_block *sb)
 	virtio_kill_sb(sb);
 	kfree(s);
 }
+
+void virtio_fs_supers_reset(void)
+{
+	INIT_LIST_HEAD(&virtio_fs_supers);
+}

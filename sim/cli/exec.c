@@ -21,6 +21,7 @@
 #include "sim/ring_dot.h"
 #include "sim/slab.h"
 #include "sim/trace.h"
+#include "sim/trace_msc.h"
 
 const char *exec_errname(int err)
 {
@@ -50,6 +51,8 @@ static void record(struct exec *e, const struct trace_event *ev)
 	char line[2048];
 	int n;
 
+	if (e->msc)
+		trace_msc_event(e->msc, ev);
 	if (!e->out)
 		return;
 	if (e->o->format == VFSIM_TRACE_JSONL)
@@ -77,6 +80,7 @@ static void sink(const struct trace_event *ev, void *arg)
 	struct exec *e = arg;
 
 	record(e, ev);
+	vfsim_machine_event(&e->m, ev);
 
 	for (size_t i = 0; i < e->s->nr_triggers; i++) {
 		const struct scn_trigger *tr = &e->s->triggers[i];
@@ -108,7 +112,8 @@ static void picture(struct exec *e, const struct scn_action *a)
 		TRACE(.kind = "scn.picture", .detail = "no such queue now");
 		return;
 	}
-	dot = ring_dot_string(fsvq->vq, NULL);
+	dot = ring_dot_string(fsvq->vq, vfsim_machine_vringh(&e->m, a->queue,
+							     a->queue_index));
 	if (!dot)
 		return;
 	r->pictures = realloc(r->pictures,
@@ -196,10 +201,10 @@ static void act(struct exec *e, const struct scn_action *a)
 		}
 		break;
 	case SCN_ACT_FREEZE:
-		ret = virtio_device_freeze(&m->vdev);
+		ret = vfsim_machine_freeze(m);
 		break;
 	case SCN_ACT_RESTORE:
-		ret = virtio_device_restore(&m->vdev);
+		ret = vfsim_machine_restore(m);
 		break;
 	case SCN_ACT_PICTURE:
 		picture(e, a);
@@ -305,6 +310,7 @@ static void run_item(struct exec *e, const struct scn_run_item *it)
 			if (st == SCHED_DONE || st == SCHED_DEADLOCK)
 				break;
 		}
+		vfsim_machine_ran(&e->m, e->status);
 		return;
 	}
 	e->until = it->kind == SCN_RUN_UNTIL ? &it->match : NULL;
@@ -320,6 +326,7 @@ static void run_item(struct exec *e, const struct scn_run_item *it)
 	e->until = NULL;
 	until_time = 0;
 	e->status = st;
+	vfsim_machine_ran(&e->m, st);
 }
 
 static void collect(struct exec *e)
@@ -329,6 +336,13 @@ static void collect(struct exec *e)
 
 	r->trace_hash = trace_hash();
 	r->trace_count = trace_count();
+	if (e->msc) {
+		r->msc = trace_msc_finish(e->msc);
+		e->msc = NULL;
+		if (e->o->format == VFSIM_TRACE_MSC &&
+		    !(r->trace = strdup(r->msc)))
+			abort();
+	}
 	if (e->out) {
 		fclose(e->out);
 		e->out = NULL;
@@ -404,13 +418,16 @@ int vfsim_exec(const struct scenario *s, const struct vfsim_exec_opts *opts,
 			abort();
 	}
 	/* Events of the machine's construction came before the sink. */
-	if (e.o->format != VFSIM_TRACE_NONE) {
+	if (e.o->format == VFSIM_TRACE_MSC || e.o->msc)
+		e.msc = trace_msc_new(0);
+	if (e.o->format == VFSIM_TRACE_TEXT ||
+	    e.o->format == VFSIM_TRACE_JSONL) {
 		e.out = open_memstream(&e.out_buf, &e.out_len);
 		if (!e.out)
 			abort();
-		for (size_t i = 0; i < trace_kept(); i++)
-			record(&e, trace_event_at(i));
 	}
+	for (size_t i = 0; (e.out || e.msc) && i < trace_kept(); i++)
+		record(&e, trace_event_at(i));
 	trace_set_sink(sink, &e);
 	for (size_t i = 0; i < s->nr_run; i++) {
 		if (s->run[i].kind == SCN_EXPECT)
@@ -446,5 +463,6 @@ void vfsim_result_free(struct vfsim_result *r)
 	free(r->pictures);
 	free(r->trace);
 	free(r->choices);
+	free(r->msc);
 	memset(r, 0, sizeof(*r));
 }

@@ -30,6 +30,9 @@
  *   (popped, not yet answered); `device.lookups` the sum of the device's
  *   lookup counts except the root's; `lookups balanced` means that sum
  *   is 0;
+ * - `restore` reaches the driver only after a `freeze` that succeeded, as
+ *   the PM core resumes only what it suspended; otherwise its result is
+ *   -EINVAL and nothing happens;
  * - mounts a scenario leaves are unmounted at shutdown (the trace is
  *   closed by then), so `expect no leaks` is about the kernel, not about
  *   a missing `umount`.
@@ -37,8 +40,9 @@
  * A failed expectation is printed to vfsim_exec_opts::diag as
  * `FILE:LINE:COL: expectation failed: WHAT: got X (trace position #N)`,
  * N being the number of trace events emitted when it was evaluated.
- * `expect no leaks` is the one expectation checked after the run: once
- * the machine is taken down, no guest kernel object may remain.
+ * `expect no leaks` and `expect leaks OP N` are checked after the run:
+ * once the machine is taken down, they count the guest kernel objects
+ * that remain.
  */
 #ifndef VFSIM_SIM_CLI_EXEC_H
 #define VFSIM_SIM_CLI_EXEC_H
@@ -55,6 +59,7 @@ enum vfsim_trace_format {
 	VFSIM_TRACE_TEXT,  ///< one line per event (trace_format_text())
 	VFSIM_TRACE_JSONL, ///< JSON Lines (trace_format_json())
 	VFSIM_TRACE_NONE,  ///< no trace text kept
+	VFSIM_TRACE_MSC,   ///< the sequence chart (mscgen, sim/trace_msc.h)
 };
 
 /** @brief How to run a scenario. */
@@ -63,6 +68,9 @@ struct vfsim_exec_opts {
 	const char *policy;
 	enum vfsim_trace_format format; ///< what vfsim_result::trace holds
 	FILE *diag; ///< failed expectations and errors (NULL: silent)
+	/** also draw the run as a sequence chart into vfsim_result::msc
+	 *  (always done for VFSIM_TRACE_MSC) */
+	bool msc;
 };
 
 /** @brief One `picture ring` snapshot. */
@@ -80,6 +88,7 @@ struct vfsim_result {
 	uint64_t trace_count; ///< events in the trace
 	char *trace;	      ///< the trace in the requested format, or NULL
 	char *choices;	      ///< recorded choices, "replay:I,J,..."
+	char *msc; ///< the run as mscgen source, or NULL when not asked for
 	struct vfsim_picture *pictures; ///< ring pictures, in order taken
 	size_t nr_pictures;		///< number of pictures
 	/** the set-up error's message when status is 2 */

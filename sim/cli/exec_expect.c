@@ -140,6 +140,9 @@ static const char *describe(const struct scn_expect *x)
 				 scenario_cmp_name(x->cmp), x->value);
 	case SCN_EXPECT_NO_LEAKS:
 		return "no leaks";
+	case SCN_EXPECT_LEAKS:
+		return trace_fmt("leaks %s %" PRId64, scenario_cmp_name(x->cmp),
+				 x->value);
 	case SCN_EXPECT_REPORTS:
 		return trace_fmt("reports %s %" PRId64,
 				 scenario_cmp_name(x->cmp), x->value);
@@ -251,8 +254,9 @@ void exec_expect(struct exec *e, const struct scn_run_item *it)
 	const char *got = "";
 	bool ok;
 
-	if (it->expect.kind == SCN_EXPECT_NO_LEAKS)
-		return;
+	if (it->expect.kind == SCN_EXPECT_NO_LEAKS ||
+	    it->expect.kind == SCN_EXPECT_LEAKS)
+		return; /* checked after the run */
 	ok = holds(e, &it->expect, &got);
 	verdict(e, it, ok, describe(&it->expect), got);
 }
@@ -261,20 +265,29 @@ void exec_expect_after(struct exec *e)
 {
 	for (size_t i = 0; i < e->s->nr_run; i++) {
 		const struct scn_run_item *it = &e->s->run[i];
+		const struct scn_expect *x = &it->expect;
+		char what[64];
 
-		if (it->kind != SCN_EXPECT ||
-		    it->expect.kind != SCN_EXPECT_NO_LEAKS)
+		if (it->kind != SCN_EXPECT || (x->kind != SCN_EXPECT_NO_LEAKS &&
+					       x->kind != SCN_EXPECT_LEAKS))
 			continue;
 		e->r->expects++;
-		if (e->leaks == 0)
+		if (x->kind == SCN_EXPECT_NO_LEAKS ?
+			    e->leaks == 0 :
+			    cmp(x->cmp, (int64_t)e->leaks, x->value))
 			continue;
 		e->r->failed++;
+		if (x->kind == SCN_EXPECT_NO_LEAKS)
+			snprintf(what, sizeof(what), "no leaks");
+		else
+			snprintf(what, sizeof(what), "leaks %s %" PRId64,
+				 scenario_cmp_name(x->cmp), x->value);
 		if (e->o->diag)
 			fprintf(e->o->diag,
-				"%s:%u:%u: expectation failed: no leaks: got "
+				"%s:%u:%u: expectation failed: %s: got "
 				"%" PRIu64 " kernel objects left after the "
 				"run (trace position #%" PRIu64 ")\n",
-				it->pos.file, it->pos.line, it->pos.col,
+				it->pos.file, it->pos.line, it->pos.col, what,
 				e->leaks, e->r->trace_count);
 	}
 }

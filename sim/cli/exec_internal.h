@@ -41,6 +41,9 @@ struct exec_task {
 	struct guest_fs *gfs;	     ///< its own mount, or NULL
 	struct exec_handle *handles; ///< handles by name
 	size_t nr_handles;	     ///< number of handles
+	/** the running operation's expanded texts (freed by run_op(), or by
+	 *  exec_tasks_free() when the task never got back) */
+	char *op_text[5];
 };
 
 /** @brief One `at` block's timer. */
@@ -74,6 +77,7 @@ struct exec {
 	FILE *out;		       ///< the trace as it is written
 	char *out_buf;		       ///< @c out's buffer
 	size_t out_len;		       ///< @c out's length
+	struct trace_msc *msc;	       ///< the sequence chart, or NULL
 };
 
 /** @brief Body of a scenario task; @p arg is its struct exec_task. */

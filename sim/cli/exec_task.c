@@ -382,9 +382,11 @@ static int run_op(struct exec_task *et, const struct scn_op *op,
 		  unsigned long iter, const char **why)
 {
 	struct exec *e = et->e;
-	char *path = expand(op->path, iter), *path2 = expand(op->path2, iter);
-	char *hname = expand(op->handle, iter), *data = expand(op->data, iter);
-	char *tag = expand(op->tag, iter);
+	char *path = et->op_text[0] = expand(op->path, iter);
+	char *path2 = et->op_text[1] = expand(op->path2, iter);
+	char *hname = et->op_text[2] = expand(op->handle, iter);
+	char *data = et->op_text[3] = expand(op->data, iter);
+	char *tag = et->op_text[4] = expand(op->tag, iter);
 	struct guest_fs *gfs = et->gfs ? et->gfs : e->shared;
 	struct exec_handle *h = NULL;
 	int ret;
@@ -461,11 +463,10 @@ out:
 				  path ? path : (hname ? hname : ""),
 				  exec_errname(ret), *why ? ", " : "",
 				  *why ? *why : ""));
-	free(path);
-	free(path2);
-	free(hname);
-	free(data);
-	free(tag);
+	for (size_t i = 0; i < 5; i++) {
+		free(et->op_text[i]);
+		et->op_text[i] = NULL;
+	}
 	return ret;
 }
 
@@ -515,6 +516,8 @@ void exec_tasks_free(struct exec *e)
 
 		for (size_t j = 0; j < et->nr_handles; j++)
 			free(et->handles[j].name);
+		for (size_t j = 0; j < 5; j++)
+			free(et->op_text[j]);
 		free(et->handles);
 		free(et->results);
 	}

@@ -18,10 +18,12 @@
 
 #include "device/fuse_server.h"
 #include "device/memfs.h"
+#include "guest/guest_vfs.h"
 #include "guest/virtio_fs.h"
 #include "guest/virtio_fs_variant.h"
 #include "sim/check.h"
 #include "sim/cli/machine.h"
+#include "sim/cli/req_ledger.h"
 #include "sim/fault.h"
 #include "sim/gmem.h"
 #include "sim/sched.h"
@@ -297,6 +299,7 @@ int vfsim_machine_create(struct vfsim_machine *m, const struct scenario *s,
 			strerror(-ret));
 		return ret;
 	}
+	m->reqs = req_ledger_new();
 	ret = sim_start(s, policy, err, errsize)	    ?:
 		      driver_settings(s, err, errsize)	    ?:
 		      make_device(m, &m->src, err, errsize) ?:
@@ -311,7 +314,13 @@ int vfsim_machine_create(struct vfsim_machine *m, const struct scenario *s,
 		}
 	}
 	if (!ret)
+		ret = req_ledger_register(m->reqs);
+	if (!ret && s->machine.devices > 1)
+		ret = make_device(m, &m->twin, err, errsize);
+	if (!ret)
 		ret = vfs_dev_join(m->src, &m->vdev);
+	if (!ret && m->twin)
+		ret = vfs_dev_join(m->twin, &m->twin_vdev);
 	if (ret) {
 		if (errsize && !err[0])
 			fail_at(err, errsize, NULL,
@@ -325,6 +334,8 @@ int vfsim_machine_create(struct vfsim_machine *m, const struct scenario *s,
 	/* A probe failure is part of the run (faults, probe-error-leak):
 	 * the trace shows it and the guest finds no device to mount. */
 	virtio_driver_probe(&m->vdev, &virtio_fs_driver);
+	if (m->twin) /* the same tag again: probe-error-leak's path */
+		virtio_driver_probe(&m->twin_vdev, &virtio_fs_driver);
 	return 0;
 }
 
@@ -332,6 +343,13 @@ static int unplug_task(void *arg)
 {
 	virtio_device_unplug(arg);
 	return 0;
+}
+
+/* A removal that never finished left its queues to the device. */
+static void release_vqs(struct virtio_device *vdev)
+{
+	if (vdev->vqs && vdev->config)
+		vdev->config->del_vqs(vdev);
 }
 
 size_t vfsim_machine_destroy(struct vfsim_machine *m)
@@ -344,23 +362,64 @@ size_t vfsim_machine_destroy(struct vfsim_machine *m)
 		task_spawn(unplug_task, &m->vdev, "teardown", TASK_SYSCALL, 0);
 		sched_run();
 	}
+	if (m->twin_vdev.driver && sched_ready()) {
+		task_spawn(unplug_task, &m->twin_vdev, "teardown", TASK_SYSCALL,
+			   0);
+		sched_run();
+	}
 	if (m->mig_live)
 		migration_destroy(&m->mig);
 	vfs_dev_free(m->src);
 	vfs_dev_free(m->dst);
+	vfs_dev_free(m->twin);
 	if (m->mig_live) {
 		vfs_dev_vhost_exit(&m->dst_vh);
 		vfs_dev_vhost_exit(&m->src_vh);
 	}
 	sched_exit();
+	/* A stuck run may have left a mount, an instance or the driver's
+	 * mutex behind: the next machine must not see them. Its queues, if
+	 * removal never got to them, go too. */
+	virtio_fs_module_reset();
+	guest_mounts_reset();
+	release_vqs(&m->vdev);
+	release_vqs(&m->twin_vdev);
 	virtio_fs_variant_reset();
 	virtio_fs_set_request_timeout(0);
 	fault_reset();
 	check_invariant_clear();
+	req_ledger_free(m->reqs);
 	leaks = kmem_exit();
 	gmem_exit();
 	memset(m, 0, sizeof(*m));
 	return leaks;
+}
+
+void vfsim_machine_event(struct vfsim_machine *m, const struct trace_event *ev)
+{
+	req_ledger_event(m->reqs, ev);
+}
+
+void vfsim_machine_ran(struct vfsim_machine *m, enum sched_status st)
+{
+	if (st == SCHED_DONE || st == SCHED_DEADLOCK)
+		req_ledger_settled(m->reqs);
+}
+
+int vfsim_machine_freeze(struct vfsim_machine *m)
+{
+	int ret = virtio_device_freeze(&m->vdev);
+
+	m->frozen = ret == 0;
+	return ret;
+}
+
+int vfsim_machine_restore(struct vfsim_machine *m)
+{
+	if (!m->frozen)
+		return -EINVAL;
+	m->frozen = false;
+	return virtio_device_restore(&m->vdev);
 }
 
 struct virtio_fs *vfsim_machine_fs(struct vfsim_machine *m)
@@ -377,4 +436,12 @@ struct virtio_fs_vq *vfsim_machine_vq(struct vfsim_machine *m,
 	if (!fs || i >= fs->nvqs || fs->vqs[i].vq_deleted)
 		return NULL;
 	return &fs->vqs[i];
+}
+
+const struct vringh *vfsim_machine_vringh(struct vfsim_machine *m,
+					  const char *queue, unsigned index)
+{
+	unsigned i = strcmp(queue, "hiprio") ? index + 1 : 0;
+
+	return m->cur ? vfs_dev_vringh(m->cur, i) : NULL;
 }

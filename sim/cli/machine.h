@@ -12,8 +12,14 @@
  * device's behaviour controls, `policy` (or the command line's) the
  * scheduler's policy, `fault` lines the fault plan, and the `fs` block the
  * device's initial file tree, written straight into its memfs before the
- * run. vfsim_machine_destroy() takes it all down again and says how many
+ * run. With `machine devices=2` a second device exports the same tag and
+ * is probed after the first, as when QEMU is given one tag twice: the
+ * driver refuses it (-EEXIST), and only the first one serves the guest. vfsim_machine_destroy() takes it all down again and says how many
  * guest kernel objects were leaked.
+ *
+ * The machine checks "every request ends exactly once" after every step
+ * (sim/cli/req_ledger.h); its reports are trace events of kind "bug"
+ * (`invariant`) like any checker's.
  *
  * There is one machine per process at a time: the scheduler, the trace,
  * guest memory and the driver's settings are process-wide, as in a kernel.
@@ -27,8 +33,11 @@
 #include "device/virtio_fs_dev.h"
 #include "sim/cli/scenario.h"
 #include "sim/migration.h"
+#include "sim/sched.h"
+#include "sim/trace.h"
 #include "sim/virtio.h"
 
+struct req_ledger;
 struct virtio_fs;
 struct virtio_fs_vq;
 
@@ -40,17 +49,23 @@ struct virtio_fs_vq;
 
 /** @brief The machine of one scenario run. */
 struct vfsim_machine {
-	const struct scenario *scn;  ///< the scenario it was built from
-	struct vfs_dev *src;	     ///< the device the guest probed
-	struct vfs_dev *dst;	     ///< migration target (NULL until needed)
-	struct vfs_dev *cur;	     ///< the device serving the guest now
-	struct vfs_dev_vhost src_vh; ///< @c src as a vhost-user back end
-	struct vfs_dev_vhost dst_vh; ///< @c dst as a vhost-user back end
-	struct virtio_device vdev;   ///< the guest's view of the device
-	struct migration mig;	     ///< the last migration (if @c mig_live)
-	bool mig_live;		     ///< @c mig was initialised
-	bool paused;		     ///< `device pause` in effect on @c cur
-	bool ready;		     ///< fully built (destroy undoes it all)
+	const struct scenario *scn; ///< the scenario it was built from
+	struct vfs_dev *src;	    ///< the device the guest probed
+	struct vfs_dev *dst;	    ///< migration target (NULL until needed)
+	struct vfs_dev *cur;	    ///< the device serving the guest now
+	/** `machine devices=2`: a second device with the same tag */
+	struct vfs_dev *twin;
+	struct virtio_device twin_vdev; ///< the guest's view of @c twin
+	struct vfs_dev_vhost src_vh;	///< @c src as a vhost-user back end
+	struct vfs_dev_vhost dst_vh;	///< @c dst as a vhost-user back end
+	struct virtio_device vdev;	///< the guest's view of the device
+	struct migration mig;		///< the last migration (if @c mig_live)
+	bool mig_live;			///< @c mig was initialised
+	bool paused;			///< `device pause` in effect on @c cur
+	bool frozen;			///< the last `freeze` succeeded
+	/** "every request ends exactly once", fed by vfsim_machine_event() */
+	struct req_ledger *reqs;
+	bool ready; ///< fully built (destroy undoes it all)
 };
 
 /**
@@ -79,6 +94,34 @@ int vfsim_machine_create(struct vfsim_machine *m, const struct scenario *s,
  */
 size_t vfsim_machine_destroy(struct vfsim_machine *m);
 
+/**
+ * @brief Show the machine's checkers a trace event of the run (the
+ * executor's trace sink calls it for every event).
+ */
+void vfsim_machine_event(struct vfsim_machine *m, const struct trace_event *ev);
+
+/**
+ * @brief A run statement ended with @p st: when the machine can make no
+ * more progress (done, deadlock), requests still open never end, and the
+ * invariant says so.
+ */
+void vfsim_machine_ran(struct vfsim_machine *m, enum sched_status st);
+
+/**
+ * @brief The `freeze` action: the driver's freeze callback, through the
+ * virtio core.
+ * @return its result (-EOPNOTSUPP without a driver or a freeze callback)
+ */
+int vfsim_machine_freeze(struct vfsim_machine *m);
+
+/**
+ * @brief The `restore` action. As the PM core resumes only the devices it
+ * suspended, the driver's restore runs only after a `freeze` that
+ * succeeded (and once per such freeze).
+ * @return the restore's result, or -EINVAL when the device is not frozen
+ */
+int vfsim_machine_restore(struct vfsim_machine *m);
+
 /** @brief The driver's instance, or NULL once the device was removed. */
 struct virtio_fs *vfsim_machine_fs(struct vfsim_machine *m);
 
@@ -91,6 +134,19 @@ struct virtio_fs *vfsim_machine_fs(struct vfsim_machine *m);
  */
 struct virtio_fs_vq *vfsim_machine_vq(struct vfsim_machine *m,
 				      const char *queue, unsigned index);
+
+/**
+ * @brief The device's side of a queue: the vringh of the device serving
+ * the guest now (the migration target once `migrate` succeeded).
+ * @param m the machine
+ * @param queue "hiprio" or "requests"
+ * @param index request queue index (ignored for hiprio)
+ * @return the ring as the device sees it, or NULL when the device has no
+ *         such queue or does not know its addresses (before set-up, after
+ *         a reset)
+ */
+const struct vringh *vfsim_machine_vringh(struct vfsim_machine *m,
+					  const char *queue, unsigned index);
 
 /**
  * @brief Fill every byte of @p buf with the pattern `size=` stands for:

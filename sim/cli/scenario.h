@@ -66,6 +66,7 @@ enum scn_cmp {
 #define SCN_MACHINE_INDIRECT   (1u << 6) ///< indirect=
 #define SCN_MACHINE_DAX_WINDOW (1u << 7) ///< dax-window=
 #define SCN_MACHINE_TIMEOUT    (1u << 8) ///< timeout=
+#define SCN_MACHINE_DEVICES    (1u << 9) ///< devices=
 ///@}
 
 /**
@@ -84,6 +85,9 @@ struct scn_machine {
 	bool indirect;	     ///< VIRTIO_RING_F_INDIRECT_DESC negotiated (off)
 	uint64_t dax_window; ///< DAX window bytes, 0 = none (default 0)
 	uint64_t timeout_ns; ///< request timeout, 0 = none (default 0)
+	/** virtio-fs devices exporting the tag, 1 or 2 (default 1); the
+	 *  second one's probe finds the tag taken */
+	unsigned devices;
 };
 
 /** @brief One `bug NAME` line: a historical bug switch turned on. */
@@ -349,6 +353,7 @@ enum scn_expect_kind {
 	SCN_EXPECT_REPORT,	     ///< report KIND
 	SCN_EXPECT_LOOKUPS_BALANCED, ///< lookups balanced
 	SCN_EXPECT_STATUS,	     ///< status deadlock|done
+	SCN_EXPECT_LEAKS,	     ///< leaks OP N
 };
 
 /** @brief State of a task checked by `expect task NAME done|blocked`. */
@@ -369,7 +374,7 @@ struct scn_expect {
 	const char *queue;	     ///< QUEUE: "hiprio" or "requests"
 	unsigned queue_index;	     ///< QUEUE: request queue index
 	const char *field;	     ///< QUEUE/DEVICE: the field name
-	enum scn_cmp cmp;	     ///< QUEUE/DEVICE/TRACE_COUNT/REPORTS
+	enum scn_cmp cmp;	     ///< QUEUE/DEVICE/TRACE_COUNT/REPORTS/LEAKS
 	int64_t value;		     ///< right-hand side of cmp
 	const struct scn_task *task; ///< TASK_*: the task
 	unsigned op;		     ///< TASK_RETURNS: ordinal, 0 = last op

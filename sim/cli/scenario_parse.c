@@ -359,6 +359,7 @@ static void set_defaults(struct scenario *s)
 	s->machine.queue_size = 128;
 	s->machine.variant = "mainline";
 	s->machine.cpus = 1;
+	s->machine.devices = 1;
 	s->device.order = SCN_ORDER_IN;
 	s->device.batch = 1;
 	s->device.workers = 1;

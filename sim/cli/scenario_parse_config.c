@@ -7,27 +7,22 @@
 #include <errno.h>
 #include <string.h>
 
+#include "guest/virtio_fs_variant.h"
 #include "sim/cli/scenario_internal.h"
 #include "sim/fault.h"
 #include "sim/sched.h"
 
-/*
- * Historical bug switches and driver variants. guest/ does not expose its
- * registry yet: the executor must check that these tables match the
- * guest's (every name here known to the guest and the other way round).
- */
-static const char *const bug_names[] = {
-	"forget-sends-list-head",    "sleep-retry-holding-bg-lock",
-	"end-req-in-submitter",	     "end-before-unlist",
-	"hiprio-no-connected-check", "forgets-not-in-flight",
-	"remove-without-drain",	     "freeze-returns-0",
-	"probe-error-leak",	     NULL,
-};
+/* Historical bug switches: the guest's registry, every one of them. */
+static const char *bug_names[VIRTIO_FS_NR_BUGS + 1];
 
 static const char *const variant_names[] = { "v5-2019", "mainline", NULL };
 
 const char *const *scenario_bug_names(void)
 {
+	if (!bug_names[0])
+		for (int i = 0; i < VIRTIO_FS_NR_BUGS; i++)
+			bug_names[i] =
+				virtio_fs_bug_name((enum virtio_fs_bug)i);
 	return bug_names;
 }
 
@@ -81,8 +76,8 @@ static int parse_config_key(struct scn_parser *P, const struct scn_tok *t,
 }
 
 static const char *const machine_keys[] = {
-	"tag",	     "queues",	 "queue-size", "variant", "cpus",
-	"event-idx", "indirect", "dax-window", "timeout", NULL,
+	"tag",	    "queues",	  "queue-size", "variant", "cpus", "event-idx",
+	"indirect", "dax-window", "timeout",	"devices", NULL,
 };
 
 void scn_parse_machine(struct scn_parser *P)
@@ -134,8 +129,11 @@ void scn_parse_machine(struct scn_parser *P)
 		case 7:
 			m->dax_window = scn_size(P, t, "dax-window");
 			break;
-		default:
+		case 8:
 			m->timeout_ns = scn_duration(P, t, "timeout");
+			break;
+		default:
+			m->devices = (unsigned)scn_uint(P, t, 1, 2, "devices");
 			break;
 		}
 	}
@@ -149,7 +147,8 @@ void scn_parse_bug(struct scn_parser *P)
 	struct scn_bug *b;
 
 	scn_no_var(P, t);
-	name = bug_names[scn_one_of(P, t, bug_names, "bug switch")];
+	name = scenario_bug_names()[scn_one_of(P, t, scenario_bug_names(),
+					       "bug switch")];
 	for (size_t i = 0; i < s->nr_bugs; i++)
 		if (s->bugs[i].name == name)
 			scn_fail(P, -EEXIST, t->col,

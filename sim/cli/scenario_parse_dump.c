@@ -137,6 +137,8 @@ static void dump_config(FILE *f, const struct scenario *s)
 			fputs(" timeout=", f);
 			dur(f, m->timeout_ns);
 		}
+		if (m->set & SCN_MACHINE_DEVICES)
+			fprintf(f, " devices=%u", m->devices);
 		fputc('\n', f);
 	}
 	for (size_t i = 0; i < s->nr_bugs; i++)
@@ -408,6 +410,9 @@ static void dump_expect(FILE *f, const struct scn_expect *e)
 		break;
 	case SCN_EXPECT_REPORTS:
 		fprintf(f, "reports %s %" PRId64, cmp, e->value);
+		break;
+	case SCN_EXPECT_LEAKS:
+		fprintf(f, "leaks %s %" PRId64, cmp, e->value);
 		break;
 	case SCN_EXPECT_REPORT:
 		fprintf(f, "report %s", e->text);

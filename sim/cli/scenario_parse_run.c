@@ -198,6 +198,13 @@ static size_t parse_expect(struct scn_parser *P, struct scn_expect *e)
 		e->kind = SCN_EXPECT_NO_LEAKS;
 		return 3;
 	}
+	if (is(t, "leaks")) {
+		e->kind = SCN_EXPECT_LEAKS;
+		e->cmp = cmp_op(P, scn_need(P, 2, "comparison operator"));
+		e->value = (int64_t)scn_uint(P, scn_need(P, 3, "count"), 0,
+					     INT64_MAX, "count");
+		return 4;
+	}
 	if (is(t, "reports")) {
 		e->kind = SCN_EXPECT_REPORTS;
 		e->cmp = cmp_op(P, scn_need(P, 2, "comparison operator"));
@@ -259,8 +266,8 @@ static size_t parse_expect(struct scn_parser *P, struct scn_expect *e)
 	}
 	scn_fail(P, -EINVAL, t->col,
 		 "unknown expectation '%s' (expected QUEUE.FIELD, "
-		 "device.FIELD, task, trace, no leaks, reports, report, "
-		 "lookups balanced or status)",
+		 "device.FIELD, task, trace, no leaks, leaks, reports, "
+		 "report, lookups balanced or status)",
 		 scn_tok_str(t, b, sizeof(b)));
 }
 

@@ -41,7 +41,7 @@ static const char usage[] =
 
 static const char run_usage[] =
 	"usage: vfsim run FILE [--policy fifo|random:SEED|replay:FILE]\n"
-	"                      [--trace text|jsonl|none] [--out DIR]\n"
+	"                      [--trace text|jsonl|msc|none] [--out DIR]\n"
 	"\n"
 	"Run the scenario FILE on a fresh simulated machine, print its trace\n"
 	"on standard output and every failed expectation on standard error as\n"
@@ -53,15 +53,17 @@ static const char run_usage[] =
 	"               replay:FILE, FILE holding the choices of an earlier\n"
 	"               run (the choices.txt that --out writes)\n"
 	"  --trace F    trace format on standard output: text (default),\n"
-	"               jsonl (one JSON object per event) or none\n"
+	"               jsonl (one JSON object per event), msc (the run as\n"
+	"               a sequence chart, mscgen source) or none\n"
 	"  --out DIR    also write into DIR (created if missing):\n"
 	"                 trace.txt or trace.jsonl  the trace\n"
 	"                 choices.txt               the scheduling choices,\n"
 	"                                           for --policy replay:\n"
+	"                 sequence.msc (and sequence.svg when 'mscgen' is\n"
+	"                 installed)                the run as a sequence chart\n"
 	"                 NAME.dot (and NAME.svg when Graphviz 'dot' is\n"
-	"                 installed)                each 'picture ring' point\n"
-	"               (sequence diagrams are not available in this version\n"
-	"               yet)\n"
+	"                 installed)                each 'picture ring' point,\n"
+	"                                           driver and device side\n"
 	"  --help       show this help and exit\n"
 	"\n"
 	"exit status: 0 every expectation held, 1 an expectation failed,\n"
@@ -118,6 +120,23 @@ static int write_file(FILE *err, const char *dir, const char *name,
 	return 0;
 }
 
+/* Render DIR/NAME.{msc,dot} to DIR/NAME.svg with @tool when installed
+ * (@cmd names the directory and the name twice, output first). */
+static int to_svg(FILE *err, const char *tool, const char *cmd, const char *dir,
+		  const char *name)
+{
+	char line[9000];
+
+	snprintf(line, sizeof(line), "command -v %s >/dev/null 2>&1", tool);
+	if (system(line) != 0)
+		return 0;
+	snprintf(line, sizeof(line), cmd, dir, name, dir, name);
+	if (system(line) == 0)
+		return 0;
+	fprintf(err, "vfsim: '%s' failed\n", line);
+	return -1;
+}
+
 static int write_out(FILE *err, const char *dir, const struct vfsim_result *r,
 		     enum vfsim_trace_format fmt)
 {
@@ -129,23 +148,28 @@ static int write_out(FILE *err, const char *dir, const struct vfsim_result *r,
 			strerror(errno));
 		return -1;
 	}
-	if (r->trace)
+	if (r->trace && fmt != VFSIM_TRACE_MSC)
 		bad |= write_file(err, dir,
 				  fmt == VFSIM_TRACE_JSONL ? "trace.jsonl" :
 							     "trace.txt",
 				  r->trace);
 	snprintf(cmd, sizeof(cmd), "%s\n", r->choices);
 	bad |= write_file(err, dir, "choices.txt", cmd);
+	if (r->msc) {
+		bad |= write_file(err, dir, "sequence.msc", r->msc);
+		/* SVG only when mscgen is there: the source is the artefact. */
+		bad |= to_svg(err, "mscgen",
+			      "mscgen -T svg -o '%s/%s.svg' "
+			      "'%s/%s.msc'",
+			      dir, "sequence");
+	}
 	for (size_t i = 0; i < r->nr_pictures; i++) {
 		snprintf(name, sizeof(name), "%s.dot", r->pictures[i].name);
 		bad |= write_file(err, dir, name, r->pictures[i].dot);
 		/* SVG only when Graphviz is there: the DOT is the artefact. */
-		if (system("command -v dot >/dev/null 2>&1") == 0) {
-			snprintf(cmd, sizeof(cmd),
-				 "dot -Tsvg '%s/%s.dot' -o '%s/%s.svg'", dir,
-				 r->pictures[i].name, dir, r->pictures[i].name);
-			bad |= system(cmd) != 0;
-		}
+		bad |= to_svg(err, "dot",
+			      "dot -Tsvg -o '%s/%s.svg' '%s/%s.dot'", dir,
+			      r->pictures[i].name);
 	}
 	return bad ? -1 : 0;
 }
@@ -182,13 +206,15 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 				o.format = VFSIM_TRACE_TEXT;
 			else if (!strcmp(argv[i], "jsonl"))
 				o.format = VFSIM_TRACE_JSONL;
+			else if (!strcmp(argv[i], "msc"))
+				o.format = VFSIM_TRACE_MSC;
 			else if (!strcmp(argv[i], "none"))
 				o.format = VFSIM_TRACE_NONE;
 			else
 				return usage_error(err,
 						   "unknown trace format '%s' "
-						   "(expected text, jsonl or "
-						   "none)",
+						   "(expected text, jsonl, msc "
+						   "or none)",
 						   argv[i]);
 		} else if (a[0] == '-') {
 			return usage_error(err,
@@ -224,6 +250,7 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 		return 2;
 	}
 	o.policy = policy;
+	o.msc = out != NULL;
 	status = vfsim_exec(s, &o, &r);
 	if (r.trace && status != 2)
 		fputs(r.trace, stdo);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "guest/virtio_fs_variant.h"
 #include "sim/cli/scenario.h"
 #include "tests/cli/scenario_samples.h"
 #include "tests/harness.h"
@@ -51,6 +52,7 @@ static void test_defaults(void)
 	CU_ASSERT_STRING_EQUAL(s->machine.tag, "myfs");
 	CU_ASSERT_EQUAL(s->machine.queues, 1);
 	CU_ASSERT_EQUAL(s->machine.queue_size, 128);
+	CU_ASSERT_EQUAL(s->machine.devices, 1);
 	CU_ASSERT_STRING_EQUAL(s->machine.variant, "mainline");
 	CU_ASSERT_EQUAL(s->machine.cpus, 1);
 	CU_ASSERT_FALSE(s->machine.event_idx);
@@ -76,7 +78,8 @@ static void test_config(void)
 	CU_ASSERT_EQUAL(m->pos.line, 2);
 	CU_ASSERT_EQUAL(m->pos.col, 1);
 	CU_ASSERT_PTR_EQUAL(m->pos.file, s->file);
-	CU_ASSERT_EQUAL(m->set, 0x1ff);
+	CU_ASSERT_EQUAL(m->set, 0x3ff);
+	CU_ASSERT_EQUAL(m->devices, 2);
 	CU_ASSERT_EQUAL(m->queues, 2);
 	CU_ASSERT_EQUAL(m->queue_size, 64);
 	CU_ASSERT_STRING_EQUAL(m->variant, "v5-2019");
@@ -274,7 +277,7 @@ static void test_run_program(void)
 	const struct scn_run_item *r = s->run;
 	const struct scn_expect *e;
 
-	CU_ASSERT_EQUAL_FATAL(s->nr_run, 25);
+	CU_ASSERT_EQUAL_FATAL(s->nr_run, 26);
 	CU_ASSERT_EQUAL(r[0].kind, SCN_RUN_UNTIL);
 	CU_ASSERT_STRING_EQUAL(r[0].match.ev_kind, "kick");
 	CU_ASSERT_EQUAL(r[1].match.kind, SCN_MATCH_TEXT);
@@ -327,6 +330,9 @@ static void test_run_program(void)
 	CU_ASSERT_EQUAL(r[23].expect.status, SCN_STATUS_DEADLOCK);
 	CU_ASSERT_EQUAL(r[24].expect.status, SCN_STATUS_DONE);
 	CU_ASSERT_EQUAL(r[24].pos.line, 111);
+	CU_ASSERT_EQUAL(r[25].expect.kind, SCN_EXPECT_LEAKS);
+	CU_ASSERT_EQUAL(r[25].expect.cmp, SCN_CMP_LE);
+	CU_ASSERT_EQUAL(r[25].expect.value, 3);
 	CU_ASSERT_STRING_EQUAL(scenario_cmp_name(SCN_CMP_GE), ">=");
 	scenario_free(s);
 }
@@ -420,7 +426,13 @@ static void test_names(void)
 		CU_ASSERT_PTR_EQUAL(s->bugs[0].name, b[n]);
 		scenario_free(s);
 	}
-	CU_ASSERT_EQUAL(n, 9);
+	/* every switch the driver has, by the driver's own names */
+	CU_ASSERT_EQUAL(n, VIRTIO_FS_NR_BUGS);
+	for (int i = 0; i < VIRTIO_FS_NR_BUGS; i++)
+		CU_ASSERT_STRING_EQUAL(
+			b[i], virtio_fs_bug_name((enum virtio_fs_bug)i));
+	CU_ASSERT_STRING_EQUAL(b[VIRTIO_FS_BUG_DRAIN_BY_POLLING],
+			       "drain-by-polling");
 	CU_ASSERT_STRING_EQUAL(v[0], "v5-2019");
 	CU_ASSERT_STRING_EQUAL(v[1], "mainline");
 	CU_ASSERT_PTR_NULL(v[2]);

@@ -35,7 +35,9 @@ static const struct err_case cases[] = {
 	{ "machine queues\n", -EINVAL, 1, 9,
 	  "unexpected 'queues' (expected key=value, keys: tag, queues, "
 	  "queue-size, variant, cpus, event-idx, indirect, dax-window, "
-	  "timeout)" },
+	  "timeout, devices)" },
+	{ "machine devices=3\n", -ERANGE, 1, 17, "devices" },
+	{ "machine devices=0\n", -ERANGE, 1, 17, "devices" },
 	{ "device speed=1\n", -EINVAL, 1, 8, "unknown device key 'speed'" },
 	{ "device fast\n", -EINVAL, 1, 8,
 	  "unexpected 'fast' (expected key=value, keys: latency, order, "
@@ -69,6 +71,10 @@ static const struct err_case cases[] = {
 	  "unknown status 'fine' (expected done or deadlock)" },
 	{ "expect no bugs\n", -EINVAL, 1, 11, "expected 'leaks'" },
 	{ "expect lookups even\n", -EINVAL, 1, 16, "expected 'balanced'" },
+	{ "expect leaks\n", -EINVAL, 1, 8, "comparison operator" },
+	{ "expect leaks == -1\n", -EINVAL, 1, 17, "count" },
+	{ "expect the sea\n", -EINVAL, 1, 8,
+	  "task, trace, no leaks, leaks, reports, report, lookups balanced" },
 	{ "expect trace has \"x\"\n", -EINVAL, 1, 14,
 	  "expected contains, lacks or count" },
 	{ "expect trace contains x\n", -EINVAL, 1, 23,

@@ -11,7 +11,7 @@
 /* Every statement kind, every operation, action and expectation. */
 const char scn_sample_full[] =
 	"# every statement kind\n"
-	"machine tag=myfs queues=2 queue-size=64 variant=v5-2019 cpus=2 event-idx=on indirect=off dax-window=2M timeout=5s\n"
+	"machine tag=myfs queues=2 queue-size=64 variant=v5-2019 cpus=2 event-idx=on indirect=off dax-window=2M timeout=5s devices=2\n"
 	"bug forget-sends-list-head\n"
 	"bug freeze-returns-0\n"
 	"device latency=10us order=reversed batch=4 workers=2 seed=0x2a\n"
@@ -120,7 +120,8 @@ const char scn_sample_full[] =
 	"expect report sleep.atomic\n"
 	"expect lookups balanced\n"
 	"expect status deadlock\n"
-	"expect status done\n";
+	"expect status done\n"
+	"expect leaks <= 3\n";
 
 const char *const scn_samples[] = {
 	scn_sample_full,

@@ -86,7 +86,8 @@ static void test_help_and_version(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "--policy"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "replay:FILE"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "exit status"));
-	CU_ASSERT_PTR_NULL(strstr(out_text, "msc"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "text|jsonl|msc|none"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "sequence.msc"));
 	CU_ASSERT_EQUAL(vfsim("--version", NULL), 0);
 	CU_ASSERT_STRING_EQUAL(out_text, "vfsim " VFSIM_VERSION "\n");
 }
@@ -116,8 +117,9 @@ static void test_usage_errors(void)
 		    "unknown option '--frob'");
 	usage_error(vfsim("run", ok, "--trace", NULL),
 		    "'--trace' needs a value");
-	usage_error(vfsim("run", ok, "--trace", "msc", NULL),
-		    "unknown trace format 'msc'");
+	usage_error(vfsim("run", ok, "--trace", "frob", NULL),
+		    "unknown trace format 'frob' (expected text, jsonl, msc or "
+		    "none)");
 	usage_error(vfsim("run", ok, ok, NULL), "one scenario at a time");
 	usage_error(vfsim("run", ok, "--policy", "random:x", NULL), "random");
 	usage_error(vfsim("run", ok, "--policy", "replay:/nonexistent/c.txt",
@@ -244,6 +246,30 @@ static void test_out_dir(void)
 	free(text);
 	snprintf(path, sizeof(path), "%s/hiprio-full.dot", dir);
 	CU_ASSERT_EQUAL(stat(path, &st), 0);
+	/* The sequence chart always, its SVG when mscgen is installed. */
+	snprintf(path, sizeof(path), "%s/sequence.msc", dir);
+	text = vt_read_text(path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
+	CU_ASSERT_EQUAL(
+		strncmp(text, "# vfsim trace as a message sequence", 35), 0);
+	snprintf(path, sizeof(path), "%s/sequence.svg", dir);
+	if (system("command -v mscgen >/dev/null 2>&1") == 0) {
+		CU_ASSERT_EQUAL(stat(path, &st), 0);
+	} else {
+		printf("\n    note: mscgen is not installed: no sequence.svg\n");
+	}
+	/* --trace msc prints the same chart and writes no trace file. */
+	snprintf(dir, sizeof(dir), "%s/out-msc", tmpdir);
+	CU_ASSERT_EQUAL(vfsim("run", "tests/scenarios/hiprio-full.vfs",
+			      "--trace", "msc", "--out", dir, NULL),
+			0);
+	CU_ASSERT_STRING_EQUAL(out_text, text);
+	free(text);
+	snprintf(path, sizeof(path), "%s/trace.txt", dir);
+	CU_ASSERT_NOT_EQUAL(stat(path, &st), 0);
+	snprintf(path, sizeof(path), "%s/sequence.msc", dir);
+	CU_ASSERT_EQUAL(stat(path, &st), 0);
+	snprintf(dir, sizeof(dir), "%s/out", tmpdir);
 	/* jsonl goes to trace.jsonl; none prints nothing. */
 	CU_ASSERT_EQUAL(vfsim("run", "tests/scenarios/removal.vfs", "--trace",
 			      "jsonl", "--out", dir, NULL),

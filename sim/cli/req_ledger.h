@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/**
+ * @file req_ledger.h
+ * @brief The invariant "every request ends exactly once", kept from the
+ * trace.
+ *
+ * The ledger reads the events of a run as they are emitted and keeps, per
+ * FUSE connection, which request uniques were handed to the transport and
+ * which ended:
+ * - a request starts when the FUSE core hands it to the driver
+ *   (`virtio_fs.send`, both driver variants; FORGETs, which never end, are
+ *   not requests here);
+ * - it ends when fuse_request_end() ends it (`fuse.end`; a second call for
+ *   an ended request is traced as `fuse.end` too, with the detail "again");
+ * - uniques restart with every connection: a new one begins when INIT is
+ *   sent with the first unique a connection hands out (2). An end is
+ *   matched with the newest connection that has the unique open.
+ *
+ * It finds four ways to break the invariant, each reported once, with the
+ * trace positions ("#" and the event's number) of the events involved:
+ * - a request ended twice;
+ * - a request ended that was never sent;
+ * - a unique sent again after its request ended;
+ * - a request that never ended: still open when its connection was
+ *   unmounted (a `umount` operation that succeeded after the connection
+ *   sent DESTROY), or when the machine can make no more progress
+ *   (req_ledger_settled() after a run that ended done or deadlocked).
+ *
+ * Reports go through the invariant registry (sim/check.h):
+ * req_ledger_register() adds the invariant REQ_LEDGER_INVARIANT, which
+ * files what was found since the last step as one "invariant" report.
+ * A run stopped early (`run until`, `step`) is not judged: its requests
+ * may still end.
+ */
+#ifndef VFSIM_SIM_CLI_REQ_LEDGER_H
+#define VFSIM_SIM_CLI_REQ_LEDGER_H
+
+#include <stddef.h>
+
+#include "sim/trace.h"
+
+/** @brief The invariant's name in the registry. */
+#define REQ_LEDGER_INVARIANT "every request ends exactly once"
+
+/** @brief Highest unique the ledger follows (higher ones are ignored). */
+#define REQ_LEDGER_MAX_UNIQUE (1ull << 27)
+
+/** @brief The ledger of one run (opaque). */
+struct req_ledger;
+
+/**
+ * @brief A new, empty ledger.
+ * @return it; host memory exhaustion aborts, as the trace does
+ */
+struct req_ledger *req_ledger_new(void);
+
+/** @brief Free a ledger (NULL is fine); unregister it first. */
+void req_ledger_free(struct req_ledger *l);
+
+/**
+ * @brief Add the invariant to the registry and turn invariant checking on.
+ * @return check_invariant_add()'s result
+ */
+int req_ledger_register(struct req_ledger *l);
+
+/** @brief Take one event into account (see the file comment). */
+void req_ledger_event(struct req_ledger *l, const struct trace_event *ev);
+
+/**
+ * @brief The machine can make no more progress: every request still open
+ * never ends. Files what was found at once (check_invariants_run()).
+ */
+void req_ledger_settled(struct req_ledger *l);
+
+/**
+ * @brief The invariant callback: NULL while it holds, else what was found
+ * since the last call (one message, owned by the ledger).
+ */
+const char *req_ledger_check(void *l);
+
+/** @brief Requests open now, over every connection. */
+size_t req_ledger_open(const struct req_ledger *l);
+
+/** @brief Connections seen so far. */
+size_t req_ledger_connections(const struct req_ledger *l);
+
+/** @brief Violations found so far (reported or waiting to be). */
+size_t req_ledger_violations(const struct req_ledger *l);
+
+#endif /* VFSIM_SIM_CLI_REQ_LEDGER_H */
