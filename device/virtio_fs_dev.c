@@ -342,3 +342,10 @@ int vfs_dev_held_heads(const struct vfs_dev *dev, unsigned int idx, u16 *heads,
 	assert(n == dev->rings[idx].st.in_progress);
 	return (int)n;
 }
+
+const struct vringh *vfs_dev_vringh(const struct vfs_dev *dev, unsigned int idx)
+{
+	if (idx >= dev->nr_rings || !dev->rings[idx].ready)
+		return NULL;
+	return &dev->rings[idx].vrh;
+}

@@ -74,6 +74,7 @@
 
 struct vfs_dev;
 struct dax_window;
+struct vringh;
 
 /** @brief How a device is built; zeroes select the defaults. */
 struct vfs_dev_config {
@@ -266,6 +267,16 @@ unsigned int vfs_dev_in_progress(const struct vfs_dev *dev);
  */
 int vfs_dev_held_heads(const struct vfs_dev *dev, unsigned int idx, u16 *heads,
 		       unsigned int max);
+
+/**
+ * @brief The device's side of ring @p idx, read-only: what it pops next
+ * and the used index it publishes next, for pictures (ring_dot_write())
+ * and consoles.
+ * @return the view, or NULL for a queue the device does not have or whose
+ *         addresses the transport has not given yet
+ */
+const struct vringh *vfs_dev_vringh(const struct vfs_dev *dev,
+				    unsigned int idx);
 
 /* --- vhost-user back end (virtio_fs_dev_vhost.c) ------------------------ */
 
