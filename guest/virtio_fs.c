@@ -53,6 +53,17 @@ unsigned int virtio_fs_nr_instances(void)
 	return n;
 }
 
+bool virtio_fs_sim_reset(void)
+{
+	bool left = !list_empty(&virtio_fs_instances) ||
+		    mutex_is_locked(&virtio_fs_mutex);
+
+	left |= virtio_fs_sim_reset_supers();
+	INIT_LIST_HEAD(&virtio_fs_instances);
+	mutex_init(&virtio_fs_mutex);
+	return left;
+}
+
 bool virtio_fs_vq_alive(struct virtio_fs_vq *fsvq, const char *func)
 {
 	if (!fsvq->vq_deleted)

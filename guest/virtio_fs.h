@@ -185,6 +185,22 @@ void virtio_fs_put(struct virtio_fs *fs);
 /** @brief Number of instances on the list (for tests). */
 unsigned int virtio_fs_nr_instances(void);
 
+/**
+ * @brief sim: forget the driver's process-wide state (the instance list,
+ * the super block list, virtio_fs_mutex) once a machine was taken down
+ * with tasks still inside the driver: sched_exit() dropped them where
+ * they were, and kmem_exit() freed what those lists link, so the next
+ * machine must not find them. Only between machines, never while one
+ * runs; the lists are not walked (their memory is gone).
+ * @return true when something was left to forget (a machine that shut
+ *         down cleanly leaves nothing)
+ */
+bool virtio_fs_sim_reset(void);
+
+/** @brief sim: the super block list's part of virtio_fs_sim_reset().
+ *  @return true when it was not empty */
+bool virtio_fs_sim_reset_supers(void);
+
 /** @brief Set every queue's connected flag (kernel:
  *  virtio_fs_start_all_queues()). */
 void virtio_fs_start_all_queues(struct virtio_fs *fs);

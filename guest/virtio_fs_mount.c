@@ -230,6 +230,14 @@ void virtio_kill_sb(struct super_block *sb)
 	fuse_conn_put(fc);
 }
 
+bool virtio_fs_sim_reset_supers(void)
+{
+	bool left = !list_empty(&virtio_fs_supers);
+
+	INIT_LIST_HEAD(&virtio_fs_supers);
+	return left;
+}
+
 void virtio_fs_deactivate_super(struct super_block *sb)
 {
 	struct virtio_fs_super *s =

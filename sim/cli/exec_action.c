@@ -143,7 +143,7 @@ static int trigger_task(void *arg)
 	struct exec_timer *t = arg;
 	const struct scn_trigger *tr = &t->e->s->triggers[t->idx];
 
-	for (size_t i = 0; i < tr->nr_actions; i++)
+	for (size_t i = 0; i < tr->nr_actions && !t->e->closing; i++)
 		act(t->e, &tr->actions[i]);
 	return 0;
 }

@@ -73,6 +73,7 @@ struct exec {
 	bool until_hit;		       ///< its event was seen
 	u64 until_time;		       ///< `run until time` in progress, or 0
 	bool spawned;		       ///< the tasks were spawned
+	bool closing;		       ///< shutting down: tasks stop
 	enum sched_status status;      ///< the last run's outcome
 	bool ran;		       ///< a run item was executed
 	u64 leaks;		       ///< kmem_exit() at teardown

@@ -328,6 +328,18 @@ int vfsim_machine_create(struct vfsim_machine *m, const struct scenario *s,
 	return 0;
 }
 
+static bool budget_spent(void *arg)
+{
+	return sched_steps() >= *(u64 *)arg;
+}
+
+enum sched_status vfsim_settle(void)
+{
+	u64 end = sched_steps() + VFSIM_TEARDOWN_STEPS;
+
+	return sched_run_until(budget_spent, &end);
+}
+
 static int unplug_task(void *arg)
 {
 	virtio_device_unplug(arg);
@@ -342,7 +354,7 @@ size_t vfsim_machine_destroy(struct vfsim_machine *m)
 		return 0;
 	if (m->vdev.driver && sched_ready()) {
 		task_spawn(unplug_task, &m->vdev, "teardown", TASK_SYSCALL, 0);
-		sched_run();
+		vfsim_settle();
 	}
 	if (m->mig_live)
 		migration_destroy(&m->mig);
@@ -358,6 +370,10 @@ size_t vfsim_machine_destroy(struct vfsim_machine *m)
 	fault_reset();
 	check_invariant_clear();
 	leaks = kmem_exit();
+	/* Tasks left inside the driver (a machine stopped mid-run or
+	 * deadlocked) were dropped: the driver's lists must not outlive
+	 * the memory they link, or the next machine walks into it. */
+	virtio_fs_sim_reset();
 	gmem_exit();
 	memset(m, 0, sizeof(*m));
 	return leaks;

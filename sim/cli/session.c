@@ -254,7 +254,7 @@ static void shutdown_mounts(struct exec *e)
 	for (size_t i = 0; i < e->nr_mounts; i++)
 		t[i] = task_spawn(umount_task, e->mounts[i], "shutdown",
 				  TASK_SYSCALL, 0);
-	sched_run();
+	vfsim_settle();
 	for (size_t i = 0; i < e->nr_mounts; i++)
 		if (!task_done(t[i]) && e->o->diag)
 			fprintf(e->o->diag,
@@ -277,6 +277,14 @@ int vfsim_session_close(struct vfsim_session *ss)
 	for (size_t i = 0; i < e->s->nr_triggers; i++)
 		if (e->timers[i].timer.armed)
 			sim_timer_cancel(&e->timers[i].timer);
+	/* A run program may end mid-run (and a console anywhere): the
+	 * operations under way finish, the tasks stop at the next one, and
+	 * only then are their mounts taken away. A stalled daemon is let go
+	 * so that what it holds can end. */
+	e->closing = true;
+	if (e->m.paused)
+		vfs_dev_pause(e->m.cur, false);
+	vfsim_settle();
 	shutdown_mounts(e);
 	e->leaks = vfsim_machine_destroy(&e->m);
 	exec_expect_after(e);
