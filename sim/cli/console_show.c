@@ -193,6 +193,18 @@ static unsigned int show_fsvq_reqs(struct console *c, struct virtio_fs_vq *fsvq)
 	}
 	if (fsvq == &fsvq->fs->vqs[VQ_HIPRIO]) {
 		const struct virtio_fs_forget *f;
+		struct virtqueue_info info;
+
+		/* FORGETs on the ring are no fuse_req: count the chains */
+		virtqueue_get_info(fsvq->vq, &info);
+		if (info.in_flight) {
+			fprintf(c->out,
+				"  %-11s %u FORGET%s on the ring (see 'show "
+				"ring hiprio')\n",
+				fsvq->name, info.in_flight,
+				info.in_flight == 1 ? "" : "s");
+			n++;
+		}
 
 		list_for_each_entry(f, &fsvq->queued_reqs, list) {
 			fprintf(c->out,
