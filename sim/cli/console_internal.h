@@ -2,8 +2,9 @@
 /**
  * @file console_internal.h
  * @brief The stepping console's state, shared by console.c (the command
- * loop, stepping, back), console_show.c (show and picture) and
- * console_help.c (help texts, banner). docs/console.md describes the
+ * loop, the session, back), console_step.c (stepping commands and
+ * breakpoints), console_show.c (views), console_ring.c (show ring,
+ * picture) and console_help.c (help texts, banner). docs/console.md describes the
  * console as its users see it.
  */
 #ifndef VFSIM_SIM_CLI_CONSOLE_INTERNAL_H
@@ -93,6 +94,39 @@ int console_error(struct console *c, const char *fmt, ...)
 
 /** @brief Virtual time as the trace prints it ("1500.000 us"), static. */
 const char *console_time(u64 ns);
+
+/** @brief Record the trace's count and hash at the current position. */
+void console_mark(struct console *c);
+
+/**
+ * @brief Take one step and count it.
+ * @return false when the run is over (nothing ran: done, deadlock, limit)
+ */
+bool console_step_once(struct console *c);
+
+/** @brief `step [N]`. @return 0 or -1 */
+int console_cmd_step(struct console *c, const struct console_args *a);
+
+/** @brief `continue`. @return 0 or -1 */
+int console_cmd_continue(struct console *c, const struct console_args *a);
+
+/** @brief `next [TASK]`. @return 0 or -1 */
+int console_cmd_next(struct console *c, const struct console_args *a);
+
+/** @brief `until WHAT`. @return 0 or -1 */
+int console_cmd_until(struct console *c, const struct console_args *a);
+
+/** @brief `break [WHAT]`. @return 0 or -1 */
+int console_cmd_break(struct console *c, const struct console_args *a);
+
+/** @brief `delete N`. @return 0 or -1 */
+int console_cmd_delete(struct console *c, const struct console_args *a);
+
+/** @brief `clear`. @return 0 or -1 */
+int console_cmd_clear(struct console *c, const struct console_args *a);
+
+/** @brief Delete every breakpoint and free their list. */
+void console_clear_bps(struct console *c);
 
 /** @brief `show WHAT ...` (argv[0] is "show"). @return 0 or -1 */
 int console_show(struct console *c, const struct console_args *a);

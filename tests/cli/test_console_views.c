@@ -118,6 +118,32 @@ static void test_requests_and_ring_in_flight(void)
 					     "device yet)\n"));
 }
 
+/* An indirect chain: one descriptor in the table, its own table below. */
+static void test_ring_indirect(void)
+{
+	char path[160], *ring;
+
+	snprintf(path, sizeof(path), "%s/ind.vfs", tmpdir);
+	CU_ASSERT_EQUAL_FATAL(vt_write_text(path, "machine indirect=on\n"
+						  "task t\n  mount\n  getattr "
+						  "/\nend\nrun\n"),
+			      0);
+	vt_console(&c, "break dev.pop\ncontinue\nshow ring requests.0\n", path,
+		   NULL);
+	CU_ASSERT_EQUAL(c.rc, 0);
+	ring = output_of("show ring requests.0");
+	CU_ASSERT_PTR_NOT_NULL(strstr(ring, "chains=1 indirect\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(ring, "    head 0:\n      [0] addr="));
+	CU_ASSERT_PTR_NOT_NULL(strstr(ring, " len=64 flags=I\n"
+					    "        indirect [0] addr="));
+	CU_ASSERT_EQUAL(vt_count_lines(ring, "        indirect ["), 4);
+	/* answered, not yet taken back by the driver */
+	CU_ASSERT_PTR_NOT_NULL(strstr(ring, "idx=1, 1 pending (* = not taken "
+					    "back by the driver yet):\n"
+					    "    [0] id=0 len=80 *\n"));
+	free(ring);
+}
+
 static void test_parked_requests(void)
 {
 	char *req;
@@ -367,7 +393,7 @@ static void test_view_errors(void)
 }
 
 VT_SUITE(cli_console_views, setup, cleanup,
-	 VT_CASE(test_requests_and_ring_in_flight),
+	 VT_CASE(test_requests_and_ring_in_flight), VT_CASE(test_ring_indirect),
 	 VT_CASE(test_parked_requests), VT_CASE(test_locks_inodes_tasks),
 	 VT_CASE(test_device_gone), VT_CASE(test_trace_tail),
 	 VT_CASE(test_pictures), VT_CASE(test_view_errors));
