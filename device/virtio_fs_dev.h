@@ -76,6 +76,7 @@ struct vringh;
 
 struct vfs_dev;
 struct dax_window;
+struct vringh;
 
 /** @brief How a device is built; zeroes select the defaults. */
 struct vfs_dev_config {
@@ -259,16 +260,6 @@ int vfs_dev_queue_stats(const struct vfs_dev *dev, unsigned int idx,
 unsigned int vfs_dev_in_progress(const struct vfs_dev *dev);
 
 /**
- * @brief The device's view of ring @p idx, read-only (for pictures such as
- * ring_dot_write()).
- * @return the ring's vringh, or NULL for a bad index or a queue whose
- *         addresses the device does not know yet (or any more, after a
- *         reset)
- */
-const struct vringh *vfs_dev_vringh(const struct vfs_dev *dev,
-				    unsigned int idx);
-
-/**
  * @brief The heads queue @p idx holds (popped, not pushed), oldest first.
  * @param dev the device
  * @param idx queue index
@@ -278,6 +269,16 @@ const struct vringh *vfs_dev_vringh(const struct vfs_dev *dev,
  */
 int vfs_dev_held_heads(const struct vfs_dev *dev, unsigned int idx, u16 *heads,
 		       unsigned int max);
+
+/**
+ * @brief The device's side of ring @p idx, read-only: what it pops next
+ * and the used index it publishes next, for pictures (ring_dot_write())
+ * and consoles.
+ * @return the view, or NULL for a queue the device does not have or whose
+ *         addresses the transport has not given yet
+ */
+const struct vringh *vfs_dev_vringh(const struct vfs_dev *dev,
+				    unsigned int idx);
 
 /* --- vhost-user back end (virtio_fs_dev_vhost.c) ------------------------ */
 

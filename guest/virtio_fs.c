@@ -53,13 +53,17 @@ unsigned int virtio_fs_nr_instances(void)
 	return n;
 }
 
-void virtio_fs_module_reset(void)
+bool virtio_fs_module_reset(void)
 {
+	bool left = !list_empty(&virtio_fs_instances) ||
+		    mutex_is_locked(&virtio_fs_mutex);
+
 	assert(!current);
 	/* The entries live in guest memory, which kmem_exit() releases. */
+	left |= virtio_fs_supers_reset();
 	INIT_LIST_HEAD(&virtio_fs_instances);
 	__mutex_init(&virtio_fs_mutex, "virtio_fs_mutex");
-	virtio_fs_supers_reset();
+	return left;
 }
 
 bool virtio_fs_vq_alive(struct virtio_fs_vq *fsvq, const char *func)

@@ -192,9 +192,11 @@ unsigned int virtio_fs_nr_instances(void);
  * (after sched_exit()): a run that got stuck can leave an instance
  * listed, a mount up or the mutex held by a task that no longer exists,
  * and the objects behind them go with the guest's memory. Call it
- * outside any task, before kmem_exit(); nothing is freed here.
+ * outside any task, before kmem_exit(); nothing is freed or walked here.
+ * @return true when something was left to forget (a machine that shut
+ *         down cleanly leaves nothing)
  */
-void virtio_fs_module_reset(void);
+bool virtio_fs_module_reset(void);
 
 /** @brief Set every queue's connected flag (kernel:
  *  virtio_fs_start_all_queues()). */
@@ -329,8 +331,9 @@ void virtio_fs_deactivate_super(struct super_block *sb);
 /**
  * @brief sim: forget every mounted super block without touching it (see
  * virtio_fs_module_reset(), which calls it).
+ * @return true when the list was not empty
  */
-void virtio_fs_supers_reset(void);
+bool virtio_fs_supers_reset(void);
 
 /** @brief Unmount (kernel: virtio_kill_sb()): stop hiprio, drain, DESTROY,
  *  stop all, drain, free the channels. */

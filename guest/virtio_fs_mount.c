@@ -243,7 +243,10 @@ void virtio_fs_deactivate_super(struct super_block *sb)
 	kfree(s);
 }
 
-void virtio_fs_supers_reset(void)
+bool virtio_fs_supers_reset(void)
 {
+	bool left = !list_empty(&virtio_fs_supers);
+
 	INIT_LIST_HEAD(&virtio_fs_supers);
+	return left;
 }

@@ -61,6 +61,7 @@ static struct {
 	const void *main_bottom;
 	size_t main_size;
 	void *sched_fake;
+	struct task *last; /* the task the last step ran */
 } S;
 
 u64 sched_now(void)
@@ -153,6 +154,38 @@ void sched_exit(void)
 	sched_policy_exit();
 	memset(&S, 0, sizeof(S));
 	trace_set_context(NULL, NULL);
+}
+
+const struct task *sched_last_task(void)
+{
+	return S.last;
+}
+
+u64 sched_next_time(void)
+{
+	if (!S.ready)
+		return UINT64_MAX;
+	if (S.nr_runnable)
+		return S.now;
+	if (S.nr_timers)
+		return list_first_entry(&S.timers, struct sim_timer, node)
+			->expires;
+	return UINT64_MAX;
+}
+
+int sched_for_each_task(int (*fn)(void *arg, const struct task *t), void *arg)
+{
+	struct task *t;
+	int ret;
+
+	if (!S.ready)
+		return 0;
+	list_for_each_entry(t, &S.all, all_node) {
+		ret = fn(arg, t);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 /* --- timers ------------------------------------------------------------- */
@@ -329,6 +362,7 @@ static struct task *take_next(void)
 	list_del_init(&t->run_node);
 	S.nr_runnable--;
 	S.steps++;
+	S.last = t;
 	return t;
 }
 

@@ -193,6 +193,31 @@ const char *sched_task_name(void);
 /** @brief Tasks spawned and not yet returned (daemons included). */
 unsigned sched_nr_alive(void);
 
+/**
+ * @brief The task the last step ran (it may have returned since), for a
+ * debugger's "where am I".
+ * @return the task, or NULL before the first step; valid until
+ *         sched_exit()
+ */
+const struct task *sched_last_task(void);
+
+/**
+ * @brief When the next step happens, without taking it: the current time
+ * when a task is runnable, else the earliest timer's expiry (the clock
+ * jumps there), else UINT64_MAX (the next step ends the run: done or
+ * deadlock).
+ */
+u64 sched_next_time(void);
+
+/**
+ * @brief Visit every task spawned since sched_init(), finished ones
+ * included, in spawn order (read-only: for consoles and reports).
+ * @param fn called for each task; a non-zero return stops the walk
+ * @param arg passed to @p fn
+ * @return the first non-zero return of @p fn, or 0
+ */
+int sched_for_each_task(int (*fn)(void *arg, const struct task *t), void *arg);
+
 /** @brief Number of recorded choices. */
 size_t sched_nr_choices(void);
 

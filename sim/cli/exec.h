@@ -35,7 +35,14 @@
  *   -EINVAL and nothing happens;
  * - mounts a scenario leaves are unmounted at shutdown (the trace is
  *   closed by then), so `expect no leaks` is about the kernel, not about
- *   a missing `umount`.
+ *   a missing `umount`;
+ * - a run program that ends before the tasks do (`run until`, `step`)
+ *   shuts them down as a kill would: the operation under way finishes,
+ *   no task starts another, a paused device is resumed so that what it
+ *   holds can end, and only then are the mounts unmounted.
+ *
+ * vfsim_exec() is a loop over the steppable session of session.h, which
+ * the stepping console (docs/console.md) drives as well.
  *
  * A failed expectation is printed to vfsim_exec_opts::diag as
  * `FILE:LINE:COL: expectation failed: WHAT: got X (trace position #N)`,

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /**
  * @file exec_internal.h
- * @brief State shared by the executor's files: exec.c (run program,
- * triggers), exec_task.c (guest tasks), exec_expect.c (expectations).
+ * @brief State shared by the executor's files: session.c (the machine,
+ * the trace sink, stepping, teardown), exec.c (the run program),
+ * exec_action.c (`at`/`on` actions), exec_task.c (guest tasks),
+ * exec_expect.c (expectations).
  */
 #ifndef VFSIM_SIM_CLI_EXEC_INTERNAL_H
 #define VFSIM_SIM_CLI_EXEC_INTERNAL_H
@@ -10,6 +12,7 @@
 #include "guest/guest_vfs.h"
 #include "sim/cli/exec.h"
 #include "sim/cli/machine.h"
+#include "sim/cli/session.h"
 #include "sim/sched.h"
 
 /** @brief A handle a task opened, by name. */
@@ -56,7 +59,8 @@ struct exec_timer {
 /** @brief One scenario run. */
 struct exec {
 	const struct scenario *s;	 ///< the scenario
-	const struct vfsim_exec_opts *o; ///< the options
+	const struct vfsim_exec_opts *o; ///< the options (@c opts)
+	struct vfsim_exec_opts opts;	 ///< the caller's options, copied
 	struct vfsim_result *r;		 ///< the outcome being filled
 	struct vfsim_machine m;		 ///< the machine
 	struct exec_task *tasks;	 ///< one per `task` block
@@ -70,7 +74,9 @@ struct exec {
 	struct exec_timer *timers; ///< per trigger (used by `at` only)
 	const struct scn_match *until; ///< `run until EVENT` in progress
 	bool until_hit;		       ///< its event was seen
+	u64 until_time;		       ///< `run until time` in progress, or 0
 	bool spawned;		       ///< the tasks were spawned
+	bool closing;		       ///< shutting down: tasks stop
 	enum sched_status status;      ///< the last run's outcome
 	bool ran;		       ///< a run item was executed
 	u64 leaks;		       ///< kmem_exit() at teardown
@@ -89,8 +95,20 @@ void exec_tasks_free(struct exec *e);
 /** @brief 0 for a non-negative result, else the result (an errno). */
 int exec_errno_of(long ret);
 
-/** @brief True when trace event @p ev matches pattern @p m. */
-bool exec_match(const struct scn_match *m, const struct trace_event *ev);
+/** @brief A session is its run (session.h's opaque type). */
+struct vfsim_session {
+	struct exec e; ///< the run
+};
+
+/** @brief Start a task for every due `at`/`on` block.
+ *  @return true when one was started */
+bool exec_fire_pending(struct exec *e);
+
+/** @brief Start the task that runs trigger @p i's actions (exec_action.c). */
+void exec_trigger_start(struct exec *e, size_t i);
+
+/** @brief Execute run item @p it (run, run until, step, expect). */
+void exec_run_item(struct exec *e, const struct scn_run_item *it);
 
 /** @brief "0", "-ENOENT", ...: a result as the trace shows it. */
 const char *exec_errname(int err);

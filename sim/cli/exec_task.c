@@ -479,6 +479,10 @@ static bool run_ops(struct exec_task *et, const struct scn_op *ops, size_t n,
 		const char *why = NULL;
 		int ret;
 
+		/* Shutting down: stop at the syscall boundary, as a killed
+		 * process does, so nothing uses a mount being unmounted. */
+		if (et->e->closing)
+			return true;
 		if (op->kind == SCN_OP_REPEAT) {
 			for (u64 k = 0; k < op->repeat; k++)
 				if (run_ops(et, op->body, op->nr_body, k))

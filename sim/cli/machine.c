@@ -339,6 +339,18 @@ int vfsim_machine_create(struct vfsim_machine *m, const struct scenario *s,
 	return 0;
 }
 
+static bool budget_spent(void *arg)
+{
+	return sched_steps() >= *(u64 *)arg;
+}
+
+enum sched_status vfsim_settle(void)
+{
+	u64 end = sched_steps() + VFSIM_TEARDOWN_STEPS;
+
+	return sched_run_until(budget_spent, &end);
+}
+
 static int unplug_task(void *arg)
 {
 	virtio_device_unplug(arg);
@@ -360,12 +372,12 @@ size_t vfsim_machine_destroy(struct vfsim_machine *m)
 		return 0;
 	if (m->vdev.driver && sched_ready()) {
 		task_spawn(unplug_task, &m->vdev, "teardown", TASK_SYSCALL, 0);
-		sched_run();
+		vfsim_settle();
 	}
 	if (m->twin_vdev.driver && sched_ready()) {
 		task_spawn(unplug_task, &m->twin_vdev, "teardown", TASK_SYSCALL,
 			   0);
-		sched_run();
+		vfsim_settle();
 	}
 	if (m->mig_live)
 		migration_destroy(&m->mig);

@@ -47,6 +47,9 @@ struct virtio_fs_vq;
 /** @brief Most scheduling steps one `run` may take before it gives up. */
 #define VFSIM_MAX_STEPS 50000000ull
 
+/** @brief Most steps each phase of a teardown may take (vfsim_settle()). */
+#define VFSIM_TEARDOWN_STEPS 1000000ull
+
 /** @brief The machine of one scenario run. */
 struct vfsim_machine {
 	const struct scenario *scn; ///< the scenario it was built from
@@ -121,6 +124,14 @@ int vfsim_machine_freeze(struct vfsim_machine *m);
  * @return the restore's result, or -EINVAL when the device is not frozen
  */
 int vfsim_machine_restore(struct vfsim_machine *m);
+
+/**
+ * @brief Run the scheduler until nothing can run, or VFSIM_TEARDOWN_STEPS
+ * more steps were taken: a teardown must end even when a task of the run
+ * it ends would loop for ever (a retry loop against a dead device).
+ * @return the scheduler's status (SCHED_STOPPED when the budget ran out)
+ */
+enum sched_status vfsim_settle(void);
 
 /** @brief The driver's instance, or NULL once the device was removed. */
 struct virtio_fs *vfsim_machine_fs(struct vfsim_machine *m);

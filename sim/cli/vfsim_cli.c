@@ -28,9 +28,10 @@ static const char usage[] =
 	"commands:\n"
 	"  run FILE    run a scenario (.vfs), print its trace, check its\n"
 	"              expectations (vfsim run --help)\n"
+	"  step FILE   step through a scenario interactively: step, break,\n"
+	"              go back, look at rings and requests (vfsim step --help)\n"
 	"\n"
 	"not available in this version yet:\n"
-	"  step FILE   step through a scenario interactively\n"
 	"  tour        guided tour of the four mechanisms (make run)\n"
 	"\n"
 	"options:\n"
@@ -278,7 +279,9 @@ int vfsim_cli_main(int argc, char **argv, FILE *out, FILE *err)
 	}
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 2, argv + 2, out, err);
-	if (!strcmp(argv[1], "step") || !strcmp(argv[1], "tour")) {
+	if (!strcmp(argv[1], "step"))
+		return vfsim_cmd_step(argc - 2, argv + 2, stdin, out, err);
+	if (!strcmp(argv[1], "tour")) {
 		fprintf(err,
 			"vfsim: '%s' is not available in this version yet\n",
 			argv[1]);

@@ -19,4 +19,20 @@
  */
 int vfsim_cli_main(int argc, char **argv, FILE *out, FILE *err);
 
+/**
+ * @brief `vfsim step FILE [--policy P] [--out DIR]`: the stepping console
+ * (docs/console.md). Commands are read from @p in, one per line, until
+ * `quit` or the end of the input.
+ * @param argc number of arguments after `step`
+ * @param argv the arguments after `step`
+ * @param in the commands (a terminal gets a prompt; anything else is a
+ *        script: each command is echoed before its output)
+ * @param out the console's output (trace lines, views, help)
+ * @param err one line per failed command, and usage or scenario errors
+ * @return the exit status: 0 after `quit` or the end of the input, 1
+ *         when @p in is not a terminal and a command failed, 2 a usage or
+ *         scenario error (nothing ran)
+ */
+int vfsim_cmd_step(int argc, char **argv, FILE *in, FILE *out, FILE *err);
+
 #endif /* VFSIM_SIM_CLI_VFSIM_CLI_H */

@@ -78,9 +78,11 @@ static void test_help_and_version(void)
 	CU_ASSERT_EQUAL(vfsim("--help", NULL), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "usage: vfsim"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "run FILE"));
-	/* Not listed as available while it is not. */
-	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "not available in this "
-						"version yet:\n  step"));
+	/* step is a command now, not among those still to come */
+	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "  step FILE   step through"));
+	CU_ASSERT_PTR_NULL(strstr(strstr(out_text, "not available"), "step"));
+	CU_ASSERT_EQUAL(vfsim("step", "--help", NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "usage: vfsim step FILE"));
 	CU_ASSERT_EQUAL(vfsim("-h", NULL), 0);
 	CU_ASSERT_EQUAL(vfsim("run", "--help", NULL), 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "--policy"));
@@ -109,8 +111,9 @@ static void test_usage_errors(void)
 	CU_ASSERT_EQUAL(vfsim(NULL), 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "usage: vfsim"));
 	usage_error(vfsim("frobnicate", NULL), "unknown command or option");
-	usage_error(vfsim("step", "x.vfs", NULL),
-		    "'step' is not available in this version yet");
+	usage_error(vfsim("step", NULL), "step: missing scenario FILE");
+	usage_error(vfsim("step", "/nonexistent.vfs", NULL),
+		    "/nonexistent.vfs");
 	usage_error(vfsim("tour", NULL), "'tour' is not available");
 	usage_error(vfsim("run", NULL), "missing scenario FILE");
 	usage_error(vfsim("run", ok, "--frob", NULL),

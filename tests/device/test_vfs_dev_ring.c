@@ -13,6 +13,7 @@
 #include "sim/delay.h"
 #include "sim/trace.h"
 #include "sim/virtqueue.h"
+#include "sim/vringh.h"
 
 static struct vfs_dev_queue_stats qs(unsigned int idx)
 {
@@ -322,6 +323,35 @@ static void test_suspended_writes_nothing(void)
 	dh_teardown();
 }
 
+/* The read-only device view of a ring, as consoles and pictures use it. */
+static void test_vringh_view(void)
+{
+	const struct vringh *v;
+	struct vfs_dev *lone;
+	struct dh_req *r;
+
+	dh_setup(NULL);
+	/* A device nobody set up: no ring addresses yet. */
+	CU_ASSERT_EQUAL_FATAL(vfs_dev_create(NULL, &lone), 0);
+	CU_ASSERT_PTR_NULL(vfs_dev_vringh(lone, 0));
+	vfs_dev_free(lone);
+	CU_ASSERT_PTR_NULL(vfs_dev_vringh(dh_dev, 2)); /* no such queue */
+	v = vfs_dev_vringh(dh_dev, 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
+	CU_ASSERT_EQUAL(v->num, virtqueue_get_vring_size(dh_vqs[1]));
+	CU_ASSERT_EQUAL(v->desc, virtqueue_get_desc_addr(dh_vqs[1]));
+	CU_ASSERT_EQUAL(v->used, virtqueue_get_used_addr(dh_vqs[1]));
+	CU_ASSERT_EQUAL(v->last_avail_idx, 0);
+	r = dh_init_req(1);
+	CU_ASSERT(dh_kick(1));
+	dh_run();
+	CU_ASSERT_EQUAL(dh_result(r), 0);
+	CU_ASSERT_EQUAL(v->last_avail_idx, 1);
+	CU_ASSERT_EQUAL(v->last_used_idx, 1);
+	CU_ASSERT_EQUAL(qs(1).last_avail, v->last_avail_idx);
+	dh_teardown();
+}
+
 VT_SUITE(device_vfs_dev_ring, NULL, NULL,
 	 VT_CASE(test_suspended_writes_nothing),
 	 VT_CASE(test_initial_state_and_start_on_kick),
@@ -331,4 +361,4 @@ VT_SUITE(device_vfs_dev_ring, NULL, NULL,
 	 VT_CASE(test_set_vring_base),
 	 VT_CASE(test_set_vring_base_before_addresses),
 	 VT_CASE(test_message_errors), VT_CASE(test_get_vring_base_drains),
-	 VT_CASE(test_get_vring_base_daemon_dies));
+	 VT_CASE(test_get_vring_base_daemon_dies), VT_CASE(test_vringh_view));

@@ -15,8 +15,8 @@
 #include "tests/harness.h"
 
 static const char *const lab_dirs[] = {
-	"lab1-rings",	    "lab2-hiprio",	 "lab3-full-queue",
-	"lab4-removal",	    "lab5-dead-device", "lab6-migration",
+	"lab1-rings",	"lab2-hiprio",	    "lab3-full-queue",
+	"lab4-removal", "lab5-dead-device", "lab6-migration",
 };
 
 static char out[16384];
@@ -44,7 +44,8 @@ static int count_lines(const char *prefix)
 {
 	int n = 0;
 
-	for (const char *l = out; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : l)
+	for (const char *l = out; l && *l;
+	     l = strchr(l, '\n'), l = l ? l + 1 : l)
 		n += !strncmp(l, prefix, strlen(prefix));
 	return n;
 }
@@ -88,8 +89,8 @@ static void test_starters_fail(void)
 	for (unsigned i = 0; i < sizeof(lab_dirs) / sizeof(lab_dirs[0]); i++) {
 		char args[256];
 
-		snprintf(args, sizeof(args), "%s labs/%s/starter.vfs", lab_dirs[i],
-			 lab_dirs[i]);
+		snprintf(args, sizeof(args), "%s labs/%s/starter.vfs",
+			 lab_dirs[i], lab_dirs[i]);
 		CU_ASSERT_EQUAL(grade(args), 1);
 		CU_ASSERT(count_lines("  FAIL") >= 1);
 		CU_ASSERT(count_lines("  PASS") >= 1);
@@ -111,8 +112,8 @@ static void test_observe_files_run(void)
 	}
 }
 
-static void write_answer(const char *name, const char *head,
-			 const char *from, const char *tail)
+static void write_answer(const char *name, const char *head, const char *from,
+			 const char *tail)
 {
 	char cmd[1024];
 
@@ -127,8 +128,8 @@ static void test_broken_rule(void)
 	char args[256];
 
 	/* lab 1's solution with a bug switch added */
-	write_answer("bug.vfs", "bug end-before-unlist\n", "tests/labs/lab1.vfs",
-		     "");
+	write_answer("bug.vfs", "bug end-before-unlist\n",
+		     "tests/labs/lab1.vfs", "");
 	snprintf(args, sizeof(args), "1 %s/bug.vfs", tmpdir);
 	CU_ASSERT_EQUAL(grade(args), 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "  FAIL  no bug switches\n"));

@@ -1,0 +1,317 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * session.c - a scenario run as a session: the machine, the trace sink,
+ * the `at`/`on` triggers, stepping, and the teardown that fills in the
+ * result.
+ *
+ * Triggers never act inside the scheduler: an `at` timer or a trace event
+ * matching an `on` block only marks the block due; before each scheduling
+ * step (and, in `run`, after each run) due blocks get a task of their own
+ * that performs the actions (exec_action.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim/check.h"
+#include "sim/cli/exec_internal.h"
+#include "sim/trace.h"
+#include "sim/trace_msc.h"
+
+/* Write @ev in the requested format while its strings are alive: a
+ * detail may point into an object the run frees later. */
+static void record(struct exec *e, const struct trace_event *ev)
+{
+	char line[2048];
+	int n;
+
+	if (e->msc)
+		trace_msc_event(e->msc, ev);
+	if (!e->out)
+		return;
+	if (e->o->format == VFSIM_TRACE_JSONL)
+		n = trace_format_json(ev, line, sizeof(line));
+	else
+		n = trace_format_text(ev, line, sizeof(line));
+	if (n >= (int)sizeof(line)) {
+		char *big = malloc((size_t)n + 1);
+
+		if (!big)
+			abort();
+		if (e->o->format == VFSIM_TRACE_JSONL)
+			trace_format_json(ev, big, (size_t)n + 1);
+		else
+			trace_format_text(ev, big, (size_t)n + 1);
+		fprintf(e->out, "%s\n", big);
+		free(big);
+		return;
+	}
+	fprintf(e->out, "%s\n", line);
+}
+
+static void sink(const struct trace_event *ev, void *arg)
+{
+	struct exec *e = arg;
+
+	record(e, ev);
+	vfsim_machine_event(&e->m, ev);
+
+	for (size_t i = 0; i < e->s->nr_triggers; i++) {
+		const struct scn_trigger *tr = &e->s->triggers[i];
+
+		if (tr->kind == SCN_TRIGGER_ON && !e->fired[i] &&
+		    !e->pending[i] && vfsim_match(&tr->match, ev))
+			e->pending[i] = true;
+	}
+	if (e->until && !e->until_hit && vfsim_match(e->until, ev))
+		e->until_hit = true;
+}
+
+static void at_fire(struct sim_timer *timer)
+{
+	struct exec_timer *t = container_of(timer, struct exec_timer, timer);
+
+	t->e->pending[t->idx] = true;
+}
+
+bool exec_fire_pending(struct exec *e)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < e->s->nr_triggers; i++) {
+		if (!e->pending[i])
+			continue;
+		e->pending[i] = false;
+		e->fired[i] = true;
+		exec_trigger_start(e, i);
+		any = true;
+	}
+	return any;
+}
+
+int vfsim_session_open(const struct scenario *s,
+		       const struct vfsim_exec_opts *opts,
+		       struct vfsim_result *r, struct vfsim_session **ssp)
+{
+	struct vfsim_session *ss;
+	struct exec *e;
+
+	memset(r, 0, sizeof(*r));
+	*ssp = NULL;
+	ss = calloc(1, sizeof(*ss));
+	if (!ss)
+		abort(); /* host memory: nothing sensible to simulate */
+	e = &ss->e;
+	e->s = s;
+	if (opts)
+		e->opts = *opts;
+	e->o = &e->opts;
+	e->r = r;
+	if (vfsim_machine_create(&e->m, s, e->o->policy, r->error,
+				 sizeof(r->error))) {
+		if (e->o->diag)
+			fprintf(e->o->diag, "%s\n", r->error);
+		free(ss);
+		return r->status = 2;
+	}
+	e->tasks = calloc(s->nr_tasks + 1, sizeof(*e->tasks));
+	e->pending = calloc(s->nr_triggers + 1, sizeof(bool));
+	e->fired = calloc(s->nr_triggers + 1, sizeof(bool));
+	e->timers = calloc(s->nr_triggers + 1, sizeof(*e->timers));
+	if (!e->tasks || !e->pending || !e->fired || !e->timers)
+		abort();
+	for (size_t i = 0; i < s->nr_tasks; i++) {
+		e->tasks[i].e = e;
+		e->tasks[i].st = &s->tasks[i];
+		e->tasks[i].idx = (unsigned)i;
+		e->tasks[i].results =
+			calloc(s->tasks[i].nr_ordinal + 1, sizeof(int));
+		if (!e->tasks[i].results)
+			abort();
+	}
+	for (size_t i = 0; i < s->nr_triggers; i++) {
+		e->timers[i].e = e;
+		e->timers[i].idx = i;
+	}
+	/* Events of the machine's construction came before the sink. */
+	if (e->o->format == VFSIM_TRACE_MSC || e->o->msc)
+		e->msc = trace_msc_new(0);
+	if (e->o->format == VFSIM_TRACE_TEXT ||
+	    e->o->format == VFSIM_TRACE_JSONL) {
+		e->out = open_memstream(&e->out_buf, &e->out_len);
+		if (!e->out)
+			abort();
+	}
+	for (size_t i = 0; (e->out || e->msc) && i < trace_kept(); i++)
+		record(e, trace_event_at(i));
+	trace_set_sink(sink, e);
+	*ssp = ss;
+	return 0;
+}
+
+void vfsim_session_start(struct vfsim_session *ss)
+{
+	struct exec *e = &ss->e;
+
+	if (e->spawned)
+		return;
+	e->spawned = true;
+	for (size_t i = 0; i < e->s->nr_triggers; i++) {
+		const struct scn_trigger *tr = &e->s->triggers[i];
+
+		if (tr->kind == SCN_TRIGGER_AT)
+			sim_timer_arm(&e->timers[i].timer, tr->ns, at_fire);
+	}
+	for (size_t i = 0; i < e->s->nr_tasks; i++) {
+		struct exec_task *et = &e->tasks[i];
+
+		et->t = task_spawn_flags(exec_task_fn, et, et->st->name,
+					 TASK_SYSCALL,
+					 et->st->cpu < 0 ? 0 : et->st->cpu,
+					 et->st->daemon ? TASK_F_DAEMON : 0);
+	}
+}
+
+bool vfsim_session_started(const struct vfsim_session *ss)
+{
+	return ss->e.spawned;
+}
+
+enum sched_status vfsim_session_step(struct vfsim_session *ss)
+{
+	struct exec *e = &ss->e;
+
+	vfsim_session_start(ss);
+	e->ran = true;
+	exec_fire_pending(e);
+	e->status = sched_step();
+	/* The machine settled: requests still open will never end. */
+	vfsim_machine_ran(&e->m, e->status);
+	return e->status;
+}
+
+enum sched_status vfsim_session_run_until(struct vfsim_session *ss,
+					  bool (*stop)(void *arg), void *arg)
+{
+	enum sched_status st;
+
+	for (;;) {
+		if (stop && stop(arg))
+			return SCHED_STOPPED;
+		st = vfsim_session_step(ss);
+		if (st != SCHED_STEPPED && st != SCHED_TIMER)
+			return st;
+	}
+}
+
+void vfsim_session_run_item(struct vfsim_session *ss,
+			    const struct scn_run_item *it)
+{
+	exec_run_item(&ss->e, it);
+}
+
+struct vfsim_machine *vfsim_session_machine(struct vfsim_session *ss)
+{
+	return &ss->e.m;
+}
+
+size_t vfsim_session_mounts(const struct vfsim_session *ss,
+			    struct guest_fs *const **mounts)
+{
+	*mounts = ss->e.mounts;
+	return ss->e.nr_mounts;
+}
+
+static void collect(struct exec *e)
+{
+	struct vfsim_result *r = e->r;
+	int n = sched_choices_format(NULL, 0);
+
+	r->trace_hash = trace_hash();
+	r->trace_count = trace_count();
+	if (e->msc) {
+		r->msc = trace_msc_finish(e->msc);
+		e->msc = NULL;
+		if (e->o->format == VFSIM_TRACE_MSC &&
+		    !(r->trace = strdup(r->msc)))
+			abort();
+	}
+	if (e->out) {
+		fclose(e->out);
+		e->out = NULL;
+		r->trace = e->out_buf;
+		e->out_buf = NULL;
+	}
+	r->choices = malloc((size_t)n + 1);
+	if (!r->choices)
+		abort();
+	sched_choices_format(r->choices, (size_t)n + 1);
+}
+
+static int umount_task(void *arg)
+{
+	return guest_umount(arg);
+}
+
+/*
+ * Mounts the scenario left are unmounted, as a shutdown would: the
+ * driver keeps its super blocks on a process-wide list, so one left
+ * behind would outlive the machine. Guarantees: every mount whose
+ * unmount finished is gone; one that could not finish (a deadlocked
+ * machine) is dropped with the scheduler and counted in the leaks.
+ */
+static void shutdown_mounts(struct exec *e)
+{
+	struct task **t;
+
+	if (!e->nr_mounts)
+		return;
+	t = calloc(e->nr_mounts, sizeof(*t));
+	if (!t)
+		abort();
+	for (size_t i = 0; i < e->nr_mounts; i++)
+		t[i] = task_spawn(umount_task, e->mounts[i], "shutdown",
+				  TASK_SYSCALL, 0);
+	vfsim_settle();
+	for (size_t i = 0; i < e->nr_mounts; i++)
+		if (!task_done(t[i]) && e->o->diag)
+			fprintf(e->o->diag,
+				"vfsim: warning: a mount could not be "
+				"unmounted at shutdown\n");
+	free(t);
+	e->nr_mounts = 0;
+}
+
+int vfsim_session_close(struct vfsim_session *ss)
+{
+	struct exec *e = &ss->e;
+	struct vfsim_result *r = e->r;
+	int status;
+
+	trace_set_sink(NULL, NULL);
+	collect(e);
+	/* The teardown is not part of the scenario's story. */
+	trace_enable(false);
+	for (size_t i = 0; i < e->s->nr_triggers; i++)
+		if (e->timers[i].timer.armed)
+			sim_timer_cancel(&e->timers[i].timer);
+	/* A run program may end mid-run (and a console anywhere): the
+	 * operations under way finish, the tasks stop at the next one, and
+	 * only then are their mounts taken away. A stalled daemon is let go
+	 * so that what it holds can end. */
+	e->closing = true;
+	if (e->m.paused)
+		vfs_dev_pause(e->m.cur, false);
+	vfsim_settle();
+	shutdown_mounts(e);
+	e->leaks = vfsim_machine_destroy(&e->m);
+	exec_expect_after(e);
+	check_clear();
+	trace_reset(false);
+	exec_tasks_free(e);
+	free(e->pending);
+	free(e->fired);
+	free(e->timers);
+	free(ss);
+	status = r->status = r->failed ? 1 : 0;
+	return status;
+}
