@@ -53,6 +53,17 @@ unsigned int virtio_fs_nr_instances(void)
 	return n;
 }
 
+/* The lists hold pointers into memory the machine frees; the objects
+ * themselves are not touched. */
+unsigned int virtio_fs_forget_machine(void)
+{
+	unsigned int n = virtio_fs_nr_instances() + virtio_fs_forget_supers();
+
+	INIT_LIST_HEAD(&virtio_fs_instances);
+	mutex_init(&virtio_fs_mutex);
+	return n;
+}
+
 bool virtio_fs_vq_alive(struct virtio_fs_vq *fsvq, const char *func)
 {
 	if (!fsvq->vq_deleted)

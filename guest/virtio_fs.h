@@ -185,6 +185,22 @@ void virtio_fs_put(struct virtio_fs *fs);
 /** @brief Number of instances on the list (for tests). */
 unsigned int virtio_fs_nr_instances(void);
 
+/**
+ * @brief No kernel twin: the machine the driver ran on is thrown away
+ * while a task was stuck in the driver (a removal or an unmount waiting
+ * for a device that never answers). Forget the instances and super
+ * blocks still listed, whose memory goes with the machine (kmem_exit()
+ * counts them as leaks), and the virtio_fs_mutex the stuck task may hold,
+ * so that the next machine in the same process starts clean.
+ * @return the number of instances and super blocks forgotten (0 after a
+ *         clean teardown)
+ */
+unsigned int virtio_fs_forget_machine(void);
+
+/** @brief The super-block half of virtio_fs_forget_machine().
+ *  @return the number of super blocks forgotten */
+unsigned int virtio_fs_forget_supers(void);
+
 /** @brief Set every queue's connected flag (kernel:
  *  virtio_fs_start_all_queues()). */
 void virtio_fs_start_all_queues(struct virtio_fs *fs);

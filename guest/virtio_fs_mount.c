@@ -29,6 +29,17 @@ struct virtio_fs_super {
 
 static LIST_HEAD(virtio_fs_supers);
 
+unsigned int virtio_fs_forget_supers(void)
+{
+	struct virtio_fs_super *s;
+	unsigned int n = 0;
+
+	list_for_each_entry(s, &virtio_fs_supers, node)
+		n++;
+	INIT_LIST_HEAD(&virtio_fs_supers);
+	return n;
+}
+
 /* Kernel: virtio_fs_fiq_release(): the connection is going away; drop its
  * reference on the instance. */
 void virtio_fs_fiq_release(struct fuse_iqueue *fiq)

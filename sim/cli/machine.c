@@ -353,6 +353,9 @@ size_t vfsim_machine_destroy(struct vfsim_machine *m)
 		vfs_dev_vhost_exit(&m->src_vh);
 	}
 	sched_exit();
+	/* A teardown stuck on a dead device leaves the driver's lists
+	 * pointing into memory kmem_exit() frees. */
+	virtio_fs_forget_machine();
 	virtio_fs_variant_reset();
 	virtio_fs_set_request_timeout(0);
 	fault_reset();

@@ -28,10 +28,11 @@ static const char usage[] =
 	"commands:\n"
 	"  run FILE    run a scenario (.vfs), print its trace, check its\n"
 	"              expectations (vfsim run --help)\n"
+	"  tour        guided tour of the four mechanisms, no files needed\n"
+	"              (make run; vfsim tour --help)\n"
 	"\n"
 	"not available in this version yet:\n"
 	"  step FILE   step through a scenario interactively\n"
-	"  tour        guided tour of the four mechanisms (make run)\n"
 	"\n"
 	"options:\n"
 	"  --help      show this help and exit\n"
@@ -251,6 +252,8 @@ int vfsim_cli_main(int argc, char **argv, FILE *out, FILE *err)
 	}
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 2, argv + 2, out, err);
+	if (!strcmp(argv[1], "tour"))
+		return vfsim_cmd_tour(argc - 1, argv + 1, stdin, out, err);
 	if (!strcmp(argv[1], "step") || !strcmp(argv[1], "tour")) {
 		fprintf(err,
 			"vfsim: '%s' is not available in this version yet\n",

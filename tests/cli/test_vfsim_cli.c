@@ -110,7 +110,8 @@ static void test_usage_errors(void)
 	usage_error(vfsim("frobnicate", NULL), "unknown command or option");
 	usage_error(vfsim("step", "x.vfs", NULL),
 		    "'step' is not available in this version yet");
-	usage_error(vfsim("tour", NULL), "'tour' is not available");
+	usage_error(vfsim("tour", "--frob", NULL),
+		    "tour: unknown option '--frob'");
 	usage_error(vfsim("run", NULL), "missing scenario FILE");
 	usage_error(vfsim("run", ok, "--frob", NULL),
 		    "unknown option '--frob'");
