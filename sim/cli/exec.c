@@ -10,6 +10,7 @@
  * sleeping is allowed, and the trace shows them as a task, as a VMM
  * thread would be.
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -223,7 +224,7 @@ static int trigger_task(void *arg)
 
 	for (size_t i = 0; i < tr->tr->nr_actions; i++)
 		act(tr->e, &tr->tr->actions[i]);
-	free(tr);
+	exec_free(tr->e, tr);
 	return 0;
 }
 
@@ -239,9 +240,7 @@ static bool fire_pending(struct exec *e)
 			continue;
 		e->pending[i] = false;
 		e->fired[i] = true;
-		tr = malloc(sizeof(*tr));
-		if (!tr)
-			abort();
+		tr = exec_alloc(e, sizeof(*tr));
 		tr->e = e;
 		tr->tr = &e->s->triggers[i];
 		task_spawn(trigger_task, tr,
@@ -341,38 +340,96 @@ static void collect(struct exec *e)
 	sched_choices_format(r->choices, (size_t)n + 1);
 }
 
+void *exec_alloc(struct exec *e, size_t size)
+{
+	void *p = malloc(size ? size : 1);
+
+	if (!p)
+		abort(); /* host memory: nothing sensible to simulate */
+	if (e->nr_held == e->held_cap) {
+		e->held_cap = e->held_cap ? e->held_cap * 2 : 16;
+		e->held = realloc(e->held, e->held_cap * sizeof(*e->held));
+		if (!e->held)
+			abort();
+	}
+	e->held[e->nr_held++] = p;
+	return p;
+}
+
+void exec_free(struct exec *e, void *p)
+{
+	if (!p)
+		return;
+	/* the latest first: allocations nest */
+	for (size_t i = e->nr_held; i-- > 0;) {
+		if (e->held[i] == p) {
+			e->held[i] = e->held[--e->nr_held];
+			free(p);
+			return;
+		}
+	}
+	assert(!"exec_free() of memory exec_alloc() did not give");
+}
+
 static int umount_task(void *arg)
 {
-	return guest_umount(arg);
+	struct exec_umount *u = arg;
+	int ret = guest_umount(u->gfs);
+
+	/* -EBUSY: a scenario task is unmounting it (and is stuck) */
+	if (ret != -EBUSY)
+		exec_mount_gone(u->e, u->gfs);
+	return ret;
 }
 
 /*
  * Mounts the scenario left are unmounted, as a shutdown would: the
  * driver keeps its super blocks on a process-wide list, so one left
  * behind would outlive the machine. Guarantees: every mount whose
- * unmount finished is gone; one that could not finish (a deadlocked
- * machine) is dropped with the scheduler and counted in the leaks.
+ * unmount finished is gone from e->mounts; one that could not finish (a
+ * deadlocked machine) stays there, for free_stuck() once the machine is
+ * gone, and its kernel objects count as leaks.
  */
 static void shutdown_mounts(struct exec *e)
 {
+	size_t n = e->nr_mounts;
 	struct task **t;
 
-	if (!e->nr_mounts)
+	if (!n)
 		return;
-	t = calloc(e->nr_mounts, sizeof(*t));
-	if (!t)
+	t = calloc(n, sizeof(*t));
+	e->umounts = calloc(n, sizeof(*e->umounts));
+	if (!t || !e->umounts)
 		abort();
-	for (size_t i = 0; i < e->nr_mounts; i++)
-		t[i] = task_spawn(umount_task, e->mounts[i], "shutdown",
+	for (size_t i = 0; i < n; i++) {
+		e->umounts[i] = (struct exec_umount){ e, e->mounts[i] };
+		t[i] = task_spawn(umount_task, &e->umounts[i], "shutdown",
 				  TASK_SYSCALL, 0);
+	}
 	sched_run();
-	for (size_t i = 0; i < e->nr_mounts; i++)
+	for (size_t i = 0; i < n; i++)
 		if (!task_done(t[i]) && e->o->diag)
 			fprintf(e->o->diag,
 				"vfsim: warning: a mount could not be "
 				"unmounted at shutdown\n");
 	free(t);
+}
+
+/* Host memory of tasks the teardown left stuck: no task runs any more. */
+static void free_stuck(struct exec *e)
+{
+	for (size_t i = 0; i < e->nr_mounts; i++) {
+		guest_fs_exit(e->mounts[i]);
+		free(e->mounts[i]);
+	}
 	e->nr_mounts = 0;
+	free(e->umounts);
+	e->umounts = NULL;
+	for (size_t i = 0; i < e->nr_held; i++)
+		free(e->held[i]);
+	free(e->held);
+	e->held = NULL;
+	e->nr_held = e->held_cap = 0;
 }
 
 int vfsim_exec(const struct scenario *s, const struct vfsim_exec_opts *opts,
@@ -427,6 +484,7 @@ int vfsim_exec(const struct scenario *s, const struct vfsim_exec_opts *opts,
 			sim_timer_cancel(&e.timers[i].timer);
 	shutdown_mounts(&e);
 	e.leaks = vfsim_machine_destroy(&e.m);
+	free_stuck(&e);
 	exec_expect_after(&e);
 	check_clear();
 	trace_reset(false);

@@ -32,7 +32,12 @@
  *   is 0;
  * - mounts a scenario leaves are unmounted at shutdown (the trace is
  *   closed by then), so `expect no leaks` is about the kernel, not about
- *   a missing `umount`.
+ *   a missing `umount`;
+ * - a teardown that cannot finish (a task stuck on a device that never
+ *   answers, with no request timeout) drops the machine anyway: its
+ *   kernel objects still allocated count as leaks, the host memory of
+ *   stuck operations and mounts is freed, and the next run in the same
+ *   process starts clean.
  *
  * A failed expectation is printed to vfsim_exec_opts::diag as
  * `FILE:LINE:COL: expectation failed: WHAT: got X (trace position #N)`,

@@ -74,7 +74,34 @@ struct exec {
 	FILE *out;		       ///< the trace as it is written
 	char *out_buf;		       ///< @c out's buffer
 	size_t out_len;		       ///< @c out's length
+	/** host memory held by operations and actions that may block (see
+	 *  exec_alloc()) */
+	void **held;
+	size_t nr_held;		     ///< entries in use in @c held
+	size_t held_cap;	     ///< entries allocated in @c held
+	struct exec_umount *umounts; ///< the shutdown's unmounts
 };
+
+/** @brief One unmount of the shutdown (exec.c), kept until the machine is
+ *  gone: a stuck one may still run during its teardown. */
+struct exec_umount {
+	struct exec *e;	      ///< the run
+	struct guest_fs *gfs; ///< the mount to unmount
+};
+
+/**
+ * @brief Host memory for an operation or action that may block in the
+ * guest: freed by exec_free(), or at the end of the run when its task was
+ * still stuck as the machine was thrown away. Aborts when out of memory.
+ */
+void *exec_alloc(struct exec *e, size_t size);
+
+/** @brief Free what exec_alloc() gave (NULL: nothing). */
+void exec_free(struct exec *e, void *p);
+
+/** @brief @p gfs was unmounted (or its unmount failed for good): drop it
+ *  from the mounts left, the shared mount, the tasks and the path cache. */
+void exec_mount_gone(struct exec *e, struct guest_fs *gfs);
 
 /** @brief Body of a scenario task; @p arg is its struct exec_task. */
 int exec_task_fn(void *arg);

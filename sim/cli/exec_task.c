@@ -26,7 +26,7 @@ int exec_errno_of(long ret)
 	return ret < 0 ? (int)ret : 0;
 }
 
-static char *expand(const char *tmpl, unsigned long i)
+static char *expand(struct exec *e, const char *tmpl, unsigned long i)
 {
 	size_t n;
 	char *p;
@@ -34,9 +34,7 @@ static char *expand(const char *tmpl, unsigned long i)
 	if (!tmpl)
 		return NULL;
 	n = scenario_expand(tmpl, i, NULL, 0);
-	p = malloc(n + 1);
-	if (!p)
-		abort(); /* host memory: nothing sensible to simulate */
+	p = exec_alloc(e, n + 1);
 	scenario_expand(tmpl, i, p, n + 1);
 	return p;
 }
@@ -200,9 +198,7 @@ static int op_data(struct exec_task *et, const struct scn_op *op,
 
 	switch (op->kind) {
 	case SCN_OP_READ:
-		buf = malloc(op->size + 1);
-		if (!buf)
-			abort();
+		buf = exec_alloc(et->e, op->size + 1);
 		ret = guest_read(gfs, &h->f, op->offset, buf, op->size);
 		if (ret >= 0 && (op->set & SCN_ARG_EXPECT) &&
 		    ((size_t)ret != strlen(data) ||
@@ -210,18 +206,16 @@ static int op_data(struct exec_task *et, const struct scn_op *op,
 			*why = trace_fmt("%zd bytes read differ from the "
 					 "%zu expected",
 					 ret, strlen(data));
-		free(buf);
+		exec_free(et->e, buf);
 		return exec_errno_of(ret);
 	case SCN_OP_WRITE:
 		if (data)
 			return exec_errno_of(guest_write(gfs, &h->f, op->offset,
 							 data, strlen(data)));
-		buf = malloc(op->size);
-		if (!buf)
-			abort();
+		buf = exec_alloc(et->e, op->size);
 		vfsim_pattern(buf, op->size, op->offset);
 		ret = guest_write(gfs, &h->f, op->offset, buf, op->size);
-		free(buf);
+		exec_free(et->e, buf);
 		return exec_errno_of(ret);
 	default: /* SCN_OP_READDIR */
 		err = guest_readdir(gfs, &h->f, 0, count_entry, &n);
@@ -274,6 +268,12 @@ static int op_mount(struct exec_task *et, const struct scn_op *op,
 	gfs = et->gfs ? et->gfs : e->shared;
 	ret = guest_umount(gfs);
 	/* The super block is gone either way: nobody may use it again. */
+	exec_mount_gone(e, gfs);
+	return ret;
+}
+
+void exec_mount_gone(struct exec *e, struct guest_fs *gfs)
+{
 	path_drop(e, gfs, NULL);
 	for (unsigned i = 0; i < e->s->nr_tasks; i++)
 		if (e->tasks[i].gfs == gfs)
@@ -283,7 +283,6 @@ static int op_mount(struct exec_task *et, const struct scn_op *op,
 	for (size_t i = 0; i < e->nr_mounts; i++)
 		if (e->mounts[i] == gfs)
 			e->mounts[i] = e->mounts[--e->nr_mounts];
-	return ret;
 }
 
 /* Operations on a path or a directory entry. */
@@ -382,9 +381,11 @@ static int run_op(struct exec_task *et, const struct scn_op *op,
 		  unsigned long iter, const char **why)
 {
 	struct exec *e = et->e;
-	char *path = expand(op->path, iter), *path2 = expand(op->path2, iter);
-	char *hname = expand(op->handle, iter), *data = expand(op->data, iter);
-	char *tag = expand(op->tag, iter);
+	char *path = expand(e, op->path, iter);
+	char *path2 = expand(e, op->path2, iter);
+	char *hname = expand(e, op->handle, iter);
+	char *data = expand(e, op->data, iter);
+	char *tag = expand(e, op->tag, iter);
 	struct guest_fs *gfs = et->gfs ? et->gfs : e->shared;
 	struct exec_handle *h = NULL;
 	int ret;
@@ -461,11 +462,11 @@ out:
 				  path ? path : (hname ? hname : ""),
 				  exec_errname(ret), *why ? ", " : "",
 				  *why ? *why : ""));
-	free(path);
-	free(path2);
-	free(hname);
-	free(data);
-	free(tag);
+	exec_free(e, path);
+	exec_free(e, path2);
+	exec_free(e, hname);
+	exec_free(e, data);
+	exec_free(e, tag);
 	return ret;
 }
 

@@ -354,8 +354,11 @@ size_t vfsim_machine_destroy(struct vfsim_machine *m)
 	}
 	sched_exit();
 	/* A teardown stuck on a dead device leaves the driver's lists
-	 * pointing into memory kmem_exit() frees. */
+	 * pointing into memory kmem_exit() frees, and its queues allocated
+	 * (the removal never reached del_vqs). */
 	virtio_fs_forget_machine();
+	if (m->vdev.vqs)
+		m->vdev.config->del_vqs(&m->vdev);
 	virtio_fs_variant_reset();
 	virtio_fs_set_request_timeout(0);
 	fault_reset();

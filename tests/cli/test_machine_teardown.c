@@ -26,6 +26,25 @@ static const char dead[] = "fs\n"
 			   "run\n"
 			   "expect status deadlock\n";
 
+/* The scenario's own unmount is the stuck task: the shutdown's unmount
+ * of the same mount is refused (-EBUSY) and the mount's host memory goes
+ * with the machine. */
+static const char dead_umount[] = "fs\n"
+				  "  file /f \"data\"\n"
+				  "end\n"
+				  "task t\n"
+				  "  mount\n"
+				  "  lookup /f\n"
+				  "  sleep 1ms\n"
+				  "  umount\n"
+				  "end\n"
+				  "at 500us\n"
+				  "  device die\n"
+				  "end\n"
+				  "run\n"
+				  "expect task t blocked\n"
+				  "expect status deadlock\n";
+
 static const char fine[] = "fs\n"
 			   "  file /f \"data\"\n"
 			   "end\n"
@@ -58,6 +77,7 @@ static void test_next_machine_after_stuck_teardown(void)
 	CU_ASSERT_EQUAL(virtio_fs_nr_instances(), 0);
 	CU_ASSERT_FALSE(mutex_is_locked(&virtio_fs_mutex));
 	CU_ASSERT_EQUAL(run(dead), 0);
+	CU_ASSERT_EQUAL(run(dead_umount), 0);
 	CU_ASSERT_EQUAL(run(fine), 0);
 	/* A clean teardown leaves nothing to forget. */
 	CU_ASSERT_EQUAL(virtio_fs_forget_machine(), 0);

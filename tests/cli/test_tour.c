@@ -137,7 +137,7 @@ static void test_tour_facts(void)
 static void test_tour_part(void)
 {
 	for (int n = 1; n <= TOUR_NR_PARTS; n++) {
-		char arg[8], want[64];
+		char arg[16], want[64];
 
 		snprintf(arg, sizeof(arg), "%d", n);
 		CU_ASSERT_EQUAL(
@@ -208,7 +208,7 @@ static void test_tour_help(void)
 	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++)
 		CU_ASSERT_PTR_NOT_NULL(strstr(tt_out, opts[i]));
 	for (int n = 1; n <= TOUR_NR_PARTS; n++) {
-		char want[8];
+		char want[24];
 
 		snprintf(want, sizeof(want), "\n  %d  ", n);
 		CU_ASSERT_PTR_NOT_NULL(strstr(tt_out, want));

@@ -31,6 +31,8 @@ static const struct tour_scenario scns[] = {
 	{ "fails.vfs", "x",
 	  "task t\n  mount\nend\nrun\nexpect task t returns -EIO\n" },
 	{ "bad.vfs", "x", "task t\n  lokup /\nend\n" },
+	/* parses, but the machine cannot be built */
+	{ "dup.vfs", "y", "fs\n  file /f \"a\"\n  file /f \"b\"\nend\nrun\n" },
 };
 
 static const struct tour_beat good_beats[] = {
@@ -91,7 +93,7 @@ static const struct tour_section sec_fails[] = {
 	SECTION("fails.vfs", NULL, missing_beats),
 };
 static const struct tour_section sec_bad[] = {
-	SECTION("bad.vfs", NULL, missing_beats),
+	SECTION("bad.vfs", "dup.vfs", missing_beats),
 };
 static const struct tour_section sec_unknown[] = {
 	SECTION("nope.vfs", NULL, missing_beats),
@@ -124,9 +126,9 @@ static const struct tour_part missing_parts[] = {
 	PART("No facts", sec_two, good_kfuncs, facts_missing),
 };
 
-static const struct tour_book good_book = { good_parts, 1, scns, 4 };
-static const struct tour_book bad_book = { bad_parts, 4, scns, 4 };
-static const struct tour_book missing_book = { missing_parts, 3, scns, 4 };
+static const struct tour_book good_book = { good_parts, 1, scns, 5 };
+static const struct tour_book bad_book = { bad_parts, 4, scns, 5 };
+static const struct tour_book missing_book = { missing_parts, 3, scns, 5 };
 
 static void test_book_good(void)
 {
@@ -154,8 +156,11 @@ static void test_book_failures(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(tt_out, "fails.vfs:5:1: expectation "
 					      "failed: task t returns -EIO"));
 	/* The parse error, whole. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(tt_out, "bad.vfs did not run:\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(tt_out, "bad.vfs:2:3: error: unknown "
 					      "operation 'lokup'"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(tt_out, "dup.vfs did not run:\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(tt_out, "cannot create '/f'"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(tt_out, "(no built-in scenario "
 					      "nope.vfs)"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(tt_out, "a fact of the result is "

@@ -197,7 +197,24 @@ static void test_line_rows(void)
 	free(text);
 }
 
+/* A mark with a newline splits its trace line: not a text trace the tour
+ * can read, and it says so instead of narrating half a line. */
+static void test_run_unreadable_trace(void)
+{
+	static const struct tour_scenario nl = {
+		"nl.vfs", "x", "at 1us\n  mark \"a\\nb\"\nend\nrun\n"
+	};
+	struct tour_run r;
+
+	CU_ASSERT_EQUAL(tour_run_scenario(&nl, &r), -1);
+	CU_ASSERT_FALSE(r.ok);
+	CU_ASSERT_EQUAL(r.nr, 0);
+	CU_ASSERT_EQUAL(r.res.status, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.diag, "nl.vfs: the trace is not text"));
+	tour_run_free(&r);
+}
+
 VT_SUITE(cli_tour_text, NULL, tt_cleanup, VT_CASE(test_parse),
 	 VT_CASE(test_parse_refuses), VT_CASE(test_find_and_count),
 	 VT_CASE(test_numbers), VT_CASE(test_wrap), VT_CASE(test_print),
-	 VT_CASE(test_line_rows));
+	 VT_CASE(test_line_rows), VT_CASE(test_run_unreadable_trace));
