@@ -414,6 +414,10 @@ void vfsim_machine_event(struct vfsim_machine *m, const struct trace_event *ev)
 
 void vfsim_machine_ran(struct vfsim_machine *m, enum sched_status st)
 {
+	/* A dead or stalled device keeps what it holds for ever: requests
+	 * it never answers are its failure, not a driver's lost request. */
+	if (m->cur && (vfs_dev_dead(m->cur) || m->paused))
+		return;
 	if (st == SCHED_DONE || st == SCHED_DEADLOCK)
 		req_ledger_settled(m->reqs);
 }

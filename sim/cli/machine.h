@@ -106,7 +106,8 @@ void vfsim_machine_event(struct vfsim_machine *m, const struct trace_event *ev);
 /**
  * @brief A run statement ended with @p st: when the machine can make no
  * more progress (done, deadlock), requests still open never end, and the
- * invariant says so.
+ * invariant says so, unless the device serving the guest is dead or
+ * paused (then it holds them: a device failure, not a lost request).
  */
 void vfsim_machine_ran(struct vfsim_machine *m, enum sched_status st);
 

@@ -30,9 +30,8 @@ static const char usage[] =
 	"              expectations (vfsim run --help)\n"
 	"  step FILE   step through a scenario interactively: step, break,\n"
 	"              go back, look at rings and requests (vfsim step --help)\n"
-	"\n"
-	"not available in this version yet:\n"
-	"  tour        guided tour of the four mechanisms (make run)\n"
+	"  tour        guided tour of the four mechanisms, no files needed\n"
+	"              (make run; vfsim tour --help)\n"
 	"\n"
 	"options:\n"
 	"  --help      show this help and exit\n"
@@ -281,12 +280,8 @@ int vfsim_cli_main(int argc, char **argv, FILE *out, FILE *err)
 		return cmd_run(argc - 2, argv + 2, out, err);
 	if (!strcmp(argv[1], "step"))
 		return vfsim_cmd_step(argc - 2, argv + 2, stdin, out, err);
-	if (!strcmp(argv[1], "tour")) {
-		fprintf(err,
-			"vfsim: '%s' is not available in this version yet\n",
-			argv[1]);
-		return 2;
-	}
+	if (!strcmp(argv[1], "tour"))
+		return vfsim_cmd_tour(argc - 1, argv + 1, stdin, out, err);
 	fprintf(err,
 		"vfsim: unknown command or option '%s' (see vfsim --help)\n",
 		argv[1]);

@@ -35,4 +35,17 @@ int vfsim_cli_main(int argc, char **argv, FILE *out, FILE *err);
  */
 int vfsim_cmd_step(int argc, char **argv, FILE *in, FILE *out, FILE *err);
 
+/**
+ * @brief `vfsim tour`: the guided tour of the four mechanisms, run from
+ * the scenarios built into the program (docs/tour.md).
+ * @param argc argument count, the command name included
+ * @param argv arguments: argv[0] is "tour", then the options (--part N,
+ *        --pause, --trace, --help)
+ * @param in where --pause reads its Enter (end of input: go on)
+ * @param out where the tour and the help go
+ * @param err where usage errors go
+ * @return 0 every part held, 1 a part failed, 2 a usage error
+ */
+int vfsim_cmd_tour(int argc, char **argv, FILE *in, FILE *out, FILE *err);
+
 #endif /* VFSIM_SIM_CLI_VFSIM_CLI_H */
