@@ -77,7 +77,7 @@ static const struct tour_beat hiprio_beats[] = {
 	     "ring. Look at out=64: v5 sent the whole struct virtio_fs_forget, "
 	     "its list_head (two guest pointers) included, where a FORGET is 48 "
 	     "bytes. \"This passes to host a structure including struct "
-	     "list_head list\", said the review (reference/003). This device "
+	     "list_head list\", said the 2019 review of v4 by Michael S. Tsirkin. This device "
 	     "refuses such a FORGET as malformed, so those lookups are never "
 	     "paid back; mainline sends only the 48 bytes.",
 	     SIDE(3, P("dev.unpause", NULL), P("dev.pop", "op=FORGET"),
@@ -287,7 +287,8 @@ static const struct tour_beat dead_beats[] = {
 	BEAT("Left, with no request timeout (the default, and all v5 had), t "
 	     "waits for its reply for ever: every task is blocked and no timer "
 	     "is left, which the simulator reports as a deadlock. This is the "
-	     "hang of the 2019 thread (reference/000). Right, a request timeout "
+	     "hang of the 2019 thread \"virtiofs: Fix various races and "
+	     "cleanups round 1\". Right, a request timeout "
 	     "(fuse_init_server_timeout) makes fuse_check_timeout look at the "
 	     "oldest request every 10 ms: at 10 ms the GETATTR is 9 ms old, at "
 	     "20 ms it is too old, and fuse_abort_conn() ends it with "
@@ -460,7 +461,7 @@ const struct tour_part tour_parts[TOUR_NR_PARTS] = {
 			"FORGET. FORGETs get no reply and travel on a queue of "
 			"their own, hiprio, so that they never wait behind "
 			"ordinary requests. But that ring can fill up too. The "
-			"2019 driver (reference/001) parks a FORGET that finds "
+			"2019 driver (the v5 posting) parks a FORGET that finds "
 			"it full on queued_reqs and retries from "
 			"virtio_fs_hiprio_dispatch_work every 1 ms. Here the "
 			"ring has 4 entries and the device is paused from 0.5 "
@@ -486,7 +487,7 @@ const struct tour_part tour_parts[TOUR_NR_PARTS] = {
 		.kfuncs = fullq_kfuncs,
 		.read_next = "guest/virtio_fs_queue.c (virtio_fs_send_req, "
 			     "virtio_fs_wake_pending_and_unlock); the "
-			     "review in reference/003 on why sleeping in the "
+			     "2019 review of v4 on why sleeping in the "
 			     "submitter went away",
 		.result = fullq_result,
 	},
@@ -501,18 +502,20 @@ const struct tour_part tour_parts[TOUR_NR_PARTS] = {
 		.kfuncs = failure_kfuncs,
 		.read_next = "virtio_fs_remove and virtio_fs_drain_queue in "
 			     "guest/virtio_fs.c; guest/fuse_dev_abort.c; the "
-			     "2019 thread in reference/000",
+			     "2019 thread \"virtiofs: Fix various races and "
+			     "cleanups round 1\"",
 		.result = failure_result,
 	},
 	{
 		.title = "State transfer: migrating the back end mid-workload",
-		.intro = "Live migration moves the device's back end (the "
-			 "virtiofsd part) to a new instance while the guest "
-			 "keeps its mount, open files and locks. The front end "
-			 "suspends the source's rings, moves the FUSE session "
-			 "as a byte stream (vhost-user SET_DEVICE_STATE_FD and "
-			 "CHECK_DEVICE_STATE, reference/004) and switches the "
-			 "guest's transport to the destination.",
+		.intro =
+			"Live migration moves the device's back end (the "
+			"virtiofsd part) to a new instance while the guest "
+			"keeps its mount, open files and locks. The front end "
+			"suspends the source's rings, moves the FUSE session "
+			"as a byte stream (vhost-user SET_DEVICE_STATE_FD and "
+			"CHECK_DEVICE_STATE, in the vhost-user spec) and switches the "
+			"guest's transport to the destination.",
 		.sections = migration_sections,
 		.nr_sections = 1,
 		.kfuncs = migration_kfuncs,

@@ -112,6 +112,12 @@ static void test_observe_files_run(void)
 	}
 }
 
+/* Every console session a handout shows runs without a failed command. */
+static void test_handout_sessions(void)
+{
+	CU_ASSERT_EQUAL(system("labs/check-handouts.sh >/dev/null 2>&1"), 0);
+}
+
 static void write_answer(const char *name, const char *head, const char *from,
 			 const char *tail)
 {
@@ -197,5 +203,6 @@ static void test_bad_input(void)
 
 VT_SUITE(labs_grade, setup, cleanup, VT_CASE(test_solutions_pass),
 	 VT_CASE(test_starters_fail), VT_CASE(test_observe_files_run),
-	 VT_CASE(test_broken_rule), VT_CASE(test_false_prediction),
-	 VT_CASE(test_failed_check_shows_value), VT_CASE(test_bad_input));
+	 VT_CASE(test_handout_sessions), VT_CASE(test_broken_rule),
+	 VT_CASE(test_false_prediction), VT_CASE(test_failed_check_shows_value),
+	 VT_CASE(test_bad_input));
