@@ -287,6 +287,19 @@ int copy_from_guest(void *dst, gpa_t gpa, size_t len)
 	return 0;
 }
 
+u64 gmem_peek_le(gpa_t gpa, size_t len)
+{
+	u8 b[8] = { 0 };
+	u64 v = 0;
+
+	assert(len >= 1 && len <= sizeof(b));
+	if (copy_from_guest(b, gpa, len))
+		return 0;
+	for (size_t i = len; i-- > 0;)
+		v = (v << 8) | b[i]; /* ring fields are little endian */
+	return v;
+}
+
 int copy_to_guest(gpa_t gpa, const void *src, size_t len)
 {
 	if (!gmem_range_valid(gpa, len))

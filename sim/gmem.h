@@ -119,6 +119,14 @@ int copy_from_guest(void *dst, gpa_t gpa, size_t len);
  */
 int copy_to_guest(gpa_t gpa, const void *src, size_t len);
 
+/**
+ * @brief An observer's read of a little-endian field of @p len bytes (1 to
+ * 8) at @p gpa, as ring pictures and consoles show ring fields.
+ * @return the value, or 0 when the range is not inside the arena (a
+ *         picture shows what it can rather than failing)
+ */
+u64 gmem_peek_le(gpa_t gpa, size_t len);
+
 /** @brief Current usage figures. */
 struct gmem_stats gmem_get_stats(void);
 

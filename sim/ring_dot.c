@@ -8,19 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Observer reads: an unreadable field shows as 0 rather than failing. */
-static u64 rd(gpa_t gpa, size_t len)
-{
-	u8 b[8] = { 0 };
-	u64 v = 0;
-
-	if (copy_from_guest(b, gpa, len))
-		return 0;
-	for (size_t i = len; i-- > 0;)
-		v = (v << 8) | b[i]; /* ring fields are little endian */
-	return v;
-}
-
 static void flags_str(u16 f, char *buf)
 {
 	buf[0] = '\0';
@@ -47,13 +34,14 @@ static void write_desc_row(FILE *out, const char *port, unsigned int i, gpa_t d,
 {
 	char fl[4];
 
-	flags_str((u16)rd(d + 12, 2), fl);
+	flags_str((u16)gmem_peek_le(d + 12, 2), fl);
 	fprintf(out,
 		"    <TR><TD PORT=\"%s%u\"%s>%u</TD><TD>0x%llx</TD><TD>%u</TD>"
 		"<TD>%s</TD><TD PORT=\"%sn%u\">%u</TD></TR>\n",
 		port, i, hot ? " BGCOLOR=\"lightyellow\"" : "", i,
-		(unsigned long long)rd(d, 8), (unsigned int)rd(d + 8, 4), fl,
-		port, i, (unsigned int)rd(d + 14, 2));
+		(unsigned long long)gmem_peek_le(d, 8),
+		(unsigned int)gmem_peek_le(d + 8, 4), fl, port, i,
+		(unsigned int)gmem_peek_le(d + 14, 2));
 }
 
 static void write_table(FILE *out, const struct view *v)
@@ -75,9 +63,9 @@ static void write_table(FILE *out, const struct view *v)
 static void write_indirect(FILE *out, const struct view *v, unsigned int head)
 {
 	gpa_t d = v->desc + 16ULL * head;
-	u16 flags = (u16)rd(d + 12, 2);
-	gpa_t t = rd(d, 8);
-	u32 len = (u32)rd(d + 8, 4), n = len / 16;
+	u16 flags = (u16)gmem_peek_le(d + 12, 2);
+	gpa_t t = gmem_peek_le(d, 8);
+	u32 len = (u32)gmem_peek_le(d + 8, 4), n = len / 16;
 
 	if (!(flags & VIRTQ_DESC_F_INDIRECT) || !len || len % 16 ||
 	    n > v->num || !gmem_range_valid(t, len))
@@ -92,10 +80,12 @@ static void write_indirect(FILE *out, const struct view *v, unsigned int head)
 		write_desc_row(out, "x", i, t + 16ULL * i, false);
 	fprintf(out, "  </TABLE>>];\n  desc:dn%u -> ind%u:x0;\n", head, head);
 	for (unsigned int i = 0; i < n; i++)
-		if ((rd(t + 16ULL * i + 12, 2) & VIRTQ_DESC_F_NEXT) &&
-		    rd(t + 16ULL * i + 14, 2) < n)
+		if ((gmem_peek_le(t + 16ULL * i + 12, 2) & VIRTQ_DESC_F_NEXT) &&
+		    gmem_peek_le(t + 16ULL * i + 14, 2) < n)
 			fprintf(out, "  ind%u:xn%u -> ind%u:x%u;\n", head, i,
-				head, (unsigned int)rd(t + 16ULL * i + 14, 2));
+				head,
+				(unsigned int)gmem_peek_le(t + 16ULL * i + 14,
+							   2));
 }
 
 /* Mark every descriptor of each in-flight chain (at most num steps each). */
@@ -113,10 +103,10 @@ static void mark_chains(const struct view *v)
 			gpa_t d = v->desc + 16ULL * i;
 
 			v->hot[i] = true;
-			if (!(rd(d + 12, 2) & VIRTQ_DESC_F_NEXT) ||
-			    rd(d + 14, 2) >= v->num)
+			if (!(gmem_peek_le(d + 12, 2) & VIRTQ_DESC_F_NEXT) ||
+			    gmem_peek_le(d + 14, 2) >= v->num)
 				break;
-			i = (unsigned int)rd(d + 14, 2);
+			i = (unsigned int)gmem_peek_le(d + 14, 2);
 		}
 	}
 }
@@ -124,7 +114,8 @@ static void mark_chains(const struct view *v)
 static void write_rings(FILE *out, const struct view *v, u16 avail_from,
 			u16 used_from)
 {
-	u16 aidx = (u16)rd(v->avail + 2, 2), uidx = (u16)rd(v->used + 2, 2);
+	u16 aidx = (u16)gmem_peek_le(v->avail + 2, 2),
+	    uidx = (u16)gmem_peek_le(v->used + 2, 2);
 	u16 apend = (u16)(aidx - avail_from), upend = (u16)(uidx - used_from);
 	unsigned int mask = v->num - 1;
 
@@ -133,8 +124,9 @@ static void write_rings(FILE *out, const struct view *v, u16 avail_from,
 		"CELLSPACING=\"0\">\n"
 		"    <TR><TD><B>avail ring</B> 0x%llx</TD></TR>\n"
 		"    <TR><TD>flags=%u idx=%u used_event=%u</TD></TR>\n",
-		(unsigned long long)v->avail, (unsigned int)rd(v->avail, 2),
-		aidx, (unsigned int)rd(v->avail + 4 + 2ULL * v->num, 2));
+		(unsigned long long)v->avail,
+		(unsigned int)gmem_peek_le(v->avail, 2), aidx,
+		(unsigned int)gmem_peek_le(v->avail + 4 + 2ULL * v->num, 2));
 	for (unsigned int s = 0; s < v->num; s++)
 		fprintf(out, "    <TR><TD PORT=\"a%u\"%s>[%u] %u</TD></TR>\n",
 			s,
@@ -142,7 +134,8 @@ static void write_rings(FILE *out, const struct view *v, u16 avail_from,
 					apend <= v->num ?
 				" BGCOLOR=\"lightblue\"" :
 				"",
-			s, (unsigned int)rd(v->avail + 4 + 2ULL * s, 2));
+			s,
+			(unsigned int)gmem_peek_le(v->avail + 4 + 2ULL * s, 2));
 	fprintf(out, "  </TABLE>>];\n");
 
 	fprintf(out,
@@ -150,8 +143,9 @@ static void write_rings(FILE *out, const struct view *v, u16 avail_from,
 		"CELLSPACING=\"0\">\n"
 		"    <TR><TD><B>used ring</B> 0x%llx</TD></TR>\n"
 		"    <TR><TD>flags=%u idx=%u avail_event=%u</TD></TR>\n",
-		(unsigned long long)v->used, (unsigned int)rd(v->used, 2), uidx,
-		(unsigned int)rd(v->used + 4 + 8ULL * v->num, 2));
+		(unsigned long long)v->used,
+		(unsigned int)gmem_peek_le(v->used, 2), uidx,
+		(unsigned int)gmem_peek_le(v->used + 4 + 8ULL * v->num, 2));
 	for (unsigned int s = 0; s < v->num; s++)
 		fprintf(out,
 			"    <TR><TD PORT=\"u%u\"%s>[%u] id=%u len=%u</TD></TR>\n",
@@ -160,21 +154,24 @@ static void write_rings(FILE *out, const struct view *v, u16 avail_from,
 					upend <= v->num ?
 				" BGCOLOR=\"palegreen\"" :
 				"",
-			s, (unsigned int)rd(v->used + 4 + 8ULL * s, 4),
-			(unsigned int)rd(v->used + 8 + 8ULL * s, 4));
+			s,
+			(unsigned int)gmem_peek_le(v->used + 4 + 8ULL * s, 4),
+			(unsigned int)gmem_peek_le(v->used + 8 + 8ULL * s, 4));
 	fprintf(out, "  </TABLE>>];\n");
 
 	/* Entries not yet consumed point at their chains. */
 	for (u16 k = 0; apend <= v->num && k < apend; k++) {
 		unsigned int s = (u16)(avail_from + k) & mask;
-		unsigned int h = (unsigned int)rd(v->avail + 4 + 2ULL * s, 2);
+		unsigned int h =
+			(unsigned int)gmem_peek_le(v->avail + 4 + 2ULL * s, 2);
 
 		if (h < v->num)
 			fprintf(out, "  avail:a%u -> desc:d%u;\n", s, h);
 	}
 	for (u16 k = 0; upend <= v->num && k < upend; k++) {
 		unsigned int s = (u16)(used_from + k) & mask;
-		unsigned int id = (unsigned int)rd(v->used + 4 + 8ULL * s, 4);
+		unsigned int id =
+			(unsigned int)gmem_peek_le(v->used + 4 + 8ULL * s, 4);
 
 		if (id < v->num)
 			fprintf(out, "  used:u%u -> desc:d%u [style=dashed];\n",
@@ -209,7 +206,7 @@ int ring_dot_write(FILE *out, const struct virtqueue *vq,
 	/* Pending avail entries start where the device is (else where the
 	 * driver's completions are); pending used ones where the driver is. */
 	avail_from = vrh ? vrh->last_avail_idx : info.last_used_idx;
-	used_from = vq ? info.last_used_idx : (u16)rd(v.used + 2, 2);
+	used_from = vq ? info.last_used_idx : (u16)gmem_peek_le(v.used + 2, 2);
 
 	fprintf(out,
 		"digraph \"%s\" {\n  rankdir=LR;\n"
@@ -250,11 +247,11 @@ int ring_dot_write(FILE *out, const struct virtqueue *vq,
 	write_table(out, &v);
 	for (unsigned int i = 0; i < v.num; i++) {
 		gpa_t d = v.desc + 16ULL * i;
-		u16 next = (u16)rd(d + 14, 2);
+		u16 next = (u16)gmem_peek_le(d + 14, 2);
 
 		/* Without the driver's view, every link is drawn. */
-		if ((rd(d + 12, 2) & VIRTQ_DESC_F_NEXT) && next < v.num &&
-		    (!vq || v.hot[i]))
+		if ((gmem_peek_le(d + 12, 2) & VIRTQ_DESC_F_NEXT) &&
+		    next < v.num && (!vq || v.hot[i]))
 			fprintf(out, "  desc:dn%u -> desc:d%u;\n", i, next);
 		if (vq && virtqueue_head_in_flight(vq, i))
 			write_indirect(out, &v, i);

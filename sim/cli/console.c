@@ -302,41 +302,6 @@ static void loop(struct console *c)
 	free(line);
 }
 
-/* --policy replay:FILE -> the choices the file holds. */
-static char *read_policy(FILE *err, const char *policy)
-{
-	char *buf = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	FILE *f;
-
-	if (strncmp(policy, "replay:", 7) ||
-	    (policy[7] >= '0' && policy[7] <= '9')) {
-		buf = strdup(policy);
-		if (!buf)
-			abort();
-		return buf;
-	}
-	f = fopen(policy + 7, "r");
-	if (!f) {
-		fprintf(err, "vfsim: cannot read '%s': %s\n", policy + 7,
-			strerror(errno));
-		return NULL;
-	}
-	n = getline(&buf, &cap, f);
-	fclose(f);
-	if (n <= 0 || strncmp(buf, "replay:", 7)) {
-		fprintf(err,
-			"vfsim: '%s' holds no choices (expected a line "
-			"'replay:I,J,...')\n",
-			policy + 7);
-		free(buf);
-		return NULL;
-	}
-	buf[strcspn(buf, "\r\n")] = '\0';
-	return buf;
-}
-
 static int usage_error(FILE *err, const char *msg, const char *arg)
 {
 	fprintf(err, "vfsim: step: ");
@@ -377,7 +342,7 @@ static int parse_args(struct console *c, int argc, char **argv)
 	}
 	if (!c->file)
 		return usage_error(c->err, "%s", "missing scenario FILE");
-	if (policy && !(c->policy = read_policy(c->err, policy)))
+	if (policy && !(c->policy = vfsim_cli_policy(c->err, policy)))
 		return 2;
 	return -1;
 }

@@ -23,26 +23,14 @@
 /* Most recent slots shown per ring, besides those still pending. */
 #define RECENT 8
 
-/* Observer read of a little-endian field; unreadable shows as 0. */
-static u64 rd(gpa_t gpa, size_t len)
-{
-	u8 b[8] = { 0 };
-	u64 v = 0;
-
-	if (copy_from_guest(b, gpa, len))
-		return 0;
-	for (size_t i = len; i-- > 0;)
-		v = (v << 8) | b[i];
-	return v;
-}
-
 static void desc_line(struct console *c, const char *lead, unsigned int i,
 		      gpa_t d)
 {
-	u16 f = (u16)rd(d + 12, 2);
+	u16 f = (u16)gmem_peek_le(d + 12, 2);
 
 	fprintf(c->out, "%s[%u] addr=0x%llx len=%u flags=%s%s%s%s", lead, i,
-		(unsigned long long)rd(d, 8), (unsigned int)rd(d + 8, 4),
+		(unsigned long long)gmem_peek_le(d, 8),
+		(unsigned int)gmem_peek_le(d + 8, 4),
 		f & VIRTQ_DESC_F_NEXT ? "N" : "",
 		f & VIRTQ_DESC_F_WRITE ? "W" : "",
 		f & VIRTQ_DESC_F_INDIRECT ? "I" : "",
@@ -51,7 +39,8 @@ static void desc_line(struct console *c, const char *lead, unsigned int i,
 			"" :
 			"-");
 	if (f & VIRTQ_DESC_F_NEXT)
-		fprintf(c->out, " next=%u", (unsigned int)rd(d + 14, 2));
+		fprintf(c->out, " next=%u",
+			(unsigned int)gmem_peek_le(d + 14, 2));
 	fputc('\n', c->out);
 }
 
@@ -71,20 +60,21 @@ static void chains(struct console *c, const struct virtqueue *vq,
 		fprintf(c->out, "    head %u:\n", h);
 		for (unsigned int k = 0; k < info->num; k++) {
 			gpa_t d = info->desc + 16ull * i;
-			u16 f = (u16)rd(d + 12, 2);
-			u32 len = (u32)rd(d + 8, 4);
+			u16 f = (u16)gmem_peek_le(d + 12, 2);
+			u32 len = (u32)gmem_peek_le(d + 8, 4);
 
 			desc_line(c, "      ", i, d);
 			if ((f & VIRTQ_DESC_F_INDIRECT) && len % 16 == 0 &&
 			    len / 16 <= info->num &&
-			    gmem_range_valid(rd(d, 8), len))
+			    gmem_range_valid(gmem_peek_le(d, 8), len))
 				for (u32 j = 0; j < len / 16; j++)
 					desc_line(c, "        indirect ", j,
-						  rd(d, 8) + 16ull * j);
+						  gmem_peek_le(d, 8) +
+							  16ull * j);
 			if (!(f & VIRTQ_DESC_F_NEXT) ||
-			    rd(d + 14, 2) >= info->num)
+			    gmem_peek_le(d + 14, 2) >= info->num)
 				break;
-			i = (unsigned int)rd(d + 14, 2);
+			i = (unsigned int)gmem_peek_le(d + 14, 2);
 		}
 	}
 	if (!n)
@@ -105,7 +95,7 @@ static void slots(struct console *c, const char *what, gpa_t ring, u16 idx,
 	if (shown > idx)
 		shown = idx; /* fewer entries were ever written */
 	fprintf(c->out, "  %s ring: flags=0x%x idx=%u, %u pending (%s)%s\n",
-		what, (unsigned int)rd(ring, 2), idx, npend, pending,
+		what, (unsigned int)gmem_peek_le(ring, 2), idx, npend, pending,
 		shown ? ":" : "");
 	for (unsigned int k = shown; k > 0; k--) {
 		u16 pos = (u16)(idx - k);
@@ -114,12 +104,15 @@ static void slots(struct console *c, const char *what, gpa_t ring, u16 idx,
 
 		if (used)
 			fprintf(c->out, "    [%u] id=%u len=%u%s\n", slot,
-				(unsigned int)rd(ring + 4 + 8ull * slot, 4),
-				(unsigned int)rd(ring + 8 + 8ull * slot, 4),
+				(unsigned int)gmem_peek_le(
+					ring + 4 + 8ull * slot, 4),
+				(unsigned int)gmem_peek_le(
+					ring + 8 + 8ull * slot, 4),
 				pend ? " *" : "");
 		else
 			fprintf(c->out, "    [%u] head=%u%s\n", slot,
-				(unsigned int)rd(ring + 4 + 2ull * slot, 2),
+				(unsigned int)gmem_peek_le(
+					ring + 4 + 2ull * slot, 2),
 				pend ? " *" : "");
 	}
 }
@@ -171,10 +164,10 @@ int console_ring_text(struct console *c, const char *name)
 			held > (int)ARRAY_SIZE(heads) ? " ..." : "");
 	}
 	chains(c, fsvq->vq, &info);
-	slots(c, "avail", info.avail, (u16)rd(info.avail + 2, 2),
-	      vrh ? vrh->last_avail_idx : (u16)rd(info.avail + 2, 2), info.num,
-	      false, "* = not popped by the device yet");
-	slots(c, "used", info.used, (u16)rd(info.used + 2, 2),
+	slots(c, "avail", info.avail, (u16)gmem_peek_le(info.avail + 2, 2),
+	      vrh ? vrh->last_avail_idx : (u16)gmem_peek_le(info.avail + 2, 2),
+	      info.num, false, "* = not popped by the device yet");
+	slots(c, "used", info.used, (u16)gmem_peek_le(info.used + 2, 2),
 	      info.last_used_idx, info.num, true,
 	      "* = not taken back by the driver yet");
 	return 0;

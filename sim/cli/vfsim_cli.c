@@ -77,16 +77,23 @@ static int usage_error(FILE *err, const char *fmt, const char *arg)
 	return 2;
 }
 
-/* replay:FILE -> the choices the file holds ("replay:..." text). */
-static char *read_replay(FILE *err, const char *file)
+char *vfsim_cli_policy(FILE *err, const char *policy)
 {
 	char *buf = NULL;
 	size_t cap = 0;
 	ssize_t n;
-	FILE *f = fopen(file, "r");
+	FILE *f;
 
+	if (strncmp(policy, "replay:", 7) ||
+	    (policy[7] >= '0' && policy[7] <= '9')) {
+		buf = strdup(policy);
+		if (!buf)
+			abort();
+		return buf;
+	}
+	f = fopen(policy + 7, "r");
 	if (!f) {
-		fprintf(err, "vfsim: cannot read '%s': %s\n", file,
+		fprintf(err, "vfsim: cannot read '%s': %s\n", policy + 7,
 			strerror(errno));
 		return NULL;
 	}
@@ -96,7 +103,7 @@ static char *read_replay(FILE *err, const char *file)
 		fprintf(err,
 			"vfsim: '%s' holds no choices (expected a line "
 			"'replay:I,J,...')\n",
-			file);
+			policy + 7);
 		free(buf);
 		return NULL;
 	}
@@ -234,9 +241,8 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 		return usage_error(err, "%s",
 				   "run: missing scenario FILE (see "
 				   "vfsim run --help)");
-	if (policy && !strncmp(policy, "replay:", 7) &&
-	    (policy[7] < '0' || policy[7] > '9')) {
-		replay = read_replay(err, policy + 7);
+	if (policy) {
+		replay = vfsim_cli_policy(err, policy);
 		if (!replay)
 			return 2;
 		policy = replay;

@@ -20,6 +20,17 @@
 int vfsim_cli_main(int argc, char **argv, FILE *out, FILE *err);
 
 /**
+ * @brief A `--policy` argument as the scheduler takes it: `replay:FILE`
+ * becomes the choices FILE holds (the `replay:I,J,...` line that
+ * `vfsim run --out` writes to choices.txt); any other policy is copied.
+ * @param err where a file that cannot be read or holds no choices is
+ *        reported, in one line
+ * @param policy the argument
+ * @return the policy (free() it), or NULL after reporting the error
+ */
+char *vfsim_cli_policy(FILE *err, const char *policy);
+
+/**
  * @brief `vfsim step FILE [--policy P] [--out DIR]`: the stepping console
  * (docs/console.md). Commands are read from @p in, one per line, until
  * `quit` or the end of the input.
