@@ -16,6 +16,7 @@
 
 #include "guest/virtio_fs.h"
 #include "sim/cli/console_internal.h"
+#include "sim/cli/render.h"
 #include "sim/gmem.h"
 #include "sim/ring_dot.h"
 #include "sim/vringh.h"
@@ -183,10 +184,19 @@ static int write_text(struct console *c, const char *path, const char *text)
 	return 0;
 }
 
+/* A picture's FILE may be a path; its last part names the files. */
+static bool bad_file_name(const char *file)
+{
+	const char *base = strrchr(file, '/');
+
+	base = base ? base + 1 : file;
+	return !*base || *base == '.';
+}
+
 int console_picture(struct console *c, const struct console_args *a)
 {
 	struct vfsim_machine *m = vfsim_session_machine(c->ss);
-	char stem[1024], cmd[4200];
+	char stem[1024], cmd[1100], svg[1100];
 	struct virtio_fs_vq *fsvq;
 	unsigned int idx;
 	size_t len;
@@ -199,8 +209,11 @@ int console_picture(struct console *c, const struct console_args *a)
 	fsvq = console_queue(c, "picture", a->argv[2], &idx);
 	if (!fsvq)
 		return -1;
-	if (a->argc == 4 && (!*a->argv[3] || strchr(a->argv[3], '\'')))
-		return console_error(c, "picture: '%s' cannot be a file name",
+	if (a->argc == 4 && bad_file_name(a->argv[3]))
+		return console_error(c,
+				     "picture: '%s' cannot be a file name (it "
+				     "must end in a name not starting with "
+				     "'.')",
 				     a->argv[3]);
 	if (a->argc == 4 && strchr(a->argv[3], '/'))
 		snprintf(stem, sizeof(stem), "%s", a->argv[3]);
@@ -227,13 +240,14 @@ int console_picture(struct console *c, const struct console_args *a)
 		return ret;
 	fprintf(c->out, "wrote %s.dot\n", stem);
 	/* SVG only when Graphviz is there: the DOT is the artefact. */
-	if (system("command -v dot >/dev/null 2>&1") != 0) {
+	snprintf(cmd, sizeof(cmd), "%s.dot", stem);
+	snprintf(svg, sizeof(svg), "%s.svg", stem);
+	ret = vfsim_render_svg(VFSIM_RENDER_DOT, cmd, svg, c->err);
+	if (ret > 0) {
 		fprintf(c->out, "(no SVG: Graphviz 'dot' is not installed)\n");
 		return 0;
 	}
-	snprintf(cmd, sizeof(cmd), "dot -Tsvg '%s.dot' -o '%s.svg'", stem,
-		 stem);
-	if (system(cmd) != 0)
+	if (ret < 0)
 		return console_error(c,
 				     "picture: dot could not write "
 				     "'%s.svg'",

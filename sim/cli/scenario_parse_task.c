@@ -430,14 +430,38 @@ static const char *const action_names[] = {
 	"picture", "mark",   "end",	NULL,
 };
 
+/*
+ * A picture's name becomes NAME.dot and NAME.svg inside `--out DIR`: it
+ * must stay a plain file name there (no '/', no leading '.', nothing a
+ * shell or a file system treats specially) and name one picture only.
+ */
 static const char *file_name(struct scn_parser *P, const struct scn_tok *t)
 {
+	size_t len = strlen(t->text);
 	char b[80];
 
-	if (t->kind == SCN_TK_KEYVAL || !*t->text || strchr(t->text, '\n'))
+	if (t->kind == SCN_TK_KEYVAL || !len ||
+	    strspn(t->text,
+		   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+		   "0123456789._-") != len ||
+	    t->text[0] == '.' || len > 100)
 		scn_fail(P, -EINVAL, t->col,
-			 "bad file name '%s' (expected a word or a string)",
+			 "bad picture name '%s' (expected 1 to 100 letters, "
+			 "digits, '.', '_' or '-', not starting with '.')",
 			 scn_tok_str(t, b, sizeof(b)));
+	for (size_t i = 0; i < P->s->nr_triggers; i++) {
+		const struct scn_trigger *tr = &P->s->triggers[i];
+
+		for (size_t j = 0; j < tr->nr_actions; j++)
+			if (tr->actions[j].kind == SCN_ACT_PICTURE &&
+			    tr->actions[j].file &&
+			    !strcmp(tr->actions[j].file, t->text))
+				scn_fail(P, -EINVAL, t->col,
+					 "picture name '%s' is used twice (a "
+					 "second picture would overwrite the "
+					 "first)",
+					 scn_tok_str(t, b, sizeof(b)));
+	}
 	return t->text;
 }
 

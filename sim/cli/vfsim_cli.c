@@ -12,8 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "sim/cli/exec.h"
+#include "sim/cli/render.h"
 #include "sim/cli/scenario.h"
 #include "sim/cli/vfsim_cli.h"
 
@@ -55,8 +57,10 @@ static const char run_usage[] =
 	"  --trace F    trace format on standard output: text (default),\n"
 	"               jsonl (one JSON object per event), msc (the run as\n"
 	"               a sequence chart, mscgen source) or none\n"
-	"  --out DIR    also write into DIR (created if missing):\n"
-	"                 trace.txt or trace.jsonl  the trace\n"
+	"  --out DIR    also write into DIR (created with its parents if\n"
+	"               missing; checked before anything runs):\n"
+	"                 trace.txt or trace.jsonl  the trace (text unless\n"
+	"                                           --trace jsonl)\n"
 	"                 choices.txt               the scheduling choices,\n"
 	"                                           for --policy replay:\n"
 	"                 sequence.msc (and sequence.svg when 'mscgen' is\n"
@@ -111,15 +115,16 @@ char *vfsim_cli_policy(FILE *err, const char *policy)
 	return buf;
 }
 
+/* DIR/NAME := TEXT followed by END. */
 static int write_file(FILE *err, const char *dir, const char *name,
-		      const char *text)
+		      const char *text, const char *end)
 {
 	char path[4096];
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	f = fopen(path, "w");
-	if (!f || fputs(text, f) < 0 || fclose(f)) {
+	if (!f || fputs(text, f) < 0 || fputs(end, f) < 0 || fclose(f)) {
 		fprintf(err, "vfsim: cannot write '%s': %s\n", path,
 			strerror(errno));
 		return -1;
@@ -127,56 +132,84 @@ static int write_file(FILE *err, const char *dir, const char *name,
 	return 0;
 }
 
-/* Render DIR/NAME.{msc,dot} to DIR/NAME.svg with @tool when installed
- * (@cmd names the directory and the name twice, output first). */
-static int to_svg(FILE *err, const char *tool, const char *cmd, const char *dir,
-		  const char *name)
+/* DIR/NAME.EXT -> DIR/NAME.svg when the tool is installed. */
+static int to_svg(FILE *err, enum vfsim_render_tool tool, const char *dir,
+		  const char *name, const char *ext)
 {
-	char line[9000];
+	char src[4096], svg[4096];
 
-	snprintf(line, sizeof(line), "command -v %s >/dev/null 2>&1", tool);
-	if (system(line) != 0)
-		return 0;
-	snprintf(line, sizeof(line), cmd, dir, name, dir, name);
-	if (system(line) == 0)
-		return 0;
-	fprintf(err, "vfsim: '%s' failed\n", line);
-	return -1;
+	snprintf(src, sizeof(src), "%s/%s.%s", dir, name, ext);
+	snprintf(svg, sizeof(svg), "%s/%s.svg", dir, name);
+	return vfsim_render_svg(tool, src, svg, err) < 0 ? -1 : 0;
 }
 
-static int write_out(FILE *err, const char *dir, const struct vfsim_result *r,
-		     enum vfsim_trace_format fmt)
+/*
+ * --out DIR must be a directory the run can write into before anything
+ * runs: created with its parents when missing, refused when it is a file
+ * or not writable (exit 2, nothing ran).
+ */
+static int prepare_out(FILE *err, const char *dir)
 {
-	char name[512], cmd[9000];
-	int bad = 0;
+	char path[4096];
+	struct stat st;
+	size_t len = strlen(dir);
 
+	if (!len || len >= sizeof(path)) {
+		fprintf(err, "vfsim: bad --out directory '%s'\n", dir);
+		return -1;
+	}
+	memcpy(path, dir, len + 1);
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0777) && errno != EEXIST)
+			break;
+		*p = '/';
+	}
 	if (mkdir(dir, 0777) && errno != EEXIST) {
 		fprintf(err, "vfsim: cannot create '%s': %s\n", dir,
 			strerror(errno));
 		return -1;
 	}
-	if (r->trace && fmt != VFSIM_TRACE_MSC)
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+		fprintf(err, "vfsim: --out '%s' is not a directory\n", dir);
+		return -1;
+	}
+	if (access(dir, W_OK | X_OK)) {
+		fprintf(err, "vfsim: cannot write into '%s': %s\n", dir,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int write_out(FILE *err, const char *dir, const struct vfsim_result *r,
+		     enum vfsim_trace_format fmt)
+{
+	char name[512];
+	int bad = 0;
+
+	if (r->trace)
 		bad |= write_file(err, dir,
 				  fmt == VFSIM_TRACE_JSONL ? "trace.jsonl" :
 							     "trace.txt",
-				  r->trace);
-	snprintf(cmd, sizeof(cmd), "%s\n", r->choices);
-	bad |= write_file(err, dir, "choices.txt", cmd);
+				  r->trace, "");
+	bad |= write_file(err, dir, "choices.txt", r->choices, "\n");
 	if (r->msc) {
-		bad |= write_file(err, dir, "sequence.msc", r->msc);
+		bad |= write_file(err, dir, "sequence.msc", r->msc, "");
 		/* SVG only when mscgen is there: the source is the artefact. */
-		bad |= to_svg(err, "mscgen",
-			      "mscgen -T svg -o '%s/%s.svg' "
-			      "'%s/%s.msc'",
-			      dir, "sequence");
+		if (!bad)
+			bad |= to_svg(err, VFSIM_RENDER_MSCGEN, dir, "sequence",
+				      "msc");
 	}
-	for (size_t i = 0; i < r->nr_pictures; i++) {
+	for (size_t i = 0; i < r->nr_pictures && !bad; i++) {
 		snprintf(name, sizeof(name), "%s.dot", r->pictures[i].name);
-		bad |= write_file(err, dir, name, r->pictures[i].dot);
+		bad |= write_file(err, dir, name, r->pictures[i].dot, "");
 		/* SVG only when Graphviz is there: the DOT is the artefact. */
-		bad |= to_svg(err, "dot",
-			      "dot -Tsvg -o '%s/%s.svg' '%s/%s.dot'", dir,
-			      r->pictures[i].name);
+		if (!bad)
+			bad |= to_svg(err, VFSIM_RENDER_DOT, dir,
+				      r->pictures[i].name, "dot");
 	}
 	return bad ? -1 : 0;
 }
@@ -186,6 +219,7 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 	struct vfsim_exec_opts o = { .diag = err };
 	const char *file = NULL, *out = NULL, *policy = NULL;
 	struct scenario_error perr;
+	enum vfsim_trace_format shown;
 	struct vfsim_result r;
 	struct scenario *s;
 	char *replay = NULL;
@@ -255,10 +289,21 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 		free(replay);
 		return 2;
 	}
+	if (out && prepare_out(err, out)) {
+		scenario_free(s);
+		free(replay);
+		return 2;
+	}
 	o.policy = policy;
 	o.msc = out != NULL;
+	shown = o.format;
+	/* --out always holds the text trace, whatever stdout shows. */
+	if (out && (shown == VFSIM_TRACE_NONE || shown == VFSIM_TRACE_MSC))
+		o.format = VFSIM_TRACE_TEXT;
 	status = vfsim_exec(s, &o, &r);
-	if (r.trace && status != 2)
+	if (status != 2 && shown == VFSIM_TRACE_MSC && out && r.msc)
+		fputs(r.msc, stdo);
+	else if (status != 2 && shown != VFSIM_TRACE_NONE && r.trace)
 		fputs(r.trace, stdo);
 	if (out && status != 2 && write_out(err, out, &r, o.format))
 		status = 2;

@@ -364,10 +364,12 @@ static void test_view_errors(void)
 		{ "picture rings hiprio", "picture: expected picture ring" },
 		{ "picture ring hiprio a b", "picture: expected picture ring" },
 		{ "picture ring nope", "picture: no queue 'nope'" },
-		{ "picture ring hiprio \"it's\"", "picture: 'it's' cannot be a "
-						  "file name\n" },
+		{ "picture ring hiprio .hidden", "picture: '.hidden' cannot be "
+						 "a file name (it must end" },
+		{ "picture ring hiprio d/", "picture: 'd/' cannot be a file "
+					    "name" },
 		{ "picture ring hiprio \"\"", "picture: '' cannot be a file "
-					      "name\n" },
+					      "name (" },
 		{ "picture ring hiprio /nonexistent/dir/x",
 		  "picture: cannot write '/nonexistent/dir/x.dot': " },
 	};

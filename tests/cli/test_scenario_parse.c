@@ -257,7 +257,7 @@ static void test_triggers(void)
 	CU_ASSERT_PTR_NULL(a[9].file);
 	CU_ASSERT_STRING_EQUAL(a[10].queue, "requests");
 	CU_ASSERT_EQUAL(a[10].queue_index, 1);
-	CU_ASSERT_STRING_EQUAL(a[10].file, "ring one.dot");
+	CU_ASSERT_STRING_EQUAL(a[10].file, "ring-one");
 	CU_ASSERT_STRING_EQUAL(a[11].text, "hello there");
 	CU_ASSERT_STRING_EQUAL(a[12].text, "note");
 	CU_ASSERT_EQUAL(tr[1].kind, SCN_TRIGGER_ON);

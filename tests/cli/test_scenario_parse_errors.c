@@ -364,7 +364,18 @@ static const struct err_case cases[] = {
 	{ "at 1s\n  picture ring hiprio as\nend\n", -EINVAL, 2, 23,
 	  "missing file name after 'as'" },
 	{ "at 1s\n  picture ring hiprio as a=b\nend\n", -EINVAL, 2, 26,
-	  "bad file name 'a=b'" },
+	  "bad picture name 'a=b'" },
+	{ "at 1s\n  picture ring hiprio as ../../etc/x\nend\n", -EINVAL, 2, 26,
+	  "bad picture name '../../etc/x' (expected 1 to 100 letters" },
+	{ "at 1s\n  picture ring hiprio as \"x';touch y;'\"\nend\n", -EINVAL, 2,
+	  26, "bad picture name" },
+	{ "at 1s\n  picture ring hiprio as .hidden\nend\n", -EINVAL, 2, 26,
+	  "not starting with '.'" },
+	{ "at 1s\n  picture ring hiprio as a\nend\nat 2s\n  picture ring "
+	  "hiprio as a\nend\n",
+	  -EINVAL, 5, 26,
+	  "picture name 'a' is used twice (a second picture would overwrite "
+	  "the first)" },
 	{ "at 1s\n  mark \"\"\nend\n", -EINVAL, 2, 8, "bad mark '\"\"'" },
 	{ "at 1s\n  device latency=5\nend\n", -EINVAL, 2, 18, "needs a unit" },
 };

@@ -83,7 +83,7 @@ const char scn_sample_full[] =
 	"  freeze\n"
 	"  restore\n"
 	"  picture ring hiprio\n"
-	"  picture ring requests.1 as \"ring one.dot\"\n"
+	"  picture ring requests.1 as \"ring-one\"\n"
 	"  mark \"hello there\"\n"
 	"  mark note\n"
 	"end\n"

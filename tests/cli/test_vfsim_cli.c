@@ -248,6 +248,8 @@ static void test_out_dir(void)
 	text = vt_read_text(path);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
 	CU_ASSERT_EQUAL(strncmp(text, "replay:", 7), 0);
+	/* the whole list, however long, on one line */
+	CU_ASSERT_EQUAL(strchr(text, '\n') - text + 1, (long)strlen(text));
 	free(text);
 	snprintf(path, sizeof(path), "%s/hiprio-full.dot", dir);
 	CU_ASSERT_EQUAL(stat(path, &st), 0);
@@ -263,7 +265,7 @@ static void test_out_dir(void)
 	} else {
 		printf("\n    note: mscgen is not installed: no sequence.svg\n");
 	}
-	/* --trace msc prints the same chart and writes no trace file. */
+	/* --trace msc prints the same chart; --out still has the text. */
 	snprintf(dir, sizeof(dir), "%s/out-msc", tmpdir);
 	CU_ASSERT_EQUAL(vfsim("run", "tests/scenarios/hiprio-full.vfs",
 			      "--trace", "msc", "--out", dir, NULL),
@@ -271,7 +273,7 @@ static void test_out_dir(void)
 	CU_ASSERT_STRING_EQUAL(out_text, text);
 	free(text);
 	snprintf(path, sizeof(path), "%s/trace.txt", dir);
-	CU_ASSERT_NOT_EQUAL(stat(path, &st), 0);
+	CU_ASSERT_EQUAL(stat(path, &st), 0);
 	snprintf(path, sizeof(path), "%s/sequence.msc", dir);
 	CU_ASSERT_EQUAL(stat(path, &st), 0);
 	snprintf(dir, sizeof(dir), "%s/out", tmpdir);
@@ -286,11 +288,28 @@ static void test_out_dir(void)
 			      "none", NULL),
 			0);
 	CU_ASSERT_STRING_EQUAL(out_text, "");
-	/* An --out that cannot be created is an error after the run. */
+	/* --trace none with --out: nothing on stdout, the text in DIR */
+	snprintf(dir, sizeof(dir), "%s/out-none/a/b", tmpdir);
+	CU_ASSERT_EQUAL(vfsim("run", "tests/scenarios/removal.vfs", "--trace",
+			      "none", "--out", dir, NULL),
+			0);
+	CU_ASSERT_STRING_EQUAL(out_text, "");
+	snprintf(path, sizeof(path), "%s/trace.txt", dir);
+	CU_ASSERT_EQUAL(stat(path, &st), 0);
+	/* An --out that cannot be a directory: exit 2 before anything ran */
+	snprintf(path, sizeof(path), "%s/plain", tmpdir);
+	CU_ASSERT_EQUAL(vt_write_text(path, "x"), 0);
 	CU_ASSERT_EQUAL(vfsim("run", "tests/scenarios/removal.vfs", "--out",
-			      "/nonexistent/x", NULL),
+			      path, NULL),
+			2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "is not a directory"));
+	CU_ASSERT_STRING_EQUAL(out_text, "");
+	snprintf(dir, sizeof(dir), "%s/plain/x", tmpdir);
+	CU_ASSERT_EQUAL(vfsim("run", "tests/scenarios/removal.vfs", "--out",
+			      dir, NULL),
 			2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "cannot create"));
+	CU_ASSERT_STRING_EQUAL(out_text, "");
 }
 
 static uint64_t run_hash(const char *file, const char *policy, char **choices)
