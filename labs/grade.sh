@@ -52,6 +52,17 @@ if [ ! -x "$vfsim" ]; then
 	}
 fi
 
+# The answer alone must parse and build first (exit 2: nothing ran), so
+# that errors name the answer's own lines, before any rule is graded.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$vfsim" run --trace none "$answer" >/dev/null 2>"$tmp/err"
+if [ $? = 2 ]; then
+	cat "$tmp/err"
+	echo "grade: the answer does not run (fix the error above)"
+	exit 2
+fi
+
 passed=0
 failed=0
 pass() { printf '  PASS  %s\n' "$1"; passed=$((passed + 1)); }
@@ -86,8 +97,6 @@ if [ -f "$dir/rules" ]; then
 fi
 
 # Checks: the answer followed by the lab's expectations, in one run.
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
 cp "$answer" "$tmp/answer.vfs"
 {
 	echo
