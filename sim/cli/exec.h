@@ -108,9 +108,9 @@ struct vfsim_picture {
 
 /** @brief What a run produced. Free with vfsim_result_free(). */
 struct vfsim_result {
-	int status;	      ///< 0 all held, 1 some failed, 2 set-up error
-	unsigned expects;     ///< expectations evaluated
-	unsigned failed;      ///< expectations that failed
+	int status;	  ///< 0 all held, 1 some failed, 2 set-up error
+	unsigned expects; ///< expectations evaluated
+	unsigned failed;  ///< expectations that failed
 	/** checker reports no expectation accounted for (vfsim_exec() only) */
 	unsigned unexpected;
 	bool limit; ///< the run stopped at the step limit (vfsim_exec() only)
