@@ -108,7 +108,9 @@ struct vfsim_picture {
 
 /** @brief What a run produced. Free with vfsim_result_free(). */
 struct vfsim_result {
-	int status;	  ///< 0 all held, 1 some failed, 2 set-up error
+	/** 0 all held, 1 some failed (or, from vfsim_exec(), a report was
+	 *  unexpected or the step limit was hit), 2 set-up error */
+	int status;
 	unsigned expects; ///< expectations evaluated
 	unsigned failed;  ///< expectations that failed
 	/** checker reports no expectation accounted for (vfsim_exec() only) */

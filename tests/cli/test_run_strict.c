@@ -31,9 +31,9 @@
 #define QUIET "task t\n  mount\n  getattr /\n  umount\nend\nrun\n"
 
 /* Two tasks: the run makes scheduling choices. */
-#define CHOOSY                                                        \
-	"task a\n  mount\n  getattr /\n  getattr /\nend\n"            \
-	"task b\n  getattr /\n  getattr /\nend\n"            \
+#define CHOOSY                                             \
+	"task a\n  mount\n  getattr /\n  getattr /\nend\n" \
+	"task b\n  getattr /\n  getattr /\nend\n"          \
 	"run\nexpect task a returns 0\n"
 
 static char *diag;
@@ -103,8 +103,8 @@ static void test_unexpected_reports_fail(void)
 		char head[96], pos[24];
 		const char *p;
 
-		snprintf(head, sizeof(head), "s.vfs: unexpected report %s: ",
-			 kinds[i]);
+		snprintf(head, sizeof(head),
+			 "s.vfs: unexpected report %s: ", kinds[i]);
 		p = strstr(diag, head);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 		p = strstr(p, "(trace position #");
@@ -131,16 +131,14 @@ static void test_accounted_reports(void)
 	struct vfsim_result r;
 
 	/* `expect reports` owns the count: nothing is unexpected */
-	CU_ASSERT_EQUAL(run(REMOVE_NO_DRAIN "expect reports == 3\n", o, false,
-			    &r),
-			0);
+	CU_ASSERT_EQUAL(
+		run(REMOVE_NO_DRAIN "expect reports == 3\n", o, false, &r), 0);
 	CU_ASSERT_EQUAL(r.unexpected, 0);
 	CU_ASSERT_PTR_NULL(strstr(diag, "unexpected"));
 	vfsim_result_free(&r);
 	/* ... even when the count it expects is wrong (that fails it) */
-	CU_ASSERT_EQUAL(run(REMOVE_NO_DRAIN "expect reports == 1\n", o, false,
-			    &r),
-			1);
+	CU_ASSERT_EQUAL(
+		run(REMOVE_NO_DRAIN "expect reports == 1\n", o, false, &r), 1);
 	CU_ASSERT_EQUAL(r.failed, 1);
 	CU_ASSERT_EQUAL(r.unexpected, 0);
 	CU_ASSERT_PTR_NULL(strstr(diag, "unexpected"));
@@ -160,7 +158,8 @@ static void test_accounted_reports(void)
 
 	/* `expect status deadlock` accounts for the deadlock report, and an
 	 * expectation before the run counts as well as one after it */
-	CU_ASSERT_EQUAL(run(REMOVE_SETUP "expect report invariant\nrun\n"
+	CU_ASSERT_EQUAL(run(REMOVE_SETUP
+			    "expect report invariant\nrun\n"
 			    "expect report virtio_fs.vq_freed_busy\n"
 			    "expect status deadlock\n",
 			    o, false, &r),
@@ -276,7 +275,7 @@ static void test_replay_warnings(void)
 	 * failed run still warns */
 	o.policy = NULL;
 	CU_ASSERT_EQUAL(run("policy replay:\n" CHOOSY "expect status "
-						     "deadlock\n",
+			    "deadlock\n",
 			    o, false, &r),
 			1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(diag, "the replay list ran out after 0"));
