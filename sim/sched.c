@@ -99,6 +99,16 @@ int smp_processor_id(void)
 	return current ? current->cpu : 0;
 }
 
+void sched_set_max_steps(u64 max_steps)
+{
+	S.max_steps = max_steps;
+}
+
+u64 sched_max_steps(void)
+{
+	return S.max_steps;
+}
+
 bool sched_ready(void)
 {
 	return S.ready;

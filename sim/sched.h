@@ -172,6 +172,17 @@ enum sched_status sched_run(void);
  *  or done/deadlock/limit. */
 enum sched_status sched_run_until(bool (*pred)(void *arg), void *arg);
 
+/**
+ * @brief Change the step limit of sched_init()'s sched_opts::max_steps
+ * from now on: sched_step() and sched_run() stop with SCHED_LIMIT once
+ * sched_steps() reaches @p max_steps (0: never). Steps already taken
+ * count, so a limit at or below sched_steps() stops the next step.
+ */
+void sched_set_max_steps(u64 max_steps);
+
+/** @brief The step limit in force (0: none). */
+u64 sched_max_steps(void);
+
 /** @brief Name of a status ("done", "deadlock", ...). */
 const char *sched_status_name(enum sched_status st);
 
@@ -243,6 +254,22 @@ int sched_choices_format(char *buf, size_t size);
  * @return true and fills @p buf, or false when every schedule was explored
  */
 bool sched_explore_next(char *buf, size_t size);
+
+/** @brief How the list of a replay policy was used (sched_replay_use()). */
+struct sched_replay_use {
+	size_t listed;	 ///< choices in the list
+	size_t used;	 ///< choices taken from it so far
+	size_t past_end; ///< choices made after it ran out (each took 0)
+};
+
+/**
+ * @brief How far a "replay:" policy got through its list, so a caller can
+ * tell a replay that ran out (past_end > 0: the rest of the run took
+ * choice 0 each time) or ended early (used < listed) from an exact one.
+ * @param u filled in (all zero when the policy is not replay)
+ * @return true when the policy is replay
+ */
+bool sched_replay_use(struct sched_replay_use *u);
 
 /* --- between the scheduler and its policy (sched_policy.c) ------------- */
 

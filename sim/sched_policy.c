@@ -28,6 +28,7 @@ static struct {
 	u64 rng;
 	u32 *replay;
 	size_t nr_replay, replay_pos;
+	size_t replay_past; /* choices made after the list ran out */
 	sched_choose_fn fn;
 	void *fn_arg;
 	char err[128];
@@ -59,6 +60,7 @@ static void drop_choices(void)
 {
 	S.nr_choices = 0;
 	S.replay_pos = 0;
+	S.replay_past = 0;
 }
 
 static int parse_u64(const char *s, const char *end, u64 max, u64 *out)
@@ -235,6 +237,8 @@ static unsigned policy_choose(unsigned n)
 		c = S.fn(S.fn_arg, S.cand, n);
 	else if (S.replay_pos < S.nr_replay)
 		c = S.replay[S.replay_pos++];
+	else
+		S.replay_past++;
 	if (c >= n) {
 		check_report("sched.choice",
 			     "choice %u at decision %zu is out of range: "
@@ -255,6 +259,17 @@ static void record_choice(unsigned c, unsigned n)
 	S.chosen[S.nr_choices] = c;
 	S.offered[S.nr_choices] = n;
 	S.nr_choices++;
+}
+
+bool sched_replay_use(struct sched_replay_use *u)
+{
+	memset(u, 0, sizeof(*u));
+	if (S.policy != P_REPLAY)
+		return false;
+	u->listed = S.nr_replay;
+	u->used = S.replay_pos;
+	u->past_end = S.replay_past;
+	return true;
 }
 
 size_t sched_nr_choices(void)

@@ -63,6 +63,7 @@ void exec_run_item(struct exec *e, const struct scn_run_item *it)
 	if (it->kind == SCN_STEP) {
 		for (u64 i = 0; i < it->steps; i++) {
 			st = vfsim_session_step(ss);
+			exec_note_status(e, st);
 			if (st == SCHED_DONE || st == SCHED_DEADLOCK)
 				break;
 		}
@@ -83,6 +84,7 @@ void exec_run_item(struct exec *e, const struct scn_run_item *it)
 	e->until = NULL;
 	e->until_time = 0;
 	e->status = st;
+	exec_note_status(e, st);
 	vfsim_machine_ran(&e->m, st);
 }
 
@@ -93,6 +95,7 @@ int vfsim_exec(const struct scenario *s, const struct vfsim_exec_opts *opts,
 
 	if (vfsim_session_open(s, opts, r, &ss))
 		return r->status;
+	ss->e.strict = true;
 	for (size_t i = 0; i < s->nr_run; i++)
 		vfsim_session_run_item(ss, &s->run[i]);
 	return vfsim_session_close(ss);

@@ -50,6 +50,23 @@
  * `expect no leaks` and `expect leaks OP N` are checked after the run:
  * once the machine is taken down, they count the guest kernel objects
  * that remain.
+ *
+ * vfsim_exec() also fails a run (status 1) for what no expectation
+ * looked at:
+ * - every checker report (sim/check.h, trace kind "bug") filed during the
+ *   run that the scenario did not account for, printed as
+ *   `FILE: unexpected report KIND: MESSAGE (trace position #N)`, N being
+ *   the report's own trace event. `expect reports OP N` anywhere in the
+ *   file accounts for every report (the scenario owns the count),
+ *   `expect report KIND` for the reports of that KIND, and
+ *   `expect status deadlock` for "deadlock" reports. Reports filed by
+ *   the teardown after the run (untraced) are not counted;
+ * - a run stopped by the step limit (vfsim_exec_opts::max_steps),
+ *   printed as `FILE: the run stopped at the step limit (N steps) (trace
+ *   position #N)`.
+ * A replay policy whose list ran out (the rest of the run took choice 0)
+ * or was not used up gets a `vfsim: warning: ...` line only: a
+ * hand-made prefix is a legitimate replay.
  */
 #ifndef VFSIM_SIM_CLI_EXEC_H
 #define VFSIM_SIM_CLI_EXEC_H
@@ -78,6 +95,9 @@ struct vfsim_exec_opts {
 	/** also draw the run as a sequence chart into vfsim_result::msc
 	 *  (always done for VFSIM_TRACE_MSC) */
 	bool msc;
+	/** step limit of the run (0: VFSIM_MAX_STEPS); a run that reaches
+	 *  it fails */
+	uint64_t max_steps;
 };
 
 /** @brief One `picture ring` snapshot. */
@@ -88,9 +108,14 @@ struct vfsim_picture {
 
 /** @brief What a run produced. Free with vfsim_result_free(). */
 struct vfsim_result {
-	int status;	      ///< 0 all held, 1 some failed, 2 set-up error
-	unsigned expects;     ///< expectations evaluated
-	unsigned failed;      ///< expectations that failed
+	/** 0 all held, 1 some failed (or, from vfsim_exec(), a report was
+	 *  unexpected or the step limit was hit), 2 set-up error */
+	int status;
+	unsigned expects; ///< expectations evaluated
+	unsigned failed;  ///< expectations that failed
+	/** checker reports no expectation accounted for (vfsim_exec() only) */
+	unsigned unexpected;
+	bool limit; ///< the run stopped at the step limit (vfsim_exec() only)
 	uint64_t trace_hash;  ///< trace_hash() of the run
 	uint64_t trace_count; ///< events in the trace
 	char *trace;	      ///< the trace in the requested format, or NULL
@@ -107,8 +132,9 @@ struct vfsim_result {
  * @param s a parsed scenario
  * @param opts options (NULL: defaults, text trace, silent)
  * @param r the outcome (always initialised; free with vfsim_result_free())
- * @return r->status: 0 when every expectation held, 1 when one failed, 2
- *         when the machine could not be built (nothing ran)
+ * @return r->status: 0 when every expectation held, 1 when one failed
+ *         (or a report went unaccounted for, or the step limit stopped
+ *         the run), 2 when the machine could not be built (nothing ran)
  */
 int vfsim_exec(const struct scenario *s, const struct vfsim_exec_opts *opts,
 	       struct vfsim_result *r);

@@ -4,6 +4,7 @@
  * the run program against the live machine, traced as "scn.expect", and
  * on failure printed with its source position and trace position.
  */
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <string.h>
@@ -290,4 +291,78 @@ void exec_expect_after(struct exec *e)
 				it->pos.file, it->pos.line, it->pos.col, what,
 				e->leaks, e->r->trace_count);
 	}
+}
+
+void exec_note_status(struct exec *e, enum sched_status st)
+{
+	if (st != SCHED_LIMIT || e->limit_pos)
+		return;
+	e->limit_pos = trace_count();
+	e->limit_steps = sched_steps();
+}
+
+/* Does an expectation of the scenario account for reports of @kind? */
+static bool accounted(const struct scenario *s, const char *kind)
+{
+	for (size_t i = 0; i < s->nr_run; i++) {
+		const struct scn_expect *x = &s->run[i].expect;
+
+		if (s->run[i].kind != SCN_EXPECT)
+			continue;
+		if (x->kind == SCN_EXPECT_REPORTS ||
+		    (x->kind == SCN_EXPECT_REPORT && !strcmp(x->text, kind)) ||
+		    (x->kind == SCN_EXPECT_STATUS &&
+		     x->status == SCN_STATUS_DEADLOCK &&
+		     !strcmp(kind, "deadlock")))
+			return true;
+	}
+	return false;
+}
+
+static void replay_warnings(struct exec *e)
+{
+	struct sched_replay_use u;
+
+	if (!sched_replay_use(&u) || !e->o->diag)
+		return;
+	if (u.past_end)
+		fprintf(e->o->diag,
+			"vfsim: warning: the replay list ran out after %zu "
+			"of %zu choices; choice 0 from there\n",
+			u.used, u.used + u.past_end);
+	else if (u.used < u.listed)
+		fprintf(e->o->diag,
+			"vfsim: warning: the replay list was not used up: "
+			"%zu choices were left unused\n",
+			u.listed - u.used);
+}
+
+void exec_check_unexpected(struct exec *e, size_t nr_reports)
+{
+	FILE *d = e->o->diag;
+
+	for (size_t i = 0; i < nr_reports; i++) {
+		const struct check_report *rep = check_at(i);
+
+		assert(rep);
+		if (accounted(e->s, rep->kind))
+			continue;
+		e->r->unexpected++;
+		if (d)
+			fprintf(d,
+				"%s: unexpected report %s: %s (trace position "
+				"#%" PRIu64 ")\n",
+				e->s->file, rep->kind, rep->message,
+				rep->trace_seq);
+	}
+	if (e->limit_pos) {
+		e->r->limit = true;
+		if (d)
+			fprintf(d,
+				"%s: the run stopped at the step limit "
+				"(%" PRIu64 " steps) (trace position #%" PRIu64
+				")\n",
+				e->s->file, e->limit_steps, e->limit_pos);
+	}
+	replay_warnings(e);
 }

@@ -79,11 +79,15 @@ struct exec {
 	bool closing;		       ///< shutting down: tasks stop
 	enum sched_status status;      ///< the last run's outcome
 	bool ran;		       ///< a run item was executed
-	u64 leaks;		       ///< kmem_exit() at teardown
-	FILE *out;		       ///< the trace as it is written
-	char *out_buf;		       ///< @c out's buffer
-	size_t out_len;		       ///< @c out's length
-	struct trace_msc *msc;	       ///< the sequence chart, or NULL
+	/** vfsim_exec(): fail on unaccounted reports and the step limit */
+	bool strict;
+	u64 limit_pos;	       ///< trace position of SCHED_LIMIT, or 0
+	u64 limit_steps;       ///< steps taken when it was reached
+	u64 leaks;	       ///< kmem_exit() at teardown
+	FILE *out;	       ///< the trace as it is written
+	char *out_buf;	       ///< @c out's buffer
+	size_t out_len;	       ///< @c out's length
+	struct trace_msc *msc; ///< the sequence chart, or NULL
 };
 
 /** @brief Body of a scenario task; @p arg is its struct exec_task. */
@@ -118,5 +122,15 @@ void exec_expect(struct exec *e, const struct scn_run_item *it);
 
 /** @brief Evaluate the expectations checked after teardown (no leaks). */
 void exec_expect_after(struct exec *e);
+
+/** @brief Note the outcome @p st of a run or step (the step limit). */
+void exec_note_status(struct exec *e, enum sched_status st);
+
+/**
+ * @brief vfsim_exec()'s checks of what no expectation looked at: print
+ * and count the first @p nr_reports checker reports the scenario did not
+ * account for, the step limit, and the replay list's warnings.
+ */
+void exec_check_unexpected(struct exec *e, size_t nr_reports);
 
 #endif /* VFSIM_SIM_CLI_EXEC_INTERNAL_H */

@@ -113,6 +113,8 @@ int vfsim_session_open(const struct scenario *s,
 		free(ss);
 		return r->status = 2;
 	}
+	sched_set_max_steps(e->o->max_steps ? e->o->max_steps :
+					      VFSIM_MAX_STEPS);
 	e->tasks = calloc(s->nr_tasks + 1, sizeof(*e->tasks));
 	e->pending = calloc(s->nr_triggers + 1, sizeof(bool));
 	e->fired = calloc(s->nr_triggers + 1, sizeof(bool));
@@ -285,10 +287,15 @@ int vfsim_session_close(struct vfsim_session *ss)
 {
 	struct exec *e = &ss->e;
 	struct vfsim_result *r = e->r;
-	int status;
+	size_t nr_reports = check_count();
 
 	trace_set_sink(NULL, NULL);
 	collect(e);
+	if (e->strict)
+		exec_check_unexpected(e, nr_reports);
+	/* The teardown gets room of its own, even after a run that used up
+	 * the limit (vfsim_settle() bounds each of its phases). */
+	sched_set_max_steps(sched_steps() + VFSIM_MAX_STEPS);
 	/* The teardown is not part of the scenario's story. */
 	trace_enable(false);
 	for (size_t i = 0; i < e->s->nr_triggers; i++)
@@ -312,6 +319,5 @@ int vfsim_session_close(struct vfsim_session *ss)
 	free(e->fired);
 	free(e->timers);
 	free(ss);
-	status = r->status = r->failed ? 1 : 0;
-	return status;
+	return r->status = r->failed || r->unexpected || r->limit ? 1 : 0;
 }

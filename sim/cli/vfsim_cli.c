@@ -4,8 +4,9 @@
  * files around the executor (sim/cli/exec.h). It lives in the library,
  * with its streams as parameters, so the tests run it in-process.
  *
- * Exit status: 0 every expectation held, 1 one failed, 2 a usage or
- * scenario error (nothing ran).
+ * Exit status: 0 every expectation held, 1 one failed (or a checker
+ * report went unaccounted for, or the run hit the step limit), 2 a usage
+ * or scenario error (nothing ran).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -49,6 +50,16 @@ static const char run_usage[] =
 	"on standard output and every failed expectation on standard error as\n"
 	"FILE:LINE:COL: expectation failed: ... (trace position #N).\n"
 	"\n"
+	"The run also fails for every checker report (trace kind 'bug') that\n"
+	"no expectation accounts for ('expect reports OP N' accounts for all,\n"
+	"'expect report KIND' for that kind, 'expect status deadlock' for the\n"
+	"deadlock report), printed as\n"
+	"FILE: unexpected report KIND: MESSAGE (trace position #N),\n"
+	"and when it stops at the step limit:\n"
+	"FILE: the run stopped at the step limit (N steps) (trace position #N).\n"
+	"A replay list that runs out (choice 0 from there) or is not used up\n"
+	"gets a warning only.\n"
+	"\n"
 	"options:\n"
 	"  --policy P   scheduling policy, overriding the file's 'policy':\n"
 	"               fifo, random:SEED (a 64-bit decimal seed), or\n"
@@ -70,8 +81,9 @@ static const char run_usage[] =
 	"                                           driver and device side\n"
 	"  --help       show this help and exit\n"
 	"\n"
-	"exit status: 0 every expectation held, 1 an expectation failed,\n"
-	"2 a usage or scenario error (nothing ran).\n";
+	"exit status: 0 every expectation held and nothing unexpected was\n"
+	"reported, 1 an expectation failed, a report was unexpected or the\n"
+	"step limit was hit, 2 a usage or scenario error (nothing ran).\n";
 
 static int usage_error(FILE *err, const char *fmt, const char *arg)
 {
