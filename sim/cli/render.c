@@ -17,8 +17,8 @@ int vfsim_render_svg(enum vfsim_render_tool tool, const char *src,
 		     const char *svg, FILE *err)
 {
 	char *dot[] = { "dot", "-Tsvg", (char *)src, "-o", (char *)svg, NULL };
-	char *msc[] = { "mscgen", "-T", "svg", "-o", (char *)svg, (char *)src,
-			NULL };
+	char *msc[] = { "mscgen",    "-T",	  "svg", "-o",
+			(char *)svg, (char *)src, NULL };
 	char **argv = tool == VFSIM_RENDER_DOT ? dot : msc;
 	pid_t pid;
 	int st, ret;
