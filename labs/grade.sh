@@ -106,8 +106,9 @@ cp "$answer" "$tmp/answer.vfs"
 "$vfsim" run --trace none "$tmp/answer.vfs" >/dev/null 2>"$tmp/err"
 rc=$?
 if [ $rc = 2 ]; then
-	sed "s|$tmp/answer.vfs|$answer|g" "$tmp/err"
-	echo "grade: the answer does not run (fix the error above)"
+	# The answer ran alone above: what fails now is the lab's checks.
+	sed "s|$tmp/answer.vfs|$answer (with $(basename "$dir")/checks.vfs)|g" "$tmp/err"
+	echo "grade: the lab's checks do not run with this answer (a fault of the lab: tell its author)"
 	exit 2
 fi
 # Each check is an `expect` line of checks.vfs, graded on its own.
