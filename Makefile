@@ -40,7 +40,7 @@ CFLAGS   += $(CSTD) $(OPT) $(WARN) -MMD -MP
 LDLIBS   += -lm
 
 # Library: every module, the program's scenario engine included.
-LIB_DIRS := fuse_proto sim guest device sim/cli
+LIB_DIRS := fuse_proto sim/trace sim/kernel sim/virtio sim/vmm guest device sim/cli
 LIB_SRCS := $(filter-out sim/cli/vfsim_main.c,$(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))))
 LIB_HDRS := $(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.h)))
 # Headers private to one module are not installed.

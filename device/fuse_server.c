@@ -17,7 +17,7 @@
 #include <string.h>
 
 #include "device/fuse_server_internal.h"
-#include "sim/trace.h"
+#include "sim/trace/trace.h"
 
 #define MIB (1024u * 1024u)
 

@@ -91,7 +91,7 @@
 #include <stddef.h>
 
 #include "fuse_proto/fuse_proto.h"
-#include "sim/types.h"
+#include "sim/kernel/types.h"
 
 /** @brief Oldest INIT minor accepted (older gets EPROTO), as Rust virtiofsd. */
 #define FUSE_SERVER_MIN_MINOR 27

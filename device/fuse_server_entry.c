@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "device/fuse_server_internal.h"
-#include "sim/trace.h"
+#include "sim/trace/trace.h"
 
 void fs_fill_attr(struct fuse_attr *out, const struct memfs_attr *a)
 {

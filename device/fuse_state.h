@@ -63,8 +63,8 @@
 #include <stddef.h>
 
 #include "device/fuse_server.h"
-#include "sim/pipe.h"
-#include "sim/types.h"
+#include "sim/vmm/pipe.h"
+#include "sim/kernel/types.h"
 
 /** @brief Newest format version written and read. */
 #define FUSE_STATE_VERSION 2

@@ -18,7 +18,7 @@
 #include <sys/stat.h>
 
 #include "device/fuse_state_internal.h"
-#include "sim/trace.h"
+#include "sim/trace/trace.h"
 
 enum rec_fate {
 	REC_FOUND,

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "device/fuse_state_internal.h"
-#include "sim/trace.h"
+#include "sim/trace/trace.h"
 
 struct tree_ctx {
 	struct memfs *src, *dst;

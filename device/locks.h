@@ -25,7 +25,7 @@
 #ifndef VFSIM_DEVICE_LOCKS_H
 #define VFSIM_DEVICE_LOCKS_H
 
-#include "sim/types.h"
+#include "sim/kernel/types.h"
 
 /** @brief Largest lock offset: end of a lock that runs to EOF (OFFSET_MAX). */
 #define LOCKS_OFFSET_MAX 0x7fffffffffffffffULL

@@ -62,7 +62,7 @@
 
 #include <stddef.h>
 
-#include "sim/types.h"
+#include "sim/kernel/types.h"
 
 /** @brief nodeid of the root directory (FUSE_ROOT_ID). */
 #define MEMFS_ROOT_ID 1ULL

@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "device/virtio_fs_dev_internal.h"
-#include "sim/sched.h"
-#include "sim/trace.h"
+#include "sim/kernel/sched.h"
+#include "sim/trace/trace.h"
 
 #define MIB (1024u * 1024u)
 

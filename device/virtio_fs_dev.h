@@ -56,10 +56,10 @@
 
 #include "device/fuse_server.h"
 #include "device/fuse_state.h"
-#include "sim/pipe.h"
-#include "sim/types.h"
-#include "sim/vhost_user.h"
-#include "sim/virtio.h"
+#include "sim/vmm/pipe.h"
+#include "sim/kernel/types.h"
+#include "sim/vmm/vhost_user.h"
+#include "sim/virtio/virtio.h"
 
 struct vringh;
 

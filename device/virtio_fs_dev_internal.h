@@ -8,9 +8,9 @@
 #define VFSIM_DEVICE_VIRTIO_FS_DEV_INTERNAL_H
 
 #include "device/virtio_fs_dev.h"
-#include "sim/list.h"
-#include "sim/vringh.h"
-#include "sim/wait.h"
+#include "sim/kernel/list.h"
+#include "sim/virtio/vringh.h"
+#include "sim/kernel/wait.h"
 
 struct vfs_ring;
 

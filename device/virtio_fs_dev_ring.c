@@ -9,7 +9,7 @@
 #include <errno.h>
 
 #include "device/virtio_fs_dev_internal.h"
-#include "sim/trace.h"
+#include "sim/trace/trace.h"
 
 void vfs_dev_update_suspended(struct vfs_dev *dev)
 {

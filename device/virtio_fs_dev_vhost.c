@@ -10,9 +10,9 @@
 #include <string.h>
 
 #include "device/virtio_fs_dev.h"
-#include "sim/sched.h"
-#include "sim/task.h"
-#include "sim/trace.h"
+#include "sim/kernel/sched.h"
+#include "sim/kernel/task.h"
+#include "sim/trace/trace.h"
 
 /* Yields CHECK_DEVICE_STATE allows the transfer task before giving up. */
 #define CHECK_MAX_YIELDS 100000

@@ -13,8 +13,8 @@
 
 #include "device/virtio_fs_dev_internal.h"
 #include "fuse_proto/fuse_msg.h"
-#include "sim/sched.h"
-#include "sim/trace.h"
+#include "sim/kernel/sched.h"
+#include "sim/trace/trace.h"
 
 #define FUSE_IN_HDR  sizeof(struct fuse_in_header)
 #define FUSE_OUT_HDR sizeof(struct fuse_out_header)

@@ -25,7 +25,7 @@
 
 #include "fuse_proto/fuse_msg.h"
 #include "fuse_proto/fuse_proto.h"
-#include "sim/sim.h"
+#include "sim/kernel/kernel.h"
 
 /** @brief Default limit of background requests in flight. */
 #define FUSE_DEFAULT_MAX_BACKGROUND 12

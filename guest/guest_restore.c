@@ -15,7 +15,7 @@
 
 #include "guest/guest_vfs.h"
 #include "guest/guest_vfs_internal.h"
-#include "sim/check.h"
+#include "sim/kernel/check.h"
 
 void guest_restore_wait(struct guest_fs *gfs)
 {

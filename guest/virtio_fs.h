@@ -29,8 +29,8 @@
 
 #include "guest/fuse_i.h"
 #include "guest/virtio_fs_variant.h"
-#include "sim/sim.h"
-#include "sim/virtio.h"
+#include "sim/kernel/kernel.h"
+#include "sim/virtio/virtio.h"
 
 /** @brief Queue indices (kernel: enum { VQ_HIPRIO, VQ_REQUEST }). */
 enum {

@@ -11,7 +11,7 @@
 #include <errno.h>
 
 #include "guest/virtio_fs.h"
-#include "sim/check.h"
+#include "sim/kernel/check.h"
 
 void virtio_fs_set_pm_hooks(struct virtio_fs *fs, void (*freeze)(void *arg),
 			    int (*restore)(void *arg, int err), void *arg)

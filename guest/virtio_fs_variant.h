@@ -18,7 +18,7 @@
 #ifndef VFSIM_GUEST_VIRTIO_FS_VARIANT_H
 #define VFSIM_GUEST_VIRTIO_FS_VARIANT_H
 
-#include "sim/types.h"
+#include "sim/kernel/types.h"
 
 /** @brief A driver variant. */
 enum virtio_fs_variant {

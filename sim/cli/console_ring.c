@@ -17,9 +17,9 @@
 #include "guest/virtio_fs.h"
 #include "sim/cli/console_internal.h"
 #include "sim/cli/render.h"
-#include "sim/gmem.h"
-#include "sim/ring_dot.h"
-#include "sim/vringh.h"
+#include "sim/kernel/gmem.h"
+#include "sim/virtio/ring_dot.h"
+#include "sim/virtio/vringh.h"
 
 /* Most recent slots shown per ring, besides those still pending. */
 #define RECENT 8

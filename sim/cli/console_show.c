@@ -19,7 +19,7 @@
 #include "guest/guest_vfs.h"
 #include "guest/virtio_fs.h"
 #include "sim/cli/console_internal.h"
-#include "sim/gmem.h"
+#include "sim/kernel/gmem.h"
 
 static void task_state(const struct task *t, char *buf, size_t size)
 {

@@ -10,7 +10,7 @@
 
 #include "fuse_proto/fuse_msg.h"
 #include "sim/cli/exec_internal.h"
-#include "sim/trace.h"
+#include "sim/trace/trace.h"
 
 const char *exec_errname(int err)
 {

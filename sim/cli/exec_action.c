@@ -16,8 +16,8 @@
 
 #include "guest/virtio_fs.h"
 #include "sim/cli/exec_internal.h"
-#include "sim/ring_dot.h"
-#include "sim/trace.h"
+#include "sim/virtio/ring_dot.h"
+#include "sim/trace/trace.h"
 
 static void picture(struct exec *e, const struct scn_action *a)
 {

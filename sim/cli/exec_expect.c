@@ -12,10 +12,10 @@
 #include "device/fuse_server.h"
 #include "device/memfs.h"
 #include "guest/virtio_fs.h"
-#include "sim/check.h"
+#include "sim/kernel/check.h"
 #include "sim/cli/exec_internal.h"
-#include "sim/gmem.h"
-#include "sim/trace.h"
+#include "sim/kernel/gmem.h"
+#include "sim/trace/trace.h"
 
 static bool cmp(enum scn_cmp c, int64_t a, int64_t b)
 {

@@ -13,7 +13,7 @@
 #include "sim/cli/exec.h"
 #include "sim/cli/machine.h"
 #include "sim/cli/session.h"
-#include "sim/sched.h"
+#include "sim/kernel/sched.h"
 
 /** @brief A handle a task opened, by name. */
 struct exec_handle {

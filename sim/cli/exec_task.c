@@ -16,7 +16,7 @@
 
 #include "fuse_proto/fuse_msg.h"
 #include "sim/cli/exec_internal.h"
-#include "sim/trace.h"
+#include "sim/trace/trace.h"
 
 /* Largest lock offset: the kernel's OFFSET_MAX. */
 #define EXEC_OFFSET_MAX 0x7fffffffffffffffull

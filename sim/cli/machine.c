@@ -21,14 +21,14 @@
 #include "guest/guest_vfs.h"
 #include "guest/virtio_fs.h"
 #include "guest/virtio_fs_variant.h"
-#include "sim/check.h"
+#include "sim/kernel/check.h"
 #include "sim/cli/machine.h"
 #include "sim/cli/req_ledger.h"
-#include "sim/fault.h"
-#include "sim/gmem.h"
-#include "sim/sched.h"
-#include "sim/slab.h"
-#include "sim/trace.h"
+#include "sim/kernel/fault.h"
+#include "sim/kernel/gmem.h"
+#include "sim/kernel/sched.h"
+#include "sim/kernel/slab.h"
+#include "sim/trace/trace.h"
 
 void vfsim_pattern(char *buf, size_t len, unsigned long long offset)
 {

@@ -32,10 +32,10 @@
 
 #include "device/virtio_fs_dev.h"
 #include "sim/cli/scenario.h"
-#include "sim/migration.h"
-#include "sim/sched.h"
-#include "sim/trace.h"
-#include "sim/virtio.h"
+#include "sim/vmm/migration.h"
+#include "sim/kernel/sched.h"
+#include "sim/trace/trace.h"
+#include "sim/virtio/virtio.h"
 
 struct req_ledger;
 struct virtio_fs;

@@ -18,7 +18,7 @@
 
 #include "fuse_proto/fuse_msg.h"
 #include "fuse_proto/fuse_proto.h"
-#include "sim/check.h"
+#include "sim/kernel/check.h"
 
 enum {
 	UNSEEN,

@@ -37,7 +37,7 @@
 
 #include <stddef.h>
 
-#include "sim/trace.h"
+#include "sim/trace/trace.h"
 
 /** @brief The invariant's name in the registry. */
 #define REQ_LEDGER_INVARIANT "every request ends exactly once"

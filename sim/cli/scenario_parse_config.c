@@ -9,8 +9,8 @@
 
 #include "guest/virtio_fs_variant.h"
 #include "sim/cli/scenario_internal.h"
-#include "sim/fault.h"
-#include "sim/sched.h"
+#include "sim/kernel/fault.h"
+#include "sim/kernel/sched.h"
 
 /* Historical bug switches: the guest's registry, every one of them. */
 static const char *bug_names[VIRTIO_FS_NR_BUGS + 1];

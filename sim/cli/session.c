@@ -12,10 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/check.h"
+#include "sim/kernel/check.h"
 #include "sim/cli/exec_internal.h"
-#include "sim/trace.h"
-#include "sim/trace_msc.h"
+#include "sim/trace/trace.h"
+#include "sim/trace/trace_msc.h"
 
 /* Write @ev in the requested format while its strings are alive: a
  * detail may point into an object the run frees later. */

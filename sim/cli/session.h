@@ -37,8 +37,8 @@
 
 #include "sim/cli/exec.h"
 #include "sim/cli/machine.h"
-#include "sim/sched.h"
-#include "sim/trace.h"
+#include "sim/kernel/sched.h"
+#include "sim/trace/trace.h"
 
 struct guest_fs;
 

@@ -24,7 +24,7 @@
 #include <sys/types.h>
 
 #include "sim/cli/exec.h"
-#include "sim/types.h"
+#include "sim/kernel/types.h"
 
 /** @brief Output width the tour keeps to (columns, newline excluded). */
 #define TOUR_WIDTH 79

@@ -11,7 +11,7 @@
 #ifndef VFSIM_SIM_ATOMIC_H
 #define VFSIM_SIM_ATOMIC_H
 
-#include "sim/types.h"
+#include "sim/kernel/types.h"
 
 /** @brief A 32-bit atomic counter. */
 typedef struct {

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/check.h"
-#include "sim/sched.h"
-#include "sim/trace.h"
+#include "sim/kernel/check.h"
+#include "sim/kernel/sched.h"
+#include "sim/trace/trace.h"
 
 #define MAX_INVARIANTS 32
 

@@ -18,7 +18,7 @@
 
 #include <stdio.h>
 
-#include "sim/types.h"
+#include "sim/kernel/types.h"
 
 /** @brief One misuse or bug report. */
 struct check_report {

@@ -4,8 +4,8 @@
  */
 #include <errno.h>
 
-#include "sim/check.h"
-#include "sim/completion.h"
+#include "sim/kernel/check.h"
+#include "sim/kernel/completion.h"
 
 void __init_completion(struct completion *x, const char *name)
 {

@@ -11,7 +11,7 @@
 
 #include <limits.h>
 
-#include "sim/wait.h"
+#include "sim/kernel/wait.h"
 
 /** @brief A completion. */
 struct completion {

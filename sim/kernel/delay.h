@@ -10,7 +10,7 @@
 #ifndef VFSIM_SIM_DELAY_H
 #define VFSIM_SIM_DELAY_H
 
-#include "sim/sched.h"
+#include "sim/kernel/sched.h"
 
 /** @brief Timer ticks per virtual second (one jiffy is 1 ms). */
 #define HZ 1000

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sim/fault.h"
-#include "sim/trace.h"
+#include "sim/kernel/fault.h"
+#include "sim/trace/trace.h"
 
 enum fault_mode {
 	FM_NONE,

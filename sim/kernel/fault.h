@@ -22,7 +22,7 @@
 #ifndef VFSIM_SIM_FAULT_H
 #define VFSIM_SIM_FAULT_H
 
-#include "sim/types.h"
+#include "sim/kernel/types.h"
 
 /** @brief Most rules a plan holds. */
 #define FAULT_MAX_RULES 32

@@ -14,7 +14,7 @@
  * that a device copy touching a freed block can be noticed without any
  * bookkeeping inside guest memory.
  */
-#include "sim/gmem.h"
+#include "sim/kernel/gmem.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -22,7 +22,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "sim/trace.h"
+#include "sim/trace/trace.h"
 
 #define NR_CLASSES 33 /* 16 B << 32 = 64 GiB: more than any arena */
 

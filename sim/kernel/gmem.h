@@ -23,7 +23,7 @@
 #ifndef VFSIM_SIM_GMEM_H
 #define VFSIM_SIM_GMEM_H
 
-#include "sim/types.h"
+#include "sim/kernel/types.h"
 
 /** @brief A guest physical address. */
 typedef u64 gpa_t;

@@ -10,8 +10,8 @@
 #ifndef VFSIM_SIM_KREF_H
 #define VFSIM_SIM_KREF_H
 
-#include "sim/atomic.h"
-#include "sim/check.h"
+#include "sim/kernel/atomic.h"
+#include "sim/kernel/check.h"
 
 /** @brief A reference count. */
 struct kref {

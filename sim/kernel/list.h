@@ -13,7 +13,7 @@
 
 #include <assert.h>
 
-#include "sim/types.h"
+#include "sim/kernel/types.h"
 
 /** @brief A list head, or a link embedded in an entry. */
 struct list_head {

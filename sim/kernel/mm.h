@@ -12,7 +12,7 @@
 #ifndef VFSIM_SIM_MM_H
 #define VFSIM_SIM_MM_H
 
-#include "sim/slab.h"
+#include "sim/kernel/slab.h"
 
 /** @brief log2 of the page size. */
 #define PAGE_SHIFT 12

@@ -6,9 +6,9 @@
 #include <assert.h>
 #include <errno.h>
 
-#include "sim/check.h"
-#include "sim/mutex.h"
-#include "sim/spinlock.h"
+#include "sim/kernel/check.h"
+#include "sim/kernel/mutex.h"
+#include "sim/kernel/spinlock.h"
 
 static const char *strip_amp(const char *name)
 {

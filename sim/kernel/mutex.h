@@ -11,7 +11,7 @@
 #ifndef VFSIM_SIM_MUTEX_H
 #define VFSIM_SIM_MUTEX_H
 
-#include "sim/wait.h"
+#include "sim/kernel/wait.h"
 
 /** @brief A mutex. */
 struct mutex {

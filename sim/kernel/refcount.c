@@ -2,9 +2,9 @@
 /*
  * refcount.c - the reporting half of refcount_t.
  */
-#include "sim/refcount.h"
+#include "sim/kernel/refcount.h"
 
-#include "sim/check.h"
+#include "sim/kernel/check.h"
 
 void refcount_warn_saturate(refcount_t *r, const char *what)
 {

@@ -13,7 +13,7 @@
 
 #include <string.h>
 
-#include "sim/types.h"
+#include "sim/kernel/types.h"
 
 /** @brief One piece of a buffer in guest memory. */
 struct scatterlist {

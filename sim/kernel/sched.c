@@ -20,11 +20,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/check.h"
-#include "sim/delay.h"
-#include "sim/sched.h"
-#include "sim/trace.h"
-#include "sim/workqueue.h"
+#include "sim/kernel/check.h"
+#include "sim/kernel/delay.h"
+#include "sim/kernel/sched.h"
+#include "sim/trace/trace.h"
+#include "sim/kernel/workqueue.h"
 
 #if __has_include(<valgrind/valgrind.h>)
 #include <valgrind/valgrind.h>

@@ -19,8 +19,8 @@
 
 #include <stddef.h>
 
-#include "sim/task.h"
-#include "sim/types.h"
+#include "sim/kernel/task.h"
+#include "sim/kernel/types.h"
 
 /** @brief The wait reason (sched_block()'s @p what) of an idle daemon. */
 #define SCHED_WAIT_IDLE "idle"

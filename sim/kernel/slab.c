@@ -10,13 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/check.h"
-#include "sim/fault.h"
-#include "sim/gmem.h"
-#include "sim/list.h"
-#include "sim/sched.h"
-#include "sim/slab.h"
-#include "sim/trace.h"
+#include "sim/kernel/check.h"
+#include "sim/kernel/fault.h"
+#include "sim/kernel/gmem.h"
+#include "sim/kernel/list.h"
+#include "sim/kernel/sched.h"
+#include "sim/kernel/slab.h"
+#include "sim/trace/trace.h"
 
 #define MIN_BUCKET_BITS 10
 

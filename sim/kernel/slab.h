@@ -22,7 +22,7 @@
 
 #include <stddef.h>
 
-#include "sim/types.h"
+#include "sim/kernel/types.h"
 
 /** @brief Allocation flags. */
 typedef unsigned int gfp_t;

@@ -18,8 +18,8 @@
 #ifndef VFSIM_SIM_SPINLOCK_H
 #define VFSIM_SIM_SPINLOCK_H
 
-#include "sim/check.h"
-#include "sim/wait.h"
+#include "sim/kernel/check.h"
+#include "sim/kernel/wait.h"
 
 /** @brief A spinlock. */
 typedef struct spinlock {

@@ -16,8 +16,8 @@
 #ifndef VFSIM_SIM_TASK_H
 #define VFSIM_SIM_TASK_H
 
-#include "sim/list.h"
-#include "sim/types.h"
+#include "sim/kernel/list.h"
+#include "sim/kernel/types.h"
 
 /** @brief What a task models (shown in reports; irq tasks may not sleep). */
 enum task_kind {

@@ -5,7 +5,7 @@
 #include <assert.h>
 #include <errno.h>
 
-#include "sim/wait.h"
+#include "sim/kernel/wait.h"
 
 void __init_waitqueue_head(wait_queue_head_t *wq, const char *name)
 {

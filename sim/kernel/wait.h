@@ -12,9 +12,9 @@
 #ifndef VFSIM_SIM_WAIT_H
 #define VFSIM_SIM_WAIT_H
 
-#include "sim/delay.h"
-#include "sim/list.h"
-#include "sim/sched.h"
+#include "sim/kernel/delay.h"
+#include "sim/kernel/list.h"
+#include "sim/kernel/sched.h"
 
 /** @brief A waiter: links a task into a wait queue. */
 struct wait_queue_entry {

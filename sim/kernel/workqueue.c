@@ -6,11 +6,11 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "sim/check.h"
-#include "sim/sched.h"
-#include "sim/trace.h"
-#include "sim/wait.h"
-#include "sim/workqueue.h"
+#include "sim/kernel/check.h"
+#include "sim/kernel/sched.h"
+#include "sim/trace/trace.h"
+#include "sim/kernel/wait.h"
+#include "sim/kernel/workqueue.h"
 
 #define MAX_WORKERS 8
 

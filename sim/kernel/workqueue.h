@@ -17,8 +17,8 @@
 #ifndef VFSIM_SIM_WORKQUEUE_H
 #define VFSIM_SIM_WORKQUEUE_H
 
-#include "sim/list.h"
-#include "sim/task.h"
+#include "sim/kernel/list.h"
+#include "sim/kernel/task.h"
 
 struct work_struct;
 

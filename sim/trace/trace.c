@@ -9,7 +9,7 @@
  * which makes "same hash" mean "same text trace" even when events are not
  * kept.
  */
-#include "sim/trace.h"
+#include "sim/trace/trace.h"
 
 #include "fuse_proto/fuse_msg.h"
 
@@ -32,13 +32,13 @@ struct arena_chunk {
 static struct {
 	struct trace_event *ev;
 	size_t nr_kept, cap;
-	u64 count;
-	u64 hash;
+	uint64_t count;
+	uint64_t hash;
 	bool keep;
 	struct arena_chunk *arena;
 	const char **intern; /* open addressing, power-of-two size */
 	size_t intern_size, intern_used;
-	u64 (*now)(void);
+	uint64_t (*now)(void);
 	const char *(*task_name)(void);
 	trace_sink_fn sink;
 	void *sink_arg;
@@ -82,7 +82,7 @@ static const char *arena_strdup(const char *s)
 	return memcpy(arena_alloc(len), s, len);
 }
 
-static u64 fnv1a(u64 h, const char *s, size_t len)
+static uint64_t fnv1a(uint64_t h, const char *s, size_t len)
 {
 	for (size_t i = 0; i < len; i++) {
 		h ^= (unsigned char)s[i];
@@ -166,7 +166,7 @@ void trace_set_keep(bool keep)
 	tr.keep = keep;
 }
 
-void trace_set_context(u64 (*now)(void), const char *(*task_name)(void))
+void trace_set_context(uint64_t (*now)(void), const char *(*task_name)(void))
 {
 	tr.now = now;
 	tr.task_name = task_name;
@@ -247,7 +247,7 @@ void trace_emit(const struct trace_event *in)
 		tr.sink(&ev, tr.sink_arg);
 }
 
-u64 trace_count(void)
+uint64_t trace_count(void)
 {
 	return tr.count;
 }
@@ -262,7 +262,7 @@ const struct trace_event *trace_event_at(size_t i)
 	return i < tr.nr_kept ? &tr.ev[i] : NULL;
 }
 
-u64 trace_hash(void)
+uint64_t trace_hash(void)
 {
 	return tr.hash;
 }
@@ -290,9 +290,9 @@ static void put(struct out *o, const char *fmt, ...)
 		o->len += (size_t)n;
 }
 
-static const char *opname(s32 opcode, char *tmp, size_t size)
+static const char *opname(int32_t opcode, char *tmp, size_t size)
 {
-	const char *name = fuse_opcode_name((u32)opcode);
+	const char *name = fuse_opcode_name((uint32_t)opcode);
 
 	if (name)
 		return name;

@@ -28,21 +28,22 @@
 
 #include <stdio.h>
 
-#include "sim/types.h"
+#include <stdbool.h>
+#include <stdint.h>
 
 /** @brief One step of a run. */
 struct trace_event {
-	u64 seq;	   /**< position in the trace, from 1 */
-	u64 time_ns;	   /**< virtual time of the step */
+	uint64_t seq;	   /**< position in the trace, from 1 */
+	uint64_t time_ns;	   /**< virtual time of the step */
 	const char *task;  /**< task that made the step (interned) */
 	const char *kind;  /**< what sort of step, e.g. "vq.add" (static) */
 	const char *func;  /**< function, by its kernel name where one exists */
 	const char *queue; /**< queue name or NULL (interned) */
-	s32 head;	   /**< descriptor chain head, or -1 */
-	s32 avail_idx;	   /**< avail index after the step, or -1 */
-	s32 used_idx;	   /**< used index after the step, or -1 */
-	u64 unique;	   /**< FUSE request unique, or 0 */
-	s32 opcode;	   /**< FUSE opcode, or -1 */
+	int32_t head;	   /**< descriptor chain head, or -1 */
+	int32_t avail_idx;	   /**< avail index after the step, or -1 */
+	int32_t used_idx;	   /**< used index after the step, or -1 */
+	uint64_t unique;	   /**< FUSE request unique, or 0 */
+	int32_t opcode;	   /**< FUSE opcode, or -1 */
 	const char *detail; /**< free text (a copy kept by the trace), or NULL */
 };
 
@@ -92,7 +93,7 @@ void trace_set_keep(bool keep);
  * @param now returns the virtual time in ns (NULL: always 0)
  * @param task_name returns the current task's name (NULL: "-")
  */
-void trace_set_context(u64 (*now)(void), const char *(*task_name)(void));
+void trace_set_context(uint64_t (*now)(void), const char *(*task_name)(void));
 
 /** @brief Set (or clear with NULL) the streaming sink. */
 void trace_set_sink(trace_sink_fn sink, void *arg);
@@ -112,7 +113,7 @@ const char *trace_fmt(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2)));
 
 /** @brief Number of events emitted since the last reset (kept or not). */
-u64 trace_count(void);
+uint64_t trace_count(void);
 
 /** @brief Number of events kept in memory. */
 size_t trace_kept(void);
@@ -124,7 +125,7 @@ const struct trace_event *trace_event_at(size_t i);
  * @brief Stable 64-bit hash (FNV-1a) of every event's text form since the
  * last reset. Equal hashes mean byte-identical text traces.
  */
-u64 trace_hash(void);
+uint64_t trace_hash(void);
 
 /**
  * @brief Format an event as one line of text (no newline).

@@ -9,7 +9,7 @@
  * a statement never has to be rewritten. The file comment of trace_msc.h
  * is the reference for what each event kind becomes.
  */
-#include "sim/trace_msc.h"
+#include "sim/trace/trace_msc.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -46,7 +46,7 @@ struct trace_msc {
 	size_t len, cap;
 	unsigned arcs, max_arcs;
 	unsigned long long events, omitted;
-	u64 last_time;
+	uint64_t last_time;
 };
 
 static void *xrealloc(void *p, size_t size)
@@ -222,7 +222,7 @@ static bool room(struct trace_msc *m)
 	return false;
 }
 
-static void separator(struct trace_msc *m, const char *text, u64 seq)
+static void separator(struct trace_msc *m, const char *text, uint64_t seq)
 {
 	char lab[4 * TRACE_MSC_LABEL_MAX + 8];
 

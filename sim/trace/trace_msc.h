@@ -79,7 +79,7 @@
 
 #include <stdio.h>
 
-#include "sim/trace.h"
+#include "sim/trace/trace.h"
 
 /** @brief Default most statements (arcs, boxes, separators) of a chart. */
 #define TRACE_MSC_MAX_ARCS 2000u

@@ -2,17 +2,17 @@
 /*
  * irq.c - a virtio device's interrupt line and the irq task behind it.
  */
-#include "sim/irq.h"
+#include "sim/virtio/irq.h"
 
 #include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "sim/sched.h"
-#include "sim/task.h"
-#include "sim/trace.h"
-#include "sim/virtqueue.h"
+#include "sim/kernel/sched.h"
+#include "sim/kernel/task.h"
+#include "sim/trace/trace.h"
+#include "sim/virtio/virtqueue.h"
 
 static bool any_pending(const struct virtio_irq_line *line)
 {

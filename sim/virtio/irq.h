@@ -17,8 +17,8 @@
 #ifndef VFSIM_SIM_IRQ_H
 #define VFSIM_SIM_IRQ_H
 
-#include "sim/virtio.h"
-#include "sim/wait.h"
+#include "sim/virtio/virtio.h"
+#include "sim/kernel/wait.h"
 
 /** @brief Most queues one line can signal. */
 #define VIRTIO_IRQ_MAX_QUEUES 256

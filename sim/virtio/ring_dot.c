@@ -2,7 +2,7 @@
 /*
  * ring_dot.c - Graphviz picture of a split ring, read from guest memory.
  */
-#include "sim/ring_dot.h"
+#include "sim/virtio/ring_dot.h"
 
 #include <errno.h>
 #include <stdlib.h>

@@ -19,8 +19,8 @@
 
 #include <stdio.h>
 
-#include "sim/virtqueue.h"
-#include "sim/vringh.h"
+#include "sim/virtio/virtqueue.h"
+#include "sim/virtio/vringh.h"
 
 /**
  * @brief Write the DOT picture of one ring.

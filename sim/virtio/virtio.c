@@ -4,14 +4,14 @@
  * (in the role of drivers/virtio/virtio.c plus a virtio-mmio-like
  * transport).
  */
-#include "sim/virtio.h"
+#include "sim/virtio/virtio.h"
 
 #include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/trace.h"
+#include "sim/trace/trace.h"
 
 /* Features the ring code itself understands (kernel: vring_transport_features). */
 static const u64 transport_features = (1ULL << VIRTIO_F_VERSION_1) |

@@ -21,9 +21,9 @@
 #define VFSIM_SIM_VIRTIO_H
 
 #include "fuse_proto/fuse_proto.h"
-#include "sim/gmem.h"
-#include "sim/types.h"
-#include "sim/virtqueue.h"
+#include "sim/kernel/gmem.h"
+#include "sim/kernel/types.h"
+#include "sim/virtio/virtqueue.h"
 
 /** @brief Status bit: the guest noticed the device. */
 #define VIRTIO_CONFIG_S_ACKNOWLEDGE 1

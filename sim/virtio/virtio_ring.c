@@ -10,14 +10,14 @@
  * publishes it (a single thread needs no barrier, but the order is kept so
  * the code reads like the kernel's).
  */
-#include "sim/virtqueue.h"
+#include "sim/virtio/virtqueue.h"
 
 #include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/trace.h"
+#include "sim/trace/trace.h"
 
 /* Driver-private copy of one descriptor: the truth about the free list. */
 struct vring_desc_extra {

@@ -29,7 +29,7 @@
 #ifndef VFSIM_SIM_VIRTIO_RING_H
 #define VFSIM_SIM_VIRTIO_RING_H
 
-#include "sim/types.h"
+#include "sim/kernel/types.h"
 
 /** @brief Descriptor flag: the chain continues at `next`. */
 #define VIRTQ_DESC_F_NEXT 1

@@ -18,11 +18,11 @@
 #ifndef VFSIM_SIM_VIRTQUEUE_H
 #define VFSIM_SIM_VIRTQUEUE_H
 
-#include "sim/gmem.h"
-#include "sim/scatterlist.h"
-#include "sim/slab.h"
-#include "sim/types.h"
-#include "sim/virtio_ring.h"
+#include "sim/kernel/gmem.h"
+#include "sim/kernel/scatterlist.h"
+#include "sim/kernel/slab.h"
+#include "sim/kernel/types.h"
+#include "sim/virtio/virtio_ring.h"
 
 struct virtio_device;
 

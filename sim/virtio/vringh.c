@@ -8,14 +8,14 @@
  * The ring areas themselves are checked once, at vringh_init(); a buffer
  * address is checked per descriptor.
  */
-#include "sim/vringh.h"
+#include "sim/virtio/vringh.h"
 
 #include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/trace.h"
+#include "sim/trace/trace.h"
 
 /* Ring accesses cannot fail: vringh_init() checked the areas. */
 static u16 ring_read16(gpa_t gpa)

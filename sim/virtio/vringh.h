@@ -36,9 +36,9 @@
 
 #include <sys/types.h>
 
-#include "sim/gmem.h"
-#include "sim/types.h"
-#include "sim/virtio_ring.h"
+#include "sim/kernel/gmem.h"
+#include "sim/kernel/types.h"
+#include "sim/virtio/virtio_ring.h"
 
 /** @brief One buffer of a chain, as the device sees it. */
 struct vringh_seg {

@@ -5,13 +5,13 @@
  * vhost_load_backend_state, vhost_dev_start), against two back ends'
  * vhost-user ops.
  */
-#include "sim/migration.h"
+#include "sim/vmm/migration.h"
 
 #include <assert.h>
 #include <errno.h>
 #include <string.h>
 
-#include "sim/trace.h"
+#include "sim/trace/trace.h"
 
 static const char *const step_names[] = {
 	[MIG_STEP_NONE] = "none",	[MIG_STEP_NEGOTIATE] = "negotiate",

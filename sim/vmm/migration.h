@@ -39,11 +39,11 @@
 
 #include <stddef.h>
 
-#include "sim/migration_stream.h"
-#include "sim/pipe.h"
-#include "sim/types.h"
-#include "sim/vhost_user.h"
-#include "sim/virtio.h"
+#include "sim/vmm/migration_stream.h"
+#include "sim/vmm/pipe.h"
+#include "sim/kernel/types.h"
+#include "sim/vmm/vhost_user.h"
+#include "sim/virtio/virtio.h"
 
 /** @brief Most rings a migrated device may have. */
 #define MIG_MAX_QUEUES 65

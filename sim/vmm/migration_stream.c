@@ -3,15 +3,15 @@
  * migration_stream.c - the chunked migration stream of the front end
  * (twin of QEMU's vhost_save_backend_state()/vhost_load_backend_state()).
  */
-#include "sim/migration_stream.h"
+#include "sim/vmm/migration_stream.h"
 
 #include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/fault.h"
-#include "sim/trace.h"
+#include "sim/kernel/fault.h"
+#include "sim/trace/trace.h"
 
 void mig_stream_init(struct mig_stream *s)
 {

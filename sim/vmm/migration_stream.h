@@ -44,8 +44,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "sim/pipe.h"
-#include "sim/types.h"
+#include "sim/vmm/pipe.h"
+#include "sim/kernel/types.h"
 
 /** @brief Largest chunk (QEMU's chunk size: 1 MiB). */
 #define MIG_STREAM_CHUNK_MAX (1024u * 1024)

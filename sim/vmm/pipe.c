@@ -5,7 +5,7 @@
  * Blocking uses wait queues, so a blocked end is an ordinary blocked task
  * (the deadlock detector names it) and every wake-up is in the trace.
  */
-#include "sim/pipe.h"
+#include "sim/vmm/pipe.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/trace.h"
+#include "sim/trace/trace.h"
 
 int pipe_init(struct pipe *p, const char *name, size_t capacity)
 {

@@ -32,8 +32,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-#include "sim/types.h"
-#include "sim/wait.h"
+#include "sim/kernel/types.h"
+#include "sim/kernel/wait.h"
 
 /** @brief Capacity pipe_init() uses when asked for 0 (Linux's default pipe
  *  buffer: 16 pages). */

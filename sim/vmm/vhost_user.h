@@ -23,9 +23,9 @@
 #ifndef VFSIM_SIM_VHOST_USER_H
 #define VFSIM_SIM_VHOST_USER_H
 
-#include "sim/pipe.h"
-#include "sim/types.h"
-#include "sim/virtio.h"
+#include "sim/vmm/pipe.h"
+#include "sim/kernel/types.h"
+#include "sim/virtio/virtio.h"
 
 /** @brief Protocol feature bit: the back end can migrate its state. */
 #define VHOST_USER_PROTOCOL_F_DEVICE_STATE 18

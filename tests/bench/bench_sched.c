@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "sim/sched.h"
-#include "sim/task.h"
+#include "sim/kernel/sched.h"
+#include "sim/kernel/task.h"
 
 #define YIELDS 2000000L
 

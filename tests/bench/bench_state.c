@@ -16,7 +16,7 @@
 #include "device/fuse_state.h"
 #include "device/locks.h"
 #include "device/memfs.h"
-#include "sim/migration_stream.h"
+#include "sim/vmm/migration_stream.h"
 
 #define INODES	1000
 #define HANDLES 100

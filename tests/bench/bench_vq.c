@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "sim/gmem.h"
-#include "sim/slab.h"
-#include "sim/trace.h"
-#include "sim/virtqueue.h"
-#include "sim/vringh.h"
+#include "sim/kernel/gmem.h"
+#include "sim/kernel/slab.h"
+#include "sim/trace/trace.h"
+#include "sim/virtio/virtqueue.h"
+#include "sim/virtio/vringh.h"
 
 static bool notify(struct virtqueue *vq)
 {

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "sim/types.h"
+#include "sim/kernel/types.h"
 #include "tests/cli/console_test_util.h"
 
 #define HIPRIO	"tests/scenarios/hiprio-full.vfs"

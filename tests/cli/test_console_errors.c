@@ -20,7 +20,7 @@
 
 #include "guest/virtio_fs.h"
 #include "sim/cli/session.h"
-#include "sim/slab.h"
+#include "sim/kernel/slab.h"
 #include "tests/cli/console_test_util.h"
 #include "tests/cli/scenario_test_util.h"
 

@@ -11,7 +11,7 @@
 #include "device/virtio_fs_dev.h"
 #include "sim/cli/exec.h"
 #include "sim/cli/machine.h"
-#include "sim/vringh.h"
+#include "sim/virtio/vringh.h"
 #include "tests/harness.h"
 
 static int run_text(const char *text, struct vfsim_result *r)

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "fuse_proto/fuse_proto.h"
-#include "sim/check.h"
+#include "sim/kernel/check.h"
 #include "sim/cli/exec.h"
 #include "sim/cli/req_ledger.h"
 #include "tests/harness.h"

@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/gmem.h"
-#include "sim/scatterlist.h"
-#include "sim/slab.h"
-#include "sim/virtio_ring.h"
-#include "sim/virtqueue.h"
+#include "sim/kernel/gmem.h"
+#include "sim/kernel/scatterlist.h"
+#include "sim/kernel/slab.h"
+#include "sim/virtio/virtio_ring.h"
+#include "sim/virtio/virtqueue.h"
 #include "tests/sim/sim_test_util.h"
 
 struct vfs_dev *dh_dev;

@@ -12,7 +12,7 @@
 
 #include "device/virtio_fs_dev.h"
 #include "fuse_proto/fuse_msg.h"
-#include "sim/sched.h"
+#include "sim/kernel/sched.h"
 #include "tests/harness.h"
 
 #define DH_MAX_QUEUES 8

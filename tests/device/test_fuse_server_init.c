@@ -10,7 +10,7 @@
 #include "device/dax.h"
 #include "device/locks.h"
 #include "device/memfs.h"
-#include "sim/trace.h"
+#include "sim/trace/trace.h"
 #include "tests/device/test_fuse_server.h"
 #include "tests/harness.h"
 

@@ -12,9 +12,9 @@
 #include <unistd.h>
 
 #include "device/memfs.h"
-#include "sim/fault.h"
-#include "sim/migration_stream.h"
-#include "sim/task.h"
+#include "sim/kernel/fault.h"
+#include "sim/vmm/migration_stream.h"
+#include "sim/kernel/task.h"
 #include "tests/device/test_fuse_state.h"
 #include "tests/harness.h"
 #include "tests/sim/sim_test_util.h"

@@ -10,10 +10,10 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sim/gmem.h"
-#include "sim/slab.h"
-#include "sim/trace.h"
-#include "sim/virtqueue.h"
+#include "sim/kernel/gmem.h"
+#include "sim/kernel/slab.h"
+#include "sim/trace/trace.h"
+#include "sim/virtio/virtqueue.h"
 #include "tests/sim/sim_test_util.h"
 
 static void test_create_rules(void)

@@ -10,10 +10,10 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sim/gmem.h"
-#include "sim/trace.h"
-#include "sim/virtio_ring.h"
-#include "sim/virtqueue.h"
+#include "sim/kernel/gmem.h"
+#include "sim/trace/trace.h"
+#include "sim/virtio/virtio_ring.h"
+#include "sim/virtio/virtqueue.h"
 #include "tests/sim/sim_test_util.h"
 
 static struct vfs_dev_queue_stats qs(unsigned int idx)

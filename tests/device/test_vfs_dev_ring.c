@@ -10,10 +10,10 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sim/delay.h"
-#include "sim/trace.h"
-#include "sim/virtqueue.h"
-#include "sim/vringh.h"
+#include "sim/kernel/delay.h"
+#include "sim/trace/trace.h"
+#include "sim/virtio/virtqueue.h"
+#include "sim/virtio/vringh.h"
 
 static struct vfs_dev_queue_stats qs(unsigned int idx)
 {

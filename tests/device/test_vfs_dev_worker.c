@@ -12,8 +12,8 @@
 #include <string.h>
 
 #include "device/memfs.h"
-#include "sim/check.h"
-#include "sim/trace.h"
+#include "sim/kernel/check.h"
+#include "sim/trace/trace.h"
 
 static struct vfs_dev_queue_stats qs(unsigned int idx)
 {

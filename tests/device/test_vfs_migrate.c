@@ -9,8 +9,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sim/check.h"
-#include "sim/trace.h"
+#include "sim/kernel/check.h"
+#include "sim/trace/trace.h"
 #include "tests/device/test_vfs_migrate.h"
 
 /* Index of the first kept event of @kind, or -1. */

@@ -7,7 +7,7 @@
 #ifndef VFSIM_TESTS_DEVICE_TEST_VFS_MIGRATE_H
 #define VFSIM_TESTS_DEVICE_TEST_VFS_MIGRATE_H
 
-#include "sim/migration.h"
+#include "sim/vmm/migration.h"
 #include "tests/device/dev_harness.h"
 
 #define VM_MAX_SENT 64

@@ -10,7 +10,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sim/fault.h"
+#include "sim/kernel/fault.h"
 #include "tests/device/test_vfs_migrate.h"
 
 /* The flow failed in @step with @err; the source took over again. */

@@ -6,8 +6,8 @@
 
 #include "device/fuse_state.h"
 #include "device/memfs.h"
-#include "sim/task.h"
-#include "sim/trace.h"
+#include "sim/kernel/task.h"
+#include "sim/trace/trace.h"
 #include "tests/device/test_vfs_migrate.h"
 
 struct vfs_dev *vm_dst;

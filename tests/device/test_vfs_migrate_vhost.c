@@ -6,8 +6,8 @@
  */
 #include <errno.h>
 
-#include "sim/migration_stream.h"
-#include "sim/task.h"
+#include "sim/vmm/migration_stream.h"
+#include "sim/kernel/task.h"
 #include "tests/device/test_vfs_migrate.h"
 
 #define NO_FD VHOST_USER_DEVICE_STATE_NO_FD

@@ -15,9 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/sched.h"
-#include "sim/task.h"
-#include "sim/trace.h"
+#include "sim/kernel/sched.h"
+#include "sim/kernel/task.h"
+#include "sim/trace/trace.h"
 
 /* --- completing a chain -------------------------------------------------- */
 

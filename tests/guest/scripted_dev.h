@@ -50,11 +50,11 @@
 #define VFSIM_TESTS_GUEST_SCRIPTED_DEV_H
 
 #include "fuse_proto/fuse_msg.h"
-#include "sim/irq.h"
-#include "sim/types.h"
-#include "sim/virtio.h"
-#include "sim/vringh.h"
-#include "sim/wait.h"
+#include "sim/virtio/irq.h"
+#include "sim/kernel/types.h"
+#include "sim/virtio/virtio.h"
+#include "sim/virtio/vringh.h"
+#include "sim/kernel/wait.h"
 
 /** @brief Most queues an sdev has (hiprio + request queues). */
 #define SDEV_MAX_QUEUES 16

@@ -8,9 +8,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sim/sched.h"
-#include "sim/task.h"
-#include "sim/trace.h"
+#include "sim/kernel/sched.h"
+#include "sim/kernel/task.h"
+#include "sim/trace/trace.h"
 #include "tests/guest/scripted_dev.h"
 
 static const char *const action_names[] = {

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/trace.h"
+#include "sim/trace/trace.h"
 #include "tests/guest/scripted_dev.h"
 #include "tests/guest/scripted_dev_internal.h"
 

@@ -13,9 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sim/completion.h"
-#include "sim/slab.h"
-#include "sim/task.h"
+#include "sim/kernel/completion.h"
+#include "sim/kernel/slab.h"
+#include "sim/kernel/task.h"
 #include "tests/guest/scripted_dev.h"
 #include "tests/harness.h"
 #include "tests/sim/sim_test_util.h"

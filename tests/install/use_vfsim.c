@@ -7,9 +7,9 @@
 #include <stdio.h>
 
 #include "fuse_proto/fuse_msg.h"
-#include "sim/gmem.h"
-#include "sim/sched.h"
-#include "sim/trace.h"
+#include "sim/kernel/gmem.h"
+#include "sim/kernel/sched.h"
+#include "sim/trace/trace.h"
 
 static int task_fn(void *arg)
 {

@@ -21,7 +21,7 @@
 #include "device/virtio_fs_dev.h"
 #include "guest/guest_vfs.h"
 #include "guest/virtio_fs.h"
-#include "sim/irq.h"
+#include "sim/virtio/irq.h"
 #include "tests/harness.h"
 #include "tests/sim/sim_test_util.h"
 

@@ -6,10 +6,10 @@
 #ifndef VFSIM_TESTS_SIM_TEST_UTIL_H
 #define VFSIM_TESTS_SIM_TEST_UTIL_H
 
-#include "sim/check.h"
-#include "sim/fault.h"
-#include "sim/sched.h"
-#include "sim/trace.h"
+#include "sim/kernel/check.h"
+#include "sim/kernel/fault.h"
+#include "sim/kernel/sched.h"
+#include "sim/trace/trace.h"
 
 static inline void sim_test_setup(void)
 {

@@ -3,10 +3,10 @@
  * test_bitops_mm.c - bit operations, refcount_t misuse reports, and pages
  * of guest memory.
  */
-#include "sim/bitops.h"
-#include "sim/gmem.h"
-#include "sim/mm.h"
-#include "sim/refcount.h"
+#include "sim/kernel/bitops.h"
+#include "sim/kernel/gmem.h"
+#include "sim/kernel/mm.h"
+#include "sim/kernel/refcount.h"
 #include "tests/harness.h"
 #include "tests/sim/sim_test_util.h"
 

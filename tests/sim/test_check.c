@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/check.h"
-#include "sim/trace.h"
+#include "sim/kernel/check.h"
+#include "sim/trace/trace.h"
 #include "tests/harness.h"
 
 static void setup(void)

@@ -17,11 +17,11 @@
  */
 #include <stdio.h>
 
-#include "sim/completion.h"
-#include "sim/delay.h"
-#include "sim/mutex.h"
-#include "sim/spinlock.h"
-#include "sim/workqueue.h"
+#include "sim/kernel/completion.h"
+#include "sim/kernel/delay.h"
+#include "sim/kernel/mutex.h"
+#include "sim/kernel/spinlock.h"
+#include "sim/kernel/workqueue.h"
 #include "tests/harness.h"
 #include "tests/sim/sim_test_util.h"
 

@@ -5,8 +5,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sim/fault.h"
-#include "sim/trace.h"
+#include "sim/kernel/fault.h"
+#include "sim/trace/trace.h"
 #include "tests/harness.h"
 
 static void setup(void)

@@ -6,8 +6,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sim/gmem.h"
-#include "sim/trace.h"
+#include "sim/kernel/gmem.h"
+#include "sim/trace/trace.h"
 #include "tests/harness.h"
 
 static void setup(void)

@@ -7,10 +7,10 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sim/delay.h"
-#include "sim/irq.h"
-#include "sim/slab.h"
-#include "sim/task.h"
+#include "sim/kernel/delay.h"
+#include "sim/virtio/irq.h"
+#include "sim/kernel/slab.h"
+#include "sim/kernel/task.h"
 #include "tests/sim/sim_test_util.h"
 #include "tests/sim/test_vq_util.h"
 

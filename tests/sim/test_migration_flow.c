@@ -7,10 +7,10 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sim/gmem.h"
-#include "sim/migration.h"
-#include "sim/slab.h"
-#include "sim/task.h"
+#include "sim/kernel/gmem.h"
+#include "sim/vmm/migration.h"
+#include "sim/kernel/slab.h"
+#include "sim/kernel/task.h"
 #include "tests/sim/sim_test_util.h"
 #include "tests/harness.h"
 

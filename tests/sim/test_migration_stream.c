@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/migration_stream.h"
-#include "sim/task.h"
+#include "sim/vmm/migration_stream.h"
+#include "sim/kernel/task.h"
 #include "tests/harness.h"
 #include "tests/sim/sim_test_util.h"
 

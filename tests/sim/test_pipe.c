@@ -6,8 +6,8 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sim/pipe.h"
-#include "sim/task.h"
+#include "sim/vmm/pipe.h"
+#include "sim/kernel/task.h"
 #include "tests/harness.h"
 #include "tests/sim/sim_test_util.h"
 

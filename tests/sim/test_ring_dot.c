@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "sim/ring_dot.h"
+#include "sim/virtio/ring_dot.h"
 #include "tests/sim/test_vq_util.h"
 
 static struct virtqueue *vq;

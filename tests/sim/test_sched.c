@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sim/completion.h"
-#include "sim/delay.h"
-#include "sim/mutex.h"
-#include "sim/sched.h"
+#include "sim/kernel/completion.h"
+#include "sim/kernel/delay.h"
+#include "sim/kernel/mutex.h"
+#include "sim/kernel/sched.h"
 #include "tests/harness.h"
 #include "tests/sim/sim_test_util.h"
 

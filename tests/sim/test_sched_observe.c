@@ -7,8 +7,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "sim/delay.h"
-#include "sim/sched.h"
+#include "sim/kernel/delay.h"
+#include "sim/kernel/sched.h"
 #include "tests/harness.h"
 #include "tests/sim/sim_test_util.h"
 

@@ -5,7 +5,7 @@
  */
 #include <string.h>
 
-#include "sim/sched.h"
+#include "sim/kernel/sched.h"
 #include "tests/harness.h"
 #include "tests/sim/sim_test_util.h"
 

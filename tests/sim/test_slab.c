@@ -7,9 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sim/gmem.h"
-#include "sim/slab.h"
-#include "sim/spinlock.h"
+#include "sim/kernel/gmem.h"
+#include "sim/kernel/slab.h"
+#include "sim/kernel/spinlock.h"
 #include "tests/harness.h"
 #include "tests/sim/sim_test_util.h"
 

@@ -9,8 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sim/fault.h"
-#include "sim/sched.h"
+#include "sim/kernel/fault.h"
+#include "sim/kernel/sched.h"
 #include "tests/harness.h"
 
 static uint64_t rng_state;

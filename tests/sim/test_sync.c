@@ -6,14 +6,14 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sim/atomic.h"
-#include "sim/completion.h"
-#include "sim/kref.h"
-#include "sim/list.h"
-#include "sim/mutex.h"
-#include "sim/slab.h"
-#include "sim/spinlock.h"
-#include "sim/wait.h"
+#include "sim/kernel/atomic.h"
+#include "sim/kernel/completion.h"
+#include "sim/kernel/kref.h"
+#include "sim/kernel/list.h"
+#include "sim/kernel/mutex.h"
+#include "sim/kernel/slab.h"
+#include "sim/kernel/spinlock.h"
+#include "sim/kernel/wait.h"
 #include "tests/harness.h"
 #include "tests/sim/sim_test_util.h"
 

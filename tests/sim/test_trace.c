@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/trace.h"
+#include "sim/trace/trace.h"
 #include "tests/harness.h"
 
 static u64 fake_now;

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/trace.h"
-#include "sim/trace_msc.h"
+#include "sim/trace/trace.h"
+#include "sim/trace/trace_msc.h"
 #include "tests/harness.h"
 
 /* An event with the "absent" defaults TRACE() gives. */

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 
-#include "sim/virtio.h"
+#include "sim/virtio/virtio.h"
 #include "tests/sim/test_vq_util.h"
 
 /* A tiny device: an echo server on each queue. */

@@ -9,11 +9,11 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sim/gmem.h"
-#include "sim/slab.h"
-#include "sim/trace.h"
-#include "sim/virtqueue.h"
-#include "sim/vringh.h"
+#include "sim/kernel/gmem.h"
+#include "sim/kernel/slab.h"
+#include "sim/trace/trace.h"
+#include "sim/virtio/virtqueue.h"
+#include "sim/virtio/vringh.h"
 #include "tests/harness.h"
 
 #define F_INDIRECT (1ULL << VIRTIO_RING_F_INDIRECT_DESC)

@@ -5,11 +5,11 @@
 #include <errno.h>
 #include <string.h>
 
-#include "sim/completion.h"
-#include "sim/delay.h"
-#include "sim/gmem.h"
-#include "sim/slab.h"
-#include "sim/workqueue.h"
+#include "sim/kernel/completion.h"
+#include "sim/kernel/delay.h"
+#include "sim/kernel/gmem.h"
+#include "sim/kernel/slab.h"
+#include "sim/kernel/workqueue.h"
 #include "tests/harness.h"
 #include "tests/sim/sim_test_util.h"
 
