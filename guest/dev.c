@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fuse_dev.c - the FUSE client core's request machinery (the kernel's
- * fs/fuse/dev.c, reduced to what virtio-fs uses): allocating requests,
- * handing them to the transport in either fiq op style, waiting for the
- * answer, the background queue and forgets. Abort and request timeouts
- * are in fuse_dev_abort.c.
+ * dev.c - twin of Linux fs/fuse/dev.c (mainline; functions in its order),
+ * reduced to what virtio-fs uses: the request timeout's checks, allocating
+ * requests, handing them to the transport in either fiq op style, waiting
+ * for the answer, the background queue, forgets, and aborting a
+ * connection. The parts of dev.c that serve /dev/fuse (read, write,
+ * splice, notify, ioctls) have no place here: virtio-fs moves requests
+ * through virtqueues instead.
  *
  * Who assigns the unique: in the v5-2019 style the core does it under
  * fiq->lock before wake_pending_and_unlock (as 5.4's dev.c did); in the
@@ -21,10 +23,92 @@
 #include <limits.h>
 #include <string.h>
 
-#include "guest/fuse_dev_internal.h"
+#include "guest/fuse_dev_i.h"
 #include "guest/fuse_i.h"
 
-/* The kernel's IS_ERR/ERR_PTR, local to this file. */
+/* Kernel: request_expired(): is the head of @list older than allowed? */
+static bool request_expired(struct fuse_conn *fc, struct list_head *list)
+{
+	struct fuse_req *req;
+
+	if (list_empty(list))
+		return false;
+	req = list_first_entry(list, struct fuse_req, list);
+	return sched_now() - req->create_time > fc->req_timeout_ns;
+}
+
+/* Kernel: fuse_fpq_processing_expired(): any bucket's head too old? */
+static bool fuse_fpq_processing_expired(struct fuse_conn *fc,
+					struct list_head *processing)
+{
+	unsigned int i;
+
+	for (i = 0; i < FUSE_PQ_HASH_SIZE; i++)
+		if (request_expired(fc, &processing[i]))
+			return true;
+
+	return false;
+}
+
+/*
+ * Kernel (6.15): fuse_check_timeout(): look at the oldest request of each
+ * list; abort the connection when one is too old, else check again later.
+ */
+void fuse_check_timeout(struct work_struct *work)
+{
+	struct delayed_work *dwork = to_delayed_work(work);
+	struct fuse_conn *fc =
+		container_of(dwork, struct fuse_conn, timeout_work);
+	struct fuse_iqueue *fiq = &fc->iq;
+	struct fuse_dev *fud;
+	struct fuse_pqueue *fpq;
+	bool expired = false;
+
+	if (!atomic_read(&fc->num_waiting))
+		goto out;
+
+	spin_lock(&fiq->lock);
+	expired = request_expired(fc, &fiq->pending);
+	spin_unlock(&fiq->lock);
+	if (expired)
+		goto abort_conn;
+
+	spin_lock(&fc->bg_lock);
+	expired = request_expired(fc, &fc->bg_queue);
+	spin_unlock(&fc->bg_lock);
+	if (expired)
+		goto abort_conn;
+
+	spin_lock(&fc->lock);
+	if (!fc->connected) {
+		spin_unlock(&fc->lock);
+		return;
+	}
+	list_for_each_entry(fud, &fc->devices, entry) {
+		fpq = &fud->pq;
+		spin_lock(&fpq->lock);
+		if (request_expired(fc, &fpq->io) ||
+		    fuse_fpq_processing_expired(fc, fpq->processing)) {
+			spin_unlock(&fpq->lock);
+			spin_unlock(&fc->lock);
+			goto abort_conn;
+		}
+
+		spin_unlock(&fpq->lock);
+	}
+	spin_unlock(&fc->lock);
+
+out:
+	queue_delayed_work(system_wq, &fc->timeout_work, fc->timeout_freq);
+	return;
+
+abort_conn:
+	TRACE(.kind = "fuse.timeout", .func = "fuse_check_timeout",
+	      .detail = "request timed out: aborting the connection");
+	fuse_abort_conn(fc);
+}
+
+/* The kernel's ERR_PTR(), IS_ERR() and PTR_ERR(), local to this file. */
 static inline void *err_ptr(long err)
 {
 	return (void *)err;
@@ -240,6 +324,38 @@ static void fuse_send_one(struct fuse_iqueue *fiq, struct fuse_req *req)
 	TRACE(.kind = "fuse.send", .func = "fuse_send_one",
 	      .opcode = (s32)req->in.h.opcode);
 	fiq->ops->send_req(fiq, req);
+}
+
+/*
+ * Kernel: fuse_queue_forget(). v5 style: append to the forget list under
+ * fiq->lock and wake the transport, which unlocks. Mainline style: call
+ * send_forget. A dead queue frees the link in both styles (mainline's
+ * /dev/fuse queue checks fiq->connected the same way; virtio-fs checks its
+ * own per-queue flag too).
+ */
+void fuse_queue_forget(struct fuse_conn *fc, struct fuse_forget_link *forget,
+		       u64 nodeid, u64 nlookup)
+{
+	struct fuse_iqueue *fiq = &fc->iq;
+
+	forget->forget_one.nodeid = nodeid;
+	forget->forget_one.nlookup = nlookup;
+	forget->next = NULL;
+
+	spin_lock(&fiq->lock);
+	if (!fiq->connected) {
+		spin_unlock(&fiq->lock);
+		kfree(forget);
+		return;
+	}
+	if (fiq_mainline(fiq)) {
+		spin_unlock(&fiq->lock);
+		fiq->ops->send_forget(fiq, forget);
+		return;
+	}
+	fiq->forget_list_tail->next = forget;
+	fiq->forget_list_tail = forget;
+	fiq->ops->wake_forget_and_unlock(fiq);
 }
 
 /*
@@ -491,42 +607,10 @@ int fuse_simple_background(struct fuse_mount *fm, struct fuse_args *args,
 	return 0;
 }
 
-/* Kernel: fuse_alloc_forget(). */
-struct fuse_forget_link *fuse_alloc_forget(void)
+/* Kernel: forget_pending(): is a FORGET queued on @fiq? */
+static bool forget_pending(struct fuse_iqueue *fiq)
 {
-	return kzalloc(sizeof(struct fuse_forget_link), GFP_KERNEL);
-}
-
-/*
- * Kernel: fuse_queue_forget(). v5 style: append to the forget list under
- * fiq->lock and wake the transport, which unlocks. Mainline style: call
- * send_forget. A dead queue frees the link in both styles (mainline's
- * /dev/fuse queue checks fiq->connected the same way; virtio-fs checks its
- * own per-queue flag too).
- */
-void fuse_queue_forget(struct fuse_conn *fc, struct fuse_forget_link *forget,
-		       u64 nodeid, u64 nlookup)
-{
-	struct fuse_iqueue *fiq = &fc->iq;
-
-	forget->forget_one.nodeid = nodeid;
-	forget->forget_one.nlookup = nlookup;
-	forget->next = NULL;
-
-	spin_lock(&fiq->lock);
-	if (!fiq->connected) {
-		spin_unlock(&fiq->lock);
-		kfree(forget);
-		return;
-	}
-	if (fiq_mainline(fiq)) {
-		spin_unlock(&fiq->lock);
-		fiq->ops->send_forget(fiq, forget);
-		return;
-	}
-	fiq->forget_list_tail->next = forget;
-	fiq->forget_list_tail = forget;
-	fiq->ops->wake_forget_and_unlock(fiq);
+	return fiq->forget_list_head.next != NULL;
 }
 
 /* Kernel: fuse_dequeue_forget(): unlink up to @max links from the head. */
@@ -553,4 +637,96 @@ struct fuse_forget_link *fuse_dequeue_forget(struct fuse_iqueue *fiq,
 	return head;
 }
 
-/* Kernel: forget_pending(). */
+/* Kernel: end_requests(): end every request on @head with ECONNABORTED. */
+static void end_requests(struct list_head *head)
+{
+	while (!list_empty(head)) {
+		struct fuse_req *req;
+
+		req = list_entry(head->next, struct fuse_req, list);
+		req->out.h.error = -ECONNABORTED;
+		clear_bit(FR_SENT, &req->flags);
+		list_del_init(&req->list);
+		fuse_request_end(req);
+	}
+}
+
+/*
+ * Kernel: fuse_abort_conn(): mark everything disconnected, end what is
+ * processing or pending with ECONNABORTED, free queued forgets, wake every
+ * waiter. Background requests still queued are flushed to the transport
+ * (max_background lifted), as the kernel does; the transport sees a dead
+ * queue and fails them.
+ */
+void fuse_abort_conn(struct fuse_conn *fc)
+{
+	struct fuse_iqueue *fiq = &fc->iq;
+
+	spin_lock(&fc->lock);
+	if (fc->connected) {
+		struct fuse_dev *fud;
+		struct fuse_req *req, *next;
+		LIST_HEAD(to_end);
+		unsigned int i;
+
+		TRACE(.kind = "fuse.abort", .func = "fuse_abort_conn");
+		if (fc->timeout_freq)
+			cancel_delayed_work(&fc->timeout_work);
+
+		/* Background queuing checks fc->connected under bg_lock */
+		spin_lock(&fc->bg_lock);
+		fc->connected = 0;
+		spin_unlock(&fc->bg_lock);
+
+		fc->aborted = true;
+		fuse_set_initialized(fc);
+		list_for_each_entry(fud, &fc->devices, entry) {
+			struct fuse_pqueue *fpq = &fud->pq;
+
+			spin_lock(&fpq->lock);
+			fpq->connected = 0;
+			list_for_each_entry_safe(req, next, &fpq->io, list) {
+				req->out.h.error = -ECONNABORTED;
+				set_bit(FR_ABORTED, &req->flags);
+				if (!test_bit(FR_LOCKED, &req->flags)) {
+					set_bit(FR_PRIVATE, &req->flags);
+					__fuse_get_request(req);
+					list_move(&req->list, &to_end);
+				}
+			}
+			for (i = 0; i < FUSE_PQ_HASH_SIZE; i++)
+				list_splice_tail_init(&fpq->processing[i],
+						      &to_end);
+			spin_unlock(&fpq->lock);
+		}
+		spin_lock(&fc->bg_lock);
+		fc->blocked = 0;
+		fc->max_background = UINT_MAX;
+		flush_bg_queue(fc);
+		spin_unlock(&fc->bg_lock);
+
+		spin_lock(&fiq->lock);
+		fiq->connected = 0;
+		list_for_each_entry(req, &fiq->pending, list)
+			clear_bit(FR_PENDING, &req->flags);
+		list_splice_tail_init(&fiq->pending, &to_end);
+		while (forget_pending(fiq))
+			kfree(fuse_dequeue_forget(fiq, 1, NULL));
+		wake_up_all(&fiq->waitq);
+		spin_unlock(&fiq->lock);
+		wake_up_all(&fc->blocked_waitq);
+		spin_unlock(&fc->lock);
+
+		end_requests(&to_end);
+	} else {
+		spin_unlock(&fc->lock);
+	}
+}
+
+/* Kernel: fuse_wait_aborted(): wait for every counted request to go. */
+void fuse_wait_aborted(struct fuse_conn *fc)
+{
+	/* matches implicit memory barrier in fuse_drop_waiting() */
+	smp_mb();
+	wait_event(fc->blocked_waitq, atomic_read(&fc->num_waiting) == 0);
+}

@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * guest_vfs_file.c - the syscall-like API, open files half: OPEN/CREATE,
- * READ/WRITE through pages (fs/fuse/file.c), FLUSH, background RELEASE,
- * OPENDIR/READDIR/RELEASEDIR (fs/fuse/readdir.c), POSIX locks and the DAX
- * mapping requests (fs/fuse/dax.c).
+ * file.c - twin of Linux fs/fuse/file.c (mainline; functions in its
+ * order), reduced to the requests of open files: OPEN/OPENDIR, background
+ * RELEASE/RELEASEDIR, FLUSH, READ and WRITE through pages, and POSIX
+ * locks (GETLK/SETLK/SETLKW).
+ *
+ * Simplified: there is no page cache and no struct file; a struct
+ * guest_file stands for the kernel's struct fuse_file, and reads and
+ * writes go straight to the server one max_pages chunk at a time, as
+ * fuse_direct_io() does for O_DIRECT. The lines marked "vfsim" keep the
+ * restore extension's table of open handles and locks (vfsim_restore.c).
  */
 #include <assert.h>
 #include <errno.h>
@@ -11,15 +17,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "guest/guest_vfs.h"
-#include "guest/guest_vfs_internal.h"
-
-static int guest_release_common(struct guest_fs *gfs, struct guest_file *f,
-				bool isdir);
+#include "guest/vfsim_internal.h"
 
 /* Kernel: fuse_send_open() + fuse_do_open(). */
-static int guest_open_common(struct guest_fs *gfs, u64 nodeid, u32 flags,
-			     bool isdir, struct guest_file *f)
+int fuse_do_open(struct guest_fs *gfs, u64 nodeid, u32 flags, bool isdir,
+		 struct guest_file *f)
 {
 	struct fuse_conn *fc = gfs->fm->fc;
 	struct fuse_open_in inarg;
@@ -27,8 +29,6 @@ static int guest_open_common(struct guest_fs *gfs, u64 nodeid, u32 flags,
 	struct fuse_args args;
 	int err;
 
-	if (!f)
-		return -EINVAL;
 	memset(&inarg, 0, sizeof(inarg));
 	memset(&outarg, 0, sizeof(outarg));
 	memset(&args, 0, sizeof(args));
@@ -52,88 +52,99 @@ static int guest_open_common(struct guest_fs *gfs, u64 nodeid, u32 flags,
 	f->flags = inarg.flags;
 	f->isdir = isdir;
 	if (guest_track_open(gfs, f)) {
-		(void)guest_release_common(gfs, f, isdir);
+		(void)fuse_release_common(gfs, f, isdir);
 		return -ENOMEM;
 	}
 	return 0;
 }
 
-int guest_open(struct guest_fs *gfs, u64 nodeid, u32 flags,
-	       struct guest_file *f)
-{
-	return guest_open_common(gfs, nodeid, flags, false, f);
-}
-
-int guest_opendir(struct guest_fs *gfs, u64 nodeid, struct guest_file *f)
-{
-	return guest_open_common(gfs, nodeid, O_RDONLY | O_DIRECTORY, true, f);
-}
-
-/* Kernel: fuse_create_open(): the new node must be a regular file, else
- * its handle is released, its lookup forgotten and the call fails. */
-int guest_create(struct guest_fs *gfs, u64 parent, const char *name, u32 mode,
-		 u32 flags, struct fuse_entry_out *entry, struct guest_file *f)
-{
-	struct fuse_create_in inarg;
-	struct fuse_entry_out outentry;
-	struct fuse_open_out outopen;
+/* Kernel: struct fuse_release_args: lives until the background end. */
+struct fuse_release_args {
 	struct fuse_args args;
-	int err = guest_check_name(name);
+	struct fuse_release_in inarg;
+	struct guest_fs *gfs;
+};
 
-	if (!err && !f)
-		err = -EINVAL;
-	if (err)
-		return err;
-	memset(&inarg, 0, sizeof(inarg));
-	memset(&outentry, 0, sizeof(outentry));
-	memset(&outopen, 0, sizeof(outopen));
-	memset(&args, 0, sizeof(args));
-	inarg.flags = flags & ~(u32)O_NOCTTY;
-	inarg.mode = mode;
-	inarg.umask = 022;
-	args.opcode = FUSE_CREATE;
-	args.nodeid = parent;
-	args.in_numargs = 2;
-	args.in_args[0].size = sizeof(inarg);
-	args.in_args[0].value = &inarg;
-	args.in_args[1].size = (unsigned int)strlen(name) + 1;
-	args.in_args[1].value = name;
-	args.out_numargs = 2;
-	args.out_args[0].size = sizeof(outentry);
-	args.out_args[0].value = &outentry;
-	args.out_args[1].size = sizeof(outopen);
-	args.out_args[1].value = &outopen;
-	err = (int)guest_send(gfs, &args);
-	if (err)
-		return err;
-	if (!outentry.nodeid)
-		return -EIO;
-	err = guest_owe_lookup(gfs, outentry.nodeid, parent, name);
-	f->nodeid = outentry.nodeid;
-	f->fh = outopen.fh;
-	f->open_flags = outopen.open_flags;
-	f->flags = inarg.flags;
-	f->isdir = false;
-	if (guest_track_open(gfs, f)) {
-		if (!err)
-			(void)guest_forget(gfs, outentry.nodeid, 1);
-		err = -ENOMEM;
-	}
-	if (!err && (outentry.attr.mode & S_IFMT) != S_IFREG) {
-		(void)guest_forget(gfs, outentry.nodeid, 1);
-		err = -EIO;
-	}
-	if (err) {
-		guest_release(gfs, f);
-		return err;
-	}
-	if (entry)
-		*entry = outentry;
+/* Kernel: fuse_release_end(). */
+static void fuse_release_end(struct fuse_mount *fm, struct fuse_args *args,
+			     int error)
+{
+	struct fuse_release_args *ra =
+		container_of(args, struct fuse_release_args, args);
+	struct guest_fs *gfs = ra->gfs;
+
+	(void)fm;
+	TRACE(.kind = "guest.release", .func = "fuse_release_end",
+	      .opcode = (s32)args->opcode,
+	      .detail = error ? fuse_errno_name(error) : NULL);
+	kfree(ra);
+	assert(gfs->nr_releasing > 0);
+	gfs->nr_releasing--;
+	wake_up_all(&gfs->release_wq);
+}
+
+/* Kernel: fuse_prepare_release() + fuse_file_put() (async). */
+int fuse_release_common(struct guest_fs *gfs, struct guest_file *f, bool isdir)
+{
+	struct fuse_release_args *ra;
+	u64 fh = f->fh;
+
+	/* a handle a restore lost is closed already on the device */
+	if (!guest_untrack_open(gfs, f, &fh))
+		return 0;
+	guest_restore_wait(gfs);
+	ra = kzalloc(sizeof(*ra), GFP_KERNEL | __GFP_NOFAIL);
+	ra->gfs = gfs;
+	ra->inarg.fh = fh;
+	ra->inarg.flags = f->flags;
+	ra->args.opcode = isdir ? FUSE_RELEASEDIR : FUSE_RELEASE;
+	ra->args.nodeid = guest_dev_nodeid(gfs, f->nodeid);
+	ra->args.in_numargs = 1;
+	ra->args.in_args[0].size = sizeof(ra->inarg);
+	ra->args.in_args[0].value = &ra->inarg;
+	/* hold the handle open until RELEASE, even across an interruption */
+	ra->args.force = true;
+	ra->args.nocreds = true;
+	ra->args.end = fuse_release_end;
+	gfs->nr_releasing++;
+	if (fuse_simple_background(gfs->fm, &ra->args,
+				   GFP_KERNEL | __GFP_NOFAIL))
+		fuse_release_end(gfs->fm, &ra->args, -ENOTCONN);
 	return 0;
 }
 
+/* Kernel: fuse_flush(). */
+int fuse_flush(struct guest_fs *gfs, struct guest_file *f, u64 lock_owner)
+{
+	struct fuse_conn *fc = gfs->fm->fc;
+	struct fuse_flush_in inarg;
+	struct fuse_args args;
+	int err;
+
+	if (fc->no_flush)
+		return 0;
+	memset(&inarg, 0, sizeof(inarg));
+	memset(&args, 0, sizeof(args));
+	inarg.fh = f->fh;
+	inarg.lock_owner = lock_owner;
+	args.opcode = FUSE_FLUSH;
+	args.nodeid = f->nodeid;
+	args.in_numargs = 1;
+	args.in_args[0].size = sizeof(inarg);
+	args.in_args[0].value = &inarg;
+	args.force = true;
+	err = (int)guest_send(gfs, &args);
+	if (err == -ENOSYS) {
+		fc->no_flush = 1;
+		err = 0;
+	}
+	if (!err)
+		guest_untrack_locks(gfs, f->nodeid, lock_owner);
+	return err;
+}
+
 /* The pages of one READ/WRITE/READDIR: kernel fuse_io_alloc() shape. */
-static int guest_pages_alloc(struct fuse_args_pages *ap, size_t bytes)
+static int fuse_pages_alloc(struct fuse_args_pages *ap, size_t bytes)
 {
 	unsigned int n = (unsigned int)((bytes + PAGE_SIZE - 1) / PAGE_SIZE);
 	unsigned int i;
@@ -162,7 +173,8 @@ fail:
 	return -ENOMEM;
 }
 
-static void guest_pages_free(struct fuse_args_pages *ap)
+/* vfsim: free what fuse_pages_alloc() allocated. */
+static void fuse_pages_free(struct fuse_args_pages *ap)
 {
 	unsigned int i;
 
@@ -172,9 +184,10 @@ static void guest_pages_free(struct fuse_args_pages *ap)
 	kfree(ap->descs);
 }
 
-/* Copy between a flat buffer and the pages (to_pages: into them). */
-static void guest_pages_copy(struct fuse_args_pages *ap, void *buf,
-			     size_t bytes, bool to_pages)
+/* vfsim: copy between a flat buffer and the pages (to_pages: into them);
+ * the kernel copies from or to the caller's iov_iter instead. */
+static void fuse_pages_copy(struct fuse_args_pages *ap, void *buf, size_t bytes,
+			    bool to_pages)
 {
 	unsigned int i;
 	char *p = buf;
@@ -196,14 +209,14 @@ static void guest_pages_copy(struct fuse_args_pages *ap, void *buf,
 }
 
 /* Kernel: fuse_read_args_fill() + fuse_send_read(): one READ. */
-static ssize_t guest_read_one(struct guest_fs *gfs, struct guest_file *f,
+static ssize_t fuse_send_read(struct guest_fs *gfs, struct guest_file *f,
 			      u64 off, void *buf, size_t count)
 {
 	struct fuse_args_pages ap;
 	struct fuse_read_in inarg;
 	ssize_t ret;
 
-	if (guest_pages_alloc(&ap, count))
+	if (fuse_pages_alloc(&ap, count))
 		return -ENOMEM;
 	memset(&inarg, 0, sizeof(inarg));
 	inarg.fh = f->fh;
@@ -223,43 +236,13 @@ static ssize_t guest_read_one(struct guest_fs *gfs, struct guest_file *f,
 	/* out_args[0].size caps the reply, so ret <= count */
 	ret = guest_send(gfs, &ap.args);
 	if (ret > 0)
-		guest_pages_copy(&ap, buf, (size_t)ret, false);
-	guest_pages_free(&ap);
+		fuse_pages_copy(&ap, buf, (size_t)ret, false);
+	fuse_pages_free(&ap);
 	return ret;
 }
 
-/* One request's worth of bytes: the page limit and @cap. */
-static size_t guest_chunk(struct fuse_conn *fc, size_t cap)
-{
-	size_t max = (size_t)fc->max_pages * PAGE_SIZE;
-
-	return cap < max ? cap : max;
-}
-
-ssize_t guest_read(struct guest_fs *gfs, struct guest_file *f, u64 off,
-		   void *buf, size_t count)
-{
-	size_t chunk, done = 0;
-
-	if (!f || f->isdir || (!buf && count))
-		return -EINVAL;
-	chunk = guest_chunk(gfs->fm->fc, gfs->fm->fc->max_read);
-	while (done < count) {
-		size_t n = count - done < chunk ? count - done : chunk;
-		ssize_t ret = guest_read_one(gfs, f, off + done,
-					     (char *)buf + done, n);
-
-		if (ret < 0)
-			return done ? (ssize_t)done : ret;
-		done += (size_t)ret;
-		if ((size_t)ret < n)
-			break;
-	}
-	return (ssize_t)done;
-}
-
 /* Kernel: fuse_write_args_fill() + fuse_send_write_pages(): one WRITE. */
-static ssize_t guest_write_one(struct guest_fs *gfs, struct guest_file *f,
+static ssize_t fuse_send_write(struct guest_fs *gfs, struct guest_file *f,
 			       u64 off, const void *buf, size_t count)
 {
 	struct fuse_args_pages ap;
@@ -267,9 +250,9 @@ static ssize_t guest_write_one(struct guest_fs *gfs, struct guest_file *f,
 	struct fuse_write_out outarg;
 	ssize_t ret;
 
-	if (guest_pages_alloc(&ap, count))
+	if (fuse_pages_alloc(&ap, count))
 		return -ENOMEM;
-	guest_pages_copy(&ap, (void *)buf, count, true);
+	fuse_pages_copy(&ap, (void *)buf, count, true);
 	memset(&inarg, 0, sizeof(inarg));
 	memset(&outarg, 0, sizeof(outarg));
 	inarg.fh = f->fh;
@@ -287,7 +270,7 @@ static ssize_t guest_write_one(struct guest_fs *gfs, struct guest_file *f,
 	ap.args.out_args[0].size = sizeof(outarg);
 	ap.args.out_args[0].value = &outarg;
 	ret = guest_send(gfs, &ap.args);
-	guest_pages_free(&ap);
+	fuse_pages_free(&ap);
 	if (ret)
 		return ret;
 	/* the server cannot have written more than it got */
@@ -296,18 +279,27 @@ static ssize_t guest_write_one(struct guest_fs *gfs, struct guest_file *f,
 	return outarg.size;
 }
 
-ssize_t guest_write(struct guest_fs *gfs, struct guest_file *f, u64 off,
-		    const void *buf, size_t count)
+/*
+ * Kernel: fuse_direct_io(): one READ or WRITE per chunk of at most
+ * max_pages pages (and max_read or max_write bytes) until @count bytes
+ * moved or the server moved fewer than asked. Returns the bytes moved, or
+ * the first error when nothing moved.
+ */
+ssize_t fuse_direct_io(struct guest_fs *gfs, struct guest_file *f, u64 off,
+		       void *buf, size_t count, bool write)
 {
-	size_t chunk, done = 0;
+	struct fuse_conn *fc = gfs->fm->fc;
+	size_t cap = write ? fc->max_write : fc->max_read;
+	size_t max = (size_t)fc->max_pages * PAGE_SIZE;
+	size_t chunk = cap < max ? cap : max;
+	size_t done = 0;
 
-	if (!f || f->isdir || (!buf && count))
-		return -EINVAL;
-	chunk = guest_chunk(gfs->fm->fc, gfs->fm->fc->max_write);
 	while (done < count) {
 		size_t n = count - done < chunk ? count - done : chunk;
-		ssize_t ret = guest_write_one(gfs, f, off + done,
-					      (const char *)buf + done, n);
+		char *p = (char *)buf + done;
+		ssize_t ret =
+			write ? fuse_send_write(gfs, f, off + done, p, n) :
+				fuse_send_read(gfs, f, off + done, p, n);
 
 		if (ret < 0)
 			return done ? (ssize_t)done : ret;
@@ -318,107 +310,51 @@ ssize_t guest_write(struct guest_fs *gfs, struct guest_file *f, u64 off,
 	return (ssize_t)done;
 }
 
-/* Kernel: fuse_flush(). */
-int guest_flush(struct guest_fs *gfs, struct guest_file *f, u64 lock_owner)
+/* Kernel: fuse_lk_fill(). */
+static int fuse_lk(struct guest_fs *gfs, struct guest_file *f, u64 owner,
+		   struct fuse_file_lock *lk, u32 opcode)
 {
-	struct fuse_conn *fc = gfs->fm->fc;
-	struct fuse_flush_in inarg;
+	struct fuse_lk_in inarg;
+	struct fuse_lk_out outarg;
 	struct fuse_args args;
 	int err;
 
-	if (!f || f->isdir)
-		return -EINVAL;
-	if (fc->no_flush)
-		return 0;
 	memset(&inarg, 0, sizeof(inarg));
+	memset(&outarg, 0, sizeof(outarg));
 	memset(&args, 0, sizeof(args));
 	inarg.fh = f->fh;
-	inarg.lock_owner = lock_owner;
-	args.opcode = FUSE_FLUSH;
+	inarg.owner = owner;
+	inarg.lk = *lk;
+	args.opcode = opcode;
 	args.nodeid = f->nodeid;
 	args.in_numargs = 1;
 	args.in_args[0].size = sizeof(inarg);
 	args.in_args[0].value = &inarg;
-	args.force = true;
-	err = (int)guest_send(gfs, &args);
-	if (err == -ENOSYS) {
-		fc->no_flush = 1;
-		err = 0;
+	if (opcode == FUSE_GETLK) {
+		args.out_numargs = 1;
+		args.out_args[0].size = sizeof(outarg);
+		args.out_args[0].value = &outarg;
 	}
-	if (!err)
-		guest_untrack_locks(gfs, f->nodeid, lock_owner);
+	err = (int)guest_send(gfs, &args);
+	if (!err && opcode == FUSE_GETLK)
+		*lk = outarg.lk;
+	else if (!err)
+		err = guest_track_lock(gfs, f, owner, lk);
 	return err;
 }
 
-/* Kernel: struct fuse_release_args: lives until the background end. */
-struct guest_release_args {
-	struct fuse_args args;
-	struct fuse_release_in inarg;
-	struct guest_fs *gfs;
-};
-
-/* Kernel: fuse_release_end(). */
-static void guest_release_end(struct fuse_mount *fm, struct fuse_args *args,
-			      int error)
+/* Kernel: fuse_getlk(). */
+int fuse_getlk(struct guest_fs *gfs, struct guest_file *f, u64 owner,
+	       struct fuse_file_lock *lk)
 {
-	struct guest_release_args *ra =
-		container_of(args, struct guest_release_args, args);
-	struct guest_fs *gfs = ra->gfs;
-
-	(void)fm;
-	TRACE(.kind = "guest.release", .func = "fuse_release_end",
-	      .opcode = (s32)args->opcode,
-	      .detail = error ? fuse_errno_name(error) : NULL);
-	kfree(ra);
-	assert(gfs->nr_releasing > 0);
-	gfs->nr_releasing--;
-	wake_up_all(&gfs->release_wq);
+	return fuse_lk(gfs, f, owner, lk, FUSE_GETLK);
 }
 
-/* Kernel: fuse_prepare_release() + fuse_file_put() (async). */
-static int guest_release_common(struct guest_fs *gfs, struct guest_file *f,
-				bool isdir)
+/* Kernel: fuse_setlk(); @sleep is F_SETLKW. */
+int fuse_setlk(struct guest_fs *gfs, struct guest_file *f, u64 owner,
+	       const struct fuse_file_lock *lk, bool sleep)
 {
-	struct guest_release_args *ra;
-	u64 fh = f ? f->fh : 0;
+	struct fuse_file_lock l = *lk;
 
-	if (!f || f->isdir != isdir)
-		return -EINVAL;
-	/* a handle a restore lost is closed already on the device */
-	if (!guest_untrack_open(gfs, f, &fh))
-		return 0;
-	guest_restore_wait(gfs);
-	ra = kzalloc(sizeof(*ra), GFP_KERNEL | __GFP_NOFAIL);
-	ra->gfs = gfs;
-	ra->inarg.fh = fh;
-	ra->inarg.flags = f->flags;
-	ra->args.opcode = isdir ? FUSE_RELEASEDIR : FUSE_RELEASE;
-	ra->args.nodeid = guest_dev_nodeid(gfs, f->nodeid);
-	ra->args.in_numargs = 1;
-	ra->args.in_args[0].size = sizeof(ra->inarg);
-	ra->args.in_args[0].value = &ra->inarg;
-	/* hold the handle open until RELEASE, even across an interruption */
-	ra->args.force = true;
-	ra->args.nocreds = true;
-	ra->args.end = guest_release_end;
-	gfs->nr_releasing++;
-	if (fuse_simple_background(gfs->fm, &ra->args,
-				   GFP_KERNEL | __GFP_NOFAIL))
-		guest_release_end(gfs->fm, &ra->args, -ENOTCONN);
-	return 0;
-}
-
-int guest_release(struct guest_fs *gfs, struct guest_file *f)
-{
-	return guest_release_common(gfs, f, false);
-}
-
-int guest_releasedir(struct guest_fs *gfs, struct guest_file *f)
-{
-	return guest_release_common(gfs, f, true);
-}
-
-void guest_wait_releases(struct guest_fs *gfs)
-{
-	wait_event(gfs->release_wq, gfs->nr_releasing == 0);
+	return fuse_lk(gfs, f, owner, &l, sleep ? FUSE_SETLKW : FUSE_SETLK);
 }

@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /**
- * @file fuse_dev_internal.h
- * @brief Between the two halves of the request machinery, fuse_dev.c and
- * fuse_dev_abort.c (in the kernel both are static in fs/fuse/dev.c).
+ * @file fuse_dev_i.h
+ * @brief Twin of Linux fs/fuse/fuse_dev_i.h: what dev.c shares with the
+ * rest of the FUSE core (inode.c) but not with the transport.
  */
-#ifndef VFSIM_GUEST_FUSE_DEV_INTERNAL_H
-#define VFSIM_GUEST_FUSE_DEV_INTERNAL_H
+#ifndef VFSIM_GUEST_FUSE_DEV_I_H
+#define VFSIM_GUEST_FUSE_DEV_I_H
 
 #include "guest/fuse_i.h"
+
+/** @brief Kernel: fuse_check_timeout(): the periodic work that aborts a
+ *  connection whose oldest request is older than fc->req_timeout_ns;
+ *  armed by fuse_init_server_timeout() (inode.c). */
+void fuse_check_timeout(struct work_struct *work);
 
 /** @brief Kernel: fuse_set_initialized(): let requests flow (INIT done,
  *  or aborted so that waiters in fuse_get_req() wake up and fail). */
@@ -18,4 +23,4 @@ void fuse_set_initialized(struct fuse_conn *fc);
  *  fc->bg_lock held. */
 void flush_bg_queue(struct fuse_conn *fc);
 
-#endif /* VFSIM_GUEST_FUSE_DEV_INTERNAL_H */
+#endif /* VFSIM_GUEST_FUSE_DEV_I_H */

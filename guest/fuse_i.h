@@ -425,6 +425,10 @@ void fuse_abort_conn(struct fuse_conn *fc);
  *  fuse_wait_aborted()). */
 void fuse_wait_aborted(struct fuse_conn *fc);
 
+/** @brief Kernel: fuse_dax_check_alignment() (dax.c): INIT's map
+ *  alignment must not exceed a DAX range. @return false when it does */
+bool fuse_dax_check_alignment(struct fuse_conn *fc, unsigned int map_alignment);
+
 /** @brief Send FUSE_INIT in the background (kernel: fuse_send_init());
  *  the reply sets fc->initialized and wakes blocked senders. */
 void fuse_send_init(struct fuse_mount *fm);

@@ -1,15 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fuse_inode.c - the FUSE client core's connection life cycle (the kernel's
- * fs/fuse/inode.c, reduced to what virtio-fs uses): setting a connection
- * up, its channels, INIT negotiation, filling the super block and tearing
- * the connection down with DESTROY.
+ * inode.c - twin of Linux fs/fuse/inode.c (mainline; functions in its
+ * order), reduced to what virtio-fs uses: forget links, DESTROY, setting a
+ * connection up with its queues and channels, INIT negotiation (and the
+ * request timeout it arms), filling the super block and tearing the
+ * connection down. There is no inode cache (vfsim_icache.c keeps the
+ * lookup counts that fuse_inode->nlookup holds in the kernel).
  */
 #include <assert.h>
 #include <errno.h>
 #include <string.h>
 
+#include "guest/fuse_dev_i.h"
 #include "guest/fuse_i.h"
+
+/* Kernel: fuse_alloc_forget(). */
+struct fuse_forget_link *fuse_alloc_forget(void)
+{
+	return kzalloc(sizeof(struct fuse_forget_link), GFP_KERNEL);
+}
+
+/* Kernel: fuse_send_destroy(): only a session INIT opened gets DESTROY. */
+static void fuse_send_destroy(struct fuse_mount *fm)
+{
+	if (fm->fc->conn_init) {
+		struct fuse_args args;
+
+		memset(&args, 0, sizeof(args));
+		args.opcode = FUSE_DESTROY;
+		args.force = true;
+		args.nocreds = true;
+		fuse_simple_request(fm, &args);
+	}
+}
 
 /* Kernel: fuse_iqueue_init(): an empty, connected input queue. */
 static void fuse_iqueue_init(struct fuse_iqueue *fiq,
@@ -24,6 +47,18 @@ static void fuse_iqueue_init(struct fuse_iqueue *fiq,
 	fiq->connected = 1;
 	fiq->ops = ops;
 	fiq->priv = priv;
+}
+
+/* Kernel: fuse_pqueue_init(). */
+static void fuse_pqueue_init(struct fuse_pqueue *fpq)
+{
+	unsigned int i;
+
+	spin_lock_init(&fpq->lock);
+	for (i = 0; i < FUSE_PQ_HASH_SIZE; i++)
+		INIT_LIST_HEAD(&fpq->processing[i]);
+	INIT_LIST_HEAD(&fpq->io);
+	fpq->connected = 1;
 }
 
 /* Kernel: fuse_conn_init(): a connected, uninitialised connection with one
@@ -61,13 +96,6 @@ void fuse_conn_init(struct fuse_conn *fc, struct fuse_mount *fm,
 	fm->fc = fc;
 }
 
-/* Kernel: fuse_conn_get(). */
-struct fuse_conn *fuse_conn_get(struct fuse_conn *fc)
-{
-	refcount_inc(&fc->count);
-	return fc;
-}
-
 /* Kernel: fuse_conn_put(): the last reference stops the timeout check,
  * lets the transport release fiq->priv and frees the connection. */
 void fuse_conn_put(struct fuse_conn *fc)
@@ -84,87 +112,11 @@ void fuse_conn_put(struct fuse_conn *fc)
 		fc->release(fc);
 }
 
-/* Kernel: fuse_pqueue_init(). */
-static void fuse_pqueue_init(struct fuse_pqueue *fpq)
+/* Kernel: fuse_conn_get(). */
+struct fuse_conn *fuse_conn_get(struct fuse_conn *fc)
 {
-	unsigned int i;
-
-	spin_lock_init(&fpq->lock);
-	for (i = 0; i < FUSE_PQ_HASH_SIZE; i++)
-		INIT_LIST_HEAD(&fpq->processing[i]);
-	INIT_LIST_HEAD(&fpq->io);
-	fpq->connected = 1;
-}
-
-/* Kernel: fuse_dev_alloc(): a channel with its processing buckets. */
-struct fuse_dev *fuse_dev_alloc(void)
-{
-	struct fuse_dev *fud;
-	struct list_head *pq;
-
-	fud = kzalloc(sizeof(struct fuse_dev), GFP_KERNEL);
-	if (!fud)
-		return NULL;
-
-	pq = kcalloc(FUSE_PQ_HASH_SIZE, sizeof(struct list_head), GFP_KERNEL);
-	if (!pq) {
-		kfree(fud);
-		return NULL;
-	}
-
-	fud->pq.processing = pq;
-	fuse_pqueue_init(&fud->pq);
-	INIT_LIST_HEAD(&fud->entry);
-
-	return fud;
-}
-
-/* Kernel: fuse_dev_install(): the channel holds a connection reference. */
-void fuse_dev_install(struct fuse_dev *fud, struct fuse_conn *fc)
-{
-	fud->fc = fuse_conn_get(fc);
-	spin_lock(&fc->lock);
-	list_add_tail(&fud->entry, &fc->devices);
-	spin_unlock(&fc->lock);
-}
-
-/* Kernel: fuse_dev_alloc_install(). */
-struct fuse_dev *fuse_dev_alloc_install(struct fuse_conn *fc)
-{
-	struct fuse_dev *fud = fuse_dev_alloc();
-
-	if (fud)
-		fuse_dev_install(fud, fc);
-	return fud;
-}
-
-/* Kernel: fuse_mount_remove(): the kernel takes fc->killsb for writing;
- * tasks switch only at yield points, so the list update needs nothing. */
-bool fuse_mount_remove(struct fuse_mount *fm)
-{
-	struct fuse_conn *fc = fm->fc;
-
-	list_del_init(&fm->fc_entry);
-	return list_empty(&fc->mounts);
-}
-
-/* Kernel: fuse_dev_free(): unlink, drop the connection reference, free. */
-void fuse_dev_free(struct fuse_dev *fud)
-{
-	struct fuse_conn *fc;
-
-	if (!fud)
-		return;
-	fc = fud->fc;
-	if (fc) {
-		spin_lock(&fc->lock);
-		list_del(&fud->entry);
-		spin_unlock(&fc->lock);
-
-		fuse_conn_put(fc);
-	}
-	kfree(fud->pq.processing);
-	kfree(fud);
+	refcount_inc(&fc->count);
+	return fc;
 }
 
 /* Kernel: struct fuse_init_args: INIT's description and both payloads,
@@ -190,17 +142,22 @@ static void process_init_limits(struct fuse_conn *fc,
 	spin_unlock(&fc->bg_lock);
 }
 
-/* Kernel: fuse_dax_check_alignment(): a DAX mount cannot map in units
- * larger than its ranges. */
-static bool fuse_dax_check_alignment(struct fuse_conn *fc,
-				     unsigned int map_alignment)
+/* Kernel: set_request_timeout() / fuse_init_server_timeout(). */
+void fuse_init_server_timeout(struct fuse_conn *fc, u64 timeout_ns)
 {
-	if (fc->dax && map_alignment > FUSE_DAX_SHIFT) {
-		TRACE(.kind = "fuse.init", .func = "fuse_dax_check_alignment",
-		      .detail = "map alignment larger than the DAX range");
-		return false;
-	}
-	return true;
+	unsigned long freq;
+
+	if (!timeout_ns || fc->timeout_freq)
+		return;
+
+	fc->req_timeout_ns = timeout_ns;
+	freq = (unsigned long)((timeout_ns + NSEC_PER_SEC / HZ - 1) /
+			       (NSEC_PER_SEC / HZ));
+	if (freq > FUSE_TIMEOUT_TIMER_FREQ)
+		freq = FUSE_TIMEOUT_TIMER_FREQ;
+	fc->timeout_freq = freq;
+	INIT_DELAYED_WORK(&fc->timeout_work, fuse_check_timeout);
+	queue_delayed_work(system_wq, &fc->timeout_work, fc->timeout_freq);
 }
 
 /*
@@ -307,6 +264,67 @@ void fuse_send_init(struct fuse_mount *fm)
 		process_init_reply(fm, &ia->args, -ENOTCONN);
 }
 
+/* Kernel: fuse_dev_alloc(): a channel with its processing buckets. */
+struct fuse_dev *fuse_dev_alloc(void)
+{
+	struct fuse_dev *fud;
+	struct list_head *pq;
+
+	fud = kzalloc(sizeof(struct fuse_dev), GFP_KERNEL);
+	if (!fud)
+		return NULL;
+
+	pq = kcalloc(FUSE_PQ_HASH_SIZE, sizeof(struct list_head), GFP_KERNEL);
+	if (!pq) {
+		kfree(fud);
+		return NULL;
+	}
+
+	fud->pq.processing = pq;
+	fuse_pqueue_init(&fud->pq);
+	INIT_LIST_HEAD(&fud->entry);
+
+	return fud;
+}
+
+/* Kernel: fuse_dev_install(): the channel holds a connection reference. */
+void fuse_dev_install(struct fuse_dev *fud, struct fuse_conn *fc)
+{
+	fud->fc = fuse_conn_get(fc);
+	spin_lock(&fc->lock);
+	list_add_tail(&fud->entry, &fc->devices);
+	spin_unlock(&fc->lock);
+}
+
+/* Kernel: fuse_dev_alloc_install(). */
+struct fuse_dev *fuse_dev_alloc_install(struct fuse_conn *fc)
+{
+	struct fuse_dev *fud = fuse_dev_alloc();
+
+	if (fud)
+		fuse_dev_install(fud, fc);
+	return fud;
+}
+
+/* Kernel: fuse_dev_free(): unlink, drop the connection reference, free. */
+void fuse_dev_free(struct fuse_dev *fud)
+{
+	struct fuse_conn *fc;
+
+	if (!fud)
+		return;
+	fc = fud->fc;
+	if (fc) {
+		spin_lock(&fc->lock);
+		list_del(&fud->entry);
+		spin_unlock(&fc->lock);
+
+		fuse_conn_put(fc);
+	}
+	kfree(fud->pq.processing);
+	kfree(fud);
+}
+
 /*
  * Kernel: fuse_fill_super_common(): take the mount options into the
  * connection and, when the caller asks for it through ctx->fudptr, give it
@@ -346,18 +364,14 @@ int fuse_fill_super_common(struct super_block *sb, struct fuse_fs_context *ctx)
 	return 0;
 }
 
-/* Kernel: fuse_send_destroy(): only a session INIT opened gets DESTROY. */
-static void fuse_send_destroy(struct fuse_mount *fm)
+/* Kernel: fuse_mount_remove(): the kernel takes fc->killsb for writing;
+ * tasks switch only at yield points, so the list update needs nothing. */
+bool fuse_mount_remove(struct fuse_mount *fm)
 {
-	if (fm->fc->conn_init) {
-		struct fuse_args args;
+	struct fuse_conn *fc = fm->fc;
 
-		memset(&args, 0, sizeof(args));
-		args.opcode = FUSE_DESTROY;
-		args.force = true;
-		args.nocreds = true;
-		fuse_simple_request(fm, &args);
-	}
+	list_del_init(&fm->fc_entry);
+	return list_empty(&fc->mounts);
 }
 
 /* Kernel: fuse_conn_destroy(): DESTROY (if the mount asked), then abort
@@ -372,6 +386,8 @@ void fuse_conn_destroy(struct fuse_mount *fm)
 	fuse_abort_conn(fc);
 	fuse_wait_aborted(fc);
 }
+
+/* ---- vfsim only: no kernel twin ----------------------------------------- */
 
 /*
  * No kernel twin: describe @args for fuse_proto. A page argument (the last

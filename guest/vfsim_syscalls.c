@@ -1,19 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * guest_vfs.c - the syscall-like API, name space half: the lookup-count
- * table (the kernel's inode->nlookup), LOOKUP/FORGET, attributes and the
- * directory operations (fs/fuse/dir.c). Files, directories' contents,
- * locks and DAX are in guest_vfs_file.c.
+ * vfsim_syscalls.c - vfsim's own (no kernel file): the syscall-like API
+ * that scenarios and tests call, as programs in the guest would call
+ * mount(2), stat(2), open(2), read(2) and the rest. Each call checks its
+ * arguments as the VFS would before a file system sees them, then calls
+ * the fuse function that the kernel's inode or file operations would
+ * reach (dir.c, file.c, readdir.c, dax.c), or the driver (mount, umount,
+ * freeze).
  */
 #include <assert.h>
 #include <errno.h>
-#include <stdio.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#include "guest/guest_vfs.h"
-#include "guest/guest_vfs_internal.h"
+#include "guest/vfsim_internal.h"
+#include "guest/virtio_fs.h"
 
 void guest_fs_init(struct guest_fs *gfs, struct super_block *sb)
 {
@@ -33,93 +35,86 @@ void guest_fs_exit(struct guest_fs *gfs)
 	gfs->nr_owed = gfs->owed_cap = 0;
 }
 
-/* Index of @nodeid in the sorted table, or where it would go. */
-static unsigned int owed_find(const struct guest_fs *gfs, u64 nodeid)
+/* Mounts not yet unmounted, so a machine taken down with a mount stuck
+ * can free what the host holds for it (guest_mounts_reset()). */
+static LIST_HEAD(guest_mounts);
+
+int guest_mount(const char *tag, struct guest_fs **gfsp)
 {
-	unsigned int lo = 0, hi = gfs->nr_owed;
+	struct super_block *sb;
+	struct guest_fs *gfs;
+	int err;
 
-	while (lo < hi) {
-		unsigned int mid = lo + (hi - lo) / 2;
-
-		if (gfs->owed[mid].nodeid < nodeid)
-			lo = mid + 1;
-		else
-			hi = mid;
+	if (!tag || !gfsp)
+		return -EINVAL;
+	/* host memory: bookkeeping the device never reads */
+	gfs = calloc(1, sizeof(*gfs));
+	if (!gfs)
+		return -ENOMEM;
+	err = virtio_fs_get_tree(tag, &sb);
+	if (err) {
+		free(gfs);
+		return err;
 	}
-	return lo;
-}
-
-u64 guest_nlookup(const struct guest_fs *gfs, u64 nodeid)
-{
-	unsigned int i = owed_find(gfs, nodeid);
-
-	return i < gfs->nr_owed && gfs->owed[i].nodeid == nodeid ?
-		       gfs->owed[i].nlookup :
-		       0;
-}
-
-u64 guest_nlookup_total(const struct guest_fs *gfs)
-{
-	u64 sum = 0;
-	unsigned int i;
-
-	for (i = 0; i < gfs->nr_owed; i++)
-		sum += gfs->owed[i].nlookup;
-	return sum;
-}
-
-/*
- * One more lookup of @nodeid is owed (kernel: fi->nlookup++ in
- * fuse_iget()). When the table cannot grow the lookup is paid back at once
- * with a FORGET, as the kernel does when it cannot make the inode.
- */
-int guest_owe_lookup(struct guest_fs *gfs, u64 nodeid, u64 parent,
-		     const char *name)
-{
-	unsigned int i = owed_find(gfs, nodeid);
-
-	if (i < gfs->nr_owed && gfs->owed[i].nodeid == nodeid) {
-		gfs->owed[i].nlookup++;
-		return 0;
-	}
-	if (gfs->nr_owed == gfs->owed_cap) {
-		unsigned int cap = gfs->owed_cap ? gfs->owed_cap * 2 : 16;
-		struct guest_nlookup *n = NULL;
-
-		if (!fault_hit("guest.nlookup", __func__))
-			n = realloc(gfs->owed, cap * sizeof(*n));
-		if (!n) {
-			struct fuse_forget_link *forget = fuse_alloc_forget();
-
-			if (forget)
-				fuse_queue_forget(gfs->fm->fc, forget, nodeid,
-						  1);
-			return -ENOMEM;
-		}
-		gfs->owed = n;
-		gfs->owed_cap = cap;
-	}
-	memmove(&gfs->owed[i + 1], &gfs->owed[i],
-		(gfs->nr_owed - i) * sizeof(gfs->owed[0]));
-	gfs->owed[i].nodeid = nodeid;
-	gfs->owed[i].nlookup = 1;
-	gfs->owed[i].dev = nodeid;
-	gfs->owed[i].parent = parent;
-	snprintf(gfs->owed[i].name, sizeof(gfs->owed[i].name), "%s", name);
-	gfs->nr_owed++;
+	guest_fs_init(gfs, sb);
+	list_add_tail(&gfs->node, &guest_mounts);
+	/* only the restore extension calls them */
+	virtio_fs_set_pm_hooks(virtio_fs_of_sb(sb), guest_fs_pm_freeze,
+			       guest_fs_pm_restore, gfs);
+	*gfsp = gfs;
 	return 0;
 }
 
-/* Drop @nlookup owed lookups of the entry at @i (removing it at zero). */
-static void owed_drop(struct guest_fs *gfs, unsigned int i, u64 nlookup)
+/*
+ * Pay back every lookup and let the FORGETs reach the device while the
+ * hiprio queue still runs (the drain waits for parked ones too), then
+ * drop the mount; the last one runs virtio_kill_sb(). The kernel instead
+ * evicts inodes after virtio_kill_sb() stopped hiprio and relies on
+ * DESTROY; sending them first lets a test see every count return to 0.
+ */
+int guest_umount(struct guest_fs *gfs)
 {
-	assert(gfs->owed[i].nlookup >= nlookup);
-	gfs->owed[i].nlookup -= nlookup;
-	if (!gfs->owed[i].nlookup) {
-		memmove(&gfs->owed[i], &gfs->owed[i + 1],
-			(gfs->nr_owed - i - 1) * sizeof(gfs->owed[0]));
-		gfs->nr_owed--;
+	int err;
+
+	if (!gfs)
+		return -EINVAL;
+	/* umount(2) of a mount already being unmounted: refused, not a
+	 * second teardown of the same super block. */
+	if (gfs->unmounting)
+		return -EBUSY;
+	gfs->unmounting = true;
+	guest_restore_wait(gfs);
+	err = guest_forget_all(gfs);
+	guest_wait_releases(gfs);
+	virtio_fs_drain_all_queues(virtio_fs_of_sb(gfs->sb));
+	virtio_fs_set_pm_hooks(virtio_fs_of_sb(gfs->sb), NULL, NULL, NULL);
+	virtio_fs_deactivate_super(gfs->sb);
+	list_del(&gfs->node);
+	guest_fs_exit(gfs);
+	free(gfs);
+	return err;
+}
+
+unsigned int guest_mounts_reset(void)
+{
+	struct guest_fs *gfs, *next;
+	unsigned int n = 0;
+
+	assert(!current);
+	list_for_each_entry_safe(gfs, next, &guest_mounts, node) {
+		list_del(&gfs->node);
+		guest_fs_exit(gfs);
+		free(gfs);
+		n++;
 	}
+	return n;
+}
+
+int guest_freeze(struct virtio_device *vdev)
+{
+	if (!vdev)
+		return -EINVAL;
+	return virtio_device_freeze(vdev);
 }
 
 int guest_check_name(const char *name)
@@ -134,236 +129,186 @@ int guest_check_name(const char *name)
 	return 0;
 }
 
-/* Kernel: fuse_queue_forget() from fuse_evict_inode(), for @nlookup. */
-int guest_forget(struct guest_fs *gfs, u64 nodeid, u64 nlookup)
-{
-	struct fuse_forget_link *forget;
-	unsigned int i = owed_find(gfs, nodeid);
-	u64 dev;
-
-	if (!nlookup)
-		return -EINVAL;
-	if (i >= gfs->nr_owed || gfs->owed[i].nodeid != nodeid)
-		return -ENOENT;
-	if (nlookup > gfs->owed[i].nlookup)
-		return -ERANGE;
-	dev = gfs->owed[i].dev;
-	if (!dev || gfs->broken) {
-		/* a restore lost it: the device owes nothing */
-		owed_drop(gfs, i, nlookup);
-		return 0;
-	}
-	forget = fuse_alloc_forget();
-	if (!forget)
-		return -ENOMEM;
-	owed_drop(gfs, i, nlookup);
-	guest_restore_wait(gfs);
-	fuse_queue_forget(gfs->fm->fc, forget, dev, nlookup);
-	return 0;
-}
-
-/* Like dropping the inode cache: evict every inode, FORGET each. */
-int guest_forget_all(struct guest_fs *gfs)
-{
-	while (gfs->nr_owed) {
-		int err = guest_forget(gfs, gfs->owed[0].nodeid,
-				       gfs->owed[0].nlookup);
-
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
-void fuse_lookup_init(struct fuse_args *args, u64 nodeid, const char *name,
-		      struct fuse_entry_out *outarg)
-{
-	memset(outarg, 0, sizeof(*outarg));
-	memset(args, 0, sizeof(*args));
-	args->opcode = FUSE_LOOKUP;
-	args->nodeid = nodeid;
-	args->in_numargs = 1;
-	args->in_args[0].size = (unsigned int)strlen(name) + 1;
-	args->in_args[0].value = name;
-	args->out_numargs = 1;
-	args->out_args[0].size = sizeof(*outarg);
-	args->out_args[0].value = outarg;
-}
-
-/* Kernel: fuse_lookup_name(): LOOKUP, and owe the lookup it hands out. */
 int guest_lookup(struct guest_fs *gfs, u64 parent, const char *name,
 		 struct fuse_entry_out *out)
 {
-	struct fuse_entry_out outarg;
-	struct fuse_args args;
 	int err = guest_check_name(name);
 
-	if (err)
-		return err;
-	fuse_lookup_init(&args, parent, name, &outarg);
-	err = (int)guest_send(gfs, &args);
-	if (err)
-		return err;
-	/* a zero nodeid is a negative entry: nothing handed out */
-	if (!outarg.nodeid)
-		return -ENOENT;
-	err = guest_owe_lookup(gfs, outarg.nodeid, parent, name);
-	if (err)
-		return err;
-	if (out)
-		*out = outarg;
-	return 0;
+	return err ? err : fuse_lookup_name(gfs, parent, name, out);
 }
 
-/* Kernel: fuse_do_getattr(). */
 int guest_getattr(struct guest_fs *gfs, u64 nodeid, struct fuse_attr_out *out)
 {
-	struct fuse_getattr_in inarg;
-	struct fuse_attr_out outarg;
-	struct fuse_args args;
-	int err;
-
-	memset(&inarg, 0, sizeof(inarg));
-	memset(&outarg, 0, sizeof(outarg));
-	memset(&args, 0, sizeof(args));
-	args.opcode = FUSE_GETATTR;
-	args.nodeid = nodeid;
-	args.in_numargs = 1;
-	args.in_args[0].size = sizeof(inarg);
-	args.in_args[0].value = &inarg;
-	args.out_numargs = 1;
-	args.out_args[0].size = sizeof(outarg);
-	args.out_args[0].value = &outarg;
-	err = (int)guest_send(gfs, &args);
-	if (!err && out)
-		*out = outarg;
-	return err;
+	return fuse_do_getattr(gfs, nodeid, out);
 }
 
-/* Kernel: fuse_do_setattr() (the request part). */
 int guest_setattr(struct guest_fs *gfs, u64 nodeid,
 		  const struct fuse_setattr_in *in, struct fuse_attr_out *out)
 {
-	struct fuse_attr_out outarg;
-	struct fuse_args args;
-	int err;
-
-	if (!in)
-		return -EINVAL;
-	memset(&outarg, 0, sizeof(outarg));
-	memset(&args, 0, sizeof(args));
-	args.opcode = FUSE_SETATTR;
-	args.nodeid = nodeid;
-	args.in_numargs = 1;
-	args.in_args[0].size = sizeof(*in);
-	args.in_args[0].value = in;
-	args.out_numargs = 1;
-	args.out_args[0].size = sizeof(outarg);
-	args.out_args[0].value = &outarg;
-	err = (int)guest_send(gfs, &args);
-	if (!err && out)
-		*out = outarg;
-	return err;
+	return in ? fuse_do_setattr(gfs, nodeid, in, out) : -EINVAL;
 }
 
-/* Kernel: create_new_entry() for MKDIR: the new node must be a directory,
- * else it is forgotten again and the call fails with EIO. */
 int guest_mkdir(struct guest_fs *gfs, u64 parent, const char *name, u32 mode,
 		struct fuse_entry_out *entry)
 {
-	struct fuse_mkdir_in inarg;
-	struct fuse_entry_out outarg;
-	struct fuse_args args;
 	int err = guest_check_name(name);
 
-	if (err)
-		return err;
-	memset(&inarg, 0, sizeof(inarg));
-	memset(&outarg, 0, sizeof(outarg));
-	memset(&args, 0, sizeof(args));
-	inarg.mode = mode;
-	inarg.umask = 022;
-	args.opcode = FUSE_MKDIR;
-	args.nodeid = parent;
-	args.in_numargs = 2;
-	args.in_args[0].size = sizeof(inarg);
-	args.in_args[0].value = &inarg;
-	args.in_args[1].size = (unsigned int)strlen(name) + 1;
-	args.in_args[1].value = name;
-	args.out_numargs = 1;
-	args.out_args[0].size = sizeof(outarg);
-	args.out_args[0].value = &outarg;
-	err = (int)guest_send(gfs, &args);
-	if (err)
-		return err;
-	if (!outarg.nodeid)
-		return -EIO;
-	err = guest_owe_lookup(gfs, outarg.nodeid, parent, name);
-	if (err)
-		return err;
-	if ((outarg.attr.mode & S_IFMT) != S_IFDIR) {
-		(void)guest_forget(gfs, outarg.nodeid, 1);
-		return -EIO;
-	}
-	if (entry)
-		*entry = outarg;
-	return 0;
-}
-
-/* Kernel: fuse_unlink() / fuse_rmdir(): one name, no reply payload. */
-static int guest_remove(struct guest_fs *gfs, u32 opcode, u64 parent,
-			const char *name)
-{
-	struct fuse_args args;
-	int err = guest_check_name(name);
-
-	if (err)
-		return err;
-	memset(&args, 0, sizeof(args));
-	args.opcode = opcode;
-	args.nodeid = parent;
-	args.in_numargs = 1;
-	args.in_args[0].size = (unsigned int)strlen(name) + 1;
-	args.in_args[0].value = name;
-	return (int)guest_send(gfs, &args);
+	return err ? err : fuse_mkdir(gfs, parent, name, mode, entry);
 }
 
 int guest_unlink(struct guest_fs *gfs, u64 parent, const char *name)
 {
-	return guest_remove(gfs, FUSE_UNLINK, parent, name);
+	int err = guest_check_name(name);
+
+	return err ? err : fuse_unlink(gfs, parent, name);
 }
 
 int guest_rmdir(struct guest_fs *gfs, u64 parent, const char *name)
 {
-	return guest_remove(gfs, FUSE_RMDIR, parent, name);
+	int err = guest_check_name(name);
+
+	return err ? err : fuse_rmdir(gfs, parent, name);
 }
 
-/* Kernel: fuse_rename_common() with FUSE_RENAME (no flags). */
 int guest_rename(struct guest_fs *gfs, u64 olddir, const char *oldname,
 		 u64 newdir, const char *newname)
 {
-	struct fuse_rename_in inarg;
-	struct fuse_args args;
 	int err = guest_check_name(oldname);
 
 	if (!err)
 		err = guest_check_name(newname);
 	if (err)
 		return err;
-	memset(&inarg, 0, sizeof(inarg));
-	memset(&args, 0, sizeof(args));
-	inarg.newdir = newdir;
-	args.opcode = FUSE_RENAME;
-	args.nodeid = olddir;
-	args.in_numargs = 3;
-	args.in_args[0].size = sizeof(inarg);
-	args.in_args[0].value = &inarg;
-	args.in_args[1].size = (unsigned int)strlen(oldname) + 1;
-	args.in_args[1].value = oldname;
-	args.in_args[2].size = (unsigned int)strlen(newname) + 1;
-	args.in_args[2].value = newname;
-	err = (int)guest_send(gfs, &args);
-	if (!err)
-		guest_track_rename(gfs, olddir, oldname, newdir, newname);
-	return err;
+	return fuse_rename_common(gfs, olddir, oldname, newdir, newname);
+}
+
+int guest_open(struct guest_fs *gfs, u64 nodeid, u32 flags,
+	       struct guest_file *f)
+{
+	return f ? fuse_do_open(gfs, nodeid, flags, false, f) : -EINVAL;
+}
+
+int guest_opendir(struct guest_fs *gfs, u64 nodeid, struct guest_file *f)
+{
+	if (!f)
+		return -EINVAL;
+	return fuse_do_open(gfs, nodeid, O_RDONLY | O_DIRECTORY, true, f);
+}
+
+int guest_create(struct guest_fs *gfs, u64 parent, const char *name, u32 mode,
+		 u32 flags, struct fuse_entry_out *entry, struct guest_file *f)
+{
+	int err = guest_check_name(name);
+
+	if (!err && !f)
+		err = -EINVAL;
+	if (err)
+		return err;
+	return fuse_create_open(gfs, parent, name, mode, flags, entry, f);
+}
+
+/* A file (not a directory) handle, and a buffer unless nothing moves. */
+static bool guest_io_ok(const struct guest_file *f, const void *buf,
+			size_t count)
+{
+	return f && !f->isdir && (buf || !count);
+}
+
+ssize_t guest_read(struct guest_fs *gfs, struct guest_file *f, u64 off,
+		   void *buf, size_t count)
+{
+	if (!guest_io_ok(f, buf, count))
+		return -EINVAL;
+	return fuse_direct_io(gfs, f, off, buf, count, false);
+}
+
+ssize_t guest_write(struct guest_fs *gfs, struct guest_file *f, u64 off,
+		    const void *buf, size_t count)
+{
+	if (!guest_io_ok(f, buf, count))
+		return -EINVAL;
+	/* fuse_direct_io() only reads @buf when it writes */
+	return fuse_direct_io(gfs, f, off, (void *)buf, count, true);
+}
+
+int guest_flush(struct guest_fs *gfs, struct guest_file *f, u64 lock_owner)
+{
+	if (!f || f->isdir)
+		return -EINVAL;
+	return fuse_flush(gfs, f, lock_owner);
+}
+
+int guest_release(struct guest_fs *gfs, struct guest_file *f)
+{
+	if (!f || f->isdir)
+		return -EINVAL;
+	return fuse_release_common(gfs, f, false);
+}
+
+int guest_releasedir(struct guest_fs *gfs, struct guest_file *f)
+{
+	if (!f || !f->isdir)
+		return -EINVAL;
+	return fuse_release_common(gfs, f, true);
+}
+
+void guest_wait_releases(struct guest_fs *gfs)
+{
+	wait_event(gfs->release_wq, gfs->nr_releasing == 0);
+}
+
+int guest_readdir(struct guest_fs *gfs, struct guest_file *f, u64 offset,
+		  guest_filldir_t filler, void *ctx)
+{
+	if (!f || !f->isdir || !filler)
+		return -EINVAL;
+	return fuse_readdir_uncached(gfs, f, offset, filler, ctx);
+}
+
+/* What fcntl(2) refuses before the file system sees the lock. */
+static bool guest_lock_ok(const struct guest_file *f,
+			  const struct fuse_file_lock *lk)
+{
+	if (!f || f->isdir || !lk)
+		return false;
+	if (lk->type != F_RDLCK && lk->type != F_WRLCK && lk->type != F_UNLCK)
+		return false;
+	return lk->start <= lk->end;
+}
+
+int guest_getlk(struct guest_fs *gfs, struct guest_file *f, u64 owner,
+		struct fuse_file_lock *lk)
+{
+	if (!guest_lock_ok(f, lk))
+		return -EINVAL;
+	return fuse_getlk(gfs, f, owner, lk);
+}
+
+int guest_setlk(struct guest_fs *gfs, struct guest_file *f, u64 owner,
+		const struct fuse_file_lock *lk)
+{
+	if (!guest_lock_ok(f, lk))
+		return -EINVAL;
+	return fuse_setlk(gfs, f, owner, lk, false);
+}
+
+int guest_setlkw(struct guest_fs *gfs, struct guest_file *f, u64 owner,
+		 const struct fuse_file_lock *lk)
+{
+	if (!guest_lock_ok(f, lk))
+		return -EINVAL;
+	return fuse_setlk(gfs, f, owner, lk, true);
+}
+
+int guest_dax_map(struct guest_fs *gfs, struct guest_file *f, u64 foffset,
+		  u64 len, u64 moffset, u64 flags)
+{
+	if (!f || f->isdir)
+		return -EINVAL;
+	return fuse_setup_one_mapping(gfs, f, foffset, len, moffset, flags);
+}
+
+int guest_dax_unmap(struct guest_fs *gfs, u64 nodeid, u64 moffset, u64 len)
+{
+	return fuse_send_removemapping(gfs, nodeid, moffset, len);
 }

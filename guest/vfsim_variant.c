@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "guest/virtio_fs_variant.h"
+#include "guest/vfsim_variant.h"
 
 static const char *const variant_names[VIRTIO_FS_NR_VARIANTS] = {
 	[VIRTIO_FS_MAINLINE] = "mainline",

@@ -1,18 +1,83 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * virtio_fs.c - the virtio-fs driver's device side of life: instances,
- * probe, remove, freeze, and starting, stopping and draining the queues.
- * Mirrors fs/fuse/virtio_fs.c; see virtio_fs.h for the file split.
+ * virtio_fs.c - twin of Linux fs/fuse/virtio_fs.c: everything that file
+ * holds, in its order, so the two can be scrolled side by side. The order
+ * is mainline's; the v5-2019 posting's functions that mainline dropped
+ * (drain_hiprio_queued_reqs, virtio_fs_dummy_dispatch_work and the
+ * wake_*_and_unlock fiq ops) sit next to the mainline functions that
+ * replaced them. Where the two variants differ inside one function, both
+ * behaviours are there behind virtio_fs_is_v5() or a bug switch
+ * (vfsim_variant.h; docs/kernel-xref.md lists every difference).
+ *
+ * Not modelled: fs_context parameter parsing, sysfs and uevents, the DAX
+ * window (virtio_fs_setup_dax() and its dax_operations) and module
+ * init/exit. The struct definitions the kernel keeps at the top of this
+ * file are in virtio_fs.h, because tests and the console look inside them.
+ *
+ * Functions marked "sim" have no kernel twin: they report what KASAN or a
+ * WARN would on a real machine, keep the accounting invariant, or stand in
+ * for a line of kernel code (the mq_map lookup). The section at the end
+ * holds what only the simulator needs.
  */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include "guest/virtio_fs.h"
 
+/* Kernel: FUSE_HEADER_OVERHEAD: ring slots a request needs besides its
+ * pages (in header, in args, out header, out args). */
+#define FUSE_HEADER_OVERHEAD 4
+
 /* The instance list, and the lock that also keeps remove and mount apart
  * (kernel: virtio_fs_mutex, virtio_fs_instances). */
 DEFINE_MUTEX(virtio_fs_mutex);
+
 static LIST_HEAD(virtio_fs_instances);
+
+static int virtio_fs_enqueue_req(struct virtio_fs_vq *fsvq,
+				 struct fuse_req *req, bool in_flight,
+				 gfp_t gfp);
+
+/* Kernel: vq_to_fsvq(): the queue's state; the index is the array index. */
+static struct virtio_fs_vq *vq_to_fsvq(struct virtqueue *vq)
+{
+	struct virtio_fs *fs = vq->vdev->priv;
+
+	if (WARN_ON(!fs)) /* an interrupt after remove() */
+		return NULL;
+	return &fs->vqs[vq->index];
+}
+
+/* sim: report a use of @fsvq's virtqueue after del_vqs as "virtio_fs.uaf"
+ * (KASAN on a real machine); true when the virtqueue may be used. */
+static bool virtio_fs_vq_alive(struct virtio_fs_vq *fsvq, const char *func)
+{
+	if (!fsvq->vq_deleted)
+		return true;
+	check_report("virtio_fs.uaf",
+		     "BUG: KASAN: use-after-free in %s(): virtqueue %s was "
+		     "freed by del_vqs",
+		     func, fsvq->name);
+	return false;
+}
+
+/* Kernel: inc_in_flight_req(): one more buffer or parked entry. */
+static void inc_in_flight_req(struct virtio_fs_vq *fsvq)
+{
+	assert_spin_locked(&fsvq->lock);
+	fsvq->in_flight++;
+}
+
+/* Kernel: dec_in_flight_req(): one fewer; wake a drain at zero. */
+static void dec_in_flight_req(struct virtio_fs_vq *fsvq)
+{
+	assert_spin_locked(&fsvq->lock);
+	WARN_ON(fsvq->in_flight <= 0);
+	fsvq->in_flight--;
+	if (!fsvq->in_flight)
+		complete(&fsvq->in_flight_zero);
+}
 
 /* Kernel: release_virtio_fs_obj() (v5) / virtio_fs_ktype_release()
  * (mainline): the last reference frees the queues and the object. The tag
@@ -43,77 +108,11 @@ void virtio_fs_put(struct virtio_fs *fs)
 	mutex_unlock(&virtio_fs_mutex);
 }
 
-unsigned int virtio_fs_nr_instances(void)
+/* Kernel: virtio_fs_fiq_release(): the connection is going away; drop its
+ * reference on the instance. */
+static void virtio_fs_fiq_release(struct fuse_iqueue *fiq)
 {
-	struct virtio_fs *fs;
-	unsigned int n = 0;
-
-	list_for_each_entry(fs, &virtio_fs_instances, list)
-		n++;
-	return n;
-}
-
-bool virtio_fs_module_reset(void)
-{
-	bool left = !list_empty(&virtio_fs_instances) ||
-		    mutex_is_locked(&virtio_fs_mutex);
-
-	assert(!current);
-	/* The entries live in guest memory, which kmem_exit() releases. */
-	left |= virtio_fs_supers_reset();
-	INIT_LIST_HEAD(&virtio_fs_instances);
-	__mutex_init(&virtio_fs_mutex, "virtio_fs_mutex");
-	return left;
-}
-
-bool virtio_fs_vq_alive(struct virtio_fs_vq *fsvq, const char *func)
-{
-	if (!fsvq->vq_deleted)
-		return true;
-	check_report("virtio_fs.uaf",
-		     "BUG: KASAN: use-after-free in %s(): virtqueue %s was "
-		     "freed by del_vqs",
-		     func, fsvq->name);
-	return false;
-}
-
-const char *virtio_fs_check_in_flight(void *arg)
-{
-	struct virtio_fs *fs = arg;
-	struct virtio_fs_vq *fsvq = &fs->vqs[VQ_HIPRIO];
-	static char msg[128];
-	struct virtqueue_info info;
-	unsigned long parked = 0;
-	struct list_head *pos;
-
-	if (fsvq->vq_deleted)
-		return NULL;
-	virtqueue_get_info(fsvq->vq, &info);
-	list_for_each(pos, &fsvq->queued_reqs)
-		parked++;
-	if ((unsigned long)fsvq->in_flight == info.in_flight + parked)
-		return NULL;
-	snprintf(msg, sizeof(msg),
-		 "%s: in_flight %ld != %u on the ring + %lu parked", fsvq->name,
-		 fsvq->in_flight, info.in_flight, parked);
-	return msg;
-}
-
-/* Kernel: inc_in_flight_req(): one more buffer or parked entry. */
-void inc_in_flight_req(struct virtio_fs_vq *fsvq)
-{
-	assert_spin_locked(&fsvq->lock);
-	fsvq->in_flight++;
-}
-
-/* Kernel: dec_in_flight_req(): one fewer; wake a drain at zero. */
-void dec_in_flight_req(struct virtio_fs_vq *fsvq)
-{
-	assert_spin_locked(&fsvq->lock);
-	WARN_ON(fsvq->in_flight <= 0);
-	fsvq->in_flight--;
-	if (!fsvq->in_flight)
-		complete(&fsvq->in_flight_zero);
+	virtio_fs_put(fiq->priv);
 }
 
 /*
@@ -141,7 +140,7 @@ static void virtio_fs_wait_in_flight_timeout(struct virtio_fs_vq *fsvq)
  * 1-2 ms; mainline sleeps on in_flight_zero (one waiter at a time, which
  * virtio_fs_mutex ensures).
  */
-void virtio_fs_drain_queue(struct virtio_fs_vq *fsvq)
+static void virtio_fs_drain_queue(struct virtio_fs_vq *fsvq)
 {
 	struct virtio_fs *fs = fsvq->fs;
 	unsigned int parked = 0;
@@ -242,18 +241,6 @@ void virtio_fs_start_all_queues(struct virtio_fs *fs)
 	}
 }
 
-/* Kernel: virtio_fs_stop_all_queues(). */
-void virtio_fs_stop_all_queues(struct virtio_fs *fs)
-{
-	for (unsigned int i = 0; i < fs->nvqs; i++) {
-		struct virtio_fs_vq *fsvq = &fs->vqs[i];
-
-		spin_lock(&fsvq->lock);
-		fsvq->connected = false;
-		spin_unlock(&fsvq->lock);
-	}
-}
-
 /* Kernel: virtio_fs_add_instance(): list it unless the tag is taken. */
 static int virtio_fs_add_instance(struct virtio_fs *fs)
 {
@@ -279,7 +266,7 @@ static int virtio_fs_add_instance(struct virtio_fs *fs)
 }
 
 /* Kernel: virtio_fs_find_instance(): look up a tag, take a reference. */
-struct virtio_fs *virtio_fs_find_instance(const char *tag)
+static struct virtio_fs *virtio_fs_find_instance(const char *tag)
 {
 	struct virtio_fs *fs;
 
@@ -297,7 +284,7 @@ found:
 }
 
 /* Kernel: virtio_fs_free_devs(): free each queue's fuse_dev. */
-void virtio_fs_free_devs(struct virtio_fs *fs)
+static void virtio_fs_free_devs(struct virtio_fs *fs)
 {
 	for (unsigned int i = 0; i < fs->nvqs; i++) {
 		struct virtio_fs_vq *fsvq = &fs->vqs[i];
@@ -343,6 +330,612 @@ static int virtio_fs_read_tag(struct virtio_device *vdev, struct virtio_fs *fs)
 	return 0;
 }
 
+/*
+ * Kernel: virtio_fs_hiprio_done_work(): free the FORGETs the device is
+ * done with. Mainline also restarts the parked ones.
+ */
+static void virtio_fs_hiprio_done_work(struct work_struct *work)
+{
+	struct virtio_fs_vq *fsvq =
+		container_of(work, struct virtio_fs_vq, done_work);
+	struct virtio_fs *fs = fsvq->fs;
+	struct virtqueue *vq = fsvq->vq;
+
+	spin_lock(&fsvq->lock);
+	if (!virtio_fs_vq_alive(fsvq, "virtio_fs_hiprio_done_work")) {
+		spin_unlock(&fsvq->lock);
+		return;
+	}
+	do {
+		struct virtio_fs_forget *forget;
+		unsigned int len;
+
+		virtqueue_disable_cb(vq);
+		while ((forget = virtqueue_get_buf(vq, &len)) != NULL) {
+			TRACE(.kind = "virtio_fs.forget_done",
+			      .func = "virtio_fs_hiprio_done_work",
+			      .queue = fsvq->name,
+			      .unique = forget->req.ih.unique,
+			      .opcode = FUSE_FORGET);
+			kfree(forget);
+			if (virtio_fs_is_v5(fs))
+				fsvq->in_flight--;
+			else
+				dec_in_flight_req(fsvq);
+		}
+	} while (!virtqueue_enable_cb(vq) &&
+		 (!virtio_fs_is_v5(fs) || !virtqueue_is_broken(vq)));
+
+	if (!virtio_fs_is_v5(fs) && !list_empty(&fsvq->queued_reqs))
+		schedule_work(&fsvq->dispatch_work.work);
+	spin_unlock(&fsvq->lock);
+}
+
+/*
+ * Kernel: virtio_fs_request_dispatch_work() (mainline): end the requests
+ * whose submission failed, then re-send the parked ones until the ring is
+ * full again (the next completion reschedules this work).
+ */
+static void virtio_fs_request_dispatch_work(struct work_struct *work)
+{
+	struct virtio_fs_vq *fsvq =
+		container_of(work, struct virtio_fs_vq, dispatch_work.work);
+	struct fuse_req *req;
+	int ret;
+
+	while (1) {
+		spin_lock(&fsvq->lock);
+		req = list_first_entry_or_null(&fsvq->end_reqs, struct fuse_req,
+					       list);
+		if (!req) {
+			spin_unlock(&fsvq->lock);
+			break;
+		}
+		list_del_init(&req->list);
+		spin_unlock(&fsvq->lock);
+		TRACE(.kind = "virtio_fs.end", .func = __func__,
+		      .queue = fsvq->name, .unique = req->in.h.unique,
+		      .opcode = (s32)req->in.h.opcode,
+		      .detail = trace_fmt("error=%d", req->out.h.error));
+		fuse_request_end(req);
+	}
+
+	while (1) {
+		spin_lock(&fsvq->lock);
+		req = list_first_entry_or_null(&fsvq->queued_reqs,
+					       struct fuse_req, list);
+		if (!req) {
+			spin_unlock(&fsvq->lock);
+			return;
+		}
+		list_del_init(&req->list);
+		spin_unlock(&fsvq->lock);
+
+		/* memalloc_nofs_save() + GFP_KERNEL in the kernel */
+		ret = virtio_fs_enqueue_req(fsvq, req, true, GFP_NOFS);
+		if (ret < 0) {
+			if (ret == -ENOSPC) {
+				spin_lock(&fsvq->lock);
+				list_add_tail(&req->list, &fsvq->queued_reqs);
+				spin_unlock(&fsvq->lock);
+				return;
+			}
+			req->out.h.error = ret;
+			spin_lock(&fsvq->lock);
+			dec_in_flight_req(fsvq);
+			spin_unlock(&fsvq->lock);
+			TRACE(.kind = "virtio_fs.error", .func = __func__,
+			      .queue = fsvq->name, .unique = req->in.h.unique,
+			      .opcode = (s32)req->in.h.opcode,
+			      .detail = trace_fmt("dispatch failed %d", ret));
+			fuse_request_end(req);
+		}
+	}
+}
+
+/* Fill in a FORGET. The fixed driver sends only forget->req (48 bytes);
+ * v5 (forget-sends-list-head) sent the whole struct, list_head included. */
+static void virtio_fs_fill_forget(struct virtio_fs *fs,
+				  struct virtio_fs_forget *forget,
+				  struct fuse_forget_link *link, u64 unique,
+				  struct scatterlist *sg)
+{
+	bool whole = virtio_fs_bug(fs, VIRTIO_FS_BUG_FORGET_SENDS_LIST_HEAD);
+	unsigned int len = whole ? sizeof(*forget) : sizeof(forget->req);
+
+	forget->req.ih = (struct fuse_in_header){
+		.opcode = FUSE_FORGET,
+		.nodeid = link->forget_one.nodeid,
+		.unique = unique,
+		.len = len,
+	};
+	forget->req.arg = (struct fuse_forget_in){
+		.nlookup = link->forget_one.nlookup,
+	};
+	sg_init_one(sg, whole ? (void *)forget : (void *)&forget->req, len);
+}
+
+/* The sg of a FORGET that was parked (its header says how long it is). */
+static void virtio_fs_forget_sg(struct virtio_fs_forget *forget,
+				struct scatterlist *sg)
+{
+	sg_init_one(sg, forget, forget->req.ih.len);
+}
+
+/*
+ * Kernel: send_forget_request() (mainline). Sends the FORGET, or parks it
+ * on queued_reqs when the ring is full (counted in in_flight unless it
+ * already was), or drops it (stopped queue, other errors).
+ */
+static int send_forget_request(struct virtio_fs_vq *fsvq,
+			       struct virtio_fs_forget *forget, bool in_flight)
+{
+	struct virtio_fs *fs = fsvq->fs;
+	struct scatterlist sg;
+	struct scatterlist *sgs[] = { &sg };
+	bool notify;
+	int ret = 0;
+
+	spin_lock(&fsvq->lock);
+	if (!fsvq->connected &&
+	    !virtio_fs_bug(fs, VIRTIO_FS_BUG_HIPRIO_NO_CONNECTED_CHECK)) {
+		TRACE(.kind = "virtio_fs.forget_drop",
+		      .func = "send_forget_request", .queue = fsvq->name,
+		      .unique = forget->req.ih.unique, .opcode = FUSE_FORGET,
+		      .detail = "queue stopped");
+		if (in_flight)
+			dec_in_flight_req(fsvq);
+		kfree(forget);
+		goto out;
+	}
+	if (!virtio_fs_vq_alive(fsvq, "send_forget_request")) {
+		if (in_flight)
+			dec_in_flight_req(fsvq);
+		kfree(forget);
+		goto out;
+	}
+
+	virtio_fs_forget_sg(forget, &sg);
+	ret = virtqueue_add_sgs(fsvq->vq, sgs, 1, 0, forget, GFP_ATOMIC);
+	if (ret < 0) {
+		if (ret == -ENOSPC) {
+			TRACE(.kind = "virtio_fs.forget_park",
+			      .func = "send_forget_request",
+			      .queue = fsvq->name,
+			      .unique = forget->req.ih.unique,
+			      .opcode = FUSE_FORGET);
+			list_add_tail(&forget->list, &fsvq->queued_reqs);
+			if (!in_flight &&
+			    !virtio_fs_bug(fs,
+					   VIRTIO_FS_BUG_FORGETS_NOT_IN_FLIGHT))
+				inc_in_flight_req(fsvq);
+			ret = 1;
+		} else {
+			TRACE(.kind = "virtio_fs.forget_drop",
+			      .func = "send_forget_request",
+			      .queue = fsvq->name,
+			      .unique = forget->req.ih.unique,
+			      .opcode = FUSE_FORGET,
+			      .detail = trace_fmt("err=%d", ret));
+			if (in_flight)
+				dec_in_flight_req(fsvq);
+			kfree(forget);
+			ret = 0;
+		}
+		goto out;
+	}
+
+	if (!in_flight)
+		inc_in_flight_req(fsvq);
+	TRACE(.kind = "virtio_fs.forget", .func = "send_forget_request",
+	      .queue = fsvq->name, .unique = forget->req.ih.unique,
+	      .opcode = FUSE_FORGET);
+	notify = virtqueue_kick_prepare(fsvq->vq);
+	spin_unlock(&fsvq->lock);
+	if (notify)
+		virtqueue_notify(fsvq->vq);
+	return 0;
+out:
+	spin_unlock(&fsvq->lock);
+	return ret;
+}
+
+/*
+ * Kernel: virtio_fs_hiprio_dispatch_work(): send the parked FORGETs in
+ * order. v5 adds them inline and re-arms itself 1 ms later while the ring
+ * is full; mainline goes through send_forget_request() and stops at the
+ * first full ring (the next completion schedules it again).
+ */
+static void virtio_fs_hiprio_dispatch_work(struct work_struct *work)
+{
+	struct virtio_fs_vq *fsvq =
+		container_of(work, struct virtio_fs_vq, dispatch_work.work);
+	struct virtio_fs *fs = fsvq->fs;
+	struct virtio_fs_forget *forget;
+	struct scatterlist sg;
+	struct scatterlist *sgs[] = { &sg };
+	bool notify;
+	int ret;
+
+	while (1) {
+		spin_lock(&fsvq->lock);
+		forget = list_first_entry_or_null(
+			&fsvq->queued_reqs, struct virtio_fs_forget, list);
+		if (!forget) {
+			spin_unlock(&fsvq->lock);
+			return;
+		}
+		list_del(&forget->list);
+
+		if (!virtio_fs_is_v5(fs)) {
+			spin_unlock(&fsvq->lock);
+			if (send_forget_request(
+				    fsvq, forget,
+				    !virtio_fs_bug(
+					    fs,
+					    VIRTIO_FS_BUG_FORGETS_NOT_IN_FLIGHT)))
+				return;
+			continue;
+		}
+
+		/* v5 */
+		if (!fsvq->connected ||
+		    !virtio_fs_vq_alive(fsvq,
+					"virtio_fs_hiprio_dispatch_work")) {
+			spin_unlock(&fsvq->lock);
+			kfree(forget);
+			continue;
+		}
+		virtio_fs_forget_sg(forget, &sg);
+		ret = virtqueue_add_sgs(fsvq->vq, sgs, 1, 0, forget,
+					GFP_ATOMIC);
+		if (ret < 0) {
+			if (ret == -ENOMEM || ret == -ENOSPC) {
+				list_add_tail(&forget->list,
+					      &fsvq->queued_reqs);
+				schedule_delayed_work(&fsvq->dispatch_work,
+						      msecs_to_jiffies(1));
+			} else {
+				kfree(forget);
+			}
+			spin_unlock(&fsvq->lock);
+			return;
+		}
+		fsvq->in_flight++;
+		TRACE(.kind = "virtio_fs.forget",
+		      .func = "virtio_fs_hiprio_dispatch_work",
+		      .queue = fsvq->name, .unique = forget->req.ih.unique,
+		      .opcode = FUSE_FORGET);
+		notify = virtqueue_kick_prepare(fsvq->vq);
+		spin_unlock(&fsvq->lock);
+		if (notify)
+			virtqueue_notify(fsvq->vq);
+	}
+}
+
+/* Kernel (v5): virtio_fs_dummy_dispatch_work(): request queues park
+ * nothing in v5. */
+static void virtio_fs_dummy_dispatch_work(struct work_struct *work)
+{
+	(void)work;
+}
+
+/* sim: bytes of the first @n in args (the kernel calls fuse_len_args()). */
+static unsigned int in_args_len(const struct fuse_args *args, unsigned int n)
+{
+	unsigned int len = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		len += args->in_args[i].size;
+	return len;
+}
+
+/* Kernel: copy_args_to_argbuf(): one guest buffer for the non-page
+ * arguments, in-args copied in, out-args' room after them. */
+static int copy_args_to_argbuf(struct fuse_req *req, gfp_t gfp)
+{
+	struct fuse_args *args = req->args;
+	unsigned int num_in = args->in_numargs - args->in_pages;
+	unsigned int num_out = args->out_numargs - args->out_pages;
+	unsigned int offset = 0;
+	unsigned int len;
+
+	len = in_args_len(args, num_in) +
+	      fuse_len_args(num_out, args->out_args);
+	req->argbuf = kmalloc(len, gfp);
+	if (!req->argbuf)
+		return -ENOMEM;
+	for (unsigned int i = 0; i < num_in; i++) {
+		memcpy((char *)req->argbuf + offset, args->in_args[i].value,
+		       args->in_args[i].size);
+		offset += args->in_args[i].size;
+	}
+	return 0;
+}
+
+/*
+ * Kernel: copy_args_from_argbuf(): copy the reply's arguments out of
+ * argbuf (a variable last argument learns its size) and free argbuf.
+ * out.h.len is trusted: mainline checked it in virtio_fs_verify_response();
+ * v5 did not, so here a bad length is reported ("virtio_fs.unchecked_reply",
+ * what would have underflowed in the kernel) and clamped.
+ */
+static void copy_args_from_argbuf(struct fuse_args *args, struct fuse_req *req)
+{
+	unsigned int num_in = args->in_numargs - args->in_pages;
+	unsigned int num_out = args->out_numargs - args->out_pages;
+	unsigned int room, remaining, offset;
+	struct fuse_proto_args pa;
+
+	fuse_args_to_proto(args, &pa);
+	room = (unsigned int)fuse_proto_reply_size(&pa) -
+	       sizeof(struct fuse_out_header);
+	remaining = req->out.h.len - sizeof(req->out.h);
+	if (req->out.h.len < sizeof(req->out.h) || remaining > room) {
+		check_report("virtio_fs.unchecked_reply",
+			     "copy_args_from_argbuf(): out.h.len %u does not "
+			     "fit the request (unique %llu)",
+			     req->out.h.len,
+			     (unsigned long long)req->in.h.unique);
+		remaining = req->out.h.len < sizeof(req->out.h) ? 0 : room;
+	}
+	offset = in_args_len(args, num_in);
+
+	for (unsigned int i = 0; i < num_out; i++) {
+		unsigned int argsize = args->out_args[i].size;
+
+		if (args->out_argvar && i == args->out_numargs - 1u &&
+		    argsize > remaining)
+			argsize = remaining;
+		memcpy(args->out_args[i].value, (char *)req->argbuf + offset,
+		       argsize);
+		offset += argsize;
+		if (i != args->out_numargs - 1u)
+			remaining -= argsize;
+	}
+	if (args->out_argvar)
+		args->out_args[args->out_numargs - 1].size = remaining;
+
+	kfree(req->argbuf);
+	req->argbuf = NULL;
+}
+
+/* Kernel (7.1): virtio_fs_verify_response(): believe a reply only when its
+ * length and unique match the request. */
+static bool virtio_fs_verify_response(struct fuse_req *req, unsigned int len)
+{
+	struct fuse_proto_args pa;
+	int err;
+
+	fuse_args_to_proto(req->args, &pa);
+	err = fuse_proto_verify_reply(&pa, req->in.h.unique, &req->out.h, len,
+				      NULL);
+	if (err) {
+		TRACE(.kind = "virtio_fs.bad_reply",
+		      .func = "virtio_fs_verify_response",
+		      .unique = req->in.h.unique,
+		      .opcode = (s32)req->in.h.opcode,
+		      .detail = trace_fmt("len=%u oh.len=%u: %s", len,
+					  req->out.h.len,
+					  fuse_errno_name(err)));
+		return false;
+	}
+	return true;
+}
+
+/* Kernel: the page-zeroing block of virtio_fs_request_complete(): zero
+ * what a short read left of the pages. */
+static void virtio_fs_zero_page_tail(struct fuse_args *args)
+{
+	struct fuse_args_pages *ap = container_of(args, typeof(*ap), args);
+	unsigned int len = args->out_args[args->out_numargs - 1].size;
+
+	for (unsigned int i = 0; i < ap->num_pages; i++) {
+		unsigned int thislen = ap->descs[i].length;
+
+		if (len < thislen) {
+			WARN_ON(ap->descs[i].offset);
+			memset((char *)page_address(ap->pages[i]) + len, 0,
+			       thislen - len);
+			len = 0;
+		} else {
+			len -= thislen;
+		}
+	}
+}
+
+/* Drop the reference the driver holds while the device has the buffers
+ * (taken only with a request timeout, see virtio_fs_enqueue_req()). */
+static void virtio_fs_put_device_ref(struct virtio_fs *fs, struct fuse_req *req)
+{
+	if (fs->req_timeout_ns)
+		fuse_put_request(req);
+}
+
+/*
+ * Kernel: virtio_fs_request_complete(): copy the reply out, zero the rest
+ * of short page reads, clear FR_SENT, end the request, uncount it. A
+ * request the core already ended (request timeout) only gets its buffers
+ * back. end-before-unlist ends it first and unlinks it afterwards.
+ */
+static void virtio_fs_request_complete(struct fuse_req *req,
+				       struct virtio_fs_vq *fsvq)
+{
+	struct virtio_fs *fs = fsvq->fs;
+	struct fuse_pqueue *fpq = fsvq->fud ? &fsvq->fud->pq : NULL;
+	struct fuse_args *args = req->args;
+	bool early = virtio_fs_bug(fs, VIRTIO_FS_BUG_END_BEFORE_UNLIST);
+
+	if (test_bit(FR_FINISHED, &req->flags)) {
+		TRACE(.kind = "virtio_fs.late_reply",
+		      .func = "virtio_fs_request_complete", .queue = fsvq->name,
+		      .unique = req->in.h.unique,
+		      .detail = "request already ended by the core");
+		kfree(req->argbuf);
+		req->argbuf = NULL;
+		virtio_fs_put_device_ref(fs, req);
+		goto uncount;
+	}
+
+	copy_args_from_argbuf(args, req);
+	if (args->out_pages && args->page_zeroing)
+		virtio_fs_zero_page_tail(args);
+	TRACE(.kind = "virtio_fs.complete",
+	      .func = "virtio_fs_request_complete", .queue = fsvq->name,
+	      .unique = req->in.h.unique, .opcode = (s32)req->in.h.opcode,
+	      .detail = trace_fmt("error=%d", req->out.h.error));
+
+	if (early) {
+		/* end-before-unlist: the request may be freed by now, or
+		 * by its waiter while we wait for fpq->lock */
+		fuse_request_end(req);
+		if (fpq)
+			spin_lock(&fpq->lock);
+		if (!kmem_is_live(req)) {
+			check_report("virtio_fs.uaf",
+				     "BUG: KASAN: use-after-free in "
+				     "virtio_fs_request_complete(): request "
+				     "freed by fuse_request_end() while still "
+				     "on a list");
+			if (fpq)
+				spin_unlock(&fpq->lock);
+			goto uncount;
+		}
+	} else if (fpq) {
+		spin_lock(&fpq->lock);
+	}
+	clear_bit(FR_SENT, &req->flags);
+	list_del_init(&req->list);
+	if (fpq)
+		spin_unlock(&fpq->lock);
+	if (!early)
+		fuse_request_end(req);
+	virtio_fs_put_device_ref(fs, req);
+uncount:
+	spin_lock(&fsvq->lock);
+	if (virtio_fs_is_v5(fs))
+		fsvq->in_flight--;
+	else
+		dec_in_flight_req(fsvq);
+	spin_unlock(&fsvq->lock);
+}
+
+/* Kernel: virtio_fs_complete_req_work(): complete a request whose end may
+ * block, in its own work. */
+static void virtio_fs_complete_req_work(struct work_struct *work)
+{
+	struct virtio_fs_req_work *w =
+		container_of(work, typeof(*w), done_work);
+
+	virtio_fs_request_complete(w->req, w->fsvq);
+	kfree(w);
+}
+
+/*
+ * Kernel: virtio_fs_requests_done_work(): collect the used buffers in the
+ * disable_cb / get_buf / enable_cb loop (so none is missed between the
+ * last get_buf and re-enabling callbacks), then complete each request
+ * outside fsvq->lock. Mainline verifies each reply first (-EIO when bad),
+ * completes may_block requests in their own work, and restarts parked
+ * requests.
+ */
+static void virtio_fs_requests_done_work(struct work_struct *work)
+{
+	struct virtio_fs_vq *fsvq =
+		container_of(work, struct virtio_fs_vq, done_work);
+	struct virtio_fs *fs = fsvq->fs;
+	struct fuse_pqueue *fpq = fsvq->fud ? &fsvq->fud->pq : NULL;
+	struct virtqueue *vq = fsvq->vq;
+	bool v5 = virtio_fs_is_v5(fs);
+	struct fuse_req *req, *next;
+	unsigned int len;
+	LIST_HEAD(reqs);
+
+	spin_lock(&fsvq->lock);
+	if (!virtio_fs_vq_alive(fsvq, "virtio_fs_requests_done_work")) {
+		spin_unlock(&fsvq->lock);
+		return;
+	}
+	do {
+		virtqueue_disable_cb(vq);
+		while ((req = virtqueue_get_buf(vq, &len)) != NULL) {
+			TRACE(.kind = "virtio_fs.reply",
+			      .func = "virtio_fs_requests_done_work",
+			      .queue = fsvq->name, .unique = req->in.h.unique,
+			      .opcode = (s32)req->in.h.opcode,
+			      .detail = trace_fmt("len=%u", len));
+			if (!v5 && !test_bit(FR_FINISHED, &req->flags) &&
+			    !virtio_fs_verify_response(req, len)) {
+				req->out.h.error = -EIO;
+				req->out.h.len = sizeof(struct fuse_out_header);
+			}
+			if (fpq)
+				spin_lock(&fpq->lock);
+			list_move_tail(&req->list, &reqs);
+			if (fpq)
+				spin_unlock(&fpq->lock);
+		}
+	} while (!virtqueue_enable_cb(vq) && (!v5 || !virtqueue_is_broken(vq)));
+	spin_unlock(&fsvq->lock);
+
+	list_for_each_entry_safe(req, next, &reqs, list) {
+		if (!v5 && !virtio_fs_bug(fs, VIRTIO_FS_BUG_END_BEFORE_UNLIST))
+			list_del_init(&req->list);
+		if (!v5 && req->args->may_block &&
+		    !test_bit(FR_FINISHED, &req->flags)) {
+			struct virtio_fs_req_work *w;
+
+			w = kzalloc(sizeof(*w), GFP_NOFS | __GFP_NOFAIL);
+			INIT_WORK(&w->done_work, virtio_fs_complete_req_work);
+			w->fsvq = fsvq;
+			w->req = req;
+			schedule_work(&w->done_work);
+		} else {
+			virtio_fs_request_complete(req, fsvq);
+		}
+	}
+
+	if (!v5) {
+		spin_lock(&fsvq->lock);
+		if (!list_empty(&fsvq->queued_reqs))
+			schedule_work(&fsvq->dispatch_work.work);
+		spin_unlock(&fsvq->lock);
+	}
+}
+
+/*
+ * Kernel: virtio_fs_map_queues(): spread the CPUs evenly over the request
+ * queues, as group_cpus_evenly() does when the transport has no affinity
+ * (contiguous CPUs share a queue).
+ */
+static void virtio_fs_map_queues(struct virtio_device *vdev,
+				 struct virtio_fs *fs)
+{
+	unsigned int ncpus = nr_cpu_ids;
+
+	(void)vdev;
+	for (unsigned int cpu = 0; cpu < ncpus; cpu++) {
+		fs->mq_map[cpu] =
+			VQ_REQUEST + cpu * fs->num_request_queues / ncpus;
+		TRACE(.kind = "virtio_fs.mq_map",
+		      .func = "virtio_fs_map_queues",
+		      .queue = fs->vqs[fs->mq_map[cpu]].name,
+		      .detail = trace_fmt("cpu%u", cpu));
+	}
+}
+
+/* Kernel: virtio_fs_vq_done(): the interrupt handler; defer to done_work. */
+void virtio_fs_vq_done(struct virtqueue *vq)
+{
+	struct virtio_fs_vq *fsvq = vq_to_fsvq(vq);
+
+	if (!fsvq)
+		return;
+	TRACE(.kind = "virtio_fs.irq", .func = "virtio_fs_vq_done",
+	      .queue = fsvq->name);
+	schedule_work(&fsvq->done_work);
+}
+
 /* Kernel: virtio_fs_init_vq(): name, lock, lists, works of one queue. */
 static void virtio_fs_init_vq(struct virtio_fs *fs, struct virtio_fs_vq *fsvq,
 			      const char *name, bool hiprio)
@@ -365,27 +958,6 @@ static void virtio_fs_init_vq(struct virtio_fs *fs, struct virtio_fs_vq *fsvq,
 		else
 			INIT_DELAYED_WORK(&fsvq->dispatch_work,
 					  virtio_fs_request_dispatch_work);
-	}
-}
-
-/*
- * Kernel: virtio_fs_map_queues(): spread the CPUs evenly over the request
- * queues, as group_cpus_evenly() does when the transport has no affinity
- * (contiguous CPUs share a queue).
- */
-static void virtio_fs_map_queues(struct virtio_device *vdev,
-				 struct virtio_fs *fs)
-{
-	unsigned int ncpus = nr_cpu_ids;
-
-	(void)vdev;
-	for (unsigned int cpu = 0; cpu < ncpus; cpu++) {
-		fs->mq_map[cpu] =
-			VQ_REQUEST + cpu * fs->num_request_queues / ncpus;
-		TRACE(.kind = "virtio_fs.mq_map",
-		      .func = "virtio_fs_map_queues",
-		      .queue = fs->vqs[fs->mq_map[cpu]].name,
-		      .detail = trace_fmt("cpu%u", cpu));
 	}
 }
 
@@ -483,47 +1055,6 @@ static void virtio_fs_cleanup_vqs(struct virtio_device *vdev,
 }
 
 /*
- * sim (no kernel twin; virtio_net's free_unused_bufs() is the nearest):
- * after a reset, take back what a device that stopped answering still
- * held when a timed drain gave up, and whatever is still parked. Requests
- * the core has not ended yet end with -ENOTCONN; every buffer is freed and
- * uncounted, so del_vqs frees idle queues.
- */
-static void virtio_fs_detach_unused_bufs(struct virtio_fs *fs)
-{
-	for (unsigned int i = 0; i < fs->nvqs; i++) {
-		struct virtio_fs_vq *fsvq = &fs->vqs[i];
-		void *token;
-
-		while ((token = virtqueue_detach_unused_buf(fsvq->vq))) {
-			if (i == VQ_HIPRIO)
-				kfree(token);
-			else
-				virtio_fs_req_detached(fsvq, token, true);
-			spin_lock(&fsvq->lock);
-			dec_in_flight_req(fsvq);
-			spin_unlock(&fsvq->lock);
-		}
-		while (!list_empty(&fsvq->queued_reqs)) {
-			struct list_head *e = fsvq->queued_reqs.next;
-
-			list_del_init(e);
-			if (i == VQ_HIPRIO)
-				kfree(list_entry(e, struct virtio_fs_forget,
-						 list));
-			else
-				virtio_fs_req_detached(
-					fsvq,
-					list_entry(e, struct fuse_req, list),
-					false);
-			spin_lock(&fsvq->lock);
-			dec_in_flight_req(fsvq);
-			spin_unlock(&fsvq->lock);
-		}
-	}
-}
-
-/*
  * Kernel: virtio_fs_probe(): read the tag and the queue count, set up the
  * queues, go DRIVER_OK, then publish the instance. Any failure leaves
  * nothing behind -- except with probe-error-leak, where the late error
@@ -579,6 +1110,84 @@ out:
 	kfree(fs->tag); /* devm memory in the kernel */
 	kfree(fs);
 	return ret;
+}
+
+/* Kernel: virtio_fs_stop_all_queues(). */
+void virtio_fs_stop_all_queues(struct virtio_fs *fs)
+{
+	for (unsigned int i = 0; i < fs->nvqs; i++) {
+		struct virtio_fs_vq *fsvq = &fs->vqs[i];
+
+		spin_lock(&fsvq->lock);
+		fsvq->connected = false;
+		spin_unlock(&fsvq->lock);
+	}
+}
+
+/* sim: take back a request after a reset (see
+ * virtio_fs_detach_unused_bufs()): end it with -ENOTCONN unless the core
+ * already did, free its buffer, drop the device's reference if it had
+ * one. */
+static void virtio_fs_req_detached(struct virtio_fs_vq *fsvq,
+				   struct fuse_req *req, bool on_ring)
+{
+	struct virtio_fs *fs = fsvq->fs;
+
+	kfree(req->argbuf);
+	req->argbuf = NULL;
+	if (!test_bit(FR_FINISHED, &req->flags)) {
+		if (fsvq->fud)
+			spin_lock(&fsvq->fud->pq.lock);
+		list_del_init(&req->list);
+		clear_bit(FR_SENT, &req->flags);
+		if (fsvq->fud)
+			spin_unlock(&fsvq->fud->pq.lock);
+		req->out.h.error = -ENOTCONN;
+		fuse_request_end(req);
+	}
+	if (on_ring)
+		virtio_fs_put_device_ref(fs, req);
+}
+
+/*
+ * sim (no kernel twin; virtio_net's free_unused_bufs() is the nearest):
+ * after a reset, take back what a device that stopped answering still
+ * held when a timed drain gave up, and whatever is still parked. Requests
+ * the core has not ended yet end with -ENOTCONN; every buffer is freed and
+ * uncounted, so del_vqs frees idle queues.
+ */
+static void virtio_fs_detach_unused_bufs(struct virtio_fs *fs)
+{
+	for (unsigned int i = 0; i < fs->nvqs; i++) {
+		struct virtio_fs_vq *fsvq = &fs->vqs[i];
+		void *token;
+
+		while ((token = virtqueue_detach_unused_buf(fsvq->vq))) {
+			if (i == VQ_HIPRIO)
+				kfree(token);
+			else
+				virtio_fs_req_detached(fsvq, token, true);
+			spin_lock(&fsvq->lock);
+			dec_in_flight_req(fsvq);
+			spin_unlock(&fsvq->lock);
+		}
+		while (!list_empty(&fsvq->queued_reqs)) {
+			struct list_head *e = fsvq->queued_reqs.next;
+
+			list_del_init(e);
+			if (i == VQ_HIPRIO)
+				kfree(list_entry(e, struct virtio_fs_forget,
+						 list));
+			else
+				virtio_fs_req_detached(
+					fsvq,
+					list_entry(e, struct fuse_req, list),
+					false);
+			spin_lock(&fsvq->lock);
+			dec_in_flight_req(fsvq);
+			spin_unlock(&fsvq->lock);
+		}
+	}
 }
 
 /*
@@ -647,3 +1256,745 @@ struct virtio_driver virtio_fs_driver = {
 	.freeze = virtio_fs_freeze,
 	.restore = virtio_fs_restore,
 };
+
+/* Kernel: virtio_fs_send_forget() (mainline fiq op): build a FORGET and
+ * hand it to send_forget_request(); no fiq->lock. */
+static void virtio_fs_send_forget(struct fuse_iqueue *fiq,
+				  struct fuse_forget_link *link)
+{
+	struct virtio_fs *fs = fiq->priv;
+	struct virtio_fs_vq *fsvq = &fs->vqs[VQ_HIPRIO];
+	struct virtio_fs_forget *forget;
+	struct scatterlist sg;
+	u64 unique = fuse_get_unique(fiq);
+
+	forget = kmalloc(sizeof(*forget), GFP_NOFS | __GFP_NOFAIL);
+	virtio_fs_fill_forget(fs, forget, link, unique, &sg);
+	send_forget_request(fsvq, forget, false);
+	kfree(link);
+}
+
+/*
+ * Kernel (v5): virtio_fs_wake_forget_and_unlock(): entered with fiq->lock
+ * held; take one forget off the fiq list, unlock, and send it. A full
+ * ring parks it (not counted in in_flight) and arms dispatch_work 1 ms
+ * later; other errors drop it.
+ */
+static void virtio_fs_wake_forget_and_unlock(struct fuse_iqueue *fiq)
+{
+	struct fuse_forget_link *link;
+	struct virtio_fs_forget *forget;
+	struct scatterlist sg;
+	struct scatterlist *sgs[] = { &sg };
+	struct virtio_fs *fs;
+	struct virtio_fs_vq *fsvq;
+	bool notify;
+	u64 unique;
+	int ret;
+
+	link = fuse_dequeue_forget(fiq, 1, NULL);
+	unique = fuse_get_unique(fiq);
+	fs = fiq->priv;
+	fsvq = &fs->vqs[VQ_HIPRIO];
+	spin_unlock(&fiq->lock);
+	if (WARN_ON(!link))
+		return;
+
+	forget = kmalloc(sizeof(*forget), GFP_NOFS | __GFP_NOFAIL);
+	virtio_fs_fill_forget(fs, forget, link, unique, &sg);
+
+	spin_lock(&fsvq->lock);
+	if (!fsvq->connected &&
+	    !virtio_fs_bug(fs, VIRTIO_FS_BUG_HIPRIO_NO_CONNECTED_CHECK)) {
+		kfree(forget);
+		spin_unlock(&fsvq->lock);
+		goto out;
+	}
+	if (!virtio_fs_vq_alive(fsvq, "virtio_fs_wake_forget_and_unlock")) {
+		kfree(forget);
+		spin_unlock(&fsvq->lock);
+		goto out;
+	}
+	ret = virtqueue_add_sgs(fsvq->vq, sgs, 1, 0, forget, GFP_ATOMIC);
+	if (ret < 0) {
+		if (ret == -ENOMEM || ret == -ENOSPC) {
+			TRACE(.kind = "virtio_fs.forget_park",
+			      .func = "virtio_fs_wake_forget_and_unlock",
+			      .queue = fsvq->name, .unique = unique,
+			      .opcode = FUSE_FORGET);
+			list_add_tail(&forget->list, &fsvq->queued_reqs);
+			schedule_delayed_work(&fsvq->dispatch_work,
+					      msecs_to_jiffies(1));
+		} else {
+			kfree(forget);
+		}
+		spin_unlock(&fsvq->lock);
+		goto out;
+	}
+	fsvq->in_flight++;
+	TRACE(.kind = "virtio_fs.forget",
+	      .func = "virtio_fs_wake_forget_and_unlock", .queue = fsvq->name,
+	      .unique = unique, .opcode = FUSE_FORGET);
+	notify = virtqueue_kick_prepare(fsvq->vq);
+	spin_unlock(&fsvq->lock);
+	if (notify)
+		virtqueue_notify(fsvq->vq);
+out:
+	kfree(link);
+}
+
+/* Kernel: virtio_fs_send_interrupt(): FUSE_INTERRUPT is never sent (a TODO
+ * in the kernel too); only traced here. */
+static void virtio_fs_send_interrupt(struct fuse_iqueue *fiq,
+				     struct fuse_req *req)
+{
+	(void)fiq;
+	TRACE(.kind = "virtio_fs.interrupt", .func = "virtio_fs_send_interrupt",
+	      .unique = req->in.h.unique,
+	      .detail =
+		      "not sent: virtio-fs has no FUSE_INTERRUPT (a kernel TODO)");
+}
+
+/* Kernel: virtio_fs_wake_interrupt_and_unlock() (v5) /
+ * virtio_fs_send_interrupt() (mainline): FUSE_INTERRUPT is never sent. */
+static void virtio_fs_wake_interrupt_and_unlock(struct fuse_iqueue *fiq)
+{
+	spin_unlock(&fiq->lock);
+}
+
+/* Kernel: sg_count_fuse_folios() (mainline): page sgs clipped to the
+ * argument's length, as sg_init_fuse_pages() builds them. */
+static unsigned int sg_count_fuse_pages(const struct fuse_page_desc *descs,
+					unsigned int num_pages,
+					unsigned int total_len)
+{
+	unsigned int i;
+
+	for (i = 0; i < num_pages && total_len; i++)
+		total_len -= descs[i].length < total_len ? descs[i].length :
+							   total_len;
+	return i;
+}
+
+/* Kernel: sg_count_fuse_req(): scatter-gather elements the request needs.
+ * v5 counts every page; mainline only those the argument reaches. */
+static unsigned int sg_count_fuse_req(struct virtio_fs *fs,
+				      struct fuse_req *req)
+{
+	struct fuse_args *args = req->args;
+	struct fuse_args_pages *ap = container_of(args, typeof(*ap), args);
+	bool v5 = virtio_fs_is_v5(fs);
+	unsigned int total_sgs = 1; /* fuse_in_header */
+
+	if (args->in_numargs - args->in_pages)
+		total_sgs += 1;
+	if (args->in_pages)
+		total_sgs +=
+			v5 ? ap->num_pages :
+			     sg_count_fuse_pages(
+				     ap->descs, ap->num_pages,
+				     args->in_args[args->in_numargs - 1].size);
+	if (!test_bit(FR_ISREPLY, &req->flags))
+		return total_sgs;
+	total_sgs += 1; /* fuse_out_header */
+	if (args->out_numargs - args->out_pages)
+		total_sgs += 1;
+	if (args->out_pages)
+		total_sgs +=
+			v5 ? ap->num_pages :
+			     sg_count_fuse_pages(
+				     ap->descs, ap->num_pages,
+				     args->out_args[args->out_numargs - 1].size);
+	return total_sgs;
+}
+
+/* Kernel: sg_init_fuse_pages(): one sg per page, up to total_len bytes. */
+static unsigned int sg_init_fuse_pages(struct scatterlist *sg,
+				       struct page **pages,
+				       struct fuse_page_desc *page_descs,
+				       unsigned int num_pages,
+				       unsigned int total_len)
+{
+	unsigned int i;
+
+	for (i = 0; i < num_pages && total_len; i++) {
+		unsigned int this_len = page_descs[i].length < total_len ?
+						page_descs[i].length :
+						total_len;
+
+		sg_init_table(&sg[i], 1);
+		sg_set_buf(&sg[i],
+			   (char *)page_address(pages[i]) +
+				   page_descs[i].offset,
+			   this_len);
+		total_len -= this_len;
+	}
+	return i;
+}
+
+/* Kernel: sg_init_fuse_args(): one sg for the arguments in argbuf, then
+ * the pages; *len_used says how much of argbuf they took. */
+static unsigned int sg_init_fuse_args(struct scatterlist *sg,
+				      struct fuse_req *req, unsigned int len,
+				      unsigned int argpages_len, bool argpages,
+				      void *argbuf, unsigned int *len_used)
+{
+	struct fuse_args_pages *ap = container_of(req->args, typeof(*ap), args);
+	unsigned int total_sgs = 0;
+
+	if (len)
+		sg_init_one(&sg[total_sgs++], argbuf, len);
+	if (argpages)
+		total_sgs += sg_init_fuse_pages(&sg[total_sgs], ap->pages,
+						ap->descs, ap->num_pages,
+						argpages_len);
+	if (len_used)
+		*len_used = len;
+	return total_sgs;
+}
+
+/*
+ * Kernel: virtio_fs_enqueue_req(). Bounce the arguments through argbuf,
+ * build the sg list (header, in-args, pages | out header, out-args,
+ * pages), add it to the ring and kick. On error nothing is left allocated
+ * and the request is untouched. Mainline links the request on the
+ * processing list and sets FR_SENT only once the ring took it (v5 did both
+ * before calling this).
+ */
+static int virtio_fs_enqueue_req(struct virtio_fs_vq *fsvq,
+				 struct fuse_req *req, bool in_flight,
+				 gfp_t gfp)
+{
+	struct scatterlist *stack_sgs[6];
+	struct scatterlist stack_sg[ARRAY_SIZE(stack_sgs)];
+	struct scatterlist **sgs = stack_sgs;
+	struct scatterlist *sg = stack_sg;
+	struct virtio_fs *fs = fsvq->fs;
+	struct fuse_args *args = req->args;
+	unsigned int argbuf_used = 0;
+	unsigned int out_sgs = 0;
+	unsigned int in_sgs = 0;
+	unsigned int total_sgs;
+	bool notify;
+	int ret;
+
+	if (virtio_fs_is_v5(fs))
+		gfp = GFP_ATOMIC;
+	total_sgs = sg_count_fuse_req(fs, req);
+	if (total_sgs > ARRAY_SIZE(stack_sgs)) {
+		sgs = kmalloc_array(total_sgs, sizeof(sgs[0]), gfp);
+		sg = kmalloc_array(total_sgs, sizeof(sg[0]), gfp);
+		if (!sgs || !sg) {
+			ret = -ENOMEM;
+			goto out;
+		}
+	}
+
+	ret = copy_args_to_argbuf(req, gfp);
+	if (ret < 0)
+		goto out;
+
+	sg_init_one(&sg[out_sgs++], &req->in.h, sizeof(req->in.h));
+	out_sgs += sg_init_fuse_args(
+		&sg[out_sgs], req,
+		in_args_len(args, args->in_numargs - args->in_pages),
+		args->in_pages ? args->in_args[args->in_numargs - 1].size : 0,
+		args->in_pages, req->argbuf, &argbuf_used);
+	if (test_bit(FR_ISREPLY, &req->flags)) {
+		sg_init_one(&sg[out_sgs + in_sgs++], &req->out.h,
+			    sizeof(req->out.h));
+		in_sgs += sg_init_fuse_args(
+			&sg[out_sgs + in_sgs], req,
+			fuse_len_args(args->out_numargs - args->out_pages,
+				      args->out_args),
+			args->out_pages ?
+				args->out_args[args->out_numargs - 1].size :
+				0,
+			args->out_pages, (char *)req->argbuf + argbuf_used,
+			NULL);
+	}
+	WARN_ON(out_sgs + in_sgs != total_sgs);
+	for (unsigned int i = 0; i < out_sgs + in_sgs; i++)
+		sgs[i] = &sg[i];
+
+	spin_lock(&fsvq->lock);
+	if (!fsvq->connected) {
+		spin_unlock(&fsvq->lock);
+		ret = -ENOTCONN;
+		goto out;
+	}
+	if (!virtio_fs_vq_alive(fsvq, "virtio_fs_enqueue_req")) {
+		spin_unlock(&fsvq->lock);
+		ret = -EIO;
+		goto out;
+	}
+	ret = virtqueue_add_sgs(fsvq->vq, sgs, out_sgs, in_sgs, req,
+				GFP_ATOMIC);
+	if (ret < 0) {
+		spin_unlock(&fsvq->lock);
+		goto out;
+	}
+
+	if (virtio_fs_is_v5(fs)) {
+		fsvq->in_flight++;
+	} else {
+		struct fuse_pqueue *fpq = &fsvq->fud->pq;
+
+		spin_lock(&fpq->lock);
+		list_add_tail(&req->list, fpq->processing);
+		spin_unlock(&fpq->lock);
+		set_bit(FR_SENT, &req->flags);
+		if (!in_flight)
+			inc_in_flight_req(fsvq);
+	}
+	/* With a request timeout the core may end the request while the
+	 * device still holds its buffers: keep the request alive until they
+	 * come back (done work) or the device is reset (remove). */
+	if (fs->req_timeout_ns)
+		__fuse_get_request(req);
+	TRACE(.kind = "virtio_fs.enqueue", .func = "virtio_fs_enqueue_req",
+	      .queue = fsvq->name, .unique = req->in.h.unique,
+	      .opcode = (s32)req->in.h.opcode,
+	      .detail = trace_fmt("out_sgs=%u in_sgs=%u", out_sgs, in_sgs));
+	notify = virtqueue_kick_prepare(fsvq->vq);
+	spin_unlock(&fsvq->lock);
+	if (notify)
+		virtqueue_notify(fsvq->vq);
+out:
+	if (ret < 0 && req->argbuf) {
+		kfree(req->argbuf);
+		req->argbuf = NULL;
+	}
+	if (sgs != stack_sgs) {
+		kfree(sgs);
+		kfree(sg);
+	}
+	return ret;
+}
+
+/* The request queue of the submitting task's CPU (kernel: the line
+ * fs->mq_map[raw_smp_processor_id()] in virtio_fs_send_req()). */
+static unsigned int virtio_fs_pick_queue(struct virtio_fs *fs)
+{
+	int cpu = current ? raw_smp_processor_id() : 0;
+
+	return fs->mq_map[(unsigned int)cpu % nr_cpu_ids];
+}
+
+/*
+ * Kernel: virtio_fs_send_req() (mainline fiq op). Never sleeps and never
+ * ends the request in the submitter (it may hold fc->bg_lock): a full ring
+ * parks it on queued_reqs (counted in flight; the next completion
+ * re-dispatches), any other error goes to end_reqs for dispatch_work.
+ */
+static void virtio_fs_send_req(struct fuse_iqueue *fiq, struct fuse_req *req)
+{
+	struct virtio_fs *fs = fiq->priv;
+	struct virtio_fs_vq *fsvq;
+	int ret;
+
+	if (req->in.h.opcode != FUSE_NOTIFY_REPLY && !req->in.h.unique)
+		req->in.h.unique = fuse_get_unique(fiq);
+	clear_bit(FR_PENDING, &req->flags);
+	fsvq = &fs->vqs[virtio_fs_pick_queue(fs)];
+	TRACE(.kind = "virtio_fs.send", .func = "virtio_fs_send_req",
+	      .queue = fsvq->name, .unique = req->in.h.unique,
+	      .opcode = (s32)req->in.h.opcode);
+retry:
+	ret = virtio_fs_enqueue_req(fsvq, req, false, GFP_ATOMIC);
+	if (ret >= 0)
+		return;
+	if (virtio_fs_bug(fs, VIRTIO_FS_BUG_SLEEP_RETRY_HOLDING_BG_LOCK) &&
+	    (ret == -ENOMEM || ret == -ENOSPC)) {
+		usleep_range(20, 30);
+		goto retry;
+	}
+	if (ret == -ENOSPC) {
+		TRACE(.kind = "virtio_fs.park", .func = "virtio_fs_send_req",
+		      .queue = fsvq->name, .unique = req->in.h.unique,
+		      .opcode = (s32)req->in.h.opcode);
+		spin_lock(&fsvq->lock);
+		list_add_tail(&req->list, &fsvq->queued_reqs);
+		inc_in_flight_req(fsvq);
+		spin_unlock(&fsvq->lock);
+		return;
+	}
+	req->out.h.error = ret;
+	TRACE(.kind = "virtio_fs.error", .func = "virtio_fs_send_req",
+	      .queue = fsvq->name, .unique = req->in.h.unique,
+	      .opcode = (s32)req->in.h.opcode,
+	      .detail = trace_fmt("virtio_fs_enqueue_req() failed %d", ret));
+	if (virtio_fs_bug(fs, VIRTIO_FS_BUG_END_REQ_IN_SUBMITTER)) {
+		fuse_request_end(req);
+		return;
+	}
+	spin_lock(&fsvq->lock);
+	list_add_tail(&req->list, &fsvq->end_reqs);
+	schedule_work(&fsvq->dispatch_work.work);
+	spin_unlock(&fsvq->lock);
+}
+
+/*
+ * Kernel (v5): virtio_fs_wake_pending_and_unlock(): entered with fiq->lock
+ * held (and maybe fc->bg_lock). Link the request on processing, set
+ * FR_SENT, then enqueue; a full ring sleeps 20-30 us and retries right
+ * here, and other errors end the request right here -- the two 2019
+ * deadlocks (sleep-retry-holding-bg-lock, end-req-in-submitter).
+ */
+static void virtio_fs_wake_pending_and_unlock(struct fuse_iqueue *fiq)
+{
+	/* v5 has one request queue ("TODO multiqueue" in the posting) */
+	unsigned int queue_id = VQ_REQUEST;
+	struct virtio_fs *fs;
+	struct fuse_req *req;
+	struct fuse_pqueue *fpq;
+	int ret;
+
+	WARN_ON(list_empty(&fiq->pending));
+	req = list_last_entry(&fiq->pending, struct fuse_req, list);
+	clear_bit(FR_PENDING, &req->flags);
+	list_del_init(&req->list);
+	WARN_ON(!list_empty(&fiq->pending));
+	spin_unlock(&fiq->lock);
+
+	fs = fiq->priv;
+	TRACE(.kind = "virtio_fs.send",
+	      .func = "virtio_fs_wake_pending_and_unlock",
+	      .queue = fs->vqs[queue_id].name, .unique = req->in.h.unique,
+	      .opcode = (s32)req->in.h.opcode);
+	fpq = &fs->vqs[queue_id].fud->pq;
+	spin_lock(&fpq->lock);
+	if (!fpq->connected) {
+		spin_unlock(&fpq->lock);
+		req->out.h.error = -ENODEV;
+		TRACE(.kind = "virtio_fs.error",
+		      .func = "virtio_fs_wake_pending_and_unlock",
+		      .unique = req->in.h.unique, .detail = "disconnected");
+		fuse_request_end(req);
+		return;
+	}
+	list_add_tail(&req->list, fpq->processing);
+	spin_unlock(&fpq->lock);
+	set_bit(FR_SENT, &req->flags);
+
+retry:
+	ret = virtio_fs_enqueue_req(&fs->vqs[queue_id], req, false, GFP_ATOMIC);
+	if (ret < 0) {
+		if (ret == -ENOMEM || ret == -ENOSPC) {
+			/* Virtqueue full: retry submission */
+			usleep_range(20, 30);
+			goto retry;
+		}
+		req->out.h.error = ret;
+		TRACE(.kind = "virtio_fs.error",
+		      .func = "virtio_fs_wake_pending_and_unlock",
+		      .unique = req->in.h.unique,
+		      .detail = trace_fmt("virtio_fs_enqueue_req() failed %d",
+					  ret));
+		spin_lock(&fpq->lock);
+		clear_bit(FR_SENT, &req->flags);
+		list_del_init(&req->list);
+		spin_unlock(&fpq->lock);
+		fuse_request_end(req);
+	}
+}
+
+const struct fuse_iqueue_ops virtio_fs_fiq_ops = {
+	.send_forget = virtio_fs_send_forget,
+	.send_interrupt = virtio_fs_send_interrupt,
+	.send_req = virtio_fs_send_req,
+	.release = virtio_fs_fiq_release,
+};
+
+const struct fuse_iqueue_ops virtio_fs_fiq_ops_v5 = {
+	.wake_forget_and_unlock = virtio_fs_wake_forget_and_unlock,
+	.wake_interrupt_and_unlock = virtio_fs_wake_interrupt_and_unlock,
+	.wake_pending_and_unlock = virtio_fs_wake_pending_and_unlock,
+	.release = virtio_fs_fiq_release,
+};
+
+/*
+ * A super block with what the kernel keeps around it (sb->s_fs_info's
+ * fuse_mount, the sget list, the active count). One per device: a second
+ * mount of the same tag shares it, as virtio_fs_test_super() makes
+ * sget_fc() do.
+ */
+struct virtio_fs_super {
+	struct super_block sb;
+	struct fuse_mount fm;
+	struct virtio_fs *fs;
+	unsigned int active;
+	struct list_head node;
+};
+
+static LIST_HEAD(virtio_fs_supers);
+
+/* Kernel: fuse_free_conn(): the connection's memory. */
+static void virtio_fs_free_conn(struct fuse_conn *fc)
+{
+	kfree(fc);
+}
+
+/* sim: the instance a super block was mounted from. */
+struct virtio_fs *virtio_fs_of_sb(struct super_block *sb)
+{
+	return container_of(sb, struct virtio_fs_super, sb)->fs;
+}
+
+/*
+ * Kernel: virtio_fs_fill_super(): under virtio_fs_mutex make sure the
+ * device was not removed meanwhile, give every queue a fuse_dev, start the
+ * queues and send FUSE_INIT. v5 lets the core allocate the first request
+ * queue's fud (ctx.fudptr) and allocates only hiprio's itself.
+ */
+static int virtio_fs_fill_super(struct super_block *sb)
+{
+	struct fuse_mount *fm = get_fuse_mount_super(sb);
+	struct fuse_conn *fc = fm->fc;
+	struct virtio_fs *fs = fc->iq.priv;
+	bool v5 = virtio_fs_is_v5(fs);
+	unsigned int i;
+	int err;
+	struct fuse_fs_context ctx = {
+		.default_permissions = 1,
+		.allow_other = 1,
+		.max_read = UINT_MAX,
+		.blksize = 512,
+		.destroy = true,
+		.no_control = true,
+		.no_force_umount = true,
+	};
+
+	mutex_lock(&virtio_fs_mutex);
+	/* We hold a reference, but remove() may have torn the queues down
+	 * already: then the instance is off the list. */
+	err = -EINVAL;
+	if (list_empty(&fs->list)) {
+		TRACE(.kind = "virtio_fs.error", .func = "virtio_fs_fill_super",
+		      .detail = trace_fmt("tag <%s> not found", fs->tag));
+		goto err;
+	}
+
+	err = -ENOMEM;
+	for (i = 0; i < (v5 ? (unsigned int)VQ_REQUEST : fs->nvqs); i++) {
+		struct virtio_fs_vq *fsvq = &fs->vqs[i];
+
+		fsvq->fud = fuse_dev_alloc();
+		if (!fsvq->fud)
+			goto err_free_fuse_devs;
+	}
+
+	ctx.fudptr = v5 ? (void **)&fs->vqs[VQ_REQUEST].fud : NULL;
+	err = fuse_fill_super_common(sb, &ctx);
+	if (err < 0)
+		goto err_free_fuse_devs;
+
+	for (i = 0; i < fs->nvqs; i++) {
+		struct virtio_fs_vq *fsvq = &fs->vqs[i];
+
+		if (v5 && i == VQ_REQUEST)
+			continue; /* already installed by the core */
+		/* v5 left vqs past the first request queue without a fud:
+		 * the kernel dereferenced NULL here. */
+		BUG_ON(!fsvq->fud);
+		if (fsvq->fud)
+			fuse_dev_install(fsvq->fud, fc);
+	}
+
+	/* A previous unmount stopped the queues: start them again. */
+	virtio_fs_start_all_queues(fs);
+	fuse_send_init(fm);
+	mutex_unlock(&virtio_fs_mutex);
+	return 0;
+
+err_free_fuse_devs:
+	virtio_fs_free_devs(fs);
+err:
+	mutex_unlock(&virtio_fs_mutex);
+	return err;
+}
+
+/*
+ * Kernel: virtio_kill_sb() (mainline: virtio_fs_conn_destroy()). Stop the
+ * FORGET queue and drain, let the core send DESTROY and abort, then stop
+ * every queue, drain again and free the channels. Their references and the
+ * super block's are dropped; the last one releases the instance.
+ */
+static void virtio_kill_sb(struct super_block *sb)
+{
+	struct fuse_mount *fm = get_fuse_mount_super(sb);
+	struct fuse_conn *fc = fm->fc;
+	struct virtio_fs *fs = fc->iq.priv;
+	struct virtio_fs_vq *fsvq = &fs->vqs[VQ_HIPRIO];
+
+	TRACE(.kind = "virtio_fs.umount", .func = "virtio_kill_sb",
+	      .detail = fs->tag);
+	/* mainline: only the last mount of the connection tears it down;
+	 * here every connection has exactly one fuse_mount */
+	if (!virtio_fs_is_v5(fs))
+		WARN_ON(!fuse_mount_remove(fm));
+	spin_lock(&fsvq->lock);
+	fsvq->connected = false;
+	spin_unlock(&fsvq->lock);
+	virtio_fs_drain_all_queues(fs);
+
+	fuse_conn_destroy(fm);
+
+	virtio_fs_stop_all_queues(fs);
+	virtio_fs_drain_all_queues(fs);
+	virtio_fs_free_devs(fs);
+	sb->s_active = false;
+	fuse_conn_put(fc);
+}
+
+/*
+ * Kernel: virtio_fs_get_tree(): find the instance by tag (taking a
+ * reference the connection keeps), set up a connection on it, and either
+ * share the device's existing super block or fill a new one.
+ */
+int virtio_fs_get_tree(const char *source, struct super_block **sbp)
+{
+	struct virtio_fs_super *s;
+	struct virtio_fs *fs;
+	struct fuse_conn *fc;
+	int err;
+
+	fs = virtio_fs_find_instance(source);
+	if (!fs) {
+		TRACE(.kind = "virtio_fs.error", .func = "virtio_fs_get_tree",
+		      .detail = trace_fmt("tag <%s> not found", source));
+		return -EINVAL;
+	}
+
+	/* sget_fc() with virtio_fs_test_super(): same device, same sb. */
+	list_for_each_entry(s, &virtio_fs_supers, node) {
+		if (s->fs == fs) {
+			s->active++;
+			virtio_fs_put(fs);
+			*sbp = &s->sb;
+			return 0;
+		}
+	}
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	fc = kzalloc(sizeof(*fc), GFP_KERNEL);
+	if (!s || !fc) {
+		kfree(s);
+		kfree(fc);
+		virtio_fs_put(fs);
+		return -ENOMEM;
+	}
+
+	fuse_conn_init(fc, &s->fm,
+		       virtio_fs_is_v5(fs) ? &virtio_fs_fiq_ops_v5 :
+					     &virtio_fs_fiq_ops,
+		       fs);
+	fc->release = virtio_fs_free_conn;
+	if (!virtio_fs_is_v5(fs)) {
+		unsigned int vring =
+			virtqueue_get_vring_size(fs->vqs[VQ_REQUEST].vq);
+
+		/* "virtiofs: split requests that exceed virtqueue size" */
+		if (!fc->max_pages_limit ||
+		    fc->max_pages_limit > vring - FUSE_HEADER_OVERHEAD)
+			fc->max_pages_limit = vring - FUSE_HEADER_OVERHEAD;
+		fs->req_timeout_ns = virtio_fs_get_request_timeout();
+		fuse_init_server_timeout(fc, fs->req_timeout_ns);
+	}
+	s->fm.fc = fc;
+	s->fm.sb = &s->sb;
+	s->sb.s_fs_info = &s->fm;
+	s->sb.s_id = fs->tag;
+	s->fs = fs;
+	s->active = 1;
+
+	err = virtio_fs_fill_super(&s->sb);
+	if (err) {
+		/* deactivate_locked_super(): the last fc reference releases
+		 * the instance reference through virtio_fs_fiq_release(). */
+		fuse_conn_put(fc);
+		kfree(s);
+		return err;
+	}
+	s->sb.s_active = true;
+	list_add_tail(&s->node, &virtio_fs_supers);
+	TRACE(.kind = "virtio_fs.mount", .func = "virtio_fs_get_tree",
+	      .detail = fs->tag);
+	*sbp = &s->sb;
+	return 0;
+}
+
+/* Kernel: deactivate_super() (fs/super.c): the last mount runs
+ * virtio_kill_sb() and frees the super block. */
+void virtio_fs_deactivate_super(struct super_block *sb)
+{
+	struct virtio_fs_super *s =
+		container_of(sb, struct virtio_fs_super, sb);
+
+	assert(s->active > 0);
+	if (--s->active)
+		return;
+	list_del(&s->node);
+	virtio_kill_sb(sb);
+	kfree(s);
+}
+
+/* sim: forget every super block without touching it (for
+ * virtio_fs_module_reset()). */
+static bool virtio_fs_supers_reset(void)
+{
+	bool left = !list_empty(&virtio_fs_supers);
+
+	INIT_LIST_HEAD(&virtio_fs_supers);
+	return left;
+}
+
+/* ---- vfsim only: no kernel twin ----------------------------------------- */
+
+/* sim: how many instances are listed (for tests). */
+unsigned int virtio_fs_nr_instances(void)
+{
+	struct virtio_fs *fs;
+	unsigned int n = 0;
+
+	list_for_each_entry(fs, &virtio_fs_instances, list)
+		n++;
+	return n;
+}
+
+/* sim: the module unloaded and loaded again (see virtio_fs.h). */
+bool virtio_fs_module_reset(void)
+{
+	bool left = !list_empty(&virtio_fs_instances) ||
+		    mutex_is_locked(&virtio_fs_mutex);
+
+	assert(!current);
+	/* The entries live in guest memory, which kmem_exit() releases. */
+	left |= virtio_fs_supers_reset();
+	INIT_LIST_HEAD(&virtio_fs_instances);
+	__mutex_init(&virtio_fs_mutex, "virtio_fs_mutex");
+	return left;
+}
+
+/* sim: the hiprio accounting invariant (see virtio_fs.h). */
+const char *virtio_fs_check_in_flight(void *arg)
+{
+	struct virtio_fs *fs = arg;
+	struct virtio_fs_vq *fsvq = &fs->vqs[VQ_HIPRIO];
+	static char msg[128];
+	struct virtqueue_info info;
+	unsigned long parked = 0;
+	struct list_head *pos;
+
+	if (fsvq->vq_deleted)
+		return NULL;
+	virtqueue_get_info(fsvq->vq, &info);
+	list_for_each(pos, &fsvq->queued_reqs)
+		parked++;
+	if ((unsigned long)fsvq->in_flight == info.in_flight + parked)
+		return NULL;
+	snprintf(msg, sizeof(msg),
+		 "%s: in_flight %ld != %u on the ring + %lu parked", fsvq->name,
+		 fsvq->in_flight, info.in_flight, parked);
+	return msg;
+}

@@ -1,34 +1,30 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /**
  * @file virtio_fs.h
- * @brief The virtio-fs driver: a mirror of Linux fs/fuse/virtio_fs.c.
+ * @brief The virtio-fs driver, twin of Linux fs/fuse/virtio_fs.c: the
+ * structs the kernel defines at the top of that file, and what the rest
+ * of vfsim calls (the driver, mount and unmount, and the simulator's
+ * hooks). The driver itself is guest/virtio_fs.c, one file like the
+ * kernel's, in the kernel's order.
  *
  * Names are the kernel's. Two variants live side by side (see
- * virtio_fs_variant.h): "mainline" (default) and "v5-2019" (the posting in
+ * vfsim_variant.h): "mainline" (default) and "v5-2019" (the posting in
  * the seed material). Where they differ, both behaviours sit in the same
  * function when the kernel's structure allows, behind the variant test,
  * and docs/kernel-xref.md says where.
  *
- * The files:
- * - virtio_fs.c: instances, probe, remove, freeze, start/stop/drain;
- * - virtio_fs_queue.c: FORGETs on hiprio, requests on the request queues,
- *   completion and dispatch work;
- * - virtio_fs_mount.c: get_tree, fill_super, kill_sb and the fiq ops;
- * - virtio_fs_pm.c: the vfsim "restore" extension's freeze and restore
- *   (not kernel behaviour; docs/guest.md).
- *
  * Simulation additions, not in the kernel (each is marked where used):
  * the fields fs and vq_deleted of struct virtio_fs_vq, and vdev, variant,
  * bugs, req_timeout_ns and the restore extension's fields of struct
- * virtio_fs. vq_deleted lets the model report
- * a use of a virtqueue after del_vqs (KASAN's job on a real machine)
- * instead of touching freed host memory.
+ * virtio_fs. vq_deleted lets the model report a use of a virtqueue after
+ * del_vqs (KASAN's job on a real machine) instead of touching freed host
+ * memory. The restore extension (vfsim_restore.c) is vfsim's own.
  */
 #ifndef VFSIM_GUEST_VIRTIO_FS_H
 #define VFSIM_GUEST_VIRTIO_FS_H
 
 #include "guest/fuse_i.h"
-#include "guest/virtio_fs_variant.h"
+#include "guest/vfsim_variant.h"
 #include "sim/kernel/kernel.h"
 #include "sim/virtio/virtio.h"
 
@@ -129,23 +125,6 @@ struct virtio_fs_req_work {
  *  virtio_driver_probe(). */
 extern struct virtio_driver virtio_fs_driver;
 
-/** @brief Mainline fiq op: send a FORGET on the hiprio queue (kernel:
- *  virtio_fs_send_forget()). */
-void virtio_fs_send_forget(struct fuse_iqueue *fiq,
-			   struct fuse_forget_link *link);
-
-/** @brief v5 fiq op: send the queued FORGET; entered with fiq->lock held,
- *  drops it (kernel: virtio_fs_wake_forget_and_unlock()). */
-void virtio_fs_wake_forget_and_unlock(struct fuse_iqueue *fiq);
-
-/** @brief v5 fiq op: FUSE_INTERRUPT is never sent; drops fiq->lock
- *  (kernel: virtio_fs_wake_interrupt_and_unlock()). */
-void virtio_fs_wake_interrupt_and_unlock(struct fuse_iqueue *fiq);
-
-/** @brief Mainline fiq op: FUSE_INTERRUPT is never sent, only traced
- *  (kernel: virtio_fs_send_interrupt()). */
-void virtio_fs_send_interrupt(struct fuse_iqueue *fiq, struct fuse_req *req);
-
 /** @brief v5-style fiq ops (wake_*_and_unlock). */
 extern const struct fuse_iqueue_ops virtio_fs_fiq_ops_v5;
 
@@ -165,18 +144,12 @@ static inline bool virtio_fs_is_v5(const struct virtio_fs *fs)
 	return fs->variant == VIRTIO_FS_V5_2019;
 }
 
-/* ---- instances (virtio_fs.c) ------------------------------------------ */
+/* ---- instances and queues -------------------------------------------- */
 
 /** @brief The instance list's lock, which also keeps remove and mount
- *  apart (kernel: the static virtio_fs_mutex; shared by the driver's
- *  files here). */
+ *  apart (kernel: the static virtio_fs_mutex; visible here so tests can
+ *  hold it). */
 extern struct mutex virtio_fs_mutex;
-
-/**
- * @brief Find an instance by tag and take a reference (kernel:
- * virtio_fs_find_instance()). @return it, or NULL
- */
-struct virtio_fs *virtio_fs_find_instance(const char *tag);
 
 /** @brief Drop a reference (kernel: virtio_fs_put()); takes
  *  virtio_fs_mutex. */
@@ -210,20 +183,6 @@ void virtio_fs_stop_all_queues(struct virtio_fs *fs);
  *  virtio_fs_drain_all_queues(); mainline takes virtio_fs_mutex). */
 void virtio_fs_drain_all_queues(struct virtio_fs *fs);
 
-/** @brief Wait until @p fsvq has nothing in flight, then flush its works
- *  (kernel: virtio_fs_drain_queue()). */
-void virtio_fs_drain_queue(struct virtio_fs_vq *fsvq);
-
-/** @brief Free every queue's fuse_dev (kernel: virtio_fs_free_devs()). */
-void virtio_fs_free_devs(struct virtio_fs *fs);
-
-/**
- * @brief sim: report a use of @p fsvq's virtqueue after del_vqs as
- * "virtio_fs.uaf" (KASAN on a real machine).
- * @return true when the virtqueue may be used
- */
-bool virtio_fs_vq_alive(struct virtio_fs_vq *fsvq, const char *func);
-
 /**
  * @brief sim invariant (for check_invariant_add(), @p arg the struct
  * virtio_fs): the hiprio queue's in_flight equals its FORGETs on the ring
@@ -234,82 +193,13 @@ bool virtio_fs_vq_alive(struct virtio_fs_vq *fsvq, const char *func);
  */
 const char *virtio_fs_check_in_flight(void *arg);
 
-/** @brief in_flight++ (kernel: inc_in_flight_req()); fsvq->lock held. */
-void inc_in_flight_req(struct virtio_fs_vq *fsvq);
-
-/** @brief in_flight--, completing in_flight_zero at 0 (kernel:
- *  dec_in_flight_req()); fsvq->lock held. */
-void dec_in_flight_req(struct virtio_fs_vq *fsvq);
-
-/* ---- queues (virtio_fs_queue.c) --------------------------------------- */
+/* ---- interrupts ------------------------------------------------------- */
 
 /** @brief The virtqueue callback: schedule done_work (kernel:
  *  virtio_fs_vq_done()). */
 void virtio_fs_vq_done(struct virtqueue *vq);
 
-/** @brief Completion work of the hiprio queue (kernel:
- *  virtio_fs_hiprio_done_work()). */
-void virtio_fs_hiprio_done_work(struct work_struct *work);
-
-/** @brief Re-send parked FORGETs (kernel:
- *  virtio_fs_hiprio_dispatch_work()). */
-void virtio_fs_hiprio_dispatch_work(struct work_struct *work);
-
-/** @brief v5: the request queues' empty dispatch work (kernel:
- *  virtio_fs_dummy_dispatch_work()). */
-void virtio_fs_dummy_dispatch_work(struct work_struct *work);
-
-/** @brief mainline: end failed requests and re-send parked ones (kernel:
- *  virtio_fs_request_dispatch_work()). */
-void virtio_fs_request_dispatch_work(struct work_struct *work);
-
-/** @brief Completion work of a request queue (kernel:
- *  virtio_fs_requests_done_work()). */
-void virtio_fs_requests_done_work(struct work_struct *work);
-
-/**
- * @brief Put a request on @p fsvq and kick (kernel: virtio_fs_enqueue_req()).
- * @param fsvq the queue
- * @param req the request
- * @param in_flight mainline: already counted (a re-dispatch)
- * @param gfp allocation context for the argument buffer and sg arrays
- * @return 0; -ENOMEM; -ENOTCONN when the queue is stopped; -ENOSPC when
- *         the ring is full; -EIO when it is broken
- */
-int virtio_fs_enqueue_req(struct virtio_fs_vq *fsvq, struct fuse_req *req,
-			  bool in_flight, gfp_t gfp);
-
-/**
- * @brief Send or park one FORGET (kernel: send_forget_request()).
- * @return 1 when the queue was full (the FORGET is parked), else 0
- */
-int send_forget_request(struct virtio_fs_vq *fsvq,
-			struct virtio_fs_forget *forget, bool in_flight);
-
-/** @brief Copy a reply's out args from the argbuf (kernel:
- *  copy_args_from_argbuf()); frees the argbuf. */
-void copy_args_from_argbuf(struct fuse_args *args, struct fuse_req *req);
-
-/** @brief Zero what a short page read left unfilled (kernel: the
- *  page_zeroing part of virtio_fs_request_complete()). */
-void virtio_fs_zero_page_tail(struct fuse_args *args);
-
-/**
- * @brief Check a reply before believing it (kernel:
- * virtio_fs_verify_response(), through fuse_proto_verify_reply()).
- * @return true when it is well formed
- */
-bool virtio_fs_verify_response(struct fuse_req *req, unsigned int len);
-
-/**
- * @brief sim: take back a request the device no longer holds after a
- * reset: end it with -ENOTCONN unless the core already ended it, free its
- * argument buffer, and drop the device's reference when @p on_ring.
- */
-void virtio_fs_req_detached(struct virtio_fs_vq *fsvq, struct fuse_req *req,
-			    bool on_ring);
-
-/* ---- mount (virtio_fs_mount.c) ----------------------------------------- */
+/* ---- mount ------------------------------------------------------------ */
 
 /**
  * @brief Mount the file system with tag @p source (kernel:
@@ -328,25 +218,10 @@ int virtio_fs_get_tree(const char *source, struct super_block **sbp);
  */
 void virtio_fs_deactivate_super(struct super_block *sb);
 
-/**
- * @brief sim: forget every mounted super block without touching it (see
- * virtio_fs_module_reset(), which calls it).
- * @return true when the list was not empty
- */
-bool virtio_fs_supers_reset(void);
-
-/** @brief Unmount (kernel: virtio_kill_sb()): stop hiprio, drain, DESTROY,
- *  stop all, drain, free the channels. */
-void virtio_kill_sb(struct super_block *sb);
-
-/** @brief The fiq release hook: drop the mount's reference on the
- *  instance (kernel: virtio_fs_fiq_release()). */
-void virtio_fs_fiq_release(struct fuse_iqueue *fiq);
-
 /** @brief The instance a super block was mounted from. */
 struct virtio_fs *virtio_fs_of_sb(struct super_block *sb);
 
-/* ---- restore extension (virtio_fs_pm.c) -------------------------------- */
+/* ---- restore extension (vfsim_restore.c) ------------------------------ */
 
 /** @brief Freeze with the "restore" option: the mount's freeze hook, then
  *  stop and drain every queue. @return 0 */

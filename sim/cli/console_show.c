@@ -16,7 +16,7 @@
 
 #include "device/locks.h"
 #include "device/memfs.h"
-#include "guest/guest_vfs.h"
+#include "guest/vfsim_syscalls.h"
 #include "guest/virtio_fs.h"
 #include "sim/cli/console_internal.h"
 #include "sim/kernel/gmem.h"

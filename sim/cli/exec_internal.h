@@ -9,7 +9,7 @@
 #ifndef VFSIM_SIM_CLI_EXEC_INTERNAL_H
 #define VFSIM_SIM_CLI_EXEC_INTERNAL_H
 
-#include "guest/guest_vfs.h"
+#include "guest/vfsim_syscalls.h"
 #include "sim/cli/exec.h"
 #include "sim/cli/machine.h"
 #include "sim/cli/session.h"

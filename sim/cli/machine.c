@@ -18,9 +18,9 @@
 
 #include "device/fuse_server.h"
 #include "device/memfs.h"
-#include "guest/guest_vfs.h"
+#include "guest/vfsim_syscalls.h"
 #include "guest/virtio_fs.h"
-#include "guest/virtio_fs_variant.h"
+#include "guest/vfsim_variant.h"
 #include "sim/kernel/check.h"
 #include "sim/cli/machine.h"
 #include "sim/cli/req_ledger.h"

@@ -7,7 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "guest/virtio_fs_variant.h"
+#include "guest/vfsim_variant.h"
 #include "sim/cli/scenario_internal.h"
 #include "sim/kernel/fault.h"
 #include "sim/kernel/sched.h"

@@ -34,15 +34,15 @@
 /** @brief One step of a run. */
 struct trace_event {
 	uint64_t seq;	   /**< position in the trace, from 1 */
-	uint64_t time_ns;	   /**< virtual time of the step */
+	uint64_t time_ns;  /**< virtual time of the step */
 	const char *task;  /**< task that made the step (interned) */
 	const char *kind;  /**< what sort of step, e.g. "vq.add" (static) */
 	const char *func;  /**< function, by its kernel name where one exists */
 	const char *queue; /**< queue name or NULL (interned) */
 	int32_t head;	   /**< descriptor chain head, or -1 */
-	int32_t avail_idx;	   /**< avail index after the step, or -1 */
-	int32_t used_idx;	   /**< used index after the step, or -1 */
-	uint64_t unique;	   /**< FUSE request unique, or 0 */
+	int32_t avail_idx; /**< avail index after the step, or -1 */
+	int32_t used_idx;  /**< used index after the step, or -1 */
+	uint64_t unique;   /**< FUSE request unique, or 0 */
 	int32_t opcode;	   /**< FUSE opcode, or -1 */
 	const char *detail; /**< free text (a copy kept by the trace), or NULL */
 };

@@ -32,9 +32,9 @@
 #include <unistd.h>
 
 #include "device/virtio_fs_dev.h"
-#include "guest/guest_vfs.h"
+#include "guest/vfsim_syscalls.h"
 #include "guest/virtio_fs.h"
-#include "guest/virtio_fs_variant.h"
+#include "guest/vfsim_variant.h"
 #include "sim/kernel/check.h"
 #include "sim/kernel/completion.h"
 #include "sim/kernel/fault.h"

@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "guest/guest_vfs.h"
+#include "guest/vfsim_syscalls.h"
 #include "guest/virtio_fs.h"
-#include "guest/virtio_fs_variant.h"
+#include "guest/vfsim_variant.h"
 #include "sim/cli/exec.h"
 #include "tests/cli/scenario_test_util.h"
 #include "tests/harness.h"

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "guest/virtio_fs_variant.h"
+#include "guest/vfsim_variant.h"
 #include "sim/cli/scenario.h"
 #include "tests/cli/scenario_samples.h"
 #include "tests/harness.h"

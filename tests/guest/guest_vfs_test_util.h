@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 #include "device/memfs.h"
-#include "guest/guest_vfs.h"
+#include "guest/vfsim_syscalls.h"
 #include "tests/guest/fuse_core_test_util.h"
 
 static struct fuse_test_transport vtt;

@@ -5,7 +5,7 @@
  */
 #include "tests/guest/test_virtio_fs_util.h"
 
-#include "guest/guest_vfs.h"
+#include "guest/vfsim_syscalls.h"
 
 /* Probe, mount, GETATTR, LOOKUP + FORGET, unmount, unplug: nothing leaks
  * and the device's lookup counts balance. */

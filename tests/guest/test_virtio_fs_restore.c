@@ -14,7 +14,7 @@
 #include "device/locks.h"
 #include "device/memfs.h"
 #include "device/virtio_fs_dev.h"
-#include "guest/guest_vfs.h"
+#include "guest/vfsim_syscalls.h"
 #include "guest/virtio_fs.h"
 #include "sim/kernel/check.h"
 #include "sim/kernel/fault.h"

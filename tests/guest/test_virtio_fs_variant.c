@@ -4,7 +4,7 @@
  */
 #include <errno.h>
 
-#include "guest/virtio_fs_variant.h"
+#include "guest/vfsim_variant.h"
 #include "tests/harness.h"
 
 static void reset(void)

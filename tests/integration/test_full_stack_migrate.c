@@ -17,7 +17,7 @@
 #include "device/fuse_state.h"
 #include "device/memfs.h"
 #include "device/virtio_fs_dev.h"
-#include "guest/guest_vfs.h"
+#include "guest/vfsim_syscalls.h"
 #include "guest/virtio_fs.h"
 #include "sim/virtio/irq.h"
 #include "sim/vmm/migration.h"

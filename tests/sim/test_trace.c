@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/kernel/types.h"
 #include "sim/trace/trace.h"
 #include "tests/harness.h"
 

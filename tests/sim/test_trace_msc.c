@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "sim/trace/trace.h"
+#include "sim/kernel/types.h"
 #include "sim/trace/trace_msc.h"
 #include "tests/harness.h"
 
