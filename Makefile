@@ -64,7 +64,7 @@ BENCH_SRCS := $(sort $(wildcard tests/bench/bench_*.c))
 # Core sources the quality gates look at.
 CORE_DIRS := fuse_proto sim guest device
 
-.PHONY: all run test check check-valgrind check-asan check-format check-install coverage \
+.PHONY: all run test check-layers check check-valgrind check-asan check-format check-install coverage \
 	docs fuzz bench install uninstall format clean deps deps-fuzz
 
 all: $(LIB) $(PROG)
@@ -96,9 +96,16 @@ run: $(PROG)
 	$(PROG) tour
 
 # T=name runs only the suites whose name contains "name".
-test: deps
+test: deps check-layers
 	@$(MAKE) --no-print-directory $(TEST_BIN) $(PROG)
 	$(TEST_BIN) $(T)
+
+# The layers include only downwards, guest/ and device/ never each other,
+# and docs/architecture.md draws the layers as they are (scripts/layers.py).
+check-layers:
+	@python3 scripts/layers.py check
+	@python3 scripts/layers.py self-test
+	@python3 scripts/layers.py sync docs/architecture.md
 
 # --- make check: Valgrind, then sanitizers, then style -------------------
 VALGRIND := valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \

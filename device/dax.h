@@ -27,6 +27,7 @@
  *   its names and lookups, as an mmap keeps a file alive.
  *
  * Mappings are kept sorted by moffset; iteration uses that order.
+ * @ingroup device
  */
 #ifndef VFSIM_DEVICE_DAX_H
 #define VFSIM_DEVICE_DAX_H

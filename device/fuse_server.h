@@ -84,6 +84,7 @@
  * entry_out and attr_out carry #FUSE_SERVER_ENTRY_VALID_SEC and
  * #FUSE_SERVER_ATTR_VALID_SEC (1 s each, virtiofsd's default with
  * cache=auto).
+ * @ingroup device
  */
 #ifndef VFSIM_DEVICE_FUSE_SERVER_H
 #define VFSIM_DEVICE_FUSE_SERVER_H

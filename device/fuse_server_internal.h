@@ -8,6 +8,7 @@
  * parsed, native-order request and writes its reply payload (no header)
  * into fs_req.out; the dispatcher has already checked that the opcode's
  * fixed reply fits.
+ * @ingroup device
  */
 #ifndef VFSIM_DEVICE_FUSE_SERVER_INTERNAL_H
 #define VFSIM_DEVICE_FUSE_SERVER_INTERNAL_H

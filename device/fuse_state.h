@@ -56,6 +56,7 @@
  * | -ENOMEM | host memory |
  * The transfer task adds -EFBIG (a state above its max_size) and the
  * pipe's errors (-EPIPE, -EDEADLK).
+ * @ingroup device
  */
 #ifndef VFSIM_DEVICE_FUSE_STATE_H
 #define VFSIM_DEVICE_FUSE_STATE_H

@@ -3,6 +3,7 @@
  * @file fuse_state_internal.h
  * @brief Internal: the state format's constants and the decoded form shared
  *        by the fuse_state_*.c files (docs/state-format.md is the spec).
+ * @ingroup device
  */
 #ifndef VFSIM_DEVICE_FUSE_STATE_INTERNAL_H
 #define VFSIM_DEVICE_FUSE_STATE_INTERNAL_H

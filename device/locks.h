@@ -21,6 +21,7 @@
  * **Order.** Locks are kept sorted by (inode, owner, start); iteration and
  * GETLK use that order, so GETLK reports the conflicting lock of the
  * lowest owner, and among its locks the lowest start.
+ * @ingroup device
  */
 #ifndef VFSIM_DEVICE_LOCKS_H
 #define VFSIM_DEVICE_LOCKS_H

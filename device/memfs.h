@@ -56,6 +56,7 @@
  *
  * **Wiring.** The server should route memfs_set_free_hook() to
  * locks_release_inode() so a freed inode takes its locks with it.
+ * @ingroup device
  */
 #ifndef VFSIM_DEVICE_MEMFS_H
 #define VFSIM_DEVICE_MEMFS_H

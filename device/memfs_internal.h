@@ -2,6 +2,7 @@
 /**
  * @file memfs_internal.h
  * @brief Private layout of struct memfs, shared by the memfs_*.c files only.
+ * @ingroup device
  */
 #ifndef VFSIM_DEVICE_MEMFS_INTERNAL_H
 #define VFSIM_DEVICE_MEMFS_INTERNAL_H

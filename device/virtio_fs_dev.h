@@ -7,7 +7,7 @@
  * The device owns a config space (tag, num_request_queues), queue 0
  * (hiprio) and request queues 1..N, and a FUSE server. It plugs into the
  * transport with vfs_dev_backend() and touches guest memory only through
- * sim/vringh.h with guest physical addresses taken from descriptors.
+ * sim/virtio/vringh.h with guest physical addresses taken from descriptors.
  *
  * @par Ring states (vhost-user "Ring states")
  * Started/stopped and enabled/disabled are independent. Every ring starts
@@ -50,6 +50,7 @@
  * every request in progress (parked SETLKWs, delayed and batched
  * completions) without touching guest memory; each dropped chain is traced
  * "dev.drop". The FUSE session lives in the server and is not reset.
+ * @ingroup device
  */
 #ifndef VFSIM_DEVICE_VIRTIO_FS_DEV_H
 #define VFSIM_DEVICE_VIRTIO_FS_DEV_H

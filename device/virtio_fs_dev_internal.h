@@ -3,6 +3,7 @@
  * @file virtio_fs_dev_internal.h
  * @brief Inside the virtio-fs device: rings, workers, requests in
  * progress. Shared by virtio_fs_dev*.c only.
+ * @ingroup device
  */
 #ifndef VFSIM_DEVICE_VIRTIO_FS_DEV_INTERNAL_H
 #define VFSIM_DEVICE_VIRTIO_FS_DEV_INTERNAL_H

@@ -34,6 +34,7 @@
  * | -ENODATA         | a reply payload shorter than the fixed out args |
  * | -EBADR           | out_header.unique differs from the request's |
  * | -ENOMSG          | fuse_proto_detect_bswap(): the message is no INIT, byte order unknown |
+ * @ingroup fuse_proto
  */
 #ifndef VFSIM_FUSE_PROTO_FUSE_MSG_H
 #define VFSIM_FUSE_PROTO_FUSE_MSG_H

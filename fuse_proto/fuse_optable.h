@@ -6,6 +6,7 @@
  * A layout string describes a struct for byte swapping: one character per
  * scalar field, its width in bytes ('1', '2', '4' or '8'), in order, with
  * no padding (every FUSE struct is padded explicitly).
+ * @ingroup fuse_proto
  */
 #ifndef VFSIM_FUSE_PROTO_FUSE_OPTABLE_H
 #define VFSIM_FUSE_PROTO_FUSE_OPTABLE_H

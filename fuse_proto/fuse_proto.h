@@ -20,6 +20,7 @@
  *
  * The per-opcode argument layout is documented in fuse_optable.c, next to
  * the table that the parser, the reply checker and the byte swapper read.
+ * @ingroup fuse_proto
  */
 #ifndef VFSIM_FUSE_PROTO_FUSE_PROTO_H
 #define VFSIM_FUSE_PROTO_FUSE_PROTO_H

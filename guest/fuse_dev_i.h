@@ -3,6 +3,7 @@
  * @file fuse_dev_i.h
  * @brief Twin of Linux fs/fuse/fuse_dev_i.h: what dev.c shares with the
  * rest of the FUSE core (inode.c) but not with the transport.
+ * @ingroup guest
  */
 #ifndef VFSIM_GUEST_FUSE_DEV_I_H
 #define VFSIM_GUEST_FUSE_DEV_I_H

@@ -19,6 +19,7 @@
  *   must drop the lock.
  *
  * A transport fills in one style; the core uses whichever is present.
+ * @ingroup guest
  */
 #ifndef VFSIM_GUEST_FUSE_I_H
 #define VFSIM_GUEST_FUSE_I_H
@@ -307,7 +308,7 @@ static inline struct fuse_mount *get_fuse_mount_super(struct super_block *sb)
 	return sb->s_fs_info;
 }
 
-/* ---- the FUSE core's functions (guest/fuse_dev.c, guest/fuse_inode.c) ---- */
+/* ---- the FUSE core's functions (guest/dev.c, guest/inode.c) ---- */
 
 /**
  * @brief Set up a connection (kernel: fuse_conn_init()).

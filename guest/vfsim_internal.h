@@ -9,6 +9,7 @@
  * a mount and nodeids instead of inodes, dentries and struct file. In the
  * kernel most are static and reached through inode and file operations;
  * here the syscall layer calls them directly.
+ * @ingroup guest
  */
 #ifndef VFSIM_GUEST_VFSIM_INTERNAL_H
 #define VFSIM_GUEST_VFSIM_INTERNAL_H

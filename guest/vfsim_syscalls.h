@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /**
- * @file guest_vfs.h
+ * @file vfsim_syscalls.h
  * @brief The syscall-like API: what programs in the guest do to a mounted
  * virtio-fs, one FUSE request (or a few) per call, as the kernel's VFS and
  * fs/fuse/{dir,file,readdir,dax}.c would send them.
@@ -20,9 +20,10 @@
  * lookup the guest owes the device, and FORGET pays them back (through the
  * hiprio path, fuse_queue_forget()). guest_forget_all() pays everything
  * back, as dropping the inode cache does at unmount.
+ * @ingroup guest
  */
-#ifndef VFSIM_GUEST_GUEST_VFS_H
-#define VFSIM_GUEST_GUEST_VFS_H
+#ifndef VFSIM_GUEST_VFSIM_SYSCALLS_H
+#define VFSIM_GUEST_VFSIM_SYSCALLS_H
 
 #include "guest/fuse_i.h"
 
@@ -70,7 +71,6 @@ struct guest_fs {
 	unsigned int owed_cap;	      /**< entries allocated */
 	unsigned int nr_releasing;    /**< RELEASE/RELEASEDIR in flight */
 	wait_queue_head_t release_wq; /**< woken as each of those ends */
-	void *priv; /**< the mount code's own (guest_mount.c) */
 	struct guest_open_rec *opens; /**< open handles (host memory) */
 	unsigned int nr_opens;	      /**< entries in use */
 	/** restore extension: frozen or restoring; requests wait */
@@ -124,7 +124,7 @@ u64 guest_nlookup_total(const struct guest_fs *gfs);
 /**
  * @brief Mount the virtio-fs instance tagged @p tag: the driver's
  * virtio_fs_get_tree() + virtio_fs_fill_super() path, which sends INIT in
- * the background. Implemented by the driver (guest/guest_mount.c).
+ * the background.
  * @param tag the device's tag
  * @param gfsp set to the new instance (allocated by the call)
  * @return 0; -EINVAL when no device has that tag (or it is being
@@ -135,7 +135,7 @@ int guest_mount(const char *tag, struct guest_fs **gfsp);
 /**
  * @brief Unmount: guest_forget_all(), then the driver's virtio_kill_sb()
  * (stop the hiprio queue, drain, DESTROY, drain, free the channels) and
- * free @p gfs. Implemented by the driver (guest/guest_mount.c).
+ * free @p gfs.
  * @return 0 or a negative errno; -EBUSY when an unmount of @p gfs is
  *         already under way in another task (it may be waiting on a device
  *         that stopped answering); @p gfs stays with that unmount
@@ -153,8 +153,8 @@ int guest_umount(struct guest_fs *gfs);
 unsigned int guest_mounts_reset(void);
 
 /**
- * @brief The PM freeze entry (virtio_fs_freeze()). Implemented by the
- * driver (guest/guest_mount.c).
+ * @brief The PM freeze entry: the device's freeze, which calls the
+ * driver's virtio_fs_freeze().
  * @return -EOPNOTSUPP as merged (mainline); the v5-2019 variant returns 0;
  *         0 with the vfsim "restore" option (virtio_fs_set_restore())
  */
@@ -343,4 +343,4 @@ int guest_dax_map(struct guest_fs *gfs, struct guest_file *f, u64 foffset,
  *  @return 0 or a negative errno */
 int guest_dax_unmap(struct guest_fs *gfs, u64 nodeid, u64 moffset, u64 len);
 
-#endif /* VFSIM_GUEST_GUEST_VFS_H */
+#endif /* VFSIM_GUEST_VFSIM_SYSCALLS_H */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * virtio_fs_variant.c - driver variants and historical bug switches, by name.
+ * vfsim_variant.c - vfsim's own (no kernel file): driver variants and
+ * historical bug switches, by name.
  */
 #include <errno.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /**
- * @file virtio_fs_variant.h
+ * @file vfsim_variant.h
  * @brief Which virtio-fs driver runs: a variant (the 2019 posting or
  * today's mainline) plus historical bugs switched back on by name.
  *
@@ -14,9 +14,10 @@
  * The settings are global, like a module parameter; each device copies
  * them at probe time (the variant and bugs fields of struct virtio_fs), so a test may
  * change them between two devices.
+ * @ingroup guest
  */
-#ifndef VFSIM_GUEST_VIRTIO_FS_VARIANT_H
-#define VFSIM_GUEST_VIRTIO_FS_VARIANT_H
+#ifndef VFSIM_GUEST_VFSIM_VARIANT_H
+#define VFSIM_GUEST_VFSIM_VARIANT_H
 
 #include "sim/kernel/types.h"
 
@@ -120,7 +121,7 @@ u64 virtio_fs_get_request_timeout(void);
  * extension, not kernel behaviour; off by default and after
  * virtio_fs_variant_reset()). On, a mainline driver's freeze stops and
  * drains its queues and succeeds, and restore re-creates them and rebuilds
- * the FUSE session of the mount (guest/guest_restore.c, docs/guest.md).
+ * the FUSE session of the mount (guest/vfsim_restore.c, docs/guest.md).
  * Off, freeze refuses with -EOPNOTSUPP as mainline does.
  */
 void virtio_fs_set_restore(bool on);
@@ -128,4 +129,4 @@ void virtio_fs_set_restore(bool on);
 /** @brief The "restore" option new devices get. */
 bool virtio_fs_get_restore(void);
 
-#endif /* VFSIM_GUEST_VIRTIO_FS_VARIANT_H */
+#endif /* VFSIM_GUEST_VFSIM_VARIANT_H */

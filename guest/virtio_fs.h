@@ -9,7 +9,8 @@
  *
  * Names are the kernel's. Two variants live side by side (see
  * vfsim_variant.h): "mainline" (default) and "v5-2019" (the posting in
- * the seed material). Where they differ, both behaviours sit in the same
+ * the public posting "[PATCH v5 0/4] virtio-fs: shared file system for
+ * virtual machines", linux-fsdevel, 2019-09-10). Where they differ, both behaviours sit in the same
  * function when the kernel's structure allows, behind the variant test,
  * and docs/kernel-xref.md says where.
  *
@@ -19,6 +20,7 @@
  * virtio_fs. vq_deleted lets the model report a use of a virtqueue after
  * del_vqs (KASAN's job on a real machine) instead of touching freed host
  * memory. The restore extension (vfsim_restore.c) is vfsim's own.
+ * @ingroup guest
  */
 #ifndef VFSIM_GUEST_VIRTIO_FS_H
 #define VFSIM_GUEST_VIRTIO_FS_H

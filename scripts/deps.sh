@@ -3,7 +3,7 @@
 #
 # deps.sh PROFILE: make sure the tools a make target needs are installed.
 #
-#   test   CUnit, Valgrind, lcov, Doxygen, Graphviz, mscgen (what `make test`,
+#   test   CUnit, Valgrind, lcov, Doxygen, Graphviz, mscgen, python3 (what `make test`,
 #          `make check`, `make coverage` and `make docs` use)
 #   fuzz   the above plus clang and its libFuzzer runtime
 #
@@ -27,6 +27,7 @@ need_cmd doxygen doxygen
 need_cmd dot graphviz
 need_cmd mscgen mscgen
 need_cmd pkg-config pkg-config
+need_cmd python3 python3
 
 if [ "$profile" = fuzz ]; then
 	need_cmd clang clang

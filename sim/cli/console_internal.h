@@ -6,6 +6,7 @@
  * breakpoints), console_show.c (views), console_ring.c (show ring,
  * picture) and console_help.c (help texts, banner). docs/console.md describes the
  * console as its users see it.
+ * @ingroup sim_cli
  */
 #ifndef VFSIM_SIM_CLI_CONSOLE_INTERNAL_H
 #define VFSIM_SIM_CLI_CONSOLE_INTERNAL_H

@@ -3,7 +3,7 @@
  * console_ring.c - a ring as the console shows it: `show ring` draws it
  * as text (both sides' indices, the chains in flight, the recent avail
  * and used slots), `picture ring` writes the Graphviz picture of
- * sim/ring_dot.h and, with Graphviz installed, its SVG.
+ * sim/virtio/ring_dot.h and, with Graphviz installed, its SVG.
  *
  * The ring is read from guest memory as an observer would
  * (copy_from_guest()), so what shows is what the device would see, even

@@ -5,7 +5,7 @@
  * simulated machine and checks its expectations.
  *
  * One guest task per `task` block runs its operations in order through
- * the guest's syscall-like API (guest/guest_vfs.h); `at`/`on` blocks fire
+ * the guest's syscall-like API (guest/vfsim_syscalls.h); `at`/`on` blocks fire
  * their actions at a virtual time or on the first matching trace event;
  * the run program (run, run until, step, expect) is executed in order.
  * Every operation's result, every action and every expectation is traced
@@ -53,7 +53,7 @@
  *
  * vfsim_exec() also fails a run (status 1) for what no expectation
  * looked at:
- * - every checker report (sim/check.h, trace kind "bug") filed during the
+ * - every checker report (sim/kernel/check.h, trace kind "bug") filed during the
  *   run that the scenario did not account for, printed as
  *   `FILE: unexpected report KIND: MESSAGE (trace position #N)`, N being
  *   the report's own trace event. `expect reports OP N` anywhere in the
@@ -67,6 +67,7 @@
  * A replay policy whose list ran out (the rest of the run took choice 0)
  * or was not used up gets a `vfsim: warning: ...` line only: a
  * hand-made prefix is a legitimate replay.
+ * @ingroup sim_cli
  */
 #ifndef VFSIM_SIM_CLI_EXEC_H
 #define VFSIM_SIM_CLI_EXEC_H
@@ -83,7 +84,7 @@ enum vfsim_trace_format {
 	VFSIM_TRACE_TEXT,  ///< one line per event (trace_format_text())
 	VFSIM_TRACE_JSONL, ///< JSON Lines (trace_format_json())
 	VFSIM_TRACE_NONE,  ///< no trace text kept
-	VFSIM_TRACE_MSC,   ///< the sequence chart (mscgen, sim/trace_msc.h)
+	VFSIM_TRACE_MSC, ///< the sequence chart (mscgen, sim/trace/trace_msc.h)
 };
 
 /** @brief How to run a scenario. */

@@ -5,6 +5,7 @@
  * the trace sink, stepping, teardown), exec.c (the run program),
  * exec_action.c (`at`/`on` actions), exec_task.c (guest tasks),
  * exec_expect.c (expectations).
+ * @ingroup sim_cli
  */
 #ifndef VFSIM_SIM_CLI_EXEC_INTERNAL_H
 #define VFSIM_SIM_CLI_EXEC_INTERNAL_H

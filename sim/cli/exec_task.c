@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * exec_task.c - a scenario `task` as a guest program: its operations run
- * in order through guest/guest_vfs.h, each result recorded and traced.
+ * in order through guest/vfsim_syscalls.h, each result recorded and traced.
  *
  * Paths are resolved as the kernel's path walk does, one component at a
  * time from the root, with a cache of resolved paths standing in for the

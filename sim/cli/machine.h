@@ -23,6 +23,7 @@
  *
  * There is one machine per process at a time: the scheduler, the trace,
  * guest memory and the driver's settings are process-wide, as in a kernel.
+ * @ingroup sim_cli
  */
 #ifndef VFSIM_SIM_CLI_MACHINE_H
 #define VFSIM_SIM_CLI_MACHINE_H

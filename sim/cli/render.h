@@ -8,6 +8,7 @@
  *
  * The tools are started directly with an argument vector, never through
  * a shell, so no file or directory name can be taken for a command.
+ * @ingroup sim_cli
  */
 #ifndef VFSIM_SIM_CLI_RENDER_H
 #define VFSIM_SIM_CLI_RENDER_H

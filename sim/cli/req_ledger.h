@@ -26,11 +26,12 @@
  *   sent DESTROY), or when the machine can make no more progress
  *   (req_ledger_settled() after a run that ended done or deadlocked).
  *
- * Reports go through the invariant registry (sim/check.h):
+ * Reports go through the invariant registry (sim/kernel/check.h):
  * req_ledger_register() adds the invariant REQ_LEDGER_INVARIANT, which
  * files what was found since the last step as one "invariant" report.
  * A run stopped early (`run until`, `step`) is not judged: its requests
  * may still end.
+ * @ingroup sim_cli
  */
 #ifndef VFSIM_SIM_CLI_REQ_LEDGER_H
 #define VFSIM_SIM_CLI_REQ_LEDGER_H

@@ -26,6 +26,7 @@
  *
  * scenario_dump() prints a tree back in canonical syntax; parsing the dump
  * gives the same tree (positions aside).
+ * @ingroup sim_cli
  */
 #ifndef VFSIM_SIM_CLI_SCENARIO_H
 #define VFSIM_SIM_CLI_SCENARIO_H

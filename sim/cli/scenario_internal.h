@@ -8,6 +8,7 @@
  * longjmp()s back to scenario_parse_string(). That is safe because every
  * allocation of a parse lives in the scenario's arena, which the failing
  * parse frees whole; no code between holds any other resource.
+ * @ingroup sim_cli
  */
 #ifndef VFSIM_SIM_CLI_SCENARIO_INTERNAL_H
 #define VFSIM_SIM_CLI_SCENARIO_INTERNAL_H

@@ -28,6 +28,7 @@
  * lands in the same state, trace included, byte for byte.
  *
  * One session per process at a time (the machine is process-wide).
+ * @ingroup sim_cli
  */
 #ifndef VFSIM_SIM_CLI_SESSION_H
 #define VFSIM_SIM_CLI_SESSION_H

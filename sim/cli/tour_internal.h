@@ -14,6 +14,7 @@
  * the first line that shows it, and beats come in trace order. A section shows one scenario,
  * or two in columns. Facts in a part's result line come from the run
  * (struct tour_part::result), never from the text of the tour.
+ * @ingroup sim_cli
  */
 #ifndef VFSIM_SIM_CLI_TOUR_INTERNAL_H
 #define VFSIM_SIM_CLI_TOUR_INTERNAL_H

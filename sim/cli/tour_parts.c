@@ -469,9 +469,9 @@ const struct tour_part tour_parts[TOUR_NR_PARTS] = {
 		.sections = hiprio_sections,
 		.nr_sections = 1,
 		.kfuncs = hiprio_kfuncs,
-		.read_next =
-			"guest/virtio_fs_forget.c, and send_forget_request "
-			"in fs/fuse/virtio_fs.c for mainline's version",
+		.read_next = "send_forget_request and "
+			     "virtio_fs_hiprio_dispatch_work in "
+			     "guest/virtio_fs.c, beside fs/fuse/virtio_fs.c",
 		.result = hiprio_result,
 	},
 	{
@@ -485,7 +485,7 @@ const struct tour_part tour_parts[TOUR_NR_PARTS] = {
 		.sections = fullq_sections,
 		.nr_sections = 1,
 		.kfuncs = fullq_kfuncs,
-		.read_next = "guest/virtio_fs_queue.c (virtio_fs_send_req, "
+		.read_next = "guest/virtio_fs.c (virtio_fs_send_req, "
 			     "virtio_fs_wake_pending_and_unlock); the "
 			     "2019 review of v4 on why sleeping in the "
 			     "submitter went away",
@@ -501,7 +501,7 @@ const struct tour_part tour_parts[TOUR_NR_PARTS] = {
 		.nr_sections = 2,
 		.kfuncs = failure_kfuncs,
 		.read_next = "virtio_fs_remove and virtio_fs_drain_queue in "
-			     "guest/virtio_fs.c; guest/fuse_dev_abort.c; the "
+			     "guest/virtio_fs.c; guest/dev.c; the "
 			     "2019 thread \"virtiofs: Fix various races and "
 			     "cleanups round 1\"",
 		.result = failure_result,
@@ -520,7 +520,7 @@ const struct tour_part tour_parts[TOUR_NR_PARTS] = {
 		.nr_sections = 1,
 		.kfuncs = migration_kfuncs,
 		.read_next = "docs/migration.md, docs/state-format.md, "
-			     "sim/migration.c",
+			     "sim/vmm/migration.c",
 		.result = migration_result,
 	},
 };

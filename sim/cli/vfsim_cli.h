@@ -2,6 +2,7 @@
 /**
  * @file vfsim_cli.h
  * @brief The vfsim program's commands, callable in-process.
+ * @ingroup sim_cli
  */
 #ifndef VFSIM_SIM_CLI_VFSIM_CLI_H
 #define VFSIM_SIM_CLI_VFSIM_CLI_H

@@ -7,9 +7,10 @@
  * already atomic here; these types exist so model code reads like the
  * kernel and keeps the kernel's discipline. Barriers are compiler barriers.
  * None of these is a yield point.
+ * @ingroup sim_kernel
  */
-#ifndef VFSIM_SIM_ATOMIC_H
-#define VFSIM_SIM_ATOMIC_H
+#ifndef VFSIM_SIM_KERNEL_ATOMIC_H
+#define VFSIM_SIM_KERNEL_ATOMIC_H
 
 #include "sim/kernel/types.h"
 
@@ -191,4 +192,4 @@ static inline bool atomic64_dec_and_test(atomic64_t *v)
 	return --v->counter == 0;
 }
 
-#endif /* VFSIM_SIM_ATOMIC_H */
+#endif /* VFSIM_SIM_KERNEL_ATOMIC_H */

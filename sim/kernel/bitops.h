@@ -7,9 +7,10 @@
  * switch only at yield points, so a plain read-modify-write is already
  * atomic with respect to every other task; the test-and-set forms keep the
  * kernel's names so the code reads the same.
+ * @ingroup sim_kernel
  */
-#ifndef VFSIM_SIM_BITOPS_H
-#define VFSIM_SIM_BITOPS_H
+#ifndef VFSIM_SIM_KERNEL_BITOPS_H
+#define VFSIM_SIM_KERNEL_BITOPS_H
 
 #include <limits.h>
 #include <stdbool.h>
@@ -65,4 +66,4 @@ static inline bool test_and_clear_bit(unsigned int nr, unsigned long *addr)
 /** @brief Non-atomic clear_bit() (the same thing here). */
 #define __clear_bit(nr, addr) clear_bit(nr, addr)
 
-#endif /* VFSIM_SIM_BITOPS_H */
+#endif /* VFSIM_SIM_KERNEL_BITOPS_H */

@@ -12,9 +12,10 @@
  *
  * Invariants are named callbacks run after every scheduler step while
  * enabled; a callback that returns a message files an "invariant" report.
+ * @ingroup sim_kernel
  */
-#ifndef VFSIM_SIM_CHECK_H
-#define VFSIM_SIM_CHECK_H
+#ifndef VFSIM_SIM_KERNEL_CHECK_H
+#define VFSIM_SIM_KERNEL_CHECK_H
 
 #include <stdio.h>
 
@@ -91,14 +92,15 @@ void check_set_echo(FILE *out);
 	})
 
 /**
- * @brief BUG_ON(): report "bug_on" when @p cond holds. Unlike the kernel
- * the run goes on, so the report can be read and tested.
+ * @brief BUG_ON(): report "bug_on" with file and function (not the line,
+ * as for WARN_ON()) when @p cond holds. Unlike the kernel the run goes
+ * on, so the report can be read and tested.
  */
-#define BUG_ON(cond)                                                           \
-	do {                                                                   \
-		if (unlikely(cond))                                            \
-			check_report("bug_on", "kernel BUG at %s:%d %s(): %s", \
-				     __FILE__, __LINE__, __func__, #cond);     \
+#define BUG_ON(cond)                                                        \
+	do {                                                                \
+		if (unlikely(cond))                                         \
+			check_report("bug_on", "kernel BUG at %s %s(): %s", \
+				     __FILE__, __func__, #cond);            \
 	} while (0)
 
 /**
@@ -132,4 +134,4 @@ bool check_invariants_enabled(void);
  */
 int check_invariants_run(void);
 
-#endif /* VFSIM_SIM_CHECK_H */
+#endif /* VFSIM_SIM_KERNEL_CHECK_H */

@@ -5,9 +5,10 @@
  *
  * complete() adds one to done and wakes one waiter; complete_all() makes
  * done infinite and wakes every waiter; each successful wait consumes one.
+ * @ingroup sim_kernel
  */
-#ifndef VFSIM_SIM_COMPLETION_H
-#define VFSIM_SIM_COMPLETION_H
+#ifndef VFSIM_SIM_KERNEL_COMPLETION_H
+#define VFSIM_SIM_KERNEL_COMPLETION_H
 
 #include <limits.h>
 
@@ -67,4 +68,4 @@ static inline bool completion_done(const struct completion *x)
 	return x->done != 0;
 }
 
-#endif /* VFSIM_SIM_COMPLETION_H */
+#endif /* VFSIM_SIM_KERNEL_COMPLETION_H */

@@ -6,9 +6,10 @@
  * The virtual clock (sched_now(), in ns) only moves when no task can run,
  * so a sleep costs no host time. jiffies are derived from it: HZ ticks per
  * virtual second, starting at 0.
+ * @ingroup sim_kernel
  */
-#ifndef VFSIM_SIM_DELAY_H
-#define VFSIM_SIM_DELAY_H
+#ifndef VFSIM_SIM_KERNEL_DELAY_H
+#define VFSIM_SIM_KERNEL_DELAY_H
 
 #include "sim/kernel/sched.h"
 
@@ -70,4 +71,4 @@ void usleep_range(unsigned long min_us, unsigned long max_us);
 /** @brief msleep(): sleep @p msecs virtual milliseconds. */
 void msleep(unsigned int msecs);
 
-#endif /* VFSIM_SIM_DELAY_H */
+#endif /* VFSIM_SIM_KERNEL_DELAY_H */

@@ -18,9 +18,10 @@
  *	vq.full:from=2,count=5           fail hits 2..6 (no count: 2 onwards)
  *	kmalloc:site=virtio_fs_enqueue_req   every hit from that function
  *	kmalloc:site=f,nth=2             the 2nd hit from function f
+ * @ingroup sim_kernel
  */
-#ifndef VFSIM_SIM_FAULT_H
-#define VFSIM_SIM_FAULT_H
+#ifndef VFSIM_SIM_KERNEL_FAULT_H
+#define VFSIM_SIM_KERNEL_FAULT_H
 
 #include "sim/kernel/types.h"
 
@@ -82,4 +83,4 @@ u64 fault_hits(const char *point);
 /** @brief Times @p point failed since the last fault_reset(). */
 u64 fault_fired(const char *point);
 
-#endif /* VFSIM_SIM_FAULT_H */
+#endif /* VFSIM_SIM_KERNEL_FAULT_H */

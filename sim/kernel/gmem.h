@@ -19,9 +19,10 @@
  * ("mem.freed") so the checkers can report them.
  *
  * There is one guest memory per process (one simulated machine at a time).
+ * @ingroup sim_kernel
  */
-#ifndef VFSIM_SIM_GMEM_H
-#define VFSIM_SIM_GMEM_H
+#ifndef VFSIM_SIM_KERNEL_GMEM_H
+#define VFSIM_SIM_KERNEL_GMEM_H
 
 #include "sim/kernel/types.h"
 
@@ -130,4 +131,4 @@ u64 gmem_peek_le(gpa_t gpa, size_t len);
 /** @brief Current usage figures. */
 struct gmem_stats gmem_get_stats(void);
 
-#endif /* VFSIM_SIM_GMEM_H */
+#endif /* VFSIM_SIM_KERNEL_GMEM_H */

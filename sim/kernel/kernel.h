@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /**
- * @file sim.h
+ * @file kernel.h
  * @brief One include for the whole simulated machine's kernel primitives.
+ * @ingroup sim_kernel
  */
-#ifndef VFSIM_SIM_SIM_H
-#define VFSIM_SIM_SIM_H
+#ifndef VFSIM_SIM_KERNEL_KERNEL_H
+#define VFSIM_SIM_KERNEL_KERNEL_H
 
 #include "sim/kernel/atomic.h"
 #include "sim/kernel/bitops.h"
@@ -27,4 +28,4 @@
 #include "sim/kernel/wait.h"
 #include "sim/kernel/workqueue.h"
 
-#endif /* VFSIM_SIM_SIM_H */
+#endif /* VFSIM_SIM_KERNEL_KERNEL_H */

@@ -6,9 +6,10 @@
  * Getting a reference on an object whose count already reached zero, and
  * dropping more references than were taken, are reported ("kref.get_zero",
  * "kref.underflow"): both mean use of a freed object in the kernel.
+ * @ingroup sim_kernel
  */
-#ifndef VFSIM_SIM_KREF_H
-#define VFSIM_SIM_KREF_H
+#ifndef VFSIM_SIM_KERNEL_KREF_H
+#define VFSIM_SIM_KERNEL_KREF_H
 
 #include "sim/kernel/atomic.h"
 #include "sim/kernel/check.h"
@@ -76,4 +77,4 @@ static inline int kref_put(struct kref *kref,
 	return 0;
 }
 
-#endif /* VFSIM_SIM_KREF_H */
+#endif /* VFSIM_SIM_KERNEL_KREF_H */

@@ -7,9 +7,10 @@
  * embed a list_head and are found back with list_entry() (container_of).
  * Deleted entries are poisoned with NULL pointers so a second list_del()
  * crashes at once instead of corrupting a neighbour.
+ * @ingroup sim_kernel
  */
-#ifndef VFSIM_SIM_LIST_H
-#define VFSIM_SIM_LIST_H
+#ifndef VFSIM_SIM_KERNEL_LIST_H
+#define VFSIM_SIM_KERNEL_LIST_H
 
 #include <assert.h>
 
@@ -217,4 +218,4 @@ static inline size_t list_count_nodes(const struct list_head *head)
 	    n = list_next_entry(pos, member);                        \
 	     &pos->member != (head); pos = n, n = list_next_entry(n, member))
 
-#endif /* VFSIM_SIM_LIST_H */
+#endif /* VFSIM_SIM_KERNEL_LIST_H */

@@ -8,9 +8,10 @@
  * address in guest memory. Pages come from kmalloc() (a PAGE_SIZE block of
  * guest memory is page-aligned), so leaks and double frees are tracked like
  * any allocation, by the caller's site.
+ * @ingroup sim_kernel
  */
-#ifndef VFSIM_SIM_MM_H
-#define VFSIM_SIM_MM_H
+#ifndef VFSIM_SIM_KERNEL_MM_H
+#define VFSIM_SIM_KERNEL_MM_H
 
 #include "sim/kernel/slab.h"
 
@@ -36,4 +37,4 @@ static inline void *page_address(const struct page *page)
 /** @brief Free a page from alloc_page() (kernel: __free_page()). */
 #define __free_page(page) __kfree(page, __FILE__, __LINE__, __func__)
 
-#endif /* VFSIM_SIM_MM_H */
+#endif /* VFSIM_SIM_KERNEL_MM_H */

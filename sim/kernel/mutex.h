@@ -7,9 +7,10 @@
  * recursion ("mutex.recursion"), unlocking an unlocked mutex
  * ("mutex.unlock_unlocked") and unlocking by a non-owner
  * ("mutex.unlock_not_owner").
+ * @ingroup sim_kernel
  */
-#ifndef VFSIM_SIM_MUTEX_H
-#define VFSIM_SIM_MUTEX_H
+#ifndef VFSIM_SIM_KERNEL_MUTEX_H
+#define VFSIM_SIM_KERNEL_MUTEX_H
 
 #include "sim/kernel/wait.h"
 
@@ -51,4 +52,4 @@ static inline bool mutex_is_locked(const struct mutex *m)
 	return m->locked;
 }
 
-#endif /* VFSIM_SIM_MUTEX_H */
+#endif /* VFSIM_SIM_KERNEL_MUTEX_H */

@@ -6,9 +6,10 @@
  * Like the kernel's, incrementing a count that reached zero (a use after
  * the last put) and decrementing below zero are reported as bugs instead of
  * silently corrupting the count: the count then saturates.
+ * @ingroup sim_kernel
  */
-#ifndef VFSIM_SIM_REFCOUNT_H
-#define VFSIM_SIM_REFCOUNT_H
+#ifndef VFSIM_SIM_KERNEL_REFCOUNT_H
+#define VFSIM_SIM_KERNEL_REFCOUNT_H
 
 #include <stdbool.h>
 
@@ -64,4 +65,4 @@ static inline bool refcount_dec_and_test(refcount_t *r)
 	return --r->refs == 0;
 }
 
-#endif /* VFSIM_SIM_REFCOUNT_H */
+#endif /* VFSIM_SIM_KERNEL_REFCOUNT_H */

@@ -7,9 +7,10 @@
  * entry simply points at guest memory with a C pointer (which must lie in
  * the gmem arena: the ring stores virt_to_phys() of it). A list is an array
  * whose last entry carries the end mark; sg_next() stops there.
+ * @ingroup sim_kernel
  */
-#ifndef VFSIM_SIM_SCATTERLIST_H
-#define VFSIM_SIM_SCATTERLIST_H
+#ifndef VFSIM_SIM_KERNEL_SCATTERLIST_H
+#define VFSIM_SIM_KERNEL_SCATTERLIST_H
 
 #include <string.h>
 
@@ -64,4 +65,4 @@ static inline void *sg_virt(const struct scatterlist *sg)
 	return sg->buf;
 }
 
-#endif /* VFSIM_SIM_SCATTERLIST_H */
+#endif /* VFSIM_SIM_KERNEL_SCATTERLIST_H */

@@ -13,9 +13,10 @@
  * callback for explorers. Only decisions with more than one runnable task
  * are choices; they are recorded (index taken and number offered), so
  * sched_choices_format() turns any run into a replay string.
+ * @ingroup sim_kernel
  */
-#ifndef VFSIM_SIM_SCHED_H
-#define VFSIM_SIM_SCHED_H
+#ifndef VFSIM_SIM_KERNEL_SCHED_H
+#define VFSIM_SIM_KERNEL_SCHED_H
 
 #include <stddef.h>
 
@@ -339,4 +340,4 @@ int smp_processor_id(void);
 /** @brief The kernel's nr_cpu_ids. */
 #define nr_cpu_ids sched_nr_cpus()
 
-#endif /* VFSIM_SIM_SCHED_H */
+#endif /* VFSIM_SIM_KERNEL_SCHED_H */

@@ -16,9 +16,10 @@
  * The fault point "kmalloc" is consulted with the calling function as the
  * site; __GFP_NOFAIL allocations are never failed. A GFP_KERNEL allocation
  * is a might_sleep() point (not a yield point).
+ * @ingroup sim_kernel
  */
-#ifndef VFSIM_SIM_SLAB_H
-#define VFSIM_SIM_SLAB_H
+#ifndef VFSIM_SIM_KERNEL_SLAB_H
+#define VFSIM_SIM_KERNEL_SLAB_H
 
 #include <stddef.h>
 
@@ -120,4 +121,4 @@ void kmem_set_quarantine(size_t nr);
  */
 size_t kmem_exit(void);
 
-#endif /* VFSIM_SIM_SLAB_H */
+#endif /* VFSIM_SIM_KERNEL_SLAB_H */

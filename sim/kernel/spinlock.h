@@ -14,9 +14,10 @@
  * while holding one (might_sleep(), "sleep.atomic"). Interrupts do not
  * exist as such (irq handlers are tasks), so the _irq, _irqsave and _bh
  * variants are the plain operations.
+ * @ingroup sim_kernel
  */
-#ifndef VFSIM_SIM_SPINLOCK_H
-#define VFSIM_SIM_SPINLOCK_H
+#ifndef VFSIM_SIM_KERNEL_SPINLOCK_H
+#define VFSIM_SIM_KERNEL_SPINLOCK_H
 
 #include "sim/kernel/check.h"
 #include "sim/kernel/wait.h"
@@ -92,4 +93,4 @@ static inline bool spin_is_locked(const spinlock_t *lock)
 /** @brief spin_unlock_bh(): spin_unlock(). */
 #define spin_unlock_bh(lock) spin_unlock(lock)
 
-#endif /* VFSIM_SIM_SPINLOCK_H */
+#endif /* VFSIM_SIM_KERNEL_SPINLOCK_H */

@@ -12,9 +12,10 @@
  * Kernel code asks for `current` and for smp_processor_id(); both read the
  * task the scheduler is running (none while the scheduler itself or a test's
  * main function runs).
+ * @ingroup sim_kernel
  */
-#ifndef VFSIM_SIM_TASK_H
-#define VFSIM_SIM_TASK_H
+#ifndef VFSIM_SIM_KERNEL_TASK_H
+#define VFSIM_SIM_KERNEL_TASK_H
 
 #include "sim/kernel/list.h"
 #include "sim/kernel/types.h"
@@ -112,4 +113,4 @@ char *task_stack_alloc(size_t size);
 /** @brief Unmap a stack from task_stack_alloc(). */
 void task_stack_free(char *stack, size_t size);
 
-#endif /* VFSIM_SIM_TASK_H */
+#endif /* VFSIM_SIM_KERNEL_TASK_H */

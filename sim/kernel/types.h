@@ -7,9 +7,10 @@
  * u8..u64, s32, __le16/__le32/__le64 for little-endian wire fields,
  * container_of(), ARRAY_SIZE(). The __le types are plain integers; the
  * conversion helpers are what make the code correct on either host order.
+ * @ingroup sim_kernel
  */
-#ifndef VFSIM_SIM_TYPES_H
-#define VFSIM_SIM_TYPES_H
+#ifndef VFSIM_SIM_KERNEL_TYPES_H
+#define VFSIM_SIM_KERNEL_TYPES_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -96,4 +97,4 @@ static inline u32 be32_to_cpu(__be32 v)
 /** @brief Branch hint: @p x is usually false. */
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
-#endif /* VFSIM_SIM_TYPES_H */
+#endif /* VFSIM_SIM_KERNEL_TYPES_H */

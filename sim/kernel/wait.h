@@ -8,9 +8,10 @@
  * runnable. wait_event() re-checks its condition after every wake-up, as
  * the kernel does, so spurious wake-ups are harmless. All other sleeping
  * primitives (mutex, completion, contended spinlock) are built on this.
+ * @ingroup sim_kernel
  */
-#ifndef VFSIM_SIM_WAIT_H
-#define VFSIM_SIM_WAIT_H
+#ifndef VFSIM_SIM_KERNEL_WAIT_H
+#define VFSIM_SIM_KERNEL_WAIT_H
 
 #include "sim/kernel/delay.h"
 #include "sim/kernel/list.h"
@@ -107,4 +108,4 @@ long __wait_remaining(u64 end_ns);
 		__ret ? __wait_remaining(__end) : 0;                    \
 	})
 
-#endif /* VFSIM_SIM_WAIT_H */
+#endif /* VFSIM_SIM_KERNEL_WAIT_H */

@@ -13,9 +13,10 @@
  *
  * Delayed work arms a virtual-time timer for the delay (in jiffies) and is
  * queued when it fires.
+ * @ingroup sim_kernel
  */
-#ifndef VFSIM_SIM_WORKQUEUE_H
-#define VFSIM_SIM_WORKQUEUE_H
+#ifndef VFSIM_SIM_KERNEL_WORKQUEUE_H
+#define VFSIM_SIM_KERNEL_WORKQUEUE_H
 
 #include "sim/kernel/list.h"
 #include "sim/kernel/task.h"
@@ -128,4 +129,4 @@ bool work_running(const struct work_struct *w);
 /** @brief Work items executed since the pool started. */
 u64 workqueue_nr_executed(void);
 
-#endif /* VFSIM_SIM_WORKQUEUE_H */
+#endif /* VFSIM_SIM_KERNEL_WORKQUEUE_H */

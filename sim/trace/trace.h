@@ -22,9 +22,10 @@
  * 0 for unique, NULL for strings). kind and func are not copied: pass
  * string literals. The detail is copied, so it may point into an object
  * that is freed right after (a trace_fmt() result is stored only once).
+ * @ingroup sim_trace
  */
-#ifndef VFSIM_SIM_TRACE_H
-#define VFSIM_SIM_TRACE_H
+#ifndef VFSIM_SIM_TRACE_TRACE_H
+#define VFSIM_SIM_TRACE_TRACE_H
 
 #include <stdio.h>
 
@@ -152,4 +153,4 @@ void trace_write_jsonl(FILE *out);
  */
 long trace_find(const char *needle, size_t from);
 
-#endif /* VFSIM_SIM_TRACE_H */
+#endif /* VFSIM_SIM_TRACE_TRACE_H */

@@ -73,9 +73,10 @@
  * before an `n` or at the end of a label, where it is written `\x5c`;
  * control bytes and bytes above 0x7e are written `\xHH`. The chart shows
  * exactly those characters.
+ * @ingroup sim_trace
  */
-#ifndef VFSIM_SIM_TRACE_MSC_H
-#define VFSIM_SIM_TRACE_MSC_H
+#ifndef VFSIM_SIM_TRACE_TRACE_MSC_H
+#define VFSIM_SIM_TRACE_TRACE_MSC_H
 
 #include <stdio.h>
 
@@ -146,4 +147,4 @@ int trace_msc_write_kept(FILE *out, unsigned max_arcs);
  */
 size_t trace_msc_escape(char *out, size_t size, const char *in, size_t max);
 
-#endif /* VFSIM_SIM_TRACE_MSC_H */
+#endif /* VFSIM_SIM_TRACE_TRACE_MSC_H */

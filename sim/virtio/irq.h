@@ -13,9 +13,10 @@
  *
  * Raising an interrupt that is already pending merges with it, as a real
  * edge-triggered line would.
+ * @ingroup sim_virtio
  */
-#ifndef VFSIM_SIM_IRQ_H
-#define VFSIM_SIM_IRQ_H
+#ifndef VFSIM_SIM_VIRTIO_IRQ_H
+#define VFSIM_SIM_VIRTIO_IRQ_H
 
 #include "sim/virtio/virtio.h"
 #include "sim/kernel/wait.h"
@@ -59,4 +60,4 @@ int virtio_irq_line_init(struct virtio_irq_line *line,
  */
 void virtio_irq_line_stop(struct virtio_irq_line *line);
 
-#endif /* VFSIM_SIM_IRQ_H */
+#endif /* VFSIM_SIM_VIRTIO_IRQ_H */

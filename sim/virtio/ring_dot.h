@@ -13,9 +13,10 @@
  * holds guest physical addresses and indices, never host pointers.
  *
  *	ring_dot_write(stdout, vq, &vrh);   // then: dot -Tsvg
+ * @ingroup sim_virtio
  */
-#ifndef VFSIM_SIM_RING_DOT_H
-#define VFSIM_SIM_RING_DOT_H
+#ifndef VFSIM_SIM_VIRTIO_RING_DOT_H
+#define VFSIM_SIM_VIRTIO_RING_DOT_H
 
 #include <stdio.h>
 
@@ -39,4 +40,4 @@ int ring_dot_write(FILE *out, const struct virtqueue *vq,
  */
 char *ring_dot_string(const struct virtqueue *vq, const struct vringh *vrh);
 
-#endif /* VFSIM_SIM_RING_DOT_H */
+#endif /* VFSIM_SIM_VIRTIO_RING_DOT_H */

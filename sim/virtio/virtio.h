@@ -16,9 +16,10 @@
  * through virtio_transport_raise_irq(); each calls a replaceable hook
  * (`kick_deliver`, `irq_deliver`) so a scheduler can later turn them into
  * task wake-ups without touching either side.
+ * @ingroup sim_virtio
  */
-#ifndef VFSIM_SIM_VIRTIO_H
-#define VFSIM_SIM_VIRTIO_H
+#ifndef VFSIM_SIM_VIRTIO_VIRTIO_H
+#define VFSIM_SIM_VIRTIO_VIRTIO_H
 
 #include "fuse_proto/fuse_proto.h"
 #include "sim/kernel/gmem.h"
@@ -122,7 +123,7 @@ struct virtio_device {
 	 *  vring_interrupt() on queue @p idx). */
 	irqreturn_t (*irq_deliver)(struct virtio_device *vdev,
 				   unsigned int idx);
-	/** the interrupt line serving this device, or NULL (sim/irq.h) */
+	/** the interrupt line serving this device, or NULL (sim/virtio/irq.h) */
 	struct virtio_irq_line *irq_line;
 };
 
@@ -259,4 +260,4 @@ int virtio_transport_switch_backend(struct virtio_device *vdev,
 /** @brief Device side: a queue is malformed; set NEEDS_RESET. */
 void virtio_transport_needs_reset(struct virtio_device *vdev);
 
-#endif /* VFSIM_SIM_VIRTIO_H */
+#endif /* VFSIM_SIM_VIRTIO_VIRTIO_H */

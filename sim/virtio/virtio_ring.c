@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * virtqueue.c - driver side of a split virtqueue (after the kernel's
- * drivers/virtio/virtio_ring.c, split-ring half).
+ * virtio_ring.c - driver side of a split virtqueue, twin of the split-ring
+ * half of Linux drivers/virtio/virtio_ring.c (its API is declared in
+ * virtqueue.h, as the kernel declares it in include/linux/virtio.h).
  *
  * The descriptor free list and each chain's shape are kept in host memory
  * (desc_extra, like the kernel's), so detaching a chain never trusts what

@@ -25,9 +25,10 @@
  * by which the *reader* of the other ring says when it wants to be told:
  * `used_event` (at the end of the avail ring, written by the driver) and
  * `avail_event` (at the end of the used ring, written by the device).
+ * @ingroup sim_virtio
  */
-#ifndef VFSIM_SIM_VIRTIO_RING_H
-#define VFSIM_SIM_VIRTIO_RING_H
+#ifndef VFSIM_SIM_VIRTIO_VIRTIO_RING_H
+#define VFSIM_SIM_VIRTIO_VIRTIO_RING_H
 
 #include "sim/kernel/types.h"
 
@@ -184,4 +185,4 @@ static inline bool vring_size_valid(unsigned int num)
 	return num && num <= VIRTQ_MAX_SIZE && !(num & (num - 1));
 }
 
-#endif /* VFSIM_SIM_VIRTIO_RING_H */
+#endif /* VFSIM_SIM_VIRTIO_VIRTIO_RING_H */

@@ -14,9 +14,10 @@
  *
  * Not thread-safe, like the kernel's: the caller serialises (a spinlock in
  * the guest model).
+ * @ingroup sim_virtio
  */
-#ifndef VFSIM_SIM_VIRTQUEUE_H
-#define VFSIM_SIM_VIRTQUEUE_H
+#ifndef VFSIM_SIM_VIRTIO_VIRTQUEUE_H
+#define VFSIM_SIM_VIRTIO_VIRTQUEUE_H
 
 #include "sim/kernel/gmem.h"
 #include "sim/kernel/scatterlist.h"
@@ -190,4 +191,4 @@ bool virtqueue_head_in_flight(const struct virtqueue *vq, unsigned int id);
  */
 irqreturn_t vring_interrupt(struct virtqueue *vq);
 
-#endif /* VFSIM_SIM_VIRTQUEUE_H */
+#endif /* VFSIM_SIM_VIRTIO_VIRTQUEUE_H */

@@ -30,9 +30,10 @@
  * | -EILSEQ     | the avail index moved by more than the queue size         |
  * | -ENXIO      | a head index (avail ring entry) out of range              |
  * | -EIO        | the queue already needs a reset                           |
+ * @ingroup sim_virtio
  */
-#ifndef VFSIM_SIM_VRINGH_H
-#define VFSIM_SIM_VRINGH_H
+#ifndef VFSIM_SIM_VIRTIO_VRINGH_H
+#define VFSIM_SIM_VIRTIO_VRINGH_H
 
 #include <sys/types.h>
 
@@ -173,4 +174,4 @@ void vringh_set_last_avail(struct vringh *vrh, u16 idx);
 /** @brief True once the ring was found malformed (sticky). */
 bool vringh_needs_reset(const struct vringh *vrh);
 
-#endif /* VFSIM_SIM_VRINGH_H */
+#endif /* VFSIM_SIM_VIRTIO_VRINGH_H */

@@ -7,7 +7,7 @@
  *
  * The flow runs in a front-end task (TASK_FRONTEND, migration_task()) and
  * talks to both back ends only through their vhost-user ops
- * (sim/vhost_user.h). Steps, each traced as "mig.<step>" with the
+ * (sim/vmm/vhost_user.h). Steps, each traced as "mig.<step>" with the
  * QEMU/vhost-user function as func:
  * | step | what happens |
  * |------|--------------|
@@ -33,9 +33,10 @@
  *
  * **Stepping.** Set migration::stop_after and the task returns after that
  * step; spawn migration_task() again (or call migration_run()) to go on.
+ * @ingroup sim_vmm
  */
-#ifndef VFSIM_SIM_MIGRATION_H
-#define VFSIM_SIM_MIGRATION_H
+#ifndef VFSIM_SIM_VMM_MIGRATION_H
+#define VFSIM_SIM_VMM_MIGRATION_H
 
 #include <stddef.h>
 
@@ -128,4 +129,4 @@ int migration_task(void *arg);
 /** @brief Name of a step ("negotiate", "suspend", ...). */
 const char *mig_step_name(enum mig_step step);
 
-#endif /* VFSIM_SIM_MIGRATION_H */
+#endif /* VFSIM_SIM_VMM_MIGRATION_H */

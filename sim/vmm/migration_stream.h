@@ -29,7 +29,7 @@
  * | the stream ends at a chunk boundary with no 0-length chunk | -ENOMSG |
  * | the back end closed its read end (it gave up) | -EPIPE |
  *
- * Fault points (sim/fault.h), consulted once per chunk on load:
+ * Fault points (sim/kernel/fault.h), consulted once per chunk on load:
  * "mig.cut" sends half of the chunk and ends the transfer with -ENODATA
  * (a stream cut short); "mig.corrupt" inverts the chunk's first byte on
  * the way (the back end's checksum must catch it).
@@ -37,9 +37,10 @@
  * The stream lives in memory and can be written to a file
  * (mig_stream_write_file()) to be looked at with xxd, or listed chunk by
  * chunk with mig_stream_describe().
+ * @ingroup sim_vmm
  */
-#ifndef VFSIM_SIM_MIGRATION_STREAM_H
-#define VFSIM_SIM_MIGRATION_STREAM_H
+#ifndef VFSIM_SIM_VMM_MIGRATION_STREAM_H
+#define VFSIM_SIM_VMM_MIGRATION_STREAM_H
 
 #include <stddef.h>
 #include <stdio.h>
@@ -124,4 +125,4 @@ int mig_frontend_save_task(void *arg);
 /** @brief Task body: mig_stream_load_into() with @p arg's fields. */
 int mig_frontend_load_task(void *arg);
 
-#endif /* VFSIM_SIM_MIGRATION_STREAM_H */
+#endif /* VFSIM_SIM_VMM_MIGRATION_STREAM_H */

@@ -25,9 +25,10 @@
  * Every call is traced ("pipe.write", "pipe.read", "pipe.eof",
  * "pipe.close") with the pipe's name and byte counts, nothing else, so the
  * trace stays deterministic.
+ * @ingroup sim_vmm
  */
-#ifndef VFSIM_SIM_PIPE_H
-#define VFSIM_SIM_PIPE_H
+#ifndef VFSIM_SIM_VMM_PIPE_H
+#define VFSIM_SIM_VMM_PIPE_H
 
 #include <stddef.h>
 #include <sys/types.h>
@@ -98,4 +99,4 @@ void pipe_close_read(struct pipe *p);
 /** @brief Bytes buffered now. */
 size_t pipe_buffered(const struct pipe *p);
 
-#endif /* VFSIM_SIM_PIPE_H */
+#endif /* VFSIM_SIM_VMM_PIPE_H */

@@ -5,7 +5,7 @@
  *        migration flow sends, modelled as calls carrying the spec's
  *        payloads, in one ops table a device implements.
  *
- * sim/ must not know the device, so the front end (sim/migration.h) talks
+ * sim/ must not know the device, so the front end (sim/vmm/migration.h) talks
  * to a back end only through `struct vhost_user_backend_ops` and an opaque
  * pointer; device/virtio_fs_dev_vhost.c is the virtio-fs implementation.
  *
@@ -19,9 +19,10 @@
  * channel of its own; when clear, the front end uses the returned channel
  * instead of its own. An error reply always has bit 8 set. CHECK_DEVICE_STATE
  * is answered once the transfer is over: 0, or the transfer's error.
+ * @ingroup sim_vmm
  */
-#ifndef VFSIM_SIM_VHOST_USER_H
-#define VFSIM_SIM_VHOST_USER_H
+#ifndef VFSIM_SIM_VMM_VHOST_USER_H
+#define VFSIM_SIM_VMM_VHOST_USER_H
 
 #include "sim/vmm/pipe.h"
 #include "sim/kernel/types.h"
@@ -87,4 +88,4 @@ static inline int vhost_user_reply_error(u64 reply)
 	return -(int)(reply & VHOST_USER_DEVICE_STATE_ERR_MASK);
 }
 
-#endif /* VFSIM_SIM_VHOST_USER_H */
+#endif /* VFSIM_SIM_VMM_VHOST_USER_H */

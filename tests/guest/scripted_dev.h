@@ -7,8 +7,8 @@
  *
  * An sdev is a virtio-fs device built only on sim/ and fuse_proto/: it
  * offers a config space (tag, num_request_queues), features and queues
- * through the transport (sim/virtio.h), delivers interrupts through an irq
- * line (sim/irq.h), and runs one daemon task ("sdev", TASK_DEVICE) that
+ * through the transport (sim/virtio/virtio.h), delivers interrupts through an irq
+ * line (sim/virtio/irq.h), and runs one daemon task ("sdev", TASK_DEVICE) that
  * pops chains, records every request, and answers as a tiny fake FUSE
  * server -- unless a script rule says otherwise (error, hold, delay,
  * malformed reply, drop, custom callback).

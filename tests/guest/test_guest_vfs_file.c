@@ -200,29 +200,29 @@ static void p_write_claims(void)
 	CU_ASSERT_EQUAL(guest_write(&gfs, &f, 0, wbuf, 2 * PAGE_SIZE), 10);
 	/* an error after a first chunk returns what was done */
 	claim = PAGE_SIZE;
-	CU_ASSERT_EQUAL(
-		fault_plan_parse("kmalloc:site=fuse_pages_alloc,nth=4"), 0);
+	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:site=fuse_pages_alloc,nth=4"),
+			0);
 	CU_ASSERT_EQUAL(guest_write(&gfs, &f, 0, wbuf, 2 * PAGE_SIZE),
 			(ssize_t)PAGE_SIZE);
 	fault_reset();
 	vtt.mangle = NULL;
-	CU_ASSERT_EQUAL(
-		fault_plan_parse("kmalloc:site=fuse_pages_alloc,nth=4"), 0);
+	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:site=fuse_pages_alloc,nth=4"),
+			0);
 	CU_ASSERT_EQUAL(guest_read(&gfs, &f, 0, rbuf, 2 * PAGE_SIZE),
 			(ssize_t)PAGE_SIZE);
 	fault_reset();
 	/* every allocation of the page set can fail */
-	CU_ASSERT_EQUAL(
-		fault_plan_parse("kmalloc:site=fuse_pages_alloc,nth=1"), 0);
+	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:site=fuse_pages_alloc,nth=1"),
+			0);
 	CU_ASSERT_EQUAL(guest_read(&gfs, &f, 0, rbuf, 10), -ENOMEM);
 	fault_reset();
-	CU_ASSERT_EQUAL(
-		fault_plan_parse("kmalloc:site=fuse_pages_alloc,nth=2"), 0);
+	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:site=fuse_pages_alloc,nth=2"),
+			0);
 	CU_ASSERT_EQUAL(guest_write(&gfs, &f, 0, wbuf, 10), -ENOMEM);
 	fault_reset();
 	gfs.fm->fc->max_pages = 4;
-	CU_ASSERT_EQUAL(
-		fault_plan_parse("kmalloc:site=fuse_pages_alloc,nth=4"), 0);
+	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:site=fuse_pages_alloc,nth=4"),
+			0);
 	CU_ASSERT_EQUAL(guest_read(&gfs, &f, 0, rbuf, 3 * PAGE_SIZE), -ENOMEM);
 	fault_reset();
 	CU_ASSERT_EQUAL(guest_release(&gfs, &f), 0);
@@ -295,8 +295,9 @@ static void p_readdir(void)
 	CU_ASSERT_EQUAL(guest_readdir(&gfs, &d, 0, fill, &s), 104);
 	/* 100 records of 64 bytes: two pages, then the empty reply */
 	CU_ASSERT(vtt.nr_sent - sent >= 3);
-	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:site=fuse_readdir_uncached,nth=1"),
-			0);
+	CU_ASSERT_EQUAL(
+		fault_plan_parse("kmalloc:site=fuse_readdir_uncached,nth=1"),
+		0);
 	CU_ASSERT_EQUAL(guest_readdir(&gfs, &d, 0, fill, &s), -ENOMEM);
 	fault_reset();
 	CU_ASSERT_EQUAL(guest_releasedir(&gfs, &d), 0);
