@@ -6,8 +6,8 @@
 #   make run        the guided tour (vfsim tour)
 #   make test       install missing tools, build and run every CUnit suite
 #                   (make test T=suite runs the suites whose name has "suite")
-#   make check      the suites under Valgrind, then under ASan+UBSan, and the
-#                   clang-format check
+#   make check      the suites under Valgrind, then under ASan+UBSan, the
+#                   clang-format check, check-endian and an install check
 #   make coverage   gcov/lcov report in build/coverage/, >= 90% lines required
 #   make docs       Doxygen HTML in build/docs/, warnings are errors
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (default 30)
@@ -15,6 +15,8 @@
 #   make test-arm64 the suite cross-built for aarch64, run under qemu-aarch64
 #   make test-s390x the same for s390x, a big-endian host
 #   make check-endian  sparse checks every fixed-byte-order access
+#   SWITCH=portable (with any target) the portable context switch, in
+#                   build/portable/
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make format     rewrite sources with clang-format
 #   make clean
