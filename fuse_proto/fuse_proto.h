@@ -28,6 +28,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fuse_proto/byteorder.h"
+
 /** @brief Major protocol version spoken here. */
 #define FUSE_KERNEL_VERSION 7
 /** @brief Minor protocol version spoken here. */
@@ -733,15 +735,16 @@ struct fuse_ext_header {
  * @brief virtio-fs device configuration space.
  *
  * The tag is UTF-8 padded with NULs and is NOT NUL-terminated when all 36
- * bytes are used; num_request_queues is little-endian whatever the CPU.
+ * bytes are used; num_request_queues is little endian whatever the CPU
+ * (VIRTIO 1.x: every config field is), unlike the FUSE messages above.
  *
  * Packed (alignment 1), as the virtio header declares it; a pack pragma
  * says so in a way every compiler and Doxygen understand.
  */
 #pragma pack(push, 1)
 struct virtio_fs_config {
-	uint8_t tag[36];	     ///< file system name, not NUL-terminated
-	uint32_t num_request_queues; ///< le32: request queues (hiprio excluded)
+	uint8_t tag[36];	   ///< file system name, not NUL-terminated
+	__le32 num_request_queues; ///< request queues (hiprio excluded)
 };
 #pragma pack(pop)
 

@@ -3,9 +3,13 @@
 #
 # deps.sh PROFILE: make sure the tools a make target needs are installed.
 #
-#   test   CUnit, Valgrind, lcov, Doxygen, Graphviz, mscgen, python3 (what `make test`,
-#          `make check`, `make coverage` and `make docs` use)
+#   test   CUnit, Valgrind, lcov, Doxygen, Graphviz, mscgen, python3, sparse (what
+#          `make test`, `make check`, `make coverage` and `make docs` use)
 #   fuzz   the above plus clang and its libFuzzer runtime
+#   cross-ARCH  the above plus Debian's cross compiler for ARCH (arm64 or
+#          s390x), qemu-user, and CUnit for ARCH from Debian's multiarch
+#          packages (`make test-arm64`, `make test-s390x`); adds ARCH to
+#          dpkg's architectures when it is not there yet
 #
 # Installs what is missing with apt-get when run as root; otherwise prints
 # one line naming the packages to install and fails.
@@ -28,6 +32,7 @@ need_cmd dot graphviz
 need_cmd mscgen mscgen
 need_cmd pkg-config pkg-config
 need_cmd python3 python3
+need_cmd sparse sparse
 
 if [ "$profile" = fuzz ]; then
 	need_cmd clang clang
@@ -40,19 +45,53 @@ if [ "$profile" = fuzz ]; then
 	fi
 fi
 
+case $profile in
+test | fuzz) ;;
+cross-arm64 | cross-s390x)
+	arch=${profile#cross-}
+	case $arch in
+	arm64) triplet=aarch64-linux-gnu qemu=qemu-aarch64 ;;
+	s390x) triplet=s390x-linux-gnu qemu=qemu-s390x ;;
+	esac
+	need_cmd "$triplet-gcc" "gcc-$triplet"
+	need_file "/usr/$triplet/include/stdio.h" "libc6-dev-$arch-cross"
+	need_cmd "$qemu" qemu-user
+	need_file "/usr/lib/$triplet/libcunit.so" "libcunit1-dev:$arch"
+	;;
+*)
+	echo "deps.sh: unknown profile '$profile' (test, fuzz, cross-arm64, cross-s390x)" >&2
+	exit 2
+	;;
+esac
+
 # Unique, stable order.
 if [ ${#missing[@]} -eq 0 ]; then
 	exit 0
 fi
 mapfile -t missing < <(printf '%s\n' "${missing[@]}" | sort -u)
 
+foreign=$(printf '%s\n' "${missing[@]}" | sed -n 's/.*:\(.*\)/\1/p' | sort -u)
+
 if [ "$(id -u)" -ne 0 ]; then
-	echo "vfsim: missing packages; install them with: sudo apt-get install ${missing[*]}" >&2
+	add=""
+	for arch in $foreign; do
+		add+="sudo dpkg --add-architecture $arch && "
+	done
+	[ -z "$add" ] || add+="sudo apt-get update && "
+	echo "vfsim: missing packages; install them with: ${add}sudo apt-get install ${missing[*]}" >&2
 	exit 1
 fi
 
 echo "vfsim: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >/dev/null
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Packages of another architecture (name:arch) need it known to dpkg.
+for arch in $foreign; do
+	if ! dpkg --print-foreign-architectures | grep -qx "$arch"; then
+		dpkg --add-architecture "$arch"
+	fi
+done
+# Another apt run on the same machine holds the lock for a while: wait.
+apt_opts=(-o DPkg::Lock::Timeout=600)
+apt-get "${apt_opts[@]}" update -qq >/dev/null
+apt-get "${apt_opts[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 echo "vfsim: installed ${missing[*]}" >&2

@@ -115,7 +115,7 @@ static int show_queues(struct console *c)
 		struct virtio_fs_vq *fsvq = &fs->vqs[i];
 		struct vfs_dev_queue_stats st;
 		struct virtqueue_info info;
-		u16 used = 0;
+		u16 used;
 
 		if (fsvq->vq_deleted) {
 			fprintf(c->out, "%-11s deleted (del_vqs)\n",
@@ -123,7 +123,8 @@ static int show_queues(struct console *c)
 			continue;
 		}
 		virtqueue_get_info(fsvq->vq, &info);
-		copy_from_guest(&used, info.used + 2, sizeof(used));
+		/* the device's used.idx as it stands in guest memory (le16) */
+		used = (u16)gmem_peek_le(info.used + 2, 2);
 		fprintf(c->out,
 			"%-11s size=%u num_free=%u avail_idx=%u used_idx=%u "
 			"last_used=%u in_flight=%ld queued_reqs=%u "

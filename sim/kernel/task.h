@@ -9,6 +9,13 @@
  * scheduler, which picks the next task. Switching is a handful of register
  * moves (ctx_switch()), not a system call.
  *
+ * ctx_switch() and ctx_prepare() have one implementation per architecture
+ * behind this interface: a few lines of assembly for x86-64 and for
+ * aarch64, and a portable one in plain POSIX (ucontext to start a task,
+ * _setjmp()/_longjmp() to switch) that every other architecture gets, and
+ * that `make SWITCH=portable` selects anywhere. ctx_switch_name() says
+ * which one a build holds.
+ *
  * Kernel code asks for `current` and for smp_processor_id(); both read the
  * task the scheduler is running (none while the scheduler itself or a test's
  * main function runs).
@@ -87,26 +94,47 @@ extern struct task *sched_current;
 const char *task_kind_name(enum task_kind kind);
 
 /**
- * @brief Save the running context's registers and stack pointer in
- * @p *save_sp and resume the context whose stack pointer is @p new_sp.
+ * @brief Save the running context in @p *save_sp and resume the context
+ * @p new_sp.
+ *
+ * A context is an opaque pointer: the saved stack pointer for the assembly
+ * switches, a pointer to a saved register set on the suspended stack for
+ * the portable one. It is valid from the moment it is saved until the
+ * context is resumed, and only once: a resumed context saves a new one the
+ * next time it switches away. Callers tell Valgrind and ASan about the
+ * switch (sched.c does).
+ * @param save_sp where to store the running context
+ * @param new_sp a context saved by an earlier ctx_switch(), or a fresh one
+ *        from ctx_prepare()
  */
 void ctx_switch(void **save_sp, void *new_sp);
 
 /**
  * @brief Prepare a fresh stack so that the first ctx_switch() to the
- * returned stack pointer calls @p entry(@p arg).
+ * returned context calls @p entry(@p arg) on that stack.
  * @param stack lowest byte of the stack
- * @param size stack size in bytes
+ * @param size stack size in bytes (at least 16 KiB, as sched_init() allows)
  * @param entry function to run; it must never return
  * @param arg its argument
- * @return the initial stack pointer
+ * @return the fresh context (for the assembly switches, the initial stack
+ *         pointer)
  */
 void *ctx_prepare(char *stack, size_t size, void (*entry)(void *arg),
 		  void *arg);
 
 /**
+ * @brief Which context switch this build holds: "x86_64" or "aarch64"
+ * (assembly), or "portable" (POSIX ucontext and _setjmp()/_longjmp()).
+ */
+const char *ctx_switch_name(void);
+
+/**
  * @brief Map a stack of @p size bytes with a guard page below it.
- * @return the lowest usable byte, or NULL when the host refuses
+ *
+ * The mapping is rounded up to whole host pages (4 KiB on x86-64, 4, 16 or
+ * 64 KiB on arm64); the bytes past @p size are slack above the stack.
+ * @return the lowest usable byte, or NULL when @p size is 0 or the host
+ *         refuses
  */
 char *task_stack_alloc(size_t size);
 

@@ -8,6 +8,7 @@
  */
 #include <stdio.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "sim/kernel/sched.h"
 #include "sim/kernel/task.h"
@@ -58,8 +59,8 @@ int main(void)
 		ctx_switch(&main_sp, task_sp);
 	t1 = now_s();
 	task_stack_free(stack, SCHED_DEFAULT_STACK);
-	printf("raw ctx_switch:       %.2f ns per switch (%.1f M switches/s)\n",
-	       (t1 - t0) * 1e9 / (2.0 * (double)(n + 1)),
+	printf("raw ctx_switch (%s): %.2f ns per switch (%.1f M switches/s)\n",
+	       ctx_switch_name(), (t1 - t0) * 1e9 / (2.0 * (double)(n + 1)),
 	       2.0 * (double)(n + 1) / (t1 - t0) / 1e6);
 
 	sched_init(NULL);
@@ -76,7 +77,8 @@ int main(void)
 	printf("task switch (fifo):   %.2f ns per switch (%.1f M switches/s)\n",
 	       (t1 - t0) * 1e9 / (2.0 * (double)switches),
 	       2.0 * (double)switches / (t1 - t0) / 1e6);
-	printf("struct task:          %zu bytes + %u KiB stack (+ 4 KiB guard)\n",
-	       sizeof(struct task), SCHED_DEFAULT_STACK / 1024);
+	printf("struct task:          %zu bytes + %u KiB stack (+ %ld KiB guard)\n",
+	       sizeof(struct task), SCHED_DEFAULT_STACK / 1024,
+	       sysconf(_SC_PAGESIZE) / 1024);
 	return 0;
 }

@@ -267,7 +267,6 @@ struct layout_row {
 	S(fuse_notify_inval_entry_out)             \
 	F(fuse_notify_inval_entry_out, parent)     \
 	F(fuse_notify_inval_entry_out, namelen)    \
-	F(fuse_notify_inval_entry_out, flags)      \
 	S(fuse_notify_delete_out)                  \
 	F(fuse_notify_delete_out, parent)          \
 	F(fuse_notify_delete_out, child)           \
@@ -365,7 +364,8 @@ struct layout_row {
 	F(fuse_in_header, padding)      \
 	S(fuse_ext_header)              \
 	F(fuse_ext_header, size)        \
-	F(fuse_ext_header, type)
+	F(fuse_ext_header, type)        \
+	F(fuse_notify_inval_entry_out, flags)
 
 /* <linux/virtio_fs.h>. */
 #define LAYOUT_ROWS_VIRTIO(S, F) \

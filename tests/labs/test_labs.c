@@ -105,7 +105,8 @@ static void test_observe_files_run(void)
 
 		snprintf(cmd, sizeof(cmd),
 			 "for f in labs/%s/observe*.vfs; do "
-			 "build/vfsim run --trace none \"$f\" >/dev/null "
+			 "\"${VFSIM:-build/vfsim}\" run --trace none \"$f\" "
+			 ">/dev/null "
 			 "2>&1 || exit 1; done",
 			 lab_dirs[i]);
 		CU_ASSERT_EQUAL(system(cmd), 0);
