@@ -157,6 +157,11 @@ bool fuse_server_bswapped(const struct fuse_server *srv)
 	return srv->bswapped;
 }
 
+void fuse_server_set_trace_args(struct fuse_server *srv, bool on)
+{
+	srv->cfg.trace_args = on;
+}
+
 u64 fuse_server_init_flags(const struct fuse_server *srv)
 {
 	return srv->flags;
@@ -414,6 +419,15 @@ int fuse_server_handle(struct fuse_server *srv, const void *req, size_t req_len,
 	ret = fuse_proto_parse_request(buf, req_len, &in);
 	if (ret)
 		goto bad;
+	if (srv->cfg.trace_args)
+		TRACE(.kind = "fuse.args", .func = op ? op->func : "-",
+		      .unique = unique, .opcode = (s32)opcode,
+		      .detail = trace_fmt(
+			      "nodeid=%llu%s%.*s%s%.*s",
+			      (unsigned long long)in.hdr.nodeid,
+			      in.name ? " name=" : "", (int)in.name_len,
+			      in.name ? in.name : "", in.name2 ? " name2=" : "",
+			      (int)in.name2_len, in.name2 ? in.name2 : ""));
 	if (!op) {
 		ret = -ENOSYS;
 		goto error;
