@@ -278,9 +278,31 @@ static int fs_destroy_session(struct fuse_server *srv)
 	return 0;
 }
 
+static int count_lookups(void *arg, const struct memfs_inode_info *ii)
+{
+	u64 *n = arg;
+
+	if (ii->nodeid != MEMFS_ROOT_ID && ii->nlookup) {
+		n[0] += ii->nlookup;
+		n[1]++;
+	}
+	return 0;
+}
+
 /* Twin of libfuse's do_destroy(): end the session, keep the tree. */
 int do_destroy(struct fs_req *r)
 {
+	u64 n[2] = { 0, 0 };
+
+	/* What the driver still owed when it said goodbye: a driver that
+	 * forgot everything it looked up leaves 0 (vfsim serve's check). */
+	if (r->srv->cfg.trace_args) {
+		memfs_for_each_inode(r->srv->fs, count_lookups, n);
+		TRACE(.kind = "fuse.session_end", .func = "do_destroy",
+		      .detail = trace_fmt("lookups outstanding=%llu inodes=%llu",
+					  (unsigned long long)n[0],
+					  (unsigned long long)n[1]));
+	}
 	return fs_destroy_session(r->srv);
 }
 
