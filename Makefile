@@ -12,6 +12,10 @@
 #   make docs       Doxygen HTML in build/docs/, warnings are errors
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (default 30)
 #   make bench      benchmarks (printed numbers, never pass/fail on time)
+#   make test-kernel  Debian's Linux kernel under QEMU against vfsim serve
+#                   (root; docs/real-kernel.md)
+#   make test-fuse  vfsim serve --fuse: a shell workload and fsx-style random
+#                   I/O against a reference model (root)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make format     rewrite sources with clang-format
 #   make clean
@@ -64,6 +68,7 @@ BENCH_SRCS := $(sort $(wildcard tests/bench/bench_*.c))
 # Core sources the quality gates look at.
 CORE_DIRS := fuse_proto sim guest device
 
+.PHONY: test-kernel test-fuse deps-kernel
 .PHONY: all run test check-layers check check-valgrind check-asan check-format check-install coverage \
 	docs fuzz bench install uninstall format clean deps deps-fuzz
 
@@ -91,6 +96,20 @@ deps:
 
 deps-fuzz:
 	@bash scripts/deps.sh fuzz
+
+deps-kernel:
+	@bash scripts/deps.sh kernel
+
+# --- the real counterparts: a real Linux guest, the host's /dev/fuse ------
+# Run by hand without root or the tools, each says why and stops (exit
+# 77); with CI set a missing prerequisite is a failure.
+test-kernel: $(PROG)
+	@if [ "$$(id -u)" = 0 ] || [ -n "$$CI" ]; then bash scripts/deps.sh kernel; fi
+	python3 tests/kernel/kernel_test.py --vfsim $(PROG) --work $(BUILD)/kernel
+
+test-fuse: $(PROG)
+	@if [ "$$(id -u)" = 0 ] || [ -n "$$CI" ]; then bash scripts/deps.sh kernel; fi
+	python3 tests/fuse/fuse_test.py --vfsim $(PROG) --work $(BUILD)/fuse
 
 run: $(PROG)
 	$(PROG) tour

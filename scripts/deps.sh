@@ -6,6 +6,9 @@
 #   test   CUnit, Valgrind, lcov, Doxygen, Graphviz, mscgen, python3 (what `make test`,
 #          `make check`, `make coverage` and `make docs` use)
 #   fuzz   the above plus clang and its libFuzzer runtime
+#   kernel the above plus what make test-kernel and make test-fuse use:
+#          QEMU (x86 system emulator), busybox-static, kmod (depmod), cpio,
+#          util-linux's flock, fuse3 (fusermount3 for mounts without root)
 #
 # Installs what is missing with apt-get when run as root; otherwise prints
 # one line naming the packages to install and fails.
@@ -38,6 +41,16 @@ if [ "$profile" = fuzz ]; then
 			missing+=("libclang-rt-${ver}-dev")
 		fi
 	fi
+fi
+
+if [ "$profile" = kernel ]; then
+	need_cmd qemu-system-x86_64 qemu-system-x86
+	need_file /bin/busybox busybox-static
+	need_cmd depmod kmod
+	need_cmd cpio cpio
+	need_cmd flock util-linux
+	need_cmd fusermount3 fuse3
+	need_cmd file file
 fi
 
 # Unique, stable order.
