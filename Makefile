@@ -35,6 +35,9 @@ BUILD   ?= build
 PREFIX  ?= /usr/local
 DESTDIR ?=
 FUZZ_SECONDS ?= 30
+# The guest variant make test-kernel compares the real driver with: the
+# one closest to the booted kernel (docs/real-kernel.md).
+KERNEL_VARIANT ?= mainline
 
 OPT      ?= -O2 -g
 WARN     := -Wall -Wextra -Werror -Wno-override-init
@@ -105,7 +108,8 @@ deps-kernel:
 # 77); with CI set a missing prerequisite is a failure.
 test-kernel: $(PROG)
 	@if [ "$$(id -u)" = 0 ] || [ -n "$$CI" ]; then bash scripts/deps.sh kernel; fi
-	python3 tests/kernel/kernel_test.py --vfsim $(PROG) --work $(BUILD)/kernel
+	python3 tests/kernel/kernel_test.py --vfsim $(PROG) --work $(BUILD)/kernel \
+		--variant $(KERNEL_VARIANT)
 
 test-fuse: $(PROG)
 	@if [ "$$(id -u)" = 0 ] || [ -n "$$CI" ]; then bash scripts/deps.sh kernel; fi
