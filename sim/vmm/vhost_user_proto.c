@@ -16,6 +16,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+/* The layouts the specification gives, byte for byte. */
+_Static_assert(sizeof(struct vhost_user_hdr) == 12, "vhost-user header");
+_Static_assert(sizeof(struct vhost_user_vring_addr) == 40, "vring address");
+_Static_assert(sizeof(struct vhost_user_mem_reg) == 40, "memory region");
+_Static_assert(sizeof(struct vhost_user_memory) == 8 + 8 * 32, "mem table");
+_Static_assert(offsetof(struct vhost_user_msg, payload) == 12, "payload");
+
 static const char *const request_names[VHOST_USER_MAX_REQUEST] = {
 	[VHOST_USER_NONE] = "NONE",
 	[VHOST_USER_GET_FEATURES] = "GET_FEATURES",
@@ -158,8 +165,8 @@ int vhost_user_recv(int fd, struct vhost_user_msg *msg, int *fds,
 		if (ret)
 			break;
 	}
-	if (!ret && (msg->hdr.flags & VHOST_USER_VERSION_MASK) !=
-			    VHOST_USER_VERSION)
+	if (!ret &&
+	    (msg->hdr.flags & VHOST_USER_VERSION_MASK) != VHOST_USER_VERSION)
 		ret = -EPROTO;
 	if (!ret && msg->hdr.size > VHOST_USER_PAYLOAD_MAX)
 		ret = -EMSGSIZE;
@@ -223,7 +230,7 @@ struct req_rule {
 	enum fd_rule fds;
 };
 
-#define U64 sizeof(u64)
+#define U64   sizeof(u64)
 #define STATE sizeof(struct vhost_user_vring_state)
 
 static const struct req_rule rules[VHOST_USER_MAX_REQUEST] = {
@@ -260,9 +267,9 @@ static const struct req_rule rules[VHOST_USER_MAX_REQUEST] = {
 				     FD_ANY },
 	[VHOST_USER_SET_STATUS] = { U64, U64, FD_NONE },
 	[VHOST_USER_GET_STATUS] = { 0, U64, FD_NONE },
-	[VHOST_USER_SET_DEVICE_STATE_FD] = {
-		sizeof(struct vhost_user_device_state),
-		sizeof(struct vhost_user_device_state), FD_ONE },
+	[VHOST_USER_SET_DEVICE_STATE_FD] = { sizeof(struct vhost_user_device_state),
+					     sizeof(struct vhost_user_device_state),
+					     FD_ONE },
 	[VHOST_USER_CHECK_DEVICE_STATE] = { 0, U64, FD_NONE },
 };
 
@@ -296,7 +303,7 @@ int vhost_user_msg_check(const struct vhost_user_msg *msg, unsigned int nfds,
 		if (msg->payload.memory.nregions > VHOST_USER_MEM_TABLE_MAX ||
 		    msg->hdr.size <
 			    8 + msg->payload.memory.nregions *
-					sizeof(struct vhost_user_mem_region)) {
+					    sizeof(struct vhost_user_mem_region)) {
 			*why = "region count does not fit the payload";
 			return -EBADMSG;
 		}

@@ -32,51 +32,52 @@
 
 /** @brief The front end's requests (vhost-user "Front-end message types"). */
 enum vhost_user_request {
-	VHOST_USER_NONE = 0,			/**< not a request */
-	VHOST_USER_GET_FEATURES = 1,		/**< virtio features offered */
-	VHOST_USER_SET_FEATURES = 2,		/**< virtio features accepted */
-	VHOST_USER_SET_OWNER = 3,		/**< a front end takes the back end */
-	VHOST_USER_RESET_OWNER = 4,		/**< deprecated reset */
-	VHOST_USER_SET_MEM_TABLE = 5,		/**< the guest's RAM, as fds */
-	VHOST_USER_SET_LOG_BASE = 6,		/**< dirty log (migration) */
-	VHOST_USER_SET_LOG_FD = 7,		/**< dirty log eventfd */
-	VHOST_USER_SET_VRING_NUM = 8,		/**< ring size */
-	VHOST_USER_SET_VRING_ADDR = 9,		/**< ring addresses */
-	VHOST_USER_SET_VRING_BASE = 10,		/**< next avail index */
-	VHOST_USER_GET_VRING_BASE = 11,		/**< stop a ring, get its index */
-	VHOST_USER_SET_VRING_KICK = 12,		/**< kick eventfd; starts the ring */
-	VHOST_USER_SET_VRING_CALL = 13,		/**< interrupt eventfd */
-	VHOST_USER_SET_VRING_ERR = 14,		/**< error eventfd */
-	VHOST_USER_GET_PROTOCOL_FEATURES = 15,	/**< protocol features offered */
-	VHOST_USER_SET_PROTOCOL_FEATURES = 16,	/**< protocol features accepted */
-	VHOST_USER_GET_QUEUE_NUM = 17,		/**< most queues (with MQ) */
-	VHOST_USER_SET_VRING_ENABLE = 18,	/**< enable or disable a ring */
-	VHOST_USER_SEND_RARP = 19,		/**< net only */
-	VHOST_USER_NET_SET_MTU = 20,		/**< net only */
-	VHOST_USER_SET_BACKEND_REQ_FD = 21,	/**< back-end-to-front-end socket */
-	VHOST_USER_IOTLB_MSG = 22,		/**< IOMMU updates */
-	VHOST_USER_SET_VRING_ENDIAN = 23,	/**< legacy cross-endian */
-	VHOST_USER_GET_CONFIG = 24,		/**< device config space */
-	VHOST_USER_SET_CONFIG = 25,		/**< device config space */
-	VHOST_USER_CREATE_CRYPTO_SESSION = 26,	/**< crypto only */
-	VHOST_USER_CLOSE_CRYPTO_SESSION = 27,	/**< crypto only */
-	VHOST_USER_POSTCOPY_ADVISE = 28,	/**< postcopy migration */
-	VHOST_USER_POSTCOPY_LISTEN = 29,	/**< postcopy migration */
-	VHOST_USER_POSTCOPY_END = 30,		/**< postcopy migration */
-	VHOST_USER_GET_INFLIGHT_FD = 31,	/**< inflight tracking */
-	VHOST_USER_SET_INFLIGHT_FD = 32,	/**< inflight tracking */
-	VHOST_USER_GPU_SET_SOCKET = 33,		/**< gpu only */
-	VHOST_USER_RESET_DEVICE = 34,		/**< reset (with RESET_DEVICE) */
-	VHOST_USER_VRING_KICK = 35,		/**< in-band kick */
-	VHOST_USER_GET_MAX_MEM_SLOTS = 36,	/**< most memory regions */
-	VHOST_USER_ADD_MEM_REG = 37,		/**< one more region */
-	VHOST_USER_REM_MEM_REG = 38,		/**< one region less */
-	VHOST_USER_SET_STATUS = 39,		/**< device status byte */
-	VHOST_USER_GET_STATUS = 40,		/**< device status byte */
-	VHOST_USER_GET_SHARED_OBJECT = 41,	/**< shared objects */
-	VHOST_USER_SET_DEVICE_STATE_FD = 42,	/**< start a state transfer */
-	VHOST_USER_CHECK_DEVICE_STATE = 43,	/**< how the transfer ended */
-	VHOST_USER_MAX_REQUEST			/**< one past the last */
+	VHOST_USER_NONE = 0,		/**< not a request */
+	VHOST_USER_GET_FEATURES = 1,	/**< virtio features offered */
+	VHOST_USER_SET_FEATURES = 2,	/**< virtio features accepted */
+	VHOST_USER_SET_OWNER = 3,	/**< a front end takes the back end */
+	VHOST_USER_RESET_OWNER = 4,	/**< deprecated reset */
+	VHOST_USER_SET_MEM_TABLE = 5,	/**< the guest's RAM, as fds */
+	VHOST_USER_SET_LOG_BASE = 6,	/**< dirty log (migration) */
+	VHOST_USER_SET_LOG_FD = 7,	/**< dirty log eventfd */
+	VHOST_USER_SET_VRING_NUM = 8,	/**< ring size */
+	VHOST_USER_SET_VRING_ADDR = 9,	/**< ring addresses */
+	VHOST_USER_SET_VRING_BASE = 10, /**< next avail index */
+	VHOST_USER_GET_VRING_BASE = 11, /**< stop a ring, get its index */
+	VHOST_USER_SET_VRING_KICK = 12, /**< kick eventfd; starts the ring */
+	VHOST_USER_SET_VRING_CALL = 13, /**< interrupt eventfd */
+	VHOST_USER_SET_VRING_ERR = 14,	/**< error eventfd */
+	VHOST_USER_GET_PROTOCOL_FEATURES = 15, /**< protocol features offered */
+	VHOST_USER_SET_PROTOCOL_FEATURES =
+		16,			    /**< protocol features accepted */
+	VHOST_USER_GET_QUEUE_NUM = 17,	    /**< most queues (with MQ) */
+	VHOST_USER_SET_VRING_ENABLE = 18,   /**< enable or disable a ring */
+	VHOST_USER_SEND_RARP = 19,	    /**< net only */
+	VHOST_USER_NET_SET_MTU = 20,	    /**< net only */
+	VHOST_USER_SET_BACKEND_REQ_FD = 21, /**< back-end-to-front-end socket */
+	VHOST_USER_IOTLB_MSG = 22,	    /**< IOMMU updates */
+	VHOST_USER_SET_VRING_ENDIAN = 23,   /**< legacy cross-endian */
+	VHOST_USER_GET_CONFIG = 24,	    /**< device config space */
+	VHOST_USER_SET_CONFIG = 25,	    /**< device config space */
+	VHOST_USER_CREATE_CRYPTO_SESSION = 26, /**< crypto only */
+	VHOST_USER_CLOSE_CRYPTO_SESSION = 27,  /**< crypto only */
+	VHOST_USER_POSTCOPY_ADVISE = 28,       /**< postcopy migration */
+	VHOST_USER_POSTCOPY_LISTEN = 29,       /**< postcopy migration */
+	VHOST_USER_POSTCOPY_END = 30,	       /**< postcopy migration */
+	VHOST_USER_GET_INFLIGHT_FD = 31,       /**< inflight tracking */
+	VHOST_USER_SET_INFLIGHT_FD = 32,       /**< inflight tracking */
+	VHOST_USER_GPU_SET_SOCKET = 33,	       /**< gpu only */
+	VHOST_USER_RESET_DEVICE = 34,	       /**< reset (with RESET_DEVICE) */
+	VHOST_USER_VRING_KICK = 35,	       /**< in-band kick */
+	VHOST_USER_GET_MAX_MEM_SLOTS = 36,     /**< most memory regions */
+	VHOST_USER_ADD_MEM_REG = 37,	       /**< one more region */
+	VHOST_USER_REM_MEM_REG = 38,	       /**< one region less */
+	VHOST_USER_SET_STATUS = 39,	       /**< device status byte */
+	VHOST_USER_GET_STATUS = 40,	       /**< device status byte */
+	VHOST_USER_GET_SHARED_OBJECT = 41,     /**< shared objects */
+	VHOST_USER_SET_DEVICE_STATE_FD = 42,   /**< start a state transfer */
+	VHOST_USER_CHECK_DEVICE_STATE = 43,    /**< how the transfer ended */
+	VHOST_USER_MAX_REQUEST		       /**< one past the last */
 };
 
 /** @brief Header flags: protocol version 1 in bits 0-1. */
@@ -125,24 +126,24 @@ struct vhost_user_hdr {
 	u32 request; /**< enum vhost_user_request */
 	u32 flags;   /**< version, reply, need_reply */
 	u32 size;    /**< payload bytes that follow */
-} __attribute__((packed));
+};
 
 /** @brief Payload: a vring state (index and a number). */
 struct vhost_user_vring_state {
 	u32 index; /**< ring index */
 	u32 num;   /**< size, base or enable flag */
-} __attribute__((packed));
+};
 
 /** @brief Payload of SET_VRING_ADDR: addresses in the front end's
  *  address space (user addresses), not guest physical ones. */
 struct vhost_user_vring_addr {
-	u32 index;	    /**< ring index */
-	u32 flags;	    /**< VHOST_VRING_F_LOG (bit 0) */
+	u32 index;	     /**< ring index */
+	u32 flags;	     /**< VHOST_VRING_F_LOG (bit 0) */
 	u64 desc_user_addr;  /**< descriptor table */
 	u64 used_user_addr;  /**< used ring */
 	u64 avail_user_addr; /**< avail ring */
 	u64 log_guest_addr;  /**< used ring's GPA, for the dirty log */
-} __attribute__((packed));
+};
 
 /** @brief One region of guest RAM. */
 struct vhost_user_mem_region {
@@ -150,7 +151,7 @@ struct vhost_user_mem_region {
 	u64 memory_size;     /**< bytes */
 	u64 userspace_addr;  /**< where the front end maps it */
 	u64 mmap_offset;     /**< where it starts in the fd */
-} __attribute__((packed));
+};
 
 /** @brief Payload of SET_MEM_TABLE (one fd per region). */
 struct vhost_user_memory {
@@ -158,34 +159,37 @@ struct vhost_user_memory {
 	u32 padding;  /**< 0 */
 	/** the regions */
 	struct vhost_user_mem_region regions[VHOST_USER_MEM_TABLE_MAX];
-} __attribute__((packed));
+};
 
 /** @brief Payload of ADD_MEM_REG and REM_MEM_REG. */
 struct vhost_user_mem_reg {
 	u64 padding;			     /**< 0 */
 	struct vhost_user_mem_region region; /**< the region */
-} __attribute__((packed));
+};
 
 /** @brief Payload of SET_DEVICE_STATE_FD. */
 struct vhost_user_device_state {
 	u32 direction; /**< 0 save, 1 load */
 	u32 phase;     /**< 0 stopped */
-} __attribute__((packed));
+};
 
+/* The payload follows the 12-byte header with no padding. */
+#pragma pack(push, 1)
 /** @brief One message as read or to be sent. */
 struct vhost_user_msg {
 	struct vhost_user_hdr hdr; /**< header */
 	/** the payload, by request */
 	union {
-		u64 u64;				/**< a number */
-		struct vhost_user_vring_state state;	/**< ring state */
-		struct vhost_user_vring_addr addr;	/**< ring addresses */
-		struct vhost_user_memory memory;	/**< memory table */
-		struct vhost_user_mem_reg mem_reg;	/**< one region */
-		struct vhost_user_device_state xfer;	/**< state transfer */
-		u8 raw[VHOST_USER_PAYLOAD_MAX];		/**< any payload */
+		u64 u64;			     /**< a number */
+		struct vhost_user_vring_state state; /**< ring state */
+		struct vhost_user_vring_addr addr;   /**< ring addresses */
+		struct vhost_user_memory memory;     /**< memory table */
+		struct vhost_user_mem_reg mem_reg;   /**< one region */
+		struct vhost_user_device_state xfer; /**< state transfer */
+		u8 raw[VHOST_USER_PAYLOAD_MAX];	     /**< any payload */
 	} payload;
-} __attribute__((packed));
+};
+#pragma pack(pop)
 
 /** @brief The request's name ("SET_VRING_KICK"), or "UNKNOWN". */
 const char *vhost_user_request_name(u32 request);
