@@ -270,6 +270,7 @@ static void test_acks_and_refusals(void)
 	u64 pf = 1ULL << VHOST_USER_PROTOCOL_F_REPLY_ACK, bad = 1ULL << 62;
 	struct vhost_user_vring_state st = { 7, 8 };
 	int efd = eventfd(0, EFD_CLOEXEC);
+	struct vhost_user_mem_reg reg = { 0 };
 	u64 idx;
 
 	CU_ASSERT_EQUAL(request(VHOST_USER_SET_PROTOCOL_FEATURES, 0, &pf,
@@ -321,7 +322,8 @@ static void test_acks_and_refusals(void)
 			0);
 	CU_ASSERT_EQUAL(reply_u64(VHOST_USER_SET_FEATURES), EBADMSG);
 	CU_ASSERT_EQUAL(request(VHOST_USER_ADD_MEM_REG,
-				VHOST_USER_NEED_REPLY_MASK, &bad, 40, NULL, 0),
+				VHOST_USER_NEED_REPLY_MASK, &reg, sizeof(reg),
+				NULL, 0),
 			0);
 	CU_ASSERT_EQUAL(reply_u64(VHOST_USER_ADD_MEM_REG), EBADF);
 	CU_ASSERT_EQUAL(request(VHOST_USER_GET_FEATURES,
