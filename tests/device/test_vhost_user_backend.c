@@ -53,7 +53,8 @@ static void send_msg(u32 req, u32 flags, const void *payload, u32 size,
 	struct vhost_user_msg m = { .hdr = { req, VHOST_USER_VERSION | flags,
 					     size } };
 
-	memcpy(&m.payload, payload, size);
+	if (size)
+		memcpy(&m.payload, payload, size);
 	CU_ASSERT_EQUAL_FATAL(vhost_user_send(fe, &m, fds, nfds), 0);
 }
 
