@@ -117,20 +117,22 @@ gpa_t virt_to_phys(const void *p);
  */
 void *phys_to_virt(gpa_t gpa);
 
-/** @brief True when [gpa, gpa + len) lies inside the arena, without overflow. */
+/** @brief True when [gpa, gpa + len) lies inside guest memory (the arena,
+ *  or the mapped regions when there is no arena), without overflow. */
 bool gmem_range_valid(gpa_t gpa, u64 len);
 
 /**
  * @brief Device-side read of guest memory.
- * @return 0, or -EFAULT when the range is not inside the arena (nothing is
+ * @return 0, or -EFAULT when the range is not inside guest memory (the
+ *         arena, or the mapped regions when there is no arena; nothing is
  *         copied then)
  */
 int copy_from_guest(void *dst, gpa_t gpa, size_t len);
 
 /**
  * @brief Device-side write of guest memory.
- * @return 0, or -EFAULT when the range is not inside the arena (nothing is
- *         written then)
+ * @return 0, or -EFAULT when the range is not inside guest memory
+ *         (nothing is written then)
  */
 int copy_to_guest(gpa_t gpa, const void *src, size_t len);
 

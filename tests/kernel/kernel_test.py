@@ -387,20 +387,28 @@ def read_jsonl(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
+def drop_last_lookup(ops):
+    """Take the marker's own LOOKUP out of a step's list (a FORGET from
+    the hiprio worker may have been popped after it)."""
+    for i in range(len(ops) - 1, -1, -1):
+        if ops[i] == "LOOKUP":
+            del ops[i]
+            return
+
+
 def split_real(events):
-    """The opcodes the device received per step, from the marker LOOKUPs
-    (fuse.args of name .vfsim-mark-N) of the real run."""
-    seqs, cur, names = {}, "mount", {}
-    seqs[cur] = []
+    """The opcodes the device popped per step, from the marker LOOKUPs
+    (fuse.args of name .vfsim-mark-N) of the real run. Popped, not served:
+    a request the fault plan refuses never reaches the server."""
+    seqs, cur = {"mount": []}, "mount"
     for ev in events:
-        if ev.get("kind") == "fuse.req":
-            names[ev.get("unique")] = ev.get("opcode")
+        if ev.get("kind") == "dev.pop":
             seqs[cur].append(ev.get("opcode"))
         elif ev.get("kind") == "fuse.args":
             m = re.search(r"name=" + re.escape(MARK) + r"(\d+)",
                           ev.get("detail", ""))
             if m:
-                seqs[cur].pop()  # the marker's own LOOKUP
+                drop_last_lookup(seqs[cur])
                 cur = int(m.group(1))
                 seqs[cur] = []
     return seqs
@@ -434,16 +442,16 @@ def model_scenario(variant):
 
 
 def split_model(events):
-    """The model's opcodes per step: a marker is the LOOKUP just before the
-    scn.op event of a `lookup /.vfsim-mark-N`."""
+    """The model's opcodes per step: a marker is the LOOKUP popped just
+    before the scn.op event of a `lookup /.vfsim-mark-N`."""
     seqs, cur = {"mount": []}, "mount"
     for ev in events:
-        if ev.get("kind") == "fuse.req":
+        if ev.get("kind") == "dev.pop":
             seqs[cur].append(ev.get("opcode"))
         elif ev.get("kind") == "scn.op" and ev.get("func") == "lookup":
             m = re.search(re.escape(MARK) + r"(\d+)", ev.get("detail", ""))
             if m:
-                seqs[cur].pop()
+                drop_last_lookup(seqs[cur])
                 cur = int(m.group(1))
                 seqs[cur] = []
     return seqs
@@ -540,7 +548,7 @@ def main():
     events = read_jsonl(os.path.join(out, "trace.jsonl"))
     log("device side (the trace of vfsim serve):")
     kinds = [e.get("kind") for e in events]
-    ops = [e.get("opcode") for e in events if e.get("kind") == "fuse.req"]
+    ops = [e.get("opcode") for e in events if e.get("kind") == "dev.pop"]
     check(ops.count("INIT") == 3, "three sessions (INIT): %d" %
           ops.count("INIT"))
     pops = [e for e in events if e.get("kind") == "dev.pop"]
