@@ -299,9 +299,10 @@ int do_destroy(struct fs_req *r)
 	if (r->srv->cfg.trace_args) {
 		memfs_for_each_inode(r->srv->fs, count_lookups, n);
 		TRACE(.kind = "fuse.session_end", .func = "do_destroy",
-		      .detail = trace_fmt("lookups outstanding=%llu inodes=%llu",
-					  (unsigned long long)n[0],
-					  (unsigned long long)n[1]));
+		      .detail =
+			      trace_fmt("lookups outstanding=%llu inodes=%llu",
+					(unsigned long long)n[0],
+					(unsigned long long)n[1]));
 	}
 	return fs_destroy_session(r->srv);
 }

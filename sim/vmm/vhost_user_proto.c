@@ -21,7 +21,6 @@ _Static_assert(sizeof(struct vhost_user_hdr) == 12, "vhost-user header");
 _Static_assert(sizeof(struct vhost_user_vring_addr) == 40, "vring address");
 _Static_assert(sizeof(struct vhost_user_mem_reg) == 40, "memory region");
 _Static_assert(sizeof(struct vhost_user_memory) == 8 + 8 * 32, "mem table");
-_Static_assert(offsetof(struct vhost_user_msg, payload) == 12, "payload");
 
 static const char *const request_names[VHOST_USER_MAX_REQUEST] = {
 	[VHOST_USER_NONE] = "NONE",
@@ -184,13 +183,17 @@ int vhost_user_send(int fd, const struct vhost_user_msg *msg, const int *fds,
 		char buf[CMSG_SPACE(VHOST_USER_MAX_FDS * sizeof(int))];
 		struct cmsghdr align;
 	} ctl;
+	u8 wire[sizeof(msg->hdr) + VHOST_USER_PAYLOAD_MAX];
 	size_t len, done = 0;
 
 	if (nfds > VHOST_USER_MAX_FDS || msg->hdr.size > VHOST_USER_PAYLOAD_MAX)
 		return -EINVAL;
+	/* On the wire the payload follows the header directly. */
+	memcpy(wire, &msg->hdr, sizeof(msg->hdr));
+	memcpy(wire + sizeof(msg->hdr), &msg->payload, msg->hdr.size);
 	len = sizeof(msg->hdr) + msg->hdr.size;
 	while (done < len) {
-		struct iovec iov = { (u8 *)msg + done, len - done };
+		struct iovec iov = { wire + done, len - done };
 		struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
 		ssize_t n;
 

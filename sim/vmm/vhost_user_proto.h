@@ -173,9 +173,9 @@ struct vhost_user_device_state {
 	u32 phase;     /**< 0 stopped */
 };
 
-/* The payload follows the 12-byte header with no padding. */
-#pragma pack(push, 1)
-/** @brief One message as read or to be sent. */
+/** @brief One message as read or to be sent. On the wire the payload
+ *  follows the 12-byte header directly; here it is aligned for its u64
+ *  fields, and vhost_user_send()/vhost_user_recv() move the two parts. */
 struct vhost_user_msg {
 	struct vhost_user_hdr hdr; /**< header */
 	/** the payload, by request */
@@ -189,7 +189,6 @@ struct vhost_user_msg {
 		u8 raw[VHOST_USER_PAYLOAD_MAX];	     /**< any payload */
 	} payload;
 };
-#pragma pack(pop)
 
 /** @brief The request's name ("SET_VRING_KICK"), or "UNKNOWN". */
 const char *vhost_user_request_name(u32 request);
