@@ -69,6 +69,9 @@ int vfs_serve_begin(struct vfs_serve_run *run, const struct vfs_serve_opts *o)
 	}
 	clock_base = mono_ns();
 	sched_set_clock(vfs_serve_clock);
+	TRACE(.kind = "serve.start", .func = "vfs_serve_begin",
+	      .detail = "a real peer: the clock is the wall clock, this run is "
+			"not deterministic");
 	return 0;
 }
 
