@@ -17,6 +17,10 @@
 #   make check-endian  sparse checks every fixed-byte-order access
 #   SWITCH=portable (with any target) the portable context switch, in
 #                   build/portable/
+#   make test-kernel  Debian's Linux kernel under QEMU against vfsim serve
+#                   (root; docs/real-kernel.md)
+#   make test-fuse  vfsim serve --fuse: a shell workload and fsx-style random
+#                   I/O against a reference model (root)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make format     rewrite sources with clang-format
 #   make clean
@@ -48,6 +52,9 @@ BUILD   ?= build
 PREFIX  ?= /usr/local
 DESTDIR ?=
 FUZZ_SECONDS ?= 30
+# The guest variant make test-kernel compares the real driver with: the
+# one closest to the booted kernel (docs/real-kernel.md).
+KERNEL_VARIANT ?= mainline
 
 OPT      ?= -O2 -g
 WARN     := -Wall -Wextra -Werror -Wno-override-init
@@ -81,9 +88,10 @@ BENCH_SRCS := $(sort $(wildcard tests/bench/bench_*.c))
 # Core sources the quality gates look at.
 CORE_DIRS := fuse_proto sim guest device
 
-.PHONY: all run test test-arm64 test-s390x check-layers check check-valgrind check-asan \
-	check-format check-install check-endian coverage docs fuzz bench install uninstall format \
-	clean deps deps-fuzz deps-cross-arm64 deps-cross-s390x
+.PHONY: all run test test-arm64 test-s390x test-kernel test-fuse check-layers check \
+	check-valgrind check-asan check-format check-install check-endian coverage docs fuzz \
+	bench install uninstall format clean deps deps-fuzz deps-kernel deps-cross-arm64 \
+	deps-cross-s390x
 
 all: $(LIB) $(PROG)
 
@@ -112,6 +120,21 @@ deps-fuzz:
 
 deps-cross-arm64 deps-cross-s390x: deps-cross-%:
 	@bash scripts/deps.sh cross-$*
+
+deps-kernel:
+	@bash scripts/deps.sh kernel
+
+# --- the real counterparts: a real Linux guest, the host's /dev/fuse ------
+# Run by hand without root or the tools, each says why and stops (exit
+# 77); with CI set a missing prerequisite is a failure.
+test-kernel: $(PROG)
+	@if [ "$$(id -u)" = 0 ] || [ -n "$$CI" ]; then bash scripts/deps.sh kernel; fi
+	python3 tests/kernel/kernel_test.py --vfsim $(PROG) --work $(BUILD)/kernel \
+		--variant $(KERNEL_VARIANT)
+
+test-fuse: $(PROG)
+	@if [ "$$(id -u)" = 0 ] || [ -n "$$CI" ]; then bash scripts/deps.sh kernel; fi
+	python3 tests/fuse/fuse_test.py --vfsim $(PROG) --work $(BUILD)/fuse
 
 run: $(PROG)
 	$(PROG) tour

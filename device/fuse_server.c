@@ -157,6 +157,11 @@ bool fuse_server_bswapped(const struct fuse_server *srv)
 	return srv->bswapped;
 }
 
+void fuse_server_set_trace_args(struct fuse_server *srv, bool on)
+{
+	srv->cfg.trace_args = on;
+}
+
 u64 fuse_server_init_flags(const struct fuse_server *srv)
 {
 	return srv->flags;
@@ -273,9 +278,32 @@ static int fs_destroy_session(struct fuse_server *srv)
 	return 0;
 }
 
+static int count_lookups(void *arg, const struct memfs_inode_info *ii)
+{
+	u64 *n = arg;
+
+	if (ii->nodeid != MEMFS_ROOT_ID && ii->nlookup) {
+		n[0] += ii->nlookup;
+		n[1]++;
+	}
+	return 0;
+}
+
 /* Twin of libfuse's do_destroy(): end the session, keep the tree. */
 int do_destroy(struct fs_req *r)
 {
+	u64 n[2] = { 0, 0 };
+
+	/* What the driver still owed when it said goodbye: a driver that
+	 * forgot everything it looked up leaves 0 (vfsim serve's check). */
+	if (r->srv->cfg.trace_args) {
+		memfs_for_each_inode(r->srv->fs, count_lookups, n);
+		TRACE(.kind = "fuse.session_end", .func = "do_destroy",
+		      .detail =
+			      trace_fmt("lookups outstanding=%llu inodes=%llu",
+					(unsigned long long)n[0],
+					(unsigned long long)n[1]));
+	}
 	return fs_destroy_session(r->srv);
 }
 
@@ -414,6 +442,15 @@ int fuse_server_handle(struct fuse_server *srv, const void *req, size_t req_len,
 	ret = fuse_proto_parse_request(buf, req_len, &in);
 	if (ret)
 		goto bad;
+	if (srv->cfg.trace_args)
+		TRACE(.kind = "fuse.args", .func = op ? op->func : "-",
+		      .unique = unique, .opcode = (s32)opcode,
+		      .detail = trace_fmt(
+			      "nodeid=%llu%s%.*s%s%.*s",
+			      (unsigned long long)in.hdr.nodeid,
+			      in.name ? " name=" : "", (int)in.name_len,
+			      in.name ? in.name : "", in.name2 ? " name2=" : "",
+			      (int)in.name2_len, in.name2 ? in.name2 : ""));
 	if (!op) {
 		ret = -ENOSYS;
 		goto error;

@@ -130,6 +130,10 @@ struct fuse_server_config {
 	u64 dax_window_size; /**< DAX window bytes (0: no window) */
 	u32 max_inodes; /**< in-memory file system inode limit (0: default) */
 	u64 max_file_size; /**< largest file (0: default) */
+	/** trace each parsed request's node and names ("fuse.args": nodeid,
+	 *  name, name2), as vfsim serve does to show what a real driver
+	 *  asked about; off in simulated runs, whose traces stay as they are */
+	bool trace_args;
 };
 
 /** @brief What fuse_server_handle() asks the caller to do. */
@@ -190,6 +194,10 @@ int fuse_server_handle(struct fuse_server *srv, const void *req, size_t req_len,
  * holding a FUSE_SERVER_BLOCKED request waits for it to move.
  */
 u64 fuse_server_lock_generation(const struct fuse_server *srv);
+
+/** @brief Turn the "fuse.args" trace of fuse_server_config::trace_args on
+ *  or off. */
+void fuse_server_set_trace_args(struct fuse_server *srv, bool on);
 
 /**
  * @brief Set the server's virtual clock, stamped on every change from the

@@ -257,6 +257,24 @@ void vfs_dev_free(struct vfs_dev *dev)
 	free(dev);
 }
 
+void vfs_ring_notify(struct vfs_ring *r)
+{
+	struct vfs_dev *dev = r->dev;
+
+	if (dev->vdev)
+		virtio_transport_raise_irq(dev->vdev, r->idx);
+	else if (dev->notify.irq)
+		dev->notify.irq(dev->notify.arg, r->idx);
+}
+
+void vfs_dev_set_notify(struct vfs_dev *dev, const struct vfs_dev_notify *n)
+{
+	if (n)
+		dev->notify = *n;
+	else
+		memset(&dev->notify, 0, sizeof(dev->notify));
+}
+
 const struct virtio_device_backend *vfs_dev_backend(struct vfs_dev *dev)
 {
 	return &dev->backend;

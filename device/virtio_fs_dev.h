@@ -44,6 +44,22 @@
  * until the server's lock generation moves, then retries with the same
  * bytes; the other workers of the queue go on serving.
  *
+ * @par Fault points
+ * Each popped request consults these points of the fault plan
+ * (sim/kernel/fault.h), with its opcode name as the site and, for a
+ * request naming a file, that name as the sub-site (so
+ * `dev.die:site=LOOKUP/x` fires on a LOOKUP of "x" only):
+ * | point | what the device does with that request |
+ * |-------|-----------------------------------------|
+ * | `dev.die` | dies before answering it (vfs_dev_kill()) |
+ * | `dev.error` | refuses it unexecuted with the errno named by `arg` (default EIO) |
+ * | `dev.late` | answers it `arg` later (a duration, default 1s) |
+ * | `dev.bad-unique` | answers with a wrong unique (its bits inverted) |
+ * | `dev.short` | pushes half the reply's length as the used length (the header's len still says the whole) |
+ * | `dev.stall` | answers it, then stops popping (vfs_dev_pause()) for `arg` (a duration), or until vfs_dev_stall_end() without one |
+ * An `arg` that does not parse is traced ("dev.fault_bad_arg") and the
+ * default used; vfs_dev_fault_plan_check() catches it before a run.
+ *
  * @par Reset
  * A device reset (the driver writing status 0, or vfs_dev_reset()) stops
  * and disables every ring, forgets queue addresses and bases, and drops
@@ -155,6 +171,23 @@ void vfs_dev_attach(struct vfs_dev *dev, struct virtio_device *vdev);
  */
 int vfs_dev_join(struct vfs_dev *dev, struct virtio_device *vdev);
 
+/** @brief Where a device with no simulated transport sends what it would
+ *  raise on one: vfs_serve's vhost-user call and err eventfds. */
+struct vfs_dev_notify {
+	/** queue @p idx has used buffers the driver wants to hear of */
+	void (*irq)(void *arg, unsigned int idx);
+	/** queue @p idx was found malformed and stops until a reset */
+	void (*error)(void *arg, unsigned int idx);
+	void *arg; /**< passed back to both */
+};
+
+/**
+ * @brief Send interrupts and ring errors to @p n instead of a joined
+ *        virtio_device (which, when attached, still takes precedence).
+ *        NULL detaches.
+ */
+void vfs_dev_set_notify(struct vfs_dev *dev, const struct vfs_dev_notify *n);
+
 /** @brief Reset the device (as the transport's reset does). */
 void vfs_dev_reset(struct vfs_dev *dev);
 
@@ -242,11 +275,35 @@ void vfs_dev_kill(struct vfs_dev *dev);
 /** @brief True once vfs_dev_kill() was called. */
 bool vfs_dev_dead(const struct vfs_dev *dev);
 
+/** @brief True while the daemon is paused (vfs_dev_pause() or a stall
+ *  fault). */
+bool vfs_dev_paused(const struct vfs_dev *dev);
+
+/**
+ * @brief End a stall: trace how full each started ring is (chains and
+ *        descriptors the driver left available), then resume. A no-op
+ *        when the device is not paused.
+ */
+void vfs_dev_stall_end(struct vfs_dev *dev);
+
 /**
  * @brief Hot-unplug: virtio_device_unplug() on the joined device.
  * @return 0, or -ENODEV when no virtio_device is attached
  */
 int vfs_dev_hot_unplug(struct vfs_dev *dev);
+
+/**
+ * @brief Check the device's fault points in a fault plan: every rule for
+ *        a `dev.*` point names a known one, and its `arg` parses (a
+ *        duration for dev.late and dev.stall, an errno name for
+ *        dev.error, none for the others). Rules for other points are
+ *        left to fault_plan_check().
+ * @param spec the plan (fault_plan_parse() syntax)
+ * @param msg where a failure is described (may be NULL if @p msgsize is 0)
+ * @param msgsize size of @p msg
+ * @return 0, or -EINVAL
+ */
+int vfs_dev_fault_plan_check(const char *spec, char *msg, size_t msgsize);
 
 /* --- statistics ---------------------------------------------------------- */
 

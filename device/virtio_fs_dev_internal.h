@@ -34,6 +34,11 @@ struct vfs_req {
 	int host_error;	 /**< -ENOMEM when host buffers were refused */
 	bool oversize;	 /**< readable part above max_request_size */
 	bool swap;	 /**< opposite-endian session */
+	u64 late_ns;	 /**< dev.late: extra wait before completing */
+	bool short_len;	 /**< dev.short: push half the reply's length */
+	bool bad_unique; /**< dev.bad-unique: invert the reply's unique */
+	bool stall;	 /**< dev.stall: pause the daemon once answered */
+	u64 stall_ns;	 /**< how long (0: until vfs_dev_stall_end()) */
 };
 
 /** @brief A queue worker task. */
@@ -91,6 +96,8 @@ struct vfs_dev {
 	enum vfs_dev_order order;	      /**< completion order */
 	u64 rng;			      /**< RANDOM order state */
 	bool paused;			      /**< stalled: nothing popped */
+	struct sim_timer stall_timer;	      /**< ends a timed stall */
+	struct vfs_dev_notify notify;	      /**< without a vdev: irq, err */
 	bool dead;			      /**< never completes again */
 	bool suspended;			      /**< every ring stopped */
 };
@@ -114,7 +121,24 @@ void vfs_ring_wake_all(struct vfs_ring *r);
 void vfs_workers_stop(struct vfs_dev *dev);
 /** @brief Drop every request @p r holds (reset). */
 void vfs_ring_drop_all(struct vfs_ring *r);
+/** @brief Answer @p req with a bare error header of its own (when the
+ *  chain has room and the opcode a reply). */
+void req_error_reply(struct vfs_req *req, int err);
 /** @brief Notice a lock generation change and wake parked SETLKWs. */
 void vfs_dev_note_locks(struct vfs_dev *dev);
+
+/* virtio_fs_dev_fault.c */
+/**
+ * @brief Consult the fault points for @p req (gathered, not executed).
+ * @return 0 to execute it; 1 when it was answered already (dev.error) or
+ *         must never be (dev.die)
+ */
+int vfs_req_faults(struct vfs_dev *dev, struct vfs_req *req);
+/** @brief After execution: corrupt the reply as the faults asked. */
+void vfs_req_fault_reply(struct vfs_req *req);
+/** @brief After completion: start a stall the request asked for. */
+void vfs_req_fault_stall(struct vfs_dev *dev, struct vfs_req *req);
+/** @brief Interrupt the driver for ring @p r (vdev or notify hook). */
+void vfs_ring_notify(struct vfs_ring *r);
 
 #endif /* VFSIM_DEVICE_VIRTIO_FS_DEV_INTERNAL_H */

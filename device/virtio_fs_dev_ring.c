@@ -62,6 +62,8 @@ void vfs_ring_broken(struct vfs_ring *r, int err)
 	      .detail = trace_fmt("errno %d: queue stops until reset", -err));
 	if (r->dev->vdev)
 		virtio_transport_needs_reset(r->dev->vdev);
+	else if (r->dev->notify.error)
+		r->dev->notify.error(r->dev->notify.arg, r->idx);
 }
 
 int vfs_dev_set_vring_kick(struct vfs_dev *dev, unsigned int idx)

@@ -89,6 +89,11 @@ static struct vfs_req *req_get(struct vfs_worker *w)
 	req->host_error = 0;
 	req->oversize = false;
 	req->swap = false;
+	req->late_ns = 0;
+	req->short_len = false;
+	req->bad_unique = false;
+	req->stall = false;
+	req->stall_ns = 0;
 	return req;
 }
 
@@ -167,7 +172,7 @@ static void req_gather(struct vfs_dev *dev, struct vfs_req *req)
  * SETLKW): a bare header in the session's byte order, when the chain has
  * room for one and the opcode has a reply at all.
  */
-static void req_error_reply(struct vfs_req *req, int err)
+void req_error_reply(struct vfs_req *req, int err)
 {
 	struct fuse_out_header oh = { FUSE_OUT_HDR, err, req->unique };
 
@@ -274,6 +279,8 @@ static bool req_execute(struct vfs_worker *w, struct vfs_req *req)
 		req_error_reply(req, -E2BIG);
 		return true;
 	}
+	if (vfs_req_faults(dev, req))
+		return true;
 	for (;;) {
 		u64 gen = fuse_server_lock_generation(dev->srv);
 
@@ -299,6 +306,7 @@ static bool req_execute(struct vfs_worker *w, struct vfs_req *req)
 		}
 	}
 	req->out_len = ret == FUSE_SERVER_REPLY ? len : 0;
+	vfs_req_fault_reply(req);
 	if (ret < 0)
 		TRACE(.kind = "dev.no_reply", .func = "fv_queue_worker",
 		      .queue = r->name, .head = req->ch.head,
@@ -308,11 +316,12 @@ static bool req_execute(struct vfs_worker *w, struct vfs_req *req)
 	return true;
 }
 
-/* Sleep the configured latency; a reset or stop cuts it short. */
+/* Sleep the configured latency (and a dev.late fault's); a reset or stop
+ * cuts it short. */
 static void latency_sleep(struct vfs_worker *w, struct vfs_req *req)
 {
 	struct vfs_ring *r = w->ring;
-	u64 end = sched_now() + r->dev->latency_ns;
+	u64 end = sched_now() + r->dev->latency_ns + req->late_ns;
 
 	w->sleeping = true;
 	while (sched_now() < end && req->epoch == r->epoch && !w->stop)
@@ -329,10 +338,11 @@ static bool req_complete(struct vfs_worker *w, struct vfs_req *req)
 {
 	struct vfs_ring *r = w->ring;
 	struct vfs_dev *dev = r->dev;
+	size_t used;
 	ssize_t n;
 	int ret;
 
-	if (dev->latency_ns)
+	if (dev->latency_ns || req->late_ns)
 		latency_sleep(w, req);
 	while (req->epoch == r->epoch && !w->stop && (dev->dead || !r->started))
 		wq_wait(&r->wq, SCHED_WAIT_IDLE, 0);
@@ -342,7 +352,8 @@ static bool req_complete(struct vfs_worker *w, struct vfs_req *req)
 		n = vringh_chain_write(&req->ch, 0, req->out, req->out_len);
 		assert(n == (ssize_t)req->out_len);
 	}
-	ret = vringh_push(&r->vrh, req->ch.head, (u32)req->out_len);
+	used = req->short_len ? req->out_len / 2 : req->out_len;
+	ret = vringh_push(&r->vrh, req->ch.head, (u32)used);
 	req_finish(r, req);
 	if (ret) {
 		TRACE(.kind = "dev.push_failed", .func = "vu_queue_push",
@@ -357,14 +368,17 @@ static bool req_complete(struct vfs_worker *w, struct vfs_req *req)
 	TRACE(.kind = "dev.complete", .func = "vu_queue_push", .queue = r->name,
 	      .head = req->ch.head, .used_idx = r->vrh.last_used_idx,
 	      .unique = req->unique, .opcode = req->opcode,
-	      .detail = trace_fmt("len=%zu", req->out_len));
+	      .detail = used == req->out_len ?
+				trace_fmt("len=%zu", used) :
+				trace_fmt("len=%zu short: the reply has %zu",
+					  used, req->out_len));
 	if (vringh_need_notify(&r->vrh)) {
 		r->st.irqs++;
 		TRACE(.kind = "dev.irq", .func = "vu_queue_notify",
 		      .queue = r->name, .used_idx = r->vrh.last_used_idx);
-		if (dev->vdev)
-			virtio_transport_raise_irq(dev->vdev, r->idx);
+		vfs_ring_notify(r);
 	}
+	vfs_req_fault_stall(dev, req);
 	return true;
 }
 
@@ -609,4 +623,9 @@ void vfs_dev_kill(struct vfs_dev *dev)
 bool vfs_dev_dead(const struct vfs_dev *dev)
 {
 	return dev->dead;
+}
+
+bool vfs_dev_paused(const struct vfs_dev *dev)
+{
+	return dev->paused;
 }

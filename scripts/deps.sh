@@ -10,6 +10,9 @@
 #          s390x), qemu-user, and CUnit for ARCH from Debian's multiarch
 #          packages (`make test-arm64`, `make test-s390x`); adds ARCH to
 #          dpkg's architectures when it is not there yet
+#   kernel the above plus what make test-kernel and make test-fuse use:
+#          QEMU (x86 system emulator), busybox-static, kmod (depmod), cpio,
+#          util-linux's flock, fuse3 (fusermount3 for mounts without root)
 #
 # Installs what is missing with apt-get when run as root; otherwise prints
 # one line naming the packages to install and fails.
@@ -47,6 +50,15 @@ fi
 
 case $profile in
 test | fuzz) ;;
+kernel)
+	need_cmd qemu-system-x86_64 qemu-system-x86
+	need_file /bin/busybox busybox-static
+	need_cmd depmod kmod
+	need_cmd cpio cpio
+	need_cmd flock util-linux
+	need_cmd fusermount3 fuse3
+	need_cmd file file
+	;;
 cross-arm64 | cross-s390x)
 	arch=${profile#cross-}
 	case $arch in
@@ -59,7 +71,7 @@ cross-arm64 | cross-s390x)
 	need_file "/usr/lib/$triplet/libcunit.so" "libcunit1-dev:$arch"
 	;;
 *)
-	echo "deps.sh: unknown profile '$profile' (test, fuzz, cross-arm64, cross-s390x)" >&2
+	echo "deps.sh: unknown profile '$profile' (test, fuzz, kernel, cross-arm64, cross-s390x)" >&2
 	exit 2
 	;;
 esac

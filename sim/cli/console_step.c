@@ -316,32 +316,7 @@ int console_cmd_next(struct console *c, const struct console_args *a)
 /* A duration as the scenario language writes it: 1500us, 2ms, 1s. */
 static int parse_time(const char *w, u64 *ns)
 {
-	static const struct {
-		const char *unit;
-		u64 mul;
-	} units[] = { { "ns", 1 },
-		      { "us", 1000 },
-		      { "ms", 1000000 },
-		      { "s", 1000000000 } };
-	u64 v = 0;
-	const char *p = w;
-
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (v > (UINT64_MAX - 9) / 10)
-			return -ERANGE;
-		v = v * 10 + (u64)(*p - '0');
-	}
-	if (p == w)
-		return -EINVAL;
-	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
-		if (strcmp(p, units[i].unit))
-			continue;
-		if (v > UINT64_MAX / units[i].mul)
-			return -ERANGE;
-		*ns = v * units[i].mul;
-		return 0;
-	}
-	return -EINVAL;
+	return sched_parse_duration(w, ns);
 }
 
 int console_cmd_until(struct console *c, const struct console_args *a)

@@ -109,8 +109,8 @@ static int fs_write_file(struct memfs *fs, u64 ino,
 
 /* Guarantees: the `fs` block's entries exist on @dev's memfs, in order;
  * nothing owes a lookup for them (nlookup stays 0). */
-static int populate(struct vfs_dev *dev, const struct scenario *s, char *err,
-		    size_t errsize)
+int vfsim_machine_populate(struct vfs_dev *dev, const struct scenario *s,
+			   char *err, size_t errsize)
 {
 	struct memfs *fs = fuse_server_fs(vfs_dev_server(dev));
 
@@ -166,11 +166,10 @@ static const enum vfs_dev_order dev_orders[] = {
 	[SCN_ORDER_RANDOM] = VFS_DEV_ORDER_RANDOM,
 };
 
-static int make_device(struct vfsim_machine *m, struct vfs_dev **out, char *err,
-		       size_t errsize)
+void vfsim_machine_device_config(const struct scenario *s,
+				 struct vfs_dev_config *cfg)
 {
-	const struct scenario *s = m->scn;
-	struct vfs_dev_config cfg = {
+	*cfg = (struct vfs_dev_config){
 		.tag = s->machine.tag,
 		.num_request_queues = s->machine.queues,
 		.queue_size = s->machine.queue_size,
@@ -179,8 +178,19 @@ static int make_device(struct vfsim_machine *m, struct vfs_dev **out, char *err,
 		.request_workers = s->device.workers,
 		.server.dax_window_size = s->machine.dax_window,
 	};
-	int ret;
+}
 
+void vfsim_machine_device_behaviour(struct vfs_dev *dev,
+				    const struct scenario *s)
+{
+	vfs_dev_set_latency(dev, s->device.latency_ns);
+	vfs_dev_set_batch(dev, s->device.batch);
+	vfs_dev_set_order(dev, dev_orders[s->device.order], s->device.seed);
+}
+
+int vfsim_machine_device_check(const struct scenario *s, char *err,
+			       size_t errsize)
+{
 	if (s->device.workers > VFS_DEV_MAX_WORKERS) {
 		fail_at(err, errsize, &s->device.pos,
 			"workers=%u: the device has at most %u workers per "
@@ -195,15 +205,27 @@ static int make_device(struct vfsim_machine *m, struct vfs_dev **out, char *err,
 			s->device.batch, VFS_DEV_MAX_BATCH);
 		return -ERANGE;
 	}
+	return 0;
+}
+
+static int make_device(struct vfsim_machine *m, struct vfs_dev **out, char *err,
+		       size_t errsize)
+{
+	const struct scenario *s = m->scn;
+	struct vfs_dev_config cfg;
+	int ret;
+
+	vfsim_machine_device_config(s, &cfg);
+	ret = vfsim_machine_device_check(s, err, errsize);
+	if (ret)
+		return ret;
 	ret = vfs_dev_create(&cfg, out);
 	if (ret) {
 		fail_at(err, errsize, &s->machine.pos,
 			"the device refused this machine: %s", strerror(-ret));
 		return ret;
 	}
-	vfs_dev_set_latency(*out, s->device.latency_ns);
-	vfs_dev_set_batch(*out, s->device.batch);
-	vfs_dev_set_order(*out, dev_orders[s->device.order], s->device.seed);
+	vfsim_machine_device_behaviour(*out, s);
 	return 0;
 }
 
@@ -303,7 +325,7 @@ int vfsim_machine_create(struct vfsim_machine *m, const struct scenario *s,
 	ret = sim_start(s, policy, err, errsize)	    ?:
 		      driver_settings(s, err, errsize)	    ?:
 		      make_device(m, &m->src, err, errsize) ?:
-		      populate(m->src, s, err, errsize);
+		      vfsim_machine_populate(m->src, s, err, errsize);
 	if (!ret && wants_migration(s))
 		ret = prepare_migration(m, err, errsize);
 	for (size_t i = 0; !ret && i < s->nr_faults; i++) {

@@ -72,6 +72,30 @@ struct vfsim_machine {
 	bool ready; ///< fully built (destroy undoes it all)
 };
 
+/** @brief The device a scenario's `machine` and `device` lines describe
+ *  (vfs_dev_create()'s settings). */
+void vfsim_machine_device_config(const struct scenario *s,
+				 struct vfs_dev_config *cfg);
+
+/**
+ * @brief Check the `device` line's limits that the parser leaves to the
+ *        device (workers, batch).
+ * @return 0, or -ERANGE with @p err set
+ */
+int vfsim_machine_device_check(const struct scenario *s, char *err,
+			       size_t errsize);
+
+/** @brief Apply the `device` line's behaviour (latency, batch, order). */
+void vfsim_machine_device_behaviour(struct vfs_dev *dev,
+				    const struct scenario *s);
+
+/**
+ * @brief Write the `fs` block's entries into @p dev's file system.
+ * @return 0, or -EINVAL with @p err naming the line that failed
+ */
+int vfsim_machine_populate(struct vfs_dev *dev, const struct scenario *s,
+			   char *err, size_t errsize);
+
 /**
  * @brief Build the machine for @p s and give it its initial file tree.
  * @param m the machine (filled in)

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "device/virtio_fs_dev.h"
 #include "guest/vfsim_variant.h"
 #include "sim/cli/scenario_internal.h"
 #include "sim/kernel/fault.h"
@@ -282,7 +283,8 @@ void scn_parse_fault(struct scn_parser *P)
 		why = "expected point:rule";
 	else if (strchr(t->text, ';'))
 		why = "one rule per 'fault' line (no ';')";
-	else if (fault_plan_check(t->text, msg, sizeof(msg)))
+	else if (fault_plan_check(t->text, msg, sizeof(msg)) ||
+		 vfs_dev_fault_plan_check(t->text, msg, sizeof(msg)))
 		why = strncmp(msg, prefix, sizeof(prefix) - 1) ?
 			      msg :
 			      msg + sizeof(prefix) - 1;

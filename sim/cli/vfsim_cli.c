@@ -35,6 +35,9 @@ static const char usage[] =
 	"              go back, look at rings and requests (vfsim step --help)\n"
 	"  tour        guided tour of the four mechanisms, no files needed\n"
 	"              (make run; vfsim tour --help)\n"
+	"  serve       the device for real peers: a vhost-user back end for\n"
+	"              QEMU and a real Linux guest, or a FUSE file system\n"
+	"              on /dev/fuse (vfsim serve --help)\n"
 	"\n"
 	"options:\n"
 	"  --help      show this help and exit\n"
@@ -345,6 +348,8 @@ int vfsim_cli_main(int argc, char **argv, FILE *out, FILE *err)
 		return vfsim_cmd_step(argc - 2, argv + 2, stdin, out, err);
 	if (!strcmp(argv[1], "tour"))
 		return vfsim_cmd_tour(argc - 1, argv + 1, stdin, out, err);
+	if (!strcmp(argv[1], "serve"))
+		return vfsim_cmd_serve(argc - 2, argv + 2, out, err);
 	fprintf(err,
 		"vfsim: unknown command or option '%s' (see vfsim --help)\n",
 		argv[1]);

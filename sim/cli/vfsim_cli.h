@@ -60,4 +60,16 @@ int vfsim_cmd_step(int argc, char **argv, FILE *in, FILE *out, FILE *err);
  */
 int vfsim_cmd_tour(int argc, char **argv, FILE *in, FILE *out, FILE *err);
 
+/**
+ * @brief `vfsim serve (--socket PATH | --fuse DIR) [--fs FILE | --dir DIR]
+ *        [--faults PLAN] [--trace F] [--out DIR] [--once]`: the device
+ *        for real peers (device/vfs_serve.h), until SIGINT or SIGTERM.
+ * @param argc number of arguments after `serve`
+ * @param argv the arguments after `serve`
+ * @param out where --help and a `--trace text|jsonl` trace go
+ * @param err where usage errors and the server's log go
+ * @return 0 a clean end, 1 serving failed, 2 a usage error
+ */
+int vfsim_cmd_serve(int argc, char **argv, FILE *out, FILE *err);
+
 #endif /* VFSIM_SIM_CLI_VFSIM_CLI_H */

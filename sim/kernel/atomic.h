@@ -43,8 +43,20 @@ typedef struct {
 #define smp_rmb() barrier()
 /** @brief Write barrier. */
 #define smp_wmb() barrier()
-/** @brief virtio_mb()/virt_mb(): device-visible full barrier. */
-#define virt_mb() barrier()
+/**
+ * @brief virt_mb(): full barrier against the other side of a shared ring.
+ *
+ * The simulated device runs on the driver's thread, but a device serving
+ * a real guest (vfsim serve) shares its rings with CPUs of another
+ * process, so the virt_*() barriers are real fences, as the kernel's are
+ * for talking to a hypervisor: a store followed by a load of another ring
+ * field (publish used idx, then read used_event) needs virt_mb().
+ */
+#define virt_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
+/** @brief virt_rmb(): loads before it are done before loads after it. */
+#define virt_rmb() __atomic_thread_fence(__ATOMIC_ACQUIRE)
+/** @brief virt_wmb(): stores before it are visible before stores after. */
+#define virt_wmb() __atomic_thread_fence(__ATOMIC_RELEASE)
 
 /** @brief atomic_read(). */
 static inline int atomic_read(const atomic_t *v)

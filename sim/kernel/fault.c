@@ -20,6 +20,7 @@ enum fault_mode {
 struct fault_rule {
 	char point[FAULT_NAME_MAX + 1];
 	char site[FAULT_SITE_MAX + 1]; /* "" matches any site */
+	char arg[FAULT_ARG_MAX + 1];   /* for the point to read, or "" */
 	enum fault_mode mode;
 	u64 a, b; /* nth: a; range: hits a .. a+b-1 (b 0: no end) */
 	u64 hits; /* matching hits seen */
@@ -116,6 +117,15 @@ static int parse_item(const struct plan_msg *m, struct fault_rule *r,
 		r->site[vlen] = 0;
 		return 0;
 	}
+	if (klen == 3 && !memcmp(s, "arg", 3)) {
+		if (!vlen)
+			return fail(m, -EINVAL, "empty arg", s, len);
+		if (vlen > FAULT_ARG_MAX)
+			return fail(m, -ENAMETOOLONG, "arg too long", s, len);
+		memcpy(r->arg, v, vlen);
+		r->arg[vlen] = 0;
+		return 0;
+	}
 	if (klen == 3 && !memcmp(s, "nth", 3)) {
 		if (r->mode != FM_NONE)
 			return fail(m, -EINVAL, "more than one mode", s, len);
@@ -131,8 +141,8 @@ static int parse_item(const struct plan_msg *m, struct fault_rule *r,
 		err = parse_num(v, vlen, &r->b);
 	} else {
 		return fail(m, -EINVAL,
-			    "unknown key (nth, every, from, count, site)", s,
-			    len);
+			    "unknown key (nth, every, from, count, site, arg)",
+			    s, len);
 	}
 	if (err)
 		return fail(m, err,
@@ -170,9 +180,9 @@ static int parse_rule(const struct plan_msg *m, struct fault_rule *r,
 	if (have_count && r->mode != FM_RANGE)
 		return fail(m, -EINVAL, "count needs from", s, len);
 	if (r->mode == FM_NONE) {
-		/* only "site=" was given (any other item sets a mode or
-		 * failed above): every hit from that site */
-		assert(r->site[0]);
+		/* only "site=" or "arg=" was given (any other item sets a
+		 * mode or failed above): every hit */
+		assert(r->site[0] || r->arg[0]);
 		r->mode = FM_EVERY;
 	}
 	return 0;
@@ -270,9 +280,27 @@ static bool rule_fires(struct fault_rule *r)
 	}
 }
 
-bool fault_hit(const char *point, const char *site)
+/* A rule's site is the consultation's site, or "site/sub". */
+static bool site_matches(const char *rule, const char *site, const char *sub)
+{
+	size_t n;
+
+	if (!rule[0])
+		return true;
+	if (!site)
+		return false;
+	if (!strcmp(rule, site))
+		return true;
+	n = strlen(site);
+	return sub && !strncmp(rule, site, n) && rule[n] == '/' &&
+	       !strcmp(rule + n + 1, sub);
+}
+
+bool fault_hit_arg(const char *point, const char *site, const char *sub,
+		   const char **arg)
 {
 	int pi = point_index(point, true);
+	const char *fired_arg = NULL;
 	bool fire = false;
 
 	if (pi >= 0)
@@ -281,20 +309,43 @@ bool fault_hit(const char *point, const char *site)
 		struct fault_rule *r = &F.rules[i];
 
 		if (strcmp(r->point, point) ||
-		    (r->site[0] && (!site || strcmp(r->site, site))))
+		    !site_matches(r->site, site, sub))
 			continue;
-		/* every matching rule counts the hit, even if another fires */
-		fire |= rule_fires(r);
+		/* every matching rule counts the hit, even if another fires;
+		 * the first one that fires gives the argument */
+		if (rule_fires(r) && !fire) {
+			fire = true;
+			fired_arg = r->arg[0] ? r->arg : NULL;
+		}
 	}
+	if (arg)
+		*arg = fired_arg;
 	if (!fire)
 		return false;
 	if (pi >= 0)
 		F.points[pi].fired++;
-	TRACE(.kind = "fault", .func = site,
-	      .detail = trace_fmt(
-		      "%s fails (hit %llu)", point,
-		      pi >= 0 ? (unsigned long long)F.points[pi].hits : 0ULL));
+	if (sub)
+		TRACE(.kind = "fault", .func = site,
+		      .detail = trace_fmt(
+			      "%s fails (hit %llu) on %s%s%s", point,
+			      pi >= 0 ? (unsigned long long)F.points[pi].hits :
+					0ULL,
+			      sub, fired_arg ? " arg=" : "",
+			      fired_arg ? fired_arg : ""));
+	else
+		TRACE(.kind = "fault", .func = site,
+		      .detail = trace_fmt(
+			      "%s fails (hit %llu)%s%s", point,
+			      pi >= 0 ? (unsigned long long)F.points[pi].hits :
+					0ULL,
+			      fired_arg ? " arg=" : "",
+			      fired_arg ? fired_arg : ""));
 	return true;
+}
+
+bool fault_hit(const char *point, const char *site)
+{
+	return fault_hit_arg(point, site, NULL, NULL);
 }
 
 u64 fault_hits(const char *point)

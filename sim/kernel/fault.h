@@ -18,6 +18,16 @@
  *	vq.full:from=2,count=5           fail hits 2..6 (no count: 2 onwards)
  *	kmalloc:site=virtio_fs_enqueue_req   every hit from that function
  *	kmalloc:site=f,nth=2             the 2nd hit from function f
+ *	dev.late:site=LOOKUP,arg=5ms     every hit from LOOKUP, with an
+ *	                                 argument the point reads
+ *	dev.die:site=LOOKUP/stop-here    a hit from LOOKUP about "stop-here"
+ *
+ * A point consulted with a sub-site (fault_hit_arg(): the device passes
+ * the opcode as the site and the name a request is about as the sub-site)
+ * matches rules naming the site alone and rules naming "site/sub". The
+ * argument (`arg=WORD`, at most #FAULT_ARG_MAX bytes) means what the
+ * point says it means (a duration, an errno name); the plan only carries
+ * it.
  * @ingroup sim_kernel
  */
 #ifndef VFSIM_SIM_KERNEL_FAULT_H
@@ -33,6 +43,9 @@
 
 /** @brief Longest site name (bytes, without the NUL). */
 #define FAULT_SITE_MAX 63
+
+/** @brief Longest rule argument (bytes, without the NUL). */
+#define FAULT_ARG_MAX 31
 
 /**
  * @brief Add the rules of @p spec to the plan (all or none).
@@ -76,6 +89,20 @@ unsigned fault_nr_rules(void);
  * @return true when this hit must fail
  */
 bool fault_hit(const char *point, const char *site);
+
+/**
+ * @brief Consult fault point @p point from @p site about @p sub, and learn
+ *        the argument of the rule that fired.
+ * @param point the point's name, e.g. "dev.late"
+ * @param site the site (may be NULL); must outlive the trace (a string
+ *        literal, or a static name such as fuse_opcode_name()'s)
+ * @param sub what the consultation is about (may be NULL; copied)
+ * @param arg set to the firing rule's argument, or NULL when it has none
+ *        or nothing fired (may be NULL); valid until fault_reset()
+ * @return true when this hit must fail
+ */
+bool fault_hit_arg(const char *point, const char *site, const char *sub,
+		   const char **arg);
 
 /** @brief Times @p point was consulted since the last fault_reset(). */
 u64 fault_hits(const char *point);

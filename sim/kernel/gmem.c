@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "sim/kernel/gmem_internal.h"
 #include "sim/trace/trace.h"
 
 #define NR_CLASSES 33 /* 16 B << 32 = 64 GiB: more than any arena */
@@ -81,7 +82,7 @@ static bool push_free(unsigned int k, u64 off)
 
 int gmem_init(u64 size)
 {
-	if (gm.base)
+	if (gm.base || gmem_nr_regions())
 		return -EBUSY;
 	if (size == 0)
 		size = GMEM_DEFAULT_SIZE;
@@ -120,6 +121,11 @@ void gmem_exit(void)
 }
 
 bool gmem_ready(void)
+{
+	return gm.base != NULL;
+}
+
+bool gmem_arena_present(void)
 {
 	return gm.base != NULL;
 }
@@ -246,7 +252,9 @@ void *phys_to_virt(gpa_t gpa)
 
 bool gmem_range_valid(gpa_t gpa, u64 len)
 {
-	if (!gm.base || gpa < GMEM_BASE)
+	if (unlikely(!gm.base))
+		return gmem_map_range_valid(gpa, len);
+	if (gpa < GMEM_BASE)
 		return false;
 	gpa -= GMEM_BASE;
 	return gpa <= gm.size && len <= gm.size - gpa;
@@ -278,6 +286,8 @@ static inline void check_freed(gpa_t gpa, size_t len, const char *func)
 
 int copy_from_guest(void *dst, gpa_t gpa, size_t len)
 {
+	if (unlikely(!gm.base))
+		return gmem_map_copy(gpa, dst, len, false);
 	if (!gmem_range_valid(gpa, len))
 		return -EFAULT;
 	if (len == 0)
@@ -302,6 +312,8 @@ u64 gmem_peek_le(gpa_t gpa, size_t len)
 
 int copy_to_guest(gpa_t gpa, const void *src, size_t len)
 {
+	if (unlikely(!gm.base))
+		return gmem_map_copy(gpa, (void *)src, len, true);
 	if (!gmem_range_valid(gpa, len))
 		return -EFAULT;
 	if (len == 0)

@@ -19,6 +19,20 @@
  * ("mem.freed") so the checkers can report them.
  *
  * There is one guest memory per process (one simulated machine at a time).
+ *
+ * @par Two backings
+ * Guest memory is either this simulated arena (gmem_init()) or, when a
+ * real VMM shares the guest's RAM (vhost-user SET_MEM_TABLE), the regions
+ * it passed, mapped into this process and registered with
+ * gmem_map_region(). The device side's calls (gmem_range_valid(),
+ * copy_from_guest(), copy_to_guest(), gmem_peek_le()) work on either, so
+ * the ring and FUSE code that serves the simulated driver serves a real
+ * one unchanged. The arena keeps its direct path (one offset from one
+ * base pointer); the regions are searched only when no arena exists. The
+ * two never coexist: gmem_init() refuses while regions are mapped, and
+ * gmem_map_region() while an arena exists. Mapped memory has no blocks:
+ * the allocator, virt_to_phys() and the freed-block checks are the
+ * simulated guest's alone.
  * @ingroup sim_kernel
  */
 #ifndef VFSIM_SIM_KERNEL_GMEM_H
@@ -103,20 +117,22 @@ gpa_t virt_to_phys(const void *p);
  */
 void *phys_to_virt(gpa_t gpa);
 
-/** @brief True when [gpa, gpa + len) lies inside the arena, without overflow. */
+/** @brief True when [gpa, gpa + len) lies inside guest memory (the arena,
+ *  or the mapped regions when there is no arena), without overflow. */
 bool gmem_range_valid(gpa_t gpa, u64 len);
 
 /**
  * @brief Device-side read of guest memory.
- * @return 0, or -EFAULT when the range is not inside the arena (nothing is
+ * @return 0, or -EFAULT when the range is not inside guest memory (the
+ *         arena, or the mapped regions when there is no arena; nothing is
  *         copied then)
  */
 int copy_from_guest(void *dst, gpa_t gpa, size_t len);
 
 /**
  * @brief Device-side write of guest memory.
- * @return 0, or -EFAULT when the range is not inside the arena (nothing is
- *         written then)
+ * @return 0, or -EFAULT when the range is not inside guest memory
+ *         (nothing is written then)
  */
 int copy_to_guest(gpa_t gpa, const void *src, size_t len);
 
@@ -130,5 +146,40 @@ u64 gmem_peek_le(gpa_t gpa, size_t len);
 
 /** @brief Current usage figures. */
 struct gmem_stats gmem_get_stats(void);
+
+/* --- the mapped backing (gmem_map.c) ----------------------------------- */
+
+/** @brief Most regions mapped at once (vhost-user GET_MAX_MEM_SLOTS). */
+#define GMEM_MAP_MAX_REGIONS 32
+
+/**
+ * @brief Register host memory standing for guest physical addresses
+ * [@p gpa, @p gpa + @p size): a region a VMM shares (its mapping is the
+ * caller's; this only records where it is).
+ * @return 0; -EINVAL for size 0, a range that wraps, or a NULL @p host;
+ *         -EBUSY while a simulated arena exists; -EEXIST when the range
+ *         overlaps a region already mapped; -ENOSPC when
+ *         #GMEM_MAP_MAX_REGIONS are mapped
+ */
+int gmem_map_region(gpa_t gpa, u64 size, void *host);
+
+/**
+ * @brief Forget the region that starts at @p gpa (the caller unmaps it).
+ * @return 0, or -ENOENT when no region starts there
+ */
+int gmem_unmap_region(gpa_t gpa);
+
+/** @brief Forget every region. */
+void gmem_unmap_all(void);
+
+/** @brief Number of regions mapped. */
+unsigned int gmem_nr_regions(void);
+
+/**
+ * @brief Host address of guest physical range [@p gpa, @p gpa + @p len)
+ * in the mapped backing, when it lies inside one region.
+ * @return the pointer, or NULL (not mapped, or split over regions)
+ */
+void *gmem_map_ptr(gpa_t gpa, u64 len);
 
 #endif /* VFSIM_SIM_KERNEL_GMEM_H */

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "sim/kernel/check.h"
 #include "sim/kernel/delay.h"
@@ -61,7 +62,8 @@ static struct {
 	const void *main_bottom;
 	size_t main_size;
 	void *sched_fake;
-	struct task *last; /* the task the last step ran */
+	struct task *last;  /* the task the last step ran */
+	u64 (*clock)(void); /* a real clock the virtual one follows, or NULL */
 } S;
 
 u64 sched_now(void)
@@ -236,8 +238,10 @@ static void fire_timers(void)
 	struct sim_timer *t =
 		list_first_entry(&S.timers, struct sim_timer, node);
 
-	assert(t->expires >= S.now);
-	S.now = t->expires;
+	/* A real clock may have carried the virtual one past the expiry. */
+	assert(t->expires >= S.now || S.clock);
+	if (t->expires > S.now)
+		S.now = t->expires;
 	while (!list_empty(&S.timers)) {
 		t = list_first_entry(&S.timers, struct sim_timer, node);
 		if (t->expires > S.now)
@@ -245,6 +249,67 @@ static void fire_timers(void)
 		sim_timer_cancel(t);
 		t->fn(t);
 	}
+}
+
+int sched_parse_duration(const char *w, u64 *ns)
+{
+	static const struct {
+		const char *unit;
+		u64 mul;
+	} units[] = { { "ns", 1 },
+		      { "us", 1000 },
+		      { "ms", 1000000 },
+		      { "s", 1000000000 } };
+	u64 v = 0;
+	const char *p = w;
+
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (v > (UINT64_MAX - 9) / 10)
+			return -ERANGE;
+		v = v * 10 + (u64)(*p - '0');
+	}
+	if (p == w)
+		return -EINVAL;
+	for (size_t i = 0; i < ARRAY_SIZE(units); i++) {
+		if (strcmp(p, units[i].unit))
+			continue;
+		if (v > UINT64_MAX / units[i].mul)
+			return -ERANGE;
+		*ns = v * units[i].mul;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+void sched_set_clock(u64 (*clock_ns)(void))
+{
+	S.clock = clock_ns;
+}
+
+/* With a real clock, the next timer fires when the world reaches it. */
+static void wait_for_clock(u64 when)
+{
+	for (u64 now = S.clock(); now < when; now = S.clock()) {
+		struct timespec ts = { (time_t)((when - now) / 1000000000ULL),
+				       (long)((when - now) % 1000000000ULL) };
+
+		nanosleep(&ts, NULL);
+	}
+}
+
+void sched_clock_sync(void)
+{
+	u64 now;
+
+	if (!S.ready || !S.clock)
+		return;
+	now = S.clock();
+	if (now > S.now)
+		S.now = now;
+	while (!list_empty(&S.timers) &&
+	       list_first_entry(&S.timers, struct sim_timer, node)->expires <=
+		       S.now)
+		fire_timers();
 }
 
 /* --- tasks --------------------------------------------------------------- */
@@ -420,6 +485,10 @@ enum sched_status sched_step(void)
 	if (!S.nr_runnable) {
 		if (!S.nr_timers)
 			return stalled();
+		if (S.clock)
+			wait_for_clock(list_first_entry(&S.timers,
+							struct sim_timer, node)
+					       ->expires);
 		fire_timers();
 		return SCHED_TIMER;
 	}

@@ -190,6 +190,38 @@ const char *sched_status_name(enum sched_status st);
 /** @brief Virtual time in nanoseconds. */
 u64 sched_now(void);
 
+/**
+ * @brief Read a duration as the scenario language writes it: decimal
+ *        digits and a unit, ns, us, ms or s ("1500us", "2ms", "1s").
+ * @return 0 and @p ns set; -EINVAL for anything else; -ERANGE when it
+ *         does not fit in 64 bits of nanoseconds
+ */
+int sched_parse_duration(const char *s, u64 *ns);
+
+/**
+ * @brief Let the virtual clock follow a real one, for a machine that
+ * talks to real peers (vfsim serve: a VMM and a real guest kernel).
+ *
+ * With @p clock_ns set, a step that finds no task runnable and a timer
+ * armed waits (sleeps) until @p clock_ns reaches the timer's expiry
+ * instead of jumping there, so a device's latency or a stall lasts as
+ * long in the real world as it says. sched_clock_sync() brings the clock
+ * forward after the caller waited for something else. Such a run depends
+ * on the wall clock and is not deterministic; the simulator never sets
+ * this. NULL (the default) restores the jumping virtual clock. Call it
+ * after sched_init(); sched_exit() forgets it.
+ * @param clock_ns nanoseconds of a monotonic clock, counted from when the
+ *        machine's clock was 0 (it never goes back)
+ */
+void sched_set_clock(u64 (*clock_ns)(void));
+
+/**
+ * @brief With a clock set (sched_set_clock()), move the virtual clock to
+ * its time and fire every timer now due. Call it outside any task, e.g.
+ * after poll() returned. A no-op without a clock.
+ */
+void sched_clock_sync(void);
+
 /** @brief Scheduling decisions made so far (the "trace position"). */
 u64 sched_steps(void);
 

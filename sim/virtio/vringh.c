@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/kernel/atomic.h"
 #include "sim/trace/trace.h"
 
 /* Ring accesses cannot fail: vringh_init() checked the areas. */
@@ -109,6 +110,9 @@ int vringh_avail_count(struct vringh *vrh)
 	if (vrh->needs_reset)
 		return -EIO;
 	n = (u16)(ring_read16(avail_idx_gpa(vrh)) - vrh->last_avail_idx);
+	/* A real driver writes the entries before the index: read them
+	 * after it (vhost's smp_rmb() after vhost_get_avail_idx()). */
+	virt_rmb();
 	if (n > vrh->num)
 		return bad_ring(vrh, -EILSEQ, -1,
 				"avail idx moved by more than the queue size");
@@ -350,6 +354,7 @@ int vringh_push(struct vringh *vrh, u16 head, u32 len)
 	       (gpa_t)(vrh->last_used_idx & (vrh->num - 1)) * sizeof(e);
 	/* Element first, then the index that publishes it. */
 	ring_write(slot, &e, sizeof(e));
+	virt_wmb();
 	vrh->last_used_idx++;
 	ring_write16(vrh->used + 2, vrh->last_used_idx);
 	TRACE(.kind = "vq.push", .func = "vringh_push", .queue = vrh->name,
@@ -367,6 +372,10 @@ bool vringh_need_notify(struct vringh *vrh)
 
 	vrh->signalled_used = new;
 	vrh->signalled_used_valid = true;
+	/* The used index is written; the driver's used_event or flags may
+	 * have moved meanwhile (a store then a load: vhost_notify()'s
+	 * smp_mb()). */
+	virt_mb();
 	if (vrh->event_idx)
 		need = !valid ||
 		       vring_need_event(ring_read16(used_event_gpa(vrh)), new,
@@ -393,6 +402,8 @@ bool vringh_notify_enable(struct vringh *vrh)
 		ring_write16(avail_event_gpa(vrh), vrh->last_avail_idx);
 	else
 		ring_write16(vrh->used, 0);
+	/* Publish the request for kicks before looking again. */
+	virt_mb();
 	return ring_read16(avail_idx_gpa(vrh)) == vrh->last_avail_idx;
 }
 

@@ -9,7 +9,7 @@
  * to a back end only through `struct vhost_user_backend_ops` and an opaque
  * pointer; device/virtio_fs_dev_vhost.c is the virtio-fs implementation.
  *
- * @par SET_DEVICE_STATE_FD (41) and CHECK_DEVICE_STATE (42)
+ * @par SET_DEVICE_STATE_FD (42) and CHECK_DEVICE_STATE (43)
  * Both need #VHOST_USER_PROTOCOL_F_DEVICE_STATE. SET_DEVICE_STATE_FD
  * carries a direction (#VHOST_TRANSFER_STATE_DIRECTION_SAVE or _LOAD), a
  * phase (only #VHOST_TRANSFER_STATE_PHASE_STOPPED exists; the device must be
@@ -24,16 +24,10 @@
 #ifndef VFSIM_SIM_VMM_VHOST_USER_H
 #define VFSIM_SIM_VMM_VHOST_USER_H
 
-#include "sim/vmm/pipe.h"
 #include "sim/kernel/types.h"
 #include "sim/virtio/virtio.h"
-
-/** @brief Protocol feature bit: the back end can migrate its state. */
-#define VHOST_USER_PROTOCOL_F_DEVICE_STATE 18
-/** @brief Message id of SET_DEVICE_STATE_FD. */
-#define VHOST_USER_SET_DEVICE_STATE_FD 41
-/** @brief Message id of CHECK_DEVICE_STATE. */
-#define VHOST_USER_CHECK_DEVICE_STATE 42
+#include "sim/vmm/pipe.h"
+#include "sim/vmm/vhost_user_proto.h"
 /** @brief Direction: the back end writes its state (source). */
 #define VHOST_TRANSFER_STATE_DIRECTION_SAVE 0
 /** @brief Direction: the back end reads a state (destination). */

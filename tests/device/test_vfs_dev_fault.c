@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_vfs_dev_fault.c - the device's fault points on the simulated ring:
+ * each one picks one request by opcode and name and does to it what
+ * vfsim serve does to a real driver's.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "device/virtio_fs_dev.h"
+#include "sim/kernel/fault.h"
+#include "sim/trace/trace.h"
+#include "tests/device/dev_harness.h"
+
+static void setup(void)
+{
+	fault_reset();
+	dh_setup(NULL);
+	dh_do_init();
+}
+
+static void teardown(void)
+{
+	dh_teardown();
+	fault_reset();
+}
+
+static void test_error_picks_one_name(void)
+{
+	CU_ASSERT_EQUAL(fault_plan_parse("dev.error:site=LOOKUP/x,arg=EACCES"),
+			0);
+	dh_expect(dh_lookup(1, FUSE_ROOT_ID, "y"), -ENOENT);
+	dh_expect(dh_lookup(1, FUSE_ROOT_ID, "x"), -EACCES);
+	/* a bad argument is traced and the default (EIO) used */
+	fault_reset();
+	CU_ASSERT_EQUAL(fault_plan_parse("dev.error:site=LOOKUP,arg=EWHAT"), 0);
+	dh_expect(dh_lookup(1, FUSE_ROOT_ID, "z"), -EIO);
+	CU_ASSERT(dh_count("dev.fault_bad_arg") == 1);
+}
+
+static void test_late_answers_later(void)
+{
+	struct dh_req *r;
+	u64 t0;
+
+	CU_ASSERT_EQUAL(fault_plan_parse("dev.late:site=GETATTR,arg=3ms"), 0);
+	t0 = sched_now();
+	r = dh_getattr(1, FUSE_ROOT_ID);
+	dh_expect(r, 0);
+	CU_ASSERT(sched_now() - t0 >= 3000000);
+	fault_reset();
+	CU_ASSERT_EQUAL(fault_plan_parse("dev.late:site=GETATTR,arg=soon"), 0);
+	t0 = sched_now();
+	dh_expect(dh_getattr(1, FUSE_ROOT_ID), 0);
+	CU_ASSERT(sched_now() - t0 >= 1000000000ULL); /* the 1 s default */
+}
+
+static void test_malformed_replies(void)
+{
+	struct dh_req *r;
+
+	CU_ASSERT_EQUAL(fault_plan_parse("dev.bad-unique:site=GETATTR,nth=1;"
+					 "dev.short:site=GETATTR,nth=2"),
+			0);
+	r = dh_getattr(1, FUSE_ROOT_ID);
+	dh_kick(1);
+	dh_run();
+	CU_ASSERT_EQUAL(dh_result(r), DH_BADREPLY);
+	CU_ASSERT_EQUAL(r->verify_err, -EBADR);
+	r = dh_getattr(1, FUSE_ROOT_ID);
+	dh_kick(1);
+	dh_run();
+	CU_ASSERT_EQUAL(dh_result(r), DH_BADREPLY);
+	CU_ASSERT_EQUAL(r->used_len, (16 + sizeof(struct fuse_attr_out)) / 2);
+	CU_ASSERT(dh_count("short: the reply has") == 1);
+}
+
+static void test_die_never_answers(void)
+{
+	struct dh_req *r;
+
+	CU_ASSERT_EQUAL(fault_plan_parse("dev.die:site=MKDIR/d"), 0);
+	r = dh_mkdir(1, FUSE_ROOT_ID, "d");
+	dh_kick(1);
+	dh_run();
+	CU_ASSERT_EQUAL(dh_result(r), DH_PENDING);
+	CU_ASSERT(vfs_dev_dead(dh_dev));
+}
+
+static void test_stall_then_resume(void)
+{
+	struct dh_req *a, *b;
+
+	CU_ASSERT_EQUAL(fault_plan_parse("dev.stall:site=MKDIR/s,arg=2ms"), 0);
+	dh_expect(dh_mkdir(1, FUSE_ROOT_ID, "s"), 0);
+	CU_ASSERT(vfs_dev_paused(dh_dev) || dh_count("dev.stall_end") == 1);
+	a = dh_getattr(1, FUSE_ROOT_ID);
+	b = dh_forget(0, FUSE_ROOT_ID, 1);
+	(void)b;
+	dh_kick(0);
+	dh_kick(1);
+	dh_run();
+	CU_ASSERT_EQUAL(dh_result(a), 0);
+	CU_ASSERT(dh_count("dev.stall_end") == 1);
+	CU_ASSERT(dh_count("chains") == 1);
+	/* without a duration it lasts until vfs_dev_stall_end() */
+	fault_reset();
+	CU_ASSERT_EQUAL(fault_plan_parse("dev.stall:site=MKDIR/t"), 0);
+	dh_expect(dh_mkdir(1, FUSE_ROOT_ID, "t"), 0);
+	CU_ASSERT(vfs_dev_paused(dh_dev));
+	a = dh_getattr(1, FUSE_ROOT_ID);
+	dh_kick(1);
+	dh_run();
+	CU_ASSERT_EQUAL(dh_result(a), DH_PENDING);
+	vfs_dev_stall_end(dh_dev);
+	dh_run();
+	CU_ASSERT_EQUAL(dh_result(a), 0);
+	vfs_dev_stall_end(dh_dev); /* not paused: nothing happens */
+	CU_ASSERT(dh_count("dev.stall_end") == 2);
+}
+
+static void test_plan_check(void)
+{
+	char msg[200];
+
+	CU_ASSERT_EQUAL(vfs_dev_fault_plan_check("kmalloc:nth=2;dev.late:site="
+						 "LOOKUP,arg=5ms;dev.die:nth=1",
+						 msg, sizeof(msg)),
+			0);
+	CU_ASSERT_EQUAL(vfs_dev_fault_plan_check("dev.slow:nth=1", msg,
+						 sizeof(msg)),
+			-EINVAL);
+	CU_ASSERT(strstr(msg, "unknown device point") != NULL);
+	CU_ASSERT_EQUAL(vfs_dev_fault_plan_check("dev.late:arg=5", msg,
+						 sizeof(msg)),
+			-EINVAL);
+	CU_ASSERT(strstr(msg, "a duration") != NULL);
+	CU_ASSERT_EQUAL(vfs_dev_fault_plan_check("dev.error:arg=ENOPE", msg,
+						 sizeof(msg)),
+			-EINVAL);
+	CU_ASSERT_EQUAL(vfs_dev_fault_plan_check("dev.die:arg=now", msg,
+						 sizeof(msg)),
+			-EINVAL);
+	CU_ASSERT(strstr(msg, "no arg") != NULL);
+	CU_ASSERT_EQUAL(vfs_dev_fault_plan_check("dev.error:site=LOOKUP,"
+						 "arg=-EACCES",
+						 msg, sizeof(msg)),
+			0);
+}
+
+VT_SUITE_EACH(device_vfs_dev_fault, setup, teardown,
+	      VT_CASE(test_error_picks_one_name),
+	      VT_CASE(test_late_answers_later), VT_CASE(test_malformed_replies),
+	      VT_CASE(test_die_never_answers), VT_CASE(test_stall_then_resume),
+	      VT_CASE(test_plan_check));

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_real_peers.c - the pieces under vfsim serve: guest memory's mapped
+ * backing, the vhost-user memory table and framing, fault rule arguments
+ * and sub-sites, the scheduler on a real clock.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "sim/kernel/fault.h"
+#include "sim/kernel/gmem.h"
+#include "sim/kernel/sched.h"
+#include "sim/trace/trace.h"
+#include "sim/vmm/vhost_user_mem.h"
+#include "sim/vmm/vhost_user_proto.h"
+#include "tests/harness.h"
+
+static void test_gmem_regions(void)
+{
+	static u8 a[4096], b[4096];
+	u8 buf[64], out[64];
+
+	gmem_exit();
+	gmem_unmap_all();
+	CU_ASSERT_EQUAL(gmem_map_region(0x1000, 0, a), -EINVAL);
+	CU_ASSERT_EQUAL(gmem_map_region(~0ULL - 10, 100, a), -EINVAL);
+	CU_ASSERT_EQUAL(gmem_map_region(0x1000, sizeof(a), NULL), -EINVAL);
+	/* two adjacent regions, given out of order */
+	CU_ASSERT_EQUAL(gmem_map_region(0x2000, sizeof(b), b), 0);
+	CU_ASSERT_EQUAL(gmem_map_region(0x1000, sizeof(a), a), 0);
+	CU_ASSERT_EQUAL(gmem_map_region(0x1800, 16, a), -EEXIST);
+	CU_ASSERT_EQUAL(gmem_nr_regions(), 2);
+	/* the arena and the regions never coexist */
+	CU_ASSERT_EQUAL(gmem_init(1 << 20), -EBUSY);
+	CU_ASSERT(gmem_range_valid(0x1000, 0x2000));
+	CU_ASSERT_FALSE(gmem_range_valid(0x1000, 0x2001));
+	CU_ASSERT_FALSE(gmem_range_valid(0x800, 16));
+	CU_ASSERT_FALSE(gmem_range_valid(~0ULL, 2));
+	/* a copy that crosses from one region into the next */
+	for (int i = 0; i < 64; i++)
+		buf[i] = (u8)i;
+	CU_ASSERT_EQUAL(copy_to_guest(0x2000 - 32, buf, 64), 0);
+	CU_ASSERT_EQUAL(a[4096 - 32], 0);
+	CU_ASSERT_EQUAL(b[31], 63);
+	CU_ASSERT_EQUAL(copy_from_guest(out, 0x2000 - 32, 64), 0);
+	CU_ASSERT_EQUAL(memcmp(buf, out, 64), 0);
+	CU_ASSERT_EQUAL(gmem_peek_le(0x2000, 2), 32 | (33 << 8));
+	CU_ASSERT_EQUAL(copy_from_guest(out, 0x3000 - 8, 16), -EFAULT);
+	CU_ASSERT_PTR_EQUAL(gmem_map_ptr(0x1010, 16), a + 16);
+	CU_ASSERT_PTR_NULL(gmem_map_ptr(0x1ff0, 32));
+	CU_ASSERT_EQUAL(gmem_unmap_region(0x1000), 0);
+	CU_ASSERT_EQUAL(gmem_unmap_region(0x1000), -ENOENT);
+	CU_ASSERT_EQUAL(copy_from_guest(out, 0x1000, 1), -EFAULT);
+	for (u64 i = 1; i < GMEM_MAP_MAX_REGIONS; i++)
+		CU_ASSERT_EQUAL(gmem_map_region(0x100000 * i, 16, a), 0);
+	CU_ASSERT_EQUAL(gmem_map_region(0x7000000, 16, a), -ENOSPC);
+	gmem_unmap_all();
+	CU_ASSERT_EQUAL(gmem_nr_regions(), 0);
+	/* and with an arena, regions are refused */
+	CU_ASSERT_EQUAL(gmem_init(1 << 20), 0);
+	CU_ASSERT_EQUAL(gmem_map_region(0x1000, 16, a), -EBUSY);
+	gmem_exit();
+}
+
+static void test_mem_table(void)
+{
+	struct vhost_user_mem m = { 0 };
+	struct vhost_user_memory t = { .nregions = 2 };
+	int fd = memfd_create("ram", MFD_CLOEXEC);
+	int fds[2] = { fd, fd };
+	u8 v = 0x5a, got = 0;
+	gpa_t gpa;
+
+	gmem_exit();
+	CU_ASSERT_FATAL(fd >= 0 && !ftruncate(fd, 3 * 4096));
+	/* one memfd, two regions, the second at an unaligned offset */
+	t.regions[0] = (struct vhost_user_mem_region){ 0x0, 4096, 0x7000, 0 };
+	t.regions[1] =
+		(struct vhost_user_mem_region){ 0x10000, 4096, 0x9000, 4100 };
+	CU_ASSERT_EQUAL(vhost_user_mem_set_table(&m, &t, fds, 2), 0);
+	CU_ASSERT_EQUAL(m.nr, 2);
+	CU_ASSERT_EQUAL(copy_to_guest(0x10000, &v, 1), 0);
+	CU_ASSERT_EQUAL(pread(fd, &got, 1, 4100), 1);
+	CU_ASSERT_EQUAL(got, v);
+	CU_ASSERT_EQUAL(vhost_user_mem_uva_to_gpa(&m, 0x9010, 16, &gpa), 0);
+	CU_ASSERT_EQUAL(gpa, 0x10010);
+	CU_ASSERT_EQUAL(vhost_user_mem_uva_to_gpa(&m, 0x9ff0, 32, &gpa),
+			-EFAULT);
+	/* fewer descriptors than regions, a bad descriptor, a size of 0 */
+	CU_ASSERT_EQUAL(vhost_user_mem_set_table(&m, &t, fds, 1), -EINVAL);
+	CU_ASSERT_EQUAL(m.nr, 0);
+	fds[1] = -1;
+	CU_ASSERT_EQUAL(vhost_user_mem_set_table(&m, &t, fds, 2), -EBADF);
+	CU_ASSERT_EQUAL(m.nr, 0);
+	CU_ASSERT_EQUAL(gmem_nr_regions(), 0);
+	t.regions[0].memory_size = 0;
+	CU_ASSERT_EQUAL(vhost_user_mem_add(&m, &t.regions[0], fd), -EINVAL);
+	t.regions[0].memory_size = 4096;
+	CU_ASSERT_EQUAL(vhost_user_mem_add(&m, &t.regions[0], fd), 0);
+	CU_ASSERT_EQUAL(vhost_user_mem_add(&m, &t.regions[0], fd), -EEXIST);
+	CU_ASSERT_EQUAL(vhost_user_mem_remove(&m, &t.regions[1]), -ENOENT);
+	CU_ASSERT_EQUAL(vhost_user_mem_remove(&m, &t.regions[0]), 0);
+	vhost_user_mem_clear(&m);
+	close(fd);
+}
+
+static void test_proto_names_and_checks(void)
+{
+	struct vhost_user_msg m = { .hdr = { VHOST_USER_SET_MEM_TABLE, 1, 8 } };
+	const char *why;
+
+	CU_ASSERT_STRING_EQUAL(vhost_user_request_name(12), "SET_VRING_KICK");
+	CU_ASSERT_STRING_EQUAL(vhost_user_request_name(43),
+			       "CHECK_DEVICE_STATE");
+	CU_ASSERT_STRING_EQUAL(vhost_user_request_name(1000), "UNKNOWN");
+	m.payload.memory.nregions = 9;
+	CU_ASSERT_EQUAL(vhost_user_msg_check(&m, 0, &why), -EBADMSG);
+	m.payload.memory.nregions = 1;
+	CU_ASSERT_EQUAL(vhost_user_msg_check(&m, 1, &why), -EBADMSG);
+	m.hdr.size = 8 + 32;
+	CU_ASSERT_EQUAL(vhost_user_msg_check(&m, 1, &why), 0);
+	CU_ASSERT_EQUAL(vhost_user_msg_check(&m, 2, &why), -EBADF);
+	m.hdr = (struct vhost_user_hdr){ VHOST_USER_REM_MEM_REG, 1, 40 };
+	CU_ASSERT_EQUAL(vhost_user_msg_check(&m, 1, &why), 0);
+	CU_ASSERT_EQUAL(vhost_user_msg_check(&m, 0, &why), 0);
+	CU_ASSERT_EQUAL(vhost_user_msg_check(&m, 2, &why), -EBADF);
+	m.hdr = (struct vhost_user_hdr){ VHOST_USER_GPU_SET_SOCKET, 1, 0 };
+	CU_ASSERT_EQUAL(vhost_user_msg_check(&m, 0, &why), -ENOSYS);
+}
+
+static void test_proto_framing(void)
+{
+	struct vhost_user_msg m = { .hdr = { VHOST_USER_SET_VRING_KICK, 1, 8 },
+				    .payload.u64 = 3 };
+	int sv[2], fds[VHOST_USER_MAX_FDS], nine[9];
+	unsigned int nfds;
+
+	CU_ASSERT_EQUAL_FATAL(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	for (int i = 0; i < 9; i++)
+		nine[i] = sv[0];
+	CU_ASSERT_EQUAL(vhost_user_send(sv[0], &m, nine, 9), -EINVAL);
+	CU_ASSERT_EQUAL(vhost_user_send(sv[0], &m, nine, 2), 0);
+	CU_ASSERT_EQUAL(vhost_user_recv(sv[1], &m, fds, &nfds), 0);
+	CU_ASSERT_EQUAL(nfds, 2);
+	CU_ASSERT_EQUAL(m.payload.u64, 3);
+	close(fds[0]);
+	close(fds[1]);
+	m.hdr.size = VHOST_USER_PAYLOAD_MAX + 1;
+	CU_ASSERT_EQUAL(vhost_user_send(sv[0], &m, NULL, 0), -EINVAL);
+	/* a header that stops half way, then the peer goes */
+	CU_ASSERT_EQUAL(write(sv[0], &m, 5), 5);
+	close(sv[0]);
+	CU_ASSERT_EQUAL(vhost_user_recv(sv[1], &m, fds, &nfds), -EPIPE);
+	CU_ASSERT_EQUAL(nfds, 0);
+	close(sv[1]);
+}
+
+static void test_fault_args_and_subsites(void)
+{
+	const char *arg;
+	char msg[160];
+
+	fault_reset();
+	trace_reset(true);
+	CU_ASSERT_EQUAL(fault_plan_parse("dev.late:site=LOOKUP/x,arg=5ms"), 0);
+	CU_ASSERT_EQUAL(fault_plan_parse("dev.die:arg=now"), 0);
+	CU_ASSERT_FALSE(fault_hit_arg("dev.late", "LOOKUP", "y", &arg));
+	CU_ASSERT_PTR_NULL(arg);
+	CU_ASSERT_FALSE(fault_hit_arg("dev.late", "GETATTR", NULL, &arg));
+	CU_ASSERT(fault_hit_arg("dev.late", "LOOKUP", "x", &arg));
+	CU_ASSERT_STRING_EQUAL(arg, "5ms");
+	CU_ASSERT(fault_hit_arg("dev.die", "READ", NULL, &arg));
+	CU_ASSERT_STRING_EQUAL(arg, "now");
+	CU_ASSERT(trace_find("dev.late fails (hit 3) on x arg=5ms", 0) >= 0);
+	CU_ASSERT_EQUAL(fault_plan_check("p:arg=", msg, sizeof(msg)), -EINVAL);
+	CU_ASSERT_EQUAL(fault_plan_check("p:arg=0123456789012345678901234567"
+					 "890123",
+					 msg, sizeof(msg)),
+			-ENAMETOOLONG);
+	fault_reset();
+	trace_reset(false);
+}
+
+static u64 fake_now;
+
+static u64 fake_clock(void)
+{
+	return fake_now += 1000; /* every look moves it 1 us */
+}
+
+static void timer_fn(struct sim_timer *t)
+{
+	(void)t;
+}
+
+static void test_sched_real_clock(void)
+{
+	struct sim_timer t = { 0 };
+	u64 ns;
+
+	sched_exit();
+	CU_ASSERT_EQUAL_FATAL(sched_init(NULL), 0);
+	fake_now = 0;
+	sched_set_clock(fake_clock);
+	sim_timer_arm(&t, 50000, timer_fn);
+	/* the step waits for the clock, then fires */
+	CU_ASSERT_EQUAL(sched_step(), SCHED_TIMER);
+	CU_ASSERT(fake_now >= 50000);
+	CU_ASSERT_FALSE(t.armed);
+	sim_timer_arm(&t, sched_now() + 2000, timer_fn);
+	fake_now += 100000;
+	sched_clock_sync();
+	CU_ASSERT_FALSE(t.armed);
+	CU_ASSERT(sched_now() >= fake_now - 1000);
+	sched_exit();
+	sched_clock_sync(); /* harmless without a scheduler */
+	CU_ASSERT_EQUAL(sched_parse_duration("15us", &ns), 0);
+	CU_ASSERT_EQUAL(ns, 15000);
+	CU_ASSERT_EQUAL(sched_parse_duration("15", &ns), -EINVAL);
+	CU_ASSERT_EQUAL(sched_parse_duration("us", &ns), -EINVAL);
+	CU_ASSERT_EQUAL(sched_parse_duration("99999999999999999999s", &ns),
+			-ERANGE);
+	CU_ASSERT_EQUAL(sched_parse_duration("99999999999s", &ns), -ERANGE);
+}
+
+VT_SUITE(sim_real_peers, NULL, NULL, VT_CASE(test_gmem_regions),
+	 VT_CASE(test_mem_table), VT_CASE(test_proto_names_and_checks),
+	 VT_CASE(test_proto_framing), VT_CASE(test_fault_args_and_subsites),
+	 VT_CASE(test_sched_real_clock));
