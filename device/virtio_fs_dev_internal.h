@@ -117,4 +117,12 @@ void vfs_ring_drop_all(struct vfs_ring *r);
 /** @brief Notice a lock generation change and wake parked SETLKWs. */
 void vfs_dev_note_locks(struct vfs_dev *dev);
 
+/**
+ * @brief vfsim's guest-memory leak checker (virtio_fs_dev_leak.c): report
+ * as "dev.infoleak" every guest kernel address and every run of
+ * never-written slab memory in @p req's header, fixed argument and bytes
+ * past its argument.
+ */
+void vfs_req_check_leak(const struct vfs_req *req);
+
 #endif /* VFSIM_DEVICE_VIRTIO_FS_DEV_INTERNAL_H */
