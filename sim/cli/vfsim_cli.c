@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "guest/vfsim_variant.h"
 #include "sim/cli/exec.h"
 #include "sim/cli/render.h"
 #include "sim/cli/scenario.h"
@@ -42,9 +43,26 @@ static const char usage[] =
 	"\n"
 	"The scenario language is described in docs/scenarios.md.\n";
 
+/* The driver variants, each with the kernel release it models (after
+ * the usage of vfsim and of vfsim run). */
+static void print_variants(FILE *f)
+{
+	fputs("\ndriver variants (a scenario's 'driver variant=NAME', or "
+	      "--variant):\n",
+	      f);
+	for (int i = 0; i < VIRTIO_FS_NR_VARIANTS; i++) {
+		const struct virtio_fs_variant_info *vi =
+			virtio_fs_variant_info((enum virtio_fs_variant)i);
+
+		fprintf(f, "  %-9s %s%s\n", vi->name, vi->release,
+			i == VIRTIO_FS_MAINLINE ? " (the default)" : "");
+	}
+}
+
 static const char run_usage[] =
 	"usage: vfsim run FILE [--policy fifo|random:SEED|replay:FILE]\n"
-	"                      [--trace text|jsonl|msc|none] [--out DIR]\n"
+	"                      [--variant NAME] [--trace text|jsonl|msc|none]\n"
+	"                      [--out DIR]\n"
 	"\n"
 	"Run the scenario FILE on a fresh simulated machine, print its trace\n"
 	"on standard output and every failed expectation on standard error as\n"
@@ -65,6 +83,9 @@ static const char run_usage[] =
 	"               fifo, random:SEED (a 64-bit decimal seed), or\n"
 	"               replay:FILE, FILE holding the choices of an earlier\n"
 	"               run (the choices.txt that --out writes)\n"
+	"  --variant V  driver variant, overriding the file's 'driver\n"
+	"               variant=' (listed below); the file's bug switches\n"
+	"               and request timeout must exist in it\n"
 	"  --trace F    trace format on standard output: text (default),\n"
 	"               jsonl (one JSON object per event), msc (the run as\n"
 	"               a sequence chart, mscgen source) or none\n"
@@ -242,10 +263,11 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(run_usage, stdo);
+			print_variants(stdo);
 			return 0;
 		}
 		if (!strcmp(a, "--policy") || !strcmp(a, "--trace") ||
-		    !strcmp(a, "--out")) {
+		    !strcmp(a, "--out") || !strcmp(a, "--variant")) {
 			if (i + 1 == argc)
 				return usage_error(err,
 						   "'%s' needs a value (see "
@@ -253,6 +275,8 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 						   a);
 			if (!strcmp(a, "--policy"))
 				policy = argv[++i];
+			else if (!strcmp(a, "--variant"))
+				o.variant = argv[++i];
 			else if (!strcmp(a, "--out"))
 				out = argv[++i];
 			else if (!strcmp(argv[++i], "text"))
@@ -287,6 +311,16 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 		return usage_error(err, "%s",
 				   "run: missing scenario FILE (see "
 				   "vfsim run --help)");
+	if (o.variant) {
+		enum virtio_fs_variant v;
+
+		if (virtio_fs_variant_parse(o.variant, &v))
+			return usage_error(err,
+					   "unknown driver variant '%s' "
+					   "(expected v5-2019, 6.1 or "
+					   "mainline)",
+					   o.variant);
+	}
 	if (policy) {
 		replay = vfsim_cli_policy(err, policy);
 		if (!replay)
@@ -333,6 +367,7 @@ int vfsim_cli_main(int argc, char **argv, FILE *out, FILE *err)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		fputs(usage, out);
+		print_variants(out);
 		return 0;
 	}
 	if (!strcmp(argv[1], "--version")) {

@@ -303,9 +303,9 @@ static void test_until_time(void)
 					     "the clock to 2000.000 us\n"
 					     "-- step "));
 	/* ... where the file's own expectations for 1500us hold. */
-	CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "hiprio      size=4 num_free=0 "
-					     "avail_idx=4 used_idx=0 "
-					     "last_used=0 in_flight=6 "
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "hiprio      size=8 num_free=0 "
+					     "avail_idx=8 used_idx=0 "
+					     "last_used=0 in_flight=10 "
 					     "queued_reqs=2 connected=1\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "until: the clock reached "
 					     "2000.000 us\n-- step "));

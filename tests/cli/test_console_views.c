@@ -158,11 +158,11 @@ static void test_parked_requests(void)
 			2);
 	CU_ASSERT_EQUAL(vt_count_lines(req, "(sent)"), 2);
 	free(req);
-	/* hiprio: 4 FORGETs fill the ring, 2 are parked. */
+	/* hiprio: 8 FORGETs fill the ring, 2 are parked. */
 	vt_console(&c, "until 1500us\nshow requests\nshow ring hiprio\n",
 		   "tests/scenarios/hiprio-full.vfs", NULL);
 	req = output_of("show requests");
-	CU_ASSERT_PTR_NOT_NULL(strstr(req, "  hiprio      4 FORGETs on the "
+	CU_ASSERT_PTR_NOT_NULL(strstr(req, "  hiprio      8 FORGETs on the "
 					   "ring (see 'show ring hiprio')\n"));
 	CU_ASSERT_EQUAL(vt_count_lines(req, "  hiprio      FORGET nodeid="), 2);
 	CU_ASSERT_EQUAL(vt_count_lines(req, "nlookup=1 (parked on "
@@ -170,11 +170,11 @@ static void test_parked_requests(void)
 			2);
 	free(req);
 	req = output_of("show ring hiprio");
-	/* The device is paused: all four wait in the avail ring. */
-	CU_ASSERT_PTR_NOT_NULL(strstr(req, "idx=4, 4 pending"));
-	CU_ASSERT_EQUAL(vt_count_lines(req, "] head="), 4);
-	CU_ASSERT_EQUAL(vt_count_lines(req, " *"), 4);
-	CU_ASSERT_EQUAL(vt_count_lines(req, "    head "), 4);
+	/* The device is paused: all eight wait in the avail ring. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(req, "idx=8, 8 pending"));
+	CU_ASSERT_EQUAL(vt_count_lines(req, "] head="), 8);
+	CU_ASSERT_EQUAL(vt_count_lines(req, " *"), 8);
+	CU_ASSERT_EQUAL(vt_count_lines(req, "    head "), 8);
 	free(req);
 }
 
