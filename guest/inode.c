@@ -14,8 +14,11 @@
 #include "guest/fuse_dev_i.h"
 #include "guest/fuse_i.h"
 
-/* Kernel [mainline]: the fs.fuse sysctls (seconds; 0: none), 6.14 on. */
+/* Kernel [mainline]: fs.fuse.default_request_timeout (seconds; 0: none),
+ * 6.14 on. */
 unsigned int fuse_default_req_timeout;
+
+/* Kernel [mainline]: fs.fuse.max_request_timeout (seconds; 0: no cap). */
 unsigned int fuse_max_req_timeout;
 
 /* Kernel: fuse_alloc_forget(). */
@@ -151,8 +154,8 @@ static void process_init_limits(struct fuse_conn *fc,
 	spin_unlock(&fc->bg_lock);
 }
 
-/* sim: the timeout check could abort nothing now: no request is
- * outstanding (see sim_timer_set_idle()). */
+/* sim [mainline]: the timeout check could abort nothing now: no request
+ * is outstanding (see sim_timer_set_idle()). */
 static bool fuse_timeout_idle(const struct sim_timer *timer)
 {
 	const struct fuse_conn *fc =

@@ -342,7 +342,7 @@ void virtio_fs_start_all_queues(struct virtio_fs *fs)
 	}
 }
 
-/* sim: trace each line of @fs's /sys/fs/virtiofs/N view. */
+/* sim [mainline]: trace each line of @fs's /sys/fs/virtiofs/N view. */
 static void virtio_fs_trace_sysfs(struct virtio_fs *fs, const char *func);
 
 /* Kernel [mainline]: virtio_fs_delete_queues_sysfs(), with the rest of
@@ -611,9 +611,13 @@ static void virtio_fs_fill_forget(struct virtio_fs *fs,
 				  struct fuse_forget_link *link, u64 unique,
 				  struct scatterlist *sg)
 {
-	bool whole = virtio_fs_bug(fs, VIRTIO_FS_BUG_FORGET_SENDS_LIST_HEAD);
-	unsigned int len = whole ? sizeof(*forget) : sizeof(forget->req);
+	unsigned int len = sizeof(forget->req);
+	void *start = &forget->req;
 
+	if (virtio_fs_bug(fs, VIRTIO_FS_BUG_FORGET_SENDS_LIST_HEAD)) {
+		len = sizeof(*forget);
+		start = forget;
+	}
 	forget->req.ih = (struct fuse_in_header){
 		.opcode = FUSE_FORGET,
 		.nodeid = link->forget_one.nodeid,
@@ -623,7 +627,7 @@ static void virtio_fs_fill_forget(struct virtio_fs *fs,
 	forget->req.arg = (struct fuse_forget_in){
 		.nlookup = link->forget_one.nlookup,
 	};
-	sg_init_one(sg, whole ? (void *)forget : (void *)&forget->req, len);
+	sg_init_one(sg, start, len);
 }
 
 /* sim: the sg of a FORGET that was parked (its header says how long it
@@ -2365,8 +2369,8 @@ static bool virtio_fs_supers_reset(void)
 	return left;
 }
 
-/* sim: append one "path: value" line of @fs's sysfs view to @buf at
- * *pos (snprintf() style: *pos may pass @size). */
+/* sim [mainline]: append one "path: value" line of @fs's sysfs view to
+ * @buf at *pos (snprintf() style: *pos may pass @size). */
 static void sysfs_line(char *buf, size_t size, size_t *pos, const char *path,
 		       const char *value)
 {
@@ -2380,7 +2384,8 @@ static void sysfs_line(char *buf, size_t size, size_t *pos, const char *path,
 				 path, (int)vlen, value);
 }
 
-/* sim: @fs's /sys/fs/virtiofs/N view (see virtio_fs_sysfs_show()). */
+/* sim [mainline]: @fs's /sys/fs/virtiofs/N view (see
+ * virtio_fs_sysfs_show()). */
 static size_t virtio_fs_sysfs_one(struct virtio_fs *fs, char *buf, size_t size)
 {
 	unsigned int n = fs->vdev->index;
@@ -2406,6 +2411,7 @@ static size_t virtio_fs_sysfs_one(struct virtio_fs *fs, char *buf, size_t size)
 	return pos;
 }
 
+/* sim [mainline]: see the declaration above. */
 static void virtio_fs_trace_sysfs(struct virtio_fs *fs, const char *func)
 {
 	char text[8192], *line, *save = NULL;
@@ -2424,10 +2430,12 @@ size_t virtio_fs_sysfs_show(char *buf, size_t size)
 	if (size)
 		buf[0] = '\0';
 	list_for_each_entry(fs, &virtio_fs_instances, list) {
-		if (!fs->sysfs)
-			continue;
-		pos += virtio_fs_sysfs_one(fs, pos < size ? buf + pos : NULL,
-					   pos < size ? size - pos : 0);
+		if (virtio_fs_variant_in(fs, VFS_MAINLINE)) {
+			if (fs->sysfs)
+				pos += virtio_fs_sysfs_one(
+					fs, pos < size ? buf + pos : NULL,
+					pos < size ? size - pos : 0);
+		}
 	}
 	if (!pos) {
 		const char *why = "no virtio-fs device is listed";

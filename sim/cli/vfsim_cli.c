@@ -17,6 +17,7 @@
 
 #include "guest/vfsim_variant.h"
 #include "sim/cli/exec.h"
+#include "sim/cli/reader.h"
 #include "sim/cli/render.h"
 #include "sim/cli/scenario.h"
 #include "sim/cli/vfsim_cli.h"
@@ -36,6 +37,8 @@ static const char usage[] =
 	"              go back, look at rings and requests (vfsim step --help)\n"
 	"  tour        guided tour of the four mechanisms, no files needed\n"
 	"              (make run; vfsim tour --help)\n"
+	"  source X    the reader view: guest file or function X as one\n"
+	"              driver variant has it (vfsim source --help)\n"
 	"\n"
 	"options:\n"
 	"  --help      show this help and exit\n"
@@ -380,6 +383,8 @@ int vfsim_cli_main(int argc, char **argv, FILE *out, FILE *err)
 		return vfsim_cmd_step(argc - 2, argv + 2, stdin, out, err);
 	if (!strcmp(argv[1], "tour"))
 		return vfsim_cmd_tour(argc - 1, argv + 1, stdin, out, err);
+	if (!strcmp(argv[1], "source"))
+		return vfsim_cmd_source(argc - 2, argv + 2, out, err);
 	fprintf(err,
 		"vfsim: unknown command or option '%s' (see vfsim --help)\n",
 		argv[1]);
