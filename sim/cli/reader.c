@@ -7,7 +7,7 @@
  * puts them.
  */
 #define _GNU_SOURCE /* memmem() */
-#include "sim/cli/reader.h"
+#include "sim/cli/reader_internal.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -15,25 +15,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* One line of the input, without its newline. */
-struct rd_line {
-	const char *s;
-	size_t len;
-};
-
-struct rd {
-	const char *path;
-	struct rd_line *l;
-	size_t n;
-	enum virtio_fs_variant v;
-	u32 bugs; /* the variant's own bugs: those switches hold */
-	char *out;
-	size_t len, cap;
-	char *err;
-	size_t errsize;
-	int ret;
-};
 
 /* The condition functions of the regular form. */
 enum rd_kind {
@@ -52,103 +33,6 @@ static const struct {
 	{ "virtio_fs_opt", RD_OPTION },
 };
 
-static void fail(struct rd *r, size_t line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void fail(struct rd *r, size_t line, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (r->ret)
-		return;
-	r->ret = -EINVAL;
-	if (!r->errsize)
-		return;
-	n = snprintf(r->err, r->errsize, "%s:%zu: ", r->path, line + 1);
-	if (n < 0 || (size_t)n >= r->errsize)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(r->err + n, r->errsize - (size_t)n, fmt, ap);
-	va_end(ap);
-}
-
-static void emit(struct rd *r, const char *s, size_t len)
-{
-	if (r->ret)
-		return;
-	if (r->len + len + 2 > r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 4096;
-		char *p;
-
-		while (cap < r->len + len + 2)
-			cap *= 2;
-		p = realloc(r->out, cap);
-		if (!p) {
-			r->ret = -ENOMEM;
-			return;
-		}
-		r->out = p;
-		r->cap = cap;
-	}
-	memcpy(r->out + r->len, s, len);
-	r->len += len;
-	r->out[r->len] = '\0';
-}
-
-/* Line @i, @dedent leading tabs fewer (those it has). */
-static void emit_line(struct rd *r, size_t i, int dedent)
-{
-	const char *s = r->l[i].s;
-	size_t len = r->l[i].len;
-
-	while (dedent-- > 0 && len && *s == '\t') {
-		s++;
-		len--;
-	}
-	emit(r, s, len);
-	emit(r, "\n", 1);
-}
-
-/*
- * The braces of line @i outside comments, strings and characters:
- * *opened and *closed counted, *in_comment carried from line to line.
- */
-static void scan(const struct rd_line *l, bool *in_comment, int *opened,
-		 int *closed)
-{
-	char quote = 0;
-
-	*opened = *closed = 0;
-	for (size_t k = 0; k < l->len; k++) {
-		char ch = l->s[k];
-		char next = k + 1 < l->len ? l->s[k + 1] : 0;
-
-		if (*in_comment) {
-			if (ch == '*' && next == '/') {
-				*in_comment = false;
-				k++;
-			}
-		} else if (quote) {
-			if (ch == '\\')
-				k++;
-			else if (ch == quote)
-				quote = 0;
-		} else if (ch == '/' && next == '*') {
-			*in_comment = true;
-			k++;
-		} else if (ch == '/' && next == '/') {
-			return;
-		} else if (ch == '"' || ch == '\'') {
-			quote = ch;
-		} else if (ch == '{') {
-			(*opened)++;
-		} else if (ch == '}') {
-			(*closed)++;
-		}
-	}
-}
-
 /* The line whose '}' closes the block line @open opens (its last '{'). */
 static size_t block_end(struct rd *r, size_t open)
 {
@@ -158,35 +42,14 @@ static size_t block_end(struct rd *r, size_t open)
 	for (size_t i = open + 1; i < r->n; i++) {
 		int o, c;
 
-		scan(&r->l[i], &in_comment, &o, &c);
+		rd_scan(&r->l[i], &in_comment, &o, &c);
 		/* a "} else {" line closes before it opens */
 		if (depth - c <= 0)
 			return i;
 		depth += o - c;
 	}
-	fail(r, open, "block not closed");
+	rd_fail(r, open, "block not closed");
 	return r->n;
-}
-
-/* Leading blanks of @l skipped: where its text starts. */
-static const char *text_of(const struct rd_line *l, size_t *len)
-{
-	const char *s = l->s;
-	size_t n = l->len;
-
-	while (n && (*s == ' ' || *s == '\t')) {
-		s++;
-		n--;
-	}
-	*len = n;
-	return s;
-}
-
-static bool starts(const char *s, size_t len, const char *prefix)
-{
-	size_t p = strlen(prefix);
-
-	return len >= p && !memcmp(s, prefix, p);
 }
 
 /* Does @s (@len bytes) start with a condition function's name and '('?
@@ -278,8 +141,8 @@ static int eval(struct rd *r, size_t line, const char *c, size_t len)
 	alen = (size_t)(c + len - args);
 	if (!alen || args[alen - 1] != ')' || memchr(args, '(', alen - 1) ||
 	    memchr(args, ')', alen - 1)) {
-		fail(r, line, "%s() must be the whole condition",
-		     conds[k].name);
+		rd_fail(r, line, "%s() must be the whole condition",
+			conds[k].name);
 		return 0;
 	}
 	a = last_arg(args, alen - 1, &n);
@@ -295,8 +158,8 @@ static int eval(struct rd *r, size_t line, const char *c, size_t len)
 				e++;
 			has = mask_has(w, (size_t)(e - w), r->v);
 			if (has < 0) {
-				fail(r, line, "unknown variant mask '%.*s'",
-				     (int)(e - w), w);
+				rd_fail(r, line, "unknown variant mask '%.*s'",
+					(int)(e - w), w);
 				return 0;
 			}
 			val |= has;
@@ -325,9 +188,10 @@ static int eval(struct rd *r, size_t line, const char *c, size_t len)
 				break;
 		}
 		if (i == nr) {
-			fail(r, line, "unknown %s '%.*s'",
-			     conds[k].kind == RD_BUG ? "bug switch" : "option",
-			     (int)n, a);
+			rd_fail(r, line, "unknown %s '%.*s'",
+				conds[k].kind == RD_BUG ? "bug switch" :
+							  "option",
+				(int)n, a);
 			return 0;
 		}
 		/* an option is vfsim's own: never in a kernel's view */
@@ -345,9 +209,9 @@ static bool if_head(struct rd *r, size_t i, const char *prefix, size_t *last,
 		    char *buf, size_t size)
 {
 	size_t pos = 0, len;
-	const char *s = text_of(&r->l[i], &len);
+	const char *s = rd_text_of(&r->l[i], &len);
 
-	if (!starts(s, len, prefix))
+	if (!rd_starts(s, len, prefix))
 		return false;
 	s += strlen(prefix);
 	len -= strlen(prefix);
@@ -365,7 +229,7 @@ static bool if_head(struct rd *r, size_t i, const char *prefix, size_t *last,
 		if (++j >= r->n || j > i + 8)
 			return false;
 		buf[pos++] = ' ';
-		s = text_of(&r->l[j], &len);
+		s = rd_text_of(&r->l[j], &len);
 	}
 }
 
@@ -389,16 +253,17 @@ static size_t fold_chain(struct rd *r, size_t i, int dedent, int first)
 		size_t len;
 
 		if (!if_head(r, i, prefix, &last, cond, sizeof(cond))) {
-			fail(r, i,
-			     "a branch of a variant condition that is "
-			     "not '} else if (...) {' or '} else {'");
+			rd_fail(r, i,
+				"a branch of a variant condition that is "
+				"not '} else if (...) {' or '} else {'");
 			return r->n;
 		}
 		if (val < 0)
 			val = eval(r, i, cond, strlen(cond));
 		if (val < 0) {
-			fail(r, i, "'else if (%s)' after a variant condition",
-			     cond);
+			rd_fail(r, i,
+				"'else if (%s)' after a variant condition",
+				cond);
 			return r->n;
 		}
 		close = block_end(r, last);
@@ -408,7 +273,7 @@ static size_t fold_chain(struct rd *r, size_t i, int dedent, int first)
 			fold(r, last + 1, close, dedent + 1, false);
 			taken = true;
 		}
-		s = text_of(&r->l[close], &len);
+		s = rd_text_of(&r->l[close], &len);
 		if (len == 1 && *s == '}')
 			return close + 1;
 		if (len == 8 && !memcmp(s, "} else {", 8)) {
@@ -431,7 +296,7 @@ static bool annotation(struct rd *r, size_t i, char *list, size_t size)
 {
 	for (size_t j = i; j < r->n && j < i + 2; j++) {
 		size_t len, k = 0;
-		const char *s = text_of(&r->l[j], &len), *open, *close;
+		const char *s = rd_text_of(&r->l[j], &len), *open, *close;
 
 		while (k < len && (s[k] == '/' || s[k] == '*' || s[k] == ' '))
 			k++;
@@ -439,7 +304,8 @@ static bool annotation(struct rd *r, size_t i, char *list, size_t size)
 		len -= k;
 		if (!len)
 			continue;
-		if (!starts(s, len, "Kernel [") && !starts(s, len, "sim ["))
+		if (!rd_starts(s, len, "Kernel [") &&
+		    !rd_starts(s, len, "sim ["))
 			return false;
 		open = memchr(s, '[', len);
 		close = memchr(s, ']', len);
@@ -473,38 +339,12 @@ static bool list_active(struct rd *r, size_t line, char *list)
 			 !virtio_fs_bug_parse(item + 4, &b))
 			active |= !!(r->bugs & (1u << b));
 		else
-			fail(r, line,
-			     "unknown variant, option: or bug: '%s' "
-			     "in an annotation",
-			     item);
+			rd_fail(r, line,
+				"unknown variant, option: or bug: '%s' "
+				"in an annotation",
+				item);
 	}
 	return active;
-}
-
-/* The line after the top-level item that starts at line @first (a
- * function, an object, a declaration), and after one blank line. */
-static size_t item_end(struct rd *r, size_t first)
-{
-	bool in_comment = false, braced = false;
-	int depth = 0;
-
-	for (size_t j = first; j < r->n; j++) {
-		size_t len;
-		const char *s = text_of(&r->l[j], &len);
-		int o, cl;
-
-		scan(&r->l[j], &in_comment, &o, &cl);
-		braced |= o > 0;
-		depth += o - cl;
-		if (!depth && !in_comment &&
-		    (braced || (len && s[len - 1] == ';'))) {
-			if (j + 1 < r->n && !r->l[j + 1].len)
-				j++;
-			return j + 1;
-		}
-	}
-	fail(r, first, "item not closed");
-	return r->n;
 }
 
 /* Fold lines [@a, @b), each @dedent tabs less; @top: at file level. */
@@ -515,11 +355,11 @@ static void fold(struct rd *r, size_t a, size_t b, int dedent, bool top)
 
 	for (size_t i = a; i < b && !r->ret;) {
 		size_t len;
-		const char *s = text_of(&r->l[i], &len);
+		const char *s = rd_text_of(&r->l[i], &len);
 		char list[128];
 		int o, c;
 
-		if (top && !depth && !in_comment && starts(s, len, "/*") &&
+		if (top && !depth && !in_comment && rd_starts(s, len, "/*") &&
 		    s == r->l[i].s && annotation(r, i, list, sizeof(list)) &&
 		    !list_active(r, i, list)) {
 			size_t end = i;
@@ -529,13 +369,13 @@ static void fold(struct rd *r, size_t a, size_t b, int dedent, bool top)
 			       !memmem(r->l[end].s, r->l[end].len, "*/", 2))
 				end++;
 			if (end >= b) {
-				fail(r, i, "comment not closed");
+				rd_fail(r, i, "comment not closed");
 				return;
 			}
-			i = item_end(r, end + 1);
+			i = rd_item_end(r, end + 1);
 			continue;
 		}
-		if (!in_comment && starts(s, len, "if (")) {
+		if (!in_comment && rd_starts(s, len, "if (")) {
 			char cond[1024];
 			size_t last;
 			int val = -1;
@@ -545,41 +385,21 @@ static void fold(struct rd *r, size_t a, size_t b, int dedent, bool top)
 			else if (cond_fn(s + 4, len - 4) >= 0 ||
 				 (len > 5 && s[4] == '!' &&
 				  cond_fn(s + 5, len - 5) >= 0))
-				fail(r, i,
-				     "a variant condition must stand "
-				     "alone in 'if (...) {'");
+				rd_fail(r, i,
+					"a variant condition must stand "
+					"alone in 'if (...) {'");
 			if (val >= 0) {
 				i = fold_chain(r, i, dedent, val);
 				continue;
 			}
 		}
 		if (top) {
-			scan(&r->l[i], &in_comment, &o, &c);
+			rd_scan(&r->l[i], &in_comment, &o, &c);
 			depth += o - c;
 		}
-		emit_line(r, i, dedent);
+		rd_emit_line(r, i, dedent);
 		i++;
 	}
-}
-
-/* @text's lines into r->l. */
-static int split_lines(struct rd *r, const char *text)
-{
-	size_t cap = 1;
-
-	for (const char *p = text; *p; p++)
-		cap += *p == '\n';
-	r->l = calloc(cap, sizeof(*r->l));
-	if (!r->l)
-		return -ENOMEM;
-	for (const char *p = text; *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t len = nl ? (size_t)(nl - p) : strlen(p);
-
-		r->l[r->n++] = (struct rd_line){ p, len };
-		p += len + (nl != NULL);
-	}
-	return 0;
 }
 
 int vfsim_reader_fold(const char *path, const char *text,
@@ -592,94 +412,14 @@ int vfsim_reader_fold(const char *path, const char *text,
 	if (errsize)
 		err[0] = '\0';
 	if (!virtio_fs_variant_info(v)) {
-		fail(&r, 0, "no such variant");
+		rd_fail(&r, 0, "no such variant");
 		return r.ret;
 	}
-	if (split_lines(&r, text))
+	if (rd_split_lines(&r, text))
 		return -ENOMEM;
 	r.bugs = virtio_fs_variant_bugs(v);
-	emit(&r, "", 0);
+	rd_emit(&r, "", 0);
 	fold(&r, 0, r.n, 0, true);
-	free(r.l);
-	if (r.ret) {
-		free(r.out);
-		return r.ret;
-	}
-	*out = r.out;
-	return 0;
-}
-
-/* Does line @l, at file level, start the definition of @name: a word
- * @name right after a blank or '*', followed by '(', '[' or " ="? */
-static bool defines(const struct rd_line *l, const char *name)
-{
-	size_t n = strlen(name);
-
-	if (!l->len || !isalpha((unsigned char)l->s[0]))
-		return false;
-	for (size_t k = 1; k + n < l->len; k++) {
-		char after = l->s[k + n];
-
-		if ((l->s[k - 1] == ' ' || l->s[k - 1] == '*') &&
-		    !memcmp(l->s + k, name, n) &&
-		    (after == '(' || after == '[' || after == ' '))
-			return after != ' ' ||
-			       (k + n + 1 < l->len && l->s[k + n + 1] == '=');
-	}
-	return false;
-}
-
-/* Is line @l part of a comment (its first, middle or last line)? */
-static bool comment_line(const struct rd_line *l)
-{
-	size_t len;
-	const char *s = text_of(l, &len);
-
-	return starts(s, len, "/*") || starts(s, len, "*");
-}
-
-int vfsim_reader_item(const char *text, const char *name, char **out)
-{
-	struct rd r = { .path = "" };
-	size_t start = 0, end = 0, from;
-	bool in_comment = false, found = false;
-	int depth = 0;
-
-	*out = NULL;
-	if (split_lines(&r, text))
-		return -ENOMEM;
-	for (size_t i = 0; i < r.n && !found; i++) {
-		int o, c;
-
-		if (!depth && !in_comment && defines(&r.l[i], name)) {
-			size_t e = item_end(&r, i);
-			bool braced = false;
-
-			for (size_t j = i; j < e; j++)
-				braced |= memchr(r.l[j].s, '{', r.l[j].len) !=
-					  NULL;
-			/* a prototype is not the definition */
-			if (braced || !end) {
-				start = i;
-				end = e;
-				found = braced;
-			}
-		}
-		scan(&r.l[i], &in_comment, &o, &c);
-		depth += o - c;
-	}
-	if (!end) {
-		free(r.l);
-		return -ENOENT;
-	}
-	for (from = start;
-	     from && r.l[from - 1].len && comment_line(&r.l[from - 1]); from--)
-		;
-	/* the blank line item_end() took along stays out */
-	while (end > start && !r.l[end - 1].len)
-		end--;
-	for (size_t i = from; i < end && !r.ret; i++)
-		emit_line(&r, i, 0);
 	free(r.l);
 	if (r.ret) {
 		free(r.out);
