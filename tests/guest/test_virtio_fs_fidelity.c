@@ -594,6 +594,35 @@ static void test_lookup_valid_attr(void)
 	run_lookup_invalid_attr("mainline", S_IFREG | 0644, LLONG_MAX, 0);
 }
 
+/*
+ * Linux 7.1 as read: virtio_fs_setup_vqs() frees fs->vqs and fs->mq_map
+ * when it fails, without clearing the pointers, and virtio_fs_probe()'s
+ * kobject_put() then frees both again in virtio_fs_ktype_release(). The
+ * model does what that code does, and the checker reports the two
+ * double frees; 6.1 (kref, no mq_map) frees once.
+ */
+static void run_setup_vqs_failure(const char *variant, size_t double_frees)
+{
+	CU_ASSERT_EQUAL(virtio_fs_set_variant(variant), 0);
+	CU_ASSERT_EQUAL_FATAL(
+		fault_plan_parse("kmalloc:site=virtio_fs_setup_vqs,nth=2"), 0);
+	CU_ASSERT_EQUAL(vt_probe(), -ENOMEM);
+	CU_ASSERT_EQUAL(check_count_kind("kmem.double_free"), double_frees);
+	CU_ASSERT_EQUAL(check_count(), double_frees);
+	check_clear();
+	fault_reset();
+}
+
+static void test_setup_vqs_failure_mainline(void)
+{
+	run_setup_vqs_failure("mainline", 2);
+}
+
+static void test_setup_vqs_failure_6_1(void)
+{
+	run_setup_vqs_failure("6.1", 0);
+}
+
 VT_SUITE_EACH(
 	guest_virtio_fs_fidelity, vt_setup, vt_teardown,
 	VT_CASE(test_map_queues_group_cpus_evenly),
@@ -615,4 +644,6 @@ VT_SUITE_EACH(
 	VT_CASE(test_lookup_no_file_type_mainline),
 	VT_CASE(test_lookup_huge_size_mainline),
 	VT_CASE(test_lookup_invalid_attr_6_1),
-	VT_CASE(test_lookup_invalid_attr_v5), VT_CASE(test_lookup_valid_attr));
+	VT_CASE(test_lookup_invalid_attr_v5), VT_CASE(test_lookup_valid_attr),
+	VT_CASE(test_setup_vqs_failure_mainline),
+	VT_CASE(test_setup_vqs_failure_6_1));
