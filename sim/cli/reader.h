@@ -49,6 +49,9 @@ const struct vfsim_source *vfsim_reader_find(const char *name);
 
 /**
  * @brief Fold @p text (the file @p path) for variant @p v.
+ * @param path the file's path, for errors
+ * @param text its contents
+ * @param v the driver variant to fold for
  * @param out receives the folded text (free() it); NULL on failure
  * @param err receives the reason of a failure, "PATH:LINE: ..." (a
  *        condition or annotation not in the regular form)
@@ -62,6 +65,8 @@ int vfsim_reader_fold(const char *path, const char *text,
 /**
  * @brief The top-level item of folded text @p text that defines
  * @p name (a function or an object), with the comment right above it.
+ * @param text a guest file, folded or not
+ * @param name the function or object
  * @param out receives the item (free() it)
  * @return 0, -ENOENT when @p text defines no @p name, -ENOMEM
  */
