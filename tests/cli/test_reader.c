@@ -15,6 +15,7 @@
 
 #include "sim/cli/reader.h"
 #include "sim/cli/vfsim_cli.h"
+#include "tests/cli/cli_test_util.h"
 #include "tests/cli/scenario_test_util.h"
 #include "tests/harness.h"
 
@@ -358,23 +359,12 @@ static void test_item(void)
 /* Run `vfsim source ...` with the NULL-terminated arguments. */
 static int source(const char *arg, ...)
 {
-	char *argv[12] = { "vfsim", "source" };
-	size_t olen, elen;
-	FILE *out, *err;
-	int argc = 2, rc;
 	va_list ap;
+	int rc;
 
-	free(out_text);
-	free(err_text);
-	out = open_memstream(&out_text, &olen);
-	err = open_memstream(&err_text, &elen);
 	va_start(ap, arg);
-	for (const char *a = arg; a && argc < 11; a = va_arg(ap, const char *))
-		argv[argc++] = (char *)a;
+	rc = vt_cli_vrun(&out_text, &err_text, "source", arg, ap);
 	va_end(ap);
-	rc = vfsim_cli_main(argc, argv, out, err);
-	fclose(out);
-	fclose(err);
 	return rc;
 }
 
