@@ -10,7 +10,7 @@
  * not. Two things there are reported as "dev.infoleak":
  *  - an 8-byte word that is the address of guest kernel memory, which a
  *    host must never learn;
- *  - 8 or more bytes of the fill the simulated slab gives memory that
+ *  - 8-byte words of the fill the simulated slab gives memory that
  *    kmalloc() handed out and nobody wrote (0xa5). On a real machine
  *    those bytes are what the slab object held before: often enough
  *    kernel pointers, as the review of the v4 posting said of the
@@ -26,25 +26,28 @@
 #include "sim/kernel/check.h"
 #include "sim/kernel/gmem.h"
 
-/* The slab's fill for memory never written (sim/kernel/slab.c). */
-#define UNINIT_BYTE 0xa5
-/* Shortest run of it that counts: one pointer's worth. */
-#define UNINIT_RUN 8
+/* A word of the slab's fill for memory never written (sim/kernel/slab.c:
+ * 0xa5 in every byte). */
+#define UNINIT_WORD 0xa5a5a5a5a5a5a5a5ull
 
-/* Report what [from, to) of @req's readable bytes give away. */
+/* Report what the 8-byte words of [from, to) of @req's readable bytes
+ * give away (@from is 8-aligned; a tail shorter than a word is not
+ * looked at: it cannot hold a pointer). */
 static void scan_region(const struct vfs_req *req, size_t from, size_t to,
 			const char *what)
 {
-	const u8 *b = req->in;
 	size_t i = from;
 
-	while (i < to) {
-		size_t run = 0;
+	while (i + 8 <= to) {
 		u64 word;
 
-		while (i + run < to && b[i + run] == UNINIT_BYTE)
-			run++;
-		if (run >= UNINIT_RUN) {
+		memcpy(&word, req->in + i, sizeof(word));
+		if (word == UNINIT_WORD) {
+			size_t run = 8;
+
+			while (i + run + 8 <= to &&
+			       !memcmp(req->in + i, req->in + i + run, 8))
+				run += 8;
 			check_report("dev.infoleak",
 				     "request %llu (opcode %d): %zu bytes of "
 				     "uninitialised guest kernel memory at "
@@ -54,25 +57,17 @@ static void scan_region(const struct vfs_req *req, size_t from, size_t to,
 			i += run;
 			continue;
 		}
-		if (i % 8 == 0 && i + 8 <= to) {
-			memcpy(&word, b + i, sizeof(word));
-			if (word &&
-			    gmem_contains((const void *)(uintptr_t)word)) {
-				check_report(
-					"dev.infoleak",
-					"request %llu (opcode %d): a guest "
-					"kernel address (guest physical "
-					"0x%llx) at byte %zu (%s)",
-					(unsigned long long)req->unique,
-					req->opcode,
-					(unsigned long long)virt_to_phys(
-						(const void *)(uintptr_t)word),
-					i, what);
-				i += 8;
-				continue;
-			}
-		}
-		i++;
+		if (word && gmem_contains((const void *)(uintptr_t)word))
+			check_report("dev.infoleak",
+				     "request %llu (opcode %d): a guest kernel "
+				     "address (guest physical 0x%llx) at byte "
+				     "%zu (%s)",
+				     (unsigned long long)req->unique,
+				     req->opcode,
+				     (unsigned long long)virt_to_phys(
+					     (const void *)(uintptr_t)word),
+				     i, what);
+		i += 8;
 	}
 }
 
@@ -93,7 +88,8 @@ void vfs_req_check_leak(const struct vfs_req *req)
 	if (fixed > req->in_len)
 		fixed = req->in_len;
 	scan_region(req, 0, fixed, "header and argument");
-	if (req->swap ||
+	/* bytes past a fixed-only argument: what the lax parse ignores */
+	if (req->swap || fixed == req->in_len ||
 	    fuse_proto_parse_request_lax(req->in, req->in_len, &parsed,
 					 &trailing) ||
 	    !trailing)

@@ -69,14 +69,16 @@ static bool virtio_fs_vq_alive(struct virtio_fs_vq *fsvq, const char *func)
 
 /*
  * sim: report a request the device gave back after it was freed, as KASAN
- * would ("virtio_fs.uaf"). Only an abort (a request timeout) frees a
- * request the device still holds; the kernel then goes on with freed
- * memory, the model drops the token instead.
+ * would ("virtio_fs.uaf"). Only an abort (a request timeout), which also
+ * disconnects @fpq, frees a request the device still holds, so a live
+ * connection needs no look at the allocator; the kernel then goes on with
+ * freed memory, the model drops the token instead.
  */
-static bool virtio_fs_req_alive(struct virtio_fs_vq *fsvq, struct fuse_req *req,
+static bool virtio_fs_req_alive(struct virtio_fs_vq *fsvq,
+				struct fuse_pqueue *fpq, struct fuse_req *req,
 				const char *func)
 {
-	if (kmem_is_live(req))
+	if (fpq->connected || kmem_is_live(req))
 		return true;
 	check_report("virtio_fs.uaf",
 		     "BUG: KASAN: use-after-free in %s(): %s gave back a "
@@ -1056,7 +1058,7 @@ static void virtio_fs_requests_done_work(struct work_struct *work)
 	do {
 		virtqueue_disable_cb(vq);
 		while ((req = virtqueue_get_buf(vq, &len)) != NULL) {
-			if (!virtio_fs_req_alive(fsvq, req, __func__)) {
+			if (!virtio_fs_req_alive(fsvq, fpq, req, __func__)) {
 				dec_in_flight_req(fsvq);
 				continue;
 			}
