@@ -10,6 +10,7 @@
 #                   clang-format check, check-endian and an install check
 #   make coverage   gcov/lcov report in build/coverage/, >= 90% lines required
 #   make docs       Doxygen HTML in build/docs/, warnings are errors
+#   make reader     each driver variant's view of guest/ in build/reader/
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (default 30)
 #   make bench      benchmarks (printed numbers, never pass/fail on time)
 #   make test-arm64 the suite cross-built for aarch64, run under qemu-aarch64
@@ -69,7 +70,12 @@ LIB_SRCS := $(filter-out sim/cli/vfsim_main.c,$(sort $(foreach d,$(LIB_DIRS),$(w
 LIB_HDRS := $(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.h)))
 # Headers private to one module are not installed.
 PUB_HDRS := $(filter-out %_internal.h fuse_proto/fuse_optable.h,$(LIB_HDRS))
-LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+# The guest sources, built into the program for the reader view
+# (vfsim source, make reader): a C file generated from them.
+GUEST_SRCS := $(sort $(wildcard guest/*.c guest/*.h))
+EMBED      := $(BUILD)/tools/embed_sources
+GEN_SRCS   := $(BUILD)/gen/guest_sources.c
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(GEN_SRCS:%.c=$(BUILD)/obj/%.o)
 LIB      := $(BUILD)/libvfsim.a
 
 PROG     := $(BUILD)/vfsim
@@ -91,13 +97,21 @@ CORE_DIRS := fuse_proto sim guest device
 .PHONY: all run test test-arm64 test-s390x test-kernel test-fuse check-layers check \
 	check-valgrind check-asan check-format check-install check-endian coverage docs fuzz \
 	bench install uninstall format clean deps deps-fuzz deps-kernel deps-cross-arm64 \
-	deps-cross-s390x
+	deps-cross-s390x reader
 
 all: $(LIB) $(PROG)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(EMBED): scripts/embed_sources.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) -O1 $(WARN) $< -o $@
+
+$(GEN_SRCS): $(EMBED) $(GUEST_SRCS)
+	@mkdir -p $(dir $@)
+	$(EMBED) $(GUEST_SRCS) > $@.tmp && mv $@.tmp $@
 
 $(LIB): $(LIB_OBJS)
 	@mkdir -p $(dir $@)
@@ -174,6 +188,21 @@ check-layers:
 	@python3 scripts/layers.py check
 	@python3 scripts/layers.py self-test
 	@python3 scripts/layers.py sync docs/architecture.md
+
+# --- make reader: each variant's view of the guest sources --------------
+# build/reader/VARIANT/guest/*.[ch], each file folded for that driver
+# variant (vfsim source --all); every .c must then compile on its own.
+READER_VARIANTS := v5-2019 6.1 mainline
+reader: $(PROG)
+	@set -e; for v in $(READER_VARIANTS); do \
+		rm -rf $(BUILD)/reader/$$v; \
+		$(PROG) source --variant $$v --all $(BUILD)/reader/$$v; \
+		for f in $(BUILD)/reader/$$v/guest/*.c; do \
+			$(CC) $(CSTD) -fsyntax-only -Werror=implicit-function-declaration \
+				-I$(BUILD)/reader/$$v -I. $$f; \
+		done; \
+		echo "reader: $(BUILD)/reader/$$v/guest/ (compiles)"; \
+	done
 
 # --- make check: Valgrind, then sanitizers, then style -------------------
 VALGRIND := valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect \
@@ -254,12 +283,16 @@ docs: deps
 FUZZ_CC   := clang
 FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
-FUZZ_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
+FUZZ_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o) $(BUILD)/fuzz/obj/gen/guest_sources.o
 FUZZ_LIB  := $(BUILD)/fuzz/libvfsim-fuzz.a
 
 $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CSTD) -O1 -g $(WARN) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(BUILD)/fuzz/obj/gen/guest_sources.o: $(GEN_SRCS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CSTD) -O1 -g $(WARN) $(CPPFLAGS) -c $< -o $@
 
 $(FUZZ_LIB): $(FUZZ_OBJS)
 	rm -f $@

@@ -70,8 +70,16 @@
  * is traced, never answered). FLUSH drops the POSIX locks of its
  * lock_owner on the file (as virtiofsd does: close() releases a process's
  * locks); RELEASE drops them too when FUSE_RELEASE_FLOCK_UNLOCK is set.
- * SETLKW on a conflict returns #FUSE_SERVER_BLOCKED without changing
- * anything, so the retried request is idempotent.
+ * SETLKW is answered EOPNOTSUPP unless fuse_server_config.blocking_setlkw;
+ * with it, SETLKW on a conflict returns #FUSE_SERVER_BLOCKED without
+ * changing anything, so the retried request is idempotent.
+ *
+ * @par Trailing bytes
+ * A FORGET longer than its fuse_forget_in is accepted and the rest
+ * ignored, as libfuse and virtiofsd read only what they need (the 2019
+ * driver sent its list_head along: forget-sends-list-head); the note "N
+ * trailing bytes ignored" is traced. Every other request must be exactly
+ * as long as its arguments (E2BIG otherwise).
  *
  * @par DESTROY
  * Ends the session: every DAX mapping is removed, every lock released,
@@ -112,7 +120,8 @@
  *  global block limit); bfree = total minus allocated data pages. */
 #define FUSE_SERVER_STATFS_BLOCKS (1ULL << 20)
 /** @brief INIT flags the server can grant (MAP_ALIGNMENT only with a DAX
- *  window, added at INIT time). */
+ *  window, REQUEST_TIMEOUT only with fuse_server_config.request_timeout,
+ *  added at INIT time). */
 #define FUSE_SERVER_INIT_FLAGS                                            \
 	((u64)(FUSE_ASYNC_READ | FUSE_POSIX_LOCKS | FUSE_ATOMIC_O_TRUNC | \
 	       FUSE_BIG_WRITES | FUSE_MAX_PAGES | FUSE_INIT_EXT))
@@ -134,6 +143,14 @@ struct fuse_server_config {
 	 *  name, name2), as vfsim serve does to show what a real driver
 	 *  asked about; off in simulated runs, whose traces stay as they are */
 	bool trace_args;
+	/** SETLKW may wait for a conflicting lock (#FUSE_SERVER_BLOCKED);
+	 *  false (the default): every SETLKW is answered EOPNOTSUPP, as C
+	 *  virtiofsd's lo_setlk() does */
+	bool blocking_setlkw;
+	/** seconds of request timeout to ask for in INIT
+	 *  (FUSE_REQUEST_TIMEOUT, protocol 7.43) when the guest offers it;
+	 *  0 (the default, as virtiofsd): none */
+	u16 request_timeout;
 };
 
 /** @brief What fuse_server_handle() asks the caller to do. */

@@ -3,10 +3,12 @@
  * fuse_server_lock.c - the FUSE server's POSIX lock handlers: GETLK, SETLK,
  * SETLKW, and the no-reply INTERRUPT/NOTIFY_REPLY.
  *
- * Locks belong to (inode, lock owner). SETLKW never sleeps here: on a
- * conflict it hands FUSE_SERVER_BLOCKED back so the device's worker can
- * park the chain and retry the same bytes when the lock generation moves;
- * nothing changed, so the retry is the same request again.
+ * Locks belong to (inode, lock owner). SETLKW is refused (EOPNOTSUPP) as
+ * C virtiofsd refuses it; with blocking_setlkw it never sleeps here
+ * either: on a conflict it hands FUSE_SERVER_BLOCKED back so the device's
+ * worker can park the chain and retry the same bytes when the lock
+ * generation moves; nothing changed, so the retry is the same request
+ * again.
  */
 #include <errno.h>
 #include <string.h>
@@ -63,11 +65,21 @@ int do_setlk(struct fs_req *r)
 	return err ? err : locks_setlk(r->srv->locks, &req);
 }
 
-/* Twin of libfuse's do_setlkw(): a conflict parks the request. */
+/*
+ * Twin of libfuse's do_setlkw() into C virtiofsd's lo_setlk(), which
+ * answers EOPNOTSUPP whenever sleep is set. With blocking_setlkw (the
+ * device's park-setlkw, vfsim's own) a conflict parks the request.
+ */
 int do_setlkw(struct fs_req *r)
 {
 	struct posix_lock req;
-	int err = lk_parse(r, &req);
+	int err;
+
+	if (!r->srv->cfg.blocking_setlkw) {
+		r->note = "blocking locks are not supported (virtiofsd)";
+		return -EOPNOTSUPP;
+	}
+	err = lk_parse(r, &req);
 
 	if (!err)
 		err = locks_setlk(r->srv->locks, &req);

@@ -43,6 +43,11 @@ static int config_fill(struct vfs_dev_config *c)
 	/* What fuse_server_new() would refuse, refused here as a setting. */
 	if (align > 63 || c->server.dax_window_size % (1ULL << align))
 		return -EINVAL;
+	if (c->options >> VFS_DEV_NR_OPTIONS)
+		return -EINVAL;
+	/* the server parks SETLKWs only when the device can park them */
+	c->server.blocking_setlkw = c->options &
+				    (1u << VFS_DEV_OPT_PARK_SETLKW);
 	if (c->num_request_queues > VFS_DEV_MAX_REQUEST_QUEUES ||
 	    !vring_size_valid(c->queue_size) ||
 	    c->hiprio_workers > VFS_DEV_MAX_WORKERS ||
@@ -181,6 +186,43 @@ static int ring_init(struct vfs_dev *dev, unsigned int idx)
 	return r->workers ? 0 : -ENOMEM;
 }
 
+static const char *const option_names[VFS_DEV_NR_OPTIONS] = {
+	[VFS_DEV_OPT_PARK_SETLKW] = "park-setlkw",
+	[VFS_DEV_OPT_SERVE_DISABLED] = "serve-disabled-rings",
+	[VFS_DEV_OPT_HIPRIO_FIRST] = "hiprio-first",
+};
+
+int vfs_dev_option_parse(const char *name, enum vfs_dev_option *out)
+{
+	if (!name)
+		return -EINVAL;
+	for (int i = 0; i < VFS_DEV_NR_OPTIONS; i++) {
+		if (!strcmp(name, option_names[i])) {
+			*out = (enum vfs_dev_option)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+const char *vfs_dev_option_name(enum vfs_dev_option o)
+{
+	if ((unsigned int)o >= VFS_DEV_NR_OPTIONS)
+		return NULL;
+	return option_names[o];
+}
+
+/* The cache window is the device's shared memory region
+ * VIRTIO_FS_SHMCAP_ID_CACHE (vhost-user-fs's "cache-size"). */
+static u64 vfs_shm_region_len(void *opaque, u8 id)
+{
+	struct vfs_dev *dev = opaque;
+
+	if (id != VIRTIO_FS_SHMCAP_ID_CACHE)
+		return 0;
+	return dev->cfg.server.dax_window_size;
+}
+
 int vfs_dev_create(const struct vfs_dev_config *cfg, struct vfs_dev **out)
 {
 	struct vfs_dev_config c = { 0 };
@@ -216,6 +258,7 @@ int vfs_dev_create(const struct vfs_dev_config *cfg, struct vfs_dev **out)
 		.queue_ready = vfs_queue_ready,
 		.kick = vfs_kick,
 		.reset = vfs_reset_hook,
+		.shm_region_len = vfs_shm_region_len,
 	};
 	__init_waitqueue_head(&dev->lock_wq, "vfs_dev lock");
 	dev->batch = 1;

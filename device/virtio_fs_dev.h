@@ -15,7 +15,7 @@
  * | state | what the device does |
  * |-------|----------------------|
  * | stopped (enabled or not) | nothing: kicks start it, nothing is popped |
- * | started, disabled | pops and serves with fuse_server_ctx.no_side_effects |
+ * | started, disabled | nothing is popped (with "serve-disabled-rings": pops and serves with fuse_server_ctx.no_side_effects) |
  * | started, enabled | pops and serves normally |
  * A ring starts on its first kick or on vfs_dev_set_vring_kick(); it stops
  * on vfs_dev_get_vring_base(), which also forgets the kick file descriptor
@@ -39,10 +39,12 @@
  * @par Workers
  * Each queue has its own device tasks (TASK_DEVICE daemons). A kick only
  * starts the ring and wakes its workers; popping and serving happen in the
- * workers. Request-queue workers let the hiprio workers run first when
- * hiprio has chains waiting. A SETLKW that would block parks its worker
- * until the server's lock generation moves, then retries with the same
- * bytes; the other workers of the queue go on serving.
+ * workers. No queue has priority over another (with "hiprio-first",
+ * request-queue workers let the hiprio workers run first when hiprio has
+ * chains waiting). A SETLKW is answered EOPNOTSUPP; with "park-setlkw" one
+ * that would block parks its worker until the server's lock generation
+ * moves, then retries with the same bytes, while the other workers of the
+ * queue go on serving.
  *
  * @par Fault points
  * Each popped request consults these points of the fault plan
@@ -95,6 +97,44 @@ struct vfs_dev;
 struct dax_window;
 struct vringh;
 
+/**
+ * @brief A device behaviour of vfsim's own, off by default: without any,
+ * the device does what virtiofsd 1.13 behind QEMU's vhost-user-fs does.
+ */
+enum vfs_dev_option {
+	/**
+	 * "park-setlkw": a SETLKW that conflicts waits in the device until
+	 * the lock is free (the blocking-lock series for C virtiofsd was
+	 * never merged). Default: every SETLKW is answered EOPNOTSUPP, as C
+	 * virtiofsd's lo_setlk() does when sleep is set.
+	 */
+	VFS_DEV_OPT_PARK_SETLKW,
+	/**
+	 * "serve-disabled-rings": a started but disabled ring is popped and
+	 * served without side effects, the vhost-user specification's
+	 * wording. Default: nothing is popped from a disabled ring, as
+	 * rust-vmm's vhost-user-backend (under virtiofsd) does.
+	 */
+	VFS_DEV_OPT_SERVE_DISABLED,
+	/**
+	 * "hiprio-first": request workers let waiting hiprio work go first,
+	 * once per batch. Default: no priority between queues, as in
+	 * virtiofsd.
+	 */
+	VFS_DEV_OPT_HIPRIO_FIRST,
+	VFS_DEV_NR_OPTIONS, /**< number of options */
+};
+
+/**
+ * @brief Parse a device option name ("park-setlkw",
+ * "serve-disabled-rings", "hiprio-first").
+ * @return 0 and sets @p out, or -EINVAL for NULL or an unknown name
+ */
+int vfs_dev_option_parse(const char *name, enum vfs_dev_option *out);
+
+/** @brief The name of option @p o, or NULL when out of range. */
+const char *vfs_dev_option_name(enum vfs_dev_option o);
+
 /** @brief How a device is built; zeroes select the defaults. */
 struct vfs_dev_config {
 	/** file system tag, 1..36 bytes (NULL: "vfsim") */
@@ -114,6 +154,9 @@ struct vfs_dev_config {
 	/** the front end negotiates VHOST_USER_F_PROTOCOL_FEATURES: rings are
 	 *  then enabled only by vfs_dev_set_vring_enable() */
 	bool protocol_features;
+	/** vfsim's own behaviours, 1 << enum vfs_dev_option (0: as
+	 *  virtiofsd) */
+	u32 options;
 	struct fuse_server_config server; /**< the FUSE server's settings */
 };
 

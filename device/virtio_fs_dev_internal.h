@@ -141,4 +141,12 @@ void vfs_req_fault_stall(struct vfs_dev *dev, struct vfs_req *req);
 /** @brief Interrupt the driver for ring @p r (vdev or notify hook). */
 void vfs_ring_notify(struct vfs_ring *r);
 
+/**
+ * @brief vfsim's guest-memory leak checker (virtio_fs_dev_leak.c): report
+ * as "dev.infoleak" every guest kernel address and every run of
+ * never-written slab memory in @p req's header, fixed argument and bytes
+ * past its argument.
+ */
+void vfs_req_check_leak(const struct vfs_req *req);
+
 #endif /* VFSIM_DEVICE_VIRTIO_FS_DEV_INTERNAL_H */

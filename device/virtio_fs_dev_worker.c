@@ -223,6 +223,7 @@ static struct vfs_req *req_pop(struct vfs_worker *w)
 	      .unique = req->unique, .opcode = req->opcode,
 	      .detail = trace_fmt("out=%u in=%u", req->ch.out_len,
 				  req->ch.in_len));
+	vfs_req_check_leak(req);
 	return req;
 }
 
@@ -398,7 +399,8 @@ static void batch_order(struct vfs_dev *dev, unsigned int n, unsigned int *ord)
 	}
 }
 
-/* Request queues let waiting hiprio work go first (once per batch). */
+/* hiprio-first (vfsim's own): request queues let waiting hiprio work go
+ * first, once per batch. */
 static void give_way_to_hiprio(struct vfs_dev *dev)
 {
 	struct vfs_ring *h = &dev->rings[0];
@@ -432,7 +434,7 @@ static void worker_batch(struct vfs_worker *w)
 	unsigned int ord[VFS_DEV_MAX_BATCH];
 	unsigned int n;
 
-	if (r->idx)
+	if (r->idx && (dev->cfg.options & (1u << VFS_DEV_OPT_HIPRIO_FIRST)))
 		give_way_to_hiprio(dev);
 	while (w->nr_batch < dev->batch && vfs_ring_may_pop(r)) {
 		struct vfs_req *req = req_pop(w);

@@ -136,24 +136,49 @@ ssize_t fuse_proto_build_request(void *buf, size_t size, uint64_t unique,
 				 const struct fuse_proto_args *args,
 				 uint32_t uid, uint32_t gid, uint32_t pid);
 
+/** @brief How much fuse_proto_check_reply() checks. */
+enum fuse_verify_strictness {
+	/**
+	 * What Linux 7.1's virtio_fs_verify_response() checks, no more:
+	 * used_len >= sizeof(fuse_out_header) (-EMSGSIZE), oh.len ==
+	 * used_len (-EBADMSG), oh.unique == the request's (-EBADR).
+	 */
+	FUSE_VERIFY_KERNEL,
+	/**
+	 * vfsim's own, stricter: the kernel's checks, then oh.error is 0 or
+	 * in [-4095, -1] (-ERANGE); an error reply has no payload
+	 * (-EPROTO); the payload is not longer than the out args (-E2BIG)
+	 * and not shorter than the fixed ones (all of them, or all but the
+	 * last with out_argvar) (-ENODATA). The kernel's /dev/fuse path
+	 * (fuse_dev_do_write(), copy_out_args()) refuses the same replies,
+	 * its error range being [-511, -1]; its virtio-fs path does not.
+	 */
+	FUSE_VERIFY_STRICT,
+};
+
 /**
- * @brief Check a reply as Linux's virtio_fs_verify_response() does, and
- * more.
- *
- * Checks, in this order: used_len >= sizeof(fuse_out_header) (-EMSGSIZE);
- * oh.len == used_len (-EBADMSG); oh.unique == @p unique (-EBADR); oh.error
- * is 0 or in [-4095, -1] (-ERANGE); an error reply has no payload
- * (-EPROTO); the payload is not longer than the out args (-E2BIG) and not
- * shorter than the fixed ones (all of them, or all but the last with
- * out_argvar) (-ENODATA).
+ * @brief Check a reply before believing it.
  * @param args the request's description
  * @param unique the request's unique
  * @param buf the bytes the device wrote
  * @param used_len the used length the device reported
  * @param oh where to store the header (may be NULL); filled whenever
  *        used_len covers it
- * @return 0 when the reply is well formed (oh->error is the request's
- *         result), or a negative errno from the table above.
+ * @param strictness which checks (enum fuse_verify_strictness), in the
+ *        order listed there
+ * @return 0 when the reply passes (oh->error is the request's result), or
+ *         the negative errno of the first check that failed; -EINVAL for
+ *         an unknown @p strictness
+ */
+int fuse_proto_check_reply(const struct fuse_proto_args *args, uint64_t unique,
+			   const void *buf, size_t used_len,
+			   struct fuse_out_header *oh,
+			   enum fuse_verify_strictness strictness);
+
+/**
+ * @brief fuse_proto_check_reply() with FUSE_VERIFY_STRICT: the reply is
+ * well formed in every way vfsim checks.
+ * @return as fuse_proto_check_reply()
  */
 int fuse_proto_verify_reply(const struct fuse_proto_args *args, uint64_t unique,
 			    const void *buf, size_t used_len,
@@ -212,6 +237,22 @@ struct fuse_proto_req {
  */
 int fuse_proto_parse_request(const void *buf, size_t len,
 			     struct fuse_proto_req *req);
+
+/**
+ * @brief Parse a request as libfuse and virtiofsd read it: like
+ * fuse_proto_parse_request(), except that a request whose opcode takes a
+ * fixed argument and nothing else (FORGET, GETATTR, READ, ...) may carry
+ * bytes after it, which are ignored (their handlers read the argument and
+ * no more). The 2019 driver's 64-byte FORGET, its list_head sent along,
+ * parses this way.
+ * @param buf the request bytes
+ * @param len their number (the header's len must say the same)
+ * @param req the parsed request
+ * @param trailing receives the bytes ignored (may be NULL)
+ * @return as fuse_proto_parse_request()
+ */
+int fuse_proto_parse_request_lax(const void *buf, size_t len,
+				 struct fuse_proto_req *req, size_t *trailing);
 
 /**
  * @brief Minimum bytes of the fixed argument struct of @p opcode.

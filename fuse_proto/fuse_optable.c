@@ -62,7 +62,8 @@
 #define L_INIT_OUT \
 	"4444"     \
 	"2244"     \
-	"224" L_U32X7
+	"2244"     \
+	"222222222222"
 #define L_CUSE_INIT_IN	"4444"
 #define L_CUSE_INIT_OUT "44444444" L_U32X7 "444"
 #define L_INTERRUPT_IN	"8"

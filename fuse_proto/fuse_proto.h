@@ -145,6 +145,7 @@ struct fuse_file_lock {
 #define FUSE_SECURITY_CTX	 (1ULL << 32) ///< security context on create
 #define FUSE_HAS_INODE_DAX	 (1ULL << 33) ///< per-inode DAX
 #define FUSE_HAS_EXPIRE_ONLY	 (1ULL << 35) ///< expire-only invalidation
+#define FUSE_REQUEST_TIMEOUT	 (1ULL << 42) ///< request_timeout is valid (7.43)
 /** @} */
 
 /** @name Other request and reply flags
@@ -482,7 +483,9 @@ struct fuse_init_out {
 	uint16_t max_pages;	       ///< pages per request
 	uint16_t map_alignment;	       ///< log2 of DAX mapping alignment
 	uint32_t flags2;	       ///< INIT flags, bits 32..63
-	uint32_t unused[7];	       ///< zero
+	uint32_t max_stack_depth;      ///< passthrough stacking depth (7.40)
+	uint16_t request_timeout; ///< seconds, with FUSE_REQUEST_TIMEOUT (7.43)
+	uint16_t unused[11];	  ///< zero
 };
 
 /** @brief CUSE_INIT argument. */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fuse_verify.c - the guest's check of a reply before it believes it.
+ * fuse_verify.c - the guest's check of a reply before it believes it, at
+ * the kernel's strictness or at vfsim's stricter one.
  */
 #include <assert.h>
 #include <errno.h>
@@ -9,18 +10,22 @@
 #include "fuse_proto/fuse_msg.h"
 
 /*
- * Twin of virtio_fs_verify_response() (fs/fuse/virtio_fs.c), which checks
- * the first three conditions and ends the request with -EIO otherwise; the
- * rest is what the kernel's copy_out_args() would refuse later.
+ * The kernel level is virtio_fs_verify_response() of Linux 7.1 (commit
+ * 68b69fa0edb2); the strict level adds what the kernel's /dev/fuse path
+ * would refuse (fuse_dev_do_write(), copy_out_args()).
  */
-int fuse_proto_verify_reply(const struct fuse_proto_args *args, uint64_t unique,
-			    const void *buf, size_t used_len,
-			    struct fuse_out_header *oh)
+int fuse_proto_check_reply(const struct fuse_proto_args *args, uint64_t unique,
+			   const void *buf, size_t used_len,
+			   struct fuse_out_header *oh,
+			   enum fuse_verify_strictness strictness)
 {
 	struct fuse_out_header h;
 	size_t payload, max, min;
 
 	assert(args);
+	if (strictness != FUSE_VERIFY_KERNEL &&
+	    strictness != FUSE_VERIFY_STRICT)
+		return -EINVAL;
 	if (!buf || used_len < sizeof(h))
 		return -EMSGSIZE;
 	memcpy(&h, buf, sizeof(h));
@@ -30,6 +35,8 @@ int fuse_proto_verify_reply(const struct fuse_proto_args *args, uint64_t unique,
 		return -EBADMSG;
 	if (h.unique != unique)
 		return -EBADR;
+	if (strictness == FUSE_VERIFY_KERNEL)
+		return 0;
 	if (h.error > 0 || h.error < -FUSE_PROTO_MAX_ERRNO)
 		return -ERANGE;
 	payload = used_len - sizeof(h);
@@ -49,6 +56,14 @@ int fuse_proto_verify_reply(const struct fuse_proto_args *args, uint64_t unique,
 	if (payload < min)
 		return -ENODATA;
 	return 0;
+}
+
+int fuse_proto_verify_reply(const struct fuse_proto_args *args, uint64_t unique,
+			    const void *buf, size_t used_len,
+			    struct fuse_out_header *oh)
+{
+	return fuse_proto_check_reply(args, unique, buf, used_len, oh,
+				      FUSE_VERIFY_STRICT);
 }
 
 /* Twin of the kernel's copy_out_args(): scatter the payload into the out

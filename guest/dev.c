@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * dev.c - twin of Linux fs/fuse/dev.c (mainline; functions in its order),
- * reduced to what virtio-fs uses: the request timeout's checks, allocating
- * requests, handing them to the transport in either fiq op style, waiting
- * for the answer, the background queue, forgets, and aborting a
- * connection. The parts of dev.c that serve /dev/fuse (read, write,
- * splice, notify, ioctls) have no place here: virtio-fs moves requests
- * through virtqueues instead.
+ * dev.c - twin of Linux fs/fuse/dev.c (mainline's order), reduced to
+ * what virtio-fs uses: the request timeout's checks, allocating requests,
+ * handing them to the transport, waiting for the answer, the background
+ * queue, forgets, and aborting a connection. The parts of dev.c that serve
+ * /dev/fuse (read, write, splice, notify, ioctls) have no place here:
+ * virtio-fs moves requests through virtqueues instead.
  *
- * Who assigns the unique: in the v5-2019 style the core does it under
- * fiq->lock before wake_pending_and_unlock (as 5.4's dev.c did); in the
- * mainline style the transport's send_req does it (virtio_fs_send_req
- * calls fuse_get_unique()), as 6.12's virtio_fs.c does. Forgets get their
- * unique from the transport in both styles.
+ * The FUSE core of each variant's release is here: 5.4's and 6.1's hand
+ * requests and forgets over through fiq->pending and the forget list and
+ * the wake_*_and_unlock ops, assigning the unique under fiq->lock;
+ * mainline's calls the send_* ops, and the transport's send_req assigns
+ * the unique (virtio_fs_send_req() calls fuse_get_unique()). Forgets get
+ * their unique from the transport in every release.
  *
  * Signals do not exist in the simulation, so request_wait_answer() is its
  * last, uninterruptible wait only and FUSE_INTERRUPT is never queued
@@ -26,39 +26,46 @@
 #include "guest/fuse_dev_i.h"
 #include "guest/fuse_i.h"
 
-/* Kernel: request_expired(): is the head of @list older than allowed? */
-static bool request_expired(struct fuse_conn *fc, struct list_head *list)
+/* Kernel [mainline]: the request-timeout check's period, in jiffies. */
+const unsigned long fuse_timeout_timer_freq = FUSE_TIMEOUT_TIMER_FREQ * HZ;
+
+/* Kernel [mainline]: fuse_request_expired(): has the head of @list
+ * waited longer than the timeout? */
+static bool fuse_request_expired(struct fuse_conn *fc, struct list_head *list)
 {
 	struct fuse_req *req;
 
-	if (list_empty(list))
+	req = list_first_entry_or_null(list, struct fuse_req, list);
+	if (!req)
 		return false;
-	req = list_first_entry(list, struct fuse_req, list);
-	return sched_now() - req->create_time > fc->req_timeout_ns;
+	return time_after(jiffies, req->create_time + fc->timeout.req_timeout);
 }
 
-/* Kernel: fuse_fpq_processing_expired(): any bucket's head too old? */
+/* Kernel [mainline]: fuse_fpq_processing_expired(): any bucket's head
+ * too old? */
 static bool fuse_fpq_processing_expired(struct fuse_conn *fc,
 					struct list_head *processing)
 {
 	unsigned int i;
 
 	for (i = 0; i < FUSE_PQ_HASH_SIZE; i++)
-		if (request_expired(fc, &processing[i]))
+		if (fuse_request_expired(fc, &processing[i]))
 			return true;
 
 	return false;
 }
 
 /*
- * Kernel (6.15): fuse_check_timeout(): look at the oldest request of each
- * list; abort the connection when one is too old, else check again later.
+ * Kernel [mainline]: fuse_check_timeout() (6.14 on): look at the oldest request of
+ * each list every FUSE_TIMEOUT_TIMER_FREQ seconds; abort the connection
+ * when one waited too long. Requests a transport parks on lists of its
+ * own (virtio-fs's queued_reqs) are not looked at.
  */
 void fuse_check_timeout(struct work_struct *work)
 {
 	struct delayed_work *dwork = to_delayed_work(work);
 	struct fuse_conn *fc =
-		container_of(dwork, struct fuse_conn, timeout_work);
+		container_of(dwork, struct fuse_conn, timeout.work);
 	struct fuse_iqueue *fiq = &fc->iq;
 	struct fuse_dev *fud;
 	struct fuse_pqueue *fpq;
@@ -68,13 +75,13 @@ void fuse_check_timeout(struct work_struct *work)
 		goto out;
 
 	spin_lock(&fiq->lock);
-	expired = request_expired(fc, &fiq->pending);
+	expired = fuse_request_expired(fc, &fiq->pending);
 	spin_unlock(&fiq->lock);
 	if (expired)
 		goto abort_conn;
 
 	spin_lock(&fc->bg_lock);
-	expired = request_expired(fc, &fc->bg_queue);
+	expired = fuse_request_expired(fc, &fc->bg_queue);
 	spin_unlock(&fc->bg_lock);
 	if (expired)
 		goto abort_conn;
@@ -87,7 +94,7 @@ void fuse_check_timeout(struct work_struct *work)
 	list_for_each_entry(fud, &fc->devices, entry) {
 		fpq = &fud->pq;
 		spin_lock(&fpq->lock);
-		if (request_expired(fc, &fpq->io) ||
+		if (fuse_request_expired(fc, &fpq->io) ||
 		    fuse_fpq_processing_expired(fc, fpq->processing)) {
 			spin_unlock(&fpq->lock);
 			spin_unlock(&fc->lock);
@@ -99,7 +106,8 @@ void fuse_check_timeout(struct work_struct *work)
 	spin_unlock(&fc->lock);
 
 out:
-	queue_delayed_work(system_wq, &fc->timeout_work, fc->timeout_freq);
+	queue_delayed_work(system_wq, &fc->timeout.work,
+			   fuse_timeout_timer_freq);
 	return;
 
 abort_conn:
@@ -133,7 +141,9 @@ static void fuse_request_init(struct fuse_mount *fm, struct fuse_req *req)
 	refcount_set(&req->count, 1);
 	__set_bit(FR_PENDING, &req->flags);
 	req->fm = fm;
-	req->create_time = sched_now();
+	if (fuse_variant_in(fm->fc, VFS_MAINLINE)) {
+		req->create_time = jiffies;
+	}
 }
 
 /* Kernel: fuse_request_alloc(): a zeroed request in guest memory. */
@@ -146,9 +156,24 @@ static struct fuse_req *fuse_request_alloc(struct fuse_mount *fm, gfp_t flags)
 	return req;
 }
 
-/* Kernel: fuse_request_free(). */
+/*
+ * Kernel: fuse_request_free(). sim: a request still linked on a list (a
+ * processing list, after the end-before-unlist bug ended it there) leaves
+ * a dangling entry that the next walk or insertion uses; KASAN reports
+ * that use on a real machine, "fuse.uaf" reports it here, at the free, and
+ * the request is unlinked so the simulation can go on.
+ */
 static void fuse_request_free(struct fuse_req *req)
 {
+	if (req->list.next && !list_empty(&req->list)) {
+		check_report("fuse.uaf",
+			     "BUG: KASAN: use-after-free: request %llu (opcode "
+			     "%u) freed while still on a list, which now "
+			     "points at freed memory",
+			     (unsigned long long)req->in.h.unique,
+			     req->in.h.opcode);
+		list_del_init(&req->list);
+	}
 	kfree(req);
 }
 
@@ -295,17 +320,9 @@ u64 fuse_get_unique(struct fuse_iqueue *fiq)
 	return fiq->reqctr;
 }
 
-/* Is @fiq driven through the mainline send_* ops? */
-static bool fiq_mainline(const struct fuse_iqueue *fiq)
-{
-	assert(fiq->ops);
-	assert(!fiq->ops->send_req == !fiq->ops->send_forget);
-	return fiq->ops->send_req != NULL;
-}
-
-/* Kernel (v5): queue_request_and_unlock(): put @req on fiq->pending and
- * let the transport take it; called with fiq->lock, which the transport
- * drops. */
+/* Kernel [v5-2019, 6.1]: queue_request_and_unlock(): put @req on
+ * fiq->pending and let the transport take it; called with fiq->lock,
+ * which the transport drops. */
 static void queue_request_and_unlock(struct fuse_iqueue *fiq,
 				     struct fuse_req *req)
 {
@@ -316,7 +333,7 @@ static void queue_request_and_unlock(struct fuse_iqueue *fiq,
 	fiq->ops->wake_pending_and_unlock(fiq);
 }
 
-/* Kernel (mainline): fuse_send_one(): hand @req to the transport. */
+/* Kernel [mainline]: fuse_send_one(): hand @req to the transport. */
 static void fuse_send_one(struct fuse_iqueue *fiq, struct fuse_req *req)
 {
 	req->in.h.len =
@@ -327,11 +344,10 @@ static void fuse_send_one(struct fuse_iqueue *fiq, struct fuse_req *req)
 }
 
 /*
- * Kernel: fuse_queue_forget(). v5 style: append to the forget list under
- * fiq->lock and wake the transport, which unlocks. Mainline style: call
- * send_forget. A dead queue frees the link in both styles (mainline's
- * /dev/fuse queue checks fiq->connected the same way; virtio-fs checks its
- * own per-queue flag too).
+ * Kernel: fuse_queue_forget(). 5.4 and 6.1: append to the forget list
+ * under fiq->lock if the queue is connected (else free the link) and
+ * wake the transport, which unlocks. Mainline: hand it to send_forget,
+ * which checks its own queue's state; the core looks at nothing.
  */
 void fuse_queue_forget(struct fuse_conn *fc, struct fuse_forget_link *forget,
 		       u64 nodeid, u64 nlookup)
@@ -340,22 +356,21 @@ void fuse_queue_forget(struct fuse_conn *fc, struct fuse_forget_link *forget,
 
 	forget->forget_one.nodeid = nodeid;
 	forget->forget_one.nlookup = nlookup;
-	forget->next = NULL;
 
-	spin_lock(&fiq->lock);
-	if (!fiq->connected) {
-		spin_unlock(&fiq->lock);
-		kfree(forget);
-		return;
-	}
-	if (fiq_mainline(fiq)) {
-		spin_unlock(&fiq->lock);
+	if (fuse_variant_in(fc, VFS_MAINLINE)) {
 		fiq->ops->send_forget(fiq, forget);
-		return;
+	} else {
+		forget->next = NULL;
+		spin_lock(&fiq->lock);
+		if (fiq->connected) {
+			fiq->forget_list_tail->next = forget;
+			fiq->forget_list_tail = forget;
+			fiq->ops->wake_forget_and_unlock(fiq);
+		} else {
+			kfree(forget);
+			spin_unlock(&fiq->lock);
+		}
 	}
-	fiq->forget_list_tail->next = forget;
-	fiq->forget_list_tail = forget;
-	fiq->ops->wake_forget_and_unlock(fiq);
 }
 
 /*
@@ -376,7 +391,7 @@ void flush_bg_queue(struct fuse_conn *fc)
 		req = list_first_entry(&fc->bg_queue, struct fuse_req, list);
 		list_del(&req->list);
 		fc->active_background++;
-		if (fiq_mainline(fiq)) {
+		if (fuse_variant_in(fc, VFS_MAINLINE)) {
 			fuse_send_one(fiq, req);
 		} else {
 			spin_lock(&fiq->lock);
@@ -463,13 +478,15 @@ static void request_wait_answer(struct fuse_req *req)
 	wait_event(req->waitq, test_bit(FR_FINISHED, &req->flags));
 }
 
-/* Kernel: __fuse_request_send(): send and wait; both fiq op styles. */
+/* Kernel: __fuse_request_send(): send and wait. 5.4 and 6.1 assign the
+ * unique and fail a dead queue here; mainline's transport does both. */
 static void __fuse_request_send(struct fuse_req *req)
 {
-	struct fuse_iqueue *fiq = &req->fm->fc->iq;
+	struct fuse_conn *fc = req->fm->fc;
+	struct fuse_iqueue *fiq = &fc->iq;
 
 	BUG_ON(test_bit(FR_BACKGROUND, &req->flags));
-	if (fiq_mainline(fiq)) {
+	if (fuse_variant_in(fc, VFS_MAINLINE)) {
 		/* acquire extra reference, since request is still needed
 		 * after fuse_request_end() */
 		__fuse_get_request(req);
@@ -477,19 +494,18 @@ static void __fuse_request_send(struct fuse_req *req)
 		request_wait_answer(req);
 		/* Pairs with smp_wmb() in fuse_request_end() */
 		smp_rmb();
-		return;
-	}
-
-	spin_lock(&fiq->lock);
-	if (!fiq->connected) {
-		spin_unlock(&fiq->lock);
-		req->out.h.error = -ENOTCONN;
 	} else {
-		req->in.h.unique = fuse_get_unique(fiq);
-		__fuse_get_request(req);
-		queue_request_and_unlock(fiq, req);
-		request_wait_answer(req);
-		smp_rmb();
+		spin_lock(&fiq->lock);
+		if (!fiq->connected) {
+			spin_unlock(&fiq->lock);
+			req->out.h.error = -ENOTCONN;
+		} else {
+			req->in.h.unique = fuse_get_unique(fiq);
+			__fuse_get_request(req);
+			queue_request_and_unlock(fiq, req);
+			request_wait_answer(req);
+			smp_rmb();
+		}
 	}
 }
 
@@ -670,8 +686,10 @@ void fuse_abort_conn(struct fuse_conn *fc)
 		unsigned int i;
 
 		TRACE(.kind = "fuse.abort", .func = "fuse_abort_conn");
-		if (fc->timeout_freq)
-			cancel_delayed_work(&fc->timeout_work);
+		if (fuse_variant_in(fc, VFS_MAINLINE)) {
+			if (fc->timeout.req_timeout)
+				cancel_delayed_work(&fc->timeout.work);
+		}
 
 		/* Background queuing checks fc->connected under bg_lock */
 		spin_lock(&fc->bg_lock);

@@ -16,6 +16,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -37,7 +38,28 @@ void fuse_lookup_init(struct fuse_args *args, u64 nodeid, const char *name,
 	args->out_args[0].value = outarg;
 }
 
-/* Kernel: fuse_lookup_name(): LOOKUP, and owe the lookup it hands out. */
+/* Kernel: fuse_valid_type(): a file type the VFS can make an inode of. */
+static bool fuse_valid_type(u32 m)
+{
+	return S_ISREG(m) || S_ISDIR(m) || S_ISLNK(m) || S_ISCHR(m) ||
+	       S_ISBLK(m) || S_ISFIFO(m) || S_ISSOCK(m);
+}
+
+/* Kernel [6.1, mainline]: fuse_invalid_attr() (added by "fuse: verify
+ * attributes", Linux 5.5): no valid file type, or a size loff_t cannot
+ * hold. */
+static bool fuse_invalid_attr(const struct fuse_attr *attr)
+{
+	return !fuse_valid_type(attr->mode) || attr->size > LLONG_MAX;
+}
+
+/*
+ * Kernel: fuse_lookup_name(): LOOKUP, and owe the lookup it hands out.
+ * 6.1 and mainline refuse an entry with invalid attributes with -EIO and,
+ * as the kernel does, forget nothing: the lookup the server counted for
+ * that entry is never paid back. The 5.4 core (v5-2019) took any
+ * attributes.
+ */
 int fuse_lookup_name(struct guest_fs *gfs, u64 parent, const char *name,
 		     struct fuse_entry_out *out)
 {
@@ -52,6 +74,18 @@ int fuse_lookup_name(struct guest_fs *gfs, u64 parent, const char *name,
 	/* a zero nodeid is a negative entry: nothing handed out */
 	if (!outarg.nodeid)
 		return -ENOENT;
+	if (fuse_variant_in(gfs->fm->fc, VFS_V6_1 | VFS_MAINLINE)) {
+		if (fuse_invalid_attr(&outarg.attr)) {
+			TRACE(.kind = "fuse.bad_attr",
+			      .func = "fuse_lookup_name", .opcode = FUSE_LOOKUP,
+			      .detail = trace_fmt(
+				      "nodeid %llu: mode 0%o size %llu: EIO",
+				      (unsigned long long)outarg.nodeid,
+				      outarg.attr.mode,
+				      (unsigned long long)outarg.attr.size));
+			return -EIO;
+		}
+	}
 	err = guest_owe_lookup(gfs, outarg.nodeid, parent, name);
 	if (err)
 		return err;

@@ -11,9 +11,14 @@
 #include "guest/fuse_i.h"
 
 /** @brief Kernel: fuse_check_timeout(): the periodic work that aborts a
- *  connection whose oldest request is older than fc->req_timeout_ns;
- *  armed by fuse_init_server_timeout() (inode.c). */
+ *  connection whose oldest request waited longer than
+ *  fc->timeout.req_timeout; armed by fuse_init_server_timeout()
+ *  (inode.c). */
 void fuse_check_timeout(struct work_struct *work);
+
+/** @brief Kernel: fuse_timeout_timer_freq: jiffies between two runs of
+ *  fuse_check_timeout() (FUSE_TIMEOUT_TIMER_FREQ seconds). */
+extern const unsigned long fuse_timeout_timer_freq;
 
 /** @brief Kernel: fuse_set_initialized(): let requests flow (INIT done,
  *  or aborted so that waiters in fuse_get_req() wake up and fail). */

@@ -26,6 +26,7 @@
 
 #include "fuse_proto/fuse_msg.h"
 #include "fuse_proto/fuse_proto.h"
+#include "guest/vfsim_variant.h"
 #include "sim/kernel/kernel.h"
 
 /** @brief Default limit of background requests in flight. */
@@ -43,7 +44,8 @@
 /** @brief log2 of the number of processing-list buckets. */
 #define FUSE_PQ_HASH_BITS 8
 
-/** @brief Number of processing-list buckets (virtio-fs uses bucket 0). */
+/** @brief Number of processing-list buckets (fuse_req_hash() picks
+ *  one by unique). */
 #define FUSE_PQ_HASH_SIZE (1 << FUSE_PQ_HASH_BITS)
 
 /** @brief max_pages before INIT negotiates more (kernel:
@@ -59,16 +61,18 @@
  *  map_alignment fails INIT when DAX is in use (kernel: FUSE_DAX_SHIFT). */
 #define FUSE_DAX_SHIFT 21
 
-/** @brief How often the request-timeout check runs, in jiffies (kernel:
- *  FUSE_TIMEOUT_TIMER_FREQ, 15 s); shorter timeouts check as often as
- *  their own length. */
-#define FUSE_TIMEOUT_TIMER_FREQ (15 * HZ)
+/** @brief Seconds between two request-timeout checks, and the shortest
+ *  request timeout (kernel: FUSE_TIMEOUT_TIMER_FREQ, 15). */
+#define FUSE_TIMEOUT_TIMER_FREQ 15
 
-/** @brief INIT flags the guest offers (see fuse_send_init()). */
+/** @brief INIT flags the guest always offers (see fuse_send_init(), which
+ *  adds FUSE_MAP_ALIGNMENT with a DAX window and, from mainline on,
+ *  FUSE_REQUEST_TIMEOUT). vfsim's own simplification: one set for every
+ *  variant, where each release's fuse_send_init() offers its own. */
 #define FUSE_GUEST_INIT_FLAGS                                             \
 	((u64)(FUSE_ASYNC_READ | FUSE_POSIX_LOCKS | FUSE_ATOMIC_O_TRUNC | \
-	       FUSE_BIG_WRITES | FUSE_MAX_PAGES | FUSE_MAP_ALIGNMENT |    \
-	       FUSE_INIT_EXT | FUSE_SETXATTR_EXT))
+	       FUSE_BIG_WRITES | FUSE_MAX_PAGES | FUSE_INIT_EXT |         \
+	       FUSE_SETXATTR_EXT))
 
 /** @brief max_readahead offered in INIT: the kernel's VM_READAHEAD_PAGES
  *  (128 KiB). */
@@ -161,7 +165,7 @@ struct fuse_req {
 	wait_queue_head_t waitq; /**< the submitter waits here */
 	void *argbuf;	       /**< virtio-fs bounce buffer for the arguments */
 	struct fuse_mount *fm; /**< the mount it belongs to */
-	u64 create_time; /**< virtual ns at allocation (request timeouts) */
+	unsigned long create_time; /**< jiffies at allocation (timeouts) */
 };
 
 /** @brief A FORGET waiting to be sent (kernel: struct fuse_forget_link). */
@@ -256,10 +260,16 @@ struct fuse_conn {
 	struct list_head devices;   /**< fuse_dev instances */
 	atomic_t num_waiting;	    /**< requests with FR_WAITING */
 	struct list_head mounts;    /**< fuse_mount instances */
-	/** request timeout in virtual ns (0: none; mainline 6.15) */
-	u64 req_timeout_ns;
-	/** periodic timeout check (mainline: fuse_check_timeout) */
-	struct delayed_work timeout_work;
+	/** request timeout (kernel: struct fuse_conn's timeout, 6.14 on) */
+	struct {
+		/** jiffies a request may wait for its reply (0: none) */
+		unsigned long req_timeout;
+		/** the periodic check, fuse_check_timeout() */
+		struct delayed_work work;
+	} timeout;
+	/** sim: whose FUSE core this is, the driver variant's (mainline
+	 *  by default); the core tests it with fuse_variant_in() */
+	enum virtio_fs_variant variant;
 	/** frees the containing object once the last reference goes */
 	void (*release)(struct fuse_conn *fc);
 	unsigned int destroy;		  /**< send DESTROY at unmount */
@@ -270,8 +280,6 @@ struct fuse_conn {
 	unsigned int no_lock;		  /**< server refused POSIX_LOCKS */
 	unsigned int atomic_o_trunc;	  /**< O_TRUNC goes in OPEN */
 	unsigned int no_flush;		  /**< FLUSH answered ENOSYS once */
-	/** request-timeout check period in jiffies (0: not armed) */
-	unsigned long timeout_freq;
 };
 
 /** @brief A mounted instance (kernel: struct fuse_mount). */
@@ -300,7 +308,29 @@ struct fuse_fs_context {
 	unsigned int max_read;	  /**< mount option max_read */
 	unsigned int blksize;	  /**< block size */
 	void **fudptr;		  /**< where the fuse_dev pointer goes */
+	/** the device has a DAX window and the mount may use it (kernel:
+	 *  ctx->dax_dev, set unless dax=never) */
+	bool dax;
 };
+
+/**
+ * @brief True when @p fc's FUSE core is one of the variants in @p mask
+ * (VFS_*). The core tests variants only this way, alone in an if whose
+ * branches have braces, so the reader view can fold them.
+ */
+static inline bool fuse_variant_in(const struct fuse_conn *fc, u32 mask)
+{
+	return mask & (1u << fc->variant);
+}
+
+/** @brief The processing bucket of @p unique (kernel: fuse_req_hash()). */
+static inline unsigned int fuse_req_hash(u64 unique)
+{
+	/* hash_long(): the 64-bit golden-ratio multiplicative hash */
+	return (unsigned int)(((unique & ~FUSE_INT_REQ_BIT) *
+			       0x61c8864680b583ebull) >>
+			      (64 - FUSE_PQ_HASH_BITS));
+}
 
 /** @brief The super block's fuse_mount (kernel: get_fuse_mount_super()). */
 static inline struct fuse_mount *get_fuse_mount_super(struct super_block *sb)
@@ -384,17 +414,29 @@ void __fuse_get_request(struct fuse_req *req);
 void fuse_put_request(struct fuse_req *req);
 
 /**
- * @brief Arm the request timeout (mainline 6.15: set_request_timeout() /
- * fuse_init_server_timeout()): every min(@p timeout_ns, 15 s) a delayed
- * work looks at the oldest request on fiq->pending, fc->bg_queue and every
- * channel's processing lists, and aborts the connection when one is older
- * than @p timeout_ns. 0 leaves it off. Call once, after fuse_conn_init().
+ * @brief Kernel: fuse_init_server_timeout() (6.14 on): arm the request
+ * timeout once INIT is answered. @p timeout is the server's (INIT's
+ * request_timeout, seconds; 0: none); the fs.fuse sysctls
+ * fuse_default_req_timeout and fuse_max_req_timeout fill in and cap it,
+ * and it is never less than FUSE_TIMEOUT_TIMER_FREQ. Every
+ * FUSE_TIMEOUT_TIMER_FREQ seconds fuse_check_timeout() then looks at the
+ * oldest request on fiq->pending, fc->bg_queue and every channel's
+ * processing lists and aborts the connection when one is older than the
+ * timeout. Nothing is armed when all three are 0.
  *
  * An abort ends requests the device may still hold (their argument
- * buffers and pages still on a ring): a transport must keep those buffers
- * alive (a request reference) until the device is reset or gives them back.
+ * buffers and pages still on a ring): the kernel's virtio-fs does nothing
+ * about it (docs/kernel-xref.md, "Request timeout").
  */
-void fuse_init_server_timeout(struct fuse_conn *fc, u64 timeout_ns);
+void fuse_init_server_timeout(struct fuse_conn *fc, unsigned int timeout);
+
+/** @brief Kernel: the fs.fuse.default_request_timeout sysctl, seconds
+ *  (set through virtio_fs_set_request_timeout()). */
+extern unsigned int fuse_default_req_timeout;
+
+/** @brief Kernel: the fs.fuse.max_request_timeout sysctl, seconds (set
+ *  through virtio_fs_set_max_request_timeout()). */
+extern unsigned int fuse_max_req_timeout;
 
 /** @brief Allocate a forget link (kernel: fuse_alloc_forget()); may fail. */
 struct fuse_forget_link *fuse_alloc_forget(void);

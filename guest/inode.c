@@ -14,6 +14,13 @@
 #include "guest/fuse_dev_i.h"
 #include "guest/fuse_i.h"
 
+/* Kernel [mainline]: fs.fuse.default_request_timeout (seconds; 0: none),
+ * 6.14 on. */
+unsigned int fuse_default_req_timeout;
+
+/* Kernel [mainline]: fs.fuse.max_request_timeout (seconds; 0: no cap). */
+unsigned int fuse_max_req_timeout;
+
 /* Kernel: fuse_alloc_forget(). */
 struct fuse_forget_link *fuse_alloc_forget(void)
 {
@@ -91,6 +98,9 @@ void fuse_conn_init(struct fuse_conn *fc, struct fuse_mount *fm,
 	fc->max_pages = FUSE_DEFAULT_MAX_PAGES_PER_REQ;
 	fc->max_pages_limit = FUSE_MAX_MAX_PAGES;
 	fc->max_write = 4096;
+	/* sim: a send_* transport is mainline's; virtio_fs_get_tree() says
+	 * which release the connection belongs to */
+	fc->variant = fiq_ops->send_req ? VIRTIO_FS_MAINLINE : VIRTIO_FS_V6_1;
 	INIT_LIST_HEAD(&fc->mounts);
 	list_add(&fm->fc_entry, &fc->mounts);
 	fm->fc = fc;
@@ -104,8 +114,10 @@ void fuse_conn_put(struct fuse_conn *fc)
 
 	if (!refcount_dec_and_test(&fc->count))
 		return;
-	if (fc->timeout_freq)
-		cancel_delayed_work_sync(&fc->timeout_work);
+	if (fuse_variant_in(fc, VFS_MAINLINE)) {
+		if (fc->timeout.req_timeout)
+			cancel_delayed_work_sync(&fc->timeout.work);
+	}
 	if (fiq->ops->release)
 		fiq->ops->release(fiq);
 	if (fc->release)
@@ -142,27 +154,63 @@ static void process_init_limits(struct fuse_conn *fc,
 	spin_unlock(&fc->bg_lock);
 }
 
-/* Kernel: set_request_timeout() / fuse_init_server_timeout(). */
-void fuse_init_server_timeout(struct fuse_conn *fc, u64 timeout_ns)
+/* sim [mainline]: the timeout check could abort nothing now: no request
+ * is outstanding (see sim_timer_set_idle()). */
+static bool fuse_timeout_idle(const struct sim_timer *timer)
 {
-	unsigned long freq;
+	const struct fuse_conn *fc =
+		container_of(timer, struct fuse_conn, timeout.work.timer);
 
-	if (!timeout_ns || fc->timeout_freq)
+	return !atomic_read(&fc->num_waiting);
+}
+
+/* Kernel [mainline]: set_request_timeout(): @timeout seconds, checked every
+ * FUSE_TIMEOUT_TIMER_FREQ seconds from now. */
+static void set_request_timeout(struct fuse_conn *fc, unsigned int timeout)
+{
+	fc->timeout.req_timeout = (unsigned long)timeout * HZ;
+	INIT_DELAYED_WORK(&fc->timeout.work, fuse_check_timeout);
+	/* sim: the check re-arms for as long as the connection lives; with
+	 * no request outstanding it can do nothing, and keeps no run going
+	 * (sim_timer_set_idle()) */
+	sim_timer_set_idle(&fc->timeout.work.timer, fuse_timeout_idle);
+	queue_delayed_work(system_wq, &fc->timeout.work,
+			   fuse_timeout_timer_freq);
+	TRACE(.kind = "fuse.timeout_armed", .func = "fuse_init_server_timeout",
+	      .detail = trace_fmt("request timeout %u s, checked every %u s",
+				  timeout, FUSE_TIMEOUT_TIMER_FREQ));
+}
+
+/* Kernel [mainline]: init_server_timeout() (fuse_init_server_timeout() in later
+ * releases): the server's timeout, else the default sysctl, capped by
+ * the max sysctl, never below the check period. */
+void fuse_init_server_timeout(struct fuse_conn *fc, unsigned int timeout)
+{
+	if (!timeout && !fuse_max_req_timeout && !fuse_default_req_timeout)
 		return;
 
-	fc->req_timeout_ns = timeout_ns;
-	freq = (unsigned long)((timeout_ns + NSEC_PER_SEC / HZ - 1) /
-			       (NSEC_PER_SEC / HZ));
-	if (freq > FUSE_TIMEOUT_TIMER_FREQ)
-		freq = FUSE_TIMEOUT_TIMER_FREQ;
-	fc->timeout_freq = freq;
-	INIT_DELAYED_WORK(&fc->timeout_work, fuse_check_timeout);
-	queue_delayed_work(system_wq, &fc->timeout_work, fc->timeout_freq);
+	if (!timeout)
+		timeout = fuse_default_req_timeout;
+
+	if (fuse_max_req_timeout) {
+		if (timeout)
+			timeout = fuse_max_req_timeout < timeout ?
+					  fuse_max_req_timeout :
+					  timeout;
+		else
+			timeout = fuse_max_req_timeout;
+	}
+
+	if (timeout < FUSE_TIMEOUT_TIMER_FREQ)
+		timeout = FUSE_TIMEOUT_TIMER_FREQ;
+
+	set_request_timeout(fc, timeout);
 }
 
 /*
  * Kernel: process_init_reply(): INIT's background end. A good reply sets
- * the negotiated limits and flags and conn_init; an error, a wrong major
+ * the negotiated limits and flags and conn_init and (mainline) arms the
+ * request timeout, the server's if it sent one; an error, a wrong major
  * or a bad map alignment sets conn_error, so every later request fails
  * with ECONNREFUSED. Either way the connection counts as initialised and
  * the senders blocked on it are woken.
@@ -179,6 +227,8 @@ static void process_init_reply(struct fuse_mount *fm, struct fuse_args *args,
 	if (error || arg->major != FUSE_KERNEL_VERSION) {
 		ok = false;
 	} else {
+		unsigned int timeout = 0;
+
 		process_init_limits(fc, arg);
 
 		if (arg->minor >= 6) {
@@ -206,8 +256,16 @@ static void process_init_reply(struct fuse_mount *fm, struct fuse_args *args,
 				else
 					ok = false;
 			}
+			if (fuse_variant_in(fc, VFS_MAINLINE)) {
+				if (flags & FUSE_REQUEST_TIMEOUT)
+					timeout = arg->request_timeout;
+			}
 		} else {
 			fc->no_lock = 1;
+		}
+
+		if (fuse_variant_in(fc, VFS_MAINLINE)) {
+			fuse_init_server_timeout(fc, timeout);
 		}
 
 		fc->minor = arg->minor;
@@ -233,13 +291,24 @@ static void process_init_reply(struct fuse_mount *fm, struct fuse_args *args,
 	wake_up_all(&fc->blocked_waitq);
 }
 
-/* Kernel: fuse_send_init(): INIT goes out as a forced background request;
- * if it cannot even be queued, the reply handler runs with ENOTCONN. */
+/*
+ * Kernel: fuse_send_init(): INIT goes out as a forced background request;
+ * if it cannot even be queued, the reply handler runs with ENOTCONN. The
+ * map alignment is asked for only with a DAX window (6.1 and mainline;
+ * the 5.4 core had no DAX), a request timeout from mainline on.
+ */
 void fuse_send_init(struct fuse_mount *fm)
 {
 	struct fuse_init_args *ia;
 	u64 flags = FUSE_GUEST_INIT_FLAGS;
 
+	if (fuse_variant_in(fm->fc, VFS_V6_1 | VFS_MAINLINE)) {
+		if (fm->fc->dax)
+			flags |= FUSE_MAP_ALIGNMENT;
+	}
+	if (fuse_variant_in(fm->fc, VFS_MAINLINE)) {
+		flags |= FUSE_REQUEST_TIMEOUT;
+	}
 	ia = kzalloc(sizeof(*ia), GFP_KERNEL | __GFP_NOFAIL);
 
 	ia->in.major = FUSE_KERNEL_VERSION;
@@ -348,6 +417,10 @@ int fuse_fill_super_common(struct super_block *sb, struct fuse_fs_context *ctx)
 	}
 
 	fm->sb = sb;
+	if (fuse_variant_in(fc, VFS_V6_1 | VFS_MAINLINE)) {
+		/* fuse_dax_conn_alloc(): DAX when the device has a window */
+		fc->dax = ctx->dax;
+	}
 	fc->default_permissions = ctx->default_permissions;
 	fc->allow_other = ctx->allow_other;
 	fc->max_read = ctx->max_read > 4096 ? ctx->max_read : 4096;

@@ -1,26 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * virtio_fs.c - twin of Linux fs/fuse/virtio_fs.c: everything that file
- * holds, in its order, so the two can be scrolled side by side. The order
- * is mainline's; the v5-2019 posting's functions that mainline dropped
- * (drain_hiprio_queued_reqs, virtio_fs_dummy_dispatch_work and the
- * wake_*_and_unlock fiq ops) sit next to the mainline functions that
- * replaced them. Where the two variants differ inside one function, both
- * behaviours are there behind virtio_fs_is_v5() or a bug switch
- * (vfsim_variant.h; docs/kernel-xref.md lists every difference).
+ * holds, in mainline's order, so the two can be scrolled side by side.
+ * Three releases live here (vfsim_variant.h): the v5 posting of 2019
+ * ("v5-2019"), Linux 6.1 ("6.1") and Linux 7.1 ("mainline"). Where they
+ * differ inside a function, each release's code sits in a branch of
+ * virtio_fs_variant_in(); a function that only some releases have says
+ * which in its comment, as "Kernel [v5-2019, 6.1]:". A historical bug
+ * switch (virtio_fs_bug()) and vfsim's own options (virtio_fs_opt()) are
+ * tested the same way. That regular form is what the reader view folds
+ * (vfsim source, make reader; docs/kernel-xref.md): each release's file,
+ * without the other releases, the switches and the options.
  *
- * Not modelled: fs_context parameter parsing, sysfs and uevents, the DAX
- * window (virtio_fs_setup_dax() and its dax_operations) and module
- * init/exit. The struct definitions the kernel keeps at the top of this
- * file are in virtio_fs.h, because tests and the console look inside them.
+ * Not modelled: fs_context parameter parsing, uevents, the dax_device of
+ * the DAX window (virtio_fs_setup_dax() only finds the window) and module
+ * init/exit. sysfs is shown, not built (virtio_fs_sysfs_show()). The
+ * struct definitions the kernel keeps at the top of this file are in
+ * virtio_fs.h, because tests and the console look inside them.
  *
  * Functions marked "sim" have no kernel twin: they report what KASAN or a
  * WARN would on a real machine, keep the accounting invariant, or stand in
- * for a line of kernel code (the mq_map lookup). The section at the end
- * holds what only the simulator needs.
+ * for a line of kernel code. The section at the end holds what only the
+ * simulator needs.
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "guest/virtio_fs.h"
@@ -62,6 +67,27 @@ static bool virtio_fs_vq_alive(struct virtio_fs_vq *fsvq, const char *func)
 	return false;
 }
 
+/*
+ * sim: report a request the device gave back after it was freed, as KASAN
+ * would ("virtio_fs.uaf"). Only an abort (a request timeout), which also
+ * disconnects @fpq, frees a request the device still holds, so a live
+ * connection needs no look at the allocator; the kernel then goes on with
+ * freed memory, the model drops the token instead.
+ */
+static bool virtio_fs_req_alive(struct virtio_fs_vq *fsvq,
+				struct fuse_pqueue *fpq, struct fuse_req *req,
+				const char *func)
+{
+	if (fpq->connected || kmem_is_live(req))
+		return true;
+	check_report("virtio_fs.uaf",
+		     "BUG: KASAN: use-after-free in %s(): %s gave back a "
+		     "request that was already freed (ended by an abort "
+		     "while the device held its buffers)",
+		     func, fsvq->name);
+	return false;
+}
+
 /* Kernel: inc_in_flight_req(): one more buffer or parked entry. */
 static void inc_in_flight_req(struct virtio_fs_vq *fsvq)
 {
@@ -79,14 +105,58 @@ static void dec_in_flight_req(struct virtio_fs_vq *fsvq)
 		complete(&fsvq->in_flight_zero);
 }
 
-/* Kernel: release_virtio_fs_obj() (v5) / virtio_fs_ktype_release()
- * (mainline): the last reference frees the queues and the object. The tag
- * is devm memory in the kernel; here it goes with the object. */
+/* Kernel [mainline]: tag_show(): /sys/fs/virtiofs/N/tag. */
+static int tag_show(struct virtio_fs *fs, char *buf, size_t size)
+{
+	return snprintf(buf, size, "%s\n", fs->tag);
+}
+
+/* Kernel [mainline]: name_show(): /sys/fs/virtiofs/N/mqs/Q/name. */
+static int name_show(struct virtio_fs_vq *fsvq, char *buf, size_t size)
+{
+	return snprintf(buf, size, "%s\n", fsvq->name);
+}
+
+/* Kernel [mainline]: cpu_list_show(): the CPUs whose requests go to this
+ * queue (every CPU for hiprio), ", " between them. */
+static int cpu_list_show(struct virtio_fs *fs, struct virtio_fs_vq *fsvq,
+			 char *buf, size_t size)
+{
+	unsigned int qid = (unsigned int)(fsvq - fs->vqs);
+	bool first = true;
+	int pos = 0;
+
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++) {
+		if (qid < VQ_REQUEST || fs->mq_map[cpu] == qid) {
+			pos += snprintf(buf + pos, size - (size_t)pos,
+					first ? "%u" : ", %u", cpu);
+			first = false;
+		}
+	}
+	return pos + snprintf(buf + pos, size - (size_t)pos, "\n");
+}
+
+/* Kernel [v5-2019, 6.1]: release_virtio_fs_obj(): the last reference
+ * frees the queues and the object (the tag is devm memory in the kernel;
+ * here it goes with the object). */
 static void release_virtio_fs_obj(struct kref *ref)
 {
 	struct virtio_fs *vfs = container_of(ref, struct virtio_fs, refcount);
 
 	TRACE(.kind = "virtio_fs.release", .func = "release_virtio_fs_obj",
+	      .detail = vfs->tag);
+	kfree(vfs->vqs);
+	kfree(vfs->tag);
+	kfree(vfs);
+}
+
+/* Kernel [mainline]: virtio_fs_ktype_release(): the kobject's release,
+ * here on a kref; it also frees mq_map. */
+static void virtio_fs_ktype_release(struct kref *ref)
+{
+	struct virtio_fs *vfs = container_of(ref, struct virtio_fs, refcount);
+
+	TRACE(.kind = "virtio_fs.release", .func = "virtio_fs_ktype_release",
 	      .detail = vfs->tag);
 	kfree(vfs->mq_map);
 	kfree(vfs->vqs);
@@ -94,13 +164,19 @@ static void release_virtio_fs_obj(struct kref *ref)
 	kfree(vfs);
 }
 
-/* Kernel: virtio_fs_put_locked(): drop a reference, mutex held. */
+/* Kernel: virtio_fs_put_locked() (mainline; v5 and 6.1 name it
+ * virtio_fs_put()): drop a reference, mutex held. */
 static void virtio_fs_put_locked(struct virtio_fs *fs)
 {
-	kref_put(&fs->refcount, release_virtio_fs_obj);
+	if (virtio_fs_variant_in(fs, VFS_MAINLINE)) {
+		kref_put(&fs->refcount, virtio_fs_ktype_release);
+	} else {
+		kref_put(&fs->refcount, release_virtio_fs_obj);
+	}
 }
 
-/* Kernel: virtio_fs_put(): drop a reference under virtio_fs_mutex. */
+/* Kernel: virtio_fs_put() (mainline; v5 and 6.1 take the mutex around
+ * their virtio_fs_put() in the callers): drop a reference. */
 void virtio_fs_put(struct virtio_fs *fs)
 {
 	mutex_lock(&virtio_fs_mutex);
@@ -115,30 +191,47 @@ static void virtio_fs_fiq_release(struct fuse_iqueue *fiq)
 	virtio_fs_put(fiq->priv);
 }
 
+/* sim [option:bounded-drain]: the longest a drain waits: twice the
+ * connection's request timeout, or twice FUSE_TIMEOUT_TIMER_FREQ when
+ * none is armed (jiffies). */
+static unsigned long virtio_fs_drain_bound(struct virtio_fs *fs)
+{
+	unsigned long timeout = FUSE_TIMEOUT_TIMER_FREQ * HZ;
+
+	for (unsigned int i = 0; i < fs->nvqs; i++) {
+		struct fuse_dev *fud = fs->vqs[i].fud;
+
+		if (fud && fud->fc && fud->fc->timeout.req_timeout) {
+			timeout = fud->fc->timeout.req_timeout;
+			break;
+		}
+	}
+	return 2 * timeout;
+}
+
 /*
- * sim: wait for in_flight_zero at most twice the request timeout. By then
- * the FUSE core has aborted every request the device sat on, so a device
- * that stopped answering no longer hangs removal or unmount. The buffers
- * stay counted: the device may still hold them until it is reset.
+ * sim [option:bounded-drain]: wait for in_flight_zero at most
+ * virtio_fs_drain_bound(). By then the FUSE core has aborted every request
+ * the device sat on, so a device that stopped answering no longer hangs
+ * removal or unmount. The buffers stay counted: the device may still hold
+ * them until it is reset.
  */
 static void virtio_fs_wait_in_flight_timeout(struct virtio_fs_vq *fsvq)
 {
-	u64 ns = 2 * fsvq->fs->req_timeout_ns;
-	unsigned long j =
-		(unsigned long)((ns + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC);
-
-	if (!wait_for_completion_timeout(&fsvq->in_flight_zero, j ? j : 1))
+	if (!wait_for_completion_timeout(&fsvq->in_flight_zero,
+					 virtio_fs_drain_bound(fsvq->fs)))
 		TRACE(.kind = "virtio_fs.drain_timeout",
 		      .func = "virtio_fs_drain_queue", .queue = fsvq->name,
 		      .detail = trace_fmt("in_flight=%ld", fsvq->in_flight));
 }
 
 /*
- * Kernel: virtio_fs_drain_queue(). Guarantees on return (unless a request
- * timeout cut the wait short) that the device holds no buffer of this
- * queue and neither work is queued or running. v5 polls in_flight every
- * 1-2 ms; mainline sleeps on in_flight_zero (one waiter at a time, which
- * virtio_fs_mutex ensures).
+ * Kernel: virtio_fs_drain_queue(). Guarantees on return that the device
+ * holds no buffer of this queue and neither work is queued or running.
+ * v5 polls in_flight every 1-2 ms (drain-by-polling); 6.1 and mainline
+ * sleep on in_flight_zero, with no bound (one waiter at a time, which
+ * virtio_fs_mutex ensures). With vfsim's bounded-drain option the wait
+ * gives up (see virtio_fs_wait_in_flight_timeout()).
  */
 static void virtio_fs_drain_queue(struct virtio_fs_vq *fsvq)
 {
@@ -157,15 +250,21 @@ static void virtio_fs_drain_queue(struct virtio_fs_vq *fsvq)
 			spin_unlock(&fsvq->lock);
 			usleep_range(1000, 2000);
 		}
+	} else if (virtio_fs_opt(fs, VIRTIO_FS_OPT_BOUNDED_DRAIN)) {
+		spin_lock(&fsvq->lock);
+		if (fsvq->in_flight) {
+			reinit_completion(&fsvq->in_flight_zero);
+			spin_unlock(&fsvq->lock);
+			virtio_fs_wait_in_flight_timeout(fsvq);
+		} else {
+			spin_unlock(&fsvq->lock);
+		}
 	} else {
 		spin_lock(&fsvq->lock);
 		if (fsvq->in_flight) {
 			reinit_completion(&fsvq->in_flight_zero);
 			spin_unlock(&fsvq->lock);
-			if (fs->req_timeout_ns)
-				virtio_fs_wait_in_flight_timeout(fsvq);
-			else
-				wait_for_completion(&fsvq->in_flight_zero);
+			wait_for_completion(&fsvq->in_flight_zero);
 		} else {
 			spin_unlock(&fsvq->lock);
 		}
@@ -179,14 +278,15 @@ static void virtio_fs_drain_queue(struct virtio_fs_vq *fsvq)
 				  parked));
 
 	flush_work(&fsvq->done_work);
-	if (virtio_fs_is_v5(fs))
+	if (virtio_fs_variant_in(fs, VFS_V5_2019 | VFS_V6_1)) {
 		flush_delayed_work(&fsvq->dispatch_work);
-	else
+	} else {
 		flush_work(&fsvq->dispatch_work.work);
+	}
 }
 
-/* Kernel (v5): drain_hiprio_queued_reqs(): free the parked FORGETs, which
- * in_flight does not count. */
+/* Kernel [v5-2019]: drain_hiprio_queued_reqs(): free the parked FORGETs,
+ * which in_flight does not count. */
 static void drain_hiprio_queued_reqs(struct virtio_fs_vq *fsvq)
 {
 	struct virtio_fs_forget *forget;
@@ -203,30 +303,33 @@ static void drain_hiprio_queued_reqs(struct virtio_fs_vq *fsvq)
 	spin_unlock(&fsvq->lock);
 }
 
-/* Kernel: virtio_fs_drain_all_queues_locked(): drain every queue; v5
- * first purges the parked FORGETs (they are not in in_flight there). */
+/* Kernel: virtio_fs_drain_all_queues_locked() (v5: the loop of its
+ * virtio_fs_drain_all_queues(), which first purges the parked FORGETs). */
 static void virtio_fs_drain_all_queues_locked(struct virtio_fs *fs)
 {
 	for (unsigned int i = 0; i < fs->nvqs; i++) {
 		struct virtio_fs_vq *fsvq = &fs->vqs[i];
 
-		if (i == VQ_HIPRIO && virtio_fs_is_v5(fs))
-			drain_hiprio_queued_reqs(fsvq);
+		if (virtio_fs_variant_in(fs, VFS_V5_2019)) {
+			if (i == VQ_HIPRIO)
+				drain_hiprio_queued_reqs(fsvq);
+		}
 		virtio_fs_drain_queue(fsvq);
 	}
 }
 
-/* Kernel: virtio_fs_drain_all_queues(). Mainline serializes drains with
- * virtio_fs_mutex (reinit_completion wants a single waiter); v5 does not. */
+/* Kernel: virtio_fs_drain_all_queues(). 6.1 and mainline serialize drains
+ * with virtio_fs_mutex (reinit_completion wants a single waiter); v5 does
+ * not. */
 void virtio_fs_drain_all_queues(struct virtio_fs *fs)
 {
-	if (virtio_fs_is_v5(fs)) {
+	if (virtio_fs_variant_in(fs, VFS_V5_2019)) {
 		virtio_fs_drain_all_queues_locked(fs);
-		return;
+	} else {
+		mutex_lock(&virtio_fs_mutex);
+		virtio_fs_drain_all_queues_locked(fs);
+		mutex_unlock(&virtio_fs_mutex);
 	}
-	mutex_lock(&virtio_fs_mutex);
-	virtio_fs_drain_all_queues_locked(fs);
-	mutex_unlock(&virtio_fs_mutex);
 }
 
 /* Kernel: virtio_fs_start_all_queues(). */
@@ -241,27 +344,61 @@ void virtio_fs_start_all_queues(struct virtio_fs *fs)
 	}
 }
 
-/* Kernel: virtio_fs_add_instance(): list it unless the tag is taken. */
-static int virtio_fs_add_instance(struct virtio_fs *fs)
+/* sim [mainline]: trace each line of @fs's /sys/fs/virtiofs/N view. */
+static void virtio_fs_trace_sysfs(struct virtio_fs *fs, const char *func);
+
+/* Kernel [mainline]: virtio_fs_delete_queues_sysfs(), with the rest of
+ * remove()'s sysfs teardown: /sys/fs/virtiofs/N goes. */
+static void virtio_fs_delete_queues_sysfs(struct virtio_fs *fs)
+{
+	fs->sysfs = false;
+	TRACE(.kind = "virtio_fs.sysfs", .func = "virtio_fs_remove",
+	      .detail = trace_fmt("/sys/fs/virtiofs/%u removed",
+				  fs->vdev->index));
+}
+
+/* Kernel [mainline]: virtio_fs_add_queues_sysfs(), with the rest of
+ * add_instance()'s sysfs: /sys/fs/virtiofs/N, its tag, its device link
+ * and mqs/Q/{name,cpu_list} (kernel objects that cannot fail to be made
+ * here). */
+static int virtio_fs_add_queues_sysfs(struct virtio_fs *fs)
+{
+	fs->sysfs = true;
+	virtio_fs_trace_sysfs(fs, "virtio_fs_add_instance");
+	return 0;
+}
+
+/* Kernel: virtio_fs_add_instance(): list it unless the tag is taken;
+ * mainline also publishes it in sysfs. */
+static int virtio_fs_add_instance(struct virtio_device *vdev,
+				  struct virtio_fs *fs)
 {
 	struct virtio_fs *fs2;
-	bool duplicate = false;
+	int ret;
 
+	(void)vdev;
 	mutex_lock(&virtio_fs_mutex);
 	list_for_each_entry(fs2, &virtio_fs_instances, list) {
-		if (strcmp(fs->tag, fs2->tag) == 0)
-			duplicate = true;
+		if (strcmp(fs->tag, fs2->tag) == 0) {
+			mutex_unlock(&virtio_fs_mutex);
+			TRACE(.kind = "virtio_fs.error",
+			      .func = "virtio_fs_add_instance",
+			      .detail = trace_fmt("tag %s already exists",
+						  fs->tag));
+			return -EEXIST;
+		}
 	}
-	if (!duplicate)
-		list_add_tail(&fs->list, &virtio_fs_instances);
-	mutex_unlock(&virtio_fs_mutex);
 
-	if (duplicate) {
-		TRACE(.kind = "virtio_fs.error",
-		      .func = "virtio_fs_add_instance",
-		      .detail = trace_fmt("tag %s already exists", fs->tag));
-		return -EEXIST;
+	if (virtio_fs_variant_in(fs, VFS_MAINLINE)) {
+		ret = virtio_fs_add_queues_sysfs(fs);
+		if (ret) {
+			mutex_unlock(&virtio_fs_mutex);
+			return ret;
+		}
 	}
+
+	list_add_tail(&fs->list, &virtio_fs_instances);
+	mutex_unlock(&virtio_fs_mutex);
 	return 0;
 }
 
@@ -298,8 +435,8 @@ static void virtio_fs_free_devs(struct virtio_fs *fs)
 
 /*
  * Kernel: virtio_fs_read_tag(): the tag is the config bytes up to the
- * first NUL, or all 36 of them. Empty is invalid; mainline also refuses a
- * newline ("virtiofs: forbid newlines in tags").
+ * first NUL, or all 36 of them. Empty is invalid; 6.1 and mainline also
+ * refuse a newline ("virtiofs: forbid newlines in tags").
  */
 static int virtio_fs_read_tag(struct virtio_device *vdev, struct virtio_fs *fs)
 {
@@ -318,21 +455,34 @@ static int virtio_fs_read_tag(struct virtio_device *vdev, struct virtio_fs *fs)
 	if (!end)
 		end = &tag_buf[sizeof(tag_buf)];
 	len = (size_t)(end - tag_buf);
-	if (!virtio_fs_is_v5(fs) && memchr(tag_buf, '\n', len))
-		return -EINVAL;
 	fs->tag = kmalloc(len + 1, GFP_KERNEL);
 	if (!fs->tag)
 		return -ENOMEM;
 	memcpy(fs->tag, tag_buf, len);
 	fs->tag[len] = '\0';
+	if (virtio_fs_variant_in(fs, VFS_V6_1 | VFS_MAINLINE)) {
+		if (strchr(fs->tag, '\n'))
+			return -EINVAL;
+	}
 	TRACE(.kind = "virtio_fs.tag", .func = "virtio_fs_read_tag",
 	      .detail = trace_fmt("discovered new tag: %s", fs->tag));
 	return 0;
 }
 
+/* sim: the "&& likely(!virtqueue_is_broken(vq))" that v5 and 6.1 have in
+ * their completion loops' condition and mainline dropped. */
+static bool virtio_fs_vq_broken(struct virtio_fs *fs, struct virtqueue *vq)
+{
+	if (virtio_fs_variant_in(fs, VFS_V5_2019 | VFS_V6_1)) {
+		return virtqueue_is_broken(vq);
+	} else {
+		return false;
+	}
+}
+
 /*
  * Kernel: virtio_fs_hiprio_done_work(): free the FORGETs the device is
- * done with. Mainline also restarts the parked ones.
+ * done with. Mainline (6.11 on) also restarts the parked ones.
  */
 static void virtio_fs_hiprio_done_work(struct work_struct *work)
 {
@@ -358,28 +508,44 @@ static void virtio_fs_hiprio_done_work(struct work_struct *work)
 			      .unique = forget->req.ih.unique,
 			      .opcode = FUSE_FORGET);
 			kfree(forget);
-			if (virtio_fs_is_v5(fs))
+			if (virtio_fs_variant_in(fs, VFS_V5_2019)) {
 				fsvq->in_flight--;
-			else
+			} else {
 				dec_in_flight_req(fsvq);
+			}
 		}
-	} while (!virtqueue_enable_cb(vq) &&
-		 (!virtio_fs_is_v5(fs) || !virtqueue_is_broken(vq)));
+	} while (!virtqueue_enable_cb(vq) && !virtio_fs_vq_broken(fs, vq));
 
-	if (!virtio_fs_is_v5(fs) && !list_empty(&fsvq->queued_reqs))
-		schedule_work(&fsvq->dispatch_work.work);
+	if (virtio_fs_variant_in(fs, VFS_MAINLINE)) {
+		if (!list_empty(&fsvq->queued_reqs))
+			schedule_work(&fsvq->dispatch_work.work);
+	}
 	spin_unlock(&fsvq->lock);
 }
 
+/* sim: the errors that park a request or a FORGET for a later retry
+ * (each caller's "if (ret == ...)"): -ENOMEM and -ENOSPC in v5 and 6.1,
+ * -ENOSPC alone from 6.11 on. */
+static bool virtio_fs_retry_later(struct virtio_fs *fs, int ret)
+{
+	if (virtio_fs_variant_in(fs, VFS_V5_2019 | VFS_V6_1)) {
+		return ret == -ENOMEM || ret == -ENOSPC;
+	} else {
+		return ret == -ENOSPC;
+	}
+}
+
 /*
- * Kernel: virtio_fs_request_dispatch_work() (mainline): end the requests
- * whose submission failed, then re-send the parked ones until the ring is
- * full again (the next completion reschedules this work).
+ * Kernel [6.1, mainline]: virtio_fs_request_dispatch_work(): end the
+ * requests whose submission failed, then re-send the parked ones until
+ * the ring is full again. 6.1 re-arms itself 1 ms later then; mainline
+ * waits for the next completion to schedule it.
  */
 static void virtio_fs_request_dispatch_work(struct work_struct *work)
 {
 	struct virtio_fs_vq *fsvq =
 		container_of(work, struct virtio_fs_vq, dispatch_work.work);
+	struct virtio_fs *fs = fsvq->fs;
 	struct fuse_req *req;
 	int ret;
 
@@ -411,12 +577,17 @@ static void virtio_fs_request_dispatch_work(struct work_struct *work)
 		list_del_init(&req->list);
 		spin_unlock(&fsvq->lock);
 
-		/* memalloc_nofs_save() + GFP_KERNEL in the kernel */
+		/* mainline: memalloc_nofs_save() + GFP_KERNEL */
 		ret = virtio_fs_enqueue_req(fsvq, req, true, GFP_NOFS);
 		if (ret < 0) {
-			if (ret == -ENOSPC) {
+			if (virtio_fs_retry_later(fs, ret)) {
 				spin_lock(&fsvq->lock);
 				list_add_tail(&req->list, &fsvq->queued_reqs);
+				if (virtio_fs_variant_in(fs, VFS_V6_1)) {
+					schedule_delayed_work(
+						&fsvq->dispatch_work,
+						msecs_to_jiffies(1));
+				}
 				spin_unlock(&fsvq->lock);
 				return;
 			}
@@ -433,16 +604,22 @@ static void virtio_fs_request_dispatch_work(struct work_struct *work)
 	}
 }
 
-/* Fill in a FORGET. The fixed driver sends only forget->req (48 bytes);
- * v5 (forget-sends-list-head) sent the whole struct, list_head included. */
+/* sim: fill in a FORGET (the code of virtio_fs_send_forget() and
+ * virtio_fs_wake_forget_and_unlock()). The fixed driver sends only
+ * forget->req (48 bytes); v5 (forget-sends-list-head) sent the whole
+ * struct, list_head included. */
 static void virtio_fs_fill_forget(struct virtio_fs *fs,
 				  struct virtio_fs_forget *forget,
 				  struct fuse_forget_link *link, u64 unique,
 				  struct scatterlist *sg)
 {
-	bool whole = virtio_fs_bug(fs, VIRTIO_FS_BUG_FORGET_SENDS_LIST_HEAD);
-	unsigned int len = whole ? sizeof(*forget) : sizeof(forget->req);
+	unsigned int len = sizeof(forget->req);
+	void *start = &forget->req;
 
+	if (virtio_fs_bug(fs, VIRTIO_FS_BUG_FORGET_SENDS_LIST_HEAD)) {
+		len = sizeof(*forget);
+		start = forget;
+	}
 	forget->req.ih = (struct fuse_in_header){
 		.opcode = FUSE_FORGET,
 		.nodeid = link->forget_one.nodeid,
@@ -452,10 +629,11 @@ static void virtio_fs_fill_forget(struct virtio_fs *fs,
 	forget->req.arg = (struct fuse_forget_in){
 		.nlookup = link->forget_one.nlookup,
 	};
-	sg_init_one(sg, whole ? (void *)forget : (void *)&forget->req, len);
+	sg_init_one(sg, start, len);
 }
 
-/* The sg of a FORGET that was parked (its header says how long it is). */
+/* sim: the sg of a FORGET that was parked (its header says how long it
+ * is). */
 static void virtio_fs_forget_sg(struct virtio_fs_forget *forget,
 				struct scatterlist *sg)
 {
@@ -463,9 +641,11 @@ static void virtio_fs_forget_sg(struct virtio_fs_forget *forget,
 }
 
 /*
- * Kernel: send_forget_request() (mainline). Sends the FORGET, or parks it
- * on queued_reqs when the ring is full (counted in in_flight unless it
- * already was), or drops it (stopped queue, other errors).
+ * Kernel [6.1, mainline]: send_forget_request(). Sends the FORGET, or
+ * parks it on queued_reqs when the ring is full (counted in in_flight
+ * unless it already was; 6.1 also arms the dispatch work 1 ms later) and
+ * returns 1, or drops it (stopped queue: 0; any other error: that
+ * negative error, so the dispatch work stops).
  */
 static int send_forget_request(struct virtio_fs_vq *fsvq,
 			       struct virtio_fs_forget *forget, bool in_flight)
@@ -477,8 +657,7 @@ static int send_forget_request(struct virtio_fs_vq *fsvq,
 	int ret = 0;
 
 	spin_lock(&fsvq->lock);
-	if (!fsvq->connected &&
-	    !virtio_fs_bug(fs, VIRTIO_FS_BUG_HIPRIO_NO_CONNECTED_CHECK)) {
+	if (!fsvq->connected) {
 		TRACE(.kind = "virtio_fs.forget_drop",
 		      .func = "send_forget_request", .queue = fsvq->name,
 		      .unique = forget->req.ih.unique, .opcode = FUSE_FORGET,
@@ -498,17 +677,26 @@ static int send_forget_request(struct virtio_fs_vq *fsvq,
 	virtio_fs_forget_sg(forget, &sg);
 	ret = virtqueue_add_sgs(fsvq->vq, sgs, 1, 0, forget, GFP_ATOMIC);
 	if (ret < 0) {
-		if (ret == -ENOSPC) {
+		if (virtio_fs_retry_later(fs, ret)) {
 			TRACE(.kind = "virtio_fs.forget_park",
 			      .func = "send_forget_request",
 			      .queue = fsvq->name,
 			      .unique = forget->req.ih.unique,
-			      .opcode = FUSE_FORGET);
+			      .opcode = FUSE_FORGET,
+			      .detail = trace_fmt("err=%d", ret));
 			list_add_tail(&forget->list, &fsvq->queued_reqs);
-			if (!in_flight &&
-			    !virtio_fs_bug(fs,
-					   VIRTIO_FS_BUG_FORGETS_NOT_IN_FLIGHT))
-				inc_in_flight_req(fsvq);
+			if (virtio_fs_variant_in(fs, VFS_V6_1)) {
+				schedule_delayed_work(&fsvq->dispatch_work,
+						      msecs_to_jiffies(1));
+			}
+			if (virtio_fs_bug(
+				    fs,
+				    VIRTIO_FS_BUG_TEACH_FORGETS_UNCOUNTED)) {
+				/* teaching: the parked FORGET stays uncounted */
+			} else {
+				if (!in_flight)
+					inc_in_flight_req(fsvq);
+			}
 			ret = 1;
 		} else {
 			TRACE(.kind = "virtio_fs.forget_drop",
@@ -517,10 +705,9 @@ static int send_forget_request(struct virtio_fs_vq *fsvq,
 			      .unique = forget->req.ih.unique,
 			      .opcode = FUSE_FORGET,
 			      .detail = trace_fmt("err=%d", ret));
+			kfree(forget);
 			if (in_flight)
 				dec_in_flight_req(fsvq);
-			kfree(forget);
-			ret = 0;
 		}
 		goto out;
 	}
@@ -534,7 +721,7 @@ static int send_forget_request(struct virtio_fs_vq *fsvq,
 	spin_unlock(&fsvq->lock);
 	if (notify)
 		virtqueue_notify(fsvq->vq);
-	return 0;
+	return ret;
 out:
 	spin_unlock(&fsvq->lock);
 	return ret;
@@ -543,8 +730,9 @@ out:
 /*
  * Kernel: virtio_fs_hiprio_dispatch_work(): send the parked FORGETs in
  * order. v5 adds them inline and re-arms itself 1 ms later while the ring
- * is full; mainline goes through send_forget_request() and stops at the
- * first full ring (the next completion schedules it again).
+ * is full; 6.1 and mainline go through send_forget_request() and stop at
+ * the first that does not go out (6.1's re-arms the work, mainline's
+ * next completion schedules it again).
  */
 static void virtio_fs_hiprio_dispatch_work(struct work_struct *work)
 {
@@ -567,53 +755,56 @@ static void virtio_fs_hiprio_dispatch_work(struct work_struct *work)
 		}
 		list_del(&forget->list);
 
-		if (!virtio_fs_is_v5(fs)) {
+		if (virtio_fs_variant_in(fs, VFS_V6_1 | VFS_MAINLINE)) {
 			spin_unlock(&fsvq->lock);
-			if (send_forget_request(
-				    fsvq, forget,
-				    !virtio_fs_bug(
-					    fs,
-					    VIRTIO_FS_BUG_FORGETS_NOT_IN_FLIGHT)))
-				return;
-			continue;
-		}
-
-		/* v5 */
-		if (!fsvq->connected ||
-		    !virtio_fs_vq_alive(fsvq,
-					"virtio_fs_hiprio_dispatch_work")) {
-			spin_unlock(&fsvq->lock);
-			kfree(forget);
-			continue;
-		}
-		virtio_fs_forget_sg(forget, &sg);
-		ret = virtqueue_add_sgs(fsvq->vq, sgs, 1, 0, forget,
-					GFP_ATOMIC);
-		if (ret < 0) {
-			if (ret == -ENOMEM || ret == -ENOSPC) {
-				list_add_tail(&forget->list,
-					      &fsvq->queued_reqs);
-				schedule_delayed_work(&fsvq->dispatch_work,
-						      msecs_to_jiffies(1));
+			if (virtio_fs_bug(
+				    fs,
+				    VIRTIO_FS_BUG_TEACH_FORGETS_UNCOUNTED)) {
+				if (send_forget_request(fsvq, forget, false))
+					return;
 			} else {
-				kfree(forget);
+				if (send_forget_request(fsvq, forget, true))
+					return;
 			}
+		} else {
+			if (!fsvq->connected ||
+			    !virtio_fs_vq_alive(
+				    fsvq, "virtio_fs_hiprio_dispatch_work")) {
+				spin_unlock(&fsvq->lock);
+				kfree(forget);
+				continue;
+			}
+			virtio_fs_forget_sg(forget, &sg);
+			ret = virtqueue_add_sgs(fsvq->vq, sgs, 1, 0, forget,
+						GFP_ATOMIC);
+			if (ret < 0) {
+				if (ret == -ENOMEM || ret == -ENOSPC) {
+					list_add_tail(&forget->list,
+						      &fsvq->queued_reqs);
+					schedule_delayed_work(
+						&fsvq->dispatch_work,
+						msecs_to_jiffies(1));
+				} else {
+					kfree(forget);
+				}
+				spin_unlock(&fsvq->lock);
+				return;
+			}
+			fsvq->in_flight++;
+			TRACE(.kind = "virtio_fs.forget",
+			      .func = "virtio_fs_hiprio_dispatch_work",
+			      .queue = fsvq->name,
+			      .unique = forget->req.ih.unique,
+			      .opcode = FUSE_FORGET);
+			notify = virtqueue_kick_prepare(fsvq->vq);
 			spin_unlock(&fsvq->lock);
-			return;
+			if (notify)
+				virtqueue_notify(fsvq->vq);
 		}
-		fsvq->in_flight++;
-		TRACE(.kind = "virtio_fs.forget",
-		      .func = "virtio_fs_hiprio_dispatch_work",
-		      .queue = fsvq->name, .unique = forget->req.ih.unique,
-		      .opcode = FUSE_FORGET);
-		notify = virtqueue_kick_prepare(fsvq->vq);
-		spin_unlock(&fsvq->lock);
-		if (notify)
-			virtqueue_notify(fsvq->vq);
 	}
 }
 
-/* Kernel (v5): virtio_fs_dummy_dispatch_work(): request queues park
+/* Kernel [v5-2019]: virtio_fs_dummy_dispatch_work(): request queues park
  * nothing in v5. */
 static void virtio_fs_dummy_dispatch_work(struct work_struct *work)
 {
@@ -656,9 +847,9 @@ static int copy_args_to_argbuf(struct fuse_req *req, gfp_t gfp)
 /*
  * Kernel: copy_args_from_argbuf(): copy the reply's arguments out of
  * argbuf (a variable last argument learns its size) and free argbuf.
- * out.h.len is trusted: mainline checked it in virtio_fs_verify_response();
- * v5 did not, so here a bad length is reported ("virtio_fs.unchecked_reply",
- * what would have underflowed in the kernel) and clamped.
+ * out.h.len is trusted, as the kernel trusts it; what would have
+ * underflowed or overrun there is reported here
+ * ("virtio_fs.unchecked_reply") and clamped.
  */
 static void copy_args_from_argbuf(struct fuse_args *args, struct fuse_req *req)
 {
@@ -700,16 +891,25 @@ static void copy_args_from_argbuf(struct fuse_args *args, struct fuse_req *req)
 	req->argbuf = NULL;
 }
 
-/* Kernel (7.1): virtio_fs_verify_response(): believe a reply only when its
- * length and unique match the request. */
+/*
+ * Kernel [mainline]: virtio_fs_verify_response() (7.1): believe a reply
+ * only when it covers a header, its oh.len is the used length and its
+ * unique is the request's. vfsim's strict-replies option checks what the
+ * kernel's /dev/fuse path would refuse too (FUSE_VERIFY_STRICT).
+ */
 static bool virtio_fs_verify_response(struct fuse_req *req, unsigned int len)
 {
+	struct virtio_fs *fs = req->fm->fc->iq.priv;
+	enum fuse_verify_strictness strictness = FUSE_VERIFY_KERNEL;
 	struct fuse_proto_args pa;
 	int err;
 
+	if (virtio_fs_opt(fs, VIRTIO_FS_OPT_STRICT_REPLIES)) {
+		strictness = FUSE_VERIFY_STRICT;
+	}
 	fuse_args_to_proto(req->args, &pa);
-	err = fuse_proto_verify_reply(&pa, req->in.h.unique, &req->out.h, len,
-				      NULL);
+	err = fuse_proto_check_reply(&pa, req->in.h.unique, &req->out.h, len,
+				     NULL, strictness);
 	if (err) {
 		TRACE(.kind = "virtio_fs.bad_reply",
 		      .func = "virtio_fs_verify_response",
@@ -744,37 +944,41 @@ static void virtio_fs_zero_page_tail(struct fuse_args *args)
 	}
 }
 
-/* Drop the reference the driver holds while the device has the buffers
- * (taken only with a request timeout, see virtio_fs_enqueue_req()). */
-static void virtio_fs_put_device_ref(struct virtio_fs *fs, struct fuse_req *req)
+/* sim [option:bounded-drain]: drop the reference the driver holds while
+ * the device has the buffers (see virtio_fs_enqueue_req()). */
+static void virtio_fs_put_device_ref(struct fuse_req *req)
 {
-	if (fs->req_timeout_ns)
-		fuse_put_request(req);
+	fuse_put_request(req);
 }
 
 /*
- * Kernel: virtio_fs_request_complete(): copy the reply out, zero the rest
- * of short page reads, clear FR_SENT, end the request, uncount it. A
- * request the core already ended (request timeout) only gets its buffers
- * back. end-before-unlist ends it first and unlinks it afterwards.
+ * Kernel: virtio_fs_request_complete() (v5: the loop body of its done
+ * work): copy the reply out, zero the rest of short page reads, clear
+ * FR_SENT (v5 also unlinks the request; v5 and 6.1 under fpq->lock), end
+ * the request, uncount it. With bounded-drain a request the core already
+ * ended only gets its buffers back.
  */
 static void virtio_fs_request_complete(struct fuse_req *req,
 				       struct virtio_fs_vq *fsvq)
 {
 	struct virtio_fs *fs = fsvq->fs;
-	struct fuse_pqueue *fpq = fsvq->fud ? &fsvq->fud->pq : NULL;
+	struct fuse_pqueue *fpq = &fsvq->fud->pq;
 	struct fuse_args *args = req->args;
-	bool early = virtio_fs_bug(fs, VIRTIO_FS_BUG_END_BEFORE_UNLIST);
 
-	if (test_bit(FR_FINISHED, &req->flags)) {
-		TRACE(.kind = "virtio_fs.late_reply",
-		      .func = "virtio_fs_request_complete", .queue = fsvq->name,
-		      .unique = req->in.h.unique,
-		      .detail = "request already ended by the core");
-		kfree(req->argbuf);
-		req->argbuf = NULL;
-		virtio_fs_put_device_ref(fs, req);
-		goto uncount;
+	if (virtio_fs_opt(fs, VIRTIO_FS_OPT_BOUNDED_DRAIN)) {
+		if (test_bit(FR_FINISHED, &req->flags)) {
+			TRACE(.kind = "virtio_fs.late_reply",
+			      .func = "virtio_fs_request_complete",
+			      .queue = fsvq->name, .unique = req->in.h.unique,
+			      .detail = "request already ended by the core");
+			kfree(req->argbuf);
+			req->argbuf = NULL;
+			virtio_fs_put_device_ref(req);
+			spin_lock(&fsvq->lock);
+			dec_in_flight_req(fsvq);
+			spin_unlock(&fsvq->lock);
+			return;
+		}
 	}
 
 	copy_args_from_argbuf(args, req);
@@ -785,43 +989,34 @@ static void virtio_fs_request_complete(struct fuse_req *req,
 	      .unique = req->in.h.unique, .opcode = (s32)req->in.h.opcode,
 	      .detail = trace_fmt("error=%d", req->out.h.error));
 
-	if (early) {
-		/* end-before-unlist: the request may be freed by now, or
-		 * by its waiter while we wait for fpq->lock */
-		fuse_request_end(req);
-		if (fpq)
-			spin_lock(&fpq->lock);
-		if (!kmem_is_live(req)) {
-			check_report("virtio_fs.uaf",
-				     "BUG: KASAN: use-after-free in "
-				     "virtio_fs_request_complete(): request "
-				     "freed by fuse_request_end() while still "
-				     "on a list");
-			if (fpq)
-				spin_unlock(&fpq->lock);
-			goto uncount;
-		}
-	} else if (fpq) {
+	if (virtio_fs_variant_in(fs, VFS_V5_2019)) {
 		spin_lock(&fpq->lock);
-	}
-	clear_bit(FR_SENT, &req->flags);
-	list_del_init(&req->list);
-	if (fpq)
+		clear_bit(FR_SENT, &req->flags);
+		list_del_init(&req->list);
 		spin_unlock(&fpq->lock);
-	if (!early)
-		fuse_request_end(req);
-	virtio_fs_put_device_ref(fs, req);
-uncount:
+	} else if (virtio_fs_variant_in(fs, VFS_V6_1)) {
+		spin_lock(&fpq->lock);
+		clear_bit(FR_SENT, &req->flags);
+		spin_unlock(&fpq->lock);
+	} else {
+		clear_bit(FR_SENT, &req->flags);
+	}
+
+	fuse_request_end(req);
+	if (virtio_fs_opt(fs, VIRTIO_FS_OPT_BOUNDED_DRAIN)) {
+		virtio_fs_put_device_ref(req);
+	}
 	spin_lock(&fsvq->lock);
-	if (virtio_fs_is_v5(fs))
+	if (virtio_fs_variant_in(fs, VFS_V5_2019)) {
 		fsvq->in_flight--;
-	else
+	} else {
 		dec_in_flight_req(fsvq);
+	}
 	spin_unlock(&fsvq->lock);
 }
 
-/* Kernel: virtio_fs_complete_req_work(): complete a request whose end may
- * block, in its own work. */
+/* Kernel [6.1, mainline]: virtio_fs_complete_req_work(): complete a
+ * request whose end may block, in its own work. */
 static void virtio_fs_complete_req_work(struct work_struct *work)
 {
 	struct virtio_fs_req_work *w =
@@ -835,18 +1030,17 @@ static void virtio_fs_complete_req_work(struct work_struct *work)
  * Kernel: virtio_fs_requests_done_work(): collect the used buffers in the
  * disable_cb / get_buf / enable_cb loop (so none is missed between the
  * last get_buf and re-enabling callbacks), then complete each request
- * outside fsvq->lock. Mainline verifies each reply first (-EIO when bad),
- * completes may_block requests in their own work, and restarts parked
- * requests.
+ * outside fsvq->lock. Mainline verifies each reply first (-EIO when bad)
+ * and restarts parked requests; 6.1 and mainline complete may_block
+ * requests in their own work.
  */
 static void virtio_fs_requests_done_work(struct work_struct *work)
 {
 	struct virtio_fs_vq *fsvq =
 		container_of(work, struct virtio_fs_vq, done_work);
 	struct virtio_fs *fs = fsvq->fs;
-	struct fuse_pqueue *fpq = fsvq->fud ? &fsvq->fud->pq : NULL;
+	struct fuse_pqueue *fpq;
 	struct virtqueue *vq = fsvq->vq;
-	bool v5 = virtio_fs_is_v5(fs);
 	struct fuse_req *req, *next;
 	unsigned int len;
 	LIST_HEAD(reqs);
@@ -856,46 +1050,59 @@ static void virtio_fs_requests_done_work(struct work_struct *work)
 		spin_unlock(&fsvq->lock);
 		return;
 	}
+	if (WARN_ON(!fsvq->fud)) { /* sim: the kernel would oops here */
+		spin_unlock(&fsvq->lock);
+		return;
+	}
+	fpq = &fsvq->fud->pq;
 	do {
 		virtqueue_disable_cb(vq);
 		while ((req = virtqueue_get_buf(vq, &len)) != NULL) {
+			if (!virtio_fs_req_alive(fsvq, fpq, req, __func__)) {
+				dec_in_flight_req(fsvq);
+				continue;
+			}
 			TRACE(.kind = "virtio_fs.reply",
 			      .func = "virtio_fs_requests_done_work",
 			      .queue = fsvq->name, .unique = req->in.h.unique,
 			      .opcode = (s32)req->in.h.opcode,
 			      .detail = trace_fmt("len=%u", len));
-			if (!v5 && !test_bit(FR_FINISHED, &req->flags) &&
-			    !virtio_fs_verify_response(req, len)) {
-				req->out.h.error = -EIO;
-				req->out.h.len = sizeof(struct fuse_out_header);
+			if (virtio_fs_variant_in(fs, VFS_MAINLINE)) {
+				if (!virtio_fs_verify_response(req, len)) {
+					req->out.h.error = -EIO;
+					req->out.h.len =
+						sizeof(struct fuse_out_header);
+				}
 			}
-			if (fpq)
-				spin_lock(&fpq->lock);
+			spin_lock(&fpq->lock);
 			list_move_tail(&req->list, &reqs);
-			if (fpq)
-				spin_unlock(&fpq->lock);
+			spin_unlock(&fpq->lock);
 		}
-	} while (!virtqueue_enable_cb(vq) && (!v5 || !virtqueue_is_broken(vq)));
+	} while (!virtqueue_enable_cb(vq) && !virtio_fs_vq_broken(fs, vq));
 	spin_unlock(&fsvq->lock);
 
 	list_for_each_entry_safe(req, next, &reqs, list) {
-		if (!v5 && !virtio_fs_bug(fs, VIRTIO_FS_BUG_END_BEFORE_UNLIST))
+		if (virtio_fs_variant_in(fs, VFS_V6_1 | VFS_MAINLINE)) {
 			list_del_init(&req->list);
-		if (!v5 && req->args->may_block &&
-		    !test_bit(FR_FINISHED, &req->flags)) {
-			struct virtio_fs_req_work *w;
+			if (req->args->may_block) {
+				struct virtio_fs_req_work *w;
 
-			w = kzalloc(sizeof(*w), GFP_NOFS | __GFP_NOFAIL);
-			INIT_WORK(&w->done_work, virtio_fs_complete_req_work);
-			w->fsvq = fsvq;
-			w->req = req;
-			schedule_work(&w->done_work);
+				w = kzalloc(sizeof(*w),
+					    GFP_NOFS | __GFP_NOFAIL);
+				INIT_WORK(&w->done_work,
+					  virtio_fs_complete_req_work);
+				w->fsvq = fsvq;
+				w->req = req;
+				schedule_work(&w->done_work);
+			} else {
+				virtio_fs_request_complete(req, fsvq);
+			}
 		} else {
 			virtio_fs_request_complete(req, fsvq);
 		}
 	}
 
-	if (!v5) {
+	if (virtio_fs_variant_in(fs, VFS_MAINLINE)) {
 		spin_lock(&fsvq->lock);
 		if (!list_empty(&fsvq->queued_reqs))
 			schedule_work(&fsvq->dispatch_work.work);
@@ -903,25 +1110,56 @@ static void virtio_fs_requests_done_work(struct work_struct *work)
 	}
 }
 
-/*
- * Kernel: virtio_fs_map_queues(): spread the CPUs evenly over the request
- * queues, as group_cpus_evenly() does when the transport has no affinity
- * (contiguous CPUs share a queue).
- */
-static void virtio_fs_map_queues(struct virtio_device *vdev,
-				 struct virtio_fs *fs)
+/* sim: trace the CPU -> queue map, one line per CPU. */
+static void virtio_fs_trace_mq_map(struct virtio_fs *fs)
 {
-	unsigned int ncpus = nr_cpu_ids;
-
-	(void)vdev;
-	for (unsigned int cpu = 0; cpu < ncpus; cpu++) {
-		fs->mq_map[cpu] =
-			VQ_REQUEST + cpu * fs->num_request_queues / ncpus;
+	for (unsigned int cpu = 0; cpu < nr_cpu_ids; cpu++)
 		TRACE(.kind = "virtio_fs.mq_map",
 		      .func = "virtio_fs_map_queues",
 		      .queue = fs->vqs[fs->mq_map[cpu]].name,
 		      .detail = trace_fmt("cpu%u", cpu));
+}
+
+/*
+ * Kernel [mainline]: virtio_fs_map_queues(): bind each CPU to a request
+ * queue: the transport's interrupt affinity when it has one (PCI MSI-X),
+ * else group_cpus_evenly()'s groups of consecutive CPUs (6 CPUs on 4
+ * queues: 2, 2, 1, 1); all on the first request queue if even that
+ * fails. mq_map holds the queue's index in fs->vqs.
+ */
+static void virtio_fs_map_queues(struct virtio_device *vdev,
+				 struct virtio_fs *fs)
+{
+	const struct cpumask *mask;
+	struct cpumask *masks;
+	unsigned int q, cpu, nr_masks;
+
+	if (!vdev->config->get_vq_affinity)
+		goto fallback;
+
+	for (q = 0; q < fs->num_request_queues; q++) {
+		mask = vdev->config->get_vq_affinity(vdev, VQ_REQUEST + q);
+		if (!mask)
+			goto fallback;
+
+		for_each_cpu(cpu, mask) fs->mq_map[cpu] = q + VQ_REQUEST;
 	}
+	virtio_fs_trace_mq_map(fs);
+	return;
+fallback:
+	masks = group_cpus_evenly(fs->num_request_queues, &nr_masks);
+	if (!masks) {
+		for (cpu = 0; cpu < nr_cpu_ids; cpu++)
+			fs->mq_map[cpu] = VQ_REQUEST;
+		virtio_fs_trace_mq_map(fs);
+		return;
+	}
+	for (q = 0; q < fs->num_request_queues; q++) {
+		for_each_cpu(cpu, &masks[q % nr_masks])
+			fs->mq_map[cpu] = q + VQ_REQUEST;
+	}
+	kfree(masks);
+	virtio_fs_trace_mq_map(fs);
 }
 
 /* Kernel: virtio_fs_vq_done(): the interrupt handler; defer to done_work. */
@@ -936,7 +1174,8 @@ void virtio_fs_vq_done(struct virtqueue *vq)
 	schedule_work(&fsvq->done_work);
 }
 
-/* Kernel: virtio_fs_init_vq(): name, lock, lists, works of one queue. */
+/* Kernel: virtio_fs_init_vq(): name, lock, lists, works of one queue (v5
+ * did this inline in virtio_fs_setup_vqs()). */
 static void virtio_fs_init_vq(struct virtio_fs *fs, struct virtio_fs_vq *fsvq,
 			      const char *name, bool hiprio)
 {
@@ -952,19 +1191,21 @@ static void virtio_fs_init_vq(struct virtio_fs *fs, struct virtio_fs_vq *fsvq,
 				  virtio_fs_hiprio_dispatch_work);
 	} else {
 		INIT_WORK(&fsvq->done_work, virtio_fs_requests_done_work);
-		if (virtio_fs_is_v5(fs))
+		if (virtio_fs_variant_in(fs, VFS_V5_2019)) {
 			INIT_DELAYED_WORK(&fsvq->dispatch_work,
 					  virtio_fs_dummy_dispatch_work);
-		else
+		} else {
 			INIT_DELAYED_WORK(&fsvq->dispatch_work,
 					  virtio_fs_request_dispatch_work);
+		}
 	}
 }
 
 /*
  * Kernel: virtio_fs_setup_vqs(): read num_request_queues (0 is invalid;
  * mainline caps it at the CPU count), create hiprio + the request queues
- * and mark them connected. On error nothing is left allocated.
+ * and mark them connected. On error the queue array is freed (and
+ * mainline's mq_map, which it does not forget: see virtio_fs_probe()).
  */
 static int virtio_fs_setup_vqs(struct virtio_device *vdev, struct virtio_fs *fs)
 {
@@ -978,14 +1219,21 @@ static int virtio_fs_setup_vqs(struct virtio_device *vdev, struct virtio_fs *fs)
 			&fs->num_request_queues);
 	if (fs->num_request_queues == 0)
 		return -EINVAL;
-	if (!virtio_fs_is_v5(fs) && fs->num_request_queues > nr_cpu_ids)
-		fs->num_request_queues = nr_cpu_ids;
+	if (virtio_fs_variant_in(fs, VFS_MAINLINE)) {
+		if (fs->num_request_queues > nr_cpu_ids)
+			fs->num_request_queues = nr_cpu_ids;
+	}
 
 	fs->nvqs = VQ_REQUEST + fs->num_request_queues;
 	fs->vqs = kcalloc(fs->nvqs, sizeof(fs->vqs[VQ_HIPRIO]), GFP_KERNEL);
 	if (!fs->vqs)
 		return -ENOMEM;
-	if (!virtio_fs_is_v5(fs)) {
+
+	vqs = kmalloc_array(fs->nvqs, sizeof(vqs[VQ_HIPRIO]), GFP_KERNEL);
+	callbacks = kmalloc_array(fs->nvqs, sizeof(callbacks[VQ_HIPRIO]),
+				  GFP_KERNEL);
+	names = kmalloc_array(fs->nvqs, sizeof(names[VQ_HIPRIO]), GFP_KERNEL);
+	if (virtio_fs_variant_in(fs, VFS_MAINLINE)) {
 		fs->mq_map =
 			kcalloc(nr_cpu_ids, sizeof(*fs->mq_map), GFP_KERNEL);
 		if (!fs->mq_map) {
@@ -993,11 +1241,6 @@ static int virtio_fs_setup_vqs(struct virtio_device *vdev, struct virtio_fs *fs)
 			goto out;
 		}
 	}
-
-	vqs = kmalloc_array(fs->nvqs, sizeof(vqs[VQ_HIPRIO]), GFP_KERNEL);
-	callbacks = kmalloc_array(fs->nvqs, sizeof(callbacks[VQ_HIPRIO]),
-				  GFP_KERNEL);
-	names = kmalloc_array(fs->nvqs, sizeof(names[VQ_HIPRIO]), GFP_KERNEL);
 	if (!vqs || !callbacks || !names) {
 		ret = -ENOMEM;
 		goto out;
@@ -1028,9 +1271,9 @@ out:
 	kfree(vqs);
 	if (ret) {
 		kfree(fs->vqs);
-		fs->vqs = NULL;
-		kfree(fs->mq_map);
-		fs->mq_map = NULL;
+		if (virtio_fs_variant_in(fs, VFS_MAINLINE)) {
+			kfree(fs->mq_map);
+		}
 	}
 	return ret;
 }
@@ -1054,14 +1297,39 @@ static void virtio_fs_cleanup_vqs(struct virtio_device *vdev,
 	vdev->config->del_vqs(vdev);
 }
 
+/* Kernel [6.1, mainline]: virtio_fs_setup_dax(), reduced to finding the
+ * device's cache window (its shared memory region); the dax_device and
+ * the window's page map are not modelled. */
+static int virtio_fs_setup_dax(struct virtio_device *vdev, struct virtio_fs *fs)
+{
+	struct virtio_shm_region cache_reg;
+
+	if (!virtio_get_shm_region(vdev, &cache_reg,
+				   (u8)VIRTIO_FS_SHMCAP_ID_CACHE)) {
+		TRACE(.kind = "virtio_fs.dax", .func = "virtio_fs_setup_dax",
+		      .detail = "No cache capability");
+		return 0;
+	}
+	fs->window_len = cache_reg.len;
+	TRACE(.kind = "virtio_fs.dax", .func = "virtio_fs_setup_dax",
+	      .detail = trace_fmt("Cache len: 0x%llx @ 0x%llx",
+				  (unsigned long long)cache_reg.len,
+				  (unsigned long long)cache_reg.addr));
+	return 0;
+}
+
 /*
  * Kernel: virtio_fs_probe(): read the tag and the queue count, set up the
- * queues, go DRIVER_OK, then publish the instance. Any failure leaves
- * nothing behind -- except with probe-error-leak, where the late error
- * path forgets fs->vqs (CVE-2021-46956).
+ * queues (mainline also maps CPUs to them), find the DAX window, go
+ * DRIVER_OK, then publish the instance. A late error frees the queues
+ * unless probe-error-leak (CVE-2021-46956) forgets them. Mainline frees
+ * fs->vqs and mq_map in the kobject's release; after a failed setup_vqs()
+ * that is their second free (Linux 7.1 as read: setup_vqs() frees them
+ * without clearing the pointers).
  */
 static int virtio_fs_probe(struct virtio_device *vdev)
 {
+	const struct virtio_fs_variant_info *vi;
 	struct virtio_fs *fs;
 	int ret;
 
@@ -1073,10 +1341,11 @@ static int virtio_fs_probe(struct virtio_device *vdev)
 	fs->vdev = vdev;
 	fs->variant = virtio_fs_get_variant();
 	fs->bugs = virtio_fs_variant_bugs(fs->variant) | virtio_fs_get_bugs();
-	fs->restore = virtio_fs_get_restore();
+	fs->options = virtio_fs_get_options();
 	vdev->priv = fs;
+	vi = virtio_fs_variant_info(fs->variant);
 	TRACE(.kind = "virtio_fs.probe", .func = "virtio_fs_probe",
-	      .detail = virtio_fs_variant_name(fs->variant));
+	      .detail = trace_fmt("%s (%s)", vi->name, vi->release));
 
 	ret = virtio_fs_read_tag(vdev, fs);
 	if (ret < 0)
@@ -1084,14 +1353,20 @@ static int virtio_fs_probe(struct virtio_device *vdev)
 	ret = virtio_fs_setup_vqs(vdev, fs);
 	if (ret < 0)
 		goto out;
-	if (!virtio_fs_is_v5(fs))
+	if (virtio_fs_variant_in(fs, VFS_MAINLINE)) {
 		virtio_fs_map_queues(vdev, fs);
+	}
+	if (virtio_fs_variant_in(fs, VFS_V6_1 | VFS_MAINLINE)) {
+		ret = virtio_fs_setup_dax(vdev, fs);
+		if (ret < 0)
+			goto out_vqs;
+	}
 
 	/* Bring the device online in case the file system is mounted and
 	 * requests must flow before probe returns. */
 	virtio_device_ready(vdev);
 
-	ret = virtio_fs_add_instance(fs);
+	ret = virtio_fs_add_instance(vdev, fs);
 	if (ret < 0)
 		goto out_vqs;
 	return 0;
@@ -1099,16 +1374,21 @@ static int virtio_fs_probe(struct virtio_device *vdev)
 out_vqs:
 	virtio_reset_device(vdev);
 	virtio_fs_cleanup_vqs(vdev, fs);
-	if (!virtio_fs_bug(fs, VIRTIO_FS_BUG_PROBE_ERROR_LEAK)) {
+	if (virtio_fs_bug(fs, VIRTIO_FS_BUG_PROBE_ERROR_LEAK)) {
+		/* 5.4 to 5.12: fs->vqs is forgotten */
+	} else if (virtio_fs_variant_in(fs, VFS_V5_2019 | VFS_V6_1)) {
 		kfree(fs->vqs);
-		kfree(fs->mq_map);
 	}
 out:
 	TRACE(.kind = "virtio_fs.error", .func = "virtio_fs_probe",
 	      .detail = trace_fmt("probe failed with error %d", ret));
 	vdev->priv = NULL;
-	kfree(fs->tag); /* devm memory in the kernel */
-	kfree(fs);
+	if (virtio_fs_variant_in(fs, VFS_MAINLINE)) {
+		kref_put(&fs->refcount, virtio_fs_ktype_release);
+	} else {
+		kfree(fs->tag); /* devm memory in the kernel */
+		kfree(fs);
+	}
 	return ret;
 }
 
@@ -1124,15 +1404,13 @@ void virtio_fs_stop_all_queues(struct virtio_fs *fs)
 	}
 }
 
-/* sim: take back a request after a reset (see
+/* sim [option:bounded-drain]: take back a request after a reset (see
  * virtio_fs_detach_unused_bufs()): end it with -ENOTCONN unless the core
  * already did, free its buffer, drop the device's reference if it had
  * one. */
 static void virtio_fs_req_detached(struct virtio_fs_vq *fsvq,
 				   struct fuse_req *req, bool on_ring)
 {
-	struct virtio_fs *fs = fsvq->fs;
-
 	kfree(req->argbuf);
 	req->argbuf = NULL;
 	if (!test_bit(FR_FINISHED, &req->flags)) {
@@ -1146,15 +1424,16 @@ static void virtio_fs_req_detached(struct virtio_fs_vq *fsvq,
 		fuse_request_end(req);
 	}
 	if (on_ring)
-		virtio_fs_put_device_ref(fs, req);
+		virtio_fs_put_device_ref(req);
 }
 
 /*
- * sim (no kernel twin; virtio_net's free_unused_bufs() is the nearest):
- * after a reset, take back what a device that stopped answering still
- * held when a timed drain gave up, and whatever is still parked. Requests
- * the core has not ended yet end with -ENOTCONN; every buffer is freed and
- * uncounted, so del_vqs frees idle queues.
+ * sim [option:bounded-drain] (no kernel twin; virtio_net's
+ * free_unused_bufs() is the nearest): after a reset, take back what a
+ * device that stopped answering still held when a bounded drain gave up,
+ * and whatever is still parked. Requests the core has not ended yet end
+ * with -ENOTCONN; every buffer is freed and uncounted, so del_vqs frees
+ * idle queues.
  */
 static void virtio_fs_detach_unused_bufs(struct virtio_fs *fs)
 {
@@ -1192,28 +1471,37 @@ static void virtio_fs_detach_unused_bufs(struct virtio_fs *fs)
 
 /*
  * Kernel: virtio_fs_remove(): under virtio_fs_mutex, unlist the instance
- * (no new mount finds it), stop and drain every queue, reset the device,
- * free the queues, drop the device's reference. A mounted file system
- * keeps the object alive and gets -ENOTCONN from then on.
+ * (no new mount finds it; mainline also takes down its sysfs), stop and
+ * drain every queue (with no bound: a device that stopped answering hangs
+ * here), reset the device, free the queues, drop the device's reference.
+ * A mounted file system keeps the object alive and gets -ENOTCONN from
+ * then on.
  */
 static void virtio_fs_remove(struct virtio_device *vdev)
 {
 	struct virtio_fs *fs = vdev->priv;
-	bool drained = !virtio_fs_bug(fs, VIRTIO_FS_BUG_REMOVE_WITHOUT_DRAIN);
 
 	TRACE(.kind = "virtio_fs.remove", .func = "virtio_fs_remove",
 	      .detail = fs->tag);
 	mutex_lock(&virtio_fs_mutex);
 	list_del_init(&fs->list);
-	if (drained) {
+	if (virtio_fs_variant_in(fs, VFS_MAINLINE)) {
+		virtio_fs_delete_queues_sysfs(fs);
+	}
+	if (virtio_fs_bug(fs, VIRTIO_FS_BUG_REMOVE_WITHOUT_DRAIN)) {
+		/* v4: the channels go, the queues are neither stopped nor
+		 * drained */
+		virtio_fs_free_devs(fs);
+	} else {
 		virtio_fs_stop_all_queues(fs);
 		virtio_fs_drain_all_queues_locked(fs);
 	}
 	virtio_reset_device(vdev);
-	/* Only a timed drain can leave buffers behind; after the reset the
-	 * device holds none, so they can be taken back safely. */
-	if (drained && fs->req_timeout_ns)
+	if (virtio_fs_opt(fs, VIRTIO_FS_OPT_BOUNDED_DRAIN)) {
+		/* after the reset the device holds nothing: take back what
+		 * a drain that gave up left */
 		virtio_fs_detach_unused_bufs(fs);
+	}
 	virtio_fs_cleanup_vqs(vdev, fs);
 	vdev->priv = NULL;
 	virtio_fs_put_locked(fs);
@@ -1221,28 +1509,33 @@ static void virtio_fs_remove(struct virtio_device *vdev)
 }
 
 /* Kernel: virtio_fs_freeze(): suspend is not supported (v5 claimed
- * success: freeze-returns-0). */
+ * success: freeze-returns-0). vfsim's restore option freezes for real. */
 static int virtio_fs_freeze(struct virtio_device *vdev)
 {
 	struct virtio_fs *fs = vdev->priv;
 
-	if (fs->restore)
-		return virtio_fs_pm_freeze(fs); /* vfsim extension */
-	if (virtio_fs_bug(fs, VIRTIO_FS_BUG_FREEZE_RETURNS_0))
+	if (virtio_fs_opt(fs, VIRTIO_FS_OPT_RESTORE)) {
+		return virtio_fs_pm_freeze(fs);
+	}
+	if (virtio_fs_bug(fs, VIRTIO_FS_BUG_FREEZE_RETURNS_0)) {
 		return 0; /* as v5 posted it, under a bare TODO */
-	TRACE(.kind = "virtio_fs.warn", .func = "virtio_fs_freeze",
-	      .detail = "virtio-fs: suspend/resume not yet supported");
-	return -EOPNOTSUPP;
+	} else {
+		TRACE(.kind = "virtio_fs.warn", .func = "virtio_fs_freeze",
+		      .detail = "virtio-fs: suspend/resume not yet supported");
+		return -EOPNOTSUPP;
+	}
 }
 
-/* Kernel: virtio_fs_restore(): does nothing, in v5 and in mainline (the
- * kernel leaves it as a TODO); the vfsim restore extension rebuilds the
- * queues and the session. */
+/* Kernel: virtio_fs_restore(): does nothing in every release (a TODO);
+ * vfsim's restore option rebuilds the queues and the session. */
 static int virtio_fs_restore(struct virtio_device *vdev)
 {
 	struct virtio_fs *fs = vdev->priv;
 
-	return fs->restore ? virtio_fs_pm_restore(vdev, fs) : 0;
+	if (virtio_fs_opt(fs, VIRTIO_FS_OPT_RESTORE)) {
+		return virtio_fs_pm_restore(vdev, fs);
+	}
+	return 0;
 }
 
 static const unsigned int feature_table[] = { 0 };
@@ -1257,8 +1550,8 @@ struct virtio_driver virtio_fs_driver = {
 	.restore = virtio_fs_restore,
 };
 
-/* Kernel: virtio_fs_send_forget() (mainline fiq op): build a FORGET and
- * hand it to send_forget_request(); no fiq->lock. */
+/* Kernel [mainline]: virtio_fs_send_forget(): build a FORGET and hand it
+ * to send_forget_request(); no fiq->lock. */
 static void virtio_fs_send_forget(struct fuse_iqueue *fiq,
 				  struct fuse_forget_link *link)
 {
@@ -1275,10 +1568,11 @@ static void virtio_fs_send_forget(struct fuse_iqueue *fiq,
 }
 
 /*
- * Kernel (v5): virtio_fs_wake_forget_and_unlock(): entered with fiq->lock
- * held; take one forget off the fiq list, unlock, and send it. A full
- * ring parks it (not counted in in_flight) and arms dispatch_work 1 ms
- * later; other errors drop it.
+ * Kernel [v5-2019, 6.1]: virtio_fs_wake_forget_and_unlock(): entered with
+ * fiq->lock held; take one forget off the fiq list, unlock, and send it:
+ * 6.1 through send_forget_request(); v5 inline, where a full ring parks it
+ * (not counted in in_flight) and arms dispatch_work 1 ms later and other
+ * errors drop it.
  */
 static void virtio_fs_wake_forget_and_unlock(struct fuse_iqueue *fiq)
 {
@@ -1303,48 +1597,60 @@ static void virtio_fs_wake_forget_and_unlock(struct fuse_iqueue *fiq)
 	forget = kmalloc(sizeof(*forget), GFP_NOFS | __GFP_NOFAIL);
 	virtio_fs_fill_forget(fs, forget, link, unique, &sg);
 
-	spin_lock(&fsvq->lock);
-	if (!fsvq->connected &&
-	    !virtio_fs_bug(fs, VIRTIO_FS_BUG_HIPRIO_NO_CONNECTED_CHECK)) {
-		kfree(forget);
-		spin_unlock(&fsvq->lock);
-		goto out;
-	}
-	if (!virtio_fs_vq_alive(fsvq, "virtio_fs_wake_forget_and_unlock")) {
-		kfree(forget);
-		spin_unlock(&fsvq->lock);
-		goto out;
-	}
-	ret = virtqueue_add_sgs(fsvq->vq, sgs, 1, 0, forget, GFP_ATOMIC);
-	if (ret < 0) {
-		if (ret == -ENOMEM || ret == -ENOSPC) {
-			TRACE(.kind = "virtio_fs.forget_park",
-			      .func = "virtio_fs_wake_forget_and_unlock",
-			      .queue = fsvq->name, .unique = unique,
-			      .opcode = FUSE_FORGET);
-			list_add_tail(&forget->list, &fsvq->queued_reqs);
-			schedule_delayed_work(&fsvq->dispatch_work,
-					      msecs_to_jiffies(1));
+	if (virtio_fs_variant_in(fs, VFS_V6_1)) {
+		send_forget_request(fsvq, forget, false);
+	} else {
+		spin_lock(&fsvq->lock);
+		if (virtio_fs_bug(fs,
+				  VIRTIO_FS_BUG_HIPRIO_NO_CONNECTED_CHECK)) {
+			/* v4: nothing checks hiprio's state here */
 		} else {
-			kfree(forget);
+			if (!fsvq->connected) {
+				kfree(forget);
+				spin_unlock(&fsvq->lock);
+				goto out;
+			}
 		}
+		if (!virtio_fs_vq_alive(fsvq,
+					"virtio_fs_wake_forget_and_unlock")) {
+			kfree(forget);
+			spin_unlock(&fsvq->lock);
+			goto out;
+		}
+		ret = virtqueue_add_sgs(fsvq->vq, sgs, 1, 0, forget,
+					GFP_ATOMIC);
+		if (ret < 0) {
+			if (ret == -ENOMEM || ret == -ENOSPC) {
+				TRACE(.kind = "virtio_fs.forget_park",
+				      .func = "virtio_fs_wake_forget_and_unlock",
+				      .queue = fsvq->name, .unique = unique,
+				      .opcode = FUSE_FORGET);
+				list_add_tail(&forget->list,
+					      &fsvq->queued_reqs);
+				schedule_delayed_work(&fsvq->dispatch_work,
+						      msecs_to_jiffies(1));
+			} else {
+				kfree(forget);
+			}
+			spin_unlock(&fsvq->lock);
+			goto out;
+		}
+		fsvq->in_flight++;
+		TRACE(.kind = "virtio_fs.forget",
+		      .func = "virtio_fs_wake_forget_and_unlock",
+		      .queue = fsvq->name, .unique = unique,
+		      .opcode = FUSE_FORGET);
+		notify = virtqueue_kick_prepare(fsvq->vq);
 		spin_unlock(&fsvq->lock);
-		goto out;
+		if (notify)
+			virtqueue_notify(fsvq->vq);
 	}
-	fsvq->in_flight++;
-	TRACE(.kind = "virtio_fs.forget",
-	      .func = "virtio_fs_wake_forget_and_unlock", .queue = fsvq->name,
-	      .unique = unique, .opcode = FUSE_FORGET);
-	notify = virtqueue_kick_prepare(fsvq->vq);
-	spin_unlock(&fsvq->lock);
-	if (notify)
-		virtqueue_notify(fsvq->vq);
 out:
 	kfree(link);
 }
 
-/* Kernel: virtio_fs_send_interrupt(): FUSE_INTERRUPT is never sent (a TODO
- * in the kernel too); only traced here. */
+/* Kernel [mainline]: virtio_fs_send_interrupt(): FUSE_INTERRUPT is never
+ * sent (a TODO in the kernel too); only traced here. */
 static void virtio_fs_send_interrupt(struct fuse_iqueue *fiq,
 				     struct fuse_req *req)
 {
@@ -1355,15 +1661,16 @@ static void virtio_fs_send_interrupt(struct fuse_iqueue *fiq,
 		      "not sent: virtio-fs has no FUSE_INTERRUPT (a kernel TODO)");
 }
 
-/* Kernel: virtio_fs_wake_interrupt_and_unlock() (v5) /
- * virtio_fs_send_interrupt() (mainline): FUSE_INTERRUPT is never sent. */
+/* Kernel [v5-2019, 6.1]: virtio_fs_wake_interrupt_and_unlock():
+ * FUSE_INTERRUPT is never sent. */
 static void virtio_fs_wake_interrupt_and_unlock(struct fuse_iqueue *fiq)
 {
 	spin_unlock(&fiq->lock);
 }
 
-/* Kernel: sg_count_fuse_folios() (mainline): page sgs clipped to the
- * argument's length, as sg_init_fuse_pages() builds them. */
+/* Kernel [6.1, mainline]: sg_count_fuse_pages() (mainline:
+ * sg_count_fuse_folios()): page sgs clipped to the argument's length, as
+ * sg_init_fuse_pages() builds them. */
 static unsigned int sg_count_fuse_pages(const struct fuse_page_desc *descs,
 					unsigned int num_pages,
 					unsigned int total_len)
@@ -1377,34 +1684,40 @@ static unsigned int sg_count_fuse_pages(const struct fuse_page_desc *descs,
 }
 
 /* Kernel: sg_count_fuse_req(): scatter-gather elements the request needs.
- * v5 counts every page; mainline only those the argument reaches. */
+ * v5 counts every page; 6.1 and mainline only those the argument
+ * reaches. */
 static unsigned int sg_count_fuse_req(struct virtio_fs *fs,
 				      struct fuse_req *req)
 {
 	struct fuse_args *args = req->args;
 	struct fuse_args_pages *ap = container_of(args, typeof(*ap), args);
-	bool v5 = virtio_fs_is_v5(fs);
 	unsigned int total_sgs = 1; /* fuse_in_header */
 
 	if (args->in_numargs - args->in_pages)
 		total_sgs += 1;
-	if (args->in_pages)
-		total_sgs +=
-			v5 ? ap->num_pages :
-			     sg_count_fuse_pages(
-				     ap->descs, ap->num_pages,
-				     args->in_args[args->in_numargs - 1].size);
+	if (args->in_pages) {
+		if (virtio_fs_variant_in(fs, VFS_V5_2019)) {
+			total_sgs += ap->num_pages;
+		} else {
+			total_sgs += sg_count_fuse_pages(
+				ap->descs, ap->num_pages,
+				args->in_args[args->in_numargs - 1].size);
+		}
+	}
 	if (!test_bit(FR_ISREPLY, &req->flags))
 		return total_sgs;
 	total_sgs += 1; /* fuse_out_header */
 	if (args->out_numargs - args->out_pages)
 		total_sgs += 1;
-	if (args->out_pages)
-		total_sgs +=
-			v5 ? ap->num_pages :
-			     sg_count_fuse_pages(
-				     ap->descs, ap->num_pages,
-				     args->out_args[args->out_numargs - 1].size);
+	if (args->out_pages) {
+		if (virtio_fs_variant_in(fs, VFS_V5_2019)) {
+			total_sgs += ap->num_pages;
+		} else {
+			total_sgs += sg_count_fuse_pages(
+				ap->descs, ap->num_pages,
+				args->out_args[args->out_numargs - 1].size);
+		}
+	}
 	return total_sgs;
 }
 
@@ -1457,9 +1770,10 @@ static unsigned int sg_init_fuse_args(struct scatterlist *sg,
  * Kernel: virtio_fs_enqueue_req(). Bounce the arguments through argbuf,
  * build the sg list (header, in-args, pages | out header, out-args,
  * pages), add it to the ring and kick. On error nothing is left allocated
- * and the request is untouched. Mainline links the request on the
- * processing list and sets FR_SENT only once the ring took it (v5 did both
- * before calling this).
+ * and the request is untouched. 6.1 and mainline link the request on the
+ * processing list (mainline: its unique's bucket, 6.1: the first) and set
+ * FR_SENT only once the ring took it; v5 did both before calling this.
+ * v5 and 6.1 allocate atomically whatever the caller.
  */
 static int virtio_fs_enqueue_req(struct virtio_fs_vq *fsvq,
 				 struct fuse_req *req, bool in_flight,
@@ -1471,15 +1785,18 @@ static int virtio_fs_enqueue_req(struct virtio_fs_vq *fsvq,
 	struct scatterlist *sg = stack_sg;
 	struct virtio_fs *fs = fsvq->fs;
 	struct fuse_args *args = req->args;
+	struct fuse_pqueue *fpq;
 	unsigned int argbuf_used = 0;
 	unsigned int out_sgs = 0;
 	unsigned int in_sgs = 0;
 	unsigned int total_sgs;
+	unsigned int hash;
 	bool notify;
 	int ret;
 
-	if (virtio_fs_is_v5(fs))
+	if (virtio_fs_variant_in(fs, VFS_V5_2019 | VFS_V6_1)) {
 		gfp = GFP_ATOMIC;
+	}
 	total_sgs = sg_count_fuse_req(fs, req);
 	if (total_sgs > ARRAY_SIZE(stack_sgs)) {
 		sgs = kmalloc_array(total_sgs, sizeof(sgs[0]), gfp);
@@ -1535,23 +1852,27 @@ static int virtio_fs_enqueue_req(struct virtio_fs_vq *fsvq,
 		goto out;
 	}
 
-	if (virtio_fs_is_v5(fs)) {
+	if (virtio_fs_variant_in(fs, VFS_V5_2019)) {
 		fsvq->in_flight++;
 	} else {
-		struct fuse_pqueue *fpq = &fsvq->fud->pq;
-
+		fpq = &fsvq->fud->pq;
+		if (virtio_fs_variant_in(fs, VFS_MAINLINE)) {
+			hash = fuse_req_hash(req->in.h.unique);
+		} else {
+			hash = 0;
+		}
 		spin_lock(&fpq->lock);
-		list_add_tail(&req->list, fpq->processing);
+		list_add_tail(&req->list, &fpq->processing[hash]);
 		spin_unlock(&fpq->lock);
 		set_bit(FR_SENT, &req->flags);
 		if (!in_flight)
 			inc_in_flight_req(fsvq);
 	}
-	/* With a request timeout the core may end the request while the
-	 * device still holds its buffers: keep the request alive until they
-	 * come back (done work) or the device is reset (remove). */
-	if (fs->req_timeout_ns)
+	if (virtio_fs_opt(fs, VIRTIO_FS_OPT_BOUNDED_DRAIN)) {
+		/* keep the request while the device has its buffers: an
+		 * abort may end it before they come back */
 		__fuse_get_request(req);
+	}
 	TRACE(.kind = "virtio_fs.enqueue", .func = "virtio_fs_enqueue_req",
 	      .queue = fsvq->name, .unique = req->in.h.unique,
 	      .opcode = (s32)req->in.h.opcode,
@@ -1572,7 +1893,7 @@ out:
 	return ret;
 }
 
-/* The request queue of the submitting task's CPU (kernel: the line
+/* sim: the request queue of the submitting task's CPU (kernel: the line
  * fs->mq_map[raw_smp_processor_id()] in virtio_fs_send_req()). */
 static unsigned int virtio_fs_pick_queue(struct virtio_fs *fs)
 {
@@ -1582,69 +1903,82 @@ static unsigned int virtio_fs_pick_queue(struct virtio_fs *fs)
 }
 
 /*
- * Kernel: virtio_fs_send_req() (mainline fiq op). Never sleeps and never
- * ends the request in the submitter (it may hold fc->bg_lock): a full ring
+ * Kernel [mainline]: virtio_fs_send_req(). Never sleeps and never ends
+ * the request in the submitter (it may hold fc->bg_lock): a full ring
  * parks it on queued_reqs (counted in flight; the next completion
  * re-dispatches), any other error goes to end_reqs for dispatch_work.
+ * The bug switches put v5's sleep-and-retry and end-in-submitter back.
  */
 static void virtio_fs_send_req(struct fuse_iqueue *fiq, struct fuse_req *req)
 {
 	struct virtio_fs *fs = fiq->priv;
 	struct virtio_fs_vq *fsvq;
+	unsigned int queue_id;
 	int ret;
 
-	if (req->in.h.opcode != FUSE_NOTIFY_REPLY && !req->in.h.unique)
+	if (req->in.h.opcode != FUSE_NOTIFY_REPLY)
 		req->in.h.unique = fuse_get_unique(fiq);
 	clear_bit(FR_PENDING, &req->flags);
-	fsvq = &fs->vqs[virtio_fs_pick_queue(fs)];
+	queue_id = virtio_fs_pick_queue(fs);
+	fsvq = &fs->vqs[queue_id];
 	TRACE(.kind = "virtio_fs.send", .func = "virtio_fs_send_req",
 	      .queue = fsvq->name, .unique = req->in.h.unique,
 	      .opcode = (s32)req->in.h.opcode);
 retry:
 	ret = virtio_fs_enqueue_req(fsvq, req, false, GFP_ATOMIC);
-	if (ret >= 0)
-		return;
-	if (virtio_fs_bug(fs, VIRTIO_FS_BUG_SLEEP_RETRY_HOLDING_BG_LOCK) &&
-	    (ret == -ENOMEM || ret == -ENOSPC)) {
-		usleep_range(20, 30);
-		goto retry;
-	}
-	if (ret == -ENOSPC) {
-		TRACE(.kind = "virtio_fs.park", .func = "virtio_fs_send_req",
+	if (ret < 0) {
+		if (virtio_fs_bug(fs,
+				  VIRTIO_FS_BUG_SLEEP_RETRY_HOLDING_BG_LOCK)) {
+			if (ret == -ENOMEM || ret == -ENOSPC) {
+				usleep_range(20, 30);
+				goto retry;
+			}
+		}
+		if (ret == -ENOSPC) {
+			TRACE(.kind = "virtio_fs.park",
+			      .func = "virtio_fs_send_req", .queue = fsvq->name,
+			      .unique = req->in.h.unique,
+			      .opcode = (s32)req->in.h.opcode);
+			spin_lock(&fsvq->lock);
+			list_add_tail(&req->list, &fsvq->queued_reqs);
+			inc_in_flight_req(fsvq);
+			spin_unlock(&fsvq->lock);
+			return;
+		}
+		req->out.h.error = ret;
+		TRACE(.kind = "virtio_fs.error", .func = "virtio_fs_send_req",
 		      .queue = fsvq->name, .unique = req->in.h.unique,
-		      .opcode = (s32)req->in.h.opcode);
-		spin_lock(&fsvq->lock);
-		list_add_tail(&req->list, &fsvq->queued_reqs);
-		inc_in_flight_req(fsvq);
-		spin_unlock(&fsvq->lock);
-		return;
+		      .opcode = (s32)req->in.h.opcode,
+		      .detail = trace_fmt("virtio_fs_enqueue_req() failed %d",
+					  ret));
+		if (virtio_fs_bug(fs, VIRTIO_FS_BUG_END_REQ_IN_SUBMITTER)) {
+			fuse_request_end(req);
+		} else {
+			spin_lock(&fsvq->lock);
+			list_add_tail(&req->list, &fsvq->end_reqs);
+			schedule_work(&fsvq->dispatch_work.work);
+			spin_unlock(&fsvq->lock);
+		}
 	}
-	req->out.h.error = ret;
-	TRACE(.kind = "virtio_fs.error", .func = "virtio_fs_send_req",
-	      .queue = fsvq->name, .unique = req->in.h.unique,
-	      .opcode = (s32)req->in.h.opcode,
-	      .detail = trace_fmt("virtio_fs_enqueue_req() failed %d", ret));
-	if (virtio_fs_bug(fs, VIRTIO_FS_BUG_END_REQ_IN_SUBMITTER)) {
-		fuse_request_end(req);
-		return;
-	}
-	spin_lock(&fsvq->lock);
-	list_add_tail(&req->list, &fsvq->end_reqs);
-	schedule_work(&fsvq->dispatch_work.work);
-	spin_unlock(&fsvq->lock);
 }
 
 /*
- * Kernel (v5): virtio_fs_wake_pending_and_unlock(): entered with fiq->lock
- * held (and maybe fc->bg_lock). Link the request on processing, set
- * FR_SENT, then enqueue; a full ring sleeps 20-30 us and retries right
- * here, and other errors end the request right here -- the two 2019
- * deadlocks (sleep-retry-holding-bg-lock, end-req-in-submitter).
+ * Kernel [v5-2019, 6.1]: virtio_fs_wake_pending_and_unlock(): entered
+ * with fiq->lock held (and maybe fc->bg_lock); both use the first request
+ * queue only ("TODO multiqueue"). 6.1: enqueue; a full ring (or no
+ * memory) parks the request, counted in flight, and arms dispatch_work
+ * 1 ms later; other errors go to end_reqs for it (sleep-retry-holding-
+ * bg-lock and end-req-in-submitter bring back the 2019 code, as in
+ * virtio_fs_send_req()). v5: link the request on
+ * processing and set FR_SENT, then enqueue; a full ring sleeps 20-30 us
+ * and retries right here and other errors end the request right here (the
+ * two 2019 deadlocks); end-before-unlist leaves out the unlinking, as v4
+ * did.
  */
 static void virtio_fs_wake_pending_and_unlock(struct fuse_iqueue *fiq)
 {
-	/* v5 has one request queue ("TODO multiqueue" in the posting) */
 	unsigned int queue_id = VQ_REQUEST;
+	struct virtio_fs_vq *fsvq;
 	struct virtio_fs *fs;
 	struct fuse_req *req;
 	struct fuse_pqueue *fpq;
@@ -1658,47 +1992,102 @@ static void virtio_fs_wake_pending_and_unlock(struct fuse_iqueue *fiq)
 	spin_unlock(&fiq->lock);
 
 	fs = fiq->priv;
+	fsvq = &fs->vqs[queue_id];
 	TRACE(.kind = "virtio_fs.send",
-	      .func = "virtio_fs_wake_pending_and_unlock",
-	      .queue = fs->vqs[queue_id].name, .unique = req->in.h.unique,
-	      .opcode = (s32)req->in.h.opcode);
-	fpq = &fs->vqs[queue_id].fud->pq;
-	spin_lock(&fpq->lock);
-	if (!fpq->connected) {
+	      .func = "virtio_fs_wake_pending_and_unlock", .queue = fsvq->name,
+	      .unique = req->in.h.unique, .opcode = (s32)req->in.h.opcode);
+
+	if (virtio_fs_variant_in(fs, VFS_V6_1)) {
+retry_6_1:
+		ret = virtio_fs_enqueue_req(fsvq, req, false, GFP_ATOMIC);
+		if (ret < 0) {
+			if (virtio_fs_bug(
+				    fs,
+				    VIRTIO_FS_BUG_SLEEP_RETRY_HOLDING_BG_LOCK)) {
+				if (ret == -ENOMEM || ret == -ENOSPC) {
+					usleep_range(20, 30);
+					goto retry_6_1;
+				}
+			}
+			if (ret == -ENOMEM || ret == -ENOSPC) {
+				TRACE(.kind = "virtio_fs.park",
+				      .func = "virtio_fs_wake_pending_and_unlock",
+				      .queue = fsvq->name,
+				      .unique = req->in.h.unique,
+				      .opcode = (s32)req->in.h.opcode);
+				spin_lock(&fsvq->lock);
+				list_add_tail(&req->list, &fsvq->queued_reqs);
+				inc_in_flight_req(fsvq);
+				schedule_delayed_work(&fsvq->dispatch_work,
+						      msecs_to_jiffies(1));
+				spin_unlock(&fsvq->lock);
+				return;
+			}
+			req->out.h.error = ret;
+			TRACE(.kind = "virtio_fs.error",
+			      .func = "virtio_fs_wake_pending_and_unlock",
+			      .queue = fsvq->name, .unique = req->in.h.unique,
+			      .opcode = (s32)req->in.h.opcode,
+			      .detail = trace_fmt(
+				      "virtio_fs_enqueue_req() failed %d",
+				      ret));
+			if (virtio_fs_bug(fs,
+					  VIRTIO_FS_BUG_END_REQ_IN_SUBMITTER)) {
+				fuse_request_end(req);
+			} else {
+				spin_lock(&fsvq->lock);
+				list_add_tail(&req->list, &fsvq->end_reqs);
+				schedule_delayed_work(&fsvq->dispatch_work, 0);
+				spin_unlock(&fsvq->lock);
+			}
+		}
+	} else {
+		fpq = &fsvq->fud->pq;
+		spin_lock(&fpq->lock);
+		if (!fpq->connected) {
+			spin_unlock(&fpq->lock);
+			req->out.h.error = -ENODEV;
+			TRACE(.kind = "virtio_fs.error",
+			      .func = "virtio_fs_wake_pending_and_unlock",
+			      .unique = req->in.h.unique,
+			      .detail = "disconnected");
+			fuse_request_end(req);
+			return;
+		}
+		list_add_tail(&req->list, fpq->processing);
 		spin_unlock(&fpq->lock);
-		req->out.h.error = -ENODEV;
-		TRACE(.kind = "virtio_fs.error",
-		      .func = "virtio_fs_wake_pending_and_unlock",
-		      .unique = req->in.h.unique, .detail = "disconnected");
-		fuse_request_end(req);
-		return;
-	}
-	list_add_tail(&req->list, fpq->processing);
-	spin_unlock(&fpq->lock);
-	set_bit(FR_SENT, &req->flags);
+		set_bit(FR_SENT, &req->flags);
 
 retry:
-	ret = virtio_fs_enqueue_req(&fs->vqs[queue_id], req, false, GFP_ATOMIC);
-	if (ret < 0) {
-		if (ret == -ENOMEM || ret == -ENOSPC) {
-			/* Virtqueue full: retry submission */
-			usleep_range(20, 30);
-			goto retry;
+		ret = virtio_fs_enqueue_req(fsvq, req, false, GFP_ATOMIC);
+		if (ret < 0) {
+			if (ret == -ENOMEM || ret == -ENOSPC) {
+				/* Virtqueue full: retry submission */
+				usleep_range(20, 30);
+				goto retry;
+			}
+			req->out.h.error = ret;
+			TRACE(.kind = "virtio_fs.error",
+			      .func = "virtio_fs_wake_pending_and_unlock",
+			      .unique = req->in.h.unique,
+			      .detail = trace_fmt(
+				      "virtio_fs_enqueue_req() failed %d",
+				      ret));
+			if (virtio_fs_bug(fs,
+					  VIRTIO_FS_BUG_END_BEFORE_UNLIST)) {
+				/* v4: still linked, FR_SENT still set */
+			} else {
+				spin_lock(&fpq->lock);
+				clear_bit(FR_SENT, &req->flags);
+				list_del_init(&req->list);
+				spin_unlock(&fpq->lock);
+			}
+			fuse_request_end(req);
 		}
-		req->out.h.error = ret;
-		TRACE(.kind = "virtio_fs.error",
-		      .func = "virtio_fs_wake_pending_and_unlock",
-		      .unique = req->in.h.unique,
-		      .detail = trace_fmt("virtio_fs_enqueue_req() failed %d",
-					  ret));
-		spin_lock(&fpq->lock);
-		clear_bit(FR_SENT, &req->flags);
-		list_del_init(&req->list);
-		spin_unlock(&fpq->lock);
-		fuse_request_end(req);
 	}
 }
 
+/* Kernel [mainline]: virtio_fs_fiq_ops, the send_* style. */
 const struct fuse_iqueue_ops virtio_fs_fiq_ops = {
 	.send_forget = virtio_fs_send_forget,
 	.send_interrupt = virtio_fs_send_interrupt,
@@ -1706,7 +2095,8 @@ const struct fuse_iqueue_ops virtio_fs_fiq_ops = {
 	.release = virtio_fs_fiq_release,
 };
 
-const struct fuse_iqueue_ops virtio_fs_fiq_ops_v5 = {
+/* Kernel [v5-2019, 6.1]: virtio_fs_fiq_ops, the wake_*_and_unlock style. */
+const struct fuse_iqueue_ops virtio_fs_fiq_ops_wake = {
 	.wake_forget_and_unlock = virtio_fs_wake_forget_and_unlock,
 	.wake_interrupt_and_unlock = virtio_fs_wake_interrupt_and_unlock,
 	.wake_pending_and_unlock = virtio_fs_wake_pending_and_unlock,
@@ -1745,14 +2135,15 @@ struct virtio_fs *virtio_fs_of_sb(struct super_block *sb)
  * Kernel: virtio_fs_fill_super(): under virtio_fs_mutex make sure the
  * device was not removed meanwhile, give every queue a fuse_dev, start the
  * queues and send FUSE_INIT. v5 lets the core allocate the first request
- * queue's fud (ctx.fudptr) and allocates only hiprio's itself.
+ * queue's fud (ctx.fudptr) and allocates only hiprio's itself; 6.1 and
+ * mainline hand the DAX window to the core unless dax=never.
  */
 static int virtio_fs_fill_super(struct super_block *sb)
 {
 	struct fuse_mount *fm = get_fuse_mount_super(sb);
 	struct fuse_conn *fc = fm->fc;
 	struct virtio_fs *fs = fc->iq.priv;
-	bool v5 = virtio_fs_is_v5(fs);
+	unsigned int nr_fuds = fs->nvqs;
 	unsigned int i;
 	int err;
 	struct fuse_fs_context ctx = {
@@ -1775,8 +2166,11 @@ static int virtio_fs_fill_super(struct super_block *sb)
 		goto err;
 	}
 
+	if (virtio_fs_variant_in(fs, VFS_V5_2019)) {
+		nr_fuds = VQ_REQUEST;
+	}
 	err = -ENOMEM;
-	for (i = 0; i < (v5 ? (unsigned int)VQ_REQUEST : fs->nvqs); i++) {
+	for (i = 0; i < nr_fuds; i++) {
 		struct virtio_fs_vq *fsvq = &fs->vqs[i];
 
 		fsvq->fud = fuse_dev_alloc();
@@ -1784,7 +2178,13 @@ static int virtio_fs_fill_super(struct super_block *sb)
 			goto err_free_fuse_devs;
 	}
 
-	ctx.fudptr = v5 ? (void **)&fs->vqs[VQ_REQUEST].fud : NULL;
+	if (virtio_fs_variant_in(fs, VFS_V5_2019)) {
+		ctx.fudptr = (void **)&fs->vqs[VQ_REQUEST].fud;
+	} else {
+		ctx.fudptr = NULL;
+		/* the default dax mode (inode) takes the window */
+		ctx.dax = fs->window_len != 0;
+	}
 	err = fuse_fill_super_common(sb, &ctx);
 	if (err < 0)
 		goto err_free_fuse_devs;
@@ -1792,13 +2192,16 @@ static int virtio_fs_fill_super(struct super_block *sb)
 	for (i = 0; i < fs->nvqs; i++) {
 		struct virtio_fs_vq *fsvq = &fs->vqs[i];
 
-		if (v5 && i == VQ_REQUEST)
-			continue; /* already installed by the core */
-		/* v5 left vqs past the first request queue without a fud:
-		 * the kernel dereferenced NULL here. */
-		BUG_ON(!fsvq->fud);
-		if (fsvq->fud)
-			fuse_dev_install(fsvq->fud, fc);
+		if (virtio_fs_variant_in(fs, VFS_V5_2019)) {
+			if (i == VQ_REQUEST)
+				continue; /* already installed by the core */
+			/* v5 left vqs past the first request queue without
+			 * a fud: the kernel dereferenced NULL here. */
+			BUG_ON(!fsvq->fud);
+			if (!fsvq->fud)
+				continue;
+		}
+		fuse_dev_install(fsvq->fud, fc);
 	}
 
 	/* A previous unmount stopped the queues: start them again. */
@@ -1815,10 +2218,12 @@ err:
 }
 
 /*
- * Kernel: virtio_kill_sb() (mainline: virtio_fs_conn_destroy()). Stop the
- * FORGET queue and drain, let the core send DESTROY and abort, then stop
- * every queue, drain again and free the channels. Their references and the
- * super block's are dropped; the last one releases the instance.
+ * Kernel: virtio_kill_sb() (6.1 and mainline: with
+ * virtio_fs_conn_destroy()). Stop the FORGET queue and drain, let the
+ * core send DESTROY and abort, then stop every queue, drain again and
+ * free the channels. Their references and the super block's are
+ * dropped; the last one releases the instance. A device that stopped
+ * answering hangs the first drain: nothing ends what it holds.
  */
 static void virtio_kill_sb(struct super_block *sb)
 {
@@ -1829,10 +2234,11 @@ static void virtio_kill_sb(struct super_block *sb)
 
 	TRACE(.kind = "virtio_fs.umount", .func = "virtio_kill_sb",
 	      .detail = fs->tag);
-	/* mainline: only the last mount of the connection tears it down;
-	 * here every connection has exactly one fuse_mount */
-	if (!virtio_fs_is_v5(fs))
+	if (virtio_fs_variant_in(fs, VFS_V6_1 | VFS_MAINLINE)) {
+		/* only the last mount of the connection tears it down; here
+		 * every connection has exactly one fuse_mount */
 		WARN_ON(!fuse_mount_remove(fm));
+	}
 	spin_lock(&fsvq->lock);
 	fsvq->connected = false;
 	spin_unlock(&fsvq->lock);
@@ -1849,14 +2255,17 @@ static void virtio_kill_sb(struct super_block *sb)
 
 /*
  * Kernel: virtio_fs_get_tree(): find the instance by tag (taking a
- * reference the connection keeps), set up a connection on it, and either
- * share the device's existing super block or fill a new one.
+ * reference the connection keeps), refuse a request ring too small for a
+ * request's headers (6.1 and mainline: a WARN, then -EIO), set up a
+ * connection on it, and either share the device's existing super block or
+ * fill a new one.
  */
 int virtio_fs_get_tree(const char *source, struct super_block **sbp)
 {
 	struct virtio_fs_super *s;
 	struct virtio_fs *fs;
 	struct fuse_conn *fc;
+	unsigned int virtqueue_size = 0;
 	int err;
 
 	fs = virtio_fs_find_instance(source);
@@ -1864,6 +2273,20 @@ int virtio_fs_get_tree(const char *source, struct super_block **sbp)
 		TRACE(.kind = "virtio_fs.error", .func = "virtio_fs_get_tree",
 		      .detail = trace_fmt("tag <%s> not found", source));
 		return -EINVAL;
+	}
+
+	if (virtio_fs_variant_in(fs, VFS_V6_1 | VFS_MAINLINE)) {
+		virtqueue_size =
+			virtqueue_get_vring_size(fs->vqs[VQ_REQUEST].vq);
+		if (WARN_ON(virtqueue_size <= FUSE_HEADER_OVERHEAD)) {
+			TRACE(.kind = "virtio_fs.error",
+			      .func = "virtio_fs_get_tree",
+			      .detail = trace_fmt("virtqueue size %u <= %u",
+						  virtqueue_size,
+						  FUSE_HEADER_OVERHEAD));
+			virtio_fs_put(fs);
+			return -EIO;
+		}
 	}
 
 	/* sget_fc() with virtio_fs_test_super(): same device, same sb. */
@@ -1885,21 +2308,18 @@ int virtio_fs_get_tree(const char *source, struct super_block **sbp)
 		return -ENOMEM;
 	}
 
-	fuse_conn_init(fc, &s->fm,
-		       virtio_fs_is_v5(fs) ? &virtio_fs_fiq_ops_v5 :
-					     &virtio_fs_fiq_ops,
-		       fs);
+	if (virtio_fs_variant_in(fs, VFS_MAINLINE)) {
+		fuse_conn_init(fc, &s->fm, &virtio_fs_fiq_ops, fs);
+	} else {
+		fuse_conn_init(fc, &s->fm, &virtio_fs_fiq_ops_wake, fs);
+	}
+	fc->variant = fs->variant; /* sim: this release's FUSE core */
 	fc->release = virtio_fs_free_conn;
-	if (!virtio_fs_is_v5(fs)) {
-		unsigned int vring =
-			virtqueue_get_vring_size(fs->vqs[VQ_REQUEST].vq);
-
+	if (virtio_fs_variant_in(fs, VFS_V6_1 | VFS_MAINLINE)) {
 		/* "virtiofs: split requests that exceed virtqueue size" */
-		if (!fc->max_pages_limit ||
-		    fc->max_pages_limit > vring - FUSE_HEADER_OVERHEAD)
-			fc->max_pages_limit = vring - FUSE_HEADER_OVERHEAD;
-		fs->req_timeout_ns = virtio_fs_get_request_timeout();
-		fuse_init_server_timeout(fc, fs->req_timeout_ns);
+		if (fc->max_pages_limit > virtqueue_size - FUSE_HEADER_OVERHEAD)
+			fc->max_pages_limit =
+				virtqueue_size - FUSE_HEADER_OVERHEAD;
 	}
 	s->fm.fc = fc;
 	s->fm.sb = &s->sb;
@@ -1939,6 +2359,8 @@ void virtio_fs_deactivate_super(struct super_block *sb)
 	kfree(s);
 }
 
+/* ---- vfsim only: no kernel twin ----------------------------------------- */
+
 /* sim: forget every super block without touching it (for
  * virtio_fs_module_reset()). */
 static bool virtio_fs_supers_reset(void)
@@ -1949,7 +2371,84 @@ static bool virtio_fs_supers_reset(void)
 	return left;
 }
 
-/* ---- vfsim only: no kernel twin ----------------------------------------- */
+/* sim [mainline]: append one "path: value" line of @fs's sysfs view to
+ * @buf at *pos (snprintf() style: *pos may pass @size). */
+static void sysfs_line(char *buf, size_t size, size_t *pos, const char *path,
+		       const char *value)
+{
+	size_t room = *pos < size ? size - *pos : 0;
+	size_t vlen = strlen(value);
+
+	/* the attribute ends in '\n'; the line keeps one */
+	if (vlen && value[vlen - 1] == '\n')
+		vlen--;
+	*pos += (size_t)snprintf(room ? buf + *pos : NULL, room, "%s: %.*s\n",
+				 path, (int)vlen, value);
+}
+
+/* sim [mainline]: @fs's /sys/fs/virtiofs/N view (see
+ * virtio_fs_sysfs_show()). */
+static size_t virtio_fs_sysfs_one(struct virtio_fs *fs, char *buf, size_t size)
+{
+	unsigned int n = fs->vdev->index;
+	char path[64], value[4096];
+	size_t pos = 0;
+
+	tag_show(fs, value, sizeof(value));
+	snprintf(path, sizeof(path), "/sys/fs/virtiofs/%u/tag", n);
+	sysfs_line(buf, size, &pos, path, value);
+	snprintf(path, sizeof(path), "/sys/fs/virtiofs/%u/device", n);
+	snprintf(value, sizeof(value), "-> virtio%u", n);
+	sysfs_line(buf, size, &pos, path, value);
+	for (unsigned int q = 0; q < fs->nvqs; q++) {
+		snprintf(path, sizeof(path), "/sys/fs/virtiofs/%u/mqs/%u/name",
+			 n, q);
+		name_show(&fs->vqs[q], value, sizeof(value));
+		sysfs_line(buf, size, &pos, path, value);
+		snprintf(path, sizeof(path),
+			 "/sys/fs/virtiofs/%u/mqs/%u/cpu_list", n, q);
+		cpu_list_show(fs, &fs->vqs[q], value, sizeof(value));
+		sysfs_line(buf, size, &pos, path, value);
+	}
+	return pos;
+}
+
+/* sim [mainline]: see the declaration above. */
+static void virtio_fs_trace_sysfs(struct virtio_fs *fs, const char *func)
+{
+	char text[8192], *line, *save = NULL;
+
+	virtio_fs_sysfs_one(fs, text, sizeof(text));
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		TRACE(.kind = "virtio_fs.sysfs", .func = func, .detail = line);
+}
+
+size_t virtio_fs_sysfs_show(char *buf, size_t size)
+{
+	struct virtio_fs *fs;
+	size_t pos = 0;
+
+	if (size)
+		buf[0] = '\0';
+	list_for_each_entry(fs, &virtio_fs_instances, list) {
+		if (virtio_fs_variant_in(fs, VFS_MAINLINE)) {
+			if (fs->sysfs)
+				pos += virtio_fs_sysfs_one(
+					fs, pos < size ? buf + pos : NULL,
+					pos < size ? size - pos : 0);
+		}
+	}
+	if (!pos) {
+		const char *why = "no virtio-fs device is listed";
+
+		if (!virtio_fs_variant_info(virtio_fs_get_variant())->sysfs)
+			why = "this variant's kernel has none (added in 6.9)";
+		pos = (size_t)snprintf(buf, size,
+				       "/sys/fs/virtiofs: empty: %s\n", why);
+	}
+	return pos;
+}
 
 /* sim: how many instances are listed (for tests). */
 unsigned int virtio_fs_nr_instances(void)
@@ -1989,8 +2488,11 @@ const char *virtio_fs_check_in_flight(void *arg)
 	if (fsvq->vq_deleted)
 		return NULL;
 	virtqueue_get_info(fsvq->vq, &info);
-	list_for_each(pos, &fsvq->queued_reqs)
-		parked++;
+	/* v5 counts only what is on the ring */
+	if (!virtio_fs_variant_in(fs, VFS_V5_2019)) {
+		list_for_each(pos, &fsvq->queued_reqs)
+			parked++;
+	}
 	if ((unsigned long)fsvq->in_flight == info.in_flight + parked)
 		return NULL;
 	snprintf(msg, sizeof(msg),

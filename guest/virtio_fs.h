@@ -7,19 +7,21 @@
  * hooks). The driver itself is guest/virtio_fs.c, one file like the
  * kernel's, in the kernel's order.
  *
- * Names are the kernel's. Two variants live side by side (see
- * vfsim_variant.h): "mainline" (default) and "v5-2019" (the posting in
- * the public posting "[PATCH v5 0/4] virtio-fs: shared file system for
- * virtual machines", linux-fsdevel, 2019-09-10). Where they differ, both behaviours sit in the same
- * function when the kernel's structure allows, behind the variant test,
- * and docs/kernel-xref.md says where.
+ * Names are the kernel's. Three variants live side by side (see
+ * vfsim_variant.h): "v5-2019" (the posting "[PATCH v5 0/4] virtio-fs:
+ * shared file system for virtual machines", linux-fsdevel, 2019-09-10),
+ * "6.1" (Linux 6.1.192, Debian bookworm's kernel) and "mainline" (Linux
+ * 7.1, the default). Where they differ, the behaviours sit in the same
+ * function behind virtio_fs_variant_in(), in the regular form the reader
+ * view folds (docs/kernel-xref.md, "The reader view").
  *
  * Simulation additions, not in the kernel (each is marked where used):
  * the fields fs and vq_deleted of struct virtio_fs_vq, and vdev, variant,
- * bugs, req_timeout_ns and the restore extension's fields of struct
+ * bugs, options, sysfs_index and the restore extension's fields of struct
  * virtio_fs. vq_deleted lets the model report a use of a virtqueue after
  * del_vqs (KASAN's job on a real machine) instead of touching freed host
- * memory. The restore extension (vfsim_restore.c) is vfsim's own.
+ * memory. The driver options (restore, bounded-drain, strict-replies)
+ * are vfsim's own.
  * @ingroup guest
  */
 #ifndef VFSIM_GUEST_VIRTIO_FS_H
@@ -71,13 +73,17 @@ struct virtio_fs {
 	unsigned int nvqs;	  /**< number of virtqueues */
 	unsigned int num_request_queues; /**< request queues (v5:
 					    num_queues) */
-	unsigned int *mq_map;		 /**< mainline: CPU -> queue index */
-	struct virtio_device *vdev;	 /**< sim: the device */
-	enum virtio_fs_variant variant;	 /**< sim: variant copied at probe */
-	u32 bugs;	    /**< sim: bug switches (variant's + switched on) */
-	u64 req_timeout_ns; /**< sim: request timeout of the mount (0: none) */
-	bool restore;	    /**< sim: "restore" option copied at probe */
-	bool frozen;	    /**< sim: frozen by the restore extension */
+	/** mainline: CPU -> request queue's index in vqs */
+	unsigned int *mq_map;
+	/** mainline: the device cache window (a shared memory region),
+	 *  bytes; 0 without one (kernel: window_len) */
+	u64 window_len;
+	struct virtio_device *vdev;	/**< sim: the device */
+	enum virtio_fs_variant variant; /**< sim: variant copied at probe */
+	u32 bugs;    /**< sim: bug switches (variant's + switched on) */
+	u32 options; /**< sim: vfsim driver options copied at probe */
+	bool sysfs;  /**< mainline: /sys/fs/virtiofs/N is there */
+	bool frozen; /**< sim: frozen by the restore extension */
 	/** sim: the mount's freeze hook (restore extension; may be NULL) */
 	void (*pm_freeze)(void *arg);
 	/** sim: the mount's session rebuild, run in the restore task with
@@ -127,10 +133,11 @@ struct virtio_fs_req_work {
  *  virtio_driver_probe(). */
 extern struct virtio_driver virtio_fs_driver;
 
-/** @brief v5-style fiq ops (wake_*_and_unlock). */
-extern const struct fuse_iqueue_ops virtio_fs_fiq_ops_v5;
+/** @brief The fiq ops of v5 and 6.1 (wake_*_and_unlock; the kernel
+ *  names them virtio_fs_fiq_ops too). */
+extern const struct fuse_iqueue_ops virtio_fs_fiq_ops_wake;
 
-/** @brief mainline fiq ops (send_*). */
+/** @brief mainline's fiq ops (send_*). */
 extern const struct fuse_iqueue_ops virtio_fs_fiq_ops;
 
 /** @brief True when @p fs runs with bug @p b (by variant or switch). */
@@ -140,10 +147,22 @@ static inline bool virtio_fs_bug(const struct virtio_fs *fs,
 	return fs->bugs & (1u << b);
 }
 
-/** @brief True when @p fs is the v5-2019 variant. */
-static inline bool virtio_fs_is_v5(const struct virtio_fs *fs)
+/**
+ * @brief True when @p fs runs one of the variants in @p mask (VFS_V5_2019
+ * | VFS_V6_1 | VFS_MAINLINE). Guest code tests variants only this way,
+ * alone in an if whose branches have braces, so the reader view can fold
+ * them (docs/kernel-xref.md).
+ */
+static inline bool virtio_fs_variant_in(const struct virtio_fs *fs, u32 mask)
 {
-	return fs->variant == VIRTIO_FS_V5_2019;
+	return mask & (1u << fs->variant);
+}
+
+/** @brief True when @p fs runs with vfsim driver option @p o. */
+static inline bool virtio_fs_opt(const struct virtio_fs *fs,
+				 enum virtio_fs_option o)
+{
+	return fs->options & (1u << o);
 }
 
 /* ---- instances and queues -------------------------------------------- */
@@ -188,7 +207,8 @@ void virtio_fs_drain_all_queues(struct virtio_fs *fs);
 /**
  * @brief sim invariant (for check_invariant_add(), @p arg the struct
  * virtio_fs): the hiprio queue's in_flight equals its FORGETs on the ring
- * plus the parked ones (mainline's accounting). Run it at quiet points:
+ * plus the parked ones (6.1 and mainline; v5 counts only the ring). Run
+ * it at quiet points:
  * dispatch_work briefly holds a popped FORGET between two critical
  * sections. A deleted queue passes.
  * @return NULL when it holds, else a message
@@ -222,6 +242,18 @@ void virtio_fs_deactivate_super(struct super_block *sb);
 
 /** @brief The instance a super block was mounted from. */
 struct virtio_fs *virtio_fs_of_sb(struct super_block *sb);
+
+/* ---- sysfs ------------------------------------------------------------- */
+
+/**
+ * @brief What /sys/fs/virtiofs/ holds now, one "path: value" line per
+ * attribute of each listed instance (kernel: tag_show(), the "device"
+ * link, name_show() and cpu_list_show() of each queue), or one line
+ * saying the directory is missing (no instance, or a variant older than
+ * 6.9, which had none).
+ * @return the length the whole text needs (snprintf() style)
+ */
+size_t virtio_fs_sysfs_show(char *buf, size_t size);
 
 /* ---- restore extension (vfsim_restore.c) ------------------------------ */
 

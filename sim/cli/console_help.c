@@ -72,7 +72,7 @@ static const struct help helps[] = {
 	  "moved, or that the run is over).\n" },
 	{ "show",
 	  "show WHAT               look at queues, ring NAME, requests,\n"
-	  "                        tasks, locks, inodes, trace [N]",
+	  "                        tasks, locks, inodes, sysfs, trace [N]",
 	  "show WHAT: look at the machine without changing it.\n"
 	  "  show queues     each virtqueue: size and the fields 'expect'\n"
 	  "                  knows (num_free, avail_idx, used_idx,\n"
@@ -92,6 +92,9 @@ static const struct help helps[] = {
 	  "                  requests that succeeded, per open file\n"
 	  "  show inodes     the device's inodes with lookup counts and\n"
 	  "                  paths; the lookups each guest mount owes\n"
+	  "  show sysfs      the guest's /sys/fs/virtiofs/N: tag, device,\n"
+	  "                  mqs/Q/name and cpu_list (Linux 6.9 on, so the\n"
+	  "                  mainline variant only)\n"
 	  "  show trace [N]  the last N trace lines (default 20)\n" },
 	{ "picture",
 	  "picture ring NAME [FILE] write the ring's picture (DOT, SVG)",

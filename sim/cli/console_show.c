@@ -440,6 +440,20 @@ static int show_trace(struct console *c, const struct console_args *a)
 	return 0;
 }
 
+/* The guest's /sys/fs/virtiofs view, as the driver variant has it. */
+static int show_sysfs(struct console *c)
+{
+	size_t len = virtio_fs_sysfs_show(NULL, 0);
+	char *buf = malloc(len + 1);
+
+	if (!buf)
+		return console_error(c, "show: out of memory");
+	virtio_fs_sysfs_show(buf, len + 1);
+	fputs(buf, c->out);
+	free(buf);
+	return 0;
+}
+
 int console_show(struct console *c, const struct console_args *a)
 {
 	const char *what = a->argc > 1 ? a->argv[1] : "";
@@ -462,13 +476,15 @@ int console_show(struct console *c, const struct console_args *a)
 		simple = show_locks;
 	else if (!strcmp(what, "inodes"))
 		simple = show_inodes;
+	else if (!strcmp(what, "sysfs"))
+		simple = show_sysfs;
 	else if (!strcmp(what, "tasks"))
 		simple = NULL;
 	else
 		return console_error(c,
 				     "show: expected queues, ring NAME, "
-				     "requests, tasks, locks, inodes or trace "
-				     "[N]%s%s%s",
+				     "requests, tasks, locks, inodes, sysfs or "
+				     "trace [N]%s%s%s",
 				     *what ? ", got '" : "", what,
 				     *what ? "'" : "");
 	if (a->argc > 2)

@@ -91,6 +91,8 @@ enum vfsim_trace_format {
 struct vfsim_exec_opts {
 	/** scheduling policy overriding the scenario's (NULL: the file's) */
 	const char *policy;
+	/** driver variant overriding the scenario's (NULL: the file's) */
+	const char *variant;
 	enum vfsim_trace_format format; ///< what vfsim_result::trace holds
 	FILE *diag; ///< failed expectations and errors (NULL: silent)
 	/** also draw the run as a sequence chart into vfsim_result::msc

@@ -140,24 +140,109 @@ int vfsim_machine_populate(struct vfs_dev *dev, const struct scenario *s,
 	return 0;
 }
 
-static int driver_settings(const struct scenario *s, char *err, size_t errsize)
+/*
+ * The guest driver's settings: the scenario's (or the command line's)
+ * variant, its bug switches, the request timeout sysctls and vfsim's own
+ * driver options. The parser checked them against each other; a variant
+ * given on the command line is checked here, against the same rules.
+ */
+static int driver_settings(const struct scenario *s, const char *variant,
+			   char *err, size_t errsize)
 {
+	const struct scn_driver *d = &s->driver;
+	const struct scn_pos *vpos = variant ? NULL : &d->variant_pos;
+
 	virtio_fs_variant_reset();
-	if (virtio_fs_set_variant(s->machine.variant)) {
-		fail_at(err, errsize, &s->machine.pos,
-			"the driver has no variant '%s'", s->machine.variant);
+	if (!variant)
+		variant = d->variant;
+	if (virtio_fs_set_variant(variant)) {
+		fail_at(err, errsize, vpos, "the driver has no variant '%s'",
+			variant);
 		return -EINVAL;
 	}
 	for (size_t i = 0; i < s->nr_bugs; i++) {
-		if (virtio_fs_set_bug(s->bugs[i].name, true)) {
+		int ret = virtio_fs_set_bug(s->bugs[i].name, true);
+
+		if (ret) {
 			fail_at(err, errsize, &s->bugs[i].pos,
-				"the driver has no bug switch '%s'",
-				s->bugs[i].name);
+				ret == -ENOTSUP ?
+					"bug switch '%s' changes code that "
+					"driver variant %s does not have" :
+					"the driver has no bug switch '%s'",
+				s->bugs[i].name, variant);
 			return -EINVAL;
 		}
 	}
-	virtio_fs_set_request_timeout(s->machine.timeout_ns);
+	if (virtio_fs_set_request_timeout(d->timeout_s) ||
+	    virtio_fs_set_max_request_timeout(d->max_timeout_s)) {
+		fail_at(err, errsize, &d->timeout_pos,
+			"driver variant %s has no request timeout", variant);
+		return -EINVAL;
+	}
+	for (int i = 0; i < VIRTIO_FS_NR_OPTIONS; i++)
+		if (d->options & (1u << i))
+			virtio_fs_set_option(
+				virtio_fs_option_name((enum virtio_fs_option)i),
+				true);
 	return 0;
+}
+
+/* Append the names of the bits of @mask (@names[i] for bit i, a
+ * NULL-terminated table) to @buf at *pos, "," between them, or "none". */
+static void name_bits(char *buf, size_t size, size_t *pos, u32 mask,
+		      const char *const *names)
+{
+	bool any = false;
+
+	for (int i = 0; names[i]; i++) {
+		if (!(mask & (1u << i)) || *pos >= size)
+			continue;
+		*pos += (size_t)snprintf(buf + *pos, size - *pos, "%s%s",
+					 any ? "," : "", names[i]);
+		any = true;
+	}
+	if (!any && *pos < size)
+		*pos += (size_t)snprintf(buf + *pos, size - *pos, "none");
+}
+
+/*
+ * The trace's header: which kernel release the driver models, with which
+ * bug switches, timeouts and vfsim options, and how the device behaves,
+ * so that a trace says what produced it.
+ */
+static void trace_header(const struct scenario *s)
+{
+	const struct virtio_fs_variant_info *vi =
+		virtio_fs_variant_info(virtio_fs_get_variant());
+	char text[512];
+	size_t pos;
+
+	pos = (size_t)snprintf(text, sizeof(text), "%s: %s; bugs: ", vi->name,
+			       vi->release);
+	name_bits(text, sizeof(text), &pos, virtio_fs_get_bugs(),
+		  scenario_bug_names());
+	if (pos < sizeof(text))
+		pos += (size_t)snprintf(text + pos, sizeof(text) - pos,
+					"; options: ");
+	name_bits(text, sizeof(text), &pos, virtio_fs_get_options(),
+		  scenario_driver_option_names());
+	if (vi->request_timeout && pos < sizeof(text))
+		snprintf(text + pos, sizeof(text) - pos,
+			 "; request timeout %us, max %us",
+			 virtio_fs_get_request_timeout(),
+			 virtio_fs_get_max_request_timeout());
+	TRACE(.kind = "vfsim.driver", .func = "vfsim_machine_create",
+	      .detail = text);
+	pos = (size_t)snprintf(text, sizeof(text),
+			       "as virtiofsd 1.13; vfsim options: ");
+	name_bits(text, sizeof(text), &pos, s->device.options,
+		  scenario_device_option_names());
+	if (s->device.request_timeout_s && pos < sizeof(text))
+		snprintf(text + pos, sizeof(text) - pos,
+			 "; INIT request_timeout %us",
+			 s->device.request_timeout_s);
+	TRACE(.kind = "vfsim.device", .func = "vfsim_machine_create",
+	      .detail = text);
 }
 
 static const enum vfs_dev_order dev_orders[] = {
@@ -176,7 +261,9 @@ void vfsim_machine_device_config(const struct scenario *s,
 		.event_idx = s->machine.event_idx,
 		.indirect = s->machine.indirect,
 		.request_workers = s->device.workers,
+		.options = s->device.options,
 		.server.dax_window_size = s->machine.dax_window,
+		.server.request_timeout = (u16)s->device.request_timeout_s,
 	};
 }
 
@@ -305,7 +392,8 @@ static int prepare_migration(struct vfsim_machine *m, char *err, size_t errsize)
 }
 
 int vfsim_machine_create(struct vfsim_machine *m, const struct scenario *s,
-			 const char *policy, char *err, size_t errsize)
+			 const char *policy, const char *variant, char *err,
+			 size_t errsize)
 {
 	int ret;
 
@@ -322,10 +410,13 @@ int vfsim_machine_create(struct vfsim_machine *m, const struct scenario *s,
 		return ret;
 	}
 	m->reqs = req_ledger_new();
-	ret = sim_start(s, policy, err, errsize)	    ?:
-		      driver_settings(s, err, errsize)	    ?:
-		      make_device(m, &m->src, err, errsize) ?:
-		      vfsim_machine_populate(m->src, s, err, errsize);
+	ret = sim_start(s, policy, err, errsize) ?:
+		      driver_settings(s, variant, err, errsize);
+	if (!ret)
+		trace_header(s);
+	if (!ret)
+		ret = make_device(m, &m->src, err, errsize) ?:
+			      vfsim_machine_populate(m->src, s, err, errsize);
 	if (!ret && wants_migration(s))
 		ret = prepare_migration(m, err, errsize);
 	for (size_t i = 0; !ret && i < s->nr_faults; i++) {
@@ -343,6 +434,8 @@ int vfsim_machine_create(struct vfsim_machine *m, const struct scenario *s,
 		ret = vfs_dev_join(m->src, &m->vdev);
 	if (!ret && m->twin)
 		ret = vfs_dev_join(m->twin, &m->twin_vdev);
+	/* the virtio core's device numbers: virtio0, virtio1 */
+	m->twin_vdev.index = 1;
 	if (ret) {
 		if (errsize && !err[0])
 			fail_at(err, errsize, NULL,
@@ -419,7 +512,6 @@ size_t vfsim_machine_destroy(struct vfsim_machine *m)
 	release_vqs(&m->vdev);
 	release_vqs(&m->twin_vdev);
 	virtio_fs_variant_reset();
-	virtio_fs_set_request_timeout(0);
 	fault_reset();
 	check_invariant_clear();
 	req_ledger_free(m->reqs);

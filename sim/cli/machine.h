@@ -102,6 +102,9 @@ int vfsim_machine_populate(struct vfs_dev *dev, const struct scenario *s,
  * @param s a parsed scenario; must outlive the machine
  * @param policy a scheduling policy string overriding the scenario's
  *        (NULL: the scenario's)
+ * @param variant a driver variant overriding the scenario's (NULL: the
+ *        scenario's); refused like the scenario's own when a bug switch
+ *        or request timeout of the scenario does not fit it
  * @param err where a failure's message goes ("FILE:LINE:COL: error: ..."
  *        when a scenario line is to blame), at most @p errsize bytes
  * @param errsize size of @p err
@@ -111,7 +114,8 @@ int vfsim_machine_populate(struct vfs_dev *dev, const struct scenario *s,
  *         allocated on failure
  */
 int vfsim_machine_create(struct vfsim_machine *m, const struct scenario *s,
-			 const char *policy, char *err, size_t errsize);
+			 const char *policy, const char *variant, char *err,
+			 size_t errsize);
 
 /**
  * @brief Take the machine down: unplug the device if it is still there,

@@ -61,12 +61,12 @@ enum scn_cmp {
 #define SCN_MACHINE_TAG	       (1u << 0) ///< tag=
 #define SCN_MACHINE_QUEUES     (1u << 1) ///< queues=
 #define SCN_MACHINE_QUEUE_SIZE (1u << 2) ///< queue-size=
-#define SCN_MACHINE_VARIANT    (1u << 3) ///< variant=
+#define SCN_MACHINE_VARIANT    (1u << 3) ///< variant= (older spelling)
 #define SCN_MACHINE_CPUS       (1u << 4) ///< cpus=
 #define SCN_MACHINE_EVENT_IDX  (1u << 5) ///< event-idx=
 #define SCN_MACHINE_INDIRECT   (1u << 6) ///< indirect=
 #define SCN_MACHINE_DAX_WINDOW (1u << 7) ///< dax-window=
-#define SCN_MACHINE_TIMEOUT    (1u << 8) ///< timeout=
+#define SCN_MACHINE_TIMEOUT    (1u << 8) ///< timeout= (older spelling)
 #define SCN_MACHINE_DEVICES    (1u << 9) ///< devices=
 ///@}
 
@@ -80,15 +80,38 @@ struct scn_machine {
 	const char *tag;     ///< mount tag (default "myfs")
 	unsigned queues;     ///< number of request queues, 1..64 (default 1)
 	unsigned queue_size; ///< ring size, a power of two 2..32768 (128)
-	const char *variant; ///< driver variant name (default "mainline")
 	unsigned cpus;	     ///< guest CPUs, 1..64 (default 1)
 	bool event_idx;	     ///< VIRTIO_RING_F_EVENT_IDX negotiated (off)
 	bool indirect;	     ///< VIRTIO_RING_F_INDIRECT_DESC negotiated (off)
 	uint64_t dax_window; ///< DAX window bytes, 0 = none (default 0)
-	uint64_t timeout_ns; ///< request timeout, 0 = none (default 0)
 	/** virtio-fs devices exporting the tag, 1 or 2 (default 1); the
 	 *  second one's probe finds the tag taken */
 	unsigned devices;
+};
+
+/** @name Bits of scn_driver::set: which keys were given */
+///@{
+#define SCN_DRIVER_VARIANT     (1u << 0) ///< variant=
+#define SCN_DRIVER_TIMEOUT     (1u << 1) ///< timeout=
+#define SCN_DRIVER_MAX_TIMEOUT (1u << 2) ///< max-timeout=
+#define SCN_DRIVER_OPTIONS     (1u << 3) ///< options=
+///@}
+
+/**
+ * @brief The guest driver: the `driver` line (or, in the older spelling,
+ * `variant=` and `timeout=` on the `machine` line).
+ */
+struct scn_driver {
+	struct scn_pos pos;	    ///< the `driver` keyword (line 0: none)
+	unsigned set;		    ///< SCN_DRIVER_* bits of the keys given
+	const char *variant;	    ///< variant name (default "mainline")
+	struct scn_pos variant_pos; ///< where the variant was given
+	/** fs.fuse.default_request_timeout, seconds (0: none) */
+	unsigned timeout_s;
+	struct scn_pos timeout_pos; ///< where timeout= was given
+	/** fs.fuse.max_request_timeout, seconds (0: none) */
+	unsigned max_timeout_s;
+	uint32_t options; ///< vfsim driver options, 1 << enum virtio_fs_option
 };
 
 /** @brief One `bug NAME` line: a historical bug switch turned on. */
@@ -106,11 +129,13 @@ enum scn_order {
 
 /** @name Bits of scn_device::set: which keys the `device` line gave */
 ///@{
-#define SCN_DEVICE_LATENCY (1u << 0) ///< latency=
-#define SCN_DEVICE_ORDER   (1u << 1) ///< order=
-#define SCN_DEVICE_BATCH   (1u << 2) ///< batch=
-#define SCN_DEVICE_WORKERS (1u << 3) ///< workers=
-#define SCN_DEVICE_SEED	   (1u << 4) ///< seed=
+#define SCN_DEVICE_LATENCY	   (1u << 0) ///< latency=
+#define SCN_DEVICE_ORDER	   (1u << 1) ///< order=
+#define SCN_DEVICE_BATCH	   (1u << 2) ///< batch=
+#define SCN_DEVICE_WORKERS	   (1u << 3) ///< workers=
+#define SCN_DEVICE_SEED		   (1u << 4) ///< seed=
+#define SCN_DEVICE_OPTIONS	   (1u << 5) ///< options=
+#define SCN_DEVICE_REQUEST_TIMEOUT (1u << 6) ///< request-timeout=
 ///@}
 
 /** @brief The `device` configuration line (defaults where not given). */
@@ -122,6 +147,12 @@ struct scn_device {
 	unsigned batch;	      ///< requests taken per kick, 1..1024 (1)
 	unsigned workers;     ///< device worker threads, 1..64 (1)
 	uint64_t seed;	      ///< seed of order=random (0)
+	/** vfsim's own device behaviours, 1 << enum vfs_dev_option (none:
+	 *  the device does what virtiofsd 1.13 does) */
+	uint32_t options;
+	/** the request timeout the server asks for in INIT, seconds (0:
+	 *  none, as virtiofsd) */
+	unsigned request_timeout_s;
 };
 
 /** @brief Scheduling policy kind. */
@@ -408,6 +439,7 @@ struct scn_run_item {
 struct scenario {
 	const char *file;		///< file name given to the parser
 	struct scn_machine machine;	///< machine configuration
+	struct scn_driver driver;	///< guest driver configuration
 	struct scn_bug *bugs;		///< bug switches, in order
 	size_t nr_bugs;			///< number of bug switches
 	struct scn_device device;	///< device configuration
@@ -494,6 +526,20 @@ const char *const *scenario_bug_names(void);
  * @return a NULL-terminated array of static strings
  */
 const char *const *scenario_variant_names(void);
+
+/**
+ * @brief The driver option names the language accepts (`driver
+ * options=`).
+ * @return a NULL-terminated array of static strings
+ */
+const char *const *scenario_driver_option_names(void);
+
+/**
+ * @brief The device option names the language accepts (`device
+ * options=`).
+ * @return a NULL-terminated array of static strings
+ */
+const char *const *scenario_device_option_names(void);
 
 /** @brief Canonical spelling of a comparison operator, e.g. "<=". */
 const char *scenario_cmp_name(enum scn_cmp cmp);

@@ -172,6 +172,13 @@ void scn_once(struct scn_parser *P, const struct scn_tok *t,
 /** @brief `machine KEY=VALUE...` */
 void scn_parse_machine(struct scn_parser *P);
 
+/** @brief `driver KEY=VALUE...` */
+void scn_parse_driver(struct scn_parser *P);
+
+/** @brief Check the driver settings against each other and the bug
+ *  switches, once the whole configuration is known. */
+void scn_check_driver(struct scn_parser *P);
+
 /** @brief `bug NAME` */
 void scn_parse_bug(struct scn_parser *P);
 

@@ -264,9 +264,9 @@ static void parse_trigger(struct scn_parser *P, bool at)
 /* ---- the dispatcher ---------------------------------------------------- */
 
 static const char *const top_words[] = {
-	"machine",   "bug",  "device", "policy", "fault",
-	"migration", "fs",   "task",   "at",	 "on",
-	"run",	     "step", "expect", "end",	 NULL,
+	"machine", "bug",    "device", "policy", "fault", "migration",
+	"fs",	   "driver", "task",   "at",	 "on",	  "run",
+	"step",	   "expect", "end",    NULL,
 };
 
 void scn_parse_line(struct scn_parser *P)
@@ -297,16 +297,16 @@ void scn_parse_line(struct scn_parser *P)
 		return;
 	}
 	k = scn_one_of(P, t, top_words, "statement");
-	if (k <= 6) {
+	if (k <= 7) {
 		config_only(P, t);
-	} else if (k <= 9) {
+	} else if (k <= 10) {
 		if (P->phase == 2)
 			scn_fail(P, -EINVAL, t->col,
 				 "'%s' must come before the first run "
 				 "statement (line %u)",
 				 t->text, P->run_start);
 		enter_phase(P, 1);
-	} else if (k <= 12) {
+	} else if (k <= 13) {
 		enter_phase(P, 2);
 	}
 	switch (k) {
@@ -335,13 +335,16 @@ void scn_parse_line(struct scn_parser *P)
 		push_blk(P, SCN_BLK_FS, t);
 		break;
 	case 7:
-		parse_task(P);
+		scn_parse_driver(P);
 		break;
 	case 8:
-	case 9:
-		parse_trigger(P, k == 8);
+		parse_task(P);
 		break;
-	case 13:
+	case 9:
+	case 10:
+		parse_trigger(P, k == 9);
+		break;
+	case 14:
 		scn_fail(P, -EINVAL, t->col,
 			 "'end' without an open block (expected a statement)");
 	default:
@@ -357,7 +360,7 @@ static void set_defaults(struct scenario *s)
 	s->machine.tag = "myfs";
 	s->machine.queues = 1;
 	s->machine.queue_size = 128;
-	s->machine.variant = "mainline";
+	s->driver.variant = "mainline";
 	s->machine.cpus = 1;
 	s->machine.devices = 1;
 	s->device.order = SCN_ORDER_IN;
@@ -385,6 +388,7 @@ static int parse_all(struct scn_parser *P)
 			      "end of the file)",
 			      blk_name(b->kind));
 	}
+	scn_check_driver(P);
 	return 0;
 }
 

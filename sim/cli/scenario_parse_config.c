@@ -5,6 +5,7 @@
  */
 #include <assert.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "device/virtio_fs_dev.h"
@@ -13,23 +14,144 @@
 #include "sim/kernel/fault.h"
 #include "sim/kernel/sched.h"
 
-/* Historical bug switches: the guest's registry, every one of them. */
+/* The guest's and the device's registries, every name of each. */
 static const char *bug_names[VIRTIO_FS_NR_BUGS + 1];
+static const char *variant_names[VIRTIO_FS_NR_VARIANTS + 1];
+static const char *driver_option_names[VIRTIO_FS_NR_OPTIONS + 1];
+static const char *device_option_names[VFS_DEV_NR_OPTIONS + 1];
 
-static const char *const variant_names[] = { "v5-2019", "mainline", NULL };
+static const char *bug_name(int i)
+{
+	return virtio_fs_bug_name((enum virtio_fs_bug)i);
+}
+
+static const char *variant_name(int i)
+{
+	return virtio_fs_variant_name((enum virtio_fs_variant)i);
+}
+
+static const char *driver_option_name(int i)
+{
+	return virtio_fs_option_name((enum virtio_fs_option)i);
+}
+
+static const char *device_option_name(int i)
+{
+	return vfs_dev_option_name((enum vfs_dev_option)i);
+}
+
+/* @table: the @n names @name gives, then NULL (filled on first use). */
+static const char *const *name_table(const char **table, int n,
+				     const char *(*name)(int i))
+{
+	if (!table[0])
+		for (int i = 0; i < n; i++)
+			table[i] = name(i);
+	return table;
+}
 
 const char *const *scenario_bug_names(void)
 {
-	if (!bug_names[0])
-		for (int i = 0; i < VIRTIO_FS_NR_BUGS; i++)
-			bug_names[i] =
-				virtio_fs_bug_name((enum virtio_fs_bug)i);
-	return bug_names;
+	return name_table(bug_names, VIRTIO_FS_NR_BUGS, bug_name);
 }
 
 const char *const *scenario_variant_names(void)
 {
-	return variant_names;
+	return name_table(variant_names, VIRTIO_FS_NR_VARIANTS, variant_name);
+}
+
+const char *const *scenario_driver_option_names(void)
+{
+	return name_table(driver_option_names, VIRTIO_FS_NR_OPTIONS,
+			  driver_option_name);
+}
+
+const char *const *scenario_device_option_names(void)
+{
+	return name_table(device_option_names, VFS_DEV_NR_OPTIONS,
+			  device_option_name);
+}
+
+/*
+ * A comma-separated list of names from @names ("none": empty), as a bit
+ * mask. Each name must be known and given once; an error points at the
+ * name.
+ */
+static uint32_t name_list(struct scn_parser *P, const struct scn_tok *t,
+			  const char *const *names, const char *what)
+{
+	char name[64];
+	uint32_t mask = 0;
+	const char *p = t->text;
+
+	if (!strcmp(p, "none"))
+		return 0;
+	for (;;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		struct scn_tok one = *t;
+		int k;
+
+		if (!len || len >= sizeof(name))
+			scn_fail(P, -EINVAL, t->vcol,
+				 "bad %s list '%.60s' (expected NAME[,NAME...] "
+				 "or none)",
+				 what, t->text);
+		memcpy(name, p, len);
+		name[len] = '\0';
+		one.text = name;
+		one.vcol = t->vcol + (unsigned int)(p - t->text);
+		k = scn_one_of(P, &one, names, what);
+		if (mask & (1u << k))
+			scn_fail(P, -EEXIST, one.vcol, "%s '%s' given twice",
+				 what, name);
+		mask |= 1u << k;
+		if (!end)
+			return mask;
+		p = end + 1;
+	}
+}
+
+/* A request timeout: whole seconds, 1..FUSE_REQ_TIMEOUT_MAX (the kernel's
+ * sysctls and INIT's 16-bit field count seconds); 0 means none. */
+static unsigned timeout_secs(struct scn_parser *P, const struct scn_tok *t,
+			     const char *what)
+{
+	uint64_t ns = scn_duration(P, t, what);
+
+	if (ns % 1000000000ull || ns / 1000000000ull > FUSE_REQ_TIMEOUT_MAX)
+		scn_fail(P, -ERANGE, t->vcol,
+			 "'%s' counts whole seconds, 0s..%us, as the kernel "
+			 "does; got %.40s",
+			 what, FUSE_REQ_TIMEOUT_MAX, t->text);
+	return (unsigned)(ns / 1000000000ull);
+}
+
+/* One driver key, from the `driver` line or the machine line's older
+ * spelling: each may be given once in all. */
+static void driver_key(struct scn_parser *P, const struct scn_tok *t,
+		       unsigned bit)
+{
+	struct scn_driver *d = &P->s->driver;
+
+	if (d->set & bit)
+		scn_fail(P, -EEXIST, t->col, "duplicate key '%s'", t->key);
+	d->set |= bit;
+	if (bit == SCN_DRIVER_VARIANT) {
+		d->variant = scenario_variant_names()[scn_one_of(
+			P, t, scenario_variant_names(), "driver variant")];
+		d->variant_pos = scn_pos_at(P, t->vcol);
+	} else if (bit == SCN_DRIVER_TIMEOUT) {
+		d->timeout_s = timeout_secs(P, t, "timeout");
+		d->timeout_pos = scn_pos_at(P, t->vcol);
+	} else if (bit == SCN_DRIVER_MAX_TIMEOUT) {
+		d->max_timeout_s = timeout_secs(P, t, "max-timeout");
+		if (!(d->set & SCN_DRIVER_TIMEOUT))
+			d->timeout_pos = scn_pos_at(P, t->vcol);
+	} else {
+		d->options = name_list(P, t, scenario_driver_option_names(),
+				       "driver option");
+	}
 }
 
 static bool onoff(struct scn_parser *P, const struct scn_tok *t)
@@ -81,6 +203,70 @@ static const char *const machine_keys[] = {
 	"indirect", "dax-window", "timeout",	"devices", NULL,
 };
 
+static const char *const driver_keys[] = { "variant", "timeout", "max-timeout",
+					   "options", NULL };
+
+void scn_parse_driver(struct scn_parser *P)
+{
+	struct scn_driver *d = &P->s->driver;
+	unsigned set = 0;
+
+	scn_once(P, &P->toks[0], &d->pos);
+	d->pos = scn_pos_at(P, P->toks[0].col);
+	for (size_t i = 1; i < P->nr_toks; i++) {
+		const struct scn_tok *t = &P->toks[i];
+		int k = parse_config_key(P, t, driver_keys, "driver key", &set);
+
+		driver_key(P, t, 1u << k);
+	}
+}
+
+/* The guest's own checks, with the scenario's positions: every bug switch
+ * exists in the variant's code, a request timeout needs a variant that
+ * has one. Run once the configuration is complete. */
+void scn_check_driver(struct scn_parser *P)
+{
+	struct scenario *s = P->s;
+	enum virtio_fs_variant v;
+	const struct virtio_fs_variant_info *vi;
+
+	if (virtio_fs_variant_parse(s->driver.variant, &v))
+		return; /* the parser only stores known names */
+	vi = virtio_fs_variant_info(v);
+	if ((s->driver.timeout_s || s->driver.max_timeout_s) &&
+	    !vi->request_timeout)
+		scn_fail_line(P, -EINVAL, s->driver.timeout_pos.line,
+			      s->driver.timeout_pos.col,
+			      "driver variant %s (%s) has no request timeout "
+			      "(they came in Linux 6.14; variant mainline has "
+			      "them)",
+			      vi->name, vi->release);
+	for (size_t i = 0; i < s->nr_bugs; i++) {
+		const struct scn_bug *b = &s->bugs[i];
+		enum virtio_fs_bug bug;
+		const struct virtio_fs_bug_info *bi;
+		char list[64] = "";
+
+		if (virtio_fs_bug_parse(b->name, &bug))
+			continue;
+		bi = virtio_fs_bug_info(bug);
+		if (bi->variants & (1u << v))
+			continue;
+		for (int k = 0; k < VIRTIO_FS_NR_VARIANTS; k++)
+			if (bi->variants & (1u << k))
+				snprintf(list + strlen(list),
+					 sizeof(list) - strlen(list), "%s%s",
+					 list[0] ? ", " : "",
+					 virtio_fs_variant_name(
+						 (enum virtio_fs_variant)k));
+		scn_fail_line(
+			P, -EINVAL, b->pos.line, b->pos.col,
+			"bug switch '%s' changes code that driver variant "
+			"%s does not have (it applies to: %s)",
+			b->name, vi->name, list);
+	}
+}
+
 void scn_parse_machine(struct scn_parser *P)
 {
 	struct scn_machine *m = &P->s->machine;
@@ -115,8 +301,7 @@ void scn_parse_machine(struct scn_parser *P)
 			break;
 		}
 		case 3:
-			m->variant = variant_names[scn_one_of(
-				P, t, variant_names, "driver variant")];
+			driver_key(P, t, SCN_DRIVER_VARIANT);
 			break;
 		case 4:
 			m->cpus = (unsigned)scn_uint(P, t, 1, 64, "cpus");
@@ -131,7 +316,7 @@ void scn_parse_machine(struct scn_parser *P)
 			m->dax_window = scn_size(P, t, "dax-window");
 			break;
 		case 8:
-			m->timeout_ns = scn_duration(P, t, "timeout");
+			driver_key(P, t, SCN_DRIVER_TIMEOUT);
 			break;
 		default:
 			m->devices = (unsigned)scn_uint(P, t, 1, 2, "devices");
@@ -169,8 +354,10 @@ enum scn_order scn_order_value(struct scn_parser *P, const struct scn_tok *t)
 	return (enum scn_order)scn_one_of(P, t, order_names, "order");
 }
 
-static const char *const device_keys[] = { "latency", "order", "batch",
-					   "workers", "seed",  NULL };
+static const char *const device_keys[] = {
+	"latency", "order",   "batch",		 "workers",
+	"seed",	   "options", "request-timeout", NULL,
+};
 
 void scn_parse_device(struct scn_parser *P)
 {
@@ -191,8 +378,15 @@ void scn_parse_device(struct scn_parser *P)
 			d->batch = (unsigned)scn_uint(P, t, 1, 1024, "batch");
 		else if (k == 3)
 			d->workers = (unsigned)scn_uint(P, t, 1, 64, "workers");
-		else
+		else if (k == 4)
 			d->seed = scn_uint(P, t, 0, UINT64_MAX, "seed");
+		else if (k == 5)
+			d->options = name_list(P, t,
+					       scenario_device_option_names(),
+					       "device option");
+		else
+			d->request_timeout_s =
+				timeout_secs(P, t, "request-timeout");
 	}
 }
 

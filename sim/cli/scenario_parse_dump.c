@@ -105,6 +105,42 @@ static void sizes(FILE *f, uint64_t a, const uint64_t *b, const uint64_t *c)
 
 static const char *const order_names[] = { "in", "reversed", "random" };
 
+/* A name list from a bit mask ("none" when empty). */
+static void names(FILE *f, const char *key, uint32_t mask,
+		  const char *const *all)
+{
+	bool first = true;
+
+	fputs(key, f);
+	for (int i = 0; all[i]; i++) {
+		if (!(mask & (1u << i)))
+			continue;
+		fprintf(f, "%s%s", first ? "" : ",", all[i]);
+		first = false;
+	}
+	if (first)
+		fputs("none", f);
+}
+
+/* The driver line, in the canonical spelling (a machine line's variant=
+ * and timeout= come out here). */
+static void dump_driver(FILE *f, const struct scn_driver *d)
+{
+	if (!d->set)
+		return;
+	fputs("driver", f);
+	if (d->set & SCN_DRIVER_VARIANT)
+		fprintf(f, " variant=%s", d->variant);
+	if (d->set & SCN_DRIVER_TIMEOUT)
+		fprintf(f, " timeout=%us", d->timeout_s);
+	if (d->set & SCN_DRIVER_MAX_TIMEOUT)
+		fprintf(f, " max-timeout=%us", d->max_timeout_s);
+	if (d->set & SCN_DRIVER_OPTIONS)
+		names(f, " options=", d->options,
+		      scenario_driver_option_names());
+	fputc('\n', f);
+}
+
 static void dump_config(FILE *f, const struct scenario *s)
 {
 	const struct scn_machine *m = &s->machine;
@@ -120,8 +156,6 @@ static void dump_config(FILE *f, const struct scenario *s)
 			fprintf(f, " queues=%u", m->queues);
 		if (m->set & SCN_MACHINE_QUEUE_SIZE)
 			fprintf(f, " queue-size=%u", m->queue_size);
-		if (m->set & SCN_MACHINE_VARIANT)
-			fprintf(f, " variant=%s", m->variant);
 		if (m->set & SCN_MACHINE_CPUS)
 			fprintf(f, " cpus=%u", m->cpus);
 		if (m->set & SCN_MACHINE_EVENT_IDX)
@@ -133,14 +167,11 @@ static void dump_config(FILE *f, const struct scenario *s)
 			fputs(" dax-window=", f);
 			size(f, m->dax_window);
 		}
-		if (m->set & SCN_MACHINE_TIMEOUT) {
-			fputs(" timeout=", f);
-			dur(f, m->timeout_ns);
-		}
 		if (m->set & SCN_MACHINE_DEVICES)
 			fprintf(f, " devices=%u", m->devices);
 		fputc('\n', f);
 	}
+	dump_driver(f, &s->driver);
 	for (size_t i = 0; i < s->nr_bugs; i++)
 		fprintf(f, "bug %s\n", s->bugs[i].name);
 	if (d->pos.line) {
@@ -157,6 +188,12 @@ static void dump_config(FILE *f, const struct scenario *s)
 			fprintf(f, " workers=%u", d->workers);
 		if (d->set & SCN_DEVICE_SEED)
 			fprintf(f, " seed=%" PRIu64, d->seed);
+		if (d->set & SCN_DEVICE_OPTIONS)
+			names(f, " options=", d->options,
+			      scenario_device_option_names());
+		if (d->set & SCN_DEVICE_REQUEST_TIMEOUT)
+			fprintf(f, " request-timeout=%us",
+				d->request_timeout_s);
 		fputc('\n', f);
 	}
 	if (s->policy.pos.line)

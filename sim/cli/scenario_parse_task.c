@@ -207,9 +207,9 @@ static void not_in_task(struct scn_parser *P, const struct scn_tok *t)
 {
 	static const char *const top[] = { "task",	"machine", "bug",
 					   "device",	"policy",  "fault",
-					   "migration", "fs",	   "at",
-					   "on",	"run",	   "step",
-					   "expect",	NULL };
+					   "migration", "fs",	   "driver",
+					   "at",	"on",	   "run",
+					   "step",	"expect",  NULL };
 	const struct scn_blk *b = &P->stack[P->depth - 1];
 
 	for (int i = 0; top[i]; i++)

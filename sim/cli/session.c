@@ -106,8 +106,8 @@ int vfsim_session_open(const struct scenario *s,
 		e->opts = *opts;
 	e->o = &e->opts;
 	e->r = r;
-	if (vfsim_machine_create(&e->m, s, e->o->policy, r->error,
-				 sizeof(r->error))) {
+	if (vfsim_machine_create(&e->m, s, e->o->policy, e->o->variant,
+				 r->error, sizeof(r->error))) {
 		if (e->o->diag)
 			fprintf(e->o->diag, "%s\n", r->error);
 		free(ss);

@@ -54,10 +54,11 @@ static const char tour_usage[] =
 static const char tour_header[] =
 	"vfsim tour: four virtio-fs mechanisms, run live\n"
 	"\n"
-	"The guest is a model of the Linux driver fs/fuse/virtio_fs.c, in two "
-	"versions: the 2019 posting (v5-2019) and today's (mainline). The "
-	"device is a FUSE server on an in-memory file system, playing "
-	"virtiofsd. They share only virtqueues in simulated guest memory. "
+	"The guest is a model of the Linux driver fs/fuse/virtio_fs.c, in three "
+	"versions: the 2019 posting (v5-2019), Linux 6.1 as Debian bookworm "
+	"ships it (6.1) and Linux 7.1 (mainline); the tour shows the first "
+	"and the last. The device is a FUSE server on an in-memory file "
+	"system, playing virtiofsd 1.13. They share only virtqueues in simulated guest memory. "
 	"Time is virtual. Trace lines read TIME_US TASK EVENT FUNCTION "
 	"DETAILS; `vfsim tour --trace` prints every line of every run.\n";
 

@@ -213,7 +213,8 @@ bool tour_has_func(const struct tour_run *r, const char *func);
  */
 long long tour_number(const struct tour_line *l, const char *key);
 
-/** @brief Format @p ns as milliseconds, "1.500 ms", into @p buf. */
+/** @brief Format @p ns as milliseconds, "1.500 ms", or from one second
+ *  on as seconds, "30.000 s", into @p buf. */
 const char *tour_ms(u64 ns, char *buf, size_t size);
 
 /** @brief Rows of text built for printing, each at most a column wide. */

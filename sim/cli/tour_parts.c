@@ -75,19 +75,27 @@ static const struct tour_beat hiprio_beats[] = {
 		  P("work.queue", "virtio_fs_hiprio_dispatch_work"))),
 	BEAT("At 2.5 ms the device resumes and takes the four FORGETs off the "
 	     "ring. Look at out=64: v5 sent the whole struct virtio_fs_forget, "
-	     "its list_head (two guest pointers) included, where a FORGET is 48 "
-	     "bytes. \"This passes to host a structure including struct "
-	     "list_head list\", said the 2019 review of v4 by Michael S. Tsirkin. This device "
-	     "refuses such a FORGET as malformed, so those lookups are never "
-	     "paid back; mainline sends only the 48 bytes.",
-	     SIDE(3, P("dev.unpause", NULL), P("dev.pop", "op=FORGET"),
-		  P("fuse.bad", "op=FORGET"))),
+	     "its list_head included, where a FORGET is 48 bytes. The daemons "
+	     "of 2019 read the 8-byte argument and ignored the rest, as this "
+	     "device does (\"16 trailing bytes ignored\"): the lookups are paid "
+	     "back. The harm was elsewhere: \"This passes to host a structure "
+	     "including struct list_head list\", said the 2019 review of v4 by "
+	     "Michael S. Tsirkin: guest kernel memory the host should never "
+	     "see. vfsim's checker reports those bytes (dev.infoleak): "
+	     "kmalloc() handed the FORGET out unwritten, so they are whatever "
+	     "the slab held there before, on a real kernel as likely as not a "
+	     "pointer. Mainline sends only the 48 bytes (1efcf39eb627).",
+	     SIDE(4, P("dev.unpause", NULL), P("dev.pop", "op=FORGET"),
+		  P("fuse.reply", "trailing bytes ignored"),
+		  P("bug", "dev.infoleak"))),
 	BEAT("virtio_fs_hiprio_done_work frees the FORGETs the device is done "
 	     "with. In v5 it leaves the parked ones alone (mainline restarts "
 	     "them from here): they wait for the timer.",
 	     SIDE(1, P("virtio_fs.forget_done", NULL))),
 	BEAT("At 3 ms the dispatch work runs again and sends the three parked "
-	     "FORGETs: the ring has room now. None was dropped.",
+	     "FORGETs: the ring has room now. None was dropped. Their list_head "
+	     "went through list_del(), which poisons it with constants: those "
+	     "three give nothing away.",
 	     SIDE(4, P("timer.fire", "virtio_fs_hiprio_dispatch_work"),
 		  P("virtio_fs.forget", "virtio_fs_hiprio_dispatch_work"))),
 };
@@ -284,16 +292,17 @@ static const struct tour_beat dead_beats[] = {
 		  P("dev.kick_ignored", NULL)),
 	     SIDE(2, P("virtio_fs.enqueue", "op=GETATTR"),
 		  P("dev.kick_ignored", NULL))),
-	BEAT("Left, with no request timeout (the default, and all v5 had), t "
-	     "waits for its reply for ever: every task is blocked and no timer "
-	     "is left, which the simulator reports as a deadlock. This is the "
-	     "hang of the 2019 thread \"virtiofs: Fix various races and "
-	     "cleanups round 1\". Right, a request timeout "
-	     "(fuse_init_server_timeout) makes fuse_check_timeout look at the "
-	     "oldest request every 10 ms: at 10 ms the GETATTR is 9 ms old, at "
-	     "20 ms it is too old, and fuse_abort_conn() ends it with "
-	     "-ECONNABORTED. (A kernel's timeout is set in seconds; 10 ms keeps "
-	     "this run short.)",
+	BEAT("Left, with no request timeout (the default; the v5 and 6.1 drivers "
+	     "have none at all), t waits for its reply for ever: every task is "
+	     "blocked and no timer is left, which the simulator reports as a "
+	     "deadlock. This is the hang of the 2019 thread \"virtiofs: Fix "
+	     "various races and cleanups round 1\". Right, with a 15 s timeout "
+	     "(the fs.fuse.default_request_timeout sysctl; a server may give "
+	     "its own in INIT's reply), the FUSE core armed fuse_check_timeout "
+	     "when INIT was answered, and it runs every 15 s "
+	     "(FUSE_TIMEOUT_TIMER_FREQ). At 15 s the GETATTR, sent at 1 ms, is "
+	     "not yet 15 s old; at 30 s it is, and fuse_abort_conn() ends it "
+	     "with -ECONNABORTED.",
 	     SIDE(1, P("bug", "deadlock")),
 	     SIDE(5, P("work.run", "fuse_check_timeout"),
 		  P("fuse.timeout", NULL), P("fuse.abort", NULL),
@@ -302,6 +311,14 @@ static const struct tour_beat dead_beats[] = {
 	     "once with -ENOTCONN.",
 	     NOTE("(nothing more: t is still waiting)"),
 	     SIDE(2, P("scn.op", "getattr op"))),
+	BEAT("Right: then t unmounts, and hangs after all. The abort ended the "
+	     "GETATTR but left its buffers with the device and in_flight as it "
+	     "was, and unmount drains the queues first "
+	     "(virtio_fs_drain_queue), with no bound: it waits for ever. That "
+	     "is the kernel's code; vfsim's bounded-drain driver option, off "
+	     "here as in every kernel, would give up after twice the timeout.",
+	     NOTE("(t never got this far)"),
+	     SIDE(2, P("task.block", "in_flight_zero"), P("bug", "deadlock"))),
 };
 
 static const struct tour_section failure_sections[] = {
@@ -312,7 +329,7 @@ static const struct tour_section failure_sections[] = {
 	  .nr_beats = sizeof(removal_beats) / sizeof(removal_beats[0]) },
 	{ .intro = "Then a device that stays plugged in but stops answering: "
 		   "the same run without a request timeout (left) and with "
-		   "a 10 ms one (right).",
+		   "a 15 s one (right).",
 	  .scn = { "tour-3-dead-device.vfs", "tour-3-dead-device-timeout.vfs" },
 	  .beats = dead_beats,
 	  .nr_beats = sizeof(dead_beats) / sizeof(dead_beats[0]) },
@@ -357,7 +374,7 @@ static bool failure_result(const struct tour_run *runs, size_t nr, char *buf,
 		 "unplug at %s: virtio_fs_remove drained %zu in-flight LOOKUP "
 		 "for %s (it returned %s), the next GETATTR got %s; dead "
 		 "device: GETATTR %s without a timeout, ended -ECONNABORTED "
-		 "at %s with timeout=10ms (next: %s)",
+		 "at %s with timeout=15s (next: %s), then unmount %s",
 		 tour_ms(unplug->time_ns, t0, sizeof(t0)),
 		 tour_count_in(rm, remove, woke, "dev.complete", "op=LOOKUP"),
 		 tour_ms(wake->time_ns - rm->lines[remove].time_ns, t1,
@@ -365,7 +382,9 @@ static bool failure_result(const struct tour_run *runs, size_t nr, char *buf,
 		 lookup, getattr,
 		 tour_count(hang, "bug", "deadlock") ? "hung (deadlock)" :
 						       "did not hang",
-		 tour_ms(aborted->time_ns, t2, sizeof(t2)), after);
+		 tour_ms(aborted->time_ns, t2, sizeof(t2)), after,
+		 tour_count(tmo, "bug", "deadlock") ? "hung (deadlock)" :
+						      "did not hang");
 	return true;
 }
 

@@ -221,8 +221,12 @@ long long tour_number(const struct tour_line *l, const char *key)
 
 const char *tour_ms(u64 ns, char *buf, size_t size)
 {
-	snprintf(buf, size, "%" PRIu64 ".%03" PRIu64 " ms", ns / 1000000,
-		 ns / 1000 % 1000);
+	if (ns >= 1000000000)
+		snprintf(buf, size, "%" PRIu64 ".%03" PRIu64 " s",
+			 ns / 1000000000, ns / 1000000 % 1000);
+	else
+		snprintf(buf, size, "%" PRIu64 ".%03" PRIu64 " ms",
+			 ns / 1000000, ns / 1000 % 1000);
 	return buf;
 }
 

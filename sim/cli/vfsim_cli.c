@@ -15,7 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "guest/vfsim_variant.h"
 #include "sim/cli/exec.h"
+#include "sim/cli/reader.h"
 #include "sim/cli/render.h"
 #include "sim/cli/scenario.h"
 #include "sim/cli/vfsim_cli.h"
@@ -38,6 +40,8 @@ static const char usage[] =
 	"  serve       the device for real peers: a vhost-user back end for\n"
 	"              QEMU and a real Linux guest, or a FUSE file system\n"
 	"              on /dev/fuse (vfsim serve --help)\n"
+	"  source X    the reader view: guest file or function X as one\n"
+	"              driver variant has it (vfsim source --help)\n"
 	"\n"
 	"options:\n"
 	"  --help      show this help and exit\n"
@@ -45,9 +49,26 @@ static const char usage[] =
 	"\n"
 	"The scenario language is described in docs/scenarios.md.\n";
 
+/* The driver variants, each with the kernel release it models (after
+ * the usage of vfsim and of vfsim run). */
+static void print_variants(FILE *f)
+{
+	fputs("\ndriver variants (a scenario's 'driver variant=NAME', or "
+	      "--variant):\n",
+	      f);
+	for (int i = 0; i < VIRTIO_FS_NR_VARIANTS; i++) {
+		const struct virtio_fs_variant_info *vi =
+			virtio_fs_variant_info((enum virtio_fs_variant)i);
+
+		fprintf(f, "  %-9s %s%s\n", vi->name, vi->release,
+			i == VIRTIO_FS_MAINLINE ? " (the default)" : "");
+	}
+}
+
 static const char run_usage[] =
 	"usage: vfsim run FILE [--policy fifo|random:SEED|replay:FILE]\n"
-	"                      [--trace text|jsonl|msc|none] [--out DIR]\n"
+	"                      [--variant NAME] [--trace text|jsonl|msc|none]\n"
+	"                      [--out DIR]\n"
 	"\n"
 	"Run the scenario FILE on a fresh simulated machine, print its trace\n"
 	"on standard output and every failed expectation on standard error as\n"
@@ -68,6 +89,9 @@ static const char run_usage[] =
 	"               fifo, random:SEED (a 64-bit decimal seed), or\n"
 	"               replay:FILE, FILE holding the choices of an earlier\n"
 	"               run (the choices.txt that --out writes)\n"
+	"  --variant V  driver variant, overriding the file's 'driver\n"
+	"               variant=' (listed below); the file's bug switches\n"
+	"               and request timeout must exist in it\n"
 	"  --trace F    trace format on standard output: text (default),\n"
 	"               jsonl (one JSON object per event), msc (the run as\n"
 	"               a sequence chart, mscgen source) or none\n"
@@ -245,10 +269,11 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(run_usage, stdo);
+			print_variants(stdo);
 			return 0;
 		}
 		if (!strcmp(a, "--policy") || !strcmp(a, "--trace") ||
-		    !strcmp(a, "--out")) {
+		    !strcmp(a, "--out") || !strcmp(a, "--variant")) {
 			if (i + 1 == argc)
 				return usage_error(err,
 						   "'%s' needs a value (see "
@@ -256,6 +281,8 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 						   a);
 			if (!strcmp(a, "--policy"))
 				policy = argv[++i];
+			else if (!strcmp(a, "--variant"))
+				o.variant = argv[++i];
 			else if (!strcmp(a, "--out"))
 				out = argv[++i];
 			else if (!strcmp(argv[++i], "text"))
@@ -290,6 +317,16 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 		return usage_error(err, "%s",
 				   "run: missing scenario FILE (see "
 				   "vfsim run --help)");
+	if (o.variant) {
+		enum virtio_fs_variant v;
+
+		if (virtio_fs_variant_parse(o.variant, &v))
+			return usage_error(err,
+					   "unknown driver variant '%s' "
+					   "(expected v5-2019, 6.1 or "
+					   "mainline)",
+					   o.variant);
+	}
 	if (policy) {
 		replay = vfsim_cli_policy(err, policy);
 		if (!replay)
@@ -336,6 +373,7 @@ int vfsim_cli_main(int argc, char **argv, FILE *out, FILE *err)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
 		fputs(usage, out);
+		print_variants(out);
 		return 0;
 	}
 	if (!strcmp(argv[1], "--version")) {
@@ -350,6 +388,8 @@ int vfsim_cli_main(int argc, char **argv, FILE *out, FILE *err)
 		return vfsim_cmd_tour(argc - 1, argv + 1, stdin, out, err);
 	if (!strcmp(argv[1], "serve"))
 		return vfsim_cmd_serve(argc - 2, argv + 2, out, err);
+	if (!strcmp(argv[1], "source"))
+		return vfsim_cmd_source(argc - 2, argv + 2, out, err);
 	fprintf(err,
 		"vfsim: unknown command or option '%s' (see vfsim --help)\n",
 		argv[1]);

@@ -11,6 +11,7 @@
 #include "sim/kernel/bitops.h"
 #include "sim/kernel/check.h"
 #include "sim/kernel/completion.h"
+#include "sim/kernel/cpumask.h"
 #include "sim/kernel/delay.h"
 #include "sim/kernel/fault.h"
 #include "sim/kernel/gmem.h"

@@ -53,7 +53,11 @@ static struct {
 	size_t stack_size;
 	u64 max_steps;
 	struct list_head all, runq, timers;
-	unsigned nr_runnable, nr_alive, nr_timers;
+	unsigned nr_runnable, nr_alive, nr_timers, nr_idle_timers;
+	/* steps of non-daemon tasks; its value at the last idle-only
+	 * firing, and how many such firings in a row it did not move */
+	u64 user_steps, idle_mark;
+	unsigned idle_fires;
 	u32 next_id;
 	u64 now, steps, switches, timer_seq;
 	bool stall_reported;
@@ -219,6 +223,7 @@ void sim_timer_arm(struct sim_timer *timer, u64 expires,
 	list_add_tail(&timer->node, pos);
 	timer->armed = true;
 	S.nr_timers++;
+	S.nr_idle_timers += timer->idle != NULL;
 }
 
 bool sim_timer_cancel(struct sim_timer *timer)
@@ -228,7 +233,17 @@ bool sim_timer_cancel(struct sim_timer *timer)
 	list_del(&timer->node);
 	timer->armed = false;
 	S.nr_timers--;
+	S.nr_idle_timers -= timer->idle != NULL;
 	return true;
+}
+
+void sim_timer_set_idle(struct sim_timer *timer,
+			bool (*idle)(const struct sim_timer *timer))
+{
+	if (timer->armed)
+		S.nr_idle_timers += (unsigned)(idle != NULL) -
+				    (unsigned)(timer->idle != NULL);
+	timer->idle = idle;
 }
 
 /* Guarantees: the clock moved to the earliest expiry and every timer due
@@ -437,6 +452,7 @@ static struct task *take_next(void)
 	list_del_init(&t->run_node);
 	S.nr_runnable--;
 	S.steps++;
+	S.user_steps += !(t->flags & TASK_F_DAEMON);
 	S.last = t;
 	return t;
 }
@@ -473,6 +489,28 @@ static enum sched_status stalled(void)
 	return SCHED_DEADLOCK;
 }
 
+/* Nothing runnable and only housekeeping timers armed: over (stalled():
+ * done, or deadlocked with tasks blocked) when each says firing it could
+ * change nothing, or after SCHED_IDLE_FIRES_MAX firings with no
+ * non-daemon task running; else SCHED_TIMER (fire them). */
+static enum sched_status idle_timers_only(void)
+{
+	struct sim_timer *tm;
+	bool idle = true;
+
+	list_for_each_entry(tm, &S.timers, node)
+		idle &= tm->idle(tm);
+	if (idle)
+		return stalled();
+	if (S.user_steps != S.idle_mark) {
+		S.idle_mark = S.user_steps;
+		S.idle_fires = 0;
+	}
+	if (++S.idle_fires > SCHED_IDLE_FIRES_MAX)
+		return stalled();
+	return SCHED_TIMER;
+}
+
 enum sched_status sched_step(void)
 {
 	struct task *t;
@@ -485,6 +523,12 @@ enum sched_status sched_step(void)
 	if (!S.nr_runnable) {
 		if (!S.nr_timers)
 			return stalled();
+		if (S.nr_timers == S.nr_idle_timers) {
+			enum sched_status st = idle_timers_only();
+
+			if (st != SCHED_TIMER)
+				return st;
+		}
 		if (S.clock)
 			wait_for_clock(list_first_entry(&S.timers,
 							struct sim_timer, node)

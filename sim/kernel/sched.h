@@ -8,6 +8,11 @@
  * When nothing is runnable the virtual clock jumps to the earliest timer
  * and fires it; when there is no timer either, the run is over (every
  * non-daemon task has returned) or deadlocked (some are blocked forever).
+ * Housekeeping timers (sim_timer_set_idle()) do not keep a run going on
+ * their own: with only those armed, the run is over (or deadlocked, when
+ * tasks are blocked) as soon as each says that firing could change
+ * nothing, or after SCHED_IDLE_FIRES_MAX of their firings in which no
+ * non-daemon task ran.
  *
  * Policies: "fifo" (run queue order), "random:SEED", "replay:I,J,..." and a
  * callback for explorers. Only decisions with more than one runnable task
@@ -346,6 +351,22 @@ bool sim_timer_cancel(struct sim_timer *timer);
 
 /** @brief Number of armed timers. */
 unsigned sched_nr_timers(void);
+
+/** @brief Firings of housekeeping timers alone, with no non-daemon task
+ *  running in between, after which a run stops (see the file comment). */
+#define SCHED_IDLE_FIRES_MAX 16
+
+/**
+ * @brief Make @p timer housekeeping: periodic work that re-arms itself for
+ * as long as its owner lives, such as the FUSE request timeout's check.
+ * @p idle (NULL: an ordinary timer again) says when firing it now could
+ * change nothing (the check: no request outstanding). Such timers fire as
+ * usual while anything else is going on, but alone they neither keep a
+ * finished run going nor hide a deadlock for ever (see the file comment).
+ * vfsim's own: the kernel's timers have no such property.
+ */
+void sim_timer_set_idle(struct sim_timer *timer,
+			bool (*idle)(const struct sim_timer *timer));
 
 /**
  * @brief might_sleep(): report sleeping in atomic context (spinlock held or

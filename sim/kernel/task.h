@@ -55,6 +55,9 @@ struct sim_timer {
 	u64 seq;	       /**< arming order, breaks ties */
 	void (*fn)(struct sim_timer *timer); /**< called when it fires */
 	bool armed;			     /**< true while queued */
+	/** housekeeping: says when firing it could change nothing
+	 *  (sim_timer_set_idle()); NULL for an ordinary timer */
+	bool (*idle)(const struct sim_timer *timer);
 };
 
 /** @brief A task. All fields are the scheduler's; read them, don't write. */

@@ -140,6 +140,7 @@ void __init_delayed_work(struct delayed_work *dw, work_func_t func,
 	__init_work(&dw->work, func, name);
 	dw->timer.armed = false;
 	dw->timer.fn = delayed_timer_fn;
+	dw->timer.idle = NULL;
 }
 
 /* The work is pending already; put it on the queue and wake a worker. */

@@ -109,6 +109,27 @@ static int vm_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 	return 0;
 }
 
+/* Where shared memory regions appear in the guest's physical space: above
+ * any RAM the simulation gives it (virtio-mmio reads the base from the
+ * device's SHMBase registers). */
+#define VM_SHM_BASE (1ull << 40)
+
+/* Kernel twin: vm_get_shm_region() (virtio_mmio). */
+static bool vm_get_shm_region(struct virtio_device *vdev,
+			      struct virtio_shm_region *region, u8 id)
+{
+	const struct virtio_device_backend *be = vdev->backend;
+	u64 len = be->shm_region_len ?
+			  be->shm_region_len(vdev->backend_dev, id) :
+			  0;
+
+	if (!len)
+		return false;
+	region->addr = VM_SHM_BASE;
+	region->len = len;
+	return true;
+}
+
 static const struct virtio_config_ops vm_config_ops = {
 	.get = vm_get,
 	.get_status = vm_get_status,
@@ -116,7 +137,16 @@ static const struct virtio_config_ops vm_config_ops = {
 	.reset = vm_reset,
 	.find_vqs = vm_find_vqs,
 	.del_vqs = vm_del_vqs,
+	.get_shm_region = vm_get_shm_region,
 };
+
+bool virtio_get_shm_region(struct virtio_device *vdev,
+			   struct virtio_shm_region *region, u8 id)
+{
+	if (!vdev->config->get_shm_region)
+		return false;
+	return vdev->config->get_shm_region(vdev, region, id);
+}
 
 static bool default_kick(struct virtio_device *vdev, unsigned int idx)
 {

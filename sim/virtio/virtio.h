@@ -68,7 +68,19 @@ struct virtio_device_backend {
 	void (*reset)(void *dev);
 	/** The driver wrote the status byte (after any reset). May be NULL. */
 	void (*set_status)(void *dev, u8 status);
+	/** Shared memory region @p id (a virtio-fs cache window): its
+	 *  length, or 0 when the device has none. May be NULL (none). */
+	u64 (*shm_region_len)(void *dev, u8 id);
 };
+
+/** @brief A shared memory region of a device (kernel: struct
+ *  virtio_shm_region). */
+struct virtio_shm_region {
+	u64 addr; /**< where it starts in the guest's physical space */
+	u64 len;  /**< its length in bytes */
+};
+
+struct cpumask;
 
 /** @brief Transport operations (kernel: struct virtio_config_ops). */
 struct virtio_config_ops {
@@ -88,6 +100,15 @@ struct virtio_config_ops {
 			const char *const names[]);
 	/** Free every queue. */
 	void (*del_vqs)(struct virtio_device *vdev);
+	/** The CPUs whose interrupts queue @p index is bound to (kernel:
+	 *  ->get_vq_affinity, which PCI's MSI-X gives). NULL here, as in
+	 *  virtio-mmio, whose twin this transport is. */
+	const struct cpumask *(*get_vq_affinity)(struct virtio_device *vdev,
+						 int index);
+	/** Find shared memory region @p id (kernel: ->get_shm_region).
+	 *  @return true and fills @p region when the device has it */
+	bool (*get_shm_region)(struct virtio_device *vdev,
+			       struct virtio_shm_region *region, u8 id);
 };
 
 /** @brief A virtio driver (kernel: struct virtio_driver). */
@@ -163,6 +184,14 @@ int virtio_device_restore(struct virtio_device *vdev);
 
 /** @brief True when @p fbit was negotiated (kernel: virtio_has_feature()). */
 bool virtio_has_feature(const struct virtio_device *vdev, unsigned int fbit);
+
+/**
+ * @brief Kernel: virtio_get_shm_region(): find the device's shared memory
+ * region @p id through the transport.
+ * @return true and fills @p region when there is one
+ */
+bool virtio_get_shm_region(struct virtio_device *vdev,
+			   struct virtio_shm_region *region, u8 id);
 
 /** @brief Read config space (kernel: virtio_cread_bytes()).
  *  @return 0, or the device's -errno (e.g. -EINVAL out of range). */

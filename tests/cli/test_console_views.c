@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * test_console_views.c - the console's views of the machine (show
- * queues, ring, requests, tasks, locks, inodes, trace) and its ring
+ * queues, ring, requests, tasks, locks, inodes, sysfs, trace) and its ring
  * pictures, checked against what the scenario must have done and against
  * each other (the device's lookup counts are what the guest owes).
  */
@@ -158,11 +158,11 @@ static void test_parked_requests(void)
 			2);
 	CU_ASSERT_EQUAL(vt_count_lines(req, "(sent)"), 2);
 	free(req);
-	/* hiprio: 4 FORGETs fill the ring, 2 are parked. */
+	/* hiprio: 8 FORGETs fill the ring, 2 are parked. */
 	vt_console(&c, "until 1500us\nshow requests\nshow ring hiprio\n",
 		   "tests/scenarios/hiprio-full.vfs", NULL);
 	req = output_of("show requests");
-	CU_ASSERT_PTR_NOT_NULL(strstr(req, "  hiprio      4 FORGETs on the "
+	CU_ASSERT_PTR_NOT_NULL(strstr(req, "  hiprio      8 FORGETs on the "
 					   "ring (see 'show ring hiprio')\n"));
 	CU_ASSERT_EQUAL(vt_count_lines(req, "  hiprio      FORGET nodeid="), 2);
 	CU_ASSERT_EQUAL(vt_count_lines(req, "nlookup=1 (parked on "
@@ -170,11 +170,11 @@ static void test_parked_requests(void)
 			2);
 	free(req);
 	req = output_of("show ring hiprio");
-	/* The device is paused: all four wait in the avail ring. */
-	CU_ASSERT_PTR_NOT_NULL(strstr(req, "idx=4, 4 pending"));
-	CU_ASSERT_EQUAL(vt_count_lines(req, "] head="), 4);
-	CU_ASSERT_EQUAL(vt_count_lines(req, " *"), 4);
-	CU_ASSERT_EQUAL(vt_count_lines(req, "    head "), 4);
+	/* The device is paused: all eight wait in the avail ring. */
+	CU_ASSERT_PTR_NOT_NULL(strstr(req, "idx=8, 8 pending"));
+	CU_ASSERT_EQUAL(vt_count_lines(req, "] head="), 8);
+	CU_ASSERT_EQUAL(vt_count_lines(req, " *"), 8);
+	CU_ASSERT_EQUAL(vt_count_lines(req, "    head "), 8);
 	free(req);
 }
 
@@ -250,6 +250,42 @@ static void test_device_gone(void)
 		strstr(c.out, "       2       0     0 file "
 			      "(unlinked)\n") ||
 		strstr(c.out, "       2       0     0 file /f\n"));
+}
+
+/* The guest's /sys/fs/virtiofs: mainline's, as probe made it (two
+ * request queues, two CPUs: one each), gone after removal; none in the
+ * 6.1 variant. */
+static void test_sysfs(void)
+{
+	static const char want[] = "(vfsim) show sysfs\n"
+				   "/sys/fs/virtiofs/0/tag: myfs\n"
+				   "/sys/fs/virtiofs/0/device: -> virtio0\n"
+				   "/sys/fs/virtiofs/0/mqs/0/name: hiprio\n"
+				   "/sys/fs/virtiofs/0/mqs/0/cpu_list: 0, 1\n"
+				   "/sys/fs/virtiofs/0/mqs/1/name: requests.0\n"
+				   "/sys/fs/virtiofs/0/mqs/1/cpu_list: 0\n"
+				   "/sys/fs/virtiofs/0/mqs/2/name: requests.1\n"
+				   "/sys/fs/virtiofs/0/mqs/2/cpu_list: 1\n";
+	char path[160];
+
+	snprintf(path, sizeof(path), "%s/sysfs.vfs", tmpdir);
+	CU_ASSERT_EQUAL_FATAL(vt_write_text(path, "machine queues=2 cpus=2\n"
+						  "task t\n  mount\nend\n"
+						  "at 1ms\n  unplug\nend\n"),
+			      0);
+	vt_console(&c, "show sysfs\ncontinue\nshow sysfs\n", path, NULL);
+	CU_ASSERT_EQUAL(c.rc, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.out, want));
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "(vfsim) show sysfs\n"
+					     "/sys/fs/virtiofs: empty"));
+	CU_ASSERT_EQUAL_FATAL(vt_write_text(path, "driver variant=6.1\n"
+						  "task t\n  mount\nend\n"),
+			      0);
+	vt_console(&c, "show sysfs\n", path, NULL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "(vfsim) show sysfs\n"
+					     "/sys/fs/virtiofs: empty: this "
+					     "variant's kernel has none (added "
+					     "in 6.9)\n"));
 }
 
 static void test_trace_tail(void)
@@ -338,10 +374,11 @@ static void test_view_errors(void)
 {
 	static const char *const bad[][2] = {
 		{ "show", "show: expected queues, ring NAME, requests, tasks, "
-			  "locks, inodes or trace [N]\n" },
+			  "locks, inodes, sysfs or trace [N]\n" },
 		{ "show frob", "show: expected queues, ring NAME, requests, "
-			       "tasks, locks, inodes or trace [N], got "
+			       "tasks, locks, inodes, sysfs or trace [N], got "
 			       "'frob'\n" },
+		{ "show sysfs x", "show: unexpected 'x' after 'sysfs'\n" },
 		{ "show ring", "show: expected show ring NAME (hiprio or "
 			       "requests.N)\n" },
 		{ "show ring a b", "show: expected show ring NAME" },
@@ -397,5 +434,6 @@ static void test_view_errors(void)
 VT_SUITE(cli_console_views, setup, cleanup,
 	 VT_CASE(test_requests_and_ring_in_flight), VT_CASE(test_ring_indirect),
 	 VT_CASE(test_parked_requests), VT_CASE(test_locks_inodes_tasks),
-	 VT_CASE(test_device_gone), VT_CASE(test_trace_tail),
-	 VT_CASE(test_pictures), VT_CASE(test_view_errors));
+	 VT_CASE(test_device_gone), VT_CASE(test_sysfs),
+	 VT_CASE(test_trace_tail), VT_CASE(test_pictures),
+	 VT_CASE(test_view_errors));

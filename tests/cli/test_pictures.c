@@ -93,7 +93,7 @@ static void test_machine_vringh(void)
 						    &s, &err),
 			      0);
 	CU_ASSERT_EQUAL_FATAL(
-		vfsim_machine_create(&m, s, NULL, msg, sizeof(msg)), 0);
+		vfsim_machine_create(&m, s, NULL, NULL, msg, sizeof(msg)), 0);
 	v = vfsim_machine_vringh(&m, "hiprio", 7);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(v);
 	CU_ASSERT_STRING_EQUAL(v->name, "hiprio");

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "device/virtio_fs_dev.h"
 #include "guest/vfsim_variant.h"
 #include "sim/cli/scenario.h"
 #include "tests/cli/scenario_samples.h"
@@ -53,7 +54,10 @@ static void test_defaults(void)
 	CU_ASSERT_EQUAL(s->machine.queues, 1);
 	CU_ASSERT_EQUAL(s->machine.queue_size, 128);
 	CU_ASSERT_EQUAL(s->machine.devices, 1);
-	CU_ASSERT_STRING_EQUAL(s->machine.variant, "mainline");
+	CU_ASSERT_STRING_EQUAL(s->driver.variant, "mainline");
+	CU_ASSERT_EQUAL(s->driver.set, 0);
+	CU_ASSERT_EQUAL(s->driver.timeout_s, 0);
+	CU_ASSERT_EQUAL(s->device.options, 0);
 	CU_ASSERT_EQUAL(s->machine.cpus, 1);
 	CU_ASSERT_FALSE(s->machine.event_idx);
 	CU_ASSERT_EQUAL(s->machine.dax_window, 0);
@@ -82,15 +86,26 @@ static void test_config(void)
 	CU_ASSERT_EQUAL(m->devices, 2);
 	CU_ASSERT_EQUAL(m->queues, 2);
 	CU_ASSERT_EQUAL(m->queue_size, 64);
-	CU_ASSERT_STRING_EQUAL(m->variant, "v5-2019");
+	CU_ASSERT_STRING_EQUAL(s->driver.variant, "mainline");
+	CU_ASSERT_EQUAL(s->driver.variant_pos.line, 2);
 	CU_ASSERT_EQUAL(m->cpus, 2);
 	CU_ASSERT_TRUE(m->event_idx);
 	CU_ASSERT_FALSE(m->indirect);
 	CU_ASSERT_EQUAL(m->dax_window, 2u << 20);
-	CU_ASSERT_EQUAL(m->timeout_ns, 5000000000ull);
+	CU_ASSERT_EQUAL(s->driver.timeout_s, 15);
+	CU_ASSERT_EQUAL(s->driver.max_timeout_s, 60);
+	CU_ASSERT_EQUAL(s->driver.pos.line, 3);
+	CU_ASSERT_EQUAL(s->driver.set, SCN_DRIVER_VARIANT | SCN_DRIVER_TIMEOUT |
+					       SCN_DRIVER_MAX_TIMEOUT |
+					       SCN_DRIVER_OPTIONS);
+	CU_ASSERT_EQUAL(s->driver.options,
+			(1u << VIRTIO_FS_OPT_STRICT_REPLIES) |
+				(1u << VIRTIO_FS_OPT_BOUNDED_DRAIN));
+	CU_ASSERT_EQUAL(s->device.options, 1u << VFS_DEV_OPT_PARK_SETLKW);
+	CU_ASSERT_EQUAL(s->device.request_timeout_s, 20);
 	CU_ASSERT_EQUAL_FATAL(s->nr_bugs, 2);
 	CU_ASSERT_STRING_EQUAL(s->bugs[0].name, "forget-sends-list-head");
-	CU_ASSERT_EQUAL(s->bugs[1].pos.line, 4);
+	CU_ASSERT_EQUAL(s->bugs[1].pos.line, 5);
 	CU_ASSERT_EQUAL(s->bugs[1].pos.col, 5);
 	CU_ASSERT_EQUAL(s->device.latency_ns, 10000);
 	CU_ASSERT_EQUAL(s->device.order, SCN_ORDER_REVERSED);
@@ -104,7 +119,7 @@ static void test_config(void)
 	CU_ASSERT_STRING_EQUAL(s->faults[1].rule, "vq.full:from=2,count=5");
 	CU_ASSERT_EQUAL(s->faults[1].pos.col, 7);
 	CU_ASSERT_EQUAL(s->migration.policy, SCN_MIGRATION_GUEST_ERROR);
-	CU_ASSERT_EQUAL(s->fs_pos.line, 11);
+	CU_ASSERT_EQUAL(s->fs_pos.line, 12);
 	CU_ASSERT_EQUAL_FATAL(s->nr_fs, 3);
 	CU_ASSERT_EQUAL(s->fs[0].kind, SCN_FS_DIR);
 	CU_ASSERT_STRING_EQUAL(s->fs[0].path, "/d");
@@ -112,7 +127,7 @@ static void test_config(void)
 	CU_ASSERT_PTR_NULL(s->fs[1].data);
 	CU_ASSERT_STRING_EQUAL(s->fs[2].data, "hello\n\tq\"\\\x7f$");
 	CU_ASSERT_EQUAL(s->fs[2].size, 12);
-	CU_ASSERT_EQUAL(s->fs[2].pos.line, 14);
+	CU_ASSERT_EQUAL(s->fs[2].pos.line, 15);
 	CU_ASSERT_EQUAL(s->fs[2].pos.col, 3);
 	scenario_free(s);
 }
@@ -156,7 +171,7 @@ static void test_ops(void)
 	CU_ASSERT_STRING_EQUAL(op[1].tag, "my tag");
 	CU_ASSERT_EQUAL(op[1].set, SCN_ARG_TAG);
 	CU_ASSERT_EQUAL(op[2].kind, SCN_OP_LOOKUP);
-	CU_ASSERT_EQUAL(op[2].pos.line, 19);
+	CU_ASSERT_EQUAL(op[2].pos.line, 20);
 	CU_ASSERT_EQUAL(op[2].pos.col, 3);
 	rep = &op[3];
 	CU_ASSERT_EQUAL(rep->kind, SCN_OP_REPEAT);
@@ -329,7 +344,7 @@ static void test_run_program(void)
 	CU_ASSERT_EQUAL(r[22].expect.kind, SCN_EXPECT_LOOKUPS_BALANCED);
 	CU_ASSERT_EQUAL(r[23].expect.status, SCN_STATUS_DEADLOCK);
 	CU_ASSERT_EQUAL(r[24].expect.status, SCN_STATUS_DONE);
-	CU_ASSERT_EQUAL(r[24].pos.line, 111);
+	CU_ASSERT_EQUAL(r[24].pos.line, 112);
 	CU_ASSERT_EQUAL(r[25].expect.kind, SCN_EXPECT_LEAKS);
 	CU_ASSERT_EQUAL(r[25].expect.cmp, SCN_CMP_LE);
 	CU_ASSERT_EQUAL(r[25].expect.value, 3);
@@ -418,10 +433,17 @@ static void test_names(void)
 	int n = 0;
 
 	for (; b[n]; n++) {
-		char text[80];
+		const struct virtio_fs_bug_info *bi =
+			virtio_fs_bug_info((enum virtio_fs_bug)n);
+		char text[120];
 		struct scenario *s;
+		int var = 0;
 
-		snprintf(text, sizeof(text), "bug %s\n", b[n]);
+		/* on the first variant whose code has the switch */
+		while (!(bi->variants & (1u << var)))
+			var++;
+		snprintf(text, sizeof(text), "driver variant=%s\nbug %s\n",
+			 v[var], b[n]);
 		s = parse_ok(text);
 		CU_ASSERT_PTR_EQUAL(s->bugs[0].name, b[n]);
 		scenario_free(s);
@@ -434,8 +456,9 @@ static void test_names(void)
 	CU_ASSERT_STRING_EQUAL(b[VIRTIO_FS_BUG_DRAIN_BY_POLLING],
 			       "drain-by-polling");
 	CU_ASSERT_STRING_EQUAL(v[0], "v5-2019");
-	CU_ASSERT_STRING_EQUAL(v[1], "mainline");
-	CU_ASSERT_PTR_NULL(v[2]);
+	CU_ASSERT_STRING_EQUAL(v[1], "6.1");
+	CU_ASSERT_STRING_EQUAL(v[2], "mainline");
+	CU_ASSERT_PTR_NULL(v[3]);
 }
 
 /* Every errno name fuse_proto knows reads back as its value. */
@@ -486,17 +509,17 @@ static void test_lexical(void)
 
 static void test_lexical_values(void)
 {
-	struct scenario *s = parse_ok(
-		"machine dax-window=1G timeout=18446744073709551615ns\n"
-		"device seed=0xffffffffffffffff latency=0s\n"
-		"task t\n"
-		"  sleep 18446744073ms\n"
-		"end\n"
-		"expect device.dead == -9223372036854775808\n"
-		"expect device.dead == 0x7fffffffffffffff\n");
+	struct scenario *s =
+		parse_ok("machine dax-window=1G timeout=65535s\n"
+			 "device seed=0xffffffffffffffff latency=0s\n"
+			 "task t\n"
+			 "  sleep 18446744073ms\n"
+			 "end\n"
+			 "expect device.dead == -9223372036854775808\n"
+			 "expect device.dead == 0x7fffffffffffffff\n");
 
 	CU_ASSERT_EQUAL(s->machine.dax_window, 1ull << 30);
-	CU_ASSERT_EQUAL(s->machine.timeout_ns, UINT64_MAX);
+	CU_ASSERT_EQUAL(s->driver.timeout_s, 65535);
 	CU_ASSERT_EQUAL(s->device.seed, UINT64_MAX);
 	CU_ASSERT_EQUAL(s->tasks[0].ops[0].ns, 18446744073000000ull);
 	CU_ASSERT_EQUAL(s->run[0].expect.value, INT64_MIN);

@@ -11,10 +11,11 @@
 /* Every statement kind, every operation, action and expectation. */
 const char scn_sample_full[] =
 	"# every statement kind\n"
-	"machine tag=myfs queues=2 queue-size=64 variant=v5-2019 cpus=2 event-idx=on indirect=off dax-window=2M timeout=5s devices=2\n"
+	"machine tag=myfs queues=2 queue-size=64 variant=mainline cpus=2 event-idx=on indirect=off dax-window=2M timeout=15s devices=2\n"
+	"driver max-timeout=60s options=strict-replies,bounded-drain\n"
 	"bug forget-sends-list-head\n"
 	"bug freeze-returns-0\n"
-	"device latency=10us order=reversed batch=4 workers=2 seed=0x2a\n"
+	"device latency=10us order=reversed batch=4 workers=2 seed=0x2a options=park-setlkw request-timeout=20s\n"
 	"policy random:42\n"
 	"fault kmalloc:nth=3\n"
 	"fault vq.full:from=2,count=5\n"

@@ -17,6 +17,7 @@
 
 #include "sim/cli/exec.h"
 #include "sim/cli/vfsim_cli.h"
+#include "tests/cli/cli_test_util.h"
 #include "tests/cli/scenario_test_util.h"
 #include "tests/harness.h"
 
@@ -26,23 +27,12 @@ static char tmpdir[64];
 /* Run vfsim with the NULL-terminated arguments; capture both streams. */
 static int vfsim(const char *arg, ...)
 {
-	char *argv[16] = { "vfsim" };
-	size_t olen, elen;
-	FILE *out, *err;
-	int argc = 1, rc;
 	va_list ap;
+	int rc;
 
-	free(out_text);
-	free(err_text);
-	out = open_memstream(&out_text, &olen);
-	err = open_memstream(&err_text, &elen);
 	va_start(ap, arg);
-	for (const char *a = arg; a && argc < 15; a = va_arg(ap, const char *))
-		argv[argc++] = (char *)a;
+	rc = vt_cli_vrun(&out_text, &err_text, NULL, arg, ap);
 	va_end(ap);
-	rc = vfsim_cli_main(argc, argv, out, err);
-	fclose(out);
-	fclose(err);
 	return rc;
 }
 
@@ -93,6 +83,20 @@ static void test_help_and_version(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "sequence.msc"));
 	CU_ASSERT_EQUAL(vfsim("--version", NULL), 0);
 	CU_ASSERT_STRING_EQUAL(out_text, "vfsim " VFSIM_VERSION "\n");
+	/* the driver variants, each with the release it models */
+	CU_ASSERT_EQUAL(vfsim("--help", NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(out_text, "  source X    the reader view"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(out_text, "  v5-2019   the v5 posting of 2019-09-10"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		out_text,
+		"  6.1       Linux 6.1.192 (Debian bookworm, 6.1.192-3)"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(out_text, "  mainline  Linux 7.1 (the default)\n"));
+	CU_ASSERT_EQUAL(vfsim("run", "--help", NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "--variant V"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "  mainline  Linux 7.1"));
 }
 
 /* Every usage error: exit 2, one line on stderr, nothing on stdout. */
@@ -103,6 +107,37 @@ static void usage_error(int rc, const char *needle)
 	CU_ASSERT_EQUAL(strchr(err_text, '\n') - err_text + 1,
 			(long)strlen(err_text));
 	CU_ASSERT_STRING_EQUAL(out_text, "");
+}
+
+/* --variant picks the driver over the file's; the trace's first line
+ * names it; a file's switch or timeout the variant lacks is an error. */
+static void test_variant_option(void)
+{
+	char ok[128], tmo[128];
+
+	/* scenario_file() returns its one static buffer */
+	strcpy(ok, scenario_file("v.vfs", "task t\n  mount\nend\nrun\n"));
+	strcpy(tmo, scenario_file("t.vfs", "driver timeout=15s\n"
+					   "task t\n  mount\nend\nrun\n"));
+	CU_ASSERT_EQUAL(vfsim("run", ok, "--variant", "6.1", NULL), 0);
+	CU_ASSERT_EQUAL(
+		strncmp(out_text,
+			"     0.000 us #1      -            vfsim.driver   "
+			"vfsim_machine_create 6.1: Linux 6.1.192",
+			86),
+		0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "virtio_fs_probe 6.1 (Linux"));
+	CU_ASSERT_EQUAL(vfsim("run", ok, NULL), 0);
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(out_text, "vfsim_machine_create mainline: Linux 7.1;"));
+	CU_ASSERT_EQUAL(vfsim("run", tmo, "--variant", "6.1", NULL), 2);
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(err_text, "driver variant 6.1 has no request timeout"));
+	usage_error(vfsim("run", ok, "--variant", "5.4", NULL),
+		    "unknown driver variant '5.4' (expected v5-2019, 6.1 or "
+		    "mainline)");
+	usage_error(vfsim("run", ok, "--variant", NULL),
+		    "'--variant' needs a value");
 }
 
 static void test_usage_errors(void)
@@ -354,7 +389,8 @@ static void test_determinism_and_replay(void)
 }
 
 VT_SUITE(cli_vfsim, setup, cleanup, VT_CASE(test_help_and_version),
-	 VT_CASE(test_usage_errors), VT_CASE(test_scenario_error_exit_2),
+	 VT_CASE(test_variant_option), VT_CASE(test_usage_errors),
+	 VT_CASE(test_scenario_error_exit_2),
 	 VT_CASE(test_machine_error_exit_2),
 	 VT_CASE(test_failed_expectations_exit_1),
 	 VT_CASE(test_expect_before_run), VT_CASE(test_out_dir),

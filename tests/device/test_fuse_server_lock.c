@@ -24,7 +24,10 @@ static u64 fh, fh2;
 
 static void setup(void)
 {
-	struct fuse_server_config c = { .dax_window_size = 16 * K };
+	/* SETLKW parks here (the device's park-setlkw); the default is
+	 * test_setlkw_eopnotsupp's */
+	struct fuse_server_config c = { .dax_window_size = 16 * K,
+					.blocking_setlkw = true };
 
 	ts_setup_init(&c);
 	CU_ASSERT_EQUAL(ts_create(1, "f", 0644, O_RDWR, &e, &fh), 0);
@@ -135,6 +138,31 @@ static void test_setlkw_retry(void)
 	CU_ASSERT_EQUAL(ts_flush(e.nodeid, 999, 1), -EBADF);
 }
 
+/* Without blocking_setlkw, as C virtiofsd: every SETLKW is EOPNOTSUPP,
+ * before its arguments are looked at, and changes nothing. */
+static void test_setlkw_eopnotsupp(void)
+{
+	struct fuse_server_config c = { 0 };
+	u64 gen;
+
+	teardown();
+	ts_setup_init(&c);
+	CU_ASSERT_EQUAL(ts_create(1, "f", 0644, O_RDWR, &e, &fh), 0);
+	gen = fuse_server_lock_generation(ts_srv);
+	CU_ASSERT_EQUAL(ts_lk(FUSE_SETLKW, e.nodeid, fh, 1, F_WRLCK, 0, 3, 0,
+			      NULL),
+			-EOPNOTSUPP);
+	CU_ASSERT_EQUAL(ts_lk(FUSE_SETLKW, e.nodeid, 999, 1, F_WRLCK, 0, 3, 0,
+			      NULL),
+			-EOPNOTSUPP);
+	CU_ASSERT_EQUAL(fuse_server_lock_generation(ts_srv), gen);
+	CU_ASSERT_EQUAL(locks_count(fuse_server_locks(ts_srv)), 0);
+	/* SETLK and GETLK are served */
+	CU_ASSERT_EQUAL(
+		ts_lk(FUSE_SETLK, e.nodeid, fh, 1, F_WRLCK, 0, 3, 0, NULL), 0);
+	CU_ASSERT_EQUAL(ts_open(e.nodeid, O_RDWR, &fh2), 0);
+}
+
 /* RELEASE with FLOCK_UNLOCK drops the owner's locks; freeing does too. */
 static void test_release_unlocks(void)
 {
@@ -237,5 +265,5 @@ static void test_no_window(void)
 
 VT_SUITE_EACH(device_fuse_server_lock, setup, teardown,
 	      VT_CASE(test_getlk_setlk), VT_CASE(test_setlkw_retry),
-	      VT_CASE(test_release_unlocks), VT_CASE(test_dax),
-	      VT_CASE(test_no_window));
+	      VT_CASE(test_setlkw_eopnotsupp), VT_CASE(test_release_unlocks),
+	      VT_CASE(test_dax), VT_CASE(test_no_window));

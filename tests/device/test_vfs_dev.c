@@ -179,13 +179,19 @@ static void test_forget_on_hiprio(void)
 	dh_teardown();
 }
 
-/* Kicked second, hiprio still gets popped first. */
-static void test_hiprio_served_first(void)
+/*
+ * A GETATTR kicked on requests.0, then a FORGET on hiprio: with
+ * @options the device pops @first's queue ("hiprio" or "requests")
+ * first. vfsim's hiprio-first serves hiprio first whatever the order;
+ * the default device, as virtiofsd, has no priority between queues.
+ */
+static void run_queue_priority(u32 options, const char *first)
 {
+	struct vfs_dev_config c = { .options = options };
 	struct dh_req *g, *f;
-	long pop_h, pop_r;
+	long pop0, pop1;
 
-	dh_setup(NULL);
+	dh_setup(&c);
 	dh_do_init();
 	dh_expect(dh_mkdir(1, FUSE_ROOT_ID, "x"), 0);
 	g = dh_getattr(1, FUSE_ROOT_ID);
@@ -196,13 +202,22 @@ static void test_hiprio_served_first(void)
 	dh_run();
 	CU_ASSERT_EQUAL(dh_result(g), 0);
 	CU_ASSERT(f->done);
-	pop_h = trace_find("dev.pop", 0);
-	pop_r = dh_find_nth("dev.pop", 1);
-	CU_ASSERT(pop_h >= 0 && pop_r > pop_h);
-	CU_ASSERT(strstr(trace_event_at((size_t)pop_h)->queue, "hiprio") !=
-		  NULL);
-	CU_ASSERT(trace_find("dev.hiprio_first", 0) >= 0);
+	pop0 = trace_find("dev.pop", 0);
+	pop1 = dh_find_nth("dev.pop", 1);
+	CU_ASSERT(pop0 >= 0 && pop1 > pop0);
+	CU_ASSERT(strstr(trace_event_at((size_t)pop0)->queue, first) != NULL);
+	CU_ASSERT_EQUAL(trace_find("dev.hiprio_first", 0) >= 0, options != 0);
 	dh_teardown();
+}
+
+static void test_hiprio_served_first(void)
+{
+	run_queue_priority(1u << VFS_DEV_OPT_HIPRIO_FIRST, "hiprio");
+}
+
+static void test_no_priority_between_queues(void)
+{
+	run_queue_priority(0, "requests");
 }
 
 static void test_several_request_queues(void)
@@ -257,5 +272,6 @@ VT_SUITE(device_vfs_dev, NULL, NULL, VT_CASE(test_create_rules),
 	 VT_CASE(test_free_after_sched_exit), VT_CASE(test_config_space),
 	 VT_CASE(test_session_end_to_end), VT_CASE(test_forget_on_hiprio),
 	 VT_CASE(test_hiprio_served_first),
+	 VT_CASE(test_no_priority_between_queues),
 	 VT_CASE(test_several_request_queues),
 	 VT_CASE(test_dax_window_reachable), VT_CASE(test_hot_unplug));

@@ -51,10 +51,35 @@ static void test_initial_state_and_start_on_kick(void)
 	dh_teardown();
 }
 
-/* Started but disabled: queries answered, changes refused, nothing done. */
-static void test_disabled_ring_has_no_side_effects(void)
+/* The default device, as rust-vmm's vhost-user-backend: a started but
+ * disabled ring is not processed at all; enabling it serves what waits. */
+static void test_disabled_ring_not_served(void)
 {
 	struct vfs_dev_config c = { .protocol_features = true };
+	struct dh_req *r;
+
+	dh_setup(&c);
+	r = dh_init_req(1);
+	CU_ASSERT(dh_kick(1));
+	dh_run();
+	CU_ASSERT(qs(1).started && !qs(1).enabled);
+	CU_ASSERT_FALSE(r->done);
+	CU_ASSERT_EQUAL(qs(1).popped, 0);
+	CU_ASSERT_EQUAL(vfs_dev_set_vring_enable(dh_dev, 1, true), 0);
+	dh_run();
+	CU_ASSERT_EQUAL(dh_result(r), 0);
+	CU_ASSERT_EQUAL(qs(1).popped, 1);
+	dh_teardown();
+}
+
+/* vfsim's serve-disabled-rings, the vhost-user specification's wording:
+ * queries answered, changes refused, nothing done. */
+static void test_disabled_ring_has_no_side_effects(void)
+{
+	struct vfs_dev_config c = {
+		.protocol_features = true,
+		.options = 1u << VFS_DEV_OPT_SERVE_DISABLED,
+	};
 	struct dh_req *r, *f;
 
 	dh_setup(&c);
@@ -355,6 +380,7 @@ static void test_vringh_view(void)
 VT_SUITE(device_vfs_dev_ring, NULL, NULL,
 	 VT_CASE(test_suspended_writes_nothing),
 	 VT_CASE(test_initial_state_and_start_on_kick),
+	 VT_CASE(test_disabled_ring_not_served),
 	 VT_CASE(test_disabled_ring_has_no_side_effects),
 	 VT_CASE(test_set_features),
 	 VT_CASE(test_get_vring_base_stops_and_returns_index),

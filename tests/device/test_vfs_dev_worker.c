@@ -104,6 +104,28 @@ static void test_driver_reset(void)
 	dh_teardown();
 }
 
+/* vfsim's park-setlkw: a blocking SETLKW waits in the device. */
+static const struct vfs_dev_config park_cfg = {
+	.options = 1u << VFS_DEV_OPT_PARK_SETLKW,
+};
+
+/* The default device answers every SETLKW EOPNOTSUPP, free range or not,
+ * as C virtiofsd does; nothing parks. */
+static void test_setlkw_eopnotsupp_by_default(void)
+{
+	u64 ino, fh;
+
+	dh_setup(NULL);
+	dh_do_init();
+	make_file(&ino, &fh);
+	dh_expect(dh_lk(1, FUSE_SETLKW, ino, fh, 2, F_WRLCK), -EOPNOTSUPP);
+	dh_expect(dh_lk(1, FUSE_SETLK, ino, fh, 1, F_WRLCK), 0);
+	dh_expect(dh_lk(1, FUSE_SETLKW, ino, fh, 2, F_WRLCK), -EOPNOTSUPP);
+	CU_ASSERT_EQUAL(qs(1).lock_waits, 0);
+	CU_ASSERT(trace_find("blocking locks are not supported", 0) >= 0);
+	dh_teardown();
+}
+
 /* SETLKW parks one worker; the other worker of the queue goes on; the
  * release wakes the parked one, which retries and gets the lock. */
 static void test_setlkw_parks_one_worker(void)
@@ -111,7 +133,7 @@ static void test_setlkw_parks_one_worker(void)
 	struct dh_req *w, *g, *u;
 	u64 ino, fh;
 
-	dh_setup(NULL);
+	dh_setup(&park_cfg);
 	dh_do_init();
 	make_file(&ino, &fh);
 	dh_expect(dh_lk(1, FUSE_SETLK, ino, fh, 1, F_WRLCK), 0);
@@ -143,7 +165,7 @@ static void test_setlkw_reparks_and_reset_drops_it(void)
 	struct dh_req *w;
 	u64 ino, fh, ino2, fh2;
 
-	dh_setup(NULL);
+	dh_setup(&park_cfg);
 	dh_do_init();
 	make_file(&ino, &fh);
 	make_file_named("g", &ino2, &fh2);
@@ -171,7 +193,7 @@ static void test_setlkw_interrupted_by_stop(void)
 	struct dh_req *w;
 	u64 ino, fh;
 
-	dh_setup(NULL);
+	dh_setup(&park_cfg);
 	dh_do_init();
 	make_file(&ino, &fh);
 	dh_expect(dh_lk(1, FUSE_SETLK, ino, fh, 1, F_WRLCK), 0);
@@ -428,7 +450,7 @@ static void test_death_before_retry(void)
 	u64 ino, fh, gen;
 	unsigned int done;
 
-	dh_setup(NULL);
+	dh_setup(&park_cfg);
 	dh_do_init();
 	make_file(&ino, &fh);
 	dh_expect(dh_lk(1, FUSE_SETLK, ino, fh, 1, F_WRLCK), 0);
@@ -501,6 +523,7 @@ static void test_deterministic_trace(void)
 
 VT_SUITE(device_vfs_dev_worker, NULL, NULL, VT_CASE(test_deterministic_trace),
 	 VT_CASE(test_reset_drops_in_progress), VT_CASE(test_driver_reset),
+	 VT_CASE(test_setlkw_eopnotsupp_by_default),
 	 VT_CASE(test_setlkw_parks_one_worker),
 	 VT_CASE(test_setlkw_reparks_and_reset_drops_it),
 	 VT_CASE(test_setlkw_interrupted_by_stop),

@@ -44,12 +44,19 @@ const struct layout_row fuse_sys_rows[] = {
 #if FUSE_KERNEL_MINOR_VERSION >= 38
 						LAYOUT_ROWS_38(SYS_S, SYS_F)
 #endif
+#if FUSE_KERNEL_MINOR_VERSION >= 43
+							LAYOUT_ROWS_43(SYS_S,
+								       SYS_F)
+#endif
 #endif
 #if HAVE_SYS_VIRTIO_FS
-							LAYOUT_ROWS_VIRTIO(
-								SYS_S, SYS_F)
+								LAYOUT_ROWS_VIRTIO(
+									SYS_S,
+									SYS_F)
 #endif
-								{ 0, 0, 0, 0 },
+									{ 0, 0,
+									  0,
+									  0 },
 };
 
 const size_t fuse_sys_nrows =

@@ -29,6 +29,7 @@ struct layout_row {
 	LAYOUT_ROWS_34(S, F) \
 	LAYOUT_ROWS_36(S, F) \
 	LAYOUT_ROWS_38(S, F) \
+	LAYOUT_ROWS_43(S, F) \
 	LAYOUT_ROWS_VIRTIO(S, F)
 /* clang-format on */
 
@@ -355,8 +356,7 @@ struct layout_row {
 	F(fuse_init_out, time_gran)            \
 	F(fuse_init_out, max_pages)            \
 	F(fuse_init_out, map_alignment)        \
-	F(fuse_init_out, flags2)               \
-	F(fuse_init_out, unused)
+	F(fuse_init_out, flags2)
 
 /* Since protocol 7.38. */
 #define LAYOUT_ROWS_38(S, F)            \
@@ -366,6 +366,12 @@ struct layout_row {
 	F(fuse_ext_header, size)        \
 	F(fuse_ext_header, type)        \
 	F(fuse_notify_inval_entry_out, flags)
+
+/* Since protocol 7.43 (max_stack_depth came in 7.40). */
+#define LAYOUT_ROWS_43(S, F)              \
+	F(fuse_init_out, max_stack_depth) \
+	F(fuse_init_out, request_timeout) \
+	F(fuse_init_out, unused)
 
 /* <linux/virtio_fs.h>. */
 #define LAYOUT_ROWS_VIRTIO(S, F) \

@@ -17,6 +17,11 @@
 static const struct layout_row our_rows[] = { LAYOUT_ROWS_ALL(OUR_S, OUR_F) };
 #define NOUR (sizeof(our_rows) / sizeof(our_rows[0]))
 
+/* The fields newer than FUSE_KERNEL_MINOR_VERSION that we carry (INIT's
+ * reply of 7.43): compared only with a system that has them. */
+static const struct layout_row rows_43[] = { LAYOUT_ROWS_43(OUR_S, OUR_F) };
+#define NROWS_43 (sizeof(rows_43) / sizeof(rows_43[0]))
+
 static const struct layout_row *find_ours(const char *s, const char *f)
 {
 	for (size_t i = 0; i < NOUR; i++)
@@ -52,7 +57,8 @@ static void test_matches_system_fuse_h(void)
 	/* Every row of ours is compared when the system speaks 7.38 too. */
 	if (fuse_sys_minor >= FUSE_KERNEL_MINOR_VERSION &&
 	    fuse_sys_have_virtio_fs) {
-		CU_ASSERT_EQUAL(compared, NOUR);
+		CU_ASSERT_EQUAL(compared,
+				NOUR - (fuse_sys_minor < 43 ? NROWS_43 : 0));
 	} else {
 		vt_skip("system headers older than 7.38: newer fields not compared");
 	}

@@ -369,6 +369,48 @@ static void test_trailing_bytes(void)
 	CU_ASSERT_EQUAL(parse_exact(mk(FUSE_STATFS, "x", 1), &r), -E2BIG);
 }
 
+/* The daemons' reading: a fixed-argument-only request may run on; the
+ * 2019 FORGET (48 bytes + its 16-byte list_head) parses, the rest is
+ * said. Names, payloads and extensions are never cut this way. */
+static void test_lax_trailing_bytes(void)
+{
+	struct {
+		struct fuse_forget_in arg;
+		uint64_t list_head[2];
+	} f = { { .nlookup = 3 }, { 0x1111, 0x2222 } };
+	struct fuse_getattr_in in = { 0 };
+	struct fuse_proto_req r;
+	size_t extra = 99, len;
+
+	len = mk(FUSE_FORGET, &f, sizeof(f));
+	CU_ASSERT_EQUAL(fuse_proto_parse_request(msg, len, &r), -E2BIG);
+	CU_ASSERT_EQUAL(fuse_proto_parse_request_lax(msg, len, &r, &extra), 0);
+	CU_ASSERT_EQUAL(extra, 16);
+	CU_ASSERT_EQUAL(r.arg_size, sizeof(struct fuse_forget_in));
+	CU_ASSERT_EQUAL(((const struct fuse_forget_in *)r.arg)->nlookup, 3);
+	/* exact: nothing trailing, and NULL is fine for the count */
+	len = mk(FUSE_GETATTR, &in, sizeof(in));
+	CU_ASSERT_EQUAL(fuse_proto_parse_request_lax(msg, len, &r, &extra), 0);
+	CU_ASSERT_EQUAL(extra, 0);
+	CU_ASSERT_EQUAL(fuse_proto_parse_request_lax(msg, len, &r, NULL), 0);
+	/* an argument-less opcode runs on too (STATFS) */
+	CU_ASSERT_EQUAL(fuse_proto_parse_request_lax(
+				msg, mk(FUSE_STATFS, "xy", 2), &r, &extra),
+			0);
+	CU_ASSERT_EQUAL(extra, 2);
+	/* a name, or anything after it, is never cut */
+	CU_ASSERT_EQUAL(fuse_proto_parse_request_lax(
+				msg, mk(FUSE_LOOKUP, "a\0", 3), &r, &extra),
+			-E2BIG);
+	CU_ASSERT_EQUAL(extra, 0);
+	/* other errors stay what they are */
+	CU_ASSERT_EQUAL(fuse_proto_parse_request_lax(
+				msg, mk(FUSE_FORGET, &f, 7), &r, &extra),
+			-EPROTO);
+	CU_ASSERT_EQUAL(fuse_proto_parse_request_lax(msg, 8, &r, &extra),
+			fuse_proto_parse_request(msg, 8, &r));
+}
+
 static void test_name_not_terminated(void)
 {
 	struct fuse_proto_req r;
@@ -487,7 +529,7 @@ VT_SUITE(fuse_proto_parse, NULL, NULL, VT_CASE(test_lookup),
 	 VT_CASE(test_extensions_past_end), VT_CASE(test_short_buffer),
 	 VT_CASE(test_len_mismatch), VT_CASE(test_bswapped_init),
 	 VT_CASE(test_unknown_opcode), VT_CASE(test_truncated_fixed_arg),
-	 VT_CASE(test_trailing_bytes), VT_CASE(test_name_not_terminated),
-	 VT_CASE(test_name_empty), VT_CASE(test_name_too_long),
-	 VT_CASE(test_arg_min_and_noreply), VT_CASE(test_build_then_parse),
-	 VT_CASE(test_truncations_and_garbage));
+	 VT_CASE(test_trailing_bytes), VT_CASE(test_lax_trailing_bytes),
+	 VT_CASE(test_name_not_terminated), VT_CASE(test_name_empty),
+	 VT_CASE(test_name_too_long), VT_CASE(test_arg_min_and_noreply),
+	 VT_CASE(test_build_then_parse), VT_CASE(test_truncations_and_garbage));

@@ -208,8 +208,58 @@ static void test_bad_description(void)
 			-EINVAL);
 }
 
+/*
+ * FUSE_VERIFY_KERNEL checks what Linux 7.1's virtio_fs_verify_response()
+ * checks (length, len field, unique) and takes the rest as it comes: an
+ * out-of-range or positive error, a payload on an error, a payload too
+ * short or too long all pass it, and fail the strict level.
+ */
+static void test_kernel_strictness(void)
+{
+	static const struct {
+		int32_t error;
+		size_t n;
+		int strict;
+	} lax[] = {
+		{ 5, 0, -ERANGE },
+		{ -5000, 0, -ERANGE },
+		{ -EIO, 8, -EPROTO },
+		{ 0, sizeof(struct fuse_attr_out) + 8, -E2BIG },
+		{ 0, 8, -ENODATA },
+	};
+	struct fuse_out_header oh;
+	size_t len;
+
+	for (size_t i = 0; i < sizeof(lax) / sizeof(lax[0]); i++) {
+		len = mkrep(lax[i].error, 7, lax[i].n);
+		CU_ASSERT_EQUAL(fuse_proto_check_reply(&getattr_args, 7, rep,
+						       len, &oh,
+						       FUSE_VERIFY_KERNEL),
+				0);
+		CU_ASSERT_EQUAL(oh.error, lax[i].error);
+		CU_ASSERT_EQUAL(fuse_proto_check_reply(&getattr_args, 7, rep,
+						       len, NULL,
+						       FUSE_VERIFY_STRICT),
+				lax[i].strict);
+	}
+	/* the three the kernel does check */
+	len = mkrep(0, 7, sizeof(struct fuse_attr_out));
+	CU_ASSERT_EQUAL(fuse_proto_check_reply(&getattr_args, 7, rep, 8, NULL,
+					       FUSE_VERIFY_KERNEL),
+			-EMSGSIZE);
+	CU_ASSERT_EQUAL(fuse_proto_check_reply(&getattr_args, 7, rep, len - 1,
+					       NULL, FUSE_VERIFY_KERNEL),
+			-EBADMSG);
+	CU_ASSERT_EQUAL(fuse_proto_check_reply(&getattr_args, 8, rep, len, NULL,
+					       FUSE_VERIFY_KERNEL),
+			-EBADR);
+	CU_ASSERT_EQUAL(fuse_proto_check_reply(&getattr_args, 7, rep, len, NULL,
+					       (enum fuse_verify_strictness)7),
+			-EINVAL);
+}
+
 VT_SUITE(fuse_proto_verify, NULL, NULL, VT_CASE(test_good_reply),
-	 VT_CASE(test_good_error_reply),
+	 VT_CASE(test_kernel_strictness), VT_CASE(test_good_error_reply),
 	 VT_CASE(test_used_len_shorter_than_header),
 	 VT_CASE(test_len_differs_from_used_len), VT_CASE(test_unique_mismatch),
 	 VT_CASE(test_error_out_of_range),

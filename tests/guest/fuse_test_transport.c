@@ -98,10 +98,13 @@ static void ftt_send_req(struct fuse_iqueue *fiq, struct fuse_req *req)
 	ftt_enqueue(fiq->priv, req);
 }
 
+/* mainline: the core hands every forget over; like /dev/fuse's
+ * fuse_dev_queue_forget(), a disconnected queue drops it */
 static void ftt_send_forget(struct fuse_iqueue *fiq,
 			    struct fuse_forget_link *link)
 {
-	ftt_enqueue_forget(fiq->priv, link, fuse_get_unique(fiq));
+	if (fiq->connected)
+		ftt_enqueue_forget(fiq->priv, link, fuse_get_unique(fiq));
 	kfree(link);
 }
 
@@ -436,9 +439,13 @@ int ftt_init(struct fuse_test_transport *tt, bool v5,
 		return -ENOMEM;
 	fuse_conn_init(&tt->fc, &tt->fm, v5 ? &ftt_ops_v5 : &ftt_ops_mainline,
 		       tt);
+	/* the core of the release whose op style this is */
+	tt->fc.variant = v5 ? VIRTIO_FS_V5_2019 : VIRTIO_FS_MAINLINE;
 	tt->sb.s_fs_info = &tt->fm;
 	tt->sb.s_id = "ftt";
 	ctx.fudptr = (void **)&tt->fud;
+	/* a server with a DAX window stands for a device with a cache */
+	ctx.dax = cfg && cfg->dax_window_size;
 	err = fuse_fill_super_common(&tt->sb, &ctx);
 	if (err) {
 		fuse_conn_put(&tt->fc);
@@ -478,8 +485,8 @@ void ftt_exit(struct fuse_test_transport *tt)
 {
 	tt->hold = false;
 	tt->stop = true;
-	if (tt->fc.timeout_freq && tt->fc.connected)
-		cancel_delayed_work_sync(&tt->fc.timeout_work);
+	if (tt->fc.timeout.req_timeout && tt->fc.connected)
+		cancel_delayed_work_sync(&tt->fc.timeout.work);
 	wake_up(&tt->waitq);
 	if (tt->task)
 		sched_run();

@@ -241,8 +241,16 @@ static void accept(struct sdev *d, unsigned int q, struct vringh_chain *ch)
 	    (ssize_t)p->ch.out_len) {
 		rec->parse_err = -EFAULT;
 	} else {
-		rec->parse_err = fuse_proto_parse_request(p->buf, p->ch.out_len,
-							  &p->req);
+		/* a FORGET is read as the daemons read it: trailing bytes
+		 * (v5's list_head) are ignored */
+		rec->parse_err = fuse_proto_parse_request_lax(
+			p->buf, p->ch.out_len, &p->req, NULL);
+		if (!rec->parse_err && p->req.opcode != FUSE_FORGET &&
+		    p->req.hdr.len != p->ch.out_len)
+			rec->parse_err = -EBADMSG;
+		if (!rec->parse_err && p->req.opcode != FUSE_FORGET)
+			rec->parse_err = fuse_proto_parse_request(
+				p->buf, p->ch.out_len, &p->req);
 		p->parsed = rec->parse_err == 0;
 		rec->raw_len = p->ch.out_len < SDEV_RAW_MAX ? p->ch.out_len :
 							      SDEV_RAW_MAX;
@@ -479,6 +487,14 @@ static void be_set_status(void *dev, u8 status)
 	d->status = status;
 }
 
+/* The DAX cache window, when the test configured one. */
+static u64 be_shm_region_len(void *dev, u8 id)
+{
+	struct sdev *d = dev;
+
+	return id == VIRTIO_FS_SHMCAP_ID_CACHE ? d->cfg.dax_window : 0;
+}
+
 int sdev_create(struct sdev *d, const struct sdev_config *cfg)
 {
 	unsigned int nq;
@@ -511,6 +527,7 @@ int sdev_create(struct sdev *d, const struct sdev_config *cfg)
 	d->be.kick = be_kick;
 	d->be.reset = be_reset;
 	d->be.set_status = be_set_status;
+	d->be.shm_region_len = be_shm_region_len;
 	d->next_nodeid = 2;
 	d->next_fh = 1;
 	__init_waitqueue_head(&d->wq, "sdev");

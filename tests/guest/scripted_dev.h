@@ -207,8 +207,14 @@ struct sdev_config {
 	u32 minor;		 /**< INIT minor offered (default 38) */
 	u32 max_write;		 /**< INIT max_write (default 128 KiB) */
 	u64 init_flags;		 /**< INIT flags (flags2 << 32) supported */
-	u64 file_size;		 /**< every file's size (default 1 MiB) */
-	u64 latency_ns;		 /**< default delay before each reply */
+	/** INIT request_timeout (seconds) sent with FUSE_REQUEST_TIMEOUT
+	 *  when the driver offers that flag (default 0: none) */
+	u16 request_timeout;
+	/** length of the DAX cache window (shared memory region
+	 *  VIRTIO_FS_SHMCAP_ID_CACHE); 0: none (the default) */
+	u64 dax_window;
+	u64 file_size;	    /**< every file's size (default 1 MiB) */
+	u64 latency_ns;	    /**< default delay before each reply */
 	bool reverse_batch; /**< complete each batch in reverse pop order */
 	unsigned int index; /**< vdev.index; the irq task is "irq/<index>" */
 };

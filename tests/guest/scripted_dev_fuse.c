@@ -190,6 +190,8 @@ static u32 reply_init(struct sdev *d, const struct sdev_req *rec,
 	out.time_gran = 1;
 	out.max_pages = 32;
 	out.map_alignment = 12;
+	if (want & FUSE_REQUEST_TIMEOUT)
+		out.request_timeout = d->cfg.request_timeout;
 	d->init_minor = out.minor;
 	return build(reply, cap, rec->unique,
 		     &(struct fuse_proto_in_arg){ sizeof(out), &out }, 1);

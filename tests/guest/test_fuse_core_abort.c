@@ -244,61 +244,96 @@ static bool after_ns(void *arg)
 	return sched_now() >= *(u64 *)arg;
 }
 
-static void timeout_fires(bool v5, bool background)
+/*
+ * Mainline's timeout: a 5 s request is floored to 15 s and looked at
+ * every 15 s, so a request made at 0 is not over at the 15 s check (not
+ * yet older than 15 s) and is aborted at the 30 s one.
+ */
+static void timeout_fires(bool background)
 {
 	struct req_task s;
-	u64 until = 20 * NSEC_PER_SEC;
+	u64 until = 40 * NSEC_PER_SEC;
 
-	mount_and_init(v5);
-	fuse_init_server_timeout(&tt.fc, 5 * NSEC_PER_SEC);
-	CU_ASSERT_EQUAL(tt.fc.timeout_freq, 5 * HZ);
+	mount_and_init(false);
+	fuse_init_server_timeout(&tt.fc, 5);
+	CU_ASSERT_EQUAL(tt.fc.timeout.req_timeout, 15 * HZ);
 	tt.hold = true;
 	rt_start(&s, &tt.fm, background, false);
 	sched_run_until(after_ns, &until);
 	CU_ASSERT_FALSE(tt.fc.connected);
 	CU_ASSERT_EQUAL(background ? s.end_error : (int)s.ret, -ECONNABORTED);
 	CU_ASSERT(trace_find("fuse_check_timeout", 0) >= 0);
-	/* first check at 5 s sees it 5 s old: not over; the next aborts */
-	CU_ASSERT(sched_now() >= 10 * NSEC_PER_SEC);
-	CU_ASSERT_FALSE(delayed_work_pending(&tt.fc.timeout_work));
+	CU_ASSERT(trace_find("request timeout 15 s, checked every 15 s", 0) >=
+		  0);
+	CU_ASSERT(sched_now() >= 30 * NSEC_PER_SEC);
+	CU_ASSERT_FALSE(delayed_work_pending(&tt.fc.timeout.work));
 	/* a check that still runs after the abort (the device holds the
 	 * request, so it is counted) stops without re-arming */
 	CU_ASSERT_EQUAL(atomic_read(&tt.fc.num_waiting), 1);
-	queue_delayed_work(system_wq, &tt.fc.timeout_work, 0);
+	queue_delayed_work(system_wq, &tt.fc.timeout.work, 0);
 	run_idle();
-	CU_ASSERT_FALSE(delayed_work_pending(&tt.fc.timeout_work));
+	CU_ASSERT_FALSE(delayed_work_pending(&tt.fc.timeout.work));
 	CU_ASSERT_EQUAL(bugs(), 0);
 	ftt_exit(&tt);
 }
 
-static void test_timeout_mainline(void)
+static void test_timeout_sync(void)
 {
-	timeout_fires(false, false);
+	timeout_fires(false);
 }
 
-static void test_timeout_v5_background(void)
+static void test_timeout_background(void)
 {
-	timeout_fires(true, true);
+	timeout_fires(true);
 }
 
-/* Idle connection: the check re-arms; a second arm and 0 are no-ops;
- * a long timeout checks every 15 s. */
+/* An idle connection's check re-arms every 15 s; nothing is armed with no
+ * timeout anywhere. */
 static void test_timeout_idle_rearms(void)
 {
 	u64 until = 40 * NSEC_PER_SEC;
 
 	mount_and_init(false);
 	fuse_init_server_timeout(&tt.fc, 0);
-	CU_ASSERT_EQUAL(tt.fc.timeout_freq, 0);
-	fuse_init_server_timeout(&tt.fc, 60 * NSEC_PER_SEC);
-	CU_ASSERT_EQUAL(tt.fc.timeout_freq, FUSE_TIMEOUT_TIMER_FREQ);
-	fuse_init_server_timeout(&tt.fc, NSEC_PER_SEC);
-	CU_ASSERT_EQUAL(tt.fc.req_timeout_ns, 60 * NSEC_PER_SEC);
+	CU_ASSERT_EQUAL(tt.fc.timeout.req_timeout, 0);
+	CU_ASSERT_FALSE(delayed_work_pending(&tt.fc.timeout.work));
+	fuse_init_server_timeout(&tt.fc, 60);
+	CU_ASSERT_EQUAL(tt.fc.timeout.req_timeout, 60 * HZ);
 	sched_run_until(after_ns, &until);
 	CU_ASSERT_TRUE(tt.fc.connected);
-	CU_ASSERT_TRUE(delayed_work_pending(&tt.fc.timeout_work));
+	CU_ASSERT_TRUE(delayed_work_pending(&tt.fc.timeout.work));
 	CU_ASSERT_EQUAL(bugs(), 0);
 	ftt_exit(&tt);
+}
+
+/* The two sysctls and the server's value, as init_server_timeout()
+ * combines them (seconds): the server's wins over the default, the max
+ * caps both and stands in for neither, 15 s is the floor. */
+static void test_timeout_sysctls(void)
+{
+	static const struct {
+		unsigned int server, def, max, want;
+	} cases[] = {
+		{ 0, 0, 0, 0 },	    { 0, 20, 0, 20 },	{ 40, 20, 0, 40 },
+		{ 10, 0, 0, 15 },   { 100, 0, 30, 30 }, { 0, 0, 30, 30 },
+		{ 0, 100, 30, 30 }, { 5, 0, 10, 15 },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		mount_and_init(false);
+		CU_ASSERT_EQUAL(virtio_fs_set_request_timeout(cases[i].def), 0);
+		CU_ASSERT_EQUAL(virtio_fs_set_max_request_timeout(cases[i].max),
+				0);
+		fuse_init_server_timeout(&tt.fc, cases[i].server);
+		CU_ASSERT_EQUAL(tt.fc.timeout.req_timeout,
+				(unsigned long)cases[i].want * HZ);
+		CU_ASSERT_EQUAL(delayed_work_pending(&tt.fc.timeout.work),
+				cases[i].want != 0);
+		if (tt.fc.timeout.req_timeout)
+			cancel_delayed_work_sync(&tt.fc.timeout.work);
+		virtio_fs_variant_reset();
+		ftt_exit(&tt);
+	}
 }
 
 /* Old requests on fiq->pending (v5 parked) and on bg_queue expire too; a
@@ -306,11 +341,13 @@ static void test_timeout_idle_rearms(void)
 static void test_timeout_pending_and_bg_queue(void)
 {
 	struct req_task s, b1, b2;
-	u64 until = 10 * NSEC_PER_SEC;
+	u64 until = 40 * NSEC_PER_SEC;
 
+	/* the wake-style transport queues on fiq->pending, as /dev/fuse's
+	 * does in mainline; fuse_check_timeout() is the same for both */
 	mount_and_init(true);
 	tt.park_pending = true;
-	fuse_init_server_timeout(&tt.fc, 2 * NSEC_PER_SEC);
+	fuse_init_server_timeout(&tt.fc, 2);
 	rt_start(&s, &tt.fm, false, false);
 	sched_run_until(after_ns, &until);
 	CU_ASSERT_EQUAL(s.ret, -ECONNABORTED);
@@ -318,9 +355,10 @@ static void test_timeout_pending_and_bg_queue(void)
 
 	check_clear();
 	mount_and_init(false);
+	until = sched_now() + 40 * NSEC_PER_SEC;
 	tt.fc.max_background = 1;
 	tt.hold = true;
-	fuse_init_server_timeout(&tt.fc, 2 * NSEC_PER_SEC);
+	fuse_init_server_timeout(&tt.fc, 2);
 	rt_start(&b1, &tt.fm, true, false);
 	rt_start(&b2, &tt.fm, true, true);
 	run_idle();
@@ -412,9 +450,8 @@ VT_SUITE_EACH(guest_fuse_core_abort, setup, teardown,
 	      VT_CASE(test_background_unsent_put),
 	      VT_CASE(test_interrupted_end), VT_CASE(test_abort_pending_v5),
 	      VT_CASE(test_abort_io_list), VT_CASE(test_wait_aborted),
-	      VT_CASE(test_timeout_mainline),
-	      VT_CASE(test_timeout_v5_background),
-	      VT_CASE(test_timeout_idle_rearms),
+	      VT_CASE(test_timeout_sync), VT_CASE(test_timeout_background),
+	      VT_CASE(test_timeout_idle_rearms), VT_CASE(test_timeout_sysctls),
 	      VT_CASE(test_timeout_pending_and_bg_queue),
 	      VT_CASE(test_forget_list_v5),
 	      VT_CASE(test_forced_after_abort_mainline),

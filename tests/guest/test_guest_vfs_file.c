@@ -421,9 +421,12 @@ static void p_lock_cleanup(void)
 	guest_wait_releases(&gfs);
 }
 
+/* A server that lets SETLKW wait (the device's park-setlkw). */
+static const struct fuse_server_config park_cfg = { .blocking_setlkw = true };
+
 static void test_setlkw_blocks(void)
 {
-	vfs_setup();
+	vfs_mount(false, &park_cfg);
 	CU_ASSERT_TRUE(run_prog(p_lock_setup));
 	setlkw_ret = 1;
 	task_spawn(setlkw_fn, NULL, "setlkw", TASK_SYSCALL, 1);
@@ -439,10 +442,27 @@ static void test_setlkw_blocks(void)
 	teardown();
 }
 
+/* virtiofsd refuses a blocking lock: the guest's SETLKW fails
+ * EOPNOTSUPP at once, the lock it asked for is not taken. */
+static void test_setlkw_refused(void)
+{
+	vfs_setup();
+	CU_ASSERT_TRUE(run_prog(p_lock_setup));
+	setlkw_ret = 1;
+	task_spawn(setlkw_fn, NULL, "setlkw", TASK_SYSCALL, 1);
+	run_idle();
+	CU_ASSERT_EQUAL(setlkw_ret, -EOPNOTSUPP);
+	CU_ASSERT_EQUAL(ftt_queued(&vtt), 0);
+	CU_ASSERT_TRUE(run_prog(p_unlock));
+	CU_ASSERT_TRUE(run_prog(p_lock_cleanup));
+	CU_ASSERT_EQUAL(bugs(), 0);
+	teardown();
+}
+
 /* A SETLKW still blocked when the connection aborts ends ECONNABORTED. */
 static void test_setlkw_abort(void)
 {
-	vfs_setup();
+	vfs_mount(false, &park_cfg);
 	CU_ASSERT_TRUE(run_prog(p_lock_setup));
 	setlkw_ret = 1;
 	task_spawn(setlkw_fn, NULL, "setlkw", TASK_SYSCALL, 1);
@@ -515,5 +535,6 @@ VT_SUITE(guest_vfs_file, NULL, NULL, VT_CASE(test_read_write),
 	 VT_CASE(test_read_write_chunked), VT_CASE(test_open_flags),
 	 VT_CASE(test_flush_enosys), VT_CASE(test_write_errors),
 	 VT_CASE(test_readdir), VT_CASE(test_bad_dirents),
-	 VT_CASE(test_setlkw_blocks), VT_CASE(test_setlkw_abort),
-	 VT_CASE(test_dax), VT_CASE(test_dax_no_window));
+	 VT_CASE(test_setlkw_blocks), VT_CASE(test_setlkw_refused),
+	 VT_CASE(test_setlkw_abort), VT_CASE(test_dax),
+	 VT_CASE(test_dax_no_window));

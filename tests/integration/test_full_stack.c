@@ -30,9 +30,13 @@ static struct virtio_device vdev;
 /* the machine's interrupt line: the driver's callbacks run in an irq task */
 static struct virtio_irq_line irq;
 
+/* the device's vfsim options for the next setup() (0: as virtiofsd) */
+static u32 dev_options;
+
 static void setup(void)
 {
-	struct vfs_dev_config cfg = { .request_workers = 2 };
+	struct vfs_dev_config cfg = { .request_workers = 2,
+				      .options = dev_options };
 
 	kmem_exit();
 	gmem_exit();
@@ -178,7 +182,9 @@ static int locker(void *arg)
 		msleep(1); /* let the first one take it */
 		CU_ASSERT_EQUAL(guest_setlk(shared_fs, &f, owner, &lk),
 				-EAGAIN);
-		CU_ASSERT_EQUAL(guest_setlkw(shared_fs, &f, owner, &lk), 0);
+		/* virtiofsd refuses to block; park-setlkw waits */
+		CU_ASSERT_EQUAL(guest_setlkw(shared_fs, &f, owner, &lk),
+				dev_options ? 0 : -EOPNOTSUPP);
 		order[nr_order++] = 3;
 	}
 	CU_ASSERT_EQUAL(guest_flush(shared_fs, &f, owner), 0);
@@ -206,7 +212,10 @@ static int umount_fn(void *arg)
 	return guest_umount(shared_fs);
 }
 
-static void test_setlkw_between_programs(void)
+/* Two lockers on one file; @second is what the waiter's turn comes
+ * after in the order of events: 2 (the holder unlocked) when the device
+ * parks the SETLKW, 1 (the holder locked) when it refuses at once. */
+static void run_setlkw_between_programs(int second)
 {
 	struct task *u;
 	int ret = -1;
@@ -217,17 +226,35 @@ static void test_setlkw_between_programs(void)
 	task_spawn(locker, (void *)1, "locker1", TASK_SYSCALL, 0);
 	task_spawn(locker, (void *)2, "locker2", TASK_SYSCALL, 0);
 	CU_ASSERT_EQUAL(sched_run(), SCHED_DONE);
-	/* The waiter got the lock only after the holder let it go. */
 	CU_ASSERT_EQUAL(nr_order, 3);
 	CU_ASSERT_EQUAL(order[0], 1);
-	CU_ASSERT_EQUAL(order[1], 2);
-	CU_ASSERT_EQUAL(order[2], 3);
+	CU_ASSERT_EQUAL(order[second], 3);
+	CU_ASSERT_EQUAL(order[3 - second], 2);
 	u = task_spawn(umount_fn, NULL, "umount", TASK_SYSCALL, 0);
 	CU_ASSERT_EQUAL(sched_run(), SCHED_DONE);
 	CU_ASSERT_EQUAL(task_join(u, &ret), 0);
 	CU_ASSERT_EQUAL(ret, 0);
 	CU_ASSERT_EQUAL(device_inodes(), 2); /* root and the file, unlinked
 						never */
+}
+
+/* The device's park-setlkw option: the waiter blocks in the device and
+ * gets the lock only after the holder let it go. */
+static void test_setlkw_between_programs(void)
+{
+	teardown();
+	dev_options = 1u << VFS_DEV_OPT_PARK_SETLKW;
+	setup();
+	run_setlkw_between_programs(2);
+	dev_options = 0;
+}
+
+/* The default device, as virtiofsd: a SETLKW that would block is refused
+ * with EOPNOTSUPP (C virtiofsd's lo_setlk() with sleep set), at once,
+ * while the holder still has the lock. */
+static void test_setlkw_refused_by_default(void)
+{
+	run_setlkw_between_programs(1);
 }
 
 /* Removal while a request sits in a stalled daemon: the drain waits,
@@ -326,6 +353,7 @@ static void test_second_umount_is_refused(void)
 }
 
 VT_SUITE_EACH(integration_full_stack, setup, teardown,
+	      VT_CASE(test_setlkw_refused_by_default),
 	      VT_CASE(test_program_round_trip),
 	      VT_CASE(test_setlkw_between_programs),
 	      VT_CASE(test_removal_with_request_in_flight),

@@ -135,8 +135,8 @@ static void test_broken_rule(void)
 	char args[256];
 
 	/* lab 1's solution with a bug switch added */
-	write_answer("bug.vfs", "bug end-before-unlist\n",
-		     "tests/labs/lab1.vfs", "");
+	write_answer("bug.vfs", "bug drain-by-polling\n", "tests/labs/lab1.vfs",
+		     "");
 	snprintf(args, sizeof(args), "1 %s/bug.vfs", tmpdir);
 	CU_ASSERT_EQUAL(grade(args), 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "  FAIL  no bug switches\n"));
