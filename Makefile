@@ -55,7 +55,7 @@ DESTDIR ?=
 FUZZ_SECONDS ?= 30
 # The guest variant make test-kernel compares the real driver with: the
 # one closest to the booted kernel (docs/real-kernel.md).
-KERNEL_VARIANT ?= mainline
+KERNEL_VARIANT ?= 6.1
 
 OPT      ?= -O2 -g
 WARN     := -Wall -Wextra -Werror -Wno-override-init

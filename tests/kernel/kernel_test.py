@@ -12,12 +12,12 @@ case is then checked from both ends: what the guest's commands returned,
 and what the device's trace shows the real driver did.
 
 The same workload runs in the simulator (`vfsim run`, guest variant
---variant, default mainline), and the per-step sequences of FUSE opcodes
+--variant, default 6.1, the release booted), and the per-step sequences of FUSE opcodes
 the device received from the real driver and from the model are printed
 side by side (docs/real-kernel.md explains the differences).
 
     tests/kernel/kernel_test.py [--vfsim build/vfsim] [--work build/kernel]
-                                [--variant mainline] [--keep]
+                                [--variant 6.1] [--keep]
 
 Exit status: 0 every check held; 1 a check failed, or a prerequisite is
 missing while CI is set; 77 a prerequisite is missing by hand (the
@@ -498,8 +498,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--vfsim", default=os.path.join(ROOT, "build", "vfsim"))
     ap.add_argument("--work", default=os.path.join(ROOT, "build", "kernel"))
-    ap.add_argument("--variant", default="mainline",
-                    help="guest variant the model runs (default mainline)")
+    ap.add_argument("--variant", default="6.1",
+                    help="guest variant the model runs (default 6.1, the "
+                    "release booted)")
     args = ap.parse_args()
     args.vfsim = os.path.abspath(args.vfsim)
     os.makedirs(args.work, exist_ok=True)
