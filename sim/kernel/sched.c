@@ -273,10 +273,15 @@ static void task_entry(void *arg)
 	TRACE(.kind = "task.start",
 	      .detail = trace_fmt("%s cpu%d", task_kind_name(t->kind), t->cpu));
 	t->result = t->fn(t->arg);
-	if (t->spin_held)
+	if (t->spin_held) {
+		char held[160];
+
+		task_held_locks(t, held, sizeof(held));
 		check_report("spin.held_at_exit",
-			     "task %s returned holding %u spinlock(s), last %s",
-			     t->name, t->spin_held, t->last_spin);
+			     "task %s returned holding %u spinlock%s: %s",
+			     t->name, t->spin_held,
+			     t->spin_held == 1 ? "" : "s", held);
+	}
 	t->state = TASK_DEAD;
 	if (!(t->flags & TASK_F_DAEMON))
 		S.nr_alive--;
@@ -576,16 +581,19 @@ void sched_wake(struct task *t)
 void __might_sleep(const char *func)
 {
 	struct task *t = current;
+	char held[160];
 
 	if (!t || (!t->spin_held && t->kind != TASK_IRQ))
 		return;
+	task_held_locks(t, held, sizeof(held));
 	check_report("sleep.atomic",
 		     "BUG: sleeping function called from invalid context: "
 		     "%s() in task %s (%s)%s%s, step %llu",
 		     func, t->name, task_kind_name(t->kind),
-		     t->spin_held ? " holding spinlock " : "",
-		     t->spin_held ? t->last_spin : "",
-		     (unsigned long long)S.steps);
+		     !t->spin_held     ? "" :
+		     t->spin_held == 1 ? " holding spinlock " :
+					 " holding spinlocks ",
+		     held, (unsigned long long)S.steps);
 }
 
 /* --- delays -------------------------------------------------------------- */

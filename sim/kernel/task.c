@@ -10,6 +10,7 @@
  */
 #include <assert.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -26,6 +27,23 @@ const char *task_kind_name(enum task_kind kind)
 					     "device", "frontend" };
 
 	return (unsigned)kind < ARRAY_SIZE(names) ? names[kind] : "?";
+}
+
+void task_held_locks(const struct task *t, char *buf, size_t size)
+{
+	unsigned named = t->spin_held < TASK_HELD_LOCKS ? t->spin_held :
+							  TASK_HELD_LOCKS;
+	size_t len = 0;
+
+	if (!size)
+		return;
+	buf[0] = '\0';
+	for (unsigned i = 0; i < named && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+					i ? ", " : "", t->held[i].name);
+	if (t->spin_held > named && len < size)
+		snprintf(buf + len, size - len, " and %u more",
+			 t->spin_held - named);
 }
 
 #if defined(__x86_64__)
