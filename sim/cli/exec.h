@@ -44,6 +44,11 @@
  * vfsim_exec() is a loop over the steppable session of session.h, which
  * the stepping console (docs/console.md) drives as well.
  *
+ * An expectation about something that did not happen fails and says
+ * what happened instead, never a default: an operation that never ran,
+ * is still waiting, or ran fewer times than its repeats say; a task that
+ * has not returned (docs/scenarios.md lists each kind's message).
+ *
  * A failed expectation is printed to vfsim_exec_opts::diag as
  * `FILE:LINE:COL: expectation failed: WHAT: got X (trace position #N)`,
  * N being the number of trace events emitted when it was evaluated.

@@ -188,20 +188,15 @@ static bool holds(struct exec *e, const struct scn_expect *x, const char **got)
 		v = device_field(e, x->field);
 		break;
 	case SCN_EXPECT_TASK_RETURNS:
-		if (x->op ? !et->t || !et->any : !et->any) {
-			*got = "it has not run";
+		*got = exec_task_result(et, x->op, &r);
+		if (*got)
 			return false;
-		}
-		r = x->op ? et->results[x->op] : et->last;
 		*got = exec_errname(r);
 		return r == x->err;
 	case SCN_EXPECT_TASK_STATE:
-		*got = !et->t			    ? "not started" :
-		       task_done(et->t)		    ? "done" :
-		       et->t->state == TASK_BLOCKED ? "blocked" :
-						      "runnable";
-		return !strcmp(*got,
-			       x->state == SCN_TASK_DONE ? "done" : "blocked");
+		*got = et->t ? exec_task_where(et->t) : "not started";
+		return x->state == SCN_TASK_DONE ? !strcmp(*got, "done") :
+						   !strncmp(*got, "blocked", 7);
 	case SCN_EXPECT_TRACE_CONTAINS:
 	case SCN_EXPECT_TRACE_LACKS:
 		v = trace_matches(x->text);

@@ -489,20 +489,110 @@ static bool run_ops(struct exec_task *et, const struct scn_op *ops, size_t n,
 					return true;
 			continue;
 		}
+		et->cur = op->ordinal;
 		ret = run_op(et, op, iter, &why);
 		if (why) {
 			/* A data mismatch fails the op as EIO would. */
 			ret = ret ? ret : -EIO;
 		}
-		et->results[op->ordinal] = ret;
+		et->cur = 0;
+		et->ops[op->ordinal].runs++;
+		et->ops[op->ordinal].result = ret;
 		et->last = ret;
 		et->any = true;
 		if (ret && et->st->stop_on_error) {
-			et->stopped = true;
+			et->stopped_at = op->ordinal;
 			return true;
 		}
 	}
 	return false;
+}
+
+/* How often each operation of @ops is to run, @mult being how often the
+ * block holding them runs (saturated: a count that large never ends). */
+static void count_runs(struct exec_task *et, const struct scn_op *ops, size_t n,
+		       u64 mult)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct scn_op *op = &ops[i];
+		u64 m;
+
+		if (op->kind != SCN_OP_REPEAT) {
+			et->ops[op->ordinal].total = mult;
+			continue;
+		}
+		if (__builtin_mul_overflow(mult, op->repeat, &m))
+			m = UINT64_MAX;
+		count_runs(et, op->body, op->nr_body, m);
+	}
+}
+
+void exec_task_prepare(struct exec *e, struct exec_task *et,
+		       const struct scn_task *st, unsigned idx)
+{
+	et->e = e;
+	et->st = st;
+	et->idx = idx;
+	et->ops = calloc(st->nr_ordinal + 1, sizeof(*et->ops));
+	if (!et->ops)
+		abort();
+	count_runs(et, st->ops, st->nr_ops, 1);
+}
+
+const char *exec_task_where(const struct task *t)
+{
+	if (task_done(t))
+		return "done";
+	if (t->state == TASK_BLOCKED)
+		return trace_fmt("blocked in %s %s", t->wait_what,
+				 t->wait_name ? t->wait_name : "");
+	return "runnable";
+}
+
+/* Why @et ran no further: it stopped, or where it is. A task that
+ * returned ran every operation unless stop-on-error stopped it. */
+static const char *task_status(const struct exec_task *et)
+{
+	if (task_done(et->t))
+		return trace_fmt("the task stopped at op %u (stop-on-error)",
+				 et->stopped_at);
+	if (et->cur)
+		return trace_fmt("the task is at op %u, %s", et->cur,
+				 exec_task_where(et->t));
+	return trace_fmt("the task is %s", exec_task_where(et->t));
+}
+
+const char *exec_task_result(const struct exec_task *et, unsigned op,
+			     int *result)
+{
+	const struct exec_op_state *o = &et->ops[op];
+
+	if (!et->t)
+		return op ? trace_fmt("op %u never ran: the task has not "
+				      "started",
+				      op) :
+			    "the task has not started";
+	if (!op) {
+		if (!task_done(et->t))
+			return trace_fmt("the task has not returned: %s",
+					 task_status(et));
+		if (!et->any)
+			return "the task returned without running an "
+			       "operation";
+		*result = et->last;
+		return NULL;
+	}
+	if (et->cur == op)
+		return trace_fmt("op %u still waiting: the task is %s", op,
+				 exec_task_where(et->t));
+	if (!o->runs)
+		return trace_fmt("op %u never ran: %s", op, task_status(et));
+	if (o->runs < o->total)
+		return trace_fmt("op %u ran %llu of its %llu times: %s", op,
+				 (unsigned long long)o->runs,
+				 (unsigned long long)o->total, task_status(et));
+	*result = o->result;
+	return NULL;
 }
 
 int exec_task_fn(void *arg)
@@ -523,7 +613,7 @@ void exec_tasks_free(struct exec *e)
 		for (size_t j = 0; j < 5; j++)
 			free(et->op_text[j]);
 		free(et->handles);
-		free(et->results);
+		free(et->ops);
 	}
 	free(e->tasks);
 	e->tasks = NULL;

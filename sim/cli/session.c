@@ -121,15 +121,8 @@ int vfsim_session_open(const struct scenario *s,
 	e->timers = calloc(s->nr_triggers + 1, sizeof(*e->timers));
 	if (!e->tasks || !e->pending || !e->fired || !e->timers)
 		abort();
-	for (size_t i = 0; i < s->nr_tasks; i++) {
-		e->tasks[i].e = e;
-		e->tasks[i].st = &s->tasks[i];
-		e->tasks[i].idx = (unsigned)i;
-		e->tasks[i].results =
-			calloc(s->tasks[i].nr_ordinal + 1, sizeof(int));
-		if (!e->tasks[i].results)
-			abort();
-	}
+	for (size_t i = 0; i < s->nr_tasks; i++)
+		exec_task_prepare(e, &e->tasks[i], &s->tasks[i], (unsigned)i);
 	for (size_t i = 0; i < s->nr_triggers; i++) {
 		e->timers[i].e = e;
 		e->timers[i].idx = i;
