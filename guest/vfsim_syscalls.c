@@ -110,6 +110,16 @@ unsigned int guest_mounts_reset(void)
 	return n;
 }
 
+unsigned int guest_requests_waiting(void)
+{
+	struct guest_fs *gfs;
+	unsigned int n = 0;
+
+	list_for_each_entry(gfs, &guest_mounts, node)
+		n += (unsigned int)atomic_read(&gfs->fm->fc->num_waiting);
+	return n;
+}
+
 int guest_freeze(struct virtio_device *vdev)
 {
 	if (!vdev)

@@ -86,7 +86,8 @@ void console_mark(struct console *c)
 static int open_session(struct console *c)
 {
 	struct vfsim_exec_opts o = { .policy = c->policy,
-				     .format = VFSIM_TRACE_NONE };
+				     .format = VFSIM_TRACE_NONE,
+				     .max_time_ns = c->max_time };
 
 	if (vfsim_session_open(c->s, &o, &c->r, &c->ss)) {
 		fprintf(c->err, "%s\n", c->r.error);
@@ -321,14 +322,18 @@ static int parse_args(struct console *c, int argc, char **argv)
 			console_usage(c->out);
 			return 0;
 		}
-		if (!strcmp(a, "--policy") || !strcmp(a, "--out")) {
+		if (!strcmp(a, "--policy") || !strcmp(a, "--out") ||
+		    !strcmp(a, "--time-limit")) {
 			if (i + 1 == argc)
 				return usage_error(c->err, "'%s' needs a value",
 						   a);
 			if (!strcmp(a, "--policy"))
 				policy = argv[++i];
-			else
+			else if (!strcmp(a, "--out"))
 				c->outdir = argv[++i];
+			else if (vfsim_cli_time_limit(c->err, argv[++i],
+						      &c->max_time))
+				return 2;
 		} else if (a[0] == '-') {
 			return usage_error(c->err, "unknown option '%s'", a);
 		} else if (c->file) {

@@ -118,7 +118,7 @@ static void list(FILE *f)
 void console_usage(FILE *f)
 {
 	fputs("usage: vfsim step FILE [--policy fifo|random:SEED|replay:FILE]\n"
-	      "                       [--out DIR]\n"
+	      "                       [--out DIR] [--time-limit DURATION]\n"
 	      "\n"
 	      "Step through the scenario FILE: its machine, file tree, tasks\n"
 	      "and at/on blocks are built as 'vfsim run' builds them, then\n"
@@ -132,6 +132,8 @@ void console_usage(FILE *f)
 	      "               choices.txt that vfsim run --out wrote)\n"
 	      "  --out DIR    where 'picture' writes (created if missing;\n"
 	      "               default: the current directory)\n"
+	      "  --time-limit DURATION\n"
+	      "               the run's virtual-time limit (default 600s)\n"
 	      "  --help       show this help and exit\n"
 	      "\n"
 	      "commands ('help COMMAND' in the console says more):\n",

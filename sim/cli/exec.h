@@ -68,7 +68,11 @@
  *   the teardown after the run (untraced) are not counted;
  * - a run stopped by the step limit (vfsim_exec_opts::max_steps),
  *   printed as `FILE: the run stopped at the step limit (N steps) (trace
- *   position #N)`.
+ *   position #N)`, or by the virtual-time limit
+ *   (vfsim_exec_opts::max_time_ns), printed as `FILE: the run stopped at
+ *   the virtual-time limit (DURATION): the clock would pass it (trace
+ *   position #N)`; both lines go on with the tasks that had not
+ *   returned and where they were (`; still running: t (blocked in ...)`).
  * A replay policy whose list ran out (the rest of the run took choice 0)
  * or was not used up gets a `vfsim: warning: ...` line only: a
  * hand-made prefix is a legitimate replay.
@@ -104,6 +108,9 @@ struct vfsim_exec_opts {
 	/** step limit of the run (0: VFSIM_MAX_STEPS); a run that reaches
 	 *  it fails */
 	uint64_t max_steps;
+	/** virtual-time limit of the run in ns (0: VFSIM_MAX_TIME_NS); a
+	 *  run whose clock would pass it stops there and fails */
+	uint64_t max_time_ns;
 };
 
 /** @brief One `picture ring` snapshot. */
@@ -122,6 +129,8 @@ struct vfsim_result {
 	/** checker reports no expectation accounted for (vfsim_exec() only) */
 	unsigned unexpected;
 	bool limit; ///< the run stopped at the step limit (vfsim_exec() only)
+	/** the run stopped at the virtual-time limit (vfsim_exec() only) */
+	bool time_limit;
 	uint64_t trace_hash;  ///< trace_hash() of the run
 	uint64_t trace_count; ///< events in the trace
 	char *trace;	      ///< the trace in the requested format, or NULL

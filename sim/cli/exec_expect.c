@@ -288,12 +288,41 @@ void exec_expect_after(struct exec *e)
 	}
 }
 
+struct running {
+	char *buf;
+	size_t size, len;
+};
+
+static int add_running(void *arg, const struct task *t)
+{
+	struct running *r = arg;
+
+	if (task_done(t) || (t->flags & TASK_F_DAEMON) || r->len >= r->size)
+		return 0;
+	r->len += (size_t)snprintf(r->buf + r->len, r->size - r->len,
+				   "%s%s (%s)", r->len ? ", " : "", t->name,
+				   exec_task_where(t));
+	return 0;
+}
+
+/* At the first limit: the position, and which tasks had not returned. */
 void exec_note_status(struct exec *e, enum sched_status st)
 {
-	if (st != SCHED_LIMIT || e->limit_pos)
+	struct running r = { e->limit_tasks, sizeof(e->limit_tasks), 0 };
+
+	if (st == SCHED_LIMIT && !e->limit_pos) {
+		e->limit_pos = trace_count();
+		e->limit_steps = sched_steps();
+	} else if (st == SCHED_TIME_LIMIT && !e->time_limit_pos) {
+		e->time_limit_pos = trace_count();
+	} else {
 		return;
-	e->limit_pos = trace_count();
-	e->limit_steps = sched_steps();
+	}
+	if (e->limit_tasks[0])
+		return;
+	sched_for_each_task(add_running, &r);
+	if (r.len >= r.size) /* cut: say so rather than end mid-name */
+		snprintf(e->limit_tasks + r.size - 5, 5, "...");
 }
 
 /* Does an expectation of the scenario account for reports of @kind? */
@@ -356,8 +385,24 @@ void exec_check_unexpected(struct exec *e, size_t nr_reports)
 			fprintf(d,
 				"%s: the run stopped at the step limit "
 				"(%" PRIu64 " steps) (trace position #%" PRIu64
-				")\n",
-				e->s->file, e->limit_steps, e->limit_pos);
+				")%s%s\n",
+				e->s->file, e->limit_steps, e->limit_pos,
+				e->limit_tasks[0] ? "; still running: " : "",
+				e->limit_tasks);
+	}
+	if (e->time_limit_pos) {
+		char lim[32];
+
+		e->r->time_limit = true;
+		scenario_format_duration(sched_max_time(), lim, sizeof(lim));
+		if (d)
+			fprintf(d,
+				"%s: the run stopped at the virtual-time limit "
+				"(%s): the clock would pass it (trace position "
+				"#%" PRIu64 ")%s%s\n",
+				e->s->file, lim, e->time_limit_pos,
+				e->limit_tasks[0] ? "; still running: " : "",
+				e->limit_tasks);
 	}
 	replay_warnings(e);
 }

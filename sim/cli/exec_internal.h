@@ -87,15 +87,19 @@ struct exec {
 	struct exec_timer *timers; ///< per trigger (used by `at` only)
 	const struct scn_match *until; ///< `run until EVENT` in progress
 	bool until_hit;		       ///< its event was seen
-	u64 until_time;		       ///< `run until time` in progress, or 0
-	bool spawned;		       ///< the tasks were spawned
-	bool closing;		       ///< shutting down: tasks stop
-	enum sched_status status;      ///< the last run's outcome
-	bool ran;		       ///< a run item was executed
+	bool over;		  ///< the run in progress found the run over
+	u64 until_time;		  ///< `run until time` in progress, or 0
+	bool spawned;		  ///< the tasks were spawned
+	bool closing;		  ///< shutting down: tasks stop
+	enum sched_status status; ///< the last run's outcome
+	bool ran;		  ///< a run item was executed
 	/** vfsim_exec(): fail on unaccounted reports and the step limit */
 	bool strict;
-	u64 limit_pos;	       ///< trace position of SCHED_LIMIT, or 0
-	u64 limit_steps;       ///< steps taken when it was reached
+	u64 limit_pos;	    ///< trace position of SCHED_LIMIT, or 0
+	u64 limit_steps;    ///< steps taken when it was reached
+	u64 time_limit_pos; ///< trace position of SCHED_TIME_LIMIT, or 0
+	/** the tasks still running when a limit was first reached */
+	char limit_tasks[256];
 	u64 leaks;	       ///< kmem_exit() at teardown
 	FILE *out;	       ///< the trace as it is written
 	char *out_buf;	       ///< @c out's buffer
@@ -143,6 +147,12 @@ int exec_errno_of(long ret);
 struct vfsim_session {
 	struct exec e; ///< the run
 };
+
+/**
+ * @brief The run is over: sched_tasks_done(), no `at`/`on` block due or
+ * still to come at a time, and no `run until time` in progress.
+ */
+bool exec_run_over(struct exec *e);
 
 /** @brief Start a task for every due `at`/`on` block.
  *  @return true when one was started */

@@ -73,6 +73,16 @@ static void at_fire(struct sim_timer *timer)
 	t->e->pending[t->idx] = true;
 }
 
+bool exec_run_over(struct exec *e)
+{
+	if (e->until_time || !vfsim_machine_quiet(&e->m))
+		return false;
+	for (size_t i = 0; i < e->s->nr_triggers; i++)
+		if (e->pending[i] || e->timers[i].timer.armed)
+			return false;
+	return true;
+}
+
 bool exec_fire_pending(struct exec *e)
 {
 	bool any = false;
@@ -115,6 +125,8 @@ int vfsim_session_open(const struct scenario *s,
 	}
 	sched_set_max_steps(e->o->max_steps ? e->o->max_steps :
 					      VFSIM_MAX_STEPS);
+	sched_set_max_time(e->o->max_time_ns ? e->o->max_time_ns :
+					       VFSIM_MAX_TIME_NS);
 	e->tasks = calloc(s->nr_tasks + 1, sizeof(*e->tasks));
 	e->pending = calloc(s->nr_triggers + 1, sizeof(bool));
 	e->fired = calloc(s->nr_triggers + 1, sizeof(bool));
@@ -178,7 +190,7 @@ enum sched_status vfsim_session_step(struct vfsim_session *ss)
 	vfsim_session_start(ss);
 	e->ran = true;
 	exec_fire_pending(e);
-	e->status = sched_step();
+	e->status = exec_run_over(e) ? SCHED_DONE : sched_step();
 	/* The machine settled: requests still open will never end. */
 	vfsim_machine_ran(&e->m, e->status);
 	return e->status;
@@ -266,7 +278,7 @@ static void shutdown_mounts(struct exec *e)
 	for (size_t i = 0; i < e->nr_mounts; i++)
 		t[i] = task_spawn(umount_task, e->mounts[i], "shutdown",
 				  TASK_SYSCALL, 0);
-	vfsim_settle();
+	vfsim_settle(&e->m);
 	for (size_t i = 0; i < e->nr_mounts; i++)
 		if (!task_done(t[i]) && e->o->diag)
 			fprintf(e->o->diag,
@@ -287,8 +299,9 @@ int vfsim_session_close(struct vfsim_session *ss)
 	if (e->strict)
 		exec_check_unexpected(e, nr_reports);
 	/* The teardown gets room of its own, even after a run that used up
-	 * the limit (vfsim_settle() bounds each of its phases). */
+	 * a limit (vfsim_settle() bounds each of its phases). */
 	sched_set_max_steps(sched_steps() + VFSIM_MAX_STEPS);
+	sched_set_max_time(sched_now() + VFSIM_MAX_TIME_NS);
 	/* The teardown is not part of the scenario's story. */
 	trace_enable(false);
 	for (size_t i = 0; i < e->s->nr_triggers; i++)
@@ -301,7 +314,7 @@ int vfsim_session_close(struct vfsim_session *ss)
 	e->closing = true;
 	if (e->m.paused)
 		vfs_dev_pause(e->m.cur, false);
-	vfsim_settle();
+	vfsim_settle(&e->m);
 	shutdown_mounts(e);
 	e->leaks = vfsim_machine_destroy(&e->m);
 	exec_expect_after(e);
@@ -312,5 +325,8 @@ int vfsim_session_close(struct vfsim_session *ss)
 	free(e->fired);
 	free(e->timers);
 	free(ss);
-	return r->status = r->failed || r->unexpected || r->limit ? 1 : 0;
+	return r->status = r->failed || r->unexpected || r->limit ||
+					   r->time_limit ?
+				   1 :
+				   0;
 }

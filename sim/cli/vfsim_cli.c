@@ -45,6 +45,7 @@ static const char usage[] =
 static const char run_usage[] =
 	"usage: vfsim run FILE [--policy fifo|random:SEED|replay:FILE]\n"
 	"                      [--trace text|jsonl|msc|none] [--out DIR]\n"
+	"                      [--time-limit DURATION]\n"
 	"\n"
 	"Run the scenario FILE on a fresh simulated machine, print its trace\n"
 	"on standard output and every failed expectation on standard error as\n"
@@ -55,8 +56,12 @@ static const char run_usage[] =
 	"'expect report KIND' for that kind, 'expect status deadlock' for the\n"
 	"deadlock report), printed as\n"
 	"FILE: unexpected report KIND: MESSAGE (trace position #N),\n"
-	"and when it stops at the step limit:\n"
-	"FILE: the run stopped at the step limit (N steps) (trace position #N).\n"
+	"and when it stops at the step limit or the virtual-time limit:\n"
+	"FILE: the run stopped at the step limit (N steps) (trace position #N)\n"
+	"FILE: the run stopped at the virtual-time limit (DURATION): the clock\n"
+	"would pass it (trace position #N),\n"
+	"each followed by the tasks still running ('; still running: t\n"
+	"(blocked in ...)').\n"
 	"A replay list that runs out (choice 0 from there) or is not used up\n"
 	"gets a warning only.\n"
 	"\n"
@@ -79,7 +84,13 @@ static const char run_usage[] =
 	"                 NAME.dot (and NAME.svg when Graphviz 'dot' is\n"
 	"                 installed)                each 'picture ring' point,\n"
 	"                                           driver and device side\n"
+	"  --time-limit DURATION\n"
+	"               virtual-time limit of the run (default 600s): a\n"
+	"               decimal number with a unit, ns, us, ms or s\n"
 	"  --help       show this help and exit\n"
+	"\n"
+	"The run ends when its tasks (but daemons) have returned and only\n"
+	"timers are left, such as the request-timeout check re-arming itself.\n"
 	"\n"
 	"exit status: 0 every expectation held and nothing unexpected was\n"
 	"reported, 1 an expectation failed, a report was unexpected or the\n"
@@ -91,6 +102,22 @@ static int usage_error(FILE *err, const char *fmt, const char *arg)
 	fprintf(err, fmt, arg);
 	fputs("\n", err);
 	return 2;
+}
+
+int vfsim_cli_time_limit(FILE *err, const char *arg, uint64_t *ns)
+{
+	char msg[256];
+
+	if (scenario_parse_duration(arg, "--time-limit", ns, msg,
+				    sizeof(msg))) {
+		fprintf(err, "vfsim: %s\n", msg);
+		return -1;
+	}
+	if (!*ns) {
+		fprintf(err, "vfsim: --time-limit must be more than 0ns\n");
+		return -1;
+	}
+	return 0;
 }
 
 char *vfsim_cli_policy(FILE *err, const char *policy)
@@ -245,7 +272,7 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 			return 0;
 		}
 		if (!strcmp(a, "--policy") || !strcmp(a, "--trace") ||
-		    !strcmp(a, "--out")) {
+		    !strcmp(a, "--out") || !strcmp(a, "--time-limit")) {
 			if (i + 1 == argc)
 				return usage_error(err,
 						   "'%s' needs a value (see "
@@ -255,7 +282,11 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 				policy = argv[++i];
 			else if (!strcmp(a, "--out"))
 				out = argv[++i];
-			else if (!strcmp(argv[++i], "text"))
+			else if (!strcmp(a, "--time-limit")) {
+				if (vfsim_cli_time_limit(err, argv[++i],
+							 &o.max_time_ns))
+					return 2;
+			} else if (!strcmp(argv[++i], "text"))
 				o.format = VFSIM_TRACE_TEXT;
 			else if (!strcmp(argv[i], "jsonl"))
 				o.format = VFSIM_TRACE_JSONL;

@@ -7,6 +7,7 @@
 #ifndef VFSIM_SIM_CLI_VFSIM_CLI_H
 #define VFSIM_SIM_CLI_VFSIM_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 /**
@@ -19,6 +20,16 @@
  *         failed, 2 a usage or scenario error (nothing ran)
  */
 int vfsim_cli_main(int argc, char **argv, FILE *out, FILE *err);
+
+/**
+ * @brief A `--time-limit` argument: a duration as the scenario language
+ * writes one ("30s"), more than zero.
+ * @param err where a bad one is reported, in one line
+ * @param arg the argument
+ * @param ns set to the limit in nanoseconds
+ * @return 0, or -1 after reporting the error
+ */
+int vfsim_cli_time_limit(FILE *err, const char *arg, uint64_t *ns);
 
 /**
  * @brief A `--policy` argument as the scheduler takes it: `replay:FILE`

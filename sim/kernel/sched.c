@@ -50,7 +50,7 @@ static struct {
 	bool ready;
 	unsigned nr_cpus;
 	size_t stack_size;
-	u64 max_steps;
+	u64 max_steps, max_time;
 	struct list_head all, runq, timers;
 	unsigned nr_runnable, nr_alive, nr_timers;
 	u32 next_id;
@@ -109,6 +109,16 @@ u64 sched_max_steps(void)
 	return S.max_steps;
 }
 
+void sched_set_max_time(u64 max_time_ns)
+{
+	S.max_time = max_time_ns;
+}
+
+u64 sched_max_time(void)
+{
+	return S.max_time;
+}
+
 bool sched_ready(void)
 {
 	return S.ready;
@@ -127,6 +137,7 @@ int sched_init(const struct sched_opts *opts)
 	S.nr_cpus = o.nr_cpus ? o.nr_cpus : 2;
 	S.stack_size = o.stack_size ? o.stack_size : SCHED_DEFAULT_STACK;
 	S.max_steps = o.max_steps;
+	S.max_time = o.max_time_ns;
 	INIT_LIST_HEAD(&S.all);
 	INIT_LIST_HEAD(&S.runq);
 	INIT_LIST_HEAD(&S.timers);
@@ -389,6 +400,18 @@ static bool stuck(const struct task *t)
 		strcmp(t->wait_what, SCHED_WAIT_IDLE) != 0);
 }
 
+bool sched_tasks_done(void)
+{
+	struct task *t;
+
+	if (!S.ready || S.nr_alive || S.nr_runnable)
+		return !S.ready;
+	list_for_each_entry(t, &S.all, all_node)
+		if (stuck(t))
+			return false;
+	return true;
+}
+
 static enum sched_status stalled(void)
 {
 	struct task *t;
@@ -425,6 +448,10 @@ enum sched_status sched_step(void)
 	if (!S.nr_runnable) {
 		if (!S.nr_timers)
 			return stalled();
+		if (S.max_time &&
+		    list_first_entry(&S.timers, struct sim_timer, node)
+				    ->expires > S.max_time)
+			return SCHED_TIME_LIMIT;
 		fire_timers();
 		return SCHED_TIMER;
 	}
@@ -461,8 +488,9 @@ enum sched_status sched_run(void)
 
 const char *sched_status_name(enum sched_status st)
 {
-	static const char *const names[] = { "stepped",	 "timer", "done",
-					     "deadlock", "limit", "stopped" };
+	static const char *const names[] = { "stepped",	  "timer", "done",
+					     "deadlock",  "limit", "stopped",
+					     "time limit" };
 
 	return (unsigned)st < ARRAY_SIZE(names) ? names[st] : "?";
 }

@@ -180,7 +180,7 @@ static void test_step_limit_fails(void)
 	struct vfsim_exec_opts o = { .format = VFSIM_TRACE_TEXT,
 				     .max_steps = 20 };
 	struct vfsim_result r;
-	char want[128];
+	char want[160];
 
 	CU_ASSERT_EQUAL(run(QUIET, o, false, &r), 1);
 	CU_ASSERT_TRUE(r.limit);
@@ -188,7 +188,7 @@ static void test_step_limit_fails(void)
 	CU_ASSERT_EQUAL(r.unexpected, 0);
 	snprintf(want, sizeof(want),
 		 "s.vfs: the run stopped at the step limit (20 steps) (trace "
-		 "position #%" PRIu64 ")\n",
+		 "position #%" PRIu64 "); still running: t (runnable)\n",
 		 r.trace_count);
 	CU_ASSERT_STRING_EQUAL(diag, want);
 	vfsim_result_free(&r);
