@@ -146,13 +146,20 @@ static int chain_reserve(const struct vringh *vrh, struct vringh_chain *ch)
 	return 0;
 }
 
-/* Walk the chain at @head into @ch; 0 or a negative errno (not yet sticky;
- * -ENOMEM with no @why is the host's, not the driver's, fault). */
+/*
+ * Walk the chain at @head into @ch; 0 or a negative errno (not yet sticky;
+ * -ENOMEM with no @why is the host's, not the driver's, fault). The spec
+ * bounds the length of an indirect table's chain by the queue size, not
+ * the table's size: a table may be longer than the queue when its chain
+ * is not (drivers/vhost/vringh.c does not bound the table either).
+ * Descriptors are marked visited up to num, so a loop is found there; a
+ * loop past it ends as a chain longer than the queue.
+ */
 static int walk_chain(struct vringh *vrh, u16 head, struct vringh_chain *ch,
 		      const char **why)
 {
 	gpa_t table = vrh->desc;
-	unsigned int tsize = vrh->num, i = head;
+	unsigned int tsize = vrh->num, i = head, in_table = 0;
 	u64 out_sum = 0, in_sum = 0;
 	struct vring_desc d;
 	int ret;
@@ -163,11 +170,13 @@ static int walk_chain(struct vringh *vrh, u16 head, struct vringh_chain *ch,
 		u32 len;
 		u16 flags;
 
-		if (vrh->visit[i] == vrh->stamp) {
-			*why = "descriptor loop";
-			return -ELOOP;
+		if (i < vrh->num) {
+			if (vrh->visit[i] == vrh->stamp) {
+				*why = "descriptor loop";
+				return -ELOOP;
+			}
+			vrh->visit[i] = vrh->stamp;
 		}
-		vrh->visit[i] = vrh->stamp;
 		/* Both tables were range-checked before the walk. */
 		ret = copy_from_guest(&d, table + (gpa_t)i * sizeof(d),
 				      sizeof(d));
@@ -192,10 +201,6 @@ static int walk_chain(struct vringh *vrh, u16 head, struct vringh_chain *ch,
 				*why = "indirect table length 0 or not a "
 				       "multiple of 16";
 				return -EMSGSIZE;
-			}
-			if (len / sizeof(d) > vrh->num) {
-				*why = "indirect chain longer than the queue";
-				return -E2BIG;
 			}
 			if (!gmem_range_valid(addr, len)) {
 				*why = "indirect table outside guest memory";
@@ -225,6 +230,10 @@ static int walk_chain(struct vringh *vrh, u16 head, struct vringh_chain *ch,
 		if (out_sum > UINT32_MAX || in_sum > UINT32_MAX) {
 			*why = "buffer lengths overflow 32 bits";
 			return -EOVERFLOW;
+		}
+		if (ch->indirect && ++in_table > vrh->num) {
+			*why = "indirect chain longer than the queue";
+			return -E2BIG;
 		}
 		if (chain_reserve(vrh, ch))
 			return -ENOMEM;

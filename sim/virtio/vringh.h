@@ -23,7 +23,8 @@
  * |             | ring itself unreadable                                    |
  * | -EOVERFLOW  | readable or writable lengths sum past 2^32 - 1            |
  * | -EPROTO     | a readable descriptor after a writable one                |
- * | -E2BIG      | a chain longer than the queue size                        |
+ * | -E2BIG      | an indirect chain longer than the queue size (its table   |
+ * |             | may be longer, the chain may not)                         |
  * | -EMLINK     | an indirect descriptor inside an indirect table           |
  * | -EMSGSIZE   | an indirect table of length 0 or not a multiple of 16     |
  * | -EINVAL     | INDIRECT without the feature, or with F_NEXT set          |
