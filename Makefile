@@ -53,7 +53,7 @@ PROG_OBJ := $(BUILD)/obj/sim/cli/vfsim_main.o
 
 # Tests: one binary holding every suite.
 TEST_SRCS := $(sort $(wildcard tests/*.c tests/*/*.c tests/*/*/*.c))
-TEST_SRCS := $(filter-out tests/fuzz/% tests/bench/% tests/install/%,$(TEST_SRCS))
+TEST_SRCS := $(filter-out tests/fuzz/% tests/bench/% tests/install/% tests/sweep/%,$(TEST_SRCS))
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_BIN  := $(BUILD)/vfsim-tests
 TEST_LIBS := -lcunit
@@ -65,7 +65,7 @@ BENCH_SRCS := $(sort $(wildcard tests/bench/bench_*.c))
 CORE_DIRS := fuse_proto sim guest device
 
 .PHONY: all run test check-layers check check-valgrind check-asan check-format check-install coverage \
-	docs fuzz bench install uninstall format clean deps deps-fuzz
+	docs fuzz bench sweep install uninstall format clean deps deps-fuzz
 
 all: $(LIB) $(PROG)
 
@@ -202,6 +202,21 @@ fuzz: deps-fuzz
 			grep -E 'stat::number_of_executed_units|stat::new_units_added|ERROR|SUMMARY' ; \
 		test $${PIPESTATUS[0]} -eq 0; \
 	done
+
+# --- make sweep ---------------------------------------------------------
+# Every host allocation of the vfsim program made to fail in turn, over
+# the scenario set, the console and the tour: each must end in a clean
+# error (or change nothing), never a signal (scripts/alloc-sweep.py).
+SWEEP_SHIM := $(BUILD)/sweep/alloc_shim.so
+SWEEP_JOBS ?= 2
+
+$(SWEEP_SHIM): tests/sweep/alloc_shim.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) -O2 -g $(WARN) -shared -fPIC $< -o $@
+
+sweep: deps $(PROG) $(SWEEP_SHIM)
+	python3 scripts/alloc-sweep.py --vfsim $(PROG) --shim $(SWEEP_SHIM) \
+		--jobs $(SWEEP_JOBS) $(SWEEP_ARGS)
 
 # --- make bench ---------------------------------------------------------
 BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)

@@ -152,8 +152,7 @@ struct fuse_server_ctx {
 
 /**
  * @brief Create a server with an empty in-memory file system (just the root).
- * @return the server, or NULL when host memory runs out or @p cfg is
- *         invalid (map_alignment over 63, window size not a multiple of
+ * @return the server, or NULL when @p cfg is invalid (map_alignment over 63, window size not a multiple of
  *         the alignment, max_pages over 65535, max_write below 4096)
  */
 struct fuse_server *fuse_server_new(const struct fuse_server_config *cfg);
@@ -246,9 +245,8 @@ void fuse_server_get_session(const struct fuse_server *srv,
  *        the session un-initialised so the next request must be INIT),
  *        traced "fuse_server.reset". A session never initialised is left
  *        alone and nothing is traced.
- * @return 0, or -ENOMEM (the session is kept, as a failed DESTROY keeps it)
  */
-int fuse_server_reset_session(struct fuse_server *srv);
+void fuse_server_reset_session(struct fuse_server *srv);
 
 /**
  * @brief Restore a negotiated session so the guest carries on without a
@@ -280,7 +278,7 @@ void fuse_server_exchange(struct fuse_server *a, struct fuse_server *b);
  * GETLK, SETLK, SETLKW, SETUPMAPPING), is answered EIO and not executed.
  * FORGET, BATCH_FORGET, RELEASE and RELEASEDIR are still carried out, so
  * the guest can let go of it. Nodeids are never reused, so the mark stays.
- * @return 0, -EEXIST when already marked, -ENOMEM
+ * @return 0, or -EEXIST when already marked
  */
 int fuse_server_mark_broken(struct fuse_server *srv, u64 nodeid);
 

@@ -98,7 +98,7 @@ int do_destroy(struct fs_req *r);	///< FUSE_DESTROY
 int do_interrupt(struct fs_req *r);	///< FUSE_INTERRUPT, NOTIFY_REPLY
 
 /** @brief Drop every mapping, lock, handle and lookup (DESTROY). */
-int fs_end_session(struct fuse_server *srv);
+void fs_end_session(struct fuse_server *srv);
 
 /**
  * @brief Does request @p in name an inode marked broken by

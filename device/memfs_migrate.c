@@ -8,6 +8,7 @@
  * structure; memfs_check() is the judge of the result.
  */
 #include "device/memfs_internal.h"
+#include "sim/trace/host.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -162,9 +163,7 @@ int memfs_restore_inode(struct memfs *fs, const struct memfs_inode_info *info)
 	if (!inode) {
 		if (fs->ninodes >= fs->cfg.max_inodes)
 			return -ENOSPC;
-		inode = calloc(1, sizeof(*inode));
-		if (!inode)
-			abort();
+		inode = host_calloc(1, sizeof(*inode));
 		inode->nodeid = info->nodeid;
 		memfs_inode_insert(fs, inode);
 		if (info->nodeid >= fs->next_nodeid)

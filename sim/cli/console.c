@@ -20,6 +20,7 @@
 
 #include "sim/cli/console_internal.h"
 #include "sim/cli/vfsim_cli.h"
+#include "sim/trace/host.h"
 
 int console_error(struct console *c, const char *fmt, ...)
 {
@@ -74,9 +75,8 @@ void console_mark(struct console *c)
 		c->cap_marks = c->cap_marks ? 2 * c->cap_marks : 256;
 		while (c->cap_marks <= c->steps)
 			c->cap_marks *= 2;
-		c->marks = realloc(c->marks, c->cap_marks * sizeof(*c->marks));
-		if (!c->marks)
-			abort(); /* host memory */
+		c->marks = host_realloc(c->marks,
+					c->cap_marks * sizeof(*c->marks));
 	}
 	c->marks[c->steps].count = trace_count();
 	c->marks[c->steps].hash = trace_hash();
@@ -284,6 +284,16 @@ static void loop(struct console *c)
 			fflush(c->out);
 		}
 		n = getline(&line, &cap, c->in);
+		if (n < 0 && ferror(c->in)) {
+			if (errno == ENOMEM)
+				host_oom(0);
+			fprintf(c->err,
+				"vfsim: step: cannot read the "
+				"commands: %s\n",
+				strerror(errno));
+			c->errors++;
+			break;
+		}
 		if (n < 0) {
 			if (c->tty)
 				fputc('\n', c->out);
@@ -298,7 +308,10 @@ static void loop(struct console *c)
 		if (!c->tty) /* a script's transcript shows what ran */
 			fprintf(c->out, "(vfsim) %s\n", p);
 		execute(c, p);
-		fflush(c->out);
+		/* Nobody reads what comes next: stop here (the status says
+		 * the output was lost). */
+		if (fflush(c->out) || ferror(c->out))
+			break;
 	}
 	free(line);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sim/cli/console_internal.h"
+#include "sim/trace/host.h"
 
 /* Most lines of the file's run program the banner shows. */
 #define BANNER_RUN_LINES 12
@@ -148,7 +149,8 @@ void console_usage(FILE *f)
 	      "\n"
 	      "exit status: 0 after 'quit' or the end of the input; 1 when the\n"
 	      "commands came from a script (not a terminal) and one failed;\n"
-	      "2 for a usage or scenario error (nothing ran).\n",
+	      "2 for a usage or scenario error (nothing ran); 3 when the host\n"
+	      "failed (out of memory, or the output could not be written).\n",
 	      f);
 }
 
@@ -219,12 +221,10 @@ void console_banner(struct console *c)
 	const char *policy = c->policy ? c->policy : c->s->policy.spec;
 	char *dump = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&dump, &len);
+	FILE *f = host_memstream(&dump, &len);
 
-	if (!f)
-		abort(); /* host memory */
 	scenario_dump(f, c->s);
-	fclose(f);
+	host_memstream_close(f);
 	fprintf(c->out, "vfsim step: %s, policy %s\n", c->file,
 		policy ? policy : "fifo");
 	fprintf(c->out, "tasks:");

@@ -16,6 +16,7 @@
 
 #include "fuse_proto/fuse_msg.h"
 #include "sim/cli/exec_internal.h"
+#include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
 /* Largest lock offset: the kernel's OFFSET_MAX. */
@@ -34,9 +35,7 @@ static char *expand(const char *tmpl, unsigned long i)
 	if (!tmpl)
 		return NULL;
 	n = scenario_expand(tmpl, i, NULL, 0);
-	p = malloc(n + 1);
-	if (!p)
-		abort(); /* host memory: nothing sensible to simulate */
+	p = host_malloc(n + 1);
 	scenario_expand(tmpl, i, p, n + 1);
 	return p;
 }
@@ -60,15 +59,11 @@ static void path_set(struct exec *e, struct guest_fs *gfs, const char *path,
 	struct exec_path *p = path_find(e, gfs, path, len);
 
 	if (!p) {
-		e->paths = realloc(e->paths,
-				   (e->nr_paths + 1) * sizeof(*e->paths));
-		if (!e->paths)
-			abort();
+		e->paths = host_realloc(e->paths,
+					(e->nr_paths + 1) * sizeof(*e->paths));
 		p = &e->paths[e->nr_paths++];
 		p->gfs = gfs;
-		p->path = strndup(path, len);
-		if (!p->path)
-			abort();
+		p->path = host_strndup(path, len);
 	}
 	p->nodeid = nodeid;
 }
@@ -156,14 +151,10 @@ static void handle_def(struct exec_task *et, const char *name, bool isdir,
 	struct exec_handle *h = handle_get(et, name);
 
 	if (!h) {
-		et->handles =
-			realloc(et->handles, (et->nr_handles + 1) * sizeof(*h));
-		if (!et->handles)
-			abort();
+		et->handles = host_realloc(et->handles,
+					   (et->nr_handles + 1) * sizeof(*h));
 		h = &et->handles[et->nr_handles++];
-		h->name = strdup(name);
-		if (!h->name)
-			abort();
+		h->name = host_strdup(name);
 	}
 	h->isdir = isdir;
 	h->f = *f;
@@ -200,9 +191,7 @@ static int op_data(struct exec_task *et, const struct scn_op *op,
 
 	switch (op->kind) {
 	case SCN_OP_READ:
-		buf = malloc(op->size + 1);
-		if (!buf)
-			abort();
+		buf = host_malloc(op->size + 1);
 		ret = guest_read(gfs, &h->f, op->offset, buf, op->size);
 		if (ret >= 0 && (op->set & SCN_ARG_EXPECT) &&
 		    ((size_t)ret != strlen(data) ||
@@ -216,9 +205,7 @@ static int op_data(struct exec_task *et, const struct scn_op *op,
 		if (data)
 			return exec_errno_of(guest_write(gfs, &h->f, op->offset,
 							 data, strlen(data)));
-		buf = malloc(op->size);
-		if (!buf)
-			abort();
+		buf = host_malloc(op->size);
 		vfsim_pattern(buf, op->size, op->offset);
 		ret = guest_write(gfs, &h->f, op->offset, buf, op->size);
 		free(buf);
@@ -263,10 +250,8 @@ static int op_mount(struct exec_task *et, const struct scn_op *op,
 		ret = guest_mount(tag ? tag : e->s->machine.tag, &gfs);
 		if (!ret) {
 			e->shared = et->gfs = gfs;
-			e->mounts = realloc(e->mounts,
-					    (e->nr_mounts + 1) * sizeof(gfs));
-			if (!e->mounts)
-				abort();
+			e->mounts = host_realloc(
+				e->mounts, (e->nr_mounts + 1) * sizeof(gfs));
 			e->mounts[e->nr_mounts++] = gfs;
 		}
 		return ret;
@@ -533,9 +518,7 @@ void exec_task_prepare(struct exec *e, struct exec_task *et,
 	et->e = e;
 	et->st = st;
 	et->idx = idx;
-	et->ops = calloc(st->nr_ordinal + 1, sizeof(*et->ops));
-	if (!et->ops)
-		abort();
+	et->ops = host_calloc(st->nr_ordinal + 1, sizeof(*et->ops));
 	count_runs(et, st->ops, st->nr_ops, 1);
 }
 

@@ -90,8 +90,8 @@ struct vfsim_machine {
  * @param errsize size of @p err
  * @return 0; -EINVAL for a setting the modules refuse (policy, fault
  *         rule, bug switch, fs entry), -ERANGE for a value beyond what the
- *         device supports (workers, batch), -ENOMEM; nothing is left
- *         allocated on failure
+ *         device supports (workers, batch), -ENOMEM when guest memory
+ *         cannot hold the rings; nothing is left allocated on failure
  */
 int vfsim_machine_create(struct vfsim_machine *m, const struct scenario *s,
 			 const char *policy, char *err, size_t errsize);

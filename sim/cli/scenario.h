@@ -460,7 +460,7 @@ int scenario_parse_file(const char *path, struct scenario **out,
  *         name or unit, malformed token, misplaced or unbalanced block),
  *         -ERANGE for a number out of range or overflowing, -EEXIST for a
  *         duplicate (task, handle kind, machine, ...), -ENOENT for a
- *         reference to something not defined (handle, task), -ENOMEM
+ *         reference to something not defined (handle, task)
  */
 int scenario_parse_string(const char *name, const char *text,
 			  struct scenario **out, struct scenario_error *err);

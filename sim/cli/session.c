@@ -14,6 +14,7 @@
 
 #include "sim/kernel/check.h"
 #include "sim/cli/exec_internal.h"
+#include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 #include "sim/trace/trace_msc.h"
 
@@ -33,10 +34,8 @@ static void record(struct exec *e, const struct trace_event *ev)
 	else
 		n = trace_format_text(ev, line, sizeof(line));
 	if (n >= (int)sizeof(line)) {
-		char *big = malloc((size_t)n + 1);
+		char *big = host_malloc((size_t)n + 1);
 
-		if (!big)
-			abort();
 		if (e->o->format == VFSIM_TRACE_JSONL)
 			trace_format_json(ev, big, (size_t)n + 1);
 		else
@@ -107,9 +106,7 @@ int vfsim_session_open(const struct scenario *s,
 
 	memset(r, 0, sizeof(*r));
 	*ssp = NULL;
-	ss = calloc(1, sizeof(*ss));
-	if (!ss)
-		abort(); /* host memory: nothing sensible to simulate */
+	ss = host_calloc(1, sizeof(*ss));
 	e = &ss->e;
 	e->s = s;
 	if (opts)
@@ -127,12 +124,10 @@ int vfsim_session_open(const struct scenario *s,
 					      VFSIM_MAX_STEPS);
 	sched_set_max_time(e->o->max_time_ns ? e->o->max_time_ns :
 					       VFSIM_MAX_TIME_NS);
-	e->tasks = calloc(s->nr_tasks + 1, sizeof(*e->tasks));
-	e->pending = calloc(s->nr_triggers + 1, sizeof(bool));
-	e->fired = calloc(s->nr_triggers + 1, sizeof(bool));
-	e->timers = calloc(s->nr_triggers + 1, sizeof(*e->timers));
-	if (!e->tasks || !e->pending || !e->fired || !e->timers)
-		abort();
+	e->tasks = host_calloc(s->nr_tasks + 1, sizeof(*e->tasks));
+	e->pending = host_calloc(s->nr_triggers + 1, sizeof(bool));
+	e->fired = host_calloc(s->nr_triggers + 1, sizeof(bool));
+	e->timers = host_calloc(s->nr_triggers + 1, sizeof(*e->timers));
 	for (size_t i = 0; i < s->nr_tasks; i++)
 		exec_task_prepare(e, &e->tasks[i], &s->tasks[i], (unsigned)i);
 	for (size_t i = 0; i < s->nr_triggers; i++) {
@@ -144,9 +139,7 @@ int vfsim_session_open(const struct scenario *s,
 		e->msc = trace_msc_new(0);
 	if (e->o->format == VFSIM_TRACE_TEXT ||
 	    e->o->format == VFSIM_TRACE_JSONL) {
-		e->out = open_memstream(&e->out_buf, &e->out_len);
-		if (!e->out)
-			abort();
+		e->out = host_memstream(&e->out_buf, &e->out_len);
 	}
 	for (size_t i = 0; (e->out || e->msc) && i < trace_kept(); i++)
 		record(e, trace_event_at(i));
@@ -238,19 +231,16 @@ static void collect(struct exec *e)
 	if (e->msc) {
 		r->msc = trace_msc_finish(e->msc);
 		e->msc = NULL;
-		if (e->o->format == VFSIM_TRACE_MSC &&
-		    !(r->trace = strdup(r->msc)))
-			abort();
+		if (e->o->format == VFSIM_TRACE_MSC)
+			r->trace = host_strdup(r->msc);
 	}
 	if (e->out) {
-		fclose(e->out);
+		host_memstream_close(e->out);
 		e->out = NULL;
 		r->trace = e->out_buf;
 		e->out_buf = NULL;
 	}
-	r->choices = malloc((size_t)n + 1);
-	if (!r->choices)
-		abort();
+	r->choices = host_malloc((size_t)n + 1);
 	sched_choices_format(r->choices, (size_t)n + 1);
 }
 
@@ -272,9 +262,7 @@ static void shutdown_mounts(struct exec *e)
 
 	if (!e->nr_mounts)
 		return;
-	t = calloc(e->nr_mounts, sizeof(*t));
-	if (!t)
-		abort();
+	t = host_calloc(e->nr_mounts, sizeof(*t));
 	for (size_t i = 0; i < e->nr_mounts; i++)
 		t[i] = task_spawn(umount_task, e->mounts[i], "shutdown",
 				  TASK_SYSCALL, 0);

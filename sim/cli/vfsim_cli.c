@@ -4,9 +4,10 @@
  * files around the executor (sim/cli/exec.h). It lives in the library,
  * with its streams as parameters, so the tests run it in-process.
  *
- * Exit status: 0 every expectation held, 1 one failed (or a checker
- * report went unaccounted for, or the run hit the step limit), 2 a usage
- * or scenario error (nothing ran).
+ * Exit status (enum vfsim_exit): 0 every expectation held, 1 one failed
+ * (or a checker report went unaccounted for, or the run hit a limit), 2 a
+ * usage or scenario error (nothing ran), 3 the host failed (out of
+ * memory, or an output that could not be written).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 #include "sim/cli/render.h"
 #include "sim/cli/scenario.h"
 #include "sim/cli/vfsim_cli.h"
+#include "sim/trace/host.h"
 
 static const char usage[] =
 	"usage: vfsim [--help] [--version] COMMAND [ARGS]\n"
@@ -93,8 +95,10 @@ static const char run_usage[] =
 	"timers are left, such as the request-timeout check re-arming itself.\n"
 	"\n"
 	"exit status: 0 every expectation held and nothing unexpected was\n"
-	"reported, 1 an expectation failed, a report was unexpected or the\n"
-	"step limit was hit, 2 a usage or scenario error (nothing ran).\n";
+	"reported, 1 an expectation failed, a report was unexpected or a\n"
+	"limit was hit, 2 a usage or scenario error (nothing ran), 3 the\n"
+	"host failed: out of memory, or an output (standard output or a\n"
+	"file of --out) could not be written.\n";
 
 static int usage_error(FILE *err, const char *fmt, const char *arg)
 {
@@ -129,9 +133,7 @@ char *vfsim_cli_policy(FILE *err, const char *policy)
 
 	if (strncmp(policy, "replay:", 7) ||
 	    (policy[7] >= '0' && policy[7] <= '9')) {
-		buf = strdup(policy);
-		if (!buf)
-			abort();
+		buf = host_strdup(policy);
 		return buf;
 	}
 	f = fopen(policy + 7, "r");
@@ -141,6 +143,8 @@ char *vfsim_cli_policy(FILE *err, const char *policy)
 		return NULL;
 	}
 	n = getline(&buf, &cap, f);
+	if (n < 0 && ferror(f) && errno == ENOMEM)
+		host_oom(0);
 	fclose(f);
 	if (n <= 0 || strncmp(buf, "replay:", 7)) {
 		fprintf(err,
@@ -259,6 +263,7 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 	const char *file = NULL, *out = NULL, *policy = NULL;
 	struct scenario_error perr;
 	enum vfsim_trace_format shown;
+	const char *shown_text = NULL;
 	struct vfsim_result r;
 	struct scenario *s;
 	char *replay = NULL;
@@ -345,18 +350,25 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 		o.format = VFSIM_TRACE_TEXT;
 	status = vfsim_exec(s, &o, &r);
 	if (status != 2 && shown == VFSIM_TRACE_MSC && out && r.msc)
-		fputs(r.msc, stdo);
-	else if (status != 2 && shown != VFSIM_TRACE_NONE && r.trace)
-		fputs(r.trace, stdo);
+		shown_text = r.msc;
+	else if (status != 2 && shown != VFSIM_TRACE_NONE)
+		shown_text = r.trace;
+	/* The whole trace in one write, flushed now: a failure names its
+	 * cause (vfsim_cli_main() would still see it, without a cause). */
+	if (shown_text && (fputs(shown_text, stdo) == EOF || fflush(stdo))) {
+		fprintf(err, "vfsim: the trace could not be written: %s\n",
+			strerror(errno));
+		status = VFSIM_EXIT_HOST;
+	}
 	if (out && status != 2 && write_out(err, out, &r, o.format))
-		status = 2;
+		status = VFSIM_EXIT_HOST;
 	vfsim_result_free(&r);
 	scenario_free(s);
 	free(replay);
 	return status;
 }
 
-int vfsim_cli_main(int argc, char **argv, FILE *out, FILE *err)
+static int command(int argc, char **argv, FILE *out, FILE *err)
 {
 	if (argc < 2) {
 		fputs(usage, err);
@@ -380,4 +392,28 @@ int vfsim_cli_main(int argc, char **argv, FILE *out, FILE *err)
 		"vfsim: unknown command or option '%s' (see vfsim --help)\n",
 		argv[1]);
 	return 2;
+}
+
+_Static_assert(VFSIM_EXIT_HOST == HOST_OOM_EXIT,
+	       "one status for every way the host fails");
+
+int vfsim_cli_output_status(FILE *out, FILE *err, int status)
+{
+	int saved;
+
+	errno = 0;
+	if (!fflush(out) && !ferror(out))
+		return status;
+	if (status == VFSIM_EXIT_HOST)
+		return status; /* already said */
+	saved = errno;
+	fprintf(err, "vfsim: the output could not be written%s%s\n",
+		saved ? ": " : " (a write to it failed)",
+		saved ? strerror(saved) : "");
+	return VFSIM_EXIT_HOST;
+}
+
+int vfsim_cli_main(int argc, char **argv, FILE *out, FILE *err)
+{
+	return vfsim_cli_output_status(out, err, command(argc, argv, out, err));
 }

@@ -23,6 +23,7 @@
 #include "sim/kernel/check.h"
 #include "sim/kernel/delay.h"
 #include "sim/kernel/sched.h"
+#include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 #include "sim/kernel/workqueue.h"
 
@@ -307,14 +308,8 @@ struct task *task_spawn_flags(int (*fn)(void *arg), void *arg, const char *name,
 	struct task *t;
 
 	assert(S.ready && fn && name);
-	t = calloc(1, sizeof(*t));
-	if (!t)
-		return NULL;
+	t = host_calloc(1, sizeof(*t));
 	t->stack = task_stack_alloc(S.stack_size);
-	if (!t->stack) {
-		free(t);
-		return NULL;
-	}
 	t->stack_size = S.stack_size;
 	t->valgrind_id =
 		VALGRIND_STACK_REGISTER(t->stack, t->stack + t->stack_size);

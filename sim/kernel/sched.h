@@ -146,8 +146,8 @@ const char *sched_policy_name(void);
  * @param name name for the trace (truncated to 31 bytes)
  * @param kind what the task models
  * @param cpu simulated CPU (reduced modulo nr_cpus)
- * @return the task (owned by the scheduler until sched_exit()), or NULL
- *         when the host cannot provide a stack
+ * @return the task (owned by the scheduler until sched_exit()); never
+ *         NULL (a stack the host cannot provide is host_oom())
  */
 struct task *task_spawn(int (*fn)(void *arg), void *arg, const char *name,
 			enum task_kind kind, int cpu);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "sim/kernel/task.h"
+#include "sim/trace/host.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
@@ -108,7 +109,7 @@ char *task_stack_alloc(size_t size)
 	base = mmap(NULL, size + page, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (base == MAP_FAILED)
-		return NULL;
+		host_oom(size + page);
 	/* The guard page turns a stack overflow into a clean SIGSEGV. */
 	mprotect(base, page, PROT_NONE);
 #if defined(__SANITIZE_ADDRESS__)

@@ -132,7 +132,7 @@ void *ctx_prepare(char *stack, size_t size, void (*entry)(void *arg),
 
 /**
  * @brief Map a stack of @p size bytes with a guard page below it.
- * @return the lowest usable byte, or NULL when the host refuses
+ * @return the lowest usable byte (a host that refuses is host_oom())
  */
 char *task_stack_alloc(size_t size);
 

@@ -93,7 +93,7 @@ struct vringh {
  * @param avail GPA of the avail ring
  * @param used GPA of the used ring
  * @return 0, -EINVAL for a bad size or misaligned address, -EFAULT when a
- *         ring lies outside guest memory, -ENOMEM when host memory runs out
+ *         ring lies outside guest memory
  */
 int vringh_init(struct vringh *vrh, const char *name, u64 features,
 		unsigned int num, gpa_t desc, gpa_t avail, gpa_t used);

@@ -24,7 +24,7 @@
  * the connection lives; before the fix the run went on until the step
  * limit (50 million steps, minutes, gigabytes of trace).
  */
-#define FOREVER                 \
+#define FOREVER                  \
 	"machine timeout=10ms\n" \
 	"task t\n"               \
 	"  mount\n"              \
@@ -33,7 +33,7 @@
 	"expect task t returns 0\n"
 
 /* A task that sleeps far past any sensible run. */
-#define SLEEPER                                       \
+#define SLEEPER                                             \
 	"task t\n  repeat 1000\n    sleep 1s\n  end\nend\n" \
 	"run\nexpect task t done\n"
 
@@ -58,7 +58,8 @@ static void test_timeout_work_does_not_keep_a_finished_run(void)
 	CU_ASSERT_STRING_EQUAL(diag, "");
 	/* It ends where the mount ended: no timeout check fired. */
 	CU_ASSERT(r.trace_count < 200);
-	CU_ASSERT_PTR_NULL(strstr(r.trace, "work.run       fuse_check_timeout"));
+	CU_ASSERT_PTR_NULL(
+		strstr(r.trace, "work.run       fuse_check_timeout"));
 	vfsim_result_free(&r);
 
 	/* The same with the default limits, and with no trace kept. */
@@ -94,21 +95,23 @@ static void test_work_left_keeps_the_run(void)
 			    o, &r),
 			0);
 	/* t returned at 100 us; the retry sent the last one at 1.1 ms */
-	CU_ASSERT_PTR_NOT_NULL(strstr(r.trace, "1100.000 us #393    kworker/0    "
-					       "work.run       "
-					       "virtio_fs_hiprio_dispatch_work"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.trace,
+				      "1100.000 us #393    kworker/0    "
+				      "work.run       "
+				      "virtio_fs_hiprio_dispatch_work"));
 	vfsim_result_free(&r);
 
-	CU_ASSERT_EQUAL(run("machine timeout=10ms\n"
-			    "device latency=1ms\n"
-			    "fs\n  file /f \"x\"\nend\n"
-			    "task t\n  mount\n  open /f as h\n  release h\nend\n"
-			    "on \"op=RELEASE\"\n  device die\nend\n"
-			    "run\n"
-			    "expect trace lacks \"timed out\"\n"
-			    "expect status done\n",
-			    o, &r),
-			0);
+	CU_ASSERT_EQUAL(
+		run("machine timeout=10ms\n"
+		    "device latency=1ms\n"
+		    "fs\n  file /f \"x\"\nend\n"
+		    "task t\n  mount\n  open /f as h\n  release h\nend\n"
+		    "on \"op=RELEASE\"\n  device die\nend\n"
+		    "run\n"
+		    "expect trace lacks \"timed out\"\n"
+		    "expect status done\n",
+		    o, &r),
+		0);
 	vfsim_result_free(&r);
 }
 
@@ -185,8 +188,13 @@ static void test_program_time_limit(void)
 	close(fd);
 	CU_ASSERT_EQUAL_FATAL(vt_write_text(path, SLEEPER), 0);
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		char *argv[] = { "vfsim", "run",	 path, "--trace",
-				 "none",  "--time-limit", (char *)cases[i].arg,
+		char *argv[] = { "vfsim",
+				 "run",
+				 path,
+				 "--trace",
+				 "none",
+				 "--time-limit",
+				 (char *)cases[i].arg,
 				 NULL };
 		FILE *fo = open_memstream(&out, &olen);
 		FILE *fe = open_memstream(&errt, &elen);
