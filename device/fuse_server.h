@@ -47,6 +47,7 @@
  * | SETUPMAPPING flags beyond READ/WRITE; REMOVEMAPPING with count 0 | EINVAL |
  * | a malformed FORGET/BATCH_FORGET/INTERRUPT/NOTIFY_REPLY | no reply (the opcode has none), traced "fuse.bad" |
  * | a request naming an inode a migration could not restore (fuse_server_mark_broken()) | EIO, traced "inode lost in migration" |
+ * | LOOKUP, CREATE or MKDIR of an inode whose lookup count is at MEMFS_NLOOKUP_MAX (only a migrated state can put it there) | EOVERFLOW: the nodeid is not handed out, the count does not wrap |
  * Everything else is the back end's errno (memfs.h, locks.h, dax.h).
  *
  * @par Started but disabled rings (fuse_server_ctx.no_side_effects)

@@ -346,9 +346,12 @@ static int check_content(struct fs_decoded *d)
 		struct fs_inode_rec *r = &d->inodes[i];
 		u32 type = r->mode & S_IFMT;
 
+		/* a lookup count beyond MEMFS_NLOOKUP_MAX: no session has it,
+		 * and the next LOOKUP would wrap it */
 		if (!r->nodeid || r->nodeid >= d->next_nodeid ||
 		    (i && d->inodes[i - 1].nodeid >= r->nodeid) ||
-		    (type != S_IFDIR && type != S_IFREG))
+		    (type != S_IFDIR && type != S_IFREG) ||
+		    r->nlookup > MEMFS_NLOOKUP_MAX)
 			return -EUCLEAN;
 		d->info.unlinked += !r->path_len;
 	}

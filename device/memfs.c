@@ -515,6 +515,8 @@ int memfs_ref(struct memfs *fs, u64 ino)
 
 	if (!inode)
 		return -ESTALE;
+	if (inode->nlookup >= MEMFS_NLOOKUP_MAX)
+		return -EOVERFLOW;
 	inode->nlookup++;
 	return 0;
 }

@@ -154,7 +154,8 @@ int memfs_restore_inode(struct memfs *fs, const struct memfs_inode_info *info)
 	if (!info->nodeid || info->attr.ino != info->nodeid ||
 	    (type != S_IFDIR && type != S_IFREG) ||
 	    info->next_cookie < MEMFS_COOKIE_FIRST ||
-	    info->attr.size > fs->cfg.max_file_size)
+	    info->attr.size > fs->cfg.max_file_size ||
+	    info->nlookup > MEMFS_NLOOKUP_MAX)
 		return -EINVAL;
 	if (inode && inode->nodeid != MEMFS_ROOT_ID)
 		return -EEXIST;

@@ -37,8 +37,8 @@ static ssize_t full_write(void *cookie, const char *buf, size_t size)
 static FILE *full_stream(struct full *f, size_t room)
 {
 	*f = (struct full){ room, 0 };
-	return fopencookie(f, "w", (cookie_io_functions_t){
-					   .write = full_write });
+	return fopencookie(f, "w",
+			   (cookie_io_functions_t){ .write = full_write });
 }
 
 static char *errs;

@@ -302,6 +302,51 @@ static void test_content(void)
 	expect64(sess + 40, 0, -EUCLEAN);
 }
 
+static int find_d(void *arg, const struct memfs_inode_info *in)
+{
+	if (in->nodeid == fst.d)
+		*(u64 *)arg = in->nlookup;
+	return 0;
+}
+
+/*
+ * A lookup count no session reaches: before the fix a state with a valid
+ * checksum and nlookup 2^64-1 loaded, and the next LOOKUP wrapped the
+ * count to 0, freeing an inode the guest still held. The bound itself
+ * loads; a LOOKUP past it is refused and the count stays.
+ */
+static void test_lookup_count_bound(void)
+{
+	u32 l;
+	size_t ino = fst_section(st, st_len, 3, &l);
+	/* the second record: /d, after the root's 33-byte record */
+	size_t nl = ino + 4 + 33 + 16;
+	struct fuse_entry_out e;
+	struct fuse_server *src = ts_srv;
+	u64 count = 0;
+	u8 *b;
+
+	expect64(nl, UINT64_MAX, -EUCLEAN);
+	expect64(nl, MEMFS_NLOOKUP_MAX + 1, -EUCLEAN);
+
+	b = malloc(st_len);
+	memcpy(b, st, st_len);
+	fst_put64(b + nl, MEMFS_NLOOKUP_MAX);
+	fst_reseal(b, st_len);
+	CU_ASSERT_EQUAL_FATAL(
+		fuse_state_load(fst_dst, b, st_len, FUSE_STATE_ABORT, NULL), 0);
+	free(b);
+	ts_srv = fst_dst;
+	CU_ASSERT_EQUAL(ts_lookup(FUSE_ROOT_ID, "d", &e), -EOVERFLOW);
+	memfs_for_each_inode(fuse_server_fs(fst_dst), find_d, &count);
+	CU_ASSERT_EQUAL(count, MEMFS_NLOOKUP_MAX);
+	/* one FORGET makes room for one more */
+	CU_ASSERT_EQUAL(ts_forget(fst.d, 1), TS_NOREPLY);
+	CU_ASSERT_EQUAL(ts_lookup(FUSE_ROOT_ID, "d", &e), 0);
+	CU_ASSERT_EQUAL(e.nodeid, fst.d);
+	ts_srv = src;
+}
+
 static void test_destination_busy(void)
 {
 	struct fuse_entry_out e;
@@ -338,5 +383,5 @@ static void test_load_twice(void)
 VT_SUITE_EACH(device_fuse_state_bad, setup, teardown,
 	      VT_CASE(test_every_byte_flip), VT_CASE(test_every_truncation),
 	      VT_CASE(test_header), VT_CASE(test_sections), VT_CASE(test_paths),
-	      VT_CASE(test_content), VT_CASE(test_destination_busy),
-	      VT_CASE(test_load_twice));
+	      VT_CASE(test_content), VT_CASE(test_lookup_count_bound),
+	      VT_CASE(test_destination_busy), VT_CASE(test_load_twice));
