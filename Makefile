@@ -10,7 +10,8 @@
 #                   clang-format check
 #   make coverage   gcov/lcov report in build/coverage/, >= 90% lines required
 #   make docs       Doxygen HTML in build/docs/, warnings are errors
-#   make fuzz       libFuzzer targets, FUZZ_SECONDS each (default 30)
+#   make fuzz       libFuzzer targets, FUZZ_SECONDS each (default 30), their
+#                   corpora seeded from the scenario set first
 #   make bench      benchmarks (printed numbers, never pass/fail on time)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make format     rewrite sources with clang-format
@@ -172,12 +173,17 @@ docs: deps
 
 # --- make fuzz ----------------------------------------------------------
 # The library is built once more with coverage instrumentation and
-# sanitizers; each target links it with libFuzzer's main.
+# sanitizers; each target links it with libFuzzer's main. Before they run,
+# scripts/fuzz-seeds.py seeds their corpora from the scenario set's real
+# messages, states, scenarios and console sessions (seed-dump is a plain
+# build against libvfsim). FUZZ_JOBS targets run at a time.
 FUZZ_CC   := clang
 FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
 FUZZ_LIB  := $(BUILD)/fuzz/libvfsim-fuzz.a
+FUZZ_JOBS ?= 1
+SEED_DUMP := $(BUILD)/fuzz/seed-dump
 
 $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -187,21 +193,20 @@ $(FUZZ_LIB): $(FUZZ_OBJS)
 	rm -f $@
 	ar rcs $@ $(FUZZ_OBJS)
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CSTD) -O1 -g $(WARN) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $< \
 		$(FUZZ_LIB) -lm -o $@
 
+$(SEED_DUMP): tests/fuzz/seed_dump.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
+
 fuzz: deps-fuzz
-	@$(MAKE) --no-print-directory $(FUZZ_BINS)
-	@set -e; for f in $(FUZZ_BINS); do \
-		mkdir -p $(BUILD)/fuzz/corpus/$$(basename $$f); \
-		echo "== $$f ($(FUZZ_SECONDS) s)"; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-			$(BUILD)/fuzz/corpus/$$(basename $$f) 2>&1 | \
-			grep -E 'stat::number_of_executed_units|stat::new_units_added|ERROR|SUMMARY' ; \
-		test $${PIPESTATUS[0]} -eq 0; \
-	done
+	@$(MAKE) --no-print-directory $(FUZZ_BINS) $(SEED_DUMP)
+	python3 scripts/fuzz-seeds.py --seed-dump $(SEED_DUMP) --corpus $(BUILD)/fuzz/corpus
+	python3 scripts/fuzz-run.py --seconds $(FUZZ_SECONDS) --jobs $(FUZZ_JOBS) \
+		--corpus $(BUILD)/fuzz/corpus $(FUZZ_BINS)
 
 # --- make sweep ---------------------------------------------------------
 # Every host allocation of the vfsim program made to fail in turn, over

@@ -338,9 +338,27 @@ static int dispatch(struct fuse_server *srv, const struct fs_op *op,
 	return op->fn(r);
 }
 
-int fuse_server_handle(struct fuse_server *srv, const void *req, size_t req_len,
-		       void *reply, size_t reply_cap, size_t *reply_len,
-		       const struct fuse_server_ctx *ctx)
+static struct {
+	fuse_server_tap_fn fn;
+	void *arg;
+} tap;
+
+void fuse_server_set_tap(fuse_server_tap_fn fn, void *arg)
+{
+	tap.fn = fn;
+	tap.arg = arg;
+}
+
+void fs_tap(enum fuse_server_tap_kind kind, u32 opcode, const void *bytes,
+	    size_t len)
+{
+	if (tap.fn)
+		tap.fn(tap.arg, kind, opcode, bytes, len);
+}
+
+static int handle(struct fuse_server *srv, const void *req, size_t req_len,
+		  void *reply, size_t reply_cap, size_t *reply_len,
+		  const struct fuse_server_ctx *ctx)
 {
 	struct fuse_in_header raw;
 	struct fuse_proto_req in;
@@ -452,4 +470,23 @@ error:
 				 errname(ret));
 	*reply_len = sizeof(struct fuse_out_header);
 	return reply_error(reply, unique, ret, r.swap);
+}
+
+int fuse_server_handle(struct fuse_server *srv, const void *req, size_t req_len,
+		       void *reply, size_t reply_cap, size_t *reply_len,
+		       const struct fuse_server_ctx *ctx)
+{
+	int ret = handle(srv, req, req_len, reply, reply_cap, reply_len, ctx);
+	struct fuse_in_header h = { 0 };
+
+	if (!tap.fn)
+		return ret;
+	if (req_len >= sizeof(h))
+		memcpy(&h, req, sizeof(h));
+	if (fuse_server_bswapped(srv))
+		h.opcode = __builtin_bswap32(h.opcode);
+	fs_tap(FUSE_SERVER_TAP_REQUEST, h.opcode, req, req_len);
+	if (ret == FUSE_SERVER_REPLY)
+		fs_tap(FUSE_SERVER_TAP_REPLY, h.opcode, reply, *reply_len);
+	return ret;
 }

@@ -185,6 +185,30 @@ int fuse_server_handle(struct fuse_server *srv, const void *req, size_t req_len,
 		       void *reply, size_t reply_cap, size_t *reply_len,
 		       const struct fuse_server_ctx *ctx);
 
+/** @brief What a tap (fuse_server_set_tap()) is shown. */
+enum fuse_server_tap_kind {
+	FUSE_SERVER_TAP_REQUEST, ///< a request as the server received it
+	FUSE_SERVER_TAP_REPLY,	 ///< the reply it made (FUSE_SERVER_REPLY)
+	FUSE_SERVER_TAP_STATE,	 ///< a state fuse_state_save() produced
+};
+
+/**
+ * @brief A tap: shown every message a server handles and every state it
+ * saves, as bytes. @p opcode is the request's (0 for a state, and for a
+ * request too short to have one). Called after the server is done with
+ * the bytes; it may copy them, not keep the pointer.
+ */
+typedef void (*fuse_server_tap_fn)(void *arg, enum fuse_server_tap_kind kind,
+				   u32 opcode, const void *bytes, size_t len);
+
+/**
+ * @brief Install @p fn (NULL: none) as the tap of every server of the
+ * process: vfsim's own, for tools that collect real messages and states
+ * (scripts/fuzz-seeds.py seeds the fuzz corpora with them). It changes
+ * nothing the server does.
+ */
+void fuse_server_set_tap(fuse_server_tap_fn fn, void *arg);
+
 /**
  * @brief Changes whenever a POSIX lock is released or changed; a worker
  * holding a FUSE_SERVER_BLOCKED request waits for it to move.

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "device/fuse_server_internal.h"
 #include "device/fuse_state_internal.h"
 #include "sim/trace/host.h"
 
@@ -326,6 +327,7 @@ int fuse_state_save_version(struct fuse_server *srv, u32 version, void **buf,
 	*buf = w.p;
 	*len = w.len;
 	w.p = NULL;
+	fs_tap(FUSE_SERVER_TAP_STATE, 0, *buf, *len);
 out:
 	free(w.p);
 	free(c.lock_inos);
