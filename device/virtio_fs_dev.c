@@ -244,8 +244,6 @@ void vfs_dev_free(struct vfs_dev *dev)
 	if (dev->rings) {
 		vfs_workers_stop(dev);
 		for (unsigned int i = 0; i < dev->nr_rings; i++) {
-			if (!dev->rings[i].dev)
-				continue; /* never set up */
 			vfs_ring_drop_all(&dev->rings[i]);
 			vringh_exit(&dev->rings[i].vrh);
 			free(dev->rings[i].workers);

@@ -451,7 +451,7 @@ void vfs_workers_spawn(struct vfs_dev *dev)
 	for (unsigned int i = 0; i < dev->nr_rings; i++) {
 		struct vfs_ring *r = &dev->rings[i];
 
-		for (unsigned int k = 0; r->workers && k < r->nr_workers; k++) {
+		for (unsigned int k = 0; k < r->nr_workers; k++) {
 			struct vfs_worker *w = &r->workers[k];
 
 			w->ring = r;
@@ -486,8 +486,6 @@ void vfs_workers_stop(struct vfs_dev *dev)
 	for (unsigned int i = 0; i < dev->nr_rings; i++) {
 		struct vfs_ring *r = &dev->rings[i];
 
-		if (!r->workers)
-			continue; /* a ring never set up */
 		for (unsigned int k = 0; k < r->nr_workers; k++)
 			r->workers[k].stop = true;
 		if (join)

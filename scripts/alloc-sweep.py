@@ -70,7 +70,7 @@ quit
 """
 
 
-def commands():
+def commands(choices):
     """The sweep's commands: (name, argv after 'vfsim', stdin, wants --out,
     sampled)."""
     scen = sorted(glob.glob(os.path.join(ROOT, "tests/scenarios/*.vfs")))
@@ -100,6 +100,9 @@ def commands():
     cmds.append(("run --policy replay:MISSING",
                  ["run", scen[0], "--policy", "replay:/nonexistent/c.txt"],
                  None, False, True))
+    cmds.append(("run --policy replay:FILE",
+                 ["run", scen[0], "--trace", "none", "--policy",
+                  "replay:" + choices], None, False, True))
     return cmds
 
 
@@ -198,7 +201,10 @@ def main():
     totals = {"clean": 0, "absorbed": 0, "signal": 0, "hang": 0,
               "silent": 0, "unexplained": 0}
     tried, problems = 0, []
-    cmds = commands()
+    fd, choices = tempfile.mkstemp(prefix="vfsim-sweep-choices-")
+    os.write(fd, b"replay:0,1,0,1\n")
+    os.close(fd)
+    cmds = commands(choices)
     with concurrent.futures.ThreadPoolExecutor(a.jobs) as ex:
         most = 0 if a.all else a.sample
         futs = [ex.submit(sweep_command, vfsim, shim, c, most)
@@ -215,6 +221,7 @@ def main():
                       f"{tally.get('clean', 0)} clean errors, "
                       f"{tally.get('absorbed', 0)} absorbed"
                       + (f", {len(bad)} FAILED" if bad else ""), flush=True)
+    os.unlink(choices)
     for p in problems[:40]:
         print("FAIL " + p)
     if len(problems) > 40:

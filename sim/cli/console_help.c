@@ -224,7 +224,7 @@ void console_banner(struct console *c)
 	FILE *f = host_memstream(&dump, &len);
 
 	scenario_dump(f, c->s);
-	host_memstream_close(f);
+	fclose(f);
 	fprintf(c->out, "vfsim step: %s, policy %s\n", c->file,
 		policy ? policy : "fifo");
 	fprintf(c->out, "tasks:");

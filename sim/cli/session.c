@@ -235,7 +235,7 @@ static void collect(struct exec *e)
 			r->trace = host_strdup(r->msc);
 	}
 	if (e->out) {
-		host_memstream_close(e->out);
+		fclose(e->out);
 		e->out = NULL;
 		r->trace = e->out_buf;
 		e->out_buf = NULL;

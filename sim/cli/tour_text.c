@@ -102,7 +102,7 @@ int tour_run_scenario(const struct tour_scenario *scn, struct tour_run *r)
 	diag = host_memstream(&r->diag, &r->diag_len);
 	if (scenario_parse_string(scn->file, scn->text, &s, &err)) {
 		fprintf(diag, "%s\n", err.msg);
-		host_memstream_close(diag);
+		fclose(diag);
 		return -1;
 	}
 	o.diag = diag;
@@ -117,7 +117,7 @@ int tour_run_scenario(const struct tour_scenario *scn, struct tour_run *r)
 			r->nr = (size_t)n;
 		r->ok = n >= 0 && r->res.status == 0;
 	}
-	host_memstream_close(diag);
+	fclose(diag);
 	return r->ok ? 0 : -1;
 }
 

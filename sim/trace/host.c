@@ -160,12 +160,3 @@ FILE *host_memstream(char **buf, size_t *len)
 	}
 	return f;
 }
-
-void host_memstream_close(FILE *f)
-{
-	bool lost = ferror(f);
-
-	/* Neither can happen with stream_write(); checked all the same. */
-	if (fclose(f) || lost)
-		host_oom(0);
-}

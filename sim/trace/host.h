@@ -77,13 +77,11 @@ char *host_strndup(const char *s, size_t n);
  * @brief open_memstream() whose writes never fail or lose bytes: its
  * buffer grows with host_realloc(). @p *buf and @p *len follow every
  * write that reaches it (after a flush, as with open_memstream()); after
- * host_memstream_close() @p *buf is a NUL-terminated string the caller
- * frees, "" when nothing was written.
+ * fclose() @p *buf is a NUL-terminated string the caller frees, "" when
+ * nothing was written. Its writes never fail (stdio writes through
+ * unbuffered when it cannot allocate the stream's own buffer).
  */
 FILE *host_memstream(char **buf, size_t *len);
-
-/** @brief Close a host_memstream(): a failure is host_oom(). */
-void host_memstream_close(FILE *f);
 
 /**
  * @brief For tests of this policy: make the @p n-th allocation from now

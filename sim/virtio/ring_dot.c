@@ -268,8 +268,7 @@ char *ring_dot_string(const struct virtqueue *vq, const struct vringh *vrh)
 	FILE *f = host_memstream(&buf, &len);
 	int ret = ring_dot_write(f, vq, vrh);
 
-	/* -EIO from a memory stream: it could not grow */
-	host_memstream_close(f);
+	fclose(f);
 	if (ret) {
 		free(buf);
 		return NULL;

@@ -149,6 +149,65 @@ static void test_no_operation(void)
 	vfsim_result_free(&r);
 }
 
+/*
+ * Every other kind, about something that did not happen: each fails and
+ * its message says what was there instead.
+ */
+static void test_every_kind_says_what_happened(void)
+{
+	struct vfsim_result r;
+
+	CU_ASSERT_EQUAL(run("fs\n  file /f \"x\"\nend\n"
+			    "task t\n  mount\n  lookup /f\n  sleep 2ms\nend\n"
+			    "at 1ms\n  unplug\nend\n"
+			    "expect status done\n"
+			    "expect trace contains \"op=LOOKUP\"\n"
+			    "step 3\n"
+			    "expect status done\n"
+			    "run until \"op=LOOKUP\"\n"
+			    "expect status done\n"
+			    "run until time 500us\n"
+			    "expect device.lookups == 0\n"
+			    "expect lookups balanced\n"
+			    "run\n"
+			    "expect requests.0.in_flight == 0\n"
+			    "expect hiprio.connected == 1\n"
+			    "expect report deadlock\n"
+			    "expect reports > 0\n"
+			    "expect trace count \"op=FORGET\" == 1\n"
+			    "expect trace lacks \"op=LOOKUP\"\n"
+			    "expect leaks == 3\n",
+			    &r),
+			1);
+	CU_ASSERT_EQUAL(r.failed, 13);
+	CU_ASSERT(said("s.vfs:12:1: expectation failed: status done: got not "
+		       "run"));
+	CU_ASSERT(said("s.vfs:13:1: expectation failed: trace contains "
+		       "\"op=LOOKUP\": got 0 events"));
+	CU_ASSERT(said("s.vfs:15:1: expectation failed: status done: got "
+		       "stepped"));
+	CU_ASSERT(said("s.vfs:17:1: expectation failed: status done: got "
+		       "stopped"));
+	CU_ASSERT(said("s.vfs:19:1: expectation failed: device.lookups == 0: "
+		       "got 1"));
+	CU_ASSERT(said("s.vfs:20:1: expectation failed: lookups balanced: got "
+		       "1 lookups outstanding"));
+	CU_ASSERT(said("s.vfs:22:1: expectation failed: requests.0.in_flight "
+		       "== 0: got no such queue (the device is gone)"));
+	CU_ASSERT(said("s.vfs:23:1: expectation failed: hiprio.connected == 1: "
+		       "got no such queue (the device is gone)"));
+	CU_ASSERT(said("s.vfs:24:1: expectation failed: report deadlock: got 0 "
+		       "such reports"));
+	CU_ASSERT(said("s.vfs:25:1: expectation failed: reports > 0: got 0"));
+	CU_ASSERT(said("s.vfs:26:1: expectation failed: trace count "
+		       "\"op=FORGET\" == 1: got 0"));
+	CU_ASSERT(said("s.vfs:27:1: expectation failed: trace lacks "
+		       "\"op=LOOKUP\": got "));
+	CU_ASSERT(said("s.vfs:28:1: expectation failed: leaks == 3: got 0 "
+		       "kernel objects left after the run"));
+	vfsim_result_free(&r);
+}
+
 static int cleanup(void)
 {
 	free(diag);
@@ -158,4 +217,5 @@ static int cleanup(void)
 
 VT_SUITE(cli_expect_unfinished, NULL, cleanup,
 	 VT_CASE(test_device_dies_mid_workload), VT_CASE(test_stop_on_error),
-	 VT_CASE(test_repeat_not_finished), VT_CASE(test_no_operation));
+	 VT_CASE(test_repeat_not_finished), VT_CASE(test_no_operation),
+	 VT_CASE(test_every_kind_says_what_happened));

@@ -3,7 +3,9 @@
  * test_output_lost.c - output that cannot be written is never lost
  * silently: `vfsim run`, `step`, `tour`, `--help` and `--version` exit
  * with status 3 and say why when their standard output refuses the
- * bytes (a full disk, a closed pipe). Before the fix each exited 0.
+ * bytes (a full disk, a closed pipe). Before the fix each exited 0. And
+ * console commands that cannot be read are an error, not the end of the
+ * input.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -136,6 +138,39 @@ static void test_console_stops(void)
 	errs = NULL;
 }
 
+static ssize_t broken_read(void *cookie, char *buf, size_t size)
+{
+	(void)cookie;
+	(void)buf;
+	(void)size;
+	errno = EIO;
+	return -1;
+}
+
+/* Commands that cannot be read are not the end of the input: the
+ * console says so and fails. */
+static void test_console_input_error(void)
+{
+	char *argv[] = { "tests/scenarios/ops.vfs" };
+	size_t olen, elen;
+	char *outs = NULL;
+	FILE *in = fopencookie(NULL, "r",
+			       (cookie_io_functions_t){ .read = broken_read });
+	FILE *out = open_memstream(&outs, &olen);
+	FILE *err = open_memstream(&errs, &elen);
+
+	CU_ASSERT_FATAL(in && out && err);
+	CU_ASSERT_EQUAL(vfsim_cmd_step(1, argv, in, out, err), 1);
+	fclose(in);
+	fclose(err);
+	fclose(out);
+	CU_ASSERT_STRING_EQUAL(errs, "vfsim: step: cannot read the commands: "
+				     "Input/output error\n");
+	free(outs);
+	free(errs);
+	errs = NULL;
+}
+
 static int cleanup(void)
 {
 	free(errs);
@@ -144,4 +179,5 @@ static int cleanup(void)
 }
 
 VT_SUITE(cli_output_lost, NULL, cleanup, VT_CASE(test_run_trace_lost),
-	 VT_CASE(test_other_commands), VT_CASE(test_console_stops));
+	 VT_CASE(test_other_commands), VT_CASE(test_console_stops),
+	 VT_CASE(test_console_input_error));

@@ -163,6 +163,31 @@ static void test_step_stops_at_a_limit(void)
 	vfsim_result_free(&r);
 }
 
+/* The list of tasks still running is cut, visibly, when it is long. */
+static void test_limit_names_many_tasks(void)
+{
+	struct vfsim_exec_opts o = { .format = VFSIM_TRACE_NONE,
+				     .max_time_ns = 1000000 };
+	struct vfsim_result r;
+	char text[4096];
+	size_t n = 0;
+
+	for (int i = 0; i < 20; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n,
+				      "task a_task_with_a_long_name_%02d\n"
+				      "  sleep 1s\nend\n",
+				      i);
+	snprintf(text + n, sizeof(text) - n, "run\n");
+	CU_ASSERT_EQUAL(run(text, o, &r), 1);
+	CU_ASSERT_TRUE(r.time_limit);
+	CU_ASSERT_PTR_NOT_NULL(strstr(diag, "still running: "
+					    "a_task_with_a_long_name_00 "
+					    "(blocked in sleep scenario), "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(diag, "...\n"));
+	CU_ASSERT_PTR_NULL(strstr(diag, "a_task_with_a_long_name_19"));
+	vfsim_result_free(&r);
+}
+
 /* Through the program: --time-limit, its errors, the exit status. */
 static void test_program_time_limit(void)
 {
@@ -248,5 +273,6 @@ VT_SUITE(cli_run_end, NULL, cleanup,
 	 VT_CASE(test_timeout_work_does_not_keep_a_finished_run),
 	 VT_CASE(test_work_left_keeps_the_run),
 	 VT_CASE(test_time_limit_stops_a_runaway_run),
-	 VT_CASE(test_step_stops_at_a_limit), VT_CASE(test_program_time_limit),
+	 VT_CASE(test_step_stops_at_a_limit),
+	 VT_CASE(test_limit_names_many_tasks), VT_CASE(test_program_time_limit),
 	 VT_CASE(test_console_run_end));
