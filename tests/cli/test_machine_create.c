@@ -128,12 +128,11 @@ static void test_every_refusal(void)
 	char err[VFSIM_MACHINE_ERR_MAX];
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		int ret = build(cases[i].edit, cases[i].policy, err,
-				sizeof(err));
+		int ret =
+			build(cases[i].edit, cases[i].policy, err, sizeof(err));
 
 		if (ret != cases[i].ret || !strstr(err, cases[i].msg))
-			fprintf(stderr, "\n  case %zu: %d '%s'\n", i, ret,
-				err);
+			fprintf(stderr, "\n  case %zu: %d '%s'\n", i, ret, err);
 		CU_ASSERT_EQUAL(ret, cases[i].ret);
 		CU_ASSERT_PTR_NOT_NULL(strstr(err, cases[i].msg));
 	}
