@@ -134,7 +134,8 @@ void console_usage(FILE *f)
 	      "  --out DIR    where 'picture' writes (created if missing;\n"
 	      "               default: the current directory)\n"
 	      "  --time-limit DURATION\n"
-	      "               the run's virtual-time limit (default 600s)\n"
+	      "               the run's virtual-time limit (default 600s, or\n"
+	      "               four request timeouts when longer)\n"
 	      "  --help       show this help and exit\n"
 	      "\n"
 	      "commands ('help COMMAND' in the console says more):\n",

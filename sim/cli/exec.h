@@ -108,8 +108,9 @@ struct vfsim_exec_opts {
 	/** step limit of the run (0: VFSIM_MAX_STEPS); a run that reaches
 	 *  it fails */
 	uint64_t max_steps;
-	/** virtual-time limit of the run in ns (0: VFSIM_MAX_TIME_NS); a
-	 *  run whose clock would pass it stops there and fails */
+	/** virtual-time limit of the run in ns (0: VFSIM_MAX_TIME_NS, or
+	 *  four times the machine's request timeout when that is longer);
+	 *  a run whose clock would pass it stops there and fails */
 	uint64_t max_time_ns;
 };
 

@@ -97,6 +97,19 @@ bool exec_fire_pending(struct exec *e)
 	return any;
 }
 
+/* The caller's limit, else VFSIM_MAX_TIME_NS, or four request timeouts
+ * when that is longer: a scenario about a timeout must see it fire. */
+static u64 time_limit(const struct exec *e)
+{
+	u64 timeout = e->s->machine.timeout_ns;
+
+	if (e->o->max_time_ns)
+		return e->o->max_time_ns;
+	if (timeout <= VFSIM_MAX_TIME_NS / 4)
+		return VFSIM_MAX_TIME_NS;
+	return timeout > UINT64_MAX / 4 ? UINT64_MAX : 4 * timeout;
+}
+
 int vfsim_session_open(const struct scenario *s,
 		       const struct vfsim_exec_opts *opts,
 		       struct vfsim_result *r, struct vfsim_session **ssp)
@@ -122,8 +135,7 @@ int vfsim_session_open(const struct scenario *s,
 	}
 	sched_set_max_steps(e->o->max_steps ? e->o->max_steps :
 					      VFSIM_MAX_STEPS);
-	sched_set_max_time(e->o->max_time_ns ? e->o->max_time_ns :
-					       VFSIM_MAX_TIME_NS);
+	sched_set_max_time(time_limit(e));
 	e->tasks = host_calloc(s->nr_tasks + 1, sizeof(*e->tasks));
 	e->pending = host_calloc(s->nr_triggers + 1, sizeof(bool));
 	e->fired = host_calloc(s->nr_triggers + 1, sizeof(bool));

@@ -138,6 +138,17 @@ static void test_time_limit_stops_a_runaway_run(void)
 	CU_ASSERT_PTR_NULL(strstr(r.trace, "6000000.000 us"));
 	vfsim_result_free(&r);
 
+	/* A long request timeout moves the default: four of them. */
+	o.max_time_ns = 0;
+	CU_ASSERT_EQUAL(run("machine timeout=1000s\n"
+			    "task t\n  repeat 1000\n    sleep 10s\n  end\nend\n"
+			    "run\n",
+			    o, &r),
+			1);
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(diag, "the virtual-time limit (4000s): the clock"));
+	vfsim_result_free(&r);
+
 	/* The default is VFSIM_MAX_TIME_NS (600 s). */
 	o.max_time_ns = 0;
 	o.format = VFSIM_TRACE_NONE;
