@@ -118,7 +118,7 @@ void exec_task_prepare(struct exec *e, struct exec_task *et,
 		       const struct scn_task *st, unsigned idx);
 
 /**
- * @brief What an expectation about task @p et may read: the result of
+ * @brief (exec_expect.c) What an expectation about task @p et may read: the result of
  * operation @p op (0: the task's return, the last operation's result),
  * or why there is none.
  * @param et the task

@@ -522,62 +522,6 @@ void exec_task_prepare(struct exec *e, struct exec_task *et,
 	count_runs(et, st->ops, st->nr_ops, 1);
 }
 
-const char *exec_task_where(const struct task *t)
-{
-	if (task_done(t))
-		return "done";
-	if (t->state == TASK_BLOCKED)
-		return trace_fmt("blocked in %s %s", t->wait_what,
-				 t->wait_name ? t->wait_name : "");
-	return "runnable";
-}
-
-/* Why @et ran no further: it stopped, or where it is. A task that
- * returned ran every operation unless stop-on-error stopped it. */
-static const char *task_status(const struct exec_task *et)
-{
-	if (task_done(et->t))
-		return trace_fmt("the task stopped at op %u (stop-on-error)",
-				 et->stopped_at);
-	if (et->cur)
-		return trace_fmt("the task is at op %u, %s", et->cur,
-				 exec_task_where(et->t));
-	return trace_fmt("the task is %s", exec_task_where(et->t));
-}
-
-const char *exec_task_result(const struct exec_task *et, unsigned op,
-			     int *result)
-{
-	const struct exec_op_state *o = &et->ops[op];
-
-	if (!et->t)
-		return op ? trace_fmt("op %u never ran: the task has not "
-				      "started",
-				      op) :
-			    "the task has not started";
-	if (!op) {
-		if (!task_done(et->t))
-			return trace_fmt("the task has not returned: %s",
-					 task_status(et));
-		if (!et->any)
-			return "the task returned without running an "
-			       "operation";
-		*result = et->last;
-		return NULL;
-	}
-	if (et->cur == op)
-		return trace_fmt("op %u still waiting: the task is %s", op,
-				 exec_task_where(et->t));
-	if (!o->runs)
-		return trace_fmt("op %u never ran: %s", op, task_status(et));
-	if (o->runs < o->total)
-		return trace_fmt("op %u ran %llu of its %llu times: %s", op,
-				 (unsigned long long)o->runs,
-				 (unsigned long long)o->total, task_status(et));
-	*result = o->result;
-	return NULL;
-}
-
 int exec_task_fn(void *arg)
 {
 	struct exec_task *et = arg;
