@@ -118,11 +118,13 @@ static void test_console_stops(void)
 	size_t elen;
 	struct full f;
 	char *argv[] = { "tests/scenarios/ops.vfs" };
-	FILE *in = fmemopen(script, strlen(script), "r");
-	FILE *out = full_stream(&f, 100);
-	FILE *err = open_memstream(&errs, &elen);
+	FILE *in, *out, *err;
 	int rc;
 
+	free(errs);
+	in = fmemopen(script, strlen(script), "r");
+	out = full_stream(&f, 100);
+	err = open_memstream(&errs, &elen);
 	CU_ASSERT_FATAL(in && out && err);
 	/* vfsim_cmd_step() alone does not check; vfsim_cli_main() does,
 	 * after it, as for every command */
@@ -154,11 +156,13 @@ static void test_console_input_error(void)
 	char *argv[] = { "tests/scenarios/ops.vfs" };
 	size_t olen, elen;
 	char *outs = NULL;
-	FILE *in = fopencookie(NULL, "r",
-			       (cookie_io_functions_t){ .read = broken_read });
-	FILE *out = open_memstream(&outs, &olen);
-	FILE *err = open_memstream(&errs, &elen);
+	FILE *in, *out, *err;
 
+	free(errs);
+	in = fopencookie(NULL, "r",
+			 (cookie_io_functions_t){ .read = broken_read });
+	out = open_memstream(&outs, &olen);
+	err = open_memstream(&errs, &elen);
 	CU_ASSERT_FATAL(in && out && err);
 	CU_ASSERT_EQUAL(vfsim_cmd_step(1, argv, in, out, err), 1);
 	fclose(in);
