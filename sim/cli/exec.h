@@ -66,13 +66,12 @@
  *   `expect report KIND` for the reports of that KIND, and
  *   `expect status deadlock` for "deadlock" reports. Reports filed by
  *   the teardown after the run (untraced) are not counted;
- * - a run stopped by the step limit (vfsim_exec_opts::max_steps),
- *   printed as `FILE: the run stopped at the step limit (N steps) (trace
- *   position #N)`, or by the virtual-time limit
- *   (vfsim_exec_opts::max_time_ns), printed as `FILE: the run stopped at
- *   the virtual-time limit (DURATION): the clock would pass it (trace
- *   position #N)`; both lines go on with the tasks that had not
- *   returned and where they were (`; still running: t (blocked in ...)`).
+ * - a run stopped by the step limit (vfsim_exec_opts::max_steps) or the
+ *   virtual-time limit (vfsim_exec_opts::max_time_ns), printed as
+ *   `FILE: the run stopped at the step limit (N steps) ...` or
+ *   `FILE: the run stopped at the virtual-time limit (DURATION) ...`,
+ *   each with its trace position and the tasks that had not returned,
+ *   with where they were (`; still running: t (blocked in ...)`).
  * A replay policy whose list ran out (the rest of the run took choice 0)
  * or was not used up gets a `vfsim: warning: ...` line only: a
  * hand-made prefix is a legitimate replay.
