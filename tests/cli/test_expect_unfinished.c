@@ -127,6 +127,24 @@ static void test_repeat_not_finished(void)
 	vfsim_result_free(&r);
 }
 
+/* Spawned, not yet run: its first operation has not begun. */
+static void test_spawned_not_started(void)
+{
+	struct vfsim_result r;
+
+	CU_ASSERT_EQUAL(run("task t\n  mount\nend\n"
+			    "step 1\n"
+			    "expect task t op 1 returns 0\n"
+			    "run\n"
+			    "expect task t op 1 returns 0\n",
+			    &r),
+			1);
+	CU_ASSERT_EQUAL(r.failed, 1);
+	CU_ASSERT(said("s.vfs:5:1: expectation failed: task t op 1 returns 0: "
+		       "got op 1 never ran: the task is runnable"));
+	vfsim_result_free(&r);
+}
+
 /* A task with no operation returns, but has no result to check; one
  * that never started has none either. */
 static void test_no_operation(void)
@@ -218,4 +236,5 @@ static int cleanup(void)
 VT_SUITE(cli_expect_unfinished, NULL, cleanup,
 	 VT_CASE(test_device_dies_mid_workload), VT_CASE(test_stop_on_error),
 	 VT_CASE(test_repeat_not_finished), VT_CASE(test_no_operation),
-	 VT_CASE(test_every_kind_says_what_happened));
+	 VT_CASE(test_every_kind_says_what_happened),
+	 VT_CASE(test_spawned_not_started));
