@@ -399,8 +399,10 @@ bool sched_tasks_done(void)
 {
 	struct task *t;
 
-	if (!S.ready || S.nr_alive || S.nr_runnable)
-		return !S.ready;
+	if (!S.ready)
+		return true;
+	if (S.nr_alive || S.nr_runnable)
+		return false;
 	list_for_each_entry(t, &S.all, all_node)
 		if (stuck(t))
 			return false;
