@@ -283,10 +283,13 @@ static void loop(struct console *c)
 			fputs("(vfsim) ", c->out);
 			fflush(c->out);
 		}
+		errno = 0;
 		n = getline(&line, &cap, c->in);
+		/* getline() failing to grow its line is no error of the
+		 * stream: only errno tells it from the end of the input */
+		if (n < 0 && errno == ENOMEM)
+			host_oom(0);
 		if (n < 0 && ferror(c->in)) {
-			if (errno == ENOMEM)
-				host_oom(0);
 			fprintf(c->err,
 				"vfsim: step: cannot read the "
 				"commands: %s\n",

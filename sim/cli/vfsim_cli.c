@@ -143,8 +143,10 @@ char *vfsim_cli_policy(FILE *err, const char *policy)
 			strerror(errno));
 		return NULL;
 	}
+	errno = 0;
 	n = getline(&buf, &cap, f);
-	if (n < 0 && ferror(f) && errno == ENOMEM)
+	/* no room for the line is not the end of the file */
+	if (n < 0 && errno == ENOMEM)
 		host_oom(0);
 	fclose(f);
 	if (n <= 0 || strncmp(buf, "replay:", 7)) {
