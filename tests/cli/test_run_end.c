@@ -122,6 +122,23 @@ static void test_time_limit_stops_a_runaway_run(void)
 	struct vfsim_result r;
 	char want[256];
 
+	/* The 6-line scenario asked to run for two hours: the timeout
+	 * check re-arms every 10 ms, the limit stops it at 5 s. */
+	CU_ASSERT_EQUAL(run("machine timeout=10ms\n"
+			    "task t\n  mount\nend\n"
+			    "run until time 7200s\n"
+			    "expect task t returns 0\n",
+			    o, &r),
+			1);
+	CU_ASSERT_TRUE(r.time_limit);
+	CU_ASSERT_EQUAL(r.failed, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(diag, "s.vfs: the run stopped at the "
+					    "virtual-time limit (5s): the "
+					    "clock would pass it"));
+	CU_ASSERT_PTR_NULL(strstr(diag, "still running"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.trace, "4990000.000 us #"));
+	vfsim_result_free(&r);
+
 	CU_ASSERT_EQUAL(run(SLEEPER "expect status done\n", o, &r), 1);
 	CU_ASSERT_TRUE(r.time_limit);
 	CU_ASSERT_FALSE(r.limit);
