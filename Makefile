@@ -11,7 +11,8 @@
 #   make coverage   gcov/lcov report in build/coverage/, >= 90% lines required
 #   make docs       Doxygen HTML in build/docs/, warnings are errors
 #   make reader     each driver variant's view of guest/ in build/reader/
-#   make fuzz       libFuzzer targets, FUZZ_SECONDS each (default 30)
+#   make fuzz       libFuzzer targets, FUZZ_SECONDS each (default 30), their
+#                   corpora seeded from the scenario set first
 #   make bench      benchmarks (printed numbers, never pass/fail on time)
 #   make test-arm64 the suite cross-built for aarch64, run under qemu-aarch64
 #   make test-s390x the same for s390x, a big-endian host
@@ -83,7 +84,7 @@ PROG_OBJ := $(BUILD)/obj/sim/cli/vfsim_main.o
 
 # Tests: one binary holding every suite.
 TEST_SRCS := $(sort $(wildcard tests/*.c tests/*/*.c tests/*/*/*.c))
-TEST_SRCS := $(filter-out tests/fuzz/% tests/bench/% tests/install/%,$(TEST_SRCS))
+TEST_SRCS := $(filter-out tests/fuzz/% tests/bench/% tests/install/% tests/sweep/%,$(TEST_SRCS))
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_BIN  := $(BUILD)/vfsim-tests
 TEST_LIBS := -lcunit
@@ -97,7 +98,7 @@ CORE_DIRS := fuse_proto sim guest device
 .PHONY: all run test test-arm64 test-s390x test-kernel test-fuse check-layers check \
 	check-valgrind check-asan check-format check-install check-endian coverage docs fuzz \
 	bench install uninstall format clean deps deps-fuzz deps-kernel deps-cross-arm64 \
-	deps-cross-s390x reader
+	deps-cross-s390x reader sweep
 
 all: $(LIB) $(PROG)
 
@@ -279,12 +280,17 @@ docs: deps
 
 # --- make fuzz ----------------------------------------------------------
 # The library is built once more with coverage instrumentation and
-# sanitizers; each target links it with libFuzzer's main.
+# sanitizers; each target links it with libFuzzer's main. Before they run,
+# scripts/fuzz-seeds.py seeds their corpora from the scenario set's real
+# messages, states, scenarios and console sessions (seed-dump is a plain
+# build against libvfsim). FUZZ_JOBS targets run at a time.
 FUZZ_CC   := clang
 FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_BINS := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 FUZZ_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o) $(BUILD)/fuzz/obj/gen/guest_sources.o
 FUZZ_LIB  := $(BUILD)/fuzz/libvfsim-fuzz.a
+FUZZ_JOBS ?= 1
+SEED_DUMP := $(BUILD)/fuzz/seed-dump
 
 $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -298,21 +304,35 @@ $(FUZZ_LIB): $(FUZZ_OBJS)
 	rm -f $@
 	ar rcs $@ $(FUZZ_OBJS)
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB)
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CSTD) -O1 -g $(WARN) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $< \
 		$(FUZZ_LIB) -lm -o $@
 
+$(SEED_DUMP): tests/fuzz/seed_dump.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
+
 fuzz: deps-fuzz
-	@$(MAKE) --no-print-directory $(FUZZ_BINS)
-	@set -e; for f in $(FUZZ_BINS); do \
-		mkdir -p $(BUILD)/fuzz/corpus/$$(basename $$f); \
-		echo "== $$f ($(FUZZ_SECONDS) s)"; \
-		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-			$(BUILD)/fuzz/corpus/$$(basename $$f) 2>&1 | \
-			grep -E 'stat::number_of_executed_units|stat::new_units_added|ERROR|SUMMARY' ; \
-		test $${PIPESTATUS[0]} -eq 0; \
-	done
+	@$(MAKE) --no-print-directory $(FUZZ_BINS) $(SEED_DUMP)
+	python3 scripts/fuzz-seeds.py --seed-dump $(SEED_DUMP) --corpus $(BUILD)/fuzz/corpus
+	python3 scripts/fuzz-run.py --seconds $(FUZZ_SECONDS) --jobs $(FUZZ_JOBS) \
+		--corpus $(BUILD)/fuzz/corpus $(FUZZ_BINS)
+
+# --- make sweep ---------------------------------------------------------
+# Every host allocation of the vfsim program made to fail in turn, over
+# the scenario set, the console and the tour: each must end in a clean
+# error (or change nothing), never a signal (scripts/alloc-sweep.py).
+SWEEP_SHIM := $(BUILD)/sweep/alloc_shim.so
+SWEEP_JOBS ?= 2
+
+$(SWEEP_SHIM): tests/sweep/alloc_shim.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CSTD) -O2 -g $(WARN) -shared -fPIC $< -o $@
+
+sweep: deps $(PROG) $(SWEEP_SHIM)
+	python3 scripts/alloc-sweep.py --vfsim $(PROG) --shim $(SWEEP_SHIM) \
+		--jobs $(SWEEP_JOBS) $(SWEEP_ARGS)
 
 # --- make bench ---------------------------------------------------------
 BENCH_BINS := $(BENCH_SRCS:tests/bench/%.c=$(BUILD)/bench/%)

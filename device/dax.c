@@ -7,6 +7,7 @@
  * mappings never overlap and the list stays sorted by moffset.
  */
 #include "device/dax.h"
+#include "sim/trace/host.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -28,9 +29,7 @@ struct dax_window *dax_new(struct memfs *fs, u64 size, u32 map_alignment)
 
 	if (map_alignment >= 64 || size & ((1ULL << map_alignment) - 1))
 		return NULL;
-	win = calloc(1, sizeof(*win));
-	if (!win)
-		abort();
+	win = host_calloc(1, sizeof(*win));
 	win->fs = fs;
 	win->size = size;
 	win->align_shift = map_alignment;
@@ -100,9 +99,7 @@ static void reserve(struct dax_window *win, size_t extra)
 		return;
 	while (win->cap < win->n + extra)
 		win->cap = win->cap ? 2 * win->cap : 8;
-	win->m = realloc(win->m, win->cap * sizeof(*win->m));
-	if (!win->m)
-		abort();
+	win->m = host_realloc(win->m, win->cap * sizeof(*win->m));
 }
 
 /* Index of the first mapping whose moffset is >= @moffset. */

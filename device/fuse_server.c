@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "device/fuse_server_internal.h"
+#include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
 #define MIB (1024u * 1024u)
@@ -106,27 +107,18 @@ struct fuse_server *fuse_server_new(const struct fuse_server_config *cfg)
 	    (c.dax_window_size &&
 	     c.dax_window_size % (1ULL << c.map_alignment)))
 		return NULL;
-	srv = calloc(1, sizeof(*srv));
-	if (!srv)
-		return NULL;
+	srv = host_calloc(1, sizeof(*srv));
 	srv->cfg = c;
 	mc.max_inodes = c.max_inodes;
 	mc.max_file_size = c.max_file_size;
 	srv->fs = memfs_new(&mc);
 	srv->locks = locks_new();
-	if (!srv->fs || !srv->locks)
-		goto fail;
 	/* A freed inode takes its locks with it (memfs.h, "Wiring"). */
 	memfs_set_free_hook(srv->fs, fs_inode_freed, srv->locks);
-	if (c.dax_window_size) {
+	/* the window's size and alignment were checked above */
+	if (c.dax_window_size)
 		srv->dax = dax_new(srv->fs, c.dax_window_size, c.map_alignment);
-		if (!srv->dax)
-			goto fail;
-	}
 	return srv;
-fail:
-	fuse_server_free(srv);
-	return NULL;
 }
 
 void fuse_server_free(struct fuse_server *srv)
@@ -269,17 +261,13 @@ static int do_init(struct fs_req *r)
 }
 
 /* End the session and un-initialise it; the tree stays. */
-static int fs_destroy_session(struct fuse_server *srv)
+static void fs_destroy_session(struct fuse_server *srv)
 {
-	int err = fs_end_session(srv);
-
-	if (err)
-		return err;
+	fs_end_session(srv);
 	srv->initialized = false;
 	srv->bswapped = false;
 	srv->minor = 0;
 	srv->flags = 0;
-	return 0;
 }
 
 static int count_lookups(void *arg, const struct memfs_inode_info *ii)
@@ -308,7 +296,8 @@ int do_destroy(struct fs_req *r)
 					(unsigned long long)n[0],
 					(unsigned long long)n[1]));
 	}
-	return fs_destroy_session(r->srv);
+	fs_destroy_session(r->srv);
+	return 0;
 }
 
 /*
@@ -316,17 +305,13 @@ int do_destroy(struct fs_req *r)
  * vhost-user reset ends its session too): the driver must send a fresh
  * INIT. Nothing to do, and nothing traced, for a session never started.
  */
-int fuse_server_reset_session(struct fuse_server *srv)
+void fuse_server_reset_session(struct fuse_server *srv)
 {
-	int err;
-
 	if (!srv->initialized)
-		return 0;
-	err = fs_destroy_session(srv);
+		return;
+	fs_destroy_session(srv);
 	TRACE(.kind = "fuse_server.reset", .func = "fuse_server_reset_session",
-	      .detail = err ? trace_fmt("session kept: error %d", err) :
-			      "session ended by device reset");
-	return err;
+	      .detail = "session ended by device reset");
 }
 
 static const char *errname(int err)
@@ -350,15 +335,11 @@ static int reply_error(void *reply, u64 unique, int err, bool swap)
 	return FUSE_SERVER_REPLY;
 }
 
-/* Convert a swapped request on the private copy; NULL on no memory. */
+/* Convert a swapped request on the private copy. */
 static const void *swap_in(struct fuse_server *srv, const void *req, size_t len)
 {
 	if (len > srv->swapbuf_cap) {
-		u8 *p = realloc(srv->swapbuf, len);
-
-		if (!p)
-			return NULL;
-		srv->swapbuf = p;
+		srv->swapbuf = host_realloc(srv->swapbuf, len);
 		srv->swapbuf_cap = len;
 	}
 	memcpy(srv->swapbuf, req, len);
@@ -389,9 +370,27 @@ static int dispatch(struct fuse_server *srv, const struct fs_op *op,
 	return op->fn(r);
 }
 
-int fuse_server_handle(struct fuse_server *srv, const void *req, size_t req_len,
-		       void *reply, size_t reply_cap, size_t *reply_len,
-		       const struct fuse_server_ctx *ctx)
+static struct {
+	fuse_server_tap_fn fn;
+	void *arg;
+} tap;
+
+void fuse_server_set_tap(fuse_server_tap_fn fn, void *arg)
+{
+	tap.fn = fn;
+	tap.arg = arg;
+}
+
+void fs_tap(enum fuse_server_tap_kind kind, u32 opcode, const void *bytes,
+	    size_t len)
+{
+	if (tap.fn)
+		tap.fn(tap.arg, kind, opcode, bytes, len);
+}
+
+static int handle(struct fuse_server *srv, const void *req, size_t req_len,
+		  void *reply, size_t reply_cap, size_t *reply_len,
+		  const struct fuse_server_ctx *ctx)
 {
 	struct fuse_in_header raw;
 	struct fuse_proto_req in;
@@ -434,10 +433,6 @@ int fuse_server_handle(struct fuse_server *srv, const void *req, size_t req_len,
 	}
 	if (r.swap) {
 		buf = swap_in(srv, req, req_len);
-		if (!buf) {
-			ret = -ENOMEM;
-			goto error;
-		}
 		ret = fuse_proto_bswap_request((void *)buf, req_len,
 					       FUSE_PROTO_FROM_PEER);
 		if (ret)
@@ -526,4 +521,23 @@ error:
 				 errname(ret));
 	*reply_len = sizeof(struct fuse_out_header);
 	return reply_error(reply, unique, ret, r.swap);
+}
+
+int fuse_server_handle(struct fuse_server *srv, const void *req, size_t req_len,
+		       void *reply, size_t reply_cap, size_t *reply_len,
+		       const struct fuse_server_ctx *ctx)
+{
+	int ret = handle(srv, req, req_len, reply, reply_cap, reply_len, ctx);
+	struct fuse_in_header h = { 0 };
+
+	if (!tap.fn)
+		return ret;
+	if (req_len >= sizeof(h))
+		memcpy(&h, req, sizeof(h));
+	if (fuse_server_bswapped(srv))
+		h.opcode = __builtin_bswap32(h.opcode);
+	fs_tap(FUSE_SERVER_TAP_REQUEST, h.opcode, req, req_len);
+	if (ret == FUSE_SERVER_REPLY)
+		fs_tap(FUSE_SERVER_TAP_REPLY, h.opcode, reply, *reply_len);
+	return ret;
 }

@@ -47,6 +47,7 @@
  * | SETUPMAPPING flags beyond READ/WRITE; REMOVEMAPPING with count 0 | EINVAL |
  * | a malformed FORGET/BATCH_FORGET/INTERRUPT/NOTIFY_REPLY | no reply (the opcode has none), traced "fuse.bad" |
  * | a request naming an inode a migration could not restore (fuse_server_mark_broken()) | EIO, traced "inode lost in migration" |
+ * | LOOKUP, CREATE or MKDIR of an inode whose lookup count is at MEMFS_NLOOKUP_MAX (only a migrated state can put it there) | EOVERFLOW: the nodeid is not handed out, the count does not wrap |
  * Everything else is the back end's errno (memfs.h, locks.h, dax.h).
  *
  * @par Started but disabled rings (fuse_server_ctx.no_side_effects)
@@ -173,8 +174,7 @@ struct fuse_server_ctx {
 
 /**
  * @brief Create a server with an empty in-memory file system (just the root).
- * @return the server, or NULL when host memory runs out or @p cfg is
- *         invalid (map_alignment over 63, window size not a multiple of
+ * @return the server, or NULL when @p cfg is invalid (map_alignment over 63, window size not a multiple of
  *         the alignment, max_pages over 65535, max_write below 4096)
  */
 struct fuse_server *fuse_server_new(const struct fuse_server_config *cfg);
@@ -205,6 +205,30 @@ void fuse_server_free(struct fuse_server *srv);
 int fuse_server_handle(struct fuse_server *srv, const void *req, size_t req_len,
 		       void *reply, size_t reply_cap, size_t *reply_len,
 		       const struct fuse_server_ctx *ctx);
+
+/** @brief What a tap (fuse_server_set_tap()) is shown. */
+enum fuse_server_tap_kind {
+	FUSE_SERVER_TAP_REQUEST, ///< a request as the server received it
+	FUSE_SERVER_TAP_REPLY,	 ///< the reply it made (FUSE_SERVER_REPLY)
+	FUSE_SERVER_TAP_STATE,	 ///< a state fuse_state_save() produced
+};
+
+/**
+ * @brief A tap: shown every message a server handles and every state it
+ * saves, as bytes. @p opcode is the request's (0 for a state, and for a
+ * request too short to have one). Called after the server is done with
+ * the bytes; it may copy them, not keep the pointer.
+ */
+typedef void (*fuse_server_tap_fn)(void *arg, enum fuse_server_tap_kind kind,
+				   u32 opcode, const void *bytes, size_t len);
+
+/**
+ * @brief Install @p fn (NULL: none) as the tap of every server of the
+ * process: vfsim's own, for tools that collect real messages and states
+ * (scripts/fuzz-seeds.py seeds the fuzz corpora with them). It changes
+ * nothing the server does.
+ */
+void fuse_server_set_tap(fuse_server_tap_fn fn, void *arg);
 
 /**
  * @brief Changes whenever a POSIX lock is released or changed; a worker
@@ -271,9 +295,8 @@ void fuse_server_get_session(const struct fuse_server *srv,
  *        the session un-initialised so the next request must be INIT),
  *        traced "fuse_server.reset". A session never initialised is left
  *        alone and nothing is traced.
- * @return 0, or -ENOMEM (the session is kept, as a failed DESTROY keeps it)
  */
-int fuse_server_reset_session(struct fuse_server *srv);
+void fuse_server_reset_session(struct fuse_server *srv);
 
 /**
  * @brief Restore a negotiated session so the guest carries on without a
@@ -305,7 +328,7 @@ void fuse_server_exchange(struct fuse_server *a, struct fuse_server *b);
  * GETLK, SETLK, SETLKW, SETUPMAPPING), is answered EIO and not executed.
  * FORGET, BATCH_FORGET, RELEASE and RELEASEDIR are still carried out, so
  * the guest can let go of it. Nodeids are never reused, so the mark stays.
- * @return 0, -EEXIST when already marked, -ENOMEM
+ * @return 0, or -EEXIST when already marked
  */
 int fuse_server_mark_broken(struct fuse_server *srv, u64 nodeid);
 

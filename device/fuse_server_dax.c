@@ -3,11 +3,13 @@
  * fuse_server_dax.c - SETUPMAPPING and REMOVEMAPPING on the DAX window,
  * and the end of a session (DESTROY).
  */
+#include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "device/fuse_server_internal.h"
+#include "sim/trace/host.h"
 
 /*
  * Twin of virtiofsd's lo_setupmapping(). The kernel sends fh = ~0 and
@@ -61,21 +63,13 @@ int do_removemapping(struct fs_req *r)
 struct idlist {
 	u64 *v;
 	size_t n, cap;
-	bool oom;
 };
 
 static int idlist_add(struct idlist *l, u64 a, u64 b)
 {
 	if (l->n + 2 > l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 64;
-		u64 *v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v) {
-			l->oom = true;
-			return 1;
-		}
-		l->v = v;
-		l->cap = cap;
+		l->cap = l->cap ? 2 * l->cap : 64;
+		l->v = host_realloc(l->v, l->cap * sizeof(*l->v));
 	}
 	l->v[l->n++] = a;
 	l->v[l->n++] = b;
@@ -99,41 +93,37 @@ static int collect_lock(void *arg, const struct posix_lock *lk)
 
 /*
  * Twin of the kernel's fuse_abort_conn() seen from the server: unmap,
- * unlock, close and forget everything the session held. -ENOMEM (with
- * part of it done) only when the lists cannot be built.
+ * unlock, close and forget everything the session held.
  */
-int fs_end_session(struct fuse_server *srv)
+void fs_end_session(struct fuse_server *srv)
 {
 	struct idlist l = { 0 };
 	size_t i;
 
 	if (srv->dax) {
+		/* the configuration was checked when the server was made */
 		struct dax_window *win = dax_new(srv->fs,
 						 srv->cfg.dax_window_size,
 						 srv->cfg.map_alignment);
 
-		if (!win)
-			return -ENOMEM;
+		assert(win);
 		dax_free(srv->dax);
 		srv->dax = win;
 	}
 	locks_for_each(srv->locks, collect_lock, &l);
-	for (i = 0; !l.oom && i < l.n; i += 2)
+	for (i = 0; i < l.n; i += 2)
 		locks_release_owner(srv->locks, l.v[i], l.v[i + 1]);
 	l.n = 0;
-	if (!l.oom)
-		memfs_for_each_handle(srv->fs, collect_handle, &l);
-	for (i = 0; !l.oom && i < l.n; i += 2) {
+	memfs_for_each_handle(srv->fs, collect_handle, &l);
+	for (i = 0; i < l.n; i += 2) {
 		if (l.v[i + 1])
 			memfs_releasedir(srv->fs, l.v[i]);
 		else
 			memfs_release(srv->fs, l.v[i]);
 	}
 	l.n = 0;
-	if (!l.oom)
-		memfs_for_each_inode(srv->fs, collect_lookup, &l);
-	for (i = 0; !l.oom && i < l.n; i += 2)
+	memfs_for_each_inode(srv->fs, collect_lookup, &l);
+	for (i = 0; i < l.n; i += 2)
 		memfs_forget(srv->fs, l.v[i], l.v[i + 1]);
 	free(l.v);
-	return l.oom ? -ENOMEM : 0;
 }

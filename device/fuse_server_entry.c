@@ -46,6 +46,11 @@ int fs_reply_entry(struct fs_req *r, u64 ino)
 
 	/* Callers just found or made the node: it is alive. */
 	assert(err == 0);
+	/* Counted first: a node whose count is at its bound is not handed
+	 * out (the guest sees EOVERFLOW and owes nothing). */
+	err = memfs_ref(r->srv->fs, ino);
+	if (err)
+		return err;
 	/* memfs hands every inode the same generation (memfs_config). */
 	memfs_get_counters(r->srv->fs, &c);
 	e.nodeid = ino;
@@ -53,8 +58,6 @@ int fs_reply_entry(struct fs_req *r, u64 ino)
 	e.entry_valid = FUSE_SERVER_ENTRY_VALID_SEC;
 	e.attr_valid = FUSE_SERVER_ATTR_VALID_SEC;
 	fs_fill_attr(&e.attr, &a);
-	err = memfs_ref(r->srv->fs, ino);
-	assert(err == 0);
 	fs_put(r, &e, sizeof(e));
 	return 0;
 }

@@ -97,8 +97,12 @@ int do_removemapping(struct fs_req *r); ///< FUSE_REMOVEMAPPING
 int do_destroy(struct fs_req *r);	///< FUSE_DESTROY
 int do_interrupt(struct fs_req *r);	///< FUSE_INTERRUPT, NOTIFY_REPLY
 
+/** @brief Show the tap (fuse_server_set_tap()) some bytes, if one is set. */
+void fs_tap(enum fuse_server_tap_kind kind, u32 opcode, const void *bytes,
+	    size_t len);
+
 /** @brief Drop every mapping, lock, handle and lookup (DESTROY). */
-int fs_end_session(struct fuse_server *srv);
+void fs_end_session(struct fuse_server *srv);
 
 /**
  * @brief Does request @p in name an inode marked broken by

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "device/fuse_server_internal.h"
+#include "sim/trace/host.h"
 
 /* --- state transfer ---------------------------------------------------- */
 
@@ -98,13 +99,9 @@ int fuse_server_mark_broken(struct fuse_server *srv, u64 nodeid)
 	if (i < srv->nbroken && srv->broken[i] == nodeid)
 		return -EEXIST;
 	if (srv->nbroken == srv->broken_cap) {
-		size_t cap = srv->broken_cap ? 2 * srv->broken_cap : 8;
-		u64 *p = realloc(srv->broken, cap * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		srv->broken = p;
-		srv->broken_cap = cap;
+		srv->broken_cap = srv->broken_cap ? 2 * srv->broken_cap : 8;
+		srv->broken = host_realloc(
+			srv->broken, srv->broken_cap * sizeof(*srv->broken));
 	}
 	memmove(&srv->broken[i + 1], &srv->broken[i],
 		(srv->nbroken - i) * sizeof(*srv->broken));

@@ -53,7 +53,8 @@
  * | -ENOENT | a migrated inode was not found (policy abort) |
  * | -ENOSPC | the destination's inode limit leaves no room (a placeholder) |
  * | -EOPNOTSUPP | saving version 1 of a session with locks or DAX mappings |
- * | -ENOMEM | host memory |
+ * Host memory running out is not an error here: host_oom()
+ * (sim/trace/host.h) ends the process.
  * The transfer task adds -EFBIG (a state above its max_size) and the
  * pipe's errors (-EPIPE, -EDEADLK).
  * @ingroup device
@@ -112,7 +113,7 @@ struct fuse_state_report {
  * @param srv the source (not changed)
  * @param buf set to a malloc()ed buffer the caller frees
  * @param len set to its length
- * @return 0, -EINVAL, -ENOMEM
+ * @return 0, -EINVAL
  */
 int fuse_state_save(struct fuse_server *srv, void **buf, size_t *len);
 

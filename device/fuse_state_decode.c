@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "device/fuse_state_internal.h"
+#include "sim/trace/host.h"
 
 static u32 crc_table[256];
 
@@ -149,9 +150,7 @@ static int decode_inodes(struct fs_decoded *d, const u8 *p, u32 len)
 	/* each record takes at least its fixed part: bound n before malloc */
 	if (n > (len - 4) / fixed)
 		return -EPROTO;
-	d->inodes = calloc(n ? n : 1, sizeof(*d->inodes));
-	if (!d->inodes)
-		return -ENOMEM;
+	d->inodes = host_calloc(n ? n : 1, sizeof(*d->inodes));
 	for (size_t i = 0; i < n; i++) {
 		struct fs_inode_rec *r = &d->inodes[i];
 
@@ -185,9 +184,7 @@ static int decode_handles(struct fs_decoded *d, const u8 *p, u32 len)
 
 	if (err)
 		return err;
-	d->handles = calloc(n ? n : 1, sizeof(*d->handles));
-	if (!d->handles)
-		return -ENOMEM;
+	d->handles = host_calloc(n ? n : 1, sizeof(*d->handles));
 	for (size_t i = 0; i < n; i++) {
 		const u8 *r = p + 4 + i * FS_HANDLE_SIZE;
 
@@ -211,9 +208,7 @@ static int decode_locks(struct fs_decoded *d, const u8 *p, u32 len)
 
 	if (err)
 		return err;
-	d->locks = calloc(n ? n : 1, sizeof(*d->locks));
-	if (!d->locks)
-		return -ENOMEM;
+	d->locks = host_calloc(n ? n : 1, sizeof(*d->locks));
 	for (size_t i = 0; i < n; i++) {
 		const u8 *r = p + 4 + i * FS_LOCK_SIZE;
 
@@ -237,9 +232,7 @@ static int decode_maps(struct fs_decoded *d, const u8 *p, u32 len)
 
 	if (err)
 		return err;
-	d->maps = calloc(n ? n : 1, sizeof(*d->maps));
-	if (!d->maps)
-		return -ENOMEM;
+	d->maps = host_calloc(n ? n : 1, sizeof(*d->maps));
 	for (size_t i = 0; i < n; i++) {
 		const u8 *r = p + 4 + i * FS_DAX_SIZE;
 
@@ -329,12 +322,11 @@ static int cmp_path(const void *a, const void *b)
 /* Two records with one path would be one inode. */
 static bool has_duplicate_path(const struct fs_decoded *d)
 {
-	const struct fs_inode_rec **v = malloc((d->ninodes + 1) * sizeof(*v));
+	const struct fs_inode_rec **v =
+		host_malloc((d->ninodes + 1) * sizeof(*v));
 	size_t n = 0;
 	bool dup = false;
 
-	if (!v)
-		return true;
 	for (size_t i = 0; i < d->ninodes; i++)
 		if (d->inodes[i].path_len)
 			v[n++] = &d->inodes[i];
@@ -354,9 +346,12 @@ static int check_content(struct fs_decoded *d)
 		struct fs_inode_rec *r = &d->inodes[i];
 		u32 type = r->mode & S_IFMT;
 
+		/* a lookup count beyond MEMFS_NLOOKUP_MAX: no session has it,
+		 * and the next LOOKUP would wrap it */
 		if (!r->nodeid || r->nodeid >= d->next_nodeid ||
 		    (i && d->inodes[i - 1].nodeid >= r->nodeid) ||
-		    (type != S_IFDIR && type != S_IFREG))
+		    (type != S_IFDIR && type != S_IFREG) ||
+		    r->nlookup > MEMFS_NLOOKUP_MAX)
 			return -EUCLEAN;
 		d->info.unlinked += !r->path_len;
 	}

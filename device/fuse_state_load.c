@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 
 #include "device/fuse_state_internal.h"
+#include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
 enum rec_fate {
@@ -52,13 +53,8 @@ static int collect_dst(void *arg, const struct memfs_inode_info *in)
 	if (in->nlookup || in->npin)
 		c->busy = true;
 	if (c->ndinos == c->dcap) {
-		size_t cap = c->dcap ? 2 * c->dcap : 64;
-		void *p = realloc(c->dinos, cap * sizeof(*c->dinos));
-
-		if (!p)
-			return -ENOMEM;
-		c->dinos = p;
-		c->dcap = cap;
+		c->dcap = c->dcap ? 2 * c->dcap : 64;
+		c->dinos = host_realloc(c->dinos, c->dcap * sizeof(*c->dinos));
 	}
 	c->dinos[c->ndinos++] = *in;
 	return 0;
@@ -171,11 +167,11 @@ static int find_inodes(struct load_ctx *c, enum fuse_state_policy policy)
 	return 0;
 }
 
-/* A restore call failed: host memory and space pass, the rest means the
- * state contradicts itself or the tree. */
+/* A restore call failed: no space passes, the rest means the state
+ * contradicts itself or the tree. */
 static int restore_err(int err)
 {
-	return err == -ENOMEM || err == -ENOSPC ? err : -EUCLEAN;
+	return err == -ENOSPC ? err : -EUCLEAN;
 }
 
 static int copy_page(void *arg, u64 index, const void *page)
@@ -342,14 +338,12 @@ static int load(struct fuse_server *dst, struct fs_decoded *d,
 		err = -EBUSY;
 	if (err)
 		goto out;
-	c.newid = calloc(c.ndinos, sizeof(*c.newid));
-	c.fate = calloc(d->ninodes + 1, 1);
-	c.pairs = calloc(d->ninodes + 1, sizeof(*c.pairs));
+	c.newid = host_calloc(c.ndinos, sizeof(*c.newid));
+	c.fate = host_calloc(d->ninodes + 1, 1);
+	c.pairs = host_calloc(d->ninodes + 1, sizeof(*c.pairs));
+	/* the destination's own configuration: always a valid one */
 	tmp = fuse_server_new(&cfg);
-	if (!c.newid || !c.fate || !c.pairs || !tmp) {
-		err = -ENOMEM;
-		goto out;
-	}
+	assert(tmp);
 	c.tfs = fuse_server_fs(tmp);
 	err = find_inodes(&c, policy);
 	if (!err)

@@ -10,30 +10,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "device/fuse_server_internal.h"
 #include "device/fuse_state_internal.h"
+#include "sim/trace/host.h"
 
 struct wbuf {
 	u8 *p;
 	size_t len, cap;
-	int err;
 };
 
 static void put(struct wbuf *w, const void *src, size_t n)
 {
-	if (w->err)
-		return;
 	if (n > w->cap - w->len) {
 		size_t cap = w->cap ? w->cap : 1024;
-		u8 *p;
 
 		while (cap - w->len < n)
 			cap *= 2;
-		p = realloc(w->p, cap);
-		if (!p) {
-			w->err = -ENOMEM;
-			return;
-		}
-		w->p = p;
+		w->p = host_realloc(w->p, cap);
 		w->cap = cap;
 	}
 	memcpy(w->p + w->len, src, n);
@@ -64,8 +57,7 @@ static void patch32(struct wbuf *w, size_t at, u32 v)
 {
 	__le32 le = cpu_to_le32(v);
 
-	if (!w->err)
-		memcpy(w->p + at, &le, sizeof(le));
+	memcpy(w->p + at, &le, sizeof(le));
 }
 
 /* Open a section; returns where its length goes. */
@@ -125,7 +117,6 @@ static int inode_path(struct save_ctx *c, u64 ino, u32 *len)
 
 	for (;;) {
 		int err = memfs_path(fs, ino, c->path, c->path_cap);
-		char *p;
 
 		if (!err) {
 			*len = (u32)strlen(c->path);
@@ -135,11 +126,8 @@ static int inode_path(struct save_ctx *c, u64 ino, u32 *len)
 			*len = 0;
 			return 0;
 		}
-		p = realloc(c->path, c->path_cap * 2);
-		if (!p)
-			return -ENOMEM;
-		c->path = p;
 		c->path_cap *= 2;
+		c->path = host_realloc(c->path, c->path_cap);
 	}
 }
 
@@ -306,13 +294,9 @@ int fuse_state_save_version(struct fuse_server *srv, u32 version, void **buf,
 	dax = fuse_server_dax(srv);
 	if (version < 2 && (locks_count(lt) || (dax && dax_count(dax))))
 		return -EOPNOTSUPP;
-	c.lock_inos = malloc((locks_count(lt) + 1) * sizeof(u64));
+	c.lock_inos = host_malloc((locks_count(lt) + 1) * sizeof(u64));
 	c.path_cap = 256;
-	c.path = malloc(c.path_cap);
-	if (!c.lock_inos || !c.path) {
-		err = -ENOMEM;
-		goto out;
-	}
+	c.path = host_malloc(c.path_cap);
 	locks_for_each(lt, collect_lock_ino, &c);
 	put(&w, hdr, sizeof(hdr));
 	save_session(&w, srv);
@@ -324,8 +308,6 @@ int fuse_state_save_version(struct fuse_server *srv, u32 version, void **buf,
 		err = save_list(&c, FS_SEC_LOCKS, walk_locks);
 	if (!err && version >= 2 && dax)
 		err = save_list(&c, FS_SEC_DAX, walk_maps);
-	if (!err)
-		err = w.err;
 	if (err)
 		goto out;
 	le = cpu_to_le32(version);
@@ -345,6 +327,7 @@ int fuse_state_save_version(struct fuse_server *srv, u32 version, void **buf,
 	*buf = w.p;
 	*len = w.len;
 	w.p = NULL;
+	fs_tap(FUSE_SERVER_TAP_STATE, 0, *buf, *len);
 out:
 	free(w.p);
 	free(c.lock_inos);

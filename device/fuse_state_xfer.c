@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "device/fuse_state_internal.h"
+#include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
 struct tree_ctx {
@@ -120,15 +121,8 @@ static int receive_state(struct fuse_state_transfer *t)
 		ssize_t n;
 
 		if (len == cap) {
-			u8 *p;
-
 			cap = cap ? 2 * cap : 64 * 1024;
-			p = realloc(buf, cap);
-			if (!p) {
-				err = -ENOMEM;
-				break;
-			}
-			buf = p;
+			buf = host_realloc(buf, cap);
 		}
 		n = pipe_read(t->pipe, buf + len, cap - len);
 		if (n <= 0) {

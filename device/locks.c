@@ -9,6 +9,7 @@
  * kernel's posix_lock_inode()).
  */
 #include "device/locks.h"
+#include "sim/trace/host.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -24,10 +25,8 @@ struct lock_table {
 
 struct lock_table *locks_new(void)
 {
-	struct lock_table *t = calloc(1, sizeof(*t));
+	struct lock_table *t = host_calloc(1, sizeof(*t));
 
-	if (!t)
-		abort();
 	return t;
 }
 
@@ -119,9 +118,7 @@ static void reserve(struct lock_table *t, size_t extra)
 		return;
 	while (t->cap < t->n + extra)
 		t->cap = t->cap ? 2 * t->cap : 16;
-	t->lk = realloc(t->lk, t->cap * sizeof(*t->lk));
-	if (!t->lk)
-		abort();
+	t->lk = host_realloc(t->lk, t->cap * sizeof(*t->lk));
 }
 
 static int by_start(const void *a, const void *b)
@@ -151,9 +148,7 @@ int locks_setlk(struct lock_table *t, const struct posix_lock *req)
 		hi++;
 	nold = hi - lo;
 	/* Each old lock yields at most two pieces, plus the new lock. */
-	tmp = malloc((2 * nold + 1) * sizeof(*tmp));
-	if (!tmp)
-		abort();
+	tmp = host_malloc((2 * nold + 1) * sizeof(*tmp));
 	for (size_t i = lo; i < hi; i++) {
 		const struct posix_lock *l = &t->lk[i];
 		bool touch = overlaps(

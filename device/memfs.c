@@ -9,6 +9,7 @@
  * stream simple.
  */
 #include "device/memfs_internal.h"
+#include "sim/trace/host.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -24,9 +25,7 @@
 void *memfs_xrealloc(void *p, size_t n, size_t size)
 {
 	/* The daemon's own memory: running out is not a guest-visible error. */
-	p = realloc(p, n ? n * size : 1);
-	if (!p)
-		abort();
+	p = host_realloc(p, n ? n * size : 1);
 	return p;
 }
 
@@ -74,10 +73,8 @@ void memfs_inode_insert(struct memfs *fs, struct memfs_inode *inode)
 
 static struct memfs_inode *inode_alloc(struct memfs *fs, u64 nodeid, u32 mode)
 {
-	struct memfs_inode *inode = calloc(1, sizeof(*inode));
+	struct memfs_inode *inode = host_calloc(1, sizeof(*inode));
 
-	if (!inode)
-		abort();
 	inode->nodeid = nodeid;
 	inode->generation = fs->generation;
 	inode->next_cookie = MEMFS_COOKIE_FIRST;
@@ -93,11 +90,9 @@ static struct memfs_inode *inode_alloc(struct memfs *fs, u64 nodeid, u32 mode)
 
 struct memfs *memfs_new(const struct memfs_config *cfg)
 {
-	struct memfs *fs = calloc(1, sizeof(*fs));
+	struct memfs *fs = host_calloc(1, sizeof(*fs));
 	struct memfs_inode *root;
 
-	if (!fs)
-		abort();
 	if (cfg)
 		fs->cfg = *cfg;
 	if (!fs->cfg.max_inodes)
@@ -228,10 +223,8 @@ void memfs_dir_add(struct memfs_inode *dir, const char *name,
 	de = &dir->ents[dir->nents++];
 	de->cookie = cookie;
 	de->ino = child->nodeid;
-	de->name = strdup(name);
-	child->name = strdup(name);
-	if (!de->name || !child->name)
-		abort();
+	de->name = host_strdup(name);
+	child->name = host_strdup(name);
 	child->parent = dir->nodeid;
 	dir->attr.size = dir->nents;
 }
@@ -522,6 +515,8 @@ int memfs_ref(struct memfs *fs, u64 ino)
 
 	if (!inode)
 		return -ESTALE;
+	if (inode->nlookup >= MEMFS_NLOOKUP_MAX)
+		return -EOVERFLOW;
 	inode->nlookup++;
 	return 0;
 }

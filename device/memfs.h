@@ -62,6 +62,7 @@
 #define VFSIM_DEVICE_MEMFS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "sim/kernel/types.h"
 
@@ -258,7 +259,22 @@ s64 memfs_read(struct memfs *fs, u64 ino, u64 off, void *buf, size_t size);
 s64 memfs_write(struct memfs *fs, u64 ino, u64 off, const void *data,
 		size_t size);
 
-/** @brief Count one more lookup of @p ino (a reply handed it out). */
+/**
+ * @brief Most lookups an inode may be owed: 2^63 - 1. The kernel counts
+ * them in a u64 (fuse_inode::nlookup) and so does virtiofsd, neither
+ * checking for a wrap; no run of real lookups gets near, but a forged
+ * state could carry a count one LOOKUP would wrap to 0, freeing an inode
+ * the guest still holds. So a state's counts are bounded on load
+ * (fuse_state_load()) and memfs_ref() refuses to pass the bound.
+ */
+#define MEMFS_NLOOKUP_MAX ((u64)INT64_MAX)
+
+/**
+ * @brief Count one more lookup of @p ino (a reply handed it out).
+ * @return 0; -ESTALE for no such inode; -EOVERFLOW when the count is at
+ *         MEMFS_NLOOKUP_MAX (it stays there: the reply must not hand the
+ *         nodeid out)
+ */
 int memfs_ref(struct memfs *fs, u64 ino);
 /**
  * @brief FORGET: drop @p nlookup lookups of @p ino. More than held clamps

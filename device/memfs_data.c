@@ -8,6 +8,7 @@
  * pointer per skipped page, and truncation frees whatever lies beyond.
  */
 #include "device/memfs_internal.h"
+#include "sim/trace/host.h"
 
 #include <assert.h>
 #include <errno.h>
@@ -76,9 +77,7 @@ int memfs_page_slot(struct memfs *fs, struct memfs_inode *inode, u64 index,
 {
 	assert(index < inode->npages);
 	if (!inode->pages[index]) {
-		inode->pages[index] = calloc(1, MEMFS_PAGE_SIZE);
-		if (!inode->pages[index])
-			abort();
+		inode->pages[index] = host_calloc(1, MEMFS_PAGE_SIZE);
 		fs->data_pages++;
 		update_blocks(inode, 1);
 	}

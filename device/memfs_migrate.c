@@ -8,6 +8,7 @@
  * structure; memfs_check() is the judge of the result.
  */
 #include "device/memfs_internal.h"
+#include "sim/trace/host.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -153,7 +154,8 @@ int memfs_restore_inode(struct memfs *fs, const struct memfs_inode_info *info)
 	if (!info->nodeid || info->attr.ino != info->nodeid ||
 	    (type != S_IFDIR && type != S_IFREG) ||
 	    info->next_cookie < MEMFS_COOKIE_FIRST ||
-	    info->attr.size > fs->cfg.max_file_size)
+	    info->attr.size > fs->cfg.max_file_size ||
+	    info->nlookup > MEMFS_NLOOKUP_MAX)
 		return -EINVAL;
 	if (inode && inode->nodeid != MEMFS_ROOT_ID)
 		return -EEXIST;
@@ -162,9 +164,7 @@ int memfs_restore_inode(struct memfs *fs, const struct memfs_inode_info *info)
 	if (!inode) {
 		if (fs->ninodes >= fs->cfg.max_inodes)
 			return -ENOSPC;
-		inode = calloc(1, sizeof(*inode));
-		if (!inode)
-			abort();
+		inode = host_calloc(1, sizeof(*inode));
 		inode->nodeid = info->nodeid;
 		memfs_inode_insert(fs, inode);
 		if (info->nodeid >= fs->next_nodeid)

@@ -12,6 +12,7 @@
 
 #include "device/virtio_fs_dev_internal.h"
 #include "sim/kernel/sched.h"
+#include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
 #define MIB (1024u * 1024u)
@@ -160,14 +161,13 @@ void vfs_dev_reset(struct vfs_dev *dev)
 		vfs_ring_wake_all(r);
 	}
 	dev->features = 0;
-	/* The rings dropped every request in progress, so the session can
-	 * end now; a failure (no memory) is traced by the server. */
-	(void)fuse_server_reset_session(dev->srv);
+	/* The rings dropped every request in progress: the session ends. */
+	fuse_server_reset_session(dev->srv);
 	wake_up(&dev->lock_wq);
 	vfs_dev_update_suspended(dev);
 }
 
-static int ring_init(struct vfs_dev *dev, unsigned int idx)
+static void ring_init(struct vfs_dev *dev, unsigned int idx)
 {
 	struct vfs_ring *r = &dev->rings[idx];
 
@@ -182,8 +182,7 @@ static int ring_init(struct vfs_dev *dev, unsigned int idx)
 	INIT_LIST_HEAD(&r->held);
 	r->nr_workers = idx ? dev->cfg.request_workers :
 			      dev->cfg.hiprio_workers;
-	r->workers = calloc(r->nr_workers, sizeof(*r->workers));
-	return r->workers ? 0 : -ENOMEM;
+	r->workers = host_calloc(r->nr_workers, sizeof(*r->workers));
 }
 
 static const char *const option_names[VFS_DEV_NR_OPTIONS] = {
@@ -226,6 +225,7 @@ static u64 vfs_shm_region_len(void *opaque, u8 id)
 int vfs_dev_create(const struct vfs_dev_config *cfg, struct vfs_dev **out)
 {
 	struct vfs_dev_config c = { 0 };
+	struct fuse_server *srv;
 	struct vfs_dev *dev;
 	int ret;
 
@@ -237,9 +237,13 @@ int vfs_dev_create(const struct vfs_dev_config *cfg, struct vfs_dev **out)
 		return ret;
 	if (!sched_ready())
 		return -ESRCH;
-	dev = calloc(1, sizeof(*dev));
-	if (!dev)
-		return -ENOMEM;
+	/* First what can still be refused: from here on nothing fails, so
+	 * no error path ever meets a half-built device. */
+	srv = fuse_server_new(&c.server);
+	if (!srv)
+		return -EINVAL;
+	dev = host_calloc(1, sizeof(*dev));
+	dev->srv = srv;
 	dev->cfg = c;
 	/* The tag is not NUL-terminated when it fills the field. */
 	memcpy(dev->tag, c.tag, strlen(c.tag));
@@ -264,17 +268,10 @@ int vfs_dev_create(const struct vfs_dev_config *cfg, struct vfs_dev **out)
 	dev->batch = 1;
 	dev->suspended = true;
 	dev->nr_rings = 1 + c.num_request_queues;
-	dev->rings = calloc(dev->nr_rings, sizeof(*dev->rings));
-	dev->srv = fuse_server_new(&c.server);
-	ret = dev->rings && dev->srv ? 0 : -ENOMEM;
-	for (unsigned int i = 0; !ret && i < dev->nr_rings; i++)
-		ret = ring_init(dev, i);
-	if (!ret)
-		ret = vfs_workers_spawn(dev);
-	if (ret) {
-		vfs_dev_free(dev);
-		return ret;
-	}
+	dev->rings = host_calloc(dev->nr_rings, sizeof(*dev->rings));
+	for (unsigned int i = 0; i < dev->nr_rings; i++)
+		ring_init(dev, i);
+	vfs_workers_spawn(dev);
 	dev->lock_gen = fuse_server_lock_generation(dev->srv);
 	TRACE(.kind = "dev.create", .func = "vfs_dev_create",
 	      .detail = trace_fmt("queues=%u size=%u", dev->nr_rings,

@@ -188,9 +188,10 @@ struct vfs_dev_queue_stats {
  * @param cfg settings (NULL: defaults)
  * @param out receives the device
  * @return 0; -EINVAL for a bad setting (empty or over-long tag, queue
- *         count, queue size, worker count, sizes below a FUSE header);
- *         -ESRCH when no scheduler runs (sched_init() first); -ENOMEM
- *         when host memory or the server cannot be had
+ *         count, queue size, worker count, sizes below a FUSE header, a
+ *         server setting fuse_server_new() refuses); -ESRCH when no
+ *         scheduler runs (sched_init() first). Nothing is allocated before
+ *         the settings are checked, so a refusal leaves nothing behind.
  */
 int vfs_dev_create(const struct vfs_dev_config *cfg, struct vfs_dev **out);
 

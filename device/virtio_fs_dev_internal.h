@@ -31,7 +31,6 @@ struct vfs_req {
 	size_t out_size; /**< bytes allocated at @ref out */
 	size_t out_cap;	 /**< room at @ref out (writable part, capped) */
 	size_t out_len;	 /**< reply length to write */
-	int host_error;	 /**< -ENOMEM when host buffers were refused */
 	bool oversize;	 /**< readable part above max_request_size */
 	bool swap;	 /**< opposite-endian session */
 	u64 late_ns;	 /**< dev.late: extra wait before completing */
@@ -113,8 +112,8 @@ void vfs_ring_broken(struct vfs_ring *r, int err);
 bool vfs_ring_may_pop(const struct vfs_ring *r);
 
 /* virtio_fs_dev_worker.c */
-/** @brief Spawn the workers of every ring. @return 0 or -ENOMEM */
-int vfs_workers_spawn(struct vfs_dev *dev);
+/** @brief Spawn the workers of every ring. */
+void vfs_workers_spawn(struct vfs_dev *dev);
 /** @brief Wake every worker of @p r wherever it waits. */
 void vfs_ring_wake_all(struct vfs_ring *r);
 /** @brief Stop and join the workers, free what they still hold. */

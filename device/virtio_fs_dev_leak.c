@@ -78,9 +78,8 @@ void vfs_req_check_leak(const struct vfs_req *req)
 	size_t trailing = 0;
 	int min;
 
-	if (req->oversize || req->host_error ||
-	    req->in_len < sizeof(struct fuse_in_header) || req->opcode < 0 ||
-	    !gmem_ready())
+	if (req->oversize || req->in_len < sizeof(struct fuse_in_header) ||
+	    req->opcode < 0 || !gmem_ready())
 		return;
 	min = fuse_proto_in_arg_min((u32)req->opcode);
 	if (min > 0)

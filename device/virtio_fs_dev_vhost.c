@@ -137,14 +137,9 @@ static u64 vh_set_device_state_fd(void *opaque, u32 dir, u32 phase,
 		vh->xfer.dir = (enum fuse_state_direction)dir;
 		vh->xfer.policy = vh->policy;
 		vh->xfer.write_size = vh->write_size;
-		if (!task_spawn(fuse_state_transfer_task, &vh->xfer,
-				dir ? "virtiofsd.load" : "virtiofsd.save",
-				TASK_DEVICE, 0)) {
-			own_release(vh);
-			err = ENOMEM;
-		}
-	}
-	if (!err) {
+		task_spawn(fuse_state_transfer_task, &vh->xfer,
+			   dir ? "virtiofsd.load" : "virtiofsd.save",
+			   TASK_DEVICE, 0);
 		vh->xfer_started = true;
 		if (vh->own_channel) {
 			*theirs = &vh->own;

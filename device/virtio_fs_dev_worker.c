@@ -14,6 +14,7 @@
 #include "device/virtio_fs_dev_internal.h"
 #include "fuse_proto/fuse_msg.h"
 #include "sim/kernel/sched.h"
+#include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
 #define FUSE_IN_HDR  sizeof(struct fuse_in_header)
@@ -76,7 +77,7 @@ static struct vfs_req *req_get(struct vfs_worker *w)
 	struct vfs_req *req = w->spare;
 
 	if (!req)
-		return calloc(1, sizeof(*req));
+		return host_calloc(1, sizeof(*req));
 	w->spare = NULL;
 	req->ch = (struct vringh_chain){ .segs = req->ch.segs,
 					 .cap = req->ch.cap };
@@ -86,7 +87,6 @@ static struct vfs_req *req_get(struct vfs_worker *w)
 	req->in_len = 0;
 	req->out_cap = 0;
 	req->out_len = 0;
-	req->host_error = 0;
 	req->oversize = false;
 	req->swap = false;
 	req->late_ns = 0;
@@ -98,14 +98,13 @@ static struct vfs_req *req_get(struct vfs_worker *w)
 }
 
 /* At least @want bytes at @buf; the old contents need not survive. */
-static int buf_reserve(u8 **buf, size_t *size, size_t want)
+static void buf_reserve(u8 **buf, size_t *size, size_t want)
 {
 	if (*size >= want)
-		return 0;
+		return;
 	free(*buf);
-	*buf = malloc(want);
-	*size = *buf ? want : 0;
-	return *buf ? 0 : -ENOMEM;
+	*buf = host_malloc(want);
+	*size = want;
 }
 
 /* The request leaves the ring's in-progress set (unless a reset already
@@ -154,12 +153,8 @@ static void req_gather(struct vfs_dev *dev, struct vfs_req *req)
 		want = FUSE_IN_HDR;
 	}
 	req->out_cap = min_sz(req->ch.in_len, dev->cfg.max_reply_size);
-	if (buf_reserve(&req->in, &req->in_size, want ? want : 1) ||
-	    buf_reserve(&req->out, &req->out_size,
-			req->out_cap ? req->out_cap : 1)) {
-		req->host_error = -ENOMEM;
-		return;
-	}
+	buf_reserve(&req->in, &req->in_size, want ? want : 1);
+	buf_reserve(&req->out, &req->out_size, req->out_cap ? req->out_cap : 1);
 	n = vringh_chain_read(&req->ch, 0, req->in, want);
 	/* A popped chain was validated, so its buffers are in guest memory. */
 	assert(n >= 0);
@@ -202,8 +197,6 @@ static struct vfs_req *req_pop(struct vfs_worker *w)
 	struct vfs_req *req = req_get(w);
 	int ret;
 
-	if (!req)
-		return NULL;
 	INIT_LIST_HEAD(&req->node);
 	req->opcode = -1;
 	ret = vringh_pop(&r->vrh, &req->ch);
@@ -264,13 +257,6 @@ static bool req_execute(struct vfs_worker *w, struct vfs_req *req)
 	size_t len;
 	int ret;
 
-	if (req->host_error) {
-		TRACE(.kind = "dev.no_reply", .func = "fv_queue_worker",
-		      .queue = r->name, .head = req->ch.head,
-		      .detail = "ENOMEM host buffers: used length 0");
-		req->out_len = 0;
-		return true;
-	}
 	if (req->oversize) {
 		TRACE(.kind = "dev.too_big", .func = "fv_queue_worker",
 		      .queue = r->name, .head = req->ch.head,
@@ -476,7 +462,7 @@ static int worker_fn(void *arg)
 	return 0;
 }
 
-int vfs_workers_spawn(struct vfs_dev *dev)
+void vfs_workers_spawn(struct vfs_dev *dev)
 {
 	for (unsigned int i = 0; i < dev->nr_rings; i++) {
 		struct vfs_ring *r = &dev->rings[i];
@@ -487,17 +473,13 @@ int vfs_workers_spawn(struct vfs_dev *dev)
 			w->ring = r;
 			snprintf(w->name, sizeof(w->name), "vfsd/%.14s/%u",
 				 r->name, (unsigned char)k);
-			w->batch = calloc(VFS_DEV_MAX_BATCH, sizeof(*w->batch));
-			if (!w->batch)
-				return -ENOMEM;
+			w->batch = host_calloc(VFS_DEV_MAX_BATCH,
+					       sizeof(*w->batch));
 			w->task = task_spawn_flags(worker_fn, w, w->name,
 						   TASK_DEVICE, (int)i,
 						   TASK_F_DAEMON);
-			if (!w->task)
-				return -ENOMEM;
 		}
 	}
-	return 0;
 }
 
 void vfs_ring_wake_all(struct vfs_ring *r)

@@ -136,11 +136,7 @@ int fuse_create_open(struct guest_fs *gfs, u64 parent, const char *name,
 	f->open_flags = outopen.open_flags;
 	f->flags = inarg.flags;
 	f->isdir = false;
-	if (guest_track_open(gfs, f)) {
-		if (!err)
-			(void)guest_forget(gfs, outentry.nodeid, 1);
-		err = -ENOMEM;
-	}
+	guest_track_open(gfs, f);
 	if (!err && (outentry.attr.mode & S_IFMT) != S_IFREG) {
 		(void)guest_forget(gfs, outentry.nodeid, 1);
 		err = -EIO;

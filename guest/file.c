@@ -51,10 +51,7 @@ int fuse_do_open(struct guest_fs *gfs, u64 nodeid, u32 flags, bool isdir,
 	f->open_flags = outarg.open_flags;
 	f->flags = inarg.flags;
 	f->isdir = isdir;
-	if (guest_track_open(gfs, f)) {
-		(void)fuse_release_common(gfs, f, isdir);
-		return -ENOMEM;
-	}
+	guest_track_open(gfs, f);
 	return 0;
 }
 
@@ -339,7 +336,7 @@ static int fuse_lk(struct guest_fs *gfs, struct guest_file *f, u64 owner,
 	if (!err && opcode == FUSE_GETLK)
 		*lk = outarg.lk;
 	else if (!err)
-		err = guest_track_lock(gfs, f, owner, lk);
+		guest_track_lock(gfs, f, owner, lk);
 	return err;
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "guest/vfsim_internal.h"
+#include "sim/trace/host.h"
 
 /* Index of @nodeid in the sorted table, or where it would go. */
 static unsigned int owed_find(const struct guest_fs *gfs, u64 nodeid)
@@ -68,7 +69,7 @@ int guest_owe_lookup(struct guest_fs *gfs, u64 nodeid, u64 parent,
 		struct guest_nlookup *n = NULL;
 
 		if (!fault_hit("guest.nlookup", __func__))
-			n = realloc(gfs->owed, cap * sizeof(*n));
+			n = host_realloc(gfs->owed, cap * sizeof(*n));
 		if (!n) {
 			struct fuse_forget_link *forget = fuse_alloc_forget();
 

@@ -40,17 +40,17 @@ void guest_restore_wait(struct guest_fs *gfs);
 /** @brief The device's nodeid for @p nodeid (0: lost by a restore). */
 u64 guest_dev_nodeid(const struct guest_fs *gfs, u64 nodeid);
 
-/** @brief Track an open handle. @return 0 or -ENOMEM */
-int guest_track_open(struct guest_fs *gfs, const struct guest_file *f);
+/** @brief Track an open handle. */
+void guest_track_open(struct guest_fs *gfs, const struct guest_file *f);
 
 /** @brief Stop tracking @p f; sets @p dev_fh to the device's handle.
  *  @return false when a restore lost it (nothing to release) */
 bool guest_untrack_open(struct guest_fs *gfs, const struct guest_file *f,
 			u64 *dev_fh);
 
-/** @brief Remember a successful SETLK/SETLKW. @return 0 or -ENOMEM */
-int guest_track_lock(struct guest_fs *gfs, const struct guest_file *f,
-		     u64 owner, const struct fuse_file_lock *lk);
+/** @brief Remember a successful SETLK/SETLKW. */
+void guest_track_lock(struct guest_fs *gfs, const struct guest_file *f,
+		      u64 owner, const struct fuse_file_lock *lk);
 
 /** @brief FLUSH released @p owner's locks on @p nodeid. */
 void guest_untrack_locks(struct guest_fs *gfs, u64 nodeid, u64 owner);

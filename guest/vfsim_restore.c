@@ -24,6 +24,7 @@
 #include "guest/vfsim_internal.h"
 #include "guest/virtio_fs.h"
 #include "sim/kernel/check.h"
+#include "sim/trace/host.h"
 
 /* ---- the driver half --------------------------------------------------- */
 
@@ -95,10 +96,6 @@ int virtio_fs_pm_restore(struct virtio_device *vdev, struct virtio_fs *fs)
 	kref_get(&fs->refcount);
 	fs->restore_task = task_spawn(virtio_fs_restore_task, fs,
 				      "virtio_fs_restore", TASK_WORKER, 0);
-	if (!fs->restore_task) {
-		virtio_fs_put(fs);
-		ret = -ENOMEM;
-	}
 out:
 	if (ret) {
 		check_report("virtio_fs.restore",
@@ -147,7 +144,7 @@ static struct guest_open_rec *open_find(struct guest_fs *gfs, u64 fh,
 	return NULL;
 }
 
-int guest_track_open(struct guest_fs *gfs, const struct guest_file *f)
+void guest_track_open(struct guest_fs *gfs, const struct guest_file *f)
 {
 	struct guest_open_rec *n, *old = open_find(gfs, f->fh, f->isdir);
 
@@ -157,9 +154,7 @@ int guest_track_open(struct guest_fs *gfs, const struct guest_file *f)
 		check_report("virtio_fs.restore",
 			     "handle %llu handed out twice",
 			     (unsigned long long)f->fh);
-	n = realloc(gfs->opens, (gfs->nr_opens + 1) * sizeof(*n));
-	if (!n)
-		return -ENOMEM;
+	n = host_realloc(gfs->opens, (gfs->nr_opens + 1) * sizeof(*n));
 	gfs->opens = n;
 	n = &gfs->opens[gfs->nr_opens++];
 	memset(n, 0, sizeof(*n));
@@ -167,7 +162,6 @@ int guest_track_open(struct guest_fs *gfs, const struct guest_file *f)
 	n->fh = n->dev_fh = f->fh;
 	n->flags = f->flags;
 	n->isdir = f->isdir;
-	return 0;
 }
 
 bool guest_untrack_open(struct guest_fs *gfs, const struct guest_file *f,
@@ -186,22 +180,19 @@ bool guest_untrack_open(struct guest_fs *gfs, const struct guest_file *f,
 	return alive;
 }
 
-int guest_track_lock(struct guest_fs *gfs, const struct guest_file *f,
-		     u64 owner, const struct fuse_file_lock *lk)
+void guest_track_lock(struct guest_fs *gfs, const struct guest_file *f,
+		      u64 owner, const struct fuse_file_lock *lk)
 {
 	struct guest_open_rec *r = open_find(gfs, f->fh, false);
 	struct guest_lock_rec *n;
 
 	if (!r)
-		return 0;
-	n = realloc(r->lks, (r->nr_lks + 1) * sizeof(*n));
-	if (!n)
-		return -ENOMEM;
+		return;
+	n = host_realloc(r->lks, (r->nr_lks + 1) * sizeof(*n));
 	r->lks = n;
 	r->lks[r->nr_lks].owner = owner;
 	r->lks[r->nr_lks].lk = *lk;
 	r->nr_lks++;
-	return 0;
 }
 
 void guest_untrack_locks(struct guest_fs *gfs, u64 nodeid, u64 owner)
@@ -385,14 +376,9 @@ static int restore_init(struct guest_fs *gfs)
  * the device owes what the guest will forget. */
 static void restore_nodes(struct guest_fs *gfs)
 {
-	bool *done = calloc(gfs->nr_owed + 1, sizeof(*done));
+	bool *done = host_calloc(gfs->nr_owed + 1, sizeof(*done));
 	bool progress = true;
 
-	if (!done) {
-		for (unsigned int i = 0; i < gfs->nr_owed; i++)
-			gfs->owed[i].dev = 0;
-		return;
-	}
 	while (progress) {
 		progress = false;
 		for (unsigned int i = 0; i < gfs->nr_owed; i++) {

@@ -16,6 +16,7 @@
 
 #include "guest/vfsim_internal.h"
 #include "guest/virtio_fs.h"
+#include "sim/trace/host.h"
 
 void guest_fs_init(struct guest_fs *gfs, struct super_block *sb)
 {
@@ -48,9 +49,7 @@ int guest_mount(const char *tag, struct guest_fs **gfsp)
 	if (!tag || !gfsp)
 		return -EINVAL;
 	/* host memory: bookkeeping the device never reads */
-	gfs = calloc(1, sizeof(*gfs));
-	if (!gfs)
-		return -ENOMEM;
+	gfs = host_calloc(1, sizeof(*gfs));
 	err = virtio_fs_get_tree(tag, &sb);
 	if (err) {
 		free(gfs);
@@ -107,6 +106,16 @@ unsigned int guest_mounts_reset(void)
 		free(gfs);
 		n++;
 	}
+	return n;
+}
+
+unsigned int guest_requests_waiting(void)
+{
+	struct guest_fs *gfs;
+	unsigned int n = 0;
+
+	list_for_each_entry(gfs, &guest_mounts, node)
+		n += (unsigned int)atomic_read(&gfs->fm->fc->num_waiting);
 	return n;
 }
 

@@ -153,6 +153,14 @@ int guest_umount(struct guest_fs *gfs);
 unsigned int guest_mounts_reset(void);
 
 /**
+ * @brief sim: requests the guest still waits for, over every mount not yet
+ * unmounted (each connection's fc->num_waiting: sent or queued, not yet
+ * ended). An observer's count for the simulator (is the machine done?);
+ * the kernel has no such function.
+ */
+unsigned int guest_requests_waiting(void);
+
+/**
  * @brief The PM freeze entry: the device's freeze, which calls the
  * driver's virtio_fs_freeze().
  * @return -EOPNOTSUPP as merged (mainline); the v5-2019 variant returns 0;

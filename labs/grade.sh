@@ -15,7 +15,8 @@
 #   3. prints one line per rule and per check, and a score.
 # Exit status: 0 all passed, 1 something failed, 2 usage error or the
 # answer does not parse (the parser's FILE:LINE:COL message is shown, and
-# line numbers refer to the answer file itself).
+# line numbers refer to the answer file itself), 3 vfsim itself failed on
+# this machine (out of memory, or killed): nothing was graded.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -56,12 +57,22 @@ fi
 # that errors name the answer's own lines, before any rule is graded.
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+# vfsim could not finish the run (exit 3: out of host memory; or a
+# signal): its verdict is unknown, so no check may pass on it.
+host_failed() {
+	cat "$tmp/err"
+	echo "grade: vfsim failed on this machine (exit $1): nothing is graded"
+	exit 3
+}
+
 "$vfsim" run --trace none "$answer" >/dev/null 2>"$tmp/err"
-if [ $? = 2 ]; then
+rc=$?
+if [ $rc = 2 ]; then
 	cat "$tmp/err"
 	echo "grade: the answer does not run (fix the error above)"
 	exit 2
 fi
+[ $rc -le 1 ] || host_failed $rc
 
 passed=0
 failed=0
@@ -111,6 +122,7 @@ if [ $rc = 2 ]; then
 	echo "grade: the lab's checks do not run with this answer (a fault of the lab: tell its author)"
 	exit 2
 fi
+[ $rc -le 1 ] || host_failed $rc
 # Each check is an `expect` line of checks.vfs, graded on its own.
 nanswer=$(($(wc -l <"$answer") + 2))
 n=0

@@ -20,6 +20,7 @@
 
 #include "sim/cli/console_internal.h"
 #include "sim/cli/vfsim_cli.h"
+#include "sim/trace/host.h"
 
 int console_error(struct console *c, const char *fmt, ...)
 {
@@ -74,9 +75,8 @@ void console_mark(struct console *c)
 		c->cap_marks = c->cap_marks ? 2 * c->cap_marks : 256;
 		while (c->cap_marks <= c->steps)
 			c->cap_marks *= 2;
-		c->marks = realloc(c->marks, c->cap_marks * sizeof(*c->marks));
-		if (!c->marks)
-			abort(); /* host memory */
+		c->marks = host_realloc(c->marks,
+					c->cap_marks * sizeof(*c->marks));
 	}
 	c->marks[c->steps].count = trace_count();
 	c->marks[c->steps].hash = trace_hash();
@@ -86,7 +86,8 @@ void console_mark(struct console *c)
 static int open_session(struct console *c)
 {
 	struct vfsim_exec_opts o = { .policy = c->policy,
-				     .format = VFSIM_TRACE_NONE };
+				     .format = VFSIM_TRACE_NONE,
+				     .max_time_ns = c->max_time };
 
 	if (vfsim_session_open(c->s, &o, &c->r, &c->ss)) {
 		fprintf(c->err, "%s\n", c->r.error);
@@ -282,7 +283,20 @@ static void loop(struct console *c)
 			fputs("(vfsim) ", c->out);
 			fflush(c->out);
 		}
+		errno = 0;
 		n = getline(&line, &cap, c->in);
+		/* getline() failing to grow its line is no error of the
+		 * stream: only errno tells it from the end of the input */
+		if (n < 0 && errno == ENOMEM)
+			host_oom(0);
+		if (n < 0 && ferror(c->in)) {
+			fprintf(c->err,
+				"vfsim: step: cannot read the "
+				"commands: %s\n",
+				strerror(errno));
+			c->errors++;
+			break;
+		}
 		if (n < 0) {
 			if (c->tty)
 				fputc('\n', c->out);
@@ -297,7 +311,10 @@ static void loop(struct console *c)
 		if (!c->tty) /* a script's transcript shows what ran */
 			fprintf(c->out, "(vfsim) %s\n", p);
 		execute(c, p);
-		fflush(c->out);
+		/* Nobody reads what comes next: stop here (the status says
+		 * the output was lost). */
+		if (fflush(c->out) || ferror(c->out))
+			break;
 	}
 	free(line);
 }
@@ -321,14 +338,18 @@ static int parse_args(struct console *c, int argc, char **argv)
 			console_usage(c->out);
 			return 0;
 		}
-		if (!strcmp(a, "--policy") || !strcmp(a, "--out")) {
+		if (!strcmp(a, "--policy") || !strcmp(a, "--out") ||
+		    !strcmp(a, "--time-limit")) {
 			if (i + 1 == argc)
 				return usage_error(c->err, "'%s' needs a value",
 						   a);
 			if (!strcmp(a, "--policy"))
 				policy = argv[++i];
-			else
+			else if (!strcmp(a, "--out"))
 				c->outdir = argv[++i];
+			else if (vfsim_cli_time_limit(c->err, argv[++i],
+						      &c->max_time))
+				return 2;
 		} else if (a[0] == '-') {
 			return usage_error(c->err, "unknown option '%s'", a);
 		} else if (c->file) {

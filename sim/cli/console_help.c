@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sim/cli/console_internal.h"
+#include "sim/trace/host.h"
 
 /* Most lines of the file's run program the banner shows. */
 #define BANNER_RUN_LINES 12
@@ -121,7 +122,7 @@ static void list(FILE *f)
 void console_usage(FILE *f)
 {
 	fputs("usage: vfsim step FILE [--policy fifo|random:SEED|replay:FILE]\n"
-	      "                       [--out DIR]\n"
+	      "                       [--out DIR] [--time-limit DURATION]\n"
 	      "\n"
 	      "Step through the scenario FILE: its machine, file tree, tasks\n"
 	      "and at/on blocks are built as 'vfsim run' builds them, then\n"
@@ -135,6 +136,9 @@ void console_usage(FILE *f)
 	      "               choices.txt that vfsim run --out wrote)\n"
 	      "  --out DIR    where 'picture' writes (created if missing;\n"
 	      "               default: the current directory)\n"
+	      "  --time-limit DURATION\n"
+	      "               the run's virtual-time limit (default 600s, or\n"
+	      "               four request timeouts when longer)\n"
 	      "  --help       show this help and exit\n"
 	      "\n"
 	      "commands ('help COMMAND' in the console says more):\n",
@@ -149,7 +153,8 @@ void console_usage(FILE *f)
 	      "\n"
 	      "exit status: 0 after 'quit' or the end of the input; 1 when the\n"
 	      "commands came from a script (not a terminal) and one failed;\n"
-	      "2 for a usage or scenario error (nothing ran).\n",
+	      "2 for a usage or scenario error (nothing ran); 3 when the host\n"
+	      "failed (out of memory, or the output could not be written).\n",
 	      f);
 }
 
@@ -220,10 +225,8 @@ void console_banner(struct console *c)
 	const char *policy = c->policy ? c->policy : c->s->policy.spec;
 	char *dump = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&dump, &len);
+	FILE *f = host_memstream(&dump, &len);
 
-	if (!f)
-		abort(); /* host memory */
 	scenario_dump(f, c->s);
 	fclose(f);
 	fprintf(c->out, "vfsim step: %s, policy %s\n", c->file,

@@ -68,6 +68,7 @@ struct console {
 	struct scenario *s;	    ///< the scenario
 	char *policy;		    ///< --policy (resolved), or NULL
 	const char *outdir;	    ///< where pictures go
+	u64 max_time;		    ///< --time-limit, or 0 (the default)
 	struct vfsim_session *ss;   ///< the running session
 	struct vfsim_result r;	    ///< its result (unused until closed)
 	u64 steps;		    ///< position: steps that ran or moved time

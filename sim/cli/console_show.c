@@ -48,6 +48,9 @@ void console_where(struct console *c)
 			c->last == SCHED_DEADLOCK ?
 						"deadlock (tasks blocked "
 						"forever: see 'show tasks')" :
+			c->last == SCHED_TIME_LIMIT ?
+						"the virtual-time limit was "
+						"reached (see 'show tasks')" :
 						"the step limit was reached");
 	else if (c->steps && c->last == SCHED_TIMER)
 		fprintf(c->out, "the clock moved; timers fired\n");

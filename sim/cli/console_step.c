@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sim/cli/console_internal.h"
+#include "sim/trace/host.h"
 
 /* --- patterns ----------------------------------------------------------- */
 
@@ -67,10 +68,8 @@ static void pat_free(struct console_pat *p)
 
 static char *xstrdup(const char *s)
 {
-	char *d = strdup(s);
+	char *d = host_strdup(s);
 
-	if (!d)
-		abort();
 	return d;
 }
 
@@ -395,9 +394,7 @@ int console_cmd_break(struct console *c, const struct console_args *a)
 	}
 	if (pat_parse(c, a, 1, &p))
 		return -1;
-	c->bps = realloc(c->bps, (c->nr_bps + 1) * sizeof(*c->bps));
-	if (!c->bps)
-		abort();
+	c->bps = host_realloc(c->bps, (c->nr_bps + 1) * sizeof(*c->bps));
 	bp = &c->bps[c->nr_bps++];
 	bp->id = ++c->next_bp;
 	bp->pat = p;

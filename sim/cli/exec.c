@@ -34,13 +34,23 @@ bool vfsim_match(const struct scn_match *m, const struct trace_event *ev)
 }
 
 /* Before each step of a `run`: start due blocks, then say whether the
- * `run until` in progress has reached its event or time. */
+ * `run until` in progress has reached its event or time, or the run is
+ * over (its tasks done, only timers left). */
 static bool stop_pred(void *arg)
 {
 	struct exec *e = arg;
 
 	exec_fire_pending(e);
-	return e->until_hit || (e->until_time && sched_now() >= e->until_time);
+	if (e->until_hit || (e->until_time && sched_now() >= e->until_time))
+		return true;
+	e->over = exec_run_over(e);
+	return e->over;
+}
+
+/* Did a step or run end the run program's progress? */
+static bool finished(enum sched_status st)
+{
+	return st != SCHED_STEPPED && st != SCHED_TIMER;
 }
 
 static void until_timer_fn(struct sim_timer *t)
@@ -64,13 +74,14 @@ void exec_run_item(struct exec *e, const struct scn_run_item *it)
 		for (u64 i = 0; i < it->steps; i++) {
 			st = vfsim_session_step(ss);
 			exec_note_status(e, st);
-			if (st == SCHED_DONE || st == SCHED_DEADLOCK)
+			if (finished(st))
 				break;
 		}
 		return;
 	}
 	e->until = it->kind == SCN_RUN_UNTIL ? &it->match : NULL;
 	e->until_hit = false;
+	e->over = false;
 	e->until_time = it->kind == SCN_RUN_UNTIL_TIME ? it->ns : 0;
 	/* The clock stops at the time asked for, even with nothing due. */
 	if (e->until_time > sched_now())
@@ -78,7 +89,9 @@ void exec_run_item(struct exec *e, const struct scn_run_item *it)
 	do
 		st = sched_run_until(stop_pred, e);
 	while (st != SCHED_STOPPED && st != SCHED_LIMIT &&
-	       exec_fire_pending(e));
+	       st != SCHED_TIME_LIMIT && exec_fire_pending(e));
+	if (st == SCHED_STOPPED && e->over)
+		st = SCHED_DONE;
 	if (ut.armed)
 		sim_timer_cancel(&ut);
 	e->until = NULL;

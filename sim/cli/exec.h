@@ -44,6 +44,11 @@
  * vfsim_exec() is a loop over the steppable session of session.h, which
  * the stepping console (docs/console.md) drives as well.
  *
+ * An expectation about something that did not happen fails and says
+ * what happened instead, never a default: an operation that never ran,
+ * is still waiting, or ran fewer times than its repeats say; a task that
+ * has not returned (docs/scenarios.md lists each kind's message).
+ *
  * A failed expectation is printed to vfsim_exec_opts::diag as
  * `FILE:LINE:COL: expectation failed: WHAT: got X (trace position #N)`,
  * N being the number of trace events emitted when it was evaluated.
@@ -61,9 +66,12 @@
  *   `expect report KIND` for the reports of that KIND, and
  *   `expect status deadlock` for "deadlock" reports. Reports filed by
  *   the teardown after the run (untraced) are not counted;
- * - a run stopped by the step limit (vfsim_exec_opts::max_steps),
- *   printed as `FILE: the run stopped at the step limit (N steps) (trace
- *   position #N)`.
+ * - a run stopped by the step limit (vfsim_exec_opts::max_steps) or the
+ *   virtual-time limit (vfsim_exec_opts::max_time_ns), printed as
+ *   `FILE: the run stopped at the step limit (N steps) ...` or
+ *   `FILE: the run stopped at the virtual-time limit (DURATION) ...`,
+ *   each with its trace position and the tasks that had not returned,
+ *   with where they were (`; still running: t (blocked in ...)`).
  * A replay policy whose list ran out (the rest of the run took choice 0)
  * or was not used up gets a `vfsim: warning: ...` line only: a
  * hand-made prefix is a legitimate replay.
@@ -101,6 +109,10 @@ struct vfsim_exec_opts {
 	/** step limit of the run (0: VFSIM_MAX_STEPS); a run that reaches
 	 *  it fails */
 	uint64_t max_steps;
+	/** virtual-time limit of the run in ns (0: VFSIM_MAX_TIME_NS, or
+	 *  four times the machine's request timeout when that is longer);
+	 *  a run whose clock would pass it stops there and fails */
+	uint64_t max_time_ns;
 };
 
 /** @brief One `picture ring` snapshot. */
@@ -119,6 +131,8 @@ struct vfsim_result {
 	/** checker reports no expectation accounted for (vfsim_exec() only) */
 	unsigned unexpected;
 	bool limit; ///< the run stopped at the step limit (vfsim_exec() only)
+	/** the run stopped at the virtual-time limit (vfsim_exec() only) */
+	bool time_limit;
 	uint64_t trace_hash;  ///< trace_hash() of the run
 	uint64_t trace_count; ///< events in the trace
 	char *trace;	      ///< the trace in the requested format, or NULL

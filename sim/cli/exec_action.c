@@ -17,6 +17,7 @@
 #include "guest/virtio_fs.h"
 #include "sim/cli/exec_internal.h"
 #include "sim/virtio/ring_dot.h"
+#include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
 static void picture(struct exec *e, const struct scn_action *a)
@@ -35,22 +36,17 @@ static void picture(struct exec *e, const struct scn_action *a)
 							     a->queue_index));
 	if (!dot)
 		return;
-	r->pictures = realloc(r->pictures,
-			      (r->nr_pictures + 1) * sizeof(*r->pictures));
-	if (!r->pictures)
-		abort();
+	r->pictures = host_realloc(r->pictures,
+				   (r->nr_pictures + 1) * sizeof(*r->pictures));
 	p = &r->pictures[r->nr_pictures++];
 	p->dot = dot;
 	if (a->file) {
-		p->name = strdup(a->file);
+		p->name = host_strdup(a->file);
 	} else {
-		p->name = malloc(64);
-		if (p->name)
-			snprintf(p->name, 64, "ring-%zu-%s", r->nr_pictures,
-				 fsvq->name);
+		p->name = host_malloc(64);
+		snprintf(p->name, 64, "ring-%zu-%s", r->nr_pictures,
+			 fsvq->name);
 	}
-	if (!p->name)
-		abort();
 	TRACE(.kind = "scn.picture", .queue = fsvq->name,
 	      .detail = trace_fmt("%s.dot", p->name));
 }

@@ -109,6 +109,62 @@ static int64_t trace_matches(const char *text)
 	return n;
 }
 
+const char *exec_task_where(const struct task *t)
+{
+	if (task_done(t))
+		return "done";
+	if (t->state == TASK_BLOCKED)
+		return trace_fmt("blocked in %s %s", t->wait_what,
+				 t->wait_name ? t->wait_name : "");
+	return "runnable";
+}
+
+/* Why @et ran no further: it stopped, or where it is. A task that
+ * returned ran every operation unless stop-on-error stopped it. */
+static const char *task_status(const struct exec_task *et)
+{
+	if (task_done(et->t))
+		return trace_fmt("the task stopped at op %u (stop-on-error)",
+				 et->stopped_at);
+	if (et->cur)
+		return trace_fmt("the task is at op %u, %s", et->cur,
+				 exec_task_where(et->t));
+	return trace_fmt("the task is %s", exec_task_where(et->t));
+}
+
+const char *exec_task_result(const struct exec_task *et, unsigned op,
+			     int *result)
+{
+	const struct exec_op_state *o = &et->ops[op];
+
+	if (!et->t)
+		return op ? trace_fmt("op %u never ran: the task has not "
+				      "started",
+				      op) :
+			    "the task has not started";
+	if (!op) {
+		if (!task_done(et->t))
+			return trace_fmt("the task has not returned: %s",
+					 task_status(et));
+		if (!et->any)
+			return "the task returned without running an "
+			       "operation";
+		*result = et->last;
+		return NULL;
+	}
+	if (et->cur == op)
+		return trace_fmt("op %u still waiting: the task is %s", op,
+				 exec_task_where(et->t));
+	if (!o->runs)
+		return trace_fmt("op %u never ran: %s", op, task_status(et));
+	if (o->runs < o->total)
+		return trace_fmt("op %u ran %llu of its %llu times: %s", op,
+				 (unsigned long long)o->runs,
+				 (unsigned long long)o->total, task_status(et));
+	*result = o->result;
+	return NULL;
+}
+
 static const char *describe(const struct scn_expect *x)
 {
 	switch (x->kind) {
@@ -188,20 +244,15 @@ static bool holds(struct exec *e, const struct scn_expect *x, const char **got)
 		v = device_field(e, x->field);
 		break;
 	case SCN_EXPECT_TASK_RETURNS:
-		if (x->op ? !et->t || !et->any : !et->any) {
-			*got = "it has not run";
+		*got = exec_task_result(et, x->op, &r);
+		if (*got)
 			return false;
-		}
-		r = x->op ? et->results[x->op] : et->last;
 		*got = exec_errname(r);
 		return r == x->err;
 	case SCN_EXPECT_TASK_STATE:
-		*got = !et->t			    ? "not started" :
-		       task_done(et->t)		    ? "done" :
-		       et->t->state == TASK_BLOCKED ? "blocked" :
-						      "runnable";
-		return !strcmp(*got,
-			       x->state == SCN_TASK_DONE ? "done" : "blocked");
+		*got = et->t ? exec_task_where(et->t) : "not started";
+		return x->state == SCN_TASK_DONE ? !strcmp(*got, "done") :
+						   !strncmp(*got, "blocked", 7);
 	case SCN_EXPECT_TRACE_CONTAINS:
 	case SCN_EXPECT_TRACE_LACKS:
 		v = trace_matches(x->text);
@@ -221,12 +272,10 @@ static bool holds(struct exec *e, const struct scn_expect *x, const char **got)
 		v = device_field(e, "lookups");
 		*got = trace_fmt("%" PRId64 " lookups outstanding", v);
 		return v == 0;
-	case SCN_EXPECT_STATUS:
+	default: /* status (the leaks are checked after the run) */
 		*got = status_name(e);
 		return !strcmp(*got, x->status == SCN_STATUS_DONE ? "done" :
 								    "deadlock");
-	default: /* no leaks: checked after the run */
-		return true;
 	}
 	*got = trace_fmt("%" PRId64, v);
 	return cmp(x->cmp, v, x->value);
@@ -267,7 +316,6 @@ void exec_expect_after(struct exec *e)
 	for (size_t i = 0; i < e->s->nr_run; i++) {
 		const struct scn_run_item *it = &e->s->run[i];
 		const struct scn_expect *x = &it->expect;
-		char what[64];
 
 		if (it->kind != SCN_EXPECT || (x->kind != SCN_EXPECT_NO_LEAKS &&
 					       x->kind != SCN_EXPECT_LEAKS))
@@ -278,27 +326,49 @@ void exec_expect_after(struct exec *e)
 			    cmp(x->cmp, (int64_t)e->leaks, x->value))
 			continue;
 		e->r->failed++;
-		if (x->kind == SCN_EXPECT_NO_LEAKS)
-			snprintf(what, sizeof(what), "no leaks");
-		else
-			snprintf(what, sizeof(what), "leaks %s %" PRId64,
-				 scenario_cmp_name(x->cmp), x->value);
 		if (e->o->diag)
 			fprintf(e->o->diag,
 				"%s:%u:%u: expectation failed: %s: got "
 				"%" PRIu64 " kernel objects left after the "
 				"run (trace position #%" PRIu64 ")\n",
-				it->pos.file, it->pos.line, it->pos.col, what,
-				e->leaks, e->r->trace_count);
+				it->pos.file, it->pos.line, it->pos.col,
+				describe(x), e->leaks, e->r->trace_count);
 	}
 }
 
+struct running {
+	char *buf;
+	size_t size, len;
+};
+
+static int add_running(void *arg, const struct task *t)
+{
+	struct running *r = arg;
+
+	if (task_done(t) || (t->flags & TASK_F_DAEMON) || r->len >= r->size)
+		return 0;
+	r->len += (size_t)snprintf(r->buf + r->len, r->size - r->len,
+				   "%s%s (%s)", r->len ? ", " : "", t->name,
+				   exec_task_where(t));
+	return 0;
+}
+
+/* At the first limit: the position, and which tasks had not returned. */
 void exec_note_status(struct exec *e, enum sched_status st)
 {
-	if (st != SCHED_LIMIT || e->limit_pos)
+	struct running r = { e->limit_tasks, sizeof(e->limit_tasks), 0 };
+
+	if (st == SCHED_LIMIT && !e->limit_pos) {
+		e->limit_pos = trace_count();
+		e->limit_steps = sched_steps();
+	} else if (st == SCHED_TIME_LIMIT && !e->time_limit_pos) {
+		e->time_limit_pos = trace_count();
+	} else {
 		return;
-	e->limit_pos = trace_count();
-	e->limit_steps = sched_steps();
+	}
+	sched_for_each_task(add_running, &r);
+	if (r.len >= r.size) /* cut: say so rather than end mid-name */
+		snprintf(e->limit_tasks + r.size - 5, 5, "...");
 }
 
 /* Does an expectation of the scenario account for reports of @kind? */
@@ -361,8 +431,24 @@ void exec_check_unexpected(struct exec *e, size_t nr_reports)
 			fprintf(d,
 				"%s: the run stopped at the step limit "
 				"(%" PRIu64 " steps) (trace position #%" PRIu64
-				")\n",
-				e->s->file, e->limit_steps, e->limit_pos);
+				")%s%s\n",
+				e->s->file, e->limit_steps, e->limit_pos,
+				e->limit_tasks[0] ? "; still running: " : "",
+				e->limit_tasks);
+	}
+	if (e->time_limit_pos) {
+		char lim[32];
+
+		e->r->time_limit = true;
+		scenario_format_duration(sched_max_time(), lim, sizeof(lim));
+		if (d)
+			fprintf(d,
+				"%s: the run stopped at the virtual-time limit "
+				"(%s): the clock would pass it (trace position "
+				"#%" PRIu64 ")%s%s\n",
+				e->s->file, lim, e->time_limit_pos,
+				e->limit_tasks[0] ? "; still running: " : "",
+				e->limit_tasks);
 	}
 	replay_warnings(e);
 }

@@ -32,17 +32,29 @@ struct exec_path {
 
 struct exec;
 
+/**
+ * @brief What one operation of a task (by ordinal) did, so that an
+ * expectation about it can tell a result from an operation that never ran,
+ * is still under way, or did not run as often as its repeats say.
+ */
+struct exec_op_state {
+	u64 runs;   ///< times it completed
+	u64 total;  ///< times the task's body runs it (its repeats' product)
+	int result; ///< the result of its last completed run
+};
+
 /** @brief One `task` block at run time. */
 struct exec_task {
-	struct exec *e;		     ///< the run
-	const struct scn_task *st;   ///< its block
-	unsigned idx;		     ///< index in the scenario (lock owner - 1)
-	struct task *t;		     ///< the task, NULL until spawned
-	int *results;		     ///< results by ordinal, [0] unused
-	int last;		     ///< the last operation's result
-	bool any;		     ///< an operation ran
-	bool stopped;		     ///< stop-on-error stopped it
-	struct guest_fs *gfs;	     ///< its own mount, or NULL
+	struct exec *e;		   ///< the run
+	const struct scn_task *st; ///< its block
+	unsigned idx;		   ///< index in the scenario (lock owner - 1)
+	struct task *t;		   ///< the task, NULL until spawned
+	struct exec_op_state *ops; ///< per operation by ordinal, [0] unused
+	unsigned cur;		   ///< ordinal of the operation under way, or 0
+	unsigned stopped_at;	   ///< stop-on-error stopped it here, or 0
+	int last;		   ///< the last operation's result
+	bool any;		   ///< an operation ran
+	struct guest_fs *gfs;	   ///< its own mount, or NULL
 	struct exec_handle *handles; ///< handles by name
 	size_t nr_handles;	     ///< number of handles
 	/** the running operation's expanded texts (freed by run_op(), or by
@@ -75,15 +87,19 @@ struct exec {
 	struct exec_timer *timers; ///< per trigger (used by `at` only)
 	const struct scn_match *until; ///< `run until EVENT` in progress
 	bool until_hit;		       ///< its event was seen
-	u64 until_time;		       ///< `run until time` in progress, or 0
-	bool spawned;		       ///< the tasks were spawned
-	bool closing;		       ///< shutting down: tasks stop
-	enum sched_status status;      ///< the last run's outcome
-	bool ran;		       ///< a run item was executed
+	bool over;		  ///< the run in progress found the run over
+	u64 until_time;		  ///< `run until time` in progress, or 0
+	bool spawned;		  ///< the tasks were spawned
+	bool closing;		  ///< shutting down: tasks stop
+	enum sched_status status; ///< the last run's outcome
+	bool ran;		  ///< a run item was executed
 	/** vfsim_exec(): fail on unaccounted reports and the step limit */
 	bool strict;
-	u64 limit_pos;	       ///< trace position of SCHED_LIMIT, or 0
-	u64 limit_steps;       ///< steps taken when it was reached
+	u64 limit_pos;	    ///< trace position of SCHED_LIMIT, or 0
+	u64 limit_steps;    ///< steps taken when it was reached
+	u64 time_limit_pos; ///< trace position of SCHED_TIME_LIMIT, or 0
+	/** the tasks still running when a limit was first reached */
+	char limit_tasks[256];
 	u64 leaks;	       ///< kmem_exit() at teardown
 	FILE *out;	       ///< the trace as it is written
 	char *out_buf;	       ///< @c out's buffer
@@ -93,6 +109,33 @@ struct exec {
 
 /** @brief Body of a scenario task; @p arg is its struct exec_task. */
 int exec_task_fn(void *arg);
+
+/**
+ * @brief Prepare @p et for block @p st: its operation table, with the
+ * times each operation is to run.
+ */
+void exec_task_prepare(struct exec *e, struct exec_task *et,
+		       const struct scn_task *st, unsigned idx);
+
+/**
+ * @brief (exec_expect.c) What an expectation about task @p et may read: the result of
+ * operation @p op (0: the task's return, the last operation's result),
+ * or why there is none.
+ * @param et the task
+ * @param op an ordinal of the task, or 0
+ * @param result set to the result when there is one
+ * @return NULL with @p *result set, or what happened instead ("op 3
+ *         never ran: ...", "op 3 still waiting: ...", "the task has not
+ *         returned: ...")
+ */
+const char *exec_task_result(const struct exec_task *et, unsigned op,
+			     int *result);
+
+/**
+ * @brief Where task @p t is: "runnable", "blocked in KIND NAME" or
+ * "done" (in a trace_fmt() buffer).
+ */
+const char *exec_task_where(const struct task *t);
 
 /** @brief Free the tasks' handles, results and the path cache. */
 void exec_tasks_free(struct exec *e);
@@ -104,6 +147,12 @@ int exec_errno_of(long ret);
 struct vfsim_session {
 	struct exec e; ///< the run
 };
+
+/**
+ * @brief The run is over: sched_tasks_done(), no `at`/`on` block due or
+ * still to come at a time, and no `run until time` in progress.
+ */
+bool exec_run_over(struct exec *e);
 
 /** @brief Start a task for every due `at`/`on` block.
  *  @return true when one was started */

@@ -16,6 +16,7 @@
 
 #include "fuse_proto/fuse_msg.h"
 #include "sim/cli/exec_internal.h"
+#include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
 /* Largest lock offset: the kernel's OFFSET_MAX. */
@@ -34,9 +35,7 @@ static char *expand(const char *tmpl, unsigned long i)
 	if (!tmpl)
 		return NULL;
 	n = scenario_expand(tmpl, i, NULL, 0);
-	p = malloc(n + 1);
-	if (!p)
-		abort(); /* host memory: nothing sensible to simulate */
+	p = host_malloc(n + 1);
 	scenario_expand(tmpl, i, p, n + 1);
 	return p;
 }
@@ -60,15 +59,11 @@ static void path_set(struct exec *e, struct guest_fs *gfs, const char *path,
 	struct exec_path *p = path_find(e, gfs, path, len);
 
 	if (!p) {
-		e->paths = realloc(e->paths,
-				   (e->nr_paths + 1) * sizeof(*e->paths));
-		if (!e->paths)
-			abort();
+		e->paths = host_realloc(e->paths,
+					(e->nr_paths + 1) * sizeof(*e->paths));
 		p = &e->paths[e->nr_paths++];
 		p->gfs = gfs;
-		p->path = strndup(path, len);
-		if (!p->path)
-			abort();
+		p->path = host_strndup(path, len);
 	}
 	p->nodeid = nodeid;
 }
@@ -156,14 +151,10 @@ static void handle_def(struct exec_task *et, const char *name, bool isdir,
 	struct exec_handle *h = handle_get(et, name);
 
 	if (!h) {
-		et->handles =
-			realloc(et->handles, (et->nr_handles + 1) * sizeof(*h));
-		if (!et->handles)
-			abort();
+		et->handles = host_realloc(et->handles,
+					   (et->nr_handles + 1) * sizeof(*h));
 		h = &et->handles[et->nr_handles++];
-		h->name = strdup(name);
-		if (!h->name)
-			abort();
+		h->name = host_strdup(name);
 	}
 	h->isdir = isdir;
 	h->f = *f;
@@ -200,9 +191,7 @@ static int op_data(struct exec_task *et, const struct scn_op *op,
 
 	switch (op->kind) {
 	case SCN_OP_READ:
-		buf = malloc(op->size + 1);
-		if (!buf)
-			abort();
+		buf = host_malloc(op->size + 1);
 		ret = guest_read(gfs, &h->f, op->offset, buf, op->size);
 		if (ret >= 0 && (op->set & SCN_ARG_EXPECT) &&
 		    ((size_t)ret != strlen(data) ||
@@ -216,9 +205,7 @@ static int op_data(struct exec_task *et, const struct scn_op *op,
 		if (data)
 			return exec_errno_of(guest_write(gfs, &h->f, op->offset,
 							 data, strlen(data)));
-		buf = malloc(op->size);
-		if (!buf)
-			abort();
+		buf = host_malloc(op->size);
 		vfsim_pattern(buf, op->size, op->offset);
 		ret = guest_write(gfs, &h->f, op->offset, buf, op->size);
 		free(buf);
@@ -263,10 +250,8 @@ static int op_mount(struct exec_task *et, const struct scn_op *op,
 		ret = guest_mount(tag ? tag : e->s->machine.tag, &gfs);
 		if (!ret) {
 			e->shared = et->gfs = gfs;
-			e->mounts = realloc(e->mounts,
-					    (e->nr_mounts + 1) * sizeof(gfs));
-			if (!e->mounts)
-				abort();
+			e->mounts = host_realloc(
+				e->mounts, (e->nr_mounts + 1) * sizeof(gfs));
 			e->mounts[e->nr_mounts++] = gfs;
 		}
 		return ret;
@@ -489,20 +474,52 @@ static bool run_ops(struct exec_task *et, const struct scn_op *ops, size_t n,
 					return true;
 			continue;
 		}
+		et->cur = op->ordinal;
 		ret = run_op(et, op, iter, &why);
 		if (why) {
 			/* A data mismatch fails the op as EIO would. */
 			ret = ret ? ret : -EIO;
 		}
-		et->results[op->ordinal] = ret;
+		et->cur = 0;
+		et->ops[op->ordinal].runs++;
+		et->ops[op->ordinal].result = ret;
 		et->last = ret;
 		et->any = true;
 		if (ret && et->st->stop_on_error) {
-			et->stopped = true;
+			et->stopped_at = op->ordinal;
 			return true;
 		}
 	}
 	return false;
+}
+
+/* How often each operation of @ops is to run, @mult being how often the
+ * block holding them runs (saturated: a count that large never ends). */
+static void count_runs(struct exec_task *et, const struct scn_op *ops, size_t n,
+		       u64 mult)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct scn_op *op = &ops[i];
+		u64 m;
+
+		if (op->kind != SCN_OP_REPEAT) {
+			et->ops[op->ordinal].total = mult;
+			continue;
+		}
+		if (__builtin_mul_overflow(mult, op->repeat, &m))
+			m = UINT64_MAX;
+		count_runs(et, op->body, op->nr_body, m);
+	}
+}
+
+void exec_task_prepare(struct exec *e, struct exec_task *et,
+		       const struct scn_task *st, unsigned idx)
+{
+	et->e = e;
+	et->st = st;
+	et->idx = idx;
+	et->ops = host_calloc(st->nr_ordinal + 1, sizeof(*et->ops));
+	count_runs(et, st->ops, st->nr_ops, 1);
 }
 
 int exec_task_fn(void *arg)
@@ -523,7 +540,7 @@ void exec_tasks_free(struct exec *e)
 		for (size_t j = 0; j < 5; j++)
 			free(et->op_text[j]);
 		free(et->handles);
-		free(et->results);
+		free(et->ops);
 	}
 	free(e->tasks);
 	e->tasks = NULL;

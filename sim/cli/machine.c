@@ -328,7 +328,8 @@ static int sim_start(const struct scenario *s, const char *policy, char *err,
 		     size_t errsize)
 {
 	struct sched_opts opts = { .nr_cpus = s->machine.cpus,
-				   .max_steps = VFSIM_MAX_STEPS };
+				   .max_steps = VFSIM_MAX_STEPS,
+				   .max_time_ns = VFSIM_MAX_TIME_NS };
 	const char *spec = policy ? policy : s->policy.spec;
 	int ret;
 
@@ -454,16 +455,51 @@ int vfsim_machine_create(struct vfsim_machine *m, const struct scenario *s,
 	return 0;
 }
 
-static bool budget_spent(void *arg)
+/* Work the guest handed over and the device can still do: a request not
+ * ended, a FORGET parked or on a ring, a chain the device holds. */
+static bool work_left(struct vfsim_machine *m)
 {
-	return sched_steps() >= *(u64 *)arg;
+	struct virtio_fs *fs = vfsim_machine_fs(m);
+
+	if (guest_requests_waiting() || (m->cur && vfs_dev_in_progress(m->cur)))
+		return true;
+	for (unsigned i = 0; fs && i < fs->nvqs; i++) {
+		struct virtio_fs_vq *fsvq = &fs->vqs[i];
+
+		if (!fsvq->vq_deleted &&
+		    (fsvq->in_flight || !list_empty(&fsvq->queued_reqs)))
+			return true;
+	}
+	return false;
 }
 
-enum sched_status vfsim_settle(void)
+bool vfsim_machine_quiet(struct vfsim_machine *m)
 {
-	u64 end = sched_steps() + VFSIM_TEARDOWN_STEPS;
+	if (!sched_tasks_done())
+		return false;
+	/* A dead or stalled device keeps what it holds for ever. */
+	if (m->cur && (vfs_dev_dead(m->cur) || m->paused))
+		return true;
+	return !work_left(m);
+}
 
-	return sched_run_until(budget_spent, &end);
+struct settle {
+	struct vfsim_machine *m;
+	u64 end;
+};
+
+static bool settled(void *arg)
+{
+	struct settle *st = arg;
+
+	return sched_steps() >= st->end || vfsim_machine_quiet(st->m);
+}
+
+enum sched_status vfsim_settle(struct vfsim_machine *m)
+{
+	struct settle st = { m, sched_steps() + VFSIM_TEARDOWN_STEPS };
+
+	return sched_run_until(settled, &st);
 }
 
 static int unplug_task(void *arg)
@@ -487,12 +523,12 @@ size_t vfsim_machine_destroy(struct vfsim_machine *m)
 		return 0;
 	if (m->vdev.driver && sched_ready()) {
 		task_spawn(unplug_task, &m->vdev, "teardown", TASK_SYSCALL, 0);
-		vfsim_settle();
+		vfsim_settle(m);
 	}
 	if (m->twin_vdev.driver && sched_ready()) {
 		task_spawn(unplug_task, &m->twin_vdev, "teardown", TASK_SYSCALL,
 			   0);
-		vfsim_settle();
+		vfsim_settle(m);
 	}
 	if (m->mig_live)
 		migration_destroy(&m->mig);

@@ -48,6 +48,13 @@ struct virtio_fs_vq;
 /** @brief Most scheduling steps one `run` may take before it gives up. */
 #define VFSIM_MAX_STEPS 50000000ull
 
+/**
+ * @brief Default virtual-time limit of a run: 10 minutes. Scenarios live
+ * in micro- and milliseconds, request timeouts in seconds; a run whose
+ * clock gets this far is sleeping or re-arming timers for ever.
+ */
+#define VFSIM_MAX_TIME_NS (600ull * 1000000000ull)
+
 /** @brief Most steps each phase of a teardown may take (vfsim_settle()). */
 #define VFSIM_TEARDOWN_STEPS 1000000ull
 
@@ -110,8 +117,8 @@ int vfsim_machine_populate(struct vfs_dev *dev, const struct scenario *s,
  * @param errsize size of @p err
  * @return 0; -EINVAL for a setting the modules refuse (policy, fault
  *         rule, bug switch, fs entry), -ERANGE for a value beyond what the
- *         device supports (workers, batch), -ENOMEM; nothing is left
- *         allocated on failure
+ *         device supports (workers, batch), -ENOMEM when guest memory
+ *         cannot hold the rings; nothing is left allocated on failure
  */
 int vfsim_machine_create(struct vfsim_machine *m, const struct scenario *s,
 			 const char *policy, const char *variant, char *err,
@@ -156,12 +163,26 @@ int vfsim_machine_freeze(struct vfsim_machine *m);
 int vfsim_machine_restore(struct vfsim_machine *m);
 
 /**
- * @brief Run the scheduler until nothing can run, or VFSIM_TEARDOWN_STEPS
- * more steps were taken: a teardown must end even when a task of the run
- * it ends would loop for ever (a retry loop against a dead device).
- * @return the scheduler's status (SCHED_STOPPED when the budget ran out)
+ * @brief The machine has finished what it was given: its tasks are done
+ * and only timers are left (sched_tasks_done()), and no work is left
+ * that the device could still do (no request the guest waits for, no
+ * FORGET parked or on a ring, no chain the device holds), or the device
+ * serving the guest is dead or paused, so it never will. A timer armed
+ * then is housekeeping, such as the request-timeout check re-arming
+ * itself for ever, and does not keep the machine going.
  */
-enum sched_status vfsim_settle(void);
+bool vfsim_machine_quiet(struct vfsim_machine *m);
+
+/**
+ * @brief Run the scheduler until the machine is quiet
+ * (vfsim_machine_quiet()), nothing can run, or VFSIM_TEARDOWN_STEPS more
+ * steps were taken: a teardown must end even when a task of the run it
+ * ends would loop for ever (a retry loop against a dead device), and a
+ * periodic work must not keep it going.
+ * @return the scheduler's status (SCHED_STOPPED when the budget ran out
+ *         or the machine was quiet)
+ */
+enum sched_status vfsim_settle(struct vfsim_machine *m);
 
 /** @brief The driver's instance, or NULL once the device was removed. */
 struct virtio_fs *vfsim_machine_fs(struct vfsim_machine *m);

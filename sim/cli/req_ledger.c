@@ -19,6 +19,7 @@
 #include "fuse_proto/fuse_msg.h"
 #include "fuse_proto/fuse_proto.h"
 #include "sim/kernel/check.h"
+#include "sim/trace/host.h"
 
 enum {
 	UNSEEN,
@@ -55,9 +56,7 @@ struct req_ledger {
 
 static void *xrealloc(void *p, size_t size)
 {
-	p = realloc(p, size);
-	if (!p)
-		abort(); /* the host is out of memory */
+	p = host_realloc(p, size);
 	return p;
 }
 

@@ -492,7 +492,7 @@ int scenario_parse_file(const char *path, struct scenario **out,
  *         name or unit, malformed token, misplaced or unbalanced block),
  *         -ERANGE for a number out of range or overflowing, -EEXIST for a
  *         duplicate (task, handle kind, machine, ...), -ENOENT for a
- *         reference to something not defined (handle, task), -ENOMEM
+ *         reference to something not defined (handle, task)
  */
 int scenario_parse_string(const char *name, const char *text,
 			  struct scenario **out, struct scenario_error *err);
@@ -540,6 +540,27 @@ const char *const *scenario_driver_option_names(void);
  * @return a NULL-terminated array of static strings
  */
 const char *const *scenario_device_option_names(void);
+
+/**
+ * @brief Parse a duration as the language writes one ("10ms": a decimal
+ * number and a unit, ns, us, ms or s), e.g. for a command-line option.
+ * @param text the duration
+ * @param what what it is for, named in the message
+ * @param ns set to the duration in nanoseconds
+ * @param msg where a failure's message goes (the parser's own words)
+ * @param msgsize size of @p msg
+ * @return 0; -EINVAL for no number or a missing or unknown unit, -ERANGE
+ *         for a duration past 2^64-1 ns
+ */
+int scenario_parse_duration(const char *text, const char *what, uint64_t *ns,
+			    char *msg, size_t msgsize);
+
+/**
+ * @brief Write @p ns in its largest exact unit ("1500us", not
+ * "1500000ns"), as scenario_dump() does.
+ * @return the length, like snprintf()
+ */
+size_t scenario_format_duration(uint64_t ns, char *buf, size_t size);
 
 /** @brief Canonical spelling of a comparison operator, e.g. "<=". */
 const char *scenario_cmp_name(enum scn_cmp cmp);

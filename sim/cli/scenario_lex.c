@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sim/cli/scenario_internal.h"
+#include "sim/trace/host.h"
 
 /* ---- arena ------------------------------------------------------------ */
 
@@ -22,7 +23,7 @@ struct scn_chunk {
 
 #define SCN_CHUNK_MIN 16384
 
-/* Guarantees zeroed, max-aligned memory or an -ENOMEM error. */
+/* Guarantees zeroed, max-aligned memory (or host_oom()). */
 void *scn_alloc(struct scn_parser *P, size_t size)
 {
 	struct scn_chunk **head = (struct scn_chunk **)&P->s->arena;
@@ -34,9 +35,7 @@ void *scn_alloc(struct scn_parser *P, size_t size)
 	if (!c || c->size - c->used < size) {
 		size_t want = size > SCN_CHUNK_MIN ? size : SCN_CHUNK_MIN;
 
-		c = calloc(1, sizeof(*c) + want);
-		if (!c)
-			scn_fail(P, -ENOMEM, 0, "out of memory");
+		c = host_calloc(1, sizeof(*c) + want);
 		c->size = want;
 		c->next = *head;
 		*head = c;

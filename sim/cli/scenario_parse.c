@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "sim/cli/scenario_internal.h"
+#include "sim/trace/host.h"
 
 /* ---- small helpers shared by the statement parsers --------------------- */
 
@@ -405,16 +406,8 @@ int scenario_parse_string(const char *name, const char *text,
 	if (!err)
 		err = &dummy;
 	memset(err, 0, sizeof(*err));
-	s = calloc(1, sizeof(*s));
-	P = calloc(1, sizeof(*P));
-	if (!s || !P) {
-		free(s);
-		free(P);
-		err->code = -ENOMEM;
-		snprintf(err->msg, sizeof(err->msg), "%s: error: out of memory",
-			 name);
-		return -ENOMEM;
-	}
+	s = host_calloc(1, sizeof(*s));
+	P = host_calloc(1, sizeof(*P));
 	P->s = s;
 	P->err = err;
 	P->p = text;
@@ -456,17 +449,13 @@ int scenario_parse_file(const char *path, struct scenario **out,
 		ssize_t n;
 
 		if (!buf || len + 1 == cap) {
-			char *nb = NULL;
-
 			/* a scenario is text a person wrote: bound it */
-			ret = cap >= SCN_FILE_MAX ? -EFBIG : -ENOMEM;
-			if (cap < SCN_FILE_MAX)
-				nb = realloc(buf, buf ? cap *= 2 : cap);
-			if (!nb) {
+			if (cap >= SCN_FILE_MAX) {
+				ret = -EFBIG;
 				close(fd);
 				goto fail;
 			}
-			buf = nb;
+			buf = host_realloc(buf, buf ? cap *= 2 : cap);
 		}
 		n = read(fd, buf + len, cap - len - 1);
 		if (n < 0) {

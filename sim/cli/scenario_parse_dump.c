@@ -63,17 +63,12 @@ static void text(FILE *f, const char *s)
 			fputc(*s, f);
 }
 
-/* The largest unit that is exact: 1500us, not 1500000ns. */
 static void dur(FILE *f, uint64_t ns)
 {
-	static const char *const unit[] = { "ns", "us", "ms", "s" };
-	int u = 0;
+	char b[32];
 
-	while (ns && u < 3 && ns % 1000 == 0) {
-		ns /= 1000;
-		u++;
-	}
-	fprintf(f, "%" PRIu64 "%s", ns, unit[u]);
+	scenario_format_duration(ns, b, sizeof(b));
+	fputs(b, f);
 }
 
 static void size(FILE *f, uint64_t bytes)

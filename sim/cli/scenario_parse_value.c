@@ -119,47 +119,99 @@ static size_t num_part(const char *s)
 	return i;
 }
 
-uint64_t scn_duration(struct scn_parser *P, const struct scn_tok *t,
-		      const char *what)
+static const struct {
+	const char *unit;
+	uint64_t mul;
+} duration_units[] = {
+	{ "ns", 1 }, { "us", 1000 }, { "ms", 1000000 }, { "s", 1000000000 }
+};
+
+/*
+ * The duration @s (a decimal number and a unit) for @what, in *@ns; on
+ * failure a negative errno, the message in @msg and, in *@col, how far
+ * into @s the fault is.
+ */
+static int duration_parse(const char *s, const char *what, uint64_t *ns,
+			  char *msg, size_t msgsize, unsigned *col)
 {
-	static const struct {
-		const char *unit;
-		uint64_t mul;
-	} units[] = { { "ns", 1 },
-		      { "us", 1000 },
-		      { "ms", 1000000 },
-		      { "s", 1000000000 } };
-	const char *s = t->text;
 	size_t n = num_part(s);
 	uint64_t v = 0;
 	char b[80], b2[40];
 
-	need_word(P, t, what);
-	if (!n)
-		scn_fail(P, -EINVAL, t->vcol,
+	*col = 0;
+	if (!n) {
+		snprintf(msg, msgsize,
 			 "bad duration '%s' for %s (expected a decimal "
 			 "number with a unit: ns, us, ms or s)",
 			 scn_show(s, b, sizeof(b)), what);
-	if (!s[n])
-		scn_fail(P, -EINVAL, t->vcol,
+		return -EINVAL;
+	}
+	if (!s[n]) {
+		snprintf(msg, msgsize,
 			 "duration '%s' for %s needs a unit (expected ns, "
 			 "us, ms or s)",
 			 scn_show(s, b, sizeof(b)), what);
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(s + n, units[i].unit))
+		return -EINVAL;
+	}
+	for (size_t i = 0;
+	     i < (sizeof(duration_units) / sizeof(duration_units[0])); i++) {
+		if (strcmp(s + n, duration_units[i].unit))
 			continue;
-		if (digits(s, n, &v) || v > UINT64_MAX / units[i].mul)
-			scn_fail(P, -ERANGE, t->vcol,
+		if (digits(s, n, &v) ||
+		    v > UINT64_MAX / duration_units[i].mul) {
+			snprintf(msg, msgsize,
 				 "duration '%s' for %s overflows (at most "
 				 "%lluns)",
 				 scn_show(s, b, sizeof(b)), what,
 				 (unsigned long long)UINT64_MAX);
-		return v * units[i].mul;
+			return -ERANGE;
+		}
+		*ns = v * duration_units[i].mul;
+		return 0;
 	}
-	scn_fail(P, -EINVAL, t->vcol + (unsigned)n,
+	*col = (unsigned)n;
+	snprintf(msg, msgsize,
 		 "unknown unit '%s' in duration '%s' (expected ns, us, "
 		 "ms or s)",
 		 scn_show(s + n, b2, sizeof(b2)), scn_show(s, b, sizeof(b)));
+	return -EINVAL;
+}
+
+uint64_t scn_duration(struct scn_parser *P, const struct scn_tok *t,
+		      const char *what)
+{
+	char msg[256];
+	uint64_t ns;
+	unsigned col;
+	int err;
+
+	need_word(P, t, what);
+	err = duration_parse(t->text, what, &ns, msg, sizeof(msg), &col);
+	if (err)
+		scn_fail(P, err, t->vcol + col, "%s", msg);
+	return ns;
+}
+
+int scenario_parse_duration(const char *text, const char *what, uint64_t *ns,
+			    char *msg, size_t msgsize)
+{
+	unsigned col;
+
+	return duration_parse(text, what, ns, msg, msgsize, &col);
+}
+
+size_t scenario_format_duration(uint64_t ns, char *buf, size_t size)
+{
+	unsigned u = 0;
+
+	while (ns &&
+	       u < (sizeof(duration_units) / sizeof(duration_units[0])) - 1 &&
+	       ns % 1000 == 0) {
+		ns /= 1000;
+		u++;
+	}
+	return (size_t)snprintf(buf, size, "%llu%s", (unsigned long long)ns,
+				duration_units[u].unit);
 }
 
 uint64_t scn_size(struct scn_parser *P, const struct scn_tok *t,

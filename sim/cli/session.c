@@ -14,6 +14,7 @@
 
 #include "sim/kernel/check.h"
 #include "sim/cli/exec_internal.h"
+#include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 #include "sim/trace/trace_msc.h"
 
@@ -33,10 +34,8 @@ static void record(struct exec *e, const struct trace_event *ev)
 	else
 		n = trace_format_text(ev, line, sizeof(line));
 	if (n >= (int)sizeof(line)) {
-		char *big = malloc((size_t)n + 1);
+		char *big = host_malloc((size_t)n + 1);
 
-		if (!big)
-			abort();
 		if (e->o->format == VFSIM_TRACE_JSONL)
 			trace_format_json(ev, big, (size_t)n + 1);
 		else
@@ -73,6 +72,16 @@ static void at_fire(struct sim_timer *timer)
 	t->e->pending[t->idx] = true;
 }
 
+bool exec_run_over(struct exec *e)
+{
+	if (e->until_time || !vfsim_machine_quiet(&e->m))
+		return false;
+	for (size_t i = 0; i < e->s->nr_triggers; i++)
+		if (e->pending[i] || e->timers[i].timer.armed)
+			return false;
+	return true;
+}
+
 bool exec_fire_pending(struct exec *e)
 {
 	bool any = false;
@@ -88,6 +97,24 @@ bool exec_fire_pending(struct exec *e)
 	return any;
 }
 
+/* The caller's limit, else VFSIM_MAX_TIME_NS, or four request timeouts
+ * (the driver's or the one the device asks for in INIT, whichever is
+ * longer) when that is longer: a scenario about a timeout must see it
+ * fire. */
+static u64 time_limit(const struct exec *e)
+{
+	unsigned s = e->s->driver.timeout_s > e->s->device.request_timeout_s ?
+			     e->s->driver.timeout_s :
+			     e->s->device.request_timeout_s;
+	u64 timeout = (u64)s * NSEC_PER_SEC;
+
+	if (e->o->max_time_ns)
+		return e->o->max_time_ns;
+	if (timeout <= VFSIM_MAX_TIME_NS / 4)
+		return VFSIM_MAX_TIME_NS;
+	return timeout > UINT64_MAX / 4 ? UINT64_MAX : 4 * timeout;
+}
+
 int vfsim_session_open(const struct scenario *s,
 		       const struct vfsim_exec_opts *opts,
 		       struct vfsim_result *r, struct vfsim_session **ssp)
@@ -97,9 +124,7 @@ int vfsim_session_open(const struct scenario *s,
 
 	memset(r, 0, sizeof(*r));
 	*ssp = NULL;
-	ss = calloc(1, sizeof(*ss));
-	if (!ss)
-		abort(); /* host memory: nothing sensible to simulate */
+	ss = host_calloc(1, sizeof(*ss));
 	e = &ss->e;
 	e->s = s;
 	if (opts)
@@ -115,21 +140,13 @@ int vfsim_session_open(const struct scenario *s,
 	}
 	sched_set_max_steps(e->o->max_steps ? e->o->max_steps :
 					      VFSIM_MAX_STEPS);
-	e->tasks = calloc(s->nr_tasks + 1, sizeof(*e->tasks));
-	e->pending = calloc(s->nr_triggers + 1, sizeof(bool));
-	e->fired = calloc(s->nr_triggers + 1, sizeof(bool));
-	e->timers = calloc(s->nr_triggers + 1, sizeof(*e->timers));
-	if (!e->tasks || !e->pending || !e->fired || !e->timers)
-		abort();
-	for (size_t i = 0; i < s->nr_tasks; i++) {
-		e->tasks[i].e = e;
-		e->tasks[i].st = &s->tasks[i];
-		e->tasks[i].idx = (unsigned)i;
-		e->tasks[i].results =
-			calloc(s->tasks[i].nr_ordinal + 1, sizeof(int));
-		if (!e->tasks[i].results)
-			abort();
-	}
+	sched_set_max_time(time_limit(e));
+	e->tasks = host_calloc(s->nr_tasks + 1, sizeof(*e->tasks));
+	e->pending = host_calloc(s->nr_triggers + 1, sizeof(bool));
+	e->fired = host_calloc(s->nr_triggers + 1, sizeof(bool));
+	e->timers = host_calloc(s->nr_triggers + 1, sizeof(*e->timers));
+	for (size_t i = 0; i < s->nr_tasks; i++)
+		exec_task_prepare(e, &e->tasks[i], &s->tasks[i], (unsigned)i);
 	for (size_t i = 0; i < s->nr_triggers; i++) {
 		e->timers[i].e = e;
 		e->timers[i].idx = i;
@@ -139,9 +156,7 @@ int vfsim_session_open(const struct scenario *s,
 		e->msc = trace_msc_new(0);
 	if (e->o->format == VFSIM_TRACE_TEXT ||
 	    e->o->format == VFSIM_TRACE_JSONL) {
-		e->out = open_memstream(&e->out_buf, &e->out_len);
-		if (!e->out)
-			abort();
+		e->out = host_memstream(&e->out_buf, &e->out_len);
 	}
 	for (size_t i = 0; (e->out || e->msc) && i < trace_kept(); i++)
 		record(e, trace_event_at(i));
@@ -185,7 +200,7 @@ enum sched_status vfsim_session_step(struct vfsim_session *ss)
 	vfsim_session_start(ss);
 	e->ran = true;
 	exec_fire_pending(e);
-	e->status = sched_step();
+	e->status = exec_run_over(e) ? SCHED_DONE : sched_step();
 	/* The machine settled: requests still open will never end. */
 	vfsim_machine_ran(&e->m, e->status);
 	return e->status;
@@ -233,9 +248,8 @@ static void collect(struct exec *e)
 	if (e->msc) {
 		r->msc = trace_msc_finish(e->msc);
 		e->msc = NULL;
-		if (e->o->format == VFSIM_TRACE_MSC &&
-		    !(r->trace = strdup(r->msc)))
-			abort();
+		if (e->o->format == VFSIM_TRACE_MSC)
+			r->trace = host_strdup(r->msc);
 	}
 	if (e->out) {
 		fclose(e->out);
@@ -243,9 +257,7 @@ static void collect(struct exec *e)
 		r->trace = e->out_buf;
 		e->out_buf = NULL;
 	}
-	r->choices = malloc((size_t)n + 1);
-	if (!r->choices)
-		abort();
+	r->choices = host_malloc((size_t)n + 1);
 	sched_choices_format(r->choices, (size_t)n + 1);
 }
 
@@ -267,13 +279,11 @@ static void shutdown_mounts(struct exec *e)
 
 	if (!e->nr_mounts)
 		return;
-	t = calloc(e->nr_mounts, sizeof(*t));
-	if (!t)
-		abort();
+	t = host_calloc(e->nr_mounts, sizeof(*t));
 	for (size_t i = 0; i < e->nr_mounts; i++)
 		t[i] = task_spawn(umount_task, e->mounts[i], "shutdown",
 				  TASK_SYSCALL, 0);
-	vfsim_settle();
+	vfsim_settle(&e->m);
 	for (size_t i = 0; i < e->nr_mounts; i++)
 		if (!task_done(t[i]) && e->o->diag)
 			fprintf(e->o->diag,
@@ -294,8 +304,9 @@ int vfsim_session_close(struct vfsim_session *ss)
 	if (e->strict)
 		exec_check_unexpected(e, nr_reports);
 	/* The teardown gets room of its own, even after a run that used up
-	 * the limit (vfsim_settle() bounds each of its phases). */
+	 * a limit (vfsim_settle() bounds each of its phases). */
 	sched_set_max_steps(sched_steps() + VFSIM_MAX_STEPS);
+	sched_set_max_time(sched_now() + VFSIM_MAX_TIME_NS);
 	/* The teardown is not part of the scenario's story. */
 	trace_enable(false);
 	for (size_t i = 0; i < e->s->nr_triggers; i++)
@@ -308,7 +319,7 @@ int vfsim_session_close(struct vfsim_session *ss)
 	e->closing = true;
 	if (e->m.paused)
 		vfs_dev_pause(e->m.cur, false);
-	vfsim_settle();
+	vfsim_settle(&e->m);
 	shutdown_mounts(e);
 	e->leaks = vfsim_machine_destroy(&e->m);
 	exec_expect_after(e);
@@ -319,5 +330,8 @@ int vfsim_session_close(struct vfsim_session *ss)
 	free(e->fired);
 	free(e->timers);
 	free(ss);
-	return r->status = r->failed || r->unexpected || r->limit ? 1 : 0;
+	return r->status = r->failed || r->unexpected || r->limit ||
+					   r->time_limit ?
+				   1 :
+				   0;
 }

@@ -73,10 +73,14 @@ void vfsim_session_start(struct vfsim_session *ss);
 bool vfsim_session_started(const struct vfsim_session *ss);
 
 /**
- * @brief One step: start the due `at`/`on` blocks, then sched_step().
+ * @brief One step: start the due `at`/`on` blocks, then sched_step(),
+ * unless the run is over: its tasks are done, no `at`/`on` block is due
+ * or still to come at a time, and only timers are left
+ * (sched_tasks_done()): a periodic work re-arming itself for ever does
+ * not keep a finished run going.
  * @return sched_step()'s status: SCHED_STEPPED (a task ran), SCHED_TIMER
- *         (the clock moved), or SCHED_DONE, SCHED_DEADLOCK, SCHED_LIMIT
- *         (nothing ran: the run is over)
+ *         (the clock moved), or SCHED_DONE, SCHED_DEADLOCK, SCHED_LIMIT,
+ *         SCHED_TIME_LIMIT (nothing ran: the run is over)
  */
 enum sched_status vfsim_session_step(struct vfsim_session *ss);
 

@@ -16,6 +16,7 @@
 
 #include "sim/cli/tour_internal.h"
 #include "sim/cli/vfsim_cli.h"
+#include "sim/trace/host.h"
 
 static const char tour_usage[] =
 	"usage: vfsim tour [--part N] [--pause] [--trace]\n"
@@ -48,7 +49,8 @@ static const char tour_usage[] =
 	"few seconds at most; `make run` runs it.\n"
 	"\n"
 	"exit status: 0 every part held, 1 a part failed (an expectation, or\n"
-	"the trace no longer shows what the narration says), 2 a usage error.\n"
+	"the trace no longer shows what the narration says), 2 a usage error,\n"
+	"3 the host failed (out of memory, or the output was not written).\n"
 	"More: docs/tour.md.\n";
 
 static const char tour_header[] =
@@ -336,10 +338,8 @@ static bool run_part(FILE *out, const struct tour_book *book, int idx,
 		      out);
 	snprintf(title, sizeof(title), "Result: %s. ", ok ? "PASS" : "FAIL");
 	{
-		char *body = malloc(strlen(title) + strlen(facts) + 1);
+		char *body = host_malloc(strlen(title) + strlen(facts) + 1);
 
-		if (!body)
-			abort();
 		strcat(strcpy(body, title), facts);
 		fputc('\n', out);
 		tour_say(out, body, 0);

@@ -12,6 +12,7 @@
 
 #include "sim/cli/scenario.h"
 #include "sim/cli/tour_internal.h"
+#include "sim/trace/host.h"
 
 /* ---- running and parsing ------------------------------------------- */
 
@@ -73,9 +74,7 @@ ssize_t tour_parse_trace(char *text, struct tour_line **out)
 			*nl = '\0';
 		if (nr == cap) {
 			cap = cap ? cap * 2 : 256;
-			lines = realloc(lines, cap * sizeof(*lines));
-			if (!lines)
-				abort();
+			lines = host_realloc(lines, cap * sizeof(*lines));
 		}
 		if (parse_line(p, &lines[nr])) {
 			free(lines);
@@ -100,9 +99,7 @@ int tour_run_scenario(const struct tour_scenario *scn, struct tour_run *r)
 
 	memset(r, 0, sizeof(*r));
 	r->scn = scn;
-	diag = open_memstream(&r->diag, &r->diag_len);
-	if (!diag)
-		abort();
+	diag = host_memstream(&r->diag, &r->diag_len);
 	if (scenario_parse_string(scn->file, scn->text, &s, &err)) {
 		fprintf(diag, "%s\n", err.msg);
 		fclose(diag);
@@ -112,9 +109,7 @@ int tour_run_scenario(const struct tour_scenario *scn, struct tour_run *r)
 	vfsim_exec(s, &o, &r->res);
 	scenario_free(s);
 	if (r->res.trace) {
-		r->text = strdup(r->res.trace);
-		if (!r->text)
-			abort();
+		r->text = host_strdup(r->res.trace);
 		n = tour_parse_trace(r->text, &r->lines);
 		if (n < 0)
 			fprintf(diag, "%s: the trace is not text\n", scn->file);
@@ -236,13 +231,10 @@ static void add_row(struct tour_rows *rows, const char *text, size_t len)
 {
 	if (rows->nr == rows->cap) {
 		rows->cap = rows->cap ? rows->cap * 2 : 16;
-		rows->row = realloc(rows->row, rows->cap * sizeof(*rows->row));
-		if (!rows->row)
-			abort();
+		rows->row =
+			host_realloc(rows->row, rows->cap * sizeof(*rows->row));
 	}
-	rows->row[rows->nr] = strndup(text, len);
-	if (!rows->row[rows->nr])
-		abort();
+	rows->row[rows->nr] = host_strndup(text, len);
 	rows->nr++;
 }
 
@@ -343,10 +335,8 @@ void tour_say(FILE *out, const char *text, unsigned indent)
 	for (const char *p = text; *p;) {
 		size_t len = strcspn(p, "\n");
 		struct tour_rows rows = { 0 };
-		char *para = strndup(p, len);
+		char *para = host_strndup(p, len);
 
-		if (!para)
-			abort();
 		tour_rows_wrap(&rows, para, TOUR_WIDTH - indent, 0);
 		if (!rows.nr)
 			fputc('\n', out);

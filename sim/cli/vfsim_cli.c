@@ -4,9 +4,10 @@
  * files around the executor (sim/cli/exec.h). It lives in the library,
  * with its streams as parameters, so the tests run it in-process.
  *
- * Exit status: 0 every expectation held, 1 one failed (or a checker
- * report went unaccounted for, or the run hit the step limit), 2 a usage
- * or scenario error (nothing ran).
+ * Exit status (enum vfsim_exit): 0 every expectation held, 1 one failed
+ * (or a checker report went unaccounted for, or the run hit a limit), 2 a
+ * usage or scenario error (nothing ran), 3 the host failed (out of
+ * memory, or an output that could not be written).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include "sim/cli/render.h"
 #include "sim/cli/scenario.h"
 #include "sim/cli/vfsim_cli.h"
+#include "sim/trace/host.h"
 
 static const char usage[] =
 	"usage: vfsim [--help] [--version] COMMAND [ARGS]\n"
@@ -68,7 +70,7 @@ static void print_variants(FILE *f)
 static const char run_usage[] =
 	"usage: vfsim run FILE [--policy fifo|random:SEED|replay:FILE]\n"
 	"                      [--variant NAME] [--trace text|jsonl|msc|none]\n"
-	"                      [--out DIR]\n"
+	"                      [--out DIR] [--time-limit DURATION]\n"
 	"\n"
 	"Run the scenario FILE on a fresh simulated machine, print its trace\n"
 	"on standard output and every failed expectation on standard error as\n"
@@ -79,8 +81,12 @@ static const char run_usage[] =
 	"'expect report KIND' for that kind, 'expect status deadlock' for the\n"
 	"deadlock report), printed as\n"
 	"FILE: unexpected report KIND: MESSAGE (trace position #N),\n"
-	"and when it stops at the step limit:\n"
-	"FILE: the run stopped at the step limit (N steps) (trace position #N).\n"
+	"and when it stops at the step limit or the virtual-time limit:\n"
+	"FILE: the run stopped at the step limit (N steps) (trace position #N)\n"
+	"FILE: the run stopped at the virtual-time limit (DURATION): the clock\n"
+	"would pass it (trace position #N),\n"
+	"each followed by the tasks still running ('; still running: t\n"
+	"(blocked in ...)').\n"
 	"A replay list that runs out (choice 0 from there) or is not used up\n"
 	"gets a warning only.\n"
 	"\n"
@@ -106,11 +112,20 @@ static const char run_usage[] =
 	"                 NAME.dot (and NAME.svg when Graphviz 'dot' is\n"
 	"                 installed)                each 'picture ring' point,\n"
 	"                                           driver and device side\n"
+	"  --time-limit DURATION\n"
+	"               virtual-time limit of the run (default 600s, or four\n"
+	"               times the machine's request timeout when longer): a\n"
+	"               decimal number with a unit, ns, us, ms or s\n"
 	"  --help       show this help and exit\n"
 	"\n"
+	"The run ends when its tasks (but daemons) have returned and only\n"
+	"timers are left, such as the request-timeout check re-arming itself.\n"
+	"\n"
 	"exit status: 0 every expectation held and nothing unexpected was\n"
-	"reported, 1 an expectation failed, a report was unexpected or the\n"
-	"step limit was hit, 2 a usage or scenario error (nothing ran).\n";
+	"reported, 1 an expectation failed, a report was unexpected or a\n"
+	"limit was hit, 2 a usage or scenario error (nothing ran), 3 the\n"
+	"host failed: out of memory, or an output (standard output or a\n"
+	"file of --out) could not be written.\n";
 
 static int usage_error(FILE *err, const char *fmt, const char *arg)
 {
@@ -118,6 +133,22 @@ static int usage_error(FILE *err, const char *fmt, const char *arg)
 	fprintf(err, fmt, arg);
 	fputs("\n", err);
 	return 2;
+}
+
+int vfsim_cli_time_limit(FILE *err, const char *arg, uint64_t *ns)
+{
+	char msg[256];
+
+	if (scenario_parse_duration(arg, "--time-limit", ns, msg,
+				    sizeof(msg))) {
+		fprintf(err, "vfsim: %s\n", msg);
+		return -1;
+	}
+	if (!*ns) {
+		fprintf(err, "vfsim: --time-limit must be more than 0ns\n");
+		return -1;
+	}
+	return 0;
 }
 
 char *vfsim_cli_policy(FILE *err, const char *policy)
@@ -129,9 +160,7 @@ char *vfsim_cli_policy(FILE *err, const char *policy)
 
 	if (strncmp(policy, "replay:", 7) ||
 	    (policy[7] >= '0' && policy[7] <= '9')) {
-		buf = strdup(policy);
-		if (!buf)
-			abort();
+		buf = host_strdup(policy);
 		return buf;
 	}
 	f = fopen(policy + 7, "r");
@@ -140,7 +169,11 @@ char *vfsim_cli_policy(FILE *err, const char *policy)
 			strerror(errno));
 		return NULL;
 	}
+	errno = 0;
 	n = getline(&buf, &cap, f);
+	/* no room for the line is not the end of the file */
+	if (n < 0 && errno == ENOMEM)
+		host_oom(0);
 	fclose(f);
 	if (n <= 0 || strncmp(buf, "replay:", 7)) {
 		fprintf(err,
@@ -259,6 +292,7 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 	const char *file = NULL, *out = NULL, *policy = NULL;
 	struct scenario_error perr;
 	enum vfsim_trace_format shown;
+	const char *shown_text = NULL;
 	struct vfsim_result r;
 	struct scenario *s;
 	char *replay = NULL;
@@ -273,7 +307,8 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 			return 0;
 		}
 		if (!strcmp(a, "--policy") || !strcmp(a, "--trace") ||
-		    !strcmp(a, "--out") || !strcmp(a, "--variant")) {
+		    !strcmp(a, "--out") || !strcmp(a, "--variant") ||
+		    !strcmp(a, "--time-limit")) {
 			if (i + 1 == argc)
 				return usage_error(err,
 						   "'%s' needs a value (see "
@@ -285,7 +320,11 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 				o.variant = argv[++i];
 			else if (!strcmp(a, "--out"))
 				out = argv[++i];
-			else if (!strcmp(argv[++i], "text"))
+			else if (!strcmp(a, "--time-limit")) {
+				if (vfsim_cli_time_limit(err, argv[++i],
+							 &o.max_time_ns))
+					return 2;
+			} else if (!strcmp(argv[++i], "text"))
 				o.format = VFSIM_TRACE_TEXT;
 			else if (!strcmp(argv[i], "jsonl"))
 				o.format = VFSIM_TRACE_JSONL;
@@ -354,18 +393,25 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 		o.format = VFSIM_TRACE_TEXT;
 	status = vfsim_exec(s, &o, &r);
 	if (status != 2 && shown == VFSIM_TRACE_MSC && out && r.msc)
-		fputs(r.msc, stdo);
-	else if (status != 2 && shown != VFSIM_TRACE_NONE && r.trace)
-		fputs(r.trace, stdo);
+		shown_text = r.msc;
+	else if (status != 2 && shown != VFSIM_TRACE_NONE)
+		shown_text = r.trace;
+	/* The whole trace in one write, flushed now: a failure names its
+	 * cause (vfsim_cli_main() would still see it, without a cause). */
+	if (shown_text && (fputs(shown_text, stdo) == EOF || fflush(stdo))) {
+		fprintf(err, "vfsim: the trace could not be written: %s\n",
+			strerror(errno));
+		status = VFSIM_EXIT_HOST;
+	}
 	if (out && status != 2 && write_out(err, out, &r, o.format))
-		status = 2;
+		status = VFSIM_EXIT_HOST;
 	vfsim_result_free(&r);
 	scenario_free(s);
 	free(replay);
 	return status;
 }
 
-int vfsim_cli_main(int argc, char **argv, FILE *out, FILE *err)
+static int command(int argc, char **argv, FILE *out, FILE *err)
 {
 	if (argc < 2) {
 		fputs(usage, err);
@@ -394,4 +440,28 @@ int vfsim_cli_main(int argc, char **argv, FILE *out, FILE *err)
 		"vfsim: unknown command or option '%s' (see vfsim --help)\n",
 		argv[1]);
 	return 2;
+}
+
+_Static_assert(VFSIM_EXIT_HOST == HOST_OOM_EXIT,
+	       "one status for every way the host fails");
+
+int vfsim_cli_output_status(FILE *out, FILE *err, int status)
+{
+	int saved;
+
+	errno = 0;
+	if (!fflush(out) && !ferror(out))
+		return status;
+	if (status == VFSIM_EXIT_HOST)
+		return status; /* already said */
+	saved = errno;
+	fprintf(err, "vfsim: the output could not be written%s%s\n",
+		saved ? ": " : " (a write to it failed)",
+		saved ? strerror(saved) : "");
+	return VFSIM_EXIT_HOST;
+}
+
+int vfsim_cli_main(int argc, char **argv, FILE *out, FILE *err)
+{
+	return vfsim_cli_output_status(out, err, command(argc, argv, out, err));
 }

@@ -7,7 +7,27 @@
 #ifndef VFSIM_SIM_CLI_VFSIM_CLI_H
 #define VFSIM_SIM_CLI_VFSIM_CLI_H
 
+#include <stdint.h>
 #include <stdio.h>
+
+/** @brief The vfsim program's exit statuses. */
+enum vfsim_exit {
+	VFSIM_EXIT_OK = 0, ///< every expectation held (a command: it worked)
+	/** an expectation failed, a report was unexpected, a limit was hit
+	 *  (the console: a scripted command failed; the tour: a part failed) */
+	VFSIM_EXIT_FAILED = 1,
+	VFSIM_EXIT_USAGE = 2, ///< a usage or scenario error: nothing ran
+	/** the host failed: out of memory (host_oom(), HOST_OOM_EXIT), or an
+	 *  output that could not be written */
+	VFSIM_EXIT_HOST = 3,
+};
+
+/**
+ * @brief After a command: flush @p out and check that everything written
+ * to it arrived; if not, say so on @p err.
+ * @return @p status, or VFSIM_EXIT_HOST when the output was lost
+ */
+int vfsim_cli_output_status(FILE *out, FILE *err, int status);
 
 /**
  * @brief Run the vfsim program: `vfsim [--help|--version] COMMAND ARGS`.
@@ -15,10 +35,22 @@
  * @param argv arguments, argv[0] the program name
  * @param out where the trace, help and version go (the program's stdout)
  * @param err where errors and failed expectations go (its stderr)
- * @return the exit status: 0 every expectation held, 1 an expectation
- *         failed, 2 a usage or scenario error (nothing ran)
+ * @return the exit status (enum vfsim_exit): 0 every expectation held, 1
+ *         an expectation failed, 2 a usage or scenario error (nothing
+ *         ran), 3 the host failed (@p out could not be written, or an
+ *         `--out` file)
  */
 int vfsim_cli_main(int argc, char **argv, FILE *out, FILE *err);
+
+/**
+ * @brief A `--time-limit` argument: a duration as the scenario language
+ * writes one ("30s"), more than zero.
+ * @param err where a bad one is reported, in one line
+ * @param arg the argument
+ * @param ns set to the limit in nanoseconds
+ * @return 0, or -1 after reporting the error
+ */
+int vfsim_cli_time_limit(FILE *err, const char *arg, uint64_t *ns);
 
 /**
  * @brief A `--policy` argument as the scheduler takes it: `replay:FILE`

@@ -10,6 +10,7 @@
 
 #include "sim/kernel/check.h"
 #include "sim/kernel/sched.h"
+#include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
 #define MAX_INVARIANTS 32
@@ -26,14 +27,6 @@ static struct {
 static size_t nr_invariants;
 static bool invariants_on;
 
-static void *xrealloc(void *p, size_t size)
-{
-	p = realloc(p, size);
-	if (!p)
-		abort(); /* the host is out of memory: nothing sane to do */
-	return p;
-}
-
 /* Guarantees: the report is stored, traced, and (if asked) echoed. */
 void check_report(const char *kind, const char *fmt, ...)
 {
@@ -44,7 +37,7 @@ void check_report(const char *kind, const char *fmt, ...)
 	assert(kind && fmt);
 	if (nr_reports == cap_reports) {
 		cap_reports = cap_reports ? 2 * cap_reports : 16;
-		reports = xrealloc(reports, cap_reports * sizeof(*reports));
+		reports = host_realloc(reports, cap_reports * sizeof(*reports));
 	}
 	r = &reports[nr_reports++];
 	memset(r, 0, sizeof(*r));
@@ -52,7 +45,7 @@ void check_report(const char *kind, const char *fmt, ...)
 	va_start(ap, fmt);
 	len = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	r->message = xrealloc(NULL, (size_t)len + 1);
+	r->message = host_realloc(NULL, (size_t)len + 1);
 	va_start(ap, fmt);
 	vsnprintf(r->message, (size_t)len + 1, fmt, ap);
 	va_end(ap);

@@ -23,6 +23,7 @@
 #include <sys/mman.h>
 
 #include "sim/kernel/gmem_internal.h"
+#include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
 #define NR_CLASSES 33 /* 16 B << 32 = 64 GiB: more than any arena */
@@ -63,21 +64,15 @@ static u64 class_size(unsigned int k)
 	return (u64)GMEM_MIN_BLOCK << k;
 }
 
-static bool push_free(unsigned int k, u64 off)
+static void push_free(unsigned int k, u64 off)
 {
 	struct free_stack *fs = &gm.free[k];
 
 	if (fs->nr == fs->cap) {
-		size_t cap = fs->cap ? fs->cap * 2 : 64;
-		u64 *p = realloc(fs->off, cap * sizeof(*p));
-
-		if (!p)
-			return false;
-		fs->off = p;
-		fs->cap = cap;
+		fs->cap = fs->cap ? fs->cap * 2 : 64;
+		fs->off = host_realloc(fs->off, fs->cap * sizeof(*fs->off));
 	}
 	fs->off[fs->nr++] = off;
-	return true;
 }
 
 int gmem_init(u64 size)
@@ -92,16 +87,10 @@ int gmem_init(u64 size)
 
 	gm.base = mmap(NULL, size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (gm.base == MAP_FAILED) {
-		gm.base = NULL;
-		return -ENOMEM;
-	}
-	gm.state = calloc(size / GMEM_MIN_BLOCK, 1);
-	gm.class_of = calloc(size / GMEM_MIN_BLOCK, 1);
-	if (!gm.state || !gm.class_of) {
-		gmem_exit();
-		return -ENOMEM;
-	}
+	if (gm.base == MAP_FAILED)
+		host_oom(size);
+	gm.state = host_calloc(size / GMEM_MIN_BLOCK, 1);
+	gm.class_of = host_calloc(size / GMEM_MIN_BLOCK, 1);
 	gm.size = size;
 	gm.top = 0;
 	memset(&gm.st, 0, sizeof(gm.st));
@@ -131,7 +120,7 @@ bool gmem_arena_present(void)
 }
 
 /* Cut [from, to) into aligned power-of-two pieces on the free lists. */
-static bool give_back_gap(u64 from, u64 to)
+static void give_back_gap(u64 from, u64 to)
 {
 	while (from < to) {
 		unsigned int k = 0;
@@ -141,13 +130,11 @@ static bool give_back_gap(u64 from, u64 to)
 		       !(from & (class_size(k + 1) - 1)) &&
 		       from + class_size(k + 1) <= to)
 			k++;
-		if (!push_free(k, from))
-			return false;
+		push_free(k, from);
 		memset(gm.state + from / GMEM_MIN_BLOCK, GRANULE_UNUSED,
 		       class_size(k) / GMEM_MIN_BLOCK);
 		from += class_size(k);
 	}
-	return true;
 }
 
 void *gmem_alloc(size_t size, size_t align)
@@ -173,8 +160,7 @@ void *gmem_alloc(size_t size, size_t align)
 
 		if (aligned + bsize > gm.size)
 			return NULL;
-		if (!give_back_gap(gm.top, aligned))
-			return NULL;
+		give_back_gap(gm.top, aligned);
 		off = aligned;
 		gm.top = aligned + bsize;
 	}
@@ -214,8 +200,7 @@ int gmem_free(void *p)
 		return -EINVAL;
 	k = gm.class_of[off / GMEM_MIN_BLOCK];
 	bsize = class_size(k);
-	if (!push_free(k, (u64)off))
-		return -ENOMEM;
+	push_free(k, (u64)off);
 	memset(gm.state + off / GMEM_MIN_BLOCK, GRANULE_FREED,
 	       bsize / GMEM_MIN_BLOCK);
 	gm.st.in_use -= bsize;

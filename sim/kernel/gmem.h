@@ -65,8 +65,8 @@ struct gmem_stats {
  * @brief Create the arena. Any previous arena must have been released.
  * @param size bytes of guest memory (rounded up to a power of two;
  *        0 selects GMEM_DEFAULT_SIZE)
- * @return 0, -EINVAL for a size beyond 4 GiB, -ENOMEM when the host
- *         cannot provide it, -EBUSY when an arena already exists
+ * @return 0, -EINVAL for a size beyond 4 GiB, -EBUSY when an arena
+ *         already exists (the host's memory running out is host_oom())
  */
 int gmem_init(u64 size);
 

@@ -5,6 +5,7 @@
  */
 #include <assert.h>
 #include <errno.h>
+#include <string.h>
 
 #include "sim/kernel/check.h"
 #include "sim/kernel/mutex.h"
@@ -28,14 +29,39 @@ void __spin_lock_init(spinlock_t *lock, const char *name)
 	__init_waitqueue_head(&lock->wait, lock->name);
 }
 
+/* The held-lock stack: a push here, a removal wherever the lock sits in
+ * spin_released() (locks need not be released in the order taken). */
 static void spin_acquired(spinlock_t *lock)
 {
+	struct task *t = current;
+
 	lock->locked = true;
-	lock->owner = current;
-	if (current) {
-		current->spin_held++;
-		current->last_spin = lock->name;
+	lock->owner = t;
+	if (!t)
+		return;
+	if (t->spin_held < TASK_HELD_LOCKS)
+		t->held[t->spin_held] = (struct held_lock){ lock, lock->name };
+	t->spin_held++;
+}
+
+static void spin_released(struct task *t, const spinlock_t *lock)
+{
+	unsigned named = t->spin_held < TASK_HELD_LOCKS ? t->spin_held :
+							  TASK_HELD_LOCKS;
+
+	assert(t->spin_held > 0);
+	for (unsigned i = named; i-- > 0;) {
+		if (t->held[i].lock != lock)
+			continue;
+		memmove(&t->held[i], &t->held[i + 1],
+			(named - i - 1) * sizeof(t->held[0]));
+		/* The slot freed at the top stood for a lock past the
+		 * stack, which was never named. */
+		if (t->spin_held > TASK_HELD_LOCKS)
+			t->held[named - 1] = (struct held_lock){ NULL, "?" };
+		break;
 	}
+	t->spin_held--;
 }
 
 /* Guarantees: on return the caller holds the lock (unless the misuse was
@@ -83,10 +109,8 @@ void spin_unlock(spinlock_t *lock)
 			     "BUG: spin_unlock(%s) by task %s: held by %s",
 			     lock->name, owner_name(current),
 			     owner_name(lock->owner));
-	if (lock->owner) {
-		assert(lock->owner->spin_held > 0);
-		lock->owner->spin_held--;
-	}
+	if (lock->owner)
+		spin_released(lock->owner, lock);
 	lock->locked = false;
 	lock->owner = NULL;
 	wake_up_all(&lock->wait);

@@ -24,6 +24,7 @@
 #include "sim/kernel/check.h"
 #include "sim/kernel/delay.h"
 #include "sim/kernel/sched.h"
+#include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 #include "sim/kernel/workqueue.h"
 
@@ -51,7 +52,7 @@ static struct {
 	bool ready;
 	unsigned nr_cpus;
 	size_t stack_size;
-	u64 max_steps;
+	u64 max_steps, max_time;
 	struct list_head all, runq, timers;
 	unsigned nr_runnable, nr_alive, nr_timers, nr_idle_timers;
 	/* steps of non-daemon tasks; its value at the last idle-only
@@ -115,6 +116,16 @@ u64 sched_max_steps(void)
 	return S.max_steps;
 }
 
+void sched_set_max_time(u64 max_time_ns)
+{
+	S.max_time = max_time_ns;
+}
+
+u64 sched_max_time(void)
+{
+	return S.max_time;
+}
+
 bool sched_ready(void)
 {
 	return S.ready;
@@ -133,6 +144,7 @@ int sched_init(const struct sched_opts *opts)
 	S.nr_cpus = o.nr_cpus ? o.nr_cpus : 2;
 	S.stack_size = o.stack_size ? o.stack_size : SCHED_DEFAULT_STACK;
 	S.max_steps = o.max_steps;
+	S.max_time = o.max_time_ns;
 	INIT_LIST_HEAD(&S.all);
 	INIT_LIST_HEAD(&S.runq);
 	INIT_LIST_HEAD(&S.timers);
@@ -353,10 +365,15 @@ static void task_entry(void *arg)
 	TRACE(.kind = "task.start",
 	      .detail = trace_fmt("%s cpu%d", task_kind_name(t->kind), t->cpu));
 	t->result = t->fn(t->arg);
-	if (t->spin_held)
+	if (t->spin_held) {
+		char held[160];
+
+		task_held_locks(t, held, sizeof(held));
 		check_report("spin.held_at_exit",
-			     "task %s returned holding %u spinlock(s), last %s",
-			     t->name, t->spin_held, t->last_spin);
+			     "task %s returned holding %u spinlock%s: %s",
+			     t->name, t->spin_held,
+			     t->spin_held == 1 ? "" : "s", held);
+	}
 	t->state = TASK_DEAD;
 	if (!(t->flags & TASK_F_DAEMON))
 		S.nr_alive--;
@@ -371,14 +388,8 @@ struct task *task_spawn_flags(int (*fn)(void *arg), void *arg, const char *name,
 	struct task *t;
 
 	assert(S.ready && fn && name);
-	t = calloc(1, sizeof(*t));
-	if (!t)
-		return NULL;
+	t = host_calloc(1, sizeof(*t));
 	t->stack = task_stack_alloc(S.stack_size);
-	if (!t->stack) {
-		free(t);
-		return NULL;
-	}
 	t->stack_size = S.stack_size;
 	t->valgrind_id =
 		VALGRIND_STACK_REGISTER(t->stack, t->stack + t->stack_size);
@@ -465,6 +476,20 @@ static bool stuck(const struct task *t)
 		strcmp(t->wait_what, SCHED_WAIT_IDLE) != 0);
 }
 
+bool sched_tasks_done(void)
+{
+	struct task *t;
+
+	if (!S.ready)
+		return true;
+	if (S.nr_alive || S.nr_runnable)
+		return false;
+	list_for_each_entry(t, &S.all, all_node)
+		if (stuck(t))
+			return false;
+	return true;
+}
+
 static enum sched_status stalled(void)
 {
 	struct task *t;
@@ -529,6 +554,10 @@ enum sched_status sched_step(void)
 			if (st != SCHED_TIMER)
 				return st;
 		}
+		if (S.max_time &&
+		    list_first_entry(&S.timers, struct sim_timer, node)
+				    ->expires > S.max_time)
+			return SCHED_TIME_LIMIT;
 		if (S.clock)
 			wait_for_clock(list_first_entry(&S.timers,
 							struct sim_timer, node)
@@ -569,8 +598,9 @@ enum sched_status sched_run(void)
 
 const char *sched_status_name(enum sched_status st)
 {
-	static const char *const names[] = { "stepped",	 "timer", "done",
-					     "deadlock", "limit", "stopped" };
+	static const char *const names[] = { "stepped",	  "timer", "done",
+					     "deadlock",  "limit", "stopped",
+					     "time limit" };
 
 	return (unsigned)st < ARRAY_SIZE(names) ? names[st] : "?";
 }
@@ -689,16 +719,19 @@ void sched_wake(struct task *t)
 void __might_sleep(const char *func)
 {
 	struct task *t = current;
+	char held[160];
 
 	if (!t || (!t->spin_held && t->kind != TASK_IRQ))
 		return;
+	task_held_locks(t, held, sizeof(held));
 	check_report("sleep.atomic",
 		     "BUG: sleeping function called from invalid context: "
 		     "%s() in task %s (%s)%s%s, step %llu",
 		     func, t->name, task_kind_name(t->kind),
-		     t->spin_held ? " holding spinlock " : "",
-		     t->spin_held ? t->last_spin : "",
-		     (unsigned long long)S.steps);
+		     !t->spin_held     ? "" :
+		     t->spin_held == 1 ? " holding spinlock " :
+					 " holding spinlocks ",
+		     held, (unsigned long long)S.steps);
 }
 
 /* --- delays -------------------------------------------------------------- */

@@ -39,6 +39,8 @@ struct sched_opts {
 	unsigned nr_cpus;  /**< simulated CPUs (default 2) */
 	size_t stack_size; /**< per-task stack (default SCHED_DEFAULT_STACK) */
 	u64 max_steps;	   /**< sched_run() gives up after this (0: never) */
+	/** the clock never passes this virtual time (0: no limit) */
+	u64 max_time_ns;
 };
 
 /** @brief Outcome of sched_step() and sched_run(). */
@@ -49,6 +51,9 @@ enum sched_status {
 	SCHED_DEADLOCK, /**< tasks are blocked and nothing can wake them */
 	SCHED_LIMIT,	/**< the step limit was reached */
 	SCHED_STOPPED,	/**< sched_run_until()'s predicate became true */
+	/** nothing is runnable and the next timer is past the virtual-time
+	 *  limit: the clock stays where it is */
+	SCHED_TIME_LIMIT,
 };
 
 /**
@@ -146,8 +151,8 @@ const char *sched_policy_name(void);
  * @param name name for the trace (truncated to 31 bytes)
  * @param kind what the task models
  * @param cpu simulated CPU (reduced modulo nr_cpus)
- * @return the task (owned by the scheduler until sched_exit()), or NULL
- *         when the host cannot provide a stack
+ * @return the task (owned by the scheduler until sched_exit()); never
+ *         NULL (a stack the host cannot provide is host_oom())
  */
 struct task *task_spawn(int (*fn)(void *arg), void *arg, const char *name,
 			enum task_kind kind, int cpu);
@@ -188,6 +193,18 @@ void sched_set_max_steps(u64 max_steps);
 
 /** @brief The step limit in force (0: none). */
 u64 sched_max_steps(void);
+
+/**
+ * @brief Set the virtual-time limit (sched_opts::max_time_ns) from now
+ * on: when no task is runnable and the next timer would move the clock
+ * past @p max_time_ns, sched_step() returns SCHED_TIME_LIMIT instead and
+ * the clock stays put (0: no limit). A run that only ever sleeps and
+ * re-arms timers stops there instead of running for ever.
+ */
+void sched_set_max_time(u64 max_time_ns);
+
+/** @brief The virtual-time limit in force (0: none). */
+u64 sched_max_time(void);
 
 /** @brief Name of a status ("done", "deadlock", ...). */
 const char *sched_status_name(enum sched_status st);
@@ -241,6 +258,16 @@ const char *sched_task_name(void);
 
 /** @brief Tasks spawned and not yet returned (daemons included). */
 unsigned sched_nr_alive(void);
+
+/**
+ * @brief True when only timers are left: every task spawned without
+ * TASK_F_DAEMON has returned, none is runnable, and every daemon waits
+ * for work (blocked with SCHED_WAIT_IDLE). A timer armed then (a
+ * periodic work such as the request-timeout check) would run on for
+ * ever; a run whose tasks are done ends here instead (sim/cli's `run`).
+ * sched_step() itself still fires those timers.
+ */
+bool sched_tasks_done(void);
 
 /**
  * @brief The task the last step ran (it may have returned since), for a

@@ -14,6 +14,7 @@
 
 #include "sim/kernel/check.h"
 #include "sim/kernel/sched.h"
+#include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
 enum policy_kind {
@@ -38,14 +39,6 @@ static struct {
 	struct task **cand;
 	size_t cap_cand;
 } S;
-
-static void *xrealloc(void *p, size_t size)
-{
-	p = realloc(p, size);
-	if (!p)
-		abort(); /* host out of memory */
-	return p;
-}
 
 void sched_policy_exit(void)
 {
@@ -109,7 +102,7 @@ static int parse_replay(const char *p, struct sched_policy_spec *out)
 			return err;
 		}
 		out->replay =
-			xrealloc(out->replay, (out->nr + 1) * sizeof(u32));
+			host_realloc(out->replay, (out->nr + 1) * sizeof(u32));
 		out->replay[out->nr++] = (u32)v;
 		p = *end ? end + 1 : end;
 	}
@@ -253,8 +246,9 @@ static void record_choice(unsigned c, unsigned n)
 {
 	if (S.nr_choices == S.cap_choices) {
 		S.cap_choices = S.cap_choices ? 2 * S.cap_choices : 64;
-		S.chosen = xrealloc(S.chosen, S.cap_choices * sizeof(u32));
-		S.offered = xrealloc(S.offered, S.cap_choices * sizeof(u32));
+		S.chosen = host_realloc(S.chosen, S.cap_choices * sizeof(u32));
+		S.offered =
+			host_realloc(S.offered, S.cap_choices * sizeof(u32));
 	}
 	S.chosen[S.nr_choices] = c;
 	S.offered[S.nr_choices] = n;
@@ -335,7 +329,7 @@ struct task *sched_policy_pick(struct list_head *runq, unsigned n)
 	}
 	if (S.cap_cand < n) {
 		S.cap_cand = 2 * n;
-		S.cand = xrealloc(S.cand, S.cap_cand * sizeof(*S.cand));
+		S.cand = host_realloc(S.cand, S.cap_cand * sizeof(*S.cand));
 	}
 	list_for_each_entry(t, runq, run_node)
 		S.cand[i++] = t;

@@ -16,6 +16,7 @@
 #include "sim/kernel/list.h"
 #include "sim/kernel/sched.h"
 #include "sim/kernel/slab.h"
+#include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
 #define MIN_BUCKET_BITS 10
@@ -52,9 +53,7 @@ static void kmem_lazy_init(void)
 	INIT_LIST_HEAD(&K.quarantine);
 	K.max_quarantine = KMEM_QUARANTINE_DEFAULT;
 	K.bucket_bits = MIN_BUCKET_BITS;
-	K.buckets = calloc(1ULL << K.bucket_bits, sizeof(*K.buckets));
-	if (!K.buckets)
-		abort(); /* host out of memory */
+	K.buckets = host_calloc(1ULL << K.bucket_bits, sizeof(*K.buckets));
 	K.init = true;
 }
 
@@ -73,9 +72,7 @@ static void table_grow(void)
 	struct kmem_rec **old = K.buckets;
 	size_t n = 1ULL << K.bucket_bits;
 
-	K.buckets = calloc(2 * n, sizeof(*K.buckets));
-	if (!K.buckets)
-		abort(); /* host out of memory */
+	K.buckets = host_calloc(2 * n, sizeof(*K.buckets));
 	K.bucket_bits++;
 	for (size_t b = 0; b < n; b++) {
 		while (old[b]) {
@@ -115,12 +112,8 @@ static struct kmem_rec *rec_alloc(void)
 {
 	struct kmem_rec *r = K.spare;
 
-	if (!r) {
-		r = calloc(1, sizeof(*r));
-		if (!r)
-			abort(); /* host out of memory */
-		return r;
-	}
+	if (!r)
+		return host_calloc(1, sizeof(*r));
 	K.spare = r->hnext;
 	memset(r, 0, sizeof(*r));
 	return r;
@@ -354,9 +347,7 @@ size_t kmem_exit(void)
 	while (!list_empty(&K.quarantine))
 		quarantine_pop();
 	/* Report in allocation order: bucket order follows host addresses. */
-	live = calloc(K.nr_live + 1, sizeof(*live));
-	if (!live)
-		abort();
+	live = host_calloc(K.nr_live + 1, sizeof(*live));
 	for (size_t b = 0; b < 1ULL << K.bucket_bits; b++)
 		for (struct kmem_rec *r = K.buckets[b]; r; r = r->hnext)
 			live[n++] = r;

@@ -5,11 +5,13 @@
  * picks one).
  */
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
 #include "sim/kernel/task.h"
+#include "sim/trace/host.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
@@ -21,6 +23,23 @@ const char *task_kind_name(enum task_kind kind)
 					     "device", "frontend" };
 
 	return (unsigned)kind < ARRAY_SIZE(names) ? names[kind] : "?";
+}
+
+void task_held_locks(const struct task *t, char *buf, size_t size)
+{
+	unsigned named = t->spin_held < TASK_HELD_LOCKS ? t->spin_held :
+							  TASK_HELD_LOCKS;
+	size_t len = 0;
+
+	if (!size)
+		return;
+	buf[0] = '\0';
+	for (unsigned i = 0; i < named && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s",
+					i ? ", " : "", t->held[i].name);
+	if (t->spin_held > named && len < size)
+		snprintf(buf + len, size - len, " and %u more",
+			 t->spin_held - named);
 }
 
 /*
@@ -44,7 +63,7 @@ char *task_stack_alloc(size_t size)
 	base = mmap(NULL, len + page, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (base == MAP_FAILED)
-		return NULL;
+		host_oom(len + page);
 	/* The guard page turns a stack overflow into a clean SIGSEGV. */
 	mprotect(base, page, PROT_NONE);
 #if defined(__SANITIZE_ADDRESS__)

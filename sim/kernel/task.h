@@ -48,6 +48,20 @@ enum task_state {
  *  which ends a run normally instead of counting as a deadlock. */
 #define TASK_F_DAEMON 0x1u
 
+/**
+ * @brief Spinlocks a task remembers by name while it holds them: enough
+ * for the two or three the guest nests (lockdep keeps 48 for the whole
+ * kernel). A task holding more still counts them; reports name the first
+ * TASK_HELD_LOCKS and say how many more there are.
+ */
+#define TASK_HELD_LOCKS 6
+
+/** @brief One spinlock a task holds (its held-lock stack, as lockdep's). */
+struct held_lock {
+	const void *lock; /**< the lock, for matching its unlock */
+	const char *name; /**< its name (static), still valid if it is freed */
+};
+
 /** @brief A virtual-time timer; fires in scheduler context. */
 struct sim_timer {
 	struct list_head node; /**< link in the timer list */
@@ -81,10 +95,12 @@ struct task {
 	u8 state;		   /**< enum task_state */
 	u16 spin_held;		   /**< spinlocks held right now */
 	bool timed_out;		   /**< last timed wait ended by its timer */
-	bool woken;	       /**< a wake-up arrived during the last wait */
-	u32 valgrind_id;       /**< Valgrind stack registration */
-	const char *last_spin; /**< name of the last spinlock taken */
-	char name[32];	       /**< name shown in the trace */
+	bool woken;	 /**< a wake-up arrived during the last wait */
+	u32 valgrind_id; /**< Valgrind stack registration */
+	/** the spinlocks held, in the order taken (the first TASK_HELD_LOCKS
+	 *  of @c spin_held) */
+	struct held_lock held[TASK_HELD_LOCKS];
+	char name[32]; /**< name shown in the trace */
 };
 
 /** @brief The task now running, or NULL in scheduler/test context. */
@@ -92,6 +108,16 @@ extern struct task *sched_current;
 
 /** @brief The kernel's `current`: the running task (NULL outside tasks). */
 #define current (sched_current)
+
+/**
+ * @brief The spinlocks @p t holds, for a report: "fc->bg_lock" or
+ * "fc->bg_lock, fiq->lock" in the order taken, with "and N more" past
+ * TASK_HELD_LOCKS. Empty when it holds none.
+ * @param t the task
+ * @param buf where the text goes (always NUL-terminated)
+ * @param size its size
+ */
+void task_held_locks(const struct task *t, char *buf, size_t size);
 
 /** @brief Name of a task kind ("syscall", "worker", ...). */
 const char *task_kind_name(enum task_kind kind);
@@ -136,8 +162,9 @@ const char *ctx_switch_name(void);
  *
  * The mapping is rounded up to whole host pages (4 KiB on x86-64, 4, 16 or
  * 64 KiB on arm64); the bytes past @p size are slack above the stack.
- * @return the lowest usable byte, or NULL when @p size is 0 or the host
- *         refuses
+ * @return the lowest usable byte, or NULL when @p size is 0 or too
+ *         large to round up; a host that refuses the mapping is
+ *         host_oom()
  */
 char *task_stack_alloc(size_t size);
 

@@ -12,6 +12,7 @@
 #include "sim/trace/trace.h"
 
 #include "fuse_proto/fuse_msg.h"
+#include "sim/trace/host.h"
 
 #include <assert.h>
 #include <stdarg.h>
@@ -47,17 +48,6 @@ static struct {
 
 bool trace_enabled;
 
-static void *xmalloc(size_t size)
-{
-	void *p = malloc(size);
-
-	if (!p) {
-		fprintf(stderr, "vfsim: trace: out of host memory\n");
-		abort();
-	}
-	return p;
-}
-
 static char *arena_alloc(size_t len)
 {
 	struct arena_chunk *c = tr.arena;
@@ -65,7 +55,7 @@ static char *arena_alloc(size_t len)
 	if (!c || c->size - c->used < len) {
 		size_t size = len > ARENA_CHUNK ? len : ARENA_CHUNK;
 
-		c = xmalloc(sizeof(*c) + size);
+		c = host_malloc(sizeof(*c) + size);
 		c->size = size;
 		c->used = 0;
 		c->next = tr.arena;
@@ -97,11 +87,7 @@ static void intern_grow(void)
 	const char **old = tr.intern;
 
 	tr.intern_size = old_size ? old_size * 2 : INTERN_MIN;
-	tr.intern = calloc(tr.intern_size, sizeof(*tr.intern));
-	if (!tr.intern) {
-		fprintf(stderr, "vfsim: trace: out of host memory\n");
-		abort();
-	}
+	tr.intern = host_calloc(tr.intern_size, sizeof(*tr.intern));
 	for (size_t i = 0; i < old_size; i++) {
 		size_t j;
 
@@ -219,7 +205,7 @@ void trace_emit(const struct trace_event *in)
 	if (len < (int)sizeof(line)) {
 		tr.hash = fnv1a(tr.hash, line, (size_t)len);
 	} else {
-		char *big = xmalloc((size_t)len + 1);
+		char *big = host_malloc((size_t)len + 1);
 
 		trace_format_text(&ev, big, (size_t)len + 1);
 		tr.hash = fnv1a(tr.hash, big, (size_t)len);
@@ -230,15 +216,7 @@ void trace_emit(const struct trace_event *in)
 	if (tr.keep) {
 		if (tr.nr_kept == tr.cap) {
 			size_t cap = tr.cap ? tr.cap * 2 : 1024;
-			struct trace_event *ev2 =
-				realloc(tr.ev, cap * sizeof(*tr.ev));
-
-			if (!ev2) {
-				fprintf(stderr,
-					"vfsim: trace: out of host memory\n");
-				abort();
-			}
-			tr.ev = ev2;
+			tr.ev = host_realloc(tr.ev, cap * sizeof(*tr.ev));
 			tr.cap = cap;
 		}
 		tr.ev[tr.nr_kept++] = ev;
@@ -386,7 +364,7 @@ static void write_one(FILE *out, const struct trace_event *ev,
 	if (len < (int)sizeof(line)) {
 		fprintf(out, "%s\n", line);
 	} else {
-		char *big = xmalloc((size_t)len + 1);
+		char *big = host_malloc((size_t)len + 1);
 
 		fmt(ev, big, (size_t)len + 1);
 		fprintf(out, "%s\n", big);

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "fuse_proto/fuse_msg.h"
+#include "sim/trace/host.h"
 
 /* Column roles, in their left-to-right order. */
 enum role {
@@ -48,21 +49,6 @@ struct trace_msc {
 	unsigned long long events, omitted;
 	uint64_t last_time;
 };
-
-static void *xrealloc(void *p, size_t size)
-{
-	p = realloc(p, size);
-	if (!p)
-		abort(); /* the host is out of memory, as in the trace */
-	return p;
-}
-
-static char *xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-
-	return memcpy(xrealloc(NULL, n), s, n);
-}
 
 /* ---- escaping ----------------------------------------------------------- */
 
@@ -151,7 +137,7 @@ static struct col *col_get(struct trace_msc *m, enum role role,
 	}
 	if (m->nr_cols == m->cap_cols) {
 		m->cap_cols = m->cap_cols ? 2 * m->cap_cols : 16;
-		m->cols = xrealloc(m->cols, m->cap_cols * sizeof(*m->cols));
+		m->cols = host_realloc(m->cols, m->cap_cols * sizeof(*m->cols));
 	}
 	c = &m->cols[m->nr_cols++];
 	memset(c, 0, sizeof(*c));
@@ -159,13 +145,13 @@ static struct col *col_get(struct trace_msc *m, enum role role,
 	if (role == R_TASK || role == R_QUEUE) {
 		c->idx = role == R_TASK ? m->nr_tasks++ : m->nr_queues++;
 		snprintf(c->id, sizeof(c->id), "%s%u", role_ids[role], c->idx);
-		c->name = xstrdup(name);
+		c->name = host_strdup(name);
 		trace_msc_escape(label, sizeof(label), name, 40);
 	} else {
 		snprintf(c->id, sizeof(c->id), "%s", role_ids[role]);
 		snprintf(label, sizeof(label), "%s", role_labels[role]);
 	}
-	c->label = xstrdup(label);
+	c->label = host_strdup(label);
 	return c;
 }
 
@@ -205,7 +191,7 @@ static void body_add(struct trace_msc *m, const char *fmt, ...)
 	va_end(ap);
 	if (m->len + (size_t)n + 1 > m->cap) {
 		m->cap = (m->len + (size_t)n + 1) * 2;
-		m->body = xrealloc(m->body, m->cap);
+		m->body = host_realloc(m->body, m->cap);
 	}
 	va_start(ap, fmt);
 	vsnprintf(m->body + m->len, (size_t)n + 1, fmt, ap);
@@ -591,7 +577,7 @@ void trace_msc_event(struct trace_msc *m, const struct trace_event *ev)
 
 struct trace_msc *trace_msc_new(unsigned max_arcs)
 {
-	struct trace_msc *m = xrealloc(NULL, sizeof(*m));
+	struct trace_msc *m = host_realloc(NULL, sizeof(*m));
 
 	memset(m, 0, sizeof(*m));
 	m->max_arcs = max_arcs ? max_arcs : TRACE_MSC_MAX_ARCS;

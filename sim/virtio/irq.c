@@ -108,8 +108,6 @@ int virtio_irq_line_init(struct virtio_irq_line *line,
 	__init_waitqueue_head(&line->wq, line->name);
 	line->task = task_spawn_flags(irq_task_fn, line, line->name, TASK_IRQ,
 				      0, TASK_F_DAEMON);
-	if (!line->task)
-		return -ENOMEM;
 	line->saved_deliver = vdev->irq_deliver;
 	vdev->irq_deliver = line_raise;
 	vdev->irq_line = line;

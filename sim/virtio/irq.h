@@ -48,8 +48,7 @@ struct virtio_irq_line {
  * Needs a running scheduler (sched_init()). @p line must stay valid until
  * its task has finished (task_done(line->task)) or the scheduler is torn
  * down.
- * @return 0, or -EBUSY when the device already has a line, -ENOMEM when the
- *         task cannot be created
+ * @return 0, or -EBUSY when the device already has a line
  */
 int virtio_irq_line_init(struct virtio_irq_line *line,
 			 struct virtio_device *vdev);

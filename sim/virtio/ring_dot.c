@@ -3,6 +3,7 @@
  * ring_dot.c - Graphviz picture of a split ring, read from guest memory.
  */
 #include "sim/virtio/ring_dot.h"
+#include "sim/trace/host.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -240,9 +241,7 @@ int ring_dot_write(FILE *out, const struct virtqueue *vq,
 			vrh->needs_reset ? "NEEDS_RESET" : "ok");
 	fprintf(out, "  </TABLE>>];\n");
 
-	v.hot = calloc(v.num, sizeof(*v.hot));
-	if (!v.hot)
-		return -ENOMEM;
+	v.hot = host_calloc(v.num, sizeof(*v.hot));
 	mark_chains(&v);
 	write_table(out, &v);
 	for (unsigned int i = 0; i < v.num; i++) {
@@ -266,12 +265,9 @@ char *ring_dot_string(const struct virtqueue *vq, const struct vringh *vrh)
 {
 	char *buf = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	int ret;
+	FILE *f = host_memstream(&buf, &len);
+	int ret = ring_dot_write(f, vq, vrh);
 
-	if (!f)
-		return NULL;
-	ret = ring_dot_write(f, vq, vrh);
 	fclose(f);
 	if (ret) {
 		free(buf);

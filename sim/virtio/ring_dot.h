@@ -28,8 +28,7 @@
  * @param out where to write
  * @param vq the driver side, or NULL (its indices are then omitted)
  * @param vrh the device side, or NULL (its indices are then omitted)
- * @return 0, -EINVAL when both sides are NULL, -ENOMEM when host memory
- *         runs out, -EIO on a write error
+ * @return 0, -EINVAL when both sides are NULL, -EIO on a write error
  */
 int ring_dot_write(FILE *out, const struct virtqueue *vq,
 		   const struct vringh *vrh);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
 /* Features the ring code itself understands (kernel: vring_transport_features). */
@@ -76,9 +77,7 @@ static int vm_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 		return -EBUSY;
 	if (nvqs == 0 || nvqs > be->num_queues)
 		return -ENOENT;
-	vdev->vqs = calloc(nvqs, sizeof(*vdev->vqs));
-	if (!vdev->vqs)
-		return -ENOMEM;
+	vdev->vqs = host_calloc(nvqs, sizeof(*vdev->vqs));
 	vdev->nvqs = nvqs;
 	for (unsigned int i = 0; i < nvqs; i++) {
 		struct virtqueue *vq = vring_create_virtqueue(

@@ -245,8 +245,9 @@ void virtio_break_device(struct virtio_device *vdev);
  * @param vqs receives the queues
  * @param callbacks interrupt callback per queue (entries may be NULL)
  * @param names name per queue (not copied)
- * @return 0; -ENOENT when the device has fewer queues; -ENOMEM (nothing is
- *         left allocated then); -EBUSY when queues already exist
+ * @return 0; -ENOENT when the device has fewer queues; -ENOMEM when guest
+ *         memory has no room for the rings (nothing is left allocated
+ *         then); -EBUSY when queues already exist
  */
 int virtio_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 		    struct virtqueue *vqs[],

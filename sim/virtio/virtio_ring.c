@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
 /* Driver-private copy of one descriptor: the truth about the free list. */
@@ -60,17 +61,14 @@ struct virtqueue *vring_create_virtqueue(unsigned int index, unsigned int num,
 
 	if (!vring_size_valid(num) || !notify)
 		return NULL;
-	vq = calloc(1, sizeof(*vq));
-	if (!vq)
-		return NULL;
-	vq->desc_state = calloc(num, sizeof(*vq->desc_state));
-	vq->desc_extra = calloc(num, sizeof(*vq->desc_extra));
+	vq = host_calloc(1, sizeof(*vq));
+	vq->desc_state = host_calloc(num, sizeof(*vq->desc_state));
+	vq->desc_extra = host_calloc(num, sizeof(*vq->desc_extra));
 	vq->vring.num = num;
 	vq->vring.desc = gmem_alloc(vring_desc_size(num), VRING_DESC_ALIGN);
 	vq->vring.avail = gmem_alloc(vring_avail_size(num), VRING_AVAIL_ALIGN);
 	vq->vring.used = gmem_alloc(vring_used_size(num), VRING_USED_ALIGN);
-	if (!vq->desc_state || !vq->desc_extra || !vq->vring.desc ||
-	    !vq->vring.avail || !vq->vring.used) {
+	if (!vq->vring.desc || !vq->vring.avail || !vq->vring.used) {
 		vring_del_virtqueue(&vq->vq);
 		return NULL;
 	}

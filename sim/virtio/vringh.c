@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "sim/kernel/atomic.h"
+#include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
 /* Ring accesses cannot fail: vringh_init() checked the areas. */
@@ -76,9 +77,7 @@ int vringh_init(struct vringh *vrh, const char *name, u64 features,
 	    !gmem_range_valid(avail, vring_avail_size(num)) ||
 	    !gmem_range_valid(used, vring_used_size(num)))
 		return -EFAULT;
-	vrh->visit = calloc(num, sizeof(*vrh->visit));
-	if (!vrh->visit)
-		return -ENOMEM;
+	vrh->visit = host_calloc(num, sizeof(*vrh->visit));
 	vrh->name = name;
 	vrh->num = num;
 	vrh->event_idx = features & (1ULL << VIRTIO_RING_F_EVENT_IDX);
@@ -131,32 +130,31 @@ static void new_stamp(struct vringh *vrh)
 /*
  * Room for one more segment in @ch. The array grows with the chains seen,
  * not with the queue: a 32768-entry queue must not cost every popped chain
- * a 32768-entry array. Loop detection bounds a chain: fewer than num
- * direct descriptors, then at most num in one indirect table.
+ * a 32768-entry array. walk_chain() bounds a chain: fewer than num direct
+ * descriptors, then at most num in one indirect table.
  */
-static int chain_reserve(const struct vringh *vrh, struct vringh_chain *ch)
+static void chain_reserve(const struct vringh *vrh, struct vringh_chain *ch)
 {
-	unsigned int cap = ch->cap ? 2 * ch->cap : 4;
-	struct vringh_seg *segs;
-
 	assert(ch->nr_segs < 2 * vrh->num);
 	if (ch->nr_segs < ch->cap)
-		return 0;
-	segs = realloc(ch->segs, cap * sizeof(*segs));
-	if (!segs)
-		return -ENOMEM;
-	ch->segs = segs;
-	ch->cap = cap;
-	return 0;
+		return;
+	ch->cap = ch->cap ? 2 * ch->cap : 4;
+	ch->segs = host_realloc(ch->segs, ch->cap * sizeof(*ch->segs));
 }
 
-/* Walk the chain at @head into @ch; 0 or a negative errno (not yet sticky;
- * -ENOMEM with no @why is the host's, not the driver's, fault). */
+/*
+ * Walk the chain at @head into @ch; 0 or a negative errno (not yet
+ * sticky). The spec bounds the length of an indirect table's chain by the
+ * queue size, not the table's size: a table may be longer than the queue
+ * when its chain is not (drivers/vhost/vringh.c does not bound the table
+ * either). Descriptors are marked visited up to num, so a loop is found
+ * there; a loop past it ends as a chain longer than the queue.
+ */
 static int walk_chain(struct vringh *vrh, u16 head, struct vringh_chain *ch,
 		      const char **why)
 {
 	gpa_t table = vrh->desc;
-	unsigned int tsize = vrh->num, i = head;
+	unsigned int tsize = vrh->num, i = head, in_table = 0;
 	u64 out_sum = 0, in_sum = 0;
 	struct vring_desc d;
 	int ret;
@@ -167,11 +165,13 @@ static int walk_chain(struct vringh *vrh, u16 head, struct vringh_chain *ch,
 		u32 len;
 		u16 flags;
 
-		if (vrh->visit[i] == vrh->stamp) {
-			*why = "descriptor loop";
-			return -ELOOP;
+		if (i < vrh->num) {
+			if (vrh->visit[i] == vrh->stamp) {
+				*why = "descriptor loop";
+				return -ELOOP;
+			}
+			vrh->visit[i] = vrh->stamp;
 		}
-		vrh->visit[i] = vrh->stamp;
 		/* Both tables were range-checked before the walk. */
 		ret = copy_from_guest(&d, table + (gpa_t)i * sizeof(d),
 				      sizeof(d));
@@ -196,10 +196,6 @@ static int walk_chain(struct vringh *vrh, u16 head, struct vringh_chain *ch,
 				*why = "indirect table length 0 or not a "
 				       "multiple of 16";
 				return -EMSGSIZE;
-			}
-			if (len / sizeof(d) > vrh->num) {
-				*why = "indirect chain longer than the queue";
-				return -E2BIG;
 			}
 			if (!gmem_range_valid(addr, len)) {
 				*why = "indirect table outside guest memory";
@@ -230,8 +226,11 @@ static int walk_chain(struct vringh *vrh, u16 head, struct vringh_chain *ch,
 			*why = "buffer lengths overflow 32 bits";
 			return -EOVERFLOW;
 		}
-		if (chain_reserve(vrh, ch))
-			return -ENOMEM;
+		if (ch->indirect && ++in_table > vrh->num) {
+			*why = "indirect chain longer than the queue";
+			return -E2BIG;
+		}
+		chain_reserve(vrh, ch);
 		ch->segs[ch->nr_segs++] = (struct vringh_seg){
 			.gpa = addr,
 			.len = len,
@@ -272,8 +271,6 @@ int vringh_pop(struct vringh *vrh, struct vringh_chain *ch)
 	if (head >= vrh->num)
 		return bad_ring(vrh, -ENXIO, head, "head index out of range");
 	ret = walk_chain(vrh, head, ch, &why);
-	if (ret && !why)
-		return ret;
 	if (ret)
 		return bad_ring(vrh, ret, head, why);
 	ch->head = head;

@@ -23,7 +23,8 @@
  * |             | ring itself unreadable                                    |
  * | -EOVERFLOW  | readable or writable lengths sum past 2^32 - 1            |
  * | -EPROTO     | a readable descriptor after a writable one                |
- * | -E2BIG      | a chain longer than the queue size                        |
+ * | -E2BIG      | an indirect chain longer than the queue size (its table   |
+ * |             | may be longer, the chain may not)                         |
  * | -EMLINK     | an indirect descriptor inside an indirect table           |
  * | -EMSGSIZE   | an indirect table of length 0 or not a multiple of 16     |
  * | -EINVAL     | INDIRECT without the feature, or with F_NEXT set          |
@@ -92,7 +93,7 @@ struct vringh {
  * @param avail GPA of the avail ring
  * @param used GPA of the used ring
  * @return 0, -EINVAL for a bad size or misaligned address, -EFAULT when a
- *         ring lies outside guest memory, -ENOMEM when host memory runs out
+ *         ring lies outside guest memory
  */
 int vringh_init(struct vringh *vrh, const char *name, u64 features,
 		unsigned int num, gpa_t desc, gpa_t avail, gpa_t used);

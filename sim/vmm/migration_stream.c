@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sim/kernel/fault.h"
+#include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
 void mig_stream_init(struct mig_stream *s)
@@ -24,31 +25,26 @@ void mig_stream_free(struct mig_stream *s)
 	mig_stream_init(s);
 }
 
-int mig_stream_append(struct mig_stream *s, const void *buf, size_t len)
+void mig_stream_append(struct mig_stream *s, const void *buf, size_t len)
 {
 	if (len > s->cap - s->len) {
 		size_t cap = s->cap ? s->cap : 4096;
-		u8 *d;
 
 		while (cap - s->len < len)
 			cap *= 2;
-		d = realloc(s->data, cap);
-		if (!d)
-			return -ENOMEM;
-		s->data = d;
+		s->data = host_realloc(s->data, cap);
 		s->cap = cap;
 	}
 	if (len)
 		memcpy(s->data + s->len, buf, len);
 	s->len += len;
-	return 0;
 }
 
-static int put_be32(struct mig_stream *s, u32 v)
+static void put_be32(struct mig_stream *s, u32 v)
 {
 	__be32 be = cpu_to_be32(v);
 
-	return mig_stream_append(s, &be, sizeof(be));
+	mig_stream_append(s, &be, sizeof(be));
 }
 
 static u32 get_be32(const u8 *p)
@@ -91,11 +87,7 @@ int mig_stream_save_from(struct pipe *p, struct mig_stream *s,
 		pipe_close_read(p);
 		return -EINVAL;
 	}
-	chunk = malloc(chunk_size);
-	if (!chunk) {
-		pipe_close_read(p);
-		return -ENOMEM;
-	}
+	chunk = host_malloc(chunk_size);
 	for (;;) {
 		ssize_t n = read_full(p, chunk, chunk_size);
 
@@ -103,12 +95,10 @@ int mig_stream_save_from(struct pipe *p, struct mig_stream *s,
 			err = (int)n;
 			break;
 		}
-		err = put_be32(s, (u32)n);
-		if (err || !n)
+		put_be32(s, (u32)n);
+		if (!n)
 			break;
-		err = mig_stream_append(s, chunk, (size_t)n);
-		if (err)
-			break;
+		mig_stream_append(s, chunk, (size_t)n);
 		s->chunks++;
 		TRACE(.kind = "mig.chunk", .func = "vhost_save_backend_state",
 		      .detail = trace_fmt("chunk %llu: %zd bytes",
@@ -227,12 +217,9 @@ int mig_stream_read_file(struct mig_stream *s, const char *path)
 	if (!f)
 		return -errno;
 	mig_stream_free(s);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0) {
-		err = mig_stream_append(s, buf, n);
-		if (err)
-			break;
-	}
-	if (!err && ferror(f))
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		mig_stream_append(s, buf, n);
+	if (ferror(f))
 		err = -EIO;
 	fclose(f);
 	return err;

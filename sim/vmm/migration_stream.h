@@ -69,9 +69,8 @@ void mig_stream_free(struct mig_stream *s);
 /**
  * @brief Append raw bytes (a test forging a stream, or other devices'
  *        sections around the back-end state).
- * @return 0 or -ENOMEM
  */
-int mig_stream_append(struct mig_stream *s, const void *buf, size_t len);
+void mig_stream_append(struct mig_stream *s, const void *buf, size_t len);
 
 /**
  * @brief Save: read @p p to end of file, appending chunks of @p chunk_size
@@ -80,8 +79,7 @@ int mig_stream_append(struct mig_stream *s, const void *buf, size_t len);
  * @param p the back end's pipe (we hold its read end)
  * @param s the stream to append to
  * @param chunk_size 1..#MIG_STREAM_CHUNK_MAX, or 0 for the maximum
- * @return 0; -EINVAL for a bad @p chunk_size; -ENOMEM; a pipe_read()
- *         error. On error nothing is appended (the stream is rolled back)
+ * @return 0; -EINVAL for a bad @p chunk_size; a pipe_read() error. On error nothing is appended (the stream is rolled back)
  *         and the read end is closed, so the back end's writes fail with
  *         -EPIPE.
  */

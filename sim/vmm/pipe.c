@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
 int pipe_init(struct pipe *p, const char *name, size_t capacity)
@@ -22,9 +23,7 @@ int pipe_init(struct pipe *p, const char *name, size_t capacity)
 		capacity = PIPE_DEFAULT_CAPACITY;
 	if (capacity > PIPE_MAX_CAPACITY)
 		return -EINVAL;
-	p->buf = malloc(capacity);
-	if (!p->buf)
-		return -ENOMEM;
+	p->buf = host_malloc(capacity);
 	p->cap = capacity;
 	snprintf(p->name, sizeof(p->name), "%s", name ? name : "pipe");
 	__init_waitqueue_head(&p->readers, p->name);

@@ -62,8 +62,7 @@ struct pipe {
  * @param p the pipe
  * @param name name for the trace (truncated to 31 bytes; NULL: "pipe")
  * @param capacity buffer size in bytes, 0 for #PIPE_DEFAULT_CAPACITY
- * @return 0, -EINVAL when @p capacity is above #PIPE_MAX_CAPACITY,
- *         -ENOMEM when the host has no memory
+ * @return 0, or -EINVAL when @p capacity is above #PIPE_MAX_CAPACITY
  */
 int pipe_init(struct pipe *p, const char *name, size_t capacity);
 

@@ -15,6 +15,7 @@
 #include "sim/cli/exec.h"
 #include "sim/cli/session.h"
 #include "sim/cli/vfsim_cli.h"
+#include "tests/cli/exec_test_util.h"
 #include "tests/cli/scenario_test_util.h"
 #include "tests/harness.h"
 
@@ -42,23 +43,7 @@ static char *diag;
 static int run(const char *text, struct vfsim_exec_opts o, bool quiet,
 	       struct vfsim_result *r)
 {
-	struct scenario_error err;
-	struct scenario *s;
-	size_t len;
-	int st;
-
-	free(diag);
-	diag = NULL;
-	if (scenario_parse_string("s.vfs", text, &s, &err)) {
-		fprintf(stderr, "%s\n", err.msg);
-		CU_FAIL_FATAL("scenario does not parse");
-	}
-	o.diag = quiet ? NULL : open_memstream(&diag, &len);
-	st = vfsim_exec(s, &o, r);
-	if (o.diag)
-		fclose(o.diag);
-	scenario_free(s);
-	return st;
+	return vt_exec_text(text, o, quiet, r, &diag);
 }
 
 static unsigned count_of(const char *hay, const char *needle)
@@ -195,7 +180,7 @@ static void test_step_limit_fails(void)
 	struct vfsim_exec_opts o = { .format = VFSIM_TRACE_TEXT,
 				     .max_steps = 20 };
 	struct vfsim_result r;
-	char want[128];
+	char want[160];
 
 	CU_ASSERT_EQUAL(run(QUIET, o, false, &r), 1);
 	CU_ASSERT_TRUE(r.limit);
@@ -203,7 +188,7 @@ static void test_step_limit_fails(void)
 	CU_ASSERT_EQUAL(r.unexpected, 0);
 	snprintf(want, sizeof(want),
 		 "s.vfs: the run stopped at the step limit (20 steps) (trace "
-		 "position #%" PRIu64 ")\n",
+		 "position #%" PRIu64 "); still running: t (runnable)\n",
 		 r.trace_count);
 	CU_ASSERT_STRING_EQUAL(diag, want);
 	vfsim_result_free(&r);

@@ -4,9 +4,9 @@
  *
  * Thousands of seeded mutations of the valid samples: each either parses
  * (and then its dump parses back to the same dump) or fails with a known
- * errno and a position inside the text. Run under Valgrind and ASan by
- * make check, this is the parser's fuzz target (the Makefile's libFuzzer
- * rule links fuse_proto only).
+ * errno and a position inside the text (tests/cli/scenario_check.h). Run
+ * under Valgrind and ASan by make check; tests/fuzz/fuzz_scenario.c
+ * checks the same of what libFuzzer makes up.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "sim/cli/scenario.h"
+#include "tests/cli/scenario_check.h"
 #include "tests/cli/scenario_samples.h"
 #include "tests/harness.h"
 
@@ -118,76 +119,6 @@ static void mutate(char *buf, size_t *len, size_t cap)
 	buf[*len] = 0;
 }
 
-static unsigned nr_lines(const char *s)
-{
-	unsigned n = 1;
-
-	for (; *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
-/* Length of line @line (1-based) of @s, without its line end. */
-static size_t line_len(const char *s, unsigned line)
-{
-	while (--line && (s = strchr(s, '\n')))
-		s++;
-	return s ? strcspn(s, "\n") : 0;
-}
-
-static char *dump(const struct scenario *s)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	scenario_dump(f, s);
-	fclose(f);
-	return buf;
-}
-
-static bool check_one(const char *text, unsigned *ok, unsigned *bad)
-{
-	struct scenario_error e;
-	struct scenario *s, *s2;
-	char prefix[64];
-	int r = scenario_parse_string("m.vfs", text, &s, &e);
-
-	if (!r) {
-		char *d1 = dump(s), *d2;
-		bool same;
-
-		(*ok)++;
-		scenario_free(s);
-		/* whatever parses, its dump parses to the same dump */
-		if (scenario_parse_string("d.vfs", d1, &s2, &e)) {
-			fprintf(stderr, "dump does not parse: %s\n%s\n", e.msg,
-				d1);
-			free(d1);
-			return false;
-		}
-		d2 = dump(s2);
-		same = !strcmp(d1, d2);
-		if (!same)
-			fprintf(stderr, "dump differs:\n%s\n---\n%s\n", d1, d2);
-		free(d1);
-		free(d2);
-		scenario_free(s2);
-		return same;
-	}
-	(*bad)++;
-	snprintf(prefix, sizeof(prefix), "m.vfs:%u:%u: error: ", e.line, e.col);
-	if ((r != -EINVAL && r != -ERANGE && r != -EEXIST && r != -ENOENT) ||
-	    e.code != r || s || e.line < 1 || e.line > nr_lines(text) ||
-	    e.col < 1 || e.col > line_len(text, e.line) + 1 ||
-	    strncmp(e.msg, prefix, strlen(prefix)) ||
-	    strlen(e.msg) == strlen(prefix)) {
-		fprintf(stderr, "bad error %d '%s' for:\n%s\n", r, e.msg, text);
-		return false;
-	}
-	return true;
-}
-
 static void test_mutations(void)
 {
 	unsigned rounds = vt_slow_build() ? 150 : 1000;
@@ -210,7 +141,7 @@ static void test_mutations(void)
 			memcpy(buf, scn_samples[i], len + 1);
 			for (unsigned m = 0; m < edits; m++)
 				mutate(buf, &len, CAP);
-			if (!check_one(buf, &ok, &bad) && ++fails > 5)
+			if (!scn_check_one(buf, &ok, &bad) && ++fails > 5)
 				break;
 		}
 	}
@@ -236,7 +167,7 @@ static void test_random_lines(void)
 		for (size_t j = 0; j < n; j++)
 			buf[j] = alpha[below(sizeof(alpha) - 1)];
 		buf[n] = 0;
-		if (!check_one(buf, &ok, &bad))
+		if (!scn_check_one(buf, &ok, &bad))
 			fails++;
 	}
 	CU_ASSERT_EQUAL(fails, 0);

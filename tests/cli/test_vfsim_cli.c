@@ -257,8 +257,12 @@ static void test_expect_before_run(void)
 	CU_ASSERT_EQUAL(vfsim("run", f, NULL), 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "early.vfs:4:1: expectation "
 						"failed: task t returns 0: got "
-						"it has not run"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "early.vfs:5:1:"));
+						"the task has not started"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text,
+				      "early.vfs:5:1: expectation "
+				      "failed: task t op 1 returns 0: "
+				      "got op 1 never ran: the task "
+				      "has not started"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "got not started"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "got not run"));
 	CU_ASSERT_PTR_NULL(strstr(err_text, "early.vfs:8:1:"));
@@ -388,10 +392,42 @@ static void test_determinism_and_replay(void)
 	CU_ASSERT_NOT_EQUAL(run_hash(f, "fifo", NULL), h1);
 }
 
+/* --out DIR that cannot be had: refused before the run (2); a file that
+ * cannot be written after it: the host's failure (3). */
+static void test_out_dir_errors(void)
+{
+	char file[128], dir[160], path[192];
+
+	CU_ASSERT_EQUAL(
+		vfsim("run", "tests/scenarios/ops.vfs", "--out", "", NULL), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "bad --out directory ''"));
+	/* under a regular file: its parents cannot be made */
+	snprintf(file, sizeof(file), "%s/a-file", tmpdir);
+	CU_ASSERT_EQUAL_FATAL(vt_write_text(file, "x"), 0);
+	snprintf(dir, sizeof(dir), "%s/a/b", file);
+	CU_ASSERT_EQUAL(
+		vfsim("run", "tests/scenarios/ops.vfs", "--out", dir, NULL), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "cannot create"));
+	CU_ASSERT_EQUAL(vfsim("run", "tests/scenarios/ops.vfs", "--out", file,
+			      NULL),
+			2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "is not a directory"));
+	/* trace.txt taken by a directory: the run runs, its trace is lost */
+	snprintf(dir, sizeof(dir), "%s/out-taken", tmpdir);
+	snprintf(path, sizeof(path), "%s/trace.txt", dir);
+	CU_ASSERT_EQUAL_FATAL(mkdir(dir, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(mkdir(path, 0755), 0);
+	CU_ASSERT_EQUAL(vfsim("run", "tests/scenarios/ops.vfs", "--trace",
+			      "text", "--out", dir, NULL),
+			3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "cannot write '"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "scn.op"));
+}
+
 VT_SUITE(cli_vfsim, setup, cleanup, VT_CASE(test_help_and_version),
 	 VT_CASE(test_variant_option), VT_CASE(test_usage_errors),
 	 VT_CASE(test_scenario_error_exit_2),
 	 VT_CASE(test_machine_error_exit_2),
 	 VT_CASE(test_failed_expectations_exit_1),
 	 VT_CASE(test_expect_before_run), VT_CASE(test_out_dir),
-	 VT_CASE(test_determinism_and_replay));
+	 VT_CASE(test_out_dir_errors), VT_CASE(test_determinism_and_replay));

@@ -302,6 +302,83 @@ static void test_content(void)
 	expect64(sess + 40, 0, -EUCLEAN);
 }
 
+static int find_d(void *arg, const struct memfs_inode_info *in)
+{
+	if (in->nodeid == fst.d)
+		*(u64 *)arg = in->nlookup;
+	return 0;
+}
+
+static u64 get64(const u8 *p)
+{
+	u64 v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* Where the lookup count of @nodeid's record sits in the state. */
+static size_t nlookup_at(u64 nodeid)
+{
+	u32 l;
+	size_t off = fst_section(st, st_len, 3, &l);
+	u32 n = (u32)get64(st + off) & 0xffffffffu;
+
+	off += 4;
+	for (u32 i = 0; i < n; i++) {
+		if (get64(st + off) == nodeid)
+			return off + 16;
+		off += 32 + ((u32)get64(st + off + 28) & 0xffffffffu);
+	}
+	CU_FAIL("no such record");
+	return 0;
+}
+
+/*
+ * A lookup count no session reaches: before the fix a state with a valid
+ * checksum and nlookup 2^64-1 loaded, and the next LOOKUP wrapped the
+ * count to 0, freeing an inode the guest still held. The bound itself
+ * loads; a LOOKUP past it is refused and the count stays.
+ */
+static void test_lookup_count_bound(void)
+{
+	size_t nl = nlookup_at(fst.d), nf = nlookup_at(fst.f1);
+	struct fuse_entry_out e;
+	struct fuse_server *src = ts_srv;
+	struct memfs_stats before, after;
+	u64 count = 0, fh;
+	u8 *b;
+
+	expect64(nl, UINT64_MAX, -EUCLEAN);
+	expect64(nl, MEMFS_NLOOKUP_MAX + 1, -EUCLEAN);
+
+	b = malloc(st_len);
+	memcpy(b, st, st_len);
+	fst_put64(b + nl, MEMFS_NLOOKUP_MAX);
+	fst_put64(b + nf, MEMFS_NLOOKUP_MAX);
+	fst_reseal(b, st_len);
+	CU_ASSERT_EQUAL_FATAL(
+		fuse_state_load(fst_dst, b, st_len, FUSE_STATE_ABORT, NULL), 0);
+	free(b);
+	ts_srv = fst_dst;
+	CU_ASSERT_EQUAL(ts_lookup(FUSE_ROOT_ID, "d", &e), -EOVERFLOW);
+	memfs_for_each_inode(fuse_server_fs(fst_dst), find_d, &count);
+	CU_ASSERT_EQUAL(count, MEMFS_NLOOKUP_MAX);
+	/* CREATE of the existing f1 opens it, then cannot hand it out: the
+	 * handle it opened is closed again */
+	memfs_get_stats(fuse_server_fs(fst_dst), &before);
+	CU_ASSERT_EQUAL(ts_create(fst.d, "f1", S_IFREG | 0644, O_RDWR, &e, &fh),
+			-EOVERFLOW);
+	memfs_get_stats(fuse_server_fs(fst_dst), &after);
+	CU_ASSERT_EQUAL(after.handles, before.handles);
+	/* one FORGET makes room for one more */
+	CU_ASSERT_EQUAL(ts_forget(fst.d, 1), TS_NOREPLY);
+	CU_ASSERT_EQUAL(ts_lookup(FUSE_ROOT_ID, "d", &e), 0);
+	CU_ASSERT_EQUAL(e.nodeid, fst.d);
+	ts_srv = src;
+}
+
 static void test_destination_busy(void)
 {
 	struct fuse_entry_out e;
@@ -338,5 +415,5 @@ static void test_load_twice(void)
 VT_SUITE_EACH(device_fuse_state_bad, setup, teardown,
 	      VT_CASE(test_every_byte_flip), VT_CASE(test_every_truncation),
 	      VT_CASE(test_header), VT_CASE(test_sections), VT_CASE(test_paths),
-	      VT_CASE(test_content), VT_CASE(test_destination_busy),
-	      VT_CASE(test_load_twice));
+	      VT_CASE(test_content), VT_CASE(test_lookup_count_bound),
+	      VT_CASE(test_destination_busy), VT_CASE(test_load_twice));

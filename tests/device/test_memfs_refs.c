@@ -367,7 +367,48 @@ static void test_path(void)
 	memfs_free(fs);
 }
 
+static int grab_info(void *arg, const struct memfs_inode_info *i)
+{
+	struct memfs_inode_info *want = arg;
+
+	if (i->nodeid == want->nodeid)
+		*want = *i;
+	return 0;
+}
+
+/* The lookup count never wraps: memfs_ref() stops at MEMFS_NLOOKUP_MAX
+ * and a restore beyond it is refused. */
+static void test_lookup_count_bound(void)
+{
+	struct memfs *fs = memfs_new(NULL);
+	struct memfs_inode_info info = { 0 };
+	u64 f;
+
+	CU_ASSERT_EQUAL(memfs_create(fs, 1, "f", 0600, 0, &f), 0);
+	info.nodeid = f;
+	memfs_for_each_inode(fs, grab_info, &info);
+	info.nlookup = MEMFS_NLOOKUP_MAX + 1;
+	CU_ASSERT_EQUAL(memfs_restore_inode(fs, &info), -EINVAL);
+	info.nlookup = MEMFS_NLOOKUP_MAX;
+	/* restoring over a live inode is refused: restore into a new fs */
+	{
+		struct memfs *dst = memfs_new(NULL);
+
+		CU_ASSERT_EQUAL(memfs_restore_inode(dst, &info), 0);
+		CU_ASSERT_EQUAL(memfs_ref(dst, f), -EOVERFLOW);
+		memfs_for_each_inode(dst, grab_info, &info);
+		CU_ASSERT_EQUAL(info.nlookup, MEMFS_NLOOKUP_MAX);
+		CU_ASSERT_EQUAL(memfs_forget(dst, f, 1), 0);
+		CU_ASSERT_EQUAL(memfs_ref(dst, f), 0);
+		CU_ASSERT_EQUAL(memfs_ref(dst, f), -EOVERFLOW);
+		memfs_free(dst);
+	}
+	CU_ASSERT_EQUAL(memfs_ref(fs, 424242), -ESTALE);
+	memfs_free(fs);
+}
+
 VT_SUITE(device_memfs_refs, NULL, NULL, VT_CASE(test_forget_everything),
-	 VT_CASE(test_forget_clamps), VT_CASE(test_unlinked_but_open),
-	 VT_CASE(test_unlinked_but_looked_up), VT_CASE(test_pins),
-	 VT_CASE(test_handles), VT_CASE(test_readdir), VT_CASE(test_path));
+	 VT_CASE(test_forget_clamps), VT_CASE(test_lookup_count_bound),
+	 VT_CASE(test_unlinked_but_open), VT_CASE(test_unlinked_but_looked_up),
+	 VT_CASE(test_pins), VT_CASE(test_handles), VT_CASE(test_readdir),
+	 VT_CASE(test_path));

@@ -42,6 +42,12 @@ static void test_create_rules(void)
 	BAD(max_reply_size, 15);
 	BAD(server.map_alignment, 64);
 	BAD(server.dax_window_size, 4095);
+	/* Refused by the FUSE server, not by config_fill(): before the fix
+	 * the device was half built by then and its cleanup crashed on a
+	 * ring never set up. */
+	BAD(server.max_write, 100);
+	BAD(server.max_pages, 70000);
+	CU_ASSERT_PTR_NULL(d);
 #undef BAD
 	CU_ASSERT_EQUAL(vfs_dev_create(NULL, &d), 0);
 	CU_ASSERT_EQUAL(vfs_dev_num_queues(d), 2);

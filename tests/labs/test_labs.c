@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -22,21 +23,28 @@ static const char *const lab_dirs[] = {
 static char out[16384];
 static char tmpdir[64];
 
-/* Run `labs/grade.sh ARGS` and keep its output; the exit status. */
-static int grade(const char *args)
+/* Run the shell command @cmd and keep its output; the exit status. */
+static int run_cmd(const char *cmd)
 {
-	char cmd[1024];
 	size_t n;
 	FILE *p;
 	int st;
 
-	snprintf(cmd, sizeof(cmd), "labs/grade.sh %s 2>&1", args);
 	p = popen(cmd, "r");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	n = fread(out, 1, sizeof(out) - 1, p);
 	out[n] = '\0';
 	st = pclose(p);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* Run `labs/grade.sh ARGS` and keep its output; the exit status. */
+static int grade(const char *args)
+{
+	char cmd[1024];
+
+	snprintf(cmd, sizeof(cmd), "labs/grade.sh %s 2>&1", args);
+	return run_cmd(cmd);
 }
 
 /* Count the lines of the grader's output that start with @prefix. */
@@ -202,8 +210,29 @@ static void test_bad_input(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "cannot read answer"));
 }
 
+/* A vfsim that runs out of host memory grades nothing: before, its
+ * empty error stream read as every check passing. */
+static void test_host_failure_grades_nothing(void)
+{
+	char fake[128], args[256];
+	FILE *f;
+
+	snprintf(fake, sizeof(fake), "%s/vfsim", tmpdir);
+	f = fopen(fake, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("#!/bin/sh\necho 'vfsim: out of host memory' >&2\nexit 3\n", f);
+	CU_ASSERT_EQUAL(fclose(f), 0);
+	CU_ASSERT_EQUAL(chmod(fake, 0755), 0);
+	snprintf(args, sizeof(args),
+		 "VFSIM=%s labs/grade.sh 1 tests/labs/lab1.vfs 2>&1", fake);
+	CU_ASSERT_EQUAL(run_cmd(args), 3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "vfsim: out of host memory"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "nothing is graded"));
+	CU_ASSERT_PTR_NULL(strstr(out, "PASS"));
+}
+
 VT_SUITE(labs_grade, setup, cleanup, VT_CASE(test_solutions_pass),
 	 VT_CASE(test_starters_fail), VT_CASE(test_observe_files_run),
 	 VT_CASE(test_handout_sessions), VT_CASE(test_broken_rule),
 	 VT_CASE(test_false_prediction), VT_CASE(test_failed_check_shows_value),
-	 VT_CASE(test_bad_input));
+	 VT_CASE(test_bad_input), VT_CASE(test_host_failure_grades_nothing));

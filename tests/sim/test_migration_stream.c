@@ -170,7 +170,7 @@ static void test_bad_chunk_size(void)
 /* A read error rolls the stream back to where it was. */
 static void test_save_rolls_back(void)
 {
-	CU_ASSERT_EQUAL(mig_stream_append(&s, "head", 4), 0);
+	mig_stream_append(&s, "head", 4);
 	CU_ASSERT_EQUAL_FATAL(pipe_init(&p, "state", 0), 0);
 	CU_ASSERT_EQUAL(pipe_write(&p, "abc", 3), 3);
 	/* nobody will ever close the write end: -EDEADLK from outside */

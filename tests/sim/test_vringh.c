@@ -419,6 +419,52 @@ static void test_longest_chain(void)
 	vringh_chain_release(&ch);
 }
 
+/*
+ * The spec limits an indirect chain's length by the queue size, not its
+ * table's size: a 4*QN-entry table whose chain uses two entries (one past
+ * the queue size) pops; a chain past QN entries in such a table does not,
+ * a loop among entries past QN included.
+ */
+static void test_indirect_table_longer_than_queue(void)
+{
+	struct vring_desc *t = table(4 * QN);
+	struct vringh_chain ch = { 0 };
+
+	set_desc(&t[0], B(), 8, VIRTQ_DESC_F_NEXT, 3 * QN);
+	set_desc(&t[3 * QN], B() + 8, 8, VIRTQ_DESC_F_WRITE, 0);
+	set_desc(&D[0], virt_to_phys(t), 4 * QN * sizeof(*t),
+		 VIRTQ_DESC_F_INDIRECT, 0);
+	publish(0);
+	CU_ASSERT_EQUAL(vringh_pop(&vrh, &ch), 1);
+	CU_ASSERT_EQUAL(ch.nr_segs, 2);
+	CU_ASSERT_EQUAL(ch.out_len, 8);
+	CU_ASSERT_EQUAL(ch.in_len, 8);
+	CU_ASSERT(ch.indirect);
+	CU_ASSERT_FALSE(vringh_needs_reset(&vrh));
+
+	/* QN + 1 entries of the big table: too long. */
+	for (u16 i = 0; i <= QN; i++)
+		set_desc(&t[i], B(), 1, i < QN ? VIRTQ_DESC_F_NEXT : 0,
+			 (u16)(i + 1));
+	publish(0);
+	CU_ASSERT_EQUAL(vringh_pop(&vrh, &ch), -E2BIG);
+	vringh_chain_release(&ch);
+	teardown();
+	setup();
+
+	/* a loop between two entries past the queue size */
+	t = table(4 * QN);
+	set_desc(&t[0], B(), 8, VIRTQ_DESC_F_NEXT, 2 * QN);
+	set_desc(&t[2 * QN], B(), 8, VIRTQ_DESC_F_NEXT, 2 * QN + 1);
+	set_desc(&t[2 * QN + 1], B(), 8, VIRTQ_DESC_F_NEXT, 2 * QN);
+	set_desc(&D[0], virt_to_phys(t), 4 * QN * sizeof(*t),
+		 VIRTQ_DESC_F_INDIRECT, 0);
+	publish(0);
+	CU_ASSERT_EQUAL(vringh_pop(&vrh, &ch), -E2BIG);
+	CU_ASSERT(tq_traced("indirect chain longer than the queue"));
+	vringh_chain_release(&ch);
+}
+
 /* A chain's segment array is sized by the chains seen, not the queue. */
 static void test_chain_array_small(void)
 {
@@ -439,4 +485,5 @@ VT_SUITE_EACH(sim_vringh, setup, teardown, VT_CASE(test_malformed_chains),
 	      VT_CASE(test_push_bad_head), VT_CASE(test_vring_base),
 	      VT_CASE(test_chain_copy_faults), VT_CASE(test_stamp_wraps),
 	      VT_CASE(test_zero_length_buffers), VT_CASE(test_longest_chain),
+	      VT_CASE(test_indirect_table_longer_than_queue),
 	      VT_CASE(test_chain_array_small));
