@@ -99,6 +99,12 @@ struct vfsim_exec_opts {
 	/** step limit of the run (0: VFSIM_MAX_STEPS); a run that reaches
 	 *  it fails */
 	uint64_t max_steps;
+	/** where the device runs (sim/cli/backend.h: `unix:PATH`,
+	 *  `spawn:vfsim`, `spawn:virtiofsd`), overriding the scenario's
+	 *  `device backend=`; NULL: the scenario's, else in-process. With a
+	 *  real back end the run follows the wall clock and is not
+	 *  deterministic. */
+	const char *backend;
 };
 
 /** @brief One `picture ring` snapshot. */

@@ -111,6 +111,7 @@ enum scn_order {
 #define SCN_DEVICE_BATCH   (1u << 2) ///< batch=
 #define SCN_DEVICE_WORKERS (1u << 3) ///< workers=
 #define SCN_DEVICE_SEED	   (1u << 4) ///< seed=
+#define SCN_DEVICE_BACKEND (1u << 5) ///< backend=
 ///@}
 
 /** @brief The `device` configuration line (defaults where not given). */
@@ -122,6 +123,9 @@ struct scn_device {
 	unsigned batch;	      ///< requests taken per kick, 1..1024 (1)
 	unsigned workers;     ///< device worker threads, 1..64 (1)
 	uint64_t seed;	      ///< seed of order=random (0)
+	/** `backend=`: where the device runs (sim/cli/backend.h), or NULL
+	 *  for the in-process device */
+	const char *backend;
 };
 
 /** @brief Scheduling policy kind. */

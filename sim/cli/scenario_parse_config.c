@@ -9,6 +9,7 @@
 
 #include "device/virtio_fs_dev.h"
 #include "guest/vfsim_variant.h"
+#include "sim/cli/backend.h"
 #include "sim/cli/scenario_internal.h"
 #include "sim/kernel/fault.h"
 #include "sim/kernel/sched.h"
@@ -170,7 +171,18 @@ enum scn_order scn_order_value(struct scn_parser *P, const struct scn_tok *t)
 }
 
 static const char *const device_keys[] = { "latency", "order", "batch",
-					   "workers", "seed",  NULL };
+					   "workers", "seed",  "backend",
+					   NULL };
+
+static const char *device_backend(struct scn_parser *P, const struct scn_tok *t)
+{
+	struct vfsim_backend_spec spec;
+	char msg[200];
+
+	if (vfsim_backend_parse(t->text, &spec, msg, sizeof(msg)))
+		scn_fail(P, -EINVAL, t->vcol, "%s", msg);
+	return scn_strndup(P, t->text, strlen(t->text));
+}
 
 void scn_parse_device(struct scn_parser *P)
 {
@@ -191,6 +203,8 @@ void scn_parse_device(struct scn_parser *P)
 			d->batch = (unsigned)scn_uint(P, t, 1, 1024, "batch");
 		else if (k == 3)
 			d->workers = (unsigned)scn_uint(P, t, 1, 64, "workers");
+		else if (k == 5)
+			d->backend = device_backend(P, t);
 		else
 			d->seed = scn_uint(P, t, 0, UINT64_MAX, "seed");
 	}

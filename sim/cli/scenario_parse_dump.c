@@ -157,6 +157,10 @@ static void dump_config(FILE *f, const struct scenario *s)
 			fprintf(f, " workers=%u", d->workers);
 		if (d->set & SCN_DEVICE_SEED)
 			fprintf(f, " seed=%" PRIu64, d->seed);
+		if (d->set & SCN_DEVICE_BACKEND) {
+			fputs(" backend=", f);
+			str(f, d->backend);
+		}
 		fputc('\n', f);
 	}
 	if (s->policy.pos.line)

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sim/cli/backend.h"
 #include "sim/cli/exec.h"
 #include "sim/cli/render.h"
 #include "sim/cli/scenario.h"
@@ -48,6 +49,7 @@ static const char usage[] =
 static const char run_usage[] =
 	"usage: vfsim run FILE [--policy fifo|random:SEED|replay:FILE]\n"
 	"                      [--trace text|jsonl|msc|none] [--out DIR]\n"
+	"                      [--backend SPEC]\n"
 	"\n"
 	"Run the scenario FILE on a fresh simulated machine, print its trace\n"
 	"on standard output and every failed expectation on standard error as\n"
@@ -82,6 +84,15 @@ static const char run_usage[] =
 	"                 NAME.dot (and NAME.svg when Graphviz 'dot' is\n"
 	"                 installed)                each 'picture ring' point,\n"
 	"                                           driver and device side\n"
+	"  --backend B  where the device runs, overriding the file's\n"
+	"               'device backend=': unix:PATH (or a socket path) for a\n"
+	"               vhost-user back end listening there, spawn:vfsim for\n"
+	"               'vfsim serve' in a second process, spawn:virtiofsd\n"
+	"               for QEMU's virtiofsd (/usr/lib/qemu/virtiofsd), both\n"
+	"               given the file's fs block, or sim (in-process, the\n"
+	"               default). With a real back end the clock follows the\n"
+	"               wall clock and the run is not deterministic\n"
+	"               (docs/real-backends.md)\n"
 	"  --help       show this help and exit\n"
 	"\n"
 	"exit status: 0 every expectation held and nothing unexpected was\n"
@@ -237,7 +248,8 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 	enum vfsim_trace_format shown;
 	struct vfsim_result r;
 	struct scenario *s;
-	char *replay = NULL;
+	struct vfsim_backend_spec spec;
+	char *replay = NULL, msg[256];
 	int status;
 
 	for (int i = 0; i < argc; i++) {
@@ -248,7 +260,7 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 			return 0;
 		}
 		if (!strcmp(a, "--policy") || !strcmp(a, "--trace") ||
-		    !strcmp(a, "--out")) {
+		    !strcmp(a, "--out") || !strcmp(a, "--backend")) {
 			if (i + 1 == argc)
 				return usage_error(err,
 						   "'%s' needs a value (see "
@@ -256,6 +268,8 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 						   a);
 			if (!strcmp(a, "--policy"))
 				policy = argv[++i];
+			else if (!strcmp(a, "--backend"))
+				o.backend = argv[++i];
 			else if (!strcmp(a, "--out"))
 				out = argv[++i];
 			else if (!strcmp(argv[++i], "text"))
@@ -290,6 +304,9 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 		return usage_error(err, "%s",
 				   "run: missing scenario FILE (see "
 				   "vfsim run --help)");
+	if (o.backend &&
+	    vfsim_backend_parse(o.backend, &spec, msg, sizeof(msg)))
+		return usage_error(err, "%s", msg);
 	if (policy) {
 		replay = vfsim_cli_policy(err, policy);
 		if (!replay)

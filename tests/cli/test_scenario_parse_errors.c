@@ -41,7 +41,7 @@ static const struct err_case cases[] = {
 	{ "device speed=1\n", -EINVAL, 1, 8, "unknown device key 'speed'" },
 	{ "device fast\n", -EINVAL, 1, 8,
 	  "unexpected 'fast' (expected key=value, keys: latency, order, "
-	  "batch, workers, seed)" },
+	  "batch, workers, seed, backend)" },
 	{ "bug use-after-free\n", -EINVAL, 1, 5,
 	  "unknown bug switch 'use-after-free' (expected one of: "
 	  "forget-sends-list-head, sleep-retry-holding-bg-lock," },
