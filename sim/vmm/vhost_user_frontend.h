@@ -77,18 +77,19 @@ struct vhost_user_frontend_config {
 
 /** @brief One queue as the front end handed it over. */
 struct vhost_user_frontend_ring {
-	int kick;	  /**< our end of the kick eventfd, or -1 */
-	int call;	  /**< our end of the call eventfd, or -1 */
-	gpa_t desc;	  /**< descriptor table */
-	gpa_t avail;	  /**< avail ring */
-	gpa_t used;	  /**< used ring */
-	u16 num;	  /**< size */
-	u16 base;	  /**< index SET_VRING_BASE gives at the next start */
-	bool ready;	  /**< the driver set it up (queue_ready) */
-	bool started;	  /**< handed over and not stopped */
-	bool kick_held;	  /**< a kick waits for `device resume` */
-	bool call_held;	  /**< an interrupt waits for `device resume` */
-	u64 kicks, calls; /**< eventfd writes and reads */
+	int kick;	/**< our end of the kick eventfd, or -1 */
+	int call;	/**< our end of the call eventfd, or -1 */
+	gpa_t desc;	/**< descriptor table */
+	gpa_t avail;	/**< avail ring */
+	gpa_t used;	/**< used ring */
+	u16 num;	/**< size */
+	u16 base;	/**< index SET_VRING_BASE gives at the next start */
+	bool ready;	/**< the driver set it up (queue_ready) */
+	bool started;	/**< handed over and not stopped */
+	bool kick_held; /**< a kick waits for `device resume` */
+	bool call_held; /**< an interrupt waits for `device resume` */
+	u64 kicks;	/**< kick eventfd writes */
+	u64 calls;	/**< call eventfd reads */
 };
 
 /** @brief One back end's connection. */
@@ -103,6 +104,7 @@ struct vhost_user_frontend {
 	u64 max_queues;	       /**< GET_QUEUE_NUM (0 without MQ) */
 	u64 max_mem_slots;     /**< GET_MAX_MEM_SLOTS (0 without) */
 	unsigned int nr_rings; /**< hiprio + request queues */
+	/** the queues, by index (0 hiprio) */
 	struct vhost_user_frontend_ring rings[VHOST_USER_FRONTEND_MAX_QUEUES];
 	u8 config[40]; /**< tag[36], le32 num_request_queues */
 	struct virtio_device_backend transport; /**< the device side's hooks */
