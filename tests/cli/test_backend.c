@@ -183,8 +183,12 @@ static void test_missing_program(void)
 					       "/nonexistent/virtiofsd"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.error, "qemu-system-common"));
 	vfsim_result_free(&r);
+	/* the source directory is made from the fs block first */
 	setenv("VFSIM_VIRTIOFSD", "/bin/false", 1);
-	CU_ASSERT_EQUAL(run("run\n", "spawn:virtiofsd", &r), 2);
+	CU_ASSERT_EQUAL(run("fs\n  dir /d\n  file /d/p size=5000\n"
+			    "  file /d/b \"bytes\"\nend\nrun\n",
+			    "spawn:virtiofsd", &r),
+			2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.error, "exited (status 1) before"));
 	vfsim_result_free(&r);
 	unsetenv("VFSIM_VIRTIOFSD");
@@ -348,14 +352,14 @@ static void test_die(void)
 	int st;
 
 	snprintf(text, sizeof(text),
-		 "machine timeout=10ms\n"
+		 "machine timeout=%ums\n"
 		 "task t\n  mount\n  sleep %ums\n  getattr /\n  getattr /\n"
 		 "end\n"
 		 "at %ums\n  device die\nend\n"
 		 "run\nexpect task t op 3 returns -ECONNABORTED\n"
 		 "expect task t op 4 returns -ENOTCONN\n"
 		 "expect device.dead == 1\nexpect status done\n",
-		 20 * k, 10 * k);
+		 10 * k, 20 * k, 10 * k);
 
 	CU_ASSERT_EQUAL(run_forked(text, &r, &st), 0);
 	CU_ASSERT_EQUAL(st, 0);
@@ -374,7 +378,13 @@ static pid_t kill_later(pid_t victim, FILE *log, unsigned int us)
 		while (fgets(line, sizeof(line), log) &&
 		       !strstr(line, "front end connected"))
 			;
+		char pid[16];
+
 		usleep(us);
+		/* exec: under Valgrind this copy of the test is not checked
+		 * for leaks at its exit (the memory is the parent's) */
+		snprintf(pid, sizeof(pid), "%d", (int)victim);
+		execl("/bin/kill", "kill", "-KILL", pid, (char *)NULL);
 		kill(victim, SIGKILL);
 		_exit(0);
 	}
@@ -385,14 +395,19 @@ static pid_t kill_later(pid_t victim, FILE *log, unsigned int us)
  * request ends by its timeout, nothing hangs. */
 static void test_backend_dies(void)
 {
-	static const char text[] =
-		"machine timeout=20ms\n"
-		"task t\n  mount\n  sleep 300ms\n  getattr /\n  getattr /\nend\n"
-		"run\nexpect task t op 3 returns -ECONNABORTED\n"
-		"expect device.dead == 1\nexpect status done\n";
 	struct vfsim_exec_opts o = { .diag = stderr,
 				     .format = VFSIM_TRACE_TEXT };
-	struct scenario *s = parse(text);
+	struct scenario *s;
+	char text[320];
+
+	snprintf(text, sizeof(text),
+		 "machine timeout=%ums\n"
+		 "task t\n  mount\n  sleep %ums\n  getattr /\n  getattr /\n"
+		 "end\n"
+		 "run\nexpect task t op 3 returns -ECONNABORTED\n"
+		 "expect device.dead == 1\nexpect status done\n",
+		 20 * scale(), 300 * scale());
+	s = parse(text);
 	struct vfsim_result r;
 	char spec[160];
 	FILE *log;
@@ -502,7 +517,8 @@ static void test_handshake_limits(void)
 /* --- the program itself: spawn:vfsim ------------------------------------ */
 
 static const char migration[] =
-	"fs\n  file /f \"hello world\"\nend\n"
+	"fs\n  file /f \"hello world\"\n  dir /d\n  file /d/p size=100\nend\n"
+	"fault dev.error:site=LOOKUP/never-looked-up\n"
 	"task t\n  mount\n  open /f as h rw\n  setlk h w 0 10\n"
 	"  sleep %ums\n  getattr /f\n  read h 0 11 expect=\"hello world\"\n"
 	"  setlk h u 0 10\n  release h\n  umount\nend\n"
