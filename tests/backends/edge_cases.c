@@ -133,8 +133,8 @@ static bool gone(struct rig *r, char *out, size_t size)
 static u8 body[REPLY_SZ]; /* the last reply's bytes after its header */
 
 static int send_chain(struct rig *r, unsigned int q, const void *out,
-		      size_t outlen, bool noreply, struct fuse_out_header *reply,
-		      char *res, size_t size)
+		      size_t outlen, bool noreply,
+		      struct fuse_out_header *reply, char *res, size_t size)
 {
 	struct scatterlist so, si, *sgs[2] = { &so, &si };
 	void *ob = gmem_alloc(outlen, 8), *ib = gmem_alloc(REPLY_SZ, 8);
@@ -160,8 +160,7 @@ static int send_chain(struct rig *r, unsigned int q, const void *out,
 			break;
 	}
 	if (!tok) {
-		if (gone(r, res, size) ||
-		    (usleep(200000), gone(r, res, size)))
+		if (gone(r, res, size) || (usleep(200000), gone(r, res, size)))
 			return -EPIPE;
 		snprintf(res, size, "no answer within %u ms", WAIT_MS);
 		return -ETIMEDOUT;
@@ -200,8 +199,8 @@ static int request(struct rig *r, u32 opcode, u64 nodeid, const void *arg,
 	memcpy(buf, &h, sizeof(h));
 	memcpy(buf + sizeof(h), arg, arglen);
 	return send_chain(r, opcode == FUSE_FORGET ? 0 : 1, buf,
-			  sizeof(h) + arglen, opcode == FUSE_FORGET, reply,
-			  res, size);
+			  sizeof(h) + arglen, opcode == FUSE_FORGET, reply, res,
+			  size);
 }
 
 static int init(struct rig *r, u32 minor, char *res, size_t size)
@@ -300,8 +299,7 @@ static bool zero_write(struct rig *r, char *res, size_t size)
 	}
 	memcpy(&op, body, sizeof(op));
 	wi.fh = op.fh;
-	if (!request(r, FUSE_WRITE, e.nodeid, &wi, sizeof(wi), &o, res,
-		     size)) {
+	if (!request(r, FUSE_WRITE, e.nodeid, &wi, sizeof(wi), &o, res, size)) {
 		struct fuse_write_out wo;
 
 		memcpy(&wo, body, sizeof(wo));
@@ -360,8 +358,9 @@ int main(int argc, char **argv)
 					sizeof(err)) ||
 		    spec[i].kind == VFSIM_BACKEND_SIM ||
 		    spec[i].kind == VFSIM_BACKEND_UNIX) {
-			fprintf(stderr, "vfsim-edge: %s: a spawn: back end "
-					"is needed\n",
+			fprintf(stderr,
+				"vfsim-edge: %s: a spawn: back end "
+				"is needed\n",
 				argv[i + 1]);
 			return 2;
 		}
