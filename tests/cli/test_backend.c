@@ -547,10 +547,46 @@ static void test_spawn_vfsim_migration(void)
 	vfsim_result_free(&r);
 }
 
+/* A state larger than a pipe's buffer (400 inodes with 200-byte names):
+ * both bridges wait on the pipe, the save's for data, the load's for
+ * room. */
+static void test_spawn_vfsim_big_state(void)
+{
+	unsigned int k = scale();
+	char name[201], *text, *p;
+	struct vfsim_result r;
+	size_t size = 400 * 240 + 1024;
+
+	if (!getenv("VFSIM")) {
+		vt_skip("VFSIM (the vfsim program) is not set");
+		return;
+	}
+	memset(name, 'n', 200);
+	name[200] = '\0';
+	p = text = malloc(size);
+	p += sprintf(p, "fs\n");
+	for (int i = 1; i <= 400; i++)
+		p += sprintf(p, "  file /%s%d \"x\"\n", name, i);
+	p += sprintf(p,
+		     "end\ntask t\n  mount\n  repeat 400\n"
+		     "    lookup /%s$i\n  end\n  sleep %ums\n"
+		     "  getattr /%s7\n  umount\nend\n"
+		     "at %ums\n  migrate\nend\n"
+		     "run\nexpect trace contains \"migrate result 0\"\n"
+		     "expect task t returns 0\nexpect status done\n",
+		     name, 400 * k, name, 300 * k);
+	CU_ASSERT_EQUAL(run(text, "spawn:vfsim", &r), 0);
+	CU_ASSERT(has(&r, "mig.chunk"));
+	CU_ASSERT(has(&r, "dst: load pipe closed: 0"));
+	vfsim_result_free(&r);
+	free(text);
+}
+
 VT_SUITE_EACH(cli_backend, setup, teardown, VT_CASE(test_spec),
 	      VT_CASE(test_scenario_line), VT_CASE(test_refusals),
 	      VT_CASE(test_unreachable), VT_CASE(test_missing_program),
 	      VT_CASE(test_ops), VT_CASE(test_pause), VT_CASE(test_die),
 	      VT_CASE(test_backend_dies), VT_CASE(test_silent),
 	      VT_CASE(test_refused_message), VT_CASE(test_handshake_limits),
-	      VT_CASE(test_spawn_vfsim_migration));
+	      VT_CASE(test_spawn_vfsim_migration),
+	      VT_CASE(test_spawn_vfsim_big_state));
