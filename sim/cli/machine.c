@@ -265,6 +265,18 @@ static int sim_start(const struct scenario *s, const char *policy, char *err,
 	return 0;
 }
 
+/* With a real back end the clock is the wall clock: a teardown whose
+ * tasks wait for ever while a timer keeps coming back (the FUSE request
+ * timeout's check re-arms while the connection lives) would take
+ * VFSIM_TEARDOWN_STEPS of those in real time. Its phases end in wall
+ * time too. */
+static bool settle_on_wall_clock;
+
+struct settle_budget {
+	u64 steps; /* the step count to stop at */
+	u64 wall;  /* the wall time to stop at, or 0 */
+};
+
 static bool wants_migration(const struct scenario *s)
 {
 	for (size_t i = 0; i < s->nr_triggers; i++)
@@ -451,19 +463,28 @@ int vfsim_machine_create_on(struct vfsim_machine *m, const struct scenario *s,
 	 * start-up above is not part of the run. */
 	if (m->ext)
 		sched_follow_wall_clock();
+	settle_on_wall_clock = m->ext != NULL;
 	return 0;
 }
 
 static bool budget_spent(void *arg)
 {
-	return sched_steps() >= *(u64 *)arg;
+	const struct settle_budget *b = arg;
+
+	return sched_steps() >= b->steps ||
+	       (b->wall && sched_wall_ns() >= b->wall);
 }
 
 enum sched_status vfsim_settle(void)
 {
-	u64 end = sched_steps() + VFSIM_TEARDOWN_STEPS;
+	struct settle_budget b = {
+		sched_steps() + VFSIM_TEARDOWN_STEPS,
+		settle_on_wall_clock ?
+			sched_wall_ns() + VFSIM_TEARDOWN_WALL_NS :
+			0,
+	};
 
-	return sched_run_until(budget_spent, &end);
+	return sched_run_until(budget_spent, &b);
 }
 
 static int unplug_task(void *arg)
@@ -523,6 +544,7 @@ size_t vfsim_machine_destroy(struct vfsim_machine *m)
 	leaks = kmem_exit();
 	gmem_exit();
 	memset(m, 0, sizeof(*m));
+	settle_on_wall_clock = false;
 	return leaks;
 }
 

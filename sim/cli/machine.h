@@ -53,6 +53,10 @@ struct virtio_fs_vq;
 /** @brief Most steps each phase of a teardown may take (vfsim_settle()). */
 #define VFSIM_TEARDOWN_STEPS 1000000ull
 
+/** @brief With a real back end (the wall clock), also the most wall time
+ *  each phase of a teardown may take (vfsim_settle()): 2 s. */
+#define VFSIM_TEARDOWN_WALL_NS 2000000000ull
+
 /** @brief The machine of one scenario run. */
 struct vfsim_machine {
 	const struct scenario *scn; ///< the scenario it was built from
@@ -185,8 +189,10 @@ int vfsim_machine_restore(struct vfsim_machine *m);
 
 /**
  * @brief Run the scheduler until nothing can run, or VFSIM_TEARDOWN_STEPS
- * more steps were taken: a teardown must end even when a task of the run
- * it ends would loop for ever (a retry loop against a dead device).
+ * more steps were taken (or, on a real back end's wall clock,
+ * VFSIM_TEARDOWN_WALL_NS passed): a teardown must end even when a task of
+ * the run it ends would loop for ever (a retry loop against a dead
+ * device).
  * @return the scheduler's status (SCHED_STOPPED when the budget ran out)
  */
 enum sched_status vfsim_settle(void);
