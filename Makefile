@@ -23,6 +23,8 @@
 #                   (root; docs/real-kernel.md)
 #   make test-fuse  vfsim serve --fuse: a shell workload and fsx-style random
 #                   I/O against a reference model (root)
+#   make test-backends  the guest model against QEMU's virtiofsd and vfsim
+#                   serve over vhost-user (root; docs/real-backends.md)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make format     rewrite sources with clang-format
 #   make clean
@@ -84,7 +86,7 @@ PROG_OBJ := $(BUILD)/obj/sim/cli/vfsim_main.o
 
 # Tests: one binary holding every suite.
 TEST_SRCS := $(sort $(wildcard tests/*.c tests/*/*.c tests/*/*/*.c))
-TEST_SRCS := $(filter-out tests/fuzz/% tests/bench/% tests/install/% tests/sweep/%,$(TEST_SRCS))
+TEST_SRCS := $(filter-out tests/fuzz/% tests/bench/% tests/install/% tests/sweep/% tests/backends/%,$(TEST_SRCS))
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_BIN  := $(BUILD)/vfsim-tests
 TEST_LIBS := -lcunit
@@ -95,7 +97,7 @@ BENCH_SRCS := $(sort $(wildcard tests/bench/bench_*.c))
 # Core sources the quality gates look at.
 CORE_DIRS := fuse_proto sim guest device
 
-.PHONY: all run test test-arm64 test-s390x test-kernel test-fuse check-layers check \
+.PHONY: all run test test-arm64 test-s390x test-kernel test-fuse test-backends deps-backends check-layers check \
 	check-valgrind check-asan check-format check-install check-endian coverage docs fuzz \
 	bench install uninstall format clean deps deps-fuzz deps-kernel deps-cross-arm64 \
 	deps-cross-s390x reader sweep
@@ -146,6 +148,19 @@ test-kernel: $(PROG)
 	@if [ "$$(id -u)" = 0 ] || [ -n "$$CI" ]; then bash scripts/deps.sh kernel; fi
 	python3 tests/kernel/kernel_test.py --vfsim $(PROG) --work $(BUILD)/kernel \
 		--variant $(KERNEL_VARIANT)
+
+# QEMU's virtiofsd and vfsim serve as the guest's back ends: the scenarios
+# of tests/backends/ and the edge-case table of docs/real-backends.md.
+EDGE := $(BUILD)/vfsim-edge
+$(EDGE): tests/backends/edge_cases.c $(LIB)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
+
+test-backends: $(PROG) $(EDGE)
+	@if [ "$$(id -u)" = 0 ] || [ -n "$$CI" ]; then bash scripts/deps.sh backends; fi
+	python3 tests/backends/backend_test.py --vfsim $(PROG) --edge $(EDGE)
+
+deps-backends:
+	@bash scripts/deps.sh backends
 
 test-fuse: $(PROG)
 	@if [ "$$(id -u)" = 0 ] || [ -n "$$CI" ]; then bash scripts/deps.sh kernel; fi
@@ -341,8 +356,8 @@ $(BUILD)/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
 
-bench: $(BENCH_BINS)
-	@set -e; for b in $(BENCH_BINS); do echo "== $$b"; $$b; done
+bench: $(BENCH_BINS) $(PROG)
+	@set -e; for b in $(BENCH_BINS); do echo "== $$b"; VFSIM=$(CURDIR)/$(PROG) $$b; done
 	@echo "== scripts/bench-callgrind.sh"; scripts/bench-callgrind.sh $(BUILD)/bench/bench_roundtrip
 
 # --- make install -------------------------------------------------------

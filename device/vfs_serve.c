@@ -28,17 +28,9 @@
 
 static u64 clock_base;
 
-static u64 mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
-}
-
 u64 vfs_serve_clock(void)
 {
-	return mono_ns() - clock_base;
+	return sched_wall_ns() - clock_base;
 }
 
 int vfs_serve_begin(struct vfs_serve_run *run, const struct vfs_serve_opts *o)
@@ -67,7 +59,7 @@ int vfs_serve_begin(struct vfs_serve_run *run, const struct vfs_serve_opts *o)
 		vfs_serve_end(run);
 		return ret;
 	}
-	clock_base = mono_ns();
+	clock_base = sched_wall_ns();
 	sched_set_clock(vfs_serve_clock);
 	TRACE(.kind = "serve.start", .func = "vfs_serve_begin",
 	      .detail = "a real peer: the clock is the wall clock, this run is "

@@ -106,8 +106,7 @@ void fuse_check_timeout(struct work_struct *work)
 	spin_unlock(&fc->lock);
 
 out:
-	queue_delayed_work(system_wq, &fc->timeout.work,
-			   fuse_timeout_timer_freq);
+	queue_delayed_work(system_wq, &fc->timeout.work, fuse_timeout_freq(fc));
 	return;
 
 abort_conn:

@@ -20,6 +20,13 @@ void fuse_check_timeout(struct work_struct *work);
  *  fuse_check_timeout() (FUSE_TIMEOUT_TIMER_FREQ seconds). */
 extern const unsigned long fuse_timeout_timer_freq;
 
+/** @brief sim: fuse_timeout_timer_freq for @p fc: FUSE_TIMEOUT_TIMER_FREQ
+ *  units of fc->timeout.unit (seconds, or ms with timeout-ms). */
+static inline unsigned long fuse_timeout_freq(const struct fuse_conn *fc)
+{
+	return FUSE_TIMEOUT_TIMER_FREQ * fc->timeout.unit;
+}
+
 /** @brief Kernel: fuse_set_initialized(): let requests flow (INIT done,
  *  or aborted so that waiters in fuse_get_req() wake up and fail). */
 void fuse_set_initialized(struct fuse_conn *fc);

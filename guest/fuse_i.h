@@ -266,6 +266,9 @@ struct fuse_conn {
 		unsigned long req_timeout;
 		/** the periodic check, fuse_check_timeout() */
 		struct delayed_work work;
+		/** sim: jiffies in one unit of the timeout: HZ (a second),
+		 *  or HZ / 1000 with the driver's timeout-ms option */
+		unsigned long unit;
 	} timeout;
 	/** sim: whose FUSE core this is, the driver variant's (mainline
 	 *  by default); the core tests it with fuse_variant_in() */

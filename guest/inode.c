@@ -101,6 +101,7 @@ void fuse_conn_init(struct fuse_conn *fc, struct fuse_mount *fm,
 	/* sim: a send_* transport is mainline's; virtio_fs_get_tree() says
 	 * which release the connection belongs to */
 	fc->variant = fiq_ops->send_req ? VIRTIO_FS_MAINLINE : VIRTIO_FS_V6_1;
+	fc->timeout.unit = HZ; /* sim: the timeout counts seconds */
 	INIT_LIST_HEAD(&fc->mounts);
 	list_add(&fm->fc_entry, &fc->mounts);
 	fm->fc = fc;
@@ -165,20 +166,23 @@ static bool fuse_timeout_idle(const struct sim_timer *timer)
 }
 
 /* Kernel [mainline]: set_request_timeout(): @timeout seconds, checked every
- * FUSE_TIMEOUT_TIMER_FREQ seconds from now. */
+ * FUSE_TIMEOUT_TIMER_FREQ seconds from now (sim: units of
+ * fc->timeout.unit, seconds unless the timeout-ms option made them ms). */
 static void set_request_timeout(struct fuse_conn *fc, unsigned int timeout)
 {
-	fc->timeout.req_timeout = (unsigned long)timeout * HZ;
+	const char *unit = fc->timeout.unit == HZ ? "s" : "ms";
+
+	fc->timeout.req_timeout = (unsigned long)timeout * fc->timeout.unit;
 	INIT_DELAYED_WORK(&fc->timeout.work, fuse_check_timeout);
 	/* sim: the check re-arms for as long as the connection lives; with
 	 * no request outstanding it can do nothing, and keeps no run going
 	 * (sim_timer_set_idle()) */
 	sim_timer_set_idle(&fc->timeout.work.timer, fuse_timeout_idle);
-	queue_delayed_work(system_wq, &fc->timeout.work,
-			   fuse_timeout_timer_freq);
+	queue_delayed_work(system_wq, &fc->timeout.work, fuse_timeout_freq(fc));
 	TRACE(.kind = "fuse.timeout_armed", .func = "fuse_init_server_timeout",
-	      .detail = trace_fmt("request timeout %u s, checked every %u s",
-				  timeout, FUSE_TIMEOUT_TIMER_FREQ));
+	      .detail = trace_fmt("request timeout %u %s, checked every %u %s",
+				  timeout, unit, FUSE_TIMEOUT_TIMER_FREQ,
+				  unit));
 }
 
 /* Kernel [mainline]: init_server_timeout() (fuse_init_server_timeout() in later

@@ -154,6 +154,7 @@ static const char *const option_names[VIRTIO_FS_NR_OPTIONS] = {
 	[VIRTIO_FS_OPT_RESTORE] = "restore",
 	[VIRTIO_FS_OPT_BOUNDED_DRAIN] = "bounded-drain",
 	[VIRTIO_FS_OPT_STRICT_REPLIES] = "strict-replies",
+	[VIRTIO_FS_OPT_TIMEOUT_MS] = "timeout-ms",
 };
 
 static enum virtio_fs_variant cur_variant = VIRTIO_FS_MAINLINE;

@@ -26,9 +26,11 @@
  * The driver options are vfsim's own behaviour, off in every kernel
  * variant: "restore" (suspend and resume a mount, guest/vfsim_restore.c),
  * "bounded-drain" (drains give up after twice the request timeout, and
- * removal takes back what the device still holds) and "strict-replies"
+ * removal takes back what the device still holds), "strict-replies"
  * (the reply check of fuse_proto_verify_reply() with vfsim's stricter
- * checks on top of the kernel's).
+ * checks on top of the kernel's) and "timeout-ms" (the request timeout's
+ * arithmetic in milliseconds instead of seconds, for runs on the wall
+ * clock whose tests cannot wait 15 s).
  *
  * The settings are global, like a module parameter; each device copies
  * them at probe time (the variant, bugs and options fields of struct
@@ -133,6 +135,10 @@ enum virtio_fs_option {
 	/** "strict-replies": replies also pass vfsim's stricter checks
 	 *  (fuse_proto_verify_reply() with FUSE_VERIFY_STRICT) */
 	VIRTIO_FS_OPT_STRICT_REPLIES,
+	/** "timeout-ms": the request timeout's seconds are milliseconds:
+	 *  the timeout, its floor and its check period count in ms, so a
+	 *  run on the wall clock (a real back end) sees it fire quickly */
+	VIRTIO_FS_OPT_TIMEOUT_MS,
 	VIRTIO_FS_NR_OPTIONS, /**< number of options */
 };
 

@@ -2314,6 +2314,10 @@ int virtio_fs_get_tree(const char *source, struct super_block **sbp)
 		fuse_conn_init(fc, &s->fm, &virtio_fs_fiq_ops_wake, fs);
 	}
 	fc->variant = fs->variant; /* sim: this release's FUSE core */
+	/* sim: the timeout-ms option counts the request timeout in ms */
+	if (virtio_fs_opt(fs, VIRTIO_FS_OPT_TIMEOUT_MS)) {
+		fc->timeout.unit = HZ / 1000;
+	}
 	fc->release = virtio_fs_free_conn;
 	if (virtio_fs_variant_in(fs, VFS_V6_1 | VFS_MAINLINE)) {
 		/* "virtiofs: split requests that exceed virtqueue size" */

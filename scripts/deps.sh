@@ -13,6 +13,9 @@
 #   kernel the above plus what make test-kernel and make test-fuse use:
 #          QEMU (x86 system emulator), busybox-static, kmod (depmod), cpio,
 #          util-linux's flock, fuse3 (fusermount3 for mounts without root)
+#   backends the test profile plus QEMU 7.2's C virtiofsd
+#          (/usr/lib/qemu/virtiofsd, package qemu-system-common), what
+#          make test-backends drives
 #
 # Installs what is missing with apt-get when run as root; otherwise prints
 # one line naming the packages to install and fails.
@@ -50,6 +53,9 @@ fi
 
 case $profile in
 test | fuzz) ;;
+backends)
+	need_file /usr/lib/qemu/virtiofsd qemu-system-common
+	;;
 kernel)
 	need_cmd qemu-system-x86_64 qemu-system-x86
 	need_file /bin/busybox busybox-static
@@ -71,7 +77,7 @@ cross-arm64 | cross-s390x)
 	need_file "/usr/lib/$triplet/libcunit.so" "libcunit1-dev:$arch"
 	;;
 *)
-	echo "deps.sh: unknown profile '$profile' (test, fuzz, kernel, cross-arm64, cross-s390x)" >&2
+	echo "deps.sh: unknown profile '$profile' (test, fuzz, backends, kernel, cross-arm64, cross-s390x)" >&2
 	exit 2
 	;;
 esac

@@ -133,7 +133,7 @@ int console_ring_text(struct console *c, const char *name)
 	if (!fsvq)
 		return -1;
 	virtqueue_get_info(fsvq->vq, &info);
-	vrh = vfs_dev_vringh(m->cur, idx);
+	vrh = m->cur ? vfs_dev_vringh(m->cur, idx) : NULL;
 	fprintf(c->out,
 		"ring %s: size %u, desc 0x%llx, avail 0x%llx, used 0x%llx\n",
 		fsvq->name, info.num, (unsigned long long)info.desc,
@@ -147,7 +147,10 @@ int console_ring_text(struct console *c, const char *name)
 		info.indirect ? " indirect" : "",
 		info.cb_disabled ? " callbacks-off" : "",
 		info.broken ? " BROKEN" : "");
-	if (!vrh || vfs_dev_queue_stats(m->cur, idx, &st)) {
+	if (!m->cur) {
+		fprintf(c->out, "  device: an external back end (its side is "
+				"not visible)\n");
+	} else if (!vrh || vfs_dev_queue_stats(m->cur, idx, &st)) {
 		fprintf(c->out, "  device: ring not set up\n");
 	} else {
 		held = vfs_dev_held_heads(m->cur, idx, heads,
@@ -230,7 +233,8 @@ int console_picture(struct console *c, const struct console_args *a)
 	    mkdir(c->outdir, 0777) && errno != EEXIST)
 		return console_error(c, "picture: cannot create '%s': %s",
 				     c->outdir, strerror(errno));
-	dot = ring_dot_string(fsvq->vq, vfs_dev_vringh(m->cur, idx));
+	dot = ring_dot_string(fsvq->vq,
+			      m->cur ? vfs_dev_vringh(m->cur, idx) : NULL);
 	if (!dot)
 		return console_error(c, "picture: out of memory");
 	snprintf(cmd, sizeof(cmd), "%s.dot", stem);

@@ -136,7 +136,7 @@ static int show_queues(struct console *c)
 			info.avail_idx, used, info.last_used_idx,
 			fsvq->in_flight, list_len(&fsvq->queued_reqs),
 			fsvq->connected, info.broken ? " BROKEN" : "");
-		if (vfs_dev_queue_stats(m->cur, i, &st))
+		if (!m->cur || vfs_dev_queue_stats(m->cur, i, &st))
 			continue;
 		fprintf(c->out,
 			"%-11s device: last_avail=%u held=%u %s %s%s%s, "
@@ -271,7 +271,8 @@ static int show_requests(struct console *c)
 
 	for (unsigned int i = 0; fs && i < fs->nvqs; i++)
 		n += show_fsvq_reqs(c, &fs->vqs[i]);
-	for (unsigned int i = 0; i < vfs_dev_num_queues(m->cur); i++) {
+	for (unsigned int i = 0; m->cur && i < vfs_dev_num_queues(m->cur);
+	     i++) {
 		int held =
 			vfs_dev_held_heads(m->cur, i, heads, ARRAY_SIZE(heads));
 
@@ -333,16 +334,24 @@ static int show_lock(void *arg, const struct posix_lock *lk)
 	return 0;
 }
 
+/* What the console says where the device's memory would be shown. */
+#define EXTERNAL "an external back end (its insides are not visible)"
+
 static int show_locks(struct console *c)
 {
 	struct vfsim_machine *m = vfsim_session_machine(c->ss);
-	struct lock_table *t = fuse_server_locks(vfs_dev_server(m->cur));
+	struct lock_table *t =
+		m->cur ? fuse_server_locks(vfs_dev_server(m->cur)) : NULL;
 	struct guest_fs *const *mounts;
 	size_t nr = vfsim_session_mounts(c->ss, &mounts), n = 0;
 
-	fprintf(c->out, "device: %zu POSIX lock%s\n", locks_count(t),
-		locks_count(t) == 1 ? "" : "s");
-	locks_for_each(t, show_lock, c);
+	if (t) {
+		fprintf(c->out, "device: %zu POSIX lock%s\n", locks_count(t),
+			locks_count(t) == 1 ? "" : "s");
+		locks_for_each(t, show_lock, c);
+	} else {
+		fprintf(c->out, "device: " EXTERNAL "\n");
+	}
 	for (size_t i = 0; i < nr; i++) {
 		for (unsigned int j = 0; j < mounts[i]->nr_opens; j++) {
 			const struct guest_open_rec *o = &mounts[i]->opens[j];
@@ -392,17 +401,23 @@ static int show_inode(void *arg, const struct memfs_inode_info *ii)
 static int show_inodes(struct console *c)
 {
 	struct vfsim_machine *m = vfsim_session_machine(c->ss);
-	struct inode_walk w = { c, fuse_server_fs(vfs_dev_server(m->cur)) };
+	struct inode_walk w = {
+		c, m->cur ? fuse_server_fs(vfs_dev_server(m->cur)) : NULL
+	};
 	struct guest_fs *const *mounts;
 	size_t nr = vfsim_session_mounts(c->ss, &mounts);
 	struct memfs_stats st;
 
-	memfs_get_stats(w.fs, &st);
-	fprintf(c->out,
-		"device: %llu inodes\n  nodeid nlookup nopen type "
-		"path\n",
-		(unsigned long long)st.inodes);
-	memfs_for_each_inode(w.fs, show_inode, &w);
+	if (w.fs) {
+		memfs_get_stats(w.fs, &st);
+		fprintf(c->out,
+			"device: %llu inodes\n  nodeid nlookup nopen type "
+			"path\n",
+			(unsigned long long)st.inodes);
+		memfs_for_each_inode(w.fs, show_inode, &w);
+	} else {
+		fprintf(c->out, "device: " EXTERNAL "\n");
+	}
 	if (!nr)
 		fprintf(c->out, "guest: nothing mounted\n");
 	for (size_t i = 0; i < nr; i++) {

@@ -113,6 +113,12 @@ struct vfsim_exec_opts {
 	 *  four times the machine's request timeout when that is longer);
 	 *  a run whose clock would pass it stops there and fails */
 	uint64_t max_time_ns;
+	/** where the device runs (sim/cli/backend.h: `unix:PATH`,
+	 *  `spawn:vfsim`, `spawn:virtiofsd`), overriding the scenario's
+	 *  `device backend=`; NULL: the scenario's, else in-process. With a
+	 *  real back end the run follows the wall clock and is not
+	 *  deterministic. */
+	const char *backend;
 };
 
 /** @brief One `picture ring` snapshot. */

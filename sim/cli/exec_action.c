@@ -51,14 +51,50 @@ static void picture(struct exec *e, const struct scn_action *a)
 	      .detail = trace_fmt("%s.dot", p->name));
 }
 
+/* A real back end without the device-state protocol feature cannot hand
+ * its state over: say which one before the flow refuses. */
+static void say_no_device_state(struct vfsim_machine *m)
+{
+	const u64 bit = 1ULL << VHOST_USER_PROTOCOL_F_DEVICE_STATE;
+
+	for (unsigned int i = 0; m->ext && i < 2; i++) {
+		const struct vhost_user_frontend *fe = &m->ext->fe[i];
+
+		if (!(fe->protocol_offered & bit))
+			TRACE(.kind = "vu.no_device_state",
+			      .func = "vhost_supports_device_state",
+			      .detail = trace_fmt(
+				      "%s (%s) does not offer the device-state "
+				      "protocol feature (%u): migration is "
+				      "refused, the source keeps running",
+				      fe->name,
+				      vfsim_backend_name(&m->ext->spec),
+				      VHOST_USER_PROTOCOL_F_DEVICE_STATE));
+	}
+}
+
 static int migrate(struct exec *e)
 {
 	struct vfsim_machine *m = &e->m;
+	int ret;
 
 	if (!m->mig_live)
 		return -ENODEV;
-	if (m->paused) /* the stalled daemon is the source's */
-		vfs_dev_pause(m->src, false);
+	say_no_device_state(m);
+	/* The stalled daemon is the source's. A real one never saw the
+	 * held kicks: what they announced stays on the ring for the
+	 * destination (its start kicks every ring), or, when the flow
+	 * fails, for the source, which gets them then. */
+	if (m->paused && m->ext) {
+		vfsim_backend_cur(m->ext)->paused = m->paused = false;
+		ret = migration_run(&m->mig);
+		if (ret)
+			vhost_user_frontend_pause(vfsim_backend_cur(m->ext),
+						  false);
+		return ret;
+	}
+	if (m->paused)
+		vfsim_machine_pause(m, false);
 	return migration_run(&m->mig);
 }
 
@@ -90,11 +126,10 @@ static void act(struct exec *e, const struct scn_action *a)
 	switch (a->kind) {
 	case SCN_ACT_DEVICE_PAUSE:
 	case SCN_ACT_DEVICE_RESUME:
-		m->paused = a->kind == SCN_ACT_DEVICE_PAUSE;
-		vfs_dev_pause(m->cur, m->paused);
+		vfsim_machine_pause(m, a->kind == SCN_ACT_DEVICE_PAUSE);
 		break;
 	case SCN_ACT_DEVICE_DIE:
-		vfs_dev_kill(m->cur);
+		vfsim_machine_kill(m);
 		break;
 	case SCN_ACT_DEVICE_LATENCY:
 		vfs_dev_set_latency(m->cur, a->ns);
@@ -112,6 +147,8 @@ static void act(struct exec *e, const struct scn_action *a)
 		ret = migrate(e);
 		if (!ret) {
 			m->cur = m->dst;
+			if (m->ext)
+				m->ext->cur = 1;
 			m->paused = false;
 		}
 		break;

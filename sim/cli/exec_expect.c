@@ -77,10 +77,19 @@ static int sum_lookups(void *arg, const struct memfs_inode_info *ii)
 static int64_t device_field(struct exec *e, const char *field)
 {
 	struct vfs_dev *dev = e->m.cur;
-	struct memfs *fs = fuse_server_fs(vfs_dev_server(dev));
+	struct memfs *fs;
 	struct memfs_stats st;
 	int64_t v = 0;
 
+	/* An external back end shows only what the front end knows (the
+	 * others were refused when the machine was built). */
+	if (!strcmp(field, "dead"))
+		return vfsim_machine_dead(&e->m);
+	if (!strcmp(field, "paused"))
+		return e->m.paused;
+	if (!dev)
+		return 0;
+	fs = fuse_server_fs(vfs_dev_server(dev));
 	memfs_get_stats(fs, &st);
 	if (!strcmp(field, "inodes"))
 		return (int64_t)st.inodes;
@@ -92,10 +101,6 @@ static int64_t device_field(struct exec *e, const char *field)
 	}
 	if (!strcmp(field, "suspended"))
 		return vfs_dev_suspended(dev);
-	if (!strcmp(field, "dead"))
-		return vfs_dev_dead(dev);
-	if (!strcmp(field, "paused"))
-		return e->m.paused;
 	return vfs_dev_in_progress(dev); /* "requests" */
 }
 

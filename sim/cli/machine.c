@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "device/fuse_server.h"
@@ -352,6 +353,18 @@ static int sim_start(const struct scenario *s, const char *policy, char *err,
 	return 0;
 }
 
+/* With a real back end the clock is the wall clock: a teardown whose
+ * tasks wait for ever while a timer keeps coming back (the FUSE request
+ * timeout's check re-arms while the connection lives) would take
+ * VFSIM_TEARDOWN_STEPS of those in real time. Its phases end in wall
+ * time too. */
+static bool settle_on_wall_clock;
+
+struct settle_budget {
+	u64 steps; /* the step count to stop at */
+	u64 wall;  /* the wall time to stop at, or 0 */
+};
+
 static bool wants_migration(const struct scenario *s)
 {
 	for (size_t i = 0; i < s->nr_triggers; i++)
@@ -392,19 +405,105 @@ static int prepare_migration(struct vfsim_machine *m, char *err, size_t errsize)
 	return 0;
 }
 
+/* A real back end: the scenario may ask nothing of the in-process
+ * device; the clock follows the wall clock and the machine waits on the
+ * back end whenever no task can run. */
+static int ext_start(struct vfsim_machine *m,
+		     const struct vfsim_backend_spec *spec, char *err,
+		     size_t errsize)
+{
+	const struct scenario *s = m->scn;
+	struct vfsim_backend *b;
+	int ret = vfsim_backend_check(s, spec, err, errsize);
+
+	if (!ret && s->migration.policy == SCN_MIGRATION_GUEST_ERROR)
+		ret = fail_at(err, errsize, &s->migration.pos,
+			      "guest-error is the in-process destination's "
+			      "policy; an external back end has its own") ?:
+			      -EINVAL;
+	if (ret)
+		return ret;
+	b = m->ext = calloc(1, sizeof(*m->ext));
+	if (!b)
+		return -ENOMEM;
+	b->spec = *spec;
+	sched_set_outside(vhost_user_frontend_wait, NULL);
+	ret = vfsim_backend_connect(b, 0, s, err, errsize);
+	if (!ret && wants_migration(s) && spec->kind == VFSIM_BACKEND_UNIX)
+		ret = fail_at(err, errsize, NULL,
+			      "migrate needs a second back end: "
+			      "spawn:vfsim or spawn:virtiofsd start one, "
+			      "unix:PATH cannot") ?:
+			      -EINVAL;
+	else if (!ret && wants_migration(s))
+		ret = vfsim_backend_connect(b, 1, s, err, errsize);
+	if (!ret && b->connected[1]) {
+		migration_init(&m->mig, &m->vdev,
+			       (struct mig_backend){ vhost_user_frontend_ops(),
+						     &b->fe[0] },
+			       (struct mig_backend){ vhost_user_frontend_ops(),
+						     &b->fe[1] },
+			       b->fe[0].nr_rings);
+		m->mig_live = true;
+	}
+	return ret;
+}
+
+static int backend_spec(const struct scenario *s, const char *backend,
+			struct vfsim_backend_spec *spec, char *err,
+			size_t errsize)
+{
+	char msg[256];
+
+	if (!backend && !s->device.backend) {
+		spec->kind = VFSIM_BACKEND_SIM;
+		return 0;
+	}
+	if (!vfsim_backend_parse(backend ? backend : s->device.backend, spec,
+				 msg, sizeof(msg)))
+		return 0;
+	fail_at(err, errsize, backend ? NULL : &s->device.pos, "%s", msg);
+	return -EINVAL;
+}
+
 int vfsim_machine_create(struct vfsim_machine *m, const struct scenario *s,
 			 const char *policy, const char *variant, char *err,
 			 size_t errsize)
 {
+	return vfsim_machine_create_on(m, s, policy, variant, NULL, err,
+				       errsize);
+}
+
+static int join(struct vfsim_machine *m)
+{
+	struct vfsim_backend *b = m->ext;
+	int ret;
+
+	if (!b)
+		return vfs_dev_join(m->src, &m->vdev);
+	ret = vhost_user_frontend_join(&b->fe[0], &m->vdev);
+	return ret ?: virtio_irq_line_init(&m->irq, &m->vdev);
+}
+
+int vfsim_machine_create_on(struct vfsim_machine *m, const struct scenario *s,
+			    const char *policy, const char *variant,
+			    const char *backend, char *err, size_t errsize)
+{
+	struct vfsim_backend_spec spec;
+	bool ext;
 	int ret;
 
 	memset(m, 0, sizeof(*m));
 	m->scn = s;
 	if (errsize)
 		err[0] = '\0';
+	ret = backend_spec(s, backend, &spec, err, errsize);
+	if (ret)
+		return ret;
+	ext = spec.kind != VFSIM_BACKEND_SIM;
 	kmem_exit();
 	gmem_exit();
-	ret = gmem_init(gmem_size(s));
+	ret = ext ? gmem_init_shared(gmem_size(s)) : gmem_init(gmem_size(s));
 	if (ret) {
 		fail_at(err, errsize, NULL, "cannot set up guest memory: %s",
 			strerror(-ret));
@@ -415,10 +514,12 @@ int vfsim_machine_create(struct vfsim_machine *m, const struct scenario *s,
 		      driver_settings(s, variant, err, errsize);
 	if (!ret)
 		trace_header(s);
-	if (!ret)
+	if (!ret && ext)
+		ret = ext_start(m, &spec, err, errsize);
+	else if (!ret)
 		ret = make_device(m, &m->src, err, errsize) ?:
 			      vfsim_machine_populate(m->src, s, err, errsize);
-	if (!ret && wants_migration(s))
+	if (!ret && !ext && wants_migration(s))
 		ret = prepare_migration(m, err, errsize);
 	for (size_t i = 0; !ret && i < s->nr_faults; i++) {
 		if (fault_plan_parse(s->faults[i].rule)) {
@@ -432,7 +533,7 @@ int vfsim_machine_create(struct vfsim_machine *m, const struct scenario *s,
 	if (!ret && s->machine.devices > 1)
 		ret = make_device(m, &m->twin, err, errsize);
 	if (!ret)
-		ret = vfs_dev_join(m->src, &m->vdev);
+		ret = join(m);
 	if (!ret && m->twin)
 		ret = vfs_dev_join(m->twin, &m->twin_vdev);
 	/* the virtio core's device numbers: virtio0, virtio1 */
@@ -452,6 +553,11 @@ int vfsim_machine_create(struct vfsim_machine *m, const struct scenario *s,
 	virtio_driver_probe(&m->vdev, &virtio_fs_driver);
 	if (m->twin) /* the same tag again: probe-error-leak's path */
 		virtio_driver_probe(&m->twin_vdev, &virtio_fs_driver);
+	/* From here on the world's time is the machine's: the back ends'
+	 * start-up above is not part of the run. */
+	if (m->ext)
+		sched_follow_wall_clock();
+	settle_on_wall_clock = m->ext != NULL;
 	return 0;
 }
 
@@ -485,19 +591,27 @@ bool vfsim_machine_quiet(struct vfsim_machine *m)
 
 struct settle {
 	struct vfsim_machine *m;
-	u64 end;
+	struct settle_budget budget;
 };
 
 static bool settled(void *arg)
 {
 	struct settle *st = arg;
 
-	return sched_steps() >= st->end || vfsim_machine_quiet(st->m);
+	return sched_steps() >= st->budget.steps ||
+	       (st->budget.wall && sched_wall_ns() >= st->budget.wall) ||
+	       vfsim_machine_quiet(st->m);
 }
 
 enum sched_status vfsim_settle(struct vfsim_machine *m)
 {
-	struct settle st = { m, sched_steps() + VFSIM_TEARDOWN_STEPS };
+	struct settle st = {
+		m,
+		{ sched_steps() + VFSIM_TEARDOWN_STEPS,
+		  settle_on_wall_clock ?
+			  sched_wall_ns() + VFSIM_TEARDOWN_WALL_NS :
+			  0 },
+	};
 
 	return sched_run_until(settled, &st);
 }
@@ -532,10 +646,14 @@ size_t vfsim_machine_destroy(struct vfsim_machine *m)
 	}
 	if (m->mig_live)
 		migration_destroy(&m->mig);
+	if (m->ext) {
+		vfsim_backend_close(m->ext);
+		free(m->ext);
+	}
 	vfs_dev_free(m->src);
 	vfs_dev_free(m->dst);
 	vfs_dev_free(m->twin);
-	if (m->mig_live) {
+	if (m->mig_live && !m->ext) {
 		vfs_dev_vhost_exit(&m->dst_vh);
 		vfs_dev_vhost_exit(&m->src_vh);
 	}
@@ -554,6 +672,7 @@ size_t vfsim_machine_destroy(struct vfsim_machine *m)
 	leaks = kmem_exit();
 	gmem_exit();
 	memset(m, 0, sizeof(*m));
+	settle_on_wall_clock = false;
 	return leaks;
 }
 
@@ -566,10 +685,34 @@ void vfsim_machine_ran(struct vfsim_machine *m, enum sched_status st)
 {
 	/* A dead or stalled device keeps what it holds for ever: requests
 	 * it never answers are its failure, not a driver's lost request. */
-	if (m->cur && (vfs_dev_dead(m->cur) || m->paused))
+	if (vfsim_machine_dead(m) || m->paused)
 		return;
 	if (st == SCHED_DONE || st == SCHED_DEADLOCK)
 		req_ledger_settled(m->reqs);
+}
+
+void vfsim_machine_pause(struct vfsim_machine *m, bool on)
+{
+	m->paused = on;
+	if (m->ext)
+		vhost_user_frontend_pause(vfsim_backend_cur(m->ext), on);
+	else if (m->cur)
+		vfs_dev_pause(m->cur, on);
+}
+
+void vfsim_machine_kill(struct vfsim_machine *m)
+{
+	if (m->ext)
+		vhost_user_frontend_kill(vfsim_backend_cur(m->ext));
+	else if (m->cur)
+		vfs_dev_kill(m->cur);
+}
+
+bool vfsim_machine_dead(struct vfsim_machine *m)
+{
+	if (m->ext)
+		return vhost_user_frontend_dead(vfsim_backend_cur(m->ext));
+	return m->cur && vfs_dev_dead(m->cur);
 }
 
 int vfsim_machine_freeze(struct vfsim_machine *m)

@@ -32,10 +32,12 @@
 #include <stddef.h>
 
 #include "device/virtio_fs_dev.h"
+#include "sim/cli/backend.h"
 #include "sim/cli/scenario.h"
 #include "sim/vmm/migration.h"
 #include "sim/kernel/sched.h"
 #include "sim/trace/trace.h"
+#include "sim/virtio/irq.h"
 #include "sim/virtio/virtio.h"
 
 struct req_ledger;
@@ -58,6 +60,10 @@ struct virtio_fs_vq;
 /** @brief Most steps each phase of a teardown may take (vfsim_settle()). */
 #define VFSIM_TEARDOWN_STEPS 1000000ull
 
+/** @brief With a real back end (the wall clock), also the most wall time
+ *  each phase of a teardown may take (vfsim_settle()): 2 s. */
+#define VFSIM_TEARDOWN_WALL_NS 2000000000ull
+
 /** @brief The machine of one scenario run. */
 struct vfsim_machine {
 	const struct scenario *scn; ///< the scenario it was built from
@@ -77,6 +83,12 @@ struct vfsim_machine {
 	/** "every request ends exactly once", fed by vfsim_machine_event() */
 	struct req_ledger *reqs;
 	bool ready; ///< fully built (destroy undoes it all)
+	/** a real back end process serves the guest (src, dst and cur are
+	 *  NULL then), or NULL for the in-process device */
+	struct vfsim_backend *ext;
+	/** the guest device's interrupt line, with an external back end:
+	 *  its completions arrive outside any task */
+	struct virtio_irq_line irq;
 };
 
 /** @brief The device a scenario's `machine` and `device` lines describe
@@ -123,6 +135,30 @@ int vfsim_machine_populate(struct vfs_dev *dev, const struct scenario *s,
 int vfsim_machine_create(struct vfsim_machine *m, const struct scenario *s,
 			 const char *policy, const char *variant, char *err,
 			 size_t errsize);
+
+/**
+ * @brief vfsim_machine_create() with the device where @p backend says
+ *        (sim/cli/backend.h): NULL or "sim" for the in-process device, as
+ *        vfsim_machine_create(); otherwise a real vhost-user back end
+ *        process, overriding the scenario's `device backend=`. Guest
+ *        memory is then shared (a memfd), the clock follows the wall
+ *        clock and the run is not deterministic.
+ * @return as vfsim_machine_create(); -EINVAL also for a scenario that
+ *         needs the in-process device, and the connection's -errno when
+ *         the back end cannot be reached or refuses the handshake
+ */
+int vfsim_machine_create_on(struct vfsim_machine *m, const struct scenario *s,
+			    const char *policy, const char *variant,
+			    const char *backend, char *err, size_t errsize);
+
+/** @brief `device pause`/`resume` on whatever serves the guest. */
+void vfsim_machine_pause(struct vfsim_machine *m, bool on);
+
+/** @brief `device die` on whatever serves the guest. */
+void vfsim_machine_kill(struct vfsim_machine *m);
+
+/** @brief The device serving the guest is dead (or its back end gone). */
+bool vfsim_machine_dead(struct vfsim_machine *m);
 
 /**
  * @brief Take the machine down: unplug the device if it is still there,
@@ -176,9 +212,10 @@ bool vfsim_machine_quiet(struct vfsim_machine *m);
 /**
  * @brief Run the scheduler until the machine is quiet
  * (vfsim_machine_quiet()), nothing can run, or VFSIM_TEARDOWN_STEPS more
- * steps were taken: a teardown must end even when a task of the run it
- * ends would loop for ever (a retry loop against a dead device), and a
- * periodic work must not keep it going.
+ * steps were taken (or, on a real back end's wall clock,
+ * VFSIM_TEARDOWN_WALL_NS passed): a teardown must end even when a task
+ * of the run it ends would loop for ever (a retry loop against a dead
+ * device), and a periodic work must not keep it going.
  * @return the scheduler's status (SCHED_STOPPED when the budget ran out
  *         or the machine was quiet)
  */

@@ -136,6 +136,7 @@ enum scn_order {
 #define SCN_DEVICE_SEED		   (1u << 4) ///< seed=
 #define SCN_DEVICE_OPTIONS	   (1u << 5) ///< options=
 #define SCN_DEVICE_REQUEST_TIMEOUT (1u << 6) ///< request-timeout=
+#define SCN_DEVICE_BACKEND	   (1u << 7) ///< backend=
 ///@}
 
 /** @brief The `device` configuration line (defaults where not given). */
@@ -153,6 +154,9 @@ struct scn_device {
 	/** the request timeout the server asks for in INIT, seconds (0:
 	 *  none, as virtiofsd) */
 	unsigned request_timeout_s;
+	/** `backend=`: where the device runs (sim/cli/backend.h), or NULL
+	 *  for the in-process device */
+	const char *backend;
 };
 
 /** @brief Scheduling policy kind. */

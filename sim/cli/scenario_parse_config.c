@@ -10,6 +10,7 @@
 
 #include "device/virtio_fs_dev.h"
 #include "guest/vfsim_variant.h"
+#include "sim/cli/backend.h"
 #include "sim/cli/scenario_internal.h"
 #include "sim/kernel/fault.h"
 #include "sim/kernel/sched.h"
@@ -355,9 +356,19 @@ enum scn_order scn_order_value(struct scn_parser *P, const struct scn_tok *t)
 }
 
 static const char *const device_keys[] = {
-	"latency", "order",   "batch",		 "workers",
-	"seed",	   "options", "request-timeout", NULL,
+	"latency", "order",	      "batch",	 "workers", "seed",
+	"options", "request-timeout", "backend", NULL,
 };
+
+static const char *device_backend(struct scn_parser *P, const struct scn_tok *t)
+{
+	struct vfsim_backend_spec spec;
+	char msg[200];
+
+	if (vfsim_backend_parse(t->text, &spec, msg, sizeof(msg)))
+		scn_fail(P, -EINVAL, t->vcol, "%s", msg);
+	return scn_strndup(P, t->text, strlen(t->text));
+}
 
 void scn_parse_device(struct scn_parser *P)
 {
@@ -384,9 +395,11 @@ void scn_parse_device(struct scn_parser *P)
 			d->options = name_list(P, t,
 					       scenario_device_option_names(),
 					       "device option");
-		else
+		else if (k == 6)
 			d->request_timeout_s =
 				timeout_secs(P, t, "request-timeout");
+		else
+			d->backend = device_backend(P, t);
 	}
 }
 

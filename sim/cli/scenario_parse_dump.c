@@ -189,6 +189,10 @@ static void dump_config(FILE *f, const struct scenario *s)
 		if (d->set & SCN_DEVICE_REQUEST_TIMEOUT)
 			fprintf(f, " request-timeout=%us",
 				d->request_timeout_s);
+		if (d->set & SCN_DEVICE_BACKEND) {
+			fputs(" backend=", f);
+			str(f, d->backend);
+		}
 		fputc('\n', f);
 	}
 	if (s->policy.pos.line)

@@ -131,8 +131,9 @@ int vfsim_session_open(const struct scenario *s,
 		e->opts = *opts;
 	e->o = &e->opts;
 	e->r = r;
-	if (vfsim_machine_create(&e->m, s, e->o->policy, e->o->variant,
-				 r->error, sizeof(r->error))) {
+	if (vfsim_machine_create_on(&e->m, s, e->o->policy, e->o->variant,
+				    e->o->backend, r->error,
+				    sizeof(r->error))) {
 		if (e->o->diag)
 			fprintf(e->o->diag, "%s\n", r->error);
 		free(ss);
@@ -318,7 +319,7 @@ int vfsim_session_close(struct vfsim_session *ss)
 	 * so that what it holds can end. */
 	e->closing = true;
 	if (e->m.paused)
-		vfs_dev_pause(e->m.cur, false);
+		vfsim_machine_pause(&e->m, false);
 	vfsim_settle(&e->m);
 	shutdown_mounts(e);
 	e->leaks = vfsim_machine_destroy(&e->m);

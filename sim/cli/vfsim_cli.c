@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "guest/vfsim_variant.h"
+#include "sim/cli/backend.h"
 #include "sim/cli/exec.h"
 #include "sim/cli/reader.h"
 #include "sim/cli/render.h"
@@ -71,6 +72,7 @@ static const char run_usage[] =
 	"usage: vfsim run FILE [--policy fifo|random:SEED|replay:FILE]\n"
 	"                      [--variant NAME] [--trace text|jsonl|msc|none]\n"
 	"                      [--out DIR] [--time-limit DURATION]\n"
+	"                      [--backend SPEC]\n"
 	"\n"
 	"Run the scenario FILE on a fresh simulated machine, print its trace\n"
 	"on standard output and every failed expectation on standard error as\n"
@@ -116,6 +118,15 @@ static const char run_usage[] =
 	"               virtual-time limit of the run (default 600s, or four\n"
 	"               times the machine's request timeout when longer): a\n"
 	"               decimal number with a unit, ns, us, ms or s\n"
+	"  --backend B  where the device runs, overriding the file's\n"
+	"               'device backend=': unix:PATH (or a socket path) for a\n"
+	"               vhost-user back end listening there, spawn:vfsim for\n"
+	"               'vfsim serve' in a second process, spawn:virtiofsd\n"
+	"               for QEMU's virtiofsd (/usr/lib/qemu/virtiofsd), both\n"
+	"               given the file's fs block, or sim (in-process, the\n"
+	"               default). With a real back end the clock follows the\n"
+	"               wall clock and the run is not deterministic\n"
+	"               (docs/real-backends.md)\n"
 	"  --help       show this help and exit\n"
 	"\n"
 	"The run ends when its tasks (but daemons) have returned and only\n"
@@ -295,7 +306,8 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 	const char *shown_text = NULL;
 	struct vfsim_result r;
 	struct scenario *s;
-	char *replay = NULL;
+	struct vfsim_backend_spec spec;
+	char *replay = NULL, msg[256];
 	int status;
 
 	for (int i = 0; i < argc; i++) {
@@ -308,7 +320,7 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 		}
 		if (!strcmp(a, "--policy") || !strcmp(a, "--trace") ||
 		    !strcmp(a, "--out") || !strcmp(a, "--variant") ||
-		    !strcmp(a, "--time-limit")) {
+		    !strcmp(a, "--time-limit") || !strcmp(a, "--backend")) {
 			if (i + 1 == argc)
 				return usage_error(err,
 						   "'%s' needs a value (see "
@@ -318,6 +330,8 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 				policy = argv[++i];
 			else if (!strcmp(a, "--variant"))
 				o.variant = argv[++i];
+			else if (!strcmp(a, "--backend"))
+				o.backend = argv[++i];
 			else if (!strcmp(a, "--out"))
 				out = argv[++i];
 			else if (!strcmp(a, "--time-limit")) {
@@ -366,6 +380,9 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 					   "mainline)",
 					   o.variant);
 	}
+	if (o.backend &&
+	    vfsim_backend_parse(o.backend, &spec, msg, sizeof(msg)))
+		return usage_error(err, "%s", msg);
 	if (policy) {
 		replay = vfsim_cli_policy(err, policy);
 		if (!replay)

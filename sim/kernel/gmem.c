@@ -13,7 +13,12 @@
  * Every 16-byte granule has a state byte (never used, allocated, freed) so
  * that a device copy touching a freed block can be noticed without any
  * bookkeeping inside guest memory.
+ *
+ * A machine whose device is a real back end gets the same arena in a
+ * memfd mapped shared (gmem_init_shared()), so the back end maps the
+ * very pages the driver writes.
  */
+#define _GNU_SOURCE /* memfd_create() */
 #include "sim/kernel/gmem.h"
 
 #include <assert.h>
@@ -21,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "sim/kernel/gmem_internal.h"
 #include "sim/trace/host.h"
@@ -43,6 +49,7 @@ struct free_stack {
 static struct {
 	u8 *base;
 	u64 size;
+	int memfd;    /* the shared arena's memfd (gmem_init_shared()), or -1 */
 	u64 top;      /* bump pointer: offset of the first never-carved byte */
 	u8 *state;    /* one per granule */
 	u8 *class_of; /* class of the block whose head is this granule */
@@ -75,8 +82,43 @@ static void push_free(unsigned int k, u64 off)
 	fs->off[fs->nr++] = off;
 }
 
-int gmem_init(u64 size)
+/* The arena's pages: private anonymous memory, or a memfd that a real
+ * back end maps too (the same pages, the same one-pointer access). */
+static int map_arena(u64 size, bool shared)
 {
+	int fd = -1;
+
+	if (shared) {
+		fd = memfd_create("vfsim-guest-ram", MFD_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		if (ftruncate(fd, (off_t)size)) {
+			int err = -errno;
+
+			close(fd);
+			return err;
+		}
+		gm.base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			       fd, 0);
+	} else {
+		gm.base = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+			       0);
+	}
+	if (gm.base == MAP_FAILED) {
+		gm.base = NULL;
+		if (fd >= 0)
+			close(fd);
+		return -ENOMEM;
+	}
+	gm.memfd = fd;
+	return 0;
+}
+
+static int arena_init(u64 size, bool shared)
+{
+	int ret;
+
 	if (gm.base || gmem_nr_regions())
 		return -EBUSY;
 	if (size == 0)
@@ -85,10 +127,9 @@ int gmem_init(u64 size)
 		return -EINVAL;
 	size = class_size(size_class(size));
 
-	gm.base = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (gm.base == MAP_FAILED)
-		host_oom(size);
+	ret = map_arena(size, shared);
+	if (ret)
+		return ret;
 	gm.state = host_calloc(size / GMEM_MIN_BLOCK, 1);
 	gm.class_of = host_calloc(size / GMEM_MIN_BLOCK, 1);
 	gm.size = size;
@@ -98,10 +139,37 @@ int gmem_init(u64 size)
 	return 0;
 }
 
+int gmem_init(u64 size)
+{
+	return arena_init(size, false);
+}
+
+int gmem_init_shared(u64 size)
+{
+	return arena_init(size, true);
+}
+
+int gmem_shared_fd(void)
+{
+	return gm.base ? gm.memfd : -1;
+}
+
+void *gmem_arena_base(void)
+{
+	return gm.base;
+}
+
+u64 gmem_arena_size(void)
+{
+	return gm.size;
+}
+
 void gmem_exit(void)
 {
 	if (gm.base)
 		munmap(gm.base, gm.size);
+	if (gm.base && gm.memfd >= 0)
+		close(gm.memfd);
 	free(gm.state);
 	free(gm.class_of);
 	for (unsigned int k = 0; k < NR_CLASSES; k++)

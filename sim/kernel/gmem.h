@@ -71,6 +71,28 @@ struct gmem_stats {
 int gmem_init(u64 size);
 
 /**
+ * @brief gmem_init() with the arena's pages in a memfd, mapped shared,
+ *        for a machine whose device is a real vhost-user back end: the
+ *        front end hands gmem_shared_fd() over (SET_MEM_TABLE) and the
+ *        back end maps the same pages. Everything else (the allocator,
+ *        virt_to_phys(), the copies' one-pointer path) is as for
+ *        gmem_init().
+ * @return as gmem_init(), or memfd_create()'s -errno
+ */
+int gmem_init_shared(u64 size);
+
+/** @brief The shared arena's memfd (its offset 0 is GPA #GMEM_BASE), or -1
+ *  for a private arena or none. It stays the arena's: do not close it. */
+int gmem_shared_fd(void);
+
+/** @brief This process's address of GPA #GMEM_BASE (NULL without an
+ *  arena): the "user address" a front end gives a back end. */
+void *gmem_arena_base(void);
+
+/** @brief Bytes in the arena (0 without one). */
+u64 gmem_arena_size(void);
+
+/**
  * @brief Release the arena and every block in it. Safe to call twice.
  *
  * kmalloc() memory lives in the arena, so call kmem_exit() first: it reports

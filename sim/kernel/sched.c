@@ -69,6 +69,8 @@ static struct {
 	void *sched_fake;
 	struct task *last;  /* the task the last step ran */
 	u64 (*clock)(void); /* a real clock the virtual one follows, or NULL */
+	bool (*outside)(void *arg, u64 until); /* sched_set_outside() */
+	void *outside_arg;
 } S;
 
 u64 sched_now(void)
@@ -324,6 +326,33 @@ static void wait_for_clock(u64 when)
 	}
 }
 
+u64 sched_wall_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000000ULL + (u64)ts.tv_nsec;
+}
+
+static u64 wall_base;
+
+static u64 wall_clock(void)
+{
+	return sched_wall_ns() - wall_base;
+}
+
+void sched_follow_wall_clock(void)
+{
+	wall_base = sched_wall_ns() - S.now;
+	sched_set_clock(wall_clock);
+}
+
+void sched_set_outside(bool (*wait)(void *arg, u64 until), void *arg)
+{
+	S.outside = wait;
+	S.outside_arg = arg;
+}
+
 void sched_clock_sync(void)
 {
 	u64 now;
@@ -546,6 +575,18 @@ enum sched_status sched_step(void)
 	if (S.max_steps && S.steps >= S.max_steps)
 		return SCHED_LIMIT;
 	if (!S.nr_runnable) {
+		u64 until = S.nr_timers ?
+				    list_first_entry(&S.timers,
+						     struct sim_timer, node)
+					    ->expires :
+				    UINT64_MAX;
+
+		/* The world outside may still wake someone: wait for it, at
+		 * most until the next timer is due. */
+		if (S.clock && S.outside && S.outside(S.outside_arg, until)) {
+			sched_clock_sync();
+			return SCHED_TIMER;
+		}
 		if (!S.nr_timers)
 			return stalled();
 		if (S.nr_timers == S.nr_idle_timers) {

@@ -237,6 +237,32 @@ int sched_parse_duration(const char *s, u64 *ns);
  */
 void sched_set_clock(u64 (*clock_ns)(void));
 
+/** @brief CLOCK_MONOTONIC in nanoseconds. */
+u64 sched_wall_ns(void);
+
+/**
+ * @brief sched_set_clock() with the wall clock (CLOCK_MONOTONIC), counted
+ * so that the virtual clock goes on from where it is now.
+ */
+void sched_follow_wall_clock(void);
+
+/**
+ * @brief With a clock set (sched_set_clock()), let a step that finds no
+ * task runnable wait for the world outside (a real back end's
+ * completions) before it jumps to a timer or ends the run.
+ *
+ * @p wait is called outside any task with the next timer's expiry on the
+ * clock (UINT64_MAX without a timer). It returns false when nothing
+ * outside is pending (the step then goes on as without the hook), or
+ * true after it waited, at most until @p until, for something outside
+ * and handled what came (woke tasks, raised interrupts); the step then
+ * brings the clock forward, fires the timers now due and returns
+ * #SCHED_TIMER. A hook that returns true must bound its wait itself, so
+ * that a silent peer cannot hang the machine. NULL removes it;
+ * sched_exit() forgets it.
+ */
+void sched_set_outside(bool (*wait)(void *arg, u64 until), void *arg);
+
 /**
  * @brief With a clock set (sched_set_clock()), move the virtual clock to
  * its time and fire every timer now due. Call it outside any task, e.g.

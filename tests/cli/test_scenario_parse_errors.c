@@ -41,7 +41,7 @@ static const struct err_case cases[] = {
 	{ "device speed=1\n", -EINVAL, 1, 8, "unknown device key 'speed'" },
 	{ "device fast\n", -EINVAL, 1, 8,
 	  "unexpected 'fast' (expected key=value, keys: latency, order, "
-	  "batch, workers, seed, options, request-timeout)" },
+	  "batch, workers, seed, options, request-timeout, backend)" },
 	{ "device options=park-setlkw,nope\n", -EINVAL, 1, 28,
 	  "unknown device option 'nope' (expected one of: park-setlkw," },
 	{ "device options=hiprio-first,hiprio-first\n", -EEXIST, 1, 29,
