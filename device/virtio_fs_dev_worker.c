@@ -216,8 +216,8 @@ static struct vfs_req *req_pop(struct vfs_worker *w)
 	TRACE(.kind = "dev.pop", .func = "fv_queue_worker", .queue = r->name,
 	      .head = req->ch.head, .avail_idx = r->vrh.last_avail_idx,
 	      .unique = req->unique, .opcode = req->opcode,
-	      .detail = trace_fmt("out=%u in=%u", req->ch.out_len,
-				  req->ch.in_len));
+	      .args = TRACE_FMT("out=%u in=%u", req->ch.out_len,
+				req->ch.in_len));
 	return req;
 }
 
@@ -357,7 +357,7 @@ static bool req_complete(struct vfs_worker *w, struct vfs_req *req)
 	TRACE(.kind = "dev.complete", .func = "vu_queue_push", .queue = r->name,
 	      .head = req->ch.head, .used_idx = r->vrh.last_used_idx,
 	      .unique = req->unique, .opcode = req->opcode,
-	      .detail = trace_fmt("len=%zu", req->out_len));
+	      .args = TRACE_FMT("len=%zu", req->out_len));
 	if (vringh_need_notify(&r->vrh)) {
 		r->st.irqs++;
 		TRACE(.kind = "dev.irq", .func = "vu_queue_notify",

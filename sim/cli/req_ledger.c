@@ -256,9 +256,11 @@ static void ended(struct req_ledger *l, const struct trace_event *ev)
 /* A `umount` that succeeded: connections that sent DESTROY are over. */
 static void unmounted(struct req_ledger *l, const struct trace_event *ev)
 {
-	size_t n = ev->detail ? strlen(ev->detail) : 0;
+	char buf[512];
+	const char *d = trace_detail(ev, buf, sizeof(buf));
+	size_t n = d ? strlen(d) : 0;
 
-	if (n < 3 || strcmp(ev->detail + n - 3, ": 0"))
+	if (n < 3 || strcmp(d + n - 3, ": 0"))
 		return;
 	for (size_t i = 0; i < l->nr_conns; i++) {
 		struct conn *c = &l->conns[i];

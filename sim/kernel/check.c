@@ -57,8 +57,7 @@ void check_report(const char *kind, const char *fmt, ...)
 	vsnprintf(r->message, (size_t)len + 1, fmt, ap);
 	va_end(ap);
 	snprintf(r->task, sizeof(r->task), "%s", sched_task_name());
-	TRACE(.kind = "bug", .func = kind,
-	      .detail = trace_fmt("%s", r->message));
+	TRACE(.kind = "bug", .func = kind, .detail = r->message);
 	r->trace_seq = trace_count();
 	r->step = sched_steps();
 	r->time_ns = sched_now();

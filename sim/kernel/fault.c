@@ -291,7 +291,7 @@ bool fault_hit(const char *point, const char *site)
 	if (pi >= 0)
 		F.points[pi].fired++;
 	TRACE(.kind = "fault", .func = site,
-	      .detail = trace_fmt(
+	      .args = TRACE_FMT(
 		      "%s fails (hit %llu)", point,
 		      pi >= 0 ? (unsigned long long)F.points[pi].hits : 0ULL));
 	return true;

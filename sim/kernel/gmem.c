@@ -259,8 +259,8 @@ static __attribute__((noinline, cold)) void freed_access(gpa_t gpa, size_t len,
 {
 	gm.st.freed_accesses++;
 	TRACE(.kind = "mem.freed", .func = func,
-	      .detail = trace_fmt("gpa=0x%llx len=%zu touches freed memory",
-				  (unsigned long long)gpa, len));
+	      .args = TRACE_FMT("gpa=0x%llx len=%zu touches freed memory",
+				(unsigned long long)gpa, len));
 }
 
 /* Does [gpa, gpa + len) (valid, len > 0) touch a freed block? */

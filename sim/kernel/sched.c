@@ -271,7 +271,7 @@ static void task_entry(void *arg)
 		S.main_size = size;
 	}
 	TRACE(.kind = "task.start",
-	      .detail = trace_fmt("%s cpu%d", task_kind_name(t->kind), t->cpu));
+	      .args = TRACE_FMT("%s cpu%d", task_kind_name(t->kind), t->cpu));
 	t->result = t->fn(t->arg);
 	if (t->spin_held)
 		check_report("spin.held_at_exit",
@@ -280,7 +280,7 @@ static void task_entry(void *arg)
 	t->state = TASK_DEAD;
 	if (!(t->flags & TASK_F_DAEMON))
 		S.nr_alive--;
-	TRACE(.kind = "task.exit", .detail = trace_fmt("result %d", t->result));
+	TRACE(.kind = "task.exit", .args = TRACE_FMT("result %d", t->result));
 	switch_to_sched(t);
 	assert(0 && "a dead task was resumed");
 }
@@ -316,7 +316,7 @@ struct task *task_spawn_flags(int (*fn)(void *arg), void *arg, const char *name,
 	S.nr_runnable++;
 	if (!(flags & TASK_F_DAEMON))
 		S.nr_alive++;
-	TRACE(.kind = "task.spawn", .detail = trace_fmt("%s", t->name));
+	TRACE(.kind = "task.spawn", .args = TRACE_FMT("%s", t->name));
 	return t;
 }
 
@@ -415,7 +415,7 @@ enum sched_status sched_step(void)
 	assert(!current && "sched_step() called from inside a task");
 	if (!S.ready)
 		return SCHED_DONE;
-	if (S.max_steps && S.steps >= S.max_steps)
+	if ((S.max_steps && S.steps >= S.max_steps) || trace_over_budget)
 		return SCHED_LIMIT;
 	if (!S.nr_runnable) {
 		if (!S.nr_timers)
@@ -488,7 +488,7 @@ static bool may_switch_direct(const struct task *t)
 {
 	return S.free_run && S.nr_runnable && t->state != TASK_DEAD &&
 	       !check_invariants_enabled() &&
-	       (!S.max_steps || S.steps < S.max_steps);
+	       (!S.max_steps || S.steps < S.max_steps) && !trace_over_budget;
 }
 
 /*
@@ -532,8 +532,8 @@ static void timeout_fired(struct sim_timer *timer)
 
 	t->timed_out = true;
 	TRACE(.kind = "timer.fire", .task = "-",
-	      .detail = trace_fmt("%s: %s %s", t->name, t->wait_what,
-				  t->wait_name ? t->wait_name : ""));
+	      .args = TRACE_FMT("%s: %s %s", t->name, t->wait_what,
+				t->wait_name ? t->wait_name : ""));
 	sched_wake(t);
 }
 
@@ -554,7 +554,7 @@ int sched_block(const char *what, const char *name, u64 timeout_ns)
 	if (timeout_ns)
 		sim_timer_arm(&t->timer, S.now + timeout_ns, timeout_fired);
 	TRACE(.kind = "task.block",
-	      .detail = trace_fmt("%s %s", what, name ? name : ""));
+	      .args = TRACE_FMT("%s %s", what, name ? name : ""));
 	switch_away(t);
 	sim_timer_cancel(&t->timer);
 	return t->timed_out ? -ETIMEDOUT : 0;
@@ -570,7 +570,7 @@ void sched_wake(struct task *t)
 	list_add_tail(&t->run_node, &S.runq);
 	S.nr_runnable++;
 	if (!t->timed_out)
-		TRACE(.kind = "task.wake", .detail = trace_fmt("%s", t->name));
+		TRACE(.kind = "task.wake", .args = TRACE_FMT("%s", t->name));
 }
 
 void __might_sleep(const char *func)

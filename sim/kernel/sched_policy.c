@@ -330,7 +330,7 @@ struct task *sched_policy_pick(struct list_head *runq, unsigned n)
 		record_choice(0, n);
 		t = list_first_entry(runq, struct task, run_node);
 		TRACE(.kind = "sched.pick", .task = "-",
-		      .detail = trace_fmt("%s (0 of %u runnable)", t->name, n));
+		      .args = TRACE_FMT("%s (0 of %u runnable)", t->name, n));
 		return t;
 	}
 	if (S.cap_cand < n) {
@@ -344,6 +344,6 @@ struct task *sched_policy_pick(struct list_head *runq, unsigned n)
 	record_choice(c, n);
 	t = S.cand[c];
 	TRACE(.kind = "sched.pick", .task = "-",
-	      .detail = trace_fmt("%s (%u of %u runnable)", t->name, c, n));
+	      .args = TRACE_FMT("%s (%u of %u runnable)", t->name, c, n));
 	return t;
 }

@@ -1,27 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * trace.c - the run's event log.
+ * trace.c - the run's event log: recording, the hash, the kept events and
+ * their memory budget, the sink, and reading the kept events back.
  *
- * Events are kept in a growable array; their strings live in an arena that
- * is freed as a whole by trace_reset(). Task and queue names are interned
- * (one copy per distinct name) so the events outlive the tasks and queues
- * that made them. The hash is folded in at emit time over the text form,
- * which makes "same hash" mean "same text trace" even when events are not
- * kept.
+ * An event is recorded as the binary record the caller built, nothing
+ * printed: its strings are resolved to pointers that stay valid (see
+ * trace_str.c), its hash is folded in, and it is kept (when asked) in
+ * chunks that never move, so a pointer from trace_event_at() stays valid
+ * while the trace grows. Strings a kept event must own (a detail in a
+ * caller's buffer, a TRACE_FMT() argument list) go into an arena freed as
+ * a whole by trace_reset().
  */
 #include "sim/trace/trace.h"
-
-#include "fuse_proto/fuse_msg.h"
 
 #include <assert.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define FNV_OFFSET  0xcbf29ce484222325ULL
-#define FNV_PRIME   0x100000001b3ULL
-#define ARENA_CHUNK 65536
-#define INTERN_MIN  64
+#include "sim/trace/trace_internal.h"
+
+#define ARENA_CHUNK	 65536
+#define EVENTS_PER_CHUNK 1024
 
 struct arena_chunk {
 	struct arena_chunk *next;
@@ -30,24 +30,27 @@ struct arena_chunk {
 };
 
 static struct {
-	struct trace_event *ev;
-	size_t nr_kept, cap;
+	struct trace_event **chunks; /* EVENTS_PER_CHUNK events each */
+	size_t nr_chunks, cap_chunks;
+	size_t nr_kept;
 	uint64_t count;
 	uint64_t hash;
 	bool keep;
+	uint64_t budget, memory;
 	struct arena_chunk *arena;
-	const char **intern; /* open addressing, power-of-two size */
-	size_t intern_size, intern_used;
 	uint64_t (*now)(void);
 	const char *(*task_name)(void);
 	trace_sink_fn sink;
 	void *sink_arg;
 	const char *last_fmt; /* latest trace_fmt() result, already stored */
-} tr = { .hash = FNV_OFFSET, .keep = true };
+} tr = { .hash = TRACE_FNV_OFFSET,
+	 .keep = true,
+	 .budget = TRACE_DEFAULT_BUDGET };
 
 bool trace_enabled;
+bool trace_over_budget;
 
-static void *xmalloc(size_t size)
+void *trace_xmalloc(size_t size)
 {
 	void *p = malloc(size);
 
@@ -62,14 +65,16 @@ static char *arena_alloc(size_t len)
 {
 	struct arena_chunk *c = tr.arena;
 
+	len = (len + 7) & ~(size_t)7;
 	if (!c || c->size - c->used < len) {
 		size_t size = len > ARENA_CHUNK ? len : ARENA_CHUNK;
 
-		c = xmalloc(sizeof(*c) + size);
+		c = trace_xmalloc(sizeof(*c) + size);
 		c->size = size;
 		c->used = 0;
 		c->next = tr.arena;
 		tr.arena = c;
+		tr.memory += sizeof(*c) + size;
 	}
 	c->used += len;
 	return c->data + c->used - len;
@@ -82,60 +87,6 @@ static const char *arena_strdup(const char *s)
 	return memcpy(arena_alloc(len), s, len);
 }
 
-static uint64_t fnv1a(uint64_t h, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= FNV_PRIME;
-	}
-	return h;
-}
-
-static void intern_grow(void)
-{
-	size_t old_size = tr.intern_size;
-	const char **old = tr.intern;
-
-	tr.intern_size = old_size ? old_size * 2 : INTERN_MIN;
-	tr.intern = calloc(tr.intern_size, sizeof(*tr.intern));
-	if (!tr.intern) {
-		fprintf(stderr, "vfsim: trace: out of host memory\n");
-		abort();
-	}
-	for (size_t i = 0; i < old_size; i++) {
-		size_t j;
-
-		if (!old[i])
-			continue;
-		j = fnv1a(FNV_OFFSET, old[i], strlen(old[i])) &
-		    (tr.intern_size - 1);
-		while (tr.intern[j])
-			j = (j + 1) & (tr.intern_size - 1);
-		tr.intern[j] = old[i];
-	}
-	free(old);
-}
-
-/* One stored copy per distinct string; the copy lives until trace_reset(). */
-static const char *intern(const char *s)
-{
-	size_t i;
-
-	if (!s)
-		return NULL;
-	if (2 * (tr.intern_used + 1) > tr.intern_size)
-		intern_grow();
-	i = fnv1a(FNV_OFFSET, s, strlen(s)) & (tr.intern_size - 1);
-	while (tr.intern[i]) {
-		if (!strcmp(tr.intern[i], s))
-			return tr.intern[i];
-		i = (i + 1) & (tr.intern_size - 1);
-	}
-	tr.intern[i] = arena_strdup(s);
-	tr.intern_used++;
-	return tr.intern[i];
-}
-
 void trace_reset(bool enable)
 {
 	while (tr.arena) {
@@ -144,15 +95,17 @@ void trace_reset(bool enable)
 		free(tr.arena);
 		tr.arena = next;
 	}
-	free(tr.ev);
-	free(tr.intern);
-	tr.ev = NULL;
-	tr.intern = NULL;
-	tr.nr_kept = tr.cap = 0;
-	tr.intern_size = tr.intern_used = 0;
+	for (size_t i = 0; i < tr.nr_chunks; i++)
+		free(tr.chunks[i]);
+	free(tr.chunks);
+	tr.chunks = NULL;
+	tr.nr_chunks = tr.cap_chunks = 0;
+	tr.nr_kept = 0;
+	tr.memory = 0;
 	tr.count = 0;
-	tr.hash = FNV_OFFSET;
+	tr.hash = TRACE_FNV_OFFSET;
 	tr.last_fmt = NULL;
+	trace_over_budget = false;
 	trace_enabled = enable;
 }
 
@@ -164,6 +117,26 @@ void trace_enable(bool enable)
 void trace_set_keep(bool keep)
 {
 	tr.keep = keep;
+}
+
+bool trace_keeping(void)
+{
+	return tr.keep;
+}
+
+void trace_set_budget(uint64_t bytes)
+{
+	tr.budget = bytes;
+}
+
+uint64_t trace_budget(void)
+{
+	return tr.budget;
+}
+
+uint64_t trace_memory(void)
+{
+	return tr.memory;
 }
 
 void trace_set_context(uint64_t (*now)(void), const char *(*task_name)(void))
@@ -196,53 +169,130 @@ const char *trace_fmt(const char *fmt, ...)
 	return s;
 }
 
-void trace_emit(const struct trace_event *in)
+/* The hash of a TRACE_FMT() detail: its format, then each argument (a
+ * string by its contents); *stable clears when a string must be copied
+ * to be kept. */
+static uint64_t args_hash(uint64_t h, const struct trace_args *a, int *stable)
 {
-	struct trace_event ev = *in;
-	char line[512];
-	int len;
+	int st;
 
-	ev.seq = ++tr.count;
-	ev.time_ns = tr.now ? tr.now() : 0;
-	ev.task = intern(ev.task      ? ev.task :
-			 tr.task_name ? tr.task_name() :
-					"-");
-	ev.queue = intern(ev.queue);
-	/* kind and func are string literals. The detail may be any string,
-	 * including one inside an object about to be freed (a tag, a name):
-	 * keep a copy, unless it is the trace_fmt() result just stored. */
-	if (ev.detail && ev.detail != tr.last_fmt)
-		ev.detail = arena_strdup(ev.detail);
-	tr.last_fmt = NULL;
+	h = trace_mix(h, trace_str_ref(a->fmt, &st));
+	*stable = st;
+	for (unsigned i = 0; i < a->nargs; i++) {
+		uint64_t v = a->arg[i];
 
-	len = trace_format_text(&ev, line, sizeof(line));
-	if (len < (int)sizeof(line)) {
-		tr.hash = fnv1a(tr.hash, line, (size_t)len);
-	} else {
-		char *big = xmalloc((size_t)len + 1);
-
-		trace_format_text(&ev, big, (size_t)len + 1);
-		tr.hash = fnv1a(tr.hash, big, (size_t)len);
-		free(big);
+		if ((a->strs >> i) & 1) {
+			v = trace_str_ref((const char *)(uintptr_t)v, &st);
+			*stable &= st;
+		}
+		h = trace_mix(h, v);
 	}
-	tr.hash = fnv1a(tr.hash, "\n", 1);
+	return h;
+}
 
-	if (tr.keep) {
-		if (tr.nr_kept == tr.cap) {
-			size_t cap = tr.cap ? tr.cap * 2 : 1024;
-			struct trace_event *ev2 =
-				realloc(tr.ev, cap * sizeof(*tr.ev));
+/* A kept copy of @a: only the arguments used, strings it does not own
+ * copied. */
+static const struct trace_args *keep_args(const struct trace_args *a,
+					  int stable)
+{
+	size_t size =
+		offsetof(struct trace_args, arg) + a->nargs * sizeof(a->arg[0]);
+	struct trace_args *k = (struct trace_args *)arena_alloc(size);
 
-			if (!ev2) {
+	memcpy(k, a, size);
+	if (stable)
+		return k;
+	for (unsigned i = 0; i < a->nargs; i++) {
+		const char *s = (const char *)(uintptr_t)a->arg[i];
+		int st;
+
+		if (!((a->strs >> i) & 1) || !s)
+			continue;
+		trace_str_ref(s, &st);
+		if (!st)
+			k->arg[i] = (uint64_t)(uintptr_t)arena_strdup(s);
+	}
+	return k;
+}
+
+/* Room for one more kept event; NULL once the kept trace takes more
+ * than its budget (it overshoots by at most the chunk that crossed it). */
+static struct trace_event *keep_slot(void)
+{
+	size_t chunk = tr.nr_kept / EVENTS_PER_CHUNK;
+
+	if (tr.budget && tr.memory > tr.budget)
+		return NULL;
+	if (chunk == tr.nr_chunks) {
+		size_t bytes = EVENTS_PER_CHUNK * sizeof(struct trace_event);
+
+		if (tr.nr_chunks == tr.cap_chunks) {
+			size_t cap = tr.cap_chunks ? 2 * tr.cap_chunks : 16;
+			struct trace_event **c =
+				realloc(tr.chunks, cap * sizeof(*c));
+
+			if (!c) {
 				fprintf(stderr,
 					"vfsim: trace: out of host memory\n");
 				abort();
 			}
-			tr.ev = ev2;
-			tr.cap = cap;
+			tr.chunks = c;
+			tr.cap_chunks = cap;
 		}
-		tr.ev[tr.nr_kept++] = ev;
+		tr.chunks[tr.nr_chunks++] = trace_xmalloc(bytes);
+		tr.memory += bytes;
 	}
+	return &tr.chunks[chunk][tr.nr_kept % EVENTS_PER_CHUNK];
+}
+
+void trace_emit(const struct trace_event *in)
+{
+	struct trace_event ev = *in;
+	int detail_stable = 1;
+	uint64_t h = tr.hash;
+
+	ev.seq = ++tr.count;
+	ev.time_ns = tr.now ? tr.now() : 0;
+	if (!ev.task)
+		ev.task = tr.task_name ? tr.task_name() : "-";
+	h = trace_mix(h, ev.time_ns);
+	h = trace_mix(h, trace_name_ref(&ev.task));
+	h = trace_mix(h, ev.kind ? trace_name_ref(&ev.kind) : 0);
+	h = trace_mix(h, ev.func ? trace_name_ref(&ev.func) : 0);
+	h = trace_mix(h, ev.queue ? trace_name_ref(&ev.queue) : 0);
+	h = trace_mix(h, (uint64_t)(uint32_t)ev.head |
+				 (uint64_t)(uint32_t)ev.avail_idx << 32);
+	h = trace_mix(h, (uint64_t)(uint32_t)ev.used_idx |
+				 (uint64_t)(uint32_t)ev.opcode << 32);
+	h = trace_mix(h, ev.unique);
+	if (ev.detail) {
+		ev.args = NULL;
+		h = trace_mix(h, trace_str_ref(ev.detail, &detail_stable));
+	} else if (ev.args) {
+		h = args_hash(trace_mix(h, 1), ev.args, &detail_stable);
+	} else {
+		h = trace_mix(h, 0);
+	}
+	tr.hash = h;
+
+	if (tr.keep) {
+		struct trace_event *slot = keep_slot();
+
+		if (!slot) {
+			tr.keep = false;
+			trace_over_budget = true;
+		} else {
+			/* A trace_fmt() result is in the arena already. */
+			if (ev.detail && !detail_stable &&
+			    ev.detail != tr.last_fmt)
+				ev.detail = arena_strdup(ev.detail);
+			if (ev.args)
+				ev.args = keep_args(ev.args, detail_stable);
+			*slot = ev;
+			tr.nr_kept++;
+		}
+	}
+	tr.last_fmt = NULL;
 	if (tr.sink)
 		tr.sink(&ev, tr.sink_arg);
 }
@@ -259,7 +309,9 @@ size_t trace_kept(void)
 
 const struct trace_event *trace_event_at(size_t i)
 {
-	return i < tr.nr_kept ? &tr.ev[i] : NULL;
+	if (i >= tr.nr_kept)
+		return NULL;
+	return &tr.chunks[i / EVENTS_PER_CHUNK][i % EVENTS_PER_CHUNK];
 }
 
 uint64_t trace_hash(void)
@@ -267,129 +319,22 @@ uint64_t trace_hash(void)
 	return tr.hash;
 }
 
-/* Append to a fixed buffer, tracking the length a full rendering needs. */
-struct out {
-	char *buf;
-	size_t size;
-	size_t len;
-};
-
-static void put(struct out *o, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void put(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-	size_t room = o->len < o->size ? o->size - o->len : 0;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(room ? o->buf + o->len : NULL, room, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		o->len += (size_t)n;
-}
-
-static const char *opname(int32_t opcode, char *tmp, size_t size)
-{
-	const char *name = fuse_opcode_name((uint32_t)opcode);
-
-	if (name)
-		return name;
-	snprintf(tmp, size, "%d", opcode);
-	return tmp;
-}
-
-int trace_format_text(const struct trace_event *ev, char *buf, size_t size)
-{
-	struct out o = { buf, size, 0 };
-	char tmp[16];
-
-	if (size)
-		buf[0] = '\0';
-	put(&o, "%6llu.%03llu us #%-6llu %-12s %-14s %s",
-	    (unsigned long long)(ev->time_ns / 1000),
-	    (unsigned long long)(ev->time_ns % 1000),
-	    (unsigned long long)ev->seq, ev->task ? ev->task : "-",
-	    ev->kind ? ev->kind : "-", ev->func ? ev->func : "-");
-	if (ev->queue)
-		put(&o, " q=%s", ev->queue);
-	if (ev->head >= 0)
-		put(&o, " head=%d", ev->head);
-	if (ev->avail_idx >= 0)
-		put(&o, " avail=%d", ev->avail_idx);
-	if (ev->used_idx >= 0)
-		put(&o, " used=%d", ev->used_idx);
-	if (ev->unique)
-		put(&o, " unique=%llu", (unsigned long long)ev->unique);
-	if (ev->opcode >= 0)
-		put(&o, " op=%s", opname(ev->opcode, tmp, sizeof(tmp)));
-	if (ev->detail)
-		put(&o, " %s", ev->detail);
-	return (int)o.len;
-}
-
-static void put_json_string(struct out *o, const char *key, const char *s)
-{
-	put(o, ",\"%s\":\"", key);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			put(o, "\\%c", c);
-		else if (c < 0x20)
-			put(o, "\\u%04x", c);
-		else
-			put(o, "%c", c);
-	}
-	put(o, "\"");
-}
-
-int trace_format_json(const struct trace_event *ev, char *buf, size_t size)
-{
-	struct out o = { buf, size, 0 };
-	char tmp[16];
-
-	if (size)
-		buf[0] = '\0';
-	put(&o, "{\"seq\":%llu,\"time_ns\":%llu", (unsigned long long)ev->seq,
-	    (unsigned long long)ev->time_ns);
-	put_json_string(&o, "task", ev->task ? ev->task : "-");
-	put_json_string(&o, "kind", ev->kind ? ev->kind : "-");
-	put_json_string(&o, "func", ev->func ? ev->func : "-");
-	if (ev->queue)
-		put_json_string(&o, "queue", ev->queue);
-	if (ev->head >= 0)
-		put(&o, ",\"head\":%d", ev->head);
-	if (ev->avail_idx >= 0)
-		put(&o, ",\"avail\":%d", ev->avail_idx);
-	if (ev->used_idx >= 0)
-		put(&o, ",\"used\":%d", ev->used_idx);
-	if (ev->unique)
-		put(&o, ",\"unique\":%llu", (unsigned long long)ev->unique);
-	if (ev->opcode >= 0)
-		put_json_string(&o, "opcode",
-				opname(ev->opcode, tmp, sizeof(tmp)));
-	if (ev->detail)
-		put_json_string(&o, "detail", ev->detail);
-	put(&o, "}");
-	return (int)o.len;
-}
-
 /* Format into a stack buffer, falling back to the heap for long events. */
 static void write_one(FILE *out, const struct trace_event *ev,
 		      int (*fmt)(const struct trace_event *, char *, size_t))
 {
-	char line[512];
+	char line[1024];
 	int len = fmt(ev, line, sizeof(line));
 
 	if (len < (int)sizeof(line)) {
-		fprintf(out, "%s\n", line);
+		line[len] = '\n';
+		fwrite(line, 1, (size_t)len + 1, out);
 	} else {
-		char *big = xmalloc((size_t)len + 1);
+		char *big = trace_xmalloc((size_t)len + 2);
 
 		fmt(ev, big, (size_t)len + 1);
-		fprintf(out, "%s\n", big);
+		big[len] = '\n';
+		fwrite(big, 1, (size_t)len + 1, out);
 		free(big);
 	}
 }
@@ -397,23 +342,34 @@ static void write_one(FILE *out, const struct trace_event *ev,
 void trace_write_text(FILE *out)
 {
 	for (size_t i = 0; i < tr.nr_kept; i++)
-		write_one(out, &tr.ev[i], trace_format_text);
+		write_one(out, trace_event_at(i), trace_format_text);
 }
 
 void trace_write_jsonl(FILE *out)
 {
 	for (size_t i = 0; i < tr.nr_kept; i++)
-		write_one(out, &tr.ev[i], trace_format_json);
+		write_one(out, trace_event_at(i), trace_format_json);
 }
 
 long trace_find(const char *needle, size_t from)
 {
-	char line[512];
+	char line[1024], *big = NULL;
+	long found = -1;
 
-	for (size_t i = from; i < tr.nr_kept; i++) {
-		trace_format_text(&tr.ev[i], line, sizeof(line));
-		if (strstr(line, needle))
-			return (long)i;
+	for (size_t i = from; i < tr.nr_kept && found < 0; i++) {
+		const struct trace_event *ev = trace_event_at(i);
+		int len = trace_format_text(ev, line, sizeof(line));
+		const char *text = line;
+
+		if (len >= (int)sizeof(line)) {
+			big = trace_xmalloc((size_t)len + 1);
+			trace_format_text(ev, big, (size_t)len + 1);
+			text = big;
+		}
+		if (strstr(text, needle))
+			found = (long)i;
+		free(big);
+		big = NULL;
 	}
-	return -1;
+	return found;
 }

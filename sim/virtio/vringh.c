@@ -98,7 +98,7 @@ static int bad_ring(struct vringh *vrh, int err, int head, const char *why)
 	TRACE(.kind = "vq.bad_chain", .func = "vringh_pop", .queue = vrh->name,
 	      .head = head, .avail_idx = vrh->last_avail_idx,
 	      .used_idx = vrh->last_used_idx,
-	      .detail = trace_fmt("%s (errno %d): needs reset", why, -err));
+	      .args = TRACE_FMT("%s (errno %d): needs reset", why, -err));
 	return err;
 }
 
@@ -279,9 +279,9 @@ int vringh_pop(struct vringh *vrh, struct vringh_chain *ch)
 	TRACE(.kind = "vq.pop", .func = "vringh_pop", .queue = vrh->name,
 	      .head = head, .avail_idx = vrh->last_avail_idx,
 	      .used_idx = vrh->last_used_idx,
-	      .detail = trace_fmt("segs=%u out=%u in=%u%s", ch->nr_segs,
-				  ch->out_len, ch->in_len,
-				  ch->indirect ? " indirect" : ""));
+	      .args = TRACE_FMT("segs=%u out=%u in=%u%s", ch->nr_segs,
+				ch->out_len, ch->in_len,
+				ch->indirect ? " indirect" : ""));
 	return 1;
 }
 
@@ -354,8 +354,7 @@ int vringh_push(struct vringh *vrh, u16 head, u32 len)
 	ring_write16(vrh->used + 2, vrh->last_used_idx);
 	TRACE(.kind = "vq.push", .func = "vringh_push", .queue = vrh->name,
 	      .head = head, .avail_idx = vrh->last_avail_idx,
-	      .used_idx = vrh->last_used_idx,
-	      .detail = trace_fmt("len=%u", len));
+	      .used_idx = vrh->last_used_idx, .args = TRACE_FMT("len=%u", len));
 	return 0;
 }
 

@@ -353,6 +353,7 @@ static void run_forgets_not_in_flight(const char *variant, bool on,
 				      const char *at_wake)
 {
 	struct fill_arg f = { .n = 10, .first = 100 };
+	char detail[256];
 	long i;
 
 	virtio_fs_set_variant(variant);
@@ -372,8 +373,9 @@ static void run_forgets_not_in_flight(const char *variant, bool on,
 	CU_ASSERT(vt_dev.unplugged);
 	i = trace_find("virtio_fs.drain_wake", 0);
 	CU_ASSERT_FATAL(i >= 0);
-	CU_ASSERT_PTR_NOT_NULL(
-		strstr(trace_event_at((size_t)i)->detail, at_wake));
+	CU_ASSERT_PTR_NOT_NULL(strstr(trace_detail(trace_event_at((size_t)i),
+						   detail, sizeof(detail)),
+				      at_wake));
 	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_FORGET), 4);
 	check_invariant_clear();
 	check_clear();

@@ -604,6 +604,29 @@ static void test_run_switches_in_tasks(void)
 	}
 }
 
+static int chatty(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 100000; i++) {
+		TRACE(.kind = "chat", .args = TRACE_FMT("%d", i));
+		sched_yield();
+	}
+	return 0;
+}
+
+/* A kept trace over its budget stops the run, as the step limit does. */
+static void test_trace_budget_stops_run(void)
+{
+	trace_set_budget(1 << 20);
+	task_spawn(chatty, NULL, "chatty", TASK_SYSCALL, 0);
+	CU_ASSERT_EQUAL(sched_run(), SCHED_LIMIT);
+	CU_ASSERT_TRUE(trace_over_budget);
+	CU_ASSERT(sched_steps() < 100000);
+	CU_ASSERT_EQUAL(sched_step(), SCHED_LIMIT);
+	trace_set_budget(TRACE_DEFAULT_BUDGET);
+	/* sim_test_teardown() resets the trace, which clears the condition */
+}
+
 VT_SUITE_EACH(sim_sched, sim_test_setup, sim_test_teardown,
 	      VT_CASE(test_spawn_run_result), VT_CASE(test_fifo_order),
 	      VT_CASE(test_random_reproducible_and_replay),
@@ -618,4 +641,5 @@ VT_SUITE_EACH(sim_sched, sim_test_setup, sim_test_teardown,
 	      VT_CASE(test_run_until), VT_CASE(test_deadlock_abba),
 	      VT_CASE(test_deadlock_completion), VT_CASE(test_spawn_from_task),
 	      VT_CASE(test_invariants_after_each_step),
-	      VT_CASE(test_run_switches_in_tasks));
+	      VT_CASE(test_run_switches_in_tasks),
+	      VT_CASE(test_trace_budget_stops_run));
