@@ -6,13 +6,18 @@
  * The scheduler runs on the host thread's own stack (the test's or the
  * program's main). Each step switches into one task and back, so there is
  * exactly one place where the policy decides, the clock moves and
- * invariants are checked. One shortcut, taken only inside sched_run() where
- * nothing looks between steps: a task that stops at a yield point takes
- * the next step itself (take_next(), the same code sched_step() runs) and
- * switches straight to the task picked, or carries on when that is itself.
- * Whenever the scheduler would do more than pick (fire timers, check
- * invariants, stop at the step limit, free a dead task), control goes back
- * to it as before; the steps, choices and trace are the same either way.
+ * invariants are checked. One shortcut, taken inside sched_run() and
+ * sched_run_until(): a task that stops takes the next step itself, doing
+ * on its own stack what the scheduler would do between two steps (the
+ * invariants, the run's predicate, then take_next(), the same code
+ * sched_step() runs) and switches straight to the task picked, or carries
+ * on when that is itself. Whenever the scheduler would do more than that
+ * (fire timers, stop at the step limit or the predicate, free a dead
+ * task), control goes back to it; the steps, choices and trace are the
+ * same either way.
+ *
+ * A preemption point (sched_preempt_point()) asks the policy whether the
+ * running task goes on; only when it does not does the step end.
  */
 #include <assert.h>
 #include <errno.h>
@@ -56,7 +61,14 @@ static struct {
 	u32 next_id;
 	u64 now, steps, switches, timer_seq;
 	bool stall_reported;
-	bool free_run; /* in sched_run(): no predicate between steps */
+	bool in_run; /* in sched_run_until(): tasks may take steps */
+	bool (*pred)(void *arg); /* its predicate, and */
+	void *pred_arg;		 /* the predicate's argument */
+	/* Set when a task already did what follows a step: the invariants
+	 * ran, and the predicate gave pred_said (0 false, 1 true). */
+	bool post_done;
+	signed char pred_said;
+	struct task *forced; /* the next step's task, chosen at a preemption */
 	void *sched_sp;
 	const void *main_bottom;
 	size_t main_size;
@@ -91,7 +103,7 @@ unsigned sched_nr_timers(void)
 
 const char *sched_task_name(void)
 {
-	return current ? current->name : "-";
+	return current ? current->tname : "-";
 }
 
 int smp_processor_id(void)
@@ -311,12 +323,13 @@ struct task *task_spawn_flags(int (*fn)(void *arg), void *arg, const char *name,
 	t->cpu = (s16)((unsigned)(cpu < 0 ? 0 : cpu) % S.nr_cpus);
 	t->state = TASK_RUNNABLE;
 	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->tname = trace_name(t->name);
 	list_add_tail(&t->all_node, &S.all);
 	list_add_tail(&t->run_node, &S.runq);
 	S.nr_runnable++;
 	if (!(flags & TASK_F_DAEMON))
 		S.nr_alive++;
-	TRACE(.kind = "task.spawn", .args = TRACE_FMT("%s", t->name));
+	TRACE(.kind = "task.spawn", .args = TRACE_FMT("%s", t->tname));
 	return t;
 }
 
@@ -358,17 +371,20 @@ static void run_task(struct task *t)
 		free_task(t);
 }
 
-/* One step's choice: the next task off the run queue (policy asked when
- * two or more are runnable), the step counted. */
+/* One step's choice: the task a preemption chose, else the next task off
+ * the run queue (policy asked when two or more are runnable); the step
+ * counted. */
 static struct task *take_next(void)
 {
 	unsigned n = S.nr_runnable;
-	struct task *t;
+	struct task *t = S.forced;
 
 	assert(n);
 	S.stall_reported = false;
-	t = n == 1 ? list_first_entry(&S.runq, struct task, run_node) :
-		     sched_policy_pick(&S.runq, n);
+	S.forced = NULL;
+	if (!t || list_empty(&t->run_node))
+		t = n == 1 ? list_first_entry(&S.runq, struct task, run_node) :
+			     sched_policy_pick(&S.runq, n);
 	list_del_init(&t->run_node);
 	S.nr_runnable--;
 	S.steps++;
@@ -408,6 +424,11 @@ static enum sched_status stalled(void)
 	return SCHED_DEADLOCK;
 }
 
+static bool limit_reached(void)
+{
+	return (S.max_steps && S.steps >= S.max_steps) || trace_over_budget;
+}
+
 enum sched_status sched_step(void)
 {
 	struct task *t;
@@ -415,7 +436,7 @@ enum sched_status sched_step(void)
 	assert(!current && "sched_step() called from inside a task");
 	if (!S.ready)
 		return SCHED_DONE;
-	if ((S.max_steps && S.steps >= S.max_steps) || trace_over_budget)
+	if (limit_reached())
 		return SCHED_LIMIT;
 	if (!S.nr_runnable) {
 		if (!S.nr_timers)
@@ -425,19 +446,30 @@ enum sched_status sched_step(void)
 	}
 	t = take_next();
 	run_task(t);
-	if (check_invariants_enabled())
+	if (!S.post_done && check_invariants_enabled())
 		check_invariants_run();
+	S.post_done = false;
 	return SCHED_STEPPED;
 }
 
 enum sched_status sched_run_until(bool (*pred)(void *arg), void *arg)
 {
-	bool was_free = S.free_run;
+	bool was_in = S.in_run;
+	bool (*was_pred)(void *) = S.pred;
+	void *was_arg = S.pred_arg;
 	enum sched_status st;
 
-	S.free_run = !pred;
+	S.in_run = true;
+	S.pred = pred;
+	S.pred_arg = arg;
+	S.pred_said = -1;
 	for (;;) {
-		if (pred && pred(arg)) {
+		/* A task that took steps itself asked the predicate already. */
+		bool stop = pred &&
+			    (S.pred_said >= 0 ? S.pred_said : pred(arg));
+
+		S.pred_said = -1;
+		if (stop) {
 			st = SCHED_STOPPED;
 			break;
 		}
@@ -445,7 +477,9 @@ enum sched_status sched_run_until(bool (*pred)(void *arg), void *arg)
 		if (st != SCHED_STEPPED && st != SCHED_TIMER)
 			break;
 	}
-	S.free_run = was_free;
+	S.in_run = was_in;
+	S.pred = was_pred;
+	S.pred_arg = was_arg;
 	return st;
 }
 
@@ -479,32 +513,35 @@ int task_join(struct task *t, int *result)
 /* --- yield points ------------------------------------------------------ */
 
 /*
- * Can @t, stopping at a yield point, take the next step itself? Only
- * inside sched_run(), where nothing looks between steps (no predicate),
- * and only when the step is nothing but a choice: a task is runnable (no
- * timer to fire), no invariants to check, the step limit not reached.
- */
-static bool may_switch_direct(const struct task *t)
-{
-	return S.free_run && S.nr_runnable && t->state != TASK_DEAD &&
-	       !check_invariants_enabled() &&
-	       (!S.max_steps || S.steps < S.max_steps) && !trace_over_budget;
-}
-
-/*
- * Leave @t (runnable again or blocked) for the next step: straight to the
- * task picked when may_switch_direct(), through the scheduler otherwise.
+ * Leave @t (runnable again or blocked) for the next step. Inside
+ * sched_run_until(), @t does what the scheduler does between two steps
+ * (invariants, predicate) and, when the next step is nothing but a choice
+ * (a task is runnable, no limit reached, the predicate false), takes it
+ * and switches straight to the task picked; otherwise control goes back to
+ * the scheduler, told what was done already.
  * Guarantees: on return @t is current again, picked by a later step.
  */
 static void switch_away(struct task *t)
 {
 	struct task *next;
 
-	if (!may_switch_direct(t)) {
+	if (!S.in_run) {
 		switch_to_sched(t);
 		return;
 	}
-	sched_current = NULL; /* the choice is the scheduler's, as in a step */
+	sched_current = NULL; /* between steps, as in the scheduler */
+	if (check_invariants_enabled())
+		check_invariants_run();
+	S.post_done = true;
+	if (S.pred)
+		S.pred_said = S.pred(S.pred_arg);
+	if (S.pred_said > 0 || !S.nr_runnable || limit_reached()) {
+		sched_current = t;
+		switch_to_sched(t);
+		return;
+	}
+	S.post_done = false;
+	S.pred_said = -1;
 	next = take_next();
 	sched_current = next;
 	if (next == t)
@@ -526,13 +563,32 @@ void sched_yield(void)
 	switch_away(t);
 }
 
+void sched_preempt_point(void)
+{
+	struct task *t = current;
+	unsigned c;
+
+	if (!t || !S.nr_runnable)
+		return;
+	c = sched_policy_preempt(t, &S.runq, S.nr_runnable + 1);
+	if (!c)
+		return;
+	/* the (c - 1)-th waiting task runs next; @t waits at the tail */
+	S.forced = list_first_entry(&S.runq, struct task, run_node);
+	while (--c)
+		S.forced = list_next_entry(S.forced, run_node);
+	list_add_tail(&t->run_node, &S.runq);
+	S.nr_runnable++;
+	switch_away(t);
+}
+
 static void timeout_fired(struct sim_timer *timer)
 {
 	struct task *t = container_of(timer, struct task, timer);
 
 	t->timed_out = true;
 	TRACE(.kind = "timer.fire", .task = "-",
-	      .args = TRACE_FMT("%s: %s %s", t->name, t->wait_what,
+	      .args = TRACE_FMT("%s: %s %s", t->tname, t->wait_what,
 				t->wait_name ? t->wait_name : ""));
 	sched_wake(t);
 }
@@ -570,7 +626,7 @@ void sched_wake(struct task *t)
 	list_add_tail(&t->run_node, &S.runq);
 	S.nr_runnable++;
 	if (!t->timed_out)
-		TRACE(.kind = "task.wake", .args = TRACE_FMT("%s", t->name));
+		TRACE(.kind = "task.wake", .args = TRACE_FMT("%s", t->tname));
 }
 
 void __might_sleep(const char *func)

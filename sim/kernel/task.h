@@ -74,6 +74,8 @@ struct task {
 	bool woken;	       /**< a wake-up arrived during the last wait */
 	u32 valgrind_id;       /**< Valgrind stack registration */
 	const char *last_spin; /**< name of the last spinlock taken */
+	const char *tname;     /**< @ref name interned (trace_name()), as the
+				    trace records it */
 	char name[32];	       /**< name shown in the trace */
 };
 
