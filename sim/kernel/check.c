@@ -24,7 +24,7 @@ static struct {
 	void *arg;
 } invariants[MAX_INVARIANTS];
 static size_t nr_invariants;
-static bool invariants_on;
+bool check_invariants_on;
 
 static void *xrealloc(void *p, size_t size)
 {
@@ -150,17 +150,12 @@ int check_invariant_remove(const char *name)
 void check_invariant_clear(void)
 {
 	nr_invariants = 0;
-	invariants_on = false;
+	check_invariants_on = false;
 }
 
 void check_invariants_enable(bool on)
 {
-	invariants_on = on;
-}
-
-bool check_invariants_enabled(void)
-{
-	return invariants_on;
+	check_invariants_on = on;
 }
 
 int check_invariants_run(void)

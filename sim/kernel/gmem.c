@@ -28,21 +28,23 @@
 
 enum granule_state {
 	GRANULE_UNUSED = 0,
-	GRANULE_LIVE,  /* inside an allocated block */
-	GRANULE_HEAD,  /* first granule of an allocated block */
-	GRANULE_FREED, /* inside a block that was freed */
+	GRANULE_LIVE, /* inside an allocated block */
+	GRANULE_HEAD, /* first granule of an allocated block */
+	GRANULE_FREED = GMEM_GRANULE_FREED, /* inside a block that was freed */
 };
+
+/* gmem_touches_freed() reads a word of state bytes from any granule. */
+#define STATE_PAD 8
 
 struct free_stack {
 	u64 *off;
 	size_t nr, cap;
 };
 
+struct gmem_map gmem_map;
+
 static struct {
-	u8 *base;
-	u64 size;
 	u64 top;      /* bump pointer: offset of the first never-carved byte */
-	u8 *state;    /* one per granule */
 	u8 *class_of; /* class of the block whose head is this granule */
 	struct free_stack free[NR_CLASSES];
 	struct gmem_stats st;
@@ -50,11 +52,10 @@ static struct {
 
 static unsigned int size_class(u64 size)
 {
-	unsigned int k = 0;
-
-	while (((u64)GMEM_MIN_BLOCK << k) < size)
-		k++;
-	return k;
+	if (size <= GMEM_MIN_BLOCK)
+		return 0;
+	/* the class whose block size is the power of two at or above size */
+	return (unsigned int)(64 - __builtin_clzll(size - 1)) - 4;
 }
 
 static u64 class_size(unsigned int k)
@@ -62,46 +63,52 @@ static u64 class_size(unsigned int k)
 	return (u64)GMEM_MIN_BLOCK << k;
 }
 
-static bool push_free(unsigned int k, u64 off)
+static __attribute__((noinline)) bool grow_free(struct free_stack *fs)
+{
+	size_t cap = fs->cap ? fs->cap * 2 : 64;
+	u64 *p = realloc(fs->off, cap * sizeof(*p));
+
+	if (!p)
+		return false;
+	fs->off = p;
+	fs->cap = cap;
+	return true;
+}
+
+static inline bool push_free(unsigned int k, u64 off)
 {
 	struct free_stack *fs = &gm.free[k];
 
-	if (fs->nr == fs->cap) {
-		size_t cap = fs->cap ? fs->cap * 2 : 64;
-		u64 *p = realloc(fs->off, cap * sizeof(*p));
-
-		if (!p)
-			return false;
-		fs->off = p;
-		fs->cap = cap;
-	}
+	if (unlikely(fs->nr == fs->cap) && !grow_free(fs))
+		return false;
 	fs->off[fs->nr++] = off;
 	return true;
 }
 
 int gmem_init(u64 size)
 {
-	if (gm.base)
+	if (gmem_map.base)
 		return -EBUSY;
 	if (size == 0)
 		size = GMEM_DEFAULT_SIZE;
-	if (size > (4ULL << 30))
+	if (size > GMEM_MAX_SIZE)
 		return -EINVAL;
 	size = class_size(size_class(size));
 
-	gm.base = mmap(NULL, size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	if (gm.base == MAP_FAILED) {
-		gm.base = NULL;
+	gmem_map.base = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+			     0);
+	if (gmem_map.base == MAP_FAILED) {
+		gmem_map.base = NULL;
 		return -ENOMEM;
 	}
-	gm.state = calloc(size / GMEM_MIN_BLOCK, 1);
+	gmem_map.state = calloc(size / GMEM_MIN_BLOCK + STATE_PAD, 1);
 	gm.class_of = calloc(size / GMEM_MIN_BLOCK, 1);
-	if (!gm.state || !gm.class_of) {
+	if (!gmem_map.state || !gm.class_of) {
 		gmem_exit();
 		return -ENOMEM;
 	}
-	gm.size = size;
+	gmem_map.size = size;
 	gm.top = 0;
 	memset(&gm.st, 0, sizeof(gm.st));
 	gm.st.size = size;
@@ -110,18 +117,19 @@ int gmem_init(u64 size)
 
 void gmem_exit(void)
 {
-	if (gm.base)
-		munmap(gm.base, gm.size);
-	free(gm.state);
+	if (gmem_map.base)
+		munmap(gmem_map.base, gmem_map.size);
+	free(gmem_map.state);
 	free(gm.class_of);
 	for (unsigned int k = 0; k < NR_CLASSES; k++)
 		free(gm.free[k].off);
 	memset(&gm, 0, sizeof(gm));
+	memset(&gmem_map, 0, sizeof(gmem_map));
 }
 
 bool gmem_ready(void)
 {
-	return gm.base != NULL;
+	return gmem_map.base != NULL;
 }
 
 /* Cut [from, to) into aligned power-of-two pieces on the free lists. */
@@ -137,11 +145,39 @@ static bool give_back_gap(u64 from, u64 to)
 			k++;
 		if (!push_free(k, from))
 			return false;
-		memset(gm.state + from / GMEM_MIN_BLOCK, GRANULE_UNUSED,
+		memset(gmem_map.state + from / GMEM_MIN_BLOCK, GRANULE_UNUSED,
 		       class_size(k) / GMEM_MIN_BLOCK);
 		from += class_size(k);
 	}
 	return true;
+}
+
+/* A new block of @bsize bytes from the bump pointer, into @off. */
+static __attribute__((noinline)) bool carve(u64 bsize, u64 *off)
+{
+	u64 aligned = (gm.top + bsize - 1) & ~(bsize - 1);
+
+	if (aligned + bsize > gmem_map.size)
+		return false;
+	if (!give_back_gap(gm.top, aligned))
+		return false;
+	*off = aligned;
+	gm.top = aligned + bsize;
+	return true;
+}
+
+/* Set the state of @n granules from @first: small blocks (most are a few
+ * granules) without a call. */
+static inline void mark(u64 first, u8 state, u64 n)
+{
+	u8 *s = gmem_map.state + first;
+
+	if (n <= 8) {
+		while (n--)
+			*s++ = state;
+		return;
+	}
+	memset(s, state, n);
 }
 
 void *gmem_alloc(size_t size, size_t align)
@@ -149,39 +185,31 @@ void *gmem_alloc(size_t size, size_t align)
 	unsigned int k;
 	u64 off, bsize;
 
-	assert(gm.base);
+	assert(gmem_map.base);
 	assert(!(align & (align - 1)));
 	if (size == 0)
 		size = 1;
 	if (align > size)
 		size = align;
-	if (size > gm.size)
+	if (size > gmem_map.size)
 		return NULL;
 	k = size_class(size);
 	bsize = class_size(k);
 
-	if (gm.free[k].nr) {
+	if (likely(gm.free[k].nr)) {
 		off = gm.free[k].off[--gm.free[k].nr];
-	} else {
-		u64 aligned = (gm.top + bsize - 1) & ~(bsize - 1);
-
-		if (aligned + bsize > gm.size)
-			return NULL;
-		if (!give_back_gap(gm.top, aligned))
-			return NULL;
-		off = aligned;
-		gm.top = aligned + bsize;
+	} else if (!carve(bsize, &off)) {
+		return NULL;
 	}
 
-	memset(gm.state + off / GMEM_MIN_BLOCK, GRANULE_LIVE,
-	       bsize / GMEM_MIN_BLOCK);
-	gm.state[off / GMEM_MIN_BLOCK] = GRANULE_HEAD;
+	mark(off / GMEM_MIN_BLOCK, GRANULE_LIVE, bsize / GMEM_MIN_BLOCK);
+	gmem_map.state[off / GMEM_MIN_BLOCK] = GRANULE_HEAD;
 	gm.class_of[off / GMEM_MIN_BLOCK] = (u8)k;
 	gm.st.in_use += bsize;
 	gm.st.nr_blocks++;
 	if (gm.st.in_use > gm.st.peak)
 		gm.st.peak = gm.st.in_use;
-	return gm.base + off;
+	return gmem_map.base + off;
 }
 
 /* Offset of @p in the arena if it is the head of a live block, else -1. */
@@ -191,9 +219,9 @@ static s64 live_head(const void *p)
 
 	if (!gmem_contains(p))
 		return -1;
-	off = (u64)((const u8 *)p - gm.base);
+	off = (u64)((const u8 *)p - gmem_map.base);
 	if (off % GMEM_MIN_BLOCK ||
-	    gm.state[off / GMEM_MIN_BLOCK] != GRANULE_HEAD)
+	    gmem_map.state[off / GMEM_MIN_BLOCK] != GRANULE_HEAD)
 		return -1;
 	return (s64)off;
 }
@@ -210,8 +238,7 @@ int gmem_free(void *p)
 	bsize = class_size(k);
 	if (!push_free(k, (u64)off))
 		return -ENOMEM;
-	memset(gm.state + off / GMEM_MIN_BLOCK, GRANULE_FREED,
-	       bsize / GMEM_MIN_BLOCK);
+	mark((u64)off / GMEM_MIN_BLOCK, GRANULE_FREED, bsize / GMEM_MIN_BLOCK);
 	gm.st.in_use -= bsize;
 	gm.st.nr_blocks--;
 	return 0;
@@ -224,38 +251,17 @@ size_t gmem_block_size(const void *p)
 	return off < 0 ? 0 : class_size(gm.class_of[off / GMEM_MIN_BLOCK]);
 }
 
-bool gmem_contains(const void *p)
-{
-	const u8 *b = p;
-
-	return gm.base && b >= gm.base && b < gm.base + gm.size;
-}
-
-gpa_t virt_to_phys(const void *p)
-{
-	assert(gmem_contains(p));
-	return GMEM_BASE + (u64)((const u8 *)p - gm.base);
-}
-
 void *phys_to_virt(gpa_t gpa)
 {
 	if (!gmem_range_valid(gpa, 1))
 		return NULL;
-	return gm.base + (gpa - GMEM_BASE);
-}
-
-bool gmem_range_valid(gpa_t gpa, u64 len)
-{
-	if (!gm.base || gpa < GMEM_BASE)
-		return false;
-	gpa -= GMEM_BASE;
-	return gpa <= gm.size && len <= gm.size - gpa;
+	return gmem_map.base + (gpa - GMEM_BASE);
 }
 
 /* Note (and trace) a device copy that touched a freed block; kept out of
  * line so that the copies themselves stay small. */
-static __attribute__((noinline, cold)) void freed_access(gpa_t gpa, size_t len,
-							 const char *func)
+__attribute__((cold)) void gmem_freed_access(gpa_t gpa, size_t len,
+					     const char *func)
 {
 	gm.st.freed_accesses++;
 	TRACE(.kind = "mem.freed", .func = func,
@@ -263,28 +269,10 @@ static __attribute__((noinline, cold)) void freed_access(gpa_t gpa, size_t len,
 				(unsigned long long)gpa, len));
 }
 
-/* Does [gpa, gpa + len) (valid, len > 0) touch a freed block? */
-static inline void check_freed(gpa_t gpa, size_t len, const char *func)
+bool gmem_touches_freed_slow(u64 first, u64 last)
 {
-	u64 first = (gpa - GMEM_BASE) / GMEM_MIN_BLOCK;
-	u64 last = (gpa - GMEM_BASE + len - 1) / GMEM_MIN_BLOCK;
-
-	/* Most copies are small: look at one state byte before scanning. */
-	if (unlikely(first == last ? gm.state[first] == GRANULE_FREED :
-				     memchr(gm.state + first, GRANULE_FREED,
-					    last - first + 1) != NULL))
-		freed_access(gpa, len, func);
-}
-
-int copy_from_guest(void *dst, gpa_t gpa, size_t len)
-{
-	if (!gmem_range_valid(gpa, len))
-		return -EFAULT;
-	if (len == 0)
-		return 0;
-	check_freed(gpa, len, "copy_from_guest");
-	memcpy(dst, gm.base + (gpa - GMEM_BASE), len);
-	return 0;
+	return memchr(gmem_map.state + first, GRANULE_FREED,
+		      last - first + 1) != NULL;
 }
 
 u64 gmem_peek_le(gpa_t gpa, size_t len)
@@ -298,17 +286,6 @@ u64 gmem_peek_le(gpa_t gpa, size_t len)
 	for (size_t i = len; i-- > 0;)
 		v = (v << 8) | b[i]; /* ring fields are little endian */
 	return v;
-}
-
-int copy_to_guest(gpa_t gpa, const void *src, size_t len)
-{
-	if (!gmem_range_valid(gpa, len))
-		return -EFAULT;
-	if (len == 0)
-		return 0;
-	check_freed(gpa, len, "copy_to_guest");
-	memcpy(gm.base + (gpa - GMEM_BASE), src, len);
-	return 0;
 }
 
 struct gmem_stats gmem_get_stats(void)

@@ -51,6 +51,18 @@
 
 struct task *sched_current;
 
+/* The name the trace records for the running task ("-" outside tasks),
+ * kept beside sched_current so that an event reads it without a call. */
+static const char *current_tname = "-";
+static u64 current_thash, no_task_hash;
+
+static inline void set_current(struct task *t)
+{
+	sched_current = t;
+	current_tname = t ? t->tname : "-";
+	current_thash = t ? t->tname_hash : no_task_hash;
+}
+
 static struct {
 	bool ready;
 	unsigned nr_cpus;
@@ -144,8 +156,10 @@ int sched_init(const struct sched_opts *opts)
 	INIT_LIST_HEAD(&S.timers);
 	sched_policy_exit(); /* back to fifo, no recorded choices */
 	S.ready = true;
-	sched_current = NULL;
+	set_current(NULL);
 	trace_set_context(sched_now, sched_task_name);
+	no_task_hash = trace_name_hash("-");
+	trace_set_context_vars(&S.now, &current_tname, &current_thash);
 	return 0;
 }
 
@@ -176,6 +190,7 @@ void sched_exit(void)
 	sched_policy_exit();
 	memset(&S, 0, sizeof(S));
 	trace_set_context(NULL, NULL);
+	trace_set_context_vars(NULL, NULL, NULL);
 }
 
 const struct task *sched_last_task(void)
@@ -231,10 +246,8 @@ void sim_timer_arm(struct sim_timer *timer, u64 expires,
 	S.nr_timers++;
 }
 
-bool sim_timer_cancel(struct sim_timer *timer)
+bool sim_timer_cancel_armed(struct sim_timer *timer)
 {
-	if (!timer->armed)
-		return false;
 	list_del(&timer->node);
 	timer->armed = false;
 	S.nr_timers--;
@@ -324,6 +337,7 @@ struct task *task_spawn_flags(int (*fn)(void *arg), void *arg, const char *name,
 	t->state = TASK_RUNNABLE;
 	snprintf(t->name, sizeof(t->name), "%s", name);
 	t->tname = trace_name(t->name);
+	t->tname_hash = trace_name_hash(t->tname);
 	list_add_tail(&t->all_node, &S.all);
 	list_add_tail(&t->run_node, &S.runq);
 	S.nr_runnable++;
@@ -358,7 +372,7 @@ unsigned sched_nr_alive(void)
 
 static void run_task(struct task *t)
 {
-	sched_current = t;
+	set_current(t);
 	S.switches++;
 	fiber_start(&S.sched_fake, t->stack, t->stack_size);
 	ctx_switch(&S.sched_sp, t->sp);
@@ -366,7 +380,7 @@ static void run_task(struct task *t)
 	/* Tasks may have passed the CPU on (switch_away()): the one that
 	 * came back is current. */
 	t = sched_current;
-	sched_current = NULL;
+	set_current(NULL);
 	if (t->state == TASK_DEAD)
 		free_task(t);
 }
@@ -529,21 +543,21 @@ static void switch_away(struct task *t)
 		switch_to_sched(t);
 		return;
 	}
-	sched_current = NULL; /* between steps, as in the scheduler */
+	set_current(NULL); /* between steps, as in the scheduler */
 	if (check_invariants_enabled())
 		check_invariants_run();
 	S.post_done = true;
 	if (S.pred)
 		S.pred_said = S.pred(S.pred_arg);
 	if (S.pred_said > 0 || !S.nr_runnable || limit_reached()) {
-		sched_current = t;
+		set_current(t);
 		switch_to_sched(t);
 		return;
 	}
 	S.post_done = false;
 	S.pred_said = -1;
 	next = take_next();
-	sched_current = next;
+	set_current(next);
 	if (next == t)
 		return;
 	S.switches++;
@@ -629,12 +643,10 @@ void sched_wake(struct task *t)
 		TRACE(.kind = "task.wake", .args = TRACE_FMT("%s", t->tname));
 }
 
-void __might_sleep(const char *func)
+void __might_sleep_report(const char *func)
 {
 	struct task *t = current;
 
-	if (!t || (!t->spin_held && t->kind != TASK_IRQ))
-		return;
 	check_report("sleep.atomic",
 		     "BUG: sleeping function called from invalid context: "
 		     "%s() in task %s (%s)%s%s, step %llu",

@@ -351,18 +351,33 @@ void sched_wake(struct task *t);
 void sim_timer_arm(struct sim_timer *timer, u64 expires,
 		   void (*fn)(struct sim_timer *timer));
 
+/** @brief sim_timer_cancel() of an armed timer (the scheduler's part). */
+bool sim_timer_cancel_armed(struct sim_timer *timer);
+
 /** @brief Disarm @p timer; returns true when it was armed. */
-bool sim_timer_cancel(struct sim_timer *timer);
+static inline bool sim_timer_cancel(struct sim_timer *timer)
+{
+	return timer->armed ? sim_timer_cancel_armed(timer) : false;
+}
 
 /** @brief Number of armed timers. */
 unsigned sched_nr_timers(void);
+
+/** @brief __might_sleep()'s report (out of line: it is rare). */
+void __might_sleep_report(const char *func);
 
 /**
  * @brief might_sleep(): report sleeping in atomic context (spinlock held or
  * irq task) as "BUG: sleeping function called from invalid context".
  * @param func the sleeping function's name, for the report
  */
-void __might_sleep(const char *func);
+static inline void __might_sleep(const char *func)
+{
+	const struct task *t = current;
+
+	if (t && (t->spin_held || t->kind == TASK_IRQ))
+		__might_sleep_report(func);
+}
 
 /** @brief The kernel's might_sleep(). */
 #define might_sleep() __might_sleep(__func__)

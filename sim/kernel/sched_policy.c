@@ -266,20 +266,26 @@ static unsigned policy_choose(unsigned n)
 	return c;
 }
 
-static void record_choice(unsigned c, unsigned n)
+/* A choice that does not lengthen the run of zeros: a new entry. */
+static void record_new_run(unsigned c, unsigned n)
 {
-	struct choice_run *r = S.nr_runs ? &S.runs[S.nr_runs - 1] : NULL;
-
-	S.nr_choices++;
-	if (!c && r && !r->chosen) {
-		r->count++;
-		return;
-	}
 	if (S.nr_runs == S.cap_runs) {
 		S.cap_runs = S.cap_runs ? 2 * S.cap_runs : 16;
 		S.runs = xrealloc(S.runs, S.cap_runs * sizeof(*S.runs));
 	}
 	S.runs[S.nr_runs++] = (struct choice_run){ c, c ? n : 0, 1 };
+}
+
+static inline void record_choice(unsigned c, unsigned n)
+{
+	struct choice_run *r = S.nr_runs ? &S.runs[S.nr_runs - 1] : NULL;
+
+	S.nr_choices++;
+	if (likely(!c && r && !r->chosen)) {
+		r->count++;
+		return;
+	}
+	record_new_run(c, n);
 }
 
 bool sched_replay_use(struct sched_replay_use *u)

@@ -76,6 +76,7 @@ struct task {
 	const char *last_spin; /**< name of the last spinlock taken */
 	const char *tname;     /**< @ref name interned (trace_name()), as the
 				    trace records it */
+	u64 tname_hash;	       /**< its trace_name_hash() */
 	char name[32];	       /**< name shown in the trace */
 };
 

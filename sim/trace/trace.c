@@ -33,6 +33,9 @@ static struct {
 	struct trace_event **chunks; /* EVENTS_PER_CHUNK events each */
 	size_t nr_chunks, cap_chunks;
 	size_t nr_kept;
+	size_t hashed; /* kept events folded into the hash */
+	/* the next free slot of the last chunk, and its end */
+	struct trace_event *slot, *slot_end;
 	uint64_t count;
 	uint64_t hash;
 	bool keep;
@@ -40,6 +43,9 @@ static struct {
 	struct arena_chunk *arena;
 	uint64_t (*now)(void);
 	const char *(*task_name)(void);
+	const uint64_t *now_var;
+	const char *const *task_var;
+	const uint64_t *task_hash_var;
 	trace_sink_fn sink;
 	void *sink_arg;
 	const char *last_fmt; /* latest trace_fmt() result, already stored */
@@ -49,6 +55,8 @@ static struct {
 
 bool trace_enabled;
 bool trace_over_budget;
+
+static void fold_kept(void);
 
 void *trace_xmalloc(size_t size)
 {
@@ -61,21 +69,26 @@ void *trace_xmalloc(size_t size)
 	return p;
 }
 
-static char *arena_alloc(size_t len)
+static __attribute__((noinline)) struct arena_chunk *arena_grow(size_t len)
+{
+	size_t size = len > ARENA_CHUNK ? len : ARENA_CHUNK;
+	struct arena_chunk *c = trace_xmalloc(sizeof(*c) + size);
+
+	c->size = size;
+	c->used = 0;
+	c->next = tr.arena;
+	tr.arena = c;
+	tr.memory += sizeof(*c) + size;
+	return c;
+}
+
+static inline char *arena_alloc(size_t len)
 {
 	struct arena_chunk *c = tr.arena;
 
 	len = (len + 7) & ~(size_t)7;
-	if (!c || c->size - c->used < len) {
-		size_t size = len > ARENA_CHUNK ? len : ARENA_CHUNK;
-
-		c = trace_xmalloc(sizeof(*c) + size);
-		c->size = size;
-		c->used = 0;
-		c->next = tr.arena;
-		tr.arena = c;
-		tr.memory += sizeof(*c) + size;
-	}
+	if (trace_unlikely(!c || c->size - c->used < len))
+		c = arena_grow(len);
 	c->used += len;
 	return c->data + c->used - len;
 }
@@ -101,6 +114,8 @@ void trace_reset(bool enable)
 	tr.chunks = NULL;
 	tr.nr_chunks = tr.cap_chunks = 0;
 	tr.nr_kept = 0;
+	tr.hashed = 0;
+	tr.slot = tr.slot_end = NULL;
 	tr.memory = 0;
 	tr.count = 0;
 	tr.hash = TRACE_FNV_OFFSET;
@@ -116,6 +131,9 @@ void trace_enable(bool enable)
 
 void trace_set_keep(bool keep)
 {
+	/* the events kept so far go into the hash before any that is not */
+	if (!keep)
+		fold_kept();
 	tr.keep = keep;
 }
 
@@ -145,6 +163,19 @@ void trace_set_context(uint64_t (*now)(void), const char *(*task_name)(void))
 	tr.task_name = task_name;
 }
 
+void trace_set_context_vars(const uint64_t *now, const char *const *task_name,
+			    const uint64_t *task_hash)
+{
+	tr.now_var = now;
+	tr.task_var = task_name;
+	tr.task_hash_var = task_hash;
+}
+
+uint64_t trace_name_hash(const char *name)
+{
+	return trace_str_content_hash(name);
+}
+
 void trace_set_sink(trace_sink_fn sink, void *arg)
 {
 	tr.sink = sink;
@@ -169,26 +200,18 @@ const char *trace_fmt(const char *fmt, ...)
 	return s;
 }
 
-/* The hash of a TRACE_FMT() detail: its format, then each argument (a
- * string by its contents); *stable clears when a string must be copied
- * to be kept. */
-static uint64_t args_hash(uint64_t h, const struct trace_args *a, int *stable)
-{
-	int st;
-
-	h = trace_mix(h, trace_str_ref(a->fmt, &st));
-	*stable = st;
-	for (unsigned i = 0; i < a->nargs; i++) {
-		uint64_t v = a->arg[i];
-
-		if ((a->strs >> i) & 1) {
-			v = trace_str_ref((const char *)(uintptr_t)v, &st);
-			*stable &= st;
-		}
-		h = trace_mix(h, v);
-	}
-	return h;
-}
+/* Odd constants that fold an event's words into one (multiply-add: a
+ * change in any one word changes the sum) before it goes into the
+ * running hash. */
+#define K_TIME	0x9e3779b97f4a7c15ULL
+#define K_TASK	0xc2b2ae3d27d4eb4fULL
+#define K_KIND	0x165667b19e3779f9ULL
+#define K_FUNC	0xd6e8feb86659fd93ULL
+#define K_QUEUE 0xff51afd7ed558ccdULL
+#define K_IDX	0xc4ceb9fe1a85ec53ULL
+#define K_USED	0x94d049bb133111ebULL
+#define K_UNIQ	0xbf58476d1ce4e5b9ULL
+#define K_DET	0x2545f4914f6cdd1dULL
 
 /* A kept copy of @a: only the arguments used, strings it does not own
  * copied. */
@@ -199,7 +222,11 @@ static const struct trace_args *keep_args(const struct trace_args *a,
 		offsetof(struct trace_args, arg) + a->nargs * sizeof(a->arg[0]);
 	struct trace_args *k = (struct trace_args *)arena_alloc(size);
 
-	memcpy(k, a, size);
+	k->fmt = a->fmt;
+	k->nargs = a->nargs;
+	k->strs = a->strs;
+	for (unsigned i = 0; i < a->nargs; i++)
+		k->arg[i] = a->arg[i];
 	if (stable)
 		return k;
 	for (unsigned i = 0; i < a->nargs; i++) {
@@ -215,86 +242,211 @@ static const struct trace_args *keep_args(const struct trace_args *a,
 	return k;
 }
 
-/* Room for one more kept event; NULL once the kept trace takes more
- * than its budget (it overshoots by at most the chunk that crossed it). */
-static struct trace_event *keep_slot(void)
+/* A new chunk for kept events; NULL once the kept trace takes more than
+ * its budget (it overshoots by at most the chunk that crossed it). */
+static __attribute__((noinline)) struct trace_event *keep_grow(void)
 {
-	size_t chunk = tr.nr_kept / EVENTS_PER_CHUNK;
+	size_t bytes = EVENTS_PER_CHUNK * sizeof(struct trace_event);
 
 	if (tr.budget && tr.memory > tr.budget)
 		return NULL;
-	if (chunk == tr.nr_chunks) {
-		size_t bytes = EVENTS_PER_CHUNK * sizeof(struct trace_event);
+	if (tr.nr_chunks == tr.cap_chunks) {
+		size_t cap = tr.cap_chunks ? 2 * tr.cap_chunks : 16;
+		struct trace_event **c = realloc(tr.chunks, cap * sizeof(*c));
 
-		if (tr.nr_chunks == tr.cap_chunks) {
-			size_t cap = tr.cap_chunks ? 2 * tr.cap_chunks : 16;
-			struct trace_event **c =
-				realloc(tr.chunks, cap * sizeof(*c));
-
-			if (!c) {
-				fprintf(stderr,
-					"vfsim: trace: out of host memory\n");
-				abort();
-			}
-			tr.chunks = c;
-			tr.cap_chunks = cap;
+		if (!c) {
+			fprintf(stderr, "vfsim: trace: out of host memory\n");
+			abort();
 		}
-		tr.chunks[tr.nr_chunks++] = trace_xmalloc(bytes);
-		tr.memory += bytes;
+		tr.chunks = c;
+		tr.cap_chunks = cap;
 	}
-	return &tr.chunks[chunk][tr.nr_kept % EVENTS_PER_CHUNK];
+	tr.slot = trace_xmalloc(bytes);
+	tr.chunks[tr.nr_chunks++] = tr.slot;
+	tr.slot_end = tr.slot + EVENTS_PER_CHUNK;
+	tr.memory += bytes;
+	return tr.slot;
 }
 
-void trace_emit(const struct trace_event *in)
+/* Room for one more kept event, or NULL over the budget. */
+static inline struct trace_event *keep_slot(void)
 {
-	struct trace_event ev = *in;
-	int detail_stable = 1;
-	uint64_t h = tr.hash;
+	if (trace_unlikely(tr.slot == tr.slot_end) ||
+	    trace_unlikely(tr.budget && tr.memory > tr.budget))
+		return keep_grow();
+	return tr.slot;
+}
 
-	ev.seq = ++tr.count;
-	ev.time_ns = tr.now ? tr.now() : 0;
-	if (!ev.task)
-		ev.task = tr.task_name ? tr.task_name() : "-";
-	h = trace_mix(h, ev.time_ns);
-	h = trace_mix(h, trace_name_ref(&ev.task));
-	h = trace_mix(h, ev.kind ? trace_name_ref(&ev.kind) : 0);
-	h = trace_mix(h, ev.func ? trace_name_ref(&ev.func) : 0);
-	h = trace_mix(h, ev.queue ? trace_name_ref(&ev.queue) : 0);
-	h = trace_mix(h, (uint64_t)(uint32_t)ev.head |
-				 (uint64_t)(uint32_t)ev.avail_idx << 32);
-	h = trace_mix(h, (uint64_t)(uint32_t)ev.used_idx |
-				 (uint64_t)(uint32_t)ev.opcode << 32);
-	h = trace_mix(h, ev.unique);
-	if (ev.detail) {
-		ev.args = NULL;
-		h = trace_mix(h, trace_str_ref(ev.detail, &detail_stable));
-	} else if (ev.args) {
-		h = args_hash(trace_mix(h, 1), ev.args, &detail_stable);
-	} else {
-		h = trace_mix(h, 0);
+/* The hash of name *@p, which becomes a pointer that stays valid; from
+ * the site's cache @cp/@ch when it is the pointer the site saw last. */
+static inline uint64_t site_ref(const char **p, const char **cp, uint64_t *ch)
+{
+	const char *orig = *p;
+	uint64_t h;
+
+	if (orig == *cp)
+		return *ch;
+	h = trace_name_ref(p);
+	/* only a pointer that stayed (a literal, an interned name) is the
+	 * same text next time */
+	if (*p == orig) {
+		*cp = orig;
+		*ch = h;
 	}
-	tr.hash = h;
+	return h;
+}
 
+/* The hash a string contributes: its content's. For a pointer that stays
+ * valid it is found in the cache; for a copy the trace owns, computed. */
+static inline uint64_t str_hash(const char *s)
+{
+	uint64_t h;
+
+	if (!s)
+		return 0;
+	return trace_imm_find(s, &h) ? h : trace_str_content_hash(s);
+}
+
+/* An event's words folded into one (multiply-add by the K_ constants),
+ * from the hashes of its task, kind, function and queue and of its detail
+ * (@d). Recording and trace_hash() both come here. */
+static inline uint64_t fold_word(const struct trace_event *ev, uint64_t th,
+				 uint64_t kh, uint64_t fh, uint64_t qh,
+				 uint64_t d)
+{
+	return ev->time_ns * K_TIME + th * K_TASK + kh * K_KIND + fh * K_FUNC +
+	       qh * K_QUEUE +
+	       ((uint64_t)(uint32_t)ev->head | (uint64_t)(uint32_t)ev->avail_idx
+						       << 32) *
+		       K_IDX +
+	       ((uint64_t)(uint32_t)ev->used_idx |
+		(uint64_t)(uint32_t)ev->opcode << 32) *
+		       K_USED +
+	       ev->unique * K_UNIQ + d * K_DET;
+}
+
+/* What a detail contributes: a plain one, its content; a TRACE_FMT() one,
+ * its format then its arguments (strings by their contents). */
+static uint64_t kept_detail_hash(const struct trace_event *ev)
+{
+	const struct trace_args *a = ev->args;
+	uint64_t d;
+
+	if (ev->detail || !a)
+		return str_hash(ev->detail);
+	d = str_hash(a->fmt) + 1;
+	for (unsigned i = 0; i < a->nargs; i++) {
+		uint64_t v = a->arg[i];
+
+		if ((a->strs >> i) & 1)
+			v = str_hash((const char *)(uintptr_t)v);
+		d = d * K_DET + v;
+	}
+	return d;
+}
+
+/*
+ * Kept events are hashed when the hash is asked for (or keeping stops):
+ * recording them costs no hashing, and the hash is the same as if each had
+ * been folded in as it came. Guarantees: every kept event is in tr.hash.
+ */
+static void fold_kept(void)
+{
+	for (; tr.hashed < tr.nr_kept; tr.hashed++) {
+		const struct trace_event *ev = trace_event_at(tr.hashed);
+
+		tr.hash = trace_mix(tr.hash, fold_word(ev, str_hash(ev->task),
+						       str_hash(ev->kind),
+						       str_hash(ev->func),
+						       str_hash(ev->queue),
+						       kept_detail_hash(ev)));
+	}
+}
+
+/* Keep a copy of @ev, which owns what it must. Over the budget, keeping
+ * stops (the events kept so far are hashed) and the event is not kept. */
+static inline bool keep(const struct trace_event *ev, int detail_stable)
+{
+	struct trace_event *slot = keep_slot();
+
+	if (trace_unlikely(!slot)) {
+		tr.keep = false;
+		trace_over_budget = true;
+		fold_kept();
+		return false;
+	}
+	*slot = *ev;
+	/* A trace_fmt() result is in the arena already. */
+	if (ev->detail && !detail_stable && ev->detail != tr.last_fmt)
+		slot->detail = arena_strdup(ev->detail);
+	if (ev->args)
+		slot->args = keep_args(ev->args, detail_stable);
+	tr.slot++;
+	tr.nr_kept++;
+	return true;
+}
+
+void trace_emit(struct trace_event *ev, struct trace_site *site)
+{
+	const struct trace_args *a = ev->args;
+	int detail_stable = 1;
+	uint64_t d = 0, th, kh, fh, qh;
+
+	ev->seq = ++tr.count;
+	ev->time_ns = tr.now_var ? *tr.now_var : tr.now ? tr.now() : 0;
+	if (!ev->task && tr.task_var) {
+		ev->task = *tr.task_var;
+		th = *tr.task_hash_var;
+	} else {
+		if (!ev->task)
+			ev->task = tr.task_name ? tr.task_name() : "-";
+		th = trace_name_ref(&ev->task);
+	}
+	/* names become pointers that stay valid */
+	kh = ev->kind ? site_ref(&ev->kind, &site->kind, &site->kind_h) : 0;
+	fh = ev->func ? site_ref(&ev->func, &site->func, &site->func_h) : 0;
+	qh = ev->queue ? site_ref(&ev->queue, &site->queue, &site->queue_h) : 0;
+	if (ev->detail)
+		ev->args = a = NULL;
+	/* A kept event is hashed when the hash is asked for: here it only
+	 * needs to know which strings it must copy. */
 	if (tr.keep) {
-		struct trace_event *slot = keep_slot();
+		if (ev->detail)
+			trace_str_ref(ev->detail, &detail_stable);
+		for (unsigned i = 0; a && a->strs && i < a->nargs; i++) {
+			int st;
 
-		if (!slot) {
-			tr.keep = false;
-			trace_over_budget = true;
-		} else {
-			/* A trace_fmt() result is in the arena already. */
-			if (ev.detail && !detail_stable &&
-			    ev.detail != tr.last_fmt)
-				ev.detail = arena_strdup(ev.detail);
-			if (ev.args)
-				ev.args = keep_args(ev.args, detail_stable);
-			*slot = ev;
-			tr.nr_kept++;
+			if ((a->strs >> i) & 1) {
+				trace_str_ref(
+					(const char *)(uintptr_t)a->arg[i],
+					&st);
+				detail_stable &= st;
+			}
+		}
+		if (keep(ev, detail_stable))
+			goto out;
+	}
+	if (ev->detail) {
+		d = trace_str_ref(ev->detail, &detail_stable);
+	} else if (a) {
+		d = site_ref(&(const char *){ a->fmt }, &site->fmt,
+			     &site->fmt_h) +
+		    1;
+		for (unsigned i = 0; i < a->nargs; i++) {
+			uint64_t v = a->arg[i];
+			int st;
+
+			if ((a->strs >> i) & 1)
+				v = trace_str_ref((const char *)(uintptr_t)v,
+						  &st);
+			d = d * K_DET + v;
 		}
 	}
+	tr.hash = trace_mix(tr.hash, fold_word(ev, th, kh, fh, qh, d));
+out:
 	tr.last_fmt = NULL;
 	if (tr.sink)
-		tr.sink(&ev, tr.sink_arg);
+		tr.sink(ev, tr.sink_arg);
 }
 
 uint64_t trace_count(void)
@@ -316,39 +468,20 @@ const struct trace_event *trace_event_at(size_t i)
 
 uint64_t trace_hash(void)
 {
+	fold_kept();
 	return tr.hash;
-}
-
-/* Format into a stack buffer, falling back to the heap for long events. */
-static void write_one(FILE *out, const struct trace_event *ev,
-		      int (*fmt)(const struct trace_event *, char *, size_t))
-{
-	char line[1024];
-	int len = fmt(ev, line, sizeof(line));
-
-	if (len < (int)sizeof(line)) {
-		line[len] = '\n';
-		fwrite(line, 1, (size_t)len + 1, out);
-	} else {
-		char *big = trace_xmalloc((size_t)len + 2);
-
-		fmt(ev, big, (size_t)len + 1);
-		big[len] = '\n';
-		fwrite(big, 1, (size_t)len + 1, out);
-		free(big);
-	}
 }
 
 void trace_write_text(FILE *out)
 {
 	for (size_t i = 0; i < tr.nr_kept; i++)
-		write_one(out, trace_event_at(i), trace_format_text);
+		trace_write_event(out, trace_event_at(i), false);
 }
 
 void trace_write_jsonl(FILE *out)
 {
 	for (size_t i = 0; i < tr.nr_kept; i++)
-		write_one(out, trace_event_at(i), trace_format_json);
+		trace_write_event(out, trace_event_at(i), true);
 }
 
 long trace_find(const char *needle, size_t from)

@@ -101,17 +101,35 @@ typedef void (*trace_sink_fn)(const struct trace_event *ev, void *arg);
 /** @brief Non-zero while events are recorded; read by TRACE() only. */
 extern bool trace_enabled;
 
+/**
+ * @brief What one TRACE() call site recorded last: its kind, function,
+ * queue and format, with their content hashes, so that the next event from
+ * the site finds them by comparing a pointer. The trace's own.
+ */
+struct trace_site {
+	const char *kind;  /**< last kind (a pointer that stays valid) */
+	const char *func;  /**< last function */
+	const char *queue; /**< last queue */
+	const char *fmt;   /**< last TRACE_FMT() format */
+	uint64_t kind_h;   /**< their content hashes */
+	uint64_t func_h;   /**< @see kind_h */
+	uint64_t queue_h;  /**< @see kind_h */
+	uint64_t fmt_h;	   /**< @see kind_h */
+};
+
 /** @brief Emit an event; see the file comment. Arguments are not evaluated
  *  when tracing is off. */
-#define TRACE(...)                                                            \
-	do {                                                                  \
-		if (trace_enabled)                                            \
-			trace_emit(                                           \
-				&(const struct trace_event){ .head = -1,      \
-							     .avail_idx = -1, \
-							     .used_idx = -1,  \
-							     .opcode = -1,    \
-							     __VA_ARGS__ });  \
+#define TRACE(...)                                                         \
+	do {                                                               \
+		if (trace_enabled) {                                       \
+			static struct trace_site trace__site;              \
+			trace_emit(&(struct trace_event){ .head = -1,      \
+							  .avail_idx = -1, \
+							  .used_idx = -1,  \
+							  .opcode = -1,    \
+							  __VA_ARGS__ },   \
+				   &trace__site);                          \
+		}                                                          \
 	} while (0)
 
 /** @cond INTERNAL */
@@ -257,16 +275,28 @@ uint64_t trace_budget(void);
  */
 void trace_set_context(uint64_t (*now)(void), const char *(*task_name)(void));
 
+/**
+ * @brief The same as trace_set_context() through variables the trace
+ * reads at each event without a call (the scheduler's clock, the running
+ * task's name, interned with trace_name(), and that name's
+ * trace_name_hash(), kept up to date by it); they win over the functions.
+ * NULL clears them.
+ */
+void trace_set_context_vars(const uint64_t *now, const char *const *task_name,
+			    const uint64_t *task_hash);
+
 /** @brief Set (or clear with NULL) the streaming sink. */
 void trace_set_sink(trace_sink_fn sink, void *arg);
 
 /**
- * @brief Record one event. Fills seq, time_ns and task (when task is NULL),
- * updates the hash, keeps the event (copying its strings where needed),
- * calls the sink.
- * @param ev the event; the caller's copy is not kept
+ * @brief Record one event (what TRACE() calls). Fills in @p ev's seq,
+ * time_ns and task (when task is NULL) and makes its strings ones that
+ * stay valid, updates the hash, keeps a copy (copying the strings where
+ * needed) and calls the sink.
+ * @param ev the event, the caller's (it is written to)
+ * @param site the call site's cache (zeroed before its first use)
  */
-void trace_emit(const struct trace_event *ev);
+void trace_emit(struct trace_event *ev, struct trace_site *site);
 
 /**
  * @brief Format a detail string now, into the trace's own storage (for
@@ -283,6 +313,10 @@ const char *trace_fmt(const char *fmt, ...)
  * @return the interned copy (NULL for NULL)
  */
 const char *trace_name(const char *name);
+
+/** @brief The content hash the trace folds in for a name from
+ *  trace_name() (or any string). */
+uint64_t trace_name_hash(const char *name);
 
 /** @brief Number of events emitted since the last reset (kept or not). */
 uint64_t trace_count(void);
@@ -318,6 +352,27 @@ int trace_format_text(const struct trace_event *ev, char *buf, size_t size);
  * @return the length the full object needs, like snprintf()
  */
 int trace_format_json(const struct trace_event *ev, char *buf, size_t size);
+
+/**
+ * @brief Write one event to @p out as a line of text (or of JSON, with
+ * @p json), newline included, whatever its length.
+ */
+void trace_write_event(FILE *out, const struct trace_event *ev, bool json);
+
+/** @brief Text written event by event into one growing buffer (how
+ *  `vfsim run` collects what it prints). Zero it to start. */
+struct trace_text {
+	char *buf;  /**< the text so far, NUL-terminated (NULL: nothing yet) */
+	size_t len; /**< its length */
+	size_t cap; /**< room in @ref buf */
+};
+
+/**
+ * @brief Append @p ev to @p t as a line of text (or of JSON, with
+ * @p json): formatted straight into the buffer, which grows as needed.
+ */
+void trace_text_append(struct trace_text *t, const struct trace_event *ev,
+		       bool json);
 
 /** @brief Write every kept event as text, one per line. */
 void trace_write_text(FILE *out);

@@ -11,6 +11,8 @@
 
 #include "sim/trace/trace.h"
 
+#define trace_unlikely(x) __builtin_expect(!!(x), 0)
+
 #define TRACE_FNV_OFFSET 0xcbf29ce484222325ULL
 #define TRACE_FNV_PRIME	 0x100000001b3ULL
 
@@ -24,28 +26,64 @@ static inline uint64_t trace_mix(uint64_t h, uint64_t v)
  * wherever it lives, so the hash does not depend on addresses. */
 uint64_t trace_str_content_hash(const char *s);
 
+/* Immutable pointer (a literal, an interned name) -> content hash:
+ * direct-mapped, each key in one of two slots. */
+#define TRACE_IMM_BITS 13
+
+struct trace_imm {
+	const char *p;
+	uint64_t h;
+};
+
+extern struct trace_imm trace_imm[(1u << TRACE_IMM_BITS) + 1];
+
+static inline size_t trace_imm_slot(const char *p)
+{
+	return (size_t)(((uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ULL) >>
+			(64 - TRACE_IMM_BITS));
+}
+
+uint64_t trace_name_ref_slow(const char **s);
+uint64_t trace_str_ref_slow(const char *s, int *stable);
+
+/* The cached hash of @p (a pointer that stays valid), found in one of
+ * its two slots: true and *h, or false. */
+static inline int trace_imm_find(const char *p, uint64_t *h)
+{
+	size_t i = trace_imm_slot(p);
+
+	if (trace_imm[i].p == p || trace_imm[++i].p == p) {
+		*h = trace_imm[i].h;
+		return 1;
+	}
+	return 0;
+}
+
 /*
  * The hash of a string that is to be recorded as a name (task, kind,
  * function, queue), and in @p *s a pointer to the same text that stays
  * valid for the whole process: the same pointer when it was already one
  * (a literal, an interned name), else the interned copy.
  */
-uint64_t trace_name_ref(const char **s);
+static inline uint64_t trace_name_ref(const char **s)
+{
+	uint64_t h;
+
+	return trace_imm_find(*s, &h) ? h : trace_name_ref_slow(s);
+}
 
 /* The hash of a detail string (NULL hashes as 0), and in @p *stable
  * whether the pointer stays valid for the whole process (a literal or an
  * interned name), so a kept event need not copy it. */
-uint64_t trace_str_ref(const char *s, int *stable);
+static inline uint64_t trace_str_ref(const char *s, int *stable)
+{
+	uint64_t h;
 
-/* Output into a fixed buffer, counting what a full rendering needs. */
-struct trace_out {
-	char *buf;
-	size_t size;
-	size_t len;
-};
-
-/* Append the TRACE_FMT() detail @a, formatted, to @o. */
-void trace_out_args(struct trace_out *o, const struct trace_args *a);
+	*stable = 1;
+	if (!s)
+		return 0;
+	return trace_imm_find(s, &h) ? h : trace_str_ref_slow(s, stable);
+}
 
 /* malloc() that ends the process when the host is out of memory. */
 void *trace_xmalloc(size_t size);

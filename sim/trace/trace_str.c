@@ -25,8 +25,6 @@
 
 #include "sim/trace/trace_internal.h"
 
-/* Immutable pointer -> content hash, direct-mapped, two slots per key. */
-#define IMM_BITS 13
 /* Buffer -> interned name. */
 #define DYN_BITS 9
 #define MAX_RO	 64
@@ -36,11 +34,9 @@ struct pool_str {
 	char s[];
 };
 
+struct trace_imm trace_imm[(1u << TRACE_IMM_BITS) + 1];
+
 static struct {
-	struct {
-		const char *p;
-		uint64_t h;
-	} imm[(1u << IMM_BITS) + 1];
 	struct {
 		const char *p;
 		const struct pool_str *n;
@@ -117,33 +113,14 @@ static int is_literal(const char *s)
 	return lo > 0 && p < S.ro[lo - 1].hi;
 }
 
-static size_t imm_slot(const char *p)
-{
-	return (size_t)(((uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ULL) >>
-			(64 - IMM_BITS));
-}
-
-/* The cached hash of an immutable @p, or 0 with *found clear. */
-static inline uint64_t imm_find(const char *p, int *found)
-{
-	size_t i = imm_slot(p);
-
-	if (S.imm[i].p == p || S.imm[++i].p == p) {
-		*found = 1;
-		return S.imm[i].h;
-	}
-	*found = 0;
-	return 0;
-}
-
 static void imm_add(const char *p, uint64_t h)
 {
-	size_t i = imm_slot(p);
+	size_t i = trace_imm_slot(p);
 
-	if (S.imm[i].p && !S.imm[i + 1].p)
+	if (trace_imm[i].p && !trace_imm[i + 1].p)
 		i++;
-	S.imm[i].p = p;
-	S.imm[i].h = h;
+	trace_imm[i].p = p;
+	trace_imm[i].h = h;
 }
 
 static const struct pool_str *pool_find(const char *s, uint64_t h)
@@ -219,17 +196,13 @@ size_t trace_names_memory(void)
 	return S.pool_bytes + S.pool_size * sizeof(*S.pool);
 }
 
-uint64_t trace_name_ref(const char **s)
+uint64_t trace_name_ref_slow(const char **s)
 {
 	const char *p = *s;
 	size_t d = (size_t)(((uintptr_t)p >> 3) & ((1u << DYN_BITS) - 1));
-	const struct pool_str *n;
-	int found;
-	uint64_t h = imm_find(p, &found);
+	const struct pool_str *n = S.dyn[d].n;
+	uint64_t h;
 
-	if (found)
-		return h;
-	n = S.dyn[d].n;
 	if (S.dyn[d].p == p && !strcmp(p, n->s)) {
 		*s = n->s;
 		return n->hash;
@@ -246,20 +219,11 @@ uint64_t trace_name_ref(const char **s)
 	return h;
 }
 
-uint64_t trace_str_ref(const char *s, int *stable)
+uint64_t trace_str_ref_slow(const char *s, int *stable)
 {
-	const struct pool_str *n;
-	int found;
-	uint64_t h;
+	uint64_t h = trace_str_content_hash(s);
+	const struct pool_str *n = pool_find(s, h);
 
-	*stable = 1;
-	if (!s)
-		return 0;
-	h = imm_find(s, &found);
-	if (found)
-		return h;
-	h = trace_str_content_hash(s);
-	n = pool_find(s, h);
 	if ((n && n->s == s) || is_literal(s)) {
 		imm_add(s, h);
 		return h;

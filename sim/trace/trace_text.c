@@ -4,127 +4,191 @@
  * object, and the TRACE_FMT() detail formatted from its arguments.
  *
  * This runs for every event of a text trace, so it does not go through
- * printf: a line is put together field by field, and a detail's format is
- * read by a small interpreter of the conversions the trace allows (the
- * integer ones, %c and %s, with flags, width, precision and length
- * modifiers), whose output is the same as printf's.
+ * printf: a line is put together field by field, bytes copied a piece at
+ * a time while the buffer has room, and a detail's format is read by a
+ * small interpreter of the conversions the trace allows (the integer ones,
+ * %c and %s, with flags, width, precision and length modifiers), whose
+ * output is the same as printf's.
  */
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fuse_proto/fuse_msg.h"
 #include "sim/trace/trace_internal.h"
 
-/* With @json set, output is escaped as inside a JSON string. */
+/* Output: like snprintf(), the bytes that fit go to buf (size bytes,
+ * the last kept for the NUL) and len counts what the whole needs. */
 struct out {
-	struct trace_out o;
-	int json;
+	char *buf;
+	size_t size;
+	size_t len;
 };
 
-static inline void put_raw(struct trace_out *o, char c)
+/* The bytes that do not fit: as many as do. */
+static __attribute__((noinline)) void put_slow(struct out *o, const char *s,
+					       size_t n)
 {
-	if (o->len < o->size)
-		o->buf[o->len] = c;
-	o->len++;
+	for (size_t i = 0; i < n; i++, o->len++)
+		if (o->len + 1 < o->size)
+			o->buf[o->len] = s[i];
 }
 
-static void put_json_char(struct trace_out *o, unsigned char c)
+static __attribute__((noinline)) void copy_long(char *d, const char *s,
+						size_t n)
+{
+	memcpy(d, s, n);
+}
+
+static __attribute__((noinline)) void fill_long(char *d, char c, size_t n)
+{
+	memset(d, c, n);
+}
+
+static inline void put_mem(struct out *o, const char *s, size_t n)
+{
+	char *d = o->buf + o->len;
+
+	if (trace_unlikely(o->len + n >= o->size)) {
+		put_slow(o, s, n);
+		return;
+	}
+	o->len += n;
+	/* a piece of a byte or two costs less than a call */
+	if (n > 2) {
+		copy_long(d, s, n);
+		return;
+	}
+	while (n--)
+		*d++ = *s++;
+}
+
+static inline void put_ch(struct out *o, char c)
+{
+	if (trace_unlikely(o->len + 1 >= o->size)) {
+		put_slow(o, &c, 1);
+		return;
+	}
+	o->buf[o->len++] = c;
+}
+
+static inline void put_str(struct out *o, const char *s)
+{
+	put_mem(o, s, strlen(s));
+}
+
+static inline void put_fill(struct out *o, char c, size_t n)
+{
+	if (trace_unlikely(o->len + n >= o->size)) {
+		while (n--)
+			put_slow(o, &c, 1);
+		return;
+	}
+	if (n > 2) {
+		fill_long(o->buf + o->len, c, n);
+		o->len += n;
+		return;
+	}
+	while (n--)
+		o->buf[o->len++] = c;
+}
+
+/* @s escaped as inside a JSON string. */
+static void put_json_escaped(struct out *o, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 
-	if (c == '"' || c == '\\') {
-		put_raw(o, '\\');
-		put_raw(o, (char)c);
-	} else if (c < 0x20) {
-		put_raw(o, '\\');
-		put_raw(o, 'u');
-		put_raw(o, '0');
-		put_raw(o, '0');
-		put_raw(o, hex[c >> 4]);
-		put_raw(o, hex[c & 15]);
-	} else {
-		put_raw(o, (char)c);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '"' || c == '\\') {
+			put_ch(o, '\\');
+			put_ch(o, (char)c);
+		} else if (c < 0x20) {
+			put_mem(o, "\\u00", 4);
+			put_ch(o, hex[c >> 4]);
+			put_ch(o, hex[c & 15]);
+		} else {
+			put_ch(o, (char)c);
+		}
 	}
-}
-
-static inline void put_ch(struct out *x, char c)
-{
-	if (x->json)
-		put_json_char(&x->o, (unsigned char)c);
-	else
-		put_raw(&x->o, c);
-}
-
-static void put_mem(struct out *x, const char *s, size_t n)
-{
-	struct trace_out *o = &x->o;
-
-	if (x->json) {
-		for (size_t i = 0; i < n; i++)
-			put_json_char(o, (unsigned char)s[i]);
-		return;
-	}
-	if (o->len < o->size) {
-		size_t room = o->size - o->len;
-
-		memcpy(o->buf + o->len, s, n < room ? n : room);
-	}
-	o->len += n;
-}
-
-static void put_str(struct out *x, const char *s)
-{
-	put_mem(x, s, strlen(s));
-}
-
-static void put_spaces(struct out *x, size_t n)
-{
-	while (n--)
-		put_ch(x, ' ');
 }
 
 /* @s left-justified in @width columns, as "%-Ns". */
-static void put_left(struct out *x, const char *s, size_t width)
+static inline void put_left(struct out *o, const char *s, size_t width)
 {
 	size_t n = strlen(s);
 
-	put_mem(x, s, n);
+	put_mem(o, s, n);
 	if (n < width)
-		put_spaces(x, width - n);
+		put_fill(o, ' ', width - n);
 }
 
-/* Digits of @v in @base, lowest first, into @tmp; returns how many. */
-static size_t digits(char *tmp, uint64_t v, unsigned base, int upper)
+/* The digits of @v in @base at the end of @end's buffer; returns the
+ * first. Decimal goes two digits at a time. */
+static inline char *digits(char *end, uint64_t v, unsigned base, int upper)
 {
+	static const char pairs[] = "00010203040506070809"
+				    "10111213141516171819"
+				    "20212223242526272829"
+				    "30313233343536373839"
+				    "40414243444546474849"
+				    "50515253545556575859"
+				    "60616263646566676869"
+				    "70717273747576777879"
+				    "80818283848586878889"
+				    "90919293949596979899";
 	const char *d = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	size_t n = 0;
+	char *p = end;
 
+	if (base == 10) {
+		while (v >= 100) {
+			unsigned r = (unsigned)(v % 100);
+
+			v /= 100;
+			*--p = pairs[2 * r + 1];
+			*--p = pairs[2 * r];
+		}
+		if (v >= 10) {
+			*--p = pairs[2 * v + 1];
+			*--p = pairs[2 * v];
+		} else {
+			*--p = (char)('0' + v);
+		}
+		return p;
+	}
 	do {
-		tmp[n++] = d[v % base];
+		*--p = d[v % base];
 		v /= base;
 	} while (v);
-	return n;
+	return p;
 }
 
 /* An unsigned decimal right-justified in @width columns ("%Nllu"), or
  * zero-padded with @zero ("%0Nllu"). */
-static void put_udec(struct out *x, uint64_t v, size_t width, int zero)
+static void put_udec(struct out *o, uint64_t v, size_t width, int zero)
 {
-	char tmp[24];
-	size_t n = digits(tmp, v, 10, 0);
+	char tmp[24], *p;
+	size_t n;
 
-	for (size_t i = n; i < width; i++)
-		put_ch(x, zero ? '0' : ' ');
-	while (n)
-		put_ch(x, tmp[--n]);
+	if (v < 10 && width <= 1) { /* most numbers of a trace: 0..9 */
+		put_ch(o, (char)('0' + v));
+		return;
+	}
+	p = digits(tmp + sizeof(tmp), v, 10, 0);
+	n = (size_t)(tmp + sizeof(tmp) - p);
+	if (n < width)
+		put_fill(o, zero ? '0' : ' ', width - n);
+	put_mem(o, p, n);
 }
 
-static void put_sdec(struct out *x, int64_t v)
+static void put_sdec(struct out *o, int64_t v)
 {
 	if (v < 0) {
-		put_ch(x, '-');
-		put_udec(x, (uint64_t)0 - (uint64_t)v, 0, 0);
+		put_ch(o, '-');
+		put_udec(o, (uint64_t)0 - (uint64_t)v, 0, 0);
 	} else {
-		put_udec(x, (uint64_t)v, 0, 0);
+		put_udec(o, (uint64_t)v, 0, 0);
 	}
 }
 
@@ -175,26 +239,23 @@ static const char *parse_spec(const char *f, struct spec *sp)
 }
 
 /* The body (sign, prefix, digits) padded to the width, as printf does. */
-static void put_padded(struct out *x, const struct spec *sp, const char *pre,
+static void put_padded(struct out *o, const struct spec *sp, const char *pre,
 		       const char *body, size_t n, size_t zeros)
 {
 	size_t npre = strlen(pre), total = npre + zeros + n;
 
-	if (!sp->left && !(sp->zero && sp->prec < 0))
-		if (total < sp->width)
-			put_spaces(x, sp->width - total);
-	put_str(x, pre);
+	if (!sp->left && !(sp->zero && sp->prec < 0) && total < sp->width)
+		put_fill(o, ' ', sp->width - total);
+	put_mem(o, pre, npre);
 	if (!sp->left && sp->zero && sp->prec < 0 && total < sp->width)
 		zeros += sp->width - total;
-	while (zeros--)
-		put_ch(x, '0');
-	while (n)
-		put_ch(x, body[--n]);
+	put_fill(o, '0', zeros);
+	put_mem(o, body, n);
 	if (sp->left && total < sp->width)
-		put_spaces(x, sp->width - total);
+		put_fill(o, ' ', sp->width - total);
 }
 
-static void put_int(struct out *x, const struct spec *sp, uint64_t raw)
+static void put_int(struct out *o, const struct spec *sp, uint64_t raw)
 {
 	int is_signed = sp->conv == 'd' || sp->conv == 'i';
 	unsigned base = sp->conv == 'x' || sp->conv == 'X' ? 16 :
@@ -202,7 +263,7 @@ static void put_int(struct out *x, const struct spec *sp, uint64_t raw)
 							     10;
 	const char *pre = "";
 	uint64_t mag = raw;
-	char tmp[24];
+	char tmp[26], *p, *end = tmp + sizeof(tmp);
 	size_t n, zeros = 0;
 
 	if (is_signed) {
@@ -221,16 +282,17 @@ static void put_int(struct out *x, const struct spec *sp, uint64_t raw)
 		if (sp->alt && mag && base == 16)
 			pre = sp->conv == 'X' ? "0X" : "0x";
 	}
-	n = sp->prec == 0 && mag == 0 ? 0 :
-					digits(tmp, mag, base, sp->conv == 'X');
-	if (sp->alt && base == 8 && (n == 0 || tmp[n - 1] != '0'))
-		tmp[n++] = '0';
+	p = sp->prec == 0 && mag == 0 ? end :
+					digits(end, mag, base, sp->conv == 'X');
+	if (sp->alt && base == 8 && (p == end || *p != '0'))
+		*--p = '0';
+	n = (size_t)(end - p);
 	if (sp->prec > 0 && (size_t)sp->prec > n)
 		zeros = (size_t)sp->prec - n;
-	put_padded(x, sp, pre, tmp, n, zeros);
+	put_padded(o, sp, pre, p, n, zeros);
 }
 
-static void put_string_arg(struct out *x, const struct spec *sp, const char *s)
+static void put_string_arg(struct out *o, const struct spec *sp, const char *s)
 {
 	size_t n;
 
@@ -240,13 +302,41 @@ static void put_string_arg(struct out *x, const struct spec *sp, const char *s)
 	if (sp->prec >= 0 && (size_t)sp->prec < n)
 		n = (size_t)sp->prec;
 	if (!sp->left && n < sp->width)
-		put_spaces(x, sp->width - n);
-	put_mem(x, s, n);
+		put_fill(o, ' ', sp->width - n);
+	put_mem(o, s, n);
 	if (sp->left && n < sp->width)
-		put_spaces(x, sp->width - n);
+		put_fill(o, ' ', sp->width - n);
 }
 
-static void put_args(struct out *x, const struct trace_args *a)
+/* A plain conversion, the common case: no flag, width or precision. */
+static bool put_plain(struct out *o, const char **f, uint64_t v, int is_str)
+{
+	const char *c = *f;
+	int len = 0;
+
+	if (c[0] == 'l' && c[1] == 'l') {
+		len = 8;
+		c += 2;
+	} else if (c[0] == 'l' || c[0] == 'z') {
+		len = 8;
+		c++;
+	}
+	if (*c == 's' && is_str) {
+		const char *s = (const char *)(uintptr_t)v;
+
+		put_str(o, s ? s : "(null)");
+	} else if (*c == 'u' && !is_str) {
+		put_udec(o, len ? v : (unsigned int)v, 0, 0);
+	} else if (*c == 'd' && !is_str) {
+		put_sdec(o, len ? (int64_t)v : (int)v);
+	} else {
+		return false;
+	}
+	*f = c + 1;
+	return true;
+}
+
+static void put_args(struct out *o, const struct trace_args *a)
 {
 	const char *f = a->fmt;
 	unsigned k = 0;
@@ -255,41 +345,38 @@ static void put_args(struct out *x, const struct trace_args *a)
 		const char *pct = strchr(f, '%');
 		struct spec sp;
 		uint64_t v;
+		int is_str;
 
 		if (!pct) {
-			put_str(x, f);
+			put_str(o, f);
 			return;
 		}
-		put_mem(x, f, (size_t)(pct - f));
-		f = parse_spec(pct + 1, &sp);
-		if (sp.conv == '%') {
-			put_ch(x, '%');
+		put_mem(o, f, (size_t)(pct - f));
+		f = pct + 1;
+		if (*f == '%') {
+			put_ch(o, '%');
+			f++;
 			continue;
 		}
 		/* TRACE_FMT() checked the format against its arguments */
 		v = k < a->nargs ? a->arg[k] : 0;
-		if (sp.conv == 's')
-			put_string_arg(x, &sp,
-				       (a->strs >> k) & 1 ?
-					       (const char *)(uintptr_t)v :
-					       "?");
-		else if (sp.conv == 'c')
-			put_padded(x, &sp, "", (const char[]){ (char)v }, 1, 0);
-		else
-			put_int(x, &sp, v);
+		is_str = (a->strs >> k) & 1;
 		k++;
+		if (put_plain(o, &f, v, is_str))
+			continue;
+		f = parse_spec(f, &sp);
+		if (sp.conv == 's')
+			put_string_arg(o, &sp,
+				       is_str ? (const char *)(uintptr_t)v :
+						"?");
+		else if (sp.conv == 'c')
+			put_padded(o, &sp, "", (const char[]){ (char)v }, 1, 0);
+		else
+			put_int(o, &sp, v);
 	}
 }
 
-void trace_out_args(struct trace_out *o, const struct trace_args *a)
-{
-	struct out x = { *o, 0 };
-
-	put_args(&x, a);
-	*o = x.o;
-}
-
-static void terminate(struct trace_out *o)
+static void terminate(struct out *o)
 {
 	if (o->size)
 		o->buf[o->len < o->size ? o->len : o->size - 1] = '\0';
@@ -297,145 +384,216 @@ static void terminate(struct trace_out *o)
 
 const char *trace_detail(const struct trace_event *ev, char *buf, size_t size)
 {
-	struct trace_out o = { buf, size, 0 };
+	struct out o = { buf, size, 0 };
 
 	if (ev->detail || !ev->args)
 		return ev->detail;
-	trace_out_args(&o, ev->args);
+	put_args(&o, ev->args);
 	terminate(&o);
 	return buf;
 }
 
-static void put_detail(struct out *x, const struct trace_event *ev)
+static void put_detail(struct out *o, const struct trace_event *ev)
 {
 	if (ev->detail)
-		put_str(x, ev->detail);
+		put_str(o, ev->detail);
 	else
-		put_args(x, ev->args);
+		put_args(o, ev->args);
 }
 
-static void put_opname(struct out *x, int32_t opcode)
+static void put_opname(struct out *o, int32_t opcode)
 {
 	const char *name = fuse_opcode_name((uint32_t)opcode);
 
 	if (name)
-		put_str(x, name);
+		put_str(o, name);
 	else
-		put_sdec(x, opcode);
+		put_sdec(o, opcode);
+}
+
+/* " key=" and a number when it is present (not negative). */
+static inline void put_field(struct out *o, const char *key, size_t klen,
+			     int32_t v)
+{
+	if (v < 0)
+		return;
+	put_mem(o, key, klen);
+	put_udec(o, (uint64_t)v, 0, 0);
 }
 
 int trace_format_text(const struct trace_event *ev, char *buf, size_t size)
 {
-	struct out x = { { buf, size, 0 }, 0 };
+	struct out o = { buf, size, 0 };
+	char tmp[24], *p;
+	size_t n;
 
-	put_udec(&x, ev->time_ns / 1000, 6, 0);
-	put_ch(&x, '.');
-	put_udec(&x, ev->time_ns % 1000, 3, 1);
-	put_mem(&x, " us #", 5);
-	{
-		char tmp[24];
-		size_t n = digits(tmp, ev->seq, 10, 0), w = n;
-
-		while (n)
-			put_ch(&x, tmp[--n]);
-		if (w < 6)
-			put_spaces(&x, 6 - w);
-	}
-	put_ch(&x, ' ');
-	put_left(&x, ev->task ? ev->task : "-", 12);
-	put_ch(&x, ' ');
-	put_left(&x, ev->kind ? ev->kind : "-", 14);
-	put_ch(&x, ' ');
-	put_str(&x, ev->func ? ev->func : "-");
+	put_udec(&o, ev->time_ns / 1000, 6, 0);
+	put_ch(&o, '.');
+	put_udec(&o, ev->time_ns % 1000, 3, 1);
+	put_mem(&o, " us #", 5);
+	p = digits(tmp + sizeof(tmp), ev->seq, 10, 0);
+	n = (size_t)(tmp + sizeof(tmp) - p);
+	put_mem(&o, p, n);
+	if (n < 6)
+		put_fill(&o, ' ', 6 - n);
+	put_ch(&o, ' ');
+	put_left(&o, ev->task ? ev->task : "-", 12);
+	put_ch(&o, ' ');
+	put_left(&o, ev->kind ? ev->kind : "-", 14);
+	put_ch(&o, ' ');
+	put_str(&o, ev->func ? ev->func : "-");
 	if (ev->queue) {
-		put_mem(&x, " q=", 3);
-		put_str(&x, ev->queue);
+		put_mem(&o, " q=", 3);
+		put_str(&o, ev->queue);
 	}
-	if (ev->head >= 0) {
-		put_mem(&x, " head=", 6);
-		put_udec(&x, (uint64_t)ev->head, 0, 0);
-	}
-	if (ev->avail_idx >= 0) {
-		put_mem(&x, " avail=", 7);
-		put_udec(&x, (uint64_t)ev->avail_idx, 0, 0);
-	}
-	if (ev->used_idx >= 0) {
-		put_mem(&x, " used=", 6);
-		put_udec(&x, (uint64_t)ev->used_idx, 0, 0);
-	}
+	put_field(&o, " head=", 6, ev->head);
+	put_field(&o, " avail=", 7, ev->avail_idx);
+	put_field(&o, " used=", 6, ev->used_idx);
 	if (ev->unique) {
-		put_mem(&x, " unique=", 8);
-		put_udec(&x, ev->unique, 0, 0);
+		put_mem(&o, " unique=", 8);
+		put_udec(&o, ev->unique, 0, 0);
 	}
 	if (ev->opcode >= 0) {
-		put_mem(&x, " op=", 4);
-		put_opname(&x, ev->opcode);
+		put_mem(&o, " op=", 4);
+		put_opname(&o, ev->opcode);
 	}
 	if (ev->detail || ev->args) {
-		put_ch(&x, ' ');
-		put_detail(&x, ev);
+		put_ch(&o, ' ');
+		put_detail(&o, ev);
 	}
-	terminate(&x.o);
-	return (int)x.o.len;
+	terminate(&o);
+	return (int)o.len;
 }
 
-static void put_json_str(struct out *x, const char *key, const char *s)
+static void put_json_str(struct out *o, const char *key, const char *s)
 {
-	put_mem(x, ",\"", 2);
-	put_str(x, key);
-	put_mem(x, "\":\"", 3);
-	x->json = 1;
-	put_str(x, s);
-	x->json = 0;
-	put_ch(x, '"');
+	put_mem(o, ",\"", 2);
+	put_str(o, key);
+	put_mem(o, "\":\"", 3);
+	put_json_escaped(o, s, strlen(s));
+	put_ch(o, '"');
 }
 
-static void put_json_num(struct out *x, const char *key, int64_t v)
+static void put_json_num(struct out *o, const char *key, int64_t v)
 {
-	put_mem(x, ",\"", 2);
-	put_str(x, key);
-	put_mem(x, "\":", 2);
-	put_sdec(x, v);
+	put_mem(o, ",\"", 2);
+	put_str(o, key);
+	put_mem(o, "\":", 2);
+	put_sdec(o, v);
+}
+
+/* The detail as a JSON string's contents: formatted, then escaped. */
+static void put_json_detail(struct out *o, const struct trace_event *ev)
+{
+	char small[1024], *big = NULL;
+	struct out d = { small, sizeof(small), 0 };
+
+	put_detail(&d, ev);
+	if (d.len >= d.size) {
+		big = trace_xmalloc(d.len + 1);
+		d = (struct out){ big, d.len + 1, 0 };
+		put_detail(&d, ev);
+	}
+	put_json_escaped(o, d.buf, d.len);
+	free(big);
 }
 
 int trace_format_json(const struct trace_event *ev, char *buf, size_t size)
 {
-	struct out x = { { buf, size, 0 }, 0 };
+	struct out o = { buf, size, 0 };
 
-	put_mem(&x, "{\"seq\":", 7);
-	put_udec(&x, ev->seq, 0, 0);
-	put_mem(&x, ",\"time_ns\":", 11);
-	put_udec(&x, ev->time_ns, 0, 0);
-	put_json_str(&x, "task", ev->task ? ev->task : "-");
-	put_json_str(&x, "kind", ev->kind ? ev->kind : "-");
-	put_json_str(&x, "func", ev->func ? ev->func : "-");
+	put_mem(&o, "{\"seq\":", 7);
+	put_udec(&o, ev->seq, 0, 0);
+	put_mem(&o, ",\"time_ns\":", 11);
+	put_udec(&o, ev->time_ns, 0, 0);
+	put_json_str(&o, "task", ev->task ? ev->task : "-");
+	put_json_str(&o, "kind", ev->kind ? ev->kind : "-");
+	put_json_str(&o, "func", ev->func ? ev->func : "-");
 	if (ev->queue)
-		put_json_str(&x, "queue", ev->queue);
+		put_json_str(&o, "queue", ev->queue);
 	if (ev->head >= 0)
-		put_json_num(&x, "head", ev->head);
+		put_json_num(&o, "head", ev->head);
 	if (ev->avail_idx >= 0)
-		put_json_num(&x, "avail", ev->avail_idx);
+		put_json_num(&o, "avail", ev->avail_idx);
 	if (ev->used_idx >= 0)
-		put_json_num(&x, "used", ev->used_idx);
+		put_json_num(&o, "used", ev->used_idx);
 	if (ev->unique) {
-		put_mem(&x, ",\"unique\":", 10);
-		put_udec(&x, ev->unique, 0, 0);
+		put_mem(&o, ",\"unique\":", 10);
+		put_udec(&o, ev->unique, 0, 0);
 	}
 	if (ev->opcode >= 0) {
-		put_mem(&x, ",\"opcode\":\"", 11);
-		x.json = 1;
-		put_opname(&x, ev->opcode);
-		x.json = 0;
-		put_ch(&x, '"');
+		const char *name = fuse_opcode_name((uint32_t)ev->opcode);
+		char num[16];
+
+		if (!name) {
+			snprintf(num, sizeof(num), "%d", ev->opcode);
+			name = num;
+		}
+		put_json_str(&o, "opcode", name);
 	}
 	if (ev->detail || ev->args) {
-		put_mem(&x, ",\"detail\":\"", 11);
-		x.json = 1;
-		put_detail(&x, ev);
-		x.json = 0;
-		put_ch(&x, '"');
+		put_mem(&o, ",\"detail\":\"", 11);
+		put_json_detail(&o, ev);
+		put_ch(&o, '"');
 	}
-	put_ch(&x, '}');
-	terminate(&x.o);
-	return (int)x.o.len;
+	put_ch(&o, '}');
+	terminate(&o);
+	return (int)o.len;
+}
+
+void trace_write_event(FILE *out, const struct trace_event *ev, bool json)
+{
+	int (*fmt)(const struct trace_event *, char *, size_t) =
+		json ? trace_format_json : trace_format_text;
+	char line[2048];
+	int len = fmt(ev, line, sizeof(line));
+
+	if (len < (int)sizeof(line)) {
+		line[len] = '\n';
+		fwrite(line, 1, (size_t)len + 1, out);
+	} else {
+		char *big = trace_xmalloc((size_t)len + 2);
+
+		fmt(ev, big, (size_t)len + 1);
+		big[len] = '\n';
+		fwrite(big, 1, (size_t)len + 1, out);
+		free(big);
+	}
+}
+
+/* Room for @need more bytes and the NUL. */
+static void text_reserve(struct trace_text *t, size_t need)
+{
+	size_t cap = t->cap ? t->cap : 65536;
+	char *b;
+
+	while (cap - t->len < need + 1)
+		cap *= 2;
+	if (cap == t->cap)
+		return;
+	b = realloc(t->buf, cap);
+	if (!b) {
+		fprintf(stderr, "vfsim: trace: out of host memory\n");
+		abort();
+	}
+	t->buf = b;
+	t->cap = cap;
+}
+
+void trace_text_append(struct trace_text *t, const struct trace_event *ev,
+		       bool json)
+{
+	int (*fmt)(const struct trace_event *, char *, size_t) =
+		json ? trace_format_json : trace_format_text;
+	int len;
+
+	text_reserve(t, 1024);
+	len = fmt(ev, t->buf + t->len, t->cap - t->len);
+	if ((size_t)len + 1 >= t->cap - t->len) {
+		text_reserve(t, (size_t)len + 1);
+		fmt(ev, t->buf + t->len, t->cap - t->len);
+	}
+	t->len += (size_t)len;
+	t->buf[t->len++] = '\n';
+	t->buf[t->len] = '\0';
 }

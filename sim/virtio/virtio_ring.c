@@ -79,7 +79,7 @@ struct virtqueue *vring_create_virtqueue(unsigned int index, unsigned int num,
 	memset(vq->vring.used, 0, vring_used_size(num));
 
 	vq->vq.callback = callback;
-	vq->vq.name = name;
+	vq->vq.name = trace_name(name); /* recorded by every event */
 	vq->vq.index = index;
 	vq->vq.num_free = num;
 	vq->indirect = features & (1ULL << VIRTIO_RING_F_INDIRECT_DESC);

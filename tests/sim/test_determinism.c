@@ -27,7 +27,7 @@
 #include "tests/harness.h"
 #include "tests/sim/sim_test_util.h"
 
-#define FIFO_HASH 0xa72a08f108cb2f7cULL
+#define FIFO_HASH 0x348363b3ca66652cULL
 
 #define NR_TASKS 4
 #define NR_OPS	 8
