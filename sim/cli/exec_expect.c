@@ -299,6 +299,7 @@ void exec_note_status(struct exec *e, enum sched_status st)
 		return;
 	e->limit_pos = trace_count();
 	e->limit_steps = sched_steps();
+	e->limit_trace = trace_over_budget;
 }
 
 /* Does an expectation of the scenario account for reports of @kind? */
@@ -357,7 +358,17 @@ void exec_check_unexpected(struct exec *e, size_t nr_reports)
 	}
 	if (e->limit_pos) {
 		e->r->limit = true;
-		if (d)
+		if (d && e->limit_trace)
+			fprintf(d,
+				"%s: the run stopped: the kept trace reached "
+				"its memory budget (%" PRIu64
+				" MiB, %zu events "
+				"kept) (trace position #%" PRIu64 "); a run "
+				"whose expectations do not read the trace keeps "
+				"none\n",
+				e->s->file, trace_budget() >> 20, trace_kept(),
+				e->limit_pos);
+		else if (d)
 			fprintf(d,
 				"%s: the run stopped at the step limit "
 				"(%" PRIu64 " steps) (trace position #%" PRIu64

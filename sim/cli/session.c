@@ -21,38 +21,19 @@
  * detail may point into an object the run frees later. */
 static void record(struct exec *e, const struct trace_event *ev)
 {
-	char line[2048];
-	int n;
-
 	if (e->msc)
 		trace_msc_event(e->msc, ev);
-	if (!e->out)
-		return;
-	if (e->o->format == VFSIM_TRACE_JSONL)
-		n = trace_format_json(ev, line, sizeof(line));
-	else
-		n = trace_format_text(ev, line, sizeof(line));
-	if (n >= (int)sizeof(line)) {
-		char *big = malloc((size_t)n + 1);
-
-		if (!big)
-			abort();
-		if (e->o->format == VFSIM_TRACE_JSONL)
-			trace_format_json(ev, big, (size_t)n + 1);
-		else
-			trace_format_text(ev, big, (size_t)n + 1);
-		fprintf(e->out, "%s\n", big);
-		free(big);
-		return;
-	}
-	fprintf(e->out, "%s\n", line);
+	if (e->out)
+		trace_text_append(&e->text, ev,
+				  e->o->format == VFSIM_TRACE_JSONL);
 }
 
 static void sink(const struct trace_event *ev, void *arg)
 {
 	struct exec *e = arg;
 
-	record(e, ev);
+	if (e->out || e->msc)
+		record(e, ev);
 	vfsim_machine_event(&e->m, ev);
 
 	for (size_t i = 0; i < e->s->nr_triggers; i++) {
@@ -137,12 +118,8 @@ int vfsim_session_open(const struct scenario *s,
 	/* Events of the machine's construction came before the sink. */
 	if (e->o->format == VFSIM_TRACE_MSC || e->o->msc)
 		e->msc = trace_msc_new(0);
-	if (e->o->format == VFSIM_TRACE_TEXT ||
-	    e->o->format == VFSIM_TRACE_JSONL) {
-		e->out = open_memstream(&e->out_buf, &e->out_len);
-		if (!e->out)
-			abort();
-	}
+	e->out = e->o->format == VFSIM_TRACE_TEXT ||
+		 e->o->format == VFSIM_TRACE_JSONL;
 	for (size_t i = 0; (e->out || e->msc) && i < trace_kept(); i++)
 		record(e, trace_event_at(i));
 	trace_set_sink(sink, e);
@@ -238,10 +215,11 @@ static void collect(struct exec *e)
 			abort();
 	}
 	if (e->out) {
-		fclose(e->out);
-		e->out = NULL;
-		r->trace = e->out_buf;
-		e->out_buf = NULL;
+		e->out = false;
+		r->trace = e->text.buf ? e->text.buf : strdup("");
+		if (!r->trace)
+			abort();
+		e->text = (struct trace_text){ 0 };
 	}
 	r->choices = malloc((size_t)n + 1);
 	if (!r->choices)
