@@ -11,7 +11,9 @@
 #   make coverage   gcov/lcov report in build/coverage/, >= 90% lines required
 #   make docs       Doxygen HTML in build/docs/, warnings are errors
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (default 30)
-#   make bench      benchmarks (printed numbers, never pass/fail on time)
+#   make bench      benchmarks and a table of figures and targets (printed
+#                   numbers, never pass/fail on time)
+#   make bench-compare A=REV B=REV  two builds' round trip, turn about
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make format     rewrite sources with clang-format
 #   make clean
@@ -65,7 +67,7 @@ BENCH_SRCS := $(sort $(wildcard tests/bench/bench_*.c))
 CORE_DIRS := fuse_proto sim guest device
 
 .PHONY: all run test check-layers check check-valgrind check-asan check-format check-install coverage \
-	docs fuzz bench install uninstall format clean deps deps-fuzz
+	docs fuzz bench bench-compare install uninstall format clean deps deps-fuzz
 
 all: $(LIB) $(PROG)
 
@@ -210,9 +212,16 @@ $(BUILD)/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
 
-bench: $(BENCH_BINS)
-	@set -e; for b in $(BENCH_BINS); do echo "== $$b"; $$b; done
-	@echo "== scripts/bench-callgrind.sh"; scripts/bench-callgrind.sh $(BUILD)/bench/bench_roundtrip
+# Every benchmark, then the table of figures and targets (scripts/bench.sh).
+bench: $(BENCH_BINS) $(PROG)
+	@scripts/bench.sh $(BUILD)
+
+# The round trip of two builds, turn about (A, B: revisions, "." the
+# working tree): make bench-compare A=HEAD~1 B=HEAD
+A ?= HEAD
+B ?= .
+bench-compare:
+	@BUILD=$(BUILD) scripts/bench-compare.sh $(A) $(B)
 
 # --- make install -------------------------------------------------------
 INC_DIR := $(DESTDIR)$(PREFIX)/include/vfsim
