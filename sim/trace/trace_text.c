@@ -45,6 +45,29 @@ static __attribute__((noinline)) void fill_long(char *d, char c, size_t n)
 	memset(d, c, n);
 }
 
+/* @n (at most 16) bytes as two fixed-size copies that may overlap: no
+ * call, no loop, and no byte read or written outside either range. */
+static inline void copy_short(char *d, const char *s, size_t n)
+{
+	uint64_t a, b;
+	uint32_t x, y;
+
+	if (n >= 8) {
+		__builtin_memcpy(&a, s, 8);
+		__builtin_memcpy(&b, s + n - 8, 8);
+		__builtin_memcpy(d, &a, 8);
+		__builtin_memcpy(d + n - 8, &b, 8);
+	} else if (n >= 4) {
+		__builtin_memcpy(&x, s, 4);
+		__builtin_memcpy(&y, s + n - 4, 4);
+		__builtin_memcpy(d, &x, 4);
+		__builtin_memcpy(d + n - 4, &y, 4);
+	} else {
+		while (n--)
+			*d++ = *s++;
+	}
+}
+
 static inline void put_mem(struct out *o, const char *s, size_t n)
 {
 	char *d = o->buf + o->len;
@@ -54,13 +77,10 @@ static inline void put_mem(struct out *o, const char *s, size_t n)
 		return;
 	}
 	o->len += n;
-	/* a piece of a byte or two costs less than a call */
-	if (n > 2) {
+	if (n > 16)
 		copy_long(d, s, n);
-		return;
-	}
-	while (n--)
-		*d++ = *s++;
+	else
+		copy_short(d, s, n);
 }
 
 static inline void put_ch(struct out *o, char c)
@@ -84,8 +104,19 @@ static inline void put_fill(struct out *o, char c, size_t n)
 			put_slow(o, &c, 1);
 		return;
 	}
-	if (n > 2) {
+	if (n > 16) {
 		fill_long(o->buf + o->len, c, n);
+		o->len += n;
+		return;
+	}
+	/* two stores of eight; past the end only while the buffer has room
+	 * (what lies past the end is not output) */
+	if (o->len + 8 < o->size) {
+		uint64_t w = 0x0101010101010101ULL * (unsigned char)c;
+
+		__builtin_memcpy(o->buf + o->len, &w, 8);
+		if (n > 8)
+			__builtin_memcpy(o->buf + o->len + n - 8, &w, 8);
 		o->len += n;
 		return;
 	}
@@ -177,9 +208,32 @@ static void put_udec(struct out *o, uint64_t v, size_t width, int zero)
 	}
 	p = digits(tmp + sizeof(tmp), v, 10, 0);
 	n = (size_t)(tmp + sizeof(tmp) - p);
-	if (n < width)
+	if (n < width && width <= sizeof(tmp)) {
+		/* padded in place: one copy */
+		while (n < width)
+			tmp[sizeof(tmp) - ++n] = zero ? '0' : ' ';
+		p = tmp + sizeof(tmp) - n;
+	} else if (n < width) {
 		put_fill(o, zero ? '0' : ' ', width - n);
+	}
 	put_mem(o, p, n);
+}
+
+/* The time column, "%6llu.%03llu" of microseconds and the nanoseconds
+ * past them, put together in one piece. */
+static inline void put_time(struct out *o, uint64_t ns)
+{
+	char tmp[32], *end = tmp + sizeof(tmp), *p = end - 3;
+	unsigned frac = (unsigned)(ns % 1000);
+
+	p[0] = (char)('0' + frac / 100);
+	p[1] = (char)('0' + frac / 10 % 10);
+	p[2] = (char)('0' + frac % 10);
+	*--p = '.';
+	p = digits(p, ns / 1000, 10, 0);
+	while (end - p < 10)
+		*--p = ' ';
+	put_mem(o, p, (size_t)(end - p));
 }
 
 static void put_sdec(struct out *o, int64_t v)
@@ -427,16 +481,15 @@ int trace_format_text(const struct trace_event *ev, char *buf, size_t size)
 	char tmp[24], *p;
 	size_t n;
 
-	put_udec(&o, ev->time_ns / 1000, 6, 0);
-	put_ch(&o, '.');
-	put_udec(&o, ev->time_ns % 1000, 3, 1);
+	put_time(&o, ev->time_ns);
 	put_mem(&o, " us #", 5);
-	p = digits(tmp + sizeof(tmp), ev->seq, 10, 0);
-	n = (size_t)(tmp + sizeof(tmp) - p);
+	/* "%-6llu " in one piece: the padding goes after the digits */
+	p = digits(tmp + 16, ev->seq, 10, 0);
+	n = (size_t)(tmp + 16 - p);
+	while (n < 6)
+		p[n++] = ' ';
+	p[n++] = ' ';
 	put_mem(&o, p, n);
-	if (n < 6)
-		put_fill(&o, ' ', 6 - n);
-	put_ch(&o, ' ');
 	put_left(&o, ev->task ? ev->task : "-", 12);
 	put_ch(&o, ' ');
 	put_left(&o, ev->kind ? ev->kind : "-", 14);

@@ -63,6 +63,56 @@ static void test_text_format(void)
 		" q=requests.0 head=3 avail=4 unique=8 op=GETATTR out=2 in=1");
 }
 
+/* The columns of a text line are printf's ("%6llu.%03llu us #%-6llu
+ * %-12s %-14s %s"), for any size of number and name, and truncate as
+ * snprintf() does at every buffer size. */
+static void test_text_columns_match_printf(void)
+{
+	static const u64 times[] = { 0,		7,	   999,
+				     1000,	123456789, 99999999999ULL,
+				     UINT64_MAX };
+	static const u64 seqs[] = { 1, 99999, 123456, 1234567, UINT64_MAX };
+	static const char *const names[] = { "", "t", "worker.0",
+					     "twelve-chars",
+					     "a-name-longer-than-14" };
+	char want[256], buf[256];
+
+	for (size_t t = 0; t < ARRAY_SIZE(times); t++) {
+		for (size_t q = 0; q < ARRAY_SIZE(seqs); q++) {
+			size_t k = (t + q) % ARRAY_SIZE(names);
+			struct trace_event ev = {
+				.seq = seqs[q],
+				.time_ns = times[t],
+				.task = names[k],
+				.kind = names[(k + 1) % ARRAY_SIZE(names)],
+				.func = "f",
+				.head = -1,
+				.avail_idx = -1,
+				.used_idx = -1,
+				.opcode = -1,
+			};
+			int n = snprintf(
+				want, sizeof(want),
+				"%6llu.%03llu us #%-6llu %-12s %-14s f",
+				(unsigned long long)(times[t] / 1000),
+				(unsigned long long)(times[t] % 1000),
+				(unsigned long long)seqs[q], ev.task, ev.kind);
+
+			CU_ASSERT_EQUAL(
+				trace_format_text(&ev, buf, sizeof(buf)), n);
+			CU_ASSERT_STRING_EQUAL(buf, want);
+			for (int size = 1; size <= n; size++) {
+				CU_ASSERT_EQUAL(trace_format_text(&ev, buf,
+								  (size_t)size),
+						n);
+				CU_ASSERT_EQUAL(strlen(buf), (size_t)size - 1);
+				CU_ASSERT_EQUAL(
+					memcmp(buf, want, (size_t)size - 1), 0);
+			}
+		}
+	}
+}
+
 static void test_json_format_escapes(void)
 {
 	char buf[256];
@@ -422,6 +472,7 @@ static void test_explicit_task_overrides_context(void)
 }
 
 VT_SUITE(sim_trace, setup, teardown, VT_CASE(test_text_format),
+	 VT_CASE(test_text_columns_match_printf),
 	 VT_CASE(test_json_format_escapes),
 	 VT_CASE(test_unknown_opcode_prints_number),
 	 VT_CASE(test_hash_is_deterministic_and_sensitive),
