@@ -92,6 +92,10 @@ struct vfsim_exec_opts {
 	/** scheduling policy overriding the scenario's (NULL: the file's) */
 	const char *policy;
 	enum vfsim_trace_format format; ///< what vfsim_result::trace holds
+	/** write a text or JSONL trace here as the run makes it, instead of
+	 *  collecting it in vfsim_result::trace (which stays NULL): the
+	 *  run's memory then stays flat however long its trace */
+	FILE *stream;
 	FILE *diag; ///< failed expectations and errors (NULL: silent)
 	/** also draw the run as a sequence chart into vfsim_result::msc
 	 *  (always done for VFSIM_TRACE_MSC) */

@@ -361,13 +361,15 @@ void exec_check_unexpected(struct exec *e, size_t nr_reports)
 		if (d && e->limit_trace)
 			fprintf(d,
 				"%s: the run stopped: the kept trace reached "
-				"its memory budget (%" PRIu64
-				" MiB, %zu events "
+				"its memory budget (%" PRIu64 " %s, %zu events "
 				"kept) (trace position #%" PRIu64 "); a run "
 				"whose expectations do not read the trace keeps "
 				"none\n",
-				e->s->file, trace_budget() >> 20, trace_kept(),
-				e->limit_pos);
+				e->s->file,
+				trace_budget() >>
+					(trace_budget() < (1 << 20) ? 10 : 20),
+				trace_budget() < (1 << 20) ? "KiB" : "MiB",
+				trace_kept(), e->limit_pos);
 		else if (d)
 			fprintf(d,
 				"%s: the run stopped at the step limit "

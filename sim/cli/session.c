@@ -23,7 +23,10 @@ static void record(struct exec *e, const struct trace_event *ev)
 {
 	if (e->msc)
 		trace_msc_event(e->msc, ev);
-	if (e->out)
+	if (e->out && e->o->stream)
+		trace_write_event(e->o->stream, ev,
+				  e->o->format == VFSIM_TRACE_JSONL);
+	else if (e->out)
 		trace_text_append(&e->text, ev,
 				  e->o->format == VFSIM_TRACE_JSONL);
 }
@@ -216,8 +219,9 @@ static void collect(struct exec *e)
 	}
 	if (e->out) {
 		e->out = false;
-		r->trace = e->text.buf ? e->text.buf : strdup("");
-		if (!r->trace)
+		if (e->o->stream)
+			fflush(e->o->stream);
+		else if (!(r->trace = e->text.buf ? e->text.buf : strdup("")))
 			abort();
 		e->text = (struct trace_text){ 0 };
 	}

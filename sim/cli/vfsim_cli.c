@@ -56,7 +56,11 @@ static const char run_usage[] =
 	"deadlock report), printed as\n"
 	"FILE: unexpected report KIND: MESSAGE (trace position #N),\n"
 	"and when it stops at the step limit:\n"
-	"FILE: the run stopped at the step limit (N steps) (trace position #N).\n"
+	"FILE: the run stopped at the step limit (N steps) (trace position #N),\n"
+	"or because the events its 'expect trace' lines read outgrew the\n"
+	"kept trace's memory budget (a run without them keeps no events):\n"
+	"FILE: the run stopped: the kept trace reached its memory budget\n"
+	"(512 MiB, N events kept) (trace position #N); ...\n"
 	"A replay list that runs out (choice 0 from there) or is not used up\n"
 	"gets a warning only.\n"
 	"\n"
@@ -67,7 +71,9 @@ static const char run_usage[] =
 	"               run (the choices.txt that --out writes)\n"
 	"  --trace F    trace format on standard output: text (default),\n"
 	"               jsonl (one JSON object per event), msc (the run as\n"
-	"               a sequence chart, mscgen source) or none\n"
+	"               a sequence chart, mscgen source) or none; text and\n"
+	"               jsonl are written as the run makes them (with --out,\n"
+	"               when it ends)\n"
 	"  --out DIR    also write into DIR (created with its parents if\n"
 	"               missing; checked before anything runs):\n"
 	"                 trace.txt or trace.jsonl  the trace (text unless\n"
@@ -312,6 +318,9 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 	/* --out always holds the text trace, whatever stdout shows. */
 	if (out && (shown == VFSIM_TRACE_NONE || shown == VFSIM_TRACE_MSC))
 		o.format = VFSIM_TRACE_TEXT;
+	/* without --out, a text trace goes out as it is made, not held */
+	if (!out && (shown == VFSIM_TRACE_TEXT || shown == VFSIM_TRACE_JSONL))
+		o.stream = stdo;
 	status = vfsim_exec(s, &o, &r);
 	if (status != 2 && shown == VFSIM_TRACE_MSC && out && r.msc)
 		fputs(r.msc, stdo);

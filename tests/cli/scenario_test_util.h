@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * scenario_test_util.h - text file helpers for the executor's tests:
- * read, write, and a readable line diff.
+ * read, write, and a readable line diff; and a scenario text run.
  */
 #ifndef VFSIM_TESTS_CLI_SCENARIO_TEST_UTIL_H
 #define VFSIM_TESTS_CLI_SCENARIO_TEST_UTIL_H
@@ -9,6 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "sim/cli/exec.h"
 
 static inline char *vt_read_text(const char *path)
 {
@@ -82,6 +86,36 @@ static inline int vt_diff_text(const char *name, const char *want,
 		g += vt_line_len(g) + (g[vt_line_len(g)] == '\n');
 	}
 	return 1;
+}
+
+/*
+ * Run scenario @text (read as file @name) with @o; the diagnostics go to
+ * *@diag (freed first), or nowhere when @diag is NULL. Returns the exit
+ * status; a text that does not parse fails the test.
+ */
+static inline int vt_exec_text(const char *name, const char *text,
+			       struct vfsim_exec_opts o, char **diag,
+			       struct vfsim_result *r)
+{
+	struct scenario_error err;
+	struct scenario *s;
+	size_t len;
+	int st;
+
+	if (diag) {
+		free(*diag);
+		*diag = NULL;
+	}
+	if (scenario_parse_string(name, text, &s, &err)) {
+		fprintf(stderr, "%s\n", err.msg);
+		CU_FAIL_FATAL("scenario does not parse");
+	}
+	o.diag = diag ? open_memstream(diag, &len) : NULL;
+	st = vfsim_exec(s, &o, r);
+	if (o.diag)
+		fclose(o.diag);
+	scenario_free(s);
+	return st;
 }
 
 #endif

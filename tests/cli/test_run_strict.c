@@ -42,23 +42,11 @@ static char *diag;
 static int run(const char *text, struct vfsim_exec_opts o, bool quiet,
 	       struct vfsim_result *r)
 {
-	struct scenario_error err;
-	struct scenario *s;
-	size_t len;
-	int st;
-
-	free(diag);
-	diag = NULL;
-	if (scenario_parse_string("s.vfs", text, &s, &err)) {
-		fprintf(stderr, "%s\n", err.msg);
-		CU_FAIL_FATAL("scenario does not parse");
+	if (quiet) {
+		free(diag);
+		diag = NULL;
 	}
-	o.diag = quiet ? NULL : open_memstream(&diag, &len);
-	st = vfsim_exec(s, &o, r);
-	if (o.diag)
-		fclose(o.diag);
-	scenario_free(s);
-	return st;
+	return vt_exec_text("s.vfs", text, o, quiet ? NULL : &diag, r);
 }
 
 static unsigned count_of(const char *hay, const char *needle)
