@@ -17,18 +17,29 @@
 #include "sim/trace/trace.h"
 #include "sim/trace/trace_msc.h"
 
+/* A stream gets the text this much at a time (one write per block, not
+ * per event). */
+#define STREAM_BLOCK (64u << 10)
+
+/* Hand the text so far to the stream. */
+static void flush_text(struct exec *e)
+{
+	if (e->text.len)
+		fwrite(e->text.buf, 1, e->text.len, e->o->stream);
+	e->text.len = 0;
+}
+
 /* Write @ev in the requested format while its strings are alive: a
  * detail may point into an object the run frees later. */
 static void record(struct exec *e, const struct trace_event *ev)
 {
 	if (e->msc)
 		trace_msc_event(e->msc, ev);
-	if (e->out && e->o->stream)
-		trace_write_event(e->o->stream, ev,
-				  e->o->format == VFSIM_TRACE_JSONL);
-	else if (e->out)
-		trace_text_append(&e->text, ev,
-				  e->o->format == VFSIM_TRACE_JSONL);
+	if (!e->out)
+		return;
+	trace_text_append(&e->text, ev, e->o->format == VFSIM_TRACE_JSONL);
+	if (e->o->stream && e->text.len >= STREAM_BLOCK)
+		flush_text(e);
 }
 
 static void sink(const struct trace_event *ev, void *arg)
@@ -219,10 +230,14 @@ static void collect(struct exec *e)
 	}
 	if (e->out) {
 		e->out = false;
-		if (e->o->stream)
+		if (e->o->stream) {
+			flush_text(e);
 			fflush(e->o->stream);
-		else if (!(r->trace = e->text.buf ? e->text.buf : strdup("")))
+			free(e->text.buf);
+		} else if (!(r->trace = e->text.buf ? e->text.buf :
+						      strdup(""))) {
 			abort();
+		}
 		e->text = (struct trace_text){ 0 };
 	}
 	r->choices = malloc((size_t)n + 1);
