@@ -478,14 +478,15 @@ static inline void put_field(struct out *o, const char *key, size_t klen,
 int trace_format_text(const struct trace_event *ev, char *buf, size_t size)
 {
 	struct out o = { buf, size, 0 };
-	char tmp[24], *p;
+	char tmp[32], *p;
 	size_t n;
 
 	put_time(&o, ev->time_ns);
 	put_mem(&o, " us #", 5);
-	/* "%-6llu " in one piece: the padding goes after the digits */
-	p = digits(tmp + 16, ev->seq, 10, 0);
-	n = (size_t)(tmp + 16 - p);
+	/* "%-6llu " in one piece: up to 20 digits end at tmp + 24, the
+	 * padding (at most 6 bytes) goes after them */
+	p = digits(tmp + 24, ev->seq, 10, 0);
+	n = (size_t)(tmp + 24 - p);
 	while (n < 6)
 		p[n++] = ' ';
 	p[n++] = ' ';
