@@ -88,6 +88,7 @@ int fault_point(const char *name);
 /**
  * @brief Consult fault point number @p point (from fault_point()); a
  * negative number is never hit.
+ * @param point the point's number
  * @param site the calling function (may be NULL)
  * @return true when this hit must fail
  */

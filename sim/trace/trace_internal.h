@@ -11,6 +11,7 @@
 
 #include "sim/trace/trace.h"
 
+/** @cond INTERNAL */
 #define trace_unlikely(x) __builtin_expect(!!(x), 0)
 
 #define TRACE_FNV_OFFSET 0xcbf29ce484222325ULL
@@ -90,5 +91,7 @@ void *trace_xmalloc(size_t size);
 
 /* Bytes the interned names take (for the statistics only). */
 size_t trace_names_memory(void);
+
+/** @endcond */
 
 #endif /* VFSIM_SIM_TRACE_TRACE_INTERNAL_H */
