@@ -13,7 +13,9 @@
 #   make reader     each driver variant's view of guest/ in build/reader/
 #   make fuzz       libFuzzer targets, FUZZ_SECONDS each (default 30), their
 #                   corpora seeded from the scenario set first
-#   make bench      benchmarks (printed numbers, never pass/fail on time)
+#   make bench      benchmarks and a table of figures and targets (printed
+#                   numbers, never pass/fail on time)
+#   make bench-compare A=REV B=REV  two builds' round trip, turn about
 #   make test-arm64 the suite cross-built for aarch64, run under qemu-aarch64
 #   make test-s390x the same for s390x, a big-endian host
 #   make check-endian  sparse checks every fixed-byte-order access
@@ -100,7 +102,7 @@ CORE_DIRS := fuse_proto sim guest device
 .PHONY: all run test test-arm64 test-s390x test-kernel test-fuse test-backends deps-backends check-layers check \
 	check-valgrind check-asan check-format check-install check-endian coverage docs fuzz \
 	bench install uninstall format clean deps deps-fuzz deps-kernel deps-cross-arm64 \
-	deps-cross-s390x reader sweep
+	deps-cross-s390x reader sweep bench-compare
 
 all: $(LIB) $(PROG)
 
@@ -356,9 +358,16 @@ $(BUILD)/bench/%: tests/bench/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
 
+# Every benchmark, then the table of figures and targets (scripts/bench.sh).
 bench: $(BENCH_BINS) $(PROG)
-	@set -e; for b in $(BENCH_BINS); do echo "== $$b"; VFSIM=$(CURDIR)/$(PROG) $$b; done
-	@echo "== scripts/bench-callgrind.sh"; scripts/bench-callgrind.sh $(BUILD)/bench/bench_roundtrip
+	@scripts/bench.sh $(BUILD)
+
+# The round trip of two builds, turn about (A, B: revisions, "." the
+# working tree): make bench-compare A=HEAD~1 B=HEAD
+A ?= HEAD
+B ?= .
+bench-compare:
+	@BUILD=$(BUILD) scripts/bench-compare.sh $(A) $(B)
 
 # --- make install -------------------------------------------------------
 INC_DIR := $(DESTDIR)$(PREFIX)/include/vfsim

@@ -151,7 +151,8 @@ int fuse_state_load(struct fuse_server *dst, const void *buf, size_t len,
 /**
  * @brief Give @p dst the file tree of @p src (names, attributes, bytes,
  *        readdir cookies, nodeids, counters) and no session state: the
- *        destination's view of the shared directory.
+ *        destination's view of the shared directory. The two trees share
+ *        file data pages until either side writes one (copy on write).
  * @return 0, -EBUSY when @p dst holds anything but its root or has session
  *         state, -EXDEV when the configurations differ
  */

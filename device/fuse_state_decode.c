@@ -15,7 +15,25 @@
 #include "device/fuse_state_internal.h"
 #include "sim/trace/host.h"
 
-static u32 crc_table[256];
+/* crc_table[k][b]: the CRC of byte b followed by k zero bytes, so eight
+ * bytes are folded in at once ("slicing by 8"). */
+static u32 crc_table[8][256];
+
+static void crc_tables(void)
+{
+	for (u32 i = 0; i < 256; i++) {
+		u32 c = i;
+
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+		crc_table[0][i] = c;
+	}
+	for (u32 i = 0; i < 256; i++)
+		for (int k = 1; k < 8; k++)
+			crc_table[k][i] =
+				crc_table[0][crc_table[k - 1][i] & 0xff] ^
+				(crc_table[k - 1][i] >> 8);
+}
 
 /* CRC-32 (IEEE 802.3, reflected, as zlib's crc32()): python3 -c
  * 'import zlib; print(zlib.crc32(data))' gives the same number. */
@@ -23,18 +41,20 @@ u32 fs_crc32(u32 crc, const void *buf, size_t len)
 {
 	const u8 *p = buf;
 
-	if (!crc_table[1]) {
-		for (u32 i = 0; i < 256; i++) {
-			u32 c = i;
-
-			for (int k = 0; k < 8; k++)
-				c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
-			crc_table[i] = c;
-		}
-	}
+	if (!crc_table[0][1])
+		crc_tables();
 	crc = ~crc;
+	for (; len >= 8; len -= 8, p += 8) {
+		u32 lo = crc ^ ((u32)p[0] | (u32)p[1] << 8 | (u32)p[2] << 16 |
+				(u32)p[3] << 24);
+
+		crc = crc_table[7][lo & 0xff] ^ crc_table[6][(lo >> 8) & 0xff] ^
+		      crc_table[5][(lo >> 16) & 0xff] ^ crc_table[4][lo >> 24] ^
+		      crc_table[3][p[4]] ^ crc_table[2][p[5]] ^
+		      crc_table[1][p[6]] ^ crc_table[0][p[7]];
+	}
 	while (len--)
-		crc = crc_table[(crc ^ *p++) & 0xff] ^ (crc >> 8);
+		crc = crc_table[0][(crc ^ *p++) & 0xff] ^ (crc >> 8);
 	return ~crc;
 }
 
@@ -309,31 +329,35 @@ static int decode_sections(struct fs_decoded *d, const u8 *body, u64 len)
 	return 0;
 }
 
-static int cmp_path(const void *a, const void *b)
-{
-	const struct fs_inode_rec *x = *(const struct fs_inode_rec *const *)a;
-	const struct fs_inode_rec *y = *(const struct fs_inode_rec *const *)b;
-
-	if (x->path_len != y->path_len)
-		return x->path_len < y->path_len ? -1 : 1;
-	return memcmp(x->path, y->path, x->path_len);
-}
-
-/* Two records with one path would be one inode. */
+/* Two records with one path would be one inode: every path goes into an
+ * open-addressing table by its hash, compared in full on a hash match. */
 static bool has_duplicate_path(const struct fs_decoded *d)
 {
-	const struct fs_inode_rec **v =
-		host_malloc((d->ninodes + 1) * sizeof(*v));
-	size_t n = 0;
+	size_t size = 64, mask;
+	const struct fs_inode_rec **tab;
 	bool dup = false;
 
-	for (size_t i = 0; i < d->ninodes; i++)
-		if (d->inodes[i].path_len)
-			v[n++] = &d->inodes[i];
-	qsort(v, n, sizeof(*v), cmp_path);
-	for (size_t i = 1; i < n && !dup; i++)
-		dup = !cmp_path(&v[i - 1], &v[i]);
-	free(v);
+	while (size < 2 * d->ninodes)
+		size *= 2;
+	mask = size - 1;
+	tab = host_calloc(size, sizeof(*tab));
+	for (size_t i = 0; i < d->ninodes && !dup; i++) {
+		const struct fs_inode_rec *r = &d->inodes[i];
+		size_t j;
+
+		if (!r->path_len)
+			continue;
+		j = fs_crc32(0, r->path, r->path_len) & mask;
+		for (; tab[j]; j = (j + 1) & mask) {
+			if (tab[j]->path_len == r->path_len &&
+			    !memcmp(tab[j]->path, r->path, r->path_len)) {
+				dup = true;
+				break;
+			}
+		}
+		tab[j] = r;
+	}
+	free(tab);
 	return dup;
 }
 

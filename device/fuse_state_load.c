@@ -174,13 +174,6 @@ static int restore_err(int err)
 	return err == -ENOSPC ? err : -EUCLEAN;
 }
 
-static int copy_page(void *arg, u64 index, const void *page)
-{
-	struct load_ctx *c = arg;
-
-	return memfs_restore_page(c->tfs, c->cur_new, index, page);
-}
-
 static int copy_dirent(void *arg, const char *name, u64 ino, u64 cookie)
 {
 	struct load_ctx *c = arg;
@@ -256,8 +249,8 @@ static int build_tree(struct load_ctx *c, struct fuse_server *tmp)
 			err = memfs_for_each_dirent(c->dfs, in->nodeid,
 						    copy_dirent, c);
 		else
-			err = memfs_for_each_page(c->dfs, in->nodeid, copy_page,
-						  c);
+			err = memfs_share_pages(c->tfs, c->cur_new, c->dfs,
+						in->nodeid);
 		if (err)
 			return restore_err(err);
 	}

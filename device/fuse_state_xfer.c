@@ -17,13 +17,6 @@ struct tree_ctx {
 	u64 cur;
 };
 
-static int tree_page(void *arg, u64 index, const void *page)
-{
-	struct tree_ctx *c = arg;
-
-	return memfs_restore_page(c->dst, c->cur, index, page);
-}
-
 static int tree_dirent(void *arg, const char *name, u64 ino, u64 cookie)
 {
 	struct tree_ctx *c = arg;
@@ -53,7 +46,7 @@ static int tree_content(void *arg, const struct memfs_inode_info *in)
 	if ((in->attr.mode & 0170000) == 0040000)
 		return memfs_for_each_dirent(c->src, in->nodeid, tree_dirent,
 					     c);
-	return memfs_for_each_page(c->src, in->nodeid, tree_page, c);
+	return memfs_share_pages(c->dst, c->cur, c->src, in->nodeid);
 }
 
 int fuse_state_copy_tree(struct fuse_server *dst, struct fuse_server *src)

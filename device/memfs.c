@@ -32,8 +32,16 @@ void *memfs_xrealloc(void *p, size_t n, size_t size)
 /* Index of the first inode whose nodeid is >= @nodeid. */
 size_t memfs_inode_slot(const struct memfs *fs, u64 nodeid)
 {
-	size_t lo = 0, hi = fs->ninodes;
+	size_t lo = 0, hi = fs->ninodes, guess = (size_t)(nodeid - 1);
 
+	/* nodeids are handed out in order: until an inode goes, nodeid N
+	 * sits at N - 1, and it never sits further up */
+	if (guess < hi) {
+		if (fs->inodes[guess]->nodeid == nodeid)
+			return guess;
+		if (fs->inodes[guess]->nodeid > nodeid)
+			hi = guess;
+	}
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
@@ -123,7 +131,6 @@ static void inode_destroy(struct memfs *fs, struct memfs_inode *inode)
 		free(inode->ents[i].name);
 	free(inode->ents);
 	memfs_free_pages(fs, inode);
-	free(inode->name);
 	free(inode);
 }
 
@@ -201,8 +208,10 @@ static bool is_dot_or_dotdot(const char *name)
 struct memfs_dirent *memfs_dir_find(const struct memfs_inode *dir,
 				    const char *name)
 {
+	u32 h = memfs_name_hash(name);
+
 	for (size_t i = 0; i < dir->nents; i++)
-		if (!strcmp(dir->ents[i].name, name))
+		if (dir->ents[i].hash == h && !strcmp(dir->ents[i].name, name))
 			return &dir->ents[i];
 	return NULL;
 }
@@ -224,7 +233,8 @@ void memfs_dir_add(struct memfs_inode *dir, const char *name,
 	de->cookie = cookie;
 	de->ino = child->nodeid;
 	de->name = host_strdup(name);
-	child->name = host_strdup(name);
+	de->hash = memfs_name_hash(name);
+	child->name = de->name;
 	child->parent = dir->nodeid;
 	dir->attr.size = dir->nents;
 }
@@ -242,10 +252,10 @@ void memfs_dir_remove(struct memfs_inode *dir, struct memfs_dirent *de)
 	dir->attr.size = dir->nents;
 }
 
+/* Forget @inode's name: the entry that owned the string is already gone. */
 void memfs_drop_name(struct memfs *fs, struct memfs_inode *inode)
 {
 	(void)fs;
-	free(inode->name);
 	inode->name = NULL;
 	inode->parent = 0;
 }

@@ -50,7 +50,8 @@
  * memfs_get_counters()) and re-created exactly with the memfs_restore_*()
  * calls, always in ascending id order. Restore into a fresh memfs_new()
  * (same config) in this order: memfs_restore_inode() for every inode,
- * memfs_restore_page() for their pages, memfs_restore_dirent() for every
+ * memfs_restore_page() for their pages (or memfs_share_pages() from a tree
+ * in the same process), memfs_restore_dirent() for every
  * directory's entries, memfs_restore_handle(), then memfs_set_counters();
  * memfs_check() must then pass.
  *
@@ -374,6 +375,16 @@ int memfs_restore_dirent(struct memfs *fs, u64 dir, const char *name, u64 ino,
 			 u64 cookie);
 /** @brief Restore: put one data page of file @p ino back (no attr change). */
 int memfs_restore_page(struct memfs *fs, u64 ino, u64 index, const void *page);
+/**
+ * @brief Restore: give file @p ino the data pages of file @p src_ino of
+ *        another memfs @p src, shared until either side writes one (copy on
+ *        write), where memfs_restore_page() would copy them one by one.
+ *        Both page tables must have the same size
+ *        (else -EINVAL) and @p ino must have no page where @p src_ino has
+ *        one (else -EEXIST, nothing taken).
+ */
+int memfs_share_pages(struct memfs *fs, u64 ino, const struct memfs *src,
+		      u64 src_ino);
 /** @brief Restore: re-open a handle with its exact id. */
 int memfs_restore_handle(struct memfs *fs,
 			 const struct memfs_handle_info *info);

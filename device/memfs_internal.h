@@ -21,6 +21,28 @@ struct memfs_dirent {
 	u64 cookie;
 	u64 ino;
 	char *name;
+	u32 hash; /* memfs_name_hash(name): lookups compare it first */
+};
+
+/* A name's hash (FNV-1a): a directory scan compares it before the text. */
+static inline u32 memfs_name_hash(const char *name)
+{
+	u32 h = 2166136261u;
+
+	while (*name)
+		h = (h ^ (u8)*name++) * 16777619u;
+	return h;
+}
+
+/*
+ * A file data page. Pages are shared between trees copied from one another
+ * (the destination of a migration starts from a copy of the host tree) and
+ * copied when one of them writes: copying 4 KiB per file would make a state
+ * load cost a page fault and a copy per file for data nobody changed.
+ */
+struct memfs_page {
+	u64 refs;
+	u8 data[MEMFS_PAGE_SIZE];
 };
 
 struct memfs_inode {
@@ -30,15 +52,18 @@ struct memfs_inode {
 	u32 nopen;
 	u32 npin;
 	u64 parent; /* 0 when unlinked; the root is its own parent */
-	char *name; /* NULL when unlinked and for the root */
+	/* NULL when unlinked and for the root; the parent's entry owns it */
+	const char *name;
 	struct memfs_attr attr;
 	/* directories */
 	struct memfs_dirent *ents;
 	size_t nents, ents_cap;
 	u64 next_cookie;
 	/* regular files: page table, NULL slots are holes */
-	u8 **pages;
+	struct memfs_page **pages;
 	u64 npages;
+	/* the table of a file of one page: most files, one malloc fewer */
+	struct memfs_page *page0;
 };
 
 struct memfs_handle {
@@ -83,8 +108,9 @@ void memfs_maybe_free(struct memfs *fs, struct memfs_inode *inode);
 void memfs_touch(struct memfs *fs, struct memfs_inode *inode, bool mtime);
 void memfs_truncate(struct memfs *fs, struct memfs_inode *inode, u64 size);
 void memfs_free_pages(struct memfs *fs, struct memfs_inode *inode);
+void memfs_resize_table(struct memfs_inode *inode, u64 want);
 int memfs_page_slot(struct memfs *fs, struct memfs_inode *inode, u64 index,
-		    u8 **page);
+		    bool zero, u8 **page);
 
 /// @endcond
 

@@ -99,7 +99,7 @@ int memfs_for_each_page(const struct memfs *fs, u64 ino,
 
 		if (!inode->pages[i])
 			continue;
-		ret = fn(arg, i, inode->pages[i]);
+		ret = fn(arg, i, inode->pages[i]->data);
 		if (ret)
 			return ret;
 	}
@@ -181,11 +181,7 @@ int memfs_restore_inode(struct memfs *fs, const struct memfs_inode_info *info)
 		u64 want = (info->attr.size + MEMFS_PAGE_SIZE - 1) /
 			   MEMFS_PAGE_SIZE;
 
-		inode->pages =
-			memfs_xrealloc(NULL, want, sizeof(*inode->pages));
-		for (u64 p = 0; p < want; p++)
-			inode->pages[p] = NULL;
-		inode->npages = want;
+		memfs_resize_table(inode, want);
 	}
 	return 0;
 }
@@ -224,8 +220,37 @@ int memfs_restore_page(struct memfs *fs, u64 ino, u64 index, const void *page)
 		return -EISDIR;
 	if (index >= inode->npages)
 		return -EINVAL;
-	memfs_page_slot(fs, inode, index, &p);
+	memfs_page_slot(fs, inode, index, false, &p);
 	memcpy(p, page, MEMFS_PAGE_SIZE);
+	return 0;
+}
+
+int memfs_share_pages(struct memfs *fs, u64 ino, const struct memfs *src,
+		      u64 src_ino)
+{
+	struct memfs_inode *inode = memfs_iget(fs, ino);
+	const struct memfs_inode *from = memfs_iget(src, src_ino);
+
+	if (!inode || !from)
+		return -ESTALE;
+	if (fs == src)
+		return -EINVAL;
+	if (memfs_is_dir(inode) || memfs_is_dir(from))
+		return -EISDIR;
+	if (inode->npages != from->npages)
+		return -EINVAL;
+	/* every page is checked before any is taken: all or nothing */
+	for (u64 i = 0; i < from->npages; i++)
+		if (from->pages[i] && inode->pages[i])
+			return -EEXIST;
+	for (u64 i = 0; i < from->npages; i++) {
+		if (!from->pages[i])
+			continue;
+		from->pages[i]->refs++;
+		inode->pages[i] = from->pages[i];
+		fs->data_pages++;
+		inode->attr.blocks += MEMFS_PAGE_SIZE / 512;
+	}
 	return 0;
 }
 
@@ -342,8 +367,9 @@ static int check_inode(const struct memfs *fs, const struct memfs_inode *in,
 int memfs_check(const struct memfs *fs, char *why, size_t size)
 {
 	const struct memfs_inode *root = memfs_iget(fs, MEMFS_ROOT_ID);
-	size_t h = 0;
+	u32 *nopen;
 	u64 pages = 0;
+	int err = 0;
 
 	/* Ordering first: every lookup below relies on it. */
 	for (size_t i = 1; i < fs->ninodes; i++)
@@ -362,19 +388,20 @@ int memfs_check(const struct memfs *fs, char *why, size_t size)
 			return fail(why, size, "handle %llu: bad",
 				    (unsigned long long)hd->fh);
 	}
-	for (size_t i = 0; i < fs->ninodes; i++) {
+	/* handles per inode, counted once (each handle's inode exists) */
+	nopen = host_calloc(fs->ninodes + 1, sizeof(*nopen));
+	for (size_t h = 0; h < fs->nhandles; h++)
+		nopen[memfs_inode_slot(fs, fs->handles[h].ino)]++;
+	for (size_t i = 0; i < fs->ninodes && !err; i++) {
 		const struct memfs_inode *in = fs->inodes[i];
-		u32 nopen = 0;
-		int err;
 
-		for (h = 0; h < fs->nhandles; h++)
-			nopen += fs->handles[h].ino == in->nodeid;
-		err = check_inode(fs, in, nopen, why, size);
-		if (err)
-			return err;
-		for (u64 p = 0; p < in->npages; p++)
+		err = check_inode(fs, in, nopen[i], why, size);
+		for (u64 p = 0; p < in->npages && !err; p++)
 			pages += !!in->pages[p];
 	}
+	free(nopen);
+	if (err)
+		return err;
 	if (pages != fs->data_pages)
 		return fail(why, size, "data page total");
 	if (fs->ninodes > fs->cfg.max_inodes)

@@ -70,7 +70,7 @@ static int exchange(struct memfs *fs, struct memfs_inode *odir,
 {
 	struct memfs_inode *a = memfs_iget(fs, ode->ino);
 	struct memfs_inode *b = memfs_iget(fs, nde->ino);
-	char *aname, *bname;
+	const char *aname, *bname;
 
 	if (a == b)
 		return 0;

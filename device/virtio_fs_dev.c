@@ -170,13 +170,15 @@ void vfs_dev_reset(struct vfs_dev *dev)
 static void ring_init(struct vfs_dev *dev, unsigned int idx)
 {
 	struct vfs_ring *r = &dev->rings[idx];
+	char name[24];
 
 	r->dev = dev;
 	r->idx = idx;
 	if (idx == 0)
-		snprintf(r->name, sizeof(r->name), "hiprio");
+		snprintf(name, sizeof(name), "hiprio");
 	else
-		snprintf(r->name, sizeof(r->name), "requests.%u", idx - 1);
+		snprintf(name, sizeof(name), "requests.%u", idx - 1);
+	r->name = trace_name(name);
 	__init_waitqueue_head(&r->wq, "vfs_dev ring");
 	__init_waitqueue_head(&r->drain_wq, "vfs_dev drain");
 	INIT_LIST_HEAD(&r->held);

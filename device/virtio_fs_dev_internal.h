@@ -56,9 +56,11 @@ struct vfs_worker {
 
 /** @brief One virtqueue as the device sees it. */
 struct vfs_ring {
-	struct vfs_dev *dev;	    /**< owner */
-	unsigned int idx;	    /**< queue index */
-	char name[24];		    /**< "hiprio", "requests.N" */
+	struct vfs_dev *dev; /**< owner */
+	unsigned int idx;    /**< queue index */
+	/** "hiprio", "requests.N", interned (trace_name()): every event of
+	 *  the ring records it */
+	const char *name;
 	struct vringh vrh;	    /**< device-side ring access */
 	bool ready;		    /**< addresses known (queue_ready) */
 	bool kick_armed;	    /**< kicks are seen (a kick fd is set) */

@@ -214,8 +214,8 @@ static struct vfs_req *req_pop(struct vfs_worker *w)
 	TRACE(.kind = "dev.pop", .func = "fv_queue_worker", .queue = r->name,
 	      .head = req->ch.head, .avail_idx = r->vrh.last_avail_idx,
 	      .unique = req->unique, .opcode = req->opcode,
-	      .detail = trace_fmt("out=%u in=%u", req->ch.out_len,
-				  req->ch.in_len));
+	      .args = TRACE_FMT("out=%u in=%u", req->ch.out_len,
+				req->ch.in_len));
 	vfs_req_check_leak(req);
 	return req;
 }
@@ -355,10 +355,10 @@ static bool req_complete(struct vfs_worker *w, struct vfs_req *req)
 	TRACE(.kind = "dev.complete", .func = "vu_queue_push", .queue = r->name,
 	      .head = req->ch.head, .used_idx = r->vrh.last_used_idx,
 	      .unique = req->unique, .opcode = req->opcode,
-	      .detail = used == req->out_len ?
-				trace_fmt("len=%zu", used) :
-				trace_fmt("len=%zu short: the reply has %zu",
-					  used, req->out_len));
+	      .args = used == req->out_len ?
+			      TRACE_FMT("len=%zu", used) :
+			      TRACE_FMT("len=%zu short: the reply has %zu",
+					used, req->out_len));
 	if (vringh_need_notify(&r->vrh)) {
 		r->st.irqs++;
 		TRACE(.kind = "dev.irq", .func = "vu_queue_notify",

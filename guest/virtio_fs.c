@@ -987,7 +987,7 @@ static void virtio_fs_request_complete(struct fuse_req *req,
 	TRACE(.kind = "virtio_fs.complete",
 	      .func = "virtio_fs_request_complete", .queue = fsvq->name,
 	      .unique = req->in.h.unique, .opcode = (s32)req->in.h.opcode,
-	      .detail = trace_fmt("error=%d", req->out.h.error));
+	      .args = TRACE_FMT("error=%d", req->out.h.error));
 
 	if (virtio_fs_variant_in(fs, VFS_V5_2019)) {
 		spin_lock(&fpq->lock);
@@ -1066,7 +1066,7 @@ static void virtio_fs_requests_done_work(struct work_struct *work)
 			      .func = "virtio_fs_requests_done_work",
 			      .queue = fsvq->name, .unique = req->in.h.unique,
 			      .opcode = (s32)req->in.h.opcode,
-			      .detail = trace_fmt("len=%u", len));
+			      .args = TRACE_FMT("len=%u", len));
 			if (virtio_fs_variant_in(fs, VFS_MAINLINE)) {
 				if (!virtio_fs_verify_response(req, len)) {
 					req->out.h.error = -EIO;
@@ -1876,7 +1876,7 @@ static int virtio_fs_enqueue_req(struct virtio_fs_vq *fsvq,
 	TRACE(.kind = "virtio_fs.enqueue", .func = "virtio_fs_enqueue_req",
 	      .queue = fsvq->name, .unique = req->in.h.unique,
 	      .opcode = (s32)req->in.h.opcode,
-	      .detail = trace_fmt("out_sgs=%u in_sgs=%u", out_sgs, in_sgs));
+	      .args = TRACE_FMT("out_sgs=%u in_sgs=%u", out_sgs, in_sgs));
 	notify = virtqueue_kick_prepare(fsvq->vq);
 	spin_unlock(&fsvq->lock);
 	if (notify)

@@ -102,6 +102,10 @@ struct vfsim_exec_opts {
 	/** driver variant overriding the scenario's (NULL: the file's) */
 	const char *variant;
 	enum vfsim_trace_format format; ///< what vfsim_result::trace holds
+	/** write a text or JSONL trace here as the run makes it, instead of
+	 *  collecting it in vfsim_result::trace (which stays NULL): the
+	 *  run's memory then stays flat however long its trace */
+	FILE *stream;
 	FILE *diag; ///< failed expectations and errors (NULL: silent)
 	/** also draw the run as a sequence chart into vfsim_result::msc
 	 *  (always done for VFSIM_TRACE_MSC) */
@@ -142,6 +146,9 @@ struct vfsim_result {
 	uint64_t trace_hash;  ///< trace_hash() of the run
 	uint64_t trace_count; ///< events in the trace
 	char *trace;	      ///< the trace in the requested format, or NULL
+	/** errno of the first write to vfsim_exec_opts::stream that failed
+	 *  (nothing more is written after it), or 0 */
+	int stream_error;
 	char *choices;	      ///< recorded choices, "replay:I,J,..."
 	char *msc; ///< the run as mscgen source, or NULL when not asked for
 	struct vfsim_picture *pictures; ///< ring pictures, in order taken

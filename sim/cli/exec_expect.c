@@ -366,6 +366,7 @@ void exec_note_status(struct exec *e, enum sched_status st)
 	if (st == SCHED_LIMIT && !e->limit_pos) {
 		e->limit_pos = trace_count();
 		e->limit_steps = sched_steps();
+		e->limit_trace = trace_over_budget;
 	} else if (st == SCHED_TIME_LIMIT && !e->time_limit_pos) {
 		e->time_limit_pos = trace_count();
 	} else {
@@ -432,7 +433,21 @@ void exec_check_unexpected(struct exec *e, size_t nr_reports)
 	}
 	if (e->limit_pos) {
 		e->r->limit = true;
-		if (d)
+		if (d && e->limit_trace)
+			fprintf(d,
+				"%s: the run stopped: the kept trace reached "
+				"its memory budget (%" PRIu64 " %s, %zu events "
+				"kept) (trace position #%" PRIu64 "); a run "
+				"whose expectations do not read the trace keeps "
+				"none%s%s\n",
+				e->s->file,
+				trace_budget() >>
+					(trace_budget() < (1 << 20) ? 10 : 20),
+				trace_budget() < (1 << 20) ? "KiB" : "MiB",
+				trace_kept(), e->limit_pos,
+				e->limit_tasks[0] ? "; still running: " : "",
+				e->limit_tasks);
+		else if (d)
 			fprintf(d,
 				"%s: the run stopped at the step limit "
 				"(%" PRIu64 " steps) (trace position #%" PRIu64

@@ -95,16 +95,16 @@ struct exec {
 	bool ran;		  ///< a run item was executed
 	/** vfsim_exec(): fail on unaccounted reports and the step limit */
 	bool strict;
-	u64 limit_pos;	    ///< trace position of SCHED_LIMIT, or 0
-	u64 limit_steps;    ///< steps taken when it was reached
+	u64 limit_pos;		///< trace position of SCHED_LIMIT, or 0
+	u64 limit_steps;	///< steps taken when it was reached
+	bool limit_trace;	///< it was the kept trace's memory budget
 	u64 time_limit_pos; ///< trace position of SCHED_TIME_LIMIT, or 0
 	/** the tasks still running when a limit was first reached */
 	char limit_tasks[256];
-	u64 leaks;	       ///< kmem_exit() at teardown
-	FILE *out;	       ///< the trace as it is written
-	char *out_buf;	       ///< @c out's buffer
-	size_t out_len;	       ///< @c out's length
-	struct trace_msc *msc; ///< the sequence chart, or NULL
+	u64 leaks;		///< kmem_exit() at teardown
+	bool out;		///< the trace text is written (text, jsonl)
+	struct trace_text text; ///< the trace as it is written
+	struct trace_msc *msc;	///< the sequence chart, or NULL
 };
 
 /** @brief Body of a scenario task; @p arg is its struct exec_task. */

@@ -443,11 +443,11 @@ static int run_op(struct exec_task *et, const struct scn_op *op,
 	}
 out:
 	TRACE(.kind = "scn.op", .func = scenario_op_name(op->kind),
-	      .detail = trace_fmt("op %u%s%s: %s%s%s", op->ordinal,
-				  path || hname ? " " : "",
-				  path ? path : (hname ? hname : ""),
-				  exec_errname(ret), *why ? ", " : "",
-				  *why ? *why : ""));
+	      .args = TRACE_FMT("op %u%s%s: %s%s%s", op->ordinal,
+				path || hname ? " " : "",
+				path ? path : (hname ? hname : ""),
+				exec_errname(ret), *why ? ", " : "",
+				*why ? *why : ""));
 	for (size_t i = 0; i < 5; i++) {
 		free(et->op_text[i]);
 		et->op_text[i] = NULL;

@@ -44,7 +44,23 @@ struct conn {
 	u64 destroy_seq; /* DESTROY sent (0: not yet) */
 };
 
+/* The kinds of event the ledger follows. */
+enum kind {
+	K_OTHER,
+	K_SCN_OP,
+	K_SEND,
+	K_END,
+};
+
+#define KIND_BITS 8
+
 struct req_ledger {
+	/* kind pointer -> enum kind: every event comes here, and the
+	 * trace hands its kinds over as pointers that stay valid */
+	struct {
+		const char *ptr;
+		u8 kind;
+	} kinds[1u << KIND_BITS];
 	struct conn *conns;
 	size_t nr_conns;
 	char *pending; /* found since the last check */
@@ -255,9 +271,11 @@ static void ended(struct req_ledger *l, const struct trace_event *ev)
 /* A `umount` that succeeded: connections that sent DESTROY are over. */
 static void unmounted(struct req_ledger *l, const struct trace_event *ev)
 {
-	size_t n = ev->detail ? strlen(ev->detail) : 0;
+	char buf[512];
+	const char *d = trace_detail(ev, buf, sizeof(buf));
+	size_t n = d ? strlen(d) : 0;
 
-	if (n < 3 || strcmp(ev->detail + n - 3, ": 0"))
+	if (n < 3 || strcmp(d + n - 3, ": 0"))
 		return;
 	for (size_t i = 0; i < l->nr_conns; i++) {
 		struct conn *c = &l->conns[i];
@@ -269,22 +287,59 @@ static void unmounted(struct req_ledger *l, const struct trace_event *ev)
 	}
 }
 
-void req_ledger_event(struct req_ledger *l, const struct trace_event *ev)
+static __attribute__((noinline)) u8 kind_learn(struct req_ledger *l, size_t i,
+					       const char *kind)
 {
-	if (!ev->kind)
-		return;
-	if (!strcmp(ev->kind, "scn.op")) {
+	/* the pair's free slot, else its first */
+	if (l->kinds[i].ptr && !l->kinds[i ^ 1].ptr)
+		i ^= 1;
+	l->kinds[i].ptr = kind;
+	l->kinds[i].kind = !strcmp(kind, "scn.op")	   ? K_SCN_OP :
+			   !strcmp(kind, "virtio_fs.send") ? K_SEND :
+			   !strcmp(kind, "fuse.end")	   ? K_END :
+							     K_OTHER;
+	return l->kinds[i].kind;
+}
+
+static inline u8 kind_of(struct req_ledger *l, const char *kind)
+{
+	size_t i = (size_t)(((u64)(uintptr_t)kind * 0x9e3779b97f4a7c15ULL) >>
+			    (64 - KIND_BITS));
+
+	if (l->kinds[i].ptr == kind)
+		return l->kinds[i].kind;
+	if (l->kinds[i ^ 1].ptr == kind)
+		return l->kinds[i ^ 1].kind;
+	return kind_learn(l, i, kind);
+}
+
+/* An event of a kind the ledger follows (out of line: most are not). */
+static __attribute__((noinline)) void followed(struct req_ledger *l, u8 k,
+					       const struct trace_event *ev)
+{
+	if (k == K_SCN_OP) {
 		if (ev->func && !strcmp(ev->func, "umount"))
 			unmounted(l, ev);
 		return;
 	}
 	if (!ev->unique || ev->unique >= REQ_LEDGER_MAX_UNIQUE)
 		return;
-	if (!strcmp(ev->kind, "virtio_fs.send") && ev->opcode != FUSE_FORGET &&
+	if (k == K_SEND && ev->opcode != FUSE_FORGET &&
 	    ev->opcode != FUSE_BATCH_FORGET)
 		sent(l, ev);
-	else if (!strcmp(ev->kind, "fuse.end"))
+	else if (k == K_END)
 		ended(l, ev);
+}
+
+void req_ledger_event(struct req_ledger *l, const struct trace_event *ev)
+{
+	u8 k;
+
+	if (!ev->kind)
+		return;
+	k = kind_of(l, ev->kind);
+	if (k != K_OTHER)
+		followed(l, k, ev);
 }
 
 void req_ledger_settled(struct req_ledger *l)

@@ -64,7 +64,12 @@ void req_ledger_free(struct req_ledger *l);
  */
 int req_ledger_register(struct req_ledger *l);
 
-/** @brief Take one event into account (see the file comment). */
+/**
+ * @brief Take one event into account (see the file comment). The ledger
+ * remembers what each kind pointer names, so @p ev's kind must be a
+ * string that does not change (a literal, or what the trace hands a sink:
+ * a literal or an interned name).
+ */
 void req_ledger_event(struct req_ledger *l, const struct trace_event *ev);
 
 /**

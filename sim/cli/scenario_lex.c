@@ -420,13 +420,18 @@ size_t scenario_expand(const char *tmpl, unsigned long i, char *buf,
 		       size_t size)
 {
 	char num[24];
-	size_t n = 0, nl = (size_t)snprintf(num, sizeof(num), "%lu", i);
+	size_t n = 0, nl = 0;
 
 	for (const char *p = tmpl; *p; p++) {
 		const char *add = p;
 		size_t len = 1;
 
 		if (*p == SCN_ITER_MARK) {
+			/* printed once, and only for a template that has
+			 * a mark: most paths have none */
+			if (!nl)
+				nl = (size_t)snprintf(num, sizeof(num), "%lu",
+						      i);
 			add = num;
 			len = nl;
 		}

@@ -9,6 +9,7 @@
  * step (and, in `run`, after each run) due blocks get a task of their own
  * that performs the actions (exec_action.c).
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,40 +19,40 @@
 #include "sim/trace/trace.h"
 #include "sim/trace/trace_msc.h"
 
+/* A stream gets the text this much at a time (one write per block, not
+ * per event). */
+#define STREAM_BLOCK (64u << 10)
+
+/* Hand the text so far to the stream; the first failure is kept for the
+ * caller to report, and the rest of the text is dropped. */
+static void flush_text(struct exec *e)
+{
+	errno = 0;
+	if (e->text.len && !e->r->stream_error &&
+	    fwrite(e->text.buf, 1, e->text.len, e->o->stream) != e->text.len)
+		e->r->stream_error = errno ? errno : EIO;
+	e->text.len = 0;
+}
+
 /* Write @ev in the requested format while its strings are alive: a
  * detail may point into an object the run frees later. */
 static void record(struct exec *e, const struct trace_event *ev)
 {
-	char line[2048];
-	int n;
-
 	if (e->msc)
 		trace_msc_event(e->msc, ev);
 	if (!e->out)
 		return;
-	if (e->o->format == VFSIM_TRACE_JSONL)
-		n = trace_format_json(ev, line, sizeof(line));
-	else
-		n = trace_format_text(ev, line, sizeof(line));
-	if (n >= (int)sizeof(line)) {
-		char *big = host_malloc((size_t)n + 1);
-
-		if (e->o->format == VFSIM_TRACE_JSONL)
-			trace_format_json(ev, big, (size_t)n + 1);
-		else
-			trace_format_text(ev, big, (size_t)n + 1);
-		fprintf(e->out, "%s\n", big);
-		free(big);
-		return;
-	}
-	fprintf(e->out, "%s\n", line);
+	trace_text_append(&e->text, ev, e->o->format == VFSIM_TRACE_JSONL);
+	if (e->o->stream && e->text.len >= STREAM_BLOCK)
+		flush_text(e);
 }
 
 static void sink(const struct trace_event *ev, void *arg)
 {
 	struct exec *e = arg;
 
-	record(e, ev);
+	if (e->out || e->msc)
+		record(e, ev);
 	vfsim_machine_event(&e->m, ev);
 
 	for (size_t i = 0; i < e->s->nr_triggers; i++) {
@@ -155,10 +156,8 @@ int vfsim_session_open(const struct scenario *s,
 	/* Events of the machine's construction came before the sink. */
 	if (e->o->format == VFSIM_TRACE_MSC || e->o->msc)
 		e->msc = trace_msc_new(0);
-	if (e->o->format == VFSIM_TRACE_TEXT ||
-	    e->o->format == VFSIM_TRACE_JSONL) {
-		e->out = host_memstream(&e->out_buf, &e->out_len);
-	}
+	e->out = e->o->format == VFSIM_TRACE_TEXT ||
+		 e->o->format == VFSIM_TRACE_JSONL;
 	for (size_t i = 0; (e->out || e->msc) && i < trace_kept(); i++)
 		record(e, trace_event_at(i));
 	trace_set_sink(sink, e);
@@ -253,10 +252,17 @@ static void collect(struct exec *e)
 			r->trace = host_strdup(r->msc);
 	}
 	if (e->out) {
-		fclose(e->out);
-		e->out = NULL;
-		r->trace = e->out_buf;
-		e->out_buf = NULL;
+		e->out = false;
+		if (e->o->stream) {
+			flush_text(e);
+			errno = 0;
+			if (fflush(e->o->stream) && !e->r->stream_error)
+				e->r->stream_error = errno ? errno : EIO;
+			free(e->text.buf);
+		} else {
+			r->trace = e->text.buf ? e->text.buf : host_strdup("");
+		}
+		e->text = (struct trace_text){ 0 };
 	}
 	r->choices = host_malloc((size_t)n + 1);
 	sched_choices_format(r->choices, (size_t)n + 1);

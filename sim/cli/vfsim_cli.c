@@ -83,10 +83,14 @@ static const char run_usage[] =
 	"'expect report KIND' for that kind, 'expect status deadlock' for the\n"
 	"deadlock report), printed as\n"
 	"FILE: unexpected report KIND: MESSAGE (trace position #N),\n"
-	"and when it stops at the step limit or the virtual-time limit:\n"
+	"and when it stops at the step limit, the virtual-time limit or the\n"
+	"kept trace's memory budget (only a run whose 'expect trace' lines\n"
+	"read the trace keeps events):\n"
 	"FILE: the run stopped at the step limit (N steps) (trace position #N)\n"
 	"FILE: the run stopped at the virtual-time limit (DURATION): the clock\n"
-	"would pass it (trace position #N),\n"
+	"would pass it (trace position #N)\n"
+	"FILE: the run stopped: the kept trace reached its memory budget\n"
+	"(512 MiB, N events kept) (trace position #N); ...,\n"
 	"each followed by the tasks still running ('; still running: t\n"
 	"(blocked in ...)').\n"
 	"A replay list that runs out (choice 0 from there) or is not used up\n"
@@ -102,7 +106,9 @@ static const char run_usage[] =
 	"               and request timeout must exist in it\n"
 	"  --trace F    trace format on standard output: text (default),\n"
 	"               jsonl (one JSON object per event), msc (the run as\n"
-	"               a sequence chart, mscgen source) or none\n"
+	"               a sequence chart, mscgen source) or none; text and\n"
+	"               jsonl are written as the run makes them (with --out,\n"
+	"               when it ends)\n"
 	"  --out DIR    also write into DIR (created with its parents if\n"
 	"               missing; checked before anything runs):\n"
 	"                 trace.txt or trace.jsonl  the trace (text unless\n"
@@ -408,6 +414,9 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 	/* --out always holds the text trace, whatever stdout shows. */
 	if (out && (shown == VFSIM_TRACE_NONE || shown == VFSIM_TRACE_MSC))
 		o.format = VFSIM_TRACE_TEXT;
+	/* without --out, a text trace goes out as it is made, not held */
+	if (!out && (shown == VFSIM_TRACE_TEXT || shown == VFSIM_TRACE_JSONL))
+		o.stream = stdo;
 	status = vfsim_exec(s, &o, &r);
 	if (status != 2 && shown == VFSIM_TRACE_MSC && out && r.msc)
 		shown_text = r.msc;
@@ -415,9 +424,11 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 		shown_text = r.trace;
 	/* The whole trace in one write, flushed now: a failure names its
 	 * cause (vfsim_cli_main() would still see it, without a cause). */
-	if (shown_text && (fputs(shown_text, stdo) == EOF || fflush(stdo))) {
+	if (shown_text && (fputs(shown_text, stdo) == EOF || fflush(stdo)))
+		r.stream_error = errno ? errno : EIO;
+	if (r.stream_error) {
 		fprintf(err, "vfsim: the trace could not be written: %s\n",
-			strerror(errno));
+			strerror(r.stream_error));
 		status = VFSIM_EXIT_HOST;
 	}
 	if (out && status != 2 && write_out(err, out, &r, o.format))

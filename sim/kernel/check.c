@@ -25,7 +25,7 @@ static struct {
 	void *arg;
 } invariants[MAX_INVARIANTS];
 static size_t nr_invariants;
-static bool invariants_on;
+bool check_invariants_on;
 
 /* Guarantees: the report is stored, traced, and (if asked) echoed. */
 void check_report(const char *kind, const char *fmt, ...)
@@ -50,8 +50,7 @@ void check_report(const char *kind, const char *fmt, ...)
 	vsnprintf(r->message, (size_t)len + 1, fmt, ap);
 	va_end(ap);
 	snprintf(r->task, sizeof(r->task), "%s", sched_task_name());
-	TRACE(.kind = "bug", .func = kind,
-	      .detail = trace_fmt("%s", r->message));
+	TRACE(.kind = "bug", .func = kind, .detail = r->message);
 	r->trace_seq = trace_count();
 	r->step = sched_steps();
 	r->time_ns = sched_now();
@@ -144,17 +143,12 @@ int check_invariant_remove(const char *name)
 void check_invariant_clear(void)
 {
 	nr_invariants = 0;
-	invariants_on = false;
+	check_invariants_on = false;
 }
 
 void check_invariants_enable(bool on)
 {
-	invariants_on = on;
-}
-
-bool check_invariants_enabled(void)
-{
-	return invariants_on;
+	check_invariants_on = on;
 }
 
 int check_invariants_run(void)

@@ -19,6 +19,7 @@ enum fault_mode {
 
 struct fault_rule {
 	char point[FAULT_NAME_MAX + 1];
+	int point_id;		       /* fault_point(point) */
 	char site[FAULT_SITE_MAX + 1]; /* "" matches any site */
 	char arg[FAULT_ARG_MAX + 1];   /* for the point to read, or "" */
 	enum fault_mode mode;
@@ -26,17 +27,19 @@ struct fault_rule {
 	u64 hits; /* matching hits seen */
 };
 
-/* Per-point counters, so tests can see how often a point was asked. */
-#define MAX_POINTS 32
+/* Point names, numbered for the whole process (never reset: call sites
+ * keep the numbers). */
+static struct {
+	char name[FAULT_MAX_POINTS][FAULT_NAME_MAX + 1];
+	int nr;
+} P;
 
 static struct {
 	struct fault_rule rules[FAULT_MAX_RULES];
 	unsigned nr;
-	struct {
-		char name[FAULT_NAME_MAX + 1];
-		u64 hits, fired;
-	} points[MAX_POINTS];
-	unsigned nr_points;
+	/* per point: hits, failures, and how many rules name it */
+	u64 hits[FAULT_MAX_POINTS], fired[FAULT_MAX_POINTS];
+	unsigned nr_rules_of[FAULT_MAX_POINTS];
 	char err[160];
 } F;
 
@@ -234,6 +237,15 @@ int fault_plan_parse(const char *spec)
 	err = parse_plan(&m, spec, parsed, FAULT_MAX_RULES - F.nr, &n);
 	if (err)
 		return err;
+	/* resolve every point first: the plan takes all rules or none */
+	for (unsigned i = 0; i < n; i++) {
+		parsed[i].point_id = fault_point(parsed[i].point);
+		if (parsed[i].point_id < 0)
+			return fail(&m, -ENOSPC, "too many fault points",
+				    parsed[i].point, strlen(parsed[i].point));
+	}
+	for (unsigned i = 0; i < n; i++)
+		F.nr_rules_of[parsed[i].point_id]++;
 	memcpy(&F.rules[F.nr], parsed, n * sizeof(parsed[0]));
 	F.nr += n;
 	F.err[0] = 0;
@@ -254,16 +266,24 @@ int fault_plan_check(const char *spec, char *msg, size_t msgsize)
 	return err;
 }
 
-static int point_index(const char *point, bool create)
+int fault_point(const char *name)
 {
-	for (unsigned i = 0; i < F.nr_points; i++)
-		if (!strcmp(F.points[i].name, point))
-			return (int)i;
-	if (!create || F.nr_points == MAX_POINTS ||
-	    strlen(point) > FAULT_NAME_MAX)
+	for (int i = 0; i < P.nr; i++)
+		if (!strcmp(P.name[i], name))
+			return i;
+	if (P.nr == FAULT_MAX_POINTS || !*name || strlen(name) > FAULT_NAME_MAX)
 		return -1;
-	strcpy(F.points[F.nr_points].name, point);
-	return (int)F.nr_points++;
+	strcpy(P.name[P.nr], name);
+	return P.nr++;
+}
+
+/* The number of @point if it was ever used, else -1 (registers nothing). */
+static int point_known(const char *point)
+{
+	for (int i = 0; i < P.nr; i++)
+		if (!strcmp(P.name[i], point))
+			return i;
+	return -1;
 }
 
 static bool rule_fires(struct fault_rule *r)
@@ -296,20 +316,19 @@ static bool site_matches(const char *rule, const char *site, const char *sub)
 	       !strcmp(rule + n + 1, sub);
 }
 
-bool fault_hit_arg(const char *point, const char *site, const char *sub,
-		   const char **arg)
+/* A hit on a point that some rule names: the rules decide. Out of line,
+ * so that a hit on a point no rule names stays a leaf call. */
+static __attribute__((noinline)) bool hit_ruled(int pi, const char *site,
+						const char *sub,
+						const char **arg)
 {
-	int pi = point_index(point, true);
 	const char *fired_arg = NULL;
 	bool fire = false;
 
-	if (pi >= 0)
-		F.points[pi].hits++;
 	for (unsigned i = 0; i < F.nr; i++) {
 		struct fault_rule *r = &F.rules[i];
 
-		if (strcmp(r->point, point) ||
-		    !site_matches(r->site, site, sub))
+		if (r->point_id != pi || !site_matches(r->site, site, sub))
 			continue;
 		/* every matching rule counts the hit, even if another fires;
 		 * the first one that fires gives the argument */
@@ -322,42 +341,55 @@ bool fault_hit_arg(const char *point, const char *site, const char *sub,
 		*arg = fired_arg;
 	if (!fire)
 		return false;
-	if (pi >= 0)
-		F.points[pi].fired++;
-	if (sub)
-		TRACE(.kind = "fault", .func = site,
-		      .detail = trace_fmt(
-			      "%s fails (hit %llu) on %s%s%s", point,
-			      pi >= 0 ? (unsigned long long)F.points[pi].hits :
-					0ULL,
-			      sub, fired_arg ? " arg=" : "",
-			      fired_arg ? fired_arg : ""));
-	else
-		TRACE(.kind = "fault", .func = site,
-		      .detail = trace_fmt(
-			      "%s fails (hit %llu)%s%s", point,
-			      pi >= 0 ? (unsigned long long)F.points[pi].hits :
-					0ULL,
-			      fired_arg ? " arg=" : "",
-			      fired_arg ? fired_arg : ""));
+	F.fired[pi]++;
+	TRACE(.kind = "fault", .func = site,
+	      .args = TRACE_FMT("%s fails (hit %llu)%s%s%s%s", P.name[pi],
+				(unsigned long long)F.hits[pi],
+				sub ? " on " : "", sub ? sub : "",
+				fired_arg ? " arg=" : "",
+				fired_arg ? fired_arg : ""));
 	return true;
+}
+
+bool fault_hit_arg_id(int point, const char *site, const char *sub,
+		      const char **arg)
+{
+	if (arg)
+		*arg = NULL;
+	if (point < 0)
+		return false;
+	F.hits[point]++;
+	if (likely(!F.nr_rules_of[point]))
+		return false;
+	return hit_ruled(point, site, sub, arg);
+}
+
+bool fault_hit_id(int point, const char *site)
+{
+	return fault_hit_arg_id(point, site, NULL, NULL);
+}
+
+bool fault_hit_arg(const char *point, const char *site, const char *sub,
+		   const char **arg)
+{
+	return fault_hit_arg_id(fault_point(point), site, sub, arg);
 }
 
 bool fault_hit(const char *point, const char *site)
 {
-	return fault_hit_arg(point, site, NULL, NULL);
+	return fault_hit_id(fault_point(point), site);
 }
 
 u64 fault_hits(const char *point)
 {
-	int i = point_index(point, false);
+	int i = point_known(point);
 
-	return i < 0 ? 0 : F.points[i].hits;
+	return i < 0 ? 0 : F.hits[i];
 }
 
 u64 fault_fired(const char *point)
 {
-	int i = point_index(point, false);
+	int i = point_known(point);
 
-	return i < 0 ? 0 : F.points[i].fired;
+	return i < 0 ? 0 : F.fired[i];
 }

@@ -4,12 +4,17 @@
  * @brief The fault plan: which named fault points fail, and when.
  *
  * Code that can fail consults a fault point by name before doing the real
- * thing: kmalloc asks fault_hit("kmalloc", caller), the virtqueue asks
+ * thing: kmalloc asks FAULT_HIT("kmalloc", caller), the virtqueue asks
  * "vq.full", the device "device.stall", and so on. Each consultation is a
  * hit; the plan's rules decide from the hit count (and optionally the call
  * site) whether this hit fails. Everything is counted, never random, so
  * the same plan fails the same operations on every run. Each firing is a
  * trace event of kind "fault".
+ *
+ * Point names are resolved to small integers once: a rule's when the plan
+ * is parsed, a call site's the first time it runs (FAULT_HIT() keeps it in
+ * a static). A hit on a point that no rule names is then a counter
+ * increment and one test.
  *
  * Plan syntax, rules separated by ';':
  *
@@ -82,8 +87,40 @@ void fault_reset(void);
 /** @brief Number of rules in the plan. */
 unsigned fault_nr_rules(void);
 
+/** @brief Most distinct point names a process can use. */
+#define FAULT_MAX_POINTS 1024
+
 /**
- * @brief Consult fault point @p point.
+ * @brief The number of fault point @p name, the same for the whole
+ * process (registered on first use).
+ * @return the number, or -1 when FAULT_MAX_POINTS names are in use or the
+ *         name is empty or longer than FAULT_NAME_MAX
+ */
+int fault_point(const char *name);
+
+/**
+ * @brief Consult fault point number @p point (from fault_point()); a
+ * negative number is never hit.
+ * @param point the point's number
+ * @param site the calling function (may be NULL)
+ * @return true when this hit must fail
+ */
+bool fault_hit_id(int point, const char *site);
+
+/**
+ * @brief fault_hit_arg() by the point's number (from fault_point()).
+ * @param point the point's number; a negative number is never hit
+ * @param site the site (may be NULL); must outlive the trace
+ * @param sub what the consultation is about (may be NULL; copied)
+ * @param arg set to the firing rule's argument, or NULL (may be NULL)
+ * @return true when this hit must fail
+ */
+bool fault_hit_arg_id(int point, const char *site, const char *sub,
+		      const char **arg);
+
+/**
+ * @brief Consult fault point @p point by name (looked up each time: on a
+ * hot path use FAULT_HIT()).
  * @param point the point's name, e.g. "kmalloc"
  * @param site the calling function (may be NULL)
  * @return true when this hit must fail
@@ -103,6 +140,16 @@ bool fault_hit(const char *point, const char *site);
  */
 bool fault_hit_arg(const char *point, const char *site, const char *sub,
 		   const char **arg);
+
+/** @brief fault_hit() with the point's number looked up once per call
+ *  site; @p point must be a string literal. */
+#define FAULT_HIT(point, site)                                 \
+	({                                                     \
+		static int __fault_id = -2;                    \
+		if (unlikely(__fault_id == -2))                \
+			__fault_id = fault_point("" point ""); \
+		fault_hit_id(__fault_id, site);                \
+	})
 
 /** @brief Times @p point was consulted since the last fault_reset(). */
 u64 fault_hits(const char *point);

@@ -36,22 +36,24 @@
 
 enum granule_state {
 	GRANULE_UNUSED = 0,
-	GRANULE_LIVE,  /* inside an allocated block */
-	GRANULE_HEAD,  /* first granule of an allocated block */
-	GRANULE_FREED, /* inside a block that was freed */
+	GRANULE_LIVE, /* inside an allocated block */
+	GRANULE_HEAD, /* first granule of an allocated block */
+	GRANULE_FREED = GMEM_GRANULE_FREED, /* inside a block that was freed */
 };
+
+/* gmem_touches_freed() reads a word of state bytes from any granule. */
+#define STATE_PAD 8
 
 struct free_stack {
 	u64 *off;
 	size_t nr, cap;
 };
 
+struct gmem_arena gmem_arena;
+
 static struct {
-	u8 *base;
-	u64 size;
 	int memfd;    /* the shared arena's memfd (gmem_init_shared()), or -1 */
 	u64 top;      /* bump pointer: offset of the first never-carved byte */
-	u8 *state;    /* one per granule */
 	u8 *class_of; /* class of the block whose head is this granule */
 	struct free_stack free[NR_CLASSES];
 	struct gmem_stats st;
@@ -59,11 +61,10 @@ static struct {
 
 static unsigned int size_class(u64 size)
 {
-	unsigned int k = 0;
-
-	while (((u64)GMEM_MIN_BLOCK << k) < size)
-		k++;
-	return k;
+	if (size <= GMEM_MIN_BLOCK)
+		return 0;
+	/* the class whose block size is the power of two at or above size */
+	return (unsigned int)(64 - __builtin_clzll(size - 1)) - 4;
 }
 
 static u64 class_size(unsigned int k)
@@ -71,14 +72,18 @@ static u64 class_size(unsigned int k)
 	return (u64)GMEM_MIN_BLOCK << k;
 }
 
-static void push_free(unsigned int k, u64 off)
+static __attribute__((noinline)) void grow_free(struct free_stack *fs)
+{
+	fs->cap = fs->cap ? fs->cap * 2 : 64;
+	fs->off = host_realloc(fs->off, fs->cap * sizeof(*fs->off));
+}
+
+static inline void push_free(unsigned int k, u64 off)
 {
 	struct free_stack *fs = &gm.free[k];
 
-	if (fs->nr == fs->cap) {
-		fs->cap = fs->cap ? fs->cap * 2 : 64;
-		fs->off = host_realloc(fs->off, fs->cap * sizeof(*fs->off));
-	}
+	if (unlikely(fs->nr == fs->cap))
+		grow_free(fs);
 	fs->off[fs->nr++] = off;
 }
 
@@ -87,6 +92,7 @@ static void push_free(unsigned int k, u64 off)
 static int map_arena(u64 size, bool shared)
 {
 	int fd = -1;
+	u8 *base;
 
 	if (shared) {
 		fd = memfd_create("vfsim-guest-ram", MFD_CLOEXEC);
@@ -98,19 +104,18 @@ static int map_arena(u64 size, bool shared)
 			close(fd);
 			return err;
 		}
-		gm.base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
-			       fd, 0);
+		base = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+			    0);
 	} else {
-		gm.base = mmap(NULL, size, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
-			       0);
+		base = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	}
-	if (gm.base == MAP_FAILED) {
-		gm.base = NULL;
+	if (base == MAP_FAILED) {
 		if (fd >= 0)
 			close(fd);
 		return -ENOMEM;
 	}
+	gmem_arena.base = base;
 	gm.memfd = fd;
 	return 0;
 }
@@ -119,20 +124,20 @@ static int arena_init(u64 size, bool shared)
 {
 	int ret;
 
-	if (gm.base || gmem_nr_regions())
+	if (gmem_arena.base || gmem_nr_regions())
 		return -EBUSY;
 	if (size == 0)
 		size = GMEM_DEFAULT_SIZE;
-	if (size > (4ULL << 30))
+	if (size > GMEM_MAX_SIZE)
 		return -EINVAL;
 	size = class_size(size_class(size));
 
 	ret = map_arena(size, shared);
 	if (ret)
 		return ret;
-	gm.state = host_calloc(size / GMEM_MIN_BLOCK, 1);
+	gmem_arena.state = host_calloc(size / GMEM_MIN_BLOCK + STATE_PAD, 1);
 	gm.class_of = host_calloc(size / GMEM_MIN_BLOCK, 1);
-	gm.size = size;
+	gmem_arena.size = size;
 	gm.top = 0;
 	memset(&gm.st, 0, sizeof(gm.st));
 	gm.st.size = size;
@@ -151,42 +156,43 @@ int gmem_init_shared(u64 size)
 
 int gmem_shared_fd(void)
 {
-	return gm.base ? gm.memfd : -1;
+	return gmem_arena.base ? gm.memfd : -1;
 }
 
 void *gmem_arena_base(void)
 {
-	return gm.base;
+	return gmem_arena.base;
 }
 
 u64 gmem_arena_size(void)
 {
-	return gm.size;
+	return gmem_arena.size;
 }
 
 void gmem_exit(void)
 {
-	if (gm.base)
-		munmap(gm.base, gm.size);
-	if (gm.base && gm.memfd >= 0)
-		close(gm.memfd);
-	free(gm.state);
+	if (gmem_arena.base) {
+		munmap(gmem_arena.base, gmem_arena.size);
+		if (gm.memfd >= 0)
+			close(gm.memfd);
+	}
+	free(gmem_arena.state);
 	free(gm.class_of);
 	for (unsigned int k = 0; k < NR_CLASSES; k++)
 		free(gm.free[k].off);
 	memset(&gm, 0, sizeof(gm));
+	memset(&gmem_arena, 0, sizeof(gmem_arena));
 }
 
 bool gmem_ready(void)
 {
-	return gm.base != NULL;
+	return gmem_arena.base != NULL;
 }
 
 bool gmem_arena_present(void)
 {
-	return gm.base != NULL;
+	return gmem_arena.base != NULL;
 }
-
 /* Cut [from, to) into aligned power-of-two pieces on the free lists. */
 static void give_back_gap(u64 from, u64 to)
 {
@@ -199,10 +205,37 @@ static void give_back_gap(u64 from, u64 to)
 		       from + class_size(k + 1) <= to)
 			k++;
 		push_free(k, from);
-		memset(gm.state + from / GMEM_MIN_BLOCK, GRANULE_UNUSED,
+		memset(gmem_arena.state + from / GMEM_MIN_BLOCK, GRANULE_UNUSED,
 		       class_size(k) / GMEM_MIN_BLOCK);
 		from += class_size(k);
 	}
+}
+
+/* A new block of @bsize bytes from the bump pointer, into @off. */
+static __attribute__((noinline)) bool carve(u64 bsize, u64 *off)
+{
+	u64 aligned = (gm.top + bsize - 1) & ~(bsize - 1);
+
+	if (aligned + bsize > gmem_arena.size)
+		return false;
+	give_back_gap(gm.top, aligned);
+	*off = aligned;
+	gm.top = aligned + bsize;
+	return true;
+}
+
+/* Set the state of @n granules from @first: small blocks (most are a few
+ * granules) without a call. */
+static inline void mark(u64 first, u8 state, u64 n)
+{
+	u8 *s = gmem_arena.state + first;
+
+	if (n <= 8) {
+		while (n--)
+			*s++ = state;
+		return;
+	}
+	memset(s, state, n);
 }
 
 void *gmem_alloc(size_t size, size_t align)
@@ -210,38 +243,31 @@ void *gmem_alloc(size_t size, size_t align)
 	unsigned int k;
 	u64 off, bsize;
 
-	assert(gm.base);
+	assert(gmem_arena.base);
 	assert(!(align & (align - 1)));
 	if (size == 0)
 		size = 1;
 	if (align > size)
 		size = align;
-	if (size > gm.size)
+	if (size > gmem_arena.size)
 		return NULL;
 	k = size_class(size);
 	bsize = class_size(k);
 
-	if (gm.free[k].nr) {
+	if (likely(gm.free[k].nr)) {
 		off = gm.free[k].off[--gm.free[k].nr];
-	} else {
-		u64 aligned = (gm.top + bsize - 1) & ~(bsize - 1);
-
-		if (aligned + bsize > gm.size)
-			return NULL;
-		give_back_gap(gm.top, aligned);
-		off = aligned;
-		gm.top = aligned + bsize;
+	} else if (!carve(bsize, &off)) {
+		return NULL;
 	}
 
-	memset(gm.state + off / GMEM_MIN_BLOCK, GRANULE_LIVE,
-	       bsize / GMEM_MIN_BLOCK);
-	gm.state[off / GMEM_MIN_BLOCK] = GRANULE_HEAD;
+	mark(off / GMEM_MIN_BLOCK, GRANULE_LIVE, bsize / GMEM_MIN_BLOCK);
+	gmem_arena.state[off / GMEM_MIN_BLOCK] = GRANULE_HEAD;
 	gm.class_of[off / GMEM_MIN_BLOCK] = (u8)k;
 	gm.st.in_use += bsize;
 	gm.st.nr_blocks++;
 	if (gm.st.in_use > gm.st.peak)
 		gm.st.peak = gm.st.in_use;
-	return gm.base + off;
+	return gmem_arena.base + off;
 }
 
 /* Offset of @p in the arena if it is the head of a live block, else -1. */
@@ -251,9 +277,9 @@ static s64 live_head(const void *p)
 
 	if (!gmem_contains(p))
 		return -1;
-	off = (u64)((const u8 *)p - gm.base);
+	off = (u64)((const u8 *)p - gmem_arena.base);
 	if (off % GMEM_MIN_BLOCK ||
-	    gm.state[off / GMEM_MIN_BLOCK] != GRANULE_HEAD)
+	    gmem_arena.state[off / GMEM_MIN_BLOCK] != GRANULE_HEAD)
 		return -1;
 	return (s64)off;
 }
@@ -269,8 +295,7 @@ int gmem_free(void *p)
 	k = gm.class_of[off / GMEM_MIN_BLOCK];
 	bsize = class_size(k);
 	push_free(k, (u64)off);
-	memset(gm.state + off / GMEM_MIN_BLOCK, GRANULE_FREED,
-	       bsize / GMEM_MIN_BLOCK);
+	mark((u64)off / GMEM_MIN_BLOCK, GRANULE_FREED, bsize / GMEM_MIN_BLOCK);
 	gm.st.in_use -= bsize;
 	gm.st.nr_blocks--;
 	return 0;
@@ -283,71 +308,28 @@ size_t gmem_block_size(const void *p)
 	return off < 0 ? 0 : class_size(gm.class_of[off / GMEM_MIN_BLOCK]);
 }
 
-bool gmem_contains(const void *p)
-{
-	const u8 *b = p;
-
-	return gm.base && b >= gm.base && b < gm.base + gm.size;
-}
-
-gpa_t virt_to_phys(const void *p)
-{
-	assert(gmem_contains(p));
-	return GMEM_BASE + (u64)((const u8 *)p - gm.base);
-}
-
 void *phys_to_virt(gpa_t gpa)
 {
 	if (!gmem_range_valid(gpa, 1))
 		return NULL;
-	return gm.base + (gpa - GMEM_BASE);
-}
-
-bool gmem_range_valid(gpa_t gpa, u64 len)
-{
-	if (unlikely(!gm.base))
-		return gmem_map_range_valid(gpa, len);
-	if (gpa < GMEM_BASE)
-		return false;
-	gpa -= GMEM_BASE;
-	return gpa <= gm.size && len <= gm.size - gpa;
+	return gmem_arena.base + (gpa - GMEM_BASE);
 }
 
 /* Note (and trace) a device copy that touched a freed block; kept out of
  * line so that the copies themselves stay small. */
-static __attribute__((noinline, cold)) void freed_access(gpa_t gpa, size_t len,
-							 const char *func)
+__attribute__((cold)) void gmem_freed_access(gpa_t gpa, size_t len,
+					     const char *func)
 {
 	gm.st.freed_accesses++;
 	TRACE(.kind = "mem.freed", .func = func,
-	      .detail = trace_fmt("gpa=0x%llx len=%zu touches freed memory",
-				  (unsigned long long)gpa, len));
+	      .args = TRACE_FMT("gpa=0x%llx len=%zu touches freed memory",
+				(unsigned long long)gpa, len));
 }
 
-/* Does [gpa, gpa + len) (valid, len > 0) touch a freed block? */
-static inline void check_freed(gpa_t gpa, size_t len, const char *func)
+bool gmem_touches_freed_slow(u64 first, u64 last)
 {
-	u64 first = (gpa - GMEM_BASE) / GMEM_MIN_BLOCK;
-	u64 last = (gpa - GMEM_BASE + len - 1) / GMEM_MIN_BLOCK;
-
-	/* Most copies are small: look at one state byte before scanning. */
-	if (unlikely(first == last ? gm.state[first] == GRANULE_FREED :
-				     memchr(gm.state + first, GRANULE_FREED,
-					    last - first + 1) != NULL))
-		freed_access(gpa, len, func);
-}
-
-int copy_from_guest(void *dst, gpa_t gpa, size_t len)
-{
-	if (unlikely(!gm.base))
-		return gmem_map_copy(gpa, dst, len, false);
-	if (!gmem_range_valid(gpa, len))
-		return -EFAULT;
-	if (len == 0)
-		return 0;
-	check_freed(gpa, len, "copy_from_guest");
-	memcpy(dst, gm.base + (gpa - GMEM_BASE), len);
-	return 0;
+	return memchr(gmem_arena.state + first, GRANULE_FREED,
+		      last - first + 1) != NULL;
 }
 
 u64 gmem_peek_le(gpa_t gpa, size_t len)
@@ -361,19 +343,6 @@ u64 gmem_peek_le(gpa_t gpa, size_t len)
 	for (size_t i = len; i-- > 0;)
 		v = (v << 8) | b[i]; /* ring fields are little endian */
 	return v;
-}
-
-int copy_to_guest(gpa_t gpa, const void *src, size_t len)
-{
-	if (unlikely(!gm.base))
-		return gmem_map_copy(gpa, (void *)src, len, true);
-	if (!gmem_range_valid(gpa, len))
-		return -EFAULT;
-	if (len == 0)
-		return 0;
-	check_freed(gpa, len, "copy_to_guest");
-	memcpy(gm.base + (gpa - GMEM_BASE), src, len);
-	return 0;
 }
 
 struct gmem_stats gmem_get_stats(void)

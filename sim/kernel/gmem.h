@@ -38,6 +38,9 @@
 #ifndef VFSIM_SIM_KERNEL_GMEM_H
 #define VFSIM_SIM_KERNEL_GMEM_H
 
+#include <assert.h>
+#include <errno.h>
+
 #include "sim/kernel/types.h"
 
 /** @brief A guest physical address. */
@@ -48,6 +51,9 @@ typedef u64 gpa_t;
 
 /** @brief Smallest block handed out (bytes). */
 #define GMEM_MIN_BLOCK 16
+
+/** @brief Largest arena gmem_init() makes. */
+#define GMEM_MAX_SIZE (4ULL << 30)
 
 /** @brief Default arena size when gmem_init() is given 0. */
 #define GMEM_DEFAULT_SIZE (64ULL << 20)
@@ -124,14 +130,80 @@ int gmem_free(void *p);
 /** @brief Size of the live block starting at @p p, or 0 if there is none. */
 size_t gmem_block_size(const void *p);
 
+/** @cond INTERNAL */
+/* What the inline accessors below read: the arena and its granule states.
+ * gmem.c's own; read it through the functions. */
+struct gmem_arena {
+	u8 *base;  /* first byte of the arena, NULL when there is none */
+	u64 size;  /* bytes */
+	u8 *state; /* one byte per granule (GMEM_MIN_BLOCK bytes), padded */
+};
+extern struct gmem_arena gmem_arena;
+
+/* The mapped backing's side of the calls below (gmem_map.c). */
+/** @brief gmem_range_valid() over the mapped regions (adjacent regions
+ *  join: a range may cross from one into the next). */
+bool gmem_map_range_valid(gpa_t gpa, u64 len);
+
+/**
+ * @brief Copy between @p buf and mapped guest memory, region by region.
+ * @return 0, or -EFAULT when some byte of the range is not mapped
+ *         (nothing is copied then)
+ */
+int gmem_map_copy(gpa_t gpa, void *buf, size_t len, bool to_guest);
+
+/* The state byte of a granule inside a block that was freed. */
+#define GMEM_GRANULE_FREED 3
+
+void gmem_freed_access(gpa_t gpa, size_t len, const char *func);
+bool gmem_touches_freed_slow(u64 first, u64 last);
+
+/* Does [off, off + len) of the arena (valid, len > 0) touch a freed
+ * block? A copy covers a few granules: one word of state bytes tells. */
+static inline bool gmem_touches_freed(u64 off, size_t len)
+{
+	u64 first = off / GMEM_MIN_BLOCK;
+	u64 last = (off + len - 1) / GMEM_MIN_BLOCK;
+
+	/* a ring field, a descriptor: one granule */
+	if (off % GMEM_MIN_BLOCK + len <= GMEM_MIN_BLOCK)
+		return gmem_arena.state[first] == GMEM_GRANULE_FREED;
+
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (last - first < 8) {
+		u64 w, z;
+
+		__builtin_memcpy(&w, gmem_arena.state + first, sizeof(w));
+		w ^= 0x0101010101010101ULL * GMEM_GRANULE_FREED;
+		/* a byte of w is 0 where a granule is freed */
+		z = (w - 0x0101010101010101ULL) & ~w & 0x8080808080808080ULL;
+		if (last - first < 7)
+			z &= (1ULL << (8 * (last - first + 1))) - 1;
+		return z != 0;
+	}
+#endif
+	return gmem_touches_freed_slow(first, last);
+}
+/** @endcond */
+
 /** @brief True when @p p points into the arena (allocated or not). */
-bool gmem_contains(const void *p);
+static inline bool gmem_contains(const void *p)
+{
+	const u8 *b = p;
+
+	return gmem_arena.base && b >= gmem_arena.base &&
+	       b < gmem_arena.base + gmem_arena.size;
+}
 
 /**
  * @brief GPA of a pointer into the arena (the kernel's virt_to_phys()).
  * Asserts that @p p is inside the arena.
  */
-gpa_t virt_to_phys(const void *p);
+static inline gpa_t virt_to_phys(const void *p)
+{
+	assert(gmem_contains(p));
+	return GMEM_BASE + (u64)((const u8 *)p - gmem_arena.base);
+}
 
 /**
  * @brief Pointer for a GPA (the kernel's phys_to_virt()); guest side only.
@@ -141,22 +213,86 @@ void *phys_to_virt(gpa_t gpa);
 
 /** @brief True when [gpa, gpa + len) lies inside guest memory (the arena,
  *  or the mapped regions when there is no arena), without overflow. */
-bool gmem_range_valid(gpa_t gpa, u64 len);
+static inline bool gmem_range_valid(gpa_t gpa, u64 len)
+{
+	u64 off = gpa - GMEM_BASE;
+
+	if (len > GMEM_MAX_SIZE) /* no copy is larger, on either backing */
+		return false;
+	if (unlikely(!gmem_arena.base))
+		return gmem_map_range_valid(gpa, len);
+	return gpa >= GMEM_BASE && off <= gmem_arena.size &&
+	       len <= gmem_arena.size - off;
+}
+
+/** @cond INTERNAL */
+/* The host address of [gpa, gpa + len) in the arena, a range found valid
+ * before, once a touch of a freed block is noted as @func. */
+static inline u8 *gmem_valid_ptr(gpa_t gpa, size_t len, const char *func)
+{
+	if (unlikely(gmem_touches_freed(gpa - GMEM_BASE, len)))
+		gmem_freed_access(gpa, len, func);
+	return gmem_arena.base + (gpa - GMEM_BASE);
+}
+/** @endcond */
 
 /**
- * @brief Device-side read of guest memory.
+ * @brief Read @p len bytes at @p gpa, a range already found valid with
+ * gmem_range_valid() (a ring area checked once when the ring was set up):
+ * copy_from_guest() without the bounds check. A touch of a freed block is
+ * still noted, as @p func.
+ */
+static inline void gmem_read_valid(void *dst, gpa_t gpa, size_t len,
+				   const char *func)
+{
+	if (unlikely(!gmem_arena.base)) {
+		gmem_map_copy(gpa, dst, len, false);
+		return;
+	}
+	__builtin_memcpy(dst, gmem_valid_ptr(gpa, len, func), len);
+}
+
+/** @brief The write twin of gmem_read_valid(). */
+static inline void gmem_write_valid(gpa_t gpa, const void *src, size_t len,
+				    const char *func)
+{
+	if (unlikely(!gmem_arena.base)) {
+		gmem_map_copy(gpa, (void *)src, len, true);
+		return;
+	}
+	__builtin_memcpy(gmem_valid_ptr(gpa, len, func), src, len);
+}
+
+/**
+ * @brief Device-side read of guest memory. A read that touches a freed
+ * block of the arena is counted and traced ("mem.freed"), and done.
  * @return 0, or -EFAULT when the range is not inside guest memory (the
  *         arena, or the mapped regions when there is no arena; nothing is
  *         copied then)
  */
-int copy_from_guest(void *dst, gpa_t gpa, size_t len);
+static inline int copy_from_guest(void *dst, gpa_t gpa, size_t len)
+{
+	if (!gmem_range_valid(gpa, len))
+		return -EFAULT;
+	if (len)
+		gmem_read_valid(dst, gpa, len, "copy_from_guest");
+	return 0;
+}
 
 /**
- * @brief Device-side write of guest memory.
+ * @brief Device-side write of guest memory. A write that touches a freed
+ * block of the arena is counted and traced ("mem.freed"), and done.
  * @return 0, or -EFAULT when the range is not inside guest memory
  *         (nothing is written then)
  */
-int copy_to_guest(gpa_t gpa, const void *src, size_t len);
+static inline int copy_to_guest(gpa_t gpa, const void *src, size_t len)
+{
+	if (!gmem_range_valid(gpa, len))
+		return -EFAULT;
+	if (len)
+		gmem_write_valid(gpa, src, len, "copy_to_guest");
+	return 0;
+}
 
 /**
  * @brief An observer's read of a little-endian field of @p len bytes (1 to

@@ -75,7 +75,7 @@ void spin_lock(spinlock_t *lock)
 			     lock->name, current->name);
 		return;
 	}
-	sched_yield();
+	sched_preempt_point();
 	while (lock->locked) {
 		if (wq_wait(&lock->wait, "spinlock", 0) == -EDEADLK) {
 			check_report("spin.stuck",
@@ -133,7 +133,7 @@ void mutex_lock(struct mutex *m)
 			     m->name, current->name);
 		return;
 	}
-	sched_yield();
+	sched_preempt_point();
 	while (m->locked) {
 		if (wq_wait(&m->wait, "mutex", 0) == -EDEADLK) {
 			check_report("mutex.stuck",

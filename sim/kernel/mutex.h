@@ -3,7 +3,9 @@
  * @file mutex.h
  * @brief struct mutex: a sleeping lock with owner checks.
  *
- * mutex_lock() is a might_sleep() point and a yield point. Checked:
+ * mutex_lock() is a might_sleep() point and a preemption point (the policy
+ * may let another task run first, see sched.h); it waits while the mutex
+ * is held. Checked:
  * recursion ("mutex.recursion"), unlocking an unlocked mutex
  * ("mutex.unlock_unlocked") and unlocking by a non-owner
  * ("mutex.unlock_not_owner").

@@ -6,13 +6,18 @@
  * The scheduler runs on the host thread's own stack (the test's or the
  * program's main). Each step switches into one task and back, so there is
  * exactly one place where the policy decides, the clock moves and
- * invariants are checked. One shortcut, taken only inside sched_run() where
- * nothing looks between steps: a task that stops at a yield point takes
- * the next step itself (take_next(), the same code sched_step() runs) and
- * switches straight to the task picked, or carries on when that is itself.
- * Whenever the scheduler would do more than pick (fire timers, check
- * invariants, stop at the step limit, free a dead task), control goes back
- * to it as before; the steps, choices and trace are the same either way.
+ * invariants are checked. One shortcut, taken inside sched_run() and
+ * sched_run_until(): a task that stops takes the next step itself, doing
+ * on its own stack what the scheduler would do between two steps (the
+ * invariants, the run's predicate, then take_next(), the same code
+ * sched_step() runs) and switches straight to the task picked, or carries
+ * on when that is itself. Whenever the scheduler would do more than that
+ * (fire timers, stop at the step limit or the predicate, free a dead
+ * task), control goes back to it; the steps, choices and trace are the
+ * same either way.
+ *
+ * A preemption point (sched_preempt_point()) asks the policy whether the
+ * running task goes on; only when it does not does the step end.
  */
 #include <assert.h>
 #include <errno.h>
@@ -48,6 +53,18 @@
 
 struct task *sched_current;
 
+/* The name the trace records for the running task ("-" outside tasks),
+ * kept beside sched_current so that an event reads it without a call. */
+static const char *current_tname = "-";
+static u64 current_thash, no_task_hash;
+
+static inline void set_current(struct task *t)
+{
+	sched_current = t;
+	current_tname = t ? t->tname : "-";
+	current_thash = t ? t->tname_hash : no_task_hash;
+}
+
 static struct {
 	bool ready;
 	unsigned nr_cpus;
@@ -62,7 +79,14 @@ static struct {
 	u32 next_id;
 	u64 now, steps, switches, timer_seq;
 	bool stall_reported;
-	bool free_run; /* in sched_run(): no predicate between steps */
+	bool in_run; /* in sched_run_until(): tasks may take steps */
+	bool (*pred)(void *arg); /* its predicate, and */
+	void *pred_arg;		 /* the predicate's argument */
+	/* Set when a task already did what follows a step: the invariants
+	 * ran, and the predicate gave pred_said (0 false, 1 true). */
+	bool post_done;
+	signed char pred_said;
+	struct task *forced; /* the next step's task, chosen at a preemption */
 	void *sched_sp;
 	const void *main_bottom;
 	size_t main_size;
@@ -100,7 +124,7 @@ unsigned sched_nr_timers(void)
 
 const char *sched_task_name(void)
 {
-	return current ? current->name : "-";
+	return current ? current->tname : "-";
 }
 
 int smp_processor_id(void)
@@ -152,8 +176,10 @@ int sched_init(const struct sched_opts *opts)
 	INIT_LIST_HEAD(&S.timers);
 	sched_policy_exit(); /* back to fifo, no recorded choices */
 	S.ready = true;
-	sched_current = NULL;
+	set_current(NULL);
 	trace_set_context(sched_now, sched_task_name);
+	no_task_hash = trace_name_hash("-");
+	trace_set_context_vars(&S.now, &current_tname, &current_thash);
 	return 0;
 }
 
@@ -184,6 +210,7 @@ void sched_exit(void)
 	sched_policy_exit();
 	memset(&S, 0, sizeof(S));
 	trace_set_context(NULL, NULL);
+	trace_set_context_vars(NULL, NULL, NULL);
 }
 
 const struct task *sched_last_task(void)
@@ -240,10 +267,8 @@ void sim_timer_arm(struct sim_timer *timer, u64 expires,
 	S.nr_idle_timers += timer->idle != NULL;
 }
 
-bool sim_timer_cancel(struct sim_timer *timer)
+bool sim_timer_cancel_armed(struct sim_timer *timer)
 {
-	if (!timer->armed)
-		return false;
 	list_del(&timer->node);
 	timer->armed = false;
 	S.nr_timers--;
@@ -392,7 +417,7 @@ static void task_entry(void *arg)
 		S.main_size = size;
 	}
 	TRACE(.kind = "task.start",
-	      .detail = trace_fmt("%s cpu%d", task_kind_name(t->kind), t->cpu));
+	      .args = TRACE_FMT("%s cpu%d", task_kind_name(t->kind), t->cpu));
 	t->result = t->fn(t->arg);
 	if (t->spin_held) {
 		char held[160];
@@ -406,7 +431,7 @@ static void task_entry(void *arg)
 	t->state = TASK_DEAD;
 	if (!(t->flags & TASK_F_DAEMON))
 		S.nr_alive--;
-	TRACE(.kind = "task.exit", .detail = trace_fmt("result %d", t->result));
+	TRACE(.kind = "task.exit", .args = TRACE_FMT("result %d", t->result));
 	switch_to_sched(t);
 	assert(0 && "a dead task was resumed");
 }
@@ -431,12 +456,14 @@ struct task *task_spawn_flags(int (*fn)(void *arg), void *arg, const char *name,
 	t->cpu = (s16)((unsigned)(cpu < 0 ? 0 : cpu) % S.nr_cpus);
 	t->state = TASK_RUNNABLE;
 	snprintf(t->name, sizeof(t->name), "%s", name);
+	t->tname = trace_name(t->name);
+	t->tname_hash = trace_name_hash(t->tname);
 	list_add_tail(&t->all_node, &S.all);
 	list_add_tail(&t->run_node, &S.runq);
 	S.nr_runnable++;
 	if (!(flags & TASK_F_DAEMON))
 		S.nr_alive++;
-	TRACE(.kind = "task.spawn", .detail = trace_fmt("%s", t->name));
+	TRACE(.kind = "task.spawn", .args = TRACE_FMT("%s", t->tname));
 	return t;
 }
 
@@ -465,7 +492,7 @@ unsigned sched_nr_alive(void)
 
 static void run_task(struct task *t)
 {
-	sched_current = t;
+	set_current(t);
 	S.switches++;
 	fiber_start(&S.sched_fake, t->stack, t->stack_size);
 	ctx_switch(&S.sched_sp, t->sp);
@@ -473,22 +500,25 @@ static void run_task(struct task *t)
 	/* Tasks may have passed the CPU on (switch_away()): the one that
 	 * came back is current. */
 	t = sched_current;
-	sched_current = NULL;
+	set_current(NULL);
 	if (t->state == TASK_DEAD)
 		free_task(t);
 }
 
-/* One step's choice: the next task off the run queue (policy asked when
- * two or more are runnable), the step counted. */
+/* One step's choice: the task a preemption chose, else the next task off
+ * the run queue (policy asked when two or more are runnable); the step
+ * counted. */
 static struct task *take_next(void)
 {
 	unsigned n = S.nr_runnable;
-	struct task *t;
+	struct task *t = S.forced;
 
 	assert(n);
 	S.stall_reported = false;
-	t = n == 1 ? list_first_entry(&S.runq, struct task, run_node) :
-		     sched_policy_pick(&S.runq, n);
+	S.forced = NULL;
+	if (!t || list_empty(&t->run_node))
+		t = n == 1 ? list_first_entry(&S.runq, struct task, run_node) :
+			     sched_policy_pick(&S.runq, n);
 	list_del_init(&t->run_node);
 	S.nr_runnable--;
 	S.steps++;
@@ -565,6 +595,11 @@ static enum sched_status idle_timers_only(void)
 	return SCHED_TIMER;
 }
 
+static bool limit_reached(void)
+{
+	return (S.max_steps && S.steps >= S.max_steps) || trace_over_budget;
+}
+
 enum sched_status sched_step(void)
 {
 	struct task *t;
@@ -572,7 +607,7 @@ enum sched_status sched_step(void)
 	assert(!current && "sched_step() called from inside a task");
 	if (!S.ready)
 		return SCHED_DONE;
-	if (S.max_steps && S.steps >= S.max_steps)
+	if (limit_reached())
 		return SCHED_LIMIT;
 	if (!S.nr_runnable) {
 		u64 until = S.nr_timers ?
@@ -608,19 +643,30 @@ enum sched_status sched_step(void)
 	}
 	t = take_next();
 	run_task(t);
-	if (check_invariants_enabled())
+	if (!S.post_done && check_invariants_enabled())
 		check_invariants_run();
+	S.post_done = false;
 	return SCHED_STEPPED;
 }
 
 enum sched_status sched_run_until(bool (*pred)(void *arg), void *arg)
 {
-	bool was_free = S.free_run;
+	bool was_in = S.in_run;
+	bool (*was_pred)(void *) = S.pred;
+	void *was_arg = S.pred_arg;
 	enum sched_status st;
 
-	S.free_run = !pred;
+	S.in_run = true;
+	S.pred = pred;
+	S.pred_arg = arg;
+	S.pred_said = -1;
 	for (;;) {
-		if (pred && pred(arg)) {
+		/* A task that took steps itself asked the predicate already. */
+		bool stop = pred &&
+			    (S.pred_said >= 0 ? S.pred_said : pred(arg));
+
+		S.pred_said = -1;
+		if (stop) {
 			st = SCHED_STOPPED;
 			break;
 		}
@@ -628,7 +674,9 @@ enum sched_status sched_run_until(bool (*pred)(void *arg), void *arg)
 		if (st != SCHED_STEPPED && st != SCHED_TIMER)
 			break;
 	}
-	S.free_run = was_free;
+	S.in_run = was_in;
+	S.pred = was_pred;
+	S.pred_arg = was_arg;
 	return st;
 }
 
@@ -663,34 +711,37 @@ int task_join(struct task *t, int *result)
 /* --- yield points ------------------------------------------------------ */
 
 /*
- * Can @t, stopping at a yield point, take the next step itself? Only
- * inside sched_run(), where nothing looks between steps (no predicate),
- * and only when the step is nothing but a choice: a task is runnable (no
- * timer to fire), no invariants to check, the step limit not reached.
- */
-static bool may_switch_direct(const struct task *t)
-{
-	return S.free_run && S.nr_runnable && t->state != TASK_DEAD &&
-	       !check_invariants_enabled() &&
-	       (!S.max_steps || S.steps < S.max_steps);
-}
-
-/*
- * Leave @t (runnable again or blocked) for the next step: straight to the
- * task picked when may_switch_direct(), through the scheduler otherwise.
+ * Leave @t (runnable again or blocked) for the next step. Inside
+ * sched_run_until(), @t does what the scheduler does between two steps
+ * (invariants, predicate) and, when the next step is nothing but a choice
+ * (a task is runnable, no limit reached, the predicate false), takes it
+ * and switches straight to the task picked; otherwise control goes back to
+ * the scheduler, told what was done already.
  * Guarantees: on return @t is current again, picked by a later step.
  */
 static void switch_away(struct task *t)
 {
 	struct task *next;
 
-	if (!may_switch_direct(t)) {
+	if (!S.in_run) {
 		switch_to_sched(t);
 		return;
 	}
-	sched_current = NULL; /* the choice is the scheduler's, as in a step */
+	set_current(NULL); /* between steps, as in the scheduler */
+	if (check_invariants_enabled())
+		check_invariants_run();
+	S.post_done = true;
+	if (S.pred)
+		S.pred_said = S.pred(S.pred_arg);
+	if (S.pred_said > 0 || !S.nr_runnable || limit_reached()) {
+		set_current(t);
+		switch_to_sched(t);
+		return;
+	}
+	S.post_done = false;
+	S.pred_said = -1;
 	next = take_next();
-	sched_current = next;
+	set_current(next);
 	if (next == t)
 		return;
 	S.switches++;
@@ -710,14 +761,33 @@ void sched_yield(void)
 	switch_away(t);
 }
 
+void sched_preempt_point(void)
+{
+	struct task *t = current;
+	unsigned c;
+
+	if (!t || !S.nr_runnable)
+		return;
+	c = sched_policy_preempt(t, &S.runq, S.nr_runnable + 1);
+	if (!c)
+		return;
+	/* the (c - 1)-th waiting task runs next; @t waits at the tail */
+	S.forced = list_first_entry(&S.runq, struct task, run_node);
+	while (--c)
+		S.forced = list_next_entry(S.forced, run_node);
+	list_add_tail(&t->run_node, &S.runq);
+	S.nr_runnable++;
+	switch_away(t);
+}
+
 static void timeout_fired(struct sim_timer *timer)
 {
 	struct task *t = container_of(timer, struct task, timer);
 
 	t->timed_out = true;
 	TRACE(.kind = "timer.fire", .task = "-",
-	      .detail = trace_fmt("%s: %s %s", t->name, t->wait_what,
-				  t->wait_name ? t->wait_name : ""));
+	      .args = TRACE_FMT("%s: %s %s", t->tname, t->wait_what,
+				t->wait_name ? t->wait_name : ""));
 	sched_wake(t);
 }
 
@@ -738,7 +808,7 @@ int sched_block(const char *what, const char *name, u64 timeout_ns)
 	if (timeout_ns)
 		sim_timer_arm(&t->timer, S.now + timeout_ns, timeout_fired);
 	TRACE(.kind = "task.block",
-	      .detail = trace_fmt("%s %s", what, name ? name : ""));
+	      .args = TRACE_FMT("%s %s", what, name ? name : ""));
 	switch_away(t);
 	sim_timer_cancel(&t->timer);
 	return t->timed_out ? -ETIMEDOUT : 0;
@@ -754,16 +824,14 @@ void sched_wake(struct task *t)
 	list_add_tail(&t->run_node, &S.runq);
 	S.nr_runnable++;
 	if (!t->timed_out)
-		TRACE(.kind = "task.wake", .detail = trace_fmt("%s", t->name));
+		TRACE(.kind = "task.wake", .args = TRACE_FMT("%s", t->tname));
 }
 
-void __might_sleep(const char *func)
+void __might_sleep_report(const char *func)
 {
 	struct task *t = current;
 	char held[160];
 
-	if (!t || (!t->spin_held && t->kind != TASK_IRQ))
-		return;
 	task_held_locks(t, held, sizeof(held));
 	check_report("sleep.atomic",
 		     "BUG: sleeping function called from invalid context: "

@@ -18,6 +18,17 @@
  * callback for explorers. Only decisions with more than one runnable task
  * are choices; they are recorded (index taken and number offered), so
  * sched_choices_format() turns any run into a replay string.
+ *
+ * Decisions come at two kinds of points. Where the running task stops
+ * (it blocks, sleeps, returns or yields with sched_yield()), the policy
+ * picks the next task among the runnable ones in run-queue order, and
+ * choice 0 is the first. At a preemption point (sched_preempt_point():
+ * spin_lock(), mutex_lock(), cond_resched()), where another CPU could get
+ * there first, the candidates are the running task and then the run
+ * queue, and choice 0 lets the running task go on: fifo always takes 0,
+ * so under fifo a task runs until it stops (the kernel's non-preemptive
+ * model), and only a policy that explores (random, replay, a callback)
+ * ever preempts. A decision to go on costs no step and no switch.
  * @ingroup sim_kernel
  */
 #ifndef VFSIM_SIM_KERNEL_SCHED_H
@@ -59,7 +70,9 @@ enum sched_status {
 /**
  * @brief Explorer callback: choose which of @p n runnable tasks runs.
  * @param arg the pointer given to sched_set_policy_fn()
- * @param runnable the candidates in run-queue order
+ * @param runnable the candidates in run-queue order; at a preemption
+ *        point the running task (`current`) comes first, and choosing it
+ *        (0) lets it go on
  * @param n how many (always >= 2)
  * @return an index below @p n
  */
@@ -324,9 +337,19 @@ int sched_for_each_task(int (*fn)(void *arg, const struct task *t), void *arg);
 size_t sched_nr_choices(void);
 
 /**
- * @brief The @p i-th recorded choice.
+ * @brief Bytes the record of choices takes. A choice 0 only lengthens the
+ * run of zeros before it, so under fifo (every choice 0) the record does
+ * not grow however long the run.
+ */
+size_t sched_choices_memory(void);
+
+/**
+ * @brief The @p i-th recorded choice (a scan in order costs O(1) a
+ * choice).
  * @param i index below sched_nr_choices()
- * @param offered where to store how many tasks were runnable (may be NULL)
+ * @param offered where to store how many tasks were runnable, for a choice
+ *        other than 0; for a choice 0, which the record keeps as a count,
+ *        0 (it was made among two or more) (may be NULL)
  * @return the index taken
  */
 unsigned sched_choice_at(size_t i, unsigned *offered);
@@ -371,14 +394,33 @@ bool sched_replay_use(struct sched_replay_use *u);
  */
 struct task *sched_policy_pick(struct list_head *runq, unsigned n);
 
+/**
+ * @brief At a preemption point of @p cur, let the policy choose among
+ * @p n >= 2 candidates, @p cur then the @p n - 1 tasks on @p runq, and
+ * record the choice. For the scheduler only.
+ * @return 0 to let @p cur go on, else c for the (c - 1)-th task of @p runq
+ */
+unsigned sched_policy_preempt(struct task *cur, struct list_head *runq,
+			      unsigned n);
+
 /** @brief Drop the policy and the recorded choices (back to fifo). */
 void sched_policy_exit(void);
 
 /* --- used by the primitives ------------------------------------------- */
 
-/** @brief Yield point: let the policy pick (maybe another) runnable task.
- *  A no-op outside tasks. */
+/** @brief Yield point: the running task stops and the policy picks the
+ *  next one (maybe itself: fifo picks the first other runnable task, as
+ *  the kernel's yield() does). A no-op outside tasks. */
 void sched_yield(void);
+
+/**
+ * @brief Preemption point: a place where another CPU could get there
+ * first (spin_lock(), mutex_lock(), cond_resched()). The policy decides
+ * whether the running task goes on (fifo always does) or another one runs
+ * (see the file comment). A no-op outside tasks or when nothing else is
+ * runnable.
+ */
+void sched_preempt_point(void);
 
 /**
  * @brief Block the current task until sched_wake() (or @p timeout_ns).
@@ -399,8 +441,14 @@ void sched_wake(struct task *t);
 void sim_timer_arm(struct sim_timer *timer, u64 expires,
 		   void (*fn)(struct sim_timer *timer));
 
+/** @brief sim_timer_cancel() of an armed timer (the scheduler's part). */
+bool sim_timer_cancel_armed(struct sim_timer *timer);
+
 /** @brief Disarm @p timer; returns true when it was armed. */
-bool sim_timer_cancel(struct sim_timer *timer);
+static inline bool sim_timer_cancel(struct sim_timer *timer)
+{
+	return timer->armed ? sim_timer_cancel_armed(timer) : false;
+}
 
 /** @brief Number of armed timers. */
 unsigned sched_nr_timers(void);
@@ -421,18 +469,29 @@ unsigned sched_nr_timers(void);
 void sim_timer_set_idle(struct sim_timer *timer,
 			bool (*idle)(const struct sim_timer *timer));
 
+/** @brief __might_sleep()'s report (out of line: it is rare). */
+void __might_sleep_report(const char *func);
+
 /**
  * @brief might_sleep(): report sleeping in atomic context (spinlock held or
  * irq task) as "BUG: sleeping function called from invalid context".
  * @param func the sleeping function's name, for the report
  */
-void __might_sleep(const char *func);
+static inline void __might_sleep(const char *func)
+{
+	const struct task *t = current;
+
+	if (t && (t->spin_held || t->kind == TASK_IRQ))
+		__might_sleep_report(func);
+}
 
 /** @brief The kernel's might_sleep(). */
 #define might_sleep() __might_sleep(__func__)
 
-/** @brief cond_resched(): a voluntary yield point. */
-#define cond_resched() sched_yield()
+/** @brief cond_resched(): a preemption point (under fifo nothing needs
+ *  the CPU, so it returns at once, as the kernel's does without
+ *  need_resched). */
+#define cond_resched() sched_preempt_point()
 
 /** @brief The kernel's smp_processor_id(): the current task's CPU. */
 int smp_processor_id(void);

@@ -24,6 +24,19 @@ enum policy_kind {
 	P_FN
 };
 
+/*
+ * The record of choices, run-length coded: a choice 0 (fifo's at every
+ * decision, and the most common one under any policy) only lengthens the
+ * run of zeros it ends, so a fifo run's record stays one entry long
+ * however long the run. Other choices are kept one by one with the number
+ * of tasks they were made among.
+ */
+struct choice_run {
+	u32 chosen;  /* 0: a run of zeros */
+	u32 offered; /* tasks runnable, for a choice other than 0 */
+	u64 count;   /* zeros in the run; 1 for another choice */
+};
+
 static struct {
 	enum policy_kind policy;
 	u64 rng;
@@ -34,8 +47,11 @@ static struct {
 	void *fn_arg;
 	char err[128];
 	/* recorded choices */
-	u32 *chosen, *offered;
-	size_t nr_choices, cap_choices;
+	struct choice_run *runs;
+	size_t nr_runs, cap_runs;
+	size_t nr_choices;
+	/* sched_choice_at(): where the last lookup ended, for scans */
+	size_t at_run, at_first;
 	struct task **cand;
 	size_t cap_cand;
 } S;
@@ -43,8 +59,7 @@ static struct {
 void sched_policy_exit(void)
 {
 	free(S.replay);
-	free(S.chosen);
-	free(S.offered);
+	free(S.runs);
 	free(S.cand);
 	memset(&S, 0, sizeof(S));
 }
@@ -52,6 +67,8 @@ void sched_policy_exit(void)
 static void drop_choices(void)
 {
 	S.nr_choices = 0;
+	S.nr_runs = 0;
+	S.at_run = S.at_first = 0;
 	S.replay_pos = 0;
 	S.replay_past = 0;
 }
@@ -218,7 +235,7 @@ static u64 next_random(void)
 	return z ^ (z >> 31);
 }
 
-/* Fifo never gets here: sched_step() takes its fast path. */
+/* Fifo never gets here: it takes its fast paths below. */
 static unsigned policy_choose(unsigned n)
 {
 	unsigned c = 0;
@@ -242,17 +259,26 @@ static unsigned policy_choose(unsigned n)
 	return c;
 }
 
-static void record_choice(unsigned c, unsigned n)
+/* A choice that does not lengthen the run of zeros: a new entry. */
+static void record_new_run(unsigned c, unsigned n)
 {
-	if (S.nr_choices == S.cap_choices) {
-		S.cap_choices = S.cap_choices ? 2 * S.cap_choices : 64;
-		S.chosen = host_realloc(S.chosen, S.cap_choices * sizeof(u32));
-		S.offered =
-			host_realloc(S.offered, S.cap_choices * sizeof(u32));
+	if (S.nr_runs == S.cap_runs) {
+		S.cap_runs = S.cap_runs ? 2 * S.cap_runs : 16;
+		S.runs = host_realloc(S.runs, S.cap_runs * sizeof(*S.runs));
 	}
-	S.chosen[S.nr_choices] = c;
-	S.offered[S.nr_choices] = n;
+	S.runs[S.nr_runs++] = (struct choice_run){ c, c ? n : 0, 1 };
+}
+
+static inline void record_choice(unsigned c, unsigned n)
+{
+	struct choice_run *r = S.nr_runs ? &S.runs[S.nr_runs - 1] : NULL;
+
 	S.nr_choices++;
+	if (likely(!c && r && !r->chosen)) {
+		r->count++;
+		return;
+	}
+	record_new_run(c, n);
 }
 
 bool sched_replay_use(struct sched_replay_use *u)
@@ -271,52 +297,151 @@ size_t sched_nr_choices(void)
 	return S.nr_choices;
 }
 
-unsigned sched_choice_at(size_t i, unsigned *offered)
+size_t sched_choices_memory(void)
 {
-	assert(i < S.nr_choices);
-	if (offered)
-		*offered = S.offered[i];
-	return S.chosen[i];
+	return S.cap_runs * sizeof(*S.runs);
 }
 
+unsigned sched_choice_at(size_t i, unsigned *offered)
+{
+	const struct choice_run *r;
+
+	assert(i < S.nr_choices);
+	/* a scan asks in order: start from where the last lookup ended */
+	if (i < S.at_first || S.at_run >= S.nr_runs)
+		S.at_run = S.at_first = 0;
+	while (i >= S.at_first + S.runs[S.at_run].count)
+		S.at_first += S.runs[S.at_run++].count;
+	r = &S.runs[S.at_run];
+	if (offered)
+		*offered = r->offered;
+	return r->chosen;
+}
+
+/* Append the decimal @v at @len of @buf (room @size), counting the length
+ * a full rendering needs. */
+static size_t put_u32(char *buf, size_t size, size_t len, u32 v)
+{
+	char tmp[10];
+	size_t n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n) {
+		if (len + 1 < size)
+			buf[len] = tmp[n - 1];
+		len++;
+		n--;
+	}
+	return len;
+}
+
+/* "replay:" and the first @nr choices, the last of them replaced by
+ * @last. A long run of zeros is written a block at a time. */
 static int format_choices(char *buf, size_t size, size_t nr, u32 last)
 {
-	size_t len = 0;
-	int n = snprintf(buf, size, "replay:");
+	static const char zeros[] = "0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,";
+	size_t len = 7, done = 0;
 
-	assert(n > 0);
-	len = (size_t)n;
-	for (size_t i = 0; i < nr; i++) {
-		n = snprintf(len < size ? buf + len : NULL,
-			     len < size ? size - len : 0, "%s%u", i ? "," : "",
-			     i + 1 == nr ? last : S.chosen[i]);
-		len += (size_t)n;
+	if (size)
+		snprintf(buf, size, "replay:");
+	for (size_t r = 0; r < S.nr_runs && done < nr; r++) {
+		const struct choice_run *cr = &S.runs[r];
+		u64 k = cr->count < nr - done ? cr->count : nr - done;
+
+		if (!cr->chosen) {
+			/* all but the list's very last choice, as "0," */
+			u64 plain = done + k == nr ? k - 1 : k;
+
+			for (u64 z = 0; z < plain;) {
+				size_t chunk = plain - z < 16 ?
+						       (size_t)(plain - z) :
+						       16;
+
+				if (len < size) {
+					size_t room = size - 1 - len;
+					size_t n = 2 * chunk < room ?
+							   2 * chunk :
+							   room;
+
+					memcpy(buf + len, zeros, n);
+				}
+				len += 2 * chunk;
+				z += chunk;
+			}
+			done += plain;
+			if (done + 1 == nr && plain < k) {
+				len = put_u32(buf, size, len, last);
+				done++;
+			}
+			continue;
+		}
+		len = put_u32(buf, size, len,
+			      done + 1 == nr ? last : cr->chosen);
+		done++;
+		if (done < nr) {
+			if (len + 1 < size)
+				buf[len] = ',';
+			len++;
+		}
 	}
+	if (size)
+		buf[len < size ? len : size - 1] = '\0';
 	return (int)len;
 }
 
 int sched_choices_format(char *buf, size_t size)
 {
-	return format_choices(buf, size, S.nr_choices,
-			      S.nr_choices ? S.chosen[S.nr_choices - 1] : 0);
+	const struct choice_run *r = S.nr_runs ? &S.runs[S.nr_runs - 1] : NULL;
+
+	return format_choices(buf, size, S.nr_choices, r ? r->chosen : 0);
 }
 
 bool sched_explore_next(char *buf, size_t size)
 {
-	size_t i = S.nr_choices;
+	size_t i = S.nr_choices, r = S.nr_runs;
 
-	while (i > 0 && S.chosen[i - 1] + 1 >= S.offered[i - 1])
-		i--;
-	if (i == 0)
+	/* A choice 0 always had an alternative: it was made among two or
+	 * more. So the last choice to try otherwise is the last 0, or a
+	 * later choice that was not the last offered. */
+	while (r > 0) {
+		const struct choice_run *cr = &S.runs[r - 1];
+
+		if (!cr->chosen || cr->chosen + 1 < cr->offered)
+			break;
+		i -= cr->count;
+		r--;
+	}
+	if (r == 0)
 		return false;
-	format_choices(buf, size, i, S.chosen[i - 1] + 1);
+	format_choices(buf, size, i, S.runs[r - 1].chosen + 1);
 	return true;
+}
+
+/* The candidates in order, @first (when not NULL) then the run queue. */
+static void list_candidates(struct task *first, struct list_head *runq,
+			    unsigned n)
+{
+	struct task *t;
+	unsigned i = 0;
+
+	if (S.cap_cand < n) {
+		S.cap_cand = 2 * n;
+		S.cand = host_realloc(S.cand, S.cap_cand * sizeof(*S.cand));
+	}
+	if (first)
+		S.cand[i++] = first;
+	list_for_each_entry(t, runq, run_node)
+		S.cand[i++] = t;
+	assert(i == n);
 }
 
 struct task *sched_policy_pick(struct list_head *runq, unsigned n)
 {
 	struct task *t;
-	unsigned i = 0, c;
+	unsigned c;
 
 	assert(n >= 2);
 	if (S.policy == P_FIFO) {
@@ -324,20 +449,34 @@ struct task *sched_policy_pick(struct list_head *runq, unsigned n)
 		record_choice(0, n);
 		t = list_first_entry(runq, struct task, run_node);
 		TRACE(.kind = "sched.pick", .task = "-",
-		      .detail = trace_fmt("%s (0 of %u runnable)", t->name, n));
+		      .args = TRACE_FMT("%s (0 of %u runnable)", t->tname, n));
 		return t;
 	}
-	if (S.cap_cand < n) {
-		S.cap_cand = 2 * n;
-		S.cand = host_realloc(S.cand, S.cap_cand * sizeof(*S.cand));
-	}
-	list_for_each_entry(t, runq, run_node)
-		S.cand[i++] = t;
-	assert(i == n);
+	list_candidates(NULL, runq, n);
 	c = policy_choose(n);
 	record_choice(c, n);
 	t = S.cand[c];
 	TRACE(.kind = "sched.pick", .task = "-",
-	      .detail = trace_fmt("%s (%u of %u runnable)", t->name, c, n));
+	      .args = TRACE_FMT("%s (%u of %u runnable)", t->tname, c, n));
 	return t;
+}
+
+unsigned sched_policy_preempt(struct task *cur, struct list_head *runq,
+			      unsigned n)
+{
+	unsigned c;
+
+	assert(n >= 2);
+	if (S.policy == P_FIFO) {
+		record_choice(0, n);
+		return 0;
+	}
+	list_candidates(cur, runq, n);
+	c = policy_choose(n);
+	record_choice(c, n);
+	if (c)
+		TRACE(.kind = "sched.preempt", .task = "-",
+		      .args = TRACE_FMT("%s (%u of %u runnable) preempts %s",
+					S.cand[c]->tname, c, n, cur->tname));
+	return c;
 }

@@ -46,15 +46,19 @@ static struct {
 	bool init;
 } K;
 
-static void kmem_lazy_init(void)
+static __attribute__((noinline)) void kmem_first_init(void)
 {
-	if (K.init)
-		return;
 	INIT_LIST_HEAD(&K.quarantine);
 	K.max_quarantine = KMEM_QUARANTINE_DEFAULT;
 	K.bucket_bits = MIN_BUCKET_BITS;
 	K.buckets = host_calloc(1ULL << K.bucket_bits, sizeof(*K.buckets));
 	K.init = true;
+}
+
+static inline void kmem_lazy_init(void)
+{
+	if (unlikely(!K.init))
+		kmem_first_init();
 }
 
 /* Fibonacci hashing: block addresses are aligned and evenly spaced, so
@@ -106,16 +110,25 @@ static u64 gpa_of(const void *p)
 	return gmem_contains(p) ? virt_to_phys(p) : 0;
 }
 
-/* A zeroed record: every kmalloc() needs one, so released ones are
- * reused rather than going back to the host allocator each time. */
-static struct kmem_rec *rec_alloc(void)
+/* A record for a live object at @p: every kmalloc() needs one, so
+ * released ones are reused rather than going back to the host allocator
+ * each time. Every field is set here. */
+static struct kmem_rec *rec_alloc(const void *p, size_t size, const char *file,
+				  int line, const char *func)
 {
 	struct kmem_rec *r = K.spare;
 
-	if (!r)
-		return host_calloc(1, sizeof(*r));
-	K.spare = r->hnext;
-	memset(r, 0, sizeof(*r));
+	if (likely(r)) {
+		K.spare = r->hnext;
+	} else {
+		r = host_malloc(sizeof(*r));
+	}
+	*r = (struct kmem_rec){ .p = p,
+				.size = size,
+				.file = file,
+				.func = func,
+				.line = line,
+				.seq = K.nr_allocs };
 	return r;
 }
 
@@ -128,7 +141,7 @@ void *__kmalloc(size_t size, gfp_t gfp, const char *file, int line,
 	kmem_lazy_init();
 	if (gfp & __GFP_DIRECT_RECLAIM)
 		__might_sleep("kmalloc");
-	if (!(gfp & __GFP_NOFAIL) && fault_hit("kmalloc", func)) {
+	if (!(gfp & __GFP_NOFAIL) && FAULT_HIT("kmalloc", func)) {
 		K.nr_failed++;
 		return NULL;
 	}
@@ -142,13 +155,7 @@ void *__kmalloc(size_t size, gfp_t gfp, const char *file, int line,
 				     size, file, line, func);
 		return NULL;
 	}
-	r = rec_alloc();
-	r->p = p;
-	r->size = size;
-	r->file = file;
-	r->line = line;
-	r->func = func;
-	r->seq = K.nr_allocs;
+	r = rec_alloc(p, size, file, line, func);
 	assert(!find(p));
 	if (K.nr_recs >= 2ULL << K.bucket_bits)
 		table_grow();

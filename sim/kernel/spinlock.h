@@ -3,7 +3,8 @@
  * @file spinlock.h
  * @brief spinlock_t with the kernel's API and misuse checks.
  *
- * spin_lock() is a yield point (another CPU may run first). A task that
+ * spin_lock() is a preemption point (another CPU may get there first: the
+ * policy decides, see sched.h; under fifo the task goes on). A task that
  * finds the lock taken waits on it until spin_unlock(): on a real machine
  * it would spin, here it is simply not runnable, which has the same effect
  * on the possible interleavings and lets deadlock detection see it.
@@ -45,7 +46,7 @@ void __spin_lock_init(spinlock_t *lock, const char *name);
 /** @brief spin_lock_init(): named after the expression. */
 #define spin_lock_init(lock) __spin_lock_init(lock, #lock)
 
-/** @brief spin_lock(): take the lock (a yield point). */
+/** @brief spin_lock(): take the lock (a preemption point). */
 void spin_lock(spinlock_t *lock);
 
 /** @brief spin_unlock(): release the lock. */

@@ -100,7 +100,10 @@ struct task {
 	/** the spinlocks held, in the order taken (the first TASK_HELD_LOCKS
 	 *  of @c spin_held) */
 	struct held_lock held[TASK_HELD_LOCKS];
-	char name[32]; /**< name shown in the trace */
+	const char *tname; /**< @ref name interned (trace_name()), as the
+				trace records it */
+	u64 tname_hash;	   /**< its trace_name_hash() */
+	char name[32];	   /**< name shown in the trace */
 };
 
 /** @brief The task now running, or NULL in scheduler/test context. */

@@ -28,7 +28,7 @@ int wq_wait(wait_queue_head_t *wq, const char *what, u64 timeout_ns)
 	return ret;
 }
 
-unsigned __wake_up(wait_queue_head_t *wq, unsigned nr)
+unsigned __wake_up_common(wait_queue_head_t *wq, unsigned nr)
 {
 	unsigned n = 0;
 

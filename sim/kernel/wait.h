@@ -55,9 +55,19 @@ void __init_waitqueue_head(wait_queue_head_t *wq, const char *name);
  */
 int wq_wait(wait_queue_head_t *wq, const char *what, u64 timeout_ns);
 
+/** @brief __wake_up()'s work once a waiter is there (kernel:
+ *  __wake_up_common()). */
+unsigned __wake_up_common(wait_queue_head_t *wq, unsigned nr);
+
 /** @brief Wake up to @p nr waiters (0: all), oldest first.
  *  @return how many were woken */
-unsigned __wake_up(wait_queue_head_t *wq, unsigned nr);
+static inline unsigned __wake_up(wait_queue_head_t *wq, unsigned nr)
+{
+	/* most wake-ups find nobody waiting (an unlock, a kick) */
+	if (list_empty(&wq->head))
+		return 0;
+	return __wake_up_common(wq, nr);
+}
 
 /** @brief wake_up(): wake every waiter (no exclusive waits here). */
 #define wake_up(wq) ((void)__wake_up(wq, 0))

@@ -185,7 +185,7 @@ bool queue_delayed_work(struct workqueue_struct *wq, struct delayed_work *dw,
 		return queue_work(wq, &dw->work);
 	dw->work.pending = true;
 	TRACE(.kind = "work.queue", .func = dw->work.name, .queue = wq->name,
-	      .detail = trace_fmt("delay %lu jiffies", delay));
+	      .args = TRACE_FMT("delay %lu jiffies", delay));
 	ensure_pool();
 	sim_timer_arm(&dw->timer, sched_now() + jiffies_to_nsecs(delay),
 		      delayed_timer_fn);

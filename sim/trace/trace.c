@@ -1,28 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * trace.c - the run's event log.
+ * trace.c - the run's event log: recording, the hash, the kept events and
+ * their memory budget, the sink, and reading the kept events back.
  *
- * Events are kept in a growable array; their strings live in an arena that
- * is freed as a whole by trace_reset(). Task and queue names are interned
- * (one copy per distinct name) so the events outlive the tasks and queues
- * that made them. The hash is folded in at emit time over the text form,
- * which makes "same hash" mean "same text trace" even when events are not
- * kept.
+ * An event is recorded as the binary record the caller built, nothing
+ * printed: its strings are resolved to pointers that stay valid (see
+ * trace_str.c), its hash is folded in, and it is kept (when asked) in
+ * chunks that never move, so a pointer from trace_event_at() stays valid
+ * while the trace grows. Strings a kept event must own (a detail in a
+ * caller's buffer, a TRACE_FMT() argument list) go into an arena freed as
+ * a whole by trace_reset().
  */
 #include "sim/trace/trace.h"
 
-#include "fuse_proto/fuse_msg.h"
 #include "sim/trace/host.h"
-
 #include <assert.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define FNV_OFFSET  0xcbf29ce484222325ULL
-#define FNV_PRIME   0x100000001b3ULL
-#define ARENA_CHUNK 65536
-#define INTERN_MIN  64
+#include "sim/trace/trace_internal.h"
+
+#define ARENA_CHUNK	 65536
+#define EVENTS_PER_CHUNK 1024
 
 struct arena_chunk {
 	struct arena_chunk *next;
@@ -31,36 +31,54 @@ struct arena_chunk {
 };
 
 static struct {
-	struct trace_event *ev;
-	size_t nr_kept, cap;
+	struct trace_event **chunks; /* EVENTS_PER_CHUNK events each */
+	size_t nr_chunks, cap_chunks;
+	size_t nr_kept;
+	size_t hashed; /* kept events folded into the hash */
+	/* the next free slot of the last chunk, and its end */
+	struct trace_event *slot, *slot_end;
 	uint64_t count;
 	uint64_t hash;
 	bool keep;
+	uint64_t budget, memory;
 	struct arena_chunk *arena;
-	const char **intern; /* open addressing, power-of-two size */
-	size_t intern_size, intern_used;
 	uint64_t (*now)(void);
 	const char *(*task_name)(void);
+	const uint64_t *now_var;
+	const char *const *task_var;
+	const uint64_t *task_hash_var;
 	trace_sink_fn sink;
 	void *sink_arg;
 	const char *last_fmt; /* latest trace_fmt() result, already stored */
-} tr = { .hash = FNV_OFFSET, .keep = true };
+} tr = { .hash = TRACE_FNV_OFFSET,
+	 .keep = true,
+	 .budget = TRACE_DEFAULT_BUDGET };
 
 bool trace_enabled;
+bool trace_over_budget;
 
-static char *arena_alloc(size_t len)
+static void fold_kept(void);
+
+static __attribute__((noinline)) struct arena_chunk *arena_grow(size_t len)
+{
+	size_t size = len > ARENA_CHUNK ? len : ARENA_CHUNK;
+	struct arena_chunk *c = host_malloc(sizeof(*c) + size);
+
+	c->size = size;
+	c->used = 0;
+	c->next = tr.arena;
+	tr.arena = c;
+	tr.memory += sizeof(*c) + size;
+	return c;
+}
+
+static inline char *arena_alloc(size_t len)
 {
 	struct arena_chunk *c = tr.arena;
 
-	if (!c || c->size - c->used < len) {
-		size_t size = len > ARENA_CHUNK ? len : ARENA_CHUNK;
-
-		c = host_malloc(sizeof(*c) + size);
-		c->size = size;
-		c->used = 0;
-		c->next = tr.arena;
-		tr.arena = c;
-	}
+	len = (len + 7) & ~(size_t)7;
+	if (trace_unlikely(!c || c->size - c->used < len))
+		c = arena_grow(len);
 	c->used += len;
 	return c->data + c->used - len;
 }
@@ -72,56 +90,6 @@ static const char *arena_strdup(const char *s)
 	return memcpy(arena_alloc(len), s, len);
 }
 
-static uint64_t fnv1a(uint64_t h, const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= FNV_PRIME;
-	}
-	return h;
-}
-
-static void intern_grow(void)
-{
-	size_t old_size = tr.intern_size;
-	const char **old = tr.intern;
-
-	tr.intern_size = old_size ? old_size * 2 : INTERN_MIN;
-	tr.intern = host_calloc(tr.intern_size, sizeof(*tr.intern));
-	for (size_t i = 0; i < old_size; i++) {
-		size_t j;
-
-		if (!old[i])
-			continue;
-		j = fnv1a(FNV_OFFSET, old[i], strlen(old[i])) &
-		    (tr.intern_size - 1);
-		while (tr.intern[j])
-			j = (j + 1) & (tr.intern_size - 1);
-		tr.intern[j] = old[i];
-	}
-	free(old);
-}
-
-/* One stored copy per distinct string; the copy lives until trace_reset(). */
-static const char *intern(const char *s)
-{
-	size_t i;
-
-	if (!s)
-		return NULL;
-	if (2 * (tr.intern_used + 1) > tr.intern_size)
-		intern_grow();
-	i = fnv1a(FNV_OFFSET, s, strlen(s)) & (tr.intern_size - 1);
-	while (tr.intern[i]) {
-		if (!strcmp(tr.intern[i], s))
-			return tr.intern[i];
-		i = (i + 1) & (tr.intern_size - 1);
-	}
-	tr.intern[i] = arena_strdup(s);
-	tr.intern_used++;
-	return tr.intern[i];
-}
-
 void trace_reset(bool enable)
 {
 	while (tr.arena) {
@@ -130,15 +98,19 @@ void trace_reset(bool enable)
 		free(tr.arena);
 		tr.arena = next;
 	}
-	free(tr.ev);
-	free(tr.intern);
-	tr.ev = NULL;
-	tr.intern = NULL;
-	tr.nr_kept = tr.cap = 0;
-	tr.intern_size = tr.intern_used = 0;
+	for (size_t i = 0; i < tr.nr_chunks; i++)
+		free(tr.chunks[i]);
+	free(tr.chunks);
+	tr.chunks = NULL;
+	tr.nr_chunks = tr.cap_chunks = 0;
+	tr.nr_kept = 0;
+	tr.hashed = 0;
+	tr.slot = tr.slot_end = NULL;
+	tr.memory = 0;
 	tr.count = 0;
-	tr.hash = FNV_OFFSET;
+	tr.hash = TRACE_FNV_OFFSET;
 	tr.last_fmt = NULL;
+	trace_over_budget = false;
 	trace_enabled = enable;
 }
 
@@ -149,13 +121,49 @@ void trace_enable(bool enable)
 
 void trace_set_keep(bool keep)
 {
+	/* the events kept so far go into the hash before any that is not */
+	if (!keep)
+		fold_kept();
 	tr.keep = keep;
+}
+
+bool trace_keeping(void)
+{
+	return tr.keep;
+}
+
+void trace_set_budget(uint64_t bytes)
+{
+	tr.budget = bytes;
+}
+
+uint64_t trace_budget(void)
+{
+	return tr.budget;
+}
+
+uint64_t trace_memory(void)
+{
+	return tr.memory;
 }
 
 void trace_set_context(uint64_t (*now)(void), const char *(*task_name)(void))
 {
 	tr.now = now;
 	tr.task_name = task_name;
+}
+
+void trace_set_context_vars(const uint64_t *now, const char *const *task_name,
+			    const uint64_t *task_hash)
+{
+	tr.now_var = now;
+	tr.task_var = task_name;
+	tr.task_hash_var = task_hash;
+}
+
+uint64_t trace_name_hash(const char *name)
+{
+	return trace_str_content_hash(name);
 }
 
 void trace_set_sink(trace_sink_fn sink, void *arg)
@@ -182,47 +190,247 @@ const char *trace_fmt(const char *fmt, ...)
 	return s;
 }
 
-void trace_emit(const struct trace_event *in)
+/* Odd constants that fold an event's words into one (multiply-add: a
+ * change in any one word changes the sum) before it goes into the
+ * running hash. */
+#define K_TIME	0x9e3779b97f4a7c15ULL
+#define K_TASK	0xc2b2ae3d27d4eb4fULL
+#define K_KIND	0x165667b19e3779f9ULL
+#define K_FUNC	0xd6e8feb86659fd93ULL
+#define K_QUEUE 0xff51afd7ed558ccdULL
+#define K_IDX	0xc4ceb9fe1a85ec53ULL
+#define K_USED	0x94d049bb133111ebULL
+#define K_UNIQ	0xbf58476d1ce4e5b9ULL
+#define K_DET	0x2545f4914f6cdd1dULL
+
+/* A kept copy of @a: only the arguments used, strings it does not own
+ * copied. */
+static const struct trace_args *keep_args(const struct trace_args *a,
+					  int stable)
 {
-	struct trace_event ev = *in;
-	char line[512];
-	int len;
+	size_t size =
+		offsetof(struct trace_args, arg) + a->nargs * sizeof(a->arg[0]);
+	struct trace_args *k = (struct trace_args *)arena_alloc(size);
 
-	ev.seq = ++tr.count;
-	ev.time_ns = tr.now ? tr.now() : 0;
-	ev.task = intern(ev.task      ? ev.task :
-			 tr.task_name ? tr.task_name() :
-					"-");
-	ev.queue = intern(ev.queue);
-	/* kind and func are string literals. The detail may be any string,
-	 * including one inside an object about to be freed (a tag, a name):
-	 * keep a copy, unless it is the trace_fmt() result just stored. */
-	if (ev.detail && ev.detail != tr.last_fmt)
-		ev.detail = arena_strdup(ev.detail);
-	tr.last_fmt = NULL;
+	k->fmt = a->fmt;
+	k->nargs = a->nargs;
+	k->strs = a->strs;
+	for (unsigned i = 0; i < a->nargs; i++)
+		k->arg[i] = a->arg[i];
+	if (stable)
+		return k;
+	for (unsigned i = 0; i < a->nargs; i++) {
+		const char *s = (const char *)(uintptr_t)a->arg[i];
+		int st;
 
-	len = trace_format_text(&ev, line, sizeof(line));
-	if (len < (int)sizeof(line)) {
-		tr.hash = fnv1a(tr.hash, line, (size_t)len);
+		if (!((a->strs >> i) & 1) || !s)
+			continue;
+		trace_str_ref(s, &st);
+		if (!st)
+			k->arg[i] = (uint64_t)(uintptr_t)arena_strdup(s);
+	}
+	return k;
+}
+
+/* A new chunk for kept events; NULL once the kept trace takes more than
+ * its budget (it overshoots by at most the chunk that crossed it). */
+static __attribute__((noinline)) struct trace_event *keep_grow(void)
+{
+	size_t bytes = EVENTS_PER_CHUNK * sizeof(struct trace_event);
+
+	if (tr.budget && tr.memory > tr.budget)
+		return NULL;
+	if (tr.nr_chunks == tr.cap_chunks) {
+		size_t cap = tr.cap_chunks ? 2 * tr.cap_chunks : 16;
+		tr.chunks = host_realloc(tr.chunks, cap * sizeof(*tr.chunks));
+		tr.cap_chunks = cap;
+	}
+	tr.slot = host_malloc(bytes);
+	tr.chunks[tr.nr_chunks++] = tr.slot;
+	tr.slot_end = tr.slot + EVENTS_PER_CHUNK;
+	tr.memory += bytes;
+	return tr.slot;
+}
+
+/* Room for one more kept event, or NULL over the budget. */
+static inline struct trace_event *keep_slot(void)
+{
+	if (trace_unlikely(tr.slot == tr.slot_end) ||
+	    trace_unlikely(tr.budget && tr.memory > tr.budget))
+		return keep_grow();
+	return tr.slot;
+}
+
+/* The hash of name *@p, which becomes a pointer that stays valid; from
+ * the site's cache @cp/@ch when it is the pointer the site saw last. */
+static inline uint64_t site_ref(const char **p, const char **cp, uint64_t *ch)
+{
+	const char *orig = *p;
+	uint64_t h;
+
+	if (orig == *cp)
+		return *ch;
+	h = trace_name_ref(p);
+	/* only a pointer that stayed (a literal, an interned name) is the
+	 * same text next time */
+	if (*p == orig) {
+		*cp = orig;
+		*ch = h;
+	}
+	return h;
+}
+
+/* The hash a string contributes: its content's. For a pointer that stays
+ * valid it is found in the cache; for a copy the trace owns, computed. */
+static inline uint64_t str_hash(const char *s)
+{
+	uint64_t h;
+
+	if (!s)
+		return 0;
+	return trace_imm_find(s, &h) ? h : trace_str_content_hash(s);
+}
+
+/* An event's words folded into one (multiply-add by the K_ constants),
+ * from the hashes of its task, kind, function and queue and of its detail
+ * (@d). Recording and trace_hash() both come here. */
+static inline uint64_t fold_word(const struct trace_event *ev, uint64_t th,
+				 uint64_t kh, uint64_t fh, uint64_t qh,
+				 uint64_t d)
+{
+	return ev->time_ns * K_TIME + th * K_TASK + kh * K_KIND + fh * K_FUNC +
+	       qh * K_QUEUE +
+	       ((uint64_t)(uint32_t)ev->head | (uint64_t)(uint32_t)ev->avail_idx
+						       << 32) *
+		       K_IDX +
+	       ((uint64_t)(uint32_t)ev->used_idx |
+		(uint64_t)(uint32_t)ev->opcode << 32) *
+		       K_USED +
+	       ev->unique * K_UNIQ + d * K_DET;
+}
+
+/* What a detail contributes: a plain one, its content; a TRACE_FMT() one,
+ * its format then its arguments (strings by their contents). */
+static uint64_t kept_detail_hash(const struct trace_event *ev)
+{
+	const struct trace_args *a = ev->args;
+	uint64_t d;
+
+	if (ev->detail || !a)
+		return str_hash(ev->detail);
+	d = str_hash(a->fmt) + 1;
+	for (unsigned i = 0; i < a->nargs; i++) {
+		uint64_t v = a->arg[i];
+
+		if ((a->strs >> i) & 1)
+			v = str_hash((const char *)(uintptr_t)v);
+		d = d * K_DET + v;
+	}
+	return d;
+}
+
+/*
+ * Kept events are hashed when the hash is asked for (or keeping stops):
+ * recording them costs no hashing, and the hash is the same as if each had
+ * been folded in as it came. Guarantees: every kept event is in tr.hash.
+ */
+static void fold_kept(void)
+{
+	for (; tr.hashed < tr.nr_kept; tr.hashed++) {
+		const struct trace_event *ev = trace_event_at(tr.hashed);
+
+		tr.hash = trace_mix(tr.hash, fold_word(ev, str_hash(ev->task),
+						       str_hash(ev->kind),
+						       str_hash(ev->func),
+						       str_hash(ev->queue),
+						       kept_detail_hash(ev)));
+	}
+}
+
+/* Keep a copy of @ev, which owns what it must. Over the budget, keeping
+ * stops (the events kept so far are hashed) and the event is not kept. */
+static inline bool keep(const struct trace_event *ev, int detail_stable)
+{
+	struct trace_event *slot = keep_slot();
+
+	if (trace_unlikely(!slot)) {
+		tr.keep = false;
+		trace_over_budget = true;
+		fold_kept();
+		return false;
+	}
+	*slot = *ev;
+	/* A trace_fmt() result is in the arena already. */
+	if (ev->detail && !detail_stable && ev->detail != tr.last_fmt)
+		slot->detail = arena_strdup(ev->detail);
+	if (ev->args)
+		slot->args = keep_args(ev->args, detail_stable);
+	tr.slot++;
+	tr.nr_kept++;
+	return true;
+}
+
+void trace_emit(struct trace_event *ev, struct trace_site *site)
+{
+	const struct trace_args *a = ev->args;
+	int detail_stable = 1;
+	uint64_t d = 0, th, kh, fh, qh;
+
+	ev->seq = ++tr.count;
+	ev->time_ns = tr.now_var ? *tr.now_var : tr.now ? tr.now() : 0;
+	if (!ev->task && tr.task_var) {
+		ev->task = *tr.task_var;
+		th = *tr.task_hash_var;
 	} else {
-		char *big = host_malloc((size_t)len + 1);
-
-		trace_format_text(&ev, big, (size_t)len + 1);
-		tr.hash = fnv1a(tr.hash, big, (size_t)len);
-		free(big);
+		if (!ev->task)
+			ev->task = tr.task_name ? tr.task_name() : "-";
+		th = trace_name_ref(&ev->task);
 	}
-	tr.hash = fnv1a(tr.hash, "\n", 1);
-
+	/* names become pointers that stay valid */
+	kh = ev->kind ? site_ref(&ev->kind, &site->kind, &site->kind_h) : 0;
+	fh = ev->func ? site_ref(&ev->func, &site->func, &site->func_h) : 0;
+	qh = ev->queue ? site_ref(&ev->queue, &site->queue, &site->queue_h) : 0;
+	if (ev->detail)
+		ev->args = a = NULL;
+	/* A kept event is hashed when the hash is asked for: here it only
+	 * needs to know which strings it must copy. */
 	if (tr.keep) {
-		if (tr.nr_kept == tr.cap) {
-			size_t cap = tr.cap ? tr.cap * 2 : 1024;
-			tr.ev = host_realloc(tr.ev, cap * sizeof(*tr.ev));
-			tr.cap = cap;
+		if (ev->detail)
+			trace_str_ref(ev->detail, &detail_stable);
+		for (unsigned i = 0; a && a->strs && i < a->nargs; i++) {
+			int st;
+
+			if ((a->strs >> i) & 1) {
+				trace_str_ref(
+					(const char *)(uintptr_t)a->arg[i],
+					&st);
+				detail_stable &= st;
+			}
 		}
-		tr.ev[tr.nr_kept++] = ev;
+		if (keep(ev, detail_stable))
+			goto out;
 	}
+	if (ev->detail) {
+		d = trace_str_ref(ev->detail, &detail_stable);
+	} else if (a) {
+		d = site_ref(&(const char *){ a->fmt }, &site->fmt,
+			     &site->fmt_h) +
+		    1;
+		for (unsigned i = 0; i < a->nargs; i++) {
+			uint64_t v = a->arg[i];
+			int st;
+
+			if ((a->strs >> i) & 1)
+				v = trace_str_ref((const char *)(uintptr_t)v,
+						  &st);
+			d = d * K_DET + v;
+		}
+	}
+	tr.hash = trace_mix(tr.hash, fold_word(ev, th, kh, fh, qh, d));
+out:
+	tr.last_fmt = NULL;
 	if (tr.sink)
-		tr.sink(&ev, tr.sink_arg);
+		tr.sink(ev, tr.sink_arg);
 }
 
 uint64_t trace_count(void)
@@ -237,161 +445,48 @@ size_t trace_kept(void)
 
 const struct trace_event *trace_event_at(size_t i)
 {
-	return i < tr.nr_kept ? &tr.ev[i] : NULL;
+	if (i >= tr.nr_kept)
+		return NULL;
+	return &tr.chunks[i / EVENTS_PER_CHUNK][i % EVENTS_PER_CHUNK];
 }
 
 uint64_t trace_hash(void)
 {
+	fold_kept();
 	return tr.hash;
-}
-
-/* Append to a fixed buffer, tracking the length a full rendering needs. */
-struct out {
-	char *buf;
-	size_t size;
-	size_t len;
-};
-
-static void put(struct out *o, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void put(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-	size_t room = o->len < o->size ? o->size - o->len : 0;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(room ? o->buf + o->len : NULL, room, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		o->len += (size_t)n;
-}
-
-static const char *opname(int32_t opcode, char *tmp, size_t size)
-{
-	const char *name = fuse_opcode_name((uint32_t)opcode);
-
-	if (name)
-		return name;
-	snprintf(tmp, size, "%d", opcode);
-	return tmp;
-}
-
-int trace_format_text(const struct trace_event *ev, char *buf, size_t size)
-{
-	struct out o = { buf, size, 0 };
-	char tmp[16];
-
-	if (size)
-		buf[0] = '\0';
-	put(&o, "%6llu.%03llu us #%-6llu %-12s %-14s %s",
-	    (unsigned long long)(ev->time_ns / 1000),
-	    (unsigned long long)(ev->time_ns % 1000),
-	    (unsigned long long)ev->seq, ev->task ? ev->task : "-",
-	    ev->kind ? ev->kind : "-", ev->func ? ev->func : "-");
-	if (ev->queue)
-		put(&o, " q=%s", ev->queue);
-	if (ev->head >= 0)
-		put(&o, " head=%d", ev->head);
-	if (ev->avail_idx >= 0)
-		put(&o, " avail=%d", ev->avail_idx);
-	if (ev->used_idx >= 0)
-		put(&o, " used=%d", ev->used_idx);
-	if (ev->unique)
-		put(&o, " unique=%llu", (unsigned long long)ev->unique);
-	if (ev->opcode >= 0)
-		put(&o, " op=%s", opname(ev->opcode, tmp, sizeof(tmp)));
-	if (ev->detail)
-		put(&o, " %s", ev->detail);
-	return (int)o.len;
-}
-
-static void put_json_string(struct out *o, const char *key, const char *s)
-{
-	put(o, ",\"%s\":\"", key);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			put(o, "\\%c", c);
-		else if (c < 0x20)
-			put(o, "\\u%04x", c);
-		else
-			put(o, "%c", c);
-	}
-	put(o, "\"");
-}
-
-int trace_format_json(const struct trace_event *ev, char *buf, size_t size)
-{
-	struct out o = { buf, size, 0 };
-	char tmp[16];
-
-	if (size)
-		buf[0] = '\0';
-	put(&o, "{\"seq\":%llu,\"time_ns\":%llu", (unsigned long long)ev->seq,
-	    (unsigned long long)ev->time_ns);
-	put_json_string(&o, "task", ev->task ? ev->task : "-");
-	put_json_string(&o, "kind", ev->kind ? ev->kind : "-");
-	put_json_string(&o, "func", ev->func ? ev->func : "-");
-	if (ev->queue)
-		put_json_string(&o, "queue", ev->queue);
-	if (ev->head >= 0)
-		put(&o, ",\"head\":%d", ev->head);
-	if (ev->avail_idx >= 0)
-		put(&o, ",\"avail\":%d", ev->avail_idx);
-	if (ev->used_idx >= 0)
-		put(&o, ",\"used\":%d", ev->used_idx);
-	if (ev->unique)
-		put(&o, ",\"unique\":%llu", (unsigned long long)ev->unique);
-	if (ev->opcode >= 0)
-		put_json_string(&o, "opcode",
-				opname(ev->opcode, tmp, sizeof(tmp)));
-	if (ev->detail)
-		put_json_string(&o, "detail", ev->detail);
-	put(&o, "}");
-	return (int)o.len;
-}
-
-/* Format into a stack buffer, falling back to the heap for long events. */
-static void write_one(FILE *out, const struct trace_event *ev,
-		      int (*fmt)(const struct trace_event *, char *, size_t))
-{
-	char line[512];
-	int len = fmt(ev, line, sizeof(line));
-
-	if (len < (int)sizeof(line)) {
-		fprintf(out, "%s\n", line);
-	} else {
-		char *big = host_malloc((size_t)len + 1);
-
-		fmt(ev, big, (size_t)len + 1);
-		fprintf(out, "%s\n", big);
-		free(big);
-	}
 }
 
 void trace_write_text(FILE *out)
 {
 	for (size_t i = 0; i < tr.nr_kept; i++)
-		write_one(out, &tr.ev[i], trace_format_text);
+		trace_write_event(out, trace_event_at(i), false);
 }
 
 void trace_write_jsonl(FILE *out)
 {
 	for (size_t i = 0; i < tr.nr_kept; i++)
-		write_one(out, &tr.ev[i], trace_format_json);
+		trace_write_event(out, trace_event_at(i), true);
 }
 
 long trace_find(const char *needle, size_t from)
 {
-	char line[512];
+	char line[1024], *big = NULL;
+	long found = -1;
 
-	for (size_t i = from; i < tr.nr_kept; i++) {
-		trace_format_text(&tr.ev[i], line, sizeof(line));
-		if (strstr(line, needle))
-			return (long)i;
+	for (size_t i = from; i < tr.nr_kept && found < 0; i++) {
+		const struct trace_event *ev = trace_event_at(i);
+		int len = trace_format_text(ev, line, sizeof(line));
+		const char *text = line;
+
+		if (len >= (int)sizeof(line)) {
+			big = host_malloc((size_t)len + 1);
+			trace_format_text(ev, big, (size_t)len + 1);
+			text = big;
+		}
+		if (strstr(text, needle))
+			found = (long)i;
+		free(big);
+		big = NULL;
 	}
-	return -1;
+	return found;
 }

@@ -295,7 +295,8 @@ static void lab_add(struct label *l, const char *fmt, ...)
 static void label_of(struct label *l, const struct trace_event *ev,
 		     const char *verb, unsigned fields)
 {
-	const char *op;
+	char detail[256];
+	const char *op, *d;
 
 	l->len = 0;
 	l->s[0] = '\0';
@@ -320,8 +321,9 @@ static void label_of(struct label *l, const struct trace_event *ev,
 		lab_add(l, "avail=%d", ev->avail_idx);
 	if ((fields & F_USED) && ev->used_idx >= 0)
 		lab_add(l, "used=%d", ev->used_idx);
-	if ((fields & F_DETAIL) && ev->detail && *ev->detail)
-		lab_add(l, "%s", ev->detail);
+	d = fields & F_DETAIL ? trace_detail(ev, detail, sizeof(detail)) : NULL;
+	if (d && *d)
+		lab_add(l, "%s", d);
 }
 
 /* ---- what each kind becomes --------------------------------------------- */

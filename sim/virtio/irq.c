@@ -85,9 +85,9 @@ static int irq_task_fn(void *arg)
 			    !vdev->vqs[idx]) {
 				TRACE(.kind = "irq.spurious",
 				      .func = "vp_interrupt",
-				      .detail = trace_fmt("queue %u has no "
-							  "virtqueue",
-							  idx));
+				      .args = TRACE_FMT("queue %u has no "
+							"virtqueue",
+							idx));
 				continue;
 			}
 			line->handled++;

@@ -34,7 +34,7 @@ static void vm_set_status(struct virtio_device *vdev, u8 status)
 {
 	vdev->status = status;
 	TRACE(.kind = "virtio.status", .func = "virtio_add_status",
-	      .detail = trace_fmt("status=0x%02x", status));
+	      .args = TRACE_FMT("status=0x%02x", status));
 	if (vdev->backend->set_status)
 		vdev->backend->set_status(vdev->backend_dev, status);
 }
@@ -98,7 +98,7 @@ static int vm_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 
 		TRACE(.kind = "virtio.queue_ready", .func = "vm_setup_vq",
 		      .queue = vq->name,
-		      .detail = trace_fmt("num=%u", be->queue_size));
+		      .args = TRACE_FMT("num=%u", be->queue_size));
 		be->queue_ready(vdev->backend_dev, i,
 				virtqueue_get_desc_addr(vq),
 				virtqueue_get_avail_addr(vq),
@@ -215,9 +215,9 @@ static int negotiate(struct virtio_device *vdev)
 		want |= 1ULL << vdev->driver->feature_table[i];
 	vdev->features = be->features & want;
 	TRACE(.kind = "virtio.features", .func = "virtio_features_ok",
-	      .detail = trace_fmt("offered=0x%llx accepted=0x%llx",
-				  (unsigned long long)be->features,
-				  (unsigned long long)vdev->features));
+	      .args = TRACE_FMT("offered=0x%llx accepted=0x%llx",
+				(unsigned long long)be->features,
+				(unsigned long long)vdev->features));
 	if (!virtio_has_feature(vdev, VIRTIO_F_VERSION_1))
 		return -ENODEV;
 	ret = be->set_features ?
@@ -292,7 +292,7 @@ int virtio_device_freeze(struct virtio_device *vdev)
 		return -EOPNOTSUPP;
 	ret = vdev->driver->freeze(vdev);
 	TRACE(.kind = "virtio.freeze", .func = "virtio_device_freeze",
-	      .detail = trace_fmt("ret=%d", ret));
+	      .args = TRACE_FMT("ret=%d", ret));
 	return ret;
 }
 
@@ -367,7 +367,7 @@ void virtio_transport_needs_reset(struct virtio_device *vdev)
 	vdev->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
 	TRACE(.kind = "virtio.needs_reset",
 	      .func = "virtio_transport_needs_reset",
-	      .detail = trace_fmt("status=0x%02x", vdev->status));
+	      .args = TRACE_FMT("status=0x%02x", vdev->status));
 }
 
 /*
@@ -389,9 +389,9 @@ int virtio_transport_switch_backend(struct virtio_device *vdev,
 		return -ENODEV;
 	TRACE(.kind = "virtio.switch_backend",
 	      .func = "virtio_transport_switch_backend",
-	      .detail = trace_fmt("features=0x%llx status=0x%02x queues=%u",
-				  (unsigned long long)vdev->features,
-				  vdev->status, vdev->nvqs));
+	      .args = TRACE_FMT("features=0x%llx status=0x%02x queues=%u",
+				(unsigned long long)vdev->features,
+				vdev->status, vdev->nvqs));
 	vdev->backend = backend;
 	vdev->backend_dev = backend_dev;
 	if (backend->set_status)

@@ -77,7 +77,7 @@ struct virtqueue *vring_create_virtqueue(unsigned int index, unsigned int num,
 	memset(vq->vring.used, 0, vring_used_size(num));
 
 	vq->vq.callback = callback;
-	vq->vq.name = name;
+	vq->vq.name = trace_name(name); /* recorded by every event */
 	vq->vq.index = index;
 	vq->vq.num_free = num;
 	vq->indirect = features & (1ULL << VIRTIO_RING_F_INDIRECT_DESC);
@@ -193,8 +193,8 @@ int virtqueue_add_sgs(struct virtqueue *_vq, struct scatterlist *sgs[],
 	if (vq->vq.num_free < descs_used) {
 		TRACE(.kind = "vq.full", .func = "virtqueue_add_sgs",
 		      .queue = _vq->name, .avail_idx = vq->avail_idx_shadow,
-		      .detail = trace_fmt("need=%u free=%u", descs_used,
-					  vq->vq.num_free));
+		      .args = TRACE_FMT("need=%u free=%u", descs_used,
+					vq->vq.num_free));
 		/* Kernel: kick so the host drains and frees descriptors. */
 		if (out_sgs)
 			vq->notify(_vq);
@@ -253,8 +253,8 @@ int virtqueue_add_sgs(struct virtqueue *_vq, struct scatterlist *sgs[],
 	TRACE(.kind = "vq.add", .func = "virtqueue_add_sgs", .queue = _vq->name,
 	      .head = (s32)head, .avail_idx = vq->avail_idx_shadow,
 	      .used_idx = vq->last_used_idx,
-	      .detail = trace_fmt("out=%u in=%u descs=%u%s", out_sgs, in_sgs,
-				  total_sg, indirect ? " indirect" : ""));
+	      .args = TRACE_FMT("out=%u in=%u descs=%u%s", out_sgs, in_sgs,
+				total_sg, indirect ? " indirect" : ""));
 	/* Kernel: kick before num_added could wrap and hide entries. */
 	if (unlikely(vq->num_added == 0xffff))
 		virtqueue_kick(_vq);
@@ -379,7 +379,7 @@ void *virtqueue_get_buf(struct virtqueue *_vq, unsigned int *len)
 	TRACE(.kind = "vq.get_buf", .func = "virtqueue_get_buf",
 	      .queue = _vq->name, .head = (s32)id,
 	      .avail_idx = vq->avail_idx_shadow, .used_idx = vq->last_used_idx,
-	      .detail = trace_fmt("len=%u", l));
+	      .args = TRACE_FMT("len=%u", l));
 	return ret;
 }
 

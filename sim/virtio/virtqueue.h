@@ -75,7 +75,8 @@ struct virtqueue_info {
  * @param features negotiated feature bits (INDIRECT_DESC, EVENT_IDX used)
  * @param notify transport kick hook (must not be NULL)
  * @param callback interrupt callback, or NULL
- * @param name queue name (not copied; must outlive the queue)
+ * @param name queue name (interned with trace_name(): the caller's string
+ *        need not outlive the queue)
  * @return the queue with all rings zeroed, or NULL for a bad size or when
  *         guest or host memory runs out
  */

@@ -86,7 +86,7 @@ struct vringh {
  * Reads the current used index from guest memory, so a ring that already
  * ran (migration) continues where it was.
  * @param vrh the view to fill (any previous contents are released)
- * @param name queue name for traces (not copied)
+ * @param name queue name for traces (interned with trace_name())
  * @param features negotiated feature bits
  * @param num queue size
  * @param desc GPA of the descriptor table

@@ -5,16 +5,24 @@
  * queues the request, the virtio-fs driver enqueues it on the ring and
  * kicks, a device queue worker pops the chain, its FUSE server answers
  * from the in-memory file system, the reply goes on the used ring, the
- * interrupt runs the driver's done work, which ends the request and wakes
- * the program. Nothing is stubbed: the same modules as `vfsim run`.
+ * interrupt queues the driver's done work, which ends the request and
+ * wakes the program. Nothing is stubbed: the same modules, and the same
+ * machine, as `vfsim run` of a scenario with the default configuration
+ * (one CPU, interrupts delivered by the transport, every check on).
  *
  *   bench_roundtrip                 every figure below
- *   bench_roundtrip --callgrind N [--trace]
+ *   bench_roundtrip --callgrind N [--trace|--binary] [--queue-size Q]
  *                                   a fixed warm-up then N round trips,
- *                                   for scripts/bench-callgrind.sh
+ *                                   for scripts/bench-callgrind.sh:
+ *                                   tracing off, text, or binary kept
+ *   bench_roundtrip --cpu-best      only the best CPU time of a round
+ *                                   trip (scripts/bench-compare.sh)
  *   bench_roundtrip --inflight      32,768 requests in flight at once
  *                                   (run in a child of its own, so its
  *                                   peak memory is that experiment's)
+ *
+ * Lines starting "FIGURE" carry the figures scripts/bench.sh puts in its
+ * table: "FIGURE key value unit".
  *
  * Times are the process's CPU time (one thread: the whole machine runs on
  * it), so a busy machine that takes the CPU away does not count; the wall
@@ -23,6 +31,7 @@
  * and a kernel object leak or a checker report ends the run with status 1.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +48,6 @@
 #include "sim/kernel/completion.h"
 #include "sim/kernel/fault.h"
 #include "sim/kernel/gmem.h"
-#include "sim/virtio/irq.h"
 #include "sim/kernel/sched.h"
 #include "sim/kernel/slab.h"
 #include "sim/trace/trace.h"
@@ -48,8 +56,6 @@
 #define WARMUP	   2000UL
 #define MAX_PASSES 9
 #define INFLIGHT   32768U
-#define TARGET_RTS 1000000.0
-#define MEM_TARGET (256ULL << 20)
 
 static void die(const char *what, int err)
 {
@@ -82,21 +88,19 @@ static double cpu_ns(void)
 static struct machine {
 	struct vfs_dev *dev;
 	struct virtio_device vdev;
-	struct virtio_irq_line irq;
 	FILE *devnull;
+	struct trace_text text;
 } M;
 
 /* Text tracing as `vfsim run` does it: each event formatted as a line of
- * text and written out, here to /dev/null. */
+ * text into a buffer, written out (here to /dev/null) as it fills. */
 static void text_sink(const struct trace_event *ev, void *arg)
 {
-	char line[1024];
-	int n = trace_format_text(ev, line, sizeof(line));
-
-	if (n >= (int)sizeof(line))
-		die("trace line too long", n);
-	fputs(line, arg);
-	fputc('\n', arg);
+	trace_text_append(&M.text, ev, false);
+	if (M.text.len >= (1u << 20)) {
+		fwrite(M.text.buf, 1, M.text.len, arg);
+		M.text.len = 0;
+	}
 }
 
 /* Guest memory for the rings and everything in flight, with room. */
@@ -105,13 +109,24 @@ static u64 arena_size(unsigned int queue_size)
 	return (64ULL << 20) + (u64)queue_size * 2048;
 }
 
-/* The machine of sim/cli/machine.c without a scenario: one request queue
- * of @queue_size entries, the device's default workers and batch, the
- * driver's default variant. Events are not kept (constant memory). */
-static void machine_up(unsigned int queue_size, bool indirect, bool tracing)
+/* What the trace does during the round trips. */
+enum trace_mode {
+	TRACE_OFF,    /* TRACE() is one branch */
+	TRACE_BINARY, /* every event recorded and kept in memory, no text */
+	TRACE_TEXT,   /* every event formatted as text and written out */
+};
+
+/* The machine sim/cli/machine.c builds for a scenario's defaults, without
+ * the scenario: one CPU, one request queue of @queue_size entries served
+ * by one worker, batch 1, the driver's default variant. Events are kept
+ * only in TRACE_BINARY mode (the others' memory stays flat). */
+static void machine_up(unsigned int queue_size, bool indirect,
+		       enum trace_mode mode)
 {
 	struct vfs_dev_config cfg = { .queue_size = queue_size,
-				      .indirect = indirect };
+				      .indirect = indirect,
+				      .request_workers = 1 };
+	struct sched_opts so = { .nr_cpus = 1 };
 	int err;
 
 	kmem_exit();
@@ -119,9 +134,9 @@ static void machine_up(unsigned int queue_size, bool indirect, bool tracing)
 	err = gmem_init(arena_size(queue_size));
 	if (err)
 		die("guest memory", err);
-	trace_reset(tracing);
-	trace_set_keep(false);
-	if (tracing) {
+	trace_reset(mode != TRACE_OFF);
+	trace_set_keep(mode == TRACE_BINARY);
+	if (mode == TRACE_TEXT) {
 		M.devnull = fopen("/dev/null", "w");
 		if (!M.devnull)
 			die("/dev/null", -errno);
@@ -130,14 +145,13 @@ static void machine_up(unsigned int queue_size, bool indirect, bool tracing)
 	check_clear();
 	check_invariant_clear();
 	fault_reset();
-	err = sched_init(NULL);
+	err = sched_init(&so);
 	if (err)
 		die("scheduler", err);
 	virtio_fs_variant_reset();
 	memset(&M.vdev, 0, sizeof(M.vdev));
-	err = vfs_dev_create(&cfg, &M.dev)		    ?:
-		      vfs_dev_join(M.dev, &M.vdev)	    ?:
-		      virtio_irq_line_init(&M.irq, &M.vdev) ?:
+	err = vfs_dev_create(&cfg, &M.dev)	   ?:
+		      vfs_dev_join(M.dev, &M.vdev) ?:
 		      virtio_driver_probe(&M.vdev, &virtio_fs_driver);
 	if (err)
 		die("machine", err);
@@ -159,8 +173,6 @@ static void machine_down(void)
 		task_spawn(unplug_fn, NULL, "unplug", TASK_SYSCALL, 0);
 		sched_run();
 	}
-	virtio_irq_line_stop(&M.irq);
-	sched_run();
 	vfs_dev_free(M.dev);
 	M.dev = NULL;
 	sched_exit();
@@ -170,6 +182,8 @@ static void machine_down(void)
 	if (M.devnull)
 		fclose(M.devnull);
 	M.devnull = NULL;
+	free(M.text.buf);
+	M.text = (struct trace_text){ 0 };
 	leaks = kmem_exit();
 	gmem_exit();
 	if (leaks || check_count())
@@ -185,7 +199,19 @@ struct rt_job {
 	double ns[MAX_PASSES];	 /* CPU time per round trip, each pass */
 	double wall[MAX_PASSES]; /* wall time per round trip, each pass */
 	unsigned long bad;	 /* wrong answers */
+	u64 events;		 /* trace events of the whole run */
+	/* host memory in use after each pass: malloc's, the trace's and
+	 * the record of scheduling choices */
+	double heap[MAX_PASSES];
 };
+
+/* Host memory the machine holds besides its fixed guest memory. */
+static double host_memory(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return (double)(mi.uordblks + mi.hblkhd);
+}
 
 /* The program: mount, warm up, then passes of timed GETATTRs of the root. */
 static int rt_program(void *arg)
@@ -211,6 +237,7 @@ static int rt_program(void *arg)
 		}
 		j->ns[p] = (cpu_ns() - c0) / (double)j->iters;
 		j->wall[p] = (now_ns() - t0) / (double)j->iters;
+		j->heap[p] = host_memory();
 	}
 	return guest_umount(gfs);
 }
@@ -225,15 +252,16 @@ static int cmp_double(const void *a, const void *b)
 /* Run @passes passes of @iters round trips on a fresh machine; the passes'
  * ns per round trip come back sorted. */
 static void run_round_trips(struct rt_job *j, unsigned int queue_size,
-			    bool tracing)
+			    enum trace_mode mode)
 {
 	struct task *t;
 	int ret = -1;
 
-	machine_up(queue_size, false, tracing);
+	machine_up(queue_size, false, mode);
 	t = task_spawn(rt_program, j, "prog", TASK_SYSCALL, 0);
 	if (sched_run() != SCHED_DONE || task_join(t, &ret) || ret || j->bad)
 		die("round trips went wrong", ret ? ret : (int)j->bad);
+	j->events = trace_count();
 	machine_down();
 	qsort(j->ns, (size_t)j->passes, sizeof(j->ns[0]), cmp_double);
 	qsort(j->wall, (size_t)j->passes, sizeof(j->wall[0]), cmp_double);
@@ -367,7 +395,7 @@ static int inflight_child(void)
 	double t0;
 	int ret = -1;
 
-	machine_up(INFLIGHT, true, false);
+	machine_up(INFLIGHT, true, TRACE_OFF);
 	fsvq = &((struct virtio_fs *)M.vdev.priv)->vqs[1];
 	init_completion(&BG.go);
 	init_completion(&BG.all_ended);
@@ -426,12 +454,9 @@ static int inflight(const char *self)
 	if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) ||
 	    WEXITSTATUS(status))
 		die("the in-flight child failed", status);
-	printf("  peak memory of that process: %.1f MiB (max RSS; target "
-	       "<= %llu MiB: %s)\n",
-	       (double)ru.ru_maxrss / 1024, MEM_TARGET >> 20,
-	       (unsigned long long)ru.ru_maxrss * 1024 <= MEM_TARGET ?
-		       "met" :
-		       "NOT met");
+	printf("  peak memory of that process: %.1f MiB (max RSS)\n",
+	       (double)ru.ru_maxrss / 1024);
+	printf("FIGURE inflight_rss %.1f MiB\n", (double)ru.ru_maxrss / 1024);
 	return 0;
 }
 
@@ -439,21 +464,56 @@ static int inflight(const char *self)
 
 /* A fixed warm-up, then @n round trips: callgrind counts the whole run,
  * scripts/bench-callgrind.sh takes the difference of two values of @n. */
-static int callgrind_mode(unsigned long n, bool tracing)
+static int callgrind_mode(unsigned long n, enum trace_mode mode,
+			  unsigned int queue_size)
 {
 	struct rt_job j = { .warmup = 100, .iters = n, .passes = 1 };
 
-	run_round_trips(&j, 0, tracing);
-	printf("round trips: %lu\n", n);
+	run_round_trips(&j, queue_size, mode);
+	printf("round trips: %lu\nevents: %llu\n", n,
+	       (unsigned long long)j.events);
+	return 0;
+}
+
+/* The best of a few passes' CPU time per round trip, alone on a line:
+ * scripts/bench-compare.sh runs two builds' turn about. */
+static int cpu_best_mode(void)
+{
+	struct rt_job j = { .warmup = WARMUP, .iters = 50000, .passes = 3 };
+
+	run_round_trips(&j, 0, TRACE_OFF);
+	printf("%.2f\n", j.ns[0]);
 	return 0;
 }
 
 static void print_machine(void)
 {
 	printf("bench_roundtrip: GETATTR of the root, one program, whole "
-	       "stack (driver variant %s, device defaults: 1 request queue, "
-	       "2 workers, batch 1, memfs)\n",
+	       "stack (driver variant %s; the scenario defaults: 1 CPU, "
+	       "1 request queue, 1 worker, batch 1, memfs)\n",
 	       virtio_fs_variant_name(virtio_fs_get_variant()));
+}
+
+/* Parse the --callgrind mode's arguments. */
+static int callgrind_args(int argc, char **argv)
+{
+	enum trace_mode mode = TRACE_OFF;
+	unsigned long n = strtoul(argv[2], NULL, 10);
+	unsigned long q = 0;
+
+	for (int i = 3; i < argc; i++) {
+		if (!strcmp(argv[i], "--trace"))
+			mode = TRACE_TEXT;
+		else if (!strcmp(argv[i], "--binary"))
+			mode = TRACE_BINARY;
+		else if (!strcmp(argv[i], "--queue-size") && i + 1 < argc)
+			q = strtoul(argv[++i], NULL, 10);
+		else
+			return -1;
+	}
+	if (!n || q > INFLIGHT || (q & (q - 1)))
+		return -1;
+	return callgrind_mode(n, mode, (unsigned int)q);
 }
 
 int main(int argc, char **argv)
@@ -461,31 +521,37 @@ int main(int argc, char **argv)
 	static const unsigned int sizes[] = { 8, 256, INFLIGHT };
 	struct rt_job off = { .warmup = WARMUP, .iters = 200000, .passes = 7 };
 	struct rt_job on = { .warmup = WARMUP, .iters = 4000, .passes = 5 };
-	double per[3], lo = 1e30, hi = 0;
+	double per[3], lo = 1e30, hi = 0, growth;
 
-	if (argc >= 3 && !strcmp(argv[1], "--callgrind"))
-		return callgrind_mode(strtoul(argv[2], NULL, 10),
-				      argc >= 4 && !strcmp(argv[3], "--trace"));
+	if (argc >= 3 && !strcmp(argv[1], "--callgrind") &&
+	    callgrind_args(argc, argv) == 0)
+		return 0;
 	if (argc == 2 && !strcmp(argv[1], "--inflight"))
 		return inflight_child();
+	if (argc == 2 && !strcmp(argv[1], "--cpu-best"))
+		return cpu_best_mode();
 	if (argc != 1) {
 		fprintf(stderr,
-			"usage: bench_roundtrip [--callgrind N [--trace] | "
-			"--inflight]\n");
+			"usage: bench_roundtrip [--callgrind N [--trace|--binary]"
+			" [--queue-size Q] | --cpu-best | --inflight]\n");
 		return 2;
 	}
 
 	print_machine();
 	printf("round trip, default queue size (128):\n");
-	run_round_trips(&off, 0, false);
+	run_round_trips(&off, 0, TRACE_OFF);
 	print_rt("tracing off", &off);
-	run_round_trips(&on, 0, true);
+	growth = (off.heap[off.passes - 1] - off.heap[0]) /
+		 ((double)(off.passes - 1) * (double)off.iters);
+	printf("  host memory in use after each pass: %.0f .. %.0f bytes: "
+	       "%.3f bytes of growth per round trip\n",
+	       off.heap[0], off.heap[off.passes - 1], growth);
+	run_round_trips(&on, 0, TRACE_TEXT);
 	print_rt("text tracing on", &on);
-	printf("  target >= %.0f rt/s on one core with tracing off: %s by the "
-	       "median pass, %s by the best\n",
-	       TARGET_RTS,
-	       1e9 / off.ns[off.passes / 2] >= TARGET_RTS ? "met" : "NOT met",
-	       1e9 / off.ns[0] >= TARGET_RTS ? "met" : "NOT met");
+	printf("FIGURE rt_cpu_best %.1f ns\n", off.ns[0]);
+	printf("FIGURE rt_cpu_median %.1f ns\n", off.ns[off.passes / 2]);
+	printf("FIGURE rt_growth %.3f bytes\n", growth);
+	printf("FIGURE rt_text_cpu_best %.1f ns\n", on.ns[0]);
 
 	printf("per-request cost by queue size (tracing off):\n");
 	for (size_t i = 0; i < ARRAY_SIZE(sizes); i++) {
@@ -494,14 +560,16 @@ int main(int argc, char **argv)
 				    .passes = 5 };
 		char what[32];
 
-		run_round_trips(&j, sizes[i], false);
+		run_round_trips(&j, sizes[i], TRACE_OFF);
 		snprintf(what, sizeof(what), "queue size %u", sizes[i]);
 		print_rt(what, &j);
 		per[i] = j.ns[j.passes / 2];
 		lo = per[i] < lo ? per[i] : lo;
 		hi = per[i] > hi ? per[i] : hi;
 	}
-	printf("  max/min of the medians: %.2f\n", hi / lo);
+	printf("  max/min of the medians: %.2f (CPU time; "
+	       "scripts/bench-callgrind.sh counts instructions)\n",
+	       hi / lo);
 
 	printf("%u requests in flight at once (queue size %u, indirect "
 	       "descriptors, background requests):\n",

@@ -14,12 +14,13 @@
 #include "tests/harness.h"
 
 /*
- * Parse @text as "s.vfs" and run it with @o; the diagnostics go to *@diag
- * (freed first and replaced; NULL when @quiet). Returns vfsim_exec()'s
- * status; free @r with vfsim_result_free().
+ * Parse @text as file @name and run it with @o; the diagnostics go to
+ * *@diag (freed first and replaced; NULL when @quiet). Returns
+ * vfsim_exec()'s status; free @r with vfsim_result_free().
  */
-static inline int vt_exec_text(const char *text, struct vfsim_exec_opts o,
-			       bool quiet, struct vfsim_result *r, char **diag)
+static inline int vt_exec_named(const char *name, const char *text,
+				struct vfsim_exec_opts o, bool quiet,
+				struct vfsim_result *r, char **diag)
 {
 	struct scenario_error err;
 	struct scenario *s;
@@ -28,7 +29,7 @@ static inline int vt_exec_text(const char *text, struct vfsim_exec_opts o,
 
 	free(*diag);
 	*diag = NULL;
-	if (scenario_parse_string("s.vfs", text, &s, &err)) {
+	if (scenario_parse_string(name, text, &s, &err)) {
 		fprintf(stderr, "%s\n", err.msg);
 		CU_FAIL_FATAL("scenario does not parse");
 	}
@@ -38,6 +39,13 @@ static inline int vt_exec_text(const char *text, struct vfsim_exec_opts o,
 		fclose(o.diag);
 	scenario_free(s);
 	return st;
+}
+
+/* vt_exec_named() for a text read as "s.vfs". */
+static inline int vt_exec_text(const char *text, struct vfsim_exec_opts o,
+			       bool quiet, struct vfsim_result *r, char **diag)
+{
+	return vt_exec_named("s.vfs", text, o, quiet, r, diag);
 }
 
 #endif

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * scenario_test_util.h - text file helpers for the executor's tests:
- * read, write, and a readable line diff.
+ * read, write, and a readable line diff; and a scenario text run.
  */
 #ifndef VFSIM_TESTS_CLI_SCENARIO_TEST_UTIL_H
 #define VFSIM_TESTS_CLI_SCENARIO_TEST_UTIL_H
@@ -9,6 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <CUnit/CUnit.h>
+
+#include "sim/cli/exec.h"
 
 static inline char *vt_read_text(const char *path)
 {

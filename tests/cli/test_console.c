@@ -134,8 +134,10 @@ static void test_position_line(void)
 					     "in idle vfs_dev ring)\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "(vfsim) step 3\n"));
 	CU_ASSERT_PTR_NOT_NULL(
-		strstr(c.out, "-- step 4, 0.000 us: t ran (now runnable)\n"
-			      "(vfsim) where\n-- step 4, 0.000 us: t ran"));
+		strstr(c.out, "-- step 4, 0.000 us: vfsd/requests.0/0 ran (now "
+			      "blocked in idle vfs_dev ring)\n"
+			      "(vfsim) where\n-- step 4, 0.000 us: "
+			      "vfsd/requests.0/0 ran"));
 	/* A step that only moves the clock says so. */
 	vt_console(&c, "until 1ms\nstep\nuntil 2ms\nstep 1000000000\n", HIPRIO,
 		   NULL);
@@ -174,16 +176,16 @@ static void check_back(const char *file, const char *policy, const char *first,
 
 static void test_back_is_exact(void)
 {
-	check_back(HIPRIO, NULL, "step 60\n", "back 15\nstep 15\n");
-	check_back(HIPRIO, NULL, "step 60\n", "back 60\nstep 60\n");
-	check_back(HIPRIO, NULL, "step 60\n", "back\nstep\n");
+	check_back(HIPRIO, NULL, "step 30\n", "back 15\nstep 15\n");
+	check_back(HIPRIO, NULL, "step 30\n", "back 30\nstep 30\n");
+	check_back(HIPRIO, NULL, "step 30\n", "back\nstep\n");
 	/* triggers: on blocks, at blocks, a daemon, migration */
 	check_back(RUNCTL, NULL, "continue\n", "back 30\ncontinue\n");
-	check_back(MIGRATE, NULL, "continue\n", "back 70\ncontinue\n");
+	check_back(MIGRATE, NULL, "continue\n", "back 40\ncontinue\n");
 	/* A random policy goes on as the original did past the point. */
-	check_back(FULLQ, "random:11", "step 80\n",
-		   "back 60\nstep 10\nback 5\nstep 55\n");
-	check_back(FULLQ, "random:11", "continue\n", "back 50\ncontinue\n");
+	check_back(FULLQ, "random:11", "step 40\n",
+		   "back 30\nstep 10\nback 5\nstep 25\n");
+	check_back(FULLQ, "random:11", "continue\n", "back 30\ncontinue\n");
 	/* until time leaves the clock where it was: back keeps it there */
 	check_back(HIPRIO, NULL, "until 1500us\n", "back 3\nuntil 1500us\n");
 }

@@ -422,9 +422,9 @@ static void test_dirty_teardown(void)
 	CU_ASSERT_EQUAL(bad, 0);
 }
 
-static bool stop_at_3(void *arg)
+static bool stop_at_2(void *arg)
 {
-	return ++*(int *)arg > 3;
+	return ++*(int *)arg > 2;
 }
 
 static void test_session_run_until(void)
@@ -438,9 +438,9 @@ static void test_session_run_until(void)
 
 	CU_ASSERT_EQUAL_FATAL(scenario_parse_file(HIPRIO, &s, &perr), 0);
 	CU_ASSERT_EQUAL_FATAL(vfsim_session_open(s, NULL, &r, &ss), 0);
-	CU_ASSERT_EQUAL(vfsim_session_run_until(ss, stop_at_3, &n),
+	CU_ASSERT_EQUAL(vfsim_session_run_until(ss, stop_at_2, &n),
 			SCHED_STOPPED);
-	CU_ASSERT_EQUAL(sched_steps(), 3);
+	CU_ASSERT_EQUAL(sched_steps(), 2);
 	CU_ASSERT_EQUAL(vfsim_session_mounts(ss, &mounts), 0);
 	CU_ASSERT_EQUAL(vfsim_session_run_until(ss, NULL, NULL), SCHED_DONE);
 	CU_ASSERT_EQUAL(vfsim_session_close(ss), 0);

@@ -214,7 +214,7 @@ static void test_locks_inodes_tasks(void)
 				      "  nodeid 2: 2 (name 'd' in 1)\n"
 				      "  nodeid 3: 2 (name 'f' in 2)\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(tasks,
-				      "    3 t                  syscall "
+				      ">   3 t                  syscall "
 				      " cpu0   blocked in sleep scenario "
 				      "until "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(tasks, "    4 u                  syscall "

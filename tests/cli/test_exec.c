@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "sim/cli/exec.h"
+#include "tests/cli/exec_test_util.h"
+#include "tests/cli/scenario_test_util.h"
 #include "tests/harness.h"
 
 static char *diag;
@@ -20,23 +22,9 @@ static char *diag;
 static int run_text(const char *text, const char *policy,
 		    struct vfsim_result *r)
 {
-	struct vfsim_exec_opts o = { .policy = policy };
-	struct scenario_error err;
-	struct scenario *s;
-	size_t len;
-	int st;
-
-	free(diag);
-	diag = NULL;
-	if (scenario_parse_string("t.vfs", text, &s, &err)) {
-		fprintf(stderr, "%s\n", err.msg);
-		CU_FAIL_FATAL("scenario does not parse");
-	}
-	o.diag = open_memstream(&diag, &len);
-	st = vfsim_exec(s, &o, r);
-	fclose(o.diag);
-	scenario_free(s);
-	return st;
+	return vt_exec_named("t.vfs", text,
+			     (struct vfsim_exec_opts){ .policy = policy },
+			     false, r, &diag);
 }
 
 static void test_error_paths(void)

@@ -109,7 +109,7 @@ static void test_work_left_keeps_the_run(void)
 			0);
 	/* t returned at 300 us; the retry sent the last one at 1.1 ms */
 	CU_ASSERT_PTR_NOT_NULL(strstr(r.trace,
-				      "1100.000 us #608    kworker/0    "
+				      "1100.000 us #560    kworker/0    "
 				      "work.run       "
 				      "virtio_fs_hiprio_dispatch_work"));
 	vfsim_result_free(&r);
@@ -195,7 +195,7 @@ static void test_time_limit_stops_a_runaway_run(void)
 static void test_step_stops_at_a_limit(void)
 {
 	struct vfsim_exec_opts o = { .format = VFSIM_TRACE_NONE,
-				     .max_steps = 20 };
+				     .max_steps = 6 };
 	struct vfsim_result r;
 
 	CU_ASSERT_EQUAL(run("task t\n  mount\n  getattr /\nend\n"

@@ -178,7 +178,7 @@ static void test_accounted_reports(void)
 static void test_step_limit_fails(void)
 {
 	struct vfsim_exec_opts o = { .format = VFSIM_TRACE_TEXT,
-				     .max_steps = 20 };
+				     .max_steps = 6 };
 	struct vfsim_result r;
 	char want[160];
 
@@ -187,8 +187,9 @@ static void test_step_limit_fails(void)
 	CU_ASSERT_EQUAL(r.failed, 0);
 	CU_ASSERT_EQUAL(r.unexpected, 0);
 	snprintf(want, sizeof(want),
-		 "s.vfs: the run stopped at the step limit (20 steps) (trace "
-		 "position #%" PRIu64 "); still running: t (runnable)\n",
+		 "s.vfs: the run stopped at the step limit (6 steps) (trace "
+		 "position #%" PRIu64 "); still running: t (blocked in "
+		 "waitqueue req->waitq)\n",
 		 r.trace_count);
 	CU_ASSERT_STRING_EQUAL(diag, want);
 	vfsim_result_free(&r);
@@ -202,7 +203,7 @@ static void test_step_limit_fails(void)
 	CU_ASSERT_EQUAL(r.failed, 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(diag, "got limit"));
 	CU_ASSERT_PTR_NOT_NULL(
-		strstr(diag, "the run stopped at the step limit (20 steps)"));
+		strstr(diag, "the run stopped at the step limit (6 steps)"));
 	vfsim_result_free(&r);
 
 	/* silent without a diagnostic stream, still failed */

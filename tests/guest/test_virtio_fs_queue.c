@@ -660,7 +660,7 @@ static void test_park_race_mainline(void)
 	unsigned int n;
 
 	if (vt_slow_build())
-		n = run_park_race("mainline", 95, 110, replay, sizeof(replay));
+		n = run_park_race("mainline", 151, 170, replay, sizeof(replay));
 	else
 		n = run_park_race("mainline", 1, 200, replay, sizeof(replay));
 	fprintf(stderr, " [%u stranded] ", n);

@@ -130,22 +130,48 @@ static void test_parse_errors(void)
 	CU_ASSERT_STRING_EQUAL(fault_error(), "");
 }
 
-static void test_point_table_full(void)
+static bool hit_here(void)
+{
+	return FAULT_HIT("pt.site", "here");
+}
+
+/* A point keeps its number for the whole process, so a call site looks
+ * it up once; a plan's rules find the same number. */
+static void test_point_numbers(void)
 {
 	char name[16];
+	int id;
 
 	for (int i = 0; i < 40; i++) {
 		snprintf(name, sizeof(name), "pt%d", i);
 		CU_ASSERT_FALSE(fault_hit(name, NULL));
 	}
 	CU_ASSERT_EQUAL(fault_hits("pt0"), 1);
-	CU_ASSERT_EQUAL(fault_hits("pt39"), 0); /* not counted, still safe */
+	CU_ASSERT_EQUAL(fault_hits("pt39"), 1);
+	id = fault_point("pt39");
+	CU_ASSERT(id >= 0);
+	CU_ASSERT_EQUAL(fault_point("pt39"), id);
 	CU_ASSERT_EQUAL(fault_plan_parse("pt39:every"), 0);
-	CU_ASSERT_TRUE(fault_hit("pt39", NULL));
+	CU_ASSERT_TRUE(fault_hit_id(id, NULL));
+	CU_ASSERT_EQUAL(fault_fired("pt39"), 1);
+	/* no number for a name that cannot be one: never hit, never counted */
+	CU_ASSERT_EQUAL(fault_point("a-point-name-longer-than-31-bytes-x"), -1);
+	CU_ASSERT_EQUAL(fault_point(""), -1);
 	CU_ASSERT_FALSE(fault_hit("a-point-name-longer-than-31-bytes-x", NULL));
+	CU_ASSERT_FALSE(fault_hit_id(-1, NULL));
+	/* a call site's cached number, across a reset of the plan */
+	CU_ASSERT_FALSE(hit_here());
+	CU_ASSERT_EQUAL(fault_plan_parse("pt.site:site=here,nth=2"), 0);
+	CU_ASSERT_FALSE(hit_here()); /* the rule's first hit */
+	CU_ASSERT_TRUE(hit_here());
+	fault_reset();
+	CU_ASSERT_EQUAL(fault_hits("pt.site"), 0);
+	CU_ASSERT_EQUAL(fault_plan_parse("pt.site:every"), 0);
+	CU_ASSERT_TRUE(hit_here());
+	CU_ASSERT_EQUAL(fault_hits("pt.site"), 1);
 }
 
 VT_SUITE_EACH(sim_fault, setup, teardown, VT_CASE(test_nth),
 	      VT_CASE(test_every_and_range), VT_CASE(test_site),
 	      VT_CASE(test_additive_and_deterministic),
-	      VT_CASE(test_parse_errors), VT_CASE(test_point_table_full));
+	      VT_CASE(test_parse_errors), VT_CASE(test_point_numbers));

@@ -4,12 +4,14 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/kernel/completion.h"
 #include "sim/kernel/delay.h"
 #include "sim/kernel/mutex.h"
 #include "sim/kernel/sched.h"
+#include "sim/kernel/spinlock.h"
 #include "tests/harness.h"
 #include "tests/sim/sim_test_util.h"
 
@@ -566,10 +568,22 @@ static bool no_stop(void *arg)
 	return false;
 }
 
-/* Inside sched_run() a task at a yield point takes the next step itself:
- * alone, it carries on without a switch; with others, it switches straight
- * to the one picked. Stepping through the scheduler takes the same steps
- * in the same order, one switch into a task per step. */
+/* Step by step through the scheduler, as a console does. */
+static enum sched_status step_all(void)
+{
+	enum sched_status st;
+
+	do
+		st = sched_step();
+	while (st == SCHED_STEPPED || st == SCHED_TIMER);
+	return st;
+}
+
+/* Inside sched_run() and sched_run_until() a task at a yield point takes
+ * the next step itself: alone, it carries on without a switch; with
+ * others, it switches straight to the one picked. Stepping through the
+ * scheduler takes the same steps in the same order, one switch into a
+ * task per step. */
 static void test_run_switches_in_tasks(void)
 {
 	struct yarg a = { "a", 10, 0 }, b = { "b", 2, 0 }, c = { "c", 2, 0 };
@@ -583,25 +597,203 @@ static void test_run_switches_in_tasks(void)
 	task_spawn(yielder, &a, "a", TASK_SYSCALL, 0);
 	CU_ASSERT_EQUAL(sched_run_until(no_stop, NULL), SCHED_DONE);
 	CU_ASSERT_EQUAL(sched_steps(), 11);
+	CU_ASSERT_EQUAL(sched_switches(), 1);
+	sim_test_teardown();
+	sim_test_setup();
+	task_spawn(yielder, &a, "a", TASK_SYSCALL, 0);
+	CU_ASSERT_EQUAL(step_all(), SCHED_DONE);
+	CU_ASSERT_EQUAL(sched_steps(), 11);
 	CU_ASSERT_EQUAL(sched_switches(), 11);
 
-	for (int stepped = 0; stepped < 2; stepped++) {
+	for (int how = 0; how < 3; how++) {
 		sim_test_teardown();
 		sim_test_setup();
 		order[0] = 0;
 		task_spawn(yielder, &b, "b", TASK_SYSCALL, 0);
 		task_spawn(yielder, &c, "c", TASK_SYSCALL, 0);
-		CU_ASSERT_EQUAL(stepped ? sched_run_until(no_stop, NULL) :
-					  sched_run(),
+		CU_ASSERT_EQUAL(how == 0 ? sched_run() :
+				how == 1 ? sched_run_until(no_stop, NULL) :
+					   step_all(),
 				SCHED_DONE);
 		CU_ASSERT_STRING_EQUAL(order, "bcbcbc");
 		CU_ASSERT_EQUAL(sched_steps(), 6);
 		CU_ASSERT_EQUAL(sched_nr_choices(), 5);
 		/* every step switches to the other task (straight to it in
-		 * sched_run()), until b's exit leaves c alone */
+		 * a run), until b's exit leaves c alone */
 		CU_ASSERT_EQUAL(sched_switches(), 6);
 		CU_ASSERT_EQUAL(sched_nr_alive(), 0);
 	}
+}
+
+/* Two tasks, each taking a spinlock @n times: every spin_lock() is a
+ * preemption point. */
+static DEFINE_SPINLOCK(pp_lock);
+
+static int locker(void *arg)
+{
+	struct yarg *a = arg;
+
+	for (int i = 0; i < a->yields; i++) {
+		spin_lock(&pp_lock);
+		log_step(a->tag);
+		spin_unlock(&pp_lock);
+	}
+	return 0;
+}
+
+static void run_lockers(const char *policy, int n)
+{
+	static struct yarg a, b;
+
+	sim_test_teardown();
+	sim_test_setup();
+	order[0] = 0;
+	spin_lock_init(&pp_lock);
+	a = (struct yarg){ "a", n, 0 };
+	b = (struct yarg){ "b", n, 0 };
+	CU_ASSERT_EQUAL(sched_set_policy(policy), 0);
+	task_spawn(locker, &a, "a", TASK_SYSCALL, 0);
+	task_spawn(locker, &b, "b", TASK_SYSCALL, 0);
+	CU_ASSERT_EQUAL(sched_run(), SCHED_DONE);
+}
+
+/* Under fifo a preemption point lets the running task go on: no step, no
+ * switch, and the record of choices does not grow. */
+static void test_fifo_preemption_points(void)
+{
+	size_t mem;
+	char *buf;
+	int len;
+
+	run_lockers("fifo", 3);
+	CU_ASSERT_STRING_EQUAL(order, "aaabbb");
+	CU_ASSERT_EQUAL(sched_steps(), 2);
+	/* a's three locks with b waiting, then b's first pick */
+	CU_ASSERT_EQUAL(sched_nr_choices(), 4);
+	CU_ASSERT_EQUAL(sched_choice_at(3, NULL), 0);
+	CU_ASSERT_EQUAL(trace_find("sched.preempt", 0), -1);
+	run_lockers("fifo", 100000);
+	CU_ASSERT_EQUAL(sched_nr_choices(), 100001);
+	mem = sched_choices_memory();
+	CU_ASSERT(mem > 0 && mem <= 256);
+	/* the replay string spells every one */
+	len = sched_choices_format(NULL, 0);
+	CU_ASSERT_EQUAL(len, 7 + 2 * 100001 - 1);
+	buf = malloc((size_t)len + 1);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(buf);
+	CU_ASSERT_EQUAL(sched_choices_format(buf, (size_t)len + 1), len);
+	CU_ASSERT_EQUAL(strncmp(buf, "replay:0,0,0,", 13), 0);
+	CU_ASSERT_STRING_EQUAL(buf + len - 4, ",0,0");
+	/* ... and replaying it is fifo again, choice for choice */
+	run_lockers(buf, 100000);
+	CU_ASSERT_EQUAL(sched_steps(), 2);
+	CU_ASSERT_EQUAL(sched_nr_choices(), 100001);
+	CU_ASSERT(sched_choices_memory() <= 256);
+	free(buf);
+}
+
+/* A policy that explores may preempt at a preemption point; its choices
+ * replay exactly, and the explorer visits the preemptions. */
+static void test_preemption_explored(void)
+{
+	char choices[512], policy[512] = "replay:";
+	char first[sizeof(order)];
+	unsigned offered = 9;
+	int runs = 0, mixed = 0;
+
+	run_lockers("random:3", 3);
+	snprintf(first, sizeof(first), "%s", order);
+	CU_ASSERT_NOT_EQUAL(strcmp(order, "aaabbb"), 0);
+	CU_ASSERT(trace_find("sched.preempt", 0) >= 0);
+	sched_choices_format(choices, sizeof(choices));
+	run_lockers(choices, 3);
+	CU_ASSERT_STRING_EQUAL(order, first);
+	/* a choice other than 0 knows how many it was made among */
+	for (size_t i = 0; i < sched_nr_choices(); i++)
+		if (sched_choice_at(i, &offered))
+			CU_ASSERT_EQUAL(offered, 2);
+	/* replay:1 preempts a at its first lock in favour of b */
+	run_lockers("replay:1", 1);
+	CU_ASSERT_STRING_EQUAL(order, "ba");
+	/* depth first over every schedule of two tasks with one lock each:
+	 * who starts, then at most two preemptions (the first taken, the
+	 * next task may give way again) */
+	do {
+		run_lockers(policy, 1);
+		runs++;
+		mixed += !strcmp(order, "ba");
+	} while (sched_explore_next(policy, sizeof(policy)) && runs < 100);
+	CU_ASSERT_EQUAL(runs, 6);
+	CU_ASSERT_EQUAL(mixed, 3);
+}
+
+/* An explorer's callback sees the running task first at a preemption
+ * point, and choosing it lets it go on. */
+static unsigned go_on_unless_b(void *arg, struct task *const *runnable,
+			       unsigned n)
+{
+	(void)arg;
+	(void)n;
+	if (runnable[0] == current)
+		return strcmp(current->name, "b") ? 0 : 1;
+	return 0;
+}
+
+static void test_preemption_by_callback(void)
+{
+	struct yarg a = { "a", 2, 0 }, b = { "b", 2, 0 };
+
+	order[0] = 0;
+	spin_lock_init(&pp_lock);
+	sched_set_policy_fn(go_on_unless_b, NULL);
+	task_spawn(locker, &b, "b", TASK_SYSCALL, 0);
+	task_spawn(locker, &a, "a", TASK_SYSCALL, 0);
+	CU_ASSERT_EQUAL(sched_run(), SCHED_DONE);
+	/* b gives way at its first lock; a never does */
+	CU_ASSERT_STRING_EQUAL(order, "aabb");
+}
+
+/* Scans of the record go in order; random access works too. */
+static void test_choice_record_lookups(void)
+{
+	size_t n;
+
+	run_random("random:7", NULL, 0);
+	n = sched_nr_choices();
+	CU_ASSERT_FATAL(n > 4);
+	{
+		unsigned fwd[64], off;
+
+		CU_ASSERT_FATAL(n <= 64);
+		for (size_t i = 0; i < n; i++)
+			fwd[i] = sched_choice_at(i, &off);
+		for (size_t i = n; i-- > 0;)
+			CU_ASSERT_EQUAL(sched_choice_at(i, &off), fwd[i]);
+		CU_ASSERT_EQUAL(sched_choice_at(n / 2, NULL), fwd[n / 2]);
+	}
+}
+
+static int chatty(void *arg)
+{
+	(void)arg;
+	for (int i = 0; i < 100000; i++) {
+		TRACE(.kind = "chat", .args = TRACE_FMT("%d", i));
+		sched_yield();
+	}
+	return 0;
+}
+
+/* A kept trace over its budget stops the run, as the step limit does. */
+static void test_trace_budget_stops_run(void)
+{
+	trace_set_budget(1 << 20);
+	task_spawn(chatty, NULL, "chatty", TASK_SYSCALL, 0);
+	CU_ASSERT_EQUAL(sched_run(), SCHED_LIMIT);
+	CU_ASSERT_TRUE(trace_over_budget);
+	CU_ASSERT(sched_steps() < 100000);
+	CU_ASSERT_EQUAL(sched_step(), SCHED_LIMIT);
+	trace_set_budget(TRACE_DEFAULT_BUDGET);
+	/* sim_test_teardown() resets the trace, which clears the condition */
 }
 
 VT_SUITE_EACH(sim_sched, sim_test_setup, sim_test_teardown,
@@ -618,4 +810,9 @@ VT_SUITE_EACH(sim_sched, sim_test_setup, sim_test_teardown,
 	      VT_CASE(test_run_until), VT_CASE(test_deadlock_abba),
 	      VT_CASE(test_deadlock_completion), VT_CASE(test_spawn_from_task),
 	      VT_CASE(test_invariants_after_each_step),
-	      VT_CASE(test_run_switches_in_tasks));
+	      VT_CASE(test_run_switches_in_tasks),
+	      VT_CASE(test_trace_budget_stops_run),
+	      VT_CASE(test_fifo_preemption_points),
+	      VT_CASE(test_preemption_explored),
+	      VT_CASE(test_preemption_by_callback),
+	      VT_CASE(test_choice_record_lookups));

@@ -2,6 +2,8 @@
 /*
  * test_trace.c - the trace: formatting, hashing, keeping, finding, sinks.
  */
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +61,56 @@ static void test_text_format(void)
 		buf,
 		"    12.345 us #1      t1           vq.add         virtqueue_add_sgs"
 		" q=requests.0 head=3 avail=4 unique=8 op=GETATTR out=2 in=1");
+}
+
+/* The columns of a text line are printf's ("%6llu.%03llu us #%-6llu
+ * %-12s %-14s %s"), for any size of number and name, and truncate as
+ * snprintf() does at every buffer size. */
+static void test_text_columns_match_printf(void)
+{
+	static const u64 times[] = { 0,		7,	   999,
+				     1000,	123456789, 99999999999ULL,
+				     UINT64_MAX };
+	static const u64 seqs[] = { 1, 99999, 123456, 1234567, UINT64_MAX };
+	static const char *const names[] = { "", "t", "worker.0",
+					     "twelve-chars",
+					     "a-name-longer-than-14" };
+	char want[256], buf[256];
+
+	for (size_t t = 0; t < ARRAY_SIZE(times); t++) {
+		for (size_t q = 0; q < ARRAY_SIZE(seqs); q++) {
+			size_t k = (t + q) % ARRAY_SIZE(names);
+			struct trace_event ev = {
+				.seq = seqs[q],
+				.time_ns = times[t],
+				.task = names[k],
+				.kind = names[(k + 1) % ARRAY_SIZE(names)],
+				.func = "f",
+				.head = -1,
+				.avail_idx = -1,
+				.used_idx = -1,
+				.opcode = -1,
+			};
+			int n = snprintf(
+				want, sizeof(want),
+				"%6llu.%03llu us #%-6llu %-12s %-14s f",
+				(unsigned long long)(times[t] / 1000),
+				(unsigned long long)(times[t] % 1000),
+				(unsigned long long)seqs[q], ev.task, ev.kind);
+
+			CU_ASSERT_EQUAL(
+				trace_format_text(&ev, buf, sizeof(buf)), n);
+			CU_ASSERT_STRING_EQUAL(buf, want);
+			for (int size = 1; size <= n; size++) {
+				CU_ASSERT_EQUAL(trace_format_text(&ev, buf,
+								  (size_t)size),
+						n);
+				CU_ASSERT_EQUAL(strlen(buf), (size_t)size - 1);
+				CU_ASSERT_EQUAL(
+					memcmp(buf, want, (size_t)size - 1), 0);
+			}
+		}
+	}
 }
 
 static void test_json_format_escapes(void)
@@ -217,6 +269,197 @@ static void test_detail_outlives_its_source(void)
 	CU_ASSERT_STRING_EQUAL(trace_event_at(2)->detail, "n=5");
 }
 
+/* A TRACE_FMT() detail reads exactly as printf() would print it. */
+static void test_deferred_detail_matches_printf(void)
+{
+	char want[256], buf[256];
+	const char *none = NULL;
+	long long big = -1234567890123LL;
+	unsigned char uc = 200;
+	short sh = -3;
+	size_t z = 4096;
+
+	setup();
+	TRACE(.kind = "k", .func = "f",
+	      .args = TRACE_FMT("%d|%5d|%-5d|%05d|%+d|% d|%u|%x", -42, 42, 42,
+				-42, 7, 7, 3000000000u, 0xbeefu));
+	snprintf(want, sizeof(want), "%d|%5d|%-5d|%05d|%+d|% d|%u|%x", -42, 42,
+		 42, -42, 7, 7, 3000000000u, 0xbeefu);
+	CU_ASSERT_STRING_EQUAL(
+		trace_detail(trace_event_at(0), buf, sizeof(buf)), want);
+	TRACE(.kind = "k", .func = "f",
+	      .args = TRACE_FMT("%X|%#x|%02x|%#X", 0xbeefu, 255u, 5u, 0u));
+	snprintf(want, sizeof(want), "%X|%#x|%02x|%#X", 0xbeefu, 255u, 5u, 0u);
+	CU_ASSERT_STRING_EQUAL(
+		trace_detail(trace_event_at(1), buf, sizeof(buf)), want);
+	TRACE(.kind = "k", .func = "f",
+	      .args = TRACE_FMT("%lld %llu %zu %hhu %hd %ld %c%% %.3d", big,
+				(unsigned long long)big, z, uc, sh, -5L, 'x',
+				7));
+	snprintf(want, sizeof(want), "%lld %llu %zu %hhu %hd %ld %c%% %.3d",
+		 big, (unsigned long long)big, z, uc, sh, -5L, 'x', 7);
+	CU_ASSERT_STRING_EQUAL(
+		trace_detail(trace_event_at(2), buf, sizeof(buf)), want);
+	TRACE(.kind = "k", .func = "f",
+	      .args = TRACE_FMT("%#o %o %-4u|%.0d|", 8u, 0u, 9u, 0));
+	snprintf(want, sizeof(want), "%#o %o %-4u|%.0d|", 8u, 0u, 9u, 0);
+	CU_ASSERT_STRING_EQUAL(
+		trace_detail(trace_event_at(3), buf, sizeof(buf)), want);
+	TRACE(.kind = "k", .func = "f",
+	      .args = TRACE_FMT("[%s] [%6s] [%-6s] [%.2s] [%s]", "ab", "ab",
+				"ab", "abc", none));
+	CU_ASSERT_STRING_EQUAL(trace_detail(trace_event_at(4), buf,
+					    sizeof(buf)),
+			       "[ab] [    ab] [ab    ] [ab] [(null)]");
+	/* truncated like snprintf(), the text form too */
+	CU_ASSERT_STRING_EQUAL(trace_detail(trace_event_at(4), buf, 5), "[ab]");
+	CU_ASSERT_EQUAL(trace_format_text(trace_event_at(4), buf, 10),
+			(int)strlen("     0.000 us #5      t1           k     "
+				    "         f [ab] [    ab] [ab    ] [ab] "
+				    "[(null)]"));
+	CU_ASSERT_EQUAL(strlen(buf), 9);
+	/* an event without a detail has none */
+	TRACE(.kind = "k", .func = "f");
+	CU_ASSERT_PTR_NULL(trace_detail(trace_event_at(5), buf, sizeof(buf)));
+}
+
+/* A deferred detail is formatted when read, from what was true when it
+ * was emitted; literals are kept as they are, other strings copied. */
+static void test_deferred_strings_are_captured(void)
+{
+	char name[16] = "myfs", buf[128];
+	const char *lit = "literal";
+
+	setup();
+	TRACE(.kind = "k", .func = "f",
+	      .args = TRACE_FMT("%s/%s/%d", name, lit, 3));
+	strcpy(name, "XXXX");
+	CU_ASSERT_STRING_EQUAL(trace_detail(trace_event_at(0), buf,
+					    sizeof(buf)),
+			       "myfs/literal/3");
+	CU_ASSERT_PTR_NULL(trace_event_at(0)->detail);
+	CU_ASSERT_PTR_EQUAL(
+		(const char *)(uintptr_t)trace_event_at(0)->args->arg[1], lit);
+	CU_ASSERT_PTR_NOT_EQUAL(
+		(const char *)(uintptr_t)trace_event_at(0)->args->arg[0], name);
+	/* a plain detail that is a literal is not copied either */
+	TRACE(.kind = "k", .func = "f", .detail = lit);
+	CU_ASSERT_PTR_EQUAL(trace_event_at(1)->detail, lit);
+	/* JSON escapes a deferred detail as any other */
+	TRACE(.kind = "k", .func = "f", .args = TRACE_FMT("a\"%s", "\n"));
+	trace_format_json(trace_event_at(2), buf, sizeof(buf));
+	CU_ASSERT_PTR_NOT_NULL(strstr(buf, "\"detail\":\"a\\\"\\u000a\"}"));
+}
+
+/* The hash covers strings by their contents, not where they are. */
+static void test_hash_ignores_addresses(void)
+{
+	char a[16] = "requests.0", b[32] = "requests.0";
+	u64 h1, h2, h3;
+
+	setup();
+	TRACE(.kind = "k", .func = "f", .queue = a,
+	      .args = TRACE_FMT("%s %u", a, 1u));
+	h1 = trace_hash();
+	setup();
+	TRACE(.kind = "k", .func = "f", .queue = b,
+	      .args = TRACE_FMT("%s %u", b, 1u));
+	h2 = trace_hash();
+	CU_ASSERT_EQUAL(h1, h2);
+	setup();
+	TRACE(.kind = "k", .func = "f", .queue = b,
+	      .args = TRACE_FMT("%s %u", b, 2u));
+	h3 = trace_hash();
+	CU_ASSERT_NOT_EQUAL(h1, h3);
+}
+
+/* Names interned once for the process: equal names, equal pointers. */
+static void test_names(void)
+{
+	char buf[16] = "vfsd/x";
+	const char *n = trace_name(buf);
+
+	CU_ASSERT_PTR_NOT_EQUAL(n, buf);
+	CU_ASSERT_STRING_EQUAL(n, "vfsd/x");
+	strcpy(buf, "other");
+	CU_ASSERT_PTR_EQUAL(trace_name("vfsd/x"), n);
+	CU_ASSERT_PTR_NULL(trace_name(NULL));
+	/* a queue name in a buffer is recorded as the interned copy */
+	setup();
+	strcpy(buf, "vfsd/x");
+	TRACE(.kind = "k", .func = "f", .queue = buf);
+	CU_ASSERT_PTR_EQUAL(trace_event_at(0)->queue, n);
+}
+
+/* Keeping nothing, a run takes no memory however long it is. */
+static void test_keep_off_takes_no_memory(void)
+{
+	char name[8] = "q";
+
+	setup();
+	trace_set_keep(false);
+	CU_ASSERT_FALSE(trace_keeping());
+	for (int i = 0; i < 100000; i++)
+		TRACE(.kind = "k", .func = "f", .queue = name,
+		      .args = TRACE_FMT("%d %s", i, name));
+	CU_ASSERT_EQUAL(trace_memory(), 0);
+	CU_ASSERT_EQUAL(trace_count(), 100000);
+	trace_set_keep(true);
+}
+
+/* Over its budget the trace keeps no more, and says so. */
+static void test_budget(void)
+{
+	uint64_t h;
+
+	setup();
+	CU_ASSERT_EQUAL(trace_budget(), TRACE_DEFAULT_BUDGET);
+	trace_set_budget(200000);
+	for (int i = 0; i < 10000; i++)
+		TRACE(.kind = "k", .func = "f", .args = TRACE_FMT("%d", i));
+	CU_ASSERT_TRUE(trace_over_budget);
+	CU_ASSERT_FALSE(trace_keeping());
+	CU_ASSERT(trace_kept() > 1000 && trace_kept() < 10000);
+	CU_ASSERT_EQUAL(trace_count(), 10000);
+	/* the overshoot is at most one storage chunk */
+	CU_ASSERT(trace_memory() <= 200000 + 1024 * sizeof(struct trace_event));
+	h = trace_hash();
+	trace_set_budget(0);
+	setup();
+	CU_ASSERT_FALSE(trace_over_budget);
+	for (int i = 0; i < 10000; i++)
+		TRACE(.kind = "k", .func = "f", .args = TRACE_FMT("%d", i));
+	/* the hash does not depend on what was kept */
+	CU_ASSERT_EQUAL(trace_hash(), h);
+	CU_ASSERT_EQUAL(trace_kept(), 10000);
+	trace_set_budget(TRACE_DEFAULT_BUDGET);
+}
+
+/* A sink is given the deferred detail and reads it when it wants it. */
+static char sink_detail[64];
+
+static void detail_sink(const struct trace_event *ev, void *arg)
+{
+	char buf[64];
+
+	(void)arg;
+	snprintf(sink_detail, sizeof(sink_detail), "%s",
+		 trace_detail(ev, buf, sizeof(buf)));
+}
+
+static void test_sink_reads_deferred_detail(void)
+{
+	char name[8] = "abc";
+
+	setup();
+	trace_set_keep(false);
+	trace_set_sink(detail_sink, NULL);
+	TRACE(.kind = "k", .func = "f", .args = TRACE_FMT("n=%s", name));
+	trace_set_sink(NULL, NULL);
+	CU_ASSERT_STRING_EQUAL(sink_detail, "n=abc");
+	trace_set_keep(true);
+}
+
 static void test_explicit_task_overrides_context(void)
 {
 	setup();
@@ -229,6 +472,7 @@ static void test_explicit_task_overrides_context(void)
 }
 
 VT_SUITE(sim_trace, setup, teardown, VT_CASE(test_text_format),
+	 VT_CASE(test_text_columns_match_printf),
 	 VT_CASE(test_json_format_escapes),
 	 VT_CASE(test_unknown_opcode_prints_number),
 	 VT_CASE(test_hash_is_deterministic_and_sensitive),
@@ -237,4 +481,9 @@ VT_SUITE(sim_trace, setup, teardown, VT_CASE(test_text_format),
 	 VT_CASE(test_sink_sees_every_event),
 	 VT_CASE(test_long_detail_written_whole),
 	 VT_CASE(test_detail_outlives_its_source),
-	 VT_CASE(test_explicit_task_overrides_context));
+	 VT_CASE(test_explicit_task_overrides_context),
+	 VT_CASE(test_deferred_detail_matches_printf),
+	 VT_CASE(test_deferred_strings_are_captured),
+	 VT_CASE(test_hash_ignores_addresses), VT_CASE(test_names),
+	 VT_CASE(test_keep_off_takes_no_memory), VT_CASE(test_budget),
+	 VT_CASE(test_sink_reads_deferred_detail));

@@ -27,7 +27,7 @@ static struct vring_used *used(struct virtqueue *vq)
 
 static u16 avail_event(struct virtqueue *vq)
 {
-	__le16 v;
+	__le16 v = 0;
 
 	CU_ASSERT_EQUAL(
 		copy_from_guest(&v,
