@@ -54,6 +54,9 @@ $(error SWITCH=$(SWITCH): the only choice is SWITCH=portable; leave it unset for
 endif
 
 CC      ?= gcc
+# Tools run during the build (the guest-source embedder) are built for
+# the machine doing the build, also when CC cross-compiles.
+HOSTCC  ?= cc
 BUILD   ?= build
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -112,7 +115,7 @@ $(BUILD)/obj/%.o: %.c
 
 $(EMBED): scripts/embed_sources.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CSTD) -O1 $(WARN) $< -o $@
+	$(HOSTCC) $(CSTD) -O1 $(WARN) $< -o $@
 
 $(GEN_SRCS): $(EMBED) $(GUEST_SRCS)
 	@mkdir -p $(dir $@)
