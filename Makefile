@@ -187,6 +187,8 @@ test: deps check-layers
 # architecture's too, through a two-line wrapper, since the host kernel
 # cannot run it alone. The scenarios compare their traces with the same
 # expected files as on x86-64, so a pass means byte-identical traces.
+# Emulation is slow: the suites run as in the slow builds (Valgrind),
+# with fewer random rounds and wider wall-clock margins.
 #   arm64  aarch64: the aarch64 assembly switch (SWITCH=portable works too)
 #   s390x  IBM Z: a big-endian host, and no assembly switch, so the
 #          portable one is chosen without being asked
@@ -201,7 +203,8 @@ test-arm64 test-s390x: test-%: deps-cross-% check-layers
 	@printf '#!/bin/sh\nexec %s "%s" "$$@"\n' $(QEMU_$*) \
 		'$(CURDIR)/$(BUILD)/$*/vfsim' > $(BUILD)/$*/vfsim-qemu
 	@chmod +x $(BUILD)/$*/vfsim-qemu
-	VFSIM=$(CURDIR)/$(BUILD)/$*/vfsim-qemu $(QEMU_$*) $(BUILD)/$*/vfsim-tests $(T)
+	VFSIM=$(CURDIR)/$(BUILD)/$*/vfsim-qemu VFSIM_TEST_SLOW=1 $(QEMU_$*) \
+		$(BUILD)/$*/vfsim-tests $(T)
 
 # The layers include only downwards, guest/ and device/ never each other,
 # and docs/architecture.md draws the layers as they are (scripts/layers.py).

@@ -176,8 +176,11 @@ static void set_request_timeout(struct fuse_conn *fc, unsigned int timeout)
 	INIT_DELAYED_WORK(&fc->timeout.work, fuse_check_timeout);
 	/* sim: the check re-arms for as long as the connection lives; with
 	 * no request outstanding it can do nothing, and keeps no run going
-	 * (sim_timer_set_idle()) */
-	sim_timer_set_idle(&fc->timeout.work.timer, fuse_timeout_idle);
+	 * (sim_timer_set_idle()); with one, a request older than the
+	 * timeout is found at most timeout / period + 1 checks after it
+	 * was queued, so the run waits that long for the abort */
+	sim_timer_set_idle(&fc->timeout.work.timer, fuse_timeout_idle,
+			   timeout / FUSE_TIMEOUT_TIMER_FREQ + 2);
 	queue_delayed_work(system_wq, &fc->timeout.work, fuse_timeout_freq(fc));
 	TRACE(.kind = "fuse.timeout_armed", .func = "fuse_init_server_timeout",
 	      .detail = trace_fmt("request timeout %u %s, checked every %u %s",

@@ -149,8 +149,8 @@ struct vfsim_result {
 	/** errno of the first write to vfsim_exec_opts::stream that failed
 	 *  (nothing more is written after it), or 0 */
 	int stream_error;
-	char *choices;	      ///< recorded choices, "replay:I,J,..."
-	char *msc; ///< the run as mscgen source, or NULL when not asked for
+	char *choices; ///< recorded choices, "replay:I,J,..."
+	char *msc;     ///< the run as mscgen source, or NULL when not asked for
 	struct vfsim_picture *pictures; ///< ring pictures, in order taken
 	size_t nr_pictures;		///< number of pictures
 	/** the set-up error's message when status is 2 */

@@ -95,9 +95,9 @@ struct exec {
 	bool ran;		  ///< a run item was executed
 	/** vfsim_exec(): fail on unaccounted reports and the step limit */
 	bool strict;
-	u64 limit_pos;		///< trace position of SCHED_LIMIT, or 0
-	u64 limit_steps;	///< steps taken when it was reached
-	bool limit_trace;	///< it was the kept trace's memory budget
+	u64 limit_pos;	    ///< trace position of SCHED_LIMIT, or 0
+	u64 limit_steps;    ///< steps taken when it was reached
+	bool limit_trace;   ///< it was the kept trace's memory budget
 	u64 time_limit_pos; ///< trace position of SCHED_TIME_LIMIT, or 0
 	/** the tasks still running when a limit was first reached */
 	char limit_tasks[256];

@@ -318,9 +318,8 @@ static bool site_matches(const char *rule, const char *site, const char *sub)
 
 /* A hit on a point that some rule names: the rules decide. Out of line,
  * so that a hit on a point no rule names stays a leaf call. */
-static __attribute__((noinline)) bool hit_ruled(int pi, const char *site,
-						const char *sub,
-						const char **arg)
+static __attribute__((noinline)) bool
+hit_ruled(int pi, const char *site, const char *sub, const char **arg)
 {
 	const char *fired_arg = NULL;
 	bool fire = false;

@@ -277,8 +277,10 @@ bool sim_timer_cancel_armed(struct sim_timer *timer)
 }
 
 void sim_timer_set_idle(struct sim_timer *timer,
-			bool (*idle)(const struct sim_timer *timer))
+			bool (*idle)(const struct sim_timer *timer),
+			unsigned int patience)
 {
+	timer->patience = patience ? patience : SCHED_IDLE_FIRES_MAX;
 	if (timer->armed)
 		S.nr_idle_timers += (unsigned)(idle != NULL) -
 				    (unsigned)(timer->idle != NULL);
@@ -575,22 +577,27 @@ static enum sched_status stalled(void)
 
 /* Nothing runnable and only housekeeping timers armed: over (stalled():
  * done, or deadlocked with tasks blocked) when each says firing it could
- * change nothing, or after SCHED_IDLE_FIRES_MAX firings with no
- * non-daemon task running; else SCHED_TIMER (fire them). */
+ * change nothing, or after as many firings with no non-daemon task
+ * running as the most patient timer asked for; else SCHED_TIMER (fire
+ * them). */
 static enum sched_status idle_timers_only(void)
 {
 	struct sim_timer *tm;
+	unsigned int patience = 0;
 	bool idle = true;
 
-	list_for_each_entry(tm, &S.timers, node)
+	list_for_each_entry(tm, &S.timers, node) {
 		idle &= tm->idle(tm);
+		if (tm->patience > patience)
+			patience = tm->patience;
+	}
 	if (idle)
 		return stalled();
 	if (S.user_steps != S.idle_mark) {
 		S.idle_mark = S.user_steps;
 		S.idle_fires = 0;
 	}
-	if (++S.idle_fires > SCHED_IDLE_FIRES_MAX)
+	if (++S.idle_fires > patience)
 		return stalled();
 	return SCHED_TIMER;
 }

@@ -11,8 +11,9 @@
  * Housekeeping timers (sim_timer_set_idle()) do not keep a run going on
  * their own: with only those armed, the run is over (or deadlocked, when
  * tasks are blocked) as soon as each says that firing could change
- * nothing, or after SCHED_IDLE_FIRES_MAX of their firings in which no
- * non-daemon task ran.
+ * nothing, or after as many of their firings in which no non-daemon task
+ * ran as the most patient of them asked for (SCHED_IDLE_FIRES_MAX unless
+ * told).
  *
  * Policies: "fifo" (run queue order), "random:SEED", "replay:I,J,..." and a
  * callback for explorers. Only decisions with more than one runnable task
@@ -454,7 +455,8 @@ static inline bool sim_timer_cancel(struct sim_timer *timer)
 unsigned sched_nr_timers(void);
 
 /** @brief Firings of housekeeping timers alone, with no non-daemon task
- *  running in between, after which a run stops (see the file comment). */
+ *  running in between, after which a run stops, unless a timer asked for
+ *  more patience (see the file comment). */
 #define SCHED_IDLE_FIRES_MAX 16
 
 /**
@@ -465,9 +467,16 @@ unsigned sched_nr_timers(void);
  * usual while anything else is going on, but alone they neither keep a
  * finished run going nor hide a deadlock for ever (see the file comment).
  * vfsim's own: the kernel's timers have no such property.
+ * @param timer the timer (armed or not)
+ * @param idle the test, or NULL
+ * @param patience firings alone, with no non-daemon task running in
+ *        between, that may still change something when @p idle says they
+ *        could (the timeout check: the timeout divided by the check's
+ *        period, and two more); 0 for #SCHED_IDLE_FIRES_MAX
  */
 void sim_timer_set_idle(struct sim_timer *timer,
-			bool (*idle)(const struct sim_timer *timer));
+			bool (*idle)(const struct sim_timer *timer),
+			unsigned int patience);
 
 /** @brief __might_sleep()'s report (out of line: it is rare). */
 void __might_sleep_report(const char *func);

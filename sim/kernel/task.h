@@ -72,6 +72,9 @@ struct sim_timer {
 	/** housekeeping: says when firing it could change nothing
 	 *  (sim_timer_set_idle()); NULL for an ordinary timer */
 	bool (*idle)(const struct sim_timer *timer);
+	/** housekeeping: firings alone after which it is presumed to change
+	 *  nothing (sim_timer_set_idle()) */
+	unsigned int patience;
 };
 
 /** @brief A task. All fields are the scheduler's; read them, don't write. */

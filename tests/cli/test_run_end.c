@@ -128,6 +128,28 @@ static void test_work_left_keeps_the_run(void)
 	vfsim_result_free(&r);
 }
 
+/* A timeout of twenty check periods and more: the run waits for the
+ * check that aborts the dead device's request instead of calling it a
+ * deadlock after SCHED_IDLE_FIRES_MAX checks. */
+static void test_long_timeout_fires(void)
+{
+	struct vfsim_exec_opts o = { .format = VFSIM_TRACE_NONE };
+	struct vfsim_result r;
+
+	CU_ASSERT_EQUAL(run("driver timeout=300s\n"
+			    "task t\n  mount\n  sleep 20ms\n  getattr /\n"
+			    "  getattr /\nend\n"
+			    "at 10ms\n  device die\nend\n"
+			    "run\nexpect task t op 3 returns -ECONNABORTED\n"
+			    "expect task t op 4 returns -ENOTCONN\n"
+			    "expect status done\n",
+			    o, &r),
+			0);
+	CU_ASSERT_EQUAL(r.failed, 0);
+	CU_ASSERT_EQUAL(r.unexpected, 0);
+	vfsim_result_free(&r);
+}
+
 static void test_time_limit_stops_a_runaway_run(void)
 {
 	struct vfsim_exec_opts o = { .format = VFSIM_TRACE_TEXT,
@@ -315,6 +337,7 @@ static int cleanup(void)
 VT_SUITE(cli_run_end, NULL, cleanup,
 	 VT_CASE(test_timeout_work_does_not_keep_a_finished_run),
 	 VT_CASE(test_work_left_keeps_the_run),
+	 VT_CASE(test_long_timeout_fires),
 	 VT_CASE(test_time_limit_stops_a_runaway_run),
 	 VT_CASE(test_step_stops_at_a_limit),
 	 VT_CASE(test_limit_names_many_tasks), VT_CASE(test_program_time_limit),

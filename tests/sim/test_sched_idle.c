@@ -38,7 +38,7 @@ static void arm_tick(void)
 {
 	memset(&tick, 0, sizeof(tick));
 	ticks = 0;
-	sim_timer_set_idle(&tick, tick_idle);
+	sim_timer_set_idle(&tick, tick_idle, 0);
 	sim_timer_arm(&tick, NSEC_PER_SEC, tick_fn);
 }
 
@@ -137,11 +137,11 @@ static void test_set_idle_while_armed(void)
 	memset(&tick, 0, sizeof(tick));
 	ticks = 0;
 	sim_timer_arm(&tick, NSEC_PER_SEC, tick_fn);
-	sim_timer_set_idle(&tick, tick_idle);
+	sim_timer_set_idle(&tick, tick_idle, 0);
 	outstanding = false;
 	CU_ASSERT_EQUAL(sched_run(), SCHED_DONE);
 	CU_ASSERT_EQUAL(ticks, 0);
-	sim_timer_set_idle(&tick, NULL);
+	sim_timer_set_idle(&tick, NULL, 0);
 	task_spawn(sleeper, &ms, "sleeper", TASK_SYSCALL, 0);
 	CU_ASSERT_EQUAL(sched_step(), SCHED_STEPPED);
 	CU_ASSERT_EQUAL(sched_step(), SCHED_TIMER);
