@@ -70,7 +70,8 @@ static void print_variants(FILE *f)
 
 static const char run_usage[] =
 	"usage: vfsim run FILE [--policy fifo|random:SEED|replay:FILE]\n"
-	"                      [--variant NAME] [--trace text|jsonl|msc|none]\n"
+	"                      [--variant NAME]\n"
+	"                      [--trace text|jsonl|perfetto|msc|none]\n"
 	"                      [--out DIR] [--time-limit DURATION]\n"
 	"                      [--backend SPEC]\n"
 	"\n"
@@ -105,14 +106,21 @@ static const char run_usage[] =
 	"               variant=' (listed below); the file's bug switches\n"
 	"               and request timeout must exist in it\n"
 	"  --trace F    trace format on standard output: text (default),\n"
-	"               jsonl (one JSON object per event), msc (the run as\n"
-	"               a sequence chart, mscgen source) or none; text and\n"
-	"               jsonl are written as the run makes them (with --out,\n"
-	"               when it ends)\n"
+	"               jsonl (one JSON object per event), perfetto (the\n"
+	"               Chrome/Perfetto JSON trace format, for\n"
+	"               ui.perfetto.dev or chrome://tracing: a track per\n"
+	"               task, CPU and queue, each request a slice from its\n"
+	"               enqueue to its end, kicks and interrupts, in_flight\n"
+	"               and num_free counters), msc (the run as a sequence\n"
+	"               chart, mscgen source) or none; text, jsonl and\n"
+	"               perfetto are written as the run makes them (with\n"
+	"               --out, when it ends)\n"
 	"  --out DIR    also write into DIR (created with its parents if\n"
 	"               missing; checked before anything runs):\n"
-	"                 trace.txt or trace.jsonl  the trace (text unless\n"
-	"                                           --trace jsonl)\n"
+	"                 trace.txt, trace.jsonl or trace.json\n"
+	"                                           the trace (text unless\n"
+	"                                           --trace jsonl or\n"
+	"                                           perfetto)\n"
 	"                 choices.txt               the scheduling choices,\n"
 	"                                           for --policy replay:\n"
 	"                 sequence.msc (and sequence.svg when 'mscgen' is\n"
@@ -281,8 +289,9 @@ static int write_out(FILE *err, const char *dir, const struct vfsim_result *r,
 
 	if (r->trace)
 		bad |= write_file(err, dir,
-				  fmt == VFSIM_TRACE_JSONL ? "trace.jsonl" :
-							     "trace.txt",
+				  fmt == VFSIM_TRACE_JSONL    ? "trace.jsonl" :
+				  fmt == VFSIM_TRACE_PERFETTO ? "trace.json" :
+								"trace.txt",
 				  r->trace, "");
 	bad |= write_file(err, dir, "choices.txt", r->choices, "\n");
 	if (r->msc) {
@@ -348,16 +357,19 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 				o.format = VFSIM_TRACE_TEXT;
 			else if (!strcmp(argv[i], "jsonl"))
 				o.format = VFSIM_TRACE_JSONL;
+			else if (!strcmp(argv[i], "perfetto"))
+				o.format = VFSIM_TRACE_PERFETTO;
 			else if (!strcmp(argv[i], "msc"))
 				o.format = VFSIM_TRACE_MSC;
 			else if (!strcmp(argv[i], "none"))
 				o.format = VFSIM_TRACE_NONE;
 			else
-				return usage_error(err,
-						   "unknown trace format '%s' "
-						   "(expected text, jsonl, msc "
-						   "or none)",
-						   argv[i]);
+				return usage_error(
+					err,
+					"unknown trace format '%s' "
+					"(expected text, jsonl, perfetto, "
+					"msc or none)",
+					argv[i]);
 		} else if (a[0] == '-') {
 			return usage_error(err,
 					   "unknown option '%s' (see vfsim run "
@@ -415,7 +427,8 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 	if (out && (shown == VFSIM_TRACE_NONE || shown == VFSIM_TRACE_MSC))
 		o.format = VFSIM_TRACE_TEXT;
 	/* without --out, a text trace goes out as it is made, not held */
-	if (!out && (shown == VFSIM_TRACE_TEXT || shown == VFSIM_TRACE_JSONL))
+	if (!out && (shown == VFSIM_TRACE_TEXT || shown == VFSIM_TRACE_JSONL ||
+		     shown == VFSIM_TRACE_PERFETTO))
 		o.stream = stdo;
 	status = vfsim_exec(s, &o, &r);
 	if (status != 2 && shown == VFSIM_TRACE_MSC && out && r.msc)

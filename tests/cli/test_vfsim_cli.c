@@ -79,7 +79,8 @@ static void test_help_and_version(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "--policy"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "replay:FILE"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "exit status"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "text|jsonl|msc|none"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(out_text, "text|jsonl|perfetto|msc|none"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "sequence.msc"));
 	CU_ASSERT_EQUAL(vfsim("--version", NULL), 0);
 	CU_ASSERT_STRING_EQUAL(out_text, "vfsim " VFSIM_VERSION "\n");
@@ -157,9 +158,11 @@ static void test_usage_errors(void)
 		    "unknown option '--frob'");
 	usage_error(vfsim("run", ok, "--trace", NULL),
 		    "'--trace' needs a value");
-	usage_error(vfsim("run", ok, "--trace", "frob", NULL),
-		    "unknown trace format 'frob' (expected text, jsonl, msc or "
-		    "none)");
+	usage_error(
+		vfsim("run", ok, "--trace", "frob", NULL),
+		"unknown trace format 'frob' (expected text, jsonl, perfetto, "
+		"msc or "
+		"none)");
 	usage_error(vfsim("run", ok, ok, NULL), "one scenario at a time");
 	usage_error(vfsim("run", ok, "--policy", "random:x", NULL), "random");
 	usage_error(vfsim("run", ok, "--policy", "replay:/nonexistent/c.txt",
