@@ -127,7 +127,17 @@ $(LIB): $(LIB_OBJS)
 	$(if $(LIB_OBJS),$(AR) rcs $@ $(LIB_OBJS),$(AR) rcs $@)
 
 $(PROG): $(PROG_OBJ) $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(PROG_OBJ) $(LIB) $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $(LDFLAGS) $(PROG_OBJ) $(LIB) $(LDLIBS) $(EDIT_LIBS) -o $@
+
+# The program's line editor: libedit, when the compiler finds it (a cross
+# compiler without the target's libedit builds the program without it).
+HAVE_LIBEDIT := $(shell printf '\043include <editline/readline.h>\n' | \
+	$(CC) -E -x c - >/dev/null 2>&1 && echo 1)
+ifeq ($(HAVE_LIBEDIT),1)
+# the tests learn from it whether the program edits lines
+CPPFLAGS += -DVFSIM_HAVE_LIBEDIT
+EDIT_LIBS := -ledit
+endif
 
 $(TEST_BIN): $(TEST_OBJS) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(TEST_OBJS) $(LIB) $(TEST_LIBS) $(LDLIBS) -o $@
