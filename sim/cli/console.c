@@ -381,10 +381,28 @@ static int usage_error(FILE *err, const char *msg, const char *arg)
 static int parse_args(struct console *c, int argc, char **argv)
 {
 	const char *policy = NULL;
+	bool opts = true, seen_time = false;
 
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 
+		if (opts && !strcmp(a, "--")) {
+			opts = false; /* a FILE may start with '-' after it */
+			continue;
+		}
+		if (!opts) {
+			if (c->file)
+				return usage_error(c->err,
+						   "one scenario at a time: "
+						   "unexpected '%s'",
+						   a);
+			c->file = a;
+			continue;
+		}
+		if (((!strcmp(a, "--policy") && policy) ||
+		     (!strcmp(a, "--out") && c->outdir) ||
+		     (!strcmp(a, "--time-limit") && seen_time)))
+			return usage_error(c->err, "'%s' given twice", a);
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			console_usage(c->out);
 			return 0;
@@ -398,7 +416,8 @@ static int parse_args(struct console *c, int argc, char **argv)
 				policy = argv[++i];
 			else if (!strcmp(a, "--out"))
 				c->outdir = argv[++i];
-			else if (vfsim_cli_time_limit(c->err, argv[++i],
+			else if ((seen_time = true) &&
+				 vfsim_cli_time_limit(c->err, argv[++i],
 						      &c->max_time))
 				return 2;
 		} else if (a[0] == '-') {
@@ -421,7 +440,7 @@ static int parse_args(struct console *c, int argc, char **argv)
 
 int vfsim_cmd_step(int argc, char **argv, FILE *in, FILE *out, FILE *err)
 {
-	struct console c = { .in = in, .out = out, .err = err, .outdir = "." };
+	struct console c = { .in = in, .out = out, .err = err };
 	struct scenario_error perr;
 	int status = parse_args(&c, argc, argv);
 

@@ -23,6 +23,7 @@
 #include "sim/cli/render.h"
 #include "sim/cli/scenario.h"
 #include "sim/cli/vfsim_cli.h"
+#include "sim/kernel/sched.h"
 #include "sim/trace/host.h"
 
 static const char usage[] =
@@ -97,7 +98,8 @@ static const char run_usage[] =
 	"A replay list that runs out (choice 0 from there) or is not used up\n"
 	"gets a warning only.\n"
 	"\n"
-	"options:\n"
+	"options (each at most once; '--' ends them, so that FILE may start\n"
+	"with '-'):\n"
 	"  --policy P   scheduling policy, overriding the file's 'policy':\n"
 	"               fifo, random:SEED (a 64-bit decimal seed), or\n"
 	"               replay:FILE, FILE holding the choices of an earlier\n"
@@ -176,6 +178,26 @@ int vfsim_cli_time_limit(FILE *err, const char *arg, uint64_t *ns)
 	return 0;
 }
 
+/* @p policy (malloc()ed) if the scheduler takes it; else a one-line
+ * error in the syntax every help text gives, and NULL. */
+static char *checked_policy(FILE *err, char *policy)
+{
+	struct sched_policy_spec ps;
+	char msg[256];
+
+	if (!sched_policy_parse(policy, &ps, msg, sizeof(msg))) {
+		sched_policy_spec_free(&ps);
+		return policy;
+	}
+	if (ps.kind == SCHED_POLICY_NONE)
+		fprintf(err, "vfsim: unknown policy '%.60s'", policy);
+	else
+		fprintf(err, "vfsim: bad policy: %s", msg);
+	fprintf(err, " (expected fifo, random:SEED or replay:FILE)\n");
+	free(policy);
+	return NULL;
+}
+
 char *vfsim_cli_policy(FILE *err, const char *policy)
 {
 	char *buf = NULL;
@@ -184,10 +206,8 @@ char *vfsim_cli_policy(FILE *err, const char *policy)
 	FILE *f;
 
 	if (strncmp(policy, "replay:", 7) ||
-	    (policy[7] >= '0' && policy[7] <= '9')) {
-		buf = host_strdup(policy);
-		return buf;
-	}
+	    (policy[7] >= '0' && policy[7] <= '9'))
+		return checked_policy(err, host_strdup(policy));
 	f = fopen(policy + 7, "r");
 	if (!f) {
 		fprintf(err, "vfsim: cannot read '%s': %s\n", policy + 7,
@@ -209,7 +229,7 @@ char *vfsim_cli_policy(FILE *err, const char *policy)
 		return NULL;
 	}
 	buf[strcspn(buf, "\r\n")] = '\0';
-	return buf;
+	return checked_policy(err, buf);
 }
 
 /* DIR/NAME := TEXT followed by END. */
@@ -323,19 +343,45 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 	struct scenario *s;
 	struct vfsim_backend_spec spec;
 	char *replay = NULL, msg[256];
+	static const char *const valued[] = { "--policy",     "--trace",
+					      "--out",	      "--variant",
+					      "--time-limit", "--backend" };
+	unsigned seen = 0;
+	bool opts = true;
 	int status;
 
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+		if (opts && !strcmp(a, "--")) {
+			opts = false; /* a FILE may start with '-' after it */
+			continue;
+		}
+		for (unsigned k = 0; opts && k < ARRAY_SIZE(valued); k++) {
+			if (strcmp(a, valued[k]))
+				continue;
+			if (seen & (1u << k))
+				return usage_error(err,
+						   "'%s' given twice (see "
+						   "vfsim run --help)",
+						   a);
+			seen |= 1u << k;
+		}
+		if (!opts) {
+			if (file)
+				return usage_error(err,
+						   "one scenario at a time: "
+						   "unexpected '%s'",
+						   a);
+			file = a;
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(run_usage, stdo);
 			print_variants(stdo);
 			return 0;
-		}
-		if (!strcmp(a, "--policy") || !strcmp(a, "--trace") ||
-		    !strcmp(a, "--out") || !strcmp(a, "--variant") ||
-		    !strcmp(a, "--time-limit") || !strcmp(a, "--backend")) {
+		} else if (!strcmp(a, "--policy") || !strcmp(a, "--trace") ||
+			   !strcmp(a, "--out") || !strcmp(a, "--variant") ||
+			   !strcmp(a, "--time-limit") ||
+			   !strcmp(a, "--backend")) {
 			if (i + 1 == argc)
 				return usage_error(err,
 						   "'%s' needs a value (see "

@@ -93,6 +93,14 @@ static bool start(struct term *t, const char *scenario)
 	}
 	t->pid = forkpty(&t->fd, NULL, NULL, &ws);
 	if (t->pid == 0) {
+		sigset_t none;
+
+		/* as a shell starts it: an earlier suite of this process may
+		 * have blocked or ignored signals, which exec would keep */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
 		setenv("TERM", "xterm", 1);
 		execl(prog, prog, "step", scenario, (char *)NULL);
 		_exit(127);

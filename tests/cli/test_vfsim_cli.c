@@ -164,6 +164,21 @@ static void test_usage_errors(void)
 		"msc or "
 		"none)");
 	usage_error(vfsim("run", ok, ok, NULL), "one scenario at a time");
+	/* each option once; the policy's syntax as every help text has it */
+	usage_error(vfsim("run", ok, "--trace", "none", "--trace", "text",
+			  NULL),
+		    "vfsim: '--trace' given twice (see vfsim run --help)");
+	usage_error(vfsim("run", ok, "--policy", "rand", NULL),
+		    "vfsim: unknown policy 'rand' (expected fifo, random:SEED "
+		    "or replay:FILE)\n");
+	usage_error(vfsim("step", ok, "--policy", "random:x", NULL),
+		    "vfsim: bad policy: ");
+	usage_error(vfsim("step", "--out", "a", "--out", "b", ok, NULL),
+		    "vfsim: step: '--out' given twice");
+	/* '--' ends the options: what follows is the file, whatever it is */
+	usage_error(vfsim("run", "--", "--trace", NULL),
+		    "vfsim: --trace: error: cannot read");
+	CU_ASSERT_EQUAL(vfsim("run", "--trace", "none", "--", ok, NULL), 0);
 	usage_error(vfsim("run", ok, "--policy", "random:x", NULL), "random");
 	usage_error(vfsim("run", ok, "--policy", "replay:/nonexistent/c.txt",
 			  NULL),
