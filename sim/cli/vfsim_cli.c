@@ -332,6 +332,20 @@ static int write_out(FILE *err, const char *dir, const struct vfsim_result *r,
 	return bad ? -1 : 0;
 }
 
+/* Tasks that nothing runs: the file lacks a run program (a step or run
+ * item). Only a warning: the machine's set-up is still traced. */
+static void warn_no_run(FILE *err, const char *file, const struct scenario *s)
+{
+	for (size_t i = 0; i < s->nr_run; i++)
+		if (s->run[i].kind != SCN_EXPECT)
+			return;
+	if (s->nr_tasks)
+		fprintf(err,
+			"vfsim: warning: %s has %zu task%s but no 'run' or "
+			"'step': they never run\n",
+			file, s->nr_tasks, s->nr_tasks == 1 ? "" : "s");
+}
+
 static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 {
 	struct vfsim_exec_opts o = { .diag = err };
@@ -476,6 +490,7 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 	if (!out && (shown == VFSIM_TRACE_TEXT || shown == VFSIM_TRACE_JSONL ||
 		     shown == VFSIM_TRACE_PERFETTO))
 		o.stream = stdo;
+	warn_no_run(err, file, s);
 	status = vfsim_exec(s, &o, &r);
 	if (status != 2 && shown == VFSIM_TRACE_MSC && out && r.msc)
 		shown_text = r.msc;

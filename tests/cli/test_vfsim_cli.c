@@ -179,6 +179,16 @@ static void test_usage_errors(void)
 	usage_error(vfsim("run", "--", "--trace", NULL),
 		    "vfsim: --trace: error: cannot read");
 	CU_ASSERT_EQUAL(vfsim("run", "--trace", "none", "--", ok, NULL), 0);
+	/* tasks that nothing runs: a warning, and the set-up still runs */
+	CU_ASSERT_EQUAL(
+		vfsim("run",
+		      scenario_file("norun.vfs", "task t\n  yield\nend\n"),
+		      "--trace", "none", NULL),
+		0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "vfsim: warning: "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "norun.vfs has 1 task but no "
+						"'run' or 'step': they never "
+						"run\n"));
 	usage_error(vfsim("run", ok, "--policy", "random:x", NULL), "random");
 	usage_error(vfsim("run", ok, "--policy", "replay:/nonexistent/c.txt",
 			  NULL),
