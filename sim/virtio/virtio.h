@@ -131,7 +131,7 @@ struct virtio_device {
 	u64 features;		      /**< negotiated features (driver view) */
 	void *priv;		      /**< for the driver */
 	struct virtio_driver *driver; /**< bound driver, or NULL */
-	bool removed;		      /**< hot-unplugged: kicks fail */
+	bool removed;		      /**< unplugged (remove() returned): kicks fail */
 	u8 status;		      /**< device status byte */
 	struct virtqueue **vqs;	      /**< queues from find_vqs, by index */
 	unsigned int nvqs;	      /**< entries in vqs */
