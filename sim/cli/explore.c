@@ -119,12 +119,10 @@ static u64 *pct_prio(struct explorer *X, const struct task *t)
 			return &X->prio[i].prio;
 	if (X->nr_prio == X->cap_prio) {
 		X->cap_prio = X->cap_prio ? 2 * X->cap_prio : 16;
-		X->prio = host_realloc(X->prio,
-				       X->cap_prio * sizeof(*X->prio));
+		X->prio = host_realloc(X->prio, X->cap_prio * sizeof(*X->prio));
 	}
-	X->prio[X->nr_prio] = (struct xprio){
-		t, X->o->depth + (splitmix(&X->rng) >> 16)
-	};
+	X->prio[X->nr_prio] =
+		(struct xprio){ t, X->o->depth + (splitmix(&X->rng) >> 16) };
 	return &X->prio[X->nr_prio++].prio;
 }
 
@@ -202,8 +200,8 @@ char *explore_first_failure(const char *text)
 	return NULL;
 }
 
-int explore_replay(struct explorer *X, const struct xlist *prefix,
-		   char **diag, u64 *hash)
+int explore_replay(struct explorer *X, const struct xlist *prefix, char **diag,
+		   u64 *hash)
 {
 	struct vfsim_exec_opts o = {
 		.variant = X->o->variant,
@@ -397,8 +395,7 @@ void explore_part(struct explorer *X, unsigned job, unsigned jobs,
 		p->runs++;
 		xhashes_add(&p->seen, hash);
 		if (st == 1) {
-			note_failure(p, X, dfs ? p->runs - 1 : run, diag,
-				     stop);
+			note_failure(p, X, dfs ? p->runs - 1 : run, diag, stop);
 			break;
 		}
 		free(diag);
@@ -414,9 +411,8 @@ void xpart_free(struct xpart *p)
 	memset(p, 0, sizeof(*p));
 }
 
-int vfsim_explore_parse_strategy(const char *arg,
-				 struct vfsim_explore_opts *o, char *msg,
-				 size_t msgsize)
+int vfsim_explore_parse_strategy(const char *arg, struct vfsim_explore_opts *o,
+				 char *msg, size_t msgsize)
 {
 	const char *num = NULL;
 	char *end;

@@ -76,9 +76,9 @@ struct vfsim_explore_result {
 	/** random and pct: the failing run's seed (random: for
 	 *  `--policy random:SEED`) */
 	uint64_t seed;
-	char *choices;	    ///< the failing run's choices, "replay:..."
-	size_t deviations;  ///< its choices other than 0
-	char *minimized;    ///< the shrunk choices, "replay:..."
+	char *choices;	       ///< the failing run's choices, "replay:..."
+	size_t deviations;     ///< its choices other than 0
+	char *minimized;       ///< the shrunk choices, "replay:..."
 	size_t min_deviations; ///< the shrunk list's choices other than 0
 	uint64_t shrink_runs;  ///< runs the shrinking took
 	/** how the failing run failed: its first diagnostic line */
@@ -86,7 +86,7 @@ struct vfsim_explore_result {
 	/** how the shrunk run failed (the same way: same report kind,
 	 *  expectation or limit) */
 	char *min_failure;
-	char *trace; ///< the text trace of the shrunk run (its replay)
+	char *trace;	 ///< the text trace of the shrunk run (its replay)
 	char error[512]; ///< status 2: why
 };
 
@@ -96,9 +96,8 @@ struct vfsim_explore_result {
  * @return 0 and sets @p o's strategy and depth; -EINVAL (message in
  *         @p msg) otherwise
  */
-int vfsim_explore_parse_strategy(const char *arg,
-				 struct vfsim_explore_opts *o, char *msg,
-				 size_t msgsize);
+int vfsim_explore_parse_strategy(const char *arg, struct vfsim_explore_opts *o,
+				 char *msg, size_t msgsize);
 
 /**
  * @brief Explore @p s: run it under schedule after schedule until one

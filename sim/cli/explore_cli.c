@@ -114,7 +114,8 @@ static int write_found(FILE *err, const char *dir,
 	sprintf(line, "%s\n", r->choices);
 	bad |= write_text(err, dir, "found.txt", line);
 	free(line);
-	return bad | write_text(err, dir, "trace.txt", r->trace ? r->trace : "");
+	return bad |
+	       write_text(err, dir, "trace.txt", r->trace ? r->trace : "");
 }
 
 static const char *strategy_name(const struct vfsim_explore_opts *o, char *buf,
@@ -151,7 +152,8 @@ static void report(FILE *out, const char *file,
 				       "no failing schedule within the budget");
 		return;
 	}
-	fprintf(out, "failing schedule: run %llu", (unsigned long long)r->found_run);
+	fprintf(out, "failing schedule: run %llu",
+		(unsigned long long)r->found_run);
 	if (o->strategy != VFSIM_EXPLORE_DFS && r->found_run)
 		fprintf(out, " (seed %llu)", (unsigned long long)r->seed);
 	fprintf(out, ", %zu deviations from fifo\n  %s\n", r->deviations,
@@ -169,7 +171,8 @@ static void report(FILE *out, const char *file,
 			file, dir, dir);
 		return;
 	}
-	fprintf(out, "trace of the minimized run:\n%s", r->trace ? r->trace : "");
+	fprintf(out, "trace of the minimized run:\n%s",
+		r->trace ? r->trace : "");
 }
 
 int vfsim_cmd_explore(int argc, char **argv, FILE *out, FILE *err)
@@ -185,7 +188,8 @@ int vfsim_cmd_explore(int argc, char **argv, FILE *out, FILE *err)
 	int status;
 
 	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+		const char *a = argv[i],
+			   *val = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(explore_usage, out);

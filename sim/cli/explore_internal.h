@@ -52,7 +52,7 @@ struct explorer {
 	struct xprio {
 		const struct task *t;
 		u64 prio;
-	} *prio;
+	} * prio;
 	size_t nr_prio, cap_prio;
 	u64 change[64];
 	unsigned nr_change;
@@ -72,8 +72,8 @@ void xhashes_free(struct xhashes *h);
 /* Run the scenario once: fifo after @prefix (NULL: none); @diag gets the
  * run's first failure line (heap) when it failed. Returns vfsim_exec()'s
  * status; @hash the trace hash. The decisions are in X->rec. */
-int explore_replay(struct explorer *X, const struct xlist *prefix,
-		   char **diag, u64 *hash);
+int explore_replay(struct explorer *X, const struct xlist *prefix, char **diag,
+		   u64 *hash);
 
 /* The first line of a run's diagnostics @text that is not a warning
  * (heap), or NULL. */

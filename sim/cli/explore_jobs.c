@@ -166,8 +166,8 @@ int explore_jobs(struct explorer *X, unsigned jobs, struct xpart *p)
 			free(p->failure);
 			p->failure = host_strdup("explore: a job died");
 			*stop = 1;
-		} else if (mine.status && (p->status != 1 ||
-					   mine.found_run < p->found_run)) {
+		} else if (mine.status &&
+			   (p->status != 1 || mine.found_run < p->found_run)) {
 			/* the failure of the earliest run wins */
 			if (p->status != 2) {
 				p->status = mine.status;

@@ -416,8 +416,9 @@ struct scn_expect {
 	unsigned op;		     ///< TASK_RETURNS: ordinal, 0 = last op
 	int err;		     ///< TASK_RETURNS: 0 or a negative errno
 	enum scn_task_state state;   ///< TASK_STATE: the state
-	const char *text; ///< TRACE_*: the text; REPORT, REPORTS: the kind (REPORTS: NULL for all)
-	enum scn_status status;	     ///< STATUS: the outcome
+	const char *
+		text; ///< TRACE_*: the text; REPORT, REPORTS: the kind (REPORTS: NULL for all)
+	enum scn_status status; ///< STATUS: the outcome
 };
 
 /** @brief Kind of a run-program item. */

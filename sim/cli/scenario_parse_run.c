@@ -227,8 +227,8 @@ static size_t parse_expect(struct scn_parser *P, struct scn_expect *e)
 			at = 3;
 		}
 		e->cmp = cmp_op(P, scn_need(P, at, "comparison operator"));
-		e->value = (int64_t)scn_uint(P, scn_need(P, at + 1, "count"),
-					     0, INT64_MAX, "count");
+		e->value = (int64_t)scn_uint(P, scn_need(P, at + 1, "count"), 0,
+					     INT64_MAX, "count");
 		return (int)at + 2;
 	}
 	if (is(t, "report")) {
