@@ -26,8 +26,8 @@
  * smaller budget that still finds them). */
 #define RACE_BUDGET (vt_slow_build() ? 40u : 300u)
 
-static const char *const strategies[] = { "random", "pct:2", "pct:3",
-					  "dfs:1", "dfs:2" };
+static const char *const strategies[] = { "random", "pct:2", "pct:3", "dfs:1",
+					  "dfs:2" };
 
 static struct scenario *parse(const char *name, const char *text)
 {
@@ -64,9 +64,9 @@ static int explore(struct scenario *s, const char *strategy,
 	struct vfsim_explore_opts o = { .runs = RACE_BUDGET };
 	char msg[128];
 
-	CU_ASSERT_EQUAL_FATAL(
-		vfsim_explore_parse_strategy(strategy, &o, msg, sizeof(msg)),
-		0);
+	CU_ASSERT_EQUAL_FATAL(vfsim_explore_parse_strategy(strategy, &o, msg,
+							   sizeof(msg)),
+			      0);
 	return vfsim_explore(s, &o, r);
 }
 
@@ -129,8 +129,8 @@ static void test_races_found_and_not_without_bug(void)
 /* The same options give the same exploration, run for run. */
 static void test_deterministic(void)
 {
-	char *text =
-		vt_read_text("tests/scenarios/races/hiprio-no-connected-check.vfs");
+	char *text = vt_read_text(
+		"tests/scenarios/races/hiprio-no-connected-check.vfs");
 	struct scenario *s = parse("race", text);
 	struct vfsim_explore_result a, b;
 
@@ -152,8 +152,8 @@ static void test_deterministic(void)
 /* Several jobs find it too, and an exhausted dfs says so. */
 static void test_jobs_and_exhaustion(void)
 {
-	char *text =
-		vt_read_text("tests/scenarios/races/hiprio-no-connected-check.vfs");
+	char *text = vt_read_text(
+		"tests/scenarios/races/hiprio-no-connected-check.vfs");
 	char *off_text = without_bug(text);
 	struct scenario *s = parse("race", text), *off = parse("off", off_text);
 	struct vfsim_explore_opts o = { .strategy = VFSIM_EXPLORE_RANDOM,
@@ -205,7 +205,8 @@ static int cli(const char *const *args, char **outp)
 static void test_command(void)
 {
 	char dir[] = "/tmp/vfsim-explore-XXXXXX", path[128], *out;
-	const char *race = "tests/scenarios/races/hiprio-no-connected-check.vfs";
+	const char *race =
+		"tests/scenarios/races/hiprio-no-connected-check.vfs";
 	char *choices;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
@@ -249,17 +250,16 @@ static void test_command(void)
 					      "--time", "x", NULL },
 			    NULL),
 			2);
-	CU_ASSERT_EQUAL(cli((const char *[]){ "vfsim", "explore", NULL },
-			    NULL),
+	CU_ASSERT_EQUAL(cli((const char *[]){ "vfsim", "explore", NULL }, NULL),
 			2);
 	CU_ASSERT_EQUAL(cli((const char *[]){ "vfsim", "explore",
 					      "/nonexistent.vfs", NULL },
 			    NULL),
 			2);
-	CU_ASSERT_EQUAL(cli((const char *[]){ "vfsim", "explore", "--help",
-					      NULL },
-			    NULL),
-			0);
+	CU_ASSERT_EQUAL(
+		cli((const char *[]){ "vfsim", "explore", "--help", NULL },
+		    NULL),
+		0);
 	snprintf(path, sizeof(path), "rm -rf %s", dir);
 	CU_ASSERT_EQUAL(system(path), 0);
 }
@@ -284,9 +284,8 @@ static void test_no_seed_crashes(void)
 		unsigned uaf = 0;
 
 		for (unsigned seed = 1; s && seed <= seeds; seed++) {
-			struct vfsim_exec_opts o = {
-				.format = VFSIM_TRACE_NONE, .policy = policy
-			};
+			struct vfsim_exec_opts o = { .format = VFSIM_TRACE_NONE,
+						     .policy = policy };
 			struct vfsim_result r;
 
 			snprintf(policy, sizeof(policy), "random:%u", seed);
@@ -294,10 +293,8 @@ static void test_no_seed_crashes(void)
 			vfsim_result_free(&r);
 		}
 		if (strstr(g.gl_pathv[i], "remove-without-drain")) {
-			struct vfsim_exec_opts o = {
-				.format = VFSIM_TRACE_TEXT,
-				.policy = "random:8"
-			};
+			struct vfsim_exec_opts o = { .format = VFSIM_TRACE_TEXT,
+						     .policy = "random:8" };
 			struct vfsim_result r;
 
 			CU_ASSERT_EQUAL(vfsim_exec(s, &o, &r), 1);
@@ -311,8 +308,6 @@ static void test_no_seed_crashes(void)
 	globfree(&g);
 }
 
-VT_SUITE(cli_explore, NULL, NULL,
-	 VT_CASE(test_races_found_and_not_without_bug),
-	 VT_CASE(test_no_seed_crashes),
-	 VT_CASE(test_deterministic), VT_CASE(test_jobs_and_exhaustion),
-	 VT_CASE(test_command));
+VT_SUITE(cli_explore, NULL, NULL, VT_CASE(test_races_found_and_not_without_bug),
+	 VT_CASE(test_no_seed_crashes), VT_CASE(test_deterministic),
+	 VT_CASE(test_jobs_and_exhaustion), VT_CASE(test_command));
