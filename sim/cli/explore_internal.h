@@ -11,53 +11,59 @@
 #include "sim/cli/explore.h"
 #include "sim/kernel/types.h"
 
-/* One decision of a run: the index taken among @n runnable tasks. */
+/** @brief One decision of a run: index @c c taken among @c n tasks. */
 struct xchoice {
-	u32 c, n;
+	u32 c; ///< the index taken
+	u32 n; ///< the runnable tasks it was taken among
 };
 
-/* A list of decisions (a run's record, a prefix to replay). */
+/** @brief A list of decisions (a run's record, a prefix to replay). */
 struct xlist {
-	struct xchoice *v;
-	size_t nr, cap;
+	struct xchoice *v; ///< the decisions
+	size_t nr;	   ///< how many
+	size_t cap;	   ///< room in @c v
 };
 
-/* A set of trace hashes: the distinct interleavings seen. */
+/** @brief A set of trace hashes: the distinct interleavings seen. */
 struct xhashes {
-	u64 *slot;
-	size_t nr, cap;
+	u64 *slot;  ///< open addressing, 0 free
+	size_t nr;  ///< hashes stored
+	size_t cap; ///< slots (a power of two)
 };
 
-/* What one part of an exploration (a job) did. */
+/** @brief What one part of an exploration (a job) did. */
 struct xpart {
-	int status; /* 0, 1 found, 2 error */
-	bool exhausted;
-	u64 runs;
-	u64 found_run, seed;
-	struct xlist found;  /* the failing run's decisions */
-	char *failure;	     /* its first diagnostic line */
-	struct xhashes seen; /* trace hashes */
+	int status;	     ///< 0, 1 found, 2 error
+	bool exhausted;	     ///< dfs: every schedule in the bound tried
+	u64 runs;	     ///< schedules run
+	u64 found_run;	     ///< the failing run's number
+	u64 seed;	     ///< its seed (random, pct)
+	struct xlist found;  ///< the failing run's decisions
+	char *failure;	     ///< its first diagnostic line (or the error)
+	struct xhashes seen; ///< trace hashes
 };
 
-/* The explorer of one process. */
+/** @brief pct: a task's priority. */
+struct xprio {
+	const struct task *t; ///< the task
+	u64 prio;	      ///< its priority
+};
+
+/** @brief The explorer of one process. */
 struct explorer {
-	const struct scenario *s;
-	const struct vfsim_explore_opts *o;
-	/* the run under way */
-	int mode; /* enum xmode in explore.c */
-	struct xlist rec;
-	const struct xlist *prefix;
-	u64 rng;
-	/* pct */
-	struct xprio {
-		const struct task *t;
-		u64 prio;
-	} * prio;
-	size_t nr_prio, cap_prio;
-	u64 change[64];
-	unsigned nr_change;
-	u64 most_decisions; /* the longest run so far, for pct */
-	char error[512];
+	const struct scenario *s;	    ///< the scenario explored
+	const struct vfsim_explore_opts *o; ///< the options
+	int mode;	  ///< the run under way: enum xmode (explore.c)
+	struct xlist rec; ///< the run's decisions so far
+	const struct xlist *prefix; ///< decisions to replay first, or NULL
+	u64 rng;		    ///< random and pct: the generator's state
+	struct xprio *prio;	    ///< pct: the tasks seen in this run
+	size_t nr_prio;		    ///< pct: entries in @c prio
+	size_t cap_prio;	    ///< pct: room in @c prio
+	u64 change[64];		    ///< pct: the change points
+	unsigned nr_change;	    ///< pct: how many
+	u64 most_decisions;	    ///< the longest run so far (pct's k)
+	char error[512];	    ///< why the scenario could not run
 };
 
 void xlist_push(struct xlist *l, u32 c, u32 n);

@@ -110,8 +110,9 @@ int main(void)
 			vfsim_explore_parse_strategy(strategies[k], &x, msg,
 						     sizeof(msg));
 			if (vfsim_explore(s, &x, &r) != 1) {
-				fprintf(stderr, "bench_explore: %s not found "
-						"with %s\n",
+				fprintf(stderr,
+					"bench_explore: %s not found "
+					"with %s\n",
 					base, strategies[k]);
 				bad = 1;
 			}
