@@ -149,6 +149,35 @@ static void test_deterministic(void)
 	free(text);
 }
 
+/* A machine built on the arena and stacks of earlier ones (which other
+ * scenarios dirtied) runs exactly as a first one: the same trace. */
+static void test_reuse_keeps_runs_identical(void)
+{
+	char *t1 =
+		vt_read_text("tests/scenarios/races/remove-without-drain.vfs");
+	char *t2 = vt_read_text("tests/scenarios/migration.vfs");
+	struct scenario *a = parse("a", t1), *b = parse("b", t2);
+	struct vfsim_exec_opts o = { .format = VFSIM_TRACE_TEXT,
+				     .policy = "random:3" };
+	struct vfsim_result r1, r2, r3;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	vfsim_exec(a, &o, &r1);
+	vfsim_exec(b, &o, &r2);
+	vfsim_exec(a, &o, &r3);
+	CU_ASSERT_EQUAL(r1.trace_hash, r3.trace_hash);
+	CU_ASSERT_STRING_EQUAL(r1.trace, r3.trace);
+	CU_ASSERT_EQUAL(r1.status, r3.status);
+	vfsim_result_free(&r1);
+	vfsim_result_free(&r2);
+	vfsim_result_free(&r3);
+	scenario_free(a);
+	scenario_free(b);
+	free(t1);
+	free(t2);
+}
+
 /* Several jobs find it too, and an exhausted dfs says so. */
 static void test_jobs_and_exhaustion(void)
 {
@@ -310,4 +339,5 @@ static void test_no_seed_crashes(void)
 
 VT_SUITE(cli_explore, NULL, NULL, VT_CASE(test_races_found_and_not_without_bug),
 	 VT_CASE(test_no_seed_crashes), VT_CASE(test_deterministic),
+	 VT_CASE(test_reuse_keeps_runs_identical),
 	 VT_CASE(test_jobs_and_exhaustion), VT_CASE(test_command));
