@@ -117,11 +117,11 @@ int main(void)
 				bad = 1;
 			}
 			printf("%s %s: found at run %llu, %zu -> %zu "
-			       "deviations, %.1f ms\n",
+			       "deviations, %.3f ms\n",
 			       base, strategies[k],
 			       (unsigned long long)r.found_run, r.deviations,
 			       r.min_deviations, r.seconds * 1e3);
-			printf("FIGURE find_%.*s_%s %.1f ms\n",
+			printf("FIGURE find_%.*s_%s %.3f ms\n",
 			       (int)(strlen(base) - 4), base, strategies[k],
 			       r.seconds * 1e3);
 			vfsim_explore_free(&r);
