@@ -108,10 +108,13 @@ void spin_lock(spinlock_t *lock)
 		return;
 	}
 	sched_preempt_point();
-	while (lock->locked) {
-		/* freed while this task waited or was preempted */
+	for (;;) {
+		/* freed while this task waited or was preempted (read
+		 * before the poisoned bool is) */
 		if (unlikely(lock_freed(lock, sizeof(*lock), "spin_lock")))
 			return;
+		if (!lock->locked)
+			break;
 		if (wq_wait(&lock->wait, "spinlock", 0) == -EDEADLK) {
 			check_report("spin.stuck",
 				     "spin_lock(%s) outside tasks: held by %s "
@@ -173,9 +176,11 @@ void mutex_lock(struct mutex *m)
 		return;
 	}
 	sched_preempt_point();
-	while (m->locked) {
+	for (;;) {
 		if (unlikely(lock_freed(m, sizeof(*m), "mutex_lock")))
 			return;
+		if (!m->locked)
+			break;
 		if (wq_wait(&m->wait, "mutex", 0) == -EDEADLK) {
 			check_report("mutex.stuck",
 				     "mutex_lock(%s) outside tasks: held by %s "
