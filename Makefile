@@ -102,7 +102,7 @@ CORE_DIRS := fuse_proto sim guest device
 
 .PHONY: all run test test-arm64 test-s390x test-kernel test-fuse test-backends deps-backends check-layers check \
 	check-valgrind check-asan check-format check-install check-endian coverage docs fuzz \
-	bench install uninstall format clean deps deps-fuzz deps-kernel deps-cross-arm64 \
+	bench install uninstall format clean deps deps-fuzz deps-kernel deps-cross-arm64 lab \
 	deps-cross-s390x reader sweep
 
 all: $(LIB) $(PROG)
@@ -171,6 +171,28 @@ test-fuse: $(PROG)
 
 run: $(PROG)
 	$(PROG) tour
+
+# --- make lab: a C lab's vfsim ----------------------------------------------
+# make lab LAB=lab7-forget ANSWER=my.c builds $(BUILD)/labs/LAB/vfsim (and
+# lab-tests when the lab names CUnit suites): the lab's file (labs/LAB/
+# lab.conf: source=) copied by labs/cut.py with the reference versions of
+# its functions (functions=) taken out and ANSWER included in their place,
+# linked before the library so that it replaces the reference object.
+# labs/grade.sh LAB ANSWER runs this, then grades with what it built.
+LAB_CONF = labs/$(LAB)/lab.conf
+lab_conf = $(shell sed -n 's/^$(1)[[:space:]]*=[[:space:]]*//p' $(LAB_CONF))
+LAB_OUT  = $(BUILD)/labs/$(LAB)
+lab: $(LIB) $(PROG_OBJ) $(BUILD)/obj/tests/harness.o
+	@test -f "$(LAB_CONF)" || { echo "make lab: no $(LAB_CONF) (LAB=a C lab's directory)" >&2; exit 2; }
+	@test -f "$(ANSWER)" || { echo "make lab: no ANSWER file '$(ANSWER)'" >&2; exit 2; }
+	@mkdir -p $(LAB_OUT)
+	python3 labs/cut.py $(call lab_conf,source) $(LAB_OUT)/lab.c \
+		"$(abspath $(ANSWER))" $(call lab_conf,functions)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-unused-function -c $(LAB_OUT)/lab.c -o $(LAB_OUT)/lab.o
+	$(CC) $(CFLAGS) $(LDFLAGS) $(PROG_OBJ) $(LAB_OUT)/lab.o $(LIB) $(LDLIBS) -o $(LAB_OUT)/vfsim
+	@rm -f $(LAB_OUT)/lab-tests
+	$(if $(call lab_conf,tests),$(CC) $(CPPFLAGS) $(CFLAGS) $(BUILD)/obj/tests/harness.o \
+		$(call lab_conf,tests) $(LAB_OUT)/lab.o $(LIB) $(TEST_LIBS) $(LDLIBS) -o $(LAB_OUT)/lab-tests)
 
 # T=name runs only the suites whose name contains "name". The suites that
 # start the program (labs/grade.sh, `vfsim run`) find it in VFSIM.
