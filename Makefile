@@ -25,6 +25,8 @@
 #                   I/O against a reference model (root)
 #   make test-backends  the guest model against QEMU's virtiofsd and vfsim
 #                   serve over vhost-user (root; docs/real-backends.md)
+#   make lab LAB=DIR ANSWER=FILE.c  a C lab's vfsim with the answer built in
+#   make labs-dist  the students' tree, without the reference solutions
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make format     rewrite sources with clang-format
 #   make clean
@@ -89,7 +91,8 @@ PROG_OBJ := $(BUILD)/obj/sim/cli/vfsim_main.o
 
 # Tests: one binary holding every suite.
 TEST_SRCS := $(sort $(wildcard tests/*.c tests/*/*.c tests/*/*/*.c))
-TEST_SRCS := $(filter-out tests/fuzz/% tests/bench/% tests/install/% tests/sweep/% tests/backends/%,$(TEST_SRCS))
+# tests/labs/labN.c are the C labs' reference answers, built by make lab.
+TEST_SRCS := $(filter-out tests/fuzz/% tests/bench/% tests/install/% tests/sweep/% tests/backends/% tests/labs/lab%.c,$(TEST_SRCS))
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_BIN  := $(BUILD)/vfsim-tests
 TEST_LIBS := -lcunit
@@ -102,7 +105,7 @@ CORE_DIRS := fuse_proto sim guest device
 
 .PHONY: all run test test-arm64 test-s390x test-kernel test-fuse test-backends deps-backends check-layers check \
 	check-valgrind check-asan check-format check-install check-endian coverage docs fuzz \
-	bench install uninstall format clean deps deps-fuzz deps-kernel deps-cross-arm64 lab \
+	bench install uninstall format clean deps deps-fuzz deps-kernel deps-cross-arm64 lab labs-dist \
 	deps-cross-s390x reader sweep
 
 all: $(LIB) $(PROG)
@@ -171,6 +174,21 @@ test-fuse: $(PROG)
 
 run: $(PROG)
 	$(PROG) tour
+
+# --- make labs-dist: the students' tree ------------------------------------
+# DIST (default $(BUILD)/labs-dist): the repository as committed (git
+# archive HEAD: sources, docs, handouts, starters, the grader) without the
+# instructor's reference solutions and the tests that use them (tests/labs/),
+# checked to hold no solution before it is written out as a tarball too.
+DIST ?= $(BUILD)/labs-dist
+labs-dist:
+	rm -rf $(DIST) && mkdir -p $(DIST)
+	git archive --format=tar HEAD | tar -x -C $(DIST)
+	rm -rf $(DIST)/tests/labs
+	@if grep -rlE 'Reference solution' $(DIST)/labs $(DIST)/tests >/dev/null 2>&1; then \
+		echo "labs-dist: a reference solution is still in $(DIST)" >&2; exit 1; fi
+	tar -czf $(DIST).tar.gz -C $(dir $(DIST)) $(notdir $(DIST))
+	@echo "labs-dist: $(DIST) and $(DIST).tar.gz (no tests/labs/)"
 
 # --- make lab: a C lab's vfsim ----------------------------------------------
 # make lab LAB=lab7-forget ANSWER=my.c builds $(BUILD)/labs/LAB/vfsim (and

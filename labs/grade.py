@@ -383,9 +383,10 @@ def grade_c(lab, answer):
     tests = os.path.join(build, "lab-tests")
     if os.path.exists(tests):
         st, out, err = run([tests], cwd=ROOT)
-        for m in re.finditer(r"Test: (\S+) \.\.\.(passed|FAILED)", out):
+        for m in re.finditer(r"Test: (\S+) \.\.\.(passed|FAILED)(.*?)"
+                             r"(?=\n  Test: |\nRun Summary|\Z)", out, re.S):
             results.append(("test " + m.group(1), m.group(2) == "passed",
-                            out))
+                            m.group(3)))
         if st != 0 and not any(not r[1] for r in results
                                if r[0].startswith("test ")):
             results.append(("the lab's tests ran to the end", False,

@@ -412,7 +412,8 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 		scenario_free(s);
 		free(replay);
 		if (fflush(stdo) || ferror(stdo)) {
-			fprintf(err, "vfsim: the scenario could not be written: %s\n",
+			fprintf(err,
+				"vfsim: the scenario could not be written: %s\n",
 				strerror(errno));
 			return 3;
 		}
