@@ -31,7 +31,8 @@ import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-WALL_SECONDS = 120
+# Wall time of one run (VFSIM_GRADE_WALL_SECONDS overrides it).
+WALL_SECONDS = int(os.environ.get("VFSIM_GRADE_WALL_SECONDS", "120"))
 MEMORY_BYTES = 4 << 30
 # Limits of the graded run: a run that reaches one did not end.
 TIME_LIMIT = "600s"
@@ -279,11 +280,8 @@ def grade_scenario(lab, vfsim, answer):
         elif l.strip():
             abnormal.append(l.replace(graded, answer))
     reports = [ev for ev in events if ev.get("kind") == "bug"]
-    if st is None:
-        abnormal.insert(0, "the run was killed after %d s of wall time"
-                        % WALL_SECONDS)
-    elif st < 0:
-        abnormal.insert(0, "vfsim was killed by signal %d" % -st)
+    if st is None or st < 0:
+        abnormal.insert(0, "vfsim was " + ended(st).strip())
     elif st not in (0, 1):
         abnormal.insert(0, "vfsim exited with status %d" % st)
     elif st == 0 and not events:
@@ -352,6 +350,15 @@ def read_conf(path):
     return conf
 
 
+def ended(st):
+    """Why a run did not end by itself, or ''."""
+    if st is None:
+        return "killed after %d s of wall time\n" % WALL_SECONDS
+    if st < 0:
+        return "killed by signal %d\n" % -st
+    return ""
+
+
 def grade_c(lab, answer):
     conf = read_conf(os.path.join(lab, "lab.conf"))
     name = os.path.basename(lab)
@@ -379,7 +386,7 @@ def grade_c(lab, answer):
             what = "%s (%s)" % (sc[:-4], pol)
             if st == 3:
                 host_failed(st, err)
-            results.append((what, st == 0, err))
+            results.append((what, st == 0, ended(st) + err))
     tests = os.path.join(build, "lab-tests")
     if os.path.exists(tests):
         st, out, err = run([tests], cwd=ROOT)
@@ -390,7 +397,7 @@ def grade_c(lab, answer):
         if st != 0 and not any(not r[1] for r in results
                                if r[0].startswith("test ")):
             results.append(("the lab's tests ran to the end", False,
-                            out + err))
+                            ended(st) + out + err))
     passed = 0
     for what, ok, err in results:
         print("  %s  %s" % ("PASS" if ok else "FAIL", what))

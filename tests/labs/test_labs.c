@@ -471,11 +471,47 @@ static void test_labs_dist(void)
 	CU_ASSERT_EQUAL(system(cmd), 0);
 }
 
-VT_SUITE(labs_grade, setup, cleanup, VT_CASE(test_c_labs),
-	 VT_CASE(test_c_lab_wrong_answers), VT_CASE(test_labs_dist),
-	 VT_CASE(test_solutions_pass), VT_CASE(test_starters_fail),
-	 VT_CASE(test_cheats_score_zero), VT_CASE(test_solution_with_noise),
-	 VT_CASE(test_observe_files_run), VT_CASE(test_handout_sessions),
-	 VT_CASE(test_broken_rule), VT_CASE(test_false_prediction),
-	 VT_CASE(test_failed_check_shows_value), VT_CASE(test_bad_input),
-	 VT_CASE(test_host_failure_grades_nothing));
+/* A run killed by a signal, or by the grader's wall clock, scores 0 and
+ * says so: before, any status but 2 read as every check passing. */
+static void test_killed_run_scores_zero(void)
+{
+	char fake[128], args[512];
+	FILE *f;
+
+	snprintf(fake, sizeof(fake), "%s/vfsim-dies", tmpdir);
+	f = fopen(fake, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	/* parses like vfsim, then dies or hangs in the run */
+	fputs("#!/bin/sh\ncase \" $* \" in *' --parse-only '*) "
+	      "exec \"$REAL\" \"$@\";; esac\n"
+	      "[ -n \"$HANG\" ] && exec sleep 30\nkill -9 $$\n",
+	      f);
+	CU_ASSERT_EQUAL(fclose(f), 0);
+	CU_ASSERT_EQUAL(chmod(fake, 0755), 0);
+	snprintf(args, sizeof(args),
+		 "REAL=\"${VFSIM:-build/vfsim}\" VFSIM=%s labs/grade.sh 2 "
+		 "tests/labs/lab2.vfs 2>&1",
+		 fake);
+	CU_ASSERT_EQUAL(run_cmd(args), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "  FAIL  the run ended normally: "
+					   "vfsim was killed by signal 9\n"));
+	CU_ASSERT_EQUAL(score(), 0);
+	CU_ASSERT_EQUAL(count_lines("  PASS"), 0);
+	snprintf(args, sizeof(args),
+		 "HANG=1 VFSIM_GRADE_WALL_SECONDS=1 REAL=\"${VFSIM:-build/"
+		 "vfsim}\" VFSIM=%s labs/grade.sh 2 tests/labs/lab2.vfs 2>&1",
+		 fake);
+	CU_ASSERT_EQUAL(run_cmd(args), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "vfsim was killed after 1 s of "
+					   "wall time"));
+	CU_ASSERT_EQUAL(score(), 0);
+}
+
+VT_SUITE(labs_grade, setup, cleanup, VT_CASE(test_killed_run_scores_zero),
+	 VT_CASE(test_c_labs), VT_CASE(test_c_lab_wrong_answers),
+	 VT_CASE(test_labs_dist), VT_CASE(test_solutions_pass),
+	 VT_CASE(test_starters_fail), VT_CASE(test_cheats_score_zero),
+	 VT_CASE(test_solution_with_noise), VT_CASE(test_observe_files_run),
+	 VT_CASE(test_handout_sessions), VT_CASE(test_broken_rule),
+	 VT_CASE(test_false_prediction), VT_CASE(test_failed_check_shows_value),
+	 VT_CASE(test_bad_input), VT_CASE(test_host_failure_grades_nothing));
