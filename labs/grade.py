@@ -234,6 +234,10 @@ def grade_scenario(lab, vfsim, answer):
         die("the answer does not run (fix the error above)")
     if st != 0:
         host_failed(st, err)
+    if any(re.search(r" backend=", l) and not re.search(r'backend="?sim"?( |$)', l)
+           for l in config_lines(canonical)):
+        die("the labs run on vfsim's own device: remove 'backend=' from "
+            "the answer's device line")
     with tempfile.TemporaryDirectory() as tmp:
         graded = os.path.join(tmp, "answer.vfs")
         with open(answer, "rb") as f:

@@ -345,6 +345,16 @@ static void test_bad_input(void)
 					   "operation 'lokup'"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "the answer does not run"));
 
+	/* the labs' checks need the in-process device */
+	snprintf(args, sizeof(args), "%s/backend.vfs", tmpdir);
+	f = fopen(args, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("device backend=spawn:vfsim\ntask t\n  mount\nend\nrun\n", f);
+	CU_ASSERT_EQUAL(fclose(f), 0);
+	snprintf(args, sizeof(args), "2 %s/backend.vfs", tmpdir);
+	CU_ASSERT_EQUAL(grade(args), 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "remove 'backend='"));
+
 	CU_ASSERT_EQUAL(grade(""), 2);
 	CU_ASSERT_PTR_NOT_NULL(strstr(out, "usage: labs/grade.sh LAB"));
 	CU_ASSERT_EQUAL(grade("1"), 2);
