@@ -148,6 +148,11 @@ struct vfsim_session {
 	struct exec e; ///< the run
 };
 
+/* Hand the sink every event while it writes them or a trigger or `run
+ * until` matches them, else only those the machine's checkers follow
+ * (trace_set_sink_filter()); again whenever e->until changes. */
+void exec_sink_scope(struct exec *e);
+
 /**
  * @brief The run is over: sched_tasks_done(), no `at`/`on` block due or
  * still to come at a time, and no `run until time` in progress.

@@ -49,10 +49,14 @@ static struct {
 	const uint64_t *task_hash_var;
 	trace_sink_fn sink;
 	void *sink_arg;
+	trace_want_fn want; /* NULL: the sink takes every event */
+	void *want_arg;
+	uint32_t want_gen;    /* the sites' answers of another are stale */
 	const char *last_fmt; /* latest trace_fmt() result, already stored */
 } tr = { .hash = TRACE_FNV_OFFSET,
 	 .keep = true,
-	 .budget = TRACE_DEFAULT_BUDGET };
+	 .budget = TRACE_DEFAULT_BUDGET,
+	 .want_gen = 1 };
 
 bool trace_enabled;
 bool trace_over_budget;
@@ -170,6 +174,32 @@ void trace_set_sink(trace_sink_fn sink, void *arg)
 {
 	tr.sink = sink;
 	tr.sink_arg = arg;
+	trace_set_sink_filter(NULL, NULL);
+}
+
+void trace_set_sink_filter(trace_want_fn want, void *arg)
+{
+	tr.want = want;
+	tr.want_arg = arg;
+	/* a site's answer from 0 (never asked) is never current */
+	if (++tr.want_gen == 0)
+		tr.want_gen = 1;
+}
+
+/* Does the sink take @ev? The filter's answer for the site's kind,
+ * asked again when the kind or the filter changed. */
+static inline bool sink_wants(const struct trace_event *ev,
+			      struct trace_site *site)
+{
+	if (!tr.want)
+		return true;
+	if (trace_unlikely(site->want_gen != tr.want_gen ||
+			   site->want_kind != ev->kind)) {
+		site->want = tr.want(ev->kind, tr.want_arg);
+		site->want_kind = ev->kind;
+		site->want_gen = tr.want_gen;
+	}
+	return site->want;
 }
 
 const char *trace_fmt(const char *fmt, ...)
@@ -429,7 +459,7 @@ void trace_emit(struct trace_event *ev, struct trace_site *site)
 	tr.hash = trace_mix(tr.hash, fold_word(ev, th, kh, fh, qh, d));
 out:
 	tr.last_fmt = NULL;
-	if (tr.sink)
+	if (tr.sink && sink_wants(ev, site))
 		tr.sink(ev, tr.sink_arg);
 }
 
