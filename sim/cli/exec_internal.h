@@ -57,8 +57,9 @@ struct exec_task {
 	struct guest_fs *gfs;	   ///< its own mount, or NULL
 	struct exec_handle *handles; ///< handles by name
 	size_t nr_handles;	     ///< number of handles
-	/** the running operation's expanded texts (freed by run_op(), or by
-	 *  exec_tasks_free() when the task never got back) */
+	/** the running operation's texts expanded into copies (freed by
+	 *  run_op(), or by exec_tasks_free() when the task never got
+	 *  back); NULL for a text used as written */
 	char *op_text[5];
 };
 
