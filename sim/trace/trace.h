@@ -115,6 +115,7 @@ struct trace_site {
 	uint64_t func_h;       /**< @see kind_h */
 	uint64_t queue_h;      /**< @see kind_h */
 	uint64_t fmt_h;	       /**< @see kind_h */
+	uint64_t names;	       /**< what kind, func and queue add to the hash */
 	const char *want_kind; /**< kind the sink's filter was last asked */
 	uint32_t want_gen;     /**< filter generation of that answer */
 	bool want;	       /**< the answer: the sink takes the kind */

@@ -296,6 +296,52 @@ static void test_sink_filter(void)
 	trace_set_sink(NULL, NULL);
 }
 
+/* One call site whose names change from event to event. */
+static void emit_names(const char *kind, const char *func, const char *queue)
+{
+	TRACE(.kind = kind, .func = func, .queue = queue, .head = 1);
+}
+
+/* A run of @keep's events from sites whose names vary (NULL, literals,
+ * a buffer's text): the hash. */
+static u64 varying_names_hash(bool keep)
+{
+	char buf[16];
+
+	setup();
+	trace_set_keep(keep);
+	for (int i = 0; i < 6; i++) {
+		snprintf(buf, sizeof(buf), "q%d", i % 2);
+		emit_names("k", "f", NULL);
+		emit_names("k", i % 3 ? "f" : "g", "q0");
+		emit_names(NULL, "f", buf);
+		emit_names("k", NULL, i % 2 ? NULL : "q1");
+		TRACE(.kind = "k", .func = "f", .queue = buf);
+	}
+	return trace_hash();
+}
+
+/* A site remembers what its names add to the hash; the kept events are
+ * hashed from their strings when the hash is asked for, without it: the
+ * two agree whatever the names do. */
+static void test_site_names_hash(void)
+{
+	u64 kept = varying_names_hash(true);
+
+	CU_ASSERT_EQUAL(varying_names_hash(false), kept);
+	/* and a name's change is seen */
+	setup();
+	trace_set_keep(false);
+	emit_names("k", "f", "q0");
+	emit_names("k", "f", "q0");
+	kept = trace_hash();
+	setup();
+	trace_set_keep(false);
+	emit_names("k", "f", "q0");
+	emit_names("k", "f", "q1");
+	CU_ASSERT_NOT_EQUAL(trace_hash(), kept);
+}
+
 static void test_long_detail_written_whole(void)
 {
 	char *big = malloc(2000), *buf;
@@ -549,7 +595,7 @@ VT_SUITE(sim_trace, setup, teardown, VT_CASE(test_text_format),
 	 VT_CASE(test_disabled_records_nothing),
 	 VT_CASE(test_keep_off_still_hashes), VT_CASE(test_find_and_interning),
 	 VT_CASE(test_sink_sees_every_event), VT_CASE(test_sink_filter),
-	 VT_CASE(test_long_detail_written_whole),
+	 VT_CASE(test_site_names_hash), VT_CASE(test_long_detail_written_whole),
 	 VT_CASE(test_detail_outlives_its_source),
 	 VT_CASE(test_explicit_task_overrides_context),
 	 VT_CASE(test_deferred_detail_matches_printf),
