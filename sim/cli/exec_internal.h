@@ -41,6 +41,10 @@ struct exec_op_state {
 	u64 runs;   ///< times it completed
 	u64 total;  ///< times the task's body runs it (its repeats' product)
 	int result; ///< the result of its last completed run
+	/** the path or handle its scn.op event names, interned
+	 *  (trace_name()) when written without `$i`, so the trace records
+	 *  it without looking its text up; NULL until it first runs */
+	const char *shown;
 };
 
 /** @brief One `task` block at run time. */

@@ -366,6 +366,24 @@ static int op_path(struct exec_task *et, const struct scn_op *op,
 	}
 }
 
+/* What @op's scn.op event names: its path, else its handle, else "";
+ * a text used as written is interned once for the operation. */
+static const char *shown_name(struct exec_task *et, const struct scn_op *op,
+			      const char *path, const char *hname)
+{
+	struct exec_op_state *o = &et->ops[op->ordinal];
+	const char *s = path ? path : hname;
+
+	if (!s)
+		return "";
+	/* expanded for this iteration: a copy of its own */
+	if (et->op_text[path ? 0 : 2])
+		return s;
+	if (!o->shown)
+		o->shown = trace_name(s);
+	return o->shown;
+}
+
 /* Run one operation with its text expanded for iteration @iter.
  * Returns its result; *why is set when an expect= did not hold. */
 static int run_op(struct exec_task *et, const struct scn_op *op,
@@ -448,11 +466,10 @@ static int run_op(struct exec_task *et, const struct scn_op *op,
 	}
 out:
 	TRACE(.kind = "scn.op", .func = scenario_op_name(op->kind),
-	      .args = TRACE_FMT("op %u%s%s: %s%s%s", op->ordinal,
-				path || hname ? " " : "",
-				path ? path : (hname ? hname : ""),
-				exec_errname(ret), *why ? ", " : "",
-				*why ? *why : ""));
+	      .args = TRACE_FMT(
+		      "op %u%s%s: %s%s%s", op->ordinal,
+		      path || hname ? " " : "", shown_name(et, op, path, hname),
+		      exec_errname(ret), *why ? ", " : "", *why ? *why : ""));
 	for (size_t i = 0; i < 5; i++) {
 		free(et->op_text[i]);
 		et->op_text[i] = NULL;
