@@ -153,9 +153,11 @@ struct vfsim_session {
 	struct exec e; ///< the run
 };
 
-/* Hand the sink every event while it writes them or a trigger or `run
- * until` matches them, else only those the machine's checkers follow
- * (trace_set_sink_filter()); again whenever e->until changes. */
+/**
+ * @brief Hand the sink every event while it writes them or a trigger or
+ * `run until` matches them, else only those the machine's checkers follow
+ * (trace_set_sink_filter()); called again whenever e->until changes.
+ */
 void exec_sink_scope(struct exec *e);
 
 /**
