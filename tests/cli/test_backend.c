@@ -415,7 +415,7 @@ static void test_backend_dies(void)
 
 	snprintf(spec, sizeof(spec), "unix:%s", sock);
 	o.backend = spec;
-	killer = kill_later(victim, log, 50000);
+	killer = kill_later(victim, log, 50000 * scale());
 	fclose(log);
 	CU_ASSERT_EQUAL(vfsim_exec(s, &o, &r), 0);
 	reap(killer);
