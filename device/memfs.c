@@ -130,7 +130,6 @@ static void inode_destroy(struct memfs *fs, struct memfs_inode *inode)
 	for (size_t i = 0; i < inode->nents; i++)
 		free(inode->ents[i].name);
 	free(inode->ents);
-	free(inode->idx);
 	memfs_free_pages(fs, inode);
 	free(inode);
 }
@@ -211,55 +210,10 @@ struct memfs_dirent *memfs_dir_find(const struct memfs_inode *dir,
 {
 	u32 h = memfs_name_hash(name);
 
-	if (dir->idx) {
-		for (u32 s = h & dir->idx_mask; dir->idx[s];
-		     s = (s + 1) & dir->idx_mask) {
-			struct memfs_dirent *de = &dir->ents[dir->idx[s] - 1];
-
-			if (de->hash == h && !strcmp(de->name, name))
-				return de;
-		}
-		return NULL;
-	}
 	for (size_t i = 0; i < dir->nents; i++)
 		if (dir->ents[i].hash == h && !strcmp(dir->ents[i].name, name))
 			return &dir->ents[i];
 	return NULL;
-}
-
-/* Put entry @i of @dir in its index (which has a free slot). */
-static void dir_index_put(struct memfs_inode *dir, size_t i)
-{
-	u32 s = dir->ents[i].hash & dir->idx_mask;
-
-	while (dir->idx[s])
-		s = (s + 1) & dir->idx_mask;
-	dir->idx[s] = (u32)i + 1;
-}
-
-/* Index every entry of @dir again, in a table at most half full; none
- * below MEMFS_DIR_INDEX_MIN entries. */
-static void dir_index_build(struct memfs_inode *dir)
-{
-	size_t size = 64;
-
-	if (dir->nents < MEMFS_DIR_INDEX_MIN) {
-		free(dir->idx);
-		dir->idx = NULL;
-		dir->idx_mask = 0;
-		return;
-	}
-	while (size < 2 * dir->nents)
-		size *= 2;
-	if (!dir->idx || dir->idx_mask + 1 != size) {
-		free(dir->idx);
-		dir->idx = host_calloc(size, sizeof(*dir->idx));
-		dir->idx_mask = (u32)(size - 1);
-	} else {
-		memset(dir->idx, 0, size * sizeof(*dir->idx));
-	}
-	for (size_t i = 0; i < dir->nents; i++)
-		dir_index_put(dir, i);
 }
 
 /* Link @child as @name in @dir with @cookie (above every cookie in @dir). */
@@ -283,10 +237,6 @@ void memfs_dir_add(struct memfs_inode *dir, const char *name,
 	child->name = de->name;
 	child->parent = dir->nodeid;
 	dir->attr.size = dir->nents;
-	if (dir->idx && 2 * dir->nents <= (size_t)dir->idx_mask + 1)
-		dir_index_put(dir, dir->nents - 1);
-	else if (dir->nents >= MEMFS_DIR_INDEX_MIN)
-		dir_index_build(dir);
 }
 
 /* Unlink the entry @de of @dir (the child's parent link goes too). */
@@ -300,9 +250,6 @@ void memfs_dir_remove(struct memfs_inode *dir, struct memfs_dirent *de)
 		(dir->nents - i - 1) * sizeof(*dir->ents));
 	dir->nents--;
 	dir->attr.size = dir->nents;
-	/* the entries after @de moved down one */
-	if (dir->idx)
-		dir_index_build(dir);
 }
 
 /* Forget @inode's name: the entry that owned the string is already gone. */

@@ -58,11 +58,6 @@ struct memfs_inode {
 	/* directories */
 	struct memfs_dirent *ents;
 	size_t nents, ents_cap;
-	/* a directory of MEMFS_DIR_INDEX_MIN entries or more: its entries
-	 * by name hash (open addressing; a slot holds an entry's index + 1,
-	 * 0 is empty), so a lookup does not scan them all; else NULL */
-	u32 *idx;
-	u32 idx_mask;
 	u64 next_cookie;
 	/* regular files: page table, NULL slots are holes */
 	struct memfs_page **pages;
@@ -103,10 +98,6 @@ struct memfs_inode *memfs_iget(const struct memfs *fs, u64 nodeid);
 size_t memfs_inode_slot(const struct memfs *fs, u64 nodeid);
 void memfs_inode_insert(struct memfs *fs, struct memfs_inode *inode);
 int memfs_check_name(const char *name);
-/* Fewest entries of a directory that gets an index (struct memfs_inode's
- * idx): below it a scan that compares hashes is as quick. */
-#define MEMFS_DIR_INDEX_MIN 16
-
 struct memfs_dirent *memfs_dir_find(const struct memfs_inode *dir,
 				    const char *name);
 void memfs_dir_add(struct memfs_inode *dir, const char *name,

@@ -4,7 +4,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -345,100 +344,7 @@ static void test_setattr(void)
 	memfs_free(fs);
 }
 
-/* Every name of 0 .. n - 1 of @dir whose bit in @present is set is found
- * as the inode @inos says; the others are not. */
-static void expect_names(struct memfs *fs, u64 dir, const u64 *inos,
-			 const bool *present, int n)
-{
-	char name[32];
-	u64 ino;
-
-	for (int i = 0; i < n; i++) {
-		snprintf(name, sizeof(name), "entry-%04d", i);
-		if (present[i]) {
-			CU_ASSERT_EQUAL(memfs_lookup(fs, dir, name, &ino), 0);
-			CU_ASSERT_EQUAL(ino, inos[i]);
-		} else {
-			CU_ASSERT_EQUAL(memfs_lookup(fs, dir, name, &ino),
-					-ENOENT);
-		}
-	}
-}
-
-/* A directory large enough to be indexed (MEMFS_DIR_INDEX_MIN and past
- * several growths of its table) finds every name while entries come and
- * go: creates, unlinks from the middle, renames within and between
- * directories, an exchange, and shrinking below the index's minimum. */
-static void test_large_directory(void)
-{
-	enum {
-		N = 300
-	};
-	struct memfs *fs = memfs_new(NULL);
-	static u64 inos[N];
-	static bool present[N];
-	char name[32], other[32];
-	u64 dir, dir2, ino;
-
-	CU_ASSERT_EQUAL(memfs_mkdir(fs, 1, "big", 0755, &dir), 0);
-	CU_ASSERT_EQUAL(memfs_mkdir(fs, 1, "other", 0755, &dir2), 0);
-	for (int i = 0; i < N; i++) {
-		snprintf(name, sizeof(name), "entry-%04d", i);
-		CU_ASSERT_EQUAL(memfs_create(fs, dir, name, 0644, 0, &inos[i]),
-				0);
-		present[i] = true;
-		/* a name already there is refused, indexed or not */
-		CU_ASSERT_EQUAL(memfs_create(fs, dir, name, 0644, O_EXCL, &ino),
-				-EEXIST);
-	}
-	expect_names(fs, dir, inos, present, N);
-	CHECK_FS(fs);
-	for (int i = 0; i < N; i += 3) {
-		snprintf(name, sizeof(name), "entry-%04d", i);
-		CU_ASSERT_EQUAL(memfs_unlink(fs, dir, name), 0);
-		present[i] = false;
-	}
-	expect_names(fs, dir, inos, present, N);
-	/* out to the other directory and back under a new name */
-	snprintf(name, sizeof(name), "entry-%04d", 1);
-	CU_ASSERT_EQUAL(memfs_rename(fs, dir, name, dir2, "away", 0), 0);
-	present[1] = false;
-	expect_names(fs, dir, inos, present, N);
-	snprintf(name, sizeof(name), "entry-%04d", 0);
-	CU_ASSERT_EQUAL(memfs_rename(fs, dir2, "away", dir, name, 0), 0);
-	inos[0] = inos[1];
-	present[0] = true;
-	/* within the directory, onto an existing name */
-	snprintf(name, sizeof(name), "entry-%04d", 2);
-	snprintf(other, sizeof(other), "entry-%04d", 4);
-	CU_ASSERT_EQUAL(memfs_rename(fs, dir, name, dir, other, 0), 0);
-	inos[4] = inos[2];
-	present[2] = false;
-	/* an exchange keeps both names */
-	snprintf(name, sizeof(name), "entry-%04d", 5);
-	snprintf(other, sizeof(other), "entry-%04d", 7);
-	CU_ASSERT_EQUAL(memfs_rename(fs, dir, name, dir, other,
-				     MEMFS_RENAME_EXCHANGE),
-			0);
-	ino = inos[5];
-	inos[5] = inos[7];
-	inos[7] = ino;
-	expect_names(fs, dir, inos, present, N);
-	CHECK_FS(fs);
-	/* down to a few: below the index's minimum, then empty */
-	for (int i = 0; i < N - 5; i++) {
-		snprintf(name, sizeof(name), "entry-%04d", i);
-		if (present[i])
-			CU_ASSERT_EQUAL(memfs_unlink(fs, dir, name), 0);
-		present[i] = false;
-	}
-	expect_names(fs, dir, inos, present, N);
-	CHECK_FS(fs);
-	memfs_free(fs);
-}
-
 VT_SUITE(device_memfs_basic, NULL, NULL, VT_CASE(test_new_root),
 	 VT_CASE(test_config), VT_CASE(test_create_lookup), VT_CASE(test_names),
 	 VT_CASE(test_unlink_rmdir), VT_CASE(test_read_write),
-	 VT_CASE(test_sparse), VT_CASE(test_setattr),
-	 VT_CASE(test_large_directory));
+	 VT_CASE(test_sparse), VT_CASE(test_setattr));
