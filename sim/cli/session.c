@@ -95,6 +95,23 @@ static void sink(const struct trace_event *ev, void *arg)
 		e->until_hit = true;
 }
 
+/* The sink's filter when no event is written and nothing matches
+ * events: only the machine's checkers read them. */
+static bool sink_wants(const char *kind, void *arg)
+{
+	(void)arg;
+	return vfsim_machine_follows(kind);
+}
+
+void exec_sink_scope(struct exec *e)
+{
+	bool all = e->out || e->msc || e->until;
+
+	for (size_t i = 0; !all && i < e->s->nr_triggers; i++)
+		all = e->s->triggers[i].kind == SCN_TRIGGER_ON;
+	trace_set_sink_filter(all ? NULL : sink_wants, e);
+}
+
 static void at_fire(struct sim_timer *timer)
 {
 	struct exec_timer *t = container_of(timer, struct exec_timer, timer);
@@ -169,6 +186,10 @@ int vfsim_session_open(const struct scenario *s,
 		free(ss);
 		return r->status = 2;
 	}
+	/* The machine is built without a scheduling decision, so an
+	 * explorer's record starts at the run's first. */
+	if (e->o->choose)
+		sched_set_policy_fn(e->o->choose, e->o->choose_arg);
 	sched_set_max_steps(e->o->max_steps ? e->o->max_steps :
 					      VFSIM_MAX_STEPS);
 	sched_set_max_time(time_limit(e));
@@ -193,6 +214,7 @@ int vfsim_session_open(const struct scenario *s,
 	for (size_t i = 0; (e->out || e->msc) && i < trace_kept(); i++)
 		record(e, trace_event_at(i), false);
 	trace_set_sink(sink, e);
+	exec_sink_scope(e);
 	*ssp = ss;
 	return 0;
 }
@@ -346,6 +368,10 @@ int vfsim_session_close(struct vfsim_session *ss)
 	collect(e);
 	if (e->strict)
 		exec_check_unexpected(e, nr_reports);
+	/* The teardown is no part of the schedule: fifo, as a replay of
+	 * the recorded choices does past their end, so that any policy's
+	 * run and its replay tear down alike (and count the same leaks). */
+	sched_set_policy("fifo");
 	/* The teardown gets room of its own, even after a run that used up
 	 * a limit (vfsim_settle() bounds each of its phases). */
 	sched_set_max_steps(sched_steps() + VFSIM_MAX_STEPS);
