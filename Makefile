@@ -137,7 +137,17 @@ $(LIB): $(LIB_OBJS)
 	$(if $(LIB_OBJS),$(AR) rcs $@ $(LIB_OBJS),$(AR) rcs $@)
 
 $(PROG): $(PROG_OBJ) $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(PROG_OBJ) $(LIB) $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $(LDFLAGS) $(PROG_OBJ) $(LIB) $(LDLIBS) $(EDIT_LIBS) -o $@
+
+# The program's line editor: libedit, when the compiler finds it (a cross
+# compiler without the target's libedit builds the program without it).
+HAVE_LIBEDIT := $(shell printf '\043include <editline/readline.h>\n' | \
+	$(CC) -E -x c - >/dev/null 2>&1 && echo 1)
+ifeq ($(HAVE_LIBEDIT),1)
+# the tests learn from it whether the program edits lines
+CPPFLAGS += -DVFSIM_HAVE_LIBEDIT
+EDIT_LIBS := -ledit
+endif
 
 $(TEST_BIN): $(TEST_OBJS) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(TEST_OBJS) $(LIB) $(TEST_LIBS) $(LDLIBS) -o $@
@@ -219,7 +229,7 @@ lab: $(LIB) $(PROG_OBJ) $(BUILD)/obj/tests/harness.o
 	python3 labs/cut.py $(call lab_conf,source) $(LAB_OUT)/lab.c \
 		"$(abspath $(ANSWER))" $(call lab_conf,functions)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-unused-function -c $(LAB_OUT)/lab.c -o $(LAB_OUT)/lab.o
-	$(CC) $(CFLAGS) $(LDFLAGS) $(PROG_OBJ) $(LAB_OUT)/lab.o $(LIB) $(LDLIBS) -o $(LAB_OUT)/vfsim
+	$(CC) $(CFLAGS) $(LDFLAGS) $(PROG_OBJ) $(LAB_OUT)/lab.o $(LIB) $(LDLIBS) $(EDIT_LIBS) -o $(LAB_OUT)/vfsim
 	@rm -f $(LAB_OUT)/lab-tests
 	$(if $(call lab_conf,tests),$(CC) $(CPPFLAGS) $(CFLAGS) $(BUILD)/obj/tests/harness.o \
 		$(call lab_conf,tests) $(LAB_OUT)/lab.o $(LIB) $(TEST_LIBS) $(LDLIBS) -o $(LAB_OUT)/lab-tests)
@@ -271,6 +281,7 @@ check-layers:
 	@python3 scripts/layers.py check
 	@python3 scripts/layers.py self-test
 	@python3 scripts/layers.py sync docs/architecture.md
+	@python3 scripts/fault_sites.py check
 
 # --- make reader: each variant's view of the guest sources --------------
 # build/reader/VARIANT/guest/*.[ch], each file folded for that driver

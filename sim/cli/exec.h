@@ -94,6 +94,8 @@ enum vfsim_trace_format {
 	VFSIM_TRACE_JSONL, ///< JSON Lines (trace_format_json())
 	VFSIM_TRACE_NONE,  ///< no trace text kept
 	VFSIM_TRACE_MSC, ///< the sequence chart (mscgen, sim/trace/trace_msc.h)
+	/** Chrome/Perfetto JSON (sim/trace/trace_perfetto.h) */
+	VFSIM_TRACE_PERFETTO,
 };
 
 /** @brief How to run a scenario. */
@@ -103,7 +105,7 @@ struct vfsim_exec_opts {
 	/** driver variant overriding the scenario's (NULL: the file's) */
 	const char *variant;
 	enum vfsim_trace_format format; ///< what vfsim_result::trace holds
-	/** write a text or JSONL trace here as the run makes it, instead of
+	/** write a text, JSONL or Perfetto trace here as the run makes it, instead of
 	 *  collecting it in vfsim_result::trace (which stays NULL): the
 	 *  run's memory then stays flat however long its trace */
 	FILE *stream;

@@ -106,10 +106,11 @@ struct exec {
 	u64 time_limit_pos; ///< trace position of SCHED_TIME_LIMIT, or 0
 	/** the tasks still running when a limit was first reached */
 	char limit_tasks[256];
-	u64 leaks;		///< kmem_exit() at teardown
-	bool out;		///< the trace text is written (text, jsonl)
-	struct trace_text text; ///< the trace as it is written
-	struct trace_msc *msc;	///< the sequence chart, or NULL
+	u64 leaks; ///< kmem_exit() at teardown
+	bool out;  ///< the trace text is written (text, jsonl, perfetto)
+	struct trace_text text;		 ///< the trace as it is written
+	struct trace_msc *msc;		 ///< the sequence chart, or NULL
+	struct trace_perfetto *perfetto; ///< the Perfetto writer, or NULL
 };
 
 /** @brief Body of a scenario task; @p arg is its struct exec_task. */

@@ -465,7 +465,7 @@ struct scenario {
 };
 
 /** @brief Longest message of a struct scenario_error (with the NUL). */
-#define SCENARIO_ERROR_MAX 512
+#define SCENARIO_ERROR_MAX 1024
 
 /** @brief The first error of a failed parse. */
 struct scenario_error {

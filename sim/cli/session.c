@@ -13,11 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/kernel/check.h"
+#include "guest/virtio_fs.h"
 #include "sim/cli/exec_internal.h"
+#include "sim/kernel/check.h"
+#include "sim/kernel/task.h"
 #include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 #include "sim/trace/trace_msc.h"
+#include "sim/trace/trace_perfetto.h"
 
 /* A stream gets the text this much at a time (one write per block, not
  * per event). */
@@ -34,15 +37,41 @@ static void flush_text(struct exec *e)
 	e->text.len = 0;
 }
 
+/* After an event about a queue: its counters, for the Perfetto trace. */
+static void perfetto_counters(struct exec *e, const struct trace_event *ev)
+{
+	struct virtio_fs_vq *fsvq;
+
+	if (!strcmp(ev->queue, "hiprio"))
+		fsvq = vfsim_machine_vq(&e->m, "hiprio", 0);
+	else if (!strncmp(ev->queue, "requests.", 9))
+		fsvq = vfsim_machine_vq(&e->m, "requests",
+					(unsigned)atoi(ev->queue + 9));
+	else
+		return;
+	if (fsvq && fsvq->vq)
+		trace_perfetto_counters(e->perfetto, ev->queue, ev->time_ns,
+					fsvq->in_flight, fsvq->vq->num_free);
+}
+
 /* Write @ev in the requested format while its strings are alive: a
- * detail may point into an object the run frees later. */
-static void record(struct exec *e, const struct trace_event *ev)
+ * detail may point into an object the run frees later. @live: as it
+ * happens (the CPU it runs on is the current task's). */
+static void record(struct exec *e, const struct trace_event *ev, bool live)
 {
 	if (e->msc)
 		trace_msc_event(e->msc, ev);
 	if (!e->out)
 		return;
-	trace_text_append(&e->text, ev, e->o->format == VFSIM_TRACE_JSONL);
+	if (e->perfetto) {
+		trace_perfetto_event(e->perfetto, ev,
+				     live && current ? current->cpu : -1);
+		if (live && ev->queue)
+			perfetto_counters(e, ev);
+	} else {
+		trace_text_append(&e->text, ev,
+				  e->o->format == VFSIM_TRACE_JSONL);
+	}
 	if (e->o->stream && e->text.len >= STREAM_BLOCK)
 		flush_text(e);
 }
@@ -52,7 +81,7 @@ static void sink(const struct trace_event *ev, void *arg)
 	struct exec *e = arg;
 
 	if (e->out || e->msc)
-		record(e, ev);
+		record(e, ev, true);
 	vfsim_machine_event(&e->m, ev);
 
 	for (size_t i = 0; i < e->s->nr_triggers; i++) {
@@ -178,9 +207,12 @@ int vfsim_session_open(const struct scenario *s,
 	if (e->o->format == VFSIM_TRACE_MSC || e->o->msc)
 		e->msc = trace_msc_new(0);
 	e->out = e->o->format == VFSIM_TRACE_TEXT ||
-		 e->o->format == VFSIM_TRACE_JSONL;
+		 e->o->format == VFSIM_TRACE_JSONL ||
+		 e->o->format == VFSIM_TRACE_PERFETTO;
+	if (e->o->format == VFSIM_TRACE_PERFETTO)
+		e->perfetto = trace_perfetto_new(&e->text);
 	for (size_t i = 0; (e->out || e->msc) && i < trace_kept(); i++)
-		record(e, trace_event_at(i));
+		record(e, trace_event_at(i), false);
 	trace_set_sink(sink, e);
 	exec_sink_scope(e);
 	*ssp = ss;
@@ -272,6 +304,10 @@ static void collect(struct exec *e)
 		e->msc = NULL;
 		if (e->o->format == VFSIM_TRACE_MSC)
 			r->trace = host_strdup(r->msc);
+	}
+	if (e->perfetto) {
+		trace_perfetto_finish(e->perfetto, sched_now());
+		e->perfetto = NULL;
 	}
 	if (e->out) {
 		e->out = false;
