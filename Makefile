@@ -139,10 +139,11 @@ $(LIB): $(LIB_OBJS)
 $(PROG): $(PROG_OBJ) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(PROG_OBJ) $(LIB) $(LDLIBS) $(EDIT_LIBS) -o $@
 
-# The program's line editor: libedit, when the compiler finds it (a cross
-# compiler without the target's libedit builds the program without it).
-HAVE_LIBEDIT := $(shell printf '\043include <editline/readline.h>\n' | \
-	$(CC) -E -x c - >/dev/null 2>&1 && echo 1)
+# The program's line editor: libedit, when the compiler finds its header
+# and links it (a cross compiler without the target's libedit, whose
+# header it may still see in /usr/include, builds the program without it).
+HAVE_LIBEDIT := $(shell printf '\043include <editline/readline.h>\nint main(void) { return 0; }\n' | \
+	$(CC) -x c - -ledit -o /dev/null >/dev/null 2>&1 && echo 1)
 ifeq ($(HAVE_LIBEDIT),1)
 # the tests learn from it whether the program edits lines
 CPPFLAGS += -DVFSIM_HAVE_LIBEDIT
