@@ -27,7 +27,11 @@
 #                   I/O against a reference model (root)
 #   make test-backends  the guest model against QEMU's virtiofsd and vfsim
 #                   serve over vhost-user (root; docs/real-backends.md)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR=: the program, libvfsim.a,
+#                   <vfsim/vfsim.h>, vfsim.pc and the man pages
+#   make examples   examples/*.c built against the library installed in a
+#                   scratch prefix, with pkg-config, and run (make test
+#                   runs it)
 #   make format     rewrite sources with clang-format
 #   make clean
 #
@@ -37,6 +41,13 @@
 # targets in tests/fuzz/fuzz_*.c, benchmarks in tests/bench/bench_*.c.
 
 VERSION := 0.1.0
+
+# Builds run in parallel, one job per CPU, unless the command line says
+# otherwise (make -j1, make -j4: a -j given there wins). Sub-makes share
+# the top one's jobs.
+ifeq ($(MAKELEVEL),0)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
 
 # Recipes use bash features (PIPESTATUS, pipefail).
 SHELL := /bin/bash
@@ -73,11 +84,11 @@ CFLAGS   += $(CSTD) $(OPT) $(WARN) -MMD -MP
 LDLIBS   += -lm
 
 # Library: every module, the program's scenario engine included.
-LIB_DIRS := fuse_proto sim/trace sim/kernel sim/virtio sim/vmm guest device sim/cli
+LIB_DIRS := fuse_proto sim/trace sim/kernel sim/virtio sim/vmm guest device sim/cli lib
 LIB_SRCS := $(filter-out sim/cli/vfsim_main.c,$(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))))
-LIB_HDRS := $(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.h)))
-# Headers private to one module are not installed.
-PUB_HDRS := $(filter-out %_internal.h fuse_proto/fuse_optable.h,$(LIB_HDRS))
+# The API: <vfsim/vfsim.h> (and the topic headers it includes), the only
+# headers installed; everything else of the tree is internal.
+PUB_HDRS := $(sort $(wildcard include/vfsim/*.h))
 # The guest sources, built into the program for the reader view
 # (vfsim source, make reader): a C file generated from them.
 GUEST_SRCS := $(sort $(wildcard guest/*.c guest/*.h))
@@ -104,7 +115,7 @@ CORE_DIRS := fuse_proto sim guest device
 
 .PHONY: all run test test-arm64 test-s390x test-kernel test-fuse test-backends deps-backends check-layers check \
 	check-valgrind check-asan check-format check-install check-endian coverage docs fuzz \
-	bench install uninstall format clean deps deps-fuzz deps-kernel deps-cross-arm64 \
+	bench install uninstall examples format clean deps deps-fuzz deps-kernel deps-cross-arm64 \
 	deps-cross-s390x reader sweep bench-compare
 
 all: $(LIB) $(PROG)
@@ -177,8 +188,29 @@ run: $(PROG)
 # T=name runs only the suites whose name contains "name". The suites that
 # start the program (labs/grade.sh, `vfsim run`) find it in VFSIM.
 test: deps check-layers
-	@$(MAKE) --no-print-directory $(TEST_BIN) $(PROG)
+	@$(MAKE) --no-print-directory $(TEST_BIN) $(PROG) $(MAN_PAGES)
 	VFSIM=$(CURDIR)/$(PROG) $(TEST_BIN) $(T)
+	@if [ -z "$(T)" ] || [ "$(T)" = examples ]; then \
+		$(MAKE) --no-print-directory examples && \
+		python3 scripts/man.py --check $(PROG) $(BUILD)/man; fi
+
+# --- make examples: a user's programs, against the installed library ----
+# Installed into a scratch prefix; each example is built with nothing but
+# what pkg-config says (and CUnit for the CUnit one), then run.
+EXAMPLES     := $(sort $(wildcard examples/*.c))
+EXAMPLE_DIR  := $(BUILD)/examples
+EXAMPLE_PREF := $(CURDIR)/$(EXAMPLE_DIR)/prefix
+examples: all
+	@rm -rf $(EXAMPLE_DIR)
+	@$(MAKE) --no-print-directory install PREFIX=$(EXAMPLE_PREF) >/dev/null
+	@set -e; export PKG_CONFIG_PATH=$(EXAMPLE_PREF)/lib/pkgconfig; \
+	for f in $(EXAMPLES); do \
+		b=$(EXAMPLE_DIR)/$$(basename $$f .c); \
+		case $$f in *cunit*) extra=-lcunit;; *) extra=;; esac; \
+		$(CC) $(CSTD) $(WARN) $$f $$(pkg-config --cflags --libs vfsim) \
+			$$extra -o $$b; \
+		echo "example: $$b"; $$b; \
+	done
 
 # --- make test-arm64, make test-s390x -------------------------------------
 # Every suite built by Debian's cross compiler for another architecture
@@ -260,9 +292,16 @@ check-format:
 	fi
 
 # Install into a scratch prefix and build a user's program with pkg-config.
+# Only the API's headers are installed, and a man page per command.
 check-install:
 	@rm -rf $(BUILD)/install-check
 	@$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/install-check/prefix >/dev/null
+	@cd $(BUILD)/install-check/prefix && got="$$(find include share -type f | sort | tr '\n' ' ')"; \
+		want="$$(for h in $(PUB_HDRS); do echo $${h}; done; \
+			for m in $(MAN_PAGES); do echo share/man/man1/$$(basename $$m); done)"; \
+		want="$$(echo "$$want" | sort | tr '\n' ' ')"; \
+		if [ "$$got" != "$$want" ]; then \
+			echo "check-install: installed $$got, expected $$want"; exit 1; fi
 	@export PKG_CONFIG_PATH=$(CURDIR)/$(BUILD)/install-check/prefix/lib/pkgconfig; \
 		$(CC) $(CSTD) $(WARN) tests/install/use_vfsim.c $$(pkg-config --cflags --libs vfsim) \
 			-o $(BUILD)/install-check/use_vfsim && $(BUILD)/install-check/use_vfsim
@@ -299,7 +338,7 @@ coverage: deps
 docs: deps
 	@mkdir -p $(BUILD)/docs
 	VFSIM_VERSION=$(VERSION) VFSIM_DOCS_OUT=$(BUILD)/docs \
-		VFSIM_DOCS_INPUT="README.md docs $(wildcard $(CORE_DIRS))" doxygen docs/Doxyfile
+		VFSIM_DOCS_INPUT="README.md docs $(wildcard $(CORE_DIRS)) include lib examples" doxygen docs/Doxyfile
 
 # --- make fuzz ----------------------------------------------------------
 # The library is built once more with coverage instrumentation and
@@ -376,21 +415,27 @@ bench-compare:
 	@BUILD=$(BUILD) scripts/bench-compare.sh $(A) $(B)
 
 # --- make install -------------------------------------------------------
+# The man pages: vfsim's and each command's --help text (scripts/man.py).
+MAN_NAMES := vfsim vfsim-run vfsim-step vfsim-tour vfsim-serve vfsim-source
+MAN_PAGES := $(MAN_NAMES:%=$(BUILD)/man/%.1)
+$(MAN_PAGES) &: $(PROG) scripts/man.py
+	python3 scripts/man.py $(PROG) $(BUILD)/man $(VERSION)
+
 INC_DIR := $(DESTDIR)$(PREFIX)/include/vfsim
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(INC_DIR)
+MAN_DIR := $(DESTDIR)$(PREFIX)/share/man/man1
+install: all $(MAN_PAGES)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(INC_DIR) $(MAN_DIR)
 	install -m 0755 $(PROG) $(DESTDIR)$(PREFIX)/bin/vfsim
 	install -m 0644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libvfsim.a
-	@set -e; for h in $(PUB_HDRS); do \
-		install -d $(INC_DIR)/$$(dirname $$h); \
-		install -m 0644 $$h $(INC_DIR)/$$h; \
-	done
+	install -m 0644 $(PUB_HDRS) $(INC_DIR)/
+	install -m 0644 $(MAN_PAGES) $(MAN_DIR)/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' vfsim.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/vfsim.pc
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/vfsim $(DESTDIR)$(PREFIX)/lib/libvfsim.a \
-		$(INC_DIR) $(DESTDIR)$(PREFIX)/lib/pkgconfig/vfsim.pc
+		$(INC_DIR) $(DESTDIR)$(PREFIX)/lib/pkgconfig/vfsim.pc \
+		$(MAN_NAMES:%=$(MAN_DIR)/%.1)
 
 clean:
 	rm -rf $(BUILD)

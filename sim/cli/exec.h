@@ -87,6 +87,8 @@
 
 #include "sim/cli/scenario.h"
 
+struct trace_event;
+
 /** @brief Format of vfsim_result::trace. */
 enum vfsim_trace_format {
 	VFSIM_TRACE_TEXT,  ///< one line per event (trace_format_text())
@@ -123,6 +125,13 @@ struct vfsim_exec_opts {
 	 *  real back end the run follows the wall clock and is not
 	 *  deterministic. */
 	const char *backend;
+	/** also hand every trace event to this function (the library's
+	 *  trace sinks); NULL: none */
+	void (*on_event)(const struct trace_event *ev, void *arg);
+	void *on_event_arg; ///< passed to @c on_event
+	/** room for this many tasks added after the session was opened
+	 *  (vfsim_session_add_task()); 0 for a scenario's own tasks only */
+	size_t task_room;
 };
 
 /** @brief One `picture ring` snapshot. */
@@ -153,6 +162,9 @@ struct vfsim_result {
 	char *msc;     ///< the run as mscgen source, or NULL when not asked for
 	struct vfsim_picture *pictures; ///< ring pictures, in order taken
 	size_t nr_pictures;		///< number of pictures
+	/** guest kernel objects still allocated when the machine was taken
+	 *  down (each a leak) */
+	uint64_t leaks;
 	/** the set-up error's message when status is 2 */
 	char error[512];
 };

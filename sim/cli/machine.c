@@ -754,3 +754,24 @@ const struct vringh *vfsim_machine_vringh(struct vfsim_machine *m,
 
 	return m->cur ? vfs_dev_vringh(m->cur, i) : NULL;
 }
+
+void vfsim_machine_vq_state(struct virtio_fs_vq *fsvq,
+			    struct vfsim_vq_state *st)
+{
+	struct virtqueue_info info;
+	struct list_head *pos;
+	u16 used = 0;
+
+	virtqueue_get_info(fsvq->vq, &info);
+	st->size = info.num;
+	st->num_free = fsvq->vq->num_free;
+	st->in_flight = fsvq->in_flight;
+	st->parked = 0;
+	list_for_each(pos, &fsvq->queued_reqs)
+		st->parked++;
+	st->avail_idx = info.avail_idx;
+	/* The device's used index, as it sits in guest memory. */
+	copy_from_guest(&used, info.used + 2, sizeof(used));
+	st->used_idx = used;
+	st->connected = fsvq->connected;
+}

@@ -247,6 +247,21 @@ struct virtio_fs_vq *vfsim_machine_vq(struct vfsim_machine *m,
 const struct vringh *vfsim_machine_vringh(struct vfsim_machine *m,
 					  const char *queue, unsigned index);
 
+/** @brief A driver queue's state, as expectations and the library read it. */
+struct vfsim_vq_state {
+	unsigned size;	    ///< ring entries
+	unsigned num_free;  ///< free descriptors
+	long in_flight;	    ///< the driver's in_flight
+	unsigned parked;    ///< entries on queued_reqs
+	unsigned avail_idx; ///< the driver's avail index
+	unsigned used_idx;  ///< the device's used index, read from guest memory
+	bool connected;	    ///< the driver's connected flag
+};
+
+/** @brief Read @p fsvq's state into @p st. */
+void vfsim_machine_vq_state(struct virtio_fs_vq *fsvq,
+			    struct vfsim_vq_state *st);
+
 /**
  * @brief Fill every byte of @p buf with the pattern `size=` stands for:
  * byte i of a file is 'a' + i % 26.
