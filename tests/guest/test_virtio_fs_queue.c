@@ -632,12 +632,14 @@ static bool park_race_once(const char *variant, const char *policy,
 }
 
 static unsigned int run_park_race(const char *variant, unsigned int first,
-				  unsigned int last, char *replay,
-				  size_t replay_size)
+				  unsigned int last, bool first_only,
+				  char *replay, size_t replay_size)
 {
 	unsigned int stranded = 0;
 
 	for (unsigned int seed = first; seed <= last; seed++) {
+		if (first_only && stranded)
+			break;
 		char policy[32];
 
 		snprintf(policy, sizeof(policy), "random:%u", seed);
@@ -652,17 +654,16 @@ static unsigned int run_park_race(const char *variant, unsigned int first,
 	return stranded;
 }
 
-/* Random schedules strand a request; the recorded schedule strands it
- * again when replayed. */
+/* Random schedules strand a request (seeds 17, 55, 134 and 174 of
+ * 1..200 do); the recorded schedule strands it again when replayed. Slow
+ * builds stop at the first seed that strands one. */
 static void test_park_race_mainline(void)
 {
 	static char replay[16384];
 	unsigned int n;
 
-	if (vt_slow_build())
-		n = run_park_race("mainline", 151, 170, replay, sizeof(replay));
-	else
-		n = run_park_race("mainline", 1, 200, replay, sizeof(replay));
+	n = run_park_race("mainline", 1, 200, vt_slow_build(), replay,
+			  sizeof(replay));
 	fprintf(stderr, " [%u stranded] ", n);
 	CU_ASSERT_FATAL(n > 0);
 	vt_teardown();
@@ -673,7 +674,7 @@ static void test_park_race_mainline(void)
 static void test_park_race_v5(void)
 {
 	CU_ASSERT_EQUAL(run_park_race("v5-2019", 1, vt_slow_build() ? 10 : 50,
-				      NULL, 0),
+				      false, NULL, 0),
 			0);
 }
 
