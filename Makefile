@@ -4,8 +4,10 @@
 #
 #   make            build build/libvfsim.a and build/vfsim
 #   make run        the guided tour (vfsim tour)
-#   make test       install missing tools, build and run every CUnit suite
-#                   (make test T=suite runs the suites whose name has "suite")
+#   make test       install missing tools, build and run every CUnit suite,
+#                   then the examples against the installed library and
+#                   the man pages' check (make test T=suite runs only the
+#                   suites whose name has "suite")
 #   make check      the suites under Valgrind, then under ASan+UBSan, the
 #                   clang-format check, check-endian and an install check
 #   make coverage   gcov/lcov report in build/coverage/, >= 90% lines required
@@ -115,7 +117,7 @@ CORE_DIRS := fuse_proto sim guest device
 
 .PHONY: all run test test-arm64 test-s390x test-kernel test-fuse test-backends deps-backends check-layers check \
 	check-valgrind check-asan check-format check-install check-endian coverage docs fuzz \
-	bench install uninstall examples format clean deps deps-fuzz deps-kernel deps-cross-arm64 \
+	bench install uninstall examples man-check format clean deps deps-fuzz deps-kernel deps-cross-arm64 \
 	deps-cross-s390x reader sweep bench-compare
 
 all: $(LIB) $(PROG)
@@ -188,11 +190,14 @@ run: $(PROG)
 # T=name runs only the suites whose name contains "name". The suites that
 # start the program (labs/grade.sh, `vfsim run`) find it in VFSIM.
 test: deps check-layers
-	@$(MAKE) --no-print-directory $(TEST_BIN) $(PROG) $(MAN_PAGES)
+	@$(MAKE) --no-print-directory $(TEST_BIN) $(PROG)
 	VFSIM=$(CURDIR)/$(PROG) $(TEST_BIN) $(T)
-	@if [ -z "$(T)" ] || [ "$(T)" = examples ]; then \
-		$(MAKE) --no-print-directory examples && \
-		python3 scripts/man.py --check $(PROG) $(BUILD)/man; fi
+	@if [ -z "$(T)" ]; then \
+		$(MAKE) --no-print-directory examples man-check; fi
+
+# The man pages hold their --help texts (after a change to one).
+man-check: $(MAN_PAGES)
+	python3 scripts/man.py --check $(PROG) $(BUILD)/man
 
 # --- make examples: a user's programs, against the installed library ----
 # Installed into a scratch prefix; each example is built with nothing but

@@ -104,6 +104,7 @@ static int config_text(const struct vfsim_config *c, struct text *t)
 {
 	if (one_line("tag", c->tag) || one_line("variant", c->variant) ||
 	    one_line("bugs", c->bugs) ||
+	    one_line("driver_options", c->driver_options) ||
 	    one_line("device_order", c->device_order) ||
 	    one_line("device_options", c->device_options) ||
 	    one_line("policy", c->policy) ||
@@ -122,11 +123,14 @@ static int config_text(const struct vfsim_config *c, struct text *t)
 		add(t, " queue-size=%u", c->queue_size);
 	if (c->cpus)
 		add(t, " cpus=%u", c->cpus);
-	add(t, " event-idx=%s indirect=%s\n", c->event_idx ? "on" : "off",
-	    c->indirect ? "on" : "off");
+	add(t, " event-idx=%s indirect=%s dax-window=%llu\n",
+	    c->event_idx ? "on" : "off", c->indirect ? "on" : "off",
+	    (unsigned long long)c->dax_window);
 	add(t, "driver");
 	if (c->variant)
 		add(t, " variant=%s", c->variant);
+	if (c->driver_options)
+		add(t, " options=%s", c->driver_options);
 	add(t, " timeout=%us\n", c->timeout_s);
 	add_items(t, "bug", c->bugs, ",");
 	add(t, "device latency=%lluns",
@@ -140,7 +144,9 @@ static int config_text(const struct vfsim_config *c, struct text *t)
 	add(t, " seed=%llu", (unsigned long long)c->device_seed);
 	if (c->device_options)
 		add(t, " options=%s", c->device_options);
-	add(t, "\n");
+	add(t, " request-timeout=%us\n", c->device_request_timeout_s);
+	if (c->migration_guest_error)
+		add(t, "migration policy=guest-error\n");
 	if (c->policy && !strcmp(c->policy, "random"))
 		add(t, "policy random:%llu\n", (unsigned long long)c->seed);
 	else if (c->policy)
@@ -224,6 +230,7 @@ struct vfsim *vfsim_machine_new(const struct vfsim_config *cfg)
 		goto fail;
 	}
 	vm->scn = *vm->conf;
+	vm->scn.migration.prepare = cfg->migration;
 	vm->slots = host_calloc(VFSIM_MAX_TASKS, sizeof(*vm->slots));
 	vm->tasks = host_calloc(VFSIM_MAX_TASKS, sizeof(*vm->tasks));
 	vm->scn.tasks = vm->slots;

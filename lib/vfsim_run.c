@@ -254,6 +254,21 @@ int vfsim_unplug(struct vfsim *vm)
 	return act(vm, &(struct scn_action){ .kind = SCN_ACT_UNPLUG }, NULL);
 }
 
+int vfsim_migrate(struct vfsim *vm)
+{
+	return act(vm, &(struct scn_action){ .kind = SCN_ACT_MIGRATE }, NULL);
+}
+
+int vfsim_freeze(struct vfsim *vm)
+{
+	return act(vm, &(struct scn_action){ .kind = SCN_ACT_FREEZE }, NULL);
+}
+
+int vfsim_restore(struct vfsim *vm)
+{
+	return act(vm, &(struct scn_action){ .kind = SCN_ACT_RESTORE }, NULL);
+}
+
 int vfsim_mark(struct vfsim *vm, const char *text)
 {
 	if (!text)

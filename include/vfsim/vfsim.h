@@ -105,6 +105,7 @@ struct vfsim_config {
 	unsigned cpus;	     ///< guest CPUs, 1..64 (1)
 	bool event_idx;	     ///< negotiate VIRTIO_RING_F_EVENT_IDX (no)
 	bool indirect;	     ///< negotiate VIRTIO_RING_F_INDIRECT_DESC (no)
+	uint64_t dax_window; ///< bytes of the DAX window (0: none)
 
 	/* The guest driver (`driver` and `bug` lines). */
 	/** driver variant: "v5-2019", "6.1" or "mainline" ("mainline") */
@@ -112,8 +113,12 @@ struct vfsim_config {
 	/** FUSE request timeout in seconds (0: none) */
 	unsigned timeout_s;
 	/** historical bugs switched back on, comma-separated names (NULL:
-	 *  none; vfsim --help bugs lists them) */
+	 *  none; docs/scenarios.md lists them, and a wrong one is refused
+	 *  with the list) */
 	const char *bugs;
+	/** vfsim's own driver behaviours, comma-separated: restore,
+	 *  bounded-drain, strict-replies, timeout-ms (NULL: none) */
+	const char *driver_options;
 
 	/* The device (`device` line). */
 	uint64_t device_latency_ns; ///< time each request takes (0)
@@ -122,8 +127,18 @@ struct vfsim_config {
 	/** completion order: "in", "reversed" or "random" ("in") */
 	const char *device_order;
 	uint64_t device_seed; ///< seed of device_order "random" (0)
-	/** vfsim's own device behaviours, comma-separated (NULL: none) */
+	/** vfsim's own device behaviours, comma-separated: park-setlkw,
+	 *  serve-disabled-rings, hiprio-first (NULL: none) */
 	const char *device_options;
+	/** the request timeout the device's INIT reply asks for, seconds
+	 *  (0: none) */
+	unsigned device_request_timeout_s;
+	/** build a migration destination (a second device, whose workers
+	 *  then appear in the trace), so that vfsim_migrate() can run */
+	bool migration;
+	/** a failed migration: false aborts it (the source carries on),
+	 *  true fails the guest's requests ("guest-error") */
+	bool migration_guest_error;
 
 	/** fault plan: rules of the `fault` line's syntax separated by ';'
 	 *  or newlines, e.g. "kmalloc:nth=3" (NULL: none); an unknown point
@@ -335,6 +350,15 @@ int vfsim_device_die(struct vfsim *vm);
 int vfsim_device_latency(struct vfsim *vm, uint64_t ns);
 /** @brief Hot-unplug the device: the driver's remove path. */
 int vfsim_unplug(struct vfsim *vm);
+/** @brief Migrate the device's state to a second device (vhost-user
+ *  flow: suspend, save, load, resume); the guest carries on there.
+ *  Needs vfsim_config::migration (else traced with -ENODEV). */
+int vfsim_migrate(struct vfsim *vm);
+/** @brief Suspend the device through the driver's freeze callback. */
+int vfsim_freeze(struct vfsim *vm);
+/** @brief Resume it through the driver's restore callback (after a
+ *  freeze that succeeded; otherwise traced with -EINVAL). */
+int vfsim_restore(struct vfsim *vm);
 /** @brief Put @p text into the trace (kind "scn.mark"). */
 int vfsim_mark(struct vfsim *vm, const char *text);
 ///@}

@@ -367,6 +367,8 @@ struct settle_budget {
 
 static bool wants_migration(const struct scenario *s)
 {
+	if (s->migration.prepare)
+		return true;
 	for (size_t i = 0; i < s->nr_triggers; i++)
 		for (size_t j = 0; j < s->triggers[i].nr_actions; j++)
 			if (s->triggers[i].actions[j].kind == SCN_ACT_MIGRATE)

@@ -56,14 +56,49 @@ static struct scenario *parse(const char *text)
 }
 
 /* Run @text on @backend; the result's status, its error and trace kept. */
+/* The warning of a mount the dead back end keeps at shutdown. */
+#define SHUTDOWN_WARNING "a mount could not be unmounted at shutdown"
+
+/* What a run said on its diagnostic stream (run_forked(), diag_open()). */
+static char *diag;
+static size_t diag_len;
+
+static FILE *diag_open(void)
+{
+	free(diag);
+	diag = NULL;
+	return open_memstream(&diag, &diag_len);
+}
+
+/* Close the run's diagnostics: true when they held the shutdown
+ * warning; anything else they held is shown. */
+static bool diag_close(FILE *f)
+{
+	bool warned;
+
+	fclose(f);
+	warned = strstr(diag, SHUTDOWN_WARNING) != NULL;
+	if (diag_len &&
+	    !(warned && diag_len == strlen(diag) &&
+	      !strcmp(diag, "vfsim: warning: " SHUTDOWN_WARNING "\n")))
+		fputs(diag, stderr);
+	return warned;
+}
+
+/* A run whose set-up error (status 2) the caller checks in r->error:
+ * the same message on the diagnostics is not shown again. */
 static int run(const char *text, const char *backend, struct vfsim_result *r)
 {
+	FILE *f = diag_open();
 	struct vfsim_exec_opts o = { .backend = backend,
-				     .diag = stderr,
+				     .diag = f,
 				     .format = VFSIM_TRACE_TEXT };
 	struct scenario *s = parse(text);
 	int st = vfsim_exec(s, &o, r);
 
+	fclose(f);
+	if (st != 2 || !strstr(diag, r->error))
+		fputs(diag, stderr);
 	scenario_free(s);
 	return st;
 }
@@ -274,35 +309,6 @@ static int reap(pid_t pid)
 }
 
 /* Run @text against a forked vfsim serve; the serve's exit status. */
-/* The warning of a mount the dead back end keeps at shutdown. */
-#define SHUTDOWN_WARNING "a mount could not be unmounted at shutdown"
-
-/* What a run said on its diagnostic stream (run_forked(), diag_open()). */
-static char *diag;
-static size_t diag_len;
-
-static FILE *diag_open(void)
-{
-	free(diag);
-	diag = NULL;
-	return open_memstream(&diag, &diag_len);
-}
-
-/* Close the run's diagnostics: true when they held the shutdown
- * warning; anything else they held is shown. */
-static bool diag_close(FILE *f)
-{
-	bool warned;
-
-	fclose(f);
-	warned = strstr(diag, SHUTDOWN_WARNING) != NULL;
-	if (diag_len &&
-	    !(warned && diag_len == strlen(diag) &&
-	      !strcmp(diag, "vfsim: warning: " SHUTDOWN_WARNING "\n")))
-		fputs(diag, stderr);
-	return warned;
-}
-
 static int run_forked(const char *text, struct vfsim_result *r, int *status,
 		      bool *warned)
 {

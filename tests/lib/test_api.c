@@ -55,6 +55,10 @@ static void test_bad_config(void)
 	refused(&(struct vfsim_config){ .tag = "a\nqueues=9" }, "newline");
 	refused(&(struct vfsim_config){ .faults = "kmalloc:nth=1 #" }, "'#'");
 	refused(&(struct vfsim_config){ .trace_format = 7 }, "trace_format");
+	refused(&(struct vfsim_config){ .driver_options = "turbo" },
+		"bounded-drain");
+	refused(&(struct vfsim_config){ .device_options = "turbo" },
+		"park-setlkw");
 }
 
 static void test_one_machine(void)
@@ -251,7 +255,53 @@ static void test_dead_device_stops(void)
 	vfsim_machine_free(vm);
 }
 
-VT_SUITE(lib_api, NULL, NULL, VT_CASE(test_version), VT_CASE(test_bad_config),
+/* Migration, freeze and restore, and the settings that reach them. */
+static void test_migrate_freeze(void)
+{
+	struct vfsim_config cfg = { .driver_options = "restore",
+				    .dax_window = 1 << 21,
+				    .device_request_timeout_s = 0,
+				    .migration = true,
+				    .migration_guest_error = true };
+	struct vfsim *vm = vfsim_machine_new(&cfg);
+	struct vfsim_task *t, *u;
+	struct vfsim_device d;
+	int err;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vm);
+	vfsim_fs_file(vm, "/f", "x", 1);
+	t = vfsim_task_new(vm, "t");
+	vfsim_op(t, "mount");
+	vfsim_op(t, "getattr /f");
+	vfsim_task_start(t);
+	CU_ASSERT_EQUAL(vfsim_run(vm), VFSIM_DONE);
+	vfsim_migrate(vm);
+	CU_ASSERT_EQUAL(vfsim_run(vm), VFSIM_DONE);
+	CU_ASSERT(vfsim_trace_matches(vm, "migrat") > 1);
+	CU_ASSERT_EQUAL(vfsim_trace_matches(vm, "scn.action     migrate "
+						"result 0"),
+			1);
+	/* the guest carries on on the target, which knows the file */
+	u = vfsim_task_new(vm, "u");
+	vfsim_op(u, "getattr /f");
+	vfsim_task_start(u);
+	CU_ASSERT_EQUAL(vfsim_run(vm), VFSIM_DONE);
+	CU_ASSERT_EQUAL(vfsim_task_result(u, 1, &err, NULL), 0);
+	CU_ASSERT_EQUAL(err, 0);
+	CU_ASSERT_EQUAL(vfsim_device_state(vm, &d), 0);
+	CU_ASSERT(d.inodes >= 2);
+	vfsim_restore(vm); /* not frozen: refused, traced */
+	vfsim_freeze(vm);
+	vfsim_restore(vm);
+	CU_ASSERT_EQUAL(vfsim_run(vm), VFSIM_DONE);
+	CU_ASSERT_EQUAL(vfsim_trace_matches(vm, "restore result -EINVAL"), 1);
+	CU_ASSERT_EQUAL(vfsim_trace_matches(vm, "freeze result 0"), 1);
+	CU_ASSERT_EQUAL(vfsim_trace_matches(vm, "restore result 0"), 1);
+	CU_ASSERT_EQUAL(vfsim_machine_free(vm), 0);
+}
+
+VT_SUITE(lib_api, NULL, NULL, VT_CASE(test_migrate_freeze),
+	 VT_CASE(test_version), VT_CASE(test_bad_config),
 	 VT_CASE(test_one_machine), VT_CASE(test_bad_tasks_and_files),
 	 VT_CASE(test_observers_and_determinism),
 	 VT_CASE(test_dead_device_stops));
