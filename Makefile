@@ -113,7 +113,7 @@ FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 BENCH_SRCS := $(sort $(wildcard tests/bench/bench_*.c))
 
 # Core sources the quality gates look at.
-CORE_DIRS := fuse_proto sim guest device
+CORE_DIRS := fuse_proto sim guest device lib
 
 .PHONY: all run test test-arm64 test-s390x test-kernel test-fuse test-backends deps-backends check-layers check \
 	check-valgrind check-asan check-format check-install check-endian coverage docs fuzz \
@@ -343,7 +343,7 @@ coverage: deps
 docs: deps
 	@mkdir -p $(BUILD)/docs
 	VFSIM_VERSION=$(VERSION) VFSIM_DOCS_OUT=$(BUILD)/docs \
-		VFSIM_DOCS_INPUT="README.md docs $(wildcard $(CORE_DIRS)) include lib examples" doxygen docs/Doxyfile
+		VFSIM_DOCS_INPUT="README.md docs $(wildcard $(CORE_DIRS)) include examples" doxygen docs/Doxyfile
 
 # --- make fuzz ----------------------------------------------------------
 # The library is built once more with coverage instrumentation and

@@ -27,6 +27,7 @@ static const char *const stop_names[] = {
 	[VFSIM_DEADLOCK] = "deadlock",
 	[VFSIM_STEP_LIMIT] = "step limit",
 	[VFSIM_TIME_LIMIT] = "time limit",
+	[VFSIM_REFUSED] = "refused",
 };
 
 const char *vfsim_stop_name(enum vfsim_stop stop)
@@ -111,18 +112,19 @@ enum vfsim_stop vfsim_run_until_event(struct vfsim *vm, const char *pattern)
 	char *text;
 	size_t n;
 
-	if (!pattern || strchr(pattern, '\n'))
-		return (enum vfsim_stop)vfsim_fail(
-			-EINVAL, "vfsim_run_until_event: the pattern is "
-				 "missing or holds a newline");
+	if (!pattern || strchr(pattern, '\n')) {
+		vfsim_fail(-EINVAL, "vfsim_run_until_event: the pattern is "
+				    "missing or holds a newline");
+		return VFSIM_REFUSED;
+	}
 	n = strlen(pattern) + 16;
 	text = host_malloc(n);
 	snprintf(text, n, "run until %s\n", pattern);
 	if (scenario_parse_string("pattern", text, &s, &err)) {
 		free(text);
-		return (enum vfsim_stop)vfsim_fail(err.code,
-						   "vfsim_run_until_event: %s",
-						   vfsim_parse_message(&err));
+		vfsim_fail(err.code, "vfsim_run_until_event: %s",
+			   vfsim_parse_message(&err));
+		return VFSIM_REFUSED;
 	}
 	free(text);
 	vm->until = &s->run[0].match;

@@ -293,6 +293,8 @@ enum vfsim_stop {
 	VFSIM_DEADLOCK,	   ///< tasks are blocked and nothing can wake them
 	VFSIM_STEP_LIMIT,  ///< vfsim_config::max_steps was reached
 	VFSIM_TIME_LIMIT,  ///< vfsim_config::max_time_ns was reached
+	/** the call was refused and nothing ran (vfsim_error() says why) */
+	VFSIM_REFUSED,
 };
 
 /** @brief "done", "paused", ...: a stop reason's name. */
@@ -322,7 +324,7 @@ enum vfsim_stop vfsim_run_until(struct vfsim *vm, bool (*stop)(void *arg),
  * ("fuse.end:fuse_request_end"), or, in double quotes, text the event's
  * line contains ("\"opcode GETATTR\"").
  * @return VFSIM_UNTIL, or why it stopped sooner (VFSIM_DONE: no such event
- *         came)
+ *         came); VFSIM_REFUSED for a pattern the language refuses
  */
 enum vfsim_stop vfsim_run_until_event(struct vfsim *vm, const char *pattern);
 

@@ -130,11 +130,26 @@ static void test_bad_tasks_and_files(void)
 		CU_ASSERT_PTR_NOT_NULL(why && strstr(why, "never ran"));
 	}
 	CU_ASSERT_EQUAL(vfsim_task_result(t, 6, &r, NULL), -EINVAL);
-	CU_ASSERT_EQUAL(vfsim_run_until_event(vm, "\"unterminated"), -EINVAL);
-	CU_ASSERT_EQUAL(vfsim_run_until_event(vm, NULL), -EINVAL);
+	CU_ASSERT_EQUAL(vfsim_run_until_event(vm, "\"unterminated"),
+			VFSIM_REFUSED);
+	CU_ASSERT_EQUAL(vfsim_run_until_event(vm, NULL), VFSIM_REFUSED);
 	CU_ASSERT_EQUAL(vfsim_mark(vm, NULL), -EINVAL);
 	/* the handle h was left open: the teardown releases it */
 	CU_ASSERT_EQUAL(vfsim_machine_free(vm), 0);
+}
+
+/* A task of @vm running the operations of @ops (NULL-terminated), each
+ * of which must be accepted, started. */
+static struct vfsim_task *start(struct vfsim *vm, const char *name,
+				const char *const *ops)
+{
+	struct vfsim_task *t = vfsim_task_new(vm, name);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	for (; *ops; ops++)
+		CU_ASSERT(vfsim_op(t, *ops) >= 0);
+	CU_ASSERT_EQUAL(vfsim_task_start(t), 0);
+	return t;
 }
 
 struct sink {
@@ -165,7 +180,6 @@ static uint64_t observed_run(FILE *file, struct sink *s)
 				    .trace_fn = on_event,
 				    .trace_arg = s };
 	struct vfsim *vm = vfsim_machine_new(&cfg);
-	struct vfsim_task *t;
 	struct vfsim_queue q;
 	struct vfsim_device d;
 	struct vfsim_report rep;
@@ -174,12 +188,9 @@ static uint64_t observed_run(FILE *file, struct sink *s)
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(vm);
 	vfsim_fs_file(vm, "/f", "0123456789", 10);
-	t = vfsim_task_new(vm, "w");
-	vfsim_op(t, "mount");
-	vfsim_op(t, "repeat 3");
-	vfsim_op(t, "getattr /f");
-	vfsim_op(t, "end");
-	vfsim_task_start(t);
+	start(vm, "w",
+	      (const char *const[]){ "mount", "repeat 3", "getattr /f", "end",
+				     NULL });
 	CU_ASSERT_EQUAL(vfsim_queue(vm, 9, &q), -ENODEV);
 	CU_ASSERT_EQUAL(vfsim_queue_parked(vm, 9, NULL, 0), -ENODEV);
 	CU_ASSERT_EQUAL(vfsim_step(vm, 3), VFSIM_STEPPED);
@@ -239,10 +250,7 @@ static void test_dead_device_stops(void)
 	const char *where = NULL;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(vm);
-	t = vfsim_task_new(vm, "t");
-	vfsim_op(t, "mount");
-	vfsim_op(t, "getattr /");
-	vfsim_task_start(t);
+	t = start(vm, "t", (const char *const[]){ "mount", "getattr /", NULL });
 	CU_ASSERT_EQUAL(vfsim_run(vm), VFSIM_DEVICE_DEAD);
 	CU_ASSERT_EQUAL(vfsim_task_state(t, &where), VFSIM_TASK_BLOCKED);
 	CU_ASSERT_PTR_NOT_NULL(where && strstr(where, "blocked"));
@@ -264,16 +272,13 @@ static void test_migrate_freeze(void)
 				    .migration = true,
 				    .migration_guest_error = true };
 	struct vfsim *vm = vfsim_machine_new(&cfg);
-	struct vfsim_task *t, *u;
+	struct vfsim_task *u;
 	struct vfsim_device d;
 	int err;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(vm);
 	vfsim_fs_file(vm, "/f", "x", 1);
-	t = vfsim_task_new(vm, "t");
-	vfsim_op(t, "mount");
-	vfsim_op(t, "getattr /f");
-	vfsim_task_start(t);
+	start(vm, "t", (const char *const[]){ "mount", "getattr /f", NULL });
 	CU_ASSERT_EQUAL(vfsim_run(vm), VFSIM_DONE);
 	vfsim_migrate(vm);
 	CU_ASSERT_EQUAL(vfsim_run(vm), VFSIM_DONE);
@@ -282,9 +287,7 @@ static void test_migrate_freeze(void)
 						"result 0"),
 			1);
 	/* the guest carries on on the target, which knows the file */
-	u = vfsim_task_new(vm, "u");
-	vfsim_op(u, "getattr /f");
-	vfsim_task_start(u);
+	u = start(vm, "u", (const char *const[]){ "getattr /f", NULL });
 	CU_ASSERT_EQUAL(vfsim_run(vm), VFSIM_DONE);
 	CU_ASSERT_EQUAL(vfsim_task_result(u, 1, &err, NULL), 0);
 	CU_ASSERT_EQUAL(err, 0);
