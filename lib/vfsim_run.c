@@ -37,13 +37,16 @@ const char *vfsim_stop_name(enum vfsim_stop stop)
 	return stop_names[stop];
 }
 
-/* Nothing can run and nothing will wake up before the device does. */
+/* Nothing can run and nothing will wake up before the device does, and
+ * the guest has left it something: a task waiting, or a request or
+ * FORGET (which nobody waits for) on a ring or parked. */
 static bool waits_for_device(struct vfsim *vm)
 {
 	struct vfsim_machine *m = vfsim_session_machine(vm->ss);
 
 	return (m->paused || vfsim_machine_dead(m)) &&
-	       sched_next_time() == UINT64_MAX && !vfsim_machine_quiet(m);
+	       sched_next_time() == UINT64_MAX &&
+	       (!sched_tasks_done() || vfsim_machine_work_left(m));
 }
 
 static enum vfsim_stop stop_of(enum sched_status st)

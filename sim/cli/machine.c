@@ -563,9 +563,7 @@ int vfsim_machine_create_on(struct vfsim_machine *m, const struct scenario *s,
 	return 0;
 }
 
-/* Work the guest handed over and the device can still do: a request not
- * ended, a FORGET parked or on a ring, a chain the device holds. */
-static bool work_left(struct vfsim_machine *m)
+bool vfsim_machine_work_left(struct vfsim_machine *m)
 {
 	struct virtio_fs *fs = vfsim_machine_fs(m);
 
@@ -588,7 +586,7 @@ bool vfsim_machine_quiet(struct vfsim_machine *m)
 	/* A dead or stalled device keeps what it holds for ever. */
 	if (m->cur && (vfs_dev_dead(m->cur) || m->paused))
 		return true;
-	return !work_left(m);
+	return !vfsim_machine_work_left(m);
 }
 
 struct settle {

@@ -199,6 +199,13 @@ int vfsim_machine_freeze(struct vfsim_machine *m);
 int vfsim_machine_restore(struct vfsim_machine *m);
 
 /**
+ * @brief Work the guest handed over and a device could still do: a
+ * request not ended, a FORGET parked or on a ring, a chain the device
+ * holds (whether or not the device can do it now).
+ */
+bool vfsim_machine_work_left(struct vfsim_machine *m);
+
+/**
  * @brief The machine has finished what it was given: its tasks are done
  * and only timers are left (sched_tasks_done()), and no work is left
  * that the device could still do (no request the guest waits for, no

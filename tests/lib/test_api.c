@@ -303,7 +303,111 @@ static void test_migrate_freeze(void)
 	CU_ASSERT_EQUAL(vfsim_machine_free(vm), 0);
 }
 
-VT_SUITE(lib_api, NULL, NULL, VT_CASE(test_migrate_freeze),
+static bool after_two_ops(void *arg)
+{
+	int r;
+
+	return vfsim_task_result(arg, 2, &r, NULL) == 0;
+}
+
+/* Every way a run stops: predicate, time, limits, a real deadlock (two
+ * tasks waiting for each other's lock, which the device parks) with its
+ * report. */
+static void test_stop_states(void)
+{
+	struct vfsim_config cfg = { .max_steps = 400,
+				    .device_options = "park-setlkw" };
+	struct vfsim *vm = vfsim_machine_new(&cfg);
+	struct vfsim_task *t;
+	struct vfsim_report rep;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vm);
+	vfsim_fs_file(vm, "/f", "x", 1);
+	t = start(vm, "a",
+		  (const char *const[]){ "mount", "open /f as h rw",
+					 "setlkw h w 0 0", "sleep 1ms",
+					 "repeat 1000", "yield", "end", NULL });
+	CU_ASSERT_EQUAL(vfsim_run_until(vm, after_two_ops, t), VFSIM_UNTIL);
+	CU_ASSERT_EQUAL(vfsim_run_until_time(vm, 500000), VFSIM_UNTIL);
+	CU_ASSERT(vfsim_now(vm) <= 500000);
+	CU_ASSERT_EQUAL(vfsim_run(vm), VFSIM_STEP_LIMIT);
+	CU_ASSERT_EQUAL(vfsim_machine_free(vm), 0);
+
+	cfg = (struct vfsim_config){ .max_time_ns = 1000000 };
+	vm = vfsim_machine_new(&cfg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vm);
+	start(vm, "s", (const char *const[]){ "sleep 2ms", NULL });
+	CU_ASSERT_EQUAL(vfsim_run(vm), VFSIM_TIME_LIMIT);
+	CU_ASSERT_EQUAL(vfsim_machine_free(vm), 0);
+
+	cfg = (struct vfsim_config){ .device_options = "park-setlkw" };
+	vm = vfsim_machine_new(&cfg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vm);
+	vfsim_fs_file(vm, "/f", "x", 1);
+	vfsim_fs_file(vm, "/g", "y", 1);
+	start(vm, "a",
+	      (const char *const[]){ "mount", "open /f as f rw",
+				     "open /g as g rw", "setlkw f w 0 0",
+				     "sleep 1ms", "setlkw g w 0 0", NULL });
+	start(vm, "b",
+	      (const char *const[]){ "sleep 100us", "open /f as f rw",
+				     "open /g as g rw", "setlkw g w 0 0",
+				     "sleep 1ms", "setlkw f w 0 0", NULL });
+	CU_ASSERT_EQUAL(vfsim_run(vm), VFSIM_DEADLOCK);
+	CU_ASSERT(vfsim_reports(vm, "deadlock") >= 1);
+	CU_ASSERT_EQUAL(vfsim_report(vm, 0, &rep), 0);
+	CU_ASSERT_PTR_NOT_NULL(rep.kind);
+	CU_ASSERT_PTR_NOT_NULL(rep.message);
+	CU_ASSERT(rep.trace_seq > 0);
+	vfsim_machine_free(vm);
+}
+
+/* What the builder refuses once the device is gone, and FORGETs parked
+ * on hiprio while the device is paused. */
+static void test_hiprio_parked(void)
+{
+	struct vfsim_config cfg = { .queue_size = 8 };
+	struct vfsim *vm = vfsim_machine_new(&cfg);
+	struct vfsim_parked p[16];
+	struct vfsim_queue q;
+	long n;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vm);
+	for (int i = 0; i < 12; i++) {
+		char path[16];
+
+		snprintf(path, sizeof(path), "/f%d", i);
+		vfsim_fs_file(vm, path, "x", 1);
+	}
+	start(vm, "t",
+	      (const char *const[]){ "mount", "repeat 12", "lookup /f$i", "end",
+				     NULL });
+	CU_ASSERT_EQUAL(vfsim_run(vm), VFSIM_DONE);
+	vfsim_device_pause(vm);
+	start(vm, "u",
+	      (const char *const[]){ "repeat 12", "forget /f$i", "end", NULL });
+	CU_ASSERT_EQUAL(vfsim_run(vm), VFSIM_PAUSED);
+	CU_ASSERT_EQUAL(vfsim_queue(vm, 0, &q), 0);
+	CU_ASSERT_STRING_EQUAL(q.name, "hiprio");
+	n = vfsim_queue_parked(vm, 0, p, 16);
+	CU_ASSERT_EQUAL(n, q.parked);
+	CU_ASSERT(n > 0);
+	if (n > 0) {
+		CU_ASSERT_EQUAL(p[0].opcode, 2); /* FUSE_FORGET */
+		CU_ASSERT(p[0].nodeid > 1);
+	}
+	vfsim_device_resume(vm);
+	CU_ASSERT_EQUAL(vfsim_run(vm), VFSIM_DONE);
+	CU_ASSERT_EQUAL(vfsim_queue_parked(vm, 0, NULL, 0), 0);
+	vfsim_unplug(vm);
+	CU_ASSERT_EQUAL(vfsim_run(vm), VFSIM_DONE);
+	CU_ASSERT_EQUAL(vfsim_queue(vm, 1, &q), -ENODEV);
+	CU_ASSERT_PTR_NOT_NULL(strstr(vfsim_error(), "no device"));
+	CU_ASSERT_EQUAL(vfsim_machine_free(vm), 0);
+}
+
+VT_SUITE(lib_api, NULL, NULL, VT_CASE(test_stop_states),
+	 VT_CASE(test_hiprio_parked), VT_CASE(test_migrate_freeze),
 	 VT_CASE(test_version), VT_CASE(test_bad_config),
 	 VT_CASE(test_one_machine), VT_CASE(test_bad_tasks_and_files),
 	 VT_CASE(test_observers_and_determinism),
