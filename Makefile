@@ -100,6 +100,8 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(GEN_SRCS:%.c=$(BUILD)/obj/%.o)
 LIB      := $(BUILD)/libvfsim.a
 
 PROG     := $(BUILD)/vfsim
+# Made with the man pages (see make install).
+MAN_STAMP := $(BUILD)/man/.made
 PROG_OBJ := $(BUILD)/obj/sim/cli/vfsim_main.o
 
 # Tests: one binary holding every suite.
@@ -193,10 +195,11 @@ test: deps check-layers
 	@$(MAKE) --no-print-directory $(TEST_BIN) $(PROG)
 	VFSIM=$(CURDIR)/$(PROG) $(TEST_BIN) $(T)
 	@if [ -z "$(T)" ]; then \
-		$(MAKE) --no-print-directory examples man-check; fi
+		$(MAKE) --no-print-directory examples && \
+		$(MAKE) --no-print-directory man-check; fi
 
 # The man pages hold their --help texts (after a change to one).
-man-check: $(MAN_PAGES)
+man-check: $(MAN_STAMP)
 	python3 scripts/man.py --check $(PROG) $(BUILD)/man
 
 # --- make examples: a user's programs, against the installed library ----
@@ -303,7 +306,7 @@ check-install:
 	@$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/install-check/prefix >/dev/null
 	@cd $(BUILD)/install-check/prefix && got="$$(find include share -type f | sort | tr '\n' ' ')"; \
 		want="$$(for h in $(PUB_HDRS); do echo $${h}; done; \
-			for m in $(MAN_PAGES); do echo share/man/man1/$$(basename $$m); done)"; \
+			for m in $(BUILD)/man/*.1; do echo share/man/man1/$$(basename $$m); done)"; \
 		want="$$(echo "$$want" | sort | tr '\n' ' ')"; \
 		if [ "$$got" != "$$want" ]; then \
 			echo "check-install: installed $$got, expected $$want"; exit 1; fi
@@ -420,27 +423,27 @@ bench-compare:
 	@BUILD=$(BUILD) scripts/bench-compare.sh $(A) $(B)
 
 # --- make install -------------------------------------------------------
-# The man pages: vfsim's and each command's --help text (scripts/man.py).
-MAN_NAMES := vfsim vfsim-run vfsim-step vfsim-tour vfsim-serve vfsim-source
-MAN_PAGES := $(MAN_NAMES:%=$(BUILD)/man/%.1)
-$(MAN_PAGES) &: $(PROG) scripts/man.py
+# The man pages: vfsim's and each command's --help text (scripts/man.py
+# finds the commands in vfsim --help), in $(BUILD)/man/*.1.
+$(MAN_STAMP): $(PROG) scripts/man.py
 	python3 scripts/man.py $(PROG) $(BUILD)/man $(VERSION)
+	@touch $@
 
 INC_DIR := $(DESTDIR)$(PREFIX)/include/vfsim
 MAN_DIR := $(DESTDIR)$(PREFIX)/share/man/man1
-install: all $(MAN_PAGES)
+install: all $(MAN_STAMP)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(INC_DIR) $(MAN_DIR)
 	install -m 0755 $(PROG) $(DESTDIR)$(PREFIX)/bin/vfsim
 	install -m 0644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libvfsim.a
 	install -m 0644 $(PUB_HDRS) $(INC_DIR)/
-	install -m 0644 $(MAN_PAGES) $(MAN_DIR)/
+	install -m 0644 $(BUILD)/man/*.1 $(MAN_DIR)/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' vfsim.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/vfsim.pc
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/vfsim $(DESTDIR)$(PREFIX)/lib/libvfsim.a \
 		$(INC_DIR) $(DESTDIR)$(PREFIX)/lib/pkgconfig/vfsim.pc \
-		$(MAN_NAMES:%=$(MAN_DIR)/%.1)
+		$(MAN_DIR)/vfsim.1 $(MAN_DIR)/vfsim-*.1
 
 clean:
 	rm -rf $(BUILD)

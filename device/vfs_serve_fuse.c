@@ -180,13 +180,19 @@ static int loop(struct vfs_serve_run *run, struct fuse_loop *l,
 	return 0;
 }
 
-int vfs_serve_fuse(const char *mountpoint, const struct vfs_serve_opts *o)
+int vfs_serve_fuse(const char *mountpoint, const struct vfs_serve_opts *opts)
 {
+	struct vfs_serve_opts fo = *opts, *o = &fo;
 	struct fuse_loop l = { 0 };
 	struct vfs_serve_run run;
 	struct vfs_dev *dev = NULL;
 	int ret;
 
+	/* The host kernel's FUSE waits for a blocking POSIX lock in the
+	 * daemon, as libfuse's own examples serve it: this loop parks the
+	 * SETLKW (the device's park-setlkw), where a vhost-user device
+	 * follows virtiofsd and refuses it. */
+	fo.dev.options |= 1u << VFS_DEV_OPT_PARK_SETLKW;
 	ret = vfs_serve_begin(&run, o);
 	if (ret)
 		return ret;

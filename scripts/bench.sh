@@ -53,4 +53,9 @@ line "host memory growth per round trip, tracing kept off (bytes)" "$(fig rt_gro
 line "state save + load, 1000 inodes/100 handles/50 locks (ms)" "$(fig state_ms)" "<= 1"
 line "state stream (KiB)" "$(fig state_kib)" "<= 64"
 line "32768 requests in flight: peak RSS (MiB)" "$(fig inflight_rss)" "<= 64"
+line "vfsim explore, removal race, random (schedules/s, wall)" "$(fig explore_rate)" ">= 20000"
+line "  the same per CPU second (schedules/s)" "$(fig explore_rate_cpu)" ">= 20000"
+for f in $(awk '$1 == "FIGURE" && $2 ~ /^find_/ { print $2 }' "$figs"); do
+	line "  time to find: ${f#find_} (ms)" "$(fig "$f")" "-"
+done
 line "anchor: ringtest, one buffer, both threads on one CPU (ns)" "$(fig anchor)" "${anchor_how:-?}"

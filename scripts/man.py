@@ -2,9 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Man pages for vfsim and each of its commands, made from --help.
 
-    man.py VFSIM OUTDIR VERSION   write OUTDIR/vfsim.1 and vfsim-CMD.1
+    man.py VFSIM OUTDIR VERSION   write OUTDIR/vfsim.1 and vfsim-CMD.1 for
+                                  each command vfsim --help lists (and
+                                  remove pages of commands it no longer
+                                  lists)
     man.py --check VFSIM OUTDIR   each page holds its --help text, line
-                                  for line (exit 1 and what differs)
+                                  for line, and there is a page per
+                                  command (exit 1 and what differs)
 
 The program's --help text is the one source: the page's SYNOPSIS is its
 usage lines, DESCRIPTION the rest, verbatim, so `man vfsim-run` and
@@ -16,7 +20,16 @@ import re
 import subprocess
 import sys
 
-COMMANDS = ["run", "step", "tour", "serve", "source"]
+def commands(main_help):
+    """The commands vfsim --help lists, in its order."""
+    out = []
+    for line in main_help.split("\n"):
+        m = re.match(r"^  ([a-z]+)( [A-Z]+)?\s{2,}\S", line)
+        if m and m.group(1) not in out:
+            out.append(m.group(1))
+        if line.startswith("options:"):
+            break
+    return out
 
 
 def help_text(vfsim, cmd):
@@ -52,9 +65,10 @@ def summaries(main_help):
     """Each command's one-line summary, from vfsim --help's command list
     (its "(vfsim CMD --help)" pointer dropped)."""
     out, cur = {}, None
+    cmds = commands(main_help)
     for line in main_help.split("\n"):
         m = re.match(r"^  (\w+)( \S+)?\s{2,}(.*)$", line)
-        if m and m.group(1) in COMMANDS:
+        if m and m.group(1) in cmds:
             cur = m.group(1)
             out[cur] = m.group(3)
         elif cur and re.match(r"^\s{6,}\S", line):
@@ -62,11 +76,12 @@ def summaries(main_help):
         else:
             cur = None
     for c in out:
-        out[c] = re.sub(r"\s*\((make run; )?vfsim \w+ --help\)", "", out[c])
+        out[c] = re.sub(r"\s*\((make run; )?vfsim\s+\w+\s+--help\)", "",
+                        out[c])
     return out
 
 
-def page(name, cmd, text, version, summary):
+def page(name, cmd, text, version, summary, cmds):
     """One man page in roff."""
     usage, rest = split(text)
     out = [
@@ -80,29 +95,37 @@ def page(name, cmd, text, version, summary):
     out += [".fi", ".SH DESCRIPTION", ".nf"]
     out += [esc(l) for l in rest]
     out += [".fi", ".SH SEE ALSO"]
-    others = ["vfsim-%s (1)" % c for c in COMMANDS if c != cmd]
+    others = ["vfsim-%s (1)" % c for c in cmds if c != cmd]
     if cmd:
         others.insert(0, "vfsim (1)")
     out.append(", ".join(others))
     return "\n".join(out) + "\n"
 
 
-def pages(vfsim):
+def pages(cmds):
     """(file name, command) of every page."""
     yield "vfsim", None
-    for c in COMMANDS:
+    for c in cmds:
         yield "vfsim-" + c, c
 
 
 def write(vfsim, outdir, version):
     os.makedirs(outdir, exist_ok=True)
     main_help = help_text(vfsim, None)
+    cmds = commands(main_help)
     summary = summaries(main_help)
     summary[None] = split(main_help)[1][0]
-    for name, cmd in pages(vfsim):
-        with open(os.path.join(outdir, name + ".1"), "w") as f:
+    names = set()
+    for name, cmd in pages(cmds):
+        names.add(name + ".1")
+        tmp = os.path.join(outdir, name + ".1.tmp")
+        with open(tmp, "w") as f:
             f.write(page(name, cmd, help_text(vfsim, cmd), version,
-                         summary.get(cmd, name)))
+                         summary.get(cmd, name), cmds))
+        os.replace(tmp, os.path.join(outdir, name + ".1"))
+    for old in os.listdir(outdir):
+        if old.endswith(".1") and old not in names:
+            os.remove(os.path.join(outdir, old))
 
 
 def unesc(line):
@@ -111,8 +134,12 @@ def unesc(line):
 
 def check(vfsim, outdir):
     bad = 0
-    for name, cmd in pages(vfsim):
+    for name, cmd in pages(commands(help_text(vfsim, None))):
         path = os.path.join(outdir, name + ".1")
+        if not os.path.exists(path):
+            print("%s: missing" % path)
+            bad += 1
+            continue
         with open(path) as f:
             body = [unesc(l) for l in f.read().split("\n")]
         usage, rest = split(help_text(vfsim, cmd))

@@ -86,6 +86,7 @@
 #include <stdio.h>
 
 #include "sim/cli/scenario.h"
+#include "sim/kernel/sched.h"
 
 struct trace_event;
 
@@ -125,6 +126,12 @@ struct vfsim_exec_opts {
 	 *  real back end the run follows the wall clock and is not
 	 *  deterministic. */
 	const char *backend;
+	/** an explorer's policy (sim/cli/explore.h): every choice of the
+	 *  run is this callback's, overriding @c policy and the file's
+	 *  (NULL: none). The teardown after the run takes choice 0, as a
+	 *  replay of the recorded choices does past their end. */
+	sched_choose_fn choose;
+	void *choose_arg; ///< the argument of @c choose
 	/** also hand every trace event to this function (the library's
 	 *  trace sinks); NULL: none */
 	void (*on_event)(const struct trace_event *ev, void *arg);

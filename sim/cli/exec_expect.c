@@ -199,7 +199,8 @@ static const char *describe(const struct scn_expect *x)
 		return trace_fmt("leaks %s %" PRId64, scenario_cmp_name(x->cmp),
 				 x->value);
 	case SCN_EXPECT_REPORTS:
-		return trace_fmt("reports %s %" PRId64,
+		return trace_fmt("reports %s%s%s %" PRId64,
+				 x->text ? x->text : "", x->text ? " " : "",
 				 scenario_cmp_name(x->cmp), x->value);
 	case SCN_EXPECT_REPORT:
 		return trace_fmt("report %s", x->text);
@@ -260,7 +261,8 @@ static bool holds(struct exec *e, const struct scn_expect *x, const char **got)
 		v = trace_matches(x->text);
 		break;
 	case SCN_EXPECT_REPORTS:
-		v = (int64_t)check_count();
+		v = (int64_t)(x->text ? check_count_kind(x->text) :
+					check_count());
 		break;
 	case SCN_EXPECT_REPORT:
 		v = (int64_t)check_count_kind(x->text);
@@ -378,7 +380,8 @@ static bool accounted(const struct scenario *s, const char *kind)
 
 		if (s->run[i].kind != SCN_EXPECT)
 			continue;
-		if (x->kind == SCN_EXPECT_REPORTS ||
+		if ((x->kind == SCN_EXPECT_REPORTS &&
+		     (!x->text || !strcmp(x->text, kind))) ||
 		    (x->kind == SCN_EXPECT_REPORT && !strcmp(x->text, kind)) ||
 		    (x->kind == SCN_EXPECT_STATUS &&
 		     x->status == SCN_STATUS_DEADLOCK &&

@@ -389,7 +389,7 @@ enum scn_expect_kind {
 	SCN_EXPECT_TRACE_LACKS,	     ///< trace lacks "TEXT"
 	SCN_EXPECT_TRACE_COUNT,	     ///< trace count "TEXT" OP N
 	SCN_EXPECT_NO_LEAKS,	     ///< no leaks
-	SCN_EXPECT_REPORTS,	     ///< reports OP N
+	SCN_EXPECT_REPORTS,	     ///< reports [KIND] OP N
 	SCN_EXPECT_REPORT,	     ///< report KIND
 	SCN_EXPECT_LOOKUPS_BALANCED, ///< lookups balanced
 	SCN_EXPECT_STATUS,	     ///< status deadlock|done
@@ -420,8 +420,9 @@ struct scn_expect {
 	unsigned op;		     ///< TASK_RETURNS: ordinal, 0 = last op
 	int err;		     ///< TASK_RETURNS: 0 or a negative errno
 	enum scn_task_state state;   ///< TASK_STATE: the state
-	const char *text;	     ///< TRACE_*: the text; REPORT: the kind
-	enum scn_status status;	     ///< STATUS: the outcome
+	const char *
+		text; ///< TRACE_*: the text; REPORT, REPORTS: the kind (REPORTS: NULL for all)
+	enum scn_status status; ///< STATUS: the outcome
 };
 
 /** @brief Kind of a run-program item. */

@@ -445,7 +445,8 @@ static void dump_expect(FILE *f, const struct scn_expect *e)
 		fputs("no leaks", f);
 		break;
 	case SCN_EXPECT_REPORTS:
-		fprintf(f, "reports %s %" PRId64, cmp, e->value);
+		fprintf(f, "reports %s%s%s %" PRId64, e->text ? e->text : "",
+			e->text ? " " : "", cmp, e->value);
 		break;
 	case SCN_EXPECT_LEAKS:
 		fprintf(f, "leaks %s %" PRId64, cmp, e->value);

@@ -31,6 +31,16 @@ static enum scn_cmp cmp_op(struct scn_parser *P, const struct scn_tok *t)
 		 scn_tok_str(t, b, sizeof(b)));
 }
 
+/* Is @t a comparison operator (without failing when not)? */
+static bool is_cmp(const struct scn_tok *t)
+{
+	if (t->kind == SCN_TK_WORD)
+		for (int i = 0; i <= SCN_CMP_GE; i++)
+			if (!strcmp(t->text, cmp_names[i]))
+				return true;
+	return false;
+}
+
 /* Fields the executor reads from a virtqueue / from the device. */
 static const char *const queue_fields[] = {
 	"in_flight", "queued_reqs", "num_free", "avail_idx",
@@ -206,11 +216,20 @@ static size_t parse_expect(struct scn_parser *P, struct scn_expect *e)
 		return 4;
 	}
 	if (is(t, "reports")) {
+		unsigned at = 2;
+
 		e->kind = SCN_EXPECT_REPORTS;
-		e->cmp = cmp_op(P, scn_need(P, 2, "comparison operator"));
-		e->value = (int64_t)scn_uint(P, scn_need(P, 3, "count"), 0,
+		/* `reports KIND OP N` counts (and accounts for) one kind */
+		t = scn_need(P, 2, "comparison operator");
+		if (t->kind == SCN_TK_WORD && scn_is_name(t->text) &&
+		    P->nr_toks > 3 && is_cmp(&P->toks[3])) {
+			e->text = t->text;
+			at = 3;
+		}
+		e->cmp = cmp_op(P, scn_need(P, at, "comparison operator"));
+		e->value = (int64_t)scn_uint(P, scn_need(P, at + 1, "count"), 0,
 					     INT64_MAX, "count");
-		return 4;
+		return (int)at + 2;
 	}
 	if (is(t, "report")) {
 		t = scn_need(P, 2, "report kind");

@@ -142,6 +142,10 @@ int vfsim_session_open(const struct scenario *s,
 		free(ss);
 		return r->status = 2;
 	}
+	/* The machine is built without a scheduling decision, so an
+	 * explorer's record starts at the run's first. */
+	if (e->o->choose)
+		sched_set_policy_fn(e->o->choose, e->o->choose_arg);
 	sched_set_max_steps(e->o->max_steps ? e->o->max_steps :
 					      VFSIM_MAX_STEPS);
 	sched_set_max_time(time_limit(e));
@@ -329,6 +333,10 @@ int vfsim_session_close(struct vfsim_session *ss)
 	collect(e);
 	if (e->strict)
 		exec_check_unexpected(e, nr_reports);
+	/* The teardown is no part of the schedule: fifo, as a replay of
+	 * the recorded choices does past their end, so that any policy's
+	 * run and its replay tear down alike (and count the same leaks). */
+	sched_set_policy("fifo");
 	/* The teardown gets room of its own, even after a run that used up
 	 * a limit (vfsim_settle() bounds each of its phases). */
 	sched_set_max_steps(sched_steps() + VFSIM_MAX_STEPS);

@@ -19,6 +19,7 @@
 #include "guest/vfsim_variant.h"
 #include "sim/cli/backend.h"
 #include "sim/cli/exec.h"
+#include "sim/cli/explore.h"
 #include "sim/cli/reader.h"
 #include "sim/cli/render.h"
 #include "sim/cli/scenario.h"
@@ -36,6 +37,9 @@ static const char usage[] =
 	"commands:\n"
 	"  run FILE    run a scenario (.vfs), print its trace, check its\n"
 	"              expectations (vfsim run --help)\n"
+	"  explore FILE  search schedules for one that fails: random, PCT,\n"
+	"              bounded depth-first; shrinks what it finds (vfsim\n"
+	"              explore --help)\n"
 	"  step FILE   step through a scenario interactively: step, break,\n"
 	"              go back, look at rings and requests (vfsim step --help)\n"
 	"  tour        guided tour of the four mechanisms, no files needed\n"
@@ -456,6 +460,8 @@ static int command(int argc, char **argv, FILE *out, FILE *err)
 	}
 	if (!strcmp(argv[1], "run"))
 		return cmd_run(argc - 2, argv + 2, out, err);
+	if (!strcmp(argv[1], "explore"))
+		return vfsim_cmd_explore(argc - 2, argv + 2, out, err);
 	if (!strcmp(argv[1], "step"))
 		return vfsim_cmd_step(argc - 2, argv + 2, stdin, out, err);
 	if (!strcmp(argv[1], "tour"))

@@ -120,6 +120,51 @@ static int map_arena(u64 size, bool shared)
 	return 0;
 }
 
+/*
+ * The last private arena, kept by gmem_exit() for the next gmem_init()
+ * of the same size: an explorer builds thousands of machines, and a new
+ * arena costs a mapping, the page faults of its first touches and two
+ * zeroed host arrays of a byte per granule. Reused, it is made as a new
+ * one would be: the carved part zeroed (the rest was never handed out),
+ * the pages past it given back (a fault plan may have scribbled there
+ * through a bad address), the granule arrays cleared as far as used.
+ */
+static struct {
+	u8 *base, *state, *class_of;
+	u64 size, top;
+} spare;
+
+static void spare_release(void)
+{
+	if (!spare.base)
+		return;
+	munmap(spare.base, spare.size);
+	free(spare.state);
+	free(spare.class_of);
+	memset(&spare, 0, sizeof(spare));
+}
+
+static bool spare_take(u64 size)
+{
+	u64 used = (spare.top + 4095) & ~4095ull;
+
+	if (!spare.base || spare.size != size) {
+		spare_release();
+		return false;
+	}
+	memset(spare.base, 0, spare.top);
+	if (used < size)
+		madvise(spare.base + used, size - used, MADV_DONTNEED);
+	memset(spare.state, 0, spare.top / GMEM_MIN_BLOCK + STATE_PAD);
+	memset(spare.class_of, 0, spare.top / GMEM_MIN_BLOCK);
+	gmem_arena.base = spare.base;
+	gmem_arena.state = spare.state;
+	gm.class_of = spare.class_of;
+	gm.memfd = -1;
+	memset(&spare, 0, sizeof(spare));
+	return true;
+}
+
 static int arena_init(u64 size, bool shared)
 {
 	int ret;
@@ -132,11 +177,14 @@ static int arena_init(u64 size, bool shared)
 		return -EINVAL;
 	size = class_size(size_class(size));
 
-	ret = map_arena(size, shared);
-	if (ret)
-		return ret;
-	gmem_arena.state = host_calloc(size / GMEM_MIN_BLOCK + STATE_PAD, 1);
-	gm.class_of = host_calloc(size / GMEM_MIN_BLOCK, 1);
+	if (shared || !spare_take(size)) {
+		ret = map_arena(size, shared);
+		if (ret)
+			return ret;
+		gmem_arena.state =
+			host_calloc(size / GMEM_MIN_BLOCK + STATE_PAD, 1);
+		gm.class_of = host_calloc(size / GMEM_MIN_BLOCK, 1);
+	}
 	gmem_arena.size = size;
 	gm.top = 0;
 	memset(&gm.st, 0, sizeof(gm.st));
@@ -171,13 +219,23 @@ u64 gmem_arena_size(void)
 
 void gmem_exit(void)
 {
-	if (gmem_arena.base) {
-		munmap(gmem_arena.base, gmem_arena.size);
-		if (gm.memfd >= 0)
-			close(gm.memfd);
+	if (gmem_arena.base && gm.memfd < 0) {
+		/* kept for the next arena of its size */
+		spare_release();
+		spare.base = gmem_arena.base;
+		spare.size = gmem_arena.size;
+		spare.top = gm.top;
+		spare.state = gmem_arena.state;
+		spare.class_of = gm.class_of;
+	} else {
+		if (gmem_arena.base) {
+			munmap(gmem_arena.base, gmem_arena.size);
+			if (gm.memfd >= 0)
+				close(gm.memfd);
+		}
+		free(gmem_arena.state);
+		free(gm.class_of);
 	}
-	free(gmem_arena.state);
-	free(gm.class_of);
 	for (unsigned int k = 0; k < NR_CLASSES; k++)
 		free(gm.free[k].off);
 	memset(&gm, 0, sizeof(gm));

@@ -103,6 +103,11 @@ u64 gmem_arena_size(void);
  *
  * kmalloc() memory lives in the arena, so call kmem_exit() first: it reports
  * leaks and forgets its records of blocks that are about to vanish.
+ * A private arena's pages are kept for the next gmem_init() of the same
+ * size, which hands them out again exactly as a new mapping would (all
+ * zero): an explorer building machine after machine saves the mapping
+ * and its page faults. A block pointer of the released arena must not
+ * be used (the pages may still be there).
  */
 void gmem_exit(void);
 

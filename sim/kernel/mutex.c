@@ -9,6 +9,7 @@
 
 #include "sim/kernel/check.h"
 #include "sim/kernel/mutex.h"
+#include "sim/kernel/slab.h"
 #include "sim/kernel/spinlock.h"
 
 static const char *strip_amp(const char *name)
@@ -64,10 +65,41 @@ static void spin_released(struct task *t, const spinlock_t *lock)
 	t->spin_held--;
 }
 
+/*
+ * A lock in freed memory (every byte kfree()'s poison): the simulated
+ * kernel uses an object after freeing it (a historical bug switched on,
+ * or a race the explorer found). KASAN would report it; so does vfsim,
+ * and it stops the task here for good (a wait nothing ends), since
+ * nothing in that memory can be trusted: its wait list's links are
+ * poison, and following them would crash the simulator instead. vfsim's
+ * own: the kernel would go on and corrupt memory.
+ */
+static bool lock_freed(const void *lock, size_t size, const char *op)
+{
+	const u8 *b = lock;
+	wait_queue_head_t never;
+
+	for (size_t i = 0; i < size; i++)
+		if (b[i] != POISON_FREE)
+			return false;
+	check_report("kasan.uaf",
+		     "BUG: KASAN: use-after-free in %s(): the lock is in "
+		     "freed memory (task %s stops here)",
+		     op, owner_name(current));
+	if (current) {
+		init_waitqueue_head(&never);
+		wq_wait(&never, "use-after-free", 0);
+	}
+	return true;
+}
+
 /* Guarantees: on return the caller holds the lock (unless the misuse was
- * reported: recursion, or a wait that can never end outside tasks). */
+ * reported: recursion, a lock in freed memory, or a wait that can never
+ * end outside tasks). */
 void spin_lock(spinlock_t *lock)
 {
+	if (unlikely(lock_freed(lock, sizeof(*lock), "spin_lock")))
+		return;
 	if (lock->locked && current && lock->owner == current) {
 		check_report("spin.recursion",
 			     "BUG: spinlock recursion on %s: task %s already "
@@ -76,7 +108,13 @@ void spin_lock(spinlock_t *lock)
 		return;
 	}
 	sched_preempt_point();
-	while (lock->locked) {
+	for (;;) {
+		/* freed while this task waited or was preempted (read
+		 * before the poisoned bool is) */
+		if (unlikely(lock_freed(lock, sizeof(*lock), "spin_lock")))
+			return;
+		if (!lock->locked)
+			break;
 		if (wq_wait(&lock->wait, "spinlock", 0) == -EDEADLK) {
 			check_report("spin.stuck",
 				     "spin_lock(%s) outside tasks: held by %s "
@@ -98,6 +136,8 @@ int spin_trylock(spinlock_t *lock)
 
 void spin_unlock(spinlock_t *lock)
 {
+	if (unlikely(lock_freed(lock, sizeof(*lock), "spin_unlock")))
+		return;
 	if (!lock->locked) {
 		check_report("spin.unlock_unlocked",
 			     "BUG: spin_unlock(%s) by task %s: not locked",
@@ -127,6 +167,8 @@ void __mutex_init(struct mutex *m, const char *name)
 void mutex_lock(struct mutex *m)
 {
 	might_sleep();
+	if (unlikely(lock_freed(m, sizeof(*m), "mutex_lock")))
+		return;
 	if (m->locked && current && m->owner == current) {
 		check_report("mutex.recursion",
 			     "BUG: mutex_lock(%s): task %s already holds it",
@@ -134,7 +176,11 @@ void mutex_lock(struct mutex *m)
 		return;
 	}
 	sched_preempt_point();
-	while (m->locked) {
+	for (;;) {
+		if (unlikely(lock_freed(m, sizeof(*m), "mutex_lock")))
+			return;
+		if (!m->locked)
+			break;
 		if (wq_wait(&m->wait, "mutex", 0) == -EDEADLK) {
 			check_report("mutex.stuck",
 				     "mutex_lock(%s) outside tasks: held by %s "
@@ -158,6 +204,8 @@ int mutex_trylock(struct mutex *m)
 
 void mutex_unlock(struct mutex *m)
 {
+	if (unlikely(lock_freed(m, sizeof(*m), "mutex_unlock")))
+		return;
 	if (!m->locked) {
 		check_report("mutex.unlock_unlocked",
 			     "BUG: mutex_unlock(%s) by task %s: not locked",

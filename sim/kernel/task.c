@@ -52,6 +52,20 @@ static size_t stack_map_size(size_t size, size_t page)
 	return (size + page - 1) / page * page;
 }
 
+/*
+ * Stacks of tasks that are gone, kept for the next ones: a machine spawns
+ * a dozen tasks, and an explorer builds thousands of machines, each of
+ * whose stacks would otherwise cost an mmap(), an mprotect() and a
+ * munmap(). A pooled stack keeps its guard page; what its last task left
+ * on it is never read (a new task starts from a fresh frame).
+ */
+#define STACK_POOL_MAX 64
+static struct {
+	char *stack[STACK_POOL_MAX];
+	size_t len[STACK_POOL_MAX];
+	unsigned int nr;
+} pool;
+
 char *task_stack_alloc(size_t size)
 {
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
@@ -60,6 +74,15 @@ char *task_stack_alloc(size_t size)
 
 	if (!size || len < size)
 		return NULL;
+	for (unsigned int i = pool.nr; i-- > 0;) {
+		char *stack = pool.stack[i];
+
+		if (pool.len[i] != len)
+			continue;
+		pool.stack[i] = pool.stack[--pool.nr];
+		pool.len[i] = pool.len[pool.nr];
+		return stack;
+	}
 	base = mmap(NULL, len + page, PROT_READ | PROT_WRITE,
 		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (base == MAP_FAILED)
@@ -77,9 +100,14 @@ void task_stack_free(char *stack, size_t size)
 	size_t page = (size_t)sysconf(_SC_PAGESIZE);
 	size_t len = stack_map_size(size, page);
 
-	/* Stale shadow from dead frames must not follow the next mapping. */
+	/* Stale shadow from dead frames must not follow the next user. */
 #if defined(__SANITIZE_ADDRESS__)
 	ASAN_UNPOISON_MEMORY_REGION(stack, len);
 #endif
+	if (pool.nr < STACK_POOL_MAX) {
+		pool.stack[pool.nr] = stack;
+		pool.len[pool.nr++] = len;
+		return;
+	}
 	munmap(stack - page, len + page);
 }

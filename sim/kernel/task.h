@@ -174,7 +174,8 @@ const char *ctx_switch_name(void);
  */
 char *task_stack_alloc(size_t size);
 
-/** @brief Unmap a stack from task_stack_alloc(). */
+/** @brief Give back a stack from task_stack_alloc(): kept in a pool of
+ *  up to 64 for the next allocation of its size, else unmapped. */
 void task_stack_free(char *stack, size_t size);
 
 #endif /* VFSIM_SIM_KERNEL_TASK_H */

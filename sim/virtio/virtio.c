@@ -261,11 +261,18 @@ int virtio_driver_probe(struct virtio_device *vdev, struct virtio_driver *drv)
 	return ret;
 }
 
-/* Whatever the driver does in remove(), the device ends reset and every
- * queue freed. */
+/*
+ * Whatever the driver does in remove(), the device ends reset and every
+ * queue freed. An orderly hot-unplug (QEMU's device_del: the guest is
+ * asked, and the slot powers off only after the driver let go) keeps the
+ * device working while remove() runs: vp_notify() never fails, so a
+ * request a submitter queued just before remove() stopped the queue is
+ * still served, and the drain that waits for it ends. Kicks fail only
+ * once the device is gone. (A surprise removal instead breaks every queue
+ * first, virtio_break_device(), before remove() runs.)
+ */
 void virtio_device_unplug(struct virtio_device *vdev)
 {
-	vdev->removed = true;
 	TRACE(.kind = "virtio.unplug", .func = "virtio_dev_remove");
 	if (vdev->driver) {
 		vdev->driver->remove(vdev);
@@ -282,6 +289,7 @@ void virtio_device_unplug(struct virtio_device *vdev)
 		vm_del_vqs(vdev);
 	}
 	virtio_reset_device(vdev);
+	vdev->removed = true;
 }
 
 int virtio_device_freeze(struct virtio_device *vdev)

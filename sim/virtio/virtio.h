@@ -131,10 +131,10 @@ struct virtio_device {
 	u64 features;		      /**< negotiated features (driver view) */
 	void *priv;		      /**< for the driver */
 	struct virtio_driver *driver; /**< bound driver, or NULL */
-	bool removed;		      /**< hot-unplugged: kicks fail */
-	u8 status;		      /**< device status byte */
-	struct virtqueue **vqs;	      /**< queues from find_vqs, by index */
-	unsigned int nvqs;	      /**< entries in vqs */
+	bool removed; /**< unplugged (remove() returned): kicks fail */
+	u8 status;    /**< device status byte */
+	struct virtqueue **vqs; /**< queues from find_vqs, by index */
+	unsigned int nvqs;	/**< entries in vqs */
 	const struct virtio_device_backend *backend; /**< device side */
 	void *backend_dev; /**< device side's own pointer */
 	/** Delivers a kick to the device; replaceable (default: backend

@@ -146,10 +146,11 @@ static void drv_remove(struct virtio_device *v)
 
 	remove_calls++;
 	if (remove_kicks) {
-		/* Surprise removal: the device cannot be told any more. */
+		/* An orderly unplug: until remove() returns the device is
+		 * there, and a request queued now still reaches it. */
 		CU_ASSERT_EQUAL(tq_add(vqs[1], b, 1, NULL, 0, &t), 0);
-		CU_ASSERT_FALSE(virtqueue_kick(vqs[1]));
-		CU_ASSERT(virtqueue_is_broken(vqs[1]));
+		CU_ASSERT(virtqueue_kick(vqs[1]));
+		CU_ASSERT_FALSE(virtqueue_is_broken(vqs[1]));
 	}
 	gmem_free(b);
 	if (!remove_cleans_up)
@@ -439,6 +440,9 @@ static void test_unplug_calls_remove(void)
 	CU_ASSERT_PTR_NULL(vdev.vqs);
 	CU_ASSERT_EQUAL(virtio_get_status(&vdev), 0);
 	CU_ASSERT(tq_traced("virtio.unplug"));
+	CU_ASSERT_FALSE(tq_traced("device removed"));
+	/* once it returned, the device is gone: a kick fails */
+	CU_ASSERT_FALSE(virtio_transport_kick(&vdev, 1));
 	CU_ASSERT(tq_traced("device removed"));
 	CU_ASSERT_FALSE(tq_traced("virtio.warn"));
 }

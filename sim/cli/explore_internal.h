@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * explore_internal.h - what explore.c (the strategies and one part of an
+ * exploration), explore_shrink.c and explore_jobs.c (several processes)
+ * share. Not installed.
+ */
+#ifndef VFSIM_SIM_CLI_EXPLORE_INTERNAL_H
+#define VFSIM_SIM_CLI_EXPLORE_INTERNAL_H
+
+#include "sim/cli/exec.h"
+#include "sim/cli/explore.h"
+#include "sim/kernel/types.h"
+
+/** @brief One decision of a run: index @c c taken among @c n tasks. */
+struct xchoice {
+	u32 c; ///< the index taken
+	u32 n; ///< the runnable tasks it was taken among
+};
+
+/** @brief A list of decisions (a run's record, a prefix to replay). */
+struct xlist {
+	struct xchoice *v; ///< the decisions
+	size_t nr;	   ///< how many
+	size_t cap;	   ///< room in @c v
+};
+
+/** @brief A set of trace hashes: the distinct interleavings seen. */
+struct xhashes {
+	u64 *slot;  ///< open addressing, 0 free
+	size_t nr;  ///< hashes stored
+	size_t cap; ///< slots (a power of two)
+};
+
+/** @brief What one part of an exploration (a job) did. */
+struct xpart {
+	int status;	     ///< 0, 1 found, 2 error
+	bool exhausted;	     ///< dfs: every schedule in the bound tried
+	u64 runs;	     ///< schedules run
+	u64 found_run;	     ///< the failing run's number
+	u64 seed;	     ///< its seed (random, pct)
+	struct xlist found;  ///< the failing run's decisions
+	char *failure;	     ///< its first diagnostic line (or the error)
+	struct xhashes seen; ///< trace hashes
+};
+
+/** @brief pct: a task's priority. */
+struct xprio {
+	const struct task *t; ///< the task
+	u64 prio;	      ///< its priority
+};
+
+/** @brief The explorer of one process. */
+struct explorer {
+	const struct scenario *s;	    ///< the scenario explored
+	const struct vfsim_explore_opts *o; ///< the options
+	int mode;	  ///< the run under way: enum xmode (explore.c)
+	struct xlist rec; ///< the run's decisions so far
+	const struct xlist *prefix; ///< decisions to replay first, or NULL
+	u64 rng;		    ///< random and pct: the generator's state
+	struct xprio *prio;	    ///< pct: the tasks seen in this run
+	size_t nr_prio;		    ///< pct: entries in @c prio
+	size_t cap_prio;	    ///< pct: room in @c prio
+	u64 change[64];		    ///< pct: the change points
+	unsigned nr_change;	    ///< pct: how many
+	u64 most_decisions;	    ///< the longest run so far (pct's k)
+	char error[512];	    ///< why the scenario could not run
+};
+
+void xlist_push(struct xlist *l, u32 c, u32 n);
+void xlist_free(struct xlist *l);
+void xlist_copy(struct xlist *dst, const struct xlist *src);
+size_t xlist_deviations(const struct xlist *l);
+char *xlist_format(const struct xlist *l);
+
+bool xhashes_add(struct xhashes *h, u64 hash);
+void xhashes_free(struct xhashes *h);
+
+/* Run the scenario once: fifo after @prefix (NULL: none); @diag gets the
+ * run's first failure line (heap) when it failed. Returns vfsim_exec()'s
+ * status; @hash the trace hash. The decisions are in X->rec. */
+int explore_replay(struct explorer *X, const struct xlist *prefix, char **diag,
+		   u64 *hash);
+
+/* The first line of a run's diagnostics @text that is not a warning
+ * (heap), or NULL. */
+char *explore_first_failure(const char *text);
+
+/* How a failure line fails: the report kind, the expectation or the
+ * limit, without trace positions (heap). */
+char *explore_signature(const char *line);
+
+/* Explore part @job of @jobs, stopping when *@stop becomes non-zero (it
+ * sets it on a failure; may be NULL). */
+void explore_part(struct explorer *X, unsigned job, unsigned jobs,
+		  volatile int *stop, struct xpart *p);
+void xpart_free(struct xpart *p);
+
+/* Several processes, each its part; the parts merged into @p. */
+int explore_jobs(struct explorer *X, unsigned jobs, struct xpart *p);
+
+/* Shrink @p's failing run into @r (minimized, its trace). */
+void explore_shrink(struct explorer *X, const struct xpart *p,
+		    struct vfsim_explore_result *r);
+
+double explore_wall(void);
+
+#endif /* VFSIM_SIM_CLI_EXPLORE_INTERNAL_H */

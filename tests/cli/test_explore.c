@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_explore.c - vfsim explore on the unscripted race scenarios of
+ * tests/scenarios/races/: with its bug switch on, every strategy finds a
+ * failing schedule within a fixed run budget and the shrunk list's replay
+ * fails the same way; with the switch off (the `bug` line dropped), the
+ * same budget finds nothing. Also: determinism, the command's exit
+ * statuses and its output directory.
+ */
+#define _GNU_SOURCE
+#include <glob.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim/cli/exec.h"
+#include "sim/cli/explore.h"
+#include "sim/cli/explore_internal.h"
+#include "sim/cli/vfsim_cli.h"
+#include "tests/cli/scenario_test_util.h"
+#include "tests/harness.h"
+
+/* Schedules per strategy: every race is found well within it (a slow
+ * build, Valgrind's, tries the strategies that find them soonest with a
+ * smaller budget that still finds them). */
+#define RACE_BUDGET (vt_slow_build() ? 40u : 300u)
+
+static const char *const strategies[] = { "random", "pct:2", "pct:3", "dfs:1",
+					  "dfs:2" };
+
+static struct scenario *parse(const char *name, const char *text)
+{
+	struct scenario_error err;
+	struct scenario *s;
+
+	if (scenario_parse_string(name, text, &s, &err)) {
+		fprintf(stderr, "%s\n", err.msg);
+		return NULL;
+	}
+	return s;
+}
+
+/* The text without its `bug` lines: the switch off. */
+static char *without_bug(const char *text)
+{
+	char *out = calloc(1, strlen(text) + 1), *o = out;
+
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, "\n") + (p[strcspn(p, "\n")] == '\n');
+
+		if (strncmp(p, "bug ", 4)) {
+			memcpy(o, p, len);
+			o += len;
+		}
+		p += len;
+	}
+	return out;
+}
+
+static int explore(struct scenario *s, const char *strategy,
+		   struct vfsim_explore_result *r)
+{
+	struct vfsim_explore_opts o = { .runs = RACE_BUDGET };
+	char msg[128];
+
+	CU_ASSERT_EQUAL_FATAL(vfsim_explore_parse_strategy(strategy, &o, msg,
+							   sizeof(msg)),
+			      0);
+	return vfsim_explore(s, &o, r);
+}
+
+static void test_races_found_and_not_without_bug(void)
+{
+	glob_t g;
+
+	CU_ASSERT_EQUAL_FATAL(glob("tests/scenarios/races/*.vfs", 0, NULL, &g),
+			      0);
+	CU_ASSERT(g.gl_pathc >= 3);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		char *text = vt_read_text(g.gl_pathv[i]);
+		char *off_text = without_bug(text);
+		struct scenario *on = parse(g.gl_pathv[i], text);
+		struct scenario *off = parse(g.gl_pathv[i], off_text);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(on);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(off);
+		CU_ASSERT(strcmp(text, off_text) != 0); /* it has a switch */
+		for (size_t k = 0; k < sizeof(strategies) / sizeof(*strategies);
+		     k++) {
+			if (vt_slow_build() && k != 0 && k != 2 && k != 3)
+				continue;
+			struct vfsim_explore_result r;
+			char *a, *b;
+
+			CU_ASSERT_EQUAL(explore(on, strategies[k], &r), 1);
+			if (r.status != 1) {
+				fprintf(stderr, "%s %s: not found\n",
+					g.gl_pathv[i], strategies[k]);
+				vfsim_explore_free(&r);
+				continue;
+			}
+			a = explore_signature(r.failure);
+			b = explore_signature(r.min_failure);
+			if (strcmp(a, b))
+				fprintf(stderr, "%s %s: %s vs %s\n",
+					g.gl_pathv[i], strategies[k], a, b);
+			CU_ASSERT_STRING_EQUAL(a, b);
+			CU_ASSERT(r.min_deviations <= r.deviations);
+			CU_ASSERT_PTR_NOT_NULL(r.trace);
+			free(a);
+			free(b);
+			vfsim_explore_free(&r);
+			CU_ASSERT_EQUAL(explore(off, strategies[k], &r), 0);
+			if (r.status)
+				fprintf(stderr, "%s %s without the bug: %s\n",
+					g.gl_pathv[i], strategies[k],
+					r.failure ? r.failure : r.error);
+			vfsim_explore_free(&r);
+		}
+		scenario_free(on);
+		scenario_free(off);
+		free(text);
+		free(off_text);
+	}
+	globfree(&g);
+}
+
+/* The same options give the same exploration, run for run. */
+static void test_deterministic(void)
+{
+	char *text = vt_read_text(
+		"tests/scenarios/races/hiprio-no-connected-check.vfs");
+	struct scenario *s = parse("race", text);
+	struct vfsim_explore_result a, b;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	explore(s, "pct:3", &a);
+	explore(s, "pct:3", &b);
+	CU_ASSERT_EQUAL(a.status, 1);
+	CU_ASSERT_EQUAL(a.runs, b.runs);
+	CU_ASSERT_EQUAL(a.distinct, b.distinct);
+	CU_ASSERT_STRING_EQUAL(a.choices, b.choices);
+	CU_ASSERT_STRING_EQUAL(a.minimized, b.minimized);
+	CU_ASSERT_STRING_EQUAL(a.trace, b.trace);
+	vfsim_explore_free(&a);
+	vfsim_explore_free(&b);
+	scenario_free(s);
+	free(text);
+}
+
+/* A machine built on the arena and stacks of earlier ones (which other
+ * scenarios dirtied) runs exactly as a first one: the same trace. */
+static void test_reuse_keeps_runs_identical(void)
+{
+	char *t1 =
+		vt_read_text("tests/scenarios/races/remove-without-drain.vfs");
+	char *t2 = vt_read_text("tests/scenarios/migration.vfs");
+	struct scenario *a = parse("a", t1), *b = parse("b", t2);
+	struct vfsim_exec_opts o = { .format = VFSIM_TRACE_TEXT,
+				     .policy = "random:3" };
+	struct vfsim_result r1, r2, r3;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	vfsim_exec(a, &o, &r1);
+	vfsim_exec(b, &o, &r2);
+	vfsim_exec(a, &o, &r3);
+	CU_ASSERT_EQUAL(r1.trace_hash, r3.trace_hash);
+	CU_ASSERT_STRING_EQUAL(r1.trace, r3.trace);
+	CU_ASSERT_EQUAL(r1.status, r3.status);
+	vfsim_result_free(&r1);
+	vfsim_result_free(&r2);
+	vfsim_result_free(&r3);
+	scenario_free(a);
+	scenario_free(b);
+	free(t1);
+	free(t2);
+}
+
+/* Several jobs find it too, and an exhausted dfs says so. */
+static void test_jobs_and_exhaustion(void)
+{
+	char *text = vt_read_text(
+		"tests/scenarios/races/hiprio-no-connected-check.vfs");
+	char *off_text = without_bug(text);
+	struct scenario *s = parse("race", text), *off = parse("off", off_text);
+	struct vfsim_explore_opts o = { .strategy = VFSIM_EXPLORE_RANDOM,
+					.runs = RACE_BUDGET,
+					.jobs = 2 };
+	struct vfsim_explore_result r;
+
+	CU_ASSERT_EQUAL(vfsim_explore(s, &o, &r), 1);
+	CU_ASSERT_PTR_NOT_NULL(r.minimized);
+	vfsim_explore_free(&r);
+	o.strategy = VFSIM_EXPLORE_DFS;
+	o.depth = 1;
+	o.runs = 0;
+	CU_ASSERT_EQUAL(vfsim_explore(off, &o, &r), 0);
+	CU_ASSERT(r.exhausted);
+	CU_ASSERT(r.runs > 1);
+	vfsim_explore_free(&r);
+	o.jobs = 1;
+	CU_ASSERT_EQUAL(vfsim_explore(off, &o, &r), 0);
+	CU_ASSERT(r.exhausted);
+	vfsim_explore_free(&r);
+	scenario_free(s);
+	scenario_free(off);
+	free(text);
+	free(off_text);
+}
+
+static int cli(const char *const *args, char **outp)
+{
+	char *argv[16], *buf = NULL, *ebuf = NULL;
+	size_t len = 0, elen = 0;
+	FILE *out = open_memstream(&buf, &len);
+	FILE *err = open_memstream(&ebuf, &elen);
+	int argc = 0, st;
+
+	while (args[argc])
+		argv[argc] = (char *)args[argc], argc++;
+	st = vfsim_cli_main(argc, argv, out, err);
+	fclose(out);
+	fclose(err);
+	free(ebuf);
+	if (outp)
+		*outp = buf;
+	else
+		free(buf);
+	return st;
+}
+
+static void test_command(void)
+{
+	char dir[] = "/tmp/vfsim-explore-XXXXXX", path[128], *out;
+	const char *race =
+		"tests/scenarios/races/hiprio-no-connected-check.vfs";
+	char *choices;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	CU_ASSERT_EQUAL(cli((const char *[]){ "vfsim", "explore", race,
+					      "--strategy", "dfs:1", "--out",
+					      dir, NULL },
+			    &out),
+			1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "schedules/s"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "distinct interleavings"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out, "minimized:"));
+	free(out);
+	/* the replay list fails `vfsim run` the same way */
+	snprintf(path, sizeof(path), "%s/choices.txt", dir);
+	choices = vt_read_text(path);
+	CU_ASSERT(!strncmp(choices, "replay:", 7));
+	free(choices);
+	snprintf(path, sizeof(path), "replay:%s/choices.txt", dir);
+	CU_ASSERT_EQUAL(cli((const char *[]){ "vfsim", "run", race, "--trace",
+					      "none", "--policy", path, NULL },
+			    NULL),
+			1);
+	CU_ASSERT_EQUAL(cli((const char *[]){ "vfsim", "explore",
+					      "tests/scenarios/removal.vfs",
+					      "--runs", "20", NULL },
+			    NULL),
+			0);
+	CU_ASSERT_EQUAL(cli((const char *[]){ "vfsim", "explore", race,
+					      "--strategy", "pct:0", NULL },
+			    NULL),
+			2);
+	CU_ASSERT_EQUAL(cli((const char *[]){ "vfsim", "explore", race,
+					      "--strategy", "bfs", NULL },
+			    NULL),
+			2);
+	CU_ASSERT_EQUAL(cli((const char *[]){ "vfsim", "explore", race,
+					      "--jobs", "0", NULL },
+			    NULL),
+			2);
+	CU_ASSERT_EQUAL(cli((const char *[]){ "vfsim", "explore", race,
+					      "--time", "x", NULL },
+			    NULL),
+			2);
+	CU_ASSERT_EQUAL(cli((const char *[]){ "vfsim", "explore", NULL }, NULL),
+			2);
+	CU_ASSERT_EQUAL(cli((const char *[]){ "vfsim", "explore",
+					      "/nonexistent.vfs", NULL },
+			    NULL),
+			2);
+	CU_ASSERT_EQUAL(
+		cli((const char *[]){ "vfsim", "explore", "--help", NULL },
+		    NULL),
+		0);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	CU_ASSERT_EQUAL(system(path), 0);
+}
+
+/*
+ * No seed crashes the process: remove-without-drain frees the queues
+ * under a done work still on its way to their lock (random:8 was a
+ * segfault in wq_wait() following the freed lock's poisoned wait list);
+ * now the lock in freed memory is a kasan.uaf report.
+ */
+static void test_no_seed_crashes(void)
+{
+	glob_t g;
+	unsigned seeds = vt_slow_build() ? 20 : 100;
+
+	CU_ASSERT_EQUAL_FATAL(glob("tests/scenarios/races/*.vfs", 0, NULL, &g),
+			      0);
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		char *text = vt_read_text(g.gl_pathv[i]);
+		struct scenario *s = parse(g.gl_pathv[i], text);
+		char policy[32];
+		unsigned uaf = 0;
+
+		for (unsigned seed = 1; s && seed <= seeds; seed++) {
+			struct vfsim_exec_opts o = { .format = VFSIM_TRACE_NONE,
+						     .policy = policy };
+			struct vfsim_result r;
+
+			snprintf(policy, sizeof(policy), "random:%u", seed);
+			CU_ASSERT(vfsim_exec(s, &o, &r) <= 1);
+			vfsim_result_free(&r);
+		}
+		if (strstr(g.gl_pathv[i], "remove-without-drain")) {
+			struct vfsim_exec_opts o = { .format = VFSIM_TRACE_TEXT,
+						     .policy = "random:8" };
+			struct vfsim_result r;
+
+			CU_ASSERT_EQUAL(vfsim_exec(s, &o, &r), 1);
+			uaf = r.trace && strstr(r.trace, "kasan.uaf");
+			CU_ASSERT(uaf);
+			vfsim_result_free(&r);
+		}
+		scenario_free(s);
+		free(text);
+	}
+	globfree(&g);
+}
+
+VT_SUITE(cli_explore, NULL, NULL, VT_CASE(test_races_found_and_not_without_bug),
+	 VT_CASE(test_no_seed_crashes), VT_CASE(test_deterministic),
+	 VT_CASE(test_reuse_keeps_runs_identical),
+	 VT_CASE(test_jobs_and_exhaustion), VT_CASE(test_command));
