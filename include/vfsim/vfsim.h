@@ -389,7 +389,7 @@ int vfsim_queue(struct vfsim *vm, unsigned index, struct vfsim_queue *q);
 
 /** @brief A request or FORGET parked on a queue's queued_reqs. */
 struct vfsim_parked {
-	uint64_t unique; ///< its FUSE unique (0 for a FORGET)
+	uint64_t unique; ///< its FUSE unique (FORGETs get one too)
 	uint32_t opcode; ///< its FUSE opcode (FORGET is 2)
 	uint64_t nodeid; ///< the inode it is about
 };
