@@ -88,6 +88,8 @@
 #include "sim/cli/scenario.h"
 #include "sim/kernel/sched.h"
 
+struct trace_event;
+
 /** @brief Format of vfsim_result::trace. */
 enum vfsim_trace_format {
 	VFSIM_TRACE_TEXT,  ///< one line per event (trace_format_text())
@@ -132,6 +134,13 @@ struct vfsim_exec_opts {
 	 *  replay of the recorded choices does past their end. */
 	sched_choose_fn choose;
 	void *choose_arg; ///< the argument of @c choose
+	/** also hand every trace event to this function (the library's
+	 *  trace sinks); NULL: none */
+	void (*on_event)(const struct trace_event *ev, void *arg);
+	void *on_event_arg; ///< passed to @c on_event
+	/** room for this many tasks added after the session was opened
+	 *  (vfsim_session_add_task()); 0 for a scenario's own tasks only */
+	size_t task_room;
 };
 
 /** @brief One `picture ring` snapshot. */
@@ -162,6 +171,9 @@ struct vfsim_result {
 	char *msc;     ///< the run as mscgen source, or NULL when not asked for
 	struct vfsim_picture *pictures; ///< ring pictures, in order taken
 	size_t nr_pictures;		///< number of pictures
+	/** guest kernel objects still allocated when the machine was taken
+	 *  down (each a leak) */
+	uint64_t leaks;
 	/** the set-up error's message when status is 2 */
 	char error[512];
 };

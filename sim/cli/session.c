@@ -83,6 +83,8 @@ static void sink(const struct trace_event *ev, void *arg)
 	if (e->out || e->msc)
 		record(e, ev, true);
 	vfsim_machine_event(&e->m, ev);
+	if (e->o->on_event)
+		e->o->on_event(ev, e->o->on_event_arg);
 
 	for (size_t i = 0; i < e->s->nr_triggers; i++) {
 		const struct scn_trigger *tr = &e->s->triggers[i];
@@ -105,7 +107,8 @@ static bool sink_wants(const char *kind, void *arg)
 
 void exec_sink_scope(struct exec *e)
 {
-	bool all = e->out || e->msc || e->until;
+	/* the library's sinks and run-until patterns see every event */
+	bool all = e->out || e->msc || e->until || e->o->on_event;
 
 	for (size_t i = 0; !all && i < e->s->nr_triggers; i++)
 		all = e->s->triggers[i].kind == SCN_TRIGGER_ON;
@@ -193,7 +196,10 @@ int vfsim_session_open(const struct scenario *s,
 	sched_set_max_steps(e->o->max_steps ? e->o->max_steps :
 					      VFSIM_MAX_STEPS);
 	sched_set_max_time(time_limit(e));
-	e->tasks = host_calloc(s->nr_tasks + 1, sizeof(*e->tasks));
+	/* Tasks are passed to their task by address: the array never
+	 * moves, so tasks added later need their room now. */
+	e->room = s->nr_tasks + e->o->task_room;
+	e->tasks = host_calloc(e->room + 1, sizeof(*e->tasks));
 	e->pending = host_calloc(s->nr_triggers + 1, sizeof(bool));
 	e->fired = host_calloc(s->nr_triggers + 1, sizeof(bool));
 	e->timers = host_calloc(s->nr_triggers + 1, sizeof(*e->timers));
@@ -219,6 +225,25 @@ int vfsim_session_open(const struct scenario *s,
 	return 0;
 }
 
+static void spawn(struct exec_task *et)
+{
+	et->t = task_spawn_flags(exec_task_fn, et, et->st->name, TASK_SYSCALL,
+				 et->st->cpu < 0 ? 0 : et->st->cpu,
+				 et->st->daemon ? TASK_F_DAEMON : 0);
+}
+
+int vfsim_session_add_task(struct vfsim_session *ss, size_t idx)
+{
+	struct exec *e = &ss->e;
+
+	if (idx >= e->room || idx >= e->s->nr_tasks)
+		return -ENOSPC;
+	exec_task_prepare(e, &e->tasks[idx], &e->s->tasks[idx], (unsigned)idx);
+	if (e->spawned)
+		spawn(&e->tasks[idx]);
+	return 0;
+}
+
 void vfsim_session_start(struct vfsim_session *ss)
 {
 	struct exec *e = &ss->e;
@@ -232,14 +257,9 @@ void vfsim_session_start(struct vfsim_session *ss)
 		if (tr->kind == SCN_TRIGGER_AT)
 			sim_timer_arm(&e->timers[i].timer, tr->ns, at_fire);
 	}
-	for (size_t i = 0; i < e->s->nr_tasks; i++) {
-		struct exec_task *et = &e->tasks[i];
-
-		et->t = task_spawn_flags(exec_task_fn, et, et->st->name,
-					 TASK_SYSCALL,
-					 et->st->cpu < 0 ? 0 : et->st->cpu,
-					 et->st->daemon ? TASK_F_DAEMON : 0);
-	}
+	for (size_t i = 0; i < e->s->nr_tasks; i++)
+		if (e->tasks[i].st)
+			spawn(&e->tasks[i]);
 }
 
 bool vfsim_session_started(const struct vfsim_session *ss)
@@ -390,7 +410,7 @@ int vfsim_session_close(struct vfsim_session *ss)
 		vfsim_machine_pause(&e->m, false);
 	vfsim_settle(&e->m);
 	shutdown_mounts(e);
-	e->leaks = vfsim_machine_destroy(&e->m);
+	r->leaks = e->leaks = vfsim_machine_destroy(&e->m);
 	exec_expect_after(e);
 	check_clear();
 	trace_reset(false);
