@@ -30,6 +30,7 @@
 static const char *const warn_at_shutdown[] = {
 	"bug-freeze-returns-0.vfs",
 	"bug-remove-without-drain.vfs",
+	"fault-dev.die.vfs",
 	"tour-3-dead-device.vfs",
 };
 
