@@ -72,7 +72,8 @@ struct gmem_stats {
  * @param size bytes of guest memory (rounded up to a power of two;
  *        0 selects GMEM_DEFAULT_SIZE)
  * @return 0, -EINVAL for a size beyond 4 GiB, -EBUSY when an arena
- *         already exists (the host's memory running out is host_oom())
+ *         already exists, -ENOMEM when the arena cannot be mapped (the
+ *         host's memory running out elsewhere is host_oom())
  */
 int gmem_init(u64 size);
 
@@ -251,7 +252,11 @@ static inline void gmem_read_valid(void *dst, gpa_t gpa, size_t len,
 				   const char *func)
 {
 	if (unlikely(!gmem_arena.base)) {
-		gmem_map_copy(gpa, dst, len, false);
+		/* the front end may have taken the region away since the
+		 * range was checked: read zeros, which the ring code then
+		 * refuses as it refuses any bad field */
+		if (gmem_map_copy(gpa, dst, len, false))
+			__builtin_memset(dst, 0, len);
 		return;
 	}
 	__builtin_memcpy(dst, gmem_valid_ptr(gpa, len, func), len);
@@ -262,7 +267,8 @@ static inline void gmem_write_valid(gpa_t gpa, const void *src, size_t len,
 				    const char *func)
 {
 	if (unlikely(!gmem_arena.base)) {
-		gmem_map_copy(gpa, (void *)src, len, true);
+		/* a region taken away since: nothing is written */
+		(void)gmem_map_copy(gpa, (void *)src, len, true);
 		return;
 	}
 	__builtin_memcpy(gmem_valid_ptr(gpa, len, func), src, len);
