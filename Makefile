@@ -27,6 +27,8 @@
 #                   I/O against a reference model (root)
 #   make test-backends  the guest model against QEMU's virtiofsd and vfsim
 #                   serve over vhost-user (root; docs/real-backends.md)
+#   make lab LAB=DIR ANSWER=FILE.c  a C lab's vfsim with the answer built in
+#   make labs-dist  the students' tree, without the reference solutions
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make format     rewrite sources with clang-format
 #   make clean
@@ -91,10 +93,18 @@ PROG_OBJ := $(BUILD)/obj/sim/cli/vfsim_main.o
 
 # Tests: one binary holding every suite.
 TEST_SRCS := $(sort $(wildcard tests/*.c tests/*/*.c tests/*/*/*.c))
-TEST_SRCS := $(filter-out tests/fuzz/% tests/bench/% tests/install/% tests/sweep/% tests/backends/%,$(TEST_SRCS))
+# tests/labs/ grades the labs with the vfsim program and labs/grade.sh
+# (and holds the C labs' reference answers, built by make lab): nothing
+# of the test binary's own build is under test there, so it is a binary
+# of its own that make test runs once, not again under Valgrind, ASan,
+# coverage or another architecture.
+TEST_SRCS := $(filter-out tests/fuzz/% tests/bench/% tests/install/% tests/sweep/% tests/backends/% tests/labs/%,$(TEST_SRCS))
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_BIN  := $(BUILD)/vfsim-tests
 TEST_LIBS := -lcunit
+# (make labs-dist leaves tests/labs/ out: the students' make test has none)
+LABS_TEST_BIN  := $(if $(wildcard tests/labs/test_labs.c),$(BUILD)/vfsim-labs-tests)
+LABS_TEST_OBJS := $(BUILD)/obj/tests/harness.o $(BUILD)/obj/tests/labs/test_labs.o
 
 FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 BENCH_SRCS := $(sort $(wildcard tests/bench/bench_*.c))
@@ -105,7 +115,7 @@ CORE_DIRS := fuse_proto sim guest device
 .PHONY: all run test test-arm64 test-s390x test-kernel test-fuse test-backends deps-backends check-layers check \
 	check-valgrind check-asan check-format check-install check-endian coverage docs fuzz \
 	bench install uninstall format clean deps deps-fuzz deps-kernel deps-cross-arm64 \
-	deps-cross-s390x reader sweep bench-compare
+	deps-cross-s390x reader sweep bench-compare lab labs-dist
 
 all: $(LIB) $(PROG)
 
@@ -131,6 +141,9 @@ $(PROG): $(PROG_OBJ) $(LIB)
 
 $(TEST_BIN): $(TEST_OBJS) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(TEST_OBJS) $(LIB) $(TEST_LIBS) $(LDLIBS) -o $@
+
+$(BUILD)/vfsim-labs-tests: $(LABS_TEST_OBJS)
+	$(CC) $(CFLAGS) $(LDFLAGS) $(LABS_TEST_OBJS) $(TEST_LIBS) $(LDLIBS) -o $@
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
@@ -174,11 +187,57 @@ test-fuse: $(PROG)
 run: $(PROG)
 	$(PROG) tour
 
+# --- make labs-dist: the students' tree ------------------------------------
+# DIST (default $(BUILD)/labs-dist): the repository as committed (git
+# archive HEAD: sources, docs, handouts, starters, the grader) without the
+# instructor's reference solutions and the tests that use them (tests/labs/),
+# checked to hold no solution before it is written out as a tarball too.
+DIST ?= $(BUILD)/labs-dist
+labs-dist:
+	rm -rf $(DIST) && mkdir -p $(DIST)
+	git archive --format=tar HEAD | tar -x -C $(DIST)
+	rm -rf $(DIST)/tests/labs
+	@if grep -rlE 'Reference solution, lab [0-9]' $(DIST) >/dev/null 2>&1; then \
+		echo "labs-dist: a reference solution is still in $(DIST)" >&2; exit 1; fi
+	tar -czf $(DIST).tar.gz -C $(dir $(DIST)) $(notdir $(DIST))
+	@echo "labs-dist: $(DIST) and $(DIST).tar.gz (no tests/labs/)"
+
+# --- make lab: a C lab's vfsim ----------------------------------------------
+# make lab LAB=lab7-forget ANSWER=my.c builds $(BUILD)/labs/LAB/vfsim (and
+# lab-tests when the lab names CUnit suites): the lab's file (labs/LAB/
+# lab.conf: source=) copied by labs/cut.py with the reference versions of
+# its functions (functions=) taken out and ANSWER included in their place,
+# linked before the library so that it replaces the reference object.
+# labs/grade.sh LAB ANSWER runs this, then grades with what it built.
+LAB_CONF = labs/$(LAB)/lab.conf
+lab_conf = $(shell sed -n 's/^$(1)[[:space:]]*=[[:space:]]*//p' $(LAB_CONF))
+LAB_OUT  = $(BUILD)/labs/$(LAB)
+lab: $(LIB) $(PROG_OBJ) $(BUILD)/obj/tests/harness.o
+	@test -f "$(LAB_CONF)" || { echo "make lab: no $(LAB_CONF) (LAB=a C lab's directory)" >&2; exit 2; }
+	@test -f "$(ANSWER)" || { echo "make lab: no ANSWER file '$(ANSWER)'" >&2; exit 2; }
+	@mkdir -p $(LAB_OUT)
+	python3 labs/cut.py $(call lab_conf,source) $(LAB_OUT)/lab.c \
+		"$(abspath $(ANSWER))" $(call lab_conf,functions)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-unused-function -c $(LAB_OUT)/lab.c -o $(LAB_OUT)/lab.o
+	$(CC) $(CFLAGS) $(LDFLAGS) $(PROG_OBJ) $(LAB_OUT)/lab.o $(LIB) $(LDLIBS) -o $(LAB_OUT)/vfsim
+	@rm -f $(LAB_OUT)/lab-tests
+	$(if $(call lab_conf,tests),$(CC) $(CPPFLAGS) $(CFLAGS) $(BUILD)/obj/tests/harness.o \
+		$(call lab_conf,tests) $(LAB_OUT)/lab.o $(LIB) $(TEST_LIBS) $(LDLIBS) -o $(LAB_OUT)/lab-tests)
+
 # T=name runs only the suites whose name contains "name". The suites that
 # start the program (labs/grade.sh, `vfsim run`) find it in VFSIM.
 test: deps check-layers
-	@$(MAKE) --no-print-directory $(TEST_BIN) $(PROG)
-	VFSIM=$(CURDIR)/$(PROG) $(TEST_BIN) $(T)
+	@$(MAKE) --no-print-directory $(TEST_BIN) $(LABS_TEST_BIN) $(PROG)
+	@a=0; b=0; \
+	echo "VFSIM=$(CURDIR)/$(PROG) $(TEST_BIN) $(T)"; \
+	VFSIM_TEST_PART=1 VFSIM=$(CURDIR)/$(PROG) $(TEST_BIN) $(T) || a=$$?; \
+	if [ -n "$(LABS_TEST_BIN)" ]; then \
+	echo "VFSIM=$(CURDIR)/$(PROG) $(LABS_TEST_BIN) $(T)"; \
+	VFSIM_TEST_PART=1 VFSIM=$(CURDIR)/$(PROG) $(LABS_TEST_BIN) $(T) || b=$$?; \
+	else b=77; fi; \
+	if [ $$a = 77 ] && [ $$b = 77 ]; then \
+		echo "make test: no suite matches '$(T)'" >&2; exit 2; fi; \
+	[ $$a = 0 -o $$a = 77 ] && [ $$b = 0 -o $$b = 77 ]
 
 # --- make test-arm64, make test-s390x -------------------------------------
 # Every suite built by Debian's cross compiler for another architecture

@@ -224,7 +224,7 @@ static bool virtio_fs_wait_in_flight_timeout(struct virtio_fs_vq *fsvq)
 					virtio_fs_drain_bound(fsvq->fs)))
 		return true;
 	TRACE(.kind = "virtio_fs.drain_timeout",
-	      .func = "virtio_fs_drain_queue", .queue = fsvq->name,
+	      .func = "virtio_fs_drain_queue", .queue = fsvq->tname,
 	      .detail = trace_fmt("in_flight=%ld", fsvq->in_flight));
 	return false;
 }
@@ -310,7 +310,7 @@ static void virtio_fs_drain_queue(struct virtio_fs_vq *fsvq)
 	list_for_each(pos, &fsvq->queued_reqs)
 		parked++;
 	TRACE(.kind = "virtio_fs.drain_wake", .func = "virtio_fs_drain_queue",
-	      .queue = fsvq->name,
+	      .queue = fsvq->tname,
 	      .detail = trace_fmt("in_flight=%ld parked=%u", fsvq->in_flight,
 				  parked));
 	virtio_fs_check_drained(fsvq, waited, gave_up, parked);
@@ -542,7 +542,7 @@ static void virtio_fs_hiprio_done_work(struct work_struct *work)
 		while ((forget = virtqueue_get_buf(vq, &len)) != NULL) {
 			TRACE(.kind = "virtio_fs.forget_done",
 			      .func = "virtio_fs_hiprio_done_work",
-			      .queue = fsvq->name,
+			      .queue = fsvq->tname,
 			      .unique = forget->req.ih.unique,
 			      .opcode = FUSE_FORGET);
 			kfree(forget);
@@ -598,7 +598,7 @@ static void virtio_fs_request_dispatch_work(struct work_struct *work)
 		list_del_init(&req->list);
 		spin_unlock(&fsvq->lock);
 		TRACE(.kind = "virtio_fs.end", .func = __func__,
-		      .queue = fsvq->name, .unique = req->in.h.unique,
+		      .queue = fsvq->tname, .unique = req->in.h.unique,
 		      .opcode = (s32)req->in.h.opcode,
 		      .detail = trace_fmt("error=%d", req->out.h.error));
 		fuse_request_end(req);
@@ -634,7 +634,7 @@ static void virtio_fs_request_dispatch_work(struct work_struct *work)
 			dec_in_flight_req(fsvq);
 			spin_unlock(&fsvq->lock);
 			TRACE(.kind = "virtio_fs.error", .func = __func__,
-			      .queue = fsvq->name, .unique = req->in.h.unique,
+			      .queue = fsvq->tname, .unique = req->in.h.unique,
 			      .opcode = (s32)req->in.h.opcode,
 			      .detail = trace_fmt("dispatch failed %d", ret));
 			fuse_request_end(req);
@@ -697,7 +697,7 @@ static int send_forget_request(struct virtio_fs_vq *fsvq,
 	spin_lock(&fsvq->lock);
 	if (!fsvq->connected) {
 		TRACE(.kind = "virtio_fs.forget_drop",
-		      .func = "send_forget_request", .queue = fsvq->name,
+		      .func = "send_forget_request", .queue = fsvq->tname,
 		      .unique = forget->req.ih.unique, .opcode = FUSE_FORGET,
 		      .detail = "queue stopped");
 		if (in_flight)
@@ -718,7 +718,7 @@ static int send_forget_request(struct virtio_fs_vq *fsvq,
 		if (virtio_fs_retry_later(fs, ret)) {
 			TRACE(.kind = "virtio_fs.forget_park",
 			      .func = "send_forget_request",
-			      .queue = fsvq->name,
+			      .queue = fsvq->tname,
 			      .unique = forget->req.ih.unique,
 			      .opcode = FUSE_FORGET,
 			      .detail = trace_fmt("err=%d", ret));
@@ -739,7 +739,7 @@ static int send_forget_request(struct virtio_fs_vq *fsvq,
 		} else {
 			TRACE(.kind = "virtio_fs.forget_drop",
 			      .func = "send_forget_request",
-			      .queue = fsvq->name,
+			      .queue = fsvq->tname,
 			      .unique = forget->req.ih.unique,
 			      .opcode = FUSE_FORGET,
 			      .detail = trace_fmt("err=%d", ret));
@@ -753,7 +753,7 @@ static int send_forget_request(struct virtio_fs_vq *fsvq,
 	if (!in_flight)
 		inc_in_flight_req(fsvq);
 	TRACE(.kind = "virtio_fs.forget", .func = "send_forget_request",
-	      .queue = fsvq->name, .unique = forget->req.ih.unique,
+	      .queue = fsvq->tname, .unique = forget->req.ih.unique,
 	      .opcode = FUSE_FORGET);
 	notify = virtqueue_kick_prepare(fsvq->vq);
 	spin_unlock(&fsvq->lock);
@@ -831,7 +831,7 @@ static void virtio_fs_hiprio_dispatch_work(struct work_struct *work)
 			fsvq->in_flight++;
 			TRACE(.kind = "virtio_fs.forget",
 			      .func = "virtio_fs_hiprio_dispatch_work",
-			      .queue = fsvq->name,
+			      .queue = fsvq->tname,
 			      .unique = forget->req.ih.unique,
 			      .opcode = FUSE_FORGET);
 			notify = virtqueue_kick_prepare(fsvq->vq);
@@ -1007,7 +1007,7 @@ static void virtio_fs_request_complete(struct fuse_req *req,
 		if (test_bit(FR_FINISHED, &req->flags)) {
 			TRACE(.kind = "virtio_fs.late_reply",
 			      .func = "virtio_fs_request_complete",
-			      .queue = fsvq->name, .unique = req->in.h.unique,
+			      .queue = fsvq->tname, .unique = req->in.h.unique,
 			      .detail = "request already ended by the core");
 			kfree(req->argbuf);
 			req->argbuf = NULL;
@@ -1023,7 +1023,7 @@ static void virtio_fs_request_complete(struct fuse_req *req,
 	if (args->out_pages && args->page_zeroing)
 		virtio_fs_zero_page_tail(args);
 	TRACE(.kind = "virtio_fs.complete",
-	      .func = "virtio_fs_request_complete", .queue = fsvq->name,
+	      .func = "virtio_fs_request_complete", .queue = fsvq->tname,
 	      .unique = req->in.h.unique, .opcode = (s32)req->in.h.opcode,
 	      .args = TRACE_FMT("error=%d", req->out.h.error));
 
@@ -1102,7 +1102,7 @@ static void virtio_fs_requests_done_work(struct work_struct *work)
 			}
 			TRACE(.kind = "virtio_fs.reply",
 			      .func = "virtio_fs_requests_done_work",
-			      .queue = fsvq->name, .unique = req->in.h.unique,
+			      .queue = fsvq->tname, .unique = req->in.h.unique,
 			      .opcode = (s32)req->in.h.opcode,
 			      .args = TRACE_FMT("len=%u", len));
 			if (virtio_fs_variant_in(fs, VFS_MAINLINE)) {
@@ -1208,7 +1208,7 @@ void virtio_fs_vq_done(struct virtqueue *vq)
 	if (!fsvq)
 		return;
 	TRACE(.kind = "virtio_fs.irq", .func = "virtio_fs_vq_done",
-	      .queue = fsvq->name);
+	      .queue = fsvq->tname);
 	schedule_work(&fsvq->done_work);
 }
 
@@ -1218,6 +1218,7 @@ static void virtio_fs_init_vq(struct virtio_fs *fs, struct virtio_fs_vq *fsvq,
 			      const char *name, bool hiprio)
 {
 	snprintf(fsvq->name, sizeof(fsvq->name), "%s", name);
+	fsvq->tname = trace_name(fsvq->name);
 	spin_lock_init(&fsvq->lock);
 	INIT_LIST_HEAD(&fsvq->queued_reqs);
 	INIT_LIST_HEAD(&fsvq->end_reqs);
@@ -1661,7 +1662,7 @@ static void virtio_fs_wake_forget_and_unlock(struct fuse_iqueue *fiq)
 			if (ret == -ENOMEM || ret == -ENOSPC) {
 				TRACE(.kind = "virtio_fs.forget_park",
 				      .func = "virtio_fs_wake_forget_and_unlock",
-				      .queue = fsvq->name, .unique = unique,
+				      .queue = fsvq->tname, .unique = unique,
 				      .opcode = FUSE_FORGET);
 				list_add_tail(&forget->list,
 					      &fsvq->queued_reqs);
@@ -1676,7 +1677,7 @@ static void virtio_fs_wake_forget_and_unlock(struct fuse_iqueue *fiq)
 		fsvq->in_flight++;
 		TRACE(.kind = "virtio_fs.forget",
 		      .func = "virtio_fs_wake_forget_and_unlock",
-		      .queue = fsvq->name, .unique = unique,
+		      .queue = fsvq->tname, .unique = unique,
 		      .opcode = FUSE_FORGET);
 		notify = virtqueue_kick_prepare(fsvq->vq);
 		spin_unlock(&fsvq->lock);
@@ -1912,7 +1913,7 @@ static int virtio_fs_enqueue_req(struct virtio_fs_vq *fsvq,
 		__fuse_get_request(req);
 	}
 	TRACE(.kind = "virtio_fs.enqueue", .func = "virtio_fs_enqueue_req",
-	      .queue = fsvq->name, .unique = req->in.h.unique,
+	      .queue = fsvq->tname, .unique = req->in.h.unique,
 	      .opcode = (s32)req->in.h.opcode,
 	      .args = TRACE_FMT("out_sgs=%u in_sgs=%u", out_sgs, in_sgs));
 	notify = virtqueue_kick_prepare(fsvq->vq);
@@ -1960,7 +1961,7 @@ static void virtio_fs_send_req(struct fuse_iqueue *fiq, struct fuse_req *req)
 	queue_id = virtio_fs_pick_queue(fs);
 	fsvq = &fs->vqs[queue_id];
 	TRACE(.kind = "virtio_fs.send", .func = "virtio_fs_send_req",
-	      .queue = fsvq->name, .unique = req->in.h.unique,
+	      .queue = fsvq->tname, .unique = req->in.h.unique,
 	      .opcode = (s32)req->in.h.opcode);
 retry:
 	ret = virtio_fs_enqueue_req(fsvq, req, false, GFP_ATOMIC);
@@ -1974,8 +1975,8 @@ retry:
 		}
 		if (ret == -ENOSPC) {
 			TRACE(.kind = "virtio_fs.park",
-			      .func = "virtio_fs_send_req", .queue = fsvq->name,
-			      .unique = req->in.h.unique,
+			      .func = "virtio_fs_send_req",
+			      .queue = fsvq->tname, .unique = req->in.h.unique,
 			      .opcode = (s32)req->in.h.opcode);
 			spin_lock(&fsvq->lock);
 			list_add_tail(&req->list, &fsvq->queued_reqs);
@@ -1985,7 +1986,7 @@ retry:
 		}
 		req->out.h.error = ret;
 		TRACE(.kind = "virtio_fs.error", .func = "virtio_fs_send_req",
-		      .queue = fsvq->name, .unique = req->in.h.unique,
+		      .queue = fsvq->tname, .unique = req->in.h.unique,
 		      .opcode = (s32)req->in.h.opcode,
 		      .detail = trace_fmt("virtio_fs_enqueue_req() failed %d",
 					  ret));
@@ -2032,7 +2033,7 @@ static void virtio_fs_wake_pending_and_unlock(struct fuse_iqueue *fiq)
 	fs = fiq->priv;
 	fsvq = &fs->vqs[queue_id];
 	TRACE(.kind = "virtio_fs.send",
-	      .func = "virtio_fs_wake_pending_and_unlock", .queue = fsvq->name,
+	      .func = "virtio_fs_wake_pending_and_unlock", .queue = fsvq->tname,
 	      .unique = req->in.h.unique, .opcode = (s32)req->in.h.opcode);
 
 	if (virtio_fs_variant_in(fs, VFS_V6_1)) {
@@ -2050,7 +2051,7 @@ retry_6_1:
 			if (ret == -ENOMEM || ret == -ENOSPC) {
 				TRACE(.kind = "virtio_fs.park",
 				      .func = "virtio_fs_wake_pending_and_unlock",
-				      .queue = fsvq->name,
+				      .queue = fsvq->tname,
 				      .unique = req->in.h.unique,
 				      .opcode = (s32)req->in.h.opcode);
 				spin_lock(&fsvq->lock);
@@ -2064,7 +2065,7 @@ retry_6_1:
 			req->out.h.error = ret;
 			TRACE(.kind = "virtio_fs.error",
 			      .func = "virtio_fs_wake_pending_and_unlock",
-			      .queue = fsvq->name, .unique = req->in.h.unique,
+			      .queue = fsvq->tname, .unique = req->in.h.unique,
 			      .opcode = (s32)req->in.h.opcode,
 			      .detail = trace_fmt(
 				      "virtio_fs_enqueue_req() failed %d",

@@ -60,6 +60,9 @@ struct virtio_fs_vq {
 	long in_flight;	      /**< buffers the device holds (+ parked) */
 	struct completion in_flight_zero; /**< mainline: in_flight hit 0 */
 	char name[VQ_NAME_LEN];		  /**< "hiprio" or "requests.N" */
+	/** sim: @c name interned (trace_name()), so that the trace records
+	 *  it without looking up a buffer's text at every event */
+	const char *tname;
 	struct virtio_fs *fs; /**< sim: its device (kernel: vq->vdev->priv) */
 	bool vq_deleted;      /**< sim: del_vqs freed the virtqueue */
 	u64 emptied_at; /**< sim: virtual time in_flight last dropped to 0 */

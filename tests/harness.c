@@ -75,8 +75,12 @@ int main(int argc, char **argv)
 		nr_suites++;
 	}
 	if (nr_suites == 0) {
-		fprintf(stderr, "vfsim-tests: no suite matches the filter\n");
 		CU_cleanup_registry();
+		/* make test runs two binaries (tests/labs/ is one of its
+		 * own): a filter may match only the other one's suites */
+		if (getenv("VFSIM_TEST_PART"))
+			return 77;
+		fprintf(stderr, "vfsim-tests: no suite matches the filter\n");
 		return 2;
 	}
 

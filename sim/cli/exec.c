@@ -80,6 +80,8 @@ void exec_run_item(struct exec *e, const struct scn_run_item *it)
 		return;
 	}
 	e->until = it->kind == SCN_RUN_UNTIL ? &it->match : NULL;
+	if (e->until)
+		exec_sink_scope(e);
 	e->until_hit = false;
 	e->over = false;
 	e->until_time = it->kind == SCN_RUN_UNTIL_TIME ? it->ns : 0;
@@ -94,7 +96,10 @@ void exec_run_item(struct exec *e, const struct scn_run_item *it)
 		st = SCHED_DONE;
 	if (ut.armed)
 		sim_timer_cancel(&ut);
-	e->until = NULL;
+	if (e->until) {
+		e->until = NULL;
+		exec_sink_scope(e);
+	}
 	e->until_time = 0;
 	e->status = st;
 	exec_note_status(e, st);

@@ -41,6 +41,10 @@ struct exec_op_state {
 	u64 runs;   ///< times it completed
 	u64 total;  ///< times the task's body runs it (its repeats' product)
 	int result; ///< the result of its last completed run
+	/** the path or handle its scn.op event names, interned
+	 *  (trace_name()) when written without `$i`, so the trace records
+	 *  it without looking its text up; NULL until it first runs */
+	const char *shown;
 };
 
 /** @brief One `task` block at run time. */
@@ -57,8 +61,9 @@ struct exec_task {
 	struct guest_fs *gfs;	   ///< its own mount, or NULL
 	struct exec_handle *handles; ///< handles by name
 	size_t nr_handles;	     ///< number of handles
-	/** the running operation's expanded texts (freed by run_op(), or by
-	 *  exec_tasks_free() when the task never got back) */
+	/** the running operation's texts expanded into copies (freed by
+	 *  run_op(), or by exec_tasks_free() when the task never got
+	 *  back); NULL for a text used as written */
 	char *op_text[5];
 };
 
@@ -147,6 +152,13 @@ int exec_errno_of(long ret);
 struct vfsim_session {
 	struct exec e; ///< the run
 };
+
+/**
+ * @brief Hand the sink every event while it writes them or a trigger or
+ * `run until` matches them, else only those the machine's checkers follow
+ * (trace_set_sink_filter()); called again whenever e->until changes.
+ */
+void exec_sink_scope(struct exec *e);
 
 /**
  * @brief The run is over: sched_tasks_done(), no `at`/`on` block due or

@@ -27,17 +27,22 @@ int exec_errno_of(long ret)
 	return ret < 0 ? (int)ret : 0;
 }
 
-static char *expand(const char *tmpl, unsigned long i)
+/* @tmpl for iteration @i: the template itself when it has no iteration
+ * mark (most have none, and an operation in a loop must not cost an
+ * allocation per field), else a copy also left in *@own for the caller
+ * to free. */
+static const char *expand(const char *tmpl, unsigned long i, char **own)
 {
 	size_t n;
 	char *p;
 
-	if (!tmpl)
-		return NULL;
+	*own = NULL;
+	if (!tmpl || !strchr(tmpl, SCN_ITER_MARK))
+		return tmpl;
 	n = scenario_expand(tmpl, i, NULL, 0);
 	p = host_malloc(n + 1);
 	scenario_expand(tmpl, i, p, n + 1);
-	return p;
+	return *own = p;
 }
 
 static struct exec_path *path_find(struct exec *e, struct guest_fs *gfs,
@@ -361,17 +366,35 @@ static int op_path(struct exec_task *et, const struct scn_op *op,
 	}
 }
 
+/* What @op's scn.op event names: its path, else its handle, else "";
+ * a text used as written is interned once for the operation. */
+static const char *shown_name(struct exec_task *et, const struct scn_op *op,
+			      const char *path, const char *hname)
+{
+	struct exec_op_state *o = &et->ops[op->ordinal];
+	const char *s = path ? path : hname;
+
+	if (!s)
+		return "";
+	/* expanded for this iteration: a copy of its own */
+	if (et->op_text[path ? 0 : 2])
+		return s;
+	if (!o->shown)
+		o->shown = trace_name(s);
+	return o->shown;
+}
+
 /* Run one operation with its text expanded for iteration @iter.
  * Returns its result; *why is set when an expect= did not hold. */
 static int run_op(struct exec_task *et, const struct scn_op *op,
 		  unsigned long iter, const char **why)
 {
 	struct exec *e = et->e;
-	char *path = et->op_text[0] = expand(op->path, iter);
-	char *path2 = et->op_text[1] = expand(op->path2, iter);
-	char *hname = et->op_text[2] = expand(op->handle, iter);
-	char *data = et->op_text[3] = expand(op->data, iter);
-	char *tag = et->op_text[4] = expand(op->tag, iter);
+	const char *path = expand(op->path, iter, &et->op_text[0]);
+	const char *path2 = expand(op->path2, iter, &et->op_text[1]);
+	const char *hname = expand(op->handle, iter, &et->op_text[2]);
+	const char *data = expand(op->data, iter, &et->op_text[3]);
+	const char *tag = expand(op->tag, iter, &et->op_text[4]);
 	struct guest_fs *gfs = et->gfs ? et->gfs : e->shared;
 	struct exec_handle *h = NULL;
 	int ret;
@@ -443,11 +466,10 @@ static int run_op(struct exec_task *et, const struct scn_op *op,
 	}
 out:
 	TRACE(.kind = "scn.op", .func = scenario_op_name(op->kind),
-	      .args = TRACE_FMT("op %u%s%s: %s%s%s", op->ordinal,
-				path || hname ? " " : "",
-				path ? path : (hname ? hname : ""),
-				exec_errname(ret), *why ? ", " : "",
-				*why ? *why : ""));
+	      .args = TRACE_FMT(
+		      "op %u%s%s: %s%s%s", op->ordinal,
+		      path || hname ? " " : "", shown_name(et, op, path, hname),
+		      exec_errname(ret), *why ? ", " : "", *why ? *why : ""));
 	for (size_t i = 0; i < 5; i++) {
 		free(et->op_text[i]);
 		et->op_text[i] = NULL;

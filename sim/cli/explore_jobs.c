@@ -24,12 +24,14 @@ struct job_head {
 	u64 nr_hashes, nr_found, failure_len;
 };
 
-static int put(int fd, const void *buf, size_t len)
+/* All of @len bytes through @fd, written (@out) or read; -1 on an error
+ * or an end of file before the last byte. */
+static int xfer(int fd, void *buf, size_t len, bool out)
 {
-	const char *p = buf;
+	char *p = buf;
 
 	while (len) {
-		ssize_t n = write(fd, p, len);
+		ssize_t n = out ? write(fd, p, len) : read(fd, p, len);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -41,21 +43,14 @@ static int put(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+static int put(int fd, const void *buf, size_t len)
+{
+	return xfer(fd, (void *)buf, len, true);
+}
+
 static int get(int fd, void *buf, size_t len)
 {
-	char *p = buf;
-
-	while (len) {
-		ssize_t n = read(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+	return xfer(fd, buf, len, false);
 }
 
 static void job_send(int fd, const struct xpart *p)

@@ -681,6 +681,11 @@ void vfsim_machine_event(struct vfsim_machine *m, const struct trace_event *ev)
 	req_ledger_event(m->reqs, ev);
 }
 
+bool vfsim_machine_follows(const char *kind)
+{
+	return req_ledger_follows(kind);
+}
+
 void vfsim_machine_ran(struct vfsim_machine *m, enum sched_status st)
 {
 	/* A dead or stalled device keeps what it holds for ever: requests

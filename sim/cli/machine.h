@@ -176,6 +176,12 @@ size_t vfsim_machine_destroy(struct vfsim_machine *m);
 void vfsim_machine_event(struct vfsim_machine *m, const struct trace_event *ev);
 
 /**
+ * @brief Whether vfsim_machine_event() does anything with events of kind
+ * @p kind: the sink may show the machine only those.
+ */
+bool vfsim_machine_follows(const char *kind);
+
+/**
  * @brief A run statement ended with @p st: when the machine can make no
  * more progress (done, deadlock), requests still open never end, and the
  * invariant says so, unless the device serving the guest is dead or

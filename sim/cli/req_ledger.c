@@ -287,6 +287,22 @@ static void unmounted(struct req_ledger *l, const struct trace_event *ev)
 	}
 }
 
+/* What the ledger makes of an event of kind @kind. */
+static u8 classify(const char *kind)
+{
+	if (!kind)
+		return K_OTHER;
+	return !strcmp(kind, "scn.op")	       ? K_SCN_OP :
+	       !strcmp(kind, "virtio_fs.send") ? K_SEND :
+	       !strcmp(kind, "fuse.end")       ? K_END :
+						 K_OTHER;
+}
+
+bool req_ledger_follows(const char *kind)
+{
+	return classify(kind) != K_OTHER;
+}
+
 static __attribute__((noinline)) u8 kind_learn(struct req_ledger *l, size_t i,
 					       const char *kind)
 {
@@ -294,10 +310,7 @@ static __attribute__((noinline)) u8 kind_learn(struct req_ledger *l, size_t i,
 	if (l->kinds[i].ptr && !l->kinds[i ^ 1].ptr)
 		i ^= 1;
 	l->kinds[i].ptr = kind;
-	l->kinds[i].kind = !strcmp(kind, "scn.op")	   ? K_SCN_OP :
-			   !strcmp(kind, "virtio_fs.send") ? K_SEND :
-			   !strcmp(kind, "fuse.end")	   ? K_END :
-							     K_OTHER;
+	l->kinds[i].kind = classify(kind);
 	return l->kinds[i].kind;
 }
 

@@ -36,6 +36,7 @@
 #ifndef VFSIM_SIM_CLI_REQ_LEDGER_H
 #define VFSIM_SIM_CLI_REQ_LEDGER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "sim/trace/trace.h"
@@ -63,6 +64,13 @@ void req_ledger_free(struct req_ledger *l);
  * @return check_invariant_add()'s result
  */
 int req_ledger_register(struct req_ledger *l);
+
+/**
+ * @brief Whether req_ledger_event() does anything with events of kind
+ * @p kind (NULL: an event without one): a trace sink may hand the ledger
+ * only those (trace_set_sink_filter()).
+ */
+bool req_ledger_follows(const char *kind);
 
 /**
  * @brief Take one event into account (see the file comment). The ledger

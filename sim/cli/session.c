@@ -66,6 +66,23 @@ static void sink(const struct trace_event *ev, void *arg)
 		e->until_hit = true;
 }
 
+/* The sink's filter when no event is written and nothing matches
+ * events: only the machine's checkers read them. */
+static bool sink_wants(const char *kind, void *arg)
+{
+	(void)arg;
+	return vfsim_machine_follows(kind);
+}
+
+void exec_sink_scope(struct exec *e)
+{
+	bool all = e->out || e->msc || e->until;
+
+	for (size_t i = 0; !all && i < e->s->nr_triggers; i++)
+		all = e->s->triggers[i].kind == SCN_TRIGGER_ON;
+	trace_set_sink_filter(all ? NULL : sink_wants, e);
+}
+
 static void at_fire(struct sim_timer *timer)
 {
 	struct exec_timer *t = container_of(timer, struct exec_timer, timer);
@@ -165,6 +182,7 @@ int vfsim_session_open(const struct scenario *s,
 	for (size_t i = 0; (e->out || e->msc) && i < trace_kept(); i++)
 		record(e, trace_event_at(i));
 	trace_set_sink(sink, e);
+	exec_sink_scope(e);
 	*ssp = ss;
 	return 0;
 }

@@ -51,6 +51,12 @@ static void spin_released(struct task *t, const spinlock_t *lock)
 							  TASK_HELD_LOCKS;
 
 	assert(t->spin_held > 0);
+	/* most locks are released last taken first: a pop */
+	if (t->spin_held <= TASK_HELD_LOCKS &&
+	    t->held[named - 1].lock == lock) {
+		t->spin_held--;
+		return;
+	}
 	for (unsigned i = named; i-- > 0;) {
 		if (t->held[i].lock != lock)
 			continue;

@@ -49,10 +49,14 @@ static struct {
 	const uint64_t *task_hash_var;
 	trace_sink_fn sink;
 	void *sink_arg;
+	trace_want_fn want; /* NULL: the sink takes every event */
+	void *want_arg;
+	uint32_t want_gen;    /* the sites' answers of another are stale */
 	const char *last_fmt; /* latest trace_fmt() result, already stored */
 } tr = { .hash = TRACE_FNV_OFFSET,
 	 .keep = true,
-	 .budget = TRACE_DEFAULT_BUDGET };
+	 .budget = TRACE_DEFAULT_BUDGET,
+	 .want_gen = 1 };
 
 bool trace_enabled;
 bool trace_over_budget;
@@ -170,6 +174,32 @@ void trace_set_sink(trace_sink_fn sink, void *arg)
 {
 	tr.sink = sink;
 	tr.sink_arg = arg;
+	trace_set_sink_filter(NULL, NULL);
+}
+
+void trace_set_sink_filter(trace_want_fn want, void *arg)
+{
+	tr.want = want;
+	tr.want_arg = arg;
+	/* a site's answer from 0 (never asked) is never current */
+	if (++tr.want_gen == 0)
+		tr.want_gen = 1;
+}
+
+/* Does the sink take @ev? The filter's answer for the site's kind,
+ * asked again when the kind or the filter changed. */
+static inline bool sink_wants(const struct trace_event *ev,
+			      struct trace_site *site)
+{
+	if (!tr.want)
+		return true;
+	if (trace_unlikely(site->want_gen != tr.want_gen ||
+			   site->want_kind != ev->kind)) {
+		site->want = tr.want(ev->kind, tr.want_arg);
+		site->want_kind = ev->kind;
+		site->want_gen = tr.want_gen;
+	}
+	return site->want;
 }
 
 const char *trace_fmt(const char *fmt, ...)
@@ -291,15 +321,21 @@ static inline uint64_t str_hash(const char *s)
 	return trace_imm_find(s, &h) ? h : trace_str_content_hash(s);
 }
 
-/* An event's words folded into one (multiply-add by the K_ constants),
- * from the hashes of its task, kind, function and queue and of its detail
- * (@d). Recording and trace_hash() both come here. */
-static inline uint64_t fold_word(const struct trace_event *ev, uint64_t th,
-				 uint64_t kh, uint64_t fh, uint64_t qh,
-				 uint64_t d)
+/* The part of an event's folded word that its kind, function and queue
+ * contribute, from their hashes: constant for a call site that names the
+ * same three every time, so the site keeps it (site_names()). */
+static inline uint64_t names_word(uint64_t kh, uint64_t fh, uint64_t qh)
 {
-	return ev->time_ns * K_TIME + th * K_TASK + kh * K_KIND + fh * K_FUNC +
-	       qh * K_QUEUE +
+	return kh * K_KIND + fh * K_FUNC + qh * K_QUEUE;
+}
+
+/* An event's words folded into one (multiply-add by the K_ constants),
+ * from the hashes of its task (@th) and detail (@d) and names_word()
+ * (@nw). Recording and trace_hash() both come here. */
+static inline uint64_t fold_word(const struct trace_event *ev, uint64_t th,
+				 uint64_t nw, uint64_t d)
+{
+	return ev->time_ns * K_TIME + th * K_TASK + nw +
 	       ((uint64_t)(uint32_t)ev->head | (uint64_t)(uint32_t)ev->avail_idx
 						       << 32) *
 		       K_IDX +
@@ -339,11 +375,12 @@ static void fold_kept(void)
 	for (; tr.hashed < tr.nr_kept; tr.hashed++) {
 		const struct trace_event *ev = trace_event_at(tr.hashed);
 
-		tr.hash = trace_mix(tr.hash, fold_word(ev, str_hash(ev->task),
-						       str_hash(ev->kind),
-						       str_hash(ev->func),
-						       str_hash(ev->queue),
-						       kept_detail_hash(ev)));
+		tr.hash = trace_mix(tr.hash,
+				    fold_word(ev, str_hash(ev->task),
+					      names_word(str_hash(ev->kind),
+							 str_hash(ev->func),
+							 str_hash(ev->queue)),
+					      kept_detail_hash(ev)));
 	}
 }
 
@@ -370,11 +407,41 @@ static inline bool keep(const struct trace_event *ev, int detail_stable)
 	return true;
 }
 
+/* The site's names (kind, function, queue) become pointers that stay
+ * valid, and their names_word(). */
+static __attribute__((noinline)) uint64_t
+site_names_slow(struct trace_event *ev, struct trace_site *site)
+{
+	uint64_t kh, fh, qh;
+
+	kh = ev->kind ? site_ref(&ev->kind, &site->kind, &site->kind_h) : 0;
+	fh = ev->func ? site_ref(&ev->func, &site->func, &site->func_h) : 0;
+	qh = ev->queue ? site_ref(&ev->queue, &site->queue, &site->queue_h) : 0;
+	/* The site's three may have moved even when they are not @ev's (a
+	 * NULL or a buffer's text leaves its own untouched): its word
+	 * follows them, so that it is right whenever they match. */
+	site->names = names_word(site->kind_h, site->func_h, site->queue_h);
+	return names_word(kh, fh, qh);
+}
+
+/* names_word() of @ev's names: the site's, kept for the three it saw
+ * last (a site's names are literals or interned names, the same every
+ * time, in all but a few sites); a fresh site's zeroes stand for three
+ * NULLs. */
+static inline uint64_t site_names(struct trace_event *ev,
+				  struct trace_site *site)
+{
+	if (ev->kind == site->kind && ev->func == site->func &&
+	    ev->queue == site->queue)
+		return site->names;
+	return site_names_slow(ev, site);
+}
+
 void trace_emit(struct trace_event *ev, struct trace_site *site)
 {
 	const struct trace_args *a = ev->args;
 	int detail_stable = 1;
-	uint64_t d = 0, th, kh, fh, qh;
+	uint64_t d = 0, th, nw;
 
 	ev->seq = ++tr.count;
 	ev->time_ns = tr.now_var ? *tr.now_var : tr.now ? tr.now() : 0;
@@ -386,10 +453,7 @@ void trace_emit(struct trace_event *ev, struct trace_site *site)
 			ev->task = tr.task_name ? tr.task_name() : "-";
 		th = trace_name_ref(&ev->task);
 	}
-	/* names become pointers that stay valid */
-	kh = ev->kind ? site_ref(&ev->kind, &site->kind, &site->kind_h) : 0;
-	fh = ev->func ? site_ref(&ev->func, &site->func, &site->func_h) : 0;
-	qh = ev->queue ? site_ref(&ev->queue, &site->queue, &site->queue_h) : 0;
+	nw = site_names(ev, site);
 	if (ev->detail)
 		ev->args = a = NULL;
 	/* A kept event is hashed when the hash is asked for: here it only
@@ -426,10 +490,10 @@ void trace_emit(struct trace_event *ev, struct trace_site *site)
 			d = d * K_DET + v;
 		}
 	}
-	tr.hash = trace_mix(tr.hash, fold_word(ev, th, kh, fh, qh, d));
+	tr.hash = trace_mix(tr.hash, fold_word(ev, th, nw, d));
 out:
 	tr.last_fmt = NULL;
-	if (tr.sink)
+	if (tr.sink && sink_wants(ev, site))
 		tr.sink(ev, tr.sink_arg);
 }
 

@@ -107,14 +107,18 @@ extern bool trace_enabled;
  * the site finds them by comparing a pointer. The trace's own.
  */
 struct trace_site {
-	const char *kind;  /**< last kind (a pointer that stays valid) */
-	const char *func;  /**< last function */
-	const char *queue; /**< last queue */
-	const char *fmt;   /**< last TRACE_FMT() format */
-	uint64_t kind_h;   /**< their content hashes */
-	uint64_t func_h;   /**< @see kind_h */
-	uint64_t queue_h;  /**< @see kind_h */
-	uint64_t fmt_h;	   /**< @see kind_h */
+	const char *kind;      /**< last kind (a pointer that stays valid) */
+	const char *func;      /**< last function */
+	const char *queue;     /**< last queue */
+	const char *fmt;       /**< last TRACE_FMT() format */
+	uint64_t kind_h;       /**< their content hashes */
+	uint64_t func_h;       /**< @see kind_h */
+	uint64_t queue_h;      /**< @see kind_h */
+	uint64_t fmt_h;	       /**< @see kind_h */
+	uint64_t names;	       /**< what kind, func and queue add to the hash */
+	const char *want_kind; /**< kind the sink's filter was last asked */
+	uint32_t want_gen;     /**< filter generation of that answer */
+	bool want;	       /**< the answer: the sink takes the kind */
 };
 
 /** @brief Emit an event; see the file comment. Arguments are not evaluated
@@ -285,8 +289,29 @@ void trace_set_context(uint64_t (*now)(void), const char *(*task_name)(void));
 void trace_set_context_vars(const uint64_t *now, const char *const *task_name,
 			    const uint64_t *task_hash);
 
-/** @brief Set (or clear with NULL) the streaming sink. */
+/** @brief Set (or clear with NULL) the streaming sink; it receives
+ *  every event until trace_set_sink_filter() says otherwise. */
 void trace_set_sink(trace_sink_fn sink, void *arg);
+
+/** @brief Says whether the sink takes events of kind @p kind (NULL for
+ *  an event without a kind); the same kind must always get the same
+ *  answer until the filter is set again. */
+typedef bool (*trace_want_fn)(const char *kind, void *arg);
+
+/**
+ * @brief Hand the sink only the events whose kind @p want accepts (NULL:
+ * every event, the default).
+ *
+ * The answer is asked once per call site and kind and remembered there,
+ * so an event the sink does not take costs a pointer comparison, not a
+ * call: a consumer that follows a few kinds (a request ledger) no longer
+ * pays for every event. Setting the filter again, or the sink, forgets
+ * every answer. Only the sink is filtered: the hash, the count and the
+ * kept events still see every event.
+ * @param want the filter, or NULL for every event
+ * @param arg passed to @p want
+ */
+void trace_set_sink_filter(trace_want_fn want, void *arg);
 
 /**
  * @brief Record one event (what TRACE() calls). Fills in @p ev's seq,

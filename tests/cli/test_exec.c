@@ -175,6 +175,33 @@ static void test_migrate_and_long_names(void)
 	diag = NULL;
 }
 
+/* A scenario's marks and verdicts are not the machine's doing: before,
+ * a mark satisfied `expect trace contains`, and a second `expect trace
+ * lacks "X"` failed on the first one's verdict, which names X. */
+static void test_trace_expectations_skip_notes(void)
+{
+	struct vfsim_result r;
+
+	CU_ASSERT_EQUAL(run_text("at 1us\n  mark \"virtio_fs.park\"\nend\n"
+				 "run\n"
+				 "expect trace lacks \"virtio_fs.park\"\n"
+				 "expect trace lacks \"virtio_fs.park\"\n"
+				 "expect trace count \"virtio_fs.park\" == 0\n"
+				 "expect trace contains \"task.exit\"\n",
+				 NULL, &r),
+			0);
+	CU_ASSERT_EQUAL(r.failed, 0);
+	vfsim_result_free(&r);
+	CU_ASSERT_EQUAL(run_text("at 1us\n  mark \"virtio_fs.park\"\nend\n"
+				 "run\n"
+				 "expect trace contains \"virtio_fs.park\"\n",
+				 NULL, &r),
+			1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(diag, "t.vfs:5:1: expectation failed"));
+	vfsim_result_free(&r);
+}
+
 VT_SUITE(cli_exec, NULL, NULL, VT_CASE(test_error_paths),
+	 VT_CASE(test_trace_expectations_skip_notes),
 	 VT_CASE(test_freeze_restore_actions), VT_CASE(test_setup_errors),
 	 VT_CASE(test_pattern_file), VT_CASE(test_migrate_and_long_names));

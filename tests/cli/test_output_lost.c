@@ -106,6 +106,11 @@ static void test_other_commands(void)
 	CU_ASSERT_EQUAL(run_full(0, &f, "run", "--help", NULL), 3);
 	CU_ASSERT_EQUAL(run_full(100, &f, "tour", "--part", "1", NULL), 3);
 	CU_ASSERT_PTR_NOT_NULL(strstr(errs, "could not be written"));
+	CU_ASSERT_EQUAL(run_full(0, &f, "run", "tests/scenarios/ops.vfs",
+				 "--parse-only", NULL),
+			3);
+	CU_ASSERT_STRING_EQUAL(errs, "vfsim: the scenario could not be "
+				     "written: No space left on device\n");
 	/* an error exit with nothing for standard output stays what it was */
 	CU_ASSERT_EQUAL(run_full(0, &f, "run", NULL), 2);
 	CU_ASSERT_EQUAL(run_full(0, &f, "tour", "--part", "9", NULL), 2);

@@ -185,6 +185,28 @@ static void test_scenario_error_exit_2(void)
 	CU_ASSERT_STRING_EQUAL(out_text, ""); /* nothing ran */
 }
 
+/* --parse-only prints what the parser read and runs nothing: comments
+ * and spelling go, defaults stay out, a dormant event block is kept as
+ * written; a file that does not parse is exit 2 as for a run. */
+static void test_parse_only(void)
+{
+	const char *f = scenario_file(
+		"p.vfs", "# a comment\nmachine   queue-size=8 # ring\n"
+			 "task t\n  mount\n  sleep 1500us\nend\n"
+			 "at 100s\n  unplug\nend\nrun\nexpect status done\n");
+
+	CU_ASSERT_EQUAL(vfsim("run", f, "--parse-only", NULL), 0);
+	CU_ASSERT_STRING_EQUAL(out_text, "machine queue-size=8\n"
+					 "task t\n  mount\n  sleep 1500us\n"
+					 "end\nat 100s\n  unplug\nend\n"
+					 "run\nexpect status done\n");
+	CU_ASSERT_STRING_EQUAL(err_text, "");
+	CU_ASSERT_EQUAL(vfsim("run", "tests/scenarios/bad/unknown-op.vfs",
+			      "--parse-only", NULL),
+			2);
+	CU_ASSERT_STRING_EQUAL(out_text, "");
+}
+
 /* Errors only the machine can find are scenario errors too. */
 static void test_machine_error_exit_2(void)
 {
@@ -426,7 +448,7 @@ static void test_out_dir_errors(void)
 
 VT_SUITE(cli_vfsim, setup, cleanup, VT_CASE(test_help_and_version),
 	 VT_CASE(test_variant_option), VT_CASE(test_usage_errors),
-	 VT_CASE(test_scenario_error_exit_2),
+	 VT_CASE(test_scenario_error_exit_2), VT_CASE(test_parse_only),
 	 VT_CASE(test_machine_error_exit_2),
 	 VT_CASE(test_failed_expectations_exit_1),
 	 VT_CASE(test_expect_before_run), VT_CASE(test_out_dir),

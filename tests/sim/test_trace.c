@@ -226,6 +226,122 @@ static void test_sink_sees_every_event(void)
 	CU_ASSERT_EQUAL(sink_last_seq, 5);
 }
 
+static int want_asked;
+
+static bool want_b(const char *kind, void *arg)
+{
+	want_asked++;
+	return kind && !strcmp(kind, (const char *)arg);
+}
+
+/* One call site, its kind given by a variable, as some TRACE()s do. */
+static void emit_kind(const char *kind)
+{
+	TRACE(.kind = kind, .func = "f");
+}
+
+/* A filtered sink gets only the kinds it takes, asked once per site and
+ * kind; the hash and the count still see every event; the same events
+ * hash the same with or without a filter; a new filter or sink is asked
+ * again. */
+static void test_sink_filter(void)
+{
+	char buf[8];
+	int one = 1;
+	u64 h;
+
+	setup();
+	trace_set_keep(false);
+	for (int i = 0; i < 4; i++) {
+		emit_kind("a");
+		emit_kind("b");
+	}
+	h = trace_hash();
+
+	setup();
+	trace_set_keep(false);
+	sink_calls = want_asked = 0;
+	trace_set_sink(sink, &one);
+	trace_set_sink_filter(want_b, "b");
+	for (int i = 0; i < 4; i++) {
+		emit_kind("a");
+		/* a kind in a buffer is the same kind as the literal */
+		snprintf(buf, sizeof(buf), "%s", "b");
+		emit_kind(buf);
+	}
+	CU_ASSERT_EQUAL(sink_calls, 4);
+	CU_ASSERT_EQUAL(sink_last_seq, 8);
+	CU_ASSERT_EQUAL(trace_count(), 8);
+	CU_ASSERT_EQUAL(trace_hash(), h);
+	/* the site's kind changes at every event: asked each time */
+	CU_ASSERT_EQUAL(want_asked, 8);
+
+	/* one kind per site: asked once */
+	want_asked = sink_calls = 0;
+	trace_set_sink_filter(want_b, "k");
+	for (int i = 0; i < 5; i++)
+		TRACE(.kind = "k", .func = "f");
+	CU_ASSERT_EQUAL(sink_calls, 5);
+	CU_ASSERT_EQUAL(want_asked, 1);
+
+	/* a new filter forgets the answers */
+	trace_set_sink_filter(want_b, "x");
+	emit_kind("b");
+	CU_ASSERT_EQUAL(sink_calls, 5);
+	/* setting the sink again takes every event */
+	trace_set_sink(sink, &one);
+	emit_kind("b");
+	emit_kind("a");
+	CU_ASSERT_EQUAL(sink_calls, 7);
+	trace_set_sink(NULL, NULL);
+}
+
+/* One call site whose names change from event to event. */
+static void emit_names(const char *kind, const char *func, const char *queue)
+{
+	TRACE(.kind = kind, .func = func, .queue = queue, .head = 1);
+}
+
+/* A run of @keep's events from sites whose names vary (NULL, literals,
+ * a buffer's text): the hash. */
+static u64 varying_names_hash(bool keep)
+{
+	char buf[16];
+
+	setup();
+	trace_set_keep(keep);
+	for (int i = 0; i < 6; i++) {
+		snprintf(buf, sizeof(buf), "q%d", i % 2);
+		emit_names("k", "f", NULL);
+		emit_names("k", i % 3 ? "f" : "g", "q0");
+		emit_names(NULL, "f", buf);
+		emit_names("k", NULL, i % 2 ? NULL : "q1");
+		TRACE(.kind = "k", .func = "f", .queue = buf);
+	}
+	return trace_hash();
+}
+
+/* A site remembers what its names add to the hash; the kept events are
+ * hashed from their strings when the hash is asked for, without it: the
+ * two agree whatever the names do. */
+static void test_site_names_hash(void)
+{
+	u64 kept = varying_names_hash(true);
+
+	CU_ASSERT_EQUAL(varying_names_hash(false), kept);
+	/* and a name's change is seen */
+	setup();
+	trace_set_keep(false);
+	emit_names("k", "f", "q0");
+	emit_names("k", "f", "q0");
+	kept = trace_hash();
+	setup();
+	trace_set_keep(false);
+	emit_names("k", "f", "q0");
+	emit_names("k", "f", "q1");
+	CU_ASSERT_NOT_EQUAL(trace_hash(), kept);
+}
+
 static void test_long_detail_written_whole(void)
 {
 	char *big = malloc(2000), *buf;
@@ -478,8 +594,8 @@ VT_SUITE(sim_trace, setup, teardown, VT_CASE(test_text_format),
 	 VT_CASE(test_hash_is_deterministic_and_sensitive),
 	 VT_CASE(test_disabled_records_nothing),
 	 VT_CASE(test_keep_off_still_hashes), VT_CASE(test_find_and_interning),
-	 VT_CASE(test_sink_sees_every_event),
-	 VT_CASE(test_long_detail_written_whole),
+	 VT_CASE(test_sink_sees_every_event), VT_CASE(test_sink_filter),
+	 VT_CASE(test_site_names_hash), VT_CASE(test_long_detail_written_whole),
 	 VT_CASE(test_detail_outlives_its_source),
 	 VT_CASE(test_explicit_task_overrides_context),
 	 VT_CASE(test_deferred_detail_matches_printf),
