@@ -4,8 +4,10 @@
 #
 #   make            build build/libvfsim.a and build/vfsim
 #   make run        the guided tour (vfsim tour)
-#   make test       install missing tools, build and run every CUnit suite
-#                   (make test T=suite runs the suites whose name has "suite")
+#   make test       install missing tools, build and run every CUnit suite,
+#                   then the examples against the installed library and
+#                   the man pages' check (make test T=suite runs only the
+#                   suites whose name has "suite")
 #   make check      the suites under Valgrind, then under ASan+UBSan, the
 #                   clang-format check, check-endian and an install check
 #   make coverage   gcov/lcov report in build/coverage/, >= 90% lines required
@@ -29,7 +31,11 @@
 #                   serve over vhost-user (root; docs/real-backends.md)
 #   make lab LAB=DIR ANSWER=FILE.c  a C lab's vfsim with the answer built in
 #   make labs-dist  the students' tree, without the reference solutions
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR=: the program, libvfsim.a,
+#                   <vfsim/vfsim.h>, vfsim.pc and the man pages
+#   make examples   examples/*.c built against the library installed in a
+#                   scratch prefix, with pkg-config, and run (make test
+#                   runs it)
 #   make format     rewrite sources with clang-format
 #   make clean
 #
@@ -39,6 +45,13 @@
 # targets in tests/fuzz/fuzz_*.c, benchmarks in tests/bench/bench_*.c.
 
 VERSION := 0.1.0
+
+# Builds run in parallel, one job per CPU, unless the command line says
+# otherwise (make -j1, make -j4: a -j given there wins). Sub-makes share
+# the top one's jobs.
+ifeq ($(MAKELEVEL),0)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+endif
 
 # Recipes use bash features (PIPESTATUS, pipefail).
 SHELL := /bin/bash
@@ -75,11 +88,11 @@ CFLAGS   += $(CSTD) $(OPT) $(WARN) -MMD -MP
 LDLIBS   += -lm
 
 # Library: every module, the program's scenario engine included.
-LIB_DIRS := fuse_proto sim/trace sim/kernel sim/virtio sim/vmm guest device sim/cli
+LIB_DIRS := fuse_proto sim/trace sim/kernel sim/virtio sim/vmm guest device sim/cli lib
 LIB_SRCS := $(filter-out sim/cli/vfsim_main.c,$(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))))
-LIB_HDRS := $(sort $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.h)))
-# Headers private to one module are not installed.
-PUB_HDRS := $(filter-out %_internal.h fuse_proto/fuse_optable.h,$(LIB_HDRS))
+# The API: <vfsim/vfsim.h> (and the topic headers it includes), the only
+# headers installed; everything else of the tree is internal.
+PUB_HDRS := $(sort $(wildcard include/vfsim/*.h))
 # The guest sources, built into the program for the reader view
 # (vfsim source, make reader): a C file generated from them.
 GUEST_SRCS := $(sort $(wildcard guest/*.c guest/*.h))
@@ -89,6 +102,8 @@ LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(GEN_SRCS:%.c=$(BUILD)/obj/%.o)
 LIB      := $(BUILD)/libvfsim.a
 
 PROG     := $(BUILD)/vfsim
+# Made with the man pages (see make install).
+MAN_STAMP := $(BUILD)/man/.made
 PROG_OBJ := $(BUILD)/obj/sim/cli/vfsim_main.o
 
 # Tests: one binary holding every suite.
@@ -110,11 +125,11 @@ FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 BENCH_SRCS := $(sort $(wildcard tests/bench/bench_*.c))
 
 # Core sources the quality gates look at.
-CORE_DIRS := fuse_proto sim guest device
+CORE_DIRS := fuse_proto sim guest device lib
 
 .PHONY: all run test test-arm64 test-s390x test-kernel test-fuse test-backends deps-backends check-layers check \
 	check-valgrind check-asan check-format check-install check-endian coverage docs fuzz \
-	bench install uninstall format clean deps deps-fuzz deps-kernel deps-cross-arm64 \
+	bench install uninstall examples man-check format clean deps deps-fuzz deps-kernel deps-cross-arm64 \
 	deps-cross-s390x reader sweep bench-compare lab labs-dist
 
 all: $(LIB) $(PROG)
@@ -137,7 +152,18 @@ $(LIB): $(LIB_OBJS)
 	$(if $(LIB_OBJS),$(AR) rcs $@ $(LIB_OBJS),$(AR) rcs $@)
 
 $(PROG): $(PROG_OBJ) $(LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) $(PROG_OBJ) $(LIB) $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $(LDFLAGS) $(PROG_OBJ) $(LIB) $(LDLIBS) $(EDIT_LIBS) -o $@
+
+# The program's line editor: libedit, when the compiler finds its header
+# and links it (a cross compiler without the target's libedit, whose
+# header it may still see in /usr/include, builds the program without it).
+HAVE_LIBEDIT := $(shell printf '\043include <editline/readline.h>\nint main(void) { return 0; }\n' | \
+	$(CC) -x c - -ledit -o /dev/null >/dev/null 2>&1 && echo 1)
+ifeq ($(HAVE_LIBEDIT),1)
+# the tests learn from it whether the program edits lines
+CPPFLAGS += -DVFSIM_HAVE_LIBEDIT
+EDIT_LIBS := -ledit
+endif
 
 $(TEST_BIN): $(TEST_OBJS) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(TEST_OBJS) $(LIB) $(TEST_LIBS) $(LDLIBS) -o $@
@@ -219,7 +245,7 @@ lab: $(LIB) $(PROG_OBJ) $(BUILD)/obj/tests/harness.o
 	python3 labs/cut.py $(call lab_conf,source) $(LAB_OUT)/lab.c \
 		"$(abspath $(ANSWER))" $(call lab_conf,functions)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-unused-function -c $(LAB_OUT)/lab.c -o $(LAB_OUT)/lab.o
-	$(CC) $(CFLAGS) $(LDFLAGS) $(PROG_OBJ) $(LAB_OUT)/lab.o $(LIB) $(LDLIBS) -o $(LAB_OUT)/vfsim
+	$(CC) $(CFLAGS) $(LDFLAGS) $(PROG_OBJ) $(LAB_OUT)/lab.o $(LIB) $(LDLIBS) $(EDIT_LIBS) -o $(LAB_OUT)/vfsim
 	@rm -f $(LAB_OUT)/lab-tests
 	$(if $(call lab_conf,tests),$(CC) $(CPPFLAGS) $(CFLAGS) $(BUILD)/obj/tests/harness.o \
 		$(call lab_conf,tests) $(LAB_OUT)/lab.o $(LIB) $(TEST_LIBS) $(LDLIBS) -o $(LAB_OUT)/lab-tests)
@@ -238,6 +264,31 @@ test: deps check-layers
 	if [ $$a = 77 ] && [ $$b = 77 ]; then \
 		echo "make test: no suite matches '$(T)'" >&2; exit 2; fi; \
 	[ $$a = 0 -o $$a = 77 ] && [ $$b = 0 -o $$b = 77 ]
+	@if [ -z "$(T)" ]; then \
+		$(MAKE) --no-print-directory examples && \
+		$(MAKE) --no-print-directory man-check; fi
+
+# The man pages hold their --help texts (after a change to one).
+man-check: $(MAN_STAMP)
+	python3 scripts/man.py --check $(PROG) $(BUILD)/man
+
+# --- make examples: a user's programs, against the installed library ----
+# Installed into a scratch prefix; each example is built with nothing but
+# what pkg-config says (and CUnit for the CUnit one), then run.
+EXAMPLES     := $(sort $(wildcard examples/*.c))
+EXAMPLE_DIR  := $(BUILD)/examples
+EXAMPLE_PREF := $(CURDIR)/$(EXAMPLE_DIR)/prefix
+examples: all
+	@rm -rf $(EXAMPLE_DIR)
+	@$(MAKE) --no-print-directory install PREFIX=$(EXAMPLE_PREF) >/dev/null
+	@set -e; export PKG_CONFIG_PATH=$(EXAMPLE_PREF)/lib/pkgconfig; \
+	for f in $(EXAMPLES); do \
+		b=$(EXAMPLE_DIR)/$$(basename $$f .c); \
+		case $$f in *cunit*) extra=-lcunit;; *) extra=;; esac; \
+		$(CC) $(CSTD) $(WARN) $$f $$(pkg-config --cflags --libs vfsim) \
+			$$extra -o $$b; \
+		echo "example: $$b"; $$b; \
+	done
 
 # --- make test-arm64, make test-s390x -------------------------------------
 # Every suite built by Debian's cross compiler for another architecture
@@ -271,6 +322,7 @@ check-layers:
 	@python3 scripts/layers.py check
 	@python3 scripts/layers.py self-test
 	@python3 scripts/layers.py sync docs/architecture.md
+	@python3 scripts/fault_sites.py check
 
 # --- make reader: each variant's view of the guest sources --------------
 # build/reader/VARIANT/guest/*.[ch], each file folded for that driver
@@ -319,9 +371,16 @@ check-format:
 	fi
 
 # Install into a scratch prefix and build a user's program with pkg-config.
+# Only the API's headers are installed, and a man page per command.
 check-install:
 	@rm -rf $(BUILD)/install-check
 	@$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/install-check/prefix >/dev/null
+	@cd $(BUILD)/install-check/prefix && got="$$(find include share -type f | sort | tr '\n' ' ')"; \
+		want="$$(for h in $(PUB_HDRS); do echo $${h}; done; \
+			for m in $(BUILD)/man/*.1; do echo share/man/man1/$$(basename $$m); done)"; \
+		want="$$(echo "$$want" | sort | tr '\n' ' ')"; \
+		if [ "$$got" != "$$want" ]; then \
+			echo "check-install: installed $$got, expected $$want"; exit 1; fi
 	@export PKG_CONFIG_PATH=$(CURDIR)/$(BUILD)/install-check/prefix/lib/pkgconfig; \
 		$(CC) $(CSTD) $(WARN) tests/install/use_vfsim.c $$(pkg-config --cflags --libs vfsim) \
 			-o $(BUILD)/install-check/use_vfsim && $(BUILD)/install-check/use_vfsim
@@ -358,7 +417,7 @@ coverage: deps
 docs: deps
 	@mkdir -p $(BUILD)/docs
 	VFSIM_VERSION=$(VERSION) VFSIM_DOCS_OUT=$(BUILD)/docs \
-		VFSIM_DOCS_INPUT="README.md docs $(wildcard $(CORE_DIRS))" doxygen docs/Doxyfile
+		VFSIM_DOCS_INPUT="README.md docs $(wildcard $(CORE_DIRS)) include examples" doxygen docs/Doxyfile
 
 # --- make fuzz ----------------------------------------------------------
 # The library is built once more with coverage instrumentation and
@@ -435,21 +494,27 @@ bench-compare:
 	@BUILD=$(BUILD) scripts/bench-compare.sh $(A) $(B)
 
 # --- make install -------------------------------------------------------
+# The man pages: vfsim's and each command's --help text (scripts/man.py
+# finds the commands in vfsim --help), in $(BUILD)/man/*.1.
+$(MAN_STAMP): $(PROG) scripts/man.py
+	python3 scripts/man.py $(PROG) $(BUILD)/man $(VERSION)
+	@touch $@
+
 INC_DIR := $(DESTDIR)$(PREFIX)/include/vfsim
-install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(INC_DIR)
+MAN_DIR := $(DESTDIR)$(PREFIX)/share/man/man1
+install: all $(MAN_STAMP)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(INC_DIR) $(MAN_DIR)
 	install -m 0755 $(PROG) $(DESTDIR)$(PREFIX)/bin/vfsim
 	install -m 0644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libvfsim.a
-	@set -e; for h in $(PUB_HDRS); do \
-		install -d $(INC_DIR)/$$(dirname $$h); \
-		install -m 0644 $$h $(INC_DIR)/$$h; \
-	done
+	install -m 0644 $(PUB_HDRS) $(INC_DIR)/
+	install -m 0644 $(BUILD)/man/*.1 $(MAN_DIR)/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' vfsim.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/vfsim.pc
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/vfsim $(DESTDIR)$(PREFIX)/lib/libvfsim.a \
-		$(INC_DIR) $(DESTDIR)$(PREFIX)/lib/pkgconfig/vfsim.pc
+		$(INC_DIR) $(DESTDIR)$(PREFIX)/lib/pkgconfig/vfsim.pc \
+		$(MAN_DIR)/vfsim.1 $(MAN_DIR)/vfsim-*.1
 
 clean:
 	rm -rf $(BUILD)

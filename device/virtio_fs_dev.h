@@ -58,9 +58,15 @@
  * | `dev.late` | answers it `arg` later (a duration, default 1s) |
  * | `dev.bad-unique` | answers with a wrong unique (its bits inverted) |
  * | `dev.short` | pushes half the reply's length as the used length (the header's len still says the whole) |
+ * | `dev.long` | the header's len and the used length say 8 bytes more than the reply |
+ * | `dev.positive-error` | the reply's error is +5 |
+ * | `dev.error-range` | the reply's error is -5000, past every errno |
+ * | `dev.error-payload` | the reply says -EIO and keeps its payload |
+ * | `dev.dup-reply` | pushes the chain's used element twice |
+ * | `dev.stray-reply` | also pushes a used element whose id is the ring's size: no request has it |
  * | `dev.stall` | answers it, then stops popping (vfs_dev_pause()) for `arg` (a duration), or until vfs_dev_stall_end() without one |
- * An `arg` that does not parse is traced ("dev.fault_bad_arg") and the
- * default used; vfs_dev_fault_plan_check() catches it before a run.
+ * fault_plan_parse() refuses an unknown point, an opcode that does not
+ * exist and an `arg` that does not parse before anything runs.
  *
  * @par Reset
  * A device reset (the driver writing status 0, or vfs_dev_reset()) stops
@@ -335,19 +341,6 @@ void vfs_dev_stall_end(struct vfs_dev *dev);
  * @return 0, or -ENODEV when no virtio_device is attached
  */
 int vfs_dev_hot_unplug(struct vfs_dev *dev);
-
-/**
- * @brief Check the device's fault points in a fault plan: every rule for
- *        a `dev.*` point names a known one, and its `arg` parses (a
- *        duration for dev.late and dev.stall, an errno name for
- *        dev.error, none for the others). Rules for other points are
- *        left to fault_plan_check().
- * @param spec the plan (fault_plan_parse() syntax)
- * @param msg where a failure is described (may be NULL if @p msgsize is 0)
- * @param msgsize size of @p msg
- * @return 0, or -EINVAL
- */
-int vfs_dev_fault_plan_check(const char *spec, char *msg, size_t msgsize);
 
 /* --- statistics ---------------------------------------------------------- */
 

@@ -22,115 +22,6 @@
 #include "sim/trace/trace.h"
 
 #define DEFAULT_LATE_NS 1000000000ULL
-#define ERRNO_NAME_MAX	133 /* fuse_errno_name() knows 1..133 */
-
-/* "N" with a unit ns, us, ms or s; 0 or -EINVAL. */
-static int parse_duration(const char *s, u64 *ns)
-{
-	return sched_parse_duration(s, ns) ? -EINVAL : 0;
-}
-
-/* "EACCES" or "-EACCES" to -13; -EINVAL for an unknown name. */
-static int parse_errno(const char *s, int *err)
-{
-	if (*s == '-')
-		s++;
-	for (int e = 1; e <= ERRNO_NAME_MAX; e++) {
-		const char *n = fuse_errno_name(-e);
-
-		if (n && !strcmp(n, s)) {
-			*err = -e;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-enum arg_kind {
-	ARG_NONE,
-	ARG_DURATION,
-	ARG_ERRNO
-};
-
-static const struct {
-	const char *point;
-	enum arg_kind arg;
-} points[] = {
-	{ "dev.die", ARG_NONE },      { "dev.error", ARG_ERRNO },
-	{ "dev.late", ARG_DURATION }, { "dev.bad-unique", ARG_NONE },
-	{ "dev.short", ARG_NONE },    { "dev.stall", ARG_DURATION },
-};
-
-int vfs_dev_fault_plan_check(const char *spec, char *msg, size_t msgsize)
-{
-	const char *p = spec;
-
-	if (msgsize)
-		msg[0] = '\0';
-	while (p && *p) {
-		size_t len = strcspn(p, ";");
-		char rule[256], *arg;
-		size_t i;
-
-		snprintf(rule, sizeof(rule), "%.*s", (int)len, p);
-		p += len + (p[len] == ';');
-		if (strncmp(rule, "dev.", 4))
-			continue;
-		for (i = 0; i < ARRAY_SIZE(points); i++) {
-			size_t n = strlen(points[i].point);
-
-			if (!strncmp(rule, points[i].point, n) &&
-			    rule[n] == ':')
-				break;
-		}
-		if (i == ARRAY_SIZE(points)) {
-			if (msgsize)
-				snprintf(msg, msgsize,
-					 "fault plan: unknown device point in "
-					 "\"%s\" (expected dev.die, dev.error, "
-					 "dev.late, dev.bad-unique, dev.short "
-					 "or dev.stall)",
-					 rule);
-			return -EINVAL;
-		}
-		arg = strstr(rule, "arg=");
-		if (arg && (arg == rule || (arg[-1] != ',' && arg[-1] != ':')))
-			arg = NULL;
-		if (arg) {
-			u64 ns;
-			int e;
-
-			arg += 4;
-			arg[strcspn(arg, ",")] = '\0';
-			if ((points[i].arg == ARG_DURATION &&
-			     !parse_duration(arg, &ns)) ||
-			    (points[i].arg == ARG_ERRNO &&
-			     !parse_errno(arg, &e)))
-				continue;
-			if (msgsize)
-				snprintf(msg, msgsize,
-					 "fault plan: %s takes %s, not "
-					 "arg=%s",
-					 points[i].point,
-					 points[i].arg == ARG_DURATION ?
-						 "a duration such as arg=5ms" :
-					 points[i].arg == ARG_ERRNO ?
-						 "an errno name such as "
-						 "arg=EACCES" :
-						 "no arg",
-					 arg);
-			return -EINVAL;
-		}
-	}
-	return 0;
-}
-
-/* A bad argument is traced and the point's default used. */
-static void bad_arg(const char *point, const char *arg)
-{
-	TRACE(.kind = "dev.fault_bad_arg", .func = "vfs_req_faults",
-	      .detail = trace_fmt("%s arg=%s: default used", point, arg));
-}
 
 /* The name the request is about, NUL-terminated in @buf, or NULL. */
 static const char *req_name(const struct vfs_req *req, char *buf, size_t size)
@@ -143,6 +34,23 @@ static const char *req_name(const struct vfs_req *req, char *buf, size_t size)
 	snprintf(buf, size, "%.*s", (int)in.name_len, in.name);
 	return buf;
 }
+
+/* The malformed-reply points, bit i of vfs_req::malformed for entry i. */
+static const struct {
+	const char *point;
+	const char *what; /* for the dev.fault_reply event */
+} malformed[] = {
+	[VFS_BAD_UNIQUE] = { "dev.bad-unique", "unique inverted" },
+	[VFS_BAD_SHORT] = { "dev.short", "used length halved" },
+	[VFS_BAD_LONG] = { "dev.long", "len 8 bytes too long" },
+	[VFS_BAD_POSITIVE] = { "dev.positive-error", "error +5" },
+	[VFS_BAD_RANGE] = { "dev.error-range", "error -5000" },
+	[VFS_BAD_PAYLOAD] = { "dev.error-payload",
+			      "error -EIO with the payload" },
+	[VFS_BAD_DUP] = { "dev.dup-reply", "used element pushed twice" },
+	[VFS_BAD_STRAY] = { "dev.stray-reply",
+			    "a used element for no request in flight" },
+};
 
 int vfs_req_faults(struct vfs_dev *dev, struct vfs_req *req)
 {
@@ -157,46 +65,113 @@ int vfs_req_faults(struct vfs_dev *dev, struct vfs_req *req)
 		vfs_dev_kill(dev);
 		return 1;
 	}
+	/* fault_plan_parse() took only arguments that parse; a failure
+	 * here leaves the default in place */
 	if (fault_hit_arg("dev.error", site, sub, &arg)) {
 		int err = -EIO;
 
-		if (arg && parse_errno(arg, &err))
-			bad_arg("dev.error", arg);
+		if (arg)
+			fault_parse_errno(arg, &err);
 		req_error_reply(req, err);
 		return 1;
 	}
 	if (fault_hit_arg("dev.late", site, sub, &arg)) {
 		req->late_ns = DEFAULT_LATE_NS;
-		if (arg && parse_duration(arg, &req->late_ns)) {
+		if (arg && sched_parse_duration(arg, &req->late_ns))
 			req->late_ns = DEFAULT_LATE_NS;
-			bad_arg("dev.late", arg);
-		}
 	}
-	req->bad_unique = fault_hit_arg("dev.bad-unique", site, sub, NULL);
-	req->short_len = fault_hit_arg("dev.short", site, sub, NULL);
+	for (size_t i = 0; i < ARRAY_SIZE(malformed); i++)
+		if (fault_hit_arg(malformed[i].point, site, sub, NULL))
+			req->malformed |= 1u << i;
 	if (fault_hit_arg("dev.stall", site, sub, &arg)) {
 		req->stall = true;
-		if (arg && parse_duration(arg, &req->stall_ns)) {
+		if (arg && sched_parse_duration(arg, &req->stall_ns))
 			req->stall_ns = 0;
-			bad_arg("dev.stall", arg);
-		}
 	}
 	return 0;
+}
+
+static u32 hdr32(const struct vfs_req *req, u32 v)
+{
+	return req->swap ? __builtin_bswap32(v) : v;
 }
 
 void vfs_req_fault_reply(struct vfs_req *req)
 {
 	struct fuse_out_header oh;
+	unsigned int m = req->malformed;
+	char what[160];
+	size_t n = 0;
 
-	if (!req->bad_unique || req->out_len < sizeof(oh))
+	if (!m || req->out_len < sizeof(oh))
 		return;
-	/* Inverting every bit is wrong in either byte order. */
 	memcpy(&oh, req->out, sizeof(oh));
-	oh.unique = ~oh.unique;
+	/* Inverting every bit is wrong in either byte order. */
+	if (m & VFS_BAD(UNIQUE))
+		oh.unique = ~oh.unique;
+	if (m & VFS_BAD(LONG))
+		oh.len = hdr32(req, hdr32(req, oh.len) + 8);
+	if (m & VFS_BAD(POSITIVE))
+		oh.error = (s32)hdr32(req, 5);
+	if (m & VFS_BAD(RANGE))
+		oh.error = (s32)hdr32(req, (u32)-5000);
+	if (m & VFS_BAD(PAYLOAD))
+		oh.error = (s32)hdr32(req, (u32)-EIO);
 	memcpy(req->out, &oh, sizeof(oh));
+	what[0] = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(malformed); i++)
+		if (m & (1u << i))
+			n += (size_t)snprintf(what + n, sizeof(what) - n,
+					      "%s%s", n ? ", " : "",
+					      malformed[i].what);
 	TRACE(.kind = "dev.fault_reply", .func = "vfs_req_fault_reply",
 	      .head = req->ch.head, .unique = req->unique,
-	      .opcode = req->opcode, .detail = "unique inverted");
+	      .opcode = req->opcode, .detail = trace_fmt("%s", what));
+}
+
+size_t vfs_req_fault_used(const struct vfs_req *req)
+{
+	if (req->malformed & VFS_BAD(SHORT))
+		return req->out_len / 2;
+	if (req->malformed & VFS_BAD(LONG))
+		return req->out_len + 8 <= req->out_cap ? req->out_len + 8 :
+							  req->out_len;
+	return req->out_len;
+}
+
+void vfs_req_fault_push(struct vfs_ring *r, const struct vfs_req *req, u32 used)
+{
+	int ret;
+
+	if (req->malformed & VFS_BAD(DUP)) {
+		ret = vringh_push(&r->vrh, req->ch.head, used);
+		TRACE(.kind = "dev.fault_push", .func = "vfs_req_fault_push",
+		      .queue = r->name, .head = req->ch.head,
+		      .used_idx = r->vrh.last_used_idx, .unique = req->unique,
+		      .opcode = req->opcode,
+		      .detail = trace_fmt("head %u pushed again: %d",
+					  req->ch.head, ret));
+	}
+	if (req->malformed & VFS_BAD(STRAY)) {
+		/* The head's next descriptor is in range and belongs to no
+		 * request once the head is used: the driver never handed it
+		 * out as a head. (An indirect head has no next: nothing to
+		 * name then.) */
+		gpa_t d = r->vrh.desc + 16 * (gpa_t)req->ch.head;
+		bool next = gmem_peek_le(d + 12, 2) & VIRTQ_DESC_F_NEXT;
+		u16 id = (u16)gmem_peek_le(d + 14, 2);
+
+		ret = next && id < r->vrh.num ? vringh_push(&r->vrh, id, 0) :
+						-ENOENT;
+		TRACE(.kind = "dev.fault_push", .func = "vfs_req_fault_push",
+		      .queue = r->name, .head = id,
+		      .used_idx = r->vrh.last_used_idx, .unique = req->unique,
+		      .opcode = req->opcode,
+		      .detail = ret == -ENOENT ?
+					"no descriptor to name: not pushed" :
+					trace_fmt("used id %u, no request: %d",
+						  id, ret));
+	}
 }
 
 static void stall_timer_fn(struct sim_timer *t)

@@ -34,11 +34,26 @@ struct vfs_req {
 	bool oversize;	 /**< readable part above max_request_size */
 	bool swap;	 /**< opposite-endian session */
 	u64 late_ns;	 /**< dev.late: extra wait before completing */
-	bool short_len;	 /**< dev.short: push half the reply's length */
-	bool bad_unique; /**< dev.bad-unique: invert the reply's unique */
-	bool stall;	 /**< dev.stall: pause the daemon once answered */
-	u64 stall_ns;	 /**< how long (0: until vfs_dev_stall_end()) */
+	unsigned int malformed; /**< VFS_BAD() bits: how to spoil the reply */
+	bool stall;   /**< dev.stall: pause the daemon once answered */
+	u64 stall_ns; /**< how long (0: until vfs_dev_stall_end()) */
 };
+
+/** @brief The malformed-reply fault points, as bits of
+ *  vfs_req::malformed (VFS_BAD(UNIQUE) ...). */
+enum vfs_bad_reply {
+	VFS_BAD_UNIQUE,	  /**< dev.bad-unique */
+	VFS_BAD_SHORT,	  /**< dev.short */
+	VFS_BAD_LONG,	  /**< dev.long */
+	VFS_BAD_POSITIVE, /**< dev.positive-error */
+	VFS_BAD_RANGE,	  /**< dev.error-range */
+	VFS_BAD_PAYLOAD,  /**< dev.error-payload */
+	VFS_BAD_DUP,	  /**< dev.dup-reply */
+	VFS_BAD_STRAY,	  /**< dev.stray-reply */
+};
+
+/** @brief The bit of vfs_req::malformed for VFS_BAD_@p x. */
+#define VFS_BAD(x) (1u << VFS_BAD_##x)
 
 /** @brief A queue worker task. */
 struct vfs_worker {
@@ -137,6 +152,12 @@ void vfs_dev_note_locks(struct vfs_dev *dev);
 int vfs_req_faults(struct vfs_dev *dev, struct vfs_req *req);
 /** @brief After execution: corrupt the reply as the faults asked. */
 void vfs_req_fault_reply(struct vfs_req *req);
+/** @brief The used length to push for @p req (dev.short, dev.long). */
+size_t vfs_req_fault_used(const struct vfs_req *req);
+/** @brief After the push: the extra used elements of dev.dup-reply and
+ *  dev.stray-reply. */
+void vfs_req_fault_push(struct vfs_ring *r, const struct vfs_req *req,
+			u32 used);
 /** @brief After completion: start a stall the request asked for. */
 void vfs_req_fault_stall(struct vfs_dev *dev, struct vfs_req *req);
 /** @brief Interrupt the driver for ring @p r (vdev or notify hook). */

@@ -90,8 +90,7 @@ static struct vfs_req *req_get(struct vfs_worker *w)
 	req->oversize = false;
 	req->swap = false;
 	req->late_ns = 0;
-	req->short_len = false;
-	req->bad_unique = false;
+	req->malformed = 0;
 	req->stall = false;
 	req->stall_ns = 0;
 	return req;
@@ -339,7 +338,7 @@ static bool req_complete(struct vfs_worker *w, struct vfs_req *req)
 		n = vringh_chain_write(&req->ch, 0, req->out, req->out_len);
 		assert(n == (ssize_t)req->out_len);
 	}
-	used = req->short_len ? req->out_len / 2 : req->out_len;
+	used = vfs_req_fault_used(req);
 	ret = vringh_push(&r->vrh, req->ch.head, (u32)used);
 	req_finish(r, req);
 	if (ret) {
@@ -357,8 +356,11 @@ static bool req_complete(struct vfs_worker *w, struct vfs_req *req)
 	      .unique = req->unique, .opcode = req->opcode,
 	      .args = used == req->out_len ?
 			      TRACE_FMT("len=%zu", used) :
-			      TRACE_FMT("len=%zu short: the reply has %zu",
-					used, req->out_len));
+			      TRACE_FMT("len=%zu %s: the reply has %zu", used,
+					used < req->out_len ? "short" : "long",
+					req->out_len));
+	if (req->malformed)
+		vfs_req_fault_push(r, req, (u32)used);
 	if (vringh_need_notify(&r->vrh)) {
 		r->st.irqs++;
 		TRACE(.kind = "dev.irq", .func = "vu_queue_notify",

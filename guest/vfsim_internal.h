@@ -15,6 +15,7 @@
 #define VFSIM_GUEST_VFSIM_INTERNAL_H
 
 #include "guest/vfsim_syscalls.h"
+#include "sim/kernel/scatterlist.h"
 
 /**
  * @brief Count one more lookup of @p nodeid as owed (kernel: fi->nlookup++
@@ -24,6 +25,15 @@
  */
 int guest_owe_lookup(struct guest_fs *gfs, u64 nodeid, u64 parent,
 		     const char *name);
+
+/**
+ * @brief vfsim only: let the fault point "guest.bad-request" (site: the
+ * opcode's name) spoil @p req before it is queued: its header's len 8
+ * bytes too large (arg=len, the default), an opcode no FUSE has
+ * (arg=opcode), or @p hdr_sg, the header's sg entry, cut to half the
+ * header (arg=short). Traced "virtio_fs.bad_request".
+ */
+void vfsim_spoil_request(struct fuse_req *req, struct scatterlist *hdr_sg);
 
 /**
  * @brief Send @p args as fuse_simple_request() does, after waiting for a

@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "guest/vfsim_internal.h"
 #include "guest/virtio_fs.h"
 
 /* Kernel: FUSE_HEADER_OVERHEAD: ring slots a request needs besides its
@@ -1851,6 +1852,8 @@ static int virtio_fs_enqueue_req(struct virtio_fs_vq *fsvq,
 		goto out;
 
 	sg_init_one(&sg[out_sgs++], &req->in.h, sizeof(req->in.h));
+	/* vfsim only: a fault plan may spoil the request (no kernel twin) */
+	vfsim_spoil_request(req, &sg[0]);
 	out_sgs += sg_init_fuse_args(
 		&sg[out_sgs], req,
 		in_args_len(args, args->in_numargs - args->in_pages),

@@ -4,7 +4,7 @@
 # check-handouts.sh - every console session a lab handout or the primer
 # (docs/primer.md) shows must work, and every console picture they show
 # must be what that session prints. A session is a line
-# "    build/vfsim step FILE" (or build/labs/LAB/vfsim, a C lab's build)
+# "    build/vfsim step FILE [OPTIONS]" (or build/labs/LAB/vfsim, a C lab's build)
 # followed by one or more lines "    (vfsim) COMMAND"; each is fed to that program
 # as a script, which exits 1 when a command fails. A picture is a fenced
 # block whose first line is "(vfsim) COMMAND": the lines after it must
@@ -29,7 +29,8 @@ for doc in docs:
     output = None
     i = 0
     while i < len(lines):
-        m = re.match(r"^    (build/(?:labs/[^/ ]+/)?vfsim) step (\S+)$", lines[i])
+        m = re.match(r"^    (build/(?:labs/[^/ ]+/)?vfsim) step (\S+)((?: \S+)*)$",
+                     lines[i])
         if m:
             prog = vfsim if m.group(1) == "build/vfsim" else \
                 os.path.join(root, m.group(1))
@@ -45,7 +46,9 @@ for doc in docs:
                 print("check-handouts: %s: %s is not built" % (name, prog))
                 bad = 1
                 continue
-            p = subprocess.run([prog, "step", os.path.join(root, m.group(2))],
+            # options after FILE (e.g. --out DIR) go to the program too
+            p = subprocess.run([prog, "step", os.path.join(root, m.group(2))]
+                               + m.group(3).split(),
                                input="\n".join(cmds) + "\n",
                                capture_output=True, text=True, cwd=tmp)
             output = p.stdout + p.stderr

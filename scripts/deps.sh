@@ -3,7 +3,8 @@
 #
 # deps.sh PROFILE: make sure the tools a make target needs are installed.
 #
-#   test   CUnit, Valgrind, lcov, Doxygen, Graphviz, mscgen, python3, sparse (what
+#   test   CUnit, Valgrind, lcov, Doxygen, Graphviz, mscgen, python3, sparse,
+#          libedit (the console's line editing) (what
 #          `make test`, `make check`, `make coverage` and `make docs` use)
 #   fuzz   the above plus clang and its libFuzzer runtime
 #   cross-ARCH  the above plus Debian's cross compiler for ARCH (arm64 or
@@ -39,6 +40,7 @@ need_cmd mscgen mscgen
 need_cmd pkg-config pkg-config
 need_cmd python3 python3
 need_cmd sparse sparse
+need_file /usr/include/editline/readline.h libedit-dev
 
 if [ "$profile" = fuzz ]; then
 	need_cmd clang clang

@@ -34,7 +34,9 @@ LAYERS = [
     ("sim/vmm", 4, "what QEMU does: vhost-user, migration, state pipe"),
     ("guest", 5, "the driver model and its FUSE core"),
     ("device", 5, "rings, FUSE server, memfs, state"),
-    ("sim/cli", 6, "the program: scenarios, console, tour (top floor)"),
+    ("sim/cli", 6, "the program: scenarios, console, tour"),
+    ("include/vfsim", 7, "the installed public header <vfsim/vfsim.h>"),
+    ("lib", 8, "libvfsim's public API over sim/cli (top floor)"),
 ]
 
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"', re.M)

@@ -12,10 +12,12 @@
  * trace it gets hashes to what was recorded at step K.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "sim/cli/console_internal.h"
@@ -270,6 +272,46 @@ static void execute(struct console *c, const char *line)
 		      a.argv[0]);
 }
 
+static struct vfsim_line_editor editor;
+
+void vfsim_cli_set_line_editor(const struct vfsim_line_editor *ed)
+{
+	editor = ed ? *ed : (struct vfsim_line_editor){ 0 };
+}
+
+/* One line from the editor, in getline()'s terms. */
+static ssize_t edit_line(char **line, size_t *cap)
+{
+	char *l = editor.read_line("(vfsim) ");
+	size_t n;
+
+	if (!l)
+		return -1;
+	n = strlen(l);
+	if (n + 1 > *cap) {
+		*line = host_realloc(*line, n + 1);
+		*cap = n + 1;
+	}
+	memcpy(*line, l, n + 1);
+	free(l);
+	if (*line[0] && editor.remember)
+		editor.remember(*line);
+	return (ssize_t)n;
+}
+
+/* The stepping commands, which an empty line repeats (as in gdb). */
+static bool repeatable(const char *p)
+{
+	static const char *const cmds[] = { "step",  "s", "next",     "n",
+					    "until", "u", "continue", "c" };
+	size_t len = strcspn(p, " \t");
+
+	for (size_t i = 0; i < ARRAY_SIZE(cmds); i++)
+		if (strlen(cmds[i]) == len && !strncmp(p, cmds[i], len))
+			return true;
+	return false;
+}
+
 static void loop(struct console *c)
 {
 	char *line = NULL;
@@ -279,12 +321,15 @@ static void loop(struct console *c)
 	while (!c->quit) {
 		char *p;
 
-		if (c->tty) {
+		if (c->tty && !editor.read_line) {
 			fputs("(vfsim) ", c->out);
 			fflush(c->out);
 		}
 		errno = 0;
-		n = getline(&line, &cap, c->in);
+		if (c->tty && editor.read_line)
+			n = edit_line(&line, &cap);
+		else
+			n = getline(&line, &cap, c->in);
 		/* getline() failing to grow its line is no error of the
 		 * stream: only errno tells it from the end of the input */
 		if (n < 0 && errno == ENOMEM)
@@ -306,10 +351,16 @@ static void loop(struct console *c)
 		line[strcspn(line, "\r\n")] = '\0';
 		for (p = line; *p == ' ' || *p == '\t'; p++)
 			;
+		/* on a terminal, an empty line repeats the last step */
+		if (!*p && c->tty && c->repeat[0])
+			p = c->repeat;
 		if (!*p || *p == '#')
 			continue;
 		if (!c->tty) /* a script's transcript shows what ran */
 			fprintf(c->out, "(vfsim) %s\n", p);
+		if (p != c->repeat && c->tty)
+			snprintf(c->repeat, sizeof(c->repeat), "%s",
+				 repeatable(p) ? p : "");
 		execute(c, p);
 		/* Nobody reads what comes next: stop here (the status says
 		 * the output was lost). */
@@ -330,10 +381,28 @@ static int usage_error(FILE *err, const char *msg, const char *arg)
 static int parse_args(struct console *c, int argc, char **argv)
 {
 	const char *policy = NULL;
+	bool opts = true, seen_time = false;
 
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 
+		if (opts && !strcmp(a, "--")) {
+			opts = false; /* a FILE may start with '-' after it */
+			continue;
+		}
+		if (!opts) {
+			if (c->file)
+				return usage_error(c->err,
+						   "one scenario at a time: "
+						   "unexpected '%s'",
+						   a);
+			c->file = a;
+			continue;
+		}
+		if (((!strcmp(a, "--policy") && policy) ||
+		     (!strcmp(a, "--out") && c->outdir) ||
+		     (!strcmp(a, "--time-limit") && seen_time)))
+			return usage_error(c->err, "'%s' given twice", a);
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			console_usage(c->out);
 			return 0;
@@ -347,7 +416,8 @@ static int parse_args(struct console *c, int argc, char **argv)
 				policy = argv[++i];
 			else if (!strcmp(a, "--out"))
 				c->outdir = argv[++i];
-			else if (vfsim_cli_time_limit(c->err, argv[++i],
+			else if ((seen_time = true) &&
+				 vfsim_cli_time_limit(c->err, argv[++i],
 						      &c->max_time))
 				return 2;
 		} else if (a[0] == '-') {
@@ -370,13 +440,19 @@ static int parse_args(struct console *c, int argc, char **argv)
 
 int vfsim_cmd_step(int argc, char **argv, FILE *in, FILE *out, FILE *err)
 {
-	struct console c = { .in = in, .out = out, .err = err, .outdir = "." };
+	struct console c = { .in = in, .out = out, .err = err };
 	struct scenario_error perr;
 	int status = parse_args(&c, argc, argv);
 
 	if (status >= 0)
 		return status;
 	c.tty = isatty(fileno(in)) == 1;
+	if (c.tty && isatty(fileno(out)) == 1) {
+		struct winsize ws;
+
+		if (!ioctl(fileno(out), TIOCGWINSZ, &ws) && ws.ws_col >= 20)
+			c.width = ws.ws_col;
+	}
 	status = 2;
 	if (scenario_parse_file(c.file, &c.s, &perr)) {
 		fprintf(err, perr.line ? "%s\n" : "vfsim: %s\n", perr.msg);

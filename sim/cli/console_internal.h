@@ -83,7 +83,16 @@ struct console {
 	unsigned long lineno;	    ///< input line being executed
 	unsigned int errors;	    ///< commands that failed
 	bool quit;		    ///< `quit` was given
+	/** the last stepping command (step, next, until, continue), which
+	 *  an empty line repeats on a terminal; "" when none */
+	char repeat[256];
+	/** terminal width to wrap trace lines at, or 0 (no terminal) */
+	unsigned int width;
 };
+
+/** @brief Set by SIGINT (Ctrl-C) while a stepping command runs on a
+ *  terminal: the command stops at the next step. */
+extern volatile int console_interrupted;
 
 /**
  * @brief Report a command error: one line on the error stream, naming

@@ -218,6 +218,14 @@ int console_picture(struct console *c, const struct console_args *a)
 				     "must end in a name not starting with "
 				     "'.')",
 				     a->argv[3]);
+	/* pictures go where the user said, never into the working
+	 * directory by default (a repository's root, often) */
+	if (!c->outdir && (a->argc < 4 || !strchr(a->argv[3], '/')))
+		return console_error(c,
+				     "picture: where to? start vfsim step with "
+				     "--out DIR, or give a path: picture ring "
+				     "%s DIR/FILE",
+				     a->argv[2]);
 	if (a->argc == 4 && strchr(a->argv[3], '/'))
 		snprintf(stem, sizeof(stem), "%s", a->argv[3]);
 	else if (a->argc == 4)

@@ -72,7 +72,8 @@ struct virtio_fs_vq *console_queue(struct console *c, const char *cmd,
 	if (!strcmp(name, "hiprio")) {
 		*idx = 0;
 	} else if (!strncmp(name, "requests.", 9) && name[9] >= '0' &&
-		   name[9] <= '9') {
+		   name[9] <= '9' && (name[9] != '0' || !name[10])) {
+		/* one spelling per queue: requests.0, never requests.00 */
 		n = strtoul(name + 9, &end, 10);
 		if (*end || n >= c->s->machine.queues)
 			goto bad;

@@ -7,6 +7,7 @@
  * point in between to stop at.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,6 +134,32 @@ struct goal {
 	u64 ns;			       ///< that time
 };
 
+/* Continuation lines of a wrapped trace line start this far in. */
+#define WRAP_INDENT 8
+
+/* @line on the terminal's width: the rest on indented lines. */
+static void put_wrapped(struct console *c, const char *line)
+{
+	size_t len = strlen(line), w = c->width;
+
+	if (!w || len <= w) {
+		fprintf(c->out, "%s\n", line);
+		return;
+	}
+	fprintf(c->out, "%.*s\n", (int)w, line);
+	for (size_t at = w; at < len; at += w - WRAP_INDENT)
+		fprintf(c->out, "%*s%.*s\n", WRAP_INDENT, "",
+			(int)(w - WRAP_INDENT), line + at);
+}
+
+volatile int console_interrupted;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	console_interrupted = 1;
+}
+
 /* Print the events since the last print; say which goal or breakpoint
  * they reached. Returns true when one was. */
 static bool scan(struct console *c, const struct goal *g)
@@ -143,7 +170,7 @@ static bool scan(struct console *c, const struct goal *g)
 
 	for (size_t i = from; i < to; i++) {
 		trace_format_text(trace_event_at(i), line, sizeof(line));
-		fprintf(c->out, "%s\n", line);
+		put_wrapped(c, line);
 	}
 	c->shown = to;
 	for (size_t i = from; i < to && (g->pat || g->task); i++) {
@@ -183,9 +210,19 @@ static bool scan(struct console *c, const struct goal *g)
 
 static void run(struct console *c, const struct goal *g)
 {
+	struct sigaction sa = { .sa_handler = on_sigint }, old;
+
+	/* On a terminal, Ctrl-C stops the command, not the session. */
+	console_interrupted = 0;
+	if (c->tty)
+		sigaction(SIGINT, &sa, &old);
 	for (u64 taken = 0; !c->over && taken < g->max; taken++) {
 		bool hit;
 
+		if (console_interrupted) {
+			fprintf(c->out, "interrupted (Ctrl-C)\n");
+			break;
+		}
 		if (g->timed) {
 			u64 next = sched_next_time();
 
@@ -211,6 +248,8 @@ static void run(struct console *c, const struct goal *g)
 		if (hit)
 			break;
 	}
+	if (c->tty)
+		sigaction(SIGINT, &old, NULL);
 	console_where(c);
 }
 
@@ -445,7 +484,11 @@ int console_cmd_clear(struct console *c, const struct console_args *a)
 				     "clear: unexpected '%s' (it takes no "
 				     "argument; 'delete N' deletes one)",
 				     a->argv[1]);
+	if (!n)
+		fprintf(c->out, "no breakpoints to delete\n");
+	for (size_t i = 0; i < n; i++)
+		fprintf(c->out, "deleted breakpoint %u: %s\n", c->bps[i].id,
+			pat_name(&c->bps[i].pat));
 	console_clear_bps(c);
-	fprintf(c->out, "deleted %zu breakpoint%s\n", n, n == 1 ? "" : "s");
 	return 0;
 }

@@ -18,6 +18,9 @@ const char *exec_errname(int err)
 
 	if (!err)
 		return "0";
+	/* a positive result is no errno (fuse_errno_name() would name it) */
+	if (err > 0)
+		return trace_fmt("%d", err);
 	n = fuse_errno_name(-err);
 	return n ? trace_fmt("-%s", n) : trace_fmt("%d", err);
 }

@@ -88,12 +88,16 @@
 #include "sim/cli/scenario.h"
 #include "sim/kernel/sched.h"
 
+struct trace_event;
+
 /** @brief Format of vfsim_result::trace. */
 enum vfsim_trace_format {
 	VFSIM_TRACE_TEXT,  ///< one line per event (trace_format_text())
 	VFSIM_TRACE_JSONL, ///< JSON Lines (trace_format_json())
 	VFSIM_TRACE_NONE,  ///< no trace text kept
 	VFSIM_TRACE_MSC, ///< the sequence chart (mscgen, sim/trace/trace_msc.h)
+	/** Chrome/Perfetto JSON (sim/trace/trace_perfetto.h) */
+	VFSIM_TRACE_PERFETTO,
 };
 
 /** @brief How to run a scenario. */
@@ -103,7 +107,7 @@ struct vfsim_exec_opts {
 	/** driver variant overriding the scenario's (NULL: the file's) */
 	const char *variant;
 	enum vfsim_trace_format format; ///< what vfsim_result::trace holds
-	/** write a text or JSONL trace here as the run makes it, instead of
+	/** write a text, JSONL or Perfetto trace here as the run makes it, instead of
 	 *  collecting it in vfsim_result::trace (which stays NULL): the
 	 *  run's memory then stays flat however long its trace */
 	FILE *stream;
@@ -130,6 +134,13 @@ struct vfsim_exec_opts {
 	 *  replay of the recorded choices does past their end. */
 	sched_choose_fn choose;
 	void *choose_arg; ///< the argument of @c choose
+	/** also hand every trace event to this function (the library's
+	 *  trace sinks); NULL: none */
+	void (*on_event)(const struct trace_event *ev, void *arg);
+	void *on_event_arg; ///< passed to @c on_event
+	/** room for this many tasks added after the session was opened
+	 *  (vfsim_session_add_task()); 0 for a scenario's own tasks only */
+	size_t task_room;
 };
 
 /** @brief One `picture ring` snapshot. */
@@ -160,6 +171,9 @@ struct vfsim_result {
 	char *msc;     ///< the run as mscgen source, or NULL when not asked for
 	struct vfsim_picture *pictures; ///< ring pictures, in order taken
 	size_t nr_pictures;		///< number of pictures
+	/** guest kernel objects still allocated when the machine was taken
+	 *  down (each a leak) */
+	uint64_t leaks;
 	/** the set-up error's message when status is 2 */
 	char error[512];
 };

@@ -118,7 +118,7 @@ static const char *const action_names[] = {
 	[SCN_ACT_MARK] = "mark",
 };
 
-static void act(struct exec *e, const struct scn_action *a)
+void exec_action_run(struct exec *e, const struct scn_action *a)
 {
 	struct vfsim_machine *m = &e->m;
 	int ret = 0;
@@ -178,7 +178,7 @@ static int trigger_task(void *arg)
 	const struct scn_trigger *tr = &t->e->s->triggers[t->idx];
 
 	for (size_t i = 0; i < tr->nr_actions && !t->e->closing; i++)
-		act(t->e, &tr->actions[i]);
+		exec_action_run(t->e, &tr->actions[i]);
 	return 0;
 }
 

@@ -40,30 +40,23 @@ static bool queue_field(struct exec *e, const struct scn_expect *x, int64_t *v)
 {
 	struct virtio_fs_vq *fsvq =
 		vfsim_machine_vq(&e->m, x->queue, x->queue_index);
-	struct virtqueue_info info;
-	struct list_head *pos;
-	u16 used = 0;
+	struct vfsim_vq_state st;
 
 	if (!fsvq)
 		return false;
-	virtqueue_get_info(fsvq->vq, &info);
-	if (!strcmp(x->field, "in_flight")) {
-		*v = fsvq->in_flight;
-	} else if (!strcmp(x->field, "queued_reqs")) {
-		*v = 0;
-		list_for_each(pos, &fsvq->queued_reqs)
-			(*v)++;
-	} else if (!strcmp(x->field, "num_free")) {
-		*v = fsvq->vq->num_free;
-	} else if (!strcmp(x->field, "avail_idx")) {
-		*v = info.avail_idx;
-	} else if (!strcmp(x->field, "used_idx")) {
-		/* The device's used index, as it sits in guest memory. */
-		copy_from_guest(&used, info.used + 2, sizeof(used));
-		*v = used;
-	} else {
-		*v = fsvq->connected;
-	}
+	vfsim_machine_vq_state(fsvq, &st);
+	if (!strcmp(x->field, "in_flight"))
+		*v = st.in_flight;
+	else if (!strcmp(x->field, "queued_reqs"))
+		*v = st.parked;
+	else if (!strcmp(x->field, "num_free"))
+		*v = st.num_free;
+	else if (!strcmp(x->field, "avail_idx"))
+		*v = st.avail_idx;
+	else if (!strcmp(x->field, "used_idx"))
+		*v = st.used_idx;
+	else
+		*v = st.connected;
 	return true;
 }
 
@@ -74,7 +67,7 @@ static int sum_lookups(void *arg, const struct memfs_inode_info *ii)
 	return 0;
 }
 
-static int64_t device_field(struct exec *e, const char *field)
+int64_t exec_device_field(struct exec *e, const char *field)
 {
 	struct vfs_dev *dev = e->m.cur;
 	struct memfs *fs;
@@ -256,7 +249,7 @@ static bool holds(struct exec *e, const struct scn_expect *x, const char **got)
 		}
 		break;
 	case SCN_EXPECT_DEVICE:
-		v = device_field(e, x->field);
+		v = exec_device_field(e, x->field);
 		break;
 	case SCN_EXPECT_TASK_RETURNS:
 		*got = exec_task_result(et, x->op, &r);
@@ -285,7 +278,7 @@ static bool holds(struct exec *e, const struct scn_expect *x, const char **got)
 		*got = trace_fmt("%" PRId64 " such reports", v);
 		return v > 0;
 	case SCN_EXPECT_LOOKUPS_BALANCED:
-		v = device_field(e, "lookups");
+		v = exec_device_field(e, "lookups");
 		*got = trace_fmt("%" PRId64 " lookups outstanding", v);
 		return v == 0;
 	default: /* status (the leaks are checked after the run) */

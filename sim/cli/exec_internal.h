@@ -82,6 +82,7 @@ struct exec {
 	struct vfsim_result *r;		 ///< the outcome being filled
 	struct vfsim_machine m;		 ///< the machine
 	struct exec_task *tasks;	 ///< one per `task` block
+	size_t room; ///< slots of @c tasks (tasks may be added, see session.h)
 	struct guest_fs *shared;   ///< last mount made, for tasks without one
 	struct exec_path *paths;   ///< resolved paths
 	size_t nr_paths;	   ///< number of resolved paths
@@ -106,10 +107,11 @@ struct exec {
 	u64 time_limit_pos; ///< trace position of SCHED_TIME_LIMIT, or 0
 	/** the tasks still running when a limit was first reached */
 	char limit_tasks[256];
-	u64 leaks;		///< kmem_exit() at teardown
-	bool out;		///< the trace text is written (text, jsonl)
-	struct trace_text text; ///< the trace as it is written
-	struct trace_msc *msc;	///< the sequence chart, or NULL
+	u64 leaks; ///< kmem_exit() at teardown
+	bool out;  ///< the trace text is written (text, jsonl, perfetto)
+	struct trace_text text;		 ///< the trace as it is written
+	struct trace_msc *msc;		 ///< the sequence chart, or NULL
+	struct trace_perfetto *perfetto; ///< the Perfetto writer, or NULL
 };
 
 /** @brief Body of a scenario task; @p arg is its struct exec_task. */
@@ -170,6 +172,10 @@ bool exec_run_over(struct exec *e);
  *  @return true when one was started */
 bool exec_fire_pending(struct exec *e);
 
+/** @brief Perform action @p a now, traced with its result (exec_action.c;
+ *  the caller is a task, as actions may sleep). */
+void exec_action_run(struct exec *e, const struct scn_action *a);
+
 /** @brief Start the task that runs trigger @p i's actions (exec_action.c). */
 void exec_trigger_start(struct exec *e, size_t i);
 
@@ -181,6 +187,10 @@ const char *exec_errname(int err);
 
 /** @brief Evaluate the expectation of run item @p it now. */
 void exec_expect(struct exec *e, const struct scn_run_item *it);
+
+/** @brief `device.FIELD` of an expectation now (dead, paused, inodes,
+ *  handles, lookups, suspended, requests). */
+int64_t exec_device_field(struct exec *e, const char *field);
 
 /** @brief Evaluate the expectations checked after teardown (no leaks). */
 void exec_expect_after(struct exec *e);

@@ -367,6 +367,8 @@ struct settle_budget {
 
 static bool wants_migration(const struct scenario *s)
 {
+	if (s->migration.prepare)
+		return true;
 	for (size_t i = 0; i < s->nr_triggers; i++)
 		for (size_t j = 0; j < s->triggers[i].nr_actions; j++)
 			if (s->triggers[i].actions[j].kind == SCN_ACT_MIGRATE)
@@ -561,9 +563,7 @@ int vfsim_machine_create_on(struct vfsim_machine *m, const struct scenario *s,
 	return 0;
 }
 
-/* Work the guest handed over and the device can still do: a request not
- * ended, a FORGET parked or on a ring, a chain the device holds. */
-static bool work_left(struct vfsim_machine *m)
+bool vfsim_machine_work_left(struct vfsim_machine *m)
 {
 	struct virtio_fs *fs = vfsim_machine_fs(m);
 
@@ -586,7 +586,7 @@ bool vfsim_machine_quiet(struct vfsim_machine *m)
 	/* A dead or stalled device keeps what it holds for ever. */
 	if (m->cur && (vfs_dev_dead(m->cur) || m->paused))
 		return true;
-	return !work_left(m);
+	return !vfsim_machine_work_left(m);
 }
 
 struct settle {
@@ -758,4 +758,25 @@ const struct vringh *vfsim_machine_vringh(struct vfsim_machine *m,
 	unsigned i = strcmp(queue, "hiprio") ? index + 1 : 0;
 
 	return m->cur ? vfs_dev_vringh(m->cur, i) : NULL;
+}
+
+void vfsim_machine_vq_state(struct virtio_fs_vq *fsvq,
+			    struct vfsim_vq_state *st)
+{
+	struct virtqueue_info info;
+	struct list_head *pos;
+	u16 used = 0;
+
+	virtqueue_get_info(fsvq->vq, &info);
+	st->size = info.num;
+	st->num_free = fsvq->vq->num_free;
+	st->in_flight = fsvq->in_flight;
+	st->parked = 0;
+	list_for_each(pos, &fsvq->queued_reqs)
+		st->parked++;
+	st->avail_idx = info.avail_idx;
+	/* The device's used index, as it sits in guest memory. */
+	copy_from_guest(&used, info.used + 2, sizeof(used));
+	st->used_idx = used;
+	st->connected = fsvq->connected;
 }

@@ -205,6 +205,13 @@ int vfsim_machine_freeze(struct vfsim_machine *m);
 int vfsim_machine_restore(struct vfsim_machine *m);
 
 /**
+ * @brief Work the guest handed over and a device could still do: a
+ * request not ended, a FORGET parked or on a ring, a chain the device
+ * holds (whether or not the device can do it now).
+ */
+bool vfsim_machine_work_left(struct vfsim_machine *m);
+
+/**
  * @brief The machine has finished what it was given: its tasks are done
  * and only timers are left (sched_tasks_done()), and no work is left
  * that the device could still do (no request the guest waits for, no
@@ -252,6 +259,21 @@ struct virtio_fs_vq *vfsim_machine_vq(struct vfsim_machine *m,
  */
 const struct vringh *vfsim_machine_vringh(struct vfsim_machine *m,
 					  const char *queue, unsigned index);
+
+/** @brief A driver queue's state, as expectations and the library read it. */
+struct vfsim_vq_state {
+	unsigned size;	    ///< ring entries
+	unsigned num_free;  ///< free descriptors
+	long in_flight;	    ///< the driver's in_flight
+	unsigned parked;    ///< entries on queued_reqs
+	unsigned avail_idx; ///< the driver's avail index
+	unsigned used_idx;  ///< the device's used index, read from guest memory
+	bool connected;	    ///< the driver's connected flag
+};
+
+/** @brief Read @p fsvq's state into @p st. */
+void vfsim_machine_vq_state(struct virtio_fs_vq *fsvq,
+			    struct vfsim_vq_state *st);
 
 /**
  * @brief Fill every byte of @p buf with the pattern `size=` stands for:

@@ -192,6 +192,10 @@ enum scn_migration_policy {
 struct scn_migration {
 	struct scn_pos pos;		  ///< the keyword (line 0: not given)
 	enum scn_migration_policy policy; ///< default SCN_MIGRATION_ABORT
+	/** build the destination even without a `migrate` action (set by
+	 *  the library, whose vfsim_migrate() comes at run time; the
+	 *  language has no syntax for it) */
+	bool prepare;
 };
 
 /** @brief Kind of an initial file system entry. */
@@ -465,7 +469,7 @@ struct scenario {
 };
 
 /** @brief Longest message of a struct scenario_error (with the NUL). */
-#define SCENARIO_ERROR_MAX 512
+#define SCENARIO_ERROR_MAX 1024
 
 /** @brief The first error of a failed parse. */
 struct scenario_error {

@@ -479,7 +479,7 @@ void scn_parse_fault(struct scn_parser *P)
 	const struct scn_tok *t = scn_need(P, 1, "fault rule");
 	const char *why = NULL;
 	struct scn_fault *f;
-	char b[80], msg[160];
+	char b[80], msg[FAULT_ERR_MAX];
 
 	scn_no_var(P, t);
 	if (t->kind == SCN_TK_STRING)
@@ -490,8 +490,7 @@ void scn_parse_fault(struct scn_parser *P)
 		why = "expected point:rule";
 	else if (strchr(t->text, ';'))
 		why = "one rule per 'fault' line (no ';')";
-	else if (fault_plan_check(t->text, msg, sizeof(msg)) ||
-		 vfs_dev_fault_plan_check(t->text, msg, sizeof(msg)))
+	else if (fault_plan_check(t->text, msg, sizeof(msg)))
 		why = strncmp(msg, prefix, sizeof(prefix) - 1) ?
 			      msg :
 			      msg + sizeof(prefix) - 1;

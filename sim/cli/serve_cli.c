@@ -163,7 +163,7 @@ static int parse_args(struct serve_args *a, int argc, char **argv, FILE *out,
  * checked before anything is served. */
 static int prepare(struct serve_args *a, struct vfs_serve_opts *o, FILE *err)
 {
-	char msg[512];
+	char msg[FAULT_ERR_MAX];
 	struct stat st;
 
 	if (a->fs) {
@@ -191,10 +191,8 @@ static int prepare(struct serve_args *a, struct vfs_serve_opts *o, FILE *err)
 			fprintf(err, "vfsim serve: %s\n", fault_error());
 			return 2;
 		}
-	if (a->faults &&
-	    (fault_plan_check(a->faults, msg, sizeof(msg)) ||
-	     vfs_dev_fault_plan_check(a->faults, msg, sizeof(msg)) ||
-	     fault_plan_parse(a->faults))) {
+	if (a->faults && (fault_plan_check(a->faults, msg, sizeof(msg)) ||
+			  fault_plan_parse(a->faults))) {
 		fprintf(err, "vfsim serve: %s\n", msg);
 		return 2;
 	}

@@ -13,11 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/kernel/check.h"
+#include "guest/virtio_fs.h"
 #include "sim/cli/exec_internal.h"
+#include "sim/kernel/check.h"
+#include "sim/kernel/task.h"
 #include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 #include "sim/trace/trace_msc.h"
+#include "sim/trace/trace_perfetto.h"
 
 /* A stream gets the text this much at a time (one write per block, not
  * per event). */
@@ -34,15 +37,41 @@ static void flush_text(struct exec *e)
 	e->text.len = 0;
 }
 
+/* After an event about a queue: its counters, for the Perfetto trace. */
+static void perfetto_counters(struct exec *e, const struct trace_event *ev)
+{
+	struct virtio_fs_vq *fsvq;
+
+	if (!strcmp(ev->queue, "hiprio"))
+		fsvq = vfsim_machine_vq(&e->m, "hiprio", 0);
+	else if (!strncmp(ev->queue, "requests.", 9))
+		fsvq = vfsim_machine_vq(&e->m, "requests",
+					(unsigned)atoi(ev->queue + 9));
+	else
+		return;
+	if (fsvq && fsvq->vq)
+		trace_perfetto_counters(e->perfetto, ev->queue, ev->time_ns,
+					fsvq->in_flight, fsvq->vq->num_free);
+}
+
 /* Write @ev in the requested format while its strings are alive: a
- * detail may point into an object the run frees later. */
-static void record(struct exec *e, const struct trace_event *ev)
+ * detail may point into an object the run frees later. @live: as it
+ * happens (the CPU it runs on is the current task's). */
+static void record(struct exec *e, const struct trace_event *ev, bool live)
 {
 	if (e->msc)
 		trace_msc_event(e->msc, ev);
 	if (!e->out)
 		return;
-	trace_text_append(&e->text, ev, e->o->format == VFSIM_TRACE_JSONL);
+	if (e->perfetto) {
+		trace_perfetto_event(e->perfetto, ev,
+				     live && current ? current->cpu : -1);
+		if (live && ev->queue)
+			perfetto_counters(e, ev);
+	} else {
+		trace_text_append(&e->text, ev,
+				  e->o->format == VFSIM_TRACE_JSONL);
+	}
 	if (e->o->stream && e->text.len >= STREAM_BLOCK)
 		flush_text(e);
 }
@@ -52,8 +81,10 @@ static void sink(const struct trace_event *ev, void *arg)
 	struct exec *e = arg;
 
 	if (e->out || e->msc)
-		record(e, ev);
+		record(e, ev, true);
 	vfsim_machine_event(&e->m, ev);
+	if (e->o->on_event)
+		e->o->on_event(ev, e->o->on_event_arg);
 
 	for (size_t i = 0; i < e->s->nr_triggers; i++) {
 		const struct scn_trigger *tr = &e->s->triggers[i];
@@ -76,7 +107,8 @@ static bool sink_wants(const char *kind, void *arg)
 
 void exec_sink_scope(struct exec *e)
 {
-	bool all = e->out || e->msc || e->until;
+	/* the library's sinks and run-until patterns see every event */
+	bool all = e->out || e->msc || e->until || e->o->on_event;
 
 	for (size_t i = 0; !all && i < e->s->nr_triggers; i++)
 		all = e->s->triggers[i].kind == SCN_TRIGGER_ON;
@@ -164,7 +196,10 @@ int vfsim_session_open(const struct scenario *s,
 	sched_set_max_steps(e->o->max_steps ? e->o->max_steps :
 					      VFSIM_MAX_STEPS);
 	sched_set_max_time(time_limit(e));
-	e->tasks = host_calloc(s->nr_tasks + 1, sizeof(*e->tasks));
+	/* Tasks are passed to their task by address: the array never
+	 * moves, so tasks added later need their room now. */
+	e->room = s->nr_tasks + e->o->task_room;
+	e->tasks = host_calloc(e->room + 1, sizeof(*e->tasks));
 	e->pending = host_calloc(s->nr_triggers + 1, sizeof(bool));
 	e->fired = host_calloc(s->nr_triggers + 1, sizeof(bool));
 	e->timers = host_calloc(s->nr_triggers + 1, sizeof(*e->timers));
@@ -178,12 +213,34 @@ int vfsim_session_open(const struct scenario *s,
 	if (e->o->format == VFSIM_TRACE_MSC || e->o->msc)
 		e->msc = trace_msc_new(0);
 	e->out = e->o->format == VFSIM_TRACE_TEXT ||
-		 e->o->format == VFSIM_TRACE_JSONL;
+		 e->o->format == VFSIM_TRACE_JSONL ||
+		 e->o->format == VFSIM_TRACE_PERFETTO;
+	if (e->o->format == VFSIM_TRACE_PERFETTO)
+		e->perfetto = trace_perfetto_new(&e->text);
 	for (size_t i = 0; (e->out || e->msc) && i < trace_kept(); i++)
-		record(e, trace_event_at(i));
+		record(e, trace_event_at(i), false);
 	trace_set_sink(sink, e);
 	exec_sink_scope(e);
 	*ssp = ss;
+	return 0;
+}
+
+static void spawn(struct exec_task *et)
+{
+	et->t = task_spawn_flags(exec_task_fn, et, et->st->name, TASK_SYSCALL,
+				 et->st->cpu < 0 ? 0 : et->st->cpu,
+				 et->st->daemon ? TASK_F_DAEMON : 0);
+}
+
+int vfsim_session_add_task(struct vfsim_session *ss, size_t idx)
+{
+	struct exec *e = &ss->e;
+
+	if (idx >= e->room || idx >= e->s->nr_tasks)
+		return -ENOSPC;
+	exec_task_prepare(e, &e->tasks[idx], &e->s->tasks[idx], (unsigned)idx);
+	if (e->spawned)
+		spawn(&e->tasks[idx]);
 	return 0;
 }
 
@@ -200,14 +257,9 @@ void vfsim_session_start(struct vfsim_session *ss)
 		if (tr->kind == SCN_TRIGGER_AT)
 			sim_timer_arm(&e->timers[i].timer, tr->ns, at_fire);
 	}
-	for (size_t i = 0; i < e->s->nr_tasks; i++) {
-		struct exec_task *et = &e->tasks[i];
-
-		et->t = task_spawn_flags(exec_task_fn, et, et->st->name,
-					 TASK_SYSCALL,
-					 et->st->cpu < 0 ? 0 : et->st->cpu,
-					 et->st->daemon ? TASK_F_DAEMON : 0);
-	}
+	for (size_t i = 0; i < e->s->nr_tasks; i++)
+		if (e->tasks[i].st)
+			spawn(&e->tasks[i]);
 }
 
 bool vfsim_session_started(const struct vfsim_session *ss)
@@ -272,6 +324,10 @@ static void collect(struct exec *e)
 		e->msc = NULL;
 		if (e->o->format == VFSIM_TRACE_MSC)
 			r->trace = host_strdup(r->msc);
+	}
+	if (e->perfetto) {
+		trace_perfetto_finish(e->perfetto, sched_now());
+		e->perfetto = NULL;
 	}
 	if (e->out) {
 		e->out = false;
@@ -354,7 +410,7 @@ int vfsim_session_close(struct vfsim_session *ss)
 		vfsim_machine_pause(&e->m, false);
 	vfsim_settle(&e->m);
 	shutdown_mounts(e);
-	e->leaks = vfsim_machine_destroy(&e->m);
+	r->leaks = e->leaks = vfsim_machine_destroy(&e->m);
 	exec_expect_after(e);
 	check_clear();
 	trace_reset(false);

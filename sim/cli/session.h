@@ -69,6 +69,19 @@ int vfsim_session_open(const struct scenario *s,
  */
 void vfsim_session_start(struct vfsim_session *ss);
 
+/**
+ * @brief Take on task @p idx of the session's scenario, a task its owner
+ * appended after the session was opened (the library builds its
+ * scenario as it goes): it is prepared, and spawned at once when the
+ * session has started, else with the others at the start.
+ * @param ss the session
+ * @param idx the task's index in the scenario's tasks; the scenario's
+ *        @c nr_tasks already counts it
+ * @return 0, or -ENOSPC when the session was opened without room for it
+ *         (vfsim_exec_opts::task_room)
+ */
+int vfsim_session_add_task(struct vfsim_session *ss, size_t idx);
+
 /** @brief True once vfsim_session_start() ran. */
 bool vfsim_session_started(const struct vfsim_session *ss);
 

@@ -24,6 +24,7 @@
 #include "sim/cli/render.h"
 #include "sim/cli/scenario.h"
 #include "sim/cli/vfsim_cli.h"
+#include "sim/kernel/sched.h"
 #include "sim/trace/host.h"
 
 static const char usage[] =
@@ -74,7 +75,8 @@ static void print_variants(FILE *f)
 
 static const char run_usage[] =
 	"usage: vfsim run FILE [--policy fifo|random:SEED|replay:FILE]\n"
-	"                      [--variant NAME] [--trace text|jsonl|msc|none]\n"
+	"                      [--variant NAME]\n"
+	"                      [--trace text|jsonl|perfetto|msc|none]\n"
 	"                      [--out DIR] [--time-limit DURATION]\n"
 	"                      [--backend SPEC] [--parse-only]\n"
 	"\n"
@@ -100,7 +102,8 @@ static const char run_usage[] =
 	"A replay list that runs out (choice 0 from there) or is not used up\n"
 	"gets a warning only.\n"
 	"\n"
-	"options:\n"
+	"options (each at most once; '--' ends them, so that FILE may start\n"
+	"with '-'):\n"
 	"  --policy P   scheduling policy, overriding the file's 'policy':\n"
 	"               fifo, random:SEED (a 64-bit decimal seed), or\n"
 	"               replay:FILE, FILE holding the choices of an earlier\n"
@@ -109,14 +112,21 @@ static const char run_usage[] =
 	"               variant=' (listed below); the file's bug switches\n"
 	"               and request timeout must exist in it\n"
 	"  --trace F    trace format on standard output: text (default),\n"
-	"               jsonl (one JSON object per event), msc (the run as\n"
-	"               a sequence chart, mscgen source) or none; text and\n"
-	"               jsonl are written as the run makes them (with --out,\n"
-	"               when it ends)\n"
+	"               jsonl (one JSON object per event), perfetto (the\n"
+	"               Chrome/Perfetto JSON trace format, for\n"
+	"               ui.perfetto.dev or chrome://tracing: a track per\n"
+	"               task, CPU and queue, each request a slice from its\n"
+	"               enqueue to its end, kicks and interrupts, in_flight\n"
+	"               and num_free counters), msc (the run as a sequence\n"
+	"               chart, mscgen source) or none; text, jsonl and\n"
+	"               perfetto are written as the run makes them (with\n"
+	"               --out, when it ends)\n"
 	"  --out DIR    also write into DIR (created with its parents if\n"
 	"               missing; checked before anything runs):\n"
-	"                 trace.txt or trace.jsonl  the trace (text unless\n"
-	"                                           --trace jsonl)\n"
+	"                 trace.txt, trace.jsonl or trace.json\n"
+	"                                           the trace (text unless\n"
+	"                                           --trace jsonl or\n"
+	"                                           perfetto)\n"
 	"                 choices.txt               the scheduling choices,\n"
 	"                                           for --policy replay:\n"
 	"                 sequence.msc (and sequence.svg when 'mscgen' is\n"
@@ -175,6 +185,26 @@ int vfsim_cli_time_limit(FILE *err, const char *arg, uint64_t *ns)
 	return 0;
 }
 
+/* @p policy (malloc()ed) if the scheduler takes it; else a one-line
+ * error in the syntax every help text gives, and NULL. */
+static char *checked_policy(FILE *err, char *policy)
+{
+	struct sched_policy_spec ps;
+	char msg[256];
+
+	if (!sched_policy_parse(policy, &ps, msg, sizeof(msg))) {
+		sched_policy_spec_free(&ps);
+		return policy;
+	}
+	if (ps.kind == SCHED_POLICY_NONE)
+		fprintf(err, "vfsim: unknown policy '%.60s'", policy);
+	else
+		fprintf(err, "vfsim: bad policy: %s", msg);
+	fprintf(err, " (expected fifo, random:SEED or replay:FILE)\n");
+	free(policy);
+	return NULL;
+}
+
 char *vfsim_cli_policy(FILE *err, const char *policy)
 {
 	char *buf = NULL;
@@ -183,10 +213,8 @@ char *vfsim_cli_policy(FILE *err, const char *policy)
 	FILE *f;
 
 	if (strncmp(policy, "replay:", 7) ||
-	    (policy[7] >= '0' && policy[7] <= '9')) {
-		buf = host_strdup(policy);
-		return buf;
-	}
+	    (policy[7] >= '0' && policy[7] <= '9'))
+		return checked_policy(err, host_strdup(policy));
 	f = fopen(policy + 7, "r");
 	if (!f) {
 		fprintf(err, "vfsim: cannot read '%s': %s\n", policy + 7,
@@ -208,7 +236,7 @@ char *vfsim_cli_policy(FILE *err, const char *policy)
 		return NULL;
 	}
 	buf[strcspn(buf, "\r\n")] = '\0';
-	return buf;
+	return checked_policy(err, buf);
 }
 
 /* DIR/NAME := TEXT followed by END. */
@@ -288,8 +316,9 @@ static int write_out(FILE *err, const char *dir, const struct vfsim_result *r,
 
 	if (r->trace)
 		bad |= write_file(err, dir,
-				  fmt == VFSIM_TRACE_JSONL ? "trace.jsonl" :
-							     "trace.txt",
+				  fmt == VFSIM_TRACE_JSONL    ? "trace.jsonl" :
+				  fmt == VFSIM_TRACE_PERFETTO ? "trace.json" :
+								"trace.txt",
 				  r->trace, "");
 	bad |= write_file(err, dir, "choices.txt", r->choices, "\n");
 	if (r->msc) {
@@ -310,6 +339,20 @@ static int write_out(FILE *err, const char *dir, const struct vfsim_result *r,
 	return bad ? -1 : 0;
 }
 
+/* Tasks that nothing runs: the file lacks a run program (a step or run
+ * item). Only a warning: the machine's set-up is still traced. */
+static void warn_no_run(FILE *err, const char *file, const struct scenario *s)
+{
+	for (size_t i = 0; i < s->nr_run; i++)
+		if (s->run[i].kind != SCN_EXPECT)
+			return;
+	if (s->nr_tasks)
+		fprintf(err,
+			"vfsim: warning: %s has %zu task%s but no 'run' or "
+			"'step': they never run\n",
+			file, s->nr_tasks, s->nr_tasks == 1 ? "" : "s");
+}
+
 static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 {
 	struct vfsim_exec_opts o = { .diag = err };
@@ -322,23 +365,47 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 	struct scenario *s;
 	struct vfsim_backend_spec spec;
 	char *replay = NULL, msg[256];
+	static const char *const valued[] = { "--policy",     "--trace",
+					      "--out",	      "--variant",
+					      "--time-limit", "--backend" };
+	unsigned seen = 0;
+	bool opts = true;
 	int status;
 
 	for (int i = 0; i < argc; i++) {
 		const char *a = argv[i];
 
-		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+		if (opts && !strcmp(a, "--")) {
+			opts = false; /* a FILE may start with '-' after it */
+			continue;
+		}
+		for (unsigned k = 0; opts && k < ARRAY_SIZE(valued); k++) {
+			if (strcmp(a, valued[k]))
+				continue;
+			if (seen & (1u << k))
+				return usage_error(err,
+						   "'%s' given twice (see "
+						   "vfsim run --help)",
+						   a);
+			seen |= 1u << k;
+		}
+		if (!opts) {
+			if (file)
+				return usage_error(err,
+						   "one scenario at a time: "
+						   "unexpected '%s'",
+						   a);
+			file = a;
+		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(run_usage, stdo);
 			print_variants(stdo);
 			return 0;
-		}
-		if (!strcmp(a, "--parse-only")) {
+		} else if (!strcmp(a, "--parse-only")) {
 			parse_only = true;
-			continue;
-		}
-		if (!strcmp(a, "--policy") || !strcmp(a, "--trace") ||
-		    !strcmp(a, "--out") || !strcmp(a, "--variant") ||
-		    !strcmp(a, "--time-limit") || !strcmp(a, "--backend")) {
+		} else if (!strcmp(a, "--policy") || !strcmp(a, "--trace") ||
+			   !strcmp(a, "--out") || !strcmp(a, "--variant") ||
+			   !strcmp(a, "--time-limit") ||
+			   !strcmp(a, "--backend")) {
 			if (i + 1 == argc)
 				return usage_error(err,
 						   "'%s' needs a value (see "
@@ -360,16 +427,19 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 				o.format = VFSIM_TRACE_TEXT;
 			else if (!strcmp(argv[i], "jsonl"))
 				o.format = VFSIM_TRACE_JSONL;
+			else if (!strcmp(argv[i], "perfetto"))
+				o.format = VFSIM_TRACE_PERFETTO;
 			else if (!strcmp(argv[i], "msc"))
 				o.format = VFSIM_TRACE_MSC;
 			else if (!strcmp(argv[i], "none"))
 				o.format = VFSIM_TRACE_NONE;
 			else
-				return usage_error(err,
-						   "unknown trace format '%s' "
-						   "(expected text, jsonl, msc "
-						   "or none)",
-						   argv[i]);
+				return usage_error(
+					err,
+					"unknown trace format '%s' "
+					"(expected text, jsonl, perfetto, "
+					"msc or none)",
+					argv[i]);
 		} else if (a[0] == '-') {
 			return usage_error(err,
 					   "unknown option '%s' (see vfsim run "
@@ -441,8 +511,10 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 	if (out && (shown == VFSIM_TRACE_NONE || shown == VFSIM_TRACE_MSC))
 		o.format = VFSIM_TRACE_TEXT;
 	/* without --out, a text trace goes out as it is made, not held */
-	if (!out && (shown == VFSIM_TRACE_TEXT || shown == VFSIM_TRACE_JSONL))
+	if (!out && (shown == VFSIM_TRACE_TEXT || shown == VFSIM_TRACE_JSONL ||
+		     shown == VFSIM_TRACE_PERFETTO))
 		o.stream = stdo;
+	warn_no_run(err, file, s);
 	status = vfsim_exec(s, &o, &r);
 	if (status != 2 && shown == VFSIM_TRACE_MSC && out && r.msc)
 		shown_text = r.msc;

@@ -43,6 +43,26 @@ int vfsim_cli_output_status(FILE *out, FILE *err, int status);
 int vfsim_cli_main(int argc, char **argv, FILE *out, FILE *err);
 
 /**
+ * @brief Line editing for `vfsim step` on a terminal: what reads a
+ * command line and what remembers it. The library has none of its own
+ * (it reads lines with getline()); the vfsim program installs libedit's
+ * readline() and add_history() (sim/cli/vfsim_main.c).
+ */
+struct vfsim_line_editor {
+	/** read a line after printing @p prompt; a malloc()ed string
+	 *  without its newline, or NULL at the end of the input */
+	char *(*read_line)(const char *prompt);
+	/** remember @p line for the history (may be NULL) */
+	void (*remember)(const char *line);
+};
+
+/**
+ * @brief Install @p ed as the console's line editor on terminals (NULL:
+ * none, getline()).
+ */
+void vfsim_cli_set_line_editor(const struct vfsim_line_editor *ed);
+
+/**
  * @brief A `--time-limit` argument: a duration as the scenario language
  * writes one ("30s"), more than zero.
  * @param err where a bad one is reported, in one line

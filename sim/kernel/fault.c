@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fuse_proto/fuse_msg.h"
 #include "sim/kernel/fault.h"
+#include "sim/kernel/sched.h"
 #include "sim/trace/trace.h"
 
 enum fault_mode {
@@ -40,7 +42,7 @@ static struct {
 	/* per point: hits, failures, and how many rules name it */
 	u64 hits[FAULT_MAX_POINTS], fired[FAULT_MAX_POINTS];
 	unsigned nr_rules_of[FAULT_MAX_POINTS];
-	char err[160];
+	char err[FAULT_ERR_MAX];
 } F;
 
 void fault_reset(void)
@@ -71,6 +73,152 @@ static int fail(const struct plan_msg *m, int err, const char *what,
 		snprintf(m->buf, m->size, "fault plan: %s at \"%.*s\"", what,
 			 (int)(len > 60 ? 60 : len), at);
 	return err;
+}
+
+/* "WHAT (valid: a, b, c)" from a NULL-ended list, for fail(). */
+static const char *with_list(char *buf, size_t size, const char *what,
+			     const char *const *list)
+{
+	size_t n = (size_t)snprintf(buf, size, "%s (valid:", what);
+
+	for (unsigned i = 0; list[i] && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s %s", i ? "," : "",
+				      list[i]);
+	if (n < size)
+		snprintf(buf + n, size - n, ")");
+	return buf;
+}
+
+/* The opcode whose name is the @len bytes at @s. */
+static bool opcode_named(const char *s, size_t len)
+{
+	/* the FUSE opcodes, then CUSE_INIT */
+	for (u32 op = 1; op <= 128; op++) {
+		const char *n = fuse_opcode_name(op == 128 ? 4096 : op);
+
+		if (n && strlen(n) == len && !memcmp(n, s, len))
+			return true;
+	}
+	return false;
+}
+
+/* "hiprio" or "requests.N", the names the driver gives its queues. */
+static bool queue_named(const char *s)
+{
+	const char *d = s + strlen("requests.");
+
+	if (!strcmp(s, "hiprio"))
+		return true;
+	if (strncmp(s, "requests.", strlen("requests.")) || !*d ||
+	    strlen(d) > 5)
+		return false;
+	return strspn(d, "0123456789") == strlen(d) && (d[0] != '0' || !d[1]);
+}
+
+static bool word_listed(const char *const *list, const char *w)
+{
+	for (unsigned i = 0; list[i]; i++)
+		if (!strcmp(list[i], w))
+			return true;
+	return false;
+}
+
+/* The rule's point, site and argument are ones vfsim has. */
+static int check_rule(const struct plan_msg *m, const struct fault_rule *r,
+		      const char *s, size_t len)
+{
+	const struct fault_point_desc *d =
+		fault_point_desc(r->point, strlen(r->point));
+	const char *slash = strchr(r->site, '/');
+	char what[FAULT_ERR_MAX - 96], names_buf[96];
+	const char *names[64];
+	size_t nr;
+
+	if (!d) {
+		const struct fault_point_desc *all = fault_point_descs(&nr);
+
+		assert(nr < ARRAY_SIZE(names));
+		for (size_t i = 0; i < nr; i++)
+			names[i] = all[i].name;
+		names[nr] = NULL;
+		return fail(m, -ENOENT,
+			    with_list(what, sizeof(what), "unknown point",
+				      names),
+			    s, len);
+	}
+	if (r->site[0] && d->site != FAULT_SITE_OPCODE && slash)
+		return fail(m, -ENOENT, "only dev.* points take site=OP/NAME",
+			    s, len);
+	if (r->site[0] && d->site == FAULT_SITE_FUNC &&
+	    !word_listed(d->sites, r->site))
+		return fail(m, -ENOENT,
+			    with_list(what, sizeof(what), "unknown site",
+				      d->sites),
+			    s, len);
+	if (r->site[0] && d->site == FAULT_SITE_OPCODE &&
+	    (!opcode_named(r->site, slash ? (size_t)(slash - r->site) :
+					    strlen(r->site)) ||
+	     (slash && !slash[1])))
+		return fail(m, -ENOENT,
+			    "unknown site (valid: a FUSE opcode such as "
+			    "LOOKUP, GETATTR or READ, optionally /NAME)",
+			    s, len);
+	if (r->site[0] && d->site == FAULT_SITE_QUEUE && !queue_named(r->site))
+		return fail(m, -ENOENT,
+			    "unknown site (valid: hiprio, requests.N)", s, len);
+	if (!r->arg[0])
+		return 0;
+	switch (d->arg) {
+	case FAULT_ARG_NONE:
+		snprintf(what, sizeof(what), "%s takes no arg", d->name);
+		return fail(m, -ENOENT, what, s, len);
+	case FAULT_ARG_DURATION: {
+		u64 ns;
+
+		if (!sched_parse_duration(r->arg, &ns))
+			return 0;
+		snprintf(what, sizeof(what),
+			 "%s takes a duration such as arg=5ms (ns, us, ms or "
+			 "s), not arg=%s",
+			 d->name, r->arg);
+		return fail(m, -ENOENT, what, s, len);
+	}
+	case FAULT_ARG_ERRNO: {
+		int e;
+
+		if (!fault_parse_errno(r->arg, &e))
+			return 0;
+		snprintf(what, sizeof(what),
+			 "%s takes an errno name such as arg=EACCES, not "
+			 "arg=%s",
+			 d->name, r->arg);
+		return fail(m, -ENOENT, what, s, len);
+	}
+	case FAULT_ARG_WORD:
+		if (word_listed(d->words, r->arg))
+			return 0;
+		snprintf(names_buf, sizeof(names_buf), "%s takes no arg=%s",
+			 d->name, r->arg);
+		return fail(m, -ENOENT,
+			    with_list(what, sizeof(what), names_buf, d->words),
+			    s, len);
+	}
+	return 0;
+}
+
+int fault_parse_errno(const char *s, int *err)
+{
+	if (*s == '-')
+		s++;
+	for (int e = 1; e <= FUSE_PROTO_MAX_ERRNO; e++) {
+		const char *n = fuse_errno_name(-e);
+
+		if (n && !strcmp(n, s)) {
+			*err = -e;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 static int parse_num(const char *s, size_t len, u64 *out)
@@ -188,7 +336,7 @@ static int parse_rule(const struct plan_msg *m, struct fault_rule *r,
 		assert(r->site[0] || r->arg[0]);
 		r->mode = FM_EVERY;
 	}
-	return 0;
+	return check_rule(m, r, s, len);
 }
 
 /*
@@ -341,7 +489,8 @@ hit_ruled(int pi, const char *site, const char *sub, const char **arg)
 	if (!fire)
 		return false;
 	F.fired[pi]++;
-	TRACE(.kind = "fault", .func = site,
+	/* interned: a site may be a queue's name, freed before the trace */
+	TRACE(.kind = "fault", .func = site ? trace_name(site) : NULL,
 	      .args = TRACE_FMT("%s fails (hit %llu)%s%s%s%s", P.name[pi],
 				(unsigned long long)F.hits[pi],
 				sub ? " on " : "", sub ? sub : "",

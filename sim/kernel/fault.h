@@ -5,7 +5,7 @@
  *
  * Code that can fail consults a fault point by name before doing the real
  * thing: kmalloc asks FAULT_HIT("kmalloc", caller), the virtqueue asks
- * "vq.full", the device "device.stall", and so on. Each consultation is a
+ * "vq.full", the device "dev.stall", and so on. Each consultation is a
  * hit; the plan's rules decide from the hit count (and optionally the call
  * site) whether this hit fails. Everything is counted, never random, so
  * the same plan fails the same operations on every run. Each firing is a
@@ -16,13 +16,17 @@
  * a static). A hit on a point that no rule names is then a counter
  * increment and one test.
  *
+ * The points are those of fault_point_descs() (docs/sim.md lists them);
+ * the parser refuses any other point, a site the point does not have, and
+ * an argument it cannot read, each time with the list of valid ones.
+ *
  * Plan syntax, rules separated by ';':
  *
  *	kmalloc:nth=3                    fail the 3rd hit
  *	kmalloc:every                    fail every hit
  *	vq.full:from=2,count=5           fail hits 2..6 (no count: 2 onwards)
- *	kmalloc:site=virtio_fs_enqueue_req   every hit from that function
- *	kmalloc:site=f,nth=2             the 2nd hit from function f
+ *	kmalloc:site=copy_args_to_argbuf every hit from that function
+ *	kmalloc:site=virtio_fs_probe,nth=2   the 2nd hit from that function
  *	dev.late:site=LOOKUP,arg=5ms     every hit from LOOKUP, with an
  *	                                 argument the point reads
  *	dev.die:site=LOOKUP/stop-here    a hit from LOOKUP about "stop-here"
@@ -39,6 +43,55 @@
 #define VFSIM_SIM_KERNEL_FAULT_H
 
 #include "sim/kernel/types.h"
+
+/** @brief What a fault point's sites are. */
+enum fault_site_kind {
+	FAULT_SITE_FUNC,   /**< one of a listed set of functions */
+	FAULT_SITE_OPCODE, /**< a FUSE opcode name, optionally "NAME/sub" */
+	FAULT_SITE_QUEUE,  /**< a virtqueue: "hiprio" or "requests.N" */
+};
+
+/** @brief What a fault point's `arg=` means. */
+enum fault_arg_kind {
+	FAULT_ARG_NONE,	    /**< it takes none */
+	FAULT_ARG_DURATION, /**< a duration: N with ns, us, ms or s */
+	FAULT_ARG_ERRNO,    /**< an errno name, e.g. EACCES */
+	FAULT_ARG_WORD,	    /**< one of a listed set of words */
+};
+
+/** @brief One fault point: the plan accepts only these. */
+struct fault_point_desc {
+	const char *name;	   /**< e.g. "kmalloc" */
+	enum fault_site_kind site; /**< what `site=` may name */
+	const char *const *sites;  /**< FAULT_SITE_FUNC: NULL-ended */
+	enum fault_arg_kind arg;   /**< what `arg=` may be */
+	const char *const *words;  /**< FAULT_ARG_WORD: NULL-ended */
+	const char *what;	   /**< what a firing does, one line */
+};
+
+/**
+ * @brief Every fault point, in the order the docs list them.
+ * @param nr set to the number of points
+ * @return the table (static)
+ */
+const struct fault_point_desc *fault_point_descs(size_t *nr);
+
+/**
+ * @brief The point named by the @p len bytes at @p name.
+ * @return its description, or NULL when vfsim has no such point
+ */
+const struct fault_point_desc *fault_point_desc(const char *name, size_t len);
+
+/** @brief Room for a plan error message, with the list of valid names. */
+#define FAULT_ERR_MAX 1024
+
+/**
+ * @brief Read an errno name as the `arg=` of a FAULT_ARG_ERRNO point does.
+ * @param s "EACCES" or "-EACCES"
+ * @param err set to the negative errno
+ * @return 0, or -EINVAL for a name fuse_errno_name() does not know
+ */
+int fault_parse_errno(const char *s, int *err);
 
 /** @brief Most rules a plan holds. */
 #define FAULT_MAX_RULES 32
@@ -57,7 +110,8 @@
  * @return 0; -EINVAL for a syntax error (no point name, unknown key,
  *         conflicting or missing mode, malformed number), -ERANGE for a
  *         number that is 0 or too large, -ENAMETOOLONG for a point or site
- *         name that is too long, -ENOSPC when the plan would exceed
+ *         name that is too long, -ENOENT for an unknown point, a site or
+ *         argument the point does not have, -ENOSPC when the plan would exceed
  *         FAULT_MAX_RULES. fault_error() then describes the problem.
  */
 int fault_plan_parse(const char *spec);

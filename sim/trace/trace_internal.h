@@ -89,6 +89,14 @@ static inline uint64_t trace_str_ref(const char *s, int *stable)
 /* Bytes the interned names take (for the statistics only). */
 size_t trace_names_memory(void);
 
+/* Writers of JSON into a trace_text (trace_text.c), for trace_perfetto.c:
+ * printf-style text; a JSON string (quotes included) with @s escaped;
+ * the event as trace_format_json() writes it (no newline). */
+void trace_text_printf(struct trace_text *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void trace_text_json_str(struct trace_text *t, const char *s);
+void trace_text_json_event(struct trace_text *t, const struct trace_event *ev);
+
 /** @endcond */
 
 #endif /* VFSIM_SIM_TRACE_TRACE_INTERNAL_H */

@@ -10,6 +10,7 @@
  * %c and %s, with flags, width, precision and length modifiers), whose
  * output is the same as printf's.
  */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -629,11 +630,11 @@ static void text_reserve(struct trace_text *t, size_t need)
 	t->cap = cap;
 }
 
-void trace_text_append(struct trace_text *t, const struct trace_event *ev,
-		       bool json)
+/* @ev formatted by @fmt at the end of @t, with room for one more byte. */
+static void text_put_event(struct trace_text *t, const struct trace_event *ev,
+			   int (*fmt)(const struct trace_event *, char *,
+				      size_t))
 {
-	int (*fmt)(const struct trace_event *, char *, size_t) =
-		json ? trace_format_json : trace_format_text;
 	int len;
 
 	text_reserve(t, 1024);
@@ -643,6 +644,50 @@ void trace_text_append(struct trace_text *t, const struct trace_event *ev,
 		fmt(ev, t->buf + t->len, t->cap - t->len);
 	}
 	t->len += (size_t)len;
+}
+
+void trace_text_append(struct trace_text *t, const struct trace_event *ev,
+		       bool json)
+{
+	text_put_event(t, ev, json ? trace_format_json : trace_format_text);
 	t->buf[t->len++] = '\n';
 	t->buf[t->len] = '\0';
+}
+
+void trace_text_printf(struct trace_text *t, const char *fmt, ...)
+{
+	va_list ap;
+	int len;
+
+	text_reserve(t, 256);
+	va_start(ap, fmt);
+	len = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
+	va_end(ap);
+	if ((size_t)len >= t->cap - t->len) {
+		text_reserve(t, (size_t)len);
+		va_start(ap, fmt);
+		vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
+		va_end(ap);
+	}
+	t->len += (size_t)len;
+}
+
+void trace_text_json_str(struct trace_text *t, const char *s)
+{
+	size_t n = strlen(s);
+	struct out o;
+
+	/* at most 6 bytes for each byte, and the quotes */
+	text_reserve(t, 6 * n + 2);
+	o = (struct out){ t->buf + t->len, t->cap - t->len, 0 };
+	put_ch(&o, '"');
+	put_json_escaped(&o, s, n);
+	put_ch(&o, '"');
+	terminate(&o);
+	t->len += o.len;
+}
+
+void trace_text_json_event(struct trace_text *t, const struct trace_event *ev)
+{
+	text_put_event(t, ev, trace_format_json);
 }

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/kernel/fault.h"
 #include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
@@ -171,15 +172,18 @@ int virtqueue_add_sgs(struct virtqueue *_vq, struct scatterlist *sgs[],
 	struct vring_desc *desc = NULL, *table;
 	unsigned int total_sg, descs_used, n, i, prev = 0, head;
 	u32 in_len = 0;
-	bool indirect;
+	bool indirect, forced_full;
 
 	if (vq->broken)
 		return -EIO;
 	if (!data || map_sgs(sgs, out_sgs + in_sgs, &total_sg) || total_sg == 0)
 		return -EINVAL;
+	/* vfsim only: the fault plan's "vq.full" point makes this add find
+	 * the ring full, whatever is free (the kernel has no such point). */
+	forced_full = FAULT_HIT("vq.full", _vq->name);
 
 	head = vq->free_head;
-	if (vq->indirect && total_sg > 1 && vq->vq.num_free &&
+	if (!forced_full && vq->indirect && total_sg > 1 && vq->vq.num_free &&
 	    total_sg <= vq->vring.num) {
 		desc = alloc_indirect_split(total_sg, gfp);
 		if (!desc)
@@ -190,11 +194,19 @@ int virtqueue_add_sgs(struct virtqueue *_vq, struct scatterlist *sgs[],
 	}
 	indirect = desc != NULL;
 	descs_used = indirect ? 1 : total_sg;
-	if (vq->vq.num_free < descs_used) {
-		TRACE(.kind = "vq.full", .func = "virtqueue_add_sgs",
-		      .queue = _vq->name, .avail_idx = vq->avail_idx_shadow,
-		      .args = TRACE_FMT("need=%u free=%u", descs_used,
-					vq->vq.num_free));
+	if (forced_full || vq->vq.num_free < descs_used) {
+		if (forced_full)
+			TRACE(.kind = "vq.full", .func = "virtqueue_add_sgs",
+			      .queue = _vq->name,
+			      .avail_idx = vq->avail_idx_shadow,
+			      .args = TRACE_FMT("need=%u free=%u (fault plan)",
+						descs_used, vq->vq.num_free));
+		else
+			TRACE(.kind = "vq.full", .func = "virtqueue_add_sgs",
+			      .queue = _vq->name,
+			      .avail_idx = vq->avail_idx_shadow,
+			      .args = TRACE_FMT("need=%u free=%u", descs_used,
+						vq->vq.num_free));
 		/* Kernel: kick so the host drains and frees descriptors. */
 		if (out_sgs)
 			vq->notify(_vq);

@@ -401,6 +401,10 @@ static void test_view_errors(void)
 		{ "picture rings hiprio", "picture: expected picture ring" },
 		{ "picture ring hiprio a b", "picture: expected picture ring" },
 		{ "picture ring nope", "picture: no queue 'nope'" },
+		{ "show ring requests.00",
+		  "show ring: no queue 'requests.00'" },
+		{ "show ring requests.01",
+		  "show ring: no queue 'requests.01'" },
 		{ "picture ring hiprio .hidden", "picture: '.hidden' cannot be "
 						 "a file name (it must end" },
 		{ "picture ring hiprio d/", "picture: 'd/' cannot be a file "
@@ -425,6 +429,12 @@ static void test_view_errors(void)
 		CU_ASSERT_PTR_NOT_NULL(
 			strstr(c.out, "(vfsim) where\n-- step 0"));
 	}
+	/* no --out: a picture needs a place the user chose */
+	vt_console(&c, "picture ring hiprio\npicture ring hiprio mine\n", views,
+		   NULL);
+	CU_ASSERT_EQUAL(vt_count_lines(c.err, "picture: where to? start "
+					      "vfsim step with --out DIR"),
+			2);
 	vt_console(&c, "picture ring hiprio\n", views, "--out",
 		   "/nonexistent/a/b", NULL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.err, "line 1: picture: cannot create "

@@ -10,6 +10,8 @@
  * and review the diff (git diff tests/scenarios) before committing.
  */
 #include <glob.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,10 +21,52 @@
 
 #define SCENARIO_DIR "tests/scenarios"
 
+/* The warning of a mount that a dead (or never resumed) device keeps
+ * from unmounting at shutdown. */
+#define SHUTDOWN_WARNING "a mount could not be unmounted at shutdown"
+
+/* The scenarios that end with such a mount, and so must warn: the device
+ * is dead, or the driver was removed without draining. */
+static const char *const warn_at_shutdown[] = {
+	"bug-freeze-returns-0.vfs",
+	"bug-remove-without-drain.vfs",
+	"fault-dev.die.vfs",
+	"tour-3-dead-device.vfs",
+};
+
+static bool expects_warning(const char *vfs)
+{
+	const char *base = strrchr(vfs, '/') ? strrchr(vfs, '/') + 1 : vfs;
+
+	for (size_t i = 0;
+	     i < sizeof(warn_at_shutdown) / sizeof(warn_at_shutdown[0]); i++)
+		if (!strcmp(base, warn_at_shutdown[i]))
+			return true;
+	return false;
+}
+
+/* The run's messages: the shutdown warning where it is expected (and
+ * only there), nothing else unless the run failed. */
+static int check_diag(const char *vfs, const char *diag, bool failed)
+{
+	bool warned = strstr(diag, SHUTDOWN_WARNING) != NULL;
+	int bad = warned != expects_warning(vfs);
+
+	if (bad)
+		fprintf(stderr, "\n%s: the shutdown warning was %s\n", vfs,
+			warned ? "given, not expected" : "expected, not given");
+	if (bad || failed)
+		fputs(diag, stderr);
+	return bad;
+}
+
 static int check_one(const char *vfs)
 {
+	char *diag = NULL;
+	size_t diag_len = 0;
+	FILE *diag_f = open_memstream(&diag, &diag_len);
 	struct vfsim_exec_opts o = { .format = VFSIM_TRACE_TEXT,
-				     .diag = stderr };
+				     .diag = diag_f };
 	char expected_path[4096];
 	struct vfsim_result r;
 	struct scenario_error err;
@@ -37,6 +81,9 @@ static int check_one(const char *vfs)
 	snprintf(expected_path, sizeof(expected_path), "%.*s.trace",
 		 (int)(strlen(vfs) - 4), vfs);
 	vfsim_exec(s, &o, &r);
+	fclose(diag_f);
+	bad |= check_diag(vfs, diag, r.status != 0);
+	free(diag);
 	if (r.status != 0) {
 		fprintf(stderr,
 			"\n%s: status %d (%u of %u expectations "

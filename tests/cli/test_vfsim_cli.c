@@ -79,7 +79,8 @@ static void test_help_and_version(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "--policy"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "replay:FILE"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "exit status"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "text|jsonl|msc|none"));
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(out_text, "text|jsonl|perfetto|msc|none"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(out_text, "sequence.msc"));
 	CU_ASSERT_EQUAL(vfsim("--version", NULL), 0);
 	CU_ASSERT_STRING_EQUAL(out_text, "vfsim " VFSIM_VERSION "\n");
@@ -157,10 +158,37 @@ static void test_usage_errors(void)
 		    "unknown option '--frob'");
 	usage_error(vfsim("run", ok, "--trace", NULL),
 		    "'--trace' needs a value");
-	usage_error(vfsim("run", ok, "--trace", "frob", NULL),
-		    "unknown trace format 'frob' (expected text, jsonl, msc or "
-		    "none)");
+	usage_error(
+		vfsim("run", ok, "--trace", "frob", NULL),
+		"unknown trace format 'frob' (expected text, jsonl, perfetto, "
+		"msc or "
+		"none)");
 	usage_error(vfsim("run", ok, ok, NULL), "one scenario at a time");
+	/* each option once; the policy's syntax as every help text has it */
+	usage_error(vfsim("run", ok, "--trace", "none", "--trace", "text",
+			  NULL),
+		    "vfsim: '--trace' given twice (see vfsim run --help)");
+	usage_error(vfsim("run", ok, "--policy", "rand", NULL),
+		    "vfsim: unknown policy 'rand' (expected fifo, random:SEED "
+		    "or replay:FILE)\n");
+	usage_error(vfsim("step", ok, "--policy", "random:x", NULL),
+		    "vfsim: bad policy: ");
+	usage_error(vfsim("step", "--out", "a", "--out", "b", ok, NULL),
+		    "vfsim: step: '--out' given twice");
+	/* '--' ends the options: what follows is the file, whatever it is */
+	usage_error(vfsim("run", "--", "--trace", NULL),
+		    "vfsim: --trace: error: cannot read");
+	CU_ASSERT_EQUAL(vfsim("run", "--trace", "none", "--", ok, NULL), 0);
+	/* tasks that nothing runs: a warning, and the set-up still runs */
+	CU_ASSERT_EQUAL(
+		vfsim("run",
+		      scenario_file("norun.vfs", "task t\n  yield\nend\n"),
+		      "--trace", "none", NULL),
+		0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "vfsim: warning: "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_text, "norun.vfs has 1 task but no "
+						"'run' or 'step': they never "
+						"run\n"));
 	usage_error(vfsim("run", ok, "--policy", "random:x", NULL), "random");
 	usage_error(vfsim("run", ok, "--policy", "replay:/nonexistent/c.txt",
 			  NULL),

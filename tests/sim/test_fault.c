@@ -48,37 +48,39 @@ static void test_nth(void)
 
 static void test_every_and_range(void)
 {
-	CU_ASSERT_EQUAL(fault_plan_parse("a:every;vq.full:from=2,count=3"), 0);
+	CU_ASSERT_EQUAL(
+		fault_plan_parse("dev.die:every;vq.full:from=2,count=3"), 0);
 	CU_ASSERT_EQUAL(fault_nr_rules(), 2);
-	CU_ASSERT_STRING_EQUAL(pattern("a", "x", 3), "111");
+	CU_ASSERT_STRING_EQUAL(pattern("dev.die", "x", 3), "111");
 	CU_ASSERT_STRING_EQUAL(pattern("vq.full", NULL, 7), "0111000");
 	fault_reset();
-	CU_ASSERT_EQUAL(fault_plan_parse("b:from=3"), 0);
-	CU_ASSERT_STRING_EQUAL(pattern("b", NULL, 5), "00111");
+	CU_ASSERT_EQUAL(fault_plan_parse("dev.short:from=3"), 0);
+	CU_ASSERT_STRING_EQUAL(pattern("dev.short", NULL, 5), "00111");
 }
 
 static void test_site(void)
 {
-	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:site=f"), 0);
+	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:site=fuse_dev_alloc"), 0);
 	CU_ASSERT_STRING_EQUAL(pattern("kmalloc", "g", 2), "00");
 	CU_ASSERT_STRING_EQUAL(pattern("kmalloc", NULL, 1), "0");
-	CU_ASSERT_STRING_EQUAL(pattern("kmalloc", "f", 2), "11");
+	CU_ASSERT_STRING_EQUAL(pattern("kmalloc", "fuse_dev_alloc", 2), "11");
 	fault_reset();
-	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:site=f,nth=2"), 0);
+	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:site=fuse_dev_alloc,nth=2"),
+			0);
 	CU_ASSERT_STRING_EQUAL(pattern("kmalloc", "g", 3), "000");
-	CU_ASSERT_STRING_EQUAL(pattern("kmalloc", "f", 3), "010");
+	CU_ASSERT_STRING_EQUAL(pattern("kmalloc", "fuse_dev_alloc", 3), "010");
 }
 
 static void test_additive_and_deterministic(void)
 {
-	CU_ASSERT_EQUAL(fault_plan_parse("p:nth=1"), 0);
-	CU_ASSERT_EQUAL(fault_plan_parse("p:nth=4"), 0);
-	CU_ASSERT_STRING_EQUAL(pattern("p", NULL, 5), "10010");
+	CU_ASSERT_EQUAL(fault_plan_parse("dev.long:nth=1"), 0);
+	CU_ASSERT_EQUAL(fault_plan_parse("dev.long:nth=4"), 0);
+	CU_ASSERT_STRING_EQUAL(pattern("dev.long", NULL, 5), "10010");
 	fault_reset();
 	CU_ASSERT_EQUAL(fault_nr_rules(), 0);
-	CU_ASSERT_EQUAL(fault_hits("p"), 0);
-	CU_ASSERT_EQUAL(fault_plan_parse("p:nth=1;p:nth=4"), 0);
-	CU_ASSERT_STRING_EQUAL(pattern("p", NULL, 5), "10010");
+	CU_ASSERT_EQUAL(fault_hits("dev.long"), 0);
+	CU_ASSERT_EQUAL(fault_plan_parse("dev.long:nth=1;dev.long:nth=4"), 0);
+	CU_ASSERT_STRING_EQUAL(pattern("dev.long", NULL, 5), "10010");
 }
 
 static void expect(const char *spec, int err, const char *msg)
@@ -92,7 +94,7 @@ static void expect(const char *spec, int err, const char *msg)
 
 static void test_parse_errors(void)
 {
-	char longname[80], many[40 * 12 + 1] = "";
+	char longname[90], many[40 * 16 + 1] = "";
 
 	expect(NULL, -EINVAL, "empty");
 	expect("", -EINVAL, "empty");
@@ -117,22 +119,22 @@ static void test_parse_errors(void)
 	memset(longname, 'a', 40);
 	strcpy(longname + 40, ":every");
 	expect(longname, -ENAMETOOLONG, "point name too long");
-	strcpy(longname, "k:site=");
-	memset(longname + 7, 's', 70);
-	longname[77] = 0;
+	strcpy(longname, "kmalloc:site=");
+	memset(longname + 13, 's', 70);
+	longname[83] = 0;
 	expect(longname, -ENAMETOOLONG, "site name too long");
 	for (int i = 0; i < 33; i++)
-		strcat(many, i ? ";p:every" : "p:every");
+		strcat(many, i ? ";dev.die:every" : "dev.die:every");
 	expect(many, -ENOSPC, "too many rules");
 	CU_ASSERT_EQUAL(fault_nr_rules(), 0);
 	/* a good plan after errors clears the message */
-	CU_ASSERT_EQUAL(fault_plan_parse("p:every"), 0);
+	CU_ASSERT_EQUAL(fault_plan_parse("dev.die:every"), 0);
 	CU_ASSERT_STRING_EQUAL(fault_error(), "");
 }
 
 static bool hit_here(void)
 {
-	return FAULT_HIT("pt.site", "here");
+	return FAULT_HIT("mig.cut", "vhost_load_backend_state");
 }
 
 /* A point keeps its number for the whole process, so a call site looks
@@ -151,9 +153,12 @@ static void test_point_numbers(void)
 	id = fault_point("pt39");
 	CU_ASSERT(id >= 0);
 	CU_ASSERT_EQUAL(fault_point("pt39"), id);
-	CU_ASSERT_EQUAL(fault_plan_parse("pt39:every"), 0);
+	/* a plan names only points vfsim has; they keep their numbers too */
+	CU_ASSERT_EQUAL(fault_plan_parse("pt39:every"), -ENOENT);
+	id = fault_point("dev.late");
+	CU_ASSERT_EQUAL(fault_plan_parse("dev.late:every"), 0);
 	CU_ASSERT_TRUE(fault_hit_id(id, NULL));
-	CU_ASSERT_EQUAL(fault_fired("pt39"), 1);
+	CU_ASSERT_EQUAL(fault_fired("dev.late"), 1);
 	/* no number for a name that cannot be one: never hit, never counted */
 	CU_ASSERT_EQUAL(fault_point("a-point-name-longer-than-31-bytes-x"), -1);
 	CU_ASSERT_EQUAL(fault_point(""), -1);
@@ -161,14 +166,16 @@ static void test_point_numbers(void)
 	CU_ASSERT_FALSE(fault_hit_id(-1, NULL));
 	/* a call site's cached number, across a reset of the plan */
 	CU_ASSERT_FALSE(hit_here());
-	CU_ASSERT_EQUAL(fault_plan_parse("pt.site:site=here,nth=2"), 0);
+	CU_ASSERT_EQUAL(
+		fault_plan_parse("mig.cut:site=vhost_load_backend_state,nth=2"),
+		0);
 	CU_ASSERT_FALSE(hit_here()); /* the rule's first hit */
 	CU_ASSERT_TRUE(hit_here());
 	fault_reset();
-	CU_ASSERT_EQUAL(fault_hits("pt.site"), 0);
-	CU_ASSERT_EQUAL(fault_plan_parse("pt.site:every"), 0);
+	CU_ASSERT_EQUAL(fault_hits("mig.cut"), 0);
+	CU_ASSERT_EQUAL(fault_plan_parse("mig.cut:every"), 0);
 	CU_ASSERT_TRUE(hit_here());
-	CU_ASSERT_EQUAL(fault_hits("pt.site"), 1);
+	CU_ASSERT_EQUAL(fault_hits("mig.cut"), 1);
 }
 
 VT_SUITE_EACH(sim_fault, setup, teardown, VT_CASE(test_nth),

@@ -168,20 +168,22 @@ static void test_fault_args_and_subsites(void)
 	fault_reset();
 	trace_reset(true);
 	CU_ASSERT_EQUAL(fault_plan_parse("dev.late:site=LOOKUP/x,arg=5ms"), 0);
-	CU_ASSERT_EQUAL(fault_plan_parse("dev.die:arg=now"), 0);
+	CU_ASSERT_EQUAL(fault_plan_parse("dev.error:arg=EPERM"), 0);
 	CU_ASSERT_FALSE(fault_hit_arg("dev.late", "LOOKUP", "y", &arg));
 	CU_ASSERT_PTR_NULL(arg);
 	CU_ASSERT_FALSE(fault_hit_arg("dev.late", "GETATTR", NULL, &arg));
 	CU_ASSERT(fault_hit_arg("dev.late", "LOOKUP", "x", &arg));
 	CU_ASSERT_STRING_EQUAL(arg, "5ms");
-	CU_ASSERT(fault_hit_arg("dev.die", "READ", NULL, &arg));
-	CU_ASSERT_STRING_EQUAL(arg, "now");
+	CU_ASSERT(fault_hit_arg("dev.error", "READ", NULL, &arg));
+	CU_ASSERT_STRING_EQUAL(arg, "EPERM");
 	CU_ASSERT(trace_find("dev.late fails (hit 3) on x arg=5ms", 0) >= 0);
-	CU_ASSERT_EQUAL(fault_plan_check("p:arg=", msg, sizeof(msg)), -EINVAL);
-	CU_ASSERT_EQUAL(fault_plan_check("p:arg=0123456789012345678901234567"
-					 "890123",
-					 msg, sizeof(msg)),
-			-ENAMETOOLONG);
+	CU_ASSERT_EQUAL(fault_plan_check("dev.late:arg=", msg, sizeof(msg)),
+			-EINVAL);
+	CU_ASSERT_EQUAL(
+		fault_plan_check("dev.late:arg=0123456789012345678901234567"
+				 "890123",
+				 msg, sizeof(msg)),
+		-ENAMETOOLONG);
 	fault_reset();
 	trace_reset(false);
 }

@@ -65,12 +65,11 @@ static const char *const fault_rules[] = {
 /* check and parse agree on @spec: result, message; check changes nothing */
 static bool fault_agree(const char *spec)
 {
-	char msg[160], before[160];
+	char msg[FAULT_ERR_MAX], before[FAULT_ERR_MAX];
 	int mine, theirs;
 
 	fault_reset();
-	CU_ASSERT_EQUAL(fault_plan_parse("sentinel:nth=1;x:every,y=1"),
-			-EINVAL);
+	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:nth=1;x:every,y=1"), -EINVAL);
 	snprintf(before, sizeof(before), "%s", fault_error());
 	mine = fault_plan_check(spec, msg, sizeof(msg));
 	/* the checker touched neither the plan nor fault_error() */
@@ -141,7 +140,8 @@ static void test_fault_check_errors(void)
 		{ "k:from=18446744073709551616", -ERANGE,
 		  "number must be 1..2^64-1" },
 		{ "k:count=2", -EINVAL, "count needs from" },
-		{ "k:every;", -EINVAL, "trailing ';' at \"k:every;\"" },
+		{ "kmalloc:every;", -EINVAL,
+		  "trailing ';' at \"kmalloc:every;\"" },
 	};
 	char msg[160];
 
@@ -160,7 +160,8 @@ static void test_fault_check_errors(void)
 	/* no buffer: the verdict alone */
 	CU_ASSERT_EQUAL(fault_plan_check("k:nth=0", NULL, 0), -ERANGE);
 	/* success empties the message */
-	CU_ASSERT_EQUAL(fault_plan_check("k:every;j:site=f", msg, sizeof(msg)),
+	CU_ASSERT_EQUAL(fault_plan_check("kmalloc:every;dev.die:site=READ", msg,
+					 sizeof(msg)),
 			0);
 	CU_ASSERT_STRING_EQUAL(msg, "");
 }
@@ -168,20 +169,20 @@ static void test_fault_check_errors(void)
 /* The rule limit counts the checked string alone, unlike the plan's. */
 static void test_fault_check_rule_limit(void)
 {
-	char spec[FAULT_MAX_RULES * 8 + 16], msg[160];
+	char spec[FAULT_MAX_RULES * 14 + 32], msg[160];
 	size_t len = 0;
 
 	fault_reset();
 	for (unsigned i = 0; i < FAULT_MAX_RULES; i++)
 		len += (size_t)snprintf(spec + len, sizeof(spec) - len,
-					"%sk:every", i ? ";" : "");
+					"%sdev.die:every", i ? ";" : "");
 	CU_ASSERT_EQUAL(fault_plan_check(spec, msg, sizeof(msg)), 0);
-	CU_ASSERT_EQUAL(fault_plan_parse("a:every"), 0);
+	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:every"), 0);
 	/* the plan already holds one rule: the same string no longer fits */
 	CU_ASSERT_EQUAL(fault_plan_parse(spec), -ENOSPC);
 	CU_ASSERT_EQUAL(fault_plan_check(spec, msg, sizeof(msg)), 0);
 	CU_ASSERT_EQUAL(fault_nr_rules(), 1);
-	snprintf(spec + len, sizeof(spec) - len, ";k:every");
+	snprintf(spec + len, sizeof(spec) - len, ";dev.die:every");
 	CU_ASSERT_EQUAL(fault_plan_check(spec, msg, sizeof(msg)), -ENOSPC);
 	CU_ASSERT_PTR_NOT_NULL(strstr(msg, "too many rules"));
 	fault_reset();

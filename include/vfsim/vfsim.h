@@ -1,0 +1,479 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/**
+ * @file vfsim.h
+ * @ingroup lib
+ * @brief libvfsim's public API: build a simulated virtio-fs machine, give
+ * it a file tree and guest programs, run it, look at it, take it down.
+ *
+ * This is the one header `make install` installs, and the only one a
+ * program using the library includes (`pkg-config --cflags --libs
+ * vfsim`). Everything it declares is covered by the stability promise of
+ * docs/library.md ("Using the library"): within a major version
+ * (#VFSIM_VERSION_MAJOR) a name declared here keeps its meaning and its
+ * signature, and a zero-filled struct vfsim_config keeps meaning "the
+ * defaults" (new fields are added at the end, zero meaning what the
+ * library did before). Nothing else of the source tree is API.
+ *
+ * A machine is what a scenario file describes (docs/scenarios.md), built
+ * from C: the driver model of Linux's fs/fuse/virtio_fs.c on one side, a
+ * virtio-fs device with its FUSE server on the other, split virtqueues in
+ * simulated guest memory between them. Guest programs are tasks: a named
+ * list of syscall-like operations (the scenario language's operations)
+ * that runs when the machine runs. Everything is deterministic: the same
+ * configuration, tasks and calls give the same trace, byte for byte.
+ *
+ *	struct vfsim_config cfg = { .queue_size = 8 };
+ *	struct vfsim *vm = vfsim_machine_new(&cfg);
+ *	struct vfsim_task *t;
+ *
+ *	vfsim_fs_file(vm, "/hello", "hi", 2);
+ *	t = vfsim_task_new(vm, "cat");
+ *	vfsim_op(t, "mount");
+ *	vfsim_op(t, "getattr /hello");
+ *	vfsim_task_start(t);
+ *	vfsim_run(vm);                  // VFSIM_DONE
+ *	vfsim_task_result(t, 2, &err, NULL); // err == 0
+ *	vfsim_machine_free(vm);         // 0: no guest kernel object leaked
+ *
+ * One machine per process at a time: like a kernel, the simulator's
+ * scheduler, trace and guest memory are process-wide. The library is not
+ * thread-safe; call it from one thread.
+ *
+ * Errors: functions returning int give 0 (or a count) on success and a
+ * negative errno on failure; vfsim_error() then says what was wrong in a
+ * sentence, with the valid choices where there is a list of them.
+ * Functions returning a pointer give NULL on failure, with vfsim_error()
+ * set the same way.
+ */
+#ifndef VFSIM_VFSIM_H
+#define VFSIM_VFSIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @brief Major version: the API changes incompatibly only with it. */
+#define VFSIM_VERSION_MAJOR 0
+/** @brief Minor version: additions that keep the API compatible. */
+#define VFSIM_VERSION_MINOR 1
+/** @brief Patch version: fixes only. */
+#define VFSIM_VERSION_PATCH 0
+#ifndef VFSIM_VERSION
+/** @brief The version as a string, "MAJOR.MINOR.PATCH". */
+#define VFSIM_VERSION "0.1.0"
+#endif
+
+/** @brief A simulated machine (opaque). */
+struct vfsim;
+
+/** @brief A guest program of a machine (opaque; freed with it). */
+struct vfsim_task;
+
+/** @brief One trace event, as a sink receives it. Its strings live
+ *  until the sink returns. */
+struct vfsim_event {
+	uint64_t seq;	  ///< position in the trace, from 1
+	uint64_t time_ns; ///< virtual time
+	const char *task; ///< the task that made the step
+	const char *kind; ///< what sort of step, e.g. "vq.add", "scn.op"
+	const char *func; ///< the function, by its kernel name, or NULL
+	const char *text; ///< the whole event as one line of the text trace
+};
+
+/** @brief Format of a trace file sink. */
+enum vfsim_format {
+	VFSIM_FORMAT_TEXT,  ///< one line per event (as `vfsim run` prints)
+	VFSIM_FORMAT_JSONL, ///< one JSON object per line
+};
+
+/**
+ * @brief What a machine is made of. Zero-fill it, then set what you need:
+ * every zero (or NULL) field means the default given with it, which is
+ * also the scenario language's default (docs/scenarios.md names each
+ * field's key).
+ */
+struct vfsim_config {
+	/* The machine (`machine` line). */
+	const char *tag;     ///< mount tag ("myfs")
+	unsigned queues;     ///< request queues, 1..64 (1)
+	unsigned queue_size; ///< ring entries, a power of two 2..32768 (128)
+	unsigned cpus;	     ///< guest CPUs, 1..64 (1)
+	bool event_idx;	     ///< negotiate VIRTIO_RING_F_EVENT_IDX (no)
+	bool indirect;	     ///< negotiate VIRTIO_RING_F_INDIRECT_DESC (no)
+	uint64_t dax_window; ///< bytes of the DAX window (0: none)
+
+	/* The guest driver (`driver` and `bug` lines). */
+	/** driver variant: "v5-2019", "6.1" or "mainline" ("mainline") */
+	const char *variant;
+	/** FUSE request timeout in seconds (0: none) */
+	unsigned timeout_s;
+	/** historical bugs switched back on, comma-separated names (NULL:
+	 *  none; docs/scenarios.md lists them, and a wrong one is refused
+	 *  with the list) */
+	const char *bugs;
+	/** vfsim's own driver behaviours, comma-separated: restore,
+	 *  bounded-drain, strict-replies, timeout-ms (NULL: none) */
+	const char *driver_options;
+
+	/* The device (`device` line). */
+	uint64_t device_latency_ns; ///< time each request takes (0)
+	unsigned device_batch;	    ///< requests taken per kick, 1..1024 (1)
+	unsigned device_workers;    ///< device worker threads, 1..64 (1)
+	/** completion order: "in", "reversed" or "random" ("in") */
+	const char *device_order;
+	uint64_t device_seed; ///< seed of device_order "random" (0)
+	/** vfsim's own device behaviours, comma-separated: park-setlkw,
+	 *  serve-disabled-rings, hiprio-first (NULL: none) */
+	const char *device_options;
+	/** the request timeout the device's INIT reply asks for, seconds
+	 *  (0: none) */
+	unsigned device_request_timeout_s;
+	/** build a migration destination (a second device, whose workers
+	 *  then appear in the trace), so that vfsim_migrate() can run */
+	bool migration;
+	/** a failed migration: false aborts it (the source carries on),
+	 *  true fails the guest's requests ("guest-error") */
+	bool migration_guest_error;
+
+	/** fault plan: rules of the `fault` line's syntax separated by ';'
+	 *  or newlines, e.g. "kmalloc:nth=3" (NULL: none); an unknown point
+	 *  or option is refused with the valid ones listed */
+	const char *faults;
+	/** scheduling policy: "fifo", "random", "random:SEED" or
+	 *  "replay:I,J,..." (NULL: fifo) */
+	const char *policy;
+	/** the seed of a policy given as plain "random" */
+	uint64_t seed;
+
+	uint64_t max_steps;   ///< step limit of all runs (0: 50 million)
+	uint64_t max_time_ns; ///< virtual-time limit (0: 10 minutes)
+
+	/* Trace sinks. The trace is always kept in memory for the
+	 * vfsim_trace_*() queries; these see it as it is made. */
+	FILE *trace_file; ///< write the trace here as it is made (NULL: no)
+	enum vfsim_format trace_format; ///< @c trace_file's format
+	/** call this for every trace event (NULL: no) */
+	void (*trace_fn)(const struct vfsim_event *ev, void *arg);
+	void *trace_arg; ///< passed to @c trace_fn
+};
+
+/** @brief The library's version, VFSIM_VERSION as it was built. */
+const char *vfsim_version(void);
+
+/** @brief What the last call that failed found wrong, in a sentence
+ *  ("" when nothing failed yet). Valid until the next failing call. */
+const char *vfsim_error(void);
+
+/**
+ * @brief Build a machine: guest memory, the device, the driver probed on
+ * it. Nothing has run yet (vfsim_run() runs it).
+ * @param cfg the configuration (NULL: every default)
+ * @return the machine, or NULL: a setting is refused (vfsim_error() says
+ *         which, with the valid values), or a machine already exists
+ *         (one per process)
+ */
+struct vfsim *vfsim_machine_new(const struct vfsim_config *cfg);
+
+/**
+ * @brief Take the machine down: the tasks stop at their next operation, a
+ * paused device is resumed so what it holds can end, mounts left are
+ * unmounted, and everything is freed (tasks included).
+ * @param vm the machine (NULL is fine)
+ * @return guest kernel objects that were still allocated: each one a leak
+ *         of the driver model (0 for a clean run)
+ */
+long vfsim_machine_free(struct vfsim *vm);
+
+/** @name The device's file system builder
+ *  Entries go straight into the device's in-memory file system, as the
+ *  scenario language's `fs` block does; the guest sees them at its next
+ *  lookup. Parents are created as needed. */
+///@{
+/** @brief Create directory @p path (absolute). @return 0 or -errno */
+int vfsim_fs_dir(struct vfsim *vm, const char *path);
+/** @brief Create file @p path holding @p len bytes of @p data.
+ *  @return 0 or -errno */
+int vfsim_fs_file(struct vfsim *vm, const char *path, const void *data,
+		  size_t len);
+/** @brief Create file @p path of @p size bytes of the pattern byte i =
+ *  'a' + i % 26 (what `read ... expect=` checks against `size=` files).
+ *  @return 0 or -errno */
+int vfsim_fs_file_pattern(struct vfsim *vm, const char *path, uint64_t size);
+///@}
+
+/** @name Guest programs
+ * A task is a guest process: write its operations, start it, run the
+ * machine. Each operation is one line of the scenario language's task
+ * body (docs/scenarios.md, "Operations"): `mount`, `getattr /a`,
+ * `open /a as f rw`, `read f 0 5 expect="hello"`, `write f 0 "x"`,
+ * `setlkw f w 0 0`, `sleep 1ms`, `repeat 3` ... `end`, and the rest. */
+///@{
+/**
+ * @brief A new task of @p vm. Up to 256 tasks per machine.
+ * @param vm the machine
+ * @param name its name in the trace (unique per machine)
+ * @return the task, or NULL (a duplicate or malformed name, too many)
+ */
+struct vfsim_task *vfsim_task_new(struct vfsim *vm, const char *name);
+
+/**
+ * @brief Append operation @p line to task @p t, which has not started.
+ * @return the operation's number (its ordinal, from 1), which
+ *         vfsim_task_result() takes; 0 for `repeat N` and `end`, which
+ *         are not operations; -EINVAL for a line that is not an
+ *         operation (vfsim_error() gives the parser's message), -EBUSY
+ *         once the task has started
+ */
+int vfsim_op(struct vfsim_task *t, const char *line);
+
+/** @brief vfsim_op() with a printf format. */
+int vfsim_opf(struct vfsim_task *t, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/** @brief Stop task @p t at its first operation that fails (the
+ *  language's `stop-on-error`). @return 0, or -EBUSY once started */
+int vfsim_task_stop_on_error(struct vfsim_task *t);
+
+/**
+ * @brief Start task @p t: its operations are checked as a whole (a
+ * handle used before it is opened, an unclosed `repeat`), then it runs
+ * with the machine (at once when the machine is running, else at the
+ * first step).
+ * @return 0; -EINVAL for a program the language refuses (vfsim_error()
+ *         says why), -EBUSY when already started
+ */
+int vfsim_task_start(struct vfsim_task *t);
+
+/** @brief State of a task. */
+enum vfsim_task_state {
+	VFSIM_TASK_NEW,	     ///< not started
+	VFSIM_TASK_RUNNABLE, ///< started, can run
+	VFSIM_TASK_BLOCKED,  ///< waiting (for a reply, a lock, time, ...)
+	VFSIM_TASK_DONE,     ///< returned
+};
+
+/**
+ * @brief Where task @p t is.
+ * @param t the task
+ * @param where if not NULL, set to a description ("blocked in completion
+ *        req", "done", ...) valid until the next call into the library
+ */
+enum vfsim_task_state vfsim_task_state(const struct vfsim_task *t,
+				       const char **where);
+
+/**
+ * @brief The result of operation @p op of task @p t.
+ * @param t the task
+ * @param op the number vfsim_op() returned, or 0 for the task's result
+ *        (its last operation's)
+ * @param result set to the operation's result: 0 or a negative errno
+ * @param why if not NULL, set when there is no result to what happened
+ *        instead ("op 3 never ran: ...", "op 2 still waiting: ...")
+ * @return 0 with @p *result set; -EAGAIN when the operation has no
+ *         result (yet); -EINVAL for a number the task does not have
+ */
+int vfsim_task_result(const struct vfsim_task *t, unsigned op, int *result,
+		      const char **why);
+///@}
+
+/** @name Running */
+///@{
+/** @brief Why a run stopped. */
+enum vfsim_stop {
+	VFSIM_STEPPED,	   ///< vfsim_step(): the steps were taken
+	VFSIM_DONE,	   ///< every task returned and nothing is left to do
+	VFSIM_UNTIL,	   ///< the run-until condition became true
+	VFSIM_PAUSED,	   ///< nothing can run until the paused device resumes
+	VFSIM_DEVICE_DEAD, ///< nothing can run: the device died with work
+	VFSIM_DEADLOCK,	   ///< tasks are blocked and nothing can wake them
+	VFSIM_STEP_LIMIT,  ///< vfsim_config::max_steps was reached
+	VFSIM_TIME_LIMIT,  ///< vfsim_config::max_time_ns was reached
+	/** the call was refused and nothing ran (vfsim_error() says why) */
+	VFSIM_REFUSED,
+};
+
+/** @brief "done", "paused", ...: a stop reason's name. */
+const char *vfsim_stop_name(enum vfsim_stop stop);
+
+/**
+ * @brief Run until nothing is left to do or nothing can progress. A
+ * paused or dead device that holds the guest's requests stops the run
+ * (VFSIM_PAUSED, VFSIM_DEVICE_DEAD) without a deadlock report: a device
+ * that does not answer is the situation under test, not a bug.
+ */
+enum vfsim_stop vfsim_run(struct vfsim *vm);
+
+/** @brief Take at most @p steps scheduling steps (each one task running
+ *  to its next yield point, or the clock moving). @return VFSIM_STEPPED,
+ *  or why it stopped sooner */
+enum vfsim_stop vfsim_step(struct vfsim *vm, uint64_t steps);
+
+/** @brief Run until @p stop(@p arg) is true (asked before every step).
+ *  @return VFSIM_UNTIL, or why it stopped sooner */
+enum vfsim_stop vfsim_run_until(struct vfsim *vm, bool (*stop)(void *arg),
+				void *arg);
+
+/**
+ * @brief Run until a trace event matches @p pattern, as the language's
+ * `run until` matches: a kind ("vq.kick"), a kind and function
+ * ("fuse.end:fuse_request_end"), or, in double quotes, text the event's
+ * line contains ("\"opcode GETATTR\"").
+ * @return VFSIM_UNTIL, or why it stopped sooner (VFSIM_DONE: no such event
+ *         came); VFSIM_REFUSED for a pattern the language refuses
+ */
+enum vfsim_stop vfsim_run_until_event(struct vfsim *vm, const char *pattern);
+
+/** @brief Run until virtual time @p ns. @return VFSIM_UNTIL, or why it
+ *  stopped sooner */
+enum vfsim_stop vfsim_run_until_time(struct vfsim *vm, uint64_t ns);
+
+/** @brief Virtual time now, in nanoseconds. */
+uint64_t vfsim_now(const struct vfsim *vm);
+///@}
+
+/** @name Device and transport events
+ * Each action runs in a task of its own ("vmm"), as the language's `at`
+ * blocks do, so it happens at the next step (actions such as an unplug
+ * sleep while they drain the queues). It is traced as "scn.action" with
+ * its result. */
+///@{
+/** @brief The device stops taking requests (a stalled daemon). */
+int vfsim_device_pause(struct vfsim *vm);
+/** @brief The paused device carries on. */
+int vfsim_device_resume(struct vfsim *vm);
+/** @brief The device dies: what it holds is never answered. */
+int vfsim_device_die(struct vfsim *vm);
+/** @brief New device latency from now on. */
+int vfsim_device_latency(struct vfsim *vm, uint64_t ns);
+/** @brief Hot-unplug the device: the driver's remove path. */
+int vfsim_unplug(struct vfsim *vm);
+/** @brief Migrate the device's state to a second device (vhost-user
+ *  flow: suspend, save, load, resume); the guest carries on there.
+ *  Needs vfsim_config::migration (else traced with -ENODEV). */
+int vfsim_migrate(struct vfsim *vm);
+/** @brief Suspend the device through the driver's freeze callback. */
+int vfsim_freeze(struct vfsim *vm);
+/** @brief Resume it through the driver's restore callback (after a
+ *  freeze that succeeded; otherwise traced with -EINVAL). */
+int vfsim_restore(struct vfsim *vm);
+/** @brief Put @p text into the trace (kind "scn.mark"). */
+int vfsim_mark(struct vfsim *vm, const char *text);
+///@}
+
+/** @name Observers */
+///@{
+/** @brief One virtqueue as the driver and the device see it. */
+struct vfsim_queue {
+	char name[24];	    ///< "hiprio" or "requests.N"
+	unsigned size;	    ///< ring entries
+	unsigned num_free;  ///< free descriptors
+	long in_flight;	    ///< the driver's in_flight (held + parked)
+	unsigned parked;    ///< requests parked on queued_reqs
+	unsigned avail_idx; ///< the driver's avail index
+	unsigned used_idx;  ///< the device's used index, in guest memory
+	bool connected;	    ///< the driver's connected flag
+};
+
+/**
+ * @brief Queue @p index of the driver: 0 is hiprio, 1..N the request
+ * queues.
+ * @return 0; -ENODEV when the driver has no such queue (now: after an
+ *         unplug it has none)
+ */
+int vfsim_queue(struct vfsim *vm, unsigned index, struct vfsim_queue *q);
+
+/** @brief A request or FORGET parked on a queue's queued_reqs. */
+struct vfsim_parked {
+	uint64_t unique; ///< its FUSE unique (FORGETs get one too)
+	uint32_t opcode; ///< its FUSE opcode (FORGET is 2)
+	uint64_t nodeid; ///< the inode it is about
+};
+
+/**
+ * @brief The requests parked on queue @p index's queued_reqs, oldest
+ * first (the mainline driver parks them when the ring is full; hiprio
+ * parks FORGETs).
+ * @param vm the machine
+ * @param index queue, as vfsim_queue()
+ * @param out filled with at most @p max entries (may be NULL when @p max
+ *        is 0)
+ * @param max room in @p out
+ * @return the number parked (which may exceed @p max), or -ENODEV
+ */
+long vfsim_queue_parked(struct vfsim *vm, unsigned index,
+			struct vfsim_parked *out, size_t max);
+
+/** @brief The device's side. */
+struct vfsim_device {
+	bool paused;	   ///< vfsim_device_pause() in effect
+	bool dead;	   ///< vfsim_device_die() (or it never came up)
+	bool suspended;	   ///< every ring stopped (vhost-user)
+	uint64_t requests; ///< chains the device holds, not yet answered
+	uint64_t inodes;   ///< inodes of its file system
+	uint64_t handles;  ///< open file and directory handles
+	uint64_t lookups;  ///< lookup counts the guest owes (root aside)
+};
+
+/** @brief Fill in @p d. @return 0 */
+int vfsim_device_state(struct vfsim *vm, struct vfsim_device *d);
+
+/**
+ * @brief Requests the guest sent that have not ended, from the ledger of
+ * the invariant "every request ends exactly once".
+ */
+uint64_t vfsim_requests_open(const struct vfsim *vm);
+
+/** @brief A checker report: a bug the checkers found in the run. */
+struct vfsim_report {
+	const char *kind;    ///< e.g. "deadlock", "invariant", "spin.sleep"
+	const char *message; ///< what, with task names and trace positions
+	const char *task;    ///< the task that was running
+	uint64_t trace_seq;  ///< trace position of the report's event
+};
+
+/** @brief Reports filed so far (of kind @p kind, or all with NULL). */
+size_t vfsim_reports(const struct vfsim *vm, const char *kind);
+
+/** @brief Report @p i (from 0). @return 0, or -ERANGE */
+int vfsim_report(const struct vfsim *vm, size_t i, struct vfsim_report *r);
+
+/** @brief Events in the trace so far. */
+uint64_t vfsim_trace_count(const struct vfsim *vm);
+
+/** @brief Events whose text line contains @p text. */
+uint64_t vfsim_trace_matches(const struct vfsim *vm, const char *text);
+
+/**
+ * @brief The first event at or after index @p from (0-based) whose line
+ * contains @p text. @return its index, or -1
+ */
+long vfsim_trace_find(const struct vfsim *vm, const char *text, size_t from);
+
+/**
+ * @brief Event @p i (0-based) as a line of text, truncated to @p size.
+ * @return the full line's length, like snprintf(), or -ERANGE
+ */
+int vfsim_trace_line(const struct vfsim *vm, size_t i, char *buf, size_t size);
+
+/** @brief Hash of the whole trace: equal hashes, equal traces (the
+ *  determinism check). */
+uint64_t vfsim_trace_hash(const struct vfsim *vm);
+
+/**
+ * @brief The scheduling choices made so far as a policy string
+ * ("replay:I,J,..."): vfsim_config::policy set to it replays this run.
+ * @return its length, like snprintf() (@p buf may be NULL with size 0)
+ */
+int vfsim_choices(const struct vfsim *vm, char *buf, size_t size);
+///@}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VFSIM_VFSIM_H */
