@@ -210,7 +210,11 @@ static bool scan(struct console *c, const struct goal *g)
 
 static void run(struct console *c, const struct goal *g)
 {
-	struct sigaction sa = { .sa_handler = on_sigint }, old;
+	/* SA_RESTART: a write to the terminal that the signal interrupts
+	 * goes on, rather than failing the output with EINTR. */
+	struct sigaction sa = { .sa_handler = on_sigint,
+				.sa_flags = SA_RESTART },
+			 old;
 
 	/* On a terminal, Ctrl-C stops the command, not the session. */
 	console_interrupted = 0;
