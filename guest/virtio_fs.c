@@ -102,8 +102,10 @@ static void dec_in_flight_req(struct virtio_fs_vq *fsvq)
 	assert_spin_locked(&fsvq->lock);
 	WARN_ON(fsvq->in_flight <= 0);
 	fsvq->in_flight--;
-	if (!fsvq->in_flight)
+	if (!fsvq->in_flight) {
+		fsvq->emptied_at = sched_now();
 		complete(&fsvq->in_flight_zero);
+	}
 }
 
 /* Kernel [mainline]: tag_show(): /sys/fs/virtiofs/N/tag. */
@@ -215,15 +217,46 @@ static unsigned long virtio_fs_drain_bound(struct virtio_fs *fs)
  * virtio_fs_drain_bound(). By then the FUSE core has aborted every request
  * the device sat on, so a device that stopped answering no longer hangs
  * removal or unmount. The buffers stay counted: the device may still hold
- * them until it is reset.
+ * them until it is reset. Returns false when it gave up.
  */
-static void virtio_fs_wait_in_flight_timeout(struct virtio_fs_vq *fsvq)
+static bool virtio_fs_wait_in_flight_timeout(struct virtio_fs_vq *fsvq)
 {
-	if (!wait_for_completion_timeout(&fsvq->in_flight_zero,
-					 virtio_fs_drain_bound(fsvq->fs)))
-		TRACE(.kind = "virtio_fs.drain_timeout",
-		      .func = "virtio_fs_drain_queue", .queue = fsvq->tname,
-		      .detail = trace_fmt("in_flight=%ld", fsvq->in_flight));
+	if (wait_for_completion_timeout(&fsvq->in_flight_zero,
+					virtio_fs_drain_bound(fsvq->fs)))
+		return true;
+	TRACE(.kind = "virtio_fs.drain_timeout",
+	      .func = "virtio_fs_drain_queue", .queue = fsvq->tname,
+	      .detail = trace_fmt("in_flight=%ld", fsvq->in_flight));
+	return false;
+}
+
+/*
+ * sim (no kernel twin): check the drain's promise where it returns. A drain
+ * returns only when its queue holds nothing, parked entries included (the
+ * accounting that must make that so is what teach-forgets-uncounted
+ * breaks); and a drain that had to wait is woken by the end that emptied
+ * the queue, at that virtual instant, not by a timer that fires later
+ * (drain-by-polling sleeps 1-2 ms between looks). A bounded drain that gave
+ * up is traced as such instead.
+ */
+static void virtio_fs_check_drained(struct virtio_fs_vq *fsvq, bool waited,
+				    bool gave_up, unsigned int parked)
+{
+	if (gave_up)
+		return;
+	if (fsvq->in_flight || parked)
+		check_report("virtio_fs.drain_early",
+			     "%s: the drain returned while the queue still "
+			     "holds %ld in flight and %u parked",
+			     fsvq->name, fsvq->in_flight, parked);
+	else if (waited && sched_now() > fsvq->emptied_at)
+		check_report(
+			"virtio_fs.drain_late",
+			"%s: the drain returned %llu ns after the queue "
+			"emptied (nothing woke it when the last request "
+			"ended)",
+			fsvq->name,
+			(unsigned long long)(sched_now() - fsvq->emptied_at));
 }
 
 /*
@@ -237,6 +270,7 @@ static void virtio_fs_wait_in_flight_timeout(struct virtio_fs_vq *fsvq)
 static void virtio_fs_drain_queue(struct virtio_fs_vq *fsvq)
 {
 	struct virtio_fs *fs = fsvq->fs;
+	bool waited = false, gave_up = false;
 	unsigned int parked = 0;
 	struct list_head *pos;
 
@@ -249,6 +283,7 @@ static void virtio_fs_drain_queue(struct virtio_fs_vq *fsvq)
 				break;
 			}
 			spin_unlock(&fsvq->lock);
+			waited = true;
 			usleep_range(1000, 2000);
 		}
 	} else if (virtio_fs_opt(fs, VIRTIO_FS_OPT_BOUNDED_DRAIN)) {
@@ -256,7 +291,8 @@ static void virtio_fs_drain_queue(struct virtio_fs_vq *fsvq)
 		if (fsvq->in_flight) {
 			reinit_completion(&fsvq->in_flight_zero);
 			spin_unlock(&fsvq->lock);
-			virtio_fs_wait_in_flight_timeout(fsvq);
+			waited = true;
+			gave_up = !virtio_fs_wait_in_flight_timeout(fsvq);
 		} else {
 			spin_unlock(&fsvq->lock);
 		}
@@ -265,6 +301,7 @@ static void virtio_fs_drain_queue(struct virtio_fs_vq *fsvq)
 		if (fsvq->in_flight) {
 			reinit_completion(&fsvq->in_flight_zero);
 			spin_unlock(&fsvq->lock);
+			waited = true;
 			wait_for_completion(&fsvq->in_flight_zero);
 		} else {
 			spin_unlock(&fsvq->lock);
@@ -277,6 +314,7 @@ static void virtio_fs_drain_queue(struct virtio_fs_vq *fsvq)
 	      .queue = fsvq->tname,
 	      .detail = trace_fmt("in_flight=%ld parked=%u", fsvq->in_flight,
 				  parked));
+	virtio_fs_check_drained(fsvq, waited, gave_up, parked);
 
 	flush_work(&fsvq->done_work);
 	if (virtio_fs_variant_in(fs, VFS_V5_2019 | VFS_V6_1)) {

@@ -65,6 +65,7 @@ struct virtio_fs_vq {
 	const char *tname;
 	struct virtio_fs *fs; /**< sim: its device (kernel: vq->vdev->priv) */
 	bool vq_deleted;      /**< sim: del_vqs freed the virtqueue */
+	u64 emptied_at; /**< sim: virtual time in_flight last dropped to 0 */
 };
 
 /** @brief A virtio-fs device instance (kernel: struct virtio_fs). */

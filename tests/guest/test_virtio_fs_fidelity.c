@@ -566,7 +566,9 @@ static void run_lookup_invalid_attr(const char *variant, u32 mode, u64 size,
 	CU_ASSERT_EQUAL(p.owed, want ? 0 : 1);
 	CU_ASSERT_EQUAL(vt_trace_count("fuse.bad_attr"), want ? 1 : 0);
 	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_FORGET), want ? 0 : 1);
-	CU_ASSERT_EQUAL(check_count(), 0);
+	/* v5's unmount drains the FORGET's queue by polling (a tick late) */
+	CU_ASSERT_EQUAL(check_count(),
+			check_count_kind("virtio_fs.drain_late"));
 }
 
 static void test_lookup_no_file_type_mainline(void)

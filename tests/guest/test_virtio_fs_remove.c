@@ -4,6 +4,8 @@
  * requests and FORGETs in flight, requests after removal, mount racing
  * removal, and a device that stopped answering (request timeout).
  */
+#include <string.h>
+
 #include "tests/guest/test_virtio_fs_util.h"
 
 static bool held_is(void *arg)
@@ -51,13 +53,17 @@ static void run_remove_in_flight(const char *variant)
 	vt_run_until(unplugged, NULL);
 	CU_ASSERT(vt_dev.unplugged);
 	CU_ASSERT_EQUAL(op.ret, 0);
+	/* v5 drains by polling: the drain wakes a timer tick late */
+	CU_ASSERT_EQUAL(check_count_kind("virtio_fs.drain_late"),
+			strcmp(variant, "v5-2019") ? 0u : 1u);
 
 	CU_ASSERT_EQUAL(vop_run(&op2, FUSE_GETATTR, FUSE_ROOT_ID), -ENOTCONN);
 	vop_start(&op2, FUSE_FORGET, (u64)id, false);
 	vt_run();
 	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_FORGET), 0);
 	CU_ASSERT_EQUAL(vt_mount_tag("vfsim", &sb), -EINVAL);
-	CU_ASSERT_EQUAL(check_count(), 0);
+	CU_ASSERT_EQUAL(check_count(),
+			check_count_kind("virtio_fs.drain_late"));
 	vt_umount();
 	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_DESTROY), 0);
 }
@@ -92,7 +98,11 @@ static void run_remove_parked_forgets(const char *variant)
 	vt_run_until(unplugged, NULL);
 	CU_ASSERT(vt_dev.unplugged);
 	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_FORGET), 8);
-	CU_ASSERT_EQUAL(check_count(), 0);
+	/* v5 drains by polling: the drain wakes a timer tick late */
+	CU_ASSERT_EQUAL(check_count_kind("virtio_fs.drain_late"),
+			strcmp(variant, "v5-2019") ? 0u : 1u);
+	CU_ASSERT_EQUAL(check_count(),
+			check_count_kind("virtio_fs.drain_late"));
 	vt_umount();
 }
 
