@@ -380,6 +380,10 @@ int memfs_restore_dirent(struct memfs *fs, u64 dir, const char *name, u64 ino,
  *        for the source's (what memfs_restore_dirent() would do entry by
  *        entry, with the checks a valid source makes needless left out;
  *        @p map must give distinct nodeids).
+ * @param fs the memfs to link in
+ * @param dir the directory of @p fs that takes the entries (none yet)
+ * @param src the memfs to copy from
+ * @param src_dir the directory of @p src whose entries are copied
  * @param map the nodeid in @p fs of a child's nodeid in @p src
  * @param arg passed to @p map
  * @return 0; -ESTALE or -ENOTDIR for a missing or non-directory @p dir,
