@@ -119,7 +119,7 @@ static void test_text_columns_match_printf(void)
  * changes is never taken from memory. */
 static void test_text_names_remembered(void)
 {
-	char want[256], buf[256], name[32], task[16];
+	char want[256], buf[256], name[32], task[24];
 	const char *kinds[300];
 
 	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
