@@ -49,9 +49,14 @@ VERSION := 0.1.0
 # Builds run in parallel, one job per CPU, unless the command line says
 # otherwise (make -j1, make -j4: a -j given there wins). Sub-makes share
 # the top one's jobs.
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 ifeq ($(MAKELEVEL),0)
-MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+MAKEFLAGS += -j$(NPROC)
 endif
+
+# The test binaries run their suites in this many processes at once
+# (vfsim-tests -j N, tests/harness.c); TEST_JOBS=1 runs them in one.
+TEST_JOBS ?= $(NPROC)
 
 # Recipes use bash features (PIPESTATUS, pipefail).
 SHELL := /bin/bash
@@ -236,7 +241,8 @@ labs-dist:
 # lab.conf: source=) copied by labs/cut.py with the reference versions of
 # its functions (functions=) taken out and ANSWER included in their place,
 # linked before the library so that it replaces the reference object.
-# labs/grade.sh LAB ANSWER runs this, then grades with what it built.
+# labs/grade.sh LAB ANSWER runs this with LAB_OUT=DIR, a directory of
+# that grading's own, then grades with what it built.
 LAB_CONF = labs/$(LAB)/lab.conf
 lab_conf = $(shell sed -n 's/^$(1)[[:space:]]*=[[:space:]]*//p' $(LAB_CONF))
 LAB_OUT  = $(BUILD)/labs/$(LAB)
@@ -254,15 +260,20 @@ lab: $(LIB) $(PROG_OBJ) $(BUILD)/obj/tests/harness.o
 
 # T=name runs only the suites whose name contains "name". The suites that
 # start the program (labs/grade.sh, `vfsim run`) find it in VFSIM.
+# The labs' binary runs meanwhile (its suites mostly wait for the grader's
+# builds and runs); its output follows the main binary's.
 test: deps check-layers
 	@$(MAKE) --no-print-directory $(TEST_BIN) $(LABS_TEST_BIN) $(PROG)
-	@a=0; b=0; \
-	echo "VFSIM=$(CURDIR)/$(PROG) $(TEST_BIN) $(T)"; \
-	VFSIM_TEST_PART=1 VFSIM=$(CURDIR)/$(PROG) $(TEST_BIN) $(T) || a=$$?; \
+	@a=0; b=77; labs_log=$(BUILD)/labs-tests.log; \
 	if [ -n "$(LABS_TEST_BIN)" ]; then \
-	echo "VFSIM=$(CURDIR)/$(PROG) $(LABS_TEST_BIN) $(T)"; \
-	VFSIM_TEST_PART=1 VFSIM=$(CURDIR)/$(PROG) $(LABS_TEST_BIN) $(T) || b=$$?; \
-	else b=77; fi; \
+	VFSIM_TEST_PART=1 VFSIM=$(CURDIR)/$(PROG) $(LABS_TEST_BIN) -j$(TEST_JOBS) $(T) \
+		> $$labs_log 2>&1 & labs_pid=$$!; fi; \
+	echo "VFSIM=$(CURDIR)/$(PROG) $(TEST_BIN) -j$(TEST_JOBS) $(T)"; \
+	VFSIM_TEST_PART=1 VFSIM=$(CURDIR)/$(PROG) $(TEST_BIN) -j$(TEST_JOBS) $(T) || a=$$?; \
+	if [ -n "$(LABS_TEST_BIN)" ]; then \
+	b=0; wait $$labs_pid || b=$$?; \
+	echo "VFSIM=$(CURDIR)/$(PROG) $(LABS_TEST_BIN) -j$(TEST_JOBS) $(T)"; \
+	cat $$labs_log; fi; \
 	if [ $$a = 77 ] && [ $$b = 77 ]; then \
 		echo "make test: no suite matches '$(T)'" >&2; exit 2; fi; \
 	[ $$a = 0 -o $$a = 77 ] && [ $$b = 0 -o $$b = 77 ]
@@ -316,7 +327,7 @@ test-arm64 test-s390x: test-%: deps-cross-% check-layers
 		'$(CURDIR)/$(BUILD)/$*/vfsim' > $(BUILD)/$*/vfsim-qemu
 	@chmod +x $(BUILD)/$*/vfsim-qemu
 	VFSIM=$(CURDIR)/$(BUILD)/$*/vfsim-qemu VFSIM_TEST_SLOW=1 $(QEMU_$*) \
-		$(BUILD)/$*/vfsim-tests $(T)
+		$(BUILD)/$*/vfsim-tests -j$(TEST_JOBS) $(T)
 
 # The layers include only downwards, guest/ and device/ never each other,
 # and docs/architecture.md draws the layers as they are (scripts/layers.py).
@@ -356,7 +367,7 @@ check-valgrind:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/valgrind OPT="-O1 -g" \
 		XCPPFLAGS="-DVFSIM_VALGRIND=1" $(BUILD)/valgrind/vfsim-tests
 	@$(MAKE) --no-print-directory $(PROG)
-	VFSIM=$(CURDIR)/$(PROG) VFSIM_TEST_SLOW=1 $(VALGRIND) $(BUILD)/valgrind/vfsim-tests $(T)
+	VFSIM=$(CURDIR)/$(PROG) VFSIM_TEST_SLOW=1 $(VALGRIND) $(BUILD)/valgrind/vfsim-tests -j$(TEST_JOBS) $(T)
 
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 check-asan:
@@ -364,7 +375,7 @@ check-asan:
 		LDFLAGS="$(SAN)" $(BUILD)/asan/vfsim-tests
 	@$(MAKE) --no-print-directory $(PROG)
 	VFSIM=$(CURDIR)/$(PROG) ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
-		UBSAN_OPTIONS=print_stacktrace=1 $(BUILD)/asan/vfsim-tests $(T)
+		UBSAN_OPTIONS=print_stacktrace=1 $(BUILD)/asan/vfsim-tests -j$(TEST_JOBS) $(T)
 
 FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 check-format:
@@ -404,7 +415,7 @@ coverage: deps
 		LDFLAGS="--coverage" $(BUILD)/cov/vfsim-tests
 	@find $(BUILD)/cov -name '*.gcda' -delete
 	@$(MAKE) --no-print-directory $(PROG)
-	VFSIM=$(CURDIR)/$(PROG) $(BUILD)/cov/vfsim-tests $(T)
+	VFSIM=$(CURDIR)/$(PROG) $(BUILD)/cov/vfsim-tests -j$(TEST_JOBS) $(T)
 	@mkdir -p $(BUILD)/coverage
 	lcov --quiet --rc lcov_branch_coverage=1 --capture --directory $(BUILD)/cov/obj \
 		--base-directory . --output-file $(BUILD)/coverage/all.info
