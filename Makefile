@@ -118,7 +118,7 @@ TEST_SRCS := $(sort $(wildcard tests/*.c tests/*/*.c tests/*/*/*.c))
 # of the test binary's own build is under test there, so it is a binary
 # of its own that make test runs once, not again under Valgrind, ASan,
 # coverage or another architecture.
-TEST_SRCS := $(filter-out tests/fuzz/% tests/bench/% tests/install/% tests/sweep/% tests/backends/% tests/labs/%,$(TEST_SRCS))
+TEST_SRCS := $(filter-out tests/fuzz/% tests/bench/% tests/install/% tests/sweep/% tests/backends/% tests/labs/% tests/harness/%,$(TEST_SRCS))
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_BIN  := $(BUILD)/vfsim-tests
 TEST_LIBS := -lcunit
@@ -134,7 +134,7 @@ BENCH_SRCS := $(sort $(wildcard tests/bench/bench_*.c))
 # Core sources the quality gates look at.
 CORE_DIRS := fuse_proto sim guest device lib
 
-.PHONY: all run test test-arm64 test-s390x test-kernel test-fuse test-backends deps-backends check-layers check \
+.PHONY: all run test test-arm64 test-s390x test-kernel test-fuse test-backends deps-backends check-layers harness-selftest check \
 	check-valgrind check-asan check-format check-install check-endian coverage docs fuzz \
 	bench install uninstall examples man-check format clean deps deps-fuzz deps-kernel deps-cross-arm64 \
 	deps-cross-s390x reader sweep bench-compare lab labs-dist
@@ -279,7 +279,16 @@ test: deps check-layers
 	[ $$a = 0 -o $$a = 77 ] && [ $$b = 0 -o $$b = 77 ]
 	@if [ -z "$(T)" ]; then \
 		$(MAKE) --no-print-directory examples && \
-		$(MAKE) --no-print-directory man-check; fi
+		$(MAKE) --no-print-directory man-check && \
+		$(MAKE) --no-print-directory harness-selftest; fi
+
+# The test binary's own runner (tests/harness.c) against suites that
+# pass, fail, crash and exit early (tests/harness/).
+HARNESS_SELFTEST := $(BUILD)/harness-selftest
+$(HARNESS_SELFTEST): $(BUILD)/obj/tests/harness.o $(BUILD)/obj/tests/harness/selftest_suites.o
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(TEST_LIBS) -o $@
+harness-selftest: $(HARNESS_SELFTEST)
+	@bash scripts/harness-selftest.sh $(HARNESS_SELFTEST)
 
 # The man pages hold their --help texts (after a change to one).
 man-check: $(MAN_STAMP)

@@ -193,31 +193,24 @@ struct child {
 	pid_t pid;
 	FILE *out; /* the child's stdout and stderr */
 	int status;
-	bool done;
+	bool done, failed;
 	struct timespec start, end;
 };
 
 /* Print a finished child's output and add its counts to @c. */
 static void report_child(struct child *ch, struct counts *c)
 {
+	struct counts k = { 0 };
+	bool counted = false, failed;
 	char line[4096];
-	bool counted = false;
 
 	rewind(ch->out);
 	while (fgets(line, sizeof(line), ch->out)) {
-		struct counts k = { 0 };
-
 		if (strncmp(line, COUNTS_TAG, strlen(COUNTS_TAG)) == 0 &&
 		    sscanf(line + strlen(COUNTS_TAG), "%lu %lu %lu %lu %lu %lu",
 			   &k.tests, &k.tests_failed, &k.asserts,
 			   &k.asserts_failed, &k.suites_failed,
 			   &k.skipped) == 6) {
-			c->tests += k.tests;
-			c->tests_failed += k.tests_failed;
-			c->asserts += k.asserts;
-			c->asserts_failed += k.asserts_failed;
-			c->suites_failed += k.suites_failed;
-			c->skipped += k.skipped;
 			counted = true;
 			continue;
 		}
@@ -225,6 +218,12 @@ static void report_child(struct child *ch, struct counts *c)
 	}
 	fclose(ch->out);
 	c->suites++;
+	c->tests += k.tests;
+	c->tests_failed += k.tests_failed;
+	c->asserts += k.asserts;
+	c->asserts_failed += k.asserts_failed;
+	c->skipped += k.skipped;
+	failed = k.tests_failed || k.suites_failed;
 	/* which suites hold a parallel run up */
 	printf("\n  (%s: %.1f s)\n", ch->suite->name,
 	       (double)(ch->end.tv_sec - ch->start.tv_sec) +
@@ -233,15 +232,17 @@ static void report_child(struct child *ch, struct counts *c)
 		printf("\nSuite %s: killed by signal %d (%s)\n",
 		       ch->suite->name, WTERMSIG(ch->status),
 		       strsignal(WTERMSIG(ch->status)));
-		c->suites_failed++;
+		failed = true;
 	} else if (!counted || WEXITSTATUS(ch->status) != 0) {
 		/* a checker's exit code (Valgrind, LeakSanitizer) or an
 		 * exit in the middle of the suite */
 		printf("\nSuite %s: its process exited with status %d%s\n",
 		       ch->suite->name, WEXITSTATUS(ch->status),
 		       counted ? "" : " before the suite ended");
-		c->suites_failed++;
+		failed = true;
 	}
+	c->suites_failed += failed;
+	ch->failed = failed;
 	fflush(stdout);
 }
 
@@ -320,9 +321,12 @@ static int run_parallel(struct child *kids, unsigned int n, unsigned int jobs)
 	if (c.skipped)
 		printf("%lu test(s) skipped a check that cannot run here\n",
 		       c.skipped);
+	for (unsigned int i = 0; i < printed; i++)
+		if (kids[i].failed)
+			printf("FAILED: suite %s\n", kids[i].suite->name);
 	if (host_error || printed < n)
 		return 2;
-	return c.tests_failed || c.suites_failed ? 1 : 0;
+	return c.suites_failed ? 1 : 0;
 }
 
 /* -j N or -jN as the first argument; returns the arguments it used. */
