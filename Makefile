@@ -325,6 +325,7 @@ check-layers:
 	@python3 scripts/layers.py self-test
 	@python3 scripts/layers.py sync docs/architecture.md
 	@python3 scripts/fault_sites.py check
+	@python3 scripts/trace_kinds.py check
 
 # --- make reader: each variant's view of the guest sources --------------
 # build/reader/VARIANT/guest/*.[ch], each file folded for that driver
