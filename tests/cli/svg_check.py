@@ -15,7 +15,7 @@ Checks, reading the SVG as a viewer would (xml.etree):
     the picture and this check share one rule), its height as 0.8 of the
     font size above the baseline and 0.25 below;
   - a node titled "legend" exists, and each --expect TEXT is part of some
-    text of the picture.
+    text of the picture (--expect NAME::TEXT: of the file named NAME).
 Prints one line "svg_check: FILE: ok: W x H pt, N texts" or one line per
 problem; exit status 0 when all hold, 1 otherwise, 2 on a usage error.
 """
@@ -92,6 +92,10 @@ def check(path, args, em):
     if not legend:
         bad.append("no legend")
     for e in args.expect:
+        if "::" in e:  # NAME::TEXT holds for the file named NAME only
+            name, e = e.split("::", 1)
+            if os.path.basename(path) != name:
+                continue
         if not any(e in s for s in texts):
             bad.append("no text holds '%s'" % e)
     for b in bad:
