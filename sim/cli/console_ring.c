@@ -241,8 +241,8 @@ int console_picture(struct console *c, const struct console_args *a)
 	    mkdir(c->outdir, 0777) && errno != EEXIST)
 		return console_error(c, "picture: cannot create '%s': %s",
 				     c->outdir, strerror(errno));
-	dot = ring_dot_string(fsvq->vq,
-			      m->cur ? vfs_dev_vringh(m->cur, idx) : NULL);
+	dot = vfsim_ring_picture(fsvq,
+				 m->cur ? vfs_dev_vringh(m->cur, idx) : NULL);
 	if (!dot)
 		return console_error(c, "picture: out of memory");
 	snprintf(cmd, sizeof(cmd), "%s.dot", stem);
