@@ -465,7 +465,7 @@ static void write_indices(FILE *out, const struct view *v, const char *name)
 		row2(out, "driver avail_idx", info.avail_idx);
 		row2(out, "driver last_used_idx", info.last_used_idx);
 		fputs("    <TR>", out);
-		cell(out, "", false, "num_free / in flight");
+		cell(out, "", false, "num_free / chains in flight");
 		cell(out, "", false, "%u / %u", v->vq->num_free,
 		     info.in_flight);
 		fputs("</TR>\n", out);
