@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "fuse_proto/fuse_msg.h"
 #include "guest/virtio_fs.h"
 #include "lib/vfsim_internal.h"
 #include "sim/cli/req_ledger.h"
@@ -167,4 +168,74 @@ int vfsim_choices(const struct vfsim *vm, char *buf, size_t size)
 {
 	(void)vm;
 	return sched_choices_format(buf, size);
+}
+
+/* The public numbers are the protocol's: checked here, where both are
+ * visible, so the header cannot drift from fuse_proto. */
+_Static_assert((int)VFSIM_FUSE_LOOKUP == (int)FUSE_LOOKUP, "FUSE_LOOKUP");
+_Static_assert((int)VFSIM_FUSE_FORGET == (int)FUSE_FORGET, "FUSE_FORGET");
+_Static_assert((int)VFSIM_FUSE_GETATTR == (int)FUSE_GETATTR, "FUSE_GETATTR");
+_Static_assert((int)VFSIM_FUSE_SETATTR == (int)FUSE_SETATTR, "FUSE_SETATTR");
+_Static_assert((int)VFSIM_FUSE_READLINK == (int)FUSE_READLINK, "FUSE_READLINK");
+_Static_assert((int)VFSIM_FUSE_SYMLINK == (int)FUSE_SYMLINK, "FUSE_SYMLINK");
+_Static_assert((int)VFSIM_FUSE_MKNOD == (int)FUSE_MKNOD, "FUSE_MKNOD");
+_Static_assert((int)VFSIM_FUSE_MKDIR == (int)FUSE_MKDIR, "FUSE_MKDIR");
+_Static_assert((int)VFSIM_FUSE_UNLINK == (int)FUSE_UNLINK, "FUSE_UNLINK");
+_Static_assert((int)VFSIM_FUSE_RMDIR == (int)FUSE_RMDIR, "FUSE_RMDIR");
+_Static_assert((int)VFSIM_FUSE_RENAME == (int)FUSE_RENAME, "FUSE_RENAME");
+_Static_assert((int)VFSIM_FUSE_LINK == (int)FUSE_LINK, "FUSE_LINK");
+_Static_assert((int)VFSIM_FUSE_OPEN == (int)FUSE_OPEN, "FUSE_OPEN");
+_Static_assert((int)VFSIM_FUSE_READ == (int)FUSE_READ, "FUSE_READ");
+_Static_assert((int)VFSIM_FUSE_WRITE == (int)FUSE_WRITE, "FUSE_WRITE");
+_Static_assert((int)VFSIM_FUSE_STATFS == (int)FUSE_STATFS, "FUSE_STATFS");
+_Static_assert((int)VFSIM_FUSE_RELEASE == (int)FUSE_RELEASE, "FUSE_RELEASE");
+_Static_assert((int)VFSIM_FUSE_FSYNC == (int)FUSE_FSYNC, "FUSE_FSYNC");
+_Static_assert((int)VFSIM_FUSE_SETXATTR == (int)FUSE_SETXATTR, "FUSE_SETXATTR");
+_Static_assert((int)VFSIM_FUSE_GETXATTR == (int)FUSE_GETXATTR, "FUSE_GETXATTR");
+_Static_assert((int)VFSIM_FUSE_LISTXATTR == (int)FUSE_LISTXATTR,
+	       "FUSE_LISTXATTR");
+_Static_assert((int)VFSIM_FUSE_REMOVEXATTR == (int)FUSE_REMOVEXATTR,
+	       "FUSE_REMOVEXATTR");
+_Static_assert((int)VFSIM_FUSE_FLUSH == (int)FUSE_FLUSH, "FUSE_FLUSH");
+_Static_assert((int)VFSIM_FUSE_INIT == (int)FUSE_INIT, "FUSE_INIT");
+_Static_assert((int)VFSIM_FUSE_OPENDIR == (int)FUSE_OPENDIR, "FUSE_OPENDIR");
+_Static_assert((int)VFSIM_FUSE_READDIR == (int)FUSE_READDIR, "FUSE_READDIR");
+_Static_assert((int)VFSIM_FUSE_RELEASEDIR == (int)FUSE_RELEASEDIR,
+	       "FUSE_RELEASEDIR");
+_Static_assert((int)VFSIM_FUSE_FSYNCDIR == (int)FUSE_FSYNCDIR, "FUSE_FSYNCDIR");
+_Static_assert((int)VFSIM_FUSE_GETLK == (int)FUSE_GETLK, "FUSE_GETLK");
+_Static_assert((int)VFSIM_FUSE_SETLK == (int)FUSE_SETLK, "FUSE_SETLK");
+_Static_assert((int)VFSIM_FUSE_SETLKW == (int)FUSE_SETLKW, "FUSE_SETLKW");
+_Static_assert((int)VFSIM_FUSE_ACCESS == (int)FUSE_ACCESS, "FUSE_ACCESS");
+_Static_assert((int)VFSIM_FUSE_CREATE == (int)FUSE_CREATE, "FUSE_CREATE");
+_Static_assert((int)VFSIM_FUSE_INTERRUPT == (int)FUSE_INTERRUPT,
+	       "FUSE_INTERRUPT");
+_Static_assert((int)VFSIM_FUSE_BMAP == (int)FUSE_BMAP, "FUSE_BMAP");
+_Static_assert((int)VFSIM_FUSE_DESTROY == (int)FUSE_DESTROY, "FUSE_DESTROY");
+_Static_assert((int)VFSIM_FUSE_IOCTL == (int)FUSE_IOCTL, "FUSE_IOCTL");
+_Static_assert((int)VFSIM_FUSE_POLL == (int)FUSE_POLL, "FUSE_POLL");
+_Static_assert((int)VFSIM_FUSE_NOTIFY_REPLY == (int)FUSE_NOTIFY_REPLY,
+	       "FUSE_NOTIFY_REPLY");
+_Static_assert((int)VFSIM_FUSE_BATCH_FORGET == (int)FUSE_BATCH_FORGET,
+	       "FUSE_BATCH_FORGET");
+_Static_assert((int)VFSIM_FUSE_FALLOCATE == (int)FUSE_FALLOCATE,
+	       "FUSE_FALLOCATE");
+_Static_assert((int)VFSIM_FUSE_READDIRPLUS == (int)FUSE_READDIRPLUS,
+	       "FUSE_READDIRPLUS");
+_Static_assert((int)VFSIM_FUSE_RENAME2 == (int)FUSE_RENAME2, "FUSE_RENAME2");
+_Static_assert((int)VFSIM_FUSE_LSEEK == (int)FUSE_LSEEK, "FUSE_LSEEK");
+_Static_assert((int)VFSIM_FUSE_COPY_FILE_RANGE == (int)FUSE_COPY_FILE_RANGE,
+	       "FUSE_COPY_FILE_RANGE");
+_Static_assert((int)VFSIM_FUSE_SETUPMAPPING == (int)FUSE_SETUPMAPPING,
+	       "FUSE_SETUPMAPPING");
+_Static_assert((int)VFSIM_FUSE_REMOVEMAPPING == (int)FUSE_REMOVEMAPPING,
+	       "FUSE_REMOVEMAPPING");
+_Static_assert((int)VFSIM_FUSE_SYNCFS == (int)FUSE_SYNCFS, "FUSE_SYNCFS");
+_Static_assert((int)VFSIM_FUSE_TMPFILE == (int)FUSE_TMPFILE, "FUSE_TMPFILE");
+
+const char *vfsim_opcode_name(uint32_t opcode)
+{
+	/* Only the FUSE opcodes: CUSE_INIT and the opposite-endian INITs,
+	 * which fuse_opcode_name() also names, are not in the enum. */
+	return opcode < CUSE_INIT ? fuse_opcode_name(opcode) : NULL;
 }

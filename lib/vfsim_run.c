@@ -166,6 +166,7 @@ static int fs_entry(struct vfsim *vm, enum scn_fs_kind kind, const char *path,
 				  .size = size };
 	struct scenario s = { .fs = &e, .nr_fs = 1 };
 	char err[VFSIM_MACHINE_ERR_MAX];
+	int ret;
 
 	if (!path || path[0] != '/')
 		return vfsim_fail(-EINVAL,
@@ -177,10 +178,11 @@ static int fs_entry(struct vfsim *vm, enum scn_fs_kind kind, const char *path,
 				  "vfsim_fs: %s: the device is not "
 				  "in this process",
 				  path);
-	if (vfsim_machine_populate(m->cur, &s, err, sizeof(err))) {
+	ret = vfsim_machine_populate(m->cur, &s, err, sizeof(err));
+	if (ret) {
 		const char *what = strstr(err, "cannot");
 
-		return vfsim_fail(-EINVAL, "vfsim_fs: %s", what ? what : err);
+		return vfsim_fail(ret, "vfsim_fs: %s", what ? what : err);
 	}
 	return 0;
 }

@@ -482,10 +482,72 @@ struct vfsim_queue {
  */
 int vfsim_queue(struct vfsim *vm, unsigned index, struct vfsim_queue *q);
 
+/**
+ * @brief FUSE request opcodes, as struct vfsim_parked::opcode gives them:
+ * the numbers of the FUSE protocol (Linux's include/uapi/linux/fuse.h),
+ * under a VFSIM_ prefix so they clash with no other header.
+ * vfsim_opcode_name() gives the name the trace prints ("op=READ").
+ */
+enum vfsim_opcode {
+	VFSIM_FUSE_LOOKUP = 1,		 ///< look a name up in a directory
+	VFSIM_FUSE_FORGET = 2,		 ///< drop lookups; no reply
+	VFSIM_FUSE_GETATTR = 3,		 ///< read attributes
+	VFSIM_FUSE_SETATTR = 4,		 ///< change attributes
+	VFSIM_FUSE_READLINK = 5,	 ///< read a symlink target
+	VFSIM_FUSE_SYMLINK = 6,		 ///< create a symlink
+	VFSIM_FUSE_MKNOD = 8,		 ///< create a node
+	VFSIM_FUSE_MKDIR = 9,		 ///< create a directory
+	VFSIM_FUSE_UNLINK = 10,		 ///< remove a name
+	VFSIM_FUSE_RMDIR = 11,		 ///< remove a directory
+	VFSIM_FUSE_RENAME = 12,		 ///< rename
+	VFSIM_FUSE_LINK = 13,		 ///< hard link
+	VFSIM_FUSE_OPEN = 14,		 ///< open a file
+	VFSIM_FUSE_READ = 15,		 ///< read data
+	VFSIM_FUSE_WRITE = 16,		 ///< write data
+	VFSIM_FUSE_STATFS = 17,		 ///< file system statistics
+	VFSIM_FUSE_RELEASE = 18,	 ///< close a file
+	VFSIM_FUSE_FSYNC = 20,		 ///< sync a file
+	VFSIM_FUSE_SETXATTR = 21,	 ///< set an extended attribute
+	VFSIM_FUSE_GETXATTR = 22,	 ///< get an extended attribute
+	VFSIM_FUSE_LISTXATTR = 23,	 ///< list extended attributes
+	VFSIM_FUSE_REMOVEXATTR = 24,	 ///< remove an extended attribute
+	VFSIM_FUSE_FLUSH = 25,		 ///< close of one descriptor
+	VFSIM_FUSE_INIT = 26,		 ///< session negotiation
+	VFSIM_FUSE_OPENDIR = 27,	 ///< open a directory
+	VFSIM_FUSE_READDIR = 28,	 ///< read directory entries
+	VFSIM_FUSE_RELEASEDIR = 29,	 ///< close a directory
+	VFSIM_FUSE_FSYNCDIR = 30,	 ///< sync a directory
+	VFSIM_FUSE_GETLK = 31,		 ///< test a lock
+	VFSIM_FUSE_SETLK = 32,		 ///< set a lock
+	VFSIM_FUSE_SETLKW = 33,		 ///< set a lock, waiting
+	VFSIM_FUSE_ACCESS = 34,		 ///< permission check
+	VFSIM_FUSE_CREATE = 35,		 ///< create and open
+	VFSIM_FUSE_INTERRUPT = 36,	 ///< interrupt a request
+	VFSIM_FUSE_BMAP = 37,		 ///< map a block
+	VFSIM_FUSE_DESTROY = 38,	 ///< end of session
+	VFSIM_FUSE_IOCTL = 39,		 ///< ioctl
+	VFSIM_FUSE_POLL = 40,		 ///< poll
+	VFSIM_FUSE_NOTIFY_REPLY = 41,	 ///< reply to NOTIFY_RETRIEVE
+	VFSIM_FUSE_BATCH_FORGET = 42,	 ///< many FORGETs at once; no reply
+	VFSIM_FUSE_FALLOCATE = 43,	 ///< allocate space
+	VFSIM_FUSE_READDIRPLUS = 44,	 ///< entries with attributes
+	VFSIM_FUSE_RENAME2 = 45,	 ///< rename with flags
+	VFSIM_FUSE_LSEEK = 46,		 ///< SEEK_DATA / SEEK_HOLE
+	VFSIM_FUSE_COPY_FILE_RANGE = 47, ///< server-side copy
+	VFSIM_FUSE_SETUPMAPPING = 48,	 ///< map file range into DAX window
+	VFSIM_FUSE_REMOVEMAPPING = 49,	 ///< unmap DAX window ranges
+	VFSIM_FUSE_SYNCFS = 50,		 ///< sync the file system
+	VFSIM_FUSE_TMPFILE = 51,	 ///< create an unnamed file
+};
+
+/** @brief The name the trace gives opcode @p opcode ("READ" for
+ *  #VFSIM_FUSE_READ), or NULL for a number that is no FUSE opcode. */
+const char *vfsim_opcode_name(uint32_t opcode);
+
 /** @brief A request or FORGET parked on a queue's queued_reqs. */
 struct vfsim_parked {
 	uint64_t unique; ///< its FUSE unique (FORGETs get one too)
-	uint32_t opcode; ///< its FUSE opcode (FORGET is 2)
+	uint32_t opcode; ///< its FUSE opcode (enum vfsim_opcode)
 	uint64_t nodeid; ///< the inode it is about
 };
 

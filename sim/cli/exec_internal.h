@@ -20,6 +20,7 @@
 struct exec_handle {
 	char *name;	     ///< the scenario's handle name (host heap)
 	bool isdir;	     ///< opened by opendir
+	bool closed;	     ///< released: the name stays, the file is gone
 	struct guest_file f; ///< the open file
 };
 

@@ -162,6 +162,7 @@ static void handle_def(struct exec_task *et, const char *name, bool isdir,
 		h->name = host_strdup(name);
 	}
 	h->isdir = isdir;
+	h->closed = false;
 	h->f = *f;
 }
 
@@ -402,8 +403,10 @@ static int run_op(struct exec_task *et, const struct scn_op *op,
 	if (hname && op->kind != SCN_OP_OPEN && op->kind != SCN_OP_OPENDIR &&
 	    op->kind != SCN_OP_CREATE) {
 		h = handle_get(et, hname);
-		/* The parser saw the definition; it may not have run. */
-		if (!h) {
+		/* The parser saw the definition; it may not have run, or
+		 * the file may be released: then, as a closed descriptor
+		 * fails in the syscall, no request is sent. */
+		if (!h || h->closed) {
 			ret = -EBADF;
 			goto out;
 		}
@@ -431,9 +434,11 @@ static int run_op(struct exec_task *et, const struct scn_op *op,
 		break;
 	case SCN_OP_RELEASE:
 		ret = guest_release(gfs, &h->f);
+		h->closed = true; /* as close(2): gone even on an error */
 		break;
 	case SCN_OP_RELEASEDIR:
 		ret = guest_releasedir(gfs, &h->f);
+		h->closed = true;
 		break;
 	case SCN_OP_GETLK:
 	case SCN_OP_SETLK:
@@ -465,6 +470,9 @@ static int run_op(struct exec_task *et, const struct scn_op *op,
 		break;
 	}
 out:
+	/* A data mismatch fails the op as EIO would; the line shows it. */
+	if (*why && !ret)
+		ret = -EIO;
 	TRACE(.kind = "scn.op", .func = scenario_op_name(op->kind),
 	      .args = TRACE_FMT(
 		      "op %u%s%s: %s%s%s", op->ordinal,

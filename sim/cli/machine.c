@@ -109,7 +109,9 @@ static int fs_write_file(struct memfs *fs, u64 ino,
 }
 
 /* Guarantees: the `fs` block's entries exist on @dev's memfs, in order;
- * nothing owes a lookup for them (nlookup stays 0). */
+ * nothing owes a lookup for them (nlookup stays 0). On failure the memfs's
+ * own -errno is returned (-ENOENT: no parent, -EEXIST ...), so a library
+ * caller gets the errno its message names. */
 int vfsim_machine_populate(struct vfs_dev *dev, const struct scenario *s,
 			   char *err, size_t errsize)
 {
@@ -135,7 +137,7 @@ int vfsim_machine_populate(struct vfs_dev *dev, const struct scenario *s,
 		if (ret) {
 			fail_at(err, errsize, &e->pos, "cannot create '%s': %s",
 				e->path, strerror(-ret));
-			return -EINVAL;
+			return ret;
 		}
 	}
 	return 0;

@@ -40,6 +40,18 @@ static void refused(const struct vfsim_config *cfg, const char *words)
 	CU_ASSERT_PTR_NOT_NULL(strstr(vfsim_error(), words));
 }
 
+/* The opcodes' names are the trace's, and only FUSE's numbers have one. */
+static void test_opcode_names(void)
+{
+	CU_ASSERT_STRING_EQUAL(vfsim_opcode_name(VFSIM_FUSE_READ), "READ");
+	CU_ASSERT_STRING_EQUAL(vfsim_opcode_name(VFSIM_FUSE_TMPFILE),
+			       "TMPFILE");
+	CU_ASSERT_PTR_NULL(vfsim_opcode_name(0));
+	CU_ASSERT_PTR_NULL(vfsim_opcode_name(7));	  /* unused in FUSE */
+	CU_ASSERT_PTR_NULL(vfsim_opcode_name(4096));	  /* CUSE_INIT */
+	CU_ASSERT_PTR_NULL(vfsim_opcode_name(26u << 24)); /* byte-swapped */
+}
+
 static void test_bad_config(void)
 {
 	refused(&(struct vfsim_config){ .queue_size = 7 }, "queue-size");
@@ -84,9 +96,12 @@ static void test_bad_tasks_and_files(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(vm);
 	CU_ASSERT_EQUAL(vfsim_fs_dir(vm, "d"), -EINVAL);
 	CU_ASSERT_EQUAL(vfsim_fs_dir(vm, "/d"), 0);
-	CU_ASSERT_EQUAL(vfsim_fs_dir(vm, "/d"), -EINVAL); /* exists */
+	/* The errno is the one the message names. */
+	CU_ASSERT_EQUAL(vfsim_fs_dir(vm, "/d"), -EEXIST);
 	CU_ASSERT_PTR_NOT_NULL(strstr(vfsim_error(), "/d"));
-	CU_ASSERT_EQUAL(vfsim_fs_file(vm, "/x/y", "z", 1), -EINVAL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(vfsim_error(), strerror(EEXIST)));
+	CU_ASSERT_EQUAL(vfsim_fs_file(vm, "/x/y", "z", 1), -ENOENT);
+	CU_ASSERT_PTR_NOT_NULL(strstr(vfsim_error(), strerror(ENOENT)));
 	CU_ASSERT_EQUAL(vfsim_fs_file_pattern(vm, "/d/p", 100), 0);
 	CU_ASSERT_PTR_NULL(vfsim_task_new(vm, "bad name"));
 	CU_ASSERT_PTR_NULL(vfsim_task_new(vm, NULL));
@@ -398,7 +413,9 @@ static void test_hiprio_parked(void)
 	CU_ASSERT_EQUAL(n, q.parked);
 	CU_ASSERT(n > 0);
 	if (n > 0) {
-		CU_ASSERT_EQUAL(p[0].opcode, 2); /* FUSE_FORGET */
+		CU_ASSERT_EQUAL(p[0].opcode, VFSIM_FUSE_FORGET);
+		CU_ASSERT_STRING_EQUAL(vfsim_opcode_name(p[0].opcode),
+				       "FORGET");
 		CU_ASSERT(p[0].nodeid > 1);
 	}
 	vfsim_device_resume(vm);
@@ -413,7 +430,8 @@ static void test_hiprio_parked(void)
 
 VT_SUITE(lib_api, NULL, NULL, VT_CASE(test_stop_states),
 	 VT_CASE(test_hiprio_parked), VT_CASE(test_migrate_freeze),
-	 VT_CASE(test_version), VT_CASE(test_bad_config),
-	 VT_CASE(test_one_machine), VT_CASE(test_bad_tasks_and_files),
+	 VT_CASE(test_version), VT_CASE(test_opcode_names),
+	 VT_CASE(test_bad_config), VT_CASE(test_one_machine),
+	 VT_CASE(test_bad_tasks_and_files),
 	 VT_CASE(test_observers_and_determinism),
 	 VT_CASE(test_dead_device_stops));

@@ -219,5 +219,38 @@ static void test_backends(void)
 	backend_round("spawn:virtiofsd");
 }
 
-VT_SUITE(lib_api_ops, NULL, NULL, VT_CASE(test_typed_equals_lines),
-	 VT_CASE(test_mixed), VT_CASE(test_refused), VT_CASE(test_backends));
+/* A released handle is a closed descriptor: its name may be used again
+ * (the parser accepts it), but the operation fails with EBADF without a
+ * request; reopened, it works again. A read that returns other bytes
+ * than expect= fails with EIO, and its trace line says -EIO. */
+static void test_closed_handle(void)
+{
+	struct vfsim *vm = vfsim_machine_new(NULL);
+	struct vfsim_task *t;
+	int want[] = { 0, 0, 0, -EBADF, 0, 0, -EIO };
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vm);
+	CU_ASSERT_EQUAL(vfsim_fs_file(vm, "/f", "hello", 5), 0);
+	t = vfsim_task_new(vm, "t");
+	no_error(vfsim_op_mount(t, NULL));
+	no_error(vfsim_op_open(t, "/f", O_RDONLY, "h"));
+	no_error(vfsim_op_close(t, "h"));
+	CU_ASSERT_EQUAL(vfsim_op_read(t, "h", 0, 5, NULL), 4);
+	no_error(vfsim_op_open(t, "/f", O_RDONLY, "h"));
+	no_error(vfsim_op_read(t, "h", 0, 5, "hello"));
+	no_error(vfsim_op_read(t, "h", 0, 5, "world"));
+	CU_ASSERT_EQUAL(vfsim_task_start(t), 0);
+	CU_ASSERT_EQUAL(vfsim_run(vm), VFSIM_DONE);
+	results(t, want, 7);
+	CU_ASSERT_EQUAL(vfsim_trace_matches(vm, "read op 4 h: -EBADF"), 1);
+	/* one READ for op 6, one for op 7: none for op 4 */
+	CU_ASSERT_EQUAL(vfsim_trace_matches(vm, "fuse.req       do_read"), 2);
+	CU_ASSERT_EQUAL(vfsim_trace_matches(vm, "read op 7 h: -EIO, 5 bytes "
+						"read differ"),
+			1);
+	CU_ASSERT_EQUAL(vfsim_machine_free(vm), 0);
+}
+
+VT_SUITE(lib_api_ops, NULL, NULL, VT_CASE(test_closed_handle),
+	 VT_CASE(test_typed_equals_lines), VT_CASE(test_mixed),
+	 VT_CASE(test_refused), VT_CASE(test_backends));
