@@ -110,8 +110,8 @@ static int fs_write_file(struct memfs *fs, u64 ino,
 
 /* Guarantees: the `fs` block's entries exist on @dev's memfs, in order;
  * nothing owes a lookup for them (nlookup stays 0). On failure the memfs's
- * own -errno is returned (-ENOENT: no parent, -EEXIST ...), so a library
- * caller gets the errno its message names. */
+ * own -errno is returned, so a library caller gets the errno its message
+ * names. */
 int vfsim_machine_populate(struct vfs_dev *dev, const struct scenario *s,
 			   char *err, size_t errsize)
 {
@@ -522,7 +522,10 @@ int vfsim_machine_create_on(struct vfsim_machine *m, const struct scenario *s,
 		ret = ext_start(m, &spec, err, errsize);
 	else if (!ret)
 		ret = make_device(m, &m->src, err, errsize) ?:
-			      vfsim_machine_populate(m->src, s, err, errsize);
+			      /* a refused `fs` block, whatever the errno */
+			      (vfsim_machine_populate(m->src, s, err, errsize) ?
+				       -EINVAL :
+				       0);
 	if (!ret && !ext && wants_migration(s))
 		ret = prepare_migration(m, err, errsize);
 	for (size_t i = 0; !ret && i < s->nr_faults; i++) {

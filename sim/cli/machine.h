@@ -110,7 +110,8 @@ void vfsim_machine_device_behaviour(struct vfs_dev *dev,
 
 /**
  * @brief Write the `fs` block's entries into @p dev's file system.
- * @return 0, or -EINVAL with @p err naming the line that failed
+ * @return 0, or the file system's -errno (-ENOENT: no parent, -EEXIST,
+ *         -EFBIG ...) with @p err naming the line that failed
  */
 int vfsim_machine_populate(struct vfs_dev *dev, const struct scenario *s,
 			   char *err, size_t errsize);
