@@ -402,7 +402,7 @@ check-install:
 	@cd $(BUILD)/install-check/prefix && got="$$(find include share -type f | sort | tr '\n' ' ')"; \
 		want="$$(for h in $(PUB_HDRS); do echo $${h}; done; \
 			for m in $(BUILD)/man/*.1; do echo share/man/man1/$$(basename $$m); done; \
-			for d in library.md scenarios.md examples/README.md $(EXAMPLES); do \
+			for d in library.md scenarios.md trace.md examples/README.md $(EXAMPLES); do \
 				echo share/doc/vfsim/$${d}; done)"; \
 		want="$$(echo "$$want" | sort | tr '\n' ' ')"; \
 		if [ "$$got" != "$$want" ]; then \
@@ -536,7 +536,7 @@ install: all $(MAN_STAMP)
 	install -m 0644 $(PUB_HDRS) $(INC_DIR)/
 	install -m 0644 $(BUILD)/man/*.1 $(MAN_DIR)/
 	install -d $(DOC_DIR)/examples
-	install -m 0644 docs/library.md docs/scenarios.md $(DOC_DIR)/
+	install -m 0644 docs/library.md docs/scenarios.md docs/trace.md $(DOC_DIR)/
 	install -m 0644 examples/README.md examples/*.c $(DOC_DIR)/examples/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' vfsim.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/vfsim.pc

@@ -8,13 +8,13 @@
  * This is the one header `make install` installs, and the only one a
  * program using the library includes (`pkg-config --cflags --libs
  * vfsim`). Everything it declares is covered by the stability promise of
- * docs/library.md ("Using the library"): within a major version
+ * library.md ("Using the library"): within a major version
  * (#VFSIM_VERSION_MAJOR) a name declared here keeps its meaning and its
  * signature, and a zero-filled struct vfsim_config keeps meaning "the
  * defaults" (new fields are added at the end, zero meaning what the
  * library did before). Nothing else of the source tree is API.
  *
- * A machine is what a scenario file describes (docs/scenarios.md), built
+ * A machine is what a scenario file describes (scenarios.md), built
  * from C: the driver model of Linux's fs/fuse/virtio_fs.c on one side, a
  * virtio-fs device with its FUSE server on the other, split virtqueues in
  * simulated guest memory between them. Guest programs are tasks: a named
@@ -43,7 +43,22 @@
  * negative errno on failure; vfsim_error() then says what was wrong in a
  * sentence, with the valid choices where there is a list of them.
  * Functions returning a pointer give NULL on failure, with vfsim_error()
- * set the same way.
+ * set the same way. Like errno, vfsim_error() is set by a call that fails
+ * and left alone by one that succeeds: read it right after the call whose
+ * return said it failed, never to explain a failed check of your own.
+ *
+ * Numbering: trace positions are 1-based where they are shown (a line's
+ * `#N`, struct vfsim_event::seq, "trace position #N" in messages,
+ * vfsim_report::trace_seq); the index vfsim_trace_line() and
+ * vfsim_trace_find() take and return is 0-based, so index i is the line
+ * shown as #(i + 1). Queues: index 0 of vfsim_queue() is hiprio and index
+ * i >= 1 is the request queue the trace and the scenario language name
+ * "requests.(i - 1)".
+ *
+ * The installed documentation, in $(pkg-config --variable=prefix
+ * vfsim)/share/doc/vfsim/: library.md (this API), scenarios.md (the
+ * operations' and patterns' language), trace.md (the trace's line format
+ * and every event kind), examples/.
  */
 #ifndef VFSIM_VFSIM_H
 #define VFSIM_VFSIM_H
@@ -94,14 +109,18 @@ enum vfsim_format {
 /**
  * @brief What a machine is made of. Zero-fill it, then set what you need:
  * every zero (or NULL) field means the default given with it, which is
- * also the scenario language's default (docs/scenarios.md names each
+ * also the scenario language's default (scenarios.md names each
  * field's key).
  */
 struct vfsim_config {
 	/* The machine (`machine` line). */
 	const char *tag;     ///< mount tag ("myfs")
 	unsigned queues;     ///< request queues, 1..64 (1)
-	unsigned queue_size; ///< ring entries, a power of two 2..32768 (128)
+	/** ring entries, a power of two 2..32768 (128). The 6.1 and
+	 *  mainline drivers refuse to mount on 4 or fewer (a request needs
+	 *  more): the machine is built, but `mount` fails with -EIO and a
+	 *  checker report of kind "warn" is filed, as Linux does */
+	unsigned queue_size;
 	unsigned cpus;	     ///< guest CPUs, 1..64 (1)
 	bool event_idx;	     ///< negotiate VIRTIO_RING_F_EVENT_IDX (no)
 	bool indirect;	     ///< negotiate VIRTIO_RING_F_INDIRECT_DESC (no)
@@ -113,7 +132,7 @@ struct vfsim_config {
 	/** FUSE request timeout in seconds (0: none) */
 	unsigned timeout_s;
 	/** historical bugs switched back on, comma-separated names (NULL:
-	 *  none; docs/scenarios.md lists them, and a wrong one is refused
+	 *  none; scenarios.md lists them, and a wrong one is refused
 	 *  with the list) */
 	const char *bugs;
 	/** vfsim's own driver behaviours, comma-separated: restore,
@@ -184,7 +203,9 @@ struct vfsim_config {
 const char *vfsim_version(void);
 
 /** @brief What the last call that failed found wrong, in a sentence
- *  ("" when nothing failed yet). Valid until the next failing call. */
+ *  ("" when nothing failed yet). Successful calls leave it as it is
+ *  (as errno): it explains a failure only right after the call that
+ *  returned it. */
 const char *vfsim_error(void);
 
 /**
@@ -210,7 +231,9 @@ long vfsim_machine_free(struct vfsim *vm);
 /** @name The device's file system builder
  *  Entries go straight into the device's in-memory file system, as the
  *  scenario language's `fs` block does; the guest sees them at its next
- *  lookup. Parents are created as needed. */
+ *  lookup. Parents are not created: a parent must exist (-ENOENT), an
+ *  entry must not (-EEXIST), a path must be absolute (-EINVAL); with a
+ *  real back end every call is refused (-ENODEV). */
 ///@{
 /** @brief Create directory @p path (absolute). @return 0 or -errno */
 int vfsim_fs_dir(struct vfsim *vm, const char *path);
@@ -227,12 +250,20 @@ int vfsim_fs_file_pattern(struct vfsim *vm, const char *path, uint64_t size);
 /** @name Guest programs
  * A task is a guest process: write its operations, start it, run the
  * machine. Each operation is one line of the scenario language's task
- * body (docs/scenarios.md, "Operations"): `mount`, `getattr /a`,
+ * body (scenarios.md, "Operations"): `mount`, `getattr /a`,
  * `open /a as f rw`, `read f 0 5 expect="hello"`, `write f 0 "x"`,
  * `setlkw f w 0 0`, `sleep 1ms`, `repeat 3` ... `end`, and the rest. */
 ///@{
 /**
  * @brief A new task of @p vm. Up to 256 tasks per machine.
+ *
+ * Tasks share the machine's mounts, as processes do: an operation of a
+ * task that has not mounted itself uses the latest mount any task made.
+ * A mount counts once its `mount` operation has returned (INIT answered);
+ * an operation that runs before any has fails with -ENODEV. So a task
+ * that relies on another's mount waits for it: start it after
+ * vfsim_run_until_event(vm, "\"mount op 1: 0\""), or give it a `sleep`
+ * first, or (fifo policy) start it after the mounting task.
  * @param vm the machine
  * @param name its name in the trace (unique per machine)
  * @return the task, or NULL (a duplicate or malformed name, too many)
@@ -244,7 +275,8 @@ struct vfsim_task *vfsim_task_new(struct vfsim *vm, const char *name);
  * @return the operation's number (its ordinal, from 1), which
  *         vfsim_task_result() takes; 0 for `repeat N` and `end`, which
  *         are not operations; -EINVAL for a line that is not an
- *         operation (vfsim_error() gives the parser's message), -EBUSY
+ *         operation (vfsim_error() gives the parser's message), -ENOENT
+ *         for a handle no earlier operation of the task defines, -EBUSY
  *         once the task has started
  */
 int vfsim_op(struct vfsim_task *t, const char *line);
@@ -266,6 +298,13 @@ int vfsim_opf(struct vfsim_task *t, const char *fmt, ...)
  * '_', '.' or '-'). Paths are absolute, without empty components or a
  * trailing '/'. The other operations (opendir, readdir, locks, DAX,
  * setattr, forget, yield, repeat) are vfsim_op() lines.
+ *
+ * Refusals: -EINVAL for a bad value (a relative path, size 0 or above
+ * 16M, flags other than the access mode and O_TRUNC, a bad handle name),
+ * -ENOENT for a handle no earlier operation of the task opened. A handle
+ * that was released is still defined (the check is by name, when the
+ * call is made); at run time an operation on it fails with -EBADF, as on
+ * a closed descriptor, and sends nothing, until an open defines it again.
  */
 ///@{
 /** @brief `mount [TAG]`: mount @p tag (NULL: the machine's tag).
@@ -302,7 +341,8 @@ int vfsim_op_create(struct vfsim_task *t, const char *path, unsigned mode,
  * @param offset where to read
  * @param size how many bytes, 1..16M
  * @param expect the bytes the read must return (a C string; the
- *        operation fails with -EIO when they differ), or NULL: any
+ *        operation fails with -EIO when they differ, and its trace line
+ *        says -EIO and how they differ), or NULL: any
  * @return the operation's number, or -errno
  */
 int vfsim_op_read(struct vfsim_task *t, const char *handle, uint64_t offset,
@@ -415,9 +455,12 @@ enum vfsim_stop vfsim_run_until(struct vfsim *vm, bool (*stop)(void *arg),
  * @brief Run until a trace event matches @p pattern, as the language's
  * `run until` matches: a kind ("vq.kick"), a kind and function
  * ("fuse.end:fuse_request_end"), or, in double quotes, text the event's
- * line contains ("\"opcode GETATTR\""). A kind must be one the trace
- * emits: a misspelled one is refused, and vfsim_error() names the
- * nearest ("unknown event kind 'vq.kikc' (did you mean 'vq.kick'?)").
+ * line contains, as vfsim_trace_line() prints it ("\"op=GETATTR\"": a
+ * request's lines name its opcode as op=NAME). A kind must be one the
+ * trace emits (trace.md lists them): a misspelled one is refused, and
+ * vfsim_error() names the nearest ("unknown event kind 'vq.kikc' (did
+ * you mean 'vq.kick'?)"). A quoted text is searched as it is: one that
+ * never occurs runs the machine to its end (VFSIM_DONE).
  * @return VFSIM_UNTIL, or why it stopped sooner (VFSIM_DONE: no such event
  *         came); VFSIM_REFUSED for a pattern the language refuses
  */
@@ -432,10 +475,21 @@ uint64_t vfsim_now(const struct vfsim *vm);
 ///@}
 
 /** @name Device and transport events
- * Each action runs in a task of its own ("vmm"), as the language's `at`
- * blocks do, so it happens at the next step (actions such as an unplug
- * sleep while they drain the queues). It is traced as "scn.action" with
- * its result. */
+ * A call does not act at once: it queues the action in a task of its own
+ * ("vmm"), as the language's `at` blocks do (an unplug, for one, sleeps
+ * while it drains the queues, which only a task can do). That task is
+ * runnable from the call on, behind the tasks that already are: under
+ * the fifo policy each of them first runs to its next yield point (a
+ * task may send a request and wait for it meanwhile); under a random
+ * policy the policy picks. To act at a known point, run to it first, so
+ * that nothing else is runnable when you call: vfsim_run_until_time()
+ * while the tasks sleep, vfsim_run_until_event() on the event before,
+ * or a stopped run (VFSIM_PAUSED, VFSIM_DONE).
+ *
+ * Each returns 0 once the action is queued; the action's own result
+ * (0 or -errno) is traced when it runs, as a "scn.action" line ending in
+ * "result R" (e.g. `scn.action device pause result 0`): search for it
+ * with vfsim_trace_find(). */
 ///@{
 /** @brief The device stops taking requests (a stalled daemon). */
 int vfsim_device_pause(struct vfsim *vm);
@@ -466,8 +520,18 @@ int vfsim_mark(struct vfsim *vm, const char *text);
 struct vfsim_queue {
 	char name[24];	    ///< "hiprio" or "requests.N"
 	unsigned size;	    ///< ring entries
-	unsigned num_free;  ///< free descriptors
-	long in_flight;	    ///< the driver's in_flight (held + parked)
+	/** free descriptors. Without INDIRECT a request takes one per
+	 *  element of its scatter list: its in header, each in argument, its
+	 *  out header, each out argument, and for data one per page of it. A
+	 *  LOOKUP, a GETATTR, an OPEN or a READ of up to 4096 bytes takes 4,
+	 *  a WRITE of up to 4096 bytes 5, a 12000-byte READ 6; the trace's
+	 *  vq.add line says "descs=N out=O in=I". With INDIRECT each request
+	 *  takes 1 */
+	unsigned num_free;
+	/** the driver's in_flight: requests sent on this queue and not
+	 *  ended, whether on the ring (taken by the device or not) or
+	 *  parked on queued_reqs */
+	long in_flight;
 	unsigned parked;    ///< requests parked on queued_reqs
 	unsigned avail_idx; ///< the driver's avail index
 	unsigned used_idx;  ///< the device's used index, in guest memory
@@ -476,7 +540,8 @@ struct vfsim_queue {
 
 /**
  * @brief Queue @p index of the driver: 0 is hiprio, 1..N the request
- * queues.
+ * queues, named (q.name, the trace, the scenario language) "requests.0"
+ * .. "requests.(N-1)".
  * @return 0; -ENODEV when the driver has no such queue (now: after an
  *         unplug it has none)
  */
@@ -570,7 +635,10 @@ struct vfsim_device {
 	bool paused;	   ///< vfsim_device_pause() in effect
 	bool dead;	   ///< vfsim_device_die() (or it never came up)
 	bool suspended;	   ///< every ring stopped (vhost-user)
-	uint64_t requests; ///< chains the device holds, not yet answered
+	/** chains the device has taken off its rings and not yet answered.
+	 *  A paused device takes none: what waits in a ring for it counts in
+	 *  vfsim_queue::in_flight, not here */
+	uint64_t requests;
 	uint64_t inodes;   ///< inodes of its file system
 	uint64_t handles;  ///< open file and directory handles
 	uint64_t lookups;  ///< lookup counts the guest owes (root aside)
@@ -607,12 +675,15 @@ uint64_t vfsim_trace_matches(const struct vfsim *vm, const char *text);
 
 /**
  * @brief The first event at or after index @p from (0-based) whose line
- * contains @p text. @return its index, or -1
+ * contains @p text. @return its index (0-based: the line shows #index+1),
+ * or -1
  */
 long vfsim_trace_find(const struct vfsim *vm, const char *text, size_t from);
 
 /**
- * @brief Event @p i (0-based) as a line of text, truncated to @p size.
+ * @brief Event @p i (0-based; its line shows `#i+1`) as a line of text,
+ * truncated to @p size. The line is "TIME us #SEQ TASK KIND TEXT"
+ * (trace.md gives the format and every kind).
  * @return the full line's length, like snprintf(), or -ERANGE
  */
 int vfsim_trace_line(const struct vfsim *vm, size_t i, char *buf, size_t size);

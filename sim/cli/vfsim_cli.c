@@ -55,7 +55,9 @@ static const char usage[] =
 	"  --help      show this help and exit\n"
 	"  --version   show the version and exit\n"
 	"\n"
-	"The scenario language is described in docs/scenarios.md.\n";
+	"The scenario language is described in scenarios.md, the trace's\n"
+	"lines and event kinds in trace.md: PREFIX/share/doc/vfsim/ once\n"
+	"installed, docs/ in the sources.\n";
 
 /* The driver variants, each with the kernel release it models (after
  * the usage of vfsim and of vfsim run). */
