@@ -39,10 +39,10 @@ static void test_full_ring_parks_then_drains(void)
 	CU_ASSERT_EQUAL(vfsim_queue(vm, 1, &q), 0);
 	CU_ASSERT_EQUAL(q.num_free, 0);
 	CU_ASSERT_EQUAL(q.parked, 4);
-	CU_ASSERT_EQUAL(q.in_flight, 6); /* held by the device + parked */
+	CU_ASSERT_EQUAL(q.in_flight, 6); /* 2 on the ring + 4 parked */
 	CU_ASSERT_EQUAL(vfsim_queue_parked(vm, 1, parked, 8), 4);
-	/* The path walk's LOOKUP of "a" comes first: FUSE_LOOKUP is 1. */
-	CU_ASSERT_EQUAL(parked[0].opcode, 1);
+	/* The path walk's LOOKUP of "a" comes first. */
+	CU_ASSERT_EQUAL(parked[0].opcode, VFSIM_FUSE_LOOKUP);
 
 	vfsim_device_resume(vm);
 	CU_ASSERT_EQUAL(vfsim_run(vm), VFSIM_DONE);

@@ -10,13 +10,15 @@
 #include <stdio.h>
 #include <vfsim/vfsim.h>
 
-#define CHECK(cond)                                                          \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			fprintf(stderr, "%s:%d: %s failed (%s)\n", __FILE__, \
-				__LINE__, #cond, vfsim_error());             \
-			return 1;                                            \
-		}                                                            \
+/* vfsim_error() is the last failing call's message, as errno is its
+ * number: it is printed where a call failed, not by every CHECK. */
+#define CHECK(cond)                                                     \
+	do {                                                            \
+		if (!(cond)) {                                          \
+			fprintf(stderr, "%s:%d: %s failed\n", __FILE__, \
+				__LINE__, #cond);                       \
+			return 1;                                       \
+		}                                                       \
 	} while (0)
 
 int main(void)
@@ -27,7 +29,10 @@ int main(void)
 	struct vfsim_device dev;
 	int op, err;
 
-	CHECK(vm);
+	if (!vm) {
+		fprintf(stderr, "vfsim_machine_new: %s\n", vfsim_error());
+		return 1;
+	}
 	CHECK(vfsim_fs_dir(vm, "/d") == 0);
 	t = vfsim_task_new(vm, "ls");
 	CHECK(vfsim_op(t, "mount") == 1);
@@ -50,9 +55,8 @@ int main(void)
 	vfsim_device_resume(vm);
 	CHECK(vfsim_run(vm) == VFSIM_DONE);
 	CHECK(vfsim_task_result(t, op, &err, NULL) == 0);
-	printf("getattr after stall and unplug: %d (%s)\n", err,
-	       err == -ENOTCONN ? "ENOTCONN" : "answered");
-	CHECK(err == 0 || err == -ENOTCONN);
+	printf("getattr after stall and unplug: %d\n", err);
+	CHECK(err == -ENOTCONN); /* the unplug disconnected the queue */
 	CHECK(vfsim_device_state(vm, &dev) == 0 && !dev.paused);
 	CHECK(vfsim_trace_matches(vm, "unplug") > 0);
 	CHECK(vfsim_reports(vm, NULL) == 0);
