@@ -51,9 +51,9 @@
  * `#N`, struct vfsim_event::seq, "trace position #N" in messages,
  * vfsim_report::trace_seq); the index vfsim_trace_line() and
  * vfsim_trace_find() take and return is 0-based, so index i is the line
- * shown as #(i + 1). Queues: index 0 of vfsim_queue() is hiprio and index
- * i >= 1 is the request queue the trace and the scenario language name
- * "requests.(i - 1)".
+ * shown with the number i + 1. Queues: index 0 of vfsim_queue() is hiprio
+ * and index i >= 1 is the request queue the trace and the scenario
+ * language name "requests.(i - 1)".
  *
  * The installed documentation, in $(pkg-config --variable=prefix
  * vfsim)/share/doc/vfsim/: library.md (this API), scenarios.md (the
@@ -114,8 +114,8 @@ enum vfsim_format {
  */
 struct vfsim_config {
 	/* The machine (`machine` line). */
-	const char *tag;     ///< mount tag ("myfs")
-	unsigned queues;     ///< request queues, 1..64 (1)
+	const char *tag; ///< mount tag ("myfs")
+	unsigned queues; ///< request queues, 1..64 (1)
 	/** ring entries, a power of two 2..32768 (128). The 6.1 and
 	 *  mainline drivers refuse to mount on 4 or fewer (a request needs
 	 *  more): the machine is built, but `mount` fails with -EIO and a
@@ -518,8 +518,8 @@ int vfsim_mark(struct vfsim *vm, const char *text);
 ///@{
 /** @brief One virtqueue as the driver and the device see it. */
 struct vfsim_queue {
-	char name[24];	    ///< "hiprio" or "requests.N"
-	unsigned size;	    ///< ring entries
+	char name[24]; ///< "hiprio" or "requests.N"
+	unsigned size; ///< ring entries
 	/** free descriptors. Without INDIRECT a request takes one per
 	 *  element of its scatter list: its in header, each in argument, its
 	 *  out header, each out argument, and for data one per page of it. A
@@ -632,16 +632,16 @@ long vfsim_queue_parked(struct vfsim *vm, unsigned index,
 
 /** @brief The device's side. */
 struct vfsim_device {
-	bool paused;	   ///< vfsim_device_pause() in effect
-	bool dead;	   ///< vfsim_device_die() (or it never came up)
-	bool suspended;	   ///< every ring stopped (vhost-user)
+	bool paused;	///< vfsim_device_pause() in effect
+	bool dead;	///< vfsim_device_die() (or it never came up)
+	bool suspended; ///< every ring stopped (vhost-user)
 	/** chains the device has taken off its rings and not yet answered.
 	 *  A paused device takes none: what waits in a ring for it counts in
 	 *  vfsim_queue::in_flight, not here */
 	uint64_t requests;
-	uint64_t inodes;   ///< inodes of its file system
-	uint64_t handles;  ///< open file and directory handles
-	uint64_t lookups;  ///< lookup counts the guest owes (root aside)
+	uint64_t inodes;  ///< inodes of its file system
+	uint64_t handles; ///< open file and directory handles
+	uint64_t lookups; ///< lookup counts the guest owes (root aside)
 };
 
 /** @brief Fill in @p d. @return 0 */
@@ -675,13 +675,13 @@ uint64_t vfsim_trace_matches(const struct vfsim *vm, const char *text);
 
 /**
  * @brief The first event at or after index @p from (0-based) whose line
- * contains @p text. @return its index (0-based: the line shows #index+1),
+ * contains @p text. @return its index (0-based: the line shows it plus 1),
  * or -1
  */
 long vfsim_trace_find(const struct vfsim *vm, const char *text, size_t from);
 
 /**
- * @brief Event @p i (0-based; its line shows `#i+1`) as a line of text,
+ * @brief Event @p i (0-based; its line shows i + 1 as its number) as a line of text,
  * truncated to @p size. The line is "TIME us #SEQ TASK KIND TEXT"
  * (trace.md gives the format and every kind).
  * @return the full line's length, like snprintf(), or -ERANGE
