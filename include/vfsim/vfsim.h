@@ -681,9 +681,9 @@ uint64_t vfsim_trace_matches(const struct vfsim *vm, const char *text);
 long vfsim_trace_find(const struct vfsim *vm, const char *text, size_t from);
 
 /**
- * @brief Event @p i (0-based; its line shows i + 1 as its number) as a line of text,
- * truncated to @p size. The line is "TIME us #SEQ TASK KIND TEXT"
- * (trace.md gives the format and every kind).
+ * @brief Event @p i (0-based; its line shows i + 1 as its number) as a
+ * line of text, truncated to @p size. The line is "TIME us #SEQ TASK KIND
+ * TEXT" (trace.md gives the format and every kind).
  * @return the full line's length, like snprintf(), or -ERANGE
  */
 int vfsim_trace_line(const struct vfsim *vm, size_t i, char *buf, size_t size);
