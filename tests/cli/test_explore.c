@@ -219,6 +219,53 @@ static void test_reuse_keeps_runs_identical(void)
 	free(t2);
 }
 
+/* A bug that files a report on every FORGET, 3,000 of them in fifo. */
+static const char every_forget[] = "bug forget-sends-list-head\n"
+				   "fs\n  file /a \"a\"\nend\n"
+				   "task t\n  mount\n  repeat 3000\n"
+				   "    lookup /a\n    forget /a\n  end\nend\n"
+				   "run\n";
+
+/*
+ * A run to its end counts every report but stores and prints the first
+ * 100 of the kind, and says how many more there were; an exploring run
+ * stops at the first (its schedule has failed already), so neither its
+ * time nor its memory grows with the bug's reports.
+ */
+static void test_reports_bounded(void)
+{
+	struct scenario *s = parse("every-forget", every_forget);
+	struct vfsim_exec_opts o = { .format = VFSIM_TRACE_NONE };
+	struct vfsim_explore_result x;
+	struct vfsim_result r;
+	char *text = NULL;
+	size_t len = 0, lines = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	o.diag = open_memstream(&text, &len);
+	CU_ASSERT_EQUAL(vfsim_exec(s, &o, &r), 1);
+	fclose(o.diag);
+	CU_ASSERT_EQUAL(r.unexpected, 3000);
+	for (const char *p = text; (p = strstr(p, "unexpected report ")); p++)
+		lines++;
+	CU_ASSERT_EQUAL(lines, 100);
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		text, "2900 more unexpected reports dev.infoleak not kept"));
+	vfsim_result_free(&r);
+	free(text);
+	CU_ASSERT_EQUAL(explore_runs(s, "random", 5, &x), 1);
+	CU_ASSERT_EQUAL(x.runs, 1); /* fifo fails */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x.trace);
+	/* the shrunk run's trace ends at its first report */
+	lines = 0;
+	for (const char *p = x.trace; (p = strstr(p, "dev.infoleak")); p++)
+		lines++;
+	CU_ASSERT_EQUAL(lines, 1);
+	CU_ASSERT_PTR_NULL(strstr(x.trace, "unique=20 "));
+	vfsim_explore_free(&x);
+	scenario_free(s);
+}
+
 /* Several jobs find it too, and an exhausted dfs says so. */
 static void test_jobs_and_exhaustion(void)
 {
@@ -381,4 +428,5 @@ static void test_no_seed_crashes(void)
 VT_SUITE(cli_explore, NULL, NULL, VT_CASE(test_races_found_and_not_without_bug),
 	 VT_CASE(test_no_seed_crashes), VT_CASE(test_deterministic),
 	 VT_CASE(test_reuse_keeps_runs_identical),
-	 VT_CASE(test_jobs_and_exhaustion), VT_CASE(test_command));
+	 VT_CASE(test_jobs_and_exhaustion), VT_CASE(test_command),
+	 VT_CASE(test_reports_bounded));
