@@ -266,6 +266,67 @@ static void test_reports_bounded(void)
 	scenario_free(s);
 }
 
+/*
+ * A machine reused by an exploration (its arena, stacks, fault table and
+ * heap kept from run to run) gives run N exactly the trace a fresh
+ * process gives the same seed: the hash (with no text made, as the
+ * explorer runs, and with it) and the text byte for byte.
+ */
+static void test_reused_run_equals_fresh_process(void)
+{
+	const char *prog = getenv("VFSIM");
+	char *text =
+		vt_read_text("tests/scenarios/races/remove-without-drain.vfs");
+	char *off_text = without_bug(text);
+	struct scenario *s = parse("removal", off_text);
+	char path[] = "/tmp/vfsim-reuse-XXXXXX.vfs", cmd[512];
+	struct vfsim_exec_opts o = { .format = VFSIM_TRACE_NONE,
+				     .policy = "random:57" };
+	struct vfsim_explore_result x;
+	struct vfsim_result quiet, full;
+	char *fresh = NULL;
+	size_t cap = 0, len;
+	FILE *f;
+	int fd;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	/* 57 runs of the random strategy: seeds 1..56 after fifo */
+	CU_ASSERT_EQUAL(explore_runs(s, "random", 57, &x), 0);
+	CU_ASSERT_EQUAL(x.runs, 57);
+	vfsim_explore_free(&x);
+	vfsim_exec(s, &o, &quiet);
+	o.format = VFSIM_TRACE_TEXT;
+	vfsim_exec(s, &o, &full);
+	CU_ASSERT_EQUAL(quiet.trace_hash, full.trace_hash);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(full.trace);
+	if (!prog) {
+		vt_skip("VFSIM (the vfsim program) is not set");
+	} else {
+		fd = mkstemps(path, 4);
+		CU_ASSERT_FATAL(fd >= 0);
+		CU_ASSERT_EQUAL(write(fd, off_text, strlen(off_text)),
+				(ssize_t)strlen(off_text));
+		close(fd);
+		snprintf(
+			cmd, sizeof(cmd),
+			"%s run %s --policy random:57 --trace text 2>/dev/null",
+			prog, path);
+		f = popen(cmd, "r");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+		len = (size_t)getdelim(&fresh, &cap, '\0', f);
+		pclose(f);
+		unlink(path);
+		CU_ASSERT(len > 100);
+		CU_ASSERT_STRING_EQUAL(fresh, full.trace);
+		free(fresh);
+	}
+	vfsim_result_free(&quiet);
+	vfsim_result_free(&full);
+	scenario_free(s);
+	free(text);
+	free(off_text);
+}
+
 /* Several jobs find it too, and an exhausted dfs says so. */
 static void test_jobs_and_exhaustion(void)
 {
@@ -429,4 +490,5 @@ VT_SUITE(cli_explore, NULL, NULL, VT_CASE(test_races_found_and_not_without_bug),
 	 VT_CASE(test_no_seed_crashes), VT_CASE(test_deterministic),
 	 VT_CASE(test_reuse_keeps_runs_identical),
 	 VT_CASE(test_jobs_and_exhaustion), VT_CASE(test_command),
-	 VT_CASE(test_reports_bounded));
+	 VT_CASE(test_reports_bounded),
+	 VT_CASE(test_reused_run_equals_fresh_process));
