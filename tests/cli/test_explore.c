@@ -18,6 +18,7 @@
 #include "sim/cli/explore.h"
 #include "sim/cli/explore_internal.h"
 #include "sim/cli/vfsim_cli.h"
+#include "sim/kernel/sched.h"
 #include "tests/cli/scenario_test_util.h"
 #include "tests/harness.h"
 
@@ -31,16 +32,15 @@
  * choice meets sleep-retry-holding-bg-lock's full ring under a
  * RELEASEDIR at seed 2392 (a random schedule rarely keeps three
  * submissions in flight at once; pct and dfs find it within 300), and a
- * slow build's 40 schedules are too few for pct:3 there (run 127) and for
- * random on teach-forgets-uncounted (run 92). A slow build runs the
- * entries of at most 300 schedules and leaves out the larger ones. */
+ * slow build's 40 schedules are too few for random on
+ * teach-forgets-uncounted (run 118). A slow build runs the entries of at
+ * most 300 schedules and leaves out the larger ones. */
 static const struct {
 	const char *scenario; /* base name */
 	const char *strategy;
 	unsigned int runs;
 } budgets[] = {
 	{ "sleep-retry-holding-bg-lock.vfs", "random", 3000 },
-	{ "sleep-retry-holding-bg-lock.vfs", "pct:3", 300 },
 	{ "teach-forgets-uncounted.vfs", "random", 300 },
 };
 
@@ -53,6 +53,21 @@ static unsigned int budget(const char *path, const char *strategy)
 		    !strcmp(budgets[i].strategy, strategy))
 			return budgets[i].runs;
 	return RACE_BUDGET;
+}
+
+/*
+ * The one failure a switch-off run may meet: the mainline driver's own
+ * notify-after-remove race (virtio_fs_enqueue_req() kicks after dropping
+ * fsvq->lock; a submitter preempted there can find remove() has drained,
+ * reset and deleted the queues, the device having taken the request from
+ * the ring without waiting for the kick). It is no bug switch's: the
+ * preemption after a wake-up (sched_event_point()) reaches it, see
+ * test_event_points_find_notify_race().
+ */
+static bool mainline_notify_race(const char *failure)
+{
+	return failure && strstr(failure, "kasan.uaf") &&
+	       strstr(failure, "virtqueue_notify(): virtqueue requests.");
 }
 
 static const char *const strategies[] = { "random", "pct:2", "pct:3", "dfs:1",
@@ -151,9 +166,11 @@ static void test_races_found_and_not_without_bug(void)
 			free(a);
 			free(b);
 			vfsim_explore_free(&r);
-			CU_ASSERT_EQUAL(
-				explore_runs(off, strategies[k], runs, &r), 0);
-			if (r.status)
+			explore_runs(off, strategies[k], runs, &r);
+			CU_ASSERT(r.status == 0 ||
+				  (r.status == 1 &&
+				   mainline_notify_race(r.failure)));
+			if (r.status && !mainline_notify_race(r.failure))
 				fprintf(stderr, "%s %s without the bug: %s\n",
 					g.gl_pathv[i], strategies[k],
 					r.failure ? r.failure : r.error);
@@ -327,6 +344,43 @@ static void test_reused_run_equals_fresh_process(void)
 	free(off_text);
 }
 
+/*
+ * A race only the event points reach: on the removal race with its switch
+ * off, pct:3 finds the mainline driver's kick on a deleted queue within
+ * 300 schedules (a kasan.uaf report, not a crash), the shrunk schedule
+ * preempts the submitter right after its spin_unlock() woke a waiter, and
+ * the same budget with the event points off (lock points only, as before
+ * they existed) finds nothing.
+ */
+static void test_event_points_find_notify_race(void)
+{
+	char *text =
+		vt_read_text("tests/scenarios/races/remove-without-drain.vfs");
+	char *off_text = without_bug(text);
+	struct scenario *s = parse("removal", off_text);
+	struct vfsim_explore_result r;
+	char *a, *b;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	sched_set_event_points(false);
+	CU_ASSERT_EQUAL(explore_runs(s, "pct:3", 300, &r), 0);
+	vfsim_explore_free(&r);
+	sched_set_event_points(true);
+	CU_ASSERT_EQUAL(explore_runs(s, "pct:3", 300, &r), 1);
+	CU_ASSERT(mainline_notify_race(r.failure));
+	a = explore_signature(r.failure);
+	b = explore_signature(r.min_failure);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	CU_ASSERT_PTR_NOT_NULL(
+		r.trace && strstr(r.trace, "virtqueue_notify(): virtqueue"));
+	free(a);
+	free(b);
+	vfsim_explore_free(&r);
+	scenario_free(s);
+	free(text);
+	free(off_text);
+}
+
 /* Several jobs find it too, and an exhausted dfs says so. */
 static void test_jobs_and_exhaustion(void)
 {
@@ -445,8 +499,9 @@ static void test_command(void)
 /*
  * No seed crashes the process: remove-without-drain frees the queues
  * under a done work still on its way to their lock (random:8 was a
- * segfault in wq_wait() following the freed lock's poisoned wait list);
- * now the lock in freed memory is a kasan.uaf report.
+ * segfault in wq_wait() following the freed lock's poisoned wait list;
+ * random:3 meets it since the event points); now the lock in freed
+ * memory is a kasan.uaf report.
  */
 static void test_no_seed_crashes(void)
 {
@@ -472,7 +527,7 @@ static void test_no_seed_crashes(void)
 		}
 		if (strstr(g.gl_pathv[i], "remove-without-drain")) {
 			struct vfsim_exec_opts o = { .format = VFSIM_TRACE_TEXT,
-						     .policy = "random:8" };
+						     .policy = "random:3" };
 			struct vfsim_result r;
 
 			CU_ASSERT_EQUAL(vfsim_exec(s, &o, &r), 1);
@@ -491,4 +546,5 @@ VT_SUITE(cli_explore, NULL, NULL, VT_CASE(test_races_found_and_not_without_bug),
 	 VT_CASE(test_reuse_keeps_runs_identical),
 	 VT_CASE(test_jobs_and_exhaustion), VT_CASE(test_command),
 	 VT_CASE(test_reports_bounded),
-	 VT_CASE(test_reused_run_equals_fresh_process));
+	 VT_CASE(test_reused_run_equals_fresh_process),
+	 VT_CASE(test_event_points_find_notify_race));
