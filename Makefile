@@ -49,9 +49,14 @@ VERSION := 0.1.0
 # Builds run in parallel, one job per CPU, unless the command line says
 # otherwise (make -j1, make -j4: a -j given there wins). Sub-makes share
 # the top one's jobs.
+NPROC := $(shell nproc 2>/dev/null || echo 2)
 ifeq ($(MAKELEVEL),0)
-MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 2)
+MAKEFLAGS += -j$(NPROC)
 endif
+
+# The test binaries run their suites in this many processes at once
+# (vfsim-tests -j N, tests/harness.c); TEST_JOBS=1 runs them in one.
+TEST_JOBS ?= $(NPROC)
 
 # Recipes use bash features (PIPESTATUS, pipefail).
 SHELL := /bin/bash
@@ -113,7 +118,7 @@ TEST_SRCS := $(sort $(wildcard tests/*.c tests/*/*.c tests/*/*/*.c))
 # of the test binary's own build is under test there, so it is a binary
 # of its own that make test runs once, not again under Valgrind, ASan,
 # coverage or another architecture.
-TEST_SRCS := $(filter-out tests/fuzz/% tests/bench/% tests/install/% tests/sweep/% tests/backends/% tests/labs/%,$(TEST_SRCS))
+TEST_SRCS := $(filter-out tests/fuzz/% tests/bench/% tests/install/% tests/sweep/% tests/backends/% tests/labs/% tests/harness/%,$(TEST_SRCS))
 TEST_OBJS := $(TEST_SRCS:%.c=$(BUILD)/obj/%.o)
 TEST_BIN  := $(BUILD)/vfsim-tests
 TEST_LIBS := -lcunit
@@ -129,7 +134,7 @@ BENCH_SRCS := $(sort $(wildcard tests/bench/bench_*.c))
 # Core sources the quality gates look at.
 CORE_DIRS := fuse_proto sim guest device lib
 
-.PHONY: all run test test-arm64 test-s390x test-kernel test-fuse test-backends deps-backends check-layers check \
+.PHONY: all run test test-arm64 test-s390x test-kernel test-fuse test-backends deps-backends check-layers harness-selftest check \
 	check-valgrind check-asan check-format check-install check-endian coverage docs fuzz \
 	bench install uninstall examples man-check format clean deps deps-fuzz deps-kernel deps-cross-arm64 \
 	deps-cross-s390x reader sweep bench-compare lab labs-dist
@@ -236,7 +241,8 @@ labs-dist:
 # lab.conf: source=) copied by labs/cut.py with the reference versions of
 # its functions (functions=) taken out and ANSWER included in their place,
 # linked before the library so that it replaces the reference object.
-# labs/grade.sh LAB ANSWER runs this, then grades with what it built.
+# labs/grade.sh LAB ANSWER runs this with LAB_OUT=DIR, a directory of
+# that grading's own, then grades with what it built.
 LAB_CONF = labs/$(LAB)/lab.conf
 lab_conf = $(shell sed -n 's/^$(1)[[:space:]]*=[[:space:]]*//p' $(LAB_CONF))
 LAB_OUT  = $(BUILD)/labs/$(LAB)
@@ -254,21 +260,35 @@ lab: $(LIB) $(PROG_OBJ) $(BUILD)/obj/tests/harness.o
 
 # T=name runs only the suites whose name contains "name". The suites that
 # start the program (labs/grade.sh, `vfsim run`) find it in VFSIM.
+# The labs' binary runs meanwhile (its suites mostly wait for the grader's
+# builds and runs); its output follows the main binary's.
 test: deps check-layers
 	@$(MAKE) --no-print-directory $(TEST_BIN) $(LABS_TEST_BIN) $(PROG)
-	@a=0; b=0; \
-	echo "VFSIM=$(CURDIR)/$(PROG) $(TEST_BIN) $(T)"; \
-	VFSIM_TEST_PART=1 VFSIM=$(CURDIR)/$(PROG) $(TEST_BIN) $(T) || a=$$?; \
+	@a=0; b=77; labs_log=$(BUILD)/labs-tests.log; \
 	if [ -n "$(LABS_TEST_BIN)" ]; then \
-	echo "VFSIM=$(CURDIR)/$(PROG) $(LABS_TEST_BIN) $(T)"; \
-	VFSIM_TEST_PART=1 VFSIM=$(CURDIR)/$(PROG) $(LABS_TEST_BIN) $(T) || b=$$?; \
-	else b=77; fi; \
+	VFSIM_TEST_PART=1 VFSIM=$(CURDIR)/$(PROG) $(LABS_TEST_BIN) -j$(TEST_JOBS) $(T) \
+		> $$labs_log 2>&1 & labs_pid=$$!; fi; \
+	echo "VFSIM=$(CURDIR)/$(PROG) $(TEST_BIN) -j$(TEST_JOBS) $(T)"; \
+	VFSIM_TEST_PART=1 VFSIM=$(CURDIR)/$(PROG) $(TEST_BIN) -j$(TEST_JOBS) $(T) || a=$$?; \
+	if [ -n "$(LABS_TEST_BIN)" ]; then \
+	b=0; wait $$labs_pid || b=$$?; \
+	echo "VFSIM=$(CURDIR)/$(PROG) $(LABS_TEST_BIN) -j$(TEST_JOBS) $(T)"; \
+	cat $$labs_log; fi; \
 	if [ $$a = 77 ] && [ $$b = 77 ]; then \
 		echo "make test: no suite matches '$(T)'" >&2; exit 2; fi; \
 	[ $$a = 0 -o $$a = 77 ] && [ $$b = 0 -o $$b = 77 ]
 	@if [ -z "$(T)" ]; then \
 		$(MAKE) --no-print-directory examples && \
-		$(MAKE) --no-print-directory man-check; fi
+		$(MAKE) --no-print-directory man-check && \
+		$(MAKE) --no-print-directory harness-selftest; fi
+
+# The test binary's own runner (tests/harness.c) against suites that
+# pass, fail, crash and exit early (tests/harness/).
+HARNESS_SELFTEST := $(BUILD)/harness-selftest
+$(HARNESS_SELFTEST): $(BUILD)/obj/tests/harness.o $(BUILD)/obj/tests/harness/selftest_suites.o
+	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(TEST_LIBS) -o $@
+harness-selftest: $(HARNESS_SELFTEST)
+	@bash scripts/harness-selftest.sh $(HARNESS_SELFTEST)
 
 # The man pages hold their --help texts (after a change to one).
 man-check: $(MAN_STAMP)
@@ -316,7 +336,7 @@ test-arm64 test-s390x: test-%: deps-cross-% check-layers
 		'$(CURDIR)/$(BUILD)/$*/vfsim' > $(BUILD)/$*/vfsim-qemu
 	@chmod +x $(BUILD)/$*/vfsim-qemu
 	VFSIM=$(CURDIR)/$(BUILD)/$*/vfsim-qemu VFSIM_TEST_SLOW=1 $(QEMU_$*) \
-		$(BUILD)/$*/vfsim-tests $(T)
+		$(BUILD)/$*/vfsim-tests -j$(TEST_JOBS) $(T)
 
 # The layers include only downwards, guest/ and device/ never each other,
 # and docs/architecture.md draws the layers as they are (scripts/layers.py).
@@ -356,7 +376,7 @@ check-valgrind:
 	@$(MAKE) --no-print-directory BUILD=$(BUILD)/valgrind OPT="-O1 -g" \
 		XCPPFLAGS="-DVFSIM_VALGRIND=1" $(BUILD)/valgrind/vfsim-tests
 	@$(MAKE) --no-print-directory $(PROG)
-	VFSIM=$(CURDIR)/$(PROG) VFSIM_TEST_SLOW=1 $(VALGRIND) $(BUILD)/valgrind/vfsim-tests $(T)
+	VFSIM=$(CURDIR)/$(PROG) VFSIM_TEST_SLOW=1 $(VALGRIND) $(BUILD)/valgrind/vfsim-tests -j$(TEST_JOBS) $(T)
 
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 check-asan:
@@ -364,7 +384,7 @@ check-asan:
 		LDFLAGS="$(SAN)" $(BUILD)/asan/vfsim-tests
 	@$(MAKE) --no-print-directory $(PROG)
 	VFSIM=$(CURDIR)/$(PROG) ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
-		UBSAN_OPTIONS=print_stacktrace=1 $(BUILD)/asan/vfsim-tests $(T)
+		UBSAN_OPTIONS=print_stacktrace=1 $(BUILD)/asan/vfsim-tests -j$(TEST_JOBS) $(T)
 
 FORMAT_SRCS = $(shell git ls-files '*.c' '*.h' 2>/dev/null)
 check-format:
@@ -404,7 +424,7 @@ coverage: deps
 		LDFLAGS="--coverage" $(BUILD)/cov/vfsim-tests
 	@find $(BUILD)/cov -name '*.gcda' -delete
 	@$(MAKE) --no-print-directory $(PROG)
-	VFSIM=$(CURDIR)/$(PROG) $(BUILD)/cov/vfsim-tests $(T)
+	VFSIM=$(CURDIR)/$(PROG) $(BUILD)/cov/vfsim-tests -j$(TEST_JOBS) $(T)
 	@mkdir -p $(BUILD)/coverage
 	lcov --quiet --rc lcov_branch_coverage=1 --capture --directory $(BUILD)/cov/obj \
 		--base-directory . --output-file $(BUILD)/coverage/all.info

@@ -25,6 +25,7 @@ import json
 import os
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -364,17 +365,29 @@ def ended(st):
 
 
 def grade_c(lab, answer):
+    """Build the answer into a directory of this grading's own (two
+    gradings of one lab can run at once), grade it, remove the build."""
+    labs_build = os.path.join(ROOT, "build", "labs")
+    os.makedirs(labs_build, exist_ok=True)
+    build = tempfile.mkdtemp(prefix=".grade-", dir=labs_build)
+    try:
+        return grade_c_in(lab, answer, build)
+    finally:
+        shutil.rmtree(build, ignore_errors=True)
+
+
+def grade_c_in(lab, answer, build):
     conf = read_conf(os.path.join(lab, "lab.conf"))
     name = os.path.basename(lab)
     env = dict(os.environ)
     for v in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL"):
         env.pop(v, None)
     st, out, err = run(["make", "-s", "-C", ROOT, "lab", "LAB=" + name,
+                        "LAB_OUT=" + build,
                         "ANSWER=" + os.path.abspath(answer)], env=env)
     if st != 0:
         sys.stderr.write(out + err)
         die("the answer does not build (fix the error above)")
-    build = os.path.join(ROOT, "build", "labs", name)
     vfsim = os.path.join(build, "vfsim")
     print("grading %s with %s" % (name, answer))
     results = []

@@ -2,16 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """Check a `vfsim run --trace perfetto` file the way a trace viewer reads it.
 
-    perfetto_check.py FILE
+    perfetto_check.py FILE...
 
-FILE must be valid JSON in the Chrome/Perfetto trace event format (an
+Each FILE must be valid JSON in the Chrome/Perfetto trace event format (an
 object with a traceEvents list), and what vfsim draws must hold together:
 every event has a phase and a numeric time stamp; each request's async
 slice ("b") ends ("e", same name and id) no earlier than it began, and
 every end has its begin; each CPU track's B/E slices nest; the tasks,
 CPUs, virtqueues and requests processes are named; the queue counters
-carry in_flight and num_free. Prints one line per problem and exits 1,
-or prints a summary and exits 0. Used by the suite cli_perfetto.
+carry in_flight and num_free. Prints one line per problem, or a summary
+line per good file; exits 1 when any file had a problem. Used by the suite cli_perfetto.
 """
 import json
 import sys
@@ -80,20 +80,26 @@ def check(path):
     return bad, n
 
 
-def main(argv):
-    if len(argv) != 2:
-        sys.exit(__doc__)
+def check_file(path):
+    """Print the verdict on one file; True when it passed."""
     try:
-        bad, n = check(argv[1])
+        bad, n = check(path)
     except (OSError, ValueError, KeyError, TypeError) as e:
-        print("%s: %s" % (argv[1], e))
-        return 1
+        print("%s: %s" % (path, e))
+        return False
     for b in bad:
-        print("%s: %s" % (argv[1], b))
+        print("%s: %s" % (path, b))
     if not bad:
         print("%s: ok: %d requests, %d counters, %d instants, %d CPU slices"
-              % (argv[1], n["b"], n["C"], n["i"], n["B"]))
-    return 1 if bad else 0
+              % (path, n["b"], n["C"], n["i"], n["B"]))
+    return not bad
+
+
+def main(argv):
+    if len(argv) < 2:
+        sys.exit(__doc__)
+    results = [check_file(path) for path in argv[1:]]
+    return 0 if all(results) else 1
 
 
 if __name__ == "__main__":

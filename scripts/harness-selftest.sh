@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# harness-selftest.sh BIN - the test binary's own checks: BIN links
+# tests/harness.c with tests/harness/selftest_suites.c. A run of the
+# passing suites exits 0, serial and parallel; a parallel run of all of
+# them prints every suite whole and in name order, names the failed
+# assertion, the crash and the early exit, counts them, and exits 1; bad
+# -j arguments are refused with status 2.
+set -uo pipefail
+bin=$1
+fail() { echo "harness-selftest: $*" >&2; exit 1; }
+
+"$bin" self_a self_b >/dev/null || fail "passing suites, serial: status $?"
+"$bin" -j 2 self_a self_b >/dev/null || fail "passing suites, -j 2: status $?"
+
+out=$("$bin" -j3 2>&1); st=$?
+[ $st = 1 ] || fail "all suites, -j3: status $st, want 1"$'\n'"$out"
+order=$(grep -o '^Suite: self_[a-e][a-z_]*' <<<"$out" | tr '\n' ' ')
+[ "$order" = "Suite: self_a_sleeps Suite: self_b_passes Suite: self_c_fails Suite: self_d_crashes Suite: self_e_exits " ] ||
+	fail "suites out of order: $order"
+grep -q 'test_fails \.\.\.FAILED' <<<"$out" || fail "no failed test line"
+grep -q 'selftest_suites.c:[0-9]*  - CU_ASSERT_EQUAL(1 + 1,3)' <<<"$out" ||
+	fail "the failed assertion is not named"
+grep -q 'Suite self_d_crashes: killed by signal 11' <<<"$out" || fail "the crash is not reported"
+grep -q 'Suite self_e_exits: its process exited with status 0 before the suite ended' <<<"$out" ||
+	fail "the early exit is not reported"
+grep -q '5 suites (3 failed), 3 tests (1 failed)' <<<"$out" || fail "wrong totals"$'\n'"$out"
+[ "$(grep '^FAILED: suite' <<<"$out" | tr '\n' ' ')" = "FAILED: suite self_c_fails FAILED: suite self_d_crashes FAILED: suite self_e_exits " ] ||
+	fail "the failed suites are not listed at the end"
+
+for bad in "-j 0" "-jx" "-j" "-j 257"; do
+	"$bin" $bad >/dev/null 2>&1; st=$?
+	[ $st = 2 ] || fail "'$bad': status $st, want 2"
+done
+echo "harness-selftest: ok"

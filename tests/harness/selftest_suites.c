@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * selftest_suites.c - suites for checking the test harness itself
+ * (scripts/harness-selftest.sh links them with tests/harness.c): one that
+ * passes, one whose assertion fails, one that crashes, one that exits in
+ * the middle. A parallel run must report each as what it is, in order.
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "tests/harness.h"
+
+static void test_passes(void)
+{
+	CU_ASSERT_EQUAL(1 + 1, 2);
+}
+
+static void test_fails(void)
+{
+	CU_ASSERT_EQUAL(1 + 1, 3);
+}
+
+static void test_crashes(void)
+{
+	raise(SIGSEGV);
+}
+
+static void test_exits(void)
+{
+	exit(0);
+}
+
+static void test_sleeps(void)
+{
+	/* finishes after the suites that follow it: output stays in order */
+	usleep(300 * 1000);
+	CU_ASSERT_TRUE(1);
+}
+
+VT_SUITE(self_a_sleeps, NULL, NULL, VT_CASE(test_sleeps));
+VT_SUITE(self_b_passes, NULL, NULL, VT_CASE(test_passes));
+VT_SUITE(self_c_fails, NULL, NULL, VT_CASE(test_fails));
+VT_SUITE(self_d_crashes, NULL, NULL, VT_CASE(test_crashes));
+VT_SUITE(self_e_exits, NULL, NULL, VT_CASE(test_exits));
