@@ -595,6 +595,31 @@ static void test_spawn_vfsim_migration(void)
 	vfsim_result_free(&r);
 }
 
+/* Migration right after a kick: the source answers the GETATTR and
+ * signals its call eventfd before it answers GET_VRING_BASE, and nothing
+ * reads that eventfd before the switch. The interrupt must still reach
+ * the driver (it was lost: the task waited forever, seen as a deadlock
+ * in test_spawn_vfsim_big_state under load). No timing: the trigger runs
+ * the migration before the machine next looks outside. */
+static void test_spawn_vfsim_migration_in_flight(void)
+{
+	static const char text[] =
+		"task t\n  mount\n  getattr /\n  getattr /\n  umount\nend\n"
+		"on \"op=GETATTR\"\n  migrate\nend\n"
+		"run\nexpect trace contains \"migrate result 0\"\n"
+		"expect task t returns 0\nexpect status done\n"
+		"expect reports == 0\nexpect no leaks\n";
+	struct vfsim_result r;
+
+	if (!getenv("VFSIM")) {
+		vt_skip("VFSIM (the vfsim program) is not set");
+		return;
+	}
+	CU_ASSERT_EQUAL(run(text, "spawn:vfsim", &r), 0);
+	CU_ASSERT(has(&r, "src: ring 1 signalled before it stopped"));
+	vfsim_result_free(&r);
+}
+
 /* A state larger than a pipe's buffer (400 inodes with 200-byte names):
  * both bridges wait on the pipe, the save's for data, the load's for
  * room. */
@@ -637,4 +662,5 @@ VT_SUITE_EACH(cli_backend, setup, teardown, VT_CASE(test_spec),
 	      VT_CASE(test_backend_dies), VT_CASE(test_silent),
 	      VT_CASE(test_refused_message), VT_CASE(test_handshake_limits),
 	      VT_CASE(test_spawn_vfsim_migration),
+	      VT_CASE(test_spawn_vfsim_migration_in_flight),
 	      VT_CASE(test_spawn_vfsim_big_state));
