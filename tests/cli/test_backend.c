@@ -344,23 +344,28 @@ static void test_ops(void)
 }
 
 /* Kicks and interrupts held while paused, delivered on resume; a ring
- * picture shows the driver's side only. The pause waits for the INIT
- * reply (an event), not for an instant: at `at 10ms` it raced the real
- * back end's answer and, under load, held the INIT itself. The rest is
- * on the virtual clock: with the back end paused nothing outside moves. */
+ * picture shows the driver's side only. Every step waits for an event,
+ * none for an instant (`at 10ms` pause, `run until time 30ms`, `at
+ * 40ms` resume raced the real back end's INIT reply, which comes late
+ * under load or Valgrind): the pause comes with INIT's interrupt, before
+ * the driver reads the reply, so all three GETATTRs (sent once INIT is
+ * done, or after 1 ms) are held; the run stops when the third parks
+ * (queue-size 8 takes two), and the `on` block for that same event,
+ * started just before the next step, takes the picture and resumes. */
 static void test_pause(void)
 {
 	static const char text[] =
 		"machine queue-size=8\n"
-		"task a\n  mount\n  sleep 20ms\n  getattr /\nend\n"
-		"task b\n  sleep 20ms\n  getattr /\nend\n"
-		"task c\n  sleep 20ms\n  getattr /\nend\n"
-		"on \"process_init_reply\"\n  device pause\nend\n"
-		"at 40ms\n  picture ring requests.0 as p\n  device resume\n"
-		"end\n"
-		"run until time 30ms\n"
+		"task a\n  mount\n  getattr /\nend\n"
+		"task b\n  sleep 1ms\n  getattr /\nend\n"
+		"task c\n  sleep 1ms\n  getattr /\nend\n"
+		"on irq.raise\n  device pause\nend\n"
+		"on virtio_fs.park\n  picture ring requests.0 as p\n"
+		"  device resume\nend\n"
+		"run until virtio_fs.park\n"
 		"expect requests.0.in_flight == 3\nexpect device.paused == 1\n"
-		"run\nexpect task a returns 0\nexpect task c returns 0\n"
+		"run\nexpect task a returns 0\nexpect task b returns 0\n"
+		"expect task c returns 0\n"
 		"expect requests.0.in_flight == 0\nexpect status done\n";
 	struct vfsim_result r;
 	bool warned;
