@@ -42,7 +42,6 @@ struct load_ctx {
 	u8 *fate;   /* parallel to d->inodes */
 	struct id_pair *pairs;
 	size_t npairs;
-	u64 cur_new; /* callbacks: scratch nodeid being copied */
 	bool busy;
 };
 
@@ -60,12 +59,31 @@ static int collect_dst(void *arg, const struct memfs_inode_info *in)
 	return 0;
 }
 
-/* Walk @path from the root; 0 with *ino, or the lookup's error. */
-static int resolve(struct memfs *fs, const char *path, u32 len, u64 *ino)
+/* The directory part of the path resolved last, and its inode: paths of
+ * the same directory come one after another in a stream, and the tree
+ * does not change while they are found. */
+struct dir_memo {
+	const char *path;
+	u32 len; /* bytes of the directory part, up to its last '/' */
+	u64 ino;
+};
+
+/* Walk @path from the root, or from the directory @m remembers when
+ * @path starts with it; 0 with *ino, or the lookup's error. */
+static int resolve(struct memfs *fs, const char *path, u32 len, u64 *ino,
+		   struct dir_memo *m)
 {
 	char name[MEMFS_NAME_MAX + 1];
 	u64 cur = MEMFS_ROOT_ID;
-	u32 i = 1;
+	u32 i = 1, dlen = len;
+
+	while (dlen && path[dlen - 1] != '/')
+		dlen--;
+	if (m->path && dlen > 1 && m->len == dlen &&
+	    !memcmp(m->path, path, dlen)) {
+		cur = m->ino;
+		i = dlen;
+	}
 
 	while (i < len) {
 		u32 start = i;
@@ -79,6 +97,8 @@ static int resolve(struct memfs *fs, const char *path, u32 len, u64 *ino)
 		if (err)
 			return err;
 		i++;
+		if (i == dlen && dlen > 1)
+			*m = (struct dir_memo){ path, dlen, cur };
 	}
 	*ino = cur;
 	return 0;
@@ -131,6 +151,7 @@ static void note_missing(struct load_ctx *c, const struct fs_inode_rec *r)
 static int find_inodes(struct load_ctx *c, enum fuse_state_policy policy)
 {
 	struct fs_decoded *d = c->d;
+	struct dir_memo memo = { 0 };
 
 	for (size_t i = 0; i < d->ninodes; i++) {
 		const struct fs_inode_rec *r = &d->inodes[i];
@@ -139,7 +160,7 @@ static int find_inodes(struct load_ctx *c, enum fuse_state_policy policy)
 		bool found;
 
 		found = r->path_len &&
-			!resolve(c->dfs, r->path, r->path_len, &ino) &&
+			!resolve(c->dfs, r->path, r->path_len, &ino, &memo) &&
 			!memfs_getattr(c->dfs, ino, &a) &&
 			(a.mode & S_IFMT) == (r->mode & S_IFMT);
 		if (found) {
@@ -163,7 +184,13 @@ static int find_inodes(struct load_ctx *c, enum fuse_state_policy policy)
 			return -ENOENT;
 		c->fate[i] = REC_BROKEN;
 	}
-	qsort(c->pairs, c->npairs, sizeof(*c->pairs), cmp_pair);
+	/* records of a tree walked in order find their inodes in order */
+	for (size_t i = 1; i < c->npairs; i++) {
+		if (c->pairs[i - 1].dst > c->pairs[i].dst) {
+			qsort(c->pairs, c->npairs, sizeof(*c->pairs), cmp_pair);
+			break;
+		}
+	}
 	return 0;
 }
 
@@ -174,12 +201,9 @@ static int restore_err(int err)
 	return err == -ENOSPC ? err : -EUCLEAN;
 }
 
-static int copy_dirent(void *arg, const char *name, u64 ino, u64 cookie)
+static u64 map_dst(void *arg, u64 ino)
 {
-	struct load_ctx *c = arg;
-
-	return memfs_restore_dirent(c->tfs, c->cur_new, name, new_of(c, ino),
-				    cookie);
+	return new_of(arg, ino);
 }
 
 /* Re-create the destination's tree under the new ids, then placeholders. */
@@ -244,12 +268,11 @@ static int build_tree(struct load_ctx *c, struct fuse_server *tmp)
 	for (size_t i = 0; i < c->ndinos; i++) {
 		const struct memfs_inode_info *in = &c->dinos[i];
 
-		c->cur_new = c->newid[i];
 		if ((in->attr.mode & S_IFMT) == S_IFDIR)
-			err = memfs_for_each_dirent(c->dfs, in->nodeid,
-						    copy_dirent, c);
+			err = memfs_copy_dirents(c->tfs, c->newid[i], c->dfs,
+						 in->nodeid, map_dst, c);
 		else
-			err = memfs_share_pages(c->tfs, c->cur_new, c->dfs,
+			err = memfs_share_pages(c->tfs, c->newid[i], c->dfs,
 						in->nodeid);
 		if (err)
 			return restore_err(err);

@@ -14,14 +14,13 @@
 
 struct tree_ctx {
 	struct memfs *src, *dst;
-	u64 cur;
 };
 
-static int tree_dirent(void *arg, const char *name, u64 ino, u64 cookie)
+/* the copy keeps every nodeid */
+static u64 same_ino(void *arg, u64 ino)
 {
-	struct tree_ctx *c = arg;
-
-	return memfs_restore_dirent(c->dst, c->cur, name, ino, cookie);
+	(void)arg;
+	return ino;
 }
 
 static int tree_inode(void *arg, const struct memfs_inode_info *in)
@@ -42,11 +41,10 @@ static int tree_content(void *arg, const struct memfs_inode_info *in)
 
 	if (in->nodeid != MEMFS_ROOT_ID && !in->parent)
 		return 0;
-	c->cur = in->nodeid;
 	if ((in->attr.mode & 0170000) == 0040000)
-		return memfs_for_each_dirent(c->src, in->nodeid, tree_dirent,
-					     c);
-	return memfs_share_pages(c->dst, c->cur, c->src, in->nodeid);
+		return memfs_copy_dirents(c->dst, in->nodeid, c->src,
+					  in->nodeid, same_ino, NULL);
+	return memfs_share_pages(c->dst, in->nodeid, c->src, in->nodeid);
 }
 
 int fuse_state_copy_tree(struct fuse_server *dst, struct fuse_server *src)

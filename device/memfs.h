@@ -373,6 +373,26 @@ int memfs_restore_inode(struct memfs *fs, const struct memfs_inode_info *info);
  */
 int memfs_restore_dirent(struct memfs *fs, u64 dir, const char *name, u64 ino,
 			 u64 cookie);
+/**
+ * @brief Restore: link in the empty directory @p dir every entry of
+ *        directory @p src_dir of another memfs @p src, in its order and
+ *        with its cookies and names, each child by the nodeid @p map gives
+ *        for the source's (what memfs_restore_dirent() would do entry by
+ *        entry, with the checks a valid source makes needless left out;
+ *        @p map must give distinct nodeids).
+ * @param fs the memfs to link in
+ * @param dir the directory of @p fs that takes the entries (none yet)
+ * @param src the memfs to copy from
+ * @param src_dir the directory of @p src whose entries are copied
+ * @param map the nodeid in @p fs of a child's nodeid in @p src
+ * @param arg passed to @p map
+ * @return 0; -ESTALE or -ENOTDIR for a missing or non-directory @p dir,
+ *         @p src_dir or child; -EINVAL when @p dir has entries already,
+ *         a cookie is not below its next one, or a child is the root;
+ *         -EEXIST when a child is linked already (nothing linked then)
+ */
+int memfs_copy_dirents(struct memfs *fs, u64 dir, const struct memfs *src,
+		       u64 src_dir, u64 (*map)(void *arg, u64 ino), void *arg);
 /** @brief Restore: put one data page of file @p ino back (no attr change). */
 int memfs_restore_page(struct memfs *fs, u64 ino, u64 index, const void *page);
 /**

@@ -209,6 +209,54 @@ int memfs_restore_dirent(struct memfs *fs, u64 dir, const char *name, u64 ino,
 	return 0;
 }
 
+int memfs_copy_dirents(struct memfs *fs, u64 dir, const struct memfs *src,
+		       u64 src_dir, u64 (*map)(void *arg, u64 ino), void *arg)
+{
+	struct memfs_inode *d = memfs_iget(fs, dir);
+	const struct memfs_inode *s = memfs_iget(src, src_dir);
+
+	if (!d || !s)
+		return -ESTALE;
+	if (!memfs_is_dir(d) || !memfs_is_dir(s))
+		return -ENOTDIR;
+	if (!s->nents)
+		return 0;
+	/* one directory's entries at once: @d must have none yet, and its
+	 * next cookie lie above the last one */
+	if (d->nents || s->ents[s->nents - 1].cookie >= d->next_cookie)
+		return -EINVAL;
+	d->ents_cap = s->nents;
+	d->ents = memfs_xrealloc(d->ents, d->ents_cap, sizeof(*d->ents));
+	/* every child first, so that a refusal links nothing */
+	for (size_t i = 0; i < s->nents; i++) {
+		u64 ino = map(arg, s->ents[i].ino);
+		const struct memfs_inode *child = memfs_iget(fs, ino);
+
+		if (!child)
+			return -ESTALE;
+		if (ino == MEMFS_ROOT_ID)
+			return -EINVAL;
+		if (child->name)
+			return -EEXIST;
+		d->ents[i].ino = ino;
+	}
+	/* the source's names are valid and unique in it, in cookie order */
+	for (size_t i = 0; i < s->nents; i++) {
+		const struct memfs_dirent *from = &s->ents[i];
+		struct memfs_dirent *de = &d->ents[i];
+		struct memfs_inode *child = memfs_iget(fs, de->ino);
+
+		de->cookie = from->cookie;
+		de->name = host_strdup(from->name);
+		de->hash = from->hash;
+		child->name = de->name;
+		child->parent = d->nodeid;
+	}
+	d->nents = s->nents;
+	d->attr.size = d->nents;
+	return 0;
+}
+
 int memfs_restore_page(struct memfs *fs, u64 ino, u64 index, const void *page)
 {
 	struct memfs_inode *inode = memfs_iget(fs, ino);

@@ -245,8 +245,35 @@ static const struct trace_args *keep_args(const struct trace_args *a,
 	k->fmt = a->fmt;
 	k->nargs = a->nargs;
 	k->strs = a->strs;
-	for (unsigned i = 0; i < a->nargs; i++)
-		k->arg[i] = a->arg[i];
+	/* a few words: copied in line, not by a call to memcpy() */
+	switch (a->nargs) {
+	case 8:
+		k->arg[7] = a->arg[7];
+		/* fall through */
+	case 7:
+		k->arg[6] = a->arg[6];
+		/* fall through */
+	case 6:
+		k->arg[5] = a->arg[5];
+		/* fall through */
+	case 5:
+		k->arg[4] = a->arg[4];
+		/* fall through */
+	case 4:
+		k->arg[3] = a->arg[3];
+		/* fall through */
+	case 3:
+		k->arg[2] = a->arg[2];
+		/* fall through */
+	case 2:
+		k->arg[1] = a->arg[1];
+		/* fall through */
+	case 1:
+		k->arg[0] = a->arg[0];
+		/* fall through */
+	default:
+		break;
+	}
 	if (stable)
 		return k;
 	for (unsigned i = 0; i < a->nargs; i++) {
@@ -437,45 +464,60 @@ static inline uint64_t site_names(struct trace_event *ev,
 	return site_names_slow(ev, site);
 }
 
-void trace_emit(struct trace_event *ev, struct trace_site *site)
+/* The task of @ev, by a pointer that stays valid, and its hash. */
+static inline uint64_t emit_task(struct trace_event *ev)
 {
-	const struct trace_args *a = ev->args;
-	int detail_stable = 1;
-	uint64_t d = 0, th, nw;
-
-	ev->seq = ++tr.count;
-	ev->time_ns = tr.now_var ? *tr.now_var : tr.now ? tr.now() : 0;
 	if (!ev->task && tr.task_var) {
 		ev->task = *tr.task_var;
-		th = *tr.task_hash_var;
-	} else {
-		if (!ev->task)
-			ev->task = tr.task_name ? tr.task_name() : "-";
-		th = trace_name_ref(&ev->task);
+		return *tr.task_hash_var;
 	}
-	nw = site_names(ev, site);
-	if (ev->detail)
-		ev->args = a = NULL;
-	/* A kept event is hashed when the hash is asked for: here it only
-	 * needs to know which strings it must copy. */
-	if (tr.keep) {
-		if (ev->detail)
-			trace_str_ref(ev->detail, &detail_stable);
-		for (unsigned i = 0; a && a->strs && i < a->nargs; i++) {
+	if (!ev->task)
+		ev->task = tr.task_name ? tr.task_name() : "-";
+	return trace_name_ref(&ev->task);
+}
+
+/*
+ * Keep @ev (events are being kept): its names become pointers that stay
+ * valid and it is copied, its detail's strings with it where they would
+ * not stay; it is hashed when the hash is asked for (fold_kept()). False
+ * over the budget: keeping has stopped and the caller hashes the event.
+ */
+static inline bool emit_keep(struct trace_event *ev, struct trace_site *site)
+{
+	const struct trace_args *a = ev->args;
+	int stable = 1;
+
+	emit_task(ev);
+	site_names(ev, site);
+	if (ev->detail) {
+		ev->args = NULL;
+		trace_str_ref(ev->detail, &stable);
+	} else if (a && a->strs) {
+		for (unsigned i = 0; i < a->nargs; i++) {
 			int st;
 
 			if ((a->strs >> i) & 1) {
 				trace_str_ref(
 					(const char *)(uintptr_t)a->arg[i],
 					&st);
-				detail_stable &= st;
+				stable &= st;
 			}
 		}
-		if (keep(ev, detail_stable))
-			goto out;
 	}
+	return keep(ev, stable);
+}
+
+/* Fold @ev into the running hash (events are not kept, or no longer). */
+static inline void emit_hash(struct trace_event *ev, struct trace_site *site)
+{
+	const struct trace_args *a = ev->args;
+	uint64_t d = 0, th = emit_task(ev), nw = site_names(ev, site);
+
 	if (ev->detail) {
-		d = trace_str_ref(ev->detail, &detail_stable);
+		int st;
+
+		ev->args = NULL;
+		d = trace_str_ref(ev->detail, &st);
 	} else if (a) {
 		d = site_ref(&(const char *){ a->fmt }, &site->fmt,
 			     &site->fmt_h) +
@@ -491,7 +533,14 @@ void trace_emit(struct trace_event *ev, struct trace_site *site)
 		}
 	}
 	tr.hash = trace_mix(tr.hash, fold_word(ev, th, nw, d));
-out:
+}
+
+void trace_emit(struct trace_event *ev, struct trace_site *site)
+{
+	ev->seq = ++tr.count;
+	ev->time_ns = tr.now_var ? *tr.now_var : tr.now ? tr.now() : 0;
+	if (!tr.keep || trace_unlikely(!emit_keep(ev, site)))
+		emit_hash(ev, site);
 	tr.last_fmt = NULL;
 	if (tr.sink && sink_wants(ev, site))
 		tr.sink(ev, tr.sink_arg);

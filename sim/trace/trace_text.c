@@ -477,6 +477,88 @@ static inline void put_field(struct out *o, const char *key, size_t klen,
 	put_udec(o, (uint64_t)v, 0, 0);
 }
 
+/* The names' columns: task, kind, function and queue. */
+static void put_names_now(struct out *o, const struct trace_event *ev)
+{
+	put_left(o, ev->task ? ev->task : "-", 12);
+	put_ch(o, ' ');
+	put_left(o, ev->kind ? ev->kind : "-", 14);
+	put_ch(o, ' ');
+	put_str(o, ev->func ? ev->func : "-");
+	if (ev->queue) {
+		put_mem(o, " q=", 3);
+		put_str(o, ev->queue);
+	}
+}
+
+/* A pointer whose text never changes: NULL, a literal or an interned
+ * name (the ones the trace records its events with). */
+static inline bool lasting(const char *p)
+{
+	uint64_t h;
+
+	return !p || trace_imm_find(p, &h);
+}
+
+#define NAMES_CACHE_BITS 7
+#define NAMES_TEXT_MAX	 120
+
+/* The names' columns of recent events, by their four pointers: the same
+ * call site in the same task and queue formats to the same bytes. Only
+ * pointers whose text never changes are remembered, so equal pointers
+ * mean equal text. Two ways a set, the newer first. One per process,
+ * like the trace. */
+static struct names_text {
+	const char *task, *kind, *func, *queue;
+	size_t len; /* 0: empty */
+	char text[NAMES_TEXT_MAX];
+} names_cache[1u << NAMES_CACHE_BITS][2];
+
+static inline bool names_match(const struct names_text *c,
+			       const struct trace_event *ev)
+{
+	return c->len && c->kind == ev->kind && c->task == ev->task &&
+	       c->func == ev->func && c->queue == ev->queue;
+}
+
+static void put_names(struct out *o, const struct trace_event *ev)
+{
+	uint64_t k = (uint64_t)(uintptr_t)ev->kind * 0x9e3779b97f4a7c15ULL ^
+		     (uint64_t)(uintptr_t)ev->func * 0xd6e8feb86659fd93ULL ^
+		     (uint64_t)(uintptr_t)ev->task * 0xc2b2ae3d27d4eb4fULL ^
+		     (uint64_t)(uintptr_t)ev->queue;
+	struct names_text *set = names_cache[(k * 0xff51afd7ed558ccdULL) >>
+					     (64 - NAMES_CACHE_BITS)];
+	char text[NAMES_TEXT_MAX];
+	struct out t;
+
+	if (names_match(&set[0], ev)) {
+		put_mem(o, set[0].text, set[0].len);
+		return;
+	}
+	if (names_match(&set[1], ev)) {
+		put_mem(o, set[1].text, set[1].len);
+		return;
+	}
+	if (!lasting(ev->task) || !lasting(ev->kind) || !lasting(ev->func) ||
+	    !lasting(ev->queue)) {
+		put_names_now(o, ev);
+		return;
+	}
+	t = (struct out){ text, sizeof(text), 0 };
+	put_names_now(&t, ev);
+	if (t.len < sizeof(text)) {
+		set[1] = set[0];
+		set[0] = (struct names_text){ .task = ev->task,
+					      .kind = ev->kind,
+					      .func = ev->func,
+					      .queue = ev->queue,
+					      .len = t.len };
+		memcpy(set[0].text, text, t.len);
+	}
+	put_names_now(o, ev);
+}
+
 int trace_format_text(const struct trace_event *ev, char *buf, size_t size)
 {
 	struct out o = { buf, size, 0 };
@@ -493,15 +575,7 @@ int trace_format_text(const struct trace_event *ev, char *buf, size_t size)
 		p[n++] = ' ';
 	p[n++] = ' ';
 	put_mem(&o, p, n);
-	put_left(&o, ev->task ? ev->task : "-", 12);
-	put_ch(&o, ' ');
-	put_left(&o, ev->kind ? ev->kind : "-", 14);
-	put_ch(&o, ' ');
-	put_str(&o, ev->func ? ev->func : "-");
-	if (ev->queue) {
-		put_mem(&o, " q=", 3);
-		put_str(&o, ev->queue);
-	}
+	put_names(&o, ev);
 	put_field(&o, " head=", 6, ev->head);
 	put_field(&o, " avail=", 7, ev->avail_idx);
 	put_field(&o, " used=", 6, ev->used_idx);

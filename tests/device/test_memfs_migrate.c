@@ -394,6 +394,116 @@ static u64 pages_of(const struct memfs *fs)
 	return st.data_pages;
 }
 
+/* ---- memfs_copy_dirents ----------------------------------------------- */
+
+#define COPY_SHIFT 100
+
+/* one nodeid mapped elsewhere (from 0: none) */
+struct remap {
+	u64 from, to;
+};
+
+static u64 shifted(void *arg, u64 ino)
+{
+	const struct remap *r = arg;
+
+	if (r && r->from && ino == r->from)
+		return r->to;
+	return ino == MEMFS_ROOT_ID ? ino : ino + COPY_SHIFT;
+}
+
+/* every inode of the source, unlinked, under shifted() nodeids */
+static int copy_shifted(void *arg, const struct memfs_inode_info *in)
+{
+	struct memfs_inode_info i = *in;
+
+	i.nodeid = i.attr.ino = shifted(NULL, in->nodeid);
+	return memfs_restore_inode(arg, &i);
+}
+
+static void test_copy_dirents(void)
+{
+	struct memfs *src = memfs_new(NULL), *dst = memfs_new(NULL);
+	struct remap none = { 0 }, r;
+	u64 a, b, c, x, ino;
+
+	CU_ASSERT_EQUAL(memfs_create(src, 1, "a", 0600, 0, &a), 0);
+	CU_ASSERT_EQUAL(memfs_mkdir(src, 1, "b", 0700, &b), 0);
+	CU_ASSERT_EQUAL(memfs_create(src, 1, "c", 0600, 0, &c), 0);
+	CU_ASSERT_EQUAL(memfs_create(src, b, "x", 0600, 0, &x), 0);
+	CU_ASSERT_EQUAL(memfs_for_each_inode(src, copy_shifted, dst), 0);
+
+	/* missing or wrong directories */
+	CU_ASSERT_EQUAL(memfs_copy_dirents(dst, 99, src, 1, shifted, &none),
+			-ESTALE);
+	CU_ASSERT_EQUAL(memfs_copy_dirents(dst, 1, src, 99, shifted, &none),
+			-ESTALE);
+	CU_ASSERT_EQUAL(memfs_copy_dirents(dst, a + COPY_SHIFT, src, 1, shifted,
+					   &none),
+			-ENOTDIR);
+	CU_ASSERT_EQUAL(memfs_copy_dirents(dst, 1, src, a, shifted, &none),
+			-ENOTDIR);
+	/* a child mapped to the root, or to nothing: nothing linked */
+	r = (struct remap){ c, MEMFS_ROOT_ID };
+	CU_ASSERT_EQUAL(memfs_copy_dirents(dst, 1, src, 1, shifted, &r),
+			-EINVAL);
+	r = (struct remap){ c, 999 };
+	CU_ASSERT_EQUAL(memfs_copy_dirents(dst, 1, src, 1, shifted, &r),
+			-ESTALE);
+	CU_ASSERT_EQUAL(memfs_lookup(dst, 1, "a", &ino), -ENOENT);
+
+	/* the subdirectory first, then the root; an empty one is no error */
+	CU_ASSERT_EQUAL(memfs_copy_dirents(dst, b + COPY_SHIFT, src, b, shifted,
+					   &none),
+			0);
+	CU_ASSERT_EQUAL(memfs_copy_dirents(dst, x + COPY_SHIFT, src, x, shifted,
+					   &none),
+			-ENOTDIR);
+	CU_ASSERT_EQUAL(memfs_lookup(dst, b + COPY_SHIFT, "x", &ino), 0);
+	CU_ASSERT_EQUAL(ino, x + COPY_SHIFT);
+	/* a child linked already */
+	CU_ASSERT_EQUAL(memfs_copy_dirents(dst, b + COPY_SHIFT, src, b, shifted,
+					   &none),
+			-EINVAL);
+	memfs_free(src);
+	memfs_free(dst);
+
+	/* cookies at or above the destination's next one */
+	src = memfs_new(NULL);
+	dst = memfs_new(NULL);
+	CU_ASSERT_EQUAL(memfs_create(src, 1, "a", 0600, 0, &a), 0);
+	CU_ASSERT_EQUAL(memfs_mkdir(src, 1, "b", 0700, &b), 0);
+	CU_ASSERT_EQUAL(memfs_for_each_inode(src, copy_shifted, dst), 0);
+	CU_ASSERT_EQUAL(memfs_copy_dirents(dst, 1, src, 1, shifted, &none), 0);
+	CU_ASSERT_EQUAL(memfs_lookup(dst, 1, "a", &ino), 0);
+	CU_ASSERT_EQUAL(ino, a + COPY_SHIFT);
+	CU_ASSERT_EQUAL(memfs_lookup(dst, 1, "b", &ino), 0);
+	CU_ASSERT_EQUAL(ino, b + COPY_SHIFT);
+	CHECK_FS(dst);
+	{
+		struct memfs_inode *bd = memfs_iget(dst, b + COPY_SHIFT);
+
+		CU_ASSERT_EQUAL(memfs_create(src, b, "y", 0600, 0, &ino), 0);
+		CU_ASSERT_EQUAL(
+			memfs_restore_inode(
+				dst,
+				&(struct memfs_inode_info){
+					.nodeid = ino + COPY_SHIFT,
+					.next_cookie = MEMFS_COOKIE_FIRST,
+					.attr = { .ino = ino + COPY_SHIFT,
+						  .mode = S_IFREG | 0600,
+						  .nlink = 1 } }),
+			0);
+		bd->next_cookie = MEMFS_COOKIE_FIRST;
+		CU_ASSERT_EQUAL(memfs_copy_dirents(dst, b + COPY_SHIFT, src, b,
+						   shifted, &none),
+				-EINVAL);
+		CU_ASSERT_EQUAL(bd->nents, 0);
+	}
+	memfs_free(src);
+	memfs_free(dst);
+}
+
 static void test_share_pages(void)
 {
 	struct memfs *a = memfs_new(NULL), *b = memfs_new(NULL);
@@ -665,5 +775,5 @@ static void test_random_ops(void)
 
 VT_SUITE(device_memfs_migrate, NULL, NULL, VT_CASE(test_round_trip),
 	 VT_CASE(test_iteration_stops), VT_CASE(test_restore_errors),
-	 VT_CASE(test_share_pages), VT_CASE(test_page_table_sizes),
-	 VT_CASE(test_random_ops));
+	 VT_CASE(test_copy_dirents), VT_CASE(test_share_pages),
+	 VT_CASE(test_page_table_sizes), VT_CASE(test_random_ops));

@@ -133,6 +133,11 @@ static void test_bad_tasks_and_files(void)
 	CU_ASSERT_EQUAL(vfsim_run_until_event(vm, "\"unterminated"),
 			VFSIM_REFUSED);
 	CU_ASSERT_EQUAL(vfsim_run_until_event(vm, NULL), VFSIM_REFUSED);
+	/* a misspelled kind names the one meant */
+	CU_ASSERT_EQUAL(vfsim_run_until_event(vm, "vq.kikc"), VFSIM_REFUSED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(vfsim_error(),
+				      "unknown event kind 'vq.kikc' (did you "
+				      "mean 'vq.kick'?)"));
 	CU_ASSERT_EQUAL(vfsim_mark(vm, NULL), -EINVAL);
 	/* the handle h was left open: the teardown releases it */
 	CU_ASSERT_EQUAL(vfsim_machine_free(vm), 0);

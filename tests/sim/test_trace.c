@@ -113,6 +113,65 @@ static void test_text_columns_match_printf(void)
 	}
 }
 
+/* The names' columns are remembered by pointer for names whose text never
+ * changes (interned, literal): many of them, formatted in turn and again,
+ * give the same text as formatting them afresh; a name in a buffer that
+ * changes is never taken from memory. */
+static void test_text_names_remembered(void)
+{
+	char want[256], buf[256], name[32], task[24];
+	const char *kinds[300];
+
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+		snprintf(name, sizeof(name), "kind.%zu", i);
+		kinds[i] = trace_name(name);
+	}
+	for (int pass = 0; pass < 3; pass++) {
+		for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
+			struct trace_event ev = {
+				.seq = i + 1,
+				.task = trace_name(i % 2 ? "t" : "worker.0"),
+				.kind = kinds[(i * 7 + (size_t)pass) %
+					      ARRAY_SIZE(kinds)],
+				.func = "some_func",
+				.queue = i % 3 ? trace_name("requests.0") :
+						 NULL,
+				.head = -1,
+				.avail_idx = -1,
+				.used_idx = -1,
+				.opcode = -1,
+			};
+			int n = snprintf(want, sizeof(want),
+					 "%6u.%03u us #%-6zu %-12s %-14s "
+					 "some_func%s%s",
+					 0, 0, i + 1, ev.task, ev.kind,
+					 ev.queue ? " q=" : "",
+					 ev.queue ? ev.queue : "");
+
+			CU_ASSERT_EQUAL(
+				trace_format_text(&ev, buf, sizeof(buf)), n);
+			CU_ASSERT_STRING_EQUAL(buf, want);
+		}
+	}
+	/* the same buffer with another text: read again every time */
+	for (int i = 0; i < 3; i++) {
+		struct trace_event ev = { .seq = 1,
+					  .task = task,
+					  .kind = "k",
+					  .func = "f",
+					  .head = -1,
+					  .avail_idx = -1,
+					  .used_idx = -1,
+					  .opcode = -1 };
+
+		snprintf(task, sizeof(task), "task-%d", i);
+		snprintf(want, sizeof(want),
+			 "     0.000 us #1      %-12s k              f", task);
+		trace_format_text(&ev, buf, sizeof(buf));
+		CU_ASSERT_STRING_EQUAL(buf, want);
+	}
+}
+
 static void test_json_format_escapes(void)
 {
 	char buf[256];
@@ -589,7 +648,7 @@ static void test_explicit_task_overrides_context(void)
 
 VT_SUITE(sim_trace, setup, teardown, VT_CASE(test_text_format),
 	 VT_CASE(test_text_columns_match_printf),
-	 VT_CASE(test_json_format_escapes),
+	 VT_CASE(test_text_names_remembered), VT_CASE(test_json_format_escapes),
 	 VT_CASE(test_unknown_opcode_prints_number),
 	 VT_CASE(test_hash_is_deterministic_and_sensitive),
 	 VT_CASE(test_disabled_records_nothing),
