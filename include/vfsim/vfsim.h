@@ -531,10 +531,19 @@ struct vfsim_report {
 	uint64_t trace_seq;  ///< trace position of the report's event
 };
 
-/** @brief Reports filed so far (of kind @p kind, or all with NULL). */
+/**
+ * @brief Reports filed so far (of kind @p kind, or all with NULL), stored
+ * or not. Only the first 100 of each kind are stored for vfsim_report(); a
+ * bug that reports on every retry of a loop is counted here in full.
+ */
 size_t vfsim_reports(const struct vfsim *vm, const char *kind);
 
-/** @brief Report @p i (from 0). @return 0, or -ERANGE */
+/** @brief Reports filed so far (of kind @p kind, or all with NULL) that
+ *  were not stored: those past the first 100 of their kind. */
+size_t vfsim_reports_dropped(const struct vfsim *vm, const char *kind);
+
+/** @brief Stored report @p i (from 0; there are vfsim_reports() -
+ *  vfsim_reports_dropped() of them). @return 0, or -ERANGE */
 int vfsim_report(const struct vfsim *vm, size_t i, struct vfsim_report *r);
 
 /** @brief Events in the trace so far. */
