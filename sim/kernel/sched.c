@@ -78,6 +78,7 @@ static struct {
 	unsigned idle_fires;
 	u32 next_id;
 	u64 now, steps, switches, timer_seq;
+	u64 fired; /* timers fired so far (sched_step() sees a hook's) */
 	bool stall_reported;
 	bool in_run; /* in sched_run_until(): tasks may take steps */
 	bool (*pred)(void *arg); /* its predicate, and */
@@ -303,6 +304,7 @@ static void fire_timers(void)
 		if (t->expires > S.now)
 			break;
 		sim_timer_cancel(t);
+		S.fired++;
 		t->fn(t);
 	}
 }
@@ -387,12 +389,19 @@ void sched_clock_sync(void)
 	if (!S.ready || !S.clock)
 		return;
 	now = S.clock();
+	/* A host that woke us late must not merge instants: timers due at
+	 * 20 ms and 30 ms fire at their own times, the machine's tasks
+	 * running between them, as if the host had been on time. So only
+	 * the earliest due instant fires, the clock at it; the clock
+	 * catches up with the wall at a sync that finds nothing due. */
+	if (!list_empty(&S.timers) &&
+	    list_first_entry(&S.timers, struct sim_timer, node)->expires <=
+		    now) {
+		fire_timers();
+		return;
+	}
 	if (now > S.now)
 		S.now = now;
-	while (!list_empty(&S.timers) &&
-	       list_first_entry(&S.timers, struct sim_timer, node)->expires <=
-		       S.now)
-		fire_timers();
 }
 
 /* --- tasks --------------------------------------------------------------- */
@@ -625,9 +634,18 @@ enum sched_status sched_step(void)
 
 		/* The world outside may still wake someone: wait for it, at
 		 * most until the next timer is due. */
-		if (S.clock && S.outside && S.outside(S.outside_arg, until)) {
-			sched_clock_sync();
-			return SCHED_TIMER;
+		if (S.clock && S.outside) {
+			u64 fired = S.fired;
+
+			if (S.outside(S.outside_arg, until)) {
+				sched_clock_sync();
+				return SCHED_TIMER;
+			}
+			/* The hook's own clock sync may have fired timers
+			 * (a scenario's `at` block now pending, a task
+			 * woken): the state below is stale, no verdict. */
+			if (S.fired != fired || S.nr_runnable)
+				return SCHED_TIMER;
 		}
 		if (!S.nr_timers)
 			return stalled();

@@ -272,17 +272,24 @@ void sched_follow_wall_clock(void);
  * outside is pending (the step then goes on as without the hook), or
  * true after it waited, at most until @p until, for something outside
  * and handled what came (woke tasks, raised interrupts); the step then
- * brings the clock forward, fires the timers now due and returns
- * #SCHED_TIMER. A hook that returns true must bound its wait itself, so
+ * brings the clock forward (sched_clock_sync()) and returns
+ * #SCHED_TIMER. A hook that returns false after its own
+ * sched_clock_sync() fired a timer or woke a task also makes the step
+ * return #SCHED_TIMER: no deadlock is called on a state the hook
+ * changed. A hook that returns true must bound its wait itself, so
  * that a silent peer cannot hang the machine. NULL removes it;
  * sched_exit() forgets it.
  */
 void sched_set_outside(bool (*wait)(void *arg, u64 until), void *arg);
 
 /**
- * @brief With a clock set (sched_set_clock()), move the virtual clock to
- * its time and fire every timer now due. Call it outside any task, e.g.
- * after poll() returned. A no-op without a clock.
+ * @brief With a clock set (sched_set_clock()), bring the virtual clock
+ * forward: when timers are due on the real clock, fire those of the
+ * earliest instant only, the virtual clock at that instant (the tasks
+ * they wake run before later timers fire, however late the host woke
+ * the caller); else move it to the real clock's time. Call it outside
+ * any task, e.g. after poll() returned, and again (sched_step() does)
+ * until sched_next_time() is no longer due. A no-op without a clock.
  */
 void sched_clock_sync(void);
 

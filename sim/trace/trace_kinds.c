@@ -171,6 +171,7 @@ static const char *const kinds[] = {
 	"vu.connect",
 	"vu.die",
 	"vu.disconnect",
+	"vu.flush_call",
 	"vu.get_vring_base",
 	"vu.gone",
 	"vu.mem",

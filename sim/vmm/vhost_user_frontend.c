@@ -653,6 +653,25 @@ static void deliver(struct vhost_user_frontend *fe, unsigned int idx)
 	virtio_transport_raise_irq(fe->vdev, idx);
 }
 
+void vhost_user_frontend_flush_call(struct vhost_user_frontend *fe,
+				    unsigned int idx)
+{
+	struct vhost_user_frontend_ring *r = &fe->rings[idx];
+	u64 v;
+
+	if (r->call >= 0 && read(r->call, &v, sizeof(v)) == sizeof(v)) {
+		r->calls++;
+		TRACE(.kind = "vu.flush_call",
+		      .func = "vhost_user_frontend_flush_call",
+		      .detail = trace_fmt("%s: ring %u signalled before it "
+					  "stopped: interrupt delivered",
+					  fe->name, idx));
+		deliver(fe, idx);
+	} else if (r->call_held) {
+		deliver(fe, idx);
+	}
+}
+
 void vhost_user_frontend_pause(struct vhost_user_frontend *fe, bool on)
 {
 	fe->paused = on;

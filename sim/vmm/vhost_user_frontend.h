@@ -221,6 +221,19 @@ int vhost_user_frontend_call(struct vhost_user_frontend *fe,
 int vhost_user_frontend_fail(struct vhost_user_frontend *fe, int err,
 			     const char *why);
 
+/**
+ * @brief After GET_VRING_BASE stopped ring @p idx for a migration: read
+ *        its call eventfd once more and deliver (or hold, while paused)
+ *        an interrupt the back end signalled before it let go of the
+ *        ring, and any held one. The flow replaces or drops that eventfd
+ *        next, so what it holds would be lost, and with it the driver's
+ *        only word of the buffers the back end finished (QEMU reads a
+ *        guest notifier once more when it stops using it, for the same
+ *        reason).
+ */
+void vhost_user_frontend_flush_call(struct vhost_user_frontend *fe,
+				    unsigned int idx);
+
 /** @brief GET_VRING_BASE: stop ring @p idx. @return its index or -errno */
 int vhost_user_frontend_get_vring_base(struct vhost_user_frontend *fe,
 				       unsigned int idx);

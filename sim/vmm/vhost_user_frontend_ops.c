@@ -72,9 +72,15 @@ static int ops_set_vring_kick(void *dev, unsigned int idx)
 	return ret;
 }
 
+/* The back end finishes what it popped before it answers: its last
+ * interrupt may still sit in the call eventfd, which the switch drops. */
 static int ops_get_vring_base(void *dev, unsigned int idx)
 {
-	return vhost_user_frontend_get_vring_base(dev, idx);
+	int ret = vhost_user_frontend_get_vring_base(dev, idx);
+
+	if (ret >= 0)
+		vhost_user_frontend_flush_call(dev, idx);
+	return ret;
 }
 
 static int ops_set_vring_base(void *dev, unsigned int idx, u16 base)

@@ -65,11 +65,15 @@ static int rig_start(struct rig *r, const struct vfsim_backend_spec *spec,
 	if (gmem_init_shared(8 << 20))
 		return -ENOMEM;
 	ret = vfsim_backend_spawn(&r->proc, spec, s, err, sizeof(err));
-	for (unsigned int i = 0; !ret && i < 500; i++) {
+	/* The socket file exists from bind(), before listen(): refused
+	 * until then (the loop ran once: `!ret` ended it at the first
+	 * refusal, which a loaded host turned into a failed run). */
+	for (unsigned int i = 0; !ret; i++) {
 		ret = vhost_user_frontend_open(&r->fe, r->proc.sock, &cfg,
 					       "src", err, sizeof(err));
-		if (ret != -ECONNREFUSED)
+		if (ret != -ECONNREFUSED || i == 500)
 			break;
+		ret = 0;
 		usleep(10000);
 	}
 	if (ret) {

@@ -43,14 +43,30 @@ static int fill(struct vfs_dev *dev, void *arg, char *err, size_t size)
 				err, size);
 }
 
-/* Run @fn in a child that exits with its result; returns the pid. */
+/* Run @fn in a child that exits with its result; returns the pid once
+ * the child's log says @ready (listening, mounted): an event, where
+ * polling for the socket or the mount for 2 s was a margin a loaded
+ * host could exceed. */
 static pid_t child(int (*fn)(const char *, const struct vfs_serve_opts *),
-		   const char *path, const struct vfs_serve_opts *o)
+		   const char *path, const struct vfs_serve_opts *o,
+		   const char *ready)
 {
-	pid_t pid = fork();
+	char line[256];
+	int p[2];
+	FILE *f;
+	pid_t pid;
 
+	CU_ASSERT_FATAL(pipe(p) == 0);
+	pid = fork();
 	if (pid == 0) {
-		int ret = fn(path, o) ? 1 : 0;
+		struct vfs_serve_opts mine = *o;
+		int ret;
+
+		close(p[0]);
+		signal(SIGPIPE, SIG_IGN); /* the parent stops reading */
+		mine.log = fdopen(p[1], "w");
+		setvbuf(mine.log, NULL, _IOLBF, 0);
+		ret = fn(path, &mine) ? 1 : 0;
 
 #ifdef VFSIM_VALGRIND
 		/* The test harness's memory is the parent's business. */
@@ -59,6 +75,11 @@ static pid_t child(int (*fn)(const char *, const struct vfs_serve_opts *),
 		exit(ret); /* exit(): a coverage build writes its counts */
 #endif
 	}
+	close(p[1]);
+	f = fdopen(p[0], "r");
+	while (fgets(line, sizeof(line), f) && !strstr(line, ready))
+		;
+	fclose(f);
 	return pid;
 }
 
@@ -120,7 +141,7 @@ static void test_vhost_user_once(void)
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%.100s", sock);
 	CU_ASSERT_EQUAL(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	close(fd);
-	pid = child(vfs_serve_vhost_user, sock, &o);
+	pid = child(vfs_serve_vhost_user, sock, &o, "listening");
 	fd = connect_to(sock);
 	CU_ASSERT_FATAL(fd >= 0);
 	CU_ASSERT_EQUAL(ask(fd, VHOST_USER_GET_QUEUE_NUM), 2);
@@ -138,7 +159,7 @@ static void test_vhost_user_signals(void)
 	int fd;
 
 	snprintf(sock, sizeof(sock), "%s/vu.sock", dir);
-	pid = child(vfs_serve_vhost_user, sock, &o);
+	pid = child(vfs_serve_vhost_user, sock, &o, "listening");
 	/* two front ends one after the other, a broken one in between */
 	fd = connect_to(sock);
 	CU_ASSERT_FATAL(fd >= 0);
@@ -268,9 +289,7 @@ static void test_fuse_mount(void)
 	CU_ASSERT_EQUAL(mkdir(mnt, 0755), 0);
 	CU_ASSERT_EQUAL(mkdir(hostdir, 0755), 0);
 	o.populate_arg = hostdir;
-	pid = child(serve_fuse, mnt, &o);
-	for (int i = 0; i < 200 && !is_mounted(mnt); i++)
-		usleep(10000);
+	pid = child(serve_fuse, mnt, &o, "mounted on");
 	CU_ASSERT_FATAL(is_mounted(mnt));
 	snprintf(file, sizeof(file), "%s/f", mnt);
 	fd = open(file, O_RDWR | O_CREAT, 0644);

@@ -60,7 +60,10 @@ static void test_matches_system_fuse_h(void)
 		CU_ASSERT_EQUAL(compared,
 				NOUR - (fuse_sys_minor < 43 ? NROWS_43 : 0));
 	} else {
-		vt_skip("system headers older than 7.38: newer fields not compared");
+		/* CI's cross toolchains (make test-arm64, test-s390x) carry
+		 * 7.37 headers: the fields they have are compared above */
+		vt_skip_ci_ok("system headers older than 7.38: newer fields "
+			      "not compared");
 	}
 	CU_ASSERT(compared > 250 || fuse_sys_minor < FUSE_KERNEL_MINOR_VERSION);
 }

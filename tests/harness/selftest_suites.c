@@ -3,7 +3,8 @@
  * selftest_suites.c - suites for checking the test harness itself
  * (scripts/harness-selftest.sh links them with tests/harness.c): one that
  * passes, one whose assertion fails, one that crashes, one that exits in
- * the middle. A parallel run must report each as what it is, in order.
+ * the middle, one that skips. A parallel run must report each as what it
+ * is, in order.
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -38,8 +39,20 @@ static void test_sleeps(void)
 	CU_ASSERT_TRUE(1);
 }
 
+static void test_skips(void)
+{
+	vt_skip("a prerequisite CI must have");
+}
+
+static void test_skips_ci_ok(void)
+{
+	vt_skip_ci_ok("a check CI's emulated runs cannot make");
+}
+
 VT_SUITE(self_a_sleeps, NULL, NULL, VT_CASE(test_sleeps));
 VT_SUITE(self_b_passes, NULL, NULL, VT_CASE(test_passes));
 VT_SUITE(self_c_fails, NULL, NULL, VT_CASE(test_fails));
 VT_SUITE(self_d_crashes, NULL, NULL, VT_CASE(test_crashes));
 VT_SUITE(self_e_exits, NULL, NULL, VT_CASE(test_exits));
+VT_SUITE(self_f_skips, NULL, NULL, VT_CASE(test_skips),
+	 VT_CASE(test_skips_ci_ok));

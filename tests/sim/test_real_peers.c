@@ -14,7 +14,9 @@
 
 #include "sim/kernel/fault.h"
 #include "sim/kernel/gmem.h"
+#include "sim/kernel/check.h"
 #include "sim/kernel/sched.h"
+#include "sim/kernel/wait.h"
 #include "sim/trace/trace.h"
 #include "sim/vmm/vhost_user_mem.h"
 #include "sim/vmm/vhost_user_proto.h"
@@ -215,9 +217,12 @@ static void test_sched_real_clock(void)
 	CU_ASSERT(fake_now >= 50000);
 	CU_ASSERT_FALSE(t.armed);
 	sim_timer_arm(&t, sched_now() + 2000, timer_fn);
+	ns = sched_now() + 2000;
 	fake_now += 100000;
 	sched_clock_sync();
 	CU_ASSERT_FALSE(t.armed);
+	CU_ASSERT_EQUAL(sched_now(), ns); /* fired at its own time */
+	sched_clock_sync(); /* nothing due: the clock catches up */
 	CU_ASSERT(sched_now() >= fake_now - 1000);
 	sched_exit();
 	sched_clock_sync(); /* harmless without a scheduler */
@@ -230,7 +235,121 @@ static void test_sched_real_clock(void)
 	CU_ASSERT_EQUAL(sched_parse_duration("99999999999s", &ns), -ERANGE);
 }
 
+/* A clock the test moves by hand (the host's wall). */
+static u64 wall_now;
+
+static u64 wall_clock(void)
+{
+	return wall_now;
+}
+
+/* When each timer fired, on the virtual clock, in firing order. */
+static u64 fired_at[4];
+static unsigned int nr_fired;
+
+static void record_fn(struct sim_timer *t)
+{
+	(void)t;
+	fired_at[nr_fired++] = sched_now();
+}
+
+/* The host wakes the machine at 35 ms, late for timers due at 20 and
+ * 30 ms: they still fire one instant at a time, each at its own time, so
+ * what a task does at 20 ms happens before 30 ms. (It failed before: one
+ * sync fired both at 35 ms.) */
+static void test_sched_late_host(void)
+{
+	struct sim_timer a = { 0 }, b = { 0 };
+
+	sched_exit();
+	CU_ASSERT_EQUAL_FATAL(sched_init(NULL), 0);
+	wall_now = 0;
+	nr_fired = 0;
+	sched_set_clock(wall_clock);
+	sim_timer_arm(&b, 30000000, record_fn);
+	sim_timer_arm(&a, 20000000, record_fn);
+	wall_now = 35000000;
+	sched_clock_sync();
+	CU_ASSERT_EQUAL(nr_fired, 1);
+	CU_ASSERT_EQUAL(fired_at[0], 20000000);
+	CU_ASSERT_TRUE(b.armed);
+	CU_ASSERT_EQUAL(sched_next_time(), 30000000); /* due: a step fires */
+	CU_ASSERT_EQUAL(sched_step(), SCHED_TIMER);
+	CU_ASSERT_EQUAL(nr_fired, 2);
+	CU_ASSERT_EQUAL(fired_at[1], 30000000);
+	sched_clock_sync();
+	CU_ASSERT_EQUAL(sched_now(), 35000000);
+	sched_exit();
+}
+
+static DECLARE_WAIT_QUEUE_HEAD(late_wq);
+static bool late_due, late_go;
+
+/* Like a scenario's `at` block: firing only marks it due; the caller
+ * starts it after the step. */
+static void late_fn(struct sim_timer *t)
+{
+	(void)t;
+	late_due = true;
+}
+
+/* An outside hook whose back end holds nothing, called after the host
+ * slept past the timer: its clock sync fires it, it says "nothing
+ * outside" (false). */
+static bool late_hook(void *arg, u64 until)
+{
+	(void)arg;
+	(void)until;
+	wall_now += 50000000;
+	sched_clock_sync();
+	return false;
+}
+
+static int late_waiter(void *arg)
+{
+	(void)arg;
+	wait_event(late_wq, late_go);
+	return 0;
+}
+
+static int late_waker(void *arg)
+{
+	(void)arg;
+	late_go = true;
+	wake_up(&late_wq);
+	return 0;
+}
+
+/* A task waits for what a timer will start; the hook's own clock sync
+ * fires that timer and the hook returns false: the step must not call a
+ * deadlock on the state from before the hook (it did, with "task w
+ * blocked forever", seen in cli_backend's test_pause under load). */
+static void test_sched_hook_fires_timer(void)
+{
+	struct sim_timer t = { 0 };
+
+	sched_exit();
+	check_clear();
+	CU_ASSERT_EQUAL_FATAL(sched_init(NULL), 0);
+	wall_now = 0;
+	late_due = late_go = false;
+	sched_set_clock(wall_clock);
+	sched_set_outside(late_hook, NULL);
+	task_spawn(late_waiter, NULL, "w", TASK_SYSCALL, 0);
+	sim_timer_arm(&t, 40000000, late_fn);
+	CU_ASSERT_EQUAL(sched_step(), SCHED_STEPPED); /* w blocks */
+	CU_ASSERT_EQUAL(sched_step(), SCHED_TIMER);
+	CU_ASSERT_TRUE(late_due);
+	CU_ASSERT_EQUAL(check_count_kind("deadlock"), 0);
+	task_spawn(late_waker, NULL, "at", TASK_FRONTEND, 0);
+	CU_ASSERT_EQUAL(sched_run(), SCHED_DONE);
+	CU_ASSERT_EQUAL(check_count_kind("deadlock"), 0);
+	sched_exit();
+	check_clear();
+}
+
 VT_SUITE(sim_real_peers, NULL, NULL, VT_CASE(test_gmem_regions),
 	 VT_CASE(test_mem_table), VT_CASE(test_proto_names_and_checks),
 	 VT_CASE(test_proto_framing), VT_CASE(test_fault_args_and_subsites),
-	 VT_CASE(test_sched_real_clock));
+	 VT_CASE(test_sched_real_clock), VT_CASE(test_sched_late_host),
+	 VT_CASE(test_sched_hook_fires_timer));
