@@ -345,6 +345,7 @@ check-layers:
 	@python3 scripts/layers.py self-test
 	@python3 scripts/layers.py sync docs/architecture.md
 	@python3 scripts/fault_sites.py check
+	@python3 scripts/trace_kinds.py check
 
 # --- make reader: each variant's view of the guest sources --------------
 # build/reader/VARIANT/guest/*.[ch], each file folded for that driver
@@ -393,13 +394,16 @@ check-format:
 	fi
 
 # Install into a scratch prefix and build a user's program with pkg-config.
-# Only the API's headers are installed, and a man page per command.
+# Only the API's headers are installed, a man page per command, and the
+# library's guide, the scenario language's reference and the examples.
 check-install:
 	@rm -rf $(BUILD)/install-check
 	@$(MAKE) --no-print-directory install PREFIX=$(CURDIR)/$(BUILD)/install-check/prefix >/dev/null
 	@cd $(BUILD)/install-check/prefix && got="$$(find include share -type f | sort | tr '\n' ' ')"; \
 		want="$$(for h in $(PUB_HDRS); do echo $${h}; done; \
-			for m in $(BUILD)/man/*.1; do echo share/man/man1/$$(basename $$m); done)"; \
+			for m in $(BUILD)/man/*.1; do echo share/man/man1/$$(basename $$m); done; \
+			for d in library.md scenarios.md examples/README.md $(EXAMPLES); do \
+				echo share/doc/vfsim/$${d}; done)"; \
 		want="$$(echo "$$want" | sort | tr '\n' ' ')"; \
 		if [ "$$got" != "$$want" ]; then \
 			echo "check-install: installed $$got, expected $$want"; exit 1; fi
@@ -524,19 +528,23 @@ $(MAN_STAMP): $(PROG) scripts/man.py
 
 INC_DIR := $(DESTDIR)$(PREFIX)/include/vfsim
 MAN_DIR := $(DESTDIR)$(PREFIX)/share/man/man1
+DOC_DIR := $(DESTDIR)$(PREFIX)/share/doc/vfsim
 install: all $(MAN_STAMP)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(INC_DIR) $(MAN_DIR)
 	install -m 0755 $(PROG) $(DESTDIR)$(PREFIX)/bin/vfsim
 	install -m 0644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libvfsim.a
 	install -m 0644 $(PUB_HDRS) $(INC_DIR)/
 	install -m 0644 $(BUILD)/man/*.1 $(MAN_DIR)/
+	install -d $(DOC_DIR)/examples
+	install -m 0644 docs/library.md docs/scenarios.md $(DOC_DIR)/
+	install -m 0644 examples/README.md examples/*.c $(DOC_DIR)/examples/
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' vfsim.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/vfsim.pc
 
 uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/bin/vfsim $(DESTDIR)$(PREFIX)/lib/libvfsim.a \
 		$(INC_DIR) $(DESTDIR)$(PREFIX)/lib/pkgconfig/vfsim.pc \
-		$(MAN_DIR)/vfsim.1 $(MAN_DIR)/vfsim-*.1
+		$(MAN_DIR)/vfsim.1 $(MAN_DIR)/vfsim-*.1 $(DOC_DIR)
 
 clean:
 	rm -rf $(BUILD)

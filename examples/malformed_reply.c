@@ -3,9 +3,11 @@
  * malformed_reply.c - the device answers a GETATTR with a reply whose
  * unique is wrong (the fault point dev.bad-unique). The driver must
  * notice, fail that request with EIO, and carry on: the next operations
- * work and every request ends exactly once.
+ * work and every request ends exactly once. The task is written with the
+ * typed operations (vfsim_op_stat() and the rest).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <vfsim/vfsim.h>
 
@@ -27,10 +29,10 @@ int main(void)
 	if (vfsim_fs_file(vm, "/f", "hello", 5))
 		return fail("vfsim_fs_file");
 	t = vfsim_task_new(vm, "app");
-	vfsim_op(t, "mount");
-	getattr = vfsim_op(t, "getattr /f");
-	vfsim_op(t, "open /f as h");
-	read = vfsim_op(t, "read h 0 5 expect=\"hello\"");
+	vfsim_op_mount(t, NULL);
+	getattr = vfsim_op_stat(t, "/f");
+	vfsim_op_open(t, "/f", O_RDONLY, "h");
+	read = vfsim_op_read(t, "h", 0, 5, "hello");
 	if (read < 0 || vfsim_task_start(t))
 		return fail("the task");
 	if (vfsim_run(vm) != VFSIM_DONE)

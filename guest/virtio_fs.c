@@ -55,6 +55,30 @@ static struct virtio_fs_vq *vq_to_fsvq(struct virtqueue *vq)
 	return &fs->vqs[vq->index];
 }
 
+/*
+ * sim: @fsvq->fud is gone (virtio_fs_free_devs() ran under a submitter, a
+ * removal that did not wait): the kernel dereferences NULL and oopses.
+ * vfsim files an "oops" report and the task stops there for good, as an
+ * oopsed task does (what it holds stays held); outside tasks it returns
+ * false and the caller gives up. True when the fuse_dev is there.
+ */
+static bool virtio_fs_fud_alive(struct virtio_fs_vq *fsvq, const char *func)
+{
+	wait_queue_head_t never;
+
+	if (likely(fsvq->fud))
+		return true;
+	check_report("oops",
+		     "BUG: kernel NULL pointer dereference in %s(): the "
+		     "fuse_dev of %s was freed (task %s stops here)",
+		     func, fsvq->name, sched_task_name());
+	if (current) {
+		init_waitqueue_head(&never);
+		wq_wait(&never, "oops", 0);
+	}
+	return false;
+}
+
 /* sim: report a use of @fsvq's virtqueue after del_vqs as "virtio_fs.uaf"
  * (KASAN on a real machine); true when the virtqueue may be used. */
 static bool virtio_fs_vq_alive(struct virtio_fs_vq *fsvq, const char *func)
@@ -1004,6 +1028,8 @@ static void virtio_fs_request_complete(struct fuse_req *req,
 	struct fuse_pqueue *fpq = &fsvq->fud->pq;
 	struct fuse_args *args = req->args;
 
+	if (!virtio_fs_fud_alive(fsvq, __func__))
+		return;
 	if (virtio_fs_opt(fs, VIRTIO_FS_OPT_BOUNDED_DRAIN)) {
 		if (test_bit(FR_FINISHED, &req->flags)) {
 			TRACE(.kind = "virtio_fs.late_reply",
@@ -1897,6 +1923,11 @@ static int virtio_fs_enqueue_req(struct virtio_fs_vq *fsvq,
 	if (virtio_fs_variant_in(fs, VFS_V5_2019)) {
 		fsvq->in_flight++;
 	} else {
+		if (!virtio_fs_fud_alive(fsvq, __func__)) {
+			spin_unlock(&fsvq->lock);
+			ret = -EIO;
+			goto out;
+		}
 		fpq = &fsvq->fud->pq;
 		if (virtio_fs_variant_in(fs, VFS_MAINLINE)) {
 			hash = fuse_req_hash(req->in.h.unique);
@@ -2084,6 +2115,8 @@ retry_6_1:
 			}
 		}
 	} else {
+		if (!virtio_fs_fud_alive(fsvq, __func__))
+			return;
 		fpq = &fsvq->fud->pq;
 		spin_lock(&fpq->lock);
 		if (!fpq->connected) {

@@ -133,18 +133,31 @@ static int config_text(const struct vfsim_config *c, struct text *t)
 		add(t, " options=%s", c->driver_options);
 	add(t, " timeout=%us\n", c->timeout_s);
 	add_items(t, "bug", c->bugs, ",");
-	add(t, "device latency=%lluns",
-	    (unsigned long long)c->device_latency_ns);
-	if (c->device_batch)
-		add(t, " batch=%u", c->device_batch);
-	if (c->device_workers)
-		add(t, " workers=%u", c->device_workers);
-	if (c->device_order)
-		add(t, " order=%s", c->device_order);
-	add(t, " seed=%llu", (unsigned long long)c->device_seed);
-	if (c->device_options)
-		add(t, " options=%s", c->device_options);
-	add(t, " request-timeout=%us\n", c->device_request_timeout_s);
+	/* Only the device keys set: an external back end refuses those
+	 * that shape the in-process device, even at their defaults. */
+	if (c->device_latency_ns || c->device_batch || c->device_workers ||
+	    c->device_order || c->device_seed || c->device_options ||
+	    c->device_request_timeout_s) {
+		add(t, "device");
+		if (c->device_latency_ns)
+			add(t, " latency=%lluns",
+			    (unsigned long long)c->device_latency_ns);
+		if (c->device_batch)
+			add(t, " batch=%u", c->device_batch);
+		if (c->device_workers)
+			add(t, " workers=%u", c->device_workers);
+		if (c->device_order)
+			add(t, " order=%s", c->device_order);
+		if (c->device_seed)
+			add(t, " seed=%llu",
+			    (unsigned long long)c->device_seed);
+		if (c->device_options)
+			add(t, " options=%s", c->device_options);
+		if (c->device_request_timeout_s)
+			add(t, " request-timeout=%us",
+			    c->device_request_timeout_s);
+		add(t, "\n");
+	}
 	if (c->migration_guest_error)
 		add(t, "migration policy=guest-error\n");
 	if (c->policy && !strcmp(c->policy, "random"))
@@ -217,6 +230,16 @@ struct vfsim *vfsim_machine_new(const struct vfsim_config *cfg)
 			   (int)cfg->trace_format);
 		return NULL;
 	}
+	/* Inside a user's program /proc/self/exe is no vfsim to spawn. */
+	if (cfg->backend && !strcmp(cfg->backend, "spawn:vfsim") &&
+	    !(getenv("VFSIM") && *getenv("VFSIM"))) {
+		vfsim_fail(-EINVAL,
+			   "vfsim_config.backend: spawn:vfsim starts the vfsim "
+			   "program that $VFSIM names, and VFSIM is not set "
+			   "(e.g. VFSIM=$(pkg-config --variable=bindir "
+			   "vfsim)/vfsim)");
+		return NULL;
+	}
 	if (config_text(cfg, &t))
 		return NULL;
 	vm = host_calloc(1, sizeof(*vm));
@@ -240,6 +263,7 @@ struct vfsim *vfsim_machine_new(const struct vfsim_config *cfg)
 		o.format = cfg->trace_format == VFSIM_FORMAT_JSONL ?
 				   VFSIM_TRACE_JSONL :
 				   VFSIM_TRACE_TEXT;
+	o.backend = cfg->backend;
 	o.max_steps = cfg->max_steps;
 	o.max_time_ns = cfg->max_time_ns;
 	o.on_event = on_event;

@@ -29,7 +29,20 @@ struct vfsim_task {
 	bool started;		 ///< vfsim_task_start() succeeded
 	size_t idx;		 ///< its index in the machine's scenario
 	struct scenario *parsed; ///< owner of the started task's tree
+	struct scn_op *typed;	 ///< operations added by vfsim_op_*() calls
+	size_t nr_typed;	 ///< entries of @c typed
+	char **strs;		 ///< their strings (host heap)
+	size_t nr_strs;		 ///< entries of @c strs
 };
+
+/**
+ * @brief Put the vfsim_op_*() operations of a started task's parsed tree
+ * in the places their stand-ins hold (lib/vfsim_ops.c).
+ */
+void vfsim_ops_place(struct vfsim_task *t);
+
+/** @brief Free what vfsim_op_*() kept for task @p t. */
+void vfsim_ops_free(struct vfsim_task *t);
 
 /** @brief An action queued by a device or transport call. */
 struct vfsim_action {

@@ -204,6 +204,7 @@ int vfsim_task_start(struct vfsim_task *t)
 	ret = parse(t, NULL, 0, &t->parsed, "vfsim_task_start");
 	if (ret)
 		return ret;
+	vfsim_ops_place(t);
 	t->idx = vm->scn.nr_tasks;
 	vm->slots[t->idx] = t->parsed->tasks[0];
 	vm->scn.nr_tasks++;
@@ -273,6 +274,7 @@ void vfsim_tasks_free(struct vfsim *vm)
 		struct vfsim_task *t = vm->tasks[i];
 
 		scenario_free(t->parsed);
+		vfsim_ops_free(t);
 		free(t->body);
 		free(t->name);
 		free(t);

@@ -139,6 +139,24 @@ struct vfsim_config {
 	/** a failed migration: false aborts it (the source carries on),
 	 *  true fails the guest's requests ("guest-error") */
 	bool migration_guest_error;
+	/**
+	 * where the device runs, as `vfsim run --backend` says it (NULL:
+	 * in this process, the simulated device). "spawn:vfsim" starts
+	 * `vfsim serve`, the program $VFSIM names (it must be set, e.g. to
+	 * `$(pkg-config --variable=bindir vfsim)/vfsim`); "spawn:virtiofsd"
+	 * starts QEMU's C virtiofsd (/usr/lib/qemu/virtiofsd, or
+	 * $VFSIM_VIRTIOFSD) over a new empty directory; "unix:PATH" (or a
+	 * path) connects to a vhost-user back end listening there. Its file
+	 * system starts empty (vfsim_fs_*() refuse: the device is not in
+	 * this process); tasks create what they need. A spawned back end is
+	 * stopped by vfsim_machine_free(). With a real back end the run
+	 * follows the wall clock while it waits and is not deterministic;
+	 * what only the simulated device can do or show (device options,
+	 * latency, device fault points except with spawn:vfsim) is refused
+	 * when the machine is built, and so is an unknown back end, with
+	 * the valid forms listed.
+	 */
+	const char *backend;
 
 	/** fault plan: rules of the `fault` line's syntax separated by ';'
 	 *  or newlines, e.g. "kmalloc:nth=3" (NULL: none); an unknown point
@@ -235,6 +253,81 @@ int vfsim_op(struct vfsim_task *t, const char *line);
 int vfsim_opf(struct vfsim_task *t, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/**
+ * @name Typed operations
+ * The same operations as C calls, for values that are not scenario text
+ * (a path with a space or a quote, bytes computed by the program). Each
+ * takes its place in the task as a vfsim_op() line would (inside an
+ * open `repeat` block too), returns the same operation number or a
+ * negative errno (vfsim_error() says why: a bad path, an unknown
+ * handle, bad flags), and mixes freely with vfsim_op(): a handle opened
+ * by vfsim_op_open() is usable in a vfsim_op() line and the other way
+ * round. Handles are named as in the language (1..64 letters, digits,
+ * '_', '.' or '-'). Paths are absolute, without empty components or a
+ * trailing '/'. The other operations (opendir, readdir, locks, DAX,
+ * setattr, forget, yield, repeat) are vfsim_op() lines.
+ */
+///@{
+/** @brief `mount [TAG]`: mount @p tag (NULL: the machine's tag).
+ *  @return the operation's number, or -errno */
+int vfsim_op_mount(struct vfsim_task *t, const char *tag);
+/** @brief `umount`. @return the operation's number, or -errno */
+int vfsim_op_umount(struct vfsim_task *t);
+/** @brief `lookup PATH`: resolve @p path component by component.
+ *  @return the operation's number, or -errno */
+int vfsim_op_lookup(struct vfsim_task *t, const char *path);
+/** @brief `getattr PATH`: stat(2) @p path (a LOOKUP per component not
+ *  yet known, then GETATTR). @return the operation's number, or -errno */
+int vfsim_op_stat(struct vfsim_task *t, const char *path);
+/**
+ * @brief `open PATH as HANDLE`: open(2) an existing file.
+ * @param t the task
+ * @param path the file
+ * @param flags O_RDONLY, O_WRONLY or O_RDWR, optionally | O_TRUNC
+ *        (anything else is refused)
+ * @param handle the name later operations use for the open file
+ * @return the operation's number, or -errno
+ */
+int vfsim_op_open(struct vfsim_task *t, const char *path, int flags,
+		  const char *handle);
+/** @brief `create PATH as HANDLE mode=MODE`: create and open @p path
+ *  read-write, with permission bits @p mode (0..07777).
+ *  @return the operation's number, or -errno */
+int vfsim_op_create(struct vfsim_task *t, const char *path, unsigned mode,
+		    const char *handle);
+/**
+ * @brief `read HANDLE OFFSET SIZE [expect=...]`: pread(2).
+ * @param t the task
+ * @param handle an open file
+ * @param offset where to read
+ * @param size how many bytes, 1..16M
+ * @param expect the bytes the read must return (a C string; the
+ *        operation fails with -EIO when they differ), or NULL: any
+ * @return the operation's number, or -errno
+ */
+int vfsim_op_read(struct vfsim_task *t, const char *handle, uint64_t offset,
+		  uint64_t size, const char *expect);
+/** @brief `write HANDLE OFFSET "data"`: pwrite(2) the bytes of the C
+ *  string @p data (1..16M of them). @return the operation's number, or
+ *  -errno */
+int vfsim_op_write(struct vfsim_task *t, const char *handle, uint64_t offset,
+		   const char *data);
+/** @brief `release HANDLE`: close(2) an open file.
+ *  @return the operation's number, or -errno */
+int vfsim_op_close(struct vfsim_task *t, const char *handle);
+/** @brief `mkdir PATH`. @return the operation's number, or -errno */
+int vfsim_op_mkdir(struct vfsim_task *t, const char *path);
+/** @brief `unlink PATH`. @return the operation's number, or -errno */
+int vfsim_op_unlink(struct vfsim_task *t, const char *path);
+/** @brief `rmdir PATH`. @return the operation's number, or -errno */
+int vfsim_op_rmdir(struct vfsim_task *t, const char *path);
+/** @brief `rename FROM TO`. @return the operation's number, or -errno */
+int vfsim_op_rename(struct vfsim_task *t, const char *from, const char *to);
+/** @brief `sleep`: @p ns virtual nanoseconds (at least 1).
+ *  @return the operation's number, or -errno */
+int vfsim_op_sleep(struct vfsim_task *t, uint64_t ns);
+///@}
+
 /** @brief Stop task @p t at its first operation that fails (the
  *  language's `stop-on-error`). @return 0, or -EBUSY once started */
 int vfsim_task_stop_on_error(struct vfsim_task *t);
@@ -322,7 +415,9 @@ enum vfsim_stop vfsim_run_until(struct vfsim *vm, bool (*stop)(void *arg),
  * @brief Run until a trace event matches @p pattern, as the language's
  * `run until` matches: a kind ("vq.kick"), a kind and function
  * ("fuse.end:fuse_request_end"), or, in double quotes, text the event's
- * line contains ("\"opcode GETATTR\"").
+ * line contains ("\"opcode GETATTR\""). A kind must be one the trace
+ * emits: a misspelled one is refused, and vfsim_error() names the
+ * nearest ("unknown event kind 'vq.kikc' (did you mean 'vq.kick'?)").
  * @return VFSIM_UNTIL, or why it stopped sooner (VFSIM_DONE: no such event
  *         came); VFSIM_REFUSED for a pattern the language refuses
  */
@@ -436,10 +531,19 @@ struct vfsim_report {
 	uint64_t trace_seq;  ///< trace position of the report's event
 };
 
-/** @brief Reports filed so far (of kind @p kind, or all with NULL). */
+/**
+ * @brief Reports filed so far (of kind @p kind, or all with NULL), stored
+ * or not. Only the first 100 of each kind are stored for vfsim_report(); a
+ * bug that reports on every retry of a loop is counted here in full.
+ */
 size_t vfsim_reports(const struct vfsim *vm, const char *kind);
 
-/** @brief Report @p i (from 0). @return 0, or -ERANGE */
+/** @brief Reports filed so far (of kind @p kind, or all with NULL) that
+ *  were not stored: those past the first 100 of their kind. */
+size_t vfsim_reports_dropped(const struct vfsim *vm, const char *kind);
+
+/** @brief Stored report @p i (from 0; there are vfsim_reports() -
+ *  vfsim_reports_dropped() of them). @return 0, or -ERANGE */
 int vfsim_report(const struct vfsim *vm, size_t i, struct vfsim_report *r);
 
 /** @brief Events in the trace so far. */

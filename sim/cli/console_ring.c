@@ -2,8 +2,9 @@
 /*
  * console_ring.c - a ring as the console shows it: `show ring` draws it
  * as text (both sides' indices, the chains in flight, the recent avail
- * and used slots), `picture ring` writes the Graphviz picture of
- * sim/virtio/ring_dot.h and, with Graphviz installed, its SVG.
+ * and used slots), `picture ring` writes the Graphviz picture of the
+ * queue's ring and its parked requests (vfsim_ring_picture(), in
+ * sim/cli/ring_picture.c) and, with Graphviz installed, its SVG.
  *
  * The ring is read from guest memory as an observer would
  * (copy_from_guest()), so what shows is what the device would see, even
@@ -18,7 +19,6 @@
 #include "sim/cli/console_internal.h"
 #include "sim/cli/render.h"
 #include "sim/kernel/gmem.h"
-#include "sim/virtio/ring_dot.h"
 #include "sim/virtio/vringh.h"
 
 /* Most recent slots shown per ring, besides those still pending. */
@@ -241,8 +241,8 @@ int console_picture(struct console *c, const struct console_args *a)
 	    mkdir(c->outdir, 0777) && errno != EEXIST)
 		return console_error(c, "picture: cannot create '%s': %s",
 				     c->outdir, strerror(errno));
-	dot = ring_dot_string(fsvq->vq,
-			      m->cur ? vfs_dev_vringh(m->cur, idx) : NULL);
+	dot = vfsim_ring_picture(fsvq,
+				 m->cur ? vfs_dev_vringh(m->cur, idx) : NULL);
 	if (!dot)
 		return console_error(c, "picture: out of memory");
 	snprintf(cmd, sizeof(cmd), "%s.dot", stem);

@@ -14,6 +14,7 @@
 
 #include "sim/cli/console_internal.h"
 #include "sim/trace/host.h"
+#include "sim/trace/trace_kinds.h"
 
 /* --- patterns ----------------------------------------------------------- */
 
@@ -74,6 +75,27 @@ static char *xstrdup(const char *s)
 	return d;
 }
 
+/*
+ * An event kind must be one the trace emits: `event KIND`, KIND:FUNC, and
+ * a bare WORD with a dot (functions have none, so it can only be a kind).
+ * A bare WORD without one may name a function and is taken as it is.
+ */
+static int pat_kind_unknown(struct console *c, const char *cmd,
+			    struct console_pat *p)
+{
+	size_t len = strcspn(p->word, ":");
+	char kind[128], why[200];
+
+	if (p->kind != CONSOLE_PAT_KIND &&
+	    (p->kind != CONSOLE_PAT_WORD || !strchr(p->word, '.')))
+		return 0;
+	snprintf(kind, sizeof(kind), "%.*s", (int)len, p->word);
+	if (!*kind || !trace_kind_error(kind, why, sizeof(why)))
+		return 0;
+	pat_free(p);
+	return console_error(c, "%s: %s", cmd, why);
+}
+
 /* The pattern in a->argv[from...]: event KIND[:FUNC], func NAME,
  * "TEXT", KIND:FUNC or WORD. */
 static int pat_parse(struct console *c, const struct console_args *a, int from,
@@ -120,6 +142,8 @@ static int pat_parse(struct console *c, const struct console_args *a, int from,
 		}
 		p->func = xstrdup(colon + 1);
 	}
+	if (pat_kind_unknown(c, cmd, p))
+		return -1;
 	return 0;
 }
 

@@ -43,6 +43,8 @@ static bool stop_pred(void *arg)
 {
 	struct exec *e = arg;
 
+	if (e->stop_unexpected)
+		return true;
 	exec_fire_pending(e);
 	if (e->until_hit || (e->until_time && sched_now() >= e->until_time))
 		return true;
@@ -74,7 +76,7 @@ void exec_run_item(struct exec *e, const struct scn_run_item *it)
 	vfsim_session_start(ss);
 	e->ran = true;
 	if (it->kind == SCN_STEP) {
-		for (u64 i = 0; i < it->steps; i++) {
+		for (u64 i = 0; i < it->steps && !e->stop_unexpected; i++) {
 			st = vfsim_session_step(ss);
 			exec_note_status(e, st);
 			if (finished(st))
@@ -126,6 +128,15 @@ static bool reads_kept_trace(const struct scenario *s)
 	return false;
 }
 
+/* The check hook of a run that stops at its first unexpected report. */
+static void stop_hook(const char *kind, void *arg)
+{
+	struct exec *e = arg;
+
+	if (!exec_accounted(e->s, kind))
+		e->stop_unexpected = true;
+}
+
 int vfsim_exec(const struct scenario *s, const struct vfsim_exec_opts *opts,
 	       struct vfsim_result *r)
 {
@@ -139,7 +150,9 @@ int vfsim_exec(const struct scenario *s, const struct vfsim_exec_opts *opts,
 	 * into, keeps them all). */
 	if (!reads_kept_trace(s))
 		trace_set_keep(false);
-	for (size_t i = 0; i < s->nr_run; i++)
+	if (ss->e.o->stop_at_unexpected)
+		check_set_hook(stop_hook, &ss->e);
+	for (size_t i = 0; i < s->nr_run && !ss->e.stop_unexpected; i++)
 		vfsim_session_run_item(ss, &s->run[i]);
 	return vfsim_session_close(ss);
 }

@@ -65,7 +65,10 @@
  *   file accounts for every report (the scenario owns the count),
  *   `expect report KIND` for the reports of that KIND, and
  *   `expect status deadlock` for "deadlock" reports. Reports filed by
- *   the teardown after the run (untraced) are not counted;
+ *   the teardown after the run (untraced) are not counted. Only the
+ *   first CHECK_KEEP_PER_KIND reports of a kind are printed; a line
+ *   `FILE: N more unexpected reports KIND not kept (...)` counts the
+ *   rest;
  * - a run stopped by the step limit (vfsim_exec_opts::max_steps) or the
  *   virtual-time limit (vfsim_exec_opts::max_time_ns), printed as
  *   `FILE: the run stopped at the step limit (N steps) ...` or
@@ -138,6 +141,13 @@ struct vfsim_exec_opts {
 	 *  trace sinks); NULL: none */
 	void (*on_event)(const struct trace_event *ev, void *arg);
 	void *on_event_arg; ///< passed to @c on_event
+	/** stop the run at the first checker report no expectation
+	 *  accounts for (after the step that filed it): the run has failed
+	 *  already, and a bug that reports on every retry of a loop would
+	 *  otherwise run on to the virtual-time limit. The expectations
+	 *  after that point are not evaluated; the teardown and the leak
+	 *  count still run. The explorer sets it. */
+	bool stop_at_unexpected;
 	/** room for this many tasks added after the session was opened
 	 *  (vfsim_session_add_task()); 0 for a scenario's own tasks only */
 	size_t task_room;

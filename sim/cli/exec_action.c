@@ -16,7 +16,6 @@
 
 #include "guest/virtio_fs.h"
 #include "sim/cli/exec_internal.h"
-#include "sim/virtio/ring_dot.h"
 #include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
@@ -32,8 +31,8 @@ static void picture(struct exec *e, const struct scn_action *a)
 		TRACE(.kind = "scn.picture", .detail = "no such queue now");
 		return;
 	}
-	dot = ring_dot_string(fsvq->vq, vfsim_machine_vringh(&e->m, a->queue,
-							     a->queue_index));
+	dot = vfsim_ring_picture(fsvq, vfsim_machine_vringh(&e->m, a->queue,
+							    a->queue_index));
 	if (!dot)
 		return;
 	r->pictures = host_realloc(r->pictures,

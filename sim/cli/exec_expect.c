@@ -381,8 +381,7 @@ void exec_note_status(struct exec *e, enum sched_status st)
 		snprintf(e->limit_tasks + r.size - 5, 5, "...");
 }
 
-/* Does an expectation of the scenario account for reports of @kind? */
-static bool accounted(const struct scenario *s, const char *kind)
+bool exec_accounted(const struct scenario *s, const char *kind)
 {
 	for (size_t i = 0; i < s->nr_run; i++) {
 		const struct scn_expect *x = &s->run[i].expect;
@@ -426,7 +425,7 @@ void exec_check_unexpected(struct exec *e, size_t nr_reports)
 		const struct check_report *rep = check_at(i);
 
 		assert(rep);
-		if (accounted(e->s, rep->kind))
+		if (exec_accounted(e->s, rep->kind))
 			continue;
 		e->r->unexpected++;
 		if (d)
@@ -435,6 +434,20 @@ void exec_check_unexpected(struct exec *e, size_t nr_reports)
 				"#%" PRIu64 ")\n",
 				e->s->file, rep->kind, rep->message,
 				rep->trace_seq);
+	}
+	/* reports past their kind's cap were counted, not stored */
+	for (size_t i = 0; i < check_nr_kinds(); i++) {
+		const struct check_kind *k = check_kind_at(i);
+
+		if (!k->dropped || exec_accounted(e->s, k->kind))
+			continue;
+		e->r->unexpected += k->dropped;
+		if (d)
+			fprintf(d,
+				"%s: %zu more unexpected reports %s not kept "
+				"(the first %zu of each kind are)\n",
+				e->s->file, k->dropped, k->kind,
+				k->filed - k->dropped);
 	}
 	if (e->limit_pos) {
 		e->r->limit = true;

@@ -101,6 +101,9 @@ struct exec {
 	bool ran;		  ///< a run item was executed
 	/** vfsim_exec(): fail on unaccounted reports and the step limit */
 	bool strict;
+	/** vfsim_exec_opts::stop_at_unexpected: a report no expectation
+	 *  accounts for was filed; the run stops at the next step */
+	bool stop_unexpected;
 	u64 limit_pos;	    ///< trace position of SCHED_LIMIT, or 0
 	u64 limit_steps;    ///< steps taken when it was reached
 	bool limit_trace;   ///< it was the kept trace's memory budget
@@ -204,5 +207,10 @@ void exec_note_status(struct exec *e, enum sched_status st);
  * account for, the step limit, and the replay list's warnings.
  */
 void exec_check_unexpected(struct exec *e, size_t nr_reports);
+
+/** @brief (exec_expect.c) Does an expectation of @p s account for reports
+ *  of @p kind (`expect reports`, `expect report KIND`, `expect status
+ *  deadlock`)? */
+bool exec_accounted(const struct scenario *s, const char *kind);
 
 #endif /* VFSIM_SIM_CLI_EXEC_INTERNAL_H */

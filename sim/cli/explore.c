@@ -15,12 +15,6 @@
 #include "sim/cli/explore_internal.h"
 #include "sim/trace/host.h"
 
-enum xmode {
-	X_ZERO,	  /* after the prefix: choice 0 (fifo, dfs, shrinking) */
-	X_RANDOM, /* uniform */
-	X_PCT,	  /* priorities with change points */
-};
-
 double explore_wall(void)
 {
 	struct timespec ts;
@@ -210,6 +204,7 @@ int explore_replay(struct explorer *X, const struct xlist *prefix, char **diag,
 		.max_steps = X->o->max_steps,
 		.choose = explore_choose,
 		.choose_arg = X,
+		.stop_at_unexpected = true,
 	};
 	struct vfsim_result r;
 	char *text = NULL;

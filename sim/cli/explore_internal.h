@@ -11,6 +11,13 @@
 #include "sim/cli/explore.h"
 #include "sim/kernel/types.h"
 
+/** @brief How the explorer's policy chooses past a run's prefix. */
+enum xmode {
+	X_ZERO,	  ///< choice 0 (fifo, dfs, shrinking)
+	X_RANDOM, ///< uniform
+	X_PCT,	  ///< priorities with change points
+};
+
 /** @brief One decision of a run: index @c c taken among @c n tasks. */
 struct xchoice {
 	u32 c; ///< the index taken
@@ -53,8 +60,8 @@ struct xprio {
 struct explorer {
 	const struct scenario *s;	    ///< the scenario explored
 	const struct vfsim_explore_opts *o; ///< the options
-	int mode;	  ///< the run under way: enum xmode (explore.c)
-	struct xlist rec; ///< the run's decisions so far
+	enum xmode mode;		    ///< the run under way
+	struct xlist rec;		    ///< the run's decisions so far
 	const struct xlist *prefix; ///< decisions to replay first, or NULL
 	u64 rng;		    ///< random and pct: the generator's state
 	struct xprio *prio;	    ///< pct: the tasks seen in this run

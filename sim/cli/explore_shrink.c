@@ -64,7 +64,8 @@ void explore_shrink(struct explorer *X, const struct xpart *p,
 	u64 max = X->o->shrink ? X->o->shrink : SHRINK_RUNS_DEFAULT;
 	struct vfsim_exec_opts o = { .variant = X->o->variant,
 				     .format = VFSIM_TRACE_TEXT,
-				     .max_steps = X->o->max_steps };
+				     .max_steps = X->o->max_steps,
+				     .stop_at_unexpected = true };
 	char *sig = explore_signature(p->failure), *text = NULL;
 	struct xlist cur = { 0 }, full = { 0 };
 	struct vfsim_result res;
@@ -72,6 +73,10 @@ void explore_shrink(struct explorer *X, const struct xpart *p,
 	u64 runs = 0, hash;
 	char *diag;
 
+	/* Past a candidate's list, fifo: a run that stopped at its first
+	 * report recorded no choices beyond it, and a shrunk list must not
+	 * be continued by the strategy's random choices. */
+	X->mode = X_ZERO;
 	xlist_copy(&cur, &p->found);
 	trim(&cur);
 	while (runs < max && shrink_pass(X, &cur, sig, &runs, max))

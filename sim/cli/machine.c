@@ -670,6 +670,7 @@ size_t vfsim_machine_destroy(struct vfsim_machine *m)
 	check_invariant_clear();
 	req_ledger_free(m->reqs);
 	leaks = kmem_exit();
+	vring_free_deleted();
 	gmem_exit();
 	memset(m, 0, sizeof(*m));
 	settle_on_wall_clock = false;

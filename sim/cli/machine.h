@@ -260,6 +260,16 @@ struct virtio_fs_vq *vfsim_machine_vq(struct vfsim_machine *m,
 const struct vringh *vfsim_machine_vringh(struct vfsim_machine *m,
 					  const char *queue, unsigned index);
 
+/**
+ * @brief The DOT picture of a driver queue's ring (sim/virtio/ring_dot.h)
+ * with the requests parked on its queued_reqs beside the ring.
+ * @param fsvq the driver's queue
+ * @param vrh the device's side of it, or NULL
+ * @return the picture (free() it), or NULL on error
+ */
+char *vfsim_ring_picture(const struct virtio_fs_vq *fsvq,
+			 const struct vringh *vrh);
+
 /** @brief A driver queue's state, as expectations and the library read it. */
 struct vfsim_vq_state {
 	unsigned size;	    ///< ring entries

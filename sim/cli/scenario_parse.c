@@ -12,6 +12,7 @@
 
 #include "sim/cli/scenario_internal.h"
 #include "sim/trace/host.h"
+#include "sim/trace/trace_kinds.h"
 
 /* ---- small helpers shared by the statement parsers --------------------- */
 
@@ -229,6 +230,10 @@ void scn_match(struct scn_parser *P, const struct scn_tok *t,
 					      strlen(t->text));
 
 		if (scn_is_name(k) && (!colon || scn_is_name(colon + 1))) {
+			char why[160];
+
+			if (trace_kind_error(k, why, sizeof(why)))
+				scn_fail(P, -EINVAL, t->col, "%s", why);
 			m->kind = SCN_MATCH_KIND;
 			m->ev_kind = k;
 			m->func = colon ? colon + 1 : NULL;

@@ -382,8 +382,9 @@ int vfsim_session_close(struct vfsim_session *ss)
 {
 	struct exec *e = &ss->e;
 	struct vfsim_result *r = e->r;
-	size_t nr_reports = check_count();
+	size_t nr_reports = check_kept();
 
+	check_set_hook(NULL, NULL);
 	trace_set_sink(NULL, NULL);
 	collect(e);
 	if (e->strict)

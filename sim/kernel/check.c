@@ -19,6 +19,14 @@ static struct check_report *reports;
 static size_t nr_reports, cap_reports;
 static FILE *echo;
 
+/* Reports filed and dropped, per kind (kinds are few: a linear table). */
+static struct check_kind *kinds;
+static size_t nr_kinds, cap_kinds;
+static size_t nr_filed, nr_dropped;
+static size_t keep_per_kind = CHECK_KEEP_PER_KIND;
+static void (*hook)(const char *kind, void *arg);
+static void *hook_arg;
+
 static struct {
 	const char *name;
 	check_invariant_fn fn;
@@ -27,28 +35,66 @@ static struct {
 static size_t nr_invariants;
 bool check_invariants_on;
 
-/* Guarantees: the report is stored, traced, and (if asked) echoed. */
+/* The counters of @kind, made on its first report when @add. Kinds are
+ * static strings, so the pointer usually matches. */
+static struct check_kind *kind_slot(const char *kind, bool add)
+{
+	for (size_t i = 0; i < nr_kinds; i++)
+		if (kinds[i].kind == kind || !strcmp(kinds[i].kind, kind))
+			return &kinds[i];
+	if (!add)
+		return NULL;
+	if (nr_kinds == cap_kinds) {
+		cap_kinds = cap_kinds ? 2 * cap_kinds : 16;
+		kinds = host_realloc(kinds, cap_kinds * sizeof(*kinds));
+	}
+	kinds[nr_kinds] = (struct check_kind){ .kind = kind };
+	return &kinds[nr_kinds++];
+}
+
+/*
+ * Guarantees: the report is counted, traced, (if asked) echoed, and
+ * stored unless its kind already has keep_per_kind stored: a bug that
+ * fires on every retry of a loop must not grow the process without
+ * bound, and the first reports of a kind are the ones worth reading.
+ */
 void check_report(const char *kind, const char *fmt, ...)
 {
-	struct check_report *r;
+	struct check_kind *k;
+	struct check_report *r, dropped;
 	va_list ap;
+	char buf[256];
 	int len;
 
 	assert(kind && fmt);
-	if (nr_reports == cap_reports) {
-		cap_reports = cap_reports ? 2 * cap_reports : 16;
-		reports = host_realloc(reports, cap_reports * sizeof(*reports));
+	k = kind_slot(kind, true);
+	k->filed++;
+	nr_filed++;
+	if (k->filed - k->dropped > keep_per_kind) {
+		k->dropped++;
+		nr_dropped++;
+		r = &dropped;
+	} else {
+		if (nr_reports == cap_reports) {
+			cap_reports = cap_reports ? 2 * cap_reports : 16;
+			reports = host_realloc(reports,
+					       cap_reports * sizeof(*reports));
+		}
+		r = &reports[nr_reports++];
 	}
-	r = &reports[nr_reports++];
 	memset(r, 0, sizeof(*r));
 	r->kind = kind;
 	va_start(ap, fmt);
-	len = vsnprintf(NULL, 0, fmt, ap);
+	len = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	r->message = host_realloc(NULL, (size_t)len + 1);
-	va_start(ap, fmt);
-	vsnprintf(r->message, (size_t)len + 1, fmt, ap);
-	va_end(ap);
+	if ((size_t)len < sizeof(buf)) {
+		r->message = r == &dropped ? buf : host_strdup(buf);
+	} else {
+		r->message = host_realloc(NULL, (size_t)len + 1);
+		va_start(ap, fmt);
+		vsnprintf(r->message, (size_t)len + 1, fmt, ap);
+		va_end(ap);
+	}
 	snprintf(r->task, sizeof(r->task), "%s", sched_task_name());
 	TRACE(.kind = "bug", .func = kind, .detail = r->message);
 	r->trace_seq = trace_count();
@@ -57,20 +103,58 @@ void check_report(const char *kind, const char *fmt, ...)
 	if (echo)
 		fprintf(echo, "BUG %s [%s] @%llu: %s\n", r->kind, r->task,
 			(unsigned long long)r->trace_seq, r->message);
+	if (r == &dropped && r->message != buf)
+		free(r->message);
+	if (hook)
+		hook(kind, hook_arg);
 }
 
 size_t check_count(void)
+{
+	return nr_filed;
+}
+
+size_t check_kept(void)
 {
 	return nr_reports;
 }
 
 size_t check_count_kind(const char *kind)
 {
-	size_t n = 0;
+	const struct check_kind *k = kind_slot(kind, false);
 
-	for (size_t i = 0; i < nr_reports; i++)
-		n += strcmp(reports[i].kind, kind) == 0;
-	return n;
+	return k ? k->filed : 0;
+}
+
+size_t check_dropped(const char *kind)
+{
+	const struct check_kind *k;
+
+	if (!kind)
+		return nr_dropped;
+	k = kind_slot(kind, false);
+	return k ? k->dropped : 0;
+}
+
+size_t check_nr_kinds(void)
+{
+	return nr_kinds;
+}
+
+const struct check_kind *check_kind_at(size_t i)
+{
+	return i < nr_kinds ? &kinds[i] : NULL;
+}
+
+void check_set_keep_per_kind(size_t n)
+{
+	keep_per_kind = n ? n : CHECK_KEEP_PER_KIND;
+}
+
+void check_set_hook(void (*fn)(const char *kind, void *arg), void *arg)
+{
+	hook = fn;
+	hook_arg = arg;
 }
 
 const struct check_report *check_at(size_t i)
@@ -93,6 +177,10 @@ void check_clear(void)
 	free(reports);
 	reports = NULL;
 	nr_reports = cap_reports = 0;
+	free(kinds);
+	kinds = NULL;
+	nr_kinds = cap_kinds = 0;
+	nr_filed = nr_dropped = 0;
 }
 
 void check_print(FILE *out)
@@ -103,6 +191,12 @@ void check_print(FILE *out)
 			(unsigned long long)reports[i].trace_seq,
 			(unsigned long long)reports[i].time_ns,
 			reports[i].message);
+	for (size_t i = 0; i < nr_kinds; i++)
+		if (kinds[i].dropped)
+			fprintf(out,
+				"BUG %s: %zu more reports not kept (the first "
+				"%zu of each kind are)\n",
+				kinds[i].kind, kinds[i].dropped, keep_per_kind);
 }
 
 void check_set_echo(FILE *out)

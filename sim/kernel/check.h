@@ -31,24 +31,63 @@ struct check_report {
 	u64 time_ns;	  /**< virtual time when it was filed */
 };
 
+/** @brief Reports of one kind stored by default; later ones are counted
+ *  (check_dropped()), traced and echoed, but not stored. */
+#define CHECK_KEEP_PER_KIND 100
+
+/** @brief The counters of one kind of report. */
+struct check_kind {
+	const char *kind; /**< the kind (static) */
+	size_t filed;	  /**< reports filed, stored or not */
+	size_t dropped;	  /**< of those, not stored (past the cap) */
+};
+
 /**
- * @brief File a report (and emit it as a trace event).
+ * @brief File a report (and emit it as a trace event). Only the first
+ * CHECK_KEEP_PER_KIND (check_set_keep_per_kind()) of each kind are
+ * stored; the rest are counted, traced and echoed.
  * @param kind static string naming the class of bug
  * @param fmt printf format of the message
  */
 void check_report(const char *kind, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-/** @brief Number of reports filed since the last check_clear(). */
+/** @brief Number of reports filed since the last check_clear(), stored
+ *  or not. */
 size_t check_count(void);
 
-/** @brief Number of reports of class @p kind. */
+/** @brief Number of reports stored (what check_at() reaches). */
+size_t check_kept(void);
+
+/** @brief Number of reports of class @p kind filed, stored or not. */
 size_t check_count_kind(const char *kind);
 
-/** @brief The @p i-th report (0-based), or NULL when out of range. */
+/** @brief Number of reports of class @p kind (NULL: any) filed but not
+ *  stored, past the cap of their kind. */
+size_t check_dropped(const char *kind);
+
+/** @brief Number of kinds of report filed since the last check_clear(). */
+size_t check_nr_kinds(void);
+
+/** @brief The counters of the @p i-th kind filed (in the order of their
+ *  first report), or NULL when out of range. */
+const struct check_kind *check_kind_at(size_t i);
+
+/** @brief Store at most @p n reports of each kind (0: the default,
+ *  CHECK_KEEP_PER_KIND); applies to reports filed from now on. */
+void check_set_keep_per_kind(size_t n);
+
+/**
+ * @brief Call @p fn with the kind of every report as it is filed, after it
+ * is counted and traced (NULL: none). One hook; a run that stops at its
+ * first unexpected report sets it.
+ */
+void check_set_hook(void (*fn)(const char *kind, void *arg), void *arg);
+
+/** @brief The @p i-th stored report (0-based), or NULL when out of range. */
 const struct check_report *check_at(size_t i);
 
-/** @brief Index of the first report of class @p kind, or -1. */
+/** @brief Index of the first stored report of class @p kind, or -1. */
 long check_find(const char *kind);
 
 /** @brief Drop every report. */

@@ -787,6 +787,21 @@ void sched_preempt_point(void)
 	switch_away(t);
 }
 
+/* Process-wide, not per machine: a test that turns them off to show what
+ * they find keeps them off across the machines an exploration builds. */
+static bool event_points = true;
+
+void sched_set_event_points(bool on)
+{
+	event_points = on;
+}
+
+void sched_event_point(void)
+{
+	if (event_points)
+		sched_preempt_point();
+}
+
 static void timeout_fired(struct sim_timer *timer)
 {
 	struct task *t = container_of(timer, struct task, timer);

@@ -24,8 +24,10 @@
  * (it blocks, sleeps, returns or yields with sched_yield()), the policy
  * picks the next task among the runnable ones in run-queue order, and
  * choice 0 is the first. At a preemption point (sched_preempt_point():
- * spin_lock(), mutex_lock(), cond_resched()), where another CPU could get
- * there first, the candidates are the running task and then the run
+ * spin_lock(), mutex_lock(), cond_resched(); sched_event_point(): after a
+ * wake-up made a task runnable, when a work item is queued with no idle
+ * worker woken or is about to run, before an interrupt is delivered),
+ * where another CPU could get there first, the candidates are the running task and then the run
  * queue, and choice 0 lets the running task go on: fifo always takes 0,
  * so under fifo a task runs until it stops (the kernel's non-preemptive
  * model), and only a policy that explores (random, replay, a callback)
@@ -422,6 +424,22 @@ void sched_yield(void);
  * runnable.
  */
 void sched_preempt_point(void);
+
+/**
+ * @brief Preemption point after an event another CPU may react to at
+ * once: a wake-up that made a task runnable, a work item queued or about
+ * to run, an interrupt about to be delivered. As sched_preempt_point()
+ * (fifo goes on and records the 0, so fifo's trace is the same with or
+ * without them) unless sched_set_event_points() turned them off.
+ */
+void sched_event_point(void);
+
+/**
+ * @brief Turn the event points (sched_event_point()) on (the default) or
+ * off, for the whole process; a test turns them off to show a race that
+ * only they reach. Lock points stay.
+ */
+void sched_set_event_points(bool on);
 
 /**
  * @brief Block the current task until sched_wake() (or @p timeout_ns).

@@ -40,6 +40,11 @@ unsigned __wake_up_common(wait_queue_head_t *wq, unsigned nr)
 		sched_wake(w->task);
 		n++;
 	}
+	/* A woken task may run on another CPU at once, before the waker's
+	 * next line: a preemption point once every waiter is off the list
+	 * (fifo goes on, and records the 0). */
+	if (n)
+		sched_event_point();
 	return n;
 }
 

@@ -74,6 +74,8 @@ static int worker_fn(void *arg)
 		k->running = w;
 		fn = w->func;
 		TRACE(.kind = "work.run", .func = w->name);
+		/* another CPU may get ahead of the item just taken */
+		sched_event_point();
 		fn(w);
 		/* w may be gone now */
 		k->running = NULL;
@@ -143,13 +145,16 @@ void __init_delayed_work(struct delayed_work *dw, work_func_t func,
 	dw->timer.idle = NULL;
 }
 
-/* The work is pending already; put it on the queue and wake a worker. */
+/* The work is pending already; put it on the queue and wake a worker.
+ * A busy worker may take it on another CPU before the queuer goes on:
+ * a preemption point (the wake-up is one when it woke an idle worker). */
 static void enqueue(struct work_struct *w)
 {
 	ensure_pool();
 	assert(w->pending && !queued(w));
 	list_add_tail(&w->entry, &W.queue);
-	__wake_up(&W.idle, 1);
+	if (!__wake_up(&W.idle, 1))
+		sched_event_point();
 }
 
 bool queue_work(struct workqueue_struct *wq, struct work_struct *w)

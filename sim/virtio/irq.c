@@ -91,6 +91,9 @@ static int irq_task_fn(void *arg)
 				continue;
 			}
 			line->handled++;
+			/* the interrupt lands now or after what another CPU
+			 * does first: a preemption point */
+			sched_event_point();
 			vring_interrupt(vdev->vqs[idx]);
 		}
 	}

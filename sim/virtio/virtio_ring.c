@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/kernel/check.h"
 #include "sim/kernel/fault.h"
+#include "sim/kernel/wait.h"
 #include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
@@ -49,7 +51,18 @@ struct vring_virtqueue {
 	vq_notify_fn notify;
 	struct vring_desc_state *desc_state;
 	struct vring_desc_extra *desc_extra;
+	bool deleted; /* vring_del_virtqueue() ran: on the retired list */
+	struct vring_virtqueue *next_retired;
 };
+
+/*
+ * Deleted queues, kept (their rings freed) until vring_free_deleted():
+ * a driver that still holds the pointer (a submitter preempted between
+ * its unlock and its kick while remove() deletes the queues) must meet a
+ * checker report, not freed host memory that the trace would read the
+ * queue's name from.
+ */
+static struct vring_virtqueue *retired;
 
 #define to_vvq(_vq) container_of(_vq, struct vring_virtqueue, vq)
 
@@ -105,7 +118,51 @@ void vring_del_virtqueue(struct virtqueue *_vq)
 		gmem_free(vq->vring.used);
 	free(vq->desc_state);
 	free(vq->desc_extra);
-	free(vq);
+	vq->desc_state = NULL;
+	vq->desc_extra = NULL;
+	memset(&vq->vring, 0, sizeof(vq->vring));
+	vq->broken = true;
+	vq->deleted = true;
+	vq->next_retired = retired;
+	retired = vq;
+}
+
+void vring_free_deleted(void)
+{
+	while (retired) {
+		struct vring_virtqueue *vq = retired;
+
+		retired = vq->next_retired;
+		free(vq);
+	}
+}
+
+/*
+ * vfsim's own (KASAN's report in the kernel): a driver call on a deleted
+ * queue is a use-after-free. Reported, and the calling task stops there
+ * for good, as a task that met a freed lock does (outside tasks the call
+ * returns and does nothing).
+ */
+static bool __attribute__((cold))
+vq_deleted_slow(const struct vring_virtqueue *vq, const char *func)
+{
+	wait_queue_head_t never;
+
+	check_report("kasan.uaf",
+		     "BUG: KASAN: use-after-free in %s(): virtqueue %s was "
+		     "deleted (task %s stops here)",
+		     func, vq->vq.name, sched_task_name());
+	if (current) {
+		init_waitqueue_head(&never);
+		wq_wait(&never, "use-after-free", 0);
+	}
+	return true;
+}
+
+static inline bool vq_deleted(const struct vring_virtqueue *vq,
+			      const char *func)
+{
+	return unlikely(vq->deleted) && vq_deleted_slow(vq, func);
 }
 
 void virtqueue_set_broken(struct virtqueue *_vq, const char *why)
@@ -121,7 +178,9 @@ void virtqueue_set_broken(struct virtqueue *_vq, const char *why)
 
 bool virtqueue_is_broken(const struct virtqueue *_vq)
 {
-	return to_vvq(_vq)->broken;
+	const struct vring_virtqueue *vq = to_vvq(_vq);
+
+	return vq_deleted(vq, __func__) || vq->broken;
 }
 
 static void write_desc(struct vring_desc *d, gpa_t addr, u32 len, u16 flags,
@@ -173,6 +232,9 @@ int virtqueue_add_sgs(struct virtqueue *_vq, struct scatterlist *sgs[],
 	unsigned int total_sg, descs_used, n, i, prev = 0, head;
 	u32 in_len = 0;
 	bool indirect, forced_full;
+
+	if (vq_deleted(vq, __func__))
+		return -EIO;
 
 	if (vq->broken)
 		return -EIO;
@@ -280,6 +342,9 @@ bool virtqueue_kick_prepare(struct virtqueue *_vq)
 	u16 new = vq->avail_idx_shadow, old = (u16)(new - vq->num_added);
 	bool needs;
 
+	if (vq_deleted(vq, __func__))
+		return false;
+
 	vq->num_added = 0;
 	if (vq->event)
 		needs = vring_need_event(
@@ -296,6 +361,9 @@ bool virtqueue_kick_prepare(struct virtqueue *_vq)
 bool virtqueue_notify(struct virtqueue *_vq)
 {
 	struct vring_virtqueue *vq = to_vvq(_vq);
+
+	if (vq_deleted(vq, __func__))
+		return false;
 
 	if (vq->broken)
 		return false;
@@ -352,6 +420,9 @@ void *virtqueue_get_buf(struct virtqueue *_vq, unsigned int *len)
 	u32 id, l;
 	void *ret;
 
+	if (vq_deleted(vq, __func__))
+		return NULL;
+
 	if (vq->broken || !more_used(vq))
 		return NULL;
 	used_idx = le16_to_cpu(vq->vring.used->idx);
@@ -400,6 +471,9 @@ void virtqueue_disable_cb(struct virtqueue *_vq)
 {
 	struct vring_virtqueue *vq = to_vvq(_vq);
 
+	if (vq_deleted(vq, __func__))
+		return;
+
 	if (vq->avail_flags_shadow & VRING_AVAIL_F_NO_INTERRUPT)
 		return;
 	vq->avail_flags_shadow |= VRING_AVAIL_F_NO_INTERRUPT;
@@ -418,6 +492,9 @@ unsigned int virtqueue_enable_cb_prepare(struct virtqueue *_vq)
 {
 	struct vring_virtqueue *vq = to_vvq(_vq);
 
+	if (vq_deleted(vq, __func__))
+		return 0;
+
 	if (vq->avail_flags_shadow & VRING_AVAIL_F_NO_INTERRUPT) {
 		vq->avail_flags_shadow &= (u16)~VRING_AVAIL_F_NO_INTERRUPT;
 		if (!vq->event)
@@ -435,6 +512,9 @@ bool virtqueue_poll(struct virtqueue *_vq, unsigned int last_used_idx)
 {
 	struct vring_virtqueue *vq = to_vvq(_vq);
 
+	if (vq_deleted(vq, __func__))
+		return false;
+
 	if (vq->broken)
 		return false;
 	return (u16)last_used_idx != le16_to_cpu(vq->vring.used->idx);
@@ -450,6 +530,9 @@ bool virtqueue_enable_cb(struct virtqueue *vq)
 void *virtqueue_detach_unused_buf(struct virtqueue *_vq)
 {
 	struct vring_virtqueue *vq = to_vvq(_vq);
+
+	if (vq_deleted(vq, __func__))
+		return NULL;
 
 	for (unsigned int i = 0; i < vq->vring.num; i++) {
 		void *buf = vq->desc_state[i].data;
@@ -525,6 +608,9 @@ bool virtqueue_head_in_flight(const struct virtqueue *_vq, unsigned int id)
 irqreturn_t vring_interrupt(struct virtqueue *_vq)
 {
 	struct vring_virtqueue *vq = to_vvq(_vq);
+
+	if (vq_deleted(vq, __func__))
+		return IRQ_NONE;
 
 	if (!more_used(vq)) {
 		TRACE(.kind = "vq.irq", .func = "vring_interrupt",

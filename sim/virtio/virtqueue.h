@@ -90,6 +90,14 @@ struct virtqueue *vring_create_virtqueue(unsigned int index, unsigned int num,
 void vring_del_virtqueue(struct virtqueue *vq);
 
 /**
+ * @brief Free the queues vring_del_virtqueue() deleted (vfsim's own: it
+ * keeps each one's host struct, rings freed, so that a driver call on it
+ * is a "kasan.uaf" report instead of a read of freed host memory). The
+ * machine's teardown calls it.
+ */
+void vring_free_deleted(void);
+
+/**
  * @brief Expose a buffer to the device (kernel: virtqueue_add_sgs()).
  * @param vq the queue
  * @param sgs out_sgs readable lists followed by in_sgs writable lists, each

@@ -190,6 +190,17 @@ static void test_command_errors(void)
 		{ "until \"\"", "until: the pattern is empty\n" },
 		{ "until :x", "until: expected KIND:FUNC, got ':x'\n" },
 		{ "until x:", "until: expected KIND:FUNC, got 'x:'\n" },
+		{ "until vq.kikc", "until: unknown event kind 'vq.kikc' (did "
+				   "you mean 'vq.kick'?)\n" },
+		{ "until event fuse.ned", "until: unknown event kind "
+					  "'fuse.ned' (did you mean "
+					  "'fuse.end'?)\n" },
+		{ "break vq.kikc:virtqueue_notify",
+		  "break: unknown event kind 'vq.kikc' (did you mean "
+		  "'vq.kick'?)\n" },
+		{ "until zz.top", "until: unknown event kind 'zz.top' (a kind "
+				  "is a layer and a step, e.g. vq.kick, "
+				  "fuse.end, virtio_fs.enqueue)\n" },
 		{ "break event", "break: 'event' needs a name\n" },
 		{ "break a b", "break: unexpected 'b' after the pattern\n" },
 		{ "delete", "delete: expected one breakpoint number (delete N; "

@@ -18,6 +18,7 @@
 #include "sim/cli/explore.h"
 #include "sim/cli/explore_internal.h"
 #include "sim/cli/vfsim_cli.h"
+#include "sim/kernel/sched.h"
 #include "tests/cli/scenario_test_util.h"
 #include "tests/harness.h"
 
@@ -31,16 +32,15 @@
  * choice meets sleep-retry-holding-bg-lock's full ring under a
  * RELEASEDIR at seed 2392 (a random schedule rarely keeps three
  * submissions in flight at once; pct and dfs find it within 300), and a
- * slow build's 40 schedules are too few for pct:3 there (run 127) and for
- * random on teach-forgets-uncounted (run 92). A slow build runs the
- * entries of at most 300 schedules and leaves out the larger ones. */
+ * slow build's 40 schedules are too few for random on
+ * teach-forgets-uncounted (run 118). A slow build runs the entries of at
+ * most 300 schedules and leaves out the larger ones. */
 static const struct {
 	const char *scenario; /* base name */
 	const char *strategy;
 	unsigned int runs;
 } budgets[] = {
 	{ "sleep-retry-holding-bg-lock.vfs", "random", 3000 },
-	{ "sleep-retry-holding-bg-lock.vfs", "pct:3", 300 },
 	{ "teach-forgets-uncounted.vfs", "random", 300 },
 };
 
@@ -53,6 +53,21 @@ static unsigned int budget(const char *path, const char *strategy)
 		    !strcmp(budgets[i].strategy, strategy))
 			return budgets[i].runs;
 	return RACE_BUDGET;
+}
+
+/*
+ * The one failure a switch-off run may meet: the mainline driver's own
+ * notify-after-remove race (virtio_fs_enqueue_req() kicks after dropping
+ * fsvq->lock; a submitter preempted there can find remove() has drained,
+ * reset and deleted the queues, the device having taken the request from
+ * the ring without waiting for the kick). It is no bug switch's: the
+ * preemption after a wake-up (sched_event_point()) reaches it, see
+ * test_event_points_find_notify_race().
+ */
+static bool mainline_notify_race(const char *failure)
+{
+	return failure && strstr(failure, "kasan.uaf") &&
+	       strstr(failure, "virtqueue_notify(): virtqueue requests.");
 }
 
 static const char *const strategies[] = { "random", "pct:2", "pct:3", "dfs:1",
@@ -151,9 +166,11 @@ static void test_races_found_and_not_without_bug(void)
 			free(a);
 			free(b);
 			vfsim_explore_free(&r);
-			CU_ASSERT_EQUAL(
-				explore_runs(off, strategies[k], runs, &r), 0);
-			if (r.status)
+			explore_runs(off, strategies[k], runs, &r);
+			CU_ASSERT(r.status == 0 ||
+				  (r.status == 1 &&
+				   mainline_notify_race(r.failure)));
+			if (r.status && !mainline_notify_race(r.failure))
 				fprintf(stderr, "%s %s without the bug: %s\n",
 					g.gl_pathv[i], strategies[k],
 					r.failure ? r.failure : r.error);
@@ -217,6 +234,151 @@ static void test_reuse_keeps_runs_identical(void)
 	scenario_free(b);
 	free(t1);
 	free(t2);
+}
+
+/* A bug that files a report on every FORGET, 3,000 of them in fifo. */
+static const char every_forget[] = "bug forget-sends-list-head\n"
+				   "fs\n  file /a \"a\"\nend\n"
+				   "task t\n  mount\n  repeat 3000\n"
+				   "    lookup /a\n    forget /a\n  end\nend\n"
+				   "run\n";
+
+/*
+ * A run to its end counts every report but stores and prints the first
+ * 100 of the kind, and says how many more there were; an exploring run
+ * stops at the first (its schedule has failed already), so neither its
+ * time nor its memory grows with the bug's reports.
+ */
+static void test_reports_bounded(void)
+{
+	struct scenario *s = parse("every-forget", every_forget);
+	struct vfsim_exec_opts o = { .format = VFSIM_TRACE_NONE };
+	struct vfsim_explore_result x;
+	struct vfsim_result r;
+	char *text = NULL;
+	size_t len = 0, lines = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	o.diag = open_memstream(&text, &len);
+	CU_ASSERT_EQUAL(vfsim_exec(s, &o, &r), 1);
+	fclose(o.diag);
+	CU_ASSERT_EQUAL(r.unexpected, 3000);
+	for (const char *p = text; (p = strstr(p, "unexpected report ")); p++)
+		lines++;
+	CU_ASSERT_EQUAL(lines, 100);
+	CU_ASSERT_PTR_NOT_NULL(strstr(
+		text, "2900 more unexpected reports dev.infoleak not kept"));
+	vfsim_result_free(&r);
+	free(text);
+	CU_ASSERT_EQUAL(explore_runs(s, "random", 5, &x), 1);
+	CU_ASSERT_EQUAL(x.runs, 1); /* fifo fails */
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x.trace);
+	/* the shrunk run's trace ends at its first report */
+	lines = 0;
+	for (const char *p = x.trace; (p = strstr(p, "dev.infoleak")); p++)
+		lines++;
+	CU_ASSERT_EQUAL(lines, 1);
+	CU_ASSERT_PTR_NULL(strstr(x.trace, "unique=20 "));
+	vfsim_explore_free(&x);
+	scenario_free(s);
+}
+
+/*
+ * A machine reused by an exploration (its arena, stacks, fault table and
+ * heap kept from run to run) gives run N exactly the trace a fresh
+ * process gives the same seed: the hash (with no text made, as the
+ * explorer runs, and with it) and the text byte for byte.
+ */
+static void test_reused_run_equals_fresh_process(void)
+{
+	const char *prog = getenv("VFSIM");
+	char *text =
+		vt_read_text("tests/scenarios/races/remove-without-drain.vfs");
+	char *off_text = without_bug(text);
+	struct scenario *s = parse("removal", off_text);
+	char path[] = "/tmp/vfsim-reuse-XXXXXX.vfs", cmd[512];
+	struct vfsim_exec_opts o = { .format = VFSIM_TRACE_NONE,
+				     .policy = "random:57" };
+	struct vfsim_explore_result x;
+	struct vfsim_result quiet, full;
+	char *fresh = NULL;
+	size_t cap = 0, len;
+	FILE *f;
+	int fd;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	/* 57 runs of the random strategy: seeds 1..56 after fifo */
+	CU_ASSERT_EQUAL(explore_runs(s, "random", 57, &x), 0);
+	CU_ASSERT_EQUAL(x.runs, 57);
+	vfsim_explore_free(&x);
+	vfsim_exec(s, &o, &quiet);
+	o.format = VFSIM_TRACE_TEXT;
+	vfsim_exec(s, &o, &full);
+	CU_ASSERT_EQUAL(quiet.trace_hash, full.trace_hash);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(full.trace);
+	if (!prog) {
+		vt_skip("VFSIM (the vfsim program) is not set");
+	} else {
+		fd = mkstemps(path, 4);
+		CU_ASSERT_FATAL(fd >= 0);
+		CU_ASSERT_EQUAL(write(fd, off_text, strlen(off_text)),
+				(ssize_t)strlen(off_text));
+		close(fd);
+		snprintf(
+			cmd, sizeof(cmd),
+			"%s run %s --policy random:57 --trace text 2>/dev/null",
+			prog, path);
+		f = popen(cmd, "r");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+		len = (size_t)getdelim(&fresh, &cap, '\0', f);
+		pclose(f);
+		unlink(path);
+		CU_ASSERT(len > 100);
+		CU_ASSERT_STRING_EQUAL(fresh, full.trace);
+		free(fresh);
+	}
+	vfsim_result_free(&quiet);
+	vfsim_result_free(&full);
+	scenario_free(s);
+	free(text);
+	free(off_text);
+}
+
+/*
+ * A race only the event points reach: on the removal race with its switch
+ * off, pct:3 finds the mainline driver's kick on a deleted queue within
+ * 300 schedules (a kasan.uaf report, not a crash), the shrunk schedule
+ * preempts the submitter right after its spin_unlock() woke a waiter, and
+ * the same budget with the event points off (lock points only, as before
+ * they existed) finds nothing.
+ */
+static void test_event_points_find_notify_race(void)
+{
+	char *text =
+		vt_read_text("tests/scenarios/races/remove-without-drain.vfs");
+	char *off_text = without_bug(text);
+	struct scenario *s = parse("removal", off_text);
+	struct vfsim_explore_result r;
+	char *a, *b;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	sched_set_event_points(false);
+	CU_ASSERT_EQUAL(explore_runs(s, "pct:3", 300, &r), 0);
+	vfsim_explore_free(&r);
+	sched_set_event_points(true);
+	CU_ASSERT_EQUAL(explore_runs(s, "pct:3", 300, &r), 1);
+	CU_ASSERT(mainline_notify_race(r.failure));
+	a = explore_signature(r.failure);
+	b = explore_signature(r.min_failure);
+	CU_ASSERT_STRING_EQUAL(a, b);
+	CU_ASSERT_PTR_NOT_NULL(
+		r.trace && strstr(r.trace, "virtqueue_notify(): virtqueue"));
+	free(a);
+	free(b);
+	vfsim_explore_free(&r);
+	scenario_free(s);
+	free(text);
+	free(off_text);
 }
 
 /* Several jobs find it too, and an exhausted dfs says so. */
@@ -337,8 +499,9 @@ static void test_command(void)
 /*
  * No seed crashes the process: remove-without-drain frees the queues
  * under a done work still on its way to their lock (random:8 was a
- * segfault in wq_wait() following the freed lock's poisoned wait list);
- * now the lock in freed memory is a kasan.uaf report.
+ * segfault in wq_wait() following the freed lock's poisoned wait list;
+ * random:3 meets it since the event points); now the lock in freed
+ * memory is a kasan.uaf report.
  */
 static void test_no_seed_crashes(void)
 {
@@ -364,7 +527,7 @@ static void test_no_seed_crashes(void)
 		}
 		if (strstr(g.gl_pathv[i], "remove-without-drain")) {
 			struct vfsim_exec_opts o = { .format = VFSIM_TRACE_TEXT,
-						     .policy = "random:8" };
+						     .policy = "random:3" };
 			struct vfsim_result r;
 
 			CU_ASSERT_EQUAL(vfsim_exec(s, &o, &r), 1);
@@ -381,4 +544,7 @@ static void test_no_seed_crashes(void)
 VT_SUITE(cli_explore, NULL, NULL, VT_CASE(test_races_found_and_not_without_bug),
 	 VT_CASE(test_no_seed_crashes), VT_CASE(test_deterministic),
 	 VT_CASE(test_reuse_keeps_runs_identical),
-	 VT_CASE(test_jobs_and_exhaustion), VT_CASE(test_command));
+	 VT_CASE(test_jobs_and_exhaustion), VT_CASE(test_command),
+	 VT_CASE(test_reports_bounded),
+	 VT_CASE(test_reused_run_equals_fresh_process),
+	 VT_CASE(test_event_points_find_notify_race));

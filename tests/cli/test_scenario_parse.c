@@ -277,7 +277,7 @@ static void test_triggers(void)
 	CU_ASSERT_STRING_EQUAL(a[12].text, "note");
 	CU_ASSERT_EQUAL(tr[1].kind, SCN_TRIGGER_ON);
 	CU_ASSERT_EQUAL(tr[1].match.kind, SCN_MATCH_KIND);
-	CU_ASSERT_STRING_EQUAL(tr[1].match.ev_kind, "kick");
+	CU_ASSERT_STRING_EQUAL(tr[1].match.ev_kind, "vq.kick");
 	CU_ASSERT_STRING_EQUAL(tr[1].match.func, "virtio_fs_enqueue_req");
 	CU_ASSERT_EQUAL(tr[1].match.pos.col, 4);
 	CU_ASSERT_EQUAL(tr[2].match.kind, SCN_MATCH_TEXT);
@@ -294,7 +294,7 @@ static void test_run_program(void)
 
 	CU_ASSERT_EQUAL_FATAL(s->nr_run, 26);
 	CU_ASSERT_EQUAL(r[0].kind, SCN_RUN_UNTIL);
-	CU_ASSERT_STRING_EQUAL(r[0].match.ev_kind, "kick");
+	CU_ASSERT_STRING_EQUAL(r[0].match.ev_kind, "vq.kick");
 	CU_ASSERT_EQUAL(r[1].match.kind, SCN_MATCH_TEXT);
 	CU_ASSERT_EQUAL(r[2].kind, SCN_RUN_UNTIL_TIME);
 	CU_ASSERT_EQUAL(r[2].ns, 3000000000ull);

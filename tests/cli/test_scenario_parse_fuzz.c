@@ -57,7 +57,7 @@ static const char *const dict[] = {
 	"as h",
 	"expect ",
 	"run\n",
-	"on kick\n",
+	"on vq.kick\n",
 	"at 1s\n",
 	"ENOENT",
 	"requests.7.",

@@ -626,7 +626,12 @@ static bool park_race_once(const char *variant, const char *policy,
 		CU_ASSERT_EQUAL(c.ret, 0);
 	}
 	vt_umount();
-	CU_ASSERT_EQUAL(check_count(), 0);
+	/* v5's drain polls (drain-by-polling, as shipped): a drain that
+	 * waits returns late, on its timer (random:17 does) */
+	CU_ASSERT_EQUAL(check_count(),
+			strcmp(variant, "v5-2019") ?
+				0 :
+				check_count_kind("virtio_fs.drain_late"));
 	vt_teardown();
 	return stranded;
 }
@@ -654,15 +659,17 @@ static unsigned int run_park_race(const char *variant, unsigned int first,
 	return stranded;
 }
 
-/* Random schedules strand a request (seeds 17, 55, 134 and 174 of
- * 1..200 do); the recorded schedule strands it again when replayed. Slow
- * builds stop at the first seed that strands one. */
+/* Random schedules strand a request (seeds 421, 533 and 584 of 1..600
+ * do, since the preemption points after wake-ups, work items and
+ * interrupts; 17, 55, 134 and 174 of 1..200 before them); the recorded
+ * schedule strands it again when replayed. Slow builds stop at the first
+ * seed that strands one. */
 static void test_park_race_mainline(void)
 {
 	static char replay[16384];
 	unsigned int n;
 
-	n = run_park_race("mainline", 1, 200, vt_slow_build(), replay,
+	n = run_park_race("mainline", 1, 600, vt_slow_build(), replay,
 			  sizeof(replay));
 	fprintf(stderr, " [%u stranded] ", n);
 	CU_ASSERT_FATAL(n > 0);

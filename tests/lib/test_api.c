@@ -133,6 +133,11 @@ static void test_bad_tasks_and_files(void)
 	CU_ASSERT_EQUAL(vfsim_run_until_event(vm, "\"unterminated"),
 			VFSIM_REFUSED);
 	CU_ASSERT_EQUAL(vfsim_run_until_event(vm, NULL), VFSIM_REFUSED);
+	/* a misspelled kind names the one meant */
+	CU_ASSERT_EQUAL(vfsim_run_until_event(vm, "vq.kikc"), VFSIM_REFUSED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(vfsim_error(),
+				      "unknown event kind 'vq.kikc' (did you "
+				      "mean 'vq.kick'?)"));
 	CU_ASSERT_EQUAL(vfsim_mark(vm, NULL), -EINVAL);
 	/* the handle h was left open: the teardown releases it */
 	CU_ASSERT_EQUAL(vfsim_machine_free(vm), 0);
@@ -260,6 +265,34 @@ static void test_dead_device_stops(void)
 	CU_ASSERT_STRING_EQUAL(vfsim_stop_name(99), "unknown");
 	vfsim_unplug(vm);
 	vfsim_run(vm);
+	vfsim_machine_free(vm);
+}
+
+/* A bug that reports on every request: every report is counted, only the
+ * first 100 of the kind are stored (the rest would grow the process for as
+ * long as the bug keeps firing). */
+static void test_reports_capped(void)
+{
+	struct vfsim_config cfg = { .bugs = "forget-sends-list-head" };
+	struct vfsim *vm = vfsim_machine_new(&cfg);
+	struct vfsim_report rep;
+	struct vfsim_task *t;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(vm);
+	CU_ASSERT_EQUAL(vfsim_fs_file(vm, "/a", "a", 1), 0);
+	t = start(vm, "t",
+		  (const char *const[]){ "mount", "repeat 1000", "lookup /a",
+					 "forget /a", "end", NULL });
+	(void)t;
+	CU_ASSERT_EQUAL(vfsim_run(vm), VFSIM_DONE);
+	CU_ASSERT_EQUAL(vfsim_reports(vm, "dev.infoleak"), 1000);
+	CU_ASSERT_EQUAL(vfsim_reports_dropped(vm, "dev.infoleak"), 900);
+	CU_ASSERT_EQUAL(vfsim_reports_dropped(vm, NULL), 900);
+	CU_ASSERT_EQUAL(vfsim_reports_dropped(vm, "warn"), 0);
+	CU_ASSERT_EQUAL(vfsim_report(vm, 99, &rep), 0);
+	CU_ASSERT_STRING_EQUAL(rep.kind, "dev.infoleak");
+	CU_ASSERT_EQUAL(vfsim_report(vm, 100, &rep), -ERANGE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(vfsim_error(), "100 stored"));
 	vfsim_machine_free(vm);
 }
 
@@ -411,4 +444,4 @@ VT_SUITE(lib_api, NULL, NULL, VT_CASE(test_stop_states),
 	 VT_CASE(test_version), VT_CASE(test_bad_config),
 	 VT_CASE(test_one_machine), VT_CASE(test_bad_tasks_and_files),
 	 VT_CASE(test_observers_and_determinism),
-	 VT_CASE(test_dead_device_stops));
+	 VT_CASE(test_dead_device_stops), VT_CASE(test_reports_capped));

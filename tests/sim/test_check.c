@@ -65,6 +65,81 @@ static void test_reports(void)
 	CU_ASSERT_EQUAL(check_count(), 0);
 }
 
+/* A kind past its cap is counted, traced and echoed, but not stored. */
+static void test_reports_capped(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	for (int i = 0; i < 5000; i++)
+		check_report("x.loop", "retry %d", i);
+	check_report("x.other", "once");
+	CU_ASSERT_EQUAL(check_count(), 5001);
+	CU_ASSERT_EQUAL(check_kept(), CHECK_KEEP_PER_KIND + 1);
+	CU_ASSERT_EQUAL(check_count_kind("x.loop"), 5000);
+	CU_ASSERT_EQUAL(check_dropped("x.loop"), 5000 - CHECK_KEEP_PER_KIND);
+	CU_ASSERT_EQUAL(check_dropped(NULL), 5000 - CHECK_KEEP_PER_KIND);
+	CU_ASSERT_EQUAL(check_dropped("x.other"), 0);
+	CU_ASSERT_EQUAL(check_dropped("x.none"), 0);
+	CU_ASSERT_EQUAL(check_count_kind("x.none"), 0);
+	CU_ASSERT_EQUAL(check_find("x.other"), CHECK_KEEP_PER_KIND);
+	CU_ASSERT_STRING_EQUAL(check_at(CHECK_KEEP_PER_KIND - 1)->message,
+			       "retry 99");
+	CU_ASSERT_EQUAL(check_nr_kinds(), 2);
+	CU_ASSERT_STRING_EQUAL(check_kind_at(1)->kind, "x.other");
+	CU_ASSERT_PTR_NULL(check_kind_at(2));
+	/* every report is still an event of the trace */
+	CU_ASSERT_EQUAL(trace_count(), 5001);
+	f = open_memstream(&buf, &len);
+	check_print(f);
+	fclose(f);
+	CU_ASSERT_PTR_NOT_NULL(
+		strstr(buf, "BUG x.loop: 4900 more reports not kept"));
+	free(buf);
+	/* a smaller cap; a long message past the cap is traced whole */
+	check_clear();
+	check_set_keep_per_kind(2);
+	for (int i = 0; i < 4; i++)
+		check_report("x.long", "%0300d", i);
+	CU_ASSERT_EQUAL(check_kept(), 2);
+	CU_ASSERT_EQUAL(check_dropped("x.long"), 2);
+	{
+		char tmp[512];
+		const struct trace_event *ev = trace_event_at(trace_kept() - 1);
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(ev);
+		CU_ASSERT_EQUAL(strlen(trace_detail(ev, tmp, sizeof(tmp))),
+				300);
+	}
+	check_set_keep_per_kind(0);
+	check_clear();
+	CU_ASSERT_EQUAL(check_nr_kinds(), 0);
+	CU_ASSERT_EQUAL(check_dropped(NULL), 0);
+}
+
+static int seen_hook;
+
+static void count_hook(const char *kind, void *arg)
+{
+	(void)arg;
+	seen_hook += !strcmp(kind, "x.hook");
+}
+
+/* The hook sees every report, stored or not. */
+static void test_hook(void)
+{
+	check_set_keep_per_kind(1);
+	check_set_hook(count_hook, NULL);
+	check_report("x.hook", "a");
+	check_report("x.hook", "b");
+	check_set_hook(NULL, NULL);
+	check_report("x.hook", "c");
+	check_set_keep_per_kind(0);
+	CU_ASSERT_EQUAL(seen_hook, 2);
+	CU_ASSERT_EQUAL(check_count_kind("x.hook"), 3);
+}
+
 static int warn_twice(int v)
 {
 	return WARN_ON_ONCE(v > 1);
@@ -133,4 +208,5 @@ static void test_invariants(void)
 }
 
 VT_SUITE_EACH(sim_check, setup, teardown, VT_CASE(test_reports),
-	      VT_CASE(test_invariants), VT_CASE(test_warn_and_bug_on));
+	      VT_CASE(test_invariants), VT_CASE(test_warn_and_bug_on),
+	      VT_CASE(test_reports_capped), VT_CASE(test_hook));
