@@ -1025,11 +1025,15 @@ static void virtio_fs_request_complete(struct fuse_req *req,
 				       struct virtio_fs_vq *fsvq)
 {
 	struct virtio_fs *fs = fsvq->fs;
-	struct fuse_pqueue *fpq = &fsvq->fud->pq;
 	struct fuse_args *args = req->args;
+	struct fuse_pqueue *fpq;
 
+	/* vfsim's own check (see virtio_fs_fud_alive()); the kernel takes
+	 * &fsvq->fud->pq in the declaration, which would be a member access
+	 * through NULL here when a buggy variant freed fud */
 	if (!virtio_fs_fud_alive(fsvq, __func__))
 		return;
+	fpq = &fsvq->fud->pq;
 	if (virtio_fs_opt(fs, VIRTIO_FS_OPT_BOUNDED_DRAIN)) {
 		if (test_bit(FR_FINISHED, &req->flags)) {
 			TRACE(.kind = "virtio_fs.late_reply",

@@ -4,8 +4,10 @@
 # deps.sh PROFILE: make sure the tools a make target needs are installed.
 #
 #   test   CUnit, Valgrind, lcov, Doxygen, Graphviz, mscgen, python3, sparse,
-#          libedit (the console's line editing) (what
-#          `make test`, `make check`, `make coverage` and `make docs` use)
+#          libedit (the console's line editing), QEMU 7.2's C virtiofsd
+#          (/usr/lib/qemu/virtiofsd, package qemu-system-common: the
+#          library's back-end test) (what `make test`, `make check`,
+#          `make coverage` and `make docs` use)
 #   fuzz   the above plus clang and its libFuzzer runtime
 #   cross-ARCH  the above plus Debian's cross compiler for ARCH (arm64 or
 #          s390x), qemu-user, and CUnit for ARCH from Debian's multiarch
@@ -14,9 +16,8 @@
 #   kernel the above plus what make test-kernel and make test-fuse use:
 #          QEMU (x86 system emulator), busybox-static, kmod (depmod), cpio,
 #          util-linux's flock, fuse3 (fusermount3 for mounts without root)
-#   backends the test profile plus QEMU 7.2's C virtiofsd
-#          (/usr/lib/qemu/virtiofsd, package qemu-system-common), what
-#          make test-backends drives
+#   backends the test profile (virtiofsd is in it), what make
+#          test-backends drives
 #
 # Installs what is missing with apt-get when run as root; otherwise prints
 # one line naming the packages to install and fails.
@@ -41,6 +42,8 @@ need_cmd pkg-config pkg-config
 need_cmd python3 python3
 need_cmd sparse sparse
 need_file /usr/include/editline/readline.h libedit-dev
+# the library's back-end test drives QEMU's C virtiofsd (lib_api_ops)
+need_file /usr/lib/qemu/virtiofsd qemu-system-common
 
 if [ "$profile" = fuzz ]; then
 	need_cmd clang clang
@@ -54,10 +57,7 @@ if [ "$profile" = fuzz ]; then
 fi
 
 case $profile in
-test | fuzz) ;;
-backends)
-	need_file /usr/lib/qemu/virtiofsd qemu-system-common
-	;;
+test | fuzz | backends) ;;
 kernel)
 	need_cmd qemu-system-x86_64 qemu-system-x86
 	need_file /bin/busybox busybox-static

@@ -19,6 +19,7 @@
 
 #include <CUnit/Basic.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,6 +206,19 @@ static void run_child(const struct vt_suite *s)
 	exit(0);
 }
 
+/*
+ * Seconds a suite may take in a parallel run before it is killed and
+ * failed: VFSIM_TEST_TIMEOUT, by default 30 minutes (the slowest suite
+ * takes a few minutes under Valgrind or emulation).
+ */
+static unsigned int suite_timeout(void)
+{
+	const char *v = getenv("VFSIM_TEST_TIMEOUT");
+	unsigned long n = v && *v ? strtoul(v, NULL, 10) : 0;
+
+	return n ? (unsigned int)n : 30 * 60;
+}
+
 struct child {
 	const struct vt_suite *suite;
 	pid_t pid;
@@ -245,7 +259,11 @@ static void report_child(struct child *ch, struct counts *c)
 	printf("\n  (%s: %.1f s)\n", ch->suite->name,
 	       (double)(ch->end.tv_sec - ch->start.tv_sec) +
 		       (ch->end.tv_nsec - ch->start.tv_nsec) / 1e9);
-	if (WIFSIGNALED(ch->status)) {
+	if (WIFSIGNALED(ch->status) && WTERMSIG(ch->status) == SIGALRM) {
+		printf("\nSuite %s: timed out after %u s (VFSIM_TEST_TIMEOUT)\n",
+		       ch->suite->name, suite_timeout());
+		failed = true;
+	} else if (WIFSIGNALED(ch->status)) {
 		printf("\nSuite %s: killed by signal %d (%s)\n",
 		       ch->suite->name, WTERMSIG(ch->status),
 		       strsignal(WTERMSIG(ch->status)));
@@ -281,6 +299,8 @@ static bool start_child(struct child *ch)
 		return false;
 	}
 	if (ch->pid == 0) {
+		/* a suite that hangs ends as a failed suite, not the run */
+		alarm(suite_timeout());
 		dup2(fileno(ch->out), STDOUT_FILENO);
 		dup2(fileno(ch->out), STDERR_FILENO);
 		setvbuf(stdout, NULL, _IOLBF, BUFSIZ);

@@ -295,7 +295,7 @@ int vfsim_opf(struct vfsim_task *t, const char *fmt, ...)
  * handle, bad flags), and mixes freely with vfsim_op(): a handle opened
  * by vfsim_op_open() is usable in a vfsim_op() line and the other way
  * round. Handles are named as in the language (1..64 letters, digits,
- * '_', '.' or '-'). Paths are absolute, without empty components or a
+ * '_', '.' or '-', starting with a letter or '_'). Paths are absolute, without empty components or a
  * trailing '/'. The other operations (opendir, readdir, locks, DAX,
  * setattr, forget, yield, repeat) are vfsim_op() lines.
  *

@@ -275,6 +275,8 @@ const char *trace_fmt(const char *fmt, ...)
 static inline void copy_args_to(struct trace_args *k,
 				const struct trace_args *a)
 {
+	/* the cases below copy at most eight */
+	_Static_assert(TRACE_MAX_ARGS == 8, "copy_args_to() copies 8 args");
 	/* fmt, nargs and strs in one block (16 bytes: two moves) */
 	memcpy(k, a, offsetof(struct trace_args, arg));
 	/* a few words: copied in line, not by a call to memcpy() */

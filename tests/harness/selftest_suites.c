@@ -3,7 +3,7 @@
  * selftest_suites.c - suites for checking the test harness itself
  * (scripts/harness-selftest.sh links them with tests/harness.c): one that
  * passes, one whose assertion fails, one that crashes, one that exits in
- * the middle, one that skips. A parallel run must report each as what it
+ * the middle, one that skips, one that hangs. A parallel run must report each as what it
  * is, in order.
  */
 #include <signal.h>
@@ -32,6 +32,13 @@ static void test_exits(void)
 	exit(0);
 }
 
+static void test_hangs(void)
+{
+	/* the runner's timeout (VFSIM_TEST_TIMEOUT=1 in the self-test) */
+	for (;;)
+		pause();
+}
+
 static void test_sleeps(void)
 {
 	/* finishes after the suites that follow it: output stays in order */
@@ -54,5 +61,6 @@ VT_SUITE(self_b_passes, NULL, NULL, VT_CASE(test_passes));
 VT_SUITE(self_c_fails, NULL, NULL, VT_CASE(test_fails));
 VT_SUITE(self_d_crashes, NULL, NULL, VT_CASE(test_crashes));
 VT_SUITE(self_e_exits, NULL, NULL, VT_CASE(test_exits));
+VT_SUITE(self_g_hangs, NULL, NULL, VT_CASE(test_hangs));
 VT_SUITE(self_f_skips, NULL, NULL, VT_CASE(test_skips),
 	 VT_CASE(test_skips_ci_ok));

@@ -208,14 +208,21 @@ static void test_backends(void)
 	CU_ASSERT_PTR_NULL(vfsim_machine_new(
 		&(struct vfsim_config){ .backend = "spawn:vfsim" }));
 	CU_ASSERT_PTR_NOT_NULL(strstr(vfsim_error(), "VFSIM is not set"));
-	/* make test sets VFSIM to build/vfsim; CI installs virtiofsd
-	 * (scripts/deps.sh backends) and never runs without it */
+	/* make test sets VFSIM to build/vfsim and installs virtiofsd
+	 * (scripts/deps.sh); under CI a skip fails the test */
 	setenv("VFSIM", vfsim, 1);
 	backend_round("spawn:vfsim");
-	if (access("/usr/lib/qemu/virtiofsd", X_OK) && !getenv("CI")) {
+	if (access("/usr/lib/qemu/virtiofsd", X_OK)) {
 		vt_skip("/usr/lib/qemu/virtiofsd is not installed");
 		return;
 	}
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	/* vhost-user messages are in the machine's own byte order: a
+	 * big-endian build (s390x under qemu-user) cannot talk to the host's
+	 * little-endian virtiofsd, a pairing no real machine has */
+	vt_skip_ci_ok("the host's virtiofsd speaks vhost-user little-endian");
+	return;
+#endif
 	backend_round("spawn:virtiofsd");
 }
 
