@@ -20,6 +20,7 @@ static unsigned int owed_find(const struct guest_fs *gfs, u64 nodeid)
 {
 	unsigned int lo = 0, hi = gfs->nr_owed;
 
+	fp_touch(gfs);
 	while (lo < hi) {
 		unsigned int mid = lo + (hi - lo) / 2;
 
@@ -45,6 +46,7 @@ u64 guest_nlookup_total(const struct guest_fs *gfs)
 	u64 sum = 0;
 	unsigned int i;
 
+	fp_touch(gfs);
 	for (i = 0; i < gfs->nr_owed; i++)
 		sum += gfs->owed[i].nlookup;
 	return sum;
@@ -60,6 +62,7 @@ int guest_owe_lookup(struct guest_fs *gfs, u64 nodeid, u64 parent,
 {
 	unsigned int i = owed_find(gfs, nodeid);
 
+	fp_touch(gfs);
 	if (i < gfs->nr_owed && gfs->owed[i].nodeid == nodeid) {
 		gfs->owed[i].nlookup++;
 		return 0;
@@ -111,6 +114,7 @@ int guest_forget(struct guest_fs *gfs, u64 nodeid, u64 nlookup)
 	unsigned int i = owed_find(gfs, nodeid);
 	u64 dev;
 
+	fp_touch(gfs);
 	if (!nlookup)
 		return -EINVAL;
 	if (i >= gfs->nr_owed || gfs->owed[i].nodeid != nodeid)
@@ -135,6 +139,7 @@ int guest_forget(struct guest_fs *gfs, u64 nodeid, u64 nlookup)
 /* Like dropping the inode cache: evict every inode, FORGET each. */
 int guest_forget_all(struct guest_fs *gfs)
 {
+	fp_touch(gfs);
 	while (gfs->nr_owed) {
 		int err = guest_forget(gfs, gfs->owed[0].nodeid,
 				       gfs->owed[0].nlookup);

@@ -10,6 +10,7 @@
 
 #include "fuse_proto/fuse_msg.h"
 #include "sim/cli/exec_internal.h"
+#include "sim/kernel/footprint.h"
 #include "sim/trace/trace.h"
 
 const char *exec_errname(int err)
@@ -28,12 +29,27 @@ const char *exec_errname(int err)
 bool vfsim_match(const struct scn_match *m, const struct trace_event *ev)
 {
 	char line[1024];
+	bool hit;
 
-	if (m->kind == SCN_MATCH_KIND)
-		return ev->kind && !strcmp(ev->kind, m->ev_kind) &&
-		       (!m->func || (ev->func && !strcmp(ev->func, m->func)));
-	trace_format_text(ev, line, sizeof(line));
-	return strstr(line, m->text) != NULL;
+	if (m->kind == SCN_MATCH_KIND) {
+		hit = ev->kind && !strcmp(ev->kind, m->ev_kind) &&
+		      (!m->func || (ev->func && !strcmp(ev->func, m->func)));
+	} else {
+		trace_format_text(ev, line, sizeof(line));
+		hit = strstr(line, m->text) != NULL;
+	}
+	/* a trigger or `run until` that fires changes the run's course: the
+	 * step that emitted the event conflicts with every other */
+	if (hit)
+		fp_opaque();
+	return hit;
+}
+
+/* The run stops here: an unexpected report (stop_at_unexpected), or the
+ * explorer abandons it. */
+static bool exec_stopping(const struct exec *e)
+{
+	return e->stop_unexpected || (e->o->abandon && *e->o->abandon);
 }
 
 /* Before each step of a `run`: start due blocks, then say whether the
@@ -43,7 +59,7 @@ static bool stop_pred(void *arg)
 {
 	struct exec *e = arg;
 
-	if (e->stop_unexpected)
+	if (exec_stopping(e))
 		return true;
 	exec_fire_pending(e);
 	if (e->until_hit || (e->until_time && sched_now() >= e->until_time))
@@ -76,7 +92,7 @@ void exec_run_item(struct exec *e, const struct scn_run_item *it)
 	vfsim_session_start(ss);
 	e->ran = true;
 	if (it->kind == SCN_STEP) {
-		for (u64 i = 0; i < it->steps && !e->stop_unexpected; i++) {
+		for (u64 i = 0; i < it->steps && !exec_stopping(e); i++) {
 			st = vfsim_session_step(ss);
 			exec_note_status(e, st);
 			if (finished(st))
@@ -152,7 +168,7 @@ int vfsim_exec(const struct scenario *s, const struct vfsim_exec_opts *opts,
 		trace_set_keep(false);
 	if (ss->e.o->stop_at_unexpected)
 		check_set_hook(stop_hook, &ss->e);
-	for (size_t i = 0; i < s->nr_run && !ss->e.stop_unexpected; i++)
+	for (size_t i = 0; i < s->nr_run && !exec_stopping(&ss->e); i++)
 		vfsim_session_run_item(ss, &s->run[i]);
 	return vfsim_session_close(ss);
 }

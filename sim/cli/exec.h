@@ -148,6 +148,12 @@ struct vfsim_exec_opts {
 	 *  after that point are not evaluated; the teardown and the leak
 	 *  count still run. The explorer sets it. */
 	bool stop_at_unexpected;
+	/** stop the run at the next step boundary once this becomes true
+	 *  (NULL: never): an explorer abandoning a run whose rest it knows
+	 *  already (its partial-order reduction). As for
+	 *  @c stop_at_unexpected, later expectations are not evaluated and
+	 *  the teardown still runs; the result says nothing of the run. */
+	const bool *abandon;
 	/** room for this many tasks added after the session was opened
 	 *  (vfsim_session_add_task()); 0 for a scenario's own tasks only */
 	size_t task_room;

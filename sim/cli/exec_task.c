@@ -16,6 +16,7 @@
 
 #include "fuse_proto/fuse_msg.h"
 #include "sim/cli/exec_internal.h"
+#include "sim/kernel/footprint.h"
 #include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
@@ -505,7 +506,11 @@ static bool run_ops(struct exec_task *et, const struct scn_op *ops, size_t n,
 			continue;
 		}
 		et->cur = op->ordinal;
+		/* the scenario's tables (paths, mounts) are shared by its
+		 * tasks: a footprint object at each operation's ends */
+		fp_touch(et->e);
 		ret = run_op(et, op, iter, &why);
+		fp_touch(et->e);
 		if (why) {
 			/* A data mismatch fails the op as EIO would. */
 			ret = ret ? ret : -EIO;

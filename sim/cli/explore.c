@@ -13,7 +13,10 @@
 
 #include "sim/cli/backend.h"
 #include "sim/cli/explore_internal.h"
+#include "sim/kernel/footprint.h"
+#include "sim/kernel/sched.h"
 #include "sim/trace/host.h"
+#include "sim/trace/trace.h"
 
 double explore_wall(void)
 {
@@ -152,6 +155,82 @@ static unsigned pct_choose(struct explorer *X, struct task *const *runnable,
 	return pct_best(X, runnable, n);
 }
 
+static u64 xmix(u64 a, u64 b)
+{
+	u64 s = a ^ (b * 0x9e3779b97f4a7c15ULL);
+
+	return splitmix(&s);
+}
+
+/* The most states dfs's reduction keeps (9 bytes each); past it, states
+ * are still looked up but no more are stored (sound: fewer prunes). */
+#define XSTATES_MAX (1u << 22)
+
+/* Look @key up; true when it was reached before with at most @devs
+ * deviations. Otherwise remember @devs for it (a new key only when
+ * @store). */
+static bool xstates_visit(struct xstates *t, u64 key, size_t devs, bool store)
+{
+	size_t i;
+
+	if (2 * (t->nr + 1) > t->cap && t->nr < XSTATES_MAX) {
+		struct xstates big = { .cap = t->cap ? 2 * t->cap : 4096 };
+
+		big.key = host_calloc(big.cap, sizeof(u64));
+		big.devs = host_calloc(big.cap, 1);
+		for (size_t j = 0; j < t->cap; j++)
+			if (t->key[j])
+				xstates_visit(&big, t->key[j], t->devs[j],
+					      true);
+		free(t->key);
+		free(t->devs);
+		*t = big;
+	}
+	for (i = key & (t->cap - 1); t->key[i]; i = (i + 1) & (t->cap - 1)) {
+		if (t->key[i] != key)
+			continue;
+		if (t->devs[i] <= devs)
+			return true;
+		t->devs[i] = (u8)devs;
+		return false;
+	}
+	if (store && t->nr < XSTATES_MAX) {
+		t->key[i] = key;
+		t->devs[i] = (u8)devs;
+		t->nr++;
+	}
+	return false;
+}
+
+void xstates_free(struct xstates *t)
+{
+	free(t->key);
+	free(t->devs);
+	memset(t, 0, sizeof(*t));
+}
+
+/*
+ * dfs's reduction, at a decision past the replayed prefix: the state is
+ * the happens-before class of every step so far (fp_class()), the clock
+ * and the candidates in run-queue order. Two runs in the same state go on
+ * alike (the machine is deterministic), so when an earlier run reached it
+ * with no more deviations, everything below it within the bound was
+ * explored then (depth first: a subtree is done before any run outside
+ * it starts) and this run is abandoned. Only a run's own subtree is
+ * explored by one job of several, so a job stores states reached with no
+ * deviation only when it is alone.
+ */
+static bool xprune(struct explorer *X, struct task *const *runnable, unsigned n)
+{
+	u64 key = xmix(X->blind ? 0 : fp_class(), sched_now());
+
+	key = xmix(key, n);
+	for (unsigned k = 0; k < n; k++)
+		key = xmix(key, runnable[k]->id);
+	return xstates_visit(&X->states, key ? key : 1, X->devs,
+			     X->shareable || X->devs);
+}
+
 /* The scheduler's policy callback during an exploration. A prefix that
  * no longer fits the run (a shrunk list diverges) is clamped. */
 static unsigned explore_choose(void *arg, struct task *const *runnable,
@@ -161,13 +240,21 @@ static unsigned explore_choose(void *arg, struct task *const *runnable,
 	size_t i = X->rec.nr;
 	unsigned c = 0;
 
-	if (X->prefix && i < X->prefix->nr)
+	if (X->abandon)
+		return 0;
+	if (X->prefix && i < X->prefix->nr) {
 		c = X->prefix->v[i].c < n ? X->prefix->v[i].c : n - 1;
-	else if (X->mode == X_RANDOM)
+	} else if (X->prune && xprune(X, runnable, n)) {
+		X->abandon = true;
+		X->pruned_at = i;
+		return 0;
+	} else if (X->mode == X_RANDOM) {
 		c = (unsigned)(splitmix(&X->rng) % n);
-	else if (X->mode == X_PCT)
+	} else if (X->mode == X_PCT) {
 		c = pct_choose(X, runnable, n);
+	}
 	xlist_push(&X->rec, c, n);
+	X->devs += c != 0;
 	return c;
 }
 
@@ -195,6 +282,53 @@ char *explore_first_failure(const char *text)
 	return NULL;
 }
 
+static u64 str_hash(const char *s)
+{
+	u64 h = 0xcbf29ce484222325ULL;
+
+	for (; s && *s; s++)
+		h = (h ^ (u8)*s) * 0x100000001b3ULL;
+	return h;
+}
+
+/* dfs: every event but the scheduler's own decisions (sched.pick,
+ * sched.preempt: how many there are depends on the interleaving, not on
+ * what happened), summed, so that the order does not count. */
+static void outcome_event(const struct trace_event *ev, void *arg)
+{
+	struct explorer *X = arg;
+	u64 h;
+
+	if (ev->kind && !strncmp(ev->kind, "sched.", 6))
+		return;
+	h = xmix(str_hash(ev->kind), str_hash(ev->task));
+	h = xmix(h, str_hash(ev->func));
+	h = xmix(h, str_hash(ev->queue));
+	h = xmix(h, ev->time_ns);
+	h = xmix(h, (u64)(u32)ev->opcode << 32 | (u32)ev->head);
+	X->events_sum += xmix(h, ev->unique);
+}
+
+/* What a run came to, whatever its interleaving: a reduction that drops
+ * a class of schedules shows as an outcome the full search has and the
+ * reduced one lacks (tests/cli/test_explore.c). dfs adds the events that
+ * happened, in any order (outcome_event()). */
+static u64 outcome_hash(const struct explorer *X, const struct vfsim_result *r,
+			int status, const char *first)
+{
+	char *sig = explore_signature(first);
+	u64 h = xmix((u64)status, X->events_sum);
+
+	h = xmix(h, r->unexpected);
+	h = xmix(h, r->failed);
+	h = xmix(h, r->leaks);
+	h = xmix(h, (u64)r->limit << 1 | r->time_limit);
+	for (const char *p = sig; *p; p++)
+		h = xmix(h, (u8)*p);
+	free(sig);
+	return h;
+}
+
 int explore_replay(struct explorer *X, const struct xlist *prefix, char **diag,
 		   u64 *hash)
 {
@@ -205,20 +339,34 @@ int explore_replay(struct explorer *X, const struct xlist *prefix, char **diag,
 		.choose = explore_choose,
 		.choose_arg = X,
 		.stop_at_unexpected = true,
+		.abandon = &X->abandon,
 	};
 	struct vfsim_result r;
-	char *text = NULL;
+	char *text = NULL, *first;
 	size_t len = 0;
 	int status;
 
+	if (X->o->strategy == VFSIM_EXPLORE_DFS) {
+		o.on_event = outcome_event;
+		o.on_event_arg = X;
+	}
+	X->events_sum = 0;
 	X->rec.nr = 0;
+	X->devs = 0;
+	X->abandon = false;
 	X->nr_prio = 0;
 	X->prefix = prefix;
 	o.diag = open_memstream(&text, &len);
 	if (!o.diag)
 		host_oom(0);
+	if (X->prune)
+		fp_begin();
 	status = vfsim_exec(X->s, &o, &r);
+	if (X->prune)
+		fp_end();
 	fclose(o.diag);
+	first = status == 1 ? explore_first_failure(text) : NULL;
+	X->outcome = outcome_hash(X, &r, status, first);
 	/* decisions of the teardown are no part of the run */
 	if (X->rec.nr > nr_listed(r.choices))
 		X->rec.nr = nr_listed(r.choices);
@@ -228,9 +376,11 @@ int explore_replay(struct explorer *X, const struct xlist *prefix, char **diag,
 	if (status == 2)
 		snprintf(X->error, sizeof(X->error), "%s", r.error);
 	if (diag)
-		*diag = status == 1 ? explore_first_failure(text) : NULL;
-	if (diag && status == 1 && !*diag)
-		*diag = host_strdup("the run failed");
+		*diag = first	    ? first :
+			status == 1 ? host_strdup("the run failed") :
+				      NULL;
+	else
+		free(first);
 	vfsim_result_free(&r);
 	free(text);
 	X->prefix = NULL;
@@ -328,7 +478,8 @@ static bool budget_left(struct explorer *X, const struct xpart *p,
 
 	if (stop && *stop)
 		return false;
-	if (runs && p->runs >= runs)
+	/* an abandoned run cost a machine too */
+	if (runs && p->runs + p->pruned >= runs)
 		return false;
 	return !(X->o->seconds > 0 && explore_wall() - t0 >= X->o->seconds);
 }
@@ -356,6 +507,8 @@ void explore_part(struct explorer *X, unsigned job, unsigned jobs,
 	int st;
 
 	memset(p, 0, sizeof(*p));
+	X->prune = dfs && !X->o->no_prune;
+	X->shareable = jobs <= 1;
 	/* run 0: fifo (every job needs it to start a depth-first walk;
 	 * only job 0 counts it) */
 	X->mode = X_ZERO;
@@ -368,6 +521,7 @@ void explore_part(struct explorer *X, unsigned job, unsigned jobs,
 	if (job == 0) {
 		p->runs++;
 		xhashes_add(&p->seen, hash);
+		xhashes_add(&p->outcomes, X->outcome);
 		if (st == 1) {
 			note_failure(p, X, 0, diag, stop);
 			return;
@@ -382,6 +536,15 @@ void explore_part(struct explorer *X, unsigned job, unsigned jobs,
 			}
 			X->mode = X_ZERO;
 			st = explore_replay(X, &next, &diag, &hash);
+			if (X->abandon) {
+				/* the rest of this run, and every alternative
+				 * from the pruned decision on, were explored */
+				if (X->rec.nr > X->pruned_at)
+					X->rec.nr = X->pruned_at;
+				p->pruned++;
+				free(diag);
+				continue;
+			}
 		} else {
 			if (run % jobs != job)
 				continue;
@@ -390,12 +553,14 @@ void explore_part(struct explorer *X, unsigned job, unsigned jobs,
 		}
 		p->runs++;
 		xhashes_add(&p->seen, hash);
+		xhashes_add(&p->outcomes, X->outcome);
 		if (st == 1) {
 			note_failure(p, X, dfs ? p->runs - 1 : run, diag, stop);
 			break;
 		}
 		free(diag);
 	}
+	X->prune = false;
 	xlist_free(&next);
 }
 
@@ -403,6 +568,7 @@ void xpart_free(struct xpart *p)
 {
 	xlist_free(&p->found);
 	xhashes_free(&p->seen);
+	xhashes_free(&p->outcomes);
 	free(p->failure);
 	memset(p, 0, sizeof(*p));
 }
@@ -474,6 +640,8 @@ int vfsim_explore(const struct scenario *s, const struct vfsim_explore_opts *o,
 		explore_part(&X, 0, 1, NULL, &p);
 	r->seconds = explore_wall() - t0;
 	r->runs = p.runs;
+	r->pruned = p.pruned;
+	r->outcomes = p.outcomes.nr;
 	r->distinct = p.seen.nr;
 	r->exhausted = p.exhausted;
 	r->status = p.status;
@@ -489,6 +657,7 @@ int vfsim_explore(const struct scenario *s, const struct vfsim_explore_opts *o,
 	}
 	xpart_free(&p);
 	xlist_free(&X.rec);
+	xstates_free(&X.states);
 	free(X.prio);
 	return r->status;
 }

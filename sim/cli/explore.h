@@ -17,7 +17,12 @@
  *   found by one run with probability at least 1 / (n k^(DEPTH-1));
  * - `dfs:K`: every schedule with at most K deviations from fifo (a
  *   deviation is a choice other than 0: a preemption, or a pick other
- *   than the run queue's head), depth first, each exactly once.
+ *   than the run queue's head), depth first, each exactly once; a run
+ *   that reaches a state (the happens-before class of its steps,
+ *   sim/kernel/footprint.h, and the scheduler's run queue) an earlier
+ *   run reached with no more deviations is abandoned there, since
+ *   everything below it was explored (vfsim_explore_opts::no_prune
+ *   turns that off).
  * Run 0 of every strategy is the fifo schedule.
  *
  * A schedule fails when vfsim_exec() fails it: an expectation, a checker
@@ -61,6 +66,9 @@ struct vfsim_explore_opts {
 	const char *variant;
 	/** step limit of each run (0: vfsim_exec()'s default) */
 	uint64_t max_steps;
+	/** dfs: explore every schedule of the bound, without the
+	 *  partial-order reduction (docs/explore.md); for comparing */
+	bool no_prune;
 };
 
 /** @brief What an exploration found. Free with vfsim_explore_free(). */
@@ -68,8 +76,16 @@ struct vfsim_explore_result {
 	/** 0 nothing failed within the budget (or, dfs, at all), 1 a failing
 	 *  schedule was found, 2 the scenario could not run (error says why) */
 	int status;
-	bool exhausted;	    ///< dfs tried every schedule within its bound
-	uint64_t runs;	    ///< schedules explored (shrinking not counted)
+	bool exhausted; ///< dfs tried every schedule within its bound
+	uint64_t runs;	///< schedules explored (shrinking not counted)
+	/** dfs: runs abandoned where they reached a state an explored run
+	 *  had reached with no more deviations (not in @c runs) */
+	uint64_t pruned;
+	/** outcomes of the runs explored to their end: distinct hashes of
+	 *  (status, failure signature, trace length, unexpected reports,
+	 *  leaks), an interleaving-independent summary a reduction must
+	 *  keep */
+	uint64_t outcomes;
 	uint64_t distinct;  ///< distinct trace hashes among them
 	double seconds;	    ///< wall time the exploration took
 	uint64_t found_run; ///< the failing schedule's run number

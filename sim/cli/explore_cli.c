@@ -17,6 +17,7 @@ static const char explore_usage[] =
 	"usage: vfsim explore FILE [--strategy random|pct:DEPTH|dfs:PREEMPTIONS]\n"
 	"                          [--runs N] [--time SECONDS] [--jobs J]\n"
 	"                          [--seed S] [--out DIR] [--variant NAME]\n"
+	"                          [--no-prune]\n"
 	"\n"
 	"Run the scenario FILE under many schedules, in this process, until\n"
 	"one fails (an expectation, a checker report nobody expected, a\n"
@@ -29,7 +30,12 @@ static const char explore_usage[] =
 	"                  run drops below all others (DEPTH 1..64)\n"
 	"  dfs:PREEMPTIONS every schedule with at most PREEMPTIONS choices other\n"
 	"                  than fifo's (a preemption, or a pick other than the\n"
-	"                  run queue's head), depth first, each once (0..64)\n"
+	"                  run queue's head), depth first, each once (0..64);\n"
+	"                  a run that reaches a state an earlier run reached\n"
+	"                  with no more deviations is abandoned there (the\n"
+	"                  state: which steps ran, ordered only where they\n"
+	"                  touch a common lock, wait queue, ring or other\n"
+	"                  shared object, and the run queue; docs/explore.md)\n"
 	"\n"
 	"It prints the schedules explored per second and the distinct\n"
 	"interleavings (distinct trace hashes) among them. A failing schedule\n"
@@ -52,6 +58,8 @@ static const char explore_usage[] =
 	"                found.txt (the list as found) and trace.txt (the\n"
 	"                shrunk run's trace, then not printed)\n"
 	"  --variant V   driver variant, overriding the file's\n"
+	"  --no-prune    dfs: no partial-order reduction, every schedule of\n"
+	"                the bound is run to its end (to compare)\n"
 	"  --help        show this help and exit\n"
 	"\n"
 	"exit status: 0 nothing failed within the budget, 1 a failing schedule\n"
@@ -145,6 +153,17 @@ static void report(FILE *out, const char *file,
 		(unsigned long long)r->runs, r->seconds,
 		r->seconds > 0 ? (double)r->runs / r->seconds : 0.0,
 		(unsigned long long)r->distinct);
+	if (o->strategy == VFSIM_EXPLORE_DFS && !o->no_prune)
+		fprintf(out,
+			"partial-order reduction: %llu runs abandoned at a "
+			"state an explored run reached with no more "
+			"deviations (--no-prune runs them)\n",
+			(unsigned long long)r->pruned);
+	if (o->strategy == VFSIM_EXPLORE_DFS)
+		fprintf(out,
+			"%llu distinct outcomes (status, failure, trace "
+			"length, reports, leaks)\n",
+			(unsigned long long)r->outcomes);
 	if (r->status == 0) {
 		fprintf(out, "%s\n",
 			r->exhausted ? "no failing schedule: every schedule "
@@ -202,6 +221,10 @@ int vfsim_cmd_explore(int argc, char **argv, FILE *out, FILE *err)
 						 "unexpected '%s'",
 						 a);
 			file = a;
+			continue;
+		}
+		if (!strcmp(a, "--no-prune")) {
+			o.no_prune = true;
 			continue;
 		}
 		if (strcmp(a, "--strategy") && strcmp(a, "--runs") &&
@@ -271,6 +294,9 @@ int vfsim_cmd_explore(int argc, char **argv, FILE *out, FILE *err)
 		return usage_err(err, "%s",
 				 "explore: missing scenario FILE (see vfsim "
 				 "explore --help)");
+	if (o.no_prune && o.strategy != VFSIM_EXPLORE_DFS)
+		return usage_err(err, "%s",
+				 "--no-prune applies to --strategy dfs:K only");
 	if (!runs_given && !(o.seconds > 0))
 		o.runs = 1000;
 	if (scenario_parse_file(file, &s, &perr)) {

@@ -38,16 +38,27 @@ struct xhashes {
 	size_t cap; ///< slots (a power of two)
 };
 
+/** @brief dfs's reduction: the states reached, each with the fewest
+ *  deviations it was reached with (open addressing on the key, 0 free). */
+struct xstates {
+	u64 *key;   ///< the state's key (0: free slot)
+	u8 *devs;   ///< the fewest deviations it was reached with
+	size_t nr;  ///< keys stored
+	size_t cap; ///< slots (a power of two)
+};
+
 /** @brief What one part of an exploration (a job) did. */
 struct xpart {
-	int status;	     ///< 0, 1 found, 2 error
-	bool exhausted;	     ///< dfs: every schedule in the bound tried
-	u64 runs;	     ///< schedules run
-	u64 found_run;	     ///< the failing run's number
-	u64 seed;	     ///< its seed (random, pct)
-	struct xlist found;  ///< the failing run's decisions
-	char *failure;	     ///< its first diagnostic line (or the error)
-	struct xhashes seen; ///< trace hashes
+	int status;		 ///< 0, 1 found, 2 error
+	bool exhausted;		 ///< dfs: every schedule in the bound tried
+	u64 runs;		 ///< schedules run to their end
+	u64 pruned;		 ///< dfs: runs abandoned by the reduction
+	struct xhashes outcomes; ///< outcome fingerprints of the runs
+	u64 found_run;		 ///< the failing run's number
+	u64 seed;		 ///< its seed (random, pct)
+	struct xlist found;	 ///< the failing run's decisions
+	char *failure;		 ///< its first diagnostic line (or the error)
+	struct xhashes seen;	 ///< trace hashes
 };
 
 /** @brief pct: a task's priority. */
@@ -70,7 +81,19 @@ struct explorer {
 	u64 change[64];		    ///< pct: the change points
 	unsigned nr_change;	    ///< pct: how many
 	u64 most_decisions;	    ///< the longest run so far (pct's k)
-	char error[512];	    ///< why the scenario could not run
+	bool prune;		    ///< dfs's reduction is on for this run
+	bool shareable;		    ///< store states reached without deviation
+	/** tests only: key states by the clock and run queue alone, without
+	 *  the footprints' class, an unsound reduction the tests show they
+	 *  catch (tests/cli/test_explore.c) */
+	bool blind;
+	bool abandon;	       ///< the run is to stop (pruned)
+	size_t pruned_at;      ///< the decision where it was
+	size_t devs;	       ///< deviations among rec's decisions
+	struct xstates states; ///< dfs: the states reached
+	u64 outcome;	       ///< the last run's outcome fingerprint
+	u64 events_sum;	       ///< dfs: its events, in any order
+	char error[512];       ///< why the scenario could not run
 };
 
 void xlist_push(struct xlist *l, u32 c, u32 n);
@@ -80,6 +103,7 @@ size_t xlist_deviations(const struct xlist *l);
 char *xlist_format(const struct xlist *l);
 
 bool xhashes_add(struct xhashes *h, u64 hash);
+void xstates_free(struct xstates *t);
 void xhashes_free(struct xhashes *h);
 
 /* Run the scenario once: fifo after @prefix (NULL: none); @diag gets the

@@ -16,12 +16,13 @@
 #include "sim/cli/explore_internal.h"
 #include "sim/trace/host.h"
 
-/* What a job sends first; its hashes, decisions and failure line follow. */
+/* What a job sends first; its trace hashes, outcome hashes, decisions
+ * and failure line follow. */
 struct job_head {
 	int status;
 	int exhausted;
-	u64 runs, found_run, seed;
-	u64 nr_hashes, nr_found, failure_len;
+	u64 runs, pruned, found_run, seed;
+	u64 nr_hashes, nr_outcomes, nr_found, failure_len;
 };
 
 /* All of @len bytes through @fd, written (@out) or read; -1 on an error
@@ -53,28 +54,51 @@ static int get(int fd, void *buf, size_t len)
 	return xfer(fd, buf, len, false);
 }
 
+static int put_hashes(int fd, const struct xhashes *set)
+{
+	u64 *hashes = host_calloc(set->nr + 1, sizeof(u64));
+	size_t n = 0;
+	int ret;
+
+	for (size_t i = 0; i < set->cap; i++)
+		if (set->slot[i])
+			hashes[n++] = set->slot[i];
+	ret = put(fd, hashes, n * sizeof(u64));
+	free(hashes);
+	return ret;
+}
+
+static int get_hashes(int fd, u64 nr, struct xhashes *set)
+{
+	u64 hash;
+
+	for (u64 i = 0; i < nr; i++) {
+		if (get(fd, &hash, sizeof(hash)))
+			return -1;
+		xhashes_add(set, hash);
+	}
+	return 0;
+}
+
 static void job_send(int fd, const struct xpart *p)
 {
 	struct job_head h = { .status = p->status,
 			      .exhausted = p->exhausted,
 			      .runs = p->runs,
+			      .pruned = p->pruned,
 			      .found_run = p->found_run,
 			      .seed = p->seed,
 			      .nr_hashes = p->seen.nr,
+			      .nr_outcomes = p->outcomes.nr,
 			      .nr_found = p->found.nr,
 			      .failure_len = p->failure ? strlen(p->failure) :
 							  0 };
-	u64 *hashes = host_calloc(p->seen.nr + 1, sizeof(u64));
-	size_t n = 0;
 
-	for (size_t i = 0; i < p->seen.cap; i++)
-		if (p->seen.slot[i])
-			hashes[n++] = p->seen.slot[i];
-	if (put(fd, &h, sizeof(h)) || put(fd, hashes, n * sizeof(u64)) ||
+	if (put(fd, &h, sizeof(h)) || put_hashes(fd, &p->seen) ||
+	    put_hashes(fd, &p->outcomes) ||
 	    put(fd, p->found.v, p->found.nr * sizeof(*p->found.v)) ||
 	    put(fd, p->failure ? p->failure : "", h.failure_len))
 		_exit(3);
-	free(hashes);
 }
 
 /* Read job output into @p (merging runs and hashes); -1 when the job
@@ -82,16 +106,14 @@ static void job_send(int fd, const struct xpart *p)
 static int job_receive(int fd, struct xpart *p, struct xpart *mine)
 {
 	struct job_head h;
-	u64 hash;
 
 	if (get(fd, &h, sizeof(h)))
 		return -1;
 	p->runs += h.runs;
-	for (u64 i = 0; i < h.nr_hashes; i++) {
-		if (get(fd, &hash, sizeof(hash)))
-			return -1;
-		xhashes_add(&p->seen, hash);
-	}
+	p->pruned += h.pruned;
+	if (get_hashes(fd, h.nr_hashes, &p->seen) ||
+	    get_hashes(fd, h.nr_outcomes, &p->outcomes))
+		return -1;
 	memset(mine, 0, sizeof(*mine));
 	mine->status = h.status;
 	mine->exhausted = h.exhausted;

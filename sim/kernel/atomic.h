@@ -12,6 +12,8 @@
 #ifndef VFSIM_SIM_KERNEL_ATOMIC_H
 #define VFSIM_SIM_KERNEL_ATOMIC_H
 
+#include "sim/kernel/footprint.h"
+
 #include "sim/kernel/types.h"
 
 /** @brief A 32-bit atomic counter. */
@@ -31,9 +33,17 @@ typedef struct {
 	}
 
 /** @brief READ_ONCE(): a single, non-elided read. */
-#define READ_ONCE(x) (*(const volatile __typeof__(x) *)&(x))
+#define READ_ONCE(x)                                  \
+	(*({                                          \
+		fp_touch(&(x));                       \
+		(const volatile __typeof__(x) *)&(x); \
+	}))
 /** @brief WRITE_ONCE(): a single, non-elided write. */
-#define WRITE_ONCE(x, v) (*(volatile __typeof__(x) *)&(x) = (v))
+#define WRITE_ONCE(x, v)                        \
+	(*({                                    \
+		fp_touch(&(x));                 \
+		(volatile __typeof__(x) *)&(x); \
+	}) = (v))
 
 /** @brief Compiler barrier. */
 #define barrier() __asm__ __volatile__("" ::: "memory")
@@ -61,72 +71,84 @@ typedef struct {
 /** @brief atomic_read(). */
 static inline int atomic_read(const atomic_t *v)
 {
+	fp_touch(v);
 	return READ_ONCE(v->counter);
 }
 
 /** @brief atomic_set(). */
 static inline void atomic_set(atomic_t *v, int i)
 {
+	fp_touch(v);
 	WRITE_ONCE(v->counter, i);
 }
 
 /** @brief atomic_add(). */
 static inline void atomic_add(int i, atomic_t *v)
 {
+	fp_touch(v);
 	v->counter += i;
 }
 
 /** @brief atomic_sub(). */
 static inline void atomic_sub(int i, atomic_t *v)
 {
+	fp_touch(v);
 	v->counter -= i;
 }
 
 /** @brief atomic_inc(). */
 static inline void atomic_inc(atomic_t *v)
 {
+	fp_touch(v);
 	v->counter++;
 }
 
 /** @brief atomic_dec(). */
 static inline void atomic_dec(atomic_t *v)
 {
+	fp_touch(v);
 	v->counter--;
 }
 
 /** @brief atomic_add_return(): add and return the new value. */
 static inline int atomic_add_return(int i, atomic_t *v)
 {
+	fp_touch(v);
 	return v->counter += i;
 }
 
 /** @brief atomic_sub_return(): subtract and return the new value. */
 static inline int atomic_sub_return(int i, atomic_t *v)
 {
+	fp_touch(v);
 	return v->counter -= i;
 }
 
 /** @brief atomic_inc_return(). */
 static inline int atomic_inc_return(atomic_t *v)
 {
+	fp_touch(v);
 	return ++v->counter;
 }
 
 /** @brief atomic_dec_return(). */
 static inline int atomic_dec_return(atomic_t *v)
 {
+	fp_touch(v);
 	return --v->counter;
 }
 
 /** @brief atomic_dec_and_test(): decrement; true when it reached 0. */
 static inline bool atomic_dec_and_test(atomic_t *v)
 {
+	fp_touch(v);
 	return --v->counter == 0;
 }
 
 /** @brief atomic_sub_and_test(): subtract; true when it reached 0. */
 static inline bool atomic_sub_and_test(int i, atomic_t *v)
 {
+	fp_touch(v);
 	return (v->counter -= i) == 0;
 }
 
@@ -134,6 +156,7 @@ static inline bool atomic_sub_and_test(int i, atomic_t *v)
  *  the value found. */
 static inline int atomic_cmpxchg(atomic_t *v, int old, int new)
 {
+	fp_touch(v);
 	int cur = v->counter;
 
 	if (cur == old)
@@ -144,6 +167,7 @@ static inline int atomic_cmpxchg(atomic_t *v, int old, int new)
 /** @brief atomic_xchg(): set and return the previous value. */
 static inline int atomic_xchg(atomic_t *v, int new)
 {
+	fp_touch(v);
 	int cur = v->counter;
 
 	v->counter = new;
@@ -153,54 +177,63 @@ static inline int atomic_xchg(atomic_t *v, int new)
 /** @brief atomic64_read(). */
 static inline s64 atomic64_read(const atomic64_t *v)
 {
+	fp_touch(v);
 	return READ_ONCE(v->counter);
 }
 
 /** @brief atomic64_set(). */
 static inline void atomic64_set(atomic64_t *v, s64 i)
 {
+	fp_touch(v);
 	WRITE_ONCE(v->counter, i);
 }
 
 /** @brief atomic64_add(). */
 static inline void atomic64_add(s64 i, atomic64_t *v)
 {
+	fp_touch(v);
 	v->counter += i;
 }
 
 /** @brief atomic64_sub(). */
 static inline void atomic64_sub(s64 i, atomic64_t *v)
 {
+	fp_touch(v);
 	v->counter -= i;
 }
 
 /** @brief atomic64_inc(). */
 static inline void atomic64_inc(atomic64_t *v)
 {
+	fp_touch(v);
 	v->counter++;
 }
 
 /** @brief atomic64_dec(). */
 static inline void atomic64_dec(atomic64_t *v)
 {
+	fp_touch(v);
 	v->counter--;
 }
 
 /** @brief atomic64_inc_return(). */
 static inline s64 atomic64_inc_return(atomic64_t *v)
 {
+	fp_touch(v);
 	return ++v->counter;
 }
 
 /** @brief atomic64_add_return(). */
 static inline s64 atomic64_add_return(s64 i, atomic64_t *v)
 {
+	fp_touch(v);
 	return v->counter += i;
 }
 
 /** @brief atomic64_dec_and_test(). */
 static inline bool atomic64_dec_and_test(atomic64_t *v)
 {
+	fp_touch(v);
 	return --v->counter == 0;
 }
 

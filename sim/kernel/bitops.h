@@ -12,6 +12,8 @@
 #ifndef VFSIM_SIM_KERNEL_BITOPS_H
 #define VFSIM_SIM_KERNEL_BITOPS_H
 
+#include "sim/kernel/footprint.h"
+
 #include <limits.h>
 #include <stdbool.h>
 
@@ -27,24 +29,28 @@
 /** @brief Set bit @p nr of the bitmap at @p addr. */
 static inline void set_bit(unsigned int nr, unsigned long *addr)
 {
+	fp_touch(&addr[BIT_WORD(nr)]);
 	addr[BIT_WORD(nr)] |= BIT_MASK(nr);
 }
 
 /** @brief Clear bit @p nr of the bitmap at @p addr. */
 static inline void clear_bit(unsigned int nr, unsigned long *addr)
 {
+	fp_touch(&addr[BIT_WORD(nr)]);
 	addr[BIT_WORD(nr)] &= ~BIT_MASK(nr);
 }
 
 /** @brief True when bit @p nr of the bitmap at @p addr is set. */
 static inline bool test_bit(unsigned int nr, const unsigned long *addr)
 {
+	fp_touch(&addr[BIT_WORD(nr)]);
 	return addr[BIT_WORD(nr)] & BIT_MASK(nr);
 }
 
 /** @brief Set bit @p nr and return whether it was already set. */
 static inline bool test_and_set_bit(unsigned int nr, unsigned long *addr)
 {
+	fp_touch(&addr[BIT_WORD(nr)]);
 	bool old = test_bit(nr, addr);
 
 	set_bit(nr, addr);
@@ -54,6 +60,7 @@ static inline bool test_and_set_bit(unsigned int nr, unsigned long *addr)
 /** @brief Clear bit @p nr and return whether it was set. */
 static inline bool test_and_clear_bit(unsigned int nr, unsigned long *addr)
 {
+	fp_touch(&addr[BIT_WORD(nr)]);
 	bool old = test_bit(nr, addr);
 
 	clear_bit(nr, addr);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "sim/kernel/check.h"
+#include "sim/kernel/footprint.h"
 #include "sim/kernel/sched.h"
 #include "sim/trace/host.h"
 #include "sim/trace/trace.h"
@@ -67,6 +68,8 @@ void check_report(const char *kind, const char *fmt, ...)
 	int len;
 
 	assert(kind && fmt);
+	/* which report comes first decides how an exploring run fails */
+	fp_opaque();
 	k = kind_slot(kind, true);
 	k->filed++;
 	nr_filed++;

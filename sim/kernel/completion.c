@@ -6,6 +6,7 @@
 
 #include "sim/kernel/check.h"
 #include "sim/kernel/completion.h"
+#include "sim/kernel/footprint.h"
 
 void __init_completion(struct completion *x, const char *name)
 {
@@ -15,6 +16,7 @@ void __init_completion(struct completion *x, const char *name)
 
 void complete(struct completion *x)
 {
+	fp_touch(x);
 	if (x->done != UINT_MAX)
 		x->done++;
 	__wake_up(&x->wait, 1);
@@ -22,18 +24,21 @@ void complete(struct completion *x)
 
 void complete_all(struct completion *x)
 {
+	fp_touch(x);
 	x->done = UINT_MAX;
 	__wake_up(&x->wait, 0);
 }
 
 static void consume(struct completion *x)
 {
+	fp_touch(x);
 	if (x->done != UINT_MAX)
 		x->done--;
 }
 
 bool try_wait_for_completion(struct completion *x)
 {
+	fp_touch(x);
 	if (!x->done)
 		return false;
 	consume(x);

@@ -9,6 +9,7 @@
 
 #include "fuse_proto/fuse_msg.h"
 #include "sim/kernel/fault.h"
+#include "sim/kernel/footprint.h"
 #include "sim/kernel/sched.h"
 #include "sim/trace/trace.h"
 
@@ -518,6 +519,8 @@ bool fault_hit_arg_id(int point, const char *site, const char *sub,
 	F.hits[point]++;
 	if (likely(!F.nr_rules_of[point]))
 		return false;
+	/* a rule counts its hits: their order decides which one fires */
+	fp_touch(&F.nr_rules_of[point]);
 	return hit_ruled(point, site, sub, arg);
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "sim/kernel/check.h"
+#include "sim/kernel/footprint.h"
 #include "sim/kernel/mutex.h"
 #include "sim/kernel/slab.h"
 #include "sim/kernel/spinlock.h"
@@ -119,6 +120,7 @@ void spin_lock(spinlock_t *lock)
 		 * before the poisoned bool is) */
 		if (unlikely(lock_freed(lock, sizeof(*lock), "spin_lock")))
 			return;
+		fp_touch(lock);
 		if (!lock->locked)
 			break;
 		if (wq_wait(&lock->wait, "spinlock", 0) == -EDEADLK) {
@@ -134,6 +136,7 @@ void spin_lock(spinlock_t *lock)
 
 int spin_trylock(spinlock_t *lock)
 {
+	fp_touch(lock);
 	if (lock->locked)
 		return 0;
 	spin_acquired(lock);
@@ -144,6 +147,7 @@ void spin_unlock(spinlock_t *lock)
 {
 	if (unlikely(lock_freed(lock, sizeof(*lock), "spin_unlock")))
 		return;
+	fp_touch(lock);
 	if (!lock->locked) {
 		check_report("spin.unlock_unlocked",
 			     "BUG: spin_unlock(%s) by task %s: not locked",
@@ -185,6 +189,7 @@ void mutex_lock(struct mutex *m)
 	for (;;) {
 		if (unlikely(lock_freed(m, sizeof(*m), "mutex_lock")))
 			return;
+		fp_touch(m);
 		if (!m->locked)
 			break;
 		if (wq_wait(&m->wait, "mutex", 0) == -EDEADLK) {
@@ -201,6 +206,7 @@ void mutex_lock(struct mutex *m)
 
 int mutex_trylock(struct mutex *m)
 {
+	fp_touch(m);
 	if (m->locked)
 		return 0;
 	m->locked = true;
@@ -212,6 +218,7 @@ void mutex_unlock(struct mutex *m)
 {
 	if (unlikely(lock_freed(m, sizeof(*m), "mutex_unlock")))
 		return;
+	fp_touch(m);
 	if (!m->locked) {
 		check_report("mutex.unlock_unlocked",
 			     "BUG: mutex_unlock(%s) by task %s: not locked",

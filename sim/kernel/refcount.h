@@ -11,6 +11,8 @@
 #ifndef VFSIM_SIM_KERNEL_REFCOUNT_H
 #define VFSIM_SIM_KERNEL_REFCOUNT_H
 
+#include "sim/kernel/footprint.h"
+
 #include <stdbool.h>
 
 /** @brief A reference count (kernel: refcount_t). */
@@ -30,12 +32,14 @@ typedef struct {
 /** @brief Set the count (initialisation). */
 static inline void refcount_set(refcount_t *r, int n)
 {
+	fp_touch(r);
 	r->refs = n;
 }
 
 /** @brief Read the count. */
 static inline int refcount_read(const refcount_t *r)
 {
+	fp_touch(r);
 	return r->refs;
 }
 
@@ -45,6 +49,7 @@ void refcount_warn_saturate(refcount_t *r, const char *what);
 /** @brief Take a reference; taking one on a zero count is reported. */
 static inline void refcount_inc(refcount_t *r)
 {
+	fp_touch(r);
 	if (r->refs <= 0) {
 		refcount_warn_saturate(r, "increment on 0; use-after-free");
 		return;
@@ -58,6 +63,7 @@ static inline void refcount_inc(refcount_t *r)
  */
 static inline bool refcount_dec_and_test(refcount_t *r)
 {
+	fp_touch(r);
 	if (r->refs <= 0) {
 		refcount_warn_saturate(r, "decrement hit 0; leaking memory");
 		return false;

@@ -28,6 +28,7 @@
 
 #include "sim/kernel/check.h"
 #include "sim/kernel/delay.h"
+#include "sim/kernel/footprint.h"
 #include "sim/kernel/sched.h"
 #include "sim/trace/host.h"
 #include "sim/trace/trace.h"
@@ -254,6 +255,7 @@ void sim_timer_arm(struct sim_timer *timer, u64 expires,
 	struct list_head *pos;
 
 	assert(S.ready && !timer->armed);
+	fp_touch(&S.timers);
 	timer->expires = expires;
 	timer->fn = fn;
 	timer->seq = ++S.timer_seq;
@@ -270,6 +272,7 @@ void sim_timer_arm(struct sim_timer *timer, u64 expires,
 
 bool sim_timer_cancel_armed(struct sim_timer *timer)
 {
+	fp_touch(&S.timers);
 	list_del(&timer->node);
 	timer->armed = false;
 	S.nr_timers--;
@@ -297,6 +300,8 @@ static void fire_timers(void)
 
 	/* A real clock may have carried the virtual one past the expiry. */
 	assert(t->expires >= S.now || S.clock);
+	/* the clock moves and timer functions run outside tasks */
+	fp_opaque();
 	if (t->expires > S.now)
 		S.now = t->expires;
 	while (!list_empty(&S.timers)) {
@@ -430,6 +435,7 @@ static void task_entry(void *arg)
 	TRACE(.kind = "task.start",
 	      .args = TRACE_FMT("%s cpu%d", task_kind_name(t->kind), t->cpu));
 	t->result = t->fn(t->arg);
+	fp_touch(t);
 	if (t->spin_held) {
 		char held[160];
 
@@ -462,6 +468,7 @@ struct task *task_spawn_flags(int (*fn)(void *arg), void *arg, const char *name,
 	t->fn = fn;
 	t->arg = arg;
 	t->id = ++S.next_id;
+	t->fp_chain = fp_spawn(t->id);
 	t->flags = flags;
 	t->kind = (u8)kind;
 	t->cpu = (s16)((unsigned)(cpu < 0 ? 0 : cpu) % S.nr_cpus);
@@ -781,6 +788,7 @@ void sched_yield(void)
 
 	if (!t)
 		return;
+	fp_point();
 	list_add_tail(&t->run_node, &S.runq);
 	S.nr_runnable++;
 	switch_away(t);
@@ -791,6 +799,7 @@ void sched_preempt_point(void)
 	struct task *t = current;
 	unsigned c;
 
+	fp_point();
 	if (!t || !S.nr_runnable)
 		return;
 	c = sched_policy_preempt(t, &S.runq, S.nr_runnable + 1);
@@ -841,6 +850,7 @@ int sched_block(const char *what, const char *name, u64 timeout_ns)
 		return st == SCHED_STEPPED || st == SCHED_TIMER ? 0 : -EDEADLK;
 	}
 	assert(t->state == TASK_RUNNABLE);
+	fp_touch(t);
 	t->state = TASK_BLOCKED;
 	t->wait_what = what;
 	t->wait_name = name;
@@ -856,6 +866,7 @@ int sched_block(const char *what, const char *name, u64 timeout_ns)
 
 void sched_wake(struct task *t)
 {
+	fp_touch(t);
 	if (t->state != TASK_BLOCKED)
 		return;
 	t->state = TASK_RUNNABLE;

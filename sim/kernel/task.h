@@ -91,13 +91,14 @@ struct task {
 	const char *wait_name;	   /**< name of that object */
 	void *fake_stack;	   /**< ASan fiber bookkeeping */
 	u32 id;			   /**< spawn order, from 1 */
-	u32 flags;		   /**< TASK_F_* */
-	s32 result;		   /**< return value once dead */
-	s16 cpu;		   /**< simulated CPU number */
-	u8 kind;		   /**< enum task_kind */
-	u8 state;		   /**< enum task_state */
-	u16 spin_held;		   /**< spinlocks held right now */
-	bool timed_out;		   /**< last timed wait ended by its timer */
+	u64 fp_chain;  /**< its last footprint event (sim/kernel/footprint.h) */
+	u32 flags;     /**< TASK_F_* */
+	s32 result;    /**< return value once dead */
+	s16 cpu;       /**< simulated CPU number */
+	u8 kind;       /**< enum task_kind */
+	u8 state;      /**< enum task_state */
+	u16 spin_held; /**< spinlocks held right now */
+	bool timed_out;	 /**< last timed wait ended by its timer */
 	bool woken;	 /**< a wake-up arrived during the last wait */
 	u32 valgrind_id; /**< Valgrind stack registration */
 	/** the spinlocks held, in the order taken (the first TASK_HELD_LOCKS

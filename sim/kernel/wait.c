@@ -5,6 +5,7 @@
 #include <assert.h>
 #include <errno.h>
 
+#include "sim/kernel/footprint.h"
 #include "sim/kernel/wait.h"
 
 void __init_waitqueue_head(wait_queue_head_t *wq, const char *name)
@@ -21,8 +22,10 @@ int wq_wait(wait_queue_head_t *wq, const char *what, u64 timeout_ns)
 
 	if (!current)
 		return sched_block(what, wq->name, timeout_ns);
+	fp_touch(wq);
 	list_add_tail(&wait.entry, &wq->head);
 	ret = sched_block(what, wq->name, timeout_ns);
+	fp_touch(wq);
 	if (wait.entry.next != &wait.entry)
 		list_del_init(&wait.entry);
 	return ret;
@@ -32,6 +35,7 @@ unsigned __wake_up_common(wait_queue_head_t *wq, unsigned nr)
 {
 	unsigned n = 0;
 
+	fp_touch(wq);
 	while (!list_empty(&wq->head) && (!nr || n < nr)) {
 		struct wait_queue_entry *w = list_first_entry(
 			&wq->head, struct wait_queue_entry, entry);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "sim/kernel/check.h"
+#include "sim/kernel/footprint.h"
 #include "sim/kernel/sched.h"
 #include "sim/trace/trace.h"
 #include "sim/kernel/wait.h"
@@ -35,6 +36,7 @@ static struct {
 
 bool work_running(const struct work_struct *w)
 {
+	fp_touch(&W);
 	for (unsigned i = 0; i < W.nr; i++)
 		if (W.workers[i].running == w)
 			return true;
@@ -43,6 +45,7 @@ bool work_running(const struct work_struct *w)
 
 static bool queued(const struct work_struct *w)
 {
+	fp_touch(&W);
 	return w->entry.next != &w->entry;
 }
 
@@ -78,6 +81,7 @@ static int worker_fn(void *arg)
 		sched_event_point();
 		fn(w);
 		/* w may be gone now */
+		fp_touch(&W);
 		k->running = NULL;
 		W.executed++;
 		wake_up_all(&W.done);
@@ -151,6 +155,7 @@ void __init_delayed_work(struct delayed_work *dw, work_func_t func,
 static void enqueue(struct work_struct *w)
 {
 	ensure_pool();
+	fp_touch(&W);
 	assert(w->pending && !queued(w));
 	list_add_tail(&w->entry, &W.queue);
 	if (!__wake_up(&W.idle, 1))
@@ -159,6 +164,7 @@ static void enqueue(struct work_struct *w)
 
 bool queue_work(struct workqueue_struct *wq, struct work_struct *w)
 {
+	fp_touch(&W);
 	if (w->pending)
 		return false;
 	w->pending = true;
@@ -184,6 +190,7 @@ static void delayed_timer_fn(struct sim_timer *timer)
 bool queue_delayed_work(struct workqueue_struct *wq, struct delayed_work *dw,
 			unsigned long delay)
 {
+	fp_touch(&W);
 	if (dw->work.pending)
 		return false;
 	if (!delay)
@@ -204,6 +211,7 @@ bool schedule_delayed_work(struct delayed_work *dw, unsigned long delay)
 
 static bool running_self(const struct work_struct *w)
 {
+	fp_touch(&W);
 	for (unsigned i = 0; i < W.nr; i++)
 		if (W.workers[i].task == current && W.workers[i].running == w)
 			return true;
@@ -245,6 +253,7 @@ bool flush_delayed_work(struct delayed_work *dw)
 
 static bool unqueue(struct work_struct *w)
 {
+	fp_touch(&W);
 	bool was = w->pending;
 
 	if (queued(w))

@@ -9,13 +9,17 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "sim/kernel/footprint.h"
 #include "sim/kernel/sched.h"
 #include "sim/kernel/task.h"
 #include "sim/trace/trace.h"
 #include "sim/virtio/virtqueue.h"
 
+/* The line's state is part of the device's footprint object (raised
+ * from the device side, read by the irq task). */
 static bool any_pending(const struct virtio_irq_line *line)
 {
+	fp_touch(&fp_device_state);
 	for (size_t i = 0; i < ARRAY_SIZE(line->pending); i++)
 		if (line->pending[i])
 			return true;
@@ -27,6 +31,7 @@ static bool any_pending(const struct virtio_irq_line *line)
 static unsigned int next_pending(const struct virtio_irq_line *line,
 				 unsigned int from)
 {
+	fp_touch(&fp_device_state);
 	for (unsigned int w = from / 64; w < ARRAY_SIZE(line->pending); w++) {
 		u64 bits = line->pending[w];
 
@@ -121,6 +126,7 @@ void virtio_irq_line_stop(struct virtio_irq_line *line)
 {
 	struct virtio_device *vdev = line->vdev;
 
+	fp_touch(&fp_device_state);
 	if (vdev->irq_line != line)
 		return;
 	vdev->irq_deliver = line->saved_deliver;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/kernel/footprint.h"
 #include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
@@ -22,16 +23,19 @@ static const u64 transport_features = (1ULL << VIRTIO_F_VERSION_1) |
 static int vm_get(struct virtio_device *vdev, unsigned int offset, void *buf,
 		  unsigned int len)
 {
+	fp_touch(&fp_device_state);
 	return vdev->backend->get_config(vdev->backend_dev, offset, buf, len);
 }
 
 static u8 vm_get_status(struct virtio_device *vdev)
 {
+	fp_touch(&fp_device_state);
 	return vdev->status;
 }
 
 static void vm_set_status(struct virtio_device *vdev, u8 status)
 {
+	fp_touch(&fp_device_state);
 	vdev->status = status;
 	TRACE(.kind = "virtio.status", .func = "virtio_add_status",
 	      .args = TRACE_FMT("status=0x%02x", status));
@@ -41,6 +45,7 @@ static void vm_set_status(struct virtio_device *vdev, u8 status)
 
 static void vm_reset(struct virtio_device *vdev)
 {
+	fp_touch(&fp_device_state);
 	vdev->status = 0;
 	TRACE(.kind = "virtio.reset", .func = "virtio_reset_device");
 	vdev->backend->reset(vdev->backend_dev);
@@ -49,11 +54,13 @@ static void vm_reset(struct virtio_device *vdev)
 /* The queue's notify hook: kick through the transport. */
 static bool vm_notify(struct virtqueue *vq)
 {
+	fp_touch(&fp_device_state);
 	return virtio_transport_kick(vq->vdev, vq->index);
 }
 
 static void vm_del_vqs(struct virtio_device *vdev)
 {
+	fp_touch(&fp_device_state);
 	for (unsigned int i = 0; i < vdev->nvqs; i++)
 		if (vdev->vqs[i])
 			vring_del_virtqueue(vdev->vqs[i]);
@@ -73,6 +80,7 @@ static int vm_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 {
 	const struct virtio_device_backend *be = vdev->backend;
 
+	fp_touch(&fp_device_state);
 	if (vdev->vqs)
 		return -EBUSY;
 	if (nvqs == 0 || nvqs > be->num_queues)
@@ -273,6 +281,7 @@ int virtio_driver_probe(struct virtio_device *vdev, struct virtio_driver *drv)
  */
 void virtio_device_unplug(struct virtio_device *vdev)
 {
+	fp_touch(&fp_device_state);
 	TRACE(.kind = "virtio.unplug", .func = "virtio_dev_remove");
 	if (vdev->driver) {
 		vdev->driver->remove(vdev);
@@ -296,6 +305,7 @@ int virtio_device_freeze(struct virtio_device *vdev)
 {
 	int ret;
 
+	fp_touch(&fp_device_state);
 	if (!vdev->driver || !vdev->driver->freeze)
 		return -EOPNOTSUPP;
 	ret = vdev->driver->freeze(vdev);
@@ -306,6 +316,7 @@ int virtio_device_freeze(struct virtio_device *vdev)
 
 int virtio_device_restore(struct virtio_device *vdev)
 {
+	fp_touch(&fp_device_state);
 	if (!vdev->driver || !vdev->driver->restore)
 		return -EOPNOTSUPP;
 	TRACE(.kind = "virtio.restore", .func = "virtio_device_restore");
@@ -340,6 +351,7 @@ u16 virtio_cread16(struct virtio_device *vdev, unsigned int offset)
 
 void virtio_break_device(struct virtio_device *vdev)
 {
+	fp_touch(&fp_device_state);
 	for (unsigned int i = 0; i < vdev->nvqs; i++)
 		virtqueue_set_broken(vdev->vqs[i], "virtio_break_device");
 }
@@ -354,6 +366,7 @@ int virtio_find_vqs(struct virtio_device *vdev, unsigned int nvqs,
 
 bool virtio_transport_kick(struct virtio_device *vdev, unsigned int idx)
 {
+	fp_touch(&fp_device_state);
 	if (vdev->removed) {
 		TRACE(.kind = "virtio.kick_failed", .func = "vm_notify",
 		      .detail = "device removed");
@@ -365,6 +378,7 @@ bool virtio_transport_kick(struct virtio_device *vdev, unsigned int idx)
 irqreturn_t virtio_transport_raise_irq(struct virtio_device *vdev,
 				       unsigned int idx)
 {
+	fp_touch(&fp_device_state);
 	if (idx >= vdev->nvqs)
 		return IRQ_NONE;
 	return vdev->irq_deliver(vdev, idx);
@@ -372,6 +386,7 @@ irqreturn_t virtio_transport_raise_irq(struct virtio_device *vdev,
 
 void virtio_transport_needs_reset(struct virtio_device *vdev)
 {
+	fp_touch(&fp_device_state);
 	vdev->status |= VIRTIO_CONFIG_S_NEEDS_RESET;
 	TRACE(.kind = "virtio.needs_reset",
 	      .func = "virtio_transport_needs_reset",

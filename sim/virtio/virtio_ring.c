@@ -20,6 +20,7 @@
 
 #include "sim/kernel/check.h"
 #include "sim/kernel/fault.h"
+#include "sim/kernel/footprint.h"
 #include "sim/kernel/wait.h"
 #include "sim/trace/host.h"
 #include "sim/trace/trace.h"
@@ -102,10 +103,19 @@ struct virtqueue *vring_create_virtqueue(unsigned int index, unsigned int num,
 	return &vq->vq;
 }
 
+/* The ring is a footprint object (sim/kernel/footprint.h) the device
+ * side (vringh.c) names by the same guest address. */
+static inline void ring_touch(const struct vring_virtqueue *vq)
+{
+	if (unlikely(fp_on) && vq->vring.desc)
+		fp_access(fp_gpa_key(virt_to_phys(vq->vring.desc)));
+}
+
 void vring_del_virtqueue(struct virtqueue *_vq)
 {
 	struct vring_virtqueue *vq = to_vvq(_vq);
 
+	ring_touch(vq);
 	if (vq->desc_state)
 		for (unsigned int i = 0; i < vq->vring.num; i++)
 			if (vq->desc_state[i].indir_desc)
@@ -159,9 +169,11 @@ vq_deleted_slow(const struct vring_virtqueue *vq, const char *func)
 	return true;
 }
 
+/* Every driver call on a queue starts here. */
 static inline bool vq_deleted(const struct vring_virtqueue *vq,
 			      const char *func)
 {
+	ring_touch(vq);
 	return unlikely(vq->deleted) && vq_deleted_slow(vq, func);
 }
 
@@ -169,6 +181,7 @@ void virtqueue_set_broken(struct virtqueue *_vq, const char *why)
 {
 	struct vring_virtqueue *vq = to_vvq(_vq);
 
+	ring_touch(vq);
 	if (!vq->broken)
 		TRACE(.kind = "vq.broken", .func = "BAD_RING",
 		      .queue = _vq->name, .avail_idx = vq->avail_idx_shadow,

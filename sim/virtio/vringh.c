@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "sim/kernel/atomic.h"
+#include "sim/kernel/footprint.h"
 #include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
@@ -105,6 +106,7 @@ int vringh_avail_count(struct vringh *vrh)
 {
 	u16 n;
 
+	fp_touch(fp_gpa_key(vrh->desc));
 	if (vrh->needs_reset)
 		return -EIO;
 	n = (u16)(ring_read16(avail_idx_gpa(vrh)) - vrh->last_avail_idx);
@@ -260,6 +262,7 @@ int vringh_pop(struct vringh *vrh, struct vringh_chain *ch)
 	int n, ret;
 	u16 head;
 
+	fp_touch(fp_gpa_key(vrh->desc));
 	n = vringh_avail_count(vrh);
 	if (n <= 0)
 		return n;
@@ -344,6 +347,7 @@ int vringh_push(struct vringh *vrh, u16 head, u32 len)
 	struct vring_used_elem e = { cpu_to_le32(head), cpu_to_le32(len) };
 	gpa_t slot;
 
+	fp_touch(fp_gpa_key(vrh->desc));
 	if (vrh->needs_reset)
 		return -EIO;
 	if (head >= vrh->num)
@@ -367,6 +371,7 @@ bool vringh_need_notify(struct vringh *vrh)
 	u16 old = vrh->signalled_used, new = vrh->last_used_idx;
 	bool valid = vrh->signalled_used_valid, need;
 
+	fp_touch(fp_gpa_key(vrh->desc));
 	vrh->signalled_used = new;
 	vrh->signalled_used_valid = true;
 	/* The used index is written; the driver's used_event or flags may
@@ -387,6 +392,7 @@ bool vringh_need_notify(struct vringh *vrh)
 
 void vringh_notify_disable(struct vringh *vrh)
 {
+	fp_touch(fp_gpa_key(vrh->desc));
 	vrh->notify_enabled = false;
 	if (!vrh->event_idx)
 		ring_write16(vrh->used, VRING_USED_F_NO_NOTIFY);
@@ -394,6 +400,7 @@ void vringh_notify_disable(struct vringh *vrh)
 
 bool vringh_notify_enable(struct vringh *vrh)
 {
+	fp_touch(fp_gpa_key(vrh->desc));
 	vrh->notify_enabled = true;
 	if (vrh->event_idx)
 		ring_write16(avail_event_gpa(vrh), vrh->last_avail_idx);
@@ -406,15 +413,18 @@ bool vringh_notify_enable(struct vringh *vrh)
 
 u16 vringh_get_last_avail(const struct vringh *vrh)
 {
+	fp_touch(fp_gpa_key(vrh->desc));
 	return vrh->last_avail_idx;
 }
 
 void vringh_set_last_avail(struct vringh *vrh, u16 idx)
 {
+	fp_touch(fp_gpa_key(vrh->desc));
 	vrh->last_avail_idx = idx;
 }
 
 bool vringh_needs_reset(const struct vringh *vrh)
 {
+	fp_touch(fp_gpa_key(vrh->desc));
 	return vrh->needs_reset;
 }
