@@ -58,4 +58,9 @@ line "  the same per CPU second (schedules/s)" "$(fig explore_rate_cpu)" ">= 200
 for f in $(awk '$1 == "FIGURE" && $2 ~ /^find_/ { print $2 }' "$figs"); do
 	line "  time to find: ${f#find_} (ms)" "$(fig "$f")" "-"
 done
+echo "  dfs to exhaustion, switch off: schedules without the reduction ->"
+echo "  with it (runs to their end + runs abandoned; (cap): stopped there)"
+for f in $(awk '$1 == "FIGURE" && $2 ~ /^dfs[0-9]_/ { print $2 }' "$figs"); do
+	line "  ${f%%_*}: ${f#*_}" "$(fig "$f")" "-"
+done
 line "anchor: ringtest, one buffer, both threads on one CPU (ns)" "$(fig anchor)" "${anchor_how:-?}"

@@ -81,10 +81,11 @@ struct vfsim_explore_result {
 	/** dfs: runs abandoned where they reached a state an explored run
 	 *  had reached with no more deviations (not in @c runs) */
 	uint64_t pruned;
-	/** outcomes of the runs explored to their end: distinct hashes of
-	 *  (status, failure signature, trace length, unexpected reports,
-	 *  leaks), an interleaving-independent summary a reduction must
-	 *  keep */
+	/** dfs: outcomes of the runs explored to their end: distinct
+	 *  hashes of (status, failure signature, unexpected reports, failed
+	 *  expectations, leaks, limits, and every trace event but the
+	 *  scheduler's decisions summed in any order), what a run came to
+	 *  whatever its interleaving: a reduction must keep them all */
 	uint64_t outcomes;
 	uint64_t distinct;  ///< distinct trace hashes among them
 	double seconds;	    ///< wall time the exploration took

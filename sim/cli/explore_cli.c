@@ -161,8 +161,8 @@ static void report(FILE *out, const char *file,
 			(unsigned long long)r->pruned);
 	if (o->strategy == VFSIM_EXPLORE_DFS)
 		fprintf(out,
-			"%llu distinct outcomes (status, failure, trace "
-			"length, reports, leaks)\n",
+			"%llu distinct outcomes (status, failure, reports, "
+			"leaks and the events, in any order)\n",
 			(unsigned long long)r->outcomes);
 	if (r->status == 0) {
 		fprintf(out, "%s\n",
