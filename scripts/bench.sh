@@ -56,7 +56,7 @@ line "32768 requests in flight: peak RSS (MiB)" "$(fig inflight_rss)" "<= 64"
 line "vfsim explore, removal race, random (schedules/s, wall)" "$(fig explore_rate)" ">= 20000"
 line "  the same per CPU second (schedules/s)" "$(fig explore_rate_cpu)" ">= 20000"
 for f in $(awk '$1 == "FIGURE" && $2 ~ /^find_/ { print $2 }' "$figs"); do
-	line "  time to find: ${f#find_} (ms)" "$(fig "$f")" "-"
+	line "  time to find: ${f#find_} (ms CPU)" "$(fig "$f")" "-"
 done
 echo "  dfs to exhaustion, switch off: schedules without the reduction ->"
 echo "  with it (runs to their end + runs abandoned; (cap): stopped there)"

@@ -346,7 +346,7 @@ int explore_replay(struct explorer *X, const struct xlist *prefix, char **diag,
 	size_t len = 0;
 	int status;
 
-	if (X->o->strategy == VFSIM_EXPLORE_DFS) {
+	if (X->o->outcomes) {
 		o.on_event = outcome_event;
 		o.on_event_arg = X;
 	}

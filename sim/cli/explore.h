@@ -69,6 +69,10 @@ struct vfsim_explore_opts {
 	/** dfs: explore every schedule of the bound, without the
 	 *  partial-order reduction (docs/explore.md); for comparing */
 	bool no_prune;
+	/** fold every trace event (but the scheduler's decisions) into
+	 *  each run's outcome (vfsim_explore_result::outcomes), in any
+	 *  order: a hash per event, so off unless asked */
+	bool outcomes;
 };
 
 /** @brief What an exploration found. Free with vfsim_explore_free(). */
@@ -81,9 +85,10 @@ struct vfsim_explore_result {
 	/** dfs: runs abandoned where they reached a state an explored run
 	 *  had reached with no more deviations (not in @c runs) */
 	uint64_t pruned;
-	/** dfs: outcomes of the runs explored to their end: distinct
-	 *  hashes of (status, failure signature, unexpected reports, failed
-	 *  expectations, leaks, limits, and every trace event but the
+	/** outcomes of the runs explored to their end: distinct hashes of
+	 *  (status, failure signature, unexpected reports, failed
+	 *  expectations, leaks, limits and, with
+	 *  vfsim_explore_opts::outcomes, every trace event but the
 	 *  scheduler's decisions summed in any order), what a run came to
 	 *  whatever its interleaving: a reduction must keep them all */
 	uint64_t outcomes;

@@ -294,6 +294,9 @@ int vfsim_cmd_explore(int argc, char **argv, FILE *out, FILE *err)
 		return usage_err(err, "%s",
 				 "explore: missing scenario FILE (see vfsim "
 				 "explore --help)");
+	/* dfs says what its runs came to: the figure to compare with and
+	 * without the reduction */
+	o.outcomes = o.strategy == VFSIM_EXPLORE_DFS;
 	if (o.no_prune && o.strategy != VFSIM_EXPLORE_DFS)
 		return usage_err(err, "%s",
 				 "--no-prune applies to --strategy dfs:K only");

@@ -71,14 +71,12 @@ typedef struct {
 /** @brief atomic_read(). */
 static inline int atomic_read(const atomic_t *v)
 {
-	fp_touch(v);
 	return READ_ONCE(v->counter);
 }
 
 /** @brief atomic_set(). */
 static inline void atomic_set(atomic_t *v, int i)
 {
-	fp_touch(v);
 	WRITE_ONCE(v->counter, i);
 }
 
@@ -177,14 +175,12 @@ static inline int atomic_xchg(atomic_t *v, int new)
 /** @brief atomic64_read(). */
 static inline s64 atomic64_read(const atomic64_t *v)
 {
-	fp_touch(v);
 	return READ_ONCE(v->counter);
 }
 
 /** @brief atomic64_set(). */
 static inline void atomic64_set(atomic64_t *v, s64 i)
 {
-	fp_touch(v);
 	WRITE_ONCE(v->counter, i);
 }
 

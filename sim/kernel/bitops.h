@@ -50,20 +50,22 @@ static inline bool test_bit(unsigned int nr, const unsigned long *addr)
 /** @brief Set bit @p nr and return whether it was already set. */
 static inline bool test_and_set_bit(unsigned int nr, unsigned long *addr)
 {
-	fp_touch(&addr[BIT_WORD(nr)]);
-	bool old = test_bit(nr, addr);
+	bool old;
 
-	set_bit(nr, addr);
+	fp_touch(&addr[BIT_WORD(nr)]);
+	old = addr[BIT_WORD(nr)] & BIT_MASK(nr);
+	addr[BIT_WORD(nr)] |= BIT_MASK(nr);
 	return old;
 }
 
 /** @brief Clear bit @p nr and return whether it was set. */
 static inline bool test_and_clear_bit(unsigned int nr, unsigned long *addr)
 {
-	fp_touch(&addr[BIT_WORD(nr)]);
-	bool old = test_bit(nr, addr);
+	bool old;
 
-	clear_bit(nr, addr);
+	fp_touch(&addr[BIT_WORD(nr)]);
+	old = addr[BIT_WORD(nr)] & BIT_MASK(nr);
+	addr[BIT_WORD(nr)] &= ~BIT_MASK(nr);
 	return old;
 }
 

@@ -34,13 +34,14 @@ static struct {
 	u64 events, opaque;
 } F;
 
+/* An event's hash from two predecessors': order matters (a task's chain
+ * first). Two multiplications, enough to keep 64-bit sums of them apart. */
 static inline u64 mix(u64 a, u64 b)
 {
-	u64 z = a ^ (b + 0x9e3779b97f4a7c15ULL + (a << 6) + (a >> 2));
+	u64 z = a * 0x9e3779b97f4a7c15ULL + b;
 
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
+	z = (z ^ (z >> 32)) * 0xd6e8feb86659fd93ULL;
+	return z ^ (z >> 32);
 }
 
 static u64 *chain_of(struct task *t)
@@ -69,7 +70,8 @@ static u64 *last_on(const void *obj)
 				*last_on(old[j].obj) = old[j].last;
 		free(old);
 	}
-	i = (size_t)mix((uintptr_t)obj, 0) & (F.cap - 1);
+	i = (size_t)(((uintptr_t)obj * 0x9e3779b97f4a7c15ULL) >> 40) &
+	    (F.cap - 1);
 	for (;; i = (i + 1) & (F.cap - 1)) {
 		struct fp_slot *s = &F.slot[i];
 

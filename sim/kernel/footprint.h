@@ -7,11 +7,15 @@
  *
  * While recording is on (fp_begin() .. fp_end(), only during a depth-first
  * exploration that prunes), every access to a shared object the machine
- * knows about (a lock taken or released, a wait queue waited on or woken,
- * a task woken or blocking, an atomic, a bit, a READ_ONCE()/WRITE_ONCE()
+ * knows about (a lock taken, a wait queue waited on or woken, a task woken,
+ * blocking or resuming, an atomic, a bit, a READ_ONCE()/WRITE_ONCE()
  * location, a virtqueue's rings, the workqueue pool, the timer list, the
  * task list, an interrupt line, the device's state, the fault table) is an
- * event of the running task, and so is each scheduling point it passes.
+ * event of the running task, and so is each preemption point where the
+ * scheduler makes a decision (a state is keyed at decisions; every other
+ * way a task stops is an event of its own). A lock's release is none: the
+ * order of acquisitions is the order of the critical sections, and the
+ * release wakes its waiters through the lock's wait queue.
  * An event's hash covers its task's previous event, the previous event on
  * the same object and the last opaque event: a Merkle hash of the
  * happens-before graph. fp_class() sums the hashes of all events so far,
@@ -29,7 +33,9 @@
  * footprint names, as in the kernel's locking rules. docs/explore.md says
  * where that holds and what the reduction does where it does not.
  *
- * Off (the default), each hook costs one test of a global flag.
+ * Off (the default), each hook costs one test of a global flag (about 70
+ * of them, 200 instructions, in a GETATTR round trip of 7,200); a
+ * preemption point records only past its test for other runnable tasks.
  * @ingroup sim_kernel
  */
 #ifndef VFSIM_SIM_KERNEL_FOOTPRINT_H
@@ -66,8 +72,8 @@ static inline void fp_touch(const void *obj)
 		fp_access(obj);
 }
 
-/** @brief The running task passes a scheduling point (its place in its own
- *  code moved on, whether or not a decision is made there). */
+/** @brief The running task is at a preemption point where a decision is
+ *  made (its place in its own code is part of the state keyed there). */
 static inline void fp_point(void)
 {
 	if (__builtin_expect(fp_on, 0))

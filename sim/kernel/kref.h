@@ -11,8 +11,6 @@
 #ifndef VFSIM_SIM_KERNEL_KREF_H
 #define VFSIM_SIM_KERNEL_KREF_H
 
-#include "sim/kernel/footprint.h"
-
 #include "sim/kernel/atomic.h"
 #include "sim/kernel/check.h"
 
@@ -30,21 +28,18 @@ struct kref {
 /** @brief kref_init(): the creator's reference. */
 static inline void kref_init(struct kref *kref)
 {
-	fp_touch(kref);
 	atomic_set(&kref->refcount, 1);
 }
 
 /** @brief kref_read(): the current count. */
 static inline unsigned int kref_read(const struct kref *kref)
 {
-	fp_touch(kref);
 	return (unsigned int)atomic_read(&kref->refcount);
 }
 
 /** @brief kref_get(): take another reference (the count must be > 0). */
 static inline void kref_get(struct kref *kref)
 {
-	fp_touch(kref);
 	if (atomic_read(&kref->refcount) <= 0)
 		check_report("kref.get_zero",
 			     "kref_get() on an object whose count is %d "
@@ -56,7 +51,6 @@ static inline void kref_get(struct kref *kref)
 /** @brief kref_get_unless_zero(): take a reference unless the count is 0. */
 static inline bool kref_get_unless_zero(struct kref *kref)
 {
-	fp_touch(kref);
 	if (atomic_read(&kref->refcount) <= 0)
 		return false;
 	atomic_inc(&kref->refcount);
@@ -70,7 +64,6 @@ static inline bool kref_get_unless_zero(struct kref *kref)
 static inline int kref_put(struct kref *kref,
 			   void (*release)(struct kref *kref))
 {
-	fp_touch(kref);
 	if (atomic_read(&kref->refcount) <= 0) {
 		check_report("kref.underflow",
 			     "kref_put() on an object whose count is %d",

@@ -120,6 +120,10 @@ void spin_lock(spinlock_t *lock)
 		 * before the poisoned bool is) */
 		if (unlikely(lock_freed(lock, sizeof(*lock), "spin_lock")))
 			return;
+		/* The order of acquisitions is the order of the critical
+		 * sections, so only taking (and trying) a lock is a
+		 * footprint event; a release wakes the waiters through
+		 * the lock's wait queue, which is one. */
 		fp_touch(lock);
 		if (!lock->locked)
 			break;
@@ -147,7 +151,6 @@ void spin_unlock(spinlock_t *lock)
 {
 	if (unlikely(lock_freed(lock, sizeof(*lock), "spin_unlock")))
 		return;
-	fp_touch(lock);
 	if (!lock->locked) {
 		check_report("spin.unlock_unlocked",
 			     "BUG: spin_unlock(%s) by task %s: not locked",
@@ -218,7 +221,6 @@ void mutex_unlock(struct mutex *m)
 {
 	if (unlikely(lock_freed(m, sizeof(*m), "mutex_unlock")))
 		return;
-	fp_touch(m);
 	if (!m->locked) {
 		check_report("mutex.unlock_unlocked",
 			     "BUG: mutex_unlock(%s) by task %s: not locked",

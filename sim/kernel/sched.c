@@ -799,9 +799,12 @@ void sched_preempt_point(void)
 	struct task *t = current;
 	unsigned c;
 
-	fp_point();
 	if (!t || !S.nr_runnable)
 		return;
+	/* Only a point where a decision is made needs to mark the task's
+	 * progress: a state is keyed at decisions, and every other way a
+	 * task stops (block, yield, return) is an event of its own. */
+	fp_point();
 	c = sched_policy_preempt(t, &S.runq, S.nr_runnable + 1);
 	if (!c)
 		return;
@@ -860,6 +863,8 @@ int sched_block(const char *what, const char *name, u64 timeout_ns)
 	TRACE(.kind = "task.block",
 	      .args = TRACE_FMT("%s %s", what, name ? name : ""));
 	switch_away(t);
+	/* after the wake-up: its event on @t orders what follows */
+	fp_touch(t);
 	sim_timer_cancel(&t->timer);
 	return t->timed_out ? -ETIMEDOUT : 0;
 }

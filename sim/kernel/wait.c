@@ -25,7 +25,6 @@ int wq_wait(wait_queue_head_t *wq, const char *what, u64 timeout_ns)
 	fp_touch(wq);
 	list_add_tail(&wait.entry, &wq->head);
 	ret = sched_block(what, wq->name, timeout_ns);
-	fp_touch(wq);
 	if (wait.entry.next != &wait.entry)
 		list_del_init(&wait.entry);
 	return ret;

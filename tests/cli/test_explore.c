@@ -419,7 +419,8 @@ static void dfs_part(struct scenario *s, unsigned int depth, bool no_prune,
 {
 	struct vfsim_explore_opts o = { .strategy = VFSIM_EXPLORE_DFS,
 					.depth = depth,
-					.no_prune = no_prune };
+					.no_prune = no_prune,
+					.outcomes = true };
 	struct explorer X = { .s = s, .o = &o, .blind = blind };
 
 	if (jobs > 1)
