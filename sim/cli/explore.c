@@ -518,7 +518,14 @@ void explore_part(struct explorer *X, unsigned job, unsigned jobs,
 		p->failure = host_strdup(X->error);
 		return;
 	}
-	if (job == 0) {
+	if (X->abandon) {
+		/* a state met twice in one run: only a key without the
+		 * footprints' class (the tests' blind reduction) or a hash
+		 * collision does that; the run says nothing */
+		if (X->rec.nr > X->pruned_at)
+			X->rec.nr = X->pruned_at;
+		p->pruned += job == 0;
+	} else if (job == 0) {
 		p->runs++;
 		xhashes_add(&p->seen, hash);
 		xhashes_add(&p->outcomes, X->outcome);
