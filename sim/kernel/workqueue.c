@@ -80,8 +80,8 @@ static int worker_fn(void *arg)
 		/* another CPU may get ahead of the item just taken */
 		sched_event_point();
 		fn(w);
-		/* w may be gone now */
-		fp_touch(&W);
+		/* w may be gone now; no footprint event of its own: the
+		 * flushers learn it through W.done's wake-up, in this step */
 		k->running = NULL;
 		W.executed++;
 		wake_up_all(&W.done);
