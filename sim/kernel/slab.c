@@ -206,6 +206,9 @@ static size_t first_unpoisoned(const u8 *b, size_t n)
 	static const u8 poison[256] = { [0 ... 255] = POISON_FREE };
 	size_t i = 0;
 
+	/* most objects fit one chunk, and most are intact */
+	if (likely(n <= sizeof(poison)) && !memcmp(b, poison, n))
+		return n;
 	while (i < n) {
 		size_t len = n - i < sizeof(poison) ? n - i : sizeof(poison);
 
