@@ -10,6 +10,15 @@
  * while the trace grows. Strings a kept event must own (a detail in a
  * caller's buffer, a TRACE_FMT() argument list) go into an arena freed as
  * a whole by trace_reset().
+ *
+ * Keeping is the common case in a scenario (the scheduler hands over its
+ * clock and task through variables) and has a fast path: trace_emit()
+ * asks a few questions whose answers are nearly always the same (is
+ * there room, did the site name the names it named last, do the detail
+ * and the argument strings stay valid) and then copies the record with
+ * one move per field. Everything else (the hashing path when nothing is
+ * kept, a name from a buffer, an explicit task, a full chunk, the budget)
+ * takes emit_slow(), the general path, which keeps the same record.
  */
 #include "sim/trace/trace.h"
 
@@ -26,7 +35,6 @@
 
 struct arena_chunk {
 	struct arena_chunk *next;
-	size_t used, size;
 	char data[];
 };
 
@@ -37,11 +45,17 @@ static struct {
 	size_t hashed; /* kept events folded into the hash */
 	/* the next free slot of the last chunk, and its end */
 	struct trace_event *slot, *slot_end;
+	/* slot_end while trace_emit()'s kept fast path may run (events kept,
+	 * the context read from variables, the budget not reached), NULL
+	 * otherwise: fast_update() keeps it so, so one comparison per event
+	 * stands for all four conditions */
+	struct trace_event *fast_end;
 	uint64_t count;
 	uint64_t hash;
 	bool keep;
 	uint64_t budget, memory;
 	struct arena_chunk *arena;
+	char *arena_pos, *arena_end; /* the free part of the newest chunk */
 	uint64_t (*now)(void);
 	const char *(*task_name)(void);
 	const uint64_t *now_var;
@@ -63,28 +77,46 @@ bool trace_over_budget;
 
 static void fold_kept(void);
 
-static __attribute__((noinline)) struct arena_chunk *arena_grow(size_t len)
+/* Over the budget: the kept trace takes more memory than it may. */
+static inline bool over_budget(void)
+{
+	return tr.budget && tr.memory > tr.budget;
+}
+
+/* Open or close trace_emit()'s kept fast path (tr.fast_end) after any of
+ * its conditions may have changed. */
+static void fast_update(void)
+{
+	tr.fast_end = tr.keep && tr.now_var && tr.task_var && !over_budget() ?
+			      tr.slot_end :
+			      NULL;
+}
+
+/* @len bytes (a multiple of 8) from a new chunk, which becomes the
+ * newest; what was left of the last one stays unused. */
+static __attribute__((noinline)) char *arena_grow(size_t len)
 {
 	size_t size = len > ARENA_CHUNK ? len : ARENA_CHUNK;
 	struct arena_chunk *c = host_malloc(sizeof(*c) + size);
 
-	c->size = size;
-	c->used = 0;
 	c->next = tr.arena;
 	tr.arena = c;
+	tr.arena_pos = c->data + len;
+	tr.arena_end = c->data + size;
 	tr.memory += sizeof(*c) + size;
-	return c;
+	fast_update();
+	return c->data;
 }
 
 static inline char *arena_alloc(size_t len)
 {
-	struct arena_chunk *c = tr.arena;
+	char *p = tr.arena_pos;
 
 	len = (len + 7) & ~(size_t)7;
-	if (trace_unlikely(!c || c->size - c->used < len))
-		c = arena_grow(len);
-	c->used += len;
-	return c->data + c->used - len;
+	if (trace_unlikely((size_t)(tr.arena_end - p) < len))
+		return arena_grow(len);
+	tr.arena_pos = p + len;
+	return p;
 }
 
 static const char *arena_strdup(const char *s)
@@ -102,6 +134,7 @@ void trace_reset(bool enable)
 		free(tr.arena);
 		tr.arena = next;
 	}
+	tr.arena_pos = tr.arena_end = NULL;
 	for (size_t i = 0; i < tr.nr_chunks; i++)
 		free(tr.chunks[i]);
 	free(tr.chunks);
@@ -116,6 +149,7 @@ void trace_reset(bool enable)
 	tr.last_fmt = NULL;
 	trace_over_budget = false;
 	trace_enabled = enable;
+	fast_update();
 }
 
 void trace_enable(bool enable)
@@ -129,6 +163,7 @@ void trace_set_keep(bool keep)
 	if (!keep)
 		fold_kept();
 	tr.keep = keep;
+	fast_update();
 }
 
 bool trace_keeping(void)
@@ -139,6 +174,7 @@ bool trace_keeping(void)
 void trace_set_budget(uint64_t bytes)
 {
 	tr.budget = bytes;
+	fast_update();
 }
 
 uint64_t trace_budget(void)
@@ -163,6 +199,7 @@ void trace_set_context_vars(const uint64_t *now, const char *const *task_name,
 	tr.now_var = now;
 	tr.task_var = task_name;
 	tr.task_hash_var = task_hash;
+	fast_update();
 }
 
 uint64_t trace_name_hash(const char *name)
@@ -233,18 +270,15 @@ const char *trace_fmt(const char *fmt, ...)
 #define K_UNIQ	0xbf58476d1ce4e5b9ULL
 #define K_DET	0x2545f4914f6cdd1dULL
 
-/* A kept copy of @a: only the arguments used, strings it does not own
- * copied. */
-static const struct trace_args *keep_args(const struct trace_args *a,
-					  int stable)
+/* @a into @k, which has room for the arguments used (and no more); its
+ * strings are @a's pointers. */
+static inline void copy_args_to(struct trace_args *k,
+				const struct trace_args *a)
 {
-	size_t size =
-		offsetof(struct trace_args, arg) + a->nargs * sizeof(a->arg[0]);
-	struct trace_args *k = (struct trace_args *)arena_alloc(size);
-
-	k->fmt = a->fmt;
-	k->nargs = a->nargs;
-	k->strs = a->strs;
+	/* the cases below copy at most eight */
+	_Static_assert(TRACE_MAX_ARGS == 8, "copy_args_to() copies 8 args");
+	/* fmt, nargs and strs in one block (16 bytes: two moves) */
+	memcpy(k, a, offsetof(struct trace_args, arg));
 	/* a few words: copied in line, not by a call to memcpy() */
 	switch (a->nargs) {
 	case 8:
@@ -274,6 +308,19 @@ static const struct trace_args *keep_args(const struct trace_args *a,
 	default:
 		break;
 	}
+}
+
+/* A kept copy of @a: only the arguments used, strings it does not own
+ * copied. */
+static const struct trace_args *keep_args(const struct trace_args *a,
+					  int stable)
+{
+	struct trace_args *k = (struct trace_args *)arena_alloc(
+		offsetof(struct trace_args, arg) +
+		a->nargs * sizeof(a->arg[0]));
+
+	copy_args_to(k, a);
+
 	if (stable)
 		return k;
 	for (unsigned i = 0; i < a->nargs; i++) {
@@ -295,7 +342,7 @@ static __attribute__((noinline)) struct trace_event *keep_grow(void)
 {
 	size_t bytes = EVENTS_PER_CHUNK * sizeof(struct trace_event);
 
-	if (tr.budget && tr.memory > tr.budget)
+	if (over_budget())
 		return NULL;
 	if (tr.nr_chunks == tr.cap_chunks) {
 		size_t cap = tr.cap_chunks ? 2 * tr.cap_chunks : 16;
@@ -306,6 +353,7 @@ static __attribute__((noinline)) struct trace_event *keep_grow(void)
 	tr.chunks[tr.nr_chunks++] = tr.slot;
 	tr.slot_end = tr.slot + EVENTS_PER_CHUNK;
 	tr.memory += bytes;
+	fast_update();
 	return tr.slot;
 }
 
@@ -313,7 +361,7 @@ static __attribute__((noinline)) struct trace_event *keep_grow(void)
 static inline struct trace_event *keep_slot(void)
 {
 	if (trace_unlikely(tr.slot == tr.slot_end) ||
-	    trace_unlikely(tr.budget && tr.memory > tr.budget))
+	    trace_unlikely(over_budget()))
 		return keep_grow();
 	return tr.slot;
 }
@@ -421,6 +469,7 @@ static inline bool keep(const struct trace_event *ev, int detail_stable)
 		tr.keep = false;
 		trace_over_budget = true;
 		fold_kept();
+		fast_update();
 		return false;
 	}
 	*slot = *ev;
@@ -535,15 +584,157 @@ static inline void emit_hash(struct trace_event *ev, struct trace_site *site)
 	tr.hash = trace_mix(tr.hash, fold_word(ev, th, nw, d));
 }
 
-void trace_emit(struct trace_event *ev, struct trace_site *site)
+/* Every event trace_emit()'s fast path does not take. */
+static __attribute__((noinline)) void emit_slow(struct trace_event *ev,
+						struct trace_site *site)
 {
 	ev->seq = ++tr.count;
 	ev->time_ns = tr.now_var ? *tr.now_var : tr.now ? tr.now() : 0;
 	if (!tr.keep || trace_unlikely(!emit_keep(ev, site)))
 		emit_hash(ev, site);
-	tr.last_fmt = NULL;
 	if (tr.sink && sink_wants(ev, site))
 		tr.sink(ev, tr.sink_arg);
+}
+
+/* Hand @ev to the sink if it takes it. */
+static __attribute__((noinline)) void emit_sink(const struct trace_event *ev,
+						struct trace_site *site)
+{
+	if (sink_wants(ev, site))
+		tr.sink(ev, tr.sink_arg);
+}
+
+/* Bytes of struct trace_event from kind to detail: what the caller
+ * fills in and the fast path copies as they are (seq, time and task come
+ * first, args last). */
+#define CALLER_FIELDS                         \
+	(offsetof(struct trace_event, args) - \
+	 offsetof(struct trace_event, kind))
+_Static_assert(offsetof(struct trace_event, kind) == 3 * sizeof(uint64_t) &&
+		       offsetof(struct trace_event, args) +
+				       sizeof(const struct trace_args *) ==
+			       sizeof(struct trace_event),
+	       "struct trace_event: seq, time_ns, task first, args last");
+
+/*
+ * Keep @ev in @slot, the next free one, with the copy of its arguments
+ * @a (when it has some) at @k, their room in the arena taken: its seq,
+ * time and task as emit_slow() would give them, its names as they are.
+ */
+static inline void emit_fast(struct trace_event *ev, struct trace_site *site,
+			     struct trace_event *slot,
+			     const struct trace_args *a, struct trace_args *k)
+{
+	if (a)
+		copy_args_to(k, a);
+	slot->seq = ++tr.count;
+	slot->time_ns = *tr.now_var;
+	slot->task = *tr.task_var;
+	/* the caller's fields, kind to detail, as one block */
+	memcpy(&slot->kind, &ev->kind, CALLER_FIELDS);
+	slot->args = k;
+	tr.slot = slot + 1;
+	tr.nr_kept++;
+	if (tr.sink)
+		emit_sink(slot, site);
+}
+
+/* Room in the arena for the copy of @a, taken into *@k; false when the
+ * arena has none (emit_slow() grows it). */
+static inline bool fast_args_room(const struct trace_args *a,
+				  struct trace_args **k)
+{
+	size_t size =
+		offsetof(struct trace_args, arg) + a->nargs * sizeof(a->arg[0]);
+	char *p = tr.arena_pos;
+
+	if (trace_unlikely((size_t)(tr.arena_end - p) < size))
+		return false;
+	tr.arena_pos = p + size;
+	*k = (struct trace_args *)p;
+	return true;
+}
+
+/* trace_emit() of an event with string arguments: the fast path when
+ * they all stay valid (out of line, so the common case needs no saved
+ * registers). */
+static __attribute__((noinline)) void emit_strs(struct trace_event *ev,
+						struct trace_site *site)
+{
+	const struct trace_args *a = ev->args;
+	struct trace_args *k;
+
+	/* only the string arguments: the set bits of strs */
+	for (unsigned m = a->strs; m; m &= m - 1) {
+		const char *s =
+			(const char *)(uintptr_t)a->arg[__builtin_ctz(m)];
+		uint64_t h;
+
+		if (s && !trace_imm_find(s, &h)) {
+			emit_slow(ev, site);
+			return;
+		}
+	}
+	if (!fast_args_room(a, &k)) {
+		emit_slow(ev, site);
+		return;
+	}
+	emit_fast(ev, site, tr.slot, a, k);
+}
+
+/* trace_emit() of an event with a plain detail: the fast path when the
+ * detail stays valid (a literal, an interned name), out of line like
+ * emit_strs(). */
+static __attribute__((noinline)) void emit_detail(struct trace_event *ev,
+						  struct trace_site *site)
+{
+	uint64_t h;
+
+	if (!trace_imm_find(ev->detail, &h)) {
+		emit_slow(ev, site);
+		return;
+	}
+	/* a plain detail wins over an argument list, as in emit_keep() */
+	emit_fast(ev, site, tr.slot, NULL, NULL);
+}
+
+/*
+ * The common case first, as a straight line: events are kept, the task
+ * and the time come from the scheduler's variables, the site names the
+ * three names it named last (so they are pointers that stay valid), a
+ * plain detail, if any, stays valid (emit_detail()), so do the arguments'
+ * strings (emit_strs()), and the arena has room for the argument list. The event
+ * is then kept by emit_fast(): what emit_slow() would do, without its
+ * questions. Anything else goes to emit_slow().
+ */
+void trace_emit(struct trace_event *ev, struct trace_site *site)
+{
+	struct trace_event *slot = tr.slot;
+	const struct trace_args *a = ev->args;
+	struct trace_args *k = NULL;
+
+	if (trace_unlikely((uintptr_t)slot >= (uintptr_t)tr.fast_end) ||
+	    trace_unlikely(ev->task != NULL) ||
+	    trace_unlikely(ev->kind != site->kind || ev->func != site->func ||
+			   ev->queue != site->queue)) {
+		emit_slow(ev, site);
+		return;
+	}
+	if (ev->detail) {
+		emit_detail(ev, site);
+		return;
+	}
+	if (a) {
+		if (a->strs) {
+			emit_strs(ev, site);
+			return;
+		}
+		if (trace_unlikely(!fast_args_room(a, &k))) {
+			emit_slow(ev, site);
+			return;
+		}
+	}
+	emit_fast(ev, site, slot, a, k);
 }
 
 uint64_t trace_count(void)

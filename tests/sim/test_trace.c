@@ -437,11 +437,17 @@ static void test_detail_outlives_its_source(void)
 	fmt = trace_fmt("n=%d", 5);
 	TRACE(.kind = "k", .func = "f", .detail = fmt);
 	CU_ASSERT_PTR_EQUAL(trace_event_at(1)->detail, fmt);
-	/* But only the latest one: an older result is copied like any
-	 * other string. */
+	/* It lives as long as the kept events, so events in between change
+	 * nothing... */
+	TRACE(.kind = "k", .func = "f");
 	TRACE(.kind = "k", .func = "f", .detail = fmt);
-	CU_ASSERT_PTR_NOT_EQUAL(trace_event_at(2)->detail, fmt);
-	CU_ASSERT_STRING_EQUAL(trace_event_at(2)->detail, "n=5");
+	CU_ASSERT_PTR_EQUAL(trace_event_at(3)->detail, fmt);
+	/* ...but only the latest result is known as the trace's own: an
+	 * older one is copied like any other string. */
+	trace_fmt("m=%d", 6);
+	TRACE(.kind = "k", .func = "f", .detail = fmt);
+	CU_ASSERT_PTR_NOT_EQUAL(trace_event_at(4)->detail, fmt);
+	CU_ASSERT_STRING_EQUAL(trace_event_at(4)->detail, "n=5");
 }
 
 /* A TRACE_FMT() detail reads exactly as printf() would print it. */
