@@ -189,6 +189,9 @@ int vfsim_session_open(const struct scenario *s,
 		free(ss);
 		return r->status = 2;
 	}
+	/* The machine's construction was hashed, but nobody will ask. */
+	if (e->o->no_trace_hash)
+		trace_drop_hash();
 	/* The machine is built without a scheduling decision, so an
 	 * explorer's record starts at the run's first. */
 	if (e->o->choose)

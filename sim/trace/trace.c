@@ -50,9 +50,10 @@ static struct {
 	 * otherwise: fast_update() keeps it so, so one comparison per event
 	 * stands for all four conditions */
 	struct trace_event *fast_end;
-	uint64_t count;
 	uint64_t hash;
 	bool keep;
+	bool hashing;	   /* trace_drop_hash() was not called */
+	uint32_t skip_gen; /* the latest generation of trace__skip */
 	uint64_t budget, memory;
 	struct arena_chunk *arena;
 	char *arena_pos, *arena_end; /* the free part of the newest chunk */
@@ -69,11 +70,14 @@ static struct {
 	const char *last_fmt; /* latest trace_fmt() result, already stored */
 } tr = { .hash = TRACE_FNV_OFFSET,
 	 .keep = true,
+	 .hashing = true,
 	 .budget = TRACE_DEFAULT_BUDGET,
 	 .want_gen = 1 };
 
 bool trace_enabled;
 bool trace_over_budget;
+uint64_t trace__count;
+uint32_t trace__skip = TRACE__NO_SKIP;
 
 static void fold_kept(void);
 
@@ -90,6 +94,24 @@ static void fast_update(void)
 	tr.fast_end = tr.keep && tr.now_var && tr.task_var && !over_budget() ?
 			      tr.slot_end :
 			      NULL;
+}
+
+/*
+ * Let TRACE() skip the events nobody consumes, or stop it, after any of
+ * the consumers changed: nothing kept, no hash, and a sink (if any) that
+ * takes only the kinds its filter accepts. A new generation forgets
+ * every site's finding, since the filter's answers may have changed.
+ */
+static void skip_update(void)
+{
+	if (tr.keep || tr.hashing || (tr.sink && !tr.want)) {
+		trace__skip = TRACE__NO_SKIP;
+		return;
+	}
+	/* a fresh site's 0 and TRACE__NO_SKIP are never a generation */
+	if (++tr.skip_gen == TRACE__NO_SKIP)
+		tr.skip_gen = 1;
+	trace__skip = tr.skip_gen;
 }
 
 /* @len bytes (a multiple of 8) from a new chunk, which becomes the
@@ -144,12 +166,14 @@ void trace_reset(bool enable)
 	tr.hashed = 0;
 	tr.slot = tr.slot_end = NULL;
 	tr.memory = 0;
-	tr.count = 0;
+	trace__count = 0;
 	tr.hash = TRACE_FNV_OFFSET;
+	tr.hashing = true;
 	tr.last_fmt = NULL;
 	trace_over_budget = false;
 	trace_enabled = enable;
 	fast_update();
+	skip_update();
 }
 
 void trace_enable(bool enable)
@@ -164,11 +188,24 @@ void trace_set_keep(bool keep)
 		fold_kept();
 	tr.keep = keep;
 	fast_update();
+	skip_update();
 }
 
 bool trace_keeping(void)
 {
 	return tr.keep;
+}
+
+void trace_drop_hash(void)
+{
+	tr.hashing = false;
+	tr.hash = 0;
+	skip_update();
+}
+
+bool trace_hashing(void)
+{
+	return tr.hashing;
 }
 
 void trace_set_budget(uint64_t bytes)
@@ -221,6 +258,7 @@ void trace_set_sink_filter(trace_want_fn want, void *arg)
 	/* a site's answer from 0 (never asked) is never current */
 	if (++tr.want_gen == 0)
 		tr.want_gen = 1;
+	skip_update();
 }
 
 /* Does the sink take @ev? The filter's answer for the site's kind,
@@ -447,6 +485,10 @@ static uint64_t kept_detail_hash(const struct trace_event *ev)
  */
 static void fold_kept(void)
 {
+	if (!tr.hashing) {
+		tr.hashed = tr.nr_kept;
+		return;
+	}
 	for (; tr.hashed < tr.nr_kept; tr.hashed++) {
 		const struct trace_event *ev = trace_event_at(tr.hashed);
 
@@ -470,6 +512,7 @@ static inline bool keep(const struct trace_event *ev, int detail_stable)
 		trace_over_budget = true;
 		fold_kept();
 		fast_update();
+		skip_update();
 		return false;
 	}
 	*slot = *ev;
@@ -584,14 +627,47 @@ static inline void emit_hash(struct trace_event *ev, struct trace_site *site)
 	tr.hash = trace_mix(tr.hash, fold_word(ev, th, nw, d));
 }
 
+/* An event that is neither kept nor hashed, for the sink: its task and
+ * names made what emit_hash() makes them, a plain detail winning. */
+static void emit_plain(struct trace_event *ev, struct trace_site *site)
+{
+	emit_task(ev);
+	site_names(ev, site);
+	if (ev->detail)
+		ev->args = NULL;
+}
+
+/* An event nobody keeps or hashes: to the sink if it takes the kind;
+ * otherwise the site learns that nobody consumes its events (see
+ * TRACE()), unless its kind may change. */
+static __attribute__((noinline)) void emit_unread(struct trace_event *ev,
+						  struct trace_site *site)
+{
+	if (tr.sink && sink_wants(ev, site)) {
+		ev->time_ns = tr.now_var ? *tr.now_var : tr.now ? tr.now() : 0;
+		emit_plain(ev, site);
+		tr.sink(ev, tr.sink_arg);
+	} else if (!site->any_kind) {
+		site->skip = trace__skip;
+	}
+}
+
 /* Every event trace_emit()'s fast path does not take. */
 static __attribute__((noinline)) void emit_slow(struct trace_event *ev,
 						struct trace_site *site)
 {
-	ev->seq = ++tr.count;
+	ev->seq = ++trace__count;
+	if (trace__skip != TRACE__NO_SKIP) {
+		emit_unread(ev, site);
+		return;
+	}
 	ev->time_ns = tr.now_var ? *tr.now_var : tr.now ? tr.now() : 0;
-	if (!tr.keep || trace_unlikely(!emit_keep(ev, site)))
-		emit_hash(ev, site);
+	if (!tr.keep || trace_unlikely(!emit_keep(ev, site))) {
+		if (tr.hashing)
+			emit_hash(ev, site);
+		else
+			emit_plain(ev, site);
+	}
 	if (tr.sink && sink_wants(ev, site))
 		tr.sink(ev, tr.sink_arg);
 }
@@ -627,7 +703,7 @@ static inline void emit_fast(struct trace_event *ev, struct trace_site *site,
 {
 	if (a)
 		copy_args_to(k, a);
-	slot->seq = ++tr.count;
+	slot->seq = ++trace__count;
 	slot->time_ns = *tr.now_var;
 	slot->task = *tr.task_var;
 	/* the caller's fields, kind to detail, as one block */
@@ -739,7 +815,7 @@ void trace_emit(struct trace_event *ev, struct trace_site *site)
 
 uint64_t trace_count(void)
 {
-	return tr.count;
+	return trace__count;
 }
 
 size_t trace_kept(void)
@@ -757,7 +833,7 @@ const struct trace_event *trace_event_at(size_t i)
 uint64_t trace_hash(void)
 {
 	fold_kept();
-	return tr.hash;
+	return tr.hashing ? tr.hash : 0;
 }
 
 void trace_write_text(FILE *out)

@@ -296,7 +296,7 @@ static bool want_b(const char *kind, void *arg)
 /* One call site, its kind given by a variable, as some TRACE()s do. */
 static void emit_kind(const char *kind)
 {
-	TRACE(.kind = kind, .func = "f");
+	TRACE_ANY(.kind = kind, .func = "f");
 }
 
 /* A filtered sink gets only the kinds it takes, asked once per site and
@@ -358,7 +358,7 @@ static void test_sink_filter(void)
 /* One call site whose names change from event to event. */
 static void emit_names(const char *kind, const char *func, const char *queue)
 {
-	TRACE(.kind = kind, .func = func, .queue = queue, .head = 1);
+	TRACE_ANY(.kind = kind, .func = func, .queue = queue, .head = 1);
 }
 
 /* A run of @keep's events from sites whose names vary (NULL, literals,
