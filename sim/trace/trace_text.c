@@ -85,6 +85,20 @@ static inline void put_mem(struct out *o, const char *s, size_t n)
 		copy_short(d, s, n);
 }
 
+/* @n bytes of @s, which has @cap readable bytes (a constant): when @n
+ * is at most @cap and the buffer has room for all @cap, they are copied
+ * as one block of fixed size (a few vector moves, no call); what lies
+ * past @n is not output (the next bytes put go over it). */
+static inline void put_block(struct out *o, const char *s, size_t n, size_t cap)
+{
+	if (trace_likely(n <= cap && o->len + cap < o->size)) {
+		__builtin_memcpy(o->buf + o->len, s, cap);
+		o->len += n;
+		return;
+	}
+	put_mem(o, s, n);
+}
+
 static inline void put_ch(struct out *o, char c)
 {
 	if (trace_unlikely(o->len + 1 >= o->size)) {
@@ -197,28 +211,18 @@ static inline char *digits(char *end, uint64_t v, unsigned base, int upper)
 	return p;
 }
 
-/* An unsigned decimal right-justified in @width columns ("%Nllu"), or
- * zero-padded with @zero ("%0Nllu"). */
-static void put_udec(struct out *o, uint64_t v, size_t width, int zero)
+/* An unsigned decimal ("%llu"): its digits made on the stack, with room
+ * to read a fixed block from them, and put as one (put_block()). */
+static inline void put_udec(struct out *o, uint64_t v)
 {
-	char tmp[24], *p;
-	size_t n;
+	char tmp[48], *p;
 
-	if (v < 10 && width <= 1) { /* most numbers of a trace: 0..9 */
+	if (v < 10) {
 		put_ch(o, (char)('0' + v));
 		return;
 	}
-	p = digits(tmp + sizeof(tmp), v, 10, 0);
-	n = (size_t)(tmp + sizeof(tmp) - p);
-	if (n < width && width <= sizeof(tmp)) {
-		/* padded in place: one copy */
-		while (n < width)
-			tmp[sizeof(tmp) - ++n] = zero ? '0' : ' ';
-		p = tmp + sizeof(tmp) - n;
-	} else if (n < width) {
-		put_fill(o, zero ? '0' : ' ', width - n);
-	}
-	put_mem(o, p, n);
+	p = digits(tmp + 24, v, 10, 0);
+	put_block(o, p, (size_t)(tmp + 24 - p), 24);
 }
 
 /* The time column, "%6llu.%03llu" of microseconds and the nanoseconds
@@ -242,9 +246,9 @@ static void put_sdec(struct out *o, int64_t v)
 {
 	if (v < 0) {
 		put_ch(o, '-');
-		put_udec(o, (uint64_t)0 - (uint64_t)v, 0, 0);
+		put_udec(o, (uint64_t)0 - (uint64_t)v);
 	} else {
-		put_udec(o, (uint64_t)v, 0, 0);
+		put_udec(o, (uint64_t)v);
 	}
 }
 
@@ -382,7 +386,7 @@ static bool put_plain(struct out *o, const char **f, uint64_t v, int is_str)
 
 		put_str(o, s ? s : "(null)");
 	} else if (*c == 'u' && !is_str) {
-		put_udec(o, len ? v : (unsigned int)v, 0, 0);
+		put_udec(o, len ? v : (unsigned int)v);
 	} else if (*c == 'd' && !is_str) {
 		put_sdec(o, len ? (int64_t)v : (int)v);
 	} else {
@@ -392,14 +396,158 @@ static bool put_plain(struct out *o, const char **f, uint64_t v, int is_str)
 	return true;
 }
 
-static void put_args(struct out *o, const struct trace_args *a)
+/* The conversion at @f (past its '%') with flags, width, precision or
+ * a length the plain ones do not take; returns what follows it. */
+static const char *put_conv(struct out *o, const char *f, uint64_t v,
+			    int is_str)
+{
+	struct spec sp;
+
+	f = parse_spec(f, &sp);
+	if (sp.conv == 's')
+		put_string_arg(o, &sp,
+			       is_str ? (const char *)(uintptr_t)v : "?");
+	else if (sp.conv == 'c')
+		put_padded(o, &sp, "", (const char[]){ (char)v }, 1, 0);
+	else
+		put_int(o, &sp, v);
+	return f;
+}
+
+/* A format read once, as the steps that put it out: each a piece of
+ * literal text, then a conversion. */
+enum fmt_step_conv {
+	FMT_END,  /* the last piece: no conversion */
+	FMT_PCT,  /* "%%" */
+	FMT_U32,  /* "%u" */
+	FMT_U64,  /* "%lu", "%llu", "%zu" */
+	FMT_D32,  /* "%d" */
+	FMT_D64,  /* "%ld", "%lld", "%zd" */
+	FMT_S,	  /* "%s" */
+	FMT_SPEC, /* anything else: put_conv() */
+};
+
+#define FMT_STEPS    12 /* eight conversions, a few "%%", the end */
+#define FMT_LITS     96 /* bytes of literal text a format may have */
+#define FMT_LIT_READ 16 /* what put_block() reads of a piece */
+
+struct fmt_prog {
+	const char *fmt; /* the format (a literal); NULL: empty slot */
+	struct fmt_step {
+		uint8_t conv;	  /* enum fmt_step_conv */
+		uint8_t lit_len;  /* the piece before it, at lits + lit_off */
+		uint8_t lit_off;  /* @see lit_len */
+		uint8_t spec_off; /* the conversion, past its '%', in fmt */
+	} steps[FMT_STEPS];
+	/* the pieces, with room to read FMT_LIT_READ bytes from any */
+	char lits[FMT_LITS + FMT_LIT_READ];
+};
+
+/* The plain conversion at @f (past its '%'), which it advances past, or
+ * FMT_SPEC; @f is left on the conversion for FMT_SPEC. */
+static enum fmt_step_conv plain_conv(const char **f)
+{
+	const char *c = *f;
+	int wide = 0;
+
+	if (c[0] == 'l' && c[1] == 'l') {
+		wide = 1;
+		c += 2;
+	} else if (c[0] == 'l' || c[0] == 'z') {
+		wide = 1;
+		c++;
+	}
+	switch (*c) {
+	case 's':
+		if (wide)
+			return FMT_SPEC;
+		*f = c + 1;
+		return FMT_S;
+	case 'u':
+		*f = c + 1;
+		return wide ? FMT_U64 : FMT_U32;
+	case 'd':
+		*f = c + 1;
+		return wide ? FMT_D64 : FMT_D32;
+	default:
+		return FMT_SPEC;
+	}
+}
+
+/* Read @fmt into @p; false when it does not fit (the interpreter of
+ * put_args_slow() then reads it every time). */
+static bool fmt_compile(struct fmt_prog *p, const char *fmt)
+{
+	const char *f = fmt;
+	size_t lits = 0;
+
+	for (unsigned n = 0; n < FMT_STEPS; n++) {
+		struct fmt_step *st = &p->steps[n];
+		const char *pct = strchr(f, '%');
+		size_t len = pct ? (size_t)(pct - f) : strlen(f);
+		struct spec sp;
+
+		if (lits + len > FMT_LITS || (size_t)(f - fmt) + len > 250)
+			return false;
+		memcpy(p->lits + lits, f, len);
+		st->lit_off = (uint8_t)lits;
+		st->lit_len = (uint8_t)len;
+		lits += len;
+		if (!pct) {
+			st->conv = FMT_END;
+			p->fmt = fmt;
+			return true;
+		}
+		f = pct + 1;
+		st->spec_off = (uint8_t)(f - fmt);
+		if (*f == '%') {
+			st->conv = FMT_PCT;
+			f++;
+			continue;
+		}
+		st->conv = (uint8_t)plain_conv(&f);
+		if (st->conv == FMT_SPEC)
+			f = parse_spec(f, &sp);
+	}
+	return false;
+}
+
+#define FMT_CACHE_BITS 6
+
+/* The formats read so far, by their pointers: a TRACE_FMT() format is a
+ * literal, whose text never changes. Two ways a set, the newer first.
+ * One per process, like the names' cache (vfsim's own). */
+static struct fmt_prog fmt_cache[1u << FMT_CACHE_BITS][2];
+
+/* @a's format's program, or NULL when it has none (too long, or its
+ * text could change). */
+static const struct fmt_prog *fmt_prog_of(const char *fmt)
+{
+	struct fmt_prog *set =
+		fmt_cache[((uint64_t)(uintptr_t)fmt * 0x9e3779b97f4a7c15ULL) >>
+			  (64 - FMT_CACHE_BITS)];
+	int stable;
+
+	if (trace_likely(set[0].fmt == fmt))
+		return &set[0];
+	if (set[1].fmt == fmt)
+		return &set[1];
+	trace_str_ref(fmt, &stable);
+	if (!stable)
+		return NULL;
+	set[1] = set[0];
+	set[0].fmt = NULL;
+	return fmt_compile(&set[0], fmt) ? &set[0] : NULL;
+}
+
+/* @a formatted by the interpreter, reading its format as it goes. */
+static void put_args_slow(struct out *o, const struct trace_args *a)
 {
 	const char *f = a->fmt;
 	unsigned k = 0;
 
 	while (*f) {
 		const char *pct = strchr(f, '%');
-		struct spec sp;
 		uint64_t v;
 		int is_str;
 
@@ -420,15 +568,67 @@ static void put_args(struct out *o, const struct trace_args *a)
 		k++;
 		if (put_plain(o, &f, v, is_str))
 			continue;
-		f = parse_spec(f, &sp);
-		if (sp.conv == 's')
-			put_string_arg(o, &sp,
-				       is_str ? (const char *)(uintptr_t)v :
-						"?");
-		else if (sp.conv == 'c')
-			put_padded(o, &sp, "", (const char[]){ (char)v }, 1, 0);
-		else
-			put_int(o, &sp, v);
+		f = put_conv(o, f, v, is_str);
+	}
+}
+
+/* @a formatted, by its format's program when it has one: the same
+ * bytes as put_args_slow(), without reading the format again. */
+static void put_args(struct out *o, const struct trace_args *a)
+{
+	const struct fmt_prog *p = fmt_prog_of(a->fmt);
+	unsigned k = 0;
+
+	if (trace_unlikely(!p)) {
+		put_args_slow(o, a);
+		return;
+	}
+	for (const struct fmt_step *st = p->steps;; st++) {
+		uint64_t v;
+		int is_str;
+
+		put_block(o, p->lits + st->lit_off, st->lit_len, FMT_LIT_READ);
+		if (st->conv == FMT_END)
+			return;
+		if (st->conv == FMT_PCT) {
+			put_ch(o, '%');
+			continue;
+		}
+		/* TRACE_FMT() checked the format against its arguments */
+		v = k < a->nargs ? a->arg[k] : 0;
+		is_str = (a->strs >> k) & 1;
+		k++;
+		switch (st->conv) {
+		case FMT_U32:
+			if (is_str)
+				break;
+			put_udec(o, (unsigned int)v);
+			continue;
+		case FMT_U64:
+			if (is_str)
+				break;
+			put_udec(o, v);
+			continue;
+		case FMT_D32:
+			if (is_str)
+				break;
+			put_sdec(o, (int)v);
+			continue;
+		case FMT_D64:
+			if (is_str)
+				break;
+			put_sdec(o, (int64_t)v);
+			continue;
+		case FMT_S:
+			if (!is_str)
+				break;
+			v = v ? v : (uint64_t)(uintptr_t) "(null)";
+			put_str(o, (const char *)(uintptr_t)v);
+			continue;
+		default:
+			break;
+		}
+		put_conv(o, p->fmt + st->spec_off, v, is_str);
 	}
 }
 
@@ -457,24 +657,44 @@ static void put_detail(struct out *o, const struct trace_event *ev)
 		put_args(o, ev->args);
 }
 
+#define OPNAMES 64 /* FUSE's opcodes are below, but CUSE_INIT */
+
+/* The names of the opcodes below OPNAMES, and their lengths, as they are
+ * first met (NULL: not yet, or none). */
+static struct {
+	const char *name;
+	size_t len;
+} opnames[OPNAMES];
+
 static void put_opname(struct out *o, int32_t opcode)
 {
-	const char *name = fuse_opcode_name((uint32_t)opcode);
+	const char *name;
 
-	if (name)
-		put_str(o, name);
-	else
+	if (opcode < OPNAMES && opnames[opcode].name) {
+		put_mem(o, opnames[opcode].name, opnames[opcode].len);
+		return;
+	}
+	name = fuse_opcode_name((uint32_t)opcode);
+	if (!name) {
 		put_sdec(o, opcode);
+		return;
+	}
+	if (opcode < OPNAMES) {
+		opnames[opcode].name = name;
+		opnames[opcode].len = strlen(name);
+	}
+	put_str(o, name);
 }
 
-/* " key=" and a number when it is present (not negative). */
-static inline void put_field(struct out *o, const char *key, size_t klen,
+/* " key=" and a number when it is present (not negative): @key has
+ * eight bytes to read (a put_block()). */
+static inline void put_field(struct out *o, const char key[8], size_t klen,
 			     int32_t v)
 {
 	if (v < 0)
 		return;
-	put_mem(o, key, klen);
-	put_udec(o, (uint64_t)v, 0, 0);
+	put_block(o, key, klen, 8);
+	put_udec(o, (uint64_t)v);
 }
 
 /* The names' columns: task, kind, function and queue. */
@@ -501,7 +721,7 @@ static inline bool lasting(const char *p)
 }
 
 #define NAMES_CACHE_BITS 7
-#define NAMES_TEXT_MAX	 120
+#define NAMES_TEXT_MAX	 128
 
 /* The names' columns of recent events, by their four pointers: the same
  * call site in the same task and queue formats to the same bytes. Only
@@ -533,11 +753,11 @@ static void put_names(struct out *o, const struct trace_event *ev)
 	struct out t;
 
 	if (names_match(&set[0], ev)) {
-		put_mem(o, set[0].text, set[0].len);
+		put_block(o, set[0].text, set[0].len, NAMES_TEXT_MAX);
 		return;
 	}
 	if (names_match(&set[1], ev)) {
-		put_mem(o, set[1].text, set[1].len);
+		put_block(o, set[1].text, set[1].len, NAMES_TEXT_MAX);
 		return;
 	}
 	if (!lasting(ev->task) || !lasting(ev->kind) || !lasting(ev->func) ||
@@ -559,29 +779,79 @@ static void put_names(struct out *o, const struct trace_event *ev)
 	put_names_now(o, ev);
 }
 
+#define HEAD_MAX 64 /* 21 bytes of time, 5, 20 digits and a space fit */
+
+/* The head of the line last formatted: its time ("%6llu.%03llu" of
+ * microseconds and the nanoseconds past them), " us #" and its number
+ * ("%-6llu "). The next line of a trace is nearly always the next number
+ * at the same time, so the head is reused with its number counted up in
+ * place, neither formatted again. One per process, like the names'
+ * cache (vfsim's own). */
+static struct {
+	uint64_t ns, seq;
+	size_t len;		/* 0: empty */
+	size_t seq_at, seq_end; /* where the number's digits are */
+	char text[HEAD_MAX];
+} head;
+
+/* The head of a line at @ns numbered @seq, formatted afresh. */
+static void head_build(uint64_t ns, uint64_t seq)
+{
+	struct out t = { head.text, sizeof(head.text), 0 };
+	char tmp[24], *p = digits(tmp + sizeof(tmp), seq, 10, 0);
+	size_t n = (size_t)(tmp + sizeof(tmp) - p);
+
+	put_time(&t, ns);
+	put_mem(&t, " us #", 5);
+	head.seq_at = t.len;
+	put_mem(&t, p, n);
+	head.seq_end = t.len;
+	if (n < 6)
+		put_fill(&t, ' ', 6 - n);
+	put_ch(&t, ' ');
+	head.len = t.len;
+	head.ns = ns;
+	head.seq = seq;
+}
+
+/* The head's number counted up by one in place; false when it needs one
+ * digit more (the head is then rebuilt). */
+static inline bool head_next(void)
+{
+	for (size_t i = head.seq_end; i-- > head.seq_at;) {
+		if (head.text[i] != '9') {
+			head.text[i]++;
+			head.seq++;
+			return true;
+		}
+		head.text[i] = '0';
+	}
+	return false;
+}
+
+static inline void put_head(struct out *o, uint64_t ns, uint64_t seq)
+{
+	if (!head.len || ns != head.ns ||
+	    (seq != head.seq && (seq != head.seq + 1 || !head_next())))
+		head_build(ns, seq);
+	put_block(o, head.text, head.len, HEAD_MAX);
+}
+
 int trace_format_text(const struct trace_event *ev, char *buf, size_t size)
 {
 	struct out o = { buf, size, 0 };
-	char tmp[32], *p;
-	size_t n;
 
-	put_time(&o, ev->time_ns);
-	put_mem(&o, " us #", 5);
-	/* "%-6llu " in one piece: up to 20 digits end at tmp + 24, the
-	 * padding (at most 6 bytes) goes after them */
-	p = digits(tmp + 24, ev->seq, 10, 0);
-	n = (size_t)(tmp + 24 - p);
-	while (n < 6)
-		p[n++] = ' ';
-	p[n++] = ' ';
-	put_mem(&o, p, n);
+	put_head(&o, ev->time_ns, ev->seq);
 	put_names(&o, ev);
-	put_field(&o, " head=", 6, ev->head);
-	put_field(&o, " avail=", 7, ev->avail_idx);
-	put_field(&o, " used=", 6, ev->used_idx);
+	static const char k_head[8] = " head=", k_avail[8] = " avail=",
+			  k_used[8] = " used=";
+
+	put_field(&o, k_head, 6, ev->head);
+	put_field(&o, k_avail, 7, ev->avail_idx);
+	put_field(&o, k_used, 6, ev->used_idx);
 	if (ev->unique) {
 		put_mem(&o, " unique=", 8);
-		put_udec(&o, ev->unique, 0, 0);
+		put_udec(&o, ev->unique);
 	}
 	if (ev->opcode >= 0) {
 		put_mem(&o, " op=", 4);
@@ -633,9 +903,9 @@ int trace_format_json(const struct trace_event *ev, char *buf, size_t size)
 	struct out o = { buf, size, 0 };
 
 	put_mem(&o, "{\"seq\":", 7);
-	put_udec(&o, ev->seq, 0, 0);
+	put_udec(&o, ev->seq);
 	put_mem(&o, ",\"time_ns\":", 11);
-	put_udec(&o, ev->time_ns, 0, 0);
+	put_udec(&o, ev->time_ns);
 	put_json_str(&o, "task", ev->task ? ev->task : "-");
 	put_json_str(&o, "kind", ev->kind ? ev->kind : "-");
 	put_json_str(&o, "func", ev->func ? ev->func : "-");
@@ -649,7 +919,7 @@ int trace_format_json(const struct trace_event *ev, char *buf, size_t size)
 		put_json_num(&o, "used", ev->used_idx);
 	if (ev->unique) {
 		put_mem(&o, ",\"unique\":", 10);
-		put_udec(&o, ev->unique, 0, 0);
+		put_udec(&o, ev->unique);
 	}
 	if (ev->opcode >= 0) {
 		const char *name = fuse_opcode_name((uint32_t)ev->opcode);
