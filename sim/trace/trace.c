@@ -52,7 +52,10 @@ static struct {
 	struct trace_event *fast_end;
 	uint64_t hash;
 	bool keep;
-	bool hashing;	   /* trace_drop_hash() was not called */
+	bool hashing; /* trace_drop_hash() was not called */
+	/* nothing kept, no hash, a sink that takes every event and the
+	 * context from variables: emit_to_sink() is all an event needs */
+	bool to_sink;
 	uint32_t skip_gen; /* the latest generation of trace__skip */
 	uint64_t budget, memory;
 	struct arena_chunk *arena;
@@ -104,6 +107,8 @@ static void fast_update(void)
  */
 static void skip_update(void)
 {
+	tr.to_sink = !tr.keep && !tr.hashing && tr.sink && !tr.want &&
+		     tr.now_var && tr.task_var;
 	if (tr.keep || tr.hashing || (tr.sink && !tr.want)) {
 		trace__skip = TRACE__NO_SKIP;
 		return;
@@ -237,6 +242,7 @@ void trace_set_context_vars(const uint64_t *now, const char *const *task_name,
 	tr.task_var = task_name;
 	tr.task_hash_var = task_hash;
 	fast_update();
+	skip_update();
 }
 
 uint64_t trace_name_hash(const char *name)
@@ -652,6 +658,17 @@ static __attribute__((noinline)) void emit_unread(struct trace_event *ev,
 	}
 }
 
+/* An event when all it needs is to go to the sink (tr.to_sink): what
+ * emit_slow() does then, without its questions. */
+static __attribute__((noinline)) void emit_to_sink(struct trace_event *ev,
+						   struct trace_site *site)
+{
+	ev->seq = ++trace__count;
+	ev->time_ns = *tr.now_var;
+	emit_plain(ev, site);
+	tr.sink(ev, tr.sink_arg);
+}
+
 /* Every event trace_emit()'s fast path does not take. */
 static __attribute__((noinline)) void emit_slow(struct trace_event *ev,
 						struct trace_site *site)
@@ -793,7 +810,10 @@ void trace_emit(struct trace_event *ev, struct trace_site *site)
 	    trace_unlikely(ev->task != NULL) ||
 	    trace_unlikely(ev->kind != site->kind || ev->func != site->func ||
 			   ev->queue != site->queue)) {
-		emit_slow(ev, site);
+		if (tr.to_sink)
+			emit_to_sink(ev, site);
+		else
+			emit_slow(ev, site);
 		return;
 	}
 	if (ev->detail) {

@@ -171,20 +171,22 @@ static inline void put_left(struct out *o, const char *s, size_t width)
 		put_fill(o, ' ', width - n);
 }
 
+/* The decimal digits of 0 to 99, two each. */
+static const char pairs[] = "00010203040506070809"
+			    "10111213141516171819"
+			    "20212223242526272829"
+			    "30313233343536373839"
+			    "40414243444546474849"
+			    "50515253545556575859"
+			    "60616263646566676869"
+			    "70717273747576777879"
+			    "80818283848586878889"
+			    "90919293949596979899";
+
 /* The digits of @v in @base at the end of @end's buffer; returns the
  * first. Decimal goes two digits at a time. */
 static inline char *digits(char *end, uint64_t v, unsigned base, int upper)
 {
-	static const char pairs[] = "00010203040506070809"
-				    "10111213141516171819"
-				    "20212223242526272829"
-				    "30313233343536373839"
-				    "40414243444546474849"
-				    "50515253545556575859"
-				    "60616263646566676869"
-				    "70717273747576777879"
-				    "80818283848586878889"
-				    "90919293949596979899";
 	const char *d = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char *p = end;
 
@@ -368,34 +370,6 @@ static void put_string_arg(struct out *o, const struct spec *sp, const char *s)
 		put_fill(o, ' ', sp->width - n);
 }
 
-/* A plain conversion, the common case: no flag, width or precision. */
-static bool put_plain(struct out *o, const char **f, uint64_t v, int is_str)
-{
-	const char *c = *f;
-	int len = 0;
-
-	if (c[0] == 'l' && c[1] == 'l') {
-		len = 8;
-		c += 2;
-	} else if (c[0] == 'l' || c[0] == 'z') {
-		len = 8;
-		c++;
-	}
-	if (*c == 's' && is_str) {
-		const char *s = (const char *)(uintptr_t)v;
-
-		put_str(o, s ? s : "(null)");
-	} else if (*c == 'u' && !is_str) {
-		put_udec(o, len ? v : (unsigned int)v);
-	} else if (*c == 'd' && !is_str) {
-		put_sdec(o, len ? (int64_t)v : (int)v);
-	} else {
-		return false;
-	}
-	*f = c + 1;
-	return true;
-}
-
 /* The conversion at @f (past its '%') with flags, width, precision or
  * a length the plain ones do not take; returns what follows it. */
 static const char *put_conv(struct out *o, const char *f, uint64_t v,
@@ -428,7 +402,7 @@ enum fmt_step_conv {
 };
 
 #define FMT_STEPS    12 /* eight conversions, a few "%%", the end */
-#define FMT_LITS     96 /* bytes of literal text a format may have */
+#define FMT_LITS     48 /* bytes of literal text a format may have */
 #define FMT_LIT_READ 16 /* what put_block() reads of a piece */
 
 struct fmt_prog {
@@ -474,6 +448,45 @@ static enum fmt_step_conv plain_conv(const char **f)
 	}
 }
 
+/* @v put by the plain conversion @conv; false when @conv is none (or
+ * does not fit the argument), and put_conv() is to read it. */
+static inline __attribute__((always_inline)) bool
+put_plain(struct out *o, enum fmt_step_conv conv, uint64_t v, int is_str)
+{
+	switch (conv) {
+	case FMT_U32:
+		if (is_str)
+			return false;
+		put_udec(o, (unsigned int)v);
+		return true;
+	case FMT_U64:
+		if (is_str)
+			return false;
+		put_udec(o, v);
+		return true;
+	case FMT_D32:
+		if (is_str)
+			return false;
+		put_sdec(o, (int)v);
+		return true;
+	case FMT_D64:
+		if (is_str)
+			return false;
+		put_sdec(o, (int64_t)v);
+		return true;
+	case FMT_S:
+		if (!is_str)
+			return false;
+		/* an empty string (an optional word left out) is common */
+		if (v && !*(const char *)(uintptr_t)v)
+			return true;
+		put_str(o, v ? (const char *)(uintptr_t)v : "(null)");
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* Read @fmt into @p; false when it does not fit (the interpreter of
  * put_args_slow() then reads it every time). */
 static bool fmt_compile(struct fmt_prog *p, const char *fmt)
@@ -513,11 +526,14 @@ static bool fmt_compile(struct fmt_prog *p, const char *fmt)
 }
 
 #define FMT_CACHE_BITS 6
+#define FMT_CACHE_WAYS 4
 
 /* The formats read so far, by their pointers: a TRACE_FMT() format is a
- * literal, whose text never changes. Two ways a set, the newer first.
- * One per process, like the names' cache (vfsim's own). */
-static struct fmt_prog fmt_cache[1u << FMT_CACHE_BITS][2];
+ * literal, whose text never changes. Four ways a set, the newest first,
+ * so that the few formats of a round trip never take each other's place
+ * whatever their addresses. One per process, like the names' cache
+ * (vfsim's own). */
+static struct fmt_prog fmt_cache[1u << FMT_CACHE_BITS][FMT_CACHE_WAYS];
 
 /* @a's format's program, or NULL when it has none (too long, or its
  * text could change). */
@@ -530,24 +546,26 @@ static const struct fmt_prog *fmt_prog_of(const char *fmt)
 
 	if (trace_likely(set[0].fmt == fmt))
 		return &set[0];
-	if (set[1].fmt == fmt)
-		return &set[1];
+	for (unsigned i = 1; i < FMT_CACHE_WAYS; i++)
+		if (set[i].fmt == fmt)
+			return &set[i];
 	trace_str_ref(fmt, &stable);
 	if (!stable)
 		return NULL;
-	set[1] = set[0];
+	memmove(&set[1], &set[0], (FMT_CACHE_WAYS - 1) * sizeof(*set));
 	set[0].fmt = NULL;
 	return fmt_compile(&set[0], fmt) ? &set[0] : NULL;
 }
 
 /* @a formatted by the interpreter, reading its format as it goes. */
-static void put_args_slow(struct out *o, const struct trace_args *a)
+static __attribute__((noinline)) void put_args_slow(struct out *o,
+						    const struct trace_args *a)
 {
 	const char *f = a->fmt;
 	unsigned k = 0;
 
 	while (*f) {
-		const char *pct = strchr(f, '%');
+		const char *pct = strchr(f, '%'), *c;
 		uint64_t v;
 		int is_str;
 
@@ -566,8 +584,11 @@ static void put_args_slow(struct out *o, const struct trace_args *a)
 		v = k < a->nargs ? a->arg[k] : 0;
 		is_str = (a->strs >> k) & 1;
 		k++;
-		if (put_plain(o, &f, v, is_str))
+		c = f;
+		if (put_plain(o, plain_conv(&c), v, is_str)) {
+			f = c;
 			continue;
+		}
 		f = put_conv(o, f, v, is_str);
 	}
 }
@@ -577,6 +598,9 @@ static void put_args_slow(struct out *o, const struct trace_args *a)
 static void put_args(struct out *o, const struct trace_args *a)
 {
 	const struct fmt_prog *p = fmt_prog_of(a->fmt);
+	/* a copy of the output nothing else sees, kept in registers (a
+	 * store through its buffer cannot change it) */
+	struct out l = *o;
 	unsigned k = 0;
 
 	if (trace_unlikely(!p)) {
@@ -587,49 +611,24 @@ static void put_args(struct out *o, const struct trace_args *a)
 		uint64_t v;
 		int is_str;
 
-		put_block(o, p->lits + st->lit_off, st->lit_len, FMT_LIT_READ);
+		put_block(&l, p->lits + st->lit_off, st->lit_len, FMT_LIT_READ);
 		if (st->conv == FMT_END)
-			return;
+			break;
 		if (st->conv == FMT_PCT) {
-			put_ch(o, '%');
+			put_ch(&l, '%');
 			continue;
 		}
 		/* TRACE_FMT() checked the format against its arguments */
 		v = k < a->nargs ? a->arg[k] : 0;
 		is_str = (a->strs >> k) & 1;
 		k++;
-		switch (st->conv) {
-		case FMT_U32:
-			if (is_str)
-				break;
-			put_udec(o, (unsigned int)v);
-			continue;
-		case FMT_U64:
-			if (is_str)
-				break;
-			put_udec(o, v);
-			continue;
-		case FMT_D32:
-			if (is_str)
-				break;
-			put_sdec(o, (int)v);
-			continue;
-		case FMT_D64:
-			if (is_str)
-				break;
-			put_sdec(o, (int64_t)v);
-			continue;
-		case FMT_S:
-			if (!is_str)
-				break;
-			v = v ? v : (uint64_t)(uintptr_t) "(null)";
-			put_str(o, (const char *)(uintptr_t)v);
-			continue;
-		default:
-			break;
+		if (!put_plain(&l, st->conv, v, is_str)) {
+			*o = l;
+			put_conv(o, p->fmt + st->spec_off, v, is_str);
+			l = *o;
 		}
-		put_conv(o, p->fmt + st->spec_off, v, is_str);
 	}
+	*o = l;
 }
 
 static void terminate(struct out *o)
@@ -659,31 +658,41 @@ static void put_detail(struct out *o, const struct trace_event *ev)
 
 #define OPNAMES 64 /* FUSE's opcodes are below, but CUSE_INIT */
 
-/* The names of the opcodes below OPNAMES, and their lengths, as they are
- * first met (NULL: not yet, or none). */
+#define OPNAME_MAX 32 /* the longest name is 24 bytes */
+
+/* The names of the opcodes below OPNAMES as they are first met, in
+ * blocks of OPNAME_MAX bytes (len 0: not yet, or none). */
 static struct {
-	const char *name;
 	size_t len;
+	char text[OPNAME_MAX];
 } opnames[OPNAMES];
 
-static void put_opname(struct out *o, int32_t opcode)
+/* The name of @opcode (its number when it has none), remembered. */
+static __attribute__((noinline)) void put_opname_new(struct out *o,
+						     int32_t opcode)
 {
-	const char *name;
+	const char *name = fuse_opcode_name((uint32_t)opcode);
+	size_t len;
 
-	if (opcode < OPNAMES && opnames[opcode].name) {
-		put_mem(o, opnames[opcode].name, opnames[opcode].len);
-		return;
-	}
-	name = fuse_opcode_name((uint32_t)opcode);
 	if (!name) {
 		put_sdec(o, opcode);
 		return;
 	}
-	if (opcode < OPNAMES) {
-		opnames[opcode].name = name;
-		opnames[opcode].len = strlen(name);
+	len = strlen(name);
+	if (opcode < OPNAMES && len < OPNAME_MAX) {
+		memcpy(opnames[opcode].text, name, len);
+		opnames[opcode].len = len;
 	}
-	put_str(o, name);
+	put_mem(o, name, len);
+}
+
+static inline void put_opname(struct out *o, int32_t opcode)
+{
+	if (opcode < OPNAMES && opnames[opcode].len)
+		put_block(o, opnames[opcode].text, opnames[opcode].len,
+			  OPNAME_MAX);
+	else
+		put_opname_new(o, opcode);
 }
 
 /* " key=" and a number when it is present (not negative): @key has
@@ -741,25 +750,39 @@ static inline bool names_match(const struct names_text *c,
 	       c->func == ev->func && c->queue == ev->queue;
 }
 
-static void put_names(struct out *o, const struct trace_event *ev)
+/* The set of the names' cache where @ev's names would be. */
+static inline struct names_text *names_set(const struct trace_event *ev)
 {
 	uint64_t k = (uint64_t)(uintptr_t)ev->kind * 0x9e3779b97f4a7c15ULL ^
 		     (uint64_t)(uintptr_t)ev->func * 0xd6e8feb86659fd93ULL ^
 		     (uint64_t)(uintptr_t)ev->task * 0xc2b2ae3d27d4eb4fULL ^
 		     (uint64_t)(uintptr_t)ev->queue;
-	struct names_text *set = names_cache[(k * 0xff51afd7ed558ccdULL) >>
-					     (64 - NAMES_CACHE_BITS)];
+
+	return names_cache[(k * 0xff51afd7ed558ccdULL) >>
+			   (64 - NAMES_CACHE_BITS)];
+}
+
+/* @ev's names' columns remembered, or NULL. */
+static inline const struct names_text *names_find(const struct trace_event *ev)
+{
+	struct names_text *set = names_set(ev);
+
+	if (names_match(&set[0], ev))
+		return &set[0];
+	if (names_match(&set[1], ev))
+		return &set[1];
+	return NULL;
+}
+
+/* The names' columns not remembered: formatted, and remembered when
+ * their text never changes. */
+static __attribute__((noinline)) void
+put_names_new(struct out *o, const struct trace_event *ev)
+{
+	struct names_text *set = names_set(ev);
 	char text[NAMES_TEXT_MAX];
 	struct out t;
 
-	if (names_match(&set[0], ev)) {
-		put_block(o, set[0].text, set[0].len, NAMES_TEXT_MAX);
-		return;
-	}
-	if (names_match(&set[1], ev)) {
-		put_block(o, set[1].text, set[1].len, NAMES_TEXT_MAX);
-		return;
-	}
 	if (!lasting(ev->task) || !lasting(ev->kind) || !lasting(ev->func) ||
 	    !lasting(ev->queue)) {
 		put_names_now(o, ev);
@@ -829,34 +852,61 @@ static inline bool head_next(void)
 	return false;
 }
 
-static inline void put_head(struct out *o, uint64_t ns, uint64_t seq)
+/* The head made the one of a line at @ns numbered @seq. */
+static inline void head_set(uint64_t ns, uint64_t seq)
 {
 	if (!head.len || ns != head.ns ||
 	    (seq != head.seq && (seq != head.seq + 1 || !head_next())))
 		head_build(ns, seq);
-	put_block(o, head.text, head.len, HEAD_MAX);
+}
+
+/* The line's fields after its names: ring indices, unique, opcode. */
+static inline void put_fields(struct out *o, const struct trace_event *ev)
+{
+	static const char k_head[8] = " head=", k_avail[8] = " avail=",
+			  k_used[8] = " used=", k_unique[8] = " unique=",
+			  k_op[8] = " op=";
+
+	put_field(o, k_head, 6, ev->head);
+	put_field(o, k_avail, 7, ev->avail_idx);
+	put_field(o, k_used, 6, ev->used_idx);
+	if (ev->unique) {
+		put_block(o, k_unique, 8, 8);
+		put_udec(o, ev->unique);
+	}
+	if (ev->opcode >= 0) {
+		put_block(o, k_op, 4, 8);
+		put_opname(o, ev->opcode);
+	}
 }
 
 int trace_format_text(const struct trace_event *ev, char *buf, size_t size)
 {
-	struct out o = { buf, size, 0 };
+	/* the line up to its detail is put through a copy of the output
+	 * that nothing outside sees, which the compiler keeps in registers
+	 * (a store through buf cannot change it) */
+	struct out o = { buf, size, 0 }, l = o;
+	const struct names_text *names;
 
-	put_head(&o, ev->time_ns, ev->seq);
-	put_names(&o, ev);
-	static const char k_head[8] = " head=", k_avail[8] = " avail=",
-			  k_used[8] = " used=";
-
-	put_field(&o, k_head, 6, ev->head);
-	put_field(&o, k_avail, 7, ev->avail_idx);
-	put_field(&o, k_used, 6, ev->used_idx);
-	if (ev->unique) {
-		put_mem(&o, " unique=", 8);
-		put_udec(&o, ev->unique);
+	head_set(ev->time_ns, ev->seq);
+	/* most heads fit in 32 bytes, most names in 80: smaller blocks */
+	if (head.len <= 32)
+		put_block(&l, head.text, head.len, 32);
+	else
+		put_block(&l, head.text, head.len, HEAD_MAX);
+	names = names_find(ev);
+	if (trace_likely(names != NULL)) {
+		if (names->len <= 80)
+			put_block(&l, names->text, names->len, 80);
+		else
+			put_block(&l, names->text, names->len, NAMES_TEXT_MAX);
+	} else {
+		o.len = l.len;
+		put_names_new(&o, ev);
+		l.len = o.len;
 	}
-	if (ev->opcode >= 0) {
-		put_mem(&o, " op=", 4);
-		put_opname(&o, ev->opcode);
-	}
+	put_fields(&l, ev);
+	o.len = l.len;
 	if (ev->detail || ev->args) {
 		put_ch(&o, ' ');
 		put_detail(&o, ev);
@@ -990,9 +1040,25 @@ static void text_put_event(struct trace_text *t, const struct trace_event *ev,
 	t->len += (size_t)len;
 }
 
+/* Room a text line nearly always fits in: with that much left, a line is
+ * formatted once, straight into the buffer. */
+#define TEXT_LINE_ROOM 1024
+
 void trace_text_append(struct trace_text *t, const struct trace_event *ev,
 		       bool json)
 {
+	size_t room = t->cap - t->len;
+
+	if (!json && trace_likely(room > TEXT_LINE_ROOM)) {
+		int len = trace_format_text(ev, t->buf + t->len, room);
+
+		if (trace_likely((size_t)len + 1 < room)) {
+			t->len += (size_t)len;
+			t->buf[t->len++] = '\n';
+			t->buf[t->len] = '\0';
+			return;
+		}
+	}
 	text_put_event(t, ev, json ? trace_format_json : trace_format_text);
 	t->buf[t->len++] = '\n';
 	t->buf[t->len] = '\0';

@@ -16,21 +16,7 @@
 
 #include "sim/trace/trace.h"
 #include "tests/harness.h"
-
-/* The context, as the scheduler keeps it: variables the trace reads. */
-static uint64_t v_now;
-static const char *v_task;
-static uint64_t v_task_hash;
-
-static uint64_t now_fn(void)
-{
-	return v_now;
-}
-
-static const char *task_fn(void)
-{
-	return v_task;
-}
+#include "tests/sim/trace_ctx.h"
 
 /* How a run records. */
 enum mode {

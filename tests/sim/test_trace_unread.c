@@ -15,6 +15,7 @@
 
 #include "sim/trace/trace.h"
 #include "tests/harness.h"
+#include "tests/sim/trace_ctx.h"
 
 /* Times an argument of an event was evaluated. */
 static unsigned evaluated;
@@ -175,30 +176,47 @@ static void test_consumers_change(void)
 }
 
 /* Without a filter the sink reads every event: none is skipped, even
- * with the hash dropped, and the sink sees what it sees with it. */
+ * with the hash dropped, and the sink sees what it sees with it, on each
+ * of the ways there: the hashing path, the sink-only one (the context
+ * in variables) and the general one (the context from functions). */
 static void test_sink_without_filter_reads_all(void)
 {
-	char *a, *b;
+	char *text[3];
 	size_t len;
 
-	for (int pass = 0; pass < 2; pass++) {
+	v_now = 7000;
+	v_task = trace_name("tk");
+	v_task_hash = trace_name_hash(v_task);
+	for (int pass = 0; pass < 3; pass++) {
 		trace_reset(true);
 		trace_set_keep(false);
 		if (pass)
 			trace_drop_hash();
-		sink_out = open_memstream(pass ? &b : &a, &len);
+		if (pass == 2)
+			trace_set_context(now_fn, task_fn);
+		else
+			trace_set_context_vars(&v_now, &v_task, &v_task_hash);
+		sink_out = open_memstream(&text[pass], &len);
 		trace_set_sink(text_sink, NULL);
 		evaluated = 0;
-		for (int i = 0; i < 20; i++)
+		for (int i = 0; i < 20; i++) {
+			v_now += 10;
 			emit_round(i);
+		}
 		CU_ASSERT_EQUAL(evaluated, 20);
 		trace_set_sink(NULL, NULL);
 		fclose(sink_out);
+		trace_set_context_vars(NULL, NULL, NULL);
+		trace_set_context(NULL, NULL);
+		v_now = 7000;
 	}
-	CU_ASSERT_STRING_EQUAL(a, b);
-	CU_ASSERT_PTR_NOT_NULL(strstr(b, "#80 "));
-	free(a);
-	free(b);
+	CU_ASSERT_STRING_EQUAL(text[0], text[1]);
+	CU_ASSERT_STRING_EQUAL(text[0], text[2]);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text[1], "#80 "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text[1], " tk "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text[1], "7.200 us"));
+	for (int pass = 0; pass < 3; pass++)
+		free(text[pass]);
 	trace_reset(false);
 }
 
