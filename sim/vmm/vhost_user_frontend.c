@@ -639,6 +639,14 @@ void vhost_user_frontend_close(struct vhost_user_frontend *fe)
 	set_live(fe, false);
 }
 
+/* What deliver() will do with an interrupt now, in words for the trace. */
+static const char *deliver_fate(const struct vhost_user_frontend *fe)
+{
+	if (fe->dead || !fe->vdev || fe->vdev->backend_dev != fe)
+		return "dropped (no device to interrupt)";
+	return fe->paused ? "held until the device resumes" : "delivered";
+}
+
 static void deliver(struct vhost_user_frontend *fe, unsigned int idx)
 {
 	struct vhost_user_frontend_ring *r = &fe->rings[idx];
@@ -664,8 +672,8 @@ void vhost_user_frontend_flush_call(struct vhost_user_frontend *fe,
 		TRACE(.kind = "vu.flush_call",
 		      .func = "vhost_user_frontend_flush_call",
 		      .detail = trace_fmt("%s: ring %u signalled before it "
-					  "stopped: interrupt delivered",
-					  fe->name, idx));
+					  "stopped: interrupt %s",
+					  fe->name, idx, deliver_fate(fe)));
 		deliver(fe, idx);
 	} else if (r->call_held) {
 		deliver(fe, idx);

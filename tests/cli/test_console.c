@@ -419,14 +419,16 @@ static void test_run_over(void)
 /* A deadlock ends the run; its reports are in the trace; back works. */
 static void test_deadlock(void)
 {
-	static const char dl[] = "/tmp/vfsim-console-deadlock.vfs";
-	FILE *f = fopen(dl, "w");
+	/* a file of its own: suites run side by side (vfsim-tests -j) */
+	char dl[] = "/tmp/vfsim-console-deadlock-XXXXXX.vfs";
+	int fd = mkstemps(dl, 4);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 
 	CU_ASSERT_FATAL(f != NULL);
 	fputs("device latency=1ms\ntask t\n  mount\n  getattr /\nend\n"
 	      "at 500us\n  device pause\nend\nrun\n",
 	      f);
-	fclose(f);
+	CU_ASSERT_FATAL(fclose(f) == 0);
 	check_back(dl, NULL, "continue\n", "back 3\ncontinue\n");
 	vt_console(&c, "continue\nshow tasks\nstep\n", dl, NULL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(c.out, "the run is over: deadlock "

@@ -2,13 +2,15 @@
 /*
  * test_real_peers.c - the pieces under vfsim serve: guest memory's mapped
  * backing, the vhost-user memory table and framing, fault rule arguments
- * and sub-sites, the scheduler on a real clock.
+ * and sub-sites, the scheduler on a real clock, the front end's flush of a
+ * signalled interrupt.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -18,6 +20,8 @@
 #include "sim/kernel/sched.h"
 #include "sim/kernel/wait.h"
 #include "sim/trace/trace.h"
+#include "sim/virtio/virtio.h"
+#include "sim/vmm/vhost_user_frontend.h"
 #include "sim/vmm/vhost_user_mem.h"
 #include "sim/vmm/vhost_user_proto.h"
 #include "tests/harness.h"
@@ -348,8 +352,40 @@ static void test_sched_hook_fires_timer(void)
 	check_clear();
 }
 
+/* An interrupt a back end signalled before its ring stopped is flushed
+ * when the ring stops; the trace says what became of it: held while the
+ * device is paused, dropped once it is dead (it said "delivered"). */
+static void test_flush_call_fate(void)
+{
+	struct vhost_user_frontend fe = { .sock = -1, .name = "src" };
+	struct virtio_device vdev = { .backend_dev = &fe };
+	u64 one = 1;
+
+	trace_reset(true);
+	fe.vdev = &vdev;
+	fe.paused = true;
+	fe.rings[0].kick = -1;
+	fe.rings[0].call = eventfd(0, EFD_NONBLOCK);
+	CU_ASSERT_FATAL(fe.rings[0].call >= 0);
+	CU_ASSERT_EQUAL(write(fe.rings[0].call, &one, sizeof(one)), 8);
+	vhost_user_frontend_flush_call(&fe, 0);
+	CU_ASSERT(trace_find("stopped: interrupt held until the device "
+			     "resumes",
+			     0) >= 0);
+	CU_ASSERT(fe.rings[0].call_held);
+	CU_ASSERT_EQUAL(fe.rings[0].calls, 1);
+	fe.dead = true;
+	CU_ASSERT_EQUAL(write(fe.rings[0].call, &one, sizeof(one)), 8);
+	vhost_user_frontend_flush_call(&fe, 0);
+	CU_ASSERT(trace_find("interrupt dropped (no device to interrupt)", 0) >=
+		  0);
+	CU_ASSERT_EQUAL(trace_find("interrupt delivered", 0), -1);
+	close(fe.rings[0].call);
+	trace_reset(false);
+}
+
 VT_SUITE(sim_real_peers, NULL, NULL, VT_CASE(test_gmem_regions),
 	 VT_CASE(test_mem_table), VT_CASE(test_proto_names_and_checks),
 	 VT_CASE(test_proto_framing), VT_CASE(test_fault_args_and_subsites),
 	 VT_CASE(test_sched_real_clock), VT_CASE(test_sched_late_host),
-	 VT_CASE(test_sched_hook_fires_timer));
+	 VT_CASE(test_sched_hook_fires_timer), VT_CASE(test_flush_call_fate));
