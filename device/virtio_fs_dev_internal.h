@@ -125,8 +125,22 @@ void vfs_ring_start(struct vfs_ring *r);
 void vfs_dev_update_suspended(struct vfs_dev *dev);
 /** @brief The ring is malformed: stop serving it, set NEEDS_RESET. */
 void vfs_ring_broken(struct vfs_ring *r, int err);
-/** @brief True when workers of @p r may pop. */
-bool vfs_ring_may_pop(const struct vfs_ring *r);
+/**
+ * @brief True when workers of @p r may pop: a started ring is processed
+ * when enabled; a disabled one only with the serve-disabled-rings option
+ * (the vhost-user specification lets a back end process it without side
+ * effects; rust-vmm's vhost-user-backend, which virtiofsd uses, processes
+ * no disabled ring). Inline: a worker asks it several times a request.
+ */
+static inline bool vfs_ring_may_pop(const struct vfs_ring *r)
+{
+	const struct vfs_dev *dev = r->dev;
+
+	return r->ready && r->started && !r->stopping && !r->broken &&
+	       !dev->paused && !dev->dead &&
+	       (r->enabled ||
+		(dev->cfg.options & (1u << VFS_DEV_OPT_SERVE_DISABLED)));
+}
 
 /* virtio_fs_dev_worker.c */
 /** @brief Spawn the workers of every ring. */

@@ -47,22 +47,6 @@ void vfs_ring_start(struct vfs_ring *r)
 	wake_up(&r->wq);
 }
 
-/*
- * A started ring is processed when enabled; a disabled one only with the
- * serve-disabled-rings option (the vhost-user specification lets a back
- * end process it without side effects; rust-vmm's vhost-user-backend,
- * which virtiofsd uses, processes no disabled ring).
- */
-bool vfs_ring_may_pop(const struct vfs_ring *r)
-{
-	const struct vfs_dev *dev = r->dev;
-
-	return r->ready && r->started && !r->stopping && !r->broken &&
-	       !dev->paused && !dev->dead &&
-	       (r->enabled ||
-		(dev->cfg.options & (1u << VFS_DEV_OPT_SERVE_DISABLED)));
-}
-
 void vfs_ring_broken(struct vfs_ring *r, int err)
 {
 	r->broken = true;

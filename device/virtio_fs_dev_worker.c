@@ -292,7 +292,8 @@ static bool req_execute(struct vfs_worker *w, struct vfs_req *req)
 		}
 	}
 	req->out_len = ret == FUSE_SERVER_REPLY ? len : 0;
-	vfs_req_fault_reply(req);
+	if (unlikely(req->malformed)) /* a fault plan's, rarely */
+		vfs_req_fault_reply(req);
 	if (ret < 0)
 		TRACE(.kind = "dev.no_reply", .func = "fv_queue_worker",
 		      .queue = r->name, .head = req->ch.head,
@@ -367,7 +368,8 @@ static bool req_complete(struct vfs_worker *w, struct vfs_req *req)
 		      .queue = r->name, .used_idx = r->vrh.last_used_idx);
 		vfs_ring_notify(r);
 	}
-	vfs_req_fault_stall(dev, req);
+	if (unlikely(req->stall))
+		vfs_req_fault_stall(dev, req);
 	return true;
 }
 

@@ -918,12 +918,10 @@ static void copy_args_from_argbuf(struct fuse_args *args, struct fuse_req *req)
 {
 	unsigned int num_in = args->in_numargs - args->in_pages;
 	unsigned int num_out = args->out_numargs - args->out_pages;
-	unsigned int room, remaining, offset;
-	struct fuse_proto_args pa;
+	/* every out-arg's room, the pages' included */
+	unsigned int room = fuse_len_args(args->out_numargs, args->out_args);
+	unsigned int remaining, offset;
 
-	fuse_args_to_proto(args, &pa);
-	room = (unsigned int)fuse_proto_reply_size(&pa) -
-	       sizeof(struct fuse_out_header);
 	remaining = req->out.h.len - sizeof(req->out.h);
 	if (req->out.h.len < sizeof(req->out.h) || remaining > room) {
 		check_report("virtio_fs.unchecked_reply",

@@ -39,11 +39,13 @@ static struct {
 static struct {
 	struct fault_rule rules[FAULT_MAX_RULES];
 	unsigned nr;
-	/* per point: hits, failures, and how many rules name it */
-	u64 hits[FAULT_MAX_POINTS], fired[FAULT_MAX_POINTS];
-	unsigned nr_rules_of[FAULT_MAX_POINTS];
+	/* per point: failures (hits and how many rules name it are in
+	 * fault_counts, which the inline hooks read) */
+	u64 fired[FAULT_MAX_POINTS];
 	char err[FAULT_ERR_MAX];
 } F;
+
+struct fault_counts fault_counts;
 
 /* Only the rules and points in use can hold anything: a machine set up
  * again and again (the explorer's) does not clear 27 KiB each time. */
@@ -53,9 +55,10 @@ void fault_reset(void)
 
 	memset(F.rules, 0, F.nr * sizeof(F.rules[0]));
 	F.nr = 0;
-	memset(F.hits, 0, points * sizeof(F.hits[0]));
+	memset(fault_counts.hits, 0, points * sizeof(fault_counts.hits[0]));
 	memset(F.fired, 0, points * sizeof(F.fired[0]));
-	memset(F.nr_rules_of, 0, points * sizeof(F.nr_rules_of[0]));
+	memset(fault_counts.nr_rules_of, 0,
+	       points * sizeof(fault_counts.nr_rules_of[0]));
 	F.err[0] = '\0';
 }
 
@@ -402,7 +405,7 @@ int fault_plan_parse(const char *spec)
 				    parsed[i].point, strlen(parsed[i].point));
 	}
 	for (unsigned i = 0; i < n; i++)
-		F.nr_rules_of[parsed[i].point_id]++;
+		fault_counts.nr_rules_of[parsed[i].point_id]++;
 	memcpy(&F.rules[F.nr], parsed, n * sizeof(parsed[0]));
 	F.nr += n;
 	F.err[0] = 0;
@@ -473,10 +476,10 @@ static bool site_matches(const char *rule, const char *site, const char *sub)
 	       !strcmp(rule + n + 1, sub);
 }
 
-/* A hit on a point that some rule names: the rules decide. Out of line,
- * so that a hit on a point no rule names stays a leaf call. */
-static __attribute__((noinline)) bool
-hit_ruled(int pi, const char *site, const char *sub, const char **arg)
+/* A hit on a point that some rule names (counted already by the inline
+ * fault_hit_arg_id()): the rules decide. */
+bool __fault_hit_ruled(int pi, const char *site, const char *sub,
+		       const char **arg)
 {
 	const char *fired_arg = NULL;
 	bool fire = false;
@@ -501,29 +504,11 @@ hit_ruled(int pi, const char *site, const char *sub, const char **arg)
 	/* interned: a site may be a queue's name, freed before the trace */
 	TRACE(.kind = "fault", .func = site ? trace_name(site) : NULL,
 	      .args = TRACE_FMT("%s fails (hit %llu)%s%s%s%s", P.name[pi],
-				(unsigned long long)F.hits[pi],
+				(unsigned long long)fault_counts.hits[pi],
 				sub ? " on " : "", sub ? sub : "",
 				fired_arg ? " arg=" : "",
 				fired_arg ? fired_arg : ""));
 	return true;
-}
-
-bool fault_hit_arg_id(int point, const char *site, const char *sub,
-		      const char **arg)
-{
-	if (arg)
-		*arg = NULL;
-	if (point < 0)
-		return false;
-	F.hits[point]++;
-	if (likely(!F.nr_rules_of[point]))
-		return false;
-	return hit_ruled(point, site, sub, arg);
-}
-
-bool fault_hit_id(int point, const char *site)
-{
-	return fault_hit_arg_id(point, site, NULL, NULL);
 }
 
 bool fault_hit_arg(const char *point, const char *site, const char *sub,
@@ -541,7 +526,7 @@ u64 fault_hits(const char *point)
 {
 	int i = point_known(point);
 
-	return i < 0 ? 0 : F.hits[i];
+	return i < 0 ? 0 : fault_counts.hits[i];
 }
 
 u64 fault_fired(const char *point)

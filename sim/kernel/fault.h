@@ -152,6 +152,52 @@ unsigned fault_nr_rules(void);
  */
 int fault_point(const char *name);
 
+/** @cond INTERNAL */
+/* What the inline hooks below read and count, per point number (kept by
+ * fault.c): hits since fault_reset() and how many rules name the point. */
+struct fault_counts {
+	u64 hits[FAULT_MAX_POINTS];
+	unsigned nr_rules_of[FAULT_MAX_POINTS];
+};
+extern struct fault_counts fault_counts;
+
+/* A counted hit on a point some rule names: the rules decide. */
+bool __fault_hit_ruled(int point, const char *site, const char *sub,
+		       const char **arg);
+/** @endcond */
+
+/**
+ * @brief True when a rule of the plan names point number @p point (a
+ * negative number never is): a hook may skip work only a rule reads, such
+ * as naming its site, when it is false. Counts nothing.
+ */
+static inline bool fault_point_ruled(int point)
+{
+	return point >= 0 && fault_counts.nr_rules_of[point];
+}
+
+/**
+ * @brief fault_hit_arg() by the point's number (from fault_point()).
+ * Inline: a hit on a point no rule names is a count and one test.
+ * @param point the point's number; a negative number is never hit
+ * @param site the site (may be NULL); must outlive the trace
+ * @param sub what the consultation is about (may be NULL; copied)
+ * @param arg set to the firing rule's argument, or NULL (may be NULL)
+ * @return true when this hit must fail
+ */
+static inline bool fault_hit_arg_id(int point, const char *site,
+				    const char *sub, const char **arg)
+{
+	if (arg)
+		*arg = NULL;
+	if (point < 0)
+		return false;
+	fault_counts.hits[point]++;
+	if (likely(!fault_counts.nr_rules_of[point]))
+		return false;
+	return __fault_hit_ruled(point, site, sub, arg);
+}
+
 /**
  * @brief Consult fault point number @p point (from fault_point()); a
  * negative number is never hit.
@@ -159,18 +205,10 @@ int fault_point(const char *name);
  * @param site the calling function (may be NULL)
  * @return true when this hit must fail
  */
-bool fault_hit_id(int point, const char *site);
-
-/**
- * @brief fault_hit_arg() by the point's number (from fault_point()).
- * @param point the point's number; a negative number is never hit
- * @param site the site (may be NULL); must outlive the trace
- * @param sub what the consultation is about (may be NULL; copied)
- * @param arg set to the firing rule's argument, or NULL (may be NULL)
- * @return true when this hit must fail
- */
-bool fault_hit_arg_id(int point, const char *site, const char *sub,
-		      const char **arg);
+static inline bool fault_hit_id(int point, const char *site)
+{
+	return fault_hit_arg_id(point, site, NULL, NULL);
+}
 
 /**
  * @brief Consult fault point @p point by name (looked up each time: on a

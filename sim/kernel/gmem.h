@@ -217,6 +217,28 @@ static inline gpa_t virt_to_phys(const void *p)
  */
 void *phys_to_virt(gpa_t gpa);
 
+/**
+ * @brief The GPA of [@p p, @p p + @p len) when the whole range lies in the
+ * arena: gmem_contains(), virt_to_phys() and gmem_range_valid() in one
+ * (a driver mapping a buffer for the device).
+ * @param p host address of the first byte
+ * @param len bytes
+ * @param gpa set to the GPA of @p p on success
+ * @return true when the range is in the arena; false (and @p gpa
+ *         untouched) otherwise, and always without an arena
+ */
+static inline bool gmem_map_buf(const void *p, u64 len, gpa_t *gpa)
+{
+	/* one unsigned difference: below the arena wraps past its size */
+	u64 off = (u64)((uintptr_t)p - (uintptr_t)gmem_arena.base);
+
+	if (!gmem_arena.base || off >= gmem_arena.size ||
+	    len > gmem_arena.size - off)
+		return false;
+	*gpa = GMEM_BASE + off;
+	return true;
+}
+
 /** @brief True when [gpa, gpa + len) lies inside guest memory (the arena,
  *  or the mapped regions when there is no arena), without overflow. */
 static inline bool gmem_range_valid(gpa_t gpa, u64 len)

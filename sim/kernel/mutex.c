@@ -102,7 +102,7 @@ static bool lock_freed(const void *lock, size_t size, const char *op)
 /* Guarantees: on return the caller holds the lock (unless the misuse was
  * reported: recursion, a lock in freed memory, or a wait that can never
  * end outside tasks). */
-void spin_lock(spinlock_t *lock)
+void __spin_lock_slow(spinlock_t *lock)
 {
 	if (unlikely(lock_freed(lock, sizeof(*lock), "spin_lock")))
 		return;
@@ -140,7 +140,7 @@ int spin_trylock(spinlock_t *lock)
 	return 1;
 }
 
-void spin_unlock(spinlock_t *lock)
+void __spin_unlock_slow(spinlock_t *lock)
 {
 	if (unlikely(lock_freed(lock, sizeof(*lock), "spin_unlock")))
 		return;
@@ -170,9 +170,8 @@ void __mutex_init(struct mutex *m, const char *name)
 	__init_waitqueue_head(&m->wait, m->name);
 }
 
-void mutex_lock(struct mutex *m)
+void __mutex_lock_slow(struct mutex *m)
 {
-	might_sleep();
 	if (unlikely(lock_freed(m, sizeof(*m), "mutex_lock")))
 		return;
 	if (m->locked && current && m->owner == current) {
@@ -208,7 +207,7 @@ int mutex_trylock(struct mutex *m)
 	return 1;
 }
 
-void mutex_unlock(struct mutex *m)
+void __mutex_unlock_slow(struct mutex *m)
 {
 	if (unlikely(lock_freed(m, sizeof(*m), "mutex_unlock")))
 		return;

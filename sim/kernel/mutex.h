@@ -39,14 +39,54 @@ void __mutex_init(struct mutex *m, const char *name);
 /** @brief mutex_init(): named after the expression. */
 #define mutex_init(m) __mutex_init(m, #m)
 
-/** @brief mutex_lock(): take the mutex, sleeping while it is held. */
-void mutex_lock(struct mutex *m);
+/** @brief mutex_lock()'s out-of-line part, after might_sleep(): every
+ *  case but its fast path (for mutex_lock() only). */
+void __mutex_lock_slow(struct mutex *m);
+
+/** @brief mutex_unlock()'s out-of-line part: every case but its fast
+ *  path (for mutex_unlock() only). */
+void __mutex_unlock_slow(struct mutex *m);
+
+/**
+ * @brief mutex_lock(): take the mutex, sleeping while it is held.
+ *
+ * Inline, the common case: a free mutex (so not freed memory, nor held by
+ * this task) taken by a task under a policy that does not explore; the
+ * rest, with every check, out of line.
+ */
+static inline void mutex_lock(struct mutex *m)
+{
+	struct task *t = current;
+
+	might_sleep();
+	if (likely(*(const u8 *)&m->locked == 0 && t && !sched_fast.explores)) {
+		sched_preempt_point();
+		m->locked = true;
+		m->owner = t;
+		return;
+	}
+	__mutex_lock_slow(m);
+}
 
 /** @brief mutex_trylock(): take the mutex if free; 1 on success. */
 int mutex_trylock(struct mutex *m);
 
-/** @brief mutex_unlock(): release it and wake one waiter. */
-void mutex_unlock(struct mutex *m);
+/**
+ * @brief mutex_unlock(): release it and wake one waiter.
+ *
+ * Inline, the common case: a live mutex held by the running task; the
+ * rest, with every check, out of line.
+ */
+static inline void mutex_unlock(struct mutex *m)
+{
+	if (likely(*(const u8 *)&m->locked == 1 && m->owner == current)) {
+		m->locked = false;
+		m->owner = NULL;
+		__wake_up(&m->wait, 1);
+		return;
+	}
+	__mutex_unlock_slow(m);
+}
 
 /** @brief mutex_is_locked(). */
 static inline bool mutex_is_locked(const struct mutex *m)

@@ -52,6 +52,8 @@
 #endif
 
 struct task *sched_current;
+/* event points are process-wide (see sched_set_event_points()) */
+struct sched_fast sched_fast = { .event_points = true };
 
 /* The name the trace records for the running task ("-" outside tasks),
  * kept beside sched_current so that an event reads it without a call. */
@@ -71,7 +73,7 @@ static struct {
 	size_t stack_size;
 	u64 max_steps, max_time;
 	struct list_head all, runq, timers;
-	unsigned nr_runnable, nr_alive, nr_timers, nr_idle_timers;
+	unsigned nr_alive, nr_timers, nr_idle_timers;
 	/* steps of non-daemon tasks; its value at the last idle-only
 	 * firing, and how many such firings in a row it did not move */
 	u64 user_steps, idle_mark;
@@ -168,6 +170,7 @@ int sched_init(const struct sched_opts *opts)
 	    o.stack_size % 4096)
 		return -EINVAL;
 	memset(&S, 0, sizeof(S));
+	sched_fast.nr_runnable = 0;
 	S.nr_cpus = o.nr_cpus ? o.nr_cpus : 2;
 	S.stack_size = o.stack_size ? o.stack_size : SCHED_DEFAULT_STACK;
 	S.max_steps = o.max_steps;
@@ -210,6 +213,7 @@ void sched_exit(void)
 	}
 	sched_policy_exit();
 	memset(&S, 0, sizeof(S));
+	sched_fast.nr_runnable = 0;
 	trace_set_context(NULL, NULL);
 	trace_set_context_vars(NULL, NULL, NULL);
 }
@@ -223,7 +227,7 @@ u64 sched_next_time(void)
 {
 	if (!S.ready)
 		return UINT64_MAX;
-	if (S.nr_runnable)
+	if (sched_fast.nr_runnable)
 		return S.now;
 	if (S.nr_timers)
 		return list_first_entry(&S.timers, struct sim_timer, node)
@@ -471,7 +475,7 @@ struct task *task_spawn_flags(int (*fn)(void *arg), void *arg, const char *name,
 	t->tname_hash = trace_name_hash(t->tname);
 	list_add_tail(&t->all_node, &S.all);
 	list_add_tail(&t->run_node, &S.runq);
-	S.nr_runnable++;
+	sched_fast.nr_runnable++;
 	if (!(flags & TASK_F_DAEMON))
 		S.nr_alive++;
 	TRACE(.kind = "task.spawn", .args = TRACE_FMT("%s", t->tname));
@@ -521,7 +525,7 @@ static void run_task(struct task *t)
  * counted. */
 static struct task *take_next(void)
 {
-	unsigned n = S.nr_runnable;
+	unsigned n = sched_fast.nr_runnable;
 	struct task *t = S.forced;
 
 	assert(n);
@@ -531,7 +535,7 @@ static struct task *take_next(void)
 		t = n == 1 ? list_first_entry(&S.runq, struct task, run_node) :
 			     sched_policy_pick(&S.runq, n);
 	list_del_init(&t->run_node);
-	S.nr_runnable--;
+	sched_fast.nr_runnable--;
 	S.steps++;
 	S.user_steps += !(t->flags & TASK_F_DAEMON);
 	S.last = t;
@@ -552,7 +556,7 @@ bool sched_tasks_done(void)
 
 	if (!S.ready)
 		return true;
-	if (S.nr_alive || S.nr_runnable)
+	if (S.nr_alive || sched_fast.nr_runnable)
 		return false;
 	list_for_each_entry(t, &S.all, all_node)
 		if (stuck(t))
@@ -625,7 +629,7 @@ enum sched_status sched_step(void)
 		return SCHED_DONE;
 	if (limit_reached())
 		return SCHED_LIMIT;
-	if (!S.nr_runnable) {
+	if (!sched_fast.nr_runnable) {
 		u64 until = S.nr_timers ?
 				    list_first_entry(&S.timers,
 						     struct sim_timer, node)
@@ -644,7 +648,7 @@ enum sched_status sched_step(void)
 			/* The hook's own clock sync may have fired timers
 			 * (a scenario's `at` block now pending, a task
 			 * woken): the state below is stale, no verdict. */
-			if (S.fired != fired || S.nr_runnable)
+			if (S.fired != fired || sched_fast.nr_runnable)
 				return SCHED_TIMER;
 		}
 		if (!S.nr_timers)
@@ -758,7 +762,7 @@ static void switch_away(struct task *t)
 	S.post_done = true;
 	if (S.pred)
 		S.pred_said = S.pred(S.pred_arg);
-	if (S.pred_said > 0 || !S.nr_runnable || limit_reached()) {
+	if (S.pred_said > 0 || !sched_fast.nr_runnable || limit_reached()) {
 		set_current(t);
 		switch_to_sched(t);
 		return;
@@ -782,18 +786,17 @@ void sched_yield(void)
 	if (!t)
 		return;
 	list_add_tail(&t->run_node, &S.runq);
-	S.nr_runnable++;
+	sched_fast.nr_runnable++;
 	switch_away(t);
 }
 
-void sched_preempt_point(void)
+/* Only a policy that explores gets here (sched_preempt_point()). */
+void __sched_preempt(void)
 {
 	struct task *t = current;
 	unsigned c;
 
-	if (!t || !S.nr_runnable)
-		return;
-	c = sched_policy_preempt(t, &S.runq, S.nr_runnable + 1);
+	c = sched_policy_preempt(t, &S.runq, sched_fast.nr_runnable + 1);
 	if (!c)
 		return;
 	/* the (c - 1)-th waiting task runs next; @t waits at the tail */
@@ -801,23 +804,15 @@ void sched_preempt_point(void)
 	while (--c)
 		S.forced = list_next_entry(S.forced, run_node);
 	list_add_tail(&t->run_node, &S.runq);
-	S.nr_runnable++;
+	sched_fast.nr_runnable++;
 	switch_away(t);
 }
 
 /* Process-wide, not per machine: a test that turns them off to show what
  * they find keeps them off across the machines an exploration builds. */
-static bool event_points = true;
-
 void sched_set_event_points(bool on)
 {
-	event_points = on;
-}
-
-void sched_event_point(void)
-{
-	if (event_points)
-		sched_preempt_point();
+	sched_fast.event_points = on;
 }
 
 static void timeout_fired(struct sim_timer *timer)
@@ -862,7 +857,7 @@ void sched_wake(struct task *t)
 	/* woken first: the timeout must not fire for a wait that is over */
 	sim_timer_cancel(&t->timer);
 	list_add_tail(&t->run_node, &S.runq);
-	S.nr_runnable++;
+	sched_fast.nr_runnable++;
 	if (!t->timed_out)
 		TRACE(.kind = "task.wake", .args = TRACE_FMT("%s", t->tname));
 }

@@ -424,13 +424,43 @@ void sched_policy_exit(void);
 void sched_yield(void);
 
 /**
+ * @brief What the inline preemption points read, so that under fifo a
+ * point costs a few instructions and no call (vfsim's: the kernel has no
+ * policy to ask). Kept by sched.c and sched_policy.c; read-only elsewhere.
+ */
+struct sched_fast {
+	unsigned nr_runnable; ///< tasks on the run queue
+	bool explores;	      ///< the policy is not fifo: a point may preempt
+	bool event_points;    ///< sched_set_event_points()
+	/** fifo's choices at preemption points (all 0) not yet added to the
+	 *  record of choices; every reader of the record adds them first */
+	u64 fifo_zeros;
+};
+
+/** @brief The scheduler's state the inline points read. */
+extern struct sched_fast sched_fast;
+
+/** @brief sched_preempt_point()'s out-of-line part: ask a policy that
+ *  explores. For sched_preempt_point() only. */
+void __sched_preempt(void);
+
+/**
  * @brief Preemption point: a place where another CPU could get there
  * first (spin_lock(), mutex_lock(), cond_resched()). The policy decides
- * whether the running task goes on (fifo always does) or another one runs
- * (see the file comment). A no-op outside tasks or when nothing else is
- * runnable.
+ * whether the running task goes on (fifo always does, and records the
+ * choice 0) or another one runs (see the file comment). A no-op outside
+ * tasks or when nothing else is runnable.
  */
-void sched_preempt_point(void);
+static inline void sched_preempt_point(void)
+{
+	if (!current || !sched_fast.nr_runnable)
+		return;
+	if (likely(!sched_fast.explores)) {
+		sched_fast.fifo_zeros++;
+		return;
+	}
+	__sched_preempt();
+}
 
 /**
  * @brief Preemption point after an event another CPU may react to at
@@ -439,7 +469,11 @@ void sched_preempt_point(void);
  * (fifo goes on and records the 0, so fifo's trace is the same with or
  * without them) unless sched_set_event_points() turned them off.
  */
-void sched_event_point(void);
+static inline void sched_event_point(void)
+{
+	if (sched_fast.event_points)
+		sched_preempt_point();
+}
 
 /**
  * @brief Turn the event points (sched_event_point()) on (the default) or

@@ -62,6 +62,8 @@ void sched_policy_exit(void)
 	free(S.runs);
 	free(S.cand);
 	memset(&S, 0, sizeof(S));
+	sched_fast.explores = false;
+	sched_fast.fifo_zeros = 0;
 }
 
 static void drop_choices(void)
@@ -71,6 +73,8 @@ static void drop_choices(void)
 	S.at_run = S.at_first = 0;
 	S.replay_pos = 0;
 	S.replay_past = 0;
+	sched_fast.fifo_zeros = 0;
+	sched_fast.explores = S.policy != P_FIFO;
 }
 
 static int parse_u64(const char *s, const char *end, u64 max, u64 *out)
@@ -269,10 +273,34 @@ static void record_new_run(unsigned c, unsigned n)
 	S.runs[S.nr_runs++] = (struct choice_run){ c, c ? n : 0, 1 };
 }
 
+/*
+ * Add fifo's zeros from the preemption points (sched_fast.fifo_zeros,
+ * counted inline there) to the record: every reader of the record calls
+ * this first. They are all 0 and fifo makes no other choice, so adding
+ * them late puts them where they were made.
+ */
+static void take_fifo_zeros(void)
+{
+	u64 k = sched_fast.fifo_zeros;
+
+	if (likely(!k))
+		return;
+	sched_fast.fifo_zeros = 0;
+	S.nr_choices += k;
+	if (S.nr_runs && !S.runs[S.nr_runs - 1].chosen) {
+		S.runs[S.nr_runs - 1].count += k;
+		return;
+	}
+	record_new_run(0, 0);
+	S.runs[S.nr_runs - 1].count = k;
+}
+
 static inline void record_choice(unsigned c, unsigned n)
 {
-	struct choice_run *r = S.nr_runs ? &S.runs[S.nr_runs - 1] : NULL;
+	struct choice_run *r;
 
+	take_fifo_zeros();
+	r = S.nr_runs ? &S.runs[S.nr_runs - 1] : NULL;
 	S.nr_choices++;
 	if (likely(!c && r && !r->chosen)) {
 		r->count++;
@@ -294,11 +322,13 @@ bool sched_replay_use(struct sched_replay_use *u)
 
 size_t sched_nr_choices(void)
 {
+	take_fifo_zeros();
 	return S.nr_choices;
 }
 
 size_t sched_choices_memory(void)
 {
+	take_fifo_zeros();
 	return S.cap_runs * sizeof(*S.runs);
 }
 
@@ -306,6 +336,7 @@ unsigned sched_choice_at(size_t i, unsigned *offered)
 {
 	const struct choice_run *r;
 
+	take_fifo_zeros();
 	assert(i < S.nr_choices);
 	/* a scan asks in order: start from where the last lookup ended */
 	if (i < S.at_first || S.at_run >= S.nr_runs)
@@ -394,14 +425,20 @@ static int format_choices(char *buf, size_t size, size_t nr, u32 last)
 
 int sched_choices_format(char *buf, size_t size)
 {
-	const struct choice_run *r = S.nr_runs ? &S.runs[S.nr_runs - 1] : NULL;
+	const struct choice_run *r;
 
+	take_fifo_zeros();
+	r = S.nr_runs ? &S.runs[S.nr_runs - 1] : NULL;
 	return format_choices(buf, size, S.nr_choices, r ? r->chosen : 0);
 }
 
 bool sched_explore_next(char *buf, size_t size)
 {
-	size_t i = S.nr_choices, r = S.nr_runs;
+	size_t i, r;
+
+	take_fifo_zeros();
+	i = S.nr_choices;
+	r = S.nr_runs;
 
 	/* A choice 0 always had an alternative: it was made among two or
 	 * more. So the last choice to try otherwise is the last 0, or a
@@ -467,10 +504,8 @@ unsigned sched_policy_preempt(struct task *cur, struct list_head *runq,
 	unsigned c;
 
 	assert(n >= 2);
-	if (S.policy == P_FIFO) {
-		record_choice(0, n);
-		return 0;
-	}
+	/* fifo counts its zeros inline (sched_preempt_point()) */
+	assert(S.policy != P_FIFO);
 	list_candidates(cur, runq, n);
 	c = policy_choose(n);
 	record_choice(c, n);

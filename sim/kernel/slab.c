@@ -30,6 +30,9 @@ struct kmem_rec {
 	u64 seq; /* allocation order, for deterministic reports */
 	bool freed;
 	struct kmem_rec *hnext;
+	/* the link that points here (a bucket or the previous record's
+	 * hnext), so that releasing a record needs no look-up */
+	struct kmem_rec **hpprev;
 	struct list_head qnode; /* in quarantine while freed */
 };
 
@@ -69,6 +72,16 @@ static size_t bucket(const void *p)
 			(64 - K.bucket_bits));
 }
 
+/* Put @r at the head of the chain at @head. */
+static inline void chain_add(struct kmem_rec *r, struct kmem_rec **head)
+{
+	r->hnext = *head;
+	r->hpprev = head;
+	if (r->hnext)
+		r->hnext->hpprev = &r->hnext;
+	*head = r;
+}
+
 /* Twice the chains, every record rehashed (chain order does not matter:
  * reports are sorted by allocation order). */
 static void table_grow(void)
@@ -84,25 +97,19 @@ static void table_grow(void)
 			size_t nb = bucket(r->p);
 
 			old[b] = r->hnext;
-			r->hnext = K.buckets[nb];
-			K.buckets[nb] = r;
+			chain_add(r, &K.buckets[nb]);
 		}
 	}
 	free(old);
 }
 
-static struct kmem_rec **find_slot(const void *p)
-{
-	struct kmem_rec **r = &K.buckets[bucket(p)];
-
-	while (*r && (*r)->p != p)
-		r = &(*r)->hnext;
-	return r;
-}
-
 static struct kmem_rec *find(const void *p)
 {
-	return *find_slot(p);
+	struct kmem_rec *r = K.buckets[bucket(p)];
+
+	while (r && r->p != p)
+		r = r->hnext;
+	return r;
 }
 
 static u64 gpa_of(const void *p)
@@ -135,7 +142,7 @@ static struct kmem_rec *rec_alloc(const void *p, size_t size, const char *file,
 void *__kmalloc(size_t size, gfp_t gfp, const char *file, int line,
 		const char *func)
 {
-	struct kmem_rec *r;
+	struct kmem_rec *r, **slot;
 	void *p;
 
 	kmem_lazy_init();
@@ -156,11 +163,13 @@ void *__kmalloc(size_t size, gfp_t gfp, const char *file, int line,
 		return NULL;
 	}
 	r = rec_alloc(p, size, file, line, func);
-	assert(!find(p));
 	if (K.nr_recs >= 2ULL << K.bucket_bits)
 		table_grow();
-	r->hnext = K.buckets[bucket(p)];
-	K.buckets[bucket(p)] = r;
+	slot = &K.buckets[bucket(p)];
+	/* gmem never hands out a live block twice */
+	for (const struct kmem_rec *q = *slot; q; q = q->hnext)
+		assert(q->p != p);
+	chain_add(r, slot);
 	K.nr_recs++;
 	K.nr_live++;
 	K.nr_allocs++;
@@ -197,6 +206,9 @@ static size_t first_unpoisoned(const u8 *b, size_t n)
 	static const u8 poison[256] = { [0 ... 255] = POISON_FREE };
 	size_t i = 0;
 
+	/* most objects fit one chunk, and most are intact */
+	if (likely(n <= sizeof(poison)) && !memcmp(b, poison, n))
+		return n;
 	while (i < n) {
 		size_t len = n - i < sizeof(poison) ? n - i : sizeof(poison);
 
@@ -230,10 +242,10 @@ static bool verify_poison(const struct kmem_rec *r)
 
 static void release(struct kmem_rec *r)
 {
-	struct kmem_rec **slot = find_slot(r->p);
-
-	assert(*slot == r);
-	*slot = r->hnext;
+	assert(*r->hpprev == r);
+	*r->hpprev = r->hnext;
+	if (r->hnext)
+		r->hnext->hpprev = r->hpprev;
 	K.nr_recs--;
 	gmem_free((void *)r->p);
 	r->hnext = K.spare;

@@ -46,11 +46,71 @@ void __spin_lock_init(spinlock_t *lock, const char *name);
 /** @brief spin_lock_init(): named after the expression. */
 #define spin_lock_init(lock) __spin_lock_init(lock, #lock)
 
-/** @brief spin_lock(): take the lock (a preemption point). */
-void spin_lock(spinlock_t *lock);
+/** @brief spin_lock()'s out-of-line part: every case but its fast path
+ *  (for spin_lock() only). */
+void __spin_lock_slow(spinlock_t *lock);
 
-/** @brief spin_unlock(): release the lock. */
-void spin_unlock(spinlock_t *lock);
+/** @brief spin_unlock()'s out-of-line part: every case but its fast path
+ *  (for spin_unlock() only). */
+void __spin_unlock_slow(spinlock_t *lock);
+
+/**
+ * @brief The first byte of a lock (its @c locked flag): 0 or 1 in a live
+ * lock, kfree()'s poison in freed memory, so a 0 or 1 proves the lock is
+ * not freed. Read as a byte: a poisoned bool is no bool.
+ */
+static inline u8 __lock_first_byte(const void *lock)
+{
+	return *(const u8 *)lock;
+}
+
+/**
+ * @brief spin_lock(): take the lock (a preemption point).
+ *
+ * Inline, the common case: a free lock taken by a task under a policy
+ * that does not explore, with room on its held-lock stack. A free lock is
+ * neither freed memory nor held by this task, and fifo never preempts, so
+ * none of the checks can fire; everything else goes out of line, where
+ * every check is made.
+ */
+static inline void spin_lock(spinlock_t *lock)
+{
+	struct task *t = current;
+
+	if (likely(__lock_first_byte(lock) == 0 && t && !sched_fast.explores &&
+		   t->spin_held < TASK_HELD_LOCKS)) {
+		sched_preempt_point();
+		lock->locked = true;
+		lock->owner = t;
+		t->held[t->spin_held++] =
+			(struct held_lock){ lock, lock->name };
+		return;
+	}
+	__spin_lock_slow(lock);
+}
+
+/**
+ * @brief spin_unlock(): release the lock.
+ *
+ * Inline, the common case: a live lock held by the running task, the last
+ * on its held-lock stack; everything else goes out of line, where every
+ * check is made.
+ */
+static inline void spin_unlock(spinlock_t *lock)
+{
+	struct task *t = current;
+
+	if (likely(__lock_first_byte(lock) == 1 && t && lock->owner == t &&
+		   t->spin_held && t->spin_held <= TASK_HELD_LOCKS &&
+		   t->held[t->spin_held - 1].lock == lock)) {
+		t->spin_held--;
+		lock->locked = false;
+		lock->owner = NULL;
+		wake_up_all(&lock->wait);
+		return;
+	}
+	__spin_unlock_slow(lock);
+}
 
 /** @brief spin_trylock(): take the lock if free; 1 on success. */
 int spin_trylock(spinlock_t *lock);

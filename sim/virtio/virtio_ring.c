@@ -200,10 +200,8 @@ static int map_sgs(struct scatterlist *sgs[], unsigned int nr,
 	*total = 0;
 	for (unsigned int n = 0; n < nr; n++)
 		for (struct scatterlist *sg = sgs[n]; sg; sg = sg_next(sg)) {
-			if (!gmem_contains(sg->buf))
-				return -EINVAL;
-			sg->dma_address = virt_to_phys(sg->buf);
-			if (!gmem_range_valid(sg->dma_address, sg->length))
+			if (!gmem_map_buf(sg->buf, sg->length,
+					  &sg->dma_address))
 				return -EINVAL;
 			(*total)++;
 		}

@@ -4,6 +4,7 @@
  * lists: semantics and every misuse report.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "sim/kernel/atomic.h"
@@ -127,6 +128,55 @@ static void test_spin_unlock_not_owner_and_held_at_exit(void)
 	CU_ASSERT_EQUAL(sched_run(), SCHED_DONE);
 	CU_ASSERT_EQUAL(check_count_kind("spin.unlock_not_owner"), 1);
 	CU_ASSERT_FALSE(spin_is_locked(&held));
+}
+
+/* Locks in freed memory (every byte kfree()'s poison), one per call. */
+static union {
+	spinlock_t spin;
+	struct mutex mutex;
+} freed_locks[4];
+
+static int use_freed_lock(void *arg)
+{
+	switch ((int)(intptr_t)arg) {
+	case 0:
+		spin_lock(&freed_locks[0].spin);
+		break;
+	case 1:
+		spin_unlock(&freed_locks[1].spin);
+		break;
+	case 2:
+		mutex_lock(&freed_locks[2].mutex);
+		break;
+	default:
+		mutex_unlock(&freed_locks[3].mutex);
+		break;
+	}
+	return 0;
+}
+
+/* Under fifo the lock calls take an inline fast path for a live lock:
+ * a lock in freed memory must still be reported by each of them, and its
+ * task stop there (it never returns, so it waits for good). */
+static void test_freed_locks_under_fifo(void)
+{
+	static const char *const ops[] = { "spin_lock()", "spin_unlock()",
+					   "mutex_lock()", "mutex_unlock()" };
+
+	memset(freed_locks, POISON_FREE, sizeof(freed_locks));
+	CU_ASSERT_STRING_EQUAL(sched_policy_name(), "fifo");
+	for (int i = 0; i < 4; i++)
+		task_spawn(use_freed_lock, (void *)(intptr_t)i, "user",
+			   TASK_SYSCALL, 0);
+	sched_run();
+	CU_ASSERT_EQUAL(check_count_kind("kasan.uaf"), 4);
+	for (size_t k = 0; k < ARRAY_SIZE(ops); k++) {
+		bool found = false;
+
+		for (size_t i = 0; i < check_kept(); i++)
+			found |= strstr(check_at(i)->message, ops[k]) != NULL;
+		CU_ASSERT_TRUE(found);
+	}
 }
 
 static int irq_sleeps(void *arg)
@@ -618,6 +668,7 @@ VT_SUITE_EACH(sim_sync, sim_test_setup, sim_test_teardown,
 	      VT_CASE(test_spin_mutual_exclusion),
 	      VT_CASE(test_spin_misuse_reports),
 	      VT_CASE(test_spin_unlock_not_owner_and_held_at_exit),
+	      VT_CASE(test_freed_locks_under_fifo),
 	      VT_CASE(test_irq_may_not_sleep), VT_CASE(test_spin_outside_tasks),
 	      VT_CASE(test_mutex_exclusion), VT_CASE(test_mutex_misuse),
 	      VT_CASE(test_completion_basic), VT_CASE(test_complete_all),
