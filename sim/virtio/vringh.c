@@ -293,13 +293,22 @@ void vringh_chain_release(struct vringh_chain *ch)
 	memset(ch, 0, sizeof(*ch));
 }
 
-/* Copy between @buf and the chain's readable or writable part at @off. */
+/*
+ * Copy between @buf and the chain's readable or writable part at @off.
+ * Readable buffers come first (a popped chain is refused otherwise, and a
+ * chain the caller builds is documented so), so the writable part starts
+ * at nr_out; the readable part ends at the first writable buffer, but a
+ * caller's chain that breaks the rule is only skipped through, never
+ * misread. Every buffer is range-checked here, at the copy: the chain may
+ * be the caller's, not one vringh_pop() checked.
+ */
 static ssize_t chain_copy(const struct vringh_chain *ch, bool writable,
 			  size_t off, void *buf, size_t len)
 {
+	unsigned int i = writable ? ch->nr_out : 0;
 	size_t done = 0;
 
-	for (unsigned int i = 0; i < ch->nr_segs && done < len; i++) {
+	for (; i < ch->nr_segs && done < len; i++) {
 		const struct vringh_seg *s = &ch->segs[i];
 		size_t n;
 		int ret;
