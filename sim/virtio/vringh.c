@@ -114,6 +114,7 @@ int vringh_avail_count(struct vringh *vrh)
 	if (n > vrh->num)
 		return bad_ring(vrh, -EILSEQ, -1,
 				"avail idx moved by more than the queue size");
+	vrh->avail_idx = (u16)(vrh->last_avail_idx + n);
 	return n;
 }
 
@@ -252,7 +253,11 @@ static int walk_chain(struct vringh *vrh, u16 head, struct vringh_chain *ch,
 
 /*
  * Pops at most one chain; last_avail_idx moves only when the chain was
- * valid. Any malformation makes the queue need a reset (sticky).
+ * valid. Any malformation makes the queue need a reset (sticky). The avail
+ * index is read again only when every chain it announced was popped (as
+ * vhost_get_vq_desc() does; the kernel's vringh reads it per chain): a
+ * worker that just counted the chains does not read it a second time, and
+ * a driver's jump of the index is found at that next read.
  */
 int vringh_pop(struct vringh *vrh, struct vringh_chain *ch)
 {
@@ -260,9 +265,13 @@ int vringh_pop(struct vringh *vrh, struct vringh_chain *ch)
 	int n, ret;
 	u16 head;
 
-	n = vringh_avail_count(vrh);
-	if (n <= 0)
-		return n;
+	if (unlikely(vrh->needs_reset))
+		return -EIO;
+	if (vrh->avail_idx == vrh->last_avail_idx) {
+		n = vringh_avail_count(vrh);
+		if (n <= 0)
+			return n;
+	}
 	ch->nr_segs = ch->nr_out = 0;
 	ch->out_len = ch->in_len = 0;
 	ch->indirect = false;
@@ -421,6 +430,7 @@ u16 vringh_get_last_avail(const struct vringh *vrh)
 void vringh_set_last_avail(struct vringh *vrh, u16 idx)
 {
 	vrh->last_avail_idx = idx;
+	vrh->avail_idx = idx; /* read the index again at the next pop */
 }
 
 bool vringh_needs_reset(const struct vringh *vrh)
