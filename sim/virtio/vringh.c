@@ -304,12 +304,11 @@ void vringh_chain_release(struct vringh_chain *ch)
 
 /*
  * Copy between @buf and the chain's readable or writable part at @off.
- * Readable buffers come first (a popped chain is refused otherwise, and a
- * chain the caller builds is documented so), so the writable part starts
- * at nr_out; the readable part ends at the first writable buffer, but a
- * caller's chain that breaks the rule is only skipped through, never
- * misread. Every buffer is range-checked here, at the copy: the chain may
- * be the caller's, not one vringh_pop() checked.
+ * The nr_out readable buffers come first (a popped chain is refused
+ * otherwise, and struct vringh_chain asks it of a chain the caller
+ * builds), so a write starts looking at nr_out; a read steps over any
+ * writable buffer. Every buffer is range-checked here, at the copy: the
+ * chain may be the caller's, not one vringh_pop() checked.
  */
 static ssize_t chain_copy(const struct vringh_chain *ch, bool writable,
 			  size_t off, void *buf, size_t len)

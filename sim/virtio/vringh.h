@@ -136,6 +136,8 @@ ssize_t vringh_chain_read(const struct vringh_chain *ch, size_t off, void *buf,
 
 /**
  * @brief Scatter @p buf into the writable part of a chain, @p off bytes in.
+ * The writable buffers are looked for from index nr_out on (the readable
+ * ones come first).
  * @return bytes written (less than @p len when the writable part is
  *         shorter), or -EFAULT
  */
