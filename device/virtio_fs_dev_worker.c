@@ -591,8 +591,8 @@ void vfs_dev_set_order(struct vfs_dev *dev, enum vfs_dev_order order, u64 seed)
 void vfs_dev_pause(struct vfs_dev *dev, bool paused)
 {
 	dev->paused = paused;
-	TRACE(.kind = paused ? "dev.pause" : "dev.unpause",
-	      .func = "vfs_dev_pause");
+	TRACE_ANY(.kind = paused ? "dev.pause" : "dev.unpause",
+		  .func = "vfs_dev_pause");
 	if (!paused)
 		for (unsigned int i = 0; i < dev->nr_rings; i++)
 			wake_up(&dev->rings[i].wq);

@@ -698,7 +698,8 @@ long vfsim_trace_find(const struct vfsim *vm, const char *text, size_t from);
 int vfsim_trace_line(const struct vfsim *vm, size_t i, char *buf, size_t size);
 
 /** @brief Hash of the whole trace: equal hashes, equal traces (the
- *  determinism check). */
+ *  determinism check). A machine of the library always computes it
+ *  (only `vfsim run`, which prints none, does without). */
 uint64_t vfsim_trace_hash(const struct vfsim *vm);
 
 /**

@@ -151,6 +151,13 @@ struct vfsim_exec_opts {
 	/** room for this many tasks added after the session was opened
 	 *  (vfsim_session_add_task()); 0 for a scenario's own tasks only */
 	size_t task_room;
+	/** the caller will not read vfsim_result::trace_hash, which is
+	 *  then 0 (trace_drop_hash()): an event nothing else consumes then
+	 *  costs next to nothing. The default (false) computes the hash, as
+	 *  the explorer, the console and the determinism tests need; the
+	 *  event count, the events' numbers and every output are the same
+	 *  either way. */
+	bool no_trace_hash;
 };
 
 /** @brief One `picture ring` snapshot. */
@@ -171,7 +178,8 @@ struct vfsim_result {
 	bool limit; ///< the run stopped at the step limit (vfsim_exec() only)
 	/** the run stopped at the virtual-time limit (vfsim_exec() only) */
 	bool time_limit;
-	uint64_t trace_hash;  ///< trace_hash() of the run
+	/** trace_hash() of the run (0 with vfsim_exec_opts::no_trace_hash) */
+	uint64_t trace_hash;
 	uint64_t trace_count; ///< events in the trace
 	char *trace;	      ///< the trace in the requested format, or NULL
 	/** errno of the first write to vfsim_exec_opts::stream that failed

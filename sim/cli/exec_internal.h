@@ -113,6 +113,9 @@ struct exec {
 	char limit_tasks[256];
 	u64 leaks; ///< kmem_exit() at teardown
 	bool out;  ///< the trace text is written (text, jsonl, perfetto)
+	bool json; ///< the text is JSON Lines
+	/** text or JSONL written, no chart drawn: the sink's first case */
+	bool text_only;
 	struct trace_text text;		 ///< the trace as it is written
 	struct trace_msc *msc;		 ///< the sequence chart, or NULL
 	struct trace_perfetto *perfetto; ///< the Perfetto writer, or NULL

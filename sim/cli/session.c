@@ -69,8 +69,7 @@ static void record(struct exec *e, const struct trace_event *ev, bool live)
 		if (live && ev->queue)
 			perfetto_counters(e, ev);
 	} else {
-		trace_text_append(&e->text, ev,
-				  e->o->format == VFSIM_TRACE_JSONL);
+		trace_text_append(&e->text, ev, e->json);
 	}
 	if (e->o->stream && e->text.len >= STREAM_BLOCK)
 		flush_text(e);
@@ -80,8 +79,14 @@ static void sink(const struct trace_event *ev, void *arg)
 {
 	struct exec *e = arg;
 
-	if (e->out || e->msc)
+	/* the common output first: text or JSONL, nothing drawn */
+	if (e->text_only) {
+		trace_text_append(&e->text, ev, e->json);
+		if (e->o->stream && e->text.len >= STREAM_BLOCK)
+			flush_text(e);
+	} else if (e->out || e->msc) {
 		record(e, ev, true);
+	}
 	vfsim_machine_event(&e->m, ev);
 	if (e->o->on_event)
 		e->o->on_event(ev, e->o->on_event_arg);
@@ -189,6 +194,9 @@ int vfsim_session_open(const struct scenario *s,
 		free(ss);
 		return r->status = 2;
 	}
+	/* The machine's construction was hashed, but nobody will ask. */
+	if (e->o->no_trace_hash)
+		trace_drop_hash();
 	/* The machine is built without a scheduling decision, so an
 	 * explorer's record starts at the run's first. */
 	if (e->o->choose)
@@ -217,6 +225,8 @@ int vfsim_session_open(const struct scenario *s,
 		 e->o->format == VFSIM_TRACE_PERFETTO;
 	if (e->o->format == VFSIM_TRACE_PERFETTO)
 		e->perfetto = trace_perfetto_new(&e->text);
+	e->json = e->o->format == VFSIM_TRACE_JSONL;
+	e->text_only = e->out && !e->perfetto && !e->msc;
 	for (size_t i = 0; (e->out || e->msc) && i < trace_kept(); i++)
 		record(e, trace_event_at(i), false);
 	trace_set_sink(sink, e);
@@ -330,7 +340,7 @@ static void collect(struct exec *e)
 		e->perfetto = NULL;
 	}
 	if (e->out) {
-		e->out = false;
+		e->out = e->text_only = false;
 		if (e->o->stream) {
 			flush_text(e);
 			errno = 0;

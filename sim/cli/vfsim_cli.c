@@ -357,7 +357,8 @@ static void warn_no_run(FILE *err, const char *file, const struct scenario *s)
 
 static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 {
-	struct vfsim_exec_opts o = { .diag = err };
+	/* the program prints no hash (the explorer and the library do) */
+	struct vfsim_exec_opts o = { .diag = err, .no_trace_hash = true };
 	const char *file = NULL, *out = NULL, *policy = NULL;
 	struct scenario_error perr;
 	enum vfsim_trace_format shown;

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "sim/kernel/asan.h"
 #include "sim/kernel/check.h"
 #include "sim/kernel/delay.h"
 #include "sim/kernel/sched.h"
@@ -40,8 +41,7 @@
 #define VALGRIND_STACK_DEREGISTER(id)	((void)(id))
 #endif
 
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/common_interface_defs.h>
+#ifdef VFSIM_ASAN
 #define fiber_start(save, bottom, size) \
 	__sanitizer_start_switch_fiber(save, bottom, size)
 #define fiber_finish(save, bottom, size) \

@@ -10,12 +10,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "sim/kernel/asan.h"
 #include "sim/kernel/task.h"
 #include "sim/trace/host.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/asan_interface.h>
-#endif
 
 const char *task_kind_name(enum task_kind kind)
 {
@@ -89,7 +86,7 @@ char *task_stack_alloc(size_t size)
 		host_oom(len + page);
 	/* The guard page turns a stack overflow into a clean SIGSEGV. */
 	mprotect(base, page, PROT_NONE);
-#if defined(__SANITIZE_ADDRESS__)
+#ifdef VFSIM_ASAN
 	ASAN_UNPOISON_MEMORY_REGION(base + page, len);
 #endif
 	return base + page;
@@ -101,7 +98,7 @@ void task_stack_free(char *stack, size_t size)
 	size_t len = stack_map_size(size, page);
 
 	/* Stale shadow from dead frames must not follow the next user. */
-#if defined(__SANITIZE_ADDRESS__)
+#ifdef VFSIM_ASAN
 	ASAN_UNPOISON_MEMORY_REGION(stack, len);
 #endif
 	if (pool.nr < STACK_POOL_MAX) {

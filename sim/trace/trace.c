@@ -10,6 +10,15 @@
  * while the trace grows. Strings a kept event must own (a detail in a
  * caller's buffer, a TRACE_FMT() argument list) go into an arena freed as
  * a whole by trace_reset().
+ *
+ * Keeping is the common case in a scenario (the scheduler hands over its
+ * clock and task through variables) and has a fast path: trace_emit()
+ * asks a few questions whose answers are nearly always the same (is
+ * there room, did the site name the names it named last, do the detail
+ * and the argument strings stay valid) and then copies the record with
+ * one move per field. Everything else (the hashing path when nothing is
+ * kept, a name from a buffer, an explicit task, a full chunk, the budget)
+ * takes emit_slow(), the general path, which keeps the same record.
  */
 #include "sim/trace/trace.h"
 
@@ -26,7 +35,6 @@
 
 struct arena_chunk {
 	struct arena_chunk *next;
-	size_t used, size;
 	char data[];
 };
 
@@ -37,11 +45,21 @@ static struct {
 	size_t hashed; /* kept events folded into the hash */
 	/* the next free slot of the last chunk, and its end */
 	struct trace_event *slot, *slot_end;
-	uint64_t count;
+	/* slot_end while trace_emit()'s kept fast path may run (events kept,
+	 * the context read from variables, the budget not reached), NULL
+	 * otherwise: fast_update() keeps it so, so one comparison per event
+	 * stands for all four conditions */
+	struct trace_event *fast_end;
 	uint64_t hash;
 	bool keep;
+	bool hashing; /* trace_drop_hash() was not called */
+	/* nothing kept, no hash, a sink that takes every event and the
+	 * context from variables: emit_to_sink() is all an event needs */
+	bool to_sink;
+	uint32_t skip_gen; /* the latest generation of trace__skip */
 	uint64_t budget, memory;
 	struct arena_chunk *arena;
+	char *arena_pos, *arena_end; /* the free part of the newest chunk */
 	uint64_t (*now)(void);
 	const char *(*task_name)(void);
 	const uint64_t *now_var;
@@ -55,36 +73,77 @@ static struct {
 	const char *last_fmt; /* latest trace_fmt() result, already stored */
 } tr = { .hash = TRACE_FNV_OFFSET,
 	 .keep = true,
+	 .hashing = true,
 	 .budget = TRACE_DEFAULT_BUDGET,
 	 .want_gen = 1 };
 
 bool trace_enabled;
 bool trace_over_budget;
+uint64_t trace__count;
+uint32_t trace__skip = TRACE__NO_SKIP;
 
 static void fold_kept(void);
 
-static __attribute__((noinline)) struct arena_chunk *arena_grow(size_t len)
+/* Over the budget: the kept trace takes more memory than it may. */
+static inline bool over_budget(void)
+{
+	return tr.budget && tr.memory > tr.budget;
+}
+
+/* Open or close trace_emit()'s kept fast path (tr.fast_end) after any of
+ * its conditions may have changed. */
+static void fast_update(void)
+{
+	tr.fast_end = tr.keep && tr.now_var && tr.task_var && !over_budget() ?
+			      tr.slot_end :
+			      NULL;
+}
+
+/*
+ * Let TRACE() skip the events nobody consumes, or stop it, after any of
+ * the consumers changed: nothing kept, no hash, and a sink (if any) that
+ * takes only the kinds its filter accepts. A new generation forgets
+ * every site's finding, since the filter's answers may have changed.
+ */
+static void skip_update(void)
+{
+	tr.to_sink = !tr.keep && !tr.hashing && tr.sink && !tr.want &&
+		     tr.now_var && tr.task_var;
+	if (tr.keep || tr.hashing || (tr.sink && !tr.want)) {
+		trace__skip = TRACE__NO_SKIP;
+		return;
+	}
+	/* a fresh site's 0 and TRACE__NO_SKIP are never a generation */
+	if (++tr.skip_gen == TRACE__NO_SKIP)
+		tr.skip_gen = 1;
+	trace__skip = tr.skip_gen;
+}
+
+/* @len bytes (a multiple of 8) from a new chunk, which becomes the
+ * newest; what was left of the last one stays unused. */
+static __attribute__((noinline)) char *arena_grow(size_t len)
 {
 	size_t size = len > ARENA_CHUNK ? len : ARENA_CHUNK;
 	struct arena_chunk *c = host_malloc(sizeof(*c) + size);
 
-	c->size = size;
-	c->used = 0;
 	c->next = tr.arena;
 	tr.arena = c;
+	tr.arena_pos = c->data + len;
+	tr.arena_end = c->data + size;
 	tr.memory += sizeof(*c) + size;
-	return c;
+	fast_update();
+	return c->data;
 }
 
 static inline char *arena_alloc(size_t len)
 {
-	struct arena_chunk *c = tr.arena;
+	char *p = tr.arena_pos;
 
 	len = (len + 7) & ~(size_t)7;
-	if (trace_unlikely(!c || c->size - c->used < len))
-		c = arena_grow(len);
-	c->used += len;
-	return c->data + c->used - len;
+	if (trace_unlikely((size_t)(tr.arena_end - p) < len))
+		return arena_grow(len);
+	tr.arena_pos = p + len;
+	return p;
 }
 
 static const char *arena_strdup(const char *s)
@@ -102,6 +161,7 @@ void trace_reset(bool enable)
 		free(tr.arena);
 		tr.arena = next;
 	}
+	tr.arena_pos = tr.arena_end = NULL;
 	for (size_t i = 0; i < tr.nr_chunks; i++)
 		free(tr.chunks[i]);
 	free(tr.chunks);
@@ -111,11 +171,14 @@ void trace_reset(bool enable)
 	tr.hashed = 0;
 	tr.slot = tr.slot_end = NULL;
 	tr.memory = 0;
-	tr.count = 0;
+	trace__count = 0;
 	tr.hash = TRACE_FNV_OFFSET;
+	tr.hashing = true;
 	tr.last_fmt = NULL;
 	trace_over_budget = false;
 	trace_enabled = enable;
+	fast_update();
+	skip_update();
 }
 
 void trace_enable(bool enable)
@@ -129,6 +192,8 @@ void trace_set_keep(bool keep)
 	if (!keep)
 		fold_kept();
 	tr.keep = keep;
+	fast_update();
+	skip_update();
 }
 
 bool trace_keeping(void)
@@ -136,9 +201,22 @@ bool trace_keeping(void)
 	return tr.keep;
 }
 
+void trace_drop_hash(void)
+{
+	tr.hashing = false;
+	tr.hash = 0;
+	skip_update();
+}
+
+bool trace_hashing(void)
+{
+	return tr.hashing;
+}
+
 void trace_set_budget(uint64_t bytes)
 {
 	tr.budget = bytes;
+	fast_update();
 }
 
 uint64_t trace_budget(void)
@@ -163,6 +241,8 @@ void trace_set_context_vars(const uint64_t *now, const char *const *task_name,
 	tr.now_var = now;
 	tr.task_var = task_name;
 	tr.task_hash_var = task_hash;
+	fast_update();
+	skip_update();
 }
 
 uint64_t trace_name_hash(const char *name)
@@ -184,6 +264,7 @@ void trace_set_sink_filter(trace_want_fn want, void *arg)
 	/* a site's answer from 0 (never asked) is never current */
 	if (++tr.want_gen == 0)
 		tr.want_gen = 1;
+	skip_update();
 }
 
 /* Does the sink take @ev? The filter's answer for the site's kind,
@@ -233,18 +314,15 @@ const char *trace_fmt(const char *fmt, ...)
 #define K_UNIQ	0xbf58476d1ce4e5b9ULL
 #define K_DET	0x2545f4914f6cdd1dULL
 
-/* A kept copy of @a: only the arguments used, strings it does not own
- * copied. */
-static const struct trace_args *keep_args(const struct trace_args *a,
-					  int stable)
+/* @a into @k, which has room for the arguments used (and no more); its
+ * strings are @a's pointers. */
+static inline void copy_args_to(struct trace_args *k,
+				const struct trace_args *a)
 {
-	size_t size =
-		offsetof(struct trace_args, arg) + a->nargs * sizeof(a->arg[0]);
-	struct trace_args *k = (struct trace_args *)arena_alloc(size);
-
-	k->fmt = a->fmt;
-	k->nargs = a->nargs;
-	k->strs = a->strs;
+	/* the cases below copy at most eight */
+	_Static_assert(TRACE_MAX_ARGS == 8, "copy_args_to() copies 8 args");
+	/* fmt, nargs and strs in one block (16 bytes: two moves) */
+	memcpy(k, a, offsetof(struct trace_args, arg));
 	/* a few words: copied in line, not by a call to memcpy() */
 	switch (a->nargs) {
 	case 8:
@@ -274,6 +352,19 @@ static const struct trace_args *keep_args(const struct trace_args *a,
 	default:
 		break;
 	}
+}
+
+/* A kept copy of @a: only the arguments used, strings it does not own
+ * copied. */
+static const struct trace_args *keep_args(const struct trace_args *a,
+					  int stable)
+{
+	struct trace_args *k = (struct trace_args *)arena_alloc(
+		offsetof(struct trace_args, arg) +
+		a->nargs * sizeof(a->arg[0]));
+
+	copy_args_to(k, a);
+
 	if (stable)
 		return k;
 	for (unsigned i = 0; i < a->nargs; i++) {
@@ -295,7 +386,7 @@ static __attribute__((noinline)) struct trace_event *keep_grow(void)
 {
 	size_t bytes = EVENTS_PER_CHUNK * sizeof(struct trace_event);
 
-	if (tr.budget && tr.memory > tr.budget)
+	if (over_budget())
 		return NULL;
 	if (tr.nr_chunks == tr.cap_chunks) {
 		size_t cap = tr.cap_chunks ? 2 * tr.cap_chunks : 16;
@@ -306,6 +397,7 @@ static __attribute__((noinline)) struct trace_event *keep_grow(void)
 	tr.chunks[tr.nr_chunks++] = tr.slot;
 	tr.slot_end = tr.slot + EVENTS_PER_CHUNK;
 	tr.memory += bytes;
+	fast_update();
 	return tr.slot;
 }
 
@@ -313,7 +405,7 @@ static __attribute__((noinline)) struct trace_event *keep_grow(void)
 static inline struct trace_event *keep_slot(void)
 {
 	if (trace_unlikely(tr.slot == tr.slot_end) ||
-	    trace_unlikely(tr.budget && tr.memory > tr.budget))
+	    trace_unlikely(over_budget()))
 		return keep_grow();
 	return tr.slot;
 }
@@ -399,6 +491,10 @@ static uint64_t kept_detail_hash(const struct trace_event *ev)
  */
 static void fold_kept(void)
 {
+	if (!tr.hashing) {
+		tr.hashed = tr.nr_kept;
+		return;
+	}
 	for (; tr.hashed < tr.nr_kept; tr.hashed++) {
 		const struct trace_event *ev = trace_event_at(tr.hashed);
 
@@ -421,6 +517,8 @@ static inline bool keep(const struct trace_event *ev, int detail_stable)
 		tr.keep = false;
 		trace_over_budget = true;
 		fold_kept();
+		fast_update();
+		skip_update();
 		return false;
 	}
 	*slot = *ev;
@@ -535,20 +633,209 @@ static inline void emit_hash(struct trace_event *ev, struct trace_site *site)
 	tr.hash = trace_mix(tr.hash, fold_word(ev, th, nw, d));
 }
 
-void trace_emit(struct trace_event *ev, struct trace_site *site)
+/* An event that is neither kept nor hashed, for the sink: its task and
+ * names made what emit_hash() makes them, a plain detail winning. */
+static void emit_plain(struct trace_event *ev, struct trace_site *site)
 {
-	ev->seq = ++tr.count;
+	emit_task(ev);
+	site_names(ev, site);
+	if (ev->detail)
+		ev->args = NULL;
+}
+
+/* An event nobody keeps or hashes: to the sink if it takes the kind;
+ * otherwise the site learns that nobody consumes its events (see
+ * TRACE()), unless its kind may change. */
+static __attribute__((noinline)) void emit_unread(struct trace_event *ev,
+						  struct trace_site *site)
+{
+	if (tr.sink && sink_wants(ev, site)) {
+		ev->time_ns = tr.now_var ? *tr.now_var : tr.now ? tr.now() : 0;
+		emit_plain(ev, site);
+		tr.sink(ev, tr.sink_arg);
+	} else if (!site->any_kind) {
+		site->skip = trace__skip;
+	}
+}
+
+/* An event when all it needs is to go to the sink (tr.to_sink): what
+ * emit_slow() does then, without its questions. */
+static __attribute__((noinline)) void emit_to_sink(struct trace_event *ev,
+						   struct trace_site *site)
+{
+	ev->seq = ++trace__count;
+	ev->time_ns = *tr.now_var;
+	emit_plain(ev, site);
+	tr.sink(ev, tr.sink_arg);
+}
+
+/* Every event trace_emit()'s fast path does not take. */
+static __attribute__((noinline)) void emit_slow(struct trace_event *ev,
+						struct trace_site *site)
+{
+	ev->seq = ++trace__count;
+	if (trace__skip != TRACE__NO_SKIP) {
+		emit_unread(ev, site);
+		return;
+	}
 	ev->time_ns = tr.now_var ? *tr.now_var : tr.now ? tr.now() : 0;
-	if (!tr.keep || trace_unlikely(!emit_keep(ev, site)))
-		emit_hash(ev, site);
-	tr.last_fmt = NULL;
+	if (!tr.keep || trace_unlikely(!emit_keep(ev, site))) {
+		if (tr.hashing)
+			emit_hash(ev, site);
+		else
+			emit_plain(ev, site);
+	}
 	if (tr.sink && sink_wants(ev, site))
 		tr.sink(ev, tr.sink_arg);
 }
 
+/* Hand @ev to the sink if it takes it. */
+static __attribute__((noinline)) void emit_sink(const struct trace_event *ev,
+						struct trace_site *site)
+{
+	if (sink_wants(ev, site))
+		tr.sink(ev, tr.sink_arg);
+}
+
+/* Bytes of struct trace_event from kind to detail: what the caller
+ * fills in and the fast path copies as they are (seq, time and task come
+ * first, args last). */
+#define CALLER_FIELDS                         \
+	(offsetof(struct trace_event, args) - \
+	 offsetof(struct trace_event, kind))
+_Static_assert(offsetof(struct trace_event, kind) == 3 * sizeof(uint64_t) &&
+		       offsetof(struct trace_event, args) +
+				       sizeof(const struct trace_args *) ==
+			       sizeof(struct trace_event),
+	       "struct trace_event: seq, time_ns, task first, args last");
+
+/*
+ * Keep @ev in @slot, the next free one, with the copy of its arguments
+ * @a (when it has some) at @k, their room in the arena taken: its seq,
+ * time and task as emit_slow() would give them, its names as they are.
+ */
+static inline void emit_fast(struct trace_event *ev, struct trace_site *site,
+			     struct trace_event *slot,
+			     const struct trace_args *a, struct trace_args *k)
+{
+	if (a)
+		copy_args_to(k, a);
+	slot->seq = ++trace__count;
+	slot->time_ns = *tr.now_var;
+	slot->task = *tr.task_var;
+	/* the caller's fields, kind to detail, as one block */
+	memcpy(&slot->kind, &ev->kind, CALLER_FIELDS);
+	slot->args = k;
+	tr.slot = slot + 1;
+	tr.nr_kept++;
+	if (tr.sink)
+		emit_sink(slot, site);
+}
+
+/* Room in the arena for the copy of @a, taken into *@k; false when the
+ * arena has none (emit_slow() grows it). */
+static inline bool fast_args_room(const struct trace_args *a,
+				  struct trace_args **k)
+{
+	size_t size =
+		offsetof(struct trace_args, arg) + a->nargs * sizeof(a->arg[0]);
+	char *p = tr.arena_pos;
+
+	if (trace_unlikely((size_t)(tr.arena_end - p) < size))
+		return false;
+	tr.arena_pos = p + size;
+	*k = (struct trace_args *)p;
+	return true;
+}
+
+/* trace_emit() of an event with string arguments: the fast path when
+ * they all stay valid (out of line, so the common case needs no saved
+ * registers). */
+static __attribute__((noinline)) void emit_strs(struct trace_event *ev,
+						struct trace_site *site)
+{
+	const struct trace_args *a = ev->args;
+	struct trace_args *k;
+
+	/* only the string arguments: the set bits of strs */
+	for (unsigned m = a->strs; m; m &= m - 1) {
+		const char *s =
+			(const char *)(uintptr_t)a->arg[__builtin_ctz(m)];
+		uint64_t h;
+
+		if (s && !trace_imm_find(s, &h)) {
+			emit_slow(ev, site);
+			return;
+		}
+	}
+	if (!fast_args_room(a, &k)) {
+		emit_slow(ev, site);
+		return;
+	}
+	emit_fast(ev, site, tr.slot, a, k);
+}
+
+/* trace_emit() of an event with a plain detail: the fast path when the
+ * detail stays valid (a literal, an interned name), out of line like
+ * emit_strs(). */
+static __attribute__((noinline)) void emit_detail(struct trace_event *ev,
+						  struct trace_site *site)
+{
+	uint64_t h;
+
+	if (!trace_imm_find(ev->detail, &h)) {
+		emit_slow(ev, site);
+		return;
+	}
+	/* a plain detail wins over an argument list, as in emit_keep() */
+	emit_fast(ev, site, tr.slot, NULL, NULL);
+}
+
+/*
+ * The common case first, as a straight line: events are kept, the task
+ * and the time come from the scheduler's variables, the site names the
+ * three names it named last (so they are pointers that stay valid), a
+ * plain detail, if any, stays valid (emit_detail()), so do the arguments'
+ * strings (emit_strs()), and the arena has room for the argument list. The event
+ * is then kept by emit_fast(): what emit_slow() would do, without its
+ * questions. Anything else goes to emit_slow().
+ */
+void trace_emit(struct trace_event *ev, struct trace_site *site)
+{
+	struct trace_event *slot = tr.slot;
+	const struct trace_args *a = ev->args;
+	struct trace_args *k = NULL;
+
+	if (trace_unlikely((uintptr_t)slot >= (uintptr_t)tr.fast_end) ||
+	    trace_unlikely(ev->task != NULL) ||
+	    trace_unlikely(ev->kind != site->kind || ev->func != site->func ||
+			   ev->queue != site->queue)) {
+		if (tr.to_sink)
+			emit_to_sink(ev, site);
+		else
+			emit_slow(ev, site);
+		return;
+	}
+	if (ev->detail) {
+		emit_detail(ev, site);
+		return;
+	}
+	if (a) {
+		if (a->strs) {
+			emit_strs(ev, site);
+			return;
+		}
+		if (trace_unlikely(!fast_args_room(a, &k))) {
+			emit_slow(ev, site);
+			return;
+		}
+	}
+	emit_fast(ev, site, slot, a, k);
+}
+
 uint64_t trace_count(void)
 {
-	return tr.count;
+	return trace__count;
 }
 
 size_t trace_kept(void)
@@ -566,7 +853,7 @@ const struct trace_event *trace_event_at(size_t i)
 uint64_t trace_hash(void)
 {
 	fold_kept();
-	return tr.hash;
+	return tr.hashing ? tr.hash : 0;
 }
 
 void trace_write_text(FILE *out)

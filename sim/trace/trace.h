@@ -45,7 +45,9 @@
  * same text; the value does not depend on addresses or on the build
  * (optimized, coverage, sanitizers), so a test may compare it with a
  * constant. Keeping no events and writing no text, a run still has its
- * hash: determinism checks cost nothing extra.
+ * hash: determinism checks cost nothing extra. A caller that will not ask
+ * for it says so (trace_drop_hash()), and then an event nobody else
+ * consumes costs next to nothing.
  * @ingroup sim_trace
  */
 #ifndef VFSIM_SIM_TRACE_TRACE_H
@@ -119,22 +121,76 @@ struct trace_site {
 	const char *want_kind; /**< kind the sink's filter was last asked */
 	uint32_t want_gen;     /**< filter generation of that answer */
 	bool want;	       /**< the answer: the sink takes the kind */
+	/** TRACE_ANY()'s site: its kind may change from call to call */
+	bool any_kind;
+	/** trace__skip when the site's events are consumed by nobody (see
+	 *  TRACE()); 0 when never found so */
+	uint32_t skip;
 };
 
-/** @brief Emit an event; see the file comment. Arguments are not evaluated
- *  when tracing is off. */
-#define TRACE(...)                                                         \
-	do {                                                               \
-		if (trace_enabled) {                                       \
-			static struct trace_site trace__site;              \
-			trace_emit(&(struct trace_event){ .head = -1,      \
-							  .avail_idx = -1, \
-							  .used_idx = -1,  \
-							  .opcode = -1,    \
-							  __VA_ARGS__ },   \
-				   &trace__site);                          \
-		}                                                          \
+/** @cond INTERNAL */
+/* Events emitted since the last reset (trace_count()); TRACE() counts a
+ * skipped event here itself. */
+extern uint64_t trace__count;
+/* The generation of "nothing keeps or hashes events, the sink takes only
+ * the kinds its filter accepts" (TRACE__NO_SKIP while that is not so): a
+ * site whose skip equals it emits events nobody consumes. */
+extern uint32_t trace__skip;
+#define TRACE__NO_SKIP UINT32_MAX
+/* TRACE() and TRACE_ANY(): @site_init initializes the site */
+#define TRACE__AT(site_init, ...)                                              \
+	do {                                                                   \
+		if (trace_enabled) {                                           \
+			static struct trace_site trace__site = site_init;      \
+			if (trace__site.skip == trace__skip)                   \
+				trace__count++;                                \
+			else                                                   \
+				trace_emit(                                    \
+					&(struct trace_event){ .seq = 0,       \
+							       .time_ns = 0,   \
+							       .task = NULL,   \
+							       .kind = NULL,   \
+							       .func = NULL,   \
+							       .queue = NULL,  \
+							       .head = -1,     \
+							       .avail_idx =    \
+								       -1,     \
+							       .used_idx = -1, \
+							       .opcode = -1,   \
+							       .unique = 0,    \
+							       .detail = NULL, \
+							       .args = NULL,   \
+							       __VA_ARGS__ },  \
+					&trace__site);                         \
+		}                                                              \
 	} while (0)
+/** @endcond */
+
+/**
+ * @brief Emit an event; see the file comment. Arguments are not evaluated
+ * when tracing is off, nor when nobody consumes the event.
+ *
+ * The event's kind must be a string literal (`scripts/trace_kinds.py
+ * check` holds every site in the sources to it; TRACE_ANY() is the form
+ * for a kind that changes). That lets the site learn, once per change of
+ * the trace's consumers, that nothing reads its events: no event is kept
+ * (trace_set_keep()), the hash was dropped (trace_drop_hash()) and the
+ * sink is absent or its filter refuses the kind
+ * (trace_set_sink_filter()). From then on an event of the site is only
+ * counted, so that every later event keeps its number (seq): one
+ * comparison and an increment, before any argument is evaluated.
+ *
+ * Every field is named, the caller's overriding them: an initializer that
+ * names them all is a few stores, one that leaves some to be zeroed is a
+ * block clear first (GCC emits `rep stos` for it, eleven instructions
+ * more per event).
+ */
+#define TRACE(...) TRACE__AT({ .any_kind = false }, __VA_ARGS__)
+
+/** @brief TRACE() for a site whose kind is not one string literal (it
+ *  changes from call to call): never skipped unasked, since the filter's
+ *  answer for one kind says nothing of the next. */
+#define TRACE_ANY(...) TRACE__AT({ .any_kind = true }, __VA_ARGS__)
 
 /** @cond INTERNAL */
 /* printf checking of a TRACE_FMT() without evaluating its arguments */
@@ -245,6 +301,22 @@ void trace_set_keep(bool keep);
 /** @brief True when events are kept (trace_set_keep()). */
 bool trace_keeping(void);
 
+/**
+ * @brief Stop computing the hash until the next trace_reset(), for a run
+ * whose caller will not ask for it: trace_hash() returns 0 from now on.
+ *
+ * The hash is computed by default (trace_reset() starts it again); it is
+ * the caller's explicit choice to drop it. Kept events are hashed only
+ * when the hash is asked for, so the saving is for events not kept: with
+ * no event kept and a sink that takes only some kinds, an event of
+ * another kind then costs one comparison (see TRACE()).
+ */
+void trace_drop_hash(void);
+
+/** @brief False once trace_drop_hash() dropped the hash (until the next
+ *  trace_reset()). */
+bool trace_hashing(void);
+
 /** @brief Default memory budget of the kept trace (trace_set_budget()). */
 #define TRACE_DEFAULT_BUDGET (512ULL << 20)
 
@@ -317,7 +389,8 @@ void trace_set_sink_filter(trace_want_fn want, void *arg);
  * @brief Record one event (what TRACE() calls). Fills in @p ev's seq,
  * time_ns and task (when task is NULL) and makes its strings ones that
  * stay valid, updates the hash, keeps a copy (copying the strings where
- * needed) and calls the sink.
+ * needed) and calls the sink, with @p ev or with the kept copy (the same
+ * event either way).
  * @param ev the event, the caller's (it is written to)
  * @param site the call site's cache (zeroed before its first use)
  */
@@ -362,7 +435,7 @@ const char *trace_detail(const struct trace_event *ev, char *buf, size_t size);
 
 /**
  * @brief Stable 64-bit hash of every event's binary record since the last
- * reset (see the file comment).
+ * reset (see the file comment); 0 after trace_drop_hash().
  */
 uint64_t trace_hash(void);
 

@@ -13,6 +13,7 @@
 
 /** @cond INTERNAL */
 #define trace_unlikely(x) __builtin_expect(!!(x), 0)
+#define trace_likely(x)	  __builtin_expect(!!(x), 1)
 
 #define TRACE_FNV_OFFSET 0xcbf29ce484222325ULL
 #define TRACE_FNV_PRIME	 0x100000001b3ULL

@@ -85,6 +85,20 @@ static inline void put_mem(struct out *o, const char *s, size_t n)
 		copy_short(d, s, n);
 }
 
+/* @n bytes of @s, which has @cap readable bytes (a constant): when @n
+ * is at most @cap and the buffer has room for all @cap, they are copied
+ * as one block of fixed size (a few vector moves, no call); what lies
+ * past @n is not output (the next bytes put go over it). */
+static inline void put_block(struct out *o, const char *s, size_t n, size_t cap)
+{
+	if (trace_likely(n <= cap && o->len + cap < o->size)) {
+		__builtin_memcpy(o->buf + o->len, s, cap);
+		o->len += n;
+		return;
+	}
+	put_mem(o, s, n);
+}
+
 static inline void put_ch(struct out *o, char c)
 {
 	if (trace_unlikely(o->len + 1 >= o->size)) {
@@ -157,20 +171,22 @@ static inline void put_left(struct out *o, const char *s, size_t width)
 		put_fill(o, ' ', width - n);
 }
 
+/* The decimal digits of 0 to 99, two each. */
+static const char pairs[] = "00010203040506070809"
+			    "10111213141516171819"
+			    "20212223242526272829"
+			    "30313233343536373839"
+			    "40414243444546474849"
+			    "50515253545556575859"
+			    "60616263646566676869"
+			    "70717273747576777879"
+			    "80818283848586878889"
+			    "90919293949596979899";
+
 /* The digits of @v in @base at the end of @end's buffer; returns the
  * first. Decimal goes two digits at a time. */
 static inline char *digits(char *end, uint64_t v, unsigned base, int upper)
 {
-	static const char pairs[] = "00010203040506070809"
-				    "10111213141516171819"
-				    "20212223242526272829"
-				    "30313233343536373839"
-				    "40414243444546474849"
-				    "50515253545556575859"
-				    "60616263646566676869"
-				    "70717273747576777879"
-				    "80818283848586878889"
-				    "90919293949596979899";
 	const char *d = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char *p = end;
 
@@ -197,28 +213,18 @@ static inline char *digits(char *end, uint64_t v, unsigned base, int upper)
 	return p;
 }
 
-/* An unsigned decimal right-justified in @width columns ("%Nllu"), or
- * zero-padded with @zero ("%0Nllu"). */
-static void put_udec(struct out *o, uint64_t v, size_t width, int zero)
+/* An unsigned decimal ("%llu"): its digits made on the stack, with room
+ * to read a fixed block from them, and put as one (put_block()). */
+static inline void put_udec(struct out *o, uint64_t v)
 {
-	char tmp[24], *p;
-	size_t n;
+	char tmp[48], *p;
 
-	if (v < 10 && width <= 1) { /* most numbers of a trace: 0..9 */
+	if (v < 10) {
 		put_ch(o, (char)('0' + v));
 		return;
 	}
-	p = digits(tmp + sizeof(tmp), v, 10, 0);
-	n = (size_t)(tmp + sizeof(tmp) - p);
-	if (n < width && width <= sizeof(tmp)) {
-		/* padded in place: one copy */
-		while (n < width)
-			tmp[sizeof(tmp) - ++n] = zero ? '0' : ' ';
-		p = tmp + sizeof(tmp) - n;
-	} else if (n < width) {
-		put_fill(o, zero ? '0' : ' ', width - n);
-	}
-	put_mem(o, p, n);
+	p = digits(tmp + 24, v, 10, 0);
+	put_block(o, p, (size_t)(tmp + 24 - p), 24);
 }
 
 /* The time column, "%6llu.%03llu" of microseconds and the nanoseconds
@@ -242,9 +248,9 @@ static void put_sdec(struct out *o, int64_t v)
 {
 	if (v < 0) {
 		put_ch(o, '-');
-		put_udec(o, (uint64_t)0 - (uint64_t)v, 0, 0);
+		put_udec(o, (uint64_t)0 - (uint64_t)v);
 	} else {
-		put_udec(o, (uint64_t)v, 0, 0);
+		put_udec(o, (uint64_t)v);
 	}
 }
 
@@ -364,42 +370,202 @@ static void put_string_arg(struct out *o, const struct spec *sp, const char *s)
 		put_fill(o, ' ', sp->width - n);
 }
 
-/* A plain conversion, the common case: no flag, width or precision. */
-static bool put_plain(struct out *o, const char **f, uint64_t v, int is_str)
+/* The conversion at @f (past its '%') with flags, width, precision or
+ * a length the plain ones do not take; returns what follows it. */
+static const char *put_conv(struct out *o, const char *f, uint64_t v,
+			    int is_str)
 {
-	const char *c = *f;
-	int len = 0;
+	struct spec sp;
 
-	if (c[0] == 'l' && c[1] == 'l') {
-		len = 8;
-		c += 2;
-	} else if (c[0] == 'l' || c[0] == 'z') {
-		len = 8;
-		c++;
-	}
-	if (*c == 's' && is_str) {
-		const char *s = (const char *)(uintptr_t)v;
-
-		put_str(o, s ? s : "(null)");
-	} else if (*c == 'u' && !is_str) {
-		put_udec(o, len ? v : (unsigned int)v, 0, 0);
-	} else if (*c == 'd' && !is_str) {
-		put_sdec(o, len ? (int64_t)v : (int)v);
-	} else {
-		return false;
-	}
-	*f = c + 1;
-	return true;
+	f = parse_spec(f, &sp);
+	if (sp.conv == 's')
+		put_string_arg(o, &sp,
+			       is_str ? (const char *)(uintptr_t)v : "?");
+	else if (sp.conv == 'c')
+		put_padded(o, &sp, "", (const char[]){ (char)v }, 1, 0);
+	else
+		put_int(o, &sp, v);
+	return f;
 }
 
-static void put_args(struct out *o, const struct trace_args *a)
+/* A format read once, as the steps that put it out: each a piece of
+ * literal text, then a conversion. */
+enum fmt_step_conv {
+	FMT_END,  /* the last piece: no conversion */
+	FMT_PCT,  /* "%%" */
+	FMT_U32,  /* "%u" */
+	FMT_U64,  /* "%lu", "%llu", "%zu" */
+	FMT_D32,  /* "%d" */
+	FMT_D64,  /* "%ld", "%lld", "%zd" */
+	FMT_S,	  /* "%s" */
+	FMT_SPEC, /* anything else: put_conv() */
+};
+
+#define FMT_STEPS    12 /* eight conversions, a few "%%", the end */
+#define FMT_LITS     48 /* bytes of literal text a format may have */
+#define FMT_LIT_READ 16 /* what put_block() reads of a piece */
+
+struct fmt_prog {
+	const char *fmt; /* the format (a literal); NULL: empty slot */
+	struct fmt_step {
+		uint8_t conv;	  /* enum fmt_step_conv */
+		uint8_t lit_len;  /* the piece before it, at lits + lit_off */
+		uint8_t lit_off;  /* @see lit_len */
+		uint8_t spec_off; /* the conversion, past its '%', in fmt */
+	} steps[FMT_STEPS];
+	/* the pieces, with room to read FMT_LIT_READ bytes from any */
+	char lits[FMT_LITS + FMT_LIT_READ];
+};
+
+/* The plain conversion at @f (past its '%'), which it advances past, or
+ * FMT_SPEC; @f is left on the conversion for FMT_SPEC. */
+static enum fmt_step_conv plain_conv(const char **f)
+{
+	const char *c = *f;
+	int wide = 0;
+
+	if (c[0] == 'l' && c[1] == 'l') {
+		wide = 1;
+		c += 2;
+	} else if (c[0] == 'l' || c[0] == 'z') {
+		wide = 1;
+		c++;
+	}
+	switch (*c) {
+	case 's':
+		if (wide)
+			return FMT_SPEC;
+		*f = c + 1;
+		return FMT_S;
+	case 'u':
+		*f = c + 1;
+		return wide ? FMT_U64 : FMT_U32;
+	case 'd':
+		*f = c + 1;
+		return wide ? FMT_D64 : FMT_D32;
+	default:
+		return FMT_SPEC;
+	}
+}
+
+/* @v put by the plain conversion @conv; false when @conv is none (or
+ * does not fit the argument), and put_conv() is to read it. */
+static inline __attribute__((always_inline)) bool
+put_plain(struct out *o, enum fmt_step_conv conv, uint64_t v, int is_str)
+{
+	switch (conv) {
+	case FMT_U32:
+		if (is_str)
+			return false;
+		put_udec(o, (unsigned int)v);
+		return true;
+	case FMT_U64:
+		if (is_str)
+			return false;
+		put_udec(o, v);
+		return true;
+	case FMT_D32:
+		if (is_str)
+			return false;
+		put_sdec(o, (int)v);
+		return true;
+	case FMT_D64:
+		if (is_str)
+			return false;
+		put_sdec(o, (int64_t)v);
+		return true;
+	case FMT_S:
+		if (!is_str)
+			return false;
+		/* an empty string (an optional word left out) is common */
+		if (v && !*(const char *)(uintptr_t)v)
+			return true;
+		put_str(o, v ? (const char *)(uintptr_t)v : "(null)");
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Read @fmt into @p; false when it does not fit (the interpreter of
+ * put_args_slow() then reads it every time). */
+static bool fmt_compile(struct fmt_prog *p, const char *fmt)
+{
+	const char *f = fmt;
+	size_t lits = 0;
+
+	for (unsigned n = 0; n < FMT_STEPS; n++) {
+		struct fmt_step *st = &p->steps[n];
+		const char *pct = strchr(f, '%');
+		size_t len = pct ? (size_t)(pct - f) : strlen(f);
+		struct spec sp;
+
+		if (lits + len > FMT_LITS || (size_t)(f - fmt) + len > 250)
+			return false;
+		memcpy(p->lits + lits, f, len);
+		st->lit_off = (uint8_t)lits;
+		st->lit_len = (uint8_t)len;
+		lits += len;
+		if (!pct) {
+			st->conv = FMT_END;
+			p->fmt = fmt;
+			return true;
+		}
+		f = pct + 1;
+		st->spec_off = (uint8_t)(f - fmt);
+		if (*f == '%') {
+			st->conv = FMT_PCT;
+			f++;
+			continue;
+		}
+		st->conv = (uint8_t)plain_conv(&f);
+		if (st->conv == FMT_SPEC)
+			f = parse_spec(f, &sp);
+	}
+	return false;
+}
+
+#define FMT_CACHE_BITS 6
+#define FMT_CACHE_WAYS 4
+
+/* The formats read so far, by their pointers: a TRACE_FMT() format is a
+ * literal, whose text never changes. Four ways a set, the newest first,
+ * so that the few formats of a round trip never take each other's place
+ * whatever their addresses. One per process, like the names' cache
+ * (vfsim's own). */
+static struct fmt_prog fmt_cache[1u << FMT_CACHE_BITS][FMT_CACHE_WAYS];
+
+/* @a's format's program, or NULL when it has none (too long, or its
+ * text could change). */
+static const struct fmt_prog *fmt_prog_of(const char *fmt)
+{
+	struct fmt_prog *set =
+		fmt_cache[((uint64_t)(uintptr_t)fmt * 0x9e3779b97f4a7c15ULL) >>
+			  (64 - FMT_CACHE_BITS)];
+	int stable;
+
+	if (trace_likely(set[0].fmt == fmt))
+		return &set[0];
+	for (unsigned i = 1; i < FMT_CACHE_WAYS; i++)
+		if (set[i].fmt == fmt)
+			return &set[i];
+	trace_str_ref(fmt, &stable);
+	if (!stable)
+		return NULL;
+	memmove(&set[1], &set[0], (FMT_CACHE_WAYS - 1) * sizeof(*set));
+	set[0].fmt = NULL;
+	return fmt_compile(&set[0], fmt) ? &set[0] : NULL;
+}
+
+/* @a formatted by the interpreter, reading its format as it goes. */
+static __attribute__((noinline)) void put_args_slow(struct out *o,
+						    const struct trace_args *a)
 {
 	const char *f = a->fmt;
 	unsigned k = 0;
 
 	while (*f) {
-		const char *pct = strchr(f, '%');
-		struct spec sp;
+		const char *pct = strchr(f, '%'), *c;
 		uint64_t v;
 		int is_str;
 
@@ -418,18 +584,51 @@ static void put_args(struct out *o, const struct trace_args *a)
 		v = k < a->nargs ? a->arg[k] : 0;
 		is_str = (a->strs >> k) & 1;
 		k++;
-		if (put_plain(o, &f, v, is_str))
+		c = f;
+		if (put_plain(o, plain_conv(&c), v, is_str)) {
+			f = c;
 			continue;
-		f = parse_spec(f, &sp);
-		if (sp.conv == 's')
-			put_string_arg(o, &sp,
-				       is_str ? (const char *)(uintptr_t)v :
-						"?");
-		else if (sp.conv == 'c')
-			put_padded(o, &sp, "", (const char[]){ (char)v }, 1, 0);
-		else
-			put_int(o, &sp, v);
+		}
+		f = put_conv(o, f, v, is_str);
 	}
+}
+
+/* @a formatted, by its format's program when it has one: the same
+ * bytes as put_args_slow(), without reading the format again. */
+static void put_args(struct out *o, const struct trace_args *a)
+{
+	const struct fmt_prog *p = fmt_prog_of(a->fmt);
+	/* a copy of the output nothing else sees, kept in registers (a
+	 * store through its buffer cannot change it) */
+	struct out l = *o;
+	unsigned k = 0;
+
+	if (trace_unlikely(!p)) {
+		put_args_slow(o, a);
+		return;
+	}
+	for (const struct fmt_step *st = p->steps;; st++) {
+		uint64_t v;
+		int is_str;
+
+		put_block(&l, p->lits + st->lit_off, st->lit_len, FMT_LIT_READ);
+		if (st->conv == FMT_END)
+			break;
+		if (st->conv == FMT_PCT) {
+			put_ch(&l, '%');
+			continue;
+		}
+		/* TRACE_FMT() checked the format against its arguments */
+		v = k < a->nargs ? a->arg[k] : 0;
+		is_str = (a->strs >> k) & 1;
+		k++;
+		if (!put_plain(&l, st->conv, v, is_str)) {
+			*o = l;
+			put_conv(o, p->fmt + st->spec_off, v, is_str);
+			l = *o;
+		}
+	}
+	*o = l;
 }
 
 static void terminate(struct out *o)
@@ -457,24 +656,54 @@ static void put_detail(struct out *o, const struct trace_event *ev)
 		put_args(o, ev->args);
 }
 
-static void put_opname(struct out *o, int32_t opcode)
+#define OPNAMES 64 /* FUSE's opcodes are below, but CUSE_INIT */
+
+#define OPNAME_MAX 32 /* the longest name is 24 bytes */
+
+/* The names of the opcodes below OPNAMES as they are first met, in
+ * blocks of OPNAME_MAX bytes (len 0: not yet, or none). */
+static struct {
+	size_t len;
+	char text[OPNAME_MAX];
+} opnames[OPNAMES];
+
+/* The name of @opcode (its number when it has none), remembered. */
+static __attribute__((noinline)) void put_opname_new(struct out *o,
+						     int32_t opcode)
 {
 	const char *name = fuse_opcode_name((uint32_t)opcode);
+	size_t len;
 
-	if (name)
-		put_str(o, name);
-	else
+	if (!name) {
 		put_sdec(o, opcode);
+		return;
+	}
+	len = strlen(name);
+	if (opcode < OPNAMES && len < OPNAME_MAX) {
+		memcpy(opnames[opcode].text, name, len);
+		opnames[opcode].len = len;
+	}
+	put_mem(o, name, len);
 }
 
-/* " key=" and a number when it is present (not negative). */
-static inline void put_field(struct out *o, const char *key, size_t klen,
+static inline void put_opname(struct out *o, int32_t opcode)
+{
+	if (opcode < OPNAMES && opnames[opcode].len)
+		put_block(o, opnames[opcode].text, opnames[opcode].len,
+			  OPNAME_MAX);
+	else
+		put_opname_new(o, opcode);
+}
+
+/* " key=" and a number when it is present (not negative): @key has
+ * eight bytes to read (a put_block()). */
+static inline void put_field(struct out *o, const char key[8], size_t klen,
 			     int32_t v)
 {
 	if (v < 0)
 		return;
-	put_mem(o, key, klen);
-	put_udec(o, (uint64_t)v, 0, 0);
+	put_block(o, key, klen, 8);
+	put_udec(o, (uint64_t)v);
 }
 
 /* The names' columns: task, kind, function and queue. */
@@ -501,7 +730,7 @@ static inline bool lasting(const char *p)
 }
 
 #define NAMES_CACHE_BITS 7
-#define NAMES_TEXT_MAX	 120
+#define NAMES_TEXT_MAX	 128
 
 /* The names' columns of recent events, by their four pointers: the same
  * call site in the same task and queue formats to the same bytes. Only
@@ -521,25 +750,39 @@ static inline bool names_match(const struct names_text *c,
 	       c->func == ev->func && c->queue == ev->queue;
 }
 
-static void put_names(struct out *o, const struct trace_event *ev)
+/* The set of the names' cache where @ev's names would be. */
+static inline struct names_text *names_set(const struct trace_event *ev)
 {
 	uint64_t k = (uint64_t)(uintptr_t)ev->kind * 0x9e3779b97f4a7c15ULL ^
 		     (uint64_t)(uintptr_t)ev->func * 0xd6e8feb86659fd93ULL ^
 		     (uint64_t)(uintptr_t)ev->task * 0xc2b2ae3d27d4eb4fULL ^
 		     (uint64_t)(uintptr_t)ev->queue;
-	struct names_text *set = names_cache[(k * 0xff51afd7ed558ccdULL) >>
-					     (64 - NAMES_CACHE_BITS)];
+
+	return names_cache[(k * 0xff51afd7ed558ccdULL) >>
+			   (64 - NAMES_CACHE_BITS)];
+}
+
+/* @ev's names' columns remembered, or NULL. */
+static inline const struct names_text *names_find(const struct trace_event *ev)
+{
+	struct names_text *set = names_set(ev);
+
+	if (names_match(&set[0], ev))
+		return &set[0];
+	if (names_match(&set[1], ev))
+		return &set[1];
+	return NULL;
+}
+
+/* The names' columns not remembered: formatted, and remembered when
+ * their text never changes. */
+static __attribute__((noinline)) void
+put_names_new(struct out *o, const struct trace_event *ev)
+{
+	struct names_text *set = names_set(ev);
 	char text[NAMES_TEXT_MAX];
 	struct out t;
 
-	if (names_match(&set[0], ev)) {
-		put_mem(o, set[0].text, set[0].len);
-		return;
-	}
-	if (names_match(&set[1], ev)) {
-		put_mem(o, set[1].text, set[1].len);
-		return;
-	}
 	if (!lasting(ev->task) || !lasting(ev->kind) || !lasting(ev->func) ||
 	    !lasting(ev->queue)) {
 		put_names_now(o, ev);
@@ -559,34 +802,111 @@ static void put_names(struct out *o, const struct trace_event *ev)
 	put_names_now(o, ev);
 }
 
-int trace_format_text(const struct trace_event *ev, char *buf, size_t size)
-{
-	struct out o = { buf, size, 0 };
-	char tmp[32], *p;
-	size_t n;
+#define HEAD_MAX 64 /* 21 bytes of time, 5, 20 digits and a space fit */
 
-	put_time(&o, ev->time_ns);
-	put_mem(&o, " us #", 5);
-	/* "%-6llu " in one piece: up to 20 digits end at tmp + 24, the
-	 * padding (at most 6 bytes) goes after them */
-	p = digits(tmp + 24, ev->seq, 10, 0);
-	n = (size_t)(tmp + 24 - p);
-	while (n < 6)
-		p[n++] = ' ';
-	p[n++] = ' ';
-	put_mem(&o, p, n);
-	put_names(&o, ev);
-	put_field(&o, " head=", 6, ev->head);
-	put_field(&o, " avail=", 7, ev->avail_idx);
-	put_field(&o, " used=", 6, ev->used_idx);
+/* The head of the line last formatted: its time ("%6llu.%03llu" of
+ * microseconds and the nanoseconds past them), " us #" and its number
+ * ("%-6llu "). The next line of a trace is nearly always the next number
+ * at the same time, so the head is reused with its number counted up in
+ * place, neither formatted again. One per process, like the names'
+ * cache (vfsim's own). */
+static struct {
+	uint64_t ns, seq;
+	size_t len;		/* 0: empty */
+	size_t seq_at, seq_end; /* where the number's digits are */
+	char text[HEAD_MAX];
+} head;
+
+/* The head of a line at @ns numbered @seq, formatted afresh. */
+static void head_build(uint64_t ns, uint64_t seq)
+{
+	struct out t = { head.text, sizeof(head.text), 0 };
+	char tmp[24], *p = digits(tmp + sizeof(tmp), seq, 10, 0);
+	size_t n = (size_t)(tmp + sizeof(tmp) - p);
+
+	put_time(&t, ns);
+	put_mem(&t, " us #", 5);
+	head.seq_at = t.len;
+	put_mem(&t, p, n);
+	head.seq_end = t.len;
+	if (n < 6)
+		put_fill(&t, ' ', 6 - n);
+	put_ch(&t, ' ');
+	head.len = t.len;
+	head.ns = ns;
+	head.seq = seq;
+}
+
+/* The head's number counted up by one in place; false when it needs one
+ * digit more (the head is then rebuilt). */
+static inline bool head_next(void)
+{
+	for (size_t i = head.seq_end; i-- > head.seq_at;) {
+		if (head.text[i] != '9') {
+			head.text[i]++;
+			head.seq++;
+			return true;
+		}
+		head.text[i] = '0';
+	}
+	return false;
+}
+
+/* The head made the one of a line at @ns numbered @seq. */
+static inline void head_set(uint64_t ns, uint64_t seq)
+{
+	if (!head.len || ns != head.ns ||
+	    (seq != head.seq && (seq != head.seq + 1 || !head_next())))
+		head_build(ns, seq);
+}
+
+/* The line's fields after its names: ring indices, unique, opcode. */
+static inline void put_fields(struct out *o, const struct trace_event *ev)
+{
+	static const char k_head[8] = " head=", k_avail[8] = " avail=",
+			  k_used[8] = " used=", k_unique[8] = " unique=",
+			  k_op[8] = " op=";
+
+	put_field(o, k_head, 6, ev->head);
+	put_field(o, k_avail, 7, ev->avail_idx);
+	put_field(o, k_used, 6, ev->used_idx);
 	if (ev->unique) {
-		put_mem(&o, " unique=", 8);
-		put_udec(&o, ev->unique, 0, 0);
+		put_block(o, k_unique, 8, 8);
+		put_udec(o, ev->unique);
 	}
 	if (ev->opcode >= 0) {
-		put_mem(&o, " op=", 4);
-		put_opname(&o, ev->opcode);
+		put_block(o, k_op, 4, 8);
+		put_opname(o, ev->opcode);
 	}
+}
+
+int trace_format_text(const struct trace_event *ev, char *buf, size_t size)
+{
+	/* the line up to its detail is put through a copy of the output
+	 * that nothing outside sees, which the compiler keeps in registers
+	 * (a store through buf cannot change it) */
+	struct out o = { buf, size, 0 }, l = o;
+	const struct names_text *names;
+
+	head_set(ev->time_ns, ev->seq);
+	/* most heads fit in 32 bytes, most names in 80: smaller blocks */
+	if (head.len <= 32)
+		put_block(&l, head.text, head.len, 32);
+	else
+		put_block(&l, head.text, head.len, HEAD_MAX);
+	names = names_find(ev);
+	if (trace_likely(names != NULL)) {
+		if (names->len <= 80)
+			put_block(&l, names->text, names->len, 80);
+		else
+			put_block(&l, names->text, names->len, NAMES_TEXT_MAX);
+	} else {
+		o.len = l.len;
+		put_names_new(&o, ev);
+		l.len = o.len;
+	}
+	put_fields(&l, ev);
+	o.len = l.len;
 	if (ev->detail || ev->args) {
 		put_ch(&o, ' ');
 		put_detail(&o, ev);
@@ -633,9 +953,9 @@ int trace_format_json(const struct trace_event *ev, char *buf, size_t size)
 	struct out o = { buf, size, 0 };
 
 	put_mem(&o, "{\"seq\":", 7);
-	put_udec(&o, ev->seq, 0, 0);
+	put_udec(&o, ev->seq);
 	put_mem(&o, ",\"time_ns\":", 11);
-	put_udec(&o, ev->time_ns, 0, 0);
+	put_udec(&o, ev->time_ns);
 	put_json_str(&o, "task", ev->task ? ev->task : "-");
 	put_json_str(&o, "kind", ev->kind ? ev->kind : "-");
 	put_json_str(&o, "func", ev->func ? ev->func : "-");
@@ -649,7 +969,7 @@ int trace_format_json(const struct trace_event *ev, char *buf, size_t size)
 		put_json_num(&o, "used", ev->used_idx);
 	if (ev->unique) {
 		put_mem(&o, ",\"unique\":", 10);
-		put_udec(&o, ev->unique, 0, 0);
+		put_udec(&o, ev->unique);
 	}
 	if (ev->opcode >= 0) {
 		const char *name = fuse_opcode_name((uint32_t)ev->opcode);
@@ -720,9 +1040,25 @@ static void text_put_event(struct trace_text *t, const struct trace_event *ev,
 	t->len += (size_t)len;
 }
 
+/* Room a text line nearly always fits in: with that much left, a line is
+ * formatted once, straight into the buffer. */
+#define TEXT_LINE_ROOM 1024
+
 void trace_text_append(struct trace_text *t, const struct trace_event *ev,
 		       bool json)
 {
+	size_t room = t->cap - t->len;
+
+	if (!json && trace_likely(room > TEXT_LINE_ROOM)) {
+		int len = trace_format_text(ev, t->buf + t->len, room);
+
+		if (trace_likely((size_t)len + 1 < room)) {
+			t->len += (size_t)len;
+			t->buf[t->len++] = '\n';
+			t->buf[t->len] = '\0';
+			return;
+		}
+	}
 	text_put_event(t, ev, json ? trace_format_json : trace_format_text);
 	t->buf[t->len++] = '\n';
 	t->buf[t->len] = '\0';

@@ -231,8 +231,8 @@ static int start_side(struct migration *m, struct mig_backend *b,
 		if (!ret)
 			ret = b->ops->set_vring_kick(b->dev, i);
 		/* trace kinds: mig.start mig.resume (the callers') */
-		TRACE(.kind = kind, .func = "vhost_user_set_vring_kick",
-		      .detail = trace_fmt("ring %u: %d", i, ret));
+		TRACE_ANY(.kind = kind, .func = "vhost_user_set_vring_kick",
+			  .detail = trace_fmt("ring %u: %d", i, ret));
 		if (ret && !err)
 			err = ret;
 	}

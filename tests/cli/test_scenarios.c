@@ -60,6 +60,43 @@ static int check_diag(const char *vfs, const char *diag, bool failed)
 	return bad;
 }
 
+/*
+ * The run as `vfsim run --trace none` makes it: no hash, no trace, so an
+ * event nobody reads is only counted (trace_drop_hash(), TRACE()). It
+ * must end as the traced run @r did, with the same messages (which name
+ * events by their numbers) and the same count of events.
+ */
+static int check_unread(const char *vfs, const struct scenario *s,
+			const struct vfsim_result *r, const char *diag)
+{
+	char *diag2 = NULL;
+	size_t diag2_len = 0;
+	FILE *f = open_memstream(&diag2, &diag2_len);
+	struct vfsim_exec_opts o = { .format = VFSIM_TRACE_NONE,
+				     .diag = f,
+				     .no_trace_hash = true };
+	struct vfsim_result r2;
+	int bad;
+
+	vfsim_exec(s, &o, &r2);
+	fclose(f);
+	bad = r2.status != r->status || r2.expects != r->expects ||
+	      r2.failed != r->failed || r2.unexpected != r->unexpected ||
+	      r2.leaks != r->leaks || r2.trace_count != r->trace_count ||
+	      r2.trace_hash != 0 || strcmp(diag, diag2) != 0;
+	if (bad)
+		fprintf(stderr,
+			"\n%s: run with no hash and no trace differs: status "
+			"%d/%d, events %llu/%llu, hash %llx, messages:\n%s---\n%s",
+			vfs, r->status, r2.status,
+			(unsigned long long)r->trace_count,
+			(unsigned long long)r2.trace_count,
+			(unsigned long long)r2.trace_hash, diag, diag2);
+	vfsim_result_free(&r2);
+	free(diag2);
+	return bad;
+}
+
 static int check_one(const char *vfs)
 {
 	char *diag = NULL;
@@ -83,6 +120,7 @@ static int check_one(const char *vfs)
 	vfsim_exec(s, &o, &r);
 	fclose(diag_f);
 	bad |= check_diag(vfs, diag, r.status != 0);
+	bad |= check_unread(vfs, s, &r, diag);
 	free(diag);
 	if (r.status != 0) {
 		fprintf(stderr,

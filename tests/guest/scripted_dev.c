@@ -267,12 +267,14 @@ static void accept(struct sdev *d, unsigned int q, struct vringh_chain *ch)
 	p->action = rule ? rule->action : SDEV_DEFAULT;
 	rec->rule = rule ? (int)(rule - d->rules) : -1;
 	rec->action = p->action.kind;
-	TRACE(.kind = rec->parse_err ? "sdev.bad_request" : "sdev.request",
-	      .func = "sdev_accept", .queue = d->vrh[q].name, .head = rec->head,
-	      .unique = rec->unique, .opcode = (s32)rec->opcode,
-	      .detail = trace_fmt("#%u parse=%d out=%u in=%u action=%s",
-				  rec->seq, rec->parse_err, rec->out_len,
-				  rec->in_len, sdev_action_name(rec->action)));
+	TRACE_ANY(.kind = rec->parse_err ? "sdev.bad_request" : "sdev.request",
+		  .func = "sdev_accept", .queue = d->vrh[q].name,
+		  .head = rec->head, .unique = rec->unique,
+		  .opcode = (s32)rec->opcode,
+		  .detail = trace_fmt("#%u parse=%d out=%u in=%u action=%s",
+				      rec->seq, rec->parse_err, rec->out_len,
+				      rec->in_len,
+				      sdev_action_name(rec->action)));
 	p->held = p->action.kind == SDEV_ACT_HOLD;
 	rec->held = p->held;
 	p->due_ns = sched_now() + d->cfg.latency_ns;

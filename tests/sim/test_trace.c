@@ -113,6 +113,62 @@ static void test_text_columns_match_printf(void)
 	}
 }
 
+/* A line's head (time and number) is reused for the next number at the
+ * same time, counted up in place: it reads as printf's across a carry
+ * into a new digit, a change of time, a number out of turn and one
+ * formatted again. */
+static void test_text_head_counted_up(void)
+{
+	static const u64 seqs[] = { 1,	  2,	  9,	   10,	     11,
+				    99,	  100,	  998,	   999,	     1000,
+				    1001, 999999, 1000000, 1000001,  5,
+				    5,	  6,	  9999999, 10000000, 42 };
+	char want[128], buf[128];
+
+	for (size_t i = 0; i < ARRAY_SIZE(seqs); i++) {
+		u64 ns = i < 12 ? 5000 : 1234567 * i;
+		struct trace_event ev = { .seq = seqs[i],
+					  .time_ns = ns,
+					  .task = "t",
+					  .kind = "k",
+					  .func = "f",
+					  .head = -1,
+					  .avail_idx = -1,
+					  .used_idx = -1,
+					  .opcode = -1 };
+		int n = snprintf(want, sizeof(want),
+				 "%6llu.%03llu us #%-6llu %-12s %-14s f",
+				 (unsigned long long)(ns / 1000),
+				 (unsigned long long)(ns % 1000),
+				 (unsigned long long)seqs[i], "t", "k");
+
+		CU_ASSERT_EQUAL(trace_format_text(&ev, buf, sizeof(buf)), n);
+		CU_ASSERT_STRING_EQUAL(buf, want);
+	}
+}
+
+/* A format whose text may change (not a literal: built by hand in a
+ * buffer) is read afresh every time, never taken from the formats
+ * already read. */
+static void test_changing_format_read_afresh(void)
+{
+	char fmt[16], buf[64];
+	struct trace_args a = { .fmt = fmt, .nargs = 1, .arg = { 7 } };
+	struct trace_event ev = { .args = &a };
+
+	strcpy(fmt, "a=%u");
+	CU_ASSERT_STRING_EQUAL(trace_detail(&ev, buf, sizeof(buf)), "a=7");
+	strcpy(fmt, "b=%d!");
+	CU_ASSERT_STRING_EQUAL(trace_detail(&ev, buf, sizeof(buf)), "b=7!");
+	/* and a literal one is the same read from memory as afresh */
+	a.fmt = "c=%u%%|%3u";
+	a.nargs = 2;
+	a.arg[1] = 5;
+	for (int i = 0; i < 3; i++)
+		CU_ASSERT_STRING_EQUAL(trace_detail(&ev, buf, sizeof(buf)),
+				       "c=7%|  5");
+}
+
 /* The names' columns are remembered by pointer for names whose text never
  * changes (interned, literal): many of them, formatted in turn and again,
  * give the same text as formatting them afresh; a name in a buffer that
@@ -296,7 +352,7 @@ static bool want_b(const char *kind, void *arg)
 /* One call site, its kind given by a variable, as some TRACE()s do. */
 static void emit_kind(const char *kind)
 {
-	TRACE(.kind = kind, .func = "f");
+	TRACE_ANY(.kind = kind, .func = "f");
 }
 
 /* A filtered sink gets only the kinds it takes, asked once per site and
@@ -358,7 +414,7 @@ static void test_sink_filter(void)
 /* One call site whose names change from event to event. */
 static void emit_names(const char *kind, const char *func, const char *queue)
 {
-	TRACE(.kind = kind, .func = func, .queue = queue, .head = 1);
+	TRACE_ANY(.kind = kind, .func = func, .queue = queue, .head = 1);
 }
 
 /* A run of @keep's events from sites whose names vary (NULL, literals,
@@ -437,11 +493,17 @@ static void test_detail_outlives_its_source(void)
 	fmt = trace_fmt("n=%d", 5);
 	TRACE(.kind = "k", .func = "f", .detail = fmt);
 	CU_ASSERT_PTR_EQUAL(trace_event_at(1)->detail, fmt);
-	/* But only the latest one: an older result is copied like any
-	 * other string. */
+	/* It lives as long as the kept events, so events in between change
+	 * nothing... */
+	TRACE(.kind = "k", .func = "f");
 	TRACE(.kind = "k", .func = "f", .detail = fmt);
-	CU_ASSERT_PTR_NOT_EQUAL(trace_event_at(2)->detail, fmt);
-	CU_ASSERT_STRING_EQUAL(trace_event_at(2)->detail, "n=5");
+	CU_ASSERT_PTR_EQUAL(trace_event_at(3)->detail, fmt);
+	/* ...but only the latest result is known as the trace's own: an
+	 * older one is copied like any other string. */
+	trace_fmt("m=%d", 6);
+	TRACE(.kind = "k", .func = "f", .detail = fmt);
+	CU_ASSERT_PTR_NOT_EQUAL(trace_event_at(4)->detail, fmt);
+	CU_ASSERT_STRING_EQUAL(trace_event_at(4)->detail, "n=5");
 }
 
 /* A TRACE_FMT() detail reads exactly as printf() would print it. */
@@ -647,6 +709,8 @@ static void test_explicit_task_overrides_context(void)
 }
 
 VT_SUITE(sim_trace, setup, teardown, VT_CASE(test_text_format),
+	 VT_CASE(test_text_head_counted_up),
+	 VT_CASE(test_changing_format_read_afresh),
 	 VT_CASE(test_text_columns_match_printf),
 	 VT_CASE(test_text_names_remembered), VT_CASE(test_json_format_escapes),
 	 VT_CASE(test_unknown_opcode_prints_number),

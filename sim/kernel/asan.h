@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/**
+ * @file asan.h
+ * @brief Whether this build runs under AddressSanitizer (VFSIM_ASAN),
+ * whichever compiler made it.
+ *
+ * Tasks run on stacks of their own (task.c), which AddressSanitizer must
+ * be told about: each switch is announced (sched.c) and a pooled stack's
+ * shadow is cleared before its next task runs on it (task.c). Without
+ * that, the shadow of frames a finished task left on its stack poisons
+ * the frames of the next task there, and ASan reports a
+ * stack-buffer-underflow in perfectly good code. GCC says it instruments
+ * with `__SANITIZE_ADDRESS__`; clang before release 18 says so only
+ * through `__has_feature(address_sanitizer)` (the libFuzzer build of
+ * `make fuzz` is clang's), so both are asked here, once for every file.
+ * vfsim's own: the kernel has KASAN's annotations instead.
+ * @ingroup sim_kernel
+ */
+#ifndef VFSIM_SIM_KERNEL_ASAN_H
+#define VFSIM_SIM_KERNEL_ASAN_H
+
+#if defined(__SANITIZE_ADDRESS__)
+#define VFSIM_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define VFSIM_ASAN 1
+#endif
+#endif
+
+#ifdef VFSIM_ASAN
+#include <sanitizer/asan_interface.h>
+#include <sanitizer/common_interface_defs.h>
+#endif
+
+#endif /* VFSIM_SIM_KERNEL_ASAN_H */
