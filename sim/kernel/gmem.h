@@ -195,10 +195,10 @@ static inline bool gmem_touches_freed(u64 off, size_t len)
 /** @brief True when @p p points into the arena (allocated or not). */
 static inline bool gmem_contains(const void *p)
 {
-	const u8 *b = p;
-
-	return gmem_arena.base && b >= gmem_arena.base &&
-	       b < gmem_arena.base + gmem_arena.size;
+	/* one unsigned difference: below the arena wraps past its size;
+	 * without an arena the size is 0 */
+	return (u64)((uintptr_t)p - (uintptr_t)gmem_arena.base) <
+	       gmem_arena.size;
 }
 
 /**

@@ -116,6 +116,7 @@ int vringh_avail_count(struct vringh *vrh)
 	if (n > vrh->num)
 		return bad_ring(vrh, -EILSEQ, -1,
 				"avail idx moved by more than the queue size");
+	vrh->avail_idx = (u16)(vrh->last_avail_idx + n);
 	return n;
 }
 
@@ -254,7 +255,11 @@ static int walk_chain(struct vringh *vrh, u16 head, struct vringh_chain *ch,
 
 /*
  * Pops at most one chain; last_avail_idx moves only when the chain was
- * valid. Any malformation makes the queue need a reset (sticky).
+ * valid. Any malformation makes the queue need a reset (sticky). The avail
+ * index is read again only when every chain it announced was popped (as
+ * vhost_get_vq_desc() does; the kernel's vringh reads it per chain): a
+ * worker that just counted the chains does not read it a second time, and
+ * a driver's jump of the index is found at that next read.
  */
 int vringh_pop(struct vringh *vrh, struct vringh_chain *ch)
 {
@@ -263,9 +268,13 @@ int vringh_pop(struct vringh *vrh, struct vringh_chain *ch)
 	u16 head;
 
 	fp_touch(fp_gpa_key(vrh->desc));
-	n = vringh_avail_count(vrh);
-	if (n <= 0)
-		return n;
+	if (unlikely(vrh->needs_reset))
+		return -EIO;
+	if (vrh->avail_idx == vrh->last_avail_idx) {
+		n = vringh_avail_count(vrh);
+		if (n <= 0)
+			return n;
+	}
 	ch->nr_segs = ch->nr_out = 0;
 	ch->out_len = ch->in_len = 0;
 	ch->indirect = false;
@@ -296,13 +305,21 @@ void vringh_chain_release(struct vringh_chain *ch)
 	memset(ch, 0, sizeof(*ch));
 }
 
-/* Copy between @buf and the chain's readable or writable part at @off. */
+/*
+ * Copy between @buf and the chain's readable or writable part at @off.
+ * The nr_out readable buffers come first (a popped chain is refused
+ * otherwise, and struct vringh_chain asks it of a chain the caller
+ * builds), so a write starts looking at nr_out; a read steps over any
+ * writable buffer. Every buffer is range-checked here, at the copy: the
+ * chain may be the caller's, not one vringh_pop() checked.
+ */
 static ssize_t chain_copy(const struct vringh_chain *ch, bool writable,
 			  size_t off, void *buf, size_t len)
 {
+	unsigned int i = writable ? ch->nr_out : 0;
 	size_t done = 0;
 
-	for (unsigned int i = 0; i < ch->nr_segs && done < len; i++) {
+	for (; i < ch->nr_segs && done < len; i++) {
 		const struct vringh_seg *s = &ch->segs[i];
 		size_t n;
 		int ret;
@@ -421,6 +438,7 @@ void vringh_set_last_avail(struct vringh *vrh, u16 idx)
 {
 	fp_touch(fp_gpa_key(vrh->desc));
 	vrh->last_avail_idx = idx;
+	vrh->avail_idx = idx; /* read the index again at the next pop */
 }
 
 bool vringh_needs_reset(const struct vringh *vrh)

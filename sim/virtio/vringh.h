@@ -71,6 +71,9 @@ struct vringh {
 	gpa_t avail;	    /**< GPA of the avail ring */
 	gpa_t used;	    /**< GPA of the used ring */
 	u16 last_avail_idx; /**< next avail slot the device will pop */
+	u16 avail_idx;	    /**< the avail index as last read (vhost's
+			*   vq->avail_idx): vringh_pop() reads the ring's
+			*   index again only once it has popped up to it */
 	u16 last_used_idx;  /**< the used index the device will publish next */
 	u16 signalled_used; /**< used index at the last notify decision */
 	bool signalled_used_valid; /**< signalled_used is meaningful */
@@ -133,6 +136,8 @@ ssize_t vringh_chain_read(const struct vringh_chain *ch, size_t off, void *buf,
 
 /**
  * @brief Scatter @p buf into the writable part of a chain, @p off bytes in.
+ * The writable buffers are looked for from index nr_out on (the readable
+ * ones come first).
  * @return bytes written (less than @p len when the writable part is
  *         shorter), or -EFAULT
  */

@@ -75,6 +75,23 @@ static void test_translation_round_trip(void)
 	CU_ASSERT_FALSE(gmem_contains(&gpa));
 }
 
+/* gmem_contains() is one unsigned difference: its edges, and no arena. */
+static void test_contains_edges(void)
+{
+	u8 *base = gmem_arena_base();
+	u64 size = gmem_arena_size();
+
+	CU_ASSERT_TRUE(gmem_contains(base));
+	CU_ASSERT_TRUE(gmem_contains(base + size - 1));
+	CU_ASSERT_FALSE(gmem_contains(base + size));
+	CU_ASSERT_FALSE(gmem_contains((void *)((uintptr_t)base - 1)));
+	CU_ASSERT_FALSE(gmem_contains(NULL));
+	gmem_exit();
+	CU_ASSERT_FALSE(gmem_contains(base));
+	CU_ASSERT_FALSE(gmem_contains(NULL));
+	CU_ASSERT_EQUAL(gmem_init(1 << 20), 0);
+}
+
 static void test_free_reuses_lifo_and_rejects_bad_frees(void)
 {
 	void *a = gmem_alloc(100, 0), *b = gmem_alloc(100, 0);
@@ -162,6 +179,7 @@ static void test_copy_touching_freed_block_is_reported(void)
 VT_SUITE_EACH(sim_gmem, setup, teardown, VT_CASE(test_init_rules),
 	      VT_CASE(test_blocks_are_aligned_to_their_size),
 	      VT_CASE(test_translation_round_trip),
+	      VT_CASE(test_contains_edges),
 	      VT_CASE(test_free_reuses_lifo_and_rejects_bad_frees),
 	      VT_CASE(test_exhaustion_returns_null),
 	      VT_CASE(test_alignment_gap_is_not_lost),
