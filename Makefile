@@ -461,7 +461,7 @@ SEED_DUMP := $(BUILD)/fuzz/seed-dump
 
 $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CSTD) -O1 -g $(WARN) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c $< -o $@
+	$(FUZZ_CC) $(CSTD) -O1 -g $(WARN) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 
 $(BUILD)/fuzz/obj/gen/guest_sources.o: $(GEN_SRCS)
 	@mkdir -p $(dir $@)
@@ -473,8 +473,13 @@ $(FUZZ_LIB): $(FUZZ_OBJS)
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CSTD) -O1 -g $(WARN) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer $< \
+	$(FUZZ_CC) $(CSTD) -O1 -g $(WARN) $(CPPFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -MMD -MP $< \
 		$(FUZZ_LIB) -lm -o $@
+
+# header dependencies of the fuzz build's objects and targets: a struct that
+# grows in a header must rebuild every object that copies it (a stale object
+# made ASan report a stack-buffer-overflow at a whole-struct copy)
+-include $(shell find $(BUILD)/fuzz -name '*.d' 2>/dev/null)
 
 $(SEED_DUMP): tests/fuzz/seed_dump.c $(LIB)
 	@mkdir -p $(dir $@)
