@@ -48,9 +48,10 @@
 extern bool fp_on;
 
 /**
- * @brief The device model and its transport, one footprint object: every
- * scheduling point of a device task touches it (the device's own state
- * is shared by its workers without the kernel's locks), and so does every
+ * @brief The device model and its transport, one footprint object: a
+ * device task's deciding preemption points, blocks, resumptions and exit
+ * touch it (the device's own state is shared by its workers without the
+ * kernel's locks), and so does every
  * transport call between driver and device (status, reset, kick, queue
  * set-up and deletion, interrupts raised).
  */

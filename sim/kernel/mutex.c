@@ -120,10 +120,10 @@ void __spin_lock_slow(spinlock_t *lock)
 		 * before the poisoned bool is) */
 		if (unlikely(lock_freed(lock, sizeof(*lock), "spin_lock")))
 			return;
-		/* The order of acquisitions is the order of the critical
-		 * sections, so only taking (and trying) a lock is a
-		 * footprint event; a release wakes the waiters through
-		 * the lock's wait queue, which is one. */
+		/* Taking, trying, testing and releasing a lock are all
+		 * footprint events: a trylock or spin_is_locked() sees
+		 * whether a release came first, so a release cannot
+		 * commute with them. */
 		fp_touch(lock);
 		if (!lock->locked)
 			break;
@@ -164,6 +164,8 @@ void __spin_unlock_slow(spinlock_t *lock)
 			     owner_name(lock->owner));
 	if (lock->owner)
 		spin_released(lock->owner, lock);
+	/* a trylock or spin_is_locked() sees whether this came first */
+	fp_touch(lock);
 	lock->locked = false;
 	lock->owner = NULL;
 	wake_up_all(&lock->wait);
@@ -231,6 +233,7 @@ void __mutex_unlock_slow(struct mutex *m)
 			     "BUG: mutex_unlock(%s) by task %s: held by %s",
 			     m->name, owner_name(current),
 			     owner_name(m->owner));
+	fp_touch(m); /* see __spin_unlock_slow() */
 	m->locked = false;
 	m->owner = NULL;
 	__wake_up(&m->wait, 1);

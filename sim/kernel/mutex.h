@@ -14,6 +14,7 @@
 #ifndef VFSIM_SIM_KERNEL_MUTEX_H
 #define VFSIM_SIM_KERNEL_MUTEX_H
 
+#include "sim/kernel/footprint.h"
 #include "sim/kernel/wait.h"
 
 /** @brief A mutex. */
@@ -80,6 +81,7 @@ int mutex_trylock(struct mutex *m);
 static inline void mutex_unlock(struct mutex *m)
 {
 	if (likely(*(const u8 *)&m->locked == 1 && m->owner == current)) {
+		fp_touch(m); /* see __spin_unlock_slow() */
 		m->locked = false;
 		m->owner = NULL;
 		__wake_up(&m->wait, 1);
@@ -91,6 +93,7 @@ static inline void mutex_unlock(struct mutex *m)
 /** @brief mutex_is_locked(). */
 static inline bool mutex_is_locked(const struct mutex *m)
 {
+	fp_touch(m);
 	return m->locked;
 }
 

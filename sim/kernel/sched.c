@@ -423,6 +423,16 @@ static void switch_to_sched(struct task *t)
 	fiber_finish(t->fake_stack, NULL, NULL);
 }
 
+/* A footprint event of task @t's own; a device task's steps also touch
+ * the device model, which its workers share without the kernel's locks,
+ * so that two device tasks' steps never commute (footprint.h). */
+static inline void fp_touch_task(const struct task *t)
+{
+	fp_touch(t);
+	if (unlikely(fp_on) && t->kind == TASK_DEVICE)
+		fp_touch(&fp_device_state);
+}
+
 static void task_entry(void *arg)
 {
 	struct task *t = arg;
@@ -439,7 +449,7 @@ static void task_entry(void *arg)
 	TRACE(.kind = "task.start",
 	      .args = TRACE_FMT("%s cpu%d", task_kind_name(t->kind), t->cpu));
 	t->result = t->fn(t->arg);
-	fp_touch(t);
+	fp_touch_task(t);
 	if (t->spin_held) {
 		char held[160];
 
@@ -848,7 +858,7 @@ int sched_block(const char *what, const char *name, u64 timeout_ns)
 		return st == SCHED_STEPPED || st == SCHED_TIMER ? 0 : -EDEADLK;
 	}
 	assert(t->state == TASK_RUNNABLE);
-	fp_touch(t);
+	fp_touch_task(t);
 	t->state = TASK_BLOCKED;
 	t->wait_what = what;
 	t->wait_name = name;
@@ -859,7 +869,7 @@ int sched_block(const char *what, const char *name, u64 timeout_ns)
 	      .args = TRACE_FMT("%s %s", what, name ? name : ""));
 	switch_away(t);
 	/* after the wake-up: its event on @t orders what follows */
-	fp_touch(t);
+	fp_touch_task(t);
 	sim_timer_cancel(&t->timer);
 	return t->timed_out ? -ETIMEDOUT : 0;
 }

@@ -21,6 +21,7 @@
 #define VFSIM_SIM_KERNEL_SPINLOCK_H
 
 #include "sim/kernel/check.h"
+#include "sim/kernel/footprint.h"
 #include "sim/kernel/wait.h"
 
 /** @brief A spinlock. */
@@ -104,6 +105,7 @@ static inline void spin_unlock(spinlock_t *lock)
 		   t->spin_held && t->spin_held <= TASK_HELD_LOCKS &&
 		   t->held[t->spin_held - 1].lock == lock)) {
 		t->spin_held--;
+		fp_touch(lock); /* see __spin_unlock_slow() */
 		lock->locked = false;
 		lock->owner = NULL;
 		wake_up_all(&lock->wait);
@@ -118,6 +120,7 @@ int spin_trylock(spinlock_t *lock);
 /** @brief spin_is_locked(). */
 static inline bool spin_is_locked(const spinlock_t *lock)
 {
+	fp_touch(lock);
 	return lock->locked;
 }
 
