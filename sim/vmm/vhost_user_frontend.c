@@ -639,10 +639,16 @@ void vhost_user_frontend_close(struct vhost_user_frontend *fe)
 	set_live(fe, false);
 }
 
+/* Is there a device of ours to interrupt? */
+static bool has_device(const struct vhost_user_frontend *fe)
+{
+	return !fe->dead && fe->vdev && fe->vdev->backend_dev == fe;
+}
+
 /* What deliver() will do with an interrupt now, in words for the trace. */
 static const char *deliver_fate(const struct vhost_user_frontend *fe)
 {
-	if (fe->dead || !fe->vdev || fe->vdev->backend_dev != fe)
+	if (!has_device(fe))
 		return "dropped (no device to interrupt)";
 	return fe->paused ? "held until the device resumes" : "delivered";
 }
@@ -651,7 +657,7 @@ static void deliver(struct vhost_user_frontend *fe, unsigned int idx)
 {
 	struct vhost_user_frontend_ring *r = &fe->rings[idx];
 
-	if (fe->dead || !fe->vdev || fe->vdev->backend_dev != fe)
+	if (!has_device(fe))
 		return;
 	if (fe->paused) {
 		r->call_held = true;
