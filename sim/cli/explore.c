@@ -3,7 +3,9 @@
  * explore.c - schedule exploration: the strategies (random, PCT, bounded
  * depth-first search) as the scheduler's policy callback, one part of an
  * exploration, and vfsim_explore(). Shrinking is in explore_shrink.c,
- * several processes in explore_jobs.c, the command in explore_cli.c.
+ * several processes in explore_jobs.c, the command in explore_cli.c, the
+ * records (choice lists, hash sets, dfs's state table, outcome
+ * fingerprints) in explore_record.c.
  */
 #include <errno.h>
 #include <malloc.h>
@@ -18,96 +20,6 @@
 #include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
-double explore_wall(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-void xlist_push(struct xlist *l, u32 c, u32 n)
-{
-	if (l->nr == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 64;
-		l->v = host_realloc(l->v, l->cap * sizeof(*l->v));
-	}
-	l->v[l->nr++] = (struct xchoice){ c, n };
-}
-
-void xlist_free(struct xlist *l)
-{
-	free(l->v);
-	memset(l, 0, sizeof(*l));
-}
-
-void xlist_copy(struct xlist *dst, const struct xlist *src)
-{
-	dst->nr = 0;
-	for (size_t i = 0; i < src->nr; i++)
-		xlist_push(dst, src->v[i].c, src->v[i].n);
-}
-
-size_t xlist_deviations(const struct xlist *l)
-{
-	size_t d = 0;
-
-	for (size_t i = 0; i < l->nr; i++)
-		d += l->v[i].c != 0;
-	return d;
-}
-
-char *xlist_format(const struct xlist *l)
-{
-	char *s = host_malloc(8 + 11 * l->nr), *p = s;
-
-	p += sprintf(p, "replay:");
-	for (size_t i = 0; i < l->nr; i++)
-		p += sprintf(p, i ? ",%u" : "%u", l->v[i].c);
-	return s;
-}
-
-/* Open addressing; 0 marks a free slot, so a hash 0 is stored as 1. */
-bool xhashes_add(struct xhashes *h, u64 hash)
-{
-	size_t i;
-
-	hash = hash ? hash : 1;
-	if (2 * (h->nr + 1) > h->cap) {
-		struct xhashes big = { .cap = h->cap ? 2 * h->cap : 1024 };
-
-		big.slot = host_calloc(big.cap, sizeof(u64));
-		for (size_t j = 0; j < h->cap; j++)
-			if (h->slot[j])
-				xhashes_add(&big, h->slot[j]);
-		free(h->slot);
-		*h = big;
-	}
-	for (i = hash & (h->cap - 1); h->slot[i]; i = (i + 1) & (h->cap - 1))
-		if (h->slot[i] == hash)
-			return false;
-	h->slot[i] = hash;
-	h->nr++;
-	return true;
-}
-
-void xhashes_free(struct xhashes *h)
-{
-	free(h->slot);
-	memset(h, 0, sizeof(*h));
-}
-
-/* The random policy's generator (sched_policy.c), so that run i of the
- * random strategy is `--policy random:SEED` choice for choice. */
-static u64 splitmix(u64 *state)
-{
-	u64 z = (*state += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
 /* A task's PCT priority; a task seen for the first time gets a random
  * one above every priority a change point gives. */
 static u64 *pct_prio(struct explorer *X, const struct task *t)
@@ -120,7 +32,8 @@ static u64 *pct_prio(struct explorer *X, const struct task *t)
 		X->prio = host_realloc(X->prio, X->cap_prio * sizeof(*X->prio));
 	}
 	X->prio[X->nr_prio] =
-		(struct xprio){ t, X->o->depth + (splitmix(&X->rng) >> 16) };
+		(struct xprio){ t, X->o->depth +
+					   (explore_splitmix(&X->rng) >> 16) };
 	return &X->prio[X->nr_prio++].prio;
 }
 
@@ -155,60 +68,6 @@ static unsigned pct_choose(struct explorer *X, struct task *const *runnable,
 	return pct_best(X, runnable, n);
 }
 
-static u64 xmix(u64 a, u64 b)
-{
-	u64 s = a ^ (b * 0x9e3779b97f4a7c15ULL);
-
-	return splitmix(&s);
-}
-
-/* The most states dfs's reduction keeps (9 bytes each); past it, states
- * are still looked up but no more are stored (sound: fewer prunes). */
-#define XSTATES_MAX (1u << 22)
-
-/* Look @key up; true when it was reached before with at most @devs
- * deviations. Otherwise remember @devs for it (a new key only when
- * @store). */
-static bool xstates_visit(struct xstates *t, u64 key, size_t devs, bool store)
-{
-	size_t i;
-
-	if (2 * (t->nr + 1) > t->cap && t->nr < XSTATES_MAX) {
-		struct xstates big = { .cap = t->cap ? 2 * t->cap : 4096 };
-
-		big.key = host_calloc(big.cap, sizeof(u64));
-		big.devs = host_calloc(big.cap, 1);
-		for (size_t j = 0; j < t->cap; j++)
-			if (t->key[j])
-				xstates_visit(&big, t->key[j], t->devs[j],
-					      true);
-		free(t->key);
-		free(t->devs);
-		*t = big;
-	}
-	for (i = key & (t->cap - 1); t->key[i]; i = (i + 1) & (t->cap - 1)) {
-		if (t->key[i] != key)
-			continue;
-		if (t->devs[i] <= devs)
-			return true;
-		t->devs[i] = (u8)devs;
-		return false;
-	}
-	if (store && t->nr < XSTATES_MAX) {
-		t->key[i] = key;
-		t->devs[i] = (u8)devs;
-		t->nr++;
-	}
-	return false;
-}
-
-void xstates_free(struct xstates *t)
-{
-	free(t->key);
-	free(t->devs);
-	memset(t, 0, sizeof(*t));
-}
-
 /*
  * dfs's reduction, at a decision past the replayed prefix: the state is
  * the happens-before class of every step so far (fp_class()), the clock
@@ -222,11 +81,11 @@ void xstates_free(struct xstates *t)
  */
 static bool xprune(struct explorer *X, struct task *const *runnable, unsigned n)
 {
-	u64 key = xmix(X->blind ? 0 : fp_class(), sched_now());
+	u64 key = explore_mix(X->blind ? 0 : fp_class(), sched_now());
 
-	key = xmix(key, n);
+	key = explore_mix(key, n);
 	for (unsigned k = 0; k < n; k++)
-		key = xmix(key, runnable[k]->id);
+		key = explore_mix(key, runnable[k]->id);
 	return xstates_visit(&X->states, key ? key : 1, X->devs,
 			     X->shareable || X->devs);
 }
@@ -249,7 +108,7 @@ static unsigned explore_choose(void *arg, struct task *const *runnable,
 		X->pruned_at = i;
 		return 0;
 	} else if (X->mode == X_RANDOM) {
-		c = (unsigned)(splitmix(&X->rng) % n);
+		c = (unsigned)(explore_splitmix(&X->rng) % n);
 	} else if (X->mode == X_PCT) {
 		c = pct_choose(X, runnable, n);
 	}
@@ -282,53 +141,6 @@ char *explore_first_failure(const char *text)
 	return NULL;
 }
 
-static u64 str_hash(const char *s)
-{
-	u64 h = 0xcbf29ce484222325ULL;
-
-	for (; s && *s; s++)
-		h = (h ^ (u8)*s) * 0x100000001b3ULL;
-	return h;
-}
-
-/* dfs: every event but the scheduler's own decisions (sched.pick,
- * sched.preempt: how many there are depends on the interleaving, not on
- * what happened), summed, so that the order does not count. */
-static void outcome_event(const struct trace_event *ev, void *arg)
-{
-	struct explorer *X = arg;
-	u64 h;
-
-	if (ev->kind && !strncmp(ev->kind, "sched.", 6))
-		return;
-	h = xmix(str_hash(ev->kind), str_hash(ev->task));
-	h = xmix(h, str_hash(ev->func));
-	h = xmix(h, str_hash(ev->queue));
-	h = xmix(h, ev->time_ns);
-	h = xmix(h, (u64)(u32)ev->opcode << 32 | (u32)ev->head);
-	X->events_sum += xmix(h, ev->unique);
-}
-
-/* What a run came to, whatever its interleaving: a reduction that drops
- * a class of schedules shows as an outcome the full search has and the
- * reduced one lacks (tests/cli/test_explore.c). dfs adds the events that
- * happened, in any order (outcome_event()). */
-static u64 outcome_hash(const struct explorer *X, const struct vfsim_result *r,
-			int status, const char *first)
-{
-	char *sig = explore_signature(first);
-	u64 h = xmix((u64)status, X->events_sum);
-
-	h = xmix(h, r->unexpected);
-	h = xmix(h, r->failed);
-	h = xmix(h, r->leaks);
-	h = xmix(h, (u64)r->limit << 1 | r->time_limit);
-	for (const char *p = sig; *p; p++)
-		h = xmix(h, (u8)*p);
-	free(sig);
-	return h;
-}
-
 int explore_replay(struct explorer *X, const struct xlist *prefix, char **diag,
 		   u64 *hash)
 {
@@ -347,7 +159,7 @@ int explore_replay(struct explorer *X, const struct xlist *prefix, char **diag,
 	int status;
 
 	if (X->o->outcomes) {
-		o.on_event = outcome_event;
+		o.on_event = explore_outcome_event;
 		o.on_event_arg = X;
 	}
 	X->events_sum = 0;
@@ -366,7 +178,7 @@ int explore_replay(struct explorer *X, const struct xlist *prefix, char **diag,
 		fp_end();
 	fclose(o.diag);
 	first = status == 1 ? explore_first_failure(text) : NULL;
-	X->outcome = outcome_hash(X, &r, status, first);
+	X->outcome = explore_outcome_hash(X, &r, status, first);
 	/* decisions of the teardown are no part of the run */
 	if (X->rec.nr > nr_listed(r.choices))
 		X->rec.nr = nr_listed(r.choices);
@@ -468,7 +280,7 @@ static void start_run(struct explorer *X, u64 run)
 	k = X->most_decisions ? X->most_decisions : 1;
 	X->nr_change = X->o->depth - 1;
 	for (unsigned j = 0; j < X->nr_change; j++)
-		X->change[j] = splitmix(&X->rng) % k;
+		X->change[j] = explore_splitmix(&X->rng) % k;
 }
 
 static bool budget_left(struct explorer *X, const struct xpart *p,

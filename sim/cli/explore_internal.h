@@ -102,9 +102,31 @@ void xlist_copy(struct xlist *dst, const struct xlist *src);
 size_t xlist_deviations(const struct xlist *l);
 char *xlist_format(const struct xlist *l);
 
+/* Add @hash to the set; true when it was not there. */
 bool xhashes_add(struct xhashes *h, u64 hash);
-void xstates_free(struct xstates *t);
+/* Free the set's memory; the set is empty again. */
 void xhashes_free(struct xhashes *h);
+
+/* dfs's state table: true when @key was reached before with at most
+ * @devs deviations; otherwise @devs is remembered for it (a new key only
+ * when @store). */
+bool xstates_visit(struct xstates *t, u64 key, size_t devs, bool store);
+/* Free the table's memory; the table is empty again. */
+void xstates_free(struct xstates *t);
+
+/* The random policy's generator (sched_policy.c's), one step. */
+u64 explore_splitmix(u64 *state);
+/* @a and @b mixed into one 64-bit hash. */
+u64 explore_mix(u64 a, u64 b);
+
+/* vfsim_exec_opts.on_event during a dfs run that reports outcomes: adds
+ * the event to X->events_sum (the struct explorer *@arg), in any order. */
+void explore_outcome_event(const struct trace_event *ev, void *arg);
+/* The run's outcome fingerprint: its status, events (in any order),
+ * reports, failed expectations, leaks, limits and the signature of its
+ * first failure line @first. */
+u64 explore_outcome_hash(const struct explorer *X, const struct vfsim_result *r,
+			 int status, const char *first);
 
 /* Run the scenario once: fifo after @prefix (NULL: none); @diag gets the
  * run's first failure line (heap) when it failed. Returns vfsim_exec()'s
@@ -133,6 +155,7 @@ int explore_jobs(struct explorer *X, unsigned jobs, struct xpart *p);
 void explore_shrink(struct explorer *X, const struct xpart *p,
 		    struct vfsim_explore_result *r);
 
+/* The monotonic clock, in seconds. */
 double explore_wall(void);
 
 #endif /* VFSIM_SIM_CLI_EXPLORE_INTERNAL_H */
