@@ -14,6 +14,10 @@
  * that a device copy touching a freed block can be noticed without any
  * bookkeeping inside guest memory.
  *
+ * The allocation and free of a block of a known class are inline code in
+ * gmem_internal.h, which gmem_alloc() and gmem_free() share with the
+ * slab: a request's two kmalloc() objects cost no calls into here.
+ *
  * A machine whose device is a real back end gets the same arena in a
  * memfd mapped shared (gmem_init_shared()), so the back end maps the
  * very pages the driver writes.
@@ -32,59 +36,26 @@
 #include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
-#define NR_CLASSES 33 /* 16 B << 32 = 64 GiB: more than any arena */
-
-enum granule_state {
-	GRANULE_UNUSED = 0,
-	GRANULE_LIVE, /* inside an allocated block */
-	GRANULE_HEAD, /* first granule of an allocated block */
-	GRANULE_FREED = GMEM_GRANULE_FREED, /* inside a block that was freed */
-};
-
 /* gmem_touches_freed() reads a word of state bytes from any granule. */
 #define STATE_PAD 8
 
-struct free_stack {
-	u64 *off;
-	size_t nr, cap;
-};
-
 struct gmem_arena gmem_arena;
+struct gmem_blocks gmem_blocks;
 
 static struct {
-	int memfd;    /* the shared arena's memfd (gmem_init_shared()), or -1 */
-	u64 top;      /* bump pointer: offset of the first never-carved byte */
-	u8 *class_of; /* class of the block whose head is this granule */
-	struct free_stack free[NR_CLASSES];
-	struct gmem_stats st;
+	int memfd; /* the shared arena's memfd (gmem_init_shared()), or -1 */
+	u64 top;   /* bump pointer: offset of the first never-carved byte */
 } gm;
-
-static unsigned int size_class(u64 size)
-{
-	if (size <= GMEM_MIN_BLOCK)
-		return 0;
-	/* the class whose block size is the power of two at or above size */
-	return (unsigned int)(64 - __builtin_clzll(size - 1)) - 4;
-}
 
 static u64 class_size(unsigned int k)
 {
 	return (u64)GMEM_MIN_BLOCK << k;
 }
 
-static __attribute__((noinline)) void grow_free(struct free_stack *fs)
+__attribute__((noinline)) void gmem_grow_free(struct gmem_free_stack *fs)
 {
 	fs->cap = fs->cap ? fs->cap * 2 : 64;
 	fs->off = host_realloc(fs->off, fs->cap * sizeof(*fs->off));
-}
-
-static inline void push_free(unsigned int k, u64 off)
-{
-	struct free_stack *fs = &gm.free[k];
-
-	if (unlikely(fs->nr == fs->cap))
-		grow_free(fs);
-	fs->off[fs->nr++] = off;
 }
 
 /* The arena's pages: private anonymous memory, or a memfd that a real
@@ -159,7 +130,7 @@ static bool spare_take(u64 size)
 	memset(spare.class_of, 0, spare.top / GMEM_MIN_BLOCK);
 	gmem_arena.base = spare.base;
 	gmem_arena.state = spare.state;
-	gm.class_of = spare.class_of;
+	gmem_blocks.class_of = spare.class_of;
 	gm.memfd = -1;
 	memset(&spare, 0, sizeof(spare));
 	return true;
@@ -175,7 +146,7 @@ static int arena_init(u64 size, bool shared)
 		size = GMEM_DEFAULT_SIZE;
 	if (size > GMEM_MAX_SIZE)
 		return -EINVAL;
-	size = class_size(size_class(size));
+	size = class_size(gmem_size_class(size));
 
 	if (shared || !spare_take(size)) {
 		ret = map_arena(size, shared);
@@ -183,12 +154,12 @@ static int arena_init(u64 size, bool shared)
 			return ret;
 		gmem_arena.state =
 			host_calloc(size / GMEM_MIN_BLOCK + STATE_PAD, 1);
-		gm.class_of = host_calloc(size / GMEM_MIN_BLOCK, 1);
+		gmem_blocks.class_of = host_calloc(size / GMEM_MIN_BLOCK, 1);
 	}
 	gmem_arena.size = size;
 	gm.top = 0;
-	memset(&gm.st, 0, sizeof(gm.st));
-	gm.st.size = size;
+	memset(&gmem_blocks.st, 0, sizeof(gmem_blocks.st));
+	gmem_blocks.st.size = size;
 	return 0;
 }
 
@@ -226,7 +197,7 @@ void gmem_exit(void)
 		spare.size = gmem_arena.size;
 		spare.top = gm.top;
 		spare.state = gmem_arena.state;
-		spare.class_of = gm.class_of;
+		spare.class_of = gmem_blocks.class_of;
 	} else {
 		if (gmem_arena.base) {
 			munmap(gmem_arena.base, gmem_arena.size);
@@ -234,11 +205,12 @@ void gmem_exit(void)
 				close(gm.memfd);
 		}
 		free(gmem_arena.state);
-		free(gm.class_of);
+		free(gmem_blocks.class_of);
 	}
-	for (unsigned int k = 0; k < NR_CLASSES; k++)
-		free(gm.free[k].off);
+	for (unsigned int k = 0; k < GMEM_NR_CLASSES; k++)
+		free(gmem_blocks.free[k].off);
 	memset(&gm, 0, sizeof(gm));
+	memset(&gmem_blocks, 0, sizeof(gmem_blocks));
 	memset(&gmem_arena, 0, sizeof(gmem_arena));
 }
 
@@ -251,6 +223,7 @@ bool gmem_arena_present(void)
 {
 	return gmem_arena.base != NULL;
 }
+
 /* Cut [from, to) into aligned power-of-two pieces on the free lists. */
 static void give_back_gap(u64 from, u64 to)
 {
@@ -258,20 +231,20 @@ static void give_back_gap(u64 from, u64 to)
 		unsigned int k = 0;
 
 		/* Largest class aligned at @from that still fits. */
-		while (k + 1 < NR_CLASSES &&
+		while (k + 1 < GMEM_NR_CLASSES &&
 		       !(from & (class_size(k + 1) - 1)) &&
 		       from + class_size(k + 1) <= to)
 			k++;
-		push_free(k, from);
+		gmem_push_free(k, from);
 		memset(gmem_arena.state + from / GMEM_MIN_BLOCK, GRANULE_UNUSED,
 		       class_size(k) / GMEM_MIN_BLOCK);
 		from += class_size(k);
 	}
 }
 
-/* A new block of @bsize bytes from the bump pointer, into @off. */
-static __attribute__((noinline)) bool carve(u64 bsize, u64 *off)
+bool gmem_carve(unsigned int k, u64 *off)
 {
+	u64 bsize = class_size(k);
 	u64 aligned = (gm.top + bsize - 1) & ~(bsize - 1);
 
 	if (aligned + bsize > gmem_arena.size)
@@ -282,25 +255,8 @@ static __attribute__((noinline)) bool carve(u64 bsize, u64 *off)
 	return true;
 }
 
-/* Set the state of @n granules from @first: small blocks (most are a few
- * granules) without a call. */
-static inline void mark(u64 first, u8 state, u64 n)
-{
-	u8 *s = gmem_arena.state + first;
-
-	if (n <= 8) {
-		while (n--)
-			*s++ = state;
-		return;
-	}
-	memset(s, state, n);
-}
-
 void *gmem_alloc(size_t size, size_t align)
 {
-	unsigned int k;
-	u64 off, bsize;
-
 	assert(gmem_arena.base);
 	assert(!(align & (align - 1)));
 	if (size == 0)
@@ -309,23 +265,7 @@ void *gmem_alloc(size_t size, size_t align)
 		size = align;
 	if (size > gmem_arena.size)
 		return NULL;
-	k = size_class(size);
-	bsize = class_size(k);
-
-	if (likely(gm.free[k].nr)) {
-		off = gm.free[k].off[--gm.free[k].nr];
-	} else if (!carve(bsize, &off)) {
-		return NULL;
-	}
-
-	mark(off / GMEM_MIN_BLOCK, GRANULE_LIVE, bsize / GMEM_MIN_BLOCK);
-	gmem_arena.state[off / GMEM_MIN_BLOCK] = GRANULE_HEAD;
-	gm.class_of[off / GMEM_MIN_BLOCK] = (u8)k;
-	gm.st.in_use += bsize;
-	gm.st.nr_blocks++;
-	if (gm.st.in_use > gm.st.peak)
-		gm.st.peak = gm.st.in_use;
-	return gmem_arena.base + off;
+	return gmem_alloc_class(gmem_size_class(size));
 }
 
 /* Offset of @p in the arena if it is the head of a live block, else -1. */
@@ -345,17 +285,10 @@ static s64 live_head(const void *p)
 int gmem_free(void *p)
 {
 	s64 off = live_head(p);
-	unsigned int k;
-	u64 bsize;
 
 	if (off < 0)
 		return -EINVAL;
-	k = gm.class_of[off / GMEM_MIN_BLOCK];
-	bsize = class_size(k);
-	push_free(k, (u64)off);
-	mark((u64)off / GMEM_MIN_BLOCK, GRANULE_FREED, bsize / GMEM_MIN_BLOCK);
-	gm.st.in_use -= bsize;
-	gm.st.nr_blocks--;
+	gmem_free_head((u64)off / GMEM_MIN_BLOCK);
 	return 0;
 }
 
@@ -363,7 +296,8 @@ size_t gmem_block_size(const void *p)
 {
 	s64 off = live_head(p);
 
-	return off < 0 ? 0 : class_size(gm.class_of[off / GMEM_MIN_BLOCK]);
+	return off < 0 ? 0 :
+			 class_size(gmem_blocks.class_of[off / GMEM_MIN_BLOCK]);
 }
 
 void *phys_to_virt(gpa_t gpa)
@@ -378,7 +312,7 @@ void *phys_to_virt(gpa_t gpa)
 __attribute__((cold)) void gmem_freed_access(gpa_t gpa, size_t len,
 					     const char *func)
 {
-	gm.st.freed_accesses++;
+	gmem_blocks.st.freed_accesses++;
 	TRACE(.kind = "mem.freed", .func = func,
 	      .args = TRACE_FMT("gpa=0x%llx len=%zu touches freed memory",
 				(unsigned long long)gpa, len));
@@ -405,5 +339,5 @@ u64 gmem_peek_le(gpa_t gpa, size_t len)
 
 struct gmem_stats gmem_get_stats(void)
 {
-	return gm.st;
+	return gmem_blocks.st;
 }

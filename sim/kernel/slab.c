@@ -1,9 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * slab.c - kmalloc tracking: a host-side hash of records keyed by address
- * (bookkeeping never lives in guest memory, like gmem's), and a FIFO
- * quarantine of freed objects. The hash doubles as records accumulate, so
- * finding one costs the same with a hundred objects live or a million.
+ * slab.c - kmalloc tracking: host-side records (bookkeeping never lives in
+ * guest memory, like gmem's), found from an object's address through a
+ * table beside the arena's granule states, and a FIFO quarantine of freed
+ * objects.
+ *
+ * The table maps each 16-byte granule of the arena to the record of the
+ * object whose first granule it is (0: none). It is two-level, so that it
+ * costs host memory only where the arena is used: a leaf covers 1 MiB of
+ * arena. Finding a record is two loads, whatever the number of objects;
+ * the records sit in one array, named by index, and the quarantine is a
+ * ring of those indices, so neither an allocation nor a free allocates
+ * host memory in steady state.
  */
 #include <assert.h>
 #include <stdint.h>
@@ -13,36 +21,49 @@
 #include "sim/kernel/check.h"
 #include "sim/kernel/fault.h"
 #include "sim/kernel/gmem.h"
-#include "sim/kernel/list.h"
+#include "sim/kernel/gmem_internal.h"
 #include "sim/kernel/sched.h"
 #include "sim/kernel/slab.h"
 #include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
-#define MIN_BUCKET_BITS 10
+/* granules per leaf of the record table */
+#define LEAF_BITS 16
+#define LEAF_SIZE (1u << LEAF_BITS)
+/* leaves that cover the largest arena */
+#define NR_LEAVES ((GMEM_MAX_SIZE / GMEM_MIN_BLOCK) >> LEAF_BITS)
 
 struct kmem_rec {
-	const void *p;
+	const void *p; /* NULL while the record is spare */
 	size_t size;
 	const char *file, *func;
+	/* set by kfree(), read only once freed is set */
 	const char *free_file, *free_func;
 	int line, free_line;
 	u64 seq; /* allocation order, for deterministic reports */
 	bool freed;
-	struct kmem_rec *hnext;
-	/* the link that points here (a bucket or the previous record's
-	 * hnext), so that releasing a record needs no look-up */
-	struct kmem_rec **hpprev;
-	struct list_head qnode; /* in quarantine while freed */
+	/* its first granule's number in the arena: the table's index,
+	 * kept so that releasing needs no arena (kmem_exit() after a
+	 * gmem_exit() releases records of an arena that is gone) */
+	u32 granule;
+	u32 next_spare; /* the next spare record while this one is spare */
 };
 
+/*
+ * The record table's leaves, made as the arena is used (the array itself
+ * costs memory only where an entry is set). They outlive kmem_exit():
+ * every record is released by then, so they are all zero again, ready
+ * for the next machine without a new allocation (an explorer builds
+ * thousands).
+ */
+static u32 *leaves[NR_LEAVES];
+
 static struct {
-	struct kmem_rec **buckets; /* 1 << bucket_bits chains */
-	unsigned int bucket_bits;
-	size_t nr_recs; /* records in the hash: live and quarantined */
-	struct list_head quarantine;
-	/* released records kept for reuse (host memory), through hnext */
-	struct kmem_rec *spare;
+	struct kmem_rec *recs; /* [0] unused: index 0 means none */
+	u32 nr_slots, cap;     /* slots in use (spare or not), allocated */
+	u32 spare;	       /* first spare record, 0 when none */
+	u32 *ring;	       /* the quarantine, oldest at ring[qhead] */
+	size_t qcap, qhead;    /* ring size (a power of two), oldest */
 	size_t nr_quarantined, max_quarantine;
 	size_t nr_live;
 	u64 nr_allocs, nr_failed;
@@ -51,10 +72,8 @@ static struct {
 
 static __attribute__((noinline)) void kmem_first_init(void)
 {
-	INIT_LIST_HEAD(&K.quarantine);
 	K.max_quarantine = KMEM_QUARANTINE_DEFAULT;
-	K.bucket_bits = MIN_BUCKET_BITS;
-	K.buckets = host_calloc(1ULL << K.bucket_bits, sizeof(*K.buckets));
+	K.nr_slots = 1;
 	K.init = true;
 }
 
@@ -64,52 +83,32 @@ static inline void kmem_lazy_init(void)
 		kmem_first_init();
 }
 
-/* Fibonacci hashing: block addresses are aligned and evenly spaced, so
- * their low bits alone would crowd a few chains. */
-static size_t bucket(const void *p)
+/* The table's slot for the object whose first granule is number @g, its
+ * leaf made when @make; NULL when there is none. */
+static inline u32 *table_slot(u64 g, bool make)
 {
-	return (size_t)(((u64)(uintptr_t)p * 0x9e3779b97f4a7c15ULL) >>
-			(64 - K.bucket_bits));
-}
+	u32 *leaf = leaves[g >> LEAF_BITS];
 
-/* Put @r at the head of the chain at @head. */
-static inline void chain_add(struct kmem_rec *r, struct kmem_rec **head)
-{
-	r->hnext = *head;
-	r->hpprev = head;
-	if (r->hnext)
-		r->hnext->hpprev = &r->hnext;
-	*head = r;
-}
-
-/* Twice the chains, every record rehashed (chain order does not matter:
- * reports are sorted by allocation order). */
-static void table_grow(void)
-{
-	struct kmem_rec **old = K.buckets;
-	size_t n = 1ULL << K.bucket_bits;
-
-	K.buckets = host_calloc(2 * n, sizeof(*K.buckets));
-	K.bucket_bits++;
-	for (size_t b = 0; b < n; b++) {
-		while (old[b]) {
-			struct kmem_rec *r = old[b];
-			size_t nb = bucket(r->p);
-
-			old[b] = r->hnext;
-			chain_add(r, &K.buckets[nb]);
-		}
+	if (unlikely(!leaf)) {
+		if (!make)
+			return NULL;
+		leaf = host_calloc(LEAF_SIZE, sizeof(*leaf));
+		leaves[g >> LEAF_BITS] = leaf;
 	}
-	free(old);
+	return &leaf[g & (LEAF_SIZE - 1)];
 }
 
-static struct kmem_rec *find(const void *p)
+/* The index of the record of the object at @p, or 0 (any pointer). */
+static inline u32 find(const void *p)
 {
-	struct kmem_rec *r = K.buckets[bucket(p)];
+	u64 off = (u64)((uintptr_t)p - (uintptr_t)gmem_arena.base);
+	const u32 *slot;
 
-	while (r && r->p != p)
-		r = r->hnext;
-	return r;
+	/* no record is in the table unless kmalloc() made it */
+	if (off >= gmem_arena.size || off % GMEM_MIN_BLOCK)
+		return 0;
+	slot = table_slot(off / GMEM_MIN_BLOCK, false);
+	return slot ? *slot : 0;
 }
 
 static u64 gpa_of(const void *p)
@@ -117,33 +116,46 @@ static u64 gpa_of(const void *p)
 	return gmem_contains(p) ? virt_to_phys(p) : 0;
 }
 
-/* A record for a live object at @p: every kmalloc() needs one, so
- * released ones are reused rather than going back to the host allocator
- * each time. Every field is set here. */
-static struct kmem_rec *rec_alloc(const void *p, size_t size, const char *file,
-				  int line, const char *func)
+static __attribute__((noinline)) void recs_grow(void)
 {
-	struct kmem_rec *r = K.spare;
+	K.cap = K.cap ? 2 * K.cap : 256;
+	K.recs = host_realloc(K.recs, (size_t)K.cap * sizeof(*K.recs));
+}
 
-	if (likely(r)) {
-		K.spare = r->hnext;
+/* A record for a live object at @p: released ones are reused, so that
+ * steady state allocates no host memory. The free site's fields are
+ * left for kfree() to set. */
+static inline u32 rec_alloc(const void *p, u64 g, size_t size, const char *file,
+			    int line, const char *func)
+{
+	u32 i = K.spare;
+	struct kmem_rec *r;
+
+	if (likely(i)) {
+		K.spare = K.recs[i].next_spare;
 	} else {
-		r = host_malloc(sizeof(*r));
+		if (unlikely(K.nr_slots >= K.cap))
+			recs_grow();
+		i = K.nr_slots++;
 	}
-	*r = (struct kmem_rec){ .p = p,
-				.size = size,
-				.file = file,
-				.func = func,
-				.line = line,
-				.seq = K.nr_allocs };
-	return r;
+	r = &K.recs[i];
+	r->p = p;
+	r->size = size;
+	r->file = file;
+	r->func = func;
+	r->line = line;
+	r->seq = K.nr_allocs;
+	r->freed = false;
+	r->granule = (u32)g;
+	return i;
 }
 
 void *__kmalloc(size_t size, gfp_t gfp, const char *file, int line,
 		const char *func)
 {
-	struct kmem_rec *r, **slot;
+	u32 *slot;
 	void *p;
+	u64 g;
 
 	kmem_lazy_init();
 	if (gfp & __GFP_DIRECT_RECLAIM)
@@ -152,7 +164,12 @@ void *__kmalloc(size_t size, gfp_t gfp, const char *file, int line,
 		K.nr_failed++;
 		return NULL;
 	}
-	p = gmem_alloc(size ? size : 1, 8);
+	/* gmem_alloc()'s block, without its checks of what is known here:
+	 * an arena that exists (asserted there) and holds the size */
+	if (likely(size - 1 < gmem_arena.size))
+		p = gmem_alloc_class(gmem_size_class(size));
+	else
+		p = gmem_alloc(size ? size : 1, 8);
 	if (!p) {
 		K.nr_failed++;
 		if (gfp & __GFP_NOFAIL)
@@ -162,15 +179,11 @@ void *__kmalloc(size_t size, gfp_t gfp, const char *file, int line,
 				     size, file, line, func);
 		return NULL;
 	}
-	r = rec_alloc(p, size, file, line, func);
-	if (K.nr_recs >= 2ULL << K.bucket_bits)
-		table_grow();
-	slot = &K.buckets[bucket(p)];
+	g = (u64)((u8 *)p - gmem_arena.base) / GMEM_MIN_BLOCK;
+	slot = table_slot(g, true);
 	/* gmem never hands out a live block twice */
-	for (const struct kmem_rec *q = *slot; q; q = q->hnext)
-		assert(q->p != p);
-	chain_add(r, slot);
-	K.nr_recs++;
+	assert(!*slot);
+	*slot = rec_alloc(p, g, size, file, line, func);
 	K.nr_live++;
 	K.nr_allocs++;
 	memset(p, (gfp & __GFP_ZERO) ? 0 : 0xa5, size);
@@ -197,18 +210,14 @@ void *__kmemdup(const void *src, size_t len, gfp_t gfp, const char *file,
 	return p;
 }
 
-/* Index of the first byte of @b[0..n) that is not POISON_FREE, or @n.
- * Every freed object is checked as it leaves quarantine: compare whole
- * chunks with memcmp() and look at single bytes only in a chunk that
- * differs. */
+static const u8 poison[256] = { [0 ... 255] = POISON_FREE };
+
+/* Index of the first byte of @b[0..n) that is not POISON_FREE, or @n:
+ * whole chunks with memcmp(), single bytes only in a chunk that differs. */
 static size_t first_unpoisoned(const u8 *b, size_t n)
 {
-	static const u8 poison[256] = { [0 ... 255] = POISON_FREE };
 	size_t i = 0;
 
-	/* most objects fit one chunk, and most are intact */
-	if (likely(n <= sizeof(poison)) && !memcmp(b, poison, n))
-		return n;
 	while (i < n) {
 		size_t len = n - i < sizeof(poison) ? n - i : sizeof(poison);
 
@@ -222,8 +231,9 @@ static size_t first_unpoisoned(const u8 *b, size_t n)
 	return i;
 }
 
-/* Guarantees: a poison mismatch is reported once, naming both sites. */
-static bool verify_poison(const struct kmem_rec *r)
+/* The report of a damaged poison, once, naming both sites. */
+static __attribute__((cold, noinline)) bool
+poison_damaged(const struct kmem_rec *r)
 {
 	const u8 *b = r->p;
 	size_t i = first_unpoisoned(b, r->size);
@@ -240,60 +250,97 @@ static bool verify_poison(const struct kmem_rec *r)
 	return false;
 }
 
-static void release(struct kmem_rec *r)
+/* Guarantees: a poison mismatch is reported once, naming both sites.
+ * Most objects fit one chunk, and most are intact: one memcmp(). */
+static inline bool verify_poison(const struct kmem_rec *r)
 {
-	assert(*r->hpprev == r);
-	*r->hpprev = r->hnext;
-	if (r->hnext)
-		r->hnext->hpprev = r->hpprev;
-	K.nr_recs--;
-	gmem_free((void *)r->p);
-	r->hnext = K.spare;
-	K.spare = r;
+	if (likely(r->size <= sizeof(poison)) && !memcmp(r->p, poison, r->size))
+		return true;
+	return poison_damaged(r);
 }
 
-static void quarantine_pop(void)
+/* Give record @i and its block back. */
+static inline __attribute__((always_inline)) void release(u32 i)
 {
-	struct kmem_rec *r =
-		list_first_entry(&K.quarantine, struct kmem_rec, qnode);
+	struct kmem_rec *r = &K.recs[i];
+	u32 *slot = table_slot(r->granule, false);
 
-	list_del(&r->qnode);
+	assert(slot && *slot == i);
+	*slot = 0;
+	/* the block is the head of a live one while its arena exists (not
+	 * after a gmem_exit() that came before kmem_exit()) */
+	if (likely(gmem_contains(r->p)))
+		gmem_free_head(r->granule);
+	r->p = NULL;
+	r->next_spare = K.spare;
+	K.spare = i;
+}
+
+static inline __attribute__((always_inline)) void quarantine_pop(void)
+{
+	u32 i = K.ring[K.qhead];
+
+	K.qhead = (K.qhead + 1) & (K.qcap - 1);
 	K.nr_quarantined--;
-	verify_poison(r);
-	release(r);
+	verify_poison(&K.recs[i]);
+	release(i);
 }
 
-void __kfree(const void *p, const char *file, int line, const char *func)
+/* Twice the ring, its entries moved to the start in order. */
+static __attribute__((noinline)) void ring_grow(void)
 {
-	struct kmem_rec *r;
+	size_t cap = K.qcap ? 2 * K.qcap : 128;
+	u32 *ring = host_malloc(cap * sizeof(*ring));
 
-	if (!p)
-		return;
-	kmem_lazy_init();
-	r = find(p);
-	if (!r) {
+	for (size_t n = 0; n < K.nr_quarantined; n++)
+		ring[n] = K.ring[(K.qhead + n) & (K.qcap - 1)];
+	free(K.ring);
+	K.ring = ring;
+	K.qcap = cap;
+	K.qhead = 0;
+}
+
+static __attribute__((cold, noinline)) void
+bad_free(const void *p, u32 i, const char *file, int line, const char *func)
+{
+	const struct kmem_rec *r = &K.recs[i];
+
+	if (!i)
 		check_report("kmem.invalid_free",
 			     "kfree() at %s:%d (%s) of a pointer kmalloc never "
 			     "returned (gpa 0x%llx)",
 			     file, line, func, (unsigned long long)gpa_of(p));
-		return;
-	}
-	if (r->freed) {
+	else
 		check_report(
 			"kmem.double_free",
 			"double free at %s:%d (%s) of %zu-byte object "
 			"allocated at %s:%d (%s), first freed at %s:%d (%s)",
 			file, line, func, r->size, r->file, r->line, r->func,
 			r->free_file, r->free_line, r->free_func);
+}
+
+void __kfree(const void *p, const char *file, int line, const char *func)
+{
+	struct kmem_rec *r;
+	u32 i;
+
+	if (!p)
+		return;
+	i = find(p);
+	if (unlikely(!i || K.recs[i].freed)) {
+		bad_free(p, i, file, line, func);
 		return;
 	}
+	r = &K.recs[i];
 	r->freed = true;
 	r->free_file = file;
 	r->free_line = line;
 	r->free_func = func;
 	K.nr_live--;
 	memset((void *)p, POISON_FREE, r->size);
-	list_add_tail(&r->qnode, &K.quarantine);
+	if (unlikely(K.nr_quarantined == K.qcap))
+		ring_grow();
+	K.ring[(K.qhead + K.nr_quarantined) & (K.qcap - 1)] = i;
 	K.nr_quarantined++;
 	while (K.nr_quarantined > K.max_quarantine)
 		quarantine_pop();
@@ -301,16 +348,16 @@ void __kfree(const void *p, const char *file, int line, const char *func)
 
 bool kmem_is_live(const void *p)
 {
-	const struct kmem_rec *r = K.init ? find(p) : NULL;
+	u32 i = find(p);
 
-	return r && !r->freed;
+	return i && !K.recs[i].freed;
 }
 
 size_t ksize(const void *p)
 {
-	const struct kmem_rec *r = K.init ? find(p) : NULL;
+	u32 i = find(p);
 
-	return r && !r->freed ? r->size : 0;
+	return i && !K.recs[i].freed ? K.recs[i].size : 0;
 }
 
 size_t kmem_nr_live(void)
@@ -330,13 +377,13 @@ u64 kmem_nr_failed(void)
 
 int kmem_check(void)
 {
-	struct kmem_rec *r;
 	int bad = 0;
 
 	if (!K.init)
 		return 0;
-	list_for_each_entry(r, &K.quarantine, qnode)
-		bad += !verify_poison(r);
+	for (size_t n = 0; n < K.nr_quarantined; n++)
+		bad += !verify_poison(
+			&K.recs[K.ring[(K.qhead + n) & (K.qcap - 1)]]);
 	return bad;
 }
 
@@ -350,46 +397,41 @@ void kmem_set_quarantine(size_t nr)
 
 static int by_seq(const void *a, const void *b)
 {
-	const struct kmem_rec *x = *(const struct kmem_rec *const *)a;
-	const struct kmem_rec *y = *(const struct kmem_rec *const *)b;
+	const struct kmem_rec *x = &K.recs[*(const u32 *)a];
+	const struct kmem_rec *y = &K.recs[*(const u32 *)b];
 
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
 size_t kmem_exit(void)
 {
-	struct kmem_rec **live;
+	u32 *live;
 	size_t n = 0;
 
 	if (!K.init)
 		return 0;
-	while (!list_empty(&K.quarantine))
+	while (K.nr_quarantined)
 		quarantine_pop();
-	/* Report in allocation order: bucket order follows host addresses. */
+	/* Report in allocation order: record order follows reuse. */
 	live = host_calloc(K.nr_live + 1, sizeof(*live));
-	for (size_t b = 0; b < 1ULL << K.bucket_bits; b++)
-		for (struct kmem_rec *r = K.buckets[b]; r; r = r->hnext)
-			live[n++] = r;
+	for (u32 i = 1; i < K.nr_slots; i++)
+		if (K.recs[i].p)
+			live[n++] = i;
 	assert(n == K.nr_live);
 	qsort(live, n, sizeof(*live), by_seq);
-	for (size_t i = 0; i < n; i++) {
-		struct kmem_rec *r = live[i];
+	for (size_t j = 0; j < n; j++) {
+		const struct kmem_rec *r = &K.recs[live[j]];
 
 		check_report("kmem.leak",
 			     "leak: %zu-byte object at gpa 0x%llx allocated at "
 			     "%s:%d (%s)",
 			     r->size, (unsigned long long)gpa_of(r->p), r->file,
 			     r->line, r->func);
-		release(r);
+		release(live[j]);
 	}
 	free(live);
-	while (K.spare) {
-		struct kmem_rec *r = K.spare;
-
-		K.spare = r->hnext;
-		free(r);
-	}
-	free(K.buckets);
+	free(K.recs);
+	free(K.ring);
 	memset(&K, 0, sizeof(K));
 	return n;
 }

@@ -188,7 +188,7 @@ static void test_record_reuse(void)
 		strstr(check_at(0)->message, "(leaky_function)"));
 }
 
-/* Many live objects: the address hash grows and still finds each one,
+/* Many live objects: the record table finds each one,
  * frees them, and reports the ones left as leaks. */
 static void test_many_live_objects(void)
 {
@@ -229,6 +229,72 @@ static void test_quarantine_bound(void)
 	kfree(p[0]);
 	CU_ASSERT_EQUAL(check_count_kind("kmem.invalid_free"), 1);
 	CU_ASSERT_EQUAL(gmem_get_stats().nr_blocks, 4);
+}
+
+/* The quarantine keeps its order (first freed, first released) while it
+ * grows with its oldest entry anywhere in its ring, and a poison damaged
+ * deep inside it is still found. */
+static void test_quarantine_order_across_growth(void)
+{
+	enum {
+		N = 410
+	};
+	static u8 *p[N];
+
+	kmem_set_quarantine(3);
+	for (int i = 0; i < N; i++)
+		p[i] = kmalloc(24, GFP_KERNEL);
+	for (int i = 0; i < 10; i++)
+		kfree(p[i]); /* the ring's oldest entry moves on */
+	kmem_set_quarantine(1000);
+	for (int i = 10; i < N; i++)
+		kfree(p[i]);
+	p[200][5] = 0; /* in quarantine: written after free */
+	CU_ASSERT_EQUAL(kmem_check(), 1);
+	CU_ASSERT_EQUAL(check_count_kind("kmem.uaf_write"), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(check_at(0)->message, "byte 5 of 24"));
+	p[200][5] = POISON_FREE;
+	/* released in order, each one on top of gmem's stack: the oldest
+	 * (the 3 left of the first 10) first, the last freed last */
+	kmem_set_quarantine(N - 10 + 2);
+	CU_ASSERT_PTR_EQUAL(kmalloc(24, GFP_KERNEL), p[7]);
+	kmem_set_quarantine(0);
+	CU_ASSERT_EQUAL(check_count(), 1);
+	CU_ASSERT_PTR_EQUAL(kmalloc(24, GFP_KERNEL), p[N - 1]);
+	CU_ASSERT_PTR_EQUAL(kmalloc(24, GFP_KERNEL), p[N - 2]);
+}
+
+/* kfree() of a pointer that is not an object's start, in the arena or
+ * not, is refused, and the object stays live. */
+static void test_free_of_inner_pointer(void)
+{
+	u8 *p = kmalloc(100, GFP_KERNEL);
+
+	kfree(p + 1);
+	kfree(p + 16); /* a granule's start inside the object */
+	kfree(p + 128);
+	kfree(gmem_arena_base() + gmem_arena_size() - 16);
+	CU_ASSERT_EQUAL(check_count_kind("kmem.invalid_free"), 4);
+	CU_ASSERT_TRUE(kmem_is_live(p));
+	CU_ASSERT_FALSE(kmem_is_live(p + 16));
+	CU_ASSERT_EQUAL(ksize(p + 16), 0);
+	kfree(p);
+	CU_ASSERT_EQUAL(check_count(), 4);
+}
+
+/* kmem_exit() after gmem_exit() (the wrong order) still reports the leak
+ * and leaves nothing behind for the next machine. */
+static void test_exit_after_arena_gone(void)
+{
+	void *p = kmalloc(40, GFP_KERNEL);
+
+	kfree(kmalloc(40, GFP_KERNEL)); /* one in quarantine too */
+	gmem_exit();
+	CU_ASSERT_EQUAL(kmem_exit(), 1);
+	CU_ASSERT_EQUAL(check_count_kind("kmem.leak"), 1);
+	CU_ASSERT_EQUAL(gmem_init(1 << 20), 0);
+	CU_ASSERT_PTR_EQUAL(kmalloc(40, GFP_KERNEL), p);
+	CU_ASSERT_EQUAL(check_count(), 1);
 }
 
 static void test_fault_injection(void)
@@ -319,5 +385,8 @@ VT_SUITE_EACH(sim_slab, setup, teardown, VT_CASE(test_alloc_is_guest_memory),
 	      VT_CASE(test_uaf_write_detected),
 	      VT_CASE(test_uaf_write_any_offset), VT_CASE(test_record_reuse),
 	      VT_CASE(test_many_live_objects), VT_CASE(test_quarantine_bound),
+	      VT_CASE(test_quarantine_order_across_growth),
+	      VT_CASE(test_free_of_inner_pointer),
+	      VT_CASE(test_exit_after_arena_gone),
 	      VT_CASE(test_fault_injection), VT_CASE(test_fault_at_site),
 	      VT_CASE(test_arena_full), VT_CASE(test_gfp_kernel_might_sleep));
