@@ -33,8 +33,8 @@
  * footprint names, as in the kernel's locking rules. docs/explore.md says
  * where that holds and what the reduction does where it does not.
  *
- * Off (the default), each hook costs one test of a global flag (about 70
- * of them, 175 instructions, in a GETATTR round trip of 6,500); a
+ * Off (the default), each hook costs one test of a global flag (about 60
+ * of them, 123 instructions, in a GETATTR round trip of 6,200); a
  * preemption point, a lock taken and a counted fault rule record only in
  * the out-of-line parts an exploring run always takes.
  * @ingroup sim_kernel
