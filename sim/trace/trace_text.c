@@ -729,7 +729,10 @@ static inline bool lasting(const char *p)
 	return !p || trace_imm_find(p, &h);
 }
 
-#define NAMES_CACHE_BITS 7
+/* 256 sets: with 128, the round trip's name tuples filled some set
+ * three deep in a build whose string literals sat elsewhere (the slab's
+ * fifth round moved them), and each event of that set missed every time */
+#define NAMES_CACHE_BITS 8
 #define NAMES_TEXT_MAX	 128
 
 /* The names' columns of recent events, by their four pointers: the same
