@@ -94,6 +94,9 @@ struct explorer {
 	u64 outcome;	       ///< the last run's outcome fingerprint
 	u64 events_sum;	       ///< dfs: its events, in any order
 	char error[512];       ///< why the scenario could not run
+	FILE *diag;	       ///< the runs' diagnostics (one stream, rewound)
+	char *diag_text;       ///< @c diag's text, NUL-terminated at a flush
+	size_t diag_len;       ///< its length at the last flush
 };
 
 void xlist_push(struct xlist *l, u32 c, u32 n);
