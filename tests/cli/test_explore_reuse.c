@@ -48,8 +48,8 @@ static struct outcome run(const struct scenario *s, const char *policy,
 	struct outcome out;
 
 	vfsim_exec(s, &o, &r);
-	out = (struct outcome){ r.status,     r.expects,    r.failed,
-				r.unexpected, r.limit,	    r.time_limit,
+	out = (struct outcome){ r.status,     r.expects,     r.failed,
+				r.unexpected, r.limit,	     r.time_limit,
 				r.trace_hash, r.trace_count, r.leaks,
 				r.nr_choices };
 	CU_ASSERT_PTR_NULL(r.choices); /* no_choices */
@@ -112,8 +112,8 @@ static unsigned compare_runs(const struct scenario *s,
 
 	vfsim_machine_reuse(false);
 	for (size_t i = 0; i < NR_POLICIES; i++)
-		fresh[i] = run(s, policies[i], i == 1, i == 1 ? &fresh_text :
-								  NULL);
+		fresh[i] = run(s, policies[i], i == 1,
+			       i == 1 ? &fresh_text : NULL);
 	vfsim_machine_reuse(true);
 	run(other, "random:3", false, NULL);
 	for (size_t i = 0; i < NR_POLICIES; i++) {
@@ -121,8 +121,9 @@ static unsigned compare_runs(const struct scenario *s,
 				       i == 1 ? &reused_text : NULL);
 
 		if (!same(&o, &fresh[i]))
-			fprintf(stderr, "%s under %s: a reused machine ran "
-					"otherwise than a fresh one\n",
+			fprintf(stderr,
+				"%s under %s: a reused machine ran "
+				"otherwise than a fresh one\n",
 				name, policies[i]);
 		CU_ASSERT(same(&o, &fresh[i]));
 		failed += o.status != 0;
@@ -206,9 +207,9 @@ static void explore(const struct scenario *s, const char *strategy,
 					.outcomes = true };
 	char msg[128];
 
-	CU_ASSERT_EQUAL_FATAL(
-		vfsim_explore_parse_strategy(strategy, &o, msg, sizeof(msg)),
-		0);
+	CU_ASSERT_EQUAL_FATAL(vfsim_explore_parse_strategy(strategy, &o, msg,
+							   sizeof(msg)),
+			      0);
 	vfsim_explore(s, &o, r);
 }
 
@@ -250,8 +251,9 @@ static void test_explore_same_with_fresh_machines(void)
 			     same_str(a.min_failure, b.min_failure) &&
 			     same_str(a.trace, b.trace);
 			if (!eq)
-				fprintf(stderr, "%s %s: --fresh-machine "
-						"explores otherwise\n",
+				fprintf(stderr,
+					"%s %s: --fresh-machine "
+					"explores otherwise\n",
 					r[i].path, strategies[k % 3]);
 			CU_ASSERT(eq);
 			found += a.status == 1;
