@@ -385,6 +385,19 @@ void xpart_free(struct xpart *p)
 	memset(p, 0, sizeof(*p));
 }
 
+void explore_free(struct explorer *X)
+{
+	xlist_free(&X->rec);
+	xstates_free(&X->states);
+	free(X->prio);
+	if (X->diag)
+		fclose(X->diag);
+	free(X->diag_text);
+	X->prio = NULL;
+	X->diag = NULL;
+	X->diag_text = NULL;
+}
+
 int vfsim_explore_parse_strategy(const char *arg, struct vfsim_explore_opts *o,
 				 char *msg, size_t msgsize)
 {
@@ -472,12 +485,7 @@ int vfsim_explore(const struct scenario *s, const struct vfsim_explore_opts *o,
 	}
 	vfsim_machine_reuse(false);
 	xpart_free(&p);
-	xlist_free(&X.rec);
-	xstates_free(&X.states);
-	free(X.prio);
-	if (X.diag)
-		fclose(X.diag);
-	free(X.diag_text);
+	explore_free(&X);
 	return r->status;
 }
 

@@ -99,6 +99,10 @@ struct explorer {
 	size_t diag_len;       ///< its length at the last flush
 };
 
+/* Free what an explorer holds (its records, state table and stream);
+ * @X itself is the caller's. */
+void explore_free(struct explorer *X);
+
 void xlist_push(struct xlist *l, u32 c, u32 n);
 void xlist_free(struct xlist *l);
 void xlist_copy(struct xlist *dst, const struct xlist *src);

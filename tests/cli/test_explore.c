@@ -400,9 +400,7 @@ static void dfs_part(struct scenario *s, unsigned int depth, bool no_prune,
 		explore_jobs(&X, jobs, p);
 	else
 		explore_part(&X, 0, 1, NULL, p);
-	xlist_free(&X.rec);
-	xstates_free(&X.states);
-	free(X.prio);
+	explore_free(&X);
 }
 
 /* Outcomes of @a that @b lacks. */
