@@ -55,6 +55,9 @@ line "state stream (KiB)" "$(fig state_kib)" "<= 64"
 line "32768 requests in flight: peak RSS (MiB)" "$(fig inflight_rss)" "<= 64"
 line "vfsim explore, removal race, random (schedules/s, wall)" "$(fig explore_rate)" ">= 20000"
 line "  the same per CPU second (schedules/s)" "$(fig explore_rate_cpu)" ">= 20000"
+line "  --fresh-machine, per CPU second (schedules/s)" "$(fig explore_rate_fresh_cpu)" "-"
+line "  set-up + teardown of a machine, reused (us CPU)" "$(fig explore_setup)" "-"
+line "  set-up + teardown of a machine, fresh (us CPU)" "$(fig explore_setup_fresh)" "-"
 for f in $(awk '$1 == "FIGURE" && $2 ~ /^find_/ { print $2 }' "$figs"); do
 	line "  time to find: ${f#find_} (ms CPU)" "$(fig "$f")" "-"
 done

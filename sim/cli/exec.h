@@ -164,6 +164,11 @@ struct vfsim_exec_opts {
 	 *  event count, the events' numbers and every output are the same
 	 *  either way. */
 	bool no_trace_hash;
+	/** the caller keeps its own record of the run's choices (the
+	 *  explorer): vfsim_result::choices stays NULL and only
+	 *  vfsim_result::nr_choices is set, which spares formatting a list
+	 *  nobody reads */
+	bool no_choices;
 };
 
 /** @brief One `picture ring` snapshot. */
@@ -191,8 +196,11 @@ struct vfsim_result {
 	/** errno of the first write to vfsim_exec_opts::stream that failed
 	 *  (nothing more is written after it), or 0 */
 	int stream_error;
-	char *choices; ///< recorded choices, "replay:I,J,..."
-	char *msc;     ///< the run as mscgen source, or NULL when not asked for
+	/** recorded choices, "replay:I,J,..." (NULL with
+	 *  vfsim_exec_opts::no_choices) */
+	char *choices;
+	size_t nr_choices; ///< how many choices the run made
+	char *msc; ///< the run as mscgen source, or NULL when not asked for
 	struct vfsim_picture *pictures; ///< ring pictures, in order taken
 	size_t nr_pictures;		///< number of pictures
 	/** guest kernel objects still allocated when the machine was taken

@@ -15,6 +15,7 @@
 
 #include "sim/cli/backend.h"
 #include "sim/cli/explore_internal.h"
+#include "sim/cli/machine.h"
 #include "sim/kernel/footprint.h"
 #include "sim/kernel/sched.h"
 #include "sim/trace/host.h"
@@ -117,18 +118,6 @@ static unsigned explore_choose(void *arg, struct task *const *runnable,
 	return c;
 }
 
-/* "replay:" and N comma-separated items: N. */
-static size_t nr_listed(const char *choices)
-{
-	size_t n = 0;
-
-	if (!choices || strlen(choices) <= 7)
-		return 0;
-	for (const char *p = choices + 7; *p; p++)
-		n += *p == ',';
-	return n + 1;
-}
-
 char *explore_first_failure(const char *text)
 {
 	for (const char *p = text; p && *p;) {
@@ -152,10 +141,10 @@ int explore_replay(struct explorer *X, const struct xlist *prefix, char **diag,
 		.choose_arg = X,
 		.stop_at_unexpected = true,
 		.abandon = &X->abandon,
+		.no_choices = true,
 	};
 	struct vfsim_result r;
-	char *text = NULL, *first;
-	size_t len = 0;
+	char *first;
 	int status;
 
 	if (X->o->outcomes) {
@@ -168,20 +157,25 @@ int explore_replay(struct explorer *X, const struct xlist *prefix, char **diag,
 	X->abandon = false;
 	X->nr_prio = 0;
 	X->prefix = prefix;
-	o.diag = open_memstream(&text, &len);
-	if (!o.diag)
-		host_oom(0);
+	/* one stream for every run: opening one costs more than some runs */
+	if (!X->diag) {
+		X->diag = open_memstream(&X->diag_text, &X->diag_len);
+		if (!X->diag)
+			host_oom(0);
+	}
+	rewind(X->diag);
+	o.diag = X->diag;
 	if (X->prune)
 		fp_begin();
 	status = vfsim_exec(X->s, &o, &r);
 	if (X->prune)
 		fp_end();
-	fclose(o.diag);
-	first = status == 1 ? explore_first_failure(text) : NULL;
+	fflush(X->diag);
+	first = status == 1 ? explore_first_failure(X->diag_text) : NULL;
 	X->outcome = explore_outcome_hash(X, &r, status, first);
 	/* decisions of the teardown are no part of the run */
-	if (X->rec.nr > nr_listed(r.choices))
-		X->rec.nr = nr_listed(r.choices);
+	if (X->rec.nr > r.nr_choices)
+		X->rec.nr = r.nr_choices;
 	if (X->rec.nr > X->most_decisions)
 		X->most_decisions = X->rec.nr;
 	*hash = r.trace_hash;
@@ -194,7 +188,6 @@ int explore_replay(struct explorer *X, const struct xlist *prefix, char **diag,
 	else
 		free(first);
 	vfsim_result_free(&r);
-	free(text);
 	X->prefix = NULL;
 	return status;
 }
@@ -392,6 +385,19 @@ void xpart_free(struct xpart *p)
 	memset(p, 0, sizeof(*p));
 }
 
+void explore_free(struct explorer *X)
+{
+	xlist_free(&X->rec);
+	xstates_free(&X->states);
+	free(X->prio);
+	if (X->diag)
+		fclose(X->diag);
+	free(X->diag_text);
+	X->prio = NULL;
+	X->diag = NULL;
+	X->diag_text = NULL;
+}
+
 int vfsim_explore_parse_strategy(const char *arg, struct vfsim_explore_opts *o,
 				 char *msg, size_t msgsize)
 {
@@ -453,6 +459,9 @@ int vfsim_explore(const struct scenario *s, const struct vfsim_explore_opts *o,
 			 "'device backend=' cannot be explored");
 		return r->status = 2;
 	}
+	/* one scenario, thousands of machines: each leaves the next what
+	 * it would build alike */
+	vfsim_machine_reuse(!o->fresh_machine);
 	if (o->jobs > 1)
 		explore_jobs(&X, o->jobs, &p);
 	else
@@ -474,10 +483,9 @@ int vfsim_explore(const struct scenario *s, const struct vfsim_explore_opts *o,
 		r->failure = host_strdup(p.failure);
 		explore_shrink(&X, &p, r);
 	}
+	vfsim_machine_reuse(false);
 	xpart_free(&p);
-	xlist_free(&X.rec);
-	xstates_free(&X.states);
-	free(X.prio);
+	explore_free(&X);
 	return r->status;
 }
 

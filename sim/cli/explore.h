@@ -73,6 +73,10 @@ struct vfsim_explore_opts {
 	 *  each run's outcome (vfsim_explore_result::outcomes), in any
 	 *  order: a hash per event, so off unless asked */
 	bool outcomes;
+	/** build every run's machine from nothing: none of what one
+	 *  machine leaves the next (vfsim_machine_reuse()) is kept. The
+	 *  results are the same either way; for comparing */
+	bool fresh_machine;
 };
 
 /** @brief What an exploration found. Free with vfsim_explore_free(). */

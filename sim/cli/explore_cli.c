@@ -17,7 +17,7 @@ static const char explore_usage[] =
 	"usage: vfsim explore FILE [--strategy random|pct:DEPTH|dfs:PREEMPTIONS]\n"
 	"                          [--runs N] [--time SECONDS] [--jobs J]\n"
 	"                          [--seed S] [--out DIR] [--variant NAME]\n"
-	"                          [--no-prune]\n"
+	"                          [--no-prune] [--fresh-machine]\n"
 	"\n"
 	"Run the scenario FILE under many schedules, in this process, until\n"
 	"one fails (an expectation, a checker report nobody expected, a\n"
@@ -60,6 +60,9 @@ static const char explore_usage[] =
 	"  --variant V   driver variant, overriding the file's\n"
 	"  --no-prune    dfs: no partial-order reduction, every schedule of\n"
 	"                the bound is run to its end (to compare)\n"
+	"  --fresh-machine  build every run's machine from nothing, keeping\n"
+	"                nothing of the last one (to compare: the results are\n"
+	"                the same, only slower)\n"
 	"  --help        show this help and exit\n"
 	"\n"
 	"exit status: 0 nothing failed within the budget, 1 a failing schedule\n"
@@ -225,6 +228,10 @@ int vfsim_cmd_explore(int argc, char **argv, FILE *out, FILE *err)
 		}
 		if (!strcmp(a, "--no-prune")) {
 			o.no_prune = true;
+			continue;
+		}
+		if (!strcmp(a, "--fresh-machine")) {
+			o.fresh_machine = true;
 			continue;
 		}
 		if (strcmp(a, "--strategy") && strcmp(a, "--runs") &&

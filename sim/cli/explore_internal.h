@@ -94,7 +94,14 @@ struct explorer {
 	u64 outcome;	       ///< the last run's outcome fingerprint
 	u64 events_sum;	       ///< dfs: its events, in any order
 	char error[512];       ///< why the scenario could not run
+	FILE *diag;	       ///< the runs' diagnostics (one stream, rewound)
+	char *diag_text;       ///< @c diag's text, NUL-terminated at a flush
+	size_t diag_len;       ///< its length at the last flush
 };
+
+/* Free what an explorer holds (its records, state table and stream);
+ * @X itself is the caller's. */
+void explore_free(struct explorer *X);
 
 void xlist_push(struct xlist *l, u32 c, u32 n);
 void xlist_free(struct xlist *l);

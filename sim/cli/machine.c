@@ -29,6 +29,7 @@
 #include "sim/kernel/gmem.h"
 #include "sim/kernel/sched.h"
 #include "sim/kernel/slab.h"
+#include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
 void vfsim_pattern(char *buf, size_t len, unsigned long long offset)
@@ -209,16 +210,58 @@ static void name_bits(char *buf, size_t size, size_t *pos, u32 mask,
 }
 
 /*
+ * vfsim_machine_reuse(): what a machine leaves the next one of the same
+ * scenario. The header's texts follow from the scenario and the variant
+ * alone; the ledger's memory is only memory.
+ */
+static struct {
+	bool on;
+	struct req_ledger *reqs;
+	const struct scenario *s; /* whose header is below (NULL: none) */
+	char *variant;		  /* and with which variant (NULL: its own) */
+	char driver[512], device[512];
+} keep;
+
+void vfsim_machine_reuse(bool on)
+{
+	keep.on = on;
+	trace_reuse(on);
+	if (on)
+		return;
+	req_ledger_free(keep.reqs);
+	free(keep.variant);
+	memset(&keep, 0, sizeof(keep));
+}
+
+static bool same_variant(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+static void header_events(const char *driver, const char *device)
+{
+	TRACE(.kind = "vfsim.driver", .func = "vfsim_machine_create",
+	      .detail = driver);
+	TRACE(.kind = "vfsim.device", .func = "vfsim_machine_create",
+	      .detail = device);
+}
+
+/*
  * The trace's header: which kernel release the driver models, with which
  * bug switches, timeouts and vfsim options, and how the device behaves,
  * so that a trace says what produced it.
  */
-static void trace_header(const struct scenario *s)
+static void trace_header(const struct scenario *s, const char *variant)
 {
-	const struct virtio_fs_variant_info *vi =
-		virtio_fs_variant_info(virtio_fs_get_variant());
-	char text[512];
+	const struct virtio_fs_variant_info *vi;
+	char text[512], dev[512];
 	size_t pos;
+
+	if (keep.on && keep.s == s && same_variant(keep.variant, variant)) {
+		header_events(keep.driver, keep.device);
+		return;
+	}
+	vi = virtio_fs_variant_info(virtio_fs_get_variant());
 
 	pos = (size_t)snprintf(text, sizeof(text), "%s: %s; bugs: ", vi->name,
 			       vi->release);
@@ -234,18 +277,22 @@ static void trace_header(const struct scenario *s)
 			 "; request timeout %us, max %us",
 			 virtio_fs_get_request_timeout(),
 			 virtio_fs_get_max_request_timeout());
-	TRACE(.kind = "vfsim.driver", .func = "vfsim_machine_create",
-	      .detail = text);
-	pos = (size_t)snprintf(text, sizeof(text),
+	pos = (size_t)snprintf(dev, sizeof(dev),
 			       "as virtiofsd 1.13; vfsim options: ");
-	name_bits(text, sizeof(text), &pos, s->device.options,
+	name_bits(dev, sizeof(dev), &pos, s->device.options,
 		  scenario_device_option_names());
-	if (s->device.request_timeout_s && pos < sizeof(text))
-		snprintf(text + pos, sizeof(text) - pos,
+	if (s->device.request_timeout_s && pos < sizeof(dev))
+		snprintf(dev + pos, sizeof(dev) - pos,
 			 "; INIT request_timeout %us",
 			 s->device.request_timeout_s);
-	TRACE(.kind = "vfsim.device", .func = "vfsim_machine_create",
-	      .detail = text);
+	header_events(text, dev);
+	if (!keep.on)
+		return;
+	keep.s = s;
+	free(keep.variant);
+	keep.variant = variant ? host_strdup(variant) : NULL;
+	memcpy(keep.driver, text, sizeof(text));
+	memcpy(keep.device, dev, sizeof(dev));
 }
 
 static const enum vfs_dev_order dev_orders[] = {
@@ -513,11 +560,16 @@ int vfsim_machine_create_on(struct vfsim_machine *m, const struct scenario *s,
 			strerror(-ret));
 		return ret;
 	}
-	m->reqs = req_ledger_new();
+	if (keep.reqs) {
+		m->reqs = keep.reqs;
+		keep.reqs = NULL;
+	} else {
+		m->reqs = req_ledger_new();
+	}
 	ret = sim_start(s, policy, err, errsize) ?:
 		      driver_settings(s, variant, err, errsize);
 	if (!ret)
-		trace_header(s);
+		trace_header(s, variant);
 	if (!ret && ext)
 		ret = ext_start(m, &spec, err, errsize);
 	else if (!ret)
@@ -673,7 +725,12 @@ size_t vfsim_machine_destroy(struct vfsim_machine *m)
 	virtio_fs_variant_reset();
 	fault_reset();
 	check_invariant_clear();
-	req_ledger_free(m->reqs);
+	if (keep.on && !keep.reqs) {
+		req_ledger_reset(m->reqs);
+		keep.reqs = m->reqs;
+	} else {
+		req_ledger_free(m->reqs);
+	}
 	leaks = kmem_exit();
 	vring_free_deleted();
 	gmem_exit();

@@ -171,6 +171,20 @@ bool vfsim_machine_dead(struct vfsim_machine *m);
 size_t vfsim_machine_destroy(struct vfsim_machine *m);
 
 /**
+ * @brief Let each machine leave the next one of the same scenario what
+ * it would rebuild alike (vfsim's own; the explorer, which runs one
+ * scenario thousands of times, turns it on): the trace's first blocks
+ * (trace_reuse()), the request ledger's memory and the trace header's
+ * texts. Everything else is still built and taken down per machine (the
+ * task stacks and the guest-memory arena are pooled whatever this
+ * says). A machine built this way runs exactly as a fresh one: the same
+ * trace, hash, reports and leaks. Turning it off frees what is kept; a
+ * caller turns it off before freeing the scenario it ran.
+ * @param on keep (true) or stop keeping (false)
+ */
+void vfsim_machine_reuse(bool on);
+
+/**
  * @brief Show the machine's checkers a trace event of the run (the
  * executor's trace sink calls it for every event).
  */

@@ -88,6 +88,12 @@ void req_ledger_free(struct req_ledger *l)
 {
 	if (!l)
 		return;
+	req_ledger_reset(l);
+	free(l);
+}
+
+void req_ledger_reset(struct req_ledger *l)
+{
 	for (size_t i = 0; i < l->nr_conns; i++) {
 		free(l->conns[i].state);
 		free(l->conns[i].open);
@@ -95,7 +101,15 @@ void req_ledger_free(struct req_ledger *l)
 	free(l->conns);
 	free(l->pending);
 	free(l->msg);
-	free(l);
+	/* a kind of the next run may sit where another one was */
+	memset(l->kinds, 0, sizeof(l->kinds));
+	l->conns = NULL;
+	l->nr_conns = 0;
+	l->pending = NULL;
+	l->pending_len = 0;
+	l->pending_nr = 0;
+	l->msg = NULL;
+	l->violations = 0;
 }
 
 int req_ledger_register(struct req_ledger *l)

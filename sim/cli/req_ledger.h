@@ -60,6 +60,13 @@ struct req_ledger *req_ledger_new(void);
 void req_ledger_free(struct req_ledger *l);
 
 /**
+ * @brief Make @p l as req_ledger_new() makes one, keeping its memory for
+ * the next run (a machine reused, sim/cli/machine.h); unregister it
+ * first.
+ */
+void req_ledger_reset(struct req_ledger *l);
+
+/**
  * @brief Add the invariant to the registry and turn invariant checking on.
  * @return check_invariant_add()'s result
  */

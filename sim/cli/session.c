@@ -325,10 +325,11 @@ size_t vfsim_session_mounts(const struct vfsim_session *ss,
 static void collect(struct exec *e)
 {
 	struct vfsim_result *r = e->r;
-	int n = sched_choices_format(NULL, 0);
+	int n;
 
 	r->trace_hash = trace_hash();
 	r->trace_count = trace_count();
+	r->nr_choices = sched_nr_choices();
 	if (e->msc) {
 		r->msc = trace_msc_finish(e->msc);
 		e->msc = NULL;
@@ -352,6 +353,9 @@ static void collect(struct exec *e)
 		}
 		e->text = (struct trace_text){ 0 };
 	}
+	if (e->o->no_choices)
+		return;
+	n = sched_choices_format(NULL, 0);
 	r->choices = host_malloc((size_t)n + 1);
 	sched_choices_format(r->choices, (size_t)n + 1);
 }

@@ -181,9 +181,11 @@ int sched_init(const struct sched_opts *opts)
 	INIT_LIST_HEAD(&S.timers);
 	sched_policy_exit(); /* back to fifo, no recorded choices */
 	S.ready = true;
+	/* before set_current() copies it: the process's first machine
+	 * hashes its events outside tasks as every later one does */
+	no_task_hash = trace_name_hash("-");
 	set_current(NULL);
 	trace_set_context(sched_now, sched_task_name);
-	no_task_hash = trace_name_hash("-");
 	trace_set_context_vars(&S.now, &current_tname, &current_thash);
 	return 0;
 }

@@ -27,6 +27,9 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#if __has_include(<valgrind/memcheck.h>)
+#include <valgrind/memcheck.h>
+#endif
 
 #include "sim/trace/trace_internal.h"
 
@@ -35,8 +38,28 @@
 
 struct arena_chunk {
 	struct arena_chunk *next;
+	size_t size; /* of data */
 	char data[];
 };
+
+/* trace_reuse(): a block of each kind kept by trace_reset() */
+static struct {
+	bool on;
+	struct arena_chunk *arena;  /* an ARENA_CHUNK one */
+	struct trace_event *events; /* EVENTS_PER_CHUNK events */
+} spare;
+
+/* Memory taken again is as undefined as a fresh allocation's, for
+ * Valgrind (an uninitialised read in a reused block is still found). */
+static void fresh(void *p, size_t len)
+{
+#ifdef VALGRIND_MAKE_MEM_UNDEFINED
+	VALGRIND_MAKE_MEM_UNDEFINED(p, len);
+#else
+	(void)p;
+	(void)len;
+#endif
+}
 
 static struct {
 	struct trace_event **chunks; /* EVENTS_PER_CHUNK events each */
@@ -124,9 +147,17 @@ static void skip_update(void)
 static __attribute__((noinline)) char *arena_grow(size_t len)
 {
 	size_t size = len > ARENA_CHUNK ? len : ARENA_CHUNK;
-	struct arena_chunk *c = host_malloc(sizeof(*c) + size);
+	struct arena_chunk *c;
 
+	if (spare.arena && size == ARENA_CHUNK) {
+		c = spare.arena;
+		spare.arena = NULL;
+		fresh(c->data, size);
+	} else {
+		c = host_malloc(sizeof(*c) + size);
+	}
 	c->next = tr.arena;
+	c->size = size;
 	tr.arena = c;
 	tr.arena_pos = c->data + len;
 	tr.arena_end = c->data + size;
@@ -158,15 +189,25 @@ void trace_reset(bool enable)
 	while (tr.arena) {
 		struct arena_chunk *next = tr.arena->next;
 
-		free(tr.arena);
+		if (spare.on && !spare.arena && tr.arena->size == ARENA_CHUNK)
+			spare.arena = tr.arena;
+		else
+			free(tr.arena);
 		tr.arena = next;
 	}
 	tr.arena_pos = tr.arena_end = NULL;
-	for (size_t i = 0; i < tr.nr_chunks; i++)
-		free(tr.chunks[i]);
-	free(tr.chunks);
-	tr.chunks = NULL;
-	tr.nr_chunks = tr.cap_chunks = 0;
+	for (size_t i = 0; i < tr.nr_chunks; i++) {
+		if (spare.on && !spare.events)
+			spare.events = tr.chunks[i];
+		else
+			free(tr.chunks[i]);
+	}
+	if (!spare.on) {
+		free(tr.chunks);
+		tr.chunks = NULL;
+		tr.cap_chunks = 0;
+	}
+	tr.nr_chunks = 0;
 	tr.nr_kept = 0;
 	tr.hashed = 0;
 	tr.slot = tr.slot_end = NULL;
@@ -179,6 +220,17 @@ void trace_reset(bool enable)
 	trace_enabled = enable;
 	fast_update();
 	skip_update();
+}
+
+void trace_reuse(bool on)
+{
+	spare.on = on;
+	if (on)
+		return;
+	free(spare.arena);
+	free(spare.events);
+	spare.arena = NULL;
+	spare.events = NULL;
 }
 
 void trace_enable(bool enable)
@@ -393,7 +445,13 @@ static __attribute__((noinline)) struct trace_event *keep_grow(void)
 		tr.chunks = host_realloc(tr.chunks, cap * sizeof(*tr.chunks));
 		tr.cap_chunks = cap;
 	}
-	tr.slot = host_malloc(bytes);
+	if (spare.events) {
+		tr.slot = spare.events;
+		spare.events = NULL;
+		fresh(tr.slot, bytes);
+	} else {
+		tr.slot = host_malloc(bytes);
+	}
 	tr.chunks[tr.nr_chunks++] = tr.slot;
 	tr.slot_end = tr.slot + EVENTS_PER_CHUNK;
 	tr.memory += bytes;

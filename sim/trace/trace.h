@@ -285,6 +285,16 @@ trace__check(const char *fmt, ...)
  */
 void trace_reset(bool enable);
 
+/**
+ * @brief Keep the kept trace's first block of events and of strings
+ * across trace_reset() for the next trace, instead of freeing them and
+ * allocating them again (vfsim's own: an explorer starts thousands of
+ * traces a second). The next trace is the same either way; only the
+ * host memory is reused. Turning it off frees what is kept.
+ * @param on keep (true) or stop keeping and free (false)
+ */
+void trace_reuse(bool on);
+
 /** @brief Turn recording on or off without dropping what was recorded. */
 void trace_enable(bool enable);
 

@@ -4,7 +4,9 @@
  * public entry point vfsim_explore() that `vfsim explore` runs:
  * - schedules per second on the removal race (tests/scenarios/races/
  *   remove-without-drain.vfs with its switch off, so that no schedule
- *   fails and the whole budget is spent), random strategy, one process;
+ *   fails and the whole budget is spent), random strategy, one process,
+ *   with the machines reused and with --fresh-machine, and the CPU time
+ *   a machine's set-up and teardown take alone, both ways;
  * - the wall time each race scenario takes to be found (and shrunk) with
  *   each strategy, dfs with and without its partial-order reduction;
  * - the schedules dfs:1 and dfs:2 explore to exhaustion on each race
@@ -24,6 +26,8 @@
 #include <time.h>
 
 #include "sim/cli/explore.h"
+#include "sim/cli/machine.h"
+#include "sim/cli/session.h"
 
 static char *slurp(const char *path)
 {
@@ -71,36 +75,94 @@ static void drop_bug_lines(char *text)
  * dfs:2 tree is larger). */
 #define DFS_CAP 20000u
 
-/* Schedules per second on the removal race, switch off, random. */
-static int rate(void)
+/* Passes of each way of building machines, alternating, the best kept:
+ * the machine may be shared, and a pass costs a fraction of a second. */
+#define PASSES 5
+
+/* One pass of 3,000 schedules of the removal race, switch off, random,
+ * with the machines reused (what vfsim explore does) or each built
+ * afresh (--fresh-machine): CPU seconds, or a negative number when a
+ * schedule failed; @wall gets the wall seconds. */
+static double rate_pass(const struct scenario *s, bool fresh, double *wall)
+{
+	struct vfsim_explore_opts o = { .runs = 3000, .fresh_machine = fresh };
+	struct vfsim_explore_result r;
+	clock_t cpu = clock();
+	int st = vfsim_explore(s, &o, &r);
+
+	cpu = clock() - cpu;
+	*wall = r.seconds;
+	vfsim_explore_free(&r);
+	return st ? -1 : (double)(cpu ? cpu : 1) / CLOCKS_PER_SEC;
+}
+
+/* A machine of the removal race built and taken down without a run
+ * (vfsim_session_open() and vfsim_session_close(), as each schedule
+ * does around its run), 3,000 times: CPU seconds. */
+static double setup_pass(const struct scenario *s, bool reuse)
+{
+	struct vfsim_exec_opts o = { .no_choices = true };
+	clock_t cpu;
+
+	vfsim_machine_reuse(reuse);
+	cpu = clock();
+	for (int i = 0; i < 3000; i++) {
+		struct vfsim_session *ss;
+		struct vfsim_result r;
+
+		if (!vfsim_session_open(s, &o, &r, &ss))
+			vfsim_session_close(ss);
+		vfsim_result_free(&r);
+	}
+	cpu = clock() - cpu;
+	vfsim_machine_reuse(false);
+	return (double)cpu / CLOCKS_PER_SEC;
+}
+
+static double best(double a, double b)
+{
+	return a < 0 || b < 0 ? -1 : !a || b < a ? b : a;
+}
+
+/* Schedules per second on the removal race, reused and fresh machines,
+ * and what a machine's set-up and teardown cost alone, both ways. */
+static int rates(void)
 {
 	const char *removal = "tests/scenarios/races/remove-without-drain.vfs";
-	struct vfsim_explore_opts o = { .runs = 3000 };
-	struct vfsim_explore_result r;
 	char *text = slurp(removal);
+	double cpu[2] = { 0, 0 }, wall[2] = { 0, 0 }, set[2] = { 0, 0 }, w;
 	struct scenario *s;
 	int bad = 0;
-	clock_t cpu;
 
 	drop_bug_lines(text);
 	s = parse(removal, text);
-	cpu = clock();
-	if (vfsim_explore(s, &o, &r) != 0) {
+	rate_pass(s, false, &w); /* warm-up: the arena, stacks, heap */
+	for (int p = 0; p < PASSES; p++) {
+		for (int f = 0; f < 2; f++) {
+			cpu[f] = best(cpu[f], rate_pass(s, f, &w));
+			wall[f] = !wall[f] || w < wall[f] ? w : wall[f];
+			set[f] = best(set[f], setup_pass(s, !f));
+		}
+	}
+	if (cpu[0] < 0 || cpu[1] < 0) {
 		fprintf(stderr, "bench_explore: the removal race without its "
 				"bug failed a schedule\n");
 		bad = 1;
 	}
-	printf("removal race (switch off), random: %llu schedules in %.3f s, "
-	       "%llu distinct\n",
-	       (unsigned long long)r.runs, r.seconds,
-	       (unsigned long long)r.distinct);
-	cpu = clock() - cpu;
-	printf("FIGURE explore_rate %.0f schedules/s\n",
-	       (double)r.runs / r.seconds);
-	/* the same per CPU second: the machine may be shared */
-	printf("FIGURE explore_rate_cpu %.0f schedules/s\n",
-	       (double)r.runs * CLOCKS_PER_SEC / (double)(cpu ? cpu : 1));
-	vfsim_explore_free(&r);
+	for (int f = 0; f < 2; f++) {
+		const char *key = f ? "explore_rate_fresh" : "explore_rate";
+
+		printf("removal race (switch off), random%s: 3000 schedules, "
+		       "best of %d passes: %.3f s, %.3f s CPU; set-up + "
+		       "teardown of a machine alone %.2f us CPU\n",
+		       f ? ", --fresh-machine" : "", PASSES, wall[f], cpu[f],
+		       set[f] * 1e6 / 3000);
+		printf("FIGURE %s %.0f schedules/s\n", key, 3000 / wall[f]);
+		printf("FIGURE %s_cpu %.0f schedules/s\n", key, 3000 / cpu[f]);
+		printf("FIGURE %s %.2f us\n",
+		       f ? "explore_setup_fresh" : "explore_setup",
+		       set[f] * 1e6 / 3000);
+	}
 	scenario_free(s);
 	free(text);
 	return bad;
@@ -179,13 +241,16 @@ static int count(struct scenario *s, const char *base, unsigned int depth)
 	return bad;
 }
 
-int main(void)
+/* With "rate": the rates and set-up costs only. */
+int main(int argc, char **argv)
 {
 	static const char *const strategies[] = { "random", "pct:3", "dfs:1",
 						  "dfs:2" };
-	int bad = rate();
+	int bad = rates();
 	glob_t g;
 
+	if (argc > 1 && !strcmp(argv[1], "rate"))
+		return bad;
 	if (glob("tests/scenarios/races/*.vfs", 0, NULL, &g))
 		return 1;
 	for (size_t i = 0; i < g.gl_pathc; i++) {

@@ -19,6 +19,7 @@
 #include "sim/cli/explore_internal.h"
 #include "sim/cli/vfsim_cli.h"
 #include "sim/kernel/sched.h"
+#include "tests/cli/explore_test_util.h"
 #include "tests/cli/scenario_test_util.h"
 #include "tests/harness.h"
 
@@ -73,35 +74,6 @@ static bool mainline_notify_race(const char *failure)
 static const char *const strategies[] = { "random", "pct:2", "pct:3", "dfs:1",
 					  "dfs:2" };
 
-static struct scenario *parse(const char *name, const char *text)
-{
-	struct scenario_error err;
-	struct scenario *s;
-
-	if (scenario_parse_string(name, text, &s, &err)) {
-		fprintf(stderr, "%s\n", err.msg);
-		return NULL;
-	}
-	return s;
-}
-
-/* The text without its `bug` lines: the switch off. */
-static char *without_bug(const char *text)
-{
-	char *out = calloc(1, strlen(text) + 1), *o = out;
-
-	for (const char *p = text; *p;) {
-		size_t len = strcspn(p, "\n") + (p[strcspn(p, "\n")] == '\n');
-
-		if (strncmp(p, "bug ", 4)) {
-			memcpy(o, p, len);
-			o += len;
-		}
-		p += len;
-	}
-	return out;
-}
-
 static int explore_runs(struct scenario *s, const char *strategy,
 			unsigned int runs, struct vfsim_explore_result *r)
 {
@@ -129,9 +101,9 @@ static void test_races_found_and_not_without_bug(void)
 	CU_ASSERT(g.gl_pathc >= 3);
 	for (size_t i = 0; i < g.gl_pathc; i++) {
 		char *text = vt_read_text(g.gl_pathv[i]);
-		char *off_text = without_bug(text);
-		struct scenario *on = parse(g.gl_pathv[i], text);
-		struct scenario *off = parse(g.gl_pathv[i], off_text);
+		char *off_text = vt_without_bug(text);
+		struct scenario *on = vt_parse(g.gl_pathv[i], text);
+		struct scenario *off = vt_parse(g.gl_pathv[i], off_text);
 
 		CU_ASSERT_PTR_NOT_NULL_FATAL(on);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(off);
@@ -189,7 +161,7 @@ static void test_deterministic(void)
 {
 	char *text = vt_read_text(
 		"tests/scenarios/races/hiprio-no-connected-check.vfs");
-	struct scenario *s = parse("race", text);
+	struct scenario *s = vt_parse("race", text);
 	struct vfsim_explore_result a, b;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
@@ -214,7 +186,7 @@ static void test_reuse_keeps_runs_identical(void)
 	char *t1 =
 		vt_read_text("tests/scenarios/races/remove-without-drain.vfs");
 	char *t2 = vt_read_text("tests/scenarios/migration.vfs");
-	struct scenario *a = parse("a", t1), *b = parse("b", t2);
+	struct scenario *a = vt_parse("a", t1), *b = vt_parse("b", t2);
 	struct vfsim_exec_opts o = { .format = VFSIM_TRACE_TEXT,
 				     .policy = "random:3" };
 	struct vfsim_result r1, r2, r3;
@@ -251,7 +223,7 @@ static const char every_forget[] = "bug forget-sends-list-head\n"
  */
 static void test_reports_bounded(void)
 {
-	struct scenario *s = parse("every-forget", every_forget);
+	struct scenario *s = vt_parse("every-forget", every_forget);
 	struct vfsim_exec_opts o = { .format = VFSIM_TRACE_NONE };
 	struct vfsim_explore_result x;
 	struct vfsim_result r;
@@ -294,8 +266,8 @@ static void test_reused_run_equals_fresh_process(void)
 	const char *prog = getenv("VFSIM");
 	char *text =
 		vt_read_text("tests/scenarios/races/remove-without-drain.vfs");
-	char *off_text = without_bug(text);
-	struct scenario *s = parse("removal", off_text);
+	char *off_text = vt_without_bug(text);
+	struct scenario *s = vt_parse("removal", off_text);
 	char path[] = "/tmp/vfsim-reuse-XXXXXX.vfs", cmd[512];
 	struct vfsim_exec_opts o = { .format = VFSIM_TRACE_NONE,
 				     .policy = "random:57" };
@@ -356,8 +328,8 @@ static void test_event_points_find_notify_race(void)
 {
 	char *text =
 		vt_read_text("tests/scenarios/races/remove-without-drain.vfs");
-	char *off_text = without_bug(text);
-	struct scenario *s = parse("removal", off_text);
+	char *off_text = vt_without_bug(text);
+	struct scenario *s = vt_parse("removal", off_text);
 	struct vfsim_explore_result r;
 	char *a, *b;
 
@@ -386,8 +358,9 @@ static void test_jobs_and_exhaustion(void)
 {
 	char *text = vt_read_text(
 		"tests/scenarios/races/hiprio-no-connected-check.vfs");
-	char *off_text = without_bug(text);
-	struct scenario *s = parse("race", text), *off = parse("off", off_text);
+	char *off_text = vt_without_bug(text);
+	struct scenario *s = vt_parse("race", text),
+			*off = vt_parse("off", off_text);
 	struct vfsim_explore_opts o = { .strategy = VFSIM_EXPLORE_RANDOM,
 					.runs = RACE_BUDGET,
 					.jobs = 2 };
@@ -427,9 +400,7 @@ static void dfs_part(struct scenario *s, unsigned int depth, bool no_prune,
 		explore_jobs(&X, jobs, p);
 	else
 		explore_part(&X, 0, 1, NULL, p);
-	xlist_free(&X.rec);
-	xstates_free(&X.states);
-	free(X.prio);
+	explore_free(&X);
 }
 
 /* Outcomes of @a that @b lacks. */
@@ -474,8 +445,8 @@ static void test_prune_keeps_outcomes(void)
 
 	for (size_t i = 0; i < n; i++) {
 		char *text = vt_read_text(cases[i].path);
-		char *off_text = without_bug(text);
-		struct scenario *s = parse(cases[i].path, off_text);
+		char *off_text = vt_without_bug(text);
+		struct scenario *s = vt_parse(cases[i].path, off_text);
 		struct xpart full, pruned, jobs, blind;
 
 		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
@@ -513,8 +484,9 @@ static void test_prune_deterministic(void)
 {
 	char *text = vt_read_text(
 		"tests/scenarios/races/teach-forgets-uncounted.vfs");
-	char *off_text = without_bug(text);
-	struct scenario *on = parse("on", text), *off = parse("off", off_text);
+	char *off_text = vt_without_bug(text);
+	struct scenario *on = vt_parse("on", text),
+			*off = vt_parse("off", off_text);
 	struct vfsim_explore_result a, b;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(on);
@@ -664,7 +636,7 @@ static void test_no_seed_crashes(void)
 			      0);
 	for (size_t i = 0; i < g.gl_pathc; i++) {
 		char *text = vt_read_text(g.gl_pathv[i]);
-		struct scenario *s = parse(g.gl_pathv[i], text);
+		struct scenario *s = vt_parse(g.gl_pathv[i], text);
 		char policy[32];
 		unsigned uaf = 0;
 

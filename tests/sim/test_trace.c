@@ -708,8 +708,42 @@ static void test_explicit_task_overrides_context(void)
 	CU_ASSERT_EQUAL(trace_event_at(1)->time_ns, 0);
 }
 
-VT_SUITE(sim_trace, setup, teardown, VT_CASE(test_text_format),
-	 VT_CASE(test_text_head_counted_up),
+/* A trace started on the blocks the last one left (trace_reuse()) is
+ * the trace a fresh one is: the same events, texts, hash and memory
+ * count, over more than one block of events and of strings. */
+static void trace_some(uint64_t *hash, char *first, size_t size)
+{
+	trace_reset(true);
+	for (int i = 0; i < 3000; i++)
+		TRACE(.kind = "vq.add", .func = "virtqueue_add_sgs",
+		      .unique = (u64)i,
+		      .detail = trace_fmt("%d: %0*d", i, 60, i));
+	*hash = trace_hash();
+	CU_ASSERT_EQUAL(trace_kept(), 3000);
+	trace_format_text(trace_event_at(2999), first, size);
+}
+
+static void test_reuse_is_fresh(void)
+{
+	char fresh[256], reused[256], again[256];
+	uint64_t h1, h2, h3, mem;
+
+	trace_some(&h1, fresh, sizeof(fresh));
+	mem = trace_memory();
+	trace_reuse(true);
+	trace_some(&h2, reused, sizeof(reused));
+	CU_ASSERT_EQUAL(trace_memory(), mem);
+	trace_some(&h3, again, sizeof(again));
+	trace_reuse(false);
+	CU_ASSERT_EQUAL(h1, h2);
+	CU_ASSERT_EQUAL(h1, h3);
+	CU_ASSERT_STRING_EQUAL(fresh, reused);
+	CU_ASSERT_STRING_EQUAL(fresh, again);
+	CU_ASSERT_PTR_NOT_NULL(strstr(fresh, "2999: 0000"));
+}
+
+VT_SUITE(sim_trace, setup, teardown, VT_CASE(test_reuse_is_fresh),
+	 VT_CASE(test_text_format), VT_CASE(test_text_head_counted_up),
 	 VT_CASE(test_changing_format_read_afresh),
 	 VT_CASE(test_text_columns_match_printf),
 	 VT_CASE(test_text_names_remembered), VT_CASE(test_json_format_escapes),
