@@ -61,9 +61,14 @@ static bool stop_pred(void *arg)
 
 	if (exec_stopping(e))
 		return true;
-	exec_fire_pending(e);
+	/* asked between every two steps: the common answers (no triggers,
+	 * a task alive or runnable) without a call */
+	if (e->s->nr_triggers)
+		exec_fire_pending(e);
 	if (e->until_hit || (e->until_time && sched_now() >= e->until_time))
 		return true;
+	if (e->until_time || !sched_tasks_done())
+		return e->over = false; /* as exec_run_over() would say */
 	e->over = exec_run_over(e);
 	return e->over;
 }

@@ -79,6 +79,10 @@ static void sink(const struct trace_event *ev, void *arg)
 {
 	struct exec *e = arg;
 
+	if (e->checkers_only) {
+		vfsim_machine_event(&e->m, ev);
+		return;
+	}
 	/* the common output first: text or JSONL, nothing drawn */
 	if (e->text_only) {
 		trace_text_append(&e->text, ev, e->json);
@@ -117,6 +121,7 @@ void exec_sink_scope(struct exec *e)
 
 	for (size_t i = 0; !all && i < e->s->nr_triggers; i++)
 		all = e->s->triggers[i].kind == SCN_TRIGGER_ON;
+	e->checkers_only = !all;
 	trace_set_sink_filter(all ? NULL : sink_wants, e);
 }
 

@@ -74,7 +74,7 @@ static struct {
 	size_t stack_size;
 	u64 max_steps, max_time;
 	struct list_head all, runq, timers;
-	unsigned nr_alive, nr_timers, nr_idle_timers;
+	unsigned nr_timers, nr_idle_timers;
 	/* steps of non-daemon tasks; its value at the last idle-only
 	 * firing, and how many such firings in a row it did not move */
 	u64 user_steps, idle_mark;
@@ -172,6 +172,7 @@ int sched_init(const struct sched_opts *opts)
 		return -EINVAL;
 	memset(&S, 0, sizeof(S));
 	sched_fast.nr_runnable = 0;
+	sched_fast.nr_alive = 0;
 	S.nr_cpus = o.nr_cpus ? o.nr_cpus : 2;
 	S.stack_size = o.stack_size ? o.stack_size : SCHED_DEFAULT_STACK;
 	S.max_steps = o.max_steps;
@@ -215,6 +216,7 @@ void sched_exit(void)
 	sched_policy_exit();
 	memset(&S, 0, sizeof(S));
 	sched_fast.nr_runnable = 0;
+	sched_fast.nr_alive = 0;
 	trace_set_context(NULL, NULL);
 	trace_set_context_vars(NULL, NULL, NULL);
 }
@@ -461,7 +463,7 @@ static void task_entry(void *arg)
 	}
 	t->state = TASK_DEAD;
 	if (!(t->flags & TASK_F_DAEMON))
-		S.nr_alive--;
+		sched_fast.nr_alive--;
 	TRACE(.kind = "task.exit", .args = TRACE_FMT("result %d", t->result));
 	switch_to_sched(t);
 	assert(0 && "a dead task was resumed");
@@ -494,7 +496,7 @@ struct task *task_spawn_flags(int (*fn)(void *arg), void *arg, const char *name,
 	list_add_tail(&t->run_node, &S.runq);
 	sched_fast.nr_runnable++;
 	if (!(flags & TASK_F_DAEMON))
-		S.nr_alive++;
+		sched_fast.nr_alive++;
 	TRACE(.kind = "task.spawn", .args = TRACE_FMT("%s", t->tname));
 	return t;
 }
@@ -567,14 +569,12 @@ static bool stuck(const struct task *t)
 		strcmp(t->wait_what, SCHED_WAIT_IDLE) != 0);
 }
 
-bool sched_tasks_done(void)
+bool __sched_tasks_done(void)
 {
 	struct task *t;
 
 	if (!S.ready)
 		return true;
-	if (S.nr_alive || sched_fast.nr_runnable)
-		return false;
 	list_for_each_entry(t, &S.all, all_node)
 		if (stuck(t))
 			return false;
