@@ -55,22 +55,31 @@ static bool exec_stopping(const struct exec *e)
 /* Before each step of a `run`: start due blocks, then say whether the
  * `run until` in progress has reached its event or time, or the run is
  * over (its tasks done, only timers left). */
+static __attribute__((noinline)) bool stop_pred_slow(struct exec *e)
+{
+	if (exec_stopping(e))
+		return true;
+	exec_fire_pending(e);
+	if (e->until_hit || (e->until_time && sched_now() >= e->until_time))
+		return true;
+	e->over = exec_run_over(e);
+	return e->over;
+}
+
 static bool stop_pred(void *arg)
 {
 	struct exec *e = arg;
 
-	if (exec_stopping(e))
-		return true;
-	/* asked between every two steps: the common answers (no triggers,
-	 * a task alive or runnable) without a call */
-	if (e->s->nr_triggers)
-		exec_fire_pending(e);
-	if (e->until_hit || (e->until_time && sched_now() >= e->until_time))
-		return true;
-	if (e->until_time || !sched_tasks_done())
-		return e->over = false; /* as exec_run_over() would say */
-	e->over = exec_run_over(e);
-	return e->over;
+	/* asked between every two steps: the common answer (nothing
+	 * stopping, no triggers or `run until`, a task alive or runnable,
+	 * so that exec_run_over() would say no) without a call */
+	if (likely(!e->stop_unexpected && !e->o->abandon &&
+		   !e->s->nr_triggers && !e->until_hit && !e->until_time &&
+		   !sched_tasks_done())) {
+		e->over = false;
+		return false;
+	}
+	return stop_pred_slow(e);
 }
 
 /* Did a step or run end the run program's progress? */

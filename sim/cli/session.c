@@ -75,14 +75,10 @@ static void record(struct exec *e, const struct trace_event *ev, bool live)
 		flush_text(e);
 }
 
-static void sink(const struct trace_event *ev, void *arg)
+/* sink() when the event is written, drawn or matched, or a hook is set. */
+static __attribute__((noinline)) void sink_all(struct exec *e,
+					       const struct trace_event *ev)
 {
-	struct exec *e = arg;
-
-	if (e->checkers_only) {
-		vfsim_machine_event(&e->m, ev);
-		return;
-	}
 	/* the common output first: text or JSONL, nothing drawn */
 	if (e->text_only) {
 		trace_text_append(&e->text, ev, e->json);
@@ -104,6 +100,16 @@ static void sink(const struct trace_event *ev, void *arg)
 	}
 	if (e->until && !e->until_hit && vfsim_match(e->until, ev))
 		e->until_hit = true;
+}
+
+static void sink(const struct trace_event *ev, void *arg)
+{
+	struct exec *e = arg;
+
+	if (e->checkers_only)
+		vfsim_machine_event(&e->m, ev);
+	else
+		sink_all(e, ev);
 }
 
 /* The sink's filter when no event is written and nothing matches
