@@ -493,6 +493,12 @@ out:
 		      "op %u%s%s: %s%s%s", op->ordinal,
 		      path || hname ? " " : "", shown_name(et, op, path, hname),
 		      exec_errname(ret), *why ? ", " : "", *why ? *why : ""));
+	/* an unmount ends its connections' requests: the machine's checkers
+	 * hear of it here, numbered as the event (which they would have
+	 * read only for this), so a run that writes no trace skips the
+	 * scn.op events of every other operation */
+	if (op->kind == SCN_OP_UMOUNT && !ret && trace_enabled)
+		vfsim_machine_unmounted(&e->m, trace_count());
 	for (size_t i = 0; unlikely(marked) && i < 5; i++) {
 		free(et->op_text[i]);
 		et->op_text[i] = NULL;

@@ -47,7 +47,6 @@ struct conn {
 /* The kinds of event the ledger follows. */
 enum kind {
 	K_OTHER,
-	K_SCN_OP,
 	K_SEND,
 	K_END,
 };
@@ -289,22 +288,14 @@ static void ended(struct req_ledger *l, const struct trace_event *ev)
 	ended_unopened(l, ev);
 }
 
-/* A `umount` that succeeded: connections that sent DESTROY are over. */
-static __attribute__((noinline)) void unmounted(struct req_ledger *l,
-						const struct trace_event *ev)
+void req_ledger_unmounted(struct req_ledger *l, uint64_t seq)
 {
-	char buf[512];
-	const char *d = trace_detail(ev, buf, sizeof(buf));
-	size_t n = d ? strlen(d) : 0;
-
-	if (n < 3 || strcmp(d + n - 3, ": 0"))
-		return;
 	for (size_t i = 0; i < l->nr_conns; i++) {
 		struct conn *c = &l->conns[i];
 
 		if (!c->destroy_seq)
 			continue;
-		abandon(l, c, "its connection was unmounted", ev->seq);
+		abandon(l, c, "its connection was unmounted", seq);
 		c->destroy_seq = 0;
 	}
 }
@@ -314,8 +305,7 @@ static u8 classify(const char *kind)
 {
 	if (!kind)
 		return K_OTHER;
-	return !strcmp(kind, "scn.op")	       ? K_SCN_OP :
-	       !strcmp(kind, "virtio_fs.send") ? K_SEND :
+	return !strcmp(kind, "virtio_fs.send") ? K_SEND :
 	       !strcmp(kind, "fuse.end")       ? K_END :
 						 K_OTHER;
 }
@@ -352,13 +342,6 @@ static inline u8 kind_of(struct req_ledger *l, const char *kind)
 static __attribute__((noinline)) void followed(struct req_ledger *l, u8 k,
 					       const struct trace_event *ev)
 {
-	if (k == K_SCN_OP) {
-		/* the first letter spares the other operations a strcmp() */
-		if (ev->func && ev->func[0] == 'u' &&
-		    !strcmp(ev->func, "umount"))
-			unmounted(l, ev);
-		return;
-	}
 	if (!ev->unique || ev->unique >= REQ_LEDGER_MAX_UNIQUE)
 		return;
 	if (k == K_SEND && ev->opcode != FUSE_FORGET &&
