@@ -55,10 +55,8 @@ static bool exec_stopping(const struct exec *e)
 /* Before each step of a `run`: start due blocks, then say whether the
  * `run until` in progress has reached its event or time, or the run is
  * over (its tasks done, only timers left). */
-static bool stop_pred(void *arg)
+static __attribute__((noinline)) bool stop_pred_slow(struct exec *e)
 {
-	struct exec *e = arg;
-
 	if (exec_stopping(e))
 		return true;
 	exec_fire_pending(e);
@@ -66,6 +64,22 @@ static bool stop_pred(void *arg)
 		return true;
 	e->over = exec_run_over(e);
 	return e->over;
+}
+
+static bool stop_pred(void *arg)
+{
+	struct exec *e = arg;
+
+	/* asked between every two steps: the common answer (nothing
+	 * stopping, no triggers or `run until`, a task alive or runnable,
+	 * so that exec_run_over() would say no) without a call */
+	if (likely(!e->stop_unexpected && !e->o->abandon &&
+		   !e->s->nr_triggers && !e->until_hit && !e->until_time &&
+		   !sched_tasks_done())) {
+		e->over = false;
+		return false;
+	}
+	return stop_pred_slow(e);
 }
 
 /* Did a step or run end the run program's progress? */

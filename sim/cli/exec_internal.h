@@ -46,6 +46,10 @@ struct exec_op_state {
 	 *  (trace_name()) when written without `$i`, so the trace records
 	 *  it without looking its text up; NULL until it first runs */
 	const char *shown;
+	/** which of its texts (path, path2, handle, data, tag: bits 0-4)
+	 *  hold `$i`, found once before the task runs, so that an
+	 *  operation without them looks at none of its texts again */
+	u8 iter_texts;
 };
 
 /** @brief One `task` block at run time. */
@@ -116,6 +120,11 @@ struct exec {
 	bool json; ///< the text is JSON Lines
 	/** text or JSONL written, no chart drawn: the sink's first case */
 	bool text_only;
+	/** nothing written, drawn or matched, no caller's hook: the sink
+	 *  (which then gets only the kinds the machine's checkers follow)
+	 *  hands each event to them and does nothing else; set by
+	 *  exec_sink_scope() */
+	bool checkers_only;
 	struct trace_text text;		 ///< the trace as it is written
 	struct trace_msc *msc;		 ///< the sequence chart, or NULL
 	struct trace_perfetto *perfetto; ///< the Perfetto writer, or NULL

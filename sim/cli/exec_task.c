@@ -28,22 +28,25 @@ int exec_errno_of(long ret)
 	return ret < 0 ? (int)ret : 0;
 }
 
-/* @tmpl for iteration @i: the template itself when it has no iteration
- * mark (most have none, and an operation in a loop must not cost an
- * allocation per field), else a copy also left in *@own for the caller
- * to free. */
+/* @tmpl for iteration @i, which has an iteration mark: a copy also left
+ * in *@own for the caller to free. */
 static const char *expand(const char *tmpl, unsigned long i, char **own)
 {
-	size_t n;
-	char *p;
+	size_t n = scenario_expand(tmpl, i, NULL, 0);
+	char *p = host_malloc(n + 1);
 
-	*own = NULL;
-	if (!tmpl || !strchr(tmpl, SCN_ITER_MARK))
-		return tmpl;
-	n = scenario_expand(tmpl, i, NULL, 0);
-	p = host_malloc(n + 1);
 	scenario_expand(tmpl, i, p, n + 1);
 	return *own = p;
+}
+
+/* @op's texts in the order of exec_task::op_text. */
+static void op_texts(const struct scn_op *op, const char *t[5])
+{
+	t[0] = op->path;
+	t[1] = op->path2;
+	t[2] = op->handle;
+	t[3] = op->data;
+	t[4] = op->tag;
 }
 
 static struct exec_path *path_find(struct exec *e, struct guest_fs *gfs,
@@ -284,7 +287,7 @@ static int op_path(struct exec_task *et, const struct scn_op *op,
 {
 	struct exec *e = et->e;
 	struct guest_fs *gfs = et->gfs ? et->gfs : e->shared;
-	struct fuse_setattr_in sa = { 0 };
+	struct fuse_setattr_in sa;
 	struct fuse_entry_out ent;
 	struct guest_file f;
 	const char *leaf, *leaf2;
@@ -307,6 +310,8 @@ static int op_path(struct exec_task *et, const struct scn_op *op,
 		return walk(e, gfs, path, strlen(path), false, &ino) ?:
 			       guest_getattr(gfs, ino, NULL);
 	case SCN_OP_SETATTR:
+		/* cleared here, not for every operation */
+		sa = (struct fuse_setattr_in){ 0 };
 		if (op->set & SCN_ARG_MODE) {
 			sa.valid |= FATTR_MODE;
 			sa.mode = op->mode;
@@ -392,14 +397,23 @@ static int run_op(struct exec_task *et, const struct scn_op *op,
 		  unsigned long iter, const char **why)
 {
 	struct exec *e = et->e;
-	const char *path = expand(op->path, iter, &et->op_text[0]);
-	const char *path2 = expand(op->path2, iter, &et->op_text[1]);
-	const char *hname = expand(op->handle, iter, &et->op_text[2]);
-	const char *data = expand(op->data, iter, &et->op_text[3]);
-	const char *tag = expand(op->tag, iter, &et->op_text[4]);
+	unsigned marked = et->ops[op->ordinal].iter_texts;
+	const char *text[5], *path, *path2, *hname, *data, *tag;
 	struct guest_fs *gfs = et->gfs ? et->gfs : e->shared;
 	struct exec_handle *h = NULL;
 	int ret;
+
+	op_texts(op, text);
+	/* a text with `$i` is expanded for this iteration (most have none:
+	 * an operation in a loop must not cost an allocation per text) */
+	for (unsigned i = 0; unlikely(marked) && i < 5; i++)
+		if (marked & (1u << i))
+			text[i] = expand(text[i], iter, &et->op_text[i]);
+	path = text[0];
+	path2 = text[1];
+	hname = text[2];
+	data = text[3];
+	tag = text[4];
 
 	if (hname && op->kind != SCN_OP_OPEN && op->kind != SCN_OP_OPENDIR &&
 	    op->kind != SCN_OP_CREATE) {
@@ -479,7 +493,13 @@ out:
 		      "op %u%s%s: %s%s%s", op->ordinal,
 		      path || hname ? " " : "", shown_name(et, op, path, hname),
 		      exec_errname(ret), *why ? ", " : "", *why ? *why : ""));
-	for (size_t i = 0; i < 5; i++) {
+	/* an unmount ends its connections' requests: the machine's checkers
+	 * hear of it here, numbered as the event (which they would have
+	 * read only for this), so a run that writes no trace skips the
+	 * scn.op events of every other operation */
+	if (op->kind == SCN_OP_UMOUNT && !ret && trace_enabled)
+		vfsim_machine_unmounted(&e->m, trace_count());
+	for (size_t i = 0; unlikely(marked) && i < 5; i++) {
 		free(et->op_text[i]);
 		et->op_text[i] = NULL;
 	}
@@ -529,7 +549,8 @@ static bool run_ops(struct exec_task *et, const struct scn_op *ops, size_t n,
 }
 
 /* How often each operation of @ops is to run, @mult being how often the
- * block holding them runs (saturated: a count that large never ends). */
+ * block holding them runs (saturated: a count that large never ends),
+ * and which of its texts have an iteration mark. */
 static void count_runs(struct exec_task *et, const struct scn_op *ops, size_t n,
 		       u64 mult)
 {
@@ -538,7 +559,14 @@ static void count_runs(struct exec_task *et, const struct scn_op *ops, size_t n,
 		u64 m;
 
 		if (op->kind != SCN_OP_REPEAT) {
+			const char *text[5];
+
 			et->ops[op->ordinal].total = mult;
+			op_texts(op, text);
+			for (unsigned t = 0; t < 5; t++)
+				if (text[t] && strchr(text[t], SCN_ITER_MARK))
+					et->ops[op->ordinal].iter_texts |=
+						(u8)(1u << t);
 			continue;
 		}
 		if (__builtin_mul_overflow(mult, op->repeat, &m))

@@ -744,6 +744,11 @@ void vfsim_machine_event(struct vfsim_machine *m, const struct trace_event *ev)
 	req_ledger_event(m->reqs, ev);
 }
 
+void vfsim_machine_unmounted(struct vfsim_machine *m, u64 seq)
+{
+	req_ledger_unmounted(m->reqs, seq);
+}
+
 bool vfsim_machine_follows(const char *kind)
 {
 	return req_ledger_follows(kind);

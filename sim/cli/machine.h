@@ -191,6 +191,14 @@ void vfsim_machine_reuse(bool on);
 void vfsim_machine_event(struct vfsim_machine *m, const struct trace_event *ev);
 
 /**
+ * @brief A `umount` operation of the run succeeded, its `scn.op` event
+ * numbered @p seq: the checkers that care (the request ledger:
+ * req_ledger_unmounted()) are told by the executor, not through the
+ * trace, so that the sink need not take every operation's event.
+ */
+void vfsim_machine_unmounted(struct vfsim_machine *m, u64 seq);
+
+/**
  * @brief Whether vfsim_machine_event() does anything with events of kind
  * @p kind: the sink may show the machine only those.
  */

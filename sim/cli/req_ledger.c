@@ -47,7 +47,6 @@ struct conn {
 /* The kinds of event the ledger follows. */
 enum kind {
 	K_OTHER,
-	K_SCN_OP,
 	K_SEND,
 	K_END,
 };
@@ -165,8 +164,10 @@ static const char *opname(s32 opcode, char *buf, size_t size)
 	return buf;
 }
 
-__attribute__((format(printf, 2, 3))) static void found(struct req_ledger *l,
-							const char *fmt, ...)
+/* (out of line and cold, as is every path that finds a violation: the
+ * events of a sound run take none, and need no registers saved for them) */
+__attribute__((format(printf, 2, 3), cold, noinline)) static void
+found(struct req_ledger *l, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -206,8 +207,10 @@ static void open_del(struct conn *c, u64 unique)
 	while (c->open[i].unique != unique)
 		i++;
 	assert(i < c->nr_open);
-	memmove(&c->open[i], &c->open[i + 1],
-		(c->nr_open - i - 1) * sizeof(*c->open));
+	/* nearly always the only one open, or the newest */
+	if (i + 1 < c->nr_open)
+		memmove(&c->open[i], &c->open[i + 1],
+			(c->nr_open - i - 1) * sizeof(*c->open));
 	c->nr_open--;
 }
 
@@ -230,10 +233,22 @@ static void abandon(struct req_ledger *l, struct conn *c, const char *why,
 	c->nr_open = 0;
 }
 
+/* sent() of a request that has ended: a violation. */
+static __attribute__((cold, noinline)) void
+sent_again(struct req_ledger *l, const struct trace_event *ev)
+{
+	char b[16];
+
+	found(l,
+	      "%s unique=%" PRIu64 " (connection %zu) sent again at "
+	      "#%" PRIu64 " after it ended",
+	      opname(ev->opcode, b, sizeof(b)), ev->unique, l->nr_conns,
+	      ev->seq);
+}
+
 static void sent(struct req_ledger *l, const struct trace_event *ev)
 {
 	struct conn *c = l->nr_conns ? &l->conns[l->nr_conns - 1] : NULL;
-	char b[16];
 	u8 *st;
 
 	/* A fresh connection's first unique, on its INIT. */
@@ -243,30 +258,19 @@ static void sent(struct req_ledger *l, const struct trace_event *ev)
 	if (*st == OPEN)
 		return;
 	if (*st == ENDED)
-		found(l,
-		      "%s unique=%" PRIu64 " (connection %zu) sent again at "
-		      "#%" PRIu64 " after it ended",
-		      opname(ev->opcode, b, sizeof(b)), ev->unique, l->nr_conns,
-		      ev->seq);
+		sent_again(l, ev);
 	*st = OPEN;
 	open_add(c, ev);
 	if (ev->opcode == FUSE_DESTROY)
 		c->destroy_seq = ev->seq;
 }
 
-static void ended(struct req_ledger *l, const struct trace_event *ev)
+/* ended() of a request no connection has open: a violation. */
+static __attribute__((cold, noinline)) void
+ended_unopened(struct req_ledger *l, const struct trace_event *ev)
 {
 	char b[16];
 
-	for (size_t i = l->nr_conns; i-- > 0;) {
-		struct conn *c = &l->conns[i];
-
-		if (state_of(c, ev->unique) == OPEN) {
-			*slot(c, ev->unique) = ENDED;
-			open_del(c, ev->unique);
-			return;
-		}
-	}
 	for (size_t i = l->nr_conns; i-- > 0;) {
 		if (state_of(&l->conns[i], ev->unique) == ENDED) {
 			found(l,
@@ -282,21 +286,30 @@ static void ended(struct req_ledger *l, const struct trace_event *ev)
 	      opname(ev->opcode, b, sizeof(b)), ev->unique, ev->seq);
 }
 
-/* A `umount` that succeeded: connections that sent DESTROY are over. */
-static void unmounted(struct req_ledger *l, const struct trace_event *ev)
+static void ended(struct req_ledger *l, const struct trace_event *ev)
 {
-	char buf[512];
-	const char *d = trace_detail(ev, buf, sizeof(buf));
-	size_t n = d ? strlen(d) : 0;
+	size_t u = (size_t)(ev->unique / 2);
 
-	if (n < 3 || strcmp(d + n - 3, ": 0"))
-		return;
+	for (size_t i = l->nr_conns; i-- > 0;) {
+		struct conn *c = &l->conns[i];
+
+		if (u < c->cap && c->state[u] == OPEN) {
+			c->state[u] = ENDED;
+			open_del(c, ev->unique);
+			return;
+		}
+	}
+	ended_unopened(l, ev);
+}
+
+void req_ledger_unmounted(struct req_ledger *l, uint64_t seq)
+{
 	for (size_t i = 0; i < l->nr_conns; i++) {
 		struct conn *c = &l->conns[i];
 
 		if (!c->destroy_seq)
 			continue;
-		abandon(l, c, "its connection was unmounted", ev->seq);
+		abandon(l, c, "its connection was unmounted", seq);
 		c->destroy_seq = 0;
 	}
 }
@@ -306,8 +319,7 @@ static u8 classify(const char *kind)
 {
 	if (!kind)
 		return K_OTHER;
-	return !strcmp(kind, "scn.op")	       ? K_SCN_OP :
-	       !strcmp(kind, "virtio_fs.send") ? K_SEND :
+	return !strcmp(kind, "virtio_fs.send") ? K_SEND :
 	       !strcmp(kind, "fuse.end")       ? K_END :
 						 K_OTHER;
 }
@@ -344,11 +356,6 @@ static inline u8 kind_of(struct req_ledger *l, const char *kind)
 static __attribute__((noinline)) void followed(struct req_ledger *l, u8 k,
 					       const struct trace_event *ev)
 {
-	if (k == K_SCN_OP) {
-		if (ev->func && !strcmp(ev->func, "umount"))
-			unmounted(l, ev);
-		return;
-	}
 	if (!ev->unique || ev->unique >= REQ_LEDGER_MAX_UNIQUE)
 		return;
 	if (k == K_SEND && ev->opcode != FUSE_FORGET &&

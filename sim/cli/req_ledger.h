@@ -23,8 +23,10 @@
  * - a unique sent again after its request ended;
  * - a request that never ended: still open when its connection was
  *   unmounted (a `umount` operation that succeeded after the connection
- *   sent DESTROY), or when the machine can make no more progress
- *   (req_ledger_settled() after a run that ended done or deadlocked).
+ *   sent DESTROY, which the executor tells the ledger directly:
+ *   req_ledger_unmounted()), or when the machine can make no more
+ *   progress (req_ledger_settled() after a run that ended done or
+ *   deadlocked).
  *
  * Reports go through the invariant registry (sim/kernel/check.h):
  * req_ledger_register() adds the invariant REQ_LEDGER_INVARIANT, which
@@ -86,6 +88,16 @@ bool req_ledger_follows(const char *kind);
  * a literal or an interned name).
  */
 void req_ledger_event(struct req_ledger *l, const struct trace_event *ev);
+
+/**
+ * @brief A `umount` operation succeeded: every request still open on a
+ * connection that sent DESTROY never ends, and is reported so.
+ * @param l the ledger
+ * @param seq the trace position of the operation's `scn.op` event (its
+ *        number, as trace_count() gives it right after the event), which
+ *        the report names
+ */
+void req_ledger_unmounted(struct req_ledger *l, uint64_t seq);
 
 /**
  * @brief The machine can make no more progress: every request still open

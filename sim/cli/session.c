@@ -75,10 +75,10 @@ static void record(struct exec *e, const struct trace_event *ev, bool live)
 		flush_text(e);
 }
 
-static void sink(const struct trace_event *ev, void *arg)
+/* sink() when the event is written, drawn or matched, or a hook is set. */
+static __attribute__((noinline)) void sink_all(struct exec *e,
+					       const struct trace_event *ev)
 {
-	struct exec *e = arg;
-
 	/* the common output first: text or JSONL, nothing drawn */
 	if (e->text_only) {
 		trace_text_append(&e->text, ev, e->json);
@@ -102,6 +102,16 @@ static void sink(const struct trace_event *ev, void *arg)
 		e->until_hit = true;
 }
 
+static void sink(const struct trace_event *ev, void *arg)
+{
+	struct exec *e = arg;
+
+	if (e->checkers_only)
+		vfsim_machine_event(&e->m, ev);
+	else
+		sink_all(e, ev);
+}
+
 /* The sink's filter when no event is written and nothing matches
  * events: only the machine's checkers read them. */
 static bool sink_wants(const char *kind, void *arg)
@@ -117,6 +127,7 @@ void exec_sink_scope(struct exec *e)
 
 	for (size_t i = 0; !all && i < e->s->nr_triggers; i++)
 		all = e->s->triggers[i].kind == SCN_TRIGGER_ON;
+	e->checkers_only = !all;
 	trace_set_sink_filter(all ? NULL : sink_wants, e);
 }
 

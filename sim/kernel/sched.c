@@ -31,6 +31,7 @@
 #include "sim/kernel/delay.h"
 #include "sim/kernel/footprint.h"
 #include "sim/kernel/sched.h"
+#include "sim/kernel/wait.h"
 #include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 #include "sim/kernel/workqueue.h"
@@ -74,7 +75,7 @@ static struct {
 	size_t stack_size;
 	u64 max_steps, max_time;
 	struct list_head all, runq, timers;
-	unsigned nr_alive, nr_timers, nr_idle_timers;
+	unsigned nr_timers, nr_idle_timers;
 	/* steps of non-daemon tasks; its value at the last idle-only
 	 * firing, and how many such firings in a row it did not move */
 	u64 user_steps, idle_mark;
@@ -172,6 +173,7 @@ int sched_init(const struct sched_opts *opts)
 		return -EINVAL;
 	memset(&S, 0, sizeof(S));
 	sched_fast.nr_runnable = 0;
+	sched_fast.nr_alive = 0;
 	S.nr_cpus = o.nr_cpus ? o.nr_cpus : 2;
 	S.stack_size = o.stack_size ? o.stack_size : SCHED_DEFAULT_STACK;
 	S.max_steps = o.max_steps;
@@ -217,6 +219,7 @@ void sched_exit(void)
 	sched_policy_exit();
 	memset(&S, 0, sizeof(S));
 	sched_fast.nr_runnable = 0;
+	sched_fast.nr_alive = 0;
 	trace_set_context(NULL, NULL);
 	trace_set_context_vars(NULL, NULL, NULL);
 }
@@ -463,7 +466,7 @@ static void task_entry(void *arg)
 	}
 	t->state = TASK_DEAD;
 	if (!(t->flags & TASK_F_DAEMON))
-		S.nr_alive--;
+		sched_fast.nr_alive--;
 	TRACE(.kind = "task.exit", .args = TRACE_FMT("result %d", t->result));
 	switch_to_sched(t);
 	assert(0 && "a dead task was resumed");
@@ -496,7 +499,7 @@ struct task *task_spawn_flags(int (*fn)(void *arg), void *arg, const char *name,
 	list_add_tail(&t->run_node, &S.runq);
 	sched_fast.nr_runnable++;
 	if (!(flags & TASK_F_DAEMON))
-		S.nr_alive++;
+		sched_fast.nr_alive++;
 	TRACE(.kind = "task.spawn", .args = TRACE_FMT("%s", t->tname));
 	return t;
 }
@@ -542,7 +545,7 @@ static void run_task(struct task *t)
 /* One step's choice: the task a preemption chose, else the next task off
  * the run queue (policy asked when two or more are runnable); the step
  * counted. */
-static struct task *take_next(void)
+static inline __attribute__((always_inline)) struct task *take_next(void)
 {
 	unsigned n = sched_fast.nr_runnable;
 	struct task *t = S.forced;
@@ -569,14 +572,12 @@ static bool stuck(const struct task *t)
 		strcmp(t->wait_what, SCHED_WAIT_IDLE) != 0);
 }
 
-bool sched_tasks_done(void)
+bool __sched_tasks_done(void)
 {
 	struct task *t;
 
 	if (!S.ready)
 		return true;
-	if (S.nr_alive || sched_fast.nr_runnable)
-		return false;
 	list_for_each_entry(t, &S.all, all_node)
 		if (stuck(t))
 			return false;
@@ -766,8 +767,9 @@ int task_join(struct task *t, int *result)
  * and switches straight to the task picked; otherwise control goes back to
  * the scheduler, told what was done already.
  * Guarantees: on return @t is current again, picked by a later step.
+ * (Inline in its three callers: a block is the hot one, one call fewer.)
  */
-static void switch_away(struct task *t)
+static inline __attribute__((always_inline)) void switch_away(struct task *t)
 {
 	struct task *next;
 
@@ -850,7 +852,10 @@ static void timeout_fired(struct sim_timer *timer)
 	sched_wake(t);
 }
 
-int sched_block(const char *what, const char *name, u64 timeout_ns)
+/* sched_block(), inline in it and in wq_wait() (a block on a wait queue,
+ * three per round trip, is one call). */
+static inline __attribute__((always_inline)) int
+__sched_block(const char *what, const char *name, u64 timeout_ns)
 {
 	struct task *t = current;
 
@@ -876,7 +881,13 @@ int sched_block(const char *what, const char *name, u64 timeout_ns)
 	return t->timed_out ? -ETIMEDOUT : 0;
 }
 
-void sched_wake(struct task *t)
+int sched_block(const char *what, const char *name, u64 timeout_ns)
+{
+	return __sched_block(what, name, timeout_ns);
+}
+
+/* sched_wake(), inline in it and in __wake_up_common(). */
+static inline __attribute__((always_inline)) void __sched_wake(struct task *t)
 {
 	fp_touch(t);
 	if (t->state != TASK_BLOCKED)
@@ -888,6 +899,54 @@ void sched_wake(struct task *t)
 	sched_fast.nr_runnable++;
 	if (!t->timed_out)
 		TRACE(.kind = "task.wake", .args = TRACE_FMT("%s", t->tname));
+}
+
+void sched_wake(struct task *t)
+{
+	__sched_wake(t);
+}
+
+/*
+ * The wait queue's two hot paths (sim/kernel/wait.h): here rather than in
+ * wait.c so that the block and the wake-ups they make are inline in them,
+ * a round trip's three blocks and three wake-ups one call each.
+ */
+
+/* Guarantees: on return the entry is unlinked, whatever ended the wait. */
+int wq_wait(wait_queue_head_t *wq, const char *what, u64 timeout_ns)
+{
+	struct wait_queue_entry wait = { .task = current };
+	int ret;
+
+	if (!current)
+		return sched_block(what, wq->name, timeout_ns);
+	fp_touch(wq);
+	list_add_tail(&wait.entry, &wq->head);
+	ret = __sched_block(what, wq->name, timeout_ns);
+	if (wait.entry.next != &wait.entry)
+		list_del_init(&wait.entry);
+	return ret;
+}
+
+unsigned __wake_up_common(wait_queue_head_t *wq, unsigned nr)
+{
+	unsigned n = 0;
+
+	fp_touch(wq);
+	while (!list_empty(&wq->head) && (!nr || n < nr)) {
+		struct wait_queue_entry *w = list_first_entry(
+			&wq->head, struct wait_queue_entry, entry);
+
+		list_del_init(&w->entry);
+		__sched_wake(w->task);
+		n++;
+	}
+	/* A woken task may run on another CPU at once, before the waker's
+	 * next line: a preemption point once every waiter is off the list
+	 * (fifo goes on, and records the 0). */
+	if (n)
+		sched_event_point();
+	return n;
 }
 
 void __might_sleep_report(const char *func)

@@ -309,14 +309,10 @@ const char *sched_task_name(void);
 unsigned sched_nr_alive(void);
 
 /**
- * @brief True when only timers are left: every task spawned without
- * TASK_F_DAEMON has returned, none is runnable, and every daemon waits
- * for work (blocked with SCHED_WAIT_IDLE). A timer armed then (a
- * periodic work such as the request-timeout check) would run on for
- * ever; a run whose tasks are done ends here instead (sim/cli's `run`).
- * sched_step() itself still fires those timers.
+ * @brief sched_tasks_done() once no task is alive or runnable: the scan
+ * of the daemons, each waiting for work or not.
  */
-bool sched_tasks_done(void);
+bool __sched_tasks_done(void);
 
 /**
  * @brief The task the last step ran (it may have returned since), for a
@@ -430,8 +426,10 @@ void sched_yield(void);
  */
 struct sched_fast {
 	unsigned nr_runnable; ///< tasks on the run queue
-	bool explores;	      ///< the policy is not fifo: a point may preempt
-	bool event_points;    ///< sched_set_event_points()
+	/** tasks spawned without TASK_F_DAEMON that have not returned */
+	unsigned nr_alive;
+	bool explores;	   ///< the policy is not fifo: a point may preempt
+	bool event_points; ///< sched_set_event_points()
 	/** fifo's choices at preemption points (all 0) not yet added to the
 	 *  record of choices; every reader of the record adds them first */
 	u64 fifo_zeros;
@@ -439,6 +437,25 @@ struct sched_fast {
 
 /** @brief The scheduler's state the inline points read. */
 extern struct sched_fast sched_fast;
+
+/**
+ * @brief True when only timers are left: every task spawned without
+ * TASK_F_DAEMON has returned, none is runnable, and every daemon waits
+ * for work (blocked with SCHED_WAIT_IDLE). A timer armed then (a
+ * periodic work such as the request-timeout check) would run on for
+ * ever; a run whose tasks are done ends here instead (sim/cli's `run`).
+ * sched_step() itself still fires those timers.
+ *
+ * A run's predicate asks it between every two steps, nearly always while
+ * a task is alive or runnable: that answer is two loads, the scan of the
+ * daemons out of line (__sched_tasks_done()).
+ */
+static inline bool sched_tasks_done(void)
+{
+	if (sched_fast.nr_alive || sched_fast.nr_runnable)
+		return false;
+	return __sched_tasks_done();
+}
 
 /** @brief sched_preempt_point()'s out-of-line part: ask a policy that
  *  explores. For sched_preempt_point() only. */

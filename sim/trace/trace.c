@@ -76,8 +76,9 @@ static struct {
 	uint64_t hash;
 	bool keep;
 	bool hashing; /* trace_drop_hash() was not called */
-	/* nothing kept, no hash, a sink that takes every event and the
-	 * context from variables: emit_to_sink() is all an event needs */
+	/* nothing kept, no hash, a sink and the context from variables:
+	 * emit_to_sink() is all an event needs (with the sink's filter,
+	 * when it has one) */
 	bool to_sink;
 	uint32_t skip_gen; /* the latest generation of trace__skip */
 	uint64_t budget, memory;
@@ -130,8 +131,8 @@ static void fast_update(void)
  */
 static void skip_update(void)
 {
-	tr.to_sink = !tr.keep && !tr.hashing && tr.sink && !tr.want &&
-		     tr.now_var && tr.task_var;
+	tr.to_sink = !tr.keep && !tr.hashing && tr.sink && tr.now_var &&
+		     tr.task_var;
 	if (tr.keep || tr.hashing || (tr.sink && !tr.want)) {
 		trace__skip = TRACE__NO_SKIP;
 		return;
@@ -717,11 +718,17 @@ static __attribute__((noinline)) void emit_unread(struct trace_event *ev,
 }
 
 /* An event when all it needs is to go to the sink (tr.to_sink): what
- * emit_slow() does then, without its questions. */
+ * emit_slow() (and with a filter, emit_unread()) does then, without
+ * their questions. */
 static __attribute__((noinline)) void emit_to_sink(struct trace_event *ev,
 						   struct trace_site *site)
 {
 	ev->seq = ++trace__count;
+	if (tr.want && !sink_wants(ev, site)) {
+		if (!site->any_kind)
+			site->skip = trace__skip;
+		return;
+	}
 	ev->time_ns = *tr.now_var;
 	emit_plain(ev, site);
 	tr.sink(ev, tr.sink_arg);
