@@ -239,6 +239,7 @@ static int walk_chain(struct vringh *vrh, u16 head, struct vringh_chain *ch,
 			.gpa = addr,
 			.len = len,
 			.writable = flags & VIRTQ_DESC_F_WRITE,
+			.checked = true, /* the range test above */
 		};
 		if (!(flags & VIRTQ_DESC_F_NEXT))
 			break;
@@ -310,19 +311,18 @@ void vringh_chain_release(struct vringh_chain *ch)
  * The nr_out readable buffers come first (a popped chain is refused
  * otherwise, and struct vringh_chain asks it of a chain the caller
  * builds), so a write starts looking at nr_out; a read steps over any
- * writable buffer. Every buffer is range-checked here, at the copy: the
- * chain may be the caller's, not one vringh_pop() checked.
+ * writable buffer. A buffer vringh_pop() checked is only tested for freed
+ * guest memory here; any other is range-checked too, at the copy.
  */
 static ssize_t chain_copy(const struct vringh_chain *ch, bool writable,
 			  size_t off, void *buf, size_t len)
 {
-	unsigned int i = writable ? ch->nr_out : 0;
-	size_t done = 0;
+	const struct vringh_seg *s = ch->segs + (writable ? ch->nr_out : 0);
+	const struct vringh_seg *end = ch->segs + ch->nr_segs;
+	u8 *p = buf;
 
-	for (; i < ch->nr_segs && done < len; i++) {
-		const struct vringh_seg *s = &ch->segs[i];
+	for (; s < end && len; s++) {
 		size_t n;
-		int ret;
 
 		if (s->writable != writable)
 			continue;
@@ -331,18 +331,28 @@ static ssize_t chain_copy(const struct vringh_chain *ch, bool writable,
 			continue;
 		}
 		n = s->len - off;
-		if (n > len - done)
-			n = len - done;
-		ret = writable ? copy_to_guest(s->gpa + off,
-					       (const u8 *)buf + done, n) :
-				 copy_from_guest((u8 *)buf + done, s->gpa + off,
-						 n);
-		if (ret)
-			return ret;
-		done += n;
+		if (n > len)
+			n = len;
+		if (likely(s->checked)) {
+			if (writable)
+				gmem_write_valid(s->gpa + off, p, n,
+						 "copy_to_guest");
+			else
+				gmem_read_valid(p, s->gpa + off, n,
+						"copy_from_guest");
+		} else {
+			int ret = writable ?
+					  copy_to_guest(s->gpa + off, p, n) :
+					  copy_from_guest(p, s->gpa + off, n);
+
+			if (ret)
+				return ret;
+		}
+		p += n;
+		len -= n;
 		off = 0;
 	}
-	return (ssize_t)done;
+	return p - (u8 *)buf;
 }
 
 ssize_t vringh_chain_read(const struct vringh_chain *ch, size_t off, void *buf,
