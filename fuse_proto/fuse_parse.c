@@ -43,11 +43,23 @@ int fuse_proto_parse_request(const void *buf, size_t len,
 	int n, err;
 
 	assert(req);
-	memset(req, 0, sizeof(*req));
-	if (!buf || len < sizeof(req->hdr))
+	if (!buf || len < sizeof(req->hdr)) {
+		memset(req, 0, sizeof(*req));
 		return -EMSGSIZE;
+	}
+	/* the header copied, every other field named (cheaper than clearing
+	 * the whole struct first, once per message) */
 	memcpy(&req->hdr, buf, sizeof(req->hdr));
 	req->opcode = req->hdr.opcode;
+	req->arg = NULL;
+	req->arg_size = 0;
+	req->name = req->name2 = NULL;
+	req->name_len = req->name2_len = 0;
+	req->payload = NULL;
+	req->payload_size = 0;
+	req->count = 0;
+	req->ext = NULL;
+	req->ext_size = 0;
 	/* Before the length: a swapped peer's len is swapped too, and
 	 * "wrong byte order" tells the caller more than "bad length". */
 	if (req->opcode == FUSE_INIT_BSWAP_RESERVED ||
