@@ -386,7 +386,8 @@ static void test_chain_copy_faults(void)
 	CU_ASSERT_EQUAL(vringh_chain_write(&ch, 9, b, 8), 0);
 }
 
-/* A popped chain's buffers are marked range-checked, so a copy only tests
+/* A popped chain's buffers are marked range-checked (by vringh.c's
+ * walk_chain(); lab 9's answers need not mark them), so a copy only tests
  * them for freed memory: a buffer the guest freed after the pop is still
  * reported, in both directions, and the copy still happens. */
 static void test_popped_chain_copy_reports_freed(void)
@@ -400,7 +401,6 @@ static void test_popped_chain_copy_reports_freed(void)
 	set_desc(&D[1], virt_to_phys(out), 16, VIRTQ_DESC_F_WRITE, 0);
 	publish(0);
 	CU_ASSERT_EQUAL_FATAL(vringh_pop(&vrh, &ch), 1);
-	CU_ASSERT(ch.segs[0].checked && ch.segs[1].checked);
 	CU_ASSERT_EQUAL(gmem_get_stats().freed_accesses, 0);
 	gmem_free(in);
 	gmem_free(out);
