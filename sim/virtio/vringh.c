@@ -312,10 +312,12 @@ void vringh_chain_release(struct vringh_chain *ch)
  * otherwise, and struct vringh_chain asks it of a chain the caller
  * builds), so a write starts looking at nr_out; a read steps over any
  * writable buffer. A buffer vringh_pop() checked is only tested for freed
- * guest memory here; any other is range-checked too, at the copy.
+ * guest memory here; any other is range-checked too, at the copy. Inline
+ * in each caller, so a read and a write each get a loop of their own.
  */
-static ssize_t chain_copy(const struct vringh_chain *ch, bool writable,
-			  size_t off, void *buf, size_t len)
+static inline __attribute__((always_inline)) ssize_t
+chain_copy(const struct vringh_chain *ch, bool writable, size_t off, void *buf,
+	   size_t len)
 {
 	const struct vringh_seg *s = ch->segs + (writable ? ch->nr_out : 0);
 	const struct vringh_seg *end = ch->segs + ch->nr_segs;
