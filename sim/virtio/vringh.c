@@ -6,9 +6,11 @@
  * there, so a driver that changes the ring while the device looks at it
  * cannot make a checked value change afterwards. The ring areas are
  * checked once, at vringh_init(), and read straight from guest memory
- * after that (as the kernel's vringh maps them once); a buffer address is
- * checked per descriptor, and the buffers are copied with
- * copy_from_guest() and copy_to_guest().
+ * after that (as the kernel's vringh maps them once); a buffer's range is
+ * checked per descriptor when the chain is walked, and marked so
+ * (vringh_seg.checked): its copies then only test it for freed memory. A
+ * chain the caller builds is copied with copy_from_guest() and
+ * copy_to_guest(), which check everything.
  */
 #include "sim/virtio/vringh.h"
 
