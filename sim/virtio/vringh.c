@@ -165,6 +165,10 @@ static int walk_chain(struct vringh *vrh, u16 head, struct vringh_chain *ch,
 	gpa_t table = vrh->desc;
 	unsigned int tsize = vrh->num, i = head, in_table = 0;
 	u64 out_sum = 0, in_sum = 0;
+	/* Only the arena's buffers are marked checked: mapped regions (a
+	 * vhost-user back end) may be taken away by the front end after the
+	 * walk, so their copies check the range again. */
+	bool arena = gmem_ready();
 	struct vring_desc d;
 
 	new_stamp(vrh);
@@ -241,7 +245,7 @@ static int walk_chain(struct vringh *vrh, u16 head, struct vringh_chain *ch,
 			.gpa = addr,
 			.len = len,
 			.writable = flags & VIRTQ_DESC_F_WRITE,
-			.checked = true, /* the range test above */
+			.checked = arena, /* the range test above */
 		};
 		if (!(flags & VIRTQ_DESC_F_NEXT))
 			break;
