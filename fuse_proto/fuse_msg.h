@@ -220,11 +220,6 @@ struct fuse_proto_req {
 	const void *ext;	   ///< extensions (total_extlen), or NULL
 	size_t ext_size;	   ///< their bytes
 };
-/* fuse_proto_parse_request() sets each field by name: a field added (at
- * the end, the usual place) must be added there too. */
-_Static_assert(offsetof(struct fuse_proto_req, ext_size) + sizeof(size_t) ==
-		       sizeof(struct fuse_proto_req),
-	       "fuse_proto_parse_request() names every field");
 
 /**
  * @brief Parse and check a request the device received.

@@ -8,6 +8,7 @@
  */
 #include <assert.h>
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "fuse_proto/fuse_msg.h"
@@ -33,6 +34,13 @@ static int take_name(const unsigned char **p, const unsigned char *end,
 	*p = nul + 1;
 	return 0;
 }
+
+/* fuse_proto_parse_request() sets each field by name: a field added to
+ * struct fuse_proto_req (at the end, the usual place) must be added there
+ * too. */
+_Static_assert(offsetof(struct fuse_proto_req, ext_size) + sizeof(size_t) ==
+		       sizeof(struct fuse_proto_req),
+	       "fuse_proto_parse_request() names every field");
 
 int fuse_proto_parse_request(const void *buf, size_t len,
 			     struct fuse_proto_req *req)
