@@ -437,7 +437,9 @@ static void worker_batch(struct vfs_worker *w)
 	for (unsigned int i = 0; i < n; i++)
 		if (!req_execute(w, w->batch[i]))
 			goto out;
-	if (n)
+	if (n == 1)
+		ord[0] = 0; /* any order; random draws nothing for one */
+	else if (n)
 		batch_order(dev, n, ord);
 	for (unsigned int k = 0; k < n; k++) {
 		struct vfs_req *req = w->batch[ord[k]];
@@ -447,6 +449,8 @@ static void worker_batch(struct vfs_worker *w)
 		req_free(w, req);
 		w->batch[ord[k]] = NULL;
 	}
+	w->nr_batch = 0; /* every request completed and freed */
+	return;
 out:
 	batch_release(w);
 }

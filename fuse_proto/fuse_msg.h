@@ -158,7 +158,8 @@ enum fuse_verify_strictness {
 
 /**
  * @brief Check a reply before believing it.
- * @param args the request's description
+ * @param args the request's description (read only by FUSE_VERIFY_STRICT:
+ *        the kernel's checks need the header alone)
  * @param unique the request's unique
  * @param buf the bytes the device wrote
  * @param used_len the used length the device reported

@@ -179,7 +179,9 @@ const struct fuse_layout fuse_layouts[] = {
 	.has_tail = true, .tail_off = offsetof(struct s, field), \
 	.tail_elem = elem, .tail_layout = l
 
-static const struct fuse_op_desc fuse_ops[] = {
+/* Indexed by opcode; a gap has no name. A new opcode past FUSE_TMPFILE
+ * needs FUSE_OP_TABLE_LEN moved (the initialiser would not compile). */
+const struct fuse_op_desc fuse_op_table[FUSE_OP_TABLE_LEN] = {
 	/* name in dir hdr.nodeid -> fuse_entry_out */
 	[FUSE_LOOKUP] = { "LOOKUP", .in_names = 1,
 			  OUT(fuse_entry_out, L_ENTRY_OUT) },
@@ -357,7 +359,7 @@ static const struct fuse_op_desc fuse_ops[] = {
 };
 
 /* CUSE_INIT: cuse_init_in -> cuse_init_out, then device info strings. */
-static const struct fuse_op_desc cuse_init_op = {
+const struct fuse_op_desc fuse_cuse_init_op = {
 	"CUSE_INIT",
 	IN(cuse_init_in, L_CUSE_INIT_IN),
 	.reply = FUSE_REPLY_STRUCT_DATA,
@@ -369,16 +371,6 @@ static const struct fuse_op_desc cuse_init_op = {
 _Static_assert(sizeof(struct fuse_entry_out) + sizeof(struct fuse_open_out) ==
 		       144,
 	       "CREATE reply size");
-
-const struct fuse_op_desc *fuse_op_find(uint32_t opcode)
-{
-	if (opcode == CUSE_INIT)
-		return &cuse_init_op;
-	if (opcode >= sizeof(fuse_ops) / sizeof(fuse_ops[0]) ||
-	    !fuse_ops[opcode].name)
-		return NULL;
-	return &fuse_ops[opcode];
-}
 
 size_t fuse_layout_size(const char *layout)
 {

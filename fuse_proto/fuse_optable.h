@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "fuse_proto/fuse_proto.h"
+
 /** @brief What follows a reply's out_header. */
 enum fuse_reply_kind {
 	FUSE_REPLY_NONE,	///< no reply is sent at all
@@ -48,8 +50,23 @@ struct fuse_op_desc {
 	const char *out_layout;	    ///< STRUCT/IOCTL layout
 };
 
+/** @cond INTERNAL */
+/* The tables fuse_op_find() reads (fuse_optable.c's own), declared here so
+ * that the look-up is inline: a request's parse and checks ask it several
+ * times per message. */
+#define FUSE_OP_TABLE_LEN (FUSE_TMPFILE + 1)
+extern const struct fuse_op_desc fuse_op_table[FUSE_OP_TABLE_LEN];
+extern const struct fuse_op_desc fuse_cuse_init_op;
+/** @endcond */
+
 /** @brief The descriptor of @p opcode, or NULL when unknown. */
-const struct fuse_op_desc *fuse_op_find(uint32_t opcode);
+static inline const struct fuse_op_desc *fuse_op_find(uint32_t opcode)
+{
+	if (opcode < FUSE_OP_TABLE_LEN)
+		return fuse_op_table[opcode].name ? &fuse_op_table[opcode] :
+						    NULL;
+	return opcode == CUSE_INIT ? &fuse_cuse_init_op : NULL;
+}
 
 /** @brief A named struct layout, for tests and for the swapper. */
 struct fuse_layout {

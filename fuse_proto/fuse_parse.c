@@ -8,6 +8,7 @@
  */
 #include <assert.h>
 #include <errno.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "fuse_proto/fuse_msg.h"
@@ -34,6 +35,13 @@ static int take_name(const unsigned char **p, const unsigned char *end,
 	return 0;
 }
 
+/* fuse_proto_parse_request() sets each field by name: a field added to
+ * struct fuse_proto_req (at the end, the usual place) must be added there
+ * too. */
+_Static_assert(offsetof(struct fuse_proto_req, ext_size) + sizeof(size_t) ==
+		       sizeof(struct fuse_proto_req),
+	       "fuse_proto_parse_request() names every field");
+
 int fuse_proto_parse_request(const void *buf, size_t len,
 			     struct fuse_proto_req *req)
 {
@@ -43,11 +51,23 @@ int fuse_proto_parse_request(const void *buf, size_t len,
 	int n, err;
 
 	assert(req);
-	memset(req, 0, sizeof(*req));
-	if (!buf || len < sizeof(req->hdr))
+	if (!buf || len < sizeof(req->hdr)) {
+		memset(req, 0, sizeof(*req));
 		return -EMSGSIZE;
+	}
+	/* the header copied, every other field named (cheaper than clearing
+	 * the whole struct first, once per message) */
 	memcpy(&req->hdr, buf, sizeof(req->hdr));
 	req->opcode = req->hdr.opcode;
+	req->arg = NULL;
+	req->arg_size = 0;
+	req->name = req->name2 = NULL;
+	req->name_len = req->name2_len = 0;
+	req->payload = NULL;
+	req->payload_size = 0;
+	req->count = 0;
+	req->ext = NULL;
+	req->ext_size = 0;
 	/* Before the length: a swapped peer's len is swapped too, and
 	 * "wrong byte order" tells the caller more than "bad length". */
 	if (req->opcode == FUSE_INIT_BSWAP_RESERVED ||

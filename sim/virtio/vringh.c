@@ -6,9 +6,11 @@
  * there, so a driver that changes the ring while the device looks at it
  * cannot make a checked value change afterwards. The ring areas are
  * checked once, at vringh_init(), and read straight from guest memory
- * after that (as the kernel's vringh maps them once); a buffer address is
- * checked per descriptor, and the buffers are copied with
- * copy_from_guest() and copy_to_guest().
+ * after that (as the kernel's vringh maps them once); a buffer's range is
+ * checked per descriptor when the chain is walked, and marked so
+ * (vringh_seg.checked): its copies then only test it for freed memory. A
+ * chain the caller builds is copied with copy_from_guest() and
+ * copy_to_guest(), which check everything.
  */
 #include "sim/virtio/vringh.h"
 
@@ -163,6 +165,10 @@ static int walk_chain(struct vringh *vrh, u16 head, struct vringh_chain *ch,
 	gpa_t table = vrh->desc;
 	unsigned int tsize = vrh->num, i = head, in_table = 0;
 	u64 out_sum = 0, in_sum = 0;
+	/* Only the arena's buffers are marked checked: mapped regions (a
+	 * vhost-user back end) may be taken away by the front end after the
+	 * walk, so their copies check the range again. */
+	bool arena = gmem_ready();
 	struct vring_desc d;
 
 	new_stamp(vrh);
@@ -239,6 +245,7 @@ static int walk_chain(struct vringh *vrh, u16 head, struct vringh_chain *ch,
 			.gpa = addr,
 			.len = len,
 			.writable = flags & VIRTQ_DESC_F_WRITE,
+			.checked = arena, /* the range test above */
 		};
 		if (!(flags & VIRTQ_DESC_F_NEXT))
 			break;
@@ -310,19 +317,20 @@ void vringh_chain_release(struct vringh_chain *ch)
  * The nr_out readable buffers come first (a popped chain is refused
  * otherwise, and struct vringh_chain asks it of a chain the caller
  * builds), so a write starts looking at nr_out; a read steps over any
- * writable buffer. Every buffer is range-checked here, at the copy: the
- * chain may be the caller's, not one vringh_pop() checked.
+ * writable buffer. A buffer vringh_pop() checked is only tested for freed
+ * guest memory here; any other is range-checked too, at the copy. Inline
+ * in each caller, so a read and a write each get a loop of their own.
  */
-static ssize_t chain_copy(const struct vringh_chain *ch, bool writable,
-			  size_t off, void *buf, size_t len)
+static inline __attribute__((always_inline)) ssize_t
+chain_copy(const struct vringh_chain *ch, bool writable, size_t off, void *buf,
+	   size_t len)
 {
-	unsigned int i = writable ? ch->nr_out : 0;
-	size_t done = 0;
+	const struct vringh_seg *s = ch->segs + (writable ? ch->nr_out : 0);
+	const struct vringh_seg *end = ch->segs + ch->nr_segs;
+	u8 *p = buf;
 
-	for (; i < ch->nr_segs && done < len; i++) {
-		const struct vringh_seg *s = &ch->segs[i];
+	for (; s < end && len; s++) {
 		size_t n;
-		int ret;
 
 		if (s->writable != writable)
 			continue;
@@ -331,18 +339,28 @@ static ssize_t chain_copy(const struct vringh_chain *ch, bool writable,
 			continue;
 		}
 		n = s->len - off;
-		if (n > len - done)
-			n = len - done;
-		ret = writable ? copy_to_guest(s->gpa + off,
-					       (const u8 *)buf + done, n) :
-				 copy_from_guest((u8 *)buf + done, s->gpa + off,
-						 n);
-		if (ret)
-			return ret;
-		done += n;
+		if (n > len)
+			n = len;
+		if (likely(s->checked)) {
+			if (writable)
+				gmem_write_valid(s->gpa + off, p, n,
+						 "copy_to_guest");
+			else
+				gmem_read_valid(p, s->gpa + off, n,
+						"copy_from_guest");
+		} else {
+			int ret = writable ?
+					  copy_to_guest(s->gpa + off, p, n) :
+					  copy_from_guest(p, s->gpa + off, n);
+
+			if (ret)
+				return ret;
+		}
+		p += n;
+		len -= n;
 		off = 0;
 	}
-	return (ssize_t)done;
+	return p - (u8 *)buf;
 }
 
 ssize_t vringh_chain_read(const struct vringh_chain *ch, size_t off, void *buf,
