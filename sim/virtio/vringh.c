@@ -91,17 +91,25 @@ int vringh_init(struct vringh *vrh, const char *name, u64 features,
 	return 0;
 }
 
-/* The driver broke the ring: remember it (sticky) and say why. */
-static __attribute__((noinline, cold)) int bad_ring(struct vringh *vrh, int err,
-						    int head, const char *why)
+/* The driver broke the ring: remember it (sticky) and say why; @func is
+ * the call that found it. */
+static __attribute__((noinline, cold)) int bad_ring_at(struct vringh *vrh,
+						       int err, int head,
+						       const char *why,
+						       const char *func)
 {
 	vrh->needs_reset = true;
 	vrh->error = err;
-	TRACE(.kind = "vq.bad_chain", .func = "vringh_pop", .queue = vrh->name,
+	TRACE(.kind = "vq.bad_chain", .func = func, .queue = vrh->name,
 	      .head = head, .avail_idx = vrh->last_avail_idx,
 	      .used_idx = vrh->last_used_idx,
 	      .args = TRACE_FMT("%s (errno %d): needs reset", why, -err));
 	return err;
+}
+
+static int bad_ring(struct vringh *vrh, int err, int head, const char *why)
+{
+	return bad_ring_at(vrh, err, head, why, "vringh_pop");
 }
 
 int vringh_avail_count(struct vringh *vrh)
@@ -373,6 +381,17 @@ ssize_t vringh_chain_write(const struct vringh_chain *ch, size_t off,
 			   const void *buf, size_t len)
 {
 	return chain_copy(ch, true, off, (void *)buf, len);
+}
+
+/*
+ * vfsim's own: the kernel's vringh hands a failed copy back to its caller
+ * and leaves the ring as it is. The fault is the one vringh_pop() refuses
+ * with -EFAULT ("buffer outside guest memory"), found later, so it ends
+ * the same way: the ring needs a reset.
+ */
+int vringh_chain_fault(struct vringh *vrh, u16 head, int err, const char *why)
+{
+	return bad_ring_at(vrh, err, head, why, "vringh_chain_copy");
 }
 
 /* Kernel twin: vringh_complete_*(). One used element, published after it

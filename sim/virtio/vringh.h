@@ -159,6 +159,22 @@ ssize_t vringh_chain_write(const struct vringh_chain *ch, size_t off,
 			   const void *buf, size_t len);
 
 /**
+ * @brief Say that a popped chain's buffer could not be copied
+ * (vringh_chain_read() or vringh_chain_write() returned an error): a
+ * vhost-user front end took its memory region away after the pop. The
+ * ring needs a reset (sticky, traced "vq.bad_chain"), as when
+ * vringh_pop() finds a buffer outside guest memory; vringh_push() then
+ * returns -EIO. vfsim's own: the kernel's vringh leaves this to its
+ * caller.
+ * @param vrh the ring
+ * @param head the chain's head index
+ * @param err the copy's errno (negative)
+ * @param why what was being copied, for the trace
+ * @return @p err
+ */
+int vringh_chain_fault(struct vringh *vrh, u16 head, int err, const char *why);
+
+/**
  * @brief Give a chain back: write used element {head, len} and publish it.
  * @return 0, -EIO when the queue needs a reset, -EFAULT when the used ring
  *         is not writable

@@ -386,6 +386,26 @@ static void test_chain_copy_faults(void)
 	CU_ASSERT_EQUAL(vringh_chain_write(&ch, 9, b, 8), 0);
 }
 
+/* A copy that fails after the pop (a vhost-user region taken away) makes
+ * the ring need a reset, like the same fault found at the pop. */
+static void test_chain_fault_needs_reset(void)
+{
+	struct vringh_chain ch = { 0 };
+	int t;
+
+	CU_ASSERT_EQUAL(tq_add(vq, buf, 4, NULL, 0, &t), 0);
+	CU_ASSERT_EQUAL_FATAL(vringh_pop(&vrh, &ch), 1);
+	CU_ASSERT_FALSE(vringh_needs_reset(&vrh));
+	CU_ASSERT_EQUAL(vringh_chain_fault(&vrh, ch.head, -EFAULT, "gone"),
+			-EFAULT);
+	CU_ASSERT(vringh_needs_reset(&vrh));
+	CU_ASSERT(trace_find("vringh_chain_copy", 0) >= 0);
+	CU_ASSERT(trace_find("gone (errno 14): needs reset", 0) >= 0);
+	CU_ASSERT_EQUAL(vringh_push(&vrh, ch.head, 0), -EIO);
+	CU_ASSERT_EQUAL(vringh_pop(&vrh, &ch), -EIO);
+	vringh_chain_release(&ch);
+}
+
 /* A popped chain's buffers are marked range-checked (by vringh.c's
  * walk_chain(); lab 9's answers need not mark them), so a copy only tests
  * them for freed memory: a buffer the guest freed after the pop is still
@@ -538,6 +558,7 @@ VT_SUITE_EACH(sim_vringh, setup, teardown, VT_CASE(test_malformed_chains),
 	      VT_CASE(test_pop_rereads_index_when_caught_up),
 	      VT_CASE(test_init_rules), VT_CASE(test_push_bad_head),
 	      VT_CASE(test_vring_base), VT_CASE(test_chain_copy_faults),
+	      VT_CASE(test_chain_fault_needs_reset),
 	      VT_CASE(test_popped_chain_copy_reports_freed),
 	      VT_CASE(test_stamp_wraps), VT_CASE(test_zero_length_buffers),
 	      VT_CASE(test_longest_chain),
