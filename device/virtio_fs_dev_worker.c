@@ -138,11 +138,36 @@ static void req_decode(struct vfs_dev *dev, struct vfs_req *req, const u8 *buf,
 }
 
 /*
- * Gather the readable part into host memory (only the header of an
- * oversized request) and size the reply buffer. Guarantees: req->in holds
- * in_len bytes, req->out has room for out_cap bytes.
+ * A buffer of @req's chain is no longer in guest memory: a vhost-user
+ * front end removed its region (REM_MEM_REG, or a SET_MEM_TABLE without
+ * it) while the request was in flight. vfsim's own handling: C virtiofsd
+ * never meets this (it handles no vhost-user message while a queue
+ * thread works), and vfsim serves messages between a pop and its reply.
+ * vringh_pop() answers a buffer outside guest memory by making the ring
+ * need a reset, as libvhost-user answers a buffer it cannot map
+ * (vu_panic()); the same fault found later ends the same way, rather than
+ * failing the request alone: its reply could not reach the guest anyway.
+ * The request is given up without a used element (as after a failed
+ * push); the trace names it, the front end hears of it on the ring's err
+ * eventfd (NEEDS_RESET in the simulated transport), and the reset gives
+ * the driver its buffers back.
  */
-static void req_gather(struct vfs_dev *dev, struct vfs_req *req)
+static void req_fault(struct vfs_ring *r, struct vfs_req *req, int err,
+		      const char *why)
+{
+	vringh_chain_fault(&r->vrh, req->ch.head, err, why);
+	req_finish(r, req);
+	if (!r->broken)
+		vfs_ring_broken(r, err);
+}
+
+/*
+ * Gather the readable part into host memory (only the header of an
+ * oversized request) and size the reply buffer. Guarantees: on 0, req->in
+ * holds in_len bytes, req->out has room for out_cap bytes; otherwise the
+ * copy's errno (a buffer the front end took away).
+ */
+static int req_gather(struct vfs_dev *dev, struct vfs_req *req)
 {
 	size_t want = req->ch.out_len;
 	ssize_t n;
@@ -154,11 +179,14 @@ static void req_gather(struct vfs_dev *dev, struct vfs_req *req)
 	req->out_cap = min_sz(req->ch.in_len, dev->cfg.max_reply_size);
 	buf_reserve(&req->in, &req->in_size, want ? want : 1);
 	buf_reserve(&req->out, &req->out_size, req->out_cap ? req->out_cap : 1);
+	/* The pop found the buffers in guest memory, but a mapped region can
+	 * go between the pop and any copy: the copy checks again. */
 	n = vringh_chain_read(&req->ch, 0, req->in, want);
-	/* A popped chain was validated, so its buffers are in guest memory. */
-	assert(n >= 0);
+	if (unlikely(n < 0))
+		return (int)n;
 	req->in_len = (size_t)n;
 	req_decode(dev, req, req->in, req->in_len);
+	return 0;
 }
 
 /*
@@ -209,7 +237,13 @@ static struct vfs_req *req_pop(struct vfs_worker *w)
 	list_add_tail(&req->node, &r->held);
 	r->st.in_progress++;
 	r->st.popped++;
-	req_gather(r->dev, req);
+	ret = req_gather(r->dev, req);
+	if (unlikely(ret)) {
+		req_fault(r, req, ret,
+			  "request buffer no longer in guest memory");
+		req_free(w, req);
+		return NULL;
+	}
 	TRACE(.kind = "dev.pop", .func = "fv_queue_worker", .queue = r->name,
 	      .head = req->ch.head, .avail_idx = r->vrh.last_avail_idx,
 	      .unique = req->unique, .opcode = req->opcode,
@@ -336,7 +370,16 @@ static bool req_complete(struct vfs_worker *w, struct vfs_req *req)
 	if (req->epoch != r->epoch || w->stop)
 		return false;
 	if (req->out_len) {
+		/* out_len <= out_cap <= the chain's writable length, so only a
+		 * region taken away since the pop makes the write fail */
 		n = vringh_chain_write(&req->ch, 0, req->out, req->out_len);
+		if (unlikely(n < 0)) {
+			req_fault(r, req, (int)n,
+				  trace_fmt("reply to unique %llu: buffer no "
+					    "longer in guest memory",
+					    (unsigned long long)req->unique));
+			return true;
+		}
 		assert(n == (ssize_t)req->out_len);
 	}
 	used = vfs_req_fault_used(req);

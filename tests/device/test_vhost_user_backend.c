@@ -509,8 +509,116 @@ static void test_ring_error_signalled(void)
 	close(efd);
 }
 
+/* Run the device past its timers (a latency), until nothing is left. */
+static void run_device_timers(void)
+{
+	for (int i = 0; i < 100000; i++) {
+		enum sched_status st = sched_step();
+
+		if (st != SCHED_STEPPED && st != SCHED_TIMER)
+			break;
+	}
+}
+
+/*
+ * The front end removes the region holding a request's buffers while the
+ * request is in flight (popped, waiting out the device's latency): the
+ * reply cannot be written. Before the fix the back end aborted on an
+ * assert; now the ring needs a reset, the trace names the chain, the err
+ * eventfd fires, nothing is pushed, and a reset brings the ring back.
+ */
+static void test_region_removed_in_flight(void)
+{
+	/* RAM in two regions: the rings below 0x10000, the buffers above */
+	struct vhost_user_mem_reg bufs = {
+		.region = { RAM_GPA + 0x10000, RAM_SIZE - 0x10000,
+			    (u64)(uintptr_t)ram + 0x10000, 0x10000 }
+	};
+	struct vhost_user_vring_state st = { 1, 0 };
+	int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	u64 idx = 1, n = 1;
+	__le16 used_idx;
+	struct vfs_dev_queue_stats qs;
+	struct vhost_user_msg m;
+	int fds[VHOST_USER_MAX_FDS];
+	unsigned int nfds;
+
+	start_rings();
+	CU_ASSERT_EQUAL(request(VHOST_USER_SET_VRING_ERR, 0, &idx, sizeof(idx),
+				&efd, 1),
+			0);
+	/* start_rings() mapped all of RAM as one region: split it */
+	struct vhost_user_mem_reg all = { .region = { RAM_GPA, RAM_SIZE,
+						      (u64)(uintptr_t)ram,
+						      0 } },
+				  rings = { .region = { RAM_GPA, 0x10000,
+							(u64)(uintptr_t)ram,
+							0 } };
+
+	CU_ASSERT_EQUAL(request(VHOST_USER_REM_MEM_REG, 0, &all, sizeof(all),
+				NULL, 0),
+			0);
+	CU_ASSERT_EQUAL(request(VHOST_USER_ADD_MEM_REG, 0, &rings,
+				sizeof(rings), &memfd, 1),
+			0);
+	CU_ASSERT_EQUAL(request(VHOST_USER_ADD_MEM_REG, 0, &bufs, sizeof(bufs),
+				&memfd, 1),
+			0);
+	CU_ASSERT_EQUAL_FATAL(gmem_nr_regions(), 2);
+	vfs_dev_set_latency(dev, 1000000);
+	post_init(1, 42);
+	CU_ASSERT_EQUAL(write(kick[1], &n, sizeof(n)), sizeof(n));
+	vhost_user_backend_kick(&be, 1);
+	run_device();
+	CU_ASSERT_EQUAL_FATAL(vfs_dev_in_progress(dev), 1);
+	/* the buffers' region goes while the request sleeps */
+	CU_ASSERT_EQUAL(request(VHOST_USER_REM_MEM_REG, 0, &bufs, sizeof(bufs),
+				NULL, 0),
+			0);
+	run_device_timers();
+	CU_ASSERT(trace_find("vq.bad_chain", 0) >= 0);
+	CU_ASSERT(trace_find("reply to unique 42: buffer no longer in guest "
+			     "memory (errno 14): needs reset",
+			     0) >= 0);
+	CU_ASSERT(trace_find("dev.needs_reset", 0) >= 0);
+	CU_ASSERT_EQUAL(trace_find("dev.complete", 0), -1);
+	memcpy(&used_idx, ram + ring_base(1) + 0x800 + 2, 2);
+	CU_ASSERT_EQUAL(le16_to_cpu(used_idx), 0);
+	CU_ASSERT_EQUAL(vfs_dev_in_progress(dev), 0);
+	CU_ASSERT_EQUAL(vfs_dev_queue_stats(dev, 1, &qs), 0);
+	CU_ASSERT(qs.broken);
+	CU_ASSERT_EQUAL(qs.popped, 1);
+	CU_ASSERT_EQUAL(qs.completed, 0);
+	n = 0;
+	CU_ASSERT_EQUAL(read(efd, &n, sizeof(n)), sizeof(n));
+	CU_ASSERT_NOT_EQUAL(n, 0);
+	/* the buffers come back, but the broken ring serves nothing more */
+	CU_ASSERT_EQUAL(request(VHOST_USER_ADD_MEM_REG, 0, &bufs, sizeof(bufs),
+				&memfd, 1),
+			0);
+	post_init(2, 43);
+	n = 1;
+	CU_ASSERT_EQUAL(write(kick[1], &n, sizeof(n)), sizeof(n));
+	vhost_user_backend_kick(&be, 1);
+	run_device_timers();
+	CU_ASSERT_EQUAL(vfs_dev_queue_stats(dev, 1, &qs), 0);
+	CU_ASSERT_EQUAL(qs.popped, 1);
+	/* the front end stops the ring and resets the device: all is well */
+	CU_ASSERT_EQUAL(request(VHOST_USER_GET_VRING_BASE, 0, &st, sizeof(st),
+				NULL, 0),
+			0);
+	CU_ASSERT_EQUAL(vhost_user_recv(fe, &m, fds, &nfds), 0);
+	CU_ASSERT_EQUAL(m.payload.state.index, 1);
+	CU_ASSERT_EQUAL(m.payload.state.num, 1); /* the faulted chain's pop */
+	CU_ASSERT_EQUAL(request(VHOST_USER_RESET_DEVICE, 0, NULL, 0, NULL, 0),
+			0);
+	CU_ASSERT(vfs_dev_suspended(dev));
+	close(efd);
+}
+
 VT_SUITE_EACH(device_vhost_user_backend, setup, teardown,
 	      VT_CASE(test_init_round_trip), VT_CASE(test_queries),
 	      VT_CASE(test_acks_and_refusals), VT_CASE(test_memory_table),
 	      VT_CASE(test_reset_device), VT_CASE(test_framing_errors),
-	      VT_CASE(test_state_transfer), VT_CASE(test_ring_error_signalled));
+	      VT_CASE(test_state_transfer), VT_CASE(test_ring_error_signalled),
+	      VT_CASE(test_region_removed_in_flight));
