@@ -3,10 +3,16 @@
  * req_ledger.c - "every request ends exactly once", followed from the
  * trace (see req_ledger.h for the rules).
  *
- * Per connection, one byte per unique (uniques step by 2 from 2) says
- * whether it was never seen, is open or has ended; open requests are
- * also listed with their opcode and where they were sent, in send order,
- * so reports come out in a deterministic order.
+ * Per connection, each unique (uniques step by 2 from 2; an index is
+ * unique / 2) was never seen, is open or has ended. Open requests are
+ * listed with their opcode and where they were sent, in send order, so
+ * reports come out in a deterministic order. The rest is kept in bounded
+ * memory (struct conn): a window of state bytes over the indices from
+ * the oldest request still open, and below it only the runs of indices
+ * never sent, since everything else there has ended. A run of requests
+ * that all end leaves nothing behind; what grows is the gaps, one per run
+ * of uniques never sent (those a FORGET took, which the ledger does not
+ * follow), and the open list.
  */
 #include "sim/cli/req_ledger.h"
 
@@ -36,14 +42,32 @@ struct open_req {
 	u64 sent_seq;
 };
 
+/* A run of indices below a connection's window that were never sent. */
+struct gap {
+	u64 start, len;
+};
+
+/*
+ * What one connection knows, by index (unique / 2). The window
+ * [base, top) holds a state byte per index in a ring of cap bytes (a
+ * power of two; the slots past top are UNSEEN). Below base, an index is
+ * OPEN when it is on the open list, UNSEEN when it is in one of the gaps,
+ * and ENDED otherwise: the window slides past every request that ended,
+ * so a run of requests that all end costs nothing per request. It slides
+ * past an index still open or never sent only when the window would
+ * grow beyond REQ_LEDGER_WINDOW; those are what the open list and the
+ * gaps remember.
+ */
 struct conn {
-	u8 *state; /* by unique / 2 */
-	size_t cap;
+	u8 *ring;
+	u64 cap;
+	u64 base, top;
+	struct gap *gaps; /* sorted, disjoint, none adjacent */
+	size_t nr_gaps, cap_gaps;
 	struct open_req *open;
 	size_t nr_open, cap_open;
 	u64 destroy_seq; /* DESTROY sent (0: not yet) */
 };
-
 /* The kinds of event the ledger follows. */
 enum kind {
 	K_OTHER,
@@ -94,7 +118,8 @@ void req_ledger_free(struct req_ledger *l)
 void req_ledger_reset(struct req_ledger *l)
 {
 	for (size_t i = 0; i < l->nr_conns; i++) {
-		free(l->conns[i].state);
+		free(l->conns[i].ring);
+		free(l->conns[i].gaps);
 		free(l->conns[i].open);
 	}
 	free(l->conns);
@@ -129,29 +154,6 @@ static struct conn *new_conn(struct req_ledger *l)
 	c = &l->conns[l->nr_conns++];
 	memset(c, 0, sizeof(*c));
 	return c;
-}
-
-static u8 *slot(struct conn *c, u64 unique)
-{
-	size_t i = (size_t)(unique / 2);
-
-	if (i >= c->cap) {
-		size_t cap = c->cap ? c->cap : 64;
-
-		while (cap <= i)
-			cap *= 2;
-		c->state = xrealloc(c->state, cap);
-		memset(c->state + c->cap, UNSEEN, cap - c->cap);
-		c->cap = cap;
-	}
-	return &c->state[i];
-}
-
-static u8 state_of(const struct conn *c, u64 unique)
-{
-	size_t i = (size_t)(unique / 2);
-
-	return i < c->cap ? c->state[i] : UNSEEN;
 }
 
 static const char *opname(s32 opcode, char *buf, size_t size)
@@ -189,6 +191,16 @@ found(struct req_ledger *l, const char *fmt, ...)
 	l->pending_len += (size_t)n;
 }
 
+/* Where index @idx is on @c's open list (nr_open: not there). */
+static size_t open_find(const struct conn *c, u64 idx)
+{
+	size_t i = 0;
+
+	while (i < c->nr_open && c->open[i].unique / 2 != idx)
+		i++;
+	return i;
+}
+
 static void open_add(struct conn *c, const struct trace_event *ev)
 {
 	if (c->nr_open == c->cap_open) {
@@ -199,19 +211,164 @@ static void open_add(struct conn *c, const struct trace_event *ev)
 		(struct open_req){ ev->unique, ev->opcode, ev->seq };
 }
 
-/* Take @unique, which is open, off @c's open list. */
-static void open_del(struct conn *c, u64 unique)
+/* Take index @idx, which is open, off @c's open list. */
+static void open_del(struct conn *c, u64 idx)
 {
-	size_t i = 0;
+	size_t i = open_find(c, idx);
 
-	while (c->open[i].unique != unique)
-		i++;
 	assert(i < c->nr_open);
 	/* nearly always the only one open, or the newest */
 	if (i + 1 < c->nr_open)
 		memmove(&c->open[i], &c->open[i + 1],
 			(c->nr_open - i - 1) * sizeof(*c->open));
 	c->nr_open--;
+}
+
+/* The gap holding index @i, or the number of gaps when none does. */
+static size_t gap_find(const struct conn *c, u64 i)
+{
+	size_t lo = 0, hi = c->nr_gaps;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct gap *g = &c->gaps[mid];
+
+		if (i < g->start)
+			hi = mid;
+		else if (i - g->start >= g->len)
+			lo = mid + 1;
+		else
+			return mid;
+	}
+	return c->nr_gaps;
+}
+
+/* Room for one more gap at position @k (the ones from @k on move up). */
+static void gap_insert(struct conn *c, size_t k, u64 start, u64 len)
+{
+	if (c->nr_gaps == c->cap_gaps) {
+		c->cap_gaps = c->cap_gaps ? 2 * c->cap_gaps : 4;
+		c->gaps = xrealloc(c->gaps, c->cap_gaps * sizeof(*c->gaps));
+	}
+	memmove(&c->gaps[k + 1], &c->gaps[k],
+		(c->nr_gaps - k) * sizeof(*c->gaps));
+	c->gaps[k] = (struct gap){ start, len };
+	c->nr_gaps++;
+}
+
+/* Indices [@start, @start + @len), above every gap, were never sent. */
+static void gap_add(struct conn *c, u64 start, u64 len)
+{
+	struct gap *last = c->nr_gaps ? &c->gaps[c->nr_gaps - 1] : NULL;
+
+	if (!len)
+		return;
+	if (last && last->start + last->len == start)
+		last->len += len;
+	else
+		gap_insert(c, c->nr_gaps, start, len);
+}
+
+/* Index @i of gap @k is sent after all (a send that came late). */
+static void gap_del(struct conn *c, size_t k, u64 i)
+{
+	struct gap *g = &c->gaps[k];
+	u64 end = g->start + g->len;
+
+	if (g->len == 1) {
+		memmove(g, g + 1, (c->nr_gaps - k - 1) * sizeof(*g));
+		c->nr_gaps--;
+	} else if (i == g->start) {
+		g->start++;
+		g->len--;
+	} else if (i == end - 1) {
+		g->len--;
+	} else {
+		g->len = i - g->start;
+		gap_insert(c, k + 1, i + 1, end - i - 1);
+	}
+}
+
+static u8 *ring_slot(const struct conn *c, u64 i)
+{
+	return &c->ring[i & (c->cap - 1)];
+}
+
+/*
+ * Move the window's low end up to @nb: what it passes that never ended
+ * is remembered by the gaps (never sent) or stays on the open list.
+ */
+static void slide_to(struct conn *c, u64 nb)
+{
+	u64 i;
+
+	for (i = c->base; i < nb && i < c->top; i++) {
+		u8 *st = ring_slot(c, i);
+
+		if (*st == UNSEEN)
+			gap_add(c, i, 1);
+		*st = UNSEEN;
+	}
+	if (nb > c->top) {
+		gap_add(c, c->top, nb - c->top);
+		c->top = nb;
+	}
+	c->base = nb;
+}
+
+/* The window's oldest requests have ended: it need not hold them. */
+static void advance(struct conn *c)
+{
+	while (c->base < c->top && *ring_slot(c, c->base) == ENDED) {
+		*ring_slot(c, c->base) = UNSEEN;
+		c->base++;
+	}
+}
+
+/* Resize the ring to @cap slots, keeping the window. */
+static void ring_resize(struct conn *c, u64 cap)
+{
+	u8 *ring = xrealloc(NULL, (size_t)cap);
+
+	memset(ring, UNSEEN, (size_t)cap);
+	for (u64 i = c->base; i < c->top; i++)
+		ring[i & (cap - 1)] = *ring_slot(c, i);
+	free(c->ring);
+	c->ring = ring;
+	c->cap = cap;
+}
+
+/* Make index @i, at or above the window's low end, a slot of the ring. */
+static __attribute__((noinline)) void window_fit(struct conn *c, u64 i)
+{
+	u64 cap;
+
+	/* what never ended at the low end, and is not open, can go */
+	while (c->base < c->top && *ring_slot(c, c->base) != OPEN)
+		slide_to(c, c->base + 1);
+	if (c->base == c->top) {
+		slide_to(c, i);
+		if (c->cap)
+			return;
+	}
+	if (i - c->base >= REQ_LEDGER_WINDOW)
+		slide_to(c, i - REQ_LEDGER_WINDOW + 1);
+	for (cap = c->cap ? c->cap : 64; cap <= i - c->base; cap *= 2)
+		;
+	if (cap != c->cap)
+		ring_resize(c, cap);
+}
+
+/* What @c knows of index @i. */
+static u8 state_of(const struct conn *c, u64 i)
+{
+	if (i >= c->top)
+		return UNSEEN;
+	if (i >= c->base)
+		return *ring_slot(c, i);
+	if (gap_find(c, i) < c->nr_gaps)
+		return UNSEEN;
+	return open_find(c, i) < c->nr_open ? OPEN : ENDED;
 }
 
 /* Every request open on @c never ends: say why, and forget them. */
@@ -228,9 +385,11 @@ static void abandon(struct req_ledger *l, struct conn *c, const char *why,
 		      " never ended: %s (#%" PRIu64 ")",
 		      opname(o->opcode, b, sizeof(b)), o->unique,
 		      (size_t)(c - l->conns) + 1, o->sent_seq, why, seq);
-		*slot(c, o->unique) = ENDED;
+		if (o->unique / 2 >= c->base && o->unique / 2 < c->top)
+			*ring_slot(c, o->unique / 2) = ENDED;
 	}
 	c->nr_open = 0;
+	advance(c);
 }
 
 /* sent() of a request that has ended: a violation. */
@@ -246,20 +405,44 @@ sent_again(struct req_ledger *l, const struct trace_event *ev)
 	      ev->seq);
 }
 
+/* A send of index @i, below @c's window: what it was, and now open. */
+static __attribute__((cold, noinline)) u8 sent_below(struct conn *c, u64 i)
+{
+	size_t k = gap_find(c, i);
+
+	if (k < c->nr_gaps) {
+		gap_del(c, k, i);
+		return UNSEEN;
+	}
+	return open_find(c, i) < c->nr_open ? OPEN : ENDED;
+}
+
 static void sent(struct req_ledger *l, const struct trace_event *ev)
 {
 	struct conn *c = l->nr_conns ? &l->conns[l->nr_conns - 1] : NULL;
-	u8 *st;
+	u64 i = ev->unique / 2;
+	u8 st;
 
 	/* A fresh connection's first unique, on its INIT. */
 	if (!c || (ev->opcode == FUSE_INIT && ev->unique == 2))
 		c = new_conn(l);
-	st = slot(c, ev->unique);
-	if (*st == OPEN)
+	if (i >= c->base) {
+		u8 *p;
+
+		if (i - c->base >= c->cap)
+			window_fit(c, i);
+		p = ring_slot(c, i);
+		st = *p;
+		*p = OPEN;
+		if (i >= c->top)
+			c->top = i + 1;
+	} else {
+		st = sent_below(c, i);
+	}
+	if (st == OPEN)
 		return;
-	if (*st == ENDED)
+	if (st == ENDED)
 		sent_again(l, ev);
-	*st = OPEN;
 	open_add(c, ev);
 	if (ev->opcode == FUSE_DESTROY)
 		c->destroy_seq = ev->seq;
@@ -272,7 +455,7 @@ ended_unopened(struct req_ledger *l, const struct trace_event *ev)
 	char b[16];
 
 	for (size_t i = l->nr_conns; i-- > 0;) {
-		if (state_of(&l->conns[i], ev->unique) == ENDED) {
+		if (state_of(&l->conns[i], ev->unique / 2) == ENDED) {
 			found(l,
 			      "%s unique=%" PRIu64 " (connection %zu) ended "
 			      "twice: again at #%" PRIu64,
@@ -286,16 +469,34 @@ ended_unopened(struct req_ledger *l, const struct trace_event *ev)
 	      opname(ev->opcode, b, sizeof(b)), ev->unique, ev->seq);
 }
 
+/* End index @i if it is open below @c's window. */
+static __attribute__((noinline)) bool ended_below(struct conn *c, u64 i)
+{
+	size_t k = open_find(c, i);
+
+	if (k == c->nr_open)
+		return false;
+	open_del(c, i);
+	return true;
+}
+
 static void ended(struct req_ledger *l, const struct trace_event *ev)
 {
-	size_t u = (size_t)(ev->unique / 2);
+	u64 u = ev->unique / 2;
 
 	for (size_t i = l->nr_conns; i-- > 0;) {
 		struct conn *c = &l->conns[i];
 
-		if (u < c->cap && c->state[u] == OPEN) {
-			c->state[u] = ENDED;
-			open_del(c, ev->unique);
+		if (u >= c->base && u < c->top) {
+			u8 *st = ring_slot(c, u);
+
+			if (*st == OPEN) {
+				*st = ENDED;
+				open_del(c, u);
+				advance(c);
+				return;
+			}
+		} else if (u < c->base && c->nr_open && ended_below(c, u)) {
 			return;
 		}
 	}
@@ -418,6 +619,23 @@ size_t req_ledger_open(const struct req_ledger *l)
 size_t req_ledger_connections(const struct req_ledger *l)
 {
 	return l->nr_conns;
+}
+
+size_t req_ledger_bytes(const struct req_ledger *l)
+{
+	size_t n = sizeof(*l) + l->nr_conns * sizeof(*l->conns);
+
+	for (size_t i = 0; i < l->nr_conns; i++) {
+		const struct conn *c = &l->conns[i];
+
+		n += (size_t)c->cap + c->cap_gaps * sizeof(*c->gaps) +
+		     c->cap_open * sizeof(*c->open);
+	}
+	if (l->pending)
+		n += l->pending_len + 1;
+	if (l->msg)
+		n += strlen(l->msg) + 1;
+	return n;
 }
 
 size_t req_ledger_violations(const struct req_ledger *l)

@@ -49,6 +49,15 @@
 /** @brief Highest unique the ledger follows (higher ones are ignored). */
 #define REQ_LEDGER_MAX_UNIQUE (1ull << 27)
 
+/**
+ * @brief Most indices (unique / 2) a connection's window of state bytes
+ * spans: past it, the oldest requests still open leave the window and
+ * are found on the open list alone. Higher than the most requests that
+ * can be in flight (32,768 on the largest queue), so a steady run never
+ * reaches it.
+ */
+#define REQ_LEDGER_WINDOW (1ull << 16)
+
 /** @brief The ledger of one run (opaque). */
 struct req_ledger;
 
@@ -116,6 +125,14 @@ size_t req_ledger_open(const struct req_ledger *l);
 
 /** @brief Connections seen so far. */
 size_t req_ledger_connections(const struct req_ledger *l);
+
+/**
+ * @brief Host memory the ledger holds now, in bytes: its state, every
+ * connection's window, gaps and open list, and pending messages. Bounded
+ * while requests keep ending (see req_ledger.c), whatever the run's
+ * length.
+ */
+size_t req_ledger_bytes(const struct req_ledger *l);
 
 /** @brief Violations found so far (reported or waiting to be). */
 size_t req_ledger_violations(const struct req_ledger *l);

@@ -509,6 +509,10 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 	}
 	o.policy = policy;
 	o.msc = out != NULL;
+	/* the choices are read only from choices.txt: a replay string spells
+	 * every choice, so formatting it unasked costs memory linear in the
+	 * run (two bytes a choice, ten a GETATTR) */
+	o.no_choices = out == NULL;
 	shown = o.format;
 	/* --out always holds the text trace, whatever stdout shows. */
 	if (out && (shown == VFSIM_TRACE_NONE || shown == VFSIM_TRACE_MSC))

@@ -9,6 +9,7 @@
  * checked with made-up events only.)
  */
 #include <glob.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,7 +114,7 @@ static void test_ended_twice_and_never_sent(void)
 					   "sent again at #6 after it ended");
 	send(l, 2, FUSE_GETATTR); /* still open: not a new send */
 	CU_ASSERT_PTR_NULL(req_ledger_check(l));
-	/* a high unique grows the table */
+	/* a high unique, far past the window */
 	send(l, 1ull << 20, FUSE_READ);
 	end(l, 1ull << 20, FUSE_READ, NULL);
 	CU_ASSERT_PTR_NULL(req_ledger_check(l));
@@ -220,6 +221,230 @@ static void test_settled(void)
 	req_ledger_free(l);
 }
 
+/* Under Valgrind, long runs are shorter (still past the window's span). */
+#ifdef VFSIM_VALGRIND
+#define LONG_RUN  (REQ_LEDGER_WINDOW + 4096)
+#define MODEL_IDS (REQ_LEDGER_WINDOW + REQ_LEDGER_WINDOW / 2)
+#else
+#define LONG_RUN  1000000ull
+#define MODEL_IDS (3 * REQ_LEDGER_WINDOW)
+#endif
+
+/*
+ * A long run holds bounded memory: requests that all end leave nothing
+ * behind (the ledger used to keep a byte per request for the whole run),
+ * and neither does a request that stays open while the rest go by.
+ */
+static void test_long_run_bounded(void)
+{
+	struct req_ledger *l = req_ledger_new();
+	size_t early = 0;
+	u64 u;
+
+	seq = 0;
+	send(l, 2, FUSE_INIT);
+	end(l, 2, FUSE_INIT, NULL);
+	for (u = 4; u < 4 + 2 * LONG_RUN; u += 2) {
+		send(l, u, FUSE_GETATTR);
+		end(l, u, FUSE_GETATTR, NULL);
+		if (u == 4 + 2 * 1000)
+			early = req_ledger_bytes(l);
+	}
+	CU_ASSERT_EQUAL(req_ledger_bytes(l), early);
+	/* the ledger's own table of kinds, a window and an open list */
+	CU_ASSERT(req_ledger_bytes(l) < 8192);
+	/* one stays open from here on: the window spans it, then leaves it
+	 * behind on the open list, and stops growing */
+	send(l, u, FUSE_LOOKUP);
+	for (u64 v = u + 2; v < u + 2 + 2 * LONG_RUN; v += 2) {
+		send(l, v, FUSE_GETATTR);
+		end(l, v, FUSE_GETATTR, NULL);
+	}
+	CU_ASSERT(req_ledger_bytes(l) <= early + REQ_LEDGER_WINDOW);
+	CU_ASSERT_EQUAL(req_ledger_open(l), 1);
+	CU_ASSERT_PTR_NULL(req_ledger_check(l));
+	end(l, u, FUSE_LOOKUP, NULL);
+	CU_ASSERT_PTR_NULL(req_ledger_check(l));
+	CU_ASSERT_EQUAL(req_ledger_open(l), 0);
+	CU_ASSERT_EQUAL(req_ledger_violations(l), 0);
+	req_ledger_free(l);
+}
+
+/* Every report is the same once the window has moved past the request. */
+static void test_reports_after_the_window_slid(void)
+{
+	struct req_ledger *l = req_ledger_new();
+	char want[160];
+	u64 u, top = 4 + 2 * (REQ_LEDGER_WINDOW + 1000);
+
+	seq = 0;
+	send(l, 2, FUSE_INIT); /* #1 */
+	end(l, 2, FUSE_INIT, NULL);
+	send(l, 4, FUSE_LOOKUP); /* #3: open through it all */
+	/* 6 is skipped (a FORGET's unique); 8 is sent late */
+	for (u = 10; u < top; u += 2) {
+		send(l, u, FUSE_GETATTR);
+		end(l, u, FUSE_GETATTR, NULL);
+	}
+	CU_ASSERT_PTR_NULL(req_ledger_check(l));
+	send(l, 8, FUSE_READ); /* late, from below the window */
+	CU_ASSERT_PTR_NULL(req_ledger_check(l));
+	CU_ASSERT_EQUAL(req_ledger_open(l), 2);
+	end(l, 8, FUSE_READ, NULL);
+	CU_ASSERT_PTR_NULL(req_ledger_check(l));
+	end(l, 8, FUSE_READ, "again");
+	snprintf(want, sizeof(want),
+		 "READ unique=8 (connection 1) ended twice: again at #%" PRIu64,
+		 seq);
+	CU_ASSERT_STRING_EQUAL(verdict(l), want);
+	end(l, 6, FUSE_GETATTR, NULL);
+	snprintf(want, sizeof(want),
+		 "GETATTR unique=6 ended at #%" PRIu64 " but was never sent",
+		 seq);
+	CU_ASSERT_STRING_EQUAL(verdict(l), want);
+	end(l, 12, FUSE_GETATTR, "again");
+	snprintf(want, sizeof(want),
+		 "GETATTR unique=12 (connection 1) ended twice: again at "
+		 "#%" PRIu64,
+		 seq);
+	CU_ASSERT_STRING_EQUAL(verdict(l), want);
+	send(l, 14, FUSE_GETATTR);
+	snprintf(want, sizeof(want),
+		 "GETATTR unique=14 (connection 1) sent again at #%" PRIu64
+		 " after it ended",
+		 seq);
+	CU_ASSERT_STRING_EQUAL(verdict(l), want);
+	send(l, 14, FUSE_GETATTR); /* open again: not a new send */
+	CU_ASSERT_PTR_NULL(req_ledger_check(l));
+	end(l, 14, FUSE_GETATTR, NULL);
+	CU_ASSERT_PTR_NULL(req_ledger_check(l));
+	/* a unique far past the window, never sent */
+	end(l, top + 2 * REQ_LEDGER_WINDOW, FUSE_GETATTR, NULL);
+	snprintf(want, sizeof(want),
+		 "GETATTR unique=%" PRIu64 " ended at #%" PRIu64
+		 " but was never sent",
+		 (u64)(top + 2 * REQ_LEDGER_WINDOW), seq);
+	CU_ASSERT_STRING_EQUAL(verdict(l), want);
+	/* the one open since #3 never ends */
+	send(l, top, FUSE_DESTROY);
+	end(l, top, FUSE_DESTROY, NULL);
+	req_ledger_unmounted(l, ++seq);
+	snprintf(want, sizeof(want),
+		 "LOOKUP unique=4 (connection 1) sent at #3 never ended: its "
+		 "connection was unmounted (#%" PRIu64 ")",
+		 seq);
+	CU_ASSERT_STRING_EQUAL(verdict(l), want);
+	end(l, 4, FUSE_LOOKUP, NULL); /* abandoned: it counts as ended */
+	snprintf(want, sizeof(want),
+		 "LOOKUP unique=4 (connection 1) ended twice: again at "
+		 "#%" PRIu64,
+		 seq);
+	CU_ASSERT_STRING_EQUAL(verdict(l), want);
+	CU_ASSERT_EQUAL(req_ledger_violations(l), 7);
+	req_ledger_free(l);
+}
+
+/*
+ * The ledger against a model that keeps every unique's state (as the
+ * ledger once did), on a long random run: sends mostly in order, ends in
+ * any order, some uniques skipped, sent late, ended twice, sent again,
+ * and a few requests open for long stretches, so the window slides past
+ * all of them. Every event's verdict must be the model's.
+ */
+static void test_same_as_a_full_table(void)
+{
+	enum {
+		N = MODEL_IDS
+	};
+	struct req_ledger *l = req_ledger_new();
+	u8 *st = calloc(N + 1, 1); /* 0 unseen, 1 open, 2 ended */
+	u64 *open = calloc(N, sizeof(*open)), next = 4, rnd = 12345;
+	size_t nr_open = 0, mismatches = 0;
+	char want[160];
+
+	CU_ASSERT_FATAL(st && open);
+	seq = 0;
+	send(l, 2, FUSE_INIT);
+	end(l, 2, FUSE_INIT, NULL);
+	st[1] = 2;
+	while (next / 2 < N) {
+		u64 r, u, i;
+		bool do_send;
+
+		rnd = rnd * 6364136223846793005ull + 1442695040888963407ull;
+		r = (rnd >> 33) % 1000;
+		if (r < 450) { /* the next unique */
+			u = next;
+			next += 2;
+			do_send = true;
+		} else if (r < 460) { /* skipped */
+			next += 2;
+			continue;
+		} else if (r < 940 && nr_open) { /* the oldest, or any */
+			size_t k = r < 900 ? 0 : (rnd >> 20) % nr_open;
+
+			/* some stay open a long time */
+			if (open[k] % 4096 == 4 && (rnd >> 40) % 64)
+				continue;
+			u = open[k];
+			do_send = false;
+		} else { /* any unique up to the next: late, again, bogus */
+			u = 2 + 2 * ((rnd >> 16) % (next / 2));
+			do_send = r < 970;
+		}
+		i = u / 2;
+		want[0] = 0;
+		if (do_send) {
+			send(l, u, FUSE_GETATTR);
+			if (st[i] == 2)
+				snprintf(want, sizeof(want),
+					 "GETATTR unique=%" PRIu64
+					 " (connection 1) sent again at "
+					 "#%" PRIu64 " after it ended",
+					 u, seq);
+			if (st[i] != 1) {
+				st[i] = 1;
+				open[nr_open++] = u;
+			}
+		} else {
+			end(l, u, FUSE_GETATTR, NULL);
+			if (st[i] == 1) {
+				size_t k = 0;
+
+				while (open[k] != u)
+					k++;
+				memmove(&open[k], &open[k + 1],
+					(nr_open - k - 1) * sizeof(*open));
+				nr_open--;
+				st[i] = 2;
+			} else if (st[i] == 2) {
+				snprintf(want, sizeof(want),
+					 "GETATTR unique=%" PRIu64
+					 " (connection 1) ended twice: again "
+					 "at #%" PRIu64,
+					 u, seq);
+			} else {
+				snprintf(want, sizeof(want),
+					 "GETATTR unique=%" PRIu64
+					 " ended at #%" PRIu64
+					 " but was never sent",
+					 u, seq);
+			}
+		}
+		if (strcmp(verdict(l), want) && mismatches++ < 3)
+			fprintf(stderr, "\nevent #%" PRIu64 ": \"%s\"\n", seq,
+				want);
+		if (req_ledger_open(l) != nr_open && mismatches++ < 3)
+			fprintf(stderr, "\nevent #%" PRIu64 ": %zu open\n", seq,
+				nr_open);
+	}
+	CU_ASSERT_EQUAL(mismatches, 0);
+	CU_ASSERT(req_ledger_violations(l) > 100);
+	free(st);
+	free(open);
+	req_ledger_free(l);
+}
+
 /* In real runs: silent wherever no bug is switched on. */
 static void test_silent_on_correct_scenarios(void)
 {
@@ -254,4 +479,7 @@ static void test_silent_on_correct_scenarios(void)
 VT_SUITE(cli_req_ledger, NULL, NULL, VT_CASE(test_holds),
 	 VT_CASE(test_ended_twice_and_never_sent), VT_CASE(test_connections),
 	 VT_CASE(test_unmount), VT_CASE(test_settled),
+	 VT_CASE(test_long_run_bounded),
+	 VT_CASE(test_reports_after_the_window_slid),
+	 VT_CASE(test_same_as_a_full_table),
 	 VT_CASE(test_silent_on_correct_scenarios));
