@@ -16,14 +16,17 @@
 /* An opcode no FUSE version defines. */
 #define BAD_OPCODE 9999
 
-void vfsim_spoil_request(struct fuse_req *req, struct scatterlist *hdr_sg)
+int vfsim_bad_request_point = -2;
+
+void __vfsim_spoil_request(struct fuse_req *req, struct scatterlist *hdr_sg)
 {
-	static int point = -2;
 	const char *site = NULL;
 	const char *arg;
+	int point;
 
-	if (point == -2)
-		point = fault_point("guest.bad-request");
+	if (vfsim_bad_request_point == -2)
+		vfsim_bad_request_point = fault_point("guest.bad-request");
+	point = vfsim_bad_request_point;
 	/* only a rule reads the site: no name looked up for each request */
 	if (fault_point_ruled(point))
 		site = fuse_opcode_name(req->in.h.opcode);

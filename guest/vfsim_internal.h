@@ -15,6 +15,7 @@
 #define VFSIM_GUEST_VFSIM_INTERNAL_H
 
 #include "guest/vfsim_syscalls.h"
+#include "sim/kernel/fault.h"
 #include "sim/kernel/scatterlist.h"
 
 /**
@@ -33,7 +34,29 @@ int guest_owe_lookup(struct guest_fs *gfs, u64 nodeid, u64 parent,
  * (arg=opcode), or @p hdr_sg, the header's sg entry, cut to half the
  * header (arg=short). Traced "virtio_fs.bad_request".
  */
-void vfsim_spoil_request(struct fuse_req *req, struct scatterlist *hdr_sg);
+static inline void vfsim_spoil_request(struct fuse_req *req,
+				       struct scatterlist *hdr_sg);
+
+/** @cond INTERNAL */
+/* The point's number once looked up (-2 before); the out-of-line half
+ * looks it up and runs the rules. */
+extern int vfsim_bad_request_point;
+void __vfsim_spoil_request(struct fuse_req *req, struct scatterlist *hdr_sg);
+/** @endcond */
+
+/* Inline: on every request, a point no rule names is a count and a test,
+ * with no call (the count is what fault_hit_arg_id() would have kept). */
+static inline void vfsim_spoil_request(struct fuse_req *req,
+				       struct scatterlist *hdr_sg)
+{
+	int point = vfsim_bad_request_point;
+
+	if (likely(point >= 0 && !fault_point_ruled(point))) {
+		fault_counts.hits[point]++;
+		return;
+	}
+	__vfsim_spoil_request(req, hdr_sg);
+}
 
 /**
  * @brief Send @p args as fuse_simple_request() does, after waiting for a

@@ -276,6 +276,9 @@ ssize_t guest_send(struct guest_fs *gfs, struct fuse_args *args)
 	    args->in_args[0].size <= sizeof(first)) {
 		bool fh = leads_with_fh(args->opcode, &isdir);
 
+		/* a first argument no map changes goes out as it is */
+		if (!fh && args->opcode != FUSE_RENAME)
+			goto send;
 		memcpy(first, saved, args->in_args[0].size);
 		if (fh) {
 			struct guest_open_rec *r =
@@ -292,6 +295,7 @@ ssize_t guest_send(struct guest_fs *gfs, struct fuse_args *args)
 		}
 		args->in_args[0].value = first;
 	}
+send:
 	ret = fuse_simple_request(gfs->fm, args);
 	args->in_args[0].value = saved;
 	return ret;

@@ -1816,11 +1816,13 @@ static unsigned int sg_init_fuse_pages(struct scatterlist *sg,
 }
 
 /* Kernel: sg_init_fuse_args(): one sg for the arguments in argbuf, then
- * the pages; *len_used says how much of argbuf they took. */
-static unsigned int sg_init_fuse_args(struct scatterlist *sg,
-				      struct fuse_req *req, unsigned int len,
-				      unsigned int argpages_len, bool argpages,
-				      void *argbuf, unsigned int *len_used)
+ * the pages; *len_used says how much of argbuf they took. Forced inline
+ * (vfsim: the compiler kept it out of line, a call and argument shuffle
+ * each time for a body of a few tests). */
+static inline __attribute__((always_inline)) unsigned int
+sg_init_fuse_args(struct scatterlist *sg, struct fuse_req *req,
+		  unsigned int len, unsigned int argpages_len, bool argpages,
+		  void *argbuf, unsigned int *len_used)
 {
 	struct fuse_args_pages *ap = container_of(req->args, typeof(*ap), args);
 	unsigned int total_sgs = 0;
