@@ -253,6 +253,18 @@ static inline bool gmem_range_valid(gpa_t gpa, u64 len)
 	       len <= gmem_arena.size - off;
 }
 
+/**
+ * @brief True when [@p gpa, @p gpa + @p len) lies inside the arena: the
+ * cheap part of gmem_range_valid() (one subtraction, two compares),
+ * always false without an arena (its size is 0 then).
+ */
+static inline bool gmem_arena_range(gpa_t gpa, u64 len)
+{
+	u64 off = gpa - GMEM_BASE; /* below the arena wraps past its size */
+
+	return off < gmem_arena.size && len <= gmem_arena.size - off;
+}
+
 /** @cond INTERNAL */
 /* The host address of [gpa, gpa + len) in the arena, a range found valid
  * before, once a touch of a freed block is noted as @func. */
