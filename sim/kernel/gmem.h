@@ -143,6 +143,10 @@ struct gmem_arena {
 	u8 *base;  /* first byte of the arena, NULL when there is none */
 	u64 size;  /* bytes */
 	u8 *state; /* one byte per granule (GMEM_MIN_BLOCK bytes), padded */
+	/* which arena this is: numbered from 1 by each gmem_init(), 0 when
+	 * there is none, so a record of an arena that is gone (the slab's)
+	 * is told from one of this arena, even at the same base */
+	u32 gen;
 };
 extern struct gmem_arena gmem_arena;
 
