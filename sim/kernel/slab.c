@@ -354,20 +354,23 @@ static __attribute__((noinline)) void ring_grow(void)
 static __attribute__((cold, noinline)) void
 bad_free(const void *p, u32 i, const char *file, int line, const char *func)
 {
-	const struct kmem_rec *r = &K.recs[i];
+	const struct kmem_rec *r;
 
-	if (!i)
+	if (!i) {
 		check_report("kmem.invalid_free",
 			     "kfree() at %s:%d (%s) of a pointer kmalloc never "
 			     "returned (gpa 0x%llx)",
 			     file, line, func, (unsigned long long)gpa_of(p));
-	else
-		check_report(
-			"kmem.double_free",
-			"double free at %s:%d (%s) of %zu-byte object "
-			"allocated at %s:%d (%s), first freed at %s:%d (%s)",
-			file, line, func, r->size, r->file, r->line, r->func,
-			r->free_file, r->free_line, r->free_func);
+		return;
+	}
+	/* only here: with no record yet K.recs is NULL, and NULL + 0 is
+	 * undefined (clang's pointer-overflow check reports it) */
+	r = &K.recs[i];
+	check_report("kmem.double_free",
+		     "double free at %s:%d (%s) of %zu-byte object "
+		     "allocated at %s:%d (%s), first freed at %s:%d (%s)",
+		     file, line, func, r->size, r->file, r->line, r->func,
+		     r->free_file, r->free_line, r->free_func);
 }
 
 void __kfree(const void *p, const char *file, int line, const char *func)

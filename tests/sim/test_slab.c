@@ -338,6 +338,20 @@ static void test_free_after_arena_gone(void)
 	CU_ASSERT_EQUAL(kmem_exit(), 0);
 }
 
+/* kfree() of a bogus pointer before any kmalloc() and after kmem_exit()
+ * (no record array yet) is an invalid free, nothing undefined on the way
+ * (the sanitizers' build runs this suite). */
+static void test_invalid_free_without_records(void)
+{
+	char local;
+
+	kmem_exit();
+	kfree(&local);
+	CU_ASSERT_EQUAL(check_count_kind("kmem.invalid_free"), 1);
+	CU_ASSERT(!kmem_is_live(&local));
+	CU_ASSERT_EQUAL(ksize(&local), 0);
+}
+
 static void test_fault_injection(void)
 {
 	void *a, *b, *c;
@@ -431,5 +445,6 @@ VT_SUITE_EACH(sim_slab, setup, teardown, VT_CASE(test_alloc_is_guest_memory),
 	      VT_CASE(test_exit_after_arena_gone),
 	      VT_CASE(test_records_of_an_earlier_arena),
 	      VT_CASE(test_free_after_arena_gone),
+	      VT_CASE(test_invalid_free_without_records),
 	      VT_CASE(test_fault_injection), VT_CASE(test_fault_at_site),
 	      VT_CASE(test_arena_full), VT_CASE(test_gfp_kernel_might_sleep));
