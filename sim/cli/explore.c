@@ -171,6 +171,9 @@ int explore_replay(struct explorer *X, const struct xlist *prefix, char **diag,
 	if (X->prune)
 		fp_end();
 	fflush(X->diag);
+	/* glibc's stream puts its NUL only at the longest length written:
+	 * after rewind() a shorter run leaves an earlier run's tail behind */
+	X->diag_text[X->diag_len] = '\0';
 	first = status == 1 ? explore_first_failure(X->diag_text) : NULL;
 	X->outcome = explore_outcome_hash(X, &r, status, first);
 	/* decisions of the teardown are no part of the run */

@@ -95,7 +95,7 @@ struct explorer {
 	u64 events_sum;	       ///< dfs: its events, in any order
 	char error[512];       ///< why the scenario could not run
 	FILE *diag;	       ///< the runs' diagnostics (one stream, rewound)
-	char *diag_text;       ///< @c diag's text, NUL-terminated at a flush
+	char *diag_text;       ///< @c diag's text, NUL-terminated by the run
 	size_t diag_len;       ///< its length at the last flush
 };
 

@@ -217,8 +217,10 @@ static void name_bits(char *buf, size_t size, size_t *pos, u32 mask,
 static struct {
 	bool on;
 	struct req_ledger *reqs;
-	const struct scenario *s; /* whose header is below (NULL: none) */
-	char *variant;		  /* and with which variant (NULL: its own) */
+	/* whose header is below (its serial; 0: none): not its address,
+	 * which a later scenario may have after the first is freed */
+	uint64_t serial;
+	char *variant; /* and with which variant (NULL: its own) */
 	char driver[512], device[512];
 } keep;
 
@@ -257,7 +259,8 @@ static void trace_header(const struct scenario *s, const char *variant)
 	char text[512], dev[512];
 	size_t pos;
 
-	if (keep.on && keep.s == s && same_variant(keep.variant, variant)) {
+	if (keep.on && s->serial && keep.serial == s->serial &&
+	    same_variant(keep.variant, variant)) {
 		header_events(keep.driver, keep.device);
 		return;
 	}
@@ -288,7 +291,7 @@ static void trace_header(const struct scenario *s, const char *variant)
 	header_events(text, dev);
 	if (!keep.on)
 		return;
-	keep.s = s;
+	keep.serial = s->serial;
 	free(keep.variant);
 	keep.variant = variant ? host_strdup(variant) : NULL;
 	memcpy(keep.driver, text, sizeof(text));

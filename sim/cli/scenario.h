@@ -466,6 +466,11 @@ struct scenario {
 	struct scn_run_item *run;	///< the run program
 	size_t nr_run;			///< number of run items
 	void *arena;			///< private: owner of every allocation
+	/** private: a number no other parsed scenario of this process had
+	 *  (0: built by hand), so that what is cached for one (the trace
+	 *  header of vfsim_machine_reuse()) is never another's, even at the
+	 *  same address after a scenario_free() */
+	uint64_t serial;
 };
 
 /** @brief Longest message of a struct scenario_error (with the NUL). */

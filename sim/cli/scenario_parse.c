@@ -398,6 +398,9 @@ static int parse_all(struct scn_parser *P)
 	return 0;
 }
 
+/* The last scenario's struct scenario.serial (0 is never one). */
+static uint64_t serials;
+
 int scenario_parse_string(const char *name, const char *text,
 			  struct scenario **out, struct scenario_error *err)
 {
@@ -417,6 +420,7 @@ int scenario_parse_string(const char *name, const char *text,
 	P->err = err;
 	P->p = text;
 	s->file = name;
+	s->serial = __atomic_add_fetch(&serials, 1, __ATOMIC_RELAXED);
 	set_defaults(s);
 	ret = parse_all(P);
 	if (!ret)

@@ -136,6 +136,10 @@ static bool spare_take(u64 size)
 	return true;
 }
 
+/* The last arena's number (struct gmem_arena.gen), never reused but on
+ * wrapping past 2^32 arenas. */
+static u32 arena_gen;
+
 static int arena_init(u64 size, bool shared)
 {
 	int ret;
@@ -157,6 +161,7 @@ static int arena_init(u64 size, bool shared)
 		gmem_blocks.class_of = host_calloc(size / GMEM_MIN_BLOCK, 1);
 	}
 	gmem_arena.size = size;
+	gmem_arena.gen = ++arena_gen ? arena_gen : ++arena_gen;
 	gm.top = 0;
 	memset(&gmem_blocks.st, 0, sizeof(gmem_blocks.st));
 	gmem_blocks.st.size = size;

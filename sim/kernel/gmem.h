@@ -143,6 +143,10 @@ struct gmem_arena {
 	u8 *base;  /* first byte of the arena, NULL when there is none */
 	u64 size;  /* bytes */
 	u8 *state; /* one byte per granule (GMEM_MIN_BLOCK bytes), padded */
+	/* which arena this is: numbered from 1 by each gmem_init(), 0 when
+	 * there is none, so a record of an arena that is gone (the slab's)
+	 * is told from one of this arena, even at the same base */
+	u32 gen;
 };
 extern struct gmem_arena gmem_arena;
 
@@ -251,6 +255,18 @@ static inline bool gmem_range_valid(gpa_t gpa, u64 len)
 		return gmem_map_range_valid(gpa, len);
 	return gpa >= GMEM_BASE && off <= gmem_arena.size &&
 	       len <= gmem_arena.size - off;
+}
+
+/**
+ * @brief True when [@p gpa, @p gpa + @p len) lies inside the arena: the
+ * cheap part of gmem_range_valid() (one subtraction, two compares),
+ * always false without an arena (its size is 0 then).
+ */
+static inline bool gmem_arena_range(gpa_t gpa, u64 len)
+{
+	u64 off = gpa - GMEM_BASE; /* below the arena wraps past its size */
+
+	return off < gmem_arena.size && len <= gmem_arena.size - off;
 }
 
 /** @cond INTERNAL */

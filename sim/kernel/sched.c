@@ -26,7 +26,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "sim/kernel/asan.h"
+#include "sim/trace/asan.h"
 #include "sim/kernel/check.h"
 #include "sim/kernel/delay.h"
 #include "sim/kernel/footprint.h"

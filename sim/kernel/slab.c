@@ -46,6 +46,11 @@ struct kmem_rec {
 	 * kept so that releasing needs no arena (kmem_exit() after a
 	 * gmem_exit() releases records of an arena that is gone) */
 	u32 granule;
+	/* the arena it was made in (gmem_arena.gen): only that arena's
+	 * block is freed with it, poisoned or checked; another arena (even
+	 * at the same base, after gmem_exit() and gmem_init()) leaves the
+	 * block alone */
+	u32 gen;
 	u32 next_spare; /* the next spare record while this one is spare */
 };
 
@@ -67,6 +72,8 @@ static struct {
 	size_t nr_quarantined, max_quarantine;
 	size_t nr_live;
 	u64 nr_allocs, nr_failed;
+	u32 gen;    /* the arena of the last kmalloc() */
+	bool stale; /* a record of an earlier arena may be out of the table */
 	bool init;
 } K;
 
@@ -98,17 +105,36 @@ static inline u32 *table_slot(u64 g, bool make)
 	return &leaf[g & (LEAF_SIZE - 1)];
 }
 
+/* The records of an earlier arena are not found through this one's
+ * table (the arena is gone, or is another at another base, or kmalloc()
+ * took one's slot): a search of them all, as the record hash once found
+ * any pointer whatever the arena. Only when such records may exist. */
+static __attribute__((noinline)) u32 find_stale(const void *p)
+{
+	if (!K.stale &&
+	    (K.gen == gmem_arena.gen || !(K.nr_live + K.nr_quarantined)))
+		return 0;
+	for (u32 i = 1; i < K.nr_slots; i++)
+		if (K.recs[i].p == p && K.recs[i].gen != gmem_arena.gen)
+			return i;
+	return 0;
+}
+
 /* The index of the record of the object at @p, or 0 (any pointer). */
 static inline u32 find(const void *p)
 {
 	u64 off = (u64)((uintptr_t)p - (uintptr_t)gmem_arena.base);
 	const u32 *slot;
+	u32 i;
 
-	/* no record is in the table unless kmalloc() made it */
+	/* no record of this arena is in the table unless kmalloc() made it */
 	if (off >= gmem_arena.size || off % GMEM_MIN_BLOCK)
-		return 0;
+		return find_stale(p);
 	slot = table_slot(off / GMEM_MIN_BLOCK, false);
-	return slot ? *slot : 0;
+	i = slot ? *slot : 0;
+	if (likely(i && K.recs[i].p == p))
+		return i;
+	return find_stale(p);
 }
 
 static u64 gpa_of(const void *p)
@@ -147,7 +173,26 @@ static inline u32 rec_alloc(const void *p, u64 g, size_t size, const char *file,
 	r->seq = K.nr_allocs;
 	r->freed = false;
 	r->granule = (u32)g;
+	r->gen = gmem_arena.gen;
 	return i;
+}
+
+/* The first kmalloc() of a new arena: records of an earlier one that are
+ * still kept are searched for from now on (find_stale()). */
+static __attribute__((cold, noinline)) void new_arena(void)
+{
+	if (K.nr_live + K.nr_quarantined)
+		K.stale = true;
+	K.gen = gmem_arena.gen;
+}
+
+/* A record of an earlier arena in the table @slot of a block this arena
+ * hands out: it leaves the table, and is found by find_stale(). */
+static __attribute__((cold, noinline)) void unlink_stale(u32 *slot)
+{
+	/* gmem never hands out a live block twice */
+	assert(K.recs[*slot].gen != gmem_arena.gen);
+	*slot = 0;
 }
 
 void *__kmalloc(size_t size, gfp_t gfp, const char *file, int line,
@@ -180,9 +225,11 @@ void *__kmalloc(size_t size, gfp_t gfp, const char *file, int line,
 		return NULL;
 	}
 	g = (u64)((u8 *)p - gmem_arena.base) / GMEM_MIN_BLOCK;
+	if (unlikely(K.gen != gmem_arena.gen))
+		new_arena();
 	slot = table_slot(g, true);
-	/* gmem never hands out a live block twice */
-	assert(!*slot);
+	if (unlikely(*slot))
+		unlink_stale(slot);
 	*slot = rec_alloc(p, g, size, file, line, func);
 	K.nr_live++;
 	K.nr_allocs++;
@@ -265,12 +312,15 @@ static inline __attribute__((always_inline)) void release(u32 i)
 	struct kmem_rec *r = &K.recs[i];
 	u32 *slot = table_slot(r->granule, false);
 
-	assert(slot && *slot == i);
-	*slot = 0;
-	/* the block is the head of a live one while its arena exists (not
-	 * after a gmem_exit() that came before kmem_exit()) */
-	if (likely(gmem_contains(r->p)))
+	if (likely(r->gen == gmem_arena.gen)) {
+		assert(slot && *slot == i);
+		*slot = 0;
 		gmem_free_head(r->granule);
+	} else if (slot && *slot == i) {
+		/* an earlier arena's: its block went with it, and a block at
+		 * the same place now is this arena's business */
+		*slot = 0;
+	}
 	r->p = NULL;
 	r->next_spare = K.spare;
 	K.spare = i;
@@ -282,7 +332,8 @@ static inline __attribute__((always_inline)) void quarantine_pop(void)
 
 	K.qhead = (K.qhead + 1) & (K.qcap - 1);
 	K.nr_quarantined--;
-	verify_poison(&K.recs[i]);
+	if (likely(K.recs[i].gen == gmem_arena.gen))
+		verify_poison(&K.recs[i]);
 	release(i);
 }
 
@@ -303,20 +354,23 @@ static __attribute__((noinline)) void ring_grow(void)
 static __attribute__((cold, noinline)) void
 bad_free(const void *p, u32 i, const char *file, int line, const char *func)
 {
-	const struct kmem_rec *r = &K.recs[i];
+	const struct kmem_rec *r;
 
-	if (!i)
+	if (!i) {
 		check_report("kmem.invalid_free",
 			     "kfree() at %s:%d (%s) of a pointer kmalloc never "
 			     "returned (gpa 0x%llx)",
 			     file, line, func, (unsigned long long)gpa_of(p));
-	else
-		check_report(
-			"kmem.double_free",
-			"double free at %s:%d (%s) of %zu-byte object "
-			"allocated at %s:%d (%s), first freed at %s:%d (%s)",
-			file, line, func, r->size, r->file, r->line, r->func,
-			r->free_file, r->free_line, r->free_func);
+		return;
+	}
+	/* only here: with no record yet K.recs is NULL, and NULL + 0 is
+	 * undefined (clang's pointer-overflow check reports it) */
+	r = &K.recs[i];
+	check_report("kmem.double_free",
+		     "double free at %s:%d (%s) of %zu-byte object "
+		     "allocated at %s:%d (%s), first freed at %s:%d (%s)",
+		     file, line, func, r->size, r->file, r->line, r->func,
+		     r->free_file, r->free_line, r->free_func);
 }
 
 void __kfree(const void *p, const char *file, int line, const char *func)
@@ -337,6 +391,12 @@ void __kfree(const void *p, const char *file, int line, const char *func)
 	r->free_line = line;
 	r->free_func = func;
 	K.nr_live--;
+	if (unlikely(r->gen != gmem_arena.gen)) {
+		/* an earlier arena's object: its memory is not this arena's
+		 * to poison or watch */
+		release(i);
+		return;
+	}
 	memset((void *)p, POISON_FREE, r->size);
 	if (unlikely(K.nr_quarantined == K.qcap))
 		ring_grow();
@@ -381,9 +441,14 @@ int kmem_check(void)
 
 	if (!K.init)
 		return 0;
-	for (size_t n = 0; n < K.nr_quarantined; n++)
-		bad += !verify_poison(
-			&K.recs[K.ring[(K.qhead + n) & (K.qcap - 1)]]);
+	for (size_t n = 0; n < K.nr_quarantined; n++) {
+		const struct kmem_rec *r =
+			&K.recs[K.ring[(K.qhead + n) & (K.qcap - 1)]];
+
+		/* an earlier arena's memory is not watched */
+		if (r->gen == gmem_arena.gen)
+			bad += !verify_poison(r);
+	}
 	return bad;
 }
 

@@ -10,7 +10,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "sim/kernel/asan.h"
+#include "sim/trace/asan.h"
 #include "sim/kernel/task.h"
 #include "sim/trace/host.h"
 

@@ -22,6 +22,7 @@
  */
 #include "sim/trace/trace.h"
 
+#include "sim/trace/asan.h"
 #include "sim/trace/host.h"
 #include <assert.h>
 #include <stdarg.h>
@@ -49,16 +50,33 @@ static struct {
 	struct trace_event *events; /* EVENTS_PER_CHUNK events */
 } spare;
 
-/* Memory taken again is as undefined as a fresh allocation's, for
- * Valgrind (an uninitialised read in a reused block is still found). */
-static void fresh(void *p, size_t len)
+/* A parked block is as unusable as a freed one, for AddressSanitizer and
+ * Valgrind: a use of a trace's memory after trace_reset() is still found
+ * although the block is not given back. */
+static void parked(void *p, size_t len)
 {
-#ifdef VALGRIND_MAKE_MEM_UNDEFINED
-	VALGRIND_MAKE_MEM_UNDEFINED(p, len);
-#else
+#ifdef VFSIM_ASAN
+	ASAN_POISON_MEMORY_REGION(p, len);
+#endif
+#ifdef VALGRIND_MAKE_MEM_NOACCESS
+	VALGRIND_MAKE_MEM_NOACCESS(p, len);
+#endif
 	(void)p;
 	(void)len;
+}
+
+/* Memory taken again (or freed) is as undefined as a fresh allocation's
+ * (an uninitialised read in a reused block is still found). */
+static void fresh(void *p, size_t len)
+{
+#ifdef VFSIM_ASAN
+	ASAN_UNPOISON_MEMORY_REGION(p, len);
 #endif
+#ifdef VALGRIND_MAKE_MEM_UNDEFINED
+	VALGRIND_MAKE_MEM_UNDEFINED(p, len);
+#endif
+	(void)p;
+	(void)len;
 }
 
 static struct {
@@ -190,17 +208,20 @@ void trace_reset(bool enable)
 	while (tr.arena) {
 		struct arena_chunk *next = tr.arena->next;
 
-		if (spare.on && !spare.arena && tr.arena->size == ARENA_CHUNK)
+		if (spare.on && !spare.arena && tr.arena->size == ARENA_CHUNK) {
 			spare.arena = tr.arena;
-		else
+			parked(spare.arena->data, ARENA_CHUNK);
+		} else
 			free(tr.arena);
 		tr.arena = next;
 	}
 	tr.arena_pos = tr.arena_end = NULL;
 	for (size_t i = 0; i < tr.nr_chunks; i++) {
-		if (spare.on && !spare.events)
+		if (spare.on && !spare.events) {
 			spare.events = tr.chunks[i];
-		else
+			parked(spare.events,
+			       EVENTS_PER_CHUNK * sizeof(*spare.events));
+		} else
 			free(tr.chunks[i]);
 	}
 	if (!spare.on) {
@@ -228,6 +249,10 @@ void trace_reuse(bool on)
 	spare.on = on;
 	if (on)
 		return;
+	if (spare.arena)
+		fresh(spare.arena->data, ARENA_CHUNK);
+	if (spare.events)
+		fresh(spare.events, EVENTS_PER_CHUNK * sizeof(*spare.events));
 	free(spare.arena);
 	free(spare.events);
 	spare.arena = NULL;

@@ -7,10 +7,10 @@
  * cannot make a checked value change afterwards. The ring areas are
  * checked once, at vringh_init(), and read straight from guest memory
  * after that (as the kernel's vringh maps them once); a buffer's range is
- * checked per descriptor when the chain is walked, and marked so
- * (vringh_seg.checked): its copies then only test it for freed memory. A
- * chain the caller builds is copied with copy_from_guest() and
- * copy_to_guest(), which check everything.
+ * checked per descriptor when the chain is walked, and again at each copy
+ * by one inline compare against the arena (a chain the caller builds
+ * carries no proof of its own; anything outside the arena goes through
+ * copy_from_guest() and copy_to_guest(), which check everything).
  */
 #include "sim/virtio/vringh.h"
 
@@ -173,10 +173,6 @@ static int walk_chain(struct vringh *vrh, u16 head, struct vringh_chain *ch,
 	gpa_t table = vrh->desc;
 	unsigned int tsize = vrh->num, i = head, in_table = 0;
 	u64 out_sum = 0, in_sum = 0;
-	/* Only the arena's buffers are marked checked: mapped regions (a
-	 * vhost-user back end) may be taken away by the front end after the
-	 * walk, so their copies check the range again. */
-	bool arena = gmem_ready();
 	struct vring_desc d;
 
 	new_stamp(vrh);
@@ -253,7 +249,6 @@ static int walk_chain(struct vringh *vrh, u16 head, struct vringh_chain *ch,
 			.gpa = addr,
 			.len = len,
 			.writable = flags & VIRTQ_DESC_F_WRITE,
-			.checked = arena, /* the range test above */
 		};
 		if (!(flags & VIRTQ_DESC_F_NEXT))
 			break;
@@ -325,9 +320,12 @@ void vringh_chain_release(struct vringh_chain *ch)
  * The nr_out readable buffers come first (a popped chain is refused
  * otherwise, and struct vringh_chain asks it of a chain the caller
  * builds), so a write starts looking at nr_out; a read steps over any
- * writable buffer. A buffer vringh_pop() checked is only tested for freed
- * guest memory here; any other is range-checked too, at the copy. Inline
- * in each caller, so a read and a write each get a loop of their own.
+ * writable buffer. A buffer inside the arena (one unsigned compare: a
+ * segment carries no mark a caller could leave stale or uninitialised)
+ * is only tested for freed guest memory; any other goes through the full
+ * check, which gives -EFAULT outside guest memory and handles mapped
+ * regions (empty arena: size 0, so the compare fails). Inline in each
+ * caller, so a read and a write each get a loop of their own.
  */
 static inline __attribute__((always_inline)) ssize_t
 chain_copy(const struct vringh_chain *ch, bool writable, size_t off, void *buf,
@@ -349,7 +347,7 @@ chain_copy(const struct vringh_chain *ch, bool writable, size_t off, void *buf,
 		n = s->len - off;
 		if (n > len)
 			n = len;
-		if (likely(s->checked)) {
+		if (likely(gmem_arena_range(s->gpa + off, n))) {
 			if (writable)
 				gmem_write_valid(s->gpa + off, p, n,
 						 "copy_to_guest");

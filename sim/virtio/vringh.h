@@ -45,22 +45,15 @@
 /**
  * @brief One buffer of a chain, as the device sees it.
  *
- * @ref checked is vringh_pop()'s mark that the range is inside the guest
- * memory arena: vringh_chain_read() and vringh_chain_write() then test
- * only whether the buffer touches freed memory (the guest runs between a
- * pop and the reply, and may free it meanwhile), not its range again.
- * Buffers in mapped regions (a vhost-user back end, whose front end may
- * take a region away) are not marked. A chain
- * the caller builds leaves it false (initialise the fields by name), and
- * every copy checks the range and returns -EFAULT outside guest memory.
- * The mark lasts as long as the chain: clear it when changing @ref gpa or
- * @ref len, and do not keep a chain across the guest memory's teardown.
+ * A plain description: vringh_chain_read() and vringh_chain_write() check
+ * the range at every copy (-EFAULT outside guest memory), so a chain the
+ * caller builds, field by field or in uninitialised memory, is as safe as
+ * a popped one.
  */
 struct vringh_seg {
 	gpa_t gpa;     /**< guest physical address */
 	u32 len;       /**< bytes */
 	bool writable; /**< device writes it (VIRTQ_DESC_F_WRITE) */
-	bool checked;  /**< vringh_pop() found it inside guest memory */
 };
 
 /** @brief A popped chain: its head and its buffers, readable ones first. */

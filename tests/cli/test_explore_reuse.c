@@ -277,8 +277,41 @@ static void test_explore_same_with_fresh_machines(void)
 	vt_races_free(r, nr);
 }
 
+/*
+ * A scenario at the address of one freed before gets its own trace
+ * header, not the one the reused machine cached for the first (the cache
+ * was keyed by the scenario's address). Both live in one struct here, so
+ * the address is the same for certain.
+ */
+static void test_header_not_by_address(void)
+{
+	static const char a_text[] = "task t\n  mount\n  umount\nend\n";
+	static const char b_text[] = "device options=park-setlkw\n"
+				     "task t\n  mount\n  umount\nend\n";
+	struct scenario *a = vt_parse("a.vfs", a_text);
+	struct scenario *b = vt_parse("b.vfs", b_text);
+	struct scenario slot;
+	char *trace = NULL;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	vfsim_machine_reuse(true);
+	slot = *a;
+	run(&slot, "fifo", true, &trace);
+	CU_ASSERT_PTR_NULL(strstr(trace, "park-setlkw"));
+	free(trace);
+	slot = *b;
+	run(&slot, "fifo", true, &trace);
+	CU_ASSERT_PTR_NOT_NULL(strstr(trace, "vfsim options: park-setlkw"));
+	free(trace);
+	vfsim_machine_reuse(false);
+	scenario_free(a);
+	scenario_free(b);
+}
+
 VT_SUITE(cli_explore_reuse, NULL, NULL,
 	 VT_CASE(test_first_machine_hashes_as_later),
 	 VT_CASE(test_races_reused_as_fresh),
 	 VT_CASE(test_scenarios_reused_as_fresh),
-	 VT_CASE(test_explore_same_with_fresh_machines));
+	 VT_CASE(test_explore_same_with_fresh_machines),
+	 VT_CASE(test_header_not_by_address));

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sim/kernel/asan.h"
+#include "sim/trace/asan.h"
 #include "sim/kernel/completion.h"
 #include "sim/kernel/delay.h"
 #include "sim/kernel/mutex.h"

@@ -297,6 +297,61 @@ static void test_exit_after_arena_gone(void)
 	CU_ASSERT_EQUAL(check_count(), 1);
 }
 
+/* Records outlive their arena as the record hash's did: kmem_exit() after
+ * a new arena at the same base reports the old objects and frees nothing
+ * of the new arena (which once asserted in gmem's free of a block that
+ * was not live there); the new arena's own objects are unaffected. */
+static void test_records_of_an_earlier_arena(void)
+{
+	void *p = kmalloc(40, GFP_KERNEL), *q = kmalloc(100, GFP_KERNEL);
+	void *n, *base = gmem_arena_base();
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(q);
+	gmem_exit();
+	CU_ASSERT_EQUAL_FATAL(gmem_init(1 << 20), 0);
+	CU_ASSERT_PTR_EQUAL(gmem_arena_base(), base); /* the spare arena */
+	CU_ASSERT(kmem_is_live(p));
+	/* the new arena hands out p's block again: its own object */
+	n = kmalloc(40, GFP_KERNEL);
+	CU_ASSERT(kmem_is_live(n));
+	kfree(n);
+	CU_ASSERT_EQUAL(check_count(), 0);
+	CU_ASSERT_EQUAL(kmem_exit(), 2);
+	CU_ASSERT_EQUAL(check_count_kind("kmem.leak"), 2);
+	CU_ASSERT_EQUAL(gmem_get_stats().in_use, 0);
+}
+
+/* An object whose arena is gone is still live and freed without a
+ * report, as with the record hash (not kmem.invalid_free). */
+static void test_free_after_arena_gone(void)
+{
+	void *p = kmalloc(40, GFP_KERNEL);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	gmem_exit();
+	CU_ASSERT(kmem_is_live(p));
+	CU_ASSERT_EQUAL(ksize(p), 40);
+	kfree(p);
+	CU_ASSERT(!kmem_is_live(p));
+	CU_ASSERT_EQUAL(check_count(), 0);
+	CU_ASSERT_EQUAL(kmem_exit(), 0);
+}
+
+/* kfree() of a bogus pointer before any kmalloc() and after kmem_exit()
+ * (no record array yet) is an invalid free, nothing undefined on the way
+ * (the sanitizers' build runs this suite). */
+static void test_invalid_free_without_records(void)
+{
+	char local;
+
+	kmem_exit();
+	kfree(&local);
+	CU_ASSERT_EQUAL(check_count_kind("kmem.invalid_free"), 1);
+	CU_ASSERT(!kmem_is_live(&local));
+	CU_ASSERT_EQUAL(ksize(&local), 0);
+}
+
 static void test_fault_injection(void)
 {
 	void *a, *b, *c;
@@ -388,5 +443,8 @@ VT_SUITE_EACH(sim_slab, setup, teardown, VT_CASE(test_alloc_is_guest_memory),
 	      VT_CASE(test_quarantine_order_across_growth),
 	      VT_CASE(test_free_of_inner_pointer),
 	      VT_CASE(test_exit_after_arena_gone),
+	      VT_CASE(test_records_of_an_earlier_arena),
+	      VT_CASE(test_free_after_arena_gone),
+	      VT_CASE(test_invalid_free_without_records),
 	      VT_CASE(test_fault_injection), VT_CASE(test_fault_at_site),
 	      VT_CASE(test_arena_full), VT_CASE(test_gfp_kernel_might_sleep));

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sim/kernel/asan.h"
+#include "sim/trace/asan.h"
 #include "sim/kernel/sched.h"
 #include "sim/kernel/task.h"
 #include "tests/harness.h"

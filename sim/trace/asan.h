@@ -13,11 +13,14 @@
  * with `__SANITIZE_ADDRESS__`; clang before release 18 says so only
  * through `__has_feature(address_sanitizer)` (the libFuzzer build of
  * `make fuzz` is clang's), so both are asked here, once for every file.
+ * The trace (trace.c) poisons the blocks trace_reuse() parks, so that a
+ * use after trace_reset() is still found; it is below sim/kernel, so
+ * this header lives at its layer.
  * vfsim's own: the kernel has KASAN's annotations instead.
- * @ingroup sim_kernel
+ * @ingroup sim_trace
  */
-#ifndef VFSIM_SIM_KERNEL_ASAN_H
-#define VFSIM_SIM_KERNEL_ASAN_H
+#ifndef VFSIM_SIM_TRACE_ASAN_H
+#define VFSIM_SIM_TRACE_ASAN_H
 
 #if defined(__SANITIZE_ADDRESS__)
 #define VFSIM_ASAN 1
@@ -32,4 +35,4 @@
 #include <sanitizer/common_interface_defs.h>
 #endif
 
-#endif /* VFSIM_SIM_KERNEL_ASAN_H */
+#endif /* VFSIM_SIM_TRACE_ASAN_H */
