@@ -10,9 +10,10 @@
  * memory (struct conn): a window of state bytes over the indices from
  * the oldest request still open, and below it only the runs of indices
  * never sent, since everything else there has ended. A run of requests
- * that all end leaves nothing behind; what grows is the gaps, one per run
- * of uniques never sent (those a FORGET took, which the ledger does not
- * follow), and the open list.
+ * that all end leaves nothing behind, and so does a unique a FORGET took
+ * (its send or its drop is marked, and the window passes it as it passes
+ * an end). What can grow is the gaps, one per run of uniques never sent
+ * and never named by a FORGET, and the open list.
  */
 #include "sim/cli/req_ledger.h"
 
@@ -30,7 +31,11 @@
 enum {
 	UNSEEN,
 	OPEN,
-	ENDED
+	ENDED,
+	/* taken by a FORGET, which is no request and never ends; the
+	 * window passes it as it passes ENDED, and below the window it
+	 * reads as ENDED (nothing is kept per id there) */
+	NOREQ
 };
 
 /* Most violations one report spells out; the rest are counted. */
@@ -73,6 +78,7 @@ enum kind {
 	K_OTHER,
 	K_SEND,
 	K_END,
+	K_FORGET,
 };
 
 #define KIND_BITS 8
@@ -319,7 +325,7 @@ static void slide_to(struct conn *c, u64 nb)
 /* The window's oldest requests have ended: it need not hold them. */
 static void advance(struct conn *c)
 {
-	while (c->base < c->top && *ring_slot(c, c->base) == ENDED) {
+	while (c->base < c->top && *ring_slot(c, c->base) >= ENDED) {
 		*ring_slot(c, c->base) = UNSEEN;
 		c->base++;
 	}
@@ -503,6 +509,38 @@ static void ended(struct req_ledger *l, const struct trace_event *ev)
 	ended_unopened(l, ev);
 }
 
+/*
+ * A FORGET sent or dropped: its unique is no request's, so the window may
+ * pass it. Without this, every FORGET's unique would stay "never sent"
+ * and cost a gap once the window passed it: memory growing with every
+ * LOOKUP/FORGET cycle of a long run.
+ */
+static void forgot(struct req_ledger *l, const struct trace_event *ev)
+{
+	struct conn *c = l->nr_conns ? &l->conns[l->nr_conns - 1] : NULL;
+	u64 i = ev->unique / 2;
+
+	if (!c)
+		return;
+	if (i >= c->base) {
+		u8 *p;
+
+		if (i - c->base >= c->cap)
+			window_fit(c, i);
+		p = ring_slot(c, i);
+		if (*p == UNSEEN)
+			*p = NOREQ;
+		if (i >= c->top)
+			c->top = i + 1;
+		advance(c);
+	} else {
+		size_t k = gap_find(c, i);
+
+		if (k < c->nr_gaps)
+			gap_del(c, k, i);
+	}
+}
+
 void req_ledger_unmounted(struct req_ledger *l, uint64_t seq)
 {
 	for (size_t i = 0; i < l->nr_conns; i++) {
@@ -520,9 +558,11 @@ static u8 classify(const char *kind)
 {
 	if (!kind)
 		return K_OTHER;
-	return !strcmp(kind, "virtio_fs.send") ? K_SEND :
-	       !strcmp(kind, "fuse.end")       ? K_END :
-						 K_OTHER;
+	return !strcmp(kind, "virtio_fs.send")	      ? K_SEND :
+	       !strcmp(kind, "fuse.end")	      ? K_END :
+	       !strcmp(kind, "virtio_fs.forget")      ? K_FORGET :
+	       !strcmp(kind, "virtio_fs.forget_drop") ? K_FORGET :
+							K_OTHER;
 }
 
 bool req_ledger_follows(const char *kind)
@@ -564,6 +604,8 @@ static __attribute__((noinline)) void followed(struct req_ledger *l, u8 k,
 		sent(l, ev);
 	else if (k == K_END)
 		ended(l, ev);
+	else if (k == K_FORGET)
+		forgot(l, ev);
 }
 
 void req_ledger_event(struct req_ledger *l, const struct trace_event *ev)

@@ -9,7 +9,9 @@
  * which ended:
  * - a request starts when the FUSE core hands it to the driver
  *   (`virtio_fs.send`, both driver variants; FORGETs, which never end, are
- *   not requests here);
+ *   not requests here: their sends and drops, `virtio_fs.forget` and
+ *   `virtio_fs.forget_drop`, only tell the ledger that a unique is taken,
+ *   so that it keeps nothing for it);
  * - it ends when fuse_request_end() ends it (`fuse.end`; a second call for
  *   an ended request is traced as `fuse.end` too, with the detail "again");
  * - uniques restart with every connection: a new one begins when INIT is
@@ -129,8 +131,9 @@ size_t req_ledger_connections(const struct req_ledger *l);
 /**
  * @brief Host memory the ledger holds now, in bytes: its state, every
  * connection's window, gaps and open list, and pending messages. Bounded
- * while requests keep ending (see req_ledger.c), whatever the run's
- * length.
+ * while requests keep ending and FORGETs are sent or dropped (see
+ * req_ledger.c), whatever the run's length; a unique taken and never
+ * traced again costs a gap.
  */
 size_t req_ledger_bytes(const struct req_ledger *l);
 

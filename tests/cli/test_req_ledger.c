@@ -270,6 +270,52 @@ static void test_long_run_bounded(void)
 	req_ledger_free(l);
 }
 
+static void forget(struct req_ledger *l, u64 unique, bool dropped)
+{
+	struct trace_event ev = EV(.kind = dropped ? "virtio_fs.forget_drop" :
+						     "virtio_fs.forget",
+				   .unique = unique, .opcode = FUSE_FORGET,
+				   .seq = ++seq);
+
+	req_ledger_event(l, &ev);
+}
+
+/*
+ * LOOKUP/FORGET cycles: a FORGET's unique is no request, so it must not
+ * stay "never sent" for ever, a gap each once the window passes it.
+ */
+static void test_forget_cycles_bounded(void)
+{
+	struct req_ledger *l = req_ledger_new();
+	size_t early = 0;
+	u64 u, n = 0;
+
+	seq = 0;
+	send(l, 2, FUSE_INIT);
+	end(l, 2, FUSE_INIT, NULL);
+	for (u = 4; u < 4 + 2 * LONG_RUN; u += 4, n++) {
+		send(l, u, FUSE_LOOKUP);
+		end(l, u, FUSE_LOOKUP, NULL);
+		forget(l, u + 2, n % 7 == 0);
+		if (n == 1000)
+			early = req_ledger_bytes(l);
+	}
+	CU_ASSERT_EQUAL(req_ledger_bytes(l), early);
+	CU_ASSERT(req_ledger_bytes(l) < 8192);
+	/* a FORGET sent after newer requests (parked, then dispatched) */
+	send(l, u + 2, FUSE_GETATTR);
+	end(l, u + 2, FUSE_GETATTR, NULL);
+	forget(l, u, false);
+	CU_ASSERT_EQUAL(req_ledger_bytes(l), early);
+	CU_ASSERT_EQUAL(req_ledger_open(l), 0);
+	CU_ASSERT_PTR_NULL(req_ledger_check(l));
+	/* an end of a FORGET's unique is still a violation */
+	end(l, u, FUSE_FORGET, NULL);
+	CU_ASSERT_NOT_EQUAL(verdict(l)[0], '\0');
+	CU_ASSERT_EQUAL(req_ledger_violations(l), 1);
+	req_ledger_free(l);
+}
+
 /* Every report is the same once the window has moved past the request. */
 static void test_reports_after_the_window_slid(void)
 {
@@ -479,7 +525,7 @@ static void test_silent_on_correct_scenarios(void)
 VT_SUITE(cli_req_ledger, NULL, NULL, VT_CASE(test_holds),
 	 VT_CASE(test_ended_twice_and_never_sent), VT_CASE(test_connections),
 	 VT_CASE(test_unmount), VT_CASE(test_settled),
-	 VT_CASE(test_long_run_bounded),
+	 VT_CASE(test_long_run_bounded), VT_CASE(test_forget_cycles_bounded),
 	 VT_CASE(test_reports_after_the_window_slid),
 	 VT_CASE(test_same_as_a_full_table),
 	 VT_CASE(test_silent_on_correct_scenarios));
