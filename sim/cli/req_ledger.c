@@ -365,6 +365,19 @@ static __attribute__((noinline)) void window_fit(struct conn *c, u64 i)
 		ring_resize(c, cap);
 }
 
+/*
+ * The state byte of index @i, at or above @c's window's low end: the
+ * window grows (or slides) to hold it, and reaches up to it.
+ */
+static inline u8 *window_slot(struct conn *c, u64 i)
+{
+	if (i - c->base >= c->cap)
+		window_fit(c, i);
+	if (i >= c->top)
+		c->top = i + 1;
+	return ring_slot(c, i);
+}
+
 /* What @c knows of index @i. */
 static u8 state_of(const struct conn *c, u64 i)
 {
@@ -433,15 +446,10 @@ static void sent(struct req_ledger *l, const struct trace_event *ev)
 	if (!c || (ev->opcode == FUSE_INIT && ev->unique == 2))
 		c = new_conn(l);
 	if (i >= c->base) {
-		u8 *p;
+		u8 *p = window_slot(c, i);
 
-		if (i - c->base >= c->cap)
-			window_fit(c, i);
-		p = ring_slot(c, i);
 		st = *p;
 		*p = OPEN;
-		if (i >= c->top)
-			c->top = i + 1;
 	} else {
 		st = sent_below(c, i);
 	}
@@ -523,15 +531,10 @@ static void forgot(struct req_ledger *l, const struct trace_event *ev)
 	if (!c)
 		return;
 	if (i >= c->base) {
-		u8 *p;
+		u8 *p = window_slot(c, i);
 
-		if (i - c->base >= c->cap)
-			window_fit(c, i);
-		p = ring_slot(c, i);
 		if (*p == UNSEEN)
 			*p = NOREQ;
-		if (i >= c->top)
-			c->top = i + 1;
 		advance(c);
 	} else {
 		size_t k = gap_find(c, i);
