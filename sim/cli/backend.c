@@ -6,7 +6,6 @@
 #include "sim/cli/backend.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,22 +55,6 @@ const char *vfsim_backend_name(const struct vfsim_backend_spec *spec)
 	return kind_names[spec->kind];
 }
 
-__attribute__((format(printf, 4, 5))) static int
-refuse(char *err, size_t errsize, const struct scn_pos *pos, const char *fmt,
-       ...)
-{
-	va_list ap;
-	int n = snprintf(err, errsize, "%s:%u:%u: error: ", pos->file,
-			 pos->line, pos->col);
-
-	if (n >= 0 && (size_t)n < errsize) {
-		va_start(ap, fmt);
-		vsnprintf(err + n, errsize - (size_t)n, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
-
 /* Fields of `expect device.FIELD` an external back end cannot show: they
  * are the in-process device's memory. */
 static bool inside_field(const char *field)
@@ -92,7 +75,7 @@ static int check_actions(const struct scenario *s, char *err, size_t errsize)
 
 			if (a->kind == SCN_ACT_DEVICE_LATENCY ||
 			    a->kind == SCN_ACT_DEVICE_ORDER)
-				return refuse(
+				return scn_fail_at(
 					err, errsize, &a->pos,
 					"device %s acts inside the "
 					"in-process device; an external "
@@ -110,23 +93,23 @@ int vfsim_backend_check(const struct scenario *s,
 			size_t errsize)
 {
 	if (s->device.set & ~SCN_DEVICE_BACKEND)
-		return refuse(err, errsize, &s->device.pos,
-			      "the device line's latency, order, batch, "
-			      "workers and seed set up the in-process "
-			      "device; an external back end has its own");
+		return scn_fail_at(err, errsize, &s->device.pos,
+				   "the device line's latency, order, batch, "
+				   "workers and seed set up the in-process "
+				   "device; an external back end has its own");
 	if (s->machine.devices > 1)
-		return refuse(err, errsize, &s->machine.pos,
-			      "devices=2 needs the in-process device");
+		return scn_fail_at(err, errsize, &s->machine.pos,
+				   "devices=2 needs the in-process device");
 	/* vfsim serve takes them from its fs file (backend_spawn.c). */
 	for (size_t i = 0;
 	     spec->kind != VFSIM_BACKEND_SPAWN_VFSIM && i < s->nr_faults; i++)
 		if (!strncmp(s->faults[i].rule, "dev.", 4))
-			return refuse(err, errsize, &s->faults[i].pos,
-				      "'%s' is a fault point of vfsim's "
-				      "device: the in-process one or "
-				      "spawn:vfsim (vfsim serve --faults "
-				      "takes them too)",
-				      s->faults[i].rule);
+			return scn_fail_at(err, errsize, &s->faults[i].pos,
+					   "'%s' is a fault point of vfsim's "
+					   "device: the in-process one or "
+					   "spawn:vfsim (vfsim serve --faults "
+					   "takes them too)",
+					   s->faults[i].rule);
 	for (size_t i = 0; i < s->nr_run; i++) {
 		const struct scn_run_item *r = &s->run[i];
 
@@ -134,14 +117,16 @@ int vfsim_backend_check(const struct scenario *s,
 			continue;
 		if (r->expect.kind == SCN_EXPECT_DEVICE &&
 		    inside_field(r->expect.field))
-			return refuse(err, errsize, &r->pos,
-				      "device.%s" OUTSIDE, r->expect.field);
+			return scn_fail_at(err, errsize, &r->pos,
+					   "device.%s" OUTSIDE,
+					   r->expect.field);
 		if (r->expect.kind == SCN_EXPECT_LOOKUPS_BALANCED)
-			return refuse(err, errsize, &r->pos,
-				      "lookups balanced counts the "
-				      "in-process device's lookups; an "
-				      "external back end's insides are not "
-				      "visible");
+			return scn_fail_at(
+				err, errsize, &r->pos,
+				"lookups balanced counts the "
+				"in-process device's lookups; an "
+				"external back end's insides are not "
+				"visible");
 	}
 	return check_actions(s, err, errsize);
 }

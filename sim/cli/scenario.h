@@ -582,4 +582,16 @@ const char *scenario_cmp_name(enum scn_cmp cmp);
 /** @brief Canonical keyword of an operation kind, e.g. "dax-map". */
 const char *scenario_op_name(enum scn_op_kind kind);
 
+/**
+ * @brief Word an error found after parsing (while a machine is built from
+ * the scenario, or a back end is checked against it) the way the parser
+ * words its own: "FILE:LINE:COL: error: " and the message, into @p err.
+ * No position when @p pos is NULL or has no line; nothing when @p errsize
+ * is 0.
+ * @return -EINVAL, for `return scn_fail_at(...)`
+ */
+__attribute__((format(printf, 4, 5))) int scn_fail_at(char *err, size_t errsize,
+						      const struct scn_pos *pos,
+						      const char *fmt, ...);
+
 #endif /* VFSIM_SIM_CLI_SCENARIO_H */

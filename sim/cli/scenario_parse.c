@@ -6,6 +6,8 @@
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -513,4 +515,23 @@ void scenario_free(struct scenario *s)
 		return;
 	scn_arena_free(s->arena);
 	free(s);
+}
+
+int scn_fail_at(char *err, size_t errsize, const struct scn_pos *pos,
+		const char *fmt, ...)
+{
+	va_list ap;
+	int n = 0;
+
+	if (!errsize)
+		return -EINVAL;
+	if (pos && pos->line)
+		n = snprintf(err, errsize, "%s:%u:%u: error: ", pos->file,
+			     pos->line, pos->col);
+	if (n < 0 || (size_t)n >= errsize)
+		return -EINVAL;
+	va_start(ap, fmt);
+	vsnprintf(err + n, errsize - (size_t)n, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
 }
