@@ -42,8 +42,8 @@ void dax_free(struct dax_window *win)
 		return;
 	for (size_t i = 0; i < win->n; i++)
 		memfs_unpin(win->fs, win->m[i].ino);
-	free(win->m);
-	free(win);
+	host_free(win->m);
+	host_free(win);
 }
 
 u64 dax_size(const struct dax_window *win)

@@ -129,9 +129,9 @@ void fuse_server_free(struct fuse_server *srv)
 	dax_free(srv->dax);
 	memfs_free(srv->fs);
 	locks_free(srv->locks);
-	free(srv->swapbuf);
-	free(srv->broken);
-	free(srv);
+	host_free(srv->swapbuf);
+	host_free(srv->broken);
+	host_free(srv);
 }
 
 u64 fuse_server_lock_generation(const struct fuse_server *srv)

@@ -125,5 +125,5 @@ void fs_end_session(struct fuse_server *srv)
 	memfs_for_each_inode(srv->fs, collect_lookup, &l);
 	for (i = 0; i < l.n; i += 2)
 		memfs_forget(srv->fs, l.v[i], l.v[i + 1]);
-	free(l.v);
+	host_free(l.v);
 }

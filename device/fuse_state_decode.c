@@ -60,10 +60,10 @@ u32 fs_crc32(u32 crc, const void *buf, size_t len)
 
 void fs_decoded_free(struct fs_decoded *d)
 {
-	free(d->inodes);
-	free(d->handles);
-	free(d->locks);
-	free(d->maps);
+	host_free(d->inodes);
+	host_free(d->handles);
+	host_free(d->locks);
+	host_free(d->maps);
 	memset(d, 0, sizeof(*d));
 }
 
@@ -357,7 +357,7 @@ static bool has_duplicate_path(const struct fs_decoded *d)
 		}
 		tab[j] = r;
 	}
-	free(tab);
+	host_free(tab);
 	return dup;
 }
 

@@ -370,10 +370,10 @@ static int load(struct fuse_server *dst, struct fs_decoded *d,
 		fuse_server_exchange(dst, tmp);
 out:
 	fuse_server_free(tmp);
-	free(c.dinos);
-	free(c.newid);
-	free(c.fate);
-	free(c.pairs);
+	host_free(c.dinos);
+	host_free(c.newid);
+	host_free(c.fate);
+	host_free(c.pairs);
 	return err;
 }
 

@@ -329,9 +329,9 @@ int fuse_state_save_version(struct fuse_server *srv, u32 version, void **buf,
 	w.p = NULL;
 	fs_tap(FUSE_SERVER_TAP_STATE, 0, *buf, *len);
 out:
-	free(w.p);
-	free(c.lock_inos);
-	free(c.path);
+	host_free(w.p);
+	host_free(c.lock_inos);
+	host_free(c.path);
 	return err;
 }
 

@@ -97,7 +97,7 @@ static int send_state(struct fuse_state_transfer *t)
 		off += n;
 		t->bytes = off;
 	}
-	free(buf);
+	host_free(buf);
 	return err;
 }
 
@@ -131,7 +131,7 @@ static int receive_state(struct fuse_state_transfer *t)
 	pipe_close_read(t->pipe);
 	if (!err)
 		err = fuse_state_load(t->srv, buf, len, t->policy, &t->report);
-	free(buf);
+	host_free(buf);
 	return err;
 }
 

@@ -34,8 +34,8 @@ void locks_free(struct lock_table *t)
 {
 	if (!t)
 		return;
-	free(t->lk);
-	free(t);
+	host_free(t->lk);
+	host_free(t);
 }
 
 static int key_cmp(u64 ino_a, u64 owner_a, u64 start_a, u64 ino_b, u64 owner_b,
@@ -188,7 +188,7 @@ int locks_setlk(struct lock_table *t, const struct posix_lock *req)
 		t->n = t->n - nold + nnew;
 		t->gen++;
 	}
-	free(tmp);
+	host_free(tmp);
 	return 0;
 }
 

@@ -128,10 +128,10 @@ struct memfs *memfs_new(const struct memfs_config *cfg)
 static void inode_destroy(struct memfs *fs, struct memfs_inode *inode)
 {
 	for (size_t i = 0; i < inode->nents; i++)
-		free(inode->ents[i].name);
-	free(inode->ents);
+		host_free(inode->ents[i].name);
+	host_free(inode->ents);
 	memfs_free_pages(fs, inode);
-	free(inode);
+	host_free(inode);
 }
 
 void memfs_free(struct memfs *fs)
@@ -140,9 +140,9 @@ void memfs_free(struct memfs *fs)
 		return;
 	for (size_t i = 0; i < fs->ninodes; i++)
 		inode_destroy(fs, fs->inodes[i]);
-	free(fs->inodes);
-	free(fs->handles);
-	free(fs);
+	host_free(fs->inodes);
+	host_free(fs->handles);
+	host_free(fs);
 }
 
 void memfs_set_now(struct memfs *fs, struct memfs_time now)
@@ -245,7 +245,7 @@ void memfs_dir_remove(struct memfs_inode *dir, struct memfs_dirent *de)
 	size_t i = (size_t)(de - dir->ents);
 
 	assert(i < dir->nents);
-	free(de->name);
+	host_free(de->name);
 	memmove(&dir->ents[i], &dir->ents[i + 1],
 		(dir->nents - i - 1) * sizeof(*dir->ents));
 	dir->nents--;

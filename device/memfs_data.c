@@ -31,7 +31,7 @@ static void update_blocks(struct memfs_inode *inode, s64 delta_pages)
 static void page_put(struct memfs_page *page)
 {
 	if (!--page->refs)
-		free(page);
+		host_free(page);
 }
 
 void memfs_free_pages(struct memfs *fs, struct memfs_inode *inode)
@@ -57,7 +57,7 @@ void memfs_resize_table(struct memfs_inode *inode, u64 want)
 	if (want <= 1) {
 		inode->page0 = keep ? t[0] : NULL;
 		if (!was_inline)
-			free(t);
+			host_free(t);
 		inode->pages = want ? &inode->page0 : NULL;
 	} else {
 		t = memfs_xrealloc(was_inline ? NULL : t, want, sizeof(*t));

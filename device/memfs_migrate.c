@@ -447,7 +447,7 @@ int memfs_check(const struct memfs *fs, char *why, size_t size)
 		for (u64 p = 0; p < in->npages && !err; p++)
 			pages += !!in->pages[p];
 	}
-	free(nopen);
+	host_free(nopen);
 	if (err)
 		return err;
 	if (pages != fs->data_pages)

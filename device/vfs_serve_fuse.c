@@ -23,6 +23,7 @@
 #include "device/vfs_serve_internal.h"
 #include "fuse_proto/fuse_msg.h"
 #include "sim/trace/trace.h"
+#include "sim/trace/host.h"
 
 /* The kernel sends at most max_write bytes of data plus headers. */
 #define REQ_BUF ((1u << 20) + 65536)
@@ -115,7 +116,7 @@ static void retry_parked(struct fuse_loop *l, u64 *gen)
 				continue;
 			}
 			*pp = p->next;
-			free(p);
+			host_free(p);
 		}
 	}
 }
@@ -136,7 +137,7 @@ static void interrupt(struct fuse_loop *l, const u8 *req, size_t len)
 			continue;
 		*pp = p->next;
 		reply_error(l, p->unique, -EINTR);
-		free(p);
+		host_free(p);
 		return;
 	}
 }
@@ -223,10 +224,10 @@ int vfs_serve_fuse(const char *mountpoint, const struct vfs_serve_opts *opts)
 		struct parked *p = l.parked;
 
 		l.parked = p->next;
-		free(p);
+		host_free(p);
 	}
-	free(l.req);
-	free(l.reply);
+	host_free(l.req);
+	host_free(l.reply);
 	vfs_dev_free(dev);
 	vfs_serve_end(&run);
 	return ret;

@@ -20,6 +20,7 @@
 #include "sim/kernel/delay.h"
 #include "sim/kernel/sched.h"
 #include "sim/trace/trace.h"
+#include "sim/trace/host.h"
 
 /* CHECK_DEVICE_STATE waits this long for the transfer to end. */
 #define STATE_WAIT_NS (30ULL * 1000000000ULL)
@@ -131,7 +132,7 @@ void vhost_user_backend_exit(struct vhost_user_backend *be)
 	vfs_dev_vhost_exit(&be->vh);
 	for (unsigned int i = 0; be->rings && i < be->nr_rings; i++)
 		ring_fds_close(&be->rings[i]);
-	free(be->rings);
+	host_free(be->rings);
 	be->rings = NULL;
 	vhost_user_mem_clear(&be->mem);
 	close_fd(&be->backend_req);

@@ -291,12 +291,12 @@ void vfs_dev_free(struct vfs_dev *dev)
 		for (unsigned int i = 0; i < dev->nr_rings; i++) {
 			vfs_ring_drop_all(&dev->rings[i]);
 			vringh_exit(&dev->rings[i].vrh);
-			free(dev->rings[i].workers);
+			host_free(dev->rings[i].workers);
 		}
-		free(dev->rings);
+		host_free(dev->rings);
 	}
 	fuse_server_free(dev->srv);
-	free(dev);
+	host_free(dev);
 }
 
 void vfs_ring_notify(struct vfs_ring *r)

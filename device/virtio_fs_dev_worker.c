@@ -43,9 +43,9 @@ static u64 rng_next(struct vfs_dev *dev)
 static void req_destroy(struct vfs_req *req)
 {
 	vringh_chain_release(&req->ch);
-	free(req->in);
-	free(req->out);
-	free(req);
+	host_free(req->in);
+	host_free(req->out);
+	host_free(req);
 }
 
 /* Done with @req: it becomes @w's spare (one per worker), so the next pop
@@ -57,12 +57,12 @@ static void req_free(struct vfs_worker *w, struct vfs_req *req)
 		return;
 	}
 	if (req->in_size > SPARE_BUF_MAX) {
-		free(req->in);
+		host_free(req->in);
 		req->in = NULL;
 		req->in_size = 0;
 	}
 	if (req->out_size > SPARE_BUF_MAX) {
-		free(req->out);
+		host_free(req->out);
 		req->out = NULL;
 		req->out_size = 0;
 	}
@@ -101,7 +101,7 @@ static void buf_reserve(u8 **buf, size_t *size, size_t want)
 {
 	if (*size >= want)
 		return;
-	free(*buf);
+	host_free(*buf);
 	*buf = host_malloc(want);
 	*size = want;
 }
@@ -570,7 +570,7 @@ void vfs_workers_stop(struct vfs_dev *dev)
 				task_join(w->task, NULL);
 			if (w->batch)
 				batch_release(w);
-			free(w->batch);
+			host_free(w->batch);
 			w->batch = NULL;
 			if (w->spare)
 				req_destroy(w->spare);

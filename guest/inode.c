@@ -13,6 +13,7 @@
 
 #include "guest/fuse_dev_i.h"
 #include "guest/fuse_i.h"
+#include "sim/trace/image.h"
 
 /* Kernel [mainline]: fs.fuse.default_request_timeout (seconds; 0: none),
  * 6.14 on. */
@@ -20,6 +21,9 @@ unsigned int fuse_default_req_timeout;
 
 /* Kernel [mainline]: fs.fuse.max_request_timeout (seconds; 0: no cap). */
 unsigned int fuse_max_req_timeout;
+/* a machine image's (sim/trace/image.h; vfsim's own) */
+IMAGE_STATE(fuse_default_req_timeout)
+IMAGE_STATE(fuse_max_req_timeout)
 
 /* Kernel: fuse_alloc_forget(). */
 struct fuse_forget_link *fuse_alloc_forget(void)

@@ -175,7 +175,7 @@ bool guest_untrack_open(struct guest_fs *gfs, const struct guest_file *f,
 		return true;
 	alive = (!r->failed || r->reopened) && !gfs->broken;
 	*dev_fh = r->dev_fh;
-	free(r->lks);
+	host_free(r->lks);
 	*r = gfs->opens[--gfs->nr_opens];
 	return alive;
 }
@@ -226,8 +226,8 @@ void guest_track_rename(struct guest_fs *gfs, u64 olddir, const char *oldname,
 void guest_track_exit(struct guest_fs *gfs)
 {
 	for (unsigned int i = 0; i < gfs->nr_opens; i++)
-		free(gfs->opens[i].lks);
-	free(gfs->opens);
+		host_free(gfs->opens[i].lks);
+	host_free(gfs->opens);
 	gfs->opens = NULL;
 	gfs->nr_opens = 0;
 }
@@ -415,7 +415,7 @@ static void restore_nodes(struct guest_fs *gfs)
 			progress = true;
 		}
 	}
-	free(done);
+	host_free(done);
 }
 
 /* OPEN/OPENDIR one handle again. */

@@ -17,6 +17,7 @@
 #include "guest/vfsim_internal.h"
 #include "guest/virtio_fs.h"
 #include "sim/trace/host.h"
+#include "sim/trace/image.h"
 
 void guest_fs_init(struct guest_fs *gfs, struct super_block *sb)
 {
@@ -31,7 +32,7 @@ void guest_fs_init(struct guest_fs *gfs, struct super_block *sb)
 void guest_fs_exit(struct guest_fs *gfs)
 {
 	guest_track_exit(gfs);
-	free(gfs->owed);
+	host_free(gfs->owed);
 	gfs->owed = NULL;
 	gfs->nr_owed = gfs->owed_cap = 0;
 }
@@ -39,6 +40,8 @@ void guest_fs_exit(struct guest_fs *gfs)
 /* Mounts not yet unmounted, so a machine taken down with a mount stuck
  * can free what the host holds for it (guest_mounts_reset()). */
 static LIST_HEAD(guest_mounts);
+/* a machine image's (sim/trace/image.h; vfsim's own) */
+IMAGE_STATE(guest_mounts)
 
 int guest_mount(const char *tag, struct guest_fs **gfsp)
 {
@@ -52,7 +55,7 @@ int guest_mount(const char *tag, struct guest_fs **gfsp)
 	gfs = host_calloc(1, sizeof(*gfs));
 	err = virtio_fs_get_tree(tag, &sb);
 	if (err) {
-		free(gfs);
+		host_free(gfs);
 		return err;
 	}
 	guest_fs_init(gfs, sb);
@@ -90,7 +93,7 @@ int guest_umount(struct guest_fs *gfs)
 	virtio_fs_deactivate_super(gfs->sb);
 	list_del(&gfs->node);
 	guest_fs_exit(gfs);
-	free(gfs);
+	host_free(gfs);
 	return err;
 }
 
@@ -103,7 +106,7 @@ unsigned int guest_mounts_reset(void)
 	list_for_each_entry_safe(gfs, next, &guest_mounts, node) {
 		list_del(&gfs->node);
 		guest_fs_exit(gfs);
-		free(gfs);
+		host_free(gfs);
 		n++;
 	}
 	return n;

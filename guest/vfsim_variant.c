@@ -9,6 +9,7 @@
 
 #include "guest/fuse_i.h"
 #include "guest/vfsim_variant.h"
+#include "sim/trace/image.h"
 
 static const struct virtio_fs_variant_info variants[VIRTIO_FS_NR_VARIANTS] = {
 	[VIRTIO_FS_V5_2019] = {
@@ -160,6 +161,10 @@ static const char *const option_names[VIRTIO_FS_NR_OPTIONS] = {
 static enum virtio_fs_variant cur_variant = VIRTIO_FS_MAINLINE;
 static u32 cur_bugs;
 static u32 cur_options;
+/* a machine image's (sim/trace/image.h; vfsim's own) */
+IMAGE_STATE(cur_variant)
+IMAGE_STATE(cur_bugs)
+IMAGE_STATE(cur_options)
 
 int virtio_fs_variant_parse(const char *name, enum virtio_fs_variant *out)
 {

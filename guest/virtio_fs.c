@@ -30,6 +30,7 @@
 
 #include "guest/vfsim_internal.h"
 #include "guest/virtio_fs.h"
+#include "sim/trace/image.h"
 
 /* Kernel: FUSE_HEADER_OVERHEAD: ring slots a request needs besides its
  * pages (in header, in args, out header, out args). */
@@ -40,6 +41,9 @@
 DEFINE_MUTEX(virtio_fs_mutex);
 
 static LIST_HEAD(virtio_fs_instances);
+/* a machine image's (sim/trace/image.h; vfsim's own) */
+IMAGE_STATE(virtio_fs_mutex)
+IMAGE_STATE(virtio_fs_instances)
 
 static int virtio_fs_enqueue_req(struct virtio_fs_vq *fsvq,
 				 struct fuse_req *req, bool in_flight,
@@ -2199,6 +2203,8 @@ struct virtio_fs_super {
 };
 
 static LIST_HEAD(virtio_fs_supers);
+/* a machine image's (sim/trace/image.h; vfsim's own) */
+IMAGE_STATE(virtio_fs_supers)
 
 /* Kernel: fuse_free_conn(): the connection's memory. */
 static void virtio_fs_free_conn(struct fuse_conn *fc)

@@ -274,15 +274,15 @@ struct vfsim *vfsim_machine_new(const struct vfsim_config *cfg)
 		vfsim_result_free(&vm->r);
 		goto fail;
 	}
-	free(t.buf);
+	host_free(t.buf);
 	the_machine = vm;
 	return vm;
 fail:
-	free(t.buf);
+	host_free(t.buf);
 	scenario_free(vm->conf);
-	free(vm->slots);
-	free(vm->tasks);
-	free(vm);
+	host_free(vm->slots);
+	host_free(vm->tasks);
+	host_free(vm);
 	return NULL;
 }
 
@@ -297,14 +297,14 @@ long vfsim_machine_free(struct vfsim *vm)
 	vfsim_result_free(&vm->r);
 	vfsim_tasks_free(vm);
 	for (size_t i = 0; i < vm->nr_acts; i++) {
-		free(vm->acts[i]->text);
-		free(vm->acts[i]);
+		host_free(vm->acts[i]->text);
+		host_free(vm->acts[i]);
 	}
-	free(vm->acts);
+	host_free(vm->acts);
 	scenario_free(vm->conf);
-	free(vm->slots);
-	free(vm->tasks);
-	free(vm);
+	host_free(vm->slots);
+	host_free(vm->tasks);
+	host_free(vm);
 	the_machine = NULL;
 	return leaks;
 }

@@ -309,9 +309,9 @@ void vfsim_ops_place(struct vfsim_task *t)
 void vfsim_ops_free(struct vfsim_task *t)
 {
 	for (size_t i = 0; i < t->nr_strs; i++)
-		free(t->strs[i]);
-	free(t->strs);
-	free(t->typed);
+		host_free(t->strs[i]);
+	host_free(t->strs);
+	host_free(t->typed);
 	t->strs = NULL;
 	t->typed = NULL;
 	t->nr_strs = t->nr_typed = 0;

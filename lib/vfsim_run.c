@@ -124,12 +124,12 @@ enum vfsim_stop vfsim_run_until_event(struct vfsim *vm, const char *pattern)
 	text = host_malloc(n);
 	snprintf(text, n, "run until %s\n", pattern);
 	if (scenario_parse_string("pattern", text, &s, &err)) {
-		free(text);
+		host_free(text);
 		vfsim_fail(err.code, "vfsim_run_until_event: %s",
 			   vfsim_parse_message(&err));
 		return VFSIM_REFUSED;
 	}
-	free(text);
+	host_free(text);
 	vm->until = &s->run[0].match;
 	vm->until_hit = false;
 	st = go(vm, UINT64_MAX, hit, vm);

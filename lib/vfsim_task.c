@@ -45,7 +45,7 @@ static int parse(const struct vfsim_task *t, const char *extra,
 	char *text = task_text(t, extra, closing);
 	int ret = scenario_parse_string(t->name, text, out, &err);
 
-	free(text);
+	host_free(text);
 	if (ret)
 		return vfsim_fail(ret, "%s: task %s: %s", what, t->name,
 				  vfsim_parse_message(&err));
@@ -138,7 +138,7 @@ int vfsim_op(struct vfsim_task *t, const char *line)
 
 		sprintf(probe, "%s\nyield", line);
 		ret = parse(t, probe, t->depth + 1, &s, "vfsim_op");
-		free(probe);
+		host_free(probe);
 	} else {
 		ret = parse(t, line, t->depth - closes, &s, "vfsim_op");
 	}
@@ -171,7 +171,7 @@ int vfsim_opf(struct vfsim_task *t, const char *fmt, ...)
 	vsnprintf(line, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	ret = vfsim_op(t, line);
-	free(line);
+	host_free(line);
 	return ret;
 }
 
@@ -275,9 +275,9 @@ void vfsim_tasks_free(struct vfsim *vm)
 
 		scenario_free(t->parsed);
 		vfsim_ops_free(t);
-		free(t->body);
-		free(t->name);
-		free(t);
+		host_free(t->body);
+		host_free(t->name);
+		host_free(t);
 	}
 	vm->nr_tasks = 0;
 }

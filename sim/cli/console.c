@@ -293,7 +293,7 @@ static ssize_t edit_line(char **line, size_t *cap)
 		*cap = n + 1;
 	}
 	memcpy(*line, l, n + 1);
-	free(l);
+	host_free(l);
 	if (*line[0] && editor.remember)
 		editor.remember(*line);
 	return (ssize_t)n;
@@ -367,7 +367,7 @@ static void loop(struct console *c)
 		if (fflush(c->out) || ferror(c->out))
 			break;
 	}
-	free(line);
+	host_free(line);
 }
 
 static int usage_error(FILE *err, const char *msg, const char *arg)
@@ -466,8 +466,8 @@ int vfsim_cmd_step(int argc, char **argv, FILE *in, FILE *out, FILE *err)
 out:
 	close_session(&c);
 	console_clear_bps(&c);
-	free(c.marks);
+	host_free(c.marks);
 	scenario_free(c.s);
-	free(c.policy);
+	host_free(c.policy);
 	return status;
 }

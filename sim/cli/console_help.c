@@ -245,7 +245,7 @@ void console_banner(struct console *c)
 		fprintf(c->out, "the file's run program (not run here):\n");
 		dump_lines(c, dump, "  ", program, BANNER_RUN_LINES);
 	}
-	free(dump);
+	host_free(dump);
 	console_where(c);
 	fprintf(c->out, "'help' lists the commands.\n");
 }

@@ -20,6 +20,7 @@
 #include "sim/cli/render.h"
 #include "sim/kernel/gmem.h"
 #include "sim/virtio/vringh.h"
+#include "sim/trace/host.h"
 
 /* Most recent slots shown per ring, besides those still pending. */
 #define RECENT 8
@@ -247,7 +248,7 @@ int console_picture(struct console *c, const struct console_args *a)
 		return console_error(c, "picture: out of memory");
 	snprintf(cmd, sizeof(cmd), "%s.dot", stem);
 	ret = write_text(c, cmd, dot);
-	free(dot);
+	host_free(dot);
 	if (ret)
 		return ret;
 	fprintf(c->out, "wrote %s.dot\n", stem);

@@ -20,6 +20,7 @@
 #include "guest/virtio_fs.h"
 #include "sim/cli/console_internal.h"
 #include "sim/kernel/gmem.h"
+#include "sim/trace/host.h"
 
 static void task_state(const struct task *t, char *buf, size_t size)
 {
@@ -469,7 +470,7 @@ static int show_sysfs(struct console *c)
 		return console_error(c, "show: out of memory");
 	virtio_fs_sysfs_show(buf, len + 1);
 	fputs(buf, c->out);
-	free(buf);
+	host_free(buf);
 	return 0;
 }
 

@@ -63,8 +63,8 @@ static const char *pat_name(const struct console_pat *p)
 
 static void pat_free(struct console_pat *p)
 {
-	free(p->word);
-	free(p->func);
+	host_free(p->word);
+	host_free(p->func);
 	p->word = p->func = NULL;
 }
 
@@ -498,7 +498,7 @@ void console_clear_bps(struct console *c)
 {
 	for (size_t i = 0; i < c->nr_bps; i++)
 		pat_free(&c->bps[i].pat);
-	free(c->bps);
+	host_free(c->bps);
 	c->bps = NULL;
 	c->nr_bps = 0;
 }

@@ -12,6 +12,7 @@
 #include "sim/cli/exec_internal.h"
 #include "sim/kernel/footprint.h"
 #include "sim/trace/trace.h"
+#include "sim/trace/host.h"
 
 const char *exec_errname(int err)
 {
@@ -190,12 +191,12 @@ int vfsim_exec(const struct scenario *s, const struct vfsim_exec_opts *opts,
 void vfsim_result_free(struct vfsim_result *r)
 {
 	for (size_t i = 0; i < r->nr_pictures; i++) {
-		free(r->pictures[i].name);
-		free(r->pictures[i].dot);
+		host_free(r->pictures[i].name);
+		host_free(r->pictures[i].dot);
 	}
-	free(r->pictures);
-	free(r->trace);
-	free(r->choices);
-	free(r->msc);
+	host_free(r->pictures);
+	host_free(r->trace);
+	host_free(r->choices);
+	host_free(r->msc);
 	memset(r, 0, sizeof(*r));
 }

@@ -91,7 +91,7 @@ static void path_drop(struct exec *e, struct guest_fs *gfs, const char *path)
 			      (p->path[len] == '\0' || p->path[len] == '/')));
 
 		if (drop)
-			free(p->path);
+			host_free(p->path);
 		else
 			e->paths[j++] = *p;
 	}
@@ -209,7 +209,7 @@ static int op_data(struct exec_task *et, const struct scn_op *op,
 			*why = trace_fmt("%zd bytes read differ from the "
 					 "%zu expected",
 					 ret, strlen(data));
-		free(buf);
+		host_free(buf);
 		return exec_errno_of(ret);
 	case SCN_OP_WRITE:
 		if (data)
@@ -218,7 +218,7 @@ static int op_data(struct exec_task *et, const struct scn_op *op,
 		buf = host_malloc(op->size);
 		vfsim_pattern(buf, op->size, op->offset);
 		ret = guest_write(gfs, &h->f, op->offset, buf, op->size);
-		free(buf);
+		host_free(buf);
 		return exec_errno_of(ret);
 	default: /* SCN_OP_READDIR */
 		err = guest_readdir(gfs, &h->f, 0, count_entry, &n);
@@ -500,7 +500,7 @@ out:
 	if (op->kind == SCN_OP_UMOUNT && !ret && trace_enabled)
 		vfsim_machine_unmounted(&e->m, trace_count());
 	for (size_t i = 0; unlikely(marked) && i < 5; i++) {
-		free(et->op_text[i]);
+		host_free(et->op_text[i]);
 		et->op_text[i] = NULL;
 	}
 	return ret;
@@ -599,20 +599,20 @@ void exec_tasks_free(struct exec *e)
 		struct exec_task *et = &e->tasks[i];
 
 		for (size_t j = 0; j < et->nr_handles; j++)
-			free(et->handles[j].name);
+			host_free(et->handles[j].name);
 		for (size_t j = 0; j < 5; j++)
-			free(et->op_text[j]);
-		free(et->handles);
-		free(et->ops);
+			host_free(et->op_text[j]);
+		host_free(et->handles);
+		host_free(et->ops);
 	}
-	free(e->tasks);
+	host_free(e->tasks);
 	e->tasks = NULL;
 	path_drop(e, NULL, NULL);
 	for (size_t i = 0; i < e->nr_paths; i++)
-		free(e->paths[i].path);
-	free(e->paths);
+		host_free(e->paths[i].path);
+	host_free(e->paths);
 	e->paths = NULL;
-	free(e->mounts);
+	host_free(e->mounts);
 	e->mounts = NULL;
 	e->nr_paths = 0;
 }

@@ -16,6 +16,7 @@
 #include "sim/cli/backend.h"
 #include "sim/cli/explore_internal.h"
 #include "sim/cli/machine.h"
+#include "sim/cli/session.h"
 #include "sim/kernel/footprint.h"
 #include "sim/kernel/sched.h"
 #include "sim/trace/host.h"
@@ -189,7 +190,7 @@ int explore_replay(struct explorer *X, const struct xlist *prefix, char **diag,
 			status == 1 ? host_strdup("the run failed") :
 				      NULL;
 	else
-		free(first);
+		host_free(first);
 	vfsim_result_free(&r);
 	X->prefix = NULL;
 	return status;
@@ -342,7 +343,7 @@ void explore_part(struct explorer *X, unsigned job, unsigned jobs,
 			return;
 		}
 	}
-	free(diag);
+	host_free(diag);
 	for (u64 run = 1; budget_left(X, p, jobs, t0, stop); run++) {
 		if (dfs) {
 			if (!dfs_next(X, job, jobs, &next)) {
@@ -357,7 +358,7 @@ void explore_part(struct explorer *X, unsigned job, unsigned jobs,
 				if (X->rec.nr > X->pruned_at)
 					X->rec.nr = X->pruned_at;
 				p->pruned++;
-				free(diag);
+				host_free(diag);
 				continue;
 			}
 		} else {
@@ -373,7 +374,7 @@ void explore_part(struct explorer *X, unsigned job, unsigned jobs,
 			note_failure(p, X, dfs ? p->runs - 1 : run, diag, stop);
 			break;
 		}
-		free(diag);
+		host_free(diag);
 	}
 	X->prune = false;
 	xlist_free(&next);
@@ -384,7 +385,7 @@ void xpart_free(struct xpart *p)
 	xlist_free(&p->found);
 	xhashes_free(&p->seen);
 	xhashes_free(&p->outcomes);
-	free(p->failure);
+	host_free(p->failure);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -392,10 +393,10 @@ void explore_free(struct explorer *X)
 {
 	xlist_free(&X->rec);
 	xstates_free(&X->states);
-	free(X->prio);
+	host_free(X->prio);
 	if (X->diag)
 		fclose(X->diag);
-	free(X->diag_text);
+	host_free(X->diag_text);
 	X->prio = NULL;
 	X->diag = NULL;
 	X->diag_text = NULL;
@@ -487,6 +488,7 @@ int vfsim_explore(const struct scenario *s, const struct vfsim_explore_opts *o,
 		explore_shrink(&X, &p, r);
 	}
 	vfsim_machine_reuse(false);
+	vfsim_session_spare_free();
 	xpart_free(&p);
 	explore_free(&X);
 	return r->status;
@@ -494,10 +496,10 @@ int vfsim_explore(const struct scenario *s, const struct vfsim_explore_opts *o,
 
 void vfsim_explore_free(struct vfsim_explore_result *r)
 {
-	free(r->choices);
-	free(r->minimized);
-	free(r->failure);
-	free(r->min_failure);
-	free(r->trace);
+	host_free(r->choices);
+	host_free(r->minimized);
+	host_free(r->failure);
+	host_free(r->min_failure);
+	host_free(r->trace);
 	memset(r, 0, sizeof(*r));
 }

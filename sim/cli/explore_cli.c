@@ -124,7 +124,7 @@ static int write_found(FILE *err, const char *dir,
 	bad = write_text(err, dir, "choices.txt", line);
 	sprintf(line, "%s\n", r->choices);
 	bad |= write_text(err, dir, "found.txt", line);
-	free(line);
+	host_free(line);
 	return bad |
 	       write_text(err, dir, "trace.txt", r->trace ? r->trace : "");
 }

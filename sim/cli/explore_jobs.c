@@ -64,7 +64,7 @@ static int put_hashes(int fd, const struct xhashes *set)
 		if (set->slot[i])
 			hashes[n++] = set->slot[i];
 	ret = put(fd, hashes, n * sizeof(u64));
-	free(hashes);
+	host_free(hashes);
 	return ret;
 }
 
@@ -176,14 +176,14 @@ int explore_jobs(struct explorer *X, unsigned jobs, struct xpart *p)
 
 		if (fd[j] < 0) {
 			p->status = 2;
-			free(p->failure);
+			host_free(p->failure);
 			p->failure = host_strdup("explore: cannot start a job");
 			*stop = 1;
 			continue;
 		}
 		if (job_receive(fd[j], p, &mine)) {
 			p->status = 2;
-			free(p->failure);
+			host_free(p->failure);
 			p->failure = host_strdup("explore: a job died");
 			*stop = 1;
 		} else if (mine.status &&
@@ -194,7 +194,7 @@ int explore_jobs(struct explorer *X, unsigned jobs, struct xpart *p)
 				p->found_run = mine.found_run;
 				p->seed = mine.seed;
 				xlist_copy(&p->found, &mine.found);
-				free(p->failure);
+				host_free(p->failure);
 				p->failure = host_strdup(mine.failure);
 			}
 		}
@@ -207,7 +207,7 @@ int explore_jobs(struct explorer *X, unsigned jobs, struct xpart *p)
 	p->exhausted = p->status == 0 && all_exhausted;
 	munmap((void *)stop, sizeof(int));
 out:
-	free(pid);
-	free(fd);
+	host_free(pid);
+	host_free(fd);
 	return p->status;
 }

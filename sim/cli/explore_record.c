@@ -32,7 +32,7 @@ void xlist_push(struct xlist *l, u32 c, u32 n)
 
 void xlist_free(struct xlist *l)
 {
-	free(l->v);
+	host_free(l->v);
 	memset(l, 0, sizeof(*l));
 }
 
@@ -75,7 +75,7 @@ bool xhashes_add(struct xhashes *h, u64 hash)
 		for (size_t j = 0; j < h->cap; j++)
 			if (h->slot[j])
 				xhashes_add(&big, h->slot[j]);
-		free(h->slot);
+		host_free(h->slot);
 		*h = big;
 	}
 	for (i = hash & (h->cap - 1); h->slot[i]; i = (i + 1) & (h->cap - 1))
@@ -88,7 +88,7 @@ bool xhashes_add(struct xhashes *h, u64 hash)
 
 void xhashes_free(struct xhashes *h)
 {
-	free(h->slot);
+	host_free(h->slot);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -130,8 +130,8 @@ bool xstates_visit(struct xstates *t, u64 key, size_t devs, bool store)
 			if (t->key[j])
 				xstates_visit(&big, t->key[j], t->devs[j],
 					      true);
-		free(t->key);
-		free(t->devs);
+		host_free(t->key);
+		host_free(t->devs);
 		*t = big;
 	}
 	for (i = key & (t->cap - 1); t->key[i]; i = (i + 1) & (t->cap - 1)) {
@@ -152,8 +152,8 @@ bool xstates_visit(struct xstates *t, u64 key, size_t devs, bool store)
 
 void xstates_free(struct xstates *t)
 {
-	free(t->key);
-	free(t->devs);
+	host_free(t->key);
+	host_free(t->devs);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -200,6 +200,6 @@ u64 explore_outcome_hash(const struct explorer *X, const struct vfsim_result *r,
 	h = explore_mix(h, (u64)r->limit << 1 | r->time_limit);
 	for (const char *p = sig; *p; p++)
 		h = explore_mix(h, (u8)*p);
-	free(sig);
+	host_free(sig);
 	return h;
 }

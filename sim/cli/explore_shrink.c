@@ -51,8 +51,8 @@ static bool shrink_pass(struct explorer *X, struct xlist *cur, const char *sig,
 			if (i > cur->nr)
 				i = cur->nr;
 		}
-		free(s);
-		free(diag);
+		host_free(s);
+		host_free(diag);
 	}
 	xlist_free(&cand);
 	return went;
@@ -84,7 +84,7 @@ void explore_shrink(struct explorer *X, const struct xpart *p,
 	r->shrink_runs = runs;
 	/* the shrunk run in full, so that its replay list is not cut short */
 	explore_replay(X, &cur, &diag, &hash);
-	free(diag);
+	host_free(diag);
 	xlist_copy(&full, &X->rec);
 	r->minimized = xlist_format(&full);
 	r->min_deviations = xlist_deviations(&full);
@@ -101,8 +101,8 @@ void explore_shrink(struct explorer *X, const struct xpart *p,
 	r->trace = res.trace;
 	res.trace = NULL;
 	vfsim_result_free(&res);
-	free(text);
-	free(sig);
+	host_free(text);
+	host_free(sig);
 	xlist_free(&cur);
 	xlist_free(&full);
 }

@@ -100,7 +100,7 @@ struct settle_budget {
 	u64 wall;  /* the wall time to stop at, or 0 */
 };
 
-static bool wants_migration(const struct scenario *s)
+bool machine_wants_migration(const struct scenario *s)
 {
 	if (s->migration.prepare)
 		return true;
@@ -163,12 +163,13 @@ static int ext_start(struct vfsim_machine *m,
 	b->spec = *spec;
 	sched_set_outside(vhost_user_frontend_wait, NULL);
 	ret = vfsim_backend_connect(b, 0, s, err, errsize);
-	if (!ret && wants_migration(s) && spec->kind == VFSIM_BACKEND_UNIX)
+	if (!ret && machine_wants_migration(s) &&
+	    spec->kind == VFSIM_BACKEND_UNIX)
 		ret = scn_fail_at(err, errsize, NULL,
 				  "migrate needs a second back end: "
 				  "spawn:vfsim or spawn:virtiofsd start one, "
 				  "unix:PATH cannot");
-	else if (!ret && wants_migration(s))
+	else if (!ret && machine_wants_migration(s))
 		ret = vfsim_backend_connect(b, 1, s, err, errsize);
 	if (!ret && b->connected[1]) {
 		migration_init(&m->mig, &m->vdev,
@@ -234,6 +235,12 @@ int vfsim_machine_create_on(struct vfsim_machine *m, const struct scenario *s,
 	if (ret)
 		return ret;
 	ext = spec.kind != VFSIM_BACKEND_SIM;
+	/* The image of this machine, when machine reuse kept one, instead
+	 * of building it (machine_image.c). */
+	if (!ext && machine_image_restore(m, s, policy, variant)) {
+		settle_on_wall_clock = false;
+		return 0;
+	}
 	kmem_exit();
 	gmem_exit();
 	ret = ext ? gmem_init_shared(gmem_size(s)) : gmem_init(gmem_size(s));
@@ -243,6 +250,7 @@ int vfsim_machine_create_on(struct vfsim_machine *m, const struct scenario *s,
 		return ret;
 	}
 	m->reqs = machine_kept_ledger() ?: req_ledger_new();
+	machine_image_record(s, ext);
 	ret = sim_start(s, policy, err, errsize) ?:
 		      machine_driver_settings(s, variant, err, errsize);
 	if (!ret)
@@ -255,7 +263,7 @@ int vfsim_machine_create_on(struct vfsim_machine *m, const struct scenario *s,
 			      (vfsim_machine_populate(m->src, s, err, errsize) ?
 				       -EINVAL :
 				       0);
-	if (!ret && !ext && wants_migration(s))
+	if (!ret && !ext && machine_wants_migration(s))
 		ret = prepare_migration(m, err, errsize);
 	for (size_t i = 0; !ret && i < s->nr_faults; i++) {
 		if (fault_plan_parse(s->faults[i].rule)) {
@@ -290,6 +298,7 @@ int vfsim_machine_create_on(struct vfsim_machine *m, const struct scenario *s,
 	virtio_driver_probe(&m->vdev, &virtio_fs_driver);
 	if (m->twin) /* the same tag again: probe-error-leak's path */
 		virtio_driver_probe(&m->twin_vdev, &virtio_fs_driver);
+	machine_image_take(m, s, variant);
 	/* From here on the world's time is the machine's: the back ends'
 	 * start-up above is not part of the run. */
 	if (m->ext)
@@ -383,7 +392,7 @@ size_t vfsim_machine_destroy(struct vfsim_machine *m)
 		migration_destroy(&m->mig);
 	if (m->ext) {
 		vfsim_backend_close(m->ext);
-		free(m->ext);
+		host_free(m->ext);
 	}
 	vfs_dev_free(m->src);
 	vfs_dev_free(m->dst);

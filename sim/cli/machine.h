@@ -184,6 +184,18 @@ size_t vfsim_machine_destroy(struct vfsim_machine *m);
  */
 void vfsim_machine_reuse(bool on);
 
+/** @brief What machine reuse's image holds (vfsim_machine_reuse()). */
+struct vfsim_machine_image_stats {
+	bool taken;	     /**< an image is kept */
+	uint64_t restores;   /**< machines put back from images so far */
+	size_t objects;	     /**< host allocations pinned in it */
+	size_t object_bytes; /**< their bytes */
+	size_t state_bytes;  /**< file-level state it copies */
+};
+
+/** @brief Fill @p st with what machine reuse's image holds. */
+void vfsim_machine_image_stats(struct vfsim_machine_image_stats *st);
+
 /**
  * @brief Show the machine's checkers a trace event of the run (the
  * executor's trace sink calls it for every event).

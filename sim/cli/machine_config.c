@@ -22,6 +22,7 @@
 #include "sim/cli/machine_internal.h"
 #include "sim/cli/req_ledger.h"
 #include "sim/trace/host.h"
+#include "sim/trace/image.h"
 #include "sim/trace/trace.h"
 
 void vfsim_pattern(char *buf, size_t len, unsigned long long offset)
@@ -202,10 +203,11 @@ void vfsim_machine_reuse(bool on)
 {
 	keep.on = on;
 	trace_reuse(on);
+	machine_image_enable(on);
 	if (on)
 		return;
 	req_ledger_free(keep.reqs);
-	free(keep.variant);
+	host_free(keep.variant);
 	memset(&keep, 0, sizeof(keep));
 }
 
@@ -284,8 +286,11 @@ void machine_trace_header(const struct scenario *s, const char *variant)
 	if (!keep.on)
 		return;
 	keep.serial = s->serial;
-	free(keep.variant);
+	host_free(keep.variant);
+	/* kept across machines: not a machine image's (image.h) */
+	image_pause(true);
 	keep.variant = variant ? host_strdup(variant) : NULL;
+	image_pause(false);
 	memcpy(keep.driver, text, sizeof(text));
 	memcpy(keep.device, dev, sizeof(dev));
 }

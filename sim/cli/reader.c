@@ -8,6 +8,7 @@
  */
 #define _GNU_SOURCE /* memmem() */
 #include "sim/cli/reader_internal.h"
+#include "sim/trace/host.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -420,9 +421,9 @@ int vfsim_reader_fold(const char *path, const char *text,
 	r.bugs = virtio_fs_variant_bugs(v);
 	rd_emit(&r, "", 0);
 	fold(&r, 0, r.n, 0, true);
-	free(r.l);
+	host_free(r.l);
 	if (r.ret) {
-		free(r.out);
+		host_free(r.out);
 		return r.ret;
 	}
 	*out = r.out;

@@ -4,6 +4,7 @@
  * file or function, or of every guest file into a directory.
  */
 #include "sim/cli/reader.h"
+#include "sim/trace/host.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -90,10 +91,10 @@ static int write_all(enum virtio_fs_variant v, const char *dir, FILE *err)
 		if (!f || fputs(text, f) < 0 || fclose(f)) {
 			fprintf(err, "vfsim: cannot write '%s': %s\n", path,
 				strerror(ret ? -ret : errno));
-			free(text);
+			host_free(text);
 			return 2;
 		}
-		free(text);
+		host_free(text);
 	}
 	return 0;
 }
@@ -116,8 +117,8 @@ static void where_defined(const char *name, char *buf, size_t size)
 					      msg, sizeof(msg)))
 				continue;
 			found = !vfsim_reader_item(text, name, &item);
-			free(item);
-			free(text);
+			host_free(item);
+			host_free(text);
 		}
 		if (found && pos < size)
 			pos += (size_t)snprintf(
@@ -146,16 +147,16 @@ static int show(enum virtio_fs_variant v, const char *what, FILE *out,
 		}
 		if (src) {
 			fputs(text, out);
-			free(text);
+			host_free(text);
 			return 0;
 		}
 		ret = vfsim_reader_item(text, what, &item);
-		free(text);
+		host_free(text);
 		if (!ret) {
 			fprintf(out, "/* %s, %s */\n", s->path,
 				virtio_fs_variant_name(v));
 			fputs(item, out);
-			free(item);
+			host_free(item);
 			return 0;
 		}
 	}

@@ -5,6 +5,7 @@
  * finding the item that defines a name.
  */
 #include "sim/cli/reader_internal.h"
+#include "sim/trace/host.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -234,7 +235,7 @@ int vfsim_reader_item(const char *text, const char *name, char **out)
 		depth += o - c;
 	}
 	if (!end) {
-		free(r.l);
+		host_free(r.l);
 		return -ENOENT;
 	}
 	for (from = start;
@@ -245,9 +246,9 @@ int vfsim_reader_item(const char *text, const char *name, char **out)
 		end--;
 	for (size_t i = from; i < end && !r.ret; i++)
 		rd_emit_line(&r, i, 0);
-	free(r.l);
+	host_free(r.l);
 	if (r.ret) {
-		free(r.out);
+		host_free(r.out);
 		return r.ret;
 	}
 	*out = r.out;

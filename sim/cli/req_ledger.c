@@ -118,19 +118,19 @@ void req_ledger_free(struct req_ledger *l)
 	if (!l)
 		return;
 	req_ledger_reset(l);
-	free(l);
+	host_free(l);
 }
 
 void req_ledger_reset(struct req_ledger *l)
 {
 	for (size_t i = 0; i < l->nr_conns; i++) {
-		free(l->conns[i].ring);
-		free(l->conns[i].gaps);
-		free(l->conns[i].open);
+		host_free(l->conns[i].ring);
+		host_free(l->conns[i].gaps);
+		host_free(l->conns[i].open);
 	}
-	free(l->conns);
-	free(l->pending);
-	free(l->msg);
+	host_free(l->conns);
+	host_free(l->pending);
+	host_free(l->msg);
 	/* a kind of the next run may sit where another one was */
 	memset(l->kinds, 0, sizeof(l->kinds));
 	l->conns = NULL;
@@ -339,7 +339,7 @@ static void ring_resize(struct conn *c, u64 cap)
 	memset(ring, UNSEEN, (size_t)cap);
 	for (u64 i = c->base; i < c->top; i++)
 		ring[i & (cap - 1)] = *ring_slot(c, i);
-	free(c->ring);
+	host_free(c->ring);
 	c->ring = ring;
 	c->cap = cap;
 }
@@ -638,7 +638,7 @@ const char *req_ledger_check(void *arg)
 
 	if (!l->pending_nr)
 		return NULL;
-	free(l->msg);
+	host_free(l->msg);
 	l->msg = l->pending;
 	if (l->pending_nr > MAX_PER_REPORT) {
 		snprintf(more, sizeof(more), "; and %u more",

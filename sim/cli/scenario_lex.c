@@ -52,7 +52,7 @@ void scn_arena_free(void *arena)
 	while (c) {
 		struct scn_chunk *next = c->next;
 
-		free(c);
+		host_free(c);
 		c = next;
 	}
 }

@@ -427,10 +427,10 @@ int scenario_parse_string(const char *name, const char *text,
 	ret = parse_all(P);
 	if (!ret)
 		*out = s;
-	free(P);
+	host_free(P);
 	if (ret) {
 		scn_arena_free(s->arena);
-		free(s);
+		host_free(s);
 	}
 	return ret;
 }
@@ -495,14 +495,14 @@ int scenario_parse_file(const char *path, struct scenario **out,
 		snprintf(err->msg, sizeof(err->msg),
 			 "%s:%u:%u: error: NUL byte (expected text)", path,
 			 err->line, err->col);
-		free(buf);
+		host_free(buf);
 		return -EINVAL;
 	}
 	ret = scenario_parse_string(path, buf, out, err);
-	free(buf);
+	host_free(buf);
 	return ret;
 fail:
-	free(buf);
+	host_free(buf);
 	err->code = ret;
 	snprintf(err->msg, sizeof(err->msg), "%s: error: cannot read: %s", path,
 		 strerror(-ret));
@@ -514,7 +514,7 @@ void scenario_free(struct scenario *s)
 	if (!s)
 		return;
 	scn_arena_free(s->arena);
-	free(s);
+	host_free(s);
 }
 
 int scn_fail_at(char *err, size_t errsize, const struct scn_pos *pos,

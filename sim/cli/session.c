@@ -15,6 +15,7 @@
 
 #include "guest/virtio_fs.h"
 #include "sim/cli/exec_internal.h"
+#include "sim/cli/machine_internal.h"
 #include "sim/kernel/check.h"
 #include "sim/kernel/task.h"
 #include "sim/trace/host.h"
@@ -181,6 +182,39 @@ static u64 time_limit(const struct exec *e)
 	return timeout > UINT64_MAX / 4 ? UINT64_MAX : 4 * timeout;
 }
 
+/*
+ * A session's block. With machine images on (machine_image.c), the
+ * machine inside it must be where its image was taken, since the image
+ * holds pointers to it: the last session's block is kept for the next.
+ */
+static struct vfsim_session *spare_block;
+
+static struct vfsim_session *session_block(void)
+{
+	struct vfsim_session *ss = spare_block;
+
+	spare_block = NULL;
+	if (ss && machine_images_on())
+		return memset(ss, 0, sizeof(*ss));
+	host_free(ss);
+	return host_calloc(1, sizeof(*ss));
+}
+
+static void session_block_free(struct vfsim_session *ss)
+{
+	if (machine_images_on() && !spare_block) {
+		spare_block = ss;
+		return;
+	}
+	host_free(ss);
+}
+
+void vfsim_session_spare_free(void)
+{
+	host_free(spare_block);
+	spare_block = NULL;
+}
+
 int vfsim_session_open(const struct scenario *s,
 		       const struct vfsim_exec_opts *opts,
 		       struct vfsim_result *r, struct vfsim_session **ssp)
@@ -190,7 +224,7 @@ int vfsim_session_open(const struct scenario *s,
 
 	memset(r, 0, sizeof(*r));
 	*ssp = NULL;
-	ss = host_calloc(1, sizeof(*ss));
+	ss = session_block();
 	e = &ss->e;
 	e->s = s;
 	if (opts)
@@ -202,7 +236,7 @@ int vfsim_session_open(const struct scenario *s,
 				    sizeof(r->error))) {
 		if (e->o->diag)
 			fprintf(e->o->diag, "%s\n", r->error);
-		free(ss);
+		session_block_free(ss);
 		return r->status = 2;
 	}
 	/* The machine's construction was hashed, but nobody will ask. */
@@ -358,7 +392,7 @@ static void collect(struct exec *e)
 			errno = 0;
 			if (fflush(e->o->stream) && !e->r->stream_error)
 				e->r->stream_error = errno ? errno : EIO;
-			free(e->text.buf);
+			host_free(e->text.buf);
 		} else {
 			r->trace = e->text.buf ? e->text.buf : host_strdup("");
 		}
@@ -399,7 +433,7 @@ static void shutdown_mounts(struct exec *e)
 			fprintf(e->o->diag,
 				"vfsim: warning: a mount could not be "
 				"unmounted at shutdown\n");
-	free(t);
+	host_free(t);
 	e->nr_mounts = 0;
 }
 
@@ -441,10 +475,10 @@ int vfsim_session_close(struct vfsim_session *ss)
 	check_clear();
 	trace_reset(false);
 	exec_tasks_free(e);
-	free(e->pending);
-	free(e->fired);
-	free(e->timers);
-	free(ss);
+	host_free(e->pending);
+	host_free(e->fired);
+	host_free(e->timers);
+	session_block_free(ss);
 	return r->status = r->failed || r->unexpected || r->limit ||
 					   r->time_limit ?
 				   1 :

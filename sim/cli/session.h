@@ -144,4 +144,10 @@ size_t vfsim_session_mounts(const struct vfsim_session *ss,
  */
 bool vfsim_match(const struct scn_match *m, const struct trace_event *ev);
 
+/**
+ * @brief Free the session block kept for the next session while machine
+ * images are on (the explorer calls it when it is done).
+ */
+void vfsim_session_spare_free(void);
+
 #endif /* VFSIM_SIM_CLI_SESSION_H */

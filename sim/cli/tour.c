@@ -343,7 +343,7 @@ static bool run_part(FILE *out, const struct tour_book *book, int idx,
 		strcat(strcpy(body, title), facts);
 		fputc('\n', out);
 		tour_say(out, body, 0);
-		free(body);
+		host_free(body);
 	}
 	if (o->trace)
 		print_full_traces(out, runs, nr);

@@ -77,7 +77,7 @@ ssize_t tour_parse_trace(char *text, struct tour_line **out)
 			lines = host_realloc(lines, cap * sizeof(*lines));
 		}
 		if (parse_line(p, &lines[nr])) {
-			free(lines);
+			host_free(lines);
 			return -1;
 		}
 		nr++;
@@ -124,9 +124,9 @@ int tour_run_scenario(const struct tour_scenario *scn, struct tour_run *r)
 void tour_run_free(struct tour_run *r)
 {
 	vfsim_result_free(&r->res);
-	free(r->text);
-	free(r->lines);
-	free(r->diag);
+	host_free(r->text);
+	host_free(r->lines);
+	host_free(r->diag);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -302,8 +302,8 @@ void tour_rows_line(struct tour_rows *rows, const struct tour_line *l,
 void tour_rows_free(struct tour_rows *rows)
 {
 	for (size_t i = 0; i < rows->nr; i++)
-		free(rows->row[i]);
-	free(rows->row);
+		host_free(rows->row[i]);
+	host_free(rows->row);
 	memset(rows, 0, sizeof(*rows));
 }
 
@@ -342,7 +342,7 @@ void tour_say(FILE *out, const char *text, unsigned indent)
 			fputc('\n', out);
 		tour_rows_print(out, &rows, indent);
 		tour_rows_free(&rows);
-		free(para);
+		host_free(para);
 		p += len;
 		if (*p)
 			p++;

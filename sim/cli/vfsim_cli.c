@@ -203,7 +203,7 @@ static char *checked_policy(FILE *err, char *policy)
 	else
 		fprintf(err, "vfsim: bad policy: %s", msg);
 	fprintf(err, " (expected fifo, random:SEED or replay:FILE)\n");
-	free(policy);
+	host_free(policy);
 	return NULL;
 }
 
@@ -234,7 +234,7 @@ char *vfsim_cli_policy(FILE *err, const char *policy)
 			"vfsim: '%s' holds no choices (expected a line "
 			"'replay:I,J,...')\n",
 			policy + 7);
-		free(buf);
+		host_free(buf);
 		return NULL;
 	}
 	buf[strcspn(buf, "\r\n")] = '\0';
@@ -485,7 +485,7 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 			fprintf(err, "%s\n", perr.msg);
 		else
 			fprintf(err, "vfsim: %s\n", perr.msg);
-		free(replay);
+		host_free(replay);
 		return 2;
 	}
 	if (parse_only) {
@@ -493,7 +493,7 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 		 * scenario by its content (labs/grade.sh): nothing runs. */
 		scenario_dump(stdo, s);
 		scenario_free(s);
-		free(replay);
+		host_free(replay);
 		if (fflush(stdo) || ferror(stdo)) {
 			fprintf(err,
 				"vfsim: the scenario could not be written: %s\n",
@@ -504,7 +504,7 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 	}
 	if (out && prepare_out(err, out)) {
 		scenario_free(s);
-		free(replay);
+		host_free(replay);
 		return 2;
 	}
 	o.policy = policy;
@@ -540,7 +540,7 @@ static int cmd_run(int argc, char **argv, FILE *stdo, FILE *err)
 		status = VFSIM_EXIT_HOST;
 	vfsim_result_free(&r);
 	scenario_free(s);
-	free(replay);
+	host_free(replay);
 	return status;
 }
 

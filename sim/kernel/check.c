@@ -13,6 +13,7 @@
 #include "sim/kernel/sched.h"
 #include "sim/trace/host.h"
 #include "sim/trace/trace.h"
+#include "sim/trace/image.h"
 
 #define MAX_INVARIANTS 32
 
@@ -35,6 +36,19 @@ static struct {
 } invariants[MAX_INVARIANTS];
 static size_t nr_invariants;
 bool check_invariants_on;
+
+/* a machine image's (sim/trace/image.h; vfsim's own) */
+IMAGE_STATE(reports)
+IMAGE_STATE(nr_reports)
+IMAGE_STATE(cap_reports)
+IMAGE_STATE(kinds)
+IMAGE_STATE(nr_kinds)
+IMAGE_STATE(cap_kinds)
+IMAGE_STATE(nr_filed)
+IMAGE_STATE(nr_dropped)
+IMAGE_STATE(invariants)
+IMAGE_STATE(nr_invariants)
+IMAGE_STATE(check_invariants_on)
 
 /* The counters of @kind, made on its first report when @add. Kinds are
  * static strings, so the pointer usually matches. */
@@ -107,7 +121,7 @@ void check_report(const char *kind, const char *fmt, ...)
 		fprintf(echo, "BUG %s [%s] @%llu: %s\n", r->kind, r->task,
 			(unsigned long long)r->trace_seq, r->message);
 	if (r == &dropped && r->message != buf)
-		free(r->message);
+		host_free(r->message);
 	if (hook)
 		hook(kind, hook_arg);
 }
@@ -176,11 +190,11 @@ long check_find(const char *kind)
 void check_clear(void)
 {
 	for (size_t i = 0; i < nr_reports; i++)
-		free(reports[i].message);
-	free(reports);
+		host_free(reports[i].message);
+	host_free(reports);
 	reports = NULL;
 	nr_reports = cap_reports = 0;
-	free(kinds);
+	host_free(kinds);
 	kinds = NULL;
 	nr_kinds = cap_kinds = 0;
 	nr_filed = nr_dropped = 0;

@@ -63,6 +63,49 @@ void fault_reset(void)
 	F.err[0] = '\0';
 }
 
+/*
+ * The fault plan of a machine image (sim/trace/image.h; vfsim's own): the
+ * rules and the counts of the points in use when it was taken, put back
+ * over a plan that fault_reset() cleared (only that part can hold
+ * anything, as above).
+ */
+static struct {
+	bool taken;
+	int nr_points;
+	unsigned nr_rules;
+	struct fault_rule rules[FAULT_MAX_RULES];
+	u64 fired[FAULT_MAX_POINTS], hits[FAULT_MAX_POINTS];
+	unsigned nr_rules_of[FAULT_MAX_POINTS];
+} fimg;
+
+void fault_image_take(void)
+{
+	size_t points = (size_t)P.nr;
+
+	fimg.taken = true;
+	fimg.nr_points = P.nr;
+	fimg.nr_rules = F.nr;
+	memcpy(fimg.rules, F.rules, F.nr * sizeof(F.rules[0]));
+	memcpy(fimg.fired, F.fired, points * sizeof(F.fired[0]));
+	memcpy(fimg.hits, fault_counts.hits, points * sizeof(fimg.hits[0]));
+	memcpy(fimg.nr_rules_of, fault_counts.nr_rules_of,
+	       points * sizeof(fimg.nr_rules_of[0]));
+}
+
+void fault_image_restore(void)
+{
+	size_t points = (size_t)fimg.nr_points;
+
+	assert(fimg.taken && !F.nr);
+	F.nr = fimg.nr_rules;
+	memcpy(F.rules, fimg.rules, F.nr * sizeof(F.rules[0]));
+	memcpy(F.fired, fimg.fired, points * sizeof(F.fired[0]));
+	memcpy(fault_counts.hits, fimg.hits, points * sizeof(fimg.hits[0]));
+	memcpy(fault_counts.nr_rules_of, fimg.nr_rules_of,
+	       points * sizeof(fimg.nr_rules_of[0]));
+	F.err[0] = '\0';
+}
+
 unsigned fault_nr_rules(void)
 {
 	return F.nr;

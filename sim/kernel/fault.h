@@ -138,6 +138,14 @@ const char *fault_error(void);
 /** @brief Drop every rule and every counter. */
 void fault_reset(void);
 
+/** @brief Copy the plan's rules and the counts of the points in use, for
+ *  a machine image (sim/trace/image.h; vfsim's own). */
+void fault_image_take(void);
+
+/** @brief Put them back over a plan fault_reset() cleared (a point
+ *  numbered since keeps its cleared counts: no rule named it then). */
+void fault_image_restore(void);
+
 /** @brief Number of rules in the plan. */
 unsigned fault_nr_rules(void);
 

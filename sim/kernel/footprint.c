@@ -12,6 +12,7 @@
 #include "sim/kernel/footprint.h"
 #include "sim/kernel/task.h"
 #include "sim/trace/host.h"
+#include "sim/trace/image.h"
 
 bool fp_on;
 const char fp_device_state;
@@ -63,12 +64,15 @@ static u64 *last_on(const void *obj)
 		size_t oldcap = F.cap;
 
 		F.cap = F.cap ? 2 * F.cap : 4096;
+		/* every run's, not a machine image's (image.h) */
+		image_pause(true);
 		F.slot = host_calloc(F.cap, sizeof(*F.slot));
+		image_pause(false);
 		F.nr = 0;
 		for (size_t j = 0; j < oldcap; j++)
 			if (old[j].gen == F.gen && old[j].obj)
 				*last_on(old[j].obj) = old[j].last;
-		free(old);
+		host_free(old);
 	}
 	i = (size_t)(((uintptr_t)obj * 0x9e3779b97f4a7c15ULL) >> 40) &
 	    (F.cap - 1);
@@ -173,4 +177,60 @@ u64 fp_events(void)
 u64 fp_opaque_events(void)
 {
 	return F.opaque;
+}
+
+/*
+ * The footprints of a machine image's set-up (sim/trace/image.h; vfsim's
+ * own): the run's class so far and the last event on each object, put
+ * back into a run fp_begin() started (its generation, not the image's,
+ * so that no slot of an earlier run comes back to life).
+ */
+static struct {
+	bool taken, on;
+	struct fp_slot *slot;
+	size_t nr;
+	u64 sum, barrier, outside, events, opaque;
+} fimg;
+
+void fp_image_take(void)
+{
+	fp_image_drop();
+	fimg.taken = true;
+	fimg.on = fp_on;
+	if (!fp_on)
+		return;
+	fimg.slot = host_calloc(F.nr + 1, sizeof(*fimg.slot));
+	for (size_t i = 0; i < F.cap; i++)
+		if (F.slot[i].gen == F.gen && F.slot[i].obj)
+			fimg.slot[fimg.nr++] = F.slot[i];
+	fimg.sum = F.sum;
+	fimg.barrier = F.barrier;
+	fimg.outside = F.outside;
+	fimg.events = F.events;
+	fimg.opaque = F.opaque;
+}
+
+bool fp_image_ready(void)
+{
+	/* a run begins with fp_begin() and nothing since */
+	return fimg.taken && fimg.on == fp_on && (!fp_on || !F.events);
+}
+
+void fp_image_restore(void)
+{
+	if (!fimg.on)
+		return;
+	for (size_t i = 0; i < fimg.nr; i++)
+		*last_on(fimg.slot[i].obj) = fimg.slot[i].last;
+	F.sum = fimg.sum;
+	F.barrier = fimg.barrier;
+	F.outside = fimg.outside;
+	F.events = fimg.events;
+	F.opaque = fimg.opaque;
+}
+
+void fp_image_drop(void)
+{
+	host_free(fimg.slot);
+	memset(&fimg, 0, sizeof(fimg));
 }

@@ -127,4 +127,18 @@ u64 fp_events(void);
 /** @brief Opaque events recorded since fp_begin(). */
 u64 fp_opaque_events(void);
 
+/** @brief Copy the run's footprints so far, for a machine image
+ *  (sim/trace/image.h; vfsim's own), taken at the end of its set-up. */
+void fp_image_take(void);
+
+/** @brief Whether fp_image_restore() fits the run: footprints on or off
+ *  as when the image was taken, and a run just begun. */
+bool fp_image_ready(void);
+
+/** @brief Put the image's footprints into the run fp_begin() began. */
+void fp_image_restore(void);
+
+/** @brief Forget the copy of fp_image_take(). */
+void fp_image_drop(void);
+
 #endif /* VFSIM_SIM_KERNEL_FOOTPRINT_H */

@@ -34,6 +34,7 @@
 
 #include "sim/kernel/gmem_internal.h"
 #include "sim/trace/host.h"
+#include "sim/trace/image.h"
 #include "sim/trace/trace.h"
 
 /* gmem_touches_freed() reads a word of state bytes from any granule. */
@@ -110,8 +111,8 @@ static void spare_release(void)
 	if (!spare.base)
 		return;
 	munmap(spare.base, spare.size);
-	free(spare.state);
-	free(spare.class_of);
+	host_free(spare.state);
+	host_free(spare.class_of);
 	memset(&spare, 0, sizeof(spare));
 }
 
@@ -156,9 +157,13 @@ static int arena_init(u64 size, bool shared)
 		ret = map_arena(size, shared);
 		if (ret)
 			return ret;
+		/* kept with the arena for the next machine: not a
+		 * machine image's (image.h) */
+		image_pause(true);
 		gmem_arena.state =
 			host_calloc(size / GMEM_MIN_BLOCK + STATE_PAD, 1);
 		gmem_blocks.class_of = host_calloc(size / GMEM_MIN_BLOCK, 1);
+		image_pause(false);
 	}
 	gmem_arena.size = size;
 	gmem_arena.gen = ++arena_gen ? arena_gen : ++arena_gen;
@@ -209,14 +214,79 @@ void gmem_exit(void)
 			if (gm.memfd >= 0)
 				close(gm.memfd);
 		}
-		free(gmem_arena.state);
-		free(gmem_blocks.class_of);
+		host_free(gmem_arena.state);
+		host_free(gmem_blocks.class_of);
 	}
 	for (unsigned int k = 0; k < GMEM_NR_CLASSES; k++)
-		free(gmem_blocks.free[k].off);
+		host_free(gmem_blocks.free[k].off);
 	memset(&gm, 0, sizeof(gm));
 	memset(&gmem_blocks, 0, sizeof(gmem_blocks));
 	memset(&gmem_arena, 0, sizeof(gmem_arena));
+}
+
+/*
+ * The guest memory of a machine image (sim/trace/image.h): the arena's
+ * carved part and its granules' states, copied when the image is taken
+ * and put back into the same arena, kept by gmem_exit() for it. The
+ * file-level state (the arena's and the allocator's) is put back by
+ * image_restore() (vfsim's own, as the image is).
+ */
+IMAGE_STATE(gmem_arena)
+IMAGE_STATE(gmem_blocks)
+IMAGE_STATE(gm)
+
+static struct {
+	u8 *base; /* the arena the image is of, NULL when none */
+	u64 size, top;
+	u8 *bytes, *state, *class_of; /* copies of their first top bytes */
+} img;
+
+int gmem_image_take(void)
+{
+	u64 granules = gm.top / GMEM_MIN_BLOCK;
+
+	gmem_image_drop();
+	if (!gmem_arena.base || gm.memfd >= 0)
+		return -EINVAL;
+	img.base = gmem_arena.base;
+	img.size = gmem_arena.size;
+	img.top = gm.top;
+	img.bytes = host_malloc(gm.top);
+	memcpy(img.bytes, gmem_arena.base, gm.top);
+	img.state = host_malloc(granules + STATE_PAD);
+	memcpy(img.state, gmem_arena.state, granules + STATE_PAD);
+	img.class_of = host_malloc(granules);
+	memcpy(img.class_of, gmem_blocks.class_of, granules);
+	return 0;
+}
+
+bool gmem_image_ready(void)
+{
+	return img.base && !gmem_arena.base && spare.base == img.base &&
+	       spare.size == img.size;
+}
+
+void gmem_image_restore(void)
+{
+	u64 granules = img.top / GMEM_MIN_BLOCK;
+
+	assert(gmem_image_ready());
+	/* as spare_take() leaves it: zero past the image's part, the pages
+	 * past what the last run used given back */
+	if (!spare_take(img.size))
+		assert(0 && "the image's arena is gone");
+	/* image_restore() puts back the rest of the arena's state */
+	memcpy(img.base, img.bytes, img.top);
+	memcpy(gmem_arena.state, img.state, granules + STATE_PAD);
+	memcpy(gmem_blocks.class_of, img.class_of, granules);
+}
+
+void gmem_image_drop(void)
+{
+	host_free(img.bytes);
+	host_free(img.state);
+	host_free(img.class_of);
+	memset(&img, 0, sizeof(img));
 }
 
 bool gmem_ready(void)

@@ -112,6 +112,28 @@ u64 gmem_arena_size(void);
  */
 void gmem_exit(void);
 
+/**
+ * @brief Copy the arena's carved part and its granules' states for a
+ * machine image (sim/trace/image.h; vfsim's own). Replaces an earlier
+ * copy.
+ * @return 0; -EINVAL without an arena or with a shared one
+ */
+int gmem_image_take(void);
+
+/** @brief Whether gmem_image_restore() can run: the image's arena is the
+ *  one gmem_exit() kept, and no arena is in use. */
+bool gmem_image_ready(void);
+
+/**
+ * @brief Take the kept arena again with the image's carved part and
+ * granule states (gmem_image_ready() must hold); the arena's and the
+ * allocator's file-level state come back with image_restore().
+ */
+void gmem_image_restore(void);
+
+/** @brief Forget the copies of gmem_image_take(). */
+void gmem_image_drop(void);
+
 /** @brief True between gmem_init() and gmem_exit(). */
 bool gmem_ready(void);
 

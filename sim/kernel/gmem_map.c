@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "sim/kernel/gmem_internal.h"
+#include "sim/trace/image.h"
 
 struct region {
 	gpa_t gpa;
@@ -25,6 +26,9 @@ static struct {
 	unsigned int nr;
 	unsigned int last; /* region of the last lookup */
 } mt;
+
+/* a machine image's (sim/trace/image.h; vfsim's own) */
+IMAGE_STATE(mt)
 
 /* The region holding @gpa, or NULL. */
 static const struct region *find(gpa_t gpa)

@@ -33,6 +33,7 @@
 #include "sim/kernel/sched.h"
 #include "sim/kernel/wait.h"
 #include "sim/trace/host.h"
+#include "sim/trace/image.h"
 #include "sim/trace/trace.h"
 #include "sim/kernel/workqueue.h"
 
@@ -61,6 +62,8 @@ struct sched_fast sched_fast = { .event_points = true };
  * kept beside sched_current so that an event reads it without a call. */
 static const char *current_tname = "-";
 static u64 current_thash, no_task_hash;
+
+static void task_entry(void *arg);
 
 static inline void set_current(struct task *t)
 {
@@ -214,7 +217,7 @@ void sched_exit(void)
 			list_first_entry(&S.timers, struct sim_timer, node));
 	list_for_each_entry_safe(t, n, &S.all, all_node) {
 		free_task(t);
-		free(t);
+		host_free(t);
 	}
 	sched_policy_exit();
 	memset(&S, 0, sizeof(S));
@@ -222,6 +225,81 @@ void sched_exit(void)
 	sched_fast.nr_alive = 0;
 	trace_set_context(NULL, NULL);
 	trace_set_context_vars(NULL, NULL, NULL);
+}
+
+/*
+ * The scheduler of a machine image (sim/trace/image.h; vfsim's own): the
+ * state below and the task structs (allocated while the machine was
+ * built) come back with image_restore(); their stacks, given back to the
+ * pool by sched_exit(), are taken out of it again. An image is only taken
+ * before any task ran, so each stack needs only its first frame, made
+ * again.
+ */
+IMAGE_STATE(S)
+IMAGE_STATE(sched_current)
+IMAGE_STATE(current_tname)
+IMAGE_STATE(current_thash)
+
+static struct {
+	bool taken;
+	struct sched_fast fast; /* but event_points, the process's */
+	char **stacks;
+	size_t nr_stacks;
+} simg;
+
+int sched_image_take(void)
+{
+	struct task *t;
+	size_t n = 0;
+
+	sched_image_drop();
+	if (!S.ready || current || S.steps || S.switches)
+		return -EBUSY;
+	list_for_each_entry(t, &S.all, all_node)
+		n++;
+	simg.stacks = host_calloc(n + 1, sizeof(*simg.stacks));
+	list_for_each_entry(t, &S.all, all_node)
+		simg.stacks[simg.nr_stacks++] = t->stack;
+	simg.fast = sched_fast;
+	simg.taken = true;
+	return 0;
+}
+
+bool sched_image_ready(void)
+{
+	if (!simg.taken || S.ready)
+		return false;
+	for (size_t i = 0; i < simg.nr_stacks; i++)
+		if (!task_stack_pooled(simg.stacks[i]))
+			return false;
+	return true;
+}
+
+void sched_image_restore(void)
+{
+	bool event_points = sched_fast.event_points;
+	struct task *t;
+
+	assert(S.ready && !S.steps && !S.switches);
+	for (size_t i = 0; i < simg.nr_stacks; i++)
+		task_stack_reclaim(simg.stacks[i]);
+	list_for_each_entry(t, &S.all, all_node) {
+		t->valgrind_id = VALGRIND_STACK_REGISTER(
+			t->stack, t->stack + t->stack_size);
+		t->sp = ctx_prepare(t->stack, t->stack_size, task_entry, t);
+		t->fake_stack = NULL;
+	}
+	sched_fast = simg.fast;
+	sched_fast.event_points = event_points;
+	set_current(NULL);
+	trace_set_context(sched_now, sched_task_name);
+	trace_set_context_vars(&S.now, &current_tname, &current_thash);
+}
+
+void sched_image_drop(void)
+{
+	host_free(simg.stacks);
+	memset(&simg, 0, sizeof(simg));
 }
 
 const struct task *sched_last_task(void)

@@ -435,6 +435,27 @@ struct sched_fast {
 	u64 fifo_zeros;
 };
 
+/**
+ * @brief Note the tasks of a machine image (sim/trace/image.h; vfsim's
+ * own), taken before any task ran. Replaces an earlier note.
+ * @return 0; -EBUSY when a task has run (or none can: no scheduler)
+ */
+int sched_image_take(void);
+
+/** @brief Whether sched_image_restore() can run: sched_exit() ran and
+ *  every stack of the image's tasks is in the pool. */
+bool sched_image_ready(void);
+
+/**
+ * @brief After image_restore() put the scheduler's state and the task
+ * structs back: take their stacks out of the pool, make each task's
+ * first frame again, and hand the trace its context again.
+ */
+void sched_image_restore(void);
+
+/** @brief Forget the note of sched_image_take(). */
+void sched_image_drop(void);
+
 /** @brief The scheduler's state the inline points read. */
 extern struct sched_fast sched_fast;
 

@@ -58,9 +58,9 @@ static struct {
 
 void sched_policy_exit(void)
 {
-	free(S.replay);
-	free(S.runs);
-	free(S.cand);
+	host_free(S.replay);
+	host_free(S.runs);
+	host_free(S.cand);
 	memset(&S, 0, sizeof(S));
 	sched_fast.explores = false;
 	sched_fast.fifo_zeros = 0;
@@ -117,7 +117,7 @@ static int parse_replay(const char *p, struct sched_policy_spec *out)
 		if (!err && *end == ',' && !end[1])
 			err = -EINVAL; /* trailing comma */
 		if (err) {
-			free(out->replay);
+			host_free(out->replay);
 			out->replay = NULL;
 			out->nr = 0;
 			return err;
@@ -175,7 +175,7 @@ int sched_policy_parse(const char *spec, struct sched_policy_spec *out,
 
 void sched_policy_spec_free(struct sched_policy_spec *ps)
 {
-	free(ps->replay);
+	host_free(ps->replay);
 	ps->replay = NULL;
 	ps->nr = 0;
 }
@@ -194,7 +194,7 @@ int sched_set_policy(const char *spec)
 		break;
 	case SCHED_POLICY_REPLAY:
 		/* the installed policy takes over the parsed list */
-		free(S.replay);
+		host_free(S.replay);
 		S.replay = ps.replay;
 		S.nr_replay = ps.nr;
 		S.policy = P_REPLAY;

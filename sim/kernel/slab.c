@@ -25,6 +25,7 @@
 #include "sim/kernel/sched.h"
 #include "sim/kernel/slab.h"
 #include "sim/trace/host.h"
+#include "sim/trace/image.h"
 #include "sim/trace/trace.h"
 
 /* granules per leaf of the record table */
@@ -99,7 +100,10 @@ static inline u32 *table_slot(u64 g, bool make)
 	if (unlikely(!leaf)) {
 		if (!make)
 			return NULL;
+		/* kept for every later machine: not a machine image's */
+		image_pause(true);
 		leaf = host_calloc(LEAF_SIZE, sizeof(*leaf));
+		image_pause(false);
 		leaves[g >> LEAF_BITS] = leaf;
 	}
 	return &leaf[g & (LEAF_SIZE - 1)];
@@ -345,7 +349,7 @@ static __attribute__((noinline)) void ring_grow(void)
 
 	for (size_t n = 0; n < K.nr_quarantined; n++)
 		ring[n] = K.ring[(K.qhead + n) & (K.qcap - 1)];
-	free(K.ring);
+	host_free(K.ring);
 	K.ring = ring;
 	K.qcap = cap;
 	K.qhead = 0;
@@ -468,6 +472,55 @@ static int by_seq(const void *a, const void *b)
 	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
+/*
+ * The slab of a machine image (sim/trace/image.h; vfsim's own): the
+ * records and the quarantine come back with image_restore() (K and the
+ * arrays it points to, allocated while the machine was built); the
+ * table's leaves, kept by kmem_exit() all zero, get the image's entries
+ * back from a list of them.
+ */
+IMAGE_STATE(K)
+
+static struct {
+	u32 *granule, *idx;
+	size_t n;
+} kimg;
+
+void kmem_image_take(void)
+{
+	size_t cap = 0;
+
+	kmem_image_drop();
+	for (size_t l = 0; l < NR_LEAVES; l++) {
+		for (u32 i = 0; leaves[l] && i < LEAF_SIZE; i++) {
+			if (!leaves[l][i])
+				continue;
+			if (kimg.n == cap) {
+				cap = cap ? 2 * cap : 64;
+				kimg.granule = host_realloc(kimg.granule,
+							    cap * sizeof(u32));
+				kimg.idx = host_realloc(kimg.idx,
+							cap * sizeof(u32));
+			}
+			kimg.granule[kimg.n] = (u32)((l << LEAF_BITS) | i);
+			kimg.idx[kimg.n++] = leaves[l][i];
+		}
+	}
+}
+
+void kmem_image_restore(void)
+{
+	for (size_t i = 0; i < kimg.n; i++)
+		*table_slot(kimg.granule[i], true) = kimg.idx[i];
+}
+
+void kmem_image_drop(void)
+{
+	host_free(kimg.granule);
+	host_free(kimg.idx);
+	memset(&kimg, 0, sizeof(kimg));
+}
+
 size_t kmem_exit(void)
 {
 	u32 *live;
@@ -494,9 +547,9 @@ size_t kmem_exit(void)
 			     r->line, r->func);
 		release(live[j]);
 	}
-	free(live);
-	free(K.recs);
-	free(K.ring);
+	host_free(live);
+	host_free(K.recs);
+	host_free(K.ring);
 	memset(&K, 0, sizeof(K));
 	return n;
 }

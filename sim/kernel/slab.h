@@ -121,4 +121,15 @@ void kmem_set_quarantine(size_t nr);
  */
 size_t kmem_exit(void);
 
+/** @brief Copy the record table's entries for a machine image
+ *  (sim/trace/image.h; vfsim's own). Replaces an earlier copy. */
+void kmem_image_take(void);
+
+/** @brief Put the image's table entries back (after kmem_exit(); the
+ *  records themselves come back with image_restore()). */
+void kmem_image_restore(void);
+
+/** @brief Forget the copy of kmem_image_take(). */
+void kmem_image_drop(void);
+
 #endif /* VFSIM_SIM_KERNEL_SLAB_H */

@@ -4,6 +4,7 @@
  * task_switch_*.c, one file per architecture (task_switch_internal.h
  * picks one).
  */
+#include <assert.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -107,4 +108,27 @@ void task_stack_free(char *stack, size_t size)
 		return;
 	}
 	munmap(stack - page, len + page);
+}
+
+/* The pool's slot of @stack, or -1. */
+static int pool_slot(const char *stack)
+{
+	for (unsigned int i = 0; i < pool.nr; i++)
+		if (pool.stack[i] == stack)
+			return (int)i;
+	return -1;
+}
+
+bool task_stack_pooled(const char *stack)
+{
+	return pool_slot(stack) >= 0;
+}
+
+void task_stack_reclaim(char *stack)
+{
+	int i = pool_slot(stack);
+
+	assert(i >= 0);
+	pool.stack[i] = pool.stack[--pool.nr];
+	pool.len[i] = pool.len[pool.nr];
 }

@@ -179,4 +179,12 @@ char *task_stack_alloc(size_t size);
  *  up to 64 for the next allocation of its size, else unmapped. */
 void task_stack_free(char *stack, size_t size);
 
+/** @brief Whether @p stack (from task_stack_alloc()) is in the pool, free
+ *  for the next task_stack_alloc(). */
+bool task_stack_pooled(const char *stack);
+
+/** @brief Take @p stack, which task_stack_pooled() finds, out of the
+ *  pool for the task it belonged to (a machine image's, sched.h). */
+void task_stack_reclaim(char *stack);
+
 #endif /* VFSIM_SIM_KERNEL_TASK_H */

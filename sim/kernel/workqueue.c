@@ -12,6 +12,7 @@
 #include "sim/trace/trace.h"
 #include "sim/kernel/wait.h"
 #include "sim/kernel/workqueue.h"
+#include "sim/trace/image.h"
 
 #define MAX_WORKERS 8
 
@@ -33,6 +34,10 @@ static struct {
 	wait_queue_head_t done; /* flushers and cancellers */
 	u64 executed;
 } W;
+
+/* a machine image's (sim/trace/image.h; vfsim's own) */
+IMAGE_STATE(W)
+IMAGE_STATE(system_wq_s)
 
 bool work_running(const struct work_struct *w)
 {

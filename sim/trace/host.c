@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "sim/trace/host.h"
+#include "sim/trace/image.h"
 
 static host_oom_fn oom_handler;
 static unsigned long fail_countdown;
@@ -58,6 +59,8 @@ void *host_malloc(size_t size)
 
 	if (!p)
 		host_oom(size);
+	if (__builtin_expect(image__recording, 0))
+		image__note(NULL, p, size ? size : 1);
 	return p;
 }
 
@@ -67,16 +70,39 @@ void *host_calloc(size_t n, size_t size)
 
 	if (!p)
 		host_oom(n && size > SIZE_MAX / n ? SIZE_MAX : n * size);
+	if (__builtin_expect(image__recording, 0))
+		image__note(NULL, p, (n ? n : 1) * (size ? size : 1));
 	return p;
 }
 
 void *host_realloc(void *p, size_t size)
 {
-	void *q = injected() ? NULL : realloc(p, size ? size : 1);
+	size_t old;
+	void *q;
 
+	/* A machine image's object stays where it is (image.h): it moves
+	 * by copy, and its old place is only marked free. */
+	if (__builtin_expect(image__nr_pinned, 0) && image__pinned(p, &old)) {
+		q = host_malloc(size);
+		memcpy(q, p, old < size ? old : size);
+		image__unpin_free(p);
+		return q;
+	}
+	if (__builtin_expect(image__recording, 0))
+		image__note(p, NULL, 0);
+	q = injected() ? NULL : realloc(p, size ? size : 1);
 	if (!q)
 		host_oom(size);
+	if (__builtin_expect(image__recording, 0))
+		image__note(NULL, q, size ? size : 1);
 	return q;
+}
+
+void host_free(void *p)
+{
+	if (__builtin_expect(image__nr_pinned, 0) && image__unpin_free(p))
+		return;
+	free(p);
 }
 
 char *host_strdup(const char *s)

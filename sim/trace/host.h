@@ -67,6 +67,13 @@ void *host_calloc(size_t n, size_t size);
  *  0 keeps a 1-byte block (never frees, never returns NULL). */
 void *host_realloc(void *p, size_t size);
 
+/**
+ * @brief free() for what the functions here allocated (and for anything
+ * else free() takes). An object of a machine's image (image.h) is only
+ * marked free, to be put back by image_restore().
+ */
+void host_free(void *p);
+
 /** @brief strdup() that returns the copy or calls host_oom(). */
 char *host_strdup(const char *s);
 

@@ -25,6 +25,7 @@
 #include "sim/trace/asan.h"
 #include "sim/trace/host.h"
 #include <assert.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@
 #include <valgrind/memcheck.h>
 #endif
 
+#include "sim/trace/image.h"
 #include "sim/trace/trace_internal.h"
 
 #define ARENA_CHUNK	 65536
@@ -74,6 +76,17 @@ static void fresh(void *p, size_t len)
 #endif
 #ifdef VALGRIND_MAKE_MEM_UNDEFINED
 	VALGRIND_MAKE_MEM_UNDEFINED(p, len);
+#endif
+	(void)p;
+	(void)len;
+}
+
+/* Memory whose bytes are the ones written before it was parked (a block
+ * taken back by trace_rewind()). */
+static void defined(void *p, size_t len)
+{
+#ifdef VALGRIND_MAKE_MEM_DEFINED
+	VALGRIND_MAKE_MEM_DEFINED(p, len);
 #endif
 	(void)p;
 	(void)len;
@@ -173,7 +186,10 @@ static __attribute__((noinline)) char *arena_grow(size_t len)
 		spare.arena = NULL;
 		fresh(c->data, size);
 	} else {
+		/* the trace's, not a machine image's (image.h) */
+		image_pause(true);
 		c = host_malloc(sizeof(*c) + size);
+		image_pause(false);
 	}
 	c->next = tr.arena;
 	c->size = size;
@@ -212,7 +228,7 @@ void trace_reset(bool enable)
 			spare.arena = tr.arena;
 			parked(spare.arena->data, ARENA_CHUNK);
 		} else
-			free(tr.arena);
+			host_free(tr.arena);
 		tr.arena = next;
 	}
 	tr.arena_pos = tr.arena_end = NULL;
@@ -222,10 +238,10 @@ void trace_reset(bool enable)
 			parked(spare.events,
 			       EVENTS_PER_CHUNK * sizeof(*spare.events));
 		} else
-			free(tr.chunks[i]);
+			host_free(tr.chunks[i]);
 	}
 	if (!spare.on) {
-		free(tr.chunks);
+		host_free(tr.chunks);
 		tr.chunks = NULL;
 		tr.cap_chunks = 0;
 	}
@@ -253,10 +269,86 @@ void trace_reuse(bool on)
 		fresh(spare.arena->data, ARENA_CHUNK);
 	if (spare.events)
 		fresh(spare.events, EVENTS_PER_CHUNK * sizeof(*spare.events));
-	free(spare.arena);
-	free(spare.events);
+	host_free(spare.arena);
+	host_free(spare.events);
 	spare.arena = NULL;
 	spare.events = NULL;
+}
+
+int trace_mark(struct trace_mark *m)
+{
+	if (!spare.on || tr.nr_chunks > 1 || (tr.arena && tr.arena->next) ||
+	    (tr.arena && tr.arena->size != ARENA_CHUNK) || tr.sink)
+		return -EBUSY;
+	*m = (struct trace_mark){
+		.events = tr.nr_chunks ? tr.chunks[0] : NULL,
+		.arena = tr.arena,
+		.arena_pos = tr.arena_pos,
+		.last_fmt = tr.last_fmt,
+		.nr_kept = tr.nr_kept,
+		.hashed = tr.hashed,
+		.hash = tr.hash,
+		.count = trace__count,
+		.memory = tr.memory,
+		.keep = tr.keep,
+		.hashing = tr.hashing,
+		.enabled = trace_enabled,
+		.over_budget = trace_over_budget,
+	};
+	return 0;
+}
+
+bool trace_mark_ready(const struct trace_mark *m)
+{
+	return spare.on && !tr.nr_chunks && !tr.arena &&
+	       (!m->events || spare.events == m->events) &&
+	       (!m->arena || spare.arena == m->arena);
+}
+
+void trace_rewind(const struct trace_mark *m)
+{
+	assert(trace_mark_ready(m));
+	if (m->events) {
+		/* keep_grow() as it took this block, what was kept in it
+		 * then still there (a parked block is not written) */
+		if (!tr.cap_chunks) {
+			image_pause(true);
+			tr.chunks = host_realloc(tr.chunks,
+						 16 * sizeof(*tr.chunks));
+			image_pause(false);
+			tr.cap_chunks = 16;
+		}
+		tr.slot = spare.events;
+		spare.events = NULL;
+		fresh(tr.slot, EVENTS_PER_CHUNK * sizeof(*tr.slot));
+		defined(tr.slot, m->nr_kept * sizeof(*tr.slot));
+		tr.chunks[tr.nr_chunks++] = tr.slot;
+		tr.slot_end = tr.slot + EVENTS_PER_CHUNK;
+		tr.slot += m->nr_kept;
+	}
+	if (m->arena) {
+		struct arena_chunk *c = spare.arena;
+
+		spare.arena = NULL;
+		fresh(c->data, ARENA_CHUNK);
+		defined(c->data, (size_t)(m->arena_pos - c->data));
+		c->next = NULL;
+		tr.arena = c;
+		tr.arena_pos = m->arena_pos;
+		tr.arena_end = c->data + ARENA_CHUNK;
+	}
+	tr.last_fmt = m->last_fmt;
+	tr.nr_kept = m->nr_kept;
+	tr.hashed = m->hashed;
+	tr.hash = m->hash;
+	trace__count = m->count;
+	tr.memory = m->memory;
+	tr.keep = m->keep;
+	tr.hashing = m->hashing;
+	trace_enabled = m->enabled;
+	trace_over_budget = m->over_budget;
+	fast_update();
+	skip_update();
 }
 
 void trace_enable(bool enable)
@@ -466,6 +558,8 @@ static __attribute__((noinline)) struct trace_event *keep_grow(void)
 
 	if (over_budget())
 		return NULL;
+	/* the trace's, not a machine image's (image.h) */
+	image_pause(true);
 	if (tr.nr_chunks == tr.cap_chunks) {
 		size_t cap = tr.cap_chunks ? 2 * tr.cap_chunks : 16;
 		tr.chunks = host_realloc(tr.chunks, cap * sizeof(*tr.chunks));
@@ -478,6 +572,7 @@ static __attribute__((noinline)) struct trace_event *keep_grow(void)
 	} else {
 		tr.slot = host_malloc(bytes);
 	}
+	image_pause(false);
 	tr.chunks[tr.nr_chunks++] = tr.slot;
 	tr.slot_end = tr.slot + EVENTS_PER_CHUNK;
 	tr.memory += bytes;
@@ -975,7 +1070,7 @@ long trace_find(const char *needle, size_t from)
 		}
 		if (strstr(text, needle))
 			found = (long)i;
-		free(big);
+		host_free(big);
 		big = NULL;
 	}
 	return found;

@@ -295,6 +295,41 @@ void trace_reset(bool enable);
  */
 void trace_reuse(bool on);
 
+/**
+ * @brief Where a trace stands, for a machine image (sim/trace/image.h;
+ * vfsim's own): the events of the machine's set-up, in the first blocks
+ * trace_reuse() keeps, with their hash and counts.
+ */
+struct trace_mark {
+	/** @cond INTERNAL */
+	void *events, *arena; /* the blocks (NULL: none yet) */
+	char *arena_pos;
+	const char *last_fmt;
+	size_t nr_kept, hashed;
+	uint64_t hash, count, memory;
+	bool keep, hashing, enabled, over_budget;
+	/** @endcond */
+};
+
+/**
+ * @brief Note where the trace stands in @p m.
+ * @return 0; -EBUSY when the trace is past its first blocks or they are
+ * not kept across trace_reset() (trace_reuse() is off)
+ */
+int trace_mark(struct trace_mark *m);
+
+/** @brief Whether trace_rewind() can take the trace back to @p m: it was
+ *  reset since, with its first blocks kept. */
+bool trace_mark_ready(const struct trace_mark *m);
+
+/**
+ * @brief Take a trace reset since trace_mark() back to @p m: its first
+ * blocks again, with the events and strings they held then (a reset
+ * parks them untouched), and the hash and counts of then.
+ * trace_mark_ready() must hold.
+ */
+void trace_rewind(const struct trace_mark *m);
+
 /** @brief Turn recording on or off without dropping what was recorded. */
 void trace_enable(bool enable);
 

@@ -615,12 +615,12 @@ void trace_msc_free(struct trace_msc *m)
 	if (!m)
 		return;
 	for (size_t i = 0; i < m->nr_cols; i++) {
-		free(m->cols[i].name);
-		free(m->cols[i].label);
+		host_free(m->cols[i].name);
+		host_free(m->cols[i].label);
 	}
-	free(m->cols);
-	free(m->body);
-	free(m);
+	host_free(m->cols);
+	host_free(m->body);
+	host_free(m);
 }
 
 char *trace_msc_finish(struct trace_msc *m)
@@ -665,6 +665,6 @@ int trace_msc_write_kept(FILE *out, unsigned max_arcs)
 	s = trace_msc_finish(m);
 	if (fputs(s, out) < 0)
 		ret = -EIO;
-	free(s);
+	host_free(s);
 	return ret;
 }

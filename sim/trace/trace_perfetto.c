@@ -283,11 +283,11 @@ void trace_perfetto_finish(struct trace_perfetto *p, uint64_t end_ns)
 		async(p, &p->open[i], false, NULL, end_ns, true);
 	trace_text_printf(p->out, "\n]}\n");
 	for (size_t i = 0; i < p->nr_tasks; i++)
-		free(p->tasks[i].name);
+		host_free(p->tasks[i].name);
 	for (size_t i = 0; i < p->nr_queues; i++)
-		free(p->queues[i].name);
-	free(p->tasks);
-	free(p->queues);
-	free(p->open);
-	free(p);
+		host_free(p->queues[i].name);
+	host_free(p->tasks);
+	host_free(p->queues);
+	host_free(p->open);
+	host_free(p);
 }

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/trace/image.h"
 #include "sim/trace/host.h"
 #include "sim/trace/trace_internal.h"
 
@@ -152,7 +153,7 @@ static void pool_grow(void)
 			;
 		tab[j] = S.pool[i];
 	}
-	free(S.pool);
+	host_free(S.pool);
 	S.pool = tab;
 	S.pool_size = size;
 }
@@ -166,10 +167,13 @@ static const struct pool_str *pool_intern(const char *s, uint64_t h)
 
 	if (n)
 		return n;
+	/* the process's names, not a machine image's (image.h) */
+	image_pause(true);
 	if (2 * (S.pool_used + 1) > S.pool_size)
 		pool_grow();
 	len = strlen(s) + 1;
 	fresh = host_malloc(sizeof(*fresh) + len);
+	image_pause(false);
 	fresh->hash = h;
 	memcpy(fresh->s, s, len);
 	for (i = h & (S.pool_size - 1); S.pool[i];

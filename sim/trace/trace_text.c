@@ -948,7 +948,7 @@ static void put_json_detail(struct out *o, const struct trace_event *ev)
 		put_detail(&d, ev);
 	}
 	put_json_escaped(o, d.buf, d.len);
-	free(big);
+	host_free(big);
 }
 
 int trace_format_json(const struct trace_event *ev, char *buf, size_t size)
@@ -1010,7 +1010,7 @@ void trace_write_event(FILE *out, const struct trace_event *ev, bool json)
 		fmt(ev, big, (size_t)len + 1);
 		big[len] = '\n';
 		fwrite(big, 1, (size_t)len + 1, out);
-		free(big);
+		host_free(big);
 	}
 }
 

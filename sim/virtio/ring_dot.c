@@ -568,8 +568,8 @@ int ring_dot_write_opts(FILE *out, const struct ring_dot_opts *o)
 		o->parked_name ? "parked -> " : "");
 	fputs("}\n", out);
 	ret = ferror(out) ? -EIO : 0;
-	free(v->mark);
-	free(v);
+	host_free(v->mark);
+	host_free(v);
 	return ret;
 }
 
@@ -582,7 +582,7 @@ char *ring_dot_string_opts(const struct ring_dot_opts *o)
 
 	fclose(f);
 	if (ret) {
-		free(buf);
+		host_free(buf);
 		return NULL;
 	}
 	return buf;

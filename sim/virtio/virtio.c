@@ -64,7 +64,7 @@ static void vm_del_vqs(struct virtio_device *vdev)
 	for (unsigned int i = 0; i < vdev->nvqs; i++)
 		if (vdev->vqs[i])
 			vring_del_virtqueue(vdev->vqs[i]);
-	free(vdev->vqs);
+	host_free(vdev->vqs);
 	vdev->vqs = NULL;
 	vdev->nvqs = 0;
 }

@@ -24,6 +24,7 @@
 #include "sim/kernel/wait.h"
 #include "sim/trace/host.h"
 #include "sim/trace/trace.h"
+#include "sim/trace/image.h"
 
 /* Driver-private copy of one descriptor: the truth about the free list. */
 struct vring_desc_extra {
@@ -64,6 +65,8 @@ struct vring_virtqueue {
  * queue's name from.
  */
 static struct vring_virtqueue *retired;
+/* a machine image's (sim/trace/image.h; vfsim's own) */
+IMAGE_STATE(retired)
 
 #define to_vvq(_vq) container_of(_vq, struct vring_virtqueue, vq)
 
@@ -126,8 +129,8 @@ void vring_del_virtqueue(struct virtqueue *_vq)
 		gmem_free(vq->vring.avail);
 	if (vq->vring.used)
 		gmem_free(vq->vring.used);
-	free(vq->desc_state);
-	free(vq->desc_extra);
+	host_free(vq->desc_state);
+	host_free(vq->desc_extra);
 	vq->desc_state = NULL;
 	vq->desc_extra = NULL;
 	memset(&vq->vring, 0, sizeof(vq->vring));
@@ -143,7 +146,7 @@ void vring_free_deleted(void)
 		struct vring_virtqueue *vq = retired;
 
 		retired = vq->next_retired;
-		free(vq);
+		host_free(vq);
 	}
 }
 

@@ -63,7 +63,7 @@ static gpa_t avail_event_gpa(const struct vringh *vrh)
 
 void vringh_exit(struct vringh *vrh)
 {
-	free(vrh->visit);
+	host_free(vrh->visit);
 	memset(vrh, 0, sizeof(*vrh));
 }
 
@@ -311,7 +311,7 @@ int vringh_pop(struct vringh *vrh, struct vringh_chain *ch)
 
 void vringh_chain_release(struct vringh_chain *ch)
 {
-	free(ch->segs);
+	host_free(ch->segs);
 	memset(ch, 0, sizeof(*ch));
 }
 

@@ -21,7 +21,7 @@ void mig_stream_init(struct mig_stream *s)
 
 void mig_stream_free(struct mig_stream *s)
 {
-	free(s->data);
+	host_free(s->data);
 	mig_stream_init(s);
 }
 
@@ -105,7 +105,7 @@ int mig_stream_save_from(struct pipe *p, struct mig_stream *s,
 					  (unsigned long long)s->chunks - 1,
 					  n));
 	}
-	free(chunk);
+	host_free(chunk);
 	pipe_close_read(p);
 	if (err) {
 		s->len = start;

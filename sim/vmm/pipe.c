@@ -35,7 +35,7 @@ void pipe_destroy(struct pipe *p)
 {
 	assert(!waitqueue_active(&p->readers) &&
 	       !waitqueue_active(&p->writers));
-	free(p->buf);
+	host_free(p->buf);
 	p->buf = NULL;
 }
 

@@ -110,11 +110,25 @@ static size_t nr_policies(void)
  * and ledger it leaves must not show): the same outcomes. Returns how
  * many of @s's runs failed, to show the failing runs were among them.
  */
+/* Whether @s's machine is kept as an image (machine_image.c): one
+ * in-process device, no migration. */
+static bool imageable(const struct scenario *s)
+{
+	if (s->machine.devices > 1 || s->migration.prepare)
+		return false;
+	for (size_t i = 0; i < s->nr_triggers; i++)
+		for (size_t j = 0; j < s->triggers[i].nr_actions; j++)
+			if (s->triggers[i].actions[j].kind == SCN_ACT_MIGRATE)
+				return false;
+	return true;
+}
+
 static unsigned compare_runs(const struct scenario *s,
 			     const struct scenario *other, const char *name)
 {
 	struct outcome fresh[NR_POLICIES];
 	char *fresh_text = NULL, *reused_text = NULL;
+	struct vfsim_machine_image_stats st0, st1;
 	unsigned failed = 0;
 
 	vfsim_machine_reuse(false);
@@ -123,6 +137,7 @@ static unsigned compare_runs(const struct scenario *s,
 			       i == 1 ? &fresh_text : NULL);
 	vfsim_machine_reuse(true);
 	run(other, "random:3", false, NULL);
+	vfsim_machine_image_stats(&st0);
 	for (size_t i = 0; i < nr_policies(); i++) {
 		struct outcome o = run(s, policies[i], i == 1,
 				       i == 1 ? &reused_text : NULL);
@@ -135,6 +150,11 @@ static unsigned compare_runs(const struct scenario *s,
 		CU_ASSERT(same(&o, &fresh[i]));
 		failed += o.status != 0;
 	}
+	/* every run after the first was put back from the first's image
+	 * (whatever its policy) */
+	vfsim_machine_image_stats(&st1);
+	if (imageable(s))
+		CU_ASSERT(st1.restores - st0.restores >= nr_policies() - 1);
 	CU_ASSERT_PTR_NOT_NULL(fresh_text);
 	CU_ASSERT_PTR_NOT_NULL(reused_text);
 	if (fresh_text && reused_text)
@@ -244,11 +264,18 @@ static void test_explore_same_with_fresh_machines(void)
 	for (size_t i = 0; i < nr; i += vt_slow_build() ? 4 : 1) {
 		for (size_t k = 0; k < 6; k++) {
 			const struct scenario *s = k < 3 ? r[i].on : r[i].off;
+			struct vfsim_machine_image_stats st0, st1;
 			struct vfsim_explore_result a, b;
 			bool eq;
 
+			vfsim_machine_image_stats(&st0);
 			explore(s, strategies[k % 3], budget, false, &a);
+			vfsim_machine_image_stats(&st1);
 			explore(s, strategies[k % 3], budget, true, &b);
+			/* every run after the first put back from an image */
+			if (imageable(s))
+				CU_ASSERT(st1.restores - st0.restores + 1 >=
+					  a.runs);
 			eq = a.status == b.status && a.runs == b.runs &&
 			     a.pruned == b.pruned && a.distinct == b.distinct &&
 			     a.outcomes == b.outcomes &&
