@@ -173,13 +173,14 @@ size_t vfsim_machine_destroy(struct vfsim_machine *m);
 /**
  * @brief Let each machine leave the next one of the same scenario what
  * it would rebuild alike (vfsim's own; the explorer, which runs one
- * scenario thousands of times, turns it on): the trace's first blocks
- * (trace_reuse()), the request ledger's memory and the trace header's
- * texts. Everything else is still built and taken down per machine (the
- * task stacks and the guest-memory arena are pooled whatever this
- * says). A machine built this way runs exactly as a fresh one: the same
- * trace, hash, reports and leaks. Turning it off frees what is kept; a
- * caller turns it off before freeing the scenario it ran.
+ * scenario thousands of times, turns it on): the machine itself, as an
+ * image taken after the first one's probe and put back instead of built
+ * (machine_image.c; in-process machines of one device without
+ * migration), the trace's first blocks (trace_reuse()), the request
+ * ledger's memory and the trace header's texts. A machine put back runs
+ * exactly as a fresh one: the same trace, hash, reports and leaks; its
+ * teardown is the same too. Turning it off frees what is kept; a caller
+ * turns it off before freeing the scenario it ran.
  * @param on keep (true) or stop keeping (false)
  */
 void vfsim_machine_reuse(bool on);

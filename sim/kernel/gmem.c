@@ -269,16 +269,26 @@ bool gmem_image_ready(void)
 void gmem_image_restore(void)
 {
 	u64 granules = img.top / GMEM_MIN_BLOCK;
+	u64 top = spare.top > img.top ? spare.top : img.top;
+	u64 used = (top + 4095) & ~4095ull;
 
 	assert(gmem_image_ready());
-	/* as spare_take() leaves it: zero past the image's part, the pages
-	 * past what the last run used given back */
-	if (!spare_take(img.size))
-		assert(0 && "the image's arena is gone");
-	/* image_restore() puts back the rest of the arena's state */
+	/* spare_take()'s work, but what the image's copy overwrites is
+	 * not cleared first: past the image's part up to what the last
+	 * run carved zeroed, the pages past that given back (a bad
+	 * address may have scribbled there), the image's part copied */
+	memset(img.base + img.top, 0, top - img.top);
+	if (used < img.size)
+		madvise(img.base + used, img.size - used, MADV_DONTNEED);
 	memcpy(img.base, img.bytes, img.top);
-	memcpy(gmem_arena.state, img.state, granules + STATE_PAD);
-	memcpy(gmem_blocks.class_of, img.class_of, granules);
+	memset(spare.state + granules, 0,
+	       (top - img.top) / GMEM_MIN_BLOCK + STATE_PAD);
+	memcpy(spare.state, img.state, granules + STATE_PAD);
+	memset(spare.class_of + granules, 0, (top - img.top) / GMEM_MIN_BLOCK);
+	memcpy(spare.class_of, img.class_of, granules);
+	/* the arena is in use again; image_restore() puts back the arena's
+	 * and the allocator's file-level state, which point to it */
+	memset(&spare, 0, sizeof(spare));
 }
 
 void gmem_image_drop(void)
