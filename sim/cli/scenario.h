@@ -590,8 +590,7 @@ const char *scenario_op_name(enum scn_op_kind kind);
  * is 0.
  * @return -EINVAL, for `return scn_fail_at(...)`
  */
-__attribute__((format(printf, 4, 5))) int scn_fail_at(char *err, size_t errsize,
-						      const struct scn_pos *pos,
-						      const char *fmt, ...);
+int scn_fail_at(char *err, size_t errsize, const struct scn_pos *pos,
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 #endif /* VFSIM_SIM_CLI_SCENARIO_H */
