@@ -102,6 +102,9 @@ void host_free(void *p)
 {
 	if (__builtin_expect(image__nr_pinned, 0) && image__unpin_free(p))
 		return;
+	/* freed while the machine is built: not part of its image */
+	if (__builtin_expect(image__recording, 0) && p)
+		image__note(p, NULL, 0);
 	free(p);
 }
 

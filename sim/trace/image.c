@@ -186,11 +186,11 @@ static void forget(void *p)
 
 void image__note(void *old, void *p, size_t size)
 {
-	if (I.paused)
-		return;
+	/* a recorded object freed (or moved) is forgotten even while
+	 * paused: only what is allocated then is not the machine's */
 	if (old)
 		forget(old);
-	if (p)
+	if (p && !I.paused)
 		add(p, size);
 }
 
