@@ -11,8 +11,8 @@
  *  - little endian, by VIRTIO 1.x: every split-ring field (struct
  *    vring_desc, vring_avail, vring_used and the two event indices,
  *    sim/virtio/virtio_ring.h) and the config space (struct
- *    virtio_fs_config's num_request_queues, fuse_proto.h); vfsim's own
- *    back-end state format too (docs/state-format.md).
+ *    virtio_fs_config's num_request_queues, virtio_fs_config.h);
+ *    vfsim's own back-end state format too (docs/state-format.md).
  *  - big endian: the length prefix of each chunk of the migration stream
  *    (QEMU writes it with qemu_put_be32()).
  *

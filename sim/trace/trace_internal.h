@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * trace_internal.h - between the parts of sim/trace: string identities
- * (trace_str.c) and text output (trace_text.c) for the recorder (trace.c).
+ * (trace_str.c) and text output (trace_text.c, trace_fmt.c, trace_json.c)
+ * for the recorder (trace.c).
  */
 #ifndef VFSIM_SIM_TRACE_TRACE_INTERNAL_H
 #define VFSIM_SIM_TRACE_TRACE_INTERNAL_H
@@ -90,7 +91,7 @@ static inline uint64_t trace_str_ref(const char *s, int *stable)
 /* Bytes the interned names take (for the statistics only). */
 size_t trace_names_memory(void);
 
-/* Writers of JSON into a trace_text (trace_text.c), for trace_perfetto.c:
+/* Writers of JSON into a trace_text (trace_json.c), for trace_perfetto.c:
  * printf-style text; a JSON string (quotes included) with @s escaped;
  * the event as trace_format_json() writes it (no newline). */
 void trace_text_printf(struct trace_text *t, const char *fmt, ...)

@@ -1,165 +1,20 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * trace_text.c - an event as text: the line of `vfsim run`, a JSON
- * object, and the TRACE_FMT() detail formatted from its arguments.
+ * trace_text.c - an event as the line of text of `vfsim run`, and the
+ * growing text a trace is written into (struct trace_text, a FILE).
  *
  * This runs for every event of a text trace, so it does not go through
  * printf: a line is put together field by field, bytes copied a piece at
- * a time while the buffer has room, and a detail's format is read by a
- * small interpreter of the conversions the trace allows (the integer ones,
- * %c and %s, with flags, width, precision and length modifiers), whose
- * output is the same as printf's.
+ * a time while the buffer has room (trace_text_internal.h); the line's
+ * head and its names' columns are kept from the lines before.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "fuse_proto/fuse_msg.h"
 #include "sim/trace/host.h"
-#include "sim/trace/trace_internal.h"
-
-/* Output: like snprintf(), the bytes that fit go to buf (size bytes,
- * the last kept for the NUL) and len counts what the whole needs. */
-struct out {
-	char *buf;
-	size_t size;
-	size_t len;
-};
-
-/* The bytes that do not fit: as many as do. */
-static __attribute__((noinline)) void put_slow(struct out *o, const char *s,
-					       size_t n)
-{
-	for (size_t i = 0; i < n; i++, o->len++)
-		if (o->len + 1 < o->size)
-			o->buf[o->len] = s[i];
-}
-
-static __attribute__((noinline)) void copy_long(char *d, const char *s,
-						size_t n)
-{
-	memcpy(d, s, n);
-}
-
-static __attribute__((noinline)) void fill_long(char *d, char c, size_t n)
-{
-	memset(d, c, n);
-}
-
-/* @n (at most 16) bytes as two fixed-size copies that may overlap: no
- * call, no loop, and no byte read or written outside either range. */
-static inline void copy_short(char *d, const char *s, size_t n)
-{
-	uint64_t a, b;
-	uint32_t x, y;
-
-	if (n >= 8) {
-		__builtin_memcpy(&a, s, 8);
-		__builtin_memcpy(&b, s + n - 8, 8);
-		__builtin_memcpy(d, &a, 8);
-		__builtin_memcpy(d + n - 8, &b, 8);
-	} else if (n >= 4) {
-		__builtin_memcpy(&x, s, 4);
-		__builtin_memcpy(&y, s + n - 4, 4);
-		__builtin_memcpy(d, &x, 4);
-		__builtin_memcpy(d + n - 4, &y, 4);
-	} else {
-		while (n--)
-			*d++ = *s++;
-	}
-}
-
-static inline void put_mem(struct out *o, const char *s, size_t n)
-{
-	char *d = o->buf + o->len;
-
-	if (trace_unlikely(o->len + n >= o->size)) {
-		put_slow(o, s, n);
-		return;
-	}
-	o->len += n;
-	if (n > 16)
-		copy_long(d, s, n);
-	else
-		copy_short(d, s, n);
-}
-
-/* @n bytes of @s, which has @cap readable bytes (a constant): when @n
- * is at most @cap and the buffer has room for all @cap, they are copied
- * as one block of fixed size (a few vector moves, no call); what lies
- * past @n is not output (the next bytes put go over it). */
-static inline void put_block(struct out *o, const char *s, size_t n, size_t cap)
-{
-	if (trace_likely(n <= cap && o->len + cap < o->size)) {
-		__builtin_memcpy(o->buf + o->len, s, cap);
-		o->len += n;
-		return;
-	}
-	put_mem(o, s, n);
-}
-
-static inline void put_ch(struct out *o, char c)
-{
-	if (trace_unlikely(o->len + 1 >= o->size)) {
-		put_slow(o, &c, 1);
-		return;
-	}
-	o->buf[o->len++] = c;
-}
-
-static inline void put_str(struct out *o, const char *s)
-{
-	put_mem(o, s, strlen(s));
-}
-
-static inline void put_fill(struct out *o, char c, size_t n)
-{
-	if (trace_unlikely(o->len + n >= o->size)) {
-		while (n--)
-			put_slow(o, &c, 1);
-		return;
-	}
-	if (n > 16) {
-		fill_long(o->buf + o->len, c, n);
-		o->len += n;
-		return;
-	}
-	/* two stores of eight; past the end only while the buffer has room
-	 * (what lies past the end is not output) */
-	if (o->len + 8 < o->size) {
-		uint64_t w = 0x0101010101010101ULL * (unsigned char)c;
-
-		__builtin_memcpy(o->buf + o->len, &w, 8);
-		if (n > 8)
-			__builtin_memcpy(o->buf + o->len + n - 8, &w, 8);
-		o->len += n;
-		return;
-	}
-	while (n--)
-		o->buf[o->len++] = c;
-}
-
-/* @s escaped as inside a JSON string. */
-static void put_json_escaped(struct out *o, const char *s, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\') {
-			put_ch(o, '\\');
-			put_ch(o, (char)c);
-		} else if (c < 0x20) {
-			put_mem(o, "\\u00", 4);
-			put_ch(o, hex[c >> 4]);
-			put_ch(o, hex[c & 15]);
-		} else {
-			put_ch(o, (char)c);
-		}
-	}
-}
+#include "sim/trace/trace_text_internal.h"
 
 /* @s left-justified in @width columns, as "%-Ns". */
 static inline void put_left(struct out *o, const char *s, size_t width)
@@ -169,62 +24,6 @@ static inline void put_left(struct out *o, const char *s, size_t width)
 	put_mem(o, s, n);
 	if (n < width)
 		put_fill(o, ' ', width - n);
-}
-
-/* The decimal digits of 0 to 99, two each. */
-static const char pairs[] = "00010203040506070809"
-			    "10111213141516171819"
-			    "20212223242526272829"
-			    "30313233343536373839"
-			    "40414243444546474849"
-			    "50515253545556575859"
-			    "60616263646566676869"
-			    "70717273747576777879"
-			    "80818283848586878889"
-			    "90919293949596979899";
-
-/* The digits of @v in @base at the end of @end's buffer; returns the
- * first. Decimal goes two digits at a time. */
-static inline char *digits(char *end, uint64_t v, unsigned base, int upper)
-{
-	const char *d = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	char *p = end;
-
-	if (base == 10) {
-		while (v >= 100) {
-			unsigned r = (unsigned)(v % 100);
-
-			v /= 100;
-			*--p = pairs[2 * r + 1];
-			*--p = pairs[2 * r];
-		}
-		if (v >= 10) {
-			*--p = pairs[2 * v + 1];
-			*--p = pairs[2 * v];
-		} else {
-			*--p = (char)('0' + v);
-		}
-		return p;
-	}
-	do {
-		*--p = d[v % base];
-		v /= base;
-	} while (v);
-	return p;
-}
-
-/* An unsigned decimal ("%llu"): its digits made on the stack, with room
- * to read a fixed block from them, and put as one (put_block()). */
-static inline void put_udec(struct out *o, uint64_t v)
-{
-	char tmp[48], *p;
-
-	if (v < 10) {
-		put_ch(o, (char)('0' + v));
-		return;
-	}
-	p = digits(tmp + 24, v, 10, 0);
-	put_block(o, p, (size_t)(tmp + 24 - p), 24);
 }
 
 /* The time column, "%6llu.%03llu" of microseconds and the nanoseconds
@@ -242,418 +41,6 @@ static inline void put_time(struct out *o, uint64_t ns)
 	while (end - p < 10)
 		*--p = ' ';
 	put_mem(o, p, (size_t)(end - p));
-}
-
-static void put_sdec(struct out *o, int64_t v)
-{
-	if (v < 0) {
-		put_ch(o, '-');
-		put_udec(o, (uint64_t)0 - (uint64_t)v);
-	} else {
-		put_udec(o, (uint64_t)v);
-	}
-}
-
-/* One conversion's flags, width, precision and length. */
-struct spec {
-	int left, zero, plus, space, alt;
-	size_t width;
-	long prec; /* -1: none */
-	int len;   /* 0 int, 1 char (hh), 2 short (h), 8 64-bit */
-	char conv;
-};
-
-static const char *parse_spec(const char *f, struct spec *sp)
-{
-	memset(sp, 0, sizeof(*sp));
-	sp->prec = -1;
-	for (;; f++) {
-		if (*f == '-')
-			sp->left = 1;
-		else if (*f == '0')
-			sp->zero = 1;
-		else if (*f == '+')
-			sp->plus = 1;
-		else if (*f == ' ')
-			sp->space = 1;
-		else if (*f == '#')
-			sp->alt = 1;
-		else
-			break;
-	}
-	while (*f >= '0' && *f <= '9')
-		sp->width = sp->width * 10 + (size_t)(*f++ - '0');
-	if (*f == '.') {
-		sp->prec = 0;
-		for (f++; *f >= '0' && *f <= '9'; f++)
-			sp->prec = sp->prec * 10 + (*f - '0');
-	}
-	if (*f == 'h') {
-		sp->len = f[1] == 'h' ? 1 : 2;
-		f += sp->len == 1 ? 2 : 1;
-	} else if (*f == 'l' || *f == 'z' || *f == 'j' || *f == 't' ||
-		   *f == 'L' || *f == 'q') {
-		sp->len = 8;
-		f += f[0] == 'l' && f[1] == 'l' ? 2 : 1;
-	}
-	sp->conv = *f;
-	return *f ? f + 1 : f;
-}
-
-/* The body (sign, prefix, digits) padded to the width, as printf does. */
-static void put_padded(struct out *o, const struct spec *sp, const char *pre,
-		       const char *body, size_t n, size_t zeros)
-{
-	size_t npre = strlen(pre), total = npre + zeros + n;
-
-	if (!sp->left && !(sp->zero && sp->prec < 0) && total < sp->width)
-		put_fill(o, ' ', sp->width - total);
-	put_mem(o, pre, npre);
-	if (!sp->left && sp->zero && sp->prec < 0 && total < sp->width)
-		zeros += sp->width - total;
-	put_fill(o, '0', zeros);
-	put_mem(o, body, n);
-	if (sp->left && total < sp->width)
-		put_fill(o, ' ', sp->width - total);
-}
-
-static void put_int(struct out *o, const struct spec *sp, uint64_t raw)
-{
-	int is_signed = sp->conv == 'd' || sp->conv == 'i';
-	unsigned base = sp->conv == 'x' || sp->conv == 'X' ? 16 :
-			sp->conv == 'o'			   ? 8 :
-							     10;
-	const char *pre = "";
-	uint64_t mag = raw;
-	char tmp[26], *p, *end = tmp + sizeof(tmp);
-	size_t n, zeros = 0;
-
-	if (is_signed) {
-		int64_t v = sp->len == 1 ? (signed char)raw :
-			    sp->len == 2 ? (short)raw :
-			    sp->len == 8 ? (int64_t)raw :
-					   (int)raw;
-
-		mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-		pre = v < 0 ? "-" : sp->plus ? "+" : sp->space ? " " : "";
-	} else {
-		mag = sp->len == 1 ? (unsigned char)raw :
-		      sp->len == 2 ? (unsigned short)raw :
-		      sp->len == 8 ? raw :
-				     (unsigned int)raw;
-		if (sp->alt && mag && base == 16)
-			pre = sp->conv == 'X' ? "0X" : "0x";
-	}
-	p = sp->prec == 0 && mag == 0 ? end :
-					digits(end, mag, base, sp->conv == 'X');
-	if (sp->alt && base == 8 && (p == end || *p != '0'))
-		*--p = '0';
-	n = (size_t)(end - p);
-	if (sp->prec > 0 && (size_t)sp->prec > n)
-		zeros = (size_t)sp->prec - n;
-	put_padded(o, sp, pre, p, n, zeros);
-}
-
-static void put_string_arg(struct out *o, const struct spec *sp, const char *s)
-{
-	size_t n;
-
-	if (!s)
-		s = sp->prec < 0 || sp->prec >= 6 ? "(null)" : "";
-	n = strlen(s);
-	if (sp->prec >= 0 && (size_t)sp->prec < n)
-		n = (size_t)sp->prec;
-	if (!sp->left && n < sp->width)
-		put_fill(o, ' ', sp->width - n);
-	put_mem(o, s, n);
-	if (sp->left && n < sp->width)
-		put_fill(o, ' ', sp->width - n);
-}
-
-/* The conversion at @f (past its '%') with flags, width, precision or
- * a length the plain ones do not take; returns what follows it. */
-static const char *put_conv(struct out *o, const char *f, uint64_t v,
-			    int is_str)
-{
-	struct spec sp;
-
-	f = parse_spec(f, &sp);
-	if (sp.conv == 's')
-		put_string_arg(o, &sp,
-			       is_str ? (const char *)(uintptr_t)v : "?");
-	else if (sp.conv == 'c')
-		put_padded(o, &sp, "", (const char[]){ (char)v }, 1, 0);
-	else
-		put_int(o, &sp, v);
-	return f;
-}
-
-/* A format read once, as the steps that put it out: each a piece of
- * literal text, then a conversion. */
-enum fmt_step_conv {
-	FMT_END,  /* the last piece: no conversion */
-	FMT_PCT,  /* "%%" */
-	FMT_U32,  /* "%u" */
-	FMT_U64,  /* "%lu", "%llu", "%zu" */
-	FMT_D32,  /* "%d" */
-	FMT_D64,  /* "%ld", "%lld", "%zd" */
-	FMT_S,	  /* "%s" */
-	FMT_SPEC, /* anything else: put_conv() */
-};
-
-#define FMT_STEPS    12 /* eight conversions, a few "%%", the end */
-#define FMT_LITS     48 /* bytes of literal text a format may have */
-#define FMT_LIT_READ 16 /* what put_block() reads of a piece */
-
-struct fmt_prog {
-	const char *fmt; /* the format (a literal); NULL: empty slot */
-	struct fmt_step {
-		uint8_t conv;	  /* enum fmt_step_conv */
-		uint8_t lit_len;  /* the piece before it, at lits + lit_off */
-		uint8_t lit_off;  /* @see lit_len */
-		uint8_t spec_off; /* the conversion, past its '%', in fmt */
-	} steps[FMT_STEPS];
-	/* the pieces, with room to read FMT_LIT_READ bytes from any */
-	char lits[FMT_LITS + FMT_LIT_READ];
-};
-
-/* The plain conversion at @f (past its '%'), which it advances past, or
- * FMT_SPEC; @f is left on the conversion for FMT_SPEC. */
-static enum fmt_step_conv plain_conv(const char **f)
-{
-	const char *c = *f;
-	int wide = 0;
-
-	if (c[0] == 'l' && c[1] == 'l') {
-		wide = 1;
-		c += 2;
-	} else if (c[0] == 'l' || c[0] == 'z') {
-		wide = 1;
-		c++;
-	}
-	switch (*c) {
-	case 's':
-		if (wide)
-			return FMT_SPEC;
-		*f = c + 1;
-		return FMT_S;
-	case 'u':
-		*f = c + 1;
-		return wide ? FMT_U64 : FMT_U32;
-	case 'd':
-		*f = c + 1;
-		return wide ? FMT_D64 : FMT_D32;
-	default:
-		return FMT_SPEC;
-	}
-}
-
-/* @v put by the plain conversion @conv; false when @conv is none (or
- * does not fit the argument), and put_conv() is to read it. */
-static inline __attribute__((always_inline)) bool
-put_plain(struct out *o, enum fmt_step_conv conv, uint64_t v, int is_str)
-{
-	switch (conv) {
-	case FMT_U32:
-		if (is_str)
-			return false;
-		put_udec(o, (unsigned int)v);
-		return true;
-	case FMT_U64:
-		if (is_str)
-			return false;
-		put_udec(o, v);
-		return true;
-	case FMT_D32:
-		if (is_str)
-			return false;
-		put_sdec(o, (int)v);
-		return true;
-	case FMT_D64:
-		if (is_str)
-			return false;
-		put_sdec(o, (int64_t)v);
-		return true;
-	case FMT_S:
-		if (!is_str)
-			return false;
-		/* an empty string (an optional word left out) is common */
-		if (v && !*(const char *)(uintptr_t)v)
-			return true;
-		put_str(o, v ? (const char *)(uintptr_t)v : "(null)");
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* Read @fmt into @p; false when it does not fit (the interpreter of
- * put_args_slow() then reads it every time). */
-static bool fmt_compile(struct fmt_prog *p, const char *fmt)
-{
-	const char *f = fmt;
-	size_t lits = 0;
-
-	for (unsigned n = 0; n < FMT_STEPS; n++) {
-		struct fmt_step *st = &p->steps[n];
-		const char *pct = strchr(f, '%');
-		size_t len = pct ? (size_t)(pct - f) : strlen(f);
-		struct spec sp;
-
-		if (lits + len > FMT_LITS || (size_t)(f - fmt) + len > 250)
-			return false;
-		memcpy(p->lits + lits, f, len);
-		st->lit_off = (uint8_t)lits;
-		st->lit_len = (uint8_t)len;
-		lits += len;
-		if (!pct) {
-			st->conv = FMT_END;
-			p->fmt = fmt;
-			return true;
-		}
-		f = pct + 1;
-		st->spec_off = (uint8_t)(f - fmt);
-		if (*f == '%') {
-			st->conv = FMT_PCT;
-			f++;
-			continue;
-		}
-		st->conv = (uint8_t)plain_conv(&f);
-		if (st->conv == FMT_SPEC)
-			f = parse_spec(f, &sp);
-	}
-	return false;
-}
-
-#define FMT_CACHE_BITS 6
-#define FMT_CACHE_WAYS 4
-
-/* The formats read so far, by their pointers: a TRACE_FMT() format is a
- * literal, whose text never changes. Four ways a set, the newest first,
- * so that the few formats of a round trip never take each other's place
- * whatever their addresses. One per process, like the names' cache
- * (vfsim's own). */
-static struct fmt_prog fmt_cache[1u << FMT_CACHE_BITS][FMT_CACHE_WAYS];
-
-/* @a's format's program, or NULL when it has none (too long, or its
- * text could change). */
-static const struct fmt_prog *fmt_prog_of(const char *fmt)
-{
-	struct fmt_prog *set =
-		fmt_cache[((uint64_t)(uintptr_t)fmt * 0x9e3779b97f4a7c15ULL) >>
-			  (64 - FMT_CACHE_BITS)];
-	int stable;
-
-	if (trace_likely(set[0].fmt == fmt))
-		return &set[0];
-	for (unsigned i = 1; i < FMT_CACHE_WAYS; i++)
-		if (set[i].fmt == fmt)
-			return &set[i];
-	trace_str_ref(fmt, &stable);
-	if (!stable)
-		return NULL;
-	memmove(&set[1], &set[0], (FMT_CACHE_WAYS - 1) * sizeof(*set));
-	set[0].fmt = NULL;
-	return fmt_compile(&set[0], fmt) ? &set[0] : NULL;
-}
-
-/* @a formatted by the interpreter, reading its format as it goes. */
-static __attribute__((noinline)) void put_args_slow(struct out *o,
-						    const struct trace_args *a)
-{
-	const char *f = a->fmt;
-	unsigned k = 0;
-
-	while (*f) {
-		const char *pct = strchr(f, '%'), *c;
-		uint64_t v;
-		int is_str;
-
-		if (!pct) {
-			put_str(o, f);
-			return;
-		}
-		put_mem(o, f, (size_t)(pct - f));
-		f = pct + 1;
-		if (*f == '%') {
-			put_ch(o, '%');
-			f++;
-			continue;
-		}
-		/* TRACE_FMT() checked the format against its arguments */
-		v = k < a->nargs ? a->arg[k] : 0;
-		is_str = (a->strs >> k) & 1;
-		k++;
-		c = f;
-		if (put_plain(o, plain_conv(&c), v, is_str)) {
-			f = c;
-			continue;
-		}
-		f = put_conv(o, f, v, is_str);
-	}
-}
-
-/* @a formatted, by its format's program when it has one: the same
- * bytes as put_args_slow(), without reading the format again. */
-static void put_args(struct out *o, const struct trace_args *a)
-{
-	const struct fmt_prog *p = fmt_prog_of(a->fmt);
-	/* a copy of the output nothing else sees, kept in registers (a
-	 * store through its buffer cannot change it) */
-	struct out l = *o;
-	unsigned k = 0;
-
-	if (trace_unlikely(!p)) {
-		put_args_slow(o, a);
-		return;
-	}
-	for (const struct fmt_step *st = p->steps;; st++) {
-		uint64_t v;
-		int is_str;
-
-		put_block(&l, p->lits + st->lit_off, st->lit_len, FMT_LIT_READ);
-		if (st->conv == FMT_END)
-			break;
-		if (st->conv == FMT_PCT) {
-			put_ch(&l, '%');
-			continue;
-		}
-		/* TRACE_FMT() checked the format against its arguments */
-		v = k < a->nargs ? a->arg[k] : 0;
-		is_str = (a->strs >> k) & 1;
-		k++;
-		if (!put_plain(&l, st->conv, v, is_str)) {
-			*o = l;
-			put_conv(o, p->fmt + st->spec_off, v, is_str);
-			l = *o;
-		}
-	}
-	*o = l;
-}
-
-static void terminate(struct out *o)
-{
-	if (o->size)
-		o->buf[o->len < o->size ? o->len : o->size - 1] = '\0';
-}
-
-const char *trace_detail(const struct trace_event *ev, char *buf, size_t size)
-{
-	struct out o = { buf, size, 0 };
-
-	if (ev->detail || !ev->args)
-		return ev->detail;
-	put_args(&o, ev->args);
-	terminate(&o);
-	return buf;
-}
-
-static void put_detail(struct out *o, const struct trace_event *ev)
-{
-	if (ev->detail)
-		put_str(o, ev->detail);
-	else
-		put_args(o, ev->args);
 }
 
 #define OPNAMES 64 /* FUSE's opcodes are below, but CUSE_INIT */
@@ -675,7 +62,7 @@ static __attribute__((noinline)) void put_opname_new(struct out *o,
 	size_t len;
 
 	if (!name) {
-		put_sdec(o, opcode);
+		trace_put_sdec(o, opcode);
 		return;
 	}
 	len = strlen(name);
@@ -918,82 +305,6 @@ int trace_format_text(const struct trace_event *ev, char *buf, size_t size)
 	return (int)o.len;
 }
 
-static void put_json_str(struct out *o, const char *key, const char *s)
-{
-	put_mem(o, ",\"", 2);
-	put_str(o, key);
-	put_mem(o, "\":\"", 3);
-	put_json_escaped(o, s, strlen(s));
-	put_ch(o, '"');
-}
-
-static void put_json_num(struct out *o, const char *key, int64_t v)
-{
-	put_mem(o, ",\"", 2);
-	put_str(o, key);
-	put_mem(o, "\":", 2);
-	put_sdec(o, v);
-}
-
-/* The detail as a JSON string's contents: formatted, then escaped. */
-static void put_json_detail(struct out *o, const struct trace_event *ev)
-{
-	char small[1024], *big = NULL;
-	struct out d = { small, sizeof(small), 0 };
-
-	put_detail(&d, ev);
-	if (d.len >= d.size) {
-		big = host_malloc(d.len + 1);
-		d = (struct out){ big, d.len + 1, 0 };
-		put_detail(&d, ev);
-	}
-	put_json_escaped(o, d.buf, d.len);
-	host_free(big);
-}
-
-int trace_format_json(const struct trace_event *ev, char *buf, size_t size)
-{
-	struct out o = { buf, size, 0 };
-
-	put_mem(&o, "{\"seq\":", 7);
-	put_udec(&o, ev->seq);
-	put_mem(&o, ",\"time_ns\":", 11);
-	put_udec(&o, ev->time_ns);
-	put_json_str(&o, "task", ev->task ? ev->task : "-");
-	put_json_str(&o, "kind", ev->kind ? ev->kind : "-");
-	put_json_str(&o, "func", ev->func ? ev->func : "-");
-	if (ev->queue)
-		put_json_str(&o, "queue", ev->queue);
-	if (ev->head >= 0)
-		put_json_num(&o, "head", ev->head);
-	if (ev->avail_idx >= 0)
-		put_json_num(&o, "avail", ev->avail_idx);
-	if (ev->used_idx >= 0)
-		put_json_num(&o, "used", ev->used_idx);
-	if (ev->unique) {
-		put_mem(&o, ",\"unique\":", 10);
-		put_udec(&o, ev->unique);
-	}
-	if (ev->opcode >= 0) {
-		const char *name = fuse_opcode_name((uint32_t)ev->opcode);
-		char num[16];
-
-		if (!name) {
-			snprintf(num, sizeof(num), "%d", ev->opcode);
-			name = num;
-		}
-		put_json_str(&o, "opcode", name);
-	}
-	if (ev->detail || ev->args) {
-		put_mem(&o, ",\"detail\":\"", 11);
-		put_json_detail(&o, ev);
-		put_ch(&o, '"');
-	}
-	put_ch(&o, '}');
-	terminate(&o);
-	return (int)o.len;
-}
-
 void trace_write_event(FILE *out, const struct trace_event *ev, bool json)
 {
 	int (*fmt)(const struct trace_event *, char *, size_t) =
@@ -1015,7 +326,7 @@ void trace_write_event(FILE *out, const struct trace_event *ev, bool json)
 }
 
 /* Room for @need more bytes and the NUL. */
-static void text_reserve(struct trace_text *t, size_t need)
+void trace_text_reserve(struct trace_text *t, size_t need)
 {
 	size_t cap = t->cap ? t->cap : 65536;
 
@@ -1028,16 +339,16 @@ static void text_reserve(struct trace_text *t, size_t need)
 }
 
 /* @ev formatted by @fmt at the end of @t, with room for one more byte. */
-static void text_put_event(struct trace_text *t, const struct trace_event *ev,
-			   int (*fmt)(const struct trace_event *, char *,
-				      size_t))
+void trace_text_put_event(struct trace_text *t, const struct trace_event *ev,
+			  int (*fmt)(const struct trace_event *, char *,
+				     size_t))
 {
 	int len;
 
-	text_reserve(t, 1024);
+	trace_text_reserve(t, 1024);
 	len = fmt(ev, t->buf + t->len, t->cap - t->len);
 	if ((size_t)len + 1 >= t->cap - t->len) {
-		text_reserve(t, (size_t)len + 1);
+		trace_text_reserve(t, (size_t)len + 1);
 		fmt(ev, t->buf + t->len, t->cap - t->len);
 	}
 	t->len += (size_t)len;
@@ -1062,45 +373,8 @@ void trace_text_append(struct trace_text *t, const struct trace_event *ev,
 			return;
 		}
 	}
-	text_put_event(t, ev, json ? trace_format_json : trace_format_text);
+	trace_text_put_event(t, ev,
+			     json ? trace_format_json : trace_format_text);
 	t->buf[t->len++] = '\n';
 	t->buf[t->len] = '\0';
-}
-
-void trace_text_printf(struct trace_text *t, const char *fmt, ...)
-{
-	va_list ap;
-	int len;
-
-	text_reserve(t, 256);
-	va_start(ap, fmt);
-	len = vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
-	va_end(ap);
-	if ((size_t)len >= t->cap - t->len) {
-		text_reserve(t, (size_t)len);
-		va_start(ap, fmt);
-		vsnprintf(t->buf + t->len, t->cap - t->len, fmt, ap);
-		va_end(ap);
-	}
-	t->len += (size_t)len;
-}
-
-void trace_text_json_str(struct trace_text *t, const char *s)
-{
-	size_t n = strlen(s);
-	struct out o;
-
-	/* at most 6 bytes for each byte, and the quotes */
-	text_reserve(t, 6 * n + 2);
-	o = (struct out){ t->buf + t->len, t->cap - t->len, 0 };
-	put_ch(&o, '"');
-	put_json_escaped(&o, s, n);
-	put_ch(&o, '"');
-	terminate(&o);
-	t->len += o.len;
-}
-
-void trace_text_json_event(struct trace_text *t, const struct trace_event *ev)
-{
-	text_put_event(t, ev, trace_format_json);
 }
