@@ -18,13 +18,7 @@
 #include "sim/cli/exec.h"
 #include "sim/cli/req_ledger.h"
 #include "tests/harness.h"
-
-#define EV(...)                                 \
-	((struct trace_event){ .head = -1,      \
-			       .avail_idx = -1, \
-			       .used_idx = -1,  \
-			       .opcode = -1,    \
-			       __VA_ARGS__ })
+#include "tests/sim/trace_event.h"
 
 static u64 seq;
 
