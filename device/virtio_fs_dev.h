@@ -173,12 +173,20 @@ enum vfs_dev_order {
 	VFS_DEV_ORDER_RANDOM,	/**< shuffled by a seeded generator */
 };
 
-/** @brief One queue's counters and state (vfs_dev_queue_stats()). */
+/**
+ * @brief One queue's counters and state (vfs_dev_queue_stats()). Every
+ * chain popped is counted once: completed, dropped, faulted or in
+ * progress. Faulted chains are given up without a used element because
+ * the ring needs a reset: the one whose buffer a copy could no longer
+ * reach, and those popped before it whose replies were then neither
+ * written nor pushed (docs/device.md).
+ */
 struct vfs_dev_queue_stats {
 	u64 kicks;		  /**< kicks received */
 	u64 popped;		  /**< chains popped */
 	u64 completed;		  /**< chains pushed to the used ring */
 	u64 dropped;		  /**< chains dropped by a reset */
+	u64 faulted;		  /**< given up: the ring needs a reset */
 	u64 irqs;		  /**< interrupts raised */
 	u64 lock_waits;		  /**< SETLKW parks */
 	unsigned int in_progress; /**< popped and not yet pushed */

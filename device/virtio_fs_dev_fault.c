@@ -52,22 +52,51 @@ static const struct {
 			    "a used element for no request in flight" },
 };
 
-int vfs_req_faults(struct vfs_dev *dev, struct vfs_req *req)
+/* The points a request consults, in this order (docs/device.md). */
+enum {
+	P_DIE,
+	P_ERROR,
+	P_LATE,
+	P_BAD, /* the malformed replies, in their table's order */
+	P_STALL = P_BAD + ARRAY_SIZE(malformed),
+	NR_POINTS
+};
+
+/* Their numbers (fault_point()), looked up once, as FAULT_HIT() keeps
+ * a point's; and the ones that have a number (all, unless the process
+ * ran out of them), for fault_count_hits(). */
+static int ids[NR_POINTS] = { [0 ... NR_POINTS - 1] = -2 };
+static int numbered[NR_POINTS];
+static size_t nr_numbered;
+
+static __attribute__((cold, noinline)) void ids_look_up(void)
 {
-	const char *site, *sub, *arg;
+	ids[P_DIE] = fault_point("dev.die");
+	ids[P_ERROR] = fault_point("dev.error");
+	ids[P_LATE] = fault_point("dev.late");
+	for (size_t i = 0; i < ARRAY_SIZE(malformed); i++)
+		ids[P_BAD + i] = fault_point(malformed[i].point);
+	ids[P_STALL] = fault_point("dev.stall");
+	for (size_t i = 0; i < NR_POINTS; i++)
+		if (ids[i] >= 0)
+			numbered[nr_numbered++] = ids[i];
+}
+
+/* The points consulted with a plan that has rules: each hit, until one
+ * ends the request, and the rules decide from the opcode and the name. */
+static int consult_ruled(struct vfs_dev *dev, struct vfs_req *req)
+{
+	const char *site = fuse_opcode_name((u32)req->opcode), *sub, *arg;
 	char name[FUSE_PROTO_NAME_MAX + 1];
 
-	if (!fault_nr_rules() || req->opcode < 0)
-		return 0;
-	site = fuse_opcode_name((u32)req->opcode);
 	sub = req_name(req, name, sizeof(name));
-	if (fault_hit_arg("dev.die", site, sub, NULL)) {
+	if (fault_hit_arg_id(ids[P_DIE], site, sub, NULL)) {
 		vfs_dev_kill(dev);
 		return 1;
 	}
 	/* fault_plan_parse() took only arguments that parse; a failure
 	 * here leaves the default in place */
-	if (fault_hit_arg("dev.error", site, sub, &arg)) {
+	if (fault_hit_arg_id(ids[P_ERROR], site, sub, &arg)) {
 		int err = -EIO;
 
 		if (arg)
@@ -75,19 +104,37 @@ int vfs_req_faults(struct vfs_dev *dev, struct vfs_req *req)
 		req_error_reply(req, err);
 		return 1;
 	}
-	if (fault_hit_arg("dev.late", site, sub, &arg)) {
+	if (fault_hit_arg_id(ids[P_LATE], site, sub, &arg)) {
 		req->late_ns = DEFAULT_LATE_NS;
 		if (arg && sched_parse_duration(arg, &req->late_ns))
 			req->late_ns = DEFAULT_LATE_NS;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(malformed); i++)
-		if (fault_hit_arg(malformed[i].point, site, sub, NULL))
+		if (fault_hit_arg_id(ids[P_BAD + i], site, sub, NULL))
 			req->malformed |= 1u << i;
-	if (fault_hit_arg("dev.stall", site, sub, &arg)) {
+	if (fault_hit_arg_id(ids[P_STALL], site, sub, &arg)) {
 		req->stall = true;
 		if (arg && sched_parse_duration(arg, &req->stall_ns))
 			req->stall_ns = 0;
 	}
+	return 0;
+}
+
+int vfs_req_faults(struct vfs_dev *dev, struct vfs_req *req)
+{
+	if (req->opcode < 0)
+		return 0;
+	if (unlikely(ids[0] == -2))
+		ids_look_up();
+	if (unlikely(fault_nr_rules()))
+		return consult_ruled(dev, req);
+	/* Every consultation is a hit, with rules or without (fault.h);
+	 * with none, no hit can fail, so counting them is all there is to
+	 * do, and the site and the name are not worth making. */
+	if (likely(nr_numbered == NR_POINTS)) /* a constant count: unrolled */
+		fault_count_hits(ids, NR_POINTS);
+	else
+		fault_count_hits(numbered, nr_numbered);
 	return 0;
 }
 

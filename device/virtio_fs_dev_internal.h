@@ -159,7 +159,10 @@ void vfs_dev_note_locks(struct vfs_dev *dev);
 
 /* virtio_fs_dev_fault.c */
 /**
- * @brief Consult the fault points for @p req (gathered, not executed).
+ * @brief Consult the device's fault points for @p req (gathered, not
+ * executed), in docs/device.md's order until one ends it. Each
+ * consultation is a hit (fault_hits()), whether or not the plan has
+ * rules; a request too short to have an opcode consults none.
  * @return 0 to execute it; 1 when it was answered already (dev.error) or
  *         must never be (dev.die)
  */

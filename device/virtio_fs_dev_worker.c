@@ -147,18 +147,41 @@ static void req_decode(struct vfs_dev *dev, struct vfs_req *req, const u8 *buf,
  * need a reset, as libvhost-user answers a buffer it cannot map
  * (vu_panic()); the same fault found later ends the same way, rather than
  * failing the request alone: its reply could not reach the guest anyway.
- * The request is given up without a used element (as after a failed
- * push); the trace names it, the front end hears of it on the ring's err
- * eventfd (NEEDS_RESET in the simulated transport), and the reset gives
- * the driver its buffers back.
+ * The request is given up without a used element (counted faulted); the
+ * trace names it, the front end hears of it on the ring's err eventfd
+ * (NEEDS_RESET in the simulated transport), and the reset gives the
+ * driver its buffers back.
  */
 static void req_fault(struct vfs_ring *r, struct vfs_req *req, int err,
 		      const char *why)
 {
 	vringh_chain_fault(&r->vrh, req->ch.head, err, why);
 	req_finish(r, req);
+	r->st.faulted++;
 	if (!r->broken)
 		vfs_ring_broken(r, err);
+}
+
+/*
+ * @req's ring needs a reset: give it up unwritten. libvhost-user's
+ * vu_panic() marks the device broken, and from then on vu_queue_pop(),
+ * vu_queue_fill(), vu_queue_flush() and vu_queue_notify() return at once:
+ * the chains still held (the rest of a batch, another worker's) get no
+ * used element and their guest memory is left alone. (libvhost-user
+ * breaks the whole device; vfsim the ring, as the rest of the device
+ * already does.)
+ */
+static __attribute__((cold, noinline)) void req_give_up(struct vfs_ring *r,
+							struct vfs_req *req)
+{
+	TRACE(.kind = "dev.push_failed", .func = "vu_queue_push",
+	      .queue = r->name, .head = req->ch.head, .unique = req->unique,
+	      .opcode = req->opcode,
+	      .detail = "ring needs reset: reply not written, nothing pushed");
+	req_finish(r, req);
+	r->st.faulted++;
+	if (!r->broken)
+		vfs_ring_broken(r, r->vrh.error ? r->vrh.error : -EIO);
 }
 
 /*
@@ -369,6 +392,10 @@ static bool req_complete(struct vfs_worker *w, struct vfs_req *req)
 		wq_wait(&r->wq, SCHED_WAIT_IDLE, 0);
 	if (req->epoch != r->epoch || w->stop)
 		return false;
+	if (unlikely(r->broken || r->vrh.needs_reset)) {
+		req_give_up(r, req);
+		return true;
+	}
 	if (req->out_len) {
 		/* out_len <= out_cap <= the chain's writable length, so only a
 		 * region taken away since the pop makes the write fail */
@@ -384,16 +411,9 @@ static bool req_complete(struct vfs_worker *w, struct vfs_req *req)
 	}
 	used = vfs_req_fault_used(req);
 	ret = vringh_push(&r->vrh, req->ch.head, (u32)used);
+	/* the ring was checked above, and nothing between can break it */
+	assert(!ret);
 	req_finish(r, req);
-	if (ret) {
-		TRACE(.kind = "dev.push_failed", .func = "vu_queue_push",
-		      .queue = r->name, .head = req->ch.head,
-		      .unique = req->unique, .opcode = req->opcode,
-		      .detail = trace_fmt("errno %d", -ret));
-		if (!r->broken)
-			vfs_ring_broken(r, ret);
-		return true;
-	}
 	r->st.completed++;
 	TRACE(.kind = "dev.complete", .func = "vu_queue_push", .queue = r->name,
 	      .head = req->ch.head, .used_idx = r->vrh.last_used_idx,

@@ -142,7 +142,7 @@ static int show_queues(struct console *c)
 			continue;
 		fprintf(c->out,
 			"%-11s device: last_avail=%u held=%u %s %s%s%s, "
-			"kicks=%llu completed=%llu\n",
+			"kicks=%llu completed=%llu",
 			"", st.last_avail, st.in_progress,
 			st.started ? "started" : "stopped",
 			st.enabled ? "enabled" : "disabled",
@@ -150,6 +150,11 @@ static int show_queues(struct console *c)
 			m->cur != m->src ? " (migration target)" : "",
 			(unsigned long long)st.kicks,
 			(unsigned long long)st.completed);
+		/* given up since the ring broke: in no other count */
+		if (st.faulted)
+			fprintf(c->out, " faulted=%llu",
+				(unsigned long long)st.faulted);
+		fputc('\n', c->out);
 	}
 	return 0;
 }

@@ -600,7 +600,7 @@ static inline u8 kind_of(struct req_ledger *l, const char *kind)
 static __attribute__((noinline)) void followed(struct req_ledger *l, u8 k,
 					       const struct trace_event *ev)
 {
-	if (!ev->unique || ev->unique >= REQ_LEDGER_MAX_UNIQUE)
+	if (!ev->unique)
 		return;
 	if (k == K_SEND && ev->opcode != FUSE_FORGET &&
 	    ev->opcode != FUSE_BATCH_FORGET)

@@ -18,6 +18,12 @@
  *   sent with the first unique a connection hands out (2). An end is
  *   matched with the newest connection that has the unique open.
  *
+ * Every unique a connection can hand out is followed, 2 up to 2^64 - 2
+ * (fuse_get_unique() steps by 2 and never wraps in a connection's life;
+ * the odd ones mark an INTERRUPT, which virtio-fs never sends, and 0 is
+ * no request's). Memory does not grow with the uniques: see
+ * req_ledger_bytes().
+ *
  * It finds four ways to break the invariant, each reported once, with the
  * trace positions ("#" and the event's number) of the events involved:
  * - a request ended twice;
@@ -47,9 +53,6 @@
 
 /** @brief The invariant's name in the registry. */
 #define REQ_LEDGER_INVARIANT "every request ends exactly once"
-
-/** @brief Highest unique the ledger follows (higher ones are ignored). */
-#define REQ_LEDGER_MAX_UNIQUE (1ull << 27)
 
 /**
  * @brief Most indices (unique / 2) a connection's window of state bytes

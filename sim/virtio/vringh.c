@@ -385,10 +385,14 @@ ssize_t vringh_chain_write(const struct vringh_chain *ch, size_t off,
  * vfsim's own: the kernel's vringh hands a failed copy back to its caller
  * and leaves the ring as it is. The fault is the one vringh_pop() refuses
  * with -EFAULT ("buffer outside guest memory"), found later, so it ends
- * the same way: the ring needs a reset.
+ * the same way: the ring needs a reset. A ring that already needs one is
+ * left as it is, as vringh_pop() leaves it: the first fault is the one
+ * the trace tells.
  */
 int vringh_chain_fault(struct vringh *vrh, u16 head, int err, const char *why)
 {
+	if (vrh->needs_reset)
+		return -EIO;
 	return bad_ring_at(vrh, err, head, why, "vringh_chain_copy");
 }
 

@@ -163,7 +163,8 @@ ssize_t vringh_chain_write(const struct vringh_chain *ch, size_t off,
  * @param head the chain's head index
  * @param err the copy's errno (negative)
  * @param why what was being copied, for the trace
- * @return @p err
+ * @return @p err; -EIO, with nothing traced, when the ring already needs
+ *         a reset
  */
 int vringh_chain_fault(struct vringh *vrh, u16 head, int err, const char *why);
 

@@ -70,7 +70,8 @@ static void test_malformed_chain_needs_reset(void)
 }
 
 /* One worker still holds a chain when another finds the ring broken: the
- * held chain's push fails and is traced, nothing crashes. */
+ * held chain is given up unwritten (counted faulted, traced), nothing
+ * crashes. */
 static void test_push_on_broken_ring(void)
 {
 	struct dh_req *a, *b;
@@ -89,7 +90,11 @@ static void test_push_on_broken_ring(void)
 	CU_ASSERT(qs(1).broken);
 	CU_ASSERT_FALSE(a->done || b->done);
 	CU_ASSERT(trace_find("dev.push_failed", 0) >= 0);
+	CU_ASSERT(trace_find("ring needs reset: reply not written", 0) >= 0);
 	CU_ASSERT_EQUAL(vfs_dev_in_progress(dh_dev), 0);
+	CU_ASSERT_EQUAL(qs(1).popped, 2); /* INIT's too */
+	CU_ASSERT_EQUAL(qs(1).completed, 1);
+	CU_ASSERT_EQUAL(qs(1).faulted, 1);
 	dh_teardown();
 }
 

@@ -159,8 +159,50 @@ static void test_plan_check(void)
 			-ENOENT);
 }
 
+/*
+ * Each popped request's consultation of a device point is a hit, counted
+ * as every point's are (fault.h), whether or not the plan has rules. The
+ * device used to skip its points when the plan was empty, so they alone
+ * counted nothing there.
+ */
+static void test_hits_counted_without_rules(void)
+{
+	static const char *const points[] = {
+		"dev.die",
+		"dev.error",
+		"dev.late",
+		"dev.bad-unique",
+		"dev.short",
+		"dev.long",
+		"dev.positive-error",
+		"dev.error-range",
+		"dev.error-payload",
+		"dev.dup-reply",
+		"dev.stray-reply",
+		"dev.stall",
+	};
+
+	CU_ASSERT_EQUAL_FATAL(fault_nr_rules(), 0);
+	fault_reset(); /* (INIT's hits) */
+	dh_expect(dh_getattr(1, FUSE_ROOT_ID), 0);
+	dh_expect(dh_lookup(1, FUSE_ROOT_ID, "nothing"), -ENOENT);
+	for (size_t i = 0; i < ARRAY_SIZE(points); i++)
+		CU_ASSERT_EQUAL(fault_hits(points[i]), 2);
+	/* the same with a plan whose rules name none of them */
+	CU_ASSERT_EQUAL(fault_plan_parse("kmalloc:nth=1000000"), 0);
+	dh_expect(dh_getattr(1, FUSE_ROOT_ID), 0);
+	for (size_t i = 0; i < ARRAY_SIZE(points); i++)
+		CU_ASSERT_EQUAL(fault_hits(points[i]), 3);
+	/* a firing dev.error ends the consulting */
+	CU_ASSERT_EQUAL(fault_plan_parse("dev.error:site=GETATTR"), 0);
+	dh_expect(dh_getattr(1, FUSE_ROOT_ID), -EIO);
+	CU_ASSERT_EQUAL(fault_hits("dev.error"), 4);
+	CU_ASSERT_EQUAL(fault_hits("dev.late"), 3);
+}
+
 VT_SUITE_EACH(device_vfs_dev_fault, setup, teardown,
 	      VT_CASE(test_error_picks_one_name),
 	      VT_CASE(test_late_answers_later), VT_CASE(test_malformed_replies),
 	      VT_CASE(test_die_never_answers), VT_CASE(test_stall_then_resume),
-	      VT_CASE(test_plan_check));
+	      VT_CASE(test_plan_check),
+	      VT_CASE(test_hits_counted_without_rules));

@@ -190,7 +190,12 @@ static void start_rings(void)
 }
 
 /* Put an INIT on the request ring (head 0: out buffer, in buffer). */
-static void post_init(u16 avail_idx, u64 unique)
+/*
+ * Make an INIT available on ring 1 as its @avail_idx-th entry: a chain of
+ * descriptors @head and @head + 1, the request at RAM offset @off, room
+ * for the reply at @off + 0x1000.
+ */
+static void post_init_at(u16 avail_idx, u64 unique, u16 head, u64 off)
 {
 	u8 *q = ram + ring_base(1);
 	struct fuse_in_header h = {
@@ -199,22 +204,27 @@ static void post_init(u16 avail_idx, u64 unique)
 		.unique = unique,
 	};
 	struct fuse_init_in in = { .major = 7, .minor = 38 };
-	u64 out_gpa = RAM_GPA + 0x10000, rep_gpa = RAM_GPA + 0x11000;
+	u64 out_gpa = RAM_GPA + off, rep_gpa = RAM_GPA + off + 0x1000;
 	/* the ring is little-endian by the spec; the FUSE message is in
 	 * the sender's order */
 	struct vring_desc d[2] = {
 		{ cpu_to_le64(out_gpa), cpu_to_le32(h.len),
-		  cpu_to_le16(VIRTQ_DESC_F_NEXT), cpu_to_le16(1) },
+		  cpu_to_le16(VIRTQ_DESC_F_NEXT), cpu_to_le16(head + 1) },
 		{ cpu_to_le64(rep_gpa), cpu_to_le32(4096),
 		  cpu_to_le16(VIRTQ_DESC_F_WRITE), cpu_to_le16(0) },
 	};
-	__le16 head = cpu_to_le16(0), idx = cpu_to_le16(avail_idx);
+	__le16 le_head = cpu_to_le16(head), idx = cpu_to_le16(avail_idx);
 
-	memcpy(ram + 0x10000, &h, sizeof(h));
-	memcpy(ram + 0x10000 + sizeof(h), &in, sizeof(in));
-	memcpy(q, d, sizeof(d));
-	memcpy(q + 16 * NUM + 4 + 2 * ((avail_idx - 1) % NUM), &head, 2);
+	memcpy(ram + off, &h, sizeof(h));
+	memcpy(ram + off + sizeof(h), &in, sizeof(in));
+	memcpy(q + 16 * head, d, sizeof(d));
+	memcpy(q + 16 * NUM + 4 + 2 * ((avail_idx - 1) % NUM), &le_head, 2);
 	memcpy(q + 16 * NUM + 2, &idx, 2);
+}
+
+static void post_init(u16 avail_idx, u64 unique)
+{
+	post_init_at(avail_idx, unique, 0, 0x10000);
 }
 
 static void test_init_round_trip(void)
@@ -509,6 +519,35 @@ static void test_ring_error_signalled(void)
 	close(efd);
 }
 
+/*
+ * start_rings() mapped all of RAM as one region: map it as two, split at
+ * offset @at. @high receives the upper one, to be taken away later.
+ */
+static void split_ram(u64 at, struct vhost_user_mem_reg *high)
+{
+	struct vhost_user_mem_reg all = { .region = { RAM_GPA, RAM_SIZE,
+						      (u64)(uintptr_t)ram,
+						      0 } },
+				  low = { .region = { RAM_GPA, at,
+						      (u64)(uintptr_t)ram,
+						      0 } };
+
+	*high = (struct vhost_user_mem_reg){
+		.region = { RAM_GPA + at, RAM_SIZE - at,
+			    (u64)(uintptr_t)ram + at, at }
+	};
+	CU_ASSERT_EQUAL(request(VHOST_USER_REM_MEM_REG, 0, &all, sizeof(all),
+				NULL, 0),
+			0);
+	CU_ASSERT_EQUAL(request(VHOST_USER_ADD_MEM_REG, 0, &low, sizeof(low),
+				&memfd, 1),
+			0);
+	CU_ASSERT_EQUAL(request(VHOST_USER_ADD_MEM_REG, 0, high, sizeof(*high),
+				&memfd, 1),
+			0);
+	CU_ASSERT_EQUAL_FATAL(gmem_nr_regions(), 2);
+}
+
 /* Run the device past its timers (a latency), until nothing is left. */
 static void run_device_timers(void)
 {
@@ -518,6 +557,40 @@ static void run_device_timers(void)
 		if (st != SCHED_STEPPED && st != SCHED_TIMER)
 			break;
 	}
+}
+
+/* How many events of the trace read @text. */
+static int trace_count_of(const char *text)
+{
+	int n = 0;
+
+	for (long i = trace_find(text, 0); i >= 0;
+	     i = trace_find(text, (size_t)i + 1))
+		n++;
+	return n;
+}
+
+/*
+ * Kick ring 1, whose device waits out a latency with @nr requests popped,
+ * the first of them unique 42 with its buffers in region @reg; take @reg
+ * away meanwhile, then run past the latency: 42's reply faults, once.
+ */
+static void remove_in_flight(struct vhost_user_mem_reg *reg, unsigned int nr)
+{
+	u64 n = 1;
+
+	CU_ASSERT_EQUAL(write(kick[1], &n, sizeof(n)), sizeof(n));
+	vhost_user_backend_kick(&be, 1);
+	run_device();
+	CU_ASSERT_EQUAL_FATAL(vfs_dev_in_progress(dev), nr);
+	CU_ASSERT_EQUAL(request(VHOST_USER_REM_MEM_REG, 0, reg, sizeof(*reg),
+				NULL, 0),
+			0);
+	run_device_timers();
+	CU_ASSERT_EQUAL(trace_count_of("vq.bad_chain"), 1);
+	CU_ASSERT(trace_find("reply to unique 42: buffer no longer in guest "
+			     "memory (errno 14): needs reset",
+			     0) >= 0);
 }
 
 /*
@@ -530,10 +603,7 @@ static void run_device_timers(void)
 static void test_region_removed_in_flight(void)
 {
 	/* RAM in two regions: the rings below 0x10000, the buffers above */
-	struct vhost_user_mem_reg bufs = {
-		.region = { RAM_GPA + 0x10000, RAM_SIZE - 0x10000,
-			    (u64)(uintptr_t)ram + 0x10000, 0x10000 }
-	};
+	struct vhost_user_mem_reg bufs;
 	struct vhost_user_vring_state st = { 1, 0 };
 	int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	u64 idx = 1, n = 1;
@@ -547,39 +617,10 @@ static void test_region_removed_in_flight(void)
 	CU_ASSERT_EQUAL(request(VHOST_USER_SET_VRING_ERR, 0, &idx, sizeof(idx),
 				&efd, 1),
 			0);
-	/* start_rings() mapped all of RAM as one region: split it */
-	struct vhost_user_mem_reg all = { .region = { RAM_GPA, RAM_SIZE,
-						      (u64)(uintptr_t)ram,
-						      0 } },
-				  rings = { .region = { RAM_GPA, 0x10000,
-							(u64)(uintptr_t)ram,
-							0 } };
-
-	CU_ASSERT_EQUAL(request(VHOST_USER_REM_MEM_REG, 0, &all, sizeof(all),
-				NULL, 0),
-			0);
-	CU_ASSERT_EQUAL(request(VHOST_USER_ADD_MEM_REG, 0, &rings,
-				sizeof(rings), &memfd, 1),
-			0);
-	CU_ASSERT_EQUAL(request(VHOST_USER_ADD_MEM_REG, 0, &bufs, sizeof(bufs),
-				&memfd, 1),
-			0);
-	CU_ASSERT_EQUAL_FATAL(gmem_nr_regions(), 2);
+	split_ram(0x10000, &bufs);
 	vfs_dev_set_latency(dev, 1000000);
 	post_init(1, 42);
-	CU_ASSERT_EQUAL(write(kick[1], &n, sizeof(n)), sizeof(n));
-	vhost_user_backend_kick(&be, 1);
-	run_device();
-	CU_ASSERT_EQUAL_FATAL(vfs_dev_in_progress(dev), 1);
-	/* the buffers' region goes while the request sleeps */
-	CU_ASSERT_EQUAL(request(VHOST_USER_REM_MEM_REG, 0, &bufs, sizeof(bufs),
-				NULL, 0),
-			0);
-	run_device_timers();
-	CU_ASSERT(trace_find("vq.bad_chain", 0) >= 0);
-	CU_ASSERT(trace_find("reply to unique 42: buffer no longer in guest "
-			     "memory (errno 14): needs reset",
-			     0) >= 0);
+	remove_in_flight(&bufs, 1);
 	CU_ASSERT(trace_find("dev.needs_reset", 0) >= 0);
 	CU_ASSERT_EQUAL(trace_find("dev.complete", 0), -1);
 	memcpy(&used_idx, ram + ring_base(1) + 0x800 + 2, 2);
@@ -589,6 +630,7 @@ static void test_region_removed_in_flight(void)
 	CU_ASSERT(qs.broken);
 	CU_ASSERT_EQUAL(qs.popped, 1);
 	CU_ASSERT_EQUAL(qs.completed, 0);
+	CU_ASSERT_EQUAL(qs.faulted, 1);
 	n = 0;
 	CU_ASSERT_EQUAL(read(efd, &n, sizeof(n)), sizeof(n));
 	CU_ASSERT_NOT_EQUAL(n, 0);
@@ -616,9 +658,69 @@ static void test_region_removed_in_flight(void)
 	close(efd);
 }
 
+/*
+ * Three INITs popped in one batch; the region holding the first one's and
+ * the third one's buffers goes while they wait out the latency. The first
+ * reply's copy faults, and the ring needs a reset. From there on the
+ * ring is left alone, as libvhost-user leaves it after vu_panic(): the
+ * second reply, whose buffer is still mapped, is not written, nothing is
+ * pushed, the third reply's copy is not tried, so one fault is traced,
+ * and all three are counted faulted. Before, the second reply was written
+ * into guest memory (only its push failed), the third traced a second
+ * vq.bad_chain, and none of them was counted anywhere.
+ */
+static void test_broken_ring_left_alone(void)
+{
+	struct vhost_user_mem_reg high;
+	struct vfs_dev_queue_stats qs;
+	int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	u64 idx = 1, n = 1;
+	u8 untouched[64];
+	__le16 used_idx;
+
+	start_rings();
+	CU_ASSERT_EQUAL(request(VHOST_USER_SET_VRING_ERR, 0, &idx, sizeof(idx),
+				&efd, 1),
+			0);
+	split_ram(0x20000, &high);
+	vfs_dev_set_latency(dev, 1000000);
+	CU_ASSERT_EQUAL(vfs_dev_set_batch(dev, 3), 0);
+	post_init_at(1, 42, 0, 0x20000); /* high */
+	post_init_at(2, 43, 2, 0x18000); /* low: its reply at 0x19000 */
+	post_init_at(3, 44, 4, 0x22000); /* high */
+	memset(ram + 0x19000, 0xa5, sizeof(untouched));
+	memset(untouched, 0xa5, sizeof(untouched));
+	remove_in_flight(&high, 3);
+	CU_ASSERT_EQUAL(trace_count_of("dev.needs_reset"), 1);
+	CU_ASSERT_EQUAL(trace_count_of("ring needs reset: reply not written"),
+			2);
+	CU_ASSERT_EQUAL(trace_find("dev.complete", 0), -1);
+	CU_ASSERT_EQUAL(trace_find("dev.irq", 0), -1);
+	CU_ASSERT_EQUAL(memcmp(ram + 0x19000, untouched, sizeof(untouched)), 0);
+	memcpy(&used_idx, ram + ring_base(1) + 0x800 + 2, 2);
+	CU_ASSERT_EQUAL(le16_to_cpu(used_idx), 0);
+	CU_ASSERT_EQUAL(vfs_dev_queue_stats(dev, 1, &qs), 0);
+	CU_ASSERT(qs.broken);
+	CU_ASSERT_EQUAL(qs.popped, 3);
+	CU_ASSERT_EQUAL(qs.faulted, 3);
+	CU_ASSERT_EQUAL(qs.popped, qs.completed + qs.dropped + qs.faulted +
+					   qs.in_progress);
+	n = 0;
+	CU_ASSERT_EQUAL(read(efd, &n, sizeof(n)), sizeof(n));
+	CU_ASSERT_NOT_EQUAL(n, 0);
+	/* a reset brings the ring back with no chain held */
+	CU_ASSERT_EQUAL(request(VHOST_USER_RESET_DEVICE, 0, NULL, 0, NULL, 0),
+			0);
+	CU_ASSERT_EQUAL(vfs_dev_queue_stats(dev, 1, &qs), 0);
+	CU_ASSERT_FALSE(qs.broken);
+	CU_ASSERT_EQUAL(qs.dropped, 0);
+	close(efd);
+}
+
 VT_SUITE_EACH(device_vhost_user_backend, setup, teardown,
 	      VT_CASE(test_init_round_trip), VT_CASE(test_queries),
 	      VT_CASE(test_acks_and_refusals), VT_CASE(test_memory_table),
 	      VT_CASE(test_reset_device), VT_CASE(test_framing_errors),
 	      VT_CASE(test_state_transfer), VT_CASE(test_ring_error_signalled),
-	      VT_CASE(test_region_removed_in_flight));
+	      VT_CASE(test_region_removed_in_flight),
+	      VT_CASE(test_broken_ring_left_alone));

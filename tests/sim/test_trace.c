@@ -10,6 +10,7 @@
 #include "sim/kernel/types.h"
 #include "sim/trace/trace.h"
 #include "tests/harness.h"
+#include "tests/sim/trace_event.h"
 
 static u64 fake_now;
 static const char *fake_task = "t1";
@@ -80,17 +81,11 @@ static void test_text_columns_match_printf(void)
 	for (size_t t = 0; t < ARRAY_SIZE(times); t++) {
 		for (size_t q = 0; q < ARRAY_SIZE(seqs); q++) {
 			size_t k = (t + q) % ARRAY_SIZE(names);
-			struct trace_event ev = {
-				.seq = seqs[q],
-				.time_ns = times[t],
-				.task = names[k],
-				.kind = names[(k + 1) % ARRAY_SIZE(names)],
-				.func = "f",
-				.head = -1,
-				.avail_idx = -1,
-				.used_idx = -1,
-				.opcode = -1,
-			};
+			struct trace_event ev =
+				EV(.seq = seqs[q], .time_ns = times[t],
+				   .task = names[k],
+				   .kind = names[(k + 1) % ARRAY_SIZE(names)],
+				   .func = "f");
 			int n = snprintf(
 				want, sizeof(want),
 				"%6llu.%03llu us #%-6llu %-12s %-14s f",
@@ -127,15 +122,9 @@ static void test_text_head_counted_up(void)
 
 	for (size_t i = 0; i < ARRAY_SIZE(seqs); i++) {
 		u64 ns = i < 12 ? 5000 : 1234567 * i;
-		struct trace_event ev = { .seq = seqs[i],
-					  .time_ns = ns,
-					  .task = "t",
-					  .kind = "k",
-					  .func = "f",
-					  .head = -1,
-					  .avail_idx = -1,
-					  .used_idx = -1,
-					  .opcode = -1 };
+		struct trace_event ev = EV(.seq = seqs[i], .time_ns = ns,
+					   .task = "t", .kind = "k",
+					   .func = "f");
 		int n = snprintf(want, sizeof(want),
 				 "%6llu.%03llu us #%-6llu %-12s %-14s f",
 				 (unsigned long long)(ns / 1000),
@@ -184,19 +173,14 @@ static void test_text_names_remembered(void)
 	}
 	for (int pass = 0; pass < 3; pass++) {
 		for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
-			struct trace_event ev = {
-				.seq = i + 1,
-				.task = trace_name(i % 2 ? "t" : "worker.0"),
-				.kind = kinds[(i * 7 + (size_t)pass) %
-					      ARRAY_SIZE(kinds)],
-				.func = "some_func",
-				.queue = i % 3 ? trace_name("requests.0") :
-						 NULL,
-				.head = -1,
-				.avail_idx = -1,
-				.used_idx = -1,
-				.opcode = -1,
-			};
+			struct trace_event ev =
+				EV(.seq = i + 1,
+				   .task = trace_name(i % 2 ? "t" : "worker.0"),
+				   .kind = kinds[(i * 7 + (size_t)pass) %
+						 ARRAY_SIZE(kinds)],
+				   .func = "some_func",
+				   .queue = i % 3 ? trace_name("requests.0") :
+						    NULL);
 			int n = snprintf(want, sizeof(want),
 					 "%6u.%03u us #%-6zu %-12s %-14s "
 					 "some_func%s%s",
@@ -211,14 +195,8 @@ static void test_text_names_remembered(void)
 	}
 	/* the same buffer with another text: read again every time */
 	for (int i = 0; i < 3; i++) {
-		struct trace_event ev = { .seq = 1,
-					  .task = task,
-					  .kind = "k",
-					  .func = "f",
-					  .head = -1,
-					  .avail_idx = -1,
-					  .used_idx = -1,
-					  .opcode = -1 };
+		struct trace_event ev =
+			EV(.seq = 1, .task = task, .kind = "k", .func = "f");
 
 		snprintf(task, sizeof(task), "task-%d", i);
 		snprintf(want, sizeof(want),

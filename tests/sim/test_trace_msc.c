@@ -13,14 +13,7 @@
 #include "sim/kernel/types.h"
 #include "sim/trace/trace_msc.h"
 #include "tests/harness.h"
-
-/* An event with the "absent" defaults TRACE() gives. */
-#define EV(...)                                 \
-	((struct trace_event){ .head = -1,      \
-			       .avail_idx = -1, \
-			       .used_idx = -1,  \
-			       .opcode = -1,    \
-			       __VA_ARGS__ })
+#include "tests/sim/trace_event.h"
 
 static void test_escape(void)
 {

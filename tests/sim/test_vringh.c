@@ -402,6 +402,11 @@ static void test_chain_fault_needs_reset(void)
 	CU_ASSERT(vringh_needs_reset(&vrh));
 	CU_ASSERT(trace_find("vringh_chain_copy", 0) >= 0);
 	CU_ASSERT(trace_find("gone (errno 14): needs reset", 0) >= 0);
+	/* a second fault on the broken ring is not traced again */
+	CU_ASSERT_EQUAL(vringh_chain_fault(&vrh, ch.head, -EFAULT, "again"),
+			-EIO);
+	CU_ASSERT_EQUAL(trace_find("again (errno 14)", 0), -1);
+	CU_ASSERT_EQUAL(vrh.error, -EFAULT);
 	CU_ASSERT_EQUAL(vringh_push(&vrh, ch.head, 0), -EIO);
 	CU_ASSERT_EQUAL(vringh_pop(&vrh, &ch), -EIO);
 	vringh_chain_release(&ch);
