@@ -25,10 +25,15 @@ struct mutex {
 	wait_queue_head_t wait; /**< tasks waiting for it */
 };
 
-/** @brief Static initializer for a mutex named @p n. */
-#define __MUTEX_INITIALIZER(n)                                           \
-	{                                                                \
-		false, NULL, #n, __WAIT_QUEUE_HEAD_INITIALIZER((n).wait) \
+/** @brief Static initializer for a mutex named @p n; its wait queue is
+ *  named after it, as __mutex_init() names it (a trace shows the same
+ *  name whether the mutex was defined or initialised). */
+#define __MUTEX_INITIALIZER(n)                            \
+	{                                                 \
+		false, NULL, #n,                          \
+		{                                         \
+			LIST_HEAD_INIT((n).wait.head), #n \
+		}                                         \
 	}
 
 /** @brief DEFINE_MUTEX(): define an unlocked mutex. */

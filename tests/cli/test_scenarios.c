@@ -183,5 +183,37 @@ static void test_diff_reports_line(void)
 	free(buf);
 }
 
+/*
+ * The first machine of a process traces as every later one: `vfsim run`
+ * in a process of its own gives the expected trace, which the suite
+ * above checks in a process where machines ran before. (The static
+ * virtio_fs_mutex named its wait queue "(virtio_fs_mutex).wait" until
+ * the first teardown re-initialised it as "virtio_fs_mutex", so a task
+ * blocking on it traced otherwise in a fresh process.)
+ */
+static void test_first_machine_as_expected(void)
+{
+	const char *prog = getenv("VFSIM");
+	char cmd[512], *out = NULL, *want;
+	size_t cap = 0;
+	FILE *p;
+
+	if (!prog)
+		vt_skip("VFSIM is not set (make test sets it)");
+	want = vt_read_text("tests/scenarios/removal.trace");
+	snprintf(cmd, sizeof(cmd),
+		 "%s run tests/scenarios/removal.vfs --trace text 2>/dev/null",
+		 prog);
+	p = popen(cmd, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT(getdelim(&out, &cap, '\0', p) > 0);
+	pclose(p);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+	CU_ASSERT_STRING_EQUAL(out, want);
+	free(out);
+	free(want);
+}
+
 VT_SUITE(cli_scenarios, NULL, NULL, VT_CASE(test_every_scenario),
-	 VT_CASE(test_diff_reports_line));
+	 VT_CASE(test_diff_reports_line),
+	 VT_CASE(test_first_machine_as_expected));
