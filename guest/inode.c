@@ -21,7 +21,8 @@ unsigned int fuse_default_req_timeout;
 
 /* Kernel [mainline]: fs.fuse.max_request_timeout (seconds; 0: no cap). */
 unsigned int fuse_max_req_timeout;
-/* a machine image's (sim/trace/image.h; vfsim's own) */
+/* vfsim's own: set while a machine is built, so a machine image
+ * (sim/trace/image.h) puts it back as the set-up left it */
 IMAGE_STATE(fuse_default_req_timeout)
 IMAGE_STATE(fuse_max_req_timeout)
 

@@ -40,7 +40,8 @@ void guest_fs_exit(struct guest_fs *gfs)
 /* Mounts not yet unmounted, so a machine taken down with a mount stuck
  * can free what the host holds for it (guest_mounts_reset()). */
 static LIST_HEAD(guest_mounts);
-/* a machine image's (sim/trace/image.h; vfsim's own) */
+/* vfsim's own: set while a machine is built, so a machine image
+ * (sim/trace/image.h) puts it back as the set-up left it */
 IMAGE_STATE(guest_mounts)
 
 int guest_mount(const char *tag, struct guest_fs **gfsp)

@@ -161,7 +161,8 @@ static const char *const option_names[VIRTIO_FS_NR_OPTIONS] = {
 static enum virtio_fs_variant cur_variant = VIRTIO_FS_MAINLINE;
 static u32 cur_bugs;
 static u32 cur_options;
-/* a machine image's (sim/trace/image.h; vfsim's own) */
+/* vfsim's own: set while a machine is built, so a machine image
+ * (sim/trace/image.h) puts it back as the set-up left it */
 IMAGE_STATE(cur_variant)
 IMAGE_STATE(cur_bugs)
 IMAGE_STATE(cur_options)

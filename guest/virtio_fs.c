@@ -41,7 +41,8 @@
 DEFINE_MUTEX(virtio_fs_mutex);
 
 static LIST_HEAD(virtio_fs_instances);
-/* a machine image's (sim/trace/image.h; vfsim's own) */
+/* vfsim's own: set while a machine is built, so a machine image
+ * (sim/trace/image.h) puts it back as the set-up left it */
 IMAGE_STATE(virtio_fs_mutex)
 IMAGE_STATE(virtio_fs_instances)
 
@@ -2203,7 +2204,8 @@ struct virtio_fs_super {
 };
 
 static LIST_HEAD(virtio_fs_supers);
-/* a machine image's (sim/trace/image.h; vfsim's own) */
+/* vfsim's own: set while a machine is built, so a machine image
+ * (sim/trace/image.h) puts it back as the set-up left it */
 IMAGE_STATE(virtio_fs_supers)
 
 /* Kernel: fuse_free_conn(): the connection's memory. */

@@ -283,6 +283,7 @@ int vfsim_machine_create_on(struct vfsim_machine *m, const struct scenario *s,
 	/* the virtio core's device numbers: virtio0, virtio1 */
 	m->twin_vdev.index = 1;
 	if (ret) {
+		machine_image_cancel();
 		if (errsize && !err[0])
 			scn_fail_at(err, errsize, NULL,
 				    "cannot build the machine: %s",

@@ -158,6 +158,14 @@ void machine_image_record(const struct scenario *s, bool ext)
 	image_record(true);
 }
 
+void machine_image_cancel(void)
+{
+	if (!I.record)
+		return;
+	I.record = false;
+	image_record(false);
+}
+
 void machine_image_take(struct vfsim_machine *m, const struct scenario *s,
 			const char *variant)
 {

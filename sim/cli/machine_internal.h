@@ -53,6 +53,9 @@ bool machine_image_restore(struct vfsim_machine *m, const struct scenario *s,
  * one device without migration). */
 void machine_image_record(const struct scenario *s, bool ext);
 
+/* The machine being recorded was not built: stop recording. */
+void machine_image_cancel(void);
+
 /* After the probe: take the image of the machine @m just built, when
  * machine_image_record() recorded it. */
 void machine_image_take(struct vfsim_machine *m, const struct scenario *s,

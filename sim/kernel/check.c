@@ -37,7 +37,8 @@ static struct {
 static size_t nr_invariants;
 bool check_invariants_on;
 
-/* a machine image's (sim/trace/image.h; vfsim's own) */
+/* vfsim's own: set while a machine is built, so a machine image
+ * (sim/trace/image.h) puts it back as the set-up left it */
 IMAGE_STATE(reports)
 IMAGE_STATE(nr_reports)
 IMAGE_STATE(cap_reports)

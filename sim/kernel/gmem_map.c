@@ -27,7 +27,8 @@ static struct {
 	unsigned int last; /* region of the last lookup */
 } mt;
 
-/* a machine image's (sim/trace/image.h; vfsim's own) */
+/* vfsim's own: set while a machine is built, so a machine image
+ * (sim/trace/image.h) puts it back as the set-up left it */
 IMAGE_STATE(mt)
 
 /* The region holding @gpa, or NULL. */

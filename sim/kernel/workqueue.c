@@ -35,7 +35,8 @@ static struct {
 	u64 executed;
 } W;
 
-/* a machine image's (sim/trace/image.h; vfsim's own) */
+/* vfsim's own: set while a machine is built, so a machine image
+ * (sim/trace/image.h) puts it back as the set-up left it */
 IMAGE_STATE(W)
 IMAGE_STATE(system_wq_s)
 

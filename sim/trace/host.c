@@ -165,7 +165,7 @@ static int stream_close(void *cookie)
 		s->p = host_calloc(1, 1);
 	*s->buf = s->p;
 	*s->len = s->n;
-	free(s);
+	host_free(s);
 	return 0;
 }
 
@@ -184,7 +184,7 @@ FILE *host_memstream(char **buf, size_t *len)
 					     .write = stream_write,
 					     .close = stream_close });
 	if (!f) {
-		free(s);
+		host_free(s);
 		host_oom(0);
 	}
 	return f;

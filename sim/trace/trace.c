@@ -224,7 +224,10 @@ void trace_reset(bool enable)
 	while (tr.arena) {
 		struct arena_chunk *next = tr.arena->next;
 
-		if (spare.on && !spare.arena && tr.arena->size == ARENA_CHUNK) {
+		/* the oldest: the first strings of the next trace are
+		 * where this trace's first were (trace_mark()) */
+		if (spare.on && !spare.arena && !next &&
+		    tr.arena->size == ARENA_CHUNK) {
 			spare.arena = tr.arena;
 			parked(spare.arena->data, ARENA_CHUNK);
 		} else
@@ -300,7 +303,7 @@ int trace_mark(struct trace_mark *m)
 
 bool trace_mark_ready(const struct trace_mark *m)
 {
-	return spare.on && !tr.nr_chunks && !tr.arena &&
+	return spare.on && !tr.nr_chunks && !tr.arena && !tr.sink &&
 	       (!m->events || spare.events == m->events) &&
 	       (!m->arena || spare.arena == m->arena);
 }

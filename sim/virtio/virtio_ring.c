@@ -65,7 +65,8 @@ struct vring_virtqueue {
  * queue's name from.
  */
 static struct vring_virtqueue *retired;
-/* a machine image's (sim/trace/image.h; vfsim's own) */
+/* vfsim's own: set while a machine is built, so a machine image
+ * (sim/trace/image.h) puts it back as the set-up left it */
 IMAGE_STATE(retired)
 
 #define to_vvq(_vq) container_of(_vq, struct vring_virtqueue, vq)
