@@ -95,8 +95,9 @@ OPT      ?= -O2 -g
 # compiled once, as fat LTO objects (native code and GCC's intermediate
 # language), and the program is linked from them with -flto: GCC inlines
 # across the modules (the ring, the scheduler, the guest and the device
-# call each other's small functions on every request), about a fifth of
-# the instructions of a GETATTR (docs/architecture.md, "Sixth round").
+# call each other's small functions on every request): a tenth of the
+# instructions of a round trip, a twentieth of a GETATTR of vfsim run
+# (docs/architecture.md, "Sixth round").
 # Everything else links their native code and pays nothing but the fat
 # objects' compile: the test binary, the labs' builds, the tools, and
 # libvfsim.a itself, which is the same objects with the intermediate
@@ -563,7 +564,7 @@ $(BUILD)/bench/%: tests/bench/%.c $(LTO_LIB)
 
 # Every benchmark, then the table of figures and targets (scripts/bench.sh).
 bench: $(BENCH_BINS) $(PROG)
-	@scripts/bench.sh $(BUILD)
+	@VFSIM_BUILT="$(CC) $(OPT) $(LTO)" scripts/bench.sh $(BUILD)
 
 # The round trip of two builds, turn about (A, B: revisions, "." the
 # working tree): make bench-compare A=HEAD~1 B=HEAD
