@@ -203,7 +203,8 @@ $(LIB): $(LTO_LIB)
 endif
 
 # The link runs GCC's link-time optimiser (LTO), its partitions in
-# parallel (-flto=auto: make's job slots, or one per CPU).
+# parallel, one job per CPU (-flto=auto; a recipe without "+" gets no
+# job slots of make's, and "+" would run it under make -n too).
 $(PROG): $(PROG_OBJ) $(LTO_LIB)
 	$(CC) $(CFLAGS) $(LTO) $(LDFLAGS) $(PROG_OBJ) $(LTO_LIB) $(LDLIBS) $(EDIT_LIBS) -o $@
 
