@@ -134,10 +134,13 @@ GEN_SRCS   := $(BUILD)/gen/guest_sources.c
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o) $(GEN_SRCS:%.c=$(BUILD)/obj/%.o)
 LIB      := $(BUILD)/libvfsim.a
 # The archive of the LTO objects the program and the benchmarks link
-# (the library itself when LTO is off). The generated sources are a
-# string table, nothing to optimise across.
+# (the library itself when LTO is off). Not compiled for LTO: the
+# generated sources, a string table with nothing to optimise across,
+# and the context switches, whose assembly defines symbols (ctx_switch)
+# that GCC's LTO symbol table, and so gcc-ar's index, does not list.
 LTO_LIB  := $(if $(LTO),$(BUILD)/lto/libvfsim.a,$(LIB))
-$(LIB_SRCS:%.c=$(BUILD)/obj/%.o): private OBJ_LTO := $(LTO)
+LTO_SRCS := $(filter-out sim/kernel/task_switch_%,$(LIB_SRCS))
+$(LTO_SRCS:%.c=$(BUILD)/obj/%.o): private OBJ_LTO := $(LTO)
 
 PROG     := $(BUILD)/vfsim
 # Made with the man pages (see make install).
