@@ -358,32 +358,32 @@ int memfs_setattr(struct memfs *fs, u64 ino, const struct memfs_setattr *in,
 
 /*
  * Common front of create and mkdir: a writable place for a new @name in
- * @parent. Returns the directory, or NULL with *err set; *existing gets an
- * entry that already has the name.
+ * @parent. Returns 0 with *dirp the directory and *existing an entry that
+ * already has the name (or NULL), or a negative errno. (An int, not the
+ * directory or NULL with an error beside it: inlined into the FUSE
+ * server's callers, that left GCC unable to see their inode number set.)
  */
-static struct memfs_inode *prepare_new(struct memfs *fs, u64 parent,
-				       const char *name,
-				       struct memfs_dirent **existing, int *err)
+static int prepare_new(struct memfs *fs, u64 parent, const char *name,
+		       struct memfs_inode **dirp,
+		       struct memfs_dirent **existing)
 {
 	struct memfs_inode *dir;
+	int err;
 
-	*err = memfs_check_name(name);
-	if (*err)
-		return NULL;
-	dir = get_dir(fs, parent, err);
+	err = memfs_check_name(name);
+	if (err)
+		return err;
+	dir = get_dir(fs, parent, &err);
 	if (!dir)
-		return NULL;
-	if (is_dot_or_dotdot(name)) {
-		*err = -EEXIST;
-		return NULL;
-	}
+		return err;
+	if (is_dot_or_dotdot(name))
+		return -EEXIST;
 	/* A removed directory that is still open takes no new entries. */
-	if (!dir->attr.nlink) {
-		*err = -ENOENT;
-		return NULL;
-	}
+	if (!dir->attr.nlink)
+		return -ENOENT;
 	*existing = memfs_dir_find(dir, name);
-	return dir;
+	*dirp = dir;
+	return 0;
 }
 
 static int new_inode(struct memfs *fs, struct memfs_inode *dir,
@@ -411,8 +411,8 @@ int memfs_create(struct memfs *fs, u64 parent, const char *name, u32 mode,
 
 	if ((mode & S_IFMT) && (mode & S_IFMT) != S_IFREG)
 		return -EINVAL;
-	dir = prepare_new(fs, parent, name, &de, &err);
-	if (!dir)
+	err = prepare_new(fs, parent, name, &dir, &de);
+	if (err)
 		return err;
 	if (de) {
 		if (flags & O_EXCL)
@@ -439,8 +439,8 @@ int memfs_mkdir(struct memfs *fs, u64 parent, const char *name, u32 mode,
 
 	if ((mode & S_IFMT) && (mode & S_IFMT) != S_IFDIR)
 		return -EINVAL;
-	dir = prepare_new(fs, parent, name, &de, &err);
-	if (!dir)
+	err = prepare_new(fs, parent, name, &dir, &de);
+	if (err)
 		return err;
 	if (de)
 		return -EEXIST;

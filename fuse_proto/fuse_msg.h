@@ -158,8 +158,9 @@ enum fuse_verify_strictness {
 
 /**
  * @brief Check a reply before believing it.
- * @param args the request's description (read only by FUSE_VERIFY_STRICT:
- *        the kernel's checks need the header alone)
+ * @param args the request's description (read only by FUSE_VERIFY_STRICT,
+ *        which needs it; NULL with FUSE_VERIFY_KERNEL, whose checks need
+ *        the header alone)
  * @param unique the request's unique
  * @param buf the bytes the device wrote
  * @param used_len the used length the device reported
@@ -169,7 +170,7 @@ enum fuse_verify_strictness {
  *        order listed there
  * @return 0 when the reply passes (oh->error is the request's result), or
  *         the negative errno of the first check that failed; -EINVAL for
- *         an unknown @p strictness
+ *         an unknown @p strictness or FUSE_VERIFY_STRICT without @p args
  */
 int fuse_proto_check_reply(const struct fuse_proto_args *args, uint64_t unique,
 			   const void *buf, size_t used_len,

@@ -22,9 +22,10 @@ int fuse_proto_check_reply(const struct fuse_proto_args *args, uint64_t unique,
 	struct fuse_out_header h;
 	size_t payload, max, min;
 
-	assert(args);
 	if (strictness != FUSE_VERIFY_KERNEL &&
 	    strictness != FUSE_VERIFY_STRICT)
+		return -EINVAL;
+	if (strictness == FUSE_VERIFY_STRICT && !args)
 		return -EINVAL;
 	if (!buf || used_len < sizeof(h))
 		return -EMSGSIZE;

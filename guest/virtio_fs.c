@@ -967,16 +967,18 @@ static bool virtio_fs_verify_response(struct fuse_req *req, unsigned int len)
 {
 	struct virtio_fs *fs = req->fm->fc->iq.priv;
 	enum fuse_verify_strictness strictness = FUSE_VERIFY_KERNEL;
-	struct fuse_proto_args pa;
+	struct fuse_proto_args pa, *args = NULL;
 	int err;
 
 	/* sim: only the strict check reads the args' description (the
-	 * kernel's checks are the header's len and unique) */
+	 * kernel's checks are the header's len and unique); the kernel's
+	 * is handed none, so nothing can read @pa unset */
 	if (virtio_fs_opt(fs, VIRTIO_FS_OPT_STRICT_REPLIES)) {
 		strictness = FUSE_VERIFY_STRICT;
 		fuse_args_to_proto(req->args, &pa);
+		args = &pa;
 	}
-	err = fuse_proto_check_reply(&pa, req->in.h.unique, &req->out.h, len,
+	err = fuse_proto_check_reply(args, req->in.h.unique, &req->out.h, len,
 				     NULL, strictness);
 	if (err) {
 		TRACE(.kind = "virtio_fs.bad_reply",

@@ -257,10 +257,8 @@ int vfsim_task_result(const struct vfsim_task *t, unsigned op, int *result,
 				  t->name, t->nr_ops, op);
 	if (!et || !et->t) {
 		what = "the task has not started";
-	} else {
-		what = exec_task_result(et, op, result);
-		if (!what)
-			return 0;
+	} else if (exec_task_result(et, op, result, &what)) {
+		return 0;
 	}
 	if (why)
 		*why = what;

@@ -12,6 +12,10 @@
 # alternates); the ratio B/A of the medians of their best CPU times per
 # round trip is the figure. With Valgrind installed, the instructions of a
 # round trip of each (callgrind, no noise at all) are compared as well.
+# Each revision is built as its own Makefile builds it: a revision from
+# before link-time optimisation (docs/architecture.md, "Sixth round")
+# against one after compares the builds as users got them (make
+# bench-compare ... LTO= builds both without it).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 a=${1:-HEAD}

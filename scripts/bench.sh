@@ -3,7 +3,9 @@
 #
 # bench.sh [BUILD]: every benchmark, then one table of the figures, each
 # with its target and the anchor (make bench). Nothing passes or fails on
-# a figure: a benchmark fails only on a wrong answer.
+# a figure: a benchmark fails only on a wrong answer. VFSIM_BUILT, when
+# set, is how the build was compiled (make bench sets it: the compiler,
+# OPT and the link-time optimisation flags), printed with the table.
 #
 # The benchmarks print lines "FIGURE key value unit"; they are collected
 # here, the rest of their output shown as it comes.
@@ -40,6 +42,11 @@ line() {
 echo
 echo "== vfsim: the figures (issue #13), measured now; callgrind counts are the"
 echo "   same on any machine, times are this machine's (CPU time, best pass)"
+# how the program and the benchmarks were compiled (make bench says;
+# figures of builds compiled otherwise do not compare)
+if [ -n "${VFSIM_BUILT:-}" ]; then
+	echo "   built with: $VFSIM_BUILT"
+fi
 line "figure" "measured" "target"
 line "vfsim run, N GETATTRs, --trace none (instr/GETATTR)" "$(fig prog_none)" "<= 4000"
 line "vfsim run, N GETATTRs, --trace text to a file (instr/GETATTR)" "$(fig prog_text)" "<= 25000"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """callgrind-areas.py: where the instructions of one operation go, by area.
 
-    callgrind-areas.py SMALL.cg LARGE.cg N [--top K]
+    callgrind-areas.py SMALL.cg LARGE.cg N [--top K] [--by-source]
 
 SMALL.cg and LARGE.cg are callgrind outputs of the same program doing an
 operation two numbers of times (their difference is N). Each of vfsim's
@@ -13,6 +13,12 @@ their source file; the difference of the two runs divided by N is the
 cost of one operation, so set-up and teardown cancel out. Prints one line
 per area (instructions per operation and share) and, with --top, the K
 costliest functions.
+
+With --by-source, an instruction is charged to the area of the source
+line it was compiled from, not of the function it runs in: code inlined
+from another file (a ring accessor in the driver, or anything GCC's
+link-time optimiser inlined across modules) counts where it was
+written, so builds that inline differently compare area by area.
 """
 import re
 import sys
@@ -56,13 +62,16 @@ def area_of(path, fn=None):
     return None
 
 
-def parse(path):
+def parse(path, by_source=False):
     """Return {(file, function): cost charged to it} for vfsim functions,
-    and the total."""
+    and the total; by_source: the file is that of the source line."""
     names = {"fl": {}, "fn": {}, "cfl": {}, "cfn": {}}
     cost = {}
     total = 0
     cur_fl = cur_fn = None
+    # the file the following cost lines were compiled from (fi=, fe=:
+    # inlined code)
+    cur_src = None
     call_fl = call_fn = None
     in_call = False
 
@@ -87,13 +96,14 @@ def parse(path):
                 continue
             key, _, rest = line.partition("=")
             if key in ("fl",):
-                cur_fl = resolve("fl", rest)
+                cur_fl = cur_src = resolve("fl", rest)
                 continue
             if key in ("fi", "fe"):
-                resolve("fl", rest)
+                cur_src = resolve("fl", rest)
                 continue
             if key == "fn":
                 cur_fn = resolve("fn", rest)
+                cur_src = cur_fl
                 call_fl = None
                 continue
             if key in ("cfl", "cfi"):
@@ -111,9 +121,10 @@ def parse(path):
                 continue
             parts = line.split()
             c = int(parts[1]) if len(parts) > 1 else 0
+            here = cur_src if by_source else cur_fl
             if in_call:
                 in_call = False
-                caller_ours = area_of(cur_fl or "", cur_fn)
+                caller_ours = area_of(here or "", cur_fn)
                 callee_fl = call_fl if call_fl else (cur_fl or "")
                 # unknown file: our assembly (a context switch runs
                 # another task, whose costs are counted where they are)
@@ -123,11 +134,11 @@ def parse(path):
                 # when the callee is outside vfsim (its own cost is
                 # counted where it is defined).
                 if caller_ours and not callee_ours:
-                    k = (cur_fl, cur_fn)
+                    k = (here, cur_fn)
                     cost[k] = cost.get(k, 0) + c
                 call_fl = None
                 continue
-            k = (cur_fl, cur_fn)
+            k = (here, cur_fn)
             cost[k] = cost.get(k, 0) + c
     return cost, total
 
@@ -135,6 +146,9 @@ def parse(path):
 def main():
     args = sys.argv[1:]
     top = 0
+    by_source = "--by-source" in args
+    if by_source:
+        args.remove("--by-source")
     if "--top" in args:
         i = args.index("--top")
         top = int(args[i + 1])
@@ -142,8 +156,8 @@ def main():
     if len(args) != 3:
         sys.stderr.write(__doc__)
         return 2
-    small, stot = parse(args[0])
-    large, ltot = parse(args[1])
+    small, stot = parse(args[0], by_source)
+    large, ltot = parse(args[1], by_source)
     n = float(args[2])
     per_fn = {}
     for k in set(small) | set(large):

@@ -139,37 +139,49 @@ static const char *task_status(const struct exec_task *et)
 	return trace_fmt("the task is %s", exec_task_where(et->t));
 }
 
-const char *exec_task_result(const struct exec_task *et, unsigned op,
-			     int *result)
+bool exec_task_result(const struct exec_task *et, unsigned op, int *result,
+		      const char **why)
 {
 	const struct exec_op_state *o = &et->ops[op];
 
-	if (!et->t)
-		return op ? trace_fmt("op %u never ran: the task has not "
+	if (!et->t) {
+		*why = op ? trace_fmt("op %u never ran: the task has not "
 				      "started",
 				      op) :
 			    "the task has not started";
-	if (!op) {
-		if (!task_done(et->t))
-			return trace_fmt("the task has not returned: %s",
-					 task_status(et));
-		if (!et->any)
-			return "the task returned without running an "
-			       "operation";
-		*result = et->last;
-		return NULL;
+		return false;
 	}
-	if (et->cur == op)
-		return trace_fmt("op %u still waiting: the task is %s", op,
+	if (!op) {
+		if (!task_done(et->t)) {
+			*why = trace_fmt("the task has not returned: %s",
+					 task_status(et));
+			return false;
+		}
+		if (!et->any) {
+			*why = "the task returned without running an "
+			       "operation";
+			return false;
+		}
+		*result = et->last;
+		return true;
+	}
+	if (et->cur == op) {
+		*why = trace_fmt("op %u still waiting: the task is %s", op,
 				 exec_task_where(et->t));
-	if (!o->runs)
-		return trace_fmt("op %u never ran: %s", op, task_status(et));
-	if (o->runs < o->total)
-		return trace_fmt("op %u ran %llu of its %llu times: %s", op,
+		return false;
+	}
+	if (!o->runs) {
+		*why = trace_fmt("op %u never ran: %s", op, task_status(et));
+		return false;
+	}
+	if (o->runs < o->total) {
+		*why = trace_fmt("op %u ran %llu of its %llu times: %s", op,
 				 (unsigned long long)o->runs,
 				 (unsigned long long)o->total, task_status(et));
+		return false;
+	}
 	*result = o->result;
-	return NULL;
+	return true;
 }
 
 static const char *describe(const struct scn_expect *x)
@@ -252,8 +264,7 @@ static bool holds(struct exec *e, const struct scn_expect *x, const char **got)
 		v = exec_device_field(e, x->field);
 		break;
 	case SCN_EXPECT_TASK_RETURNS:
-		*got = exec_task_result(et, x->op, &r);
-		if (*got)
+		if (!exec_task_result(et, x->op, &r, got))
 			return false;
 		*got = exec_errname(r);
 		return r == x->err;

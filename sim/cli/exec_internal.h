@@ -147,12 +147,15 @@ void exec_task_prepare(struct exec *e, struct exec_task *et,
  * @param et the task
  * @param op an ordinal of the task, or 0
  * @param result set to the result when there is one
- * @return NULL with @p *result set, or what happened instead ("op 3
- *         never ran: ...", "op 3 still waiting: ...", "the task has not
- *         returned: ...")
+ * @param why set, when there is none, to what happened instead ("op 3
+ *        never ran: ...", "op 3 still waiting: ...", "the task has not
+ *        returned: ...")
+ * @return true with @p *result set, false with @p *why set (a bool, not
+ *         a NULL message, so that the compiler sees @p *result set on
+ *         every path that reports one)
  */
-const char *exec_task_result(const struct exec_task *et, unsigned op,
-			     int *result);
+bool exec_task_result(const struct exec_task *et, unsigned op, int *result,
+		      const char **why);
 
 /**
  * @brief Where task @p t is: "runnable", "blocked in KIND NAME" or

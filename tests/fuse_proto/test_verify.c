@@ -256,6 +256,18 @@ static void test_kernel_strictness(void)
 	CU_ASSERT_EQUAL(fuse_proto_check_reply(&getattr_args, 7, rep, len, NULL,
 					       (enum fuse_verify_strictness)7),
 			-EINVAL);
+	/* the kernel's level needs no description (the guest hands it none);
+	 * the strict one refuses to check without one */
+	CU_ASSERT_EQUAL(fuse_proto_check_reply(NULL, 7, rep, len, &oh,
+					       FUSE_VERIFY_KERNEL),
+			0);
+	CU_ASSERT_EQUAL(oh.len, len);
+	CU_ASSERT_EQUAL(fuse_proto_check_reply(NULL, 8, rep, len, NULL,
+					       FUSE_VERIFY_KERNEL),
+			-EBADR);
+	CU_ASSERT_EQUAL(fuse_proto_check_reply(NULL, 7, rep, len, NULL,
+					       FUSE_VERIFY_STRICT),
+			-EINVAL);
 }
 
 VT_SUITE(fuse_proto_verify, NULL, NULL, VT_CASE(test_good_reply),
