@@ -14,9 +14,6 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#if __has_include(<valgrind/memcheck.h>)
-#include <valgrind/memcheck.h>
-#endif
 
 #include "sim/trace/asan.h"
 #include "sim/trace/host.h"
@@ -53,34 +50,6 @@ static struct {
 	struct image_part *parts;
 	size_t nr_parts, cap_parts, part_bytes;
 } I;
-
-/* A pinned object marked free is as unusable as a freed one, for
- * AddressSanitizer and Valgrind: a use after its host_free() is still
- * found although the memory is not given back. */
-static void unusable(void *p, size_t len)
-{
-#ifdef VFSIM_ASAN
-	ASAN_POISON_MEMORY_REGION(p, len);
-#endif
-#ifdef VALGRIND_MAKE_MEM_NOACCESS
-	VALGRIND_MAKE_MEM_NOACCESS(p, len);
-#endif
-	(void)p;
-	(void)len;
-}
-
-/* ... and usable again when put back (its bytes are the image's). */
-static void usable(void *p, size_t len)
-{
-#ifdef VFSIM_ASAN
-	ASAN_UNPOISON_MEMORY_REGION(p, len);
-#endif
-#ifdef VALGRIND_MAKE_MEM_UNDEFINED
-	VALGRIND_MAKE_MEM_UNDEFINED(p, len);
-#endif
-	(void)p;
-	(void)len;
-}
 
 /* The C library's own functions: the table is not the machine's. */
 static void *raw_realloc(void *p, size_t size)
@@ -213,7 +182,7 @@ bool image__unpin_free(void *p)
 	/* a second free of a pinned object is the caller's double free */
 	assert(!o->dead);
 	o->dead = true;
-	unusable(o->p, o->size);
+	mem_noaccess(o->p, o->size);
 	return true;
 }
 
@@ -293,7 +262,7 @@ int image_restore(void)
 	if (!image_restorable())
 		return -EBUSY;
 	for (size_t i = 0; i < I.nr; i++) {
-		usable(I.obj[i].p, I.obj[i].size);
+		mem_undefined(I.obj[i].p, I.obj[i].size);
 		memcpy(I.obj[i].p, I.copy + I.obj[i].off, I.obj[i].size);
 		I.obj[i].dead = false;
 	}
@@ -309,7 +278,7 @@ void image_drop(void)
 	for (size_t i = 0; I.taken && i < I.nr; i++) {
 		if (!I.obj[i].dead)
 			continue;
-		usable(I.obj[i].p, I.obj[i].size);
+		mem_undefined(I.obj[i].p, I.obj[i].size);
 		free(I.obj[i].p);
 	}
 	I.taken = false;

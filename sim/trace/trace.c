@@ -29,9 +29,6 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#if __has_include(<valgrind/memcheck.h>)
-#include <valgrind/memcheck.h>
-#endif
 
 #include "sim/trace/image.h"
 #include "sim/trace/trace_internal.h"
@@ -51,46 +48,6 @@ static struct {
 	struct arena_chunk *arena;  /* an ARENA_CHUNK one */
 	struct trace_event *events; /* EVENTS_PER_CHUNK events */
 } spare;
-
-/* A parked block is as unusable as a freed one, for AddressSanitizer and
- * Valgrind: a use of a trace's memory after trace_reset() is still found
- * although the block is not given back. */
-static void parked(void *p, size_t len)
-{
-#ifdef VFSIM_ASAN
-	ASAN_POISON_MEMORY_REGION(p, len);
-#endif
-#ifdef VALGRIND_MAKE_MEM_NOACCESS
-	VALGRIND_MAKE_MEM_NOACCESS(p, len);
-#endif
-	(void)p;
-	(void)len;
-}
-
-/* Memory taken again (or freed) is as undefined as a fresh allocation's
- * (an uninitialised read in a reused block is still found). */
-static void fresh(void *p, size_t len)
-{
-#ifdef VFSIM_ASAN
-	ASAN_UNPOISON_MEMORY_REGION(p, len);
-#endif
-#ifdef VALGRIND_MAKE_MEM_UNDEFINED
-	VALGRIND_MAKE_MEM_UNDEFINED(p, len);
-#endif
-	(void)p;
-	(void)len;
-}
-
-/* Memory whose bytes are the ones written before it was parked (a block
- * taken back by trace_rewind()). */
-static void defined(void *p, size_t len)
-{
-#ifdef VALGRIND_MAKE_MEM_DEFINED
-	VALGRIND_MAKE_MEM_DEFINED(p, len);
-#endif
-	(void)p;
-	(void)len;
-}
 
 static struct {
 	struct trace_event **chunks; /* EVENTS_PER_CHUNK events each */
@@ -184,7 +141,7 @@ static __attribute__((noinline)) char *arena_grow(size_t len)
 	if (spare.arena && size == ARENA_CHUNK) {
 		c = spare.arena;
 		spare.arena = NULL;
-		fresh(c->data, size);
+		mem_undefined(c->data, size);
 	} else {
 		/* the trace's, not a machine image's (image.h) */
 		image_pause(true);
@@ -229,7 +186,7 @@ void trace_reset(bool enable)
 		if (spare.on && !spare.arena && !next &&
 		    tr.arena->size == ARENA_CHUNK) {
 			spare.arena = tr.arena;
-			parked(spare.arena->data, ARENA_CHUNK);
+			mem_noaccess(spare.arena->data, ARENA_CHUNK);
 		} else
 			host_free(tr.arena);
 		tr.arena = next;
@@ -238,8 +195,8 @@ void trace_reset(bool enable)
 	for (size_t i = 0; i < tr.nr_chunks; i++) {
 		if (spare.on && !spare.events) {
 			spare.events = tr.chunks[i];
-			parked(spare.events,
-			       EVENTS_PER_CHUNK * sizeof(*spare.events));
+			mem_noaccess(spare.events,
+				     EVENTS_PER_CHUNK * sizeof(*spare.events));
 		} else
 			host_free(tr.chunks[i]);
 	}
@@ -269,9 +226,10 @@ void trace_reuse(bool on)
 	if (on)
 		return;
 	if (spare.arena)
-		fresh(spare.arena->data, ARENA_CHUNK);
+		mem_undefined(spare.arena->data, ARENA_CHUNK);
 	if (spare.events)
-		fresh(spare.events, EVENTS_PER_CHUNK * sizeof(*spare.events));
+		mem_undefined(spare.events,
+			      EVENTS_PER_CHUNK * sizeof(*spare.events));
 	host_free(spare.arena);
 	host_free(spare.events);
 	spare.arena = NULL;
@@ -323,8 +281,8 @@ void trace_rewind(const struct trace_mark *m)
 		}
 		tr.slot = spare.events;
 		spare.events = NULL;
-		fresh(tr.slot, EVENTS_PER_CHUNK * sizeof(*tr.slot));
-		defined(tr.slot, m->nr_kept * sizeof(*tr.slot));
+		mem_undefined(tr.slot, EVENTS_PER_CHUNK * sizeof(*tr.slot));
+		mem_defined(tr.slot, m->nr_kept * sizeof(*tr.slot));
 		tr.chunks[tr.nr_chunks++] = tr.slot;
 		tr.slot_end = tr.slot + EVENTS_PER_CHUNK;
 		tr.slot += m->nr_kept;
@@ -333,8 +291,8 @@ void trace_rewind(const struct trace_mark *m)
 		struct arena_chunk *c = spare.arena;
 
 		spare.arena = NULL;
-		fresh(c->data, ARENA_CHUNK);
-		defined(c->data, (size_t)(m->arena_pos - c->data));
+		mem_undefined(c->data, ARENA_CHUNK);
+		mem_defined(c->data, (size_t)(m->arena_pos - c->data));
 		c->next = NULL;
 		tr.arena = c;
 		tr.arena_pos = m->arena_pos;
@@ -571,7 +529,7 @@ static __attribute__((noinline)) struct trace_event *keep_grow(void)
 	if (spare.events) {
 		tr.slot = spare.events;
 		spare.events = NULL;
-		fresh(tr.slot, bytes);
+		mem_undefined(tr.slot, bytes);
 	} else {
 		tr.slot = host_malloc(bytes);
 	}
