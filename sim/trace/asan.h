@@ -50,6 +50,7 @@
  * Taken again, it is as undefined as a fresh allocation (an uninitialised
  * read is still found), or defined when its old bytes are what it holds.
  */
+/** @brief Make [@p p, @p p + @p len) unusable, as freed memory is. */
 static inline void mem_noaccess(void *p, size_t len)
 {
 #ifdef VFSIM_ASAN
@@ -62,6 +63,8 @@ static inline void mem_noaccess(void *p, size_t len)
 	(void)len;
 }
 
+/** @brief Make it usable again, its bytes undefined, as a fresh
+ *  allocation's are. */
 static inline void mem_undefined(void *p, size_t len)
 {
 #ifdef VFSIM_ASAN
@@ -74,6 +77,7 @@ static inline void mem_undefined(void *p, size_t len)
 	(void)len;
 }
 
+/** @brief Its bytes are defined: what was written there before. */
 static inline void mem_defined(void *p, size_t len)
 {
 #ifdef VALGRIND_MAKE_MEM_DEFINED
