@@ -138,7 +138,7 @@ const char *task_kind_name(enum task_kind kind);
  * the portable one. It is valid from the moment it is saved until the
  * context is resumed, and only once: a resumed context saves a new one the
  * next time it switches away. Callers tell Valgrind and ASan about the
- * switch (sched.c does).
+ * switch (the scheduler does: sched_internal.h).
  * @param save_sp where to store the running context
  * @param new_sp a context saved by an earlier ctx_switch(), or a fresh one
  *        from ctx_prepare()

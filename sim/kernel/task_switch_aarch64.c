@@ -14,8 +14,8 @@
  * changes it.
  *
  * The saved "stack pointer" of task.h is the real sp of the switched-out
- * context. Valgrind and ASan learn about the switch from sched.c, which
- * wraps every ctx_switch() whatever the architecture.
+ * context. Valgrind and ASan learn about the switch from the scheduler
+ * (sched_internal.h), which wraps every ctx_switch() whatever the architecture.
  *
  * ctx_switch starts with a BTI landing pad (`hint #34`, a no-op on cores
  * without BTI) so that a build with -mbranch-protection may reach it

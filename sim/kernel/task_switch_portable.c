@@ -23,7 +23,8 @@
  * the context is resumed), or, before a task first runs, the frame at the
  * bottom of its stack that holds the ucontext to start it with.
  *
- * Valgrind and ASan learn about each switch from sched.c, as for the
+ * Valgrind and ASan learn about each switch from the scheduler
+ * (sched_internal.h), as for the
  * assembly switches. Under ASan, the _longjmp() interceptor clears the
  * shadow of the stack being left from its stack pointer up, so the
  * redzones of a suspended task's live frames are not checked once it

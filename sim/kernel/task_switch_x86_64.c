@@ -12,9 +12,10 @@
  * in vfsim changes them, so they are left alone as the kernel leaves them.
  *
  * The saved "stack pointer" of task.h is the real rsp of the switched-out
- * context. Valgrind and ASan learn about the switch from sched.c
- * (VALGRIND_STACK_REGISTER, __sanitizer_start/finish_switch_fiber), which
- * wraps every ctx_switch() whatever the architecture.
+ * context. Valgrind and ASan learn about the switch from the scheduler
+ * (sched_internal.h: VALGRIND_STACK_REGISTER,
+ * __sanitizer_start/finish_switch_fiber), which wraps every ctx_switch()
+ * whatever the architecture.
  */
 #include "sim/kernel/task_switch_internal.h"
 

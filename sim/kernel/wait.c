@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * wait.c - wait queues. Their hot paths, wq_wait() and
- * __wake_up_common(), are in sched.c, where the block and the wake-up
+ * __wake_up_common(), are in sched_wait.c, where the block and the wake-up
  * they make are inline in them.
  */
 #include "sim/kernel/wait.h"

@@ -5,7 +5,7 @@
  * whichever compiler made it.
  *
  * Tasks run on stacks of their own (task.c), which AddressSanitizer must
- * be told about: each switch is announced (sched.c) and a pooled stack's
+ * be told about: each switch is announced (sched_internal.h) and a pooled stack's
  * shadow is cleared before its next task runs on it (task.c). Without
  * that, the shadow of frames a finished task left on its stack poisons
  * the frames of the next task there, and ASan reports a
