@@ -5,15 +5,15 @@
  * whichever compiler made it.
  *
  * Tasks run on stacks of their own (task.c), which AddressSanitizer must
- * be told about: each switch is announced (sched_internal.h) and a pooled stack's
- * shadow is cleared before its next task runs on it (task.c). Without
- * that, the shadow of frames a finished task left on its stack poisons
- * the frames of the next task there, and ASan reports a
+ * be told about: each switch is announced (sched_internal.h) and a
+ * pooled stack's shadow is cleared before its next task runs on it
+ * (task.c). Without that, the shadow of frames a finished task left on
+ * its stack poisons the frames of the next task there, and ASan reports a
  * stack-buffer-underflow in perfectly good code. GCC says it instruments
  * with `__SANITIZE_ADDRESS__`; clang before release 18 says so only
  * through `__has_feature(address_sanitizer)` (the libFuzzer build of
  * `make fuzz` is clang's), so both are asked here, once for every file.
- * The trace (trace.c) poisons the blocks trace_reuse() parks, so that a
+ * The trace (trace_store.c) poisons the blocks trace_reuse() parks, so that a
  * use after trace_reset() is still found, and a machine image (image.c)
  * the objects it keeps marked free, with mem_noaccess() below (for
  * Valgrind too); they are below sim/kernel, so this header lives at

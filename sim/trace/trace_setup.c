@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * trace_setup.c - what the recorder is set to do: record at all, keep
+ * events, hash them, hand them to a sink (and which kinds, through its
+ * filter), and where the time and the task come from; after each change,
+ * whether trace_emit()'s fast paths may run and whether TRACE() may skip
+ * a site's events.
+ */
+#include "sim/trace/trace_record_internal.h"
+
+/* Open or close trace_emit()'s kept fast path (trace_rec.fast_end) after any of
+ * its conditions may have changed. */
+void trace_fast_update(void)
+{
+	trace_rec.fast_end = trace_rec.keep && trace_rec.now_var &&
+					     trace_rec.task_var &&
+					     !over_budget() ?
+				     trace_rec.slot_end :
+				     NULL;
+}
+
+/*
+ * Let TRACE() skip the events nobody consumes, or stop it, after any of
+ * the consumers changed: nothing kept, no hash, and a sink (if any) that
+ * takes only the kinds its filter accepts. A new generation forgets
+ * every site's finding, since the filter's answers may have changed.
+ */
+void trace_skip_update(void)
+{
+	trace_rec.to_sink = !trace_rec.keep && !trace_rec.hashing &&
+			    trace_rec.sink && trace_rec.now_var &&
+			    trace_rec.task_var;
+	if (trace_rec.keep || trace_rec.hashing ||
+	    (trace_rec.sink && !trace_rec.want)) {
+		trace__skip = TRACE__NO_SKIP;
+		return;
+	}
+	/* a fresh site's 0 and TRACE__NO_SKIP are never a generation */
+	if (++trace_rec.skip_gen == TRACE__NO_SKIP)
+		trace_rec.skip_gen = 1;
+	trace__skip = trace_rec.skip_gen;
+}
+
+void trace_enable(bool enable)
+{
+	trace_enabled = enable;
+}
+
+void trace_set_keep(bool keep)
+{
+	/* the events kept so far go into the hash before any that is not */
+	if (!keep)
+		trace_fold_kept();
+	trace_rec.keep = keep;
+	trace_fast_update();
+	trace_skip_update();
+}
+
+bool trace_keeping(void)
+{
+	return trace_rec.keep;
+}
+
+void trace_set_context(uint64_t (*now)(void), const char *(*task_name)(void))
+{
+	trace_rec.now = now;
+	trace_rec.task_name = task_name;
+}
+
+void trace_set_context_vars(const uint64_t *now, const char *const *task_name,
+			    const uint64_t *task_hash)
+{
+	trace_rec.now_var = now;
+	trace_rec.task_var = task_name;
+	trace_rec.task_hash_var = task_hash;
+	trace_fast_update();
+	trace_skip_update();
+}
+
+void trace_set_sink(trace_sink_fn sink, void *arg)
+{
+	trace_rec.sink = sink;
+	trace_rec.sink_arg = arg;
+	trace_set_sink_filter(NULL, NULL);
+}
+
+void trace_set_sink_filter(trace_want_fn want, void *arg)
+{
+	trace_rec.want = want;
+	trace_rec.want_arg = arg;
+	/* a site's answer from 0 (never asked) is never current */
+	if (++trace_rec.want_gen == 0)
+		trace_rec.want_gen = 1;
+	trace_skip_update();
+}
