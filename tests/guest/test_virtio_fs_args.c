@@ -200,12 +200,7 @@ static int bg_may_block_fn(void *arg)
 	memset(a, 0, sizeof(*a));
 	a->opcode = FUSE_GETATTR;
 	a->nodeid = FUSE_ROOT_ID;
-	a->in_numargs = 1;
-	a->in_args[0].size = sizeof(op->gin);
-	a->in_args[0].value = &op->gin;
-	a->out_numargs = 1;
-	a->out_args[0].size = sizeof(op->attr);
-	a->out_args[0].value = &op->attr;
+	vop_getattr_args(op);
 	a->may_block = true;
 	a->end = vop_end;
 	op->ret = fuse_simple_background(op->fm, a, GFP_KERNEL);

@@ -91,12 +91,7 @@ static void fill_getattr(struct vop *op)
 	op->fm = vt_fm();
 	a->opcode = FUSE_GETATTR;
 	a->nodeid = FUSE_ROOT_ID;
-	a->in_numargs = 1;
-	a->in_args[0].size = sizeof(op->gin);
-	a->in_args[0].value = &op->gin;
-	a->out_numargs = 1;
-	a->out_args[0].size = sizeof(op->attr);
-	a->out_args[0].value = &op->attr;
+	vop_getattr_args(op);
 	a->end = vop_end;
 }
 
@@ -216,12 +211,7 @@ static int bg_one_fn(void *arg)
 	op->fm = vt_fm();
 	a->opcode = FUSE_GETATTR;
 	a->nodeid = FUSE_ROOT_ID;
-	a->in_numargs = 1;
-	a->in_args[0].size = sizeof(op->gin);
-	a->in_args[0].value = &op->gin;
-	a->out_numargs = 1;
-	a->out_args[0].size = sizeof(op->attr);
-	a->out_args[0].value = &op->attr;
+	vop_getattr_args(op);
 	a->end = vop_end;
 	op->ret = fuse_simple_background(op->fm, a, GFP_KERNEL);
 	return 0;

@@ -230,6 +230,20 @@ static inline void vop_end(struct fuse_mount *fm, struct fuse_args *args,
 	op->end_error = error;
 }
 
+/* A GETATTR's arguments in @op->args: the getattr_in in, the attributes
+ * out. */
+static inline void vop_getattr_args(struct vop *op)
+{
+	struct fuse_args *a = &op->args;
+
+	a->in_numargs = 1;
+	a->in_args[0].size = sizeof(op->gin);
+	a->in_args[0].value = &op->gin;
+	a->out_numargs = 1;
+	a->out_args[0].size = sizeof(op->attr);
+	a->out_args[0].value = &op->attr;
+}
+
 static inline int vop_fn(void *arg)
 {
 	struct vop *op = arg;
@@ -253,12 +267,7 @@ static inline int vop_fn(void *arg)
 		a->out_args[0].value = &op->entry;
 		break;
 	default:
-		a->in_numargs = 1;
-		a->in_args[0].size = sizeof(op->gin);
-		a->in_args[0].value = &op->gin;
-		a->out_numargs = 1;
-		a->out_args[0].size = sizeof(op->attr);
-		a->out_args[0].value = &op->attr;
+		vop_getattr_args(op);
 		break;
 	}
 	if (op->background) {
