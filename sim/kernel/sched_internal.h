@@ -82,6 +82,7 @@ extern struct sched_state sched_state;
 extern const char *sched_current_tname;
 extern u64 sched_current_thash, sched_no_task_hash;
 
+/* @t (or none: NULL) is the running task, for the code and the trace. */
 static inline void set_current(struct task *t)
 {
 	sched_current = t;
@@ -101,6 +102,7 @@ void sched_trace_context(void);
 void sched_fire_timers(void);
 void sched_wait_for_clock(u64 when);
 
+/* Back to the scheduler's stack from task @t (announced to ASan). */
 static inline void switch_to_sched(struct task *t)
 {
 	fiber_start(t->state == TASK_DEAD ? NULL : &t->fake_stack,
