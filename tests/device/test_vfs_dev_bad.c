@@ -83,15 +83,14 @@ static void test_avail_idx_jump_needs_reset(void)
 	dh_do_init();
 	vq = dh_vqs[0];
 	avail = phys_to_virt(virtqueue_get_avail_addr(vq));
-	avail->idx = cpu_to_le16(
-		(u16)(le16_to_cpu(avail->idx) + virtqueue_get_vring_size(vq) +
-		      1));
+	avail->idx = cpu_to_le16((u16)(le16_to_cpu(avail->idx) +
+				       virtqueue_get_vring_size(vq) + 1));
 	CU_ASSERT(dh_kick(0));
 	CU_ASSERT_EQUAL(dh_run(), SCHED_DONE);
 	CU_ASSERT(qs(0).broken);
 	CU_ASSERT(dh_vdev.status & VIRTIO_CONFIG_S_NEEDS_RESET);
-	CU_ASSERT(trace_find("avail idx moved by more than the queue size", 0) >=
-		  0);
+	CU_ASSERT(trace_find("avail idx moved by more than the queue size",
+			     0) >= 0);
 	snprintf(want, sizeof(want), "errno %d: queue stops until reset",
 		 EILSEQ);
 	CU_ASSERT(trace_find(want, 0) >= 0);
