@@ -63,7 +63,7 @@
  * | `dev.error-range` | the reply's error is -5000, past every errno |
  * | `dev.error-payload` | the reply says -EIO and keeps its payload |
  * | `dev.dup-reply` | pushes the chain's used element twice |
- * | `dev.stray-reply` | also pushes a used element whose id is the ring's size: no request has it |
+ * | `dev.stray-reply` | also pushes a used element for the head's next descriptor, which no request has (none when the chain has no next) |
  * | `dev.stall` | answers it, then stops popping (vfs_dev_pause()) for `arg` (a duration), or until vfs_dev_stall_end() without one |
  * fault_plan_parse() refuses an unknown point, an opcode that does not
  * exist and an `arg` that does not parse before anything runs.

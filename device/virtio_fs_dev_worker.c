@@ -252,8 +252,10 @@ static struct vfs_req *req_pop(struct vfs_worker *w)
 	ret = vringh_pop(&r->vrh, &req->ch);
 	if (ret <= 0) {
 		req_free(w, req);
+		/* A ring found broken earlier (by a count that saw the avail
+		 * index jump, say) pops -EIO: name the fault that broke it. */
 		if (ret < 0)
-			vfs_ring_broken(r, ret);
+			vfs_ring_broken(r, r->vrh.error ? r->vrh.error : ret);
 		return NULL;
 	}
 	req->epoch = r->epoch;

@@ -8,6 +8,7 @@
 #include "tests/device/dev_harness.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sim/kernel/gmem.h"
@@ -66,6 +67,33 @@ static void test_malformed_chain_needs_reset(void)
 	/* A reset clears it. */
 	vfs_dev_reset(dh_dev);
 	CU_ASSERT_FALSE(qs(0).broken);
+	dh_teardown();
+}
+
+/* The driver moves the avail index by more than the queue size: the
+ * worker's count finds it, and the queue stops with the fault that broke
+ * it named (-EILSEQ), not the -EIO a pop of a broken ring returns. */
+static void test_avail_idx_jump_needs_reset(void)
+{
+	struct virtqueue *vq;
+	struct vring_avail *avail;
+	char want[64];
+
+	dh_setup(NULL);
+	dh_do_init();
+	vq = dh_vqs[0];
+	avail = phys_to_virt(virtqueue_get_avail_addr(vq));
+	avail->idx = cpu_to_le16((u16)(le16_to_cpu(avail->idx) +
+				       virtqueue_get_vring_size(vq) + 1));
+	CU_ASSERT(dh_kick(0));
+	CU_ASSERT_EQUAL(dh_run(), SCHED_DONE);
+	CU_ASSERT(qs(0).broken);
+	CU_ASSERT(dh_vdev.status & VIRTIO_CONFIG_S_NEEDS_RESET);
+	CU_ASSERT(trace_find("avail idx moved by more than the queue size",
+			     0) >= 0);
+	snprintf(want, sizeof(want), "errno %d: queue stops until reset",
+		 EILSEQ);
+	CU_ASSERT(trace_find(want, 0) >= 0);
 	dh_teardown();
 }
 
@@ -361,6 +389,7 @@ static void test_event_idx_and_indirect(void)
 
 VT_SUITE(device_vfs_dev_bad, NULL, NULL,
 	 VT_CASE(test_malformed_chain_needs_reset),
+	 VT_CASE(test_avail_idx_jump_needs_reset),
 	 VT_CASE(test_push_on_broken_ring), VT_CASE(test_queue_outside_memory),
 	 VT_CASE(test_no_room_for_reply), VT_CASE(test_request_over_limit),
 	 VT_CASE(test_short_and_unknown_requests),
