@@ -770,7 +770,7 @@ enum sched_status sched_step(void)
 	}
 	t = take_next();
 	run_task(t);
-	if (!S.post_done && check_invariants_enabled())
+	if (!S.post_done && check_invariants_due())
 		check_invariants_run();
 	S.post_done = false;
 	return SCHED_STEPPED;
@@ -856,7 +856,7 @@ static inline __attribute__((always_inline)) void switch_away(struct task *t)
 		return;
 	}
 	set_current(NULL); /* between steps, as in the scheduler */
-	if (check_invariants_enabled())
+	if (check_invariants_due())
 		check_invariants_run();
 	S.post_done = true;
 	if (S.pred)
