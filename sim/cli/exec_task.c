@@ -410,22 +410,29 @@ static int run_op(struct exec_task *et, const struct scn_op *op,
 {
 	struct exec *e = et->e;
 	unsigned marked = et->ops[op->ordinal].iter_texts;
-	const char *text[5], *path, *path2, *hname, *data, *tag;
+	const char *path = op->path, *path2 = op->path2, *hname = op->handle,
+		   *data = op->data, *tag = op->tag;
 	struct guest_fs *gfs = et->gfs ? et->gfs : e->shared;
 	struct exec_handle *h = NULL;
 	int ret;
 
-	op_texts(op, text);
 	/* a text with `$i` is expanded for this iteration (most have none:
-	 * an operation in a loop must not cost an allocation per text) */
-	for (unsigned i = 0; unlikely(marked) && i < 5; i++)
-		if (marked & (1u << i))
-			text[i] = expand(text[i], iter, &et->op_text[i]);
-	path = text[0];
-	path2 = text[1];
-	hname = text[2];
-	data = text[3];
-	tag = text[4];
+	 * an operation in a loop must not cost an allocation per text, nor
+	 * a copy of its five texts) */
+	if (unlikely(marked)) {
+		const char *text[5];
+
+		op_texts(op, text);
+		for (unsigned i = 0; i < 5; i++)
+			if (marked & (1u << i))
+				text[i] =
+					expand(text[i], iter, &et->op_text[i]);
+		path = text[0];
+		path2 = text[1];
+		hname = text[2];
+		data = text[3];
+		tag = text[4];
+	}
 
 	if (hname && op->kind != SCN_OP_OPEN && op->kind != SCN_OP_OPENDIR &&
 	    op->kind != SCN_OP_CREATE) {
