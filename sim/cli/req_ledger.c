@@ -154,6 +154,13 @@ int req_ledger_register(struct req_ledger *l)
 	return ret;
 }
 
+/* The newest connection (the one a send belongs to), or NULL before the
+ * first. */
+static inline struct conn *newest_conn(struct req_ledger *l)
+{
+	return l->nr_conns ? &l->conns[l->nr_conns - 1] : NULL;
+}
+
 static struct conn *new_conn(struct req_ledger *l)
 {
 	struct conn *c;
@@ -442,7 +449,7 @@ static __attribute__((cold, noinline)) u8 sent_below(struct conn *c, u64 i)
 
 static void sent(struct req_ledger *l, const struct trace_event *ev)
 {
-	struct conn *c = l->nr_conns ? &l->conns[l->nr_conns - 1] : NULL;
+	struct conn *c = newest_conn(l);
 	u64 i = ev->unique / 2;
 	u8 st;
 
@@ -529,7 +536,7 @@ static void ended(struct req_ledger *l, const struct trace_event *ev)
  */
 static void forgot(struct req_ledger *l, const struct trace_event *ev)
 {
-	struct conn *c = l->nr_conns ? &l->conns[l->nr_conns - 1] : NULL;
+	struct conn *c = newest_conn(l);
 	u64 i = ev->unique / 2;
 
 	if (!c)
@@ -624,14 +631,12 @@ static __attribute__((noinline)) void followed(struct req_ledger *l, u8 k,
  */
 static inline bool sent_fast(struct req_ledger *l, const struct trace_event *ev)
 {
-	struct conn *c;
+	struct conn *c = newest_conn(l);
 	u64 i = ev->unique / 2;
 	u8 *p;
 
-	if (unlikely(!l->nr_conns))
-		return false;
-	c = &l->conns[l->nr_conns - 1];
-	if (unlikely(ev->opcode == FUSE_INIT || ev->opcode == FUSE_FORGET ||
+	if (unlikely(!c || ev->opcode == FUSE_INIT ||
+		     ev->opcode == FUSE_FORGET ||
 		     ev->opcode == FUSE_BATCH_FORGET ||
 		     ev->opcode == FUSE_DESTROY || i < c->base ||
 		     i - c->base >= c->cap || c->nr_open == c->cap_open))
@@ -657,14 +662,11 @@ static inline bool sent_fast(struct req_ledger *l, const struct trace_event *ev)
 static inline bool ended_fast(struct req_ledger *l,
 			      const struct trace_event *ev)
 {
-	struct conn *c;
+	struct conn *c = newest_conn(l);
 	u64 u = ev->unique / 2;
 	u8 *st;
 
-	if (unlikely(!l->nr_conns))
-		return false;
-	c = &l->conns[l->nr_conns - 1];
-	if (unlikely(u < c->base || u >= c->top || !c->nr_open ||
+	if (unlikely(!c || u < c->base || u >= c->top || !c->nr_open ||
 		     c->open[c->nr_open - 1].unique / 2 != u))
 		return false;
 	st = ring_slot(c, u);
