@@ -74,8 +74,7 @@ static bool stop_pred(void *arg)
 	/* asked between every two steps: the common answer (nothing
 	 * stopping, no triggers or `run until`, a task alive or runnable,
 	 * so that exec_run_over() would say no) without a call */
-	if (likely(!e->stop_unexpected && !e->o->abandon &&
-		   !e->s->nr_triggers && !e->until_hit && !e->until_time &&
+	if (likely(e->pred_plain && !e->stop_unexpected && !e->until_hit &&
 		   !sched_tasks_done())) {
 		e->over = false;
 		return false;
@@ -121,6 +120,8 @@ void exec_run_item(struct exec *e, const struct scn_run_item *it)
 	e->until_hit = false;
 	e->over = false;
 	e->until_time = it->kind == SCN_RUN_UNTIL_TIME ? it->ns : 0;
+	/* none of the three changes while the run goes on */
+	e->pred_plain = !e->o->abandon && !e->s->nr_triggers && !e->until_time;
 	/* The clock stops at the time asked for, even with nothing due. */
 	if (e->until_time > sched_now())
 		sim_timer_arm(&ut, e->until_time, until_timer_fn);
@@ -137,6 +138,7 @@ void exec_run_item(struct exec *e, const struct scn_run_item *it)
 		exec_sink_scope(e);
 	}
 	e->until_time = 0;
+	e->pred_plain = false;
 	e->status = st;
 	exec_note_status(e, st);
 	vfsim_machine_ran(&e->m, st);

@@ -98,8 +98,12 @@ struct exec {
 	struct exec_timer *timers; ///< per trigger (used by `at` only)
 	const struct scn_match *until; ///< `run until EVENT` in progress
 	bool until_hit;		       ///< its event was seen
-	bool over;		  ///< the run in progress found the run over
-	u64 until_time;		  ///< `run until time` in progress, or 0
+	bool over;	///< the run in progress found the run over
+	u64 until_time; ///< `run until time` in progress, or 0
+	/** the run in progress has no trigger, no `run until time` and no
+	 *  explorer's abandon flag: what stop_pred() would test at every
+	 *  step, found once */
+	bool pred_plain;
 	bool spawned;		  ///< the tasks were spawned
 	bool closing;		  ///< shutting down: tasks stop
 	enum sched_status status; ///< the last run's outcome

@@ -136,6 +136,18 @@ static int walk(struct exec *e, struct guest_fs *gfs, const char *path,
 	return 0;
 }
 
+/* walk() of the whole of @path; the root, where every walk starts, is
+ * there without the call and the strlen() (a GETATTR of / in a loop). */
+static inline int walk_path(struct exec *e, struct guest_fs *gfs,
+			    const char *path, bool force, u64 *nodeid)
+{
+	if (path[0] == '/' && !path[1]) {
+		*nodeid = FUSE_ROOT_ID;
+		return 0;
+	}
+	return walk(e, gfs, path, strlen(path), force, nodeid);
+}
+
 /* The parent directory of @path and its last component. */
 static int walk_parent(struct exec *e, struct guest_fs *gfs, const char *path,
 		       u64 *parent, const char **leaf)
@@ -296,9 +308,9 @@ static int op_path(struct exec_task *et, const struct scn_op *op,
 
 	switch (op->kind) {
 	case SCN_OP_LOOKUP:
-		return walk(e, gfs, path, strlen(path), true, &ino);
+		return walk_path(e, gfs, path, true, &ino);
 	case SCN_OP_FORGET:
-		ret = walk(e, gfs, path, strlen(path), false, &ino) ?:
+		ret = walk_path(e, gfs, path, false, &ino) ?:
 			      guest_forget(gfs, ino, op->count);
 		if (!ret && !guest_nlookup(gfs, ino))
 			path_drop(e, gfs, path);
@@ -307,7 +319,7 @@ static int op_path(struct exec_task *et, const struct scn_op *op,
 		path_drop(e, gfs, NULL);
 		return guest_forget_all(gfs);
 	case SCN_OP_GETATTR:
-		return walk(e, gfs, path, strlen(path), false, &ino) ?:
+		return walk_path(e, gfs, path, false, &ino) ?:
 			       guest_getattr(gfs, ino, NULL);
 	case SCN_OP_SETATTR:
 		/* cleared here, not for every operation */
@@ -320,11 +332,11 @@ static int op_path(struct exec_task *et, const struct scn_op *op,
 			sa.valid |= FATTR_SIZE;
 			sa.size = op->size;
 		}
-		return walk(e, gfs, path, strlen(path), false, &ino) ?:
+		return walk_path(e, gfs, path, false, &ino) ?:
 			       guest_setattr(gfs, ino, &sa, NULL);
 	case SCN_OP_OPEN:
 	case SCN_OP_OPENDIR:
-		ret = walk(e, gfs, path, strlen(path), false, &ino);
+		ret = walk_path(e, gfs, path, false, &ino);
 		if (!ret && op->kind == SCN_OP_OPEN)
 			ret = guest_open(
 				gfs, ino,
@@ -398,22 +410,29 @@ static int run_op(struct exec_task *et, const struct scn_op *op,
 {
 	struct exec *e = et->e;
 	unsigned marked = et->ops[op->ordinal].iter_texts;
-	const char *text[5], *path, *path2, *hname, *data, *tag;
+	const char *path = op->path, *path2 = op->path2, *hname = op->handle,
+		   *data = op->data, *tag = op->tag;
 	struct guest_fs *gfs = et->gfs ? et->gfs : e->shared;
 	struct exec_handle *h = NULL;
 	int ret;
 
-	op_texts(op, text);
 	/* a text with `$i` is expanded for this iteration (most have none:
-	 * an operation in a loop must not cost an allocation per text) */
-	for (unsigned i = 0; unlikely(marked) && i < 5; i++)
-		if (marked & (1u << i))
-			text[i] = expand(text[i], iter, &et->op_text[i]);
-	path = text[0];
-	path2 = text[1];
-	hname = text[2];
-	data = text[3];
-	tag = text[4];
+	 * an operation in a loop must not cost an allocation per text, nor
+	 * a copy of its five texts) */
+	if (unlikely(marked)) {
+		const char *text[5];
+
+		op_texts(op, text);
+		for (unsigned i = 0; i < 5; i++)
+			if (marked & (1u << i))
+				text[i] =
+					expand(text[i], iter, &et->op_text[i]);
+		path = text[0];
+		path2 = text[1];
+		hname = text[2];
+		data = text[3];
+		tag = text[4];
+	}
 
 	if (hname && op->kind != SCN_OP_OPEN && op->kind != SCN_OP_OPENDIR &&
 	    op->kind != SCN_OP_CREATE) {

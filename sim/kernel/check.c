@@ -33,9 +33,14 @@ static struct {
 	const char *name;
 	check_invariant_fn fn;
 	void *arg;
+	bool on_poke; /* can break only after check_invariant_poke() */
 } invariants[MAX_INVARIANTS];
 static size_t nr_invariants;
 bool check_invariants_on;
+/* vfsim's own: an invariant registered with check_invariant_add_on_poke()
+ * has said it may be broken since the last run */
+static bool poked;
+bool check_invariants_to_run;
 
 /* vfsim's own: set while a machine is built, so a machine image
  * (sim/trace/image.h) puts it back as the set-up left it */
@@ -50,6 +55,24 @@ IMAGE_STATE(nr_dropped)
 IMAGE_STATE(invariants)
 IMAGE_STATE(nr_invariants)
 IMAGE_STATE(check_invariants_on)
+IMAGE_STATE(poked)
+IMAGE_STATE(check_invariants_to_run)
+
+/*
+ * Whether the scheduler runs the invariants after a step: checking is on,
+ * and an invariant may be broken (one that can break at any step is
+ * registered, or one that breaks only when its owner says so was poked).
+ * An invariant that holds returns NULL, so a run skipped this way is one
+ * that would have reported nothing: the same reports at the same step.
+ */
+static void due_update(void)
+{
+	bool any = poked;
+
+	for (size_t i = 0; !any && i < nr_invariants; i++)
+		any = !invariants[i].on_poke;
+	check_invariants_to_run = check_invariants_on && any;
+}
 
 /* The counters of @kind, made on its first report when @add. Kinds are
  * static strings, so the pointer usually matches. */
@@ -222,7 +245,8 @@ void check_set_echo(FILE *out)
 	echo = out;
 }
 
-int check_invariant_add(const char *name, check_invariant_fn fn, void *arg)
+static int invariant_add(const char *name, check_invariant_fn fn, void *arg,
+			 bool on_poke)
 {
 	if (!name || !fn)
 		return -EINVAL;
@@ -234,8 +258,27 @@ int check_invariant_add(const char *name, check_invariant_fn fn, void *arg)
 	invariants[nr_invariants].name = name;
 	invariants[nr_invariants].fn = fn;
 	invariants[nr_invariants].arg = arg;
+	invariants[nr_invariants].on_poke = on_poke;
 	nr_invariants++;
+	due_update();
 	return 0;
+}
+
+int check_invariant_add(const char *name, check_invariant_fn fn, void *arg)
+{
+	return invariant_add(name, fn, arg, false);
+}
+
+int check_invariant_add_on_poke(const char *name, check_invariant_fn fn,
+				void *arg)
+{
+	return invariant_add(name, fn, arg, true);
+}
+
+void check_invariant_poke(void)
+{
+	poked = true;
+	due_update();
 }
 
 int check_invariant_remove(const char *name)
@@ -246,6 +289,7 @@ int check_invariant_remove(const char *name)
 				(nr_invariants - i - 1) *
 					sizeof(invariants[0]));
 			nr_invariants--;
+			due_update();
 			return 0;
 		}
 	}
@@ -256,11 +300,14 @@ void check_invariant_clear(void)
 {
 	nr_invariants = 0;
 	check_invariants_on = false;
+	poked = false;
+	check_invariants_to_run = false;
 }
 
 void check_invariants_enable(bool on)
 {
 	check_invariants_on = on;
+	due_update();
 }
 
 /* Out of line and cold: the loop over invariants that hold, run between
@@ -275,6 +322,11 @@ int check_invariants_run(void)
 {
 	int failed = 0;
 
+	/* this run sees whatever the poke was about */
+	if (unlikely(poked)) {
+		poked = false;
+		due_update();
+	}
 	for (size_t i = 0; i < nr_invariants; i++) {
 		const char *msg = invariants[i].fn(invariants[i].arg);
 

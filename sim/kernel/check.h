@@ -155,6 +155,24 @@ typedef const char *(*check_invariant_fn)(void *arg);
  */
 int check_invariant_add(const char *name, check_invariant_fn fn, void *arg);
 
+/**
+ * @brief Register an invariant under @p name that can only break when its
+ * owner says so (check_invariant_poke()): after a step, it runs only once
+ * poked, so a machine whose invariants are all of this kind makes no call
+ * between steps while they hold. Its owner pokes when it finds what the
+ * invariant reports (vfsim's request ledger: a violation pending).
+ * @return as check_invariant_add()
+ */
+int check_invariant_add_on_poke(const char *name, check_invariant_fn fn,
+				void *arg);
+
+/**
+ * @brief Something an invariant added with check_invariant_add_on_poke()
+ * reports may be broken: every invariant runs after the current step, in
+ * the order they were registered, as if none was of that kind.
+ */
+void check_invariant_poke(void);
+
 /** @brief Remove the invariant @p name; -ENOENT when there is none. */
 int check_invariant_remove(const char *name);
 
@@ -172,6 +190,20 @@ extern bool check_invariants_on;
 static inline bool check_invariants_enabled(void)
 {
 	return check_invariants_on;
+}
+
+/** @brief Set when the invariants are to run after the current step;
+ *  read it with check_invariants_due(). */
+extern bool check_invariants_to_run;
+
+/**
+ * @brief True when the scheduler runs the invariants after this step:
+ * checking is enabled and one of them may be broken (one registered with
+ * check_invariant_add(), which can break at any step, or a poked one).
+ */
+static inline bool check_invariants_due(void)
+{
+	return check_invariants_to_run;
 }
 
 /**

@@ -411,7 +411,7 @@ enum sched_status sched_step(void)
 	}
 	t = take_next();
 	run_task(t);
-	if (!sched_state.post_done && check_invariants_enabled())
+	if (!sched_state.post_done && check_invariants_due())
 		check_invariants_run();
 	sched_state.post_done = false;
 	return SCHED_STEPPED;

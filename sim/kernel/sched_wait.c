@@ -37,7 +37,7 @@ static inline __attribute__((always_inline)) void switch_away(struct task *t)
 		return;
 	}
 	set_current(NULL); /* between steps, as in the scheduler */
-	if (check_invariants_enabled())
+	if (check_invariants_due())
 		check_invariants_run();
 	sched_state.post_done = true;
 	if (sched_state.pred)

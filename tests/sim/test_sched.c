@@ -221,6 +221,83 @@ static void test_invariants_after_each_step(void)
 	CU_ASSERT_EQUAL(check_at(0)->step, 3);
 }
 
+/* A broken state found by the task at its third step, as the request
+ * ledger finds a violation: the owner pokes, the invariant reports. */
+static int poke_calls, eager_calls, poker_step;
+static bool poke_broken;
+
+static const char *inv_on_poke(void *arg)
+{
+	(void)arg;
+	poke_calls++;
+	return poke_broken ? "the poked one" : NULL;
+}
+
+static const char *inv_eager(void *arg)
+{
+	(void)arg;
+	eager_calls++;
+	return NULL;
+}
+
+static int poker(void *arg)
+{
+	(void)arg;
+	for (poker_step = 1; poker_step <= 5; poker_step++) {
+		if (poker_step > 1)
+			sched_yield();
+		if (poker_step == 3) {
+			poke_broken = true;
+			check_invariant_poke();
+		} else {
+			poke_broken = false;
+		}
+	}
+	return 0;
+}
+
+/* An invariant that breaks only when its owner says so runs after the
+ * step that poked it and no other, and reports at that step as an
+ * invariant run after every step would; beside one that can break at
+ * any step, both run after every step, in the order registered. */
+static void test_invariants_on_poke(void)
+{
+	u64 steps;
+
+	poke_calls = eager_calls = 0;
+	CU_ASSERT_EQUAL(check_invariant_add_on_poke("poked", inv_on_poke, NULL),
+			0);
+	CU_ASSERT_FALSE(check_invariants_due());
+	check_invariants_enable(true);
+	CU_ASSERT_TRUE(check_invariants_enabled());
+	CU_ASSERT_FALSE(check_invariants_due());
+	task_spawn(poker, NULL, "p", TASK_SYSCALL, 0);
+	CU_ASSERT_EQUAL(sched_run(), SCHED_DONE);
+	CU_ASSERT_EQUAL(poke_calls, 1);
+	CU_ASSERT_EQUAL_FATAL(check_count_kind("invariant"), 1);
+	CU_ASSERT_STRING_EQUAL(check_at(0)->message, "poked: the poked one");
+	CU_ASSERT_EQUAL(check_at(0)->step, 3);
+	CU_ASSERT_FALSE(check_invariants_due());
+
+	check_clear();
+	poke_calls = 0;
+	steps = sched_steps(); /* counted on from the first run */
+	CU_ASSERT_EQUAL(check_invariant_add("eager", inv_eager, NULL), 0);
+	CU_ASSERT_TRUE(check_invariants_due());
+	task_spawn(poker, NULL, "p", TASK_SYSCALL, 0);
+	CU_ASSERT_EQUAL(sched_run(), SCHED_DONE);
+	CU_ASSERT_EQUAL(poke_calls, 5);
+	CU_ASSERT_EQUAL(eager_calls, 5);
+	CU_ASSERT_EQUAL_FATAL(check_count_kind("invariant"), 1);
+	CU_ASSERT_EQUAL(check_at(0)->step, steps + 3);
+	CU_ASSERT_EQUAL(check_invariant_remove("eager"), 0);
+	CU_ASSERT_FALSE(check_invariants_due());
+	check_invariant_poke();
+	CU_ASSERT_TRUE(check_invariants_due());
+	check_invariants_enable(false);
+	CU_ASSERT_FALSE(check_invariants_due());
+}
+
 static bool no_stop(void *arg)
 {
 	(void)arg;
@@ -313,5 +390,6 @@ VT_SUITE_EACH(sim_sched, sim_test_setup, sim_test_teardown,
 	      VT_CASE(test_step_limit), VT_CASE(test_run_until),
 	      VT_CASE(test_spawn_from_task),
 	      VT_CASE(test_invariants_after_each_step),
+	      VT_CASE(test_invariants_on_poke),
 	      VT_CASE(test_run_switches_in_tasks),
 	      VT_CASE(test_trace_budget_stops_run));
