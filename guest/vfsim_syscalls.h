@@ -156,7 +156,8 @@ int guest_mount(const char *tag, struct guest_fs **gfsp);
 int guest_fs_get(struct guest_fs *gfs);
 
 /** @brief The syscall is done with the mount: drop guest_fs_get()'s
- *  reference (the kernel's mntput() as path_put() does it). */
+ *  reference (the kernel's mntput() as path_put() does it). NULL does
+ *  nothing; a put with no reference held is a `warn` checker report. */
 void guest_fs_put(struct guest_fs *gfs);
 
 /**

@@ -526,6 +526,12 @@ static void test_guest_umount_busy(void)
 	CU_ASSERT_EQUAL(b.gfs->users, 0);
 	CU_ASSERT_FALSE(b.gfs->unmounting);
 	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_DESTROY), 0);
+	/* a put without its get is a report, not a wrapped count */
+	guest_fs_put(NULL);
+	guest_fs_put(b.gfs);
+	CU_ASSERT_EQUAL(b.gfs->users, 0);
+	CU_ASSERT_EQUAL(check_count_kind("warn"), 1);
+	check_clear();
 	/* now nobody is in it */
 	b.late_get_ret = 1;
 	task_spawn(busy_umount_fn, &b, "umount", TASK_SYSCALL, 0);
