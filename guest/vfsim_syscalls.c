@@ -68,7 +68,38 @@ int guest_mount(const char *tag, struct guest_fs **gfsp)
 	return 0;
 }
 
+/* Kernel: the mntget() a path walk takes (legitimize_mnt()); vfsim
+ * counts users per mount, not per vfsmount, and has no RCU walk. */
+int guest_fs_get(struct guest_fs *gfs)
+{
+	if (!gfs)
+		return -EINVAL;
+	fp_touch(gfs);
+	/* do_umount() took it out of the tree before killing the super
+	 * block: a walk starting now finds what is underneath (nothing) */
+	if (gfs->unmounting)
+		return -ENODEV;
+	gfs->users++;
+	return 0;
+}
+
+/* Kernel: mntput() from path_put() at the end of the syscall; NULL is
+ * nothing to drop, as for mntput(). */
+void guest_fs_put(struct guest_fs *gfs)
+{
+	if (!gfs)
+		return;
+	fp_touch(gfs);
+	/* a put without its get: a checker report, not a wrapped count */
+	if (WARN_ON(!gfs->users))
+		return;
+	gfs->users--;
+}
+
 /*
+ * Kernel: do_umount() then, once the last reference is gone,
+ * deactivate_super() -> virtio_kill_sb().
+ *
  * Pay back every lookup and let the FORGETs reach the device while the
  * hiprio queue still runs (the drain waits for parked ones too), then
  * drop the mount; the last one runs virtio_kill_sb(). The kernel instead
@@ -81,9 +112,15 @@ int guest_umount(struct guest_fs *gfs)
 
 	if (!gfs)
 		return -EINVAL;
+	fp_touch(gfs);
 	/* umount(2) of a mount already being unmounted: refused, not a
 	 * second teardown of the same super block. */
 	if (gfs->unmounting)
+		return -EBUSY;
+	/* do_umount(): a mount some task's syscall is in (its path walk
+	 * holds the vfsmount) is busy; only MNT_DETACH would go on. Freeing
+	 * @gfs under that syscall is what this refusal prevents. */
+	if (gfs->users)
 		return -EBUSY;
 	gfs->unmounting = true;
 	guest_restore_wait(gfs);

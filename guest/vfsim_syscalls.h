@@ -78,7 +78,12 @@ struct guest_fs {
 	bool broken; /**< restore could not renegotiate: every request EIO */
 	struct task *restorer;	      /**< the task restoring (not gated) */
 	wait_queue_head_t restore_wq; /**< woken when restoring ends */
-	bool unmounting; /**< guest_umount() under way: a second one is refused */
+	/** guest_umount() under way: the mount is detached (guest_fs_get()
+	 *  refuses it) and a second unmount is refused */
+	bool unmounting;
+	/** syscalls using the mount now (guest_fs_get() .. guest_fs_put()):
+	 *  the references path walks hold on the kernel's vfsmount */
+	unsigned int users;
 	/** on the list of mounts not yet unmounted (guest_mounts_reset()) */
 	struct list_head node;
 };
@@ -133,12 +138,43 @@ u64 guest_nlookup_total(const struct guest_fs *gfs);
 int guest_mount(const char *tag, struct guest_fs **gfsp);
 
 /**
+ * @brief A syscall starts using the mount: take a reference, as the
+ * kernel's path walk does on the vfsmount it crosses (mntget() in
+ * legitimize_mnt()) and keeps until the syscall drops its path.
+ *
+ * The guest_*() calls do not take it themselves: the program does, around
+ * everything one of its syscalls does with @p gfs (a scenario operation
+ * may make several calls: a path walk's LOOKUPs, then the GETATTR), so
+ * that guest_umount() in another task sees the mount busy for that whole
+ * time. vfsim simplifies: an open guest_file holds no reference (the
+ * kernel's struct file does, so umount(2) with a file open fails with
+ * EBUSY; vfsim's unmount releases what is left open instead).
+ * @return 0; -EINVAL for NULL; -ENODEV when an unmount of @p gfs is under
+ *         way (the kernel detaches the mount first: a new path walk no
+ *         longer reaches it, and vfsim has nothing mounted underneath)
+ */
+int guest_fs_get(struct guest_fs *gfs);
+
+/** @brief The syscall is done with the mount: drop guest_fs_get()'s
+ *  reference (the kernel's mntput() as path_put() does it). NULL does
+ *  nothing; a put with no reference held is a `warn` checker report. */
+void guest_fs_put(struct guest_fs *gfs);
+
+/**
  * @brief Unmount: guest_forget_all(), then the driver's virtio_kill_sb()
  * (stop the hiprio queue, drain, DESTROY, drain, free the channels) and
  * free @p gfs.
- * @return 0 or a negative errno; -EBUSY when an unmount of @p gfs is
- *         already under way in another task (it may be waiting on a device
- *         that stopped answering); @p gfs stays with that unmount
+ *
+ * As umount(2) without MNT_DETACH, it refuses a mount another task's
+ * syscall is using (guest_fs_get()): the kernel's do_umount() fails with
+ * EBUSY when propagate_mount_busy() finds references beyond the mount
+ * tree's and the caller's own. The caller holds no reference of its own
+ * here. There is no lazy unmount (umount2(MNT_DETACH)) in vfsim.
+ * @return 0 or a negative errno; -EBUSY, with nothing done and @p gfs
+ *         still mounted, when another task's syscall holds the mount;
+ *         -EBUSY too when an unmount of @p gfs is already under way in
+ *         another task (it may be waiting on a device that stopped
+ *         answering): @p gfs stays with that unmount
  */
 int guest_umount(struct guest_fs *gfs);
 

@@ -280,7 +280,12 @@ static int op_mount(struct exec_task *et, const struct scn_op *op,
 	}
 	gfs = et->gfs ? et->gfs : e->shared;
 	ret = guest_umount(gfs);
-	/* The super block is gone either way: nobody may use it again. */
+	/* Busy (another task's syscall is in it, or another unmount is
+	 * under way and will do what follows): the mount stays as it is. */
+	if (ret == -EBUSY)
+		return ret;
+	/* Otherwise the super block is gone, even on an error: nobody may
+	 * use it again. */
 	path_drop(e, gfs, NULL);
 	for (unsigned i = 0; i < e->s->nr_tasks; i++)
 		if (e->tasks[i].gfs == gfs)
@@ -413,6 +418,7 @@ static int run_op(struct exec_task *et, const struct scn_op *op,
 	const char *path = op->path, *path2 = op->path2, *hname = op->handle,
 		   *data = op->data, *tag = op->tag;
 	struct guest_fs *gfs = et->gfs ? et->gfs : e->shared;
+	struct guest_fs *held = NULL;
 	struct exec_handle *h = NULL;
 	int ret;
 
@@ -449,6 +455,18 @@ static int run_op(struct exec_task *et, const struct scn_op *op,
 	    op->kind != SCN_OP_SLEEP && op->kind != SCN_OP_YIELD) {
 		ret = -ENODEV; /* nothing is mounted */
 		goto out;
+	}
+	/* The operation is a syscall: it holds its mount from its path
+	 * walk to its end, so an unmount in another task meanwhile is
+	 * refused (-EBUSY), as the kernel's is, instead of freeing the
+	 * mount under it. An unmount holds none (guest_umount()). */
+	if (gfs && op->kind != SCN_OP_MOUNT && op->kind != SCN_OP_UMOUNT &&
+	    op->kind != SCN_OP_FREEZE && op->kind != SCN_OP_SLEEP &&
+	    op->kind != SCN_OP_YIELD) {
+		ret = guest_fs_get(gfs);
+		if (ret)
+			goto out;
+		held = gfs;
 	}
 	switch (op->kind) {
 	case SCN_OP_MOUNT:
@@ -503,6 +521,8 @@ static int run_op(struct exec_task *et, const struct scn_op *op,
 		ret = op_path(et, op, path, path2, hname);
 		break;
 	}
+	if (held)
+		guest_fs_put(held);
 out:
 	/* A data mismatch fails the op as EIO would; the line shows it. */
 	if (*why && !ret)

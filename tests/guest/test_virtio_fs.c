@@ -450,6 +450,100 @@ static void test_guest_umount_balances_lookups(void)
 	CU_ASSERT_EQUAL(check_count(), 0);
 }
 
+/* Two programs on one mount: one inside a slow LOOKUP, one unmounting. */
+struct busy {
+	struct guest_fs *gfs;
+	int get_ret;
+	int lookup_ret;
+	int umount_ret;
+	int late_get_ret;
+	u64 owed;
+};
+
+/* A syscall: hold the mount across the LOOKUP, as a path walk does. */
+static int busy_walker_fn(void *arg)
+{
+	struct busy *b = arg;
+
+	b->get_ret = guest_fs_get(b->gfs);
+	if (b->get_ret)
+		return 0;
+	b->lookup_ret = guest_lookup(b->gfs, FUSE_ROOT_ID, "n0", NULL);
+	/* the mount is still there: the unmount meanwhile was refused */
+	b->owed = guest_nlookup_total(b->gfs);
+	guest_fs_put(b->gfs);
+	return 0;
+}
+
+static int busy_umount_fn(void *arg)
+{
+	struct busy *b = arg;
+
+	b->umount_ret = guest_umount(b->gfs);
+	return 0;
+}
+
+/* A syscall starting while the unmount is under way. */
+static int busy_late_fn(void *arg)
+{
+	struct busy *b = arg;
+
+	b->late_get_ret = guest_fs_get(b->gfs);
+	return 0;
+}
+
+static int busy_mount_fn(void *arg)
+{
+	struct busy *b = arg;
+
+	return guest_mount("vfsim", &b->gfs);
+}
+
+/* umount(2) of a mount another task's syscall is in fails with EBUSY and
+ * frees nothing; once that syscall is done it works, and a syscall that
+ * starts during it finds nothing mounted. */
+static void test_guest_umount_busy(void)
+{
+	struct busy b = { 0 };
+
+	CU_ASSERT_EQUAL_FATAL(vt_probe(), 0);
+	CU_ASSERT_EQUAL(guest_fs_get(NULL), -EINVAL);
+	task_spawn(busy_mount_fn, &b, "mount", TASK_SYSCALL, 0);
+	vt_run();
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b.gfs);
+	/* the LOOKUP and the DESTROY stay 1 ms in the device */
+	sdev_add_rule(&vt_dev, FUSE_LOOKUP, SDEV_ANY_QUEUE, SDEV_FOREVER,
+		      SDEV_DELAY(NSEC_PER_MSEC));
+	sdev_add_rule(&vt_dev, FUSE_DESTROY, SDEV_ANY_QUEUE, SDEV_FOREVER,
+		      SDEV_DELAY(NSEC_PER_MSEC));
+	task_spawn(busy_walker_fn, &b, "walker", TASK_SYSCALL, 0);
+	task_spawn(busy_umount_fn, &b, "umount", TASK_SYSCALL, 0);
+	vt_run();
+	CU_ASSERT_EQUAL(b.get_ret, 0);
+	CU_ASSERT_EQUAL(b.umount_ret, -EBUSY);
+	CU_ASSERT_EQUAL(b.lookup_ret, 0);
+	CU_ASSERT_EQUAL(b.owed, 1);
+	CU_ASSERT_EQUAL(b.gfs->users, 0);
+	CU_ASSERT_FALSE(b.gfs->unmounting);
+	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_DESTROY), 0);
+	/* a put without its get is a report, not a wrapped count */
+	guest_fs_put(NULL);
+	guest_fs_put(b.gfs);
+	CU_ASSERT_EQUAL(b.gfs->users, 0);
+	CU_ASSERT_EQUAL(check_count_kind("warn"), 1);
+	check_clear();
+	/* now nobody is in it */
+	b.late_get_ret = 1;
+	task_spawn(busy_umount_fn, &b, "umount", TASK_SYSCALL, 0);
+	task_spawn(busy_late_fn, &b, "late", TASK_SYSCALL, 0);
+	vt_run();
+	CU_ASSERT_EQUAL(b.umount_ret, 0);
+	CU_ASSERT_EQUAL(b.late_get_ret, -ENODEV);
+	CU_ASSERT_EQUAL(sdev_count_op(&vt_dev, FUSE_DESTROY), 1);
+	CU_ASSERT_EQUAL(sdev_total_lookups(&vt_dev), 0);
+	CU_ASSERT_EQUAL(check_count(), 0);
+}
+
 static void test_guest_mount_errors(void)
 {
 	struct gm g = { .tag = "nope" };
@@ -498,4 +592,5 @@ VT_SUITE_EACH(
 	VT_CASE(test_mount_alloc_failure_v5), VT_CASE(test_mount_shared_sb),
 	VT_CASE(test_freeze_unsupported), VT_CASE(test_freeze_returns_0_bug),
 	VT_CASE(test_freeze_returns_0_v5), VT_CASE(test_multiqueue_cpu_map),
-	VT_CASE(test_multiqueue_clamped), VT_CASE(test_multiqueue_v5));
+	VT_CASE(test_multiqueue_clamped), VT_CASE(test_multiqueue_v5),
+	VT_CASE(test_guest_umount_busy));
