@@ -83,6 +83,7 @@
 #include "device/fuse_state.h"
 #include "sim/vmm/pipe.h"
 #include "sim/kernel/types.h"
+#include "sim/kernel/wait.h"
 #include "sim/vmm/vhost_user.h"
 #include "sim/virtio/virtio.h"
 
@@ -422,6 +423,7 @@ struct vfs_dev_vhost {
 	size_t write_size;		 /**< save: bytes per pipe write */
 	bool xfer_started;		 /**< a transfer was started */
 	struct fuse_state_transfer xfer; /**< the last transfer */
+	wait_queue_head_t xfer_wait;	 /**< woken when it ends */
 	bool own_live;			 /**< @c own is set up */
 	struct pipe own;		 /**< the back end's own channel */
 };

@@ -14,15 +14,13 @@
 #include "sim/kernel/task.h"
 #include "sim/trace/trace.h"
 
-/* Yields CHECK_DEVICE_STATE allows the transfer task before giving up. */
-#define CHECK_MAX_YIELDS 100000
-
 void vfs_dev_vhost_init(struct vfs_dev_vhost *vh, struct vfs_dev *dev)
 {
 	memset(vh, 0, sizeof(*vh));
 	vh->dev = dev;
 	vh->offered = VFS_DEV_VHOST_PROTOCOL_FEATURES;
 	vh->policy = FUSE_STATE_ABORT;
+	__init_waitqueue_head(&vh->xfer_wait, "xfer_wait");
 }
 
 static void own_release(struct vfs_dev_vhost *vh)
@@ -110,6 +108,17 @@ static int state_fd_refusal(struct vfs_dev_vhost *vh, u32 dir, u32 phase,
 	return vh->refuse[dir];
 }
 
+/* virtiofsd's transfer thread: the transfer, then a wake-up for the
+ * CHECK_DEVICE_STATE that joins it. */
+static int transfer_task(void *arg)
+{
+	struct vfs_dev_vhost *vh = arg;
+	int ret = fuse_state_transfer_task(&vh->xfer);
+
+	wake_up_all(&vh->xfer_wait);
+	return ret;
+}
+
 /*
  * Guarantees: on an error reply no task was started and no channel is
  * returned; otherwise a device task owns the transfer until it is done.
@@ -137,7 +146,7 @@ static u64 vh_set_device_state_fd(void *opaque, u32 dir, u32 phase,
 		vh->xfer.dir = (enum fuse_state_direction)dir;
 		vh->xfer.policy = vh->policy;
 		vh->xfer.write_size = vh->write_size;
-		task_spawn(fuse_state_transfer_task, &vh->xfer,
+		task_spawn(transfer_task, vh,
 			   dir ? "virtiofsd.load" : "virtiofsd.save",
 			   TASK_DEVICE, 0);
 		vh->xfer_started = true;
@@ -157,15 +166,17 @@ static u64 vh_set_device_state_fd(void *opaque, u32 dir, u32 phase,
 static int vh_check_device_state(void *opaque)
 {
 	struct vfs_dev_vhost *vh = opaque;
-	unsigned int n = 0;
 	int ret;
 
 	if (!vh->xfer_started)
 		return -EINVAL;
 	/* The reply waits for the transfer to end, as virtiofsd joins its
-	 * transfer thread. */
-	while (current && !vh->xfer.done && n++ < CHECK_MAX_YIELDS)
-		sched_yield();
+	 * transfer thread: the caller blocks until the task wakes it. (A
+	 * loop of yields would leave the transfer task unrun under a policy
+	 * that keeps preferring the caller.) Outside a task nothing can run
+	 * meanwhile, and an unfinished transfer answers -EINPROGRESS. */
+	if (current)
+		wait_event(vh->xfer_wait, vh->xfer.done);
 	ret = fuse_state_check(&vh->xfer);
 	TRACE(.kind = "dev.check_state", .func = "vu_check_device_state",
 	      .detail = trace_fmt("%d", ret));
