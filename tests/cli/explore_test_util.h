@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sim/cli/explore.h"
 #include "sim/cli/scenario.h"
+#include "tests/harness.h"
 #include "tests/cli/scenario_test_util.h"
 
 /* @text parsed as the file @name; NULL (the error printed) if it fails. */
@@ -26,6 +28,32 @@ static inline struct scenario *vt_parse(const char *name, const char *text)
 		return NULL;
 	}
 	return s;
+}
+
+/* Explore @s for @runs schedules with pct:3, random and pct:2: no
+ * schedule may fail (a failure is printed with @name). */
+static inline void vt_explore_clean(const char *name, struct scenario *s,
+				    unsigned int runs)
+{
+	static const char *const strategies[] = { "pct:3", "random", "pct:2" };
+
+	for (size_t k = 0; k < sizeof(strategies) / sizeof(*strategies); k++) {
+		struct vfsim_explore_opts o = { .runs = runs };
+		struct vfsim_explore_result r;
+		char msg[128];
+
+		CU_ASSERT_EQUAL_FATAL(
+			vfsim_explore_parse_strategy(strategies[k], &o, msg,
+						     sizeof(msg)),
+			0);
+		CU_ASSERT_EQUAL(vfsim_explore(s, &o, &r), 0);
+		CU_ASSERT_EQUAL(r.status, 0);
+		CU_ASSERT_EQUAL(r.runs, runs);
+		if (r.status)
+			fprintf(stderr, "%s %s: %s\n", name, strategies[k],
+				r.failure ? r.failure : r.error);
+		vfsim_explore_free(&r);
+	}
 }
 
 /* The text without its `bug` lines: the switch off (heap). */

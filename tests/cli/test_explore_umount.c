@@ -53,30 +53,6 @@ static const char old_drain_two[] = "machine queues=2 cpus=2\n"
 				    "expect reports == 0\n"
 				    "expect no leaks\n";
 
-static const char *const strategies[] = { "pct:3", "random", "pct:2" };
-
-/* Explore @s with every strategy: no schedule may fail. */
-static void explore_clean(const char *name, struct scenario *s)
-{
-	for (size_t k = 0; k < sizeof(strategies) / sizeof(*strategies); k++) {
-		struct vfsim_explore_opts o = { .runs = UMOUNT_BUDGET };
-		struct vfsim_explore_result r;
-		char msg[128];
-
-		CU_ASSERT_EQUAL_FATAL(
-			vfsim_explore_parse_strategy(strategies[k], &o, msg,
-						     sizeof(msg)),
-			0);
-		CU_ASSERT_EQUAL(vfsim_explore(s, &o, &r), 0);
-		CU_ASSERT_EQUAL(r.status, 0);
-		CU_ASSERT_EQUAL(r.runs, UMOUNT_BUDGET);
-		if (r.status)
-			fprintf(stderr, "%s %s: %s\n", name, strategies[k],
-				r.failure ? r.failure : r.error);
-		vfsim_explore_free(&r);
-	}
-}
-
 /* The scenarios that unmount with two tasks on one mount hold under
  * every schedule explored: the lab's graded file, lab 4's reference
  * answer and the scenario test of the refusal. */
@@ -93,7 +69,7 @@ static void test_files_hold(void)
 		struct scenario *s = text ? vt_parse(files[i], text) : NULL;
 
 		CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-		explore_clean(files[i], s);
+		vt_explore_clean(files[i], s, UMOUNT_BUDGET);
 		scenario_free(s);
 		free(text);
 	}
@@ -105,7 +81,7 @@ static void test_old_drain_two_refused(void)
 	struct scenario *s = vt_parse("old-drain-two.vfs", old_drain_two);
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
-	explore_clean("old-drain-two.vfs", s);
+	vt_explore_clean("old-drain-two.vfs", s, UMOUNT_BUDGET);
 	scenario_free(s);
 }
 
