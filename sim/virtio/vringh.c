@@ -7,7 +7,9 @@
  * cannot make a checked value change afterwards. The ring areas are
  * checked once, at vringh_init(), and read straight from guest memory
  * after that (as the kernel's vringh maps them once); a buffer's range is
- * checked per descriptor when the chain is walked, and again at each copy
+ * checked per descriptor when the chain is walked (a first walk without
+ * loop marks and reports takes a well-formed chain; anything else is
+ * walked again by the checking walk, which reports it), and again at each copy
  * by one inline compare against the arena (a chain the caller builds
  * carries no proof of its own; anything outside the arena goes through
  * copy_from_guest() and copy_to_guest(), which check everything).
@@ -264,6 +266,89 @@ static int walk_chain(struct vringh *vrh, u16 head, struct vringh_chain *ch,
 }
 
 /*
+ * walk_chain()'s result for a well-formed chain, found without its loop
+ * marks (vfsim's own shortcut; the kernel's vringh bounds a chain by the
+ * queue size instead of marking). Within one table the walk is a function
+ * of the index, so a walk that ends at a descriptor without NEXT repeated
+ * none, and walk_chain() would have found no loop either; a walk that
+ * repeats one passes the bound (more direct descriptors than the queue
+ * has, or walk_chain()'s own bound inside an indirect table) and stops.
+ * Every other check is walk_chain()'s, in its order, with the inline
+ * compare against the arena for the range test (which implies
+ * gmem_range_valid()). Nothing is reported here: anything unusual (no
+ * arena, a descriptor in freed guest memory, any malformation, the bound)
+ * returns 1 and the caller walks again with walk_chain(), which says what
+ * it is at the same moment as before, once.
+ */
+static inline int walk_chain_fast(struct vringh *vrh, u16 head,
+				  struct vringh_chain *ch)
+{
+	u64 table = vrh->desc - GMEM_BASE; /* offsets into the arena */
+	unsigned int tsize = vrh->num, i = head, nr = 0;
+	u64 out_sum = 0, in_sum = 0;
+
+	if (unlikely(!gmem_arena.base))
+		return 1; /* mapped regions: walk_chain() reads them */
+	for (;;) {
+		u64 off = table + (u64)i * sizeof(struct vring_desc);
+		struct vring_desc d;
+		u64 addr;
+		u32 len;
+		u16 flags;
+
+		/* direct: more than num cannot all differ; indirect: the
+		 * bound walk_chain() reports as too long */
+		if (unlikely(++nr > vrh->num))
+			return 1;
+		if (unlikely(gmem_touches_freed(off, sizeof(d))))
+			return 1;
+		memcpy(&d, gmem_arena.base + off, sizeof(d));
+		addr = le64_to_cpu(d.addr);
+		len = le32_to_cpu(d.len);
+		flags = le16_to_cpu(d.flags);
+
+		if (flags & VIRTQ_DESC_F_INDIRECT) {
+			if (ch->indirect || !vrh->indirect ||
+			    (flags & VIRTQ_DESC_F_NEXT) || len == 0 ||
+			    len % sizeof(d) || !gmem_arena_range(addr, len))
+				return 1;
+			table = addr - GMEM_BASE;
+			tsize = len / sizeof(d);
+			i = 0;
+			nr = 0;
+			ch->indirect = true;
+			continue;
+		}
+		if (unlikely(!gmem_arena_range(addr, len)))
+			return 1;
+		if (flags & VIRTQ_DESC_F_WRITE) {
+			in_sum += len;
+		} else {
+			if (ch->nr_segs > ch->nr_out)
+				return 1;
+			out_sum += len;
+			ch->nr_out++;
+		}
+		if (unlikely(out_sum > UINT32_MAX || in_sum > UINT32_MAX))
+			return 1;
+		chain_reserve(vrh, ch);
+		ch->segs[ch->nr_segs++] = (struct vringh_seg){
+			.gpa = addr,
+			.len = len,
+			.writable = flags & VIRTQ_DESC_F_WRITE,
+		};
+		if (!(flags & VIRTQ_DESC_F_NEXT))
+			break;
+		i = le16_to_cpu(d.next);
+		if (unlikely(i >= tsize))
+			return 1;
+	}
+	ch->out_len = (u32)out_sum;
+	ch->in_len = (u32)in_sum;
+	return 0;
+}
+
+/*
  * Pops at most one chain; last_avail_idx moves only when the chain was
  * valid. Any malformation makes the queue need a reset (sticky). The avail
  * index is read again only when every chain it announced was popped (as
@@ -293,9 +378,13 @@ int vringh_pop(struct vringh *vrh, struct vringh_chain *ch)
 			   2 * (gpa_t)(vrh->last_avail_idx & (vrh->num - 1)));
 	if (head >= vrh->num)
 		return bad_ring(vrh, -ENXIO, head, "head index out of range");
-	ret = walk_chain(vrh, head, ch, &why);
-	if (ret)
-		return bad_ring(vrh, ret, head, why);
+	if (unlikely(walk_chain_fast(vrh, head, ch))) {
+		ch->nr_segs = ch->nr_out = 0;
+		ch->indirect = false;
+		ret = walk_chain(vrh, head, ch, &why);
+		if (ret)
+			return bad_ring(vrh, ret, head, why);
+	}
 	ch->head = head;
 	vrh->last_avail_idx++;
 	if (vrh->event_idx && vrh->notify_enabled)
