@@ -69,21 +69,31 @@ static void req_free(struct vfs_worker *w, struct vfs_req *req)
 	w->spare = req;
 }
 
-/* A request as calloc() would give it, but with @w's spare's chain array
- * and buffers when there is one. The reset names every other field (a
- * memset() of the whole request costs more than the pop it serves). */
-static struct vfs_req *req_get(struct vfs_worker *w)
+/* The request the next pop fills: @w's spare (made when there is none),
+ * whose chain array the pop reuses. It stays the spare until a chain is
+ * popped into it, so a pop that finds the ring empty (the last one of
+ * every batch that is not full) costs no request made and freed. */
+static struct vfs_req *req_spare(struct vfs_worker *w)
+{
+	if (!w->spare)
+		w->spare = host_calloc(1, sizeof(*w->spare));
+	return w->spare;
+}
+
+/* @w's spare, a chain just popped into it, taken as a request as
+ * calloc() would give it but with its chain, chain array and buffers.
+ * vringh_pop() set every field of the chain; the reset names every other
+ * field (a memset() of the whole request costs more than the pop it
+ * serves). */
+static struct vfs_req *req_take(struct vfs_worker *w)
 {
 	struct vfs_req *req = w->spare;
 
-	if (!req)
-		return host_calloc(1, sizeof(*req));
 	w->spare = NULL;
-	req->ch = (struct vringh_chain){ .segs = req->ch.segs,
-					 .cap = req->ch.cap };
+	INIT_LIST_HEAD(&req->node);
 	req->epoch = 0;
 	req->unique = 0;
-	req->opcode = 0;
+	req->opcode = -1;
 	req->in_len = 0;
 	req->out_cap = 0;
 	req->out_len = 0;
@@ -244,18 +254,16 @@ void req_error_reply(struct vfs_req *req, int err)
 static struct vfs_req *req_pop(struct vfs_worker *w)
 {
 	struct vfs_ring *r = w->ring;
-	struct vfs_req *req = req_get(w);
+	struct vfs_req *req;
 	int ret;
 
-	INIT_LIST_HEAD(&req->node);
-	req->opcode = -1;
-	ret = vringh_pop(&r->vrh, &req->ch);
+	ret = vringh_pop(&r->vrh, &req_spare(w)->ch);
 	if (ret <= 0) {
-		req_free(w, req);
 		if (ret < 0)
 			vfs_ring_broken(r, ret);
 		return NULL;
 	}
+	req = req_take(w);
 	req->epoch = r->epoch;
 	list_add_tail(&req->node, &r->held);
 	r->st.in_progress++;
