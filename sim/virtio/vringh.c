@@ -276,64 +276,82 @@ static int walk_chain(struct vringh *vrh, u16 head, struct vringh_chain *ch,
  * Every other check is walk_chain()'s, in its order, with the inline
  * compare against the arena for the range test (which implies
  * gmem_range_valid()). Nothing is reported here: anything unusual (no
- * arena, a descriptor in freed guest memory, any malformation, the bound)
+ * arena, a descriptor in freed guest memory, an indirect table not
+ * aligned to 16 bytes, so that a descriptor would not be one granule,
+ * any malformation, the bound)
  * returns 1 and the caller walks again with walk_chain(), which says what
  * it is at the same moment as before, once.
  */
 static inline int walk_chain_fast(struct vringh *vrh, u16 head,
 				  struct vringh_chain *ch)
 {
+	/* the arena, read once: nothing the walk stores moves it */
+	const u8 *base = gmem_arena.base, *state = gmem_arena.state;
+	u64 size = gmem_arena.size;
 	u64 table = vrh->desc - GMEM_BASE; /* offsets into the arena */
-	unsigned int tsize = vrh->num, i = head, nr = 0;
+	unsigned int num = vrh->num, tsize = num, i = head, nr = 0;
+	unsigned int nsegs = 0, nout = 0, cap = ch->cap;
+	struct vringh_seg *segs = ch->segs;
 	u64 out_sum = 0, in_sum = 0;
+	bool indirect = false;
 
-	if (unlikely(!gmem_arena.base))
+	_Static_assert(VRING_DESC_ALIGN % GMEM_MIN_BLOCK == 0 &&
+			       sizeof(struct vring_desc) == GMEM_MIN_BLOCK,
+		       "a descriptor of an aligned table is one granule");
+	if (unlikely(!base))
 		return 1; /* mapped regions: walk_chain() reads them */
 	for (;;) {
-		u64 off = table + (u64)i * sizeof(struct vring_desc);
+		u64 off = table + (u64)i * sizeof(struct vring_desc), boff;
 		struct vring_desc d;
-		u64 addr;
 		u32 len;
 		u16 flags;
 
 		/* direct: more than num cannot all differ; indirect: the
 		 * bound walk_chain() reports as too long */
-		if (unlikely(++nr > vrh->num))
+		if (unlikely(++nr > num))
 			return 1;
-		if (unlikely(gmem_touches_freed(off, sizeof(d))))
+		/* the table is aligned: the descriptor is one granule */
+		if (unlikely(state[off / GMEM_MIN_BLOCK] == GMEM_GRANULE_FREED))
 			return 1;
-		memcpy(&d, gmem_arena.base + off, sizeof(d));
-		addr = le64_to_cpu(d.addr);
+		memcpy(&d, base + off, sizeof(d));
+		boff = le64_to_cpu(d.addr) - GMEM_BASE;
 		len = le32_to_cpu(d.len);
 		flags = le16_to_cpu(d.flags);
+		/* the buffer (or table) inside the arena: one unsigned
+		 * difference, as gmem_arena_range() */
+		if (unlikely(boff >= size || len > size - boff))
+			return 1;
 
-		if (flags & VIRTQ_DESC_F_INDIRECT) {
-			if (ch->indirect || !vrh->indirect ||
+		if (unlikely(flags & VIRTQ_DESC_F_INDIRECT)) {
+			if (indirect || !vrh->indirect ||
 			    (flags & VIRTQ_DESC_F_NEXT) || len == 0 ||
-			    len % sizeof(d) || !gmem_arena_range(addr, len))
+			    len % sizeof(d) || boff % GMEM_MIN_BLOCK)
 				return 1;
-			table = addr - GMEM_BASE;
+			table = boff;
 			tsize = len / sizeof(d);
 			i = 0;
 			nr = 0;
-			ch->indirect = true;
+			indirect = true;
 			continue;
 		}
-		if (unlikely(!gmem_arena_range(addr, len)))
-			return 1;
 		if (flags & VIRTQ_DESC_F_WRITE) {
 			in_sum += len;
 		} else {
-			if (ch->nr_segs > ch->nr_out)
+			if (nsegs > nout)
 				return 1;
 			out_sum += len;
-			ch->nr_out++;
+			nout++;
 		}
-		if (unlikely(out_sum > UINT32_MAX || in_sum > UINT32_MAX))
+		if (unlikely((out_sum | in_sum) > UINT32_MAX))
 			return 1;
-		chain_reserve(vrh, ch);
-		ch->segs[ch->nr_segs++] = (struct vringh_seg){
-			.gpa = addr,
+		/* at most num direct and num indirect: below 2 * num */
+		if (unlikely(nsegs == cap)) {
+			chain_grow(ch);
+			segs = ch->segs;
+			cap = ch->cap;
+		}
+		segs[nsegs++] = (struct vringh_seg){
+			.gpa = boff + GMEM_BASE,
 			.len = len,
 			.writable = flags & VIRTQ_DESC_F_WRITE,
 		};
@@ -343,6 +361,10 @@ static inline int walk_chain_fast(struct vringh *vrh, u16 head,
 		if (unlikely(i >= tsize))
 			return 1;
 	}
+	assert(nsegs < 2 * num);
+	ch->nr_segs = nsegs;
+	ch->nr_out = nout;
+	ch->indirect = indirect;
 	ch->out_len = (u32)out_sum;
 	ch->in_len = (u32)in_sum;
 	return 0;
