@@ -69,25 +69,38 @@ static void req_free(struct vfs_worker *w, struct vfs_req *req)
 	w->spare = req;
 }
 
-/* The request the next pop fills: @w's spare (made when there is none),
- * whose chain array the pop reuses. It stays the spare until a chain is
- * popped into it, so a pop that finds the ring empty (the last one of
- * every batch that is not full) costs no request made and freed. */
-static struct vfs_req *req_spare(struct vfs_worker *w)
+/* The chain the next pop fills: @w's spare's, whose chain array the pop
+ * reuses, or the worker's own when there is no spare. The spare stays the
+ * spare until a chain is popped into it, so a pop that finds the ring
+ * empty (the last one of every batch that is not full) costs no request
+ * made and freed. */
+static struct vringh_chain *req_chain(struct vfs_worker *w)
 {
-	if (!w->spare)
-		w->spare = host_calloc(1, sizeof(*w->spare));
-	return w->spare;
+	return w->spare ? &w->spare->ch : &w->chain;
 }
 
-/* @w's spare, a chain just popped into it, taken as a request as
- * calloc() would give it but with its chain, chain array and buffers.
- * vringh_pop() set every field of the chain; the reset names every other
- * field (a memset() of the whole request costs more than the pop it
- * serves). */
+/* A new request for the chain just popped into @w's own (the worker
+ * keeps the new one's empty chain). Out of line: a worker that finished
+ * a request before has a spare. */
+static __attribute__((cold, noinline)) struct vfs_req *
+req_new(struct vfs_worker *w)
+{
+	struct vfs_req *req = host_calloc(1, sizeof(*req));
+	struct vringh_chain empty = req->ch;
+
+	req->ch = w->chain;
+	w->chain = empty;
+	return req;
+}
+
+/* The request a chain was just popped into (req_chain()): @w's spare or
+ * a new one, as calloc() would give it but with its chain, chain array
+ * and buffers. vringh_pop() set every field of the chain; the reset names
+ * every other field (a memset() of the whole request costs more than the
+ * pop it serves). */
 static struct vfs_req *req_take(struct vfs_worker *w)
 {
-	struct vfs_req *req = w->spare;
+	struct vfs_req *req = w->spare ? w->spare : req_new(w);
 
 	w->spare = NULL;
 	INIT_LIST_HEAD(&req->node);
@@ -257,7 +270,7 @@ static struct vfs_req *req_pop(struct vfs_worker *w)
 	struct vfs_req *req;
 	int ret;
 
-	ret = vringh_pop(&r->vrh, &req_spare(w)->ch);
+	ret = vringh_pop(&r->vrh, req_chain(w));
 	if (ret <= 0) {
 		if (ret < 0)
 			vfs_ring_broken(r, ret);
@@ -603,6 +616,7 @@ void vfs_workers_stop(struct vfs_dev *dev)
 			if (w->spare)
 				req_destroy(w->spare);
 			w->spare = NULL;
+			vringh_chain_release(&w->chain);
 		}
 	}
 }
