@@ -64,6 +64,10 @@ struct vfs_worker {
 	/** a finished request kept for the next pop, with its chain array
 	 *  and host buffers (NULL if none) */
 	struct vfs_req *spare;
+	/** where a pop goes when there is no spare: a pop that finds the
+	 *  ring empty (the last one of every batch that is not full) then
+	 *  makes no request; a chain popped into it moves to a new one */
+	struct vringh_chain chain;
 	bool sleeping; /**< in the latency sleep */
 	bool stop;     /**< end the task (vfs_dev_free) */
 	char name[32]; /**< task name */

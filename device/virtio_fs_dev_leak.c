@@ -63,27 +63,35 @@ report_word(const struct vfs_req *req, size_t i, size_t to, const char *what)
 	return i + 8;
 }
 
-/* Report what the 8-byte words of [from, to) of @req's readable bytes
- * give away (@from is 8-aligned; a tail shorter than a word is not
- * looked at: it cannot hold a pointer). The common case, nothing found,
- * is two comparisons a word; a find goes out of line. A word of 0 is not
- * an address: gmem_contains() is false for it (the arena does not start
- * at 0), so it needs no test of its own. */
-static void scan_region(const struct vfs_req *req, size_t from, size_t to,
-			const char *what)
+/* The first 8-byte word of [@i, @to) of @in that gives something away,
+ * or @to when none does. The common case, two comparisons a word: no call
+ * in the loop, so the compiler keeps the buffer's address and the arena's
+ * bounds in registers instead of reading them again for every word. A
+ * word of 0 is not an address: gmem_contains() is false for it (the arena
+ * does not start at 0), so it needs no test of its own. */
+static inline size_t first_find(const u8 *in, size_t i, size_t to)
 {
-	size_t i = from;
-
-	while (i + 8 <= to) {
+	for (; i + 8 <= to; i += 8) {
 		u64 word;
 
-		memcpy(&word, req->in + i, sizeof(word));
+		memcpy(&word, in + i, sizeof(word));
 		if (unlikely(word == UNINIT_WORD ||
 			     gmem_contains((const void *)(uintptr_t)word)))
-			i = report_word(req, i, to, what);
-		else
-			i += 8;
+			return i;
 	}
+	return to;
+}
+
+/* Report what the 8-byte words of [from, to) of @req's readable bytes
+ * give away (@from is 8-aligned; a tail shorter than a word is not
+ * looked at: it cannot hold a pointer). A find is reported out of line. */
+static inline void scan_region(const struct vfs_req *req, size_t from,
+			       size_t to, const char *what)
+{
+	size_t i = first_find(req->in, from, to);
+
+	while (i + 8 <= to)
+		i = first_find(req->in, report_word(req, i, to, what), to);
 }
 
 void vfs_req_check_leak(const struct vfs_req *req)

@@ -69,21 +69,44 @@ static void req_free(struct vfs_worker *w, struct vfs_req *req)
 	w->spare = req;
 }
 
-/* A request as calloc() would give it, but with @w's spare's chain array
- * and buffers when there is one. The reset names every other field (a
- * memset() of the whole request costs more than the pop it serves). */
-static struct vfs_req *req_get(struct vfs_worker *w)
+/* The chain the next pop fills: @w's spare's, whose chain array the pop
+ * reuses, or the worker's own when there is no spare. The spare stays the
+ * spare until a chain is popped into it, so a pop that finds the ring
+ * empty (the last one of every batch that is not full) costs no request
+ * made and freed. */
+static struct vringh_chain *req_chain(struct vfs_worker *w)
 {
-	struct vfs_req *req = w->spare;
+	return w->spare ? &w->spare->ch : &w->chain;
+}
 
-	if (!req)
-		return host_calloc(1, sizeof(*req));
+/* A new request for the chain just popped into @w's own (the worker
+ * keeps the new one's empty chain). Out of line: a worker that finished
+ * a request before has a spare. */
+static __attribute__((cold, noinline)) struct vfs_req *
+req_new(struct vfs_worker *w)
+{
+	struct vfs_req *req = host_calloc(1, sizeof(*req));
+	struct vringh_chain empty = req->ch;
+
+	req->ch = w->chain;
+	w->chain = empty;
+	return req;
+}
+
+/* The request a chain was just popped into (req_chain()): @w's spare or
+ * a new one, as calloc() would give it but with its chain, chain array
+ * and buffers. vringh_pop() set every field of the chain; the reset names
+ * every other field (a memset() of the whole request costs more than the
+ * pop it serves). */
+static struct vfs_req *req_take(struct vfs_worker *w)
+{
+	struct vfs_req *req = w->spare ? w->spare : req_new(w);
+
 	w->spare = NULL;
-	req->ch = (struct vringh_chain){ .segs = req->ch.segs,
-					 .cap = req->ch.cap };
+	INIT_LIST_HEAD(&req->node);
 	req->epoch = 0;
 	req->unique = 0;
-	req->opcode = 0;
+	req->opcode = -1;
 	req->in_len = 0;
 	req->out_cap = 0;
 	req->out_len = 0;
@@ -244,20 +267,18 @@ void req_error_reply(struct vfs_req *req, int err)
 static struct vfs_req *req_pop(struct vfs_worker *w)
 {
 	struct vfs_ring *r = w->ring;
-	struct vfs_req *req = req_get(w);
+	struct vfs_req *req;
 	int ret;
 
-	INIT_LIST_HEAD(&req->node);
-	req->opcode = -1;
-	ret = vringh_pop(&r->vrh, &req->ch);
+	ret = vringh_pop(&r->vrh, req_chain(w));
 	if (ret <= 0) {
-		req_free(w, req);
 		/* A ring found broken earlier (by a count that saw the avail
 		 * index jump, say) pops -EIO: name the fault that broke it. */
 		if (ret < 0)
 			vfs_ring_broken(r, r->vrh.error ? r->vrh.error : ret);
 		return NULL;
 	}
+	req = req_take(w);
 	req->epoch = r->epoch;
 	list_add_tail(&req->node, &r->held);
 	r->st.in_progress++;
@@ -597,6 +618,7 @@ void vfs_workers_stop(struct vfs_dev *dev)
 			if (w->spare)
 				req_destroy(w->spare);
 			w->spare = NULL;
+			vringh_chain_release(&w->chain);
 		}
 	}
 }

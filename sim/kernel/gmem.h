@@ -255,11 +255,11 @@ void *phys_to_virt(gpa_t gpa);
  */
 static inline bool gmem_map_buf(const void *p, u64 len, gpa_t *gpa)
 {
-	/* one unsigned difference: below the arena wraps past its size */
+	/* one unsigned difference: below the arena wraps past its size;
+	 * without an arena the size is 0, so no test of the base */
 	u64 off = (u64)((uintptr_t)p - (uintptr_t)gmem_arena.base);
 
-	if (!gmem_arena.base || off >= gmem_arena.size ||
-	    len > gmem_arena.size - off)
+	if (off >= gmem_arena.size || len > gmem_arena.size - off)
 		return false;
 	*gpa = GMEM_BASE + off;
 	return true;

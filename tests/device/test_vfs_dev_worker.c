@@ -10,9 +10,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "device/memfs.h"
 #include "sim/kernel/check.h"
+#include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
 static struct vfs_dev_queue_stats qs(unsigned int idx)
@@ -370,6 +373,49 @@ static void test_worker_reuses_buffers(void)
 	dh_teardown();
 }
 
+/*
+ * A worker whose batch is larger than its load allocates no host memory
+ * per request once warm: the batch's last pop finds the ring empty and
+ * goes into the worker's own chain, and the finished request stays the
+ * spare. (Before: that pop made a request, which stayed the spare, and
+ * the finished request, buffers and all, was freed: host memory made
+ * and freed every round trip.) A child process runs the round trips with
+ * the next host allocation made to fail (host_fail_after()).
+ */
+static void test_batch_allocates_nothing(void)
+{
+	struct vfs_dev_config c = { .request_workers = 1 };
+	int st = -1;
+	pid_t pid;
+
+	dh_setup(&c);
+	dh_do_init();
+	CU_ASSERT_EQUAL(vfs_dev_set_batch(dh_dev, 8), 0);
+	trace_enabled = false; /* a kept event may allocate */
+	for (int i = 0; i < 3; i++)
+		dh_expect(dh_getattr(1, FUSE_ROOT_ID), 0);
+	fflush(NULL);
+	pid = fork();
+	CU_ASSERT_FATAL(pid >= 0);
+	if (pid == 0) {
+		host_fail_after(1);
+		for (int i = 0; i < 20; i++) {
+			struct dh_req *r = dh_getattr(1, FUSE_ROOT_ID);
+
+			dh_kick(1);
+			dh_run();
+			if (dh_result(r) != 0)
+				_exit(1);
+		}
+		_exit(0);
+	}
+	CU_ASSERT_EQUAL(waitpid(pid, &st, 0), pid);
+	CU_ASSERT(WIFEXITED(st));
+	CU_ASSERT_EQUAL(WEXITSTATUS(st), 0);
+	trace_enabled = true;
+	dh_teardown();
+}
+
 static void test_pause_resume(void)
 {
 	struct dh_req *a;
@@ -529,6 +575,6 @@ VT_SUITE(device_vfs_dev_worker, NULL, NULL, VT_CASE(test_deterministic_trace),
 	 VT_CASE(test_setlkw_interrupted_by_stop),
 	 VT_CASE(test_latency_in_virtual_time), VT_CASE(test_completion_orders),
 	 VT_CASE(test_batch), VT_CASE(test_worker_reuses_buffers),
-	 VT_CASE(test_pause_resume), VT_CASE(test_pause_lets_popped_complete),
-	 VT_CASE(test_death), VT_CASE(test_death_before_retry),
-	 VT_CASE(test_kill_then_pop_race));
+	 VT_CASE(test_batch_allocates_nothing), VT_CASE(test_pause_resume),
+	 VT_CASE(test_pause_lets_popped_complete), VT_CASE(test_death),
+	 VT_CASE(test_death_before_retry), VT_CASE(test_kill_then_pop_race));
