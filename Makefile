@@ -118,6 +118,11 @@ WARN     := -Wall -Wextra -Werror -Wno-override-init
 CSTD     := -std=gnu11
 CPPFLAGS += -I. -DVFSIM_VERSION='"$(VERSION)"' $(SWITCH_CPPFLAGS) $(XCPPFLAGS)
 CFLAGS   += $(CSTD) $(OPT) $(WARN) -MMD -MP
+# The compile flags of the last build of $(BUILD) (written below, once
+# every flag is known): every object depends on it, so a change of flags
+# rebuilds them (a libedit installed after a first build turns
+# VFSIM_HAVE_LIBEDIT on; objects built without it would stay).
+FLAGS_STAMP := $(BUILD)/compile-flags
 LDLIBS   += -lm
 
 # Library: every module, the program's scenario engine included.
@@ -177,7 +182,7 @@ CORE_DIRS := fuse_proto sim guest device lib
 
 all: $(LIB) $(PROG)
 
-$(BUILD)/obj/%.o: %.c
+$(BUILD)/obj/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(OBJ_LTO) -c $< -o $@
 
@@ -221,6 +226,13 @@ ifeq ($(HAVE_LIBEDIT),1)
 CPPFLAGS += -DVFSIM_HAVE_LIBEDIT
 EDIT_LIBS := -ledit
 endif
+
+# Rewritten only when the flags differ from the recorded ones, so an
+# unchanged build rebuilds nothing.
+FLAGS_NOW := $(subst ','\'',$(CC) $(CPPFLAGS) $(CFLAGS) $(LTO))
+$(shell mkdir -p $(BUILD) && [ "$$(cat $(FLAGS_STAMP) 2>/dev/null)" = '$(FLAGS_NOW)' ] || \
+	printf '%s\n' '$(FLAGS_NOW)' > $(FLAGS_STAMP))
+$(FLAGS_STAMP): ;
 
 $(TEST_BIN): $(TEST_OBJS) $(LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) $(TEST_OBJS) $(LIB) $(TEST_LIBS) $(LDLIBS) -o $@
