@@ -220,7 +220,73 @@ static void test_sink_without_filter_reads_all(void)
 	trace_reset(false);
 }
 
+/* emit_round() and two wanted sites that leave emit_to_sink()'s common
+ * case now and then: a function that changes from call to call, a task
+ * of the event's own, a plain detail beside an argument list. */
+static void emit_mixed(int i)
+{
+	emit_round(i);
+	TRACE(.kind = "want.e", .func = i % 2 ? "f1" : "f2",
+	      .unique = (uint64_t)i);
+	TRACE(.kind = "want.f", .func = "h", .task = i % 3 ? NULL : "own",
+	      .detail = i % 2 ? "plain" : NULL, .args = TRACE_FMT("n=%d", i));
+}
+
+/* With a filter, the sink sees the same events with the same numbers on
+ * each way there: the hashing path, the sink-only one (the context in
+ * variables: emit_to_sink(), whose common case makes emit_plain()'s
+ * stores itself) and the general one (the context from functions); a new
+ * filter in the middle of the run is asked again. */
+static void test_filtered_sink_same_on_every_path(void)
+{
+	char *text[3];
+	size_t len;
+
+	v_now = 5000;
+	v_task = trace_name("tk");
+	v_task_hash = trace_name_hash(v_task);
+	for (int pass = 0; pass < 3; pass++) {
+		trace_reset(true);
+		trace_set_keep(false);
+		if (pass)
+			trace_drop_hash();
+		if (pass == 2)
+			trace_set_context(now_fn, task_fn);
+		else
+			trace_set_context_vars(&v_now, &v_task, &v_task_hash);
+		sink_out = open_memstream(&text[pass], &len);
+		trace_set_sink(text_sink, NULL);
+		trace_set_sink_filter(want_prefix, NULL);
+		for (int i = 0; i < 40; i++) {
+			v_now += 10;
+			if (i == 20)
+				trace_set_sink_filter(want_prefix, NULL);
+			emit_mixed(i);
+		}
+		CU_ASSERT_EQUAL(trace_count(), 6 * 40);
+		trace_set_sink(NULL, NULL);
+		fclose(sink_out);
+		trace_set_context_vars(NULL, NULL, NULL);
+		trace_set_context(NULL, NULL);
+		v_now = 5000;
+	}
+	CU_ASSERT_STRING_EQUAL(text[0], text[1]);
+	CU_ASSERT_STRING_EQUAL(text[0], text[2]);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text[1], "#240 "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text[1], " tk "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text[1], " own "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text[1], "plain"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text[1], "n=38"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text[1], "f1"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text[1], "f2"));
+	CU_ASSERT_PTR_NULL(strstr(text[1], "skip."));
+	for (int pass = 0; pass < 3; pass++)
+		free(text[pass]);
+	trace_reset(false);
+}
+
 VT_SUITE(sim_trace_unread, NULL, NULL,
 	 VT_CASE(test_unread_events_are_only_counted),
 	 VT_CASE(test_consumers_change),
-	 VT_CASE(test_sink_without_filter_reads_all));
+	 VT_CASE(test_sink_without_filter_reads_all),
+	 VT_CASE(test_filtered_sink_same_on_every_path));
