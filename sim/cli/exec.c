@@ -73,9 +73,12 @@ static bool stop_pred(void *arg)
 
 	/* asked between every two steps: the common answer (nothing
 	 * stopping, no triggers or `run until`, a task alive or runnable,
-	 * so that exec_run_over() would say no) without a call */
+	 * so that exec_run_over() would say no) without a call. Only
+	 * sched_tasks_done()'s inline test: its scan of the daemons is left
+	 * to stop_pred_slow() (exec_run_over() asks it), so that the only
+	 * call here is a tail call and no register is saved. */
 	if (likely(e->pred_plain && !e->stop_unexpected && !e->until_hit &&
-		   !sched_tasks_done())) {
+		   sched_tasks_busy())) {
 		e->over = false;
 		return false;
 	}

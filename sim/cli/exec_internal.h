@@ -124,11 +124,6 @@ struct exec {
 	bool json; ///< the text is JSON Lines
 	/** text or JSONL written, no chart drawn: the sink's first case */
 	bool text_only;
-	/** nothing written, drawn or matched, no caller's hook: the sink
-	 *  (which then gets only the kinds the machine's checkers follow)
-	 *  hands each event to them and does nothing else; set by
-	 *  exec_sink_scope() */
-	bool checkers_only;
 	struct trace_text text;		 ///< the trace as it is written
 	struct trace_msc *msc;		 ///< the sequence chart, or NULL
 	struct trace_perfetto *perfetto; ///< the Perfetto writer, or NULL
@@ -179,9 +174,10 @@ struct vfsim_session {
 };
 
 /**
- * @brief Hand the sink every event while it writes them or a trigger or
- * `run until` matches them, else only those the machine's checkers follow
- * (trace_set_sink_filter()); called again whenever e->until changes.
+ * @brief Install the session's sink: every event to the full sink while
+ * it writes them or a trigger or `run until` matches them, else only
+ * those the machine's checkers follow (trace_set_sink_filter()), straight
+ * to them; called again whenever e->until changes.
  */
 void exec_sink_scope(struct exec *e);
 

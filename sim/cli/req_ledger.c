@@ -595,16 +595,35 @@ static __attribute__((noinline)) u8 kind_learn(struct req_ledger *l, size_t i,
 	return l->kinds[i].kind;
 }
 
-static inline u8 kind_of(struct req_ledger *l, const char *kind)
+/* The pair of slots of @kind in the ledger's table of kinds. */
+static inline size_t kind_hash(const char *kind)
 {
-	size_t i = (size_t)(((u64)(uintptr_t)kind * 0x9e3779b97f4a7c15ULL) >>
-			    (64 - KIND_BITS));
+	return (size_t)(((u64)(uintptr_t)kind * 0x9e3779b97f4a7c15ULL) >>
+			(64 - KIND_BITS));
+}
+
+/* What the table says of @kind into *@k, or false if it was not learnt. */
+static inline bool kind_known(const struct req_ledger *l, const char *kind,
+			      u8 *k)
+{
+	size_t i = kind_hash(kind);
 
 	if (l->kinds[i].ptr == kind)
-		return l->kinds[i].kind;
-	if (l->kinds[i ^ 1].ptr == kind)
-		return l->kinds[i ^ 1].kind;
-	return kind_learn(l, i, kind);
+		*k = l->kinds[i].kind;
+	else if (l->kinds[i ^ 1].ptr == kind)
+		*k = l->kinds[i ^ 1].kind;
+	else
+		return false;
+	return true;
+}
+
+static inline u8 kind_of(struct req_ledger *l, const char *kind)
+{
+	u8 k;
+
+	if (kind_known(l, kind, &k))
+		return k;
+	return kind_learn(l, kind_hash(kind), kind);
 }
 
 /* An event of a kind the ledger follows, every case (out of line: the
@@ -678,13 +697,28 @@ static inline bool ended_fast(struct req_ledger *l,
 	return true;
 }
 
+/* req_ledger_event() for a kind not yet learnt: learnt, then every case.
+ * Out of line, so that the common case's only calls are tail calls and
+ * it saves no registers. */
+static __attribute__((noinline)) void event_learn(struct req_ledger *l,
+						  const struct trace_event *ev)
+{
+	u8 k = kind_of(l, ev->kind);
+
+	if (k != K_OTHER)
+		followed(l, k, ev);
+}
+
 void req_ledger_event(struct req_ledger *l, const struct trace_event *ev)
 {
 	u8 k;
 
 	if (!ev->kind)
 		return;
-	k = kind_of(l, ev->kind);
+	if (unlikely(!kind_known(l, ev->kind, &k))) {
+		event_learn(l, ev);
+		return;
+	}
 	if (k == K_OTHER)
 		return;
 	/* a sound run's events, without a call (two per request) */

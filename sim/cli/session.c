@@ -76,10 +76,12 @@ static void record(struct exec *e, const struct trace_event *ev, bool live)
 		flush_text(e);
 }
 
-/* sink() when the event is written, drawn or matched, or a hook is set. */
-static __attribute__((noinline)) void sink_all(struct exec *e,
-					       const struct trace_event *ev)
+/* The sink when the event is written, drawn or matched, or a hook is
+ * set (exec_sink_scope() installs sink_checkers() otherwise). */
+static void sink(const struct trace_event *ev, void *arg)
 {
+	struct exec *e = arg;
+
 	/* the common output first: text or JSONL, nothing drawn */
 	if (e->text_only) {
 		trace_text_append(&e->text, ev, e->json);
@@ -103,14 +105,14 @@ static __attribute__((noinline)) void sink_all(struct exec *e,
 		e->until_hit = true;
 }
 
-static void sink(const struct trace_event *ev, void *arg)
+/* The sink when only the machine's checkers read events: installed by
+ * exec_sink_scope() instead of sink(), so that the choice is made once
+ * per change of scope, not once per event. */
+static void sink_checkers(const struct trace_event *ev, void *arg)
 {
 	struct exec *e = arg;
 
-	if (e->checkers_only)
-		vfsim_machine_event(&e->m, ev);
-	else
-		sink_all(e, ev);
+	vfsim_machine_event(&e->m, ev);
 }
 
 /* The sink's filter when no event is written and nothing matches
@@ -128,7 +130,7 @@ void exec_sink_scope(struct exec *e)
 
 	for (size_t i = 0; !all && i < e->s->nr_triggers; i++)
 		all = e->s->triggers[i].kind == SCN_TRIGGER_ON;
-	e->checkers_only = !all;
+	trace_set_sink(all ? sink : sink_checkers, e);
 	trace_set_sink_filter(all ? NULL : sink_wants, e);
 }
 
@@ -274,7 +276,6 @@ int vfsim_session_open(const struct scenario *s,
 	e->text_only = e->out && !e->perfetto && !e->msc;
 	for (size_t i = 0; (e->out || e->msc) && i < trace_kept(); i++)
 		record(e, trace_event_at(i), false);
-	trace_set_sink(sink, e);
 	exec_sink_scope(e);
 	*ssp = ss;
 	return 0;

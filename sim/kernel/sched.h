@@ -460,6 +460,16 @@ void sched_image_drop(void);
 extern struct sched_fast sched_fast;
 
 /**
+ * @brief A task is alive or runnable: sched_tasks_done() is false without
+ * its scan of the daemons (two loads, for a predicate asked between every
+ * two steps that leaves the rest to an out-of-line path).
+ */
+static inline bool sched_tasks_busy(void)
+{
+	return sched_fast.nr_alive || sched_fast.nr_runnable;
+}
+
+/**
  * @brief True when only timers are left: every task spawned without
  * TASK_F_DAEMON has returned, none is runnable, and every daemon waits
  * for work (blocked with SCHED_WAIT_IDLE). A timer armed then (a
@@ -473,7 +483,7 @@ extern struct sched_fast sched_fast;
  */
 static inline bool sched_tasks_done(void)
 {
-	if (sched_fast.nr_alive || sched_fast.nr_runnable)
+	if (sched_tasks_busy())
 		return false;
 	return __sched_tasks_done();
 }

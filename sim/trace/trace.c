@@ -320,13 +320,11 @@ static __attribute__((noinline)) void emit_unread(struct trace_event *ev,
 	}
 }
 
-/* An event when all it needs is to go to the sink (trace_rec.to_sink): what
- * emit_slow() (and with a filter, emit_unread()) does then, without
- * their questions. */
-static __attribute__((noinline)) void emit_to_sink(struct trace_event *ev,
-						   struct trace_site *site)
+/* emit_to_sink() past its common case: the filter asked again, the task
+ * or the names looked up. */
+static __attribute__((noinline)) void emit_to_sink_slow(struct trace_event *ev,
+							struct trace_site *site)
 {
-	ev->seq = ++trace__count;
 	if (trace_rec.want && !sink_wants(ev, site)) {
 		if (!site->any_kind)
 			site->skip = trace__skip;
@@ -334,6 +332,38 @@ static __attribute__((noinline)) void emit_to_sink(struct trace_event *ev,
 	}
 	ev->time_ns = *trace_rec.now_var;
 	emit_plain(ev, site);
+	trace_rec.sink(ev, trace_rec.sink_arg);
+}
+
+/*
+ * An event when all it needs is to go to the sink (trace_rec.to_sink): what
+ * emit_slow() (and with a filter, emit_unread()) does then, without
+ * their questions. Its common case (the filter's answer current, the task
+ * the scheduler's, the site's names those it saw last) makes no call but
+ * the sink's, a tail call, so that it saves no registers; what
+ * emit_plain() would do then is two stores.
+ */
+static __attribute__((noinline)) void emit_to_sink(struct trace_event *ev,
+						   struct trace_site *site)
+{
+	ev->seq = ++trace__count;
+	if (trace_unlikely(
+		    ev->task || ev->kind != site->kind ||
+		    ev->func != site->func || ev->queue != site->queue ||
+		    (trace_rec.want && (site->want_gen != trace_rec.want_gen ||
+					site->want_kind != ev->kind)))) {
+		emit_to_sink_slow(ev, site);
+		return;
+	}
+	if (trace_rec.want && !site->want) {
+		if (!site->any_kind)
+			site->skip = trace__skip;
+		return;
+	}
+	ev->task = *trace_rec.task_var;
+	ev->time_ns = *trace_rec.now_var;
+	if (ev->detail)
+		ev->args = NULL;
 	trace_rec.sink(ev, trace_rec.sink_arg);
 }
 

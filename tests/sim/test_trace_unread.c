@@ -175,16 +175,21 @@ static void test_consumers_change(void)
 	trace_reset(false);
 }
 
-/* Without a filter the sink reads every event: none is skipped, even
- * with the hash dropped, and the sink sees what it sees with it, on each
- * of the ways there: the hashing path, the sink-only one (the context
- * in variables) and the general one (the context from functions). */
-static void test_sink_without_filter_reads_all(void)
+/*
+ * @rounds calls of @emit, keeping nothing, on each of the ways to the
+ * sink: the hashing path (pass 0), the sink-only one (the hash dropped,
+ * the context in variables: emit_to_sink()) and the general one (the
+ * context from functions); with @want, the filter, set anew halfway. The
+ * sink's text of pass i into text[i] (malloc'ed); each pass numbers
+ * @events events, and evaluates emit_round()'s argument @evals times (or
+ * any number, when negative).
+ */
+static void three_ways(void (*emit)(int), int rounds, trace_want_fn want,
+		       uint64_t events, int evals, char *text[3])
 {
-	char *text[3];
+	uint64_t start = v_now;
 	size_t len;
 
-	v_now = 7000;
 	v_task = trace_name("tk");
 	v_task_hash = trace_name_hash(v_task);
 	for (int pass = 0; pass < 3; pass++) {
@@ -198,20 +203,37 @@ static void test_sink_without_filter_reads_all(void)
 			trace_set_context_vars(&v_now, &v_task, &v_task_hash);
 		sink_out = open_memstream(&text[pass], &len);
 		trace_set_sink(text_sink, NULL);
+		if (want)
+			trace_set_sink_filter(want, NULL);
 		evaluated = 0;
-		for (int i = 0; i < 20; i++) {
+		for (int i = 0; i < rounds; i++) {
 			v_now += 10;
-			emit_round(i);
+			if (want && i == rounds / 2)
+				trace_set_sink_filter(want, NULL);
+			emit(i);
 		}
-		CU_ASSERT_EQUAL(evaluated, 20);
+		if (evals >= 0)
+			CU_ASSERT_EQUAL(evaluated, (unsigned)evals);
+		CU_ASSERT_EQUAL(trace_count(), events);
 		trace_set_sink(NULL, NULL);
 		fclose(sink_out);
 		trace_set_context_vars(NULL, NULL, NULL);
 		trace_set_context(NULL, NULL);
-		v_now = 7000;
+		v_now = start;
 	}
 	CU_ASSERT_STRING_EQUAL(text[0], text[1]);
 	CU_ASSERT_STRING_EQUAL(text[0], text[2]);
+}
+
+/* Without a filter the sink reads every event: none is skipped, even
+ * with the hash dropped, and the sink sees what it sees with it, on each
+ * of the ways there. */
+static void test_sink_without_filter_reads_all(void)
+{
+	char *text[3];
+
+	v_now = 7000;
+	three_ways(emit_round, 20, NULL, 80, 20, text);
 	CU_ASSERT_PTR_NOT_NULL(strstr(text[1], "#80 "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text[1], " tk "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text[1], "7.200 us"));
@@ -220,7 +242,43 @@ static void test_sink_without_filter_reads_all(void)
 	trace_reset(false);
 }
 
+/* emit_round() and two wanted sites that leave emit_to_sink()'s common
+ * case now and then: a function that changes from call to call, a task
+ * of the event's own, a plain detail beside an argument list. */
+static void emit_mixed(int i)
+{
+	emit_round(i);
+	TRACE(.kind = "want.e", .func = i % 2 ? "f1" : "f2",
+	      .unique = (uint64_t)i);
+	TRACE(.kind = "want.f", .func = "h", .task = i % 3 ? NULL : "own",
+	      .detail = i % 2 ? "plain" : NULL, .args = TRACE_FMT("n=%d", i));
+}
+
+/* With a filter, the sink sees the same events with the same numbers on
+ * each way there (emit_to_sink()'s common case makes emit_plain()'s
+ * stores itself), and a new filter in the middle of the run is asked
+ * again. */
+static void test_filtered_sink_same_on_every_path(void)
+{
+	char *text[3];
+
+	v_now = 5000;
+	three_ways(emit_mixed, 40, want_prefix, 6 * 40, -1, text);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text[1], "#240 "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text[1], " tk "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text[1], " own "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text[1], "plain"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text[1], "n=38"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text[1], "f1"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text[1], "f2"));
+	CU_ASSERT_PTR_NULL(strstr(text[1], "skip."));
+	for (int pass = 0; pass < 3; pass++)
+		free(text[pass]);
+	trace_reset(false);
+}
+
 VT_SUITE(sim_trace_unread, NULL, NULL,
 	 VT_CASE(test_unread_events_are_only_counted),
 	 VT_CASE(test_consumers_change),
-	 VT_CASE(test_sink_without_filter_reads_all));
+	 VT_CASE(test_sink_without_filter_reads_all),
+	 VT_CASE(test_filtered_sink_same_on_every_path));
