@@ -408,6 +408,14 @@ static const char *shown_name(struct exec_task *et, const struct scn_op *op,
 	return o->shown;
 }
 
+/* Does an operation of @kind work on a mount (an unmount included)?
+ * Mounting, freezing, sleeping and yielding need none. */
+static bool op_uses_mount(enum scn_op_kind kind)
+{
+	return kind != SCN_OP_MOUNT && kind != SCN_OP_FREEZE &&
+	       kind != SCN_OP_SLEEP && kind != SCN_OP_YIELD;
+}
+
 /* Run one operation with its text expanded for iteration @iter.
  * Returns its result; *why is set when an expect= did not hold. */
 static int run_op(struct exec_task *et, const struct scn_op *op,
@@ -451,8 +459,7 @@ static int run_op(struct exec_task *et, const struct scn_op *op,
 			goto out;
 		}
 	}
-	if (!gfs && op->kind != SCN_OP_MOUNT && op->kind != SCN_OP_FREEZE &&
-	    op->kind != SCN_OP_SLEEP && op->kind != SCN_OP_YIELD) {
+	if (!gfs && op_uses_mount(op->kind)) {
 		ret = -ENODEV; /* nothing is mounted */
 		goto out;
 	}
@@ -460,9 +467,7 @@ static int run_op(struct exec_task *et, const struct scn_op *op,
 	 * walk to its end, so an unmount in another task meanwhile is
 	 * refused (-EBUSY), as the kernel's is, instead of freeing the
 	 * mount under it. An unmount holds none (guest_umount()). */
-	if (gfs && op->kind != SCN_OP_MOUNT && op->kind != SCN_OP_UMOUNT &&
-	    op->kind != SCN_OP_FREEZE && op->kind != SCN_OP_SLEEP &&
-	    op->kind != SCN_OP_YIELD) {
+	if (gfs && op_uses_mount(op->kind) && op->kind != SCN_OP_UMOUNT) {
 		ret = guest_fs_get(gfs);
 		if (ret)
 			goto out;

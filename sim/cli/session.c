@@ -406,39 +406,52 @@ static void collect(struct exec *e)
 	sched_choices_format(r->choices, (size_t)n + 1);
 }
 
+/* One shutdown unmount: its mount, and what guest_umount() said (1 until
+ * it returns). Only -EBUSY leaves the mount in place: on any other error
+ * the super block is gone all the same. */
+struct shutdown_umount {
+	struct guest_fs *gfs;
+	int ret;
+};
+
 static int umount_task(void *arg)
 {
-	return guest_umount(arg);
+	struct shutdown_umount *u = arg;
+
+	u->ret = guest_umount(u->gfs);
+	return u->ret;
 }
 
 /*
  * Mounts the scenario left are unmounted, as a shutdown would: the
  * driver keeps its super blocks on a process-wide list, so one left
  * behind would outlive the machine. Guarantees: every mount whose
- * unmount finished is gone; one that could not finish (a deadlocked
- * machine), or that a task stuck in an operation still holds (its
- * unmount would be refused: freeing the mount under that task is what
- * guest_umount() prevents), is dropped with the scheduler and counted
- * in the leaks.
+ * unmount succeeded is gone; one that could not be unmounted (a
+ * deadlocked machine; a task stuck in an operation still holds it, and
+ * freeing the mount under that task is what guest_umount() prevents; an
+ * unmount refused, -EBUSY) is dropped with the scheduler, counted in the
+ * leaks, and warned about.
  */
 static void shutdown_mounts(struct exec *e)
 {
-	struct task **t;
+	struct shutdown_umount *u;
 
 	if (!e->nr_mounts)
 		return;
-	t = host_calloc(e->nr_mounts, sizeof(*t));
-	for (size_t i = 0; i < e->nr_mounts; i++)
+	u = host_calloc(e->nr_mounts, sizeof(*u));
+	for (size_t i = 0; i < e->nr_mounts; i++) {
+		u[i] = (struct shutdown_umount){ e->mounts[i], 1 };
 		if (!e->mounts[i]->users)
-			t[i] = task_spawn(umount_task, e->mounts[i], "shutdown",
-					  TASK_SYSCALL, 0);
+			task_spawn(umount_task, &u[i], "shutdown", TASK_SYSCALL,
+				   0);
+	}
 	vfsim_settle(&e->m);
 	for (size_t i = 0; i < e->nr_mounts; i++)
-		if ((!t[i] || !task_done(t[i])) && e->o->diag)
+		if ((u[i].ret == 1 || u[i].ret == -EBUSY) && e->o->diag)
 			fprintf(e->o->diag,
 				"vfsim: warning: a mount could not be "
 				"unmounted at shutdown\n");
-	host_free(t);
+	host_free(u);
 	e->nr_mounts = 0;
 }
 

@@ -6,6 +6,7 @@
 #include "tests/guest/test_virtio_fs_util.h"
 
 #include "guest/vfsim_syscalls.h"
+#include "sim/kernel/delay.h"
 
 /* Probe, mount, GETATTR, LOOKUP + FORGET, unmount, unplug: nothing leaks
  * and the device's lookup counts balance. */
@@ -484,10 +485,14 @@ static int busy_umount_fn(void *arg)
 }
 
 /* A syscall starting while the unmount is under way. */
+/* Halfway through the unmount's 1 ms DESTROY, whatever order the tasks
+ * started in: the mount is still there to look at, and detached. */
 static int busy_late_fn(void *arg)
 {
 	struct busy *b = arg;
 
+	usleep_range(500, 500);
+	CU_ASSERT_TRUE(b->gfs->unmounting);
 	b->late_get_ret = guest_fs_get(b->gfs);
 	return 0;
 }
