@@ -52,13 +52,15 @@ int guest_mount(const char *tag, struct guest_fs **gfsp)
 
 	if (!tag || !gfsp)
 		return -EINVAL;
-	/* host memory: bookkeeping the device never reads */
-	gfs = host_calloc(1, sizeof(*gfs));
 	err = virtio_fs_get_tree(tag, &sb);
-	if (err) {
-		host_free(gfs);
+	if (err)
 		return err;
-	}
+	/* host memory: bookkeeping the device never reads. Taken once the
+	 * super block exists and listed at once: get_tree can block for
+	 * ever (v5-2019 retries a failed INIT submission without end), and
+	 * a machine taken down with the task still in it frees only what
+	 * guest_mounts holds */
+	gfs = host_calloc(1, sizeof(*gfs));
 	guest_fs_init(gfs, sb);
 	list_add_tail(&gfs->node, &guest_mounts);
 	/* only the restore extension calls them */

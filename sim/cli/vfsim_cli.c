@@ -214,7 +214,10 @@ char *vfsim_cli_policy(FILE *err, const char *policy)
 	ssize_t n;
 	FILE *f;
 
-	if (strncmp(policy, "replay:", 7) ||
+	/* "replay:" alone is the empty list (every choice fifo's), as
+	 * explore prints a schedule shrunk to no deviation, not a file
+	 * with an empty name */
+	if (strncmp(policy, "replay:", 7) || policy[7] == '\0' ||
 	    (policy[7] >= '0' && policy[7] <= '9'))
 		return checked_policy(err, host_strdup(policy));
 	f = fopen(policy + 7, "r");

@@ -75,7 +75,8 @@ int vfsim_cli_time_limit(FILE *err, const char *arg, uint64_t *ns);
 /**
  * @brief A `--policy` argument as the scheduler takes it: `replay:FILE`
  * becomes the choices FILE holds (the `replay:I,J,...` line that
- * `vfsim run --out` writes to choices.txt); any other policy is copied.
+ * `vfsim run --out` writes to choices.txt); any other policy, the
+ * empty list `replay:` included, is copied.
  * @param err where a file that cannot be read or holds no choices is
  *        reported, in one line
  * @param policy the argument
