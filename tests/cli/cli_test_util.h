@@ -39,4 +39,17 @@ static inline int vt_cli_vrun(char **out_text, char **err_text, const char *cmd,
 	return rc;
 }
 
+/* vt_cli_vrun() with the arguments given here, ending with NULL. */
+static inline int vt_cli_run(char **out_text, char **err_text, const char *cmd,
+			     const char *arg, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, arg);
+	rc = vt_cli_vrun(out_text, err_text, cmd, arg, ap);
+	va_end(ap);
+	return rc;
+}
+
 #endif

@@ -11,17 +11,16 @@
  * in get_tree lost it (136 bytes a run). It is now taken once the mount
  * exists, and listed at once, so the teardown frees it.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tests/cli/cli_test_util.h"
 #include "tests/cli/scenario_test_util.h"
 #include "tests/harness.h"
 
 static char *out_text, *err_text;
-static char path[64];
 
 /* The run stops with t still inside the mount, retrying its INIT. */
 static const char stuck_mount[] =
@@ -33,26 +32,20 @@ static const char stuck_mount[] =
 	"run until time 100us\n"
 	"expect reports sleep.atomic >= 0\n";
 
-static int vfsim(const char *arg, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, arg);
-	rc = vt_cli_vrun(&out_text, &err_text, NULL, arg, ap);
-	va_end(ap);
-	return rc;
-}
-
 /* A machine taken down with t stuck in the mount. The check is
  * LeakSanitizer's at exit under `make check-asan` (it reported the lost
  * guest_fs before the fix); here, that the run stops as it should. */
 static void test_stuck_mount_taken_down(void)
 {
-	strcpy(path, "/tmp/vfsim-stuck-XXXXXX");
-	CU_ASSERT_FATAL(mkstemp(path) >= 0);
+	char path[] = "/tmp/vfsim-stuck-XXXXXX";
+	int fd = mkstemp(path);
+
+	CU_ASSERT_FATAL(fd >= 0);
+	close(fd); /* vt_write_text() writes it by name */
 	CU_ASSERT_EQUAL_FATAL(vt_write_text(path, stuck_mount), 0);
-	CU_ASSERT_EQUAL(vfsim("run", path, "--trace", "none", NULL), 0);
+	CU_ASSERT_EQUAL(vt_cli_run(&out_text, &err_text, "run", path, "--trace",
+				   "none", NULL),
+			0);
 	/* the mount is still in progress: never answered */
 	CU_ASSERT_PTR_NULL(strstr(err_text, "expectation failed"));
 	remove(path);
