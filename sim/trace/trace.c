@@ -39,13 +39,23 @@ struct trace_rec trace_rec = { .hash = TRACE_FNV_OFFSET,
 bool trace_enabled;
 bool trace_over_budget;
 uint64_t trace__count;
-uint32_t trace__skip = TRACE__NO_SKIP;
 
 static const char *arena_strdup(const char *s)
 {
 	size_t len = strlen(s) + 1;
 
 	return memcpy(arena_alloc(len), s, len);
+}
+
+/* Nobody consumes @site's events until the consumers change (see
+ * TRACE()); a TRACE_ANY() site's next kind may be another's. */
+static inline void site_skip(struct trace_site *site)
+{
+	if (site->any_kind || site->skip)
+		return;
+	site->skip = true;
+	site->skip_next = trace_rec.skipping;
+	trace_rec.skipping = site;
 }
 
 /* Does the sink take @ev? The filter's answer for the site's kind,
@@ -315,8 +325,8 @@ static __attribute__((noinline)) void emit_unread(struct trace_event *ev,
 						  0;
 		emit_plain(ev, site);
 		trace_rec.sink(ev, trace_rec.sink_arg);
-	} else if (!site->any_kind) {
-		site->skip = trace__skip;
+	} else {
+		site_skip(site);
 	}
 }
 
@@ -326,8 +336,7 @@ static __attribute__((noinline)) void emit_to_sink_slow(struct trace_event *ev,
 							struct trace_site *site)
 {
 	if (trace_rec.want && !sink_wants(ev, site)) {
-		if (!site->any_kind)
-			site->skip = trace__skip;
+		site_skip(site);
 		return;
 	}
 	ev->time_ns = *trace_rec.now_var;
@@ -356,8 +365,7 @@ static __attribute__((noinline)) void emit_to_sink(struct trace_event *ev,
 		return;
 	}
 	if (trace_rec.want && !site->want) {
-		if (!site->any_kind)
-			site->skip = trace__skip;
+		site_skip(site);
 		return;
 	}
 	ev->task = *trace_rec.task_var;
@@ -372,7 +380,7 @@ static __attribute__((noinline)) void emit_slow(struct trace_event *ev,
 						struct trace_site *site)
 {
 	ev->seq = ++trace__count;
-	if (trace__skip != TRACE__NO_SKIP) {
+	if (trace_rec.may_skip) {
 		emit_unread(ev, site);
 		return;
 	}

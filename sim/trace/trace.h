@@ -123,26 +123,23 @@ struct trace_site {
 	bool want;	       /**< the answer: the sink takes the kind */
 	/** TRACE_ANY()'s site: its kind may change from call to call */
 	bool any_kind;
-	/** trace__skip when the site's events are consumed by nobody (see
-	 *  TRACE()); 0 when never found so */
-	uint32_t skip;
+	/** nobody consumes the site's events (see TRACE()): set when its
+	 *  event finds so, cleared when the consumers change */
+	bool skip;
+	/** the next site whose @ref skip is set, for clearing them all */
+	struct trace_site *skip_next;
 };
 
 /** @cond INTERNAL */
 /* Events emitted since the last reset (trace_count()); TRACE() counts a
  * skipped event here itself. */
 extern uint64_t trace__count;
-/* The generation of "nothing keeps or hashes events, the sink takes only
- * the kinds its filter accepts" (TRACE__NO_SKIP while that is not so): a
- * site whose skip equals it emits events nobody consumes. */
-extern uint32_t trace__skip;
-#define TRACE__NO_SKIP UINT32_MAX
 /* TRACE() and TRACE_ANY(): @site_init initializes the site */
 #define TRACE__AT(site_init, ...)                                              \
 	do {                                                                   \
 		if (trace_enabled) {                                           \
 			static struct trace_site trace__site = site_init;      \
-			if (trace__site.skip == trace__skip)                   \
+			if (trace__site.skip)                                  \
 				trace__count++;                                \
 			else                                                   \
 				trace_emit(                                    \
@@ -177,8 +174,11 @@ extern uint32_t trace__skip;
  * (trace_set_keep()), the hash was dropped (trace_drop_hash()) and the
  * sink is absent or its filter refuses the kind
  * (trace_set_sink_filter()). From then on an event of the site is only
- * counted, so that every later event keeps its number (seq): one
- * comparison and an increment, before any argument is evaluated.
+ * counted, so that every later event keeps its number (seq): a test of
+ * the site's own flag and an increment, before any argument is
+ * evaluated. A change of the consumers clears the flag of every site
+ * that set it (they are kept on a list), so the site never compares a
+ * generation per event.
  *
  * Every field is named, the caller's overriding them: an initializer that
  * names them all is a few stores, one that leaves some to be zeroed is a

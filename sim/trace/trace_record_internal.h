@@ -48,7 +48,11 @@ struct trace_rec {
 	 * emit_to_sink() is all an event needs (with the sink's filter,
 	 * when it has one) */
 	bool to_sink;
-	uint32_t skip_gen; /* the latest generation of trace__skip */
+	/* nothing kept, no hash, and no sink or one with a filter: a site
+	 * whose event nobody consumes may set its skip (see TRACE()) */
+	bool may_skip;
+	/* the sites whose skip is set, linked by skip_next */
+	struct trace_site *skipping;
 	uint64_t budget, memory;
 	struct arena_chunk *arena;
 	char *arena_pos, *arena_end; /* the free part of the newest chunk */

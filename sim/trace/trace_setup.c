@@ -22,23 +22,21 @@ void trace_fast_update(void)
 /*
  * Let TRACE() skip the events nobody consumes, or stop it, after any of
  * the consumers changed: nothing kept, no hash, and a sink (if any) that
- * takes only the kinds its filter accepts. A new generation forgets
- * every site's finding, since the filter's answers may have changed.
+ * takes only the kinds its filter accepts. Every site's finding is
+ * forgotten, since the filter's answers may have changed: only the sites
+ * that found so are on the list, so this costs what they number, and a
+ * site's test (TRACE()) stays one flag of its own.
  */
 void trace_skip_update(void)
 {
 	trace_rec.to_sink = !trace_rec.keep && !trace_rec.hashing &&
 			    trace_rec.sink && trace_rec.now_var &&
 			    trace_rec.task_var;
-	if (trace_rec.keep || trace_rec.hashing ||
-	    (trace_rec.sink && !trace_rec.want)) {
-		trace__skip = TRACE__NO_SKIP;
-		return;
-	}
-	/* a fresh site's 0 and TRACE__NO_SKIP are never a generation */
-	if (++trace_rec.skip_gen == TRACE__NO_SKIP)
-		trace_rec.skip_gen = 1;
-	trace__skip = trace_rec.skip_gen;
+	for (struct trace_site *s = trace_rec.skipping; s; s = s->skip_next)
+		s->skip = false;
+	trace_rec.skipping = NULL;
+	trace_rec.may_skip = !trace_rec.keep && !trace_rec.hashing &&
+			     (!trace_rec.sink || trace_rec.want);
 }
 
 void trace_enable(bool enable)
