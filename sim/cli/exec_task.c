@@ -550,43 +550,53 @@ out:
 	return ret;
 }
 
-/* Returns true when the task must stop (stop-on-error). */
+/*
+ * Run @ops @reps times, the k-th time as iteration k: a repeat's body, or
+ * the task's operations once as iteration 0. The iterations are looped
+ * here rather than by the repeat's caller, so that an operation in a loop
+ * costs no call of run_ops() of its own. Returns true when the task must
+ * stop (stop-on-error).
+ */
 static bool run_ops(struct exec_task *et, const struct scn_op *ops, size_t n,
-		    unsigned long iter)
+		    u64 reps)
 {
-	for (size_t i = 0; i < n; i++) {
-		const struct scn_op *op = &ops[i];
-		const char *why = NULL;
-		int ret;
+	for (u64 k = 0; k < reps; k++) {
+		for (size_t i = 0; i < n; i++) {
+			const struct scn_op *op = &ops[i];
+			const char *why = NULL;
+			int ret;
 
-		/* Shutting down: stop at the syscall boundary, as a killed
-		 * process does, so nothing uses a mount being unmounted. */
-		if (et->e->closing)
-			return true;
-		if (op->kind == SCN_OP_REPEAT) {
-			for (u64 k = 0; k < op->repeat; k++)
-				if (run_ops(et, op->body, op->nr_body, k))
+			/* Shutting down: stop at the syscall boundary, as a
+			 * killed process does, so nothing uses a mount being
+			 * unmounted. */
+			if (et->e->closing)
+				return true;
+			if (op->kind == SCN_OP_REPEAT) {
+				if (run_ops(et, op->body, op->nr_body,
+					    op->repeat))
 					return true;
-			continue;
-		}
-		et->cur = op->ordinal;
-		/* the scenario's tables (paths, mounts) are shared by its
-		 * tasks: a footprint object at each operation's ends */
-		fp_touch(et->e);
-		ret = run_op(et, op, iter, &why);
-		fp_touch(et->e);
-		if (why) {
-			/* A data mismatch fails the op as EIO would. */
-			ret = ret ? ret : -EIO;
-		}
-		et->cur = 0;
-		et->ops[op->ordinal].runs++;
-		et->ops[op->ordinal].result = ret;
-		et->last = ret;
-		et->any = true;
-		if (ret && et->st->stop_on_error) {
-			et->stopped_at = op->ordinal;
-			return true;
+				continue;
+			}
+			et->cur = op->ordinal;
+			/* the scenario's tables (paths, mounts) are shared by
+			 * its tasks: a footprint object at each operation's
+			 * ends */
+			fp_touch(et->e);
+			ret = run_op(et, op, k, &why);
+			fp_touch(et->e);
+			if (why) {
+				/* A data mismatch fails the op as EIO would. */
+				ret = ret ? ret : -EIO;
+			}
+			et->cur = 0;
+			et->ops[op->ordinal].runs++;
+			et->ops[op->ordinal].result = ret;
+			et->last = ret;
+			et->any = true;
+			if (ret && et->st->stop_on_error) {
+				et->stopped_at = op->ordinal;
+				return true;
+			}
 		}
 	}
 	return false;
@@ -633,7 +643,7 @@ int exec_task_fn(void *arg)
 {
 	struct exec_task *et = arg;
 
-	run_ops(et, et->st->ops, et->st->nr_ops, 0);
+	run_ops(et, et->st->ops, et->st->nr_ops, 1);
 	return et->last;
 }
 
