@@ -77,8 +77,7 @@ static bool stop_pred(void *arg)
 	 * sched_tasks_done()'s inline test: its scan of the daemons is left
 	 * to stop_pred_slow() (exec_run_over() asks it), so that the only
 	 * call here is a tail call and no register is saved. */
-	if (likely(e->pred_plain && !e->stop_unexpected && !e->until_hit &&
-		   sched_tasks_busy())) {
+	if (likely(e->pred_plain && sched_tasks_busy())) {
 		e->over = false;
 		return false;
 	}
@@ -123,8 +122,10 @@ void exec_run_item(struct exec *e, const struct scn_run_item *it)
 	e->until_hit = false;
 	e->over = false;
 	e->until_time = it->kind == SCN_RUN_UNTIL_TIME ? it->ns : 0;
-	/* none of the three changes while the run goes on */
-	e->pred_plain = !e->o->abandon && !e->s->nr_triggers && !e->until_time;
+	/* none of the three changes while the run goes on; an unexpected
+	 * report or the `run until`'s event clears it when it comes */
+	e->pred_plain = !e->o->abandon && !e->s->nr_triggers &&
+			!e->until_time && !e->stop_unexpected;
 	/* The clock stops at the time asked for, even with nothing due. */
 	if (e->until_time > sched_now())
 		sim_timer_arm(&ut, e->until_time, until_timer_fn);
@@ -169,8 +170,10 @@ static void stop_hook(const char *kind, void *arg)
 {
 	struct exec *e = arg;
 
-	if (!exec_accounted(e->s, kind))
+	if (!exec_accounted(e->s, kind)) {
 		e->stop_unexpected = true;
+		e->pred_plain = false;
+	}
 }
 
 int vfsim_exec(const struct scenario *s, const struct vfsim_exec_opts *opts,

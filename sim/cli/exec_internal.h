@@ -101,8 +101,10 @@ struct exec {
 	bool over;	///< the run in progress found the run over
 	u64 until_time; ///< `run until time` in progress, or 0
 	/** the run in progress has no trigger, no `run until time` and no
-	 *  explorer's abandon flag: what stop_pred() would test at every
-	 *  step, found once */
+	 *  explorer's abandon flag, and neither an unexpected report
+	 *  (stop_unexpected) nor the `run until`'s event (until_hit) came:
+	 *  what stop_pred() would test at every step, found once and
+	 *  cleared where the last two are set */
 	bool pred_plain;
 	bool spawned;		  ///< the tasks were spawned
 	bool closing;		  ///< shutting down: tasks stop

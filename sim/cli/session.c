@@ -101,8 +101,10 @@ static void sink(const struct trace_event *ev, void *arg)
 		    !e->pending[i] && vfsim_match(&tr->match, ev))
 			e->pending[i] = true;
 	}
-	if (e->until && !e->until_hit && vfsim_match(e->until, ev))
+	if (e->until && !e->until_hit && vfsim_match(e->until, ev)) {
 		e->until_hit = true;
+		e->pred_plain = false; /* stop_pred() must look */
+	}
 }
 
 /* The sink when only the machine's checkers read events: installed by
