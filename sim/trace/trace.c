@@ -207,9 +207,13 @@ static inline bool keep(const struct trace_event *ev, int detail_stable)
 static __attribute__((noinline)) uint64_t
 site_names_slow(struct trace_event *ev, struct trace_site *site)
 {
+	const char *kind = site->kind;
 	uint64_t kh, fh, qh;
 
 	kh = ev->kind ? site_ref(&ev->kind, &site->kind, &site->kind_h) : 0;
+	/* the sink's answer was for the kind before */
+	if (site->kind != kind)
+		site->sink_gen = 0;
 	fh = ev->func ? site_ref(&ev->func, &site->func, &site->func_h) : 0;
 	qh = ev->queue ? site_ref(&ev->queue, &site->queue, &site->queue_h) : 0;
 	/* The site's three may have moved even when they are not @ev's (a
@@ -341,6 +345,10 @@ static __attribute__((noinline)) void emit_to_sink_slow(struct trace_event *ev,
 	}
 	ev->time_ns = *trace_rec.now_var;
 	emit_plain(ev, site);
+	/* the sink takes the site's kind (the event's, now made to stay)
+	 * until the filter changes (or the site's kind: site_names_slow()) */
+	if (ev->kind == site->kind)
+		site->sink_gen = trace_rec.want_gen;
 	trace_rec.sink(ev, trace_rec.sink_arg);
 }
 
@@ -356,16 +364,10 @@ static __attribute__((noinline)) void emit_to_sink(struct trace_event *ev,
 						   struct trace_site *site)
 {
 	ev->seq = ++trace__count;
-	if (trace_unlikely(
-		    ev->task || ev->kind != site->kind ||
-		    ev->func != site->func || ev->queue != site->queue ||
-		    (trace_rec.want && (site->want_gen != trace_rec.want_gen ||
-					site->want_kind != ev->kind)))) {
+	if (trace_unlikely(ev->task || ev->kind != site->kind ||
+			   ev->func != site->func || ev->queue != site->queue ||
+			   site->sink_gen != trace_rec.want_gen)) {
 		emit_to_sink_slow(ev, site);
-		return;
-	}
-	if (trace_rec.want && !site->want) {
-		site_skip(site);
 		return;
 	}
 	ev->task = *trace_rec.task_var;

@@ -121,6 +121,10 @@ struct trace_site {
 	const char *want_kind; /**< kind the sink's filter was last asked */
 	uint32_t want_gen;     /**< filter generation of that answer */
 	bool want;	       /**< the answer: the sink takes the kind */
+	/** filter generation at which the sink was found to take the
+	 *  site's @ref kind (0: not found so since the kind last changed),
+	 *  emit_to_sink()'s one test for the filter */
+	uint32_t sink_gen;
 	/** TRACE_ANY()'s site: its kind may change from call to call */
 	bool any_kind;
 	/** nobody consumes the site's events (see TRACE()): set when its
