@@ -346,8 +346,10 @@ static __attribute__((noinline)) void emit_to_sink_slow(struct trace_event *ev,
 	ev->time_ns = *trace_rec.now_var;
 	emit_plain(ev, site);
 	/* the sink takes the site's kind (the event's, now made to stay)
-	 * until the filter changes (or the site's kind: site_names_slow()) */
-	if (ev->kind == site->kind)
+	 * until the filter changes (or the site's kind: site_names_slow());
+	 * a TRACE() site's kind is one literal, so that emit_to_sink() need
+	 * not compare it: a TRACE_ANY() site's stays on this path */
+	if (ev->kind == site->kind && !site->any_kind)
 		site->sink_gen = trace_rec.want_gen;
 	trace_rec.sink(ev, trace_rec.sink_arg);
 }
@@ -355,17 +357,20 @@ static __attribute__((noinline)) void emit_to_sink_slow(struct trace_event *ev,
 /*
  * An event when all it needs is to go to the sink (trace_rec.to_sink): what
  * emit_slow() (and with a filter, emit_unread()) does then, without
- * their questions. Its common case (the filter's answer current, the task
- * the scheduler's, the site's names those it saw last) makes no call but
- * the sink's, a tail call, so that it saves no registers; what
- * emit_plain() would do then is two stores.
+ * their questions. Its common case (the sink found to take the site's
+ * kind under the current filter, the task the scheduler's, the site's
+ * function and queue those it saw last) makes no call but the sink's, a
+ * tail call, so that it saves no registers; what emit_plain() would do
+ * then is two stores. The kind is not compared: sink_gen is set only for
+ * a TRACE() site, whose kind is the literal it names every time (and the
+ * site's once it stays: a kind that does not stay never sets it).
  */
 static __attribute__((noinline)) void emit_to_sink(struct trace_event *ev,
 						   struct trace_site *site)
 {
 	ev->seq = ++trace__count;
-	if (trace_unlikely(ev->task || ev->kind != site->kind ||
-			   ev->func != site->func || ev->queue != site->queue ||
+	if (trace_unlikely(ev->task || ev->func != site->func ||
+			   ev->queue != site->queue ||
 			   site->sink_gen != trace_rec.want_gen)) {
 		emit_to_sink_slow(ev, site);
 		return;
