@@ -4,7 +4,8 @@
  * fail before reaching the guest (-ENODEV without a mount, -EBADF for a
  * handle whose open failed), data checks (-EIO), actions that find no
  * device, expectations on a removed queue, long trace lines, and the
- * set-up errors only the machine can detect.
+ * set-up errors only the machine can detect; and a run stopped at its
+ * first unexpected report.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -76,6 +77,37 @@ static void test_error_paths(void)
 	vfsim_result_free(&r);
 	free(text);
 	free(mark);
+}
+
+/*
+ * stop_at_unexpected: the run stops at the step after the first report
+ * no expectation accounts for, also in a run whose predicate takes its
+ * one-flag path (no trigger, no `run until time`, no abandon flag): the
+ * report must clear that flag. The 40 GETATTRs after the FORGET that
+ * leaks guest memory (dev.infoleak) never run.
+ */
+static void test_stop_at_unexpected_report(void)
+{
+	static const char text[] = "bug forget-sends-list-head\n"
+				   "fs\n  file /a \"a\"\nend\n"
+				   "task t\n  mount\n  lookup /a\n  forget /a\n"
+				   "  repeat 40\n    getattr /\n  end\n"
+				   "  umount\nend\n"
+				   "run\n";
+	struct vfsim_result all, stopped;
+
+	vt_exec_text(text, (struct vfsim_exec_opts){ .policy = NULL }, true,
+		     &all, &diag);
+	vt_exec_text(text,
+		     (struct vfsim_exec_opts){ .policy = NULL,
+					       .stop_at_unexpected = true },
+		     true, &stopped, &diag);
+	CU_ASSERT_EQUAL(all.unexpected, 1);
+	CU_ASSERT_EQUAL(stopped.unexpected, 1);
+	/* a GETATTR round trip is about 30 events: 40 of them are gone */
+	CU_ASSERT(stopped.trace_count + 40 * 20 < all.trace_count);
+	vfsim_result_free(&all);
+	vfsim_result_free(&stopped);
 }
 
 /* The PM path as actions, and an expectation on the run's status. */
@@ -204,6 +236,7 @@ static void test_trace_expectations_skip_notes(void)
 }
 
 VT_SUITE(cli_exec, NULL, NULL, VT_CASE(test_error_paths),
+	 VT_CASE(test_stop_at_unexpected_report),
 	 VT_CASE(test_trace_expectations_skip_notes),
 	 VT_CASE(test_freeze_restore_actions), VT_CASE(test_setup_errors),
 	 VT_CASE(test_pattern_file), VT_CASE(test_migrate_and_long_names));
