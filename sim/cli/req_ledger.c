@@ -46,6 +46,10 @@ struct req_ledger {
 	} kinds[1u << KIND_BITS];
 	struct conn *conns;
 	size_t nr_conns;
+	/* &conns[nr_conns - 1] (NULL: none yet), the one a send goes to and
+	 * ended() looks at first: kept, so that the fast paths load it
+	 * rather than work it out on every event */
+	struct conn *newest;
 	char *pending; /* found since the last check */
 	size_t pending_len;
 	unsigned pending_nr;
@@ -80,6 +84,7 @@ void req_ledger_reset(struct req_ledger *l)
 	memset(l->kinds, 0, sizeof(l->kinds));
 	l->conns = NULL;
 	l->nr_conns = 0;
+	l->newest = NULL;
 	l->pending = NULL;
 	l->pending_len = 0;
 	l->pending_nr = 0;
@@ -103,7 +108,7 @@ int req_ledger_register(struct req_ledger *l)
  * first. */
 static inline struct conn *newest_conn(struct req_ledger *l)
 {
-	return l->nr_conns ? &l->conns[l->nr_conns - 1] : NULL;
+	return l->newest;
 }
 
 static struct conn *new_conn(struct req_ledger *l)
@@ -114,6 +119,7 @@ static struct conn *new_conn(struct req_ledger *l)
 		host_realloc(l->conns, (l->nr_conns + 1) * sizeof(*l->conns));
 	c = &l->conns[l->nr_conns++];
 	memset(c, 0, sizeof(*c));
+	l->newest = c;
 	return c;
 }
 
