@@ -135,7 +135,7 @@ size_t req_ledger_connections(const struct req_ledger *l);
  * @brief Host memory the ledger holds now, in bytes: its state, every
  * connection's window, gaps and open list, and pending messages. Bounded
  * while requests keep ending and FORGETs are sent or dropped (see
- * req_ledger.c), whatever the run's length; a unique taken and never
+ * req_ledger_conn.c), whatever the run's length; a unique taken and never
  * traced again costs a gap.
  */
 size_t req_ledger_bytes(const struct req_ledger *l);
