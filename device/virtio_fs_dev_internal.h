@@ -146,6 +146,32 @@ static inline bool vfs_ring_may_pop(const struct vfs_ring *r)
 		(dev->cfg.options & (1u << VFS_DEV_OPT_SERVE_DISABLED)));
 }
 
+/* virtio_fs_dev_pop.c */
+/**
+ * @brief Pop one chain of @p w's ring into a request (the worker's spare
+ * when it has one), take it into the ring's in-progress set and gather
+ * its readable part (virtiofsd's vu_queue_pop() and the copy-in).
+ * @return the request, traced as dev.pop; NULL when the ring is empty or
+ *         broken, or the request's buffer left guest memory (then the
+ *         ring needs a reset and the request is given up)
+ */
+struct vfs_req *vfs_req_pop(struct vfs_worker *w);
+/** @brief Done with @p req: keep it as @p w's spare (large buffers given
+ *  back) or, when @p w has one, destroy it. */
+void vfs_req_free(struct vfs_worker *w, struct vfs_req *req);
+/** @brief Free @p req, its chain array and its host buffers. */
+void vfs_req_destroy(struct vfs_req *req);
+/** @brief @p req leaves @p r's in-progress set (unless a reset took it
+ *  out already); the last one wakes a draining GET_VRING_BASE. */
+void vfs_req_finish(struct vfs_ring *r, struct vfs_req *req);
+/**
+ * @brief A buffer of @p req's chain is no longer in guest memory: trace
+ * the fault (@p why), give @p req up without a used element (counted
+ * faulted) and make @p r need a reset with @p err.
+ */
+void vfs_req_fault(struct vfs_ring *r, struct vfs_req *req, int err,
+		   const char *why);
+
 /* virtio_fs_dev_worker.c */
 /** @brief Spawn the workers of every ring. */
 void vfs_workers_spawn(struct vfs_dev *dev);
