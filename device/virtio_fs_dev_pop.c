@@ -8,7 +8,6 @@
  * completes the requests, so each file holds one side of the guest
  * memory copy.
  */
-#include <assert.h>
 #include <string.h>
 
 #include "device/virtio_fs_dev_internal.h"
@@ -23,36 +22,12 @@ static size_t min_sz(size_t a, size_t b)
 	return a < b ? a : b;
 }
 
-/* A worker's spare request keeps host buffers up to this size. */
-#define SPARE_BUF_MAX 65536
-
 void vfs_req_destroy(struct vfs_req *req)
 {
 	vringh_chain_release(&req->ch);
 	host_free(req->in);
 	host_free(req->out);
 	host_free(req);
-}
-
-/* Done with @req: it becomes @w's spare (one per worker), so the next pop
- * needs no host allocation; a large buffer is given back first. */
-void vfs_req_free(struct vfs_worker *w, struct vfs_req *req)
-{
-	if (w->spare) {
-		vfs_req_destroy(req);
-		return;
-	}
-	if (req->in_size > SPARE_BUF_MAX) {
-		host_free(req->in);
-		req->in = NULL;
-		req->in_size = 0;
-	}
-	if (req->out_size > SPARE_BUF_MAX) {
-		host_free(req->out);
-		req->out = NULL;
-		req->out_size = 0;
-	}
-	w->spare = req;
 }
 
 /* The chain the next pop fills: @w's spare's, whose chain array the pop
@@ -113,19 +88,6 @@ static void buf_reserve(u8 **buf, size_t *size, size_t want)
 	host_free(*buf);
 	*buf = host_malloc(want);
 	*size = want;
-}
-
-/* The request leaves the ring's in-progress set (unless a reset already
- * took it out). */
-void vfs_req_finish(struct vfs_ring *r, struct vfs_req *req)
-{
-	if (list_empty(&req->node))
-		return;
-	list_del_init(&req->node);
-	assert(r->st.in_progress > 0);
-	r->st.in_progress--;
-	if (r->stopping && !r->st.in_progress)
-		wake_up(&r->drain_wq);
 }
 
 /* Read unique and opcode from the header, in the session's byte order. */
