@@ -196,10 +196,15 @@ static bool req_complete(struct vfs_worker *w, struct vfs_req *req)
 
 	if (dev->latency_ns || req->late_ns)
 		latency_sleep(w, req);
-	while (req->epoch == r->epoch && !w->stop && (dev->dead || !r->started))
+	/* a drop (reset, stop) is tested before each wait and after the
+	 * last, so a request that needs no wait tests it once */
+	for (;;) {
+		if (req->epoch != r->epoch || w->stop)
+			return false;
+		if (!dev->dead && r->started)
+			break;
 		wq_wait(&r->wq, SCHED_WAIT_IDLE, 0);
-	if (req->epoch != r->epoch || w->stop)
-		return false;
+	}
 	if (unlikely(r->broken || r->vrh.needs_reset)) {
 		req_give_up(r, req);
 		return true;
