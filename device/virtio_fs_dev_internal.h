@@ -8,16 +8,19 @@
 #ifndef VFSIM_DEVICE_VIRTIO_FS_DEV_INTERNAL_H
 #define VFSIM_DEVICE_VIRTIO_FS_DEV_INTERNAL_H
 
+#include <assert.h>
+
 #include "device/virtio_fs_dev.h"
 #include "sim/kernel/list.h"
 #include "sim/virtio/vringh.h"
 #include "sim/kernel/wait.h"
+#include "sim/trace/host.h"
 
 struct vfs_ring;
 
 /** @brief One popped chain and the host copies of its request and reply.
- *  A worker reuses its last one: req_get() resets every field by name,
- *  so a new field needs its line there. */
+ *  A worker reuses its last one: req_take() (virtio_fs_dev_pop.c) resets
+ *  every field by name, so a new field needs its line there. */
 struct vfs_req {
 	struct list_head node;	/**< in vfs_ring::held while in progress */
 	struct vringh_chain ch; /**< the chain (GPAs only) */
@@ -144,6 +147,74 @@ static inline bool vfs_ring_may_pop(const struct vfs_ring *r)
 	       !dev->paused && !dev->dead &&
 	       (r->enabled ||
 		(dev->cfg.options & (1u << VFS_DEV_OPT_SERVE_DISABLED)));
+}
+
+/* virtio_fs_dev_pop.c */
+/**
+ * @brief Pop one chain of @p w's ring into a request (the worker's spare
+ * when it has one), take it into the ring's in-progress set and gather
+ * its readable part (virtiofsd's vu_queue_pop() and the copy-in).
+ * @return the request, traced as dev.pop; NULL when the ring is empty or
+ *         broken, or the request's buffer left guest memory (then the
+ *         ring needs a reset and the request is given up)
+ */
+struct vfs_req *vfs_req_pop(struct vfs_worker *w);
+/** @brief Free @p req, its chain array and its host buffers. */
+void vfs_req_destroy(struct vfs_req *req);
+/**
+ * @brief A buffer of @p req's chain is no longer in guest memory: trace
+ * the fault (@p why), give @p req up without a used element (counted
+ * faulted) and make @p r need a reset with @p err.
+ */
+void vfs_req_fault(struct vfs_ring *r, struct vfs_req *req, int err,
+		   const char *why);
+
+/*
+ * The end of a request's way through the device, shared by the pop (a
+ * failed gather) and the worker. Inline: every completion runs both, and
+ * as calls they cost the round trip 15 instructions.
+ */
+
+/**
+ * @brief @p req leaves @p r's in-progress set (unless a reset took it out
+ * already); the last one wakes a draining GET_VRING_BASE.
+ */
+static inline void vfs_req_finish(struct vfs_ring *r, struct vfs_req *req)
+{
+	if (list_empty(&req->node))
+		return;
+	list_del_init(&req->node);
+	assert(r->st.in_progress > 0);
+	r->st.in_progress--;
+	if (r->stopping && !r->st.in_progress)
+		wake_up(&r->drain_wq);
+}
+
+/** @brief A worker's spare request keeps host buffers up to this size. */
+#define VFS_SPARE_BUF_MAX 65536
+
+/**
+ * @brief Done with @p req: it becomes @p w's spare (one per worker), so
+ * the next pop needs no host allocation; a large buffer is given back
+ * first. When @p w has a spare already, @p req is destroyed.
+ */
+static inline void vfs_req_free(struct vfs_worker *w, struct vfs_req *req)
+{
+	if (w->spare) {
+		vfs_req_destroy(req);
+		return;
+	}
+	if (req->in_size > VFS_SPARE_BUF_MAX) {
+		host_free(req->in);
+		req->in = NULL;
+		req->in_size = 0;
+	}
+	if (req->out_size > VFS_SPARE_BUF_MAX) {
+		host_free(req->out);
+		req->out = NULL;
+		req->out_size = 0;
+	}
+	w->spare = req;
 }
 
 /* virtio_fs_dev_worker.c */

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * virtio_fs_dev_worker.c - the queue workers (virtiofsd's fv_queue_worker
- * and its thread pool): pop a batch of chains, gather each request, let
- * the FUSE server answer it, scatter the reply, push and notify. Also the
- * behaviour controls (latency, batch, order, pause, death).
+ * and its thread pool): a batch of chains popped (virtio_fs_dev_pop.c),
+ * each request executed by the FUSE server, its reply scattered, pushed
+ * and notified, in the configured order. Also the behaviour controls
+ * (latency, batch, order, pause, death). Taking chains off the ring and
+ * copying requests in lives apart, so this file holds what happens to a
+ * request once it is in host memory.
  */
 #include <assert.h>
 #include <errno.h>
@@ -17,13 +20,7 @@
 #include "sim/trace/host.h"
 #include "sim/trace/trace.h"
 
-#define FUSE_IN_HDR  sizeof(struct fuse_in_header)
 #define FUSE_OUT_HDR sizeof(struct fuse_out_header)
-
-static size_t min_sz(size_t a, size_t b)
-{
-	return a < b ? a : b;
-}
 
 /* xorshift64: deterministic for a given seed, nothing host-dependent. */
 static u64 rng_next(struct vfs_dev *dev)
@@ -35,154 +32,6 @@ static u64 rng_next(struct vfs_dev *dev)
 	x ^= x << 17;
 	dev->rng = x;
 	return x;
-}
-
-/* A worker's spare request keeps host buffers up to this size. */
-#define SPARE_BUF_MAX 65536
-
-static void req_destroy(struct vfs_req *req)
-{
-	vringh_chain_release(&req->ch);
-	host_free(req->in);
-	host_free(req->out);
-	host_free(req);
-}
-
-/* Done with @req: it becomes @w's spare (one per worker), so the next pop
- * needs no host allocation; a large buffer is given back first. */
-static void req_free(struct vfs_worker *w, struct vfs_req *req)
-{
-	if (w->spare) {
-		req_destroy(req);
-		return;
-	}
-	if (req->in_size > SPARE_BUF_MAX) {
-		host_free(req->in);
-		req->in = NULL;
-		req->in_size = 0;
-	}
-	if (req->out_size > SPARE_BUF_MAX) {
-		host_free(req->out);
-		req->out = NULL;
-		req->out_size = 0;
-	}
-	w->spare = req;
-}
-
-/* The chain the next pop fills: @w's spare's, whose chain array the pop
- * reuses, or the worker's own when there is no spare. The spare stays the
- * spare until a chain is popped into it, so a pop that finds the ring
- * empty (the last one of every batch that is not full) costs no request
- * made and freed. */
-static struct vringh_chain *req_chain(struct vfs_worker *w)
-{
-	return w->spare ? &w->spare->ch : &w->chain;
-}
-
-/* A new request for the chain just popped into @w's own (the worker
- * keeps the new one's empty chain). Out of line: a worker that finished
- * a request before has a spare. */
-static __attribute__((cold, noinline)) struct vfs_req *
-req_new(struct vfs_worker *w)
-{
-	struct vfs_req *req = host_calloc(1, sizeof(*req));
-	struct vringh_chain empty = req->ch;
-
-	req->ch = w->chain;
-	w->chain = empty;
-	return req;
-}
-
-/* The request a chain was just popped into (req_chain()): @w's spare or
- * a new one, as calloc() would give it but with its chain, chain array
- * and buffers. vringh_pop() set every field of the chain; the reset names
- * every other field (a memset() of the whole request costs more than the
- * pop it serves). */
-static struct vfs_req *req_take(struct vfs_worker *w)
-{
-	struct vfs_req *req = w->spare ? w->spare : req_new(w);
-
-	w->spare = NULL;
-	INIT_LIST_HEAD(&req->node);
-	req->epoch = 0;
-	req->unique = 0;
-	req->opcode = -1;
-	req->in_len = 0;
-	req->out_cap = 0;
-	req->out_len = 0;
-	req->oversize = false;
-	req->swap = false;
-	req->late_ns = 0;
-	req->malformed = 0;
-	req->stall = false;
-	req->stall_ns = 0;
-	return req;
-}
-
-/* At least @want bytes at @buf; the old contents need not survive. */
-static void buf_reserve(u8 **buf, size_t *size, size_t want)
-{
-	if (*size >= want)
-		return;
-	host_free(*buf);
-	*buf = host_malloc(want);
-	*size = want;
-}
-
-/* The request leaves the ring's in-progress set (unless a reset already
- * took it out). */
-static void req_finish(struct vfs_ring *r, struct vfs_req *req)
-{
-	if (list_empty(&req->node))
-		return;
-	list_del_init(&req->node);
-	assert(r->st.in_progress > 0);
-	r->st.in_progress--;
-	if (r->stopping && !r->st.in_progress)
-		wake_up(&r->drain_wq);
-}
-
-/* Read unique and opcode from the header, in the session's byte order. */
-static void req_decode(struct vfs_dev *dev, struct vfs_req *req, const u8 *buf,
-		       size_t len)
-{
-	struct fuse_in_header h;
-	bool swap;
-
-	if (len < FUSE_IN_HDR)
-		return;
-	memcpy(&h, buf, sizeof(h));
-	swap = fuse_server_bswapped(dev->srv) ||
-	       (!fuse_server_initialized(dev->srv) &&
-		fuse_proto_detect_bswap(&h) == 1);
-	req->swap = swap;
-	req->unique = swap ? __builtin_bswap64(h.unique) : h.unique;
-	req->opcode = (s32)(swap ? __builtin_bswap32(h.opcode) : h.opcode);
-}
-
-/*
- * A buffer of @req's chain is no longer in guest memory: a vhost-user
- * front end removed its region (REM_MEM_REG, or a SET_MEM_TABLE without
- * it) while the request was in flight. vfsim's own handling: C virtiofsd
- * never meets this (it handles no vhost-user message while a queue
- * thread works), and vfsim serves messages between a pop and its reply.
- * vringh_pop() answers a buffer outside guest memory by making the ring
- * need a reset, as libvhost-user answers a buffer it cannot map
- * (vu_panic()); the same fault found later ends the same way, rather than
- * failing the request alone: its reply could not reach the guest anyway.
- * The request is given up without a used element (counted faulted); the
- * trace names it, the front end hears of it on the ring's err eventfd
- * (NEEDS_RESET in the simulated transport), and the reset gives the
- * driver its buffers back.
- */
-static void req_fault(struct vfs_ring *r, struct vfs_req *req, int err,
-		      const char *why)
-{
-	vringh_chain_fault(&r->vrh, req->ch.head, err, why);
-	req_finish(r, req);
-	r->st.faulted++;
-	if (!r->broken)
-		vfs_ring_broken(r, err);
 }
 
 /*
@@ -201,38 +50,10 @@ static __attribute__((cold, noinline)) void req_give_up(struct vfs_ring *r,
 	      .queue = r->name, .head = req->ch.head, .unique = req->unique,
 	      .opcode = req->opcode,
 	      .detail = "ring needs reset: reply not written, nothing pushed");
-	req_finish(r, req);
+	vfs_req_finish(r, req);
 	r->st.faulted++;
 	if (!r->broken)
 		vfs_ring_broken(r, r->vrh.error ? r->vrh.error : -EIO);
-}
-
-/*
- * Gather the readable part into host memory (only the header of an
- * oversized request) and size the reply buffer. Guarantees: on 0, req->in
- * holds in_len bytes, req->out has room for out_cap bytes; otherwise the
- * copy's errno (a buffer the front end took away).
- */
-static int req_gather(struct vfs_dev *dev, struct vfs_req *req)
-{
-	size_t want = req->ch.out_len;
-	ssize_t n;
-
-	if (want > dev->cfg.max_request_size) {
-		req->oversize = true;
-		want = FUSE_IN_HDR;
-	}
-	req->out_cap = min_sz(req->ch.in_len, dev->cfg.max_reply_size);
-	buf_reserve(&req->in, &req->in_size, want ? want : 1);
-	buf_reserve(&req->out, &req->out_size, req->out_cap ? req->out_cap : 1);
-	/* The pop found the buffers in guest memory, but a mapped region can
-	 * go between the pop and any copy: the copy checks again. */
-	n = vringh_chain_read(&req->ch, 0, req->in, want);
-	if (unlikely(n < 0))
-		return (int)n;
-	req->in_len = (size_t)n;
-	req_decode(dev, req, req->in, req->in_len);
-	return 0;
 }
 
 /*
@@ -261,42 +82,6 @@ void req_error_reply(struct vfs_req *req, int err)
 	}
 	memcpy(req->out, &oh, sizeof(oh));
 	req->out_len = FUSE_OUT_HDR;
-}
-
-/* Pop one chain and take it into the ring's in-progress set. */
-static struct vfs_req *req_pop(struct vfs_worker *w)
-{
-	struct vfs_ring *r = w->ring;
-	struct vfs_req *req;
-	int ret;
-
-	ret = vringh_pop(&r->vrh, req_chain(w));
-	if (ret <= 0) {
-		/* A ring found broken earlier (by a count that saw the avail
-		 * index jump, say) pops -EIO: name the fault that broke it. */
-		if (ret < 0)
-			vfs_ring_broken(r, r->vrh.error ? r->vrh.error : ret);
-		return NULL;
-	}
-	req = req_take(w);
-	req->epoch = r->epoch;
-	list_add_tail(&req->node, &r->held);
-	r->st.in_progress++;
-	r->st.popped++;
-	ret = req_gather(r->dev, req);
-	if (unlikely(ret)) {
-		req_fault(r, req, ret,
-			  "request buffer no longer in guest memory");
-		req_free(w, req);
-		return NULL;
-	}
-	TRACE(.kind = "dev.pop", .func = "fv_queue_worker", .queue = r->name,
-	      .head = req->ch.head, .avail_idx = r->vrh.last_avail_idx,
-	      .unique = req->unique, .opcode = req->opcode,
-	      .args = TRACE_FMT("out=%u in=%u", req->ch.out_len,
-				req->ch.in_len));
-	vfs_req_check_leak(req);
-	return req;
 }
 
 /* Park a blocked SETLKW until the lock generation moves. @return 0 to
@@ -411,10 +196,15 @@ static bool req_complete(struct vfs_worker *w, struct vfs_req *req)
 
 	if (dev->latency_ns || req->late_ns)
 		latency_sleep(w, req);
-	while (req->epoch == r->epoch && !w->stop && (dev->dead || !r->started))
+	/* a drop (reset, stop) is tested before each wait and after the
+	 * last, so a request that needs no wait tests it once */
+	for (;;) {
+		if (req->epoch != r->epoch || w->stop)
+			return false;
+		if (!dev->dead && r->started)
+			break;
 		wq_wait(&r->wq, SCHED_WAIT_IDLE, 0);
-	if (req->epoch != r->epoch || w->stop)
-		return false;
+	}
 	if (unlikely(r->broken || r->vrh.needs_reset)) {
 		req_give_up(r, req);
 		return true;
@@ -424,10 +214,11 @@ static bool req_complete(struct vfs_worker *w, struct vfs_req *req)
 		 * region taken away since the pop makes the write fail */
 		n = vringh_chain_write(&req->ch, 0, req->out, req->out_len);
 		if (unlikely(n < 0)) {
-			req_fault(r, req, (int)n,
-				  trace_fmt("reply to unique %llu: buffer no "
-					    "longer in guest memory",
-					    (unsigned long long)req->unique));
+			vfs_req_fault(
+				r, req, (int)n,
+				trace_fmt("reply to unique %llu: buffer no "
+					  "longer in guest memory",
+					  (unsigned long long)req->unique));
 			return true;
 		}
 		assert(n == (ssize_t)req->out_len);
@@ -436,7 +227,7 @@ static bool req_complete(struct vfs_worker *w, struct vfs_req *req)
 	ret = vringh_push(&r->vrh, req->ch.head, (u32)used);
 	/* the ring was checked above, and nothing between can break it */
 	assert(!ret);
-	req_finish(r, req);
+	vfs_req_finish(r, req);
 	r->st.completed++;
 	TRACE(.kind = "dev.complete", .func = "vu_queue_push", .queue = r->name,
 	      .head = req->ch.head, .used_idx = r->vrh.last_used_idx,
@@ -495,8 +286,8 @@ static void batch_release(struct vfs_worker *w)
 	for (unsigned int i = 0; i < w->nr_batch; i++) {
 		if (!w->batch[i])
 			continue;
-		req_finish(w->ring, w->batch[i]);
-		req_free(w, w->batch[i]);
+		vfs_req_finish(w->ring, w->batch[i]);
+		vfs_req_free(w, w->batch[i]);
 		w->batch[i] = NULL;
 	}
 	w->nr_batch = 0;
@@ -513,7 +304,7 @@ static void worker_batch(struct vfs_worker *w)
 	if (r->idx && (dev->cfg.options & (1u << VFS_DEV_OPT_HIPRIO_FIRST)))
 		give_way_to_hiprio(dev);
 	while (w->nr_batch < dev->batch && vfs_ring_may_pop(r)) {
-		struct vfs_req *req = req_pop(w);
+		struct vfs_req *req = vfs_req_pop(w);
 
 		if (!req)
 			break;
@@ -532,7 +323,7 @@ static void worker_batch(struct vfs_worker *w)
 
 		if (!req_complete(w, req))
 			goto out;
-		req_free(w, req);
+		vfs_req_free(w, req);
 		w->batch[ord[k]] = NULL;
 	}
 	w->nr_batch = 0; /* every request completed and freed */
@@ -616,7 +407,7 @@ void vfs_workers_stop(struct vfs_dev *dev)
 			host_free(w->batch);
 			w->batch = NULL;
 			if (w->spare)
-				req_destroy(w->spare);
+				vfs_req_destroy(w->spare);
 			w->spare = NULL;
 			vringh_chain_release(&w->chain);
 		}
