@@ -441,7 +441,10 @@ void trace_set_sink_filter(trace_want_fn want, void *arg);
  * needed) and calls the sink, with @p ev or with the kept copy (the same
  * event either way).
  * @param ev the event, the caller's (it is written to)
- * @param site the call site's cache (zeroed before its first use)
+ * @param site the call site's cache: static storage (zeroed before its
+ *        first use, and never freed: a site that finds nobody consumes its
+ *        events links itself on a list the trace walks when the consumers
+ *        change)
  */
 void trace_emit(struct trace_event *ev, struct trace_site *site);
 

@@ -110,6 +110,26 @@ static void test_stop_at_unexpected_report(void)
 	vfsim_result_free(&stopped);
 }
 
+/* `run until` with no `on` trigger: the event it waits for must stop the
+ * run there (the executor's one-flag predicate is cleared by that event,
+ * not only by a trigger's). */
+static void test_run_until_without_triggers(void)
+{
+	struct vfsim_result r;
+
+	CU_ASSERT_EQUAL(run_text("task t\n  mount\n  repeat 5\n"
+				 "    getattr /\n  end\n  umount\nend\n"
+				 "run until dev.pop\n"
+				 "expect task t blocked\n"
+				 "run until \"op 2 /: 0\"\n"
+				 "expect trace count \"getattr op 2\" == 1\n"
+				 "run\nexpect task t done\n",
+				 NULL, &r),
+			0);
+	CU_ASSERT_EQUAL(r.expects, 3);
+	vfsim_result_free(&r);
+}
+
 /* The PM path as actions, and an expectation on the run's status. */
 static void test_freeze_restore_actions(void)
 {
@@ -237,6 +257,7 @@ static void test_trace_expectations_skip_notes(void)
 
 VT_SUITE(cli_exec, NULL, NULL, VT_CASE(test_error_paths),
 	 VT_CASE(test_stop_at_unexpected_report),
+	 VT_CASE(test_run_until_without_triggers),
 	 VT_CASE(test_trace_expectations_skip_notes),
 	 VT_CASE(test_freeze_restore_actions), VT_CASE(test_setup_errors),
 	 VT_CASE(test_pattern_file), VT_CASE(test_migrate_and_long_names));
