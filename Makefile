@@ -586,8 +586,10 @@ bench: $(BENCH_BINS) $(PROG)
 # working tree): make bench-compare A=HEAD~1 B=HEAD
 A ?= HEAD
 B ?= .
+# (+: the script's makes share this make's job slots, instead of each
+# falling back to one job with a warning)
 bench-compare:
-	@BUILD=$(BUILD) scripts/bench-compare.sh $(A) $(B)
+	+@BUILD=$(BUILD) scripts/bench-compare.sh $(A) $(B)
 
 # --- make install -------------------------------------------------------
 # The man pages: vfsim's and each command's --help text (scripts/man.py
