@@ -4,7 +4,7 @@
  * @brief State shared by the executor's files: session.c (the machine,
  * the trace sink, stepping, teardown), exec.c (the run program),
  * exec_action.c (`at`/`on` actions), exec_task.c (guest tasks),
- * exec_expect.c (expectations).
+ * exec_op.c (a task's operations), exec_expect.c (expectations).
  * @ingroup sim_cli
  */
 #ifndef VFSIM_SIM_CLI_EXEC_INTERNAL_H
@@ -67,7 +67,7 @@ struct exec_task {
 	struct exec_handle *handles; ///< handles by name
 	size_t nr_handles;	     ///< number of handles
 	/** the running operation's texts expanded into copies (freed by
-	 *  run_op(), or by exec_tasks_free() when the task never got
+	 *  exec_op_run(), or by exec_tasks_free() when the task never got
 	 *  back); NULL for a text used as written */
 	char *op_text[5];
 };
@@ -131,6 +131,33 @@ struct exec {
 	struct trace_perfetto *perfetto; ///< the Perfetto writer, or NULL
 };
 
+/* @op's texts in the order of exec_task::op_text. */
+static inline void exec_op_texts(const struct scn_op *op, const char *t[5])
+{
+	t[0] = op->path;
+	t[1] = op->path2;
+	t[2] = op->handle;
+	t[3] = op->data;
+	t[4] = op->tag;
+}
+
+/**
+ * @brief (exec_op.c) Run operation @p op of task @p et, its texts with
+ * `$i` expanded for iteration @p iter, and trace its result (the scn.op
+ * event).
+ * @param et the task (the caller, a task body: operations may sleep)
+ * @param op one of its operations, not a repeat
+ * @param iter the iteration of the repeat around it, or 0
+ * @param why set when an expect= of the operation did not hold (left
+ *        as it is otherwise; the caller sets it to NULL)
+ * @return its result: 0, or a negative errno (-EIO for a failed expect=)
+ */
+int exec_op_run(struct exec_task *et, const struct scn_op *op,
+		unsigned long iter, const char **why);
+
+/** @brief (exec_op.c) Forget every resolved path and free the cache. */
+void exec_paths_free(struct exec *e);
+
 /** @brief Body of a scenario task; @p arg is its struct exec_task. */
 int exec_task_fn(void *arg);
 
@@ -167,7 +194,8 @@ const char *exec_task_where(const struct task *t);
 /** @brief Free the tasks' handles, results and the path cache. */
 void exec_tasks_free(struct exec *e);
 
-/** @brief 0 for a non-negative result, else the result (an errno). */
+/** @brief (exec_op.c) 0 for a non-negative result, else the result (an
+ *  errno). */
 int exec_errno_of(long ret);
 
 /** @brief A session is its run (session.h's opaque type). */
